@@ -1,0 +1,15 @@
+/** Every CLI command, in the order `comity --help` lists them. */
+import type { Command } from 'commander';
+import { registerRequestCommands } from './request.command.ts';
+import { registerServeCommand } from './serve.command.ts';
+import { registerTokenCommands } from './token.command.ts';
+import { registerTreatyCommands } from './treaty.command.ts';
+import { registerUserCommands } from './user.command.ts';
+
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerServeCommand,
+  registerUserCommands,
+  registerTokenCommands,
+  registerRequestCommands,
+  registerTreatyCommands,
+];

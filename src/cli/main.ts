@@ -1,0 +1,50 @@
+/**
+ * The `comity` command line. Each command lives in src/cli/commands/<name>.command.ts and
+ * registers itself on the program. Errors end as one readable line on stderr and exit code 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { isAppError } from '../core/errors.ts';
+import { COMMANDS } from './commands/index.ts';
+import { CliError } from './output.ts';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('comity')
+    .description(
+      'Comity: a node for cooperation under the UN Convention against Cybercrime.\n' +
+        'Drafts and validates requests, keeps the Convention catalogue, the directory of States and the treaty status.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run comity --help for the list of commands)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (help, version, unknown option...).
+      return error.exitCode;
+    }
+    process.stderr.write(`comity: ${describeError(error)}\n`);
+    return 1;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof CliError || isAppError(error)) return error.message;
+  if (error instanceof ConfigError) return `configuration: ${error.problems.join('; ')}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+if (import.meta.main) {
+  const code = await runCli(process.argv.slice(2));
+  process.exitCode = code;
+}

@@ -1,0 +1,99 @@
+/**
+ * The node's configuration: the only module that reads `process.env`.
+ *
+ * Every setting is documented here and in docs/configuration.md. `loadConfig()` parses the
+ * environment once, reports every problem at the same time and returns a nested, frozen object
+ * that the rest of the program receives as an argument.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+const EnvSchema = z.object({
+  /** TCP port of the web UI, the API and (later) the federation endpoint. Default 8080. */
+  COMITY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on. Default 127.0.0.1 (this machine only); use 0.0.0.0 behind a reverse proxy. */
+  COMITY_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Directory for the embedded database (PGlite) and other node files. Default ./.comity in the working directory. */
+  COMITY_DATA_DIR: z.string().min(1).default('.comity'),
+  /** A PostgreSQL connection string. When set, the node uses that server instead of the embedded database. Secret. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Public base URL of the node as users reach it (used in printed links and for the Secure cookie flag). */
+  COMITY_PUBLIC_URL: z.string().url().optional(),
+  /** Minutes a web session lasts without activity. Default 480 (8 hours). */
+  COMITY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
+  /** Hours a web session lasts at most, active or not. Default 12. */
+  COMITY_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Force the Secure flag on cookies (true/false). Default: on when COMITY_PUBLIC_URL is https. */
+  COMITY_COOKIE_SECURE: booleanString.optional(),
+  /** ISO 3166-1 alpha-2 code of the State this node serves (or EU). Pre-fills the requesting State in drafts. */
+  COMITY_NODE_STATE: z
+    .string()
+    .regex(/^([A-Z]{2})$/, 'must be an ISO 3166-1 alpha-2 code such as FR, or EU')
+    .optional(),
+  /** Log level: fatal, error, warn, info, debug, trace or silent. Default info. */
+  COMITY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Directory holding the built web UI. Default web/dist in the checkout. */
+  COMITY_WEB_DIR: z.string().min(1).optional(),
+  /** Largest accepted JSON request body, in bytes. Default 1 MiB. */
+  COMITY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type Config = Readonly<{
+  http: Readonly<{
+    port: number;
+    host: string;
+    publicUrl: string;
+    bodyLimitBytes: number;
+    webDirectory: string;
+  }>;
+  database: Readonly<{ kind: 'pglite'; directory: string } | { kind: 'postgres'; url: string }>;
+  session: Readonly<{ idleMinutes: number; maxHours: number; isCookieSecure: boolean }>;
+  node: Readonly<{ state: string | undefined; dataDirectory: string }>;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}>;
+
+/** Thrown when the environment holds invalid settings; `problems` lists every one of them. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const projectRoot = path.resolve(import.meta.dirname, '..');
+
+/** Parses an environment (by default `process.env`) into a Config, or throws ConfigError. */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const dataDirectory = path.resolve(env.COMITY_DATA_DIR);
+  const publicUrl = env.COMITY_PUBLIC_URL ?? `http://localhost:${env.COMITY_PORT}`;
+  return Object.freeze({
+    http: Object.freeze({
+      port: env.COMITY_PORT,
+      host: env.COMITY_HOST,
+      publicUrl,
+      bodyLimitBytes: env.COMITY_BODY_LIMIT_BYTES,
+      webDirectory: path.resolve(env.COMITY_WEB_DIR ?? path.join(projectRoot, 'web', 'dist')),
+    }),
+    database: Object.freeze(
+      env.DATABASE_URL
+        ? { kind: 'postgres' as const, url: env.DATABASE_URL }
+        : { kind: 'pglite' as const, directory: path.join(dataDirectory, 'pglite') },
+    ),
+    session: Object.freeze({
+      idleMinutes: env.COMITY_SESSION_IDLE_MINUTES,
+      maxHours: env.COMITY_SESSION_MAX_HOURS,
+      isCookieSecure: env.COMITY_COOKIE_SECURE ?? publicUrl.startsWith('https:'),
+    }),
+    node: Object.freeze({ state: env.COMITY_NODE_STATE, dataDirectory }),
+    logLevel: env.COMITY_LOG_LEVEL,
+  });
+}

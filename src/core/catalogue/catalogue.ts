@@ -1,0 +1,126 @@
+/**
+ * The Convention catalogue: the legal rules Comity applies, as data. Each entry carries its
+ * article and paragraph, a paraphrased explanation in the six UI languages, its source and an
+ * honest `verified` flag (true only when the article text itself was checked). The data lives in
+ * src/data/catalogue/*.json and is parsed with these schemas when the node starts and in tests.
+ *
+ * IMPORTANT: never paste treaty text into the data; paraphrase and cite.
+ */
+import { z } from 'zod';
+import { LOCALES, type Locale } from '../i18n.ts';
+import { ELEMENT_IDS, type ElementId } from '../request/elements.ts';
+import { REQUEST_TYPE_IDS } from '../request/draft.ts';
+
+export const LocalizedTextSchema = z.object(
+  Object.fromEntries(LOCALES.map((locale) => [locale, z.string().min(1)])) as Record<Locale, z.ZodString>,
+).strict();
+
+const ElementIdSchema = z.enum(ELEMENT_IDS as [ElementId, ...ElementId[]]);
+
+/** Where an entry comes from and how far it can be trusted. */
+export const ProvenanceSchema = z.object({
+  /** Source ids from `sources`, e.g. ["S3"]. */
+  sources: z.array(z.string().min(1)).min(1),
+  /** True only when the provision was checked against an authentic text of the Convention. */
+  verified: z.boolean(),
+  /** Confidence in the paraphrase and the numbering when not verified. */
+  confidence: z.enum(['high', 'medium', 'low']),
+});
+
+export const CitationSchema = z.object({
+  article: z.number().int().min(1).max(68),
+  /** Paragraph and sub-paragraph as printed after the article number, e.g. "3(d)" or "15(c)". */
+  paragraph: z.string().regex(/^[0-9a-z]+(\([0-9a-z]+\))*$/).optional(),
+});
+export type Citation = z.infer<typeof CitationSchema>;
+
+export const RequestTypeEntrySchema = CitationSchema.extend({
+  id: z.enum(REQUEST_TYPE_IDS),
+  title: LocalizedTextSchema,
+  explanation: LocalizedTextSchema,
+  /** Which designated authority of the requested State receives it. */
+  channel: z.enum(['central-authority', 'point-of-contact', 'extradition-authority']),
+  elements: z.array(
+    CitationSchema.extend({
+      element: ElementIdSchema,
+      /** required: blocking when missing; where-possible: a warning; optional: never reported. */
+      requirement: z.enum(['required', 'where-possible', 'optional']),
+    }),
+  ),
+  /** Ids of the rules in `rules` that apply to this type. */
+  rules: z.array(z.string()),
+  provenance: ProvenanceSchema,
+});
+
+export const ElementEntrySchema = z.object({
+  id: ElementIdSchema,
+  label: LocalizedTextSchema,
+  help: LocalizedTextSchema,
+});
+
+export const OffenceEntrySchema = CitationSchema.extend({
+  id: z.string().regex(/^art-\d+$/),
+  title: LocalizedTextSchema,
+  explanation: LocalizedTextSchema,
+  /** The elements of the offence (conduct, intent, "without right"...), paraphrased. */
+  elements: z.array(LocalizedTextSchema).min(1),
+  provenance: ProvenanceSchema,
+});
+
+export const RuleEntrySchema = CitationSchema.extend({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  severity: z.enum(['blocking', 'warning']),
+  /** Numbers the rule uses (e.g. minimumDays: 60), so a lawyer can correct them without code. */
+  parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  explanation: LocalizedTextSchema,
+  /** The finding's message; {placeholders} are filled by validation. */
+  message: LocalizedTextSchema,
+  provenance: ProvenanceSchema,
+});
+
+export const RefusalGroundEntrySchema = CitationSchema.extend({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  /** may-refuse: a ground the requested State may invoke; not-a-ground: a reason that may not be the sole ground. */
+  kind: z.enum(['may-refuse', 'not-a-ground', 'procedural-duty']),
+  appliesTo: z.array(z.enum(REQUEST_TYPE_IDS)).min(1),
+  title: LocalizedTextSchema,
+  explanation: LocalizedTextSchema,
+  provenance: ProvenanceSchema,
+});
+
+export const DefinitionEntrySchema = CitationSchema.extend({
+  id: z.enum(['serious-crime', 'emergency', 'traffic-data', 'content-data', 'subscriber-information']),
+  title: LocalizedTextSchema,
+  explanation: LocalizedTextSchema,
+  parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  provenance: ProvenanceSchema,
+});
+
+export const SourceEntrySchema = z.object({ id: z.string(), title: z.string(), url: z.string().optional() });
+
+export const CatalogueSchema = z.object({
+  /** Version of the catalogue data, bumped on every change of a rule. */
+  version: z.string(),
+  /** Date the data was last reviewed (YYYY-MM-DD). */
+  reviewedOn: z.string(),
+  sources: z.array(SourceEntrySchema),
+  definitions: z.array(DefinitionEntrySchema),
+  elements: z.array(ElementEntrySchema),
+  requestTypes: z.array(RequestTypeEntrySchema),
+  offences: z.array(OffenceEntrySchema),
+  rules: z.array(RuleEntrySchema),
+  refusalGrounds: z.array(RefusalGroundEntrySchema),
+});
+
+export type Catalogue = z.infer<typeof CatalogueSchema>;
+export type RequestTypeEntry = z.infer<typeof RequestTypeEntrySchema>;
+export type RuleEntry = z.infer<typeof RuleEntrySchema>;
+export type OffenceEntry = z.infer<typeof OffenceEntrySchema>;
+export type RefusalGroundEntry = z.infer<typeof RefusalGroundEntrySchema>;
+
+/** "Art. 42(3)(d)" — the citation as printed in findings, the UI and the formal document. */
+export function formatCitation(citation: Citation): string {
+  if (!citation.paragraph) return `Art. ${citation.article}`;
+  const [head, ...rest] = citation.paragraph.split('(');
+  return `Art. ${citation.article}(${head})${rest.map((part) => `(${part}`).join('')}`;
+}

@@ -1,0 +1,55 @@
+/**
+ * The one domain error type. Services throw AppError with a code from this closed list;
+ * src/http/problem.ts is the only place that maps a code to an HTTP status and an RFC 9457
+ * problem type, and the CLI prints `message` as one line.
+ */
+export const APP_ERROR_CODES = [
+  /** The input did not match the schema; `details` lists each problem with its path. */
+  'invalid-input',
+  /** Nothing at that address, or the caller may not know it exists. */
+  'not-found',
+  /** No valid session or token. */
+  'unauthenticated',
+  /** Authenticated, but the role does not allow the action. */
+  'forbidden',
+  /** A cookie-authenticated unsafe request without the matching CSRF token. */
+  'csrf-token-invalid',
+  /** Wrong username or password (deliberately not saying which). */
+  'invalid-credentials',
+  /** The change conflicts with the current state (duplicate name, stale version...). */
+  'conflict',
+  /** The action is not allowed in the resource's current state (e.g. editing a sent request). */
+  'invalid-state',
+  /** An uploaded file (such as a CSV import) has errors; `details` lists them with line numbers. */
+  'import-rejected',
+  /** The request body is larger than the configured limit. */
+  'payload-too-large',
+  /** A required local capability (such as a font for the PDF renderer) is missing. */
+  'unavailable',
+  /** An unexpected failure; the message is generic and the cause is logged. */
+  'internal',
+] as const;
+
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export type AppErrorDetail = Readonly<{ path?: string; line?: number; message: string }>;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly details: readonly AppErrorDetail[];
+  constructor(code: AppErrorCode, message: string, details: readonly AppErrorDetail[] = []) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** For exhaustive switches: the compiler rejects a call that can be reached. */
+export function missingCase(value: never): never {
+  throw new TypeError(`unhandled case: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,44 @@
+/**
+ * The six official languages of the United Nations, which are the UI languages of Comity.
+ * BCP 47 tags; Arabic is written right to left.
+ */
+export const LOCALES = ['ar', 'zh', 'en', 'fr', 'ru', 'es'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** A text given in every UI language. */
+export type LocalizedText = Readonly<Record<Locale, string>>;
+
+export const DEFAULT_LOCALE: Locale = 'en';
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+export function isRightToLeft(locale: Locale): boolean {
+  return locale === 'ar';
+}
+
+/**
+ * Picks the best UI language from an Accept-Language header (RFC 9110 section 12.5.4),
+ * falling back to English.
+ */
+export function negotiateLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return DEFAULT_LOCALE;
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const quality = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { base: tag.trim().toLowerCase().split('-')[0] ?? '', q: quality ? Number(quality.slice(2)) : 1 };
+    })
+    .filter((entry) => Number.isFinite(entry.q) && entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return ranked.map((entry) => entry.base).find(isLocale) ?? DEFAULT_LOCALE;
+}
+
+/** Replaces `{name}` placeholders in a message template. Unknown placeholders stay as they are. */
+export function formatMessage(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
+}

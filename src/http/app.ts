@@ -1,0 +1,93 @@
+/**
+ * The HTTP application: API under /api/v1 (zod schemas, OpenAPI document, problem+json errors)
+ * and the web UI's static files, on one port.
+ *
+ * Order matters: the error handler and the zod compilers come first, then the OpenAPI generator
+ * (it must see every route), then authentication (it decorates each request with its actor),
+ * then the routes, then the static UI with its single-page fallback.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { registerAuthentication } from './auth.ts';
+import type { AppContext } from './context.ts';
+import { handleError, sendProblem, toProblem } from './problem.ts';
+import { ROUTES } from './routes/index.ts';
+
+/** The Fastify instance with the zod type provider, as route modules receive it. */
+export type ComityApp = ReturnType<typeof createBaseApp>;
+
+function createBaseApp(context: AppContext, options: { logger: boolean }) {
+  return Fastify({
+    logger: options.logger ? { level: context.config.logLevel } : false,
+    bodyLimit: context.config.http.bodyLimitBytes,
+    trustProxy: false,
+    // Requests carry an id in logs; generated, never taken from the client.
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+}
+
+export async function buildApp(context: AppContext, options: { logger?: boolean } = {}) {
+  const app = createBaseApp(context, { logger: options.logger ?? false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Comity node API',
+        version: '1',
+        description:
+          'API of a Comity node: drafting and validating requests under the UN Convention against Cybercrime, ' +
+          'the Convention catalogue, the directory of States and the treaty status. Errors are RFC 9457 ' +
+          'problem details whose `type` is a stable URN (urn:comity:problem:<code>).',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'API token (comity token create)' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'comity_session' },
+        },
+      },
+      security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/reference' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(fastifyCookie);
+  registerAuthentication(app, context);
+
+  for (const registerRoutes of ROUTES) {
+    await registerRoutes(app, context);
+  }
+
+  const webDirectory = context.config.http.webDirectory;
+  const hasWebBuild = existsSync(path.join(webDirectory, 'index.html'));
+  if (hasWebBuild) {
+    await app.register(fastifyStatic, { root: webDirectory, prefix: '/', wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/api/') || request.url.startsWith('/federation/');
+    if (!isApi && request.method === 'GET' && hasWebBuild) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return sendProblem(reply, {
+      ...toProblem('route-not-found', `${request.method} ${request.url.split('?')[0]} is not an endpoint of this node`),
+      instance: request.url,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,17 @@
+/**
+ * What route handlers and services receive: the configuration, the database and the loaded
+ * reference data. Built once by the composition root (src/main.ts) or by a test.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Catalogue } from '../core/catalogue/catalogue.ts';
+import type { Database } from '../storage/schema.ts';
+
+export type AppContext = Readonly<{
+  config: Config;
+  db: Kysely<Database>;
+  databaseKind: 'pglite' | 'postgres';
+  catalogue: Catalogue;
+  /** The current time; tests pass a fixed clock. */
+  now: () => Date;
+}>;

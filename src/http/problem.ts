@@ -1,0 +1,118 @@
+/**
+ * The single mapping from errors to HTTP: RFC 9457 problem details with a stable `type` URN per
+ * error code (urn:comity:problem:<code>). Clients switch on `type`, never on `title` or `detail`.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { type AppErrorCode, type AppErrorDetail, isAppError } from '../core/errors.ts';
+
+/** Problem kinds that exist only at the HTTP layer, beside the domain's AppError codes. */
+type HttpOnlyCode = 'malformed-body' | 'unsupported-media-type' | 'route-not-found' | 'method-not-allowed';
+export type ProblemCode = AppErrorCode | HttpOnlyCode;
+
+const STATUS: Readonly<Record<ProblemCode, number>> = {
+  'invalid-input': 400,
+  'malformed-body': 400,
+  unauthenticated: 401,
+  'invalid-credentials': 401,
+  forbidden: 403,
+  'csrf-token-invalid': 403,
+  'not-found': 404,
+  'route-not-found': 404,
+  'method-not-allowed': 405,
+  conflict: 409,
+  'invalid-state': 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'import-rejected': 422,
+  unavailable: 503,
+  internal: 500,
+};
+
+const TITLES: Readonly<Record<ProblemCode, string>> = {
+  'invalid-input': 'The request does not match the schema',
+  'malformed-body': 'The request body is not valid JSON',
+  unauthenticated: 'Authentication required',
+  'invalid-credentials': 'Wrong username or password',
+  forbidden: 'Not allowed for your roles',
+  'csrf-token-invalid': 'Missing or wrong CSRF token',
+  'not-found': 'Not found',
+  'route-not-found': 'No such endpoint',
+  'method-not-allowed': 'Method not allowed',
+  conflict: 'Conflict with the current state',
+  'invalid-state': 'Not possible in the current state',
+  'payload-too-large': 'Request body too large',
+  'unsupported-media-type': 'Unsupported media type',
+  'import-rejected': 'The import was rejected; nothing was changed',
+  unavailable: 'Temporarily unavailable',
+  internal: 'Internal error',
+};
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: readonly AppErrorDetail[];
+};
+
+export function problemType(code: ProblemCode): string {
+  return `urn:comity:problem:${code}`;
+}
+
+export function toProblem(code: ProblemCode, detail: string, errors?: readonly AppErrorDetail[]): Problem {
+  return {
+    type: problemType(code),
+    title: TITLES[code],
+    status: STATUS[code],
+    detail,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+/** Classifies anything thrown by a route or by Fastify itself. */
+export function problemFromError(error: unknown): Problem {
+  if (isAppError(error)) return toProblem(error.code, error.message, error.details);
+  const fastifyError = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = error.validation.map((issue) => ({
+      path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+      message: issue.message ?? 'invalid',
+    }));
+    return toProblem('invalid-input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+  if (fastifyError.validation) {
+    const errors = fastifyError.validation.map((issue) => ({
+      path: `${fastifyError.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+      message: issue.message ?? 'invalid',
+    }));
+    return toProblem('invalid-input', fastifyError.message, errors);
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return toProblem('payload-too-large', 'the request body exceeds the configured limit');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return toProblem('unsupported-media-type', 'send application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return toProblem('malformed-body', 'the JSON body is empty');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return toProblem('malformed-body', 'the Content-Length does not match the body');
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || fastifyError.statusCode === 400) {
+    return toProblem('malformed-body', 'the request body could not be parsed');
+  }
+  return toProblem('internal', 'an unexpected error occurred; it has been logged');
+}
+
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = problemFromError(error);
+  if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, { ...problem, instance: request.url });
+}

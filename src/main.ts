@@ -1,0 +1,49 @@
+/**
+ * Composition root of a node: configuration, database, migrations, reference data, HTTP.
+ * `comity serve` (and `npm start`) call `startNode`.
+ */
+import { type Config, loadConfig } from './config.ts';
+import { loadCatalogue } from './data/catalogue/index.ts';
+import { buildApp } from './http/app.ts';
+import type { AppContext } from './http/context.ts';
+import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
+import { openDatabase } from './storage/database.ts';
+import { migrateToLatest } from './storage/migrate.ts';
+
+export type RunningNode = Readonly<{
+  url: string;
+  context: AppContext;
+  bootstrap: BootstrapReport;
+  stop: () => Promise<void>;
+}>;
+
+export async function startNode(config: Config = loadConfig(), options: { logger?: boolean } = {}): Promise<RunningNode> {
+  const database = await openDatabase(config.database);
+  try {
+    await migrateToLatest(database.db);
+    const context: AppContext = {
+      config,
+      db: database.db,
+      databaseKind: database.kind,
+      catalogue: loadCatalogue(),
+      now: () => new Date(),
+    };
+    const bootstrap = await bootstrapNode(context);
+    const app = await buildApp(context, { logger: options.logger ?? false });
+    const address = await app.listen({ port: config.http.port, host: config.http.host });
+    const port = new URL(address).port;
+    const url = config.http.port === 0 ? `http://localhost:${port}` : config.http.publicUrl;
+    return {
+      url,
+      context,
+      bootstrap,
+      stop: async () => {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

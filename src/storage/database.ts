@@ -1,0 +1,55 @@
+/**
+ * Opens the node's database: PGlite (PostgreSQL compiled to WebAssembly, on local disk) by
+ * default, or a PostgreSQL server when DATABASE_URL is set. Both speak the same SQL; the
+ * migrations are written for the PostgreSQL 15 subset so they run on both.
+ */
+import { mkdir } from 'node:fs/promises';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import type { Database } from './schema.ts';
+
+export type DatabaseHandle = Readonly<{
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  close: () => Promise<void>;
+}>;
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+const DATE_OID = 1082;
+
+/** int8 and numeric as numbers, dates as 'YYYY-MM-DD' strings, the same on both drivers. */
+const parsers = {
+  [INT8_OID]: (value: string) => Number(value),
+  [NUMERIC_OID]: (value: string) => Number(value),
+  [DATE_OID]: (value: string) => value,
+};
+
+export async function openDatabase(config: Config['database']): Promise<DatabaseHandle> {
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid in parsers
+            ? parsers[oid as keyof typeof parsers]
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  if (!config.directory.startsWith('memory://')) await mkdir(config.directory, { recursive: true });
+  const pglite = await PGlite.create(config.directory, {
+    parsers: {
+      [pgliteTypes.INT8]: parsers[INT8_OID],
+      [pgliteTypes.NUMERIC]: parsers[NUMERIC_OID],
+      [pgliteTypes.DATE]: parsers[DATE_OID],
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}

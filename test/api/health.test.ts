@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { json, startTestApp, type TestApp } from '../helpers/app.ts';
+
+for (const target of DATABASE_TARGETS) {
+  describe(`health and errors [${target.name}]`, { skip: target.skip }, () => {
+    let subject: TestApp;
+    before(async () => {
+      subject = await startTestApp(target);
+    });
+    after(async () => subject?.close());
+
+    it('reports the node healthy with its database kind', async () => {
+      const response = await subject.app.inject({ method: 'GET', url: '/api/v1/health' });
+      assert.equal(response.statusCode, 200);
+      const body = json<{ status: string; database: { kind: string; isReachable: boolean } }>(response);
+      assert.equal(body.status, 'ok');
+      assert.deepEqual(body.database, { kind: target.name, isReachable: true });
+    });
+
+    it('answers an unknown API route with a problem+json naming the route', async () => {
+      const response = await subject.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
+      assert.equal(response.statusCode, 404);
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(json<{ type: string }>(response).type, 'urn:comity:problem:route-not-found');
+    });
+
+    it('serves an OpenAPI 3 document that lists the health route', async () => {
+      const response = await subject.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+      assert.equal(response.statusCode, 200);
+      const document = json<{ openapi: string; paths: Record<string, unknown> }>(response);
+      assert.match(document.openapi, /^3\./);
+      assert.ok(document.paths['/api/v1/health']);
+    });
+  });
+}
