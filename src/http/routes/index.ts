@@ -4,6 +4,22 @@
  */
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../context.ts';
+import { authRoutes } from './auth.routes.ts';
+import { catalogueRoutes } from './catalogue.routes.ts';
+import { documentRoutes } from './document.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { requestsRoutes } from './requests.routes.ts';
+import { statesRoutes } from './states.routes.ts';
+import { treatyRoutes } from './treaty.routes.ts';
+import { usersRoutes } from './users.routes.ts';
 
-export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Promise<void>> = [healthRoutes];
+export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Promise<void>> = [
+  healthRoutes,
+  authRoutes,
+  usersRoutes,
+  catalogueRoutes,
+  statesRoutes,
+  treatyRoutes,
+  requestsRoutes,
+  documentRoutes,
+];

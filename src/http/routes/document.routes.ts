@@ -1,0 +1,6 @@
+import type { ComityApp } from '../app.ts';
+import type { AppContext } from '../context.ts';
+
+export async function documentRoutes(_app: ComityApp, _context: AppContext): Promise<void> {
+  // TODO
+}
