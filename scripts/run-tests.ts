@@ -4,11 +4,10 @@
  * node's test runner. Suites whose prerequisites are missing are skipped and named at the end;
  * with COMITY_REQUIRE_ALL_SUITES=1 (as .ci/run sets) a skipped suite fails the run.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { type Cluster, POSTGRES_BIN, startPostgresCluster } from './postgres-cluster.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const nodeBinary = process.execPath;
@@ -19,53 +18,6 @@ const patterns = process.argv.slice(2);
 function run(command: string, args: string[], options: { cwd?: string } = {}): number {
   const result = spawnSync(command, args, { cwd: options.cwd ?? root, stdio: 'inherit', env });
   return result.status ?? 1;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-type Cluster = { url: string; stop: () => void };
-
-const POSTGRES_BIN = env.COMITY_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
-
-async function startPostgresCluster(): Promise<Cluster | undefined> {
-  if (!existsSync(path.join(POSTGRES_BIN, 'initdb'))) return undefined;
-  const directory = mkdtempSync(path.join(os.tmpdir(), 'comity-pg-'));
-  const isRoot = process.getuid?.() === 0;
-  const asPostgres = (command: string[]): string[] =>
-    isRoot ? ['su', 'postgres', '-s', '/bin/sh', '-c', command.map((c) => `'${c}'`).join(' ')] : command;
-  if (isRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(directory, uid, gid);
-    chmodSync(directory, 0o700);
-  }
-  const port = await freePort();
-  const [initCommand, ...initArgs] = asPostgres([
-    path.join(POSTGRES_BIN, 'initdb'), '-D', path.join(directory, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8',
-  ]);
-  execFileSync(initCommand!, initArgs, { stdio: 'ignore' });
-  const [startCommand, ...startArgs] = asPostgres([
-    path.join(POSTGRES_BIN, 'pg_ctl'), '-D', path.join(directory, 'data'), '-l', path.join(directory, 'log'), '-w', '-o',
-    `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
-    'start',
-  ]);
-  execFileSync(startCommand!, startArgs, { stdio: 'ignore' });
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      const [stopCommand, ...stopArgs] = asPostgres([path.join(POSTGRES_BIN, 'pg_ctl'), '-D', path.join(directory, 'data'), '-m', 'immediate', 'stop']);
-      spawnSync(stopCommand!, stopArgs, { stdio: 'ignore' });
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
 }
 
 function findChromium(): string | undefined {

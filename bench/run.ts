@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
+ * each next to its baseline from the same run. Suites: foundation (default). The PostgreSQL
+ * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
+ * Record the output in docs/benchmarks.md with the command that produced it.
+ */
+import os from 'node:os';
+import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
+import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
+
+const args = process.argv.slice(2);
+const isQuick = args.includes('--quick');
+const suite = args.find((arg) => !arg.startsWith('--')) ?? 'foundation';
+
+function printTable(title: string, figures: readonly Figure[]): void {
+  process.stdout.write(`\n### ${title}\n\n| measure | Comity | baseline (same run) | ratio |\n|---|---|---|---|\n`);
+  for (const figure of figures) {
+    process.stdout.write(`| ${figure.name} | ${figure.value} | ${figure.baseline} | ${figure.ratio} |\n`);
+  }
+}
+
+process.stdout.write(
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `Node ${process.version}, ${new Date().toISOString()}${isQuick ? ' (quick run)' : ''}\n`,
+);
+
+if (suite === 'foundation') {
+  printTable('Foundation — PGlite', await runFoundationBenchmarks({ quick: isQuick }));
+  let cluster: Cluster | undefined;
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? (cluster = await startPostgresCluster())?.url;
+  if (url) {
+    try {
+      const database = `comity_bench_${Date.now()}`;
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`create database ${database}`);
+      await client.end();
+      const target = new URL(url);
+      target.pathname = `/${database}`;
+      printTable('Foundation — PostgreSQL 15', await runFoundationBenchmarks({ quick: isQuick, databaseUrl: target.toString() }));
+    } finally {
+      cluster?.stop();
+    }
+  } else {
+    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
+  }
+} else {
+  process.stderr.write(`unknown benchmark suite "${suite}" (known: foundation)\n`);
+  process.exit(1);
+}
