@@ -1,6 +1,239 @@
+/**
+ * Requests (drafts): validate a content without storing it, and create, list, read, update and
+ * delete drafts. Every answer that carries a content also carries its findings, in the caller's
+ * language (`?lang=`, else Accept-Language, else English), and whether the request is ready.
+ *
+ * A request the caller may not read answers 404, never 403 (see src/services/requests.service.ts).
+ * PUT and DELETE honour `If-Match: "<revision>"`: a stale revision answers 409 and changes nothing.
+ */
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
+import { isLocale, type Locale, negotiateLocale } from '../../core/i18n.ts';
+import { RequestContentSchema, RequestTypeIdSchema } from '../../core/request/draft.ts';
+import {
+  createDraft,
+  deleteDraft,
+  findingsFor,
+  getRequest,
+  listRequests,
+  updateDraft,
+} from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
+import { requireActor, requirePermission } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 
-export async function requestsRoutes(_app: ComityApp, _context: AppContext): Promise<void> {
-  // TODO
+const FindingSchema = z.object({
+  severity: z.enum(['blocking', 'warning']),
+  element: z.string(),
+  article: z.string(),
+  message: z.string(),
+  rule: z.string(),
+});
+
+const FindingsReportSchema = z.object({
+  findings: z.array(FindingSchema),
+  isReady: z.boolean().describe('true when no finding is blocking'),
+});
+
+const RequestSummarySchema = z.object({
+  id: z.string(),
+  type: RequestTypeIdSchema,
+  status: z.string(),
+  revision: z.number().int().describe('send it back in If-Match to update only what you last read'),
+  caseReference: z.string().nullable(),
+  requestedState: z.string().nullable(),
+  createdBy: z.object({ id: z.string(), username: z.string() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const RequestViewSchema = RequestSummarySchema.extend({ content: RequestContentSchema });
+
+const SavedRequestSchema = z.object({
+  request: RequestViewSchema,
+  findings: z.array(FindingSchema),
+  isReady: z.boolean(),
+});
+
+const IdParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
+
+const LangQuerySchema = z.object({
+  lang: z.string().max(35).optional().describe('ar, zh, en, fr, ru or es; else Accept-Language, else English'),
+});
+
+const ListQuerySchema = z.object({
+  type: RequestTypeIdSchema.optional(),
+  status: z.string().max(40).optional(),
+});
+
+const IfMatchHeadersSchema = z.looseObject({
+  'if-match': z.string().max(100).optional().describe('"<revision>": refuse with 409 if the request changed since'),
+});
+
+/** `?lang=` when it names a UI language, else the Accept-Language header. */
+function localeOf(request: FastifyRequest, lang: string | undefined): Locale {
+  const fromQuery = lang?.trim().toLowerCase().split('-')[0];
+  if (isLocale(fromQuery)) return fromQuery;
+  return negotiateLocale(request.headers['accept-language']);
+}
+
+/** The revision named by an If-Match header (`"3"`, `W/"3"` or `3`); undefined for none or `*`. */
+function expectedRevisionOf(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!match?.[1]) {
+    throw new AppError('invalid-input', 'If-Match must be "<revision>", e.g. "3"', [
+      { path: 'headers.if-match', message: 'expected "<revision>"' },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+function assertSignedIn(request: FastifyRequest) {
+  if (!request.actor) throw new AppError('unauthenticated', 'sign in or present an API token');
+  return request.actor;
+}
+
+export async function requestsRoutes(app: ComityApp, context: AppContext): Promise<void> {
+  // Authorization runs on onRequest, before the body is parsed and validated: an anonymous or
+  // unauthorised caller learns nothing about the shape its body should have.
+  const signedIn = { onRequest: requireActor };
+  const drafter = { onRequest: requirePermission('request:draft') };
+
+  app.post(
+    '/api/v1/validate',
+    {
+      ...signedIn,
+      schema: {
+        tags: ['requests'],
+        summary: 'Validate a request content without storing it',
+        body: RequestContentSchema,
+        querystring: LangQuerySchema,
+        response: { 200: FindingsReportSchema },
+      },
+    },
+    async (request) => findingsFor(context, request.body, localeOf(request, request.query.lang)),
+  );
+
+  app.post(
+    '/api/v1/requests',
+    {
+      ...drafter,
+      schema: {
+        tags: ['requests'],
+        summary: 'Create a draft; answers it with its findings',
+        body: RequestContentSchema,
+        querystring: LangQuerySchema,
+        response: { 201: SavedRequestSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await createDraft(context, assertSignedIn(request), request.body);
+      const report = await findingsFor(context, created.content, localeOf(request, request.query.lang));
+      return reply
+        .status(201)
+        .header('location', `/api/v1/requests/${created.id}`)
+        .header('etag', `"${created.revision}"`)
+        .send({ request: created, ...report });
+    },
+  );
+
+  app.get(
+    '/api/v1/requests',
+    {
+      ...signedIn,
+      schema: {
+        tags: ['requests'],
+        summary: 'List your requests (every request with request:read-all), most recently updated first',
+        querystring: ListQuerySchema,
+        response: { 200: z.object({ items: z.array(RequestSummarySchema) }) },
+      },
+    },
+    async (request) => ({ items: await listRequests(context, assertSignedIn(request), request.query) }),
+  );
+
+  app.get(
+    '/api/v1/requests/:id',
+    {
+      ...signedIn,
+      schema: {
+        tags: ['requests'],
+        summary: 'Read a request with its findings',
+        params: IdParamsSchema,
+        querystring: LangQuerySchema,
+        response: { 200: SavedRequestSchema },
+      },
+    },
+    async (request, reply) => {
+      const found = await getRequest(context, assertSignedIn(request), request.params.id);
+      const report = await findingsFor(context, found.content, localeOf(request, request.query.lang));
+      return reply.header('etag', `"${found.revision}"`).send({ request: found, ...report });
+    },
+  );
+
+  app.put(
+    '/api/v1/requests/:id',
+    {
+      ...drafter,
+      schema: {
+        tags: ['requests'],
+        summary: 'Replace the content of your draft (its type too); If-Match "<revision>" guards against lost updates',
+        params: IdParamsSchema,
+        headers: IfMatchHeadersSchema,
+        body: RequestContentSchema,
+        querystring: LangQuerySchema,
+        response: { 200: SavedRequestSchema },
+      },
+    },
+    async (request, reply) => {
+      const expectedRevision = expectedRevisionOf(request.headers['if-match']);
+      const updated = await updateDraft(
+        context,
+        assertSignedIn(request),
+        request.params.id,
+        request.body,
+        expectedRevision,
+      );
+      const report = await findingsFor(context, updated.content, localeOf(request, request.query.lang));
+      return reply.header('etag', `"${updated.revision}"`).send({ request: updated, ...report });
+    },
+  );
+
+  app.delete(
+    '/api/v1/requests/:id',
+    {
+      ...drafter,
+      schema: {
+        tags: ['requests'],
+        summary: 'Delete your draft',
+        params: IdParamsSchema,
+        headers: IfMatchHeadersSchema,
+        response: { 204: z.null().describe('deleted') },
+      },
+    },
+    async (request, reply) => {
+      const expectedRevision = expectedRevisionOf(request.headers['if-match']);
+      await deleteDraft(context, assertSignedIn(request), request.params.id, expectedRevision);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/requests/:id/findings',
+    {
+      ...signedIn,
+      schema: {
+        tags: ['requests'],
+        summary: 'The findings of a request, in your language',
+        params: IdParamsSchema,
+        querystring: LangQuerySchema,
+        response: { 200: FindingsReportSchema },
+      },
+    },
+    async (request) => {
+      const found = await getRequest(context, assertSignedIn(request), request.params.id);
+      return findingsFor(context, found.content, localeOf(request, request.query.lang));
+    },
+  );
 }

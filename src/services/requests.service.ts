@@ -1,0 +1,245 @@
+/**
+ * Drafting requests: create, list, read, update and delete drafts, and say what validation finds
+ * in them. Who may see and change a request is decided by src/policies/access.ts; this module
+ * applies it so that a request the actor may not read is reported as not found (its existence
+ * does not leak), one the actor may read but not change is forbidden, and a request that is no
+ * longer a draft cannot be changed at all.
+ *
+ * Every change is conditional on the revision the caller last saw (optimistic concurrency): a
+ * stale revision is a conflict and nothing is written.
+ */
+import { AppError } from '../core/errors.ts';
+import type { Locale } from '../core/i18n.ts';
+import { type RequestContent, RequestContentSchema, type RequestTypeId } from '../core/request/draft.ts';
+import { type Finding, hasBlockingFindings } from '../core/validation/finding.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Actor, can, canEditRequest, canReadRequest } from '../policies/access.ts';
+import {
+  deleteDraftRow,
+  findRequestById,
+  insertRequest,
+  listRequests as listStoredRequests,
+  type RequestWrite,
+  type StoredRequest,
+  updateDraftContent,
+} from '../storage/requests.repository.ts';
+
+// ---- TEMPORARY STUB (requests helper): remove when src/core/validation/validate-draft.ts and
+// src/services/directory.service.ts exist, and import validateDraft / loadDirectoryView instead.
+import type { Catalogue } from '../core/catalogue/catalogue.ts';
+import { formatCitation } from '../core/catalogue/catalogue.ts';
+import { type DirectoryView, directoryViewOf } from '../core/directory/directory-view.ts';
+import { isElementPresent } from '../core/request/elements.ts';
+async function loadDirectoryView(_context: AppContext): Promise<DirectoryView> {
+  return directoryViewOf([]);
+}
+function validateDraft(draft: RequestContent, catalogue: Catalogue, _directory: DirectoryView, locale: Locale): Finding[] {
+  const entry = catalogue.requestTypes.find((t) => t.id === draft.type);
+  if (!entry) return [];
+  return entry.elements
+    .filter((e) => e.requirement !== 'optional' && !isElementPresent(draft, e.element))
+    .map((e) => ({
+      severity: e.requirement === 'required' ? ('blocking' as const) : ('warning' as const),
+      element: e.element,
+      article: formatCitation(e),
+      message: catalogue.elements.find((x) => x.id === e.element)?.label[locale] ?? e.element,
+      rule: 'stub-missing-element',
+    }));
+}
+// ---- END TEMPORARY STUB
+
+/** The status a request has while its author may still change it. */
+export const DRAFT_STATUS = 'draft';
+
+/** A request as the API, the CLI and the formal document see it. Times are ISO 8601 (UTC). */
+export type RequestView = Readonly<{
+  id: string;
+  type: RequestTypeId;
+  status: string;
+  /** Starts at 1, grows by one on every change; clients send it back in If-Match. */
+  revision: number;
+  caseReference: string | null;
+  /** ISO 3166-1 alpha-2 code of the requested State, upper case, when the draft names one. */
+  requestedState: string | null;
+  content: RequestContent;
+  createdBy: Readonly<{ id: string; username: string }>;
+  createdAt: string;
+  updatedAt: string;
+}>;
+
+/** A request in a list: everything but its content. */
+export type RequestSummary = Omit<RequestView, 'content'>;
+
+/** What validation says about a content, in one language. */
+export type FindingsReport = Readonly<{
+  findings: Finding[];
+  /** True when no finding is blocking: the request may leave the node. */
+  isReady: boolean;
+}>;
+
+export type RequestListFilters = Readonly<{ type?: RequestTypeId; status?: string }>;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toRequestView(stored: StoredRequest): RequestView {
+  return {
+    ...toRequestSummary(stored),
+    // Stored content was checked against RequestContentSchema when it was written.
+    content: stored.content as RequestContent,
+  };
+}
+
+function toRequestSummary(stored: StoredRequest): RequestSummary {
+  return {
+    id: stored.id,
+    type: stored.type as RequestTypeId,
+    status: stored.status,
+    revision: stored.revision,
+    caseReference: stored.caseReference,
+    requestedState: stored.requestedState,
+    createdBy: stored.createdBy,
+    createdAt: stored.createdAt.toISOString(),
+    updatedAt: stored.updatedAt.toISOString(),
+  };
+}
+
+function notFound(id: string): AppError {
+  return new AppError('not-found', `no request ${id}`);
+}
+
+function trimmedOrNull(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+/**
+ * Checks the content against the schema (the HTTP layer already did; the CLI and other callers
+ * may not have) and derives the columns that lists filter on.
+ */
+function toRequestWrite(content: unknown): RequestWrite {
+  const parsed = RequestContentSchema.safeParse(content);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({
+      path: ['content', ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    }));
+    throw new AppError('invalid-input', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  }
+  const checked = parsed.data;
+  return {
+    type: checked.type,
+    content: checked,
+    caseReference: trimmedOrNull(checked.caseReference),
+    requestedState: trimmedOrNull(checked.requestedAuthority?.state)?.toUpperCase() ?? null,
+  };
+}
+
+/** The stored request, if it exists and the actor may read it; otherwise not-found. */
+async function findReadableRequest(context: AppContext, actor: Actor, id: string): Promise<StoredRequest> {
+  if (!UUID_PATTERN.test(id)) throw notFound(id);
+  const stored = await findRequestById(context.db, id);
+  if (!stored || !canReadRequest(actor, stored.createdBy.id)) throw notFound(id);
+  return stored;
+}
+
+/** The stored request, if the actor may change it now at `expectedRevision` (when given). */
+async function findEditableDraft(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+  expectedRevision: number | undefined,
+): Promise<StoredRequest> {
+  const stored = await findReadableRequest(context, actor, id);
+  if (!canEditRequest(actor, stored.createdBy.id)) {
+    throw new AppError('forbidden', 'only the author of a draft may change it');
+  }
+  if (stored.status !== DRAFT_STATUS) {
+    throw new AppError('invalid-state', `request ${id} is ${stored.status}; only drafts can be changed`);
+  }
+  if (expectedRevision !== undefined && expectedRevision !== stored.revision) {
+    throw staleRevision(id, stored.revision);
+  }
+  return stored;
+}
+
+function staleRevision(id: string, currentRevision: number | undefined): AppError {
+  const current = currentRevision === undefined ? '' : ` (it is now at revision ${currentRevision})`;
+  return new AppError('conflict', `request ${id} was changed by someone else${current}; reload it and try again`);
+}
+
+/** Runs validation on a content: the findings in the given language and whether it is ready. */
+export async function findingsFor(context: AppContext, content: RequestContent, locale: Locale): Promise<FindingsReport> {
+  const directory = await loadDirectoryView(context);
+  const findings = validateDraft(content, context.catalogue, directory, locale);
+  return { findings: [...findings], isReady: !hasBlockingFindings(findings) };
+}
+
+/** Stores a new draft owned by the actor. */
+export async function createDraft(context: AppContext, actor: Actor, content: RequestContent): Promise<RequestView> {
+  if (!can(actor, 'request:draft')) throw new AppError('forbidden', 'your roles do not allow request:draft');
+  const write = toRequestWrite(content);
+  const stored = await insertRequest(context.db, { ...write, createdBy: actor.userId, now: context.now() });
+  return toRequestView(stored);
+}
+
+/** The requests the actor may read: their own, or every request with request:read-all. */
+export async function listRequests(
+  context: AppContext,
+  actor: Actor,
+  filters: RequestListFilters = {},
+): Promise<RequestSummary[]> {
+  const isReadingAll = can(actor, 'request:read-all');
+  if (!isReadingAll && !can(actor, 'request:draft')) return [];
+  const stored = await listStoredRequests(context.db, {
+    ...(isReadingAll ? {} : { createdBy: actor.userId }),
+    ...(filters.type ? { type: filters.type } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+  });
+  return stored.filter((request) => canReadRequest(actor, request.createdBy.id)).map(toRequestSummary);
+}
+
+/** One request the actor may read; not-found otherwise (also for an id that is not a UUID). */
+export async function getRequest(context: AppContext, actor: Actor, id: string): Promise<RequestView> {
+  return toRequestView(await findReadableRequest(context, actor, id));
+}
+
+/**
+ * Replaces a draft's content (its type may change too, since it is still a draft). With
+ * `expectedRevision`, refuses with conflict unless the draft is still at that revision.
+ */
+export async function updateDraft(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+  content: RequestContent,
+  expectedRevision?: number,
+): Promise<RequestView> {
+  const write = toRequestWrite(content);
+  const stored = await findEditableDraft(context, actor, id, expectedRevision);
+  const isUpdated = await updateDraftContent(context.db, id, stored.revision, { ...write, now: context.now() });
+  if (!isUpdated) throw await explainRefusedWrite(context, actor, id);
+  return getRequest(context, actor, id);
+}
+
+/** Deletes a draft of the actor's (at `expectedRevision` when given). */
+export async function deleteDraft(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+  expectedRevision?: number,
+): Promise<void> {
+  const stored = await findEditableDraft(context, actor, id, expectedRevision);
+  const isDeleted = await deleteDraftRow(context.db, id, stored.revision);
+  if (!isDeleted) throw await explainRefusedWrite(context, actor, id);
+}
+
+/** Why a conditional write touched no row: the request changed (or vanished) since it was read. */
+async function explainRefusedWrite(context: AppContext, actor: Actor, id: string): Promise<AppError> {
+  try {
+    const now = await findEditableDraft(context, actor, id, undefined);
+    return staleRevision(id, now.revision);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * All SQL about requests. A request row keeps its structured content as jsonb and, beside it,
+ * the few fields lists filter and sort on (type, case reference, requested State), copied from
+ * the content on every write so a list never has to open the JSON.
+ *
+ * Writes that depend on what the caller last saw (update, delete) are conditional on the
+ * revision and the status, in the same statement, so a concurrent change makes them touch no
+ * row instead of overwriting it.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** A request as stored, with its author's username. */
+export type StoredRequest = Readonly<{
+  id: string;
+  type: string;
+  status: string;
+  revision: number;
+  caseReference: string | null;
+  requestedState: string | null;
+  content: unknown;
+  createdBy: Readonly<{ id: string; username: string }>;
+  createdAt: Date;
+  updatedAt: Date;
+}>;
+
+/** What a write stores: the content and the columns derived from it. */
+export type RequestWrite = Readonly<{
+  type: string;
+  content: unknown;
+  caseReference: string | null;
+  requestedState: string | null;
+}>;
+
+export type RequestListFilter = Readonly<{
+  /** Only requests created by this user; undefined for every request of the node. */
+  createdBy?: string;
+  type?: string;
+  status?: string;
+}>;
+
+function selectRequests(db: Kysely<Database>) {
+  return db
+    .selectFrom('requests')
+    .innerJoin('users', 'users.id', 'requests.created_by')
+    .select([
+      'requests.id',
+      'requests.type',
+      'requests.status',
+      'requests.revision',
+      'requests.case_reference',
+      'requests.requested_state',
+      'requests.content',
+      'requests.created_by',
+      'users.username',
+      'requests.created_at',
+      'requests.updated_at',
+    ]);
+}
+
+type JoinedRow = Readonly<{
+  id: string;
+  type: string;
+  status: string;
+  revision: number;
+  case_reference: string | null;
+  requested_state: string | null;
+  content: unknown;
+  created_by: string;
+  username: string;
+  created_at: Date;
+  updated_at: Date;
+}>;
+
+function toStoredRequest(row: JoinedRow): StoredRequest {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    revision: Number(row.revision),
+    caseReference: row.case_reference,
+    requestedState: row.requested_state,
+    // pg and PGlite both parse jsonb; a driver configured otherwise would hand back text.
+    content: typeof row.content === 'string' ? JSON.parse(row.content) : row.content,
+    createdBy: { id: row.created_by, username: row.username },
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export async function insertRequest(
+  db: Kysely<Database>,
+  write: RequestWrite & Readonly<{ createdBy: string; now: Date }>,
+): Promise<StoredRequest> {
+  const inserted = await db
+    .insertInto('requests')
+    .values({
+      type: write.type,
+      status: 'draft',
+      content: JSON.stringify(write.content),
+      case_reference: write.caseReference,
+      requested_state: write.requestedState,
+      created_by: write.createdBy,
+      created_at: write.now,
+      updated_at: write.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const stored = await findRequestById(db, inserted.id);
+  if (!stored) throw new Error(`request ${inserted.id} vanished after insert`);
+  return stored;
+}
+
+export async function findRequestById(db: Kysely<Database>, id: string): Promise<StoredRequest | undefined> {
+  const row = await selectRequests(db).where('requests.id', '=', id).executeTakeFirst();
+  return row ? toStoredRequest(row) : undefined;
+}
+
+/** Most recently updated first. */
+export async function listRequests(db: Kysely<Database>, filter: RequestListFilter): Promise<StoredRequest[]> {
+  let query = selectRequests(db);
+  if (filter.createdBy !== undefined) query = query.where('requests.created_by', '=', filter.createdBy);
+  if (filter.type !== undefined) query = query.where('requests.type', '=', filter.type);
+  if (filter.status !== undefined) query = query.where('requests.status', '=', filter.status);
+  const rows = await query.orderBy('requests.updated_at', 'desc').orderBy('requests.id').execute();
+  return rows.map(toStoredRequest);
+}
+
+/**
+ * Replaces the content of a draft whose revision is still `expectedRevision`, and bumps the
+ * revision. Returns false (and changes nothing) when the row is gone, no longer a draft, or was
+ * changed meanwhile.
+ */
+export async function updateDraftContent(
+  db: Kysely<Database>,
+  id: string,
+  expectedRevision: number,
+  write: RequestWrite & Readonly<{ now: Date }>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('requests')
+    .set((eb) => ({
+      type: write.type,
+      content: JSON.stringify(write.content),
+      case_reference: write.caseReference,
+      requested_state: write.requestedState,
+      revision: eb('revision', '+', 1),
+      updated_at: write.now,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .where('revision', '=', expectedRevision)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Deletes a draft still at `expectedRevision`; false when nothing matched. */
+export async function deleteDraftRow(db: Kysely<Database>, id: string, expectedRevision: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('requests')
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .where('revision', '=', expectedRevision)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
