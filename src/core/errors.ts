@@ -24,6 +24,8 @@ export const APP_ERROR_CODES = [
   'import-rejected',
   /** The request body is larger than the configured limit. */
   'payload-too-large',
+  /** Too many attempts (such as failed sign-ins for one username); try again later. */
+  'too-many-requests',
   /** A required local capability (such as a font for the PDF renderer) is missing. */
   'unavailable',
   /** An unexpected failure; the message is generic and the cause is logged. */

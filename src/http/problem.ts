@@ -25,6 +25,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'import-rejected': 422,
+  'too-many-requests': 429,
   unavailable: 503,
   internal: 500,
 };
@@ -44,6 +45,7 @@ const TITLES: Readonly<Record<ProblemCode, string>> = {
   'payload-too-large': 'Request body too large',
   'unsupported-media-type': 'Unsupported media type',
   'import-rejected': 'The import was rejected; nothing was changed',
+  'too-many-requests': 'Too many attempts; try again later',
   unavailable: 'Temporarily unavailable',
   internal: 'Internal error',
 };

@@ -1,9 +1,226 @@
+/**
+ * User accounts: the first administrator, creation by an administrator or the node's operator,
+ * role changes, disabling, password changes. Authorization (who may call these) is decided by
+ * the caller through src/policies/access.ts; this module keeps accounts consistent.
+ */
+import { AppError } from '../core/errors.ts';
 import type { AppContext } from '../http/context.ts';
+import { isRole, type Permission, permissionsOf, ROLES, type Role } from '../policies/access.ts';
+import { deleteSessionsOfUser } from '../storage/sessions.repository.ts';
+import {
+  countEnabledUsersWithRole,
+  countUsers,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  listAllUsers,
+  type StoredUser,
+  updateUserRow,
+} from '../storage/users.repository.ts';
+import { generatePassword, hashPassword } from './password-hashing.ts';
 
-/** Creates the first administrator when the node has no user; returns its one-time password. */
+/** A user as the API and the CLI show it: never a password hash. */
+export type UserView = Readonly<{
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  permissions: Permission[];
+  locale: string | null;
+  isDisabled: boolean;
+}>;
+
+/** Usernames: lowercase letters, digits, dot, dash and underscore; 2 to 64 characters. */
+const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The roles of the account created at first start: it can administer and also draft at once. */
+export const FIRST_ADMINISTRATOR_ROLES: readonly Role[] = ['administrator', 'supervisor', 'officer'];
+
+/** The permissions that a set of roles grants. */
+export function permissionsOfRoles(roles: readonly Role[]): Permission[] {
+  return permissionsOf({ userId: '', username: '', roles, authenticatedBy: 'session' });
+}
+
+export function toUserView(user: StoredUser): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    roles: [...user.roles],
+    permissions: permissionsOfRoles(user.roles),
+    locale: user.locale,
+    isDisabled: user.isDisabled,
+  };
+}
+
+/** Throws invalid-input naming every unknown role and the valid ones. */
+export function parseRoles(values: readonly string[]): Role[] {
+  const unknown = values.filter((value) => !isRole(value));
+  if (unknown.length > 0) {
+    throw new AppError(
+      'invalid-input',
+      `unknown role ${unknown.map((value) => `'${value}'`).join(', ')}; valid roles: ${ROLES.join(', ')}`,
+      [{ path: 'roles', message: `valid roles: ${ROLES.join(', ')}` }],
+    );
+  }
+  if (values.length === 0) {
+    throw new AppError('invalid-input', `give at least one role; valid roles: ${ROLES.join(', ')}`, [
+      { path: 'roles', message: 'at least one role' },
+    ]);
+  }
+  return [...new Set(values as Role[])];
+}
+
+function assertUsernameValid(username: string): void {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new AppError(
+      'invalid-input',
+      'a username has 2 to 64 characters: lowercase letters, digits, dot, dash or underscore, starting with a letter or digit',
+      [{ path: 'username', message: 'lowercase letters, digits, ".", "-", "_"; 2 to 64 characters' }],
+    );
+  }
+}
+
+/** Throws not-found for an id that is not a user's (including ids that are not UUIDs). */
+async function requireUser(context: AppContext, id: string): Promise<StoredUser> {
+  const user = UUID_PATTERN.test(id) ? await findUserById(context.db, id) : undefined;
+  if (!user) throw new AppError('not-found', 'no such user');
+  return user;
+}
+
+/** Throws not-found when no account has that username. */
+export async function requireUserByUsername(context: AppContext, username: string): Promise<StoredUser> {
+  const user = await findUserByUsername(context.db, username);
+  if (!user) throw new AppError('not-found', `no user named '${username}'`);
+  return user;
+}
+
+export type NewUser = Readonly<{
+  username: string;
+  displayName?: string;
+  password: string;
+  roles: readonly string[];
+  locale?: string | null;
+}>;
+
+/** Creates an account. Conflict when the username is taken; invalid-input for a bad name, role or password. */
+export async function createUser(context: AppContext, input: NewUser): Promise<UserView> {
+  assertUsernameValid(input.username);
+  const roles = parseRoles(input.roles);
+  const passwordHash = await hashPassword(input.password);
+  if (await findUserByUsername(context.db, input.username)) {
+    throw new AppError('conflict', `the username '${input.username}' is already taken`);
+  }
+  try {
+    const user = await insertUser(context.db, {
+      username: input.username,
+      displayName: input.displayName?.trim() || input.username,
+      passwordHash,
+      roles,
+      locale: input.locale ?? null,
+    });
+    return toUserView(user);
+  } catch (error) {
+    // Two creations of the same name at once: the unique index decides.
+    if ((error as { code?: string }).code === '23505') {
+      throw new AppError('conflict', `the username '${input.username}' is already taken`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Creates the first administrator ("admin") when the node has no user at all, with a random
+ * password to show once. Returns undefined when any user exists, so it is safe at every start.
+ */
 export async function ensureAdministrator(
-  _context: AppContext,
+  context: AppContext,
 ): Promise<{ username: string; password: string } | undefined> {
-  // TODO(auth)
-  return undefined;
+  if ((await countUsers(context.db)) > 0) return undefined;
+  const password = generatePassword(20);
+  try {
+    await createUser(context, {
+      username: 'admin',
+      displayName: 'Administrator',
+      password,
+      roles: FIRST_ADMINISTRATOR_ROLES,
+    });
+  } catch (error) {
+    // Another process created it first.
+    if (error instanceof AppError && error.code === 'conflict') return undefined;
+    throw error;
+  }
+  return { username: 'admin', password };
+}
+
+export async function listUsers(context: AppContext): Promise<UserView[]> {
+  return (await listAllUsers(context.db)).map(toUserView);
+}
+
+export type UserChanges = Readonly<{ roles?: readonly string[]; isDisabled?: boolean; displayName?: string }>;
+
+/**
+ * Changes roles, display name or the disabled flag. Disabling ends the user's sessions (their
+ * API tokens stop working too). The last enabled administrator can be neither disabled nor
+ * demoted, so the node always keeps someone who can manage accounts.
+ */
+export async function updateUser(context: AppContext, id: string, changes: UserChanges): Promise<UserView> {
+  const user = await requireUser(context, id);
+  const roles = changes.roles === undefined ? undefined : parseRoles(changes.roles);
+  const displayName = changes.displayName?.trim();
+  if (displayName === '') {
+    throw new AppError('invalid-input', 'the display name cannot be empty', [
+      { path: 'displayName', message: 'cannot be empty' },
+    ]);
+  }
+  const isLosingAdministration =
+    user.roles.includes('administrator') &&
+    !user.isDisabled &&
+    (changes.isDisabled === true || (roles !== undefined && !roles.includes('administrator')));
+  if (isLosingAdministration && (await countEnabledUsersWithRole(context.db, 'administrator')) <= 1) {
+    throw new AppError(
+      'invalid-state',
+      'this is the last enabled administrator: give another user the administrator role first',
+    );
+  }
+  const updated = await context.db.transaction().execute(async (transaction) => {
+    const row = await updateUserRow(
+      transaction,
+      user.id,
+      {
+        ...(roles ? { roles } : {}),
+        ...(changes.isDisabled === undefined ? {} : { isDisabled: changes.isDisabled }),
+        ...(displayName === undefined ? {} : { displayName }),
+      },
+      context.now(),
+    );
+    if (changes.isDisabled === true) await deleteSessionsOfUser(transaction, user.id);
+    return row;
+  });
+  if (!updated) throw new AppError('not-found', 'no such user');
+  return toUserView(updated);
+}
+
+/** Disables an account by username (CLI); see updateUser. */
+export async function disableUser(context: AppContext, username: string): Promise<UserView> {
+  const user = await requireUserByUsername(context, username);
+  return updateUser(context, user.id, { isDisabled: true });
+}
+
+/** Sets a new password and ends the user's sessions, so a leaked password stops working everywhere. */
+export async function changePassword(
+  context: AppContext,
+  username: string,
+  password: string,
+): Promise<UserView> {
+  const user = await requireUserByUsername(context, username);
+  const passwordHash = await hashPassword(password);
+  const updated = await context.db.transaction().execute(async (transaction) => {
+    const row = await updateUserRow(transaction, user.id, { passwordHash }, context.now());
+    await deleteSessionsOfUser(transaction, user.id);
+    return row;
+  });
+  if (!updated) throw new AppError('not-found', `no user named '${username}'`);
+  return toUserView(updated);
 }

@@ -16,7 +16,10 @@ export type TestApp = Readonly<{
   close: () => Promise<void>;
 }>;
 
-export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
+/** Options of a test app; `now` replaces the clock (e.g. a fake clock that a test advances). */
+export type TestAppOptions = Readonly<{ now?: () => Date }>;
+
+export async function startTestApp(target: DatabaseTarget, options: TestAppOptions = {}): Promise<TestApp> {
   const handle = await target.open();
   const config = loadConfig({ COMITY_PORT: '0', COMITY_DATA_DIR: '/tmp/comity-test-unused', COMITY_LOG_LEVEL: 'silent' });
   const context: AppContext = {
@@ -24,7 +27,7 @@ export async function startTestApp(target: DatabaseTarget): Promise<TestApp> {
     db: handle.db,
     databaseKind: handle.kind,
     catalogue: loadCatalogue(),
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
   };
   await bootstrapNode(context);
   const app = await buildApp(context);

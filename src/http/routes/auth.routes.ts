@@ -1,6 +1,168 @@
+/**
+ * Signing in and out (the web UI's session cookie) and the signed-in user's own API tokens.
+ * Contract: docs/api.md, "Authentication".
+ */
+import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
+import { PERMISSIONS, ROLES } from '../../policies/access.ts';
+import {
+  createApiToken,
+  listApiTokens,
+  MAXIMUM_TOKEN_DAYS,
+  revokeApiToken,
+} from '../../services/api-tokens.service.ts';
+import { describeSessionUser, signIn, signOut } from '../../services/sessions.service.ts';
 import type { ComityApp } from '../app.ts';
+import { requireActor, requirePermission, SESSION_COOKIE, sessionOf } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 
-export async function authRoutes(_app: ComityApp, _context: AppContext): Promise<void> {
-  // TODO
+/** A user as the API shows it (never a password hash). */
+export const UserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  permissions: z.array(z.enum(PERMISSIONS)),
+  locale: z.string().nullable(),
+  isDisabled: z.boolean(),
+});
+
+const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string() });
+
+const SignInSchema = z.object({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1000),
+});
+
+const ApiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+const NewApiTokenSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  expiresInDays: z.number().int().min(1).max(MAXIMUM_TOKEN_DAYS).optional(),
+});
+
+const CreatedApiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  token: z.string().describe('the secret: shown this once, then only its hash is kept'),
+  expiresAt: z.string().nullable(),
+});
+
+export async function authRoutes(app: ComityApp, context: AppContext): Promise<void> {
+  const cookieOptions = {
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    path: '/',
+    secure: context.config.session.isCookieSecure,
+  };
+
+  app.post(
+    '/api/v1/session',
+    {
+      schema: {
+        tags: ['authentication'],
+        summary: 'Sign in: sets the comity_session cookie and returns the CSRF token',
+        security: [],
+        body: SignInSchema,
+        response: { 200: SessionSchema },
+      },
+    },
+    async (request, reply) => {
+      const signedIn = await signIn(context, request.body);
+      const previous = sessionOf(request);
+      if (previous) await signOut(context, previous.idHash);
+      reply.setCookie(SESSION_COOKIE, signedIn.sessionToken, cookieOptions);
+      return { user: signedIn.user, csrfToken: signedIn.csrfToken };
+    },
+  );
+
+  app.get(
+    '/api/v1/session',
+    {
+      schema: {
+        tags: ['authentication'],
+        summary: 'The signed-in user and the CSRF token of the session',
+        security: [{ sessionCookie: [] }],
+        response: { 200: SessionSchema },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      if (!session) throw new AppError('unauthenticated', 'not signed in');
+      return { user: await describeSessionUser(context, session.actor.userId), csrfToken: session.csrfToken };
+    },
+  );
+
+  app.delete(
+    '/api/v1/session',
+    {
+      schema: {
+        tags: ['authentication'],
+        summary: 'Sign out: ends the session',
+        security: [{ sessionCookie: [] }],
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      if (!session) throw new AppError('unauthenticated', 'not signed in');
+      await signOut(context, session.idHash);
+      reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/tokens',
+    {
+      preHandler: [requireActor, requirePermission('token:own')],
+      schema: {
+        tags: ['authentication'],
+        summary: "The signed-in user's API tokens (never the secrets)",
+        response: { 200: z.object({ items: z.array(ApiTokenSchema) }) },
+      },
+    },
+    async (request) => ({ items: await listApiTokens(context, request.actor!.userId) }),
+  );
+
+  app.post(
+    '/api/v1/tokens',
+    {
+      preHandler: [requireActor, requirePermission('token:own')],
+      schema: {
+        tags: ['authentication'],
+        summary: 'Create an API token acting with your roles; the token is shown once',
+        body: NewApiTokenSchema,
+        response: { 201: CreatedApiTokenSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await createApiToken(context, request.actor!.userId, request.body);
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/api/v1/tokens/:id',
+    {
+      preHandler: [requireActor, requirePermission('token:own')],
+      schema: {
+        tags: ['authentication'],
+        summary: 'Revoke one of your API tokens',
+        params: z.object({ id: z.string() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await revokeApiToken(context, request.params.id, request.actor!.userId);
+      return reply.status(204).send(null);
+    },
+  );
 }

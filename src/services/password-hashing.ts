@@ -1,0 +1,96 @@
+/**
+ * Password hashing with scrypt, a memory-hard key-derivation function built into node:crypto, so
+ * a stolen database costs an attacker memory as well as time per guess. A hash is stored as a
+ * self-describing string `scrypt$N$r$p$salt$hash` (salt and hash in base64url): the cost can be
+ * raised later and old hashes still verify.
+ */
+import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../core/errors.ts';
+
+/** Shortest password accepted: length is what makes a password hard to guess. */
+export const MINIMUM_PASSWORD_LENGTH = 12;
+
+const COST = 2 ** 15;
+const BLOCK_SIZE = 8;
+const PARALLELISM = 1;
+const SALT_BYTES = 16;
+const KEY_BYTES = 32;
+/** The largest cost a stored hash may name, so a tampered row cannot exhaust memory. */
+const MAXIMUM_COST = 2 ** 20;
+
+function deriveKey(password: string, salt: Buffer, cost: number, blockSize: number, parallelism: number) {
+  // scrypt needs about 128 * N * r bytes; Node's default limit (32 MiB) is exactly N=2^15, r=8.
+  const maxmem = 256 * cost * blockSize + 1024 * 1024;
+  return new Promise<Buffer>((resolve, reject) => {
+    scrypt(password, salt, KEY_BYTES, { N: cost, r: blockSize, p: parallelism, maxmem }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
+  });
+}
+
+/** Throws invalid-input when the password is too short to be accepted. */
+export function assertPasswordAcceptable(password: string): void {
+  if (password.length < MINIMUM_PASSWORD_LENGTH) {
+    throw new AppError(
+      'invalid-input',
+      `the password must have at least ${MINIMUM_PASSWORD_LENGTH} characters`,
+      [{ path: 'password', message: `at least ${MINIMUM_PASSWORD_LENGTH} characters` }],
+    );
+  }
+}
+
+/** Hashes a password with a fresh random salt; refuses passwords shorter than the minimum. */
+export async function hashPassword(password: string): Promise<string> {
+  assertPasswordAcceptable(password);
+  const salt = randomBytes(SALT_BYTES);
+  const key = await deriveKey(password, salt, COST, BLOCK_SIZE, PARALLELISM);
+  return [
+    'scrypt',
+    COST,
+    BLOCK_SIZE,
+    PARALLELISM,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$');
+}
+
+/**
+ * Whether the password matches the stored hash. Compares in constant time; an unreadable hash
+ * verifies nothing (false), it never throws.
+ */
+export async function verifyPassword(password: string, storedHash: string): Promise<boolean> {
+  const parts = storedHash.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [cost, blockSize, parallelism] = parts.slice(1, 4).map(Number) as [number, number, number];
+  const isCostValid = Number.isInteger(cost) && cost > 1 && cost <= MAXIMUM_COST && (cost & (cost - 1)) === 0;
+  if (!isCostValid || !Number.isInteger(blockSize) || blockSize < 1 || blockSize > 32) return false;
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 16) return false;
+  const salt = Buffer.from(parts[4] ?? '', 'base64url');
+  const expected = Buffer.from(parts[5] ?? '', 'base64url');
+  if (salt.length === 0 || expected.length !== KEY_BYTES) return false;
+  const actual = await deriveKey(password, salt, cost, blockSize, parallelism);
+  return timingSafeEqual(actual, expected);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the same time as a real verification, for sign-ins with an unknown username, so the
+ * response time does not reveal which usernames exist. Always false.
+ */
+export async function verifyDummyPassword(password: string): Promise<false> {
+  dummyHash ??= hashPassword(randomBytes(18).toString('base64url'));
+  await verifyPassword(password, await dummyHash);
+  return false;
+}
+
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/** A random password (unambiguous letters and digits, about 5.8 bits each) to show once. */
+export function generatePassword(length = 20): string {
+  let password = '';
+  for (let index = 0; index < length; index += 1) {
+    password += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  }
+  return password;
+}
