@@ -1,0 +1,90 @@
+/**
+ * One signature or ratification record as people enter it (API body, CSV import row), and the
+ * checks that keep the records meaningful: a deposit has a date, dates are real days between
+ * the Convention's adoption and today, a signature falls within the signature period, and the
+ * evidence says how far it can be trusted.
+ */
+import { z } from 'zod';
+import { isCalendarDate } from './calendar-date.ts';
+import {
+  type DateWindow,
+  EVIDENCE_LEVELS,
+  evidenceLevelOf,
+  isDepositAction,
+  TREATY_ACTIONS,
+} from './treaty-status.ts';
+
+/** Adoption by the General Assembly (res. 79/243): nothing about the Convention happened earlier. */
+export const ADOPTION_DATE = '2024-12-24';
+/** Last day the Convention is open for signature (Art. 64(1)); after it, States accede. */
+export const SIGNATURE_CLOSES = '2026-12-31';
+
+export const CalendarDateSchema = z
+  .string()
+  .refine(isCalendarDate, { message: 'must be a calendar date written YYYY-MM-DD' });
+
+/** A record as entered, before the State code is checked against the directory. */
+export const NewTreatyRecordSchema = z.object({
+  /** ISO 3166-1 alpha-2 code of the State, or EU. */
+  stateCode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as FR, or EU' }),
+  action: z.enum(TREATY_ACTIONS),
+  date: CalendarDateSchema.nullable().optional(),
+  /** Free text about the date when the day is not known, or the window 'YYYY-MM-DD/YYYY-MM-DD'. */
+  dateNote: z.string().trim().max(500).nullable().optional(),
+  source: z.string().trim().min(1, { message: 'name the source (URL or document)' }).max(2000),
+  evidence: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((value) => evidenceLevelOf(value) !== undefined, {
+      message: `must start with an evidence level: ${EVIDENCE_LEVELS.join(', ')}`,
+    }),
+  note: z.string().trim().max(2000).nullable().optional(),
+});
+export type NewTreatyRecord = z.infer<typeof NewTreatyRecordSchema>;
+
+export type RecordProblem = Readonly<{ path: string; message: string }>;
+
+/**
+ * The rules a record's date must follow, given today's date. Returns every problem found; an
+ * empty list means the record is acceptable.
+ */
+export function checkRecordDates(record: NewTreatyRecord, today: string): RecordProblem[] {
+  const problems: RecordProblem[] = [];
+  const date = record.date ?? null;
+  if (isDepositAction(record.action) && date === null) {
+    problems.push({
+      path: 'date',
+      message: `a ${record.action} is the deposit of an instrument: give its date`,
+    });
+  }
+  if (date === null) return problems;
+  if (date < ADOPTION_DATE) {
+    problems.push({
+      path: 'date',
+      message: `${date} is before the Convention's adoption on ${ADOPTION_DATE}`,
+    });
+  }
+  if (date > today) {
+    problems.push({ path: 'date', message: `${date} is in the future (today is ${today})` });
+  }
+  if (record.action === 'signature' && date > SIGNATURE_CLOSES) {
+    problems.push({
+      path: 'date',
+      message: `signature closed on ${SIGNATURE_CLOSES} (Art. 64(1)); a later instrument is an accession`,
+    });
+  }
+  return problems;
+}
+
+/** Reads a date note of the form 'YYYY-MM-DD/YYYY-MM-DD' as a window; anything else is null. */
+export function dateWindowOf(dateNote: string | null | undefined): DateWindow | null {
+  const [from, to, ...rest] = (dateNote ?? '').split('/');
+  if (rest.length > 0 || !from || !to || !isCalendarDate(from) || !isCalendarDate(to) || from > to)
+    return null;
+  return { from, to };
+}
