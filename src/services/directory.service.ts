@@ -1,0 +1,160 @@
+/**
+ * The directory of States: read the States with their profiles (designated authorities, accepted
+ * languages, time zone, declarations), let the administrator correct a profile, and give
+ * validation the DirectoryView it needs. Membership facts (UN Member State, observer State) are
+ * reference data from src/data/states, not node data, so they are read from there.
+ */
+import { LocalizedTextSchema } from '../core/catalogue/catalogue.ts';
+import { toDirectoryEntry } from '../core/directory/directory-entry.ts';
+import { type DirectoryView, directoryViewOf } from '../core/directory/directory-view.ts';
+import { readStoredProfile, type StateProfile, StateProfileSchema } from '../core/directory/state-profile.ts';
+import type { StateKind, StateSeed } from '../core/directory/state-seed.ts';
+import { AppError } from '../core/errors.ts';
+import type { LocalizedText } from '../core/i18n.ts';
+import { loadStateSeeds } from '../data/states/index.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Actor, assertCan } from '../policies/access.ts';
+import {
+  findStoredState,
+  listStoredStates,
+  type StoredState,
+  updateStoredProfile,
+} from '../storage/states.repository.ts';
+
+/** A State as lists show it: identity, status and which authorities are known. */
+export type StateSummary = Readonly<{
+  code: string;
+  iso3: string | null;
+  kind: StateKind;
+  names: LocalizedText;
+  isUnMember: boolean;
+  note?: string;
+  /** Names of the designated authorities known; absent = not yet notified. */
+  designations: Readonly<{
+    centralAuthority?: string;
+    pointOfContact?: string;
+    extraditionAuthority?: string;
+  }>;
+  acceptedLanguages?: string[];
+  timeZone?: string;
+}>;
+
+/** A State with its full profile and who last changed it. */
+export type StateDetail = StateSummary &
+  Readonly<{
+    numericCode: string | null;
+    profile: StateProfile;
+    updatedAt: Date;
+    updatedBy: Readonly<{ id: string; username: string }> | null;
+  }>;
+
+function seedsByCode(): ReadonlyMap<string, StateSeed> {
+  return new Map(loadStateSeeds().map((seed) => [seed.code, seed]));
+}
+
+function kindOf(stored: StoredState): StateKind {
+  return stored.kind === 'organization' ? 'organization' : 'state';
+}
+
+function namesOf(stored: StoredState, seed: StateSeed | undefined): LocalizedText {
+  const names = LocalizedTextSchema.safeParse(stored.names);
+  if (names.success) return names.data;
+  return (
+    seed?.names ?? {
+      ar: stored.code,
+      zh: stored.code,
+      en: stored.code,
+      fr: stored.code,
+      ru: stored.code,
+      es: stored.code,
+    }
+  );
+}
+
+function toSummary(stored: StoredState, profile: StateProfile, seed: StateSeed | undefined): StateSummary {
+  return {
+    code: stored.code,
+    iso3: stored.iso3,
+    kind: kindOf(stored),
+    names: namesOf(stored, seed),
+    isUnMember: seed?.isUnMember ?? false,
+    ...(seed?.note ? { note: seed.note } : {}),
+    designations: {
+      ...(profile.centralAuthority ? { centralAuthority: profile.centralAuthority.name } : {}),
+      ...(profile.pointOfContact ? { pointOfContact: profile.pointOfContact.name } : {}),
+      ...(profile.extraditionAuthority ? { extraditionAuthority: profile.extraditionAuthority.name } : {}),
+    },
+    ...(profile.acceptedLanguages ? { acceptedLanguages: profile.acceptedLanguages } : {}),
+    ...(profile.timeZone ? { timeZone: profile.timeZone } : {}),
+  };
+}
+
+function toDetail(stored: StoredState, seed: StateSeed | undefined): StateDetail {
+  const profile = readStoredProfile(stored.profile);
+  return {
+    ...toSummary(stored, profile, seed),
+    numericCode: stored.numericCode,
+    profile,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy,
+  };
+}
+
+/** Every State and organization of the directory, by code. */
+export async function listStates(context: AppContext): Promise<StateSummary[]> {
+  const seeds = seedsByCode();
+  const stored = await listStoredStates(context.db);
+  return stored.map((state) => toSummary(state, readStoredProfile(state.profile), seeds.get(state.code)));
+}
+
+/** One State with its full profile; not-found for a code the directory does not have. */
+export async function getState(context: AppContext, code: string): Promise<StateDetail> {
+  const normalized = code.trim().toUpperCase();
+  const stored = await findStoredState(context.db, normalized);
+  if (!stored) throw new AppError('not-found', `no State with code ${normalized} in the directory`);
+  return toDetail(stored, seedsByCode().get(normalized));
+}
+
+/**
+ * Replaces a State's profile (an administrator recording a notified designation, languages or a
+ * declaration). The whole profile is validated first; invalid input changes nothing.
+ */
+export async function updateStateProfile(
+  context: AppContext,
+  actor: Actor | undefined,
+  code: string,
+  profile: unknown,
+): Promise<StateDetail> {
+  assertCan(actor, 'directory:edit');
+  const parsed = StateProfileSchema.safeParse(profile);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({
+      path: ['profile', ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    }));
+    throw new AppError('invalid-input', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  }
+  const normalized = code.trim().toUpperCase();
+  const isUpdated = await updateStoredProfile(context.db, normalized, {
+    profile: parsed.data,
+    updatedBy: actor.userId,
+    now: context.now(),
+  });
+  if (!isUpdated) throw new AppError('not-found', `no State with code ${normalized} in the directory`);
+  return getState(context, normalized);
+}
+
+/** The directory as validation sees it (accepted languages, time zones), from the database. */
+export async function loadDirectoryView(context: AppContext): Promise<DirectoryView> {
+  const stored = await listStoredStates(context.db);
+  return directoryViewOf(
+    stored.map((state) =>
+      toDirectoryEntry({
+        code: state.code,
+        kind: kindOf(state),
+        names: namesOf(state, undefined),
+        profile: readStoredProfile(state.profile),
+      }),
+    ),
+  );
+}
