@@ -1,0 +1,80 @@
+/**
+ * Every date a draft holds must exist (2026-02-30 does not) and every period must run forwards:
+ * the requested State acts on these dates, and a wrong one silently narrows or voids the request.
+ */
+import type { RequestContent } from '../request/draft.ts';
+import { toDayNumber } from './calendar-date.ts';
+import type { Finding } from './finding.ts';
+import { compactFindings, type DraftCheck, hasText } from './validation-context.ts';
+
+type Period = Readonly<{ from?: string; to?: string }>;
+
+/** Each date field of a draft with its path, in the order the draft's fields come. */
+export function listDateFields(draft: RequestContent): Array<{ field: string; value: string | undefined }> {
+  return [
+    ...(draft.persons ?? []).map((person, index) => ({
+      field: `persons[${index}].dateOfBirth`,
+      value: person.dateOfBirth,
+    })),
+    ...periodFields('dataSought.period', draft.dataSought?.period),
+    ...periodFields('collectionPeriod', draft.collectionPeriod),
+    { field: 'confidentiality.until', value: draft.confidentiality?.until },
+    { field: 'suggestedDeadline.date', value: draft.suggestedDeadline?.date },
+    { field: 'extradition.warrant.date', value: draft.extradition?.warrant?.date },
+    { field: 'confiscation.order.date', value: draft.confiscation?.order?.date },
+    ...periodFields('jointInvestigation.period', draft.jointInvestigation?.period),
+  ];
+}
+
+/** The periods of a draft, whose `from` may not come after their `to`. */
+function listPeriods(draft: RequestContent): Array<{ field: string; period: Period | undefined }> {
+  return [
+    { field: 'dataSought.period', period: draft.dataSought?.period },
+    { field: 'collectionPeriod', period: draft.collectionPeriod },
+    { field: 'jointInvestigation.period', period: draft.jointInvestigation?.period },
+  ];
+}
+
+function periodFields(
+  path: string,
+  period: Period | undefined,
+): Array<{ field: string; value: string | undefined }> {
+  return [
+    { field: `${path}.from`, value: period?.from },
+    { field: `${path}.to`, value: period?.to },
+  ];
+}
+
+export const checkDates: DraftCheck = ({ draft, findings }) => {
+  const results: Array<Finding | undefined> = [];
+  for (const { field, value } of listDateFields(draft)) {
+    if (hasText(value) && toDayNumber(value.trim()) === undefined) {
+      results.push(findings.buildFinding('date-invalid', { element: field, values: { field, value } }));
+    }
+  }
+  for (const { field, period } of listPeriods(draft)) {
+    const days = countPeriodDays(period);
+    if (days !== undefined && days < 1) {
+      results.push(
+        findings.buildFinding('date-invalid', {
+          element: field,
+          values: { field, value: `${period?.from?.trim()}/${period?.to?.trim()}` },
+        }),
+      );
+    }
+  }
+  return compactFindings(results);
+};
+
+/**
+ * Days a period covers, counting both its first and last day (1 Jan to 31 Mar is 90 days), or
+ * undefined when either end is missing or not a real date. Zero or less means `from` is after `to`.
+ */
+export function countPeriodDays(period: Period | undefined): number | undefined {
+  const [fromText, toText] = [period?.from, period?.to];
+  if (!hasText(fromText) || !hasText(toText)) return undefined;
+  const from = toDayNumber(fromText.trim());
+  const to = toDayNumber(toText.trim());
+  if (from === undefined || to === undefined) return undefined;
+  return to - from + 1;
+}

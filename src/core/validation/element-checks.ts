@@ -1,0 +1,33 @@
+/**
+ * The elements a request of each type must (or should, where possible) contain, as the catalogue
+ * lists them with their article and paragraph: Art. 40(15) for assistance, Art. 42(3) for
+ * preservation, and so on. A finding here cites the element's own provision, not the rule's.
+ */
+import { formatCitation } from '../catalogue/catalogue.ts';
+import { isElementId, isElementPresent } from '../request/elements.ts';
+import type { Finding } from './finding.ts';
+import { compactFindings, type DraftCheck } from './validation-context.ts';
+
+export const checkElements: DraftCheck = ({ draft, catalogue, locale, requestType, findings }) => {
+  if (!requestType) return [];
+  const labels = new Map(catalogue.elements.map((entry) => [entry.id, entry.label[locale]]));
+  const results: Array<Finding | undefined> = [];
+  for (const entry of requestType.elements) {
+    if (entry.requirement === 'optional' || !isElementId(entry.element)) continue;
+    if (isElementPresent(draft, entry.element)) continue;
+    const ruleId =
+      entry.requirement === 'required' ? 'required-element-missing' : 'element-missing-where-possible';
+    const citation = { article: entry.article, paragraph: entry.paragraph };
+    results.push(
+      findings.buildFinding(ruleId, {
+        element: entry.element,
+        citation,
+        values: {
+          element: labels.get(entry.element) ?? entry.element,
+          article: formatCitation(citation),
+        },
+      }),
+    );
+  }
+  return compactFindings(results);
+};

@@ -1,0 +1,60 @@
+/**
+ * The requested State (Art. 40(13): requests go to its designated authority) must be one the
+ * directory knows, and the request must be written in a language it accepts (Art. 40(14)).
+ */
+import type { DirectoryEntry } from '../directory/directory-view.ts';
+import type { Locale } from '../i18n.ts';
+import type { Finding } from './finding.ts';
+import { compactFindings, type DraftCheck, hasText } from './validation-context.ts';
+
+export const checkRequestedStateAndLanguage: DraftCheck = ({ draft, directory, locale, findings }) => {
+  const code = draft.requestedAuthority?.state?.trim();
+  if (!hasText(code)) return [];
+  const state = directory.findState(code);
+  if (!state) {
+    return compactFindings([
+      findings.buildFinding('requested-state-unknown', {
+        element: 'requestedAuthority.state',
+        values: { state: code },
+      }),
+    ]);
+  }
+  const stateName = nameState(state, locale);
+  const accepted = state.acceptedLanguages ?? [];
+  const results: Array<Finding | undefined> = [];
+  if (accepted.length === 0) {
+    // An empty list says nothing more than a missing one: no State accepts no language at all.
+    results.push(
+      findings.buildFinding('language-acceptance-unknown', {
+        element: 'language',
+        values: { state: stateName },
+      }),
+    );
+  } else if (hasText(draft.language) && !isLanguageAccepted(draft.language, accepted)) {
+    results.push(
+      findings.buildFinding('language-not-accepted', {
+        element: 'language',
+        values: { language: draft.language.trim(), state: stateName, accepted: accepted.join(', ') },
+      }),
+    );
+  }
+  return compactFindings(results);
+};
+
+/**
+ * Compares primary language subtags (BCP 47), case-insensitively: a request in fr-CA is in
+ * French, which a State accepting "fr" reads.
+ */
+export function isLanguageAccepted(language: string, accepted: readonly string[]): boolean {
+  const primary = primarySubtag(language);
+  return accepted.some((tag) => primarySubtag(tag) === primary);
+}
+
+function primarySubtag(tag: string): string {
+  return (tag.trim().toLowerCase().split(/[-_]/)[0] ?? '').trim();
+}
+
+function nameState(state: DirectoryEntry, locale: Locale): string {
+  const name = state.names[locale];
+  return hasText(name) ? name : state.code;
+}
