@@ -1,6 +1,64 @@
+/**
+ * `comity token ...`: the node's operator creates, lists and revokes API tokens for national
+ * case-management systems. A token acts with the roles of the user it belongs to.
+ */
 import type { Command } from 'commander';
+import {
+  createApiTokenForUsername,
+  listApiTokensForUsername,
+  MAXIMUM_TOKEN_DAYS,
+  revokeApiToken,
+} from '../../services/api-tokens.service.ts';
+import { CliError, printLine } from '../output.ts';
+import { withNodeContext } from './node-context.ts';
+
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || days < 1 || days > MAXIMUM_TOKEN_DAYS) {
+    throw new CliError(`--expires-in-days must be a whole number from 1 to ${MAXIMUM_TOKEN_DAYS}`);
+  }
+  return days;
+}
 
 export function registerTokenCommands(program: Command): void {
-  program.command('token').description('API tokens for national case-management systems');
-  // TODO: subcommands
+  const token = program.command('token').description('API tokens for national case-management systems');
+
+  token
+    .command('create')
+    .description('create an API token for a user (the token is printed once)')
+    .requiredOption('--user <username>', 'the user the token acts for, with their roles')
+    .requiredOption('--name <name>', 'what the token is for, e.g. "case system of the prosecution office"')
+    .option('--expires-in-days <days>', `expiry, 1 to ${MAXIMUM_TOKEN_DAYS} days (default: no expiry)`)
+    .action(async (options: { user: string; name: string; expiresInDays?: string }) => {
+      const expiresInDays =
+        options.expiresInDays === undefined ? undefined : parseDays(options.expiresInDays);
+      const created = await withNodeContext((context) =>
+        createApiTokenForUsername(context, options.user, { name: options.name, expiresInDays }),
+      );
+      printLine(`created API token ${created.id} "${created.name}" for ${options.user}`);
+      printLine(`expires: ${created.expiresAt ?? 'never'}`);
+      printLine(`token: ${created.token}`);
+      printLine('This token is shown only once. Send it as: Authorization: Bearer <token>');
+    });
+
+  token
+    .command('list')
+    .description("list a user's API tokens (never the secrets)")
+    .requiredOption('--user <username>')
+    .action(async (options: { user: string }) => {
+      const tokens = await withNodeContext((context) => listApiTokensForUsername(context, options.user));
+      for (const item of tokens) {
+        const state = item.revokedAt ? `revoked ${item.revokedAt}` : `expires ${item.expiresAt ?? 'never'}`;
+        printLine(`${item.id}\t${item.name}\t${state}\tlast used ${item.lastUsedAt ?? 'never'}`);
+      }
+    });
+
+  token
+    .command('revoke')
+    .description('revoke an API token by its id (from comity token list)')
+    .argument('<id>')
+    .action(async (id: string) => {
+      await withNodeContext((context) => revokeApiToken(context, id));
+      printLine(`API token ${id} revoked`);
+    });
 }

@@ -1,6 +1,92 @@
+/**
+ * `comity user ...`: the node's operator manages accounts on the machine that runs the node
+ * (add, list, set a password, disable), working on its database directly.
+ */
 import type { Command } from 'commander';
+import { ROLES } from '../../policies/access.ts';
+import { assertPasswordAcceptable, generatePassword } from '../../services/password-hashing.ts';
+import {
+  changePassword,
+  createUser,
+  disableUser,
+  listUsers,
+  parseRoles,
+} from '../../services/users.service.ts';
+import { printLine } from '../output.ts';
+import { readSecretFromStdin, withNodeContext } from './node-context.ts';
 
 export function registerUserCommands(program: Command): void {
-  program.command('user').description("manage the node's user accounts");
-  // TODO: subcommands
+  const user = program.command('user').description("manage the node's user accounts");
+
+  user
+    .command('add')
+    .description('create a user account (prints a generated password once unless --password-stdin)')
+    .argument('<username>', 'lowercase letters, digits, ".", "-", "_"')
+    .requiredOption('--role <role...>', `one or more of: ${ROLES.join(', ')}`)
+    .option('--display-name <name>', 'the name shown in the web UI and on documents')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(
+      async (
+        username: string,
+        options: { role: string[]; displayName?: string; passwordStdin?: boolean },
+      ) => {
+        // Check roles before touching the database, so a typo fails fast with the valid list.
+        const roles = parseRoles(options.role);
+        const isPasswordGenerated = !options.passwordStdin;
+        const password = isPasswordGenerated ? generatePassword(20) : await readSecretFromStdin();
+        assertPasswordAcceptable(password);
+        const created = await withNodeContext((context) =>
+          createUser(context, {
+            username,
+            password,
+            roles,
+            ...(options.displayName ? { displayName: options.displayName } : {}),
+          }),
+        );
+        printLine(`created user ${created.username} (${created.roles.join(', ')}), id ${created.id}`);
+        if (isPasswordGenerated) {
+          printLine(`password: ${password}`);
+          printLine('This password is shown only once.');
+        }
+      },
+    );
+
+  user
+    .command('list')
+    .description('list the user accounts')
+    .action(async () => {
+      const users = await withNodeContext((context) => listUsers(context));
+      for (const account of users) {
+        const state = account.isDisabled ? '  [disabled]' : '';
+        printLine(`${account.username}\t${account.displayName}\t${account.roles.join(',')}${state}`);
+      }
+    });
+
+  user
+    .command('password')
+    .description(
+      "set a user's password (prints a generated one once unless --password-stdin); ends their sessions",
+    )
+    .argument('<username>')
+    .option('--password-stdin', 'read the new password from standard input')
+    .action(async (username: string, options: { passwordStdin?: boolean }) => {
+      const isPasswordGenerated = !options.passwordStdin;
+      const password = isPasswordGenerated ? generatePassword(20) : await readSecretFromStdin();
+      assertPasswordAcceptable(password);
+      await withNodeContext((context) => changePassword(context, username, password));
+      printLine(`password of ${username} changed; their sessions have ended`);
+      if (isPasswordGenerated) {
+        printLine(`password: ${password}`);
+        printLine('This password is shown only once.');
+      }
+    });
+
+  user
+    .command('disable')
+    .description('disable an account: it can no longer sign in, and its sessions and API tokens stop working')
+    .argument('<username>')
+    .action(async (username: string) => {
+      await withNodeContext((context) => disableUser(context, username));
+      printLine(`user ${username} disabled`);
+    });
 }

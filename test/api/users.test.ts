@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import type { InjectOptions } from 'fastify';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.ts';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import type { AppContext } from '../../src/http/context.ts';
+import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
+import { signIn as openSession } from '../../src/services/sessions.service.ts';
+import { ensureAdministrator } from '../../src/services/users.service.ts';
+import { json, startTestApp, type TestApp } from '../helpers/app.ts';
+import { asRole, bearerAs, createUser, signIn } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+type Problem = { type: string; status: number };
+type User = {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  permissions: string[];
+  isDisabled: boolean;
+};
+
+for (const target of DATABASE_TARGETS) {
+  describe(`user accounts [${target.name}]`, { skip: target.skip }, () => {
+    let subject: TestApp;
+    let admin: Awaited<ReturnType<typeof asRole>>;
+    before(async () => {
+      subject = await startTestApp(target);
+      admin = await asRole(subject, 'administrator');
+    });
+    after(async () => subject?.close());
+
+    const inject = (options: InjectOptions) => subject.app.inject(options);
+    const userCount = async () =>
+      (await subject.context.db.selectFrom('users').select('id').execute()).length;
+
+    it('refuses /api/v1/users to anonymous callers (401) and to roles without user:manage (403)', async () => {
+      const officer = await asRole(subject, 'officer');
+      const supervisorToken = await bearerAs(subject, 'supervisor');
+      const before = await userCount();
+      const anonymous = await inject({ method: 'GET', url: '/api/v1/users' });
+      assert.equal(anonymous.statusCode, 401);
+      for (const headers of [officer.headers, supervisorToken.headers]) {
+        const list = await inject({ method: 'GET', url: '/api/v1/users', headers });
+        const create = await inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers,
+          payload: { username: 'sneaky', password: 'a long enough password', roles: ['administrator'] },
+        });
+        const patch = await inject({
+          method: 'PATCH',
+          url: `/api/v1/users/${officer.userId}`,
+          headers,
+          payload: { roles: ['administrator'] },
+        });
+        for (const response of [list, create, patch]) {
+          assert.equal(response.statusCode, 403);
+          assert.equal(json<Problem>(response).type, 'urn:comity:problem:forbidden');
+        }
+      }
+      assert.equal(await userCount(), before);
+      const me = json<{ user: User }>(
+        await inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: officer.headers.cookie! } }),
+      );
+      assert.deepEqual(me.user.roles, ['officer']);
+    });
+
+    it('lets an administrator create a user who can then sign in; no password hash in any response', async () => {
+      const response = await inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: admin.headers,
+        payload: {
+          username: 'prosecutor.dupont',
+          displayName: 'Camille Dupont',
+          password: 'a long enough password',
+          roles: ['officer', 'duty-officer'],
+        },
+      });
+      assert.equal(response.statusCode, 201);
+      const created = json<User & Record<string, unknown>>(response);
+      assert.equal(created.username, 'prosecutor.dupont');
+      assert.equal(created.displayName, 'Camille Dupont');
+      assert.deepEqual(created.roles, ['officer', 'duty-officer']);
+      assert.equal(created.isDisabled, false);
+      assert.ok(created.permissions.includes('request:draft'));
+      assert.ok(!created.permissions.includes('user:manage'));
+      assert.equal(created.passwordHash, undefined);
+      assert.doesNotMatch(response.body, /scrypt|password/i);
+
+      const session = await signIn(subject, 'prosecutor.dupont', 'a long enough password');
+      assert.ok(session.csrfToken);
+
+      const list = await inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers });
+      assert.equal(list.statusCode, 200);
+      assert.doesNotMatch(list.body, /scrypt|password/i);
+      const items = json<{ items: User[] }>(list).items;
+      assert.ok(items.some((user) => user.id === created.id));
+    });
+
+    it('refuses a taken username (409), a short password, a bad username or an unknown role (400), creating nothing', async () => {
+      const existing = await createUser(subject, { roles: ['officer'] });
+      const before = await userCount();
+      const attempts: Array<[Record<string, unknown>, number, string]> = [
+        [
+          { username: existing.username, password: 'a long enough password', roles: ['officer'] },
+          409,
+          'conflict',
+        ],
+        [{ username: 'shorty', password: 'elevenchars', roles: ['officer'] }, 400, 'invalid-input'],
+        [
+          { username: 'Bad Name', password: 'a long enough password', roles: ['officer'] },
+          400,
+          'invalid-input',
+        ],
+        [{ username: 'noroles', password: 'a long enough password', roles: [] }, 400, 'invalid-input'],
+        [{ username: 'badrole', password: 'a long enough password', roles: ['judge'] }, 400, 'invalid-input'],
+      ];
+      for (const [payload, status, code] of attempts) {
+        const response = await inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload,
+        });
+        assert.equal(response.statusCode, status, JSON.stringify(payload));
+        assert.equal(json<Problem>(response).type, `urn:comity:problem:${code}`);
+      }
+      assert.equal(await userCount(), before);
+    });
+
+    it('changes roles and display name; the new permissions apply at once', async () => {
+      const user = await createUser(subject, { roles: ['officer'] });
+      const session = await signIn(subject, user.username, user.password);
+      const response = await inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${user.id}`,
+        headers: admin.headers,
+        payload: { roles: ['legal-reviewer'], displayName: 'Reviewer' },
+      });
+      assert.equal(response.statusCode, 200);
+      const updated = json<User>(response);
+      assert.deepEqual(updated.roles, ['legal-reviewer']);
+      assert.equal(updated.displayName, 'Reviewer');
+      assert.ok(!updated.permissions.includes('request:draft'));
+      const me = json<{ user: User }>(
+        await inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: session.cookie } }),
+      );
+      assert.deepEqual(me.user.roles, ['legal-reviewer']);
+
+      const unknown = await inject({
+        method: 'PATCH',
+        url: '/api/v1/users/00000000-0000-4000-8000-000000000000',
+        headers: admin.headers,
+        payload: { displayName: 'x' },
+      });
+      assert.equal(unknown.statusCode, 404);
+      const notAnId = await inject({
+        method: 'PATCH',
+        url: '/api/v1/users/42',
+        headers: admin.headers,
+        payload: { displayName: 'x' },
+      });
+      assert.equal(notAnId.statusCode, 404);
+    });
+
+    it('disables and re-enables an account; disabling ends its sessions', async () => {
+      const user = await createUser(subject, { roles: ['officer'] });
+      const session = await signIn(subject, user.username, user.password);
+      const disable = await inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${user.id}`,
+        headers: admin.headers,
+        payload: { isDisabled: true },
+      });
+      assert.equal(json<User>(disable).isDisabled, true);
+      const sessions = await subject.context.db
+        .selectFrom('sessions')
+        .where('user_id', '=', user.id)
+        .select('id_hash')
+        .execute();
+      assert.equal(sessions.length, 0);
+      assert.equal(
+        (await inject({ method: 'GET', url: '/api/v1/session', headers: session.headers })).statusCode,
+        401,
+      );
+
+      await inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${user.id}`,
+        headers: admin.headers,
+        payload: { isDisabled: false },
+      });
+      await signIn(subject, user.username, user.password);
+    });
+
+    it('keeps at least one enabled administrator', async () => {
+      const fresh = await startTestApp(target);
+      try {
+        const first = await asRole(fresh, 'administrator');
+        const users = json<{ items: User[] }>(
+          await fresh.app.inject({ method: 'GET', url: '/api/v1/users', headers: first.headers }),
+        ).items;
+        const bootstrapAdmin = users.find((user) => user.username === 'admin')!;
+        const disableOther = await fresh.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/users/${bootstrapAdmin.id}`,
+          headers: first.headers,
+          payload: { isDisabled: true },
+        });
+        assert.equal(disableOther.statusCode, 200);
+        for (const payload of [{ isDisabled: true }, { roles: ['officer'] }]) {
+          const response = await fresh.app.inject({
+            method: 'PATCH',
+            url: `/api/v1/users/${first.userId}`,
+            headers: first.headers,
+            payload,
+          });
+          assert.equal(response.statusCode, 409, JSON.stringify(payload));
+          assert.equal(json<Problem>(response).type, 'urn:comity:problem:invalid-state');
+        }
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('creates the first administrator once, with a one-time password that signs in', async () => {
+      const handle = await target.open();
+      try {
+        const context: AppContext = {
+          config: loadConfig({ COMITY_DATA_DIR: '/tmp/comity-test-unused', COMITY_LOG_LEVEL: 'silent' }),
+          db: handle.db,
+          databaseKind: handle.kind,
+          catalogue: loadCatalogue(),
+          now: () => new Date(),
+        };
+        const first = await bootstrapNode(context);
+        assert.equal(first.createdAdministrator?.username, 'admin');
+        const password = first.createdAdministrator!.password;
+        assert.equal(password.length, 20);
+        const signedIn = await openSession(context, { username: 'admin', password });
+        assert.deepEqual(signedIn.user.roles, ['administrator', 'supervisor', 'officer']);
+        assert.ok(signedIn.user.permissions.includes('user:manage'));
+        assert.ok(signedIn.user.permissions.includes('request:draft'));
+
+        const second = await bootstrapNode(context);
+        assert.equal(second.createdAdministrator, undefined);
+        assert.equal(await ensureAdministrator(context), undefined);
+        const users = await handle.db.selectFrom('users').select('username').execute();
+        assert.deepEqual(users, [{ username: 'admin' }]);
+      } finally {
+        await handle.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.ts';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import type { AppContext } from '../../src/http/context.ts';
+import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
+import { signIn } from '../../src/services/sessions.service.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
+
+describe('comity user and comity token (on the node database, PGlite)', () => {
+  let dataDirectory: string;
+  before(async () => {
+    dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-cli-user-'));
+  });
+  after(async () => rm(dataDirectory, { recursive: true, force: true }));
+
+  function runComity(args: string[], input?: string): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const environment: Record<string, string | undefined> = {
+        ...process.env,
+        COMITY_DATA_DIR: dataDirectory,
+        COMITY_LOG_LEVEL: 'silent',
+      };
+      delete environment.DATABASE_URL;
+      const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
+        cwd: root,
+        env: environment,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end(input ?? '');
+    });
+  }
+
+  /** Opens the same database in this process, after the CLI has exited. */
+  async function withDatabase<T>(work: (context: AppContext) => Promise<T>): Promise<T> {
+    const config = loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' });
+    const handle = await openDatabase(config.database);
+    try {
+      return await work({
+        config,
+        db: handle.db,
+        databaseKind: handle.kind,
+        catalogue: loadCatalogue(),
+        now: () => new Date(),
+      });
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it('adds a user with a password from stdin, lists it, and creates an API token printed once', async () => {
+    const added = await runComity(
+      [
+        'user',
+        'add',
+        'alice',
+        '--role',
+        'officer',
+        'supervisor',
+        '--display-name',
+        'Alice Martin',
+        '--password-stdin',
+      ],
+      'a long enough password\n',
+    );
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /created user alice \(officer, supervisor\)/);
+    assert.doesNotMatch(added.stdout, /password:/);
+
+    const generated = await runComity(['user', 'add', 'bob', '--role', 'auditor']);
+    assert.equal(generated.code, 0, generated.stderr);
+    const bobPassword = /password: (\S+)/.exec(generated.stdout)?.[1];
+    assert.match(bobPassword ?? '', /^[A-Za-z0-9]{20}$/);
+
+    const list = await runComity(['user', 'list']);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^alice\tAlice Martin\tofficer,supervisor$/m);
+    assert.match(list.stdout, /^bob\tbob\tauditor$/m);
+
+    const created = await runComity([
+      'token',
+      'create',
+      '--user',
+      'alice',
+      '--name',
+      'case system',
+      '--expires-in-days',
+      '30',
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const token = /token: (comity_\S+)/.exec(created.stdout)?.[1];
+    assert.ok(token, created.stdout);
+    const tokens = await runComity(['token', 'list', '--user', 'alice']);
+    assert.match(tokens.stdout, /\tcase system\texpires /);
+    assert.ok(!tokens.stdout.includes(token));
+
+    await withDatabase(async (context) => {
+      const actor = await resolveApiToken(context, token);
+      assert.equal(actor?.username, 'alice');
+      assert.deepEqual(actor?.roles, ['officer', 'supervisor']);
+      const session = await signIn(context, { username: 'alice', password: 'a long enough password' });
+      assert.equal(session.user.displayName, 'Alice Martin');
+      await signIn(context, { username: 'bob', password: bobPassword! });
+    });
+
+    const id = /^(\S+)\tcase system/m.exec(tokens.stdout)?.[1];
+    const revoked = await runComity(['token', 'revoke', id!]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    await withDatabase(async (context) => assert.equal(await resolveApiToken(context, token), undefined));
+  });
+
+  it('changes a password and disables a user', async () => {
+    const changed = await runComity(
+      ['user', 'password', 'alice', '--password-stdin'],
+      'another long password\n',
+    );
+    assert.equal(changed.code, 0, changed.stderr);
+    const disabled = await runComity(['user', 'disable', 'alice']);
+    assert.equal(disabled.code, 0, disabled.stderr);
+    await withDatabase(async (context) => {
+      await assert.rejects(signIn(context, { username: 'alice', password: 'another long password' }), {
+        code: 'invalid-credentials',
+      });
+    });
+    const list = await runComity(['user', 'list']);
+    assert.match(list.stdout, /^alice\t.*\[disabled\]$/m);
+  });
+
+  it('refuses an unknown role with one line listing the valid roles and exit code 1', async () => {
+    const result = await runComity(['user', 'add', 'carol', '--role', 'judge']);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, /unknown role 'judge'; valid roles: officer, supervisor, duty-officer/);
+  });
+
+  it('refuses a short password, an unknown user and a bad expiry with one line and exit code 1', async () => {
+    const cases: Array<[string[], string | undefined, RegExp]> = [
+      [['user', 'add', 'dave', '--role', 'officer', '--password-stdin'], 'short\n', /at least 12 characters/],
+      [['token', 'create', '--user', 'nobody', '--name', 'x'], undefined, /no user named 'nobody'/],
+      [
+        ['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in-days', '0'],
+        undefined,
+        /--expires-in-days/,
+      ],
+    ];
+    for (const [args, input, message] of cases) {
+      const result = await runComity(args, input);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, message);
+    }
+  });
+});
