@@ -1,6 +1,226 @@
+/**
+ * The Convention's status (Arts. 64-65): public reads (status, records, map) and administrator
+ * writes (one record, or a CSV import that is all or nothing). Contract: docs/api.md,
+ * "Reference data".
+ */
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CalendarDateSchema, NewTreatyRecordSchema } from '../../core/treaty/treaty-record.ts';
+import { DEPOSIT_ACTIONS, EVIDENCE_LEVELS, TREATY_ACTIONS } from '../../core/treaty/treaty-status.ts';
+import { renderTreatyMap } from '../../services/treaty-map.service.ts';
+import { addRecord, getTreatyStatus, importRecordsCsv, listRecords } from '../../services/treaty.service.ts';
 import type { ComityApp } from '../app.ts';
+import { requirePermission } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { sendProblem, toProblem } from '../problem.ts';
 
-export async function treatyRoutes(_app: ComityApp, _context: AppContext): Promise<void> {
-  // TODO
+const AsOfQuerySchema = z.object({
+  asOf: CalendarDateSchema.optional().describe('YYYY-MM-DD; default today (UTC)'),
+});
+
+const DateWindowSchema = z.object({ from: z.string(), to: z.string() }).nullable();
+const ParticipantKindSchema = z.enum(['state', 'organization']);
+
+const RecordFactsSchema = z.object({
+  stateCode: z.string(),
+  kind: ParticipantKindSchema,
+  date: z.string().nullable(),
+  dateWindow: DateWindowSchema,
+  evidence: z.string(),
+  evidenceLevel: z.enum(EVIDENCE_LEVELS).nullable(),
+  source: z.string().nullable(),
+});
+
+const TreatyStatusSchema = z.object({
+  asOf: z.string(),
+  dataDate: z.string(),
+  latestSourceDate: z.string(),
+  summary: z.string(),
+  isInForce: z.boolean(),
+  rule: z.object({
+    threshold: z.number(),
+    generalDelayDays: z.number(),
+    laterPartyDelayDays: z.number(),
+    citations: z.array(
+      z.object({
+        citation: z.string(),
+        explanation: z.string(),
+        provenance: z.object({
+          sources: z.array(z.string()),
+          verified: z.boolean(),
+          found: z.boolean(),
+          confidence: z.enum(['high', 'medium', 'low']),
+        }),
+      }),
+    ),
+  }),
+  signatories: z.object({
+    count: z.number(),
+    depositaryCount: z.number(),
+    depositaryCountSource: z.string(),
+    items: z.array(RecordFactsSchema).readonly(),
+  }),
+  instruments: z.object({
+    count: z.number(),
+    items: z
+      .array(
+        RecordFactsSchema.extend({
+          action: z.enum(DEPOSIT_ACTIONS),
+          date: z.string(),
+          isCounted: z.boolean(),
+          countPosition: z.number().nullable(),
+          entryIntoForce: z.string().nullable(),
+        }),
+      )
+      .readonly(),
+  }),
+  countedInstruments: z.number(),
+  stillNeeded: z.number(),
+  entryIntoForce: z
+    .object({ date: z.string(), thresholdInstrumentDate: z.string(), isInForce: z.boolean() })
+    .nullable(),
+  organizations: z
+    .array(
+      z.object({
+        code: z.string(),
+        memberCount: z.number(),
+        membersDeposited: z.array(z.string()).readonly(),
+        hasSigned: z.boolean(),
+        depositDate: z.string().nullable(),
+        isCounted: z.literal(false),
+        explanation: z.string(),
+      }),
+    )
+    .readonly(),
+  reportedNotDeposited: z
+    .array(
+      RecordFactsSchema.extend({
+        action: z.enum(TREATY_ACTIONS),
+        note: z.string().nullable(),
+        reason: z.string(),
+      }),
+    )
+    .readonly(),
+  membershipSources: z
+    .array(z.object({ organization: z.string(), title: z.string(), url: z.string(), asOf: z.string() }))
+    .readonly(),
+  sources: z.array(z.object({ id: z.string(), title: z.string(), url: z.string().nullable() })),
+  gaps: z.array(z.object({ id: z.string(), statement: z.string(), sources: z.array(z.string()) })),
+});
+
+const TreatyRecordSchema = z.object({
+  id: z.string(),
+  stateCode: z.string(),
+  kind: z.string(),
+  action: z.string(),
+  date: z.string().nullable(),
+  dateNote: z.string().nullable(),
+  source: z.string(),
+  evidence: z.string(),
+  evidenceLevel: z.enum(EVIDENCE_LEVELS).nullable(),
+  note: z.string().nullable(),
+  origin: z.string(),
+  createdAt: z.string(),
+  createdBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+});
+
+function isCsv(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'text/csv';
+}
+
+export async function treatyRoutes(app: ComityApp, context: AppContext): Promise<void> {
+  app.get(
+    '/api/v1/treaty/status',
+    {
+      schema: {
+        tags: ['treaty'],
+        summary:
+          "The Convention's status on a date: signatories, instruments, Art. 65 count, entry into force",
+        security: [],
+        querystring: AsOfQuerySchema,
+        response: { 200: TreatyStatusSchema },
+      },
+    },
+    async (request) => getTreatyStatus(context, request.query.asOf),
+  );
+
+  app.get(
+    '/api/v1/treaty/records',
+    {
+      schema: {
+        tags: ['treaty'],
+        summary: 'Every signature, deposit and report record, with its source and evidence level',
+        security: [],
+        response: { 200: z.object({ items: z.array(TreatyRecordSchema) }) },
+      },
+    },
+    async () => ({ items: await listRecords(context) }),
+  );
+
+  app.post(
+    '/api/v1/treaty/records',
+    {
+      preHandler: requirePermission('treaty:edit'),
+      schema: {
+        tags: ['treaty'],
+        summary: 'Add one record (administrator)',
+        body: NewTreatyRecordSchema,
+        response: { 201: TreatyRecordSchema },
+      },
+    },
+    async (request, reply) => {
+      // requirePermission has refused anonymous requests.
+      const actor = request.actor as NonNullable<typeof request.actor>;
+      return reply.status(201).send(await addRecord(context, actor, request.body));
+    },
+  );
+
+  app.get(
+    '/api/v1/treaty/map.svg',
+    {
+      schema: {
+        tags: ['treaty'],
+        summary: 'World map coloured by status (SVG, with a <title> per country)',
+        security: [],
+        querystring: AsOfQuerySchema,
+      },
+    },
+    async (request, reply) =>
+      reply.type('image/svg+xml; charset=utf-8').send(await renderTreatyMap(context, request.query.asOf)),
+  );
+
+  // The CSV parser is registered inside this scope only: no other route accepts text/csv.
+  await app.register(async (scope) => {
+    const csvScope = scope.withTypeProvider<ZodTypeProvider>();
+    csvScope.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+    csvScope.post(
+      '/api/v1/treaty/import',
+      {
+        preHandler: requirePermission('treaty:edit'),
+        preValidation: async (request, reply) => {
+          if (!isCsv(request.headers['content-type'])) {
+            return sendProblem(reply, {
+              ...toProblem('unsupported-media-type', 'send the records as text/csv'),
+              instance: request.url,
+            });
+          }
+        },
+        schema: {
+          tags: ['treaty'],
+          summary: 'Import records from CSV (administrator); all rows or none',
+          description:
+            'Columns: state_code or iso3, action, date, source, evidence, note (and optionally state, date_note). ' +
+            'If any row is invalid nothing is imported and the import-rejected problem lists each error with its line.',
+          body: z.string(),
+          response: { 200: z.object({ inserted: z.number() }) },
+        },
+      },
+      async (request) => {
+        const actor = request.actor as NonNullable<typeof request.actor>;
+        return { inserted: await importRecordsCsv(context, actor, request.body) };
+      },
+    );
+  });
 }

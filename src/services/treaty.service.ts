@@ -1,0 +1,452 @@
+/**
+ * The Convention's status as a node knows it: the records (seeded from src/data/treaty, then
+ * added by administrators one by one or by CSV import) and the status computed from them on any
+ * date (Arts. 64-65), together with the sources and the known gaps of the data, so that nobody
+ * reads a count without knowing how far it can be trusted.
+ */
+import countries from 'i18n-iso-countries';
+import { AppError, type AppErrorDetail } from '../core/errors.ts';
+import { calendarDateOf, isCalendarDate } from '../core/treaty/calendar-date.ts';
+import {
+  checkRecordDates,
+  dateWindowOf,
+  type NewTreatyRecord,
+  NewTreatyRecordSchema,
+} from '../core/treaty/treaty-record.ts';
+import {
+  computeTreatyStatus,
+  type EvidenceLevel,
+  evidenceLevelOf,
+  type ParticipantKind,
+  TREATY_ACTIONS,
+  type TreatyAction,
+  type TreatyRecord,
+  type TreatyStatus,
+} from '../core/treaty/treaty-status.ts';
+import { readCsvRows } from '../data/treaty/csv-rows.ts';
+import {
+  type EntryIntoForceData,
+  loadEntryIntoForceData,
+  loadEuMembership,
+  loadMemberships,
+  loadSeedTreatyRecords,
+  loadTreatyGaps,
+  type TreatyGaps,
+} from '../data/treaty/index.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Actor, assertCan } from '../policies/access.ts';
+import {
+  type DirectoryParticipant,
+  findTreatyRecord,
+  insertTreatyRecords,
+  listDirectoryParticipants,
+  listTreatyRecords,
+  type StoredTreatyRecord,
+  type TreatyRecordInsert,
+} from '../storage/treaty.repository.ts';
+
+/**
+ * The person at the node's console (`comity treaty add|import`). They can already read and
+ * write the database directly, so the CLI does not ask them to sign in; their records have no
+ * author.
+ */
+export const NODE_OPERATOR = 'node-operator';
+export type TreatyEditor = Actor | typeof NODE_OPERATOR;
+
+/** At most this many rows in one CSV import. */
+export const MAX_IMPORT_ROWS = 5000;
+
+/** Columns a CSV import may have. `state` (a name for people) is read past. */
+export const IMPORT_COLUMNS = [
+  'state',
+  'state_code',
+  'iso3',
+  'action',
+  'date',
+  'date_note',
+  'source',
+  'evidence',
+  'note',
+];
+
+/** A record as the API and the CLI show it. */
+export type TreatyRecordView = Readonly<{
+  id: string;
+  stateCode: string;
+  kind: string;
+  action: string;
+  date: string | null;
+  dateNote: string | null;
+  source: string;
+  evidence: string;
+  evidenceLevel: EvidenceLevel | null;
+  note: string | null;
+  origin: string;
+  createdAt: string;
+  createdBy: Readonly<{ id: string; username: string }> | null;
+}>;
+
+/** The status, with the data's date, the rule's citations, the sources and the known gaps. */
+export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule'> &
+  Readonly<{
+    dataDate: string;
+    latestSourceDate: string;
+    summary: string;
+    isInForce: boolean;
+    signatories: TreatyStatus['signatories'] &
+      Readonly<{ depositaryCount: number; depositaryCountSource: string }>;
+    rule: TreatyStatus['rule'] & Readonly<{ citations: EntryIntoForceData['rules'] }>;
+    membershipSources: ReadonlyArray<
+      Readonly<{ organization: string; title: string; url: string; asOf: string }>
+    >;
+    sources: TreatyGaps['sources'];
+    gaps: TreatyGaps['gaps'];
+  }>;
+
+function isTreatyAction(value: string): value is TreatyAction {
+  return (TREATY_ACTIONS as readonly string[]).includes(value);
+}
+
+function kindOf(value: string): ParticipantKind {
+  return value === 'organization' ? 'organization' : 'state';
+}
+
+/** Refuses anything but a real YYYY-MM-DD date; undefined means today (UTC). */
+export function resolveAsOf(asOf: string | undefined, now: Date): string {
+  if (asOf === undefined) return calendarDateOf(now);
+  if (!isCalendarDate(asOf)) {
+    throw new AppError('invalid-input', `asOf must be a calendar date written YYYY-MM-DD, got "${asOf}"`, [
+      { path: 'asOf', message: 'must be a calendar date written YYYY-MM-DD' },
+    ]);
+  }
+  return asOf;
+}
+
+/**
+ * Computes the status from records and adds what a reader needs to judge it. The API (records
+ * from the database) and the offline CLI (records from src/data/treaty) both call this, so the
+ * two print the same JSON for the same records.
+ */
+export function buildTreatyStatusReport(records: readonly TreatyRecord[], asOf: string): TreatyStatusReport {
+  const rule = loadEntryIntoForceData();
+  const gaps = loadTreatyGaps();
+  const eu = loadEuMembership();
+  const status = computeTreatyStatus({
+    records,
+    asOf,
+    memberships: loadMemberships(),
+    rule: {
+      threshold: rule.threshold,
+      generalDelayDays: rule.generalDelayDays,
+      laterPartyDelayDays: rule.laterPartyDelayDays,
+    },
+  });
+  return {
+    ...status,
+    dataDate: gaps.dataDate,
+    latestSourceDate: gaps.latestSourceDate,
+    summary: gaps.summary,
+    isInForce: status.entryIntoForce?.isInForce ?? false,
+    signatories: {
+      ...status.signatories,
+      depositaryCount: gaps.depositarySignatoryCount,
+      depositaryCountSource: gaps.depositarySignatoryCountSource,
+    },
+    rule: { ...status.rule, citations: rule.rules },
+    membershipSources: [
+      { organization: eu.organization, title: eu.source.title, url: eu.source.url, asOf: eu.asOf },
+    ],
+    sources: gaps.sources,
+    gaps: gaps.gaps,
+  };
+}
+
+/** The records of src/data/treaty as the computation takes them (for the offline CLI). */
+export function seedStatusRecords(): TreatyRecord[] {
+  return loadSeedTreatyRecords().map((record) => ({
+    stateCode: record.stateCode,
+    kind: record.kind,
+    action: record.action,
+    date: record.date,
+    dateWindow: dateWindowOf(record.dateNote),
+    evidence: record.evidence,
+    source: record.source,
+    note: record.note,
+  }));
+}
+
+function toStatusRecord(record: StoredTreatyRecord): TreatyRecord | undefined {
+  if (!isTreatyAction(record.action)) return undefined;
+  return {
+    stateCode: record.stateCode,
+    kind: kindOf(record.kind),
+    action: record.action,
+    date: record.date,
+    dateWindow: dateWindowOf(record.dateNote),
+    evidence: record.evidence,
+    source: record.source,
+    note: record.note,
+  };
+}
+
+function toRecordView(record: StoredTreatyRecord): TreatyRecordView {
+  return {
+    id: record.id,
+    stateCode: record.stateCode,
+    kind: record.kind,
+    action: record.action,
+    date: record.date,
+    dateNote: record.dateNote,
+    source: record.source,
+    evidence: record.evidence,
+    evidenceLevel: evidenceLevelOf(record.evidence) ?? null,
+    note: record.note,
+    origin: record.origin,
+    createdAt: new Date(record.createdAt).toISOString(),
+    createdBy: record.createdBy,
+  };
+}
+
+/** The status on `asOf` (default: today, UTC) from the node's records. */
+export async function getTreatyStatus(context: AppContext, asOf?: string): Promise<TreatyStatusReport> {
+  const day = resolveAsOf(asOf, context.now());
+  const records = (await listTreatyRecords(context.db)).flatMap((record) => toStatusRecord(record) ?? []);
+  return buildTreatyStatusReport(records, day);
+}
+
+/** Every record with its source and evidence level. */
+export async function listRecords(context: AppContext): Promise<TreatyRecordView[]> {
+  return (await listTreatyRecords(context.db)).map(toRecordView);
+}
+
+type CheckedRecord = Readonly<{ record: NewTreatyRecord; problems: AppErrorDetail[] }>;
+
+/** Identity of a record for duplicate detection: everything a person entered. */
+function duplicateKey(record: {
+  stateCode: string;
+  action: string;
+  date?: string | null;
+  dateNote?: string | null;
+  source: string;
+  evidence: string;
+}): string {
+  return JSON.stringify([
+    record.stateCode,
+    record.action,
+    record.date ?? null,
+    record.dateNote ?? null,
+    record.source.trim(),
+    record.evidence.trim(),
+  ]);
+}
+
+/** Every problem of one record: schema, directory, dates. `line` is set for import rows. */
+function checkRecord(
+  input: unknown,
+  participants: ReadonlyMap<string, DirectoryParticipant>,
+  today: string,
+  line?: number,
+): CheckedRecord | AppErrorDetail[] {
+  const at = line === undefined ? {} : { line };
+  const parsed = NewTreatyRecordSchema.safeParse(input);
+  if (!parsed.success) {
+    return parsed.error.issues.map((issue) => ({
+      ...at,
+      path: issue.path.join('.'),
+      message: `${issue.path.join('.') || 'record'}: ${issue.message}`,
+    }));
+  }
+  const problems: AppErrorDetail[] = [];
+  if (!participants.has(parsed.data.stateCode)) {
+    problems.push({
+      ...at,
+      path: 'stateCode',
+      message: `stateCode: ${parsed.data.stateCode} is not a State or organization of the directory`,
+    });
+  }
+  for (const problem of checkRecordDates(parsed.data, today)) {
+    problems.push({ ...at, path: problem.path, message: `${problem.path}: ${problem.message}` });
+  }
+  return { record: parsed.data, problems };
+}
+
+function toInsert(record: NewTreatyRecord, origin: string, editor: TreatyEditor): TreatyRecordInsert {
+  return {
+    stateCode: record.stateCode,
+    action: record.action,
+    date: record.date ?? null,
+    dateNote: record.dateNote || null,
+    source: record.source,
+    evidence: record.evidence,
+    note: record.note || null,
+    origin,
+    createdBy: editor === NODE_OPERATOR ? null : editor.userId,
+  };
+}
+
+function assertCanEdit(editor: TreatyEditor): void {
+  if (editor !== NODE_OPERATOR) assertCan(editor, 'treaty:edit');
+}
+
+/** Adds one record (origin 'manual'). Refuses an exact duplicate of an existing record. */
+export async function addRecord(
+  context: AppContext,
+  editor: TreatyEditor,
+  input: unknown,
+): Promise<TreatyRecordView> {
+  assertCanEdit(editor);
+  const today = calendarDateOf(context.now());
+  const id = await context.db.transaction().execute(async (trx) => {
+    const participants = new Map((await listDirectoryParticipants(trx)).map((p) => [p.code, p]));
+    const checked = checkRecord(input, participants, today);
+    if (Array.isArray(checked))
+      throw new AppError('invalid-input', checked.map((d) => d.message).join('; '), checked);
+    if (checked.problems.length > 0) {
+      throw new AppError(
+        'invalid-input',
+        checked.problems.map((d) => d.message).join('; '),
+        checked.problems,
+      );
+    }
+    const existing = new Set((await listTreatyRecords(trx)).map(duplicateKey));
+    if (existing.has(duplicateKey(checked.record))) {
+      throw new AppError(
+        'conflict',
+        'the same record (State, action, date, source, evidence) already exists',
+      );
+    }
+    const [inserted] = await insertTreatyRecords(trx, [toInsert(checked.record, 'manual', editor)]);
+    return inserted as string;
+  });
+  const stored = await findTreatyRecord(context.db, id);
+  if (!stored) throw new AppError('internal', 'the record was not found after it was added');
+  return toRecordView(stored);
+}
+
+function codeFromIso3(iso3: string, participants: readonly DirectoryParticipant[]): string | undefined {
+  const upper = iso3.trim().toUpperCase();
+  return (
+    participants.find((participant) => participant.iso3 === upper)?.code ?? countries.alpha3ToAlpha2(upper)
+  );
+}
+
+/** Reads one CSV row into the shape NewTreatyRecordSchema checks; problems with the State columns. */
+function rowToInput(
+  fields: Readonly<Record<string, string>>,
+  line: number,
+  participants: readonly DirectoryParticipant[],
+): { input: Record<string, unknown> } | AppErrorDetail[] {
+  const stateCode = fields.state_code?.trim() ?? '';
+  const iso3 = fields.iso3?.trim() ?? '';
+  let code = stateCode.toUpperCase();
+  if (iso3) {
+    const fromIso3 = codeFromIso3(iso3, participants);
+    if (!fromIso3)
+      return [{ line, path: 'iso3', message: `iso3: ${iso3} is not an ISO 3166-1 alpha-3 code` }];
+    if (code && code !== fromIso3) {
+      return [
+        { line, path: 'state_code', message: `state_code ${code} and iso3 ${iso3} (${fromIso3}) disagree` },
+      ];
+    }
+    code = fromIso3;
+  }
+  if (!code) return [{ line, path: 'state_code', message: 'state_code: give a state_code or an iso3' }];
+  const optional = (value: string | undefined) => (value?.trim() ? value.trim() : null);
+  return {
+    input: {
+      stateCode: code,
+      action: fields.action?.trim() ?? '',
+      date: optional(fields.date),
+      dateNote: optional(fields.date_note),
+      source: fields.source ?? '',
+      evidence: fields.evidence ?? '',
+      note: optional(fields.note),
+    },
+  };
+}
+
+function checkColumns(columns: readonly string[]): AppErrorDetail[] {
+  const problems: AppErrorDetail[] = [];
+  const unknown = columns.filter((column) => !IMPORT_COLUMNS.includes(column));
+  if (unknown.length > 0) {
+    problems.push({
+      line: 1,
+      message: `unknown column(s) ${unknown.join(', ')}; allowed: ${IMPORT_COLUMNS.join(', ')}`,
+    });
+  }
+  for (const required of ['action', 'source', 'evidence']) {
+    if (!columns.includes(required)) problems.push({ line: 1, message: `missing column ${required}` });
+  }
+  if (!columns.includes('state_code') && !columns.includes('iso3')) {
+    problems.push({ line: 1, message: 'missing column state_code (or iso3)' });
+  }
+  return problems;
+}
+
+function rejectImport(problems: readonly AppErrorDetail[]): never {
+  const count = problems.length;
+  throw new AppError(
+    'import-rejected',
+    `${count} problem${count === 1 ? '' : 's'} in the CSV; nothing was imported`,
+    problems,
+  );
+}
+
+/**
+ * Imports CSV records (origin 'import'): every row is checked, and if any row has a problem,
+ * nothing is inserted and `import-rejected` lists every problem with its line number. Returns
+ * the number of records inserted.
+ */
+export async function importRecordsCsv(
+  context: AppContext,
+  editor: TreatyEditor,
+  csvText: string,
+): Promise<number> {
+  assertCanEdit(editor);
+  const { columns, rows, errors } = readCsvRows(csvText);
+  const headerProblems = columns.length > 0 ? checkColumns(columns) : [];
+  if (headerProblems.length > 0) rejectImport(headerProblems);
+  if (errors.length > 0 && rows.length === 0) rejectImport(errors);
+  if (rows.length === 0 && errors.length === 0)
+    rejectImport([{ line: 2, message: 'the file has a header but no records' }]);
+  if (rows.length > MAX_IMPORT_ROWS) {
+    rejectImport([{ line: 1, message: `at most ${MAX_IMPORT_ROWS} records per import; split the file` }]);
+  }
+  const today = calendarDateOf(context.now());
+  return context.db.transaction().execute(async (trx) => {
+    const participantList = await listDirectoryParticipants(trx);
+    const participants = new Map(participantList.map((p) => [p.code, p]));
+    const seen = new Map<string, number>(
+      (await listTreatyRecords(trx)).map((record) => [duplicateKey(record), 0] as const),
+    );
+    const problems: AppErrorDetail[] = [...errors];
+    const inserts: TreatyRecordInsert[] = [];
+    for (const { line, fields } of rows) {
+      const read = rowToInput(fields, line, participantList);
+      if (Array.isArray(read)) {
+        problems.push(...read);
+        continue;
+      }
+      const checked = checkRecord(read.input, participants, today, line);
+      if (Array.isArray(checked)) {
+        problems.push(...checked);
+        continue;
+      }
+      problems.push(...checked.problems);
+      const key = duplicateKey(checked.record);
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        problems.push({
+          line,
+          message:
+            earlier === 0 ? 'the same record is already on this node' : `the same record as line ${earlier}`,
+        });
+        continue;
+      }
+      seen.set(key, line);
+      inserts.push(toInsert(checked.record, 'import', editor));
+    }
+    if (problems.length > 0) rejectImport([...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+    return (await insertTreatyRecords(trx, inserts)).length;
+  });
+}

@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildTreatyStatusReport, seedStatusRecords } from '../../src/services/treaty.service.ts';
+import { seedTreatyRecords } from '../../src/services/treaty-seed.service.ts';
+import { json, startTestApp, type TestApp } from '../helpers/app.ts';
+import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+type Problem = { type: string; status: number; errors?: { line?: number; message: string }[] };
+type Status = ReturnType<typeof buildTreatyStatusReport>;
+type RecordView = {
+  id: string;
+  stateCode: string;
+  action: string;
+  origin: string;
+  evidenceLevel: string | null;
+};
+
+const CSV_HEADER = 'state_code,action,date,source,evidence,note';
+
+for (const target of DATABASE_TARGETS) {
+  describe(`treaty status API [${target.name}]`, { skip: target.skip }, () => {
+    let subject: TestApp;
+    let administrator: ActingAs;
+    let officer: ActingAs;
+
+    before(async () => {
+      subject = await startTestApp(target);
+      administrator = await bearerAs(subject, 'administrator');
+      officer = await asRole(subject, 'officer');
+    });
+    after(async () => subject?.close());
+
+    async function records(): Promise<RecordView[]> {
+      const response = await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/records' });
+      assert.equal(response.statusCode, 200);
+      return json<{ items: RecordView[] }>(response).items;
+    }
+
+    function importCsv(csv: string, headers: Record<string, string>, contentType = 'text/csv') {
+      return subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/treaty/import',
+        headers: { ...headers, 'content-type': contentType },
+        payload: csv,
+      });
+    }
+
+    it('seeds the 66 research records once, and a second seed adds nothing', async () => {
+      const seeded = await records();
+      assert.equal(seeded.length, 66);
+      assert.ok(seeded.every((record) => record.origin === 'seed' && record.evidenceLevel !== null));
+      assert.deepEqual(await seedTreatyRecords(subject.context), { inserted: 0, skippedCodes: [] });
+      assert.equal((await records()).length, 66);
+    });
+
+    it('answers the status publicly, the same as the offline computation of the seed', async () => {
+      const response = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/treaty/status?asOf=2026-11-28',
+      });
+      assert.equal(response.statusCode, 200);
+      const status = json<Status>(response);
+      assert.equal(status.signatories.count, 62);
+      assert.equal(status.signatories.depositaryCount, 72);
+      assert.equal(status.instruments.count, 0);
+      assert.equal(status.countedInstruments, 0);
+      assert.equal(status.stillNeeded, 40);
+      assert.equal(status.isInForce, false);
+      assert.deepEqual(
+        status.reportedNotDeposited.map((report) => [report.stateCode, report.action]),
+        [
+          ['AZ', 'domestic-approval'],
+          ['AZ', 'domestic-approval'],
+          ['QA', 'reported-ratification'],
+          ['VN', 'reported-ratification'],
+        ],
+      );
+      assert.ok(status.gaps.some((gap) => gap.id === 'no-deposit-confirmed'));
+      assert.deepEqual(
+        status,
+        JSON.parse(JSON.stringify(buildTreatyStatusReport(seedStatusRecords(), '2026-11-28'))),
+      );
+    });
+
+    it('computes the status on an earlier date, and refuses an impossible date', async () => {
+      const before = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/treaty/status?asOf=2025-10-24',
+      });
+      assert.equal(json<Status>(before).signatories.count, 0);
+      const bad = await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2026-02-30' });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(json<Problem>(bad).type, 'urn:comity:problem:invalid-input');
+    });
+
+    it('draws an SVG world map with one titled path per country, coloured by status', async () => {
+      const response = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/treaty/map.svg?asOf=2026-11-28',
+      });
+      assert.equal(response.statusCode, 200);
+      assert.match(String(response.headers['content-type']), /^image\/svg\+xml/);
+      const svg = response.body;
+      assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      const paths = svg.match(/<path [^>]*>/g) ?? [];
+      assert.equal(paths.length, 177); // every country of Natural Earth 1:110m
+      assert.equal((svg.match(/<path [^>]*><title>[^<]+<\/title><\/path>/g) ?? []).length, 177);
+      assert.match(svg, /<path class="country signatory" data-code="FR"[^>]*><title>France: signatory/);
+      assert.match(svg, /<path class="country reported" data-code="AZ"/);
+      assert.match(svg, /<path class="country none" data-code="US"/);
+      assert.match(svg, /Party: instrument deposited \(0\)/);
+      const again = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/treaty/map.svg?asOf=2026-11-28',
+      });
+      assert.equal(again.body, svg);
+      const bad = await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/map.svg?asOf=yesterday' });
+      assert.equal(bad.statusCode, 400);
+    });
+
+    it('refuses a CSV import with any bad row, lists every error with its line, and imports nothing', async () => {
+      const csv = [
+        CSV_HEADER,
+        'DE,ratification,2026-06-01,UNTC C.N. notification,primary (depositary),',
+        'ZZ,ratification,2026-06-01,x,primary (depositary),', // line 3: unknown State
+        'IT,ratified,2026-06-02,x,primary (depositary),', // line 4: unknown action
+        'ES,accession,,x,primary (depositary),', // line 5: deposit without date
+        'PT,ratification,2026-06-03,x,hearsay,', // line 6: no evidence level
+        'DE,ratification,2026-06-01,UNTC C.N. notification,primary (depositary),', // line 7: repeats line 2
+      ].join('\n');
+      const response = await importCsv(csv, administrator.headers);
+      assert.equal(response.statusCode, 422);
+      const problem = json<Problem>(response);
+      assert.equal(problem.type, 'urn:comity:problem:import-rejected');
+      assert.deepEqual([...new Set(problem.errors?.map((error) => error.line))], [3, 4, 5, 6, 7]);
+      assert.match(problem.errors?.find((error) => error.line === 3)?.message ?? '', /ZZ/);
+      assert.match(problem.errors?.find((error) => error.line === 7)?.message ?? '', /line 2/);
+      assert.equal((await records()).length, 66);
+    });
+
+    it('imports a clean CSV (state_code or iso3) and the status counts the deposits', async () => {
+      const csv = [
+        'state,iso3,action,date,source,evidence,note',
+        'Germany,DEU,ratification,2026-06-01,UNTC C.N. notification,primary (depositary),',
+        'Chile,CHL,ratification,2026-07-01,"UNTC, C.N. notification",primary (depositary),"quoted, with comma"',
+        'European Union,,approval,2026-08-01,UNTC,primary (depositary),',
+      ].join('\n');
+      const missingState = await importCsv(csv, administrator.headers);
+      assert.equal(missingState.statusCode, 422, 'the EU row has neither iso3 nor state_code');
+      assert.deepEqual(
+        json<Problem>(missingState).errors?.map((error) => error.line),
+        [4],
+      );
+
+      const fixed = csv.split('\n').slice(0, 3).join('\n');
+      const response = await importCsv(fixed, administrator.headers, 'text/csv; charset=utf-8');
+      assert.equal(response.statusCode, 200, response.body);
+      assert.deepEqual(json(response), { inserted: 2 });
+
+      const eu = await importCsv(
+        `${CSV_HEADER}\nEU,approval,2026-08-01,UNTC,primary (depositary),`,
+        administrator.headers,
+      );
+      assert.equal(eu.statusCode, 200, eu.body);
+
+      const status = json<Status>(
+        await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2026-11-28' }),
+      );
+      assert.deepEqual(
+        status.instruments.items.map((instrument) => [instrument.stateCode, instrument.isCounted]),
+        [
+          ['DE', true],
+          ['CL', true],
+          ['EU', false],
+        ],
+      );
+      assert.equal(status.countedInstruments, 2);
+      assert.equal(status.stillNeeded, 38);
+      assert.deepEqual(status.organizations[0]?.membersDeposited, ['DE']);
+      const map = await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/map.svg?asOf=2026-11-28' });
+      assert.match(map.body, /<path class="country party" data-code="DE"/);
+      assert.match(
+        map.body,
+        /<path class="country party" data-code="CL"[^>]*><title>Chile: Party: ratification deposited 2026-07-01/,
+      );
+    });
+
+    it('refuses an import that is not text/csv with unsupported-media-type', async () => {
+      const response = await importCsv(
+        JSON.stringify({ rows: [] }),
+        administrator.headers,
+        'application/json',
+      );
+      assert.equal(response.statusCode, 415);
+      assert.equal(json<Problem>(response).type, 'urn:comity:problem:unsupported-media-type');
+    });
+
+    it('lets only administrators write: an officer gets 403, an anonymous caller 401', async () => {
+      const row = `${CSV_HEADER}\nNL,ratification,2026-06-01,x,primary (depositary),`;
+      const byOfficer = await importCsv(row, officer.headers);
+      assert.equal(byOfficer.statusCode, 403);
+      assert.equal(json<Problem>(byOfficer).type, 'urn:comity:problem:forbidden');
+      assert.equal((await importCsv(row, {})).statusCode, 401);
+      const add = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/treaty/records',
+        headers: officer.headers,
+        payload: {
+          stateCode: 'NL',
+          action: 'ratification',
+          date: '2026-06-01',
+          source: 'x',
+          evidence: 'primary',
+        },
+      });
+      assert.equal(add.statusCode, 403);
+      assert.equal((await records()).filter((record) => record.stateCode === 'NL').length, 0);
+    });
+
+    it('adds one record for an administrator, refuses a duplicate and a deposit without date', async () => {
+      const payload = {
+        stateCode: 'ca',
+        action: 'signature',
+        date: '2026-07-15',
+        source: 'UNTC status page',
+        evidence: 'primary (depositary)',
+      };
+      const response = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/treaty/records',
+        headers: administrator.headers,
+        payload,
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      const created = json<RecordView & { createdBy: { id: string } | null }>(response);
+      assert.equal(created.stateCode, 'CA');
+      assert.equal(created.origin, 'manual');
+      assert.equal(created.createdBy?.id, administrator.userId);
+
+      const duplicate = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/treaty/records',
+        headers: administrator.headers,
+        payload,
+      });
+      assert.equal(duplicate.statusCode, 409);
+
+      const undated = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/treaty/records',
+        headers: administrator.headers,
+        payload: { ...payload, action: 'accession', date: null },
+      });
+      assert.equal(undated.statusCode, 400);
+      assert.match(JSON.stringify(json(undated)), /give its date/);
+
+      const status = json<Status>(
+        await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2026-11-28' }),
+      );
+      assert.equal(status.signatories.count, 63);
+    });
+  });
+}
