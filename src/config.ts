@@ -97,3 +97,35 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     logLevel: env.COMITY_LOG_LEVEL,
   });
 }
+
+const ClientEnvSchema = z.object({
+  /** Base URL of the node the `comity request` commands talk to. Default http://localhost:8080. */
+  COMITY_API_URL: z.string().url().default('http://localhost:8080'),
+  /** API token the `comity request` commands send as `Authorization: Bearer`. Secret. */
+  COMITY_API_TOKEN: z.string().min(1).optional(),
+});
+
+/** Where the CLI finds a running node's API, and the token it authenticates with. */
+export type ClientConfig = Readonly<{ apiUrl: string; apiToken: string | undefined }>;
+
+/**
+ * Parses the settings of the CLI commands that act through a node's API (rather than on the
+ * node's own database), or throws ConfigError. Separate from `loadConfig` so such a command
+ * needs none of the node's settings.
+ */
+export function loadClientConfig(
+  environment: Record<string, string | undefined> = process.env,
+): ClientConfig {
+  // An empty variable (`export COMITY_API_TOKEN=`) means "not set", as a shell user expects.
+  const parsed = ClientEnvSchema.safeParse({
+    COMITY_API_URL: environment.COMITY_API_URL || undefined,
+    COMITY_API_TOKEN: environment.COMITY_API_TOKEN || undefined,
+  });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return Object.freeze({
+    apiUrl: parsed.data.COMITY_API_URL.replace(/\/+$/, ''),
+    apiToken: parsed.data.COMITY_API_TOKEN,
+  });
+}
