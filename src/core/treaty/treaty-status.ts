@@ -201,7 +201,7 @@ function firstRecordPerParticipant(records: readonly TreatyRecord[]): TreatyReco
 function explainOrganization(code: string, memberCount: number, membersDeposited: number): string {
   return (
     `Art. 65(1): an instrument of a regional economic integration organization is not counted as additional ` +
-    `to those of its member States. The instrument of ${code} is therefore never counted; its member States ` +
+    `to those of its member States. The organization's own instrument (${code}) is therefore never counted; its member States ` +
     `count individually (${membersDeposited} of ${memberCount} have deposited an instrument).`
   );
 }

@@ -1,0 +1,132 @@
+/**
+ * `comity treaty status` offline from src/data/treaty, and `comity treaty add|import` on a node
+ * database (embedded PGlite in a temporary data directory).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const cli = path.join(root, 'src', 'cli', 'main.ts');
+const run = promisify(execFile);
+
+type Outcome = { code: number; stdout: string; stderr: string };
+
+async function comity(environment: Record<string, string>, ...args: string[]): Promise<Outcome> {
+  // No DATABASE_URL: status must not need one, and add/import use the embedded database.
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const env = { ...inherited, COMITY_LOG_LEVEL: 'silent', ...environment };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+describe('comity treaty status (offline)', () => {
+  // A data directory that does not exist: the command must not open a database.
+  const offline = { COMITY_DATA_DIR: path.join(tmpdir(), 'comity-treaty-status-no-node') };
+
+  it('prints the API status JSON from the seed data and exits 0', async () => {
+    const outcome = await comity(offline, 'treaty', 'status', '--as-of', '2026-11-28', '--json');
+    assert.equal(outcome.code, 0, outcome.stderr);
+    const status = JSON.parse(outcome.stdout);
+    assert.equal(status.asOf, '2026-11-28');
+    assert.equal(status.signatories.count, 62);
+    assert.equal(status.signatories.depositaryCount, 72);
+    assert.equal(status.countedInstruments, 0);
+    assert.equal(status.stillNeeded, 40);
+    assert.equal(status.entryIntoForce, null);
+    assert.equal(status.reportedNotDeposited.length, 4);
+    assert.equal(existsSync(offline.COMITY_DATA_DIR), false, 'no database was created');
+  });
+
+  it('prints a readable summary with the data date, the gap and the reports not deposited', async () => {
+    const outcome = await comity(offline, 'treaty', 'status', '--as-of', '2026-11-28');
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, /research as of 2026-11-28/);
+    assert.match(outcome.stdout, /Signatories: 62 recorded\. The depositary lists 72/);
+    assert.match(outcome.stdout, /Counted towards Art\. 65\(1\): 0 of 40/);
+    assert.match(outcome.stdout, /Not in force: 40 more counted instruments needed/);
+    assert.match(outcome.stdout, /Azerbaijan: domestic approval 2026-02-10; evidence: secondary/);
+    assert.match(outcome.stdout, /Qatar: reported ratification \(no date\); evidence: weak/);
+    assert.match(outcome.stdout, /S1 {2}UN Treaty Collection/);
+  });
+
+  it('refuses a bad --as-of with one line and exit code 1', async () => {
+    const outcome = await comity(offline, 'treaty', 'status', '--as-of', '28/11/2026');
+    assert.equal(outcome.code, 1);
+    assert.equal(outcome.stdout, '');
+    assert.equal(outcome.stderr.trim().split('\n').length, 1);
+    assert.match(outcome.stderr, /--as-of "28\/11\/2026" is not a calendar date/);
+  });
+});
+
+describe('comity treaty add and import (node database)', () => {
+  let directory: string;
+  let environment: Record<string, string>;
+
+  before(() => {
+    directory = mkdtempSync(path.join(tmpdir(), 'comity-treaty-cli-'));
+    environment = { COMITY_DATA_DIR: path.join(directory, 'node') };
+  });
+  after(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('adds a record as the operator', async () => {
+    const outcome = await comity(
+      environment,
+      'treaty',
+      'add',
+      '--state',
+      'CA',
+      '--action',
+      'signature',
+      '--date',
+      '2026-07-15',
+      '--source',
+      'UNTC status page',
+      '--evidence',
+      'primary (depositary)',
+    );
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, /added signature of CA on 2026-07-15/);
+  });
+
+  it('rejects a CSV with bad rows: one line per error with its line number, exit 1, nothing imported', async () => {
+    const file = path.join(directory, 'records.csv');
+    writeFileSync(
+      file,
+      [
+        'state_code,action,date,source,evidence,note',
+        'DE,ratification,2026-06-01,UNTC,primary (depositary),',
+        'ZZ,ratification,2026-06-01,UNTC,primary (depositary),',
+        'ES,accession,,UNTC,primary (depositary),',
+        // The record added above: a duplicate of what the node already has.
+        'CA,signature,2026-07-15,UNTC status page,primary (depositary),',
+      ].join('\n'),
+    );
+    const outcome = await comity(environment, 'treaty', 'import', file);
+    assert.equal(outcome.code, 1);
+    const lines = outcome.stderr.trim().split('\n');
+    assert.match(lines[0] ?? '', /records\.csv:3: stateCode: ZZ is not a State/);
+    assert.match(lines[1] ?? '', /records\.csv:4: date: .*give its date/);
+    assert.match(lines[2] ?? '', /records\.csv:5: the same record is already on this node/);
+    assert.match(lines.at(-1) ?? '', /^comity: 3 problems in the CSV; nothing was imported$/);
+    assert.equal(outcome.stdout, '');
+
+    // Line 2 was valid but was not imported: importing it alone now succeeds.
+    writeFileSync(
+      file,
+      'state_code,action,date,source,evidence,note\nDE,ratification,2026-06-01,UNTC,primary (depositary),\n',
+    );
+    const retry = await comity(environment, 'treaty', 'import', file);
+    assert.equal(retry.code, 0, retry.stderr);
+    assert.match(retry.stdout, /imported 1 record from/);
+  });
+});
