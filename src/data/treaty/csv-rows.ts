@@ -21,11 +21,12 @@ export type CsvRows = Readonly<{
 
 type ParsedRecord = { record: string[]; info: { lines: number }; raw: string };
 
-/** Parses CSV text (comma-separated, RFC 4180 quoting, optional BOM, empty lines skipped). */
+/** Parses CSV text (comma-separated, RFC 4180 quoting, optional BOM, LF or CRLF, empty lines skipped). */
 export function readCsvRows(text: string): CsvRows {
   let records: ParsedRecord[];
   try {
-    records = parse(text, {
+    // One kind of line break (files saved on Windows use CRLF), so that line numbers are exact.
+    records = parse(text.replace(/\r\n?/g, '\n'), {
       bom: true,
       info: true,
       raw: true,
@@ -46,7 +47,9 @@ export function readCsvRows(text: string): CsvRows {
   const rows: CsvRow[] = [];
   for (const { record, info, raw } of body) {
     // info.lines is the line where the record ends; a quoted field may span several lines.
-    const line = info.lines - (raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+    // raw also holds the empty lines skipped before the record and its final line break.
+    const ownText = raw.replace(/^\n+/, '').replace(/\n$/, '');
+    const line = info.lines - (ownText.match(/\n/g)?.length ?? 0);
     if (record.length !== columns.length) {
       errors.push({
         line,
