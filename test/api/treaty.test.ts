@@ -186,6 +186,17 @@ for (const target of DATABASE_TARGETS) {
       );
     });
 
+    it('documents the routes in OpenAPI: reads are public, writes need a token or a session', async () => {
+      const response = await subject.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+      type Operation = { security?: unknown[] };
+      const paths = json<{ paths: Record<string, Record<string, Operation>> }>(response).paths;
+      assert.deepEqual(paths['/api/v1/treaty/status']?.get?.security, []);
+      assert.deepEqual(paths['/api/v1/treaty/records']?.get?.security, []);
+      assert.deepEqual(paths['/api/v1/treaty/map.svg']?.get?.security, []);
+      assert.equal(paths['/api/v1/treaty/records']?.post?.security, undefined);
+      assert.ok(paths['/api/v1/treaty/import']?.post);
+    });
+
     it('refuses an import that is not text/csv with unsupported-media-type', async () => {
       const response = await importCsv(
         JSON.stringify({ rows: [] }),
