@@ -11,7 +11,8 @@
 import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
 import { type RequestContent, RequestContentSchema, type RequestTypeId } from '../core/request/draft.ts';
-import { type Finding, hasBlockingFindings } from '../core/validation/finding.ts';
+import type { Finding } from '../core/validation/finding.ts';
+import { isReady, validateDraft } from '../core/validation/validate-draft.ts';
 import type { AppContext } from '../http/context.ts';
 import { type Actor, can, canEditRequest, canReadRequest } from '../policies/access.ts';
 import {
@@ -23,30 +24,7 @@ import {
   type StoredRequest,
   updateDraftContent,
 } from '../storage/requests.repository.ts';
-
-// ---- TEMPORARY STUB (requests helper): remove when src/core/validation/validate-draft.ts and
-// src/services/directory.service.ts exist, and import validateDraft / loadDirectoryView instead.
-import type { Catalogue } from '../core/catalogue/catalogue.ts';
-import { formatCitation } from '../core/catalogue/catalogue.ts';
-import { type DirectoryView, directoryViewOf } from '../core/directory/directory-view.ts';
-import { isElementPresent } from '../core/request/elements.ts';
-async function loadDirectoryView(_context: AppContext): Promise<DirectoryView> {
-  return directoryViewOf([]);
-}
-function validateDraft(draft: RequestContent, catalogue: Catalogue, _directory: DirectoryView, locale: Locale): Finding[] {
-  const entry = catalogue.requestTypes.find((t) => t.id === draft.type);
-  if (!entry) return [];
-  return entry.elements
-    .filter((e) => e.requirement !== 'optional' && !isElementPresent(draft, e.element))
-    .map((e) => ({
-      severity: e.requirement === 'required' ? ('blocking' as const) : ('warning' as const),
-      element: e.element,
-      article: formatCitation(e),
-      message: catalogue.elements.find((x) => x.id === e.element)?.label[locale] ?? e.element,
-      rule: 'stub-missing-element',
-    }));
-}
-// ---- END TEMPORARY STUB
+import { loadDirectoryView } from './directory.service.ts';
 
 /** The status a request has while its author may still change it. */
 export const DRAFT_STATUS = 'draft';
@@ -164,18 +142,30 @@ async function findEditableDraft(
 
 function staleRevision(id: string, currentRevision: number | undefined): AppError {
   const current = currentRevision === undefined ? '' : ` (it is now at revision ${currentRevision})`;
-  return new AppError('conflict', `request ${id} was changed by someone else${current}; reload it and try again`);
+  return new AppError(
+    'conflict',
+    `request ${id} was changed by someone else${current}; reload it and try again`,
+  );
 }
 
 /** Runs validation on a content: the findings in the given language and whether it is ready. */
-export async function findingsFor(context: AppContext, content: RequestContent, locale: Locale): Promise<FindingsReport> {
+export async function findingsFor(
+  context: AppContext,
+  content: RequestContent,
+  locale: Locale,
+): Promise<FindingsReport> {
   const directory = await loadDirectoryView(context);
-  const findings = validateDraft(content, context.catalogue, directory, locale);
-  return { findings: [...findings], isReady: !hasBlockingFindings(findings) };
+  const today = context.now().toISOString().slice(0, 10);
+  const findings = validateDraft(content, context.catalogue, directory, locale, { today });
+  return { findings, isReady: isReady(findings) };
 }
 
 /** Stores a new draft owned by the actor. */
-export async function createDraft(context: AppContext, actor: Actor, content: RequestContent): Promise<RequestView> {
+export async function createDraft(
+  context: AppContext,
+  actor: Actor,
+  content: RequestContent,
+): Promise<RequestView> {
   if (!can(actor, 'request:draft')) throw new AppError('forbidden', 'your roles do not allow request:draft');
   const write = toRequestWrite(content);
   const stored = await insertRequest(context.db, { ...write, createdBy: actor.userId, now: context.now() });
@@ -216,7 +206,10 @@ export async function updateDraft(
 ): Promise<RequestView> {
   const write = toRequestWrite(content);
   const stored = await findEditableDraft(context, actor, id, expectedRevision);
-  const isUpdated = await updateDraftContent(context.db, id, stored.revision, { ...write, now: context.now() });
+  const isUpdated = await updateDraftContent(context.db, id, stored.revision, {
+    ...write,
+    now: context.now(),
+  });
   if (!isUpdated) throw await explainRefusedWrite(context, actor, id);
   return getRequest(context, actor, id);
 }

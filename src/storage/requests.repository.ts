@@ -117,7 +117,10 @@ export async function findRequestById(db: Kysely<Database>, id: string): Promise
 }
 
 /** Most recently updated first. */
-export async function listRequests(db: Kysely<Database>, filter: RequestListFilter): Promise<StoredRequest[]> {
+export async function listRequests(
+  db: Kysely<Database>,
+  filter: RequestListFilter,
+): Promise<StoredRequest[]> {
   let query = selectRequests(db);
   if (filter.createdBy !== undefined) query = query.where('requests.created_by', '=', filter.createdBy);
   if (filter.type !== undefined) query = query.where('requests.type', '=', filter.type);
@@ -155,7 +158,11 @@ export async function updateDraftContent(
 }
 
 /** Deletes a draft still at `expectedRevision`; false when nothing matched. */
-export async function deleteDraftRow(db: Kysely<Database>, id: string, expectedRevision: number): Promise<boolean> {
+export async function deleteDraftRow(
+  db: Kysely<Database>,
+  id: string,
+  expectedRevision: number,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('requests')
     .where('id', '=', id)

@@ -59,7 +59,11 @@ const SavedRequestSchema = z.object({
 const IdParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 
 const LangQuerySchema = z.object({
-  lang: z.string().max(35).optional().describe('ar, zh, en, fr, ru or es; else Accept-Language, else English'),
+  lang: z
+    .string()
+    .max(35)
+    .optional()
+    .describe('ar, zh, en, fr, ru or es; else Accept-Language, else English'),
 });
 
 const ListQuerySchema = z.object({
@@ -68,7 +72,11 @@ const ListQuerySchema = z.object({
 });
 
 const IfMatchHeadersSchema = z.looseObject({
-  'if-match': z.string().max(100).optional().describe('"<revision>": refuse with 409 if the request changed since'),
+  'if-match': z
+    .string()
+    .max(100)
+    .optional()
+    .describe('"<revision>": refuse with 409 if the request changed since'),
 });
 
 /** `?lang=` when it names a UI language, else the Accept-Language header. */
@@ -178,7 +186,8 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       ...drafter,
       schema: {
         tags: ['requests'],
-        summary: 'Replace the content of your draft (its type too); If-Match "<revision>" guards against lost updates',
+        summary:
+          'Replace the content of your draft (its type too); If-Match "<revision>" guards against lost updates',
         params: IdParamsSchema,
         headers: IfMatchHeadersSchema,
         body: RequestContentSchema,
