@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { RequestContent } from '../../src/core/request/draft.ts';
+import { digestCanonicalJson } from '../../src/document/canonical-json.ts';
+import { escapeHtml } from '../../src/document/render-html.ts';
+import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
+import { json, startTestApp, type TestApp } from '../helpers/app.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+type Problem = { type: string; status: number; errors?: { path?: string; message: string }[] };
+
+const hasPdftotext = spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error === undefined;
+
+const CONTENT: RequestContent = {
+  type: 'preservation',
+  caseReference: 'PR/2026 0042 "x"',
+  language: 'ar',
+  requestingAuthority: { state: 'FR', name: 'Parquet de Paris, section cyber' },
+  requestedAuthority: { state: 'EG' },
+  offences: [{ conventionArticle: 7, domesticProvision: 'Code pénal, art. 323-1', maximumPenaltyYears: 5 }],
+  summaryOfFacts: 'Un serveur a été piraté. <script>alert(1)</script> اخترق المشتبه به خادم المستشفى.',
+  identifiers: [
+    { kind: 'ip-address', value: '203.0.113.7', observedAt: '2026-03-01T10:15:00', timeZone: 'Europe/Paris' },
+  ],
+  dataSought: { categories: ['subscriber'], description: 'Subscriber data of the address' },
+  necessity: 'Logs are kept for 30 days only.',
+  intendsFollowUpRequest: true,
+  preservationDays: 90,
+};
+
+for (const target of DATABASE_TARGETS) {
+  describe(`formal document of a request [${target.name}]`, { skip: target.skip }, () => {
+    let subject: TestApp;
+    let owner: ActingAs;
+    let otherOfficer: ActingAs;
+    let supervisor: ActingAs;
+    let requestId: string;
+    let storedContent: RequestContent;
+
+    before(async () => {
+      subject = await startTestApp(target);
+      owner = await bearerAs(subject, 'officer');
+      otherOfficer = await asRole(subject, 'officer');
+      supervisor = await bearerAs(subject, 'supervisor');
+      const created = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: owner.headers,
+        payload: CONTENT,
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const body = json<{ request: { id: string; content: RequestContent } }>(created);
+      requestId = body.request.id;
+      storedContent = body.request.content;
+    });
+    after(async () => subject?.close());
+
+    const get = (as: ActingAs | undefined, url: string, headers: Record<string, string> = {}) =>
+      subject.app.inject({ method: 'GET', url, headers: { ...(as?.headers ?? {}), ...headers } });
+
+    const typeTitle = (locale: 'ar' | 'en' | 'fr') =>
+      subject.context.catalogue.requestTypes.find((entry) => entry.id === 'preservation')?.title[locale] ??
+      'preservation';
+
+    it('serves the HTML page in the UI language and the request language by default, with the digest', async () => {
+      const response = await get(owner, `/api/v1/requests/${requestId}/document.html`, {
+        'accept-language': 'fr-FR,fr;q=0.9',
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      assert.match(String(response.headers['content-type']), /^text\/html; charset=utf-8/);
+      assert.match(String(response.headers['content-security-policy']), /default-src 'none'/);
+      const digest = digestCanonicalJson(storedContent);
+      assert.equal(response.headers['x-comity-content-sha256'], digest);
+      const html = response.body;
+      assert.match(html, /<html lang="fr" dir="ltr">/);
+      assert.ok(html.includes(`lang="fr" dir="ltr">${escapeHtml(typeTitle('fr'))}</span>`));
+      assert.ok(html.includes(`lang="ar" dir="rtl">${escapeHtml(typeTitle('ar'))}</span>`));
+      assert.ok(html.includes(`SHA-256: ${digest}`));
+      assert.ok(html.includes(`catalogue ${subject.context.catalogue.version}`));
+      assert.doesNotMatch(html, /<script>alert/);
+      assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    });
+
+    it('follows ?languages= and ?lang=', async () => {
+      const chosen = await get(owner, `/api/v1/requests/${requestId}/document.html?languages=en,fr-CA`);
+      assert.equal(chosen.statusCode, 200, chosen.body);
+      assert.match(chosen.body, /<html lang="en" dir="ltr">/);
+      assert.ok(chosen.body.includes(`lang="fr" dir="ltr">${escapeHtml(typeTitle('fr'))}</span>`));
+      assert.doesNotMatch(chosen.body, /lang="ar"/);
+
+      const byLang = await get(owner, `/api/v1/requests/${requestId}/document.html?lang=ar`, {
+        'accept-language': 'fr',
+      });
+      assert.equal(byLang.statusCode, 200, byLang.body);
+      assert.match(byLang.body, /<html lang="ar" dir="rtl">/);
+      assert.doesNotMatch(byLang.body, /lang="fr"/);
+    });
+
+    it('refuses an unknown or a third language as invalid input', async () => {
+      for (const languages of ['en,de', 'en,fr,es', 'xx']) {
+        for (const format of ['html', 'pdf']) {
+          const response = await get(
+            owner,
+            `/api/v1/requests/${requestId}/document.${format}?languages=${languages}`,
+          );
+          assert.equal(response.statusCode, 400, `${languages} ${format}: ${response.body}`);
+          assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+          const problem = json<Problem>(response);
+          assert.equal(problem.type, 'urn:comity:problem:invalid-input');
+          assert.equal(problem.errors?.[0]?.path, 'languages');
+        }
+      }
+    });
+
+    it('serves the PDF as an attachment named after the sanitised case reference', async () => {
+      const response = await get(owner, `/api/v1/requests/${requestId}/document.pdf?languages=ar,en`);
+      assert.equal(response.statusCode, 200, response.body);
+      assert.equal(response.headers['content-type'], 'application/pdf');
+      assert.equal(
+        response.headers['content-disposition'],
+        'attachment; filename="comity-PR-2026-0042-x.pdf"',
+      );
+      const pdf = response.rawPayload;
+      assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+      const digest = digestCanonicalJson(storedContent);
+      assert.equal(response.headers['x-comity-content-sha256'], digest);
+      if (hasPdftotext) {
+        const text = spawnSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], {
+          input: pdf,
+          encoding: 'utf8',
+        }).stdout;
+        assert.ok(text.includes(`SHA-256: ${digest}`), 'the footer carries the digest');
+      }
+    });
+
+    it("answers 404 for another officer's request, and lets a supervisor read it", async () => {
+      for (const format of ['html', 'pdf']) {
+        const hidden = await get(otherOfficer, `/api/v1/requests/${requestId}/document.${format}`);
+        assert.equal(hidden.statusCode, 404, hidden.body);
+        assert.equal(json<Problem>(hidden).type, 'urn:comity:problem:not-found');
+        const allowed = await get(
+          supervisor,
+          `/api/v1/requests/${requestId}/document.${format}?languages=en`,
+        );
+        assert.equal(allowed.statusCode, 200, allowed.body);
+      }
+    });
+
+    it('answers 404 for an unknown request and 401 without credentials', async () => {
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+        const response = await get(owner, `/api/v1/requests/${id}/document.pdf`);
+        assert.equal(response.statusCode, 404, response.body);
+      }
+      const anonymous = await get(undefined, `/api/v1/requests/${requestId}/document.html`);
+      assert.equal(anonymous.statusCode, 401, anonymous.body);
+      assert.equal(json<Problem>(anonymous).type, 'urn:comity:problem:unauthenticated');
+    });
+  });
+}
