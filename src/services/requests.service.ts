@@ -98,18 +98,40 @@ function toRequestWrite(content: unknown): RequestWrite {
   const parsed = RequestContentSchema.safeParse(content);
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => ({
-      path: ['content', ...issue.path.map(String)].join('.'),
+      path: ['body', ...issue.path.map(String)].join('.'),
       message: issue.message,
     }));
     throw new AppError('invalid-input', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
   }
   const checked = parsed.data;
+  const unstorable = findUnstorableTexts(checked);
+  if (unstorable.length > 0) {
+    const details = unstorable.map((path) => ({
+      path,
+      message: 'text must not contain NUL characters or unpaired surrogates',
+    }));
+    throw new AppError('invalid-input', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  }
   return {
     type: checked.type,
     content: checked,
     caseReference: trimmedOrNull(checked.caseReference),
     requestedState: trimmedOrNull(checked.requestedAuthority?.state)?.toUpperCase() ?? null,
   };
+}
+
+/**
+ * Paths (as `body.a.0.b`) of the strings PostgreSQL cannot store in text or jsonb: those with a
+ * NUL character or an unpaired UTF-16 surrogate. JSON allows both (`\u0000`, `\ud800`).
+ */
+function findUnstorableTexts(value: unknown, path = 'body'): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed() ? [path] : [];
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => findUnstorableTexts(item, `${path}.${index}`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => findUnstorableTexts(item, `${path}.${key}`));
+  }
+  return [];
 }
 
 /** The stored request, if it exists and the actor may read it; otherwise not-found. */

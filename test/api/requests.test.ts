@@ -570,6 +570,25 @@ for (const target of DATABASE_TARGETS) {
       assert.ok(unknownField.errors?.length);
     });
 
+    it('rejects text PostgreSQL cannot store (NUL, unpaired surrogate) with invalid-input naming the path', async () => {
+      const officer = await bearerAs(subject, 'officer');
+      for (const text of ['a\u0000b', 'lone \ud800']) {
+        const body = JSON.stringify({ type: 'mla', caseReference: 'ok', persons: [{ name: text }] });
+        const response = await subject.app.inject({
+          method: 'POST',
+          url: '/api/v1/requests',
+          headers: { ...officer.headers, 'content-type': 'application/json' },
+          payload: body,
+        });
+        const problem = assertProblem(response, 400, 'invalid-input');
+        assert.deepEqual(
+          problem.errors?.map((error) => error.path),
+          ['body.persons.0.name'],
+        );
+      }
+      assert.deepEqual(json(await call(officer, 'GET', '/api/v1/requests')), { items: [] });
+    });
+
     it('rejects an unknown or missing request type', async () => {
       const unknown = assertProblem(
         await call(officerA, 'POST', '/api/v1/requests', { type: 'teleportation' }),
