@@ -6,8 +6,8 @@
  *
  * The code knows how to check each kind of rule (src/core/validation/*-checks.ts); the catalogue
  * says with which severity, numbers, citation and words. A rule the catalogue lacks is skipped.
- * Firing conditions, including the request types a rule concerns, follow docs of the rule ids
- * (rule-ids.ts); the `rules` list of a request type in the catalogue is descriptive.
+ * When a rule fires, including which request types it concerns, is decided by the checks; the
+ * `rules` list of a request type in the catalogue describes the same for readers of the catalogue.
  */
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import type { DirectoryView } from '../directory/directory-view.ts';
