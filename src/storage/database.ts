@@ -13,6 +13,8 @@ import type { Database } from './schema.ts';
 export type DatabaseHandle = Readonly<{
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
+  /** The embedded database itself, when the node runs on PGlite. */
+  pglite?: PGlite;
   close: () => Promise<void>;
 }>;
 
@@ -27,7 +29,12 @@ const parsers = {
   [DATE_OID]: (value: string) => value,
 };
 
-export async function openDatabase(config: Config['database']): Promise<DatabaseHandle> {
+export type OpenOptions = Readonly<{
+  /** Start an in-memory PGlite from this data-directory dump (tests use a migrated template). */
+  pgliteDataDump?: Blob;
+}>;
+
+export async function openDatabase(config: Config['database'], options: OpenOptions = {}): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: config.url,
@@ -44,6 +51,7 @@ export async function openDatabase(config: Config['database']): Promise<Database
   }
   if (!config.directory.startsWith('memory://')) await mkdir(config.directory, { recursive: true });
   const pglite = await PGlite.create(config.directory, {
+    ...(options.pgliteDataDump ? { loadDataDir: options.pgliteDataDump } : {}),
     parsers: {
       [pgliteTypes.INT8]: parsers[INT8_OID],
       [pgliteTypes.NUMERIC]: parsers[NUMERIC_OID],
@@ -51,5 +59,5 @@ export async function openDatabase(config: Config['database']): Promise<Database
     },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
 }

@@ -3,7 +3,10 @@
  * always there; PostgreSQL 15 is there when `npm test` started a cluster (or
  * COMITY_TEST_POSTGRES_URL names a server), and each call gets a fresh database of its own.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../../src/config.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
@@ -36,12 +39,41 @@ async function createPostgresDatabase(): Promise<string> {
   return url.toString();
 }
 
+const MIGRATIONS_DIRECTORY = path.resolve(import.meta.dirname, '../../src/storage/migrations');
+
+/**
+ * Creating and migrating a PGlite database costs seconds; loading a dump of one costs a fraction.
+ * The first test process to need it writes a migrated template, keyed by the migrations' content,
+ * to the temporary directory; every later open starts from that dump.
+ */
+async function migratedTemplateDump(): Promise<Blob> {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_DIRECTORY).sort()) {
+    hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIRECTORY, file)));
+  }
+  const templatePath = path.join(os.tmpdir(), `comity-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (!existsSync(templatePath)) {
+    const handle = await openDatabase({ kind: 'pglite', directory: 'memory://' });
+    await migrateToLatest(handle.db);
+    const pglite = handle.pglite!;
+    const dump = await pglite.dumpDataDir('none');
+    await handle.close();
+    const temporary = `${templatePath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(temporary, Buffer.from(await dump.arrayBuffer()));
+    renameSync(temporary, templatePath);
+  }
+  return new Blob([readFileSync(templatePath)]);
+}
+
 export const PGLITE_TARGET: DatabaseTarget = {
   name: 'pglite',
   skip: false,
   config: async () => ({ kind: 'pglite', directory: 'memory://' }),
   open: async () => {
-    const handle = await openDatabase({ kind: 'pglite', directory: 'memory://' });
+    const handle = await openDatabase(
+      { kind: 'pglite', directory: 'memory://' },
+      { pgliteDataDump: await migratedTemplateDump() },
+    );
     await migrateToLatest(handle.db);
     return handle;
   },
