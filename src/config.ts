@@ -38,6 +38,22 @@ const EnvSchema = z.object({
   COMITY_WEB_DIR: z.string().min(1).optional(),
   /** Largest accepted JSON request body, in bytes. Default 1 MiB. */
   COMITY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** node (default) or secretariat: a secretariat node also publishes the signed directory of nodes. */
+  COMITY_MODE: z.enum(['node', 'secretariat']).default('node'),
+  /** Passphrase that decrypts the node's private key files when `comity init --passphrase` encrypted them. Secret. */
+  COMITY_KEY_PASSPHRASE: z.string().min(1).optional(),
+  /** Seconds between two fetches of the secretariat's signed directory. Default 300. */
+  COMITY_DIRECTORY_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Largest accepted federation message, in bytes. Default 2 MiB. */
+  COMITY_FEDERATION_MAX_MESSAGE_BYTES: z.coerce.number().int().min(4096).max(256 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** How far a message's createdAt may be from this node's clock, in seconds. Default 300. */
+  COMITY_FEDERATION_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Messages a delivery worker posts at the same time. Default 16. */
+  COMITY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** Milliseconds between two looks at the outbox when no wake-up arrives. Default 1000. */
+  COMITY_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Timeout of one delivery attempt (HTTP POST to a peer), in milliseconds. Default 10000. */
+  COMITY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
 });
 
 export type Config = Readonly<{
@@ -52,6 +68,18 @@ export type Config = Readonly<{
   session: Readonly<{ idleMinutes: number; maxHours: number; isCookieSecure: boolean }>;
   node: Readonly<{ state: string | undefined; dataDirectory: string }>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  federation: Readonly<{
+    mode: 'node' | 'secretariat';
+    /** Where `comity init` wrote node.json and the key files: <data dir>/identity. */
+    identityDirectory: string;
+    keyPassphrase: string | undefined;
+    directoryRefreshSeconds: number;
+    maxMessageBytes: number;
+    clockSkewSeconds: number;
+    deliveryConcurrency: number;
+    deliveryPollMs: number;
+    deliveryTimeoutMs: number;
+  }>;
 }>;
 
 /** Thrown when the environment holds invalid settings; `problems` lists every one of them. */
@@ -95,6 +123,17 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     }),
     node: Object.freeze({ state: env.COMITY_NODE_STATE, dataDirectory }),
     logLevel: env.COMITY_LOG_LEVEL,
+    federation: Object.freeze({
+      mode: env.COMITY_MODE,
+      identityDirectory: path.join(dataDirectory, 'identity'),
+      keyPassphrase: env.COMITY_KEY_PASSPHRASE,
+      directoryRefreshSeconds: env.COMITY_DIRECTORY_REFRESH_SECONDS,
+      maxMessageBytes: env.COMITY_FEDERATION_MAX_MESSAGE_BYTES,
+      clockSkewSeconds: env.COMITY_FEDERATION_CLOCK_SKEW_SECONDS,
+      deliveryConcurrency: env.COMITY_DELIVERY_CONCURRENCY,
+      deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
+      deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
+    }),
   });
 }
 

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Catalogue } from '../core/catalogue/catalogue.ts';
+import type { FederationRuntime } from '../federation/context.ts';
 import type { Database } from '../storage/schema.ts';
 
 export type AppContext = Readonly<{
@@ -14,4 +15,6 @@ export type AppContext = Readonly<{
   catalogue: Catalogue;
   /** The current time; tests pass a fixed clock. */
   now: () => Date;
+  /** Federation (identity, directory, delivery); undefined until `comity init` has run. */
+  federation?: FederationRuntime;
 }>;

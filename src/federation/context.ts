@@ -1,0 +1,36 @@
+/**
+ * What a node has for federation once `comity init` has given it an identity: its identity and
+ * keys, the verified directory of nodes, and a way to wake the delivery worker. `AppContext.federation`
+ * is undefined on a node without identity; federation routes then answer 503 with a hint.
+ */
+import type { AuthorityKind, DirectoryKey, DirectoryNode, NodeKeys } from './protocol/types.ts';
+
+export type NodeIdentity = Readonly<{
+  nodeId: string;
+  state: string;
+  authority: AuthorityKind;
+  /** Base URL other nodes reach this node at. */
+  endpoint: string;
+  keys: NodeKeys;
+  /** The secretariat pinned at set-up: where the directory is and the keys it must be signed with. */
+  secretariat: Readonly<{ url: string; publicJwks: readonly import('jose').JWK[] }> | undefined;
+}>;
+
+/** The verified directory as a node sees it (refreshed on a schedule). */
+export type DirectoryLookup = Readonly<{
+  findNode: (nodeId: string) => DirectoryNode | undefined;
+  /** The node a State designated for a kind of authority, if any. */
+  findNodeFor: (state: string, authority: AuthorityKind) => DirectoryNode | undefined;
+  /** The sender's key with that kid, if the node is listed and the key exists (validity is checked by the caller). */
+  findKey: (nodeId: string, kid: string) => DirectoryKey | undefined;
+  /** Serial and time of the directory in use, for the peers screen. */
+  describe: () => Readonly<{ serial: number; issuedAt: string; fetchedAt: string }> | undefined;
+  refresh: () => Promise<void>;
+}>;
+
+export type FederationRuntime = Readonly<{
+  identity: NodeIdentity;
+  directory: DirectoryLookup;
+  /** Tells the delivery worker that the outbox has new messages (after commit). */
+  wakeDelivery: () => void;
+}>;

@@ -1,0 +1,76 @@
+/**
+ * Types of the federation protocol v1 shared by every federation module (see docs/federation.md).
+ * The zod schemas in envelope.ts must produce exactly these shapes.
+ *
+ * IMPORTANT: these shapes travel between nodes of different States. Changing one is a protocol
+ * change: bump `v`, keep accepting the old version, and update the test vectors.
+ */
+import type { JWK } from 'jose';
+
+export type KeyUse = 'sig' | 'enc';
+
+/** A key pair as JWKs (OKP: Ed25519 for signing, X25519 for encryption); kid = RFC 7638 thumbprint. */
+export type KeyPairJwk = Readonly<{ kid: string; publicJwk: JWK; privateJwk: JWK }>;
+
+export type NodeKeys = Readonly<{ signing: KeyPairJwk; encryption: KeyPairJwk }>;
+
+export type AuthorityKind = 'central-authority' | 'point-of-contact' | 'extradition-authority';
+
+export type DirectoryKey = Readonly<{
+  kid: string;
+  use: KeyUse;
+  jwk: JWK;
+  /** RFC 3339; the key verifies or decrypts only within [notBefore, notAfter]. */
+  notBefore: string;
+  notAfter: string;
+}>;
+
+export type DirectoryNode = Readonly<{
+  nodeId: string;
+  /** ISO 3166-1 alpha-2, or EU. */
+  state: string;
+  authority: AuthorityKind;
+  /** Base URL; messages go to {endpoint}/federation/v1/messages. */
+  endpoint: string;
+  keys: readonly DirectoryKey[];
+  acceptedLanguages: readonly string[];
+  serviceLevel: Readonly<{ acknowledgeWithinHours?: number }>;
+}>;
+
+export type DirectoryDocument = Readonly<{
+  v: 1;
+  serial: number;
+  issuedAt: string;
+  expiresAt: string;
+  nodes: readonly DirectoryNode[];
+}>;
+
+export type Envelope = Readonly<{
+  v: 1;
+  /** UUIDv7. */
+  id: string;
+  from: string;
+  to: string;
+  type: string;
+  /** The sender's case (request) id this message belongs to; messages of one case are delivered in order. */
+  case: string;
+  createdAt: string;
+  /** Compact JWE of the type's body. */
+  body: string;
+}>;
+
+/** Why a message was refused; each is a problem type urn:comity:problem:federation-<reason>. */
+export const REJECTION_REASONS = [
+  'malformed-message',
+  'unsupported-algorithm',
+  'unknown-sender',
+  'bad-signature',
+  'expired-key',
+  'wrong-addressee',
+  'stale-message',
+  'replayed-message',
+  'schema-invalid',
+  'message-too-large',
+  'undecryptable',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
