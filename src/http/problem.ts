@@ -77,23 +77,22 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }
 
+/** "body.offences.0.maximumPenaltyYears" from Fastify's context and a JSON pointer ("/offences/0/..."). */
+function validationPath(context: string | undefined, instancePath: string): string {
+  return [context ?? 'body', ...instancePath.split('/').filter((segment) => segment.length > 0)].join('.');
+}
+
 /** Classifies anything thrown by a route or by Fastify itself. */
 export function problemFromError(error: unknown): Problem {
   if (isAppError(error)) return toProblem(error.code, error.message, error.details);
   const fastifyError = error as FastifyError;
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = error.validation.map((issue) => ({
-      path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+  if (hasZodFastifySchemaValidationErrors(error) || fastifyError.validation) {
+    const issues = fastifyError.validation ?? [];
+    const errors = issues.map((issue) => ({
+      path: validationPath(fastifyError.validationContext, issue.instancePath),
       message: issue.message ?? 'invalid',
     }));
     return toProblem('invalid-input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  }
-  if (fastifyError.validation) {
-    const errors = fastifyError.validation.map((issue) => ({
-      path: `${fastifyError.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
-      message: issue.message ?? 'invalid',
-    }));
-    return toProblem('invalid-input', fastifyError.message, errors);
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
