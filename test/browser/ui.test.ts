@@ -1,0 +1,379 @@
+/**
+ * The web UI in a real browser against a real node: sign in, draft a preservation request, see
+ * the blocking findings, complete it until the checklist is green, download the PDF, switch to
+ * Arabic (right to left) and Chinese (glyphs present), an expired session, deleting a draft, and
+ * axe-core on the main screens (no serious or critical violation).
+ *
+ * Needs Chromium (COMITY_TEST_CHROMIUM, set by `npm test` when found) and a built UI (web/dist,
+ * built by `npm test` when stale). Screenshots go to test-results/screenshots/ (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const chromiumPath = process.env.COMITY_TEST_CHROMIUM;
+const screenshotDirectory = path.join(root, 'test-results', 'screenshots');
+const axeScript = path.join(root, 'node_modules', 'axe-core', 'axe.min.js');
+const probesScript = path.join(import.meta.dirname, 'page-probes.js');
+
+function skipReason(): string | false {
+  if (!chromiumPath) return 'COMITY_TEST_CHROMIUM is not set (npm test sets it when Chromium is installed)';
+  if (!existsSync(path.join(root, 'web', 'dist', 'index.html')))
+    return 'web/dist is not built: run npm run build:web';
+  return false;
+}
+
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+type StartedNode = Readonly<{
+  baseUrl: string;
+  password: string;
+  process: ChildProcess;
+  dataDirectory: string;
+}>;
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `comity serve` on a free port with a fresh embedded database; reads the first administrator's password. */
+async function startNode(): Promise<StartedNode> {
+  const port = await findFreePort();
+  const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-ui-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    COMITY_PORT: String(port),
+    COMITY_DATA_DIR: dataDirectory,
+    COMITY_LOG_LEVEL: 'warn',
+  };
+  delete env.DATABASE_URL;
+  delete env.COMITY_PUBLIC_URL;
+  const child = spawn(process.execPath, [path.join(root, 'src', 'cli', 'main.ts'), 'serve'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const password = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the node did not print a password in time:\n${output}`)),
+      60_000,
+    );
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /password:\s*(\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the node exited (${code}):\n${output}`));
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const isUp = await fetch(`${baseUrl}/api/v1/health`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (isUp) return { baseUrl, password, process: child, dataDirectory };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error(`the node did not answer /api/v1/health:\n${output}`);
+}
+
+type AxeViolation = Readonly<{
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: ReadonlyArray<{ target: unknown; failureSummary?: string }>;
+}>;
+
+/** Injects axe-core and the page probes (test/browser/page-probes.js) once per page load. */
+async function injectProbes(page: Page): Promise<void> {
+  const hasProbes = await page.evaluate<boolean>(
+    'typeof window.comityProbes === "object" && typeof window.axe === "object"',
+  );
+  if (hasProbes) return;
+  await page.addScriptTag({ path: axeScript });
+  await page.addScriptTag({ path: probesScript });
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await injectProbes(page);
+  const violations = await page.evaluate<AxeViolation[]>('window.comityProbes.accessibilityViolations()');
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+async function documentLanguage(page: Page): Promise<{ lang: string; dir: string }> {
+  await injectProbes(page);
+  return page.evaluate<{ lang: string; dir: string }>('window.comityProbes.documentLanguage()');
+}
+
+async function assertAccessible(page: Page, screen: string): Promise<void> {
+  const violations = await seriousAccessibilityViolations(page);
+  assert.deepEqual(
+    violations,
+    [],
+    `axe found serious or critical violations on ${screen}: ${JSON.stringify(violations, null, 1)}`,
+  );
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDirectory, `${name}.png`), fullPage: true });
+}
+
+/** Chooses an option of a Mantine Select: click, type to filter (searchable ones), click the option. */
+async function choose(field: Locator, typed: string, option: string | RegExp): Promise<void> {
+  await field.click();
+  if ((await field.getAttribute('readonly')) === null) await field.fill(typed);
+  await field.page().getByRole('option', { name: option }).first().click();
+}
+
+async function switchLanguage(page: Page, language: string): Promise<void> {
+  await page.getByTestId('language-switch').click();
+  await page.locator(`[data-language="${language}"]`).click();
+  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(language)}`);
+}
+
+describe('web UI in a browser', { skip: skipReason() }, () => {
+  let node: StartedNode;
+  let browser: Browser;
+  let page: Page;
+  let draftUrl = '';
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    node = await startNode();
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (node) {
+      node.process.kill('SIGTERM');
+      await new Promise((resolve) => node.process.once('exit', resolve));
+      await rm(node.dataDirectory, { recursive: true, force: true });
+    }
+  });
+
+  test('signs in as the administrator from an accessible sign-in page', async () => {
+    await page.goto(`${node.baseUrl}/requests`);
+    await page.waitForURL(/\/sign-in\?next=%2Frequests$/);
+    await page.getByLabel('Username').waitFor();
+    await assertAccessible(page, 'sign-in');
+    await screenshot(page, 'sign-in');
+
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel(/^Password/).fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
+
+    await page.getByLabel(/^Password/).fill(node.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/requests$/);
+    await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+    await page.getByTestId('user-menu').waitFor();
+  });
+
+  test('drafts a preservation request: blocking findings, then complete until the checklist is green', async () => {
+    await page.getByRole('link', { name: 'New request' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'New request' }).waitFor();
+    await page.locator('[data-type="preservation"]').click();
+    const checklist = page.getByTestId('checklist');
+    await checklist.waitFor();
+    assert.equal(await checklist.getAttribute('data-ready'), 'false');
+    // The Convention's required elements of Art. 42(3) are listed as missing, with their citation.
+    await checklist.locator('[data-element="necessity"][data-state="missing"]').waitFor();
+    await checklist.getByRole('link', { name: 'Art. 42(3)(e)' }).waitFor();
+
+    await choose(page.locator('#el-requesting-authority').getByLabel('State'), 'Azerb', /Azerbaijan/);
+    await page
+      .locator('#el-requesting-authority')
+      .getByLabel('Name of the authority')
+      .fill('Prosecutor General');
+    await choose(page.locator('#el-requested-authority').getByLabel('State'), 'Fran', /France/);
+    await page.locator('#el-case-reference').getByLabel('Case reference').fill('PG-2026-0042');
+
+    await page.getByRole('button', { name: 'Add an offence' }).click();
+    await choose(page.locator('#el-offences').getByLabel('Convention article'), 'Art. 7', /Art\. 7/);
+    await page.locator('#el-offences').getByLabel('Domestic provision').fill('Criminal Code, s. 271');
+    await page.locator('#el-offences').getByLabel('Maximum penalty (years of imprisonment)').fill('5');
+    await page
+      .locator('#el-summary-of-facts')
+      .getByLabel('Summary of the relevant facts')
+      .fill('Unauthorised access to the e-mail accounts of a ministry on 1 March 2026.');
+
+    await page.getByRole('button', { name: 'Add an identifier' }).click();
+    await page.locator('#el-identifiers').getByLabel('Value').fill('203.0.113.7');
+    await page.locator('#el-identifiers').getByLabel('Source port').fill('51234');
+    await page.locator('#el-identifiers').getByLabel('Observed at').fill('2026-03-01T14:05:00');
+    await choose(page.locator('#el-identifiers').getByLabel('Time zone'), 'Asia/Baku', 'Asia/Baku');
+
+    await choose(
+      page.locator('#el-data-sought').getByLabel('Categories of data'),
+      'Subscr',
+      'Subscriber information',
+    );
+    await page.keyboard.press('Escape');
+    await page
+      .locator('#el-data-relation-to-offence')
+      .getByLabel('Relation of the data to the offence')
+      .fill('The address was used to sign in to the accounts.');
+    await page
+      .locator('#el-custodian')
+      .getByLabel('Name of the custodian or service provider')
+      .fill('Example Hosting SAS');
+    await page
+      .locator('#el-necessity')
+      .getByLabel('Necessity of the measure')
+      .fill('Logs are kept for 90 days only.');
+    await page.locator('#el-intent-to-request-assistance').getByRole('checkbox').check();
+
+    // Too short a period is a blocking finding of the live validation (Art. 42: at least 60 days).
+    await page.locator('#el-preservation-period').getByLabel('Preservation period (days)').fill('30');
+    await checklist.locator('[data-element="preservation-period"][data-state="missing"]').waitFor();
+    await checklist.getByText('shorter than the minimum of 60 days').waitFor();
+    await screenshot(page, 'draft-blocking');
+
+    await page.locator('#el-preservation-period').getByLabel('Preservation period (days)').fill('90');
+    await checklist.locator('[data-element="preservation-period"][data-state="complete"]').waitFor();
+    await page.getByTestId('checklist-ready').waitFor();
+
+    await page.getByTestId('save-draft').click();
+    await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
+    await page.getByTestId('save-state').filter({ hasText: 'Saved' }).waitFor();
+    assert.equal(await checklist.getAttribute('data-ready'), 'true');
+    await checklist.getByText('Checked at the last save.').waitFor();
+    draftUrl = page.url();
+    await assertAccessible(page, 'draft');
+    await screenshot(page, 'draft-complete');
+  });
+
+  test('downloads the formal document as PDF', async () => {
+    const href = await page.getByTestId('download-pdf').getAttribute('href');
+    assert.ok(href, 'the PDF link has an address');
+    const response = await page.request.get(new URL(href, node.baseUrl).toString());
+    assert.equal(response.status(), 200);
+    const body = await response.body();
+    assert.equal(body.subarray(0, 4).toString('latin1'), '%PDF');
+  });
+
+  test('lists the draft among the requests', async () => {
+    await page.getByRole('link', { name: 'Requests', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: 'PG-2026-0042' });
+    await row.waitFor();
+    await row.getByText('Draft').waitFor();
+    await row.getByText('France').waitFor();
+    await assertAccessible(page, 'requests');
+    await screenshot(page, 'requests');
+  });
+
+  test('shows the catalogue with honest verification flags', async () => {
+    await page.getByRole('link', { name: 'Catalogue' }).click();
+    await page.locator('#type-preservation').waitFor();
+    const flags = await page
+      .getByText(/^(Verified against the authentic text|Recalled, not yet verified)$/)
+      .count();
+    assert.ok(flags > 0, 'entries show whether they were verified');
+    await assertAccessible(page, 'catalogue');
+    await screenshot(page, 'catalogue');
+  });
+
+  test('shows the treaty status with counts, map, timeline and records', async () => {
+    await page.getByRole('link', { name: 'Treaty status' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Records' }).waitFor();
+    await page.getByRole('img', { name: /World map coloured by treaty status/ }).waitFor();
+    await page.getByRole('img', { name: /Signatures and instruments over time/ }).waitFor();
+    await page.getByText('Known gaps in the data').waitFor();
+    await page.getByRole('row').nth(5).waitFor();
+    await assertAccessible(page, 'treaty status');
+    await screenshot(page, 'treaty-status');
+  });
+
+  test('switches to Arabic: right to left, remembered after a reload', async () => {
+    await page.goto(draftUrl);
+    await page.getByTestId('checklist').waitFor();
+    await switchLanguage(page, 'ar');
+    assert.equal((await documentLanguage(page)).dir, 'rtl');
+    await page.getByRole('heading', { level: 2, name: 'قائمة التحقق' }).waitFor();
+    await page.reload();
+    await page.getByTestId('checklist').waitFor();
+    assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
+    await screenshot(page, 'draft-ar');
+    await assertAccessible(page, 'draft in Arabic');
+  });
+
+  test('switches to Chinese and renders its glyphs (no missing-glyph boxes)', async () => {
+    await switchLanguage(page, 'zh');
+    assert.equal((await documentLanguage(page)).dir, 'ltr');
+    await page.getByRole('link', { name: '请求', exact: true }).waitFor();
+    // How: see missingHanGlyphs in page-probes.js (a canvas comparison with the missing-glyph box).
+    await injectProbes(page);
+    const result = await page.evaluate<{ characters: string[]; missing: string[]; isProbeSound: boolean }>(
+      'window.comityProbes.missingHanGlyphs()',
+    );
+    assert.ok(result.isProbeSound, 'an unassigned code point renders as the missing-glyph box');
+    assert.ok(result.characters.length >= 5, `Chinese text found on the page: ${result.characters.join('')}`);
+    assert.deepEqual(result.missing, [], 'every Chinese character has a glyph');
+    await screenshot(page, 'draft-zh');
+    await switchLanguage(page, 'en');
+  });
+
+  test('an expired session returns to sign-in, then to the same screen', async () => {
+    await page.goto(`${node.baseUrl}/directory`);
+    await page.getByRole('heading', { level: 1, name: 'Directory of States' }).waitFor();
+    // End the session on the node behind the UI's back, as the idle timeout would.
+    const session = await page.request.get(`${node.baseUrl}/api/v1/session`);
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+    const ended = await page.request.delete(`${node.baseUrl}/api/v1/session`, {
+      headers: { 'x-csrf-token': csrfToken },
+    });
+    assert.equal(ended.status(), 204);
+    await page.getByRole('link', { name: 'Requests', exact: true }).click();
+    await page.getByText('Your session has ended').waitFor();
+    assert.match(page.url(), /\/sign-in\?next=%2Frequests$/);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel(/^Password/).fill(node.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/requests$/);
+  });
+
+  test('deletes a draft after confirmation', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'PG-2026-0042' });
+    await row.getByRole('button', { name: 'Delete PG-2026-0042' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this draft?' });
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No requests yet').waitFor();
+  });
+});

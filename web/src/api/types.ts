@@ -1,0 +1,138 @@
+/**
+ * The shapes the node answers with, as docs/api.md describes them. Domain types (RequestContent,
+ * Catalogue, Finding) come from src/core so the UI and the node cannot drift apart; the shapes
+ * only the API defines are written here.
+ */
+import type { RequestContent, RequestTypeId } from '../../../src/core/request/draft.ts';
+import type { Finding } from '../../../src/core/validation/finding.ts';
+import type { StateProfile } from '../../../src/core/directory/state-profile.ts';
+import type { LocalizedText } from '../../../src/core/i18n.ts';
+import type { EvidenceLevel, TreatyStatus } from '../../../src/core/treaty/treaty-status.ts';
+
+export type { Catalogue, RequestTypeEntry } from '../../../src/core/catalogue/catalogue.ts';
+export type { RequestContent, RequestTypeId } from '../../../src/core/request/draft.ts';
+export type { Finding } from '../../../src/core/validation/finding.ts';
+export type { LocalizedText, Locale } from '../../../src/core/i18n.ts';
+export type { StateProfile } from '../../../src/core/directory/state-profile.ts';
+
+export type User = Readonly<{
+  id: string;
+  username: string;
+  displayName: string;
+  roles: readonly string[];
+  permissions: readonly string[];
+  locale: string | null;
+}>;
+
+export type SessionAnswer = Readonly<{ user: User; csrfToken: string }>;
+
+export type Health = Readonly<{
+  status: 'ok' | 'degraded';
+  version: string;
+  catalogueVersion: string;
+  time: string;
+  /** Present when the node says which State it serves. */
+  node?: Readonly<{ name?: string; state?: string | null }>;
+}>;
+
+export type FindingsReport = Readonly<{ findings: readonly Finding[]; isReady: boolean }>;
+
+export type RequestSummary = Readonly<{
+  id: string;
+  type: RequestTypeId;
+  status: string;
+  revision: number;
+  caseReference: string | null;
+  requestedState: string | null;
+  createdBy: Readonly<{ id: string; username: string }>;
+  createdAt: string;
+  updatedAt: string;
+}>;
+
+export type RequestView = RequestSummary & Readonly<{ content: RequestContent }>;
+
+export type RequestAnswer = FindingsReport & Readonly<{ request: RequestView }>;
+
+export type {
+  Declaration,
+  Designation,
+  StateProfileInput,
+} from '../../../src/core/directory/state-profile.ts';
+
+/** A State in the directory list (GET /api/v1/states). */
+export type StateSummary = Readonly<{
+  code: string;
+  iso3: string | null;
+  kind: 'state' | 'organization';
+  names: LocalizedText;
+  isUnMember: boolean;
+  note?: string;
+  /** Names of the designated authorities known; an absent one is not yet notified. */
+  designations: Readonly<{
+    centralAuthority?: string;
+    pointOfContact?: string;
+    extraditionAuthority?: string;
+  }>;
+  /** Absent when not known. */
+  acceptedLanguages?: readonly string[];
+  timeZone?: string;
+}>;
+
+/** One State with its full profile (GET /api/v1/states/{code}). */
+export type StateDetail = StateSummary &
+  Readonly<{
+    numericCode: string | null;
+    profile: StateProfile;
+    updatedAt: string;
+    updatedBy: Readonly<{ id: string; username: string }> | null;
+  }>;
+
+/** One signature, deposit or report record, with where it comes from (GET /api/v1/treaty/records). */
+export type TreatyRecordView = Readonly<{
+  id: string;
+  stateCode: string;
+  kind: string;
+  action: string;
+  date: string | null;
+  dateNote: string | null;
+  source: string;
+  evidence: string;
+  evidenceLevel: EvidenceLevel | null;
+  note: string | null;
+  origin: string;
+  createdAt: string;
+  createdBy: Readonly<{ id: string; username: string }> | null;
+}>;
+
+type Source = Readonly<{ id: string; title: string; url: string | null }>;
+
+/** The status on a date with what a reader needs to judge it (GET /api/v1/treaty/status). */
+export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule'> &
+  Readonly<{
+    dataDate: string;
+    latestSourceDate: string;
+    summary: string;
+    isInForce: boolean;
+    signatories: TreatyStatus['signatories'] &
+      Readonly<{ depositaryCount: number; depositaryCountSource: string }>;
+    rule: TreatyStatus['rule'] &
+      Readonly<{
+        citations: ReadonlyArray<
+          Readonly<{
+            citation: string;
+            explanation: string;
+            provenance: Readonly<{
+              sources: readonly string[];
+              verified: boolean;
+              found: boolean;
+              confidence: string;
+            }>;
+          }>
+        >;
+      }>;
+    membershipSources: ReadonlyArray<
+      Readonly<{ organization: string; title: string; url: string; asOf: string }>
+    >;
+    sources: readonly Source[];
+    gaps: ReadonlyArray<Readonly<{ id: string; statement: string; sources: readonly string[] }>>;
+  }>;

@@ -1,0 +1,93 @@
+/**
+ * The UI's composition: Mantine (theme, direction), the session, the shell, and the table of
+ * screens. Screens that need a session send a signed-out user to sign-in and back afterwards.
+ */
+import '@mantine/core/styles.css';
+import './app.css';
+import { Center, DirectionProvider, Loader, MantineProvider } from '@mantine/core';
+import { type ReactNode, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
+import { CataloguePage } from '../pages/catalogue/CataloguePage.tsx';
+import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
+import { DraftPage } from '../pages/draft/DraftPage.tsx';
+import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
+import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
+import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
+import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
+import { matchPath, navigate, useLocation } from './router.tsx';
+import { SessionProvider, useSession } from './session.tsx';
+import { Shell } from './Shell.tsx';
+import { cssVariablesResolver, theme } from './theme.ts';
+
+type Route = Readonly<{
+  pattern: string;
+  needsSession: boolean;
+  render: (params: Record<string, string>) => ReactNode;
+}>;
+
+const ROUTES: readonly Route[] = [
+  { pattern: '/sign-in', needsSession: false, render: () => <SignInPage /> },
+  { pattern: '/requests', needsSession: true, render: () => <RequestsPage /> },
+  { pattern: '/requests/new', needsSession: true, render: () => <DraftPage key="new" /> },
+  {
+    pattern: '/requests/:id',
+    needsSession: true,
+    render: ({ id = '' }) => <DraftPage key={id} requestId={id} />,
+  },
+  { pattern: '/catalogue', needsSession: false, render: () => <CataloguePage /> },
+  { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
+  { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
+];
+
+function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, pathname);
+    if (params) return { route, params };
+  }
+  return undefined;
+}
+
+function Screens() {
+  const { session } = useSession();
+  const location = useLocation();
+  const isSignedOut = session.status === 'signed-out';
+  const match = findRoute(location.pathname);
+  const isHome = location.pathname === '/';
+  const needsSignIn = isSignedOut && (isHome || match?.route.needsSession === true);
+
+  useEffect(() => {
+    if (isHome && session.status === 'signed-in') navigate('/requests', { replace: true });
+    else if (needsSignIn) {
+      const next = isHome ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+      navigate(`/sign-in${next}`, { replace: true });
+    }
+  }, [isHome, needsSignIn, session.status, location.pathname, location.search]);
+
+  if (session.status === 'loading' || needsSignIn || isHome) {
+    return (
+      <Center h={200}>
+        <Loader aria-label="…" />
+      </Center>
+    );
+  }
+  if (!match) return <NotFoundPage />;
+  return <>{match.route.render(match.params)}</>;
+}
+
+export function App() {
+  // Re-render on a language change so every screen follows it.
+  useTranslation();
+  const direction = isRightToLeft(currentLanguage()) ? 'rtl' : 'ltr';
+  return (
+    <DirectionProvider initialDirection={direction} detectDirection={false}>
+      <MantineProvider theme={theme} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
+        <SessionProvider>
+          <Shell>
+            <Screens />
+          </Shell>
+        </SessionProvider>
+      </MantineProvider>
+    </DirectionProvider>
+  );
+}

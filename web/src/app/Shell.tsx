@@ -1,0 +1,194 @@
+/**
+ * The frame around every screen: a header (node name, language switch, user menu), the navigation
+ * and the main region. Landmarks (banner, navigation, main) and a skip link let keyboard and
+ * screen-reader users move straight to the content.
+ */
+import { AppShell, Burger, Button, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fetchHealth } from '../api/reference.api.ts';
+import { ExternalIcon, UserIcon } from '../components/icons.tsx';
+import { stateName } from '../components/format.ts';
+import { useStates } from '../components/reference-data.ts';
+import { useApi } from '../components/use-api.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { navigate, RouterLink, useLocation } from './router.tsx';
+import { useSession } from './session.tsx';
+
+type NavItem = Readonly<{
+  href: string;
+  label: string;
+  isActive: (path: string) => boolean;
+  needsSession: boolean;
+}>;
+
+function NodeName() {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const health = useApi(fetchHealth, []);
+  const states = useStates(session.status === 'signed-in');
+  const node = health.data?.node;
+  const name = node?.name ?? (node?.state ? stateName(states.data, node.state) : window.location.host);
+  return (
+    <Group gap={8} wrap="nowrap">
+      <Text fw={700} size="lg" component={RouterLink} href="/" c="blue.9" td="none">
+        Comity
+      </Text>
+      <Text size="sm" c="gray.7" visibleFrom="xs" aria-label={t('shell.nodeName', { name })}>
+        {name}
+      </Text>
+    </Group>
+  );
+}
+
+function UserMenu() {
+  const { t } = useTranslation();
+  const { session, signOut } = useSession();
+  const location = useLocation();
+  if (session.status !== 'signed-in') {
+    if (location.pathname === '/sign-in') return null;
+    return (
+      <Button
+        component={RouterLink}
+        href={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}
+        variant="light"
+      >
+        {t('shell.signIn')}
+      </Button>
+    );
+  }
+  const { user } = session;
+  return (
+    <Menu position="bottom-end">
+      <Menu.Target>
+        <UnstyledButton aria-label={t('shell.userMenu', { name: user.displayName })} data-testid="user-menu">
+          <Group gap={6} wrap="nowrap">
+            <UserIcon />
+            <Text size="sm" fw={500}>
+              {user.displayName}
+            </Text>
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          {user.username} · {user.roles.map((role) => t(`roles.${role}`, { defaultValue: role })).join(', ')}
+        </Menu.Label>
+        <Menu.Item
+          onClick={() => {
+            void signOut().then(() => navigate('/sign-in'));
+          }}
+        >
+          {t('shell.signOut')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const location = useLocation();
+  const [isNavOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  const isSignedIn = session.status === 'signed-in';
+
+  const items: NavItem[] = [
+    {
+      href: '/requests',
+      label: t('nav.requests'),
+      isActive: (path) => path === '/requests' || (path.startsWith('/requests/') && path !== '/requests/new'),
+      needsSession: true,
+    },
+    {
+      href: '/requests/new',
+      label: t('nav.newRequest'),
+      isActive: (path) => path === '/requests/new',
+      needsSession: true,
+    },
+    {
+      href: '/catalogue',
+      label: t('nav.catalogue'),
+      isActive: (path) => path.startsWith('/catalogue'),
+      needsSession: false,
+    },
+    {
+      href: '/directory',
+      label: t('nav.directory'),
+      isActive: (path) => path.startsWith('/directory'),
+      needsSession: true,
+    },
+    {
+      href: '/treaty',
+      label: t('nav.treaty'),
+      isActive: (path) => path.startsWith('/treaty'),
+      needsSession: false,
+    },
+  ];
+
+  return (
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !isNavOpen } }}
+      padding="md"
+    >
+      <a href="#main" className="skip-link">
+        {t('shell.skipToContent')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={isNavOpen}
+              onClick={toggleNav}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('shell.toggleNavigation')}
+            />
+            <NodeName />
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <LanguageSwitch />
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
+        {items
+          .filter((item) => isSignedIn || !item.needsSession)
+          .map((item) => {
+            const isActive = item.isActive(location.pathname);
+            return (
+              <NavLink
+                key={item.href}
+                component={RouterLink}
+                href={item.href}
+                label={item.label}
+                active={isActive}
+                aria-current={isActive ? 'page' : undefined}
+                onClick={closeNav}
+                className="nav-link"
+              />
+            );
+          })}
+        <NavLink
+          component="a"
+          href="/api/v1/reference"
+          target="_blank"
+          rel="noopener"
+          label={
+            <Group gap={4} wrap="nowrap">
+              <span>{t('nav.apiReference')}</span>
+              <ExternalIcon />
+              <span className="visually-hidden">{t('common.opensInNewTab')}</span>
+            </Group>
+          }
+        />
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+        {children}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * The signed-in user, shared by every screen. The session itself is an HttpOnly cookie the UI
+ * cannot read; what the UI keeps is the user and the CSRF token the node returned with it. A 401
+ * on any call while signed in means the session ended (idle or maximum time, or revoked): the UI
+ * then shows sign-in with a notice and comes back to the same screen afterwards.
+ */
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { isApiError, setCsrfToken, setSessionExpiredHandler } from '../api/client.ts';
+import { createSession, deleteSession, fetchSession } from '../api/session.api.ts';
+import type { User } from '../api/types.ts';
+
+export type SessionState =
+  | Readonly<{ status: 'loading' }>
+  | Readonly<{ status: 'signed-out'; hasExpired: boolean }>
+  | Readonly<{ status: 'signed-in'; user: User }>;
+
+type SessionContextValue = Readonly<{
+  session: SessionState;
+  signIn: (username: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
+}>;
+
+const SessionContext = createContext<SessionContextValue | undefined>(undefined);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<SessionState>({ status: 'loading' });
+
+  useEffect(() => {
+    let isCurrent = true;
+    fetchSession()
+      .then((answer) => {
+        if (!isCurrent) return;
+        setCsrfToken(answer.csrfToken);
+        setSession({ status: 'signed-in', user: answer.user });
+      })
+      .catch(() => {
+        if (isCurrent) setSession({ status: 'signed-out', hasExpired: false });
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    setSessionExpiredHandler(() => {
+      setCsrfToken(undefined);
+      setSession((previous) =>
+        previous.status === 'signed-in' ? { status: 'signed-out', hasExpired: true } : previous,
+      );
+    });
+    return () => setSessionExpiredHandler(undefined);
+  }, []);
+
+  const signIn = useCallback(async (username: string, password: string) => {
+    const answer = await createSession(username, password);
+    setCsrfToken(answer.csrfToken);
+    setSession({ status: 'signed-in', user: answer.user });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await deleteSession();
+    } catch (error) {
+      // Already signed out on the node (expired): the UI signs out all the same.
+      if (!isApiError(error)) throw error;
+    }
+    setCsrfToken(undefined);
+    setSession({ status: 'signed-out', hasExpired: false });
+  }, []);
+
+  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}
+
+/** The signed-in user, or undefined. */
+export function useUser(): User | undefined {
+  const { session } = useSession();
+  return session.status === 'signed-in' ? session.user : undefined;
+}
+
+/** Whether the signed-in user has a permission (src/policies/access.ts). */
+export function useCan(permission: string): boolean {
+  const user = useUser();
+  return user?.permissions.includes(permission) ?? false;
+}

@@ -1,0 +1,30 @@
+/**
+ * The UI's look: calm, dense, readable in six scripts, and with text contrast of at least 4.5:1
+ * (WCAG 2.2 AA), which Mantine's default primary shade and dimmed grey do not reach on white.
+ */
+import { type CSSVariablesResolver, createTheme } from '@mantine/core';
+
+export const theme = createTheme({
+  primaryColor: 'blue',
+  primaryShade: { light: 8, dark: 8 },
+  fontFamily:
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif',
+  defaultRadius: 'sm',
+  focusRing: 'auto',
+  cursorType: 'pointer',
+  components: {
+    // Links are underlined so they stand out from the text around them without colour (WCAG 1.4.1).
+    Anchor: { defaultProps: { underline: 'always' } },
+    Table: { defaultProps: { verticalSpacing: 6, horizontalSpacing: 'sm' } },
+  },
+});
+
+/** Mantine's dimmed grey (#868e96) is 3.3:1 on white; gray.7 reaches 7:1. */
+export const cssVariablesResolver: CSSVariablesResolver = (mantineTheme) => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': mantineTheme.colors.gray[7] ?? '#495057',
+    '--mantine-color-placeholder': mantineTheme.colors.gray[7] ?? '#495057',
+  },
+  dark: {},
+});

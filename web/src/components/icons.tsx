@@ -1,0 +1,47 @@
+/** The few line icons the UI uses, inline so they need no icon font. Decorative: hidden from assistive technology. */
+import type { ReactNode } from 'react';
+
+function LineIcon({ size = 16, children }: { size?: number; children: ReactNode }) {
+  return (
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {children}
+    </svg>
+  );
+}
+
+export function GlobeIcon() {
+  return (
+    <LineIcon>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" />
+    </LineIcon>
+  );
+}
+
+export function UserIcon() {
+  return (
+    <LineIcon>
+      <circle cx="12" cy="8" r="4" />
+      <path d="M4 21a8 8 0 0 1 16 0" />
+    </LineIcon>
+  );
+}
+
+export function ExternalIcon() {
+  return (
+    <LineIcon size={12}>
+      <path d="M14 4h6v6M20 4l-9 9M18 14v6H4V6h6" />
+    </LineIcon>
+  );
+}

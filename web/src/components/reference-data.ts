@@ -1,0 +1,40 @@
+/**
+ * The catalogue and the directory change rarely: each is loaded once per page life and shared by
+ * every screen (the draft form, the checklist, the catalogue and directory screens).
+ */
+import { fetchCatalogue, fetchStates } from '../api/reference.api.ts';
+import type { Catalogue, StateSummary } from '../api/types.ts';
+import { type ApiState, useApi } from './use-api.ts';
+
+let catalogue: Promise<Catalogue> | undefined;
+let states: Promise<StateSummary[]> | undefined;
+
+function loadCatalogueOnce(): Promise<Catalogue> {
+  catalogue ??= fetchCatalogue().catch((error: unknown) => {
+    catalogue = undefined;
+    throw error;
+  });
+  return catalogue;
+}
+
+function loadStatesOnce(): Promise<StateSummary[]> {
+  states ??= fetchStates().catch((error: unknown) => {
+    states = undefined;
+    throw error;
+  });
+  return states;
+}
+
+/** Forgets the cached directory, after an administrator changed a profile. */
+export function forgetStates(): void {
+  states = undefined;
+}
+
+export function useCatalogue(): ApiState<Catalogue> {
+  return useApi(loadCatalogueOnce, []);
+}
+
+/** The directory; `enabled` false (signed out) answers nothing without calling the node. */
+export function useStates(isEnabled = true): ApiState<StateSummary[]> {
+  return useApi(() => (isEnabled ? loadStatesOnce() : Promise.resolve([])), [isEnabled]);
+}

@@ -1,0 +1,141 @@
+/**
+ * The directory of States (GET /api/v1/states): names in the UI language, designated authorities,
+ * accepted languages and time zone, searchable. What no source states is shown as "not notified",
+ * never guessed. An administrator can edit a profile.
+ */
+import { Anchor, Badge, Button, Group, Table, Text, TextInput } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StateSummary } from '../../api/types.ts';
+import { useCan } from '../../app/session.tsx';
+import { localized } from '../../components/format.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { forgetStates, useStates } from '../../components/reference-data.ts';
+import { ProfileEditor } from './ProfileEditor.tsx';
+
+function searchText(state: StateSummary): string {
+  return [state.code, state.iso3 ?? '', ...Object.values(state.names)].join(' ').toLocaleLowerCase();
+}
+
+function NotNotified() {
+  const { t } = useTranslation();
+  return (
+    <Text span size="sm" c="gray.7" fs="italic">
+      {t('directory.notNotified')}
+    </Text>
+  );
+}
+
+export function DirectoryPage() {
+  const { t, i18n } = useTranslation();
+  const states = useStates();
+  const canEdit = useCan('directory:edit');
+  const [query, setQuery] = useState('');
+  const [editing, setEditing] = useState<StateSummary | undefined>(undefined);
+
+  const rows = useMemo(() => {
+    const needle = query.trim().toLocaleLowerCase();
+    return (states.data ?? [])
+      .filter((state) => !needle || searchText(state).includes(needle))
+      .sort((a, b) => localized(a.names).localeCompare(localized(b.names), i18n.language));
+  }, [states.data, query, i18n.language]);
+
+  const title = t('directory.title');
+  return (
+    <>
+      <PageTitle text={title}>{title}</PageTitle>
+      <Text size="sm" c="gray.7" mb="xs">
+        {t('directory.intro')}
+      </Text>
+      <Group mb="sm" align="flex-end">
+        <TextInput
+          label={t('directory.search')}
+          type="search"
+          value={query}
+          onChange={(event) => setQuery(event.currentTarget.value)}
+          w={320}
+        />
+        <Text size="sm" c="gray.7" role="status">
+          {t('directory.count', { shown: rows.length, total: states.data?.length ?? 0 })}
+        </Text>
+      </Group>
+      <ProblemAlert error={states.error} />
+      <Table.ScrollContainer minWidth={900}>
+        <Table striped aria-label={title} fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('directory.state')}</Table.Th>
+              <Table.Th scope="col">{t('directory.centralAuthority')}</Table.Th>
+              <Table.Th scope="col">{t('directory.pointOfContact')}</Table.Th>
+              <Table.Th scope="col">{t('directory.extraditionAuthority')}</Table.Th>
+              <Table.Th scope="col">{t('directory.acceptedLanguages')}</Table.Th>
+              <Table.Th scope="col">{t('directory.timeZone')}</Table.Th>
+              {canEdit ? (
+                <Table.Th scope="col">
+                  <span className="visually-hidden">{t('requests.actions')}</span>
+                </Table.Th>
+              ) : null}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((state) => (
+              <Table.Tr key={state.code} data-state-code={state.code}>
+                <Table.Th scope="row" fw={500}>
+                  {localized(state.names)}{' '}
+                  <Text span size="xs" c="gray.7">
+                    {state.code}
+                  </Text>
+                  {state.kind === 'organization' || !state.isUnMember ? (
+                    <Badge ms={6} size="xs" variant="outline" color="gray.8" tt="none">
+                      {state.kind === 'organization' ? t('directory.organization') : t('directory.observer')}
+                    </Badge>
+                  ) : null}
+                </Table.Th>
+                <Table.Td>{state.designations.centralAuthority ?? <NotNotified />}</Table.Td>
+                <Table.Td>{state.designations.pointOfContact ?? <NotNotified />}</Table.Td>
+                <Table.Td>{state.designations.extraditionAuthority ?? <NotNotified />}</Table.Td>
+                <Table.Td>
+                  {state.acceptedLanguages && state.acceptedLanguages.length > 0 ? (
+                    state.acceptedLanguages.join(', ')
+                  ) : (
+                    <NotNotified />
+                  )}
+                </Table.Td>
+                <Table.Td>{state.timeZone ?? <NotNotified />}</Table.Td>
+                {canEdit ? (
+                  <Table.Td>
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      onClick={() => setEditing(state)}
+                      aria-label={t('directory.editLabel', { name: localized(state.names) })}
+                    >
+                      {t('directory.edit')}
+                    </Button>
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {editing ? (
+        <ProfileEditor
+          state={editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={() => {
+            setEditing(undefined);
+            forgetStates();
+            states.reload();
+          }}
+        />
+      ) : null}
+      <Text size="xs" c="gray.7" mt="sm">
+        <Anchor href="/api/v1/reference" target="_blank" rel="noopener" size="xs">
+          {t('nav.apiReference')}
+        </Anchor>
+      </Text>
+    </>
+  );
+}

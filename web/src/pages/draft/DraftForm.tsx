@@ -1,0 +1,685 @@
+/**
+ * The guided form of a request: the typed fields of RequestContent (src/core/request/draft.ts)
+ * grouped in sections, showing the fields the chosen type needs (or every field on demand).
+ * Each element's group carries the id `el-<element>` so the checklist can move the focus to it.
+ */
+import { Button, Fieldset, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { type ReactNode, useId, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  DATA_CATEGORIES,
+  IDENTIFIER_KINDS,
+  PERSON_ROLES,
+  REQUEST_TYPE_IDS,
+  URGENCY_LEVELS,
+} from '../../../../src/core/request/draft.ts';
+import type { ElementId } from '../../../../src/core/request/elements.ts';
+import type { Catalogue, StateSummary } from '../../api/types.ts';
+import { localized } from '../../components/format.ts';
+import { LOCALES } from '../../i18n/i18n.ts';
+import { type Path, readPath } from './draft.model.ts';
+import {
+  CheckField,
+  DateField,
+  LongTextField,
+  MultiSelectField,
+  NumberField,
+  type Option,
+  SelectField,
+  TextField,
+  useDraftForm,
+  YesNoField,
+} from './fields.tsx';
+
+const CONVENTION_OFFENCE_ARTICLES = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <Paper component="section" aria-labelledby={id} withBorder p="sm">
+      <Title order={2} size="h4" id={id} mb="xs">
+        {title}
+      </Title>
+      <Stack gap="sm">{children}</Stack>
+    </Paper>
+  );
+}
+
+/** The group of fields of one element; `id` lets the checklist jump here. */
+function ElementGroup({
+  element,
+  legend,
+  children,
+}: {
+  element: ElementId;
+  legend?: string;
+  children: ReactNode;
+}) {
+  if (!legend) {
+    return (
+      <div id={`el-${element}`} data-anchor>
+        <Stack gap="xs">{children}</Stack>
+      </div>
+    );
+  }
+  return (
+    <Fieldset id={`el-${element}`} data-anchor legend={legend} variant="filled" p="xs">
+      <Stack gap="xs">{children}</Stack>
+    </Fieldset>
+  );
+}
+
+/** Rows of a list field (offences, persons, identifiers, property) with add and remove buttons. */
+function RowList({
+  path,
+  itemLabel,
+  addLabel,
+  newItem,
+  renderRow,
+}: {
+  path: Path;
+  itemLabel: (index: number) => string;
+  addLabel: string;
+  newItem: () => Record<string, unknown>;
+  renderRow: (rowPath: Path, index: number) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const { content, update, isReadOnly } = useDraftForm();
+  const rows = readPath(content, path);
+  const list = Array.isArray(rows) ? rows : [];
+  return (
+    <Stack gap="xs">
+      {list.map((_row, index) => (
+        <Fieldset
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no identity.
+          key={index}
+          legend={itemLabel(index)}
+          p="xs"
+        >
+          <Stack gap="xs">
+            {renderRow([...path, index], index)}
+            {isReadOnly ? null : (
+              <Group justify="flex-end">
+                <Button
+                  size="compact-sm"
+                  variant="subtle"
+                  color="red"
+                  c="red.9"
+                  onClick={() =>
+                    update(
+                      path,
+                      list.filter((_item, position) => position !== index),
+                    )
+                  }
+                  aria-label={t('common.removeItem', { item: itemLabel(index) })}
+                >
+                  {t('common.remove')}
+                </Button>
+              </Group>
+            )}
+          </Stack>
+        </Fieldset>
+      ))}
+      {isReadOnly ? null : (
+        <Group>
+          <Button size="compact-sm" variant="light" onClick={() => update(path, [...list, newItem()])}>
+            {addLabel}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+function useStateOptions(states: readonly StateSummary[] | undefined): Option[] {
+  const { i18n } = useTranslation();
+  return useMemo(
+    () =>
+      (states ?? [])
+        .map((state) => ({ value: state.code, label: `${localized(state.names)} (${state.code})` }))
+        .sort((a, b) => a.label.localeCompare(b.label, i18n.language)),
+    [states, i18n.language],
+  );
+}
+
+function timeZoneOptions(): Option[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return ['UTC', ...zones.filter((zone) => zone !== 'UTC')].map((zone) => ({ value: zone, label: zone }));
+}
+
+function languageOptions(language: string, extra: readonly string[]): Option[] {
+  const names = new Intl.DisplayNames([language], { type: 'language' });
+  const tags = [...new Set([...LOCALES, ...extra])];
+  return tags.map((tag) => {
+    let name = tag;
+    try {
+      name = names.of(tag) ?? tag;
+    } catch {
+      // An invalid tag stays as it is.
+    }
+    return { value: tag, label: `${name} (${tag})` };
+  });
+}
+
+export type DraftFormProps = Readonly<{
+  catalogue: Catalogue | undefined;
+  states: readonly StateSummary[] | undefined;
+  shown: ReadonlySet<ElementId>;
+}>;
+
+export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
+  const { t, i18n } = useTranslation();
+  const { content } = useDraftForm();
+  const stateOptions = useStateOptions(states);
+  const zones = useMemo(timeZoneOptions, []);
+  const requestedState = states?.find((state) => state.code === content.requestedAuthority?.state);
+  const languages = useMemo(
+    () => languageOptions(i18n.language, requestedState?.acceptedLanguages ?? []),
+    [i18n.language, requestedState],
+  );
+  const has = (element: ElementId) => shown.has(element);
+  const option = (prefix: string, values: readonly string[]): Option[] =>
+    values.map((value) => ({ value, label: t(`${prefix}.${value}`) }));
+  const offenceOptions: Option[] = CONVENTION_OFFENCE_ARTICLES.map((article) => {
+    const entry = catalogue?.offences.find((offence) => offence.article === article);
+    const title = entry ? localized(entry.title) : t(`offence.${article}`);
+    return { value: String(article), label: `${t('common.article', { article })} — ${title}` };
+  });
+  const typeOptions: Option[] = REQUEST_TYPE_IDS.map((type) => ({
+    value: type,
+    label:
+      localized(catalogue?.requestTypes.find((entry) => entry.id === type)?.title) ||
+      t(`requestType.${type}`),
+  }));
+
+  const authorityFields = (base: 'requestingAuthority' | 'requestedAuthority') => (
+    <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+      <SelectField
+        path={[base, 'state']}
+        label={t('draft.field.state')}
+        options={stateOptions}
+        isSearchable
+      />
+      <TextField path={[base, 'name']} label={t('draft.field.authorityName')} />
+      <TextField path={[base, 'contact']} label={t('draft.field.contact')} />
+    </SimpleGrid>
+  );
+
+  return (
+    <Stack gap="md">
+      <Section title={t('draft.section.authorities')}>
+        <ElementGroup element="requesting-authority" legend={t('element.requesting-authority')}>
+          {authorityFields('requestingAuthority')}
+        </ElementGroup>
+        <ElementGroup element="requested-authority" legend={t('element.requested-authority')}>
+          {authorityFields('requestedAuthority')}
+          {requestedState ? (
+            <Text size="xs" c="gray.7">
+              {t('draft.acceptedLanguages', {
+                languages:
+                  requestedState.acceptedLanguages && requestedState.acceptedLanguages.length > 0
+                    ? requestedState.acceptedLanguages.join(', ')
+                    : t('directory.notNotified'),
+              })}
+            </Text>
+          ) : null}
+        </ElementGroup>
+      </Section>
+
+      <Section title={t('draft.section.case')}>
+        <ElementGroup element="case-reference">
+          <TextField path={['caseReference']} label={t('element.case-reference')} />
+        </ElementGroup>
+        {has('subject-matter') ? (
+          <ElementGroup element="subject-matter">
+            <LongTextField path={['subjectMatter']} label={t('element.subject-matter')} />
+          </ElementGroup>
+        ) : null}
+        {has('conducting-authority') ? (
+          <ElementGroup element="conducting-authority" legend={t('element.conducting-authority')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <TextField path={['conductingAuthority', 'name']} label={t('draft.field.authorityName')} />
+              <TextField path={['conductingAuthority', 'functions']} label={t('draft.field.functions')} />
+            </SimpleGrid>
+          </ElementGroup>
+        ) : null}
+        {has('related-request') ? (
+          <ElementGroup element="related-request" legend={t('element.related-request')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <TextField path={['relatedRequest', 'reference']} label={t('draft.field.reference')} />
+              <SelectField
+                path={['relatedRequest', 'type']}
+                label={t('draft.field.requestType')}
+                options={typeOptions}
+              />
+            </SimpleGrid>
+          </ElementGroup>
+        ) : null}
+      </Section>
+
+      {has('offences') || has('summary-of-facts') ? (
+        <Section title={t('draft.section.offences')}>
+          {has('offences') ? (
+            <ElementGroup element="offences">
+              <Text size="sm" c="gray.7">
+                {t('draft.offencesHelp')}
+              </Text>
+              <RowList
+                path={['offences']}
+                itemLabel={(index) => t('draft.offenceN', { n: index + 1 })}
+                addLabel={t('draft.addOffence')}
+                newItem={() => ({})}
+                renderRow={(row) => (
+                  <>
+                    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                      <SelectField
+                        path={[...row, 'conventionArticle']}
+                        label={t('draft.field.conventionArticle')}
+                        options={offenceOptions}
+                        toValue={(stored) => (typeof stored === 'number' ? String(stored) : null)}
+                        fromValue={(selected) => (selected ? Number(selected) : undefined)}
+                      />
+                      <TextField
+                        path={[...row, 'domesticProvision']}
+                        label={t('draft.field.domesticProvision')}
+                      />
+                      <NumberField
+                        path={[...row, 'maximumPenaltyYears']}
+                        label={t('draft.field.maximumPenaltyYears')}
+                        min={0}
+                        max={1000}
+                        allowDecimal
+                      />
+                      <CheckField
+                        path={[...row, 'isLifeImprisonment']}
+                        label={t('draft.field.isLifeImprisonment')}
+                      />
+                    </SimpleGrid>
+                    <LongTextField path={[...row, 'description']} label={t('draft.field.description')} />
+                  </>
+                )}
+              />
+            </ElementGroup>
+          ) : null}
+          {has('summary-of-facts') ? (
+            <ElementGroup element="summary-of-facts">
+              <LongTextField path={['summaryOfFacts']} label={t('element.summary-of-facts')} />
+            </ElementGroup>
+          ) : null}
+        </Section>
+      ) : null}
+
+      {has('persons-concerned') || has('person-sought') ? (
+        <Section title={t('draft.section.persons')}>
+          <ElementGroup element={has('person-sought') ? 'person-sought' : 'persons-concerned'}>
+            {has('person-sought') ? (
+              <Text size="sm" c="gray.7">
+                {t('draft.personSoughtHelp')}
+              </Text>
+            ) : null}
+            <RowList
+              path={['persons']}
+              itemLabel={(index) => t('draft.personN', { n: index + 1 })}
+              addLabel={t('draft.addPerson')}
+              newItem={() => (content.type === 'extradition' ? { role: 'person-sought' } : {})}
+              renderRow={(row) => (
+                <>
+                  <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+                    <SelectField
+                      path={[...row, 'role']}
+                      label={t('draft.field.role')}
+                      options={option('personRole', PERSON_ROLES)}
+                    />
+                    <TextField path={[...row, 'name']} label={t('draft.field.personName')} />
+                    <DateField path={[...row, 'dateOfBirth']} label={t('draft.field.dateOfBirth')} />
+                    <SelectField
+                      path={[...row, 'nationality']}
+                      label={t('draft.field.nationality')}
+                      options={stateOptions}
+                      isSearchable
+                    />
+                    <TextField path={[...row, 'location']} label={t('draft.field.location')} />
+                    <TextField
+                      path={[...row, 'identityDocument']}
+                      label={t('draft.field.identityDocument')}
+                    />
+                  </SimpleGrid>
+                  <LongTextField path={[...row, 'description']} label={t('draft.field.description')} />
+                </>
+              )}
+            />
+          </ElementGroup>
+        </Section>
+      ) : null}
+
+      {has('identifiers') ? (
+        <Section title={t('element.identifiers')}>
+          <ElementGroup element="identifiers">
+            <Text size="sm" c="gray.7">
+              {t('draft.identifiersHelp')}
+            </Text>
+            <RowList
+              path={['identifiers']}
+              itemLabel={(index) => t('draft.identifierN', { n: index + 1 })}
+              addLabel={t('draft.addIdentifier')}
+              newItem={() => ({ kind: 'ip-address', value: '' })}
+              renderRow={(row) => (
+                <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+                  <SelectField
+                    path={[...row, 'kind']}
+                    label={t('draft.field.identifierKind')}
+                    options={option('identifierKind', IDENTIFIER_KINDS)}
+                    isClearable={false}
+                  />
+                  <TextField path={[...row, 'value']} label={t('draft.field.identifierValue')} />
+                  <TextField path={[...row, 'service']} label={t('draft.field.service')} />
+                  <NumberField path={[...row, 'port']} label={t('draft.field.port')} min={0} max={65535} />
+                  <TextField
+                    path={[...row, 'observedAt']}
+                    label={t('draft.field.observedAt')}
+                    description={t('draft.field.observedAtHelp')}
+                    placeholder="2026-03-01T14:05:00"
+                  />
+                  <SelectField
+                    path={[...row, 'timeZone']}
+                    label={t('draft.field.timeZone')}
+                    options={zones}
+                    isSearchable
+                  />
+                  <TextField path={[...row, 'note']} label={t('draft.field.note')} />
+                </SimpleGrid>
+              )}
+            />
+          </ElementGroup>
+        </Section>
+      ) : null}
+
+      {has('data-sought') || has('data-relation-to-offence') || has('data-period') || has('custodian') ? (
+        <Section title={t('draft.section.data')}>
+          {has('data-sought') ? (
+            <ElementGroup element="data-sought" legend={t('element.data-sought')}>
+              <MultiSelectField
+                path={['dataSought', 'categories']}
+                label={t('draft.field.dataCategories')}
+                options={option('dataCategory', DATA_CATEGORIES)}
+              />
+              <LongTextField path={['dataSought', 'description']} label={t('draft.field.description')} />
+            </ElementGroup>
+          ) : null}
+          {has('data-relation-to-offence') ? (
+            <ElementGroup element="data-relation-to-offence">
+              <LongTextField
+                path={['dataSought', 'relationToOffence']}
+                label={t('element.data-relation-to-offence')}
+              />
+            </ElementGroup>
+          ) : null}
+          {has('data-period') ? (
+            <ElementGroup element="data-period" legend={t('element.data-period')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <DateField path={['dataSought', 'period', 'from']} label={t('draft.field.from')} />
+                <DateField path={['dataSought', 'period', 'to']} label={t('draft.field.to')} />
+              </SimpleGrid>
+              <LongTextField
+                path={['dataSought', 'period', 'justification']}
+                label={t('draft.field.justification')}
+              />
+            </ElementGroup>
+          ) : null}
+          {has('custodian') ? (
+            <ElementGroup element="custodian" legend={t('element.custodian')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <TextField path={['custodian', 'name']} label={t('draft.field.custodianName')} />
+                <SelectField
+                  path={['custodian', 'kind']}
+                  label={t('draft.field.custodianKind')}
+                  options={option('custodianKind', ['service-provider', 'other'])}
+                />
+                <SelectField
+                  path={['custodian', 'state']}
+                  label={t('draft.field.state')}
+                  options={stateOptions}
+                  isSearchable
+                />
+                <TextField path={['custodian', 'location']} label={t('draft.field.location')} />
+              </SimpleGrid>
+            </ElementGroup>
+          ) : null}
+        </Section>
+      ) : null}
+
+      {(
+        [
+          'assistance-sought',
+          'procedure-wished',
+          'purpose',
+          'necessity',
+          'intent-to-request-assistance',
+          'preservation-period',
+          'collection-period',
+        ] as const
+      ).some(has) ? (
+        <Section title={t('draft.section.measure')}>
+          {has('assistance-sought') ? (
+            <ElementGroup element="assistance-sought">
+              <LongTextField path={['assistanceSought']} label={t('element.assistance-sought')} />
+            </ElementGroup>
+          ) : null}
+          {has('procedure-wished') ? (
+            <ElementGroup element="procedure-wished">
+              <LongTextField path={['procedureWished']} label={t('element.procedure-wished')} />
+            </ElementGroup>
+          ) : null}
+          {has('purpose') ? (
+            <ElementGroup element="purpose">
+              <LongTextField path={['purpose']} label={t('element.purpose')} />
+            </ElementGroup>
+          ) : null}
+          {has('necessity') ? (
+            <ElementGroup element="necessity">
+              <LongTextField path={['necessity']} label={t('element.necessity')} />
+            </ElementGroup>
+          ) : null}
+          {has('preservation-period') ? (
+            <ElementGroup element="preservation-period">
+              <NumberField
+                path={['preservationDays']}
+                label={t('draft.field.preservationDays')}
+                description={t('draft.field.preservationDaysHelp')}
+                min={1}
+                max={100000}
+              />
+            </ElementGroup>
+          ) : null}
+          {has('collection-period') ? (
+            <ElementGroup element="collection-period" legend={t('element.collection-period')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <DateField path={['collectionPeriod', 'from']} label={t('draft.field.from')} />
+                <DateField path={['collectionPeriod', 'to']} label={t('draft.field.to')} />
+              </SimpleGrid>
+              <LongTextField
+                path={['collectionPeriod', 'justification']}
+                label={t('draft.field.justification')}
+              />
+            </ElementGroup>
+          ) : null}
+          {has('intent-to-request-assistance') ? (
+            <ElementGroup element="intent-to-request-assistance">
+              <CheckField path={['intendsFollowUpRequest']} label={t('draft.field.intendsFollowUpRequest')} />
+            </ElementGroup>
+          ) : null}
+        </Section>
+      ) : null}
+
+      {has('warrant') ? (
+        <Section title={t('draft.section.extradition')}>
+          <ElementGroup element="warrant" legend={t('element.warrant')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <SelectField
+                path={['extradition', 'warrant', 'kind']}
+                label={t('draft.field.warrantKind')}
+                options={option('warrantKind', ['arrest-warrant', 'judgment'])}
+              />
+              <TextField path={['extradition', 'warrant', 'reference']} label={t('draft.field.reference')} />
+              <TextField path={['extradition', 'warrant', 'issuedBy']} label={t('draft.field.issuedBy')} />
+              <DateField path={['extradition', 'warrant', 'date']} label={t('draft.field.date')} />
+            </SimpleGrid>
+          </ElementGroup>
+          <CheckField
+            path={['extradition', 'isProvisionalArrestSought']}
+            label={t('draft.field.isProvisionalArrestSought')}
+          />
+          <Fieldset legend={t('draft.field.sentence')} variant="filled" p="xs">
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <NumberField
+                path={['extradition', 'sentence', 'imposedMonths']}
+                label={t('draft.field.imposedMonths')}
+                min={0}
+              />
+              <NumberField
+                path={['extradition', 'sentence', 'remainingMonths']}
+                label={t('draft.field.remainingMonths')}
+                min={0}
+              />
+            </SimpleGrid>
+          </Fieldset>
+        </Section>
+      ) : null}
+
+      {has('confiscation-measure') || has('property') || has('confiscation-order') ? (
+        <Section title={t('draft.section.confiscation')}>
+          <ElementGroup element="confiscation-measure">
+            <SelectField
+              path={['confiscation', 'measure']}
+              label={t('element.confiscation-measure')}
+              options={option('confiscationMeasure', [
+                'identify-trace',
+                'freeze-seize',
+                'confiscation-order',
+                'enforce-order',
+              ])}
+            />
+          </ElementGroup>
+          <ElementGroup element="property" legend={t('element.property')}>
+            <RowList
+              path={['confiscation', 'property']}
+              itemLabel={(index) => t('draft.propertyN', { n: index + 1 })}
+              addLabel={t('draft.addProperty')}
+              newItem={() => ({})}
+              renderRow={(row) => (
+                <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                  <TextField path={[...row, 'description']} label={t('draft.field.description')} />
+                  <TextField path={[...row, 'location']} label={t('draft.field.location')} />
+                  <NumberField
+                    path={[...row, 'estimatedValue']}
+                    label={t('draft.field.estimatedValue')}
+                    min={0}
+                    allowDecimal
+                  />
+                  <TextField
+                    path={[...row, 'currency']}
+                    label={t('draft.field.currency')}
+                    placeholder="EUR"
+                  />
+                </SimpleGrid>
+              )}
+            />
+          </ElementGroup>
+          <ElementGroup element="confiscation-order" legend={t('element.confiscation-order')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <TextField path={['confiscation', 'order', 'reference']} label={t('draft.field.reference')} />
+              <TextField path={['confiscation', 'order', 'issuedBy']} label={t('draft.field.issuedBy')} />
+              <DateField path={['confiscation', 'order', 'date']} label={t('draft.field.date')} />
+              <CheckField path={['confiscation', 'order', 'isFinal']} label={t('draft.field.isFinal')} />
+            </SimpleGrid>
+            <LongTextField
+              path={['confiscation', 'thirdPartiesNotice']}
+              label={t('draft.field.thirdPartiesNotice')}
+            />
+          </ElementGroup>
+        </Section>
+      ) : null}
+
+      {has('participating-states') || has('joint-investigation-period') ? (
+        <Section title={t('draft.section.jointInvestigation')}>
+          <ElementGroup element="participating-states">
+            <MultiSelectField
+              path={['jointInvestigation', 'participatingStates']}
+              label={t('element.participating-states')}
+              options={stateOptions}
+            />
+            <LongTextField path={['jointInvestigation', 'legalBasis']} label={t('draft.field.legalBasis')} />
+          </ElementGroup>
+          <ElementGroup element="joint-investigation-period" legend={t('element.joint-investigation-period')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <DateField path={['jointInvestigation', 'period', 'from']} label={t('draft.field.from')} />
+              <DateField path={['jointInvestigation', 'period', 'to']} label={t('draft.field.to')} />
+            </SimpleGrid>
+          </ElementGroup>
+        </Section>
+      ) : null}
+
+      {has('information') || has('conditions-of-use') ? (
+        <Section title={t('draft.section.information')}>
+          <ElementGroup element="information">
+            <LongTextField path={['information', 'description']} label={t('element.information')} />
+          </ElementGroup>
+          <ElementGroup element="conditions-of-use">
+            <LongTextField path={['information', 'conditionsOfUse']} label={t('element.conditions-of-use')} />
+          </ElementGroup>
+        </Section>
+      ) : null}
+
+      <Section title={t('draft.section.handling')}>
+        <ElementGroup element="urgency" legend={t('element.urgency')}>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+            <SelectField
+              path={['urgency', 'level']}
+              label={t('draft.field.urgencyLevel')}
+              options={option('urgencyLevel', URGENCY_LEVELS)}
+            />
+          </SimpleGrid>
+          {content.urgency?.level && content.urgency.level !== 'routine' ? (
+            <LongTextField
+              path={['urgency', 'justification']}
+              label={t('draft.field.urgencyJustification')}
+              description={content.urgency.level === 'emergency' ? t('draft.field.emergencyHelp') : undefined}
+            />
+          ) : null}
+        </ElementGroup>
+        <ElementGroup element="confidentiality" legend={t('element.confidentiality')}>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+            <YesNoField path={['confidentiality', 'isRequired']} label={t('draft.field.isConfidential')} />
+            {content.confidentiality?.isRequired ? (
+              <DateField path={['confidentiality', 'until']} label={t('draft.field.confidentialUntil')} />
+            ) : null}
+          </SimpleGrid>
+          {content.confidentiality?.isRequired ? (
+            <>
+              <CheckField
+                path={['confidentiality', 'isUserNotificationBarred']}
+                label={t('draft.field.isUserNotificationBarred')}
+              />
+              <LongTextField path={['confidentiality', 'reasons']} label={t('draft.field.reasons')} />
+            </>
+          ) : null}
+        </ElementGroup>
+        <ElementGroup element="suggested-deadline" legend={t('element.suggested-deadline')}>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+            <DateField path={['suggestedDeadline', 'date']} label={t('draft.field.date')} />
+          </SimpleGrid>
+          <LongTextField path={['suggestedDeadline', 'reasons']} label={t('draft.field.reasons')} />
+        </ElementGroup>
+        <ElementGroup element="language">
+          <SelectField
+            path={['language']}
+            label={t('element.language')}
+            description={t('draft.field.languageHelp')}
+            options={languages}
+            isSearchable
+          />
+        </ElementGroup>
+      </Section>
+    </Stack>
+  );
+}

@@ -1,0 +1,232 @@
+/**
+ * The checklist beside the draft form: every element the request type requires or asks for, with
+ * its red/amber/green state, the article behind it (a link to the catalogue entry) and what
+ * validation says about it, in the UI language. It follows the findings of the last save and of
+ * the live validation while the user types.
+ */
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Group,
+  List,
+  Loader,
+  Paper,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import i18next from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { ElementId } from '../../../../src/core/request/elements.ts';
+import type { Catalogue, Finding, RequestTypeId } from '../../api/types.ts';
+import { RouterLink } from '../../app/router.tsx';
+import { citationText, localized } from '../../components/format.ts';
+import { StatusMark } from '../../components/StatusMark.tsx';
+import type { Checklist, ChecklistItem } from './draft.model.ts';
+
+/** Moves the keyboard focus to the first field of an element's group in the form. */
+export function focusElementField(element: string): void {
+  const group = document.getElementById(`el-${element}`);
+  if (!group) return;
+  group.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  const field = group.querySelector<HTMLElement>('input:not([type=hidden]), textarea, button');
+  field?.focus({ preventScroll: true });
+}
+
+/** Findings have no id; what they say about which element is unique enough to key them. */
+function findingKey(finding: Finding): string {
+  return `${finding.rule}|${finding.element}|${finding.message}`;
+}
+
+function FindingLine({
+  finding,
+  catalogue,
+  type,
+  hasCitation,
+}: {
+  finding: Finding;
+  catalogue: Catalogue | undefined;
+  type: RequestTypeId;
+  /** False under a checklist item, which already shows the article. */
+  hasCitation: boolean;
+}) {
+  const { t } = useTranslation();
+  const hasRule = catalogue?.rules.some((rule) => rule.id === finding.rule) ?? false;
+  const href = hasRule ? `/catalogue#rule-${finding.rule}` : `/catalogue#type-${type}`;
+  return (
+    <List.Item>
+      <Text
+        size="sm"
+        component="span"
+        c={finding.severity === 'blocking' ? 'red.9' : 'var(--comity-amber)'}
+        fw={500}
+      >
+        {t(`checklist.severity.${finding.severity}`)}:
+      </Text>{' '}
+      <Text size="sm" component="span">
+        {finding.message}
+      </Text>{' '}
+      {hasCitation && finding.article ? (
+        <Anchor component={RouterLink} href={href} size="sm">
+          {finding.article}
+        </Anchor>
+      ) : null}
+    </List.Item>
+  );
+}
+
+function ItemRow({
+  item,
+  catalogue,
+  type,
+}: {
+  item: ChecklistItem;
+  catalogue: Catalogue | undefined;
+  type: RequestTypeId;
+}) {
+  const { t } = useTranslation();
+  const label = elementLabel(item.element, catalogue);
+  return (
+    <li data-element={item.element} data-state={item.state} style={{ listStyle: 'none' }}>
+      <Group gap={8} wrap="nowrap" align="flex-start">
+        <StatusMark status={item.state} />
+        <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>
+          <Group gap={6} wrap="wrap" justify="space-between">
+            <UnstyledButton
+              onClick={() => focusElementField(item.element)}
+              aria-label={t('checklist.goToField', { field: label })}
+              style={{ textDecoration: 'underline dotted', textUnderlineOffset: 3 }}
+            >
+              <Text size="sm" fw={500} component="span">
+                {label}
+              </Text>
+            </UnstyledButton>
+            <Anchor component={RouterLink} href={`/catalogue#type-${type}-${item.element}`} size="xs">
+              {citationText(item.article, item.paragraph)}
+            </Anchor>
+          </Group>
+          <Text size="xs" c="gray.7">
+            {t(`checklist.requirement.${item.requirement}`)}
+          </Text>
+          {item.findings.length > 0 ? (
+            <List size="sm" spacing={2} mt={2}>
+              {item.findings.map((finding) => (
+                <FindingLine
+                  key={findingKey(finding)}
+                  finding={finding}
+                  catalogue={catalogue}
+                  type={type}
+                  hasCitation={false}
+                />
+              ))}
+            </List>
+          ) : null}
+        </Stack>
+      </Group>
+    </li>
+  );
+}
+
+/** The element's label from the catalogue in the UI language, else the UI's own wording. */
+export function elementLabel(element: string, catalogue: Catalogue | undefined): string {
+  const entry = catalogue?.elements.find((candidate) => candidate.id === (element as ElementId));
+  return entry ? localized(entry.label) : i18next.t(`element.${element}`, { defaultValue: element });
+}
+
+export type FindingsChecklistProps = Readonly<{
+  checklist: Checklist;
+  catalogue: Catalogue | undefined;
+  type: RequestTypeId;
+  isValidating: boolean;
+  /** The findings are those of the form as typed, not yet saved. */
+  isLive: boolean;
+}>;
+
+export function FindingsChecklist({
+  checklist,
+  catalogue,
+  type,
+  isValidating,
+  isLive,
+}: FindingsChecklistProps) {
+  const { t } = useTranslation();
+  const { items, otherFindings, blockingCount, warningCount } = checklist;
+  const missingCount = items.filter((item) => item.state === 'missing').length;
+  const isReady = blockingCount === 0 && missingCount === 0;
+  return (
+    <Paper
+      component="aside"
+      aria-labelledby="checklist-title"
+      withBorder
+      p="sm"
+      data-testid="checklist"
+      data-ready={isReady}
+    >
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4" id="checklist-title">
+          {t('checklist.title')}
+        </Title>
+        {isValidating ? <Loader size="xs" aria-label={t('checklist.checking')} /> : null}
+      </Group>
+      <div role="status" aria-live="polite">
+        {isReady ? (
+          <Alert color="teal" variant="light" p="xs" mb="xs" data-testid="checklist-ready">
+            <Text size="sm" fw={600} c="var(--comity-green)">
+              {t('checklist.ready')}
+            </Text>
+            {warningCount > 0 ? <Text size="xs">{t('checklist.warnings', { n: warningCount })}</Text> : null}
+          </Alert>
+        ) : (
+          <Alert color="red" variant="light" p="xs" mb="xs" data-testid="checklist-blocked">
+            <Text size="sm" fw={600} c="red.9">
+              {t('checklist.blocked', { n: Math.max(blockingCount, missingCount) })}
+            </Text>
+            {warningCount > 0 ? <Text size="xs">{t('checklist.warnings', { n: warningCount })}</Text> : null}
+          </Alert>
+        )}
+      </div>
+      <Text size="xs" c="gray.7" mb="xs">
+        {isLive ? t('checklist.liveNote') : t('checklist.savedNote')}
+      </Text>
+      {items.length === 0 ? (
+        <Text size="sm" c="gray.7">
+          {t('checklist.noElements')}
+        </Text>
+      ) : (
+        <Stack component="ol" gap="xs" p={0} m={0} aria-label={t('checklist.elements')}>
+          {items.map((item) => (
+            <ItemRow key={item.element} item={item} catalogue={catalogue} type={type} />
+          ))}
+        </Stack>
+      )}
+      {otherFindings.length > 0 ? (
+        <>
+          <Title order={3} size="h5" mt="sm" mb={4}>
+            {t('checklist.otherFindings')}
+          </Title>
+          <List size="sm" spacing={2}>
+            {otherFindings.map((finding) => (
+              <FindingLine
+                key={findingKey(finding)}
+                finding={finding}
+                catalogue={catalogue}
+                type={type}
+                hasCitation
+              />
+            ))}
+          </List>
+        </>
+      ) : null}
+      <Group gap={6} mt="sm">
+        <Badge variant="outline" color="red.9" tt="none">
+          {t('checklist.blockingCount', { n: blockingCount })}
+        </Badge>
+        <Badge variant="outline" color="var(--comity-amber)" tt="none">
+          {t('checklist.warningCount', { n: warningCount })}
+        </Badge>
+      </Group>
+    </Paper>
+  );
+}

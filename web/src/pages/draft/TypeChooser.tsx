@@ -1,0 +1,53 @@
+/**
+ * The first step of a new draft: which of the eleven request types, each with its title in the UI
+ * language, its article and its channel (from the catalogue).
+ */
+import { Radio, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { REQUEST_TYPE_IDS } from '../../../../src/core/request/draft.ts';
+import type { Catalogue, RequestTypeId } from '../../api/types.ts';
+import { citationText, localized } from '../../components/format.ts';
+
+export function TypeChooser({
+  catalogue,
+  onChoose,
+}: {
+  catalogue: Catalogue | undefined;
+  onChoose: (type: RequestTypeId) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Radio.Group
+      label={t('draft.chooseType')}
+      description={t('draft.chooseTypeHelp')}
+      onChange={(value) => onChoose(value as RequestTypeId)}
+      name="request-type"
+    >
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" mt="xs">
+        {REQUEST_TYPE_IDS.map((type) => {
+          const entry = catalogue?.requestTypes.find((candidate) => candidate.id === type);
+          const title = localized(entry?.title) || t(`requestType.${type}`);
+          return (
+            <Radio.Card key={type} value={type} p="sm" radius="sm" data-type={type}>
+              <Stack gap={2}>
+                <Text fw={600} size="sm">
+                  {title}
+                </Text>
+                <Text size="xs" c="gray.7">
+                  {entry ? citationText(entry.article, entry.paragraph) : null}
+                  {entry ? ' · ' : null}
+                  {entry ? t(`channel.${entry.channel}`) : null}
+                </Text>
+                {entry ? (
+                  <Text size="xs" lineClamp={3}>
+                    {localized(entry.explanation)}
+                  </Text>
+                ) : null}
+              </Stack>
+            </Radio.Card>
+          );
+        })}
+      </SimpleGrid>
+    </Radio.Group>
+  );
+}

@@ -1,0 +1,299 @@
+/**
+ * The draft form's logic without React: which fields a request type shows, how a form edit
+ * changes the content, what is sent to the node (empty fields left out), and the checklist of
+ * elements with their red/amber/green state from the findings.
+ */
+import type { Catalogue, Finding, RequestContent, RequestTypeId } from '../../api/types.ts';
+import { type ElementId, isElementId, isElementPresent } from '../../../../src/core/request/elements.ts';
+
+export type Path = readonly (string | number)[];
+
+/** Reads a value at a path of the content (undefined when any step is missing). */
+export function readPath(content: unknown, path: Path): unknown {
+  let value: unknown = content;
+  for (const step of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[step];
+  }
+  return value;
+}
+
+/** Returns a copy of the content with the value at the path replaced (objects and arrays created as needed). */
+export function writePath<T>(content: T, path: Path, value: unknown): T {
+  const [head, ...rest] = path;
+  if (head === undefined) return value as T;
+  const isIndex = typeof head === 'number';
+  const base: unknown = content ?? (isIndex ? [] : {});
+  const copy: Record<string | number, unknown> = Array.isArray(base)
+    ? ([...base] as unknown as Record<number, unknown>)
+    : { ...(base as Record<string, unknown>) };
+  copy[head] = writePath(copy[head], rest, value);
+  return copy as T;
+}
+
+function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'string') return value.trim() === '';
+  if (typeof value === 'number') return Number.isNaN(value);
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}
+
+function pruneValue(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(pruneValue).filter((item) => !isEmptyValue(item));
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .map(([key, item]) => [key, pruneValue(item)] as const)
+      .filter(([, item]) => !isEmptyValue(item));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/**
+ * The content as the node should see it: empty texts, rows and groups left out, so "not filled
+ * in" reads as missing (a finding), never as a malformed value.
+ */
+export function pruneContent(content: RequestContent): RequestContent {
+  return pruneValue(content) as RequestContent;
+}
+
+/** Elements every request shows, whatever its type. */
+const ALWAYS_SHOWN: readonly ElementId[] = [
+  'requesting-authority',
+  'requested-authority',
+  'case-reference',
+  'urgency',
+  'confidentiality',
+  'suggested-deadline',
+  'language',
+];
+
+/**
+ * The fields a type needs beyond what its catalogue entry lists, so that each type's own block
+ * (extradition, confiscation, joint investigation, information) is there even before the
+ * catalogue describes it.
+ */
+const TYPE_FIELDS: Readonly<Record<RequestTypeId, readonly ElementId[]>> = {
+  preservation: [
+    'offences',
+    'summary-of-facts',
+    'identifiers',
+    'data-sought',
+    'data-relation-to-offence',
+    'custodian',
+    'necessity',
+    'intent-to-request-assistance',
+    'preservation-period',
+  ],
+  'traffic-disclosure': [
+    'offences',
+    'summary-of-facts',
+    'identifiers',
+    'data-sought',
+    'custodian',
+    'related-request',
+  ],
+  'stored-data': [
+    'subject-matter',
+    'conducting-authority',
+    'offences',
+    'summary-of-facts',
+    'persons-concerned',
+    'identifiers',
+    'data-sought',
+    'data-period',
+    'custodian',
+    'assistance-sought',
+    'procedure-wished',
+    'purpose',
+    'related-request',
+  ],
+  'real-time-traffic': [
+    'subject-matter',
+    'conducting-authority',
+    'offences',
+    'summary-of-facts',
+    'identifiers',
+    'data-sought',
+    'collection-period',
+    'assistance-sought',
+    'purpose',
+    'necessity',
+  ],
+  interception: [
+    'subject-matter',
+    'conducting-authority',
+    'offences',
+    'summary-of-facts',
+    'identifiers',
+    'data-sought',
+    'collection-period',
+    'assistance-sought',
+    'purpose',
+    'necessity',
+  ],
+  mla: [
+    'subject-matter',
+    'conducting-authority',
+    'offences',
+    'summary-of-facts',
+    'persons-concerned',
+    'assistance-sought',
+    'procedure-wished',
+    'purpose',
+  ],
+  extradition: ['offences', 'summary-of-facts', 'person-sought', 'warrant'],
+  'spontaneous-information': ['offences', 'summary-of-facts', 'information', 'conditions-of-use'],
+  'police-cooperation': [
+    'offences',
+    'summary-of-facts',
+    'persons-concerned',
+    'identifiers',
+    'information',
+    'conditions-of-use',
+  ],
+  'joint-investigation': [
+    'subject-matter',
+    'offences',
+    'summary-of-facts',
+    'participating-states',
+    'joint-investigation-period',
+  ],
+  confiscation: [
+    'offences',
+    'summary-of-facts',
+    'persons-concerned',
+    'confiscation-measure',
+    'property',
+    'confiscation-order',
+  ],
+};
+
+/** The elements whose fields the form shows for a type: the catalogue's, the type's own, and the common ones. */
+export function shownElements(type: RequestTypeId, catalogue: Catalogue | undefined): ReadonlySet<ElementId> {
+  const fromCatalogue =
+    catalogue?.requestTypes.find((entry) => entry.id === type)?.elements.map((e) => e.element) ?? [];
+  return new Set<ElementId>([...ALWAYS_SHOWN, ...TYPE_FIELDS[type], ...fromCatalogue]);
+}
+
+/** Field paths (as validation reports them) that belong to an element other than their first step suggests. */
+const PATH_ELEMENTS: ReadonlyArray<readonly [prefix: string, element: ElementId]> = [
+  ['requestingAuthority', 'requesting-authority'],
+  ['requestedAuthority', 'requested-authority'],
+  ['caseReference', 'case-reference'],
+  ['subjectMatter', 'subject-matter'],
+  ['conductingAuthority', 'conducting-authority'],
+  ['offences', 'offences'],
+  ['summaryOfFacts', 'summary-of-facts'],
+  ['persons', 'persons-concerned'],
+  ['identifiers', 'identifiers'],
+  ['dataSought.relationToOffence', 'data-relation-to-offence'],
+  ['dataSought.period', 'data-period'],
+  ['dataSought', 'data-sought'],
+  ['custodian', 'custodian'],
+  ['assistanceSought', 'assistance-sought'],
+  ['procedureWished', 'procedure-wished'],
+  ['purpose', 'purpose'],
+  ['necessity', 'necessity'],
+  ['intendsFollowUpRequest', 'intent-to-request-assistance'],
+  ['preservationDays', 'preservation-period'],
+  ['collectionPeriod', 'collection-period'],
+  ['relatedRequest', 'related-request'],
+  ['urgency', 'urgency'],
+  ['confidentiality', 'confidentiality'],
+  ['suggestedDeadline', 'suggested-deadline'],
+  ['language', 'language'],
+  ['extradition', 'warrant'],
+  ['confiscation.property', 'property'],
+  ['confiscation.order', 'confiscation-order'],
+  ['confiscation.thirdPartiesNotice', 'confiscation-order'],
+  ['confiscation', 'confiscation-measure'],
+  ['jointInvestigation.period', 'joint-investigation-period'],
+  ['jointInvestigation', 'participating-states'],
+  ['information.conditionsOfUse', 'conditions-of-use'],
+  ['information', 'information'],
+];
+
+/** The element a finding is about: its `element` when it is an element id, else the one its field path belongs to. */
+export function elementOfFinding(finding: Finding): ElementId | undefined {
+  if (isElementId(finding.element)) return finding.element;
+  const path = finding.element.replace(/\[\d+\]/g, '').replace(/^content\./, '');
+  return PATH_ELEMENTS.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+}
+
+export type ChecklistState = 'complete' | 'attention' | 'missing';
+
+export type ChecklistItem = Readonly<{
+  element: ElementId;
+  requirement: 'required' | 'where-possible' | 'optional';
+  article: number;
+  paragraph: string | undefined;
+  state: ChecklistState;
+  findings: readonly Finding[];
+}>;
+
+export type Checklist = Readonly<{
+  items: readonly ChecklistItem[];
+  /** Findings about something the checklist does not list (another element or the whole request). */
+  otherFindings: readonly Finding[];
+  blockingCount: number;
+  warningCount: number;
+}>;
+
+/**
+ * Every element the type requires or asks for, with its state: red when validation blocks on it
+ * (or a required element is absent), amber for a warning (or an absent where-possible element),
+ * green when present and nothing is reported about it.
+ */
+export function buildChecklist(
+  content: RequestContent,
+  catalogue: Catalogue | undefined,
+  findings: readonly Finding[],
+): Checklist {
+  const entry = catalogue?.requestTypes.find((type) => type.id === content.type);
+  const listed = (entry?.elements ?? []).filter((element) => element.requirement !== 'optional');
+  const listedIds = new Set(listed.map((element) => element.element));
+  const items = listed.map((element): ChecklistItem => {
+    const own = findings.filter((finding) => elementOfFinding(finding) === element.element);
+    const isPresent = isElementPresent(content, element.element);
+    let state: ChecklistState = 'complete';
+    if (own.some((finding) => finding.severity === 'blocking')) state = 'missing';
+    else if (own.length > 0) state = 'attention';
+    else if (!isPresent) state = element.requirement === 'required' ? 'missing' : 'attention';
+    return {
+      element: element.element,
+      requirement: element.requirement,
+      article: element.article,
+      paragraph: element.paragraph,
+      state,
+      findings: own,
+    };
+  });
+  const otherFindings = findings.filter((finding) => {
+    const element = elementOfFinding(finding);
+    return element === undefined || !listedIds.has(element);
+  });
+  return {
+    items,
+    otherFindings,
+    blockingCount: findings.filter((finding) => finding.severity === 'blocking').length,
+    warningCount: findings.filter((finding) => finding.severity === 'warning').length,
+  };
+}
+
+/** A new draft of a type, with the node's own State as requesting State when known. */
+export function newDraft(
+  type: RequestTypeId,
+  requestingState: string | undefined,
+  language: string,
+): RequestContent {
+  return {
+    type,
+    ...(requestingState ? { requestingAuthority: { state: requestingState } } : {}),
+    language,
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Form fields bound to a path of the draft's content. Each field has a visible label (WCAG 3.3.2)
+ * and writes through the form context, so the form itself reads as a plain list of fields.
+ */
+import { Checkbox, MultiSelect, NumberInput, Select, Textarea, TextInput } from '@mantine/core';
+import { createContext, type ReactNode, useContext } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RequestContent } from '../../api/types.ts';
+import { type Path, readPath } from './draft.model.ts';
+
+export type DraftFormContextValue = Readonly<{
+  content: RequestContent;
+  update: (path: Path, value: unknown) => void;
+  isReadOnly: boolean;
+}>;
+
+export const DraftFormContext = createContext<DraftFormContextValue | undefined>(undefined);
+
+export function useDraftForm(): DraftFormContextValue {
+  const value = useContext(DraftFormContext);
+  if (!value) throw new Error('field outside DraftFormContext');
+  return value;
+}
+
+type FieldProps = Readonly<{ path: Path; label: string; description?: ReactNode; placeholder?: string }>;
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+export function TextField({
+  path,
+  label,
+  description,
+  placeholder,
+  type,
+}: FieldProps & { type?: 'text' | 'date' }) {
+  const { content, update, isReadOnly } = useDraftForm();
+  return (
+    <TextInput
+      label={label}
+      description={description}
+      placeholder={placeholder}
+      type={type ?? 'text'}
+      value={asText(readPath(content, path))}
+      onChange={(event) => update(path, event.currentTarget.value)}
+      readOnly={isReadOnly}
+    />
+  );
+}
+
+export function DateField(props: FieldProps) {
+  return <TextField {...props} type="date" />;
+}
+
+export function LongTextField({ path, label, description, placeholder }: FieldProps) {
+  const { content, update, isReadOnly } = useDraftForm();
+  return (
+    <Textarea
+      label={label}
+      description={description}
+      placeholder={placeholder}
+      autosize
+      minRows={2}
+      maxRows={12}
+      value={asText(readPath(content, path))}
+      onChange={(event) => update(path, event.currentTarget.value)}
+      readOnly={isReadOnly}
+    />
+  );
+}
+
+export function NumberField({
+  path,
+  label,
+  description,
+  min,
+  max,
+  allowDecimal,
+}: FieldProps & { min?: number; max?: number; allowDecimal?: boolean }) {
+  const { content, update, isReadOnly } = useDraftForm();
+  const value = readPath(content, path);
+  return (
+    <NumberInput
+      label={label}
+      description={description}
+      value={typeof value === 'number' ? value : ''}
+      onChange={(next) => update(path, typeof next === 'number' ? next : undefined)}
+      min={min}
+      max={max}
+      allowDecimal={allowDecimal ?? false}
+      readOnly={isReadOnly}
+    />
+  );
+}
+
+export type Option = Readonly<{ value: string; label: string }>;
+
+export function SelectField({
+  path,
+  label,
+  description,
+  placeholder,
+  options,
+  isSearchable,
+  isClearable = true,
+  toValue,
+  fromValue,
+}: FieldProps & {
+  options: readonly Option[];
+  isSearchable?: boolean;
+  isClearable?: boolean;
+  /** Converts the stored value to the option value (e.g. a number to a string). */
+  toValue?: (stored: unknown) => string | null;
+  fromValue?: (selected: string | null) => unknown;
+}) {
+  const { t } = useTranslation();
+  const { content, update, isReadOnly } = useDraftForm();
+  const stored = readPath(content, path);
+  const value = toValue ? toValue(stored) : typeof stored === 'string' ? stored : null;
+  return (
+    <Select
+      label={label}
+      description={description}
+      placeholder={placeholder ?? t('common.choose')}
+      data={options as Option[]}
+      value={value}
+      onChange={(next) => update(path, fromValue ? fromValue(next) : (next ?? undefined))}
+      searchable={isSearchable}
+      clearable={isClearable}
+      nothingFoundMessage={t('common.nothingFound')}
+      readOnly={isReadOnly}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
+export function MultiSelectField({
+  path,
+  label,
+  description,
+  options,
+}: FieldProps & { options: readonly Option[] }) {
+  const { t } = useTranslation();
+  const { content, update, isReadOnly } = useDraftForm();
+  const stored = readPath(content, path);
+  return (
+    <MultiSelect
+      label={label}
+      description={description}
+      placeholder={t('common.choose')}
+      data={options as Option[]}
+      value={Array.isArray(stored) ? (stored as string[]) : []}
+      onChange={(next) => update(path, next)}
+      searchable
+      clearable
+      nothingFoundMessage={t('common.nothingFound')}
+      readOnly={isReadOnly}
+    />
+  );
+}
+
+export function CheckField({ path, label, description }: FieldProps) {
+  const { content, update, isReadOnly } = useDraftForm();
+  return (
+    <Checkbox
+      label={label}
+      description={description}
+      checked={readPath(content, path) === true}
+      onChange={(event) => update(path, event.currentTarget.checked ? true : undefined)}
+      disabled={isReadOnly}
+    />
+  );
+}
+
+/** A yes / no question where "not stated" is a distinct answer (the element is absent until answered). */
+export function YesNoField({ path, label, description }: FieldProps) {
+  const { t } = useTranslation();
+  return (
+    <SelectField
+      path={path}
+      label={label}
+      description={description}
+      placeholder={t('common.notStated')}
+      options={[
+        { value: 'yes', label: t('common.yes') },
+        { value: 'no', label: t('common.no') },
+      ]}
+      toValue={(stored) => (stored === true ? 'yes' : stored === false ? 'no' : null)}
+      fromValue={(selected) => (selected === 'yes' ? true : selected === 'no' ? false : undefined)}
+    />
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Sign-in with username and password (POST /api/v1/session). After an expired session it says so
+ * and, once signed in again, returns to the screen the user was on.
+ */
+import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
+import { useSession } from '../../app/session.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+
+/** Only a path of this UI, never another site (an open redirect). */
+function safeNext(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/requests';
+}
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { session, signIn } = useSession();
+  const location = useLocation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [isBusy, setIsBusy] = useState(false);
+  const next = safeNext(location.search);
+
+  useEffect(() => {
+    if (session.status === 'signed-in') navigate(next, { replace: true });
+  }, [session.status, next]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setIsBusy(true);
+    setError(undefined);
+    try {
+      await signIn(username.trim(), password);
+    } catch (failure) {
+      setError(failure);
+      setPassword('');
+    } finally {
+      setIsBusy(false);
+    }
+  };
+
+  const hasExpired = session.status === 'signed-out' && session.hasExpired;
+  return (
+    <Paper maw={400} mx="auto" mt="xl" p="lg" withBorder>
+      <PageTitle text={t('signIn.title')}>{t('signIn.title')}</PageTitle>
+      <Text size="sm" c="gray.7" mb="md">
+        {t('signIn.intro')}
+      </Text>
+      {hasExpired ? (
+        <Alert color="yellow" variant="light" mb="md" role="status" title={t('signIn.expiredTitle')}>
+          {t('signIn.expired')}
+        </Alert>
+      ) : null}
+      <form onSubmit={submit} noValidate aria-describedby={error ? 'sign-in-error' : undefined}>
+        <Stack gap="sm">
+          <TextInput
+            label={t('signIn.username')}
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onChange={(event) => setUsername(event.currentTarget.value)}
+            data-autofocus
+          />
+          <PasswordInput
+            label={t('signIn.password')}
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+          />
+          <div id="sign-in-error">
+            <ProblemAlert error={error} />
+          </div>
+          <Button type="submit" loading={isBusy}>
+            {t('signIn.submit')}
+          </Button>
+        </Stack>
+      </form>
+      <Text size="sm" mt="md">
+        <Anchor component={RouterLink} href="/treaty">
+          {t('signIn.publicTreaty')}
+        </Anchor>
+      </Text>
+    </Paper>
+  );
+}

@@ -1,0 +1,331 @@
+/**
+ * The Convention's status, public: signatories, deposited instruments, how many count towards the
+ * 40 of Art. 65(1), entry into force or how many are still needed, a map, a timeline, and every
+ * record with its source and evidence level. The date of the data and its known gaps are shown
+ * plainly, so nobody reads a count without knowing how far it can be trusted.
+ */
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Group,
+  List,
+  Paper,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type ReactNode, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fetchTreatyRecords, fetchTreatyStatus, treatyMapUrl } from '../../api/treaty.api.ts';
+import type { TreatyRecordView } from '../../api/types.ts';
+import { formatDate, formatNumber, regionName } from '../../components/format.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useApi } from '../../components/use-api.ts';
+import { TimelineChart } from './TimelineChart.tsx';
+
+function Figure({ label, value, children }: { label: string; value: string; children?: ReactNode }) {
+  return (
+    <Paper withBorder p="sm">
+      <Text size="sm" c="gray.7">
+        {label}
+      </Text>
+      <Text fz={28} fw={700} lh={1.2}>
+        {value}
+      </Text>
+      {children}
+    </Paper>
+  );
+}
+
+const EVIDENCE_COLORS: Readonly<Record<string, string>> = {
+  primary: 'teal.9',
+  secondary: 'blue.9',
+  weak: 'var(--comity-amber)',
+};
+
+function EvidenceBadge({ level }: { level: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      variant="outline"
+      color={level ? (EVIDENCE_COLORS[level] ?? 'gray.8') : 'gray.8'}
+      tt="none"
+      size="sm"
+    >
+      {t(`evidence.${level ?? 'unknown'}`)}
+    </Badge>
+  );
+}
+
+function RecordDate({ record }: { record: TreatyRecordView }) {
+  const { t } = useTranslation();
+  if (record.date) return <time dateTime={record.date}>{formatDate(record.date)}</time>;
+  return (
+    <Text span size="sm" c="gray.7" fs="italic">
+      {t('treaty.dateUnknown')}
+      {record.dateNote ? <span lang="en"> ({record.dateNote})</span> : null}
+    </Text>
+  );
+}
+
+export function TreatyStatusPage() {
+  const { t, i18n } = useTranslation();
+  const [asOf, setAsOf] = useState('');
+  const isAsOfValid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
+  const status = useApi(() => fetchTreatyStatus(isAsOfValid ? asOf : undefined), [isAsOfValid ? asOf : '']);
+  const records = useApi(fetchTreatyRecords, []);
+  const [recordFilter, setRecordFilter] = useState('');
+  const data = status.data;
+
+  const sortedRecords = useMemo(() => {
+    const needle = recordFilter.trim().toLocaleLowerCase();
+    return (records.data ?? [])
+      .filter((record) => {
+        if (!needle) return true;
+        return [regionName(record.stateCode), record.stateCode, record.action, record.source]
+          .join(' ')
+          .toLocaleLowerCase()
+          .includes(needle);
+      })
+      .sort(
+        (a, b) =>
+          (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
+          regionName(a.stateCode).localeCompare(regionName(b.stateCode), i18n.language),
+      );
+  }, [records.data, recordFilter, i18n.language]);
+
+  const title = t('treaty.title');
+  return (
+    <>
+      <PageTitle text={title}>{title}</PageTitle>
+      <ProblemAlert error={status.error} />
+      {data ? (
+        <Stack gap="md">
+          <Alert color="yellow" variant="light">
+            <Text size="sm" fw={700}>
+              {t('treaty.dataDate', { date: formatDate(data.dataDate) })}
+            </Text>
+            <Text size="sm">{t('treaty.dataCaveat', { month: data.latestSourceDate })}</Text>
+            <Text size="sm" lang="en" mt={4}>
+              {data.summary}
+            </Text>
+          </Alert>
+
+          <Group align="flex-end">
+            <TextInput
+              label={t('treaty.asOf')}
+              description={t('treaty.asOfHelp')}
+              type="date"
+              value={asOf}
+              onChange={(event) => setAsOf(event.currentTarget.value)}
+              w={220}
+            />
+            <Text size="sm" c="gray.7" mb={6}>
+              {t('treaty.showingAsOf', { date: formatDate(data.asOf) })}
+            </Text>
+          </Group>
+
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+            <Figure label={t('treaty.signatories')} value={formatNumber(data.signatories.depositaryCount)}>
+              <Text size="xs" c="gray.7">
+                {t('treaty.signatoriesIdentified', { n: formatNumber(data.signatories.count) })}
+              </Text>
+            </Figure>
+            <Figure label={t('treaty.deposited')} value={formatNumber(data.instruments.count)} />
+            <Figure
+              label={t('treaty.counted', { threshold: formatNumber(data.rule.threshold) })}
+              value={`${formatNumber(data.countedInstruments)} / ${formatNumber(data.rule.threshold)}`}
+            >
+              <Progress
+                value={Math.min(100, (data.countedInstruments / data.rule.threshold) * 100)}
+                mt={6}
+                aria-label={t('treaty.counted', { threshold: formatNumber(data.rule.threshold) })}
+              />
+            </Figure>
+            <Figure
+              label={t('treaty.entryIntoForce')}
+              value={data.entryIntoForce ? formatDate(data.entryIntoForce.date) : t('treaty.notYet')}
+            >
+              <Text size="xs" c="gray.7">
+                {data.entryIntoForce
+                  ? data.entryIntoForce.isInForce
+                    ? t('treaty.inForce')
+                    : t('treaty.willEnterIntoForce')
+                  : t('treaty.stillNeeded', { n: formatNumber(data.stillNeeded) })}
+              </Text>
+            </Figure>
+          </SimpleGrid>
+          <Text size="xs" c="gray.7">
+            {t('treaty.ruleExplanation', {
+              threshold: formatNumber(data.rule.threshold),
+              general: formatNumber(data.rule.generalDelayDays),
+              later: formatNumber(data.rule.laterPartyDelayDays),
+            })}
+          </Text>
+
+          <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+            <Paper withBorder p="sm" component="section" aria-labelledby="treaty-map-title">
+              <Title order={2} size="h4" id="treaty-map-title" mb="xs">
+                {t('treaty.map')}
+              </Title>
+              <img
+                src={treatyMapUrl(isAsOfValid ? asOf : undefined)}
+                alt={t('treaty.mapAlt', {
+                  signatories: formatNumber(data.signatories.count),
+                  instruments: formatNumber(data.instruments.count),
+                  date: formatDate(data.asOf),
+                })}
+                style={{ width: '100%', height: 'auto', display: 'block' }}
+              />
+            </Paper>
+            <Paper withBorder p="sm" component="section" aria-labelledby="treaty-timeline-title">
+              <Title order={2} size="h4" id="treaty-timeline-title" mb="xs">
+                {t('treaty.timeline')}
+              </Title>
+              <TimelineChart
+                signatureDates={data.signatories.items.flatMap((item) => (item.date ? [item.date] : []))}
+                instrumentDates={data.instruments.items.map((item) => item.date)}
+                threshold={data.rule.threshold}
+                asOf={data.asOf}
+              />
+            </Paper>
+          </SimpleGrid>
+
+          <Paper withBorder p="sm" component="section" aria-labelledby="treaty-gaps-title">
+            <Title order={2} size="h4" id="treaty-gaps-title" mb="xs">
+              {t('treaty.gaps')}
+            </Title>
+            <List size="sm" spacing={4}>
+              {data.gaps.map((gap) => (
+                <List.Item key={gap.id}>
+                  <span lang="en">{gap.statement}</span>{' '}
+                  <Text span size="xs" c="gray.7">
+                    ({gap.sources.join(', ')})
+                  </Text>
+                </List.Item>
+              ))}
+            </List>
+            {data.reportedNotDeposited.length > 0 ? (
+              <>
+                <Title order={3} size="h5" mt="sm" mb={4}>
+                  {t('treaty.reportedNotDeposited')}
+                </Title>
+                <List size="sm" spacing={4}>
+                  {data.reportedNotDeposited.map((item, index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: several reports may concern one State.
+                    <List.Item key={`${item.stateCode}-${index}`}>
+                      <strong>{regionName(item.stateCode)}</strong> —{' '}
+                      {t(`treatyAction.${item.action}`, { defaultValue: item.action })}
+                      {item.date ? ` (${formatDate(item.date)})` : ''}: <span lang="en">{item.reason}</span>{' '}
+                      <EvidenceBadge level={item.evidenceLevel} />
+                    </List.Item>
+                  ))}
+                </List>
+              </>
+            ) : null}
+          </Paper>
+        </Stack>
+      ) : null}
+
+      <Paper withBorder p="sm" component="section" aria-labelledby="treaty-records-title" mt="md">
+        <Group justify="space-between" align="flex-end" mb="xs">
+          <Title order={2} size="h4" id="treaty-records-title">
+            {t('treaty.records')}
+          </Title>
+          <TextInput
+            label={t('treaty.filterRecords')}
+            type="search"
+            size="sm"
+            value={recordFilter}
+            onChange={(event) => setRecordFilter(event.currentTarget.value)}
+            w={260}
+          />
+        </Group>
+        <ProblemAlert error={records.error} />
+        <Table.ScrollContainer minWidth={800}>
+          <Table striped fz="sm" aria-labelledby="treaty-records-title">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('treaty.state')}</Table.Th>
+                <Table.Th scope="col">{t('treaty.action')}</Table.Th>
+                <Table.Th scope="col">{t('treaty.date')}</Table.Th>
+                <Table.Th scope="col">{t('treaty.evidence')}</Table.Th>
+                <Table.Th scope="col">{t('treaty.source')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {sortedRecords.map((record) => (
+                <Table.Tr key={record.id}>
+                  <Table.Td>
+                    {regionName(record.stateCode)}{' '}
+                    <Text span size="xs" c="gray.7">
+                      {record.stateCode}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{t(`treatyAction.${record.action}`, { defaultValue: record.action })}</Table.Td>
+                  <Table.Td>
+                    <RecordDate record={record} />
+                  </Table.Td>
+                  <Table.Td>
+                    <EvidenceBadge level={record.evidenceLevel} />
+                  </Table.Td>
+                  <Table.Td style={{ maxWidth: 420 }}>
+                    <Text size="xs" lang="en" style={{ overflowWrap: 'anywhere' }}>
+                      {record.source}
+                    </Text>
+                    {record.note ? (
+                      <Text size="xs" c="gray.7" lang="en">
+                        {record.note}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+
+      {data ? (
+        <Paper withBorder p="sm" component="section" aria-labelledby="treaty-sources-title" mt="md">
+          <Title order={2} size="h4" id="treaty-sources-title" mb="xs">
+            {t('treaty.sources')}
+          </Title>
+          <List size="sm" spacing={4}>
+            {data.sources.map((source) => (
+              <List.Item key={source.id}>
+                <strong>{source.id}</strong>{' '}
+                {source.url ? (
+                  <Anchor href={source.url} target="_blank" rel="noopener noreferrer" size="sm" lang="en">
+                    {source.title}
+                  </Anchor>
+                ) : (
+                  <span lang="en">{source.title}</span>
+                )}
+              </List.Item>
+            ))}
+            {data.rule.citations.map((citation) => (
+              <List.Item key={citation.citation}>
+                <strong>{citation.citation}</strong> <span lang="en">{citation.explanation}</span>{' '}
+                <Badge
+                  variant="outline"
+                  color={citation.provenance.verified ? 'teal.9' : 'var(--comity-amber)'}
+                  tt="none"
+                  size="sm"
+                >
+                  {citation.provenance.verified ? t('catalogue.verified') : t('catalogue.notVerified')}
+                </Badge>
+              </List.Item>
+            ))}
+          </List>
+        </Paper>
+      ) : null}
+    </>
+  );
+}
