@@ -17,6 +17,7 @@ import { type Actor, assertCan } from '../policies/access.ts';
 import {
   findStoredState,
   listStoredStates,
+  readDirectoryStamp,
   type StoredState,
   updateStoredProfile,
 } from '../storage/states.repository.ts';
@@ -144,8 +145,24 @@ export async function updateStateProfile(
   return getState(context, normalized);
 }
 
+/**
+ * Directory views already built, per database, with the stamp they were built at. Validation runs
+ * on every save, and building the view reads every State's profile; checking the stamp costs one
+ * small aggregate query and sees changes made by any process sharing the database.
+ */
+const cachedViews = new WeakMap<AppContext['db'], { stamp: string; view: DirectoryView }>();
+
 /** The directory as validation sees it (accepted languages, time zones), from the database. */
 export async function loadDirectoryView(context: AppContext): Promise<DirectoryView> {
+  const stamp = await readDirectoryStamp(context.db);
+  const cached = cachedViews.get(context.db);
+  if (cached?.stamp === stamp) return cached.view;
+  const view = await buildDirectoryView(context);
+  cachedViews.set(context.db, { stamp, view });
+  return view;
+}
+
+async function buildDirectoryView(context: AppContext): Promise<DirectoryView> {
   const stored = await listStoredStates(context.db);
   return directoryViewOf(
     stored.map((state) =>

@@ -3,7 +3,8 @@
  * into domain types. Seeding only ever inserts codes that are missing, so a profile the
  * administrator edited is never overwritten by a newer seed.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+
 import type { Database } from './schema.ts';
 
 /** A directory row as stored, with the username of whoever last edited the profile. */
@@ -105,6 +106,17 @@ export async function insertMissingStates(
 export async function listStoredStates(db: Kysely<Database>): Promise<StoredState[]> {
   const rows = await selectStates(db).orderBy('states.code').execute();
   return rows.map(toStoredState);
+}
+
+/**
+ * A stamp that changes whenever a State is added or its profile changes, in this process or in
+ * another one sharing the database: the number of rows and the newest row version (xmin, the id
+ * of the transaction that wrote it; every insert or update writes a new one).
+ */
+export async function readDirectoryStamp(db: Kysely<Database>): Promise<string> {
+  const result = await sql<{ stamp: string }>`
+    select count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text as stamp from states`.execute(db);
+  return result.rows[0]?.stamp ?? '';
 }
 
 export async function findStoredState(db: Kysely<Database>, code: string): Promise<StoredState | undefined> {
