@@ -1,0 +1,62 @@
+/**
+ * What an unsuccessful delivery attempt means for the message: try again later (transient), stop
+ * and show it to a person (permanent), or treat it as delivered (the peer already has it and sent
+ * the original receipt back). Pure: the worker passes what it saw, this decides.
+ *
+ * The peer's problem `type` decides before the status does, because it names the reason
+ * (urn:comity:problem:federation-<reason>, docs/federation.md); the status is the fallback for
+ * answers from something that is not a Comity node (a proxy, a load balancer).
+ */
+
+export type FailureKind = 'transient' | 'permanent' | 'duplicate-delivered';
+
+/** What one attempt produced, short of a verified receipt. */
+export type AttemptOutcome =
+  /** No HTTP answer: connection refused or reset, DNS failure, timeout. */
+  | Readonly<{ kind: 'no-response' }>
+  | Readonly<{
+      kind: 'response';
+      status: number;
+      /** The problem+json `type`, when the answer was one. */
+      problemType?: string;
+      /** Whether the answer carried a receipt that verified (signature, message id, digest). */
+      hasValidReceipt: boolean;
+    }>;
+
+const FEDERATION_PROBLEM_PREFIX = 'urn:comity:problem:federation-';
+
+/**
+ * Reasons a peer gives that a later attempt can cure without a person: the message was too old
+ * when it arrived (the next attempt is signed afresh) — anything else about the message itself
+ * will be refused again.
+ */
+const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['stale-message']);
+
+/** Statuses that say "not now": timeouts, too early, rate limits, server errors. */
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/** The federation reason in a problem type, e.g. "bad-signature"; undefined for other types. */
+export function federationReasonOf(problemType: string | undefined): string | undefined {
+  if (!problemType?.startsWith(FEDERATION_PROBLEM_PREFIX)) return undefined;
+  return problemType.slice(FEDERATION_PROBLEM_PREFIX.length);
+}
+
+export function classifyFailure(outcome: AttemptOutcome): FailureKind {
+  if (outcome.kind === 'no-response') return 'transient';
+  const { status } = outcome;
+  const reason = federationReasonOf(outcome.problemType);
+  if (reason === 'replayed-message') {
+    // The peer already processed the message. With its original receipt, that is a delivery;
+    // without one, asking again will not produce one.
+    return outcome.hasValidReceipt ? 'duplicate-delivered' : 'permanent';
+  }
+  if (reason !== undefined) return TRANSIENT_REASONS.has(reason) ? 'transient' : 'permanent';
+  // A 2xx without a receipt that verifies: the peer may be mid-key-rotation or our directory
+  // stale; posting again is harmless (the inbox answers a replay with the receipt).
+  if (status >= 200 && status < 300) return 'transient';
+  if (isTransientStatus(status)) return 'transient';
+  // 3xx (redirects are not followed), 404 (not a Comity node there), 413, other 4xx.
+  return 'permanent';
+}
