@@ -1,0 +1,129 @@
+/**
+ * Compact JWS of federation v1 (messages, receipts, the directory): one signing function and the
+ * careful, ordered parse every verifier runs BEFORE it touches a key. The algorithm is checked
+ * first, from the raw header, so `alg: none`, HMAC tokens keyed with a public key and any other
+ * algorithm are refused without a key ever being imported or used.
+ *
+ * Every v1 JWS has exactly the protected header `{"alg":"EdDSA","kid":<kid>,"typ":<typ>}`; a header
+ * with other members (crit, b64, jwk, jku, x5u...) is malformed.
+ */
+import { CompactSign, compactVerify } from 'jose';
+import type { KeyPairJwk } from './types.ts';
+import { importSigningKey, type ImportedKey } from './keys.ts';
+
+/** The only JWS algorithms v1 accepts (both name Ed25519 signatures; v1 nodes write EdDSA). */
+export const ACCEPTED_JWS_ALGORITHMS = ['EdDSA', 'Ed25519'] as const;
+
+/** The `typ` of each kind of v1 JWS, so one kind cannot be passed off as another. */
+export const JWS_TYPES = {
+  message: 'comity-message+jws',
+  receipt: 'comity-receipt+jws',
+  directory: 'comity-directory+jws',
+} as const;
+export type JwsType = (typeof JWS_TYPES)[keyof typeof JWS_TYPES];
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const KID = /^[A-Za-z0-9_-]{43}$/;
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A compact JWS split and decoded, not yet verified. */
+export type ParsedCompactJws = Readonly<{
+  header: Readonly<{ alg: string; kid: string; typ: string }>;
+  /** The decoded payload JSON (unverified until verifyCompactJws succeeds). */
+  payload: unknown;
+}>;
+
+export type ParseCompactJwsResult =
+  | ({ ok: true } & ParsedCompactJws)
+  | { ok: false; reason: 'malformed' | 'unsupported-algorithm'; detail: string };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Strict base64url (no padding, no other characters, a length base64 can have) to bytes. */
+export function decodeBase64url(part: string): Uint8Array | undefined {
+  if (!BASE64URL.test(part) || part.length % 4 === 1) return undefined;
+  return Buffer.from(part, 'base64url');
+}
+
+/** Decodes a base64url part holding UTF-8 JSON; undefined when it is not. */
+export function decodeJsonPart(part: string): { value: unknown } | undefined {
+  const bytes = decodeBase64url(part);
+  if (!bytes) return undefined;
+  try {
+    return { value: JSON.parse(textDecoder.decode(bytes)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Splits and decodes a compact JWS in the order of docs/federation.md: compact form (three
+ * base64url parts, a JSON object header), then the algorithm, then the rest of the header (exactly
+ * alg, kid and typ, typ as expected), then the payload (JSON). Never throws.
+ */
+export function parseCompactJws(compact: string, expectedTyp: JwsType): ParseCompactJwsResult {
+  const parts = compact.split('.');
+  if (parts.length !== 3)
+    return { ok: false, reason: 'malformed', detail: `expected 3 dot-separated parts, got ${parts.length}` };
+  const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
+  if (!decodeBase64url(signaturePart))
+    return { ok: false, reason: 'malformed', detail: 'the signature is not base64url' };
+  const decodedHeader = decodeJsonPart(headerPart);
+  if (!decodedHeader || !isPlainObject(decodedHeader.value)) {
+    return { ok: false, reason: 'malformed', detail: 'the protected header is not base64url JSON object' };
+  }
+  const header = decodedHeader.value;
+  const { alg } = header;
+  if (typeof alg !== 'string' || !(ACCEPTED_JWS_ALGORITHMS as readonly string[]).includes(alg)) {
+    return {
+      ok: false,
+      reason: 'unsupported-algorithm',
+      detail: `alg ${JSON.stringify(alg)} is not accepted; v1 uses EdDSA`,
+    };
+  }
+  const extraMembers = Object.keys(header).filter((name) => !['alg', 'kid', 'typ'].includes(name));
+  if (extraMembers.length > 0) {
+    return {
+      ok: false,
+      reason: 'malformed',
+      detail: `unexpected protected header members: ${extraMembers.join(', ')}`,
+    };
+  }
+  const { kid, typ } = header;
+  if (typeof kid !== 'string' || !KID.test(kid))
+    return { ok: false, reason: 'malformed', detail: 'kid must be a JWK thumbprint' };
+  if (typ !== expectedTyp) return { ok: false, reason: 'malformed', detail: `typ must be ${expectedTyp}` };
+  const decodedPayload = decodeJsonPart(payloadPart);
+  if (!decodedPayload)
+    return { ok: false, reason: 'malformed', detail: 'the payload is not base64url UTF-8 JSON' };
+  return { ok: true, header: { alg, kid, typ: expectedTyp }, payload: decodedPayload.value };
+}
+
+/**
+ * True when the signature of a compact JWS verifies with the key (EdDSA only). Call it after
+ * parseCompactJws succeeded (which checked typ and the header). Never throws.
+ */
+export async function verifyCompactJws(compact: string, key: ImportedKey): Promise<boolean> {
+  try {
+    await compactVerify(compact, key, { algorithms: [...ACCEPTED_JWS_ALGORITHMS] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Signs a JSON payload as a v1 compact JWS with header `{"alg":"EdDSA","kid","typ"}`. Ed25519
+ * signatures are deterministic, so the same payload and key always give the same bytes. The
+ * payload is not checked here: callers validate it first (this is also what hostile-input tests
+ * use to sign payloads a node must refuse).
+ */
+export async function signCompactJws(payload: unknown, signing: KeyPairJwk, typ: JwsType): Promise<string> {
+  const key = await importSigningKey(signing.privateJwk);
+  return new CompactSign(textEncoder.encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ })
+    .sign(key);
+}

@@ -1,0 +1,172 @@
+/**
+ * The zod schemas of federation v1: the envelope every message carries, the body of each message
+ * type, the receipt, and the directory document. They produce exactly the shapes of types.ts.
+ *
+ * IMPORTANT: these shapes travel between nodes of different States (docs/federation.md). Changing
+ * one is a protocol change: bump `v`, keep accepting the old version, and regenerate the test
+ * vectors (test/federation/vectors/generate.ts), which must then change.
+ *
+ * Every object is strict: a v1 document has exactly the members listed here, so a field a node
+ * does not understand is refused (schema-invalid) rather than silently dropped.
+ */
+import { z } from 'zod';
+import { RequestContentSchema } from '../../core/request/draft.ts';
+import type { DirectoryDocument, DirectoryKey, DirectoryNode, Envelope } from './types.ts';
+
+export type { DirectoryDocument, DirectoryKey, DirectoryNode, Envelope } from './types.ts';
+
+/** The protocol version this module speaks (the `v` member of every document). */
+export const PROTOCOL_VERSION = 1;
+
+/** A node id: a lowercase slug chosen at `comity init` (e.g. `fr-ca`, `de-247`). */
+export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,63}$/;
+export const NodeIdSchema = z.string().regex(NODE_ID_PATTERN);
+
+/** RFC 3339 date-time in UTC (`Z`), any fraction of a second. */
+export const TimestampSchema = z.iso.datetime();
+
+/** A key id: RFC 7638 SHA-256 thumbprint, base64url without padding (43 characters). */
+export const KidSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/** A compact JWE (five base64url parts; the second, the encrypted key, is empty for ECDH-ES). */
+export const CompactJweSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+
+/** The message types of v1. Each has a body schema in MessageBodySchemas. */
+export const MESSAGE_TYPES = ['request.submitted', 'ping'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
+
+/** `request.submitted`: a requesting State's node sends a request it has approved. */
+export const RequestSubmittedBodySchema = z
+  .object({
+    request: RequestContentSchema,
+    /** The sender's id of the request (its case), so later messages can refer to it. */
+    requestId: z.string().min(1).max(200),
+    submittedAt: TimestampSchema,
+    submittedBy: z.object({ displayName: z.string().min(1).max(200) }).strict(),
+  })
+  .strict();
+export type RequestSubmittedBody = z.infer<typeof RequestSubmittedBodySchema>;
+
+/** `ping`: an empty body, for health checks and tests. */
+export const PingBodySchema = z.object({}).strict();
+export type PingBody = z.infer<typeof PingBodySchema>;
+
+/** The body schema of each message type. */
+export const MessageBodySchemas = {
+  'request.submitted': RequestSubmittedBodySchema,
+  ping: PingBodySchema,
+} as const satisfies Record<MessageType, z.ZodType>;
+
+/** The body of each message type, by type. */
+export type MessageBodies = { [T in MessageType]: z.infer<(typeof MessageBodySchemas)[T]> };
+export type MessageBody = MessageBodies[MessageType];
+
+/** The signed envelope (the JWS payload). */
+export const EnvelopeSchema = z
+  .object({
+    v: z.literal(PROTOCOL_VERSION),
+    id: z.uuidv7(),
+    from: NodeIdSchema,
+    to: NodeIdSchema,
+    type: MessageTypeSchema,
+    case: z.string().min(1).max(200),
+    createdAt: TimestampSchema,
+    body: CompactJweSchema,
+  })
+  .strict();
+
+/** The signed receipt a receiver returns (the JWS payload). */
+export const ReceiptPayloadSchema = z
+  .object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('receipt'),
+    messageId: z.uuidv7(),
+    /** base64url SHA-256 of the message's compact JWS (digest.ts). */
+    digest: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    /** The receiver (who signs the receipt). */
+    from: NodeIdSchema,
+    /** The sender of the message. */
+    to: NodeIdSchema,
+    receivedAt: TimestampSchema,
+  })
+  .strict();
+export type ReceiptPayload = z.infer<typeof ReceiptPayloadSchema>;
+
+/** A public OKP key: exactly kty, crv and x (no private member, no kid: the kid is the thumbprint). */
+export const PublicOkpJwkSchema = z
+  .object({
+    kty: z.literal('OKP'),
+    crv: z.enum(['Ed25519', 'X25519']),
+    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  })
+  .strict();
+
+export const DirectoryKeySchema = z
+  .object({
+    kid: KidSchema,
+    use: z.enum(['sig', 'enc']),
+    jwk: PublicOkpJwkSchema,
+    notBefore: TimestampSchema,
+    notAfter: TimestampSchema,
+  })
+  .strict()
+  .refine((key) => (key.use === 'sig' ? key.jwk.crv === 'Ed25519' : key.jwk.crv === 'X25519'), {
+    message: 'a sig key is Ed25519 and an enc key is X25519',
+    path: ['jwk', 'crv'],
+  })
+  .refine((key) => Date.parse(key.notBefore) < Date.parse(key.notAfter), {
+    message: 'notBefore must be before notAfter',
+    path: ['notAfter'],
+  });
+
+export const AuthorityKindSchema = z.enum(['central-authority', 'point-of-contact', 'extradition-authority']);
+
+export const DirectoryNodeSchema = z
+  .object({
+    nodeId: NodeIdSchema,
+    /** ISO 3166-1 alpha-2, or EU. */
+    state: z.string().regex(/^[A-Z]{2}$/),
+    authority: AuthorityKindSchema,
+    endpoint: z.url({ protocol: /^https?$/ }).max(500),
+    keys: z.array(DirectoryKeySchema).min(1).max(20),
+    acceptedLanguages: z.array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/)).max(50),
+    serviceLevel: z.object({ acknowledgeWithinHours: z.number().positive().max(10_000).optional() }).strict(),
+  })
+  .strict()
+  .refine((node) => new Set(node.keys.map((key) => key.kid)).size === node.keys.length, {
+    message: 'kids must be unique within a node',
+    path: ['keys'],
+  });
+
+export const DirectoryDocumentSchema = z
+  .object({
+    v: z.literal(PROTOCOL_VERSION),
+    serial: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    issuedAt: TimestampSchema,
+    expiresAt: TimestampSchema,
+    nodes: z.array(DirectoryNodeSchema).max(10_000),
+  })
+  .strict()
+  .refine((directory) => Date.parse(directory.issuedAt) < Date.parse(directory.expiresAt), {
+    message: 'issuedAt must be before expiresAt',
+    path: ['expiresAt'],
+  })
+  .refine(
+    (directory) => new Set(directory.nodes.map((node) => node.nodeId)).size === directory.nodes.length,
+    {
+      message: 'nodeIds must be unique',
+      path: ['nodes'],
+    },
+  );
+
+// The schemas must produce the shapes of types.ts (compile-time checks only).
+type Assignable<From, To> = [From] extends [To] ? true : never;
+export const shapesMatchTypes: [
+  Assignable<z.infer<typeof EnvelopeSchema>, Envelope>,
+  Assignable<z.infer<typeof DirectoryKeySchema>, DirectoryKey>,
+  Assignable<z.infer<typeof DirectoryNodeSchema>, DirectoryNode>,
+  Assignable<z.infer<typeof DirectoryDocumentSchema>, DirectoryDocument>,
+] = [true, true, true, true];

@@ -1,0 +1,355 @@
+/**
+ * Sealing and opening federation v1 messages. A message is a compact JWS (EdDSA) over the JSON
+ * envelope; the envelope's `body` is a compact JWE (ECDH-ES with X25519, A256GCM) of the type's
+ * body, encrypted to the recipient, whose protected header names the type (`cty`) so a body cannot
+ * be moved to a message of another type.
+ *
+ * openMessage runs the receiver's checks in the order docs/federation.md gives and returns a
+ * result with a reason; it never throws for bad input. The replay check (message id already
+ * received) is the inbox's job, not this module's.
+ */
+import { CompactEncrypt, compactDecrypt, importJWK, type CryptoKey, type JWK } from 'jose';
+import {
+  JWS_TYPES,
+  parseCompactJws,
+  signCompactJws,
+  verifyCompactJws,
+  decodeJsonPart,
+} from './compact-jws.ts';
+import { messageDigest } from './digest.ts';
+import {
+  EnvelopeSchema,
+  MessageBodySchemas,
+  NODE_ID_PATTERN,
+  type MessageBodies,
+  type MessageType,
+} from './envelope.ts';
+import { importDecryptionKey, importEncryptionKey, importVerificationKey, isKeyValidAt } from './keys.ts';
+import type { DirectoryKey, Envelope, KeyPairJwk, RejectionReason } from './types.ts';
+
+/** The JWE algorithms of v1 bodies. */
+export const BODY_KEY_MANAGEMENT_ALGORITHM = 'ECDH-ES';
+export const BODY_CONTENT_ENCRYPTION_ALGORITHM = 'A256GCM';
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The recipient's public encryption key, as the directory lists it. */
+export type RecipientEncryptionKey = Readonly<{ kid: string; publicJwk: JWK }>;
+
+/**
+ * Fixed randomness for the published test vectors only: the ephemeral X25519 private key (`epk`)
+ * and the 96-bit AES-GCM IV. IMPORTANT: reusing an epk and IV for two bodies to the same recipient
+ * breaks confidentiality. Never use this for real messages.
+ */
+export type FixedJweRandomness = Readonly<{ ephemeralPrivateJwk: JWK; iv: Uint8Array }>;
+
+export type SealMessageInput = Readonly<{
+  /** The envelope without its body (the body member is the JWE this function makes). */
+  envelope: Omit<Envelope, 'body'>;
+  /** The type's body; validated against MessageBodySchemas[envelope.type]. */
+  body: unknown;
+  senderSigning: KeyPairJwk;
+  recipientEncryption: RecipientEncryptionKey;
+}>;
+
+/**
+ * Encrypts a body to the recipient as a compact JWE with header
+ * `{"alg":"ECDH-ES","enc":"A256GCM","kid":<recipient enc kid>,"cty":<message type>,"epk":...}`.
+ * The body is not validated here (sealMessage validates; hostile-input tests use this directly).
+ */
+export async function encryptBody(
+  body: unknown,
+  messageType: string,
+  recipient: RecipientEncryptionKey,
+  fixed?: FixedJweRandomness,
+): Promise<string> {
+  const key = await importEncryptionKey(recipient.publicJwk);
+  const jwe = new CompactEncrypt(textEncoder.encode(JSON.stringify(body))).setProtectedHeader({
+    alg: BODY_KEY_MANAGEMENT_ALGORITHM,
+    enc: BODY_CONTENT_ENCRYPTION_ALGORITHM,
+    kid: recipient.kid,
+    cty: messageType,
+  });
+  if (fixed) {
+    const epk = await importJWK(fixed.ephemeralPrivateJwk, BODY_KEY_MANAGEMENT_ALGORITHM, {
+      extractable: true,
+    });
+    jwe.setKeyManagementParameters({ epk: epk as CryptoKey }).setInitializationVector(fixed.iv);
+  }
+  return jwe.encrypt(key);
+}
+
+/**
+ * Signs an envelope object as a message JWS, as is (no validation: sealMessage validates; hostile
+ * input tests use this to sign envelopes a receiver must refuse).
+ */
+export function signEnvelope(envelope: unknown, senderSigning: KeyPairJwk): Promise<string> {
+  return signCompactJws(envelope, senderSigning, JWS_TYPES.message);
+}
+
+function assertSealable(input: SealMessageInput): void {
+  const { type } = input.envelope;
+  if (!Object.hasOwn(MessageBodySchemas, type)) throw new TypeError(`unknown message type ${type}`);
+  const body = MessageBodySchemas[type as MessageType].safeParse(input.body);
+  if (!body.success) throw new TypeError(`invalid ${type} body: ${body.error.message}`);
+}
+
+async function sealWith(input: SealMessageInput, fixed: FixedJweRandomness | undefined): Promise<string> {
+  assertSealable(input);
+  const body = await encryptBody(input.body, input.envelope.type, input.recipientEncryption, fixed);
+  const envelope = { ...input.envelope, body };
+  const parsed = EnvelopeSchema.safeParse(envelope);
+  if (!parsed.success) throw new TypeError(`invalid envelope: ${parsed.error.message}`);
+  return signEnvelope(envelope, input.senderSigning);
+}
+
+/**
+ * Seals a message: encrypts the body to the recipient, puts it in the envelope and signs the
+ * envelope. Throws TypeError for an invalid envelope or body (a programming error, never sent).
+ * Returns the compact JWS to POST to the recipient's /federation/v1/messages.
+ */
+export function sealMessage(input: SealMessageInput): Promise<string> {
+  return sealWith(input, undefined);
+}
+
+/**
+ * sealMessage with a fixed epk and IV, so the output is byte-for-byte reproducible. For the test
+ * vectors only (see FixedJweRandomness).
+ */
+export function sealMessageDeterministic(
+  input: SealMessageInput,
+  fixed: FixedJweRandomness,
+): Promise<string> {
+  return sealWith(input, fixed);
+}
+
+/** The sender key a receiver found in its directory (validity is checked by openMessage). */
+export type ResolveSenderKey = (
+  nodeId: string,
+  kid: string,
+  at: Date,
+) => DirectoryKey | undefined | Promise<DirectoryKey | undefined>;
+
+export type OpenMessageOptions = Readonly<{
+  /** Looks a sender's key up in the verified directory (undefined: node or kid not listed). */
+  resolveSenderKey: ResolveSenderKey;
+  /** This node: its id and its encryption key (an array during rotation: the JWE kid picks one). */
+  self: Readonly<{ nodeId: string; encryption: KeyPairJwk | readonly KeyPairJwk[] }>;
+  now: Date;
+  /** Largest accepted |now - createdAt|, in seconds. */
+  clockSkewSeconds: number;
+  /** Largest accepted message, in bytes of the compact JWS. */
+  maxBytes: number;
+}>;
+
+/** An opened message: the envelope and body of one type (narrow on `type`). */
+export type OpenedMessage = {
+  [T in MessageType]: Readonly<{ type: T; envelope: Envelope & { type: T }; body: MessageBodies[T] }>;
+}[MessageType];
+
+export type OpenSuccess = Readonly<{
+  ok: true;
+  /** base64url SHA-256 of the compact JWS (what the receipt is about). */
+  digest: string;
+  /** The kid of the sender's signing key that verified the message. */
+  senderKid: string;
+}> &
+  OpenedMessage;
+
+export type OpenFailure = Readonly<{
+  ok: false;
+  reason: Exclude<RejectionReason, 'replayed-message'>;
+  detail: string;
+  /**
+   * The verified envelope, when the failure came after the signature and envelope checks
+   * (wrong-addressee, stale-message, undecryptable, schema-invalid of the body). The inbox uses it
+   * to answer a late retry of a message it already processed with its original receipt.
+   */
+  envelope?: Envelope;
+  /** Present from the signature check on: the digest of the compact JWS. */
+  digest?: string;
+}>;
+
+export type OpenResult = OpenSuccess | OpenFailure;
+
+function fail(reason: OpenFailure['reason'], detail: string, extra: Partial<OpenFailure> = {}): OpenFailure {
+  return { ok: false, reason, detail, ...extra };
+}
+
+function selectDecryptionKeys(self: OpenMessageOptions['self']): readonly KeyPairJwk[] {
+  const { encryption } = self;
+  return Array.isArray(encryption) ? encryption : [encryption as KeyPairJwk];
+}
+
+/**
+ * Opens a received message, checking in this order (docs/federation.md, "Receiver's checks"):
+ * size, compact form, header algorithm (before any key is used), the sender's key (unknown-sender,
+ * expired-key at `now`), signature, envelope schema, addressee, freshness, decryption (the JWE kid
+ * picks this node's key; header cty must be the envelope type), body schema for the type.
+ * Never throws: an unexpected exception becomes malformed-message.
+ */
+export async function openMessage(compactJws: string, options: OpenMessageOptions): Promise<OpenResult> {
+  try {
+    return await openMessageChecked(compactJws, options);
+  } catch (error) {
+    return fail(
+      'malformed-message',
+      `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+async function openMessageChecked(compactJws: string, options: OpenMessageOptions): Promise<OpenResult> {
+  if (typeof compactJws !== 'string') return fail('malformed-message', 'the message is not a string');
+  // Cheap bound first (a UTF-8 character is at most 3 bytes per UTF-16 unit), then the exact count.
+  if (compactJws.length > options.maxBytes || Buffer.byteLength(compactJws, 'utf8') > options.maxBytes) {
+    return fail('message-too-large', `the message exceeds ${options.maxBytes} bytes`);
+  }
+  const parsed = parseCompactJws(compactJws, JWS_TYPES.message);
+  if (!parsed.ok) {
+    return fail(parsed.reason === 'malformed' ? 'malformed-message' : 'unsupported-algorithm', parsed.detail);
+  }
+  const { payload, header } = parsed;
+  const from =
+    typeof payload === 'object' && payload !== null ? (payload as { from?: unknown }).from : undefined;
+  if (typeof from !== 'string' || !NODE_ID_PATTERN.test(from)) {
+    return fail('malformed-message', 'the payload names no sender (from)');
+  }
+
+  const senderKey = await options.resolveSenderKey(from, header.kid, options.now);
+  if (!senderKey || senderKey.kid !== header.kid || senderKey.use !== 'sig') {
+    return fail('unknown-sender', `no signing key ${header.kid} for node ${from} in the directory`);
+  }
+  if (!isKeyValidAt(senderKey, options.now)) {
+    return fail(
+      'expired-key',
+      `key ${header.kid} of ${from} is valid from ${senderKey.notBefore} to ${senderKey.notAfter}`,
+    );
+  }
+  let verificationKey: Awaited<ReturnType<typeof importVerificationKey>>;
+  try {
+    verificationKey = await importVerificationKey(senderKey.jwk);
+  } catch {
+    return fail('unknown-sender', `the directory key ${header.kid} of ${from} is not an Ed25519 public key`);
+  }
+  if (!(await verifyCompactJws(compactJws, verificationKey))) {
+    return fail('bad-signature', `the signature does not verify with key ${header.kid} of ${from}`);
+  }
+  const digest = messageDigest(compactJws);
+
+  const envelopeResult = EnvelopeSchema.safeParse(payload);
+  if (!envelopeResult.success) {
+    return fail('schema-invalid', `invalid envelope: ${summarizeIssues(envelopeResult.error.issues)}`, {
+      digest,
+    });
+  }
+  const envelope = envelopeResult.data;
+  const verified = { envelope, digest };
+  if (envelope.to !== options.self.nodeId) {
+    return fail(
+      'wrong-addressee',
+      `the message is for ${envelope.to}, this node is ${options.self.nodeId}`,
+      verified,
+    );
+  }
+  const skewMs = Math.abs(options.now.getTime() - Date.parse(envelope.createdAt));
+  if (!(skewMs <= options.clockSkewSeconds * 1000)) {
+    return fail(
+      'stale-message',
+      `createdAt ${envelope.createdAt} is more than ${options.clockSkewSeconds} s from now`,
+      verified,
+    );
+  }
+
+  const decrypted = await decryptBody(envelope.body, options.self);
+  if (!decrypted.ok) return fail(decrypted.reason, decrypted.detail, verified);
+  if (decrypted.contentType !== envelope.type) {
+    return fail(
+      'schema-invalid',
+      `the body is for type ${String(decrypted.contentType)}, not ${envelope.type}`,
+      verified,
+    );
+  }
+  const bodyResult = MessageBodySchemas[envelope.type].safeParse(decrypted.body);
+  if (!bodyResult.success) {
+    return fail(
+      'schema-invalid',
+      `invalid ${envelope.type} body: ${summarizeIssues(bodyResult.error.issues)}`,
+      verified,
+    );
+  }
+  return {
+    ok: true,
+    type: envelope.type,
+    envelope,
+    body: bodyResult.data,
+    digest,
+    senderKid: header.kid,
+  } as OpenSuccess;
+}
+
+type DecryptResult =
+  | { ok: true; body: unknown; contentType: unknown }
+  | { ok: false; reason: 'undecryptable' | 'unsupported-algorithm' | 'schema-invalid'; detail: string };
+
+const JWE_HEADER_MEMBERS = ['alg', 'enc', 'kid', 'cty', 'epk'];
+
+async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promise<DecryptResult> {
+  const headerPart = jwe.split('.')[0] ?? '';
+  const decodedHeader = decodeJsonPart(headerPart);
+  const header = decodedHeader?.value;
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    return { ok: false, reason: 'undecryptable', detail: 'the body JWE header is not a JSON object' };
+  }
+  const { alg, enc, kid, cty } = header as Record<string, unknown>;
+  if (alg !== BODY_KEY_MANAGEMENT_ALGORITHM || enc !== BODY_CONTENT_ENCRYPTION_ALGORITHM) {
+    return {
+      ok: false,
+      reason: 'unsupported-algorithm',
+      detail: `body alg/enc ${JSON.stringify(alg)}/${JSON.stringify(enc)}; v1 uses ECDH-ES/A256GCM`,
+    };
+  }
+  const extraMembers = Object.keys(header).filter((name) => !JWE_HEADER_MEMBERS.includes(name));
+  if (extraMembers.length > 0) {
+    return {
+      ok: false,
+      reason: 'undecryptable',
+      detail: `unexpected body header members: ${extraMembers.join(', ')}`,
+    };
+  }
+  const keyPair = selectDecryptionKeys(self).find((candidate) => candidate.kid === kid);
+  if (!keyPair)
+    return {
+      ok: false,
+      reason: 'undecryptable',
+      detail: `the body is encrypted to key ${String(kid)}, not to this node`,
+    };
+  try {
+    const key = await importDecryptionKey(keyPair.privateJwk);
+    const { plaintext } = await compactDecrypt(jwe, key, {
+      keyManagementAlgorithms: [BODY_KEY_MANAGEMENT_ALGORITHM],
+      contentEncryptionAlgorithms: [BODY_CONTENT_ENCRYPTION_ALGORITHM],
+    });
+    let body: unknown;
+    try {
+      body = JSON.parse(textDecoder.decode(plaintext));
+    } catch {
+      return { ok: false, reason: 'schema-invalid', detail: 'the decrypted body is not UTF-8 JSON' };
+    }
+    return { ok: true, body, contentType: cty };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: 'undecryptable',
+      detail: `the body does not decrypt: ${error instanceof Error ? error.message : 'error'}`,
+    };
+  }
+}
+
+function summarizeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}
