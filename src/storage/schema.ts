@@ -52,6 +52,16 @@ export interface RequestsTable {
   created_by: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** 'outgoing' (drafted here) or 'incoming' (received from a peer node). */
+  direction: Generated<string>;
+  /** The node the request was sent to (outgoing) or received from (incoming). */
+  peer_node_id: string | null;
+  /** The sender's id of an incoming request. */
+  remote_request_id: string | null;
+  /** Of a sent request: 'pending' | 'delivered' | 'failed' | 'cancelled'. */
+  delivery_state: string | null;
+  /** When an incoming request arrived. */
+  received_at: Date | string | null;
 }
 
 export interface StatesTable {
@@ -86,6 +96,59 @@ export interface NodeSettingsTable {
   updated_at: UpdatedAt;
 }
 
+export interface OutboxMessagesTable {
+  /** The envelope id (UUIDv7). */
+  id: string;
+  sequence: Generated<number>;
+  case_id: string;
+  peer_node_id: string;
+  type: string;
+  /** The compact JWS as posted. */
+  message: string;
+  digest: string;
+  /** Digests of earlier signings of the same message (JSON array of strings). */
+  previous_digests: ColumnType<unknown, string | undefined, string>;
+  /** 'pending' | 'delivered' | 'failed' | 'cancelled'. */
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  claimed_until: Date | string | null;
+  last_attempt_at: Date | string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  delivered_at: Date | string | null;
+  /** The receiver's signed receipt (compact JWS). */
+  receipt: string | null;
+  receipt_received_at: Date | string | null;
+}
+
+export interface InboxMessagesTable {
+  /** The envelope id: the replay guard. */
+  id: string;
+  from_node_id: string;
+  type: string;
+  case_id: string;
+  digest: string;
+  message: string;
+  /** The receipt this node signed and answered with (answered again to a replay). */
+  receipt: string;
+  received_at: Date | string;
+  processed_at: Date | string;
+}
+
+export interface PeerStatesTable {
+  peer_node_id: string;
+  /** CircuitState (src/federation/delivery/circuit-breaker.ts); insert with JSON.stringify. */
+  circuit: ColumnType<unknown, string | undefined, string>;
+  consecutive_failures: Generated<number>;
+  total_failures: Generated<number>;
+  last_success_at: Date | string | null;
+  last_failure_at: Date | string | null;
+  last_error: string | null;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -94,6 +157,9 @@ export interface Database {
   states: StatesTable;
   treaty_records: TreatyRecordsTable;
   node_settings: NodeSettingsTable;
+  outbox_messages: OutboxMessagesTable;
+  inbox_messages: InboxMessagesTable;
+  peer_states: PeerStatesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,141 @@
+/**
+ * SQL for the federation side of requests: sending a draft (it becomes 'sent' with a delivery
+ * state), following its delivery, and storing a request received from a peer node. Reading
+ * requests stays in requests.repository.ts.
+ *
+ * Incoming requests are created by a system account (FEDERATION_USERNAME): disabled, no roles,
+ * no usable password, and a name that no person's account can have (usernames start with a
+ * letter or digit), so nobody signs in as it nor edits its requests.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** Author of incoming requests. Not a valid username for accounts people create. */
+export const FEDERATION_USERNAME = '@federation';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/**
+ * Marks a draft still at `expectedRevision` as sent to `peerNodeId`, delivery pending. False (and
+ * nothing changed) when it is no longer that draft.
+ */
+export async function markRequestSent(
+  db: Kysely<Database>,
+  change: Readonly<{ id: string; expectedRevision: number; peerNodeId: string; now: Date }>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('requests')
+    .set((eb) => ({
+      status: 'sent',
+      direction: 'outgoing',
+      delivery_state: 'pending',
+      peer_node_id: change.peerNodeId,
+      revision: eb('revision', '+', 1),
+      updated_at: change.now,
+    }))
+    .where('id', '=', change.id)
+    .where('status', '=', 'draft')
+    .where('revision', '=', change.expectedRevision)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Sets the delivery state of the outgoing request a message belongs to (its case id). */
+export async function setRequestDeliveryState(
+  db: Kysely<Database>,
+  requestId: string,
+  state: DeliveryState,
+  now: Date,
+): Promise<void> {
+  if (!UUID_PATTERN.test(requestId)) return;
+  await db
+    .updateTable('requests')
+    .set({ delivery_state: state, updated_at: now })
+    .where('id', '=', requestId)
+    .where('direction', '=', 'outgoing')
+    .execute();
+}
+
+/** The id of the system account that creates incoming requests; created on first use. */
+export async function ensureFederationUser(db: Kysely<Database>): Promise<string> {
+  const existing = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', FEDERATION_USERNAME)
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  await db
+    .insertInto('users')
+    .values({
+      username: FEDERATION_USERNAME,
+      display_name: 'Federation (received from other nodes)',
+      // Not a scrypt hash: verifies no password.
+      password_hash: '!',
+      roles: [],
+      is_disabled: true,
+    })
+    .onConflict((conflict) => conflict.column('username').doNothing())
+    .execute();
+  const created = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', FEDERATION_USERNAME)
+    .executeTakeFirstOrThrow();
+  return created.id;
+}
+
+export type IncomingRequestWrite = Readonly<{
+  type: string;
+  content: unknown;
+  caseReference: string | null;
+  requestedState: string | null;
+  createdBy: string;
+  peerNodeId: string;
+  remoteRequestId: string;
+  receivedAt: Date;
+}>;
+
+/**
+ * Stores a request received from a peer. Undefined when that peer's request with that id is
+ * already stored (the unique index on incoming (peer, remote id)).
+ */
+export async function insertIncomingRequest(
+  db: Kysely<Database>,
+  write: IncomingRequestWrite,
+): Promise<string | undefined> {
+  const inserted = await db
+    .insertInto('requests')
+    .values({
+      type: write.type,
+      status: 'received',
+      content: JSON.stringify(write.content),
+      case_reference: write.caseReference,
+      requested_state: write.requestedState,
+      created_by: write.createdBy,
+      created_at: write.receivedAt,
+      updated_at: write.receivedAt,
+      direction: 'incoming',
+      peer_node_id: write.peerNodeId,
+      remote_request_id: write.remoteRequestId,
+      received_at: write.receivedAt,
+    })
+    .onConflict((conflict) => conflict.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id;
+}
+
+/** Counts requests by direction (for tests and operators). */
+export async function countRequestsByDirection(
+  db: Kysely<Database>,
+  direction: 'outgoing' | 'incoming',
+): Promise<number> {
+  const row = await db
+    .selectFrom('requests')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('direction', '=', direction)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

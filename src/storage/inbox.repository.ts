@@ -1,0 +1,112 @@
+/**
+ * All SQL about the inbox: one row per message this node accepted, keyed by the envelope id. The
+ * primary key is the replay guard: the row is inserted in the same transaction as the message's
+ * effect (an incoming request...), so a message is processed exactly once however often it
+ * arrives, and a replay is answered with the receipt stored here.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type NewInboxMessage = Readonly<{
+  id: string;
+  fromNodeId: string;
+  type: string;
+  caseId: string;
+  digest: string;
+  message: string;
+  receipt: string;
+  receivedAt: Date;
+}>;
+
+export type StoredInboxMessage = Readonly<{
+  id: string;
+  fromNodeId: string;
+  type: string;
+  caseId: string;
+  digest: string;
+  receipt: string;
+  receivedAt: Date;
+}>;
+
+/**
+ * Inserts the message unless one with the same id exists. True when inserted (process it now);
+ * false for a replay. With two concurrent inserts of one id, the second waits for the first's
+ * transaction and then answers false (or true if the first rolled back).
+ */
+export async function insertInboxMessage(db: Kysely<Database>, message: NewInboxMessage): Promise<boolean> {
+  const inserted = await db
+    .insertInto('inbox_messages')
+    .values({
+      id: message.id,
+      from_node_id: message.fromNodeId,
+      type: message.type,
+      case_id: message.caseId,
+      digest: message.digest,
+      message: message.message,
+      receipt: message.receipt,
+      received_at: message.receivedAt,
+      processed_at: message.receivedAt,
+    })
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findInboxMessage(
+  db: Kysely<Database>,
+  id: string,
+): Promise<StoredInboxMessage | undefined> {
+  const row = await db
+    .selectFrom('inbox_messages')
+    .select(['id', 'from_node_id', 'type', 'case_id', 'digest', 'receipt', 'received_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        fromNodeId: row.from_node_id,
+        type: row.type,
+        caseId: row.case_id,
+        digest: row.digest,
+        receipt: row.receipt,
+        receivedAt: new Date(row.received_at),
+      }
+    : undefined;
+}
+
+/** The first message received for a sender's case (the request.submitted of an incoming request). */
+export async function findFirstInboxMessageOfCase(
+  db: Kysely<Database>,
+  fromNodeId: string,
+  caseId: string,
+): Promise<StoredInboxMessage | undefined> {
+  const row = await db
+    .selectFrom('inbox_messages')
+    .select(['id', 'from_node_id', 'type', 'case_id', 'digest', 'receipt', 'received_at'])
+    .where('from_node_id', '=', fromNodeId)
+    .where('case_id', '=', caseId)
+    .orderBy('received_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        fromNodeId: row.from_node_id,
+        type: row.type,
+        caseId: row.case_id,
+        digest: row.digest,
+        receipt: row.receipt,
+        receivedAt: new Date(row.received_at),
+      }
+    : undefined;
+}
+
+export async function countInboxMessages(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('inbox_messages')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

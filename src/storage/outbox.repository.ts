@@ -1,0 +1,379 @@
+/**
+ * All SQL about the outbox: the messages this node must deliver to peers, with their attempts and
+ * receipts. A message row is written in the same transaction as the change it announces
+ * (transactional outbox), so a change is never committed without its message, nor the reverse.
+ *
+ * Claiming is safe with several processes on one PostgreSQL: due rows are selected with
+ * `FOR UPDATE SKIP LOCKED` and leased (`claimed_until`) in the same transaction, so no other
+ * process posts a message while its lease runs; the lease is released when the attempt is
+ * recorded, and expires by itself if the process dies. Only the oldest undelivered message of a
+ * case is ever claimable, so the messages of a case leave in order.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'failed', 'cancelled'];
+
+/** An outbox message as the services see it. */
+export type StoredOutboxMessage = Readonly<{
+  id: string;
+  sequence: number;
+  caseId: string;
+  peerNodeId: string;
+  type: string;
+  message: string;
+  digest: string;
+  previousDigests: readonly string[];
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  claimedUntil: Date | null;
+  lastAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+  receipt: string | null;
+  receiptReceivedAt: Date | null;
+}>;
+
+export type NewOutboxMessage = Readonly<{
+  id: string;
+  caseId: string;
+  peerNodeId: string;
+  type: string;
+  message: string;
+  digest: string;
+  now: Date;
+}>;
+
+type OutboxRow = Readonly<{
+  id: string;
+  sequence: number | string;
+  case_id: string;
+  peer_node_id: string;
+  type: string;
+  message: string;
+  digest: string;
+  previous_digests: unknown;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date | string;
+  claimed_until: Date | string | null;
+  last_attempt_at: Date | string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Date | string;
+  delivered_at: Date | string | null;
+  receipt: string | null;
+  receipt_received_at: Date | string | null;
+}>;
+
+function dateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
+function parseDigests(value: unknown): string[] {
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function toStoredMessage(row: OutboxRow): StoredOutboxMessage {
+  return {
+    id: row.id,
+    sequence: Number(row.sequence),
+    caseId: row.case_id,
+    peerNodeId: row.peer_node_id,
+    type: row.type,
+    message: row.message,
+    digest: row.digest,
+    previousDigests: parseDigests(row.previous_digests),
+    status: row.status as OutboxStatus,
+    attempts: Number(row.attempts),
+    nextAttemptAt: new Date(row.next_attempt_at),
+    claimedUntil: dateOrNull(row.claimed_until),
+    lastAttemptAt: dateOrNull(row.last_attempt_at),
+    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+    lastError: row.last_error,
+    createdAt: new Date(row.created_at),
+    deliveredAt: dateOrNull(row.delivered_at),
+    receipt: row.receipt,
+    receiptReceivedAt: dateOrNull(row.receipt_received_at),
+  };
+}
+
+export async function insertOutboxMessage(db: Kysely<Database>, message: NewOutboxMessage): Promise<void> {
+  await db
+    .insertInto('outbox_messages')
+    .values({
+      id: message.id,
+      case_id: message.caseId,
+      peer_node_id: message.peerNodeId,
+      type: message.type,
+      message: message.message,
+      digest: message.digest,
+      status: 'pending',
+      next_attempt_at: message.now,
+      created_at: message.now,
+    })
+    .execute();
+}
+
+export async function findOutboxMessage(
+  db: Kysely<Database>,
+  id: string,
+): Promise<StoredOutboxMessage | undefined> {
+  const row = await db.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toStoredMessage(row) : undefined;
+}
+
+/** The latest message of a case (e.g. the request.submitted of a sent request). */
+export async function findLatestMessageOfCase(
+  db: Kysely<Database>,
+  caseId: string,
+): Promise<StoredOutboxMessage | undefined> {
+  const row = await db
+    .selectFrom('outbox_messages')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('sequence', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toStoredMessage(row) : undefined;
+}
+
+export type OutboxListFilter = Readonly<{ status?: OutboxStatus; peerNodeId?: string; limit: number }>;
+
+/** Oldest first (the order they leave in). */
+export async function listOutboxMessages(
+  db: Kysely<Database>,
+  filter: OutboxListFilter,
+): Promise<StoredOutboxMessage[]> {
+  let query = db.selectFrom('outbox_messages').selectAll();
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.peerNodeId !== undefined) query = query.where('peer_node_id', '=', filter.peerNodeId);
+  const rows = await query.orderBy('sequence').limit(filter.limit).execute();
+  return rows.map(toStoredMessage);
+}
+
+export type ClaimRequest = Readonly<{
+  now: Date;
+  /** The lease: no other process claims the messages before this time. */
+  leaseUntil: Date;
+  /** Most messages to claim. */
+  limit: number;
+  /** Peers whose circuit is open: none of their messages is claimed. */
+  excludedPeers: readonly string[];
+  /** Peers whose circuit is half-open: at most one message each (the trial). */
+  trialPeers: readonly string[];
+}>;
+
+/**
+ * Claims due messages for posting: pending, due, not leased by another process, not to an
+ * excluded peer, and the oldest undelivered (pending or failed) message of their case. Oldest
+ * first. The rows are locked with SKIP LOCKED while they are leased, so two processes never claim
+ * the same message.
+ */
+export async function claimDueMessages(
+  db: Kysely<Database>,
+  request: ClaimRequest,
+): Promise<StoredOutboxMessage[]> {
+  if (request.limit <= 0) return [];
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom('outbox_messages as o')
+      .selectAll('o')
+      .where('o.status', '=', 'pending')
+      .where('o.next_attempt_at', '<=', request.now)
+      .where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', request.now)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('outbox_messages as earlier')
+              .select(sql.lit(1).as('one'))
+              .whereRef('earlier.case_id', '=', 'o.case_id')
+              .whereRef('earlier.sequence', '<', 'o.sequence')
+              .where('earlier.status', 'in', ['pending', 'failed']),
+          ),
+        ),
+      );
+    if (request.excludedPeers.length > 0) {
+      query = query.where('o.peer_node_id', 'not in', [...request.excludedPeers]);
+    }
+    const candidates = await query
+      .orderBy('o.sequence')
+      .limit(request.limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const trialPeers = new Set(request.trialPeers);
+    const trialTaken = new Set<string>();
+    const chosen = candidates.filter((row) => {
+      if (!trialPeers.has(row.peer_node_id)) return true;
+      if (trialTaken.has(row.peer_node_id)) return false;
+      trialTaken.add(row.peer_node_id);
+      return true;
+    });
+    if (chosen.length === 0) return [];
+    await trx
+      .updateTable('outbox_messages')
+      .set({ claimed_until: request.leaseUntil })
+      .where(
+        'id',
+        'in',
+        chosen.map((row) => row.id),
+      )
+      .execute();
+    return chosen.map((row) => toStoredMessage({ ...row, claimed_until: request.leaseUntil }));
+  });
+}
+
+/**
+ * Replaces the posted bytes of a pending message (signed afresh), remembering the old digest so a
+ * receipt for the earlier signing still proves delivery.
+ */
+export async function replaceMessageSigning(
+  db: Kysely<Database>,
+  id: string,
+  signing: Readonly<{ message: string; digest: string; previousDigests: readonly string[] }>,
+): Promise<void> {
+  await db
+    .updateTable('outbox_messages')
+    .set({
+      message: signing.message,
+      digest: signing.digest,
+      previous_digests: JSON.stringify(signing.previousDigests),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * Records a verified receipt: the message is delivered (whatever its status was: a receipt is
+ * proof, even for a message cancelled while it was in flight). Returns the case id.
+ */
+export async function recordDelivered(
+  db: Kysely<Database>,
+  id: string,
+  delivery: Readonly<{ receipt: string; receiptReceivedAt: Date; now: Date; statusCode: number }>,
+): Promise<void> {
+  await db
+    .updateTable('outbox_messages')
+    .set((eb) => ({
+      status: 'delivered',
+      attempts: eb('attempts', '+', 1),
+      receipt: delivery.receipt,
+      receipt_received_at: delivery.receiptReceivedAt,
+      delivered_at: delivery.now,
+      last_attempt_at: delivery.now,
+      last_status_code: delivery.statusCode,
+      last_error: null,
+      claimed_until: null,
+    }))
+    .where('id', '=', id)
+    .where('status', '!=', 'delivered')
+    .execute();
+}
+
+/**
+ * Records a failed attempt of a message still pending: retried at `nextAttemptAt`, or failed for
+ * good when it is null. A message cancelled meanwhile stays cancelled. Returns whether it changed.
+ */
+export async function recordAttemptFailure(
+  db: Kysely<Database>,
+  id: string,
+  failure: Readonly<{ now: Date; nextAttemptAt: Date | null; statusCode: number | null; error: string }>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox_messages')
+    .set((eb) => ({
+      status: failure.nextAttemptAt === null ? 'failed' : 'pending',
+      attempts: eb('attempts', '+', 1),
+      ...(failure.nextAttemptAt === null ? {} : { next_attempt_at: failure.nextAttemptAt }),
+      last_attempt_at: failure.now,
+      last_status_code: failure.statusCode,
+      last_error: failure.error.slice(0, 2000),
+      claimed_until: null,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Ends the lease without recording an attempt (the attempt did not happen, e.g. on shut-down). */
+export async function releaseClaim(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('outbox_messages').set({ claimed_until: null }).where('id', '=', id).execute();
+}
+
+/** A failed or pending message becomes due now. False when it is delivered, cancelled or unknown. */
+export async function requeueMessage(db: Kysely<Database>, id: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox_messages')
+    .set({ status: 'pending', next_attempt_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'failed'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A failed or pending message is given up. False when it is delivered, cancelled or unknown. */
+export async function cancelMessage(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox_messages')
+    .set({ status: 'cancelled', claimed_until: null })
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'failed'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Per peer: messages waiting (pending), failed for good, and the time of the last delivery. */
+export type PeerQueueSummary = Readonly<{
+  peerNodeId: string;
+  pending: number;
+  failed: number;
+  delivered: number;
+  lastDeliveredAt: Date | null;
+}>;
+
+export async function summarizeQueuesByPeer(db: Kysely<Database>): Promise<PeerQueueSummary[]> {
+  const rows = await db
+    .selectFrom('outbox_messages')
+    .select((eb) => [
+      'peer_node_id',
+      eb.fn.countAll<number>().filterWhere('status', '=', 'pending').as('pending'),
+      eb.fn.countAll<number>().filterWhere('status', '=', 'failed').as('failed'),
+      eb.fn.countAll<number>().filterWhere('status', '=', 'delivered').as('delivered'),
+      eb.fn.max('delivered_at').as('last_delivered_at'),
+    ])
+    .groupBy('peer_node_id')
+    .execute();
+  return rows.map((row) => ({
+    peerNodeId: row.peer_node_id,
+    pending: Number(row.pending),
+    failed: Number(row.failed),
+    delivered: Number(row.delivered),
+    lastDeliveredAt: row.last_delivered_at === null ? null : new Date(row.last_delivered_at),
+  }));
+}
+
+/** The soonest time a pending message becomes due, for the worker's sleep; undefined when none. */
+export async function findNextDueTime(db: Kysely<Database>): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('outbox_messages')
+    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.next ? new Date(row.next) : undefined;
+}
+
+/** Counts messages by status (for tests and the health screen). */
+export async function countOutboxMessages(db: Kysely<Database>, status?: OutboxStatus): Promise<number> {
+  let query = db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('count'));
+  if (status !== undefined) query = query.where('status', '=', status);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.count);
+}
