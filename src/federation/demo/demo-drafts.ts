@@ -1,0 +1,48 @@
+/**
+ * The requests the demo and the federation tests send: a complete preservation request (Art. 42)
+ * from one State's node to another's, with every element the Convention requires, so validation
+ * finds nothing blocking and the request can be sent as soon as it is drafted.
+ */
+import type { RequestContent } from '../../core/request/draft.ts';
+
+/** A complete preservation request from `from` to `to` (ISO codes); `sequence` makes each one distinct. */
+export function preservationDraft(from: string, to: string, sequence = 1): RequestContent {
+  return {
+    type: 'preservation',
+    requestingAuthority: {
+      state: from,
+      name: `${from} 24/7 point of contact for cybercrime`,
+      contact: '24/7 desk, +00 0 00 00 00 00',
+    },
+    requestedAuthority: { state: to, name: `${to} 24/7 point of contact` },
+    caseReference: `${from}-DEMO-${String(sequence).padStart(5, '0')}`,
+    subjectMatter: 'Criminal investigation into a ransomware attack on a regional hospital network.',
+    offences: [
+      {
+        conventionArticle: 10,
+        domesticProvision: 'Criminal code, interference with computer systems',
+        maximumPenaltyYears: 7,
+        description: "Serious hindering of the hospital's information systems",
+      },
+    ],
+    summaryOfFacts:
+      "On 3 November 2026 the hospital's systems were encrypted and a ransom demanded. Logs show connections " +
+      'from an address hosted by a provider in the requested State in the hours before the attack.',
+    identifiers: [
+      { kind: 'ip-address', value: '203.0.113.54', port: 44321, observedAt: '2026-11-03T02:14:09+01:00' },
+      { kind: 'domain', value: 'c2.example.net' },
+    ],
+    dataSought: {
+      categories: ['subscriber', 'traffic'],
+      description: 'Subscriber data and connection logs of the server at 203.0.113.54',
+      relationToOffence: 'The server was used to control the ransomware',
+      period: { from: '2026-10-20', to: '2026-11-05' },
+    },
+    custodian: { name: 'Example Hosting', kind: 'service-provider', state: to },
+    necessity: 'Hosting logs are kept for 14 days only; the data will be lost before a request for assistance can be executed.',
+    intendsFollowUpRequest: true,
+    preservationDays: 90,
+    confidentiality: { isRequired: true, until: '2027-06-30', isUserNotificationBarred: true },
+    language: 'en',
+  };
+}

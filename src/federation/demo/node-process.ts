@@ -1,0 +1,286 @@
+/**
+ * Runs Comity nodes as real operating-system processes on this machine: `comity init` and the
+ * other operator commands as short CLI processes, then `comity serve` as a long-running child with
+ * its own data directory (PGlite) or DATABASE_URL, port and mode. `comity demo`, the process tests
+ * (test/helpers/node-process.ts) and the federation benchmark all start nodes this way, so what
+ * they exercise is exactly what an operator runs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+/** The checkout this file belongs to (src/federation/demo → root). */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const CLI_ENTRY = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
+
+/** Characters of a child's output kept in memory for error messages. */
+const OUTPUT_TAIL_CHARS = 16_000;
+
+/** A free TCP port on the loopback interface (the OS picks it; another process could take it later). */
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
+    });
+  });
+}
+
+export type CliResult = Readonly<{ code: number; stdout: string; stderr: string }>;
+
+/**
+ * Runs `comity <args>` as its own process (the pinned Node binary, this checkout) and collects
+ * its output. Never throws for a non-zero exit: the caller decides; throws only on timeout.
+ */
+export async function runComity(
+  args: readonly string[],
+  options: Readonly<{ env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }> = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+    cwd: PROJECT_ROOT,
+    env: cleanEnvironment({ ...process.env, COMITY_LOG_LEVEL: 'silent', ...options.env }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(options.input ?? '');
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const code = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`comity ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (status, signal) => {
+      clearTimeout(timer);
+      resolve(status ?? (signal ? 128 : 1));
+    });
+  });
+  return { code, stdout, stderr };
+}
+
+/** Like runComity, but a non-zero exit throws with the command's own error line. */
+export async function runComityOrThrow(
+  args: readonly string[],
+  options: Parameters<typeof runComity>[1] = {},
+): Promise<CliResult> {
+  const result = await runComity(args, options);
+  if (result.code !== 0) {
+    const reason = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' | ');
+    throw new Error(`comity ${args.join(' ')} exited with ${result.code}: ${reason}`);
+  }
+  return result;
+}
+
+/** Drops variables set to undefined (spawn would pass the string "undefined"). */
+function cleanEnvironment(env: Record<string, string | undefined>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) clean[name] = value;
+  return clean;
+}
+
+/** What a node process is started with; the same settings on every restart. */
+export type NodeProcessOptions = Readonly<{
+  /** Short label for messages and the log file name, e.g. "fr-poc". */
+  name: string;
+  /** COMITY_DATA_DIR: identity files and, without databaseUrl, the PGlite database. */
+  dataDirectory: string;
+  port: number;
+  mode?: 'node' | 'secretariat';
+  /** A PostgreSQL connection string; without it the node uses PGlite in dataDirectory. */
+  databaseUrl?: string;
+  /** More environment variables (COMITY_DIRECTORY_REFRESH_SECONDS, COMITY_DELIVERY_POLL_MS...). */
+  env?: Record<string, string | undefined>;
+  /** Appends the node's output to this file (the demo keeps one log per node). */
+  logFile?: string;
+  /** How long to wait for /api/v1/health after spawning. Default 90 s (PGlite initdb is slow on a busy machine). */
+  startTimeoutMs?: number;
+}>;
+
+/** A node process that can be stopped, killed and started again on the same data. */
+export type NodeProcess = {
+  readonly name: string;
+  readonly url: string;
+  readonly port: number;
+  readonly dataDirectory: string;
+  /** The environment every `comity` command about this node must run with (same data, database, mode). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The first administrator's password, printed by the first start on an empty database. */
+  adminPassword: string | undefined;
+  /** The running child, or undefined while stopped. */
+  readonly child: ChildProcess | undefined;
+  isRunning: () => boolean;
+  /** Spawns `comity serve` and waits until /api/v1/health answers. */
+  start: () => Promise<void>;
+  /** SIGTERM (clean shutdown), SIGKILL after a grace period. */
+  stop: () => Promise<void>;
+  /** SIGKILL: the crash a power cut or the OOM killer causes. Resolves once the process is gone. */
+  kill: () => Promise<void>;
+  /** The last characters the node wrote on stdout and stderr. */
+  outputTail: () => string;
+};
+
+/** The environment a node runs with: its port, data, database and mode. */
+export function nodeEnvironment(options: NodeProcessOptions): Record<string, string | undefined> {
+  return {
+    COMITY_PORT: String(options.port),
+    COMITY_HOST: '127.0.0.1',
+    COMITY_PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+    COMITY_DATA_DIR: options.dataDirectory,
+    COMITY_MODE: options.mode ?? 'node',
+    DATABASE_URL: options.databaseUrl,
+    ...options.env,
+  };
+}
+
+/** Prepares (does not start) a node process. Run `comity init` with `env` before the first start. */
+export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
+  mkdirSync(options.dataDirectory, { recursive: true });
+  const url = `http://127.0.0.1:${options.port}`;
+  const env = nodeEnvironment(options);
+  let child: ChildProcess | undefined;
+  let tail = '';
+  let log: WriteStream | undefined;
+  if (options.logFile) log = createWriteStream(options.logFile, { flags: 'a' });
+
+  const record = (chunk: Buffer | string): void => {
+    const text = chunk.toString();
+    tail = (tail + text).slice(-OUTPUT_TAIL_CHARS);
+    log?.write(text);
+  };
+
+  const waitForExit = (target: ChildProcess, timeoutMs: number): Promise<boolean> =>
+    target.exitCode !== null || target.signalCode !== null
+      ? Promise.resolve(true)
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(false), timeoutMs);
+          target.once('exit', () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+
+  const handle: NodeProcess = {
+    name: options.name,
+    url,
+    port: options.port,
+    dataDirectory: options.dataDirectory,
+    env,
+    adminPassword: undefined,
+    get child() {
+      return child;
+    },
+    isRunning: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    outputTail: () => tail,
+    start: async () => {
+      if (handle.isRunning()) return;
+      record(`\n--- ${new Date().toISOString()} starting ${options.name} on ${url}\n`);
+      const started = spawn(process.execPath, [CLI_ENTRY, 'serve'], {
+        cwd: PROJECT_ROOT,
+        env: cleanEnvironment({ ...process.env, COMITY_LOG_LEVEL: 'warn', ...env }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = started;
+      const startOutput: string[] = [];
+      started.stdout?.on('data', (chunk: Buffer) => {
+        startOutput.push(chunk.toString());
+        record(chunk);
+      });
+      started.stderr?.on('data', record);
+      const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+      while (Date.now() < deadline) {
+        if (started.exitCode !== null || started.signalCode !== null) {
+          throw new Error(`${options.name} exited during start-up (${started.exitCode ?? started.signalCode}):\n${tail}`);
+        }
+        if (await isHealthy(url)) {
+          const password = /password:\s+(\S+)/.exec(startOutput.join(''))?.[1];
+          if (password) handle.adminPassword = password;
+          return;
+        }
+        await delay(50);
+      }
+      started.kill('SIGKILL');
+      throw new Error(`${options.name} at ${url} was not healthy within ${options.startTimeoutMs ?? 90_000} ms:\n${tail}`);
+    },
+    stop: async () => {
+      const running = child;
+      if (!running || !handle.isRunning()) return;
+      running.kill('SIGTERM');
+      if (!(await waitForExit(running, 10_000))) {
+        running.kill('SIGKILL');
+        await waitForExit(running, 10_000);
+      }
+    },
+    kill: async () => {
+      const running = child;
+      if (!running || !handle.isRunning()) return;
+      running.kill('SIGKILL');
+      await waitForExit(running, 10_000);
+      record(`\n--- ${new Date().toISOString()} ${options.name} killed (SIGKILL)\n`);
+    },
+  };
+  return handle;
+}
+
+/** Whether the node at `url` answers GET /api/v1/health with 200 (within 2 s). */
+export async function isHealthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+export function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+/** Thrown by a `waitFor` check to stop waiting at once (the awaited thing can no longer happen). */
+export class GiveUpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GiveUpError';
+  }
+}
+
+/**
+ * Polls `check` until it returns a value other than undefined, or throws after `timeoutMs` with
+ * `description` (so a test or the demo says what it was waiting for). A check that throws is
+ * retried, except with GiveUpError.
+ */
+export async function waitFor<T>(
+  description: string,
+  check: () => Promise<T | undefined>,
+  options: Readonly<{ timeoutMs: number; intervalMs?: number }>,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      if (error instanceof GiveUpError) throw error;
+      lastError = error;
+    }
+    await delay(options.intervalMs ?? 100);
+  }
+  const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+  throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${description}${cause}`);
+}
