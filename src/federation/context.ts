@@ -3,7 +3,7 @@
  * keys, the verified directory of nodes, and a way to wake the delivery worker. `AppContext.federation`
  * is undefined on a node without identity; federation routes then answer 503 with a hint.
  */
-import type { AuthorityKind, DirectoryKey, DirectoryNode, NodeKeys } from './protocol/types.ts';
+import type { AuthorityKind, DirectoryKey, DirectoryNode, KeyPairJwk, NodeKeys } from './protocol/types.ts';
 
 export type NodeIdentity = Readonly<{
   nodeId: string;
@@ -12,6 +12,12 @@ export type NodeIdentity = Readonly<{
   /** Base URL other nodes reach this node at. */
   endpoint: string;
   keys: NodeKeys;
+  /**
+   * Every X25519 key this node can decrypt with: the current one first, then during a rotation the
+   * next one (peers may already encrypt to it) and the previous one (messages sealed before the
+   * switch). Pass it as openMessage's `self.encryption`; the JWE kid picks the key.
+   */
+  decryptionKeys?: readonly KeyPairJwk[];
   /** The secretariat pinned at set-up: where the directory is and the keys it must be signed with. */
   secretariat: Readonly<{ url: string; publicJwks: readonly import('jose').JWK[] }> | undefined;
 }>;

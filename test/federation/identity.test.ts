@@ -167,10 +167,12 @@ describe('node identity on disk', () => {
     await assert.rejects(createNextKeys(directory, { passphrase: undefined }), /next keys already exist/);
     const nextSigningKid = bundle.keys[2]?.kid;
 
-    assert.equal(
-      (await loadNodeIdentity(config))?.keys.signing.kid,
-      current?.keys.signing.kid,
-      'not yet active',
+    const duringOverlap = await loadNodeIdentity(config);
+    assert.equal(duringOverlap?.keys.signing.kid, current?.keys.signing.kid, 'not yet active');
+    assert.deepEqual(
+      duringOverlap?.decryptionKeys?.map((key) => key.kid),
+      [current?.keys.encryption.kid, bundle.keys[3]?.kid],
+      'decrypts with the next key too: peers may already encrypt to it',
     );
     const activated = await activateNextKeys(directory);
     assert.deepEqual(
@@ -179,6 +181,11 @@ describe('node identity on disk', () => {
     );
     const loaded = await loadNodeIdentity(config);
     assert.equal(loaded?.keys.signing.kid, nextSigningKid);
+    assert.deepEqual(
+      loaded?.decryptionKeys?.map((key) => key.kid),
+      [bundle.keys[3]?.kid, current?.keys.encryption.kid],
+      'the previous key still decrypts messages sealed before the switch',
+    );
     assert.equal(await modeOf(path.join(directory, 'signing.previous.key.jwk')), 0o600);
     await assert.rejects(activateNextKeys(directory), /no next keys/);
   });

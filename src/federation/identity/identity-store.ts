@@ -269,12 +269,19 @@ export async function loadNodeIdentity(
   const signing = await readKeyPair(directory, 'signing', 'current', passphrase);
   const encryption = await readKeyPair(directory, 'encryption', 'current', passphrase);
   const keys: NodeKeys = { signing, encryption };
+  const decryptionKeys = [encryption];
+  for (const generation of ['next', 'previous'] as const) {
+    if (await isPresent(path.join(directory, keyFileName('encryption', generation, 'key')))) {
+      decryptionKeys.push(await readKeyPair(directory, 'encryption', generation, passphrase));
+    }
+  }
   return {
     nodeId: file.nodeId,
     state: file.state,
     authority: file.authority as AuthorityKind,
     endpoint: file.endpoint,
     keys,
+    decryptionKeys,
     secretariat: file.secretariat ?? undefined,
   };
 }
@@ -419,4 +426,25 @@ export function parseSecretariatKeys(text: string): JWK[] {
   if (keys.length === 0)
     throw new NodeIdentityError('the secretariat key holds no Ed25519 public signing key');
   return keys;
+}
+
+/**
+ * Re-pins the secretariat (its URL and the public keys its directory must be signed with), e.g.
+ * when the secretariat rotates its own key and hands out its new `comity keys public` output.
+ */
+export async function pinSecretariat(
+  directory: string,
+  secretariat: Readonly<{ url: string; publicJwks: readonly JWK[] }>,
+): Promise<NodeIdentityFile> {
+  const file = await readIdentityFile(directory);
+  if (!file) throw new NodeIdentityError(`no node identity in ${directory}; run comity init first`);
+  const parsed = SecretariatSchema.safeParse(secretariat);
+  if (!parsed.success) throw new NodeIdentityError(describeIssues(parsed.error));
+  const updated: NodeIdentityFile = { ...file, secretariat: parsed.data };
+  await writeFileAtomically(
+    path.join(directory, IDENTITY_FILE),
+    `${JSON.stringify(updated, null, 2)}\n`,
+    0o644,
+  );
+  return updated;
 }
