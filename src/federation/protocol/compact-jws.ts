@@ -61,16 +61,18 @@ export function decodeJsonPart(part: string): { value: unknown } | undefined {
 
 /**
  * Splits and decodes a compact JWS in the order of docs/federation.md: compact form (three
- * base64url parts, a JSON object header), then the algorithm, then the rest of the header (exactly
- * alg, kid and typ, typ as expected), then the payload (JSON). Never throws.
+ * base64url parts, a JSON object header; the signature may be empty so that an unsecured
+ * `alg: none` token is named as such), then the algorithm, then a non-empty signature and the rest
+ * of the header (exactly alg, kid and typ, typ as expected), then the payload (JSON). Never throws.
  */
 export function parseCompactJws(compact: string, expectedTyp: JwsType): ParseCompactJwsResult {
   const parts = compact.split('.');
   if (parts.length !== 3)
     return { ok: false, reason: 'malformed', detail: `expected 3 dot-separated parts, got ${parts.length}` };
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
-  if (!decodeBase64url(signaturePart))
+  if (signaturePart !== '' && !decodeBase64url(signaturePart)) {
     return { ok: false, reason: 'malformed', detail: 'the signature is not base64url' };
+  }
   const decodedHeader = decodeJsonPart(headerPart);
   if (!decodedHeader || !isPlainObject(decodedHeader.value)) {
     return { ok: false, reason: 'malformed', detail: 'the protected header is not base64url JSON object' };
@@ -84,6 +86,7 @@ export function parseCompactJws(compact: string, expectedTyp: JwsType): ParseCom
       detail: `alg ${JSON.stringify(alg)} is not accepted; v1 uses EdDSA`,
     };
   }
+  if (signaturePart === '') return { ok: false, reason: 'malformed', detail: 'the signature is empty' };
   const extraMembers = Object.keys(header).filter((name) => !['alg', 'kid', 'typ'].includes(name));
   if (extraMembers.length > 0) {
     return {

@@ -187,16 +187,28 @@ function selectDecryptionKeys(self: OpenMessageOptions['self']): readonly KeyPai
  * size, compact form, header algorithm (before any key is used), the sender's key (unknown-sender,
  * expired-key at `now`), signature, envelope schema, addressee, freshness, decryption (the JWE kid
  * picks this node's key; header cty must be the envelope type), body schema for the type.
- * Never throws: an unexpected exception becomes malformed-message.
+ *
+ * Never throws for bad input: an unexpected exception becomes malformed-message. The one
+ * exception: when resolveSenderKey itself throws (the node's own directory or database failed),
+ * that error propagates, so the receiver answers 5xx and the sender retries, instead of refusing
+ * a good message for good.
  */
 export async function openMessage(compactJws: string, options: OpenMessageOptions): Promise<OpenResult> {
   try {
     return await openMessageChecked(compactJws, options);
   } catch (error) {
+    if (error instanceof SenderKeyLookupError) throw error.cause;
     return fail(
       'malformed-message',
       `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
     );
+  }
+}
+
+/** Carries a failure of the node's own directory lookup out of openMessage unchanged. */
+class SenderKeyLookupError extends Error {
+  constructor(cause: unknown) {
+    super('resolveSenderKey failed', { cause });
   }
 }
 
@@ -217,7 +229,12 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
     return fail('malformed-message', 'the payload names no sender (from)');
   }
 
-  const senderKey = await options.resolveSenderKey(from, header.kid, options.now);
+  let senderKey: DirectoryKey | undefined;
+  try {
+    senderKey = await options.resolveSenderKey(from, header.kid, options.now);
+  } catch (error) {
+    throw new SenderKeyLookupError(error);
+  }
   if (!senderKey || senderKey.kid !== header.kid || senderKey.use !== 'sig') {
     return fail('unknown-sender', `no signing key ${header.kid} for node ${from} in the directory`);
   }
