@@ -96,6 +96,43 @@ export interface NodeSettingsTable {
   updated_at: UpdatedAt;
 }
 
+export interface DirectoryNodesTable {
+  node_id: string;
+  state: string;
+  authority: string;
+  endpoint: string;
+  /** BCP 47 tags; insert with JSON.stringify. */
+  accepted_languages: Json<unknown>;
+  service_level: Json<unknown>;
+  updated_at: UpdatedAt;
+}
+
+export interface DirectoryKeysTable {
+  kid: string;
+  node_id: string;
+  use: string;
+  /** The public JWK; insert with JSON.stringify. */
+  jwk: Json<unknown>;
+  not_before: Date | string;
+  not_after: Date | string;
+}
+
+export interface DirectoryPublicationsTable {
+  serial: number;
+  /** The compact JWS the secretariat signed. */
+  document: string;
+  issued_at: Date | string;
+  expires_at: Date | string;
+}
+
+export interface DirectoryCacheTable {
+  /** Always 1: a node keeps one verified directory. */
+  id: number;
+  document: string;
+  serial: number;
+  fetched_at: Date | string;
+}
+
 export interface OutboxMessagesTable {
   /** The envelope id (UUIDv7). */
   id: string;
@@ -160,6 +197,10 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   inbox_messages: InboxMessagesTable;
   peer_states: PeerStatesTable;
+  directory_nodes: DirectoryNodesTable;
+  directory_keys: DirectoryKeysTable;
+  directory_publications: DirectoryPublicationsTable;
+  directory_cache: DirectoryCacheTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { authRoutes } from './auth.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
+import { federationDirectoryRoutes } from './federation-directory.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { statesRoutes } from './states.routes.ts';
@@ -22,4 +23,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   treatyRoutes,
   requestsRoutes,
   documentRoutes,
+  federationDirectoryRoutes,
 ];

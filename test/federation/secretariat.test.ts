@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createNextKeys } from '../../src/federation/identity/identity-store.ts';
+import type { PublicKeyBundle } from '../../src/federation/identity/public-key-bundle.ts';
+import { verifyDirectory } from '../../src/federation/protocol/directory-document.ts';
+import { isKeyValidAt } from '../../src/federation/protocol/keys.ts';
+import {
+  addNodeKeys,
+  listRegisteredNodes,
+  publishDirectory,
+  registerNode,
+  renewDirectoryIfDue,
+  retireKey,
+} from '../../src/services/secretariat.service.ts';
+import { json, startTestApp } from '../helpers/app.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import {
+  type Clock,
+  createNodeBundle,
+  startTestSecretariat,
+  type TestSecretariat,
+} from './secretariat-fixture.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function registrationOf(bundle: PublicKeyBundle) {
+  return {
+    nodeId: bundle.nodeId,
+    state: bundle.state,
+    authority: bundle.authority,
+    endpoint: bundle.endpoint,
+    keys: bundle.keys,
+  };
+}
+
+for (const target of DATABASE_TARGETS) {
+  describe(`secretariat register and signed directory [${target.name}]`, { skip: target.skip }, () => {
+    const clock: Clock = { now: new Date('2026-12-01T09:00:00.000Z') };
+    let secretariat: TestSecretariat;
+    let france: Awaited<ReturnType<typeof createNodeBundle>>;
+    let germany: Awaited<ReturnType<typeof createNodeBundle>>;
+    before(async () => {
+      secretariat = await startTestSecretariat(target, clock);
+      france = await createNodeBundle(secretariat.root, {
+        nodeId: 'fr-ca',
+        state: 'FR',
+        authority: 'central-authority',
+      });
+      germany = await createNodeBundle(secretariat.root, {
+        nodeId: 'de-247',
+        state: 'DE',
+        authority: 'point-of-contact',
+      });
+    });
+    after(async () => secretariat?.close());
+
+    async function fetchDirectory() {
+      const response = await secretariat.app.inject({ method: 'GET', url: '/federation/v1/directory' });
+      return response;
+    }
+
+    it('has no directory to serve before the first publication', async () => {
+      const response = await fetchDirectory();
+      assert.equal(response.statusCode, 503);
+      assert.equal(json<{ type: string }>(response).type, 'urn:comity:problem:unavailable');
+    });
+
+    it('registers nodes with their keys, languages and service level', async () => {
+      await registerNode(secretariat.context, {
+        ...registrationOf(france.bundle),
+        acceptedLanguages: ['fr', 'en'],
+        serviceLevel: { acknowledgeWithinHours: 4 },
+      });
+      await registerNode(secretariat.context, registrationOf(germany.bundle));
+      const nodes = await listRegisteredNodes(secretariat.context);
+      assert.deepEqual(
+        nodes.map((node) => [node.nodeId, node.state, node.authority, node.keys.length]),
+        [
+          ['de-247', 'DE', 'point-of-contact', 2],
+          ['fr-ca', 'FR', 'central-authority', 2],
+        ],
+      );
+      const fr = nodes[1]!;
+      assert.deepEqual(fr.acceptedLanguages, ['fr', 'en']);
+      assert.deepEqual(fr.serviceLevel, { acknowledgeWithinHours: 4 });
+      assert.equal(fr.keys[0]?.notBefore, clock.now.toISOString());
+    });
+
+    it('refuses a key whose kid is not its thumbprint, a key of another node and a bad State, changing nothing', async () => {
+      const [sig, enc] = france.bundle.keys;
+      const forged = { ...sig!, kid: enc!.kid };
+      await assert.rejects(
+        registerNode(secretariat.context, {
+          ...registrationOf(france.bundle),
+          nodeId: 'fr-forged',
+          keys: [forged, enc!],
+        }),
+        (error: Error & { code?: string }) =>
+          error.code === 'invalid-input' && /thumbprint/.test(error.message),
+      );
+      await assert.rejects(
+        registerNode(secretariat.context, { ...registrationOf(france.bundle), nodeId: 'fr-copy' }),
+        (error: Error & { code?: string }) =>
+          error.code === 'conflict' && /already registered for node fr-ca/.test(error.message),
+      );
+      await assert.rejects(
+        registerNode(secretariat.context, {
+          ...registrationOf(germany.bundle),
+          nodeId: 'xx-node',
+          state: 'de',
+        }),
+        (error: Error & { code?: string }) =>
+          error.code === 'invalid-input' && /^state: /.test(error.message),
+      );
+      await assert.rejects(
+        registerNode(secretariat.context, {
+          ...registrationOf(germany.bundle),
+          keys: germany.bundle.keys.slice(0, 1),
+        }),
+        /signing \(sig\) and an encryption \(enc\) key/,
+      );
+      assert.equal((await listRegisteredNodes(secretariat.context)).length, 2);
+    });
+
+    it('publishes a directory signed with the secretariat key that lists the nodes with keys and validity', async () => {
+      const summary = await publishDirectory(secretariat.context);
+      assert.equal(summary.serial, 1);
+      assert.equal(summary.nodeCount, 2);
+      const response = await fetchDirectory();
+      assert.equal(response.statusCode, 200);
+      assert.match(String(response.headers['content-type']), /^application\/jose/);
+      const verified = await verifyDirectory(
+        response.body,
+        [secretariat.identity.keys.signing.publicJwk],
+        clock.now,
+      );
+      assert.ok(verified.ok, JSON.stringify(verified));
+      assert.equal(verified.kid, secretariat.identity.keys.signing.kid);
+      const { directory } = verified;
+      assert.equal(directory.serial, 1);
+      assert.equal(directory.issuedAt, clock.now.toISOString());
+      assert.equal(Date.parse(directory.expiresAt) - Date.parse(directory.issuedAt), 7 * DAY_MS);
+      const fr = directory.nodes.find((node) => node.nodeId === 'fr-ca');
+      assert.deepEqual(
+        fr?.keys.map((key) => [key.kid, key.use]).sort(),
+        france.bundle.keys.map((key) => [key.kid, key.use]).sort(),
+      );
+      assert.ok(fr?.keys.every((key) => isKeyValidAt(key, clock.now)));
+      assert.equal(fr?.endpoint, 'https://fr-ca.example');
+      assert.deepEqual(fr?.serviceLevel, { acknowledgeWithinHours: 4 });
+
+      const other = await verifyDirectory(response.body, [germany.bundle.keys[0]!.jwk], clock.now);
+      assert.equal(other.ok, false, 'does not verify with another key');
+    });
+
+    it('gives every publication a higher serial', async () => {
+      assert.equal((await publishDirectory(secretariat.context)).serial, 2);
+      const response = await fetchDirectory();
+      assert.equal(response.headers['x-comity-directory-serial'], '2');
+    });
+
+    it('rotates a key: next keys published beside the current ones, both valid, then the old one retired', async () => {
+      const next = await createNextKeys(france.directory, { passphrase: undefined });
+      clock.now = new Date(clock.now.getTime() + 60_000);
+      const added = await addNodeKeys(secretariat.context, { nodeId: 'fr-ca', keys: next.keys });
+      assert.equal(added.length, 2, 'only the next keys are new');
+      await publishDirectory(secretariat.context);
+      let verified = await verifyDirectory(
+        (await fetchDirectory()).body,
+        [secretariat.identity.keys.signing.publicJwk],
+        clock.now,
+      );
+      assert.ok(verified.ok);
+      const signingKeys = verified.directory.nodes
+        .find((node) => node.nodeId === 'fr-ca')!
+        .keys.filter((key) => key.use === 'sig');
+      assert.equal(signingKeys.length, 2);
+      assert.ok(
+        signingKeys.every((key) => isKeyValidAt(key, clock.now)),
+        'overlap: both verify',
+      );
+
+      const oldKid = france.bundle.keys[0]!.kid;
+      const retired = await retireKey(secretariat.context, { kid: oldKid, graceHours: 1 });
+      assert.equal(retired.notAfter, new Date(clock.now.getTime() + 3_600_000).toISOString());
+      clock.now = new Date(clock.now.getTime() + 2 * 3_600_000);
+      await publishDirectory(secretariat.context);
+      verified = await verifyDirectory(
+        (await fetchDirectory()).body,
+        [secretariat.identity.keys.signing.publicJwk],
+        clock.now,
+      );
+      assert.ok(verified.ok);
+      const kids = verified.directory.nodes
+        .find((node) => node.nodeId === 'fr-ca')!
+        .keys.map((key) => key.kid);
+      assert.ok(!kids.includes(oldKid), 'a retired key is gone once its grace period ended');
+      assert.ok(kids.includes(next.keys[2]!.kid));
+      await assert.rejects(retireKey(secretariat.context, { kid: 'A'.repeat(43) }), /no registered key/);
+    });
+
+    it('renews the directory at half its lifetime, with the same nodes and a new serial', async () => {
+      const before = await verifyDirectory(
+        (await fetchDirectory()).body,
+        [secretariat.identity.keys.signing.publicJwk],
+        clock.now,
+      );
+      assert.ok(before.ok);
+      assert.equal(await renewDirectoryIfDue(secretariat.context), undefined, 'not due yet');
+      clock.now = new Date(clock.now.getTime() + 4 * DAY_MS);
+      const renewed = await renewDirectoryIfDue(secretariat.context);
+      assert.equal(renewed?.serial, before.directory.serial + 1);
+      const after = await verifyDirectory(
+        (await fetchDirectory()).body,
+        [secretariat.identity.keys.signing.publicJwk],
+        clock.now,
+      );
+      assert.ok(after.ok);
+      assert.deepEqual(after.directory.nodes, before.directory.nodes);
+      assert.equal(after.directory.issuedAt, clock.now.toISOString());
+    });
+  });
+
+  describe(`directory on a node that is not a secretariat [${target.name}]`, { skip: target.skip }, () => {
+    it('answers 404 problem+json and refuses secretariat operations', async () => {
+      const subject = await startTestApp(target);
+      try {
+        const response = await subject.app.inject({ method: 'GET', url: '/federation/v1/directory' });
+        assert.equal(response.statusCode, 404);
+        assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+        assert.equal(json<{ type: string }>(response).type, 'urn:comity:problem:not-found');
+        await assert.rejects(
+          publishDirectory(subject.context),
+          /not a secretariat: run it with COMITY_MODE=secretariat/,
+        );
+      } finally {
+        await subject.close();
+      }
+    });
+  });
+}
