@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
- * each next to its baseline from the same run. Suites: foundation (default). The PostgreSQL
+ * each next to its baseline from the same run. Suites: foundation (default), federation. The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
 import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
+import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 
 const args = process.argv.slice(2);
@@ -26,8 +27,8 @@ process.stdout.write(
 
 if (suite === 'foundation') {
   printTable('Foundation — PGlite', await runFoundationBenchmarks({ quick: isQuick }));
-  let cluster: Cluster | undefined;
-  const url = process.env.COMITY_TEST_POSTGRES_URL ?? (cluster = await startPostgresCluster())?.url;
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL ? undefined : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
   if (url) {
     try {
       const database = `comity_bench_${Date.now()}`;
@@ -45,7 +46,32 @@ if (suite === 'foundation') {
   } else {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
+} else if (suite === 'federation') {
+  printTable('Federation A → B — PGlite', await runFederationBenchmarks({ quick: isQuick }));
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL ? undefined : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (url) {
+    try {
+      const createDatabase = async (): Promise<string> => {
+        const database = `comity_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`create database ${database}`);
+        await client.end();
+        const target = new URL(url);
+        target.pathname = `/${database}`;
+        return target.toString();
+      };
+      printTable('Federation A → B — PostgreSQL 15', await runFederationBenchmarks({ quick: isQuick, createDatabase }));
+    } finally {
+      cluster?.stop();
+    }
+  } else {
+    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
+  }
+  process.stdout.write(`\n${FEDERATION_METHOD}\n`);
 } else {
-  process.stderr.write(`unknown benchmark suite "${suite}" (known: foundation)\n`);
+  process.stderr.write(`unknown benchmark suite "${suite}" (known: foundation, federation)\n`);
   process.exit(1);
 }
