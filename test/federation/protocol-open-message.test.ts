@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   encryptBody,
+  type OpenMessageOptions,
   type OpenResult,
   openMessage,
   type RejectionReason,
@@ -38,10 +39,7 @@ function assertRejected(result: OpenResult, reason: RejectionReason): void {
   if (!result.ok) assert.equal(result.reason, reason, result.detail);
 }
 
-function openAsRecipient(
-  compact: string,
-  overrides: Parameters<typeof openOptionsFor>[2] = {},
-): Promise<OpenResult> {
+function openAsRecipient(compact: string, overrides: Partial<OpenMessageOptions> = {}): Promise<OpenResult> {
   return openMessage(compact, openOptionsFor(recipient, sender, overrides));
 }
 
@@ -212,9 +210,7 @@ describe('openMessage', () => {
 
     it('should turn an unexpected exception into malformed-message', async () => {
       const compact = await sealPing(sender, recipient);
-      const self = { nodeId: recipient.nodeId, encryption: [null] } as unknown as Parameters<
-        typeof openOptionsFor
-      >[2]['self'];
+      const self = { nodeId: recipient.nodeId, encryption: [null] } as unknown as OpenMessageOptions['self'];
       assertRejected(await openAsRecipient(compact, { self }), 'malformed-message');
     });
   });

@@ -24,7 +24,7 @@ export type SignReceiptInput = Readonly<{
 }>;
 
 /** Signs a receipt with the receiver's signing key. Throws TypeError for an invalid payload. */
-export function signReceipt(input: SignReceiptInput, receiverSigning: KeyPairJwk): Promise<string> {
+export async function signReceipt(input: SignReceiptInput, receiverSigning: KeyPairJwk): Promise<string> {
   const payload = { v: PROTOCOL_VERSION, type: 'receipt', ...pickReceiptFields(input) };
   const parsed = ReceiptPayloadSchema.safeParse(payload);
   if (!parsed.success) throw new TypeError(`invalid receipt: ${parsed.error.message}`);

@@ -121,7 +121,8 @@ async function buildMessageVector(
       ivBase64url: FIXED_IV.toString('base64url'),
       envelope,
       body,
-      bodyJson: JSON.stringify(body),
+      /** The exact JWE plaintext (UTF-8). */
+      bodyPlaintext: JSON.stringify(body),
       /** A time at which the receiver accepts the message (createdAt + 1 s). */
       openAt: new Date(Date.parse(envelope.createdAt) + 1000).toISOString(),
       clockSkewSeconds: 300,
