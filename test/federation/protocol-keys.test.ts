@@ -9,6 +9,7 @@ import {
   hasPrivateMaterial,
   isKeyValidAt,
   keyPairFromPrivateJwk,
+  selectRecipientEncryptionKey,
   uuidV7Timestamp,
 } from '../../src/federation/protocol/index.ts';
 
@@ -40,6 +41,38 @@ describe('node keys', () => {
     assert.equal(isKeyValidAt(key, new Date('2025-12-31T23:59:59.999Z')), false);
     assert.equal(isKeyValidAt(key, new Date('2026-12-31T00:00:00.001Z')), false);
     assert.equal(isKeyValidAt({ notBefore: 'x', notAfter: 'y' }, new Date()), false);
+  });
+});
+
+describe('selectRecipientEncryptionKey', () => {
+  it('should pick the valid enc key with the latest notBefore, never a sig key or an invalid one', async () => {
+    const [old, next, future] = await Promise.all([
+      generateNodeKeys(),
+      generateNodeKeys(),
+      generateNodeKeys(),
+    ]);
+    const enc = (pair: typeof old.encryption, notBefore: string, notAfter: string) => ({
+      kid: pair.kid,
+      use: 'enc' as const,
+      jwk: pair.publicJwk,
+      notBefore,
+      notAfter,
+    });
+    const keys = [
+      { ...enc(old.signing, '2026-11-25T00:00:00Z', '2027-12-01T00:00:00Z'), use: 'sig' as const },
+      enc(old.encryption, '2026-01-01T00:00:00Z', '2026-12-01T00:00:00Z'),
+      enc(next.encryption, '2026-11-20T00:00:00Z', '2027-12-01T00:00:00Z'),
+      enc(future.encryption, '2027-06-01T00:00:00Z', '2028-12-01T00:00:00Z'),
+    ];
+    assert.equal(
+      selectRecipientEncryptionKey(keys, new Date('2026-11-28T00:00:00Z'))?.kid,
+      next.encryption.kid,
+    );
+    assert.equal(
+      selectRecipientEncryptionKey(keys, new Date('2026-11-10T00:00:00Z'))?.kid,
+      old.encryption.kid,
+    );
+    assert.equal(selectRecipientEncryptionKey(keys, new Date('2029-01-01T00:00:00Z')), undefined);
   });
 });
 

@@ -127,3 +127,20 @@ export function importDecryptionKey(privateJwk: JWK): Promise<ImportedKey> {
   assertOkp(privateJwk, 'X25519', true);
   return importCached(privateJwk, 'ECDH-ES');
 }
+
+/**
+ * The key a sender encrypts a body to: among the recipient's `enc` keys valid at `at`, the one
+ * with the latest notBefore (the newest key once a rotation has started; the recipient still
+ * decrypts with the old one until it expires). Undefined when the node has no valid `enc` key.
+ */
+export function selectRecipientEncryptionKey(
+  keys: readonly DirectoryKey[],
+  at: Date,
+): DirectoryKey | undefined {
+  let selected: DirectoryKey | undefined;
+  for (const key of keys) {
+    if (key.use !== 'enc' || !isKeyValidAt(key, at)) continue;
+    if (!selected || Date.parse(key.notBefore) > Date.parse(selected.notBefore)) selected = key;
+  }
+  return selected;
+}
