@@ -146,8 +146,11 @@ async function assertAccessible(page: Page, screen: string): Promise<void> {
   );
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshotDirectory, `${name}.png`), fullPage: true });
+async function screenshot(page: Page, name: string, options: { isFullPage?: boolean } = {}): Promise<void> {
+  await page.screenshot({
+    path: path.join(screenshotDirectory, `${name}.png`),
+    fullPage: options.isFullPage ?? true,
+  });
 }
 
 /** Chooses an option of a Mantine Select: click, type to filter (searchable ones), click the option. */
@@ -307,7 +310,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .count();
     assert.ok(flags > 0, 'entries show whether they were verified');
     await assertAccessible(page, 'catalogue');
-    await screenshot(page, 'catalogue');
+    await screenshot(page, 'catalogue', { isFullPage: false });
   });
 
   test('shows the treaty status with counts, map, timeline and records', async () => {
@@ -350,9 +353,10 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await switchLanguage(page, 'en');
   });
 
-  test('an expired session returns to sign-in, then to the same screen', async () => {
-    await page.goto(`${node.baseUrl}/directory`);
-    await page.getByRole('heading', { level: 1, name: 'Directory of States' }).waitFor();
+  test('an expired session returns to sign-in, then to the draft with the unsaved changes', async () => {
+    await page.goto(draftUrl);
+    await page.getByTestId('checklist').waitFor();
+    const caseReference = page.locator('#el-case-reference').getByLabel('Case reference');
     // End the session on the node behind the UI's back, as the idle timeout would.
     const session = await page.request.get(`${node.baseUrl}/api/v1/session`);
     const { csrfToken } = (await session.json()) as { csrfToken: string };
@@ -360,18 +364,24 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       headers: { 'x-csrf-token': csrfToken },
     });
     assert.equal(ended.status(), 204);
-    await page.getByRole('link', { name: 'Requests', exact: true }).click();
+    // The next call (the live validation of this edit) meets the expired session.
+    await caseReference.fill('PG-2026-0042-B');
     await page.getByText('Your session has ended').waitFor();
-    assert.match(page.url(), /\/sign-in\?next=%2Frequests$/);
+    assert.match(page.url(), /\/sign-in\?next=%2Frequests%2F[0-9a-f-]{36}$/);
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel(/^Password/).fill(node.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/requests$/);
+    await page.waitForURL(draftUrl);
+    await page.getByTestId('recovered-draft').getByRole('button', { name: 'Restore' }).click();
+    assert.equal(await caseReference.inputValue(), 'PG-2026-0042-B');
+    await page.getByTestId('save-draft').click();
+    await page.getByTestId('save-state').filter({ hasText: 'revision 2' }).waitFor();
+    await page.getByRole('link', { name: 'Requests', exact: true }).click();
   });
 
   test('deletes a draft after confirmation', async () => {
-    const row = page.getByRole('row').filter({ hasText: 'PG-2026-0042' });
-    await row.getByRole('button', { name: 'Delete PG-2026-0042' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'PG-2026-0042-B' });
+    await row.getByRole('button', { name: 'Delete PG-2026-0042-B' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this draft?' });
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No requests yet').waitFor();

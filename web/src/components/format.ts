@@ -1,7 +1,7 @@
 /** Dates and names shown in the UI language. */
 import type { LocalizedText, StateSummary } from '../api/types.ts';
 import i18next from 'i18next';
-import { currentLanguage } from '../i18n/i18n.ts';
+import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
 
 /** "12 Mar 2026, 14:05" in the UI language; the raw text when it is not a date. */
 export function formatDateTime(iso: string | null | undefined): string {
@@ -38,7 +38,10 @@ export function stateName(
 export function citationText(article: number, paragraph?: string): string {
   const [head, ...rest] = (paragraph ?? '').split('(');
   const suffix = paragraph ? `(${head})${rest.map((part) => `(${part}`).join('')}` : '';
-  return i18next.t('common.articleCitation', { citation: `${article}${suffix}` });
+  const citation = `${article}${suffix}`;
+  // In right-to-left text "42(3)(a)" would be reordered by the bidi algorithm: isolate it as left to right.
+  const isolated = isRightToLeft(currentLanguage()) ? `\u2066${citation}\u2069` : citation;
+  return i18next.t('common.articleCitation', { citation: isolated });
 }
 
 /** A country or organization name from its ISO 3166-1 alpha-2 code (or EU), in the UI language. */

@@ -227,7 +227,9 @@ export function CataloguePage() {
                                 ) : null}
                               </Table.Td>
                               <Table.Td>{t(`checklist.requirement.${element.requirement}`)}</Table.Td>
-                              <Table.Td>{citationText(element.article, element.paragraph)}</Table.Td>
+                              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                                {citationText(element.article, element.paragraph)}
+                              </Table.Td>
                             </Table.Tr>
                           );
                         })}

@@ -39,6 +39,7 @@ import {
 import { FindingsChecklist } from './FindingsChecklist.tsx';
 import { DraftFormContext } from './fields.tsx';
 import { TypeChooser } from './TypeChooser.tsx';
+import { forgetUnsavedCopy, keepUnsavedCopy, readUnsavedCopy, type UnsavedCopy } from './unsaved-copy.ts';
 
 /** How long the form waits after the last keystroke before asking the node to validate. */
 const LIVE_VALIDATION_DELAY_MS = 600;
@@ -62,8 +63,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [isShowingAll, setIsShowingAll] = useState(false);
   const [nodeState, setNodeState] = useState<string | undefined>(undefined);
   const loadedId = useRef<string | undefined>(undefined);
+  const [recovered, setRecovered] = useState<UnsavedCopy | undefined>(undefined);
 
-  const accept = useCallback((answer: RequestAnswer) => {
+  const accept = useCallback((answer: RequestAnswer, isSave: boolean) => {
+    if (isSave) {
+      forgetUnsavedCopy(undefined);
+      forgetUnsavedCopy(answer.request.id);
+    }
     loadedId.current = answer.request.id;
     setSaved({ request: answer.request, findings: answer.findings });
     setContent(answer.request.content);
@@ -89,7 +95,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     setLoadError(undefined);
     fetchRequest(requestId)
       .then((answer) => {
-        if (isCurrent) accept(answer);
+        if (!isCurrent) return;
+        accept(answer, false);
+        setRecovered(readUnsavedCopy(answer.request.id));
       })
       .catch((error: unknown) => {
         if (isCurrent) setLoadError(error);
@@ -101,6 +109,16 @@ export function DraftPage({ requestId }: { requestId?: string }) {
       isCurrent = false;
     };
   }, [requestId, accept]);
+
+  // A new draft started in this tab and not saved (the session expired, the page was reloaded).
+  useEffect(() => {
+    if (requestId === undefined) setRecovered(readUnsavedCopy(undefined));
+  }, [requestId]);
+
+  // Keep what the user types in this tab until it is saved.
+  useEffect(() => {
+    if (content && isDirty) keepUnsavedCopy(loadedId.current, { content, revision: saved?.request.revision });
+  }, [content, isDirty, saved]);
 
   useEffect(() => {
     fetchHealth()
@@ -177,7 +195,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
       const answer = saved
         ? await updateRequest(saved.request.id, body, saved.request.revision)
         : await createRequest(body);
-      accept(answer);
+      accept(answer, true);
+      setRecovered(undefined);
       if (!saved) navigate(`/requests/${answer.request.id}`, { replace: true });
     } catch (error) {
       setSaveError(error);
@@ -225,6 +244,38 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     <>
       <PageTitle text={heading}>{heading}</PageTitle>
       <ProblemAlert error={catalogue.error} title={t('draft.catalogueUnavailable')} />
+      {recovered && !isDirty ? (
+        <Alert color="yellow" variant="light" mb="sm" data-testid="recovered-draft">
+          <Text size="sm" fw={600}>
+            {t('draft.recoveredTitle')}
+          </Text>
+          <Text size="sm" mb="xs">
+            {t('draft.recoveredText')}
+          </Text>
+          <Group gap="xs">
+            <Button
+              size="compact-sm"
+              onClick={() => {
+                setContent(recovered.content);
+                setIsDirty(true);
+                setRecovered(undefined);
+              }}
+            >
+              {t('draft.restore')}
+            </Button>
+            <Button
+              size="compact-sm"
+              variant="default"
+              onClick={() => {
+                forgetUnsavedCopy(saved?.request.id);
+                setRecovered(undefined);
+              }}
+            >
+              {t('draft.discard')}
+            </Button>
+          </Group>
+        </Alert>
+      ) : null}
       {!content || !formContext || !checklist ? (
         <TypeChooser catalogue={catalogue.data} onChoose={chooseType} />
       ) : (

@@ -70,7 +70,7 @@ function FindingLine({
       </Text>{' '}
       {hasCitation && finding.article ? (
         <Anchor component={RouterLink} href={href} size="sm">
-          {finding.article}
+          <bdi dir="ltr">{finding.article}</bdi>
         </Anchor>
       ) : null}
     </List.Item>

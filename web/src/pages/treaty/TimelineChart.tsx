@@ -5,6 +5,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatNumber } from '../../components/format.ts';
+import { currentLanguage, isRightToLeft } from '../../i18n/i18n.ts';
 
 const WIDTH = 640;
 const HEIGHT = 220;
@@ -40,6 +41,11 @@ function niceStep(max: number): number {
     if (max / step <= 8) return step;
   }
   return 500;
+}
+
+/** The chart is drawn left to right; a right-to-left label is isolated so its parts keep their order. */
+function isolate(label: string): string {
+  return isRightToLeft(currentLanguage()) ? `\u2067${label}\u2069` : label;
 }
 
 function dayToIso(day: number): string {
@@ -110,7 +116,7 @@ export function TimelineChart({ signatureDates, instrumentDates, threshold, asOf
             fontSize="11"
             fill="#495057"
           >
-            {formatDate(dayToIso(tick))}
+            {isolate(formatDate(dayToIso(tick)))}
           </text>
         ))}
         <line

@@ -1,0 +1,133 @@
+/**
+ * The web UI's translations (web/src/i18n/*.json) are complete: the six languages have the same
+ * keys and placeholders, the non-Latin ones are written in their script, every key the code uses
+ * exists, and every value of the domain's closed lists (request types, elements, roles...) has a
+ * label. Runs without a browser; it sits beside the browser suite because it guards the same UI.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { LOCALES } from '../../src/core/i18n.ts';
+import { ROLES } from '../../src/policies/access.ts';
+import { APP_ERROR_CODES } from '../../src/core/errors.ts';
+import {
+  DATA_CATEGORIES,
+  IDENTIFIER_KINDS,
+  PERSON_ROLES,
+  REQUEST_TYPE_IDS,
+  URGENCY_LEVELS,
+} from '../../src/core/request/draft.ts';
+import { ELEMENT_IDS } from '../../src/core/request/elements.ts';
+import { TREATY_ACTIONS } from '../../src/core/treaty/treaty-status.ts';
+
+const webSource = path.resolve(import.meta.dirname, '..', '..', 'web', 'src');
+
+type Flat = Map<string, string>;
+
+function flatten(value: unknown, prefix = '', into: Flat = new Map()): Flat {
+  if (typeof value === 'string') {
+    into.set(prefix, value);
+    return into;
+  }
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    flatten(child, prefix ? `${prefix}.${key}` : key, into);
+  }
+  return into;
+}
+
+const catalogues = Object.fromEntries(
+  LOCALES.map((locale) => [
+    locale,
+    flatten(JSON.parse(readFileSync(path.join(webSource, 'i18n', `${locale}.json`), 'utf8'))),
+  ]),
+) as Record<(typeof LOCALES)[number], Flat>;
+const english = catalogues.en;
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1] ?? '').sort();
+}
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const full = path.join(directory, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(name) ? [full] : [];
+  });
+}
+
+/** Text with nothing to translate: codes, numbers, placeholders and punctuation. */
+const UNTRANSLATABLE = /^[A-Z0-9\s().,:/+\-–{}]*$/;
+
+const SCRIPTS: Partial<Record<(typeof LOCALES)[number], RegExp>> = {
+  ar: /\p{Script=Arabic}/u,
+  zh: /\p{Script=Han}/u,
+  ru: /\p{Script=Cyrillic}/u,
+};
+
+describe('web UI translations', () => {
+  for (const locale of LOCALES) {
+    test(`${locale} has exactly the keys and placeholders of English`, () => {
+      const catalogue = catalogues[locale];
+      assert.deepEqual([...catalogue.keys()].sort(), [...english.keys()].sort());
+      for (const [key, text] of english) {
+        assert.deepEqual(placeholders(catalogue.get(key) ?? ''), placeholders(text), `${locale}: ${key}`);
+        assert.ok((catalogue.get(key) ?? '').trim().length > 0, `${locale}: ${key} is empty`);
+      }
+    });
+  }
+
+  for (const [locale, script] of Object.entries(SCRIPTS)) {
+    test(`${locale} is written in its own script`, () => {
+      const catalogue = catalogues[locale as keyof typeof catalogues];
+      const untranslated = [...catalogue].filter(
+        ([, text]) => !UNTRANSLATABLE.test(text) && !script.test(text),
+      );
+      assert.deepEqual(untranslated, []);
+    });
+  }
+
+  for (const locale of ['fr', 'es'] as const) {
+    test(`${locale} is translated, not copied from English`, () => {
+      const same = [...catalogues[locale]].filter(
+        ([key, text]) => text === english.get(key) && !UNTRANSLATABLE.test(text),
+      );
+      // Some words are spelt the same (Extradition, Catalogue, Date, Source): a few, not many (under 10%).
+      assert.ok(
+        same.length < english.size * 0.1,
+        `${same.length} values equal English: ${same.map(([k]) => k).join(', ')}`,
+      );
+    });
+  }
+
+  test('every key the UI code names exists', () => {
+    const used = new Set<string>();
+    for (const file of sourceFiles(webSource)) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\bt\(\s*'([a-zA-Z][\w.-]*)'/g)) used.add(match[1] ?? '');
+    }
+    assert.ok(used.size > 100, `found ${used.size} keys in the code`);
+    assert.deepEqual(
+      [...used].filter((key) => !english.has(key)),
+      [],
+    );
+  });
+
+  test('every value of the closed lists has a label', () => {
+    const families: ReadonlyArray<readonly [string, readonly string[]]> = [
+      ['requestType', REQUEST_TYPE_IDS],
+      ['element', ELEMENT_IDS],
+      ['personRole', PERSON_ROLES],
+      ['identifierKind', IDENTIFIER_KINDS],
+      ['dataCategory', DATA_CATEGORIES],
+      ['urgencyLevel', URGENCY_LEVELS],
+      ['roles', ROLES],
+      ['treatyAction', TREATY_ACTIONS],
+      ['problem', APP_ERROR_CODES],
+    ];
+    const missing = families.flatMap(([family, values]) =>
+      values.map((value) => `${family}.${value}`).filter((key) => !english.has(key)),
+    );
+    assert.deepEqual(missing, []);
+  });
+});
