@@ -4,6 +4,7 @@
  */
 import { type Config, loadConfig } from './config.ts';
 import { loadCatalogue } from './data/catalogue/index.ts';
+import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
@@ -19,16 +20,20 @@ export type RunningNode = Readonly<{
 
 export async function startNode(config: Config = loadConfig(), options: { logger?: boolean } = {}): Promise<RunningNode> {
   const database = await openDatabase(config.database);
+  let federation: Awaited<ReturnType<typeof startFederation>>;
   try {
     await migrateToLatest(database.db);
-    const context: AppContext = {
+    const baseContext: AppContext = {
       config,
       db: database.db,
       databaseKind: database.kind,
       catalogue: loadCatalogue(),
       now: () => new Date(),
     };
-    const bootstrap = await bootstrapNode(context);
+    const bootstrap = await bootstrapNode(baseContext);
+    // Undefined until `comity init` has given the node an identity.
+    federation = await startFederation(baseContext);
+    const context: AppContext = federation ? { ...baseContext, federation: federation.runtime } : baseContext;
     const app = await buildApp(context, { logger: options.logger ?? false });
     const address = await app.listen({ port: config.http.port, host: config.http.host });
     const port = new URL(address).port;
@@ -39,10 +44,12 @@ export async function startNode(config: Config = loadConfig(), options: { logger
       bootstrap,
       stop: async () => {
         await app.close();
+        await federation?.stop();
         await database.close();
       },
     };
   } catch (error) {
+    await federation?.stop();
     await database.close();
     throw error;
   }

@@ -92,7 +92,9 @@ export const NodeIdentityInputSchema = z
     secretariat: SecretariatSchema.nullable(),
   })
   .strict();
-export type NodeIdentityInput = z.input<typeof NodeIdentityInputSchema>;
+export type NodeIdentityInput = Omit<z.input<typeof NodeIdentityInputSchema>, 'secretariat'> & {
+  secretariat: Readonly<{ url: string; publicJwks: readonly JWK[] }> | null;
+};
 
 const NodeIdentityFileSchema = NodeIdentityInputSchema.extend({ createdAt: z.iso.datetime() });
 export type NodeIdentityFile = z.infer<typeof NodeIdentityFileSchema>;

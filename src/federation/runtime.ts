@@ -1,0 +1,93 @@
+/**
+ * Starts federation on a node that has an identity (`comity init`): loads the identity and keys,
+ * starts the directory client, and lets background workers (the delivery worker) plug in, so that
+ * `runtime.wakeDelivery()` reaches them. Returns undefined on a node without identity: it serves
+ * its UI and API, and its federation routes answer 503 until `comity init` has run.
+ */
+import type { AppContext } from '../http/context.ts';
+import type { FederationRuntime } from './context.ts';
+import { createDirectoryClient, type DirectoryClient } from './directory/directory-client.ts';
+import { createFederationLog, type FederationLog } from './federation-log.ts';
+import { loadNodeIdentity } from './identity/identity-store.ts';
+
+/** A background worker started with the runtime: woken after outbox commits, stopped at shut-down. */
+export type FederationWorker = Readonly<{ wake?: () => void; stop: () => Promise<void> }>;
+
+export type StartFederationOptions = Readonly<{
+  /** Starts the workers (e.g. the delivery worker) once the runtime exists; the context carries it. */
+  startWorkers?: (
+    context: AppContext & { federation: FederationRuntime },
+    runtime: FederationRuntime,
+  ) => FederationWorker | Promise<FederationWorker>;
+  /** Replaces the global fetch of the directory client (tests). */
+  fetch?: typeof globalThis.fetch;
+  log?: FederationLog;
+}>;
+
+export type RunningFederation = Readonly<{
+  runtime: FederationRuntime;
+  /** The directory client behind runtime.directory (refresh outcome, current document). */
+  directory: DirectoryClient;
+  /** Adds a listener to runtime.wakeDelivery(); returns a function that removes it. */
+  onWake: (listener: () => void) => () => void;
+  /** Stops the workers, then the directory refresh. */
+  stop: () => Promise<void>;
+}>;
+
+export async function startFederation(
+  context: AppContext,
+  options: StartFederationOptions = {},
+): Promise<RunningFederation | undefined> {
+  const log = options.log ?? createFederationLog(context.config.logLevel);
+  const identity = await loadNodeIdentity(context.config);
+  if (!identity) {
+    log.info('no federation identity: run comity init to exchange requests with other nodes');
+    return undefined;
+  }
+  const directory = createDirectoryClient({
+    context,
+    identity,
+    log,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  await directory.start();
+
+  const listeners = new Set<() => void>();
+  const onWake = (listener: () => void): (() => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const runtime: FederationRuntime = {
+    identity,
+    directory,
+    wakeDelivery: () => {
+      for (const listener of listeners) listener();
+    },
+  };
+
+  let worker: FederationWorker | undefined;
+  try {
+    worker = options.startWorkers
+      ? await options.startWorkers({ ...context, federation: runtime }, runtime)
+      : undefined;
+  } catch (error) {
+    await directory.stop();
+    throw error;
+  }
+  if (worker?.wake) onWake(worker.wake);
+  log.info(`federation started as node ${identity.nodeId} (${context.config.federation.mode})`, {
+    nodeId: identity.nodeId,
+    directorySerial: directory.describe()?.serial,
+  });
+
+  return {
+    runtime,
+    directory,
+    onWake,
+    stop: async () => {
+      listeners.clear();
+      await worker?.stop();
+      await directory.stop();
+    },
+  };
+}
