@@ -29,11 +29,12 @@ type Route = Readonly<{
 const ROUTES: readonly Route[] = [
   { pattern: '/sign-in', needsSession: false, render: () => <SignInPage /> },
   { pattern: '/requests', needsSession: true, render: () => <RequestsPage /> },
-  { pattern: '/requests/new', needsSession: true, render: () => <DraftPage key="new" /> },
+  // One DraftPage for both: saving a new draft moves to its address without reloading the form.
+  { pattern: '/requests/new', needsSession: true, render: () => <DraftPage key="draft" /> },
   {
     pattern: '/requests/:id',
     needsSession: true,
-    render: ({ id = '' }) => <DraftPage key={id} requestId={id} />,
+    render: ({ id = '' }) => <DraftPage key="draft" requestId={id} />,
   },
   { pattern: '/catalogue', needsSession: false, render: () => <CataloguePage /> },
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },

@@ -377,7 +377,6 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
                   <TextField
                     path={[...row, 'observedAt']}
                     label={t('draft.field.observedAt')}
-                    description={t('draft.field.observedAtHelp')}
                     placeholder="2026-03-01T14:05:00"
                   />
                   <SelectField

@@ -80,12 +80,15 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   // Load the request named in the address (not again after this page created it).
   useEffect(() => {
     if (requestId === undefined) {
+      setLoadError(undefined);
+      setIsLoading(false);
       if (loadedId.current !== undefined) {
         loadedId.current = undefined;
         setSaved(undefined);
         setContent(undefined);
         setLiveFindings(undefined);
         setIsDirty(false);
+        setSaveError(undefined);
       }
       return;
     }
@@ -93,6 +96,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     let isCurrent = true;
     setIsLoading(true);
     setLoadError(undefined);
+    setSaveError(undefined);
+    setRecovered(undefined);
     fetchRequest(requestId)
       .then((answer) => {
         if (!isCurrent) return;

@@ -275,7 +275,7 @@ export function TreatyStatusPage() {
                   <Table.Td>
                     <EvidenceBadge level={record.evidenceLevel} />
                   </Table.Td>
-                  <Table.Td style={{ maxWidth: 420 }}>
+                  <Table.Td style={{ minWidth: 360 }}>
                     <Text size="xs" lang="en" style={{ overflowWrap: 'anywhere' }}>
                       {record.source}
                     </Text>
