@@ -347,7 +347,11 @@ describe('openMessage', () => {
         { ...requestSubmittedBody, extra: 1 },
         'text',
       ]) {
-        const jwe = await encryptBody(body, 'request.submitted', recipient.keys.encryption);
+        const jwe = await encryptBody(
+          body,
+          { type: 'request.submitted', from: sender.nodeId },
+          recipient.keys.encryption,
+        );
         const envelope = { ...envelopeFrom(sender, recipient, { type: 'request.submitted' }), body: jwe };
         assertRejected(
           await openAsRecipient(await signEnvelope(envelope, sender.keys.signing)),
@@ -357,10 +361,19 @@ describe('openMessage', () => {
     });
 
     it('should refuse a body encrypted for another message type (cty)', async () => {
-      const jwe = await encryptBody({}, 'ping', recipient.keys.encryption);
+      const jwe = await encryptBody({}, { type: 'ping', from: sender.nodeId }, recipient.keys.encryption);
       const envelope = { ...envelopeFrom(sender, recipient, { type: 'request.submitted' }), body: jwe };
       const result = await openAsRecipient(await signEnvelope(envelope, sender.keys.signing));
       assertRejected(result, 'schema-invalid');
+    });
+
+    it('should refuse a body another node encrypted, re-sent by the sender as its own (iss)', async () => {
+      const jwe = await encryptBody({}, { type: 'ping', from: stranger.nodeId }, recipient.keys.encryption);
+      const envelope = { ...envelopeFrom(sender, recipient), body: jwe };
+      assertRejected(
+        await openAsRecipient(await signEnvelope(envelope, sender.keys.signing)),
+        'schema-invalid',
+      );
     });
   });
 
@@ -396,7 +409,7 @@ describe('openMessage', () => {
 
   describe('undecryptable', () => {
     it('should refuse a body encrypted to another key', async () => {
-      const jwe = await encryptBody({}, 'ping', stranger.keys.encryption);
+      const jwe = await encryptBody({}, { type: 'ping', from: sender.nodeId }, stranger.keys.encryption);
       const envelope = { ...envelopeFrom(sender, recipient), body: jwe };
       assertRejected(
         await openAsRecipient(await signEnvelope(envelope, sender.keys.signing)),
@@ -405,10 +418,14 @@ describe('openMessage', () => {
     });
 
     it("should refuse a body encrypted to another key but labelled with this node's kid", async () => {
-      const jwe = await encryptBody({}, 'ping', {
-        ...stranger.keys.encryption,
-        kid: recipient.keys.encryption.kid,
-      });
+      const jwe = await encryptBody(
+        {},
+        { type: 'ping', from: sender.nodeId },
+        {
+          ...stranger.keys.encryption,
+          kid: recipient.keys.encryption.kid,
+        },
+      );
       const envelope = { ...envelopeFrom(sender, recipient), body: jwe };
       assertRejected(
         await openAsRecipient(await signEnvelope(envelope, sender.keys.signing)),
@@ -417,7 +434,11 @@ describe('openMessage', () => {
     });
 
     it('should refuse a tampered ciphertext', async () => {
-      const jwe = await encryptBody({ a: 1 }, 'ping', recipient.keys.encryption);
+      const jwe = await encryptBody(
+        { a: 1 },
+        { type: 'ping', from: sender.nodeId },
+        recipient.keys.encryption,
+      );
       const parts = jwe.split('.');
       const ciphertext = Buffer.from(parts[3] ?? '', 'base64url');
       ciphertext[0] = (ciphertext[0] ?? 0) ^ 0x01;
@@ -430,7 +451,7 @@ describe('openMessage', () => {
     });
 
     it('should refuse body algorithms other than ECDH-ES/A256GCM as unsupported', async () => {
-      const jwe = await encryptBody({}, 'ping', recipient.keys.encryption);
+      const jwe = await encryptBody({}, { type: 'ping', from: sender.nodeId }, recipient.keys.encryption);
       const parts = jwe.split('.');
       const header = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8')) as Record<
         string,

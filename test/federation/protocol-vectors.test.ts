@@ -24,7 +24,7 @@ import {
   verifyDirectory,
   verifyReceipt,
 } from '../../src/federation/protocol/index.ts';
-import { buildVectorFiles, readVectorFiles } from './vectors/generate.ts';
+import { buildVectorFiles, DOCS_PATH, embedVectorsInDocs, readVectorFiles } from './vectors/generate.ts';
 
 const vectorsDirectory = path.join(import.meta.dirname, 'vectors');
 
@@ -85,6 +85,15 @@ describe('federation test vectors', () => {
     const onDisk = await readVectorFiles(Object.keys(built));
     for (const [name, text] of Object.entries(built))
       assert.equal(onDisk[name], text, `${name} differs from the generator`);
+  });
+
+  it('should be embedded, as they are, in docs/federation.md', async () => {
+    const docs = await readFile(DOCS_PATH, 'utf8');
+    assert.equal(
+      embedVectorsInDocs(docs, await buildVectorFiles()),
+      docs,
+      'run node test/federation/vectors/generate.ts',
+    );
   });
 
   it('should have keys whose public parts and kids derive from the private JWKs', async () => {

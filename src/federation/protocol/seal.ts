@@ -1,8 +1,9 @@
 /**
  * Sealing and opening federation v1 messages. A message is a compact JWS (EdDSA) over the JSON
  * envelope; the envelope's `body` is a compact JWE (ECDH-ES with X25519, A256GCM) of the type's
- * body, encrypted to the recipient, whose protected header names the type (`cty`) so a body cannot
- * be moved to a message of another type.
+ * body, encrypted to the recipient, whose protected header names the type (`cty`) and the sender
+ * (`iss`), so a body cannot be moved into a message of another type or re-sent by another node as
+ * its own (the header is the AEAD's additional data: changing it fails decryption).
  *
  * openMessage runs the receiver's checks in the order docs/federation.md gives and returns a
  * result with a reason; it never throws for bad input. The replay check (message id already
@@ -53,14 +54,17 @@ export type SealMessageInput = Readonly<{
   recipientEncryption: RecipientEncryptionKey;
 }>;
 
+/** What a body is bound to: the message type (`cty`) and the sending node (`iss`). */
+export type BodyBinding = Readonly<{ type: string; from: string }>;
+
 /**
  * Encrypts a body to the recipient as a compact JWE with header
- * `{"alg":"ECDH-ES","enc":"A256GCM","kid":<recipient enc kid>,"cty":<message type>,"epk":...}`.
+ * `{"alg":"ECDH-ES","enc":"A256GCM","kid":<recipient enc kid>,"cty":<message type>,"iss":<sender node id>,"epk":...}`.
  * The body is not validated here (sealMessage validates; hostile-input tests use this directly).
  */
 export async function encryptBody(
   body: unknown,
-  messageType: string,
+  binding: BodyBinding,
   recipient: RecipientEncryptionKey,
   fixed?: FixedJweRandomness,
 ): Promise<string> {
@@ -69,7 +73,8 @@ export async function encryptBody(
     alg: BODY_KEY_MANAGEMENT_ALGORITHM,
     enc: BODY_CONTENT_ENCRYPTION_ALGORITHM,
     kid: recipient.kid,
-    cty: messageType,
+    cty: binding.type,
+    iss: binding.from,
   });
   if (fixed) {
     const epk = await importJWK(fixed.ephemeralPrivateJwk, BODY_KEY_MANAGEMENT_ALGORITHM, {
@@ -97,7 +102,8 @@ function assertSealable(input: SealMessageInput): void {
 
 async function sealWith(input: SealMessageInput, fixed: FixedJweRandomness | undefined): Promise<string> {
   assertSealable(input);
-  const body = await encryptBody(input.body, input.envelope.type, input.recipientEncryption, fixed);
+  const { type, from } = input.envelope;
+  const body = await encryptBody(input.body, { type, from }, input.recipientEncryption, fixed);
   const envelope = { ...input.envelope, body };
   const parsed = EnvelopeSchema.safeParse(envelope);
   if (!parsed.success) throw new TypeError(`invalid envelope: ${parsed.error.message}`);
@@ -186,7 +192,8 @@ function selectDecryptionKeys(self: OpenMessageOptions['self']): readonly KeyPai
  * Opens a received message, checking in this order (docs/federation.md, "Receiver's checks"):
  * size, compact form, header algorithm (before any key is used), the sender's key (unknown-sender,
  * expired-key at `now`), signature, envelope schema, addressee, freshness, decryption (the JWE kid
- * picks this node's key; header cty must be the envelope type), body schema for the type.
+ * picks this node's key; header cty and iss must be the envelope's type and sender), body schema
+ * for the type.
  *
  * Never throws for bad input: an unexpected exception becomes malformed-message. The one
  * exception: when resolveSenderKey itself throws (the node's own directory or database failed),
@@ -288,6 +295,13 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
       verified,
     );
   }
+  if (decrypted.issuer !== envelope.from) {
+    return fail(
+      'schema-invalid',
+      `the body was encrypted by ${String(decrypted.issuer)}, not by the sender ${envelope.from}`,
+      verified,
+    );
+  }
   const bodyResult = MessageBodySchemas[envelope.type].safeParse(decrypted.body);
   if (!bodyResult.success) {
     return fail(
@@ -307,10 +321,10 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
 }
 
 type DecryptResult =
-  | { ok: true; body: unknown; contentType: unknown }
+  | { ok: true; body: unknown; contentType: unknown; issuer: unknown }
   | { ok: false; reason: 'undecryptable' | 'unsupported-algorithm' | 'schema-invalid'; detail: string };
 
-const JWE_HEADER_MEMBERS = ['alg', 'enc', 'kid', 'cty', 'epk'];
+const JWE_HEADER_MEMBERS = ['alg', 'enc', 'kid', 'cty', 'iss', 'epk'];
 
 async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promise<DecryptResult> {
   const headerPart = jwe.split('.')[0] ?? '';
@@ -319,7 +333,7 @@ async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promi
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     return { ok: false, reason: 'undecryptable', detail: 'the body JWE header is not a JSON object' };
   }
-  const { alg, enc, kid, cty } = header as Record<string, unknown>;
+  const { alg, enc, kid, cty, iss } = header as Record<string, unknown>;
   if (alg !== BODY_KEY_MANAGEMENT_ALGORITHM || enc !== BODY_CONTENT_ENCRYPTION_ALGORITHM) {
     return {
       ok: false,
@@ -354,7 +368,7 @@ async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promi
     } catch {
       return { ok: false, reason: 'schema-invalid', detail: 'the decrypted body is not UTF-8 JSON' };
     }
-    return { ok: true, body, contentType: cty };
+    return { ok: true, body, contentType: cty, issuer: iss };
   } catch (error) {
     return {
       ok: false,
