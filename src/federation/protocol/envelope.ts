@@ -162,11 +162,14 @@ export const DirectoryDocumentSchema = z
     },
   );
 
-// The schemas must produce the shapes of types.ts (compile-time checks only).
-type Assignable<From, To> = [From] extends [To] ? true : never;
-export const shapesMatchTypes: [
-  Assignable<z.infer<typeof EnvelopeSchema>, Envelope>,
-  Assignable<z.infer<typeof DirectoryKeySchema>, DirectoryKey>,
-  Assignable<z.infer<typeof DirectoryNodeSchema>, DirectoryNode>,
-  Assignable<z.infer<typeof DirectoryDocumentSchema>, DirectoryDocument>,
-] = [true, true, true, true];
+// The schemas must produce the shapes of types.ts: a compile-time check (tsc fails on a mismatch).
+type Assignable<From, To> = [From] extends [To] ? true : false;
+type AllTrue<Checks extends readonly true[]> = Checks;
+export type SchemasMatchTypes = AllTrue<
+  [
+    Assignable<z.infer<typeof EnvelopeSchema>, Envelope>,
+    Assignable<z.infer<typeof DirectoryKeySchema>, DirectoryKey>,
+    Assignable<z.infer<typeof DirectoryNodeSchema>, DirectoryNode>,
+    Assignable<z.infer<typeof DirectoryDocumentSchema>, DirectoryDocument>,
+  ]
+>;
