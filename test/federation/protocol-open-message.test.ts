@@ -92,6 +92,26 @@ describe('openMessage', () => {
       }
     });
 
+    it('should write the envelope members in protocol order whatever the caller order', async () => {
+      const { v, id, from, to, type, createdAt } = envelopeFrom(sender, recipient);
+      const compact = await sealMessage({
+        envelope: { createdAt, case: 'case-1', type, to, from, id, v },
+        body: {},
+        senderSigning: sender.keys.signing,
+        recipientEncryption: recipient.keys.encryption,
+      });
+      assert.deepEqual(Object.keys(decodePayload(compact)), [
+        'v',
+        'id',
+        'from',
+        'to',
+        'type',
+        'case',
+        'createdAt',
+        'body',
+      ]);
+    });
+
     it('should not put the body in clear in the message', async () => {
       const compact = await sealMessage({
         envelope: envelopeFrom(sender, recipient, { type: 'request.submitted' }),

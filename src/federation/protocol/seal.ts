@@ -107,7 +107,8 @@ async function sealWith(input: SealMessageInput, fixed: FixedJweRandomness | und
   const envelope = { ...input.envelope, body };
   const parsed = EnvelopeSchema.safeParse(envelope);
   if (!parsed.success) throw new TypeError(`invalid envelope: ${parsed.error.message}`);
-  return signEnvelope(envelope, input.senderSigning);
+  // The parsed envelope has its members in schema order: the JSON is the same whatever the caller's key order.
+  return signEnvelope(parsed.data, input.senderSigning);
 }
 
 /**
