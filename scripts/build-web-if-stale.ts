@@ -18,7 +18,8 @@ function newestModification(directory: string): number {
   return newest;
 }
 
-const sources = [path.join(root, 'web', 'src'), path.join(root, 'web', 'index.html'), path.join(root, 'web', 'vite.config.ts')];
+// The UI imports pure constants and types from src/core, so those count as its sources too.
+const sources = [path.join(root, 'web', 'src'), path.join(root, 'src', 'core'), path.join(root, 'web', 'index.html'), path.join(root, 'web', 'vite.config.ts')];
 const sourceTime = Math.max(
   ...sources.filter(existsSync).map((p) => (statSync(p).isDirectory() ? newestModification(p) : statSync(p).mtimeMs)),
 );

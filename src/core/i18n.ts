@@ -36,9 +36,23 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
   return ranked.map((entry) => entry.base).find(isLocale) ?? DEFAULT_LOCALE;
 }
 
-/** Replaces `{name}` placeholders in a message template. Unknown placeholders stay as they are. */
-export function formatMessage(template: string, values: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
+/** Unicode FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (UAX #9). */
+const FIRST_STRONG_ISOLATE = '\u2068';
+const POP_DIRECTIONAL_ISOLATE = '\u2069';
+
+/**
+ * Replaces `{name}` placeholders in a message template. Unknown placeholders stay as they are.
+ * With `isolateValues` (right-to-left messages), each inserted value is a bidirectional isolate,
+ * so a citation such as "Art. 42(3)(b)" or an IP address keeps its own order inside Arabic text.
+ */
+export function formatMessage(
+  template: string,
+  values: Readonly<Record<string, string | number>>,
+  options: Readonly<{ isolateValues?: boolean }> = {},
+): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in values)) return whole;
+    const value = String(values[name]);
+    return options.isolateValues ? `${FIRST_STRONG_ISOLATE}${value}${POP_DIRECTIONAL_ISOLATE}` : value;
+  });
 }

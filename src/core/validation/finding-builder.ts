@@ -4,7 +4,7 @@
  * severities, articles or sentences themselves: a lawyer corrects those in the catalogue data.
  */
 import { type Catalogue, type Citation, formatCitation, type RuleEntry } from '../catalogue/catalogue.ts';
-import { formatMessage, type Locale } from '../i18n.ts';
+import { formatMessage, isRightToLeft, type Locale } from '../i18n.ts';
 import type { Finding } from './finding.ts';
 import type { ValidationRuleId } from './rule-ids.ts';
 
@@ -40,7 +40,7 @@ export function createFindingBuilder(catalogue: Catalogue, locale: Locale): Find
         severity: rule.severity,
         element: details.element,
         article: formatCitation(details.citation ?? rule),
-        message: formatMessage(rule.message[locale], details.values ?? {}),
+        message: formatMessage(rule.message[locale], details.values ?? {}, { isolateValues: isRightToLeft(locale) }),
         rule: id,
       };
     },
