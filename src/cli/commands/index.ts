@@ -1,6 +1,9 @@
 /** Every CLI command, in the order `comity --help` lists them. */
 import type { Command } from 'commander';
+import { registerInitCommand } from './init.command.ts';
+import { registerKeysCommands } from './keys.command.ts';
 import { registerRequestCommands } from './request.command.ts';
+import { registerSecretariatCommands } from './secretariat.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerTokenCommands } from './token.command.ts';
 import { registerTreatyCommands } from './treaty.command.ts';
@@ -12,4 +15,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerTokenCommands,
   registerRequestCommands,
   registerTreatyCommands,
+  registerInitCommand,
+  registerKeysCommands,
+  registerSecretariatCommands,
 ];

@@ -1,0 +1,132 @@
+/**
+ * `comity keys ...`: the node's operator prints the public keys for the secretariat and rotates
+ * the node's keys without interrupting its exchanges:
+ *
+ *   1. comity keys rotate              creates the next keys beside the current ones
+ *   2. comity keys public > keys.json  send it to the secretariat, which runs
+ *                                      comity secretariat add-key keys.json, then publish
+ *   3. comity keys activate            once this node's directory lists the next keys
+ *                                      (both keys verify meanwhile: the overlap); restart the node
+ *   4. the secretariat retires the old keys: comity secretariat retire-key --kid <old>, then publish
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import {
+  activateNextKeys,
+  createNextKeys,
+  pinSecretariat,
+  readIdentityFile,
+  readPublicKeyBundle,
+} from '../../federation/identity/identity-store.ts';
+import { verifyDirectory } from '../../federation/protocol/directory-document.ts';
+import { isKeyValidAt } from '../../federation/protocol/keys.ts';
+import { readDirectoryCache } from '../../storage/federation-directory.repository.ts';
+import { CliError, printJson, printLine } from '../output.ts';
+import { readSecretariatKeyOption } from './init.command.ts';
+import { readSecretFromStdin, withNodeContext } from './node-context.ts';
+
+/**
+ * Refuses to activate next keys the other nodes cannot know yet: the directory this node holds
+ * (verified against the pinned secretariat key) must list them as valid now.
+ */
+async function assertNextKeysPublished(nextKids: readonly string[]): Promise<void> {
+  const config = loadConfig();
+  const file = await readIdentityFile(config.federation.identityDirectory);
+  if (!file?.secretariat) return;
+  const pinned = file.secretariat.publicJwks;
+  await withNodeContext(async (context) => {
+    const cached = await readDirectoryCache(context.db);
+    const verified = cached ? await verifyDirectory(cached.document, pinned, context.now()) : undefined;
+    const keys = verified?.ok
+      ? verified.directory.nodes.find((node) => node.nodeId === file.nodeId)?.keys
+      : undefined;
+    const missing = nextKids.filter(
+      (kid) => !keys?.some((key) => key.kid === kid && isKeyValidAt(key, context.now())),
+    );
+    if (missing.length > 0) {
+      const serial = verified?.ok ? `serial ${verified.directory.serial}` : 'none';
+      throw new CliError(
+        `this node's directory (${serial}) does not list the next keys ${missing.join(', ')} as valid yet: ` +
+          'have the secretariat add and publish them and let the node refresh, or use --force',
+      );
+    }
+  });
+}
+
+export function registerKeysCommands(program: Command): void {
+  const keys = program.command('keys').description("this node's federation keys: print, rotate, activate");
+
+  keys
+    .command('public')
+    .description('print the public keys (current and next) as JSON for the secretariat')
+    .action(async () => {
+      printJson(await readPublicKeyBundle(loadConfig().federation.identityDirectory));
+    });
+
+  keys
+    .command('rotate')
+    .description('create the next signing and encryption keys (step 1 of a rotation)')
+    .option(
+      '--passphrase-stdin',
+      'read the key passphrase from standard input (default: COMITY_KEY_PASSPHRASE)',
+    )
+    .option('--force', 'replace next keys that exist already (only if they were never published)')
+    .action(async (options: { passphraseStdin?: boolean; force?: boolean }) => {
+      const config = loadConfig();
+      const passphrase = options.passphraseStdin
+        ? await readSecretFromStdin()
+        : config.federation.keyPassphrase;
+      const bundle = await createNextKeys(config.federation.identityDirectory, {
+        passphrase,
+        isForced: options.force === true,
+      });
+      printLine('Created the next keys. Public keys (current and next):');
+      printLine(JSON.stringify(bundle, null, 2));
+      printLine('');
+      printLine('Next steps:');
+      printLine(`  1. comity keys public > ${bundle.nodeId}.keys.json and send it to the secretariat`);
+      printLine(
+        `  2. The secretariat runs: comity secretariat add-key ${bundle.nodeId}.keys.json, then publish`,
+      );
+      printLine(
+        '  3. Once this node has refreshed its directory: comity keys activate, then restart the node',
+      );
+    });
+
+  keys
+    .command('activate')
+    .description('make the next keys the current ones (step 3 of a rotation; restart the node afterwards)')
+    .option('--force', 'activate even if this node has not seen the next keys in the directory')
+    .action(async (options: { force?: boolean }) => {
+      const directory = loadConfig().federation.identityDirectory;
+      const bundle = await readPublicKeyBundle(directory);
+      const nextKids = bundle.keys.filter((key) => key.status === 'next').map((key) => key.kid);
+      if (nextKids.length > 0 && options.force !== true) await assertNextKeysPublished(nextKids);
+      const activated = await activateNextKeys(directory);
+      const kids = activated.keys.map((key) => `${key.use} ${key.kid}`).join(', ');
+      printLine(`The next keys are now current (${kids}); the previous ones are kept as *.previous.*`);
+      printLine('Restart the node, then ask the secretariat to retire the previous keys.');
+    });
+
+  keys
+    .command('pin-secretariat')
+    .description('trust new secretariat keys (after the secretariat rotated its own key)')
+    .requiredOption(
+      '--secretariat-key <file|json>',
+      "the secretariat's public keys (its `comity keys public` output)",
+    )
+    .option('--secretariat-url <url>', 'a new base URL of the secretariat (default: unchanged)')
+    .action(async (options: { secretariatKey: string; secretariatUrl?: string }) => {
+      const directory = loadConfig().federation.identityDirectory;
+      const file = await readIdentityFile(directory);
+      const url = options.secretariatUrl ?? file?.secretariat?.url;
+      if (!url) throw new CliError('this node pins no secretariat yet: give --secretariat-url');
+      const updated = await pinSecretariat(directory, {
+        url,
+        publicJwks: readSecretariatKeyOption(options.secretariatKey),
+      });
+      printLine(
+        `Pinned ${updated.secretariat?.publicJwks.length ?? 0} secretariat key(s) at ${url}; restart the node to use them.`,
+      );
+    });
+}

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PublicKeyBundleSchema } from '../../src/federation/identity/public-key-bundle.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
+
+function runComity(
+  dataDirectory: string,
+  args: string[],
+  input = '',
+  env: Record<string, string> = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const environment: Record<string, string | undefined> = {
+      ...process.env,
+      COMITY_DATA_DIR: dataDirectory,
+      COMITY_LOG_LEVEL: 'silent',
+      ...env,
+    };
+    delete environment.DATABASE_URL;
+    delete environment.COMITY_KEY_PASSPHRASE;
+    const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
+      cwd: root,
+      env: environment,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const NODE_ARGS = [
+  'init',
+  '--node-id',
+  'fr-ca',
+  '--state',
+  'FR',
+  '--authority',
+  'central-authority',
+  '--endpoint',
+  'https://comity.justice.example',
+];
+
+describe('comity init, comity keys and comity secretariat', () => {
+  let temporary: string;
+  let secretariatKeys: string;
+  before(async () => {
+    temporary = await mkdtemp(path.join(os.tmpdir(), 'comity-cli-init-'));
+  });
+  after(async () => rm(temporary, { recursive: true, force: true }));
+
+  it('creates a secretariat identity and prints its public keys as JSON with comity keys public', async () => {
+    const data = path.join(temporary, 'secretariat');
+    const created = await runComity(data, [
+      'init',
+      '--node-id',
+      'secretariat',
+      '--state',
+      'UN',
+      '--endpoint',
+      'http://127.0.0.1:9',
+      '--secretariat',
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /COMITY_MODE=secretariat comity serve/);
+    const printed = await runComity(data, ['keys', 'public']);
+    assert.equal(printed.code, 0, printed.stderr);
+    const bundle = PublicKeyBundleSchema.parse(JSON.parse(printed.stdout));
+    assert.equal(bundle.nodeId, 'secretariat');
+    secretariatKeys = path.join(temporary, 'secretariat.keys.json');
+    await writeFile(secretariatKeys, printed.stdout);
+  });
+
+  it('creates a node identity with 0600 key files, prints the public keys and the next steps', async () => {
+    const data = path.join(temporary, 'node');
+    const run = await runComity(data, [
+      ...NODE_ARGS,
+      '--secretariat-url',
+      'http://127.0.0.1:9/',
+      '--secretariat-key',
+      secretariatKeys,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const identity = path.join(data, 'identity');
+    assert.equal((await stat(identity)).mode & 0o777, 0o700);
+    for (const name of ['signing.key.jwk', 'encryption.key.jwk']) {
+      assert.equal((await stat(path.join(identity, name))).mode & 0o777, 0o600, name);
+    }
+    const nodeJson = JSON.parse(await readFile(path.join(identity, 'node.json'), 'utf8'));
+    assert.equal(nodeJson.nodeId, 'fr-ca');
+    assert.equal(nodeJson.secretariat.url, 'http://127.0.0.1:9');
+    assert.equal(nodeJson.secretariat.publicJwks.length, 1);
+    assert.match(run.stdout, /"kid": "[A-Za-z0-9_-]{43}"/);
+    assert.match(run.stdout, /Next steps:\n {2}1\. Send your public keys to the secretariat/);
+    assert.match(run.stdout, /NOT encrypted/);
+  });
+
+  it('refuses to overwrite the identity without --force: exit 1 and one line, keys unchanged', async () => {
+    const data = path.join(temporary, 'node');
+    const before = await readFile(path.join(data, 'identity', 'signing.key.jwk'), 'utf8');
+    const again = await runComity(data, [
+      ...NODE_ARGS,
+      '--secretariat-url',
+      'http://127.0.0.1:9',
+      '--secretariat-key',
+      secretariatKeys,
+    ]);
+    assert.equal(again.code, 1);
+    assert.equal(again.stdout, '');
+    assert.match(
+      again.stderr,
+      /^comity: a node identity already exists in .* \(node fr-ca\); use --force to replace it and its keys\n$/,
+    );
+    assert.equal(await readFile(path.join(data, 'identity', 'signing.key.jwk'), 'utf8'), before);
+  });
+
+  it('encrypts the keys with a passphrase from stdin, and refuses bad input with one line', async () => {
+    const data = path.join(temporary, 'encrypted');
+    const args = [
+      ...NODE_ARGS,
+      '--secretariat-url',
+      'http://127.0.0.1:9',
+      '--secretariat-key',
+      secretariatKeys,
+    ];
+    const run = await runComity(data, [...args, '--passphrase-stdin'], 'a long enough passphrase\n');
+    assert.equal(run.code, 0, run.stderr);
+    const text = await readFile(path.join(data, 'identity', 'signing.key.jwk'), 'utf8');
+    assert.equal(text.trim().split('.').length, 5);
+    assert.match(run.stdout, /COMITY_KEY_PASSPHRASE/);
+
+    const short = await runComity(path.join(temporary, 'short'), [...args, '--passphrase-stdin'], 'short\n');
+    assert.equal(short.code, 1);
+    assert.match(short.stderr, /^comity: the passphrase must have at least 12 characters\n$/);
+    const unknownState = await runComity(path.join(temporary, 'bad'), [
+      ...args.map((arg) => (arg === 'FR' ? 'QQ' : arg)),
+    ]);
+    assert.equal(unknownState.code, 1);
+    assert.match(unknownState.stderr, /^comity: --state QQ is not a State of the directory/);
+    const noSecretariat = await runComity(path.join(temporary, 'bad'), NODE_ARGS);
+    assert.equal(noSecretariat.code, 1);
+    assert.match(noSecretariat.stderr, /give the secretariat to trust/);
+    const privateKey = path.join(temporary, 'private.json');
+    await writeFile(privateKey, await readFile(path.join(temporary, 'node', 'identity', 'signing.key.jwk')));
+    const leaked = await runComity(path.join(temporary, 'bad'), [
+      ...NODE_ARGS,
+      '--secretariat-url',
+      'http://127.0.0.1:9',
+      '--secretariat-key',
+      privateKey,
+    ]);
+    assert.equal(leaked.code, 1);
+    assert.match(leaked.stderr, /PRIVATE key/);
+    await assert.rejects(stat(path.join(temporary, 'bad', 'identity', 'node.json')), { code: 'ENOENT' });
+  });
+
+  it('registers the node at the secretariat from its keys file and publishes the directory', async () => {
+    const nodeKeys = path.join(temporary, 'fr-ca.keys.json');
+    const printed = await runComity(path.join(temporary, 'node'), ['keys', 'public']);
+    await writeFile(nodeKeys, printed.stdout);
+    const secretariat = path.join(temporary, 'secretariat');
+    const asSecretariat = { COMITY_MODE: 'secretariat' };
+
+    const refused = await runComity(secretariat, ['secretariat', 'publish']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /COMITY_MODE=secretariat/);
+
+    const added = await runComity(
+      secretariat,
+      ['secretariat', 'add-node', nodeKeys, '--languages', 'fr,en', '--ack-hours', '4'],
+      '',
+      asSecretariat,
+    );
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(
+      added.stdout,
+      /registered node fr-ca \(FR, central-authority\) at https:\/\/comity\.justice\.example with 2 keys/,
+    );
+    const published = await runComity(secretariat, ['secretariat', 'publish'], '', asSecretariat);
+    assert.equal(published.code, 0, published.stderr);
+    assert.match(published.stdout, /published directory serial 1 with 1 nodes, valid until /);
+    const listed = await runComity(secretariat, ['secretariat', 'list', '--json'], '', asSecretariat);
+    assert.equal(listed.code, 0, listed.stderr);
+    const list = JSON.parse(listed.stdout);
+    assert.deepEqual(list.nodes[0].acceptedLanguages, ['fr', 'en']);
+    assert.deepEqual(list.nodes[0].serviceLevel, { acknowledgeWithinHours: 4 });
+    assert.equal(list.latestPublication.serial, 1);
+  });
+});
