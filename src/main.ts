@@ -4,6 +4,7 @@
  */
 import { type Config, loadConfig } from './config.ts';
 import { loadCatalogue } from './data/catalogue/index.ts';
+import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
 import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
@@ -32,7 +33,9 @@ export async function startNode(config: Config = loadConfig(), options: { logger
     };
     const bootstrap = await bootstrapNode(baseContext);
     // Undefined until `comity init` has given the node an identity.
-    federation = await startFederation(baseContext);
+    federation = await startFederation(baseContext, {
+      startWorkers: (federationContext, runtime) => startDeliveryWorker(federationContext, runtime),
+    });
     const context: AppContext = federation ? { ...baseContext, federation: federation.runtime } : baseContext;
     const app = await buildApp(context, { logger: options.logger ?? false });
     const address = await app.listen({ port: config.http.port, host: config.http.host });

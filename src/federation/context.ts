@@ -29,6 +29,8 @@ export type DirectoryLookup = Readonly<{
   findNodeFor: (state: string, authority: AuthorityKind) => DirectoryNode | undefined;
   /** The sender's key with that kid, if the node is listed and the key exists (validity is checked by the caller). */
   findKey: (nodeId: string, kid: string) => DirectoryKey | undefined;
+  /** Every node of the directory in use, for the peers screen (optional: [] when absent). */
+  listNodes?: () => readonly DirectoryNode[];
   /** Serial and time of the directory in use, for the peers screen. */
   describe: () => Readonly<{ serial: number; issuedAt: string; fetchedAt: string }> | undefined;
   refresh: () => Promise<void>;

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { type AppErrorCode, type AppErrorDetail, isAppError } from '../core/errors.ts';
+import type { RejectionReason } from '../federation/protocol/types.ts';
 
 /** Problem kinds that exist only at the HTTP layer, beside the domain's AppError codes. */
 type HttpOnlyCode = 'malformed-body' | 'unsupported-media-type' | 'route-not-found' | 'method-not-allowed';
@@ -70,6 +71,49 @@ export function toProblem(code: ProblemCode, detail: string, errors?: readonly A
     status: STATUS[code],
     detail,
     ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+/** HTTP status of each reason a node refuses a federation message for (docs/federation.md). */
+const FEDERATION_STATUS: Readonly<Record<RejectionReason, number>> = {
+  'malformed-message': 400,
+  'unsupported-algorithm': 400,
+  'unknown-sender': 403,
+  'bad-signature': 403,
+  'expired-key': 403,
+  'wrong-addressee': 421,
+  'stale-message': 400,
+  'replayed-message': 409,
+  'schema-invalid': 422,
+  'message-too-large': 413,
+  undecryptable: 400,
+};
+
+const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
+  'malformed-message': 'The message is not a well-formed compact JWS',
+  'unsupported-algorithm': 'The message uses an algorithm this protocol does not accept',
+  'unknown-sender': 'The sender or its key is not in the directory',
+  'bad-signature': 'The signature does not verify',
+  'expired-key': 'The sender key is not valid at this time',
+  'wrong-addressee': 'The message is addressed to another node',
+  'stale-message': 'The message time is outside the accepted clock skew',
+  'replayed-message': 'The message was already received and processed',
+  'schema-invalid': 'The message does not match the protocol schema',
+  'message-too-large': 'The message exceeds the size limit',
+  undecryptable: 'The message body cannot be decrypted by this node',
+};
+
+/**
+ * A refusal of a federation message (POST /federation/v1/messages): problem type
+ * urn:comity:problem:federation-<reason>, so the sending node can tell a permanent refusal from a
+ * transient failure without reading the text.
+ */
+export function federationProblem(reason: RejectionReason, detail: string): Problem {
+  return {
+    type: `urn:comity:problem:federation-${reason}`,
+    title: FEDERATION_TITLES[reason],
+    status: FEDERATION_STATUS[reason],
+    detail,
   };
 }
 

@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'request:draft',
   /** Read every request of the node, not only one's own. */
   'request:read-all',
+  /** Read the requests other States' nodes sent to this node (incoming). */
+  'request:read-incoming',
   /** Read the catalogue, the directory and the node's own profile. */
   'reference:read',
   /** Edit the directory of States and their designations. */
@@ -31,17 +33,26 @@ export const PERMISSIONS = [
   'user:manage',
   /** Create and revoke one's own API tokens. */
   'token:own',
+  /** See the peers' health and the outbox; retry or cancel a stuck message. */
+  'federation:operate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   officer: ['request:draft', 'reference:read', 'token:own'],
-  supervisor: ['request:draft', 'request:read-all', 'reference:read', 'token:own'],
-  'duty-officer': ['request:draft', 'reference:read', 'token:own'],
-  'legal-reviewer': ['request:read-all', 'reference:read', 'token:own'],
+  supervisor: ['request:draft', 'request:read-all', 'request:read-incoming', 'reference:read', 'token:own'],
+  'duty-officer': ['request:draft', 'request:read-incoming', 'reference:read', 'token:own'],
+  'legal-reviewer': ['request:read-all', 'request:read-incoming', 'reference:read', 'token:own'],
   'evidence-custodian': ['reference:read', 'token:own'],
-  auditor: ['request:read-all', 'reference:read', 'token:own'],
-  administrator: ['reference:read', 'directory:edit', 'treaty:edit', 'user:manage', 'token:own'],
+  auditor: ['request:read-all', 'request:read-incoming', 'reference:read', 'token:own'],
+  administrator: [
+    'reference:read',
+    'directory:edit',
+    'treaty:edit',
+    'user:manage',
+    'token:own',
+    'federation:operate',
+  ],
 };
 
 /** Who is acting: a signed-in user (session cookie) or a national system (bearer API token). */
@@ -73,9 +84,12 @@ export function assertCan(actor: Actor | undefined, permission: Permission): ass
 
 /**
  * Whether the actor may see a request created by `ownerId`. A request the actor may not see is
- * reported as not found, never as forbidden, so its existence does not leak.
+ * reported as not found, never as forbidden, so its existence does not leak. An incoming request
+ * (sent by another State's node) is read by those who handle them (request:read-incoming:
+ * supervisors, duty officers, legal reviewers, auditors) and by request:read-all.
  */
-export function canReadRequest(actor: Actor, ownerId: string): boolean {
+export function canReadRequest(actor: Actor, ownerId: string, direction: string = 'outgoing'): boolean {
+  if (direction === 'incoming') return can(actor, 'request:read-incoming') || can(actor, 'request:read-all');
   return (can(actor, 'request:draft') && actor.userId === ownerId) || can(actor, 'request:read-all');
 }
 

@@ -24,6 +24,8 @@ import {
   type StoredRequest,
   updateDraftContent,
 } from '../storage/requests.repository.ts';
+import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
+import { findLatestMessageOfCase } from '../storage/outbox.repository.ts';
 import { loadDirectoryView } from './directory.service.ts';
 
 /** The status a request has while its author may still change it. */
@@ -43,10 +45,41 @@ export type RequestView = Readonly<{
   createdBy: Readonly<{ id: string; username: string }>;
   createdAt: string;
   updatedAt: string;
+  /** 'outgoing' (drafted at this node) or 'incoming' (sent by another State's node). */
+  direction: 'outgoing' | 'incoming';
+  /** The node it was sent to (outgoing) or received from (incoming). */
+  peerNodeId: string | null;
+  /** The sending node's id of an incoming request. */
+  remoteRequestId: string | null;
+  /** Of a sent request: pending, delivered, failed or cancelled; null for drafts and incoming ones. */
+  deliveryState: string | null;
+  /** When an incoming request arrived. */
+  receivedAt: string | null;
+  /** The message that carried the request and its receipt (read of one request only). */
+  delivery: DeliveryView | null;
 }>;
 
-/** A request in a list: everything but its content. */
-export type RequestSummary = Omit<RequestView, 'content'>;
+/**
+ * Delivery of the message that carried a request: for an outgoing request, its attempts and the
+ * receipt the receiving node signed; for an incoming one, the receipt this node signed.
+ */
+export type DeliveryView = Readonly<{
+  messageId: string;
+  state: string;
+  attempts: number | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  /** Why the last attempt failed, in words a person can act on. */
+  lastError: string | null;
+  /** base64url SHA-256 of the message as sent; the receipt is about these bytes. */
+  digest: string;
+  /** The signed receipt (compact JWS), once there is one. */
+  receipt: string | null;
+  receiptReceivedAt: string | null;
+}>;
+
+/** A request in a list: everything but its content and delivery details. */
+export type RequestSummary = Omit<RequestView, 'content' | 'delivery'>;
 
 /** What validation says about a content, in one language. */
 export type FindingsReport = Readonly<{
@@ -55,15 +88,54 @@ export type FindingsReport = Readonly<{
   isReady: boolean;
 }>;
 
-export type RequestListFilters = Readonly<{ type?: RequestTypeId; status?: string }>;
+export type RequestListFilters = Readonly<{
+  type?: RequestTypeId;
+  status?: string;
+  direction?: 'outgoing' | 'incoming';
+}>;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toRequestView(stored: StoredRequest): RequestView {
+function toRequestView(stored: StoredRequest, delivery: DeliveryView | null = null): RequestView {
   return {
     ...toRequestSummary(stored),
     // Stored content was checked against RequestContentSchema when it was written.
     content: stored.content as RequestContent,
+    delivery,
+  };
+}
+
+/** The delivery of the message that carried the request, if it left or arrived by federation. */
+async function findDelivery(context: AppContext, stored: StoredRequest): Promise<DeliveryView | null> {
+  if (stored.direction === 'incoming') {
+    if (!stored.peerNodeId || !stored.remoteRequestId) return null;
+    const received = await findFirstInboxMessageOfCase(context.db, stored.peerNodeId, stored.remoteRequestId);
+    if (!received) return null;
+    return {
+      messageId: received.id,
+      state: 'delivered',
+      attempts: null,
+      lastAttemptAt: null,
+      nextAttemptAt: null,
+      lastError: null,
+      digest: received.digest,
+      receipt: received.receipt,
+      receiptReceivedAt: received.receivedAt.toISOString(),
+    };
+  }
+  if (stored.deliveryState === null) return null;
+  const message = await findLatestMessageOfCase(context.db, stored.id);
+  if (!message) return null;
+  return {
+    messageId: message.id,
+    state: message.status,
+    attempts: message.attempts,
+    lastAttemptAt: message.lastAttemptAt?.toISOString() ?? null,
+    nextAttemptAt: message.status === 'pending' ? message.nextAttemptAt.toISOString() : null,
+    lastError: message.lastError,
+    digest: message.digest,
+    receipt: message.receipt,
+    receiptReceivedAt: message.receiptReceivedAt?.toISOString() ?? null,
   };
 }
 
@@ -78,6 +150,11 @@ function toRequestSummary(stored: StoredRequest): RequestSummary {
     createdBy: stored.createdBy,
     createdAt: stored.createdAt.toISOString(),
     updatedAt: stored.updatedAt.toISOString(),
+    direction: stored.direction,
+    peerNodeId: stored.peerNodeId,
+    remoteRequestId: stored.remoteRequestId,
+    deliveryState: stored.deliveryState,
+    receivedAt: stored.receivedAt?.toISOString() ?? null,
   };
 }
 
@@ -138,7 +215,7 @@ function findUnstorableTexts(value: unknown, path = 'body'): string[] {
 async function findReadableRequest(context: AppContext, actor: Actor, id: string): Promise<StoredRequest> {
   if (!UUID_PATTERN.test(id)) throw notFound(id);
   const stored = await findRequestById(context.db, id);
-  if (!stored || !canReadRequest(actor, stored.createdBy.id)) throw notFound(id);
+  if (!stored || !canReadRequest(actor, stored.createdBy.id, stored.direction)) throw notFound(id);
   return stored;
 }
 
@@ -201,18 +278,23 @@ export async function listRequests(
   filters: RequestListFilters = {},
 ): Promise<RequestSummary[]> {
   const isReadingAll = can(actor, 'request:read-all');
-  if (!isReadingAll && !can(actor, 'request:draft')) return [];
+  const isReadingIncoming = can(actor, 'request:read-incoming');
+  if (!isReadingAll && !isReadingIncoming && !can(actor, 'request:draft')) return [];
   const stored = await listStoredRequests(context.db, {
-    ...(isReadingAll ? {} : { createdBy: actor.userId }),
+    ...(isReadingAll ? {} : { createdBy: actor.userId, isIncludingIncoming: isReadingIncoming }),
     ...(filters.type ? { type: filters.type } : {}),
     ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.direction ? { direction: filters.direction } : {}),
   });
-  return stored.filter((request) => canReadRequest(actor, request.createdBy.id)).map(toRequestSummary);
+  return stored
+    .filter((request) => canReadRequest(actor, request.createdBy.id, request.direction))
+    .map(toRequestSummary);
 }
 
 /** One request the actor may read; not-found otherwise (also for an id that is not a UUID). */
 export async function getRequest(context: AppContext, actor: Actor, id: string): Promise<RequestView> {
-  return toRequestView(await findReadableRequest(context, actor, id));
+  const stored = await findReadableRequest(context, actor, id);
+  return toRequestView(stored, await findDelivery(context, stored));
 }
 
 /**

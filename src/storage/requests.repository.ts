@@ -22,6 +22,16 @@ export type StoredRequest = Readonly<{
   createdBy: Readonly<{ id: string; username: string }>;
   createdAt: Date;
   updatedAt: Date;
+  /** 'outgoing' (drafted here) or 'incoming' (received from a peer node). */
+  direction: 'outgoing' | 'incoming';
+  /** The node it was sent to (outgoing) or received from (incoming). */
+  peerNodeId: string | null;
+  /** The sender's id of an incoming request. */
+  remoteRequestId: string | null;
+  /** Of a sent request: pending, delivered, failed or cancelled. */
+  deliveryState: string | null;
+  /** When an incoming request arrived. */
+  receivedAt: Date | null;
 }>;
 
 /** What a write stores: the content and the columns derived from it. */
@@ -35,6 +45,9 @@ export type RequestWrite = Readonly<{
 export type RequestListFilter = Readonly<{
   /** Only requests created by this user; undefined for every request of the node. */
   createdBy?: string;
+  /** With createdBy: also every incoming request (people who handle what other States send). */
+  isIncludingIncoming?: boolean;
+  direction?: 'outgoing' | 'incoming';
   type?: string;
   status?: string;
 }>;
@@ -55,6 +68,11 @@ function selectRequests(db: Kysely<Database>) {
       'users.username',
       'requests.created_at',
       'requests.updated_at',
+      'requests.direction',
+      'requests.peer_node_id',
+      'requests.remote_request_id',
+      'requests.delivery_state',
+      'requests.received_at',
     ]);
 }
 
@@ -70,6 +88,11 @@ type JoinedRow = Readonly<{
   username: string;
   created_at: Date;
   updated_at: Date;
+  direction: string;
+  peer_node_id: string | null;
+  remote_request_id: string | null;
+  delivery_state: string | null;
+  received_at: Date | string | null;
 }>;
 
 function toStoredRequest(row: JoinedRow): StoredRequest {
@@ -85,6 +108,11 @@ function toStoredRequest(row: JoinedRow): StoredRequest {
     createdBy: { id: row.created_by, username: row.username },
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    direction: row.direction === 'incoming' ? 'incoming' : 'outgoing',
+    peerNodeId: row.peer_node_id,
+    remoteRequestId: row.remote_request_id,
+    deliveryState: row.delivery_state,
+    receivedAt: row.received_at === null ? null : new Date(row.received_at),
   };
 }
 
@@ -122,7 +150,15 @@ export async function listRequests(
   filter: RequestListFilter,
 ): Promise<StoredRequest[]> {
   let query = selectRequests(db);
-  if (filter.createdBy !== undefined) query = query.where('requests.created_by', '=', filter.createdBy);
+  const { createdBy } = filter;
+  if (createdBy !== undefined && filter.isIncludingIncoming) {
+    query = query.where((eb) =>
+      eb.or([eb('requests.created_by', '=', createdBy), eb('requests.direction', '=', 'incoming')]),
+    );
+  } else if (createdBy !== undefined) {
+    query = query.where('requests.created_by', '=', createdBy);
+  }
+  if (filter.direction !== undefined) query = query.where('requests.direction', '=', filter.direction);
   if (filter.type !== undefined) query = query.where('requests.type', '=', filter.type);
   if (filter.status !== undefined) query = query.where('requests.status', '=', filter.status);
   const rows = await query.orderBy('requests.updated_at', 'desc').orderBy('requests.id').execute();

@@ -8,7 +8,10 @@ import { authRoutes } from './auth.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
+import { federationMessagesRoutes } from './federation-messages.routes.ts';
+import { federationSendRoutes } from './federation-send.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { statesRoutes } from './states.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
@@ -24,4 +27,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   requestsRoutes,
   documentRoutes,
   federationDirectoryRoutes,
+  federationMessagesRoutes,
+  federationSendRoutes,
+  peersRoutes,
 ];

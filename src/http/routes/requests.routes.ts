@@ -46,9 +46,29 @@ const RequestSummarySchema = z.object({
   createdBy: z.object({ id: z.string(), username: z.string() }),
   createdAt: z.string(),
   updatedAt: z.string(),
+  direction: z.enum(['outgoing', 'incoming']).describe('incoming: sent to this node by another State'),
+  peerNodeId: z.string().nullable().describe('the node it was sent to, or received from'),
+  remoteRequestId: z.string().nullable().describe("the sending node's id of an incoming request"),
+  deliveryState: z.string().nullable().describe('of a sent request: pending, delivered, failed or cancelled'),
+  receivedAt: z.string().nullable().describe('when an incoming request arrived'),
 });
 
-const RequestViewSchema = RequestSummarySchema.extend({ content: RequestContentSchema });
+const DeliverySchema = z.object({
+  messageId: z.string(),
+  state: z.string(),
+  attempts: z.number().int().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  digest: z.string().describe('base64url SHA-256 of the message as sent'),
+  receipt: z.string().nullable().describe("the receiving node's signed receipt (compact JWS)"),
+  receiptReceivedAt: z.string().nullable(),
+});
+
+const RequestViewSchema = RequestSummarySchema.extend({
+  content: RequestContentSchema,
+  delivery: DeliverySchema.nullable().describe('the message that carried the request, and its receipt'),
+});
 
 const SavedRequestSchema = z.object({
   request: RequestViewSchema,
@@ -69,6 +89,7 @@ const LangQuerySchema = z.object({
 const ListQuerySchema = z.object({
   type: RequestTypeIdSchema.optional(),
   status: z.string().max(40).optional(),
+  direction: z.enum(['outgoing', 'incoming']).optional(),
 });
 
 const IfMatchHeadersSchema = z.looseObject({
@@ -153,7 +174,8 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       ...signedIn,
       schema: {
         tags: ['requests'],
-        summary: 'List your requests (every request with request:read-all), most recently updated first',
+        summary:
+          'List your requests (every request with request:read-all; incoming ones with request:read-incoming), most recently updated first',
         querystring: ListQuerySchema,
         response: { 200: z.object({ items: z.array(RequestSummarySchema) }) },
       },

@@ -1,0 +1,516 @@
+/**
+ * The delivery worker: takes due messages from the outbox and posts them to their peers, records
+ * each outcome, and schedules retries. One per node process; several processes of one node on one
+ * PostgreSQL share the outbox safely (claims use FOR UPDATE SKIP LOCKED and a lease, see
+ * outbox.repository.ts), and the receiver's inbox makes a rare double post (after a crash) harmless.
+ *
+ * - Wake-ups: in-process (`wake()` after a commit), from other processes through PostgreSQL
+ *   LISTEN/NOTIFY on channel `comity_outbox`, and otherwise a poll every deliveryPollMs (and at the
+ *   next due retry).
+ * - Order: only the oldest undelivered message of a case is claimed, so a case's messages arrive
+ *   in order; different cases and peers go in parallel, up to deliveryConcurrency at once.
+ * - Outcome: a receipt that verifies (signature by the peer's key in the directory, message id,
+ *   digest) marks the message delivered, as does a 409 replayed-message carrying such a receipt.
+ *   A permanent refusal marks it failed (shown to a person, not retried); anything transient is
+ *   retried per retry-policy.ts. Each peer has a circuit breaker (circuit-breaker.ts).
+ */
+import pg from 'pg';
+import type { AppContext } from '../../http/context.ts';
+import { setRequestDeliveryState } from '../../storage/federation-requests.repository.ts';
+import {
+  claimDueMessages,
+  findNextDueTime,
+  recordAttemptFailure,
+  recordDelivered,
+  releaseClaim,
+  replaceMessageSigning,
+  type StoredOutboxMessage,
+} from '../../storage/outbox.repository.ts';
+import {
+  listPeerStates,
+  recordPeerFailure,
+  recordPeerSuccess,
+  type StoredPeerState,
+} from '../../storage/peer-states.repository.ts';
+import type { FederationRuntime } from '../context.ts';
+import { createFederationLog } from '../federation-log.ts';
+import { JWS_TYPES, parseCompactJws } from '../protocol/compact-jws.ts';
+import { messageDigest } from '../protocol/digest.ts';
+import { verifyReceipt } from '../protocol/receipt.ts';
+import { signEnvelope } from '../protocol/seal.ts';
+import type { DirectoryKey, DirectoryNode } from '../protocol/types.ts';
+import {
+  type CircuitBreakerPolicy,
+  type CircuitState,
+  circuitAt,
+  DEFAULT_CIRCUIT_POLICY,
+  parseCircuitState,
+  recordFailure,
+  recordSuccess,
+} from './circuit-breaker.ts';
+import { classifyFailure, federationReasonOf } from './failure-classification.ts';
+import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-policy.ts';
+
+/** The PostgreSQL NOTIFY channel a commit that queues messages signals on. */
+export const OUTBOX_CHANNEL = 'comity_outbox';
+
+/** Largest answer body read from a peer (a receipt or a problem is a few KiB). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+export type DeliveryWorkerOptions = Readonly<{
+  /** The HTTP client (tests may pass one); default the global fetch. */
+  fetch?: typeof fetch;
+  /** Randomness of the retry jitter, in [0, 1); default Math.random. */
+  random?: () => number;
+  retryPolicy?: RetryPolicy;
+  circuitPolicy?: CircuitBreakerPolicy;
+  /** Called with errors of the loop itself (database unreachable...); default: the federation log. */
+  onError?: (error: unknown) => void;
+}>;
+
+/** What one `runOnce` did. */
+export type DeliveryRoundReport = {
+  attempted: number;
+  delivered: number;
+  failed: number;
+  retrying: number;
+};
+
+export type DeliveryWorker = Readonly<{
+  /** Look at the outbox now (call after committing new messages). */
+  wake: () => void;
+  /** Stops the loop, waits for the attempts in flight, closes the LISTEN connection. */
+  stop: () => Promise<void>;
+  /**
+   * Delivers everything due now, round after round until nothing due is left, and returns what
+   * happened. For tests and tools: it does not need (and should not run beside) the loop.
+   */
+  runOnce: () => Promise<DeliveryRoundReport>;
+}>;
+
+type AttemptResult = 'delivered' | 'failed' | 'retrying' | 'released';
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    if (error.name === 'TimeoutError') return 'no answer before the delivery timeout';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+async function readAnswer(response: Response): Promise<{ text: string; json: unknown }> {
+  const buffer = new Uint8Array(await response.arrayBuffer());
+  const text = new TextDecoder().decode(buffer.subarray(0, MAX_ANSWER_BYTES));
+  try {
+    return { text, json: JSON.parse(text) as unknown };
+  } catch {
+    return { text, json: undefined };
+  }
+}
+
+function memberOf(json: unknown, name: string): string | undefined {
+  if (json === null || typeof json !== 'object') return undefined;
+  const value = (json as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The peer's signing keys from the directory (several during a rotation). */
+function signingKeysOf(node: DirectoryNode): DirectoryKey[] {
+  return node.keys.filter((key) => key.use === 'sig');
+}
+
+/**
+ * Creates a worker without starting its loop (tests drive it with `runOnce`); startDeliveryWorker
+ * also starts the loop.
+ */
+export function createDeliveryWorker(
+  context: AppContext,
+  runtime: FederationRuntime,
+  options: DeliveryWorkerOptions = {},
+): DeliveryWorker & { start: () => void } {
+  const settings = context.config.federation;
+  const fetchMessage = options.fetch ?? fetch;
+  const random = options.random ?? Math.random;
+  const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const circuitPolicy = options.circuitPolicy ?? DEFAULT_CIRCUIT_POLICY;
+  const log = createFederationLog(context.config.logLevel);
+  const onError =
+    options.onError ??
+    ((error: unknown) => log.warn('delivery worker error', { error: describeError(error) }));
+  // The lease outlives the attempt (timeout) with a margin; a dead process's lease then expires.
+  const leaseMs = settings.deliveryTimeoutMs * 2 + 5_000;
+  // A message older than half the freshness window is signed again before it is posted, so a
+  // message that waited out an outage is not refused as stale.
+  const resignAfterMs = (settings.clockSkewSeconds * 1000) / 2;
+
+  const inFlight = new Map<string, Promise<AttemptResult>>();
+  const peersInFlight = new Map<string, number>();
+  const peerStates = new Map<string, StoredPeerState>();
+  let isStopped = false;
+  let isStarted = false;
+  let isWakeRequested = false;
+  let wakeWaiter: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let listener: pg.Client | undefined;
+
+  function wake(): void {
+    isWakeRequested = true;
+    const waiter = wakeWaiter;
+    wakeWaiter = undefined;
+    waiter?.();
+  }
+
+  function circuitOf(peerNodeId: string): CircuitState {
+    return parseCircuitState(peerStates.get(peerNodeId)?.circuit);
+  }
+
+  async function refreshPeerStates(): Promise<void> {
+    peerStates.clear();
+    for (const state of await listPeerStates(context.db)) peerStates.set(state.peerNodeId, state);
+  }
+
+  async function claim(limit: number): Promise<StoredOutboxMessage[]> {
+    if (limit <= 0) return [];
+    await refreshPeerStates();
+    const now = context.now();
+    const excludedPeers: string[] = [];
+    const trialPeers: string[] = [];
+    for (const peerNodeId of peerStates.keys()) {
+      const status = circuitAt(circuitOf(peerNodeId), now, circuitPolicy).status;
+      // Half-open: one trial at a time, across rounds too.
+      if (status === 'open' || (status === 'half-open' && (peersInFlight.get(peerNodeId) ?? 0) > 0)) {
+        excludedPeers.push(peerNodeId);
+      } else if (status === 'half-open') {
+        trialPeers.push(peerNodeId);
+      }
+    }
+    return claimDueMessages(context.db, {
+      now,
+      leaseUntil: new Date(now.getTime() + leaseMs),
+      limit,
+      excludedPeers,
+      trialPeers,
+    });
+  }
+
+  /** Signs the envelope again with a fresh createdAt when the stored signing is getting old. */
+  async function freshSigning(message: StoredOutboxMessage, now: Date): Promise<StoredOutboxMessage> {
+    const parsed = parseCompactJws(message.message, JWS_TYPES.message);
+    if (!parsed.ok || parsed.payload === null || typeof parsed.payload !== 'object') return message;
+    const envelope = parsed.payload as Record<string, unknown>;
+    const createdAt = typeof envelope.createdAt === 'string' ? Date.parse(envelope.createdAt) : Number.NaN;
+    if (!Number.isNaN(createdAt) && now.getTime() - createdAt <= resignAfterMs) return message;
+    const resigned = await signEnvelope(
+      { ...envelope, createdAt: now.toISOString() },
+      runtime.identity.keys.signing,
+    );
+    const previousDigests = [...message.previousDigests, message.digest];
+    const digest = messageDigest(resigned);
+    await replaceMessageSigning(context.db, message.id, { message: resigned, digest, previousDigests });
+    return { ...message, message: resigned, digest, previousDigests };
+  }
+
+  /** Whether the receipt verifies for this message (any of its signings). */
+  async function isReceiptValid(
+    receipt: string,
+    message: StoredOutboxMessage,
+    peer: DirectoryNode,
+  ): Promise<boolean> {
+    const receiverKey = signingKeysOf(peer);
+    if (receiverKey.length === 0) return false;
+    for (const expectedDigest of [message.digest, ...message.previousDigests].reverse()) {
+      const verified = await verifyReceipt(receipt, {
+        receiverKey,
+        expectedMessageId: message.id,
+        expectedDigest,
+        expectedFrom: peer.nodeId,
+        expectedTo: runtime.identity.nodeId,
+        now: context.now(),
+      });
+      if (verified.ok) return true;
+      if (verified.reason !== 'wrong-digest') return false;
+    }
+    return false;
+  }
+
+  async function markDelivered(
+    message: StoredOutboxMessage,
+    receipt: string,
+    statusCode: number,
+  ): Promise<void> {
+    const now = context.now();
+    await context.db.transaction().execute(async (trx) => {
+      await recordDelivered(trx, message.id, { receipt, receiptReceivedAt: now, now, statusCode });
+      if (message.type === 'request.submitted')
+        await setRequestDeliveryState(trx, message.caseId, 'delivered', now);
+    });
+    const previous = peerStates.get(message.peerNodeId);
+    const isAlreadyHealthy =
+      previous !== undefined &&
+      circuitOf(message.peerNodeId).status === 'closed' &&
+      previous.consecutiveFailures === 0 &&
+      previous.lastSuccessAt !== null &&
+      now.getTime() - previous.lastSuccessAt.getTime() < 1000;
+    if (!isAlreadyHealthy) {
+      await recordPeerSuccess(context.db, message.peerNodeId, {
+        circuit: recordSuccess(circuitOf(message.peerNodeId)),
+        now,
+      });
+      peerStates.set(message.peerNodeId, {
+        peerNodeId: message.peerNodeId,
+        circuit: recordSuccess(circuitOf(message.peerNodeId)),
+        consecutiveFailures: 0,
+        totalFailures: previous?.totalFailures ?? 0,
+        lastSuccessAt: now,
+        lastFailureAt: previous?.lastFailureAt ?? null,
+        lastError: previous?.lastError ?? null,
+      });
+    }
+  }
+
+  async function markFailure(
+    message: StoredOutboxMessage,
+    kind: 'transient' | 'permanent',
+    statusCode: number | null,
+    error: string,
+    isPeerReachable: boolean,
+  ): Promise<AttemptResult> {
+    const now = context.now();
+    const attempt = message.attempts + 1;
+    const delay = nextRetryDelay(
+      { attempt, elapsedMs: now.getTime() - message.createdAt.getTime(), random: random(), failure: kind },
+      retryPolicy,
+    );
+    const nextAttemptAt = delay === null ? null : new Date(now.getTime() + delay);
+    await context.db.transaction().execute(async (trx) => {
+      const isRecorded = await recordAttemptFailure(trx, message.id, {
+        now,
+        nextAttemptAt,
+        statusCode,
+        error,
+      });
+      if (isRecorded && nextAttemptAt === null && message.type === 'request.submitted') {
+        await setRequestDeliveryState(trx, message.caseId, 'failed', now);
+      }
+    });
+    // Circuit: only "cannot reach / failing" counts; a refusal of one message shows the peer is up.
+    const current = circuitOf(message.peerNodeId);
+    const circuit = isPeerReachable ? recordSuccess(current) : recordFailure(current, now, circuitPolicy);
+    await recordPeerFailure(context.db, message.peerNodeId, {
+      circuit,
+      consecutiveFailures: circuit.consecutiveFailures,
+      now,
+      error,
+    });
+    const previous = peerStates.get(message.peerNodeId);
+    peerStates.set(message.peerNodeId, {
+      peerNodeId: message.peerNodeId,
+      circuit,
+      consecutiveFailures: circuit.consecutiveFailures,
+      totalFailures: (previous?.totalFailures ?? 0) + 1,
+      lastSuccessAt: previous?.lastSuccessAt ?? null,
+      lastFailureAt: now,
+      lastError: error,
+    });
+    return nextAttemptAt === null ? 'failed' : 'retrying';
+  }
+
+  async function attempt(claimed: StoredOutboxMessage): Promise<AttemptResult> {
+    if (isStopped) {
+      await releaseClaim(context.db, claimed.id);
+      return 'released';
+    }
+    const peer = runtime.directory.findNode(claimed.peerNodeId);
+    if (!peer) {
+      // Without a directory yet (start-up, secretariat unreachable) this is not the peer's fault.
+      if (runtime.directory.describe() === undefined) {
+        return markFailure(claimed, 'transient', null, 'the directory of nodes is not available yet', true);
+      }
+      return markFailure(
+        claimed,
+        'permanent',
+        null,
+        `node ${claimed.peerNodeId} is not in the directory (unknown recipient)`,
+        true,
+      );
+    }
+    const message = await freshSigning(claimed, context.now());
+    const url = `${peer.endpoint.replace(/\/+$/, '')}/federation/v1/messages`;
+    let response: Response;
+    let answer: { text: string; json: unknown };
+    try {
+      response = await fetchMessage(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/jose', accept: 'application/json, application/problem+json' },
+        body: message.message,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(settings.deliveryTimeoutMs),
+      });
+      answer = await readAnswer(response);
+    } catch (error) {
+      // No answer (refused, reset, timeout): always transient (failure-classification.ts).
+      return markFailure(message, 'transient', null, `${url}: ${describeError(error)}`, false);
+    }
+    const receipt = memberOf(answer.json, 'receipt');
+    const hasValidReceipt = receipt !== undefined && (await isReceiptValid(receipt, message, peer));
+    if (response.status === 200 && hasValidReceipt) {
+      await markDelivered(message, receipt, response.status);
+      return 'delivered';
+    }
+    const problemType = memberOf(answer.json, 'type');
+    const kind = classifyFailure({
+      kind: 'response',
+      status: response.status,
+      ...(problemType ? { problemType } : {}),
+      hasValidReceipt,
+    });
+    if (kind === 'duplicate-delivered' && receipt !== undefined) {
+      await markDelivered(message, receipt, response.status);
+      return 'delivered';
+    }
+    const reason = federationReasonOf(problemType);
+    const detail = memberOf(answer.json, 'detail') ?? answer.text.slice(0, 300);
+    const error =
+      response.status === 200
+        ? `${peer.nodeId} answered 200 without a receipt that verifies`
+        : `${peer.nodeId} answered ${response.status}${reason ? ` ${reason}` : ''}: ${detail}`;
+    const isPeerReachable = !(response.status >= 500 || response.status === 429 || response.status === 408);
+    return markFailure(
+      message,
+      kind === 'permanent' ? 'permanent' : 'transient',
+      response.status,
+      error,
+      isPeerReachable,
+    );
+  }
+
+  function launch(message: StoredOutboxMessage): Promise<AttemptResult> {
+    peersInFlight.set(message.peerNodeId, (peersInFlight.get(message.peerNodeId) ?? 0) + 1);
+    const running = attempt(message)
+      .catch(async (error: unknown): Promise<AttemptResult> => {
+        onError(error);
+        // The lease expires by itself if even this fails.
+        await releaseClaim(context.db, message.id).catch(() => undefined);
+        return 'released';
+      })
+      .finally(() => {
+        inFlight.delete(message.id);
+        const count = (peersInFlight.get(message.peerNodeId) ?? 1) - 1;
+        if (count <= 0) peersInFlight.delete(message.peerNodeId);
+        else peersInFlight.set(message.peerNodeId, count);
+        // A slot is free and the next message of the case may now be due.
+        wake();
+      });
+    inFlight.set(message.id, running);
+    return running;
+  }
+
+  async function runOnce(): Promise<DeliveryRoundReport> {
+    const report: DeliveryRoundReport = { attempted: 0, delivered: 0, failed: 0, retrying: 0 };
+    const attempted = new Set<string>();
+    for (;;) {
+      const claimed = await claim(settings.deliveryConcurrency);
+      const fresh = claimed.filter((message) => !attempted.has(message.id));
+      // A message already tried in this run (its retry is due at once): leave it for the next run.
+      for (const message of claimed)
+        if (attempted.has(message.id)) await releaseClaim(context.db, message.id);
+      if (fresh.length === 0) return report;
+      const results = await Promise.all(
+        fresh.map((message) => {
+          attempted.add(message.id);
+          return launch(message);
+        }),
+      );
+      for (const result of results) {
+        if (result === 'released') continue;
+        report.attempted += 1;
+        report[result] += 1;
+      }
+    }
+  }
+
+  async function sleep(): Promise<void> {
+    if (isWakeRequested || isStopped) return;
+    let timeoutMs = settings.deliveryPollMs;
+    const nextDue = await findNextDueTime(context.db).catch(() => undefined);
+    if (nextDue) timeoutMs = Math.max(0, Math.min(timeoutMs, nextDue.getTime() - context.now().getTime()));
+    if (isWakeRequested || isStopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      wakeWaiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wakeWaiter = undefined;
+  }
+
+  async function runLoop(): Promise<void> {
+    while (!isStopped) {
+      isWakeRequested = false;
+      try {
+        const claimed = await claim(settings.deliveryConcurrency - inFlight.size);
+        for (const message of claimed) void launch(message);
+      } catch (error) {
+        onError(error);
+      }
+      // Each finished attempt wakes the loop (a slot is free, the case's next message may be due).
+      await sleep();
+    }
+  }
+
+  async function listen(): Promise<void> {
+    if (context.config.database.kind !== 'postgres' || isStopped) return;
+    const client = new pg.Client({ connectionString: context.config.database.url });
+    client.on('notification', () => wake());
+    client.on('error', (error) => {
+      onError(error);
+      listener = undefined;
+      void client.end().catch(() => undefined);
+      // Polling goes on meanwhile; listen again after a pause.
+      if (!isStopped) setTimeout(() => void listen().catch(onError), settings.deliveryPollMs * 5).unref();
+    });
+    await client.connect();
+    if (isStopped) {
+      await client.end();
+      return;
+    }
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    listener = client;
+  }
+
+  return {
+    wake,
+    runOnce,
+    start: () => {
+      if (isStarted) return;
+      isStarted = true;
+      loop = runLoop();
+      void listen().catch(onError);
+    },
+    stop: async () => {
+      isStopped = true;
+      wake();
+      await loop;
+      await Promise.allSettled([...inFlight.values()]);
+      const client = listener;
+      listener = undefined;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Starts the delivery worker of this process: `wake()` after committing outbox messages, `stop()`
+ * at shut-down (it waits for the attempts in flight).
+ */
+export function startDeliveryWorker(
+  context: AppContext,
+  runtime: FederationRuntime,
+  options: DeliveryWorkerOptions = {},
+): DeliveryWorker {
+  const worker = createDeliveryWorker(context, runtime, options);
+  worker.start();
+  return worker;
+}

@@ -1,0 +1,140 @@
+/**
+ * Receiving a federation message, exactly once. The protocol checks (size, algorithm, sender,
+ * signature, schema, addressee, freshness, decryption) are openMessage's; this module adds the
+ * replay check and the effect, in ONE transaction: the inbox row keyed by the message id, the
+ * handler's change (an incoming request...), and the signed receipt stored beside them. A message
+ * that arrives again (the sender never saw our answer, or crashed) finds its row and is answered
+ * with the original receipt, and nothing runs twice. Any refusal stores nothing.
+ */
+import { AppError } from '../../core/errors.ts';
+import type { AppContext } from '../../http/context.ts';
+import { findInboxMessage, insertInboxMessage } from '../../storage/inbox.repository.ts';
+import { openMessage } from '../protocol/seal.ts';
+import { signReceipt } from '../protocol/receipt.ts';
+import type { RejectionReason } from '../protocol/types.ts';
+import { handleMessage } from './message-handlers.ts';
+
+export type ReceiveResult =
+  | Readonly<{ ok: true; receipt: string }>
+  | Readonly<{
+      ok: false;
+      reason: RejectionReason;
+      detail: string;
+      /** For replayed-message: the receipt given when the message was first received. */
+      receipt?: string;
+    }>;
+
+/**
+ * Text PostgreSQL cannot store (NUL, unpaired surrogates) is valid JSON; a message carrying it is
+ * refused as schema-invalid rather than failing in the database.
+ */
+function findUnstorableText(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') || !value.isWellFormed() ? path : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findUnstorableText(item, `${path}.${index}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found =
+        findUnstorableText(key, `${path}.${key}(key)`) ?? findUnstorableText(item, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+async function answerReplay(
+  context: AppContext,
+  messageId: string,
+  fromNodeId: string,
+): Promise<ReceiveResult | undefined> {
+  const stored = await findInboxMessage(context.db, messageId);
+  if (!stored) return undefined;
+  return {
+    ok: false,
+    reason: 'replayed-message',
+    detail: `message ${messageId} was received at ${stored.receivedAt.toISOString()} and processed once`,
+    // Only the node the message came from gets its receipt back.
+    ...(stored.fromNodeId === fromNodeId ? { receipt: stored.receipt } : {}),
+  };
+}
+
+/** Checks, stores and processes one message; never throws for bad input (only for a failing database). */
+export async function receiveMessage(context: AppContext, compactJws: string): Promise<ReceiveResult> {
+  const federation = context.federation;
+  if (!federation) {
+    throw new AppError(
+      'unavailable',
+      'this node has no federation identity yet; its operator runs comity init',
+    );
+  }
+  const { identity, directory } = federation;
+  const now = context.now();
+  const opened = await openMessage(compactJws, {
+    resolveSenderKey: (nodeId, kid) => directory.findKey(nodeId, kid),
+    self: { nodeId: identity.nodeId, encryption: identity.decryptionKeys ?? identity.keys.encryption },
+    now,
+    clockSkewSeconds: context.config.federation.clockSkewSeconds,
+    maxBytes: context.config.federation.maxMessageBytes,
+  });
+  if (!opened.ok) {
+    // A signed message we already processed that arrives late (now stale) is a replay: answer
+    // with its receipt so the sender can stop.
+    if (opened.envelope) {
+      const replay = await answerReplay(context, opened.envelope.id, opened.envelope.from);
+      if (replay) return replay;
+    }
+    return { ok: false, reason: opened.reason, detail: opened.detail };
+  }
+  const unstorable = findUnstorableText({ envelope: opened.envelope, body: opened.body }, 'message');
+  if (unstorable) {
+    return {
+      ok: false,
+      reason: 'schema-invalid',
+      detail: `${unstorable}: text must not contain NUL characters or unpaired surrogates`,
+    };
+  }
+
+  const { envelope } = opened;
+  const receivedAt = now;
+  const receipt = await signReceipt(
+    {
+      messageId: envelope.id,
+      digest: opened.digest,
+      from: identity.nodeId,
+      to: envelope.from,
+      receivedAt: receivedAt.toISOString(),
+    },
+    identity.keys.signing,
+  );
+  const isProcessed = await context.db.transaction().execute(async (trx) => {
+    const isNew = await insertInboxMessage(trx, {
+      id: envelope.id,
+      fromNodeId: envelope.from,
+      type: envelope.type,
+      caseId: envelope.case,
+      digest: opened.digest,
+      message: compactJws,
+      receipt,
+      receivedAt,
+    });
+    if (!isNew) return false;
+    await handleMessage(trx, { message: opened, receivedAt });
+    return true;
+  });
+  if (isProcessed) return { ok: true, receipt };
+  const replay = await answerReplay(context, envelope.id, envelope.from);
+  return (
+    replay ?? {
+      ok: false,
+      reason: 'replayed-message',
+      detail: `message ${envelope.id} was already received`,
+    }
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * Sending a request to the requested State: the author of a draft with no blocking finding sends
+ * it; the directory says which node receives that kind of request for that State (the catalogue's
+ * channel: 24/7 point of contact for preservation and emergencies, central authority or
+ * extradition authority otherwise). The request becomes 'sent' and its sealed message enters the
+ * outbox in ONE transaction (transactional outbox): neither exists without the other. The delivery
+ * worker is woken after the commit.
+ */
+import { sql } from 'kysely';
+import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
+import { AppError } from '../core/errors.ts';
+import type { Locale } from '../core/i18n.ts';
+import { OUTBOX_CHANNEL } from '../federation/delivery/delivery-worker.ts';
+import { messageDigest } from '../federation/protocol/digest.ts';
+import { PROTOCOL_VERSION } from '../federation/protocol/envelope.ts';
+import { isKeyValidAt } from '../federation/protocol/keys.ts';
+import { sealMessage } from '../federation/protocol/seal.ts';
+import type { DirectoryKey, DirectoryNode } from '../federation/protocol/types.ts';
+import { createUuidV7 } from '../federation/protocol/uuid-v7.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Actor, assertCan, canEditRequest } from '../policies/access.ts';
+import { markRequestSent } from '../storage/federation-requests.repository.ts';
+import { insertOutboxMessage } from '../storage/outbox.repository.ts';
+import { findUserById } from '../storage/users.repository.ts';
+import { DRAFT_STATUS, findingsFor, getRequest, type RequestView } from './requests.service.ts';
+
+/** What sending answers: the request as it is now, and the message that carries it. */
+export type SendResult = Readonly<{
+  request: RequestView;
+  message: Readonly<{ id: string; peerNodeId: string; endpoint: string; digest: string }>;
+}>;
+
+export type SendOptions = Readonly<{
+  /** Refuse with conflict unless the draft is still at this revision (If-Match). */
+  expectedRevision?: number;
+  /** Language of the blocking findings listed when sending is refused. */
+  locale: Locale;
+}>;
+
+/** The recipient's encryption key valid now; the most recent one during a rotation. */
+function currentEncryptionKey(node: DirectoryNode, now: Date): DirectoryKey | undefined {
+  return node.keys
+    .filter((key) => key.use === 'enc' && isKeyValidAt(key, now))
+    .sort((a, b) => Date.parse(b.notBefore) - Date.parse(a.notBefore))[0];
+}
+
+/** Tells the delivery workers of other processes on the same PostgreSQL (delivered at commit). */
+async function notifyOtherProcesses(context: AppContext, db: AppContext['db']): Promise<void> {
+  if (context.databaseKind !== 'postgres') return;
+  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+}
+
+export async function sendRequest(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+  options: SendOptions,
+): Promise<SendResult> {
+  assertCan(actor, 'request:draft');
+  const federation = context.federation;
+  // Reading first: a request the actor may not read is not found, whatever the node's set-up.
+  const request = await getRequest(context, actor, id);
+  if (!canEditRequest(actor, request.createdBy.id)) {
+    throw new AppError('forbidden', 'only the author of a request may send it');
+  }
+  if (request.status !== DRAFT_STATUS) {
+    throw new AppError('invalid-state', `request ${id} is ${request.status}; only a draft can be sent`);
+  }
+  if (options.expectedRevision !== undefined && options.expectedRevision !== request.revision) {
+    throw new AppError(
+      'conflict',
+      `request ${id} was changed by someone else (it is now at revision ${request.revision}); reload it and try again`,
+    );
+  }
+  if (!federation) {
+    throw new AppError(
+      'unavailable',
+      'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
+    );
+  }
+  const report = await findingsFor(context, request.content, options.locale);
+  if (!report.isReady) {
+    const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
+    throw new AppError(
+      'invalid-state',
+      `the request has ${blocking.length} blocking finding(s); resolve them before sending`,
+      blocking.map((finding) => ({
+        path: finding.element,
+        message: `${finding.article}: ${finding.message}`,
+      })),
+    );
+  }
+  const requestedState = request.requestedState;
+  if (!requestedState) {
+    throw new AppError('invalid-state', 'the request names no requested State to send it to');
+  }
+  const channel = findRequestType(context.catalogue, request.type)?.channel;
+  if (!channel)
+    throw new AppError('invalid-state', `the catalogue has no channel for request type ${request.type}`);
+  const target = federation.directory.findNodeFor(requestedState, channel);
+  if (!target) {
+    const serial = federation.directory.describe()?.serial;
+    throw new AppError(
+      'invalid-state',
+      `the directory of nodes${serial === undefined ? ' (not fetched yet)' : ` (serial ${serial})`} lists no ${channel} node for ${requestedState}; this request cannot be sent electronically yet`,
+    );
+  }
+  const now = context.now();
+  const recipientKey = currentEncryptionKey(target, now);
+  if (!recipientKey) {
+    throw new AppError(
+      'invalid-state',
+      `the directory lists no valid encryption key for node ${target.nodeId}`,
+    );
+  }
+  const author = await findUserById(context.db, actor.userId);
+  const messageId = createUuidV7();
+  const message = await sealMessage({
+    envelope: {
+      v: PROTOCOL_VERSION,
+      id: messageId,
+      from: federation.identity.nodeId,
+      to: target.nodeId,
+      type: 'request.submitted',
+      case: request.id,
+      createdAt: now.toISOString(),
+    },
+    body: {
+      request: request.content,
+      requestId: request.id,
+      submittedAt: now.toISOString(),
+      submittedBy: { displayName: author?.displayName || actor.username },
+    },
+    senderSigning: federation.identity.keys.signing,
+    recipientEncryption: { kid: recipientKey.kid, publicJwk: recipientKey.jwk },
+  });
+  const digest = messageDigest(message);
+  await context.db.transaction().execute(async (trx) => {
+    const isMarked = await markRequestSent(trx, {
+      id: request.id,
+      expectedRevision: request.revision,
+      peerNodeId: target.nodeId,
+      now,
+    });
+    if (!isMarked) {
+      throw new AppError(
+        'conflict',
+        `request ${id} changed while it was being sent; reload it and try again`,
+      );
+    }
+    await insertOutboxMessage(trx, {
+      id: messageId,
+      caseId: request.id,
+      peerNodeId: target.nodeId,
+      type: 'request.submitted',
+      message,
+      digest,
+      now,
+    });
+    await notifyOtherProcesses(context, trx);
+  });
+  federation.wakeDelivery();
+  return {
+    request: await getRequest(context, actor, id),
+    message: { id: messageId, peerNodeId: target.nodeId, endpoint: target.endpoint, digest },
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * What an administrator sees and does about delivery to other nodes: every peer of the directory
+ * with its health (last success, last failure and error, circuit breaker state), its queue depth
+ * and last delivery; the outbox (e.g. the messages that failed for good); and retrying or
+ * cancelling one stuck message.
+ *
+ * Works on a running node (the directory in memory) and from the command line (the directory
+ * this node cached, verified when it was fetched).
+ */
+import { AppError } from '../core/errors.ts';
+import type { DirectoryLookup } from '../federation/context.ts';
+import { circuitAt, CLOSED_CIRCUIT, parseCircuitState } from '../federation/delivery/circuit-breaker.ts';
+import { OUTBOX_CHANNEL } from '../federation/delivery/delivery-worker.ts';
+import { JWS_TYPES, parseCompactJws } from '../federation/protocol/compact-jws.ts';
+import { DirectoryDocumentSchema } from '../federation/protocol/envelope.ts';
+import type { DirectoryNode } from '../federation/protocol/types.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Actor, assertCan } from '../policies/access.ts';
+import { sql } from 'kysely';
+import { findLatestPublication, readDirectoryCache } from '../storage/federation-directory.repository.ts';
+import { setRequestDeliveryState } from '../storage/federation-requests.repository.ts';
+import {
+  cancelMessage,
+  findOutboxMessage,
+  listOutboxMessages,
+  type OutboxStatus,
+  requeueMessage,
+  type StoredOutboxMessage,
+  summarizeQueuesByPeer,
+} from '../storage/outbox.repository.ts';
+import { listPeerStates, resetPeerCircuit } from '../storage/peer-states.repository.ts';
+
+export type PeerHealth = 'healthy' | 'failing' | 'unreachable' | 'unknown';
+
+export type PeerView = Readonly<{
+  nodeId: string;
+  /** From the directory; null for a node that has messages here but is no longer listed. */
+  state: string | null;
+  authority: string | null;
+  endpoint: string | null;
+  isListed: boolean;
+  /** unknown: never contacted; unreachable: circuit open; failing: recent consecutive failures. */
+  health: PeerHealth;
+  circuit: Readonly<{ status: string; consecutiveFailures: number; openedAt: string | null }>;
+  /** Messages waiting to be delivered. */
+  queueDepth: number;
+  failedMessages: number;
+  deliveredMessages: number;
+  lastDeliveredAt: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  lastError: string | null;
+  totalFailures: number;
+}>;
+
+export type PeersReport = Readonly<{
+  /** This node's id; null before `comity init`. */
+  nodeId: string | null;
+  directory: Readonly<{ serial: number; issuedAt: string; fetchedAt: string | null }> | null;
+  items: PeerView[];
+}>;
+
+export type OutboxMessageView = Readonly<{
+  id: string;
+  caseId: string;
+  peerNodeId: string;
+  type: string;
+  status: OutboxStatus;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  digest: string;
+  hasReceipt: boolean;
+}>;
+
+type KnownDirectory = Readonly<{
+  nodes: readonly DirectoryNode[];
+  description: PeersReport['directory'];
+}>;
+
+function toOutboxView(message: StoredOutboxMessage): OutboxMessageView {
+  return {
+    id: message.id,
+    caseId: message.caseId,
+    peerNodeId: message.peerNodeId,
+    type: message.type,
+    status: message.status,
+    attempts: message.attempts,
+    createdAt: message.createdAt.toISOString(),
+    nextAttemptAt: message.status === 'pending' ? message.nextAttemptAt.toISOString() : null,
+    lastAttemptAt: message.lastAttemptAt?.toISOString() ?? null,
+    lastStatusCode: message.lastStatusCode,
+    lastError: message.lastError,
+    deliveredAt: message.deliveredAt?.toISOString() ?? null,
+    digest: message.digest,
+    hasReceipt: message.receipt !== null,
+  };
+}
+
+/** The nodes of a running node's directory (listNodes, or the directory client's document). */
+function nodesOfLookup(lookup: DirectoryLookup): readonly DirectoryNode[] {
+  if (lookup.listNodes) return lookup.listNodes();
+  const withDocument = lookup as DirectoryLookup & {
+    current?: () => { nodes: readonly DirectoryNode[] } | undefined;
+  };
+  return typeof withDocument.current === 'function' ? (withDocument.current()?.nodes ?? []) : [];
+}
+
+/** The directory the node has: in memory when running, else the one it cached or published. */
+async function knownDirectory(context: AppContext): Promise<KnownDirectory> {
+  const lookup = context.federation?.directory;
+  if (lookup) {
+    const described = lookup.describe();
+    return {
+      nodes: nodesOfLookup(lookup),
+      description: described
+        ? { serial: described.serial, issuedAt: described.issuedAt, fetchedAt: described.fetchedAt }
+        : null,
+    };
+  }
+  // From the command line: the document this node verified when it fetched (or published) it.
+  const cached = await readDirectoryCache(context.db);
+  const compact = cached?.document ?? (await findLatestPublication(context.db))?.document;
+  if (!compact) return { nodes: [], description: null };
+  const parsed = parseCompactJws(compact, JWS_TYPES.directory);
+  const document = parsed.ok ? DirectoryDocumentSchema.safeParse(parsed.payload) : undefined;
+  if (!document?.success) return { nodes: [], description: null };
+  return {
+    nodes: document.data.nodes,
+    description: {
+      serial: document.data.serial,
+      issuedAt: document.data.issuedAt,
+      fetchedAt: cached?.fetchedAt.toISOString() ?? null,
+    },
+  };
+}
+
+function healthOf(status: string, consecutiveFailures: number, hasContact: boolean): PeerHealth {
+  if (status === 'open') return 'unreachable';
+  if (consecutiveFailures > 0 || status === 'half-open') return 'failing';
+  return hasContact ? 'healthy' : 'unknown';
+}
+
+/** Every peer of the directory (and any other node with messages here), with health and queue. */
+export async function listPeers(context: AppContext, actor?: Actor): Promise<PeersReport> {
+  if (actor) assertCan(actor, 'federation:operate');
+  const selfId = context.federation?.identity.nodeId ?? null;
+  const directory = await knownDirectory(context);
+  const queues = new Map((await summarizeQueuesByPeer(context.db)).map((queue) => [queue.peerNodeId, queue]));
+  const states = new Map((await listPeerStates(context.db)).map((state) => [state.peerNodeId, state]));
+  const listed = new Map(directory.nodes.map((node) => [node.nodeId, node]));
+  const nodeIds = new Set([...listed.keys(), ...queues.keys(), ...states.keys()]);
+  if (selfId) nodeIds.delete(selfId);
+  const now = context.now();
+  const items = [...nodeIds].sort().map((nodeId): PeerView => {
+    const node = listed.get(nodeId);
+    const queue = queues.get(nodeId);
+    const state = states.get(nodeId);
+    const circuit = circuitAt(state ? parseCircuitState(state.circuit) : CLOSED_CIRCUIT, now);
+    const hasContact = Boolean(state?.lastSuccessAt ?? state?.lastFailureAt);
+    return {
+      nodeId,
+      state: node?.state ?? null,
+      authority: node?.authority ?? null,
+      endpoint: node?.endpoint ?? null,
+      isListed: node !== undefined,
+      health: healthOf(circuit.status, circuit.consecutiveFailures, hasContact),
+      circuit: {
+        status: circuit.status,
+        consecutiveFailures: circuit.consecutiveFailures,
+        openedAt: circuit.status === 'closed' ? null : circuit.openedAt,
+      },
+      queueDepth: queue?.pending ?? 0,
+      failedMessages: queue?.failed ?? 0,
+      deliveredMessages: queue?.delivered ?? 0,
+      lastDeliveredAt: queue?.lastDeliveredAt?.toISOString() ?? null,
+      lastSuccessAt: state?.lastSuccessAt?.toISOString() ?? null,
+      lastFailureAt: state?.lastFailureAt?.toISOString() ?? null,
+      lastError: state?.lastError ?? null,
+      totalFailures: state?.totalFailures ?? 0,
+    };
+  });
+  return { nodeId: selfId, directory: directory.description, items };
+}
+
+export type OutboxQuery = Readonly<{ status?: OutboxStatus; peerNodeId?: string; limit?: number }>;
+
+/** Outbox messages, oldest first (e.g. `status: 'failed'`: what needs a person). */
+export async function listOutbox(
+  context: AppContext,
+  actor: Actor | undefined,
+  query: OutboxQuery = {},
+): Promise<OutboxMessageView[]> {
+  if (actor) assertCan(actor, 'federation:operate');
+  const messages = await listOutboxMessages(context.db, {
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.peerNodeId ? { peerNodeId: query.peerNodeId } : {}),
+    limit: Math.min(Math.max(query.limit ?? 100, 1), 1000),
+  });
+  return messages.map(toOutboxView);
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function findMessageOrThrow(context: AppContext, id: string): Promise<StoredOutboxMessage> {
+  const message = UUID_PATTERN.test(id) ? await findOutboxMessage(context.db, id) : undefined;
+  if (!message) throw new AppError('not-found', `no outbox message ${id}`);
+  return message;
+}
+
+/** Wakes this process's delivery worker and, on PostgreSQL, those of the node's other processes. */
+async function wakeDelivery(context: AppContext): Promise<void> {
+  context.federation?.wakeDelivery();
+  if (context.databaseKind === 'postgres')
+    await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(context.db);
+}
+
+/**
+ * A failed (or waiting) message is tried again now, and its peer's circuit closed: a person
+ * decided the peer is worth trying. Delivered or cancelled messages cannot be retried.
+ */
+export async function retryOutboxMessage(
+  context: AppContext,
+  actor: Actor | undefined,
+  id: string,
+): Promise<OutboxMessageView> {
+  if (actor) assertCan(actor, 'federation:operate');
+  const message = await findMessageOrThrow(context, id);
+  const now = context.now();
+  const isRequeued = await context.db.transaction().execute(async (trx) => {
+    if (!(await requeueMessage(trx, id, now))) return false;
+    await resetPeerCircuit(trx, message.peerNodeId, { circuit: CLOSED_CIRCUIT, now });
+    if (message.type === 'request.submitted')
+      await setRequestDeliveryState(trx, message.caseId, 'pending', now);
+    return true;
+  });
+  if (!isRequeued) {
+    throw new AppError(
+      'invalid-state',
+      `message ${id} is ${message.status}; only failed or pending messages can be retried`,
+    );
+  }
+  await wakeDelivery(context);
+  return toOutboxView(await findMessageOrThrow(context, id));
+}
+
+/** A failed or waiting message is given up: it will not be delivered; its request says cancelled. */
+export async function cancelOutboxMessage(
+  context: AppContext,
+  actor: Actor | undefined,
+  id: string,
+): Promise<OutboxMessageView> {
+  if (actor) assertCan(actor, 'federation:operate');
+  const message = await findMessageOrThrow(context, id);
+  const now = context.now();
+  const isCancelled = await context.db.transaction().execute(async (trx) => {
+    if (!(await cancelMessage(trx, id))) return false;
+    if (message.type === 'request.submitted')
+      await setRequestDeliveryState(trx, message.caseId, 'cancelled', now);
+    return true;
+  });
+  if (!isCancelled) {
+    throw new AppError(
+      'invalid-state',
+      `message ${id} is ${message.status}; only failed or pending messages can be cancelled`,
+    );
+  }
+  // The case's next message may now be due.
+  await wakeDelivery(context);
+  return toOutboxView(await findMessageOrThrow(context, id));
+}

@@ -1,0 +1,194 @@
+/**
+ * Two (or more) federated nodes in one test process: each its own database, identity (fresh keys)
+ * and app; a static in-memory directory listing them (endpoints can be changed to simulate an
+ * outage, nodes hidden from one node's view to simulate "unknown sender"); one clock that the test
+ * advances. Receivers listen on a loopback port so the sender's worker posts over real HTTP.
+ */
+import { createServer } from 'node:net';
+import { loadConfig } from '../../src/config.ts';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import type { DirectoryLookup, FederationRuntime, NodeIdentity } from '../../src/federation/context.ts';
+import { generateNodeKeys } from '../../src/federation/protocol/keys.ts';
+import type {
+  AuthorityKind,
+  DirectoryKey,
+  DirectoryNode,
+  NodeKeys,
+} from '../../src/federation/protocol/types.ts';
+import { buildApp } from '../../src/http/app.ts';
+import type { AppContext } from '../../src/http/context.ts';
+import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
+import type { TestApp } from '../helpers/app.ts';
+import type { DatabaseTarget } from '../helpers/database.ts';
+
+export const KEY_WINDOW = {
+  notBefore: '2020-01-01T00:00:00.000Z',
+  notAfter: '2100-01-01T00:00:00.000Z',
+} as const;
+
+export type TestClock = { now: () => Date; advance: (ms: number) => void };
+
+export function createClock(start = Date.now()): TestClock {
+  let nowMs = start;
+  return {
+    now: () => new Date(nowMs),
+    advance: (ms) => {
+      nowMs += ms;
+    },
+  };
+}
+
+export type NodePlan = Readonly<{
+  nodeId: string;
+  state: string;
+  authority: AuthorityKind;
+  keys: NodeKeys;
+  /** Validity of the signing key in the directory (default: 2020 to 2100). */
+  signingWindow?: Readonly<{ notBefore: string; notAfter: string }>;
+}>;
+
+export async function planNode(
+  nodeId: string,
+  state: string,
+  authority: AuthorityKind = 'point-of-contact',
+  signingWindow?: NodePlan['signingWindow'],
+): Promise<NodePlan> {
+  return {
+    nodeId,
+    state,
+    authority,
+    keys: await generateNodeKeys(),
+    ...(signingWindow ? { signingWindow } : {}),
+  };
+}
+
+function directoryNodeOf(plan: NodePlan, endpoint: string): DirectoryNode {
+  const keys: DirectoryKey[] = [
+    {
+      kid: plan.keys.signing.kid,
+      use: 'sig',
+      jwk: plan.keys.signing.publicJwk,
+      ...(plan.signingWindow ?? KEY_WINDOW),
+    },
+    { kid: plan.keys.encryption.kid, use: 'enc', jwk: plan.keys.encryption.publicJwk, ...KEY_WINDOW },
+  ];
+  return {
+    nodeId: plan.nodeId,
+    state: plan.state,
+    authority: plan.authority,
+    endpoint,
+    keys,
+    acceptedLanguages: ['en'],
+    serviceLevel: {},
+  };
+}
+
+/** The directory every test node reads, with a per-node list of nodes it pretends not to know. */
+export type StaticDirectory = Readonly<{
+  setEndpoint: (nodeId: string, endpoint: string) => void;
+  /** The lookup node `viewer` uses; nodes in `hiddenFrom(viewer)` are unknown to it. */
+  lookupFor: (viewer: string) => DirectoryLookup;
+  hiddenFrom: (viewer: string) => Set<string>;
+}>;
+
+export function createStaticDirectory(plans: readonly NodePlan[], now: () => Date): StaticDirectory {
+  const nodes = new Map(plans.map((plan) => [plan.nodeId, directoryNodeOf(plan, 'http://127.0.0.1:9')]));
+  const hidden = new Map<string, Set<string>>();
+  const hiddenFrom = (viewer: string): Set<string> => {
+    let set = hidden.get(viewer);
+    if (!set) {
+      set = new Set();
+      hidden.set(viewer, set);
+    }
+    return set;
+  };
+  const issuedAt = now().toISOString();
+  return {
+    setEndpoint: (nodeId, endpoint) => {
+      const node = nodes.get(nodeId);
+      if (node) nodes.set(nodeId, { ...node, endpoint });
+    },
+    hiddenFrom,
+    lookupFor: (viewer) => {
+      const visible = () => [...nodes.values()].filter((node) => !hiddenFrom(viewer).has(node.nodeId));
+      const findNode = (nodeId: string) => visible().find((node) => node.nodeId === nodeId);
+      return {
+        findNode,
+        findNodeFor: (state, authority) =>
+          visible().find((node) => node.state === state && node.authority === authority),
+        findKey: (nodeId, kid) => findNode(nodeId)?.keys.find((key) => key.kid === kid),
+        listNodes: visible,
+        describe: () => ({ serial: 1, issuedAt, fetchedAt: issuedAt }),
+        refresh: async () => undefined,
+      };
+    },
+  };
+}
+
+export type FederatedNode = TestApp & Readonly<{ plan: NodePlan; runtime: FederationRuntime | undefined }>;
+
+/** A node app on a fresh database of `target`, with federation when `plan` is given. */
+export async function startFederatedNode(
+  target: DatabaseTarget,
+  options: Readonly<{ plan?: NodePlan; directory?: StaticDirectory; clock: TestClock; wake?: () => void }>,
+): Promise<FederatedNode> {
+  const handle = await target.open();
+  const config = loadConfig({
+    COMITY_PORT: '0',
+    COMITY_DATA_DIR: '/tmp/comity-test-unused',
+    COMITY_LOG_LEVEL: 'silent',
+    COMITY_FEDERATION_MAX_MESSAGE_BYTES: String(64 * 1024),
+    COMITY_DELIVERY_TIMEOUT_MS: '3000',
+    COMITY_DELIVERY_CONCURRENCY: '4',
+  });
+  const { plan, directory } = options;
+  const identity: NodeIdentity | undefined = plan
+    ? {
+        nodeId: plan.nodeId,
+        state: plan.state,
+        authority: plan.authority,
+        endpoint: 'http://127.0.0.1:9',
+        keys: plan.keys,
+        secretariat: undefined,
+      }
+    : undefined;
+  const runtime: FederationRuntime | undefined =
+    identity && directory
+      ? {
+          identity,
+          directory: directory.lookupFor(identity.nodeId),
+          wakeDelivery: options.wake ?? (() => undefined),
+        }
+      : undefined;
+  const context: AppContext = {
+    config,
+    db: handle.db,
+    databaseKind: handle.kind,
+    catalogue: loadCatalogue(),
+    now: options.clock.now,
+    ...(runtime ? { federation: runtime } : {}),
+  };
+  await bootstrapNode(context);
+  const app = await buildApp(context);
+  await app.ready();
+  return {
+    app,
+    context,
+    plan: plan as NodePlan,
+    runtime,
+    close: async () => {
+      await app.close();
+      await handle.close();
+    },
+  };
+}
+
+/** A loopback port nothing listens on (connections are refused): a node that is down. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

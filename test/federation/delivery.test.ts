@@ -1,0 +1,795 @@
+/**
+ * Federation delivery and reception between two nodes in one process (each its own database and
+ * identity), over real loopback HTTP: sending, receipts, exactly-once reception, outage and
+ * retry, order within a case, permanent failures, hostile input at /federation/v1/messages, and
+ * the peers and outbox API. The delivery worker is driven with runOnce; one clock is advanced by
+ * the tests.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
+import { messageDigest } from '../../src/federation/protocol/digest.ts';
+import { verifyReceipt } from '../../src/federation/protocol/receipt.ts';
+import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/protocol/seal.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
+import { findOutboxMessage, insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
+import { json } from '../helpers/app.ts';
+import { type ActingAs, asRole } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import {
+  closedPort,
+  createClock,
+  createStaticDirectory,
+  type FederatedNode,
+  KEY_WINDOW,
+  type NodePlan,
+  planNode,
+  type StaticDirectory,
+  startFederatedNode,
+} from './delivery-fixture.ts';
+import { assembleToken, base64urlJson, flipSignatureByte, forgeHs256Token } from './protocol-fixtures.ts';
+
+type Problem = {
+  type: string;
+  status: number;
+  detail: string;
+  receipt?: string;
+  errors?: { message: string }[];
+};
+type RequestBody = {
+  request: {
+    id: string;
+    status: string;
+    direction: string;
+    peerNodeId: string | null;
+    remoteRequestId: string | null;
+    deliveryState: string | null;
+    receivedAt: string | null;
+    content: unknown;
+    delivery: {
+      messageId: string;
+      state: string;
+      attempts: number | null;
+      nextAttemptAt: string | null;
+      lastError: string | null;
+      digest: string;
+      receipt: string | null;
+      receiptReceivedAt: string | null;
+    } | null;
+  };
+  isReady: boolean;
+};
+
+const MINUTE = 60_000;
+
+for (const target of DATABASE_TARGETS) {
+  describe(`federation delivery and reception [${target.name}]`, { skip: target.skip }, () => {
+    const clock = createClock();
+    let plans: { fr: NodePlan; de: NodePlan; it: NodePlan; expired: NodePlan; stranger: NodePlan };
+    let directory: StaticDirectory;
+    let sender: FederatedNode;
+    let receiver: FederatedNode;
+    let bare: FederatedNode;
+    let worker: DeliveryWorker;
+    let receiverUrl: string;
+    let officer: ActingAs;
+    let dutyOfficer: ActingAs;
+    let receiverOfficer: ActingAs;
+    let senderAdmin: ActingAs;
+    const posted: { id: string; case: string }[] = [];
+    /** Message ids the receiver answers 503 to, once each (a transient failure). */
+    const failOnce = new Set<string>();
+
+    before(async () => {
+      const yesterday = new Date(clock.now().getTime() - 24 * 3600 * 1000).toISOString();
+      plans = {
+        fr: await planNode('fr-ca', 'FR'),
+        de: await planNode('de-247', 'DE'),
+        it: await planNode('it-247', 'IT'),
+        expired: await planNode('nl-247', 'NL', 'point-of-contact', {
+          notBefore: KEY_WINDOW.notBefore,
+          notAfter: yesterday,
+        }),
+        stranger: await planNode('xx-stranger', 'XX'),
+      };
+      // The stranger is not in anyone's directory.
+      directory = createStaticDirectory([plans.fr, plans.de, plans.it, plans.expired], clock.now);
+      sender = await startFederatedNode(target, { plan: plans.fr, directory, clock });
+      receiver = await startFederatedNode(target, { plan: plans.de, directory, clock });
+      bare = await startFederatedNode(target, { clock });
+      receiverUrl = await receiver.app.listen({ port: 0, host: '127.0.0.1' });
+      directory.setEndpoint('de-247', receiverUrl);
+      const recordingFetch: typeof fetch = async (input, init) => {
+        const payload = JSON.parse(
+          Buffer.from(String(init?.body).split('.')[1] ?? '', 'base64url').toString(),
+        ) as {
+          id: string;
+          case: string;
+        };
+        posted.push({ id: payload.id, case: payload.case });
+        if (failOnce.delete(payload.id)) {
+          return new Response(JSON.stringify({ type: 'urn:comity:problem:unavailable', status: 503 }), {
+            status: 503,
+            headers: { 'content-type': 'application/problem+json' },
+          });
+        }
+        return fetch(input, init);
+      };
+      worker = createDeliveryWorker(sender.context, sender.runtime!, {
+        fetch: recordingFetch,
+        random: () => 0.5,
+      });
+      officer = await asRole(sender, 'officer');
+      senderAdmin = await asRole(sender, 'administrator');
+      dutyOfficer = await asRole(receiver, 'duty-officer');
+      receiverOfficer = await asRole(receiver, 'officer');
+    });
+
+    after(async () => {
+      await worker?.stop();
+      await sender?.close();
+      await receiver?.close();
+      await bare?.close();
+    });
+
+    async function draft(content: unknown, as: ActingAs = officer): Promise<RequestBody> {
+      const response = await sender.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: as.headers,
+        payload: content as object,
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      return json<RequestBody>(response);
+    }
+
+    function send(id: string, as: ActingAs = officer) {
+      return sender.app.inject({ method: 'POST', url: `/api/v1/requests/${id}/send`, headers: as.headers });
+    }
+
+    async function readAt(node: FederatedNode, id: string, as: ActingAs): Promise<RequestBody['request']> {
+      const response = await node.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${id}`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<RequestBody>(response).request;
+    }
+
+    function postMessage(node: FederatedNode, body: string, contentType = 'application/jose') {
+      return node.app.inject({
+        method: 'POST',
+        url: '/federation/v1/messages',
+        headers: { 'content-type': contentType },
+        payload: body,
+      });
+    }
+
+    async function receiverCounts(): Promise<{ inbox: number; requests: number; users: number }> {
+      const requests = await sql<{ count: number }>`select count(*)::int as count from requests`.execute(
+        receiver.context.db,
+      );
+      const users = await sql<{ count: number }>`select count(*)::int as count from users`.execute(
+        receiver.context.db,
+      );
+      return {
+        inbox: await countInboxMessages(receiver.context.db),
+        requests: Number(requests.rows[0]?.count),
+        users: Number(users.rows[0]?.count),
+      };
+    }
+
+    /** A sealed message from `from` to `to` (default fr-ca → de-247), as the sending node makes it. */
+    function seal(
+      overrides: Partial<{
+        from: NodePlan;
+        to: NodePlan;
+        toId: string;
+        createdAt: string;
+        type: 'ping' | 'request.submitted';
+        body: unknown;
+        id: string;
+        case: string;
+      }> = {},
+    ): Promise<string> {
+      const from = overrides.from ?? plans.fr;
+      const to = overrides.to ?? plans.de;
+      const type = overrides.type ?? 'ping';
+      return sealMessage({
+        envelope: {
+          v: 1,
+          id: overrides.id ?? createUuidV7(),
+          from: from.nodeId,
+          to: overrides.toId ?? to.nodeId,
+          type,
+          case: overrides.case ?? 'case-test',
+          createdAt: overrides.createdAt ?? clock.now().toISOString(),
+        },
+        body: overrides.body ?? {},
+        senderSigning: from.keys.signing,
+        recipientEncryption: { kid: to.keys.encryption.kid, publicJwk: to.keys.encryption.publicJwk },
+      });
+    }
+
+    /** Queues a ping in the sender's outbox directly (as later message types will be). */
+    async function queuePing(caseId: string): Promise<string> {
+      const id = createUuidV7();
+      const message = await seal({ id, case: caseId });
+      await insertOutboxMessage(sender.context.db, {
+        id,
+        caseId,
+        peerNodeId: 'de-247',
+        type: 'ping',
+        message,
+        digest: messageDigest(message),
+        now: clock.now(),
+      });
+      return id;
+    }
+
+    it('sends a ready request: the receiving node has it as incoming, the sender has a verified receipt', async () => {
+      const created = await draft(preservationDraft('FR', 'DE'));
+      assert.equal(created.isReady, true);
+      const sent = await send(created.request.id);
+      assert.equal(sent.statusCode, 202, sent.body);
+      const answer = json<{
+        request: { status: string; deliveryState: string; peerNodeId: string };
+        message: { id: string; peerNodeId: string };
+      }>(sent);
+      assert.equal(answer.request.status, 'sent');
+      assert.equal(answer.request.deliveryState, 'pending');
+      assert.equal(answer.message.peerNodeId, 'de-247');
+      const queued = await readAt(sender, created.request.id, officer);
+      assert.equal(queued.delivery?.state, 'pending');
+      assert.equal(queued.delivery?.receipt, null);
+
+      const report = await worker.runOnce();
+      assert.equal(report.delivered, 1);
+
+      const delivered = await readAt(sender, created.request.id, officer);
+      assert.equal(delivered.deliveryState, 'delivered');
+      assert.equal(delivered.direction, 'outgoing');
+      assert.equal(delivered.peerNodeId, 'de-247');
+      assert.ok(delivered.delivery?.receipt);
+      assert.ok(delivered.delivery?.receiptReceivedAt);
+      const verified = await verifyReceipt(delivered.delivery.receipt, {
+        receiverKey: directory
+          .lookupFor('fr-ca')
+          .findNode('de-247')!
+          .keys.filter((key) => key.use === 'sig'),
+        expectedMessageId: answer.message.id,
+        expectedDigest: delivered.delivery.digest,
+        expectedFrom: 'de-247',
+        expectedTo: 'fr-ca',
+        now: clock.now(),
+      });
+      assert.ok(verified.ok);
+
+      const listed = await receiver.app.inject({
+        method: 'GET',
+        url: '/api/v1/requests?direction=incoming',
+        headers: dutyOfficer.headers,
+      });
+      const items = json<{
+        items: {
+          id: string;
+          peerNodeId: string;
+          remoteRequestId: string;
+          direction: string;
+          status: string;
+        }[];
+      }>(listed).items;
+      const incoming = items.find((item) => item.remoteRequestId === created.request.id);
+      assert.ok(incoming, 'the duty officer sees the incoming request');
+      assert.equal(incoming.direction, 'incoming');
+      assert.equal(incoming.peerNodeId, 'fr-ca');
+      assert.equal(incoming.status, 'received');
+      const read = await readAt(receiver, incoming.id, dutyOfficer);
+      assert.deepEqual(read.content, created.request.content);
+      assert.equal(read.delivery?.receipt, delivered.delivery.receipt);
+      assert.equal(read.delivery?.digest, delivered.delivery.digest);
+      assert.ok(read.receivedAt);
+
+      // An officer of the receiving node (no request:read-incoming) does not see it.
+      const officerList = await receiver.app.inject({
+        method: 'GET',
+        url: '/api/v1/requests',
+        headers: receiverOfficer.headers,
+      });
+      assert.equal(
+        json<{ items: { id: string }[] }>(officerList).items.some((item) => item.id === incoming.id),
+        false,
+      );
+      const officerRead = await receiver.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${incoming.id}`,
+        headers: receiverOfficer.headers,
+      });
+      assert.equal(officerRead.statusCode, 404);
+      // Nobody can edit or delete it.
+      const edit = await receiver.app.inject({
+        method: 'PUT',
+        url: `/api/v1/requests/${incoming.id}`,
+        headers: dutyOfficer.headers,
+        payload: created.request.content as object,
+      });
+      assert.equal(edit.statusCode, 403);
+
+      // Sending again: it is no longer a draft.
+      const again = await send(created.request.id);
+      assert.equal(again.statusCode, 409);
+      assert.equal(json<Problem>(again).type, 'urn:comity:problem:invalid-state');
+    });
+
+    it('refuses to send a request with blocking findings, listing them, and changes nothing', async () => {
+      const created = await draft({ type: 'preservation', requestedAuthority: { state: 'DE' } });
+      assert.equal(created.isReady, false);
+      const refused = await send(created.request.id);
+      assert.equal(refused.statusCode, 409);
+      const problem = json<Problem>(refused);
+      assert.equal(problem.type, 'urn:comity:problem:invalid-state');
+      assert.match(problem.detail, /blocking/);
+      assert.ok((problem.errors?.length ?? 0) > 0);
+      assert.equal((await readAt(sender, created.request.id, officer)).status, 'draft');
+    });
+
+    it('refuses to send when the directory lists no node of that State for the channel', async () => {
+      const created = await draft(preservationDraft('FR', 'ES'));
+      assert.equal(created.isReady, true);
+      const refused = await send(created.request.id);
+      assert.equal(refused.statusCode, 409);
+      assert.match(json<Problem>(refused).detail, /no point-of-contact node for ES/);
+      const stored = await readAt(sender, created.request.id, officer);
+      assert.equal(stored.status, 'draft');
+      assert.equal(stored.deliveryState, null);
+    });
+
+    it('only the author sends: another officer gets 404, a supervisor 403, anonymous 401', async () => {
+      const created = await draft(preservationDraft('FR', 'DE', 2));
+      assert.equal((await send(created.request.id, await asRole(sender, 'officer'))).statusCode, 404);
+      assert.equal((await send(created.request.id, await asRole(sender, 'supervisor'))).statusCode, 403);
+      assert.equal(
+        (await sender.app.inject({ method: 'POST', url: `/api/v1/requests/${created.request.id}/send` }))
+          .statusCode,
+        401,
+      );
+      assert.equal((await send('not-a-uuid')).statusCode, 404);
+      assert.equal((await readAt(sender, created.request.id, officer)).status, 'draft');
+    });
+
+    it('processes a message posted twice once; the second answer is 409 with the original receipt', async () => {
+      const requestId = crypto.randomUUID();
+      const message = await seal({
+        type: 'request.submitted',
+        case: requestId,
+        body: {
+          request: preservationDraft('FR', 'DE', 3),
+          requestId,
+          submittedAt: clock.now().toISOString(),
+          submittedBy: { displayName: 'A prosecutor' },
+        },
+      });
+      const before = await receiverCounts();
+      const first = await postMessage(receiver, message);
+      assert.equal(first.statusCode, 200, first.body);
+      const { receipt } = json<{ receipt: string }>(first);
+      const afterFirst = await receiverCounts();
+      assert.equal(afterFirst.inbox, before.inbox + 1);
+      assert.equal(afterFirst.requests, before.requests + 1);
+
+      const [second, third] = await Promise.all([
+        postMessage(receiver, message),
+        postMessage(receiver, message),
+      ]);
+      for (const replay of [second, third]) {
+        assert.equal(replay.statusCode, 409);
+        assert.match(String(replay.headers['content-type']), /^application\/problem\+json/);
+        const problem = json<Problem>(replay);
+        assert.equal(problem.type, 'urn:comity:problem:federation-replayed-message');
+        assert.equal(problem.receipt, receipt);
+      }
+      assert.deepEqual(await receiverCounts(), afterFirst);
+    });
+
+    it('a message the receiver processes concurrently from two posts is stored once', async () => {
+      const message = await seal();
+      const before = await receiverCounts();
+      const answers = await Promise.all(Array.from({ length: 4 }, () => postMessage(receiver, message)));
+      assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [200, 409, 409, 409]);
+      const receipts = new Set(answers.map((answer) => json<{ receipt: string }>(answer).receipt));
+      assert.equal(receipts.size, 1);
+      assert.equal((await receiverCounts()).inbox, before.inbox + 1);
+    });
+
+    it('keeps a message pending with attempts while the receiver is down, and delivers it when it is back', async () => {
+      directory.setEndpoint('de-247', `http://127.0.0.1:${await closedPort()}`);
+      try {
+        const created = await draft(preservationDraft('FR', 'DE', 4));
+        assert.equal((await send(created.request.id)).statusCode, 202);
+        const first = await worker.runOnce();
+        assert.deepEqual(first, { attempted: 1, delivered: 0, failed: 0, retrying: 1 });
+        const waiting = await readAt(sender, created.request.id, officer);
+        assert.equal(waiting.deliveryState, 'pending');
+        assert.equal(waiting.delivery?.state, 'pending');
+        assert.equal(waiting.delivery?.attempts, 1);
+        assert.ok(waiting.delivery?.nextAttemptAt);
+        assert.ok(Date.parse(waiting.delivery.nextAttemptAt) > clock.now().getTime());
+        assert.match(waiting.delivery?.lastError ?? '', /127\.0\.0\.1/);
+        // Not due yet: nothing is attempted.
+        assert.equal((await worker.runOnce()).attempted, 0);
+
+        const peers = await sender.app.inject({
+          method: 'GET',
+          url: '/api/v1/peers',
+          headers: senderAdmin.headers,
+        });
+        const de = json<{
+          items: { nodeId: string; health: string; queueDepth: number; lastError: string | null }[];
+        }>(peers).items.find((item) => item.nodeId === 'de-247');
+        assert.equal(de?.health, 'failing');
+        assert.ok((de?.queueDepth ?? 0) >= 1);
+        assert.ok(de?.lastError);
+
+        // Longer than the retry cap and than the freshness window: the retry is due and signed afresh.
+        clock.advance(11 * MINUTE);
+        directory.setEndpoint('de-247', receiverUrl);
+        const second = await worker.runOnce();
+        assert.equal(second.delivered, 1);
+        const delivered = await readAt(sender, created.request.id, officer);
+        assert.equal(delivered.deliveryState, 'delivered');
+        assert.equal(delivered.delivery?.attempts, 2);
+        assert.ok(delivered.delivery?.receipt);
+        const stored = await findOutboxMessage(sender.context.db, delivered.delivery.messageId);
+        assert.equal(stored?.previousDigests.length, 1, 'the message was signed again before the retry');
+      } finally {
+        directory.setEndpoint('de-247', receiverUrl);
+      }
+    });
+
+    it('delivers the messages of a case in order, one after the other, while other cases go on', async () => {
+      const x1 = await queuePing('case-x');
+      const x2 = await queuePing('case-x');
+      const y1 = await queuePing('case-y');
+      const x3 = await queuePing('case-x');
+      failOnce.add(x1);
+      posted.length = 0;
+      const first = await worker.runOnce();
+      assert.equal(first.delivered, 1);
+      assert.equal(first.retrying, 1);
+      assert.deepEqual(posted.map((post) => post.id).sort(), [x1, y1].sort(), 'x2 and x3 wait for x1');
+      clock.advance(6 * MINUTE);
+      posted.length = 0;
+      const second = await worker.runOnce();
+      assert.equal(second.delivered, 3);
+      assert.deepEqual(
+        posted.map((post) => post.id),
+        [x1, x2, x3],
+      );
+      for (const id of [x1, x2, x3, y1])
+        assert.equal((await findOutboxMessage(sender.context.db, id))?.status, 'delivered');
+    });
+
+    it('a permanent refusal (the receiver does not know the sender) fails the message, which is not retried', async () => {
+      directory.hiddenFrom('de-247').add('fr-ca');
+      let messageId: string;
+      let requestId: string;
+      try {
+        const created = await draft(preservationDraft('FR', 'DE', 5));
+        requestId = created.request.id;
+        assert.equal((await send(requestId)).statusCode, 202);
+        const report = await worker.runOnce();
+        assert.deepEqual(report, { attempted: 1, delivered: 0, failed: 1, retrying: 0 });
+        const failed = await readAt(sender, requestId, officer);
+        assert.equal(failed.deliveryState, 'failed');
+        assert.equal(failed.delivery?.state, 'failed');
+        assert.match(failed.delivery?.lastError ?? '', /unknown-sender/);
+        messageId = failed.delivery!.messageId;
+        clock.advance(60 * MINUTE);
+        assert.equal((await worker.runOnce()).attempted, 0, 'a failed message is not retried');
+
+        const listed = await sender.app.inject({
+          method: 'GET',
+          url: '/api/v1/outbox?status=failed',
+          headers: senderAdmin.headers,
+        });
+        assert.equal(listed.statusCode, 200);
+        const failedItems = json<{ items: { id: string; lastError: string; status: string }[] }>(
+          listed,
+        ).items;
+        assert.ok(failedItems.some((item) => item.id === messageId && item.status === 'failed'));
+      } finally {
+        directory.hiddenFrom('de-247').delete('fr-ca');
+      }
+      // The receiver's operator adds the sender; an administrator retries: delivered.
+      const retried = await sender.app.inject({
+        method: 'POST',
+        url: `/api/v1/outbox/${messageId}/retry`,
+        headers: senderAdmin.headers,
+      });
+      assert.equal(retried.statusCode, 200, retried.body);
+      assert.equal(json<{ status: string }>(retried).status, 'pending');
+      assert.equal((await readAt(sender, requestId, officer)).deliveryState, 'pending');
+      assert.equal((await worker.runOnce()).delivered, 1);
+      assert.equal((await readAt(sender, requestId, officer)).deliveryState, 'delivered');
+      const again = await sender.app.inject({
+        method: 'POST',
+        url: `/api/v1/outbox/${messageId}/retry`,
+        headers: senderAdmin.headers,
+      });
+      assert.equal(again.statusCode, 409);
+      const cancelDelivered = await sender.app.inject({
+        method: 'POST',
+        url: `/api/v1/outbox/${messageId}/cancel`,
+        headers: senderAdmin.headers,
+      });
+      assert.equal(cancelDelivered.statusCode, 409);
+    });
+
+    it('an administrator cancels a stuck message; its request shows cancelled and it is never posted', async () => {
+      directory.setEndpoint('de-247', `http://127.0.0.1:${await closedPort()}`);
+      try {
+        const created = await draft(preservationDraft('FR', 'DE', 6));
+        assert.equal((await send(created.request.id)).statusCode, 202);
+        await worker.runOnce();
+        const messageId = (await readAt(sender, created.request.id, officer)).delivery!.messageId;
+        const cancelled = await sender.app.inject({
+          method: 'POST',
+          url: `/api/v1/outbox/${messageId}/cancel`,
+          headers: senderAdmin.headers,
+        });
+        assert.equal(cancelled.statusCode, 200, cancelled.body);
+        assert.equal(json<{ status: string }>(cancelled).status, 'cancelled');
+        assert.equal((await readAt(sender, created.request.id, officer)).deliveryState, 'cancelled');
+        clock.advance(10 * MINUTE);
+        directory.setEndpoint('de-247', receiverUrl);
+        posted.length = 0;
+        await worker.runOnce();
+        assert.equal(
+          posted.some((post) => post.id === messageId),
+          false,
+        );
+      } finally {
+        directory.setEndpoint('de-247', receiverUrl);
+      }
+    });
+
+    it('the peers and outbox API is for administrators only', async () => {
+      // A delivery after the failures of the tests above: the peer is healthy again.
+      await queuePing('case-peers');
+      assert.equal((await worker.runOnce()).delivered, 1);
+      const peers = await sender.app.inject({
+        method: 'GET',
+        url: '/api/v1/peers',
+        headers: senderAdmin.headers,
+      });
+      assert.equal(peers.statusCode, 200);
+      const report = json<{
+        nodeId: string;
+        directory: { serial: number };
+        items: {
+          nodeId: string;
+          health: string;
+          circuit: { status: string };
+          deliveredMessages: number;
+          lastDeliveredAt: string | null;
+          isListed: boolean;
+        }[];
+      }>(peers);
+      assert.equal(report.nodeId, 'fr-ca');
+      assert.equal(report.directory.serial, 1);
+      assert.deepEqual(
+        report.items.map((item) => item.nodeId),
+        ['de-247', 'it-247', 'nl-247'],
+      );
+      const de = report.items[0]!;
+      assert.equal(de.health, 'healthy');
+      assert.equal(de.circuit.status, 'closed');
+      assert.ok(de.deliveredMessages >= 1);
+      assert.ok(de.lastDeliveredAt);
+      assert.equal(report.items[1]?.health, 'unknown');
+
+      const someone = crypto.randomUUID();
+      for (const role of ['officer', 'supervisor', 'duty-officer', 'auditor'] as const) {
+        const actor = await asRole(sender, role);
+        for (const [method, url] of [
+          ['GET', '/api/v1/peers'],
+          ['GET', '/api/v1/outbox?status=failed'],
+          ['POST', `/api/v1/outbox/${someone}/retry`],
+          ['POST', `/api/v1/outbox/${someone}/cancel`],
+        ] as const) {
+          const response = await sender.app.inject({ method, url, headers: actor.headers });
+          assert.equal(response.statusCode, 403, `${role} ${method} ${url}`);
+        }
+      }
+      assert.equal((await sender.app.inject({ method: 'GET', url: '/api/v1/peers' })).statusCode, 401);
+      const unknown = await sender.app.inject({
+        method: 'POST',
+        url: `/api/v1/outbox/${someone}/retry`,
+        headers: senderAdmin.headers,
+      });
+      assert.equal(unknown.statusCode, 404);
+      const badStatus = await sender.app.inject({
+        method: 'GET',
+        url: '/api/v1/outbox?status=lost',
+        headers: senderAdmin.headers,
+      });
+      assert.equal(badStatus.statusCode, 400);
+    });
+
+    describe('hostile input at POST /federation/v1/messages: refused with its reason, nothing stored', () => {
+      async function assertRefused(body: string, reason: string, status: number, contentType?: string) {
+        const before = await receiverCounts();
+        const response = await postMessage(receiver, body, contentType);
+        assert.equal(response.statusCode, status, response.body);
+        assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+        assert.equal(json<Problem>(response).type, `urn:comity:problem:${reason}`);
+        assert.deepEqual(await receiverCounts(), before);
+      }
+
+      it('a bad signature', async () => {
+        await assertRefused(flipSignatureByte(await seal()), 'federation-bad-signature', 403);
+      });
+
+      it('an unknown sender', async () => {
+        await assertRefused(await seal({ from: plans.stranger }), 'federation-unknown-sender', 403);
+      });
+
+      it('a wrong addressee', async () => {
+        await assertRefused(await seal({ toId: 'it-247' }), 'federation-wrong-addressee', 421);
+      });
+
+      it('an expired key', async () => {
+        await assertRefused(await seal({ from: plans.expired }), 'federation-expired-key', 403);
+      });
+
+      it('a replayed message', async () => {
+        const message = await seal();
+        assert.equal((await postMessage(receiver, message)).statusCode, 200);
+        await assertRefused(message, 'federation-replayed-message', 409);
+      });
+
+      it('a stale timestamp, and one from the future', async () => {
+        const now = clock.now().getTime();
+        await assertRefused(
+          await seal({ createdAt: new Date(now - 10 * MINUTE).toISOString() }),
+          'federation-stale-message',
+          400,
+        );
+        await assertRefused(
+          await seal({ createdAt: new Date(now + 10 * MINUTE).toISOString() }),
+          'federation-stale-message',
+          400,
+        );
+      });
+
+      it('alg none', async () => {
+        const payload = JSON.parse(
+          Buffer.from((await seal()).split('.')[1]!, 'base64url').toString(),
+        ) as unknown;
+        const token = assembleToken({ alg: 'none', typ: 'comity-message+jws' }, payload, '');
+        await assertRefused(token, 'federation-unsupported-algorithm', 400);
+      });
+
+      it('an HMAC token keyed with the sender public key', async () => {
+        const payload = JSON.parse(
+          Buffer.from((await seal()).split('.')[1]!, 'base64url').toString(),
+        ) as unknown;
+        const publicKey = plans.fr.keys.signing.publicJwk;
+        for (const key of [JSON.stringify(publicKey), Buffer.from(String(publicKey.x), 'base64url')]) {
+          const token = forgeHs256Token(
+            { kid: plans.fr.keys.signing.kid, typ: 'comity-message+jws' },
+            payload,
+            key,
+          );
+          await assertRefused(token, 'federation-unsupported-algorithm', 400);
+        }
+      });
+
+      it('a body over the size limit', async () => {
+        const huge = `${base64urlJson({ alg: 'EdDSA' })}.${'A'.repeat(70 * 1024)}.AAAA`;
+        await assertRefused(huge, 'federation-message-too-large', 413);
+      });
+
+      it('malformed JSON, base64 and structure', async () => {
+        for (const body of [
+          'not a jws',
+          'a.b.c',
+          `${base64urlJson({ alg: 'EdDSA' }).slice(0, -2)}!!.e30.AAAA`,
+          `${Buffer.from('{"alg":"EdDSA",').toString('base64url')}.e30.AAAA`,
+          `${base64urlJson({ alg: 'EdDSA', kid: plans.fr.keys.signing.kid, typ: 'comity-message+jws' })}.${Buffer.from('{not json').toString('base64url')}.AAAA`,
+          '\u0000\u0001',
+          'é'.repeat(20),
+        ]) {
+          await assertRefused(body, 'federation-malformed-message', 400);
+        }
+      });
+
+      it('a valid signature over a schema-invalid envelope or body', async () => {
+        const recipient = {
+          kid: plans.de.keys.encryption.kid,
+          publicJwk: plans.de.keys.encryption.publicJwk,
+        };
+        const envelope = {
+          v: 1,
+          id: createUuidV7(),
+          from: 'fr-ca',
+          to: 'de-247',
+          type: 'request.submitted',
+          case: 'case-bad',
+          createdAt: clock.now().toISOString(),
+        };
+        const badBody = await encryptBody(
+          { request: { type: 'no-such-type' }, requestId: 'x' },
+          { type: 'request.submitted', from: 'fr-ca' },
+          recipient,
+        );
+        await assertRefused(
+          await signEnvelope({ ...envelope, body: badBody }, plans.fr.keys.signing),
+          'federation-schema-invalid',
+          422,
+        );
+        const goodBody = await encryptBody({}, { type: 'ping', from: 'fr-ca' }, recipient);
+        await assertRefused(
+          await signEnvelope(
+            { ...envelope, type: 'ping', body: goodBody, extra: true },
+            plans.fr.keys.signing,
+          ),
+          'federation-schema-invalid',
+          422,
+        );
+        // Text the database cannot store, inside a body that matches the schema.
+        const requestId = crypto.randomUUID();
+        const nul = await seal({
+          type: 'request.submitted',
+          case: requestId,
+          body: {
+            request: { ...preservationDraft('FR', 'DE', 7), summaryOfFacts: 'nul \u0000 inside' },
+            requestId,
+            submittedAt: clock.now().toISOString(),
+            submittedBy: { displayName: 'A prosecutor' },
+          },
+        });
+        await assertRefused(nul, 'federation-schema-invalid', 422);
+      });
+
+      it('another content type, or no body', async () => {
+        await assertRefused(
+          JSON.stringify({ message: await seal() }),
+          'unsupported-media-type',
+          415,
+          'application/json',
+        );
+        const before = await receiverCounts();
+        const empty = await receiver.app.inject({ method: 'POST', url: '/federation/v1/messages' });
+        assert.equal(empty.statusCode, 400);
+        assert.equal(json<Problem>(empty).type, 'urn:comity:problem:federation-malformed-message');
+        assert.deepEqual(await receiverCounts(), before);
+      });
+    });
+
+    it('a node without federation identity answers 503 to messages and to sending', async () => {
+      const refused = await postMessage(bare, await seal());
+      assert.equal(refused.statusCode, 503);
+      assert.equal(json<Problem>(refused).type, 'urn:comity:problem:unavailable');
+      assert.match(json<Problem>(refused).detail, /comity init/);
+      const bareOfficer = await asRole(bare, 'officer');
+      const created = await bare.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: bareOfficer.headers,
+        payload: preservationDraft('FR', 'DE'),
+      });
+      const id = json<RequestBody>(created).request.id;
+      const sent = await bare.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/send`,
+        headers: bareOfficer.headers,
+      });
+      assert.equal(sent.statusCode, 503);
+    });
+  });
+}
