@@ -77,11 +77,11 @@ export const NodeRegistrationSchema = z
           .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as en or fr'),
       )
       .max(50)
-      .default([]),
+      .optional(),
     serviceLevel: z
       .object({ acknowledgeWithinHours: z.number().positive().max(10_000).optional() })
       .strict()
-      .default({}),
+      .optional(),
     keys: z.array(PublicKeyEntrySchema).min(1).max(8),
     /** When the keys start to verify (default: now). */
     notBefore: z.date().optional(),
@@ -172,6 +172,8 @@ export async function registerNode(context: AppContext, input: NodeRegistration)
     registration.validDays,
   );
   await assertKidsFree(context, registration.nodeId, keys);
+  // Re-registering a node (new endpoint...) keeps the languages and service level not given again.
+  const existing = await findDirectoryNode(context.db, registration.nodeId);
   await context.db.transaction().execute(async (transaction) => {
     await upsertDirectoryNode(
       transaction,
@@ -180,8 +182,8 @@ export async function registerNode(context: AppContext, input: NodeRegistration)
         state: registration.state,
         authority: registration.authority,
         endpoint: registration.endpoint,
-        acceptedLanguages: registration.acceptedLanguages,
-        serviceLevel: registration.serviceLevel,
+        acceptedLanguages: registration.acceptedLanguages ?? existing?.acceptedLanguages ?? [],
+        serviceLevel: registration.serviceLevel ?? existing?.serviceLevel ?? {},
       },
       now,
     );

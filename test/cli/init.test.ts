@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { initNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
 import { PublicKeyBundleSchema } from '../../src/federation/identity/public-key-bundle.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -179,25 +180,48 @@ describe('comity init, comity keys and comity secretariat', () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /COMITY_MODE=secretariat/);
 
+    const germanyDirectory = path.join(temporary, 'de-poc', 'identity');
+    await initNodeIdentity(
+      germanyDirectory,
+      {
+        nodeId: 'de-poc',
+        state: 'DE',
+        authority: 'point-of-contact',
+        endpoint: 'https://de.example',
+        secretariat: null,
+      },
+      { now: new Date() },
+    );
+    const germanyKeys = path.join(temporary, 'de-poc.keys.json');
+    await writeFile(germanyKeys, JSON.stringify(await readPublicKeyBundle(germanyDirectory)));
+
     const added = await runComity(
       secretariat,
-      ['secretariat', 'add-node', nodeKeys, '--languages', 'fr,en', '--ack-hours', '4'],
+      ['secretariat', 'add-node', nodeKeys, germanyKeys, '--languages', 'fr,en', '--ack-hours', '4'],
       '',
       asSecretariat,
     );
     assert.equal(added.code, 0, added.stderr);
     assert.match(
       added.stdout,
+      /registered node de-poc \(DE, point-of-contact\) at https:\/\/de\.example with 2 keys/,
+    );
+    assert.match(
+      added.stdout,
       /registered node fr-ca \(FR, central-authority\) at https:\/\/comity\.justice\.example with 2 keys/,
     );
     const published = await runComity(secretariat, ['secretariat', 'publish'], '', asSecretariat);
     assert.equal(published.code, 0, published.stderr);
-    assert.match(published.stdout, /published directory serial 1 with 1 nodes, valid until /);
+    assert.match(published.stdout, /published directory serial 1 with 2 nodes, valid until /);
     const listed = await runComity(secretariat, ['secretariat', 'list', '--json'], '', asSecretariat);
     assert.equal(listed.code, 0, listed.stderr);
     const list = JSON.parse(listed.stdout);
-    assert.deepEqual(list.nodes[0].acceptedLanguages, ['fr', 'en']);
-    assert.deepEqual(list.nodes[0].serviceLevel, { acknowledgeWithinHours: 4 });
+    assert.deepEqual(
+      list.nodes.map((node: { nodeId: string }) => node.nodeId),
+      ['de-poc', 'fr-ca'],
+    );
+    assert.deepEqual(list.nodes[1].acceptedLanguages, ['fr', 'en']);
+    assert.deepEqual(list.nodes[1].serviceLevel, { acknowledgeWithinHours: 4 });
     assert.equal(list.latestPublication.serial, 1);
   });
 });

@@ -72,6 +72,11 @@ for (const target of DATABASE_TARGETS) {
         serviceLevel: { acknowledgeWithinHours: 4 },
       });
       await registerNode(secretariat.context, registrationOf(germany.bundle));
+      // Registering again (a new endpoint) keeps what is not given again.
+      await registerNode(secretariat.context, {
+        ...registrationOf(france.bundle),
+        endpoint: 'https://fr-ca.example/',
+      });
       const nodes = await listRegisteredNodes(secretariat.context);
       assert.deepEqual(
         nodes.map((node) => [node.nodeId, node.state, node.authority, node.keys.length]),

@@ -84,7 +84,7 @@ export function registerSecretariatCommands(program: Command): void {
   secretariat
     .command('add-node')
     .description("register a node (or update it) with its public keys from the node's `comity keys public`")
-    .argument('[keys-file]', 'the keys file (same as --keys)')
+    .argument('[keys-files...]', 'one or more keys files, one per node (same as --keys)')
     .option('--keys <file>', "the node's `comity keys public` output")
     .option('--node-id <id>', 'must match the keys file (default: from the file)')
     .option('--state <code>', 'ISO 3166-1 alpha-2, or EU (default: from the file)')
@@ -98,41 +98,57 @@ export function registerSecretariatCommands(program: Command): void {
       'declared service level: hours within which the node acknowledges a request',
     )
     .option('--valid-days <days>', 'validity of the keys from now (default 730)')
-    .action(async (file: string | undefined, options: AddNodeOptions) => {
-      const bundle = keysFileOf(file, options.keys);
+    .action(async (files: string[], options: AddNodeOptions) => {
+      const paths = [...files, ...(options.keys !== undefined ? [options.keys] : [])];
+      if (paths.length === 0) throw new CliError("give the node's keys file (comity keys public output)");
+      const hasOverrides = [options.nodeId, options.state, options.authority, options.endpoint].some(
+        (value) => value !== undefined,
+      );
+      if (paths.length > 1 && hasOverrides) {
+        throw new CliError('--node-id, --state, --authority and --endpoint go with a single keys file');
+      }
+      const bundles = paths.map(readKeysFile);
+      const bundle = bundles[0]!;
       if (options.nodeId !== undefined && options.nodeId !== bundle.nodeId) {
         throw new CliError(`the keys file is node ${bundle.nodeId}'s, not ${options.nodeId}'s`);
       }
-      const node = await withNodeContext((context) =>
-        registerNode(context, {
-          nodeId: bundle.nodeId,
-          state: options.state ?? bundle.state,
-          authority: options.authority ?? bundle.authority,
-          endpoint: options.endpoint ?? bundle.endpoint,
-          keys: bundle.keys,
-          ...(options.languages !== undefined
-            ? {
-                acceptedLanguages: options.languages
-                  .split(',')
-                  .map((tag) => tag.trim())
-                  .filter((tag) => tag !== ''),
-              }
-            : {}),
-          ...(options.ackHours !== undefined
-            ? {
-                serviceLevel: {
-                  acknowledgeWithinHours: parsePositiveNumber(options.ackHours, '--ack-hours'),
-                },
-              }
-            : {}),
-          ...(options.validDays !== undefined
-            ? { validDays: parsePositiveNumber(options.validDays, '--valid-days') }
-            : {}),
-        }),
-      );
-      printLine(
-        `registered node ${node.nodeId} (${node.state}, ${node.authority}) at ${node.endpoint} with ${node.keys.length} keys`,
-      );
+      const shared = {
+        ...(options.languages !== undefined
+          ? {
+              acceptedLanguages: options.languages
+                .split(',')
+                .map((tag) => tag.trim())
+                .filter((tag) => tag !== ''),
+            }
+          : {}),
+        ...(options.ackHours !== undefined
+          ? { serviceLevel: { acknowledgeWithinHours: parsePositiveNumber(options.ackHours, '--ack-hours') } }
+          : {}),
+        ...(options.validDays !== undefined
+          ? { validDays: parsePositiveNumber(options.validDays, '--valid-days') }
+          : {}),
+      };
+      const nodes = await withNodeContext(async (context) => {
+        const registered = [];
+        for (const entry of bundles) {
+          registered.push(
+            await registerNode(context, {
+              nodeId: entry.nodeId,
+              state: options.state ?? entry.state,
+              authority: options.authority ?? entry.authority,
+              endpoint: options.endpoint ?? entry.endpoint,
+              keys: entry.keys,
+              ...shared,
+            }),
+          );
+        }
+        return registered;
+      });
+      for (const node of nodes) {
+        printLine(
+          `registered node ${node.nodeId} (${node.state}, ${node.authority}) at ${node.endpoint} with ${node.keys.length} keys`,
+        );
+      }
       printLine('It is in the directory after: comity secretariat publish');
     });
 
