@@ -169,6 +169,40 @@ describe('comity init, comity keys and comity secretariat', () => {
     await assert.rejects(stat(path.join(temporary, 'bad', 'identity', 'node.json')), { code: 'ENOENT' });
   });
 
+  it('rotates keys, and refuses to activate next keys the directory does not list yet unless forced', async () => {
+    const data = path.join(temporary, 'rotating');
+    const args = [
+      ...NODE_ARGS,
+      '--secretariat-url',
+      'http://127.0.0.1:9',
+      '--secretariat-key',
+      secretariatKeys,
+    ];
+    assert.equal((await runComity(data, args)).code, 0);
+    const rotated = await runComity(data, ['keys', 'rotate']);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const bundle = PublicKeyBundleSchema.parse(
+      JSON.parse((await runComity(data, ['keys', 'public'])).stdout),
+    );
+    assert.deepEqual(
+      bundle.keys.map((key) => key.status),
+      ['current', 'current', 'next', 'next'],
+    );
+    const early = await runComity(data, ['keys', 'activate']);
+    assert.equal(early.code, 1);
+    assert.match(
+      early.stderr,
+      /^comity: this node's directory \(none\) does not list the next keys .* or use --force\n$/,
+    );
+    const forced = await runComity(data, ['keys', 'activate', '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    const after = PublicKeyBundleSchema.parse(JSON.parse((await runComity(data, ['keys', 'public'])).stdout));
+    assert.deepEqual(
+      after.keys.map((key) => key.kid),
+      bundle.keys.slice(2).map((key) => key.kid),
+    );
+  });
+
   it('registers the node at the secretariat from its keys file and publishes the directory', async () => {
     const nodeKeys = path.join(temporary, 'fr-ca.keys.json');
     const printed = await runComity(path.join(temporary, 'node'), ['keys', 'public']);
