@@ -145,10 +145,17 @@ function healthOf(status: string, consecutiveFailures: number, hasContact: boole
   return hasContact ? 'healthy' : 'unknown';
 }
 
-/** Every peer of the directory (and any other node with messages here), with health and queue. */
-export async function listPeers(context: AppContext, actor?: Actor): Promise<PeersReport> {
+/**
+ * Every peer of the directory (and any other node with messages here), with health and queue.
+ * `selfNodeId` names this node when no runtime is there to say it (the command line).
+ */
+export async function listPeers(
+  context: AppContext,
+  actor?: Actor,
+  options: Readonly<{ selfNodeId?: string }> = {},
+): Promise<PeersReport> {
   if (actor) assertCan(actor, 'federation:operate');
-  const selfId = context.federation?.identity.nodeId ?? null;
+  const selfId = context.federation?.identity.nodeId ?? options.selfNodeId ?? null;
   const directory = await knownDirectory(context);
   const queues = new Map((await summarizeQueuesByPeer(context.db)).map((queue) => [queue.peerNodeId, queue]));
   const states = new Map((await listPeerStates(context.db)).map((state) => [state.peerNodeId, state]));

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerInitCommand } from './init.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
+import { registerPeersCommands } from './peers.command.ts';
 import { registerRequestCommands } from './request.command.ts';
 import { registerSecretariatCommands } from './secretariat.command.ts';
 import { registerServeCommand } from './serve.command.ts';
@@ -18,4 +19,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerInitCommand,
   registerKeysCommands,
   registerSecretariatCommands,
+  registerPeersCommands,
 ];

@@ -1,0 +1,133 @@
+/**
+ * `comity peers` and `comity outbox ...`: the node's operator sees every peer's health, queue
+ * depth, last delivery, failures and circuit state, lists the outbox, and retries or cancels a
+ * stuck message, on the machine that runs the node (working on its database directly, like the
+ * other operator commands). A running node picks a retried message up at its next look at the
+ * outbox (at once on PostgreSQL, which notifies it).
+ */
+import { type Command, Option } from 'commander';
+import { readIdentityFile } from '../../federation/identity/identity-store.ts';
+import {
+  cancelOutboxMessage,
+  listOutbox,
+  listPeers,
+  type OutboxMessageView,
+  type PeersReport,
+  retryOutboxMessage,
+} from '../../services/peers.service.ts';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../storage/outbox.repository.ts';
+import { printJson, printLine } from '../output.ts';
+import { withNodeContext } from './node-context.ts';
+
+function orDash(value: string | number | null | undefined): string {
+  return value === null || value === undefined || value === '' ? '-' : String(value);
+}
+
+/** The readable table of `comity peers`. */
+export function printPeers(report: PeersReport): void {
+  const directory = report.directory
+    ? `directory serial ${report.directory.serial} (issued ${report.directory.issuedAt})`
+    : 'no directory fetched yet';
+  printLine(`${report.nodeId ?? 'this node (no identity: run comity init)'}, ${directory}`);
+  if (report.items.length === 0) {
+    printLine('no peers');
+    return;
+  }
+  printLine(
+    [
+      'node',
+      'state',
+      'health',
+      'circuit',
+      'queue',
+      'failed',
+      'delivered',
+      'last delivery',
+      'last error',
+    ].join('\t'),
+  );
+  for (const peer of report.items) {
+    printLine(
+      [
+        peer.nodeId + (peer.isListed ? '' : ' (not in directory)'),
+        orDash(peer.state),
+        peer.health,
+        peer.circuit.status +
+          (peer.circuit.consecutiveFailures > 0 ? ` (${peer.circuit.consecutiveFailures} failures)` : ''),
+        peer.queueDepth,
+        peer.failedMessages,
+        peer.deliveredMessages,
+        orDash(peer.lastDeliveredAt),
+        orDash(peer.lastError),
+      ].join('\t'),
+    );
+  }
+}
+
+function printMessage(message: OutboxMessageView): void {
+  printLine(
+    [
+      message.id,
+      message.peerNodeId,
+      message.type,
+      message.status,
+      `attempts ${message.attempts}`,
+      message.status === 'pending' ? `next ${orDash(message.nextAttemptAt)}` : orDash(message.deliveredAt),
+      orDash(message.lastError),
+    ].join('\t'),
+  );
+}
+
+export function registerPeersCommands(program: Command): void {
+  program
+    .command('peers')
+    .description('every peer node: health, queue depth, last delivery, failures and circuit state')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const report = await withNodeContext(async (context) => {
+        const identity = await readIdentityFile(context.config.federation.identityDirectory);
+        return listPeers(context, undefined, identity ? { selfNodeId: identity.nodeId } : {});
+      });
+      if (options.json) printJson(report);
+      else printPeers(report);
+    });
+
+  const outbox = program.command('outbox').description('messages this node delivers to other nodes');
+
+  outbox
+    .command('list')
+    .description('list outgoing messages, oldest first')
+    .addOption(new Option('--status <status>', 'only messages in this state').choices([...OUTBOX_STATUSES]))
+    .option('--peer <nodeId>', 'only messages to this node')
+    .option('--json', 'print JSON')
+    .action(async (options: { status?: OutboxStatus; peer?: string; json?: boolean }) => {
+      const messages = await withNodeContext((context) =>
+        listOutbox(context, undefined, {
+          ...(options.status ? { status: options.status } : {}),
+          ...(options.peer ? { peerNodeId: options.peer } : {}),
+          limit: 1000,
+        }),
+      );
+      if (options.json) printJson({ items: messages });
+      else if (messages.length === 0) printLine('no messages');
+      else for (const message of messages) printMessage(message);
+    });
+
+  outbox
+    .command('retry')
+    .description('try a failed or waiting message again now (and close its peer circuit)')
+    .argument('<id>', 'the message id')
+    .action(async (id: string) => {
+      const message = await withNodeContext((context) => retryOutboxMessage(context, undefined, id));
+      printLine(`message ${message.id} to ${message.peerNodeId} is pending again`);
+    });
+
+  outbox
+    .command('cancel')
+    .description('give up a failed or waiting message (its request shows cancelled)')
+    .argument('<id>', 'the message id')
+    .action(async (id: string) => {
+      const message = await withNodeContext((context) => cancelOutboxMessage(context, undefined, id));
+      printLine(`message ${message.id} to ${message.peerNodeId} is cancelled`);
+    });
+}

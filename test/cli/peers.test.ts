@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import {
+  findOutboxMessage,
+  insertOutboxMessage,
+  recordAttemptFailure,
+} from '../../src/storage/outbox.repository.ts';
+import { recordPeerFailure } from '../../src/storage/peer-states.repository.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/storage/schema.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
+
+describe('comity peers and comity outbox (on the node database, PGlite)', () => {
+  let dataDirectory: string;
+  const failedId = createUuidV7();
+  const pendingId = createUuidV7();
+
+  async function withDatabase<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    const config = loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' });
+    const handle = await openDatabase(config.database);
+    try {
+      await migrateToLatest(handle.db);
+      return await work(handle.db);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  before(async () => {
+    dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-cli-peers-'));
+    await withDatabase(async (db) => {
+      const now = new Date();
+      for (const [id, caseId] of [
+        [failedId, 'case-1'],
+        [pendingId, 'case-2'],
+      ] as const) {
+        await insertOutboxMessage(db, {
+          id,
+          caseId,
+          peerNodeId: 'de-247',
+          type: 'ping',
+          message: 'x.y.z',
+          digest: 'd',
+          now,
+        });
+      }
+      await recordAttemptFailure(db, failedId, {
+        now,
+        nextAttemptAt: null,
+        statusCode: 403,
+        error: 'de-247 answered 403 unknown-sender',
+      });
+      await recordPeerFailure(db, 'de-247', {
+        circuit: { status: 'closed', consecutiveFailures: 0 },
+        consecutiveFailures: 0,
+        now,
+        error: 'de-247 answered 403 unknown-sender',
+      });
+    });
+  });
+  after(async () => rm(dataDirectory, { recursive: true, force: true }));
+
+  function runComity(args: string[]): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const environment: Record<string, string | undefined> = {
+        ...process.env,
+        COMITY_DATA_DIR: dataDirectory,
+        COMITY_LOG_LEVEL: 'silent',
+      };
+      delete environment.DATABASE_URL;
+      const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
+        cwd: root,
+        env: environment,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end('');
+    });
+  }
+
+  it('lists peers with queue depth, failures and last error (JSON and text)', async () => {
+    const listed = await runComity(['peers', '--json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const report = JSON.parse(listed.stdout) as {
+      nodeId: string | null;
+      items: {
+        nodeId: string;
+        queueDepth: number;
+        failedMessages: number;
+        lastError: string;
+        isListed: boolean;
+      }[];
+    };
+    assert.equal(report.nodeId, null);
+    assert.equal(report.items.length, 1);
+    assert.equal(report.items[0]?.nodeId, 'de-247');
+    assert.equal(report.items[0]?.queueDepth, 1);
+    assert.equal(report.items[0]?.failedMessages, 1);
+    assert.equal(report.items[0]?.isListed, false);
+    assert.match(report.items[0]?.lastError ?? '', /unknown-sender/);
+  });
+
+  it('retries a failed message, cancels a pending one, and refuses an unknown one', async () => {
+    const failed = await runComity(['outbox', 'list', '--status', 'failed']);
+    assert.equal(failed.code, 0, failed.stderr);
+    assert.match(failed.stdout, new RegExp(`^${failedId}\\tde-247\\tping\\tfailed`, 'm'));
+    assert.doesNotMatch(failed.stdout, new RegExp(pendingId));
+
+    const retried = await runComity(['outbox', 'retry', failedId]);
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.match(retried.stdout, /is pending again/);
+    const cancelled = await runComity(['outbox', 'cancel', pendingId]);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    const unknown = await runComity(['outbox', 'retry', randomUUID()]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no outbox message/);
+
+    await withDatabase(async (db) => {
+      assert.equal((await findOutboxMessage(db, failedId))?.status, 'pending');
+      assert.equal((await findOutboxMessage(db, pendingId))?.status, 'cancelled');
+    });
+  });
+});
