@@ -39,7 +39,8 @@ export function preservationDraft(from: string, to: string, sequence = 1): Reque
       period: { from: '2026-10-20', to: '2026-11-05' },
     },
     custodian: { name: 'Example Hosting', kind: 'service-provider', state: to },
-    necessity: 'Hosting logs are kept for 14 days only; the data will be lost before a request for assistance can be executed.',
+    necessity:
+      'Hosting logs are kept for 14 days only; the data will be lost before a request for assistance can be executed.',
     intendsFollowUpRequest: true,
     preservationDays: 90,
     confidentiality: { isRequired: true, until: '2027-06-30', isUserNotificationBarred: true },

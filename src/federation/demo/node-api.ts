@@ -17,6 +17,8 @@ export type ApiCredentials =
 /** Calls the API as someone; answers with the status and the parsed JSON (or text). Never throws for a status. */
 export type ApiClient = Readonly<{
   url: string;
+  /** Who the client acts as (undefined: anonymous). */
+  credentials: ApiCredentials | undefined;
   call: <T = unknown>(method: string, path: string, body?: unknown) => Promise<ApiAnswer<T>>;
   /** Like call, but a status other than 2xx throws with the problem's title and detail. */
   expect: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -48,6 +50,7 @@ export function apiClient(url: string, credentials?: ApiCredentials): ApiClient 
   };
   return {
     url,
+    credentials,
     call,
     expect: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const answer = await call<T>(method, path, body);
@@ -77,14 +80,19 @@ export async function signIn(url: string, username: string, password: string): P
     signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`sign-in of ${username} at ${url} failed: ${response.status} ${describeProblem(text)}`);
+  if (!response.ok)
+    throw new Error(`sign-in of ${username} at ${url} failed: ${response.status} ${describeProblem(text)}`);
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const { csrfToken } = JSON.parse(text) as { csrfToken: string };
   return { kind: 'session', cookie, csrfToken };
 }
 
 /** Signs in and creates an API token for that user (POST /api/v1/tokens); returns token credentials. */
-export async function createTokenFor(url: string, username: string, password: string): Promise<ApiCredentials> {
+export async function createTokenFor(
+  url: string,
+  username: string,
+  password: string,
+): Promise<ApiCredentials> {
   const session = await signIn(url, username, password);
   const created = await apiClient(url, session).expect<{ token: string }>('POST', '/api/v1/tokens', {
     name: `${username} automation`,
@@ -92,7 +100,12 @@ export async function createTokenFor(url: string, username: string, password: st
   return { kind: 'token', token: created.token };
 }
 
-export type CreatedAccount = Readonly<{ username: string; password: string; displayName: string; roles: string[] }>;
+export type CreatedAccount = Readonly<{
+  username: string;
+  password: string;
+  displayName: string;
+  roles: string[];
+}>;
 
 /** A password the node accepts, printable in a terminal. */
 export function generateDemoPassword(): string {

@@ -204,7 +204,9 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
       const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
       while (Date.now() < deadline) {
         if (started.exitCode !== null || started.signalCode !== null) {
-          throw new Error(`${options.name} exited during start-up (${started.exitCode ?? started.signalCode}):\n${tail}`);
+          throw new Error(
+            `${options.name} exited during start-up (${started.exitCode ?? started.signalCode}):\n${tail}`,
+          );
         }
         if (await isHealthy(url)) {
           const password = /password:\s+(\S+)/.exec(startOutput.join(''))?.[1];
@@ -214,7 +216,9 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
         await delay(50);
       }
       started.kill('SIGKILL');
-      throw new Error(`${options.name} at ${url} was not healthy within ${options.startTimeoutMs ?? 90_000} ms:\n${tail}`);
+      throw new Error(
+        `${options.name} at ${url} was not healthy within ${options.startTimeoutMs ?? 90_000} ms:\n${tail}`,
+      );
     },
     stop: async () => {
       const running = child;

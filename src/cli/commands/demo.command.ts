@@ -1,0 +1,123 @@
+/**
+ * `comity demo`: a federation on this machine in one command, to see Comity nodes exchange
+ * requests without setting anything up. It starts a secretariat and three State nodes (France,
+ * Germany and Brazil as 24/7 points of contact), each its own process, embedded database and
+ * port, creates an officer and a duty officer on each, prints where to sign in, and runs until
+ * Ctrl-C. With `--scenario preservation` it runs the scripted exchange France → Germany instead,
+ * prints each step with its time, stops everything and exits 0, or 1 naming the step that failed.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import { type Federation, startFederation } from '../../federation/demo/federation-setup.ts';
+import { runPreservationScenario } from '../../federation/demo/preservation-scenario.ts';
+import { CliError, printLine } from '../output.ts';
+
+const DEMO_STATES = ['FR', 'DE', 'BR'] as const;
+const SCENARIOS = ['preservation'] as const;
+
+type DemoOptions = { scenario?: (typeof SCENARIOS)[number]; dir?: string };
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'start a secretariat and three State nodes (FR, DE, BR) on this machine, with users; Ctrl-C stops them.\n' +
+        '--scenario preservation runs a scripted FR → DE exchange end to end and exits (0 when every step passed)',
+    )
+    .addOption(
+      new Option('--scenario <name>', 'run a scripted exchange, print its steps and exit').choices(SCENARIOS),
+    )
+    .option(
+      '--dir <directory>',
+      "keep the nodes' data and logs in this (new or empty) directory instead of a temporary one",
+    )
+    .action(async (options: DemoOptions) => {
+      const directory = prepareDirectory(options.dir);
+      const isTemporary = options.dir === undefined;
+      const cleanUp = () => {
+        if (isTemporary) rmSync(directory, { recursive: true, force: true });
+      };
+      printLine(
+        `Starting a secretariat and ${DEMO_STATES.length} State nodes (data and logs in ${directory})...`,
+      );
+      let federation: Federation;
+      try {
+        federation = await startFederation({
+          directory,
+          states: DEMO_STATES,
+          env: { COMITY_DIRECTORY_REFRESH_SECONDS: '5', COMITY_DELIVERY_POLL_MS: '500' },
+          onProgress: (line) => printLine(`  ${line}`),
+        });
+      } catch (error) {
+        cleanUp();
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new CliError(`the demo federation did not start: ${reason} (logs: ${directory})`);
+      }
+
+      if (options.scenario === 'preservation') {
+        printLine('');
+        const outcome = await runPreservationScenario(federation, {
+          from: 'FR',
+          to: 'DE',
+          print: printLine,
+        }).finally(async () => {
+          await federation.stop();
+          cleanUp();
+        });
+        if (!outcome.isSuccess) {
+          throw new CliError(`demo scenario failed at "${outcome.failedStep}": ${outcome.reason}`);
+        }
+        return;
+      }
+
+      printWhereToSignIn(federation);
+      await waitForInterrupt();
+      printLine('\nStopping the nodes...');
+      await federation.stop();
+      cleanUp();
+      printLine('Stopped.');
+    });
+}
+
+function prepareDirectory(requested: string | undefined): string {
+  if (requested === undefined) return mkdtempSync(path.join(os.tmpdir(), 'comity-demo-'));
+  const directory = path.resolve(requested);
+  if (existsSync(directory) && readdirSync(directory).length > 0) {
+    throw new CliError(`--dir ${directory} is not empty: give a new or empty directory`);
+  }
+  return directory;
+}
+
+function printWhereToSignIn(federation: Federation): void {
+  printLine('');
+  printLine('The demo federation is running. Sign in with a browser:');
+  for (const node of federation.nodes) {
+    printLine('');
+    printLine(`  ${node.spec.state} — ${node.spec.nodeId} (${node.spec.authority}): ${node.url}/`);
+    printLine(`    administrator  admin / ${node.adminPassword}`);
+    for (const account of Object.values(node.accounts ?? {})) {
+      printLine(`    ${account.roles.join(',').padEnd(14)} ${account.username} / ${account.password}`);
+    }
+  }
+  printLine('');
+  printLine(
+    `  Secretariat (publishes the signed directory): ${federation.secretariat.url}/federation/v1/directory`,
+  );
+  printLine('');
+  printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, send it,');
+  printLine('then sign in as de.duty on the German node to see it arrive. Press Ctrl-C to stop.');
+}
+
+function waitForInterrupt(): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

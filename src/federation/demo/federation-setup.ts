@@ -1,0 +1,296 @@
+/**
+ * Sets up a small federation on this machine, the way operators of real nodes would: a secretariat
+ * node and one node per State, each its own process, data directory (or PostgreSQL database) and
+ * port. Every node gets its identity with `comity init` (pinning the secretariat's key), the
+ * secretariat registers each node's public entry (`comity keys public` → `comity secretariat
+ * add-node`) and publishes the signed directory (`comity secretariat publish`); then every node
+ * starts and fetches the directory. Used by `comity demo`, the process tests and the benchmark.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AuthorityKind } from '../protocol/types.ts';
+import {
+  type ApiClient,
+  apiClient,
+  type CreatedAccount,
+  createAccount,
+  createTokenFor,
+  signIn,
+} from './node-api.ts';
+import {
+  createNodeProcess,
+  findFreePort,
+  type NodeProcess,
+  runComityOrThrow,
+  waitFor,
+} from './node-process.ts';
+
+/** One State's node in the federation. */
+export type NodeSpec = Readonly<{
+  /** The node id, e.g. fr-poc (slug, 3 to 64 characters). */
+  nodeId: string;
+  /** ISO 3166-1 alpha-2 code. */
+  state: string;
+  authority: AuthorityKind;
+}>;
+
+export type FederationOptions = Readonly<{
+  /** Where every node's data directory, published files and logs go. */
+  directory: string;
+  /** Shorthand: one 24/7 point-of-contact node per State code, with node id `<state>-poc`. */
+  states?: readonly string[];
+  /** The nodes, when more than `states` says is needed. */
+  nodes?: readonly NodeSpec[];
+  /**
+   * A PostgreSQL database for a node (called once per node, and for the secretariat); without it,
+   * every node runs on PGlite in its data directory.
+   */
+  databaseUrlFor?: (name: string) => Promise<string>;
+  /** Extra environment for every node process (refresh interval, delivery settings...). */
+  env?: Record<string, string | undefined>;
+  /** Creates an officer and a duty officer on every node (default true). */
+  shouldCreateUsers?: boolean;
+  /** Writes each node's output to <directory>/<name>.log (default true). */
+  shouldKeepLogs?: boolean;
+  /** Called with a line of progress ("secretariat started in 2.1 s"). */
+  onProgress?: (line: string) => void;
+}>;
+
+/** A running node of the federation, with an administrator session and its demo users. */
+export type FederationNode = Readonly<{
+  spec: NodeSpec;
+  process: NodeProcess;
+  url: string;
+  /** The administrator, signed in through the API. */
+  admin: ApiClient;
+  adminPassword: string;
+  /** The demo accounts: `officer` drafts and sends, `duty-officer` receives on the 24/7 desk. */
+  accounts: Readonly<Record<'officer' | 'duty-officer', CreatedAccount>> | undefined;
+  /** An API client acting as one of the demo accounts (with an API token, created once). */
+  userClient: (role: 'officer' | 'duty-officer') => Promise<ApiClient>;
+}>;
+
+export type Federation = Readonly<{
+  secretariat: NodeProcess;
+  nodes: readonly FederationNode[];
+  /** A node by State code or node id; throws when there is none. */
+  node: (stateOrNodeId: string) => FederationNode;
+  /** Stops every process (nodes first, then the secretariat). */
+  stop: () => Promise<void>;
+}>;
+
+const SECRETARIAT_ID = 'secretariat';
+
+/** The nodes the options describe: explicit nodes, else one point of contact per State. */
+export function nodeSpecsOf(options: Pick<FederationOptions, 'states' | 'nodes'>): NodeSpec[] {
+  if (options.nodes && options.nodes.length > 0) return [...options.nodes];
+  return (options.states ?? []).map((state) => ({
+    nodeId: `${state.toLowerCase()}-poc`,
+    state: state.toUpperCase(),
+    authority: 'point-of-contact' as const,
+  }));
+}
+
+export async function startFederation(options: FederationOptions): Promise<Federation> {
+  const specs = nodeSpecsOf(options);
+  if (specs.length === 0) throw new Error('a federation needs at least one node');
+  const progress = options.onProgress ?? (() => {});
+  const shouldKeepLogs = options.shouldKeepLogs ?? true;
+  mkdirSync(options.directory, { recursive: true });
+
+  const prepare = async (name: string, mode: 'node' | 'secretariat'): Promise<NodeProcess> =>
+    createNodeProcess({
+      name,
+      mode,
+      dataDirectory: path.join(options.directory, name),
+      port: await findFreePort(),
+      ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
+      env: options.env,
+      ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
+    });
+
+  const secretariat = await prepare(SECRETARIAT_ID, 'secretariat');
+  const processes = new Map<string, NodeProcess>();
+  for (const spec of specs) processes.set(spec.nodeId, await prepare(spec.nodeId, 'node'));
+  const stopAll = async () => {
+    await Promise.all([...processes.values()].map((node) => node.stop()));
+    await secretariat.stop();
+  };
+
+  try {
+    // 1. Identities: the secretariat first, so every node can pin its key.
+    let started = performance.now();
+    await initSecretariat(secretariat);
+    const secretariatKey = await exportPublicEntry(
+      secretariat,
+      path.join(options.directory, 'secretariat.public.json'),
+    );
+    // Each node's commands touch only its own directory: they run side by side.
+    const entries = await Promise.all(
+      specs.map(async (spec) => {
+        const node = processes.get(spec.nodeId)!;
+        await initNode(node, spec, secretariat, secretariatKey);
+        return exportPublicEntry(node, path.join(options.directory, `${spec.nodeId}.public.json`));
+      }),
+    );
+    progress(`identities created with comity init in ${seconds(started)}`);
+
+    // 2. The nodes start (their first directory fetch may fail: they retry every refresh
+    // interval) while the secretariat registers them one command at a time (the commands share
+    // its database), publishes the signed directory and starts serving it.
+    started = performance.now();
+    const nodesStarted = Promise.all([...processes.values()].map((node) => node.start()));
+    const secretariatReady = (async () => {
+      for (const entry of entries) await addNodeToSecretariat(secretariat, entry);
+      await publishDirectory(secretariat);
+      progress(`${specs.length} nodes registered and the directory published in ${seconds(started)}`);
+      await secretariat.start();
+    })();
+    const [nodesResult, secretariatResult] = await Promise.allSettled([nodesStarted, secretariatReady]);
+    if (nodesResult.status === 'rejected') throw nodesResult.reason;
+    if (secretariatResult.status === 'rejected') throw secretariatResult.reason;
+    progress(`secretariat and ${specs.length} nodes healthy in ${seconds(started)}`);
+
+    started = performance.now();
+    const nodes: FederationNode[] = [];
+    for (const spec of specs) {
+      nodes.push(await prepareNode(spec, processes.get(spec.nodeId)!, options.shouldCreateUsers ?? true));
+    }
+    await Promise.all(nodes.map((node) => waitForDirectory(node, specs)));
+    progress(`every node has the directory and its users in ${seconds(started)}`);
+
+    return {
+      secretariat,
+      nodes,
+      node: (key) => {
+        const found = nodes.find((node) => node.spec.nodeId === key || node.spec.state === key.toUpperCase());
+        if (!found) throw new Error(`no node for ${key} in this federation`);
+        return found;
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+// --- The operator commands, as an operator runs them ---------------------------------------------
+
+async function initSecretariat(secretariat: NodeProcess): Promise<void> {
+  await runComityOrThrow(
+    ['init', '--node-id', SECRETARIAT_ID, '--state', 'UN', '--endpoint', secretariat.url, '--secretariat'],
+    { env: secretariat.env },
+  );
+}
+
+async function initNode(
+  node: NodeProcess,
+  spec: NodeSpec,
+  secretariat: NodeProcess,
+  secretariatKeyFile: string,
+): Promise<void> {
+  await runComityOrThrow(
+    [
+      'init',
+      '--node-id',
+      spec.nodeId,
+      '--state',
+      spec.state,
+      '--authority',
+      spec.authority,
+      '--endpoint',
+      node.url,
+      '--secretariat-url',
+      secretariat.url,
+      '--secretariat-key',
+      secretariatKeyFile,
+    ],
+    { env: node.env },
+  );
+}
+
+/** `comity keys public` of a node, written to `file` (what an operator sends to the secretariat). */
+async function exportPublicEntry(node: NodeProcess, file: string): Promise<string> {
+  const { stdout } = await runComityOrThrow(['keys', 'public'], { env: node.env });
+  writeFileSync(file, stdout);
+  return file;
+}
+
+async function addNodeToSecretariat(secretariat: NodeProcess, entryFile: string): Promise<void> {
+  await runComityOrThrow(['secretariat', 'add-node', entryFile, '--languages', 'en'], {
+    env: secretariat.env,
+  });
+}
+
+async function publishDirectory(secretariat: NodeProcess): Promise<void> {
+  await runComityOrThrow(['secretariat', 'publish'], { env: secretariat.env });
+}
+
+// --- Users and readiness ---------------------------------------------------------------------------
+
+async function prepareNode(
+  spec: NodeSpec,
+  node: NodeProcess,
+  shouldCreateUsers: boolean,
+): Promise<FederationNode> {
+  const adminPassword = node.adminPassword;
+  if (!adminPassword) throw new Error(`${spec.nodeId} printed no administrator password at its first start`);
+  const admin = apiClient(node.url, await signIn(node.url, 'admin', adminPassword));
+  let accounts: Record<'officer' | 'duty-officer', CreatedAccount> | undefined;
+  if (shouldCreateUsers) {
+    const prefix = spec.state.toLowerCase();
+    accounts = {
+      officer: await createAccount(admin, {
+        username: `${prefix}.officer`,
+        displayName: `${spec.state} officer`,
+        roles: ['officer'],
+      }),
+      'duty-officer': await createAccount(admin, {
+        username: `${prefix}.duty`,
+        displayName: `${spec.state} duty officer`,
+        roles: ['duty-officer'],
+      }),
+    };
+  }
+  const clients = new Map<string, Promise<ApiClient>>();
+  return {
+    spec,
+    process: node,
+    url: node.url,
+    admin,
+    adminPassword,
+    accounts,
+    userClient: (role) => {
+      const account = accounts?.[role];
+      if (!account) return Promise.reject(new Error(`${spec.nodeId} has no ${role} account`));
+      let client = clients.get(role);
+      if (!client) {
+        client = createTokenFor(node.url, account.username, account.password).then((credentials) =>
+          apiClient(node.url, credentials),
+        );
+        clients.set(role, client);
+      }
+      return client;
+    },
+  };
+}
+
+/** Waits until the node lists every other node of the federation as a peer (it has the directory). */
+async function waitForDirectory(node: FederationNode, specs: readonly NodeSpec[]): Promise<void> {
+  const others = specs.filter((spec) => spec.nodeId !== node.spec.nodeId).map((spec) => spec.nodeId);
+  await waitFor(
+    `${node.spec.nodeId} to fetch the directory listing ${others.join(', ')}`,
+    async () => {
+      const answer = await node.admin.call<{ items?: { nodeId: string }[] }>('GET', '/api/v1/peers');
+      if (answer.status !== 200) return undefined;
+      const known = new Set((answer.body.items ?? []).map((item) => item.nodeId));
+      return others.every((other) => known.has(other)) ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+}

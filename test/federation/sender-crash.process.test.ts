@@ -1,0 +1,82 @@
+/**
+ * Process test: the sending node is killed with SIGKILL in the middle of a burst of 500 requests
+ * from FR to DE, then started again on the same data. Sends that were cut off are sent again
+ * (a request already sent is refused, so nothing goes twice). Every request must be processed
+ * exactly once at DE and every receipt recorded at FR.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { readDelivery } from '../../src/federation/demo/federation-api.ts';
+import {
+  countReceived,
+  draftMany,
+  type Federation,
+  readOutbox,
+  sendMany,
+  startFederation,
+  waitFor,
+  waitUntilAllDelivered,
+  withNodeDatabase,
+} from '../helpers/node-process.ts';
+
+const BURST = 500;
+
+describe('kill -9 of the sender mid-burst', { timeout: 180_000 }, () => {
+  let federation: Federation;
+
+  before(async () => {
+    federation = await startFederation({ states: ['FR', 'DE'], shouldKeepLogs: false });
+  });
+  after(async () => {
+    await federation?.stop();
+  });
+
+  it('delivers each of 500 messages exactly once after the sender restarts', async () => {
+    const fr = federation.node('FR');
+    const de = federation.node('DE');
+    const officer = await fr.userClient('officer');
+    const ids = await draftMany(officer, 'FR', 'DE', BURST);
+
+    let sentSoFar = 0;
+    const burst = sendMany(officer, ids, {
+      concurrency: 8,
+      onSent: (count) => {
+        sentSoFar = count;
+      },
+    });
+    await waitFor(
+      '150 sends accepted and the first request delivered',
+      async () =>
+        sentSoFar >= 150 && (await readDelivery(officer, ids[0]!)).state === 'delivered' ? true : undefined,
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
+    await fr.process.kill();
+    const result = await burst;
+    assert.ok(result.failed.size > 0, 'some sends were cut off by the kill');
+
+    await fr.process.start();
+    // A send cut off by the kill either committed (the request is sent: a second send is refused)
+    // or did not (it is still a draft: this send goes through). Either way it goes once.
+    for (const id of result.failed.keys()) {
+      const answer = await officer.call('POST', `/api/v1/requests/${id}/send`);
+      assert.ok(
+        (answer.status >= 200 && answer.status < 300) || answer.status === 409,
+        `re-send of ${id} answered ${answer.status}: ${answer.text}`,
+      );
+    }
+    await waitUntilAllDelivered(officer, ids, 120_000);
+    // A request sent twice would have been refused above; sending one more time is refused too.
+    const again = await officer.call('POST', `/api/v1/requests/${ids[0]}/send`);
+    assert.equal(again.status, 409, again.text);
+
+    const received = await withNodeDatabase(de.process, (db) => countReceived(db, 'fr-poc'));
+    assert.deepEqual(received.duplicates, []);
+    assert.equal(received.incomingRequests, BURST);
+    assert.equal(received.distinctRemoteRequests, BURST);
+    assert.equal(received.inboxMessages, BURST);
+
+    const outbox = await withNodeDatabase(fr.process, (db) => readOutbox(db, 'de-poc'));
+    assert.equal(outbox.length, BURST, 'one outbox message per request, none twice');
+    assert.equal(outbox.filter((row) => row.status === 'delivered' && row.hasReceipt).length, BURST);
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * Real node processes for process-level tests: each node is `node src/cli/main.ts serve` with its
+ * own temporary COMITY_DATA_DIR (PGlite) or a fresh database on COMITY_TEST_POSTGRES_URL, a free
+ * loopback port and its identity from `comity init` (run as a CLI process first). A test can kill
+ * a node with SIGKILL and start it again on the same data.
+ *
+ *   const federation = await startFederation({ states: ['FR', 'DE'] });
+ *   after(() => federation.stop());
+ *   const fr = federation.node('FR');
+ *   const officer = await fr.userClient('officer');
+ *
+ * The work is done by src/federation/demo (the same code `comity demo` runs); this file adds what
+ * tests need around it: temporary directories removed at the end, fresh PostgreSQL databases and
+ * the reasons to skip a suite when a prerequisite is missing.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
+import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { draftRequest, sendRequest } from '../../src/federation/demo/federation-api.ts';
+import type { ApiClient } from '../../src/federation/demo/node-api.ts';
+import { type NodeProcess, waitFor } from '../../src/federation/demo/node-process.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import type { Database } from '../../src/storage/schema.ts';
+import {
+  type Federation,
+  type FederationOptions,
+  startFederation as startFederationProcesses,
+} from '../../src/federation/demo/federation-setup.ts';
+
+export type {
+  Federation,
+  FederationNode,
+  FederationOptions,
+} from '../../src/federation/demo/federation-setup.ts';
+export { apiClient, type ApiClient, createTokenFor, signIn } from '../../src/federation/demo/node-api.ts';
+export {
+  createNodeProcess,
+  delay,
+  findFreePort,
+  type NodeProcess,
+  runComity,
+  waitFor,
+} from '../../src/federation/demo/node-process.ts';
+
+const postgresUrl = process.env.COMITY_TEST_POSTGRES_URL;
+
+/** Why PostgreSQL process tests cannot run here, or false when they can. */
+export const POSTGRES_SKIP: string | false = postgresUrl
+  ? false
+  : 'PostgreSQL not available: set COMITY_TEST_POSTGRES_URL (npm test starts a cluster when Debian postgresql is installed)';
+
+/** A new, empty database on COMITY_TEST_POSTGRES_URL; its URL. */
+export async function createPostgresDatabase(): Promise<string> {
+  if (!postgresUrl) throw new Error(POSTGRES_SKIP || 'COMITY_TEST_POSTGRES_URL is not set');
+  const name = `comity_proc_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A temporary directory that `removeTemporaryDirectories` (or the federation's stop) deletes. */
+export function temporaryDirectory(prefix = 'comity-proc-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Starts a secretariat and one node per State in `states` (or `nodes`), in a temporary directory,
+ * with short directory refresh and delivery polling so tests do not wait. On PostgreSQL
+ * (`database: 'postgres'`) every node gets a fresh database. `stop()` stops every process and
+ * deletes the directory.
+ */
+export async function startFederation(
+  options: Omit<FederationOptions, 'directory' | 'databaseUrlFor'> & {
+    database?: 'pglite' | 'postgres';
+  },
+): Promise<Federation> {
+  const directory = temporaryDirectory('comity-federation-');
+  const federation = await startFederationProcesses({
+    ...options,
+    directory,
+    ...(options.database === 'postgres' ? { databaseUrlFor: () => createPostgresDatabase() } : {}),
+    env: { COMITY_DIRECTORY_REFRESH_SECONDS: '1', COMITY_DELIVERY_POLL_MS: '200', ...options.env },
+  }).catch((error: unknown) => {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    ...federation,
+    stop: async () => {
+      await federation.stop();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+// --- Bursts and what the databases say afterwards --------------------------------------------------
+
+/** Creates `count` complete preservation drafts from `from` to `to` at the sender (API, `concurrency` clients). */
+export async function draftMany(
+  officer: ApiClient,
+  from: string,
+  to: string,
+  count: number,
+  concurrency = 8,
+): Promise<string[]> {
+  const ids: string[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      const drafted = await draftRequest(officer, preservationDraft(from, to, index + 1));
+      if (!drafted.isReady) throw new Error(`draft ${index} is not ready: ${drafted.blocking.join('; ')}`);
+      ids[index] = drafted.id;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ids;
+}
+
+export type BurstResult = Readonly<{
+  /** Requests whose send call answered 2xx. */
+  sent: ReadonlySet<string>;
+  /** Requests whose send call failed (the node died under it...), with the reason. */
+  failed: ReadonlyMap<string, string>;
+}>;
+
+/**
+ * Sends every request (POST /api/v1/requests/{id}/send) with `concurrency` clients. A failed call
+ * is recorded, not thrown: a test that kills the sender expects some. `onSent` sees the count.
+ */
+export async function sendMany(
+  officer: ApiClient,
+  ids: readonly string[],
+  options: Readonly<{ concurrency?: number; onSent?: (count: number) => void }> = {},
+): Promise<BurstResult> {
+  const sent = new Set<string>();
+  const failed = new Map<string, string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next]!;
+      next += 1;
+      try {
+        await sendRequest(officer, id);
+        sent.add(id);
+        options.onSent?.(sent.size);
+      } catch (error) {
+        failed.set(id, error instanceof Error ? error.message : String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  return { sent, failed };
+}
+
+/**
+ * Runs `work` on a node's own database, as the node sees it. On PGlite the node must be stopped
+ * (one process at a time opens a PGlite directory); this stops it first and leaves it stopped.
+ */
+export async function withNodeDatabase<T>(
+  node: NodeProcess,
+  work: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig({ ...node.env, COMITY_LOG_LEVEL: 'silent' });
+  if (config.database.kind === 'pglite') await node.stop();
+  const database = await openDatabase(config.database);
+  try {
+    return await work(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+/** What the receiver stored: incoming requests by sender's request id, and inbox messages. */
+export type ReceiverCounts = Readonly<{
+  incomingRequests: number;
+  distinctRemoteRequests: number;
+  inboxMessages: number;
+  /** Sender's request ids that arrived more than once (must be empty). */
+  duplicates: readonly string[];
+}>;
+
+export async function countReceived(db: Kysely<Database>, fromNodeId: string): Promise<ReceiverCounts> {
+  const { rows } = await sql<{ remote_request_id: string | null; copies: number | string }>`
+    select remote_request_id, count(*) as copies from requests
+    where direction = 'incoming' and peer_node_id = ${fromNodeId}
+    group by remote_request_id`.execute(db);
+  const inbox = await sql<{ total: number | string }>`
+    select count(*) as total from inbox_messages where from_node_id = ${fromNodeId}`.execute(db);
+  return {
+    incomingRequests: rows.reduce((sum, row) => sum + Number(row.copies), 0),
+    distinctRemoteRequests: rows.length,
+    inboxMessages: Number(inbox.rows[0]?.total ?? 0),
+    duplicates: rows.filter((row) => Number(row.copies) > 1).map((row) => String(row.remote_request_id)),
+  };
+}
+
+/** The sender's outbox rows toward a peer: status and whether a receipt is stored, in creation order. */
+export type OutboxRowView = Readonly<{
+  id: string;
+  caseId: string;
+  status: string;
+  hasReceipt: boolean;
+  sequence: number;
+  attempts: number;
+}>;
+
+export async function readOutbox(db: Kysely<Database>, peerNodeId: string): Promise<OutboxRowView[]> {
+  const { rows } = await sql<{
+    id: string;
+    case_id: string;
+    status: string;
+    receipt: string | null;
+    sequence: number | string;
+    attempts: number | string;
+  }>`
+    select id, case_id, status, receipt, sequence, attempts from outbox_messages
+    where peer_node_id = ${peerNodeId} order by sequence`.execute(db);
+  return rows.map((row) => ({
+    id: row.id,
+    caseId: row.case_id,
+    status: row.status,
+    hasReceipt: row.receipt !== null,
+    sequence: Number(row.sequence),
+    attempts: Number(row.attempts),
+  }));
+}
+
+/** How many of `ids` the sender shows as delivered (GET /api/v1/requests, the officer's own). */
+export async function countDelivered(officer: ApiClient, ids: readonly string[]): Promise<number> {
+  const wanted = new Set(ids);
+  const { items } = await officer.expect<{ items: { id: string; deliveryState?: string | null }[] }>(
+    'GET',
+    '/api/v1/requests',
+  );
+  return items.filter((item) => wanted.has(item.id) && item.deliveryState === 'delivered').length;
+}
+
+/** Waits until the sender shows every one of `ids` as delivered (receipt stored). */
+export async function waitUntilAllDelivered(
+  officer: ApiClient,
+  ids: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  let last = 0;
+  await waitFor(
+    `all ${ids.length} requests delivered (last count: see error)`,
+    async () => {
+      last = await countDelivered(officer, ids);
+      return last === ids.length ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 500 },
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; ${last} of ${ids.length} delivered`);
+  });
+}
