@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `comity --help` lists them. */
 import type { Command } from 'commander';
+import { registerDemoCommand } from './demo.command.ts';
 import { registerInitCommand } from './init.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
 import { registerPeersCommands } from './peers.command.ts';
@@ -20,4 +21,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerKeysCommands,
   registerSecretariatCommands,
   registerPeersCommands,
+  registerDemoCommand,
 ];
