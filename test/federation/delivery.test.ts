@@ -80,6 +80,8 @@ for (const target of DATABASE_TARGETS) {
     let receiverOfficer: ActingAs;
     let senderAdmin: ActingAs;
     const posted: { id: string; case: string }[] = [];
+    /** What the sender's runtime.wakeDelivery() calls (a running worker's wake, in the loop tests). */
+    let wakeSender: () => void = () => undefined;
     /** Message ids the receiver answers 503 to, once each (a transient failure). */
     const failOnce = new Set<string>();
 
@@ -97,7 +99,12 @@ for (const target of DATABASE_TARGETS) {
       };
       // The stranger is not in anyone's directory.
       directory = createStaticDirectory([plans.fr, plans.de, plans.it, plans.expired], clock.now);
-      sender = await startFederatedNode(target, { plan: plans.fr, directory, clock });
+      sender = await startFederatedNode(target, {
+        plan: plans.fr,
+        directory,
+        clock,
+        wake: () => wakeSender(),
+      });
       receiver = await startFederatedNode(target, { plan: plans.de, directory, clock });
       bare = await startFederatedNode(target, { clock });
       receiverUrl = await receiver.app.listen({ port: 0, host: '127.0.0.1' });
@@ -618,6 +625,63 @@ for (const target of DATABASE_TARGETS) {
         headers: senderAdmin.headers,
       });
       assert.equal(badStatus.statusCode, 400);
+    });
+
+    /** The sender's context with a long poll, so only a wake-up can explain a prompt delivery. */
+    function slowPollingContext(database?: { kind: 'postgres'; url: string }) {
+      const config = sender.context.config;
+      return {
+        ...sender.context,
+        config: {
+          ...config,
+          ...(database ? { database } : {}),
+          federation: { ...config.federation, deliveryPollMs: 60_000 },
+        },
+      };
+    }
+
+    async function waitForDelivery(requestId: string): Promise<void> {
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        if ((await readAt(sender, requestId, officer)).deliveryState === 'delivered') return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.fail(`request ${requestId} was not delivered within 5 s`);
+    }
+
+    it('a running worker delivers as soon as the commit wakes it', async () => {
+      const running = createDeliveryWorker(slowPollingContext(), sender.runtime!);
+      await running.start();
+      wakeSender = running.wake;
+      try {
+        const created = await draft(preservationDraft('FR', 'DE', 8));
+        assert.equal((await send(created.request.id)).statusCode, 202);
+        await waitForDelivery(created.request.id);
+      } finally {
+        wakeSender = () => undefined;
+        await running.stop();
+      }
+    });
+
+    it('on PostgreSQL, a commit in another process wakes the worker through LISTEN/NOTIFY', {
+      skip: target.name !== 'postgres',
+    }, async () => {
+      const row = await sql<{ name: string }>`select current_database() as name`.execute(sender.context.db);
+      const url = new URL(process.env.COMITY_TEST_POSTGRES_URL ?? '');
+      url.pathname = `/${row.rows[0]?.name}`;
+      const running = createDeliveryWorker(
+        slowPollingContext({ kind: 'postgres', url: url.toString() }),
+        sender.runtime!,
+      );
+      await running.start();
+      try {
+        // Nothing wakes it in-process (wakeSender is a no-op): only the NOTIFY of the send can.
+        const created = await draft(preservationDraft('FR', 'DE', 9));
+        assert.equal((await send(created.request.id)).statusCode, 202);
+        await waitForDelivery(created.request.id);
+      } finally {
+        await running.stop();
+      }
     });
 
     describe('hostile input at POST /federation/v1/messages: refused with its reason, nothing stored', () => {

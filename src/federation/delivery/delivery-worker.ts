@@ -128,7 +128,7 @@ export function createDeliveryWorker(
   context: AppContext,
   runtime: FederationRuntime,
   options: DeliveryWorkerOptions = {},
-): DeliveryWorker & { start: () => void } {
+): DeliveryWorker & { start: () => Promise<void> } {
   const settings = context.config.federation;
   const fetchMessage = options.fetch ?? fetch;
   const random = options.random ?? Math.random;
@@ -483,11 +483,12 @@ export function createDeliveryWorker(
   return {
     wake,
     runOnce,
-    start: () => {
+    /** Starts the loop; resolves once LISTEN is in place on PostgreSQL (polling works meanwhile). */
+    start: async () => {
       if (isStarted) return;
       isStarted = true;
       loop = runLoop();
-      void listen().catch(onError);
+      await listen().catch(onError);
     },
     stop: async () => {
       isStopped = true;
@@ -511,6 +512,6 @@ export function startDeliveryWorker(
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker {
   const worker = createDeliveryWorker(context, runtime, options);
-  worker.start();
+  void worker.start();
   return worker;
 }
