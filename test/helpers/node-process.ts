@@ -24,7 +24,13 @@ import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
 import { draftRequest, sendRequest } from '../../src/federation/demo/federation-api.ts';
 import type { ApiClient } from '../../src/federation/demo/node-api.ts';
 import { type NodeProcess, waitFor } from '../../src/federation/demo/node-process.ts';
+import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
+import { messageDigest } from '../../src/federation/protocol/digest.ts';
+import { PROTOCOL_VERSION } from '../../src/federation/protocol/envelope.ts';
+import { sealMessage } from '../../src/federation/protocol/seal.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { openDatabase } from '../../src/storage/database.ts';
+import { insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import {
   type Federation,
@@ -266,4 +272,82 @@ export async function waitUntilAllDelivered(
   ).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}; ${last} of ${ids.length} delivered`);
   });
+}
+
+/**
+ * The bulk internal path for tests that need several messages in one case (the API sends one
+ * message per request): seals `ping` messages from the sender to the receiver with the sender's
+ * own keys and the receiver's current encryption key, and writes them to the sender's outbox as
+ * the send service does (insertOutboxMessage), in the order given. On PGlite the sender must be
+ * stopped (this stops it); start it again to deliver them. Returns the message ids in order.
+ */
+export async function enqueuePings(
+  sender: NodeProcess,
+  receiver: NodeProcess,
+  cases: readonly string[],
+): Promise<{ id: string; caseId: string }[]> {
+  const config = loadConfig({ ...sender.env, COMITY_LOG_LEVEL: 'silent' });
+  const identity = await loadNodeIdentity(config);
+  if (!identity) throw new Error(`${sender.name} has no identity: run comity init first`);
+  const receiverBundle = await readPublicKeyBundle(path.join(receiver.dataDirectory, 'identity'));
+  const encryption = receiverBundle.keys.find((key) => key.use === 'enc' && key.status === 'current');
+  if (!encryption) throw new Error(`${receiver.name} has no current encryption key`);
+  const queued: { id: string; caseId: string }[] = [];
+  await withNodeDatabase(sender, async (db) => {
+    for (const caseId of cases) {
+      const id = createUuidV7();
+      const now = new Date();
+      const message = await sealMessage({
+        envelope: {
+          v: PROTOCOL_VERSION,
+          id,
+          from: identity.nodeId,
+          to: receiverBundle.nodeId,
+          type: 'ping',
+          case: caseId,
+          createdAt: now.toISOString(),
+        },
+        body: {},
+        senderSigning: identity.keys.signing,
+        recipientEncryption: { kid: encryption.kid, publicJwk: encryption.jwk },
+      });
+      await insertOutboxMessage(db, {
+        id,
+        caseId,
+        peerNodeId: receiverBundle.nodeId,
+        type: 'ping',
+        message,
+        digest: messageDigest(message),
+        now,
+      });
+      queued.push({ id, caseId });
+    }
+  });
+  return queued;
+}
+
+/** Messages the receiver accepted, by envelope id: case and time of reception. */
+export async function readInbox(
+  db: Kysely<Database>,
+  fromNodeId: string,
+): Promise<Map<string, { caseId: string; receivedAt: number }>> {
+  const { rows } = await sql<{ id: string; case_id: string; received_at: Date | string }>`
+    select id, case_id, received_at from inbox_messages where from_node_id = ${fromNodeId}`.execute(db);
+  return new Map(
+    rows.map((row) => [row.id, { caseId: row.case_id, receivedAt: new Date(row.received_at).getTime() }]),
+  );
+}
+
+/** When the sender stored each message's receipt, by envelope id. */
+export async function readReceiptTimes(
+  db: Kysely<Database>,
+  peerNodeId: string,
+): Promise<Map<string, number>> {
+  const { rows } = await sql<{ id: string; receipt_received_at: Date | string | null }>`
+    select id, receipt_received_at from outbox_messages where peer_node_id = ${peerNodeId}`.execute(db);
+  return new Map(
+    rows
+      .filter((row) => row.receipt_received_at !== null)
+      .map((row) => [row.id, new Date(row.receipt_received_at!).getTime()]),
+  );
 }
