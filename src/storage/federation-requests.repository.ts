@@ -58,14 +58,20 @@ export async function setRequestDeliveryState(
     .execute();
 }
 
-/** The id of the system account that creates incoming requests; created on first use. */
-export async function ensureFederationUser(db: Kysely<Database>): Promise<string> {
+/** The id of the system account that creates incoming requests, if it exists. */
+export async function findFederationUser(db: Kysely<Database>): Promise<string | undefined> {
   const existing = await db
     .selectFrom('users')
     .select('id')
     .where('username', '=', FEDERATION_USERNAME)
     .executeTakeFirst();
-  if (existing) return existing.id;
+  return existing?.id;
+}
+
+/** The id of the system account that creates incoming requests; created on first use. */
+export async function ensureFederationUser(db: Kysely<Database>): Promise<string> {
+  const existing = await findFederationUser(db);
+  if (existing) return existing;
   await db
     .insertInto('users')
     .values({

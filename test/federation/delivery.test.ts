@@ -297,6 +297,17 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(incoming.status, 'received');
       const read = await readAt(receiver, incoming.id, dutyOfficer);
       assert.deepEqual(read.content, created.request.content);
+      // Created by the node's disabled system account, which nobody signs in as.
+      assert.equal(
+        (read as unknown as { createdBy: { username: string } }).createdBy.username,
+        '@federation',
+      );
+      const signIn = await receiver.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { username: '@federation', password: '!' },
+      });
+      assert.equal(signIn.statusCode >= 400 && signIn.statusCode < 500, true);
       assert.equal(read.delivery?.receipt, delivered.delivery.receipt);
       assert.equal(read.delivery?.digest, delivered.delivery.digest);
       assert.ok(read.receivedAt);

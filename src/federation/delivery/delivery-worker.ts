@@ -54,6 +54,9 @@ import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-
 /** The PostgreSQL NOTIFY channel a commit that queues messages signals on. */
 export const OUTBOX_CHANNEL = 'comity_outbox';
 
+/** How old the cached circuit states of the peers may be before a claim reads them again. */
+const PEER_STATES_MAX_AGE_MS = 1000;
+
 /** Largest answer body read from a peer (a receipt or a problem is a few KiB). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -144,6 +147,7 @@ export function createDeliveryWorker(
   // message that waited out an outage is not refused as stale.
   const resignAfterMs = (settings.clockSkewSeconds * 1000) / 2;
 
+  const minimumBatch = Math.max(1, Math.floor(settings.deliveryConcurrency / 4));
   const inFlight = new Map<string, Promise<AttemptResult>>();
   const peersInFlight = new Map<string, number>();
   const peerStates = new Map<string, StoredPeerState>();
@@ -165,9 +169,18 @@ export function createDeliveryWorker(
     return parseCircuitState(peerStates.get(peerNodeId)?.circuit);
   }
 
+  let peerStatesReadAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Reads the peers' circuits (other processes of the node change them too), at most once a
+   * second: this process keeps its own changes in the cache as it makes them.
+   */
   async function refreshPeerStates(): Promise<void> {
+    if (performance.now() - peerStatesReadAt < PEER_STATES_MAX_AGE_MS) return;
+    const states = await listPeerStates(context.db);
     peerStates.clear();
-    for (const state of await listPeerStates(context.db)) peerStates.set(state.peerNodeId, state);
+    for (const state of states) peerStates.set(state.peerNodeId, state);
+    peerStatesReadAt = performance.now();
   }
 
   async function claim(limit: number): Promise<StoredOutboxMessage[]> {
@@ -240,11 +253,15 @@ export function createDeliveryWorker(
     statusCode: number,
   ): Promise<void> {
     const now = context.now();
-    await context.db.transaction().execute(async (trx) => {
-      await recordDelivered(trx, message.id, { receipt, receiptReceivedAt: now, now, statusCode });
-      if (message.type === 'request.submitted')
+    const delivery = { receipt, receiptReceivedAt: now, now, statusCode };
+    if (message.type === 'request.submitted') {
+      await context.db.transaction().execute(async (trx) => {
+        await recordDelivered(trx, message.id, delivery);
         await setRequestDeliveryState(trx, message.caseId, 'delivered', now);
-    });
+      });
+    } else {
+      await recordDelivered(context.db, message.id, delivery);
+    }
     const previous = peerStates.get(message.peerNodeId);
     const isAlreadyHealthy =
       previous !== undefined &&
@@ -450,8 +467,13 @@ export function createDeliveryWorker(
     while (!isStopped) {
       isWakeRequested = false;
       try {
-        const claimed = await claim(settings.deliveryConcurrency - inFlight.size);
-        for (const message of claimed) void launch(message);
+        // Under load, claim in batches (a quarter of the slots at least) rather than one message per
+        // finished attempt; when idle, claim at once so a new message leaves without delay.
+        const free = settings.deliveryConcurrency - inFlight.size;
+        if (inFlight.size === 0 || free >= minimumBatch) {
+          const claimed = await claim(free);
+          for (const message of claimed) void launch(message);
+        }
       } catch (error) {
         onError(error);
       }

@@ -5,10 +5,15 @@
  */
 import type { Kysely } from 'kysely';
 import type { OpenSuccess } from '../protocol/seal.ts';
-import { ensureFederationUser, insertIncomingRequest } from '../../storage/federation-requests.repository.ts';
+import { insertIncomingRequest } from '../../storage/federation-requests.repository.ts';
 import type { Database } from '../../storage/schema.ts';
 
-export type HandlerInput = Readonly<{ message: OpenSuccess; receivedAt: Date }>;
+export type HandlerInput = Readonly<{
+  message: OpenSuccess;
+  receivedAt: Date;
+  /** The id of the system account incoming requests are created by (see federation-requests.repository.ts). */
+  federationUserId: (trx: Kysely<Database>) => Promise<string>;
+}>;
 
 function trimmedOrNull(value: string | undefined): string | null {
   const trimmed = value?.trim();
@@ -26,7 +31,7 @@ export async function handleMessage(trx: Kysely<Database>, input: HandlerInput):
         content: request,
         caseReference: trimmedOrNull(request.caseReference),
         requestedState: trimmedOrNull(request.requestedAuthority?.state)?.toUpperCase() ?? null,
-        createdBy: await ensureFederationUser(trx),
+        createdBy: await input.federationUserId(trx),
         peerNodeId: message.envelope.from,
         remoteRequestId: requestId,
         receivedAt,

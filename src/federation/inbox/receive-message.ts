@@ -8,7 +8,10 @@
  */
 import { AppError } from '../../core/errors.ts';
 import type { AppContext } from '../../http/context.ts';
+import type { Kysely } from 'kysely';
+import { ensureFederationUser, findFederationUser } from '../../storage/federation-requests.repository.ts';
 import { findInboxMessage, insertInboxMessage } from '../../storage/inbox.repository.ts';
+import type { Database } from '../../storage/schema.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
 import type { RejectionReason } from '../protocol/types.ts';
@@ -47,6 +50,25 @@ function findUnstorableText(value: unknown, path: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The system account's id per database, once it is known to be committed (read, not created, by a
+ * transaction: an id created by a transaction that then rolls back must not be remembered).
+ */
+const federationUserIds = new WeakMap<object, string>();
+
+function federationUserResolver(context: AppContext) {
+  return async (trx: Kysely<Database>): Promise<string> => {
+    const known = federationUserIds.get(context.db);
+    if (known) return known;
+    const existing = await findFederationUser(trx);
+    if (existing) {
+      federationUserIds.set(context.db, existing);
+      return existing;
+    }
+    return ensureFederationUser(trx);
+  };
 }
 
 async function answerReplay(
@@ -125,7 +147,11 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
       receivedAt,
     });
     if (!isNew) return false;
-    await handleMessage(trx, { message: opened, receivedAt });
+    await handleMessage(trx, {
+      message: opened,
+      receivedAt,
+      federationUserId: federationUserResolver(context),
+    });
     return true;
   });
   if (isProcessed) return { ok: true, receipt };
