@@ -1,20 +1,36 @@
 /**
  * Process test: a secretariat and two State nodes, each a real `comity serve` process on loopback
- * with its own PGlite database. An officer at FR drafts, validates and sends a preservation request
- * to DE; DE's node holds it as an incoming request and FR's node stores DE's signed receipt.
+ * with its own PGlite database.
+ *
+ * - Happy path: an officer at FR drafts, validates and sends a preservation request to DE; DE's
+ *   node holds it as an incoming request and FR's node stores DE's signed receipt.
+ * - Hostile input over a real socket at DE's POST /federation/v1/messages: each refused with
+ *   problem+json naming the reason, the process stays up and healthy, and nothing is stored
+ *   (DE's inbox holds only the legitimate messages at the end). The full list of hostile inputs,
+ *   with an expired key, is in delivery.test.ts (in-process); this checks the real HTTP path.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { loadConfig } from '../../src/config.ts';
 import { listIncomingRequests, readDelivery } from '../../src/federation/demo/federation-api.ts';
+import { isHealthy } from '../../src/federation/demo/node-process.ts';
 import { runPreservationScenario } from '../../src/federation/demo/preservation-scenario.ts';
-import { type Federation, startFederation } from '../helpers/node-process.ts';
+import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
+import { generateNodeKeys } from '../../src/federation/protocol/keys.ts';
+import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/protocol/seal.ts';
+import type { KeyPairJwk } from '../../src/federation/protocol/types.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import { type Federation, startFederation, withNodeDatabase } from '../helpers/node-process.ts';
+import { assembleToken, decodePayload, flipSignatureByte, forgeHs256Token } from './protocol-fixtures.ts';
 
-describe('federation with real node processes: happy path', { timeout: 120_000 }, () => {
+describe('federation with real node processes', { timeout: 150_000 }, () => {
   let federation: Federation;
   const lines: string[] = [];
 
   before(async () => {
-    federation = await startFederation({ states: ['FR', 'DE'] });
+    federation = await startFederation({ states: ['FR', 'DE'], shouldKeepLogs: false });
   });
   after(async () => {
     await federation?.stop();
@@ -33,11 +49,123 @@ describe('federation with real node processes: happy path', { timeout: 120_000 }
     assert.equal(items.length, 1);
     const delivery = await readDelivery(officer, items[0]!.id);
     assert.equal(delivery.state, 'delivered');
+    assert.match(delivery.receipt ?? '', /^[\w-]+\.[\w-]+\.[\w-]+$/, 'the receipt is a compact JWS');
 
     const dutyOfficer = await federation.node('DE').userClient('duty-officer');
     const incoming = await listIncomingRequests(dutyOfficer);
     assert.equal(incoming.length, 1);
     assert.equal(incoming[0]!.peerNodeId, 'fr-poc');
     assert.equal(incoming[0]!.remoteRequestId, items[0]!.id);
+  });
+
+  it('refuses hostile messages over HTTP with their reason, stays up and stores nothing', async () => {
+    const fr = federation.node('FR');
+    const de = federation.node('DE');
+    const identity = await loadNodeIdentity(loadConfig({ ...fr.process.env }));
+    assert.ok(identity);
+    const bundle = await readPublicKeyBundle(path.join(de.process.dataDirectory, 'identity'));
+    const encryption = bundle.keys.find((key) => key.use === 'enc' && key.status === 'current')!;
+    const recipient = { kid: encryption.kid, publicJwk: encryption.jwk };
+    const stranger = await generateNodeKeys();
+
+    const ping = (overrides: { from?: string; to?: string; createdAt?: string; signing?: KeyPairJwk } = {}) =>
+      sealMessage({
+        envelope: {
+          v: 1,
+          id: createUuidV7(),
+          from: overrides.from ?? 'fr-poc',
+          to: overrides.to ?? 'de-poc',
+          type: 'ping',
+          case: 'hostile-case',
+          createdAt: overrides.createdAt ?? new Date().toISOString(),
+        },
+        body: {},
+        senderSigning: overrides.signing ?? identity.keys.signing,
+        recipientEncryption: recipient,
+      });
+    const post = async (body: string, contentType = 'application/jose') => {
+      const response = await fetch(`${de.url}/federation/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        text: await response.text(),
+      };
+    };
+    const assertRefused = async (body: string, reason: string, status: number) => {
+      const answer = await post(body);
+      assert.equal(answer.status, status, `${reason}: ${answer.text}`);
+      assert.match(answer.contentType, /^application\/problem\+json/);
+      assert.equal(
+        (JSON.parse(answer.text) as { type: string }).type,
+        `urn:comity:problem:federation-${reason}`,
+      );
+      assert.equal(await isHealthy(de.url), true, `DE is still healthy after ${reason}`);
+    };
+
+    const legitimate = await ping();
+    assert.equal((await post(legitimate)).status, 200);
+    await assertRefused(legitimate, 'replayed-message', 409);
+    await assertRefused(flipSignatureByte(await ping()), 'bad-signature', 403);
+    await assertRefused(
+      await ping({ from: 'xx-stranger', signing: stranger.signing }),
+      'unknown-sender',
+      403,
+    );
+    await assertRefused(await ping({ to: 'br-poc' }), 'wrong-addressee', 421);
+    await assertRefused(
+      await ping({ createdAt: new Date(Date.now() - 60 * 60_000).toISOString() }),
+      'stale-message',
+      400,
+    );
+    const payload = decodePayload(await ping());
+    await assertRefused(
+      assembleToken({ alg: 'none', typ: 'comity-message+jws' }, payload, ''),
+      'unsupported-algorithm',
+      400,
+    );
+    await assertRefused(
+      forgeHs256Token(
+        { kid: identity.keys.signing.kid, typ: 'comity-message+jws' },
+        payload,
+        JSON.stringify(identity.keys.signing.publicJwk),
+      ),
+      'unsupported-algorithm',
+      400,
+    );
+    await assertRefused(`eyJhbGciOiJFZERTQSJ9.${'A'.repeat(3 * 1024 * 1024)}.AAAA`, 'message-too-large', 413);
+    await assertRefused('not a message at all', 'malformed-message', 400);
+    const badBody = await encryptBody(
+      { request: { type: 'no-such-type' }, requestId: 'x' },
+      { type: 'request.submitted', from: 'fr-poc' },
+      recipient,
+    );
+    await assertRefused(
+      await signEnvelope(
+        {
+          v: 1,
+          id: createUuidV7(),
+          from: 'fr-poc',
+          to: 'de-poc',
+          type: 'request.submitted',
+          case: 'hostile-case',
+          createdAt: new Date().toISOString(),
+          body: badBody,
+        },
+        identity.keys.signing,
+      ),
+      'schema-invalid',
+      422,
+    );
+
+    // DE stored the scenario's request and the one legitimate ping, nothing else.
+    const stored = await withNodeDatabase(de.process, async (db) => {
+      const { rows } = await sql<{ type: string }>`select type from inbox_messages order by type`.execute(db);
+      return rows.map((row) => row.type);
+    });
+    assert.deepEqual(stored, ['ping', 'request.submitted']);
   });
 });

@@ -1,0 +1,339 @@
+/**
+ * Federation benchmark (issue 3): messages from State A's node to State B's node, each a real
+ * process on loopback, with a secretariat, both on PGlite or both on PostgreSQL.
+ *
+ *   offered 50/s   an officer's API token at A sends a validated preservation request every 20 ms
+ *                  (POST /api/v1/requests/{id}/send, drafts created beforehand and not measured),
+ *                  open loop: a slow answer does not delay the next send.
+ *   saturation     the same sends from 32 concurrent clients as fast as A accepts them.
+ *
+ * Latency is from commit at A to receipt stored at A, read afterwards from A's database: the
+ * outbox row's created_at (set in the transaction that records the send) to its
+ * receipt_received_at (set when the verified receipt of B is stored). Both are timestamps of the
+ * same clock. Sustained rate = messages / (last receipt stored − first message committed).
+ *
+ * Baseline, same run and same offered load: bench/baseline-server.ts (bare node:http, one INSERT
+ * of the posted JSON, no authentication, no crypto) on the same kind of database; latency is the
+ * client-side time of one POST, rate = messages / wall time.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.ts';
+import { preservationDraft } from '../src/federation/demo/demo-drafts.ts';
+import { draftRequest, sendRequest } from '../src/federation/demo/federation-api.ts';
+import { type Federation, startFederation } from '../src/federation/demo/federation-setup.ts';
+import type { ApiClient } from '../src/federation/demo/node-api.ts';
+import { waitFor } from '../src/federation/demo/node-process.ts';
+import { openDatabase } from '../src/storage/database.ts';
+import type { Figure } from './foundation.bench.ts';
+import { startProcess } from './node-process.ts';
+import { formatMs, median, percentile } from './statistics.ts';
+
+const FIXED_RATE_PER_SECOND = 50;
+const SATURATION_CLIENTS = 32;
+
+export type FederationBenchOptions = Readonly<{
+  quick?: boolean;
+  /** Creates a fresh PostgreSQL database per node; without it, every node runs on PGlite. */
+  createDatabase?: () => Promise<string>;
+}>;
+
+type OutboxTiming = { caseId: string; createdAt: number; receiptAt: number | null };
+
+/** Creates `count` complete drafts at A (not measured), with `concurrency` clients. */
+async function createDrafts(officer: ApiClient, from: string, to: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      const drafted = await draftRequest(officer, preservationDraft(from, to, next));
+      if (!drafted.isReady) throw new Error(`benchmark draft is not ready: ${drafted.blocking.join('; ')}`);
+      ids.push(drafted.id);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return ids;
+}
+
+/** Calls `send(item)` for every item at a fixed rate (open loop); resolves when every call ended. */
+async function atFixedRate<T>(
+  items: readonly T[],
+  perSecond: number,
+  send: (item: T) => Promise<void>,
+): Promise<void> {
+  const interval = 1000 / perSecond;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (const [index, item] of items.entries()) {
+    const due = started + index * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(send(item));
+  }
+  await Promise.all(pending);
+}
+
+/** Calls `send(item)` for every item with `concurrency` clients, as fast as they answer. */
+async function atSaturation<T>(
+  items: readonly T[],
+  concurrency: number,
+  send: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await send(item);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/**
+ * Waits until A's outbox holds no pending message (asked as A's administrator, one row at most per
+ * call, every 500 ms, only after the sends ended, so that polling does not load A while it is measured).
+ */
+async function waitUntilDelivered(admin: ApiClient, timeoutMs: number): Promise<void> {
+  await waitFor(
+    'an empty queue at A',
+    async () => {
+      const pending = await admin.expect<{ items: unknown[] }>(
+        'GET',
+        '/api/v1/outbox?status=pending&limit=1',
+      );
+      return pending.items.length === 0 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** Reads created_at and receipt_received_at of A's outbox; A must be stopped when it runs on PGlite. */
+async function readOutboxTimings(federation: Federation): Promise<OutboxTiming[]> {
+  const sender = federation.nodes[0]!.process;
+  const config = loadConfig({ ...sender.env, COMITY_LOG_LEVEL: 'silent' } as Record<
+    string,
+    string | undefined
+  >);
+  const database = await openDatabase(config.database);
+  try {
+    const { rows } = await sql<{ case_id: string; created_at: Date; receipt_received_at: Date | null }>`
+      select case_id, created_at, receipt_received_at from outbox_messages`.execute(database.db);
+    return rows.map((row) => ({
+      caseId: row.case_id,
+      createdAt: new Date(row.created_at).getTime(),
+      receiptAt: row.receipt_received_at ? new Date(row.receipt_received_at).getTime() : null,
+    }));
+  } finally {
+    await database.close();
+  }
+}
+
+type PhaseFigures = {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  count: number;
+  /** Rate at which A committed the sends (first to last commit): above perSecond, delivery is the bottleneck. */
+  acceptedPerSecond?: number;
+  /** CPU milliseconds per message used by the sending and receiving node processes (database server excluded). */
+  cpuPerMessage?: { sender: number; receiver: number };
+};
+
+function summarize(timings: readonly OutboxTiming[], cases: ReadonlySet<string>): PhaseFigures {
+  const mine = timings.filter((timing) => cases.has(timing.caseId) && timing.receiptAt !== null);
+  if (mine.length !== cases.size) {
+    throw new Error(`only ${mine.length} of ${cases.size} messages have a receipt in A's outbox`);
+  }
+  const latencies = mine.map((timing) => timing.receiptAt! - timing.createdAt);
+  const first = Math.min(...mine.map((timing) => timing.createdAt));
+  const last = Math.max(...mine.map((timing) => timing.receiptAt!));
+  return {
+    p50: median(latencies),
+    p99: percentile(latencies, 0.99),
+    perSecond: (mine.length / Math.max(1, last - first)) * 1000,
+    acceptedPerSecond:
+      (mine.length / Math.max(1, Math.max(...mine.map((timing) => timing.createdAt)) - first)) * 1000,
+    count: mine.length,
+  };
+}
+
+/** Baseline: the same offered loads against the bare POST + INSERT server. */
+async function measureBaseline(
+  environment: Record<string, string>,
+  fixedCount: number,
+  saturationCount: number,
+): Promise<{ fixed: PhaseFigures; saturation: PhaseFigures }> {
+  const server = await startProcess(
+    process.execPath,
+    [path.join(import.meta.dirname, 'baseline-server.ts')],
+    environment,
+  );
+  const body = JSON.stringify(preservationDraft('FR', 'DE'));
+  const measure = async (
+    count: number,
+    run: (send: () => Promise<void>) => Promise<void>,
+  ): Promise<PhaseFigures> => {
+    const latencies: number[] = [];
+    const post = async () => {
+      const begin = performance.now();
+      const response = await fetch(`${server.url}/baseline`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.arrayBuffer();
+      latencies.push(performance.now() - begin);
+    };
+    const started = performance.now();
+    await run(post);
+    const wall = performance.now() - started;
+    return {
+      p50: median(latencies),
+      p99: percentile(latencies, 0.99),
+      perSecond: (count / wall) * 1000,
+      count,
+    };
+  };
+  try {
+    const slots = (count: number) => Array.from({ length: count }, (_, index) => index);
+    await measure(100, (post) => atSaturation(slots(100), 8, post));
+    const fixed = await measure(fixedCount, (post) =>
+      atFixedRate(slots(fixedCount), FIXED_RATE_PER_SECOND, post),
+    );
+    const cpuBefore = cpuMilliseconds(server.process.pid);
+    const saturation = await measure(saturationCount, (post) =>
+      atSaturation(slots(saturationCount), SATURATION_CLIENTS, post),
+    );
+    saturation.cpuPerMessage = {
+      sender: (cpuMilliseconds(server.process.pid) - cpuBefore) / saturationCount,
+      receiver: Number.NaN,
+    };
+    return { fixed, saturation };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
+function cpuMilliseconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // After "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const ratio = (value: number, baseline: number): string => `${(value / baseline).toFixed(2)}×`;
+
+export async function runFederationBenchmarks(options: FederationBenchOptions): Promise<Figure[]> {
+  const label = options.createDatabase ? 'PostgreSQL 15' : 'PGlite';
+  const fixedCount = options.quick ? 150 : 500;
+  const saturationCount = options.quick ? 400 : 2000;
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'comity-bench-federation-'));
+  const federation = await startFederation({
+    directory,
+    states: ['FR', 'DE'],
+    ...(options.createDatabase ? { databaseUrlFor: options.createDatabase } : {}),
+    env: { COMITY_LOG_LEVEL: 'warn', COMITY_DIRECTORY_REFRESH_SECONDS: '5' },
+    shouldKeepLogs: false,
+  });
+  let timings: OutboxTiming[];
+  let saturationCpu = { sender: Number.NaN, receiver: Number.NaN };
+  const fixedCases = new Set<string>();
+  const saturationCases = new Set<string>();
+  try {
+    const sender = federation.node('FR');
+    const officer = await sender.userClient('officer');
+    const send = (id: string) => sendRequest(officer, id);
+
+    // Warm-up: a few messages so both nodes have compiled their paths and opened their pools.
+    const warmUp = await createDrafts(officer, 'FR', 'DE', 20);
+    await atSaturation(warmUp, 4, send);
+    await waitUntilDelivered(sender.admin, 60_000);
+
+    const fixedIds = await createDrafts(officer, 'FR', 'DE', fixedCount);
+    await atFixedRate(fixedIds, FIXED_RATE_PER_SECOND, send);
+    await waitUntilDelivered(sender.admin, 120_000);
+    for (const id of fixedIds) fixedCases.add(id);
+
+    const saturationIds = await createDrafts(officer, 'FR', 'DE', saturationCount);
+    const receiver = federation.node('DE');
+    const cpuBefore = [
+      cpuMilliseconds(sender.process.child?.pid),
+      cpuMilliseconds(receiver.process.child?.pid),
+    ];
+    await atSaturation(saturationIds, SATURATION_CLIENTS, send);
+    await waitUntilDelivered(sender.admin, 300_000);
+    saturationCpu = {
+      sender: (cpuMilliseconds(sender.process.child?.pid) - cpuBefore[0]!) / saturationCount,
+      receiver: (cpuMilliseconds(receiver.process.child?.pid) - cpuBefore[1]!) / saturationCount,
+    };
+    for (const id of saturationIds) saturationCases.add(id);
+
+    await sender.process.stop();
+    timings = await readOutboxTimings(federation);
+  } finally {
+    await federation.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
+
+  const fixed = summarize(timings, fixedCases);
+  const saturation = summarize(timings, saturationCases);
+  saturation.cpuPerMessage = saturationCpu;
+  const baselineEnvironment: Record<string, string> = options.createDatabase
+    ? { DATABASE_URL: await options.createDatabase() }
+    : {};
+  const baseline = await measureBaseline(baselineEnvironment, fixedCount, saturationCount);
+
+  return [
+    {
+      name: `A → B at ${FIXED_RATE_PER_SECOND} messages/s offered, ${label}, ${fixed.count} messages: commit → receipt p50`,
+      value: formatMs(fixed.p50),
+      baseline: `${formatMs(baseline.fixed.p50)} (bare POST + INSERT, same rate)`,
+      ratio: ratio(fixed.p50, baseline.fixed.p50),
+    },
+    {
+      name: `A → B at ${FIXED_RATE_PER_SECOND} messages/s offered, ${label}: commit → receipt p99`,
+      value: formatMs(fixed.p99),
+      baseline: formatMs(baseline.fixed.p99),
+      ratio: ratio(fixed.p99, baseline.fixed.p99),
+    },
+    {
+      name: `A → B at saturation (${SATURATION_CLIENTS} clients sending), ${label}, ${saturation.count} messages: sustained`,
+      value: `${saturation.perSecond.toFixed(0)} messages/s (A committed sends at ${saturation.acceptedPerSecond?.toFixed(0)}/s)`,
+      baseline: `${baseline.saturation.perSecond.toFixed(0)} POST+INSERT/s`,
+      ratio: ratio(saturation.perSecond, baseline.saturation.perSecond),
+    },
+    {
+      name: `A → B at saturation, ${label}: commit → receipt p50 / p99`,
+      value: `${formatMs(saturation.p50)} / ${formatMs(saturation.p99)}`,
+      baseline: `${formatMs(baseline.saturation.p50)} / ${formatMs(baseline.saturation.p99)}`,
+      ratio: ratio(saturation.p99, baseline.saturation.p99),
+    },
+    {
+      name: `CPU per message at saturation, ${label}: sending node / receiving node (database server not counted)`,
+      value: `${formatMs(saturationCpu.sender)} / ${formatMs(saturationCpu.receiver)}`,
+      baseline: `${formatMs(baseline.saturation.cpuPerMessage?.sender ?? Number.NaN)} (bare server per POST + INSERT)`,
+      ratio: ratio(
+        saturationCpu.sender + saturationCpu.receiver,
+        baseline.saturation.cpuPerMessage?.sender ?? Number.NaN,
+      ),
+    },
+  ];
+}
+
+/** What the figures mean, printed under the table. */
+export const FEDERATION_METHOD =
+  "Method: latency is commit at A → receipt stored at A, from A's outbox (created_at, set in the send transaction, " +
+  "to receipt_received_at, set when B's verified receipt is stored); sustained rate = messages / (last receipt − first commit). " +
+  `Sends go through POST /api/v1/requests/{id}/send with an officer's API token, drafts made beforehand; "${FIXED_RATE_PER_SECOND}/s" is open loop, ` +
+  `saturation is ${SATURATION_CLIENTS} clients back to back. Baseline: bench/baseline-server.ts (node:http + one INSERT, no auth, no crypto) ` +
+  'on the same database kind, same offered load, client-side POST latency, rate = messages / wall time. ' +
+  'Secretariat, A, B, the database and the load generator share this machine.';
