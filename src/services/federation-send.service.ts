@@ -24,6 +24,9 @@ import { insertOutboxMessage } from '../storage/outbox.repository.ts';
 import { findUserById } from '../storage/users.repository.ts';
 import { DRAFT_STATUS, findingsFor, getRequest, type RequestView } from './requests.service.ts';
 
+/** The status of a request once it has left the node (its delivery is followed by deliveryState). */
+export const SENT_STATUS = 'sent';
+
 /** What sending answers: the request as it is now, and the message that carries it. */
 export type SendResult = Readonly<{
   request: RequestView;
@@ -160,8 +163,28 @@ export async function sendRequest(
     await notifyOtherProcesses(context, trx);
   });
   federation.wakeDelivery();
+  // What the transaction wrote, without reading it back (sending is on the hot path).
   return {
-    request: await getRequest(context, actor, id),
+    request: {
+      ...request,
+      status: SENT_STATUS,
+      revision: request.revision + 1,
+      updatedAt: now.toISOString(),
+      direction: 'outgoing',
+      peerNodeId: target.nodeId,
+      deliveryState: 'pending',
+      delivery: {
+        messageId,
+        state: 'pending',
+        attempts: 0,
+        lastAttemptAt: null,
+        nextAttemptAt: now.toISOString(),
+        lastError: null,
+        digest,
+        receipt: null,
+        receiptReceivedAt: null,
+      },
+    },
     message: { id: messageId, peerNodeId: target.nodeId, endpoint: target.endpoint, digest },
   };
 }

@@ -251,7 +251,13 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(answer.request.deliveryState, 'pending');
       assert.equal(answer.message.peerNodeId, 'de-247');
       const queued = await readAt(sender, created.request.id, officer);
+      assert.equal(
+        (queued as unknown as { revision: number }).revision,
+        json<{ request: { revision: number } }>(sent).request.revision,
+      );
+      assert.equal(queued.status, 'sent');
       assert.equal(queued.delivery?.state, 'pending');
+      assert.equal(queued.delivery?.messageId, answer.message.id);
       assert.equal(queued.delivery?.receipt, null);
 
       const report = await worker.runOnce();
