@@ -23,7 +23,7 @@ import { loadConfig } from '../../src/config.ts';
 import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
 import { draftRequest, sendRequest } from '../../src/federation/demo/federation-api.ts';
 import type { ApiClient } from '../../src/federation/demo/node-api.ts';
-import { type NodeProcess, waitFor } from '../../src/federation/demo/node-process.ts';
+import { killAllNodeProcesses, type NodeProcess, waitFor } from '../../src/federation/demo/node-process.ts';
 import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
 import { messageDigest } from '../../src/federation/protocol/digest.ts';
 import { PROTOCOL_VERSION } from '../../src/federation/protocol/envelope.ts';
@@ -55,6 +55,14 @@ export {
 
 const postgresUrl = process.env.COMITY_TEST_POSTGRES_URL;
 
+// A test file ended by a signal (the runner's timeout, Ctrl-C) kills its node processes first.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killAllNodeProcesses();
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  });
+}
+
 /** Why PostgreSQL process tests cannot run here, or false when they can. */
 export const POSTGRES_SKIP: string | false = postgresUrl
   ? false
@@ -76,9 +84,21 @@ export async function createPostgresDatabase(): Promise<string> {
   return url.toString();
 }
 
-/** A temporary directory that `removeTemporaryDirectories` (or the federation's stop) deletes. */
+const temporaryDirectories = new Set<string>();
+process.on('exit', () => {
+  for (const directory of temporaryDirectories) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A temporary directory, deleted when this process exits (or earlier by the federation's stop). */
 export function temporaryDirectory(prefix = 'comity-proc-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const directory = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryDirectories.add(directory);
+  return directory;
+}
+
+function removeTemporaryDirectory(directory: string): void {
+  rmSync(directory, { recursive: true, force: true });
+  temporaryDirectories.delete(directory);
 }
 
 /**
@@ -99,14 +119,14 @@ export async function startFederation(
     ...(options.database === 'postgres' ? { databaseUrlFor: () => createPostgresDatabase() } : {}),
     env: { COMITY_DIRECTORY_REFRESH_SECONDS: '1', COMITY_DELIVERY_POLL_MS: '200', ...options.env },
   }).catch((error: unknown) => {
-    rmSync(directory, { recursive: true, force: true });
+    removeTemporaryDirectory(directory);
     throw error;
   });
   return {
     ...federation,
     stop: async () => {
       await federation.stop();
-      rmSync(directory, { recursive: true, force: true });
+      removeTemporaryDirectory(directory);
     },
   };
 }

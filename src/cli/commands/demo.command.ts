@@ -102,9 +102,9 @@ function printWhereToSignIn(federation: Federation): void {
     }
   }
   printLine('');
-  printLine(
-    `  Secretariat (publishes the signed directory): ${federation.secretariat.url}/federation/v1/directory`,
-  );
+  printLine(`  Secretariat (publishes the signed directory): ${federation.secretariat.url}/`);
+  printLine(`    directory      ${federation.secretariat.url}/federation/v1/directory`);
+  printLine(`    administrator  admin / ${federation.secretariat.adminPassword ?? '(not printed)'}`);
   printLine('');
   printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, send it,');
   printLine('then sign in as de.duty on the German node to see it arrive. Press Ctrl-C to stop.');

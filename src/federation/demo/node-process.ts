@@ -17,8 +17,27 @@ const CLI_ENTRY = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
 /** Characters of a child's output kept in memory for error messages. */
 const OUTPUT_TAIL_CHARS = 16_000;
 
-/** A free TCP port on the loopback interface (the OS picks it; another process could take it later). */
+/**
+ * Ports are drawn from 20000-32767, below Linux's range for outgoing connections (32768-60999), so
+ * that a node's port, chosen before `comity init` writes it into the identity, is not taken by a
+ * client connection in the seconds before the node listens, nor while it is down for a restart.
+ */
+const PORT_RANGE = { first: 20_000, last: 32_767 } as const;
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free TCP port on the loopback interface (another process could still take it later). */
 export async function findFreePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = PORT_RANGE.first + Math.floor(Math.random() * (PORT_RANGE.last - PORT_RANGE.first + 1));
+    if (await isPortFree(port)) return port;
+  }
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -147,6 +166,22 @@ export function nodeEnvironment(options: NodeProcessOptions): Record<string, str
   };
 }
 
+/** Every node process this process started and that may still run. */
+const liveChildren = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every node process this process started. Runs by itself when this process exits, so a
+ * test runner that ends a test file, or a demo that fails, leaves no node behind; call it from a
+ * signal handler too (a process killed by a signal without a handler runs no exit hook).
+ */
+export function killAllNodeProcesses(): void {
+  for (const child of liveChildren) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  liveChildren.clear();
+}
+process.on('exit', killAllNodeProcesses);
+
 /** Prepares (does not start) a node process. Run `comity init` with `env` before the first start. */
 export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
   mkdirSync(options.dataDirectory, { recursive: true });
@@ -195,6 +230,8 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = started;
+      liveChildren.add(started);
+      started.once('exit', () => liveChildren.delete(started));
       const startOutput: string[] = [];
       started.stdout?.on('data', (chunk: Buffer) => {
         startOutput.push(chunk.toString());
