@@ -6,11 +6,13 @@
  * Ctrl-C. With `--scenario preservation` it runs the scripted exchange France → Germany instead,
  * prints each step with its time, stops everything and exits 0, or 1 naming the step that failed.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { type Federation, startFederation } from '../../federation/demo/federation-setup.ts';
+import { PROJECT_ROOT } from '../../federation/demo/node-process.ts';
 import { runPreservationScenario } from '../../federation/demo/preservation-scenario.ts';
 import { CliError, printLine } from '../output.ts';
 
@@ -39,6 +41,8 @@ export function registerDemoCommand(program: Command): void {
       const cleanUp = () => {
         if (isTemporary) rmSync(directory, { recursive: true, force: true });
       };
+      // People sign in to the web UI of the interactive demo: build it if a source changed (as npm start does).
+      if (options.scenario === undefined) buildWebInterfaceIfStale();
       printLine(
         `Starting a secretariat and ${DEMO_STATES.length} State nodes (data and logs in ${directory})...`,
       );
@@ -51,9 +55,9 @@ export function registerDemoCommand(program: Command): void {
           onProgress: (line) => printLine(`  ${line}`),
         });
       } catch (error) {
-        cleanUp();
+        // The directory stays: its logs say why.
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new CliError(`the demo federation did not start: ${reason} (logs: ${directory})`);
+        throw new CliError(`the demo federation did not start: ${reason} (logs kept in ${directory})`);
       }
 
       if (options.scenario === 'preservation') {
@@ -62,13 +66,14 @@ export function registerDemoCommand(program: Command): void {
           from: 'FR',
           to: 'DE',
           print: printLine,
-        }).finally(async () => {
-          await federation.stop();
-          cleanUp();
-        });
+        }).finally(() => federation.stop());
         if (!outcome.isSuccess) {
-          throw new CliError(`demo scenario failed at "${outcome.failedStep}": ${outcome.reason}`);
+          // The directory stays: the nodes' logs say what happened.
+          throw new CliError(
+            `demo scenario failed at "${outcome.failedStep}": ${outcome.reason} (logs kept in ${directory})`,
+          );
         }
+        cleanUp();
         return;
       }
 
@@ -79,6 +84,18 @@ export function registerDemoCommand(program: Command): void {
       cleanUp();
       printLine('Stopped.');
     });
+}
+
+function buildWebInterfaceIfStale(): void {
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'build-web-if-stale.ts')], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) {
+    printLine(
+      '(the web UI could not be built: the nodes start anyway, with their API; run npm run build:web)',
+    );
+  }
 }
 
 function prepareDirectory(requested: string | undefined): string {

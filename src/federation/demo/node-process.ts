@@ -62,7 +62,7 @@ export async function runComity(
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
     cwd: PROJECT_ROOT,
-    env: cleanEnvironment({ ...process.env, COMITY_LOG_LEVEL: 'silent', ...options.env }),
+    env: cleanEnvironment({ ...inheritedEnvironment(), COMITY_LOG_LEVEL: 'silent', ...options.env }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -103,6 +103,17 @@ export async function runComityOrThrow(
     throw new Error(`comity ${args.join(' ')} exited with ${result.code}: ${reason}`);
   }
   return result;
+}
+
+/**
+ * This process's environment without the node's settings (COMITY_*, DATABASE_URL): a node started
+ * here gets exactly the settings given for it, never the operator's own node settings (a
+ * DATABASE_URL in the shell would otherwise put every demo node in one database).
+ */
+function inheritedEnvironment(): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('COMITY_') && name !== 'DATABASE_URL'),
+  );
 }
 
 /** Drops variables set to undefined (spawn would pass the string "undefined"). */
@@ -226,7 +237,7 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
       record(`\n--- ${new Date().toISOString()} starting ${options.name} on ${url}\n`);
       const started = spawn(process.execPath, [CLI_ENTRY, 'serve'], {
         cwd: PROJECT_ROOT,
-        env: cleanEnvironment({ ...process.env, COMITY_LOG_LEVEL: 'warn', ...env }),
+        env: cleanEnvironment({ ...inheritedEnvironment(), COMITY_LOG_LEVEL: 'warn', ...env }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = started;
