@@ -3,14 +3,12 @@
  * `comity serve` (and `npm start`) call `startNode`.
  */
 import { type Config, loadConfig } from './config.ts';
-import { loadCatalogue } from './data/catalogue/index.ts';
 import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
 import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
+import { openNodeContext } from './node-context.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
-import { openDatabase } from './storage/database.ts';
-import { migrateToLatest } from './storage/migrate.ts';
 
 export type RunningNode = Readonly<{
   url: string;
@@ -20,17 +18,9 @@ export type RunningNode = Readonly<{
 }>;
 
 export async function startNode(config: Config = loadConfig(), options: { logger?: boolean } = {}): Promise<RunningNode> {
-  const database = await openDatabase(config.database);
+  const { context: baseContext, database } = await openNodeContext(config);
   let federation: Awaited<ReturnType<typeof startFederation>>;
   try {
-    await migrateToLatest(database.db);
-    const baseContext: AppContext = {
-      config,
-      db: database.db,
-      databaseKind: database.kind,
-      catalogue: loadCatalogue(),
-      now: () => new Date(),
-    };
     const bootstrap = await bootstrapNode(baseContext);
     // Undefined until `comity init` has given the node an identity.
     federation = await startFederation(baseContext, {

@@ -4,24 +4,13 @@
  * when the command is done (so the process can exit).
  */
 import { loadConfig } from '../../config.ts';
-import { loadCatalogue } from '../../data/catalogue/index.ts';
 import type { AppContext } from '../../http/context.ts';
-import { openDatabase } from '../../storage/database.ts';
-import { migrateToLatest } from '../../storage/migrate.ts';
+import { openNodeContext } from '../../node-context.ts';
 
 /** Runs `work` with an AppContext on the node's database, and closes the database afterwards. */
 export async function withNodeContext<T>(work: (context: AppContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const database = await openDatabase(config.database);
+  const { context, database } = await openNodeContext(loadConfig());
   try {
-    await migrateToLatest(database.db);
-    const context: AppContext = {
-      config,
-      db: database.db,
-      databaseKind: database.kind,
-      catalogue: loadCatalogue(),
-      now: () => new Date(),
-    };
     return await work(context);
   } finally {
     await database.close();
