@@ -243,6 +243,9 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
     ...(options.createDatabase ? { databaseUrlFor: options.createDatabase } : {}),
     env: { COMITY_LOG_LEVEL: 'warn', COMITY_DIRECTORY_REFRESH_SECONDS: '5' },
     shouldKeepLogs: false,
+  }).catch((error: unknown) => {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
   });
   let timings: OutboxTiming[];
   let saturationCpu = { sender: Number.NaN, receiver: Number.NaN };
