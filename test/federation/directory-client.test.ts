@@ -155,6 +155,29 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(await readDirectoryCache(other.context.db), undefined);
     });
 
+    it('retries within seconds, not after the refresh interval, when the secretariat was unreachable at start', async () => {
+      const late = await createTestNode(target, root, 'late-node', clock, pin);
+      handles.push(late.handle);
+      const identity = await loadNodeIdentity(late.context.config);
+      assert.ok(identity);
+      let calls = 0;
+      const flakyFetch: typeof globalThis.fetch = async (input, init) => {
+        calls += 1;
+        if (calls === 1) throw new TypeError('fetch failed (connection refused)');
+        return globalThis.fetch(input, init);
+      };
+      const client = createDirectoryClient({ context: late.context, identity, log: silent, timeoutMs: 2000, fetch: flakyFetch });
+      clients.push(client);
+      await client.start();
+      assert.equal(client.describe(), undefined, 'the first fetch failed');
+      assert.ok(late.context.config.federation.directoryRefreshSeconds >= 60, 'the interval itself is long');
+      const deadline = Date.now() + 5000;
+      while (client.describe() === undefined && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(client.describe()?.serial, 1);
+    });
+
     it('takes a newer serial and refuses to go back to an older one, even after a restart', async () => {
       const client = clients[0]!;
       clock.now = new Date(clock.now.getTime() + 60_000);

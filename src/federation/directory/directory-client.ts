@@ -279,6 +279,24 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     return inFlight;
   };
 
+  /**
+   * The next refresh comes after the configured interval once a directory is held. Until then (a
+   * node started before the secretariat was reachable) it retries sooner: 1 s, 2 s, 4 s... up to
+   * the interval, so a new node joins within seconds of the secretariat coming up.
+   */
+  let isRunning = false;
+  let failedFirstFetches = 0;
+  const scheduleNextRefresh = (): void => {
+    if (!isRunning) return;
+    const intervalMs = config.directoryRefreshSeconds * 1000;
+    failedFirstFetches = held ? 0 : failedFirstFetches + 1;
+    const delayMs = held ? intervalMs : Math.min(intervalMs, 1000 * 2 ** Math.min(failedFirstFetches - 1, 16));
+    timer = setTimeout(() => {
+      void refresh().finally(scheduleNextRefresh);
+    }, delayMs);
+    timer.unref();
+  };
+
   const nodesOf = (): readonly DirectoryNode[] => usable()?.document.nodes ?? [];
 
   return {
@@ -302,11 +320,12 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       await loadCache();
       if (held) void refresh();
       else await refresh();
-      timer ??= setInterval(() => void refresh(), config.directoryRefreshSeconds * 1000);
-      timer.unref();
+      isRunning = true;
+      scheduleNextRefresh();
     },
     stop: async () => {
-      if (timer) clearInterval(timer);
+      isRunning = false;
+      if (timer) clearTimeout(timer);
       timer = undefined;
       await inFlight;
     },
