@@ -52,7 +52,7 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
         description:
           'API of a Comity node: drafting and validating requests under the UN Convention against Cybercrime, ' +
           'the Convention catalogue, the directory of States and the treaty status. Errors are RFC 9457 ' +
-          'problem details whose `type` is a stable URN (urn:comity:problem:<code>).',
+          'problem details whose `type` is a stable URN, `urn:comity:problem:{code}`.',
       },
       components: {
         securitySchemes: {
