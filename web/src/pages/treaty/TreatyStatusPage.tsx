@@ -189,7 +189,11 @@ export function TreatyStatusPage() {
                 {t('treaty.timeline')}
               </Title>
               <TimelineChart
-                signatureDates={data.signatories.items.flatMap((item) => (item.date ? [item.date] : []))}
+                // A signature known only by its window (the two days in Hanoi) is drawn at the window's end.
+                signatureDates={data.signatories.items.flatMap((item) => {
+                  const date = item.date ?? item.dateWindow?.to;
+                  return date ? [date] : [];
+                })}
                 instrumentDates={data.instruments.items.map((item) => item.date)}
                 threshold={data.rule.threshold}
                 asOf={data.asOf}
