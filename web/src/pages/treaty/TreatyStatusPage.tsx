@@ -112,9 +112,6 @@ export function TreatyStatusPage() {
               {t('treaty.dataDate', { date: formatDate(data.dataDate) })}
             </Text>
             <Text size="sm">{t('treaty.dataCaveat', { month: data.latestSourceDate })}</Text>
-            <Text size="sm" lang="en" mt={4}>
-              {data.summary}
-            </Text>
           </Alert>
 
           <Group align="flex-end">
