@@ -6,6 +6,7 @@
  * the requested State accepts (Art. 40(14)), each element carries the article that requires it,
  * and the footer carries the SHA-256 of the content so the paper can be matched to the data.
  */
+import { hasUtcOffset, localTimeToInstant, toUtcText } from '../core/time/zoned-time.ts';
 import { type Catalogue, formatCitation, type RequestTypeEntry } from '../core/catalogue/catalogue.ts';
 import { AppError } from '../core/errors.ts';
 import { isLocale, type Locale, type LocalizedText } from '../core/i18n.ts';
@@ -286,9 +287,6 @@ function requestTypeTitle(helpers: ValueHelpers, type: RequestTypeId | undefined
   return entry ? helpers.named(entry.title) : type;
 }
 
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/;
-const HAS_OFFSET = /(?:[Zz]|[+-]\d{2}:?\d{2})$/;
-
 /**
  * When an identifier was seen in use, with its time zone and the same moment in UTC: an IP
  * address is attributed to a subscriber only with an exact time whose zone is beyond doubt.
@@ -301,7 +299,7 @@ export function describeObservedAt(
   const moment = trimmed(observedAt);
   if (!moment) return undefined;
   const zone = trimmed(timeZone);
-  if (HAS_OFFSET.test(moment)) {
+  if (hasUtcOffset(moment)) {
     const instant = new Date(moment);
     const utc = Number.isNaN(instant.getTime()) ? undefined : toUtcText(instant);
     return [moment, zone ? `(${zone})` : undefined, utc && `= ${utc}`].filter(Boolean).join(' ');
@@ -309,54 +307,6 @@ export function describeObservedAt(
   if (!zone) return `${moment} (${zoneNotStated})`;
   const instant = localTimeToInstant(moment, zone);
   return instant ? `${moment} ${zone} = ${toUtcText(instant)}` : `${moment} ${zone}`;
-}
-
-function toUtcText(instant: Date): string {
-  return instant.toISOString().replace('.000Z', 'Z');
-}
-
-/** The instant a wall-clock time names in an IANA zone (the earlier one across a DST change). */
-function localTimeToInstant(local: string, zone: string): Date | undefined {
-  const match = LOCAL_DATE_TIME.exec(local);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((group) =>
-    Number(match[group] ?? 0),
-  ) as [number, number, number, number, number, number];
-  const wallClock = Date.UTC(year, month - 1, day, hour, minute, second);
-  const firstOffset = zoneOffsetMs(wallClock, zone);
-  if (firstOffset === undefined) return undefined;
-  const secondOffset = zoneOffsetMs(wallClock - firstOffset, zone) ?? firstOffset;
-  return new Date(wallClock - secondOffset);
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds; undefined for an unknown zone. */
-function zoneOffsetMs(instantMs: number, zone: string): number | undefined {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(instantMs));
-  } catch {
-    return undefined;
-  }
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return asUtc - Math.floor(instantMs / 1000) * 1000;
 }
 
 function identifierItem(helpers: ValueHelpers, identifier: Identifier): DocumentItem {
