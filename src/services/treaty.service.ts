@@ -4,7 +4,6 @@
  * date (Arts. 64-65), together with the sources and the known gaps of the data, so that nobody
  * reads a count without knowing how far it can be trusted.
  */
-import countries from 'i18n-iso-countries';
 import { AppError, type AppErrorDetail } from '../core/errors.ts';
 import { calendarDateOf, isCalendarDate } from '../core/treaty/calendar-date.ts';
 import {
@@ -23,7 +22,6 @@ import {
   type TreatyRecord,
   type TreatyStatus,
 } from '../core/treaty/treaty-status.ts';
-import { readCsvRows } from '../data/treaty/csv-rows.ts';
 import {
   type EntryIntoForceData,
   loadEntryIntoForceData,
@@ -52,22 +50,6 @@ import {
  */
 export const NODE_OPERATOR = 'node-operator';
 export type TreatyEditor = Actor | typeof NODE_OPERATOR;
-
-/** At most this many rows in one CSV import. */
-export const MAX_IMPORT_ROWS = 5000;
-
-/** Columns a CSV import may have. `state` (a name for people) is read past. */
-export const IMPORT_COLUMNS = [
-  'state',
-  'state_code',
-  'iso3',
-  'action',
-  'date',
-  'date_note',
-  'source',
-  'evidence',
-  'note',
-];
 
 /** A record as the API and the CLI show it. */
 export type TreatyRecordView = Readonly<{
@@ -222,7 +204,7 @@ export async function listRecords(context: AppContext): Promise<TreatyRecordView
 type CheckedRecord = Readonly<{ record: NewTreatyRecord; problems: AppErrorDetail[] }>;
 
 /** Identity of a record for duplicate detection: everything a person entered. */
-function duplicateKey(record: {
+export function duplicateKey(record: {
   stateCode: string;
   action: string;
   date?: string | null;
@@ -241,7 +223,7 @@ function duplicateKey(record: {
 }
 
 /** Every problem of one record: schema, directory, dates. `line` is set for import rows. */
-function checkRecord(
+export function checkRecord(
   input: unknown,
   participants: ReadonlyMap<string, DirectoryParticipant>,
   today: string,
@@ -270,7 +252,7 @@ function checkRecord(
   return { record: parsed.data, problems };
 }
 
-function toInsert(record: NewTreatyRecord, origin: string, editor: TreatyEditor): TreatyRecordInsert {
+export function toInsert(record: NewTreatyRecord, origin: string, editor: TreatyEditor): TreatyRecordInsert {
   return {
     stateCode: record.stateCode,
     action: record.action,
@@ -284,7 +266,7 @@ function toInsert(record: NewTreatyRecord, origin: string, editor: TreatyEditor)
   };
 }
 
-function assertCanEdit(editor: TreatyEditor): void {
+export function assertCanEdit(editor: TreatyEditor): void {
   if (editor !== NODE_OPERATOR) assertCan(editor, 'treaty:edit');
 }
 
@@ -321,132 +303,4 @@ export async function addRecord(
   const stored = await findTreatyRecord(context.db, id);
   if (!stored) throw new AppError('internal', 'the record was not found after it was added');
   return toRecordView(stored);
-}
-
-function codeFromIso3(iso3: string, participants: readonly DirectoryParticipant[]): string | undefined {
-  const upper = iso3.trim().toUpperCase();
-  return (
-    participants.find((participant) => participant.iso3 === upper)?.code ?? countries.alpha3ToAlpha2(upper)
-  );
-}
-
-/** Reads one CSV row into the shape NewTreatyRecordSchema checks; problems with the State columns. */
-function rowToInput(
-  fields: Readonly<Record<string, string>>,
-  line: number,
-  participants: readonly DirectoryParticipant[],
-): { input: Record<string, unknown> } | AppErrorDetail[] {
-  const stateCode = fields.state_code?.trim() ?? '';
-  const iso3 = fields.iso3?.trim() ?? '';
-  let code = stateCode.toUpperCase();
-  if (iso3) {
-    const fromIso3 = codeFromIso3(iso3, participants);
-    if (!fromIso3)
-      return [{ line, path: 'iso3', message: `iso3: ${iso3} is not an ISO 3166-1 alpha-3 code` }];
-    if (code && code !== fromIso3) {
-      return [
-        { line, path: 'state_code', message: `state_code ${code} and iso3 ${iso3} (${fromIso3}) disagree` },
-      ];
-    }
-    code = fromIso3;
-  }
-  if (!code) return [{ line, path: 'state_code', message: 'state_code: give a state_code or an iso3' }];
-  const optional = (value: string | undefined) => (value?.trim() ? value.trim() : null);
-  return {
-    input: {
-      stateCode: code,
-      action: fields.action?.trim() ?? '',
-      date: optional(fields.date),
-      dateNote: optional(fields.date_note),
-      source: fields.source ?? '',
-      evidence: fields.evidence ?? '',
-      note: optional(fields.note),
-    },
-  };
-}
-
-function checkColumns(columns: readonly string[]): AppErrorDetail[] {
-  const problems: AppErrorDetail[] = [];
-  const unknown = columns.filter((column) => !IMPORT_COLUMNS.includes(column));
-  if (unknown.length > 0) {
-    problems.push({
-      line: 1,
-      message: `unknown column(s) ${unknown.join(', ')}; allowed: ${IMPORT_COLUMNS.join(', ')}`,
-    });
-  }
-  for (const required of ['action', 'source', 'evidence']) {
-    if (!columns.includes(required)) problems.push({ line: 1, message: `missing column ${required}` });
-  }
-  if (!columns.includes('state_code') && !columns.includes('iso3')) {
-    problems.push({ line: 1, message: 'missing column state_code (or iso3)' });
-  }
-  return problems;
-}
-
-function rejectImport(problems: readonly AppErrorDetail[]): never {
-  const count = problems.length;
-  throw new AppError(
-    'import-rejected',
-    `${count} problem${count === 1 ? '' : 's'} in the CSV; nothing was imported`,
-    problems,
-  );
-}
-
-/**
- * Imports CSV records (origin 'import'): every row is checked, and if any row has a problem,
- * nothing is inserted and `import-rejected` lists every problem with its line number. Returns
- * the number of records inserted.
- */
-export async function importRecordsCsv(
-  context: AppContext,
-  editor: TreatyEditor,
-  csvText: string,
-): Promise<number> {
-  assertCanEdit(editor);
-  const { columns, rows, errors } = readCsvRows(csvText);
-  const headerProblems = columns.length > 0 ? checkColumns(columns) : [];
-  if (headerProblems.length > 0) rejectImport(headerProblems);
-  if (errors.length > 0 && rows.length === 0) rejectImport(errors);
-  if (rows.length === 0 && errors.length === 0)
-    rejectImport([{ line: 2, message: 'the file has a header but no records' }]);
-  if (rows.length > MAX_IMPORT_ROWS) {
-    rejectImport([{ line: 1, message: `at most ${MAX_IMPORT_ROWS} records per import; split the file` }]);
-  }
-  const today = calendarDateOf(context.now());
-  return context.db.transaction().execute(async (trx) => {
-    const participantList = await listDirectoryParticipants(trx);
-    const participants = new Map(participantList.map((p) => [p.code, p]));
-    const seen = new Map<string, number>(
-      (await listTreatyRecords(trx)).map((record) => [duplicateKey(record), 0] as const),
-    );
-    const problems: AppErrorDetail[] = [...errors];
-    const inserts: TreatyRecordInsert[] = [];
-    for (const { line, fields } of rows) {
-      const read = rowToInput(fields, line, participantList);
-      if (Array.isArray(read)) {
-        problems.push(...read);
-        continue;
-      }
-      const checked = checkRecord(read.input, participants, today, line);
-      if (Array.isArray(checked)) {
-        problems.push(...checked);
-        continue;
-      }
-      problems.push(...checked.problems);
-      const key = duplicateKey(checked.record);
-      const earlier = seen.get(key);
-      if (earlier !== undefined) {
-        problems.push({
-          line,
-          message:
-            earlier === 0 ? 'the same record is already on this node' : `the same record as line ${earlier}`,
-        });
-        continue;
-      }
-      seen.set(key, line);
-      inserts.push(toInsert(checked.record, 'import', editor));
-    }
-    if (problems.length > 0) rejectImport([...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
-    return (await insertTreatyRecords(trx, inserts)).length;
-  });
 }

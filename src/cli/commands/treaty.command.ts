@@ -17,11 +17,11 @@ import { seedDirectory } from '../../services/directory-seed.service.ts';
 import {
   addRecord,
   buildTreatyStatusReport,
-  importRecordsCsv,
   NODE_OPERATOR,
   seedStatusRecords,
   type TreatyStatusReport,
 } from '../../services/treaty.service.ts';
+import { importRecordsCsv } from '../../services/treaty-import.service.ts';
 import { seedTreatyRecords } from '../../services/treaty-seed.service.ts';
 import type { AppContext } from '../../http/context.ts';
 import { CliError, printJson, printLine } from '../output.ts';
