@@ -54,6 +54,11 @@ if (chromium) {
   skipped.push('Browser suites: Chromium not found. Enable with: apt-get install chromium fonts-wqy-microhei');
 }
 
+const hasPoppler = spawnSync('pdftoppm', ['-v'], { stdio: 'ignore' }).status === 0;
+if (!hasPoppler) {
+  skipped.push('PDF text and rendering checks: poppler-utils not found. Enable with: apt-get install poppler-utils');
+}
+
 const globs = patterns.length > 0 ? patterns : ['test/**/*.test.ts', 'src/**/*.test.ts'];
 const child = spawn(nodeBinary, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...globs], {
   cwd: root,

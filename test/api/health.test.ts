@@ -35,3 +35,20 @@ for (const target of DATABASE_TARGETS) {
     });
   });
 }
+
+describe('API reference page', () => {
+  it('is served as HTML from the node itself (no outside resources needed)', async () => {
+    const subject = await startTestApp(DATABASE_TARGETS[0]!);
+    try {
+      const page = await subject.app.inject({ method: 'GET', url: '/api/v1/reference/' });
+      assert.equal(page.statusCode, 200);
+      assert.match(String(page.headers['content-type']), /text\/html/);
+      assert.doesNotMatch(page.body, /https?:\/\/(?!localhost)[a-z0-9.-]+\/[^"']*\.js/i, 'no script from another host');
+      const spec = await subject.app.inject({ method: 'GET', url: '/api/v1/reference/json' });
+      assert.equal(spec.statusCode, 200);
+      assert.ok(json<{ paths: Record<string, unknown> }>(spec).paths['/api/v1/requests']);
+    } finally {
+      await subject.close();
+    }
+  });
+});
