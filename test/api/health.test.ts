@@ -17,6 +17,7 @@ for (const target of DATABASE_TARGETS) {
       const body = json<{ status: string; database: { kind: string; isReachable: boolean } }>(response);
       assert.equal(body.status, 'ok');
       assert.deepEqual(body.database, { kind: target.name, isReachable: true });
+      assert.deepEqual((body as unknown as { node: unknown }).node, { state: null, nodeId: null, mode: 'node' });
     });
 
     it('answers an unknown API route with a problem+json naming the route', async () => {

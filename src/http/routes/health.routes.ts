@@ -8,6 +8,13 @@ const HealthSchema = z.object({
   version: z.string(),
   database: z.object({ kind: z.enum(['pglite', 'postgres']), isReachable: z.boolean() }),
   catalogueVersion: z.string(),
+  node: z.object({
+    /** The State this node serves (COMITY_NODE_STATE or its federation identity), if set. */
+    state: z.string().nullable(),
+    /** The federation node id, once `comity init` has run. */
+    nodeId: z.string().nullable(),
+    mode: z.enum(['node', 'secretariat']),
+  }),
   time: z.string(),
 });
 
@@ -34,6 +41,11 @@ export async function healthRoutes(app: ComityApp, context: AppContext): Promise
         version: '0.1.0',
         database: { kind: context.databaseKind, isReachable },
         catalogueVersion: context.catalogue.version,
+        node: {
+          state: context.federation?.identity.state ?? context.config.node.state ?? null,
+          nodeId: context.federation?.identity.nodeId ?? null,
+          mode: context.config.federation.mode,
+        },
         time: context.now().toISOString(),
       };
       return reply.status(isReachable ? 200 : 503).send(body);
