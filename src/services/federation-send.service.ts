@@ -6,7 +6,6 @@
  * outbox in ONE transaction (transactional outbox): neither exists without the other. The delivery
  * worker is woken after the commit.
  */
-import { sql } from 'kysely';
 import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
 import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
@@ -19,10 +18,8 @@ import type { DirectoryKey, DirectoryNode } from '../federation/protocol/types.t
 import { createUuidV7 } from '../federation/protocol/uuid-v7.ts';
 import type { AppContext } from '../http/context.ts';
 import { type Actor, assertCan, canEditRequest } from '../policies/access.ts';
-import { markRequestSent } from '../storage/federation-requests.repository.ts';
-import { insertOutboxMessage } from '../storage/outbox.repository.ts';
-import { findUserById } from '../storage/users.repository.ts';
-import { DRAFT_STATUS, findingsFor, getRequest, type RequestView } from './requests.service.ts';
+import { markRequestSentAndQueue } from '../storage/federation-requests.repository.ts';
+import { DRAFT_STATUS, findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
 
 /** The status of a request once it has left the node (its delivery is followed by deliveryState). */
 export const SENT_STATUS = 'sent';
@@ -47,12 +44,6 @@ function currentEncryptionKey(node: DirectoryNode, now: Date): DirectoryKey | un
     .sort((a, b) => Date.parse(b.notBefore) - Date.parse(a.notBefore))[0];
 }
 
-/** Tells the delivery workers of other processes on the same PostgreSQL (delivered at commit). */
-async function notifyOtherProcesses(context: AppContext, db: AppContext['db']): Promise<void> {
-  if (context.databaseKind !== 'postgres') return;
-  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
-}
-
 export async function sendRequest(
   context: AppContext,
   actor: Actor,
@@ -62,7 +53,7 @@ export async function sendRequest(
   assertCan(actor, 'request:draft');
   const federation = context.federation;
   // Reading first: a request the actor may not read is not found, whatever the node's set-up.
-  const request = await getRequest(context, actor, id);
+  const { request, authorDisplayName } = await getRequestWithAuthor(context, actor, id);
   if (!canEditRequest(actor, request.createdBy.id)) {
     throw new AppError('forbidden', 'only the author of a request may send it');
   }
@@ -116,7 +107,6 @@ export async function sendRequest(
       `the directory lists no valid encryption key for node ${target.nodeId}`,
     );
   }
-  const author = await findUserById(context.db, actor.userId);
   const messageId = createUuidV7();
   const message = await sealMessage({
     envelope: {
@@ -132,36 +122,28 @@ export async function sendRequest(
       request: request.content,
       requestId: request.id,
       submittedAt: now.toISOString(),
-      submittedBy: { displayName: author?.displayName || actor.username },
+      submittedBy: { displayName: authorDisplayName || actor.username },
     },
     senderSigning: federation.identity.keys.signing,
     recipientEncryption: { kid: recipientKey.kid, publicJwk: recipientKey.jwk },
   });
   const digest = messageDigest(message);
-  await context.db.transaction().execute(async (trx) => {
-    const isMarked = await markRequestSent(trx, {
-      id: request.id,
-      expectedRevision: request.revision,
-      peerNodeId: target.nodeId,
-      now,
-    });
-    if (!isMarked) {
-      throw new AppError(
-        'conflict',
-        `request ${id} changed while it was being sent; reload it and try again`,
-      );
-    }
-    await insertOutboxMessage(trx, {
+  // The request becomes 'sent' and its message is queued in one statement (one transaction);
+  // on PostgreSQL it also notifies the delivery workers of other processes, at commit.
+  const isQueued = await markRequestSentAndQueue(
+    context.db,
+    { id: request.id, expectedRevision: request.revision, peerNodeId: target.nodeId, now },
+    {
       id: messageId,
-      caseId: request.id,
-      peerNodeId: target.nodeId,
       type: 'request.submitted',
       message,
       digest,
-      now,
-    });
-    await notifyOtherProcesses(context, trx);
-  });
+      ...(context.databaseKind === 'postgres' ? { notifyChannel: OUTBOX_CHANNEL } : {}),
+    },
+  );
+  if (!isQueued) {
+    throw new AppError('conflict', `request ${id} changed while it was being sent; reload it and try again`);
+  }
   federation.wakeDelivery();
   // What the transaction wrote, without reading it back (sending is on the hot path).
   return {

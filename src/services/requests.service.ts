@@ -298,6 +298,22 @@ export async function getRequest(context: AppContext, actor: Actor, id: string):
 }
 
 /**
+ * One request the actor may read, with its author's display name, in one read (sending needs
+ * both and is on the hot path); not-found otherwise.
+ */
+export async function getRequestWithAuthor(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<Readonly<{ request: RequestView; authorDisplayName: string }>> {
+  const stored = await findReadableRequest(context, actor, id);
+  return {
+    request: toRequestView(stored, await findDelivery(context, stored)),
+    authorDisplayName: stored.authorDisplayName,
+  };
+}
+
+/**
  * Replaces a draft's content (its type may change too, since it is still a draft). With
  * `expectedRevision`, refuses with conflict unless the draft is still at that revision.
  */

@@ -7,7 +7,7 @@
  * no usable password, and a name that no person's account can have (usernames start with a
  * letter or digit), so nobody signs in as it nor edits its requests.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** Author of incoming requests. Not a valid username for accounts people create. */
@@ -40,6 +40,54 @@ export async function markRequestSent(
     .where('revision', '=', change.expectedRevision)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** The outgoing message that carries a request being sent (see markRequestSentAndQueue). */
+export type QueuedMessage = Readonly<{
+  id: string;
+  type: string;
+  message: string;
+  digest: string;
+  /** When set, NOTIFY on this channel at commit (PostgreSQL: wakes the workers of other processes). */
+  notifyChannel?: string;
+}>;
+
+/**
+ * The transactional outbox of sending, in ONE statement: marks a draft still at
+ * `expectedRevision` as sent to `peerNodeId` and queues its outgoing message, or does neither.
+ * Both writes are data-modifying parts of a single statement, hence of a single transaction; the
+ * message is inserted from the updated row, so it exists only if the request changed. One
+ * statement instead of BEGIN, UPDATE, INSERT, NOTIFY, COMMIT: sending is on the hot path, and
+ * each round trip to the database costs more than the statement itself. False (and nothing
+ * written) when the request is no longer that draft.
+ */
+export async function markRequestSentAndQueue(
+  db: Kysely<Database>,
+  change: Readonly<{ id: string; expectedRevision: number; peerNodeId: string; now: Date }>,
+  queued: QueuedMessage,
+): Promise<boolean> {
+  const notifyChannel = queued.notifyChannel ?? null;
+  const { rows } = await sql<{ queued: number }>`
+    with marked as (
+      update requests
+         set status = 'sent', direction = 'outgoing', delivery_state = 'pending',
+             peer_node_id = ${change.peerNodeId}, revision = revision + 1, updated_at = ${change.now}
+       where id = ${change.id} and status = 'draft' and revision = ${change.expectedRevision}
+      returning id
+    ), queued as (
+      insert into outbox_messages
+             (id, case_id, peer_node_id, type, message, digest, status, next_attempt_at, created_at)
+      select ${queued.id}::uuid, marked.id::text, ${change.peerNodeId}::text, ${queued.type}::text,
+             ${queued.message}::text, ${queued.digest}::text, 'pending', ${change.now}::timestamptz,
+             ${change.now}::timestamptz
+        from marked
+      returning id
+    )
+    select count(*)::int as queued,
+           case when count(*) > 0 and ${notifyChannel}::text is not null
+                then pg_notify(${notifyChannel}::text, '') end as notified
+      from queued`.execute(db);
+  return Number(rows[0]?.queued ?? 0) === 1;
 }
 
 /** Sets the delivery state of the outgoing request a message belongs to (its case id). */

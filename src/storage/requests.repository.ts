@@ -20,6 +20,8 @@ export type StoredRequest = Readonly<{
   requestedState: string | null;
   content: unknown;
   createdBy: Readonly<{ id: string; username: string }>;
+  /** The author's display name (what a sent request says it was submitted by). */
+  authorDisplayName: string;
   createdAt: Date;
   updatedAt: Date;
   /** 'outgoing' (drafted here) or 'incoming' (received from a peer node). */
@@ -66,6 +68,7 @@ function selectRequests(db: Kysely<Database>) {
       'requests.content',
       'requests.created_by',
       'users.username',
+      'users.display_name',
       'requests.created_at',
       'requests.updated_at',
       'requests.direction',
@@ -86,6 +89,7 @@ type JoinedRow = Readonly<{
   content: unknown;
   created_by: string;
   username: string;
+  display_name: string;
   created_at: Date;
   updated_at: Date;
   direction: string;
@@ -106,6 +110,7 @@ function toStoredRequest(row: JoinedRow): StoredRequest {
     // pg and PGlite both parse jsonb; a driver configured otherwise would hand back text.
     content: typeof row.content === 'string' ? JSON.parse(row.content) : row.content,
     createdBy: { id: row.created_by, username: row.username },
+    authorDisplayName: row.display_name,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     direction: row.direction === 'incoming' ? 'incoming' : 'outgoing',
