@@ -4,7 +4,8 @@
  * effect (an incoming request...), so a message is processed exactly once however often it
  * arrives, and a replay is answered with the receipt stored here.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { IncomingRequestWrite } from './federation-requests.repository.ts';
 import type { Database } from './schema.ts';
 
 export type NewInboxMessage = Readonly<{
@@ -51,6 +52,47 @@ export async function insertInboxMessage(db: Kysely<Database>, message: NewInbox
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/**
+ * Reception in ONE statement: inserts the message unless one with the same id exists and, only
+ * if it was inserted, the incoming request it carries (`request`, when the message has one). Both
+ * inserts are parts of a single statement, hence of a single transaction: the request exists
+ * exactly when its inbox row does. True when inserted (processed now); false for a replay, and
+ * then nothing is written. Concurrent receptions of one id behave as insertInboxMessage's.
+ */
+export async function insertInboxMessageWithRequest(
+  db: Kysely<Database>,
+  message: NewInboxMessage,
+  request: IncomingRequestWrite | undefined,
+): Promise<boolean> {
+  const inbox = sql`
+    insert into inbox_messages
+           (id, from_node_id, type, case_id, digest, message, receipt, received_at, processed_at)
+    values (${message.id}::uuid, ${message.fromNodeId}, ${message.type}, ${message.caseId},
+            ${message.digest}, ${message.message}, ${message.receipt}, ${message.receivedAt}::timestamptz,
+            ${message.receivedAt}::timestamptz)
+    on conflict (id) do nothing
+    returning id`;
+  if (request === undefined) {
+    const { rows } = await sql<{ id: string }>`${inbox}`.execute(db);
+    return rows.length === 1;
+  }
+  const { rows } = await sql<{ inserted: number }>`
+    with inbox as (${inbox}), incoming as (
+      insert into requests
+             (type, status, content, case_reference, requested_state, created_by, created_at,
+              updated_at, direction, peer_node_id, remote_request_id, received_at)
+      select ${request.type}::text, 'received', ${JSON.stringify(request.content)}::jsonb,
+             ${request.caseReference}::text, ${request.requestedState}::text, ${request.createdBy}::uuid,
+             ${request.receivedAt}::timestamptz, ${request.receivedAt}::timestamptz, 'incoming',
+             ${request.peerNodeId}::text, ${request.remoteRequestId}::text, ${request.receivedAt}::timestamptz
+        from inbox
+      on conflict do nothing
+      returning id
+    )
+    select count(*)::int as inserted from inbox`.execute(db);
+  return Number(rows[0]?.inserted ?? 0) === 1;
 }
 
 export async function findInboxMessage(

@@ -1,21 +1,20 @@
 /**
  * Receiving a federation message, exactly once. The protocol checks (size, algorithm, sender,
  * signature, schema, addressee, freshness, decryption) are openMessage's; this module adds the
- * replay check and the effect, in ONE transaction: the inbox row keyed by the message id, the
- * handler's change (an incoming request...), and the signed receipt stored beside them. A message
+ * replay check and the effect, in ONE statement (hence one transaction): the inbox row keyed by
+ * the message id, the handler's effect (an incoming request...), and the signed receipt stored
+ * beside them. A message
  * that arrives again (the sender never saw our answer, or crashed) finds its row and is answered
  * with the original receipt, and nothing runs twice. Any refusal stores nothing.
  */
 import { AppError } from '../../core/errors.ts';
 import type { AppContext } from '../../http/context.ts';
-import type { Kysely } from 'kysely';
-import { ensureFederationUser, findFederationUser } from '../../storage/federation-requests.repository.ts';
-import { findInboxMessage, insertInboxMessage } from '../../storage/inbox.repository.ts';
-import type { Database } from '../../storage/schema.ts';
+import { ensureFederationUser } from '../../storage/federation-requests.repository.ts';
+import { findInboxMessage, insertInboxMessageWithRequest } from '../../storage/inbox.repository.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
 import type { RejectionReason } from '../protocol/types.ts';
-import { handleMessage } from './message-handlers.ts';
+import { effectOf } from './message-handlers.ts';
 
 export type ReceiveResult =
   | Readonly<{ ok: true; receipt: string }>
@@ -53,22 +52,17 @@ function findUnstorableText(value: unknown, path: string): string | undefined {
 }
 
 /**
- * The system account's id per database, once it is known to be committed (read, not created, by a
- * transaction: an id created by a transaction that then rolls back must not be remembered).
+ * The system account's id per database. It is created (if need be) by its own committed
+ * statements, outside any reception, so a remembered id always exists.
  */
 const federationUserIds = new WeakMap<object, string>();
 
-function federationUserResolver(context: AppContext) {
-  return async (trx: Kysely<Database>): Promise<string> => {
-    const known = federationUserIds.get(context.db);
-    if (known) return known;
-    const existing = await findFederationUser(trx);
-    if (existing) {
-      federationUserIds.set(context.db, existing);
-      return existing;
-    }
-    return ensureFederationUser(trx);
-  };
+async function federationUserIdOf(context: AppContext): Promise<string> {
+  const known = federationUserIds.get(context.db);
+  if (known) return known;
+  const id = await ensureFederationUser(context.db);
+  federationUserIds.set(context.db, id);
+  return id;
 }
 
 async function answerReplay(
@@ -135,8 +129,15 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
     },
     identity.keys.signing,
   );
-  const isProcessed = await context.db.transaction().execute(async (trx) => {
-    const isNew = await insertInboxMessage(trx, {
+  const effect = effectOf({
+    message: opened,
+    receivedAt,
+    federationUserId: opened.type === 'request.submitted' ? await federationUserIdOf(context) : '',
+  });
+  // The inbox row (the replay guard) and the message's effect, in one statement.
+  const isProcessed = await insertInboxMessageWithRequest(
+    context.db,
+    {
       id: envelope.id,
       fromNodeId: envelope.from,
       type: envelope.type,
@@ -145,15 +146,9 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
       message: compactJws,
       receipt,
       receivedAt,
-    });
-    if (!isNew) return false;
-    await handleMessage(trx, {
-      message: opened,
-      receivedAt,
-      federationUserId: federationUserResolver(context),
-    });
-    return true;
-  });
+    },
+    effect?.request,
+  );
   if (isProcessed) return { ok: true, receipt };
   const replay = await answerReplay(context, envelope.id, envelope.from);
   return (
