@@ -170,43 +170,57 @@ export type ClaimRequest = Readonly<{
 }>;
 
 /**
- * Claims due messages for posting: pending, due, not leased by another process, not to an
- * excluded peer, and the oldest undelivered (pending or failed) message of their case. Oldest
- * first. The rows are locked with SKIP LOCKED while they are leased, so two processes never claim
- * the same message.
+ * The due messages a claim may take, oldest first, locked with SKIP LOCKED: pending, due, not
+ * leased by another process, not to an excluded peer, and the oldest undelivered (pending or
+ * failed) message of their case.
+ */
+function selectClaimable(db: Kysely<Database>, request: ClaimRequest, limit: number) {
+  let query = db
+    .selectFrom('outbox_messages as o')
+    .where('o.status', '=', 'pending')
+    .where('o.next_attempt_at', '<=', request.now)
+    .where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', request.now)]))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox_messages as earlier')
+            .select(sql.lit(1).as('one'))
+            .whereRef('earlier.case_id', '=', 'o.case_id')
+            .whereRef('earlier.sequence', '<', 'o.sequence')
+            .where('earlier.status', 'in', ['pending', 'failed']),
+        ),
+      ),
+    );
+  if (request.excludedPeers.length > 0) {
+    query = query.where('o.peer_node_id', 'not in', [...request.excludedPeers]);
+  }
+  return query.orderBy('o.sequence').limit(limit).forUpdate().skipLocked();
+}
+
+/**
+ * Claims due messages for posting (see selectClaimable), oldest first. The rows are locked with
+ * SKIP LOCKED while they are leased, so two processes never claim the same message. Without a
+ * half-open peer this is ONE statement (UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP
+ * LOCKED) RETURNING): claims run all the time under load, and a transaction would cost three
+ * more round trips. With half-open peers (one trial message each), candidates are read, filtered
+ * and leased in a transaction.
  */
 export async function claimDueMessages(
   db: Kysely<Database>,
   request: ClaimRequest,
 ): Promise<StoredOutboxMessage[]> {
   if (request.limit <= 0) return [];
-  return db.transaction().execute(async (trx) => {
-    let query = trx
-      .selectFrom('outbox_messages as o')
-      .selectAll('o')
-      .where('o.status', '=', 'pending')
-      .where('o.next_attempt_at', '<=', request.now)
-      .where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', request.now)]))
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('outbox_messages as earlier')
-              .select(sql.lit(1).as('one'))
-              .whereRef('earlier.case_id', '=', 'o.case_id')
-              .whereRef('earlier.sequence', '<', 'o.sequence')
-              .where('earlier.status', 'in', ['pending', 'failed']),
-          ),
-        ),
-      );
-    if (request.excludedPeers.length > 0) {
-      query = query.where('o.peer_node_id', 'not in', [...request.excludedPeers]);
-    }
-    const candidates = await query
-      .orderBy('o.sequence')
-      .limit(request.limit)
-      .forUpdate()
-      .skipLocked()
+  if (request.trialPeers.length === 0) {
+    const rows = await db
+      .updateTable('outbox_messages')
+      .set({ claimed_until: request.leaseUntil })
+      .where('id', 'in', selectClaimable(db, request, request.limit).select('o.id'))
+      .returningAll()
       .execute();
+    return rows.map(toStoredMessage).sort((a, b) => a.sequence - b.sequence);
+  }
+  return db.transaction().execute(async (trx) => {
+    const candidates = await selectClaimable(trx, request, request.limit).selectAll('o').execute();
     const trialPeers = new Set(request.trialPeers);
     const trialTaken = new Set<string>();
     const chosen = candidates.filter((row) => {
@@ -275,6 +289,57 @@ export async function recordDelivered(
     .where('id', '=', id)
     .where('status', '!=', 'delivered')
     .execute();
+}
+
+/** A verified receipt to record (see recordDeliveries). */
+export type Delivery = Readonly<{
+  id: string;
+  receipt: string;
+  receiptReceivedAt: Date;
+  now: Date;
+  statusCode: number;
+  /** The outgoing request the message carried (its delivery state becomes 'delivered'), if any. */
+  requestId?: string;
+}>;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Records several verified receipts in ONE statement: each message becomes delivered as
+ * recordDelivered says, and the outgoing requests they carried show 'delivered'. Both updates are
+ * parts of a single statement, hence of a single transaction. The delivery worker records the
+ * receipts that arrive while a previous batch is being written together (group commit).
+ */
+export async function recordDeliveries(db: Kysely<Database>, deliveries: readonly Delivery[]): Promise<void> {
+  if (deliveries.length === 0) return;
+  const rows = sql.join(
+    deliveries.map(
+      (delivery) =>
+        sql`(${delivery.id}::uuid, ${delivery.receipt}::text, ${delivery.receiptReceivedAt}::timestamptz,
+             ${delivery.now}::timestamptz, ${delivery.statusCode}::integer,
+             ${delivery.requestId !== undefined && UUID_PATTERN.test(delivery.requestId) ? delivery.requestId : null}::uuid)`,
+    ),
+  );
+  await sql`
+    with batch (id, receipt, receipt_received_at, now, status_code, request_id) as (values ${rows}),
+    delivered as (
+      update outbox_messages o
+         set status = 'delivered', attempts = o.attempts + 1, receipt = batch.receipt,
+             receipt_received_at = batch.receipt_received_at, delivered_at = batch.now,
+             last_attempt_at = batch.now, last_status_code = batch.status_code, last_error = null,
+             claimed_until = null
+        from batch
+       where o.id = batch.id and o.status <> 'delivered'
+      returning o.id
+    ), requests_delivered as (
+      update requests r
+         set delivery_state = 'delivered', updated_at = batch.now
+        from batch
+       where r.id = batch.request_id and r.direction = 'outgoing'
+      returning r.id
+    )
+    select (select count(*) from delivered) as delivered,
+           (select count(*) from requests_delivered) as requests`.execute(db);
 }
 
 /**
