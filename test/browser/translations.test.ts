@@ -20,6 +20,13 @@ import {
 } from '../../src/core/request/draft.ts';
 import { ELEMENT_IDS } from '../../src/core/request/elements.ts';
 import { TREATY_ACTIONS } from '../../src/core/treaty/treaty-status.ts';
+import type { CircuitStatus } from '../../src/federation/delivery/circuit-breaker.ts';
+import type { PeerHealth } from '../../src/services/peers.service.ts';
+import { OUTBOX_STATUSES } from '../../src/storage/outbox.repository.ts';
+
+/** The values GET /api/v1/peers may answer; `satisfies` keeps these lists in step with the types. */
+const PEER_HEALTHS = ['healthy', 'failing', 'unreachable', 'unknown'] as const satisfies readonly PeerHealth[];
+const CIRCUIT_STATUSES = ['closed', 'open', 'half-open'] as const satisfies readonly CircuitStatus[];
 
 const webSource = path.resolve(import.meta.dirname, '..', '..', 'web', 'src');
 
@@ -124,6 +131,10 @@ describe('web UI translations', () => {
       ['roles', ROLES],
       ['treatyAction', TREATY_ACTIONS],
       ['problem', APP_ERROR_CODES],
+      ['deliveryState', OUTBOX_STATUSES],
+      ['peerHealth', PEER_HEALTHS],
+      ['circuit', CIRCUIT_STATUSES],
+      ['direction', ['outgoing', 'incoming']],
     ];
     const missing = families.flatMap(([family, values]) =>
       values.map((value) => `${family}.${value}`).filter((key) => !english.has(key)),

@@ -1,8 +1,10 @@
 /**
  * The web UI in a real browser against a real node: sign in, draft a preservation request, see
- * the blocking findings, complete it until the checklist is green, download the PDF, switch to
- * Arabic (right to left) and Chinese (glyphs present), an expired session, deleting a draft, and
- * axe-core on the main screens (no serious or critical violation).
+ * the blocking findings, complete it until the checklist is green, download the PDF, sending
+ * (refused with its reason on a node without a federation identity; impossible with blocking
+ * findings), the incoming requests tab and the peers page, switch to Arabic (right to left) and
+ * Chinese (glyphs present), an expired session, deleting a draft, and axe-core on the main
+ * screens (no serious or critical violation).
  *
  * Needs Chromium (COMITY_TEST_CHROMIUM, set by `npm test` when found) and a built UI (web/dist,
  * built by `npm test` when stale). Screenshots go to test-results/screenshots/ (gitignored).
@@ -283,6 +285,52 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await screenshot(page, 'draft-complete');
   });
 
+  test('sending asks first, naming the State and the channel; a node without federation identity says why', async () => {
+    const send = page.getByTestId('send-request');
+    assert.equal(await send.isEnabled(), true, 'a saved draft without blocking findings can be sent');
+    await send.click();
+    const dialog = page.getByRole('dialog', { name: 'Send this request?' });
+    await dialog
+      .getByText(/Requested State: France\. Receiving authority: 24\/7 point of contact\./)
+      .waitFor();
+    await assertAccessible(page, 'send confirmation');
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'The request was not sent' });
+    await refusal.getByText(/no federation identity yet/).waitFor();
+    // Nothing changed: still a draft of revision 1 that can be sent once the node has an identity.
+    await page.getByTestId('save-state').filter({ hasText: 'revision 1' }).waitFor();
+    assert.equal(await send.isEnabled(), true);
+  });
+
+  test('the send button is disabled, with the reason, for a draft with blocking findings', async () => {
+    const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
+      csrfToken: string;
+    };
+    const created = await page.request.post(`${node.baseUrl}/api/v1/requests`, {
+      data: { type: 'preservation', caseReference: 'PG-BLOCKED' },
+      headers: { 'x-csrf-token': session.csrfToken },
+    });
+    assert.equal(created.status(), 201);
+    const { request } = (await created.json()) as { request: { id: string } };
+    try {
+      await page.goto(`${node.baseUrl}/requests/${request.id}`);
+      await page.getByTestId('checklist').waitFor();
+      const send = page.getByTestId('send-request');
+      assert.equal(await send.isDisabled(), true);
+      await page.getByTestId('send-blocker').filter({ hasText: 'Resolve the blocking findings' }).waitFor();
+      assert.equal(
+        await send.getAttribute('aria-describedby'),
+        await page.getByTestId('send-blocker').getAttribute('id'),
+      );
+    } finally {
+      await page.request.delete(`${node.baseUrl}/api/v1/requests/${request.id}`, {
+        headers: { 'x-csrf-token': session.csrfToken },
+      });
+    }
+    await page.goto(draftUrl);
+    await page.getByTestId('checklist').waitFor();
+  });
+
   test('downloads the formal document as PDF', async () => {
     const href = await page.getByTestId('download-pdf').getAttribute('href');
     assert.ok(href, 'the PDF link has an address');
@@ -300,6 +348,23 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await row.getByText('France').waitFor();
     await assertAccessible(page, 'requests');
     await screenshot(page, 'requests');
+    // Requests other States' nodes sent here are in their own tab (none on this node).
+    await page.getByRole('tab', { name: 'Incoming' }).click();
+    await page.getByText("No request has been received from another State's node yet.").waitFor();
+    assert.match(page.url(), /\?direction=incoming$/);
+    await assertAccessible(page, 'incoming requests');
+    await page.getByRole('tab', { name: 'Outgoing' }).click();
+    await page.getByRole('row').filter({ hasText: 'PG-2026-0042' }).waitFor();
+  });
+
+  test('the administrator sees the peers page: this node has no federation identity yet', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Peers' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Peers and delivery' }).waitFor();
+    const notice = page.getByTestId('peers-no-identity');
+    await notice.getByText(/this node has no federation identity yet: run comity init/i).waitFor();
+    await notice.getByText('npx comity init').waitFor();
+    await assertAccessible(page, 'peers');
+    await screenshot(page, 'peers');
   });
 
   test('shows the catalogue with honest verification flags', async () => {

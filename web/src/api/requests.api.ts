@@ -1,9 +1,17 @@
 /** Drafting requests: list, read, create, update, delete, validate, and the formal document. */
 import { apiUrl, requestJson, requestVoid } from './client.ts';
-import type { FindingsReport, RequestAnswer, RequestContent, RequestSummary } from './types.ts';
+import type {
+  FindingsReport,
+  RequestAnswer,
+  RequestContent,
+  RequestDirection,
+  RequestSummary,
+  SendAnswer,
+} from './types.ts';
 
-export async function fetchRequests(): Promise<RequestSummary[]> {
-  const answer = await requestJson<{ items: RequestSummary[] }>('/requests');
+/** The requests the user may read; `direction` keeps only outgoing or only incoming ones. */
+export async function fetchRequests(direction?: RequestDirection): Promise<RequestSummary[]> {
+  const answer = await requestJson<{ items: RequestSummary[] }>('/requests', { query: { direction } });
   return answer.items;
 }
 
@@ -20,6 +28,17 @@ export function updateRequest(id: string, content: RequestContent, revision: num
   return requestJson<RequestAnswer>(`/requests/${encodeURIComponent(id)}`, {
     method: 'PUT',
     body: content,
+    headers: { 'if-match': `"${revision}"` },
+  });
+}
+
+/**
+ * Sends a saved draft to the requested State's node. `revision` is the one the user confirmed, so
+ * a draft changed meanwhile (another tab, another person) is refused instead of sent unseen.
+ */
+export function sendRequest(id: string, revision: number): Promise<SendAnswer> {
+  return requestJson<SendAnswer>(`/requests/${encodeURIComponent(id)}/send`, {
+    method: 'POST',
     headers: { 'if-match': `"${revision}"` },
   });
 }

@@ -37,6 +37,12 @@ export type Health = Readonly<{
 
 export type FindingsReport = Readonly<{ findings: readonly Finding[]; isReady: boolean }>;
 
+/** Outgoing: drafted at this node; incoming: sent to this node by another State's node. */
+export type RequestDirection = 'outgoing' | 'incoming';
+
+/** Where the message carrying a sent request is (docs/api.md, Federation). */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
 export type RequestSummary = Readonly<{
   id: string;
   type: RequestTypeId;
@@ -47,9 +53,99 @@ export type RequestSummary = Readonly<{
   createdBy: Readonly<{ id: string; username: string }>;
   createdAt: string;
   updatedAt: string;
+  direction: RequestDirection;
+  /** The node it was sent to (outgoing) or received from (incoming). */
+  peerNodeId: string | null;
+  /** The sending node's id of an incoming request. */
+  remoteRequestId: string | null;
+  /** Of a sent request; null for drafts and incoming requests. */
+  deliveryState: string | null;
+  /** When an incoming request arrived. */
+  receivedAt: string | null;
 }>;
 
-export type RequestView = RequestSummary & Readonly<{ content: RequestContent }>;
+/**
+ * The message that carried a request: for an outgoing one its attempts and the receipt the
+ * receiving node signed; for an incoming one the receipt this node signed.
+ */
+export type DeliveryView = Readonly<{
+  messageId: string;
+  state: string;
+  attempts: number | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  /** base64url SHA-256 of the message as sent; the receipt is about these bytes. */
+  digest: string;
+  /** The signed receipt (compact JWS), once there is one. */
+  receipt: string | null;
+  receiptReceivedAt: string | null;
+}>;
+
+export type RequestView = RequestSummary &
+  Readonly<{ content: RequestContent; delivery?: DeliveryView | null }>;
+
+/** What POST /requests/{id}/send answers (202): the request's new state and the queued message. */
+export type SendAnswer = Readonly<{
+  request: Readonly<{
+    id: string;
+    status: string;
+    revision: number;
+    direction: RequestDirection;
+    peerNodeId: string | null;
+    deliveryState: string | null;
+  }>;
+  message: Readonly<{ id: string; peerNodeId: string; endpoint: string; digest: string }>;
+}>;
+
+export type PeerHealth = 'healthy' | 'failing' | 'unreachable' | 'unknown';
+
+/** One peer node as GET /api/v1/peers describes it. */
+export type Peer = Readonly<{
+  nodeId: string;
+  state: string | null;
+  authority: string | null;
+  endpoint: string | null;
+  /** False: no longer in the directory, but messages to it are here. */
+  isListed: boolean;
+  health: PeerHealth;
+  circuit: Readonly<{ status: string; consecutiveFailures: number; openedAt: string | null }>;
+  queueDepth: number;
+  failedMessages: number;
+  deliveredMessages: number;
+  lastDeliveredAt: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  lastError: string | null;
+  totalFailures: number;
+}>;
+
+export type PeersReport = Readonly<{
+  /** This node's id; null before `comity init`. */
+  nodeId: string | null;
+  directory: Readonly<{ serial: number; issuedAt: string; fetchedAt: string | null }> | null;
+  items: readonly Peer[];
+}>;
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/** One outgoing message (GET /api/v1/outbox). */
+export type OutboxMessage = Readonly<{
+  id: string;
+  caseId: string;
+  peerNodeId: string;
+  type: string;
+  status: OutboxStatus;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  digest: string;
+  hasReceipt: boolean;
+}>;
 
 export type RequestAnswer = FindingsReport & Readonly<{ request: RequestView }>;
 

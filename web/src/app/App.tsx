@@ -12,6 +12,7 @@ import { CataloguePage } from '../pages/catalogue/CataloguePage.tsx';
 import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
 import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
+import { PeersPage } from '../pages/peers/PeersPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
@@ -39,6 +40,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/catalogue', needsSession: false, render: () => <CataloguePage /> },
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
+  { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
 ];
 
 function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {

@@ -21,6 +21,8 @@ type NavItem = Readonly<{
   label: string;
   isActive: (path: string) => boolean;
   needsSession: boolean;
+  /** Shown only to users with this permission (read from the session's user). */
+  permission?: string;
 }>;
 
 function NodeName() {
@@ -125,7 +127,15 @@ export function Shell({ children }: { children: ReactNode }) {
       isActive: (path) => path.startsWith('/treaty'),
       needsSession: false,
     },
+    {
+      href: '/peers',
+      label: t('nav.peers'),
+      isActive: (path) => path.startsWith('/peers'),
+      needsSession: true,
+      permission: 'federation:operate',
+    },
   ];
+  const permissions = session.status === 'signed-in' ? session.user.permissions : [];
 
   return (
     <AppShell
@@ -157,6 +167,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
+          .filter((item) => item.permission === undefined || permissions.includes(item.permission))
           .map((item) => {
             const isActive = item.isActive(location.pathname);
             return (

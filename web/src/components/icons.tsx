@@ -45,3 +45,20 @@ export function ExternalIcon() {
     </LineIcon>
   );
 }
+
+export function CopyIcon() {
+  return (
+    <LineIcon size={14}>
+      <rect x="9" y="9" width="11" height="11" rx="2" />
+      <path d="M5 15V5a2 2 0 0 1 2-2h8" />
+    </LineIcon>
+  );
+}
+
+export function CheckIcon() {
+  return (
+    <LineIcon size={14}>
+      <path d="M5 12.5l4.5 4.5L19 7" />
+    </LineIcon>
+  );
+}

@@ -137,6 +137,7 @@ export function ProfileEditor({
       onClose={onClose}
       size="xl"
       title={t('directory.editTitle', { name: localized(state.names) })}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       {!draft || !original ? (
         error ? (

@@ -1,7 +1,8 @@
 /**
  * The draft screen: choose the type, fill the guided form, watch the checklist turn green, save,
- * and open the formal document. Saving sends the revision the user edited, so two people editing
- * the same draft get a conflict instead of overwriting each other.
+ * open the formal document and send the request to the requested State. Saving sends the revision
+ * the user edited, so two people editing the same draft get a conflict instead of overwriting each
+ * other. A sent or received request opens read-only with its delivery state and receipt.
  */
 import { Alert, Button, Grid, Group, Select, Stack, Switch, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
@@ -18,14 +19,22 @@ import {
   updateRequest,
   validateContent,
 } from '../../api/requests.api.ts';
-import type { Finding, RequestAnswer, RequestContent, RequestTypeId, RequestView } from '../../api/types.ts';
+import type {
+  Finding,
+  RequestAnswer,
+  RequestContent,
+  RequestTypeId,
+  RequestView,
+  SendAnswer,
+} from '../../api/types.ts';
 import { navigate } from '../../app/router.tsx';
 import { useUser } from '../../app/session.tsx';
-import { formatDateTime, localized } from '../../components/format.ts';
+import { formatDateTime, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { currentLanguage } from '../../i18n/i18n.ts';
+import { DeliveryPanel } from './DeliveryPanel.tsx';
 import { DocumentLinks } from './DocumentLinks.tsx';
 import { DraftForm } from './DraftForm.tsx';
 import {
@@ -38,11 +47,15 @@ import {
 } from './draft.model.ts';
 import { FindingsChecklist } from './FindingsChecklist.tsx';
 import { DraftFormContext } from './fields.tsx';
+import { SendAction, sendBlocker } from './SendAction.tsx';
 import { TypeChooser } from './TypeChooser.tsx';
 import { forgetUnsavedCopy, keepUnsavedCopy, readUnsavedCopy, type UnsavedCopy } from './unsaved-copy.ts';
 
 /** How long the form waits after the last keystroke before asking the node to validate. */
 const LIVE_VALIDATION_DELAY_MS = 600;
+
+/** How often a sent request whose message is still pending is read again. */
+const DELIVERY_REFRESH_MS = 4000;
 
 type Saved = Readonly<{ request: RequestView; findings: readonly Finding[] }>;
 
@@ -64,6 +77,11 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [nodeState, setNodeState] = useState<string | undefined>(undefined);
   const loadedId = useRef<string | undefined>(undefined);
   const [recovered, setRecovered] = useState<UnsavedCopy | undefined>(undefined);
+  const [sendError, setSendError] = useState<unknown>(undefined);
+  const [isRefreshing, setIsRefreshing] = useState(false);
+  const [refreshError, setRefreshError] = useState<unknown>(undefined);
+  const deliveryHeading = useRef<HTMLHeadingElement>(null);
+  const shouldFocusDelivery = useRef(false);
 
   const accept = useCallback((answer: RequestAnswer, isSave: boolean) => {
     if (isSave) {
@@ -178,6 +196,74 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     return () => window.removeEventListener('beforeunload', warn);
   }, [isDirty]);
 
+  // Reads a sent request again (its delivery state and receipt); the form is read-only then.
+  const savedId = saved?.request.id;
+  const refreshRequest = useCallback(
+    async (options: { isQuiet?: boolean } = {}) => {
+      if (!savedId) return;
+      setIsRefreshing(true);
+      try {
+        accept(await fetchRequest(savedId), false);
+        setRefreshError(undefined);
+      } catch (error) {
+        // A missed automatic refresh is tried again at the next tick; one the user asked for is reported.
+        if (!options.isQuiet) setRefreshError(error);
+      } finally {
+        setIsRefreshing(false);
+      }
+    },
+    [savedId, accept],
+  );
+
+  // The request as sending left it, at once (read-only), before it is read again in full.
+  const markSent = useCallback(
+    (answer: SendAnswer) => {
+      setSaved((current) =>
+        current
+          ? {
+              ...current,
+              request: {
+                ...current.request,
+                ...answer.request,
+                delivery: {
+                  messageId: answer.message.id,
+                  state: answer.request.deliveryState ?? 'pending',
+                  attempts: 0,
+                  lastAttemptAt: null,
+                  nextAttemptAt: null,
+                  lastError: null,
+                  digest: answer.message.digest,
+                  receipt: null,
+                  receiptReceivedAt: null,
+                },
+              },
+            }
+          : current,
+      );
+      shouldFocusDelivery.current = true;
+      void refreshRequest();
+    },
+    [refreshRequest],
+  );
+
+  // While the message is pending, follow it until it is delivered or fails.
+  const deliveryState = saved?.request.deliveryState ?? null;
+  useEffect(() => {
+    if (deliveryState !== 'pending') return;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') void refreshRequest({ isQuiet: true });
+    }, DELIVERY_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [deliveryState, refreshRequest]);
+
+  // After sending, the keyboard focus moves to the delivery state that replaced the button.
+  useEffect(() => {
+    if (shouldFocusDelivery.current && deliveryHeading.current) {
+      shouldFocusDelivery.current = false;
+      deliveryHeading.current.focus();
+    }
+  });
+
   const update = useCallback((path: Path, value: unknown) => {
     setContent((current) => (current ? writePath(current, path, value) : current));
     setIsDirty(true);
@@ -189,12 +275,21 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   };
 
   const isReadOnly =
-    saved !== undefined && (saved.request.status !== 'draft' || saved.request.createdBy.id !== user?.id);
+    saved !== undefined &&
+    (saved.request.status !== 'draft' ||
+      saved.request.direction === 'incoming' ||
+      saved.request.createdBy.id !== user?.id);
+  const canSend =
+    saved !== undefined &&
+    !isReadOnly &&
+    saved.request.direction === 'outgoing' &&
+    (user?.permissions.includes('request:draft') ?? false);
 
   const save = async () => {
     if (!content || isSaving || isReadOnly) return;
     setIsSaving(true);
     setSaveError(undefined);
+    setSendError(undefined);
     try {
       const body = pruneContent(content);
       const answer = saved
@@ -229,6 +324,34 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const typeTitle = (type: RequestTypeId) =>
     localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
     t(`requestType.${type}`);
+  const requestedStateLabel = stateName(states.data, saved?.request.requestedState);
+  const channel = catalogue.data?.requestTypes.find((entry) => entry.id === saved?.request.type)?.channel;
+  const channelLabel = channel ? t(`channel.${channel}`) : '';
+  const hasBlockingFindings = (saved?.findings ?? []).some((finding) => finding.severity === 'blocking');
+  const readOnlyNote = !saved
+    ? ''
+    : saved.request.direction === 'incoming'
+      ? t('draft.incomingReadOnly', {
+          node: saved.request.peerNodeId ?? '—',
+          time: formatDateTime(saved.request.receivedAt ?? saved.request.createdAt),
+        })
+      : saved.request.status !== 'draft'
+        ? t('draft.sentReadOnly', {
+            state: requestedStateLabel || '—',
+            time: formatDateTime(saved.request.updatedAt),
+          })
+        : t('draft.readOnly');
+
+  const saveStateText = (): string => {
+    if (isDirty) return t('draft.unsaved');
+    if (!saved) return '';
+    const { request } = saved;
+    if (request.direction === 'incoming' || request.status !== 'draft') {
+      return t(`requestStatus.${request.status}`, { defaultValue: request.status });
+    }
+    return t('draft.savedAt', { time: formatDateTime(request.updatedAt), revision: request.revision });
+  };
+
   const heading = saved
     ? `${typeTitle(saved.request.type)}${saved.request.caseReference ? ` — ${saved.request.caseReference}` : ''}`
     : t('draft.newTitle');
@@ -310,26 +433,40 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 role="status"
                 data-testid="save-state"
               >
-                {isDirty
-                  ? t('draft.unsaved')
-                  : saved
-                    ? t('draft.savedAt', {
-                        time: formatDateTime(saved.request.updatedAt),
-                        revision: saved.request.revision,
-                      })
-                    : ''}
+                {saveStateText()}
               </Text>
               {isReadOnly ? null : (
                 <Button onClick={() => void save()} loading={isSaving} data-testid="save-draft">
                   {t('draft.save')}
                 </Button>
               )}
+              {canSend && saved ? (
+                <SendAction
+                  requestId={saved.request.id}
+                  revision={saved.request.revision}
+                  blocker={sendBlocker({
+                    isDirty,
+                    hasBlockingFindings,
+                    requestedState: saved.request.requestedState,
+                  })}
+                  stateLabel={requestedStateLabel}
+                  channelLabel={channelLabel}
+                  onSent={markSent}
+                  onError={setSendError}
+                />
+              ) : null}
             </Group>
           </Group>
           {isReadOnly ? (
-            <Alert color="gray" variant="light" mb="sm">
-              {t('draft.readOnly')}
+            <Alert color="gray" variant="light" mb="sm" data-testid="read-only-note">
+              {readOnlyNote}
             </Alert>
+          ) : null}
+          {sendError || refreshError ? (
+            <Stack gap={4} mb="sm">
+              <ProblemAlert error={sendError} title={t('send.failed')} />
+              <ProblemAlert error={refreshError} />
+            </Stack>
           ) : null}
           {saveError ? (
             <Stack gap={4} mb="sm">
@@ -352,6 +489,14 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 gap="md"
                 style={{ position: 'sticky', top: 64, maxHeight: 'calc(100vh - 80px)', overflowY: 'auto' }}
               >
+                {saved ? (
+                  <DeliveryPanel
+                    ref={deliveryHeading}
+                    request={saved.request}
+                    isRefreshing={isRefreshing}
+                    onRefresh={() => void refreshRequest()}
+                  />
+                ) : null}
                 <FindingsChecklist
                   checklist={checklist}
                   catalogue={catalogue.data}

@@ -1,31 +1,59 @@
 /**
- * The user's requests (GET /api/v1/requests): type, case reference, requested State, status and
- * last change, each opening the draft form; drafts can be deleted after a confirmation.
+ * The requests the user may read (GET /api/v1/requests), in two tabs when the user also handles
+ * requests other States sent to this node (request:read-incoming): outgoing ones with their
+ * requested State, status, delivery state and the node they went to; incoming ones with the node
+ * they came from and when they arrived. Each opens the request; the user's own drafts can be
+ * deleted after a confirmation. The tab is part of the address (?direction=incoming).
  */
-import { Anchor, Badge, Button, Group, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Table, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deleteRequest, fetchRequests } from '../../api/requests.api.ts';
-import type { RequestSummary } from '../../api/types.ts';
-import { RouterLink } from '../../app/router.tsx';
+import type { RequestDirection, RequestSummary } from '../../api/types.ts';
+import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { useUser } from '../../app/session.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
+import { DeliveryBadge } from '../../components/DeliveryBadge.tsx';
 import { formatDateTime, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 
+function directionOf(search: string): RequestDirection {
+  return new URLSearchParams(search).get('direction') === 'incoming' ? 'incoming' : 'outgoing';
+}
+
+function StatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="outline" color="gray.8" radius="sm" tt="none" className="badge-whole">
+      {t(`requestStatus.${status}`, { defaultValue: status })}
+    </Badge>
+  );
+}
+
+function NodeId({ nodeId }: { nodeId: string | null }) {
+  return nodeId ? <span className="machine-text">{nodeId}</span> : <>—</>;
+}
+
 export function RequestsPage() {
   const { t } = useTranslation();
   const user = useUser();
-  const requests = useApi(fetchRequests, []);
+  const location = useLocation();
+  const permissions = user?.permissions ?? [];
+  const canDraft = permissions.includes('request:draft');
+  const canReadIncoming =
+    permissions.includes('request:read-incoming') || permissions.includes('request:read-all');
+  const direction: RequestDirection = canReadIncoming ? directionOf(location.search) : 'outgoing';
+  // The answer names its direction, so the other tab's rows never show while this one loads.
+  const requests = useApi(async () => ({ direction, items: await fetchRequests(direction) }), [direction]);
   const catalogue = useCatalogue();
   const states = useStates();
+  const items = requests.data?.direction === direction ? requests.data.items : [];
   const [toDelete, setToDelete] = useState<RequestSummary | undefined>(undefined);
   const [isDeleting, setIsDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(undefined);
-  const canDraft = user?.permissions.includes('request:draft') ?? false;
 
   const typeTitle = (type: string) =>
     localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
@@ -37,7 +65,7 @@ export function RequestsPage() {
     setDeleteError(undefined);
     try {
       await deleteRequest(toDelete.id);
-      requests.setData((requests.data ?? []).filter((item) => item.id !== toDelete.id));
+      requests.setData({ direction, items: items.filter((item) => item.id !== toDelete.id) });
       setToDelete(undefined);
     } catch (error) {
       setDeleteError(error);
@@ -47,7 +75,106 @@ export function RequestsPage() {
     }
   };
 
-  const items = requests.data ?? [];
+  const isIncoming = direction === 'incoming';
+  const tableLabel = isIncoming ? t('requests.incoming') : t('requests.outgoing');
+
+  const table =
+    items.length > 0 ? (
+      <Table.ScrollContainer minWidth={isIncoming ? 760 : 940}>
+        <Table striped highlightOnHover aria-label={canReadIncoming ? tableLabel : t('requests.title')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('requests.type')}</Table.Th>
+              <Table.Th scope="col">{t('requests.caseReference')}</Table.Th>
+              {isIncoming ? null : <Table.Th scope="col">{t('requests.requestedState')}</Table.Th>}
+              <Table.Th scope="col">{t('requests.status')}</Table.Th>
+              {isIncoming ? null : <Table.Th scope="col">{t('requests.delivery')}</Table.Th>}
+              <Table.Th scope="col">{isIncoming ? t('requests.fromNode') : t('requests.toNode')}</Table.Th>
+              <Table.Th scope="col">{isIncoming ? t('requests.receivedAt') : t('requests.updated')}</Table.Th>
+              <Table.Th scope="col">
+                <span className="visually-hidden">{t('requests.actions')}</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((item) => {
+              const label = item.caseReference || typeTitle(item.type);
+              const canDelete =
+                item.status === 'draft' && item.direction === 'outgoing' && item.createdBy.id === user?.id;
+              const time = isIncoming ? (item.receivedAt ?? item.createdAt) : item.updatedAt;
+              return (
+                <Table.Tr key={item.id} data-request-id={item.id} data-direction={item.direction}>
+                  <Table.Td>
+                    <Anchor component={RouterLink} href={`/requests/${item.id}`}>
+                      {typeTitle(item.type)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{item.caseReference ?? '—'}</Table.Td>
+                  {isIncoming ? null : (
+                    <Table.Td>
+                      {item.requestedState ? stateName(states.data, item.requestedState) : '—'}
+                    </Table.Td>
+                  )}
+                  <Table.Td>
+                    <StatusBadge status={item.status} />
+                  </Table.Td>
+                  {isIncoming ? null : (
+                    <Table.Td>
+                      {item.deliveryState ? <DeliveryBadge state={item.deliveryState} /> : '—'}
+                    </Table.Td>
+                  )}
+                  <Table.Td>
+                    <NodeId nodeId={item.peerNodeId} />
+                  </Table.Td>
+                  <Table.Td>
+                    <time dateTime={time}>{formatDateTime(time)}</time>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap" justify="flex-end">
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        component={RouterLink}
+                        href={`/requests/${item.id}`}
+                        aria-label={t('requests.openLabel', { name: label })}
+                      >
+                        {t('requests.open')}
+                      </Button>
+                      {canDelete ? (
+                        <Button
+                          size="compact-sm"
+                          variant="outline"
+                          color="red.9"
+                          c="red.9"
+                          onClick={() => setToDelete(item)}
+                          aria-label={t('requests.deleteLabel', { name: label })}
+                        >
+                          {t('requests.delete')}
+                        </Button>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    ) : null;
+
+  const listing = (
+    <>
+      <ProblemAlert error={requests.error} />
+      <ProblemAlert error={deleteError} />
+      {!requests.isLoading && !requests.error && requests.data && items.length === 0 ? (
+        <Text c="gray.7" data-testid="requests-empty">
+          {isIncoming ? t('requests.incomingEmpty') : t('requests.empty')}
+        </Text>
+      ) : null}
+      {table}
+    </>
+  );
+
   return (
     <>
       <Group justify="space-between" align="flex-start">
@@ -58,81 +185,28 @@ export function RequestsPage() {
           </Button>
         ) : null}
       </Group>
-      <ProblemAlert error={requests.error} />
-      <ProblemAlert error={deleteError} />
-      {!requests.isLoading && !requests.error && items.length === 0 ? (
-        <Text c="gray.7">{t('requests.empty')}</Text>
-      ) : null}
-      {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped highlightOnHover aria-label={t('requests.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('requests.type')}</Table.Th>
-                <Table.Th scope="col">{t('requests.caseReference')}</Table.Th>
-                <Table.Th scope="col">{t('requests.requestedState')}</Table.Th>
-                <Table.Th scope="col">{t('requests.status')}</Table.Th>
-                <Table.Th scope="col">{t('requests.updated')}</Table.Th>
-                <Table.Th scope="col">
-                  <span className="visually-hidden">{t('requests.actions')}</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((item) => {
-                const label = item.caseReference || typeTitle(item.type);
-                const canDelete = item.status === 'draft' && item.createdBy.id === user?.id;
-                return (
-                  <Table.Tr key={item.id} data-request-id={item.id}>
-                    <Table.Td>
-                      <Anchor component={RouterLink} href={`/requests/${item.id}`}>
-                        {typeTitle(item.type)}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{item.caseReference ?? '—'}</Table.Td>
-                    <Table.Td>
-                      {item.requestedState ? stateName(states.data, item.requestedState) : '—'}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="outline" color="gray.8" radius="sm" tt="none">
-                        {t(`requestStatus.${item.status}`, { defaultValue: item.status })}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <time dateTime={item.updatedAt}>{formatDateTime(item.updatedAt)}</time>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap" justify="flex-end">
-                        <Button
-                          size="compact-sm"
-                          variant="default"
-                          component={RouterLink}
-                          href={`/requests/${item.id}`}
-                          aria-label={t('requests.openLabel', { name: label })}
-                        >
-                          {t('requests.open')}
-                        </Button>
-                        {canDelete ? (
-                          <Button
-                            size="compact-sm"
-                            variant="outline"
-                            color="red.9"
-                            c="red.9"
-                            onClick={() => setToDelete(item)}
-                            aria-label={t('requests.deleteLabel', { name: label })}
-                          >
-                            {t('requests.delete')}
-                          </Button>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      ) : null}
+      {canReadIncoming ? (
+        <Tabs
+          value={direction}
+          onChange={(value) =>
+            navigate(value === 'incoming' ? '/requests?direction=incoming' : '/requests', { replace: true })
+          }
+          keepMounted={false}
+        >
+          <Tabs.List aria-label={t('requests.directionTabs')} mb="sm">
+            <Tabs.Tab value="outgoing" data-testid="tab-outgoing">
+              {t('requests.outgoing')}
+            </Tabs.Tab>
+            <Tabs.Tab value="incoming" data-testid="tab-incoming">
+              {t('requests.incoming')}
+            </Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="outgoing">{isIncoming ? null : listing}</Tabs.Panel>
+          <Tabs.Panel value="incoming">{isIncoming ? listing : null}</Tabs.Panel>
+        </Tabs>
+      ) : (
+        listing
+      )}
       <ConfirmModal
         isOpen={toDelete !== undefined}
         title={t('requests.deleteTitle')}

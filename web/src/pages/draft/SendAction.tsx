@@ -1,0 +1,101 @@
+/**
+ * Sending a saved draft to the requested State (POST /api/v1/requests/{id}/send). The button is
+ * disabled, with the reason written beside it, while the draft has unsaved changes, blocking
+ * findings or no requested State. Sending asks first, naming the State and the channel (the
+ * designated authority that receives this type of request), because a sent request cannot be
+ * changed or recalled.
+ */
+import { Button, Stack, Text } from '@mantine/core';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { sendRequest } from '../../api/requests.api.ts';
+import type { SendAnswer } from '../../api/types.ts';
+import { ConfirmModal } from '../../components/ConfirmModal.tsx';
+
+/** Why a draft cannot be sent now, as a translation key; undefined when it can. */
+export function sendBlocker(input: {
+  isDirty: boolean;
+  hasBlockingFindings: boolean;
+  requestedState: string | null;
+}): string | undefined {
+  if (input.isDirty) return 'send.needsSave';
+  if (input.hasBlockingFindings) return 'send.hasBlockingFindings';
+  if (!input.requestedState) return 'send.noRequestedState';
+  return undefined;
+}
+
+type SendActionProps = Readonly<{
+  requestId: string;
+  revision: number;
+  /** The translation key of why sending is not possible now, if it is not. */
+  blocker: string | undefined;
+  /** The requested State's name in the UI language. */
+  stateLabel: string;
+  /** The receiving authority (channel) in the UI language. */
+  channelLabel: string;
+  onSent: (answer: SendAnswer) => void;
+  onError: (error: unknown) => void;
+}>;
+
+export function SendAction({
+  requestId,
+  revision,
+  blocker,
+  stateLabel,
+  channelLabel,
+  onSent,
+  onError,
+}: SendActionProps) {
+  const { t } = useTranslation();
+  const reasonId = useId();
+  const [isConfirming, setIsConfirming] = useState(false);
+  const [isSending, setIsSending] = useState(false);
+
+  const send = async () => {
+    setIsSending(true);
+    onError(undefined);
+    try {
+      const answer = await sendRequest(requestId, revision);
+      setIsConfirming(false);
+      onSent(answer);
+    } catch (error) {
+      setIsConfirming(false);
+      onError(error);
+    } finally {
+      setIsSending(false);
+    }
+  };
+
+  return (
+    <Stack gap={2} align="flex-end">
+      <Button
+        color="blue.8"
+        onClick={() => setIsConfirming(true)}
+        disabled={blocker !== undefined}
+        aria-describedby={blocker ? reasonId : undefined}
+        data-testid="send-request"
+      >
+        {t('send.button')}
+      </Button>
+      {blocker ? (
+        <Text id={reasonId} size="xs" c="gray.7" maw={260} ta="end" data-testid="send-blocker">
+          {t(blocker)}
+        </Text>
+      ) : null}
+      <ConfirmModal
+        isOpen={isConfirming}
+        title={t('send.confirmTitle')}
+        message={t('send.confirmMessage', { state: stateLabel, channel: channelLabel })}
+        confirmLabel={t('send.confirm')}
+        confirmColor="blue.8"
+        isBusy={isSending}
+        onConfirm={() => void send()}
+        onCancel={() => setIsConfirming(false)}
+      >
+        <Text size="sm" c="gray.7" mb="md">
+          {t('send.confirmNote')}
+        </Text>
+      </ConfirmModal>
+    </Stack>
+  );
+}
