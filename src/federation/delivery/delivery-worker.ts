@@ -50,6 +50,7 @@ import {
   recordSuccess,
 } from './circuit-breaker.ts';
 import { classifyFailure, federationReasonOf } from './failure-classification.ts';
+import { createFetchPoster, createHttpPoster } from './message-poster.ts';
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-policy.ts';
 
 /** The PostgreSQL NOTIFY channel a commit that queues messages signals on. */
@@ -65,7 +66,7 @@ const MAX_RECEIPTS_PER_WRITE = 64;
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 export type DeliveryWorkerOptions = Readonly<{
-  /** The HTTP client (tests may pass one); default the global fetch. */
+  /** An HTTP client to post with (tests record or fail posts with it); default node:http (message-poster.ts). */
   fetch?: typeof fetch;
   /** Randomness of the retry jitter, in [0, 1); default Math.random. */
   random?: () => number;
@@ -106,9 +107,7 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-async function readAnswer(response: Response): Promise<{ text: string; json: unknown }> {
-  const buffer = new Uint8Array(await response.arrayBuffer());
-  const text = new TextDecoder().decode(buffer.subarray(0, MAX_ANSWER_BYTES));
+function parseAnswer(text: string): { text: string; json: unknown } {
   try {
     return { text, json: JSON.parse(text) as unknown };
   } catch {
@@ -137,7 +136,9 @@ export function createDeliveryWorker(
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker & { start: () => Promise<void> } {
   const settings = context.config.federation;
-  const fetchMessage = options.fetch ?? fetch;
+  const poster = options.fetch
+    ? createFetchPoster(options.fetch, { maxAnswerBytes: MAX_ANSWER_BYTES })
+    : createHttpPoster({ maxSockets: settings.deliveryConcurrency, maxAnswerBytes: MAX_ANSWER_BYTES });
   const random = options.random ?? Math.random;
   const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const circuitPolicy = options.circuitPolicy ?? DEFAULT_CIRCUIT_POLICY;
@@ -395,17 +396,12 @@ export function createDeliveryWorker(
     }
     const message = await freshSigning(claimed, context.now());
     const url = `${peer.endpoint.replace(/\/+$/, '')}/federation/v1/messages`;
-    let response: Response;
+    let response: { status: number };
     let answer: { text: string; json: unknown };
     try {
-      response = await fetchMessage(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/jose', accept: 'application/json, application/problem+json' },
-        body: message.message,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(settings.deliveryTimeoutMs),
-      });
-      answer = await readAnswer(response);
+      const posted = await poster.post(url, message.message, settings.deliveryTimeoutMs);
+      response = posted;
+      answer = parseAnswer(posted.text);
     } catch (error) {
       // No answer (refused, reset, timeout): always transient (failure-classification.ts).
       return markFailure(message, 'transient', null, `${url}: ${describeError(error)}`, false);
@@ -562,6 +558,7 @@ export function createDeliveryWorker(
       wake();
       await loop;
       await Promise.allSettled([...inFlight.values()]);
+      poster.close();
       const client = listener;
       listener = undefined;
       await client?.end().catch(() => undefined);
