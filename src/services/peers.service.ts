@@ -139,10 +139,21 @@ async function knownDirectory(context: AppContext): Promise<KnownDirectory> {
   };
 }
 
-function healthOf(status: string, consecutiveFailures: number, hasContact: boolean): PeerHealth {
+/**
+ * healthy only when the latest contact succeeded: an administrator's retry resets the failure
+ * count and closes the circuit, but the peer is not healthy until a delivery has gone through.
+ */
+function healthOf(
+  status: string,
+  consecutiveFailures: number,
+  lastSuccessAt: Date | null | undefined,
+  lastFailureAt: Date | null | undefined,
+): PeerHealth {
   if (status === 'open') return 'unreachable';
   if (consecutiveFailures > 0 || status === 'half-open') return 'failing';
-  return hasContact ? 'healthy' : 'unknown';
+  if (!lastSuccessAt && !lastFailureAt) return 'unknown';
+  if (lastFailureAt && (!lastSuccessAt || lastFailureAt > lastSuccessAt)) return 'failing';
+  return 'healthy';
 }
 
 /**
@@ -168,14 +179,13 @@ export async function listPeers(
     const queue = queues.get(nodeId);
     const state = states.get(nodeId);
     const circuit = circuitAt(state ? parseCircuitState(state.circuit) : CLOSED_CIRCUIT, now);
-    const hasContact = Boolean(state?.lastSuccessAt ?? state?.lastFailureAt);
     return {
       nodeId,
       state: node?.state ?? null,
       authority: node?.authority ?? null,
       endpoint: node?.endpoint ?? null,
       isListed: node !== undefined,
-      health: healthOf(circuit.status, circuit.consecutiveFailures, hasContact),
+      health: healthOf(circuit.status, circuit.consecutiveFailures, state?.lastSuccessAt, state?.lastFailureAt),
       circuit: {
         status: circuit.status,
         consecutiveFailures: circuit.consecutiveFailures,

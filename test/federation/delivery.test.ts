@@ -581,6 +581,33 @@ for (const target of DATABASE_TARGETS) {
       }
     });
 
+    it("a peer is not shown healthy after an administrator's retry until a delivery goes through", async () => {
+      const peerHealth = async () =>
+        json<{ items: { nodeId: string; health: string }[] }>(
+          await sender.app.inject({ method: 'GET', url: '/api/v1/peers', headers: senderAdmin.headers }),
+        ).items.find((item) => item.nodeId === 'de-247')?.health;
+      directory.setEndpoint('de-247', `http://127.0.0.1:${await closedPort()}`);
+      try {
+        const created = await draft(preservationDraft('FR', 'DE', 7));
+        assert.equal((await send(created.request.id)).statusCode, 202);
+        await worker.runOnce();
+        assert.notEqual(await peerHealth(), 'healthy');
+        const messageId = (await readAt(sender, created.request.id, officer)).delivery!.messageId;
+        const retried = await sender.app.inject({
+          method: 'POST',
+          url: `/api/v1/outbox/${messageId}/retry`,
+          headers: senderAdmin.headers,
+        });
+        assert.equal(retried.statusCode, 200, retried.body);
+        assert.equal(await peerHealth(), 'failing', 'the retry reset the counters, but nothing was delivered yet');
+        directory.setEndpoint('de-247', receiverUrl);
+        assert.equal((await worker.runOnce()).delivered, 1);
+        assert.equal(await peerHealth(), 'healthy');
+      } finally {
+        directory.setEndpoint('de-247', receiverUrl);
+      }
+    });
+
     it('the peers and outbox API is for administrators only', async () => {
       // A delivery after the failures of the tests above: the peer is healthy again.
       await queuePing('case-peers');
