@@ -7,7 +7,6 @@ import type { RequestContent, RequestTypeId } from '../../../src/core/request/dr
 import type { Finding } from '../../../src/core/validation/finding.ts';
 import type { StateProfile } from '../../../src/core/directory/state-profile.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
-import type { EvidenceLevel, TreatyStatus } from '../../../src/core/treaty/treaty-status.ts';
 
 export type { Catalogue, RequestTypeEntry } from '../../../src/core/catalogue/catalogue.ts';
 export type { RequestContent, RequestTypeId } from '../../../src/core/request/draft.ts';
@@ -98,54 +97,14 @@ export type SendAnswer = Readonly<{
   message: Readonly<{ id: string; peerNodeId: string; endpoint: string; digest: string }>;
 }>;
 
-export type PeerHealth = 'healthy' | 'failing' | 'unreachable' | 'unknown';
-
-/** One peer node as GET /api/v1/peers describes it. */
-export type Peer = Readonly<{
-  nodeId: string;
-  state: string | null;
-  authority: string | null;
-  endpoint: string | null;
-  /** False: no longer in the directory, but messages to it are here. */
-  isListed: boolean;
-  health: PeerHealth;
-  circuit: Readonly<{ status: string; consecutiveFailures: number; openedAt: string | null }>;
-  queueDepth: number;
-  failedMessages: number;
-  deliveredMessages: number;
-  lastDeliveredAt: string | null;
-  lastSuccessAt: string | null;
-  lastFailureAt: string | null;
-  lastError: string | null;
-  totalFailures: number;
-}>;
-
-export type PeersReport = Readonly<{
-  /** This node's id; null before `comity init`. */
-  nodeId: string | null;
-  directory: Readonly<{ serial: number; issuedAt: string; fetchedAt: string | null }> | null;
-  items: readonly Peer[];
-}>;
-
-export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
-
-/** One outgoing message (GET /api/v1/outbox). */
-export type OutboxMessage = Readonly<{
-  id: string;
-  caseId: string;
-  peerNodeId: string;
-  type: string;
-  status: OutboxStatus;
-  attempts: number;
-  createdAt: string;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  deliveredAt: string | null;
-  digest: string;
-  hasReceipt: boolean;
-}>;
+// The server's own view types: what GET /api/v1/peers and /api/v1/outbox answer (JSON-shaped).
+export type {
+  OutboxMessageView as OutboxMessage,
+  PeerHealth,
+  PeersReport,
+  PeerView as Peer,
+} from '../../../src/services/peers.service.ts';
+export type { OutboxStatus } from '../../../src/storage/outbox.repository.ts';
 
 export type RequestAnswer = FindingsReport & Readonly<{ request: RequestView }>;
 
@@ -183,52 +142,5 @@ export type StateDetail = StateSummary &
     updatedBy: Readonly<{ id: string; username: string }> | null;
   }>;
 
-/** One signature, deposit or report record, with where it comes from (GET /api/v1/treaty/records). */
-export type TreatyRecordView = Readonly<{
-  id: string;
-  stateCode: string;
-  kind: string;
-  action: string;
-  date: string | null;
-  dateNote: string | null;
-  source: string;
-  evidence: string;
-  evidenceLevel: EvidenceLevel | null;
-  note: string | null;
-  origin: string;
-  createdAt: string;
-  createdBy: Readonly<{ id: string; username: string }> | null;
-}>;
-
-type Source = Readonly<{ id: string; title: string; url: string | null }>;
-
-/** The status on a date with what a reader needs to judge it (GET /api/v1/treaty/status). */
-export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule'> &
-  Readonly<{
-    dataDate: string;
-    latestSourceDate: string;
-    summary: string;
-    isInForce: boolean;
-    signatories: TreatyStatus['signatories'] &
-      Readonly<{ depositaryCount: number; depositaryCountSource: string }>;
-    rule: TreatyStatus['rule'] &
-      Readonly<{
-        citations: ReadonlyArray<
-          Readonly<{
-            citation: string;
-            explanation: string;
-            provenance: Readonly<{
-              sources: readonly string[];
-              verified: boolean;
-              found: boolean;
-              confidence: string;
-            }>;
-          }>
-        >;
-      }>;
-    membershipSources: ReadonlyArray<
-      Readonly<{ organization: string; title: string; url: string; asOf: string }>
-    >;
-    sources: readonly Source[];
-    gaps: ReadonlyArray<Readonly<{ id: string; statement: string; sources: readonly string[] }>>;
-  }>;
+// What GET /api/v1/treaty/records and /api/v1/treaty/status answer: the server's own view types.
+export type { TreatyRecordView, TreatyStatusReport } from '../../../src/services/treaty.service.ts';
