@@ -15,14 +15,21 @@
  * Baseline, same run and same offered load: bench/baseline-server.ts (bare node:http, one INSERT
  * of the posted JSON, no authentication, no crypto) on the same kind of database; latency is the
  * client-side time of one POST, rate = messages / wall time.
+ *
+ * The load generator (this process) shares the machine's two cores with the nodes, so it posts
+ * with node:http keep-alive agents, the leanest client at hand (fetch costs about twice the CPU
+ * per request), for Comity and the baseline alike. Where the CPU goes at saturation is reported
+ * per process: sending node, receiving node, PostgreSQL backends of both nodes' databases (on
+ * PGlite the database runs inside each node) and the load generator.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { preservationDraft } from '../src/federation/demo/demo-drafts.ts';
-import { draftRequest, sendRequest } from '../src/federation/demo/federation-api.ts';
+import { draftRequest } from '../src/federation/demo/federation-api.ts';
 import { type Federation, startFederation } from '../src/federation/demo/federation-setup.ts';
 import type { ApiClient } from '../src/federation/demo/node-api.ts';
 import { waitFor } from '../src/federation/demo/node-process.ts';
@@ -33,6 +40,45 @@ import { formatMs, median, percentile } from './statistics.ts';
 
 const FIXED_RATE_PER_SECOND = 50;
 const SATURATION_CLIENTS = 32;
+
+/** One keep-alive connection per concurrent client (see the header: the generator must stay lean). */
+const generatorAgent = new http.Agent({ keepAlive: true, maxSockets: SATURATION_CLIENTS * 2 });
+
+/** POSTs `body` to `url` with node:http; resolves with the status once the answer is read. */
+function postLean(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const payload = Buffer.from(body);
+    const request = http.request(
+      url,
+      { method: 'POST', agent: generatorAgent, headers: { ...headers, 'content-length': payload.length } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(status);
+          else
+            reject(
+              new Error(`POST ${url} answered ${status}: ${Buffer.concat(chunks).toString().slice(0, 300)}`),
+            );
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/** POST /api/v1/requests/{id}/send with the officer's API token, as a national case system would. */
+function sendWith(officer: ApiClient): (id: string) => Promise<void> {
+  const credentials = officer.credentials;
+  if (credentials?.kind !== 'token') throw new Error('the benchmark sends with an API token');
+  const headers = { authorization: `Bearer ${credentials.token}`, accept: 'application/json' };
+  return async (id) => {
+    await postLean(`${officer.url}/api/v1/requests/${encodeURIComponent(id)}/send`, headers, '');
+  };
+}
 
 export type FederationBenchOptions = Readonly<{
   quick?: boolean;
@@ -180,12 +226,7 @@ async function measureBaseline(
     const latencies: number[] = [];
     const post = async () => {
       const begin = performance.now();
-      const response = await fetch(`${server.url}/baseline`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      await response.arrayBuffer();
+      await postLean(`${server.url}/baseline`, { 'content-type': 'application/json' }, body);
       latencies.push(performance.now() - begin);
     };
     const started = performance.now();
@@ -230,6 +271,36 @@ function cpuMilliseconds(pid: number | undefined): number {
   }
 }
 
+/**
+ * CPU time used so far by the PostgreSQL backends serving these databases (found by their process
+ * title, "postgres: <user> <database> ..."), in milliseconds. Backends that ended meanwhile are
+ * not counted, so this is a lower bound; the nodes' pools keep theirs open while they are busy.
+ */
+function databaseCpuMilliseconds(databases: readonly string[]): number {
+  if (databases.length === 0) return Number.NaN;
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (!title.startsWith('postgres: ')) continue;
+      if (!databases.some((database) => title.includes(` ${database} `))) continue;
+      total += cpuMilliseconds(Number(pid));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/** CPU time (user + system) this process (the load generator) has used so far, in milliseconds. */
+function generatorCpuMilliseconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+type CpuPerMessage = { sender: number; receiver: number; database: number; generator: number };
+
 const ratio = (value: number, baseline: number): string => `${(value / baseline).toFixed(2)}×`;
 
 export async function runFederationBenchmarks(options: FederationBenchOptions): Promise<Figure[]> {
@@ -237,10 +308,17 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
   const fixedCount = options.quick ? 150 : 500;
   const saturationCount = options.quick ? 400 : 2000;
   const directory = mkdtempSync(path.join(os.tmpdir(), 'comity-bench-federation-'));
+  const databases: string[] = [];
+  const createDatabase = options.createDatabase;
+  const databaseUrlFor = async (): Promise<string> => {
+    const url = await createDatabase!();
+    databases.push(decodeURIComponent(new URL(url).pathname.slice(1)));
+    return url;
+  };
   const federation = await startFederation({
     directory,
     states: ['FR', 'DE'],
-    ...(options.createDatabase ? { databaseUrlFor: options.createDatabase } : {}),
+    ...(createDatabase ? { databaseUrlFor } : {}),
     env: { COMITY_LOG_LEVEL: 'warn', COMITY_DIRECTORY_REFRESH_SECONDS: '5' },
     shouldKeepLogs: false,
   }).catch((error: unknown) => {
@@ -248,13 +326,18 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
     throw error;
   });
   let timings: OutboxTiming[];
-  let saturationCpu = { sender: Number.NaN, receiver: Number.NaN };
+  let saturationCpu: CpuPerMessage = {
+    sender: Number.NaN,
+    receiver: Number.NaN,
+    database: Number.NaN,
+    generator: Number.NaN,
+  };
   const fixedCases = new Set<string>();
   const saturationCases = new Set<string>();
   try {
     const sender = federation.node('FR');
     const officer = await sender.userClient('officer');
-    const send = (id: string) => sendRequest(officer, id);
+    const send = sendWith(officer);
 
     // Warm-up: a few messages so both nodes have compiled their paths and opened their pools.
     const warmUp = await createDrafts(officer, 'FR', 'DE', 20);
@@ -268,15 +351,22 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
 
     const saturationIds = await createDrafts(officer, 'FR', 'DE', saturationCount);
     const receiver = federation.node('DE');
-    const cpuBefore = [
-      cpuMilliseconds(sender.process.child?.pid),
-      cpuMilliseconds(receiver.process.child?.pid),
-    ];
+    const readCpu = (): CpuPerMessage => ({
+      sender: cpuMilliseconds(sender.process.child?.pid),
+      receiver: cpuMilliseconds(receiver.process.child?.pid),
+      database: databaseCpuMilliseconds(databases),
+      generator: generatorCpuMilliseconds(),
+    });
+    const cpuBefore = readCpu();
     await atSaturation(saturationIds, SATURATION_CLIENTS, send);
     await waitUntilDelivered(sender.admin, 300_000);
+    const cpuAfter = readCpu();
+    const perMessage = (key: keyof CpuPerMessage) => (cpuAfter[key] - cpuBefore[key]) / saturationCount;
     saturationCpu = {
-      sender: (cpuMilliseconds(sender.process.child?.pid) - cpuBefore[0]!) / saturationCount,
-      receiver: (cpuMilliseconds(receiver.process.child?.pid) - cpuBefore[1]!) / saturationCount,
+      sender: perMessage('sender'),
+      receiver: perMessage('receiver'),
+      database: perMessage('database'),
+      generator: perMessage('generator'),
     };
     for (const id of saturationIds) saturationCases.add(id);
 
@@ -290,8 +380,8 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
   const fixed = summarize(timings, fixedCases);
   const saturation = summarize(timings, saturationCases);
   saturation.cpuPerMessage = saturationCpu;
-  const baselineEnvironment: Record<string, string> = options.createDatabase
-    ? { DATABASE_URL: await options.createDatabase() }
+  const baselineEnvironment: Record<string, string> = createDatabase
+    ? { DATABASE_URL: await createDatabase() }
     : {};
   const baseline = await measureBaseline(baselineEnvironment, fixedCount, saturationCount);
 
@@ -321,8 +411,8 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
       ratio: ratio(saturation.p99, baseline.saturation.p99),
     },
     {
-      name: `CPU per message at saturation, ${label}: sending node / receiving node (database server not counted)`,
-      value: `${formatMs(saturationCpu.sender)} / ${formatMs(saturationCpu.receiver)}`,
+      name: `CPU per message at saturation, ${label}: sending node / receiving node / ${createDatabase ? "PostgreSQL backends of both nodes' databases" : 'database (inside each node on PGlite)'} / load generator`,
+      value: `${formatMs(saturationCpu.sender)} / ${formatMs(saturationCpu.receiver)} / ${createDatabase ? formatMs(saturationCpu.database) : '—'} / ${formatMs(saturationCpu.generator)}`,
       baseline: `${formatMs(baseline.saturation.cpuPerMessage?.sender ?? Number.NaN)} (bare server per POST + INSERT)`,
       ratio: ratio(
         saturationCpu.sender + saturationCpu.receiver,
@@ -339,4 +429,5 @@ export const FEDERATION_METHOD =
   `Sends go through POST /api/v1/requests/{id}/send with an officer's API token, drafts made beforehand; "${FIXED_RATE_PER_SECOND}/s" is open loop, ` +
   `saturation is ${SATURATION_CLIENTS} clients back to back. Baseline: bench/baseline-server.ts (node:http + one INSERT, no auth, no crypto) ` +
   'on the same database kind, same offered load, client-side POST latency, rate = messages / wall time. ' +
+  'The load generator posts with node:http keep-alive agents (Comity and baseline alike). ' +
   'Secretariat, A, B, the database and the load generator share this machine.';
