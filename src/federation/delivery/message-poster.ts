@@ -5,6 +5,12 @@
  * than node:http on loopback (WHATWG streams, Headers, Response objects), which is CPU the
  * sending node then lacks. Tests that need to watch or break posts pass a fetch function instead
  * (createFetchPoster).
+ *
+ * A kept-alive connection may be closed by the peer just as a message is written to it (the
+ * peer's idle timeout). When a reused connection fails before any answer, the message is posted
+ * once more on a new connection, as Node's documentation advises: it is safe because the
+ * receiver processes a message once however often it arrives, and it keeps such a race from
+ * costing a retry delay.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -41,16 +47,16 @@ export function createHttpPoster(
     'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
   };
-  const post = (url: string, message: string, timeoutMs: number): Promise<PostAnswer> =>
+  const postOnce = (
+    target: URL,
+    body: Buffer,
+    deadline: number,
+    timeoutMs: number,
+  ): Promise<PostAnswer & { isStaleConnection?: boolean }> =>
     new Promise((resolve, reject) => {
-      const target = new URL(url);
       const isHttps = target.protocol === 'https:';
-      if (!isHttps && target.protocol !== 'http:') {
-        reject(new Error(`unsupported endpoint scheme ${target.protocol}`));
-        return;
-      }
-      const body = Buffer.from(message, 'utf8');
       let isSettled = false;
+      let hasAnswer = false;
       const settle = (outcome: () => void) => {
         if (isSettled) return;
         isSettled = true;
@@ -65,6 +71,7 @@ export function createHttpPoster(
           headers: { ...JOSE_HEADERS, 'content-length': body.length },
         },
         (response) => {
+          hasAnswer = true;
           const chunks: Buffer[] = [];
           let size = 0;
           response.on('data', (chunk: Buffer) => {
@@ -87,14 +94,38 @@ export function createHttpPoster(
           );
         },
       );
-      const timer = setTimeout(() => {
-        const error = timeoutError(timeoutMs);
-        settle(() => reject(error));
-        request.destroy(error);
-      }, timeoutMs);
-      request.on('error', (error) => settle(() => reject(error)));
+      const timer = setTimeout(
+        () => {
+          const error = timeoutError(timeoutMs);
+          settle(() => reject(error));
+          request.destroy(error);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        settle(() => {
+          const isStale =
+            request.reusedSocket && !hasAnswer && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+          if (isStale) resolve({ status: 0, text: '', isStaleConnection: true });
+          else reject(error);
+        }),
+      );
       request.end(body);
     });
+
+  const post = async (url: string, message: string, timeoutMs: number): Promise<PostAnswer> => {
+    const target = new URL(url);
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+      throw new Error(`unsupported endpoint scheme ${target.protocol}`);
+    }
+    const body = Buffer.from(message, 'utf8');
+    const deadline = Date.now() + timeoutMs;
+    const first = await postOnce(target, body, deadline, timeoutMs);
+    if (!first.isStaleConnection) return first;
+    const second = await postOnce(target, body, deadline, timeoutMs);
+    if (second.isStaleConnection) throw new Error('the peer closed the connection before answering');
+    return second;
+  };
   return {
     post,
     close: () => {

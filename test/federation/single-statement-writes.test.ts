@@ -1,0 +1,216 @@
+/**
+ * The hot writes of federation, each one statement (one transaction): sending (request marked
+ * sent + message queued), receiving (inbox row + incoming request) and recording receipts (a
+ * batch of messages delivered + their requests). Each test checks that both halves happen
+ * together or not at all.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import type { DatabaseHandle } from '../../src/storage/database.ts';
+import { markRequestSentAndQueue } from '../../src/storage/federation-requests.repository.ts';
+import { countInboxMessages, insertInboxMessageWithRequest } from '../../src/storage/inbox.repository.ts';
+import {
+  countOutboxMessages,
+  findOutboxMessage,
+  insertOutboxMessage,
+  recordDeliveries,
+} from '../../src/storage/outbox.repository.ts';
+import { findRequestById, insertRequest } from '../../src/storage/requests.repository.ts';
+import { insertUser } from '../../src/storage/users.repository.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+const T0 = new Date('2026-11-28T12:00:00.000Z');
+const T1 = new Date('2026-11-28T12:00:05.000Z');
+
+for (const target of DATABASE_TARGETS) {
+  describe(`federation writes in one statement [${target.name}]`, { skip: target.skip }, () => {
+    let handle: DatabaseHandle;
+    let userId: string;
+    before(async () => {
+      handle = await target.open();
+      const user = await insertUser(handle.db, {
+        username: 'officer',
+        displayName: 'Officer',
+        passwordHash: '!',
+        roles: ['officer'],
+      });
+      userId = user.id;
+    });
+    after(async () => handle?.close());
+
+    async function draft(): Promise<string> {
+      const content = preservationDraft('FR', 'DE', 1);
+      const stored = await insertRequest(handle.db, {
+        type: content.type,
+        content,
+        caseReference: null,
+        requestedState: 'DE',
+        createdBy: userId,
+        now: T0,
+      });
+      return stored.id;
+    }
+
+    const queued = (id = createUuidV7()) => ({ id, type: 'request.submitted', message: 'jws', digest: 'dg' });
+
+    it('sending marks the draft sent and queues its message together; a stale revision does neither', async () => {
+      const requestId = await draft();
+      const before = await countOutboxMessages(handle.db);
+      const stale = await markRequestSentAndQueue(
+        handle.db,
+        { id: requestId, expectedRevision: 2, peerNodeId: 'de-poc', now: T1 },
+        queued(),
+      );
+      assert.equal(stale, false);
+      assert.equal(await countOutboxMessages(handle.db), before);
+      assert.equal((await findRequestById(handle.db, requestId))?.status, 'draft');
+
+      const messageId = createUuidV7();
+      const isQueued = await markRequestSentAndQueue(
+        handle.db,
+        { id: requestId, expectedRevision: 1, peerNodeId: 'de-poc', now: T1 },
+        queued(messageId),
+      );
+      assert.equal(isQueued, true);
+      const request = await findRequestById(handle.db, requestId);
+      assert.equal(request?.status, 'sent');
+      assert.equal(request?.revision, 2);
+      assert.equal(request?.deliveryState, 'pending');
+      assert.equal(request?.peerNodeId, 'de-poc');
+      const message = await findOutboxMessage(handle.db, messageId);
+      assert.equal(message?.caseId, requestId);
+      assert.equal(message?.status, 'pending');
+      assert.equal(message?.createdAt.toISOString(), T1.toISOString());
+
+      // Sent already: a second send at the new revision queues nothing.
+      const again = await markRequestSentAndQueue(
+        handle.db,
+        { id: requestId, expectedRevision: 2, peerNodeId: 'de-poc', now: T1 },
+        queued(),
+      );
+      assert.equal(again, false);
+      assert.equal(await countOutboxMessages(handle.db), before + 1);
+    });
+
+    it('a received message and its incoming request are stored once, however often it arrives', async () => {
+      const id = createUuidV7();
+      const remoteRequestId = randomUUID();
+      const inbox = {
+        id,
+        fromNodeId: 'fr-poc',
+        type: 'request.submitted',
+        caseId: remoteRequestId,
+        digest: 'dg',
+        message: 'jws',
+        receipt: 'receipt',
+        receivedAt: T1,
+      };
+      const content = preservationDraft('FR', 'DE', 2);
+      const request = {
+        type: content.type,
+        content,
+        caseReference: null,
+        requestedState: 'DE',
+        createdBy: userId,
+        peerNodeId: 'fr-poc',
+        remoteRequestId,
+        receivedAt: T1,
+      };
+      const inboxBefore = await countInboxMessages(handle.db);
+      assert.equal(await insertInboxMessageWithRequest(handle.db, inbox, request), true);
+      assert.equal(await insertInboxMessageWithRequest(handle.db, inbox, request), false);
+      assert.equal(await countInboxMessages(handle.db), inboxBefore + 1);
+      const incoming = await handle.db
+        .selectFrom('requests')
+        .select(['status', 'direction'])
+        .where('remote_request_id', '=', remoteRequestId)
+        .execute();
+      assert.deepEqual(incoming, [{ status: 'received', direction: 'incoming' }]);
+
+      // A message without an effect (ping) is only an inbox row.
+      const ping = { ...inbox, id: createUuidV7(), type: 'ping', caseId: 'ping' };
+      assert.equal(await insertInboxMessageWithRequest(handle.db, ping, undefined), true);
+      assert.equal(await insertInboxMessageWithRequest(handle.db, ping, undefined), false);
+      assert.equal(await countInboxMessages(handle.db), inboxBefore + 2);
+    });
+
+    it('records a batch of receipts: each message delivered, its request too, a first receipt kept', async () => {
+      const requestIds = [await draft(), await draft()];
+      const messageIds: string[] = [];
+      for (const requestId of requestIds) {
+        const messageId = createUuidV7();
+        messageIds.push(messageId);
+        await markRequestSentAndQueue(
+          handle.db,
+          { id: requestId, expectedRevision: 1, peerNodeId: 'de-poc', now: T0 },
+          queued(messageId),
+        );
+      }
+      const pingId = createUuidV7();
+      await insertOutboxMessage(handle.db, {
+        id: pingId,
+        caseId: 'not-a-request',
+        peerNodeId: 'de-poc',
+        type: 'ping',
+        message: 'jws',
+        digest: 'dg',
+        now: T0,
+      });
+      await recordDeliveries(handle.db, [
+        {
+          id: messageIds[0]!,
+          receipt: 'r0',
+          receiptReceivedAt: T1,
+          now: T1,
+          statusCode: 200,
+          requestId: requestIds[0]!,
+        },
+      ]);
+      await recordDeliveries(handle.db, [
+        // Already delivered: its first receipt stays.
+        {
+          id: messageIds[0]!,
+          receipt: 'later',
+          receiptReceivedAt: T1,
+          now: T1,
+          statusCode: 409,
+          requestId: requestIds[0]!,
+        },
+        {
+          id: messageIds[1]!,
+          receipt: 'r1',
+          receiptReceivedAt: T1,
+          now: T1,
+          statusCode: 409,
+          requestId: requestIds[1]!,
+        },
+        {
+          id: pingId,
+          receipt: 'rp',
+          receiptReceivedAt: T1,
+          now: T1,
+          statusCode: 200,
+          requestId: 'not-a-request',
+        },
+      ]);
+      const first = await findOutboxMessage(handle.db, messageIds[0]!);
+      assert.equal(first?.status, 'delivered');
+      assert.equal(first?.receipt, 'r0');
+      assert.equal(first?.attempts, 1);
+      assert.equal(first?.lastStatusCode, 200);
+      const second = await findOutboxMessage(handle.db, messageIds[1]!);
+      assert.equal(second?.status, 'delivered');
+      assert.equal(second?.receipt, 'r1');
+      assert.equal(second?.lastStatusCode, 409);
+      assert.equal(second?.claimedUntil, null);
+      assert.equal(second?.receiptReceivedAt?.toISOString(), T1.toISOString());
+      assert.equal((await findOutboxMessage(handle.db, pingId))?.status, 'delivered');
+      for (const requestId of requestIds) {
+        assert.equal((await findRequestById(handle.db, requestId))?.deliveryState, 'delivered');
+      }
+    });
+  });
+}
