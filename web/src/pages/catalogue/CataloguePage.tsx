@@ -169,213 +169,188 @@ export function CataloguePage() {
       </Group>
 
       <Stack gap="lg">
-        <section aria-labelledby="request-types">
-          <Title order={2} size="h3" id="request-types" mb="xs">
-            {t('catalogue.requestTypes')}
-          </Title>
-          <Stack gap="sm">
-            {data.requestTypes
-              .filter((entry) => matches(filter, entry.title, entry.explanation, entry.id))
-              .map((entry) => (
-                <Entry
-                  key={entry.id}
-                  anchor={`type-${entry.id}`}
-                  title={localized(entry.title)}
-                  citation={citationText(entry.article, entry.paragraph)}
-                  provenance={entry.provenance}
-                  catalogue={data}
-                  badges={
-                    <Badge variant="outline" color="gray.8" tt="none">
-                      {t(`channel.${entry.channel}`)}
-                    </Badge>
-                  }
-                >
-                  <Text size="sm">{localized(entry.explanation)}</Text>
-                  <Table.ScrollContainer minWidth={480}>
-                    <Table
-                      withTableBorder
-                      fz="sm"
-                      aria-label={t('catalogue.elementsOf', { type: localized(entry.title) })}
-                    >
-                      <Table.Thead>
-                        <Table.Tr>
-                          <Table.Th scope="col">{t('catalogue.element')}</Table.Th>
-                          <Table.Th scope="col">{t('catalogue.requirement')}</Table.Th>
-                          <Table.Th scope="col">{t('catalogue.citation')}</Table.Th>
-                        </Table.Tr>
-                      </Table.Thead>
-                      <Table.Tbody>
-                        {entry.elements.map((element) => {
-                          const help = data.elements.find(
-                            (candidate) => candidate.id === element.element,
-                          )?.help;
-                          return (
-                            <Table.Tr
-                              key={element.element}
-                              id={`type-${entry.id}-${element.element}`}
-                              data-anchor
-                              tabIndex={-1}
-                            >
-                              <Table.Td>
-                                <Text size="sm" fw={500}>
-                                  {elementLabel(element.element, data)}
+        <CatalogueSection id="request-types" heading={t('catalogue.requestTypes')}>
+          {data.requestTypes
+            .filter((entry) => matches(filter, entry.title, entry.explanation, entry.id))
+            .map((entry) => (
+              <Entry
+                key={entry.id}
+                anchor={`type-${entry.id}`}
+                title={localized(entry.title)}
+                citation={citationText(entry.article, entry.paragraph)}
+                provenance={entry.provenance}
+                catalogue={data}
+                badges={
+                  <Badge variant="outline" color="gray.8" tt="none">
+                    {t(`channel.${entry.channel}`)}
+                  </Badge>
+                }
+              >
+                <Text size="sm">{localized(entry.explanation)}</Text>
+                <Table.ScrollContainer minWidth={480}>
+                  <Table
+                    withTableBorder
+                    fz="sm"
+                    aria-label={t('catalogue.elementsOf', { type: localized(entry.title) })}
+                  >
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th scope="col">{t('catalogue.element')}</Table.Th>
+                        <Table.Th scope="col">{t('catalogue.requirement')}</Table.Th>
+                        <Table.Th scope="col">{t('catalogue.citation')}</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {entry.elements.map((element) => {
+                        const help = data.elements.find(
+                          (candidate) => candidate.id === element.element,
+                        )?.help;
+                        return (
+                          <Table.Tr
+                            key={element.element}
+                            id={`type-${entry.id}-${element.element}`}
+                            data-anchor
+                            tabIndex={-1}
+                          >
+                            <Table.Td>
+                              <Text size="sm" fw={500}>
+                                {elementLabel(element.element, data)}
+                              </Text>
+                              {help ? (
+                                <Text size="xs" c="gray.7">
+                                  {localized(help)}
                                 </Text>
-                                {help ? (
-                                  <Text size="xs" c="gray.7">
-                                    {localized(help)}
-                                  </Text>
-                                ) : null}
-                              </Table.Td>
-                              <Table.Td>{t(`checklist.requirement.${element.requirement}`)}</Table.Td>
-                              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                                {citationText(element.article, element.paragraph)}
-                              </Table.Td>
-                            </Table.Tr>
-                          );
-                        })}
-                      </Table.Tbody>
-                    </Table>
-                  </Table.ScrollContainer>
-                  {entry.rules.length > 0 ? (
-                    <Text size="xs">
-                      {t('catalogue.rulesApplied')}:{' '}
-                      {entry.rules.map((rule, index) => (
-                        <span key={rule}>
-                          {index > 0 ? ', ' : null}
-                          <Anchor href={`#rule-${rule}`} size="xs">
-                            {rule}
-                          </Anchor>
-                        </span>
-                      ))}
-                    </Text>
-                  ) : null}
-                </Entry>
-              ))}
-          </Stack>
-        </section>
-
-        <section aria-labelledby="offences">
-          <Title order={2} size="h3" id="offences" mb="xs">
-            {t('catalogue.offences')}
-          </Title>
-          <Stack gap="sm">
-            {data.offences
-              .filter((entry) => matches(filter, entry.title, entry.explanation))
-              .map((entry) => (
-                <Entry
-                  key={entry.id}
-                  anchor={`offence-${entry.id}`}
-                  title={localized(entry.title)}
-                  citation={citationText(entry.article, entry.paragraph)}
-                  provenance={entry.provenance}
-                  catalogue={data}
-                >
-                  <Text size="sm">{localized(entry.explanation)}</Text>
-                  <List size="sm" spacing={2}>
-                    {entry.elements.map((element, index) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: the elements of an offence are an ordered text list.
-                      <List.Item key={index}>{localized(element)}</List.Item>
+                              ) : null}
+                            </Table.Td>
+                            <Table.Td>{t(`checklist.requirement.${element.requirement}`)}</Table.Td>
+                            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                              {citationText(element.article, element.paragraph)}
+                            </Table.Td>
+                          </Table.Tr>
+                        );
+                      })}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
+                {entry.rules.length > 0 ? (
+                  <Text size="xs">
+                    {t('catalogue.rulesApplied')}:{' '}
+                    {entry.rules.map((rule, index) => (
+                      <span key={rule}>
+                        {index > 0 ? ', ' : null}
+                        <Anchor href={`#rule-${rule}`} size="xs">
+                          {rule}
+                        </Anchor>
+                      </span>
                     ))}
-                  </List>
-                </Entry>
-              ))}
-          </Stack>
-        </section>
-
-        <section aria-labelledby="definitions">
-          <Title order={2} size="h3" id="definitions" mb="xs">
-            {t('catalogue.definitions')}
-          </Title>
-          <Stack gap="sm">
-            {data.definitions
-              .filter((entry) => matches(filter, entry.title, entry.explanation))
-              .map((entry) => (
-                <Entry
-                  key={entry.id}
-                  anchor={`definition-${entry.id}`}
-                  title={localized(entry.title)}
-                  citation={citationText(entry.article, entry.paragraph)}
-                  provenance={entry.provenance}
-                  catalogue={data}
-                >
-                  <Text size="sm">{localized(entry.explanation)}</Text>
-                  <Parameters values={entry.parameters} />
-                </Entry>
-              ))}
-          </Stack>
-        </section>
-
-        <section aria-labelledby="rules">
-          <Title order={2} size="h3" id="rules" mb="xs">
-            {t('catalogue.rules')}
-          </Title>
-          <Stack gap="sm">
-            {data.rules
-              .filter((entry) => matches(filter, entry.explanation, entry.message, entry.id))
-              .map((entry) => (
-                <Entry
-                  key={entry.id}
-                  anchor={`rule-${entry.id}`}
-                  title={entry.id}
-                  citation={citationText(entry.article, entry.paragraph)}
-                  provenance={entry.provenance}
-                  catalogue={data}
-                  badges={
-                    <Badge
-                      variant="outline"
-                      color={entry.severity === 'blocking' ? 'red.9' : 'var(--comity-amber)'}
-                      tt="none"
-                    >
-                      {t(`checklist.severity.${entry.severity}`)}
-                    </Badge>
-                  }
-                >
-                  <Text size="sm">{localized(entry.explanation)}</Text>
-                  <Text size="xs" c="gray.7">
-                    {t('catalogue.message')}: {localized(entry.message)}
                   </Text>
-                  <Parameters values={entry.parameters} />
-                </Entry>
-              ))}
-          </Stack>
-        </section>
+                ) : null}
+              </Entry>
+            ))}
+        </CatalogueSection>
 
-        <section aria-labelledby="refusal-grounds">
-          <Title order={2} size="h3" id="refusal-grounds" mb="xs">
-            {t('catalogue.refusalGrounds')}
-          </Title>
-          <Stack gap="sm">
-            {data.refusalGrounds
-              .filter((entry) => matches(filter, entry.title, entry.explanation))
-              .map((entry) => (
-                <Entry
-                  key={entry.id}
-                  anchor={`ground-${entry.id}`}
-                  title={localized(entry.title)}
-                  citation={citationText(entry.article, entry.paragraph)}
-                  provenance={entry.provenance}
-                  catalogue={data}
-                  badges={
-                    <Badge variant="outline" color="gray.8" tt="none">
-                      {t(`groundKind.${entry.kind}`)}
-                    </Badge>
-                  }
-                >
-                  <Text size="sm">{localized(entry.explanation)}</Text>
-                  <Text size="xs" c="gray.7">
-                    {t('catalogue.appliesTo')}:{' '}
-                    {entry.appliesTo
-                      .map(
-                        (type) =>
-                          localized(data.requestTypes.find((candidate) => candidate.id === type)?.title) ||
-                          t(`requestType.${type}`),
-                      )
-                      .join(', ')}
-                  </Text>
-                </Entry>
-              ))}
-          </Stack>
-        </section>
+        <CatalogueSection id="offences" heading={t('catalogue.offences')}>
+          {data.offences
+            .filter((entry) => matches(filter, entry.title, entry.explanation))
+            .map((entry) => (
+              <Entry
+                key={entry.id}
+                anchor={`offence-${entry.id}`}
+                title={localized(entry.title)}
+                citation={citationText(entry.article, entry.paragraph)}
+                provenance={entry.provenance}
+                catalogue={data}
+              >
+                <Text size="sm">{localized(entry.explanation)}</Text>
+                <List size="sm" spacing={2}>
+                  {entry.elements.map((element, index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: the elements of an offence are an ordered text list.
+                    <List.Item key={index}>{localized(element)}</List.Item>
+                  ))}
+                </List>
+              </Entry>
+            ))}
+        </CatalogueSection>
+
+        <CatalogueSection id="definitions" heading={t('catalogue.definitions')}>
+          {data.definitions
+            .filter((entry) => matches(filter, entry.title, entry.explanation))
+            .map((entry) => (
+              <Entry
+                key={entry.id}
+                anchor={`definition-${entry.id}`}
+                title={localized(entry.title)}
+                citation={citationText(entry.article, entry.paragraph)}
+                provenance={entry.provenance}
+                catalogue={data}
+              >
+                <Text size="sm">{localized(entry.explanation)}</Text>
+                <Parameters values={entry.parameters} />
+              </Entry>
+            ))}
+        </CatalogueSection>
+
+        <CatalogueSection id="rules" heading={t('catalogue.rules')}>
+          {data.rules
+            .filter((entry) => matches(filter, entry.explanation, entry.message, entry.id))
+            .map((entry) => (
+              <Entry
+                key={entry.id}
+                anchor={`rule-${entry.id}`}
+                title={entry.id}
+                citation={citationText(entry.article, entry.paragraph)}
+                provenance={entry.provenance}
+                catalogue={data}
+                badges={
+                  <Badge
+                    variant="outline"
+                    color={entry.severity === 'blocking' ? 'red.9' : 'var(--comity-amber)'}
+                    tt="none"
+                  >
+                    {t(`checklist.severity.${entry.severity}`)}
+                  </Badge>
+                }
+              >
+                <Text size="sm">{localized(entry.explanation)}</Text>
+                <Text size="xs" c="gray.7">
+                  {t('catalogue.message')}: {localized(entry.message)}
+                </Text>
+                <Parameters values={entry.parameters} />
+              </Entry>
+            ))}
+        </CatalogueSection>
+
+        <CatalogueSection id="refusal-grounds" heading={t('catalogue.refusalGrounds')}>
+          {data.refusalGrounds
+            .filter((entry) => matches(filter, entry.title, entry.explanation))
+            .map((entry) => (
+              <Entry
+                key={entry.id}
+                anchor={`ground-${entry.id}`}
+                title={localized(entry.title)}
+                citation={citationText(entry.article, entry.paragraph)}
+                provenance={entry.provenance}
+                catalogue={data}
+                badges={
+                  <Badge variant="outline" color="gray.8" tt="none">
+                    {t(`groundKind.${entry.kind}`)}
+                  </Badge>
+                }
+              >
+                <Text size="sm">{localized(entry.explanation)}</Text>
+                <Text size="xs" c="gray.7">
+                  {t('catalogue.appliesTo')}:{' '}
+                  {entry.appliesTo
+                    .map(
+                      (type) =>
+                        localized(data.requestTypes.find((candidate) => candidate.id === type)?.title) ||
+                        t(`requestType.${type}`),
+                    )
+                    .join(', ')}
+                </Text>
+              </Entry>
+            ))}
+        </CatalogueSection>
 
         <section aria-labelledby="sources">
           <Title order={2} size="h3" id="sources" mb="xs">
@@ -400,5 +375,21 @@ export function CataloguePage() {
         </section>
       </Stack>
     </>
+  );
+}
+
+/** One part of the catalogue: a titled section (a target of the contents links) holding entries. */
+function CatalogueSection({
+  id,
+  heading,
+  children,
+}: Readonly<{ id: string; heading: string; children: ReactNode }>) {
+  return (
+    <section aria-labelledby={id}>
+      <Title order={2} size="h3" id={id} mb="xs">
+        {heading}
+      </Title>
+      <Stack gap="sm">{children}</Stack>
+    </section>
   );
 }
