@@ -1,10 +1,9 @@
 /**
- * The shapes the node answers with, as docs/api.md describes them. Domain types (RequestContent,
- * Catalogue, Finding) come from src/core so the UI and the node cannot drift apart; the shapes
- * only the API defines are written here.
+ * The shapes the node answers with, as docs/api.md describes them. Domain types come from
+ * src/core and the answer types from the server's services (type-only imports: nothing of the
+ * server enters the bundle), so the UI and the node cannot drift apart; only shapes the server
+ * does not name are written here.
  */
-import type { RequestContent, RequestTypeId } from '../../../src/core/request/draft.ts';
-import type { Finding } from '../../../src/core/validation/finding.ts';
 import type { StateProfile } from '../../../src/core/directory/state-profile.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
 
@@ -34,55 +33,20 @@ export type Health = Readonly<{
   node?: Readonly<{ name?: string; state?: string | null }>;
 }>;
 
-export type FindingsReport = Readonly<{ findings: readonly Finding[]; isReady: boolean }>;
-
 /** Outgoing: drafted at this node; incoming: sent to this node by another State's node. */
 export type RequestDirection = 'outgoing' | 'incoming';
 
 /** Where the message carrying a sent request is (docs/api.md, Federation). */
 export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
 
-export type RequestSummary = Readonly<{
-  id: string;
-  type: RequestTypeId;
-  status: string;
-  revision: number;
-  caseReference: string | null;
-  requestedState: string | null;
-  createdBy: Readonly<{ id: string; username: string }>;
-  createdAt: string;
-  updatedAt: string;
-  direction: RequestDirection;
-  /** The node it was sent to (outgoing) or received from (incoming). */
-  peerNodeId: string | null;
-  /** The sending node's id of an incoming request. */
-  remoteRequestId: string | null;
-  /** Of a sent request; null for drafts and incoming requests. */
-  deliveryState: string | null;
-  /** When an incoming request arrived. */
-  receivedAt: string | null;
-}>;
-
-/**
- * The message that carried a request: for an outgoing one its attempts and the receipt the
- * receiving node signed; for an incoming one the receipt this node signed.
- */
-export type DeliveryView = Readonly<{
-  messageId: string;
-  state: string;
-  attempts: number | null;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  /** base64url SHA-256 of the message as sent; the receipt is about these bytes. */
-  digest: string;
-  /** The signed receipt (compact JWS), once there is one. */
-  receipt: string | null;
-  receiptReceivedAt: string | null;
-}>;
-
-export type RequestView = RequestSummary &
-  Readonly<{ content: RequestContent; delivery?: DeliveryView | null }>;
+// What the requests API answers: the server's own view types (JSON-shaped).
+import type { FindingsReport, RequestView } from '../../../src/services/requests.service.ts';
+export type {
+  DeliveryView,
+  FindingsReport,
+  RequestSummary,
+  RequestView,
+} from '../../../src/services/requests.service.ts';
 
 /** What POST /requests/{id}/send answers (202): the request's new state and the queued message. */
 export type SendAnswer = Readonly<{
