@@ -140,6 +140,11 @@ async function documentLanguage(page: Page): Promise<{ lang: string; dir: string
 }
 
 async function assertAccessible(page: Page, screen: string): Promise<void> {
+  // Colours are only final once transitions (a dialog fading in, a pressed button) have ended:
+  // axe measuring a half-faded dialog reports a contrast that nobody sees.
+  await page.waitForFunction(
+    "document.getAnimations().every((animation) => animation.playState !== 'running')",
+  );
   const violations = await seriousAccessibilityViolations(page);
   assert.deepEqual(
     violations,
