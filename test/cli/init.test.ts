@@ -1,47 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
 import { initNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
 import { PublicKeyBundleSchema } from '../../src/federation/identity/public-key-bundle.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
 
 function runComity(
   dataDirectory: string,
   args: string[],
   input = '',
   env: Record<string, string> = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const environment: Record<string, string | undefined> = {
-      ...process.env,
-      COMITY_DATA_DIR: dataDirectory,
-      COMITY_LOG_LEVEL: 'silent',
-      ...env,
-    };
-    delete environment.DATABASE_URL;
-    delete environment.COMITY_KEY_PASSPHRASE;
-    const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
-      cwd: root,
-      env: environment,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
+): Promise<CliRun> {
+  return runCli(dataDirectory, args, { input, env });
 }
 
 const NODE_ARGS = [

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { openDatabase } from '../../src/storage/database.ts';
@@ -17,10 +17,6 @@ import {
 import { recordPeerFailure } from '../../src/storage/peer-states.repository.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/storage/schema.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
 
 describe('comity peers and comity outbox (on the node database, PGlite)', () => {
   let dataDirectory: string;
@@ -72,30 +68,8 @@ describe('comity peers and comity outbox (on the node database, PGlite)', () => 
   });
   after(async () => rm(dataDirectory, { recursive: true, force: true }));
 
-  function runComity(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const environment: Record<string, string | undefined> = {
-        ...process.env,
-        COMITY_DATA_DIR: dataDirectory,
-        COMITY_LOG_LEVEL: 'silent',
-      };
-      delete environment.DATABASE_URL;
-      const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
-        cwd: root,
-        env: environment,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.end('');
-    });
+  function runComity(args: string[]): Promise<CliRun> {
+    return runCli(dataDirectory, args);
   }
 
   it('lists peers with queue depth, failures and last error (JSON and text)', async () => {

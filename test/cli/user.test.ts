@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { AppContext } from '../../src/http/context.ts';
 import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
 
 describe('comity user and comity token (on the node database, PGlite)', () => {
   let dataDirectory: string;
@@ -22,30 +18,8 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
   });
   after(async () => rm(dataDirectory, { recursive: true, force: true }));
 
-  function runComity(args: string[], input?: string): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const environment: Record<string, string | undefined> = {
-        ...process.env,
-        COMITY_DATA_DIR: dataDirectory,
-        COMITY_LOG_LEVEL: 'silent',
-      };
-      delete environment.DATABASE_URL;
-      const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
-        cwd: root,
-        env: environment,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.end(input ?? '');
-    });
+  function runComity(args: string[], input?: string): Promise<CliRun> {
+    return runCli(dataDirectory, args, input === undefined ? {} : { input });
   }
 
   /** Opens the same database in this process, after the CLI has exited. */

@@ -1,0 +1,42 @@
+/**
+ * Runs `comity` as a user does: a separate process on the node's data directory (PGlite), with
+ * the operator's own database settings removed so a developer's environment cannot leak in.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export type CliRun = Readonly<{ code: number; stdout: string; stderr: string }>;
+
+export function runComity(
+  dataDirectory: string,
+  args: readonly string[],
+  options: Readonly<{ input?: string; env?: Record<string, string> }> = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const environment: Record<string, string | undefined> = {
+      ...process.env,
+      COMITY_DATA_DIR: dataDirectory,
+      COMITY_LOG_LEVEL: 'silent',
+      ...options.env,
+    };
+    delete environment.DATABASE_URL;
+    if (!options.env?.COMITY_KEY_PASSPHRASE) delete environment.COMITY_KEY_PASSPHRASE;
+    const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
+      cwd: root,
+      env: environment,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
