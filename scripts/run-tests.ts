@@ -1,7 +1,8 @@
 /**
  * `npm test`: type check and lint, build the web UI if stale, start a throwaway PostgreSQL 15
  * cluster when the server binaries are installed, find Chromium, then run every test file with
- * node's test runner. Suites whose prerequisites are missing are skipped and named at the end;
+ * node's test runner. `--tier unit|storage|api|cli|browser|process` runs one tier (test/<tier>/) and
+ * skips the type check (npm run test:<tier>). Suites whose prerequisites are missing are skipped and named at the end;
  * with COMITY_REQUIRE_ALL_SUITES=1 (as .ci/run sets) a skipped suite fails the run.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,8 +13,25 @@ import { type Cluster, POSTGRES_BIN, startPostgresCluster } from './postgres-clu
 const root = path.resolve(import.meta.dirname, '..');
 const nodeBinary = process.execPath;
 const env = process.env;
-const isCheckSkipped = env.COMITY_TEST_SKIP_CHECK === '1';
-const patterns = process.argv.slice(2);
+/** The test tiers, each a folder of test/ (unit also takes the tests beside src/core code). */
+const TIERS: Record<string, readonly string[]> = {
+  unit: ['test/unit/**/*.test.ts', 'src/**/*.test.ts'],
+  storage: ['test/storage/**/*.test.ts'],
+  api: ['test/api/**/*.test.ts'],
+  cli: ['test/cli/**/*.test.ts'],
+  browser: ['test/browser/**/*.test.ts'],
+  process: ['test/process/**/*.test.ts'],
+};
+const args = process.argv.slice(2);
+const tierIndex = args.indexOf('--tier');
+const tier = tierIndex === -1 ? undefined : args[tierIndex + 1];
+if (tier !== undefined && !(tier in TIERS)) {
+  process.stderr.write(`unknown tier ${tier}; the tiers are ${Object.keys(TIERS).join(', ')}\n`);
+  process.exit(2);
+}
+const patterns = tier === undefined ? args : [...(TIERS[tier] ?? []), ...args.filter((_, index) => index !== tierIndex && index !== tierIndex + 1)];
+// A tier run is a quick loop: the type check and lint belong to the full run (npm test, npm run check).
+const isCheckSkipped = env.COMITY_TEST_SKIP_CHECK === '1' || tier !== undefined;
 
 function run(command: string, args: string[], options: { cwd?: string } = {}): number {
   const result = spawnSync(command, args, { cwd: options.cwd ?? root, stdio: 'inherit', env });
@@ -59,7 +77,7 @@ if (!hasPoppler) {
   skipped.push('PDF text and rendering checks: poppler-utils not found. Enable with: apt-get install poppler-utils');
 }
 
-const globs = patterns.length > 0 ? patterns : ['test/**/*.test.ts', 'src/**/*.test.ts'];
+const globs = patterns.length > 0 ? patterns : Object.values(TIERS).flat();
 const child = spawn(nodeBinary, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...globs], {
   cwd: root,
   stdio: 'inherit',

@@ -4,7 +4,7 @@
  *
  * IMPORTANT: these shapes travel between nodes of different States (docs/federation.md). Changing
  * one is a protocol change: bump `v`, keep accepting the old version, and regenerate the test
- * vectors (test/federation/vectors/generate.ts), which must then change.
+ * vectors (test/fixtures/federation-vectors/generate.ts), which must then change.
  *
  * Every object is strict: a v1 document has exactly the members listed here, so a field a node
  * does not understand is refused (schema-invalid) rather than silently dropped.

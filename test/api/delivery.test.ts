@@ -29,8 +29,8 @@ import {
   planNode,
   type StaticDirectory,
   startFederatedNode,
-} from './delivery-fixture.ts';
-import { assembleToken, base64urlJson, flipSignatureByte, forgeHs256Token } from './protocol-fixtures.ts';
+} from '../api/delivery-fixture.ts';
+import { assembleToken, base64urlJson, flipSignatureByte, forgeHs256Token } from '../unit/federation/protocol-fixtures.ts';
 
 type Problem = {
   type: string;

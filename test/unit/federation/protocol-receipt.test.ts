@@ -8,7 +8,7 @@ import {
   signReceipt,
   type VerifyReceiptResult,
   verifyReceipt,
-} from '../../src/federation/protocol/index.ts';
+} from '../../../src/federation/protocol/index.ts';
 import {
   assembleToken,
   createTestNode,

@@ -23,7 +23,7 @@ import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/pro
 import type { KeyPairJwk } from '../../src/federation/protocol/types.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { type Federation, startFederation, withNodeDatabase } from '../helpers/node-process.ts';
-import { assembleToken, decodePayload, flipSignatureByte, forgeHs256Token } from './protocol-fixtures.ts';
+import { assembleToken, decodePayload, flipSignatureByte, forgeHs256Token } from '../unit/federation/protocol-fixtures.ts';
 
 describe('federation with real node processes', { timeout: 150_000 }, () => {
   let federation: Federation;

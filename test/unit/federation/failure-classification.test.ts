@@ -4,8 +4,8 @@ import {
   type AttemptOutcome,
   classifyFailure,
   federationReasonOf,
-} from '../../src/federation/delivery/failure-classification.ts';
-import { REJECTION_REASONS } from '../../src/federation/protocol/types.ts';
+} from '../../../src/federation/delivery/failure-classification.ts';
+import { REJECTION_REASONS } from '../../../src/federation/protocol/types.ts';
 
 function answer(status: number, reason?: string, hasValidReceipt = false): AttemptOutcome {
   return {

@@ -13,7 +13,7 @@ import {
   type OpenMessageOptions,
   type ResolveSenderKey,
   sealMessage,
-} from '../../src/federation/protocol/index.ts';
+} from '../../../src/federation/protocol/index.ts';
 
 export const NOW = new Date('2026-11-28T10:00:00.000Z');
 export const CLOCK_SKEW_SECONDS = 300;

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
-import { loadConfig } from '../../src/config.ts';
-import { PASSPHRASE_ITERATIONS } from '../../src/federation/identity/key-file.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { PASSPHRASE_ITERATIONS } from '../../../src/federation/identity/key-file.ts';
 import {
   activateNextKeys,
   createNextKeys,
@@ -14,9 +14,9 @@ import {
   NodeIdentityError,
   parseSecretariatKeys,
   readPublicKeyBundle,
-} from '../../src/federation/identity/identity-store.ts';
-import { PublicKeyBundleSchema } from '../../src/federation/identity/public-key-bundle.ts';
-import { computeKid, generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
+} from '../../../src/federation/identity/identity-store.ts';
+import { PublicKeyBundleSchema } from '../../../src/federation/identity/public-key-bundle.ts';
+import { computeKid, generateSigningKeyPair } from '../../../src/federation/protocol/keys.ts';
 
 const input = {
   nodeId: 'fr-ca',

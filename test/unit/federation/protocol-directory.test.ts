@@ -9,7 +9,7 @@ import {
   signDirectory,
   type VerifyDirectoryResult,
   verifyDirectory,
-} from '../../src/federation/protocol/index.ts';
+} from '../../../src/federation/protocol/index.ts';
 import { assembleToken, createTestNode, decodePayload, flipSignatureByte, NOW } from './protocol-fixtures.ts';
 
 const secretariat = await generateSigningKeyPair();

@@ -12,7 +12,7 @@ import {
   type RejectionReason,
   sealMessage,
   signEnvelope,
-} from '../../src/federation/protocol/index.ts';
+} from '../../../src/federation/protocol/index.ts';
 import {
   assembleToken,
   base64urlJson,

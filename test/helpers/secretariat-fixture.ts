@@ -19,7 +19,7 @@ import type { AuthorityKind } from '../../src/federation/protocol/types.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { AppContext } from '../../src/http/context.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
-import type { DatabaseTarget } from '../helpers/database.ts';
+import type { DatabaseTarget } from './database.ts';
 
 export type Clock = { now: Date };
 

@@ -26,7 +26,7 @@ import {
   createNodeBundle,
   startTestSecretariat,
   type TestSecretariat,
-} from './secretariat-fixture.ts';
+} from '../helpers/secretariat-fixture.ts';
 
 const silent = createFederationLog('silent');
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -10,7 +10,7 @@ import {
   recordFailure,
   recordSuccess,
   trialLimit,
-} from '../../src/federation/delivery/circuit-breaker.ts';
+} from '../../../src/federation/delivery/circuit-breaker.ts';
 
 const POLICY: CircuitBreakerPolicy = { failureThreshold: 3, coolDownMs: 10_000 };
 const T0 = new Date('2026-11-28T12:00:00.000Z');

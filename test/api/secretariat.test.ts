@@ -19,7 +19,7 @@ import {
   createNodeBundle,
   startTestSecretariat,
   type TestSecretariat,
-} from './secretariat-fixture.ts';
+} from '../helpers/secretariat-fixture.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

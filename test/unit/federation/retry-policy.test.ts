@@ -6,7 +6,7 @@ import {
   nextRetryDelay,
   type RetryPolicy,
   retryCeilingMs,
-} from '../../src/federation/delivery/retry-policy.ts';
+} from '../../../src/federation/delivery/retry-policy.ts';
 
 const FIVE_MINUTES = 5 * 60 * 1000;
 

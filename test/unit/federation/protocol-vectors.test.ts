@@ -1,7 +1,7 @@
 /**
- * The checked-in test vectors (test/federation/vectors/*.json, embedded in docs/federation.md):
+ * The checked-in test vectors (test/fixtures/federation-vectors/*.json, embedded in docs/federation.md):
  * the code must still make exactly these bytes, and open and verify them. If this fails after a
- * deliberate protocol change, regenerate with `node test/federation/vectors/generate.ts` and bump
+ * deliberate protocol change, regenerate with `node test/fixtures/federation-vectors/generate.ts` and bump
  * the protocol version; otherwise the change broke the wire format.
  */
 import assert from 'node:assert/strict';
@@ -23,10 +23,10 @@ import {
   signReceipt,
   verifyDirectory,
   verifyReceipt,
-} from '../../src/federation/protocol/index.ts';
-import { buildVectorFiles, DOCS_PATH, embedVectorsInDocs, readVectorFiles } from './vectors/generate.ts';
+} from '../../../src/federation/protocol/index.ts';
+import { buildVectorFiles, DOCS_PATH, embedVectorsInDocs, readVectorFiles } from '../../fixtures/federation-vectors/generate.ts';
 
-const vectorsDirectory = path.join(import.meta.dirname, 'vectors');
+const vectorsDirectory = path.join(import.meta.dirname, '..', '..', 'fixtures', 'federation-vectors');
 
 async function readVector<T>(name: string): Promise<T> {
   return JSON.parse(await readFile(path.join(vectorsDirectory, name), 'utf8')) as T;
@@ -92,7 +92,7 @@ describe('federation test vectors', () => {
     assert.equal(
       embedVectorsInDocs(docs, await buildVectorFiles()),
       docs,
-      'run node test/federation/vectors/generate.ts',
+      'run node test/fixtures/federation-vectors/generate.ts',
     );
   });
 

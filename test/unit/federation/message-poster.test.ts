@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createHttpPoster } from '../../src/federation/delivery/message-poster.ts';
+import { createHttpPoster } from '../../../src/federation/delivery/message-poster.ts';
 
 type Handler = (request: http.IncomingMessage, body: string, response: http.ServerResponse) => void;
 

@@ -11,7 +11,7 @@ import {
   keyPairFromPrivateJwk,
   selectRecipientEncryptionKey,
   uuidV7Timestamp,
-} from '../../src/federation/protocol/index.ts';
+} from '../../../src/federation/protocol/index.ts';
 
 describe('node keys', () => {
   it('should generate an Ed25519 signing and an X25519 encryption key pair with thumbprint kids', async () => {
