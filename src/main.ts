@@ -6,7 +6,7 @@ import { type Config, loadConfig } from './config.ts';
 import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
 import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
-import type { AppContext } from './http/context.ts';
+import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { Config } from './config.ts';
 import { loadCatalogue } from './data/catalogue/index.ts';
-import type { AppContext } from './http/context.ts';
+import type { AppContext } from './app-context.ts';
 import { type DatabaseHandle, openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 

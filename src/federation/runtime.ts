@@ -4,7 +4,7 @@
  * `runtime.wakeDelivery()` reaches them. Returns undefined on a node without identity: it serves
  * its UI and API, and its federation routes answer 503 until `comity init` has run.
  */
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import type { FederationRuntime } from './context.ts';
 import { createDirectoryClient, type DirectoryClient } from './directory/directory-client.ts';
 import { createFederationLog, type FederationLog } from './federation-log.ts';

@@ -20,7 +20,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { registerAuthentication } from './auth.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../app-context.ts';
 import { handleError, sendProblem, toProblem } from './problem.ts';
 import { ROUTES } from './routes/index.ts';
 

@@ -12,7 +12,7 @@ import { type Actor, assertCan, type Permission } from '../policies/access.ts';
 import { resolveApiToken } from '../services/api-tokens.service.ts';
 import { isSecretEqual, type ResolvedSession, resolveSession } from '../services/sessions.service.ts';
 import type { ComityApp } from './app.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../app-context.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

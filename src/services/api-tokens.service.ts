@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../core/errors.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import type { Actor } from '../policies/access.ts';
 import {
   findApiTokenByHash,

@@ -3,7 +3,7 @@
  * (directory of States, treaty-status seed) and make sure an administrator exists. Every step is
  * idempotent, so it runs at every start.
  */
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { seedDirectory } from './directory-seed.service.ts';
 import { seedTreatyRecords } from './treaty-seed.service.ts';
 import { ensureAdministrator } from './users.service.ts';

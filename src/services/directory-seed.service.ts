@@ -4,7 +4,7 @@
  * overwritten, and a newer seed reaches existing nodes only for States they did not have.
  */
 import { loadStateSeeds } from '../data/states/index.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { insertMissingStates } from '../storage/states.repository.ts';
 
 /** Inserts the States and organizations of src/data/states that are not in the database yet; returns how many. */

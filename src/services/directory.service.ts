@@ -12,7 +12,7 @@ import type { StateKind, StateSeed } from '../core/directory/state-seed.ts';
 import { AppError } from '../core/errors.ts';
 import type { LocalizedText } from '../core/i18n.ts';
 import { loadStateSeeds } from '../data/states/index.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { type Actor, assertCan } from '../policies/access.ts';
 import {
   findStoredState,

@@ -16,7 +16,7 @@ import { isKeyValidAt } from '../federation/protocol/keys.ts';
 import { sealMessage } from '../federation/protocol/seal.ts';
 import type { DirectoryKey, DirectoryNode } from '../federation/protocol/types.ts';
 import { createUuidV7 } from '../federation/protocol/uuid-v7.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { type Actor, assertCan, canEditRequest } from '../policies/access.ts';
 import { markRequestSentAndQueue } from '../storage/federation-requests.repository.ts';
 import { DRAFT_STATUS, findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';

@@ -14,7 +14,7 @@ import { OUTBOX_CHANNEL } from '../federation/delivery/delivery-worker.ts';
 import { JWS_TYPES, parseCompactJws } from '../federation/protocol/compact-jws.ts';
 import { DirectoryDocumentSchema } from '../federation/protocol/envelope.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { type Actor, assertCan } from '../policies/access.ts';
 import { sql } from 'kysely';
 import { findLatestPublication, readDirectoryCache } from '../storage/federation-directory.repository.ts';

@@ -13,7 +13,7 @@ import type { Locale } from '../core/i18n.ts';
 import { type RequestContent, RequestContentSchema, type RequestTypeId } from '../core/request/draft.ts';
 import type { Finding } from '../core/validation/finding.ts';
 import { isReady, validateDraft } from '../core/validation/validate-draft.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { type Actor, can, canEditRequest, canReadRequest } from '../policies/access.ts';
 import {
   deleteDraftRow,

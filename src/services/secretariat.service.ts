@@ -25,7 +25,7 @@ import {
 } from '../federation/protocol/envelope.ts';
 import { computeKid } from '../federation/protocol/keys.ts';
 import type { DirectoryDocument, DirectoryKey, DirectoryNode } from '../federation/protocol/types.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import {
   findDirectoryKey,
   findDirectoryNode,

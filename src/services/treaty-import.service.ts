@@ -7,7 +7,7 @@ import countries from 'i18n-iso-countries';
 import { AppError, type AppErrorDetail } from '../core/errors.ts';
 import { calendarDateOf } from '../core/treaty/calendar-date.ts';
 import { readCsvRows } from '../data/treaty/csv-rows.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import {
   type DirectoryParticipant,
   insertTreatyRecords,

@@ -14,7 +14,7 @@ import { geoEqualEarth, geoPath } from 'd3-geo';
 import countries from 'i18n-iso-countries';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { getTreatyStatus, resolveAsOf, type TreatyStatusReport } from './treaty.service.ts';
 
 export const MAP_STATUSES = ['party', 'reported', 'signatory', 'none'] as const;

@@ -5,7 +5,7 @@
  * corrected seed adds only what is new. Records whose participant is not in the directory yet
  * are skipped and inserted at a later start, once the directory has them.
  */
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { loadSeedTreatyRecords } from '../data/treaty/index.ts';
 import {
   insertTreatyRecords,

@@ -31,7 +31,7 @@ import {
   loadTreatyGaps,
   type TreatyGaps,
 } from '../data/treaty/index.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { type Actor, assertCan } from '../policies/access.ts';
 import {
   type DirectoryParticipant,

@@ -4,7 +4,7 @@
  * the caller through src/policies/access.ts; this module keeps accounts consistent.
  */
 import { AppError } from '../core/errors.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../app-context.ts';
 import { isRole, type Permission, permissionsOf, ROLES, type Role } from '../policies/access.ts';
 import { deleteSessionsOfUser } from '../storage/sessions.repository.ts';
 import {

@@ -16,7 +16,7 @@ import type {
   NodeKeys,
 } from '../../src/federation/protocol/types.ts';
 import { buildApp } from '../../src/http/app.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
 import type { TestApp } from '../helpers/app.ts';
 import type { DatabaseTarget } from '../helpers/database.ts';

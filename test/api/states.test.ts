@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { isAppError } from '../../src/core/errors.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import type { Actor } from '../../src/policies/access.ts';
 import { seedDirectory } from '../../src/services/directory-seed.service.ts';
 import {

@@ -3,7 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
 import { signIn as openSession } from '../../src/services/sessions.service.ts';
 import { ensureAdministrator } from '../../src/services/users.service.ts';

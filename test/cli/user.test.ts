@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';

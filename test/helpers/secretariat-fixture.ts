@@ -17,7 +17,7 @@ import {
 import type { PublicKeyBundle } from '../../src/federation/identity/public-key-bundle.ts';
 import type { AuthorityKind } from '../../src/federation/protocol/types.ts';
 import { buildApp } from '../../src/http/app.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import type { DatabaseTarget } from './database.ts';
 

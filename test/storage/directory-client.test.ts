@@ -13,7 +13,7 @@ import { createFederationLog } from '../../src/federation/federation-log.ts';
 import { initNodeIdentity, loadNodeIdentity } from '../../src/federation/identity/identity-store.ts';
 import { generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
 import { startFederation } from '../../src/federation/runtime.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/app-context.ts';
 import { publishDirectory, registerNode } from '../../src/services/secretariat.service.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import {

@@ -4,7 +4,7 @@
  * when the command is done (so the process can exit).
  */
 import { loadConfig } from '../../config.ts';
-import type { AppContext } from '../../http/context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { openNodeContext } from '../../node-context.ts';
 
 /** Runs `work` with an AppContext on the node's database, and closes the database afterwards. */

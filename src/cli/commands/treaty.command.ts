@@ -23,7 +23,7 @@ import {
 } from '../../services/treaty.service.ts';
 import { importRecordsCsv } from '../../services/treaty-import.service.ts';
 import { seedTreatyRecords } from '../../services/treaty-seed.service.ts';
-import type { AppContext } from '../../http/context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { CliError, printJson, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 

@@ -15,7 +15,7 @@
  *   retried per retry-policy.ts. Each peer has a circuit breaker (circuit-breaker.ts).
  */
 import pg from 'pg';
-import type { AppContext } from '../../http/context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { setRequestDeliveryState } from '../../storage/federation-requests.repository.ts';
 import {
   claimDueMessages,

@@ -12,7 +12,7 @@
  * before it expires).
  */
 import type { JWK } from 'jose';
-import type { AppContext } from '../../http/context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { renewDirectoryIfDue } from '../../services/secretariat.service.ts';
 import {
   findLatestPublication,

@@ -8,7 +8,7 @@
  * with the original receipt, and nothing runs twice. Any refusal stores nothing.
  */
 import { AppError } from '../../core/errors.ts';
-import type { AppContext } from '../../http/context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { ensureFederationUser } from '../../storage/federation-requests.repository.ts';
 import { findInboxMessage, insertInboxMessageWithRequest } from '../../storage/inbox.repository.ts';
 import { openMessage } from '../protocol/seal.ts';

@@ -14,7 +14,7 @@ import {
 import { describeSessionUser, signIn, signOut } from '../../services/sessions.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requireActor, requirePermission, SESSION_COOKIE, sessionOf } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 /** A user as the API shows it (never a password hash). */
 export const UserSchema = z.object({

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CatalogueSchema, RequestTypeEntrySchema } from '../../core/catalogue/catalogue.ts';
 import { getRequestType } from '../../core/catalogue/catalogue-lookup.ts';
 import type { ComityApp } from '../app.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 const RequestTypeParamsSchema = z.object({ id: z.string().min(1).max(64) });
 

@@ -22,7 +22,7 @@ import { renderDocumentPdf } from '../../document/render-pdf.ts';
 import { getRequest, type RequestView } from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requireActor } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 const IdParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 

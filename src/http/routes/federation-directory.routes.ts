@@ -4,7 +4,7 @@
  * verify against the pinned secretariat key, not from the transport. Other nodes answer 404.
  */
 import type { ComityApp } from '../app.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { findCurrentPublication } from '../../services/secretariat.service.ts';
 
 export async function federationDirectoryRoutes(app: ComityApp, context: AppContext): Promise<void> {

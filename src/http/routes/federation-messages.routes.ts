@@ -12,7 +12,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { receiveMessage } from '../../federation/inbox/receive-message.ts';
 import type { ComityApp } from '../app.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { federationProblem, handleError, sendProblem, toProblem } from '../problem.ts';
 
 export const FEDERATION_MESSAGES_PATH = '/federation/v1/messages';

@@ -11,7 +11,7 @@ import { isLocale, type Locale, negotiateLocale } from '../../core/i18n.ts';
 import { sendRequest } from '../../services/federation-send.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requirePermission } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 const ParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 const QuerySchema = z.object({

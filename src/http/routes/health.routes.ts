@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ComityApp } from '../app.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),

@@ -3,7 +3,7 @@
  * `(app, context) => Promise<void>` and owns the URLs it registers.
  */
 import type { ComityApp } from '../app.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { authRoutes } from './auth.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';

@@ -13,7 +13,7 @@ import {
 } from '../../services/peers.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requirePermission } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 const PeerSchema = z.object({
   nodeId: z.string(),

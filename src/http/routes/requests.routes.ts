@@ -21,7 +21,7 @@ import {
 } from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requireActor, requirePermission } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 const FindingSchema = z.object({
   severity: z.enum(['blocking', 'warning']),

@@ -14,7 +14,7 @@ import {
 } from '../../services/directory.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requirePermission } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 
 const StateSummarySchema = z.object({
   code: z.string().describe('ISO 3166-1 alpha-2, or EU'),

@@ -12,7 +12,7 @@ import { importRecordsCsv } from '../../services/treaty-import.service.ts';
 import { addRecord, getTreatyStatus, listRecords } from '../../services/treaty.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requirePermission } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { sendProblem, toProblem } from '../problem.ts';
 
 const AsOfQuerySchema = z.object({

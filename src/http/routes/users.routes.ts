@@ -8,7 +8,7 @@ import { MINIMUM_PASSWORD_LENGTH } from '../../services/password-hashing.ts';
 import { createUser, listUsers, updateUser } from '../../services/users.service.ts';
 import type { ComityApp } from '../app.ts';
 import { requirePermission } from '../auth.ts';
-import type { AppContext } from '../context.ts';
+import type { AppContext } from '../../app-context.ts';
 import { UserSchema } from './auth.routes.ts';
 
 const NewUserSchema = z.object({

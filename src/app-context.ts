@@ -3,10 +3,10 @@
  * reference data. Built once by the composition root (src/main.ts) or by a test.
  */
 import type { Kysely } from 'kysely';
-import type { Config } from '../config.ts';
-import type { Catalogue } from '../core/catalogue/catalogue.ts';
-import type { FederationRuntime } from '../federation/context.ts';
-import type { Database } from '../storage/schema.ts';
+import type { Config } from './config.ts';
+import type { Catalogue } from './core/catalogue/catalogue.ts';
+import type { FederationRuntime } from './federation/context.ts';
+import type { Database } from './storage/schema.ts';
 
 export type AppContext = Readonly<{
   config: Config;
