@@ -3,6 +3,7 @@
  * keys, the verified directory of nodes, and a way to wake the delivery worker. `AppContext.federation`
  * is undefined on a node without identity; federation routes then answer 503 with a hint.
  */
+import type { MessageRegistry } from './messages/registry.ts';
 import type { AuthorityKind, DirectoryKey, DirectoryNode, KeyPairJwk, NodeKeys } from './protocol/types.ts';
 
 export type NodeIdentity = Readonly<{
@@ -39,6 +40,8 @@ export type DirectoryLookup = Readonly<{
 export type FederationRuntime = Readonly<{
   identity: NodeIdentity;
   directory: DirectoryLookup;
+  /** The message types this node speaks (src/federation/messages/registry.ts). */
+  messages: MessageRegistry;
   /** Tells the delivery worker that the outbox has new messages (after commit). */
   wakeDelivery: () => void;
 }>;

@@ -9,6 +9,7 @@ import type { FederationRuntime } from './context.ts';
 import { createDirectoryClient, type DirectoryClient } from './directory/directory-client.ts';
 import { createFederationLog, type FederationLog } from './federation-log.ts';
 import { loadNodeIdentity } from './identity/identity-store.ts';
+import { DEFAULT_MESSAGE_REGISTRY, type MessageRegistry } from './messages/registry.ts';
 
 /** A background worker started with the runtime: woken after outbox commits, stopped at shut-down. */
 export type FederationWorker = Readonly<{ wake?: () => void; stop: () => Promise<void> }>;
@@ -22,6 +23,8 @@ export type StartFederationOptions = Readonly<{
   /** Replaces the global fetch of the directory client (tests). */
   fetch?: typeof globalThis.fetch;
   log?: FederationLog;
+  /** The message types the node speaks; default: those Comity ships (a test may add one). */
+  messages?: MessageRegistry;
 }>;
 
 export type RunningFederation = Readonly<{
@@ -60,6 +63,7 @@ export async function startFederation(
   const runtime: FederationRuntime = {
     identity,
     directory,
+    messages: options.messages ?? DEFAULT_MESSAGE_REGISTRY,
     wakeDelivery: () => {
       for (const listener of listeners) listener();
     },

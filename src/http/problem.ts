@@ -85,6 +85,7 @@ const FEDERATION_STATUS: Readonly<Record<RejectionReason, number>> = {
   'stale-message': 400,
   'replayed-message': 409,
   'schema-invalid': 422,
+  'unsupported-message-type': 422,
   'message-too-large': 413,
   undecryptable: 400,
 };
@@ -98,6 +99,7 @@ const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
   'wrong-addressee': 'The message is addressed to another node',
   'stale-message': 'The message time is outside the accepted clock skew',
   'replayed-message': 'The message was already received and processed',
+  'unsupported-message-type': 'This node does not accept messages of that type',
   'schema-invalid': 'The message does not match the protocol schema',
   'message-too-large': 'The message exceeds the size limit',
   undecryptable: 'The message body cannot be decrypted by this node',

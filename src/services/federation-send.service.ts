@@ -9,16 +9,9 @@
 import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
 import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
-import { OUTBOX_CHANNEL } from '../federation/delivery/delivery-worker.ts';
-import { messageDigest } from '../federation/protocol/digest.ts';
-import { PROTOCOL_VERSION } from '../federation/protocol/envelope.ts';
-import { isKeyValidAt } from '../federation/protocol/keys.ts';
-import { sealMessage } from '../federation/protocol/seal.ts';
-import type { DirectoryKey, DirectoryNode } from '../federation/protocol/types.ts';
-import { createUuidV7 } from '../federation/protocol/uuid-v7.ts';
 import type { AppContext } from '../app-context.ts';
+import { queueRequestSubmitted } from '../federation/messages/request-submitted.message.ts';
 import { type Actor, assertCan, canEditRequest } from '../policies/access.ts';
-import { markRequestSentAndQueue } from '../storage/federation-requests.repository.ts';
 import { DRAFT_STATUS, findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
 
 /** The status of a request once it has left the node (its delivery is followed by deliveryState). */
@@ -36,13 +29,6 @@ export type SendOptions = Readonly<{
   /** Language of the blocking findings listed when sending is refused. */
   locale: Locale;
 }>;
-
-/** The recipient's encryption key valid now; the most recent one during a rotation. */
-function currentEncryptionKey(node: DirectoryNode, now: Date): DirectoryKey | undefined {
-  return node.keys
-    .filter((key) => key.use === 'enc' && isKeyValidAt(key, now))
-    .sort((a, b) => Date.parse(b.notBefore) - Date.parse(a.notBefore))[0];
-}
 
 export async function sendRequest(
   context: AppContext,
@@ -100,50 +86,20 @@ export async function sendRequest(
     );
   }
   const now = context.now();
-  const recipientKey = currentEncryptionKey(target, now);
-  if (!recipientKey) {
-    throw new AppError(
-      'invalid-state',
-      `the directory lists no valid encryption key for node ${target.nodeId}`,
-    );
-  }
-  const messageId = createUuidV7();
-  const message = await sealMessage({
-    envelope: {
-      v: PROTOCOL_VERSION,
-      id: messageId,
-      from: federation.identity.nodeId,
-      to: target.nodeId,
-      type: 'request.submitted',
-      case: request.id,
-      createdAt: now.toISOString(),
+  const sealed = await queueRequestSubmitted(context, federation, {
+    request: {
+      id: request.id,
+      revision: request.revision,
+      content: request.content,
+      authorDisplayName: authorDisplayName || actor.username,
     },
-    body: {
-      request: request.content,
-      requestId: request.id,
-      submittedAt: now.toISOString(),
-      submittedBy: { displayName: authorDisplayName || actor.username },
-    },
-    senderSigning: federation.identity.keys.signing,
-    recipientEncryption: { kid: recipientKey.kid, publicJwk: recipientKey.jwk },
+    to: target,
+    now,
   });
-  const digest = messageDigest(message);
-  // The request becomes 'sent' and its message is queued in one statement (one transaction);
-  // on PostgreSQL it also notifies the delivery workers of other processes, at commit.
-  const isQueued = await markRequestSentAndQueue(
-    context.db,
-    { id: request.id, expectedRevision: request.revision, peerNodeId: target.nodeId, now },
-    {
-      id: messageId,
-      type: 'request.submitted',
-      message,
-      digest,
-      ...(context.databaseKind === 'postgres' ? { notifyChannel: OUTBOX_CHANNEL } : {}),
-    },
-  );
-  if (!isQueued) {
+  if (!sealed) {
     throw new AppError('conflict', `request ${id} changed while it was being sent; reload it and try again`);
   }
+  const { id: messageId, digest } = sealed;
   federation.wakeDelivery();
   // What the transaction wrote, without reading it back (sending is on the hot path).
   return {

@@ -8,19 +8,21 @@
  * this node cached, verified when it was fetched).
  */
 import { AppError } from '../core/errors.ts';
+import type { LocalizedText } from '../core/i18n.ts';
 import type { DirectoryLookup } from '../federation/context.ts';
+import { type MessageRegistry, messageRegistryOf } from '../federation/messages/registry.ts';
 import { circuitAt, CLOSED_CIRCUIT, parseCircuitState } from '../federation/delivery/circuit-breaker.ts';
-import { OUTBOX_CHANNEL } from '../federation/delivery/delivery-worker.ts';
 import { JWS_TYPES, parseCompactJws } from '../federation/protocol/compact-jws.ts';
 import { DirectoryDocumentSchema } from '../federation/protocol/envelope.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { AppContext } from '../app-context.ts';
 import { type Actor, assertCan } from '../policies/access.ts';
-import { sql } from 'kysely';
 import { findLatestPublication, readDirectoryCache } from '../storage/federation-directory.repository.ts';
-import { setRequestDeliveryState } from '../storage/federation-requests.repository.ts';
+import { applySenderEffect } from '../storage/federation-requests.repository.ts';
+import type { DeliveryOutcome, SenderEffect } from '../storage/message-effects.ts';
 import {
   cancelMessage,
+  notifyOutboxWorkers,
   findOutboxMessage,
   listOutboxMessages,
   type OutboxStatus,
@@ -65,6 +67,8 @@ export type OutboxMessageView = Readonly<{
   caseId: string;
   peerNodeId: string;
   type: string;
+  /** The type's name in each UI language (from its message module); the type itself for a type this node does not know. */
+  typeLabel: LocalizedText;
   status: OutboxStatus;
   attempts: number;
   createdAt: string;
@@ -82,12 +86,19 @@ type KnownDirectory = Readonly<{
   description: PeersReport['directory'];
 }>;
 
-function toOutboxView(message: StoredOutboxMessage): OutboxMessageView {
+function labelOf(registry: MessageRegistry, type: string): LocalizedText {
+  return (
+    registry.find(type)?.label ?? { ar: type, en: type, es: type, fr: type, ru: type, zh: type }
+  );
+}
+
+function toOutboxView(message: StoredOutboxMessage, registry: MessageRegistry): OutboxMessageView {
   return {
     id: message.id,
     caseId: message.caseId,
     peerNodeId: message.peerNodeId,
     type: message.type,
+    typeLabel: labelOf(registry, message.type),
     status: message.status,
     attempts: message.attempts,
     createdAt: message.createdAt.toISOString(),
@@ -218,7 +229,8 @@ export async function listOutbox(
     ...(query.peerNodeId ? { peerNodeId: query.peerNodeId } : {}),
     limit: Math.min(Math.max(query.limit ?? 100, 1), 1000),
   });
-  return messages.map(toOutboxView);
+  const registry = messageRegistryOf(context.federation);
+  return messages.map((message) => toOutboxView(message, registry));
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -229,11 +241,19 @@ async function findMessageOrThrow(context: AppContext, id: string): Promise<Stor
   return message;
 }
 
+/** What the message's module says follows this outcome at this node (its request's delivery state...). */
+function outcomeEffect(
+  context: AppContext,
+  message: StoredOutboxMessage,
+  outcome: DeliveryOutcome,
+): SenderEffect | undefined {
+  return messageRegistryOf(context.federation).find(message.type)?.onOutcome(outcome, message);
+}
+
 /** Wakes this process's delivery worker and, on PostgreSQL, those of the node's other processes. */
 async function wakeDelivery(context: AppContext): Promise<void> {
   context.federation?.wakeDelivery();
-  if (context.databaseKind === 'postgres')
-    await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(context.db);
+  await notifyOutboxWorkers(context.db, context.databaseKind);
 }
 
 /**
@@ -251,8 +271,7 @@ export async function retryOutboxMessage(
   const isRequeued = await context.db.transaction().execute(async (trx) => {
     if (!(await requeueMessage(trx, id, now))) return false;
     await resetPeerCircuit(trx, message.peerNodeId, { circuit: CLOSED_CIRCUIT, now });
-    if (message.type === 'request.submitted')
-      await setRequestDeliveryState(trx, message.caseId, 'pending', now);
+    await applySenderEffect(trx, outcomeEffect(context, message, 'pending'), now);
     return true;
   });
   if (!isRequeued) {
@@ -262,7 +281,7 @@ export async function retryOutboxMessage(
     );
   }
   await wakeDelivery(context);
-  return toOutboxView(await findMessageOrThrow(context, id));
+  return toOutboxView(await findMessageOrThrow(context, id), messageRegistryOf(context.federation));
 }
 
 /** A failed or waiting message is given up: it will not be delivered; its request says cancelled. */
@@ -276,8 +295,7 @@ export async function cancelOutboxMessage(
   const now = context.now();
   const isCancelled = await context.db.transaction().execute(async (trx) => {
     if (!(await cancelMessage(trx, id))) return false;
-    if (message.type === 'request.submitted')
-      await setRequestDeliveryState(trx, message.caseId, 'cancelled', now);
+    await applySenderEffect(trx, outcomeEffect(context, message, 'cancelled'), now);
     return true;
   });
   if (!isCancelled) {
@@ -288,5 +306,5 @@ export async function cancelOutboxMessage(
   }
   // The case's next message may now be due.
   await wakeDelivery(context);
-  return toOutboxView(await findMessageOrThrow(context, id));
+  return toOutboxView(await findMessageOrThrow(context, id), messageRegistryOf(context.federation));
 }

@@ -15,7 +15,9 @@ export const FEDERATION_USERNAME = '@federation';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
+import type { DeliveryState, SenderEffect } from './message-effects.ts';
+
+export type { DeliveryState };
 
 /**
  * Marks a draft still at `expectedRevision` as sent to `peerNodeId`, delivery pending. False (and
@@ -104,6 +106,16 @@ export async function setRequestDeliveryState(
     .where('id', '=', requestId)
     .where('direction', '=', 'outgoing')
     .execute();
+}
+
+/** Writes what a message's module says follows its outcome at the sender (message-effects.ts). */
+export async function applySenderEffect(
+  db: Kysely<Database>,
+  effect: SenderEffect | undefined,
+  now: Date,
+): Promise<void> {
+  if (effect === undefined) return;
+  await setRequestDeliveryState(db, effect.requestId, effect.state, now);
 }
 
 /** The id of the system account that creates incoming requests, if it exists. */

@@ -5,7 +5,7 @@
  * arrives, and a replay is answered with the receipt stored here.
  */
 import { type Kysely, sql } from 'kysely';
-import type { IncomingRequestWrite } from './federation-requests.repository.ts';
+import type { ReceiveEffect } from './message-effects.ts';
 import type { Database } from './schema.ts';
 
 export type NewInboxMessage = Readonly<{
@@ -30,41 +30,17 @@ export type StoredInboxMessage = Readonly<{
 }>;
 
 /**
- * Inserts the message unless one with the same id exists. True when inserted (process it now);
- * false for a replay. With two concurrent inserts of one id, the second waits for the first's
- * transaction and then answers false (or true if the first rolled back).
- */
-export async function insertInboxMessage(db: Kysely<Database>, message: NewInboxMessage): Promise<boolean> {
-  const inserted = await db
-    .insertInto('inbox_messages')
-    .values({
-      id: message.id,
-      from_node_id: message.fromNodeId,
-      type: message.type,
-      case_id: message.caseId,
-      digest: message.digest,
-      message: message.message,
-      receipt: message.receipt,
-      received_at: message.receivedAt,
-      processed_at: message.receivedAt,
-    })
-    .onConflict((conflict) => conflict.column('id').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
-}
-
-/**
  * Reception in ONE statement: inserts the message unless one with the same id exists and, only
- * if it was inserted, the incoming request it carries (`request`, when the message has one). Both
+ * if it was inserted, its effect (message-effects.ts; today: the incoming request it carries). Both
  * inserts are parts of a single statement, hence of a single transaction: the request exists
  * exactly when its inbox row does. True when inserted (processed now); false for a replay, and
- * then nothing is written. Concurrent receptions of one id behave as insertInboxMessage's.
+ * then nothing is written. With two concurrent receptions of one id, the second waits for the
+ * first's transaction and then answers false (or true if the first rolled back).
  */
-export async function insertInboxMessageWithRequest(
+export async function insertInboxMessageWithEffect(
   db: Kysely<Database>,
   message: NewInboxMessage,
-  request: IncomingRequestWrite | undefined,
+  effect: ReceiveEffect | undefined,
 ): Promise<boolean> {
   const inbox = sql`
     insert into inbox_messages
@@ -74,10 +50,11 @@ export async function insertInboxMessageWithRequest(
             ${message.receivedAt}::timestamptz)
     on conflict (id) do nothing
     returning id`;
-  if (request === undefined) {
+  if (effect === undefined) {
     const { rows } = await sql<{ id: string }>`${inbox}`.execute(db);
     return rows.length === 1;
   }
+  const { request } = effect;
   const { rows } = await sql<{ inserted: number }>`
     with inbox as (${inbox}), incoming as (
       insert into requests

@@ -10,7 +10,16 @@
  * case is ever claimable, so the messages of a case leave in order.
  */
 import { type Kysely, sql } from 'kysely';
+import type { SenderEffect } from './message-effects.ts';
 import type { Database } from './schema.ts';
+
+/** The PostgreSQL NOTIFY channel a commit that queues messages signals on (delivery workers LISTEN). */
+export const OUTBOX_CHANNEL = 'comity_outbox';
+
+/** Wakes the delivery workers of every process of the node (PostgreSQL only; a no-op on PGlite). */
+export async function notifyOutboxWorkers(db: Kysely<Database>, databaseKind: 'pglite' | 'postgres'): Promise<void> {
+  if (databaseKind === 'postgres') await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+}
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'failed', 'cancelled'];
@@ -298,15 +307,20 @@ export type Delivery = Readonly<{
   receiptReceivedAt: Date;
   now: Date;
   statusCode: number;
-  /** The outgoing request the message carried (its delivery state becomes 'delivered'), if any. */
-  requestId?: string;
+  /** What the message's module says follows its delivery (the request it carries shows 'delivered'...). */
+  effect?: SenderEffect | undefined;
 }>;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The request a sender effect changes, when it names one that can exist (a UUID). */
+function requestIdOf(effect: SenderEffect | undefined): string | null {
+  return effect !== undefined && UUID_PATTERN.test(effect.requestId) ? effect.requestId : null;
+}
+
 /**
  * Records several verified receipts in ONE statement: each message becomes delivered as
- * recordDelivered says, and the outgoing requests they carried show 'delivered'. Both updates are
+ * recordDelivered says, and its effect is written (the outgoing request it carried shows 'delivered'). Both updates are
  * parts of a single statement, hence of a single transaction. The delivery worker records the
  * receipts that arrive while a previous batch is being written together (group commit).
  */
@@ -317,11 +331,11 @@ export async function recordDeliveries(db: Kysely<Database>, deliveries: readonl
       (delivery) =>
         sql`(${delivery.id}::uuid, ${delivery.receipt}::text, ${delivery.receiptReceivedAt}::timestamptz,
              ${delivery.now}::timestamptz, ${delivery.statusCode}::integer,
-             ${delivery.requestId !== undefined && UUID_PATTERN.test(delivery.requestId) ? delivery.requestId : null}::uuid)`,
+             ${requestIdOf(delivery.effect)}::uuid, ${delivery.effect?.state ?? null}::text)`,
     ),
   );
   await sql`
-    with batch (id, receipt, receipt_received_at, now, status_code, request_id) as (values ${rows}),
+    with batch (id, receipt, receipt_received_at, now, status_code, request_id, request_state) as (values ${rows}),
     delivered as (
       update outbox_messages o
          set status = 'delivered', attempts = o.attempts + 1, receipt = batch.receipt,
@@ -333,7 +347,7 @@ export async function recordDeliveries(db: Kysely<Database>, deliveries: readonl
       returning o.id
     ), requests_delivered as (
       update requests r
-         set delivery_state = 'delivered', updated_at = batch.now
+         set delivery_state = batch.request_state, updated_at = batch.now
         from batch
        where r.id = batch.request_id and r.direction = 'outgoing'
       returning r.id

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { DirectoryLookup, FederationRuntime, NodeIdentity } from '../../src/federation/context.ts';
+import { DEFAULT_MESSAGE_REGISTRY, type MessageRegistry } from '../../src/federation/messages/registry.ts';
 import { generateNodeKeys } from '../../src/federation/protocol/keys.ts';
 import type {
   AuthorityKind,
@@ -130,7 +131,14 @@ export type FederatedNode = TestApp & Readonly<{ plan: NodePlan; runtime: Federa
 /** A node app on a fresh database of `target`, with federation when `plan` is given. */
 export async function startFederatedNode(
   target: DatabaseTarget,
-  options: Readonly<{ plan?: NodePlan; directory?: StaticDirectory; clock: TestClock; wake?: () => void }>,
+  options: Readonly<{
+    plan?: NodePlan;
+    directory?: StaticDirectory;
+    clock: TestClock;
+    wake?: () => void;
+    /** The message types the node speaks (default: Comity's). */
+    messages?: MessageRegistry;
+  }>,
 ): Promise<FederatedNode> {
   const handle = await target.open();
   const config = loadConfig({
@@ -157,6 +165,7 @@ export async function startFederatedNode(
       ? {
           identity,
           directory: directory.lookupFor(identity.nodeId),
+          messages: options.messages ?? DEFAULT_MESSAGE_REGISTRY,
           wakeDelivery: options.wake ?? (() => undefined),
         }
       : undefined;

@@ -11,7 +11,7 @@ import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { markRequestSentAndQueue } from '../../src/storage/federation-requests.repository.ts';
-import { countInboxMessages, insertInboxMessageWithRequest } from '../../src/storage/inbox.repository.ts';
+import { countInboxMessages, insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
 import {
   countOutboxMessages,
   findOutboxMessage,
@@ -120,8 +120,8 @@ for (const target of DATABASE_TARGETS) {
         receivedAt: T1,
       };
       const inboxBefore = await countInboxMessages(handle.db);
-      assert.equal(await insertInboxMessageWithRequest(handle.db, inbox, request), true);
-      assert.equal(await insertInboxMessageWithRequest(handle.db, inbox, request), false);
+      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, { kind: 'incoming-request', request }), true);
+      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, { kind: 'incoming-request', request }), false);
       assert.equal(await countInboxMessages(handle.db), inboxBefore + 1);
       const incoming = await handle.db
         .selectFrom('requests')
@@ -132,8 +132,8 @@ for (const target of DATABASE_TARGETS) {
 
       // A message without an effect (ping) is only an inbox row.
       const ping = { ...inbox, id: createUuidV7(), type: 'ping', caseId: 'ping' };
-      assert.equal(await insertInboxMessageWithRequest(handle.db, ping, undefined), true);
-      assert.equal(await insertInboxMessageWithRequest(handle.db, ping, undefined), false);
+      assert.equal(await insertInboxMessageWithEffect(handle.db, ping, undefined), true);
+      assert.equal(await insertInboxMessageWithEffect(handle.db, ping, undefined), false);
       assert.equal(await countInboxMessages(handle.db), inboxBefore + 2);
     });
 
@@ -166,7 +166,7 @@ for (const target of DATABASE_TARGETS) {
           receiptReceivedAt: T1,
           now: T1,
           statusCode: 200,
-          requestId: requestIds[0]!,
+          effect: { kind: 'request-delivery-state', requestId: requestIds[0]!, state: 'delivered' },
         },
       ]);
       await recordDeliveries(handle.db, [
@@ -177,7 +177,7 @@ for (const target of DATABASE_TARGETS) {
           receiptReceivedAt: T1,
           now: T1,
           statusCode: 409,
-          requestId: requestIds[0]!,
+          effect: { kind: 'request-delivery-state', requestId: requestIds[0]!, state: 'delivered' },
         },
         {
           id: messageIds[1]!,
@@ -185,7 +185,7 @@ for (const target of DATABASE_TARGETS) {
           receiptReceivedAt: T1,
           now: T1,
           statusCode: 409,
-          requestId: requestIds[1]!,
+          effect: { kind: 'request-delivery-state', requestId: requestIds[1]!, state: 'delivered' },
         },
         {
           id: pingId,
@@ -193,7 +193,7 @@ for (const target of DATABASE_TARGETS) {
           receiptReceivedAt: T1,
           now: T1,
           statusCode: 200,
-          requestId: 'not-a-request',
+          effect: { kind: 'request-delivery-state', requestId: 'not-a-request', state: 'delivered' },
         },
       ]);
       const first = await findOutboxMessage(handle.db, messageIds[0]!);

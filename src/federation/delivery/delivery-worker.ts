@@ -16,11 +16,12 @@
  */
 import pg from 'pg';
 import type { AppContext } from '../../app-context.ts';
-import { setRequestDeliveryState } from '../../storage/federation-requests.repository.ts';
+import { applySenderEffect } from '../../storage/federation-requests.repository.ts';
 import {
   claimDueMessages,
   type Delivery,
   findNextDueTime,
+  OUTBOX_CHANNEL,
   recordAttemptFailure,
   recordDeliveries,
   releaseClaim,
@@ -53,8 +54,7 @@ import { classifyFailure, federationReasonOf } from './failure-classification.ts
 import { createFetchPoster, createHttpPoster } from './message-poster.ts';
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-policy.ts';
 
-/** The PostgreSQL NOTIFY channel a commit that queues messages signals on. */
-export const OUTBOX_CHANNEL = 'comity_outbox';
+export { OUTBOX_CHANNEL };
 
 /** How old the cached circuit states of the peers may be before a claim reads them again. */
 const PEER_STATES_MAX_AGE_MS = 1000;
@@ -302,7 +302,7 @@ export function createDeliveryWorker(
       receiptReceivedAt: now,
       now,
       statusCode,
-      ...(message.type === 'request.submitted' ? { requestId: message.caseId } : {}),
+      effect: runtime.messages.find(message.type)?.onOutcome('delivered', message),
     });
     const previous = peerStates.get(message.peerNodeId);
     const isAlreadyHealthy =
@@ -349,8 +349,8 @@ export function createDeliveryWorker(
         statusCode,
         error,
       });
-      if (isRecorded && nextAttemptAt === null && message.type === 'request.submitted') {
-        await setRequestDeliveryState(trx, message.caseId, 'failed', now);
+      if (isRecorded && nextAttemptAt === null) {
+        await applySenderEffect(trx, runtime.messages.find(message.type)?.onOutcome('failed', message), now);
       }
     });
     // Circuit: only "cannot reach / failing" counts; a refusal of one message shows the peer is up.

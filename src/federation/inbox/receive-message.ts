@@ -1,7 +1,7 @@
 /**
  * Receiving a federation message, exactly once. The protocol checks (size, algorithm, sender,
  * signature, schema, addressee, freshness, decryption) are openMessage's; this module adds the
- * replay check and the effect, in ONE statement (hence one transaction): the inbox row keyed by
+ * replay check and the effect its message type's module describes (src/federation/messages/), in ONE statement (hence one transaction): the inbox row keyed by
  * the message id, the handler's effect (an incoming request...), and the signed receipt stored
  * beside them. A message
  * that arrives again (the sender never saw our answer, or crashed) finds its row and is answered
@@ -10,11 +10,10 @@
 import { AppError } from '../../core/errors.ts';
 import type { AppContext } from '../../app-context.ts';
 import { ensureFederationUser } from '../../storage/federation-requests.repository.ts';
-import { findInboxMessage, insertInboxMessageWithRequest } from '../../storage/inbox.repository.ts';
+import { findInboxMessage, insertInboxMessageWithEffect } from '../../storage/inbox.repository.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
 import type { RejectionReason } from '../protocol/types.ts';
-import { effectOf } from './message-handlers.ts';
 
 export type ReceiveResult =
   | Readonly<{ ok: true; receipt: string }>
@@ -98,6 +97,7 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
     now,
     clockSkewSeconds: context.config.federation.clockSkewSeconds,
     maxBytes: context.config.federation.maxMessageBytes,
+    bodySchemaOf: (type) => federation.messages.find(type)?.bodySchema,
   });
   if (!opened.ok) {
     // A signed message we already processed that arrives late (now stale) is a replay: answer
@@ -129,13 +129,14 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
     },
     identity.keys.signing,
   );
-  const effect = effectOf({
-    message: opened,
-    receivedAt,
-    federationUserId: opened.type === 'request.submitted' ? await federationUserIdOf(context) : '',
-  });
+  // openMessage parsed the body with this definition's schema, so the definition exists.
+  const definition = federation.messages.find(envelope.type);
+  const effect = await definition?.receive(
+    { envelope, body: opened.body, receivedAt },
+    { federationUserId: () => federationUserIdOf(context) },
+  );
   // The inbox row (the replay guard) and the message's effect, in one statement.
-  const isProcessed = await insertInboxMessageWithRequest(
+  const isProcessed = await insertInboxMessageWithEffect(
     context.db,
     {
       id: envelope.id,
@@ -147,7 +148,7 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
       receipt,
       receivedAt,
     },
-    effect?.request,
+    effect,
   );
   if (isProcessed) return { ok: true, receipt };
   const replay = await answerReplay(context, envelope.id, envelope.from);

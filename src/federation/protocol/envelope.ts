@@ -10,7 +10,6 @@
  * does not understand is refused (schema-invalid) rather than silently dropped.
  */
 import { z } from 'zod';
-import { RequestContentSchema } from '../../core/request/draft.ts';
 import type { DirectoryDocument, DirectoryKey, DirectoryNode, Envelope } from './types.ts';
 
 export type { DirectoryDocument, DirectoryKey, DirectoryNode, Envelope } from './types.ts';
@@ -33,36 +32,15 @@ export const CompactJweSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
 
-/** The message types of v1. Each has a body schema in MessageBodySchemas. */
-export const MESSAGE_TYPES = ['request.submitted', 'ping'] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
-export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
-
-/** `request.submitted`: a requesting State's node sends a request it has approved. */
-export const RequestSubmittedBodySchema = z
-  .object({
-    request: RequestContentSchema,
-    /** The sender's id of the request (its case), so later messages can refer to it. */
-    requestId: z.string().min(1).max(200),
-    submittedAt: TimestampSchema,
-    submittedBy: z.object({ displayName: z.string().min(1).max(200) }).strict(),
-  })
-  .strict();
-export type RequestSubmittedBody = z.infer<typeof RequestSubmittedBodySchema>;
-
-/** `ping`: an empty body, for health checks and tests. */
-export const PingBodySchema = z.object({}).strict();
-export type PingBody = z.infer<typeof PingBodySchema>;
-
-/** The body schema of each message type. */
-export const MessageBodySchemas = {
-  'request.submitted': RequestSubmittedBodySchema,
-  ping: PingBodySchema,
-} as const satisfies Record<MessageType, z.ZodType>;
-
-/** The body of each message type, by type. */
-export type MessageBodies = { [T in MessageType]: z.infer<(typeof MessageBodySchemas)[T]> };
-export type MessageBody = MessageBodies[MessageType];
+/**
+ * A message type name: lowercase words separated by dots. Which types exist, and the schema of
+ * each type's body, is the registry's (src/federation/messages/): the protocol carries any name and
+ * the receiver refuses a type it does not speak (unsupported-message-type).
+ */
+export const MessageTypeNameSchema = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/);
 
 /** The signed envelope (the JWS payload). */
 export const EnvelopeSchema = z
@@ -71,7 +49,7 @@ export const EnvelopeSchema = z
     id: z.uuidv7(),
     from: NodeIdSchema,
     to: NodeIdSchema,
-    type: MessageTypeSchema,
+    type: MessageTypeNameSchema,
     case: z.string().min(1).max(200),
     createdAt: TimestampSchema,
     body: CompactJweSchema,

@@ -70,6 +70,7 @@ export const REJECTION_REASONS = [
   'stale-message',
   'replayed-message',
   'schema-invalid',
+  'unsupported-message-type',
   'message-too-large',
   'undecryptable',
 ] as const;

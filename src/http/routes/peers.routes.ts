@@ -4,6 +4,7 @@
  * one message that is stuck.
  */
 import { z } from 'zod';
+import { LocalizedTextSchema } from '../../core/catalogue/catalogue.ts';
 import { OUTBOX_STATUSES } from '../../storage/outbox.repository.ts';
 import {
   cancelOutboxMessage,
@@ -50,6 +51,7 @@ const OutboxMessageSchema = z.object({
   caseId: z.string(),
   peerNodeId: z.string(),
   type: z.string(),
+  typeLabel: LocalizedTextSchema,
   status: z.enum(OUTBOX_STATUSES as ['pending', 'delivered', 'failed', 'cancelled']),
   attempts: z.number().int(),
   createdAt: z.string(),

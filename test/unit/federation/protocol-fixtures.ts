@@ -14,6 +14,7 @@ import {
   type ResolveSenderKey,
   sealMessage,
 } from '../../../src/federation/protocol/index.ts';
+import { DEFAULT_MESSAGE_REGISTRY } from '../../../src/federation/messages/registry.ts';
 
 export const NOW = new Date('2026-11-28T10:00:00.000Z');
 export const CLOCK_SKEW_SECONDS = 300;
@@ -57,6 +58,7 @@ export function openOptionsFor(
     now: NOW,
     clockSkewSeconds: CLOCK_SKEW_SECONDS,
     maxBytes: MAX_BYTES,
+    bodySchemaOf: (type) => DEFAULT_MESSAGE_REGISTRY.find(type)?.bodySchema,
     ...overrides,
   };
 }
@@ -65,7 +67,7 @@ export function envelopeFrom(
   sender: TestNode,
   recipient: TestNode,
   overrides: Partial<{
-    type: 'ping' | 'request.submitted';
+    type: string;
     createdAt: string;
     case: string;
     id: string;

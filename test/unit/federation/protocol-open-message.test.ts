@@ -29,6 +29,10 @@ import {
   resolverFor,
   sealPing,
 } from './protocol-fixtures.ts';
+import {
+  type RequestSubmittedBody,
+  requestSubmittedMessage,
+} from '../../../src/federation/messages/request-submitted.message.ts';
 
 const sender = await createTestNode('fr-ca');
 const recipient = await createTestNode('de-247');
@@ -63,6 +67,16 @@ const requestSubmittedBody = {
   submittedBy: { displayName: 'A prosecutor' },
 };
 
+/** A message of `type` with `body` as is (not validated), sealed with the library. */
+function sealAs(from: typeof sender, to: typeof recipient, type: string, body: unknown): Promise<string> {
+  return sealMessage({
+    envelope: envelopeFrom(from, to, { type }),
+    body,
+    senderSigning: from.keys.signing,
+    recipientEncryption: to.keys.encryption,
+  });
+}
+
 describe('openMessage', () => {
   describe('round trip', () => {
     it('should open a ping sealed for this node, with its digest and sender kid', async () => {
@@ -86,10 +100,9 @@ describe('openMessage', () => {
       const result = await openAsRecipient(compact);
       assert.ok(result.ok, result.ok ? '' : result.detail);
       assert.equal(result.type, 'request.submitted');
-      if (result.type === 'request.submitted') {
-        assert.equal(result.body.request.type, 'preservation');
-        assert.equal(result.body.submittedBy.displayName, 'A prosecutor');
-      }
+      const body = result.body as RequestSubmittedBody;
+      assert.equal(body.request.type, 'preservation');
+      assert.equal(body.submittedBy.displayName, 'A prosecutor');
     });
 
     it('should write the envelope members in protocol order whatever the caller order', async () => {
@@ -127,6 +140,7 @@ describe('openMessage', () => {
         sealMessage({
           envelope: envelopeFrom(sender, recipient, { type: 'request.submitted' }),
           body: { request: { type: 'no-such-type' } },
+          bodySchema: requestSubmittedMessage.bodySchema,
           senderSigning: sender.keys.signing,
           recipientEncryption: recipient.keys.encryption,
         }),
@@ -352,12 +366,49 @@ describe('openMessage', () => {
         { ...valid, extra: true },
         { ...valid, v: 2 },
         { ...valid, id: 'not-a-uuid' },
-        { ...valid, type: 'no.such.type' },
+        { ...valid, type: 'No Such Type' },
+        { ...valid, type: 'x'.repeat(65) },
         { ...valid, createdAt: '28/11/2026' },
         { ...valid, body: undefined },
       ]) {
         const result = await openAsRecipient(await signEnvelope(invalid, sender.keys.signing));
         assertRejected(result, 'schema-invalid');
+      }
+    });
+
+    it('should refuse a well-named type this node does not speak as unsupported-message-type', async () => {
+      const valid = decodePayload(await sealPing(sender, recipient));
+      const result = await openAsRecipient(
+        await signEnvelope({ ...valid, type: 'case.teleported' }, sender.keys.signing),
+      );
+      assertRejected(result, 'unsupported-message-type');
+      assert.match(result.ok ? '' : result.detail, /case\.teleported/);
+    });
+
+    it('should read request content forward-compatibly: unknown members dropped, unknown request types refused', async () => {
+      const newerBody = {
+        ...requestSubmittedBody,
+        request: {
+          ...requestSubmittedBody.request,
+          elementOfALaterVersion: 'kept in the stored message, not read',
+          urgency: { level: 'urgent', scoreOfALaterVersion: 3 },
+        },
+      };
+      const opened = await openAsRecipient(await sealAs(sender, recipient, 'request.submitted', newerBody));
+      assert.ok(opened.ok, opened.ok ? '' : opened.detail);
+      const body = opened.body as RequestSubmittedBody;
+      assert.equal(body.request.type, requestSubmittedBody.request.type);
+      assert.deepEqual(body.request.urgency, { level: 'urgent' });
+      assert.equal(Object.hasOwn(body.request, 'elementOfALaterVersion'), false);
+
+      for (const request of [
+        { ...requestSubmittedBody.request, type: 'request-type-of-a-later-version' },
+        { ...requestSubmittedBody.request, preservationDays: 'ninety' },
+      ]) {
+        const refused = await openAsRecipient(
+          await sealAs(sender, recipient, 'request.submitted', { ...requestSubmittedBody, request }),
+        );
+        assertRejected(refused, 'schema-invalid');
       }
     });
 

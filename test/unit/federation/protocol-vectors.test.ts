@@ -24,7 +24,13 @@ import {
   verifyDirectory,
   verifyReceipt,
 } from '../../../src/federation/protocol/index.ts';
-import { buildVectorFiles, DOCS_PATH, embedVectorsInDocs, readVectorFiles } from '../../fixtures/federation-vectors/generate.ts';
+import { DEFAULT_MESSAGE_REGISTRY } from '../../../src/federation/messages/registry.ts';
+import {
+  buildVectorFiles,
+  DOCS_PATH,
+  embedVectorsInDocs,
+  readVectorFiles,
+} from '../../fixtures/federation-vectors/generate.ts';
 
 const vectorsDirectory = path.join(import.meta.dirname, '..', '..', 'fixtures', 'federation-vectors');
 
@@ -149,6 +155,7 @@ describe('federation test vectors', () => {
 
       it('should open to the expected envelope and body as the recipient', async () => {
         const result = await openMessage(vector.expected.messageJws, {
+          bodySchemaOf: (type) => DEFAULT_MESSAGE_REGISTRY.find(type)?.bodySchema,
           resolveSenderKey: (nodeId, kid) =>
             nodeId === keys.sender.nodeId && kid === keys.sender.signing.kid
               ? sigKey(keys.sender.signing)

@@ -36,7 +36,7 @@ import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { DeliveryBadge, HealthBadge } from '../../components/DeliveryBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatDateTime, formatNumber, stateName } from '../../components/format.ts';
+import { formatDateTime, formatNumber, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useStates } from '../../components/reference-data.ts';
@@ -213,11 +213,6 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
   const [notice, setNotice] = useState('');
   const items = outbox.data?.status === status ? outbox.data.items : [];
   const canAct = status === 'failed' || status === 'pending';
-  const messageTypeLabel = (type: string): string => {
-    if (type === 'request.submitted') return t('outbox.typeRequest');
-    if (type === 'ping') return t('outbox.typePing');
-    return type;
-  };
 
   const act = async (message: OutboxMessage, action: 'retry' | 'cancel') => {
     setBusyId(message.id);
@@ -298,7 +293,7 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
                     <Table.Td>
                       <Stack gap={2}>
                         <Anchor component={RouterLink} href={`/requests/${message.caseId}`} size="sm">
-                          {messageTypeLabel(message.type)}
+                          {localized(message.typeLabel)}
                         </Anchor>
                         <DigestText digest={message.digest} />
                       </Stack>

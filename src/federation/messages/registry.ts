@@ -1,0 +1,40 @@
+/**
+ * The message types this node speaks: one line per module. The envelope check, the receiver, the
+ * delivery worker, the peers view and the node's announcement in the directory all read a
+ * registry; a test can build one with an extra type (createMessageRegistry).
+ */
+import type { AnyMessageDefinition } from './message-definition.ts';
+import { pingMessage } from './ping.message.ts';
+import { requestSubmittedMessage } from './request-submitted.message.ts';
+
+export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [requestSubmittedMessage, pingMessage];
+
+export type MessageRegistry = Readonly<{
+  /** The definition of a type this node speaks, or undefined. */
+  find: (type: string) => AnyMessageDefinition | undefined;
+  /** The names of every type, in registration order (what the node announces it accepts). */
+  types: readonly string[];
+}>;
+
+export function createMessageRegistry(definitions: readonly AnyMessageDefinition[]): MessageRegistry {
+  const byType = new Map<string, AnyMessageDefinition>();
+  for (const definition of definitions) {
+    if (byType.has(definition.type))
+      throw new TypeError(`message type ${definition.type} is registered twice`);
+    byType.set(definition.type, definition);
+  }
+  return Object.freeze({
+    find: (type: string) => byType.get(type),
+    types: Object.freeze([...byType.keys()]),
+  });
+}
+
+/** The registry of a node as shipped. */
+export const DEFAULT_MESSAGE_REGISTRY: MessageRegistry = createMessageRegistry(BUILT_IN_MESSAGES);
+
+/** The registry of a node's federation runtime, or the default one where federation is not running (operator commands). */
+export function messageRegistryOf(
+  federation: Readonly<{ messages: MessageRegistry }> | undefined,
+): MessageRegistry {
+  return federation?.messages ?? DEFAULT_MESSAGE_REGISTRY;
+}

@@ -1,0 +1,105 @@
+/**
+ * `request.submitted`: the requesting State's node sends a request its officer completed; the
+ * requested State's node stores it as an incoming request. The sender's request shows the
+ * message's delivery (pending, delivered, failed, cancelled).
+ *
+ * The request content on the wire is the content schema of protocol v1, read forward-compatibly:
+ * members a receiver does not know are dropped before validation (known-members.ts), and the
+ * schema is frozen as JSON Schema in test/fixtures/federation-vectors/request-content.v1.schema.json,
+ * so a change of the draft model that would change what v1 nodes exchange fails a test that names
+ * the versioning rules (docs/federation.md, "Versioning").
+ */
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import { type RequestContent, RequestContentSchema } from '../../core/request/draft.ts';
+import { markRequestSentAndQueue } from '../../storage/federation-requests.repository.ts';
+import { OUTBOX_CHANNEL } from '../../storage/outbox.repository.ts';
+import type { FederationRuntime } from '../context.ts';
+import { TimestampSchema } from '../protocol/envelope.ts';
+import type { DirectoryNode } from '../protocol/types.ts';
+import { keepKnownMembers } from './known-members.ts';
+import { defineMessage } from './message-definition.ts';
+import { type SealedMessage, sealForPeer } from './seal-for-peer.ts';
+
+/** The request content as v1 nodes exchange it (see the module comment). */
+export const RequestContentWireSchema = z.preprocess(
+  (value) => keepKnownMembers(RequestContentSchema, value),
+  RequestContentSchema,
+);
+
+export const RequestSubmittedBodySchema = z
+  .object({
+    request: RequestContentWireSchema,
+    /** The sender's id of the request (its case), so later messages can refer to it. */
+    requestId: z.string().min(1).max(200),
+    submittedAt: TimestampSchema,
+    submittedBy: z.object({ displayName: z.string().min(1).max(200) }).strict(),
+  })
+  .strict();
+export type RequestSubmittedBody = z.infer<typeof RequestSubmittedBodySchema>;
+
+function trimmedOrNull(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+export const requestSubmittedMessage = defineMessage<RequestSubmittedBody>({
+  type: 'request.submitted',
+  bodySchema: RequestSubmittedBodySchema,
+  label: { ar: 'طلب', en: 'Request', es: 'Solicitud', fr: 'Demande', ru: 'Запрос', zh: '请求' },
+  receive: async ({ envelope, body, receivedAt }, tools) => ({
+    kind: 'incoming-request',
+    request: {
+      type: body.request.type,
+      content: body.request,
+      caseReference: trimmedOrNull(body.request.caseReference),
+      requestedState: trimmedOrNull(body.request.requestedAuthority?.state)?.toUpperCase() ?? null,
+      createdBy: await tools.federationUserId(),
+      peerNodeId: envelope.from,
+      remoteRequestId: body.requestId,
+      receivedAt,
+    },
+  }),
+  onOutcome: (outcome, message) => ({
+    kind: 'request-delivery-state',
+    requestId: message.caseId,
+    state: outcome,
+  }),
+});
+
+export type RequestToSubmit = Readonly<{
+  id: string;
+  revision: number;
+  content: RequestContent;
+  authorDisplayName: string;
+}>;
+
+/**
+ * Seals the request for the requested State's node and, in ONE statement, marks the draft sent
+ * and queues the message (transactional outbox). Undefined (nothing written) when the draft is no
+ * longer at `revision`.
+ */
+export async function queueRequestSubmitted(
+  context: AppContext,
+  federation: FederationRuntime,
+  input: Readonly<{ request: RequestToSubmit; to: DirectoryNode; now: Date }>,
+): Promise<SealedMessage | undefined> {
+  const { request, to, now } = input;
+  const sealed = await sealForPeer(federation, requestSubmittedMessage, {
+    to,
+    caseId: request.id,
+    now,
+    body: {
+      request: request.content,
+      requestId: request.id,
+      submittedAt: now.toISOString(),
+      submittedBy: { displayName: request.authorDisplayName },
+    },
+  });
+  const isQueued = await markRequestSentAndQueue(
+    context.db,
+    { id: request.id, expectedRevision: request.revision, peerNodeId: to.nodeId, now },
+    { ...sealed, ...(context.databaseKind === 'postgres' ? { notifyChannel: OUTBOX_CHANNEL } : {}) },
+  );
+  return isQueued ? sealed : undefined;
+}

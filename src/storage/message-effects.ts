@@ -1,0 +1,27 @@
+/**
+ * What a federation message changes besides the inbox and outbox rows, described as data so that
+ * storage can write it in the SAME statement as those rows (one round trip, one transaction). A
+ * message module (src/federation/messages/) says which effect its message has; this module is the
+ * closed list of effects storage knows how to write. A new kind of effect is a new member here and
+ * its SQL in the repository that writes it.
+ */
+import type { IncomingRequestWrite } from './federation-requests.repository.ts';
+
+/** The delivery states an outgoing request shows while its message travels. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/** At the receiver, inside the receiving statement. */
+export type ReceiveEffect = Readonly<{ kind: 'incoming-request'; request: IncomingRequestWrite }>;
+
+/** What happened to an outgoing message: delivered, failed for good, cancelled, or pending again (retried). */
+export type DeliveryOutcome = DeliveryState;
+
+/**
+ * At the sender, in the statement that records a message's outcome: the outgoing request the
+ * message carries shows `state`.
+ */
+export type SenderEffect = Readonly<{
+  kind: 'request-delivery-state';
+  requestId: string;
+  state: DeliveryState;
+}>;

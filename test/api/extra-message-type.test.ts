@@ -1,0 +1,176 @@
+/**
+ * A message type is one module: a type defined here, registered only in this test's registry,
+ * travels from one node to another over real loopback HTTP (queue, deliver, receive, receipt) and
+ * its sender's hooks run, with no change anywhere else in Comity. A node whose registry lacks the
+ * type refuses it for good (unsupported-message-type), and the sender's hook records the failure.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { z } from 'zod';
+import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { createDeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
+import { defineMessage } from '../../src/federation/messages/message-definition.ts';
+import { BUILT_IN_MESSAGES, createMessageRegistry } from '../../src/federation/messages/registry.ts';
+import { sealForPeer } from '../../src/federation/messages/seal-for-peer.ts';
+import { RequestContentSchema } from '../../src/core/request/draft.ts';
+import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
+import { findOutboxMessage, insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
+import { json } from '../helpers/app.ts';
+import { asRole } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import {
+  createClock,
+  createStaticDirectory,
+  type FederatedNode,
+  planNode,
+  startFederatedNode,
+} from './delivery-fixture.ts';
+
+/** A type Comity does not ship: a witness statement offered in a case, stored as an incoming request. */
+const WitnessBodySchema = z.object({ request: RequestContentSchema, statement: z.string().min(1) }).strict();
+type WitnessBody = z.infer<typeof WitnessBodySchema>;
+const witnessOffered = defineMessage<WitnessBody>({
+  type: 'test.witness-offered',
+  bodySchema: WitnessBodySchema,
+  label: { ar: 'شاهد', en: 'Witness offered', es: 'Testigo', fr: 'Témoin', ru: 'Свидетель', zh: '证人' },
+  receive: async ({ envelope, body, receivedAt }, tools) => ({
+    kind: 'incoming-request',
+    request: {
+      type: body.request.type,
+      content: body.request,
+      caseReference: body.statement,
+      requestedState: null,
+      createdBy: await tools.federationUserId(),
+      peerNodeId: envelope.from,
+      remoteRequestId: envelope.case,
+      receivedAt,
+    },
+  }),
+  onOutcome: (outcome, message) => ({
+    kind: 'request-delivery-state',
+    requestId: message.caseId,
+    state: outcome,
+  }),
+});
+const registryWithWitness = createMessageRegistry([...BUILT_IN_MESSAGES, witnessOffered]);
+
+type RequestAnswer = { request: { id: string; deliveryState: string | null; caseReference: string | null } };
+
+for (const target of DATABASE_TARGETS) {
+  describe(`a message type registered by a test only [${target.name}]`, { skip: target.skip }, () => {
+    const clock = createClock();
+    let sender: FederatedNode;
+    let speaker: FederatedNode;
+    let stranger: FederatedNode;
+
+    before(async () => {
+      const plans = {
+        fr: await planNode('fr-ca', 'FR'),
+        de: await planNode('de-247', 'DE'),
+        it: await planNode('it-247', 'IT'),
+      };
+      const directory = createStaticDirectory([plans.fr, plans.de, plans.it], clock.now);
+      sender = await startFederatedNode(target, {
+        plan: plans.fr,
+        directory,
+        clock,
+        messages: registryWithWitness,
+      });
+      speaker = await startFederatedNode(target, {
+        plan: plans.de,
+        directory,
+        clock,
+        messages: registryWithWitness,
+      });
+      stranger = await startFederatedNode(target, { plan: plans.it, directory, clock });
+      directory.setEndpoint('de-247', await speaker.app.listen({ port: 0, host: '127.0.0.1' }));
+      directory.setEndpoint('it-247', await stranger.app.listen({ port: 0, host: '127.0.0.1' }));
+    });
+
+    after(async () => {
+      await sender?.close();
+      await speaker?.close();
+      await stranger?.close();
+    });
+
+    /** A draft at the sender (the case the message belongs to), and the witness message queued for `to`. */
+    async function queueWitness(
+      to: string,
+      statement: string,
+    ): Promise<{ caseId: string; messageId: string }> {
+      const officer = await asRole(sender, 'officer');
+      const drafted = await sender.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer.headers,
+        payload: preservationDraft('FR', 'DE'),
+      });
+      assert.equal(drafted.statusCode, 201, drafted.body);
+      const caseId = json<RequestAnswer>(drafted).request.id;
+      const runtime = sender.runtime!;
+      const peer = runtime.directory.findNode(to);
+      assert.ok(peer);
+      const sealed = await sealForPeer(runtime, witnessOffered, {
+        to: peer,
+        caseId,
+        now: clock.now(),
+        body: { request: preservationDraft('FR', 'DE'), statement },
+      });
+      await insertOutboxMessage(sender.context.db, { ...sealed, caseId, peerNodeId: to, now: clock.now() });
+      return { caseId, messageId: sealed.id };
+    }
+
+    async function deliveryStateOf(caseId: string): Promise<string | null> {
+      const admin = await asRole(sender, 'supervisor');
+      const read = await sender.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${caseId}`,
+        headers: admin.headers,
+      });
+      assert.equal(read.statusCode, 200, read.body);
+      return json<RequestAnswer>(read).request.deliveryState;
+    }
+
+    it('is queued, delivered with a verified receipt, received once, and its sender hook runs', async () => {
+      const { caseId, messageId } = await queueWitness('de-247', 'statement W-1');
+      const worker = createDeliveryWorker(sender.context, sender.runtime!);
+      const report = await worker.runOnce();
+      assert.equal(report.delivered, 1);
+      const stored = await findOutboxMessage(sender.context.db, messageId);
+      assert.equal(stored?.status, 'delivered');
+      assert.ok(stored?.receipt);
+      assert.equal(await deliveryStateOf(caseId), 'delivered');
+
+      assert.equal(await countInboxMessages(speaker.context.db), 1);
+      const reviewer = await asRole(speaker, 'supervisor');
+      const incoming = await speaker.app.inject({
+        method: 'GET',
+        url: '/api/v1/requests?direction=incoming',
+        headers: reviewer.headers,
+      });
+      assert.equal(incoming.statusCode, 200, incoming.body);
+      const items = json<{ items: { caseReference: string | null; remoteRequestId: string | null }[] }>(
+        incoming,
+      ).items;
+      assert.deepEqual(
+        items.map((item) => [item.caseReference, item.remoteRequestId]),
+        [['statement W-1', caseId]],
+      );
+    });
+
+    it('is refused for good by a node that does not speak it, and the sender hook records the failure', async () => {
+      const { caseId, messageId } = await queueWitness('it-247', 'statement W-2');
+      const worker = createDeliveryWorker(sender.context, sender.runtime!);
+      const report = await worker.runOnce();
+      assert.equal(report.failed, 1);
+      const stored = await findOutboxMessage(sender.context.db, messageId);
+      assert.equal(stored?.status, 'failed');
+      assert.match(
+        stored?.lastError ?? '',
+        /unsupported-message-type|does not accept messages of type test\.witness-offered/,
+      );
+      assert.equal(await deliveryStateOf(caseId), 'failed');
+      assert.equal(await countInboxMessages(stranger.context.db), 0);
+    });
+  });
+}
