@@ -50,8 +50,3 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
-
-/** For exhaustive switches: the compiler rejects a call that can be reached. */
-export function missingCase(value: never): never {
-  throw new TypeError(`unhandled case: ${JSON.stringify(value)}`);
-}

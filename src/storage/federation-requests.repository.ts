@@ -19,31 +19,6 @@ import type { DeliveryState, SenderEffect } from './message-effects.ts';
 
 export type { DeliveryState };
 
-/**
- * Marks a draft still at `expectedRevision` as sent to `peerNodeId`, delivery pending. False (and
- * nothing changed) when it is no longer that draft.
- */
-export async function markRequestSent(
-  db: Kysely<Database>,
-  change: Readonly<{ id: string; expectedRevision: number; peerNodeId: string; now: Date }>,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('requests')
-    .set((eb) => ({
-      status: 'sent',
-      direction: 'outgoing',
-      delivery_state: 'pending',
-      peer_node_id: change.peerNodeId,
-      revision: eb('revision', '+', 1),
-      updated_at: change.now,
-    }))
-    .where('id', '=', change.id)
-    .where('status', '=', 'draft')
-    .where('revision', '=', change.expectedRevision)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 /** The outgoing message that carries a request being sent (see markRequestSentAndQueue). */
 export type QueuedMessage = Readonly<{
   id: string;
@@ -162,46 +137,3 @@ export type IncomingRequestWrite = Readonly<{
   remoteRequestId: string;
   receivedAt: Date;
 }>;
-
-/**
- * Stores a request received from a peer. Undefined when that peer's request with that id is
- * already stored (the unique index on incoming (peer, remote id)).
- */
-export async function insertIncomingRequest(
-  db: Kysely<Database>,
-  write: IncomingRequestWrite,
-): Promise<string | undefined> {
-  const inserted = await db
-    .insertInto('requests')
-    .values({
-      type: write.type,
-      status: 'received',
-      content: JSON.stringify(write.content),
-      case_reference: write.caseReference,
-      requested_state: write.requestedState,
-      created_by: write.createdBy,
-      created_at: write.receivedAt,
-      updated_at: write.receivedAt,
-      direction: 'incoming',
-      peer_node_id: write.peerNodeId,
-      remote_request_id: write.remoteRequestId,
-      received_at: write.receivedAt,
-    })
-    .onConflict((conflict) => conflict.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted?.id;
-}
-
-/** Counts requests by direction (for tests and operators). */
-export async function countRequestsByDirection(
-  db: Kysely<Database>,
-  direction: 'outgoing' | 'incoming',
-): Promise<number> {
-  const row = await db
-    .selectFrom('requests')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('direction', '=', direction)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
