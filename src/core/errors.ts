@@ -26,6 +26,8 @@ export const APP_ERROR_CODES = [
   'payload-too-large',
   /** Too many attempts (such as failed sign-ins for one username); try again later. */
   'too-many-requests',
+  /** The receiving node announced that it does not read this (a message or request type): nothing was queued. */
+  'unsupported-by-peer',
   /** A required local capability (such as a font for the PDF renderer) is missing. */
   'unavailable',
   /** An unexpected failure; the message is generic and the cause is logged. */

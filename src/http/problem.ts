@@ -27,6 +27,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'unsupported-media-type': 415,
   'import-rejected': 422,
   'too-many-requests': 429,
+  'unsupported-by-peer': 422,
   unavailable: 503,
   internal: 500,
 };
@@ -47,6 +48,7 @@ const TITLES: Readonly<Record<ProblemCode, string>> = {
   'unsupported-media-type': 'Unsupported media type',
   'import-rejected': 'The import was rejected; nothing was changed',
   'too-many-requests': 'Too many attempts; try again later',
+  'unsupported-by-peer': "The requested State's node cannot read this yet",
   unavailable: 'Temporarily unavailable',
   internal: 'Internal error',
 };

@@ -21,6 +21,7 @@ import {
   AuthorityKindSchema,
   DirectoryDocumentSchema,
   DirectoryNodeSchema,
+  NodeAcceptsSchema,
   NodeIdSchema,
 } from '../federation/protocol/envelope.ts';
 import { computeKid } from '../federation/protocol/keys.ts';
@@ -83,6 +84,8 @@ export const NodeRegistrationSchema = z
       .strict()
       .optional(),
     keys: z.array(PublicKeyEntrySchema).min(1).max(8),
+    /** What the node reads, from its keys file; absent: kept as registered before (or the v1 baseline). */
+    accepts: NodeAcceptsSchema.optional(),
     /** When the keys start to verify (default: now). */
     notBefore: z.date().optional(),
     validDays: z.number().int().min(1).max(3650).default(DEFAULT_KEY_VALIDITY_DAYS),
@@ -184,6 +187,7 @@ export async function registerNode(context: AppContext, input: NodeRegistration)
         endpoint: registration.endpoint,
         acceptedLanguages: registration.acceptedLanguages ?? existing?.acceptedLanguages ?? [],
         serviceLevel: registration.serviceLevel ?? existing?.serviceLevel ?? {},
+        accepts: registration.accepts ?? existing?.accepts ?? null,
       },
       now,
     );
@@ -264,6 +268,7 @@ function toRegisteredNode(node: StoredDirectoryNode, keys: readonly StoredDirect
     keys: keys.filter((key) => key.nodeId === node.nodeId).map(toDirectoryKey),
     acceptedLanguages: z.array(z.string()).parse(node.acceptedLanguages),
     serviceLevel: z.object({ acknowledgeWithinHours: z.number().optional() }).parse(node.serviceLevel),
+    ...(node.accepts === null ? {} : { accepts: NodeAcceptsSchema.parse(node.accepts) }),
   };
 }
 

@@ -14,6 +14,8 @@ export type StoredDirectoryNode = Readonly<{
   endpoint: string;
   acceptedLanguages: unknown;
   serviceLevel: unknown;
+  /** What the node announced it accepts; null when it did not. */
+  accepts: unknown;
   updatedAt: Date;
 }>;
 
@@ -40,7 +42,7 @@ function parseJson(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
-/** Creates the node or replaces its State, authority, endpoint, languages and service level. */
+/** Creates the node or replaces its State, authority, endpoint, languages, service level and what it accepts. */
 export async function upsertDirectoryNode(
   db: Kysely<Database>,
   node: Omit<StoredDirectoryNode, 'updatedAt'>,
@@ -52,6 +54,7 @@ export async function upsertDirectoryNode(
     endpoint: node.endpoint,
     accepted_languages: JSON.stringify(node.acceptedLanguages),
     service_level: JSON.stringify(node.serviceLevel),
+    accepts: node.accepts === null ? null : JSON.stringify(node.accepts),
     updated_at: now,
   };
   await db
@@ -86,6 +89,7 @@ function toStoredNode(row: {
   endpoint: string;
   accepted_languages: unknown;
   service_level: unknown;
+  accepts: unknown;
   updated_at: Date;
 }): StoredDirectoryNode {
   return {
@@ -95,6 +99,7 @@ function toStoredNode(row: {
     endpoint: row.endpoint,
     acceptedLanguages: parseJson(row.accepted_languages),
     serviceLevel: parseJson(row.service_level),
+    accepts: row.accepts === null ? null : parseJson(row.accepts),
     updatedAt: new Date(row.updated_at),
   };
 }

@@ -104,6 +104,8 @@ export interface DirectoryNodesTable {
   /** BCP 47 tags; insert with JSON.stringify. */
   accepted_languages: Json<unknown>;
   service_level: Json<unknown>;
+  /** What the node announced it accepts (message and request types); null: not announced. */
+  accepts: ColumnType<unknown, string | null | undefined, string | null>;
   updated_at: UpdatedAt;
 }
 

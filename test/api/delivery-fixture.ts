@@ -14,6 +14,7 @@ import type {
   AuthorityKind,
   DirectoryKey,
   DirectoryNode,
+  NodeAccepts,
   NodeKeys,
 } from '../../src/federation/protocol/types.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -46,6 +47,8 @@ export type NodePlan = Readonly<{
   keys: NodeKeys;
   /** Validity of the signing key in the directory (default: 2020 to 2100). */
   signingWindow?: Readonly<{ notBefore: string; notAfter: string }>;
+  /** What the node announces it reads in the directory (default: not announced, the v1 baseline). */
+  accepts?: NodeAccepts;
 }>;
 
 export async function planNode(
@@ -81,6 +84,7 @@ function directoryNodeOf(plan: NodePlan, endpoint: string): DirectoryNode {
     keys,
     acceptedLanguages: ['en'],
     serviceLevel: {},
+    ...(plan.accepts ? { accepts: plan.accepts } : {}),
   };
 }
 

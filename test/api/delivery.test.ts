@@ -13,6 +13,7 @@ import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/
 import { messageDigest } from '../../src/federation/protocol/digest.ts';
 import { verifyReceipt } from '../../src/federation/protocol/receipt.ts';
 import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/protocol/seal.ts';
+import { V1_BASELINE_ACCEPTS } from '../../src/federation/protocol/capabilities.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
 import { findOutboxMessage, insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
@@ -30,7 +31,12 @@ import {
   type StaticDirectory,
   startFederatedNode,
 } from '../api/delivery-fixture.ts';
-import { assembleToken, base64urlJson, flipSignatureByte, forgeHs256Token } from '../unit/federation/protocol-fixtures.ts';
+import {
+  assembleToken,
+  base64urlJson,
+  flipSignatureByte,
+  forgeHs256Token,
+} from '../unit/federation/protocol-fixtures.ts';
 
 type Problem = {
   type: string;
@@ -68,7 +74,14 @@ const MINUTE = 60_000;
 for (const target of DATABASE_TARGETS) {
   describe(`federation delivery and reception [${target.name}]`, { skip: target.skip }, () => {
     const clock = createClock();
-    let plans: { fr: NodePlan; de: NodePlan; it: NodePlan; expired: NodePlan; stranger: NodePlan };
+    let plans: {
+      fr: NodePlan;
+      de: NodePlan;
+      it: NodePlan;
+      expired: NodePlan;
+      stranger: NodePlan;
+      older: NodePlan;
+    };
     let directory: StaticDirectory;
     let sender: FederatedNode;
     let receiver: FederatedNode;
@@ -96,9 +109,20 @@ for (const target of DATABASE_TARGETS) {
           notAfter: yesterday,
         }),
         stranger: await planNode('xx-stranger', 'XX'),
+        // A node of an older release: it announces that it reads every request type but preservation.
+        older: {
+          ...(await planNode('pt-247', 'PT')),
+          accepts: {
+            messageTypes: ['request.submitted', 'ping'],
+            requestTypes: V1_BASELINE_ACCEPTS.requestTypes.filter((type) => type !== 'preservation'),
+          },
+        },
       };
       // The stranger is not in anyone's directory.
-      directory = createStaticDirectory([plans.fr, plans.de, plans.it, plans.expired], clock.now);
+      directory = createStaticDirectory(
+        [plans.fr, plans.de, plans.it, plans.expired, plans.older],
+        clock.now,
+      );
       sender = await startFederatedNode(target, {
         plan: plans.fr,
         directory,
@@ -372,6 +396,30 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(stored.deliveryState, null);
     });
 
+    it('refuses to send what the requested node announced it does not read, naming the node and what it lacks, and queues nothing', async () => {
+      const created = await draft(preservationDraft('FR', 'PT'));
+      assert.equal(created.isReady, true);
+      const refused = await send(created.request.id);
+      assert.equal(refused.statusCode, 422);
+      const problem = json<Problem>(refused);
+      assert.equal(problem.type, 'urn:comity:problem:unsupported-by-peer');
+      assert.match(problem.detail, /pt-247/);
+      assert.match(problem.detail, /request type preservation/);
+      const stored = await readAt(sender, created.request.id, officer);
+      assert.equal(stored.status, 'draft');
+      assert.equal(stored.deliveryState, null);
+      assert.equal(
+        (
+          await sender.context.db
+            .selectFrom('outbox_messages')
+            .select('id')
+            .where('peer_node_id', '=', 'pt-247')
+            .execute()
+        ).length,
+        0,
+      );
+    });
+
     it('only the author sends: another officer gets 404, a supervisor 403, anonymous 401', async () => {
       const created = await draft(preservationDraft('FR', 'DE', 2));
       assert.equal((await send(created.request.id, await asRole(sender, 'officer'))).statusCode, 404);
@@ -599,7 +647,11 @@ for (const target of DATABASE_TARGETS) {
           headers: senderAdmin.headers,
         });
         assert.equal(retried.statusCode, 200, retried.body);
-        assert.equal(await peerHealth(), 'failing', 'the retry reset the counters, but nothing was delivered yet');
+        assert.equal(
+          await peerHealth(),
+          'failing',
+          'the retry reset the counters, but nothing was delivered yet',
+        );
         directory.setEndpoint('de-247', receiverUrl);
         assert.equal((await worker.runOnce()).delivered, 1);
         assert.equal(await peerHealth(), 'healthy');
@@ -634,7 +686,7 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(report.directory.serial, 1);
       assert.deepEqual(
         report.items.map((item) => item.nodeId),
-        ['de-247', 'it-247', 'nl-247'],
+        ['de-247', 'it-247', 'nl-247', 'pt-247'],
       );
       const de = report.items[0]!;
       assert.equal(de.health, 'healthy');

@@ -65,9 +65,13 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(json<{ type: string }>(response).type, 'urn:comity:problem:unavailable');
     });
 
-    it('registers nodes with their keys, languages and service level', async () => {
+    it('registers nodes with their keys, languages, service level and what they read', async () => {
+      // The keys file announces what the node reads: the message types of its registry and the request types.
+      assert.deepEqual(france.bundle.accepts?.messageTypes, ['request.submitted', 'ping']);
+      assert.ok(france.bundle.accepts?.requestTypes.includes('preservation'));
       await registerNode(secretariat.context, {
         ...registrationOf(france.bundle),
+        ...(france.bundle.accepts ? { accepts: france.bundle.accepts } : {}),
         acceptedLanguages: ['fr', 'en'],
         serviceLevel: { acknowledgeWithinHours: 4 },
       });
@@ -88,6 +92,8 @@ for (const target of DATABASE_TARGETS) {
       const fr = nodes[1]!;
       assert.deepEqual(fr.acceptedLanguages, ['fr', 'en']);
       assert.deepEqual(fr.serviceLevel, { acknowledgeWithinHours: 4 });
+      assert.deepEqual(fr.accepts, france.bundle.accepts, 'kept when registered again without it');
+      assert.equal(nodes[0]?.accepts, undefined, 'a node that announced nothing reads the v1 baseline');
       assert.equal(fr.keys[0]?.notBefore, clock.now.toISOString());
     });
 
@@ -153,6 +159,11 @@ for (const target of DATABASE_TARGETS) {
       assert.ok(fr?.keys.every((key) => isKeyValidAt(key, clock.now)));
       assert.equal(fr?.endpoint, 'https://fr-ca.example');
       assert.deepEqual(fr?.serviceLevel, { acknowledgeWithinHours: 4 });
+      assert.deepEqual(fr?.accepts, france.bundle.accepts);
+      assert.equal(
+        Object.hasOwn(directory.nodes.find((node) => node.nodeId === 'de-247') ?? {}, 'accepts'),
+        false,
+      );
 
       const other = await verifyDirectory(response.body, [germany.bundle.keys[0]!.jwk], clock.now);
       assert.equal(other.ok, false, 'does not verify with another key');

@@ -138,6 +138,7 @@ export function registerSecretariatCommands(program: Command): void {
               authority: options.authority ?? entry.authority,
               endpoint: options.endpoint ?? entry.endpoint,
               keys: entry.keys,
+              ...(entry.accepts ? { accepts: entry.accepts } : {}),
               ...shared,
             }),
           );

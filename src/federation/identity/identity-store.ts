@@ -29,6 +29,7 @@ import type { JWK } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { NodeIdentity } from '../context.ts';
+import { announcedAccepts } from '../messages/registry.ts';
 import { AuthorityKindSchema, NodeIdSchema, PublicOkpJwkSchema } from '../protocol/envelope.ts';
 import {
   computeKid,
@@ -333,6 +334,7 @@ export async function readPublicKeyBundle(directory: string): Promise<PublicKeyB
     authority: file.authority,
     endpoint: file.endpoint,
     keys,
+    accepts: announcedAccepts(),
   };
 }
 

@@ -2,10 +2,16 @@
  * The public keys a node hands to the secretariat (`comity keys public` prints it; `comity
  * secretariat add-node --keys` and `add-key` read it), and that a node pins for its secretariat
  * (`comity init --secretariat-key`). It holds the current keys and, during a rotation, the next
- * ones. It never holds private material: the schema refuses any member but kty, crv and x.
+ * ones, and what the node reads (`accepts`). It never holds private material: the schema refuses any member but kty, crv and x.
  */
 import { z } from 'zod';
-import { AuthorityKindSchema, KidSchema, NodeIdSchema, PublicOkpJwkSchema } from '../protocol/envelope.ts';
+import {
+  AuthorityKindSchema,
+  KidSchema,
+  NodeAcceptsSchema,
+  NodeIdSchema,
+  PublicOkpJwkSchema,
+} from '../protocol/envelope.ts';
 
 export const PublicKeyEntrySchema = z
   .object({
@@ -30,6 +36,8 @@ export const PublicKeyBundleSchema = z
     authority: AuthorityKindSchema,
     endpoint: z.url({ protocol: /^https?$/ }),
     keys: z.array(PublicKeyEntrySchema).min(1).max(8),
+    /** What the node reads (message and request types), published in the directory; absent: the v1 baseline. */
+    accepts: NodeAcceptsSchema.optional(),
   })
   .strict();
 export type PublicKeyBundle = z.infer<typeof PublicKeyBundleSchema>;

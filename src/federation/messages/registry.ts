@@ -3,6 +3,7 @@
  * delivery worker, the peers view and the node's announcement in the directory all read a
  * registry; a test can build one with an extra type (createMessageRegistry).
  */
+import { REQUEST_TYPE_IDS } from '../../core/request/draft.ts';
 import type { AnyMessageDefinition } from './message-definition.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
@@ -37,4 +38,12 @@ export function messageRegistryOf(
   federation: Readonly<{ messages: MessageRegistry }> | undefined,
 ): MessageRegistry {
   return federation?.messages ?? DEFAULT_MESSAGE_REGISTRY;
+}
+
+/** What a node running this registry reads, as it announces it in its keys file and so in the directory. */
+export function announcedAccepts(registry: MessageRegistry = DEFAULT_MESSAGE_REGISTRY): {
+  messageTypes: string[];
+  requestTypes: string[];
+} {
+  return { messageTypes: [...registry.types], requestTypes: [...REQUEST_TYPE_IDS] };
 }

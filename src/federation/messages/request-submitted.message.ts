@@ -19,7 +19,7 @@ import { TimestampSchema } from '../protocol/envelope.ts';
 import type { DirectoryNode } from '../protocol/types.ts';
 import { keepKnownMembers } from './known-members.ts';
 import { defineMessage } from './message-definition.ts';
-import { type SealedMessage, sealForPeer } from './seal-for-peer.ts';
+import { assertPeerReads, type SealedMessage, sealForPeer } from './seal-for-peer.ts';
 
 /** The request content as v1 nodes exchange it (see the module comment). */
 export const RequestContentWireSchema = z.preprocess(
@@ -85,6 +85,7 @@ export async function queueRequestSubmitted(
   input: Readonly<{ request: RequestToSubmit; to: DirectoryNode; now: Date }>,
 ): Promise<SealedMessage | undefined> {
   const { request, to, now } = input;
+  assertPeerReads(to, { messageType: requestSubmittedMessage.type, requestType: request.content.type });
   const sealed = await sealForPeer(federation, requestSubmittedMessage, {
     to,
     caseId: request.id,

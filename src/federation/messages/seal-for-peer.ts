@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../core/errors.ts';
 import type { FederationRuntime } from '../context.ts';
+import { missingCapability } from '../protocol/capabilities.ts';
 import { messageDigest } from '../protocol/digest.ts';
 import { PROTOCOL_VERSION } from '../protocol/envelope.ts';
 import { isKeyValidAt } from '../protocol/keys.ts';
@@ -22,11 +23,29 @@ function currentEncryptionKey(node: DirectoryNode, now: Date): DirectoryKey | un
     .sort((a, b) => Date.parse(b.notBefore) - Date.parse(a.notBefore))[0];
 }
 
+/**
+ * Refuses, before anything is sealed or queued, a message the peer announced it does not read
+ * (its `accepts` in the directory): a sender never sends what the peer cannot read.
+ */
+export function assertPeerReads(
+  peer: DirectoryNode,
+  message: Readonly<{ messageType: string; requestType?: string }>,
+): void {
+  const missing = missingCapability(peer, message);
+  if (missing !== undefined) {
+    throw new AppError(
+      'unsupported-by-peer',
+      `node ${peer.nodeId} (${peer.state}) does not read ${missing}: nothing was sent; its operator must upgrade it first`,
+    );
+  }
+}
+
 export async function sealForPeer<Body>(
   federation: FederationRuntime,
   definition: MessageDefinition<Body>,
   input: Readonly<{ to: DirectoryNode; caseId: string; body: Body; now: Date }>,
 ): Promise<SealedMessage> {
+  assertPeerReads(input.to, { messageType: definition.type });
   const recipientKey = currentEncryptionKey(input.to, input.now);
   if (!recipientKey) {
     throw new AppError(

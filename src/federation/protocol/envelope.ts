@@ -102,6 +102,14 @@ export const DirectoryKeySchema = z
 
 export const AuthorityKindSchema = z.enum(['central-authority', 'point-of-contact', 'extradition-authority']);
 
+/** What a node announces it reads (docs/federation.md, section 7). */
+export const NodeAcceptsSchema = z
+  .object({
+    messageTypes: z.array(MessageTypeNameSchema).max(200),
+    requestTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/)).max(200),
+  })
+  .strict();
+
 export const DirectoryNodeSchema = z
   .object({
     nodeId: NodeIdSchema,
@@ -112,6 +120,7 @@ export const DirectoryNodeSchema = z
     keys: z.array(DirectoryKeySchema).min(1).max(20),
     acceptedLanguages: z.array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/)).max(50),
     serviceLevel: z.object({ acknowledgeWithinHours: z.number().positive().max(10_000).optional() }).strict(),
+    accepts: NodeAcceptsSchema.optional(),
   })
   .strict()
   .refine((node) => new Set(node.keys.map((key) => key.kid)).size === node.keys.length, {

@@ -11,3 +11,4 @@ export * from './receipt.ts';
 export * from './seal.ts';
 export * from './types.ts';
 export * from './uuid-v7.ts';
+export * from './capabilities.ts';

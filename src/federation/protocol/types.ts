@@ -35,7 +35,12 @@ export type DirectoryNode = Readonly<{
   keys: readonly DirectoryKey[];
   acceptedLanguages: readonly string[];
   serviceLevel: Readonly<{ acknowledgeWithinHours?: number }>;
+  /** What the node reads; absent: the v1 baseline (capabilities.ts). */
+  accepts?: NodeAccepts;
 }>;
+
+/** What a node announces it reads: message types, and request types within request.submitted. */
+export type NodeAccepts = Readonly<{ messageTypes: readonly string[]; requestTypes: readonly string[] }>;
 
 export type DirectoryDocument = Readonly<{
   v: 1;
