@@ -9,6 +9,7 @@ import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
+import { renewDirectoryIfDue } from './services/secretariat.service.ts';
 
 export type RunningNode = Readonly<{
   url: string;
@@ -25,6 +26,9 @@ export async function startNode(config: Config = loadConfig(), options: { logger
     // Undefined until `comity init` has given the node an identity.
     federation = await startFederation(baseContext, {
       startWorkers: (federationContext, runtime) => startDeliveryWorker(federationContext, runtime),
+      ...(config.federation.mode === 'secretariat'
+        ? { renewOwnDirectory: () => renewDirectoryIfDue(baseContext) }
+        : {}),
     });
     const context: AppContext = federation ? { ...baseContext, federation: federation.runtime } : baseContext;
     const app = await buildApp(context, { logger: options.logger ?? false });

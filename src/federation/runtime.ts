@@ -25,6 +25,8 @@ export type StartFederationOptions = Readonly<{
   log?: FederationLog;
   /** The message types the node speaks; default: those Comity ships (a test may add one). */
   messages?: MessageRegistry;
+  /** On a secretariat: renews its own directory when due (see DirectoryClientOptions). */
+  renewOwnDirectory?: () => Promise<Readonly<{ serial: number }> | undefined>;
 }>;
 
 export type RunningFederation = Readonly<{
@@ -52,6 +54,7 @@ export async function startFederation(
     identity,
     log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.renewOwnDirectory ? { renewOwnDirectory: options.renewOwnDirectory } : {}),
   });
   await directory.start();
 

@@ -13,7 +13,6 @@
  */
 import type { JWK } from 'jose';
 import type { AppContext } from '../../app-context.ts';
-import { renewDirectoryIfDue } from '../../services/secretariat.service.ts';
 import {
   findLatestPublication,
   readDirectoryCache,
@@ -49,6 +48,11 @@ export type DirectoryClientOptions = Readonly<{
   fetch?: typeof globalThis.fetch;
   /** Timeout of one fetch of the directory, in milliseconds. Default: COMITY_DELIVERY_TIMEOUT_MS. */
   timeoutMs?: number;
+  /**
+   * On a secretariat: publishes a new directory when the current one is half way to expiry, and
+   * says which serial it published (the composition root passes the secretariat service's).
+   */
+  renewOwnDirectory?: () => Promise<Readonly<{ serial: number }> | undefined>;
 }>;
 
 type Held = {
@@ -180,7 +184,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     let compact: string;
     if (isSecretariat) {
       try {
-        const renewed = await renewDirectoryIfDue(context);
+        const renewed = await options.renewOwnDirectory?.();
         if (renewed)
           log.info(`renewed the directory as serial ${renewed.serial}`, { serial: renewed.serial });
       } catch (error) {
