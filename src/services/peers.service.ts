@@ -7,13 +7,16 @@
  * Works on a running node (the directory in memory) and from the command line (the directory
  * this node cached, verified when it was fetched).
  */
+import type { JWK } from 'jose';
 import { AppError } from '../core/errors.ts';
 import type { LocalizedText } from '../core/i18n.ts';
 import type { DirectoryLookup } from '../federation/context.ts';
 import { type MessageRegistry, messageRegistryOf } from '../federation/messages/registry.ts';
 import { circuitAt, CLOSED_CIRCUIT, parseCircuitState } from '../federation/delivery/circuit-breaker.ts';
 import { JWS_TYPES, parseCompactJws } from '../federation/protocol/compact-jws.ts';
+import { verifyDirectory } from '../federation/protocol/directory-document.ts';
 import { DirectoryDocumentSchema } from '../federation/protocol/envelope.ts';
+import { isKeyValidAt } from '../federation/protocol/keys.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { AppContext } from '../app-context.ts';
 import { type Actor, assertCan } from '../policies/access.ts';
@@ -25,12 +28,16 @@ import {
   notifyOutboxWorkers,
   findOutboxMessage,
   listOutboxMessages,
+  OUTBOX_STATUSES,
   type OutboxStatus,
   requeueMessage,
   type StoredOutboxMessage,
   summarizeQueuesByPeer,
 } from '../storage/outbox.repository.ts';
 import { listPeerStates, resetPeerCircuit } from '../storage/peer-states.repository.ts';
+
+/** The states of an outgoing message, for filters in the API and the CLI. */
+export { OUTBOX_STATUSES, type OutboxStatus };
 
 export type PeerHealth = 'healthy' | 'failing' | 'unreachable' | 'unknown';
 
@@ -307,4 +314,26 @@ export async function cancelOutboxMessage(
   // The case's next message may now be due.
   await wakeDelivery(context);
   return toOutboxView(await findMessageOrThrow(context, id), messageRegistryOf(context.federation));
+}
+
+/**
+ * The signing keys the directory this node holds (its cache, verified against the pinned
+ * secretariat keys) lists for `nodeId` as valid now, and that directory's serial; undefined
+ * when it holds no directory that verifies.
+ */
+export async function keysListedInHeldDirectory(
+  context: AppContext,
+  nodeId: string,
+  pinnedSecretariatKeys: readonly JWK[],
+): Promise<Readonly<{ serial: number; validKids: readonly string[] }> | undefined> {
+  const cached = await readDirectoryCache(context.db);
+  if (!cached) return undefined;
+  const now = context.now();
+  const verified = await verifyDirectory(cached.document, pinnedSecretariatKeys, now);
+  if (!verified.ok) return undefined;
+  const keys = verified.directory.nodes.find((node) => node.nodeId === nodeId)?.keys ?? [];
+  return {
+    serial: verified.directory.serial,
+    validKids: keys.filter((key) => isKeyValidAt(key, now)).map((key) => key.kid),
+  };
 }

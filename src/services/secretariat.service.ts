@@ -383,6 +383,15 @@ export async function renewDirectoryIfDue(context: AppContext): Promise<Publicat
   return storePublication(context, identity, payloadOf(latest).nodes);
 }
 
+/** Serial and validity of the latest publication, or undefined before the first (`comity secretariat list`). */
+export async function describeLatestPublication(
+  context: AppContext,
+): Promise<Readonly<{ serial: number; issuedAt: Date; expiresAt: Date }> | undefined> {
+  assertSecretariatMode(context);
+  const latest = await findLatestPublication(context.db);
+  return latest ? { serial: latest.serial, issuedAt: latest.issuedAt, expiresAt: latest.expiresAt } : undefined;
+}
+
 /** The latest signed directory, as GET /federation/v1/directory serves it. */
 export async function findCurrentPublication(
   context: AppContext,

@@ -18,9 +18,7 @@ import {
   readIdentityFile,
   readPublicKeyBundle,
 } from '../../federation/identity/identity-store.ts';
-import { verifyDirectory } from '../../federation/protocol/directory-document.ts';
-import { isKeyValidAt } from '../../federation/protocol/keys.ts';
-import { readDirectoryCache } from '../../storage/federation-directory.repository.ts';
+import { keysListedInHeldDirectory } from '../../services/peers.service.ts';
 import { CliError, printJson, printLine } from '../output.ts';
 import { readSecretariatKeyOption } from './init.command.ts';
 import { readSecretFromStdin, withNodeContext } from './node-context.ts';
@@ -35,16 +33,10 @@ async function assertNextKeysPublished(nextKids: readonly string[]): Promise<voi
   if (!file?.secretariat) return;
   const pinned = file.secretariat.publicJwks;
   await withNodeContext(async (context) => {
-    const cached = await readDirectoryCache(context.db);
-    const verified = cached ? await verifyDirectory(cached.document, pinned, context.now()) : undefined;
-    const keys = verified?.ok
-      ? verified.directory.nodes.find((node) => node.nodeId === file.nodeId)?.keys
-      : undefined;
-    const missing = nextKids.filter(
-      (kid) => !keys?.some((key) => key.kid === kid && isKeyValidAt(key, context.now())),
-    );
+    const held = await keysListedInHeldDirectory(context, file.nodeId, pinned);
+    const missing = nextKids.filter((kid) => !held?.validKids.includes(kid));
     if (missing.length > 0) {
-      const serial = verified?.ok ? `serial ${verified.directory.serial}` : 'none';
+      const serial = held ? `serial ${held.serial}` : 'none';
       throw new CliError(
         `this node's directory (${serial}) does not list the next keys ${missing.join(', ')} as valid yet: ` +
           'have the secretariat add and publish them and let the node refresh, or use --force',

@@ -11,11 +11,12 @@ import {
   cancelOutboxMessage,
   listOutbox,
   listPeers,
+  OUTBOX_STATUSES,
   type OutboxMessageView,
+  type OutboxStatus,
   type PeersReport,
   retryOutboxMessage,
 } from '../../services/peers.service.ts';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../storage/outbox.repository.ts';
 import { printJson, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 

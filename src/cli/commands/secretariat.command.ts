@@ -12,12 +12,12 @@ import type { AuthorityKind } from '../../federation/protocol/types.ts';
 import {
   addNodeKeys,
   DEFAULT_RETIREMENT_GRACE_HOURS,
+  describeLatestPublication,
   listRegisteredNodes,
   publishDirectory,
   registerNode,
   retireKey,
 } from '../../services/secretariat.service.ts';
-import { findLatestPublication } from '../../storage/federation-directory.repository.ts';
 import { CliError, printJson, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
@@ -213,7 +213,7 @@ export function registerSecretariatCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const { nodes, latest } = await withNodeContext(async (context) => ({
         nodes: await listRegisteredNodes(context),
-        latest: await findLatestPublication(context.db),
+        latest: await describeLatestPublication(context),
       }));
       if (options.json) {
         printJson({

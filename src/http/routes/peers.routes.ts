@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { LocalizedTextSchema } from '../../core/catalogue/catalogue.ts';
-import { OUTBOX_STATUSES } from '../../storage/outbox.repository.ts';
 import {
   cancelOutboxMessage,
   listOutbox,
   listPeers,
+  OUTBOX_STATUSES,
   retryOutboxMessage,
 } from '../../services/peers.service.ts';
 import type { ComityApp } from '../app.ts';
