@@ -26,6 +26,8 @@ export const APP_ERROR_CODES = [
   'payload-too-large',
   /** Too many attempts (such as failed sign-ins for one username); try again later. */
   'too-many-requests',
+  /** The node's database cannot be reached or does not answer in time; try again later. */
+  'database-unavailable',
   /** A required local capability (such as a font for the PDF renderer) is missing. */
   'unavailable',
   /** An unexpected failure; the message is generic and the cause is logged. */

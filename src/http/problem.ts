@@ -28,6 +28,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'import-rejected': 422,
   'too-many-requests': 429,
   unavailable: 503,
+  'database-unavailable': 503,
   internal: 500,
 };
 
@@ -48,6 +49,7 @@ const TITLES: Readonly<Record<ProblemCode, string>> = {
   'import-rejected': 'The import was rejected; nothing was changed',
   'too-many-requests': 'Too many attempts; try again later',
   unavailable: 'Temporarily unavailable',
+  'database-unavailable': 'The node cannot reach its database; try again later',
   internal: 'Internal error',
 };
 

@@ -16,7 +16,6 @@ import { DirectoryDocumentSchema } from '../federation/protocol/envelope.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { AppContext } from '../app-context.ts';
 import { type Actor, assertCan } from '../policies/access.ts';
-import { sql } from 'kysely';
 import { findLatestPublication, readDirectoryCache } from '../storage/federation-directory.repository.ts';
 import { setRequestDeliveryState } from '../storage/federation-requests.repository.ts';
 import {
@@ -28,6 +27,7 @@ import {
   type StoredOutboxMessage,
   summarizeQueuesByPeer,
 } from '../storage/outbox.repository.ts';
+import { notifyChannel } from '../storage/notifications.ts';
 import { listPeerStates, resetPeerCircuit } from '../storage/peer-states.repository.ts';
 
 export type PeerHealth = 'healthy' | 'failing' | 'unreachable' | 'unknown';
@@ -185,7 +185,12 @@ export async function listPeers(
       authority: node?.authority ?? null,
       endpoint: node?.endpoint ?? null,
       isListed: node !== undefined,
-      health: healthOf(circuit.status, circuit.consecutiveFailures, state?.lastSuccessAt, state?.lastFailureAt),
+      health: healthOf(
+        circuit.status,
+        circuit.consecutiveFailures,
+        state?.lastSuccessAt,
+        state?.lastFailureAt,
+      ),
       circuit: {
         status: circuit.status,
         consecutiveFailures: circuit.consecutiveFailures,
@@ -232,8 +237,7 @@ async function findMessageOrThrow(context: AppContext, id: string): Promise<Stor
 /** Wakes this process's delivery worker and, on PostgreSQL, those of the node's other processes. */
 async function wakeDelivery(context: AppContext): Promise<void> {
   context.federation?.wakeDelivery();
-  if (context.databaseKind === 'postgres')
-    await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(context.db);
+  if (context.databaseKind === 'postgres') await notifyChannel(context.db, OUTBOX_CHANNEL);
 }
 
 /**
