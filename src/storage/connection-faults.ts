@@ -59,6 +59,17 @@ export function isConnectionFault(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether a failure to open a connection is the server's state rather than the node's settings:
+ * every failure but a refused login (class 28) or a database that does not exist (3D000). A
+ * database closed to new sessions (ALLOW_CONNECTIONS false: 55000) is unavailable, as is a
+ * server that does not answer.
+ */
+export function isConnectFault(error: unknown): boolean {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  return !(typeof code === 'string' && (code.startsWith('28') || code === '3D000'));
+}
+
 /** The error a caller sees for a connection fault: database-unavailable, with the fault as cause. */
 export function databaseUnavailable(error: unknown): AppError {
   if (isAppError(error) && error.code === 'database-unavailable') return error;

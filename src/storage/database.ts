@@ -20,7 +20,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { type Config, databaseTimeoutsOf } from '../config.ts';
-import { databaseUnavailable, isConnectionFault } from './connection-faults.ts';
+import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseHandle = Readonly<{
@@ -61,7 +61,9 @@ function faultTolerantPool(pool: pg.Pool): PostgresPool {
   return {
     options: pool.options,
     connect: async () => {
-      const client = await pool.connect().catch(unavailableOrSame);
+      const client = await pool.connect().catch((error: unknown) => {
+        throw isConnectFault(error) ? databaseUnavailable(error) : error;
+      });
       let isBroken = false;
       const query = (text: string, parameters: ReadonlyArray<unknown>) =>
         client.query(text, [...parameters]).catch((error: unknown) => {
