@@ -8,7 +8,28 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const booleanString = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const booleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+/** How long the node waits for PostgreSQL (docs/configuration.md), in milliseconds. */
+export type DatabaseTimeouts = Readonly<{
+  /** A new connection (TCP, TLS, authentication). */
+  connectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout: the server cancels a longer statement. */
+  statementTimeoutMs: number;
+  /** The node gives up waiting for the answer to a query (a hung server or a frozen network). */
+  queryTimeoutMs: number;
+  /** Longest pause between two attempts to reach the server again (back-off cap). */
+  retryMaxMs: number;
+}>;
+
+export const DATABASE_TIMEOUT_DEFAULTS: DatabaseTimeouts = Object.freeze({
+  connectTimeoutMs: 5000,
+  statementTimeoutMs: 15_000,
+  queryTimeoutMs: 20_000,
+  retryMaxMs: 30_000,
+});
 
 const EnvSchema = z.object({
   /** TCP port of the web UI, the API and (later) the federation endpoint. Default 8080. */
@@ -19,12 +40,50 @@ const EnvSchema = z.object({
   COMITY_DATA_DIR: z.string().min(1).default('.comity'),
   /** A PostgreSQL connection string. When set, the node uses that server instead of the embedded database. Secret. */
   DATABASE_URL: z.string().url().optional(),
+  /** Milliseconds to wait for a new PostgreSQL connection before the attempt counts as failed. Default 5000. */
+  COMITY_DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(300_000)
+    .default(DATABASE_TIMEOUT_DEFAULTS.connectTimeoutMs),
+  /** PostgreSQL's statement_timeout for the node's connections, in milliseconds. Default 15000. */
+  COMITY_DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(DATABASE_TIMEOUT_DEFAULTS.statementTimeoutMs),
+  /** Milliseconds the node waits for any answer to a query (a hung server or network). Default 20000. */
+  COMITY_DATABASE_QUERY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(DATABASE_TIMEOUT_DEFAULTS.queryTimeoutMs),
+  /** Longest pause between two attempts to reach PostgreSQL again (start-up, notifications). Default 30000. */
+  COMITY_DATABASE_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(DATABASE_TIMEOUT_DEFAULTS.retryMaxMs),
   /** Public base URL of the node as users reach it (used in printed links and for the Secure cookie flag). */
   COMITY_PUBLIC_URL: z.string().url().optional(),
   /** Minutes a web session lasts without activity. Default 480 (8 hours). */
-  COMITY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
+  COMITY_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(480),
   /** Hours a web session lasts at most, active or not. Default 12. */
-  COMITY_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  COMITY_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Force the Secure flag on cookies (true/false). Default: on when COMITY_PUBLIC_URL is https. */
   COMITY_COOKIE_SECURE: booleanString.optional(),
   /** ISO 3166-1 alpha-2 code of the State this node serves (or EU). Pre-fills the requesting State in drafts. */
@@ -37,7 +96,12 @@ const EnvSchema = z.object({
   /** Directory holding the built web UI. Default web/dist in the checkout. */
   COMITY_WEB_DIR: z.string().min(1).optional(),
   /** Largest accepted JSON request body, in bytes. Default 1 MiB. */
-  COMITY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  COMITY_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   /** node (default) or secretariat: a secretariat node also publishes the signed directory of nodes. */
   COMITY_MODE: z.enum(['node', 'secretariat']).default('node'),
   /** Passphrase that decrypts the node's private key files when `comity init --passphrase` encrypted them. Secret. */
@@ -45,7 +109,12 @@ const EnvSchema = z.object({
   /** Seconds between two fetches of the secretariat's signed directory. Default 300. */
   COMITY_DIRECTORY_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Largest accepted federation message, in bytes. Default 2 MiB. */
-  COMITY_FEDERATION_MAX_MESSAGE_BYTES: z.coerce.number().int().min(4096).max(256 * 1024 * 1024).default(2 * 1024 * 1024),
+  COMITY_FEDERATION_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .max(256 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   /** How far a message's createdAt may be from this node's clock, in seconds. Default 300. */
   COMITY_FEDERATION_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Messages a delivery worker posts at the same time. Default 16. */
@@ -64,7 +133,11 @@ export type Config = Readonly<{
     bodyLimitBytes: number;
     webDirectory: string;
   }>;
-  database: Readonly<{ kind: 'pglite'; directory: string } | { kind: 'postgres'; url: string }>;
+  database: Readonly<
+    | { kind: 'pglite'; directory: string }
+    /** Without `timeouts`, DATABASE_TIMEOUT_DEFAULTS apply. */
+    | { kind: 'postgres'; url: string; timeouts?: DatabaseTimeouts }
+  >;
   session: Readonly<{ idleMinutes: number; maxHours: number; isCookieSecure: boolean }>;
   node: Readonly<{ state: string | undefined; dataDirectory: string }>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -81,6 +154,11 @@ export type Config = Readonly<{
     deliveryTimeoutMs: number;
   }>;
 }>;
+
+/** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
+export function databaseTimeoutsOf(database: Config['database']): DatabaseTimeouts {
+  return (database.kind === 'postgres' ? database.timeouts : undefined) ?? DATABASE_TIMEOUT_DEFAULTS;
+}
 
 /** Thrown when the environment holds invalid settings; `problems` lists every one of them. */
 export class ConfigError extends Error {
@@ -101,6 +179,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  if (env.COMITY_DATABASE_QUERY_TIMEOUT_MS < env.COMITY_DATABASE_STATEMENT_TIMEOUT_MS) {
+    // The server should cancel a slow statement (and say so) before the node stops waiting for it.
+    throw new ConfigError([
+      'COMITY_DATABASE_QUERY_TIMEOUT_MS: must be at least COMITY_DATABASE_STATEMENT_TIMEOUT_MS',
+    ]);
+  }
   const dataDirectory = path.resolve(env.COMITY_DATA_DIR);
   const publicUrl = env.COMITY_PUBLIC_URL ?? `http://localhost:${env.COMITY_PORT}`;
   return Object.freeze({
@@ -113,7 +197,16 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     }),
     database: Object.freeze(
       env.DATABASE_URL
-        ? { kind: 'postgres' as const, url: env.DATABASE_URL }
+        ? {
+            kind: 'postgres' as const,
+            url: env.DATABASE_URL,
+            timeouts: Object.freeze({
+              connectTimeoutMs: env.COMITY_DATABASE_CONNECT_TIMEOUT_MS,
+              statementTimeoutMs: env.COMITY_DATABASE_STATEMENT_TIMEOUT_MS,
+              queryTimeoutMs: env.COMITY_DATABASE_QUERY_TIMEOUT_MS,
+              retryMaxMs: env.COMITY_DATABASE_RETRY_MAX_MS,
+            }),
+          }
         : { kind: 'pglite' as const, directory: path.join(dataDirectory, 'pglite') },
     ),
     session: Object.freeze({

@@ -18,8 +18,11 @@ export type RunningNode = Readonly<{
   stop: () => Promise<void>;
 }>;
 
-export async function startNode(config: Config = loadConfig(), options: { logger?: boolean } = {}): Promise<RunningNode> {
-  const { context: baseContext, database } = await openNodeContext(config);
+export async function startNode(
+  config: Config = loadConfig(),
+  options: { logger?: boolean } = {},
+): Promise<RunningNode> {
+  const { context: baseContext, database } = await openNodeContext(config, { shouldWaitForDatabase: true });
   let federation: Awaited<ReturnType<typeof startFederation>>;
   try {
     const bootstrap = await bootstrapNode(baseContext);

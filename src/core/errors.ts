@@ -28,6 +28,8 @@ export const APP_ERROR_CODES = [
   'too-many-requests',
   /** The receiving node announced that it does not read this (a message or request type): nothing was queued. */
   'unsupported-by-peer',
+  /** The node's database cannot be reached or does not answer in time; try again later. */
+  'database-unavailable',
   /** A required local capability (such as a font for the PDF renderer) is missing. */
   'unavailable',
   /** An unexpected failure; the message is generic and the cause is logged. */

@@ -20,17 +20,16 @@ const LEVELS: Readonly<Record<Config['logLevel'], number>> = {
   silent: Number.POSITIVE_INFINITY,
 };
 
-/** A log that writes at or above `level` to `write` (stderr by default). */
+/** A log that writes at or above `level` to `write` (stderr by default), its lines named `name`. */
 export function createFederationLog(
   level: Config['logLevel'],
   write: (line: string) => void = (line) => process.stderr.write(line),
+  name = 'federation',
 ): FederationLog {
   const threshold = LEVELS[level];
   const emit = (value: number, message: string, fields: Record<string, unknown> = {}) => {
     if (value < threshold) return;
-    write(
-      `${JSON.stringify({ level: value, time: Date.now(), name: 'federation', msg: message, ...fields })}\n`,
-    );
+    write(`${JSON.stringify({ level: value, time: Date.now(), name, msg: message, ...fields })}\n`);
   };
   return {
     info: (message, fields) => emit(LEVELS.info, message, fields),

@@ -29,6 +29,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'too-many-requests': 429,
   'unsupported-by-peer': 422,
   unavailable: 503,
+  'database-unavailable': 503,
   internal: 500,
 };
 
@@ -50,6 +51,7 @@ const TITLES: Readonly<Record<ProblemCode, string>> = {
   'too-many-requests': 'Too many attempts; try again later',
   'unsupported-by-peer': "The requested State's node cannot read this yet",
   unavailable: 'Temporarily unavailable',
+  'database-unavailable': 'The node cannot reach its database; try again later',
   internal: 'Internal error',
 };
 

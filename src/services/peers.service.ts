@@ -203,7 +203,12 @@ export async function listPeers(
       authority: node?.authority ?? null,
       endpoint: node?.endpoint ?? null,
       isListed: node !== undefined,
-      health: healthOf(circuit.status, circuit.consecutiveFailures, state?.lastSuccessAt, state?.lastFailureAt),
+      health: healthOf(
+        circuit.status,
+        circuit.consecutiveFailures,
+        state?.lastSuccessAt,
+        state?.lastFailureAt,
+      ),
       circuit: {
         status: circuit.status,
         consecutiveFailures: circuit.consecutiveFailures,

@@ -2,12 +2,25 @@
  * Opens the node's database: PGlite (PostgreSQL compiled to WebAssembly, on local disk) by
  * default, or a PostgreSQL server when DATABASE_URL is set. Both speak the same SQL; the
  * migrations are written for the PostgreSQL 15 subset so they run on both.
+ *
+ * On PostgreSQL the node outlives its server: a connection that dies (server stopped or
+ * restarted, session terminated) is dropped and the next query opens a new one; every connection
+ * attempt and every query has a timeout (COMITY_DATABASE_*); and such faults reach the caller as
+ * AppError('database-unavailable') (connection-faults.ts), never as an unhandled 'error' event.
  */
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import {
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  sql,
+} from 'kysely';
 import pg from 'pg';
-import type { Config } from '../config.ts';
+import { type Config, databaseTimeoutsOf } from '../config.ts';
+import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseHandle = Readonly<{
@@ -32,13 +45,54 @@ const parsers = {
 export type OpenOptions = Readonly<{
   /** Start an in-memory PGlite from this data-directory dump (tests use a migrated template). */
   pgliteDataDump?: Blob;
+  /** Told when an idle PostgreSQL connection dies (the pool drops it); default: nothing. */
+  onConnectionError?: (error: unknown) => void;
 }>;
 
-export async function openDatabase(config: Config['database'], options: OpenOptions = {}): Promise<DatabaseHandle> {
+/**
+ * The pool as Kysely sees it: a failure to connect, or a query whose connection died or did not
+ * answer in time, throws database-unavailable, and that connection is discarded rather than
+ * returned to the pool (a frozen connection would otherwise hang the next query too).
+ */
+function faultTolerantPool(pool: pg.Pool): PostgresPool {
+  const unavailableOrSame = (error: unknown): never => {
+    throw isConnectionFault(error) ? databaseUnavailable(error) : error;
+  };
+  return {
+    options: pool.options,
+    connect: async () => {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw isConnectFault(error) ? databaseUnavailable(error) : error;
+      });
+      let isBroken = false;
+      const query = (text: string, parameters: ReadonlyArray<unknown>) =>
+        client.query(text, [...parameters]).catch((error: unknown) => {
+          if (isConnectionFault(error)) isBroken = true;
+          return unavailableOrSame(error);
+        });
+      // Kysely calls query(sql, parameters) only: no cursor is configured.
+      return {
+        query: query as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy === true || isBroken),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+export async function openDatabase(
+  config: Config['database'],
+  options: OpenOptions = {},
+): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
+    const timeouts = databaseTimeoutsOf(config);
     const pool = new pg.Pool({
       connectionString: config.url,
       max: 10,
+      connectionTimeoutMillis: timeouts.connectTimeoutMs,
+      statement_timeout: timeouts.statementTimeoutMs,
+      query_timeout: timeouts.queryTimeoutMs,
+      keepAlive: true,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid in parsers
@@ -46,7 +100,12 @@ export async function openDatabase(config: Config['database'], options: OpenOpti
             : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Without these listeners a connection that dies would end the process ("Unhandled 'error'
+    // event"). An idle one is reported here and dropped by the pool; one in use is reported by its
+    // failing query.
+    pool.on('error', (error) => options.onConnectionError?.(error));
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: faultTolerantPool(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   if (!config.directory.startsWith('memory://')) await mkdir(config.directory, { recursive: true });
@@ -60,4 +119,22 @@ export async function openDatabase(config: Config['database'], options: OpenOpti
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+}
+
+/**
+ * Whether the database answers a trivial query within `timeoutMs` (the health check). Never
+ * throws; a query still running when the time is up ends by its own timeout.
+ */
+export async function isDatabaseReachable(db: Kysely<Database>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([sql`select 1`.execute(db).then(() => true), timeUp]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

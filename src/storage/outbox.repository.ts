@@ -11,6 +11,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { SenderEffect } from './message-effects.ts';
+import { notifyChannel } from './notifications.ts';
 import type { Database } from './schema.ts';
 
 /** The PostgreSQL NOTIFY channel a commit that queues messages signals on (delivery workers LISTEN). */
@@ -18,7 +19,7 @@ export const OUTBOX_CHANNEL = 'comity_outbox';
 
 /** Wakes the delivery workers of every process of the node (PostgreSQL only; a no-op on PGlite). */
 export async function notifyOutboxWorkers(db: Kysely<Database>, databaseKind: 'pglite' | 'postgres'): Promise<void> {
-  if (databaseKind === 'postgres') await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  if (databaseKind === 'postgres') await notifyChannel(db, OUTBOX_CHANNEL);
 }
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';

@@ -14,8 +14,9 @@
  *   A permanent refusal marks it failed (shown to a person, not retried); anything transient is
  *   retried per retry-policy.ts. Each peer has a circuit breaker (circuit-breaker.ts).
  */
-import pg from 'pg';
 import type { AppContext } from '../../app-context.ts';
+import { databaseTimeoutsOf } from '../../config.ts';
+import { reconnectDelayMs } from '../../storage/connection-faults.ts';
 import { applySenderEffect } from '../../storage/federation-requests.repository.ts';
 import {
   claimDueMessages,
@@ -28,6 +29,7 @@ import {
   replaceMessageSigning,
   type StoredOutboxMessage,
 } from '../../storage/outbox.repository.ts';
+import { listenForNotifications, type NotificationListener } from '../../storage/notifications.ts';
 import {
   listPeerStates,
   recordPeerFailure,
@@ -161,7 +163,9 @@ export function createDeliveryWorker(
   let isWakeRequested = false;
   let wakeWaiter: (() => void) | undefined;
   let loop: Promise<void> | undefined;
-  let listener: pg.Client | undefined;
+  let listener: NotificationListener | undefined;
+  // Rounds in a row that failed (database unavailable...): the loop waits longer after each.
+  let failedRounds = 0;
 
   function wake(): void {
     isWakeRequested = true;
@@ -486,7 +490,13 @@ export function createDeliveryWorker(
 
   async function sleep(): Promise<void> {
     if (isWakeRequested || isStopped) return;
-    let timeoutMs = settings.deliveryPollMs;
+    let timeoutMs =
+      failedRounds === 0
+        ? settings.deliveryPollMs
+        : Math.max(
+            settings.deliveryPollMs,
+            reconnectDelayMs(failedRounds, databaseTimeoutsOf(context.config.database).retryMaxMs),
+          );
     // While attempts are in flight, each one's end wakes the loop: no need to ask for the next due
     // time (a query per finished attempt under load); the poll interval bounds the wait anyway.
     if (inFlight.size === 0) {
@@ -515,7 +525,9 @@ export function createDeliveryWorker(
           const claimed = await claim(free);
           for (const message of claimed) void launch(message);
         }
+        failedRounds = 0;
       } catch (error) {
+        failedRounds += 1;
         onError(error);
       }
       // Each finished attempt wakes the loop (a slot is free, the case's next message may be due).
@@ -523,24 +535,20 @@ export function createDeliveryWorker(
     }
   }
 
-  async function listen(): Promise<void> {
-    if (context.config.database.kind !== 'postgres' || isStopped) return;
-    const client = new pg.Client({ connectionString: context.config.database.url });
-    client.on('notification', () => wake());
-    client.on('error', (error) => {
-      onError(error);
-      listener = undefined;
-      void client.end().catch(() => undefined);
-      // Polling goes on meanwhile; listen again after a pause.
-      if (!isStopped) setTimeout(() => void listen().catch(onError), settings.deliveryPollMs * 5).unref();
+  function listen(): Promise<void> {
+    const database = context.config.database;
+    if (database.kind !== 'postgres' || isStopped) return Promise.resolve();
+    // Other processes of the node notify after queuing messages; after each (re)connection the
+    // outbox is looked at, since notifications sent meanwhile were lost. Polling goes on anyway.
+    listener = listenForNotifications({
+      url: database.url,
+      channel: OUTBOX_CHANNEL,
+      timeouts: databaseTimeoutsOf(database),
+      onNotification: wake,
+      onConnected: wake,
+      onError,
     });
-    await client.connect();
-    if (isStopped) {
-      await client.end();
-      return;
-    }
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    listener = client;
+    return listener.ready;
   }
 
   return {
@@ -551,7 +559,7 @@ export function createDeliveryWorker(
       if (isStarted) return;
       isStarted = true;
       loop = runLoop();
-      await listen().catch(onError);
+      await listen();
     },
     stop: async () => {
       isStopped = true;
@@ -559,9 +567,8 @@ export function createDeliveryWorker(
       await loop;
       await Promise.allSettled([...inFlight.values()]);
       poster.close();
-      const client = listener;
+      await listener?.close();
       listener = undefined;
-      await client?.end().catch(() => undefined);
     },
   };
 }

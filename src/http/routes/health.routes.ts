@@ -1,12 +1,19 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
+import { isDatabaseReachable } from '../../storage/database.ts';
+
+/** How long the health check waits for the database: a hung database makes it answer 503, not hang. */
+const DATABASE_PROBE_TIMEOUT_MS = 2000;
+
+const DependencyStatusSchema = z.enum(['available', 'unavailable']);
 
 const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
   database: z.object({ kind: z.enum(['pglite', 'postgres']), isReachable: z.boolean() }),
+  /** What the node depends on, and whether each answers now; any 'unavailable' makes the answer 503. */
+  dependencies: z.object({ database: DependencyStatusSchema }),
   catalogueVersion: z.string(),
   node: z.object({
     /** The State this node serves (COMITY_NODE_STATE or its federation identity), if set. */
@@ -30,16 +37,12 @@ export async function healthRoutes(app: ComityApp, context: AppContext): Promise
       },
     },
     async (_request, reply) => {
-      let isReachable = true;
-      try {
-        await sql`select 1`.execute(context.db);
-      } catch {
-        isReachable = false;
-      }
+      const isReachable = await isDatabaseReachable(context.db, DATABASE_PROBE_TIMEOUT_MS);
       const body = {
         status: isReachable ? ('ok' as const) : ('degraded' as const),
         version: '0.1.0',
         database: { kind: context.databaseKind, isReachable },
+        dependencies: { database: isReachable ? ('available' as const) : ('unavailable' as const) },
         catalogueVersion: context.catalogue.version,
         node: {
           state: context.federation?.identity.state ?? context.config.node.state ?? null,
