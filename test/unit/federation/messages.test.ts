@@ -1,0 +1,182 @@
+/**
+ * The message modules and their registry: what each type does at the receiver and how the
+ * sender's records follow each outcome, the registry's refusals, and the forward-compatible
+ * reading of request content.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { preservationDraft } from '../../../src/federation/demo/demo-drafts.ts';
+import { keepKnownMembers } from '../../../src/federation/messages/known-members.ts';
+import { defineMessage } from '../../../src/federation/messages/message-definition.ts';
+import { pingMessage } from '../../../src/federation/messages/ping.message.ts';
+import {
+  announcedAccepts,
+  BUILT_IN_MESSAGES,
+  createMessageRegistry,
+  DEFAULT_MESSAGE_REGISTRY,
+  messageRegistryOf,
+} from '../../../src/federation/messages/registry.ts';
+import { requestSubmittedMessage } from '../../../src/federation/messages/request-submitted.message.ts';
+import { V1_BASELINE_ACCEPTS } from '../../../src/federation/protocol/capabilities.ts';
+import type { Envelope } from '../../../src/federation/protocol/types.ts';
+import type { DeliveryOutcome } from '../../../src/storage/message-effects.ts';
+
+const RECEIVED_AT = new Date('2026-12-02T10:00:00.000Z');
+const OUTCOMES: readonly DeliveryOutcome[] = ['pending', 'delivered', 'failed', 'cancelled'];
+const sent = { id: '0193a0b0-0000-7000-8000-000000000001', caseId: 'case-1', peerNodeId: 'de-247' };
+
+function envelopeOf(type: string): Envelope {
+  return {
+    v: 1,
+    id: '0193a0b0-0000-7000-8000-000000000002',
+    from: 'fr-ca',
+    to: 'de-247',
+    type,
+    case: 'sender-case-7',
+    createdAt: RECEIVED_AT.toISOString(),
+    body: 'a.b.c.d.e',
+  };
+}
+
+const tools = { federationUserId: async () => 'federation-user' };
+
+describe('message modules', () => {
+  it('request.submitted stores an incoming request authored by the federation account, with the sender and its case', async () => {
+    const content = { ...preservationDraft('FR', 'de'), caseReference: '  FR-2026-7  ' };
+    const effect = await requestSubmittedMessage.receive(
+      {
+        envelope: envelopeOf('request.submitted'),
+        body: {
+          request: content,
+          requestId: 'sender-case-7',
+          submittedAt: RECEIVED_AT.toISOString(),
+          submittedBy: { displayName: 'A prosecutor' },
+        },
+        receivedAt: RECEIVED_AT,
+      },
+      tools,
+    );
+    assert.equal(effect?.kind, 'incoming-request');
+    assert.deepEqual(
+      {
+        type: effect?.request.type,
+        caseReference: effect?.request.caseReference,
+        requestedState: effect?.request.requestedState,
+        createdBy: effect?.request.createdBy,
+        peerNodeId: effect?.request.peerNodeId,
+        remoteRequestId: effect?.request.remoteRequestId,
+        receivedAt: effect?.request.receivedAt,
+      },
+      {
+        type: 'preservation',
+        caseReference: 'FR-2026-7',
+        requestedState: 'DE',
+        createdBy: 'federation-user',
+        peerNodeId: 'fr-ca',
+        remoteRequestId: 'sender-case-7',
+        receivedAt: RECEIVED_AT,
+      },
+    );
+  });
+
+  it('request.submitted: the sent request shows every outcome of its message', () => {
+    for (const outcome of OUTCOMES) {
+      assert.deepEqual(requestSubmittedMessage.onOutcome(outcome, sent), {
+        kind: 'request-delivery-state',
+        requestId: 'case-1',
+        state: outcome,
+      });
+    }
+  });
+
+  it('ping changes nothing on either side', async () => {
+    assert.equal(
+      await pingMessage.receive({ envelope: envelopeOf('ping'), body: {}, receivedAt: RECEIVED_AT }, tools),
+      undefined,
+    );
+    for (const outcome of OUTCOMES) assert.equal(pingMessage.onOutcome(outcome, sent), undefined);
+  });
+
+  it('every built-in type has a label in the six UI languages', () => {
+    for (const definition of BUILT_IN_MESSAGES) {
+      assert.deepEqual(Object.keys(definition.label).sort(), ['ar', 'en', 'es', 'fr', 'ru', 'zh']);
+      assert.ok(
+        Object.values(definition.label).every((text) => text.trim() !== ''),
+        definition.type,
+      );
+    }
+  });
+});
+
+describe('message registry', () => {
+  it('finds the built-in types and nothing else', () => {
+    assert.deepEqual(DEFAULT_MESSAGE_REGISTRY.types, ['request.submitted', 'ping']);
+    assert.equal(DEFAULT_MESSAGE_REGISTRY.find('ping'), pingMessage);
+    assert.equal(DEFAULT_MESSAGE_REGISTRY.find('case.closed'), undefined);
+    assert.equal(DEFAULT_MESSAGE_REGISTRY.find('toString'), undefined);
+  });
+
+  it('refuses a type registered twice and a malformed type name', () => {
+    assert.throws(() => createMessageRegistry([pingMessage, pingMessage]), /registered twice/);
+    for (const type of ['Ping', 'case..closed', '.case', 'case closed', 'x'.repeat(65)]) {
+      assert.throws(() => defineMessage({ ...pingMessage, type }), /invalid message type name/, type);
+    }
+  });
+
+  it('falls back to the shipped registry where federation is not running', () => {
+    const custom = createMessageRegistry([pingMessage]);
+    assert.equal(messageRegistryOf({ messages: custom }), custom);
+    assert.equal(messageRegistryOf(undefined), DEFAULT_MESSAGE_REGISTRY);
+  });
+
+  it('announces what a node reads: its registry and every request type, a superset of the v1 baseline', () => {
+    const accepts = announcedAccepts();
+    assert.deepEqual(accepts.messageTypes, ['request.submitted', 'ping']);
+    for (const type of V1_BASELINE_ACCEPTS.requestTypes) assert.ok(accepts.requestTypes.includes(type), type);
+    assert.deepEqual(announcedAccepts(createMessageRegistry([pingMessage])).messageTypes, ['ping']);
+  });
+});
+
+describe('keepKnownMembers', () => {
+  const schema = z
+    .object({
+      name: z.string(),
+      tags: z.array(z.object({ label: z.string() }).strict()).optional(),
+      nested: z.object({ level: z.number() }).strict().optional(),
+    })
+    .strict();
+
+  it('drops unknown members at every depth and keeps the known ones as they are', () => {
+    assert.deepEqual(
+      keepKnownMembers(schema, {
+        name: 'n',
+        later: true,
+        tags: [{ label: 'a', colour: 'red' }, { label: 'b' }],
+        nested: { level: 2, since: 'v2' },
+      }),
+      { name: 'n', tags: [{ label: 'a' }, { label: 'b' }], nested: { level: 2 } },
+    );
+  });
+
+  it('leaves values of the wrong shape for the schema to refuse', () => {
+    assert.equal(keepKnownMembers(schema, 'text'), 'text');
+    assert.deepEqual(keepKnownMembers(schema, { name: 'n', tags: 'not a list' }), {
+      name: 'n',
+      tags: 'not a list',
+    });
+    assert.equal(
+      schema.safeParse(keepKnownMembers(schema, { name: 'n', tags: 'not a list' })).success,
+      false,
+    );
+  });
+
+  it('does not take inherited names for members', () => {
+    assert.deepEqual(
+      keepKnownMembers(schema, JSON.parse('{"name":"n","constructor":1,"__proto__":{"x":1}}')),
+      {
+        name: 'n',
+      },
+    );
+  });
+});
