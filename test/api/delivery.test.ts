@@ -113,6 +113,7 @@ for (const target of DATABASE_TARGETS) {
         older: {
           ...(await planNode('pt-247', 'PT')),
           accepts: {
+            protocols: [1],
             messageTypes: ['request.submitted', 'ping'],
             requestTypes: V1_BASELINE_ACCEPTS.requestTypes.filter((type) => type !== 'preservation'),
           },

@@ -4,6 +4,7 @@
  * registry; a test can build one with an extra type (createMessageRegistry).
  */
 import { REQUEST_TYPE_IDS } from '../../core/request/draft.ts';
+import { PROTOCOL_VERSION } from '../protocol/envelope.ts';
 import type { AnyMessageDefinition } from './message-definition.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
@@ -42,8 +43,13 @@ export function messageRegistryOf(
 
 /** What a node running this registry reads, as it announces it in its keys file and so in the directory. */
 export function announcedAccepts(registry: MessageRegistry = DEFAULT_MESSAGE_REGISTRY): {
+  protocols: number[];
   messageTypes: string[];
   requestTypes: string[];
 } {
-  return { messageTypes: [...registry.types], requestTypes: [...REQUEST_TYPE_IDS] };
+  return {
+    protocols: [PROTOCOL_VERSION],
+    messageTypes: [...registry.types],
+    requestTypes: [...REQUEST_TYPE_IDS],
+  };
 }

@@ -105,6 +105,7 @@ export const AuthorityKindSchema = z.enum(['central-authority', 'point-of-contac
 /** What a node announces it reads (docs/federation.md, section 7). */
 export const NodeAcceptsSchema = z
   .object({
+    protocols: z.array(z.number().int().min(1).max(1000)).min(1).max(20),
     messageTypes: z.array(MessageTypeNameSchema).max(200),
     requestTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/)).max(200),
   })

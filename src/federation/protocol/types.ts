@@ -39,8 +39,12 @@ export type DirectoryNode = Readonly<{
   accepts?: NodeAccepts;
 }>;
 
-/** What a node announces it reads: message types, and request types within request.submitted. */
-export type NodeAccepts = Readonly<{ messageTypes: readonly string[]; requestTypes: readonly string[] }>;
+/** What a node announces it reads: protocol versions, message types, and request types within request.submitted. */
+export type NodeAccepts = Readonly<{
+  protocols: readonly number[];
+  messageTypes: readonly string[];
+  requestTypes: readonly string[];
+}>;
 
 export type DirectoryDocument = Readonly<{
   v: 1;
