@@ -72,26 +72,38 @@ export async function insertInboxMessageWithEffect(
   return Number(rows[0]?.inserted ?? 0) === 1;
 }
 
+const STORED_COLUMNS = ['id', 'from_node_id', 'type', 'case_id', 'digest', 'receipt', 'received_at'] as const;
+
+function toStoredInboxMessage(row: {
+  id: string;
+  from_node_id: string;
+  type: string;
+  case_id: string;
+  digest: string;
+  receipt: string;
+  received_at: Date | string;
+}): StoredInboxMessage {
+  return {
+    id: row.id,
+    fromNodeId: row.from_node_id,
+    type: row.type,
+    caseId: row.case_id,
+    digest: row.digest,
+    receipt: row.receipt,
+    receivedAt: new Date(row.received_at),
+  };
+}
+
 export async function findInboxMessage(
   db: Kysely<Database>,
   id: string,
 ): Promise<StoredInboxMessage | undefined> {
   const row = await db
     .selectFrom('inbox_messages')
-    .select(['id', 'from_node_id', 'type', 'case_id', 'digest', 'receipt', 'received_at'])
+    .select(STORED_COLUMNS)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row
-    ? {
-        id: row.id,
-        fromNodeId: row.from_node_id,
-        type: row.type,
-        caseId: row.case_id,
-        digest: row.digest,
-        receipt: row.receipt,
-        receivedAt: new Date(row.received_at),
-      }
-    : undefined;
+  return row ? toStoredInboxMessage(row) : undefined;
 }
 
 /** The first message received for a sender's case (the request.submitted of an incoming request). */
@@ -102,24 +114,14 @@ export async function findFirstInboxMessageOfCase(
 ): Promise<StoredInboxMessage | undefined> {
   const row = await db
     .selectFrom('inbox_messages')
-    .select(['id', 'from_node_id', 'type', 'case_id', 'digest', 'receipt', 'received_at'])
+    .select(STORED_COLUMNS)
     .where('from_node_id', '=', fromNodeId)
     .where('case_id', '=', caseId)
     .orderBy('received_at')
     .orderBy('id')
     .limit(1)
     .executeTakeFirst();
-  return row
-    ? {
-        id: row.id,
-        fromNodeId: row.from_node_id,
-        type: row.type,
-        caseId: row.case_id,
-        digest: row.digest,
-        receipt: row.receipt,
-        receivedAt: new Date(row.received_at),
-      }
-    : undefined;
+  return row ? toStoredInboxMessage(row) : undefined;
 }
 
 export async function countInboxMessages(db: Kysely<Database>): Promise<number> {
