@@ -10,7 +10,11 @@ import { z } from 'zod';
 import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
 import { createDeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { defineMessage } from '../../src/federation/messages/message-definition.ts';
-import { BUILT_IN_MESSAGES, createMessageRegistry } from '../../src/federation/messages/registry.ts';
+import {
+  announcedAccepts,
+  BUILT_IN_MESSAGES,
+  createMessageRegistry,
+} from '../../src/federation/messages/registry.ts';
 import { sealForPeer } from '../../src/federation/messages/seal-for-peer.ts';
 import { RequestContentSchema } from '../../src/core/request/draft.ts';
 import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
@@ -64,12 +68,17 @@ for (const target of DATABASE_TARGETS) {
     let stranger: FederatedNode;
 
     before(async () => {
+      const withWitness = announcedAccepts(registryWithWitness);
       const plans = {
         fr: await planNode('fr-ca', 'FR'),
-        de: await planNode('de-247', 'DE'),
-        it: await planNode('it-247', 'IT'),
+        // Speaks the type and announces it.
+        de: { ...(await planNode('de-247', 'DE')), accepts: withWitness },
+        // Listed as reading it (a directory entry out of step with the node), but does not speak it.
+        it: { ...(await planNode('it-247', 'IT')), accepts: withWitness },
+        // Announces nothing: the v1 baseline, which does not include the type.
+        pt: await planNode('pt-247', 'PT'),
       };
-      const directory = createStaticDirectory([plans.fr, plans.de, plans.it], clock.now);
+      const directory = createStaticDirectory([plans.fr, plans.de, plans.it, plans.pt], clock.now);
       sender = await startFederatedNode(target, {
         plan: plans.fr,
         directory,
@@ -156,6 +165,20 @@ for (const target of DATABASE_TARGETS) {
         items.map((item) => [item.caseReference, item.remoteRequestId]),
         [['statement W-1', caseId]],
       );
+    });
+
+    it('is not queued for a node whose directory entry does not list it: the sender refuses first', async () => {
+      await assert.rejects(queueWitness('pt-247', 'statement W-0'), (error: unknown) => {
+        assert.equal((error as { code?: string }).code, 'unsupported-by-peer');
+        assert.match(String(error), /pt-247.*message type test\.witness-offered/);
+        return true;
+      });
+      const queued = await sender.context.db
+        .selectFrom('outbox_messages')
+        .select('id')
+        .where('peer_node_id', '=', 'pt-247')
+        .execute();
+      assert.equal(queued.length, 0);
     });
 
     it('is refused for good by a node that does not speak it, and the sender hook records the failure', async () => {
