@@ -17,7 +17,7 @@ import { sealMessage } from '../federation/protocol/seal.ts';
 import type { DirectoryKey, DirectoryNode } from '../federation/protocol/types.ts';
 import { createUuidV7 } from '../federation/protocol/uuid-v7.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, assertCan, canEditRequest } from '../policies/access.ts';
+import { type Actor, requestAccessOf } from '../policies/access.ts';
 import { markRequestSentAndQueue } from '../storage/federation-requests.repository.ts';
 import { DRAFT_STATUS, findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
 
@@ -50,11 +50,10 @@ export async function sendRequest(
   id: string,
   options: SendOptions,
 ): Promise<SendResult> {
-  assertCan(actor, 'request:draft');
   const federation = context.federation;
   // Reading first: a request the actor may not read is not found, whatever the node's set-up.
   const { request, authorDisplayName } = await getRequestWithAuthor(context, actor, id);
-  if (!canEditRequest(actor, request.createdBy.id)) {
+  if (requestAccessOf(actor, request) !== 'change') {
     throw new AppError('forbidden', 'only the author of a request may send it');
   }
   if (request.status !== DRAFT_STATUS) {

@@ -11,6 +11,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'failed', 'cancelled'];
@@ -301,8 +302,6 @@ export type Delivery = Readonly<{
   /** The outgoing request the message carried (its delivery state becomes 'delivered'), if any. */
   requestId?: string;
 }>;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Records several verified receipts in ONE statement: each message becomes delivered as

@@ -12,7 +12,6 @@ import {
   retryOutboxMessage,
 } from '../../services/peers.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requirePermission } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 
 const PeerSchema = z.object({
@@ -71,7 +70,7 @@ const OutboxQuerySchema = z.object({
 const IdParamsSchema = z.object({ id: z.string().max(100).describe('the message id (a UUID)') });
 
 export async function peersRoutes(app: ComityApp, context: AppContext): Promise<void> {
-  const operator = { onRequest: requirePermission('federation:operate') };
+  const operator = { config: { permission: 'federation:operate' } } as const;
 
   app.get(
     '/api/v1/peers',
@@ -83,7 +82,7 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
         response: { 200: PeersSchema },
       },
     },
-    async (request) => listPeers(context, request.actor),
+    async () => listPeers(context),
   );
 
   app.get(
@@ -98,7 +97,7 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
       },
     },
     async (request) => ({
-      items: await listOutbox(context, request.actor, {
+      items: await listOutbox(context, {
         ...(request.query.status ? { status: request.query.status } : {}),
         ...(request.query.peer ? { peerNodeId: request.query.peer } : {}),
         limit: request.query.limit,
@@ -117,7 +116,7 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
         response: { 200: OutboxMessageSchema },
       },
     },
-    async (request) => retryOutboxMessage(context, request.actor, request.params.id),
+    async (request) => retryOutboxMessage(context, request.params.id),
   );
 
   app.post(
@@ -131,6 +130,6 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
         response: { 200: OutboxMessageSchema },
       },
     },
-    async (request) => cancelOutboxMessage(context, request.actor, request.params.id),
+    async (request) => cancelOutboxMessage(context, request.params.id),
   );
 }
