@@ -21,12 +21,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { RouteAccess } from '../policies/access.ts';
-import {
-  type RoutePermissions,
-  registerAuthentication,
-  registerAuthorization,
-  withDeclaredPermissions,
-} from './auth.ts';
+import { registerAuthentication, registerAuthorization, withDeclaredPermissions } from './auth.ts';
 import type { AppContext } from '../app-context.ts';
 import { handleError, sendProblem, toProblem } from './problem.ts';
 import { ROUTES } from './routes/index.ts';
@@ -49,6 +44,8 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  const routePermissions = new Map<string, RouteAccess>();
+  app.decorate('routePermissions', routePermissions);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -73,7 +70,7 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
     transformObject: (documentObject) =>
       withDeclaredPermissions(
         'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
-        app.routePermissions,
+        routePermissions,
       ),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/reference' });
@@ -83,8 +80,6 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
 
   // Every route of the API is registered in this scope, where a route that declares no permission
   // is refused and each call is checked against its declaration (src/http/auth.ts).
-  const routePermissions = new Map<string, RouteAccess>();
-  app.decorate('routePermissions', routePermissions as RoutePermissions);
   await app.register(async (api) => {
     registerAuthorization(api, routePermissions);
     api.get('/api/v1/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () =>
