@@ -80,7 +80,7 @@ export function assertCan(actor: Actor | undefined, permission: Permission): ass
  */
 export type RouteAccess = 'public' | 'signed-in' | Permission;
 
-export const ROUTE_ACCESS_LEVELS: readonly RouteAccess[] = ['public', 'signed-in', ...PERMISSIONS];
+const ROUTE_ACCESS_LEVELS: readonly RouteAccess[] = ['public', 'signed-in', ...PERMISSIONS];
 
 export function isRouteAccess(value: unknown): value is RouteAccess {
   return (ROUTE_ACCESS_LEVELS as readonly unknown[]).includes(value);

@@ -30,7 +30,7 @@ type Operation = Readonly<{
   security: unknown;
 }>;
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SOME_ID = '0190a6b8-7c4e-7d1a-9f3b-2a1c5e8d4b60';
 /** Not JSON: a route that parsed its body before checking the caller would answer 400. */
