@@ -4,7 +4,8 @@
  *
  * Order matters: the error handler and the zod compilers come first, then the OpenAPI generator
  * (it must see every route), then authentication (it decorates each request with its actor),
- * then the routes, then the static UI with its single-page fallback.
+ * then the routes (in one scope that checks each route's declared permission), then the static UI
+ * with its single-page fallback.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { registerAuthentication } from './auth.ts';
+import type { RouteAccess } from '../policies/access.ts';
+import { registerAuthentication, registerAuthorization, withDeclaredPermissions } from './auth.ts';
 import type { AppContext } from '../app-context.ts';
 import { handleError, sendProblem, toProblem } from './problem.ts';
 import { ROUTES } from './routes/index.ts';
@@ -42,6 +44,8 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  const routePermissions = new Map<string, RouteAccess>();
+  app.decorate('routePermissions', routePermissions);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -63,16 +67,28 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
       security: [{ bearerToken: [] }, { sessionCookie: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (documentObject) =>
+      withDeclaredPermissions(
+        'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
+        routePermissions,
+      ),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/reference' });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyCookie);
   registerAuthentication(app, context);
 
-  for (const registerRoutes of ROUTES) {
-    await registerRoutes(app, context);
-  }
+  // Every route of the API is registered in this scope, where a route that declares no permission
+  // is refused and each call is checked against its declaration (src/http/auth.ts).
+  await app.register(async (api) => {
+    registerAuthorization(api, routePermissions);
+    api.get('/api/v1/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () =>
+      app.swagger(),
+    );
+    for (const registerRoutes of ROUTES) {
+      await registerRoutes(api, context);
+    }
+  });
 
   const webDirectory = context.config.http.webDirectory;
   const hasWebBuild = existsSync(path.join(webDirectory, 'index.html'));

@@ -1,14 +1,18 @@
 /**
- * Authentication at the HTTP edge: resolves each request's actor from the session cookie
- * (web UI) or an `Authorization: Bearer` API token (national systems), and enforces the CSRF
- * token on cookie-authenticated unsafe requests. Authorization itself is src/policies/access.ts.
+ * Authentication and authorization at the HTTP edge, both on onRequest (before any body is read):
+ * - authentication resolves each request's actor from the session cookie (web UI) or an
+ *   `Authorization: Bearer` API token (national systems), and enforces the CSRF token on
+ *   cookie-authenticated unsafe requests;
+ * - authorization: every route declares `config: { permission }` (a `RouteAccess` of
+ *   src/policies/access.ts: 'public', 'signed-in' or a permission). A route that declares none
+ *   is refused when the app starts; each call is checked against its declaration by one hook.
  *
- * This file is the contract the routes rely on: `request.actor`, `requirePermission()` and
- * `requireActor()`.
+ * This file is the contract the routes rely on: `config.permission`, `request.actor` and
+ * `actorOf()`.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
-import { type Actor, assertCan, type Permission } from '../policies/access.ts';
+import { type Actor, assertMayCall, isRouteAccess, type RouteAccess } from '../policies/access.ts';
 import { resolveApiToken } from '../services/api-tokens.service.ts';
 import { isSecretEqual, type ResolvedSession, resolveSession } from '../services/sessions.service.ts';
 import type { ComityApp } from './app.ts';
@@ -18,6 +22,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated actor, or undefined for an anonymous request. */
     actor: Actor | undefined;
+  }
+  interface FastifyInstance {
+    /** Each API route's declared permission (registerAuthorization), for the OpenAPI document and tests. */
+    routePermissions: RoutePermissions;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route; every route of the API declares it (see registerAuthorization). */
+    permission?: RouteAccess;
   }
 }
 
@@ -85,14 +97,68 @@ export function registerAuthentication(app: ComityApp, context: AppContext): voi
   });
 }
 
-/** preHandler: refuses the request unless its actor has the permission. */
-export function requirePermission(permission: Permission) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    assertCan(request.actor, permission);
-  };
+/** What each route declares, keyed `METHOD /path/:param` (see routeKey). */
+export type RoutePermissions = ReadonlyMap<string, RouteAccess>;
+
+/** The key of a route in RoutePermissions: `GET /api/v1/requests/:id`. */
+export function routeKey(method: string, url: string): string {
+  return `${method.toUpperCase()} ${url}`;
 }
 
-/** preHandler: refuses anonymous requests. */
-export async function requireActor(request: FastifyRequest): Promise<void> {
+/** `/api/v1/requests/{id}` (OpenAPI) -> `/api/v1/requests/:id` (Fastify). */
+function fastifyPathOf(openApiPath: string): string {
+  return openApiPath.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+const OPENAPI_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * The OpenAPI document with each operation's declared permission as `x-comity-permission`, so a
+ * caller (or a generated client) sees what an operation requires.
+ */
+export function withDeclaredPermissions<T extends { paths?: object }>(
+  document: T,
+  declared: RoutePermissions,
+): T {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of OPENAPI_METHODS) {
+      const operation: unknown = item?.[method];
+      const permission = declared.get(routeKey(method, fastifyPathOf(path)));
+      if (operation && typeof operation === 'object' && permission) {
+        Object.assign(operation, { 'x-comity-permission': permission });
+      }
+    }
+  }
+  return document;
+}
+
+/**
+ * Makes `scope` refuse to register a route without `config.permission` (the app does not start),
+ * and check every call against the declaration before its body is parsed: anonymous on a
+ * non-public route -> 401, an actor without the permission -> 403. Call it on the scope that
+ * holds the API routes, after registerAuthentication; `declared` is filled as routes register.
+ */
+export function registerAuthorization(scope: FastifyInstance, declared: Map<string, RouteAccess>): void {
+  scope.addHook('onRoute', (route) => {
+    const permission: unknown = route.config?.permission;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!isRouteAccess(permission)) {
+      throw new Error(
+        `${methods.join(',')} ${route.url} declares no permission: add config: { permission } ('public', 'signed-in' or a permission of src/policies/access.ts)`,
+      );
+    }
+    for (const method of methods) declared.set(routeKey(method, route.url), permission);
+  });
+  scope.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config.permission;
+    // Unreachable for a registered route (onRoute refused it); deny rather than assume.
+    if (!permission) throw new AppError('forbidden', 'this operation declares no permission');
+    assertMayCall(request.actor, permission);
+  });
+}
+
+/** The actor of a request that its route's permission has let through (never anonymous). */
+export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('unauthenticated', 'sign in or present an API token');
+  return request.actor;
 }

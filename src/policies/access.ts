@@ -1,20 +1,16 @@
 /**
  * Authorization, in one place. Deny by default: a role has exactly the permissions listed here,
- * and a permission not listed for any of an actor's roles is refused. Routes call
- * `requirePermission` (src/http/auth.ts) or `assertCan`; nothing else decides who may do what.
+ * and a permission not listed for any of an actor's roles is refused.
+ *
+ * Two questions, two answers:
+ * - may this actor call this operation at all? Every route declares a `RouteAccess`
+ *   (`config.permission`), and one onRequest hook (src/http/auth.ts) calls `assertMayCall` before
+ *   the body is read;
+ * - may this actor see or change this record? `requestAccessOf` (one request) and
+ *   `requestScopeOf` (which requests a list shows), called by the services.
  */
 import { AppError } from '../core/errors.ts';
-
-export const ROLES = [
-  'officer',
-  'supervisor',
-  'duty-officer',
-  'legal-reviewer',
-  'evidence-custodian',
-  'auditor',
-  'administrator',
-] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../core/roles.ts';
 
 export const PERMISSIONS = [
   /** Create, edit, validate and delete one's own drafts. */
@@ -63,10 +59,6 @@ export type Actor = Readonly<{
   authenticatedBy: 'session' | 'token';
 }>;
 
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
-
 export function can(actor: Actor | undefined, permission: Permission): boolean {
   if (!actor) return false;
   return actor.roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission) ?? false);
@@ -83,16 +75,58 @@ export function assertCan(actor: Actor | undefined, permission: Permission): ass
 }
 
 /**
- * Whether the actor may see a request created by `ownerId`. A request the actor may not see is
- * reported as not found, never as forbidden, so its existence does not leak. An incoming request
- * (sent by another State's node) is read by those who handle them (request:read-incoming:
- * supervisors, duty officers, legal reviewers, auditors) and by request:read-all.
+ * What a route requires of its caller: `public` (anyone, signed in or not), `signed-in` (any
+ * actor, whatever the roles: the service then shows only what the actor may see) or a permission.
  */
-export function canReadRequest(actor: Actor, ownerId: string, direction: string = 'outgoing'): boolean {
-  if (direction === 'incoming') return can(actor, 'request:read-incoming') || can(actor, 'request:read-all');
-  return (can(actor, 'request:draft') && actor.userId === ownerId) || can(actor, 'request:read-all');
+export type RouteAccess = 'public' | 'signed-in' | Permission;
+
+const ROUTE_ACCESS_LEVELS: readonly RouteAccess[] = ['public', 'signed-in', ...PERMISSIONS];
+
+export function isRouteAccess(value: unknown): value is RouteAccess {
+  return (ROUTE_ACCESS_LEVELS as readonly unknown[]).includes(value);
 }
 
-export function canEditRequest(actor: Actor, ownerId: string): boolean {
-  return can(actor, 'request:draft') && actor.userId === ownerId;
+/** Throws unauthenticated or forbidden unless the actor may call an operation declaring `access`. */
+export function assertMayCall(actor: Actor | undefined, access: RouteAccess): void {
+  if (access === 'public') return;
+  if (!actor) throw new AppError('unauthenticated', 'sign in or present an API token');
+  if (access !== 'signed-in') assertCan(actor, access);
+}
+
+/** A request as authorization sees it: who created it, and whether another State's node sent it. */
+export type RequestRecord = Readonly<{ createdBy: Readonly<{ id: string }>; direction: string }>;
+
+/**
+ * What the actor may do with one request: `change` (edit, delete, send), `read`, or `none` (then it
+ * is reported as not found, never as forbidden, so its existence does not leak).
+ *
+ * - An outgoing request: its author changes it while drafting (request:draft); request:read-all
+ *   reads every one.
+ * - An incoming request (created by the federation account for a request another State's node
+ *   sent) is read by those who handle them (request:read-incoming: supervisors, duty officers,
+ *   legal reviewers, auditors) and by request:read-all; nobody here changes it.
+ */
+export function requestAccessOf(actor: Actor, request: RequestRecord): 'change' | 'read' | 'none' {
+  if (request.direction === 'incoming') {
+    return can(actor, 'request:read-incoming') || can(actor, 'request:read-all') ? 'read' : 'none';
+  }
+  if (can(actor, 'request:draft') && actor.userId === request.createdBy.id) return 'change';
+  return can(actor, 'request:read-all') ? 'read' : 'none';
+}
+
+/**
+ * Which requests a list shows the actor, as a filter storage applies: `all`, `none`, or the
+ * actor's own (and, with request:read-incoming, every incoming one). Agrees with
+ * `requestAccessOf` on every request.
+ */
+export type RequestScope =
+  | Readonly<{ kind: 'all' }>
+  | Readonly<{ kind: 'none' }>
+  | Readonly<{ kind: 'own'; createdBy: string; isIncludingIncoming: boolean }>;
+
+export function requestScopeOf(actor: Actor): RequestScope {
+  if (can(actor, 'request:read-all')) return { kind: 'all' };
+  const isIncludingIncoming = can(actor, 'request:read-incoming');
+  if (!isIncludingIncoming && !can(actor, 'request:draft')) return { kind: 'none' };
+  return { kind: 'own', createdBy: actor.userId, isIncludingIncoming };
 }

@@ -19,11 +19,11 @@ import {
 } from '../storage/api-tokens.repository.ts';
 import { hashToken } from './sessions.service.ts';
 import { requireUserByUsername } from './users.service.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 
 export const API_TOKEN_PREFIX = 'comity_';
 /** `comity_` then 32 random bytes in base64url. */
 const TOKEN_PATTERN = /^comity_[A-Za-z0-9_-]{43}$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 24 * 60 * 60_000;
 /** last_used_at is written at most once a minute per token. */
 const MARK_USED_INTERVAL_MS = 60_000;

@@ -13,7 +13,7 @@ import { AppError } from '../core/errors.ts';
 import type { LocalizedText } from '../core/i18n.ts';
 import { loadStateSeeds } from '../data/states/index.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, assertCan } from '../policies/access.ts';
+import type { Actor } from '../policies/access.ts';
 import {
   findStoredState,
   listStoredStates,
@@ -122,11 +122,10 @@ export async function getState(context: AppContext, code: string): Promise<State
  */
 export async function updateStateProfile(
   context: AppContext,
-  actor: Actor | undefined,
+  actor: Actor,
   code: string,
   profile: unknown,
 ): Promise<StateDetail> {
-  assertCan(actor, 'directory:edit');
   const parsed = StateProfileSchema.safeParse(profile);
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => ({

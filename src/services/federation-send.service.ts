@@ -11,7 +11,7 @@ import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
 import type { AppContext } from '../app-context.ts';
 import { queueRequestSubmitted } from '../federation/messages/request-submitted.message.ts';
-import { type Actor, assertCan, canEditRequest } from '../policies/access.ts';
+import { type Actor, requestAccessOf } from '../policies/access.ts';
 import { DRAFT_STATUS, findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
 
 /** The status of a request once it has left the node (its delivery is followed by deliveryState). */
@@ -36,11 +36,10 @@ export async function sendRequest(
   id: string,
   options: SendOptions,
 ): Promise<SendResult> {
-  assertCan(actor, 'request:draft');
   const federation = context.federation;
   // Reading first: a request the actor may not read is not found, whatever the node's set-up.
   const { request, authorDisplayName } = await getRequestWithAuthor(context, actor, id);
-  if (!canEditRequest(actor, request.createdBy.id)) {
+  if (requestAccessOf(actor, request) !== 'change') {
     throw new AppError('forbidden', 'only the author of a request may send it');
   }
   if (request.status !== DRAFT_STATUS) {

@@ -35,6 +35,7 @@ import {
   summarizeQueuesByPeer,
 } from '../storage/outbox.repository.ts';
 import { listPeerStates, resetPeerCircuit } from '../storage/peer-states.repository.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 
 /** The states of an outgoing message, for filters in the API and the CLI. */
 export { OUTBOX_STATUSES, type OutboxStatus };
@@ -180,10 +181,8 @@ function healthOf(
  */
 export async function listPeers(
   context: AppContext,
-  actor?: Actor,
   options: Readonly<{ selfNodeId?: string }> = {},
 ): Promise<PeersReport> {
-  if (actor) assertCan(actor, 'federation:operate');
   const selfId = context.federation?.identity.nodeId ?? options.selfNodeId ?? null;
   const directory = await knownDirectory(context);
   const queues = new Map((await summarizeQueuesByPeer(context.db)).map((queue) => [queue.peerNodeId, queue]));
@@ -230,12 +229,7 @@ export async function listPeers(
 export type OutboxQuery = Readonly<{ status?: OutboxStatus; peerNodeId?: string; limit?: number }>;
 
 /** Outbox messages, oldest first (e.g. `status: 'failed'`: what needs a person). */
-export async function listOutbox(
-  context: AppContext,
-  actor: Actor | undefined,
-  query: OutboxQuery = {},
-): Promise<OutboxMessageView[]> {
-  if (actor) assertCan(actor, 'federation:operate');
+export async function listOutbox(context: AppContext, query: OutboxQuery = {}): Promise<OutboxMessageView[]> {
   const messages = await listOutboxMessages(context.db, {
     ...(query.status ? { status: query.status } : {}),
     ...(query.peerNodeId ? { peerNodeId: query.peerNodeId } : {}),
@@ -244,8 +238,6 @@ export async function listOutbox(
   const registry = messageRegistryOf(context.federation);
   return messages.map((message) => toOutboxView(message, registry));
 }
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function findMessageOrThrow(context: AppContext, id: string): Promise<StoredOutboxMessage> {
   const message = UUID_PATTERN.test(id) ? await findOutboxMessage(context.db, id) : undefined;
@@ -272,12 +264,7 @@ async function wakeDelivery(context: AppContext): Promise<void> {
  * A failed (or waiting) message is tried again now, and its peer's circuit closed: a person
  * decided the peer is worth trying. Delivered or cancelled messages cannot be retried.
  */
-export async function retryOutboxMessage(
-  context: AppContext,
-  actor: Actor | undefined,
-  id: string,
-): Promise<OutboxMessageView> {
-  if (actor) assertCan(actor, 'federation:operate');
+export async function retryOutboxMessage(context: AppContext, id: string): Promise<OutboxMessageView> {
   const message = await findMessageOrThrow(context, id);
   const now = context.now();
   const isRequeued = await context.db.transaction().execute(async (trx) => {
@@ -297,12 +284,7 @@ export async function retryOutboxMessage(
 }
 
 /** A failed or waiting message is given up: it will not be delivered; its request says cancelled. */
-export async function cancelOutboxMessage(
-  context: AppContext,
-  actor: Actor | undefined,
-  id: string,
-): Promise<OutboxMessageView> {
-  if (actor) assertCan(actor, 'federation:operate');
+export async function cancelOutboxMessage(context: AppContext, id: string): Promise<OutboxMessageView> {
   const message = await findMessageOrThrow(context, id);
   const now = context.now();
   const isCancelled = await context.db.transaction().execute(async (trx) => {

@@ -14,7 +14,7 @@ import { type RequestContent, RequestContentSchema, type RequestTypeId } from '.
 import type { Finding } from '../core/validation/finding.ts';
 import { isReady, validateDraft } from '../core/validation/validate-draft.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, can, canEditRequest, canReadRequest } from '../policies/access.ts';
+import { type Actor, requestAccessOf, requestScopeOf } from '../policies/access.ts';
 import {
   deleteDraftRow,
   findRequestById,
@@ -27,6 +27,7 @@ import {
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
 import { findLatestMessageOfCase } from '../storage/outbox.repository.ts';
 import { loadDirectoryView } from './directory.service.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 
 /** The status a request has while its author may still change it. */
 export const DRAFT_STATUS = 'draft';
@@ -93,8 +94,6 @@ export type RequestListFilters = Readonly<{
   status?: string;
   direction?: 'outgoing' | 'incoming';
 }>;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toRequestView(stored: StoredRequest, delivery: DeliveryView | null = null): RequestView {
   return {
@@ -215,7 +214,7 @@ function findUnstorableTexts(value: unknown, path = 'body'): string[] {
 async function findReadableRequest(context: AppContext, actor: Actor, id: string): Promise<StoredRequest> {
   if (!UUID_PATTERN.test(id)) throw notFound(id);
   const stored = await findRequestById(context.db, id);
-  if (!stored || !canReadRequest(actor, stored.createdBy.id, stored.direction)) throw notFound(id);
+  if (!stored || requestAccessOf(actor, stored) === 'none') throw notFound(id);
   return stored;
 }
 
@@ -227,7 +226,7 @@ async function findEditableDraft(
   expectedRevision: number | undefined,
 ): Promise<StoredRequest> {
   const stored = await findReadableRequest(context, actor, id);
-  if (!canEditRequest(actor, stored.createdBy.id)) {
+  if (requestAccessOf(actor, stored) !== 'change') {
     throw new AppError('forbidden', 'only the author of a draft may change it');
   }
   if (stored.status !== DRAFT_STATUS) {
@@ -259,36 +258,34 @@ export async function findingsFor(
   return { findings, isReady: isReady(findings) };
 }
 
-/** Stores a new draft owned by the actor. */
+/** Stores a new draft owned by the actor (the route requires request:draft). */
 export async function createDraft(
   context: AppContext,
   actor: Actor,
   content: RequestContent,
 ): Promise<RequestView> {
-  if (!can(actor, 'request:draft')) throw new AppError('forbidden', 'your roles do not allow request:draft');
   const write = toRequestWrite(content);
   const stored = await insertRequest(context.db, { ...write, createdBy: actor.userId, now: context.now() });
   return toRequestView(stored);
 }
 
-/** The requests the actor may read: their own, or every request with request:read-all. */
+/** The requests the actor may read (requestScopeOf and requestAccessOf, src/policies/access.ts). */
 export async function listRequests(
   context: AppContext,
   actor: Actor,
   filters: RequestListFilters = {},
 ): Promise<RequestSummary[]> {
-  const isReadingAll = can(actor, 'request:read-all');
-  const isReadingIncoming = can(actor, 'request:read-incoming');
-  if (!isReadingAll && !isReadingIncoming && !can(actor, 'request:draft')) return [];
+  const scope = requestScopeOf(actor);
+  if (scope.kind === 'none') return [];
   const stored = await listStoredRequests(context.db, {
-    ...(isReadingAll ? {} : { createdBy: actor.userId, isIncludingIncoming: isReadingIncoming }),
+    ...(scope.kind === 'own'
+      ? { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming }
+      : {}),
     ...(filters.type ? { type: filters.type } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.direction ? { direction: filters.direction } : {}),
   });
-  return stored
-    .filter((request) => canReadRequest(actor, request.createdBy.id, request.direction))
-    .map(toRequestSummary);
+  return stored.filter((request) => requestAccessOf(actor, request) !== 'none').map(toRequestSummary);
 }
 
 /** One request the actor may read; not-found otherwise (also for an id that is not a UUID). */

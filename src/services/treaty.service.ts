@@ -32,7 +32,7 @@ import {
   type TreatyGaps,
 } from '../data/treaty/index.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, assertCan } from '../policies/access.ts';
+import type { Actor } from '../policies/access.ts';
 import {
   type DirectoryParticipant,
   findTreatyRecord,
@@ -266,17 +266,12 @@ export function toInsert(record: NewTreatyRecord, origin: string, editor: Treaty
   };
 }
 
-export function assertCanEdit(editor: TreatyEditor): void {
-  if (editor !== NODE_OPERATOR) assertCan(editor, 'treaty:edit');
-}
-
 /** Adds one record (origin 'manual'). Refuses an exact duplicate of an existing record. */
 export async function addRecord(
   context: AppContext,
   editor: TreatyEditor,
   input: unknown,
 ): Promise<TreatyRecordView> {
-  assertCanEdit(editor);
   const today = calendarDateOf(context.now());
   const id = await context.db.transaction().execute(async (trx) => {
     const participants = new Map((await listDirectoryParticipants(trx)).map((p) => [p.code, p]));

@@ -5,7 +5,8 @@
  */
 import { AppError } from '../core/errors.ts';
 import type { AppContext } from '../app-context.ts';
-import { isRole, type Permission, permissionsOf, ROLES, type Role } from '../policies/access.ts';
+import { isRole, ROLES, type Role } from '../core/roles.ts';
+import { type Permission, permissionsOf } from '../policies/access.ts';
 import { deleteSessionsOfUser } from '../storage/sessions.repository.ts';
 import {
   countEnabledUsersWithRole,
@@ -18,6 +19,7 @@ import {
   updateUserRow,
 } from '../storage/users.repository.ts';
 import { generatePassword, hashPassword } from './password-hashing.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 
 /** A user as the API and the CLI show it: never a password hash. */
 export type UserView = Readonly<{
@@ -32,8 +34,6 @@ export type UserView = Readonly<{
 
 /** Usernames: lowercase letters, digits, dot, dash and underscore; 2 to 64 characters. */
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The roles of the account created at first start: it can administer and also draft at once. */
 export const FIRST_ADMINISTRATOR_ROLES: readonly Role[] = ['administrator', 'supervisor', 'officer'];
 

@@ -3,7 +3,7 @@
  * creation.
  */
 import type { Kysely } from 'kysely';
-import type { Role } from '../policies/access.ts';
+import type { Role } from '../core/roles.ts';
 import type { Database } from './schema.ts';
 
 /** An API token's metadata (never its hash). */

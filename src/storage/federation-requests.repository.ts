@@ -9,11 +9,10 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 
 /** Author of incoming requests. Not a valid username for accounts people create. */
 export const FEDERATION_USERNAME = '@federation';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 import type { DeliveryState, SenderEffect } from './message-effects.ts';
 

@@ -13,6 +13,7 @@ import { type Kysely, sql } from 'kysely';
 import type { SenderEffect } from './message-effects.ts';
 import { notifyChannel } from './notifications.ts';
 import type { Database } from './schema.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 
 /** The PostgreSQL NOTIFY channel a commit that queues messages signals on (delivery workers LISTEN). */
 export const OUTBOX_CHANNEL = 'comity_outbox';
@@ -311,8 +312,6 @@ export type Delivery = Readonly<{
   /** What the message's module says follows its delivery (the request it carries shows 'delivered'...). */
   effect?: SenderEffect | undefined;
 }>;
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The request a sender effect changes, when it names one that can exist (a UUID). */
 function requestIdOf(effect: SenderEffect | undefined): string | null {

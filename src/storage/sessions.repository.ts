@@ -3,7 +3,7 @@
  * reading the database does not let anyone take over a session.
  */
 import type { Kysely } from 'kysely';
-import type { Role } from '../policies/access.ts';
+import type { Role } from '../core/roles.ts';
 import type { Database } from './schema.ts';
 
 /** A session with the account it belongs to. */

@@ -3,7 +3,7 @@
  * only through `findUserCredentials`, for the sign-in check.
  */
 import { type Kysely, sql } from 'kysely';
-import type { Role } from '../policies/access.ts';
+import type { Role } from '../core/roles.ts';
 import type { Database, UserRow } from './schema.ts';
 
 /** A user account as the services see it (no password hash). */

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { LOCALES } from '../../src/core/i18n.ts';
-import { ROLES } from '../../src/policies/access.ts';
+import { ROLES } from '../../src/core/roles.ts';
 import { APP_ERROR_CODES } from '../../src/core/errors.ts';
 import {
   DATA_CATEGORIES,

@@ -6,7 +6,7 @@
  *   await subject.app.inject({ method: 'POST', url: '/api/v1/requests', headers: officer.headers, payload });
  */
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../../src/policies/access.ts';
+import type { Role } from '../../src/core/roles.ts';
 import { createApiToken } from '../../src/services/api-tokens.service.ts';
 import { createUser as createUserAccount } from '../../src/services/users.service.ts';
 import type { TestApp } from './app.ts';

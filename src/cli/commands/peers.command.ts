@@ -87,7 +87,7 @@ export function registerPeersCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const report = await withNodeContext(async (context) => {
         const identity = await readIdentityFile(context.config.federation.identityDirectory);
-        return listPeers(context, undefined, identity ? { selfNodeId: identity.nodeId } : {});
+        return listPeers(context, identity ? { selfNodeId: identity.nodeId } : {});
       });
       if (options.json) printJson(report);
       else printPeers(report);
@@ -103,7 +103,7 @@ export function registerPeersCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { status?: OutboxStatus; peer?: string; json?: boolean }) => {
       const messages = await withNodeContext((context) =>
-        listOutbox(context, undefined, {
+        listOutbox(context, {
           ...(options.status ? { status: options.status } : {}),
           ...(options.peer ? { peerNodeId: options.peer } : {}),
           limit: 1000,
@@ -119,7 +119,7 @@ export function registerPeersCommands(program: Command): void {
     .description('try a failed or waiting message again now (and close its peer circuit)')
     .argument('<id>', 'the message id')
     .action(async (id: string) => {
-      const message = await withNodeContext((context) => retryOutboxMessage(context, undefined, id));
+      const message = await withNodeContext((context) => retryOutboxMessage(context, id));
       printLine(`message ${message.id} to ${message.peerNodeId} is pending again`);
     });
 
@@ -128,7 +128,7 @@ export function registerPeersCommands(program: Command): void {
     .description('give up a failed or waiting message (its request shows cancelled)')
     .argument('<id>', 'the message id')
     .action(async (id: string) => {
-      const message = await withNodeContext((context) => cancelOutboxMessage(context, undefined, id));
+      const message = await withNodeContext((context) => cancelOutboxMessage(context, id));
       printLine(`message ${message.id} to ${message.peerNodeId} is cancelled`);
     });
 }

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { type ClientConfig, loadClientConfig } from '../../config.ts';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../core/i18n.ts';
 import { REQUEST_TYPE_IDS, type RequestContent, RequestContentSchema } from '../../core/request/draft.ts';
-import type { Finding } from '../../core/validation/finding.ts';
+import { type Finding, FindingSchema } from '../../core/validation/finding.ts';
 import { isReady, validateDraft } from '../../core/validation/validate-draft.ts';
 import { loadCatalogue } from '../../data/catalogue/index.ts';
 import { seedDirectoryView } from '../../data/states/index.ts';
@@ -252,14 +252,6 @@ function printTable(header: readonly string[] | undefined, rows: ReadonlyArray<r
 }
 
 // --- Talking to a node ------------------------------------------------------------------------------
-
-const FindingSchema = z.object({
-  severity: z.enum(['blocking', 'warning']),
-  element: z.string(),
-  article: z.string(),
-  message: z.string(),
-  rule: z.string(),
-});
 
 const RequestWithFindingsSchema = z.object({
   request: z.object({

@@ -3,7 +3,7 @@
  * (add, list, set a password, disable), working on its database directly.
  */
 import type { Command } from 'commander';
-import { ROLES } from '../../policies/access.ts';
+import { ROLES } from '../../core/roles.ts';
 import { assertPasswordAcceptable, generatePassword } from '../../services/password-hashing.ts';
 import {
   changePassword,

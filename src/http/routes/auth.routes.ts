@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { PERMISSIONS, ROLES } from '../../policies/access.ts';
+import { ROLES } from '../../core/roles.ts';
+import { PERMISSIONS } from '../../policies/access.ts';
 import {
   createApiToken,
   listApiTokens,
@@ -13,7 +14,7 @@ import {
 } from '../../services/api-tokens.service.ts';
 import { describeSessionUser, signIn, signOut } from '../../services/sessions.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requireActor, requirePermission, SESSION_COOKIE, sessionOf } from '../auth.ts';
+import { actorOf, SESSION_COOKIE, sessionOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 
 /** A user as the API shows it (never a password hash). */
@@ -66,6 +67,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
   app.post(
     '/api/v1/session',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['authentication'],
         summary: 'Sign in: sets the comity_session cookie and returns the CSRF token',
@@ -86,6 +88,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
   app.get(
     '/api/v1/session',
     {
+      config: { permission: 'signed-in' },
       schema: {
         tags: ['authentication'],
         summary: 'The signed-in user and the CSRF token of the session',
@@ -103,6 +106,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
   app.delete(
     '/api/v1/session',
     {
+      config: { permission: 'signed-in' },
       schema: {
         tags: ['authentication'],
         summary: 'Sign out: ends the session',
@@ -122,20 +126,20 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
   app.get(
     '/api/v1/tokens',
     {
-      preHandler: [requireActor, requirePermission('token:own')],
+      config: { permission: 'token:own' },
       schema: {
         tags: ['authentication'],
         summary: "The signed-in user's API tokens (never the secrets)",
         response: { 200: z.object({ items: z.array(ApiTokenSchema) }) },
       },
     },
-    async (request) => ({ items: await listApiTokens(context, request.actor!.userId) }),
+    async (request) => ({ items: await listApiTokens(context, actorOf(request).userId) }),
   );
 
   app.post(
     '/api/v1/tokens',
     {
-      preHandler: [requireActor, requirePermission('token:own')],
+      config: { permission: 'token:own' },
       schema: {
         tags: ['authentication'],
         summary: 'Create an API token acting with your roles; the token is shown once',
@@ -144,7 +148,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       },
     },
     async (request, reply) => {
-      const created = await createApiToken(context, request.actor!.userId, request.body);
+      const created = await createApiToken(context, actorOf(request).userId, request.body);
       return reply.status(201).send(created);
     },
   );
@@ -152,7 +156,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
   app.delete(
     '/api/v1/tokens/:id',
     {
-      preHandler: [requireActor, requirePermission('token:own')],
+      config: { permission: 'token:own' },
       schema: {
         tags: ['authentication'],
         summary: 'Revoke one of your API tokens',
@@ -161,7 +165,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       },
     },
     async (request, reply) => {
-      await revokeApiToken(context, request.params.id, request.actor!.userId);
+      await revokeApiToken(context, request.params.id, actorOf(request).userId);
       return reply.status(204).send(null);
     },
   );

@@ -14,6 +14,7 @@ export async function catalogueRoutes(app: ComityApp, context: AppContext): Prom
   app.get(
     '/api/v1/catalogue',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['catalogue'],
         summary:
@@ -28,6 +29,7 @@ export async function catalogueRoutes(app: ComityApp, context: AppContext): Prom
   app.get(
     '/api/v1/catalogue/request-types/:id',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['catalogue'],
         summary: 'One request type: its article, channel, elements with citations and applicable rules',

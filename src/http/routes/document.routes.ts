@@ -9,8 +9,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
-import { isLocale, type Locale, negotiateLocale } from '../../core/i18n.ts';
+import type { Locale } from '../../core/i18n.ts';
 import {
   buildDocumentModel,
   type DocumentModel,
@@ -21,8 +20,9 @@ import { renderDocumentHtml } from '../../document/render-html.ts';
 import { renderDocumentPdf } from '../../document/render-pdf.ts';
 import { getRequest, type RequestView } from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requireActor } from '../auth.ts';
+import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
+import { localeOf } from '../negotiation.ts';
 
 const IdParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 
@@ -56,18 +56,12 @@ const HTML_SECURITY_HEADERS = {
 /** The SHA-256 printed in the footer, so a client can file it without parsing the document. */
 const DIGEST_HEADER = 'x-comity-content-sha256';
 
-function uiLocaleOf(request: FastifyRequest, lang: string | undefined): Locale {
-  const fromQuery = lang?.trim().toLowerCase().split('-')[0];
-  if (isLocale(fromQuery)) return fromQuery;
-  return negotiateLocale(request.headers['accept-language']);
-}
-
 /** The document languages asked for, or the default pair (UI language, request language). */
 function documentLanguagesOf(request: FastifyRequest, query: DocumentQuery, found: RequestView): Locale[] {
   if (query.languages !== undefined) return resolveDocumentLanguages(query.languages.split(','));
   const requestLanguage = found.content.language ? toDocumentLocale(found.content.language) : undefined;
   return resolveDocumentLanguages([
-    uiLocaleOf(request, query.lang),
+    localeOf(request, query.lang),
     ...(requestLanguage ? [requestLanguage] : []),
   ]);
 }
@@ -89,9 +83,7 @@ async function loadDocument(
   id: string,
   query: DocumentQuery,
 ): Promise<{ found: RequestView; model: DocumentModel }> {
-  const actor = request.actor;
-  if (!actor) throw new AppError('unauthenticated', 'sign in or present an API token');
-  const found = await getRequest(context, actor, id);
+  const found = await getRequest(context, actorOf(request), id);
   const languages = documentLanguagesOf(request, query, found);
   return { found, model: buildDocumentModel(found.content, context.catalogue, languages) };
 }
@@ -100,7 +92,7 @@ export async function documentRoutes(app: ComityApp, context: AppContext): Promi
   app.get(
     '/api/v1/requests/:id/document.html',
     {
-      onRequest: requireActor,
+      config: { permission: 'signed-in' },
       schema: {
         tags: ['requests'],
         summary: 'The formal document of a request as a printable HTML page (A4), in one or two languages',
@@ -121,7 +113,7 @@ export async function documentRoutes(app: ComityApp, context: AppContext): Promi
   app.get(
     '/api/v1/requests/:id/document.pdf',
     {
-      onRequest: requireActor,
+      config: { permission: 'signed-in' },
       schema: {
         tags: ['requests'],
         summary: 'The formal document of a request as a PDF (A4), in one or two languages, as an attachment',

@@ -11,6 +11,7 @@ export async function federationDirectoryRoutes(app: ComityApp, context: AppCont
   app.get(
     '/federation/v1/directory',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['federation'],
         summary: 'The signed directory of nodes (secretariat only): a compact JWS, application/jose',

@@ -60,6 +60,7 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
       FEDERATION_MESSAGES_PATH,
       {
         bodyLimit: maxBytes,
+        config: { permission: 'public' },
         schema: {
           tags: ['federation'],
           summary:

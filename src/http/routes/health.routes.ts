@@ -29,6 +29,7 @@ export async function healthRoutes(app: ComityApp, context: AppContext): Promise
   app.get(
     '/api/v1/health',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['node'],
         summary: 'Liveness and readiness of the node',

@@ -13,7 +13,6 @@ import {
   retryOutboxMessage,
 } from '../../services/peers.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requirePermission } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 
 const PeerSchema = z.object({
@@ -73,7 +72,7 @@ const OutboxQuerySchema = z.object({
 const IdParamsSchema = z.object({ id: z.string().max(100).describe('the message id (a UUID)') });
 
 export async function peersRoutes(app: ComityApp, context: AppContext): Promise<void> {
-  const operator = { onRequest: requirePermission('federation:operate') };
+  const operator = { config: { permission: 'federation:operate' } } as const;
 
   app.get(
     '/api/v1/peers',
@@ -85,7 +84,7 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
         response: { 200: PeersSchema },
       },
     },
-    async (request) => listPeers(context, request.actor),
+    async () => listPeers(context),
   );
 
   app.get(
@@ -100,7 +99,7 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
       },
     },
     async (request) => ({
-      items: await listOutbox(context, request.actor, {
+      items: await listOutbox(context, {
         ...(request.query.status ? { status: request.query.status } : {}),
         ...(request.query.peer ? { peerNodeId: request.query.peer } : {}),
         limit: request.query.limit,
@@ -119,7 +118,7 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
         response: { 200: OutboxMessageSchema },
       },
     },
-    async (request) => retryOutboxMessage(context, request.actor, request.params.id),
+    async (request) => retryOutboxMessage(context, request.params.id),
   );
 
   app.post(
@@ -133,6 +132,6 @@ export async function peersRoutes(app: ComityApp, context: AppContext): Promise<
         response: { 200: OutboxMessageSchema },
       },
     },
-    async (request) => cancelOutboxMessage(context, request.actor, request.params.id),
+    async (request) => cancelOutboxMessage(context, request.params.id),
   );
 }

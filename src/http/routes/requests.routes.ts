@@ -6,11 +6,9 @@
  * A request the caller may not read answers 404, never 403 (see src/services/requests.service.ts).
  * PUT and DELETE honour `If-Match: "<revision>"`: a stale revision answers 409 and changes nothing.
  */
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
-import { isLocale, type Locale, negotiateLocale } from '../../core/i18n.ts';
 import { RequestContentSchema, RequestTypeIdSchema } from '../../core/request/draft.ts';
+import { FindingSchema } from '../../core/validation/finding.ts';
 import {
   createDraft,
   deleteDraft,
@@ -20,16 +18,9 @@ import {
   updateDraft,
 } from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requireActor, requirePermission } from '../auth.ts';
+import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
-
-const FindingSchema = z.object({
-  severity: z.enum(['blocking', 'warning']),
-  element: z.string(),
-  article: z.string(),
-  message: z.string(),
-  rule: z.string(),
-});
+import { expectedRevisionOf, IfMatchHeadersSchema, localeOf } from '../negotiation.ts';
 
 const FindingsReportSchema = z.object({
   findings: z.array(FindingSchema),
@@ -92,43 +83,10 @@ const ListQuerySchema = z.object({
   direction: z.enum(['outgoing', 'incoming']).optional(),
 });
 
-const IfMatchHeadersSchema = z.looseObject({
-  'if-match': z
-    .string()
-    .max(100)
-    .optional()
-    .describe('"<revision>": refuse with 409 if the request changed since'),
-});
-
-/** `?lang=` when it names a UI language, else the Accept-Language header. */
-function localeOf(request: FastifyRequest, lang: string | undefined): Locale {
-  const fromQuery = lang?.trim().toLowerCase().split('-')[0];
-  if (isLocale(fromQuery)) return fromQuery;
-  return negotiateLocale(request.headers['accept-language']);
-}
-
-/** The revision named by an If-Match header (`"3"`, `W/"3"` or `3`); undefined for none or `*`. */
-function expectedRevisionOf(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (!match?.[1]) {
-    throw new AppError('invalid-input', 'If-Match must be "<revision>", e.g. "3"', [
-      { path: 'headers.if-match', message: 'expected "<revision>"' },
-    ]);
-  }
-  return Number(match[1]);
-}
-
-function assertSignedIn(request: FastifyRequest) {
-  if (!request.actor) throw new AppError('unauthenticated', 'sign in or present an API token');
-  return request.actor;
-}
-
 export async function requestsRoutes(app: ComityApp, context: AppContext): Promise<void> {
-  // Authorization runs on onRequest, before the body is parsed and validated: an anonymous or
-  // unauthorised caller learns nothing about the shape its body should have.
-  const signedIn = { onRequest: requireActor };
-  const drafter = { onRequest: requirePermission('request:draft') };
+  // Reading is open to every signed-in actor: the service shows only the requests the actor may read.
+  const signedIn = { config: { permission: 'signed-in' } } as const;
+  const drafter = { config: { permission: 'request:draft' } } as const;
 
   app.post(
     '/api/v1/validate',
@@ -158,7 +116,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       },
     },
     async (request, reply) => {
-      const created = await createDraft(context, assertSignedIn(request), request.body);
+      const created = await createDraft(context, actorOf(request), request.body);
       const report = await findingsFor(context, created.content, localeOf(request, request.query.lang));
       return reply
         .status(201)
@@ -180,7 +138,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
         response: { 200: z.object({ items: z.array(RequestSummarySchema) }) },
       },
     },
-    async (request) => ({ items: await listRequests(context, assertSignedIn(request), request.query) }),
+    async (request) => ({ items: await listRequests(context, actorOf(request), request.query) }),
   );
 
   app.get(
@@ -196,7 +154,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       },
     },
     async (request, reply) => {
-      const found = await getRequest(context, assertSignedIn(request), request.params.id);
+      const found = await getRequest(context, actorOf(request), request.params.id);
       const report = await findingsFor(context, found.content, localeOf(request, request.query.lang));
       return reply.header('etag', `"${found.revision}"`).send({ request: found, ...report });
     },
@@ -221,7 +179,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       const expectedRevision = expectedRevisionOf(request.headers['if-match']);
       const updated = await updateDraft(
         context,
-        assertSignedIn(request),
+        actorOf(request),
         request.params.id,
         request.body,
         expectedRevision,
@@ -245,7 +203,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
     },
     async (request, reply) => {
       const expectedRevision = expectedRevisionOf(request.headers['if-match']);
-      await deleteDraft(context, assertSignedIn(request), request.params.id, expectedRevision);
+      await deleteDraft(context, actorOf(request), request.params.id, expectedRevision);
       return reply.status(204).send(null);
     },
   );
@@ -263,7 +221,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       },
     },
     async (request) => {
-      const found = await getRequest(context, assertSignedIn(request), request.params.id);
+      const found = await getRequest(context, actorOf(request), request.params.id);
       return findingsFor(context, found.content, localeOf(request, request.query.lang));
     },
   );

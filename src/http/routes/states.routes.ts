@@ -1,7 +1,6 @@
 /**
  * The directory of States: list, read one State with its profile, and (administrator) replace a
- * profile. Authorization runs on onRequest, before the body is parsed: an anonymous or
- * unauthorised caller learns nothing about the body's shape, and a refused call changes nothing.
+ * profile.
  */
 import { z } from 'zod';
 import { LocalizedTextSchema } from '../../core/catalogue/catalogue.ts';
@@ -13,7 +12,7 @@ import {
   updateStateProfile,
 } from '../../services/directory.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requirePermission } from '../auth.ts';
+import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 
 const StateSummarySchema = z.object({
@@ -56,7 +55,7 @@ export async function statesRoutes(app: ComityApp, context: AppContext): Promise
   app.get(
     '/api/v1/states',
     {
-      onRequest: requirePermission('reference:read'),
+      config: { permission: 'reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'List the States and organizations of the directory, with the authorities known',
@@ -69,7 +68,7 @@ export async function statesRoutes(app: ComityApp, context: AppContext): Promise
   app.get(
     '/api/v1/states/:code',
     {
-      onRequest: requirePermission('reference:read'),
+      config: { permission: 'reference:read' },
       schema: {
         tags: ['directory'],
         summary: 'Read one State with its full profile',
@@ -83,7 +82,7 @@ export async function statesRoutes(app: ComityApp, context: AppContext): Promise
   app.put(
     '/api/v1/states/:code/profile',
     {
-      onRequest: requirePermission('directory:edit'),
+      config: { permission: 'directory:edit' },
       schema: {
         tags: ['directory'],
         summary: "Replace a State's profile: designations, accepted languages, time zone, declarations",
@@ -93,6 +92,6 @@ export async function statesRoutes(app: ComityApp, context: AppContext): Promise
       },
     },
     async (request) =>
-      present(await updateStateProfile(context, request.actor, request.params.code, request.body)),
+      present(await updateStateProfile(context, actorOf(request), request.params.code, request.body)),
   );
 }

@@ -11,7 +11,7 @@ import { renderTreatyMap } from '../../services/treaty-map.service.ts';
 import { importRecordsCsv } from '../../services/treaty-import.service.ts';
 import { addRecord, getTreatyStatus, listRecords } from '../../services/treaty.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requirePermission } from '../auth.ts';
+import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 import { sendProblem, toProblem } from '../problem.ts';
 
@@ -133,6 +133,7 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
   app.get(
     '/api/v1/treaty/status',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['treaty'],
         summary:
@@ -148,6 +149,7 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
   app.get(
     '/api/v1/treaty/records',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['treaty'],
         summary: 'Every signature, deposit and report record, with its source and evidence level',
@@ -161,7 +163,7 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
   app.post(
     '/api/v1/treaty/records',
     {
-      preHandler: requirePermission('treaty:edit'),
+      config: { permission: 'treaty:edit' },
       schema: {
         tags: ['treaty'],
         summary: 'Add one record (administrator)',
@@ -170,15 +172,14 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
       },
     },
     async (request, reply) => {
-      // requirePermission has refused anonymous requests.
-      const actor = request.actor as NonNullable<typeof request.actor>;
-      return reply.status(201).send(await addRecord(context, actor, request.body));
+      return reply.status(201).send(await addRecord(context, actorOf(request), request.body));
     },
   );
 
   app.get(
     '/api/v1/treaty/map.svg',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['treaty'],
         summary: 'World map coloured by status (SVG, with a <title> per country)',
@@ -199,7 +200,7 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
     csvScope.post(
       '/api/v1/treaty/import',
       {
-        preHandler: requirePermission('treaty:edit'),
+        config: { permission: 'treaty:edit' },
         preValidation: async (request, reply) => {
           if (!isCsv(request.headers['content-type'])) {
             return sendProblem(reply, {
@@ -219,8 +220,7 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
         },
       },
       async (request) => {
-        const actor = request.actor as NonNullable<typeof request.actor>;
-        return { inserted: await importRecordsCsv(context, actor, request.body) };
+        return { inserted: await importRecordsCsv(context, actorOf(request), request.body) };
       },
     );
   });

@@ -3,11 +3,10 @@
  * name or disabled flag. Contract: docs/api.md, "Authentication".
  */
 import { z } from 'zod';
-import { ROLES } from '../../policies/access.ts';
+import { ROLES } from '../../core/roles.ts';
 import { MINIMUM_PASSWORD_LENGTH } from '../../services/password-hashing.ts';
 import { createUser, listUsers, updateUser } from '../../services/users.service.ts';
 import type { ComityApp } from '../app.ts';
-import { requirePermission } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 import { UserSchema } from './auth.routes.ts';
 
@@ -29,7 +28,7 @@ export async function usersRoutes(app: ComityApp, context: AppContext): Promise<
   app.get(
     '/api/v1/users',
     {
-      preHandler: requirePermission('user:manage'),
+      config: { permission: 'user:manage' },
       schema: {
         tags: ['users'],
         summary: "The node's user accounts",
@@ -42,7 +41,7 @@ export async function usersRoutes(app: ComityApp, context: AppContext): Promise<
   app.post(
     '/api/v1/users',
     {
-      preHandler: requirePermission('user:manage'),
+      config: { permission: 'user:manage' },
       schema: {
         tags: ['users'],
         summary: 'Create a user account',
@@ -56,7 +55,7 @@ export async function usersRoutes(app: ComityApp, context: AppContext): Promise<
   app.patch(
     '/api/v1/users/:id',
     {
-      preHandler: requirePermission('user:manage'),
+      config: { permission: 'user:manage' },
       schema: {
         tags: ['users'],
         summary: "Change a user's roles, display name, or disable / re-enable the account",

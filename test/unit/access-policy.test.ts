@@ -1,0 +1,101 @@
+/**
+ * The record-level policy (src/policies/access.ts): who reads or changes a request, and which
+ * requests a list shows. The list scope must agree with the per-request answer for every role,
+ * or a list would show a request that then answers 404 (or hide one the actor may open).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ROLES, type Role } from '../../src/core/roles.ts';
+import {
+  type Actor,
+  assertMayCall,
+  type RequestRecord,
+  requestAccessOf,
+  requestScopeOf,
+} from '../../src/policies/access.ts';
+
+const SELF = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const FEDERATION_ACCOUNT = '33333333-3333-4333-8333-333333333333';
+
+function actorWith(roles: readonly Role[]): Actor {
+  return { userId: SELF, username: 'someone', roles, authenticatedBy: 'session' };
+}
+
+const RECORDS: ReadonlyArray<Readonly<{ name: string; record: RequestRecord }>> = [
+  { name: 'own outgoing', record: { createdBy: { id: SELF }, direction: 'outgoing' } },
+  { name: "someone else's outgoing", record: { createdBy: { id: OTHER }, direction: 'outgoing' } },
+  { name: 'incoming', record: { createdBy: { id: FEDERATION_ACCOUNT }, direction: 'incoming' } },
+];
+
+function isInScope(actor: Actor, record: RequestRecord): boolean {
+  const scope = requestScopeOf(actor);
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'none') return false;
+  return (
+    record.createdBy.id === scope.createdBy || (scope.isIncludingIncoming && record.direction === 'incoming')
+  );
+}
+
+describe('request access policy', () => {
+  it('lets only the author change an outgoing draft, and nobody an incoming request', () => {
+    for (const role of ROLES) {
+      const actor = actorWith([role]);
+      const mayDraft = role === 'officer' || role === 'supervisor' || role === 'duty-officer';
+      assert.equal(requestAccessOf(actor, RECORDS[0]!.record) === 'change', mayDraft, role);
+      assert.notEqual(requestAccessOf(actor, RECORDS[1]!.record), 'change', role);
+      assert.notEqual(requestAccessOf(actor, RECORDS[2]!.record), 'change', role);
+    }
+  });
+
+  it('shows incoming requests to those who handle them, and to nobody else', () => {
+    const readers = ROLES.filter((role) => requestAccessOf(actorWith([role]), RECORDS[2]!.record) === 'read');
+    assert.deepEqual(readers.sort(), ['auditor', 'duty-officer', 'legal-reviewer', 'supervisor']);
+  });
+
+  it("hides someone else's outgoing request unless the role reads all", () => {
+    const readers = ROLES.filter((role) => requestAccessOf(actorWith([role]), RECORDS[1]!.record) !== 'none');
+    assert.deepEqual(readers.sort(), ['auditor', 'legal-reviewer', 'supervisor']);
+  });
+
+  it('lists exactly the requests each role (and a role-less account) may open', () => {
+    const roleSets: Role[][] = [[], ...ROLES.map((role) => [role]), ['officer', 'auditor']];
+    for (const roles of roleSets) {
+      const actor = actorWith(roles);
+      for (const { name, record } of RECORDS) {
+        assert.equal(
+          isInScope(actor, record),
+          requestAccessOf(actor, record) !== 'none',
+          `${roles.join('+') || 'no role'}, ${name}`,
+        );
+      }
+    }
+  });
+});
+
+describe('route access', () => {
+  it('lets anyone call a public operation, any actor a signed-in one, and checks a permission', () => {
+    assert.doesNotThrow(() => assertMayCall(undefined, 'public'));
+    assert.throws(() => assertMayCall(undefined, 'signed-in'), { code: 'unauthenticated' });
+    assert.doesNotThrow(() => assertMayCall(actorWith([]), 'signed-in'));
+    assert.throws(() => assertMayCall(actorWith(['officer']), 'user:manage'), { code: 'forbidden' });
+    assert.doesNotThrow(() => assertMayCall(actorWith(['administrator']), 'user:manage'));
+  });
+});
+
+describe('layering', () => {
+  it('keeps storage and core free of imports from policies', () => {
+    const sourceRoot = path.join(import.meta.dirname, '..', '..', 'src');
+    const offenders = ['storage', 'core'].flatMap((folder) =>
+      readdirSync(path.join(sourceRoot, folder), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts'))
+        .filter((file) =>
+          /from '[./]*\/policies\//.test(readFileSync(path.join(sourceRoot, folder, file), 'utf8')),
+        )
+        .map((file) => `src/${folder}/${file}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+});
