@@ -19,7 +19,6 @@ import { DirectoryDocumentSchema } from '../federation/protocol/envelope.ts';
 import { isKeyValidAt } from '../federation/protocol/keys.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, assertCan } from '../policies/access.ts';
 import { findLatestPublication, readDirectoryCache } from '../storage/federation-directory.repository.ts';
 import { applySenderEffect } from '../storage/federation-requests.repository.ts';
 import type { DeliveryOutcome, SenderEffect } from '../storage/message-effects.ts';
@@ -95,9 +94,7 @@ type KnownDirectory = Readonly<{
 }>;
 
 function labelOf(registry: MessageRegistry, type: string): LocalizedText {
-  return (
-    registry.find(type)?.label ?? { ar: type, en: type, es: type, fr: type, ru: type, zh: type }
-  );
+  return registry.find(type)?.label ?? { ar: type, en: type, es: type, fr: type, ru: type, zh: type };
 }
 
 function toOutboxView(message: StoredOutboxMessage, registry: MessageRegistry): OutboxMessageView {
@@ -261,46 +258,60 @@ async function wakeDelivery(context: AppContext): Promise<void> {
 }
 
 /**
- * A failed (or waiting) message is tried again now, and its peer's circuit closed: a person
- * decided the peer is worth trying. Delivered or cancelled messages cannot be retried.
+ * Changes an outgoing message a person decided about, with what its module says follows that
+ * outcome (its request shows pending again, or cancelled), in one transaction; refused unless the
+ * message is failed or pending. Wakes the delivery workers: the message, or the case's next, may
+ * now be due.
  */
-export async function retryOutboxMessage(context: AppContext, id: string): Promise<OutboxMessageView> {
+async function decideOnOutboxMessage(
+  context: AppContext,
+  id: string,
+  decision: Readonly<{
+    outcome: 'pending' | 'cancelled';
+    verb: string;
+    change: (trx: AppContext['db'], message: StoredOutboxMessage, now: Date) => Promise<boolean>;
+  }>,
+): Promise<OutboxMessageView> {
   const message = await findMessageOrThrow(context, id);
   const now = context.now();
-  const isRequeued = await context.db.transaction().execute(async (trx) => {
-    if (!(await requeueMessage(trx, id, now))) return false;
-    await resetPeerCircuit(trx, message.peerNodeId, { circuit: CLOSED_CIRCUIT, now });
-    await applySenderEffect(trx, outcomeEffect(context, message, 'pending'), now);
+  const isChanged = await context.db.transaction().execute(async (trx) => {
+    if (!(await decision.change(trx, message, now))) return false;
+    await applySenderEffect(trx, outcomeEffect(context, message, decision.outcome), now);
     return true;
   });
-  if (!isRequeued) {
+  if (!isChanged) {
     throw new AppError(
       'invalid-state',
-      `message ${id} is ${message.status}; only failed or pending messages can be retried`,
+      `message ${id} is ${message.status}; only failed or pending messages can be ${decision.verb}`,
     );
   }
   await wakeDelivery(context);
   return toOutboxView(await findMessageOrThrow(context, id), messageRegistryOf(context.federation));
 }
 
-/** A failed or waiting message is given up: it will not be delivered; its request says cancelled. */
-export async function cancelOutboxMessage(context: AppContext, id: string): Promise<OutboxMessageView> {
-  const message = await findMessageOrThrow(context, id);
-  const now = context.now();
-  const isCancelled = await context.db.transaction().execute(async (trx) => {
-    if (!(await cancelMessage(trx, id))) return false;
-    await applySenderEffect(trx, outcomeEffect(context, message, 'cancelled'), now);
-    return true;
+/**
+ * A failed (or waiting) message is tried again now, and its peer's circuit closed: a person
+ * decided the peer is worth trying. Delivered or cancelled messages cannot be retried.
+ */
+export function retryOutboxMessage(context: AppContext, id: string): Promise<OutboxMessageView> {
+  return decideOnOutboxMessage(context, id, {
+    outcome: 'pending',
+    verb: 'retried',
+    change: async (trx, message, now) => {
+      if (!(await requeueMessage(trx, id, now))) return false;
+      await resetPeerCircuit(trx, message.peerNodeId, { circuit: CLOSED_CIRCUIT, now });
+      return true;
+    },
   });
-  if (!isCancelled) {
-    throw new AppError(
-      'invalid-state',
-      `message ${id} is ${message.status}; only failed or pending messages can be cancelled`,
-    );
-  }
-  // The case's next message may now be due.
-  await wakeDelivery(context);
-  return toOutboxView(await findMessageOrThrow(context, id), messageRegistryOf(context.federation));
+}
+
+/** A failed or waiting message is given up: it will not be delivered; its request says cancelled. */
+export function cancelOutboxMessage(context: AppContext, id: string): Promise<OutboxMessageView> {
+  return decideOnOutboxMessage(context, id, {
+    outcome: 'cancelled',
+    verb: 'cancelled',
+    change: (trx) => cancelMessage(trx, id),
+  });
 }
 
 /**
