@@ -12,6 +12,7 @@ import type {
   CaseStatus,
   Conditions,
 } from '../../src/core/case/case-model.ts';
+import { applyTransition, openCase } from '../../src/core/case/lifecycle.ts';
 import type { TransitionName } from '../../src/core/case/transitions.ts';
 
 /** The moment most tests act at. */
@@ -147,4 +148,22 @@ export function caseIn(status: CaseStatus, sample: TransitionSample = { payload:
     ...membersOf(status),
     ...(sample.conditions ? { conditions: sample.conditions } : {}),
   };
+}
+
+/** One step of a scripted history: the transition, who makes it, its payload, and when. */
+export type Step = readonly [name: string, who: CaseActor, payload: unknown, at: string];
+
+/** Opens a case and makes each step, failing the test on the first refusal. */
+export function walk(
+  open: { requestType: RequestTypeId; urgency: Case['urgency'] } & Record<string, unknown>,
+  openedAt: string,
+  steps: readonly Step[],
+): Case {
+  const opened = openCase(open, actor('requesting', 'officer'), new Date(openedAt));
+  if (!opened.ok) throw new Error(opened.refusal.message);
+  return steps.reduce((current, [name, who, payload, at]) => {
+    const result = applyTransition(current, { name, payload }, who, new Date(at), CASE_CATALOGUE);
+    if (!result.ok) throw new Error(`${name}: ${result.refusal.message}`);
+    return result.case;
+  }, opened.case);
 }
