@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   CASE_ROLES,
@@ -104,6 +105,32 @@ describe('case lifecycle: the matrix of every transition, status, side and role'
   it('lists a sample for every transition, and every role of policies/access.ts', () => {
     assert.deepEqual(Object.keys(SAMPLES).sort(), TRANSITIONS.map((entry) => entry.name).sort());
     assert.deepEqual([...PERSON_ROLES].sort(), [...ROLES].sort());
+  });
+
+  it('is shown row by row in docs/case-lifecycle.md', () => {
+    const page = readFileSync(new URL('../../docs/case-lifecycle.md', import.meta.url), 'utf8');
+    const code = (items: readonly string[]) => items.map((item) => `\`${item}\``).join(', ');
+    for (const transition of TRANSITIONS) {
+      const to =
+        transition.to === 'resume'
+          ? '(the status it interrupted)'
+          : transition.to === 'unchanged'
+            ? '(unchanged)'
+            : code([transition.to]);
+      const cells = [
+        code([transition.name]),
+        transition.sides.join(', '),
+        transition.roles.join(', '),
+        code(transition.from),
+        to,
+        transition.requires.join(', ') || '—',
+        transition.basis,
+      ];
+      assert.ok(
+        page.includes(`| ${cells.join(' | ')} |`),
+        `docs/case-lifecycle.md: no row for ${transition.name} as the table has it`,
+      );
+    }
   });
 
   it('reaches every status from draft, and leaves none but the finished ones', () => {
