@@ -1,0 +1,222 @@
+/**
+ * The shape of a case as both nodes keep it: the requesting node (which drafted and sent the
+ * request) and the requested node (which assesses and executes it) hold the same history of events
+ * and fold it with the same pure function (lifecycle.ts), so they show the same status.
+ *
+ * IMPORTANT: events are persisted and travel between nodes as federation messages. Changing the
+ * shape of an event or of a payload needs a migration of stored histories and a protocol version.
+ */
+import { z } from 'zod';
+import type { Catalogue } from '../catalogue/catalogue.ts';
+import { REQUEST_TYPE_IDS, type RequestTypeId, URGENCY_LEVELS } from '../request/draft.ts';
+
+/** Every status a case can have (design.md, "A case's life"); the last four are for preservation (Art. 42). */
+export const CASE_STATUSES = [
+  'draft',
+  'awaiting-approval',
+  'sent',
+  'delivered',
+  'acknowledged',
+  'under-assessment',
+  'clarification-requested',
+  'accepted',
+  'postponed',
+  'in-execution',
+  'executed-partly',
+  'executed-fully',
+  'refused',
+  'withdrawn',
+  'closed',
+  'preserved',
+  'extended',
+  'converted',
+  'lapsed',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** From sending until the request is executed in full: the requested side still owes an answer. */
+export const IN_PROGRESS_STATUSES: readonly CaseStatus[] = CASE_STATUSES.slice(
+  CASE_STATUSES.indexOf('sent'),
+  CASE_STATUSES.indexOf('executed-partly') + 1,
+);
+
+/** Statuses after which no transition is possible. */
+export const TERMINAL_STATUSES: readonly CaseStatus[] = ['refused', 'withdrawn', 'closed'];
+
+/** The two sides of a case: the State that asks and the State that is asked. */
+export const CASE_SIDES = ['requesting', 'requested'] as const;
+export type CaseSide = (typeof CASE_SIDES)[number];
+
+/**
+ * The roles a person may hold on a node. Core does not import src/policies: this list repeats its
+ * role names, and test/unit/case-lifecycle.test.ts checks that the two lists are the same.
+ */
+export const PERSON_ROLES = [
+  'officer',
+  'supervisor',
+  'duty-officer',
+  'legal-reviewer',
+  'evidence-custodian',
+  'auditor',
+  'administrator',
+] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+/**
+ * The node itself, acting without a person: it records the signed receipt of delivery and lets a
+ * preservation lapse when its period has run out. No user is ever given this role.
+ */
+export const NODE_ROLE = 'node';
+export const CASE_ROLES = [...PERSON_ROLES, NODE_ROLE] as const;
+export type CaseRole = (typeof CASE_ROLES)[number];
+
+export type UrgencyLevel = (typeof URGENCY_LEVELS)[number];
+
+/** Who makes a transition: an identifier (user id, or the node's id), the side and the roles held. */
+export type CaseActor = Readonly<{ id: string; side: CaseSide; roles: readonly CaseRole[] }>;
+
+/** A calendar date, YYYY-MM-DD. */
+export type CalendarDate = string;
+
+/** One attachment of a response, described (the file travels as evidence, not in the event). */
+export const AttachmentSchema = z
+  .object({
+    name: z.string().trim().min(1).max(300),
+    mediaType: z.string().trim().min(1).max(200),
+    sizeBytes: z.number().int().min(0),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+
+/** A structured result of execution, so the requesting node can use it without reading prose. */
+export const ResultSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('subscriber-data'),
+      /** The identifier asked about (an IP address with its time, an account...). */
+      identifier: z.string().trim().min(1).max(500),
+      subscriber: z.record(z.string().min(1).max(100), z.string().max(2000)),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('preserved-until'),
+      /** What was preserved, e.g. an account or a set of logs. */
+      item: z.string().trim().min(1).max(500),
+      until: z.iso.date(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('other'),
+      label: z.string().trim().min(1).max(300),
+      value: z.string().max(10_000),
+    })
+    .strict(),
+]);
+
+/** A response of the requested side: what was done, structured results, attachments described. */
+export const ResponseSchema = z
+  .object({
+    text: z.string().trim().min(1).max(20_000),
+    results: z.array(ResultSchema).max(1000).default([]),
+    attachments: z.array(AttachmentSchema).max(1000).default([]),
+  })
+  .strict();
+export type CaseResponse = z.output<typeof ResponseSchema>;
+
+/**
+ * One entry of a case's history: who (actor id, side and roles), when (RFC 3339 UTC), which
+ * transition, and its payload as validated. Replaying the events gives the case (lifecycle.ts).
+ */
+export const CaseEventSchema = z
+  .object({
+    transition: z.string().min(1).max(60),
+    actor: z
+      .object({
+        id: z.string().min(1).max(200),
+        side: z.enum(CASE_SIDES),
+        roles: z.array(z.enum(CASE_ROLES)),
+      })
+      .strict(),
+    at: z.iso.datetime(),
+    payload: z.unknown(),
+  })
+  .strict();
+export type CaseEvent = Readonly<{
+  transition: string;
+  actor: CaseActor;
+  /** RFC 3339 UTC instant. */
+  at: string;
+  payload: unknown;
+}>;
+
+/** Conditions the requested side sets for its assistance (Art. 40(27) as the catalogue cites it). */
+export type Conditions = Readonly<{ text: string; state: 'proposed' | 'accepted' | 'declined' }>;
+
+/** The case as both nodes see it: its status, what the transitions recorded, and its history. */
+export type Case = Readonly<{
+  requestType: RequestTypeId;
+  urgency: UrgencyLevel;
+  /** A date the requesting side suggested for execution, with reasons (Art. 40(25)). */
+  suggestedDeadline?: Readonly<{ date: CalendarDate; reasons: string }>;
+  status: CaseStatus;
+  /** The status a clarification or a postponement interrupted; the case returns to it. */
+  resumeStatus?: CaseStatus;
+  /** The actor who submitted the draft for approval (two-person rule). */
+  submittedBy?: string;
+  clarification?: Readonly<{ questions: string; answerBy?: CalendarDate; askedAt: string; answer?: string }>;
+  postponement?: Readonly<{ reasons: string; until: CalendarDate }>;
+  conditions?: Conditions;
+  responses: readonly CaseResponse[];
+  refusal?: Readonly<{ grounds: readonly string[]; reasons: string; consultation: Consultation }>;
+  preservation?: Readonly<{
+    tookEffectOn: CalendarDate;
+    preservedUntil: CalendarDate;
+    extensionRequest?: Readonly<{ requestedUntil: CalendarDate; reasons: string }>;
+    followUp?: Readonly<{ reference: string }>;
+  }>;
+  withdrawal?: Readonly<{ reasons: string }>;
+  history: readonly CaseEvent[];
+}>;
+
+/** The record of the consultation before refusing or postponing (Art. 40(27) as the catalogue cites it). */
+export const ConsultationSchema = z
+  .object({
+    /** Whether assistance in part was considered. */
+    partialAssistanceConsidered: z.boolean(),
+    /** Whether assistance under conditions was considered. */
+    conditionalAssistanceConsidered: z.boolean(),
+    /** What was considered and why it did not serve, or why nothing could be considered. */
+    summary: z.string().trim().min(1).max(10_000),
+  })
+  .strict();
+export type Consultation = z.output<typeof ConsultationSchema>;
+
+/**
+ * What the lifecycle reads from the catalogue: the grounds for refusal and the minimum
+ * preservation period. A parameter, so the rules stay data and tests can pass a changed copy.
+ */
+export type CaseCatalogue = Readonly<{
+  refusalGround: (id: string) => Readonly<{ kind: string; appliesTo: readonly RequestTypeId[] }> | undefined;
+  /** Art. 42(8): the fewest days a preservation lasts. */
+  minimumPreservationDays: number;
+}>;
+
+/** Comity's reading of the catalogue for the lifecycle. */
+export function caseCatalogueFrom(catalogue: Catalogue): CaseCatalogue {
+  const rule = catalogue.rules.find((entry) => entry.id === 'preservation-period-too-short');
+  const minimum = rule?.parameters.minimumDays;
+  if (typeof minimum !== 'number') {
+    throw new Error(
+      'the catalogue has no minimumDays for the rule preservation-period-too-short (Art. 42(8))',
+    );
+  }
+  return {
+    refusalGround: (id) => catalogue.refusalGrounds.find((entry) => entry.id === id),
+    minimumPreservationDays: minimum,
+  };
+}
+
+export const RequestTypeSchema = z.enum(REQUEST_TYPE_IDS);
+export const UrgencySchema = z.enum(URGENCY_LEVELS);

@@ -1,0 +1,172 @@
+/**
+ * The payloads of the case transitions, as zod schemas. Rules that depend on the case, the moment
+ * or the catalogue (a date in the future, the 60 days of Art. 42(8), grounds the catalogue knows)
+ * are built from a PayloadContext, so the same schema gives the same answer on both nodes.
+ */
+import { z } from 'zod';
+import { addDays, calendarDateOf } from '../treaty/calendar-date.ts';
+import {
+  type CalendarDate,
+  type Case,
+  type CaseCatalogue,
+  ConsultationSchema,
+  RequestTypeSchema,
+  UrgencySchema,
+} from './case-model.ts';
+
+/** What a payload is checked against: the case before the transition, the moment, the catalogue. */
+export type PayloadContext = Readonly<{ case: Case; now: Date; catalogue: CaseCatalogue }>;
+
+const Text = z.string().trim().min(1).max(20_000);
+const Note = z.object({ note: Text.optional() }).strict();
+const Empty = z.object({}).strict();
+const CalendarDateSchema = z.iso.date();
+
+/** The UTC calendar date of the moment a transition is made. */
+export function todayOf(now: Date): CalendarDate {
+  return calendarDateOf(now);
+}
+
+function afterToday(context: PayloadContext, message: string) {
+  return CalendarDateSchema.refine((date) => date > todayOf(context.now), { message });
+}
+
+export const OpenPayloadSchema = z
+  .object({
+    requestType: RequestTypeSchema,
+    urgency: UrgencySchema,
+    /** Art. 40(25): a date the requesting side suggests for execution, with its reasons. */
+    suggestedDeadline: z.object({ date: CalendarDateSchema, reasons: Text }).strict().optional(),
+  })
+  .strict();
+
+export const emptyPayload = () => Empty;
+export const notePayload = () => Note;
+
+export const reasonsPayload = () => z.object({ reasons: Text }).strict();
+
+export const deliveryPayload = () =>
+  z
+    .object({
+      /** SHA-256 of the message the signed receipt covers (hex). */
+      receiptDigest: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+    })
+    .strict();
+
+export const clarificationRequestPayload = (context: PayloadContext) =>
+  z
+    .object({
+      questions: Text,
+      answerBy: CalendarDateSchema.refine((date) => date >= todayOf(context.now), {
+        message: 'the date for an answer is already past',
+      }).optional(),
+    })
+    .strict();
+
+export const clarificationAnswerPayload = () => z.object({ answer: Text }).strict();
+
+export const conditionsPayload = () => z.object({ text: Text }).strict();
+
+/** Art. 40(26) and (27) as the catalogue cites them: reasons, an end date, and the consultation. */
+export const postponementPayload = (context: PayloadContext) =>
+  z
+    .object({
+      reasons: Text,
+      until: afterToday(context, 'a postponement ends on a date after today'),
+      consultation: ConsultationSchema,
+    })
+    .strict();
+
+export { ResponseSchema as responsePayload } from './case-model.ts';
+
+/**
+ * A refusal (Art. 40(24) reasons, Art. 40(27) consultation, as the catalogue cites them): grounds
+ * the catalogue lists as `may-refuse` for this request type, mandatory reasons, and the record of
+ * whether partial or conditional assistance was considered.
+ */
+export const refusalPayload = (context: PayloadContext) =>
+  z
+    .object({
+      grounds: z.array(z.string().min(1).max(100)).min(1).max(30),
+      reasons: Text,
+      consultation: ConsultationSchema,
+    })
+    .strict()
+    .superRefine((payload, issues) => {
+      payload.grounds.forEach((id, index) => {
+        const message = refusalGroundProblem(context, id);
+        if (message) issues.addIssue({ code: 'custom', path: ['grounds', index], message });
+      });
+      if (new Set(payload.grounds).size !== payload.grounds.length) {
+        issues.addIssue({ code: 'custom', path: ['grounds'], message: 'a ground is named twice' });
+      }
+    });
+
+function refusalGroundProblem(context: PayloadContext, id: string): string | undefined {
+  const ground = context.catalogue.refusalGround(id);
+  if (!ground) return `the catalogue has no ground for refusal "${id}"`;
+  if (ground.kind !== 'may-refuse') return `"${id}" is not a ground on which assistance may be refused`;
+  if (!ground.appliesTo.includes(context.case.requestType)) {
+    return `"${id}" does not apply to a ${context.case.requestType} request`;
+  }
+  return undefined;
+}
+
+/** Art. 42(8): the data is kept at least the catalogue's minimum number of days after preservation took effect. */
+export const preservationPayload = (context: PayloadContext) =>
+  z
+    .object({
+      tookEffectOn: CalendarDateSchema.refine((date) => date <= todayOf(context.now), {
+        message: 'a preservation cannot take effect after today',
+      }),
+      preservedUntil: afterToday(context, 'the preserved-until date must be after today'),
+      note: Text.optional(),
+    })
+    .strict()
+    .superRefine((payload, issues) => {
+      const minimumDays = context.catalogue.minimumPreservationDays;
+      const earliest = addDays(payload.tookEffectOn, minimumDays);
+      if (payload.preservedUntil < earliest) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['preservedUntil'],
+          message: `data is preserved at least ${minimumDays} days (Art. 42(8)): until ${earliest} or later`,
+        });
+      }
+    });
+
+function currentPreservedUntil(context: PayloadContext): CalendarDate {
+  return context.case.preservation?.preservedUntil ?? todayOf(context.now);
+}
+
+export const extensionRequestPayload = (context: PayloadContext) =>
+  z
+    .object({
+      requestedUntil: CalendarDateSchema.refine((date) => date > currentPreservedUntil(context), {
+        message: 'an extension asks for a date after the current preserved-until date',
+      }),
+      reasons: Text,
+    })
+    .strict();
+
+export const extensionPayload = (context: PayloadContext) =>
+  z
+    .object({
+      preservedUntil: CalendarDateSchema.refine((date) => date > currentPreservedUntil(context), {
+        message: 'an extension keeps the data after the current preserved-until date',
+      }),
+      note: Text.optional(),
+    })
+    .strict();
+
+/** The follow-up stored-data request (Art. 44) that a preservation turns into. */
+export const conversionPayload = () =>
+  z
+    .object({
+      /** The follow-up case's reference, as both nodes know it. */
+      followUpReference: z.string().trim().min(1).max(200),
+    })
+    .strict();

@@ -1,0 +1,51 @@
+/**
+ * The named preconditions of the transition table (transitions.ts), each a pure predicate over the
+ * case, the actor and the moment, with the sentence a refusal shows when it does not hold.
+ */
+import type { Case, CaseActor } from './case-model.ts';
+import { todayOf } from './payloads.ts';
+import type { Precondition } from './transitions.ts';
+
+type PreconditionCheck = Readonly<{
+  holds: (current: Case, actor: CaseActor, now: Date) => boolean;
+  /** Why the transition is refused when the precondition does not hold. */
+  unmet: string;
+}>;
+
+export const PRECONDITION_CHECKS: Readonly<Record<Precondition, PreconditionCheck>> = {
+  'approver-is-not-submitter': {
+    holds: (current, actor) => current.submittedBy !== actor.id,
+    unmet: 'the person who submitted the draft cannot also approve it (two-person rule)',
+  },
+  'conditions-pending': {
+    holds: (current) => current.conditions?.state === 'proposed',
+    unmet: 'no conditions are waiting for an answer',
+  },
+  'no-conditions-pending': {
+    holds: (current) => current.conditions?.state !== 'proposed',
+    unmet: 'conditions proposed to the requesting side are still waiting for its answer',
+  },
+  'is-preservation': {
+    holds: (current) => current.requestType === 'preservation',
+    unmet: 'only a preservation request (Art. 42) is preserved',
+  },
+  'preservation-running': {
+    holds: (current, _actor, now) => isPreservationRunning(current, now),
+    unmet: 'the preserved-until date has passed',
+  },
+  'preservation-expired': {
+    holds: (current, _actor, now) =>
+      current.preservation !== undefined && !isPreservationRunning(current, now),
+    unmet: 'the preserved-until date has not passed yet',
+  },
+  'no-extension-pending': {
+    holds: (current) => current.preservation?.extensionRequest === undefined,
+    unmet: 'an extension has already been asked for and not yet granted',
+  },
+};
+
+/** The data is preserved through the whole of its preserved-until date (UTC). */
+function isPreservationRunning(current: Case, now: Date): boolean {
+  const until = current.preservation?.preservedUntil;
+  return until !== undefined && todayOf(now) <= until;
+}
