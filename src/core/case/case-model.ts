@@ -6,6 +6,7 @@
  * IMPORTANT: events are persisted and travel between nodes as federation messages. Changing the
  * shape of an event or of a payload needs a migration of stored histories and a protocol version.
  */
+import { ROLES, type Role } from '../roles.ts';
 import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue.ts';
 import { REQUEST_TYPE_IDS, type RequestTypeId, URGENCY_LEVELS } from '../request/draft.ts';
@@ -47,20 +48,9 @@ export const TERMINAL_STATUSES: readonly CaseStatus[] = ['refused', 'withdrawn',
 export const CASE_SIDES = ['requesting', 'requested'] as const;
 export type CaseSide = (typeof CASE_SIDES)[number];
 
-/**
- * The roles a person may hold on a node. Core does not import src/policies: this list repeats its
- * role names, and test/unit/case-lifecycle.test.ts checks that the two lists are the same.
- */
-export const PERSON_ROLES = [
-  'officer',
-  'supervisor',
-  'duty-officer',
-  'legal-reviewer',
-  'evidence-custodian',
-  'auditor',
-  'administrator',
-] as const;
-export type PersonRole = (typeof PERSON_ROLES)[number];
+/** The roles a person may hold on a node (the accounts' roles, src/core/roles.ts). */
+export const PERSON_ROLES = ROLES;
+export type PersonRole = Role;
 
 /**
  * The node itself, acting without a person: it records the signed receipt of delivery and lets a
