@@ -15,6 +15,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -63,6 +64,7 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
       security: [{ bearerToken: [] }, { sessionCookie: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/reference' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
