@@ -48,7 +48,9 @@ export type ApiClientOptions = Readonly<{
   baseUrl: string;
   /** An API token (`comity token create`), sent as `Authorization: Bearer`. */
   token?: string;
-  /** The browser session's CSRF token, read at each unsafe call (it changes on sign-in and sign-out). */
+  /** Outside a browser, the session cookie to send (`comity_session=...`); a browser sends its own. */
+  sessionCookie?: string;
+  /** The session's CSRF token, read at each unsafe call (it changes on sign-in and sign-out). */
   csrfToken?: () => string | undefined;
   /** The language findings and labels should come in (Accept-Language), read at each call. */
   language?: () => string;
@@ -76,6 +78,7 @@ function problemMiddleware(options: ApiClientOptions): Middleware {
     onRequest({ request }) {
       request.headers.set('accept', 'application/json');
       if (options.token) request.headers.set('authorization', `Bearer ${options.token}`);
+      if (options.sessionCookie) request.headers.set('cookie', options.sessionCookie);
       const language = options.language?.();
       if (language) request.headers.set('accept-language', language);
       const csrfToken = options.csrfToken?.();
