@@ -77,7 +77,7 @@ if (import.meta.main) {
     const stale = staleFiles(files);
     if (stale.length > 0) {
       process.stderr.write(
-        `${stale.join(', ')} differ from what the app serves: run ${REGENERATE_COMMAND}\n`,
+        `out of date with the route schemas: ${stale.join(', ')}; run ${REGENERATE_COMMAND}\n`,
       );
       process.exit(1);
     }
