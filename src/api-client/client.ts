@@ -22,7 +22,8 @@ const PROBLEM_PREFIX = 'urn:comity:problem:';
 export class ApiError extends Error {
   readonly problem: Problem;
   constructor(problem: Problem, options?: ErrorOptions) {
-    super(problem.detail || problem.title, options);
+    // `title: detail`, as a log line or a failed step of `comity demo` shows it.
+    super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title, options);
     this.name = 'ApiError';
     this.problem = problem;
   }
