@@ -22,8 +22,9 @@ const PROBLEM_PREFIX = 'urn:comity:problem:';
 export class ApiError extends Error {
   readonly problem: Problem;
   constructor(problem: Problem, options?: ErrorOptions) {
-    // `title: detail`, as a log line or a failed step of `comity demo` shows it.
-    super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title, options);
+    // `title: detail` (or the cause of a network failure), as a log line or a failed demo step shows it.
+    const reason = problem.detail || (options?.cause instanceof Error ? options.cause.message : '');
+    super(reason ? `${problem.title}: ${reason}` : problem.title, options);
     this.name = 'ApiError';
     this.problem = problem;
   }
@@ -95,10 +96,10 @@ function problemMiddleware(options: ApiClientOptions): Middleware {
     onError({ error }) {
       if (error instanceof ApiError) return error;
       if (error instanceof Error && error.name === 'AbortError') return error;
-      // The fetch error stays the cause: a command line can say why (ECONNREFUSED, a timeout).
-      const detail = error instanceof Error ? error.message : String(error);
+      // No detail (the web UI shows its own words for `network`); the fetch error stays the cause,
+      // so a command line can say why (ECONNREFUSED, a timeout).
       return new ApiError(
-        { type: `${PROBLEM_PREFIX}network`, title: 'Network error', status: 0, detail },
+        { type: `${PROBLEM_PREFIX}network`, title: 'Network error', status: 0, detail: '' },
         { cause: error },
       );
     },
