@@ -8,9 +8,12 @@ import { Alert, Button, Grid, Group, Select, Stack, Switch, Text } from '@mantin
 import { useHotkeys } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { REQUEST_TYPE_IDS } from '../../../../src/core/request/draft.ts';
+import {
+  REQUEST_TYPE_IDS,
+  type RequestContent,
+  type RequestTypeId,
+} from '../../../../src/core/request/draft.ts';
 import { ELEMENT_IDS } from '../../../../src/core/request/elements.ts';
-import type { RequestContent, RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import {
   answer as answerOf,
