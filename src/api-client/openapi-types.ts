@@ -36,6 +36,10 @@ export interface paths {
                                 kind: "pglite" | "postgres";
                                 isReachable: boolean;
                             };
+                            dependencies: {
+                                /** @enum {string} */
+                                database: "available" | "unavailable";
+                            };
                             catalogueVersion: string;
                             node: {
                                 state: string | null;
@@ -61,6 +65,10 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "pglite" | "postgres";
                                 isReachable: boolean;
+                            };
+                            dependencies: {
+                                /** @enum {string} */
+                                database: "available" | "unavailable";
                             };
                             catalogueVersion: string;
                             node: {
