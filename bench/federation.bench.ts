@@ -29,6 +29,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { preservationDraft } from '../src/federation/demo/demo-drafts.ts';
+import { answer } from '../src/api-client/client.ts';
 import { draftRequest } from '../src/federation/demo/federation-api.ts';
 import { type Federation, startFederation } from '../src/federation/demo/federation-setup.ts';
 import type { ApiClient } from '../src/federation/demo/node-api.ts';
@@ -147,9 +148,8 @@ async function waitUntilDelivered(admin: ApiClient, timeoutMs: number): Promise<
   await waitFor(
     'an empty queue at A',
     async () => {
-      const pending = await admin.expect<{ items: unknown[] }>(
-        'GET',
-        '/api/v1/outbox?status=pending&limit=1',
+      const pending = await answer(
+        admin.api.GET('/api/v1/outbox', { params: { query: { status: 'pending', limit: 1 } } }),
       );
       return pending.items.length === 0 ? true : undefined;
     },

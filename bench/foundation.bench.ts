@@ -16,6 +16,7 @@ import { RequestContentSchema } from '../src/core/request/draft.ts';
 import { validateDraft } from '../src/core/validation/validate-draft.ts';
 import { loadCatalogue } from '../src/data/catalogue/index.ts';
 import { seedDirectoryView } from '../src/data/states/index.ts';
+import { createTokenFor } from '../src/federation/demo/node-api.ts';
 import { type BenchNode, ROOT, residentMemoryMiB, startProcess } from './node-process.ts';
 import { formatMs, median, percentile } from './statistics.ts';
 
@@ -48,21 +49,10 @@ function timeCalls(call: () => unknown, iterations: number): number[] {
 }
 
 async function signInAndCreateToken(target: BenchNode): Promise<string> {
-  const session = await fetch(`${target.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: target.adminPassword }),
-  });
-  if (!session.ok) throw new Error(`sign-in failed: ${session.status} ${await session.text()}`);
-  const { csrfToken } = (await session.json()) as { csrfToken: string };
-  const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const created = await fetch(`${target.url}/api/v1/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'benchmark' }),
-  });
-  if (!created.ok) throw new Error(`token creation failed: ${created.status} ${await created.text()}`);
-  return ((await created.json()) as { token: string }).token;
+  if (!target.adminPassword) throw new Error('the node printed no administrator password');
+  const credentials = await createTokenFor(target.url, 'admin', target.adminPassword);
+  if (credentials.kind !== 'token') throw new Error('token creation answered no token');
+  return credentials.token;
 }
 
 /** Runs `total` POSTs with `concurrency` clients; returns per-request latencies (ms) and the wall time. */

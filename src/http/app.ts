@@ -16,6 +16,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -67,11 +68,9 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
       security: [{ bearerToken: [] }, { sessionCookie: [] }],
     },
     transform: jsonSchemaTransform,
+    // Named schemas become components (the zod provider), then each operation gets its declared permission.
     transformObject: (documentObject) =>
-      withDeclaredPermissions(
-        'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
-        routePermissions,
-      ),
+      withDeclaredPermissions(jsonSchemaTransformObject(documentObject), routePermissions),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/reference' });
 

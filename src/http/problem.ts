@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { type AppErrorCode, type AppErrorDetail, isAppError } from '../core/errors.ts';
 import type { RejectionReason } from '../federation/protocol/types.ts';
 
@@ -55,14 +56,25 @@ const TITLES: Readonly<Record<ProblemCode, string>> = {
   internal: 'Internal error',
 };
 
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  errors?: readonly AppErrorDetail[];
-};
+/** An RFC 9457 problem as the node sends it; components.schemas.Problem of the OpenAPI document. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().describe('urn:comity:problem:<code>, stable: switch on it'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z
+      .array(
+        z.object({ path: z.string().optional(), line: z.number().int().optional(), message: z.string() }),
+      )
+      .readonly()
+      .optional()
+      .describe('one entry per invalid field or line'),
+  })
+  .meta({ id: 'Problem' });
+
+export type Problem = z.infer<typeof ProblemSchema>;
 
 export function problemType(code: ProblemCode): string {
   return `urn:comity:problem:${code}`;

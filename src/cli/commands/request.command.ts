@@ -8,11 +8,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import {
+  type ApiClient,
+  answer,
+  createApiClient,
+  isApiError,
+  type Problem,
+} from '../../api-client/client.ts';
 import { type ClientConfig, loadClientConfig } from '../../config.ts';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../core/i18n.ts';
 import { REQUEST_TYPE_IDS, type RequestContent, RequestContentSchema } from '../../core/request/draft.ts';
-import { type Finding, FindingSchema } from '../../core/validation/finding.ts';
+import type { Finding } from '../../core/validation/finding.ts';
 import { isReady, validateDraft } from '../../core/validation/validate-draft.ts';
 import { loadCatalogue } from '../../data/catalogue/index.ts';
 import { seedDirectoryView } from '../../data/states/index.ts';
@@ -50,14 +56,14 @@ export function registerRequestCommands(program: Command): void {
     .action(
       async (options: { type?: RequestContent['type']; file?: string; lang: Locale; json?: boolean }) => {
         const content = await composeNewDraft(options.type, options.file);
-        const answer = RequestWithFindingsSchema.parse(
-          await callApi(loadClientConfig(), 'POST', `/api/v1/requests?lang=${options.lang}`, content),
+        const created = await callApi(loadClientConfig(), (api) =>
+          api.POST('/api/v1/requests', { params: { query: { lang: options.lang } }, body: content }),
         );
-        if (options.json) return printJson(answer);
+        if (options.json) return printJson(created);
         printLine(
-          `created request ${answer.request.id} (${answer.request.type}, revision ${answer.request.revision})`,
+          `created request ${created.request.id} (${created.request.type}, revision ${created.request.revision})`,
         );
-        printFindings(answer.findings);
+        printFindings(created.findings);
       },
     );
 
@@ -68,17 +74,14 @@ export function registerRequestCommands(program: Command): void {
     .addOption(languageOption())
     .option('--json', "print the node's answer as JSON")
     .action(async (id: string, options: { lang: Locale; json?: boolean }) => {
-      const body = await callApi(
-        loadClientConfig(),
-        'GET',
-        `/api/v1/requests/${encodeURIComponent(id)}?lang=${options.lang}`,
+      const found = await callApi(loadClientConfig(), (api) =>
+        api.GET('/api/v1/requests/{id}', { params: { path: { id }, query: { lang: options.lang } } }),
       );
-      const answer = RequestWithFindingsSchema.parse(body);
       if (options.json) {
-        printJson(body);
+        printJson(found);
         return;
       }
-      const { request: shown } = answer;
+      const { request: shown } = found;
       printLine(`request     ${shown.id}`);
       printLine(`type        ${shown.type}`);
       printLine(`status      ${shown.status} (revision ${shown.revision})`);
@@ -87,7 +90,7 @@ export function registerRequestCommands(program: Command): void {
       printLine(`created     ${shown.createdAt}${shown.createdBy ? ` by ${shown.createdBy.username}` : ''}`);
       printLine(`updated     ${shown.updatedAt}`);
       printLine();
-      printFindings(answer.findings);
+      printFindings(found.findings);
     });
 
   request
@@ -95,12 +98,12 @@ export function registerRequestCommands(program: Command): void {
     .description('list the requests you may read')
     .option('--json', "print the node's answer as JSON")
     .action(async (options: { json?: boolean }) => {
-      const body = await callApi(loadClientConfig(), 'GET', '/api/v1/requests');
-      const { items } = RequestListSchema.parse(body);
+      const listed = await callApi(loadClientConfig(), (api) => api.GET('/api/v1/requests'));
       if (options.json) {
-        printJson(body);
+        printJson(listed);
         return;
       }
+      const { items } = listed;
       if (items.length === 0) {
         printLine('no requests');
         return;
@@ -123,7 +126,9 @@ export function registerRequestCommands(program: Command): void {
     .description('delete a draft request')
     .argument('<id>', 'the request id')
     .action(async (id: string) => {
-      await callApi(loadClientConfig(), 'DELETE', `/api/v1/requests/${encodeURIComponent(id)}`);
+      await callApi(loadClientConfig(), (api) =>
+        api.DELETE('/api/v1/requests/{id}', { params: { path: { id } } }),
+      );
       printLine(`deleted request ${id}`);
     });
 }
@@ -253,76 +258,31 @@ function printTable(header: readonly string[] | undefined, rows: ReadonlyArray<r
 
 // --- Talking to a node ------------------------------------------------------------------------------
 
-const RequestWithFindingsSchema = z.object({
-  request: z.object({
-    id: z.string(),
-    type: z.string(),
-    status: z.string(),
-    revision: z.number(),
-    caseReference: z.string().nullish(),
-    requestedState: z.string().nullish(),
-    createdBy: z.object({ id: z.string(), username: z.string() }).nullish(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  }),
-  findings: z.array(FindingSchema),
-  isReady: z.boolean(),
-});
-
-const RequestListSchema = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      type: z.string(),
-      status: z.string(),
-      caseReference: z.string().nullish(),
-      requestedState: z.string().nullish(),
-      updatedAt: z.string().nullish(),
-    }),
-  ),
-});
-
-const ProblemSchema = z.object({
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string().optional(), message: z.string().optional() })).optional(),
-});
-
 /**
- * One API call with the configured token. Returns the JSON body (undefined for 204). A problem
- * answer becomes `title: detail`, an unreachable node says where it was looked for.
+ * One call to the node with the configured token, through the typed API client. A problem answer
+ * becomes `title: detail`, an unreachable node says where it was looked for.
  */
-async function callApi(
+async function callApi<Data>(
   config: ClientConfig,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
+  call: (api: ApiClient) => Promise<{ data?: Data; response: Response }>,
+): Promise<Data> {
   if (!config.apiToken) {
     throw new CliError('no API token: set COMITY_API_TOKEN to a token of your account (comity token create)');
   }
-  let response: Response;
+  const api = createApiClient({
+    baseUrl: config.apiUrl,
+    token: config.apiToken,
+    fetch: (request) => fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
+  });
   try {
-    response = await fetch(`${config.apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${config.apiToken}`,
-        accept: 'application/json, application/problem+json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    return await answer(call(api));
   } catch (error) {
-    throw new CliError(describeFetchError(error, config.apiUrl));
-  }
-  const text = await response.text();
-  if (!response.ok) throw new CliError(describeProblem(response, text));
-  if (response.status === 204 || text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new CliError(`the node at ${config.apiUrl} answered with something other than JSON`);
+    if (!isApiError(error)) throw error;
+    throw new CliError(
+      error.code === 'network'
+        ? describeFetchError(error.cause, config.apiUrl)
+        : describeProblem(error.problem),
+    );
   }
 }
 
@@ -335,18 +295,11 @@ function describeFetchError(error: unknown, apiUrl: string): string {
   return `the node is not reachable at ${apiUrl} (${reason}); is it running, and is COMITY_API_URL right?`;
 }
 
-function describeProblem(response: Response, text: string): string {
-  let problem: z.infer<typeof ProblemSchema> | undefined;
-  try {
-    const parsed = ProblemSchema.safeParse(JSON.parse(text));
-    problem = parsed.success ? parsed.data : undefined;
-  } catch {
-    problem = undefined;
-  }
-  const title = problem?.title ?? `HTTP ${response.status} ${response.statusText}`.trim();
-  const firstError = problem?.errors?.[0];
+function describeProblem(problem: Problem): string {
+  const title = problem.title || `HTTP ${problem.status}`;
+  const firstError = problem.errors?.[0];
   const detail =
-    problem?.detail ??
+    problem.detail ||
     (firstError?.message
       ? `${firstError.path ? `${firstError.path}: ` : ''}${firstError.message}`
       : undefined);

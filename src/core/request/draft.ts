@@ -241,6 +241,7 @@ export const RequestContentSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'RequestContent' });
 
 export type RequestContent = z.infer<typeof RequestContentSchema>;

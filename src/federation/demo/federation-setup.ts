@@ -286,9 +286,9 @@ async function waitForDirectory(node: FederationNode, specs: readonly NodeSpec[]
   await waitFor(
     `${node.spec.nodeId} to fetch the directory listing ${others.join(', ')}`,
     async () => {
-      const answer = await node.admin.call<{ items?: { nodeId: string }[] }>('GET', '/api/v1/peers');
-      if (answer.status !== 200) return undefined;
-      const known = new Set((answer.body.items ?? []).map((item) => item.nodeId));
+      const { data: report } = await node.admin.api.GET('/api/v1/peers').catch(() => ({ data: undefined }));
+      if (!report) return undefined;
+      const known = new Set(report.items.map((item) => item.nodeId));
       return others.every((other) => known.has(other)) ? true : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 200 },

@@ -1,9 +1,16 @@
 /**
- * A small client of a node's HTTP API (docs/api.md) for the demo, the process tests and the
- * benchmark: sign in as a user, create accounts as the administrator, get an API token and call
- * the API with it. It goes through the same routes a national case system or the web UI uses.
+ * A node's HTTP API (docs/api.md) as the demo, the process tests and the benchmark use it: sign in
+ * as a user, create accounts as the administrator, get an API token and call the API with it,
+ * through the typed client (src/api-client), the same routes a national case system or the web UI uses.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  type ApiBody,
+  answer,
+  createApiClient,
+  isApiError,
+  type ApiClient as TypedApiClient,
+} from '../../api-client/client.ts';
 
 const CALL_TIMEOUT_MS = 30_000;
 
@@ -14,11 +21,14 @@ export type ApiCredentials =
   | Readonly<{ kind: 'token'; token: string }>
   | Readonly<{ kind: 'session'; cookie: string; csrfToken: string }>;
 
-/** Calls the API as someone; answers with the status and the parsed JSON (or text). Never throws for a status. */
+/** Calls the API as someone: `api` is the typed client; `call` answers any status, for tests that probe them. */
 export type ApiClient = Readonly<{
   url: string;
   /** Who the client acts as (undefined: anonymous). */
   credentials: ApiCredentials | undefined;
+  /** The typed client: a status other than 2xx rejects with ApiError carrying the problem. */
+  api: TypedApiClient;
+  /** Answers with the status and the parsed JSON (or text); never throws for a status. */
   call: <T = unknown>(method: string, path: string, body?: unknown) => Promise<ApiAnswer<T>>;
   /** Like call, but a status other than 2xx throws with the problem's title and detail. */
   expect: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -51,6 +61,7 @@ export function apiClient(url: string, credentials?: ApiCredentials): ApiClient 
   return {
     url,
     credentials,
+    api: typedClient(url, credentials),
     call,
     expect: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const answer = await call<T>(method, path, body);
@@ -71,20 +82,33 @@ function describeProblem(text: string): string {
   }
 }
 
+/** The typed client acting with these credentials, each call bounded in time. */
+function typedClient(url: string, credentials: ApiCredentials | undefined): TypedApiClient {
+  return createApiClient({
+    baseUrl: url,
+    ...(credentials?.kind === 'token' ? { token: credentials.token } : {}),
+    ...(credentials?.kind === 'session'
+      ? { sessionCookie: credentials.cookie, csrfToken: () => credentials.csrfToken }
+      : {}),
+    fetch: (request) => fetch(request, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) }),
+  });
+}
+
 /** Signs in through POST /api/v1/session; throws when the node refuses. */
 export async function signIn(url: string, username: string, password: string): Promise<ApiCredentials> {
-  const response = await fetch(`${url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-    signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  if (!response.ok)
-    throw new Error(`sign-in of ${username} at ${url} failed: ${response.status} ${describeProblem(text)}`);
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = JSON.parse(text) as { csrfToken: string };
-  return { kind: 'session', cookie, csrfToken };
+  try {
+    const { data, response } = await typedClient(url, undefined).POST('/api/v1/session', {
+      body: { username, password },
+    });
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    return { kind: 'session', cookie, csrfToken: data?.csrfToken ?? '' };
+  } catch (error) {
+    if (!isApiError(error)) throw error;
+    const { problem } = error;
+    throw new Error(
+      `sign-in of ${username} at ${url} failed: ${problem.status} ${[problem.title, problem.detail].filter(Boolean).join(': ')}`,
+    );
+  }
 }
 
 /** Signs in and creates an API token for that user (POST /api/v1/tokens); returns token credentials. */
@@ -94,17 +118,20 @@ export async function createTokenFor(
   password: string,
 ): Promise<ApiCredentials> {
   const session = await signIn(url, username, password);
-  const created = await apiClient(url, session).expect<{ token: string }>('POST', '/api/v1/tokens', {
-    name: `${username} automation`,
-  });
+  const created = await answer(
+    typedClient(url, session).POST('/api/v1/tokens', { body: { name: `${username} automation` } }),
+  );
   return { kind: 'token', token: created.token };
 }
+
+/** The roles an account can have (POST /api/v1/users). */
+export type Role = ApiBody<'/api/v1/users', 'post'>['roles'][number];
 
 export type CreatedAccount = Readonly<{
   username: string;
   password: string;
   displayName: string;
-  roles: string[];
+  roles: Role[];
 }>;
 
 /** A password the node accepts, printable in a terminal. */
@@ -115,14 +142,13 @@ export function generateDemoPassword(): string {
 /** Creates an account as the administrator (POST /api/v1/users) with a generated password. */
 export async function createAccount(
   admin: ApiClient,
-  account: Readonly<{ username: string; displayName: string; roles: string[]; password?: string }>,
+  account: Readonly<{ username: string; displayName: string; roles: Role[]; password?: string }>,
 ): Promise<CreatedAccount> {
   const password = account.password ?? generateDemoPassword();
-  await admin.expect('POST', '/api/v1/users', {
-    username: account.username,
-    displayName: account.displayName,
-    password,
-    roles: account.roles,
-  });
+  await answer(
+    admin.api.POST('/api/v1/users', {
+      body: { username: account.username, displayName: account.displayName, password, roles: account.roles },
+    }),
+  );
   return { username: account.username, password, displayName: account.displayName, roles: account.roles };
 }

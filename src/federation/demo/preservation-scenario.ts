@@ -5,6 +5,7 @@
  * the incoming request and A's node has stored B's signed receipt. Each step is printed with its
  * time; the first failure ends the scenario with one line saying which step failed and why.
  */
+import { answer } from '../../api-client/client.ts';
 import { preservationDraft } from './demo-drafts.ts';
 import { draftRequest, listIncomingRequests, readDelivery, sendRequest } from './federation-api.ts';
 import type { Federation } from './federation-setup.ts';
@@ -64,9 +65,8 @@ export async function runPreservationScenario(
       {
         title: 'validation finds nothing blocking',
         run: async () => {
-          const report = await officer!.expect<{ isReady: boolean; findings: { severity: string }[] }>(
-            'GET',
-            `/api/v1/requests/${requestId}/findings`,
+          const report = await answer(
+            officer!.api.GET('/api/v1/requests/{id}/findings', { params: { path: { id: requestId } } }),
           );
           if (!report.isReady) throw new Error('the request is not ready to send');
           const warnings = report.findings.filter((finding) => finding.severity === 'warning').length;

@@ -7,7 +7,7 @@ import { AppShell, Burger, Button, Group, Menu, NavLink, Text, UnstyledButton } 
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fetchHealth } from '../api/reference.api.ts';
+import { answer, type Permission, publicApi } from './api.ts';
 import { ExternalIcon, UserIcon } from '../components/icons.tsx';
 import { stateName } from '../components/format.ts';
 import { useStates } from '../components/reference-data.ts';
@@ -22,16 +22,16 @@ type NavItem = Readonly<{
   isActive: (path: string) => boolean;
   needsSession: boolean;
   /** Shown only to users with this permission (read from the session's user). */
-  permission?: string;
+  permission?: Permission;
 }>;
 
 function NodeName() {
   const { t } = useTranslation();
   const { session } = useSession();
-  const health = useApi(fetchHealth, []);
+  const health = useApi(() => answer(publicApi.GET('/api/v1/health')), []);
   const states = useStates(session.status === 'signed-in');
   const node = health.data?.node;
-  const name = node?.name ?? (node?.state ? stateName(states.data, node.state) : window.location.host);
+  const name = node?.state ? stateName(states.data, node.state) : window.location.host;
   return (
     <Group gap={8} wrap="nowrap">
       <Text fw={700} size="lg" component={RouterLink} href="/" c="blue.9" td="none">

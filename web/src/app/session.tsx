@@ -5,9 +5,15 @@
  * then shows sign-in with a notice and comes back to the same screen afterwards.
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { isApiError, setCsrfToken, setSessionExpiredHandler } from '../api/client.ts';
-import { createSession, deleteSession, fetchSession } from '../api/session.api.ts';
-import type { User } from '../api/types.ts';
+import {
+  answer,
+  isApiError,
+  type Permission,
+  publicApi,
+  setCsrfToken,
+  setSessionExpiredHandler,
+  type User,
+} from './api.ts';
 
 export type SessionState =
   | Readonly<{ status: 'loading' }>
@@ -27,11 +33,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let isCurrent = true;
-    fetchSession()
-      .then((answer) => {
+    answer(publicApi.GET('/api/v1/session'))
+      .then((current) => {
         if (!isCurrent) return;
-        setCsrfToken(answer.csrfToken);
-        setSession({ status: 'signed-in', user: answer.user });
+        setCsrfToken(current.csrfToken);
+        setSession({ status: 'signed-in', user: current.user });
       })
       .catch(() => {
         if (isCurrent) setSession({ status: 'signed-out', hasExpired: false });
@@ -52,14 +58,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (username: string, password: string) => {
-    const answer = await createSession(username, password);
-    setCsrfToken(answer.csrfToken);
-    setSession({ status: 'signed-in', user: answer.user });
+    const created = await answer(publicApi.POST('/api/v1/session', { body: { username, password } }));
+    setCsrfToken(created.csrfToken);
+    setSession({ status: 'signed-in', user: created.user });
   }, []);
 
   const signOut = useCallback(async () => {
     try {
-      await deleteSession();
+      await answer(publicApi.DELETE('/api/v1/session'));
     } catch (error) {
       // Already signed out on the node (expired): the UI signs out all the same.
       if (!isApiError(error)) throw error;
@@ -85,7 +91,7 @@ export function useUser(): User | undefined {
 }
 
 /** Whether the signed-in user has a permission (src/policies/access.ts). */
-export function useCan(permission: string): boolean {
+export function useCan(permission: Permission): boolean {
   const user = useUser();
   return user?.permissions.includes(permission) ?? false;
 }

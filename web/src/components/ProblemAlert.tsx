@@ -4,7 +4,7 @@
  */
 import { Alert, List } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/client.ts';
+import { isApiError } from '../app/api.ts';
 
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
   const { t } = useTranslation();

@@ -1,5 +1,6 @@
 /** Dates and names shown in the UI language. */
-import type { LocalizedText, StateSummary } from '../api/types.ts';
+import type { StateSummary } from '../app/api.ts';
+import type { LocalizedText } from '../../../src/core/i18n.ts';
 import i18next from 'i18next';
 import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
 

@@ -2,15 +2,15 @@
  * The catalogue and the directory change rarely: each is loaded once per page life and shared by
  * every screen (the draft form, the checklist, the catalogue and directory screens).
  */
-import { fetchCatalogue, fetchStates } from '../api/reference.api.ts';
-import type { Catalogue, StateSummary } from '../api/types.ts';
+import type { Catalogue } from '../../../src/core/catalogue/catalogue.ts';
+import { answer, api, publicApi, type StateSummary } from '../app/api.ts';
 import { type ApiState, useApi } from './use-api.ts';
 
 let catalogue: Promise<Catalogue> | undefined;
 let states: Promise<StateSummary[]> | undefined;
 
 function loadCatalogueOnce(): Promise<Catalogue> {
-  catalogue ??= fetchCatalogue().catch((error: unknown) => {
+  catalogue ??= answer(publicApi.GET('/api/v1/catalogue')).catch((error: unknown) => {
     catalogue = undefined;
     throw error;
   });
@@ -18,10 +18,12 @@ function loadCatalogueOnce(): Promise<Catalogue> {
 }
 
 function loadStatesOnce(): Promise<StateSummary[]> {
-  states ??= fetchStates().catch((error: unknown) => {
-    states = undefined;
-    throw error;
-  });
+  states ??= answer(api.GET('/api/v1/states'))
+    .then((answered) => answered.items)
+    .catch((error: unknown) => {
+      states = undefined;
+      throw error;
+    });
   return states;
 }
 

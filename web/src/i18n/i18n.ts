@@ -6,7 +6,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { isLocale, isRightToLeft, LOCALES, type Locale, negotiateLocale } from '../../../src/core/i18n.ts';
-import { setRequestLanguage } from '../api/client.ts';
+import { setRequestLanguage } from '../app/api.ts';
 import ar from './ar.json';
 import en from './en.json';
 import es from './es.json';

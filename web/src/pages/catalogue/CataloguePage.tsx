@@ -7,7 +7,8 @@
 import { Anchor, Badge, Code, Group, List, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Catalogue, LocalizedText } from '../../api/types.ts';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
+import type { LocalizedText } from '../../../../src/core/i18n.ts';
 import { useLocation } from '../../app/router.tsx';
 import { citationText, localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';

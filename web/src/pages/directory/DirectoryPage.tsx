@@ -6,7 +6,7 @@
 import { Anchor, Badge, Button, Group, Table, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StateSummary } from '../../api/types.ts';
+import type { StateSummary } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';

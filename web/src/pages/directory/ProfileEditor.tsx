@@ -23,8 +23,8 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EVIDENCE_LEVELS } from '../../../../src/core/directory/state-profile.ts';
-import { fetchState, replaceStateProfile } from '../../api/reference.api.ts';
-import type { Designation, StateProfile, StateSummary } from '../../api/types.ts';
+import type { Designation, StateProfile } from '../../../../src/core/directory/state-profile.ts';
+import { answer, api, type StateSummary } from '../../app/api.ts';
 import { citationText, localized } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 
@@ -104,7 +104,7 @@ export function ProfileEditor({
   );
 
   useEffect(() => {
-    fetchState(state.code)
+    answer(api.GET('/api/v1/states/{code}', { params: { path: { code: state.code } } }))
       .then((detail) => {
         setOriginal(detail.profile);
         setDraft(toDraft(detail.profile));
@@ -122,7 +122,12 @@ export function ProfileEditor({
     setIsSaving(true);
     setError(undefined);
     try {
-      await replaceStateProfile(state.code, toProfile(draft, original));
+      await answer(
+        api.PUT('/api/v1/states/{code}/profile', {
+          params: { path: { code: state.code } },
+          body: toProfile(draft, original),
+        }),
+      );
       onSaved();
     } catch (failure) {
       setError(failure);

@@ -7,7 +7,7 @@
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { forwardRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RequestView } from '../../api/types.ts';
+import type { RequestView } from '../../app/api.ts';
 import { DeliveryBadge } from '../../components/DeliveryBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { type Fact, FactList } from '../../components/FactList.tsx';

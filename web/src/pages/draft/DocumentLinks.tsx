@@ -5,9 +5,16 @@
 import { Anchor, Group, MultiSelect, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { documentUrl } from '../../api/requests.api.ts';
+import { apiUrl } from '../../app/api.ts';
 import { ExternalIcon } from '../../components/icons.tsx';
 import { currentLanguage, LOCALES, NATIVE_LANGUAGE_NAMES } from '../../i18n/i18n.ts';
+
+/** Address of the formal document of a saved request, in the given languages. */
+function documentUrl(id: string, format: 'html' | 'pdf', languages: readonly string[]): string {
+  return apiUrl(`/api/v1/requests/${encodeURIComponent(id)}/document.${format}`, {
+    languages: languages.length > 0 ? languages.join(',') : undefined,
+  });
+}
 
 export function DocumentLinks({
   requestId,

@@ -14,7 +14,8 @@ import {
   URGENCY_LEVELS,
 } from '../../../../src/core/request/draft.ts';
 import type { ElementId } from '../../../../src/core/request/elements.ts';
-import type { Catalogue, StateSummary } from '../../api/types.ts';
+import type { StateSummary } from '../../app/api.ts';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import { localized } from '../../components/format.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { type Path, readPath } from './draft.model.ts';

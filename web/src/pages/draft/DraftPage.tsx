@@ -8,25 +8,22 @@ import { Alert, Button, Grid, Group, Select, Stack, Switch, Text } from '@mantin
 import { useHotkeys } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { REQUEST_TYPE_IDS } from '../../../../src/core/request/draft.ts';
-import { ELEMENT_IDS } from '../../../../src/core/request/elements.ts';
-import { isApiError } from '../../api/client.ts';
-import { fetchHealth } from '../../api/reference.api.ts';
 import {
-  createRequest,
-  fetchFindings,
-  fetchRequest,
-  updateRequest,
-  validateContent,
-} from '../../api/requests.api.ts';
-import type {
-  Finding,
-  RequestAnswer,
-  RequestContent,
-  RequestTypeId,
-  RequestView,
-  SendAnswer,
-} from '../../api/types.ts';
+  REQUEST_TYPE_IDS,
+  type RequestContent,
+  type RequestTypeId,
+} from '../../../../src/core/request/draft.ts';
+import { ELEMENT_IDS } from '../../../../src/core/request/elements.ts';
+import type { Finding } from '../../../../src/core/validation/finding.ts';
+import {
+  answer as answerOf,
+  api,
+  isApiError,
+  publicApi,
+  type RequestAnswer,
+  type RequestView,
+  type SendAnswer,
+} from '../../app/api.ts';
 import { navigate } from '../../app/router.tsx';
 import { useUser } from '../../app/session.tsx';
 import { formatDateTime, localized, stateName } from '../../components/format.ts';
@@ -58,6 +55,14 @@ const LIVE_VALIDATION_DELAY_MS = 600;
 const DELIVERY_REFRESH_MS = 4000;
 
 type Saved = Readonly<{ request: RequestView; findings: readonly Finding[] }>;
+
+function fetchRequest(id: string): Promise<RequestAnswer> {
+  return answerOf(api.GET('/api/v1/requests/{id}', { params: { path: { id } } }));
+}
+
+function validateContent(content: RequestContent, signal?: AbortSignal) {
+  return answerOf(api.POST('/api/v1/validate', { body: content, signal }));
+}
 
 export function DraftPage({ requestId }: { requestId?: string }) {
   const { t, i18n } = useTranslation();
@@ -144,7 +149,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   }, [content, isDirty, saved]);
 
   useEffect(() => {
-    fetchHealth()
+    answerOf(publicApi.GET('/api/v1/health'))
       .then((health) => setNodeState(health.node?.state ?? undefined))
       .catch(() => undefined);
   }, []);
@@ -180,7 +185,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
         .then((report) => setLiveFindings(report.findings))
         .catch(() => undefined);
     } else {
-      fetchFindings(saved.request.id)
+      answerOf(api.GET('/api/v1/requests/{id}/findings', { params: { path: { id: saved.request.id } } }))
         .then((report) =>
           setSaved((current) => (current ? { ...current, findings: report.findings } : current)),
         )
@@ -293,8 +298,17 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     try {
       const body = pruneContent(content);
       const answer = saved
-        ? await updateRequest(saved.request.id, body, saved.request.revision)
-        : await createRequest(body);
+        ? await answerOf(
+            api.PUT('/api/v1/requests/{id}', {
+              // The revision the user edited: a concurrent change is a conflict, not overwritten.
+              params: {
+                path: { id: saved.request.id },
+                header: { 'if-match': `"${saved.request.revision}"` },
+              },
+              body,
+            }),
+          )
+        : await answerOf(api.POST('/api/v1/requests', { body }));
       accept(answer, true);
       setRecovered(undefined);
       if (!saved) navigate(`/requests/${answer.request.id}`, { replace: true });

@@ -20,7 +20,9 @@ import {
 import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ElementId } from '../../../../src/core/request/elements.ts';
-import type { Catalogue, Finding, RequestTypeId } from '../../api/types.ts';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
+import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
+import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { RouterLink } from '../../app/router.tsx';
 import { citationText, localized } from '../../components/format.ts';
 import { StatusMark } from '../../components/StatusMark.tsx';

@@ -8,8 +8,7 @@
 import { Button, Stack, Text } from '@mantine/core';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { sendRequest } from '../../api/requests.api.ts';
-import type { SendAnswer } from '../../api/types.ts';
+import { answer as answerOf, api, type SendAnswer } from '../../app/api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 
 /** Why a draft cannot be sent now, as a translation key; undefined when it can. */
@@ -55,7 +54,12 @@ export function SendAction({
     setIsSending(true);
     onError(undefined);
     try {
-      const answer = await sendRequest(requestId, revision);
+      // The revision the user confirmed: a draft changed meanwhile is refused instead of sent unseen.
+      const answer = await answerOf(
+        api.POST('/api/v1/requests/{id}/send', {
+          params: { path: { id: requestId }, header: { 'if-match': `"${revision}"` } },
+        }),
+      );
       setIsConfirming(false);
       onSent(answer);
     } catch (error) {

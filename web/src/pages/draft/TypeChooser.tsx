@@ -4,8 +4,8 @@
  */
 import { Radio, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { REQUEST_TYPE_IDS } from '../../../../src/core/request/draft.ts';
-import type { Catalogue, RequestTypeId } from '../../api/types.ts';
+import { REQUEST_TYPE_IDS, type RequestTypeId } from '../../../../src/core/request/draft.ts';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import { citationText, localized } from '../../components/format.ts';
 
 export function TypeChooser({

@@ -3,7 +3,9 @@
  * changes the content, what is sent to the node (empty fields left out), and the checklist of
  * elements with their red/amber/green state from the findings.
  */
-import type { Catalogue, Finding, RequestContent, RequestTypeId } from '../../api/types.ts';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
+import type { RequestContent, RequestTypeId } from '../../../../src/core/request/draft.ts';
+import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { type ElementId, isElementId, isElementPresent } from '../../../../src/core/request/elements.ts';
 
 export type Path = readonly (string | number)[];

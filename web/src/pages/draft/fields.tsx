@@ -5,7 +5,7 @@
 import { Checkbox, MultiSelect, NumberInput, Select, Textarea, TextInput } from '@mantine/core';
 import { createContext, type ReactNode, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RequestContent } from '../../api/types.ts';
+import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import { type Path, readPath } from './draft.model.ts';
 
 export type DraftFormContextValue = Readonly<{

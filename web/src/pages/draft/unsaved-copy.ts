@@ -3,7 +3,7 @@
  * closes) so that an expired session or a reload does not lose what the user typed since the last
  * save. It is offered back when the same draft is opened again in the tab.
  */
-import type { RequestContent } from '../../api/types.ts';
+import type { RequestContent } from '../../../../src/core/request/draft.ts';
 
 const PREFIX = 'comity.unsaved.';
 

@@ -22,15 +22,15 @@ import {
 } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/client.ts';
 import {
-  cancelOutboxMessage,
-  fetchOutbox,
-  fetchPeers,
-  OUTBOX_STATUSES,
-  retryOutboxMessage,
-} from '../../api/federation.api.ts';
-import type { OutboxMessage, OutboxStatus, Peer, PeersReport } from '../../api/types.ts';
+  answer,
+  api,
+  isApiError,
+  type OutboxMessage,
+  type OutboxStatus,
+  type Peer,
+  type PeersReport,
+} from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { DeliveryBadge, HealthBadge } from '../../components/DeliveryBadge.tsx';
@@ -203,10 +203,16 @@ function PeersTable({ report }: { report: PeersReport }) {
   );
 }
 
+/** The statuses an outgoing message can have, in the order the peers screen offers them. */
+const OUTBOX_STATUSES: readonly OutboxStatus[] = ['failed', 'pending', 'delivered', 'cancelled'];
+
 function OutboxSection({ onChanged }: { onChanged: () => void }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<OutboxStatus>('failed');
-  const outbox = useApi(async () => ({ status, items: await fetchOutbox(status) }), [status]);
+  const outbox = useApi(async () => {
+    const { items } = await answer(api.GET('/api/v1/outbox', { params: { query: { status, limit: 200 } } }));
+    return { status, items };
+  }, [status]);
   const [toCancel, setToCancel] = useState<OutboxMessage | undefined>(undefined);
   const [busyId, setBusyId] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<unknown>(undefined);
@@ -219,8 +225,9 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
     setActionError(undefined);
     setNotice('');
     try {
-      if (action === 'retry') await retryOutboxMessage(message.id);
-      else await cancelOutboxMessage(message.id);
+      const path = { params: { path: { id: message.id } } };
+      if (action === 'retry') await answer(api.POST('/api/v1/outbox/{id}/retry', path));
+      else await answer(api.POST('/api/v1/outbox/{id}/cancel', path));
       setNotice(
         action === 'retry'
           ? t('outbox.retried', { node: message.peerNodeId })
@@ -389,7 +396,7 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
 
 export function PeersPage() {
   const { t } = useTranslation();
-  const peers = useApi(fetchPeers, []);
+  const peers = useApi(() => answer(api.GET('/api/v1/peers')), []);
   const title = t('peers.title');
   const isWithoutIdentity = hasNoIdentity(peers.data, peers.error);
   const report = peers.data;

@@ -8,8 +8,7 @@
 import { Anchor, Badge, Button, Group, Table, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deleteRequest, fetchRequests } from '../../api/requests.api.ts';
-import type { RequestDirection, RequestSummary } from '../../api/types.ts';
+import { answer, api, type RequestDirection, type RequestSummary } from '../../app/api.ts';
 import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { useUser } from '../../app/session.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
@@ -47,7 +46,10 @@ export function RequestsPage() {
     permissions.includes('request:read-incoming') || permissions.includes('request:read-all');
   const direction: RequestDirection = canReadIncoming ? directionOf(location.search) : 'outgoing';
   // The answer names its direction, so the other tab's rows never show while this one loads.
-  const requests = useApi(async () => ({ direction, items: await fetchRequests(direction) }), [direction]);
+  const requests = useApi(async () => {
+    const { items } = await answer(api.GET('/api/v1/requests', { params: { query: { direction } } }));
+    return { direction, items };
+  }, [direction]);
   const catalogue = useCatalogue();
   const states = useStates();
   const items = requests.data?.direction === direction ? requests.data.items : [];
@@ -64,7 +66,7 @@ export function RequestsPage() {
     setIsDeleting(true);
     setDeleteError(undefined);
     try {
-      await deleteRequest(toDelete.id);
+      await answer(api.DELETE('/api/v1/requests/{id}', { params: { path: { id: toDelete.id } } }));
       requests.setData({ direction, items: items.filter((item) => item.id !== toDelete.id) });
       setToDelete(undefined);
     } catch (error) {

@@ -21,8 +21,7 @@ import {
 } from '@mantine/core';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fetchTreatyRecords, fetchTreatyStatus, treatyMapUrl } from '../../api/treaty.api.ts';
-import type { TreatyRecordView } from '../../api/types.ts';
+import { answer, apiUrl, publicApi, type TreatyRecordView } from '../../app/api.ts';
 import { formatDate, formatNumber, regionName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -78,8 +77,16 @@ export function TreatyStatusPage() {
   const { t, i18n } = useTranslation();
   const [asOf, setAsOf] = useState('');
   const isAsOfValid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
-  const status = useApi(() => fetchTreatyStatus(isAsOfValid ? asOf : undefined), [isAsOfValid ? asOf : '']);
-  const records = useApi(fetchTreatyRecords, []);
+  const status = useApi(
+    () =>
+      answer(
+        publicApi.GET('/api/v1/treaty/status', {
+          params: { query: { asOf: isAsOfValid ? asOf : undefined } },
+        }),
+      ),
+    [isAsOfValid ? asOf : ''],
+  );
+  const records = useApi(async () => (await answer(publicApi.GET('/api/v1/treaty/records'))).items, []);
   const [recordFilter, setRecordFilter] = useState('');
   const data = status.data;
 
@@ -172,7 +179,7 @@ export function TreatyStatusPage() {
                 {t('treaty.map')}
               </Title>
               <img
-                src={treatyMapUrl(isAsOfValid ? asOf : undefined)}
+                src={apiUrl('/api/v1/treaty/map.svg', { asOf: isAsOfValid ? asOf : undefined })}
                 alt={t('treaty.mapAlt', {
                   signatories: formatNumber(data.signatories.count),
                   instruments: formatNumber(data.instruments.count),
