@@ -8,6 +8,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { acquireEmbeddedLock } from './embedded-lock.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseHandle = Readonly<{
@@ -34,7 +35,10 @@ export type OpenOptions = Readonly<{
   pgliteDataDump?: Blob;
 }>;
 
-export async function openDatabase(config: Config['database'], options: OpenOptions = {}): Promise<DatabaseHandle> {
+export async function openDatabase(
+  config: Config['database'],
+  options: OpenOptions = {},
+): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: config.url,
@@ -49,7 +53,10 @@ export async function openDatabase(config: Config['database'], options: OpenOpti
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (!config.directory.startsWith('memory://')) await mkdir(config.directory, { recursive: true });
+  const isOnDisk = !config.directory.startsWith('memory://');
+  if (isOnDisk) await mkdir(config.directory, { recursive: true });
+  // One process at a time on an embedded database (src/storage/embedded-lock.ts).
+  const lock = isOnDisk ? acquireEmbeddedLock(config.directory) : undefined;
   const pglite = await PGlite.create(config.directory, {
     ...(options.pgliteDataDump ? { loadDataDir: options.pgliteDataDump } : {}),
     parsers: {
@@ -57,7 +64,17 @@ export async function openDatabase(config: Config['database'], options: OpenOpti
       [pgliteTypes.NUMERIC]: parsers[NUMERIC_OID],
       [pgliteTypes.DATE]: parsers[DATE_OID],
     },
+  }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  const close = async () => {
+    try {
+      await db.destroy();
+    } finally {
+      lock?.release();
+    }
+  };
+  return { db, kind: 'pglite', pglite, close };
 }
