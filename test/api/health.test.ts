@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PROCESS_INSTANCE } from '../../src/ready-file.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -17,7 +18,12 @@ for (const target of DATABASE_TARGETS) {
       const body = json<{ status: string; database: { kind: string; isReachable: boolean } }>(response);
       assert.equal(body.status, 'ok');
       assert.deepEqual(body.database, { kind: target.name, isReachable: true });
-      assert.deepEqual((body as unknown as { node: unknown }).node, { state: null, nodeId: null, mode: 'node' });
+      assert.deepEqual((body as unknown as { node: unknown }).node, {
+        state: null,
+        nodeId: null,
+        mode: 'node',
+        instance: PROCESS_INSTANCE,
+      });
     });
 
     it('answers an unknown API route with a problem+json naming the route', async () => {
@@ -44,7 +50,11 @@ describe('API reference page', () => {
       const page = await subject.app.inject({ method: 'GET', url: '/api/v1/reference/' });
       assert.equal(page.statusCode, 200);
       assert.match(String(page.headers['content-type']), /text\/html/);
-      assert.doesNotMatch(page.body, /https?:\/\/(?!localhost)[a-z0-9.-]+\/[^"']*\.js/i, 'no script from another host');
+      assert.doesNotMatch(
+        page.body,
+        /https?:\/\/(?!localhost)[a-z0-9.-]+\/[^"']*\.js/i,
+        'no script from another host',
+      );
       const spec = await subject.app.inject({ method: 'GET', url: '/api/v1/reference/json' });
       assert.equal(spec.statusCode, 200);
       assert.ok(json<{ paths: Record<string, unknown> }>(spec).paths['/api/v1/requests']);
