@@ -205,11 +205,12 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
         });
 
   /** Waits for the child's ready file, then for its port to answer as this very process. */
-  const waitUntilReady = async (started: ChildProcess): Promise<ReadyReport> => {
+  const waitUntilReady = async (started: ChildProcess, closed: Promise<void>): Promise<ReadyReport> => {
     const timeoutMs = options.startTimeoutMs ?? 90_000;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (started.exitCode !== null || started.signalCode !== null) {
+        await Promise.race([closed, delay(1000)]); // its last words (EADDRINUSE...) into the tail
         throw new Error(
           `${options.name} exited during start-up (${started.exitCode ?? started.signalCode}):\n${tail}`,
         );
@@ -261,6 +262,7 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
       child = started;
       liveChildren.add(started);
       started.once('exit', () => liveChildren.delete(started));
+      const closed = new Promise<void>((resolve) => started.once('close', () => resolve()));
       const startOutput: string[] = [];
       started.stdout?.on('data', (chunk: Buffer) => {
         startOutput.push(chunk.toString());
@@ -269,7 +271,7 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
       started.stderr?.on('data', record);
       let report: ReadyReport;
       try {
-        report = await waitUntilReady(started);
+        report = await waitUntilReady(started, closed);
       } catch (error) {
         started.kill('SIGKILL');
         throw error;
