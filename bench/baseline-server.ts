@@ -5,10 +5,15 @@
  */
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { PROCESS_INSTANCE, writeReadyFile } from '../src/ready-file.ts';
 
-const port = Number(process.argv[2] ?? process.env.COMITY_PORT);
+// Started like a node (src/federation/demo/node-process.ts): COMITY_PORT (0: any free port) and
+// --ready-file, where it reports the port it got.
+const { values: options } = parseArgs({ options: { 'ready-file': { type: 'string' } } });
+const port = Number(process.env.COMITY_PORT ?? 0);
 const url = process.env.DATABASE_URL;
 
 type Query = (text: string, values: unknown[]) => Promise<unknown>;
@@ -20,11 +25,15 @@ if (url) {
   const database = await PGlite.create(path.join(process.env.COMITY_DATA_DIR ?? '.', 'baseline'));
   query = (text, values) => database.query(text, values);
 }
-await query('create table if not exists baseline_requests (id uuid primary key default gen_random_uuid(), content jsonb not null)', []);
+await query(
+  'create table if not exists baseline_requests (id uuid primary key default gen_random_uuid(), content jsonb not null)',
+  [],
+);
 
-createServer((request, response) => {
+const health = JSON.stringify({ status: 'ok', node: { instance: PROCESS_INSTANCE } });
+const server = createServer((request, response) => {
   if (request.method === 'GET') {
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    response.writeHead(200, { 'content-type': 'application/json' }).end(health);
     return;
   }
   const chunks: Buffer[] = [];
@@ -34,4 +43,17 @@ createServer((request, response) => {
     await query('insert into baseline_requests (content) values ($1)', [JSON.stringify(body)]);
     response.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}');
   });
-}).listen(port, '127.0.0.1');
+}).listen(port, '127.0.0.1', () => {
+  const address = server.address();
+  const listening = typeof address === 'object' && address ? address.port : port;
+  const readyFile = options['ready-file'];
+  if (readyFile !== undefined) {
+    writeReadyFile(readyFile, {
+      pid: process.pid,
+      port: listening,
+      url: `http://127.0.0.1:${listening}`,
+      instance: PROCESS_INSTANCE,
+      nodeId: null,
+    });
+  }
+});

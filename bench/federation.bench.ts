@@ -213,11 +213,7 @@ async function measureBaseline(
   fixedCount: number,
   saturationCount: number,
 ): Promise<{ fixed: PhaseFigures; saturation: PhaseFigures }> {
-  const server = await startProcess(
-    process.execPath,
-    [path.join(import.meta.dirname, 'baseline-server.ts')],
-    environment,
-  );
+  const server = await startProcess([path.join(import.meta.dirname, 'baseline-server.ts')], environment);
   const body = JSON.stringify(preservationDraft('FR', 'DE'));
   const measure = async (
     count: number,

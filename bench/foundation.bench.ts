@@ -21,7 +21,6 @@ import { type BenchNode, ROOT, residentMemoryMiB, startProcess } from './node-pr
 import { formatMs, median, percentile } from './statistics.ts';
 
 const draft = JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'full-preservation-draft.json'), 'utf8'));
-const node = process.execPath;
 const nodeArgs = [path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve'];
 const baselineArgs = [path.join(ROOT, 'bench', 'baseline-server.ts')];
 
@@ -30,7 +29,7 @@ export type Figure = { name: string; value: string; baseline: string; ratio: str
 async function measureStartups(args: string[], runs: number, environment: Record<string, string>): Promise<number[]> {
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const started = await startProcess(node, args, environment);
+    const started = await startProcess(args, environment);
     samples.push(started.startupMs);
     await started.stop();
   }
@@ -115,8 +114,8 @@ export async function runFoundationBenchmarks(options: { databaseUrl?: string; q
   const total = options.quick ? 500 : 3000;
   const concurrency = 50;
   const body = JSON.stringify(draft);
-  const target = await startProcess(node, nodeArgs, environment);
-  const baseline = await startProcess(node, baselineArgs, environment);
+  const target = await startProcess(nodeArgs, environment);
+  const baseline = await startProcess(baselineArgs, environment);
   try {
     const token = await signInAndCreateToken(target);
     const authorization = { authorization: `Bearer ${token}` };
@@ -148,8 +147,8 @@ export async function runFoundationBenchmarks(options: { databaseUrl?: string; q
   }
 
   if (!options.databaseUrl) {
-    const idle = await startProcess(node, nodeArgs, environment);
-    const bareIdle = await startProcess(node, baselineArgs, environment);
+    const idle = await startProcess(nodeArgs, environment);
+    const bareIdle = await startProcess(baselineArgs, environment);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const rss = residentMemoryMiB(idle.process.pid!);
     const bareRss = residentMemoryMiB(bareIdle.process.pid!);

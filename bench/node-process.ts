@@ -1,87 +1,56 @@
 /**
- * Starts a real node process for benchmarks (and measures how long it takes to become healthy).
+ * Starts a real node process for benchmarks (and measures how long it takes to become ready), with
+ * the starter `comity demo` and the process tests use (src/federation/demo/node-process.ts): the
+ * process binds any free port itself and reports it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createNodeProcess } from '../src/federation/demo/node-process.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export type BenchNode = {
   url: string;
   process: ChildProcess;
-  /** Milliseconds from spawn to the first healthy answer. */
+  /** Milliseconds from spawn to ready (port reported and answering as this process). */
   startupMs: number;
   adminPassword: string | undefined;
   stop: () => Promise<void>;
 };
 
-export async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${url}/api/v1/health`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`node at ${url} did not become healthy within ${timeoutMs} ms`);
-}
-
-/** Spawns `command args` (a node or a baseline server) with a fresh data directory and waits until healthy. */
+/**
+ * Runs `program` (a script and its arguments: `src/cli/main.ts serve`, or the baseline server)
+ * with a fresh data directory and waits until it is ready.
+ */
 export async function startProcess(
-  command: string,
-  args: string[],
+  program: readonly string[],
   environment: Record<string, string> = {},
 ): Promise<BenchNode> {
-  const port = await freePort();
   const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'comity-bench-'));
+  const node = createNodeProcess({
+    name: path.basename(program[0] ?? 'node', '.ts'),
+    dataDirectory,
+    program,
+    env: { COMITY_LOG_LEVEL: 'silent', ...environment },
+    startTimeoutMs: 120_000,
+  });
   const started = performance.now();
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, COMITY_PORT: String(port), COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(url, 120_000);
+    await node.start();
   } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output}`);
+    rmSync(dataDirectory, { recursive: true, force: true });
+    throw error;
   }
   const startupMs = performance.now() - started;
-  const adminPassword = /password:\s+(\S+)/.exec(output)?.[1];
   return {
-    url,
-    process: child,
+    url: node.url,
+    process: node.child!,
     startupMs,
-    adminPassword,
+    adminPassword: node.adminPassword,
     stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await node.stop();
       rmSync(dataDirectory, { recursive: true, force: true });
     },
   };

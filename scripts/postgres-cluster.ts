@@ -8,6 +8,11 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * A port that was free a moment ago (the one free-port helper of the repository: PostgreSQL takes
+ * a port number, not port 0). Another process may take it before the server binds it: the start
+ * below then tries another one.
+ */
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -41,18 +46,28 @@ export async function startPostgresCluster(): Promise<Cluster | undefined> {
     chownSync(directory, uid, gid);
     chmodSync(directory, 0o700);
   }
-  const port = await freePort();
   const [initCommand, ...initArgs] = asPostgres([
     path.join(POSTGRES_BIN, 'initdb'), '-D', path.join(directory, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8',
   ]);
   execFileSync(initCommand!, initArgs, { stdio: 'ignore' });
-  const [startCommand, ...startArgs] = asPostgres([
-    path.join(POSTGRES_BIN, 'pg_ctl'), '-D', path.join(directory, 'data'), '-l', path.join(directory, 'log'), '-w', '-o',
-    `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
-    'start',
-  ]);
-  const startServer = () => execFileSync(startCommand!, startArgs, { stdio: 'ignore' });
-  startServer();
+  const startArgsFor = (port: number) =>
+    asPostgres([
+      path.join(POSTGRES_BIN, 'pg_ctl'), '-D', path.join(directory, 'data'), '-l', path.join(directory, 'log'), '-w', '-o',
+      `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      'start',
+    ]);
+  let port = 0;
+  for (let attempt = 1; port === 0; attempt += 1) {
+    const candidate = await freePort();
+    const [startCommand, ...startArgs] = startArgsFor(candidate);
+    // A port taken since freePort() looked: pg_ctl fails (the server could not bind it); try another.
+    if (spawnSync(startCommand!, startArgs, { stdio: 'ignore' }).status === 0) port = candidate;
+    else if (attempt === 3) throw new Error(`PostgreSQL did not start (log: ${path.join(directory, 'log')})`);
+  }
+  const startServer = () => {
+    const [startCommand, ...startArgs] = startArgsFor(port);
+    execFileSync(startCommand!, startArgs, { stdio: 'ignore' });
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     startServer,

@@ -13,6 +13,8 @@ import { renewDirectoryIfDue } from './services/secretariat.service.ts';
 
 export type RunningNode = Readonly<{
   url: string;
+  /** The port it listens on (the one the system chose when COMITY_PORT is 0). */
+  port: number;
   context: AppContext;
   bootstrap: BootstrapReport;
   stop: () => Promise<void>;
@@ -36,10 +38,11 @@ export async function startNode(
     const context: AppContext = federation ? { ...baseContext, federation: federation.runtime } : baseContext;
     const app = await buildApp(context, { logger: options.logger ?? false });
     const address = await app.listen({ port: config.http.port, host: config.http.host });
-    const port = new URL(address).port;
+    const port = Number(new URL(address).port);
     const url = config.http.port === 0 ? `http://localhost:${port}` : config.http.publicUrl;
     return {
       url,
+      port,
       context,
       bootstrap,
       stop: async () => {

@@ -46,6 +46,7 @@ export interface paths {
                                 nodeId: string | null;
                                 /** @enum {string} */
                                 mode: "node" | "secretariat";
+                                instance: string;
                             };
                             time: string;
                         };
@@ -76,6 +77,7 @@ export interface paths {
                                 nodeId: string | null;
                                 /** @enum {string} */
                                 mode: "node" | "secretariat";
+                                instance: string;
                             };
                             time: string;
                         };

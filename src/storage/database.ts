@@ -21,6 +21,7 @@ import {
 import pg from 'pg';
 import { type Config, databaseTimeoutsOf } from '../config.ts';
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
+import { acquireEmbeddedLock } from './embedded-lock.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseHandle = Readonly<{
@@ -108,7 +109,10 @@ export async function openDatabase(
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: faultTolerantPool(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (!config.directory.startsWith('memory://')) await mkdir(config.directory, { recursive: true });
+  const isOnDisk = !config.directory.startsWith('memory://');
+  if (isOnDisk) await mkdir(config.directory, { recursive: true });
+  // One process at a time on an embedded database (src/storage/embedded-lock.ts).
+  const lock = isOnDisk ? acquireEmbeddedLock(config.directory) : undefined;
   const pglite = await PGlite.create(config.directory, {
     ...(options.pgliteDataDump ? { loadDataDir: options.pgliteDataDump } : {}),
     parsers: {
@@ -116,9 +120,19 @@ export async function openDatabase(
       [pgliteTypes.NUMERIC]: parsers[NUMERIC_OID],
       [pgliteTypes.DATE]: parsers[DATE_OID],
     },
+  }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  const close = async () => {
+    try {
+      await db.destroy();
+    } finally {
+      lock?.release();
+    }
+  };
+  return { db, kind: 'pglite', pglite, close };
 }
 
 /**

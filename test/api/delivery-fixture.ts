@@ -4,7 +4,6 @@
  * outage, nodes hidden from one node's view to simulate "unknown sender"); one clock that the test
  * advances. Receivers listen on a loopback port so the sender's worker posts over real HTTP.
  */
-import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { DirectoryLookup, FederationRuntime, NodeIdentity } from '../../src/federation/context.ts';
@@ -196,12 +195,4 @@ export async function startFederatedNode(
   };
 }
 
-/** A loopback port nothing listens on (connections are refused): a node that is down. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+export { closedPort } from '../helpers/closed-port.ts';

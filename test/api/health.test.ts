@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PROCESS_INSTANCE } from '../../src/ready-file.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -24,6 +25,7 @@ for (const target of DATABASE_TARGETS) {
         state: null,
         nodeId: null,
         mode: 'node',
+        instance: PROCESS_INSTANCE,
       });
     });
 

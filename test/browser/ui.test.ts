@@ -10,14 +10,13 @@
  * built by `npm test` when stale). Screenshots go to test-results/screenshots/ (gitignored).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { createNodeProcess, type NodeProcess } from '../../src/federation/demo/node-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const chromiumPath = process.env.COMITY_TEST_CHROMIUM;
@@ -44,70 +43,18 @@ const LAUNCH_ARGS = [
 type StartedNode = Readonly<{
   baseUrl: string;
   password: string;
-  process: ChildProcess;
+  process: NodeProcess;
   dataDirectory: string;
 }>;
 
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts `comity serve` on a free port with a fresh embedded database; reads the first administrator's password. */
 async function startNode(): Promise<StartedNode> {
-  const port = await findFreePort();
   const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-ui-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    COMITY_PORT: String(port),
-    COMITY_DATA_DIR: dataDirectory,
-    COMITY_LOG_LEVEL: 'warn',
-  };
-  delete env.DATABASE_URL;
-  delete env.COMITY_PUBLIC_URL;
-  const child = spawn(process.execPath, [path.join(root, 'src', 'cli', 'main.ts'), 'serve'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const password = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`the node did not print a password in time:\n${output}`)),
-      60_000,
-    );
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /password:\s*(\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the node exited (${code}):\n${output}`));
-    });
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const isUp = await fetch(`${baseUrl}/api/v1/health`)
-      .then((response) => response.ok)
-      .catch(() => false);
-    if (isUp) return { baseUrl, password, process: child, dataDirectory };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`the node did not answer /api/v1/health:\n${output}`);
+  const node = createNodeProcess({ name: 'ui', dataDirectory, startTimeoutMs: 60_000 });
+  await node.start();
+  if (!node.adminPassword)
+    throw new Error(`the node printed no administrator password:\n${node.outputTail()}`);
+  return { baseUrl: node.url, password: node.adminPassword, process: node, dataDirectory };
 }
 
 type AxeViolation = Readonly<{
@@ -191,8 +138,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
   after(async () => {
     await browser?.close();
     if (node) {
-      node.process.kill('SIGTERM');
-      await new Promise((resolve) => node.process.once('exit', resolve));
+      await node.process.stop();
       await rm(node.dataDirectory, { recursive: true, force: true });
     }
   });

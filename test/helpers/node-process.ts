@@ -1,7 +1,7 @@
 /**
  * Real node processes for process-level tests: each node is `node src/cli/main.ts serve` with its
- * own temporary COMITY_DATA_DIR (PGlite) or a fresh database on COMITY_TEST_POSTGRES_URL, a free
- * loopback port and its identity from `comity init` (run as a CLI process first). A test can kill
+ * own temporary COMITY_DATA_DIR (PGlite) or a fresh database on COMITY_TEST_POSTGRES_URL, a
+ * loopback port it binds itself (any free one) and its identity from `comity init`. A test can kill
  * a node with SIGKILL and start it again on the same data.
  *
  *   const federation = await startFederation({ states: ['FR', 'DE'] });
@@ -47,7 +47,6 @@ export { apiClient, type ApiClient, createTokenFor, signIn } from '../../src/fed
 export {
   createNodeProcess,
   delay,
-  findFreePort,
   type NodeProcess,
   runComity,
   waitFor,

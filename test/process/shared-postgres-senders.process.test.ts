@@ -11,7 +11,6 @@ import {
   createNodeProcess,
   draftMany,
   type Federation,
-  findFreePort,
   type NodeProcess,
   POSTGRES_SKIP,
   readOutbox,
@@ -34,7 +33,6 @@ describe('several sender processes on one PostgreSQL', { timeout: 180_000, skip:
       const extra = createNodeProcess({
         name: `fr-poc-${index}`,
         dataDirectory: fr.dataDirectory,
-        port: await findFreePort(),
         databaseUrl: fr.env.DATABASE_URL!,
         env: { COMITY_DIRECTORY_REFRESH_SECONDS: '1', COMITY_DELIVERY_POLL_MS: '200' },
       });

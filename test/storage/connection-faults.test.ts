@@ -11,9 +11,10 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTimeouts } from '../../src/config.ts';
 import { isAppError } from '../../src/core/errors.ts';
-import { findFreePort, waitFor } from '../../src/federation/demo/node-process.ts';
+import { waitFor } from '../../src/federation/demo/node-process.ts';
 import { type DatabaseHandle, isDatabaseReachable, openDatabase } from '../../src/storage/database.ts';
 import { listenForNotifications, notifyChannel } from '../../src/storage/notifications.ts';
+import { closedPort } from '../helpers/closed-port.ts';
 import { POSTGRES_TARGET } from '../helpers/database.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 
@@ -91,7 +92,7 @@ describe('PostgreSQL connection faults', { skip: POSTGRES_TARGET.skip }, () => {
 
   it('fails with database-unavailable when the server refuses connections', async () => {
     const refusing = new URL(url);
-    refusing.port = String(await findFreePort());
+    refusing.port = String(await closedPort());
     const handle = await openDatabase({ kind: 'postgres', url: refusing.toString(), timeouts: SHORT });
     try {
       await assert.rejects(sql`select 1`.execute(handle.db), isDatabaseUnavailable);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Federation, startFederation } from '../../federation/demo/federation-setup.ts';
 import { PROJECT_ROOT } from '../../federation/demo/node-process.ts';
 import { runPreservationScenario } from '../../federation/demo/preservation-scenario.ts';
@@ -19,7 +19,17 @@ import { CliError, printLine } from '../output.ts';
 const DEMO_STATES = ['FR', 'DE', 'BR'] as const;
 const SCENARIOS = ['preservation'] as const;
 
-type DemoOptions = { scenario?: (typeof SCENARIOS)[number]; dir?: string };
+type DemoOptions = { scenario?: (typeof SCENARIOS)[number]; dir?: string; portBase?: number };
+
+/** `--port-base <n>`: a port such that n (secretariat) to n + 3 (the State nodes) are all ports. */
+function parsePortBase(value: string): number {
+  const port = Number(value);
+  const last = 65_535 - DEMO_STATES.length;
+  if (!/^\d+$/.test(value) || port < 1 || port > last) {
+    throw new InvalidArgumentError(`give a port from 1 to ${last}`);
+  }
+  return port;
+}
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -30,6 +40,11 @@ export function registerDemoCommand(program: Command): void {
     )
     .addOption(
       new Option('--scenario <name>', 'run a scripted exchange, print its steps and exit').choices(SCENARIOS),
+    )
+    .option(
+      '--port-base <n>',
+      'listen on ports n (secretariat), n+1, n+2, n+3 (FR, DE, BR) instead of any free ports, to run beside other services',
+      parsePortBase,
     )
     .option(
       '--dir <directory>',
@@ -51,6 +66,7 @@ export function registerDemoCommand(program: Command): void {
         federation = await startFederation({
           directory,
           states: DEMO_STATES,
+          ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
           env: { COMITY_DIRECTORY_REFRESH_SECONDS: '5', COMITY_DELIVERY_POLL_MS: '500' },
           onProgress: (line) => printLine(`  ${line}`),
         });

@@ -2,8 +2,9 @@
  * `comity peers` and `comity outbox ...`: the node's operator sees every peer's health, queue
  * depth, last delivery, failures and circuit state, lists the outbox, and retries or cancels a
  * stuck message, on the machine that runs the node (working on its database directly, like the
- * other operator commands). A running node picks a retried message up at its next look at the
- * outbox (at once on PostgreSQL, which notifies it).
+ * other operator commands). On PostgreSQL a running node picks a retried message up at once (it
+ * is notified); the embedded database opens in one process at a time, so there the node is stopped
+ * first (or the API does it: /api/v1/outbox).
  */
 import { type Command, Option } from 'commander';
 import { readIdentityFile } from '../../federation/identity/identity-store.ts';

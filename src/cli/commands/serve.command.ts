@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { startNode } from '../../main.ts';
+import { PROCESS_INSTANCE, removeReadyFile, writeReadyFile } from '../../ready-file.ts';
 import { printLine } from '../output.ts';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run this node: web UI, API and workers on one port (settings: docs/configuration.md)')
-    .action(async () => {
+    .option(
+      '--ready-file <path>',
+      'once listening, write {pid, port, url, instance, nodeId} as JSON to this file (for a program that started the node; COMITY_PORT=0 picks a free port)',
+    )
+    .action(async (options: { readyFile?: string }) => {
       const config = loadConfig();
       const node = await startNode(config, { logger: config.logLevel !== 'silent' });
       printLine(`Comity node listening on ${node.url} (database: ${node.context.databaseKind})`);
@@ -21,7 +26,17 @@ export function registerServeCommand(program: Command): void {
         printLine(`  password: ${password}`);
         printLine('This password is shown only once; change it with: npx comity user password admin');
       }
+      if (options.readyFile !== undefined) {
+        writeReadyFile(options.readyFile, {
+          pid: process.pid,
+          port: node.port,
+          url: node.url,
+          instance: PROCESS_INSTANCE,
+          nodeId: node.context.federation?.identity.nodeId ?? null,
+        });
+      }
       const shutdown = async () => {
+        if (options.readyFile !== undefined) removeReadyFile(options.readyFile);
         await node.stop();
         process.exit(0);
       };

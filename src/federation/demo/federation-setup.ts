@@ -1,10 +1,13 @@
 /**
  * Sets up a small federation on this machine, the way operators of real nodes would: a secretariat
  * node and one node per State, each its own process, data directory (or PostgreSQL database) and
- * port. Every node gets its identity with `comity init` (pinning the secretariat's key), the
- * secretariat registers each node's public entry (`comity keys public` → `comity secretariat
- * add-node`) and publishes the signed directory (`comity secretariat publish`); then every node
- * starts and fetches the directory. Used by `comity demo`, the process tests and the benchmark.
+ * port. Every node first starts once to take its port (any free one, or `portBase`, +1, ...) and
+ * create its database and administrator; then it gets its identity with `comity init` at that
+ * address (pinning the secretariat's key), the secretariat registers each node's public entry
+ * (`comity keys public` → `comity secretariat add-node`) and publishes the signed directory
+ * (`comity secretariat publish`) while it is stopped (its commands open its database), and every
+ * process starts again on its port, now with its identity, and fetches the directory. Used by
+ * `comity demo`, the process tests and the benchmark.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,13 +20,7 @@ import {
   createTokenFor,
   signIn,
 } from './node-api.ts';
-import {
-  createNodeProcess,
-  findFreePort,
-  type NodeProcess,
-  runComityOrThrow,
-  waitFor,
-} from './node-process.ts';
+import { createNodeProcess, type NodeProcess, runComityOrThrow, waitFor } from './node-process.ts';
 
 /** One State's node in the federation. */
 export type NodeSpec = Readonly<{
@@ -46,6 +43,8 @@ export type FederationOptions = Readonly<{
    * every node runs on PGlite in its data directory.
    */
   databaseUrlFor?: (name: string) => Promise<string>;
+  /** The secretariat listens on this port and the nodes on the next ones; default: any free ports. */
+  portBase?: number;
   /** Extra environment for every node process (refresh interval, delivery settings...). */
   env?: Record<string, string | undefined>;
   /** Creates an officer and a duty officer on every node (default true). */
@@ -98,34 +97,43 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   const shouldKeepLogs = options.shouldKeepLogs ?? true;
   mkdirSync(options.directory, { recursive: true });
 
-  const prepare = async (name: string, mode: 'node' | 'secretariat'): Promise<NodeProcess> =>
+  const prepare = async (name: string, mode: 'node' | 'secretariat', index: number): Promise<NodeProcess> =>
     createNodeProcess({
       name,
       mode,
       dataDirectory: path.join(options.directory, name),
-      port: await findFreePort(),
+      ...(options.portBase !== undefined ? { port: options.portBase + index } : {}),
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
       env: options.env,
       ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
     });
 
-  const secretariat = await prepare(SECRETARIAT_ID, 'secretariat');
+  const secretariat = await prepare(SECRETARIAT_ID, 'secretariat', 0);
   const processes = new Map<string, NodeProcess>();
-  for (const spec of specs) processes.set(spec.nodeId, await prepare(spec.nodeId, 'node'));
+  for (const [index, spec] of specs.entries()) {
+    processes.set(spec.nodeId, await prepare(spec.nodeId, 'node', index + 1));
+  }
   const stopAll = async () => {
     await Promise.all([...processes.values()].map((node) => node.stop()));
     await secretariat.stop();
   };
 
   try {
-    // 1. Identities: the secretariat first, so every node can pin its key.
+    // 1. Every process starts once: it takes its port, creates its database and administrator.
     let started = performance.now();
+    await settleAll([secretariat, ...processes.values()].map((node) => node.start()));
+    progress(
+      `secretariat and ${specs.length} nodes started (ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')}) in ${seconds(started)}`,
+    );
+
+    // 2. Identities at those addresses: the secretariat first, so every node can pin its key.
+    // `comity init` and `comity keys public` touch only the identity files: the nodes keep running.
+    started = performance.now();
     await initSecretariat(secretariat);
     const secretariatKey = await exportPublicEntry(
       secretariat,
       path.join(options.directory, 'secretariat.public.json'),
     );
-    // Each node's commands touch only its own directory: they run side by side.
     const entries = await Promise.all(
       specs.map(async (spec) => {
         const node = processes.get(spec.nodeId)!;
@@ -135,20 +143,22 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     );
     progress(`identities created with comity init in ${seconds(started)}`);
 
-    // 2. The nodes start (their first directory fetch may fail: they retry every refresh
-    // interval) while the secretariat registers them one command at a time (the commands share
-    // its database), publishes the signed directory and starts serving it.
+    // 3. The nodes restart with their identity (their first directory fetch may fail: they retry
+    // every refresh interval) while the stopped secretariat registers them one command at a time,
+    // publishes the signed directory and starts serving it again.
     started = performance.now();
-    const nodesStarted = Promise.all([...processes.values()].map((node) => node.start()));
+    const restart = async (node: NodeProcess) => {
+      await node.stop();
+      await node.start();
+    };
     const secretariatReady = (async () => {
+      await secretariat.stop();
       for (const entry of entries) await addNodeToSecretariat(secretariat, entry);
       await publishDirectory(secretariat);
       progress(`${specs.length} nodes registered and the directory published in ${seconds(started)}`);
       await secretariat.start();
     })();
-    const [nodesResult, secretariatResult] = await Promise.allSettled([nodesStarted, secretariatReady]);
-    if (nodesResult.status === 'rejected') throw nodesResult.reason;
-    if (secretariatResult.status === 'rejected') throw secretariatResult.reason;
+    await settleAll([...[...processes.values()].map(restart), secretariatReady]);
     progress(`secretariat and ${specs.length} nodes healthy in ${seconds(started)}`);
 
     started = performance.now();
@@ -173,6 +183,13 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     await stopAll();
     throw error;
   }
+}
+
+/** Waits for every start to end (none left running unawaited), then throws the first failure. */
+async function settleAll(starts: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(starts);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 function seconds(since: number): string {

@@ -2,13 +2,18 @@
  * Runs Comity nodes as real operating-system processes on this machine: `comity init` and the
  * other operator commands as short CLI processes, then `comity serve` as a long-running child with
  * its own data directory (PGlite) or DATABASE_URL, port and mode. `comity demo`, the process tests
- * (test/helpers/node-process.ts) and the federation benchmark all start nodes this way, so what
- * they exercise is exactly what an operator runs.
+ * (test/helpers/node-process.ts) and the benchmarks (bench/node-process.ts) all start nodes this
+ * way, so what they exercise is exactly what an operator runs.
+ *
+ * A node binds its port itself: the given one, or on its first start any free port (COMITY_PORT=0),
+ * kept for its restarts. It reports the port in its ready file (src/ready-file.ts), and the start
+ * is complete only when GET /api/v1/health on that port answers with the same process instance:
+ * never a port that was merely free a moment earlier, never another process answering there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { type ReadyReport, readReadyFile, removeReadyFile } from '../../ready-file.ts';
 
 /** The checkout this file belongs to (src/federation/demo → root). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -16,39 +21,6 @@ const CLI_ENTRY = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
 
 /** Characters of a child's output kept in memory for error messages. */
 const OUTPUT_TAIL_CHARS = 16_000;
-
-/**
- * Ports are drawn from 20000-32767, below Linux's range for outgoing connections (32768-60999), so
- * that a node's port, chosen before `comity init` writes it into the identity, is not taken by a
- * client connection in the seconds before the node listens, nor while it is down for a restart.
- */
-const PORT_RANGE = { first: 20_000, last: 32_767 } as const;
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free TCP port on the loopback interface (another process could still take it later). */
-export async function findFreePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = PORT_RANGE.first + Math.floor(Math.random() * (PORT_RANGE.last - PORT_RANGE.first + 1));
-    if (await isPortFree(port)) return port;
-  }
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
-}
 
 export type CliResult = Readonly<{ code: number; stdout: string; stderr: string }>;
 
@@ -129,7 +101,8 @@ export type NodeProcessOptions = Readonly<{
   name: string;
   /** COMITY_DATA_DIR: identity files and, without databaseUrl, the PGlite database. */
   dataDirectory: string;
-  port: number;
+  /** The port to listen on; without it the first start takes any free port, and restarts keep it. */
+  port?: number;
   mode?: 'node' | 'secretariat';
   /** A PostgreSQL connection string; without it the node uses PGlite in dataDirectory. */
   databaseUrl?: string;
@@ -137,24 +110,31 @@ export type NodeProcessOptions = Readonly<{
   env?: Record<string, string | undefined>;
   /** Appends the node's output to this file (the demo keeps one log per node). */
   logFile?: string;
-  /** How long to wait for /api/v1/health after spawning. Default 90 s (PGlite initdb is slow on a busy machine). */
+  /** How long to wait for the node to be ready after spawning. Default 90 s (PGlite initdb is slow on a busy machine). */
   startTimeoutMs?: number;
+  /**
+   * The program to run instead of `comity serve` (a script and its arguments), for the benchmarks'
+   * bare baseline server; it must take `--ready-file` and answer /api/v1/health as the node does.
+   */
+  program?: readonly string[];
 }>;
 
 /** A node process that can be stopped, killed and started again on the same data. */
 export type NodeProcess = {
   readonly name: string;
+  /** http://127.0.0.1:<port>; throws before the first start when no port was given. */
   readonly url: string;
-  readonly port: number;
+  /** The port given, or the one the first start got; undefined before that. */
+  readonly port: number | undefined;
   readonly dataDirectory: string;
-  /** The environment every `comity` command about this node must run with (same data, database, mode). */
+  /** The environment every `comity` command about this node must run with (same data, database, mode, port). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The first administrator's password, printed by the first start on an empty database. */
   adminPassword: string | undefined;
   /** The running child, or undefined while stopped. */
   readonly child: ChildProcess | undefined;
   isRunning: () => boolean;
-  /** Spawns `comity serve` and waits until /api/v1/health answers. */
+  /** Spawns `comity serve` and waits until it reports its port and that port answers as this process. */
   start: () => Promise<void>;
   /** SIGTERM (clean shutdown), SIGKILL after a grace period. */
   stop: () => Promise<void>;
@@ -164,12 +144,15 @@ export type NodeProcess = {
   outputTail: () => string;
 };
 
-/** The environment a node runs with: its port, data, database and mode. */
-export function nodeEnvironment(options: NodeProcessOptions): Record<string, string | undefined> {
+/** The environment a node runs with: its port (0: any free port), data, database and mode. */
+export function nodeEnvironment(
+  options: NodeProcessOptions,
+  port: number | undefined = options.port,
+): Record<string, string | undefined> {
   return {
-    COMITY_PORT: String(options.port),
+    COMITY_PORT: String(port ?? 0),
     COMITY_HOST: '127.0.0.1',
-    COMITY_PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+    COMITY_PUBLIC_URL: port === undefined ? undefined : `http://127.0.0.1:${port}`,
     COMITY_DATA_DIR: options.dataDirectory,
     COMITY_MODE: options.mode ?? 'node',
     DATABASE_URL: options.databaseUrl,
@@ -196,8 +179,9 @@ process.on('exit', killAllNodeProcesses);
 /** Prepares (does not start) a node process. Run `comity init` with `env` before the first start. */
 export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
   mkdirSync(options.dataDirectory, { recursive: true });
-  const url = `http://127.0.0.1:${options.port}`;
-  const env = nodeEnvironment(options);
+  // Per process name: several processes may share one data directory (on PostgreSQL).
+  const readyFile = path.join(options.dataDirectory, `.${options.name}.ready.json`);
+  let port = options.port;
   let child: ChildProcess | undefined;
   let tail = '';
   let log: WriteStream | undefined;
@@ -220,12 +204,45 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
           });
         });
 
+  /** Waits for the child's ready file, then for its port to answer as this very process. */
+  const waitUntilReady = async (started: ChildProcess, closed: Promise<void>): Promise<ReadyReport> => {
+    const timeoutMs = options.startTimeoutMs ?? 90_000;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (started.exitCode !== null || started.signalCode !== null) {
+        await Promise.race([closed, delay(1000)]); // its last words (EADDRINUSE...) into the tail
+        throw new Error(
+          `${options.name} exited during start-up (${started.exitCode ?? started.signalCode}):\n${tail}`,
+        );
+      }
+      const report = readReadyFile(readyFile);
+      if (report !== undefined && report.pid === started.pid) {
+        const answer = await healthInstance(`http://127.0.0.1:${report.port}`);
+        if (answer !== undefined && answer !== report.instance) {
+          throw new Error(
+            `${options.name} reported port ${report.port}, but another process answers there (instance ${answer})`,
+          );
+        }
+        if (answer === report.instance) return report;
+      }
+      await delay(50);
+    }
+    throw new Error(`${options.name} was not ready within ${timeoutMs} ms:\n${tail}`);
+  };
+
   const handle: NodeProcess = {
     name: options.name,
-    url,
-    port: options.port,
+    get url() {
+      if (port === undefined) throw new Error(`${options.name} has no port yet: start it first`);
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
     dataDirectory: options.dataDirectory,
-    env,
+    get env() {
+      return nodeEnvironment(options, port);
+    },
     adminPassword: undefined,
     get child() {
       return child;
@@ -234,39 +251,34 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
     outputTail: () => tail,
     start: async () => {
       if (handle.isRunning()) return;
-      record(`\n--- ${new Date().toISOString()} starting ${options.name} on ${url}\n`);
-      const started = spawn(process.execPath, [CLI_ENTRY, 'serve'], {
+      record(`\n--- ${new Date().toISOString()} starting ${options.name} on port ${port ?? '(any free)'}\n`);
+      removeReadyFile(readyFile);
+      const program = options.program ?? [CLI_ENTRY, 'serve'];
+      const started = spawn(process.execPath, [...program, '--ready-file', readyFile], {
         cwd: PROJECT_ROOT,
-        env: cleanEnvironment({ ...inheritedEnvironment(), COMITY_LOG_LEVEL: 'warn', ...env }),
+        env: cleanEnvironment({ ...inheritedEnvironment(), COMITY_LOG_LEVEL: 'warn', ...handle.env }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = started;
       liveChildren.add(started);
       started.once('exit', () => liveChildren.delete(started));
+      const closed = new Promise<void>((resolve) => started.once('close', () => resolve()));
       const startOutput: string[] = [];
       started.stdout?.on('data', (chunk: Buffer) => {
         startOutput.push(chunk.toString());
         record(chunk);
       });
       started.stderr?.on('data', record);
-      const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
-      while (Date.now() < deadline) {
-        if (started.exitCode !== null || started.signalCode !== null) {
-          throw new Error(
-            `${options.name} exited during start-up (${started.exitCode ?? started.signalCode}):\n${tail}`,
-          );
-        }
-        if (await isHealthy(url)) {
-          const password = /password:\s+(\S+)/.exec(startOutput.join(''))?.[1];
-          if (password) handle.adminPassword = password;
-          return;
-        }
-        await delay(50);
+      let report: ReadyReport;
+      try {
+        report = await waitUntilReady(started, closed);
+      } catch (error) {
+        started.kill('SIGKILL');
+        throw error;
       }
-      started.kill('SIGKILL');
-      throw new Error(
-        `${options.name} at ${url} was not healthy within ${options.startTimeoutMs ?? 90_000} ms:\n${tail}`,
-      );
+      port = report.port;
+      const password = /password:\s+(\S+)/.exec(startOutput.join(''))?.[1];
+      if (password) handle.adminPassword = password;
     },
     stop: async () => {
       const running = child;
@@ -286,6 +298,17 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
     },
   };
   return handle;
+}
+
+/** The process instance the node at `url` reports on GET /api/v1/health, or undefined if none answers. */
+async function healthInstance(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+    const body = (await response.json()) as { node?: { instance?: unknown } };
+    return typeof body.node?.instance === 'string' ? body.node.instance : '(none)';
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the node at `url` answers GET /api/v1/health with 200 (within 2 s). */

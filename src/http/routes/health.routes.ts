@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
+import { PROCESS_INSTANCE } from '../../ready-file.ts';
 import { isDatabaseReachable } from '../../storage/database.ts';
 
 /** How long the health check waits for the database: a hung database makes it answer 503, not hang. */
@@ -21,6 +22,8 @@ const HealthSchema = z.object({
     /** The federation node id, once `comity init` has run. */
     nodeId: z.string().nullable(),
     mode: z.enum(['node', 'secretariat']),
+    /** A random id of this run of the node process (changes at every start): tells processes apart. */
+    instance: z.string(),
   }),
   time: z.string(),
 });
@@ -49,6 +52,7 @@ export async function healthRoutes(app: ComityApp, context: AppContext): Promise
           state: context.federation?.identity.state ?? context.config.node.state ?? null,
           nodeId: context.federation?.identity.nodeId ?? null,
           mode: context.config.federation.mode,
+          instance: PROCESS_INSTANCE,
         },
         time: context.now().toISOString(),
       };
