@@ -227,6 +227,14 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     if (verified.reason === 'expired' || verified.reason === 'not-yet-valid') {
       minimumSerial = Math.max(minimumSerial, cached.serial);
     }
+    if (verified.reason === 'expired') {
+      // Valid when it was fetched: held so the node knows it has an EXPIRED directory (a transient
+      // fault, expiredSince) rather than none; lookups fail closed all the same.
+      const asFetched = await verifyDirectory(cached.document, pinnedKeys(), cached.fetchedAt, {
+        clockSkewSeconds: config.clockSkewSeconds,
+      });
+      if (asFetched.ok) hold(asFetched.directory, cached.document, cached.fetchedAt);
+    }
     log.warn(`the cached directory is not usable (${verified.reason}): ${verified.detail}`);
   };
 

@@ -13,8 +13,10 @@
  *   UNKNOWN_KEY_GRACE_MS from the first time this node met that key, then with the final
  *   `unknown-sender` (403): a key the secretariat never publishes is not retried for ever.
  *
- * A node the directory does not list at all is refused at once with `unknown-sender`.
+ * A node the directory does not list at all is refused at once with `unknown-sender`. A node that
+ * has no directory yet (started while its secretariat was unreachable) answers 503 `unavailable`.
  */
+import { AppError } from '../../core/errors.ts';
 import type { DirectoryLookup } from '../context.ts';
 import type { DirectoryKey } from '../protocol/types.ts';
 
@@ -96,6 +98,13 @@ export async function findSenderKey(
   kid: string,
   now: Date,
 ): Promise<DirectoryKey | undefined> {
+  if (directory.describe() === undefined) {
+    // Not fetched yet (start-up with the secretariat unreachable): 503, retried by the sender.
+    throw new AppError(
+      'unavailable',
+      'this node has not obtained its directory of nodes from its secretariat yet; retry later',
+    );
+  }
   const expiredSince = directory.expiredSince();
   if (expiredSince) throw expiredError(expiredSince, nodeId);
   const key = directory.findKey(nodeId, kid);
