@@ -8,7 +8,8 @@
  * - A node the directory lists signs with a key it does not list: most likely the node has just
  *   activated a rotated key that the secretariat published after this node's last refresh. The
  *   receiver refreshes its directory once (at most every UNKNOWN_KEY_REFRESH_INTERVAL_MS per
- *   node; concurrent messages wait for the same refresh) and looks again. Still unknown, the
+ *   node and ANY_UNKNOWN_KEY_REFRESH_INTERVAL_MS for all nodes; messages meanwhile wait for the
+ *   same refresh) and looks again. Still unknown, the
  *   message is refused with the transient `unknown-sender-key` (503) during
  *   UNKNOWN_KEY_GRACE_MS from the first time this node met that key, then with the final
  *   `unknown-sender` (403): a key the secretariat never publishes is not retried for ever.
@@ -22,6 +23,12 @@ import type { DirectoryKey } from '../protocol/types.ts';
 
 /** Least time between two refreshes of the directory caused by unknown keys of one node. */
 export const UNKNOWN_KEY_REFRESH_INTERVAL_MS = 30_000;
+
+/**
+ * Least time between two such refreshes for any nodes: unknown key ids cost nothing to forge, so
+ * a flood naming every listed node makes at most one directory fetch per this interval.
+ */
+export const ANY_UNKNOWN_KEY_REFRESH_INTERVAL_MS = 5_000;
 
 /** How long an unknown key of a listed node is answered as transient, from its first message. */
 export const UNKNOWN_KEY_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -39,9 +46,13 @@ export class SenderNotVerifiableError extends Error {
   }
 }
 
+type Refresh = { atMs: number; done: Promise<void> };
+
 type Memory = {
   /** Per node: when its unknown key last caused a refresh, and that refresh. */
-  refreshes: Map<string, { atMs: number; done: Promise<void> }>;
+  refreshes: Map<string, Refresh>;
+  /** The latest refresh caused by any node's unknown key. */
+  latest: Refresh | undefined;
   /** Per `node kid`: when this node first met the key. */
   firstSeen: Map<string, number>;
 };
@@ -51,22 +62,28 @@ const memories = new WeakMap<DirectoryLookup, Memory>();
 function memoryOf(directory: DirectoryLookup): Memory {
   let memory = memories.get(directory);
   if (!memory) {
-    memory = { refreshes: new Map(), firstSeen: new Map() };
+    memory = { refreshes: new Map(), latest: undefined, firstSeen: new Map() };
     memories.set(directory, memory);
   }
   return memory;
 }
 
-/** Refreshes the directory for `nodeId` unless it was done less than the interval ago (then waits for that one). */
+function isRecent(refresh: Refresh | undefined, nowMs: number, intervalMs: number): refresh is Refresh {
+  return refresh !== undefined && nowMs >= refresh.atMs && nowMs - refresh.atMs < intervalMs;
+}
+
+/**
+ * Refreshes the directory for `nodeId`, unless one was done for it less than the per-node interval
+ * ago, or for any node less than the global interval ago: then waits for that one.
+ */
 async function refreshForNode(directory: DirectoryLookup, memory: Memory, nodeId: string, nowMs: number) {
   const last = memory.refreshes.get(nodeId);
-  if (last && nowMs >= last.atMs && nowMs - last.atMs < UNKNOWN_KEY_REFRESH_INTERVAL_MS) {
-    await last.done;
-    return;
-  }
-  const done = directory.refresh();
-  memory.refreshes.set(nodeId, { atMs: nowMs, done });
-  await done;
+  if (isRecent(last, nowMs, UNKNOWN_KEY_REFRESH_INTERVAL_MS)) return last.done;
+  if (isRecent(memory.latest, nowMs, ANY_UNKNOWN_KEY_REFRESH_INTERVAL_MS)) return memory.latest.done;
+  const refresh = { atMs: nowMs, done: directory.refresh() };
+  memory.refreshes.set(nodeId, refresh);
+  memory.latest = refresh;
+  return refresh.done;
 }
 
 function firstSeenMs(memory: Memory, id: string, nowMs: number): number {

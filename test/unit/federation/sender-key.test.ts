@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { AppError } from '../../../src/core/errors.ts';
 import type { DirectoryLookup } from '../../../src/federation/context.ts';
 import {
+  ANY_UNKNOWN_KEY_REFRESH_INTERVAL_MS,
   findSenderKey,
   SenderNotVerifiableError,
   UNKNOWN_KEY_GRACE_MS,
@@ -30,8 +31,8 @@ function memoryDirectory(state: { expiredSince?: string; isFetched?: boolean }) 
   let keys: DirectoryKey[] = [KEY];
   let published: DirectoryKey[] = [KEY];
   let refreshes = 0;
-  const node = (): DirectoryNode => ({
-    nodeId: 'fr-ca',
+  const node = (nodeId: string): DirectoryNode => ({
+    nodeId,
     state: 'FR',
     authority: 'central-authority',
     endpoint: 'https://fr.example',
@@ -40,7 +41,8 @@ function memoryDirectory(state: { expiredSince?: string; isFetched?: boolean }) 
     serviceLevel: {},
   });
   const lookup: DirectoryLookup = {
-    findNode: (nodeId) => (nodeId === 'fr-ca' && !state.expiredSince ? node() : undefined),
+    findNode: (nodeId) =>
+      ['fr-ca', 'de-247'].includes(nodeId) && !state.expiredSince ? node(nodeId) : undefined,
     findNodeFor: () => undefined,
     findKey: (nodeId, kid) => lookup.findNode(nodeId)?.keys.find((key) => key.kid === kid),
     describe: () =>
@@ -128,5 +130,17 @@ describe('the sender key at the receiver', () => {
       await findSenderKey(directory.lookup, 'fr-ca', NEW_KID, at(UNKNOWN_KEY_GRACE_MS)),
       undefined,
     );
+  });
+
+  it('refreshes for unknown keys of several nodes at most once per global interval', async () => {
+    const directory = memoryDirectory({});
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    await reasonOf(findSenderKey(directory.lookup, 'fr-ca', NEW_KID, at(0)));
+    await reasonOf(findSenderKey(directory.lookup, 'de-247', NEW_KID, at(1000)));
+    assert.equal(directory.refreshes(), 1, 'the refresh of a moment ago served both');
+    await reasonOf(
+      findSenderKey(directory.lookup, 'de-247', NEW_KID, at(ANY_UNKNOWN_KEY_REFRESH_INTERVAL_MS + 1)),
+    );
+    assert.equal(directory.refreshes(), 2);
   });
 });
