@@ -39,7 +39,10 @@ export interface paths {
                             dependencies: {
                                 /** @enum {string} */
                                 database: "available" | "unavailable";
+                                /** @enum {string} */
+                                directory?: "available" | "expired" | "not-fetched";
                             };
+                            problems: string[];
                             catalogueVersion: string;
                             node: {
                                 state: string | null;
@@ -70,7 +73,10 @@ export interface paths {
                             dependencies: {
                                 /** @enum {string} */
                                 database: "available" | "unavailable";
+                                /** @enum {string} */
+                                directory?: "available" | "expired" | "not-fetched";
                             };
+                            problems: string[];
                             catalogueVersion: string;
                             node: {
                                 state: string | null;
@@ -2195,7 +2201,18 @@ export interface paths {
                             directory: {
                                 serial: number;
                                 issuedAt: string;
+                                expiresAt: string;
                                 fetchedAt: string | null;
+                                /** @description past expiresAt: no message is sent or accepted until a fresh directory arrives */
+                                isExpired: boolean;
+                            } | null;
+                            /** @description the latest attempt to refresh the directory from the secretariat */
+                            lastRefresh: {
+                                at: string;
+                                isOk: boolean;
+                                /** @description why it failed: unreachable, secretariat-error, expired... */
+                                reason: string | null;
+                                detail: string | null;
                             } | null;
                             items: {
                                 nodeId: string;

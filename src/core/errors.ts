@@ -30,6 +30,11 @@ export const APP_ERROR_CODES = [
   'unsupported-by-peer',
   /** The node's database cannot be reached or does not answer in time; try again later. */
   'database-unavailable',
+  /**
+   * The node's directory of nodes has expired (its secretariat has been unreachable too long), so
+   * no peer can be trusted; try again once a fresh directory arrives. Nothing was changed.
+   */
+  'directory-expired',
   /** A required local capability (such as a font for the PDF renderer) is missing. */
   'unavailable',
   /** An unexpected failure; the message is generic and the cause is logged. */

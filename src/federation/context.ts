@@ -32,8 +32,16 @@ export type DirectoryLookup = Readonly<{
   findKey: (nodeId: string, kid: string) => DirectoryKey | undefined;
   /** Every node of the directory in use, for the peers screen (optional: [] when absent). */
   listNodes?: () => readonly DirectoryNode[];
-  /** Serial and time of the directory in use, for the peers screen. */
-  describe: () => Readonly<{ serial: number; issuedAt: string; fetchedAt: string }> | undefined;
+  /** Serial and times of the directory held (expired or not), for the peers screen. */
+  describe: () =>
+    | Readonly<{ serial: number; issuedAt: string; expiresAt: string; fetchedAt: string }>
+    | undefined;
+  /**
+   * When the directory held expired, if it has: the lookups above then know no node (fail closed),
+   * and callers say so as a transient condition (a fresh directory cures it), never as a verdict
+   * about a node.
+   */
+  expiredSince: () => string | undefined;
   refresh: () => Promise<void>;
 }>;
 

@@ -31,6 +31,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'unsupported-by-peer': 422,
   unavailable: 503,
   'database-unavailable': 503,
+  'directory-expired': 503,
   internal: 500,
 };
 
@@ -53,6 +54,7 @@ const TITLES: Readonly<Record<ProblemCode, string>> = {
   'unsupported-by-peer': "The requested State's node cannot read this yet",
   unavailable: 'Temporarily unavailable',
   'database-unavailable': 'The node cannot reach its database; try again later',
+  'directory-expired': 'The directory of nodes has expired; try again once the secretariat is reachable',
   internal: 'Internal error',
 };
 
@@ -104,6 +106,8 @@ const FEDERATION_STATUS: Readonly<Record<RejectionReason, number>> = {
   'unsupported-message-type': 422,
   'message-too-large': 413,
   undecryptable: 400,
+  'directory-expired': 503,
+  'unknown-sender-key': 503,
 };
 
 const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
@@ -119,6 +123,8 @@ const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
   'schema-invalid': 'The message does not match the protocol schema',
   'message-too-large': 'The message exceeds the size limit',
   undecryptable: 'The message body cannot be decrypted by this node',
+  'directory-expired': "This node's directory of nodes has expired; retry later",
+  'unknown-sender-key': "The sender's key is not in this node's directory yet; retry later",
 };
 
 /**

@@ -77,6 +77,15 @@ export async function sendRequest(
   if (!channel)
     throw new AppError('invalid-state', `the catalogue has no channel for request type ${request.type}`);
   const target = federation.directory.findNodeFor(requestedState, channel);
+  const expiredSince = federation.directory.expiredSince();
+  if (!target && expiredSince) {
+    // Refused rather than queued: the node and key to seal for would come from a directory that
+    // is no longer vouched for (docs/federation.md, section 9). The draft stays a draft.
+    throw new AppError(
+      'directory-expired',
+      `the directory of nodes expired at ${expiredSince} (the secretariat has not been reachable since); nothing was sent: send the request again once a fresh directory has arrived`,
+    );
+  }
   if (!target) {
     const serial = federation.directory.describe()?.serial;
     throw new AppError(

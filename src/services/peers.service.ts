@@ -7,19 +7,20 @@
  * Works on a running node (the directory in memory) and from the command line (the directory
  * this node cached, verified when it was fetched).
  */
-import type { JWK } from 'jose';
 import { AppError } from '../core/errors.ts';
 import type { LocalizedText } from '../core/i18n.ts';
 import type { DirectoryLookup } from '../federation/context.ts';
 import { type MessageRegistry, messageRegistryOf } from '../federation/messages/registry.ts';
 import { circuitAt, CLOSED_CIRCUIT, parseCircuitState } from '../federation/delivery/circuit-breaker.ts';
 import { JWS_TYPES, parseCompactJws } from '../federation/protocol/compact-jws.ts';
-import { verifyDirectory } from '../federation/protocol/directory-document.ts';
 import { DirectoryDocumentSchema } from '../federation/protocol/envelope.ts';
-import { isKeyValidAt } from '../federation/protocol/keys.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { AppContext } from '../app-context.ts';
-import { findLatestPublication, readDirectoryCache } from '../storage/federation-directory.repository.ts';
+import {
+  findLatestPublication,
+  readDirectoryCache,
+  readDirectoryRefresh,
+} from '../storage/federation-directory.repository.ts';
 import { applySenderEffect } from '../storage/federation-requests.repository.ts';
 import type { DeliveryOutcome, SenderEffect } from '../storage/message-effects.ts';
 import {
@@ -62,10 +63,30 @@ export type PeerView = Readonly<{
   totalFailures: number;
 }>;
 
+/** The directory this node holds: its serial, when it was issued and fetched, when it expires. */
+export type DirectoryDescription = Readonly<{
+  serial: number;
+  issuedAt: string;
+  expiresAt: string;
+  fetchedAt: string | null;
+  /** Past expiresAt: the node trusts no peer until a fresh directory arrives. */
+  isExpired: boolean;
+}>;
+
+/** The latest attempt to refresh the directory (from the secretariat; on a secretariat, its own publication). */
+export type DirectoryRefreshView = Readonly<{
+  at: string;
+  isOk: boolean;
+  /** Why it failed (unreachable, secretariat-error, expired, rolled-back...); null when it worked. */
+  reason: string | null;
+  detail: string | null;
+}>;
+
 export type PeersReport = Readonly<{
   /** This node's id; null before `comity init`. */
   nodeId: string | null;
-  directory: Readonly<{ serial: number; issuedAt: string; fetchedAt: string | null }> | null;
+  directory: DirectoryDescription | null;
+  lastRefresh: DirectoryRefreshView | null;
   items: PeerView[];
 }>;
 
@@ -90,7 +111,7 @@ export type OutboxMessageView = Readonly<{
 
 type KnownDirectory = Readonly<{
   nodes: readonly DirectoryNode[];
-  description: PeersReport['directory'];
+  description: Omit<DirectoryDescription, 'isExpired'> | null;
 }>;
 
 function labelOf(registry: MessageRegistry, type: string): LocalizedText {
@@ -134,7 +155,12 @@ async function knownDirectory(context: AppContext): Promise<KnownDirectory> {
     return {
       nodes: nodesOfLookup(lookup),
       description: described
-        ? { serial: described.serial, issuedAt: described.issuedAt, fetchedAt: described.fetchedAt }
+        ? {
+            serial: described.serial,
+            issuedAt: described.issuedAt,
+            expiresAt: described.expiresAt,
+            fetchedAt: described.fetchedAt,
+          }
         : null,
     };
   }
@@ -150,6 +176,7 @@ async function knownDirectory(context: AppContext): Promise<KnownDirectory> {
     description: {
       serial: document.data.serial,
       issuedAt: document.data.issuedAt,
+      expiresAt: document.data.expiresAt,
       fetchedAt: cached?.fetchedAt.toISOString() ?? null,
     },
   };
@@ -220,7 +247,23 @@ export async function listPeers(
       totalFailures: state?.totalFailures ?? 0,
     };
   });
-  return { nodeId: selfId, directory: directory.description, items };
+  const refresh = await readDirectoryRefresh(context.db);
+  const description = directory.description;
+  return {
+    nodeId: selfId,
+    directory: description
+      ? { ...description, isExpired: now.getTime() > Date.parse(description.expiresAt) }
+      : null,
+    lastRefresh: refresh
+      ? {
+          at: refresh.attemptedAt.toISOString(),
+          isOk: refresh.isOk,
+          reason: refresh.reason,
+          detail: refresh.detail,
+        }
+      : null,
+    items,
+  };
 }
 
 export type OutboxQuery = Readonly<{ status?: OutboxStatus; peerNodeId?: string; limit?: number }>;
@@ -312,26 +355,4 @@ export function cancelOutboxMessage(context: AppContext, id: string): Promise<Ou
     verb: 'cancelled',
     change: (trx) => cancelMessage(trx, id),
   });
-}
-
-/**
- * The signing keys the directory this node holds (its cache, verified against the pinned
- * secretariat keys) lists for `nodeId` as valid now, and that directory's serial; undefined
- * when it holds no directory that verifies.
- */
-export async function keysListedInHeldDirectory(
-  context: AppContext,
-  nodeId: string,
-  pinnedSecretariatKeys: readonly JWK[],
-): Promise<Readonly<{ serial: number; validKids: readonly string[] }> | undefined> {
-  const cached = await readDirectoryCache(context.db);
-  if (!cached) return undefined;
-  const now = context.now();
-  const verified = await verifyDirectory(cached.document, pinnedSecretariatKeys, now);
-  if (!verified.ok) return undefined;
-  const keys = verified.directory.nodes.find((node) => node.nodeId === nodeId)?.keys ?? [];
-  return {
-    serial: verified.directory.serial,
-    validKids: keys.filter((key) => isKeyValidAt(key, now)).map((key) => key.kid),
-  };
 }

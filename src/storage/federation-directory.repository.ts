@@ -247,3 +247,42 @@ export async function writeDirectoryCache(
     .execute();
   return written.length > 0;
 }
+
+/** The latest directory refresh: when, and whether it worked (and why not). */
+export type StoredDirectoryRefresh = Readonly<{
+  attemptedAt: Date;
+  isOk: boolean;
+  reason: string | null;
+  detail: string | null;
+}>;
+
+/** Replaces the outcome of the latest refresh. */
+export async function writeDirectoryRefresh(
+  db: Kysely<Database>,
+  refresh: StoredDirectoryRefresh,
+): Promise<void> {
+  const values = {
+    attempted_at: refresh.attemptedAt,
+    is_ok: refresh.isOk,
+    reason: refresh.reason,
+    detail: refresh.detail,
+  };
+  await db
+    .insertInto('directory_refresh_status')
+    .values({ id: 1, ...values })
+    .onConflict((conflict) => conflict.column('id').doUpdateSet(values))
+    .execute();
+}
+
+export async function readDirectoryRefresh(
+  db: Kysely<Database>,
+): Promise<StoredDirectoryRefresh | undefined> {
+  const row = await db
+    .selectFrom('directory_refresh_status')
+    .selectAll()
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return row
+    ? { attemptedAt: new Date(row.attempted_at), isOk: row.is_ok, reason: row.reason, detail: row.detail }
+    : undefined;
+}

@@ -439,6 +439,21 @@ export async function summarizeQueuesByPeer(db: Kysely<Database>): Promise<PeerQ
   }));
 }
 
+/**
+ * Pending messages due later than `latest` (no retry delay is that long: they were scheduled while
+ * this node's clock ran ahead, since corrected) become due at `now`, so their retries follow the
+ * current clock. Returns how many were moved.
+ */
+export async function pullInFutureRetries(db: Kysely<Database>, now: Date, latest: Date): Promise<number> {
+  const result = await db
+    .updateTable('outbox_messages')
+    .set({ next_attempt_at: now })
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', latest)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** The soonest time a pending message becomes due, for the worker's sleep; undefined when none. */
 export async function findNextDueTime(db: Kysely<Database>): Promise<Date | undefined> {
   const row = await db

@@ -135,6 +135,16 @@ export interface DirectoryCacheTable {
   fetched_at: Date | string;
 }
 
+export interface DirectoryRefreshStatusTable {
+  /** Always 1: the latest refresh only. */
+  id: number;
+  attempted_at: Date | string;
+  is_ok: boolean;
+  /** Why it failed (unreachable, expired, rolled-back...); null when it succeeded. */
+  reason: string | null;
+  detail: string | null;
+}
+
 export interface OutboxMessagesTable {
   /** The envelope id (UUIDv7). */
   id: string;
@@ -203,6 +213,7 @@ export interface Database {
   directory_keys: DirectoryKeysTable;
   directory_publications: DirectoryPublicationsTable;
   directory_cache: DirectoryCacheTable;
+  directory_refresh_status: DirectoryRefreshStatusTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

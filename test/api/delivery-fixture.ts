@@ -122,7 +122,8 @@ export function createStaticDirectory(plans: readonly NodePlan[], now: () => Dat
           visible().find((node) => node.state === state && node.authority === authority),
         findKey: (nodeId, kid) => findNode(nodeId)?.keys.find((key) => key.kid === kid),
         listNodes: visible,
-        describe: () => ({ serial: 1, issuedAt, fetchedAt: issuedAt }),
+        describe: () => ({ serial: 1, issuedAt, expiresAt: '2100-01-01T00:00:00.000Z', fetchedAt: issuedAt }),
+        expiredSince: () => undefined,
         refresh: async () => undefined,
       };
     },

@@ -17,6 +17,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { createNodeProcess, type NodeProcess } from '../../src/federation/demo/node-process.ts';
+import { loadConfig } from '../../src/config.ts';
+import { initNodeIdentity } from '../../src/federation/identity/identity-store.ts';
+import { signDirectory } from '../../src/federation/protocol/directory-document.ts';
+import { generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import { writeDirectoryCache } from '../../src/storage/federation-directory.repository.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const chromiumPath = process.env.COMITY_TEST_CHROMIUM;
@@ -47,14 +54,25 @@ type StartedNode = Readonly<{
   dataDirectory: string;
 }>;
 
-/** Starts `comity serve` on a free port with a fresh embedded database; reads the first administrator's password. */
-async function startNode(): Promise<StartedNode> {
+/**
+ * Starts `comity serve` on a port of its own with a fresh embedded database (after `prepare` has
+ * set up its data directory, if given); reads the first administrator's password.
+ */
+async function startNode(prepare?: (dataDirectory: string) => Promise<void>): Promise<StartedNode> {
   const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-ui-'));
+  await prepare?.(dataDirectory);
   const node = createNodeProcess({ name: 'ui', dataDirectory, startTimeoutMs: 60_000 });
   await node.start();
   if (!node.adminPassword)
     throw new Error(`the node printed no administrator password:\n${node.outputTail()}`);
   return { baseUrl: node.url, password: node.adminPassword, process: node, dataDirectory };
+}
+
+/** Stops a node started by startNode and removes its data. */
+async function stopNode(node: StartedNode | undefined): Promise<void> {
+  if (!node) return;
+  await node.process.stop();
+  await rm(node.dataDirectory, { recursive: true, force: true });
 }
 
 type AxeViolation = Readonly<{
@@ -137,10 +155,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
 
   after(async () => {
     await browser?.close();
-    if (node) {
-      await node.process.stop();
-      await rm(node.dataDirectory, { recursive: true, force: true });
-    }
+    await stopNode(node);
   });
 
   test('signs in as the administrator from an accessible sign-in page', async () => {
@@ -401,5 +416,78 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     const dialog = page.getByRole('dialog', { name: 'Delete this draft?' });
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No requests yet').waitFor();
+  });
+});
+
+/**
+ * A node with a federation identity whose cached directory expired a day ago and whose secretariat
+ * does not answer: what the peers screen says.
+ */
+async function withExpiredDirectory(dataDirectory: string): Promise<void> {
+  const config = loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' });
+  const secretariatKey = await generateSigningKeyPair();
+  await initNodeIdentity(
+    config.federation.identityDirectory,
+    {
+      nodeId: 'fr-ca',
+      state: 'FR',
+      authority: 'central-authority',
+      endpoint: 'http://127.0.0.1:9',
+      secretariat: { url: 'http://127.0.0.1:9', publicJwks: [secretariatKey.publicJwk] },
+    },
+    { now: new Date() },
+  );
+  const day = 24 * 60 * 60 * 1000;
+  const now = Date.now();
+  const document = await signDirectory(
+    {
+      v: 1,
+      serial: 4,
+      issuedAt: new Date(now - 8 * day).toISOString(),
+      expiresAt: new Date(now - day).toISOString(),
+      nodes: [],
+    },
+    secretariatKey,
+  );
+  const handle = await openDatabase(config.database);
+  try {
+    await migrateToLatest(handle.db);
+    await writeDirectoryCache(handle.db, { document, serial: 4, fetchedAt: new Date(now - 7 * day) });
+  } finally {
+    await handle.close();
+  }
+}
+
+describe('peers page of a node whose directory has expired', { skip: skipReason() }, () => {
+  let node: StartedNode;
+  let browser: Browser;
+
+  before(async () => {
+    node = await startNode(withExpiredDirectory);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await stopNode(node);
+  });
+
+  test('warns that the directory expired and shows the last refresh and its outcome', async () => {
+    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${node.baseUrl}/peers`);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel(/^Password/).fill(node.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Peers and delivery' }).waitFor();
+    await page
+      .getByTestId('peers-directory-expired')
+      .getByText(/this node trusts no other node/)
+      .waitFor();
+    const refresh = page.getByTestId('peers-last-refresh');
+    await refresh.getByText(/: failed \(unreachable\)$/).waitFor();
+    await refresh.getByText(/GET http:\/\/127\.0\.0\.1:9\/federation\/v1\/directory failed/).waitFor();
+    await page.getByText('Directory valid until').waitFor();
+    await assertAccessible(page, 'peers with an expired directory');
+    await screenshot(page, 'peers-directory-expired');
   });
 });

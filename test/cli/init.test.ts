@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
 import { initNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
 import { PublicKeyBundleSchema } from '../../src/federation/identity/public-key-bundle.ts';
+import { addNodeKeys, publishDirectory, registerNode } from '../../src/services/secretariat.service.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { startTestSecretariat } from '../helpers/secretariat-fixture.ts';
 
 function runComity(
   dataDirectory: string,
@@ -141,7 +144,7 @@ describe('comity init, comity keys and comity secretariat', () => {
     await assert.rejects(stat(path.join(temporary, 'bad', 'identity', 'node.json')), { code: 'ENOENT' });
   });
 
-  it('rotates keys, and refuses to activate next keys the directory does not list yet unless forced', async () => {
+  it("rotates keys, and refuses to activate next keys the secretariat's current directory does not list yet unless forced", async () => {
     const data = path.join(temporary, 'rotating');
     const args = [
       ...NODE_ARGS,
@@ -160,11 +163,11 @@ describe('comity init, comity keys and comity secretariat', () => {
       bundle.keys.map((key) => key.status),
       ['current', 'current', 'next', 'next'],
     );
-    const early = await runComity(data, ['keys', 'activate']);
-    assert.equal(early.code, 1);
+    const unreachable = await runComity(data, ['keys', 'activate']);
+    assert.equal(unreachable.code, 1);
     assert.match(
-      early.stderr,
-      /^comity: this node's directory \(none\) does not list the next keys .* or use --force\n$/,
+      unreachable.stderr,
+      /^comity: could not check the secretariat's current directory \(unreachable: .*\); try again once it answers, or use --force\n$/,
     );
     const forced = await runComity(data, ['keys', 'activate', '--force']);
     assert.equal(forced.code, 0, forced.stderr);
@@ -173,6 +176,51 @@ describe('comity init, comity keys and comity secretariat', () => {
       after.keys.map((key) => key.kid),
       bundle.keys.slice(2).map((key) => key.kid),
     );
+  });
+
+  it("activates next keys once the secretariat's current directory (fetched and verified) lists them", async () => {
+    const clock = { now: new Date(Date.now() - 60_000) };
+    const secretariat = await startTestSecretariat(DATABASE_TARGETS[0]!, clock);
+    try {
+      const url = await secretariat.app.listen({ port: 0, host: '127.0.0.1' });
+      const pinned = path.join(temporary, 'listening-secretariat.keys.json');
+      await writeFile(
+        pinned,
+        JSON.stringify(await readPublicKeyBundle(secretariat.context.config.federation.identityDirectory)),
+      );
+      const data = path.join(temporary, 'rotating-listed');
+      const args = [...NODE_ARGS, '--secretariat-url', url, '--secretariat-key', pinned];
+      assert.equal((await runComity(data, args)).code, 0);
+      assert.equal((await runComity(data, ['keys', 'rotate'])).code, 0);
+      const bundle = PublicKeyBundleSchema.parse(
+        JSON.parse((await runComity(data, ['keys', 'public'])).stdout),
+      );
+      const current = bundle.keys.filter((key) => key.status === 'current');
+      const next = bundle.keys.filter((key) => key.status === 'next');
+      await registerNode(secretariat.context, {
+        nodeId: bundle.nodeId,
+        state: bundle.state,
+        authority: bundle.authority,
+        endpoint: bundle.endpoint,
+        keys: current,
+      });
+      await publishDirectory(secretariat.context);
+      const early = await runComity(data, ['keys', 'activate']);
+      assert.equal(early.code, 1);
+      assert.match(
+        early.stderr,
+        /^comity: the secretariat's current directory \(serial 1\) does not list the next keys .* as valid yet: have the secretariat add and publish them, or use --force\n$/,
+      );
+      await addNodeKeys(secretariat.context, { nodeId: bundle.nodeId, keys: next });
+      const unpublished = await runComity(data, ['keys', 'activate']);
+      assert.equal(unpublished.code, 1, 'added but not yet published');
+      await publishDirectory(secretariat.context);
+      const activated = await runComity(data, ['keys', 'activate']);
+      assert.equal(activated.code, 0, activated.stderr);
+      assert.match(activated.stdout, /The next keys are now current/);
+    } finally {
+      await secretariat.close();
+    }
   });
 
   it('registers the node at the secretariat from its keys file and publishes the directory', async () => {

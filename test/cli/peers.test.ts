@@ -6,8 +6,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
 import { loadConfig } from '../../src/config.ts';
+import { signDirectory } from '../../src/federation/protocol/directory-document.ts';
+import { generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { openDatabase } from '../../src/storage/database.ts';
+import {
+  writeDirectoryCache,
+  writeDirectoryRefresh,
+} from '../../src/storage/federation-directory.repository.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import {
   findOutboxMessage,
@@ -113,5 +119,39 @@ describe('comity peers and comity outbox (on the node database, PGlite)', () => 
       assert.equal((await findOutboxMessage(db, failedId))?.status, 'pending');
       assert.equal((await findOutboxMessage(db, pendingId))?.status, 'cancelled');
     });
+  });
+
+  it('shows the directory expiry and the last refresh with its outcome', async () => {
+    const signing = await generateSigningKeyPair();
+    const document = await signDirectory(
+      { v: 1, serial: 3, issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-08T00:00:00Z', nodes: [] },
+      signing,
+    );
+    await withDatabase(async (db) => {
+      await writeDirectoryCache(db, { document, serial: 3, fetchedAt: new Date('2026-01-02T00:00:00Z') });
+      await writeDirectoryRefresh(db, {
+        attemptedAt: new Date('2026-01-09T10:00:00Z'),
+        isOk: false,
+        reason: 'unreachable',
+        detail: 'GET https://secretariat.example/federation/v1/directory failed: ECONNREFUSED',
+      });
+    });
+    const text = await runComity(['peers']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /directory serial 3 \(issued 2026-01-01T00:00:00Z, EXPIRED since 2026-01-08T00:00:00Z: no message is exchanged until a fresh one arrives\)/,
+    );
+    assert.match(
+      text.stdout,
+      /^last refresh 2026-01-09T10:00:00.000Z: failed \(unreachable\): GET .* failed: ECONNREFUSED$/m,
+    );
+    const report = JSON.parse((await runComity(['peers', '--json'])).stdout) as {
+      directory: { expiresAt: string; isExpired: boolean };
+      lastRefresh: { isOk: boolean; reason: string };
+    };
+    assert.equal(report.directory.expiresAt, '2026-01-08T00:00:00Z');
+    assert.equal(report.directory.isExpired, true);
+    assert.deepEqual([report.lastRefresh.isOk, report.lastRefresh.reason], [false, 'unreachable']);
   });
 });

@@ -18,6 +18,7 @@ import { publishDirectory, registerNode } from '../../src/services/secretariat.s
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import {
   readDirectoryCache,
+  readDirectoryRefresh,
   writeDirectoryCache,
 } from '../../src/storage/federation-directory.repository.ts';
 import { DATABASE_TARGETS, type DatabaseTarget } from '../helpers/database.ts';
@@ -166,7 +167,13 @@ for (const target of DATABASE_TARGETS) {
         if (calls === 1) throw new TypeError('fetch failed (connection refused)');
         return globalThis.fetch(input, init);
       };
-      const client = createDirectoryClient({ context: late.context, identity, log: silent, timeoutMs: 2000, fetch: flakyFetch });
+      const client = createDirectoryClient({
+        context: late.context,
+        identity,
+        log: silent,
+        timeoutMs: 2000,
+        fetch: flakyFetch,
+      });
       clients.push(client);
       await client.start();
       assert.equal(client.describe(), undefined, 'the first fetch failed');
@@ -226,13 +233,36 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(restarted.findNodeFor('FR', 'central-authority')?.nodeId, 'fr-ca');
     });
 
-    it('trusts no node once the directory has expired (fails closed)', async () => {
+    it('trusts no node once the directory has expired (fails closed), and says since when, also after a restart', async () => {
       const client = clients[0]!;
+      const expiresAt = client.describe()?.expiresAt;
+      assert.ok(expiresAt);
+      assert.equal(client.expiredSince(), undefined);
       clock.now = new Date(clock.now.getTime() + 8 * DAY_MS);
-      assert.equal(client.findNode('de-247'), undefined);
-      assert.equal(client.findNodeFor('DE', 'point-of-contact'), undefined);
-      assert.equal(client.describe()?.serial, 2, 'still described for the peers screen');
-      clock.now = new Date(clock.now.getTime() - 8 * DAY_MS);
+      try {
+        assert.equal(client.findNode('de-247'), undefined);
+        assert.equal(client.findNodeFor('DE', 'point-of-contact'), undefined);
+        assert.equal(client.describe()?.serial, 2, 'still described for the peers screen');
+        assert.equal(client.expiredSince(), expiresAt);
+
+        // Restarted while the secretariat is still down: the cached directory is known as expired, not absent.
+        const restarted = await clientFor(node);
+        clients.push(restarted);
+        await restarted.start();
+        await restarted.refresh();
+        assert.equal(restarted.describe()?.serial, 2);
+        assert.equal(restarted.expiredSince(), expiresAt);
+        assert.equal(restarted.findNode('de-247'), undefined);
+        const outcome = restarted.lastOutcome();
+        assert.equal(outcome && !outcome.ok && outcome.reason, 'unreachable');
+        const recorded = await readDirectoryRefresh(node.context.db);
+        assert.deepEqual(
+          { isOk: recorded?.isOk, reason: recorded?.reason, at: recorded?.attemptedAt.toISOString() },
+          { isOk: false, reason: 'unreachable', at: clock.now.toISOString() },
+        );
+      } finally {
+        clock.now = new Date(clock.now.getTime() - 8 * DAY_MS);
+      }
     });
 
     it('starts federation on a node with an identity, and wakes its workers', async () => {

@@ -5,12 +5,15 @@
  *   1. comity keys rotate              creates the next keys beside the current ones
  *   2. comity keys public > keys.json  send it to the secretariat, which runs
  *                                      comity secretariat add-key keys.json, then publish
- *   3. comity keys activate            once this node's directory lists the next keys
- *                                      (both keys verify meanwhile: the overlap); restart the node
+ *   3. comity keys activate            once the secretariat's current directory lists the next
+ *                                      keys (both keys verify meanwhile: the overlap); restart the
+ *                                      node. Peers that have not refreshed yet refresh when they
+ *                                      meet the new key, and answer 503 meanwhile (retried)
  *   4. the secretariat retires the old keys: comity secretariat retire-key --kid <old>, then publish
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
+import { fetchCurrentDirectory } from '../../federation/directory/directory-client.ts';
 import {
   activateNextKeys,
   createNextKeys,
@@ -18,31 +21,44 @@ import {
   readIdentityFile,
   readPublicKeyBundle,
 } from '../../federation/identity/identity-store.ts';
-import { keysListedInHeldDirectory } from '../../services/peers.service.ts';
+import { isKeyValidAt } from '../../federation/protocol/keys.ts';
 import { CliError, printJson, printLine } from '../output.ts';
 import { readSecretariatKeyOption } from './init.command.ts';
-import { readSecretFromStdin, withNodeContext } from './node-context.ts';
+import { readSecretFromStdin } from './node-context.ts';
 
 /**
- * Refuses to activate next keys the other nodes cannot know yet: the directory this node holds
- * (verified against the pinned secretariat key) must list them as valid now.
+ * Refuses to activate next keys the other nodes cannot know yet: the secretariat's CURRENT
+ * directory, fetched now and verified against the pinned secretariat keys, must list them as valid
+ * now. (This node's cached copy is not enough: it says what the secretariat published, not what it
+ * serves now; peers that have not refreshed yet refresh when they meet the new key.)
  */
 async function assertNextKeysPublished(nextKids: readonly string[]): Promise<void> {
   const config = loadConfig();
   const file = await readIdentityFile(config.federation.identityDirectory);
   if (!file?.secretariat) return;
-  const pinned = file.secretariat.publicJwks;
-  await withNodeContext(async (context) => {
-    const held = await keysListedInHeldDirectory(context, file.nodeId, pinned);
-    const missing = nextKids.filter((kid) => !held?.validKids.includes(kid));
-    if (missing.length > 0) {
-      const serial = held ? `serial ${held.serial}` : 'none';
-      throw new CliError(
-        `this node's directory (${serial}) does not list the next keys ${missing.join(', ')} as valid yet: ` +
-          'have the secretariat add and publish them and let the node refresh, or use --force',
-      );
-    }
+  const now = new Date();
+  const current = await fetchCurrentDirectory({
+    secretariatUrl: file.secretariat.url,
+    pinnedKeys: file.secretariat.publicJwks,
+    now,
+    clockSkewSeconds: config.federation.clockSkewSeconds,
+    timeoutMs: config.federation.deliveryTimeoutMs,
   });
+  if (!current.ok) {
+    throw new CliError(
+      `could not check the secretariat's current directory (${current.reason}: ${current.detail}); ` +
+        'try again once it answers, or use --force',
+    );
+  }
+  const keys = current.directory.nodes.find((node) => node.nodeId === file.nodeId)?.keys ?? [];
+  const validKids = keys.filter((key) => isKeyValidAt(key, now)).map((key) => key.kid);
+  const missing = nextKids.filter((kid) => !validKids.includes(kid));
+  if (missing.length > 0) {
+    throw new CliError(
+      `the secretariat's current directory (serial ${current.directory.serial}) does not list the next keys ` +
+        `${missing.join(', ')} as valid yet: have the secretariat add and publish them, or use --force`,
+    );
+  }
 }
 
 export function registerKeysCommands(program: Command): void {
@@ -80,15 +96,13 @@ export function registerKeysCommands(program: Command): void {
       printLine(
         `  2. The secretariat runs: comity secretariat add-key ${bundle.nodeId}.keys.json, then publish`,
       );
-      printLine(
-        '  3. Once this node has refreshed its directory: comity keys activate, then restart the node',
-      );
+      printLine('  3. Once the secretariat has published them: comity keys activate, then restart the node');
     });
 
   keys
     .command('activate')
     .description('make the next keys the current ones (step 3 of a rotation; restart the node afterwards)')
-    .option('--force', 'activate even if this node has not seen the next keys in the directory')
+    .option('--force', "activate even if the secretariat's current directory does not list the next keys")
     .action(async (options: { force?: boolean }) => {
       const directory = loadConfig().federation.identityDirectory;
       const bundle = await readPublicKeyBundle(directory);

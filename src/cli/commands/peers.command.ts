@@ -25,12 +25,27 @@ function orDash(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? '-' : String(value);
 }
 
+/** "directory serial 3 (issued ..., expires ...)" or "... EXPIRED since ...: no peer is trusted". */
+function describeDirectory(directory: PeersReport['directory']): string {
+  if (!directory) return 'no directory fetched yet';
+  const validity = directory.isExpired
+    ? `EXPIRED since ${directory.expiresAt}: no message is exchanged until a fresh one arrives`
+    : `expires ${directory.expiresAt}`;
+  return `directory serial ${directory.serial} (issued ${directory.issuedAt}, ${validity})`;
+}
+
+function describeRefresh(refresh: PeersReport['lastRefresh']): string {
+  if (!refresh) return 'last refresh: none recorded';
+  const outcome = refresh.isOk ? 'ok' : `failed (${orDash(refresh.reason)}): ${orDash(refresh.detail)}`;
+  return `last refresh ${refresh.at}: ${outcome}`;
+}
+
 /** The readable table of `comity peers`. */
 export function printPeers(report: PeersReport): void {
-  const directory = report.directory
-    ? `directory serial ${report.directory.serial} (issued ${report.directory.issuedAt})`
-    : 'no directory fetched yet';
-  printLine(`${report.nodeId ?? 'this node (no identity: run comity init)'}, ${directory}`);
+  printLine(
+    `${report.nodeId ?? 'this node (no identity: run comity init)'}, ${describeDirectory(report.directory)}`,
+  );
+  printLine(describeRefresh(report.lastRefresh));
   if (report.items.length === 0) {
     printLine('no peers');
     return;

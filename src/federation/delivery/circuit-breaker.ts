@@ -33,8 +33,10 @@ export const DEFAULT_CIRCUIT_POLICY: CircuitBreakerPolicy = Object.freeze({
 export const CLOSED_CIRCUIT: CircuitState = Object.freeze({ status: 'closed', consecutiveFailures: 0 });
 
 /**
- * The state as seen at `now`: an open circuit whose cool-down has elapsed reads as half-open.
- * Everything else is unchanged.
+ * The state as seen at `now`: an open circuit whose cool-down has elapsed reads as half-open, as
+ * does one opened more than a cool-down in the future (by a clock that ran ahead, since
+ * corrected: it would otherwise stay shut until the wrong clock's time). Everything else is
+ * unchanged.
  */
 export function circuitAt(
   state: CircuitState,
@@ -43,7 +45,8 @@ export function circuitAt(
 ): CircuitState {
   if (state.status !== 'open') return state;
   const openedAt = Date.parse(state.openedAt);
-  if (Number.isNaN(openedAt) || now.getTime() - openedAt >= policy.coolDownMs) {
+  const elapsed = now.getTime() - openedAt;
+  if (Number.isNaN(openedAt) || elapsed >= policy.coolDownMs || elapsed < -policy.coolDownMs) {
     return { status: 'half-open', consecutiveFailures: state.consecutiveFailures, openedAt: state.openedAt };
   }
   return state;

@@ -23,6 +23,7 @@ import {
   type Delivery,
   findNextDueTime,
   OUTBOX_CHANNEL,
+  pullInFutureRetries,
   recordAttemptFailure,
   recordDeliveries,
   releaseClaim,
@@ -60,6 +61,9 @@ export { OUTBOX_CHANNEL };
 
 /** How old the cached circuit states of the peers may be before a claim reads them again. */
 const PEER_STATES_MAX_AGE_MS = 1000;
+
+/** How often the worker looks for retries scheduled by a clock that ran ahead (pullInFutureRetries). */
+const FUTURE_RETRIES_CHECK_MS = 60_000;
 
 /** Most receipts recorded in one statement. */
 const MAX_RECEIPTS_PER_WRITE = 64;
@@ -192,10 +196,31 @@ export function createDeliveryWorker(
     peerStatesReadAt = performance.now();
   }
 
+  let futureRetriesCheckedAtMs: number | undefined;
+
+  /**
+   * Retry times come from the clock of the moment they were scheduled: one scheduled while the
+   * clock ran ahead would wait that much longer once it is corrected. Any due later than the
+   * longest retry delay is made due now (looked for at the first claim, then once a minute of the
+   * node's clock, and at once when that clock went back).
+   */
+  async function followCurrentClock(now: Date): Promise<void> {
+    const nowMs = now.getTime();
+    const last = futureRetriesCheckedAtMs;
+    if (last !== undefined && nowMs >= last && nowMs - last < FUTURE_RETRIES_CHECK_MS) return;
+    futureRetriesCheckedAtMs = nowMs;
+    const moved = await pullInFutureRetries(context.db, now, new Date(now.getTime() + retryPolicy.capMs));
+    if (moved > 0)
+      log.warn(
+        `${moved} message(s) had retries scheduled beyond the longest delay (a clock that ran ahead): due now`,
+      );
+  }
+
   async function claim(limit: number): Promise<StoredOutboxMessage[]> {
     if (limit <= 0) return [];
     await refreshPeerStates();
     const now = context.now();
+    await followCurrentClock(now);
     const excludedPeers: string[] = [];
     const trialPeers: string[] = [];
     for (const peerNodeId of peerStates.keys()) {
@@ -216,13 +241,18 @@ export function createDeliveryWorker(
     });
   }
 
-  /** Signs the envelope again with a fresh createdAt when the stored signing is getting old. */
+  /**
+   * Signs the envelope again with a fresh createdAt when the stored signing is getting old, or lies
+   * in the future (signed while this node's clock ran ahead, since corrected): either way the
+   * receiver would refuse it as stale.
+   */
   async function freshSigning(message: StoredOutboxMessage, now: Date): Promise<StoredOutboxMessage> {
     const parsed = parseCompactJws(message.message, JWS_TYPES.message);
     if (!parsed.ok || parsed.payload === null || typeof parsed.payload !== 'object') return message;
     const envelope = parsed.payload as Record<string, unknown>;
     const createdAt = typeof envelope.createdAt === 'string' ? Date.parse(envelope.createdAt) : Number.NaN;
-    if (!Number.isNaN(createdAt) && now.getTime() - createdAt <= resignAfterMs) return message;
+    const age = now.getTime() - createdAt;
+    if (!Number.isNaN(createdAt) && age <= resignAfterMs && -age <= resignAfterMs) return message;
     const resigned = await signEnvelope(
       { ...envelope, createdAt: now.toISOString() },
       runtime.identity.keys.signing,
@@ -386,9 +416,20 @@ export function createDeliveryWorker(
     }
     const peer = runtime.directory.findNode(claimed.peerNodeId);
     if (!peer) {
-      // Without a directory yet (start-up, secretariat unreachable) this is not the peer's fault.
+      // Without a usable directory (start-up, or expired while the secretariat is unreachable) this
+      // says nothing about the peer: wait for a fresh directory.
       if (runtime.directory.describe() === undefined) {
         return markFailure(claimed, 'transient', null, 'the directory of nodes is not available yet', true);
+      }
+      const expiredSince = runtime.directory.expiredSince();
+      if (expiredSince) {
+        return markFailure(
+          claimed,
+          'transient',
+          null,
+          `the directory of nodes expired at ${expiredSince}; waiting for a fresh one from the secretariat`,
+          true,
+        );
       }
       return markFailure(
         claimed,

@@ -5,8 +5,11 @@
  *
  * The peer's problem `type` decides before the status does, because it names the reason
  * (urn:comity:problem:federation-<reason>, docs/federation.md); the status is the fallback for
- * answers from something that is not a Comity node (a proxy, a load balancer).
+ * answers from something that is not a Comity node (a proxy, a load balancer), and for a reason
+ * this version does not know (a newer peer's: a 503 of it is transient, a 4xx permanent).
  */
+
+import { REJECTION_REASONS } from '../protocol/types.ts';
 
 export type FailureKind = 'transient' | 'permanent' | 'duplicate-delivered';
 
@@ -27,10 +30,19 @@ const FEDERATION_PROBLEM_PREFIX = 'urn:comity:problem:federation-';
 
 /**
  * Reasons a peer gives that a later attempt can cure without a person: the message was too old
- * when it arrived (the next attempt is signed afresh) — anything else about the message itself
- * will be refused again.
+ * when it arrived (the next attempt is signed afresh), the peer's directory has expired (it trusts
+ * no node until its secretariat answers again), or the peer does not know the sender's new key yet
+ * (it refreshes its directory; a rotation in progress). Anything else it names about the message
+ * itself will be refused again.
  */
-const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['stale-message']);
+const TRANSIENT_REASONS: ReadonlySet<string> = new Set([
+  'stale-message',
+  'directory-expired',
+  'unknown-sender-key',
+]);
+
+/** The reasons of this protocol version; a reason outside it (a newer peer's) is judged by its status. */
+const KNOWN_REASONS: ReadonlySet<string> = new Set(REJECTION_REASONS);
 
 /** Statuses that say "not now": timeouts, too early, rate limits, server errors. */
 function isTransientStatus(status: number): boolean {
@@ -52,7 +64,9 @@ export function classifyFailure(outcome: AttemptOutcome): FailureKind {
     // without one, asking again will not produce one.
     return outcome.hasValidReceipt ? 'duplicate-delivered' : 'permanent';
   }
-  if (reason !== undefined) return TRANSIENT_REASONS.has(reason) ? 'transient' : 'permanent';
+  if (reason !== undefined && KNOWN_REASONS.has(reason)) {
+    return TRANSIENT_REASONS.has(reason) ? 'transient' : 'permanent';
+  }
   // A 2xx without a receipt that verifies: the peer may be mid-key-rotation or our directory
   // stale; posting again is harmless (the inbox answers a replay with the receipt).
   if (status >= 200 && status < 300) return 'transient';

@@ -5,8 +5,12 @@
  * lower serial than it already has (an attacker replaying an old directory, e.g. one listing a
  * since-retired key), keeps it in the database (directory_cache) and answers lookups from memory.
  * It refreshes every COMITY_DIRECTORY_REFRESH_SECONDS; when the secretariat is unreachable it
- * keeps working with the directory it has, until that directory expires (then it fails closed:
- * no node is known, so no message is accepted or sent).
+ * keeps working with the directory it has, until that directory expires. Then it fails closed (no
+ * node is known, so no message is accepted or sealed) but says so (`expiredSince`): the receiver,
+ * the delivery worker, sending and the health check treat an expired directory as a transient
+ * fault, and the client tries the secretariat again within seconds (1 s, 2 s, 4 s... up to the
+ * interval) until a fresh directory arrives. Each refresh's outcome is also kept in the database
+ * for the peers screen and `comity peers`.
  *
  * A secretariat node reads its own latest publication from its database instead (and renews it
  * before it expires).
@@ -17,6 +21,7 @@ import {
   findLatestPublication,
   readDirectoryCache,
   writeDirectoryCache,
+  writeDirectoryRefresh,
 } from '../../storage/federation-directory.repository.ts';
 import type { DirectoryLookup, NodeIdentity } from '../context.ts';
 import { createFederationLog, type FederationLog } from '../federation-log.ts';
@@ -64,6 +69,66 @@ type Held = {
 
 type Fetched = Readonly<{ ok: true; compact: string } | { ok: false; reason: string; detail: string }>;
 
+/** Fetches the secretariat's current directory (compact JWS), unverified. */
+async function fetchDirectoryFrom(
+  secretariatUrl: string,
+  fetchDirectory: typeof globalThis.fetch,
+  timeoutMs: number,
+): Promise<Fetched> {
+  const url = `${secretariatUrl}/federation/v1/directory`;
+  try {
+    const response = await fetchDirectory(url, {
+      headers: { accept: 'application/jose' },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      return { ok: false, reason: 'secretariat-error', detail: `GET ${url} answered ${response.status}` };
+    }
+    const compact = await readBodyWithin(response, MAX_DIRECTORY_BYTES);
+    if (compact === undefined) {
+      return { ok: false, reason: 'too-large', detail: `the directory exceeds ${MAX_DIRECTORY_BYTES} bytes` };
+    }
+    return { ok: true, compact };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return {
+      ok: false,
+      reason: 'unreachable',
+      detail: `GET ${url} failed: ${cause ?? (error as Error).message}`,
+    };
+  }
+}
+
+/**
+ * The secretariat's CURRENT directory, fetched now and verified against the pinned keys (not the
+ * copy a node cached): what `comity keys activate` checks before a node signs with new keys.
+ */
+export async function fetchCurrentDirectory(
+  input: Readonly<{
+    secretariatUrl: string;
+    pinnedKeys: readonly JWK[];
+    now: Date;
+    clockSkewSeconds: number;
+    timeoutMs: number;
+    fetch?: typeof globalThis.fetch;
+  }>,
+): Promise<
+  Readonly<{ ok: true; directory: DirectoryDocument } | { ok: false; reason: string; detail: string }>
+> {
+  const fetched = await fetchDirectoryFrom(
+    input.secretariatUrl,
+    input.fetch ?? globalThis.fetch,
+    input.timeoutMs,
+  );
+  if (!fetched.ok) return fetched;
+  const verified = await verifyDirectory(fetched.compact, input.pinnedKeys, input.now, {
+    clockSkewSeconds: input.clockSkewSeconds,
+  });
+  return verified.ok ? { ok: true, directory: verified.directory } : verified;
+}
+
 /** Reads at most `limit` bytes of a response body; undefined when it is larger. */
 async function readBodyWithin(response: Response, limit: number): Promise<string | undefined> {
   const declared = Number(response.headers.get('content-length'));
@@ -107,8 +172,23 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     hasWarnedExpired = false;
   };
 
-  const record = (next: DirectoryRefreshOutcome): void => {
+  /** Keeps the outcome in the database too (the CLI reads it there); a failing database only loses the note. */
+  const persist = async (next: DirectoryRefreshOutcome): Promise<void> => {
+    try {
+      await writeDirectoryRefresh(context.db, {
+        attemptedAt: new Date(next.at),
+        isOk: next.ok,
+        reason: next.ok ? null : next.reason,
+        detail: next.ok ? null : next.detail,
+      });
+    } catch (error) {
+      log.warn(`could not record the directory refresh: ${(error as Error).message}`);
+    }
+  };
+
+  const record = async (next: DirectoryRefreshOutcome): Promise<void> => {
     outcome = next;
+    await persist(next);
     if (!next.ok) {
       const using = held ? `still using directory serial ${held.document.serial}` : 'no directory in use';
       log.warn(`directory refresh failed (${next.reason}): ${next.detail}; ${using}`, {
@@ -147,36 +227,19 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     if (verified.reason === 'expired' || verified.reason === 'not-yet-valid') {
       minimumSerial = Math.max(minimumSerial, cached.serial);
     }
+    if (verified.reason === 'expired') {
+      // Valid when it was fetched: held so the node knows it has an EXPIRED directory (a transient
+      // fault, expiredSince) rather than none; lookups fail closed all the same.
+      const asFetched = await verifyDirectory(cached.document, pinnedKeys(), cached.fetchedAt, {
+        clockSkewSeconds: config.clockSkewSeconds,
+      });
+      if (asFetched.ok) hold(asFetched.directory, cached.document, cached.fetchedAt);
+    }
     log.warn(`the cached directory is not usable (${verified.reason}): ${verified.detail}`);
   };
 
-  const fetchFromSecretariat = async (secretariatUrl: string): Promise<Fetched> => {
-    const url = `${secretariatUrl}/federation/v1/directory`;
-    try {
-      const response = await fetchDirectory(url, {
-        headers: { accept: 'application/jose' },
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
-      });
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return { ok: false, reason: 'secretariat-error', detail: `GET ${url} answered ${response.status}` };
-      }
-      const compact = await readBodyWithin(response, MAX_DIRECTORY_BYTES);
-      if (compact === undefined) {
-        return {
-          ok: false,
-          reason: 'too-large',
-          detail: `the directory exceeds ${MAX_DIRECTORY_BYTES} bytes`,
-        };
-      }
-      return { ok: true, compact };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      const detail = `GET ${url} failed: ${cause ?? (error as Error).message}`;
-      return { ok: false, reason: 'unreachable', detail };
-    }
-  };
+  const fetchFromSecretariat = (secretariatUrl: string): Promise<Fetched> =>
+    fetchDirectoryFrom(secretariatUrl, fetchDirectory, timeoutMs);
 
   const refreshOnce = async (): Promise<void> => {
     const now = context.now();
@@ -192,7 +255,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       }
       const latest = await findLatestPublication(context.db);
       if (!latest) {
-        record({
+        await record({
           ok: false,
           reason: 'unpublished',
           detail: 'no directory published yet (comity secretariat publish)',
@@ -203,7 +266,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       compact = latest.document;
     } else {
       if (!identity.secretariat) {
-        record({
+        await record({
           ok: false,
           reason: 'no-secretariat',
           detail: 'no secretariat was pinned at comity init',
@@ -213,7 +276,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       }
       const fetched = await fetchFromSecretariat(identity.secretariat.url);
       if (!fetched.ok) {
-        record({ ok: false, reason: fetched.reason, detail: fetched.detail, at });
+        await record({ ok: false, reason: fetched.reason, detail: fetched.detail, at });
         return;
       }
       compact = fetched.compact;
@@ -224,13 +287,13 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       clockSkewSeconds: config.clockSkewSeconds,
     });
     if (!verified.ok) {
-      record({ ok: false, reason: verified.reason, detail: verified.detail, at });
+      await record({ ok: false, reason: verified.reason, detail: verified.detail, at });
       return;
     }
     const { directory } = verified;
     if (held && directory.serial === held.document.serial) {
       if (compact.trim() !== held.compact.trim()) {
-        record({
+        await record({
           ok: false,
           reason: 'conflicting-serial',
           detail: `a different directory with the serial ${directory.serial} already in use`,
@@ -239,7 +302,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
         return;
       }
       held.fetchedAt = now;
-      record({ ok: true, serial: directory.serial, isNew: false, at });
+      await record({ ok: true, serial: directory.serial, isNew: false, at });
       return;
     }
     if (!isSecretariat) {
@@ -251,7 +314,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       if (!isWritten) {
         // Another process on this database already holds a newer directory: use that one.
         await loadCache();
-        record({
+        await record({
           ok: false,
           reason: 'rolled-back',
           detail: `serial ${directory.serial} is older than the directory this node's database holds`,
@@ -264,13 +327,13 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     log.info(`directory serial ${directory.serial} in use (${directory.nodes.length} nodes)`, {
       serial: directory.serial,
     });
-    record({ ok: true, serial: directory.serial, isNew: true, at });
+    await record({ ok: true, serial: directory.serial, isNew: true, at });
   };
 
   const refresh = (): Promise<void> => {
     inFlight ??= refreshOnce()
-      .catch((error: unknown) => {
-        record({
+      .catch(async (error: unknown) => {
+        await record({
           ok: false,
           reason: 'internal',
           detail: error instanceof Error ? error.message : String(error),
@@ -284,17 +347,21 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   };
 
   /**
-   * The next refresh comes after the configured interval once a directory is held. Until then (a
-   * node started before the secretariat was reachable) it retries sooner: 1 s, 2 s, 4 s... up to
-   * the interval, so a new node joins within seconds of the secretariat coming up.
+   * The next refresh comes after the configured interval while a directory that has not expired
+   * is held. Until then (a node started before the secretariat was reachable, or whose directory
+   * expired during an outage) it retries sooner: 1 s, 2 s, 4 s... up to the interval, so the node
+   * joins, or trusts its peers again, within seconds of the secretariat coming up.
    */
   let isRunning = false;
   let failedFirstFetches = 0;
   const scheduleNextRefresh = (): void => {
     if (!isRunning) return;
     const intervalMs = config.directoryRefreshSeconds * 1000;
-    failedFirstFetches = held ? 0 : failedFirstFetches + 1;
-    const delayMs = held ? intervalMs : Math.min(intervalMs, 1000 * 2 ** Math.min(failedFirstFetches - 1, 16));
+    const isUsable = usable() !== undefined;
+    failedFirstFetches = isUsable ? 0 : failedFirstFetches + 1;
+    const delayMs = isUsable
+      ? intervalMs
+      : Math.min(intervalMs, 1000 * 2 ** Math.min(failedFirstFetches - 1, 16));
     timer = setTimeout(() => {
       void refresh().finally(scheduleNextRefresh);
     }, delayMs);
@@ -316,9 +383,11 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
         ? {
             serial: held.document.serial,
             issuedAt: held.document.issuedAt,
+            expiresAt: held.document.expiresAt,
             fetchedAt: held.fetchedAt.toISOString(),
           }
         : undefined,
+    expiredSince: () => (held && usable() === undefined ? held.document.expiresAt : undefined),
     refresh,
     start: async () => {
       await loadCache();

@@ -1,6 +1,8 @@
 /**
  * Receiving a federation message, exactly once. The protocol checks (size, algorithm, sender,
- * signature, schema, addressee, freshness, decryption) are openMessage's; this module adds the
+ * signature, schema, addressee, freshness, decryption) are openMessage's, with the sender's key
+ * found by sender-key.ts (a transient refusal when the directory has expired or does not list a
+ * listed node's new key yet, after one refresh); this module adds the
  * replay check and the effect its message type's module describes (src/federation/messages/), in ONE statement (hence one transaction): the inbox row keyed by
  * the message id, the handler's effect (an incoming request...), and the signed receipt stored
  * beside them. A message
@@ -13,6 +15,7 @@ import { ensureFederationUser } from '../../storage/federation-requests.reposito
 import { findInboxMessage, insertInboxMessageWithEffect } from '../../storage/inbox.repository.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
+import { findSenderKey, SenderNotVerifiableError } from './sender-key.ts';
 import type { RejectionReason } from '../protocol/types.ts';
 
 export type ReceiveResult =
@@ -91,14 +94,22 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
   }
   const { identity, directory } = federation;
   const now = context.now();
-  const opened = await openMessage(compactJws, {
-    resolveSenderKey: (nodeId, kid) => directory.findKey(nodeId, kid),
-    self: { nodeId: identity.nodeId, encryption: identity.decryptionKeys ?? identity.keys.encryption },
-    now,
-    clockSkewSeconds: context.config.federation.clockSkewSeconds,
-    maxBytes: context.config.federation.maxMessageBytes,
-    bodySchemaOf: (type) => federation.messages.find(type)?.bodySchema,
-  });
+  let opened: Awaited<ReturnType<typeof openMessage>>;
+  try {
+    opened = await openMessage(compactJws, {
+      resolveSenderKey: (nodeId, kid) => findSenderKey(directory, nodeId, kid, now),
+      self: { nodeId: identity.nodeId, encryption: identity.decryptionKeys ?? identity.keys.encryption },
+      now,
+      clockSkewSeconds: context.config.federation.clockSkewSeconds,
+      maxBytes: context.config.federation.maxMessageBytes,
+      bodySchemaOf: (type) => federation.messages.find(type)?.bodySchema,
+    });
+  } catch (error) {
+    // The sender cannot be checked now (expired directory, a key not published yet): transient.
+    if (error instanceof SenderNotVerifiableError)
+      return { ok: false, reason: error.reason, detail: error.message };
+    throw error;
+  }
   if (!opened.ok) {
     // A signed message we already processed that arrives late (now stale) is a replay: answer
     // with its receipt so the sender can stop.

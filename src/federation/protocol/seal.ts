@@ -21,7 +21,7 @@ import { messageDigest } from './digest.ts';
 import type { z } from 'zod';
 import { EnvelopeSchema, NODE_ID_PATTERN } from './envelope.ts';
 import { importDecryptionKey, importEncryptionKey, importVerificationKey, isKeyValidAt } from './keys.ts';
-import type { DirectoryKey, Envelope, KeyPairJwk, RejectionReason } from './types.ts';
+import type { DirectoryKey, Envelope, InboxOnlyReason, KeyPairJwk, RejectionReason } from './types.ts';
 
 /** The JWE algorithms of v1 bodies. */
 export const BODY_KEY_MANAGEMENT_ALGORITHM = 'ECDH-ES';
@@ -162,7 +162,7 @@ export type OpenSuccess = Readonly<{
 
 export type OpenFailure = Readonly<{
   ok: false;
-  reason: Exclude<RejectionReason, 'replayed-message'>;
+  reason: Exclude<RejectionReason, InboxOnlyReason>;
   detail: string;
   /**
    * The verified envelope, when the failure came after the signature and envelope checks
@@ -285,7 +285,11 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
 
   const bodySchema = options.bodySchemaOf(envelope.type);
   if (!bodySchema) {
-    return fail('unsupported-message-type', `this node does not accept messages of type ${envelope.type}`, verified);
+    return fail(
+      'unsupported-message-type',
+      `this node does not accept messages of type ${envelope.type}`,
+      verified,
+    );
   }
   const decrypted = await decryptBody(envelope.body, options.self);
   if (!decrypted.ok) return fail(decrypted.reason, decrypted.detail, verified);

@@ -82,5 +82,11 @@ export const REJECTION_REASONS = [
   'unsupported-message-type',
   'message-too-large',
   'undecryptable',
+  // Transient: the receiver cannot check the sender now; the sender retries (section 6.1).
+  'directory-expired',
+  'unknown-sender-key',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Reasons only the receiving node (not openMessage) gives: a replay, or a directory it cannot use now. */
+export type InboxOnlyReason = 'replayed-message' | 'directory-expired' | 'unknown-sender-key';

@@ -40,8 +40,25 @@ const PeerSchema = z.object({
 const PeersSchema = z.object({
   nodeId: z.string().nullable().describe("this node's id (null before comity init)"),
   directory: z
-    .object({ serial: z.number().int(), issuedAt: z.string(), fetchedAt: z.string().nullable() })
+    .object({
+      serial: z.number().int(),
+      issuedAt: z.string(),
+      expiresAt: z.string(),
+      fetchedAt: z.string().nullable(),
+      isExpired: z
+        .boolean()
+        .describe('past expiresAt: no message is sent or accepted until a fresh directory arrives'),
+    })
     .nullable(),
+  lastRefresh: z
+    .object({
+      at: z.string(),
+      isOk: z.boolean(),
+      reason: z.string().nullable().describe('why it failed: unreachable, secretariat-error, expired...'),
+      detail: z.string().nullable(),
+    })
+    .nullable()
+    .describe('the latest attempt to refresh the directory from the secretariat'),
   items: z.array(PeerSchema),
 });
 

@@ -23,6 +23,21 @@ function failTimes(state: CircuitState, times: number, now: Date): CircuitState 
 }
 
 describe('circuit breaker', () => {
+  it('reads a circuit opened by a clock that ran ahead as half-open once the clock is corrected', () => {
+    const openedAhead: CircuitState = {
+      status: 'open',
+      consecutiveFailures: 3,
+      openedAt: at(3_600_000).toISOString(),
+    };
+    assert.equal(circuitAt(openedAhead, T0, POLICY).status, 'half-open');
+    const openedJustAhead: CircuitState = {
+      status: 'open',
+      consecutiveFailures: 3,
+      openedAt: at(500).toISOString(),
+    };
+    assert.equal(circuitAt(openedJustAhead, T0, POLICY).status, 'open', 'a small skew between processes');
+  });
+
   it('stays closed below the threshold and counts consecutive failures', () => {
     const state = failTimes(CLOSED_CIRCUIT, 2, T0);
     assert.deepEqual(state, { status: 'closed', consecutiveFailures: 2 });

@@ -63,16 +63,30 @@ describe('failure classification', () => {
       'schema-invalid': 422,
       'message-too-large': 413,
       undecryptable: 400,
+      'directory-expired': 503,
+      'unknown-sender-key': 503,
     };
+    const transient = new Set(['stale-message', 'directory-expired', 'unknown-sender-key']);
     for (const reason of REJECTION_REASONS) {
       if (reason === 'replayed-message') continue;
-      const expected = reason === 'stale-message' ? 'transient' : 'permanent';
+      const expected = transient.has(reason) ? 'transient' : 'permanent';
       assert.equal(classifyFailure(answer(statusOf[reason] ?? 400, reason)), expected, reason);
     }
   });
 
   it('the problem type wins over the status (a federation reason on a 5xx is still permanent)', () => {
     assert.equal(classifyFailure(answer(500, 'bad-signature')), 'permanent');
+  });
+
+  it("a receiver whose directory expired, or that does not know a listed node's new key yet, is retried", () => {
+    assert.equal(classifyFailure(answer(503, 'directory-expired')), 'transient');
+    assert.equal(classifyFailure(answer(503, 'unknown-sender-key')), 'transient');
+    assert.equal(classifyFailure(answer(403, 'unknown-sender')), 'permanent');
+  });
+
+  it("a reason this version does not know (a newer peer's) is judged by its status", () => {
+    assert.equal(classifyFailure(answer(503, 'some-future-reason')), 'transient');
+    assert.equal(classifyFailure(answer(422, 'some-future-reason')), 'permanent');
   });
 
   it('other 4xx and redirects from something that is not a Comity node are permanent', () => {

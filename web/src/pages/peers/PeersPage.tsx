@@ -1,6 +1,7 @@
 /**
  * Peers and delivery, for administrators (federation:operate): every other node this node knows
- * from the directory, with its State, authority, endpoint, health (last success and failure),
+ * from the directory (its serial, expiry and the outcome of the latest refresh, with a warning
+ * once it has expired), with its State, authority, endpoint, health (last success and failure),
  * queue depth, last delivery, failures and circuit state; then the outgoing messages by status,
  * with the last error of each and buttons to try a stuck message again now or to give it up
  * (after a confirmation). A node without a federation identity says so plainly: its operator runs
@@ -68,6 +69,31 @@ function CellLine({ label, children }: { label: string; children: ReactNode }) {
         {children}
       </Text>
     </Text>
+  );
+}
+
+/** "12 Mar 2026, 14:05: succeeded" or "...: failed (unreachable)" with the detail below. */
+function RefreshOutcome({ refresh }: { refresh: NonNullable<PeersReport['lastRefresh']> }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={2}>
+      <Text size="sm">
+        <Time iso={refresh.at} />
+        {': '}
+        {refresh.isOk ? t('peers.refreshOk') : t('peers.refreshFailed')}
+        {refresh.reason ? (
+          <>
+            {' ('}
+            <MachineText text={refresh.reason} />)
+          </>
+        ) : null}
+      </Text>
+      {refresh.detail ? (
+        <Text size="xs" c="gray.7">
+          <MachineText text={refresh.detail} isBreakable />
+        </Text>
+      ) : null}
+    </Stack>
   );
 }
 
@@ -438,8 +464,30 @@ export function PeersPage() {
               report.directory?.fetchedAt
                 ? { label: t('peers.directoryFetched'), value: <Time iso={report.directory.fetchedAt} /> }
                 : null,
+              report.directory
+                ? { label: t('peers.directoryExpires'), value: <Time iso={report.directory.expiresAt} /> }
+                : null,
+              report.lastRefresh
+                ? {
+                    label: t('peers.lastRefresh'),
+                    value: <RefreshOutcome refresh={report.lastRefresh} />,
+                    testId: 'peers-last-refresh',
+                  }
+                : null,
             ]}
           />
+          {report.directory?.isExpired ? (
+            <Alert
+              color="red"
+              variant="light"
+              title={t('peers.expiredTitle')}
+              data-testid="peers-directory-expired"
+            >
+              <Text size="sm">
+                {t('peers.expired', { time: formatDateTime(report.directory.expiresAt) })}
+              </Text>
+            </Alert>
+          ) : null}
           <Paper component="section" aria-labelledby="peers-title" withBorder p="sm">
             <Title order={2} size="h4" id="peers-title" mb="xs">
               {t('peers.peersTitle')}
