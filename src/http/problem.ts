@@ -104,6 +104,7 @@ const FEDERATION_STATUS: Readonly<Record<RejectionReason, number>> = {
   'unsupported-message-type': 422,
   'message-too-large': 413,
   undecryptable: 400,
+  'transition-refused': 422,
 };
 
 const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
@@ -119,6 +120,7 @@ const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
   'schema-invalid': 'The message does not match the protocol schema',
   'message-too-large': 'The message exceeds the size limit',
   undecryptable: 'The message body cannot be decrypted by this node',
+  'transition-refused': "The case on this node does not allow the message's transition",
 };
 
 /**

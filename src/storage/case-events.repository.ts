@@ -7,6 +7,8 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { type QueuedMessage, queueAfter } from './federation-requests.repository.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
+import { findRequestById, type StoredRequest } from './requests.repository.ts';
 import type { Database } from './schema.ts';
 
 /** Who made a transition: a user id of the node that made it, the name it showed, the roles held. */
@@ -120,4 +122,30 @@ export async function insertCaseEventAndQueue(
       returning id
     ), ${queueAfter('event', queued, queued.peerNodeId, event.recordedAt)}`.execute(db);
   return Number(rows[0]?.queued ?? 0) === 1;
+}
+
+/** A request with its case history, as a node holds it. */
+export type CaseRecord = Readonly<{ request: StoredRequest; events: readonly StoredCaseEvent[] }>;
+
+/**
+ * Where to find the case a message is about: this node's request id (the sender knew it), or the
+ * sender's id of a request it sent here (an incoming request).
+ */
+export type CaseLookup =
+  | Readonly<{ requestId: string }>
+  | Readonly<{ peerNodeId: string; remoteRequestId: string }>;
+
+/** The request and its history, or undefined when there is no such request. */
+export async function findCaseRecord(
+  db: Kysely<Database>,
+  lookup: CaseLookup,
+): Promise<CaseRecord | undefined> {
+  const id =
+    'requestId' in lookup
+      ? lookup.requestId
+      : await findIncomingRequestId(db, lookup.peerNodeId, lookup.remoteRequestId);
+  if (id === undefined || !UUID_PATTERN.test(id)) return undefined;
+  const request = await findRequestById(db, id);
+  if (!request) return undefined;
+  return { request, events: await listCaseEvents(db, id) };
 }

@@ -82,5 +82,7 @@ export const REJECTION_REASONS = [
   'unsupported-message-type',
   'message-too-large',
   'undecryptable',
+  /** The message is about a case the receiver does not hold, or its lifecycle does not allow it there. */
+  'transition-refused',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
