@@ -199,7 +199,10 @@ describe('case messages', () => {
       { envelope, body: acknowledgement, receivedAt: RECEIVED_AT },
       {
         ...tools,
-        findCase: async (lookup) => (lookups.push(lookup), sentRequest()),
+        findCase: async (lookup) => {
+          lookups.push(lookup);
+          return sentRequest();
+        },
         caseCatalogue: () => catalogue,
       },
     );
