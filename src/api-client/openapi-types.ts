@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
                                 locale: string | null;
                                 isDisabled: boolean;
                             };
@@ -168,7 +168,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
                                 locale: string | null;
                                 isDisabled: boolean;
                             };
@@ -345,7 +345,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
                                 locale: string | null;
                                 isDisabled: boolean;
                             }[];
@@ -387,7 +387,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
                             locale: string | null;
                             isDisabled: boolean;
                         };
@@ -445,7 +445,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate")[];
                             locale: string | null;
                             isDisabled: boolean;
                         };
@@ -1598,6 +1598,8 @@ export interface paths {
                                 deliveryState: string | null;
                                 /** @description when an incoming request arrived */
                                 receivedAt: string | null;
+                                /** @description the status of its case (docs/case-lifecycle.md), the same on both nodes */
+                                caseStatus: string;
                             }[];
                         };
                     };
@@ -1657,6 +1659,8 @@ export interface paths {
                                 deliveryState: string | null;
                                 /** @description when an incoming request arrived */
                                 receivedAt: string | null;
+                                /** @description the status of its case (docs/case-lifecycle.md), the same on both nodes */
+                                caseStatus: string;
                                 content: components["schemas"]["RequestContent"];
                                 /** @description the message that carried the request, and its receipt */
                                 delivery: {
@@ -1672,6 +1676,8 @@ export interface paths {
                                     receipt: string | null;
                                     receiptReceivedAt: string | null;
                                 } | null;
+                                /** @description the transitions of its case you may make now (POST /api/v1/requests/{id}/transitions) */
+                                availableTransitions: string[];
                             };
                             findings: {
                                 /** @enum {string} */
@@ -1751,6 +1757,8 @@ export interface paths {
                                 deliveryState: string | null;
                                 /** @description when an incoming request arrived */
                                 receivedAt: string | null;
+                                /** @description the status of its case (docs/case-lifecycle.md), the same on both nodes */
+                                caseStatus: string;
                                 content: components["schemas"]["RequestContent"];
                                 /** @description the message that carried the request, and its receipt */
                                 delivery: {
@@ -1766,6 +1774,8 @@ export interface paths {
                                     receipt: string | null;
                                     receiptReceivedAt: string | null;
                                 } | null;
+                                /** @description the transitions of its case you may make now (POST /api/v1/requests/{id}/transitions) */
+                                availableTransitions: string[];
                             };
                             findings: {
                                 /** @enum {string} */
@@ -1839,6 +1849,8 @@ export interface paths {
                                 deliveryState: string | null;
                                 /** @description when an incoming request arrived */
                                 receivedAt: string | null;
+                                /** @description the status of its case (docs/case-lifecycle.md), the same on both nodes */
+                                caseStatus: string;
                                 content: components["schemas"]["RequestContent"];
                                 /** @description the message that carried the request, and its receipt */
                                 delivery: {
@@ -1854,6 +1866,8 @@ export interface paths {
                                     receipt: string | null;
                                     receiptReceivedAt: string | null;
                                 } | null;
+                                /** @description the transitions of its case you may make now (POST /api/v1/requests/{id}/transitions) */
+                                availableTransitions: string[];
                             };
                             findings: {
                                 /** @enum {string} */
@@ -2161,6 +2175,102 @@ export interface paths {
                                 endpoint: string;
                                 digest: string;
                             };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case of a request you may read: status, history of both sides, what you may do now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: components["schemas"]["Case"];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a transition of the case; it travels to the other node, which applies it too */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a transition of docs/case-lifecycle.md, e.g. acknowledge */
+                        name: string;
+                        /**
+                         * @description what the transition records (docs/case-lifecycle.md, "What each payload must hold")
+                         * @default {}
+                         */
+                        payload?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: components["schemas"]["Case"];
                         };
                     };
                 };
@@ -2604,6 +2714,31 @@ export interface components {
                 message: string;
             }[];
         };
+        CaseInput: {
+            requestId: string;
+            /** @description this node's side: requesting or requested */
+            side: string;
+            status: string;
+            /** @description the transitions you may make now */
+            availableTransitions: string[];
+            events: {
+                sequence: number;
+                transition: string;
+                /** @description requesting or requested */
+                side: string;
+                actor: {
+                    displayName: string;
+                    roles: string[];
+                };
+                payload: unknown;
+                occurredAt: string;
+                /**
+                 * @description made on this node, or received from the other node
+                 * @enum {string}
+                 */
+                origin: "this-node" | "other-node";
+            }[];
+        };
         RequestContent: {
             /** @enum {string} */
             type: "preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation";
@@ -2757,6 +2892,31 @@ export interface components {
                 path?: string;
                 line?: number;
                 message: string;
+            }[];
+        };
+        Case: {
+            requestId: string;
+            /** @description this node's side: requesting or requested */
+            side: string;
+            status: string;
+            /** @description the transitions you may make now */
+            availableTransitions: string[];
+            events: {
+                sequence: number;
+                transition: string;
+                /** @description requesting or requested */
+                side: string;
+                actor: {
+                    displayName: string;
+                    roles: string[];
+                };
+                payload: unknown;
+                occurredAt: string;
+                /**
+                 * @description made on this node, or received from the other node
+                 * @enum {string}
+                 */
+                origin: "this-node" | "other-node";
             }[];
         };
     };

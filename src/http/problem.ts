@@ -108,6 +108,7 @@ const FEDERATION_STATUS: Readonly<Record<RejectionReason, number>> = {
   undecryptable: 400,
   'directory-expired': 503,
   'unknown-sender-key': 503,
+  'transition-refused': 422,
 };
 
 const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
@@ -125,6 +126,7 @@ const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
   undecryptable: 'The message body cannot be decrypted by this node',
   'directory-expired': "This node's directory of nodes has expired; retry later",
   'unknown-sender-key': "The sender's key is not in this node's directory yet; retry later",
+  'transition-refused': "The case on this node does not allow the message's transition",
 };
 
 /**

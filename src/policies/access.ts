@@ -15,6 +15,8 @@ import type { Role } from '../core/roles.ts';
 export const PERMISSIONS = [
   /** Create, edit, validate and delete one's own drafts. */
   'request:draft',
+  /** Make the transitions of a case the lifecycle gives one's roles (docs/case-lifecycle.md). */
+  'case:transition',
   /** Read every request of the node, not only one's own. */
   'request:read-all',
   /** Read the requests other States' nodes sent to this node (incoming). */
@@ -35,11 +37,30 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  officer: ['request:draft', 'reference:read', 'token:own'],
-  supervisor: ['request:draft', 'request:read-all', 'request:read-incoming', 'reference:read', 'token:own'],
-  'duty-officer': ['request:draft', 'request:read-incoming', 'reference:read', 'token:own'],
-  'legal-reviewer': ['request:read-all', 'request:read-incoming', 'reference:read', 'token:own'],
-  'evidence-custodian': ['reference:read', 'token:own'],
+  officer: ['request:draft', 'case:transition', 'reference:read', 'token:own'],
+  supervisor: [
+    'request:draft',
+    'case:transition',
+    'request:read-all',
+    'request:read-incoming',
+    'reference:read',
+    'token:own',
+  ],
+  'duty-officer': [
+    'request:draft',
+    'case:transition',
+    'request:read-incoming',
+    'reference:read',
+    'token:own',
+  ],
+  'legal-reviewer': [
+    'case:transition',
+    'request:read-all',
+    'request:read-incoming',
+    'reference:read',
+    'token:own',
+  ],
+  'evidence-custodian': ['case:transition', 'reference:read', 'token:own'],
   auditor: ['request:read-all', 'request:read-incoming', 'reference:read', 'token:own'],
   administrator: [
     'reference:read',

@@ -119,6 +119,7 @@ export async function sendRequest(
       direction: 'outgoing',
       peerNodeId: target.nodeId,
       deliveryState: 'pending',
+      caseStatus: SENT_STATUS,
       delivery: {
         messageId,
         state: 'pending',

@@ -26,6 +26,7 @@ import {
 } from '../storage/requests.repository.ts';
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
 import { findLatestMessageOfCase } from '../storage/outbox.repository.ts';
+import { caseStatusOf, loadCase, transitionsFor } from './case-view.ts';
 import { loadDirectoryView } from './directory.service.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 
@@ -56,8 +57,12 @@ export type RequestView = Readonly<{
   deliveryState: string | null;
   /** When an incoming request arrived. */
   receivedAt: string | null;
+  /** The status of its case (docs/case-lifecycle.md), the same on both nodes. */
+  caseStatus: string;
   /** The message that carried the request and its receipt (read of one request only). */
   delivery: DeliveryView | null;
+  /** The transitions of its case the actor may make now (read of one request only). */
+  availableTransitions: string[];
 }>;
 
 /**
@@ -80,7 +85,7 @@ export type DeliveryView = Readonly<{
 }>;
 
 /** A request in a list: everything but its content and delivery details. */
-export type RequestSummary = Omit<RequestView, 'content' | 'delivery'>;
+export type RequestSummary = Omit<RequestView, 'content' | 'delivery' | 'availableTransitions'>;
 
 /** What validation says about a content, in one language. */
 export type FindingsReport = Readonly<{
@@ -95,13 +100,33 @@ export type RequestListFilters = Readonly<{
   direction?: 'outgoing' | 'incoming';
 }>;
 
-function toRequestView(stored: StoredRequest, delivery: DeliveryView | null = null): RequestView {
+function toRequestView(
+  stored: StoredRequest,
+  delivery: DeliveryView | null = null,
+  availableTransitions: string[] = [],
+): RequestView {
   return {
     ...toRequestSummary(stored),
     // Stored content was checked against RequestContentSchema when it was written.
     content: stored.content as RequestContent,
     delivery,
+    availableTransitions,
   };
+}
+
+/** The request as one read shows it: its delivery, and its case as it is now for the actor. */
+async function fullRequestView(
+  context: AppContext,
+  actor: Actor,
+  stored: StoredRequest,
+): Promise<RequestView> {
+  const { case: current } = await loadCase(context, stored);
+  const view = toRequestView(
+    stored,
+    await findDelivery(context, stored),
+    transitionsFor(context, actor, stored, current),
+  );
+  return { ...view, caseStatus: current.status };
 }
 
 /** The delivery of the message that carried the request, if it left or arrived by federation. */
@@ -154,6 +179,7 @@ function toRequestSummary(stored: StoredRequest): RequestSummary {
     remoteRequestId: stored.remoteRequestId,
     deliveryState: stored.deliveryState,
     receivedAt: stored.receivedAt?.toISOString() ?? null,
+    caseStatus: caseStatusOf(stored),
   };
 }
 
@@ -211,7 +237,11 @@ function findUnstorableTexts(value: unknown, path = 'body'): string[] {
 }
 
 /** The stored request, if it exists and the actor may read it; otherwise not-found. */
-async function findReadableRequest(context: AppContext, actor: Actor, id: string): Promise<StoredRequest> {
+export async function findReadableRequest(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<StoredRequest> {
   if (!UUID_PATTERN.test(id)) throw notFound(id);
   const stored = await findRequestById(context.db, id);
   if (!stored || requestAccessOf(actor, stored) === 'none') throw notFound(id);
@@ -291,7 +321,7 @@ export async function listRequests(
 /** One request the actor may read; not-found otherwise (also for an id that is not a UUID). */
 export async function getRequest(context: AppContext, actor: Actor, id: string): Promise<RequestView> {
   const stored = await findReadableRequest(context, actor, id);
-  return toRequestView(stored, await findDelivery(context, stored));
+  return fullRequestView(context, actor, stored);
 }
 
 /**

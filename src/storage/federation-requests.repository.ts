@@ -42,28 +42,37 @@ export async function markRequestSentAndQueue(
   change: Readonly<{ id: string; expectedRevision: number; peerNodeId: string; now: Date }>,
   queued: QueuedMessage,
 ): Promise<boolean> {
-  const notifyChannel = queued.notifyChannel ?? null;
   const { rows } = await sql<{ queued: number }>`
     with marked as (
       update requests
          set status = 'sent', direction = 'outgoing', delivery_state = 'pending',
              peer_node_id = ${change.peerNodeId}, revision = revision + 1, updated_at = ${change.now}
        where id = ${change.id} and status = 'draft' and revision = ${change.expectedRevision}
-      returning id
-    ), queued as (
+      returning id::text as case_id
+    ), ${queueAfter('marked', queued, change.peerNodeId, change.now)}`.execute(db);
+  return Number(rows[0]?.queued ?? 0) === 1;
+}
+
+/**
+ * The end of a statement that queues `queued` for `peerNodeId` once per row of the CTE `source`
+ * (which returns the message's `case_id`), so the message exists only if that write happened, and
+ * NOTIFYs `notifyChannel` at commit when it was queued. Selects `queued` (0 or 1).
+ */
+export function queueAfter(source: string, queued: QueuedMessage, peerNodeId: string, now: Date) {
+  const notifyChannel = queued.notifyChannel ?? null;
+  return sql`queued as (
       insert into outbox_messages
              (id, case_id, peer_node_id, type, message, digest, status, next_attempt_at, created_at)
-      select ${queued.id}::uuid, marked.id::text, ${change.peerNodeId}::text, ${queued.type}::text,
-             ${queued.message}::text, ${queued.digest}::text, 'pending', ${change.now}::timestamptz,
-             ${change.now}::timestamptz
-        from marked
+      select ${queued.id}::uuid, ${sql.ref(`${source}.case_id`)}, ${peerNodeId}::text, ${queued.type}::text,
+             ${queued.message}::text, ${queued.digest}::text, 'pending', ${now}::timestamptz,
+             ${now}::timestamptz
+        from ${sql.table(source)}
       returning id
     )
     select count(*)::int as queued,
            case when count(*) > 0 and ${notifyChannel}::text is not null
                 then pg_notify(${notifyChannel}::text, '') end as notified
-      from queued`.execute(db);
-  return Number(rows[0]?.queued ?? 0) === 1;
+      from queued`;
 }
 
 /** Sets the delivery state of the outgoing request a message belongs to (its case id). */

@@ -5,6 +5,7 @@
  * arrives, and a replay is answered with the receipt stored here.
  */
 import { type Kysely, sql } from 'kysely';
+import { CASE_EVENT_COLUMNS, type CaseEventWrite, caseEventValues } from './case-events.repository.ts';
 import type { ReceiveEffect } from './message-effects.ts';
 import type { Database } from './schema.ts';
 
@@ -54,6 +55,7 @@ export async function insertInboxMessageWithEffect(
     const { rows } = await sql<{ id: string }>`${inbox}`.execute(db);
     return rows.length === 1;
   }
+  if (effect.kind === 'case-event') return insertWithCaseEvent(db, inbox, message.id, effect.event);
   const { request } = effect;
   const { rows } = await sql<{ inserted: number }>`
     with inbox as (${inbox}), incoming as (
@@ -66,6 +68,33 @@ export async function insertInboxMessageWithEffect(
              ${request.peerNodeId}::text, ${request.remoteRequestId}::text, ${request.receivedAt}::timestamptz
         from inbox
       on conflict do nothing
+      returning id
+    )
+    select count(*)::int as inserted from inbox`.execute(db);
+  return Number(rows[0]?.inserted ?? 0) === 1;
+}
+
+/**
+ * The inbox row and, only if it was inserted, the event it carries with the request's new case
+ * status. A sequence taken meanwhile by a transition made here fails the whole statement (nothing
+ * is stored; the sender retries and the receiver checks the event again against the new history).
+ */
+async function insertWithCaseEvent(
+  db: Kysely<Database>,
+  inbox: ReturnType<typeof sql>,
+  messageId: string,
+  event: CaseEventWrite,
+): Promise<boolean> {
+  const { rows } = await sql<{ inserted: number }>`
+    with inbox as (${inbox}), event as (
+      insert into case_events (${CASE_EVENT_COLUMNS}, received_message_id)
+      select ${caseEventValues(event)}, ${messageId}::uuid
+        from inbox
+      returning request_id
+    ), status as (
+      update requests
+         set case_status = ${event.status}::text, updated_at = ${event.recordedAt}::timestamptz
+       where id in (select request_id from event)
       returning id
     )
     select count(*)::int as inserted from inbox`.execute(db);

@@ -5,13 +5,20 @@
  * closed list of effects storage knows how to write. A new kind of effect is a new member here and
  * its SQL in the repository that writes it.
  */
+import type { CaseEventWrite } from './case-events.repository.ts';
 import type { IncomingRequestWrite } from './federation-requests.repository.ts';
 
 /** The delivery states an outgoing request shows while its message travels. */
 export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
 
-/** At the receiver, inside the receiving statement. */
-export type ReceiveEffect = Readonly<{ kind: 'incoming-request'; request: IncomingRequestWrite }>;
+/**
+ * At the receiver, inside the receiving statement: a request arrives (incoming-request), or a
+ * transition the other node made is appended to the case history with the status it leads to
+ * (case-event; the event keeps the id of the message that carried it).
+ */
+export type ReceiveEffect =
+  | Readonly<{ kind: 'incoming-request'; request: IncomingRequestWrite }>
+  | Readonly<{ kind: 'case-event'; event: CaseEventWrite }>;
 
 /** What happened to an outgoing message: delivered, failed for good, cancelled, or pending again (retried). */
 export type DeliveryOutcome = DeliveryState;

@@ -34,6 +34,8 @@ export type StoredRequest = Readonly<{
   deliveryState: string | null;
   /** When an incoming request arrived. */
   receivedAt: Date | null;
+  /** The status its case history folds to; null before the first transition after sending. */
+  caseStatus: string | null;
 }>;
 
 /** What a write stores: the content and the columns derived from it. */
@@ -76,6 +78,7 @@ function selectRequests(db: Kysely<Database>) {
       'requests.remote_request_id',
       'requests.delivery_state',
       'requests.received_at',
+      'requests.case_status',
     ]);
 }
 
@@ -97,6 +100,7 @@ type JoinedRow = Readonly<{
   remote_request_id: string | null;
   delivery_state: string | null;
   received_at: Date | string | null;
+  case_status: string | null;
 }>;
 
 function toStoredRequest(row: JoinedRow): StoredRequest {
@@ -118,6 +122,7 @@ function toStoredRequest(row: JoinedRow): StoredRequest {
     remoteRequestId: row.remote_request_id,
     deliveryState: row.delivery_state,
     receivedAt: row.received_at === null ? null : new Date(row.received_at),
+    caseStatus: row.case_status,
   };
 }
 

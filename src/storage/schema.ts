@@ -62,6 +62,30 @@ export interface RequestsTable {
   delivery_state: string | null;
   /** When an incoming request arrived. */
   received_at: Date | string | null;
+  /** The status the case history folds to; null until the first transition after sending. */
+  case_status: string | null;
+}
+
+export interface CaseEventsTable {
+  id: Generated<string>;
+  request_id: string;
+  /** 1, 2, 3... per request, in the order this node applied the transitions. */
+  sequence: number;
+  transition: string;
+  /** 'requesting' | 'requested'. */
+  side: string;
+  actor_id: string;
+  actor_display_name: string;
+  /** JSON array of role names; insert with JSON.stringify. */
+  actor_roles: Json<unknown>;
+  /** The transition's payload as the lifecycle validated it; insert with JSON.stringify. */
+  payload: Json<unknown>;
+  occurred_at: Date | string;
+  recorded_at: Date | string;
+  /** The federation message that carried the event from the other node. */
+  received_message_id: string | null;
+  /** The federation message that carries the event to the other node. */
+  sent_message_id: string | null;
 }
 
 export interface StatesTable {
@@ -209,6 +233,7 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   inbox_messages: InboxMessagesTable;
   peer_states: PeerStatesTable;
+  case_events: CaseEventsTable;
   directory_nodes: DirectoryNodesTable;
   directory_keys: DirectoryKeysTable;
   directory_publications: DirectoryPublicationsTable;

@@ -11,6 +11,8 @@
  */
 import { AppError } from '../../core/errors.ts';
 import type { AppContext } from '../../app-context.ts';
+import { caseCatalogueFrom } from '../../core/case/case-model.ts';
+import { findCaseRecord } from '../../storage/case-events.repository.ts';
 import { ensureFederationUser } from '../../storage/federation-requests.repository.ts';
 import { findInboxMessage, insertInboxMessageWithEffect } from '../../storage/inbox.repository.ts';
 import { openMessage } from '../protocol/seal.ts';
@@ -144,8 +146,17 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
   const definition = federation.messages.find(envelope.type);
   const effect = await definition?.receive(
     { envelope, body: opened.body, receivedAt },
-    { federationUserId: () => federationUserIdOf(context) },
+    {
+      federationUserId: () => federationUserIdOf(context),
+      findCase: (lookup) => findCaseRecord(context.db, lookup),
+      caseCatalogue: () => caseCatalogueFrom(context.catalogue),
+    },
   );
+  if (effect?.kind === 'refused') {
+    // A message already processed may no longer apply (its transition is in the history): a replay.
+    const replay = await answerReplay(context, envelope.id, envelope.from);
+    return replay ?? { ok: false, reason: effect.reason, detail: effect.detail };
+  }
   // The inbox row (the replay guard) and the message's effect, in one statement.
   const isProcessed = await insertInboxMessageWithEffect(
     context.db,

@@ -11,8 +11,10 @@
  */
 import type { z } from 'zod';
 import type { LocalizedText } from '../../core/i18n.ts';
+import type { CaseCatalogue } from '../../core/case/case-model.ts';
+import type { CaseLookup, CaseRecord } from '../../storage/case-events.repository.ts';
 import type { DeliveryOutcome, ReceiveEffect, SenderEffect } from '../../storage/message-effects.ts';
-import type { Envelope } from '../protocol/types.ts';
+import type { Envelope, RejectionReason } from '../protocol/types.ts';
 
 /** A message type name on the wire: lowercase words separated by dots (`request.submitted`). */
 export const MESSAGE_TYPE_NAME_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
@@ -28,7 +30,14 @@ export type ReceivedMessage<Body> = Readonly<{
 export type ReceiveTools = Readonly<{
   /** The system account that authors what arrives from other nodes. */
   federationUserId: () => Promise<string>;
+  /** This node's copy of a case (its request and history), if it holds one. */
+  findCase: (lookup: CaseLookup) => Promise<CaseRecord | undefined>;
+  /** What the case lifecycle reads from this node's catalogue. */
+  caseCatalogue: () => CaseCatalogue;
 }>;
+
+/** The receiver refuses the message for good: nothing is stored, the sender sees `reason`. */
+export type ReceiveRefusal = Readonly<{ kind: 'refused'; reason: RejectionReason; detail: string }>;
 
 /** A message of this node's outbox whose outcome is being recorded. */
 export type SentMessage = Readonly<{ id: string; caseId: string; peerNodeId: string }>;
@@ -40,8 +49,14 @@ export type MessageDefinition<Body> = Readonly<{
   bodySchema: z.ZodType<Body>;
   /** How the peers screen and `comity outbox` name messages of this type, per UI language. */
   label: LocalizedText;
-  /** At the receiver: the effect stored with the inbox row, in one statement; undefined for none. */
-  receive: (message: ReceivedMessage<Body>, tools: ReceiveTools) => Promise<ReceiveEffect | undefined>;
+  /**
+   * At the receiver: the effect stored with the inbox row, in one statement; undefined for none; a
+   * refusal when the message cannot apply to what this node holds.
+   */
+  receive: (
+    message: ReceivedMessage<Body>,
+    tools: ReceiveTools,
+  ) => Promise<ReceiveEffect | ReceiveRefusal | undefined>;
   /** At the sender: what follows the message's outcome (delivered, failed, cancelled, pending again). */
   onOutcome: (outcome: DeliveryOutcome, message: SentMessage) => SenderEffect | undefined;
 }>;

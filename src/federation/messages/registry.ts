@@ -6,10 +6,25 @@
 import { REQUEST_TYPE_IDS } from '../../core/request/draft.ts';
 import { PROTOCOL_VERSION } from '../protocol/envelope.ts';
 import type { AnyMessageDefinition } from './message-definition.ts';
+import { caseAcknowledgedMessage } from './case-acknowledged.message.ts';
+import { caseAssessmentBegunMessage } from './case-assessment-begun.message.ts';
+import { caseClosedMessage } from './case-closed.message.ts';
+import { casePreservationRecordedMessage } from './case-preservation-recorded.message.ts';
+import { caseRefusedMessage } from './case-refused.message.ts';
+import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
 
-export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [requestSubmittedMessage, pingMessage];
+export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
+  requestSubmittedMessage,
+  pingMessage,
+  caseAcknowledgedMessage,
+  caseAssessmentBegunMessage,
+  casePreservationRecordedMessage,
+  caseRefusedMessage,
+  caseClosedMessage,
+  caseWithdrawnMessage,
+];
 
 export type MessageRegistry = Readonly<{
   /** The definition of a type this node speaks, or undefined. */

@@ -85,6 +85,8 @@ export const REJECTION_REASONS = [
   // Transient: the receiver cannot check the sender now; the sender retries (section 6.1).
   'directory-expired',
   'unknown-sender-key',
+  /** The message is about a case the receiver does not hold, or its lifecycle does not allow it there. */
+  'transition-refused',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

@@ -5,6 +5,7 @@
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { authRoutes } from './auth.routes.ts';
+import { caseRoutes } from './case.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
@@ -29,5 +30,6 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   federationDirectoryRoutes,
   federationMessagesRoutes,
   federationSendRoutes,
+  caseRoutes,
   peersRoutes,
 ];

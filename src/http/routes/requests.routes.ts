@@ -42,6 +42,7 @@ const RequestSummarySchema = z.object({
   remoteRequestId: z.string().nullable().describe("the sending node's id of an incoming request"),
   deliveryState: z.string().nullable().describe('of a sent request: pending, delivered, failed or cancelled'),
   receivedAt: z.string().nullable().describe('when an incoming request arrived'),
+  caseStatus: z.string().describe('the status of its case (docs/case-lifecycle.md), the same on both nodes'),
 });
 
 const DeliverySchema = z.object({
@@ -59,6 +60,9 @@ const DeliverySchema = z.object({
 const RequestViewSchema = RequestSummarySchema.extend({
   content: RequestContentSchema,
   delivery: DeliverySchema.nullable().describe('the message that carried the request, and its receipt'),
+  availableTransitions: z
+    .array(z.string())
+    .describe('the transitions of its case you may make now (POST /api/v1/requests/{id}/transitions)'),
 });
 
 const SavedRequestSchema = z.object({

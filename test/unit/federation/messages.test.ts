@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { caseCatalogueFrom } from '../../../src/core/case/case-model.ts';
+import { loadCatalogue } from '../../../src/data/catalogue/index.ts';
 import { preservationDraft } from '../../../src/federation/demo/demo-drafts.ts';
+import { caseAcknowledgedMessage } from '../../../src/federation/messages/case-acknowledged.message.ts';
 import { keepKnownMembers } from '../../../src/federation/messages/known-members.ts';
 import { defineMessage } from '../../../src/federation/messages/message-definition.ts';
 import { pingMessage } from '../../../src/federation/messages/ping.message.ts';
@@ -20,8 +23,17 @@ import {
 import { requestSubmittedMessage } from '../../../src/federation/messages/request-submitted.message.ts';
 import { V1_BASELINE_ACCEPTS } from '../../../src/federation/protocol/capabilities.ts';
 import type { Envelope } from '../../../src/federation/protocol/types.ts';
+import type { CaseRecord } from '../../../src/storage/case-events.repository.ts';
 import type { DeliveryOutcome } from '../../../src/storage/message-effects.ts';
 
+const CASE_MESSAGE_TYPES = [
+  'case.acknowledged',
+  'case.assessment-begun',
+  'case.preservation-recorded',
+  'case.refused',
+  'case.closed',
+  'case.withdrawn',
+];
 const RECEIVED_AT = new Date('2026-12-02T10:00:00.000Z');
 const OUTCOMES: readonly DeliveryOutcome[] = ['pending', 'delivered', 'failed', 'cancelled'];
 const sent = { id: '0193a0b0-0000-7000-8000-000000000001', caseId: 'case-1', peerNodeId: 'de-247' };
@@ -39,7 +51,11 @@ function envelopeOf(type: string): Envelope {
   };
 }
 
-const tools = { federationUserId: async () => 'federation-user' };
+const tools = {
+  federationUserId: async () => 'federation-user',
+  findCase: async () => undefined,
+  caseCatalogue: () => caseCatalogueFrom(loadCatalogue()),
+};
 
 describe('message modules', () => {
   it('request.submitted stores an incoming request authored by the federation account, with the sender and its case', async () => {
@@ -111,9 +127,9 @@ describe('message modules', () => {
 
 describe('message registry', () => {
   it('finds the built-in types and nothing else', () => {
-    assert.deepEqual(DEFAULT_MESSAGE_REGISTRY.types, ['request.submitted', 'ping']);
+    assert.deepEqual(DEFAULT_MESSAGE_REGISTRY.types, ['request.submitted', 'ping', ...CASE_MESSAGE_TYPES]);
     assert.equal(DEFAULT_MESSAGE_REGISTRY.find('ping'), pingMessage);
-    assert.equal(DEFAULT_MESSAGE_REGISTRY.find('case.closed'), undefined);
+    assert.equal(DEFAULT_MESSAGE_REGISTRY.find('case.opened'), undefined);
     assert.equal(DEFAULT_MESSAGE_REGISTRY.find('toString'), undefined);
   });
 
@@ -132,9 +148,103 @@ describe('message registry', () => {
 
   it('announces what a node reads: its registry and every request type, a superset of the v1 baseline', () => {
     const accepts = announcedAccepts();
-    assert.deepEqual(accepts.messageTypes, ['request.submitted', 'ping']);
+    assert.deepEqual(accepts.messageTypes, ['request.submitted', 'ping', ...CASE_MESSAGE_TYPES]);
     for (const type of V1_BASELINE_ACCEPTS.requestTypes) assert.ok(accepts.requestTypes.includes(type), type);
     assert.deepEqual(announcedAccepts(createMessageRegistry([pingMessage])).messageTypes, ['ping']);
+  });
+});
+
+describe('case messages', () => {
+  const catalogue = caseCatalogueFrom(loadCatalogue());
+  /** fr-ca's copy of a preservation request it sent to de-247, delivered, with `events` stored. */
+  function sentRequest(events: CaseRecord['events'] = []): CaseRecord {
+    return {
+      request: {
+        id: 'fr-request-1',
+        type: 'preservation',
+        status: 'sent',
+        revision: 2,
+        caseReference: null,
+        requestedState: 'DE',
+        content: preservationDraft('FR', 'DE'),
+        createdBy: { id: 'officer', username: 'officer' },
+        authorDisplayName: 'Officer',
+        createdAt: RECEIVED_AT,
+        updatedAt: RECEIVED_AT,
+        direction: 'outgoing',
+        peerNodeId: 'de-247',
+        remoteRequestId: null,
+        deliveryState: 'delivered',
+        receivedAt: null,
+        caseStatus: events.length > 0 ? 'acknowledged' : null,
+      },
+      events,
+    };
+  }
+  const acknowledgement = {
+    requestId: 'de-request-9',
+    remoteRequestId: 'fr-request-1',
+    event: {
+      transition: 'acknowledge' as const,
+      payload: { note: 'Received' },
+      occurredAt: RECEIVED_AT.toISOString(),
+      actor: { id: 'duty', displayName: 'Duty Officer', roles: ['duty-officer' as const] },
+    },
+  };
+  const envelope = { ...envelopeOf('case.acknowledged'), from: 'de-247', to: 'fr-ca', case: 'de-request-9' };
+
+  it('case.acknowledged appends the event with the sender side and the status the lifecycle reaches', async () => {
+    const lookups: unknown[] = [];
+    const effect = await caseAcknowledgedMessage.receive(
+      { envelope, body: acknowledgement, receivedAt: RECEIVED_AT },
+      {
+        ...tools,
+        findCase: async (lookup) => {
+          lookups.push(lookup);
+          return sentRequest();
+        },
+        caseCatalogue: () => catalogue,
+      },
+    );
+    assert.deepEqual(lookups, [{ requestId: 'fr-request-1' }]);
+    assert.equal(effect?.kind, 'case-event');
+    if (effect?.kind !== 'case-event') return;
+    assert.equal(effect.event.requestId, 'fr-request-1');
+    assert.equal(effect.event.sequence, 1);
+    assert.equal(effect.event.side, 'requested');
+    assert.equal(effect.event.status, 'acknowledged');
+    assert.deepEqual(effect.event.payload, { note: 'Received' });
+  });
+
+  it('refuses a transition the lifecycle does not allow there, a case it does not hold, or one held with another node', async () => {
+    const acknowledged = sentRequest([
+      {
+        sequence: 1,
+        transition: 'acknowledge',
+        side: 'requested',
+        actor: { id: 'duty', displayName: 'Duty Officer', roles: ['duty-officer'] },
+        payload: {},
+        occurredAt: RECEIVED_AT,
+        receivedMessageId: 'm1',
+        sentMessageId: null,
+      },
+    ]);
+    const message = { envelope, body: acknowledgement, receivedAt: RECEIVED_AT };
+    const withCase = (record: CaseRecord | undefined) => ({
+      ...tools,
+      findCase: async () => record,
+      caseCatalogue: () => catalogue,
+    });
+    const twice = await caseAcknowledgedMessage.receive(message, withCase(acknowledged));
+    assert.equal(twice?.kind, 'refused');
+    assert.match(twice?.kind === 'refused' ? twice.detail : '', /acknowledged/);
+    assert.equal((await caseAcknowledgedMessage.receive(message, withCase(undefined)))?.kind, 'refused');
+    const other = { ...message, envelope: { ...envelope, from: 'it-247' } };
+    assert.equal((await caseAcknowledgedMessage.receive(other, withCase(sentRequest())))?.kind, 'refused');
+  });
+
+  it('leaves the sender case as it is, whatever the outcome', () => {
+    for (const outcome of OUTCOMES) assert.equal(caseAcknowledgedMessage.onOutcome(outcome, sent), undefined);
   });
 });
 

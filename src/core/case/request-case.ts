@@ -1,0 +1,96 @@
+/**
+ * The case of a request as a node holds it: Comity's request flow (draft, send, signed receipt)
+ * brings a request to `sent` or `delivered` before any case event is stored, so a node's history
+ * starts from that base and folds the events stored since (transitions made here or received from
+ * the other node) with the lifecycle's rules. Pure: the request's columns and events are parameters.
+ */
+import { URGENCY_LEVELS } from '../request/draft.ts';
+import type { Case, CaseCatalogue, CaseEvent, CaseSide, CaseStatus, UrgencyLevel } from './case-model.ts';
+import { RequestTypeSchema } from './case-model.ts';
+import { applyTransition, type TransitionRefusal } from './lifecycle.ts';
+
+/** What the base of a case is read from: the request's columns. */
+export type RequestCaseSource = Readonly<{
+  type: string;
+  content: unknown;
+  /** 'outgoing' (drafted here) or 'incoming' (received from the other node). */
+  direction: 'outgoing' | 'incoming';
+  /** The request's status: draft, sent (outgoing) or received (incoming). */
+  status: string;
+  /** Of a sent request: pending, delivered, failed or cancelled. */
+  deliveryState: string | null;
+}>;
+
+/** This node's side of a request's case: it asks (outgoing) or is asked (incoming). */
+export function sideOf(direction: RequestCaseSource['direction']): CaseSide {
+  return direction === 'outgoing' ? 'requesting' : 'requested';
+}
+
+/** The other side: the side of the node a message about the case comes from. */
+export function otherSide(side: CaseSide): CaseSide {
+  return side === 'requesting' ? 'requested' : 'requesting';
+}
+
+function baseStatusOf(source: RequestCaseSource): CaseStatus {
+  // An incoming request is stored when it arrives, with the signed receipt its sender gets.
+  if (source.direction === 'incoming') return 'delivered';
+  if (source.status !== 'sent') return 'draft';
+  return source.deliveryState === 'delivered' ? 'delivered' : 'sent';
+}
+
+function urgencyOf(content: unknown): UrgencyLevel {
+  const level = (content as { urgency?: { level?: unknown } } | null)?.urgency?.level;
+  return URGENCY_LEVELS.find((known) => known === level) ?? 'routine';
+}
+
+/** The case as the request flow left it, before any stored event. */
+export function baseCaseOf(source: RequestCaseSource): Case {
+  return {
+    requestType: RequestTypeSchema.parse(source.type),
+    urgency: urgencyOf(source.content),
+    status: baseStatusOf(source),
+    responses: [],
+    history: [],
+  };
+}
+
+export type FoldResult =
+  | Readonly<{ ok: true; case: Case }>
+  | Readonly<{ ok: false; index: number; refusal: TransitionRefusal }>;
+
+/**
+ * Applies `events` in order to `base`, each with its own actor and moment. A sent request whose
+ * signed receipt has not been recorded yet is delivered as soon as the requested side acts on it:
+ * its node can only act on what it received.
+ */
+export function foldCaseEvents(
+  base: Case,
+  events: readonly CaseEvent[],
+  catalogue: CaseCatalogue,
+): FoldResult {
+  let current = base;
+  for (const [index, event] of events.entries()) {
+    if (current.status === 'sent' && event.actor.side === 'requested') {
+      current = { ...current, status: 'delivered' };
+    }
+    const result = applyTransition(
+      current,
+      { name: event.transition, payload: event.payload },
+      event.actor,
+      new Date(event.at),
+      catalogue,
+    );
+    if (!result.ok) return { ok: false, index, refusal: result.refusal };
+    current = result.case;
+  }
+  return { ok: true, case: current };
+}
+
+/** The case a node holds: its base with its stored events applied. */
+export function caseOfRequest(
+  source: RequestCaseSource,
+  events: readonly CaseEvent[],
+  catalogue: CaseCatalogue,
+): FoldResult {
+  return foldCaseEvents(baseCaseOf(source), events, catalogue);
+}

@@ -1,0 +1,194 @@
+/**
+ * What the case messages share (case.acknowledged, case.refused...: one module per transition,
+ * each a few lines built with defineCaseMessage). A transition made on one node travels to the
+ * other as the event it recorded; the receiving node finds its copy of the case, applies the same
+ * lifecycle (src/core/case) to the event with the sender's side, and stores it with the status it
+ * leads to in the receiving statement, or refuses the message when its rules do not allow it.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import {
+  CASE_ROLES,
+  type CaseCatalogue,
+  type CaseEvent,
+  type CaseRole,
+  type CaseSide,
+} from '../../core/case/case-model.ts';
+import {
+  caseOfRequest,
+  type FoldResult,
+  foldCaseEvents,
+  otherSide,
+  sideOf,
+} from '../../core/case/request-case.ts';
+import type { LocalizedText } from '../../core/i18n.ts';
+import {
+  type CaseEventWrite,
+  type CaseRecord,
+  insertCaseEventAndQueue,
+} from '../../storage/case-events.repository.ts';
+import { OUTBOX_CHANNEL } from '../../storage/outbox.repository.ts';
+import type { FederationRuntime } from '../context.ts';
+import { TimestampSchema } from '../protocol/envelope.ts';
+import type { DirectoryNode } from '../protocol/types.ts';
+import { type AnyMessageDefinition, defineMessage, type MessageDefinition } from './message-definition.ts';
+import type { MessageRegistry } from './registry.ts';
+import { type SealedMessage, sealForPeer } from './seal-for-peer.ts';
+
+const Id = z.string().min(1).max(200);
+
+function caseMessageBodySchema(transition: string) {
+  return z
+    .object({
+      /** The sender's id of the request (the envelope's case). */
+      requestId: Id,
+      /** The receiver's id of the request, when the sender knows it (it received the request). */
+      remoteRequestId: Id.nullable(),
+      event: z
+        .object({
+          transition: z.literal(transition),
+          /** As the sender's lifecycle validated it; the receiver checks it with the same rules. */
+          payload: z.record(z.string(), z.unknown()),
+          occurredAt: TimestampSchema,
+          actor: z
+            .object({
+              id: Id,
+              displayName: z.string().min(1).max(200),
+              roles: z.array(z.enum(CASE_ROLES)).max(10),
+            })
+            .strict(),
+        })
+        .strict(),
+    })
+    .strict();
+}
+export type CaseMessageBody = z.infer<ReturnType<typeof caseMessageBodySchema>>;
+
+/** The transition each case message carries, keyed by its definition. */
+const TRANSITION_OF = new WeakMap<AnyMessageDefinition, string>();
+
+/** The case as a node holds it: the request's base with its stored events applied. */
+export function caseOfRecord(record: CaseRecord, catalogue: CaseCatalogue): FoldResult {
+  const events: CaseEvent[] = record.events.map((event) => ({
+    transition: event.transition,
+    actor: { id: event.actor.id, side: event.side as CaseSide, roles: event.actor.roles as CaseRole[] },
+    at: event.occurredAt.toISOString(),
+    payload: event.payload,
+  }));
+  return caseOfRequest(record.request, events, catalogue);
+}
+
+function refused(detail: string) {
+  return { kind: 'refused', reason: 'transition-refused', detail } as const;
+}
+
+/** A message type that carries one transition of the case lifecycle. */
+export function defineCaseMessage(
+  input: Readonly<{ type: string; transition: string; label: LocalizedText }>,
+): MessageDefinition<CaseMessageBody> {
+  const definition = defineMessage<CaseMessageBody>({
+    type: input.type,
+    bodySchema: caseMessageBodySchema(input.transition),
+    label: input.label,
+    receive: async ({ envelope, body, receivedAt }, tools) => {
+      const record = await tools.findCase(
+        body.remoteRequestId === null
+          ? { peerNodeId: envelope.from, remoteRequestId: body.requestId }
+          : { requestId: body.remoteRequestId },
+      );
+      if (!record || record.request.peerNodeId !== envelope.from || envelope.case !== body.requestId) {
+        return refused(`this node holds no case ${body.requestId} with node ${envelope.from}`);
+      }
+      const catalogue = tools.caseCatalogue();
+      const current = caseOfRecord(record, catalogue);
+      if (!current.ok)
+        return refused(`the case's stored history does not replay: ${current.refusal.message}`);
+      const { event } = body;
+      const side = otherSide(sideOf(record.request.direction));
+      const applied = foldCaseEvents(
+        current.case,
+        [
+          {
+            transition: event.transition,
+            actor: { ...event.actor, side },
+            at: event.occurredAt,
+            payload: event.payload,
+          },
+        ],
+        catalogue,
+      );
+      if (!applied.ok) {
+        return refused(`the case is ${applied.refusal.status} here: ${applied.refusal.message}`);
+      }
+      return {
+        kind: 'case-event',
+        event: {
+          requestId: record.request.id,
+          sequence: record.events.length + 1,
+          transition: event.transition,
+          side,
+          actor: event.actor,
+          payload: applied.case.history.at(-1)?.payload ?? event.payload,
+          occurredAt: new Date(event.occurredAt),
+          status: applied.case.status,
+          recordedAt: receivedAt,
+        },
+      };
+    },
+    // The case stays as its sender made it; the message's delivery shows on the peers screen.
+    onOutcome: () => undefined,
+  });
+  TRANSITION_OF.set(definition, input.transition);
+  return definition;
+}
+
+/** The message type of `registry` that carries `transition`, if this node exchanges it. */
+export function caseMessageFor(
+  registry: MessageRegistry,
+  transition: string,
+): MessageDefinition<CaseMessageBody> | undefined {
+  for (const type of registry.types) {
+    const definition = registry.find(type);
+    if (definition && TRANSITION_OF.get(definition) === transition) return definition;
+  }
+  return undefined;
+}
+
+/**
+ * Seals the event for the other node and, in ONE statement, appends it to the history with the
+ * case's new status and queues the message (transactional outbox). Undefined (nothing written)
+ * when another transition took the event's sequence meanwhile.
+ */
+export async function queueCaseEvent(
+  context: AppContext,
+  federation: FederationRuntime,
+  input: Readonly<{
+    message: MessageDefinition<CaseMessageBody>;
+    request: Readonly<{ id: string; direction: 'outgoing' | 'incoming'; remoteRequestId: string | null }>;
+    event: CaseEventWrite;
+    to: DirectoryNode;
+  }>,
+): Promise<SealedMessage | undefined> {
+  const { message, request, event, to } = input;
+  const sealed = await sealForPeer(federation, message, {
+    to,
+    caseId: request.id,
+    now: event.recordedAt,
+    body: {
+      requestId: request.id,
+      remoteRequestId: request.direction === 'incoming' ? request.remoteRequestId : null,
+      event: {
+        transition: event.transition,
+        payload: (event.payload ?? {}) as Record<string, unknown>,
+        occurredAt: event.occurredAt.toISOString(),
+        actor: { ...event.actor, roles: event.actor.roles as CaseRole[] },
+      },
+    },
+  });
+  const isQueued = await insertCaseEventAndQueue(context.db, event, {
+    ...sealed,
+    peerNodeId: to.nodeId,
+    ...(context.databaseKind === 'postgres' ? { notifyChannel: OUTBOX_CHANNEL } : {}),
+  });
+  return isQueued ? sealed : undefined;
+}

@@ -1,0 +1,53 @@
+/**
+ * How a request's case reads for an actor: its status as the history folds to, and the
+ * transitions the actor may make now (the lifecycle allows them for the status, the actor's side
+ * and roles, and this node exchanges them with the other node). Shared by the requests service
+ * (a request shows its case status) and the case service (history and transitions).
+ */
+import { type Case, type CaseActor, caseCatalogueFrom } from '../core/case/case-model.ts';
+import { availableTransitions } from '../core/case/lifecycle.ts';
+import { baseCaseOf, sideOf } from '../core/case/request-case.ts';
+import type { AppContext } from '../app-context.ts';
+import { caseMessageFor, caseOfRecord } from '../federation/messages/case-message.ts';
+import { messageRegistryOf } from '../federation/messages/registry.ts';
+import type { Actor } from '../policies/access.ts';
+import { type CaseRecord, listCaseEvents } from '../storage/case-events.repository.ts';
+import type { StoredRequest } from '../storage/requests.repository.ts';
+
+/** The case status a list shows: the stored one, or the base the request flow left. */
+export function caseStatusOf(stored: StoredRequest): string {
+  return stored.caseStatus ?? baseCaseOf(stored).status;
+}
+
+/** The actor as the lifecycle sees it on this request: this node's side, the actor's roles. */
+export function caseActorOf(actor: Actor, stored: StoredRequest): CaseActor {
+  return { id: actor.userId, side: sideOf(stored.direction), roles: actor.roles };
+}
+
+/** The request with its history and the case they fold to; throws if the stored history does not replay. */
+export async function loadCase(
+  context: AppContext,
+  stored: StoredRequest,
+): Promise<Readonly<{ record: CaseRecord; case: Case }>> {
+  const record = { request: stored, events: await listCaseEvents(context.db, stored.id) };
+  const folded = caseOfRecord(record, caseCatalogueFrom(context.catalogue));
+  if (!folded.ok) {
+    throw new Error(
+      `the history of request ${stored.id} does not replay at event ${folded.index + 1}: ${folded.refusal.message}`,
+    );
+  }
+  return { record, case: folded.case };
+}
+
+/** The names of the transitions `actor` may make on the case now. */
+export function transitionsFor(
+  context: AppContext,
+  actor: Actor,
+  stored: StoredRequest,
+  current: Case,
+): string[] {
+  const registry = messageRegistryOf(context.federation);
+  return availableTransitions(current, caseActorOf(actor, stored))
+    .map((definition) => definition.name)
+    .filter((name) => caseMessageFor(registry, name) !== undefined);
+}

@@ -1,0 +1,130 @@
+/**
+ * The case history in storage: a transition made here is appended with the request's new case
+ * status and its outgoing message in one statement, or not at all when another transition took its
+ * sequence; a transition received is stored with its inbox row, once however often the message
+ * arrives.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import {
+  type CaseEventWrite,
+  insertCaseEventAndQueue,
+  listCaseEvents,
+} from '../../src/storage/case-events.repository.ts';
+import type { DatabaseHandle } from '../../src/storage/database.ts';
+import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
+import { countOutboxMessages, findOutboxMessage } from '../../src/storage/outbox.repository.ts';
+import { findRequestById, insertRequest } from '../../src/storage/requests.repository.ts';
+import { insertUser } from '../../src/storage/users.repository.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+const T0 = new Date('2026-12-04T10:00:00.000Z');
+const T1 = new Date('2026-12-04T10:05:00.000Z');
+
+for (const target of DATABASE_TARGETS) {
+  describe(`case history in storage [${target.name}]`, { skip: target.skip }, () => {
+    let handle: DatabaseHandle;
+    let userId: string;
+    before(async () => {
+      handle = await target.open();
+      const user = await insertUser(handle.db, {
+        username: 'duty',
+        displayName: 'Duty Officer',
+        passwordHash: '!',
+        roles: ['duty-officer'],
+      });
+      userId = user.id;
+    });
+    after(async () => handle?.close());
+
+    async function request(): Promise<string> {
+      const content = preservationDraft('FR', 'DE', 1);
+      const stored = await insertRequest(handle.db, {
+        type: content.type,
+        content,
+        caseReference: null,
+        requestedState: 'DE',
+        createdBy: userId,
+        now: T0,
+      });
+      return stored.id;
+    }
+
+    function event(requestId: string, sequence: number, transition = 'acknowledge'): CaseEventWrite {
+      return {
+        requestId,
+        sequence,
+        transition,
+        side: 'requested',
+        actor: { id: userId, displayName: 'Duty Officer', roles: ['duty-officer'] },
+        payload: { note: `event ${sequence}` },
+        occurredAt: T1,
+        status: 'acknowledged',
+        recordedAt: T1,
+      };
+    }
+
+    const queued = (id = createUuidV7()) => ({
+      id,
+      type: 'case.acknowledged',
+      message: 'jws',
+      digest: 'dg',
+      peerNodeId: 'fr-ca',
+    });
+
+    it('appends an event with the case status and its outgoing message; a taken sequence writes nothing', async () => {
+      const requestId = await request();
+      const first = queued();
+      assert.equal(await insertCaseEventAndQueue(handle.db, event(requestId, 1), first), true);
+      const events = await listCaseEvents(handle.db, requestId);
+      assert.equal(events.length, 1);
+      assert.deepEqual(events[0]?.actor, {
+        id: userId,
+        displayName: 'Duty Officer',
+        roles: ['duty-officer'],
+      });
+      assert.deepEqual(events[0]?.payload, { note: 'event 1' });
+      assert.equal(events[0]?.sentMessageId, first.id);
+      assert.equal(events[0]?.occurredAt.toISOString(), T1.toISOString());
+      assert.equal((await findRequestById(handle.db, requestId))?.caseStatus, 'acknowledged');
+      assert.equal((await findOutboxMessage(handle.db, first.id))?.caseId, requestId);
+
+      const outboxBefore = await countOutboxMessages(handle.db);
+      const second = queued();
+      const raced = { ...event(requestId, 1, 'record-preservation'), status: 'preserved' };
+      assert.equal(await insertCaseEventAndQueue(handle.db, raced, second), false);
+      assert.equal((await listCaseEvents(handle.db, requestId)).length, 1);
+      assert.equal((await findRequestById(handle.db, requestId))?.caseStatus, 'acknowledged');
+      assert.equal(await findOutboxMessage(handle.db, second.id), undefined);
+      assert.equal(await countOutboxMessages(handle.db), outboxBefore);
+    });
+
+    it('stores a received event with its inbox row, once', async () => {
+      const requestId = await request();
+      const messageId = createUuidV7();
+      const inbox = {
+        id: messageId,
+        fromNodeId: 'fr-ca',
+        type: 'case.withdrawn',
+        caseId: 'remote-case',
+        digest: 'dg',
+        message: 'jws',
+        receipt: 'receipt',
+        receivedAt: T1,
+      };
+      const effect = {
+        kind: 'case-event' as const,
+        event: { ...event(requestId, 1, 'withdraw'), side: 'requesting', status: 'withdrawn' },
+      };
+      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, effect), true);
+      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, effect), false);
+      const events = await listCaseEvents(handle.db, requestId);
+      assert.equal(events.length, 1);
+      assert.equal(events[0]?.receivedMessageId, messageId);
+      assert.equal(events[0]?.sentMessageId, null);
+      assert.equal((await findRequestById(handle.db, requestId))?.caseStatus, 'withdrawn');
+    });
+  });
+}
