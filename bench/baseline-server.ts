@@ -10,7 +10,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { PROCESS_INSTANCE, writeReadyFile } from '../src/ready-file.ts';
 
-// Started like a node (src/federation/demo/node-process.ts): COMITY_PORT (0: any free port) and
+// Started like a node (src/demo/node-process.ts): COMITY_PORT (0: any free port) and
 // --ready-file, where it reports the port it got.
 const { values: options } = parseArgs({ options: { 'ready-file': { type: 'string' } } });
 const port = Number(process.env.COMITY_PORT ?? 0);

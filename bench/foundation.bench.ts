@@ -16,7 +16,7 @@ import { RequestContentSchema } from '../src/core/request/draft.ts';
 import { validateDraft } from '../src/core/validation/validate-draft.ts';
 import { loadCatalogue } from '../src/data/catalogue/index.ts';
 import { seedDirectoryView } from '../src/data/states/index.ts';
-import { createTokenFor } from '../src/federation/demo/node-api.ts';
+import { createTokenFor } from '../src/demo/node-api.ts';
 import { type BenchNode, ROOT, residentMemoryMiB, startProcess } from './node-process.ts';
 import { formatMs, median, percentile } from './statistics.ts';
 

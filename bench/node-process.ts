@@ -1,13 +1,13 @@
 /**
  * Starts a real node process for benchmarks (and measures how long it takes to become ready), with
- * the starter `comity demo` and the process tests use (src/federation/demo/node-process.ts): the
+ * the starter `comity demo` and the process tests use (src/demo/node-process.ts): the
  * process binds any free port itself and reports it.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createNodeProcess } from '../src/federation/demo/node-process.ts';
+import { createNodeProcess } from '../src/demo/node-process.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { announcedAccepts } from '../../src/federation/messages/registry.ts';
 import { json } from '../helpers/app.ts';

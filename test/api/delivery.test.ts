@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { messageDigest } from '../../src/federation/protocol/digest.ts';
 import { verifyReceipt } from '../../src/federation/protocol/receipt.ts';
@@ -30,7 +30,7 @@ import {
   planNode,
   type StaticDirectory,
   startFederatedNode,
-} from '../api/delivery-fixture.ts';
+} from './delivery-fixture.ts';
 import {
   assembleToken,
   base64urlJson,

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { activateNextKeys, createNextKeys } from '../../src/federation/identity/identity-store.ts';
 import {
   UNKNOWN_KEY_GRACE_MS,

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
-import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { defineMessage } from '../../src/federation/messages/message-definition.ts';
 import {

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { createNodeProcess, type NodeProcess } from '../../src/federation/demo/node-process.ts';
+import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
 import { loadConfig } from '../../src/config.ts';
 import { initNodeIdentity } from '../../src/federation/identity/identity-store.ts';
 import { signDirectory } from '../../src/federation/protocol/directory-document.ts';

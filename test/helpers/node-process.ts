@@ -9,7 +9,7 @@
  *   const fr = federation.node('FR');
  *   const officer = await fr.userClient('officer');
  *
- * The work is done by src/federation/demo (the same code `comity demo` runs); this file adds what
+ * The work is done by src/demo (the same code `comity demo` runs); this file adds what
  * tests need around it: temporary directories removed at the end, fresh PostgreSQL databases and
  * the reasons to skip a suite when a prerequisite is missing.
  */
@@ -20,10 +20,10 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
-import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
-import { draftRequest, sendRequest } from '../../src/federation/demo/federation-api.ts';
-import type { ApiClient } from '../../src/federation/demo/node-api.ts';
-import { killAllNodeProcesses, type NodeProcess, waitFor } from '../../src/federation/demo/node-process.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { draftRequest, sendRequest } from '../../src/demo/federation-api.ts';
+import type { ApiClient } from '../../src/demo/node-api.ts';
+import { killAllNodeProcesses, type NodeProcess, waitFor } from '../../src/demo/node-process.ts';
 import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
 import { messageDigest } from '../../src/federation/protocol/digest.ts';
 import { PROTOCOL_VERSION } from '../../src/federation/protocol/envelope.ts';
@@ -36,21 +36,21 @@ import {
   type Federation,
   type FederationOptions,
   startFederation as startFederationProcesses,
-} from '../../src/federation/demo/federation-setup.ts';
+} from '../../src/demo/federation-setup.ts';
 
 export type {
   Federation,
   FederationNode,
   FederationOptions,
-} from '../../src/federation/demo/federation-setup.ts';
-export { apiClient, type ApiClient, createTokenFor, signIn } from '../../src/federation/demo/node-api.ts';
+} from '../../src/demo/federation-setup.ts';
+export { apiClient, type ApiClient, createTokenFor, signIn } from '../../src/demo/node-api.ts';
 export {
   createNodeProcess,
   delay,
   type NodeProcess,
   runComity,
   waitFor,
-} from '../../src/federation/demo/node-process.ts';
+} from '../../src/demo/node-process.ts';
 
 const postgresUrl = process.env.COMITY_TEST_POSTGRES_URL;
 

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { type Cluster, POSTGRES_BIN, startPostgresCluster } from '../../scripts/postgres-cluster.ts';
-import { startFederation as startFederationProcesses } from '../../src/federation/demo/federation-setup.ts';
+import { startFederation as startFederationProcesses } from '../../src/demo/federation-setup.ts';
 import {
   type ApiClient,
   countReceived,

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runComityOrThrow } from '../../src/federation/demo/node-process.ts';
+import { runComityOrThrow } from '../../src/demo/node-process.ts';
 import { readDirectoryCache } from '../../src/storage/federation-directory.repository.ts';
 import {
   enqueuePings,

@@ -1,5 +1,5 @@
 /**
- * Process test of the node starter (src/federation/demo/node-process.ts) that `comity demo`, the
+ * Process test of the node starter (src/demo/node-process.ts) that `comity demo`, the
  * process tests and the benchmarks use: a node whose port is taken fails to start with its own
  * error, even when the process holding the port answers /api/v1/health like a node; a node given no
  * port binds a free one itself, reports it, and keeps it across a kill -9 and a restart.

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readDelivery } from '../../src/federation/demo/federation-api.ts';
+import { readDelivery } from '../../src/demo/federation-api.ts';
 import {
   countReceived,
   delay,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { apiClient } from '../../src/federation/demo/node-api.ts';
+import { apiClient } from '../../src/demo/node-api.ts';
 import {
   countReceived,
   createNodeProcess,

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTimeouts } from '../../src/config.ts';
 import { isAppError } from '../../src/core/errors.ts';
-import { waitFor } from '../../src/federation/demo/node-process.ts';
+import { waitFor } from '../../src/demo/node-process.ts';
 import { type DatabaseHandle, isDatabaseReachable, openDatabase } from '../../src/storage/database.ts';
 import { listenForNotifications, notifyChannel } from '../../src/storage/notifications.ts';
 import { closedPort } from '../helpers/closed-port.ts';

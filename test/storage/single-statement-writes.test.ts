@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { preservationDraft } from '../../src/federation/demo/demo-drafts.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { markRequestSentAndQueue } from '../../src/storage/federation-requests.repository.ts';

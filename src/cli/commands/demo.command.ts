@@ -11,9 +11,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type Federation, startFederation } from '../../federation/demo/federation-setup.ts';
-import { PROJECT_ROOT } from '../../federation/demo/node-process.ts';
-import { runPreservationScenario } from '../../federation/demo/preservation-scenario.ts';
+import { type Federation, startFederation } from '../../demo/federation-setup.ts';
+import { PROJECT_ROOT } from '../../demo/node-process.ts';
+import { runPreservationScenario } from '../../demo/preservation-scenario.ts';
 import { CliError, printLine } from '../output.ts';
 
 const DEMO_STATES = ['FR', 'DE', 'BR'] as const;

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
-import { PROCESS_INSTANCE } from '../../ready-file.ts';
-import { isDatabaseReachable } from '../../storage/database.ts';
-
-/** How long the health check waits for the database: a hung database makes it answer 503, not hang. */
-const DATABASE_PROBE_TIMEOUT_MS = 2000;
+import { checkHealth } from '../../services/health.service.ts';
 
 const DependencyStatusSchema = z.enum(['available', 'unavailable']);
 
@@ -38,18 +34,6 @@ const HealthSchema = z.object({
   time: z.string(),
 });
 
-/** The directory of nodes as a dependency of a node with federation (none on a secretariat: it publishes it). */
-function directoryHealth(
-  context: AppContext,
-): Readonly<{ status: 'available' | 'expired' | 'not-fetched'; problem?: string }> | undefined {
-  const directory = context.federation?.directory;
-  if (!directory || context.config.federation.mode === 'secretariat') return undefined;
-  const expiredSince = directory.expiredSince();
-  if (expiredSince) return { status: 'expired', problem: `directory expired since ${expiredSince}` };
-  if (!directory.describe()) return { status: 'not-fetched', problem: 'directory not fetched yet' };
-  return { status: 'available' };
-}
-
 export async function healthRoutes(app: ComityApp, context: AppContext): Promise<void> {
   app.get(
     '/api/v1/health',
@@ -63,31 +47,8 @@ export async function healthRoutes(app: ComityApp, context: AppContext): Promise
       },
     },
     async (_request, reply) => {
-      const isReachable = await isDatabaseReachable(context.db, DATABASE_PROBE_TIMEOUT_MS);
-      const directory = directoryHealth(context);
-      const problems = [
-        ...(isReachable ? [] : ['database unreachable']),
-        ...(directory?.problem ? [directory.problem] : []),
-      ];
-      const body = {
-        status: problems.length === 0 ? ('ok' as const) : ('degraded' as const),
-        version: '0.1.0',
-        database: { kind: context.databaseKind, isReachable },
-        dependencies: {
-          database: isReachable ? ('available' as const) : ('unavailable' as const),
-          ...(directory ? { directory: directory.status } : {}),
-        },
-        problems,
-        catalogueVersion: context.catalogue.version,
-        node: {
-          state: context.federation?.identity.state ?? context.config.node.state ?? null,
-          nodeId: context.federation?.identity.nodeId ?? null,
-          mode: context.config.federation.mode,
-          instance: PROCESS_INSTANCE,
-        },
-        time: context.now().toISOString(),
-      };
-      return reply.status(isReachable ? 200 : 503).send(body);
+      const { report, isServing } = await checkHealth(context);
+      return reply.status(isServing ? 200 : 503).send(report);
     },
   );
 }

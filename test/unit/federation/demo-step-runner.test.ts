@@ -1,7 +1,7 @@
 /** The demo's step runner: prints each step with its time, stops at the first failure and names it. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, runSteps } from '../../../src/federation/demo/step-runner.ts';
+import { formatDuration, runSteps } from '../../../src/demo/step-runner.ts';
 
 describe('runSteps', () => {
   it('runs every step in order and prints each with its detail', async () => {

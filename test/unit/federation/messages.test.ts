@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { caseCatalogueFrom } from '../../../src/core/case/case-model.ts';
 import { loadCatalogue } from '../../../src/data/catalogue/index.ts';
-import { preservationDraft } from '../../../src/federation/demo/demo-drafts.ts';
+import { preservationDraft } from '../../../src/demo/demo-drafts.ts';
 import { caseAcknowledgedMessage } from '../../../src/federation/messages/case-acknowledged.message.ts';
 import { keepKnownMembers } from '../../../src/federation/messages/known-members.ts';
 import { defineMessage } from '../../../src/federation/messages/message-definition.ts';

@@ -3,8 +3,8 @@
  * send a validated request, find the incoming request at the receiving node, and read the
  * delivery state and receipt at the sending node (docs/api.md, "Federation").
  */
-import { answer } from '../../api-client/client.ts';
-import type { RequestContent } from '../../core/request/draft.ts';
+import { answer } from '../api-client/client.ts';
+import type { RequestContent } from '../core/request/draft.ts';
 import type { ApiClient } from './node-api.ts';
 
 export type DraftedRequest = Readonly<{ id: string; isReady: boolean; blocking: readonly string[] }>;

@@ -13,10 +13,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { type ReadyReport, readReadyFile, removeReadyFile } from '../../ready-file.ts';
+import { type ReadyReport, readReadyFile, removeReadyFile } from '../ready-file.ts';
 
-/** The checkout this file belongs to (src/federation/demo → root). */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+/** The checkout this file belongs to (src/demo → root). */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CLI_ENTRY = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
 
 /** Characters of a child's output kept in memory for error messages. */

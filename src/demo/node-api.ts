@@ -10,7 +10,7 @@ import {
   createApiClient,
   isApiError,
   type ApiClient as TypedApiClient,
-} from '../../api-client/client.ts';
+} from '../api-client/client.ts';
 
 const CALL_TIMEOUT_MS = 30_000;
 

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AuthorityKind } from '../protocol/types.ts';
+import type { AuthorityKind } from '../federation/protocol/types.ts';
 import {
   type ApiClient,
   apiClient,

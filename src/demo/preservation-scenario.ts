@@ -5,7 +5,7 @@
  * the incoming request and A's node has stored B's signed receipt. Each step is printed with its
  * time; the first failure ends the scenario with one line saying which step failed and why.
  */
-import { answer } from '../../api-client/client.ts';
+import { answer } from '../api-client/client.ts';
 import { preservationDraft } from './demo-drafts.ts';
 import { draftRequest, listIncomingRequests, readDelivery, sendRequest } from './federation-api.ts';
 import type { Federation } from './federation-setup.ts';

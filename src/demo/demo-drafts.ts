@@ -3,7 +3,7 @@
  * from one State's node to another's, with every element the Convention requires, so validation
  * finds nothing blocking and the request can be sent as soon as it is drafted.
  */
-import type { RequestContent } from '../../core/request/draft.ts';
+import type { RequestContent } from '../core/request/draft.ts';
 
 /** A complete preservation request from `from` to `to` (ISO codes); `sequence` makes each one distinct. */
 export function preservationDraft(from: string, to: string, sequence = 1): RequestContent {
