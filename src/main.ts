@@ -4,6 +4,7 @@
  */
 import { type Config, loadConfig } from './config.ts';
 import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
+import type { MessageRegistry } from './federation/messages/registry.ts';
 import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
@@ -20,9 +21,15 @@ export type RunningNode = Readonly<{
   stop: () => Promise<void>;
 }>;
 
+export type StartNodeOptions = Readonly<{
+  logger?: boolean;
+  /** The message types the node speaks; default: those Comity ships (a program embedding a node may add one). */
+  messages?: MessageRegistry;
+}>;
+
 export async function startNode(
   config: Config = loadConfig(),
-  options: { logger?: boolean } = {},
+  options: StartNodeOptions = {},
 ): Promise<RunningNode> {
   const { context: baseContext, database } = await openNodeContext(config, { shouldWaitForDatabase: true });
   let federation: Awaited<ReturnType<typeof startFederation>>;
@@ -31,6 +38,7 @@ export async function startNode(
     // Undefined until `comity init` has given the node an identity.
     federation = await startFederation(baseContext, {
       startWorkers: (federationContext, runtime) => startDeliveryWorker(federationContext, runtime),
+      ...(options.messages ? { messages: options.messages } : {}),
       ...(config.federation.mode === 'secretariat'
         ? { renewOwnDirectory: () => renewDirectoryIfDue(baseContext) }
         : {}),

@@ -47,6 +47,8 @@ export type FederationOptions = Readonly<{
   portBase?: number;
   /** Extra environment for every node process (refresh interval, delivery settings...). */
   env?: Record<string, string | undefined>;
+  /** What the State nodes run instead of `comity serve` (see NodeProcessOptions.program); the secretariat runs `comity serve`. */
+  program?: readonly string[];
   /** Creates an officer and a duty officer on every node (default true). */
   shouldCreateUsers?: boolean;
   /** Writes each node's output to <directory>/<name>.log (default true). */
@@ -105,6 +107,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       ...(options.portBase !== undefined ? { port: options.portBase + index } : {}),
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
       env: options.env,
+      ...(options.program && mode === 'node' ? { program: options.program } : {}),
       ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
     });
 

@@ -113,8 +113,10 @@ export type NodeProcessOptions = Readonly<{
   /** How long to wait for the node to be ready after spawning. Default 90 s (PGlite initdb is slow on a busy machine). */
   startTimeoutMs?: number;
   /**
-   * The program to run instead of `comity serve` (a script and its arguments), for the benchmarks'
-   * bare baseline server; it must take `--ready-file` and answer /api/v1/health as the node does.
+   * The program to run instead of `comity serve` (a script and its arguments): the benchmarks' bare
+   * baseline server, or a program embedding a node (test/fixtures/node-with-witness.ts). It must
+   * take `--ready-file` and answer /api/v1/health as the node does; its stdin is a pipe
+   * (`child.stdin`) the caller may write commands to.
    */
   program?: readonly string[];
 }>;
@@ -257,7 +259,7 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
       const started = spawn(process.execPath, [...program, '--ready-file', readyFile], {
         cwd: PROJECT_ROOT,
         env: cleanEnvironment({ ...inheritedEnvironment(), COMITY_LOG_LEVEL: 'warn', ...handle.env }),
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [options.program ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
       child = started;
       liveChildren.add(started);

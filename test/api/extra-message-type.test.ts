@@ -1,27 +1,21 @@
 /**
- * A message type is one module: a type defined here, registered only in this test's registry,
- * travels from one node to another over real loopback HTTP (queue, deliver, receive, receipt) and
- * its sender's hooks run, with no change anywhere else in Comity. A node whose registry lacks the
+ * A message type is one module: a type Comity does not ship (test/fixtures/witness-message.ts),
+ * registered only in this test's registry, travels from one node to another over real loopback
+ * HTTP (queue, deliver, receive, receipt) and its sender's hooks run, with no change anywhere else
+ * in Comity. test/process/extra-message-type.process.test.ts does the same between node processes. A node whose registry lacks the
  * type refuses it for good (unsupported-message-type), and the sender's hook records the failure.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { z } from 'zod';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
-import { defineMessage } from '../../src/federation/messages/message-definition.ts';
-import {
-  announcedAccepts,
-  BUILT_IN_MESSAGES,
-  createMessageRegistry,
-} from '../../src/federation/messages/registry.ts';
-import { sealForPeer } from '../../src/federation/messages/seal-for-peer.ts';
-import { RequestContentSchema } from '../../src/core/request/draft.ts';
+import { announcedAccepts } from '../../src/federation/messages/registry.ts';
 import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
-import { findOutboxMessage, insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
+import { findOutboxMessage } from '../../src/storage/outbox.repository.ts';
 import { json } from '../helpers/app.ts';
 import { asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { queueWitness as queueWitnessAt, registryWithWitness } from '../fixtures/witness-message.ts';
 import {
   createClock,
   createStaticDirectory,
@@ -29,34 +23,6 @@ import {
   planNode,
   startFederatedNode,
 } from './delivery-fixture.ts';
-
-/** A type Comity does not ship: a witness statement offered in a case, stored as an incoming request. */
-const WitnessBodySchema = z.object({ request: RequestContentSchema, statement: z.string().min(1) }).strict();
-type WitnessBody = z.infer<typeof WitnessBodySchema>;
-const witnessOffered = defineMessage<WitnessBody>({
-  type: 'test.witness-offered',
-  bodySchema: WitnessBodySchema,
-  label: { ar: 'شاهد', en: 'Witness offered', es: 'Testigo', fr: 'Témoin', ru: 'Свидетель', zh: '证人' },
-  receive: async ({ envelope, body, receivedAt }, tools) => ({
-    kind: 'incoming-request',
-    request: {
-      type: body.request.type,
-      content: body.request,
-      caseReference: body.statement,
-      requestedState: null,
-      createdBy: await tools.federationUserId(),
-      peerNodeId: envelope.from,
-      remoteRequestId: envelope.case,
-      receivedAt,
-    },
-  }),
-  onOutcome: (outcome, message) => ({
-    kind: 'request-delivery-state',
-    requestId: message.caseId,
-    state: outcome,
-  }),
-});
-const registryWithWitness = createMessageRegistry([...BUILT_IN_MESSAGES, witnessOffered]);
 
 type RequestAnswer = { request: { id: string; deliveryState: string | null; caseReference: string | null } };
 
@@ -116,17 +82,13 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(drafted.statusCode, 201, drafted.body);
       const caseId = json<RequestAnswer>(drafted).request.id;
-      const runtime = sender.runtime!;
-      const peer = runtime.directory.findNode(to);
-      assert.ok(peer);
-      const sealed = await sealForPeer(runtime, witnessOffered, {
-        to: peer,
+      const messageId = await queueWitnessAt(sender.context.db, sender.runtime!, {
+        to,
         caseId,
         now: clock.now(),
         body: { request: preservationDraft('FR', 'DE'), statement },
       });
-      await insertOutboxMessage(sender.context.db, { ...sealed, caseId, peerNodeId: to, now: clock.now() });
-      return { caseId, messageId: sealed.id };
+      return { caseId, messageId };
     }
 
     async function deliveryStateOf(caseId: string): Promise<string | null> {
