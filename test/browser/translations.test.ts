@@ -1,13 +1,16 @@
 /**
  * The web UI's translations (web/src/i18n/*.json) are complete: the six languages have the same
  * keys and placeholders, the non-Latin ones are written in their script, every key the code uses
- * exists, and every value of the domain's closed lists (request types, elements, roles...) has a
- * label. Runs without a browser; it sits beside the browser suite because it guards the same UI.
+ * exists, and every value of the domain's closed lists (request types, elements, roles, case
+ * statuses and transitions...) has a label. Runs without a browser; it sits beside the browser
+ * suite because it guards the same UI.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { CASE_STATUSES } from '../../src/core/case/case-model.ts';
+import { TRANSITIONS } from '../../src/core/case/transitions.ts';
 import { LOCALES } from '../../src/core/i18n.ts';
 import { ROLES } from '../../src/core/roles.ts';
 import { APP_ERROR_CODES } from '../../src/core/errors.ts';
@@ -25,7 +28,12 @@ import type { PeerHealth } from '../../src/services/peers.service.ts';
 import { OUTBOX_STATUSES } from '../../src/storage/outbox.repository.ts';
 
 /** The values GET /api/v1/peers may answer; `satisfies` keeps these lists in step with the types. */
-const PEER_HEALTHS = ['healthy', 'failing', 'unreachable', 'unknown'] as const satisfies readonly PeerHealth[];
+const PEER_HEALTHS = [
+  'healthy',
+  'failing',
+  'unreachable',
+  'unknown',
+] as const satisfies readonly PeerHealth[];
 const CIRCUIT_STATUSES = ['closed', 'open', 'half-open'] as const satisfies readonly CircuitStatus[];
 
 const webSource = path.resolve(import.meta.dirname, '..', '..', 'web', 'src');
@@ -135,6 +143,9 @@ describe('web UI translations', () => {
       ['peerHealth', PEER_HEALTHS],
       ['circuit', CIRCUIT_STATUSES],
       ['direction', ['outgoing', 'incoming']],
+      ['caseStatus', CASE_STATUSES],
+      ['caseAction', TRANSITIONS.map((transition) => transition.name)],
+      ['caseEvent', TRANSITIONS.map((transition) => transition.name)],
     ];
     const missing = families.flatMap(([family, values]) =>
       values.map((value) => `${family}.${value}`).filter((key) => !english.has(key)),

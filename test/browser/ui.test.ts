@@ -10,12 +10,11 @@
  * built by `npm test` when stale). Screenshots go to test-results/screenshots/ (gitignored).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
 import { loadConfig } from '../../src/config.ts';
 import { initNodeIdentity } from '../../src/federation/identity/identity-store.ts';
@@ -24,28 +23,18 @@ import { generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { writeDirectoryCache } from '../../src/storage/federation-directory.repository.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
-
-const root = path.resolve(import.meta.dirname, '..', '..');
-const chromiumPath = process.env.COMITY_TEST_CHROMIUM;
-const screenshotDirectory = path.join(root, 'test-results', 'screenshots');
-const axeScript = path.join(root, 'node_modules', 'axe-core', 'axe.min.js');
-const probesScript = path.join(import.meta.dirname, 'page-probes.js');
-
-function skipReason(): string | false {
-  if (!chromiumPath) return 'COMITY_TEST_CHROMIUM is not set (npm test sets it when Chromium is installed)';
-  if (!existsSync(path.join(root, 'web', 'dist', 'index.html')))
-    return 'web/dist is not built: run npm run build:web';
-  return false;
-}
-
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import {
+  assertAccessible,
+  chromiumPath,
+  choose,
+  documentLanguage,
+  injectProbes,
+  LAUNCH_ARGS,
+  screenshot,
+  screenshotDirectory,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
 
 type StartedNode = Readonly<{
   baseUrl: string;
@@ -73,69 +62,6 @@ async function stopNode(node: StartedNode | undefined): Promise<void> {
   if (!node) return;
   await node.process.stop();
   await rm(node.dataDirectory, { recursive: true, force: true });
-}
-
-type AxeViolation = Readonly<{
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: ReadonlyArray<{ target: unknown; failureSummary?: string }>;
-}>;
-
-/** Injects axe-core and the page probes (test/browser/page-probes.js) once per page load. */
-async function injectProbes(page: Page): Promise<void> {
-  const hasProbes = await page.evaluate<boolean>(
-    'typeof window.comityProbes === "object" && typeof window.axe === "object"',
-  );
-  if (hasProbes) return;
-  await page.addScriptTag({ path: axeScript });
-  await page.addScriptTag({ path: probesScript });
-}
-
-/** Runs axe-core on the page; returns the serious and critical violations. */
-async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  await injectProbes(page);
-  const violations = await page.evaluate<AxeViolation[]>('window.comityProbes.accessibilityViolations()');
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-}
-
-async function documentLanguage(page: Page): Promise<{ lang: string; dir: string }> {
-  await injectProbes(page);
-  return page.evaluate<{ lang: string; dir: string }>('window.comityProbes.documentLanguage()');
-}
-
-async function assertAccessible(page: Page, screen: string): Promise<void> {
-  // Colours are only final once transitions (a dialog fading in, a pressed button) have ended:
-  // axe measuring a half-faded dialog reports a contrast that nobody sees.
-  await page.waitForFunction(
-    "document.getAnimations().every((animation) => animation.playState !== 'running')",
-  );
-  const violations = await seriousAccessibilityViolations(page);
-  assert.deepEqual(
-    violations,
-    [],
-    `axe found serious or critical violations on ${screen}: ${JSON.stringify(violations, null, 1)}`,
-  );
-}
-
-async function screenshot(page: Page, name: string, options: { isFullPage?: boolean } = {}): Promise<void> {
-  await page.screenshot({
-    path: path.join(screenshotDirectory, `${name}.png`),
-    fullPage: options.isFullPage ?? true,
-  });
-}
-
-/** Chooses an option of a Mantine Select: click, type to filter (searchable ones), click the option. */
-async function choose(field: Locator, typed: string, option: string | RegExp): Promise<void> {
-  await field.click();
-  if ((await field.getAttribute('readonly')) === null) await field.fill(typed);
-  await field.page().getByRole('option', { name: option }).first().click();
-}
-
-async function switchLanguage(page: Page, language: string): Promise<void> {
-  await page.getByTestId('language-switch').click();
-  await page.locator(`[data-language="${language}"]`).click();
-  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(language)}`);
 }
 
 describe('web UI in a browser', { skip: skipReason() }, () => {

@@ -77,6 +77,8 @@ export type RequestDirection = RequestSummary['direction'];
 export type DeliveryView = NonNullable<RequestView['delivery']>;
 export type FindingsReport = ApiAnswer<'/api/v1/requests/{id}/findings', 'get'>;
 export type SendAnswer = ApiAnswer<'/api/v1/requests/{id}/send', 'post'>;
+export type CaseView = ApiAnswer<'/api/v1/requests/{id}/history', 'get'>['case'];
+export type CaseEventView = CaseView['events'][number];
 
 export type PeersReport = ApiAnswer<'/api/v1/peers', 'get'>;
 export type Peer = PeersReport['items'][number];

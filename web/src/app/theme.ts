@@ -19,12 +19,13 @@ export const theme = createTheme({
   },
 });
 
-/** Mantine's dimmed grey (#868e96) is 3.3:1 on white; gray.7 reaches 7:1. */
+/** Mantine's dimmed grey (#868e96) is 3.3:1 on white; gray.7 reaches 7:1. Its error red (#fa5252) is 3.3:1; red.9 is over 5:1. */
 export const cssVariablesResolver: CSSVariablesResolver = (mantineTheme) => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': mantineTheme.colors.gray[7] ?? '#495057',
     '--mantine-color-placeholder': mantineTheme.colors.gray[7] ?? '#495057',
+    '--mantine-color-error': mantineTheme.colors.red[9] ?? '#c92a2a',
   },
   dark: {},
 });

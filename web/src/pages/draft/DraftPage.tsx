@@ -31,6 +31,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { currentLanguage } from '../../i18n/i18n.ts';
+import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
 import { DocumentLinks } from './DocumentLinks.tsx';
 import { DraftForm } from './DraftForm.tsx';
@@ -58,6 +59,11 @@ type Saved = Readonly<{ request: RequestView; findings: readonly Finding[] }>;
 
 function fetchRequest(id: string): Promise<RequestAnswer> {
   return answerOf(api.GET('/api/v1/requests/{id}', { params: { path: { id } } }));
+}
+
+/** A request has a case to show once it has left the draft stage, or when it was received. */
+function hasCase(request: RequestView): boolean {
+  return request.direction === 'incoming' || request.status !== 'draft';
 }
 
 function validateContent(content: RequestContent, signal?: AbortSignal) {
@@ -492,6 +498,14 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>
+              {saved && hasCase(saved.request) ? (
+                <CasePanel
+                  request={saved.request}
+                  catalogue={catalogue.data}
+                  states={states.data}
+                  onChanged={() => refreshRequest()}
+                />
+              ) : null}
               <DraftForm
                 catalogue={catalogue.data}
                 states={states.data}

@@ -1,0 +1,242 @@
+/**
+ * The case section of the request page in a real browser, on two real nodes: France sends a
+ * preservation request to Germany through the API; in the browser, Germany's duty officer sees the
+ * case (delivered, requested side, France), acknowledges it and records a preservation (a
+ * preserved-until date too early is refused on the form, with the focus on the field); the focus
+ * lands on each new event. France's officer then sees the preserved-until date in the history and
+ * may only withdraw (a withdrawal without reasons is refused on the form). axe-core finds no
+ * serious or critical violation; Arabic lays the section out right to left.
+ *
+ * Screenshots of the case section go to test-results/screenshots/case-*.png (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import {
+  draftRequest,
+  listIncomingRequests,
+  readDelivery,
+  sendRequest,
+} from '../../src/demo/federation-api.ts';
+import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
+import { type Federation, type FederationNode, startFederation, waitFor } from '../helpers/node-process.ts';
+import {
+  assertAccessible,
+  chromiumPath,
+  documentLanguage,
+  LAUNCH_ARGS,
+  screenshotDirectory,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
+
+async function signInAs(context: BrowserContext, node: FederationNode, role: 'officer' | 'duty-officer') {
+  const account = node.accounts?.[role];
+  if (!account) throw new Error(`${node.spec.nodeId} has no ${role} account`);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${node.url}/sign-in`);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel(/^Password/).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/requests$/);
+  return page;
+}
+
+/** The element that has the keyboard focus: its test id and transition, or its tag. */
+async function focused(page: Page): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return 'body';
+    const id = element.getAttribute('data-testid') ?? element.tagName.toLowerCase();
+    const transition = element.getAttribute('data-transition');
+    return transition ? id + ':' + transition : id;
+  })()`);
+}
+
+async function textOf(locator: Locator): Promise<string> {
+  return (await locator.textContent()) ?? '';
+}
+
+/** Waits until the history's event of `transition` has the keyboard focus. */
+async function waitForFocusOn(page: Page, transition: string): Promise<void> {
+  await page.waitForFunction(
+    `document.activeElement?.getAttribute('data-transition') === ${JSON.stringify(transition)}`,
+  );
+}
+
+async function screenshotCase(page: Page, name: string): Promise<void> {
+  await page.getByTestId('case-panel').screenshot({ path: path.join(screenshotDirectory, `${name}.png`) });
+}
+
+describe('the case section of a request, on two nodes', { skip: skipReason() }, () => {
+  let federation: Federation;
+  let browser: Browser;
+  let frRequestId = '';
+  let deRequestId = '';
+  const today = calendarDateOf(new Date());
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    federation = await startFederation({ states: ['FR', 'DE'] });
+    const officer = await federation.node('FR').userClient('officer');
+    const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
+    assert.ok(drafted.isReady, drafted.blocking.join('; '));
+    frRequestId = drafted.id;
+    await sendRequest(officer, frRequestId);
+    await waitFor(
+      'the request delivered to DE',
+      async () => ((await readDelivery(officer, frRequestId)).state === 'delivered' ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    const duty = await federation.node('DE').userClient('duty-officer');
+    const incoming = await listIncomingRequests(duty);
+    const received = incoming.find((item) => item.remoteRequestId === frRequestId);
+    assert.ok(received, 'DE lists the request it received');
+    deRequestId = received.id;
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await federation?.stop();
+  });
+
+  test("DE's duty officer acknowledges and records a preservation; focus follows each new event", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/Berlin',
+    });
+    const page = await signInAs(context, federation.node('DE'), 'duty-officer');
+    await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+    const panel = page.getByTestId('case-panel');
+    await panel.getByTestId('case-no-events').waitFor();
+    assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'delivered');
+    assert.equal(await panel.getByTestId('case-status').textContent(), 'Delivered');
+    assert.match(await textOf(panel.getByTestId('case-side')), /the requested State/);
+    assert.match(await textOf(panel.getByTestId('case-counterpart')), /France/);
+    assert.deepEqual(
+      await panel
+        .locator('[data-testid^="transition-"]')
+        .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-testid'))),
+      ['transition-acknowledge'],
+    );
+    await assertAccessible(page, 'case section of a delivered request');
+
+    // Acknowledge with a note, from the keyboard: the form opens on its first field.
+    await panel.getByTestId('transition-acknowledge').focus();
+    await page.keyboard.press('Enter');
+    const form = panel.getByTestId('transition-form');
+    await form.waitFor();
+    assert.equal(await focused(page), 'textarea');
+    await page.keyboard.type('Received by the 24/7 desk');
+    await form.getByTestId('transition-submit').click();
+    const acknowledged = panel.locator('[data-testid="case-event"][data-transition="acknowledge"]');
+    await acknowledged.waitFor();
+    await waitForFocusOn(page, 'acknowledge');
+    assert.equal(await focused(page), 'case-event:acknowledge');
+    assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'acknowledged');
+    assert.match(await textOf(acknowledged), /Receipt acknowledged/);
+    assert.match(await textOf(acknowledged), /This node/);
+    assert.match(await textOf(acknowledged), /DE duty officer \(duty officer\)/);
+    assert.equal(
+      await textOf(acknowledged.getByTestId('event-note').locator('dd')),
+      'Received by the 24/7 desk',
+    );
+
+    // Record the preservation: a date under the 60 days of Art. 42(8) is refused on the form.
+    await panel.getByTestId('transition-record-preservation').click();
+    await form.waitFor();
+    const until = form.getByLabel('Preserved until');
+    await until.fill(addDays(today, 30));
+    await form.getByTestId('transition-submit').click();
+    await form.getByText(/Choose .* or later\./).waitFor();
+    assert.equal(await until.getAttribute('aria-invalid'), 'true');
+    assert.equal(await focused(page), 'preserved-until-input');
+    await assertAccessible(page, 'preservation form with an error');
+
+    const preservedUntil = addDays(today, 75);
+    await until.fill(preservedUntil);
+    await form.getByTestId('transition-submit').click();
+    const preserved = panel.locator('[data-testid="case-event"][data-transition="record-preservation"]');
+    await preserved.waitFor();
+    await waitForFocusOn(page, 'record-preservation');
+    assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'preserved');
+    assert.equal(
+      await preserved.getByTestId('event-preserved-until').locator('time').getAttribute('datetime'),
+      preservedUntil,
+    );
+    assert.equal(await form.count(), 0, 'the form closes once the transition is made');
+    await panel.getByTestId('case-no-actions').waitFor();
+    await assertAccessible(page, 'case section with a history');
+    await screenshotCase(page, 'case-de-en');
+
+    // Arabic: the same section right to left, labels in Arabic.
+    await switchLanguage(page, 'ar');
+    assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
+    await panel.getByTestId('case-status').filter({ hasText: 'البيانات محفوظة' }).waitFor();
+    await preserved.getByText('سُجِّل الحفظ').waitFor();
+    await assertAccessible(page, 'case section in Arabic');
+    await screenshotCase(page, 'case-de-ar');
+    await context.close();
+  });
+
+  test("FR's officer sees the preserved-until date and may only withdraw, with reasons", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/Paris',
+    });
+    const page = await signInAs(context, federation.node('FR'), 'officer');
+    const panel = page.getByTestId('case-panel');
+    // DE's transitions reach FR as federation messages: read the page again until they have arrived.
+    await waitFor(
+      'FR shows the preservation',
+      async () => {
+        await page.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
+        await panel.getByTestId('case-status').waitFor();
+        return (await panel.getByTestId('case-status').getAttribute('data-status')) === 'preserved'
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    const preserved = panel.locator('[data-testid="case-event"][data-transition="record-preservation"]');
+    await preserved.waitFor();
+    assert.equal(
+      await preserved.getByTestId('event-preserved-until').locator('time').getAttribute('datetime'),
+      addDays(today, 75),
+    );
+    assert.equal(await preserved.getAttribute('data-origin'), 'other-node');
+    assert.match(await textOf(preserved), /Germany, the other State/);
+    assert.match(await textOf(panel.getByTestId('case-side')), /the requesting State/);
+    assert.match(await textOf(panel.getByTestId('case-counterpart')), /Germany/);
+    assert.deepEqual(
+      await panel
+        .locator('[data-testid="case-event"]')
+        .evaluateAll((events) => events.map((event) => event.getAttribute('data-transition'))),
+      ['acknowledge', 'record-preservation'],
+    );
+
+    // Withdrawing needs reasons: the empty form is refused and the focus goes to the field.
+    await panel.getByTestId('transition-withdraw').click();
+    const form = panel.getByTestId('transition-form');
+    await form.getByTestId('transition-submit').click();
+    await form.getByText('Required.').waitFor();
+    assert.equal(await form.getByLabel(/^Reasons/).getAttribute('aria-invalid'), 'true');
+    assert.equal(await focused(page), 'textarea');
+    await assertAccessible(page, 'withdraw form with an error');
+    await screenshotCase(page, 'case-fr-en');
+
+    // Escape closes the form and gives the focus back to its button; nothing was withdrawn.
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    assert.equal(await focused(page), 'transition-withdraw');
+    assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'preserved');
+    await context.close();
+  });
+});

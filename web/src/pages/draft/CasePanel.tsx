@@ -1,0 +1,213 @@
+/**
+ * The case of a sent or received request, as both nodes keep it (docs/case-lifecycle.md): its
+ * status (the same on both sides), which side this node is, the other State, the history as a
+ * timeline, and one button per transition the signed-in user may make now. A button opens the
+ * small form its payload needs; once the node has made the transition, the request is read again
+ * and the focus moves to the new event of the history.
+ */
+import { Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
+import { answer, api, type CaseView, type RequestView, type StateSummary } from '../../app/api.ts';
+import { FactList } from '../../components/FactList.tsx';
+import { stateName } from '../../components/format.ts';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useApi } from '../../components/use-api.ts';
+import { CaseTimeline } from './CaseTimeline.tsx';
+import { TransitionForm } from './TransitionForm.tsx';
+
+type CasePanelProps = Readonly<{
+  request: RequestView;
+  catalogue: Catalogue | undefined;
+  states: readonly StateSummary[] | undefined;
+  /** Reads the request again after a transition (its status, what one may do next). */
+  onChanged: () => Promise<void>;
+}>;
+
+/** The State at the other end: the requested State of an outgoing request, the requesting one of an incoming request. */
+function otherStateOf(request: RequestView): string | undefined {
+  return request.direction === 'incoming'
+    ? request.content.requestingAuthority?.state
+    : (request.requestedState ?? undefined);
+}
+
+export function CasePanel({ request, catalogue, states, onChanged }: CasePanelProps) {
+  const { t } = useTranslation();
+  const requestId = request.id;
+  const history = useApi(
+    () => answer(api.GET('/api/v1/requests/{id}/history', { params: { path: { id: requestId } } })),
+    [requestId, request.caseStatus],
+  );
+  const [openTransition, setOpenTransition] = useState<string | undefined>(undefined);
+  const [isSubmitting, setIsSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<unknown>(undefined);
+  const newestEvent = useRef<HTMLLIElement>(null);
+  const statusRef = useRef<HTMLDivElement>(null);
+  const actionButtons = useRef(new Map<string, HTMLButtonElement>());
+  const shouldFocusNewest = useRef(false);
+
+  const caseView: CaseView | undefined = history.data?.case;
+  const status = caseView?.status ?? request.caseStatus;
+  const available = caseView?.availableTransitions ?? request.availableTransitions;
+  const side = caseView?.side ?? (request.direction === 'incoming' ? 'requested' : 'requesting');
+  const otherState = stateName(states, otherStateOf(request));
+
+  // After a transition: the new event of the history takes the focus (the status when there is none).
+  useEffect(() => {
+    if (!shouldFocusNewest.current || !caseView) return;
+    shouldFocusNewest.current = false;
+    (newestEvent.current ?? statusRef.current)?.focus();
+  });
+
+  const open = (transition: string) => {
+    setSubmitError(undefined);
+    setOpenTransition(transition);
+  };
+
+  const cancel = () => {
+    const transition = openTransition;
+    setOpenTransition(undefined);
+    setSubmitError(undefined);
+    if (transition) window.setTimeout(() => actionButtons.current.get(transition)?.focus(), 0);
+  };
+
+  const submit = async (transition: string, payload: Record<string, unknown>) => {
+    setIsSubmitting(true);
+    setSubmitError(undefined);
+    try {
+      const made = await answer(
+        api.POST('/api/v1/requests/{id}/transitions', {
+          params: { path: { id: requestId } },
+          body: { name: transition, payload },
+        }),
+      );
+      shouldFocusNewest.current = true;
+      history.setData(made);
+      setOpenTransition(undefined);
+      await onChanged();
+    } catch (error) {
+      setSubmitError(error);
+    } finally {
+      setIsSubmitting(false);
+    }
+  };
+
+  return (
+    <Paper
+      component="section"
+      aria-labelledby="case-title"
+      withBorder
+      p="sm"
+      mb="md"
+      data-testid="case-panel"
+    >
+      <Title order={2} size="h4" id="case-title" mb="xs">
+        {t('case.title')}
+      </Title>
+      <Stack gap="sm">
+        <div ref={statusRef} tabIndex={-1} style={{ outline: 'none' }} data-testid="case-status-block">
+          <FactList
+            facts={[
+              {
+                label: t('case.status'),
+                value: (
+                  <Badge
+                    variant="light"
+                    color="blue"
+                    className="badge-whole"
+                    data-testid="case-status"
+                    data-status={status}
+                  >
+                    {t(`caseStatus.${status}`, { defaultValue: status })}
+                  </Badge>
+                ),
+              },
+              {
+                label: t('case.side'),
+                value: side === 'requested' ? t('case.sideRequested') : t('case.sideRequesting'),
+                testId: 'case-side',
+              },
+              Boolean(otherState) && {
+                label: t('case.counterpart'),
+                value: otherState,
+                testId: 'case-counterpart',
+              },
+              request.peerNodeId !== null && {
+                label: t('case.counterpartNode'),
+                value: <span className="machine-text">{request.peerNodeId}</span>,
+              },
+            ]}
+          />
+          <Text size="xs" c="gray.7" mt={4}>
+            {t('case.statusNote')}
+          </Text>
+        </div>
+
+        <section aria-labelledby="case-actions-title">
+          <Title order={3} size="h5" id="case-actions-title" mb={6}>
+            {t('case.actions')}
+          </Title>
+          {available.length === 0 ? (
+            <Text size="sm" c="gray.7" data-testid="case-no-actions">
+              {t('case.noActions')}
+            </Text>
+          ) : (
+            <Group gap="xs" mb={openTransition ? 'sm' : 0}>
+              {available.map((transition) => (
+                <Button
+                  key={transition}
+                  ref={(element) => {
+                    if (element) actionButtons.current.set(transition, element);
+                    else actionButtons.current.delete(transition);
+                  }}
+                  size="compact-sm"
+                  variant={openTransition === transition ? 'filled' : 'default'}
+                  aria-expanded={openTransition === transition}
+                  aria-controls={openTransition === transition ? 'case-transition-form' : undefined}
+                  onClick={() => (openTransition === transition ? cancel() : open(transition))}
+                  data-testid={`transition-${transition}`}
+                >
+                  {t(`caseAction.${transition}`, { defaultValue: transition })}
+                </Button>
+              ))}
+            </Group>
+          )}
+          {openTransition ? (
+            <div id="case-transition-form">
+              <TransitionForm
+                key={openTransition}
+                transition={openTransition}
+                requestType={request.type}
+                catalogue={catalogue}
+                isSubmitting={isSubmitting}
+                error={submitError}
+                onSubmit={(payload) => void submit(openTransition, payload)}
+                onCancel={cancel}
+              />
+            </div>
+          ) : null}
+        </section>
+
+        <section aria-labelledby="case-history-title">
+          <Title order={3} size="h5" id="case-history-title" mb={6}>
+            {t('case.history')}
+          </Title>
+          <ProblemAlert error={history.error} title={t('case.historyFailed')} />
+          {caseView ? (
+            <CaseTimeline
+              ref={newestEvent}
+              events={caseView.events}
+              otherStateName={otherState}
+              catalogue={catalogue}
+            />
+          ) : history.isLoading ? (
+            <Text size="sm" c="gray.7">
+              {t('common.loading')}
+            </Text>
+          ) : null}
+        </section>
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,329 @@
+/**
+ * The small form a case transition needs before it is made: nothing (begin assessment), a note
+ * (acknowledge, close), reasons (withdraw), the preservation's dates (Art. 42(8): preserved at
+ * least the catalogue's minimum number of days after it took effect), or a refusal (grounds the
+ * catalogue allows for this request type, reasons, and the consultation record of Art. 40(27)).
+ * The payload shapes are those of src/core/case/payloads.ts; the node checks them again.
+ */
+import { Button, Checkbox, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
+import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
+import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-date.ts';
+import { citationText, formatDate, localized } from '../../components/format.ts';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+
+/** Art. 42(8) as the catalogue states it, when the catalogue has not been read yet. */
+const DEFAULT_MINIMUM_PRESERVATION_DAYS = 60;
+
+type FormKind = 'none' | 'note' | 'reasons' | 'preservation' | 'refusal';
+
+const FORM_KINDS: Readonly<Record<string, FormKind>> = {
+  acknowledge: 'note',
+  close: 'note',
+  accept: 'note',
+  resume: 'note',
+  'begin-execution': 'note',
+  'accept-conditions': 'note',
+  withdraw: 'reasons',
+  'return-to-draft': 'reasons',
+  'decline-conditions': 'reasons',
+  'record-preservation': 'preservation',
+  refuse: 'refusal',
+};
+
+export function formKindOf(transition: string): FormKind {
+  return FORM_KINDS[transition] ?? 'none';
+}
+
+type Values = Readonly<{
+  note: string;
+  reasons: string;
+  tookEffectOn: string;
+  preservedUntil: string;
+  grounds: readonly string[];
+  partialConsidered: boolean;
+  conditionalConsidered: boolean;
+  summary: string;
+}>;
+
+type Field = 'reasons' | 'tookEffectOn' | 'preservedUntil' | 'grounds' | 'summary';
+type Errors = Partial<Record<Field, string>>;
+
+export function minimumPreservationDays(catalogue: Catalogue | undefined): number {
+  const rule = catalogue?.rules.find((entry) => entry.id === 'preservation-period-too-short');
+  const days = rule?.parameters.minimumDays;
+  return typeof days === 'number' ? days : DEFAULT_MINIMUM_PRESERVATION_DAYS;
+}
+
+/** The grounds on which this request type may be refused (the catalogue's `may-refuse` that apply). */
+export function refusalGroundsFor(catalogue: Catalogue | undefined, type: RequestTypeId) {
+  return (catalogue?.refusalGrounds ?? []).filter(
+    (ground) => ground.kind === 'may-refuse' && ground.appliesTo.includes(type),
+  );
+}
+
+type TransitionFormProps = Readonly<{
+  transition: string;
+  requestType: RequestTypeId;
+  catalogue: Catalogue | undefined;
+  isSubmitting: boolean;
+  error: unknown;
+  onSubmit: (payload: Record<string, unknown>) => void;
+  onCancel: () => void;
+}>;
+
+export function TransitionForm({
+  transition,
+  requestType,
+  catalogue,
+  isSubmitting,
+  error,
+  onSubmit,
+  onCancel,
+}: TransitionFormProps) {
+  const { t } = useTranslation();
+  const kind = formKindOf(transition);
+  const today = calendarDateOf(new Date());
+  const minimumDays = minimumPreservationDays(catalogue);
+  const grounds = refusalGroundsFor(catalogue, requestType);
+  const [values, setValues] = useState<Values>({
+    note: '',
+    reasons: '',
+    tookEffectOn: today,
+    preservedUntil: '',
+    grounds: [],
+    partialConsidered: false,
+    conditionalConsidered: false,
+    summary: '',
+  });
+  const [errors, setErrors] = useState<Errors>({});
+  const [attempt, setAttempt] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
+  const titleId = `transition-form-${transition}`;
+
+  // The form opens with the focus on its first field (or its confirm button when it has none).
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('input, textarea, button[type="submit"]')?.focus();
+  }, []);
+
+  // After a refused submit, the focus goes to the first field in error.
+  useEffect(() => {
+    if (attempt === 0) return;
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [attempt]);
+
+  const set = <Key extends keyof Values>(key: Key, value: Values[Key]) =>
+    setValues((current) => ({ ...current, [key]: value }));
+
+  const earliestUntil = values.tookEffectOn
+    ? addDaysOrUndefined(values.tookEffectOn, minimumDays)
+    : undefined;
+
+  const check = (): Errors => {
+    const found: Errors = {};
+    const required = t('case.required');
+    if ((kind === 'reasons' || kind === 'refusal') && values.reasons.trim() === '') found.reasons = required;
+    if (kind === 'preservation') {
+      if (!values.tookEffectOn) found.tookEffectOn = required;
+      else if (values.tookEffectOn > today) found.tookEffectOn = t('case.notAfterToday');
+      const earliest = earliestUntil && earliestUntil > today ? earliestUntil : addDays(today, 1);
+      if (!values.preservedUntil) found.preservedUntil = required;
+      else if (values.preservedUntil < earliest) {
+        found.preservedUntil = t('case.tooEarly', { date: formatDate(earliest) });
+      }
+    }
+    if (kind === 'refusal') {
+      if (values.grounds.length === 0) found.grounds = t('case.chooseGround');
+      if (values.summary.trim() === '') found.summary = required;
+    }
+    return found;
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const found = check();
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setAttempt((count) => count + 1);
+      return;
+    }
+    onSubmit(payloadOf(kind, values));
+  };
+
+  return (
+    <Paper
+      component="form"
+      ref={form}
+      withBorder
+      p="sm"
+      onSubmit={submit}
+      noValidate
+      aria-labelledby={titleId}
+      data-testid="transition-form"
+      data-transition={transition}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onCancel();
+      }}
+    >
+      <Title order={3} size="h5" id={titleId} mb="xs">
+        {t(`caseAction.${transition}`, { defaultValue: transition })}
+      </Title>
+      <Stack gap="sm">
+        {kind === 'none' ? (
+          <Text size="sm" c="gray.7">
+            {t('case.noPayloadNeeded')}
+          </Text>
+        ) : null}
+        {kind === 'preservation' ? (
+          <>
+            <TextInput
+              type="date"
+              label={t('case.tookEffectOn')}
+              value={values.tookEffectOn}
+              max={today}
+              onChange={(event) => set('tookEffectOn', event.currentTarget.value)}
+              error={errors.tookEffectOn}
+              required
+              w={240}
+            />
+            <TextInput
+              type="date"
+              label={t('case.preservedUntil')}
+              description={
+                earliestUntil
+                  ? t('case.preservedUntilHelp', { days: minimumDays, date: formatDate(earliestUntil) })
+                  : undefined
+              }
+              value={values.preservedUntil}
+              min={earliestUntil}
+              onChange={(event) => set('preservedUntil', event.currentTarget.value)}
+              error={errors.preservedUntil}
+              required
+              w={240}
+              data-testid="preserved-until-input"
+            />
+          </>
+        ) : null}
+        {kind === 'refusal' ? (
+          grounds.length === 0 ? (
+            <Text size="sm" c="red.9">
+              {t('case.noGrounds')}
+            </Text>
+          ) : (
+            <Checkbox.Group
+              label={t('case.grounds')}
+              description={t('case.groundsHelp')}
+              value={[...values.grounds]}
+              onChange={(chosen) => set('grounds', chosen)}
+              error={errors.grounds}
+              required
+            >
+              <Stack gap={6} mt={6}>
+                {grounds.map((ground, index) => (
+                  <Checkbox
+                    key={ground.id}
+                    value={ground.id}
+                    label={`${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})`}
+                    aria-invalid={index === 0 && errors.grounds ? true : undefined}
+                  />
+                ))}
+              </Stack>
+            </Checkbox.Group>
+          )
+        ) : null}
+        {kind === 'reasons' || kind === 'refusal' ? (
+          <Textarea
+            label={t('case.reasons')}
+            value={values.reasons}
+            onChange={(event) => set('reasons', event.currentTarget.value)}
+            error={errors.reasons}
+            required
+            autosize
+            minRows={2}
+          />
+        ) : null}
+        {kind === 'refusal' ? (
+          <Stack gap={6} component="fieldset" className="plain-fieldset">
+            <legend>
+              <Text size="sm" fw={500} span>
+                {t('case.consultation')} ({citationText(40, '27')})
+              </Text>
+            </legend>
+            <Checkbox
+              label={t('case.partialConsidered')}
+              checked={values.partialConsidered}
+              onChange={(event) => set('partialConsidered', event.currentTarget.checked)}
+            />
+            <Checkbox
+              label={t('case.conditionalConsidered')}
+              checked={values.conditionalConsidered}
+              onChange={(event) => set('conditionalConsidered', event.currentTarget.checked)}
+            />
+            <Textarea
+              label={t('case.consultationSummary')}
+              value={values.summary}
+              onChange={(event) => set('summary', event.currentTarget.value)}
+              error={errors.summary}
+              required
+              autosize
+              minRows={2}
+            />
+          </Stack>
+        ) : null}
+        {kind === 'note' || kind === 'preservation' ? (
+          <Textarea
+            label={t('case.note')}
+            value={values.note}
+            onChange={(event) => set('note', event.currentTarget.value)}
+            autosize
+            minRows={1}
+          />
+        ) : null}
+        <ProblemAlert error={error} title={t('case.failed')} />
+        <Group gap="xs">
+          <Button type="submit" loading={isSubmitting} data-testid="transition-submit">
+            {t('case.confirm')}
+          </Button>
+          <Button variant="default" onClick={onCancel} disabled={isSubmitting}>
+            {t('common.cancel')}
+          </Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+function addDaysOrUndefined(date: string, days: number): string | undefined {
+  try {
+    return addDays(date, days);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The payload as src/core/case/payloads.ts expects it: optional text left out when blank. */
+function payloadOf(kind: FormKind, values: Values): Record<string, unknown> {
+  const note = values.note.trim() ? { note: values.note.trim() } : {};
+  switch (kind) {
+    case 'none':
+      return {};
+    case 'note':
+      return note;
+    case 'reasons':
+      return { reasons: values.reasons.trim() };
+    case 'preservation':
+      return { tookEffectOn: values.tookEffectOn, preservedUntil: values.preservedUntil, ...note };
+    case 'refusal':
+      return {
+        grounds: [...values.grounds],
+        reasons: values.reasons.trim(),
+        consultation: {
+          partialAssistanceConsidered: values.partialConsidered,
+          conditionalAssistanceConsidered: values.conditionalConsidered,
+          summary: values.summary.trim(),
+        },
+      };
+  }
+}
