@@ -108,6 +108,13 @@ const EnvSchema = z.object({
   COMITY_KEY_PASSPHRASE: z.string().min(1).optional(),
   /** Seconds between two fetches of the secretariat's signed directory. Default 300. */
   COMITY_DIRECTORY_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** On a secretariat: seconds a published directory is valid (renewed half way). Default 604800 (7 days). */
+  COMITY_DIRECTORY_VALIDITY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
   /** Largest accepted federation message, in bytes. Default 2 MiB. */
   COMITY_FEDERATION_MAX_MESSAGE_BYTES: z.coerce
     .number()
@@ -147,6 +154,8 @@ export type Config = Readonly<{
     identityDirectory: string;
     keyPassphrase: string | undefined;
     directoryRefreshSeconds: number;
+    /** On a secretariat: how long each directory it publishes is valid. */
+    directoryValiditySeconds: number;
     maxMessageBytes: number;
     clockSkewSeconds: number;
     deliveryConcurrency: number;
@@ -185,6 +194,16 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       'COMITY_DATABASE_QUERY_TIMEOUT_MS: must be at least COMITY_DATABASE_STATEMENT_TIMEOUT_MS',
     ]);
   }
+  if (
+    env.COMITY_MODE === 'secretariat' &&
+    env.COMITY_DIRECTORY_VALIDITY_SECONDS < 2 * env.COMITY_DIRECTORY_REFRESH_SECONDS
+  ) {
+    // The secretariat renews its directory at a refresh once half its validity has passed: with a
+    // longer interval the directory would expire before the next refresh renews it.
+    throw new ConfigError([
+      'COMITY_DIRECTORY_VALIDITY_SECONDS: must be at least twice COMITY_DIRECTORY_REFRESH_SECONDS on a secretariat',
+    ]);
+  }
   const dataDirectory = path.resolve(env.COMITY_DATA_DIR);
   const publicUrl = env.COMITY_PUBLIC_URL ?? `http://localhost:${env.COMITY_PORT}`;
   return Object.freeze({
@@ -221,6 +240,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       identityDirectory: path.join(dataDirectory, 'identity'),
       keyPassphrase: env.COMITY_KEY_PASSPHRASE,
       directoryRefreshSeconds: env.COMITY_DIRECTORY_REFRESH_SECONDS,
+      directoryValiditySeconds: env.COMITY_DIRECTORY_VALIDITY_SECONDS,
       maxMessageBytes: env.COMITY_FEDERATION_MAX_MESSAGE_BYTES,
       clockSkewSeconds: env.COMITY_FEDERATION_CLOCK_SKEW_SECONDS,
       deliveryConcurrency: env.COMITY_DELIVERY_CONCURRENCY,

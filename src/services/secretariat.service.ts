@@ -3,8 +3,9 @@
  * node initialised with `comity init --secretariat` and run with COMITY_MODE=secretariat; it signs
  * each publication with its own signing key, and nodes verify it against that key, pinned at their
  * own `comity init`. Each publication has a new, higher serial (nodes refuse to go back to an
- * older one) and expires 7 days after it was issued, so a node never trusts a stale register for
- * long; the secretariat renews it before then (renewDirectoryIfDue).
+ * older one) and expires COMITY_DIRECTORY_VALIDITY_SECONDS (default 7 days) after it was issued, so
+ * a node never trusts a stale register for long; the secretariat renews it before then
+ * (renewDirectoryIfDue).
  *
  * Key rotation (see src/federation/identity/identity-store.ts): `addNodeKeys` publishes a node's
  * next keys beside its current ones (both verify: the overlap), `retireKey` ends the old key's
@@ -44,8 +45,6 @@ import {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
-/** How long a publication is valid: nodes refuse it 7 days after it was issued. */
-export const DIRECTORY_LIFETIME_DAYS = 7;
 /** Default validity of a registered key (2 years), unless the operator says otherwise. */
 export const DEFAULT_KEY_VALIDITY_DAYS = 730;
 /** Default time a retired key keeps verifying, for messages signed before the switch still in flight. */
@@ -309,7 +308,9 @@ async function storePublication(
     v: 1,
     serial: (latest?.serial ?? 0) + 1,
     issuedAt: issuedAt.toISOString(),
-    expiresAt: new Date(issuedAt.getTime() + DIRECTORY_LIFETIME_DAYS * DAY_MS).toISOString(),
+    expiresAt: new Date(
+      issuedAt.getTime() + context.config.federation.directoryValiditySeconds * 1000,
+    ).toISOString(),
     nodes,
   };
   const compact = await signDirectory(document, identity.keys.signing);
@@ -371,13 +372,19 @@ function payloadOf(publication: StoredPublication): DirectoryDocument {
  * Re-signs the latest publication with a new serial and validity once half its lifetime has
  * passed, so the nodes' directory never expires while the secretariat runs. Only the dates and
  * serial change: changes to the register wait for the operator's `comity secretariat publish`.
+ * The lifetime is the shorter of the publication's own and COMITY_DIRECTORY_VALIDITY_SECONDS, so a
+ * shortened validity applies from the next renewal rather than after the old, longer one.
  * Returns the new publication, or undefined when none was due (or nothing was ever published).
  */
 export async function renewDirectoryIfDue(context: AppContext): Promise<PublicationSummary | undefined> {
   assertSecretariatMode(context);
   const latest = await findLatestPublication(context.db);
   if (!latest) return undefined;
-  const halfLife = (latest.expiresAt.getTime() - latest.issuedAt.getTime()) / 2;
+  const lifetimeMs = Math.min(
+    latest.expiresAt.getTime() - latest.issuedAt.getTime(),
+    context.config.federation.directoryValiditySeconds * 1000,
+  );
+  const halfLife = lifetimeMs / 2;
   if (context.now().getTime() < latest.issuedAt.getTime() + halfLife) return undefined;
   const identity = await secretariatIdentity(context);
   return storePublication(context, identity, payloadOf(latest).nodes);
@@ -389,7 +396,9 @@ export async function describeLatestPublication(
 ): Promise<Readonly<{ serial: number; issuedAt: Date; expiresAt: Date }> | undefined> {
   assertSecretariatMode(context);
   const latest = await findLatestPublication(context.db);
-  return latest ? { serial: latest.serial, issuedAt: latest.issuedAt, expiresAt: latest.expiresAt } : undefined;
+  return latest
+    ? { serial: latest.serial, issuedAt: latest.issuedAt, expiresAt: latest.expiresAt }
+    : undefined;
 }
 
 /** The latest signed directory, as GET /federation/v1/directory serves it. */

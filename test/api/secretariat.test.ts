@@ -1,6 +1,7 @@
 import { DEFAULT_MESSAGE_REGISTRY } from '../../src/federation/messages/registry.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 import { createNextKeys } from '../../src/federation/identity/identity-store.ts';
 import type { PublicKeyBundle } from '../../src/federation/identity/public-key-bundle.ts';
 import { verifyDirectory } from '../../src/federation/protocol/directory-document.ts';
@@ -33,6 +34,30 @@ function registrationOf(bundle: PublicKeyBundle) {
     keys: bundle.keys,
   };
 }
+
+describe('COMITY_DIRECTORY_VALIDITY_SECONDS', () => {
+  it('defaults to 7 days and is refused below 10 s or, on a secretariat, below two refresh intervals', () => {
+    assert.equal(loadConfig({}).federation.directoryValiditySeconds, 7 * 24 * 3600);
+    const secretariat = { COMITY_MODE: 'secretariat', COMITY_DIRECTORY_REFRESH_SECONDS: '5' };
+    assert.equal(
+      loadConfig({ ...secretariat, COMITY_DIRECTORY_VALIDITY_SECONDS: '10' }).federation
+        .directoryValiditySeconds,
+      10,
+    );
+    for (const environment of [
+      { COMITY_DIRECTORY_VALIDITY_SECONDS: '9' },
+      { ...secretariat, COMITY_DIRECTORY_VALIDITY_SECONDS: '9' },
+      { ...secretariat, COMITY_DIRECTORY_REFRESH_SECONDS: '6', COMITY_DIRECTORY_VALIDITY_SECONDS: '11' },
+    ]) {
+      assert.throws(
+        () => loadConfig(environment),
+        (error: unknown) =>
+          error instanceof ConfigError && /COMITY_DIRECTORY_VALIDITY_SECONDS/.test(error.problems.join()),
+        JSON.stringify(environment),
+      );
+    }
+  });
+});
 
 for (const target of DATABASE_TARGETS) {
   describe(`secretariat register and signed directory [${target.name}]`, { skip: target.skip }, () => {
@@ -236,6 +261,25 @@ for (const target of DATABASE_TARGETS) {
       assert.ok(after.ok);
       assert.deepEqual(after.directory.nodes, before.directory.nodes);
       assert.equal(after.directory.issuedAt, clock.now.toISOString());
+    });
+
+    it('publishes and renews with the validity COMITY_DIRECTORY_VALIDITY_SECONDS sets', async () => {
+      const { config } = secretariat.context;
+      const shortLived = {
+        ...secretariat.context,
+        config: { ...config, federation: { ...config.federation, directoryValiditySeconds: 60 } },
+      };
+      clock.now = new Date(clock.now.getTime() + 31_000);
+      assert.equal(await renewDirectoryIfDue(secretariat.context), undefined, '7 days: not due yet');
+      const renewed = await renewDirectoryIfDue(shortLived);
+      assert.ok(renewed, 'half of 60 s has passed: due');
+      assert.equal(Date.parse(renewed.expiresAt) - Date.parse(renewed.issuedAt), 60_000);
+      clock.now = new Date(clock.now.getTime() + 29_000);
+      assert.equal(await renewDirectoryIfDue(shortLived), undefined, 'not half way yet');
+      clock.now = new Date(clock.now.getTime() + 1000);
+      assert.equal((await renewDirectoryIfDue(shortLived))?.serial, renewed.serial + 1);
+      const published = await publishDirectory(shortLived);
+      assert.equal(Date.parse(published.expiresAt) - Date.parse(published.issuedAt), 60_000);
     });
   });
 
