@@ -293,11 +293,47 @@ export async function waitUntilAllDelivered(
   });
 }
 
+/** A sealed message, with its envelope id and the node it is addressed to. */
+export type SealedPing = Readonly<{ id: string; message: string; peerNodeId: string }>;
+
+/**
+ * Seals `ping` messages from the sender to the receiver with the sender's own keys and the
+ * receiver's current encryption key, as read from their identity directories (the nodes may run).
+ */
+export async function pingSealer(
+  sender: NodeProcess,
+  receiver: NodeProcess,
+): Promise<(caseId: string, now: Date) => Promise<SealedPing>> {
+  const config = loadConfig({ ...sender.env, COMITY_LOG_LEVEL: 'silent' });
+  const identity = await loadNodeIdentity(config);
+  if (!identity) throw new Error(`${sender.name} has no identity: run comity init first`);
+  const receiverBundle = await readPublicKeyBundle(path.join(receiver.dataDirectory, 'identity'));
+  const encryption = receiverBundle.keys.find((key) => key.use === 'enc' && key.status === 'current');
+  if (!encryption) throw new Error(`${receiver.name} has no current encryption key`);
+  return async (caseId, now) => {
+    const id = createUuidV7();
+    const message = await sealMessage({
+      envelope: {
+        v: PROTOCOL_VERSION,
+        id,
+        from: identity.nodeId,
+        to: receiverBundle.nodeId,
+        type: 'ping',
+        case: caseId,
+        createdAt: now.toISOString(),
+      },
+      body: {},
+      senderSigning: identity.keys.signing,
+      recipientEncryption: { kid: encryption.kid, publicJwk: encryption.jwk },
+    });
+    return { id, message, peerNodeId: receiverBundle.nodeId };
+  };
+}
+
 /**
  * The bulk internal path for tests that need several messages in one case (the API sends one
- * message per request): seals `ping` messages from the sender to the receiver with the sender's
- * own keys and the receiver's current encryption key, and writes them to the sender's outbox as
- * the send service does (insertOutboxMessage), in the order given. On PGlite the sender must be
+ * message per request): seals `ping` messages (pingSealer) and writes them to the sender's outbox
+ * as the send service does (insertOutboxMessage), in the order given. On PGlite the sender must be
  * stopped (this stops it); start it again to deliver them. Returns the message ids in order.
  */
 export async function enqueuePings(
@@ -305,35 +341,16 @@ export async function enqueuePings(
   receiver: NodeProcess,
   cases: readonly string[],
 ): Promise<{ id: string; caseId: string }[]> {
-  const config = loadConfig({ ...sender.env, COMITY_LOG_LEVEL: 'silent' });
-  const identity = await loadNodeIdentity(config);
-  if (!identity) throw new Error(`${sender.name} has no identity: run comity init first`);
-  const receiverBundle = await readPublicKeyBundle(path.join(receiver.dataDirectory, 'identity'));
-  const encryption = receiverBundle.keys.find((key) => key.use === 'enc' && key.status === 'current');
-  if (!encryption) throw new Error(`${receiver.name} has no current encryption key`);
+  const seal = await pingSealer(sender, receiver);
   const queued: { id: string; caseId: string }[] = [];
   await withNodeDatabase(sender, async (db) => {
     for (const caseId of cases) {
-      const id = createUuidV7();
       const now = new Date();
-      const message = await sealMessage({
-        envelope: {
-          v: PROTOCOL_VERSION,
-          id,
-          from: identity.nodeId,
-          to: receiverBundle.nodeId,
-          type: 'ping',
-          case: caseId,
-          createdAt: now.toISOString(),
-        },
-        body: {},
-        senderSigning: identity.keys.signing,
-        recipientEncryption: { kid: encryption.kid, publicJwk: encryption.jwk },
-      });
+      const { id, message, peerNodeId } = await seal(caseId, now);
       await insertOutboxMessage(db, {
         id,
         caseId,
-        peerNodeId: receiverBundle.nodeId,
+        peerNodeId,
         type: 'ping',
         message,
         digest: messageDigest(message),
