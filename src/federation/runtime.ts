@@ -9,6 +9,7 @@ import type { FederationRuntime } from './context.ts';
 import { createDirectoryClient, type DirectoryClient } from './directory/directory-client.ts';
 import { createFederationLog, type FederationLog } from './federation-log.ts';
 import { loadNodeIdentity } from './identity/identity-store.ts';
+import { makePendingMessagesDue, notifyOutboxWorkers } from '../storage/outbox.repository.ts';
 import { DEFAULT_MESSAGE_REGISTRY, type MessageRegistry } from './messages/registry.ts';
 
 /** A background worker started with the runtime: woken after outbox commits, stopped at shut-down. */
@@ -55,21 +56,30 @@ export async function startFederation(
     log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.renewOwnDirectory ? { renewOwnDirectory: options.renewOwnDirectory } : {}),
+    // Messages held back while the directory was expired leave as soon as it is usable again.
+    onUsableAgain: async () => {
+      const count = await makePendingMessagesDue(context.db, context.now());
+      if (count > 0) log.info(`directory usable again: ${count} waiting message(s) due now`, { count });
+      wakeDelivery();
+      await notifyOutboxWorkers(context.db, context.databaseKind);
+    },
   });
-  await directory.start();
 
+  // Declared before the directory starts: its first refresh may already end an expiry.
   const listeners = new Set<() => void>();
   const onWake = (listener: () => void): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
+  const wakeDelivery = (): void => {
+    for (const listener of listeners) listener();
+  };
+  await directory.start();
   const runtime: FederationRuntime = {
     identity,
     directory,
     messages: options.messages ?? DEFAULT_MESSAGE_REGISTRY,
-    wakeDelivery: () => {
-      for (const listener of listeners) listener();
-    },
+    wakeDelivery,
   };
 
   let worker: FederationWorker | undefined;

@@ -455,6 +455,20 @@ export async function pullInFutureRetries(db: Kysely<Database>, now: Date, lates
 }
 
 /** The soonest time a pending message becomes due, for the worker's sleep; undefined when none. */
+/**
+ * Every pending message whose next attempt lies after `now` is due at `now` (the directory is
+ * usable again after an outage: waiting out each back-off would only delay them). Returns how many.
+ */
+export async function makePendingMessagesDue(db: Kysely<Database>, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('outbox_messages')
+    .set({ next_attempt_at: now })
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function findNextDueTime(db: Kysely<Database>): Promise<Date | undefined> {
   const row = await db
     .selectFrom('outbox_messages')

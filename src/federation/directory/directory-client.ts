@@ -58,6 +58,12 @@ export type DirectoryClientOptions = Readonly<{
    * says which serial it published (the composition root passes the secretariat service's).
    */
   renewOwnDirectory?: () => Promise<Readonly<{ serial: number }> | undefined>;
+  /**
+   * Called once a refresh gives the node a usable directory again after the one it held had
+   * expired (an outage of the secretariat is over): the runtime makes the messages that waited
+   * due at once instead of at their next back-off.
+   */
+  onUsableAgain?: () => Promise<void>;
 }>;
 
 type Held = {
@@ -330,8 +336,15 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     await record({ ok: true, serial: directory.serial, isNew: true, at });
   };
 
+  /** A refresh, and the onUsableAgain hook when it ended an expiry. */
+  const refreshAndResume = async (): Promise<void> => {
+    const wasExpired = held !== undefined && usable() === undefined;
+    await refreshOnce();
+    if (wasExpired && usable() !== undefined) await options.onUsableAgain?.();
+  };
+
   const refresh = (): Promise<void> => {
-    inFlight ??= refreshOnce()
+    inFlight ??= refreshAndResume()
       .catch(async (error: unknown) => {
         await record({
           ok: false,
