@@ -103,10 +103,7 @@ export function availableTransitions(current: Case, actor: CaseActor): Transitio
  * Folds a history into its case, applying each event with its own actor and moment. A history
  * starts with `open`; an event the rules refuse stops the fold and is named by its index.
  */
-export function replay(
-  events: readonly CaseEvent[],
-  catalogue: CaseCatalogue,
-): Readonly<{ ok: true; case: Case } | { ok: false; index: number; refusal: TransitionRefusal }> {
+export function replay(events: readonly CaseEvent[], catalogue: CaseCatalogue): FoldResult {
   const [first, ...rest] = events;
   if (first?.transition !== 'open') {
     const refusal: TransitionRefusal = {
@@ -119,16 +116,36 @@ export function replay(
   }
   const opened = openCase(first.payload, first.actor, new Date(first.at));
   if (!opened.ok) return { ok: false, index: 0, refusal: opened.refusal };
-  let current = opened.case;
-  for (const [offset, event] of rest.entries()) {
+  const applied = applyEvents(opened.case, rest, catalogue);
+  return applied.ok ? applied : { ...applied, index: applied.index + 1 };
+}
+
+/** A case after a history, or the first event the rules refuse (its index in the events given). */
+export type FoldResult =
+  | Readonly<{ ok: true; case: Case }>
+  | Readonly<{ ok: false; index: number; refusal: TransitionRefusal }>;
+
+/**
+ * Applies `events` in order to `start`, each with its own actor and moment. `prepare` may adjust
+ * the case before each event (request-case.ts: a sent request is delivered once the requested
+ * side acts on it).
+ */
+export function applyEvents(
+  start: Case,
+  events: readonly CaseEvent[],
+  catalogue: CaseCatalogue,
+  prepare: (current: Case, event: CaseEvent) => Case = (current) => current,
+): FoldResult {
+  let current = start;
+  for (const [index, event] of events.entries()) {
     const result = applyTransition(
-      current,
+      prepare(current, event),
       { name: event.transition, payload: event.payload },
       event.actor,
       new Date(event.at),
       catalogue,
     );
-    if (!result.ok) return { ok: false, index: offset + 1, refusal: result.refusal };
+    if (!result.ok) return { ok: false, index, refusal: result.refusal };
     current = result.case;
   }
   return { ok: true, case: current };

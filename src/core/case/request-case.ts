@@ -7,7 +7,9 @@
 import { URGENCY_LEVELS } from '../request/draft.ts';
 import type { Case, CaseCatalogue, CaseEvent, CaseSide, CaseStatus, UrgencyLevel } from './case-model.ts';
 import { RequestTypeSchema } from './case-model.ts';
-import { applyTransition, type TransitionRefusal } from './lifecycle.ts';
+import { applyEvents, type FoldResult } from './lifecycle.ts';
+
+export type { FoldResult };
 
 /** What the base of a case is read from: the request's columns. */
 export type RequestCaseSource = Readonly<{
@@ -54,10 +56,6 @@ export function baseCaseOf(source: RequestCaseSource): Case {
   };
 }
 
-export type FoldResult =
-  | Readonly<{ ok: true; case: Case }>
-  | Readonly<{ ok: false; index: number; refusal: TransitionRefusal }>;
-
 /**
  * Applies `events` in order to `base`, each with its own actor and moment. A sent request whose
  * signed receipt has not been recorded yet is delivered as soon as the requested side acts on it:
@@ -68,22 +66,11 @@ export function foldCaseEvents(
   events: readonly CaseEvent[],
   catalogue: CaseCatalogue,
 ): FoldResult {
-  let current = base;
-  for (const [index, event] of events.entries()) {
-    if (current.status === 'sent' && event.actor.side === 'requested') {
-      current = { ...current, status: 'delivered' };
-    }
-    const result = applyTransition(
-      current,
-      { name: event.transition, payload: event.payload },
-      event.actor,
-      new Date(event.at),
-      catalogue,
-    );
-    if (!result.ok) return { ok: false, index, refusal: result.refusal };
-    current = result.case;
-  }
-  return { ok: true, case: current };
+  return applyEvents(base, events, catalogue, (current, event) =>
+    current.status === 'sent' && event.actor.side === 'requested'
+      ? { ...current, status: 'delivered' }
+      : current,
+  );
 }
 
 /** The case a node holds: its base with its stored events applied. */
