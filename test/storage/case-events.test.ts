@@ -5,51 +5,32 @@
  * arrives.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { describe, it } from 'node:test';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import {
   type CaseEventWrite,
   insertCaseEventAndQueue,
   listCaseEvents,
 } from '../../src/storage/case-events.repository.ts';
-import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
 import { countOutboxMessages, findOutboxMessage } from '../../src/storage/outbox.repository.ts';
-import { findRequestById, insertRequest } from '../../src/storage/requests.repository.ts';
-import { insertUser } from '../../src/storage/users.repository.ts';
+import { findRequestById } from '../../src/storage/requests.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { useStorage } from '../helpers/storage-fixture.ts';
 
 const T0 = new Date('2026-12-04T10:00:00.000Z');
 const T1 = new Date('2026-12-04T10:05:00.000Z');
 
 for (const target of DATABASE_TARGETS) {
   describe(`case history in storage [${target.name}]`, { skip: target.skip }, () => {
-    let handle: DatabaseHandle;
-    let userId: string;
-    before(async () => {
-      handle = await target.open();
-      const user = await insertUser(handle.db, {
-        username: 'duty',
-        displayName: 'Duty Officer',
-        passwordHash: '!',
-        roles: ['duty-officer'],
-      });
-      userId = user.id;
+    const storage = useStorage(target, {
+      username: 'duty',
+      displayName: 'Duty Officer',
+      role: 'duty-officer',
     });
-    after(async () => handle?.close());
 
-    async function request(): Promise<string> {
-      const content = preservationDraft('FR', 'DE', 1);
-      const stored = await insertRequest(handle.db, {
-        type: content.type,
-        content,
-        caseReference: null,
-        requestedState: 'DE',
-        createdBy: userId,
-        now: T0,
-      });
-      return stored.id;
+    function request(): Promise<string> {
+      return storage.storeDraft(T0);
     }
 
     function event(requestId: string, sequence: number, transition = 'acknowledge'): CaseEventWrite {
@@ -58,7 +39,7 @@ for (const target of DATABASE_TARGETS) {
         sequence,
         transition,
         side: 'requested',
-        actor: { id: userId, displayName: 'Duty Officer', roles: ['duty-officer'] },
+        actor: { id: storage.userId(), displayName: 'Duty Officer', roles: ['duty-officer'] },
         payload: { note: `event ${sequence}` },
         occurredAt: T1,
         status: 'acknowledged',
@@ -77,28 +58,28 @@ for (const target of DATABASE_TARGETS) {
     it('appends an event with the case status and its outgoing message; a taken sequence writes nothing', async () => {
       const requestId = await request();
       const first = queued();
-      assert.equal(await insertCaseEventAndQueue(handle.db, event(requestId, 1), first), true);
-      const events = await listCaseEvents(handle.db, requestId);
+      assert.equal(await insertCaseEventAndQueue(storage.handle().db, event(requestId, 1), first), true);
+      const events = await listCaseEvents(storage.handle().db, requestId);
       assert.equal(events.length, 1);
       assert.deepEqual(events[0]?.actor, {
-        id: userId,
+        id: storage.userId(),
         displayName: 'Duty Officer',
         roles: ['duty-officer'],
       });
       assert.deepEqual(events[0]?.payload, { note: 'event 1' });
       assert.equal(events[0]?.sentMessageId, first.id);
       assert.equal(events[0]?.occurredAt.toISOString(), T1.toISOString());
-      assert.equal((await findRequestById(handle.db, requestId))?.caseStatus, 'acknowledged');
-      assert.equal((await findOutboxMessage(handle.db, first.id))?.caseId, requestId);
+      assert.equal((await findRequestById(storage.handle().db, requestId))?.caseStatus, 'acknowledged');
+      assert.equal((await findOutboxMessage(storage.handle().db, first.id))?.caseId, requestId);
 
-      const outboxBefore = await countOutboxMessages(handle.db);
+      const outboxBefore = await countOutboxMessages(storage.handle().db);
       const second = queued();
       const raced = { ...event(requestId, 1, 'record-preservation'), status: 'preserved' };
-      assert.equal(await insertCaseEventAndQueue(handle.db, raced, second), false);
-      assert.equal((await listCaseEvents(handle.db, requestId)).length, 1);
-      assert.equal((await findRequestById(handle.db, requestId))?.caseStatus, 'acknowledged');
-      assert.equal(await findOutboxMessage(handle.db, second.id), undefined);
-      assert.equal(await countOutboxMessages(handle.db), outboxBefore);
+      assert.equal(await insertCaseEventAndQueue(storage.handle().db, raced, second), false);
+      assert.equal((await listCaseEvents(storage.handle().db, requestId)).length, 1);
+      assert.equal((await findRequestById(storage.handle().db, requestId))?.caseStatus, 'acknowledged');
+      assert.equal(await findOutboxMessage(storage.handle().db, second.id), undefined);
+      assert.equal(await countOutboxMessages(storage.handle().db), outboxBefore);
     });
 
     it('stores a received event with its inbox row, once', async () => {
@@ -118,13 +99,13 @@ for (const target of DATABASE_TARGETS) {
         kind: 'case-event' as const,
         event: { ...event(requestId, 1, 'withdraw'), side: 'requesting', status: 'withdrawn' },
       };
-      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, effect), true);
-      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, effect), false);
-      const events = await listCaseEvents(handle.db, requestId);
+      assert.equal(await insertInboxMessageWithEffect(storage.handle().db, inbox, effect), true);
+      assert.equal(await insertInboxMessageWithEffect(storage.handle().db, inbox, effect), false);
+      const events = await listCaseEvents(storage.handle().db, requestId);
       assert.equal(events.length, 1);
       assert.equal(events[0]?.receivedMessageId, messageId);
       assert.equal(events[0]?.sentMessageId, null);
-      assert.equal((await findRequestById(handle.db, requestId))?.caseStatus, 'withdrawn');
+      assert.equal((await findRequestById(storage.handle().db, requestId))?.caseStatus, 'withdrawn');
     });
   });
 }

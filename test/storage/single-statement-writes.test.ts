@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
-import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { markRequestSentAndQueue } from '../../src/storage/federation-requests.repository.ts';
 import { countInboxMessages, insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
 import {
@@ -18,81 +17,60 @@ import {
   insertOutboxMessage,
   recordDeliveries,
 } from '../../src/storage/outbox.repository.ts';
-import { findRequestById, insertRequest } from '../../src/storage/requests.repository.ts';
-import { insertUser } from '../../src/storage/users.repository.ts';
+import { findRequestById } from '../../src/storage/requests.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { useStorage } from '../helpers/storage-fixture.ts';
 
 const T0 = new Date('2026-11-28T12:00:00.000Z');
 const T1 = new Date('2026-11-28T12:00:05.000Z');
 
 for (const target of DATABASE_TARGETS) {
   describe(`federation writes in one statement [${target.name}]`, { skip: target.skip }, () => {
-    let handle: DatabaseHandle;
-    let userId: string;
-    before(async () => {
-      handle = await target.open();
-      const user = await insertUser(handle.db, {
-        username: 'officer',
-        displayName: 'Officer',
-        passwordHash: '!',
-        roles: ['officer'],
-      });
-      userId = user.id;
-    });
-    after(async () => handle?.close());
+    const storage = useStorage(target, { username: 'officer', displayName: 'Officer', role: 'officer' });
 
-    async function draft(): Promise<string> {
-      const content = preservationDraft('FR', 'DE', 1);
-      const stored = await insertRequest(handle.db, {
-        type: content.type,
-        content,
-        caseReference: null,
-        requestedState: 'DE',
-        createdBy: userId,
-        now: T0,
-      });
-      return stored.id;
+    function draft(): Promise<string> {
+      return storage.storeDraft(T0);
     }
 
     const queued = (id = createUuidV7()) => ({ id, type: 'request.submitted', message: 'jws', digest: 'dg' });
 
     it('sending marks the draft sent and queues its message together; a stale revision does neither', async () => {
       const requestId = await draft();
-      const before = await countOutboxMessages(handle.db);
+      const before = await countOutboxMessages(storage.handle().db);
       const stale = await markRequestSentAndQueue(
-        handle.db,
+        storage.handle().db,
         { id: requestId, expectedRevision: 2, peerNodeId: 'de-poc', now: T1 },
         queued(),
       );
       assert.equal(stale, false);
-      assert.equal(await countOutboxMessages(handle.db), before);
-      assert.equal((await findRequestById(handle.db, requestId))?.status, 'draft');
+      assert.equal(await countOutboxMessages(storage.handle().db), before);
+      assert.equal((await findRequestById(storage.handle().db, requestId))?.status, 'draft');
 
       const messageId = createUuidV7();
       const isQueued = await markRequestSentAndQueue(
-        handle.db,
+        storage.handle().db,
         { id: requestId, expectedRevision: 1, peerNodeId: 'de-poc', now: T1 },
         queued(messageId),
       );
       assert.equal(isQueued, true);
-      const request = await findRequestById(handle.db, requestId);
+      const request = await findRequestById(storage.handle().db, requestId);
       assert.equal(request?.status, 'sent');
       assert.equal(request?.revision, 2);
       assert.equal(request?.deliveryState, 'pending');
       assert.equal(request?.peerNodeId, 'de-poc');
-      const message = await findOutboxMessage(handle.db, messageId);
+      const message = await findOutboxMessage(storage.handle().db, messageId);
       assert.equal(message?.caseId, requestId);
       assert.equal(message?.status, 'pending');
       assert.equal(message?.createdAt.toISOString(), T1.toISOString());
 
       // Sent already: a second send at the new revision queues nothing.
       const again = await markRequestSentAndQueue(
-        handle.db,
+        storage.handle().db,
         { id: requestId, expectedRevision: 2, peerNodeId: 'de-poc', now: T1 },
         queued(),
       );
       assert.equal(again, false);
-      assert.equal(await countOutboxMessages(handle.db), before + 1);
+      assert.equal(await countOutboxMessages(storage.handle().db), before + 1);
     });
 
     it('a received message and its incoming request are stored once, however often it arrives', async () => {
@@ -114,17 +92,24 @@ for (const target of DATABASE_TARGETS) {
         content,
         caseReference: null,
         requestedState: 'DE',
-        createdBy: userId,
+        createdBy: storage.userId(),
         peerNodeId: 'fr-poc',
         remoteRequestId,
         receivedAt: T1,
       };
-      const inboxBefore = await countInboxMessages(handle.db);
-      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, { kind: 'incoming-request', request }), true);
-      assert.equal(await insertInboxMessageWithEffect(handle.db, inbox, { kind: 'incoming-request', request }), false);
-      assert.equal(await countInboxMessages(handle.db), inboxBefore + 1);
-      const incoming = await handle.db
-        .selectFrom('requests')
+      const inboxBefore = await countInboxMessages(storage.handle().db);
+      assert.equal(
+        await insertInboxMessageWithEffect(storage.handle().db, inbox, { kind: 'incoming-request', request }),
+        true,
+      );
+      assert.equal(
+        await insertInboxMessageWithEffect(storage.handle().db, inbox, { kind: 'incoming-request', request }),
+        false,
+      );
+      assert.equal(await countInboxMessages(storage.handle().db), inboxBefore + 1);
+      const incoming = await storage
+        .handle()
+        .db.selectFrom('requests')
         .select(['status', 'direction'])
         .where('remote_request_id', '=', remoteRequestId)
         .execute();
@@ -132,9 +117,9 @@ for (const target of DATABASE_TARGETS) {
 
       // A message without an effect (ping) is only an inbox row.
       const ping = { ...inbox, id: createUuidV7(), type: 'ping', caseId: 'ping' };
-      assert.equal(await insertInboxMessageWithEffect(handle.db, ping, undefined), true);
-      assert.equal(await insertInboxMessageWithEffect(handle.db, ping, undefined), false);
-      assert.equal(await countInboxMessages(handle.db), inboxBefore + 2);
+      assert.equal(await insertInboxMessageWithEffect(storage.handle().db, ping, undefined), true);
+      assert.equal(await insertInboxMessageWithEffect(storage.handle().db, ping, undefined), false);
+      assert.equal(await countInboxMessages(storage.handle().db), inboxBefore + 2);
     });
 
     it('records a batch of receipts: each message delivered, its request too, a first receipt kept', async () => {
@@ -144,13 +129,13 @@ for (const target of DATABASE_TARGETS) {
         const messageId = createUuidV7();
         messageIds.push(messageId);
         await markRequestSentAndQueue(
-          handle.db,
+          storage.handle().db,
           { id: requestId, expectedRevision: 1, peerNodeId: 'de-poc', now: T0 },
           queued(messageId),
         );
       }
       const pingId = createUuidV7();
-      await insertOutboxMessage(handle.db, {
+      await insertOutboxMessage(storage.handle().db, {
         id: pingId,
         caseId: 'not-a-request',
         peerNodeId: 'de-poc',
@@ -159,7 +144,7 @@ for (const target of DATABASE_TARGETS) {
         digest: 'dg',
         now: T0,
       });
-      await recordDeliveries(handle.db, [
+      await recordDeliveries(storage.handle().db, [
         {
           id: messageIds[0]!,
           receipt: 'r0',
@@ -169,7 +154,7 @@ for (const target of DATABASE_TARGETS) {
           effect: { kind: 'request-delivery-state', requestId: requestIds[0]!, state: 'delivered' },
         },
       ]);
-      await recordDeliveries(handle.db, [
+      await recordDeliveries(storage.handle().db, [
         // Already delivered: its first receipt stays.
         {
           id: messageIds[0]!,
@@ -196,20 +181,20 @@ for (const target of DATABASE_TARGETS) {
           effect: { kind: 'request-delivery-state', requestId: 'not-a-request', state: 'delivered' },
         },
       ]);
-      const first = await findOutboxMessage(handle.db, messageIds[0]!);
+      const first = await findOutboxMessage(storage.handle().db, messageIds[0]!);
       assert.equal(first?.status, 'delivered');
       assert.equal(first?.receipt, 'r0');
       assert.equal(first?.attempts, 1);
       assert.equal(first?.lastStatusCode, 200);
-      const second = await findOutboxMessage(handle.db, messageIds[1]!);
+      const second = await findOutboxMessage(storage.handle().db, messageIds[1]!);
       assert.equal(second?.status, 'delivered');
       assert.equal(second?.receipt, 'r1');
       assert.equal(second?.lastStatusCode, 409);
       assert.equal(second?.claimedUntil, null);
       assert.equal(second?.receiptReceivedAt?.toISOString(), T1.toISOString());
-      assert.equal((await findOutboxMessage(handle.db, pingId))?.status, 'delivered');
+      assert.equal((await findOutboxMessage(storage.handle().db, pingId))?.status, 'delivered');
       for (const requestId of requestIds) {
-        assert.equal((await findRequestById(handle.db, requestId))?.deliveryState, 'delivered');
+        assert.equal((await findRequestById(storage.handle().db, requestId))?.deliveryState, 'delivered');
       }
     });
   });
