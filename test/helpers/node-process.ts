@@ -21,7 +21,7 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import { draftRequest, sendRequest } from '../../src/demo/federation-api.ts';
+import { draftRequest, readDelivery, sendRequest } from '../../src/demo/federation-api.ts';
 import type { ApiClient } from '../../src/demo/node-api.ts';
 import { killAllNodeProcesses, type NodeProcess, waitFor } from '../../src/demo/node-process.ts';
 import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
@@ -189,6 +189,31 @@ export async function sendMany(
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
   return { sent, failed };
+}
+
+/**
+ * Sends `ids` 8 at a time and returns once the burst is well under way (150 sends accepted and the
+ * first request delivered), so a test can break a node mid-burst: the burst's result, and how many
+ * sends had been accepted at that moment.
+ */
+export async function sendBurstUnderWay(
+  officer: ApiClient,
+  ids: readonly string[],
+): Promise<Readonly<{ burst: Promise<BurstResult>; sentSoFar: () => number }>> {
+  let sentSoFar = 0;
+  const burst = sendMany(officer, ids, {
+    concurrency: 8,
+    onSent: (count) => {
+      sentSoFar = count;
+    },
+  });
+  await waitFor(
+    '150 sends accepted and the first request delivered',
+    async () =>
+      sentSoFar >= 150 && (await readDelivery(officer, ids[0]!)).state === 'delivered' ? true : undefined,
+    { timeoutMs: 60_000, intervalMs: 20 },
+  );
+  return { burst, sentSoFar: () => sentSoFar };
 }
 
 /**

@@ -10,16 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readDelivery } from '../../src/demo/federation-api.ts';
 import {
   countReceived,
   delay,
   draftMany,
   type Federation,
   readOutbox,
-  sendMany,
+  sendBurstUnderWay,
   startFederation,
-  waitFor,
   waitUntilAllDelivered,
   withNodeDatabase,
 } from '../helpers/node-process.ts';
@@ -42,21 +40,9 @@ describe('kill -9 of the receiver mid-burst', { timeout: 180_000 }, () => {
     const officer = await fr.userClient('officer');
     const ids = await draftMany(officer, 'FR', 'DE', BURST);
 
-    let sentSoFar = 0;
-    const burst = sendMany(officer, ids, {
-      concurrency: 8,
-      onSent: (count) => {
-        sentSoFar = count;
-      },
-    });
-    await waitFor(
-      '150 sends accepted and the first request delivered',
-      async () =>
-        sentSoFar >= 150 && (await readDelivery(officer, ids[0]!)).state === 'delivered' ? true : undefined,
-      { timeoutMs: 60_000, intervalMs: 20 },
-    );
+    const { burst, sentSoFar } = await sendBurstUnderWay(officer, ids);
     await de.process.kill();
-    const sentAtKill = sentSoFar;
+    const sentAtKill = sentSoFar();
     const result = await burst;
     assert.equal(
       result.failed.size,

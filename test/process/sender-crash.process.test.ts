@@ -6,15 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readDelivery } from '../../src/demo/federation-api.ts';
 import {
   countReceived,
   draftMany,
   type Federation,
   readOutbox,
-  sendMany,
+  sendBurstUnderWay,
   startFederation,
-  waitFor,
   waitUntilAllDelivered,
   withNodeDatabase,
 } from '../helpers/node-process.ts';
@@ -37,19 +35,7 @@ describe('kill -9 of the sender mid-burst', { timeout: 180_000 }, () => {
     const officer = await fr.userClient('officer');
     const ids = await draftMany(officer, 'FR', 'DE', BURST);
 
-    let sentSoFar = 0;
-    const burst = sendMany(officer, ids, {
-      concurrency: 8,
-      onSent: (count) => {
-        sentSoFar = count;
-      },
-    });
-    await waitFor(
-      '150 sends accepted and the first request delivered',
-      async () =>
-        sentSoFar >= 150 && (await readDelivery(officer, ids[0]!)).state === 'delivered' ? true : undefined,
-      { timeoutMs: 60_000, intervalMs: 20 },
-    );
+    const { burst } = await sendBurstUnderWay(officer, ids);
     await fr.process.kill();
     const result = await burst;
     assert.ok(result.failed.size > 0, 'some sends were cut off by the kill');
