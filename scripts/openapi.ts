@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config.ts';
 import { loadCatalogue } from '../src/data/catalogue/index.ts';
 import { buildApp } from '../src/http/app.ts';
 import { openDatabase } from '../src/storage/database.ts';
+import { createLiveHub } from '../src/core/live-updates.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -34,6 +35,7 @@ export async function servedOpenApiDocument(): Promise<unknown> {
     db: database.db,
     databaseKind: database.kind,
     catalogue: loadCatalogue(),
+    live: createLiveHub(),
     now: () => new Date(0),
   };
   const app = await buildApp(context);

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Catalogue } from './core/catalogue/catalogue.ts';
+import type { LiveHub } from './core/live-updates.ts';
 import type { FederationRuntime } from './federation/context.ts';
 import type { Database } from './storage/schema.ts';
 
@@ -15,6 +16,8 @@ export type AppContext = Readonly<{
   catalogue: Catalogue;
   /** The current time; tests pass a fixed clock. */
   now: () => Date;
+  /** Updates for open screens (SSE) and in-process listeners, published after each commit. */
+  live: LiveHub;
   /** Federation (identity, directory, delivery); undefined until `comity init` has run. */
   federation?: FederationRuntime;
 }>;

@@ -10,6 +10,7 @@ import { createFederationLog } from './federation/federation-log.ts';
 import { isConnectionFault, reconnectDelayMs } from './storage/connection-faults.ts';
 import { type DatabaseHandle, openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
+import { createLiveHub } from './core/live-updates.ts';
 
 export type OpenNodeContext = Readonly<{ context: AppContext; database: DatabaseHandle }>;
 
@@ -56,6 +57,7 @@ export async function openNodeContext(
     db: database.db,
     databaseKind: database.kind,
     catalogue: loadCatalogue(),
+    live: createLiveHub(),
     now: () => new Date(),
   };
   return { context, database };

@@ -155,5 +155,12 @@ export async function transitionCase(
     );
   }
   federation.wakeDelivery();
+  context.live.publish({
+    kind: 'case-changed',
+    requestId: stored.id,
+    status: applied.case.status,
+    transition: request.name,
+    at: now.toISOString(),
+  });
   return caseHistory(context, actor, requestId);
 }

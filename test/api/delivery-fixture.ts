@@ -21,6 +21,9 @@ import type { AppContext } from '../../src/app-context.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
 import type { TestApp } from '../helpers/app.ts';
 import type { DatabaseTarget } from '../helpers/database.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
+import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
+import { announcedAccepts } from '../../src/federation/messages/registry.ts';
 
 export const KEY_WINDOW = {
   notBefore: '2020-01-01T00:00:00.000Z',
@@ -178,6 +181,7 @@ export async function startFederatedNode(
     db: handle.db,
     databaseKind: handle.kind,
     catalogue: loadCatalogue(),
+    live: createLiveHub(),
     now: options.clock.now,
     ...(runtime ? { federation: runtime } : {}),
   };
@@ -192,6 +196,57 @@ export async function startFederatedNode(
     close: async () => {
       await app.close();
       await handle.close();
+    },
+  };
+}
+
+/** Two federated nodes that speak every built-in message type, listening on loopback, with their delivery workers. */
+export type NodePair = Readonly<{
+  clock: TestClock;
+  requesting: FederatedNode;
+  requested: FederatedNode;
+  /** Base URLs (http://127.0.0.1:port) of each node. */
+  requestingUrl: string;
+  requestedUrl: string;
+  requestingWorker: DeliveryWorker;
+  requestedWorker: DeliveryWorker;
+  close: () => Promise<void>;
+}>;
+
+/** Starts a pair of nodes (e.g. FR requesting, DE requested) on fresh databases of `target`. */
+export async function startNodePair(
+  target: DatabaseTarget,
+  nodes: Readonly<{
+    requesting: [nodeId: string, state: string];
+    requested: [nodeId: string, state: string];
+  }>,
+  clock: TestClock = createClock(),
+): Promise<NodePair> {
+  const accepts = announcedAccepts();
+  const requestingPlan = { ...(await planNode(...nodes.requesting)), accepts };
+  const requestedPlan = { ...(await planNode(...nodes.requested)), accepts };
+  const directory = createStaticDirectory([requestingPlan, requestedPlan], clock.now);
+  const requesting = await startFederatedNode(target, { plan: requestingPlan, directory, clock });
+  const requested = await startFederatedNode(target, { plan: requestedPlan, directory, clock });
+  const requestingUrl = await requesting.app.listen({ port: 0, host: '127.0.0.1' });
+  const requestedUrl = await requested.app.listen({ port: 0, host: '127.0.0.1' });
+  directory.setEndpoint(requestingPlan.nodeId, requestingUrl);
+  directory.setEndpoint(requestedPlan.nodeId, requestedUrl);
+  const requestingWorker = createDeliveryWorker(requesting.context, requesting.runtime!);
+  const requestedWorker = createDeliveryWorker(requested.context, requested.runtime!);
+  return {
+    clock,
+    requesting,
+    requested,
+    requestingUrl,
+    requestedUrl,
+    requestingWorker,
+    requestedWorker,
+    close: async () => {
+      await requestingWorker.stop();
+      await requestedWorker.stop();
+      await requesting.close();
+      await requested.close();
     },
   };
 }

@@ -28,6 +28,7 @@ import { publishDirectory, registerNode } from '../../src/services/secretariat.s
 import type { TestApp } from '../helpers/app.ts';
 import type { DatabaseTarget } from '../helpers/database.ts';
 import { type Clock, startTestSecretariat, type TestSecretariat } from '../helpers/secretariat-fixture.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
 
 const silent = createFederationLog('silent');
 
@@ -91,6 +92,7 @@ export async function startSecretariatFederation(
       db: handle.db,
       databaseKind: handle.kind,
       catalogue: loadCatalogue(),
+      live: createLiveHub(),
       now: () => clock.now,
     };
     await bootstrapNode(base);

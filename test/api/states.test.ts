@@ -15,6 +15,7 @@ import {
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs, createUser } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
 
 type StateSummary = {
   code: string;
@@ -217,6 +218,7 @@ for (const target of DATABASE_TARGETS) {
           db: handle.db,
           databaseKind: handle.kind,
           catalogue: loadCatalogue(),
+          live: createLiveHub(),
           now: () => new Date(),
         };
         assert.equal(await seedDirectory(context), 196);

@@ -10,6 +10,7 @@ import { ensureAdministrator } from '../../src/services/users.service.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole, bearerAs, createUser, signIn } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
 
 type Problem = { type: string; status: number };
 type User = {
@@ -234,6 +235,7 @@ for (const target of DATABASE_TARGETS) {
           db: handle.db,
           databaseKind: handle.kind,
           catalogue: loadCatalogue(),
+          live: createLiveHub(),
           now: () => new Date(),
         };
         const first = await bootstrapNode(context);

@@ -10,6 +10,7 @@ import type { AppContext } from '../../src/app-context.ts';
 import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
 
 describe('comity user and comity token (on the node database, PGlite)', () => {
   let dataDirectory: string;
@@ -32,6 +33,7 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
         db: handle.db,
         databaseKind: handle.kind,
         catalogue: loadCatalogue(),
+        live: createLiveHub(),
         now: () => new Date(),
       });
     } finally {

@@ -9,6 +9,7 @@ import { buildApp } from '../../src/http/app.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
 import type { DatabaseTarget } from './database.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
 
 export type TestApp = Readonly<{
   app: Awaited<ReturnType<typeof buildApp>>;
@@ -27,6 +28,7 @@ export async function startTestApp(target: DatabaseTarget, options: TestAppOptio
     db: handle.db,
     databaseKind: handle.kind,
     catalogue: loadCatalogue(),
+    live: createLiveHub(),
     now: options.now ?? (() => new Date()),
   };
   await bootstrapNode(context);

@@ -20,6 +20,7 @@ import { buildApp } from '../../src/http/app.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import type { DatabaseTarget } from './database.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
 
 export type Clock = { now: Date };
 
@@ -61,6 +62,7 @@ export async function startTestSecretariat(target: DatabaseTarget, clock: Clock)
     db: handle.db,
     databaseKind: handle.kind,
     catalogue: loadCatalogue(),
+    live: createLiveHub(),
     now: () => clock.now,
   };
   const app = await buildApp(context);

@@ -28,6 +28,7 @@ import {
   startTestSecretariat,
   type TestSecretariat,
 } from '../helpers/secretariat-fixture.ts';
+import { createLiveHub } from '../../src/core/live-updates.ts';
 
 const silent = createFederationLog('silent');
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -67,6 +68,7 @@ async function createTestNode(
       db: database.db,
       databaseKind: database.kind,
       catalogue: loadCatalogue(),
+      live: createLiveHub(),
       now: () => clock.now,
     },
     handle: database,

@@ -338,6 +338,7 @@ export function createDeliveryWorker(
       statusCode,
       effect: runtime.messages.find(message.type)?.onOutcome('delivered', message),
     });
+    context.live.publish({ kind: 'case-changed', requestId: message.caseId, at: now.toISOString() });
     const previous = peerStates.get(message.peerNodeId);
     const isAlreadyHealthy =
       previous !== undefined &&

@@ -12,9 +12,10 @@
 import { AppError } from '../../core/errors.ts';
 import type { AppContext } from '../../app-context.ts';
 import { caseCatalogueFrom } from '../../core/case/case-model.ts';
-import { findCaseRecord } from '../../storage/case-events.repository.ts';
+import { findCaseRecord, findIncomingRequestId } from '../../storage/case-events.repository.ts';
 import { ensureFederationUser } from '../../storage/federation-requests.repository.ts';
 import { findInboxMessage, insertInboxMessageWithEffect } from '../../storage/inbox.repository.ts';
+import type { ReceiveEffect } from '../../storage/message-effects.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
 import { findSenderKey, SenderNotVerifiableError } from './sender-key.ts';
@@ -83,6 +84,23 @@ async function answerReplay(
     // Only the node the message came from gets its receipt back.
     ...(stored.fromNodeId === fromNodeId ? { receipt: stored.receipt } : {}),
   };
+}
+
+/** Tells open screens what a processed message changed (after its statement committed). */
+async function publishEffect(
+  context: AppContext,
+  effect: ReceiveEffect | undefined,
+  receivedAt: Date,
+): Promise<void> {
+  const at = receivedAt.toISOString();
+  if (effect?.kind === 'case-event') {
+    const { requestId, status, transition } = effect.event;
+    context.live.publish({ kind: 'case-changed', requestId, status, transition, at });
+  } else if (effect?.kind === 'incoming-request') {
+    const { peerNodeId, remoteRequestId } = effect.request;
+    const requestId = await findIncomingRequestId(context.db, peerNodeId, remoteRequestId);
+    if (requestId) context.live.publish({ kind: 'request-arrived', requestId, at });
+  }
 }
 
 /** Checks, stores and processes one message; never throws for bad input (only for a failing database). */
@@ -172,7 +190,10 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
     },
     effect,
   );
-  if (isProcessed) return { ok: true, receipt };
+  if (isProcessed) {
+    await publishEffect(context, effect, receivedAt);
+    return { ok: true, receipt };
+  }
   const replay = await answerReplay(context, envelope.id, envelope.from);
   return (
     replay ?? {

@@ -12,6 +12,7 @@ import { federationDirectoryRoutes } from './federation-directory.routes.ts';
 import { federationMessagesRoutes } from './federation-messages.routes.ts';
 import { federationSendRoutes } from './federation-send.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { liveRoutes } from './live.routes.ts';
 import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { statesRoutes } from './states.routes.ts';
@@ -32,4 +33,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   federationSendRoutes,
   caseRoutes,
   peersRoutes,
+  liveRoutes,
 ];

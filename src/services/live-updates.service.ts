@@ -1,0 +1,33 @@
+/**
+ * Live updates for one person: the node's updates (src/core/live-updates.ts) filtered to the
+ * requests the person may read, with the same rule as every read (requestAccessOf). The SSE route
+ * (GET /api/v1/live) streams what this yields.
+ */
+import type { AppContext } from '../app-context.ts';
+import type { LiveUpdate } from '../core/live-updates.ts';
+import { type Actor, requestAccessOf } from '../policies/access.ts';
+import { findRequestById } from '../storage/requests.repository.ts';
+
+/**
+ * Calls `deliver` with every update from now on about a request `actor` may read; returns the
+ * function that stops. Updates reach `deliver` in the order they were published.
+ */
+export function followLiveUpdates(
+  context: AppContext,
+  actor: Actor,
+  deliver: (update: LiveUpdate) => void,
+): () => void {
+  let chain = Promise.resolve();
+  let isStopped = false;
+  const unsubscribe = context.live.subscribe((update) => {
+    chain = chain.then(async () => {
+      if (isStopped) return;
+      const stored = await findRequestById(context.db, update.requestId).catch(() => undefined);
+      if (!isStopped && stored && requestAccessOf(actor, stored) !== 'none') deliver(update);
+    });
+  });
+  return () => {
+    isStopped = true;
+    unsubscribe();
+  };
+}
