@@ -2760,6 +2760,24 @@ export interface components {
             status: string;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+            /** @description the deadlines that apply now, from the requested State's declared service level and the case */
+            deadlines: {
+                /** @enum {string} */
+                kind: "acknowledge" | "answer-clarification" | "end-of-postponement" | "suggested-execution" | "preservation-expiry";
+                /**
+                 * @description the side that must act before it
+                 * @enum {string}
+                 */
+                side: "requesting" | "requested";
+                startsAt: string;
+                /** @description when it is at risk (or, for a preservation, when the requesting side is reminded) */
+                atRiskAt: string;
+                dueAt: string;
+                /** @enum {string} */
+                state: "on-time" | "at-risk" | "missed";
+                /** @description the article it rests on, or Comity's practice */
+                basis: string;
+            }[];
             events: {
                 sequence: number;
                 transition: string;
@@ -2940,6 +2958,24 @@ export interface components {
             status: string;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+            /** @description the deadlines that apply now, from the requested State's declared service level and the case */
+            deadlines: {
+                /** @enum {string} */
+                kind: "acknowledge" | "answer-clarification" | "end-of-postponement" | "suggested-execution" | "preservation-expiry";
+                /**
+                 * @description the side that must act before it
+                 * @enum {string}
+                 */
+                side: "requesting" | "requested";
+                startsAt: string;
+                /** @description when it is at risk (or, for a preservation, when the requesting side is reminded) */
+                atRiskAt: string;
+                dueAt: string;
+                /** @enum {string} */
+                state: "on-time" | "at-risk" | "missed";
+                /** @description the article it rests on, or Comity's practice */
+                basis: string;
+            }[];
             events: {
                 sequence: number;
                 transition: string;

@@ -5,6 +5,7 @@
  * (a request shows its case status) and the case service (history and transitions).
  */
 import { type Case, type CaseActor, caseCatalogueFrom } from '../core/case/case-model.ts';
+import { caseDeadlines, type Deadline, type ServiceLevels } from '../core/case/deadlines.ts';
 import { availableTransitions } from '../core/case/lifecycle.ts';
 import { baseCaseOf, sideOf } from '../core/case/request-case.ts';
 import type { AppContext } from '../app-context.ts';
@@ -12,6 +13,7 @@ import { caseMessageFor, caseOfRecord } from '../federation/messages/case-messag
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
 import { type CaseRecord, listCaseEvents } from '../storage/case-events.repository.ts';
+import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 
 /** The case status a list shows: the stored one, or the base the request flow left. */
@@ -29,7 +31,14 @@ export async function loadCase(
   context: AppContext,
   stored: StoredRequest,
 ): Promise<Readonly<{ record: CaseRecord; case: Case }>> {
-  const record = { request: stored, events: await listCaseEvents(context.db, stored.id) };
+  const deliveredAt =
+    stored.direction === 'outgoing' && stored.deliveryState === 'delivered'
+      ? (await findFirstMessageOfCase(context.db, stored.id))?.receiptReceivedAt
+      : undefined;
+  const record = {
+    request: { ...stored, deliveredAt: deliveredAt ?? null },
+    events: await listCaseEvents(context.db, stored.id),
+  };
   const folded = caseOfRecord(record, caseCatalogueFrom(context.catalogue));
   if (!folded.ok) {
     throw new Error(
@@ -50,4 +59,24 @@ export function transitionsFor(
   return availableTransitions(current, caseActorOf(actor, stored))
     .map((definition) => definition.name)
     .filter((name) => caseMessageFor(registry, name) !== undefined);
+}
+
+/**
+ * What the requested State declared in the signed directory of nodes (its `serviceLevel`): the
+ * hours within which it acknowledges an urgent or emergency request. No entry: no deadline.
+ */
+export function serviceLevelsOf(
+  node: Readonly<{ serviceLevel: { acknowledgeWithinHours?: number } }> | undefined,
+): ServiceLevels {
+  const hours = node?.serviceLevel.acknowledgeWithinHours;
+  return { acknowledgeWithinHours: hours === undefined ? {} : { emergency: hours, urgent: hours } };
+}
+
+/** The deadlines of the case now, with the requested State's service levels from the directory. */
+export function deadlinesOf(context: AppContext, stored: StoredRequest, current: Case): Deadline[] {
+  const directory = context.federation?.directory;
+  const requestedNodeId =
+    stored.direction === 'incoming' ? context.federation?.identity.nodeId : stored.peerNodeId;
+  const requestedNode = requestedNodeId ? directory?.findNode(requestedNodeId) : undefined;
+  return caseDeadlines(current, serviceLevelsOf(requestedNode), context.now());
 }

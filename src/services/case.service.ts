@@ -7,6 +7,7 @@
  * same lifecycle is applied on receipt. A refusal of the lifecycle changes nothing.
  */
 import { caseCatalogueFrom } from '../core/case/case-model.ts';
+import type { Deadline } from '../core/case/deadlines.ts';
 import type { TransitionRefusal, TransitionRequest } from '../core/case/lifecycle.ts';
 import { foldCaseEvents } from '../core/case/request-case.ts';
 import { AppError } from '../core/errors.ts';
@@ -15,7 +16,7 @@ import { caseMessageFor, queueCaseEvent } from '../federation/messages/case-mess
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
 import { findUserById } from '../storage/users.repository.ts';
-import { caseActorOf, loadCase, transitionsFor } from './case-view.ts';
+import { caseActorOf, deadlinesOf, loadCase, transitionsFor } from './case-view.ts';
 import { findReadableRequest } from './requests.service.ts';
 
 /** One event of a case's history, as both nodes show it. Times are ISO 8601 (UTC). */
@@ -37,6 +38,8 @@ export type CaseView = Readonly<{
   status: string;
   /** What the actor may do now. */
   availableTransitions: string[];
+  /** The deadlines that apply now (docs/case-lifecycle.md), each on time, at risk or missed. */
+  deadlines: Deadline[];
   events: CaseEventView[];
 }>;
 
@@ -49,6 +52,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
     side: caseActorOf(actor, stored).side,
     status: current.status,
     availableTransitions: transitionsFor(context, actor, stored, current),
+    deadlines: deadlinesOf(context, stored, current),
     events: record.events.map((event) => ({
       sequence: event.sequence,
       transition: event.transition,

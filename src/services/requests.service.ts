@@ -25,7 +25,7 @@ import {
   updateDraftContent,
 } from '../storage/requests.repository.ts';
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
-import { findLatestMessageOfCase } from '../storage/outbox.repository.ts';
+import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
 import { caseStatusOf, loadCase, transitionsFor } from './case-view.ts';
 import { loadDirectoryView } from './directory.service.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
@@ -148,7 +148,7 @@ async function findDelivery(context: AppContext, stored: StoredRequest): Promise
     };
   }
   if (stored.deliveryState === null) return null;
-  const message = await findLatestMessageOfCase(context.db, stored.id);
+  const message = await findFirstMessageOfCase(context.db, stored.id);
   if (!message) return null;
   return {
     messageId: message.id,

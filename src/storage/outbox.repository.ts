@@ -19,7 +19,10 @@ import { UUID_PATTERN } from '../core/ids.ts';
 export const OUTBOX_CHANNEL = 'comity_outbox';
 
 /** Wakes the delivery workers of every process of the node (PostgreSQL only; a no-op on PGlite). */
-export async function notifyOutboxWorkers(db: Kysely<Database>, databaseKind: 'pglite' | 'postgres'): Promise<void> {
+export async function notifyOutboxWorkers(
+  db: Kysely<Database>,
+  databaseKind: 'pglite' | 'postgres',
+): Promise<void> {
   if (databaseKind === 'postgres') await notifyChannel(db, OUTBOX_CHANNEL);
 }
 
@@ -139,8 +142,11 @@ export async function findOutboxMessage(
   return row ? toStoredMessage(row) : undefined;
 }
 
-/** The latest message of a case (e.g. the request.submitted of a sent request). */
-export async function findLatestMessageOfCase(
+/**
+ * The first message this node sent for a case: for a request drafted here, the message that
+ * carried the request (the case's later messages carry its transitions).
+ */
+export async function findFirstMessageOfCase(
   db: Kysely<Database>,
   caseId: string,
 ): Promise<StoredOutboxMessage | undefined> {
@@ -148,7 +154,7 @@ export async function findLatestMessageOfCase(
     .selectFrom('outbox_messages')
     .selectAll()
     .where('case_id', '=', caseId)
-    .orderBy('sequence', 'desc')
+    .orderBy('sequence', 'asc')
     .limit(1)
     .executeTakeFirst();
   return row ? toStoredMessage(row) : undefined;

@@ -88,6 +88,19 @@ export interface CaseEventsTable {
   sent_message_id: string | null;
 }
 
+export interface AlertsTable {
+  id: Generated<string>;
+  /** One alert per key: "arrived:<request id>", "deadline:<request id>:acknowledge:missed"... */
+  dedup_key: string;
+  kind: string;
+  request_id: string | null;
+  /** JSON array of user ids; insert with JSON.stringify. */
+  recipients: Json<unknown>;
+  /** What the alert says, as data; insert with JSON.stringify. */
+  details: Json<unknown>;
+  raised_at: Date | string;
+}
+
 export interface StatesTable {
   code: string;
   iso3: string | null;
@@ -234,6 +247,7 @@ export interface Database {
   inbox_messages: InboxMessagesTable;
   peer_states: PeerStatesTable;
   case_events: CaseEventsTable;
+  alerts: AlertsTable;
   directory_nodes: DirectoryNodesTable;
   directory_keys: DirectoryKeysTable;
   directory_publications: DirectoryPublicationsTable;

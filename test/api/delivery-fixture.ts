@@ -51,6 +51,8 @@ export type NodePlan = Readonly<{
   signingWindow?: Readonly<{ notBefore: string; notAfter: string }>;
   /** What the node announces it reads in the directory (default: not announced, the v1 baseline). */
   accepts?: NodeAccepts;
+  /** The service level the node declares in the directory (default: none). */
+  serviceLevel?: DirectoryNode['serviceLevel'];
 }>;
 
 export async function planNode(
@@ -85,7 +87,7 @@ function directoryNodeOf(plan: NodePlan, endpoint: string): DirectoryNode {
     endpoint,
     keys,
     acceptedLanguages: ['en'],
-    serviceLevel: {},
+    serviceLevel: plan.serviceLevel ?? {},
     ...(plan.accepts ? { accepts: plan.accepts } : {}),
   };
 }
@@ -219,12 +221,18 @@ export async function startNodePair(
   nodes: Readonly<{
     requesting: [nodeId: string, state: string];
     requested: [nodeId: string, state: string];
+    /** What the requested node declares in the directory (e.g. acknowledge within 1 hour). */
+    requestedServiceLevel?: DirectoryNode['serviceLevel'];
   }>,
   clock: TestClock = createClock(),
 ): Promise<NodePair> {
   const accepts = announcedAccepts();
   const requestingPlan = { ...(await planNode(...nodes.requesting)), accepts };
-  const requestedPlan = { ...(await planNode(...nodes.requested)), accepts };
+  const requestedPlan = {
+    ...(await planNode(...nodes.requested)),
+    accepts,
+    ...(nodes.requestedServiceLevel ? { serviceLevel: nodes.requestedServiceLevel } : {}),
+  };
   const directory = createStaticDirectory([requestingPlan, requestedPlan], clock.now);
   const requesting = await startFederatedNode(target, { plan: requestingPlan, directory, clock });
   const requested = await startFederatedNode(target, { plan: requestedPlan, directory, clock });

@@ -21,6 +21,13 @@ export type RequestCaseSource = Readonly<{
   status: string;
   /** Of a sent request: pending, delivered, failed or cancelled. */
   deliveryState: string | null;
+  /** When an incoming request arrived (its delivery). */
+  receivedAt?: Date | null;
+  /**
+   * When an outgoing request was delivered (its signed receipt came back); starts the
+   * acknowledgement deadline on the requesting side. Null or absent when not known.
+   */
+  deliveredAt?: Date | null;
 }>;
 
 /** This node's side of a request's case: it asks (outgoing) or is asked (incoming). */
@@ -45,14 +52,36 @@ function urgencyOf(content: unknown): UrgencyLevel {
   return URGENCY_LEVELS.find((known) => known === level) ?? 'routine';
 }
 
-/** The case as the request flow left it, before any stored event. */
+/** The node itself as an actor: it records the delivery that its signed receipt proves. */
+const DELIVERING_NODE = { id: 'node', side: 'requesting', roles: ['node'] } as const;
+
+/**
+ * The case as the request flow left it, before any stored event; a delivered request's history
+ * holds its delivery (record-delivery, by the node, at `deliveredAt`) when the moment is known.
+ */
 export function baseCaseOf(source: RequestCaseSource): Case {
+  const status = baseStatusOf(source);
+  const deliveredAt =
+    status !== 'delivered'
+      ? undefined
+      : source.direction === 'incoming'
+        ? source.receivedAt
+        : source.deliveredAt;
   return {
     requestType: RequestTypeSchema.parse(source.type),
     urgency: urgencyOf(source.content),
-    status: baseStatusOf(source),
+    status,
     responses: [],
-    history: [],
+    history: deliveredAt
+      ? [
+          {
+            transition: 'record-delivery',
+            actor: DELIVERING_NODE,
+            at: deliveredAt.toISOString(),
+            payload: {},
+          },
+        ]
+      : [],
   };
 }
 

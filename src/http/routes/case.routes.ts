@@ -6,6 +6,7 @@
  * bad payload 400 invalid-input (with each field's path). A refusal changes nothing on either node.
  */
 import { z } from 'zod';
+import { DEADLINE_KINDS } from '../../core/case/deadlines.ts';
 import { caseHistory, transitionCase } from '../../services/case.service.ts';
 import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
@@ -33,12 +34,29 @@ const CaseEventSchema = z.object({
   origin: z.enum(['this-node', 'other-node']).describe('made on this node, or received from the other node'),
 });
 
+const CaseDeadlineSchema = z.object({
+  kind: z.enum(DEADLINE_KINDS),
+  side: z.enum(['requesting', 'requested']).describe('the side that must act before it'),
+  startsAt: z.string(),
+  atRiskAt: z
+    .string()
+    .describe('when it is at risk (or, for a preservation, when the requesting side is reminded)'),
+  dueAt: z.string(),
+  state: z.enum(['on-time', 'at-risk', 'missed']),
+  basis: z.string().describe("the article it rests on, or Comity's practice"),
+});
+
 const CaseSchema = z
   .object({
     requestId: z.string(),
     side: z.string().describe("this node's side: requesting or requested"),
     status: z.string(),
     availableTransitions: z.array(z.string()).describe('the transitions you may make now'),
+    deadlines: z
+      .array(CaseDeadlineSchema)
+      .describe(
+        "the deadlines that apply now, from the requested State's declared service level and the case",
+      ),
     events: z.array(CaseEventSchema),
   })
   .meta({ id: 'Case' });

@@ -1,0 +1,117 @@
+/**
+ * The deadlines of a case in its view (GET /api/v1/requests/{id}/history), on both nodes, from the
+ * requested State's service level in the signed directory and an injected clock: an emergency
+ * request to a State that acknowledges within one hour is on time, then at risk in its last
+ * quarter, then missed; acknowledging it ends the deadline on both sides.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { json } from '../helpers/app.ts';
+import { type ActingAs, asRole } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { type NodePair, startNodePair } from './delivery-fixture.ts';
+
+type Deadline = {
+  kind: string;
+  side: string;
+  startsAt: string;
+  atRiskAt: string;
+  dueAt: string;
+  state: string;
+};
+type CaseBody = { case: { status: string; deadlines: Deadline[] } };
+
+const MINUTE = 60_000;
+
+for (const target of DATABASE_TARGETS) {
+  describe(`case deadlines [${target.name}]`, { skip: target.skip }, () => {
+    let pair: NodePair;
+    let officer: ActingAs;
+    let duty: ActingAs;
+
+    before(async () => {
+      pair = await startNodePair(target, {
+        requesting: ['fr-deadlines', 'FR'],
+        requested: ['de-deadlines', 'DE'],
+        requestedServiceLevel: { acknowledgeWithinHours: 1 },
+      });
+      officer = await asRole(pair.requesting, 'officer');
+      duty = await asRole(pair.requested, 'duty-officer');
+    });
+
+    after(async () => {
+      await pair?.close();
+    });
+
+    async function deadlines(node: NodePair['requesting'], as: ActingAs, id: string): Promise<Deadline[]> {
+      const response = await node.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${id}/history`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<CaseBody>(response).case.deadlines;
+    }
+
+    it('an emergency request must be acknowledged within the declared hour: on time, at risk, missed, then gone', async () => {
+      const { requesting: fr, requested: de, clock } = pair;
+      const content = {
+        ...preservationDraft('FR', 'DE', 7),
+        urgency: { level: 'emergency' as const, justification: 'A hospital network is encrypted now.' },
+      };
+      const drafted = await fr.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer.headers,
+        payload: content,
+      });
+      assert.equal(drafted.statusCode, 201, drafted.body);
+      const frId = json<{ request: { id: string } }>(drafted).request.id;
+      const sent = await fr.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${frId}/send`,
+        headers: officer.headers,
+      });
+      assert.equal(sent.statusCode, 202, sent.body);
+      assert.equal((await pair.requestingWorker.runOnce()).delivered, 1);
+      const listed = await de.app.inject({
+        method: 'GET',
+        url: '/api/v1/requests?direction=incoming',
+        headers: duty.headers,
+      });
+      const deId = json<{ items: { id: string; remoteRequestId: string }[] }>(listed).items.find(
+        (item) => item.remoteRequestId === frId,
+      )?.id;
+      assert.ok(deId);
+
+      const atDe = await deadlines(de, duty, deId);
+      assert.equal(atDe.length, 1);
+      const [acknowledge] = atDe;
+      assert.ok(acknowledge);
+      assert.equal(acknowledge.kind, 'acknowledge');
+      assert.equal(acknowledge.side, 'requested');
+      assert.equal(acknowledge.state, 'on-time');
+      assert.equal(Date.parse(acknowledge.dueAt) - Date.parse(acknowledge.startsAt), 60 * MINUTE);
+      assert.equal(Date.parse(acknowledge.atRiskAt) - Date.parse(acknowledge.startsAt), 45 * MINUTE);
+      // The requesting side sees the same deadline, from the same directory entry.
+      assert.deepEqual(await deadlines(fr, officer, frId), atDe);
+
+      clock.advance(Date.parse(acknowledge.atRiskAt) - clock.now().getTime());
+      assert.equal((await deadlines(de, duty, deId))[0]?.state, 'at-risk');
+      clock.advance(Date.parse(acknowledge.dueAt) - clock.now().getTime());
+      assert.equal((await deadlines(de, duty, deId))[0]?.state, 'missed');
+
+      const acknowledged = await de.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${deId}/transitions`,
+        headers: duty.headers,
+        payload: { name: 'acknowledge', payload: {} },
+      });
+      assert.equal(acknowledged.statusCode, 200, acknowledged.body);
+      assert.deepEqual(json<CaseBody>(acknowledged).case.deadlines, []);
+      assert.equal((await pair.requestedWorker.runOnce()).delivered, 1);
+      assert.deepEqual(await deadlines(fr, officer, frId), []);
+    });
+  });
+}
