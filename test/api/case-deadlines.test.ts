@@ -60,30 +60,7 @@ for (const target of DATABASE_TARGETS) {
         ...preservationDraft('FR', 'DE', 7),
         urgency: { level: 'emergency' as const, justification: 'A hospital network is encrypted now.' },
       };
-      const drafted = await fr.app.inject({
-        method: 'POST',
-        url: '/api/v1/requests',
-        headers: officer.headers,
-        payload: content,
-      });
-      assert.equal(drafted.statusCode, 201, drafted.body);
-      const frId = json<{ request: { id: string } }>(drafted).request.id;
-      const sent = await fr.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${frId}/send`,
-        headers: officer.headers,
-      });
-      assert.equal(sent.statusCode, 202, sent.body);
-      assert.equal((await pair.requestingWorker.runOnce()).delivered, 1);
-      const listed = await de.app.inject({
-        method: 'GET',
-        url: '/api/v1/requests?direction=incoming',
-        headers: duty.headers,
-      });
-      const deId = json<{ items: { id: string; remoteRequestId: string }[] }>(listed).items.find(
-        (item) => item.remoteRequestId === frId,
-      )?.id;
-      assert.ok(deId);
+      const { requestingId: frId, requestedId: deId } = await pair.deliverRequest(officer, duty, content);
 
       const atDe = await deadlines(de, duty, deId);
       assert.equal(atDe.length, 1);

@@ -24,6 +24,7 @@ import type { DatabaseTarget } from '../helpers/database.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { announcedAccepts } from '../../src/federation/messages/registry.ts';
+import type { RequestContent } from '../../src/core/request/draft.ts';
 
 export const KEY_WINDOW = {
   notBefore: '2020-01-01T00:00:00.000Z',
@@ -212,6 +213,15 @@ export type NodePair = Readonly<{
   requestedUrl: string;
   requestingWorker: DeliveryWorker;
   requestedWorker: DeliveryWorker;
+  /**
+   * Drafts `content` at the requesting node as `author`, sends it and delivers it; answers the
+   * request's id on each node (the requested node's read by `reader`, who may read incoming requests).
+   */
+  deliverRequest: (
+    author: Readonly<{ headers: Record<string, string> }>,
+    reader: Readonly<{ headers: Record<string, string> }>,
+    content: RequestContent,
+  ) => Promise<Readonly<{ requestingId: string; requestedId: string }>>;
   close: () => Promise<void>;
 }>;
 
@@ -242,7 +252,35 @@ export async function startNodePair(
   directory.setEndpoint(requestedPlan.nodeId, requestedUrl);
   const requestingWorker = createDeliveryWorker(requesting.context, requesting.runtime!);
   const requestedWorker = createDeliveryWorker(requested.context, requested.runtime!);
+  const deliverRequest: NodePair['deliverRequest'] = async (author, reader, content) => {
+    const drafted = await requesting.app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers: author.headers,
+      payload: content,
+    });
+    if (drafted.statusCode !== 201) throw new Error(`draft refused: ${drafted.statusCode} ${drafted.body}`);
+    const requestingId = (JSON.parse(drafted.body) as { request: { id: string } }).request.id;
+    const sent = await requesting.app.inject({
+      method: 'POST',
+      url: `/api/v1/requests/${requestingId}/send`,
+      headers: author.headers,
+    });
+    if (sent.statusCode !== 202) throw new Error(`send refused: ${sent.statusCode} ${sent.body}`);
+    await requestingWorker.runOnce();
+    const listed = await requested.app.inject({
+      method: 'GET',
+      url: '/api/v1/requests?direction=incoming',
+      headers: reader.headers,
+    });
+    const items =
+      (JSON.parse(listed.body) as { items?: { id: string; remoteRequestId: string }[] }).items ?? [];
+    const requestedId = items.find((item) => item.remoteRequestId === requestingId)?.id;
+    if (!requestedId) throw new Error(`request ${requestingId} did not arrive: ${listed.body}`);
+    return { requestingId, requestedId };
+  };
   return {
+    deliverRequest,
     clock,
     requesting,
     requested,
