@@ -60,3 +60,27 @@ export async function listIncomingRequests(client: ApiClient): Promise<IncomingS
       caseReference: item.caseReference,
     }));
 }
+
+/** A transition of the case (POST /api/v1/requests/{id}/transitions); answers the case's new status. */
+export async function makeTransition(
+  client: ApiClient,
+  requestId: string,
+  name: string,
+  payload: Record<string, unknown> = {},
+): Promise<string> {
+  const { case: current } = await answer(
+    client.api.POST('/api/v1/requests/{id}/transitions', {
+      params: { path: { id: requestId } },
+      body: { name, payload },
+    }),
+  );
+  return current.status;
+}
+
+/** The case of a request as the client's node holds it (GET /api/v1/requests/{id}/history). */
+export async function readCase(client: ApiClient, requestId: string) {
+  const { case: current } = await answer(
+    client.api.GET('/api/v1/requests/{id}/history', { params: { path: { id: requestId } } }),
+  );
+  return current;
+}

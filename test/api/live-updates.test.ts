@@ -11,7 +11,7 @@ import type { DeliveryWorker } from '../../src/federation/delivery/delivery-work
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
-import { openEventStream } from '../helpers/event-stream.ts';
+import { openEventStream } from '../../src/demo/live-stream.ts';
 import { type FederatedNode, type NodePair, startNodePair } from './delivery-fixture.ts';
 
 type Update = { kind: string; requestId: string; status?: string; transition?: string; at: string };

@@ -4,7 +4,9 @@
  * Germany and Brazil as 24/7 points of contact), each its own process, embedded database and
  * port, creates an officer and a duty officer on each, prints where to sign in, and runs until
  * Ctrl-C. With `--scenario preservation` it runs the scripted exchange France → Germany instead,
- * prints each step with its time, stops everything and exits 0, or 1 naming the step that failed.
+ * prints each step with its time, stops everything and exits 0, or 1 naming the step that failed;
+ * `--scenario emergency` runs the 24/7 path (an emergency request acknowledged and answered by
+ * live updates) and prints the acknowledgement latency.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -13,11 +15,13 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Federation, startFederation } from '../../demo/federation-setup.ts';
 import { PROJECT_ROOT } from '../../demo/node-process.ts';
+import { runEmergencyScenario } from '../../demo/emergency-scenario.ts';
 import { runPreservationScenario } from '../../demo/preservation-scenario.ts';
 import { CliError, printLine } from '../output.ts';
 
 const DEMO_STATES = ['FR', 'DE', 'BR'] as const;
-const SCENARIOS = ['preservation'] as const;
+const SCENARIOS = ['preservation', 'emergency'] as const;
+const RUN_SCENARIO = { preservation: runPreservationScenario, emergency: runEmergencyScenario } as const;
 
 type DemoOptions = { scenario?: (typeof SCENARIOS)[number]; dir?: string; portBase?: number };
 
@@ -36,7 +40,8 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description(
       'start a secretariat and three State nodes (FR, DE, BR) on this machine, with users; Ctrl-C stops them.\n' +
-        '--scenario preservation runs a scripted FR → DE exchange end to end and exits (0 when every step passed)',
+        '--scenario preservation runs a scripted FR → DE exchange end to end and exits (0 when every step passed);\n' +
+        '--scenario emergency runs the 24/7 path FR → DE (send, live arrival on the duty desk, acknowledge, preserve) and prints the acknowledgement latency',
     )
     .addOption(
       new Option('--scenario <name>', 'run a scripted exchange, print its steps and exit').choices(SCENARIOS),
@@ -76,9 +81,9 @@ export function registerDemoCommand(program: Command): void {
         throw new CliError(`the demo federation did not start: ${reason} (logs kept in ${directory})`);
       }
 
-      if (options.scenario === 'preservation') {
+      if (options.scenario !== undefined) {
         printLine('');
-        const outcome = await runPreservationScenario(federation, {
+        const outcome = await RUN_SCENARIO[options.scenario](federation, {
           from: 'FR',
           to: 'DE',
           print: printLine,

@@ -1,11 +1,19 @@
 /**
- * A Server-Sent Events reader for tests: opens a real HTTP stream (GET /api/v1/live) with the
- * given headers, parses its events, and waits for one that matches.
+ * A reader of a node's live updates (Server-Sent Events, GET /api/v1/live) for the demo, the
+ * benchmark and the tests: opens the real HTTP stream with the given headers (a bearer token or a
+ * session cookie), parses its events, and waits for one that matches.
  *
- *   const stream = await openEventStream(`${base}/api/v1/live`, duty.headers);
+ *   const stream = await openEventStream(`${base}/api/v1/live`, { authorization: `Bearer ${token}` });
  *   const arrived = await stream.next((event) => event.name === 'request-arrived');
  */
-export type StreamEvent = Readonly<{ name: string; data: unknown }>;
+import type { ApiClient } from './node-api.ts';
+
+export type StreamEvent = Readonly<{
+  name: string;
+  data: unknown;
+  /** performance.now() when the event was read: latency is measured from it. */
+  receivedAt: number;
+}>;
 
 export type EventStream = Readonly<{
   /** Every event received so far, in order. */
@@ -43,7 +51,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
             .map((line) => line.slice(6))
             .join('\n');
           if (name) {
-            events.push({ name, data: JSON.parse(data) });
+            events.push({ name, data: JSON.parse(data), receivedAt: performance.now() });
             for (const wake of [...waiters]) wake();
           }
           end = buffer.indexOf('\n\n');
@@ -76,4 +84,16 @@ export async function openEventStream(url: string, headers: Record<string, strin
       await reading;
     },
   };
+}
+
+/** The live updates of a node as the client's account sees them. */
+export function openLiveUpdates(client: ApiClient): Promise<EventStream> {
+  const credentials = client.credentials;
+  const headers: Record<string, string> =
+    credentials?.kind === 'token'
+      ? { authorization: `Bearer ${credentials.token}` }
+      : credentials?.kind === 'session'
+        ? { cookie: credentials.cookie }
+        : {};
+  return openEventStream(`${client.url}/api/v1/live`, headers);
 }
