@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
- * each next to its baseline from the same run. Suites: foundation (default), federation. The PostgreSQL
+ * each next to its baseline from the same run. Suites: foundation (default), federation, case. The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
 import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
+import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 
@@ -14,7 +15,9 @@ const isQuick = args.includes('--quick');
 const suite = args.find((arg) => !arg.startsWith('--')) ?? 'foundation';
 
 function printTable(title: string, figures: readonly Figure[]): void {
-  process.stdout.write(`\n### ${title}\n\n| measure | Comity | baseline (same run) | ratio |\n|---|---|---|---|\n`);
+  process.stdout.write(
+    `\n### ${title}\n\n| measure | Comity | baseline (same run) | ratio |\n|---|---|---|---|\n`,
+  );
   for (const figure of figures) {
     process.stdout.write(`| ${figure.name} | ${figure.value} | ${figure.baseline} | ${figure.ratio} |\n`);
   }
@@ -27,7 +30,9 @@ process.stdout.write(
 
 if (suite === 'foundation') {
   printTable('Foundation — PGlite', await runFoundationBenchmarks({ quick: isQuick }));
-  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL ? undefined : await startPostgresCluster();
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
   const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
   if (url) {
     try {
@@ -39,16 +44,24 @@ if (suite === 'foundation') {
       await client.end();
       const target = new URL(url);
       target.pathname = `/${database}`;
-      printTable('Foundation — PostgreSQL 15', await runFoundationBenchmarks({ quick: isQuick, databaseUrl: target.toString() }));
+      printTable(
+        'Foundation — PostgreSQL 15',
+        await runFoundationBenchmarks({ quick: isQuick, databaseUrl: target.toString() }),
+      );
     } finally {
       cluster?.stop();
     }
   } else {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
+} else if (suite === 'case') {
+  printTable('Case events to open screens — PGlite', await runCaseBenchmarks({ quick: isQuick }));
+  process.stdout.write(`\n${CASE_METHOD}\n`);
 } else if (suite === 'federation') {
   printTable('Federation A → B — PGlite', await runFederationBenchmarks({ quick: isQuick }));
-  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL ? undefined : await startPostgresCluster();
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
   const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
   if (url) {
     try {
@@ -63,7 +76,10 @@ if (suite === 'foundation') {
         target.pathname = `/${database}`;
         return target.toString();
       };
-      printTable('Federation A → B — PostgreSQL 15', await runFederationBenchmarks({ quick: isQuick, createDatabase }));
+      printTable(
+        'Federation A → B — PostgreSQL 15',
+        await runFederationBenchmarks({ quick: isQuick, createDatabase }),
+      );
     } finally {
       cluster?.stop();
     }
