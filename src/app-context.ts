@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Catalogue } from './core/catalogue/catalogue.ts';
 import type { LiveHub } from './core/live-updates.ts';
+import type { NodeMetrics } from './core/node-metrics.ts';
 import type { FederationRuntime } from './federation/context.ts';
 import type { Database } from './storage/schema.ts';
 
@@ -18,6 +19,8 @@ export type AppContext = Readonly<{
   now: () => Date;
   /** Updates for open screens (SSE) and in-process listeners, published after each commit. */
   live: LiveHub;
+  /** What the node counts for monitoring (docs/operations.md); absent: nothing is counted. */
+  metrics?: NodeMetrics;
   /** Federation (identity, directory, delivery); undefined until `comity init` has run. */
   federation?: FederationRuntime;
 }>;

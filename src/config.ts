@@ -130,6 +130,16 @@ const EnvSchema = z.object({
   COMITY_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Timeout of one delivery attempt (HTTP POST to a peer), in milliseconds. Default 10000. */
   COMITY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /**
+   * host:port of a separate listener that serves only GET /metrics (Prometheus), e.g. 127.0.0.1:9464
+   * (a port the monitoring reaches and users do not). Default: none.
+   */
+  COMITY_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'give host:port, e.g. 127.0.0.1:9464')
+    .optional(),
+  /** A bearer token (at least 32 characters) that opens GET /metrics on the node's own port. Secret. Default: none. */
+  COMITY_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
 });
 
 export type Config = Readonly<{
@@ -148,6 +158,11 @@ export type Config = Readonly<{
   session: Readonly<{ idleMinutes: number; maxHours: number; isCookieSecure: boolean }>;
   node: Readonly<{ state: string | undefined; dataDirectory: string }>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Prometheus metrics: on a listener of their own, and/or on the node's port behind a token. */
+  metrics: Readonly<{
+    address: Readonly<{ host: string; port: number }> | undefined;
+    token: string | undefined;
+  }>;
   federation: Readonly<{
     mode: 'node' | 'secretariat';
     /** Where `comity init` wrote node.json and the key files: <data dir>/identity. */
@@ -180,6 +195,15 @@ export class ConfigError extends Error {
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
+
+/** "127.0.0.1:9464" or "[::1]:9464" -> host and port. */
+function hostAndPort(value: string): { host: string; port: number } {
+  const separator = value.lastIndexOf(':');
+  return {
+    host: value.slice(0, separator).replace(/^\[(.*)\]$/, '$1'),
+    port: Number(value.slice(separator + 1)),
+  };
+}
 
 /** Parses an environment (by default `process.env`) into a Config, or throws ConfigError. */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
@@ -235,6 +259,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     }),
     node: Object.freeze({ state: env.COMITY_NODE_STATE, dataDirectory }),
     logLevel: env.COMITY_LOG_LEVEL,
+    metrics: Object.freeze({
+      address: env.COMITY_METRICS_ADDRESS
+        ? Object.freeze(hostAndPort(env.COMITY_METRICS_ADDRESS))
+        : undefined,
+      token: env.COMITY_METRICS_TOKEN,
+    }),
     federation: Object.freeze({
       mode: env.COMITY_MODE,
       identityDirectory: path.join(dataDirectory, 'identity'),

@@ -2,6 +2,8 @@
  * Composition root of a node: configuration, database, migrations, reference data, HTTP.
  * `comity serve` (and `npm start`) call `startNode`.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config.ts';
 import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
 import type { MessageRegistry } from './federation/messages/registry.ts';
@@ -10,12 +12,15 @@ import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
+import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
 
 export type RunningNode = Readonly<{
   url: string;
   /** The port it listens on (the one the system chose when COMITY_PORT is 0). */
   port: number;
+  /** The port of the metrics listener (COMITY_METRICS_ADDRESS), if any. */
+  metricsPort: number | undefined;
   context: AppContext;
   bootstrap: BootstrapReport;
   stop: () => Promise<void>;
@@ -31,8 +36,11 @@ export async function startNode(
   config: Config = loadConfig(),
   options: StartNodeOptions = {},
 ): Promise<RunningNode> {
-  const { context: baseContext, database } = await openNodeContext(config, { shouldWaitForDatabase: true });
+  const opened = await openNodeContext(config, { shouldWaitForDatabase: true });
+  const { database } = opened;
+  const baseContext: AppContext = { ...opened.context, metrics: createNodeMetrics(opened.context) };
   let federation: Awaited<ReturnType<typeof startFederation>>;
+  let metricsListener: Server | undefined;
   try {
     const bootstrap = await bootstrapNode(baseContext);
     // Undefined until `comity init` has given the node an identity.
@@ -48,20 +56,56 @@ export async function startNode(
     const address = await app.listen({ port: config.http.port, host: config.http.host });
     const port = Number(new URL(address).port);
     const url = config.http.port === 0 ? `http://localhost:${port}` : config.http.publicUrl;
+    if (config.metrics.address) metricsListener = await listenForMetrics(context, config.metrics.address);
     return {
       url,
       port,
+      metricsPort: (metricsListener?.address() as AddressInfo | null)?.port,
       context,
       bootstrap,
       stop: async () => {
+        await closeListener(metricsListener);
         await app.close();
         await federation?.stop();
         await database.close();
       },
     };
   } catch (error) {
+    await closeListener(metricsListener);
     await federation?.stop();
     await database.close();
     throw error;
   }
+}
+
+/** The listener of COMITY_METRICS_ADDRESS: GET /metrics and nothing else, no authentication (bind it where only monitoring reaches). */
+async function listenForMetrics(
+  context: AppContext,
+  address: Readonly<{ host: string; port: number }>,
+): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
+      return;
+    }
+    context.metrics
+      ?.exposition()
+      .then(({ contentType, body }) => response.writeHead(200, { 'content-type': contentType }).end(body))
+      .catch((error: unknown) => {
+        response
+          .writeHead(503, { 'content-type': 'text/plain' })
+          .end(`metrics unavailable: ${String(error)}\n`);
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.port, address.host, () => resolve());
+  });
+  return server;
+}
+
+async function closeListener(server: Server | undefined): Promise<void> {
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }

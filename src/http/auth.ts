@@ -17,6 +17,7 @@ import { resolveApiToken } from '../services/api-tokens.service.ts';
 import { isSecretEqual, type ResolvedSession, resolveSession } from '../services/sessions.service.ts';
 import type { ComityApp } from './app.ts';
 import type { AppContext } from '../app-context.ts';
+import { METRICS_PATH } from './routes/metrics.routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,6 +74,8 @@ function isCsrfExempt(request: FastifyRequest): boolean {
 export function registerAuthentication(app: ComityApp, context: AppContext): void {
   app.decorateRequest('actor', undefined);
   app.addHook('onRequest', async (request) => {
+    // The metrics endpoint checks its own token (not an API token): metrics.routes.ts.
+    if (request.routeOptions.url === METRICS_PATH) return;
     const bearerToken = bearerTokenOf(request);
     if (bearerToken !== undefined) {
       const actor = await resolveApiToken(context, bearerToken);

@@ -83,6 +83,7 @@ export async function signIn(
 ): Promise<SignedIn> {
   const username = credentials.username.trim().toLowerCase();
   if (recentFailures(context, username).length >= MAXIMUM_FAILED_SIGN_INS) {
+    context.metrics?.signInFailed();
     throw new AppError(
       'too-many-requests',
       `too many failed sign-ins for this username; try again in ${FAILED_SIGN_IN_WINDOW_MINUTES} minutes`,
@@ -94,6 +95,7 @@ export async function signIn(
     : await verifyDummyPassword(credentials.password);
   if (!found || !isPasswordRight || found.user.isDisabled) {
     recordFailure(context, username);
+    context.metrics?.signInFailed();
     throw new AppError('invalid-credentials', 'wrong username or password, or the account is disabled');
   }
   failedSignIns.get(context)?.delete(username);

@@ -422,6 +422,8 @@ export type PeerQueueSummary = Readonly<{
   failed: number;
   delivered: number;
   lastDeliveredAt: Date | null;
+  /** When the oldest message still waiting was queued (its age is what an operator watches). */
+  oldestPendingAt: Date | null;
 }>;
 
 export async function summarizeQueuesByPeer(db: Kysely<Database>): Promise<PeerQueueSummary[]> {
@@ -433,6 +435,7 @@ export async function summarizeQueuesByPeer(db: Kysely<Database>): Promise<PeerQ
       eb.fn.countAll<number>().filterWhere('status', '=', 'failed').as('failed'),
       eb.fn.countAll<number>().filterWhere('status', '=', 'delivered').as('delivered'),
       eb.fn.max('delivered_at').as('last_delivered_at'),
+      eb.fn.min('created_at').filterWhere('status', '=', 'pending').as('oldest_pending_at'),
     ])
     .groupBy('peer_node_id')
     .execute();
@@ -442,6 +445,7 @@ export async function summarizeQueuesByPeer(db: Kysely<Database>): Promise<PeerQ
     failed: Number(row.failed),
     delivered: Number(row.delivered),
     lastDeliveredAt: row.last_delivered_at === null ? null : new Date(row.last_delivered_at),
+    oldestPendingAt: row.oldest_pending_at === null ? null : new Date(row.oldest_pending_at),
   }));
 }
 

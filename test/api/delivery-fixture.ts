@@ -25,6 +25,7 @@ import { createLiveHub } from '../../src/core/live-updates.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { announcedAccepts } from '../../src/federation/messages/registry.ts';
 import type { RequestContent } from '../../src/core/request/draft.ts';
+import { createNodeMetrics } from '../../src/services/metrics.service.ts';
 
 export const KEY_WINDOW = {
   notBefore: '2020-01-01T00:00:00.000Z',
@@ -185,6 +186,7 @@ export async function startFederatedNode(
     databaseKind: handle.kind,
     catalogue: loadCatalogue(),
     live: createLiveHub(),
+    metrics: createNodeMetrics({ db: handle.db, now: options.clock.now }),
     now: options.clock.now,
     ...(runtime ? { federation: runtime } : {}),
   };

@@ -339,6 +339,7 @@ export function createDeliveryWorker(
       effect: runtime.messages.find(message.type)?.onOutcome('delivered', message),
     });
     context.live.publish({ kind: 'case-changed', requestId: message.caseId, at: now.toISOString() });
+    context.metrics?.messageDelivered(message.peerNodeId, (now.getTime() - message.createdAt.getTime()) / 1000);
     const previous = peerStates.get(message.peerNodeId);
     const isAlreadyHealthy =
       previous !== undefined &&
@@ -388,6 +389,7 @@ export function createDeliveryWorker(
         await applySenderEffect(trx, runtime.messages.find(message.type)?.onOutcome('failed', message), now);
       }
     });
+    context.metrics?.deliveryFailed(message.peerNodeId);
     // Circuit: only "cannot reach / failing" counts; a refusal of one message shows the peer is up.
     const current = circuitOf(message.peerNodeId);
     const circuit = isPeerReachable ? recordSuccess(current) : recordFailure(current, now, circuitPolicy);

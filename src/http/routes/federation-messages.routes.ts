@@ -72,6 +72,7 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
       async (request, reply) => {
         const body: unknown = request.body;
         if (typeof body !== 'string' || body.length === 0) {
+          context.metrics?.messageRefused('malformed-message');
           return sendProblem(reply, {
             ...federationProblem(
               'malformed-message',
@@ -82,6 +83,7 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
         }
         const result = await receiveMessage(context, body);
         if (result.ok) return reply.status(200).send({ receipt: result.receipt });
+        context.metrics?.messageRefused(result.reason);
         return sendProblem(reply, {
           ...federationProblem(result.reason, result.detail),
           instance: request.url,

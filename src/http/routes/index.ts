@@ -13,6 +13,7 @@ import { federationMessagesRoutes } from './federation-messages.routes.ts';
 import { federationSendRoutes } from './federation-send.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { liveRoutes } from './live.routes.ts';
+import { metricsRoutes } from './metrics.routes.ts';
 import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { statesRoutes } from './states.routes.ts';
@@ -34,4 +35,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   caseRoutes,
   peersRoutes,
   liveRoutes,
+  metricsRoutes,
 ];
