@@ -2753,6 +2753,33 @@ export interface components {
                 message: string;
             }[];
         };
+        CaseReceiptInput: {
+            /** @description the signed receipt, a compact JWS */
+            jws: string;
+            messageId: string;
+            /** @description base64url SHA-256 of the message's compact JWS */
+            digest: string;
+            /** @description the node that received the message and signed the receipt */
+            from: string;
+            /** @description the node that sent the message */
+            to: string;
+            receivedAt: string;
+            /** @description the signature checks out against the signer's keys in this node's directory, for this message */
+            verified: boolean;
+            /** @description why it does not verify; null when it does */
+            problem: string | null;
+        };
+        CaseMessageInput: {
+            id: string;
+            /** @enum {string} */
+            direction: "sent" | "received";
+            /**
+             * @description this node's delivery state
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed" | "cancelled";
+            receipt: components["schemas"]["CaseReceiptInput"] | null;
+        };
         CaseInput: {
             requestId: string;
             /** @description this node's side: requesting or requested */
@@ -2794,7 +2821,44 @@ export interface components {
                  * @enum {string}
                  */
                 origin: "this-node" | "other-node";
+                /** @description the message that carried it, with its receipt */
+                message: components["schemas"]["CaseMessageInput"] | null;
             }[];
+            /** @description the request flow's steps before the events: drafted, sent, delivered (received) */
+            flow: {
+                /** @enum {string} */
+                step: "drafted" | "sent" | "delivered";
+                /** @enum {string} */
+                side: "requesting" | "requested";
+                /** @description a person of this node; null for the other node */
+                actor: {
+                    displayName: string;
+                    roles: string[];
+                } | null;
+                at: string;
+                /** @enum {string} */
+                origin: "this-node" | "other-node";
+                message: components["schemas"]["CaseMessageInput"] | null;
+            }[];
+            figures: {
+                /** @description sent to delivered, in seconds; null until reached */
+                deliverSeconds: number | null;
+                /** @description delivered to acknowledged, in seconds; null until reached */
+                acknowledgeSeconds: number | null;
+                /** @description delivered to accepted or refused, in seconds; null until reached */
+                decideSeconds: number | null;
+                /** @description accepted to executed fully, in seconds; null until reached */
+                executeSeconds: number | null;
+            };
+            /** @description the other side's status as this node knows it */
+            otherSide: {
+                status: string;
+                /** @description the last message this node sent in the case and its delivery state */
+                lastMessage: {
+                    id: string;
+                    state: string;
+                } | null;
+            };
         };
         RequestContent: {
             /** @enum {string} */
@@ -2951,6 +3015,33 @@ export interface components {
                 message: string;
             }[];
         };
+        CaseReceipt: {
+            /** @description the signed receipt, a compact JWS */
+            jws: string;
+            messageId: string;
+            /** @description base64url SHA-256 of the message's compact JWS */
+            digest: string;
+            /** @description the node that received the message and signed the receipt */
+            from: string;
+            /** @description the node that sent the message */
+            to: string;
+            receivedAt: string;
+            /** @description the signature checks out against the signer's keys in this node's directory, for this message */
+            verified: boolean;
+            /** @description why it does not verify; null when it does */
+            problem: string | null;
+        };
+        CaseMessage: {
+            id: string;
+            /** @enum {string} */
+            direction: "sent" | "received";
+            /**
+             * @description this node's delivery state
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed" | "cancelled";
+            receipt: components["schemas"]["CaseReceipt"] | null;
+        };
         Case: {
             requestId: string;
             /** @description this node's side: requesting or requested */
@@ -2992,7 +3083,44 @@ export interface components {
                  * @enum {string}
                  */
                 origin: "this-node" | "other-node";
+                /** @description the message that carried it, with its receipt */
+                message: components["schemas"]["CaseMessage"] | null;
             }[];
+            /** @description the request flow's steps before the events: drafted, sent, delivered (received) */
+            flow: {
+                /** @enum {string} */
+                step: "drafted" | "sent" | "delivered";
+                /** @enum {string} */
+                side: "requesting" | "requested";
+                /** @description a person of this node; null for the other node */
+                actor: {
+                    displayName: string;
+                    roles: string[];
+                } | null;
+                at: string;
+                /** @enum {string} */
+                origin: "this-node" | "other-node";
+                message: components["schemas"]["CaseMessage"] | null;
+            }[];
+            figures: {
+                /** @description sent to delivered, in seconds; null until reached */
+                deliverSeconds: number | null;
+                /** @description delivered to acknowledged, in seconds; null until reached */
+                acknowledgeSeconds: number | null;
+                /** @description delivered to accepted or refused, in seconds; null until reached */
+                decideSeconds: number | null;
+                /** @description accepted to executed fully, in seconds; null until reached */
+                executeSeconds: number | null;
+            };
+            /** @description the other side's status as this node knows it */
+            otherSide: {
+                status: string;
+                /** @description the last message this node sent in the case and its delivery state */
+                lastMessage: {
+                    id: string;
+                    state: string;
+                } | null;
+            };
         };
     };
     responses: never;

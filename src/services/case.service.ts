@@ -8,6 +8,7 @@
  */
 import { caseCatalogueFrom } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
+import type { CaseFigures } from '../core/case/figures.ts';
 import type { TransitionRefusal, TransitionRequest } from '../core/case/lifecycle.ts';
 import { foldCaseEvents } from '../core/case/request-case.ts';
 import { AppError } from '../core/errors.ts';
@@ -16,6 +17,7 @@ import { caseMessageFor, queueCaseEvent } from '../federation/messages/case-mess
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
 import { findUserById } from '../storage/users.repository.ts';
+import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './case-timeline.ts';
 import { caseActorOf, deadlinesOf, loadCase, transitionsFor } from './case-view.ts';
 import { findReadableRequest } from './requests.service.ts';
 
@@ -29,6 +31,8 @@ export type CaseEventView = Readonly<{
   occurredAt: string;
   /** Made on this node, or received from the other node. */
   origin: 'this-node' | 'other-node';
+  /** The message that carried it to or from the other node, with its delivery state and receipt. */
+  message: CaseMessageView | null;
 }>;
 
 export type CaseView = Readonly<{
@@ -41,12 +45,19 @@ export type CaseView = Readonly<{
   /** The deadlines that apply now (docs/case-lifecycle.md), each on time, at risk or missed. */
   deadlines: Deadline[];
   events: CaseEventView[];
+  /** The request flow's steps before the stored events: drafted, sent, delivered. */
+  flow: FlowStepView[];
+  /** How long the case took to each step (docs/case-lifecycle.md, "Figures"). */
+  figures: CaseFigures;
+  /** The other side's status as this node knows it: the same, told by the last message this node sent. */
+  otherSide: Readonly<{ status: string; lastMessage: Readonly<{ id: string; state: string }> | null }>;
 }>;
 
 /** The case of a request the actor may read (not-found otherwise), with its history. */
 export async function caseHistory(context: AppContext, actor: Actor, requestId: string): Promise<CaseView> {
   const stored = await findReadableRequest(context, actor, requestId);
   const { record, case: current } = await loadCase(context, stored);
+  const parts = await caseTimelineParts(context, stored, record.events, current);
   return {
     requestId: stored.id,
     side: caseActorOf(actor, stored).side,
@@ -61,7 +72,14 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
       payload: event.payload,
       occurredAt: event.occurredAt.toISOString(),
       origin: event.receivedMessageId === null ? 'this-node' : 'other-node',
+      message: parts.eventMessages.get(event.sequence) ?? null,
     })),
+    flow: parts.flow,
+    figures: parts.figures,
+    otherSide: {
+      status: current.status,
+      lastMessage: parts.lastSent ? { id: parts.lastSent.id, state: parts.lastSent.state } : null,
+    },
   };
 }
 

@@ -148,7 +148,7 @@ function nodesOfLookup(lookup: DirectoryLookup): readonly DirectoryNode[] {
 }
 
 /** The directory the node has: in memory when running, else the one it cached or published. */
-async function knownDirectory(context: AppContext): Promise<KnownDirectory> {
+export async function knownDirectory(context: AppContext): Promise<KnownDirectory> {
   const lookup = context.federation?.directory;
   if (lookup) {
     const described = lookup.describe();

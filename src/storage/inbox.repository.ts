@@ -135,6 +135,12 @@ export async function findInboxMessage(
   return row ? toStoredInboxMessage(row) : undefined;
 }
 
+/** The compact JWS of a received message as it arrived (its signed envelope says when it was made). */
+export async function findInboxMessageText(db: Kysely<Database>, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('inbox_messages').select('message').where('id', '=', id).executeTakeFirst();
+  return row?.message;
+}
+
 /** The first message received for a sender's case (the request.submitted of an incoming request). */
 export async function findFirstInboxMessageOfCase(
   db: Kysely<Database>,

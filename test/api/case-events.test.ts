@@ -32,6 +32,7 @@ type CaseEvent = {
   payload: Record<string, unknown>;
   occurredAt: string;
   origin: 'this-node' | 'other-node';
+  message: { id: string; direction: string; state: string; receipt: unknown } | null;
 };
 type CaseBody = {
   case: { status: string; side: string; availableTransitions: string[]; events: CaseEvent[] };
@@ -137,9 +138,15 @@ for (const target of DATABASE_TARGETS) {
       return json<CaseBody>(response).case;
     }
 
-    /** The history as both nodes must agree on it (where each event was made differs). */
+    /**
+     * The history as both nodes must agree on it: where each event was made differs, and its
+     * message was sent by one node and received by the other (the same message, the same receipt).
+     */
     function shared(events: CaseEvent[]) {
-      return events.map(({ origin: _origin, ...event }) => event);
+      return events.map(({ origin: _origin, message, ...event }) => ({
+        ...event,
+        message: message && { id: message.id, state: message.state, receipt: message.receipt },
+      }));
     }
 
     async function counts(): Promise<number[]> {

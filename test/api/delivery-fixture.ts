@@ -72,7 +72,7 @@ export async function planNode(
   };
 }
 
-function directoryNodeOf(plan: NodePlan, endpoint: string): DirectoryNode {
+export function directoryNodeOf(plan: NodePlan, endpoint: string): DirectoryNode {
   const keys: DirectoryKey[] = [
     {
       kid: plan.keys.signing.kid,

@@ -222,6 +222,34 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       ['acknowledge', 'record-preservation'],
     );
 
+    // The request flow's steps come first; each message shows its delivery and its signed receipt,
+    // verified by the node against the directory; the figures show the steps reached.
+    assert.deepEqual(
+      await panel
+        .locator('[data-testid="case-step"]')
+        .evaluateAll((steps) => steps.map((step) => step.getAttribute('data-step'))),
+      ['drafted', 'sent', 'delivered'],
+    );
+    const sent = panel.locator('[data-testid="case-step"][data-step="sent"]');
+    assert.equal(await sent.getByTestId('case-message').getAttribute('data-state'), 'delivered');
+    const receipt = sent.getByTestId('case-receipt');
+    assert.equal(await receipt.getAttribute('data-verified'), 'true');
+    await receipt.locator('summary').click();
+    assert.match(await textOf(receipt.getByTestId('case-receipt-message').locator('dd')), /^[0-9a-f-]{36}$/);
+    assert.match(await textOf(receipt), /Verified: the signature checks out/);
+    assert.equal(await preserved.getByTestId('case-receipt').getAttribute('data-verified'), 'true');
+    const figures = panel.getByTestId('case-figures');
+    assert.notEqual(await textOf(figures.getByTestId('figure-deliver').locator('dd')), 'not reached yet');
+    assert.notEqual(await textOf(figures.getByTestId('figure-acknowledge').locator('dd')), 'not reached yet');
+    assert.equal(await textOf(figures.getByTestId('figure-decide').locator('dd')), 'not reached yet');
+    assert.match(
+      await textOf(panel.getByTestId('case-other-side')),
+      /Data preserved — Last message from this node: Delivered/,
+    );
+    await assertAccessible(page, 'case section with a receipt open');
+    await screenshotCase(page, 'case-fr-receipt-en');
+    await receipt.locator('summary').click();
+
     // Withdrawing needs reasons: the empty form is refused and the focus goes to the field.
     await panel.getByTestId('transition-withdraw').click();
     const form = panel.getByTestId('transition-form');

@@ -4,6 +4,7 @@ import { registerDemoCommand } from './demo.command.ts';
 import { registerInitCommand } from './init.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
 import { registerPeersCommands } from './peers.command.ts';
+import { registerReceiptCommands } from './receipt.command.ts';
 import { registerRequestCommands } from './request.command.ts';
 import { registerSecretariatCommands } from './secretariat.command.ts';
 import { registerServeCommand } from './serve.command.ts';
@@ -21,5 +22,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerKeysCommands,
   registerSecretariatCommands,
   registerPeersCommands,
+  registerReceiptCommands,
   registerDemoCommand,
 ];

@@ -24,14 +24,62 @@ const TransitionBodySchema = z
   })
   .strict();
 
+const ReceiptSchema = z
+  .object({
+    jws: z.string().describe('the signed receipt, a compact JWS'),
+    messageId: z.string(),
+    digest: z.string().describe("base64url SHA-256 of the message's compact JWS"),
+    from: z.string().describe('the node that received the message and signed the receipt'),
+    to: z.string().describe('the node that sent the message'),
+    receivedAt: z.string(),
+    verified: z
+      .boolean()
+      .describe(
+        "the signature checks out against the signer's keys in this node's directory, for this message",
+      ),
+    problem: z.string().nullable().describe('why it does not verify; null when it does'),
+  })
+  .meta({ id: 'CaseReceipt' });
+
+const CaseMessageSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['sent', 'received']),
+    state: z.enum(['pending', 'delivered', 'failed', 'cancelled']).describe("this node's delivery state"),
+    receipt: ReceiptSchema.nullable(),
+  })
+  .meta({ id: 'CaseMessage' });
+
+const ActorSchema = z.object({ displayName: z.string(), roles: z.array(z.string()) });
+
+const FlowStepSchema = z.object({
+  step: z.enum(['drafted', 'sent', 'delivered']),
+  side: z.enum(['requesting', 'requested']),
+  actor: ActorSchema.nullable().describe('a person of this node; null for the other node'),
+  at: z.string(),
+  origin: z.enum(['this-node', 'other-node']),
+  message: CaseMessageSchema.nullable(),
+});
+
+const seconds = (what: string) =>
+  z.number().int().nullable().describe(`${what}, in seconds; null until reached`);
+
+const FiguresSchema = z.object({
+  deliverSeconds: seconds('sent to delivered'),
+  acknowledgeSeconds: seconds('delivered to acknowledged'),
+  decideSeconds: seconds('delivered to accepted or refused'),
+  executeSeconds: seconds('accepted to executed fully'),
+});
+
 const CaseEventSchema = z.object({
   sequence: z.number().int(),
   transition: z.string(),
   side: z.string().describe('requesting or requested'),
-  actor: z.object({ displayName: z.string(), roles: z.array(z.string()) }),
+  actor: ActorSchema,
   payload: z.unknown(),
   occurredAt: z.string(),
   origin: z.enum(['this-node', 'other-node']).describe('made on this node, or received from the other node'),
+  message: CaseMessageSchema.nullable().describe('the message that carried it, with its receipt'),
 });
 
 const CaseDeadlineSchema = z.object({
@@ -58,6 +106,19 @@ const CaseSchema = z
         "the deadlines that apply now, from the requested State's declared service level and the case",
       ),
     events: z.array(CaseEventSchema),
+    flow: z
+      .array(FlowStepSchema)
+      .describe("the request flow's steps before the events: drafted, sent, delivered (received)"),
+    figures: FiguresSchema,
+    otherSide: z
+      .object({
+        status: z.string(),
+        lastMessage: z
+          .object({ id: z.string(), state: z.string() })
+          .nullable()
+          .describe('the last message this node sent in the case and its delivery state'),
+      })
+      .describe("the other side's status as this node knows it"),
   })
   .meta({ id: 'Case' });
 

@@ -14,6 +14,8 @@ import { FactList } from '../../components/FactList.tsx';
 import { stateName } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
+import { CaseDeadlines } from './CaseDeadlines.tsx';
+import { CaseFigures } from './CaseFigures.tsx';
 import { CaseTimeline } from './CaseTimeline.tsx';
 import { TransitionForm } from './TransitionForm.tsx';
 
@@ -52,6 +54,9 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
   const available = caseView?.availableTransitions ?? request.availableTransitions;
   const side = caseView?.side ?? (request.direction === 'incoming' ? 'requested' : 'requesting');
   const otherState = stateName(states, otherStateOf(request));
+  const requestedStateCode = request.requestedState ?? undefined;
+  const requestedState = states?.find((state) => state.code === requestedStateCode);
+  const lastMessage = caseView?.otherSide.lastMessage;
 
   // After a transition: the new event of the history takes the focus (the status when there is none).
   useEffect(() => {
@@ -137,12 +142,36 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
                 label: t('case.counterpartNode'),
                 value: <span className="machine-text">{request.peerNodeId}</span>,
               },
+              caseView !== undefined && {
+                label: t('case.otherSide'),
+                value: (
+                  <span data-testid="case-other-side">
+                    {t(`caseStatus.${caseView.otherSide.status}`, {
+                      defaultValue: caseView.otherSide.status,
+                    })}
+                    {' — '}
+                    {lastMessage
+                      ? t('case.lastMessage', {
+                          state: t(`deliveryState.${lastMessage.state}`, { defaultValue: lastMessage.state }),
+                        })
+                      : t('case.noMessageSent')}
+                  </span>
+                ),
+              },
             ]}
           />
           <Text size="xs" c="gray.7" mt={4}>
-            {t('case.statusNote')}
+            {t('case.statusNote')} {t('case.otherSideNote')}
           </Text>
         </div>
+
+        {caseView ? (
+          <CaseDeadlines
+            deadlines={caseView.deadlines}
+            requestedStateName={stateName(states, requestedStateCode)}
+            requestedTimeZone={requestedState?.timeZone}
+          />
+        ) : null}
 
         <section aria-labelledby="case-actions-title">
           <Title order={3} size="h5" id="case-actions-title" mb={6}>
@@ -198,6 +227,7 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
             <CaseTimeline
               ref={newestEvent}
               events={caseView.events}
+              flow={caseView.flow}
               otherStateName={otherState}
               catalogue={catalogue}
             />
@@ -207,6 +237,8 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
             </Text>
           ) : null}
         </section>
+
+        {caseView ? <CaseFigures figures={caseView.figures} /> : null}
       </Stack>
     </Paper>
   );

@@ -1,16 +1,19 @@
 /**
- * The history of a case as a timeline, oldest first: each event names its transition, whether this
- * node or the other State made it, who (display name and roles), when (the user's locale and time
- * zone) and what it recorded, in readable form: dates in the UI language, grounds for refusal by
- * their catalogue title and article, reasons and the consultation record as written.
+ * The history of a case as a timeline, oldest first: the request flow's steps (drafted, sent,
+ * delivered) and then the events; each names its step or transition, whether this node or the
+ * other State made it, who (display name and roles), when (the user's locale and time zone) and
+ * what it recorded, in readable form: dates in the UI language, grounds for refusal by their
+ * catalogue title and article, reasons and the consultation record as written; and the message
+ * that carried it, with its delivery state and its signed receipt (CaseMessage.tsx).
  */
 import { List, Text } from '@mantine/core';
 import { forwardRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
-import type { CaseEventView } from '../../app/api.ts';
+import type { CaseEventView, CaseView } from '../../app/api.ts';
 import { type Fact, FactList } from '../../components/FactList.tsx';
 import { citationText, formatDate, formatInstant, localized } from '../../components/format.ts';
+import { CaseMessageFacts } from './CaseMessage.tsx';
 
 type Translate = ReturnType<typeof useTranslation>['t'];
 
@@ -83,8 +86,39 @@ export function payloadFacts(payload: unknown, catalogue: Catalogue | undefined,
   return facts;
 }
 
+type FlowStep = CaseView['flow'][number];
+
+const STEP_LABELS: Readonly<Record<FlowStep['step'], string>> = {
+  drafted: 'case.stepDrafted',
+  sent: 'case.stepSent',
+  delivered: 'case.stepDelivered',
+};
+
+/** Where, who and when of a step or an event. */
+function originFacts(
+  t: Translate,
+  origin: 'this-node' | 'other-node',
+  actor: FlowStep['actor'],
+  at: string,
+  otherStateName: string,
+): Fact[] {
+  const roles = actor?.roles.map((role) => t(`roles.${role}`, { defaultValue: role })).join(', ');
+  const where =
+    origin === 'this-node' ? t('case.thisNode') : t('case.otherState', { state: otherStateName || '—' });
+  const facts: Fact[] = [{ label: t('case.where'), value: where }];
+  if (actor)
+    facts.push({
+      label: t('case.who'),
+      value: roles ? `${actor.displayName} (${roles})` : actor.displayName,
+    });
+  facts.push({ label: t('case.when'), value: <time dateTime={at}>{formatInstant(at)}</time> });
+  return facts;
+}
+
 type CaseTimelineProps = Readonly<{
   events: readonly CaseEventView[];
+  /** The request flow's steps before the events. */
+  flow?: readonly FlowStep[];
   /** The other State's name in the UI language. */
   otherStateName: string;
   catalogue: Catalogue | undefined;
@@ -92,58 +126,63 @@ type CaseTimelineProps = Readonly<{
 
 /** The newest event (the last) holds the ref: it takes the focus after a transition is made. */
 export const CaseTimeline = forwardRef<HTMLLIElement, CaseTimelineProps>(function CaseTimeline(
-  { events, otherStateName, catalogue },
+  { events, flow = [], otherStateName, catalogue },
   newestRef,
 ) {
   const { t } = useTranslation();
-  if (events.length === 0) {
-    return (
+  const noEvents =
+    events.length === 0 ? (
       <Text size="sm" c="gray.7" data-testid="case-no-events">
         {t('case.noEvents')}
       </Text>
-    );
-  }
+    ) : null;
+  if (flow.length === 0 && noEvents) return noEvents;
   return (
-    <ol className="case-timeline" data-testid="case-history">
-      {events.map((event, index) => {
-        const isNewest = index === events.length - 1;
-        const roles = event.actor.roles.map((role) => t(`roles.${role}`, { defaultValue: role })).join(', ');
-        const facts: Fact[] = [
-          {
-            label: t('case.where'),
-            value:
-              event.origin === 'this-node'
-                ? t('case.thisNode')
-                : t('case.otherState', { state: otherStateName || '—' }),
-          },
-          {
-            label: t('case.who'),
-            value: roles ? `${event.actor.displayName} (${roles})` : event.actor.displayName,
-          },
-          {
-            label: t('case.when'),
-            value: <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt)}</time>,
-          },
-          ...payloadFacts(event.payload, catalogue, t),
-        ];
-        return (
+    <>
+      <ol className="case-timeline" data-testid="case-history">
+        {flow.map((step) => (
           <li
-            key={event.sequence}
-            ref={isNewest ? newestRef : undefined}
-            tabIndex={-1}
+            key={`step-${step.step}`}
             className="case-event"
-            data-testid="case-event"
-            data-transition={event.transition}
-            data-origin={event.origin}
-            aria-labelledby={`case-event-${event.sequence}`}
+            data-testid="case-step"
+            data-step={step.step}
+            data-origin={step.origin}
+            aria-labelledby={`case-step-${step.step}`}
           >
-            <Text fw={600} size="sm" id={`case-event-${event.sequence}`} mb={4}>
-              {t(`caseEvent.${event.transition}`, { defaultValue: event.transition })}
+            <Text fw={600} size="sm" id={`case-step-${step.step}`} mb={4}>
+              {t(STEP_LABELS[step.step])}
             </Text>
-            <FactList facts={facts} />
+            <FactList facts={originFacts(t, step.origin, step.actor, step.at, otherStateName)} />
+            {step.message ? <CaseMessageFacts message={step.message} /> : null}
           </li>
-        );
-      })}
-    </ol>
+        ))}
+        {events.map((event, index) => {
+          const isNewest = index === events.length - 1;
+          const facts: Fact[] = [
+            ...originFacts(t, event.origin, event.actor, event.occurredAt, otherStateName),
+            ...payloadFacts(event.payload, catalogue, t),
+          ];
+          return (
+            <li
+              key={event.sequence}
+              ref={isNewest ? newestRef : undefined}
+              tabIndex={-1}
+              className="case-event"
+              data-testid="case-event"
+              data-transition={event.transition}
+              data-origin={event.origin}
+              aria-labelledby={`case-event-${event.sequence}`}
+            >
+              <Text fw={600} size="sm" id={`case-event-${event.sequence}`} mb={4}>
+                {t(`caseEvent.${event.transition}`, { defaultValue: event.transition })}
+              </Text>
+              <FactList facts={facts} />
+              {event.message ? <CaseMessageFacts message={event.message} /> : null}
+            </li>
+          );
+        })}
+      </ol>
+      {noEvents}
+    </>
   );
 });
