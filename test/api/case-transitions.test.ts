@@ -99,7 +99,7 @@ for (const target of DATABASE_TARGETS) {
         name: string,
         payload: object,
         status: string,
-      ): Promise<CaseEvent[]> {
+      ): Promise<readonly [requesting: CaseView, requested: CaseView]> {
         const actor = parties[side];
         const as = (actor.people as Record<string, ActingAs>)[role];
         assert.ok(as, `a ${role} on the ${side} side`);
@@ -130,7 +130,7 @@ for (const target of DATABASE_TARGETS) {
         assert.deepEqual(requesting.events.map(shared), requested.events.map(shared));
         assertOwnTransitions(requesting, readers.requesting.role);
         assertOwnTransitions(requested, readers.requested.role);
-        return requesting.events;
+        return views;
       }
 
       async function bothViews() {
@@ -183,14 +183,14 @@ for (const target of DATABASE_TARGETS) {
         ],
         attachments: [],
       };
-      const afterPartial = await step(
+      const [afterPartial] = await step(
         'requested',
         'duty-officer',
         'execute-partly',
         partial,
         'executed-partly',
       );
-      assert.deepEqual(afterPartial.at(-1)?.payload, partial);
+      assert.deepEqual(afterPartial.events.at(-1)?.payload, partial);
       await step(
         'requested',
         'duty-officer',
@@ -198,9 +198,9 @@ for (const target of DATABASE_TARGETS) {
         { text: 'The traffic data.' },
         'executed-fully',
       );
-      const events = await step('requesting', 'officer', 'close', {}, 'closed');
+      const [closed] = await step('requesting', 'officer', 'close', {}, 'closed');
       assert.deepEqual(
-        events.map((event) => [event.transition, event.side]),
+        closed.events.map((event) => [event.transition, event.side]),
         [
           ['acknowledge', 'requested'],
           ['begin-assessment', 'requested'],
@@ -251,14 +251,23 @@ for (const target of DATABASE_TARGETS) {
     it('the requesting State declines conditions; the request can then be accepted without them', async () => {
       const step = await deliveredCase();
       await step('requested', 'duty-officer', 'acknowledge', {}, 'acknowledged');
-      await step('requested', 'legal-reviewer', 'begin-assessment', {}, 'under-assessment');
-      await step(
+      const [assessed] = await step(
+        'requested',
+        'legal-reviewer',
+        'begin-assessment',
+        {},
+        'under-assessment',
+      );
+      // No conditions to answer yet: FR is offered only to withdraw; once proposed, to decline them.
+      assert.deepEqual(assessed.availableTransitions, ['withdraw']);
+      const [proposed] = await step(
         'requested',
         'legal-reviewer',
         'propose-conditions',
         { text: 'No disclosure.' },
         'under-assessment',
       );
+      assert.deepEqual(proposed.availableTransitions, ['decline-conditions', 'withdraw']);
       const declined = { reasons: 'Our law requires disclosure to the defence.' };
       await step('requesting', 'officer', 'decline-conditions', declined, 'under-assessment');
       await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
