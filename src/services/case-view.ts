@@ -7,6 +7,7 @@
 import { type Case, type CaseActor, caseCatalogueFrom } from '../core/case/case-model.ts';
 import { caseDeadlines, type Deadline, type ServiceLevels } from '../core/case/deadlines.ts';
 import { availableTransitions } from '../core/case/lifecycle.ts';
+import { PRECONDITION_CHECKS } from '../core/case/preconditions.ts';
 import { baseCaseOf, sideOf } from '../core/case/request-case.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseMessageFor, caseOfRecord } from '../federation/messages/case-message.ts';
@@ -48,7 +49,11 @@ export async function loadCase(
   return { record, case: folded.case };
 }
 
-/** The names of the transitions `actor` may make on the case now. */
+/**
+ * The names of the transitions `actor` may make on the case now: status, side and roles allow
+ * them, their preconditions hold at this moment (no lapse before the preserved-until date, no
+ * answer to conditions nobody proposed), and they are exchanged with the other node.
+ */
 export function transitionsFor(
   context: AppContext,
   actor: Actor,
@@ -56,7 +61,12 @@ export function transitionsFor(
   current: Case,
 ): string[] {
   const registry = messageRegistryOf(context.federation);
-  return availableTransitions(current, caseActorOf(actor, stored))
+  const caseActor = caseActorOf(actor, stored);
+  const now = context.now();
+  return availableTransitions(current, caseActor)
+    .filter((definition) =>
+      definition.requires.every((name) => PRECONDITION_CHECKS[name].holds(current, caseActor, now)),
+    )
     .map((definition) => definition.name)
     .filter((name) => caseMessageFor(registry, name) !== undefined);
 }

@@ -236,7 +236,7 @@ for (const target of DATABASE_TARGETS) {
       });
       const request = json<{ request: { caseStatus: string; availableTransitions: string[] } }>(read).request;
       assert.equal(request.caseStatus, 'preserved');
-      assert.deepEqual(request.availableTransitions, ['withdraw']);
+      assert.deepEqual(request.availableTransitions, ['withdraw', 'request-extension', 'convert']);
 
       // Wrong status: DE acknowledging again.
       const before = await counts();

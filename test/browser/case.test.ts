@@ -57,6 +57,13 @@ async function focused(page: Page): Promise<string> {
   })()`);
 }
 
+/** The test ids of the case section's action buttons, in order. */
+function offeredActions(panel: Locator): Promise<(string | null)[]> {
+  return panel
+    .locator('[data-testid^="transition-"]')
+    .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-testid')));
+}
+
 async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent()) ?? '';
 }
@@ -119,12 +126,7 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     assert.equal(await panel.getByTestId('case-status').textContent(), 'Delivered');
     assert.match(await textOf(panel.getByTestId('case-side')), /the requested State/);
     assert.match(await textOf(panel.getByTestId('case-counterpart')), /France/);
-    assert.deepEqual(
-      await panel
-        .locator('[data-testid^="transition-"]')
-        .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-testid'))),
-      ['transition-acknowledge'],
-    );
+    assert.deepEqual(await offeredActions(panel), ['transition-acknowledge']);
     await assertAccessible(page, 'case section of a delivered request');
 
     // Acknowledge with a note, from the keyboard: the form opens on its first field.
@@ -171,7 +173,15 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       preservedUntil,
     );
     assert.equal(await form.count(), 0, 'the form closes once the transition is made');
-    await panel.getByTestId('case-no-actions').waitFor();
+    // Once preserved, DE may extend the preservation or record its follow-up request.
+    assert.deepEqual(await offeredActions(panel), ['transition-extend', 'transition-convert']);
+    await panel.getByTestId('transition-extend').click();
+    await form.waitFor();
+    await form.getByLabel('Preserved until').fill(today);
+    await form.getByTestId('transition-submit').click();
+    await form.getByText('Choose a date after today.').waitFor();
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
     await assertAccessible(page, 'case section with a history');
     await screenshotCase(page, 'case-de-en');
 

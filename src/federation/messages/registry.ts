@@ -6,11 +6,26 @@
 import { REQUEST_TYPE_IDS } from '../../core/request/draft.ts';
 import { PROTOCOL_VERSION } from '../protocol/envelope.ts';
 import type { AnyMessageDefinition } from './message-definition.ts';
+import { caseAcceptedMessage } from './case-accepted.message.ts';
 import { caseAcknowledgedMessage } from './case-acknowledged.message.ts';
 import { caseAssessmentBegunMessage } from './case-assessment-begun.message.ts';
+import { caseClarificationAnsweredMessage } from './case-clarification-answered.message.ts';
+import { caseClarificationRequestedMessage } from './case-clarification-requested.message.ts';
+import { caseConditionsAcceptedMessage } from './case-conditions-accepted.message.ts';
+import { caseConditionsDeclinedMessage } from './case-conditions-declined.message.ts';
+import { caseConditionsProposedMessage } from './case-conditions-proposed.message.ts';
 import { caseClosedMessage } from './case-closed.message.ts';
+import { caseConvertedMessage } from './case-converted.message.ts';
+import { caseExecutedFullyMessage } from './case-executed-fully.message.ts';
+import { caseExecutedPartlyMessage } from './case-executed-partly.message.ts';
+import { caseExecutionBegunMessage } from './case-execution-begun.message.ts';
+import { caseExtendedMessage } from './case-extended.message.ts';
+import { caseExtensionRequestedMessage } from './case-extension-requested.message.ts';
+import { caseLapsedMessage } from './case-lapsed.message.ts';
+import { casePostponedMessage } from './case-postponed.message.ts';
 import { casePreservationRecordedMessage } from './case-preservation-recorded.message.ts';
 import { caseRefusedMessage } from './case-refused.message.ts';
+import { caseResumedMessage } from './case-resumed.message.ts';
 import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
@@ -20,7 +35,22 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   pingMessage,
   caseAcknowledgedMessage,
   caseAssessmentBegunMessage,
+  caseClarificationRequestedMessage,
+  caseClarificationAnsweredMessage,
+  caseConditionsProposedMessage,
+  caseConditionsAcceptedMessage,
+  caseConditionsDeclinedMessage,
+  caseAcceptedMessage,
+  casePostponedMessage,
+  caseResumedMessage,
+  caseExecutionBegunMessage,
+  caseExecutedPartlyMessage,
+  caseExecutedFullyMessage,
   casePreservationRecordedMessage,
+  caseExtensionRequestedMessage,
+  caseExtendedMessage,
+  caseConvertedMessage,
+  caseLapsedMessage,
   caseRefusedMessage,
   caseClosedMessage,
   caseWithdrawnMessage,

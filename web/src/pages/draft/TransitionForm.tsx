@@ -2,7 +2,10 @@
  * The small form a case transition needs before it is made: nothing (begin assessment), a note
  * (acknowledge, close), reasons (withdraw), the preservation's dates (Art. 42(8): preserved at
  * least the catalogue's minimum number of days after it took effect), or a refusal (grounds the
- * catalogue allows for this request type, reasons, and the consultation record of Art. 40(27)).
+ * catalogue allows for this request type, reasons, and the consultation record of Art. 40(27)),
+ * questions (with an optional date for the answer) or their answer, conditions, a postponement
+ * (reasons, end date, consultation), a response (text and results as label and value), an
+ * extension asked or granted (a date), or the follow-up request a preservation turns into.
  * The payload shapes are those of src/core/case/payloads.ts; the node checks them again.
  */
 import { Button, Checkbox, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
@@ -17,7 +20,20 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 /** Art. 42(8) as the catalogue states it, when the catalogue has not been read yet. */
 const DEFAULT_MINIMUM_PRESERVATION_DAYS = 60;
 
-type FormKind = 'none' | 'note' | 'reasons' | 'preservation' | 'refusal';
+type FormKind =
+  | 'none'
+  | 'note'
+  | 'reasons'
+  | 'preservation'
+  | 'refusal'
+  | 'questions'
+  | 'answer'
+  | 'conditions'
+  | 'postponement'
+  | 'response'
+  | 'extension-request'
+  | 'extension'
+  | 'conversion';
 
 const FORM_KINDS: Readonly<Record<string, FormKind>> = {
   acknowledge: 'note',
@@ -31,6 +47,15 @@ const FORM_KINDS: Readonly<Record<string, FormKind>> = {
   'decline-conditions': 'reasons',
   'record-preservation': 'preservation',
   refuse: 'refusal',
+  'request-clarification': 'questions',
+  'answer-clarification': 'answer',
+  'propose-conditions': 'conditions',
+  postpone: 'postponement',
+  'execute-partly': 'response',
+  'execute-fully': 'response',
+  'request-extension': 'extension-request',
+  extend: 'extension',
+  convert: 'conversion',
 };
 
 export function formKindOf(transition: string): FormKind {
@@ -46,9 +71,14 @@ type Values = Readonly<{
   partialConsidered: boolean;
   conditionalConsidered: boolean;
   summary: string;
+  /** Questions, an answer, conditions, a response's text or a follow-up reference. */
+  text: string;
+  /** The answer-by, postponed-until, extension asked or granted date. */
+  date: string;
+  results: readonly Readonly<{ label: string; value: string }>[];
 }>;
 
-type Field = 'reasons' | 'tookEffectOn' | 'preservedUntil' | 'grounds' | 'summary';
+type Field = 'reasons' | 'tookEffectOn' | 'preservedUntil' | 'grounds' | 'summary' | 'text' | 'date';
 type Errors = Partial<Record<Field, string>>;
 
 export function minimumPreservationDays(catalogue: Catalogue | undefined): number {
@@ -97,6 +127,9 @@ export function TransitionForm({
     partialConsidered: false,
     conditionalConsidered: false,
     summary: '',
+    text: '',
+    date: '',
+    results: [],
   });
   const [errors, setErrors] = useState<Errors>({});
   const [attempt, setAttempt] = useState(0);
@@ -136,7 +169,20 @@ export function TransitionForm({
     }
     if (kind === 'refusal') {
       if (values.grounds.length === 0) found.grounds = t('case.chooseGround');
-      if (values.summary.trim() === '') found.summary = required;
+    }
+    if ((kind === 'refusal' || kind === 'postponement') && values.summary.trim() === '') {
+      found.summary = required;
+    }
+    if (TEXT_LABELS[kind] && values.text.trim() === '') found.text = required;
+    if (kind === 'postponement' && values.reasons.trim() === '') found.reasons = required;
+    if (kind === 'extension-request' && values.reasons.trim() === '') found.reasons = required;
+    const dateLabel = DATE_LABELS[kind];
+    if (dateLabel) {
+      if (!values.date) {
+        if (kind !== 'questions') found.date = required;
+      } else if (kind === 'questions' ? values.date < today : values.date <= today) {
+        found.date = t(kind === 'questions' ? 'case.notBeforeToday' : 'case.afterToday');
+      }
     }
     return found;
   };
@@ -233,7 +279,38 @@ export function TransitionForm({
             </Checkbox.Group>
           )
         ) : null}
-        {kind === 'reasons' || kind === 'refusal' ? (
+        {TEXT_LABELS[kind] ? (
+          <Textarea
+            label={t(TEXT_LABELS[kind])}
+            value={values.text}
+            onChange={(event) => set('text', event.currentTarget.value)}
+            error={errors.text}
+            required
+            autosize
+            minRows={kind === 'conversion' ? 1 : 2}
+            data-testid="transition-text"
+          />
+        ) : null}
+        {DATE_LABELS[kind] ? (
+          <TextInput
+            type="date"
+            label={t(DATE_LABELS[kind])}
+            value={values.date}
+            min={kind === 'questions' ? today : addDays(today, 1)}
+            onChange={(event) => set('date', event.currentTarget.value)}
+            error={errors.date}
+            required={kind !== 'questions'}
+            w={240}
+            data-testid="transition-date"
+          />
+        ) : null}
+        {kind === 'response' ? (
+          <ResultsFields results={values.results} onChange={(results) => set('results', results)} />
+        ) : null}
+        {kind === 'reasons' ||
+        kind === 'refusal' ||
+        kind === 'postponement' ||
+        kind === 'extension-request' ? (
           <Textarea
             label={t('case.reasons')}
             value={values.reasons}
@@ -244,11 +321,12 @@ export function TransitionForm({
             minRows={2}
           />
         ) : null}
-        {kind === 'refusal' ? (
+        {kind === 'refusal' || kind === 'postponement' ? (
           <Stack gap={6} component="fieldset" className="plain-fieldset">
             <legend>
               <Text size="sm" fw={500} span>
-                {t('case.consultation')} ({citationText(40, '27')})
+                {t(kind === 'refusal' ? 'case.consultation' : 'case.postponementConsultation')} (
+                {citationText(40, '27')})
               </Text>
             </legend>
             <Checkbox
@@ -272,7 +350,7 @@ export function TransitionForm({
             />
           </Stack>
         ) : null}
-        {kind === 'note' || kind === 'preservation' ? (
+        {kind === 'note' || kind === 'preservation' || kind === 'extension' ? (
           <Textarea
             label={t('case.note')}
             value={values.note}
@@ -319,11 +397,97 @@ function payloadOf(kind: FormKind, values: Values): Record<string, unknown> {
       return {
         grounds: [...values.grounds],
         reasons: values.reasons.trim(),
-        consultation: {
-          partialAssistanceConsidered: values.partialConsidered,
-          conditionalAssistanceConsidered: values.conditionalConsidered,
-          summary: values.summary.trim(),
-        },
+        consultation: consultationOf(values),
       };
+    case 'questions':
+      return { questions: values.text.trim(), ...(values.date ? { answerBy: values.date } : {}) };
+    case 'answer':
+      return { answer: values.text.trim() };
+    case 'conditions':
+      return { text: values.text.trim() };
+    case 'postponement':
+      return { reasons: values.reasons.trim(), until: values.date, consultation: consultationOf(values) };
+    case 'response':
+      return {
+        text: values.text.trim(),
+        results: values.results
+          .filter((result) => result.label.trim() !== '')
+          .map((result) => ({ kind: 'other', label: result.label.trim(), value: result.value.trim() })),
+      };
+    case 'extension-request':
+      return { requestedUntil: values.date, reasons: values.reasons.trim() };
+    case 'extension':
+      return { preservedUntil: values.date, ...note };
+    case 'conversion':
+      return { followUpReference: values.text.trim() };
   }
+}
+
+function consultationOf(values: Values) {
+  return {
+    partialAssistanceConsidered: values.partialConsidered,
+    conditionalAssistanceConsidered: values.conditionalConsidered,
+    summary: values.summary.trim(),
+  };
+}
+
+/** The label of the one text a form kind asks for, when it asks for one. */
+const TEXT_LABELS: Readonly<Partial<Record<FormKind, string>>> = {
+  questions: 'case.questions',
+  answer: 'case.answer',
+  conditions: 'case.conditionsText',
+  response: 'case.responseText',
+  conversion: 'case.followUpReference',
+};
+
+/** The label of the one date a form kind asks for, when it asks for one. */
+const DATE_LABELS: Readonly<Partial<Record<FormKind, string>>> = {
+  questions: 'case.answerBy',
+  postponement: 'case.until',
+  'extension-request': 'case.requestedUntil',
+  extension: 'case.preservedUntil',
+};
+
+type Result = Values['results'][number];
+
+/** A response's results, each a label and a value (e.g. "Account holder", "A. N."); blank ones are left out. */
+function ResultsFields({
+  results,
+  onChange,
+}: Readonly<{ results: readonly Result[]; onChange: (results: readonly Result[]) => void }>) {
+  const { t } = useTranslation();
+  const update = (index: number, change: Partial<Result>) =>
+    onChange(results.map((result, at) => (at === index ? { ...result, ...change } : result)));
+  return (
+    <Stack gap={6} component="fieldset" className="plain-fieldset">
+      <legend>
+        <Text size="sm" fw={500} span>
+          {t('case.results')}
+        </Text>
+      </legend>
+      {results.map((result, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
+        <Group key={index} gap="xs" align="end">
+          <TextInput
+            label={t('case.resultLabel')}
+            value={result.label}
+            onChange={(event) => update(index, { label: event.currentTarget.value })}
+          />
+          <TextInput
+            label={t('case.resultValue')}
+            value={result.value}
+            onChange={(event) => update(index, { value: event.currentTarget.value })}
+          />
+          <Button variant="subtle" onClick={() => onChange(results.filter((_, at) => at !== index))}>
+            {t('case.removeResult')}
+          </Button>
+        </Group>
+      ))}
+      <Group>
+        <Button variant="default" size="xs" onClick={() => onChange([...results, { label: '', value: '' }])}>
+          {t('case.addResult')}
+        </Button>
+      </Group>
+    </Stack>
+  );
 }

@@ -1,0 +1,286 @@
+/**
+ * Every transition a person makes after delivery travels to the other node: two nodes in one
+ * process over loopback HTTP drive cases through clarification, conditions, acceptance, partial
+ * and full execution and closing; postponement and resumption; a preservation extended and
+ * converted; conditions declined. After each step both nodes show the same status and history,
+ * each lists only the transitions its people may make, and the step's message delivered again is
+ * applied once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { findTransition } from '../../src/core/case/transitions.ts';
+import type { Role } from '../../src/core/roles.ts';
+import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { json } from '../helpers/app.ts';
+import { type ActingAs, asRole } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { type NodePair, startNodePair } from './delivery-fixture.ts';
+
+type CaseEvent = {
+  transition: string;
+  side: string;
+  payload: unknown;
+  origin: string;
+  message?: { id: string; state: string; receipt: string | null } | null;
+};
+type CaseView = { status: string; side: string; availableTransitions: string[]; events: CaseEvent[] };
+
+const CONSULTATION = {
+  partialAssistanceConsidered: true,
+  conditionalAssistanceConsidered: true,
+  summary: 'Postponement was discussed with the requesting point of contact by telephone.',
+};
+
+for (const target of DATABASE_TARGETS) {
+  describe(`case transitions on both nodes [${target.name}]`, { skip: target.skip }, () => {
+    let pair: NodePair;
+    /** People of FR (requesting) and DE (requested), by role. */
+    const fr = {} as Record<'officer' | 'supervisor', ActingAs>;
+    const de = {} as Record<'duty-officer' | 'legal-reviewer', ActingAs>;
+    let sequence = 0;
+
+    before(async () => {
+      pair = await startNodePair(target, { requesting: ['fr-cases', 'FR'], requested: ['de-cases', 'DE'] });
+      fr.officer = await asRole(pair.requesting, 'officer');
+      fr.supervisor = await asRole(pair.requesting, 'supervisor');
+      de['duty-officer'] = await asRole(pair.requested, 'duty-officer');
+      de['legal-reviewer'] = await asRole(pair.requested, 'legal-reviewer');
+    });
+
+    after(async () => {
+      await pair?.close();
+    });
+
+    const today = () => calendarDateOf(pair.clock.now());
+
+    async function view(node: NodePair['requesting'], as: ActingAs, id: string): Promise<CaseView> {
+      const response = await node.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${id}/history`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<{ case: CaseView }>(response).case;
+    }
+
+    /** Each listed transition is one this node's side and the reader's role may make. */
+    function assertOwnTransitions(listed: CaseView, role: Role) {
+      for (const name of listed.availableTransitions) {
+        const definition = findTransition(name);
+        assert.ok(definition, name);
+        assert.ok(
+          definition.sides.includes(listed.side as never),
+          `${name} listed on the ${listed.side} side`,
+        );
+        assert.ok(definition.roles.includes(role as never), `${name} listed to a ${role}`);
+      }
+    }
+
+    /** A delivered preservation request; `step` makes a transition on it and checks both nodes. */
+    async function deliveredCase() {
+      const ids = await pair.deliverRequest(
+        fr.officer,
+        de['duty-officer'],
+        preservationDraft('FR', 'DE', ++sequence),
+      );
+      const parties = {
+        requesting: {
+          node: pair.requesting,
+          worker: pair.requestingWorker,
+          id: ids.requestingId,
+          people: fr,
+        },
+        requested: { node: pair.requested, worker: pair.requestedWorker, id: ids.requestedId, people: de },
+      };
+      const readers = {
+        requesting: { as: fr.officer, role: 'officer' as Role },
+        requested: { as: de['duty-officer'], role: 'duty-officer' as Role },
+      };
+
+      async function step(
+        side: 'requesting' | 'requested',
+        role: Role,
+        name: string,
+        payload: object,
+        status: string,
+      ): Promise<readonly [requesting: CaseView, requested: CaseView]> {
+        const actor = parties[side];
+        const as = (actor.people as Record<string, ActingAs>)[role];
+        assert.ok(as, `a ${role} on the ${side} side`);
+        assert.ok(
+          (await view(actor.node, as, actor.id)).availableTransitions.includes(name),
+          `${name} offered`,
+        );
+        const made = await actor.node.app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${actor.id}/transitions`,
+          headers: as.headers,
+          payload: { name, payload },
+        });
+        assert.equal(made.statusCode, 200, made.body);
+        assert.equal((await actor.worker.runOnce()).delivered, 1);
+        const views = await bothViews();
+        // Delivered again (its outbox row made due once more): the other node applies it once.
+        await sql`update outbox_messages set status = 'pending', next_attempt_at = ${new Date(0)}
+          where id = (select id from outbox_messages order by sequence desc limit 1)`.execute(
+          actor.node.context.db,
+        );
+        assert.equal((await actor.worker.runOnce()).delivered, 1);
+        assert.deepEqual(await bothViews(), views);
+        const [requesting, requested] = views;
+        assert.equal(requesting.status, status);
+        assert.equal(requested.status, status);
+        assert.equal(requesting.events.at(-1)?.transition, name);
+        assert.deepEqual(requesting.events.map(shared), requested.events.map(shared));
+        assertOwnTransitions(requesting, readers.requesting.role);
+        assertOwnTransitions(requested, readers.requested.role);
+        return views;
+      }
+
+      async function bothViews() {
+        return [
+          await view(parties.requesting.node, readers.requesting.as, parties.requesting.id),
+          await view(parties.requested.node, readers.requested.as, parties.requested.id),
+        ] as const;
+      }
+
+      return step;
+    }
+
+    /** The history as both nodes must agree on it (where each event was made differs). */
+    /** An event as both nodes agree on it: where it was made, and the message's direction, differ. */
+    function shared({ origin: _origin, message, ...event }: CaseEvent) {
+      return {
+        ...event,
+        message: message && { id: message.id, state: message.state, receipt: message.receipt },
+      };
+    }
+
+    it('clarification, conditions, acceptance, partial and full execution, then closing', async () => {
+      const step = await deliveredCase();
+      await step(
+        'requested',
+        'duty-officer',
+        'acknowledge',
+        { note: 'Received by the 24/7 desk.' },
+        'acknowledged',
+      );
+      await step('requested', 'legal-reviewer', 'begin-assessment', {}, 'under-assessment');
+      const questions = { questions: 'In which time zone are the log times?', answerBy: addDays(today(), 7) };
+      await step(
+        'requested',
+        'legal-reviewer',
+        'request-clarification',
+        questions,
+        'clarification-requested',
+      );
+      await step('requesting', 'officer', 'answer-clarification', { answer: 'UTC.' }, 'under-assessment');
+      const conditions = { text: 'Use only in the proceedings named in the request.' };
+      await step('requested', 'legal-reviewer', 'propose-conditions', conditions, 'under-assessment');
+      await step('requesting', 'supervisor', 'accept-conditions', {}, 'under-assessment');
+      await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
+      await step('requested', 'duty-officer', 'begin-execution', {}, 'in-execution');
+      const partial = {
+        text: 'Subscriber data for the address; traffic data follows.',
+        results: [
+          {
+            kind: 'subscriber-data',
+            identifier: '203.0.113.7 2026-02-01T10:00:00Z',
+            subscriber: { name: 'A. N.' },
+          },
+        ],
+        attachments: [],
+      };
+      const [afterPartial] = await step(
+        'requested',
+        'duty-officer',
+        'execute-partly',
+        partial,
+        'executed-partly',
+      );
+      assert.deepEqual(afterPartial.events.at(-1)?.payload, partial);
+      await step(
+        'requested',
+        'duty-officer',
+        'execute-fully',
+        { text: 'The traffic data.' },
+        'executed-fully',
+      );
+      const [closed] = await step('requesting', 'officer', 'close', {}, 'closed');
+      assert.deepEqual(
+        closed.events.map((event) => [event.transition, event.side]),
+        [
+          ['acknowledge', 'requested'],
+          ['begin-assessment', 'requested'],
+          ['request-clarification', 'requested'],
+          ['answer-clarification', 'requesting'],
+          ['propose-conditions', 'requested'],
+          ['accept-conditions', 'requesting'],
+          ['accept', 'requested'],
+          ['begin-execution', 'requested'],
+          ['execute-partly', 'requested'],
+          ['execute-fully', 'requested'],
+          ['close', 'requesting'],
+        ],
+      );
+    });
+
+    it('a postponed request resumes where it was', async () => {
+      const step = await deliveredCase();
+      await step('requested', 'duty-officer', 'acknowledge', {}, 'acknowledged');
+      await step('requested', 'legal-reviewer', 'begin-assessment', {}, 'under-assessment');
+      await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
+      const postponement = {
+        reasons: 'Execution would disturb an ongoing domestic investigation.',
+        until: addDays(today(), 30),
+        consultation: CONSULTATION,
+      };
+      await step('requested', 'legal-reviewer', 'postpone', postponement, 'postponed');
+      await step('requested', 'legal-reviewer', 'resume', { note: 'The investigation ended.' }, 'accepted');
+    });
+
+    it('a preservation is extended at the request of the requesting State, then converted', async () => {
+      const step = await deliveredCase();
+      await step('requested', 'duty-officer', 'acknowledge', {}, 'acknowledged');
+      const preservation = { tookEffectOn: today(), preservedUntil: addDays(today(), 75) };
+      await step('requested', 'duty-officer', 'record-preservation', preservation, 'preserved');
+      const extension = { requestedUntil: addDays(today(), 150), reasons: 'The court order is awaited.' };
+      await step('requesting', 'officer', 'request-extension', extension, 'preserved');
+      await step(
+        'requested',
+        'duty-officer',
+        'extend',
+        { preservedUntil: addDays(today(), 150) },
+        'extended',
+      );
+      await step('requested', 'duty-officer', 'convert', { followUpReference: 'FR-2026-0042' }, 'converted');
+    });
+
+    it('the requesting State declines conditions; the request can then be accepted without them', async () => {
+      const step = await deliveredCase();
+      await step('requested', 'duty-officer', 'acknowledge', {}, 'acknowledged');
+      const [assessed] = await step(
+        'requested',
+        'legal-reviewer',
+        'begin-assessment',
+        {},
+        'under-assessment',
+      );
+      // No conditions to answer yet: FR is offered only to withdraw; once proposed, to decline them.
+      assert.deepEqual(assessed.availableTransitions, ['withdraw']);
+      const [proposed] = await step(
+        'requested',
+        'legal-reviewer',
+        'propose-conditions',
+        { text: 'No disclosure.' },
+        'under-assessment',
+      );
+      assert.deepEqual(proposed.availableTransitions, ['decline-conditions', 'withdraw']);
+      const declined = { reasons: 'Our law requires disclosure to the defence.' };
+      await step('requesting', 'officer', 'decline-conditions', declined, 'under-assessment');
+      await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
+    });
+  });
+}
