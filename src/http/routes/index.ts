@@ -15,6 +15,7 @@ import { healthRoutes } from './health.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
+import { rosterRoutes } from './roster.routes.ts';
 import { statesRoutes } from './states.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
 import { usersRoutes } from './users.routes.ts';
@@ -34,4 +35,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   caseRoutes,
   peersRoutes,
   liveRoutes,
+  rosterRoutes,
 ];
