@@ -130,6 +130,8 @@ const EnvSchema = z.object({
   COMITY_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Timeout of one delivery attempt (HTTP POST to a peer), in milliseconds. Default 10000. */
   COMITY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
+  COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
 });
 
 export type Config = Readonly<{
@@ -162,6 +164,7 @@ export type Config = Readonly<{
     deliveryPollMs: number;
     deliveryTimeoutMs: number;
   }>;
+  duty: Readonly<{ alertTimersIntervalMs: number }>;
 }>;
 
 /** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
@@ -247,6 +250,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
     }),
+    duty: Object.freeze({ alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS }),
   });
 }
 

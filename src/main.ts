@@ -4,11 +4,13 @@
  */
 import { type Config, loadConfig } from './config.ts';
 import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
+import { createFederationLog } from './federation/federation-log.ts';
 import type { MessageRegistry } from './federation/messages/registry.ts';
 import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
+import { startAlertTimers } from './services/alert-timers.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
 
@@ -48,12 +50,19 @@ export async function startNode(
     const address = await app.listen({ port: config.http.port, host: config.http.host });
     const port = Number(new URL(address).port);
     const url = config.http.port === 0 ? `http://localhost:${port}` : config.http.publicUrl;
+    const timersLog = createFederationLog(config.logLevel, undefined, 'alert-timers');
+    // Who is told, and when: arrivals, deadlines, escalation (services/alert-timers.service.ts).
+    const alertTimers = startAlertTimers(context, {
+      intervalMs: config.duty.alertTimersIntervalMs,
+      onError: (error) => timersLog.warn('alert timers round failed', { error: String(error) }),
+    });
     return {
       url,
       port,
       context,
       bootstrap,
       stop: async () => {
+        await alertTimers.stop();
         await app.close();
         await federation?.stop();
         await database.close();
