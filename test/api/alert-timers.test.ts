@@ -13,7 +13,7 @@ import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts'
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { type AlertTimers, createAlertTimers } from '../../src/services/alert-timers.service.ts';
 import { listAlertsOfRequest } from '../../src/storage/alerts.repository.ts';
-import { type ActingAs, asRole } from '../helpers/auth.ts';
+import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { createClock, type FederatedNode, type NodePair, startNodePair } from './delivery-fixture.ts';
 
@@ -208,6 +208,24 @@ for (const target of DATABASE_TARGETS) {
       await deTimers.runOnce();
       assert.ok(
         (await alertsOf(pair.requested, deId)).every((alert) => alert.kind !== 'preservation-reminder'),
+      );
+    });
+
+    it('with nobody on duty, an arrival goes to every duty officer', async () => {
+      // Both shifts are over by now (the sessions of the first tests too: tokens act instead).
+      const author = await bearerAs(pair.requesting, 'officer');
+      const lateReader = await bearerAs(pair.requested, 'duty-officer');
+      const { requestedId } = await pair.deliverRequest(
+        author,
+        lateReader,
+        preservationDraft('FR', 'DE', 13),
+      );
+      await deTimers.runOnce();
+      const [arrival] = await alertsOf(pair.requested, requestedId);
+      assert.equal(arrival?.kind, 'request-arrived');
+      assert.deepEqual(
+        [...(arrival?.to ?? [])].sort(),
+        [reader, onDuty, nextOnDuty, lateReader].map((person) => person.userId).sort(),
       );
     });
   });
