@@ -14,8 +14,10 @@ import {
   toLocalDateTime,
 } from '../core/duty/roster.ts';
 import { AppError } from '../core/errors.ts';
+import { loadStateSeeds } from '../data/states/index.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import type { AppContext } from '../app-context.ts';
+import { readIdentityFile } from '../federation/identity/identity-store.ts';
 import {
   deleteShift,
   insertHandoverNote,
@@ -57,9 +59,18 @@ export type RosterView = Readonly<{
 
 /** The IANA time zone of the node's State (its directory profile), or UTC. */
 export async function rosterTimeZone(context: AppContext): Promise<string> {
-  const state = context.federation?.identity.state ?? context.config.node.state;
-  const stored = state ? await findStoredState(context.db, state) : undefined;
-  return (stored && readStoredProfile(stored.profile).timeZone) ?? 'UTC';
+  // The operator's commands run without the federation runtime: the identity file names the State.
+  const state =
+    context.federation?.identity.state ??
+    context.config.node.state ??
+    (await readIdentityFile(context.config.federation.identityDirectory))?.state;
+  if (!state) return 'UTC';
+  const stored = await findStoredState(context.db, state);
+  // Before the node's first start has seeded its directory, the starting profile has the zone.
+  const profile = stored
+    ? readStoredProfile(stored.profile)
+    : loadStateSeeds().find((seed) => seed.code === state)?.profile;
+  return profile?.timeZone ?? 'UTC';
 }
 
 function personOf(shift: StoredShift): RosterPerson {

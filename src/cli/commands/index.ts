@@ -5,6 +5,7 @@ import { registerInitCommand } from './init.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
 import { registerPeersCommands } from './peers.command.ts';
 import { registerRequestCommands } from './request.command.ts';
+import { registerRosterCommands } from './roster.command.ts';
 import { registerSecretariatCommands } from './secretariat.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerTokenCommands } from './token.command.ts';
@@ -21,5 +22,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerKeysCommands,
   registerSecretariatCommands,
   registerPeersCommands,
+  registerRosterCommands,
   registerDemoCommand,
 ];
