@@ -24,6 +24,14 @@ describe('comity roster (on the node database, PGlite)', () => {
     });
   }
 
+  const RANGE = ['--from', '2040-01-09T00:00:00Z', '--to', '2040-01-12T00:00:00Z'];
+
+  async function listJson(): Promise<{ timeZone: string; shifts: { id: string; startsAt: string }[] }> {
+    const listed = await runComity(['roster', 'list', ...RANGE, '--json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    return JSON.parse(listed.stdout) as { timeZone: string; shifts: { id: string; startsAt: string }[] };
+  }
+
   it('adds, lists and removes shifts in the node time zone; refuses bad input with one line', async () => {
     const user = await runComity(
       ['user', 'add', 'greta', '--role', 'duty-officer', '--password-stdin'],
@@ -36,20 +44,7 @@ describe('comity roster (on the node database, PGlite)', () => {
     assert.match(added.stdout, /greta on duty from 2040-01-10T08:00 to 2040-01-10T20:00/);
     const id = added.stdout.split('\t')[0] ?? '';
 
-    const listed = await runComity([
-      'roster',
-      'list',
-      '--from',
-      '2040-01-09T00:00:00Z',
-      '--to',
-      '2040-01-12T00:00:00Z',
-      '--json',
-    ]);
-    assert.equal(listed.code, 0, listed.stderr);
-    const view = JSON.parse(listed.stdout) as {
-      timeZone: string;
-      shifts: { id: string; startsAt: string }[];
-    };
+    const view = await listJson();
     assert.equal(view.timeZone, 'Europe/Berlin');
     assert.deepEqual(
       view.shifts.map((shift) => [shift.id, shift.startsAt]),
@@ -65,27 +60,11 @@ describe('comity roster (on the node database, PGlite)', () => {
       assert.notEqual(refused.code, 0, args.join(' '));
       assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
     }
-    const unchanged = await runComity([
-      'roster',
-      'list',
-      '--from',
-      '2040-01-09T00:00:00Z',
-      '--to',
-      '2040-01-12T00:00:00Z',
-      '--json',
-    ]);
-    assert.equal((JSON.parse(unchanged.stdout) as { shifts: unknown[] }).shifts.length, 1);
+    assert.equal((await listJson()).shifts.length, 1);
 
     const removed = await runComity(['roster', 'remove', id]);
     assert.equal(removed.code, 0, removed.stderr);
-    const empty = await runComity([
-      'roster',
-      'list',
-      '--from',
-      '2040-01-09T00:00:00Z',
-      '--to',
-      '2040-01-12T00:00:00Z',
-    ]);
+    const empty = await runComity(['roster', 'list', ...RANGE]);
     assert.match(empty.stdout, /no shifts/);
   });
 });
