@@ -2594,6 +2594,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/roster/states/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Another State's local time and whether its nodes said someone is on duty */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            state: string;
+                            /** @description the State's IANA time zone (its profile), null when unknown */
+                            timeZone: string | null;
+                            /** @description the wall-clock time there now, "YYYY-MM-DDTHH:mm" */
+                            localTime: string | null;
+                            nodes: {
+                                nodeId: string;
+                                authority: string;
+                                /** @description what the node last announced (duty.status); null: nothing yet */
+                                onDuty: boolean | null;
+                                /** @description when that status began, by the node */
+                                asOf: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roster": {
         parameters: {
             query?: never;

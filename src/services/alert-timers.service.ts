@@ -14,9 +14,13 @@
  *   supervisors when nobody is rostered), level 2 to the supervisors half an acknowledgement span later;
  * - `preservation-reminder` to the requesting side before a preservation expires (Art. 42(8)).
  *
+ * After a round, when whether anyone is on duty has changed (and after the first round), the peers
+ * are told (duty.status, src/federation/messages/duty-status.message.ts); a node that has nobody on
+ * its roster, now or later, and has told nothing yet stays silent (its peers show "not known").
+ *
  * The clock is the context's (`context.now`), so tests advance it and call `runOnce`.
  */
-import { TERMINAL_STATUSES } from '../core/case/case-model.ts';
+import { type Case, TERMINAL_STATUSES } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import { sideOf } from '../core/case/request-case.ts';
 import { escalationLevelAt } from '../core/duty/roster.ts';
@@ -29,12 +33,18 @@ import {
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { type AlertToRaise, raiseAlert } from './alerts.service.ts';
 import { deadlinesOf, loadCase } from './case-view.ts';
-import { dutyAt } from './roster.service.ts';
+import { announceDutyStatus, dutyAt } from './roster.service.ts';
 
 /** How far back a round looks for case events received from the other node (a node down longer misses them). */
 const RECEIVED_EVENTS_LOOKBACK_MS = 7 * 86_400_000;
 
-export type AlertTimersReport = { raised: number; failedRequests: string[] };
+export type AlertTimersReport = {
+  raised: number;
+  failedRequests: string[];
+  isSomeoneOnDuty: boolean;
+  /** Someone is on the roster now or later (a node that keeps no roster tells its peers nothing). */
+  isRostered: boolean;
+};
 
 export type AlertTimers = Readonly<{
   /** One round now; resolves when it is done (rounds never overlap). */
@@ -65,7 +75,7 @@ function onDutyOrFallback(audience: Audience): string[] {
 /** The alerts one open case calls for now. */
 function alertsOfCase(
   stored: StoredRequest,
-  current: Awaited<ReturnType<typeof loadCase>>['case'],
+  current: Case,
   deadlines: readonly Deadline[],
   audience: Audience,
   now: Date,
@@ -171,7 +181,12 @@ export async function runAlertTimers(context: AppContext): Promise<AlertTimersRe
     if (alert.recipientUserIds.length === 0) continue;
     if (await raiseAlert(context, alert)) raised += 1;
   }
-  return { raised, failedRequests };
+  return {
+    raised,
+    failedRequests,
+    isSomeoneOnDuty: audience.onDuty.length > 0,
+    isRostered: audience.onDuty.length > 0 || audience.next !== undefined,
+  };
 }
 
 export type AlertTimersOptions = Readonly<{ intervalMs: number; onError?: (error: unknown) => void }>;
@@ -186,8 +201,19 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
   let timer: NodeJS.Timeout | undefined;
   let isStopped = false;
   let unsubscribe = (): void => undefined;
+  // What the peers were last told (duty.status): nothing yet, so the first round tells them.
+  let announced: boolean | undefined;
+  const round = async (): Promise<AlertTimersReport> => {
+    const report = await runAlertTimers(context);
+    const isFirstWithoutRoster = announced === undefined && !report.isRostered;
+    if (report.isSomeoneOnDuty !== announced && !isFirstWithoutRoster) {
+      await announceDutyStatus(context, report.isSomeoneOnDuty);
+      announced = report.isSomeoneOnDuty;
+    }
+    return report;
+  };
   const runOnce = (): Promise<AlertTimersReport> => {
-    running ??= runAlertTimers(context).finally(() => {
+    running ??= round().finally(() => {
       running = undefined;
     });
     return running;

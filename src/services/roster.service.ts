@@ -18,11 +18,13 @@ import { loadStateSeeds } from '../data/states/index.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import type { AppContext } from '../app-context.ts';
 import { readIdentityFile } from '../federation/identity/identity-store.ts';
+import { queueDutyStatus } from '../federation/messages/duty-status.message.ts';
 import {
   deleteShift,
   insertHandoverNote,
   insertShift,
   listHandoverNotes,
+  listPeerDutyStatus,
   listShifts,
   type StoredShift,
 } from '../storage/duty.repository.ts';
@@ -218,4 +220,57 @@ function parseInstant(value: string, path: string): Date {
 
 function invalid(path: string, message: string): AppError {
   return new AppError('invalid-input', message, [{ path, message }]);
+}
+
+/**
+ * Tells every peer that reads duty.status whether someone is on duty here now (the alert timers
+ * call it when that changes, and at their first round). A peer that does not read the type, or
+ * has no valid key, is skipped; the others are queued and the delivery worker is woken.
+ */
+export async function announceDutyStatus(context: AppContext, isOnDuty: boolean): Promise<number> {
+  const federation = context.federation;
+  if (!federation) return 0;
+  const body = { onDuty: isOnDuty, at: context.now().toISOString() };
+  let queued = 0;
+  for (const peer of federation.directory.listNodes?.() ?? []) {
+    if (peer.nodeId === federation.identity.nodeId) continue;
+    try {
+      await queueDutyStatus(context, federation, { to: peer, body });
+      queued += 1;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+  if (queued > 0) federation.wakeDelivery();
+  return queued;
+}
+
+export type StateDutyView = Readonly<{
+  state: string;
+  timeZone: string | null;
+  /** The wall-clock time there now ("YYYY-MM-DDTHH:mm"), when its time zone is known. */
+  localTime: string | null;
+  /** Each node of that State in the directory, with the duty status it last announced (null: none yet). */
+  nodes: { nodeId: string; authority: string; onDuty: boolean | null; asOf: string | null }[];
+}>;
+
+/** Another State's local time (its profile's time zone) and whether its nodes said someone is on duty. */
+export async function dutyStatusOfState(context: AppContext, code: string): Promise<StateDutyView> {
+  const state = code.trim().toUpperCase();
+  const stored = await findStoredState(context.db, state);
+  if (!stored) throw new AppError('not-found', `no State with code ${state} in the directory`);
+  const timeZone = readStoredProfile(stored.profile).timeZone ?? null;
+  const statuses = new Map((await listPeerDutyStatus(context.db)).map((status) => [status.nodeId, status]));
+  const nodes = (context.federation?.directory.listNodes?.() ?? [])
+    .filter((node) => node.state === state)
+    .map((node) => {
+      const status = statuses.get(node.nodeId);
+      return {
+        nodeId: node.nodeId,
+        authority: node.authority,
+        onDuty: status?.isOnDuty ?? null,
+        asOf: status?.asOf.toISOString() ?? null,
+      };
+    });
+  return { state, timeZone, localTime: timeZone ? toLocalDateTime(context.now(), timeZone) : null, nodes };
 }

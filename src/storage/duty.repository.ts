@@ -173,3 +173,25 @@ export async function listCaseEventsReceivedSince(
     occurredAt: new Date(row.occurred_at),
   }));
 }
+
+export type StoredPeerDutyStatus = Readonly<{
+  nodeId: string;
+  isOnDuty: boolean;
+  asOf: Date;
+  receivedAt: Date;
+}>;
+
+/** The latest duty status each peer announced (duty.status). */
+export async function listPeerDutyStatus(db: Kysely<Database>): Promise<StoredPeerDutyStatus[]> {
+  const rows = await db
+    .selectFrom('peer_duty_status')
+    .select(['node_id', 'is_on_duty', 'as_of', 'received_at'])
+    .orderBy('node_id')
+    .execute();
+  return rows.map((row) => ({
+    nodeId: row.node_id,
+    isOnDuty: row.is_on_duty,
+    asOf: new Date(row.as_of),
+    receivedAt: new Date(row.received_at),
+  }));
+}

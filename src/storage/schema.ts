@@ -119,6 +119,14 @@ export interface HandoverNotesTable {
   written_at: Date | string;
 }
 
+export interface PeerDutyStatusTable {
+  node_id: string;
+  is_on_duty: boolean;
+  /** When the peer's status changed, by the peer's clock. */
+  as_of: Date | string;
+  received_at: Date | string;
+}
+
 export interface StatesTable {
   code: string;
   iso3: string | null;
@@ -268,6 +276,7 @@ export interface Database {
   alerts: AlertsTable;
   duty_shifts: DutyShiftsTable;
   handover_notes: HandoverNotesTable;
+  peer_duty_status: PeerDutyStatusTable;
   directory_nodes: DirectoryNodesTable;
   directory_keys: DirectoryKeysTable;
   directory_publications: DirectoryPublicationsTable;

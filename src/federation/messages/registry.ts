@@ -12,6 +12,7 @@ import { caseClosedMessage } from './case-closed.message.ts';
 import { casePreservationRecordedMessage } from './case-preservation-recorded.message.ts';
 import { caseRefusedMessage } from './case-refused.message.ts';
 import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
+import { dutyStatusMessage } from './duty-status.message.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
 
@@ -24,6 +25,7 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   caseRefusedMessage,
   caseClosedMessage,
   caseWithdrawnMessage,
+  dutyStatusMessage,
 ];
 
 export type MessageRegistry = Readonly<{

@@ -10,6 +10,7 @@ import {
   getRoster,
   handoverNotes,
   removeShift,
+  dutyStatusOfState,
   writeHandoverNote,
 } from '../../services/roster.service.ts';
 import type { ComityApp } from '../app.ts';
@@ -53,7 +54,38 @@ const NoteSchema = z.object({
   writtenAt: z.string(),
 });
 
+const StateDutySchema = z.object({
+  state: z.string(),
+  timeZone: z.string().nullable().describe("the State's IANA time zone (its profile), null when unknown"),
+  localTime: z.string().nullable().describe('the wall-clock time there now, "YYYY-MM-DDTHH:mm"'),
+  nodes: z.array(
+    z.object({
+      nodeId: z.string(),
+      authority: z.string(),
+      onDuty: z
+        .boolean()
+        .nullable()
+        .describe('what the node last announced (duty.status); null: nothing yet'),
+      asOf: z.string().nullable().describe('when that status began, by the node'),
+    }),
+  ),
+});
+
 export async function rosterRoutes(app: ComityApp, context: AppContext): Promise<void> {
+  app.get(
+    '/api/v1/roster/states/:code',
+    {
+      config: { permission: 'reference:read' },
+      schema: {
+        tags: ['roster'],
+        summary: "Another State's local time and whether its nodes said someone is on duty",
+        params: z.object({ code: z.string().max(10) }),
+        response: { 200: StateDutySchema },
+      },
+    },
+    async (request) => dutyStatusOfState(context, request.params.code),
+  );
+
   app.get(
     '/api/v1/roster',
     {

@@ -1,7 +1,8 @@
 /**
  * The duty roster: shifts (a person on duty from one instant to another, entered in the node's
  * time zone, stored as instants) and handover notes (written by the outgoing officer for the next
- * one on the roster).
+ * one on the roster); and the last duty status each peer node announced (duty.status: someone on
+ * duty there or nobody, as of when).
  * Frozen: later changes go in new migration files. PostgreSQL 15 subset (runs on PGlite too).
  */
 import { type Kysely, sql } from 'kysely';
@@ -37,10 +38,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('handover_notes')
     .column('written_at')
     .execute();
+  await db.schema
+    .createTable('peer_duty_status')
+    .addColumn('node_id', 'text', (c) => c.primaryKey())
+    .addColumn('is_on_duty', 'boolean', (c) => c.notNull())
+    // When the peer's status began, by the peer's clock; a later message with an older time is ignored.
+    .addColumn('as_of', 'timestamptz', (c) => c.notNull())
+    .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+    .execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('peer_duty_status').execute();
   await db.schema.dropTable('handover_notes').execute();
   await db.schema.dropTable('duty_shifts').execute();
 }
