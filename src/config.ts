@@ -140,6 +140,8 @@ const EnvSchema = z.object({
     .optional(),
   /** A bearer token (at least 32 characters) that opens GET /metrics on the node's own port. Secret. Default: none. */
   COMITY_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
+  COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
 });
 
 export type Config = Readonly<{
@@ -177,6 +179,7 @@ export type Config = Readonly<{
     deliveryPollMs: number;
     deliveryTimeoutMs: number;
   }>;
+  duty: Readonly<{ alertTimersIntervalMs: number }>;
 }>;
 
 /** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
@@ -277,6 +280,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
     }),
+    duty: Object.freeze({ alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS }),
   });
 }
 

@@ -6,11 +6,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config.ts';
 import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
+import { createFederationLog } from './federation/federation-log.ts';
 import type { MessageRegistry } from './federation/messages/registry.ts';
 import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
+import { startAlertTimers } from './services/alert-timers.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
@@ -57,6 +59,12 @@ export async function startNode(
     const port = Number(new URL(address).port);
     const url = config.http.port === 0 ? `http://localhost:${port}` : config.http.publicUrl;
     if (config.metrics.address) metricsListener = await listenForMetrics(context, config.metrics.address);
+    const timersLog = createFederationLog(config.logLevel, undefined, 'alert-timers');
+    // Who is told, and when: arrivals, deadlines, escalation (services/alert-timers.service.ts).
+    const alertTimers = startAlertTimers(context, {
+      intervalMs: config.duty.alertTimersIntervalMs,
+      onError: (error) => timersLog.warn('alert timers round failed', { error: String(error) }),
+    });
     return {
       url,
       port,
@@ -65,6 +73,7 @@ export async function startNode(
       bootstrap,
       stop: async () => {
         await closeListener(metricsListener);
+        await alertTimers.stop();
         await app.close();
         await federation?.stop();
         await database.close();

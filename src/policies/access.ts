@@ -33,6 +33,10 @@ export const PERMISSIONS = [
   'token:own',
   /** See the peers' health and the outbox; retry or cancel a stuck message. */
   'federation:operate',
+  /** Read the duty roster (who is on duty, who comes next) and write and read handover notes. */
+  'roster:read',
+  /** Put people on the duty roster and take shifts off it. */
+  'roster:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,6 +49,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'request:read-incoming',
     'reference:read',
     'token:own',
+    'roster:read',
+    'roster:manage',
   ],
   'duty-officer': [
     'request:draft',
@@ -52,6 +58,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'request:read-incoming',
     'reference:read',
     'token:own',
+    'roster:read',
   ],
   'legal-reviewer': [
     'case:transition',
@@ -59,9 +66,10 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'request:read-incoming',
     'reference:read',
     'token:own',
+    'roster:read',
   ],
   'evidence-custodian': ['case:transition', 'reference:read', 'token:own'],
-  auditor: ['request:read-all', 'request:read-incoming', 'reference:read', 'token:own'],
+  auditor: ['request:read-all', 'request:read-incoming', 'reference:read', 'token:own', 'roster:read'],
   administrator: [
     'reference:read',
     'directory:edit',
@@ -69,6 +77,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'user:manage',
     'token:own',
     'federation:operate',
+    'roster:read',
+    'roster:manage',
   ],
 };
 

@@ -6,7 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { CASE_EVENT_COLUMNS, type CaseEventWrite, caseEventValues } from './case-events.repository.ts';
-import type { ReceiveEffect } from './message-effects.ts';
+import type { PeerDutyStatusWrite, ReceiveEffect } from './message-effects.ts';
 import type { Database } from './schema.ts';
 
 export type NewInboxMessage = Readonly<{
@@ -56,6 +56,7 @@ export async function insertInboxMessageWithEffect(
     return rows.length === 1;
   }
   if (effect.kind === 'case-event') return insertWithCaseEvent(db, inbox, message.id, effect.event);
+  if (effect.kind === 'peer-duty-status') return insertWithPeerDutyStatus(db, inbox, effect.status);
   const { request } = effect;
   const { rows } = await sql<{ inserted: number }>`
     with inbox as (${inbox}), incoming as (
@@ -96,6 +97,27 @@ async function insertWithCaseEvent(
          set case_status = ${event.status}::text, updated_at = ${event.recordedAt}::timestamptz
        where id in (select request_id from event)
       returning id
+    )
+    select count(*)::int as inserted from inbox`.execute(db);
+  return Number(rows[0]?.inserted ?? 0) === 1;
+}
+
+/** The inbox row and, only if it was inserted, the peer's duty status unless a later one is stored. */
+async function insertWithPeerDutyStatus(
+  db: Kysely<Database>,
+  inbox: ReturnType<typeof sql>,
+  status: PeerDutyStatusWrite,
+): Promise<boolean> {
+  const { rows } = await sql<{ inserted: number }>`
+    with inbox as (${inbox}), status as (
+      insert into peer_duty_status (node_id, is_on_duty, as_of, received_at)
+      select ${status.nodeId}::text, ${status.isOnDuty}::boolean, ${status.asOf}::timestamptz,
+             ${status.receivedAt}::timestamptz
+        from inbox
+      on conflict (node_id) do update
+         set is_on_duty = excluded.is_on_duty, as_of = excluded.as_of, received_at = excluded.received_at
+       where peer_duty_status.as_of <= excluded.as_of
+      returning node_id
     )
     select count(*)::int as inserted from inbox`.execute(db);
   return Number(rows[0]?.inserted ?? 0) === 1;

@@ -14,11 +14,21 @@ export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
 /**
  * At the receiver, inside the receiving statement: a request arrives (incoming-request), or a
  * transition the other node made is appended to the case history with the status it leads to
- * (case-event; the event keeps the id of the message that carried it).
+ * (case-event; the event keeps the id of the message that carried it), or a peer says whether
+ * someone is on duty there (peer-duty-status: kept unless an announcement made later is already stored).
  */
 export type ReceiveEffect =
   | Readonly<{ kind: 'incoming-request'; request: IncomingRequestWrite }>
-  | Readonly<{ kind: 'case-event'; event: CaseEventWrite }>;
+  | Readonly<{ kind: 'case-event'; event: CaseEventWrite }>
+  | Readonly<{ kind: 'peer-duty-status'; status: PeerDutyStatusWrite }>;
+
+/** A peer's announcement that someone is on duty there, or nobody (duty.status). */
+export type PeerDutyStatusWrite = Readonly<{
+  nodeId: string;
+  isOnDuty: boolean;
+  asOf: Date;
+  receivedAt: Date;
+}>;
 
 /** What happened to an outgoing message: delivered, failed for good, cancelled, or pending again (retried). */
 export type DeliveryOutcome = DeliveryState;

@@ -101,6 +101,32 @@ export interface AlertsTable {
   raised_at: Date | string;
 }
 
+export interface DutyShiftsTable {
+  id: Generated<string>;
+  user_id: string;
+  starts_at: Date | string;
+  ends_at: Date | string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface HandoverNotesTable {
+  id: Generated<string>;
+  author_id: string;
+  /** The next person on the roster when the note was written. */
+  for_user_id: string | null;
+  body: string;
+  written_at: Date | string;
+}
+
+export interface PeerDutyStatusTable {
+  node_id: string;
+  is_on_duty: boolean;
+  /** When the peer's status changed, by the peer's clock. */
+  as_of: Date | string;
+  received_at: Date | string;
+}
+
 export interface StatesTable {
   code: string;
   iso3: string | null;
@@ -248,6 +274,9 @@ export interface Database {
   peer_states: PeerStatesTable;
   case_events: CaseEventsTable;
   alerts: AlertsTable;
+  duty_shifts: DutyShiftsTable;
+  handover_notes: HandoverNotesTable;
+  peer_duty_status: PeerDutyStatusTable;
   directory_nodes: DirectoryNodesTable;
   directory_keys: DirectoryKeysTable;
   directory_publications: DirectoryPublicationsTable;

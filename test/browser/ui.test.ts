@@ -103,6 +103,38 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('user-menu').waitFor();
   });
 
+  test('the duty roster: puts the administrator on duty now, shows it in local time and keeps a handover note', async () => {
+    await page.getByRole('link', { name: 'Duty roster' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Duty roster' }).waitFor();
+    // The node has no State: its roster is in UTC.
+    const hour = 3_600_000;
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    const now = Date.now();
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Start').fill(local(now - hour));
+    await page.getByLabel('End').fill(local(now + hour));
+    await page.getByRole('button', { name: 'Add shift' }).click();
+    await page.getByRole('button', { name: /^Remove the shift of / }).waitFor();
+    await page.locator('dd').filter({ hasText: 'UTC' }).waitFor();
+    assert.notEqual(
+      await page.locator('.facts-row').filter({ hasText: 'On duty now' }).locator('dd').textContent(),
+      'nobody',
+    );
+    // An end before the start is refused with the node's reason, and nothing is added.
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Start').fill(local(now + 5 * hour));
+    await page.getByLabel('End').fill(local(now + 4 * hour));
+    await page.getByRole('button', { name: 'Add shift' }).click();
+    await page.getByRole('alert').filter({ hasText: 'a shift ends after it starts' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Remove the shift of / }).count(), 1);
+
+    await page.getByLabel('Note for the next person on duty').fill('Watch the DE preservation request.');
+    await page.getByRole('button', { name: 'Leave the note' }).click();
+    await page.getByText('Watch the DE preservation request.').waitFor();
+    await assertAccessible(page, 'roster');
+    await screenshot(page, 'roster');
+  });
+
   test('drafts a preservation request: blocking findings, then complete until the checklist is green', async () => {
     await page.getByRole('link', { name: 'New request' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'New request' }).waitFor();

@@ -6,6 +6,7 @@ import { registerKeysCommands } from './keys.command.ts';
 import { registerPeersCommands } from './peers.command.ts';
 import { registerReceiptCommands } from './receipt.command.ts';
 import { registerRequestCommands } from './request.command.ts';
+import { registerRosterCommands } from './roster.command.ts';
 import { registerSecretariatCommands } from './secretariat.command.ts';
 import { registerServeCommand } from './serve.command.ts';
 import { registerTokenCommands } from './token.command.ts';
@@ -23,5 +24,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerSecretariatCommands,
   registerPeersCommands,
   registerReceiptCommands,
+  registerRosterCommands,
   registerDemoCommand,
 ];

@@ -27,6 +27,7 @@ import { casePreservationRecordedMessage } from './case-preservation-recorded.me
 import { caseRefusedMessage } from './case-refused.message.ts';
 import { caseResumedMessage } from './case-resumed.message.ts';
 import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
+import { dutyStatusMessage } from './duty-status.message.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
 
@@ -54,6 +55,7 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   caseRefusedMessage,
   caseClosedMessage,
   caseWithdrawnMessage,
+  dutyStatusMessage,
 ];
 
 export type MessageRegistry = Readonly<{

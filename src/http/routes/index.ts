@@ -16,6 +16,7 @@ import { liveRoutes } from './live.routes.ts';
 import { metricsRoutes } from './metrics.routes.ts';
 import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
+import { rosterRoutes } from './roster.routes.ts';
 import { statesRoutes } from './states.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
 import { usersRoutes } from './users.routes.ts';
@@ -36,4 +37,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   peersRoutes,
   liveRoutes,
   metricsRoutes,
+  rosterRoutes,
 ];

@@ -11,6 +11,7 @@ import { loadCatalogue } from '../../../src/data/catalogue/index.ts';
 import { preservationDraft } from '../../../src/demo/demo-drafts.ts';
 import { caseAcknowledgedMessage } from '../../../src/federation/messages/case-acknowledged.message.ts';
 import { keepKnownMembers } from '../../../src/federation/messages/known-members.ts';
+import { dutyStatusMessage } from '../../../src/federation/messages/duty-status.message.ts';
 import { defineMessage } from '../../../src/federation/messages/message-definition.ts';
 import { pingMessage } from '../../../src/federation/messages/ping.message.ts';
 import {
@@ -26,6 +27,7 @@ import type { Envelope } from '../../../src/federation/protocol/types.ts';
 import type { CaseRecord } from '../../../src/storage/case-events.repository.ts';
 import type { DeliveryOutcome } from '../../../src/storage/message-effects.ts';
 
+const SHIPPED_TYPES = (): string[] => ['request.submitted', 'ping', ...CASE_MESSAGE_TYPES, 'duty.status'];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',
   'case.assessment-begun',
@@ -129,6 +131,28 @@ describe('message modules', () => {
     for (const outcome of OUTCOMES) assert.equal(pingMessage.onOutcome(outcome, sent), undefined);
   });
 
+  it("duty.status keeps the sender's status with its time; the sender's records do not follow it", async () => {
+    const body = { onDuty: true, at: '2026-12-02T08:00:00Z' };
+    assert.deepEqual(
+      await dutyStatusMessage.receive(
+        { envelope: envelopeOf('duty.status'), body, receivedAt: RECEIVED_AT },
+        tools,
+      ),
+      {
+        kind: 'peer-duty-status',
+        status: {
+          nodeId: 'fr-ca',
+          isOnDuty: true,
+          asOf: new Date('2026-12-02T08:00:00Z'),
+          receivedAt: RECEIVED_AT,
+        },
+      },
+    );
+    assert.equal(dutyStatusMessage.bodySchema.safeParse({ ...body, who: 'greta' }).success, false);
+    assert.equal(dutyStatusMessage.bodySchema.safeParse({ onDuty: 'yes', at: body.at }).success, false);
+    for (const outcome of OUTCOMES) assert.equal(dutyStatusMessage.onOutcome(outcome, sent), undefined);
+  });
+
   it('every built-in type has a label in the six UI languages', () => {
     for (const definition of BUILT_IN_MESSAGES) {
       assert.deepEqual(Object.keys(definition.label).sort(), ['ar', 'en', 'es', 'fr', 'ru', 'zh']);
@@ -142,7 +166,7 @@ describe('message modules', () => {
 
 describe('message registry', () => {
   it('finds the built-in types and nothing else', () => {
-    assert.deepEqual(DEFAULT_MESSAGE_REGISTRY.types, ['request.submitted', 'ping', ...CASE_MESSAGE_TYPES]);
+    assert.deepEqual(DEFAULT_MESSAGE_REGISTRY.types, SHIPPED_TYPES());
     assert.equal(DEFAULT_MESSAGE_REGISTRY.find('ping'), pingMessage);
     assert.equal(DEFAULT_MESSAGE_REGISTRY.find('case.opened'), undefined);
     assert.equal(DEFAULT_MESSAGE_REGISTRY.find('toString'), undefined);
@@ -163,7 +187,7 @@ describe('message registry', () => {
 
   it('announces what a node reads: its registry and every request type, a superset of the v1 baseline', () => {
     const accepts = announcedAccepts();
-    assert.deepEqual(accepts.messageTypes, ['request.submitted', 'ping', ...CASE_MESSAGE_TYPES]);
+    assert.deepEqual(accepts.messageTypes, SHIPPED_TYPES());
     for (const type of V1_BASELINE_ACCEPTS.requestTypes) assert.ok(accepts.requestTypes.includes(type), type);
     assert.deepEqual(announcedAccepts(createMessageRegistry([pingMessage])).messageTypes, ['ping']);
   });

@@ -14,6 +14,7 @@ import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PeersPage } from '../pages/peers/PeersPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
+import { RosterPage } from '../pages/roster/RosterPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
 import { matchPath, navigate, useLocation } from './router.tsx';
@@ -41,6 +42,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
+  { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
 ];
 
 function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {

@@ -134,6 +134,13 @@ export function Shell({ children }: { children: ReactNode }) {
       needsSession: true,
       permission: 'federation:operate',
     },
+    {
+      href: '/roster',
+      label: t('roster.nav'),
+      isActive: (path) => path.startsWith('/roster'),
+      needsSession: true,
+      permission: 'roster:read',
+    },
   ];
   const permissions = session.status === 'signed-in' ? session.user.permissions : [];
 

@@ -470,6 +470,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                     requestedState: saved.request.requestedState,
                   })}
                   stateLabel={requestedStateLabel}
+                  requestedState={saved.request.requestedState}
                   channelLabel={channelLabel}
                   onSent={markSent}
                   onError={setSendError}

@@ -10,6 +10,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer as answerOf, api, type SendAnswer } from '../../app/api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
+import { DutyThere } from '../roster/DutyThere.tsx';
 
 /** Why a draft cannot be sent now, as a translation key; undefined when it can. */
 export function sendBlocker(input: {
@@ -30,6 +31,8 @@ type SendActionProps = Readonly<{
   blocker: string | undefined;
   /** The requested State's name in the UI language. */
   stateLabel: string;
+  /** The requested State's code: its local time and duty status are shown before sending. */
+  requestedState?: string | null;
   /** The receiving authority (channel) in the UI language. */
   channelLabel: string;
   onSent: (answer: SendAnswer) => void;
@@ -42,6 +45,7 @@ export function SendAction({
   blocker,
   stateLabel,
   channelLabel,
+  requestedState,
   onSent,
   onError,
 }: SendActionProps) {
@@ -86,6 +90,7 @@ export function SendAction({
           {t(blocker)}
         </Text>
       ) : null}
+      {requestedState ? <DutyThere state={requestedState} stateLabel={stateLabel} /> : null}
       <ConfirmModal
         isOpen={isConfirming}
         title={t('send.confirmTitle')}

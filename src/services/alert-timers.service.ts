@@ -1,0 +1,254 @@
+/**
+ * The alert timers: who is told, and when. One round (`runOnce`) scans the open cases and the case
+ * events received lately and raises, once per dedup key (so a second round, or a round after a
+ * restart, raises nothing twice and misses nothing):
+ *
+ * - `request-arrived` for an incoming request nobody has acted on yet: to the people on duty
+ *   (routine requests: the duty officers among them); nobody on duty: every duty officer, then the supervisors;
+ * - `case-event-received` for a transition the other node made: the request's author on the
+ *   requesting side, the people on duty on the requested side;
+ * - `deadline-at-risk` / `deadline-missed` from the case's deadlines (src/core/case/deadlines.ts), to
+ *   the side that must act (requested: the people on duty; requesting: the author); the other node
+ *   tells its own people;
+ * - `escalation` of a missed acknowledgement: level 1 to the next person on the roster (or the
+ *   supervisors when nobody is rostered), level 2 to the supervisors half an acknowledgement span later;
+ * - `preservation-reminder` to the requesting side before a preservation expires (Art. 42(8)).
+ *
+ * After a round, when whether anyone is on duty has changed (and after the first round), the peers
+ * are told (duty.status, src/federation/messages/duty-status.message.ts); a node that has nobody on
+ * its roster, now or later, and has told nothing yet stays silent (its peers show "not known").
+ *
+ * The clock is the context's (`context.now`), so tests advance it and call `runOnce`.
+ */
+import { type Case, TERMINAL_STATUSES } from '../core/case/case-model.ts';
+import type { Deadline } from '../core/case/deadlines.ts';
+import { sideOf } from '../core/case/request-case.ts';
+import { escalationLevelAt } from '../core/duty/roster.ts';
+import type { AppContext } from '../app-context.ts';
+import {
+  listCaseEventsReceivedSince,
+  listEnabledUserIdsWithRole,
+  listOpenCaseRequestIds,
+} from '../storage/duty.repository.ts';
+import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
+import { type AlertToRaise, raiseAlert } from './alerts.service.ts';
+import { deadlinesOf, loadCase } from './case-view.ts';
+import { announceDutyStatus, dutyAt } from './roster.service.ts';
+
+/** How far back a round looks for case events received from the other node (a node down longer misses them). */
+const RECEIVED_EVENTS_LOOKBACK_MS = 7 * 86_400_000;
+
+export type AlertTimersReport = {
+  raised: number;
+  failedRequests: string[];
+  isSomeoneOnDuty: boolean;
+  /** Someone is on the roster now or later (a node that keeps no roster tells its peers nothing). */
+  isRostered: boolean;
+};
+
+export type AlertTimers = Readonly<{
+  /** One round now; resolves when it is done (rounds never overlap). */
+  runOnce: () => Promise<AlertTimersReport>;
+  /** Starts the loop. */
+  start: () => void;
+  /** Stops the loop and waits for a round in progress. */
+  stop: () => Promise<void>;
+}>;
+
+/** Who the requested side tells, at one moment. */
+type Audience = Readonly<{
+  onDuty: readonly string[];
+  dutyOfficers: readonly string[];
+  supervisors: readonly string[];
+  next: string | undefined;
+}>;
+
+function firstNonEmpty(...lists: ReadonlyArray<readonly string[]>): string[] {
+  return [...(lists.find((list) => list.length > 0) ?? [])];
+}
+
+/** The people on duty, else every duty officer, else the supervisors. */
+function onDutyOrFallback(audience: Audience): string[] {
+  return firstNonEmpty(audience.onDuty, audience.dutyOfficers, audience.supervisors);
+}
+
+/** The alerts one open case calls for now. */
+function alertsOfCase(
+  stored: StoredRequest,
+  current: Case,
+  deadlines: readonly Deadline[],
+  audience: Audience,
+  now: Date,
+): AlertToRaise[] {
+  const side = sideOf(stored.direction);
+  const mustAct = side === 'requested' ? onDutyOrFallback(audience) : [stored.createdBy.id];
+  const alerts: AlertToRaise[] = [];
+  if (stored.direction === 'incoming' && current.status === 'delivered') {
+    const dutyOfficersOnDuty = audience.onDuty.filter((id) => audience.dutyOfficers.includes(id));
+    alerts.push({
+      dedupKey: `arrived:${stored.id}`,
+      kind: 'request-arrived',
+      requestId: stored.id,
+      recipientUserIds:
+        current.urgency === 'routine'
+          ? firstNonEmpty(dutyOfficersOnDuty, audience.onDuty, audience.dutyOfficers, audience.supervisors)
+          : mustAct,
+      details: {
+        urgency: current.urgency,
+        type: stored.type,
+        receivedAt: stored.receivedAt?.toISOString() ?? null,
+      },
+    });
+  }
+  for (const deadline of deadlines) {
+    if (deadline.side !== side || deadline.state === 'on-time') continue;
+    const about = {
+      deadline: deadline.kind,
+      atRiskAt: deadline.atRiskAt,
+      dueAt: deadline.dueAt,
+      basis: deadline.basis,
+    };
+    if (deadline.kind === 'preservation-expiry' && deadline.state === 'at-risk') {
+      alerts.push({
+        dedupKey: `preservation:${stored.id}:${deadline.dueAt}`,
+        kind: 'preservation-reminder',
+        requestId: stored.id,
+        recipientUserIds: mustAct,
+        details: about,
+      });
+      continue;
+    }
+    alerts.push({
+      dedupKey: `deadline:${stored.id}:${deadline.kind}:${deadline.dueAt}:${deadline.state}`,
+      kind: deadline.state === 'missed' ? 'deadline-missed' : 'deadline-at-risk',
+      requestId: stored.id,
+      recipientUserIds: mustAct,
+      details: { ...about, state: deadline.state },
+    });
+    const level =
+      deadline.kind === 'acknowledge' && side === 'requested' ? escalationLevelAt(deadline, now) : 0;
+    if (level > 0) {
+      const toNext = level === 1 && audience.next !== undefined;
+      alerts.push({
+        dedupKey: `escalation:${stored.id}:${deadline.kind}:${deadline.dueAt}:${level}`,
+        kind: 'escalation',
+        requestId: stored.id,
+        recipientUserIds: toNext && audience.next ? [audience.next] : [...audience.supervisors],
+        details: { ...about, level, to: toNext ? 'next-on-roster' : 'supervisors' },
+      });
+    }
+  }
+  return alerts;
+}
+
+/** One round of the timers at `context.now()`. A case whose history does not replay is named and skipped. */
+export async function runAlertTimers(context: AppContext): Promise<AlertTimersReport> {
+  const now = context.now();
+  const duty = await dutyAt(context, now);
+  const audience: Audience = {
+    onDuty: duty.onDuty.map((person) => person.id),
+    dutyOfficers: await listEnabledUserIdsWithRole(context.db, 'duty-officer'),
+    supervisors: await listEnabledUserIdsWithRole(context.db, 'supervisor'),
+    next: duty.next?.id,
+  };
+  const alerts: AlertToRaise[] = [];
+  const failedRequests: string[] = [];
+  for (const id of await listOpenCaseRequestIds(context.db, TERMINAL_STATUSES)) {
+    const stored = await findRequestById(context.db, id);
+    if (!stored) continue;
+    try {
+      const { case: current } = await loadCase(context, stored);
+      alerts.push(...alertsOfCase(stored, current, deadlinesOf(context, stored, current), audience, now));
+    } catch {
+      failedRequests.push(id);
+    }
+  }
+  const since = new Date(now.getTime() - RECEIVED_EVENTS_LOOKBACK_MS);
+  for (const event of await listCaseEventsReceivedSince(context.db, since)) {
+    const stored = await findRequestById(context.db, event.requestId);
+    if (!stored) continue;
+    alerts.push({
+      dedupKey: `event:${stored.id}:${event.sequence}`,
+      kind: 'case-event-received',
+      requestId: stored.id,
+      recipientUserIds: stored.direction === 'incoming' ? onDutyOrFallback(audience) : [stored.createdBy.id],
+      details: { transition: event.transition, occurredAt: event.occurredAt.toISOString() },
+    });
+  }
+  let raised = 0;
+  for (const alert of alerts) {
+    // Nobody to tell yet (no account holds the role): the key stays free for a later round.
+    if (alert.recipientUserIds.length === 0) continue;
+    if (await raiseAlert(context, alert)) raised += 1;
+  }
+  return {
+    raised,
+    failedRequests,
+    isSomeoneOnDuty: audience.onDuty.length > 0,
+    isRostered: audience.onDuty.length > 0 || audience.next !== undefined,
+  };
+}
+
+export type AlertTimersOptions = Readonly<{ intervalMs: number; onError?: (error: unknown) => void }>;
+
+/**
+ * The timers of a node, not yet running: `runOnce` makes one round (tests call it after advancing
+ * their clock); `start` runs a round every `intervalMs`, and one soon after a request arrives or a
+ * case changes (live updates). `onError` hears a round that failed (database unreachable...).
+ */
+export function createAlertTimers(context: AppContext, options: AlertTimersOptions): AlertTimers {
+  let running: Promise<AlertTimersReport> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let isStopped = false;
+  let unsubscribe = (): void => undefined;
+  // What the peers were last told (duty.status): nothing yet, so the first round tells them.
+  let announced: boolean | undefined;
+  const round = async (): Promise<AlertTimersReport> => {
+    const report = await runAlertTimers(context);
+    const isFirstWithoutRoster = announced === undefined && !report.isRostered;
+    if (report.isSomeoneOnDuty !== announced && !isFirstWithoutRoster) {
+      await announceDutyStatus(context, report.isSomeoneOnDuty);
+      announced = report.isSomeoneOnDuty;
+    }
+    return report;
+  };
+  const runOnce = (): Promise<AlertTimersReport> => {
+    running ??= round().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const schedule = (delayMs: number) => {
+    if (isStopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      // An update during a round gets a round of its own once that one ends.
+      (running ? running.then(runOnce, runOnce) : runOnce())
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => schedule(options.intervalMs));
+    }, delayMs);
+    timer.unref();
+  };
+  return {
+    runOnce,
+    start: () => {
+      unsubscribe = context.live.subscribe((update) => {
+        if (update.kind !== 'alert-raised') schedule(0);
+      });
+      schedule(0);
+    },
+    stop: async () => {
+      isStopped = true;
+      unsubscribe();
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+/** Creates and starts the timers of a running node. */
+export function startAlertTimers(context: AppContext, options: AlertTimersOptions): AlertTimers {
+  const timers = createAlertTimers(context, options);
+  timers.start();
+  return timers;
+}

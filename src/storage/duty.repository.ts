@@ -1,0 +1,197 @@
+/**
+ * The duty roster as the node keeps it (migration 2026-12-05T12-00-00_duty-roster): shifts as
+ * instants, handover notes; and what the alert timers scan (the requests whose case is open, the
+ * case events received from the other node lately).
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type StoredShift = Readonly<{
+  id: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  startsAt: Date;
+  endsAt: Date;
+}>;
+
+export type StoredHandoverNote = Readonly<{
+  id: string;
+  author: Readonly<{ id: string; username: string; displayName: string }>;
+  forUserId: string | null;
+  body: string;
+  writtenAt: Date;
+}>;
+
+/** The shifts that end after `from` and start before `to`, by start. */
+export async function listShifts(db: Kysely<Database>, from: Date, to: Date): Promise<StoredShift[]> {
+  const rows = await db
+    .selectFrom('duty_shifts')
+    .innerJoin('users', 'users.id', 'duty_shifts.user_id')
+    .select([
+      'duty_shifts.id',
+      'duty_shifts.user_id',
+      'users.username',
+      'users.display_name',
+      'duty_shifts.starts_at',
+      'duty_shifts.ends_at',
+    ])
+    .where('duty_shifts.ends_at', '>', from)
+    .where('duty_shifts.starts_at', '<', to)
+    .where('users.is_disabled', '=', false)
+    .orderBy('duty_shifts.starts_at')
+    .orderBy('duty_shifts.id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    userId: row.user_id,
+    username: row.username,
+    displayName: row.display_name,
+    startsAt: new Date(row.starts_at),
+    endsAt: new Date(row.ends_at),
+  }));
+}
+
+export async function insertShift(
+  db: Kysely<Database>,
+  shift: Readonly<{ userId: string; startsAt: Date; endsAt: Date; createdBy: string | null }>,
+): Promise<string> {
+  const row = await db
+    .insertInto('duty_shifts')
+    .values({
+      user_id: shift.userId,
+      starts_at: shift.startsAt,
+      ends_at: shift.endsAt,
+      created_by: shift.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** True when a shift was removed. */
+export async function deleteShift(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('duty_shifts').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function insertHandoverNote(
+  db: Kysely<Database>,
+  note: Readonly<{ authorId: string; forUserId: string | null; body: string; writtenAt: Date }>,
+): Promise<string> {
+  const row = await db
+    .insertInto('handover_notes')
+    .values({
+      author_id: note.authorId,
+      for_user_id: note.forUserId,
+      body: note.body,
+      written_at: note.writtenAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The latest handover notes, newest first. */
+export async function listHandoverNotes(db: Kysely<Database>, limit: number): Promise<StoredHandoverNote[]> {
+  const rows = await db
+    .selectFrom('handover_notes')
+    .innerJoin('users', 'users.id', 'handover_notes.author_id')
+    .select([
+      'handover_notes.id',
+      'handover_notes.author_id',
+      'users.username',
+      'users.display_name',
+      'handover_notes.for_user_id',
+      'handover_notes.body',
+      'handover_notes.written_at',
+    ])
+    .orderBy('handover_notes.written_at', 'desc')
+    .orderBy('handover_notes.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    author: { id: row.author_id, username: row.username, displayName: row.display_name },
+    forUserId: row.for_user_id,
+    body: row.body,
+    writtenAt: new Date(row.written_at),
+  }));
+}
+
+/** Enabled users holding the role, by username. */
+export async function listEnabledUserIdsWithRole(db: Kysely<Database>, role: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('is_disabled', '=', false)
+    .where(sql<boolean>`${role} = any(roles)`)
+    .orderBy('username')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** The requests whose case is open: incoming ones and sent outgoing ones, not refused, withdrawn or closed. */
+export async function listOpenCaseRequestIds(
+  db: Kysely<Database>,
+  terminalStatuses: readonly string[],
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('requests')
+    .select('id')
+    .where((eb) => eb.or([eb('direction', '=', 'incoming'), eb('delivery_state', 'is not', null)]))
+    .where((eb) => eb.or([eb('case_status', 'is', null), eb('case_status', 'not in', [...terminalStatuses])]))
+    .orderBy('created_at')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export type ReceivedCaseEvent = Readonly<{
+  requestId: string;
+  sequence: number;
+  transition: string;
+  occurredAt: Date;
+}>;
+
+/** The case events the other node made, recorded here since `since`, oldest first. */
+export async function listCaseEventsReceivedSince(
+  db: Kysely<Database>,
+  since: Date,
+): Promise<ReceivedCaseEvent[]> {
+  const rows = await db
+    .selectFrom('case_events')
+    .select(['request_id', 'sequence', 'transition', 'occurred_at'])
+    .where('received_message_id', 'is not', null)
+    .where('recorded_at', '>=', since)
+    .orderBy('recorded_at')
+    .orderBy('sequence')
+    .execute();
+  return rows.map((row) => ({
+    requestId: row.request_id,
+    sequence: Number(row.sequence),
+    transition: row.transition,
+    occurredAt: new Date(row.occurred_at),
+  }));
+}
+
+export type StoredPeerDutyStatus = Readonly<{
+  nodeId: string;
+  isOnDuty: boolean;
+  asOf: Date;
+  receivedAt: Date;
+}>;
+
+/** The latest duty status each peer announced (duty.status). */
+export async function listPeerDutyStatus(db: Kysely<Database>): Promise<StoredPeerDutyStatus[]> {
+  const rows = await db
+    .selectFrom('peer_duty_status')
+    .select(['node_id', 'is_on_duty', 'as_of', 'received_at'])
+    .orderBy('node_id')
+    .execute();
+  return rows.map((row) => ({
+    nodeId: row.node_id,
+    isOnDuty: row.is_on_duty,
+    asOf: new Date(row.as_of),
+    receivedAt: new Date(row.received_at),
+  }));
+}
