@@ -130,6 +130,27 @@ const EnvSchema = z.object({
   COMITY_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Timeout of one delivery attempt (HTTP POST to a peer), in milliseconds. Default 10000. */
   COMITY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /**
+   * The mail server e-mail alerts go through, e.g. smtp://user:pass@mail.example.org:587 or
+   * smtps://...:465. Unset: no e-mail alerts. Secret (it may hold a password).
+   */
+  COMITY_SMTP_URL: z
+    .string()
+    .url()
+    .refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+    .optional(),
+  /** The From address of e-mail alerts. Default comity@<host of the public URL>. */
+  COMITY_ALERT_FROM: z.string().min(3).max(254).optional(),
+  /** Attempts of one alert delivery (an e-mail, a webhook call) before it is marked failed. Default 12. */
+  COMITY_ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(12),
+  /** Hours an alert delivery is retried at most, from its first attempt, before it is marked failed. Default 24. */
+  COMITY_ALERT_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(24),
+  /** Timeout of one alert delivery attempt (SMTP or webhook), in milliseconds. Default 10000. */
+  COMITY_ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
 });
 
 export type Config = Readonly<{
@@ -161,6 +182,15 @@ export type Config = Readonly<{
     deliveryConcurrency: number;
     deliveryPollMs: number;
     deliveryTimeoutMs: number;
+  }>;
+  /** How alerts travel beyond the screen (e-mail, webhooks). */
+  alerts: Readonly<{
+    /** Unset: no e-mail alerts. */
+    smtpUrl: string | undefined;
+    fromAddress: string;
+    maxAttempts: number;
+    maxAgeMs: number;
+    timeoutMs: number;
   }>;
 }>;
 
@@ -246,6 +276,13 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       deliveryConcurrency: env.COMITY_DELIVERY_CONCURRENCY,
       deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
+    }),
+    alerts: Object.freeze({
+      smtpUrl: env.COMITY_SMTP_URL,
+      fromAddress: env.COMITY_ALERT_FROM ?? `comity@${new URL(publicUrl).hostname}`,
+      maxAttempts: env.COMITY_ALERT_MAX_ATTEMPTS,
+      maxAgeMs: Math.round(env.COMITY_ALERT_MAX_AGE_HOURS * 3_600_000),
+      timeoutMs: env.COMITY_ALERT_TIMEOUT_MS,
     }),
   });
 }
