@@ -9,6 +9,7 @@ import { startFederation } from './federation/runtime.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
+import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
 
@@ -33,6 +34,7 @@ export async function startNode(
 ): Promise<RunningNode> {
   const { context: baseContext, database } = await openNodeContext(config, { shouldWaitForDatabase: true });
   let federation: Awaited<ReturnType<typeof startFederation>>;
+  let alertDelivery: ReturnType<typeof startAlertDeliveryWorker> | undefined;
   try {
     const bootstrap = await bootstrapNode(baseContext);
     // Undefined until `comity init` has given the node an identity.
@@ -44,6 +46,8 @@ export async function startNode(
         : {}),
     });
     const context: AppContext = federation ? { ...baseContext, federation: federation.runtime } : baseContext;
+    // E-mails and webhook calls of alerts, retried until delivered or given up (and listed).
+    alertDelivery = startAlertDeliveryWorker(context);
     const app = await buildApp(context, { logger: options.logger ?? false });
     const address = await app.listen({ port: config.http.port, host: config.http.host });
     const port = Number(new URL(address).port);
@@ -55,11 +59,13 @@ export async function startNode(
       bootstrap,
       stop: async () => {
         await app.close();
+        await alertDelivery?.stop();
         await federation?.stop();
         await database.close();
       },
     };
   } catch (error) {
+    await alertDelivery?.stop();
     await federation?.stop();
     await database.close();
     throw error;

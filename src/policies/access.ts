@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'token:own',
   /** See the peers' health and the outbox; retry or cancel a stuck message. */
   'federation:operate',
+  /** Register webhook endpoints for alerts; see and retry the alert deliveries that failed. */
+  'alerts:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -69,6 +71,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'user:manage',
     'token:own',
     'federation:operate',
+    'alerts:manage',
   ],
 };
 

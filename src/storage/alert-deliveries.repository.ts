@@ -8,6 +8,7 @@ import type { Database } from './schema.ts';
 
 export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type AlertDeliveryStatus = (typeof ALERT_DELIVERY_STATUSES)[number];
+export type AlertChannel = 'email' | 'webhook';
 
 /** A claimed delivery with what sending it needs (null where the target no longer exists). */
 export type DueAlertDelivery = Readonly<{
@@ -37,10 +38,10 @@ export type AlertDeliveryView = Readonly<{
   alertKind: string;
   requestId: string | null;
   raisedAt: Date;
-  channel: string;
+  channel: AlertChannel;
   /** The e-mail address or the webhook URL (null when it no longer exists). */
   target: string | null;
-  status: string;
+  status: AlertDeliveryStatus;
   attempts: number;
   nextAttemptAt: Date | null;
   lastAttemptAt: Date | null;
@@ -221,9 +222,9 @@ export async function listAlertDeliveries(
     alertKind: row.kind,
     requestId: row.request_id,
     raisedAt: toDate(row.raised_at),
-    channel: row.channel,
+    channel: row.channel as AlertChannel,
     target: (row.channel === 'email' ? row.email : row.url) ?? null,
-    status: row.status,
+    status: row.status as AlertDeliveryStatus,
     attempts: row.attempts,
     nextAttemptAt: row.status === 'pending' ? toDate(row.next_attempt_at) : null,
     lastAttemptAt: toDateOrNull(row.last_attempt_at),

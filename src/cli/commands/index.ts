@@ -10,6 +10,7 @@ import { registerServeCommand } from './serve.command.ts';
 import { registerTokenCommands } from './token.command.ts';
 import { registerTreatyCommands } from './treaty.command.ts';
 import { registerUserCommands } from './user.command.ts';
+import { registerWebhooksCommands } from './webhooks.command.ts';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerServeCommand,
@@ -21,5 +22,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerKeysCommands,
   registerSecretariatCommands,
   registerPeersCommands,
+  registerWebhooksCommands,
   registerDemoCommand,
 ];
