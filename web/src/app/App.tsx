@@ -13,6 +13,7 @@ import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
 import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PeersPage } from '../pages/peers/PeersPage.tsx';
+import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
@@ -41,6 +42,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
+  { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
 ];
 
 function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {
