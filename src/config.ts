@@ -142,6 +142,27 @@ const EnvSchema = z.object({
   COMITY_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * The mail server e-mail alerts go through, e.g. smtp://user:pass@mail.example.org:587 or
+   * smtps://...:465. Unset: no e-mail alerts. Secret (it may hold a password).
+   */
+  COMITY_SMTP_URL: z
+    .string()
+    .url()
+    .refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+    .optional(),
+  /** The From address of e-mail alerts. Default comity@<host of the public URL>. */
+  COMITY_ALERT_FROM: z.string().min(3).max(254).optional(),
+  /** Attempts of one alert delivery (an e-mail, a webhook call) before it is marked failed. Default 12. */
+  COMITY_ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(12),
+  /** Hours an alert delivery is retried at most, from its first attempt, before it is marked failed. Default 24. */
+  COMITY_ALERT_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(24),
+  /** Timeout of one alert delivery attempt (SMTP or webhook), in milliseconds. Default 10000. */
+  COMITY_ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
 });
 
 export type Config = Readonly<{
@@ -180,6 +201,15 @@ export type Config = Readonly<{
     deliveryTimeoutMs: number;
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number }>;
+  /** How alerts travel beyond the screen (e-mail, webhooks). */
+  alerts: Readonly<{
+    /** Unset: no e-mail alerts. */
+    smtpUrl: string | undefined;
+    fromAddress: string;
+    maxAttempts: number;
+    maxAgeMs: number;
+    timeoutMs: number;
+  }>;
 }>;
 
 /** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
@@ -281,6 +311,13 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
     }),
     duty: Object.freeze({ alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS }),
+    alerts: Object.freeze({
+      smtpUrl: env.COMITY_SMTP_URL,
+      fromAddress: env.COMITY_ALERT_FROM ?? `comity@${new URL(publicUrl).hostname}`,
+      maxAttempts: env.COMITY_ALERT_MAX_ATTEMPTS,
+      maxAgeMs: Math.round(env.COMITY_ALERT_MAX_AGE_HOURS * 3_600_000),
+      timeoutMs: env.COMITY_ALERT_TIMEOUT_MS,
+    }),
   });
 }
 

@@ -13,6 +13,7 @@ import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
 import { startAlertTimers } from './services/alert-timers.service.ts';
+import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
@@ -43,6 +44,7 @@ export async function startNode(
   const baseContext: AppContext = { ...opened.context, metrics: createNodeMetrics(opened.context) };
   let federation: Awaited<ReturnType<typeof startFederation>>;
   let metricsListener: Server | undefined;
+  let alertDelivery: ReturnType<typeof startAlertDeliveryWorker> | undefined;
   try {
     const bootstrap = await bootstrapNode(baseContext);
     // Undefined until `comity init` has given the node an identity.
@@ -54,6 +56,8 @@ export async function startNode(
         : {}),
     });
     const context: AppContext = federation ? { ...baseContext, federation: federation.runtime } : baseContext;
+    // E-mails and webhook calls of alerts, retried until delivered or given up (and listed).
+    alertDelivery = startAlertDeliveryWorker(context);
     const app = await buildApp(context, { logger: options.logger ?? false });
     const address = await app.listen({ port: config.http.port, host: config.http.host });
     const port = Number(new URL(address).port);
@@ -75,12 +79,14 @@ export async function startNode(
         await closeListener(metricsListener);
         await alertTimers.stop();
         await app.close();
+        await alertDelivery?.stop();
         await federation?.stop();
         await database.close();
       },
     };
   } catch (error) {
     await closeListener(metricsListener);
+    await alertDelivery?.stop();
     await federation?.stop();
     await database.close();
     throw error;

@@ -128,8 +128,9 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
                                 locale: string | null;
+                                email: string | null;
                                 isDisabled: boolean;
                             };
                             csrfToken: string;
@@ -168,8 +169,9 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
                                 locale: string | null;
+                                email: string | null;
                                 isDisabled: boolean;
                             };
                             csrfToken: string;
@@ -345,8 +347,9 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
                                 locale: string | null;
+                                email: string | null;
                                 isDisabled: boolean;
                             }[];
                         };
@@ -372,6 +375,7 @@ export interface paths {
                         roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
                         /** @enum {string} */
                         locale?: "ar" | "zh" | "en" | "fr" | "ru" | "es";
+                        email?: string | null;
                     };
                 };
             };
@@ -387,8 +391,9 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
                             locale: string | null;
+                            email: string | null;
                             isDisabled: boolean;
                         };
                     };
@@ -414,7 +419,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's roles, display name, or disable / re-enable the account */
+        /** Change a user's roles, display name or e-mail address, or disable / re-enable the account */
         patch: {
             parameters: {
                 query?: never;
@@ -430,6 +435,7 @@ export interface paths {
                         roles?: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
                         isDisabled?: boolean;
                         displayName?: string;
+                        email?: string | null;
                     };
                 };
             };
@@ -445,8 +451,9 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
                             locale: string | null;
+                            email: string | null;
                             isDisabled: boolean;
                         };
                     };
@@ -2894,6 +2901,222 @@ export interface paths {
                             } | null;
                             body: string;
                             writtenAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook endpoints alerts are sent to (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                url: string;
+                                description: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a webhook endpoint; its signing secret (whsec_...) is shown in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description an http:// or https:// URL (checked: anything else is invalid-input) */
+                        url: string;
+                        description?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoint: {
+                                id: string;
+                                url: string;
+                                description: string;
+                                createdAt: string;
+                            };
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a webhook endpoint (its waiting deliveries then fail, visibly) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert deliveries (e-mails, webhook calls) that failed or wait, oldest alert first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description default: failed and pending */
+                    status?: "pending" | "delivered" | "failed";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                alertId: string;
+                                alertKind: string;
+                                requestId: string | null;
+                                raisedAt: string;
+                                /** @enum {string} */
+                                channel: "email" | "webhook";
+                                /** @description the e-mail address or the webhook URL; null when it no longer exists */
+                                target: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed";
+                                attempts: number;
+                                nextAttemptAt: string | null;
+                                lastAttemptAt: string | null;
+                                lastError: string | null;
+                                deliveredAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed (or waiting) alert delivery again now, with a fresh count of attempts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "pending";
                         };
                     };
                 };

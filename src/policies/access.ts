@@ -37,6 +37,8 @@ export const PERMISSIONS = [
   'roster:read',
   /** Put people on the duty roster and take shifts off it. */
   'roster:manage',
+  /** Register webhook endpoints for alerts; see and retry the alert deliveries that failed. */
+  'alerts:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -79,6 +81,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'federation:operate',
     'roster:read',
     'roster:manage',
+    'alerts:manage',
   ],
 };
 

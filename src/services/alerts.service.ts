@@ -6,7 +6,9 @@
  * channel is down.
  */
 import type { AppContext } from '../app-context.ts';
-import { insertAlert, type StoredAlert } from '../storage/alerts.repository.ts';
+import { type AlertDeliveryTarget, insertAlert, type StoredAlert } from '../storage/alerts.repository.ts';
+import { listEmailRecipients } from '../storage/users.repository.ts';
+import { listWebhookEndpoints } from '../storage/webhook-endpoints.repository.ts';
 
 export const ALERT_KINDS = [
   /** An incoming request arrived (urgent ones first on the duty desk). */
@@ -31,10 +33,33 @@ export type AlertToRaise = Readonly<{
   details: Readonly<Record<string, unknown>>;
 }>;
 
-/** Stores the alert (once per dedup key) and tells open screens; the alert, or undefined if raised before. */
+/**
+ * Where the alert's copies go: an e-mail to each recipient who has an address (when the node has
+ * a mail server, COMITY_SMTP_URL) and a call to each registered webhook endpoint.
+ */
+async function deliveryTargetsOf(context: AppContext, alert: AlertToRaise): Promise<AlertDeliveryTarget[]> {
+  const recipients = context.config.alerts.smtpUrl
+    ? await listEmailRecipients(context.db, alert.recipientUserIds)
+    : [];
+  const endpoints = await listWebhookEndpoints(context.db);
+  return [
+    ...recipients.map((user) => ({ channel: 'email' as const, targetId: user.id })),
+    ...endpoints.map((endpoint) => ({ channel: 'webhook' as const, targetId: endpoint.id })),
+  ];
+}
+
+/**
+ * Stores the alert (once per dedup key) with one pending delivery per e-mail and webhook target
+ * in the same statement, and tells open screens; the alert, or undefined if raised before. The
+ * alert delivery worker (alert-delivery.service.ts) sends the copies and retries them.
+ */
 export async function raiseAlert(context: AppContext, alert: AlertToRaise): Promise<StoredAlert | undefined> {
   const raisedAt = context.now();
-  const stored = await insertAlert(context.db, { ...alert, raisedAt });
+  const stored = await insertAlert(
+    context.db,
+    { ...alert, raisedAt },
+    await deliveryTargetsOf(context, alert),
+  );
   if (stored?.requestId) {
     context.live.publish({ kind: 'alert-raised', requestId: stored.requestId, at: raisedAt.toISOString() });
   }

@@ -29,8 +29,29 @@ export type UserView = Readonly<{
   roles: Role[];
   permissions: Permission[];
   locale: string | null;
+  /** Where e-mail alerts go; null: none. */
+  email: string | null;
   isDisabled: boolean;
 }>;
+
+/**
+ * An e-mail address as alerts need it: one mailbox, no display name, no spaces or angle brackets
+ * (which could smuggle headers), at most 254 characters (RFC 5321).
+ */
+const EMAIL_PATTERN =
+  /^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+/** The address trimmed, null for none (undefined or empty); throws invalid-input for a malformed one. */
+export function parseEmail(value: string | null | undefined): string | null {
+  const email = value?.trim() ?? '';
+  if (email === '') return null;
+  if (email.length > 254 || !EMAIL_PATTERN.test(email)) {
+    throw new AppError('invalid-input', `'${email.slice(0, 100)}' is not an e-mail address`, [
+      { path: 'email', message: 'an e-mail address such as duty@example.org' },
+    ]);
+  }
+  return email;
+}
 
 /** Usernames: lowercase letters, digits, dot, dash and underscore; 2 to 64 characters. */
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
@@ -50,6 +71,7 @@ export function toUserView(user: StoredUser): UserView {
     roles: [...user.roles],
     permissions: permissionsOfRoles(user.roles),
     locale: user.locale,
+    email: user.email,
     isDisabled: user.isDisabled,
   };
 }
@@ -102,12 +124,15 @@ export type NewUser = Readonly<{
   password: string;
   roles: readonly string[];
   locale?: string | null;
+  /** Where e-mail alerts go (optional). */
+  email?: string | null;
 }>;
 
 /** Creates an account. Conflict when the username is taken; invalid-input for a bad name, role or password. */
 export async function createUser(context: AppContext, input: NewUser): Promise<UserView> {
   assertUsernameValid(input.username);
   const roles = parseRoles(input.roles);
+  const email = parseEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   if (await findUserByUsername(context.db, input.username)) {
     throw new AppError('conflict', `the username '${input.username}' is already taken`);
@@ -119,6 +144,7 @@ export async function createUser(context: AppContext, input: NewUser): Promise<U
       passwordHash,
       roles,
       locale: input.locale ?? null,
+      email,
     });
     return toUserView(user);
   } catch (error) {
@@ -158,7 +184,13 @@ export async function listUsers(context: AppContext): Promise<UserView[]> {
   return (await listAllUsers(context.db)).map(toUserView);
 }
 
-export type UserChanges = Readonly<{ roles?: readonly string[]; isDisabled?: boolean; displayName?: string }>;
+export type UserChanges = Readonly<{
+  roles?: readonly string[];
+  isDisabled?: boolean;
+  displayName?: string;
+  /** A new address, or null / empty to remove it. */
+  email?: string | null;
+}>;
 
 /**
  * Changes roles, display name or the disabled flag. Disabling ends the user's sessions (their
@@ -169,6 +201,7 @@ export async function updateUser(context: AppContext, id: string, changes: UserC
   const user = await requireUser(context, id);
   const roles = changes.roles === undefined ? undefined : parseRoles(changes.roles);
   const displayName = changes.displayName?.trim();
+  const email = changes.email === undefined ? undefined : parseEmail(changes.email);
   if (displayName === '') {
     throw new AppError('invalid-input', 'the display name cannot be empty', [
       { path: 'displayName', message: 'cannot be empty' },
@@ -192,6 +225,7 @@ export async function updateUser(context: AppContext, id: string, changes: UserC
         ...(roles ? { roles } : {}),
         ...(changes.isDisabled === undefined ? {} : { isDisabled: changes.isDisabled }),
         ...(displayName === undefined ? {} : { displayName }),
+        ...(email === undefined ? {} : { email }),
       },
       context.now(),
     );
@@ -206,6 +240,16 @@ export async function updateUser(context: AppContext, id: string, changes: UserC
 export async function disableUser(context: AppContext, username: string): Promise<UserView> {
   const user = await requireUserByUsername(context, username);
   return updateUser(context, user.id, { isDisabled: true });
+}
+
+/** Sets or removes (null) a user's e-mail address by username (CLI); see updateUser. */
+export async function setUserEmail(
+  context: AppContext,
+  username: string,
+  email: string | null,
+): Promise<UserView> {
+  const user = await requireUserByUsername(context, username);
+  return updateUser(context, user.id, { email });
 }
 
 /** Sets a new password and ends the user's sessions, so a leaked password stops working everywhere. */

@@ -15,6 +15,8 @@ export interface UsersTable {
   password_hash: string;
   roles: ColumnType<string[], string[], string[]>;
   locale: string | null;
+  /** Where e-mail alerts go; null: none. */
+  email: Generated<string | null>;
   is_disabled: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -125,6 +127,32 @@ export interface PeerDutyStatusTable {
   /** When the peer's status changed, by the peer's clock. */
   as_of: Date | string;
   received_at: Date | string;
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  url: string;
+  description: Generated<string>;
+  /** whsec_<base64> (Standard Webhooks). */
+  secret: string;
+  created_at: CreatedAt;
+}
+
+export interface AlertDeliveriesTable {
+  id: Generated<string>;
+  alert_id: string;
+  /** 'email' (target: a user) or 'webhook' (target: a webhook endpoint). */
+  channel: string;
+  target_id: string;
+  /** pending | delivered | failed */
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Date | string;
+  first_attempt_at: Date | string;
+  last_attempt_at: Date | string | null;
+  last_error: string | null;
+  delivered_at: Date | string | null;
+  lease_until: Date | string | null;
 }
 
 export interface StatesTable {
@@ -277,6 +305,8 @@ export interface Database {
   duty_shifts: DutyShiftsTable;
   handover_notes: HandoverNotesTable;
   peer_duty_status: PeerDutyStatusTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  alert_deliveries: AlertDeliveriesTable;
   directory_nodes: DirectoryNodesTable;
   directory_keys: DirectoryKeysTable;
   directory_publications: DirectoryPublicationsTable;

@@ -13,6 +13,8 @@ export type StoredUser = Readonly<{
   displayName: string;
   roles: readonly Role[];
   locale: string | null;
+  /** Where e-mail alerts go; null: none. */
+  email: string | null;
   isDisabled: boolean;
   createdAt: Date;
 }>;
@@ -24,6 +26,7 @@ function toStoredUser(row: Omit<UserRow, 'password_hash'>): StoredUser {
     displayName: row.display_name,
     roles: row.roles as Role[],
     locale: row.locale,
+    email: row.email,
     isDisabled: row.is_disabled,
     createdAt: row.created_at,
   };
@@ -35,6 +38,7 @@ const USER_COLUMNS = [
   'display_name',
   'roles',
   'locale',
+  'email',
   'is_disabled',
   'created_at',
   'updated_at',
@@ -56,6 +60,7 @@ export async function insertUser(
     passwordHash: string;
     roles: readonly Role[];
     locale?: string | null;
+    email?: string | null;
   },
 ): Promise<StoredUser> {
   const row = await db
@@ -66,6 +71,7 @@ export async function insertUser(
       password_hash: user.passwordHash,
       roles: [...user.roles],
       locale: user.locale ?? null,
+      email: user.email ?? null,
     })
     .returning(USER_COLUMNS)
     .executeTakeFirstOrThrow();
@@ -121,7 +127,13 @@ export async function countEnabledUsersWithRole(db: Kysely<Database>, role: Role
 export async function updateUserRow(
   db: Kysely<Database>,
   id: string,
-  changes: { roles?: readonly Role[]; isDisabled?: boolean; displayName?: string; passwordHash?: string },
+  changes: {
+    roles?: readonly Role[];
+    isDisabled?: boolean;
+    displayName?: string;
+    passwordHash?: string;
+    email?: string | null;
+  },
   now: Date,
 ): Promise<StoredUser | undefined> {
   const row = await db
@@ -131,10 +143,27 @@ export async function updateUserRow(
       ...(changes.isDisabled === undefined ? {} : { is_disabled: changes.isDisabled }),
       ...(changes.displayName === undefined ? {} : { display_name: changes.displayName }),
       ...(changes.passwordHash === undefined ? {} : { password_hash: changes.passwordHash }),
+      ...(changes.email === undefined ? {} : { email: changes.email }),
       updated_at: now,
     })
     .where('id', '=', id)
     .returning(USER_COLUMNS)
     .executeTakeFirst();
   return row ? toStoredUser(row) : undefined;
+}
+
+/** The e-mail addresses of the given users that have one and are enabled (where e-mail alerts go). */
+export async function listEmailRecipients(
+  db: Kysely<Database>,
+  userIds: readonly string[],
+): Promise<{ id: string; email: string }[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('id', 'in', [...userIds])
+    .where('email', 'is not', null)
+    .where('is_disabled', '=', false)
+    .execute();
+  return rows.flatMap((row) => (row.email ? [{ id: row.id, email: row.email }] : []));
 }

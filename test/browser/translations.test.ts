@@ -26,6 +26,7 @@ import { TREATY_ACTIONS } from '../../src/core/treaty/treaty-status.ts';
 import type { CircuitStatus } from '../../src/federation/delivery/circuit-breaker.ts';
 import type { PeerHealth } from '../../src/services/peers.service.ts';
 import { OUTBOX_STATUSES } from '../../src/storage/outbox.repository.ts';
+import { ALERT_KINDS } from '../../src/services/alerts.service.ts';
 
 /** The values GET /api/v1/peers may answer; `satisfies` keeps these lists in step with the types. */
 const PEER_HEALTHS = [
@@ -146,6 +147,8 @@ describe('web UI translations', () => {
       ['caseStatus', CASE_STATUSES],
       ['caseAction', TRANSITIONS.map((transition) => transition.name)],
       ['caseEvent', TRANSITIONS.map((transition) => transition.name)],
+      ['alerts.kinds', ALERT_KINDS],
+      ['alerts.channels', ['email', 'webhook']],
     ];
     const missing = families.flatMap(([family, values]) =>
       values.map((value) => `${family}.${value}`).filter((key) => !english.has(key)),

@@ -12,6 +12,7 @@ import { registerServeCommand } from './serve.command.ts';
 import { registerTokenCommands } from './token.command.ts';
 import { registerTreatyCommands } from './treaty.command.ts';
 import { registerUserCommands } from './user.command.ts';
+import { registerWebhooksCommands } from './webhooks.command.ts';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerServeCommand,
@@ -25,5 +26,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerPeersCommands,
   registerReceiptCommands,
   registerRosterCommands,
+  registerWebhooksCommands,
   registerDemoCommand,
 ];

@@ -10,9 +10,11 @@ import {
   createUser,
   disableUser,
   listUsers,
+  parseEmail,
   parseRoles,
+  setUserEmail,
 } from '../../services/users.service.ts';
-import { printLine } from '../output.ts';
+import { CliError, printLine } from '../output.ts';
 import { readSecretFromStdin, withNodeContext } from './node-context.ts';
 
 export function registerUserCommands(program: Command): void {
@@ -24,14 +26,16 @@ export function registerUserCommands(program: Command): void {
     .argument('<username>', 'lowercase letters, digits, ".", "-", "_"')
     .requiredOption('--role <role...>', `one or more of: ${ROLES.join(', ')}`)
     .option('--display-name <name>', 'the name shown in the web UI and on documents')
+    .option('--email <address>', 'where e-mail alerts go (optional)')
     .option('--password-stdin', 'read the password from standard input')
     .action(
       async (
         username: string,
-        options: { role: string[]; displayName?: string; passwordStdin?: boolean },
+        options: { role: string[]; displayName?: string; email?: string; passwordStdin?: boolean },
       ) => {
-        // Check roles before touching the database, so a typo fails fast with the valid list.
+        // Check roles and address before touching the database, so a typo fails fast.
         const roles = parseRoles(options.role);
+        const email = parseEmail(options.email);
         const isPasswordGenerated = !options.passwordStdin;
         const password = isPasswordGenerated ? generatePassword(20) : await readSecretFromStdin();
         assertPasswordAcceptable(password);
@@ -41,6 +45,7 @@ export function registerUserCommands(program: Command): void {
             password,
             roles,
             ...(options.displayName ? { displayName: options.displayName } : {}),
+            email,
           }),
         );
         printLine(`created user ${created.username} (${created.roles.join(', ')}), id ${created.id}`);
@@ -58,7 +63,8 @@ export function registerUserCommands(program: Command): void {
       const users = await withNodeContext((context) => listUsers(context));
       for (const account of users) {
         const state = account.isDisabled ? '  [disabled]' : '';
-        printLine(`${account.username}\t${account.displayName}\t${account.roles.join(',')}${state}`);
+        const email = account.email ? `\t${account.email}` : '';
+        printLine(`${account.username}\t${account.displayName}\t${account.roles.join(',')}${email}${state}`);
       }
     });
 
@@ -79,6 +85,19 @@ export function registerUserCommands(program: Command): void {
         printLine(`password: ${password}`);
         printLine('This password is shown only once.');
       }
+    });
+
+  user
+    .command('email')
+    .description("set a user's e-mail address for alerts, or remove it with --remove")
+    .argument('<username>')
+    .argument('[address]', 'the new address')
+    .option('--remove', 'remove the address: the user gets no e-mail alerts')
+    .action(async (username: string, address: string | undefined, options: { remove?: boolean }) => {
+      if (!options.remove && !address) throw new CliError('give an address, or --remove');
+      const email = options.remove ? null : parseEmail(address);
+      await withNodeContext((context) => setUserEmail(context, username, email));
+      printLine(email ? `e-mail of ${username} set to ${email}` : `e-mail of ${username} removed`);
     });
 
   user

@@ -25,6 +25,8 @@ export const UserSchema = z.object({
   roles: z.array(z.enum(ROLES)),
   permissions: z.array(z.enum(PERMISSIONS)),
   locale: z.string().nullable(),
+  /** Where e-mail alerts go; null: none. */
+  email: z.string().nullable(),
   isDisabled: z.boolean(),
 });
 

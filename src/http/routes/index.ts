@@ -4,6 +4,7 @@
  */
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
+import { alertsRoutes } from './alerts.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { caseRoutes } from './case.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
@@ -38,4 +39,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   liveRoutes,
   metricsRoutes,
   rosterRoutes,
+  alertsRoutes,
 ];

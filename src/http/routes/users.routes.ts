@@ -16,12 +16,16 @@ const NewUserSchema = z.object({
   password: z.string().min(MINIMUM_PASSWORD_LENGTH).max(1000),
   roles: z.array(z.enum(ROLES)).min(1),
   locale: z.enum(['ar', 'zh', 'en', 'fr', 'ru', 'es']).optional(),
+  /** Where e-mail alerts go (checked by the service: a malformed address is invalid-input). */
+  email: z.string().max(254).nullable().optional(),
 });
 
 const UserChangesSchema = z.object({
   roles: z.array(z.enum(ROLES)).min(1).optional(),
   isDisabled: z.boolean().optional(),
   displayName: z.string().trim().min(1).max(200).optional(),
+  /** A new address, or null / "" to remove it. */
+  email: z.string().max(254).nullable().optional(),
 });
 
 export async function usersRoutes(app: ComityApp, context: AppContext): Promise<void> {
@@ -58,7 +62,7 @@ export async function usersRoutes(app: ComityApp, context: AppContext): Promise<
       config: { permission: 'user:manage' },
       schema: {
         tags: ['users'],
-        summary: "Change a user's roles, display name, or disable / re-enable the account",
+        summary: "Change a user's roles, display name or e-mail address, or disable / re-enable the account",
         params: z.object({ id: z.string() }),
         body: UserChangesSchema,
         response: { 200: UserSchema },

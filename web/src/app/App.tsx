@@ -13,6 +13,7 @@ import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
 import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PeersPage } from '../pages/peers/PeersPage.tsx';
+import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
@@ -43,6 +44,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
   { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
+  { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
 ];
 
 function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {

@@ -141,6 +141,13 @@ export function Shell({ children }: { children: ReactNode }) {
       needsSession: true,
       permission: 'roster:read',
     },
+    {
+      href: '/alert-deliveries',
+      label: t('alerts.nav'),
+      isActive: (path) => path.startsWith('/alert-deliveries'),
+      needsSession: true,
+      permission: 'alerts:manage',
+    },
   ];
   const permissions = session.status === 'signed-in' ? session.user.permissions : [];
 

@@ -84,6 +84,8 @@ export type PeersReport = ApiAnswer<'/api/v1/peers', 'get'>;
 export type Peer = PeersReport['items'][number];
 export type OutboxMessage = ApiAnswer<'/api/v1/outbox', 'get'>['items'][number];
 export type OutboxStatus = OutboxMessage['status'];
+export type AlertDelivery = ApiAnswer<'/api/v1/alert-deliveries', 'get'>['items'][number];
+export type AlertDeliveryStatus = AlertDelivery['status'];
 
 export type StateSummary = ApiAnswer<'/api/v1/states', 'get'>['items'][number];
 export type StateDetail = ApiAnswer<'/api/v1/states/{code}', 'get'>;
