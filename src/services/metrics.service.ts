@@ -2,14 +2,15 @@
  * The node's metrics for its operator's monitoring, in the Prometheus text format (prom-client):
  * what the node observes as it works (NodeMetrics: deliveries with their latency, failed attempts,
  * refused incoming messages, refused sign-ins) and, read from the database at each scrape, the
- * outbox per peer (depth, age of the oldest waiting message, failed messages) and each peer's
- * circuit. Served on a separate address or behind a token (docs/operations.md, Monitoring); never
+ * outbox per peer (depth, age of the oldest waiting message, failed messages), each peer's
+ * circuit and the alert deliveries waiting or failed. Served on a separate address or behind a token (docs/operations.md, Monitoring); never
  * with case content, and labels are node ids and protocol reasons only.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../app-context.ts';
 import type { NodeMetrics } from '../core/node-metrics.ts';
 import { type CircuitStatus, circuitAt, parseCircuitState } from '../federation/delivery/circuit-breaker.ts';
+import { countAlertDeliveriesByStatus } from '../storage/alert-deliveries.repository.ts';
 import { summarizeQueuesByPeer } from '../storage/outbox.repository.ts';
 import { listPeerStates } from '../storage/peer-states.repository.ts';
 
@@ -81,6 +82,21 @@ export function createNodeMetrics(context: Pick<AppContext, 'db' | 'now'>): Node
     async collect() {
       this.reset();
       for (const queue of await queues()) this.set({ peer: queue.peerNodeId }, queue.failed);
+    },
+  });
+  new Gauge({
+    name: 'comity_alert_deliveries',
+    help: 'Alert deliveries (e-mail, webhook) waiting to be sent (pending) or given up (failed), per channel',
+    labelNames: ['channel', 'status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const channel of ['email', 'webhook']) {
+        for (const status of ['pending', 'failed']) this.set({ channel, status }, 0);
+      }
+      for (const row of await countAlertDeliveriesByStatus(context.db)) {
+        this.set({ channel: row.channel, status: row.status }, row.count);
+      }
     },
   });
   new Gauge({

@@ -246,3 +246,16 @@ export async function requeueAlertDelivery(db: Kysely<Database>, id: string, now
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** How many alert deliveries wait (pending) and how many failed for good, per channel. */
+export async function countAlertDeliveriesByStatus(
+  db: Kysely<Database>,
+): Promise<Array<Readonly<{ channel: string; status: string; count: number }>>> {
+  const rows = await db
+    .selectFrom('alert_deliveries')
+    .select((eb) => ['channel', 'status', eb.fn.countAll<number>().as('count')])
+    .where('status', 'in', ['pending', 'failed'])
+    .groupBy(['channel', 'status'])
+    .execute();
+  return rows.map((row) => ({ channel: row.channel, status: row.status, count: Number(row.count) }));
+}

@@ -58,6 +58,7 @@ describe('metrics on a running node (PGlite)', () => {
     assert.match(text, /# TYPE comity_delivery_latency_seconds histogram/);
     assert.match(text, /# TYPE comity_outbox_pending_messages gauge/);
     assert.match(text, /# TYPE comity_process_resident_memory_bytes gauge/);
+    assert.equal(sample(text, /^comity_alert_deliveries\{channel="webhook",status="failed"\}/), 0);
   });
 
   it('serves the same on its own listener, and nothing else there', async () => {
