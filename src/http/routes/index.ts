@@ -6,6 +6,7 @@ import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { authRoutes } from './auth.routes.ts';
 import { caseRoutes } from './case.routes.ts';
+import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
@@ -34,4 +35,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   caseRoutes,
   peersRoutes,
   liveRoutes,
+  deskRoutes,
 ];
