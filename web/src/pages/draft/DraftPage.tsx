@@ -268,9 +268,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     return () => window.clearInterval(timer);
   }, [deliveryState, refreshRequest]);
 
-  // A live update names this request (its case changed on this node or the other): read it again.
+  // A live update names this request: its case changed, on the other node or by someone else here;
+  // read it again. The user's own transitions are read by the case section itself, and the
+  // delivery of this node's own messages (no transition) changes nothing the page shows.
   useLiveUpdates((update) => {
-    if (savedId && update.requestId === savedId) void refreshRequest({ isQuiet: true });
+    if (!savedId || update.requestId !== savedId) return;
+    if (update.kind === 'case-changed' && (!update.transition || update.actorId === user?.id)) return;
+    void refreshRequest({ isQuiet: true });
   });
 
   // After sending, the keyboard focus moves to the delivery state that replaced the button.
