@@ -2,9 +2,10 @@
  * `comity demo`: a federation on this machine in one command, to see Comity nodes exchange
  * requests without setting anything up. It starts a secretariat and three State nodes (France,
  * Germany and Brazil as 24/7 points of contact), each its own process, embedded database and
- * port, creates an officer and a duty officer on each, prints where to sign in, and runs until
- * Ctrl-C. With `--scenario preservation` it runs the scripted exchange France → Germany instead,
- * prints each step with its time, stops everything and exits 0, or 1 naming the step that failed.
+ * port, creates an officer, a duty officer and a legal reviewer on each, prints where to sign in,
+ * and runs until Ctrl-C. With `--scenario preservation` it runs the scripted exchange France →
+ * Germany instead, prints each step with its time, stops everything and exits 0, or 1 naming the
+ * step that failed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
