@@ -3128,6 +3128,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/desk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The duty desk: open cases you may read, what must be acknowledged first, then by nearest deadline */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: only the cases with a missed deadline */
+                    overdue?: "true" | "false";
+                    /** @description requested: received here; requesting: sent from here */
+                    side?: "requesting" | "requested";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DeskCase"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3394,6 +3437,41 @@ export interface components {
                 } | null;
             };
         };
+        DeskCaseInput: {
+            requestId: string;
+            caseReference: string | null;
+            type: string;
+            /** @description routine, urgent or emergency */
+            urgency: string;
+            /**
+             * @description this node's side of the case
+             * @enum {string}
+             */
+            side: "requesting" | "requested";
+            requestingState: string | null;
+            requestedState: string | null;
+            /** @description the case status (docs/case-lifecycle.md) */
+            status: string;
+            /** @description when an incoming request arrived, or an outgoing one was delivered */
+            receivedAt: string | null;
+            /** @description an urgent or emergency request received here that nobody has acknowledged yet */
+            needsAcknowledgement: boolean;
+            /** @description the nearest deadline of the case, if any */
+            nextDeadline: {
+                /** @enum {string} */
+                kind: "acknowledge" | "answer-clarification" | "end-of-postponement" | "suggested-execution" | "preservation-expiry";
+                /**
+                 * @description the side that must act before it
+                 * @enum {string}
+                 */
+                side: "requesting" | "requested";
+                dueAt: string;
+                /** @enum {string} */
+                state: "on-time" | "at-risk" | "missed";
+            } | null;
+            /** @description the transitions you may make now */
+            availableTransitions: string[];
+        };
         RequestContent: {
             /** @enum {string} */
             type: "preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation";
@@ -3655,6 +3733,41 @@ export interface components {
                     state: string;
                 } | null;
             };
+        };
+        DeskCase: {
+            requestId: string;
+            caseReference: string | null;
+            type: string;
+            /** @description routine, urgent or emergency */
+            urgency: string;
+            /**
+             * @description this node's side of the case
+             * @enum {string}
+             */
+            side: "requesting" | "requested";
+            requestingState: string | null;
+            requestedState: string | null;
+            /** @description the case status (docs/case-lifecycle.md) */
+            status: string;
+            /** @description when an incoming request arrived, or an outgoing one was delivered */
+            receivedAt: string | null;
+            /** @description an urgent or emergency request received here that nobody has acknowledged yet */
+            needsAcknowledgement: boolean;
+            /** @description the nearest deadline of the case, if any */
+            nextDeadline: {
+                /** @enum {string} */
+                kind: "acknowledge" | "answer-clarification" | "end-of-postponement" | "suggested-execution" | "preservation-expiry";
+                /**
+                 * @description the side that must act before it
+                 * @enum {string}
+                 */
+                side: "requesting" | "requested";
+                dueAt: string;
+                /** @enum {string} */
+                state: "on-time" | "at-risk" | "missed";
+            } | null;
+            /** @description the transitions you may make now */
+            availableTransitions: string[];
         };
     };
     responses: never;

@@ -20,6 +20,8 @@ export type LiveUpdate = Readonly<{
   status?: string;
   /** The transition that made the change, when it is a case change. */
   transition?: string;
+  /** Who made it, when a person on this node made it (their user id): their own screens need no reload. */
+  actorId?: string;
   /** When the change was committed (RFC 3339, UTC). */
   at: string;
 }>;

@@ -23,6 +23,9 @@ import {
 import { createNodeProcess, type NodeProcess, runComityOrThrow, waitFor } from './node-process.ts';
 
 /** One State's node in the federation. */
+/** The people each State node of the demo federation has, by role. */
+export type DemoRole = 'officer' | 'duty-officer' | 'legal-reviewer';
+
 export type NodeSpec = Readonly<{
   /** The node id, e.g. fr-poc (slug, 3 to 64 characters). */
   nodeId: string;
@@ -49,7 +52,9 @@ export type FederationOptions = Readonly<{
   env?: Record<string, string | undefined>;
   /** What the State nodes run instead of `comity serve` (see NodeProcessOptions.program); the secretariat runs `comity serve`. */
   program?: readonly string[];
-  /** Creates an officer and a duty officer on every node (default true). */
+  /** The hours within which every State node declares it acknowledges urgent requests (default: none). */
+  acknowledgeWithinHours?: number;
+  /** Creates an officer, a duty officer and a legal reviewer on every node (default true). */
   shouldCreateUsers?: boolean;
   /** Writes each node's output to <directory>/<name>.log (default true). */
   shouldKeepLogs?: boolean;
@@ -65,10 +70,13 @@ export type FederationNode = Readonly<{
   /** The administrator, signed in through the API. */
   admin: ApiClient;
   adminPassword: string;
-  /** The demo accounts: `officer` drafts and sends, `duty-officer` receives on the 24/7 desk. */
-  accounts: Readonly<Record<'officer' | 'duty-officer', CreatedAccount>> | undefined;
+  /**
+   * The demo accounts: `officer` drafts and sends, `duty-officer` receives on the 24/7 desk,
+   * `legal-reviewer` decides on refusals.
+   */
+  accounts: Readonly<Record<DemoRole, CreatedAccount>> | undefined;
   /** An API client acting as one of the demo accounts (with an API token, created once). */
-  userClient: (role: 'officer' | 'duty-officer') => Promise<ApiClient>;
+  userClient: (role: DemoRole) => Promise<ApiClient>;
 }>;
 
 export type Federation = Readonly<{
@@ -156,7 +164,9 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     };
     const secretariatReady = (async () => {
       await secretariat.stop();
-      for (const entry of entries) await addNodeToSecretariat(secretariat, entry);
+      for (const entry of entries) {
+        await addNodeToSecretariat(secretariat, entry, options.acknowledgeWithinHours);
+      }
       await publishDirectory(secretariat);
       progress(`${specs.length} nodes registered and the directory published in ${seconds(started)}`);
       await secretariat.start();
@@ -241,9 +251,14 @@ async function exportPublicEntry(node: NodeProcess, file: string): Promise<strin
   return file;
 }
 
-async function addNodeToSecretariat(secretariat: NodeProcess, entryFile: string): Promise<void> {
-  // The demo's 24/7 points of contact declare that they acknowledge urgent requests within an hour.
-  await runComityOrThrow(['secretariat', 'add-node', entryFile, '--languages', 'en', '--ack-hours', '1'], {
+async function addNodeToSecretariat(
+  secretariat: NodeProcess,
+  entryFile: string,
+  acknowledgeWithinHours: number | undefined,
+): Promise<void> {
+  const serviceLevel =
+    acknowledgeWithinHours === undefined ? [] : ['--ack-hours', String(acknowledgeWithinHours)];
+  await runComityOrThrow(['secretariat', 'add-node', entryFile, '--languages', 'en', ...serviceLevel], {
     env: secretariat.env,
   });
 }
@@ -262,7 +277,7 @@ async function prepareNode(
   const adminPassword = node.adminPassword;
   if (!adminPassword) throw new Error(`${spec.nodeId} printed no administrator password at its first start`);
   const admin = apiClient(node.url, await signIn(node.url, 'admin', adminPassword));
-  let accounts: Record<'officer' | 'duty-officer', CreatedAccount> | undefined;
+  let accounts: Record<DemoRole, CreatedAccount> | undefined;
   if (shouldCreateUsers) {
     const prefix = spec.state.toLowerCase();
     accounts = {
@@ -275,6 +290,11 @@ async function prepareNode(
         username: `${prefix}.duty`,
         displayName: `${spec.state} duty officer`,
         roles: ['duty-officer'],
+      }),
+      'legal-reviewer': await createAccount(admin, {
+        username: `${prefix}.legal`,
+        displayName: `${spec.state} legal reviewer`,
+        roles: ['legal-reviewer'],
       }),
     };
   }

@@ -182,6 +182,7 @@ export async function transitionCase(
     requestId: stored.id,
     status: applied.case.status,
     transition: request.name,
+    actorId: actor.userId,
     at: now.toISOString(),
   });
   return caseHistory(context, actor, requestId);

@@ -5,11 +5,11 @@
  * outbox). Events that arrive from the other node are written by the inbox (inbox.repository.ts),
  * in the statement that stores the message.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type QueuedMessage, queueAfter } from './federation-requests.repository.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { findRequestById, type StoredRequest } from './requests.repository.ts';
-import type { Database } from './schema.ts';
+import type { CaseEventsTable, Database } from './schema.ts';
 
 /** Who made a transition: a user id of the node that made it, the name it showed, the roles held. */
 export type CaseEventActor = Readonly<{ id: string; displayName: string; roles: readonly string[] }>;
@@ -55,7 +55,33 @@ export async function listCaseEvents(db: Kysely<Database>, requestId: string): P
     .where('request_id', '=', requestId)
     .orderBy('sequence')
     .execute();
-  return rows.map((row) => ({
+  return rows.map(toStoredCaseEvent);
+}
+
+/** The histories of many requests in one read, oldest first, by request id (none: absent). */
+export async function listCaseEventsOf(
+  db: Kysely<Database>,
+  requestIds: readonly string[],
+): Promise<Map<string, StoredCaseEvent[]>> {
+  const byRequest = new Map<string, StoredCaseEvent[]>();
+  if (requestIds.length === 0) return byRequest;
+  const rows = await db
+    .selectFrom('case_events')
+    .selectAll()
+    .where('request_id', 'in', [...requestIds])
+    .orderBy('request_id')
+    .orderBy('sequence')
+    .execute();
+  for (const row of rows) {
+    const events = byRequest.get(row.request_id) ?? [];
+    events.push(toStoredCaseEvent(row));
+    byRequest.set(row.request_id, events);
+  }
+  return byRequest;
+}
+
+function toStoredCaseEvent(row: Selectable<CaseEventsTable>): StoredCaseEvent {
+  return {
     sequence: Number(row.sequence),
     transition: row.transition,
     side: row.side,
@@ -68,7 +94,7 @@ export async function listCaseEvents(db: Kysely<Database>, requestId: string): P
     occurredAt: new Date(row.occurred_at),
     receivedMessageId: row.received_message_id,
     sentMessageId: row.sent_message_id,
-  }));
+  };
 }
 
 /** This node's id of the request a peer node sent with its id `remoteRequestId` (an incoming request). */

@@ -7,7 +7,7 @@
  * revision and the status, in the same statement, so a concurrent change makes them touch no
  * row instead of overwriting it.
  */
-import type { Kysely } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A request as stored, with its author's username. */
@@ -56,7 +56,7 @@ export type RequestListFilter = Readonly<{
   status?: string;
 }>;
 
-function selectRequests(db: Kysely<Database>) {
+export function selectRequests(db: Kysely<Database>) {
   return db
     .selectFrom('requests')
     .innerJoin('users', 'users.id', 'requests.created_by')
@@ -82,7 +82,7 @@ function selectRequests(db: Kysely<Database>) {
     ]);
 }
 
-type JoinedRow = Readonly<{
+export type JoinedRow = Readonly<{
   id: string;
   type: string;
   status: string;
@@ -103,7 +103,7 @@ type JoinedRow = Readonly<{
   case_status: string | null;
 }>;
 
-function toStoredRequest(row: JoinedRow): StoredRequest {
+export function toStoredRequest(row: JoinedRow): StoredRequest {
   return {
     id: row.id,
     type: row.type,
@@ -154,20 +154,22 @@ export async function findRequestById(db: Kysely<Database>, id: string): Promise
   return row ? toStoredRequest(row) : undefined;
 }
 
+/** What a filter's `createdBy` keeps: that person's requests (and every incoming one if asked). */
+export function authorScope(filter: Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming'>) {
+  return (eb: ExpressionBuilder<Database, 'requests'>): Expression<SqlBool> => {
+    const { createdBy } = filter;
+    if (createdBy === undefined) return eb.lit(true);
+    const own = eb('requests.created_by', '=', createdBy);
+    return filter.isIncludingIncoming ? eb.or([own, eb('requests.direction', '=', 'incoming')]) : own;
+  };
+}
+
 /** Most recently updated first. */
 export async function listRequests(
   db: Kysely<Database>,
   filter: RequestListFilter,
 ): Promise<StoredRequest[]> {
-  let query = selectRequests(db);
-  const { createdBy } = filter;
-  if (createdBy !== undefined && filter.isIncludingIncoming) {
-    query = query.where((eb) =>
-      eb.or([eb('requests.created_by', '=', createdBy), eb('requests.direction', '=', 'incoming')]),
-    );
-  } else if (createdBy !== undefined) {
-    query = query.where('requests.created_by', '=', createdBy);
-  }
+  let query = selectRequests(db).where(authorScope(filter));
   if (filter.direction !== undefined) query = query.where('requests.direction', '=', filter.direction);
   if (filter.type !== undefined) query = query.where('requests.type', '=', filter.type);
   if (filter.status !== undefined) query = query.where('requests.status', '=', filter.status);

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { DemoRole, FederationNode } from '../../src/demo/federation-setup.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 export const chromiumPath = process.env.COMITY_TEST_CHROMIUM;
@@ -95,4 +96,18 @@ export async function switchLanguage(page: Page, language: string): Promise<void
   await page.getByTestId('language-switch').click();
   await page.locator(`[data-language="${language}"]`).click();
   await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(language)}`);
+}
+
+/** A new page of `context` signed in on `node` as its demo account of `role` (it lands on /requests). */
+export async function signInAs(context: BrowserContext, node: FederationNode, role: DemoRole): Promise<Page> {
+  const account = node.accounts?.[role];
+  if (!account) throw new Error(`${node.spec.nodeId} has no ${role} account`);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${node.url}/sign-in`);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel(/^Password/).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/requests$/);
+  return page;
 }

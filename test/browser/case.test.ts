@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import {
   draftRequest,
@@ -22,29 +22,17 @@ import {
   sendRequest,
 } from '../../src/demo/federation-api.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { type Federation, type FederationNode, startFederation, waitFor } from '../helpers/node-process.ts';
+import { type Federation, startFederation, waitFor } from '../helpers/node-process.ts';
 import {
   assertAccessible,
   chromiumPath,
   documentLanguage,
   LAUNCH_ARGS,
   screenshotDirectory,
+  signInAs,
   skipReason,
   switchLanguage,
 } from './browser-helpers.ts';
-
-async function signInAs(context: BrowserContext, node: FederationNode, role: 'officer' | 'duty-officer') {
-  const account = node.accounts?.[role];
-  if (!account) throw new Error(`${node.spec.nodeId} has no ${role} account`);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${node.url}/sign-in`);
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel(/^Password/).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/requests$/);
-  return page;
-}
 
 /** The element that has the keyboard focus: its test id and transition, or its tag. */
 async function focused(page: Page): Promise<string> {

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { CASE_STATUSES } from '../../src/core/case/case-model.ts';
+import { DEADLINE_KINDS } from '../../src/core/case/deadlines.ts';
 import { TRANSITIONS } from '../../src/core/case/transitions.ts';
 import { LOCALES } from '../../src/core/i18n.ts';
 import { ROLES } from '../../src/core/roles.ts';
@@ -149,6 +150,8 @@ describe('web UI translations', () => {
       ['caseEvent', TRANSITIONS.map((transition) => transition.name)],
       ['alerts.kinds', ALERT_KINDS],
       ['alerts.channels', ['email', 'webhook']],
+      ['desk.deadlineKind', DEADLINE_KINDS],
+      ['desk.deadlineState', ['on-time', 'at-risk', 'missed']],
     ];
     const missing = families.flatMap(([family, values]) =>
       values.map((value) => `${family}.${value}`).filter((key) => !english.has(key)),

@@ -2,11 +2,11 @@
  * `comity demo`: a federation on this machine in one command, to see Comity nodes exchange
  * requests without setting anything up. It starts a secretariat and three State nodes (France,
  * Germany and Brazil as 24/7 points of contact), each its own process, embedded database and
- * port, creates an officer and a duty officer on each, prints where to sign in, and runs until
- * Ctrl-C. With `--scenario preservation` it runs the scripted exchange France → Germany instead,
- * prints each step with its time, stops everything and exits 0, or 1 naming the step that failed;
- * `--scenario emergency` runs the 24/7 path (an emergency request acknowledged and answered by
- * live updates) and prints the acknowledgement latency.
+ * port, creates an officer, a duty officer and a legal reviewer on each, prints where to sign in,
+ * and runs until Ctrl-C. With `--scenario preservation` it runs the scripted exchange France →
+ * Germany instead, prints each step with its time, stops everything and exits 0, or 1 naming the
+ * step that failed; `--scenario emergency` runs the 24/7 path (an emergency request acknowledged
+ * and answered by live updates) and prints the acknowledgement latency.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -73,6 +73,8 @@ export function registerDemoCommand(program: Command): void {
           states: DEMO_STATES,
           ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
           env: { COMITY_DIRECTORY_REFRESH_SECONDS: '5', COMITY_DELIVERY_POLL_MS: '500' },
+          // The demo's 24/7 points of contact declare that they acknowledge urgent requests within an hour.
+          acknowledgeWithinHours: 1,
           onProgress: (line) => printLine(`  ${line}`),
         });
       } catch (error) {

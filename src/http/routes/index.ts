@@ -7,6 +7,7 @@ import type { AppContext } from '../../app-context.ts';
 import { alertsRoutes } from './alerts.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { caseRoutes } from './case.routes.ts';
+import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
@@ -40,4 +41,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   metricsRoutes,
   rosterRoutes,
   alertsRoutes,
+  deskRoutes,
 ];

@@ -21,6 +21,7 @@ const LiveUpdateSchema = z
     requestId: z.string(),
     status: z.string().optional(),
     transition: z.string().optional(),
+    actorId: z.string().optional().describe('who made the change, when a person on this node made it'),
     at: z.string(),
   })
   .strict();

@@ -9,6 +9,7 @@ import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
 import { CataloguePage } from '../pages/catalogue/CataloguePage.tsx';
+import { DeskPage } from '../pages/desk/DeskPage.tsx';
 import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
 import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
@@ -32,6 +33,7 @@ type Route = Readonly<{
 const ROUTES: readonly Route[] = [
   { pattern: '/sign-in', needsSession: false, render: () => <SignInPage /> },
   { pattern: '/requests', needsSession: true, render: () => <RequestsPage /> },
+  { pattern: '/desk', needsSession: true, render: () => <DeskPage /> },
   // One DraftPage for both: saving a new draft moves to its address without reloading the form.
   { pattern: '/requests/new', needsSession: true, render: () => <DraftPage key="draft" /> },
   {

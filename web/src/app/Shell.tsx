@@ -98,6 +98,13 @@ export function Shell({ children }: { children: ReactNode }) {
 
   const items: NavItem[] = [
     {
+      href: '/desk',
+      label: t('desk.nav'),
+      isActive: (path) => path === '/desk',
+      needsSession: true,
+      permission: 'request:read-incoming',
+    },
+    {
       href: '/requests',
       label: t('nav.requests'),
       isActive: (path) => path === '/requests' || (path.startsWith('/requests/') && path !== '/requests/new'),

@@ -79,6 +79,7 @@ export type FindingsReport = ApiAnswer<'/api/v1/requests/{id}/findings', 'get'>;
 export type SendAnswer = ApiAnswer<'/api/v1/requests/{id}/send', 'post'>;
 export type CaseView = ApiAnswer<'/api/v1/requests/{id}/history', 'get'>['case'];
 export type CaseEventView = CaseView['events'][number];
+export type DeskCase = ApiAnswer<'/api/v1/desk', 'get'>['items'][number];
 
 export type PeersReport = ApiAnswer<'/api/v1/peers', 'get'>;
 export type Peer = PeersReport['items'][number];

@@ -24,6 +24,7 @@ import {
   type RequestView,
   type SendAnswer,
 } from '../../app/api.ts';
+import { useLiveUpdates } from '../../app/live.ts';
 import { navigate } from '../../app/router.tsx';
 import { useUser } from '../../app/session.tsx';
 import { formatDateTime, localized, stateName } from '../../components/format.ts';
@@ -266,6 +267,15 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     }, DELIVERY_REFRESH_MS);
     return () => window.clearInterval(timer);
   }, [deliveryState, refreshRequest]);
+
+  // A live update names this request: its case changed, on the other node or by someone else here;
+  // read it again. The user's own transitions are read by the case section itself, and the
+  // delivery of this node's own messages (no transition) changes nothing the page shows.
+  useLiveUpdates((update) => {
+    if (!savedId || update.requestId !== savedId) return;
+    if (update.kind === 'case-changed' && (!update.transition || update.actorId === user?.id)) return;
+    void refreshRequest({ isQuiet: true });
+  });
 
   // After sending, the keyboard focus moves to the delivery state that replaced the button.
   useEffect(() => {

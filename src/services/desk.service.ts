@@ -1,0 +1,114 @@
+/**
+ * The duty desk (Art. 41: a point of contact available 24 hours a day, 7 days a week): the open
+ * cases a person may see, each with its next deadline, ordered so that what must be acknowledged
+ * now comes first: urgent and emergency requests received here and not yet acknowledged, then the
+ * others by nearest deadline. Two reads whatever the number of cases; the cases and their
+ * deadlines are folded in memory with the same functions as a single case's view.
+ */
+import { caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/case-model.ts';
+import type { Deadline } from '../core/case/deadlines.ts';
+import type { AppContext } from '../app-context.ts';
+import { caseOfRecord } from '../federation/messages/case-message.ts';
+import { type Actor, requestAccessOf, requestScopeOf } from '../policies/access.ts';
+import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
+import { caseActorOf, deadlinesOf, transitionsFor } from './case-view.ts';
+
+/** The deadline a desk row counts down to: the case's nearest one. */
+export type DeskDeadline = Pick<Deadline, 'kind' | 'side' | 'dueAt' | 'state'>;
+
+export type DeskCase = Readonly<{
+  requestId: string;
+  caseReference: string | null;
+  type: string;
+  urgency: string;
+  /** This node's side: requested (received here) or requesting (sent from here). */
+  side: 'requesting' | 'requested';
+  requestingState: string | null;
+  requestedState: string | null;
+  status: string;
+  /** When an incoming request arrived, or when an outgoing one was delivered (null: not yet). */
+  receivedAt: string | null;
+  /** An urgent or emergency request received here that nobody has acknowledged yet. */
+  needsAcknowledgement: boolean;
+  nextDeadline: DeskDeadline | null;
+  /** What the person may do now (the desk offers acknowledge in one click). */
+  availableTransitions: string[];
+}>;
+
+export type DeskFilters = Readonly<{
+  /** Only the cases with a missed deadline. */
+  overdue?: boolean;
+  side?: 'requesting' | 'requested';
+}>;
+
+/** The open cases the actor may read, first what must be acknowledged now, then by nearest deadline. */
+export async function listDesk(
+  context: AppContext,
+  actor: Actor,
+  filters: DeskFilters = {},
+): Promise<DeskCase[]> {
+  const scope = requestScopeOf(actor);
+  if (scope.kind === 'none') return [];
+  const records = await listOpenCaseRecords(context.db, {
+    terminalStatuses: TERMINAL_STATUSES,
+    ...(scope.kind === 'own'
+      ? { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming }
+      : {}),
+  });
+  const catalogue = caseCatalogueFrom(context.catalogue);
+  const rows = records
+    .filter((record) => requestAccessOf(actor, record.request) !== 'none')
+    .flatMap((record) => deskCaseOf(context, actor, record, catalogue))
+    .filter((row) => filters.side === undefined || row.side === filters.side)
+    .filter((row) => !filters.overdue || row.nextDeadline?.state === 'missed');
+  return rows.sort(deskOrder);
+}
+
+function deskCaseOf(
+  context: AppContext,
+  actor: Actor,
+  record: OpenCaseRecord,
+  catalogue: ReturnType<typeof caseCatalogueFrom>,
+): DeskCase[] {
+  const folded = caseOfRecord(record, catalogue);
+  // A history that does not replay is reported on the request's own page; the desk skips it.
+  if (!folded.ok) return [];
+  const current = folded.case;
+  const stored = record.request;
+  const side = caseActorOf(actor, stored).side;
+  const next = deadlinesOf(context, stored, current).toSorted((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+  const receivedAt = stored.direction === 'incoming' ? stored.receivedAt : stored.deliveredAt;
+  const content = stored.content as { requestingAuthority?: { state?: string } } | null;
+  return [
+    {
+      requestId: stored.id,
+      caseReference: stored.caseReference,
+      type: stored.type,
+      urgency: current.urgency,
+      side,
+      requestingState: content?.requestingAuthority?.state?.toUpperCase() ?? null,
+      requestedState: stored.requestedState,
+      status: current.status,
+      receivedAt: receivedAt?.toISOString() ?? null,
+      needsAcknowledgement:
+        side === 'requested' && current.status === 'delivered' && current.urgency !== 'routine',
+      nextDeadline: next ? { kind: next.kind, side: next.side, dueAt: next.dueAt, state: next.state } : null,
+      availableTransitions: transitionsFor(context, actor, stored, current),
+    },
+  ];
+}
+
+const URGENCY_RANK: Readonly<Record<string, number>> = { emergency: 0, urgent: 1 };
+
+/** Needing acknowledgement first, then nearest deadline (none: last), emergency before urgent, oldest. */
+function deskOrder(a: DeskCase, b: DeskCase): number {
+  if (a.needsAcknowledgement !== b.needsAcknowledgement) return a.needsAcknowledgement ? -1 : 1;
+  const dueA = a.nextDeadline?.dueAt ?? '\uffff';
+  const dueB = b.nextDeadline?.dueAt ?? '\uffff';
+  return (
+    dueA.localeCompare(dueB) ||
+    (URGENCY_RANK[a.urgency] ?? 2) - (URGENCY_RANK[b.urgency] ?? 2) ||
+    (a.receivedAt ?? '').localeCompare(b.receivedAt ?? '') ||
+    a.requestId.localeCompare(b.requestId)
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * All SQL of the duty desk: the open cases a person may see, in two reads whatever their number
+ * (the requests with their delivery moment, then every event of those requests), so the desk's
+ * deadlines are computed in memory instead of one read per case.
+ */
+import { type Kysely, sql } from 'kysely';
+import { listCaseEventsOf, type StoredCaseEvent } from './case-events.repository.ts';
+import {
+  authorScope,
+  type RequestListFilter,
+  type StoredRequest,
+  selectRequests,
+  toStoredRequest,
+} from './requests.repository.ts';
+import type { Database } from './schema.ts';
+
+export type OpenCasesFilter = Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming'> &
+  Readonly<{
+    /** Case statuses that end a case (refused, withdrawn, closed): such cases are not open. */
+    terminalStatuses: readonly string[];
+  }>;
+
+/** An open case as stored: the request (with when an outgoing one was delivered) and its history. */
+export type OpenCaseRecord = Readonly<{
+  request: StoredRequest & Readonly<{ deliveredAt: Date | null }>;
+  events: readonly StoredCaseEvent[];
+}>;
+
+/**
+ * The requests that were sent or received and whose case has not ended, each with its history;
+ * with `createdBy`, only that person's (and every incoming one with `isIncludingIncoming`).
+ */
+export async function listOpenCaseRecords(
+  db: Kysely<Database>,
+  filter: OpenCasesFilter,
+): Promise<OpenCaseRecord[]> {
+  const query = selectRequests(db)
+    .select(
+      sql<Date | string | null>`(select o.receipt_received_at from outbox_messages o
+         where o.case_id = requests.id::text order by o.sequence limit 1)`.as('delivered_at'),
+    )
+    .where('requests.status', '!=', 'draft')
+    .where((eb) =>
+      eb.or([
+        eb('requests.case_status', 'is', null),
+        eb('requests.case_status', 'not in', [...filter.terminalStatuses]),
+      ]),
+    )
+    .where(authorScope(filter));
+  const rows = await query.orderBy('requests.id').execute();
+  const events = await listCaseEventsOf(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => {
+    const stored = toStoredRequest(row);
+    const deliveredAt =
+      stored.direction === 'outgoing' && stored.deliveryState === 'delivered' && row.delivered_at
+        ? new Date(row.delivered_at)
+        : null;
+    return { request: { ...stored, deliveredAt }, events: events.get(row.id) ?? [] };
+  });
+}

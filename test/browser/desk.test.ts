@@ -1,0 +1,238 @@
+/**
+ * The duty desk on two real node processes, in two browsers at once. France's officer sends an
+ * emergency preservation request; Germany's duty officer, with the desk open, sees it appear
+ * without reloading (first, counting down to the acknowledgement deadline of the hour Germany
+ * declares), acknowledges it with one click and the row changes in place; France's request page
+ * shows "acknowledged" without reloading. Germany records the preservation and France sees the
+ * preserved-until date; Germany's legal reviewer refuses another request with a ground and
+ * reasons, and France sees the refusal. Each page is checked never to have reloaded.
+ *
+ * Screenshots of the desk and of the case section in English and Arabic go to
+ * test-results/screenshots/desk-*.png (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { RequestContent } from '../../src/core/request/draft.ts';
+import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { draftRequest, listIncomingRequests, sendRequest } from '../../src/demo/federation-api.ts';
+import { type Federation, startFederation, waitFor } from '../helpers/node-process.ts';
+import {
+  assertAccessible,
+  chromiumPath,
+  documentLanguage,
+  LAUNCH_ARGS,
+  screenshot,
+  screenshotDirectory,
+  signInAs,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
+
+const RELOAD_MARK = 'window.__comityNotReloaded';
+
+/** Marks the page: the mark survives in-page updates and is lost by any reload or navigation. */
+async function markPage(page: Page): Promise<void> {
+  await page.evaluate(`${RELOAD_MARK} = true`);
+}
+
+async function assertNotReloaded(page: Page): Promise<void> {
+  assert.equal(await page.evaluate(`${RELOAD_MARK} === true`), true, 'the page was reloaded');
+}
+
+describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
+  let federation: Federation;
+  let browser: Browser;
+  const today = calendarDateOf(new Date());
+
+  /** The two nodes and a browser for each, in its own time zone. */
+  async function bothSides() {
+    const options = { viewport: { width: 1366, height: 900 }, locale: 'en-GB' } as const;
+    return {
+      fr: federation.node('FR'),
+      de: federation.node('DE'),
+      frContext: await browser.newContext({ ...options, timezoneId: 'Europe/Paris' }),
+      deContext: await browser.newContext({ ...options, timezoneId: 'Europe/Berlin' }),
+    };
+  }
+
+  /** France's officer drafts and sends `content` through the API. */
+  async function send(content: RequestContent): Promise<string> {
+    const officer = await federation.node('FR').userClient('officer');
+    const drafted = await draftRequest(officer, content);
+    assert.ok(drafted.isReady, drafted.blocking.join('; '));
+    await sendRequest(officer, drafted.id);
+    return drafted.id;
+  }
+
+  async function incomingIdOf(frId: string): Promise<string> {
+    const duty = await federation.node('DE').userClient('duty-officer');
+    return waitFor(
+      `DE lists request ${frId}`,
+      async () => (await listIncomingRequests(duty)).find((item) => item.remoteRequestId === frId)?.id,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+  }
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    federation = await startFederation({ states: ['FR', 'DE'], acknowledgeWithinHours: 1 });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await federation?.stop();
+  });
+
+  test('an emergency request appears on the desk live, is acknowledged in one click, and France sees each step', async () => {
+    const { fr, de, frContext, deContext } = await bothSides();
+
+    const desk = await signInAs(deContext, de, 'duty-officer');
+    await desk.getByRole('link', { name: 'Duty desk' }).click();
+    await desk.getByRole('heading', { name: 'Duty desk' }).waitFor();
+    await desk.getByTestId('desk-empty').waitFor();
+    // Only once the live stream is open can the desk hear of the arrival.
+    await desk.getByTestId('desk-live').filter({ hasText: /^Live/ }).waitFor();
+    await markPage(desk);
+
+    const frId = await send({
+      ...preservationDraft('FR', 'DE', 1),
+      urgency: { level: 'emergency', justification: 'A hospital network is encrypted now.' },
+    });
+    const row = desk.locator('tbody tr').filter({ hasText: 'FR-DEMO-00001' });
+    await row.waitFor({ timeout: 30_000 });
+    await assertNotReloaded(desk);
+    const deId = await incomingIdOf(frId);
+    assert.equal(await row.getAttribute('data-request-id'), deId);
+    assert.match((await row.textContent()) ?? '', /Emergency/);
+    assert.match((await row.textContent()) ?? '', /France/);
+    assert.match((await row.textContent()) ?? '', /Waiting for acknowledgement/);
+    const deadline = row.getByTestId('desk-deadline');
+    assert.equal(await deadline.getAttribute('data-state'), 'on-time');
+    assert.match(
+      (await deadline.textContent()) ?? '',
+      /Acknowledge receipt.*due in (1 h 0 min|\d+ min \d+ s)/,
+    );
+    await desk
+      .getByTestId('desk-announcement')
+      .filter({ hasText: 'Waiting for acknowledgement: 1.' })
+      .waitFor();
+    await assertAccessible(desk, 'the duty desk');
+    await screenshot(desk, 'desk-de-en');
+
+    // Arabic: the same desk right to left, the countdown in words.
+    await switchLanguage(desk, 'ar');
+    assert.deepEqual(await documentLanguage(desk), { lang: 'ar', dir: 'rtl' });
+    await desk.getByRole('heading', { name: 'مكتب المناوبة' }).waitFor();
+    await assertAccessible(desk, 'the duty desk in Arabic');
+    await row
+      .getByTestId('desk-deadline')
+      .getByText(/يحين بعد/)
+      .waitFor();
+    await screenshot(desk, 'desk-de-ar');
+    await switchLanguage(desk, 'en');
+    await desk.getByRole('heading', { name: 'Duty desk' }).waitFor();
+
+    // France's request page is open while Germany acknowledges.
+    const request = await signInAs(frContext, fr, 'officer');
+    await request.goto(`${fr.url}/requests/${frId}`);
+    const status = request.getByTestId('case-panel').getByTestId('case-status');
+    await status.waitFor();
+    await markPage(request);
+
+    const acknowledge = row.getByRole('button', { name: 'Acknowledge receipt of FR-DEMO-00001' });
+    await acknowledge.click();
+    await row.getByTestId('desk-status').filter({ hasText: 'Acknowledged' }).waitFor();
+    assert.equal(await acknowledge.count(), 0, 'the button is gone once the request is acknowledged');
+    assert.doesNotMatch((await row.textContent()) ?? '', /Waiting for acknowledgement/);
+    await assertNotReloaded(desk);
+
+    await request.waitForFunction(
+      `document.querySelector('[data-testid="case-panel"] [data-testid="case-status"]')?.getAttribute('data-status') === 'acknowledged'`,
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.equal(await status.textContent(), 'Acknowledged');
+    await assertNotReloaded(request);
+
+    // Germany records the preservation on the request page; France sees the date without reloading.
+    await row.getByRole('link', { name: 'Open FR-DEMO-00001' }).click();
+    const panel = desk.getByTestId('case-panel');
+    await panel.getByTestId('transition-record-preservation').click();
+    const form = panel.getByTestId('transition-form');
+    const preservedUntil = addDays(today, 75);
+    await form.getByLabel('Preserved until').fill(preservedUntil);
+    await form.getByTestId('transition-submit').click();
+    await panel.locator('[data-testid="case-event"][data-transition="record-preservation"]').waitFor();
+
+    const preserved = request
+      .getByTestId('case-panel')
+      .locator('[data-testid="case-event"][data-transition="record-preservation"]');
+    await preserved.waitFor({ timeout: 30_000 });
+    assert.equal(
+      await preserved.getByTestId('event-preserved-until').locator('time').getAttribute('datetime'),
+      preservedUntil,
+    );
+    await assertNotReloaded(request);
+    await request
+      .getByTestId('case-panel')
+      .screenshot({ path: path.join(screenshotDirectory, 'desk-case-fr-en.png') });
+    await switchLanguage(request, 'ar');
+    await request.getByTestId('case-panel').getByText('سُجِّل الحفظ').waitFor();
+    await request
+      .getByTestId('case-panel')
+      .screenshot({ path: path.join(screenshotDirectory, 'desk-case-fr-ar.png') });
+    await frContext.close();
+    await deContext.close();
+  });
+
+  test("Germany's legal reviewer refuses a request with a ground and reasons; France sees the refusal", async () => {
+    const { fr, de, frContext, deContext } = await bothSides();
+    const frId = await send(preservationDraft('FR', 'DE', 2));
+    const deId = await incomingIdOf(frId);
+
+    const request = await signInAs(frContext, fr, 'officer');
+    await request.goto(`${fr.url}/requests/${frId}`);
+    const frStatus = request.getByTestId('case-panel').getByTestId('case-status');
+    await frStatus.waitFor();
+    await markPage(request);
+
+    const reviewer = await signInAs(deContext, de, 'legal-reviewer');
+    await reviewer.getByRole('link', { name: 'Duty desk' }).click();
+    const row = reviewer.locator(`tbody tr[data-request-id="${deId}"]`);
+    await row.getByRole('button', { name: 'Acknowledge receipt of FR-DEMO-00002' }).click();
+    await row.getByTestId('desk-status').filter({ hasText: 'Acknowledged' }).waitFor();
+    await row.getByRole('link', { name: 'Open FR-DEMO-00002' }).click();
+    const panel = reviewer.getByTestId('case-panel');
+    const form = panel.getByTestId('transition-form');
+    await panel.getByTestId('transition-begin-assessment').click();
+    await form.getByTestId('transition-submit').click();
+    await panel.locator('[data-testid="case-event"][data-transition="begin-assessment"]').waitFor();
+    await panel.getByTestId('transition-refuse').click();
+    await form.getByRole('checkbox').first().check();
+    const reasons = 'The conduct is not an offence under the law of the requested State.';
+    await form.getByLabel(/^Reasons/).fill(reasons);
+    await form.getByLabel(/^What was considered/).fill('Partial preservation was discussed by telephone.');
+    await form.getByTestId('transition-submit').click();
+    await panel.locator('[data-testid="case-event"][data-transition="refuse"]').waitFor();
+
+    await request.waitForFunction(
+      `document.querySelector('[data-testid="case-panel"] [data-testid="case-status"]')?.getAttribute('data-status') === 'refused'`,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const refusal = request
+      .getByTestId('case-panel')
+      .locator('[data-testid="case-event"][data-transition="refuse"]');
+    await refusal.waitFor();
+    assert.match((await refusal.textContent()) ?? '', new RegExp(reasons.replace('.', '\\.')));
+    assert.equal(await refusal.getAttribute('data-origin'), 'other-node');
+    await assertNotReloaded(request);
+    await frContext.close();
+    await deContext.close();
+  });
+});
