@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
- * each next to its baseline from the same run. Suites: foundation (default), federation, case. The PostgreSQL
+ * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk. The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
 import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
+import { runDeskBenchmarks } from './desk.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 
@@ -57,6 +58,8 @@ if (suite === 'foundation') {
 } else if (suite === 'case') {
   printTable('Case events to open screens — PGlite', await runCaseBenchmarks({ quick: isQuick }));
   process.stdout.write(`\n${CASE_METHOD}\n`);
+} else if (suite === 'desk') {
+  printTable('Duty desk — PGlite', await runDeskBenchmarks({ quick: isQuick }));
 } else if (suite === 'federation') {
   printTable('Federation A → B — PGlite', await runFederationBenchmarks({ quick: isQuick }));
   const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL

@@ -1,8 +1,9 @@
 /**
  * The scripted exchange of `comity demo --scenario emergency`: the 24/7 path of Art. 41 end to
  * end between two real nodes. An officer at State A sends an emergency preservation request
- * (Art. 42); it appears on the duty desk of State B by live update (no polling) with its
- * acknowledgement deadline from B's declared service level; B's duty officer acknowledges it and
+ * (Art. 42); it appears on the duty desk of State B by live update (no polling), B's duty
+ * officer is alerted (the alert timers: nobody is on B's roster, so every duty officer), and the
+ * case shows its acknowledgement deadline from B's declared service level; B's duty officer acknowledges it and
  * A's open session hears the acknowledgement; B records the preservation and A's session hears
  * the preserved-until date. Prints each step with its time and, at the end, the acknowledgement
  * latency; the first failure ends the scenario with one line naming the step.
@@ -91,6 +92,16 @@ export async function runEmergencyScenario(
             incomingId = updateOf(arrival).requestId;
             arrivedAt = arrival.receivedAt;
             return `${formatDuration(arrivedAt - sentAt)} after sending`;
+          },
+        },
+        {
+          title: `the duty officer at ${to.nodeId} is alerted`,
+          run: async () => {
+            const alert = await atB!.next(
+              (event) => event.name === 'alert-raised' && updateOf(event).requestId === incomingId,
+              timeoutMs,
+            );
+            return `${formatDuration(alert.receivedAt - sentAt)} after sending; by e-mail and webhook too where configured`;
           },
         },
         {

@@ -24,6 +24,7 @@ describe('comity demo --scenario', { timeout: 360_000 }, () => {
     const output = `${result.stdout}\n${result.stderr}`;
     assert.equal(result.code, 0, output);
     assert.match(result.stdout, /it appears on the duty desk at de-poc without a reload \.\.\. ok/);
+    assert.match(result.stdout, /the duty officer at de-poc is alerted \.\.\. ok/);
     assert.match(result.stdout, /officer at fr-poc sees "acknowledged" without a reload \.\.\. ok/);
     assert.match(
       result.stdout,

@@ -161,7 +161,7 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
             ]}
           />
           <Text size="xs" c="gray.7" mt={4}>
-            {t('case.statusNote')} {t('case.otherSideNote')}
+            {t('case.otherSideNote')}
           </Text>
         </div>
 
