@@ -50,6 +50,7 @@ for (const target of DATABASE_TARGETS) {
       const body = json<SessionBody & { user: Record<string, unknown> }>(response);
       assert.deepEqual(Object.keys(body.user).sort(), [
         'displayName',
+        'email',
         'id',
         'isDisabled',
         'locale',
