@@ -141,8 +141,12 @@ function alertsOfCase(
   return alerts;
 }
 
-/** One round of the timers at `context.now()`. A case whose history does not replay is named and skipped. */
-export async function runAlertTimers(context: AppContext): Promise<AlertTimersReport> {
+/**
+ * One round of the timers at `context.now()`: every open case, or only the case of `requestId`
+ * (the round that follows a live update about it). A case whose history does not replay is named
+ * and skipped.
+ */
+export async function runAlertTimers(context: AppContext, requestId?: string): Promise<AlertTimersReport> {
   const now = context.now();
   const duty = await dutyAt(context, now);
   const audience: Audience = {
@@ -153,7 +157,8 @@ export async function runAlertTimers(context: AppContext): Promise<AlertTimersRe
   };
   const alerts: AlertToRaise[] = [];
   const failedRequests: string[] = [];
-  for (const id of await listOpenCaseRequestIds(context.db, TERMINAL_STATUSES)) {
+  const openIds = await listOpenCaseRequestIds(context.db, TERMINAL_STATUSES);
+  for (const id of requestId === undefined ? openIds : openIds.filter((open) => open === requestId)) {
     const stored = await findRequestById(context.db, id);
     if (!stored) continue;
     try {
@@ -164,7 +169,7 @@ export async function runAlertTimers(context: AppContext): Promise<AlertTimersRe
     }
   }
   const since = new Date(now.getTime() - RECEIVED_EVENTS_LOOKBACK_MS);
-  for (const event of await listCaseEventsReceivedSince(context.db, since)) {
+  for (const event of await listCaseEventsReceivedSince(context.db, since, requestId)) {
     const stored = await findRequestById(context.db, event.requestId);
     if (!stored) continue;
     alerts.push({
@@ -193,8 +198,8 @@ export type AlertTimersOptions = Readonly<{ intervalMs: number; onError?: (error
 
 /**
  * The timers of a node, not yet running: `runOnce` makes one round (tests call it after advancing
- * their clock); `start` runs a round every `intervalMs`, and one soon after a request arrives or a
- * case changes (live updates). `onError` hears a round that failed (database unreachable...).
+ * their clock); `start` runs a round of every open case every `intervalMs`, and a round of one
+ * case as soon as a live update names it (a request arrived, a case changed). `onError` hears a round that failed (database unreachable...).
  */
 export function createAlertTimers(context: AppContext, options: AlertTimersOptions): AlertTimers {
   let running: Promise<AlertTimersReport> | undefined;
@@ -203,8 +208,8 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
   let unsubscribe = (): void => undefined;
   // What the peers were last told (duty.status): nothing yet, so the first round tells them.
   let announced: boolean | undefined;
-  const round = async (): Promise<AlertTimersReport> => {
-    const report = await runAlertTimers(context);
+  const round = async (requestId?: string): Promise<AlertTimersReport> => {
+    const report = await runAlertTimers(context, requestId);
     const isFirstWithoutRoster = announced === undefined && !report.isRostered;
     if (report.isSomeoneOnDuty !== announced && !isFirstWithoutRoster) {
       await announceDutyStatus(context, report.isSomeoneOnDuty);
@@ -217,6 +222,24 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
       running = undefined;
     });
     return running;
+  };
+  // The cases live updates named since the last round of them: each gets a round of its own,
+  // so an arrival costs the work of one case, not of every open one.
+  const namedCases = new Set<string>();
+  let runningCases: Promise<void> | undefined;
+  const runNamedCases = (): Promise<void> => {
+    runningCases ??= (async () => {
+      while (namedCases.size > 0 && !isStopped) {
+        const [requestId] = namedCases;
+        if (requestId === undefined) break;
+        namedCases.delete(requestId);
+        await (running ?? Promise.resolve()).catch(() => undefined);
+        await round(requestId).catch((error: unknown) => options.onError?.(error));
+      }
+    })().finally(() => {
+      runningCases = undefined;
+    });
+    return runningCases;
   };
   const schedule = (delayMs: number) => {
     if (isStopped) return;
@@ -233,7 +256,9 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
     runOnce,
     start: () => {
       unsubscribe = context.live.subscribe((update) => {
-        if (update.kind !== 'alert-raised') schedule(0);
+        if (update.kind === 'alert-raised' || isStopped) return;
+        namedCases.add(update.requestId);
+        void runNamedCases();
       });
       schedule(0);
     },
@@ -242,6 +267,7 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
       unsubscribe();
       clearTimeout(timer);
       await running?.catch(() => undefined);
+      await runningCases;
     },
   };
 }

@@ -157,15 +157,15 @@ export type ReceivedCaseEvent = Readonly<{
 export async function listCaseEventsReceivedSince(
   db: Kysely<Database>,
   since: Date,
+  requestId?: string,
 ): Promise<ReceivedCaseEvent[]> {
-  const rows = await db
+  let query = db
     .selectFrom('case_events')
     .select(['request_id', 'sequence', 'transition', 'occurred_at'])
     .where('received_message_id', 'is not', null)
-    .where('recorded_at', '>=', since)
-    .orderBy('recorded_at')
-    .orderBy('sequence')
-    .execute();
+    .where('recorded_at', '>=', since);
+  if (requestId !== undefined) query = query.where('request_id', '=', requestId);
+  const rows = await query.orderBy('recorded_at').orderBy('sequence').execute();
   return rows.map((row) => ({
     requestId: row.request_id,
     sequence: Number(row.sequence),
