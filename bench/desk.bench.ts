@@ -147,7 +147,7 @@ export async function runDeskBenchmarks(options: Readonly<{ quick: boolean }>): 
     const page = await context.newPage();
     const deskScreen = await timeScreen(page, `${b.url}/desk`, count, 5);
     const deskBusy = await busyPerSecond(page, 5);
-    const listScreen = await timeScreen(page, `${b.url}/requests`, count, 5);
+    const listScreen = await timeScreen(page, `${b.url}/requests?direction=incoming`, count, 5);
     const listBusy = await busyPerSecond(page, 5);
     return [
       {

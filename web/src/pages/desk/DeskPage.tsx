@@ -7,7 +7,7 @@
  * page; a polite live region says what changed, not every second.
  */
 import { Anchor, Badge, Button, Group, SegmentedControl, Table, Text } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type DeskCase } from '../../app/api.ts';
 import { useLiveConnection, useLiveUpdates } from '../../app/live.ts';
@@ -23,14 +23,41 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** The time now, renewed every second while the desk is shown (the countdowns). */
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), SECOND);
-    return () => window.clearInterval(timer);
-  }, []);
-  return now;
+/**
+ * One clock for every countdown of the desk, ticking each second while a countdown is shown. A
+ * countdown re-renders only when the text it shows changes (useCountdown), so a desk of a thousand
+ * cases redraws a few rows a second, not a thousand.
+ */
+const clock = { now: Date.now(), listeners: new Set<() => void>(), timer: undefined as number | undefined };
+
+function subscribeToClock(listener: () => void): () => void {
+  clock.listeners.add(listener);
+  if (clock.timer === undefined) {
+    clock.now = Date.now();
+    clock.timer = window.setInterval(() => {
+      clock.now = Date.now();
+      for (const notify of clock.listeners) notify();
+    }, SECOND);
+  }
+  return () => {
+    clock.listeners.delete(listener);
+    if (clock.listeners.size === 0 && clock.timer !== undefined) {
+      window.clearInterval(clock.timer);
+      clock.timer = undefined;
+    }
+  };
+}
+
+/** Whole minutes when at least ten are left (or overdue), whole seconds in the last ten. */
+const SECONDS_SHOWN_WITHIN = 10 * MINUTE;
+
+/** The time left until `dueAt` (negative once past), rounded to what the countdown shows. */
+function useCountdown(dueAt: number): number {
+  return useSyncExternalStore(subscribeToClock, () => {
+    const left = dueAt - clock.now;
+    const step = Math.abs(left) >= SECONDS_SHOWN_WITHIN ? MINUTE : SECOND;
+    return Math.trunc(left / step) * step;
+  });
 }
 
 const COLUMNS = ['request', 'urgency', 'requestingState', 'status', 'received', 'deadline'] as const;
@@ -42,10 +69,10 @@ const STATE_COLOURS: Readonly<Record<string, string>> = {
   missed: '#a61b1b',
 };
 
-function Countdown({ deadline, now }: { deadline: DeskCase['nextDeadline']; now: number }) {
+function Countdown({ deadline }: { deadline: DeskCase['nextDeadline'] }) {
   const { t } = useTranslation();
+  const left = useCountdown(deadline ? Date.parse(deadline.dueAt) : 0);
   if (!deadline) return <Text size="sm">{t('desk.noDeadline')}</Text>;
-  const left = Date.parse(deadline.dueAt) - now;
   const span = Math.abs(left);
   const duration =
     span >= DAY
@@ -58,10 +85,12 @@ function Countdown({ deadline, now }: { deadline: DeskCase['nextDeadline']; now:
             hours: formatNumber(Math.floor(span / HOUR)),
             minutes: formatNumber(Math.floor((span % HOUR) / MINUTE)),
           })
-        : t('desk.minutesSeconds', {
-            minutes: formatNumber(Math.floor(span / MINUTE)),
-            seconds: formatNumber(Math.floor((span % MINUTE) / SECOND)),
-          });
+        : span >= SECONDS_SHOWN_WITHIN
+          ? t('desk.minutes', { minutes: formatNumber(Math.floor(span / MINUTE)) })
+          : t('desk.minutesSeconds', {
+              minutes: formatNumber(Math.floor(span / MINUTE)),
+              seconds: formatNumber(Math.floor((span % MINUTE) / SECOND)),
+            });
   // The state the node computed, or missed as soon as the countdown passes zero here.
   const state = left <= 0 ? 'missed' : deadline.state;
   return (
@@ -97,7 +126,6 @@ export function DeskPage() {
   );
   const catalogue = useCatalogue();
   const states = useStates();
-  const now = useNow();
   const isLive = useLiveConnection();
   const [busyId, setBusyId] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<unknown>(undefined);
@@ -250,7 +278,7 @@ export function DeskPage() {
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <Countdown deadline={item.nextDeadline} now={now} />
+                      <Countdown deadline={item.nextDeadline} />
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
