@@ -142,6 +142,8 @@ const EnvSchema = z.object({
   COMITY_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
+  COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
    * The mail server e-mail alerts go through, e.g. smtp://user:pass@mail.example.org:587 or
    * smtps://...:465. Unset: no e-mail alerts. Secret (it may hold a password).
@@ -200,7 +202,7 @@ export type Config = Readonly<{
     deliveryPollMs: number;
     deliveryTimeoutMs: number;
   }>;
-  duty: Readonly<{ alertTimersIntervalMs: number }>;
+  duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
   alerts: Readonly<{
     /** Unset: no e-mail alerts. */
@@ -310,7 +312,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
     }),
-    duty: Object.freeze({ alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS }),
+    duty: Object.freeze({
+      alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,
+      preservationReminderDays: env.COMITY_PRESERVATION_REMINDER_DAYS,
+    }),
     alerts: Object.freeze({
       smtpUrl: env.COMITY_SMTP_URL,
       fromAddress: env.COMITY_ALERT_FROM ?? `comity@${new URL(publicUrl).hostname}`,

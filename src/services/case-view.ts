@@ -5,7 +5,12 @@
  * (a request shows its case status) and the case service (history and transitions).
  */
 import { type Case, type CaseActor, caseCatalogueFrom } from '../core/case/case-model.ts';
-import { caseDeadlines, type Deadline, type ServiceLevels } from '../core/case/deadlines.ts';
+import {
+  caseDeadlines,
+  DEFAULT_DEADLINE_OPTIONS,
+  type Deadline,
+  type ServiceLevels,
+} from '../core/case/deadlines.ts';
 import { availableTransitions } from '../core/case/lifecycle.ts';
 import { PRECONDITION_CHECKS } from '../core/case/preconditions.ts';
 import { baseCaseOf, sideOf } from '../core/case/request-case.ts';
@@ -88,5 +93,8 @@ export function deadlinesOf(context: AppContext, stored: StoredRequest, current:
   const requestedNodeId =
     stored.direction === 'incoming' ? context.federation?.identity.nodeId : stored.peerNodeId;
   const requestedNode = requestedNodeId ? directory?.findNode(requestedNodeId) : undefined;
-  return caseDeadlines(current, serviceLevelsOf(requestedNode), context.now());
+  return caseDeadlines(current, serviceLevelsOf(requestedNode), context.now(), {
+    ...DEFAULT_DEADLINE_OPTIONS,
+    preservationReminderDays: context.config.duty.preservationReminderDays,
+  });
 }

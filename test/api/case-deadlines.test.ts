@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
@@ -89,6 +90,61 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(json<CaseBody>(acknowledged).case.deadlines, []);
       assert.equal((await pair.requestedWorker.runOnce()).delivered, 1);
       assert.deepEqual(await deadlines(fr, officer, frId), []);
+    });
+  });
+
+  describe(`the preservation reminder follows the node's setting [${target.name}]`, {
+    skip: target.skip,
+  }, () => {
+    let pair: NodePair;
+    before(async () => {
+      pair = await startNodePair(target, {
+        requesting: ['fr-reminder', 'FR'],
+        requested: ['de-reminder', 'DE'],
+        environment: { COMITY_PRESERVATION_REMINDER_DAYS: '30' },
+      });
+    });
+    after(async () => {
+      await pair?.close();
+    });
+
+    it('the requesting side is reminded 30 days before the preserved-until date ends', async () => {
+      const officer = await asRole(pair.requesting, 'officer');
+      const duty = await asRole(pair.requested, 'duty-officer');
+      const { requestingId, requestedId } = await pair.deliverRequest(
+        officer,
+        duty,
+        preservationDraft('FR', 'DE', 8),
+      );
+      const today = calendarDateOf(pair.clock.now());
+      const preservedUntil = addDays(today, 90);
+      const recorded = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/transitions`,
+        headers: duty.headers,
+        payload: { name: 'acknowledge', payload: {} },
+      });
+      assert.equal(recorded.statusCode, 200, recorded.body);
+      const preserved = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/transitions`,
+        headers: duty.headers,
+        payload: { name: 'record-preservation', payload: { tookEffectOn: today, preservedUntil } },
+      });
+      assert.equal(preserved.statusCode, 200, preserved.body);
+      await pair.requestedWorker.runOnce();
+      const response = await pair.requesting.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestingId}/history`,
+        headers: officer.headers,
+      });
+      const expiry = json<CaseBody>(response).case.deadlines.find(
+        (item) => item.kind === 'preservation-expiry',
+      );
+      assert.ok(expiry, response.body);
+      assert.equal(expiry.side, 'requesting');
+      assert.equal(expiry.dueAt, `${addDays(preservedUntil, 1)}T00:00:00.000Z`);
+      assert.equal(Date.parse(expiry.dueAt) - Date.parse(expiry.atRiskAt), 30 * 24 * 60 * MINUTE);
     });
   });
 }

@@ -149,6 +149,8 @@ export async function startFederatedNode(
     wake?: () => void;
     /** The message types the node speaks (default: Comity's). */
     messages?: MessageRegistry;
+    /** Settings beside the fixture's own (e.g. COMITY_PRESERVATION_REMINDER_DAYS). */
+    environment?: Readonly<Record<string, string>>;
   }>,
 ): Promise<FederatedNode> {
   const handle = await target.open();
@@ -159,6 +161,7 @@ export async function startFederatedNode(
     COMITY_FEDERATION_MAX_MESSAGE_BYTES: String(64 * 1024),
     COMITY_DELIVERY_TIMEOUT_MS: '3000',
     COMITY_DELIVERY_CONCURRENCY: '4',
+    ...options.environment,
   });
   const { plan, directory } = options;
   const identity: NodeIdentity | undefined = plan
@@ -235,6 +238,8 @@ export async function startNodePair(
     requested: [nodeId: string, state: string];
     /** What the requested node declares in the directory (e.g. acknowledge within 1 hour). */
     requestedServiceLevel?: DirectoryNode['serviceLevel'];
+    /** Settings of both nodes beside the fixture's own. */
+    environment?: Readonly<Record<string, string>>;
   }>,
   clock: TestClock = createClock(),
 ): Promise<NodePair> {
@@ -246,8 +251,14 @@ export async function startNodePair(
     ...(nodes.requestedServiceLevel ? { serviceLevel: nodes.requestedServiceLevel } : {}),
   };
   const directory = createStaticDirectory([requestingPlan, requestedPlan], clock.now);
-  const requesting = await startFederatedNode(target, { plan: requestingPlan, directory, clock });
-  const requested = await startFederatedNode(target, { plan: requestedPlan, directory, clock });
+  const environment = nodes.environment ?? {};
+  const requesting = await startFederatedNode(target, {
+    plan: requestingPlan,
+    directory,
+    clock,
+    environment,
+  });
+  const requested = await startFederatedNode(target, { plan: requestedPlan, directory, clock, environment });
   const requestingUrl = await requesting.app.listen({ port: 0, host: '127.0.0.1' });
   const requestedUrl = await requested.app.listen({ port: 0, host: '127.0.0.1' });
   directory.setEndpoint(requestingPlan.nodeId, requestingUrl);
