@@ -1,9 +1,33 @@
 /**
  * What federation background work (directory refresh, delivery) reports while no HTTP request is
  * in progress: one JSON line per event on stderr, in the shape of the HTTP log (pino levels), and
- * nothing below the configured COMITY_LOG_LEVEL.
+ * nothing below the configured COMITY_LOG_LEVEL. On a terminal, one readable line per event
+ * instead (pino-pretty, as the HTTP log): JSON lines are for log collectors, not for people.
  */
+import { prettyFactory } from 'pino-pretty';
 import type { Config } from '../config.ts';
+
+/** How a person reads the node's log lines on a terminal (the HTTP log uses the same). */
+export const READABLE_LOG_OPTIONS = Object.freeze({
+  colorize: true,
+  translateTime: 'SYS:HH:MM:ss.l',
+  // A request's two lines read "incoming request GET /api/v1/health", "request completed 200".
+  messageFormat: '{msg}{if req.method} {req.method} {req.url}{end}{if res.statusCode} {res.statusCode}{end}',
+  ignore: 'pid,hostname,req,res,reqId,responseTime',
+  singleLine: true,
+});
+
+let readable: ((line: string) => string) | undefined;
+
+/** Writes a JSON log line to stderr: as it is, or readable when stderr is a terminal. */
+function writeToStderr(line: string): void {
+  if (!process.stderr.isTTY) {
+    process.stderr.write(line);
+    return;
+  }
+  readable ??= prettyFactory(READABLE_LOG_OPTIONS) as (line: string) => string;
+  process.stderr.write(readable(line));
+}
 
 export type FederationLog = Readonly<{
   info: (message: string, fields?: Record<string, unknown>) => void;
@@ -23,7 +47,7 @@ const LEVELS: Readonly<Record<Config['logLevel'], number>> = {
 /** A log that writes at or above `level` to `write` (stderr by default), its lines named `name`. */
 export function createFederationLog(
   level: Config['logLevel'],
-  write: (line: string) => void = (line) => process.stderr.write(line),
+  write: (line: string) => void = writeToStderr,
   name = 'federation',
 ): FederationLog {
   const threshold = LEVELS[level];

@@ -14,6 +14,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
+import { PinoPretty } from 'pino-pretty';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -21,6 +22,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { READABLE_LOG_OPTIONS } from '../federation/federation-log.ts';
 import type { RouteAccess } from '../policies/access.ts';
 import { registerAuthentication, registerAuthorization, withDeclaredPermissions } from './auth.ts';
 import type { AppContext } from '../app-context.ts';
@@ -32,7 +34,13 @@ export type ComityApp = ReturnType<typeof createBaseApp>;
 
 function createBaseApp(context: AppContext, options: { logger: boolean }) {
   return Fastify({
-    logger: options.logger ? { level: context.config.logLevel } : false,
+    // On a terminal, one readable line per event; JSON lines otherwise (for a log collector).
+    logger: options.logger
+      ? {
+          level: context.config.logLevel,
+          ...(process.stdout.isTTY ? { stream: PinoPretty({ ...READABLE_LOG_OPTIONS, sync: true }) } : {}),
+        }
+      : false,
     bodyLimit: context.config.http.bodyLimitBytes,
     trustProxy: false,
     // Requests carry an id in logs; generated, never taken from the client.
