@@ -135,6 +135,14 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await screenshot(page, 'roster');
   });
 
+  test('alert deliveries: the administrator sees that none waits, on an accessible screen', async () => {
+    await page.getByRole('link', { name: 'Alert deliveries' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Alert deliveries' }).waitFor();
+    await page.getByText('No alert delivery here.').waitFor();
+    await assertAccessible(page, 'alert-deliveries');
+    await screenshot(page, 'alert-deliveries');
+  });
+
   test('drafts a preservation request: blocking findings, then complete until the checklist is green', async () => {
     await page.getByRole('link', { name: 'New request' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'New request' }).waitFor();
