@@ -64,6 +64,10 @@ async function stopNode(node: StartedNode | undefined): Promise<void> {
   await rm(node.dataDirectory, { recursive: true, force: true });
 }
 
+/** Page expressions (the tests are not compiled with the DOM's types). */
+const IS_NAVIGATION_INERT = "document.getElementById('main-navigation').inert";
+const IS_FOCUS_IN_NAVIGATION = "document.activeElement?.closest('#main-navigation') != null";
+
 describe('web UI in a browser', { skip: skipReason() }, () => {
   let node: StartedNode;
   let browser: Browser;
@@ -133,6 +137,31 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByText('Watch the DE preservation request.').waitFor();
     await assertAccessible(page, 'roster');
     await screenshot(page, 'roster');
+  });
+
+  test('below 768 pixels the folded navigation leaves the tab order, and its menu button says whether it is open', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    try {
+      const menu = page.getByRole('button', { name: 'Show or hide navigation' });
+      await menu.waitFor();
+      assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.evaluate(IS_NAVIGATION_INERT), true);
+      // Tabbing from the menu button reaches no navigation link while it is folded.
+      await menu.focus();
+      for (let step = 0; step < 6; step += 1) {
+        await page.keyboard.press('Tab');
+        const isInNavigation = await page.evaluate(IS_FOCUS_IN_NAVIGATION);
+        assert.equal(isInNavigation, false, `step ${step}`);
+      }
+      await menu.click();
+      assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+      assert.equal(await page.evaluate(IS_NAVIGATION_INERT), false);
+      await page.getByRole('link', { name: 'Requests' }).first().focus();
+      assert.equal(await page.evaluate(IS_FOCUS_IN_NAVIGATION), true);
+      await menu.click();
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
   });
 
   test('alert deliveries: the administrator sees that none waits, on an accessible screen', async () => {

@@ -4,7 +4,7 @@
  * screen-reader users move straight to the content.
  */
 import { AppShell, Burger, Button, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, type Permission, publicApi } from './api.ts';
@@ -94,6 +94,10 @@ export function Shell({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const location = useLocation();
   const [isNavOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  // Below Mantine's `sm` breakpoint (48em, 768 px; also 200 % zoom on a laptop) the navigation
+  // folds away behind the menu button: folded, its links leave the tab order (inert).
+  const isNarrow = useMediaQuery('(max-width: 47.99em)') ?? false;
+  const isNavFolded = isNarrow && !isNavOpen;
   const isSignedIn = session.status === 'signed-in';
 
   const items: NavItem[] = [
@@ -176,6 +180,8 @@ export function Shell({ children }: { children: ReactNode }) {
               hiddenFrom="sm"
               size="sm"
               aria-label={t('shell.toggleNavigation')}
+              aria-expanded={isNavOpen}
+              aria-controls="main-navigation"
             />
             <NodeName />
           </Group>
@@ -185,7 +191,12 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
+      <AppShell.Navbar
+        p="xs"
+        id="main-navigation"
+        aria-label={t('nav.label')}
+        inert={isNavFolded}
+      >
         {items
           .filter((item) => isSignedIn || !item.needsSession)
           .filter((item) => item.permission === undefined || permissions.includes(item.permission))
