@@ -65,6 +65,23 @@ async function stopNode(node: StartedNode | undefined): Promise<void> {
 }
 
 /** Page expressions (the tests are not compiled with the DOM's types). */
+const BORDER_COLOUR = "getComputedStyle(document.querySelector('input.mantine-Input-input')).borderTopColor";
+const OUTLINE = `(() => {
+  const style = getComputedStyle(document.activeElement);
+  return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: style.outlineColor };
+})()`;
+const SCROLL_PADDING_TOP = 'parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0';
+
+/** The contrast of an rgb() colour on white (WCAG's relative luminance). */
+function contrastOnWhite(colour: string): number {
+  const channels = (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+  const linear = channels.map((value) => {
+    const share = value / 255;
+    return share <= 0.03928 ? share / 12.92 : ((share + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * (linear[0] ?? 1) + 0.7152 * (linear[1] ?? 1) + 0.0722 * (linear[2] ?? 1);
+  return 1.05 / (luminance + 0.05);
+}
 const IS_NAVIGATION_INERT = "document.getElementById('main-navigation').inert";
 const IS_FOCUS_IN_NAVIGATION = "document.activeElement?.closest('#main-navigation') != null";
 
@@ -162,6 +179,26 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     } finally {
       await page.setViewportSize({ width: 1366, height: 900 });
     }
+  });
+
+  test('control borders and the focus ring of a text field reach 3:1, and the fixed header leaves room for the focused field', async () => {
+    await page.getByRole('link', { name: 'Duty roster' }).click();
+    const field = page.getByLabel('Username');
+    await field.waitFor();
+    const border = (await page.evaluate(BORDER_COLOUR)) as string;
+    assert.ok(
+      contrastOnWhite(border) >= 3,
+      `input border ${border}: ${contrastOnWhite(border).toFixed(2)}:1`,
+    );
+    await field.focus();
+    const ring = (await page.evaluate(OUTLINE)) as { style: string; width: number; colour: string };
+    assert.match(ring.style, /solid/);
+    assert.ok(ring.width >= 2, `focus ring ${ring.width}px`);
+    assert.ok(contrastOnWhite(ring.colour) >= 3, `focus ring ${ring.colour}`);
+    assert.ok(
+      ((await page.evaluate(SCROLL_PADDING_TOP)) as number) >= 52,
+      'scroll padding below the 52-pixel header',
+    );
   });
 
   test('alert deliveries: the administrator sees that none waits, on an accessible screen', async () => {

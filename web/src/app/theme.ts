@@ -26,6 +26,8 @@ export const cssVariablesResolver: CSSVariablesResolver = (mantineTheme) => ({
     '--mantine-color-dimmed': mantineTheme.colors.gray[7] ?? '#495057',
     '--mantine-color-placeholder': mantineTheme.colors.gray[7] ?? '#495057',
     '--mantine-color-error': mantineTheme.colors.red[9] ?? '#c92a2a',
+    // Borders of inputs, selects and cards: Mantine's gray.4 (#ced4da) is 1.5:1 on white; gray.6 is 3.3:1 (WCAG 1.4.11).
+    '--mantine-color-default-border': mantineTheme.colors.gray[6] ?? '#868e96',
   },
   dark: {},
 });
