@@ -6,7 +6,22 @@
 import type { AppContext } from '../app-context.ts';
 import type { LiveUpdate } from '../core/live-updates.ts';
 import { type Actor, requestAccessOf } from '../policies/access.ts';
-import { findRequestById } from '../storage/requests.repository.ts';
+import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
+
+/**
+ * The request an update names, read once per update however many streams are open (the hub
+ * hands every listener the same update object).
+ */
+const requestOfUpdate = new WeakMap<LiveUpdate, Promise<StoredRequest | undefined>>();
+
+function requestNamedBy(context: AppContext, update: LiveUpdate): Promise<StoredRequest | undefined> {
+  let found = requestOfUpdate.get(update);
+  if (!found) {
+    found = findRequestById(context.db, update.requestId).catch(() => undefined);
+    requestOfUpdate.set(update, found);
+  }
+  return found;
+}
 
 /**
  * Calls `deliver` with every update from now on about a request `actor` may read; returns the
@@ -22,7 +37,7 @@ export function followLiveUpdates(
   const unsubscribe = context.live.subscribe((update) => {
     chain = chain.then(async () => {
       if (isStopped) return;
-      const stored = await findRequestById(context.db, update.requestId).catch(() => undefined);
+      const stored = await requestNamedBy(context, update);
       if (!isStopped && stored && requestAccessOf(actor, stored) !== 'none') deliver(update);
     });
   });

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import type { DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
-import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { openEventStream } from '../../src/demo/live-stream.ts';
@@ -23,13 +22,12 @@ for (const target of DATABASE_TARGETS) {
     let de: FederatedNode;
     let frUrl: string;
     let deUrl: string;
-    let frWorker: DeliveryWorker;
     let deWorker: DeliveryWorker;
 
     before(async () => {
       pair = await startNodePair(target, { requesting: ['fr-live', 'FR'], requested: ['de-live', 'DE'] });
       ({ requesting: fr, requested: de, requestingUrl: frUrl, requestedUrl: deUrl } = pair);
-      ({ requestingWorker: frWorker, requestedWorker: deWorker } = pair);
+      deWorker = pair.requestedWorker;
     });
 
     after(async () => {
@@ -44,22 +42,11 @@ for (const target of DATABASE_TARGETS) {
       const atDe = await openEventStream(`${deUrl}/api/v1/live`, duty.headers);
       const elsewhere = await openEventStream(`${deUrl}/api/v1/live`, bystander.headers);
       try {
-        const drafted = await fr.app.inject({
-          method: 'POST',
-          url: '/api/v1/requests',
-          headers: officer.headers,
-          payload: preservationDraft('FR', 'DE', 1),
-        });
-        assert.equal(drafted.statusCode, 201, drafted.body);
-        const frId = json<{ request: { id: string } }>(drafted).request.id;
-        const sent = await fr.app.inject({
-          method: 'POST',
-          url: `/api/v1/requests/${frId}/send`,
-          headers: officer.headers,
-        });
-        assert.equal(sent.statusCode, 202, sent.body);
-        assert.equal((await frWorker.runOnce()).delivered, 1);
-
+        const { requestingId: frId } = await pair.deliverRequest(
+          officer,
+          duty,
+          preservationDraft('FR', 'DE', 1),
+        );
         const arrived = (await atDe.next((event) => event.name === 'request-arrived')).data as Update;
         const delivered = (await atFr.next((event) => (event.data as Update).requestId === frId))
           .data as Update;

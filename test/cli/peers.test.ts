@@ -4,17 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
-import { loadConfig } from '../../src/config.ts';
+import { type CliRun, runComity as runCli, withDataDirectoryDatabase } from '../helpers/cli.ts';
 import { signDirectory } from '../../src/federation/protocol/directory-document.ts';
 import { generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
-import { openDatabase } from '../../src/storage/database.ts';
 import {
   writeDirectoryCache,
   writeDirectoryRefresh,
 } from '../../src/storage/federation-directory.repository.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
 import {
   findOutboxMessage,
   insertOutboxMessage,
@@ -29,16 +26,8 @@ describe('comity peers and comity outbox (on the node database, PGlite)', () => 
   const failedId = createUuidV7();
   const pendingId = createUuidV7();
 
-  async function withDatabase<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    const config = loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' });
-    const handle = await openDatabase(config.database);
-    try {
-      await migrateToLatest(handle.db);
-      return await work(handle.db);
-    } finally {
-      await handle.close();
-    }
-  }
+  const withDatabase = <T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
+    withDataDirectoryDatabase(dataDirectory, work);
 
   before(async () => {
     dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-cli-peers-'));

@@ -9,19 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
-import { loadConfig } from '../../src/config.ts';
 import { messageDigest } from '../../src/federation/protocol/digest.ts';
 import { signDirectory } from '../../src/federation/protocol/directory-document.ts';
 import { generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
 import { signReceipt } from '../../src/federation/protocol/receipt.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
-import { openDatabase } from '../../src/storage/database.ts';
 import { writeDirectoryCache } from '../../src/storage/federation-directory.repository.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { insertOutboxMessage, recordDelivered } from '../../src/storage/outbox.repository.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import { directoryNodeOf, planNode } from '../api/delivery-fixture.ts';
-import { runComity } from '../helpers/cli.ts';
+import { runComity, withDataDirectoryDatabase } from '../helpers/cli.ts';
 
 describe('comity receipt verify (on the node database, PGlite)', () => {
   let dataDirectory: string;
@@ -31,16 +28,8 @@ describe('comity receipt verify (on the node database, PGlite)', () => {
   const messageId = createUuidV7();
   const message = 'header.payload.signature';
 
-  async function withDatabase<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    const config = loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' });
-    const handle = await openDatabase(config.database);
-    try {
-      await migrateToLatest(handle.db);
-      return await work(handle.db);
-    } finally {
-      await handle.close();
-    }
-  }
+  const withDatabase = <T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
+    withDataDirectoryDatabase(dataDirectory, work);
 
   before(async () => {
     dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-cli-receipt-'));

@@ -4,6 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import type { Database } from '../../src/storage/schema.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -39,4 +44,22 @@ export function runComity(
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+/**
+ * Opens the embedded database of a node's data directory in this process (after, or beside, a
+ * CLI run), migrated, for `work`; closes it afterwards.
+ */
+export async function withDataDirectoryDatabase<T>(
+  dataDirectory: string,
+  work: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' });
+  const handle = await openDatabase(config.database);
+  try {
+    await migrateToLatest(handle.db);
+    return await work(handle.db);
+  } finally {
+    await handle.close();
+  }
 }
