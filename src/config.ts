@@ -131,6 +131,11 @@ const EnvSchema = z.object({
   /** Timeout of one delivery attempt (HTTP POST to a peer), in milliseconds. Default 10000. */
   COMITY_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /**
+   * Development only: send to peers whose endpoint is plain http on any host (true/false). Default
+   * false: https everywhere, plain http on a loopback address only (src/federation/protocol/endpoint-policy.ts).
+   */
+  COMITY_FEDERATION_ALLOW_HTTP: booleanString.default(false),
+  /**
    * host:port of a separate listener that serves only GET /metrics (Prometheus), e.g. 127.0.0.1:9464
    * (a port the monitoring reaches and users do not). Default: none.
    */
@@ -201,6 +206,8 @@ export type Config = Readonly<{
     deliveryConcurrency: number;
     deliveryPollMs: number;
     deliveryTimeoutMs: number;
+    /** COMITY_FEDERATION_ALLOW_HTTP: plain-http peers off loopback (development only). */
+    allowsPlainHttpPeers: boolean;
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
@@ -311,6 +318,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       deliveryConcurrency: env.COMITY_DELIVERY_CONCURRENCY,
       deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
+      allowsPlainHttpPeers: env.COMITY_FEDERATION_ALLOW_HTTP,
     }),
     duty: Object.freeze({
       alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,

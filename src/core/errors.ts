@@ -28,6 +28,8 @@ export const APP_ERROR_CODES = [
   'too-many-requests',
   /** The receiving node announced that it does not read this (a message or request type): nothing was queued. */
   'unsupported-by-peer',
+  /** The receiving node's endpoint is plain HTTP off loopback, which federation refuses: nothing was queued. */
+  'insecure-peer-endpoint',
   /** The node's database cannot be reached or does not answer in time; try again later. */
   'database-unavailable',
   /**

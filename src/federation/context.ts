@@ -52,4 +52,6 @@ export type FederationRuntime = Readonly<{
   messages: MessageRegistry;
   /** Tells the delivery worker that the outbox has new messages (after commit). */
   wakeDelivery: () => void;
+  /** Plain-http peers off loopback are allowed (development only; protocol/endpoint-policy.ts). */
+  allowsPlainHttpPeers: boolean;
 }>;

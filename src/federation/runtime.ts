@@ -80,6 +80,7 @@ export async function startFederation(
     directory,
     messages: options.messages ?? DEFAULT_MESSAGE_REGISTRY,
     wakeDelivery,
+    allowsPlainHttpPeers: context.config.federation.allowsPlainHttpPeers,
   };
 
   let worker: FederationWorker | undefined;

@@ -42,6 +42,7 @@ import {
   updateDirectoryKeyNotAfter,
   upsertDirectoryNode,
 } from '../storage/federation-directory.repository.ts';
+import { refusedEndpointReason } from '../federation/protocol/endpoint-policy.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -166,6 +167,12 @@ export async function registerNode(context: AppContext, input: NodeRegistration)
   if (!uses.has('sig') || !uses.has('enc')) {
     throw new AppError('invalid-input', 'a node needs a signing (sig) and an encryption (enc) key');
   }
+  // Every node of the directory would refuse to send to it: refuse it here, where it is entered.
+  const refusedEndpoint = refusedEndpointReason(
+    registration.endpoint,
+    context.config.federation.allowsPlainHttpPeers,
+  );
+  if (refusedEndpoint) throw new AppError('invalid-input', `node ${registration.nodeId}: ${refusedEndpoint}`);
   const now = context.now();
   const keys = await toStoredKeys(
     registration.nodeId,

@@ -181,6 +181,7 @@ export async function startFederatedNode(
           directory: directory.lookupFor(identity.nodeId),
           messages: options.messages ?? DEFAULT_MESSAGE_REGISTRY,
           wakeDelivery: options.wake ?? (() => undefined),
+          allowsPlainHttpPeers: config.federation.allowsPlainHttpPeers,
         }
       : undefined;
   const context: AppContext = {
@@ -218,6 +219,8 @@ export type NodePair = Readonly<{
   requestedUrl: string;
   requestingWorker: DeliveryWorker;
   requestedWorker: DeliveryWorker;
+  /** The directory both nodes read (a test may move a node's endpoint). */
+  directory: StaticDirectory;
   /**
    * Drafts `content` at the requesting node as `author`, sends it and delivers it; answers the
    * request's id on each node (the requested node's read by `reader`, who may read incoming requests).
@@ -301,6 +304,7 @@ export async function startNodePair(
     requestedUrl,
     requestingWorker,
     requestedWorker,
+    directory,
     close: async () => {
       await requestingWorker.stop();
       await requestedWorker.stop();

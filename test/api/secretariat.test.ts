@@ -124,6 +124,21 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(fr.keys[0]?.notBefore, clock.now.toISOString());
     });
 
+    it('refuses a plain-HTTP endpoint off loopback (every node would refuse to send there), changing nothing', async () => {
+      await assert.rejects(
+        registerNode(secretariat.context, {
+          ...registrationOf(france.bundle),
+          nodeId: 'fr-plain',
+          endpoint: 'http://fr-plain.example/',
+        }),
+        (error: Error & { code?: string }) =>
+          error.code === 'invalid-input' &&
+          /fr-plain: http:\/\/fr-plain\.example\/? is plain HTTP/.test(error.message),
+      );
+      const nodes = await listRegisteredNodes(secretariat.context);
+      assert.ok(!nodes.some((node) => node.nodeId === 'fr-plain'));
+    });
+
     it('refuses a key whose kid is not its thumbprint, a key of another node and a bad State, changing nothing', async () => {
       const [sig, enc] = france.bundle.keys;
       const forged = { ...sig!, kid: enc!.kid };

@@ -55,6 +55,7 @@ import {
 } from './circuit-breaker.ts';
 import { classifyFailure, federationReasonOf } from './failure-classification.ts';
 import { createFetchPoster, createHttpPoster } from './message-poster.ts';
+import { refusedEndpointReason } from '../protocol/endpoint-policy.ts';
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-policy.ts';
 
 export { OUTBOX_CHANNEL };
@@ -339,7 +340,10 @@ export function createDeliveryWorker(
       effect: runtime.messages.find(message.type)?.onOutcome('delivered', message),
     });
     context.live.publish({ kind: 'case-changed', requestId: message.caseId, at: now.toISOString() });
-    context.metrics?.messageDelivered(message.peerNodeId, (now.getTime() - message.createdAt.getTime()) / 1000);
+    context.metrics?.messageDelivered(
+      message.peerNodeId,
+      (now.getTime() - message.createdAt.getTime()) / 1000,
+    );
     const previous = peerStates.get(message.peerNodeId);
     const isAlreadyHealthy =
       previous !== undefined &&
@@ -441,6 +445,14 @@ export function createDeliveryWorker(
         `node ${claimed.peerNodeId} is not in the directory (unknown recipient)`,
         true,
       );
+    }
+    const refusedEndpoint = refusedEndpointReason(
+      peer.endpoint,
+      context.config.federation.allowsPlainHttpPeers,
+    );
+    if (refusedEndpoint) {
+      // Queued before the directory changed the endpoint: it waits for an https one, never goes out in clear.
+      return markFailure(claimed, 'transient', null, refusedEndpoint, true);
     }
     const message = await freshSigning(claimed, context.now());
     const url = `${peer.endpoint.replace(/\/+$/, '')}/federation/v1/messages`;

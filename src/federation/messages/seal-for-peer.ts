@@ -7,6 +7,7 @@ import { AppError } from '../../core/errors.ts';
 import type { FederationRuntime } from '../context.ts';
 import { missingCapability } from '../protocol/capabilities.ts';
 import { messageDigest } from '../protocol/digest.ts';
+import { refusedEndpointReason } from '../protocol/endpoint-policy.ts';
 import { PROTOCOL_VERSION } from '../protocol/envelope.ts';
 import { isKeyValidAt } from '../protocol/keys.ts';
 import { sealMessage } from '../protocol/seal.ts';
@@ -46,6 +47,13 @@ export async function sealForPeer<Body>(
   input: Readonly<{ to: DirectoryNode; caseId: string; body: Body; now: Date }>,
 ): Promise<SealedMessage> {
   assertPeerReads(input.to, { messageType: definition.type });
+  const refusedEndpoint = refusedEndpointReason(input.to.endpoint, federation.allowsPlainHttpPeers);
+  if (refusedEndpoint) {
+    throw new AppError(
+      'insecure-peer-endpoint',
+      `node ${input.to.nodeId} (${input.to.state}) cannot be sent to: ${refusedEndpoint}; nothing was sent`,
+    );
+  }
   const recipientKey = currentEncryptionKey(input.to, input.now);
   if (!recipientKey) {
     throw new AppError(
