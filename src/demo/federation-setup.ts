@@ -50,6 +50,11 @@ export type FederationOptions = Readonly<{
   portBase?: number;
   /** Extra environment for every node process (refresh interval, delivery settings...). */
   env?: Record<string, string | undefined>;
+  /**
+   * Where users and peers reach a process (by name: `secretariat` or a node id) listening on `port`:
+   * its endpoint in the directory and COMITY_PUBLIC_URL, e.g. a TLS reverse proxy; default the port itself.
+   */
+  publicUrlFor?: (name: string, port: number) => string;
   /** What the State nodes run instead of `comity serve` (see NodeProcessOptions.program); the secretariat runs `comity serve`. */
   program?: readonly string[];
   /** The hours within which every State node declares it acknowledges urgent requests (default: none). */
@@ -114,6 +119,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       dataDirectory: path.join(options.directory, name),
       ...(options.portBase !== undefined ? { port: options.portBase + index } : {}),
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
+      ...(options.publicUrlFor ? { publicUrlFor: (port: number) => options.publicUrlFor!(name, port) } : {}),
       env: options.env,
       ...(options.program && mode === 'node' ? { program: options.program } : {}),
       ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
@@ -213,7 +219,16 @@ function seconds(since: number): string {
 
 async function initSecretariat(secretariat: NodeProcess): Promise<void> {
   await runComityOrThrow(
-    ['init', '--node-id', SECRETARIAT_ID, '--state', 'UN', '--endpoint', secretariat.url, '--secretariat'],
+    [
+      'init',
+      '--node-id',
+      SECRETARIAT_ID,
+      '--state',
+      'UN',
+      '--endpoint',
+      secretariat.publicUrl,
+      '--secretariat',
+    ],
     { env: secretariat.env },
   );
 }
@@ -234,9 +249,9 @@ async function initNode(
       '--authority',
       spec.authority,
       '--endpoint',
-      node.url,
+      node.publicUrl,
       '--secretariat-url',
-      secretariat.url,
+      secretariat.publicUrl,
       '--secretariat-key',
       secretariatKeyFile,
     ],

@@ -106,6 +106,11 @@ export type NodeProcessOptions = Readonly<{
   mode?: 'node' | 'secretariat';
   /** A PostgreSQL connection string; without it the node uses PGlite in dataDirectory. */
   databaseUrl?: string;
+  /**
+   * Where users and peers reach the node listening on `port` (COMITY_PUBLIC_URL), e.g. a TLS reverse
+   * proxy in front of it; default http://127.0.0.1:<port>.
+   */
+  publicUrlFor?: (port: number) => string;
   /** More environment variables (COMITY_DIRECTORY_REFRESH_SECONDS, COMITY_DELIVERY_POLL_MS...). */
   env?: Record<string, string | undefined>;
   /** Appends the node's output to this file (the demo keeps one log per node). */
@@ -128,6 +133,8 @@ export type NodeProcess = {
   readonly url: string;
   /** The port given, or the one the first start got; undefined before that. */
   readonly port: number | undefined;
+  /** Where users and peers reach it (COMITY_PUBLIC_URL): `url`, or the proxy in front of it. */
+  readonly publicUrl: string;
   readonly dataDirectory: string;
   /** The environment every `comity` command about this node must run with (same data, database, mode, port). */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -154,12 +161,16 @@ export function nodeEnvironment(
   return {
     COMITY_PORT: String(port ?? 0),
     COMITY_HOST: '127.0.0.1',
-    COMITY_PUBLIC_URL: port === undefined ? undefined : `http://127.0.0.1:${port}`,
+    COMITY_PUBLIC_URL: port === undefined ? undefined : publicUrlOf(options, port),
     COMITY_DATA_DIR: options.dataDirectory,
     COMITY_MODE: options.mode ?? 'node',
     DATABASE_URL: options.databaseUrl,
     ...options.env,
   };
+}
+
+function publicUrlOf(options: NodeProcessOptions, port: number): string {
+  return options.publicUrlFor?.(port) ?? `http://127.0.0.1:${port}`;
 }
 
 /** Every node process this process started and that may still run. */
@@ -240,6 +251,10 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
     },
     get port() {
       return port;
+    },
+    get publicUrl() {
+      if (port === undefined) throw new Error(`${options.name} has no port yet: start it first`);
+      return publicUrlOf(options, port);
     },
     dataDirectory: options.dataDirectory,
     get env() {
