@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
- * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk. The PostgreSQL
+ * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk, assets. The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
 import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
+import { runAssetBenchmarks } from './assets.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
@@ -58,6 +59,8 @@ if (suite === 'foundation') {
 } else if (suite === 'case') {
   printTable('Case events to open screens — PGlite', await runCaseBenchmarks({ quick: isQuick }));
   process.stdout.write(`\n${CASE_METHOD}\n`);
+} else if (suite === 'assets') {
+  printTable('Web UI, first visit — bytes transferred', await runAssetBenchmarks());
 } else if (suite === 'desk') {
   printTable('Duty desk — PGlite', await runDeskBenchmarks({ quick: isQuick }));
 } else if (suite === 'federation') {
@@ -91,6 +94,6 @@ if (suite === 'foundation') {
   }
   process.stdout.write(`\n${FEDERATION_METHOD}\n`);
 } else {
-  process.stderr.write(`unknown benchmark suite "${suite}" (known: foundation, federation)\n`);
+  process.stderr.write(`unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets)\n`);
   process.exit(1);
 }

@@ -19,7 +19,7 @@ function newestModification(directory: string): number {
 }
 
 // The UI imports pure constants and types from src/core, so those count as its sources too.
-const sources = [path.join(root, 'web', 'src'), path.join(root, 'src', 'core'), path.join(root, 'web', 'index.html'), path.join(root, 'web', 'vite.config.ts')];
+const sources = [path.join(root, 'web', 'src'), path.join(root, 'src', 'core'), path.join(root, 'web', 'index.html'), path.join(root, 'web', 'vite.config.ts'), path.join(root, 'web', 'precompress.ts')];
 const sourceTime = Math.max(
   ...sources.filter(existsSync).map((p) => (statSync(p).isDirectory() ? newestModification(p) : statSync(p).mtimeMs)),
 );

@@ -29,6 +29,14 @@ import type { AppContext } from '../app-context.ts';
 import { handleError, sendProblem, toProblem } from './problem.ts';
 import { ROUTES } from './routes/index.ts';
 
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+
+/** Whether a file of the web build is under assets/, where vite names files by their content's hash. */
+function isHashedAsset(webDirectory: string, filePath: string): boolean {
+  return path.relative(webDirectory, filePath).split(path.sep)[0] === 'assets';
+}
+
 /** The Fastify instance with the zod type provider, as route modules receive it. */
 export type ComityApp = ReturnType<typeof createBaseApp>;
 
@@ -100,15 +108,30 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
   const webDirectory = context.config.http.webDirectory;
   const hasWebBuild = existsSync(path.join(webDirectory, 'index.html'));
   if (hasWebBuild) {
-    await app.register(fastifyStatic, { root: webDirectory, prefix: '/', wildcard: false, index: false });
+    await app.register(fastifyStatic, {
+      root: webDirectory,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      // The build writes .br and .gz copies (web/precompress.ts): served to browsers that accept them.
+      preCompressed: true,
+      // Names under assets/ carry a hash of their content: a browser keeps them for good. Anything
+      // else (index.html) is checked again on every visit, so a new release is seen at once.
+      setHeaders: (reply, filePath) => {
+        reply.header('cache-control', isHashedAsset(webDirectory, filePath) ? IMMUTABLE : REVALIDATE);
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/federation/');
     if (!isApi && request.method === 'GET' && hasWebBuild) {
-      return reply.type('text/html').sendFile('index.html');
+      return reply.type('text/html').header('cache-control', REVALIDATE).sendFile('index.html');
     }
     return sendProblem(reply, {
-      ...toProblem('route-not-found', `${request.method} ${request.url.split('?')[0]} is not an endpoint of this node`),
+      ...toProblem(
+        'route-not-found',
+        `${request.method} ${request.url.split('?')[0]} is not an endpoint of this node`,
+      ),
       instance: request.url,
     });
   });

@@ -18,11 +18,20 @@ export type TestApp = Readonly<{
 }>;
 
 /** Options of a test app; `now` replaces the clock (e.g. a fake clock that a test advances). */
-export type TestAppOptions = Readonly<{ now?: () => Date }>;
+export type TestAppOptions = Readonly<{
+  now?: () => Date;
+  /** Settings beside the test defaults (COMITY_WEB_DIR...). */
+  environment?: Readonly<Record<string, string>>;
+}>;
 
 export async function startTestApp(target: DatabaseTarget, options: TestAppOptions = {}): Promise<TestApp> {
   const handle = await target.open();
-  const config = loadConfig({ COMITY_PORT: '0', COMITY_DATA_DIR: '/tmp/comity-test-unused', COMITY_LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    COMITY_PORT: '0',
+    COMITY_DATA_DIR: '/tmp/comity-test-unused',
+    COMITY_LOG_LEVEL: 'silent',
+    ...options.environment,
+  });
   const context: AppContext = {
     config,
     db: handle.db,
