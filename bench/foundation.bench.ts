@@ -20,19 +20,13 @@ import { createTokenFor } from '../src/demo/node-api.ts';
 import { type BenchNode, ROOT, residentMemoryMiB, startProcess } from './node-process.ts';
 import { formatMs, median, percentile } from './statistics.ts';
 
-const draft = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, 'fixtures', 'full-preservation-draft.json'), 'utf8'),
-);
+const draft = JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'full-preservation-draft.json'), 'utf8'));
 const nodeArgs = [path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve'];
 const baselineArgs = [path.join(ROOT, 'bench', 'baseline-server.ts')];
 
 export type Figure = { name: string; value: string; baseline: string; ratio: string; note?: string };
 
-async function measureStartups(
-  args: string[],
-  runs: number,
-  environment: Record<string, string>,
-): Promise<number[]> {
+async function measureStartups(args: string[], runs: number, environment: Record<string, string>): Promise<number[]> {
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const started = await startProcess(args, environment);
@@ -75,11 +69,7 @@ async function loadTest(
     while (issued < total) {
       issued += 1;
       const begin = performance.now();
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-      });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       await response.arrayBuffer();
       if (response.status >= 300) throw new Error(`unexpected ${response.status} from ${url}`);
       latencies.push(performance.now() - begin);
@@ -91,14 +81,9 @@ async function loadTest(
 
 const ratio = (value: number, baseline: number): string => `${(value / baseline).toFixed(2)}×`;
 
-export async function runFoundationBenchmarks(options: {
-  databaseUrl?: string;
-  quick?: boolean;
-}): Promise<Figure[]> {
+export async function runFoundationBenchmarks(options: { databaseUrl?: string; quick?: boolean }): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const environment: Record<string, string> = options.databaseUrl
-    ? { DATABASE_URL: options.databaseUrl }
-    : {};
+  const environment: Record<string, string> = options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {};
   const databaseLabel = options.databaseUrl ? 'PostgreSQL 15' : 'PGlite';
 
   if (!options.databaseUrl) {

@@ -29,10 +29,7 @@ if (tier !== undefined && !(tier in TIERS)) {
   process.stderr.write(`unknown tier ${tier}; the tiers are ${Object.keys(TIERS).join(', ')}\n`);
   process.exit(2);
 }
-const patterns =
-  tier === undefined
-    ? args
-    : [...(TIERS[tier] ?? []), ...args.filter((_, index) => index !== tierIndex && index !== tierIndex + 1)];
+const patterns = tier === undefined ? args : [...(TIERS[tier] ?? []), ...args.filter((_, index) => index !== tierIndex && index !== tierIndex + 1)];
 // A tier run is a quick loop: the type check and lint belong to the full run (npm test, npm run check).
 const isCheckSkipped = env.COMITY_TEST_SKIP_CHECK === '1' || tier !== undefined;
 
@@ -42,9 +39,7 @@ function run(command: string, args: string[], options: { cwd?: string } = {}): n
 }
 
 function findChromium(): string | undefined {
-  const candidates = [env.COMITY_TEST_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    Boolean,
-  ) as string[];
+  const candidates = [env.COMITY_TEST_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
   return candidates.find((candidate) => existsSync(candidate));
 }
 
@@ -74,9 +69,7 @@ const chromium = findChromium();
 if (chromium) {
   env.COMITY_TEST_CHROMIUM = chromium;
 } else {
-  skipped.push(
-    'Browser suites: Chromium not found. Enable with: apt-get install chromium fonts-wqy-microhei',
-  );
+  skipped.push('Browser suites: Chromium not found. Enable with: apt-get install chromium fonts-wqy-microhei');
 }
 
 const ageBinary = [env.COMITY_TEST_AGE, '/usr/bin/age'].find(
@@ -85,16 +78,12 @@ const ageBinary = [env.COMITY_TEST_AGE, '/usr/bin/age'].find(
 if (ageBinary) {
   env.COMITY_TEST_AGE = ageBinary;
 } else {
-  skipped.push(
-    "Interoperability with Debian's age (evidence files): age not found. Enable with: apt-get install age",
-  );
+  skipped.push("Interoperability with Debian's age (evidence files): age not found. Enable with: apt-get install age");
 }
 
 const hasPoppler = spawnSync('pdftoppm', ['-v'], { stdio: 'ignore' }).status === 0;
 if (!hasPoppler) {
-  skipped.push(
-    'PDF text and rendering checks: poppler-utils not found. Enable with: apt-get install poppler-utils',
-  );
+  skipped.push('PDF text and rendering checks: poppler-utils not found. Enable with: apt-get install poppler-utils');
 }
 
 const globs = patterns.length > 0 ? patterns : Object.values(TIERS).flat();
