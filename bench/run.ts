@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
- * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk, assets. The PostgreSQL
+ * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
+ * assets, evidence (`--size 256M` for a quick run; 2 GiB by default). The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -9,12 +10,17 @@ import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.
 import { runAssetBenchmarks } from './assets.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
+import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
-const suite = args.find((arg) => !arg.startsWith('--')) ?? 'foundation';
+const sizeIndex = args.indexOf('--size');
+const sizeArgument = sizeIndex === -1 ? undefined : args[sizeIndex + 1];
+const suite =
+  args.find((arg, index) => !arg.startsWith('--') && (sizeIndex === -1 || index !== sizeIndex + 1)) ??
+  'foundation';
 
 function printTable(title: string, figures: readonly Figure[]): void {
   process.stdout.write(
@@ -61,6 +67,10 @@ if (suite === 'foundation') {
   process.stdout.write(`\n${CASE_METHOD}\n`);
 } else if (suite === 'assets') {
   printTable('Web UI, first visit — bytes transferred', await runAssetBenchmarks());
+} else if (suite === 'evidence') {
+  const size = parseSize(sizeArgument ?? (isQuick ? '256M' : '2G'));
+  printTable('Evidence sealing', await runEvidenceBenchmarks({ size }));
+  process.stdout.write(`\n${EVIDENCE_METHOD}\n`);
 } else if (suite === 'desk') {
   printTable('Duty desk — PGlite', await runDeskBenchmarks({ quick: isQuick }));
 } else if (suite === 'federation') {
@@ -94,6 +104,8 @@ if (suite === 'foundation') {
   }
   process.stdout.write(`\n${FEDERATION_METHOD}\n`);
 } else {
-  process.stderr.write(`unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets)\n`);
+  process.stderr.write(
+    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence)\n`,
+  );
   process.exit(1);
 }

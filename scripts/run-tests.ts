@@ -86,6 +86,15 @@ if (nginx) {
   skipped.push('TLS reverse-proxy suite: nginx not found. Enable with: apt-get install nginx');
 }
 
+const ageBinary = [env.COMITY_TEST_AGE, '/usr/bin/age'].find(
+  (candidate) => candidate && spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0,
+);
+if (ageBinary) {
+  env.COMITY_TEST_AGE = ageBinary;
+} else {
+  skipped.push("Interoperability with Debian's age (evidence files): age not found. Enable with: apt-get install age");
+}
+
 const hasPoppler = spawnSync('pdftoppm', ['-v'], { stdio: 'ignore' }).status === 0;
 if (!hasPoppler) {
   skipped.push(

@@ -26,6 +26,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   policies: ['core'],
   storage: ['core', 'config'],
   document: ['core', 'data'],
+  evidence: ['core', 'config'],
   federation: ['core', 'data', 'storage', 'config', 'app-context'],
   services: [
     'core',
@@ -34,6 +35,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'policies',
     'federation',
     'document',
+    'evidence',
     'config',
     'app-context',
     'ready-file',
@@ -45,6 +47,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'services',
     'policies',
     'federation',
+    'evidence',
     'config',
     'app-context',
     'node-context',
