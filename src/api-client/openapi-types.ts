@@ -1226,8 +1226,9 @@ export interface paths {
                             };
                             signatories: {
                                 count: number;
-                                depositaryCount: number;
+                                depositaryCount: number | null;
                                 depositaryCountSource: string;
+                                depositaryCountAsOf: string;
                                 readonly items: {
                                     stateCode: string;
                                     /** @enum {string} */
