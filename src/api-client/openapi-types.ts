@@ -522,11 +522,13 @@ export interface paths {
                                     verified: boolean;
                                     /** @enum {string} */
                                     confidence: "high" | "medium" | "low";
+                                    /** @enum {string} */
+                                    basis?: "treaty" | "practice";
                                 };
                             }[];
                             elements: {
                                 /** @enum {string} */
-                                id: "requesting-authority" | "requested-authority" | "case-reference" | "subject-matter" | "conducting-authority" | "offences" | "summary-of-facts" | "persons-concerned" | "identifiers" | "data-sought" | "data-relation-to-offence" | "data-period" | "custodian" | "assistance-sought" | "procedure-wished" | "purpose" | "necessity" | "intent-to-request-assistance" | "preservation-period" | "collection-period" | "related-request" | "urgency" | "confidentiality" | "suggested-deadline" | "language" | "person-sought" | "warrant" | "property" | "confiscation-measure" | "confiscation-order" | "participating-states" | "joint-investigation-period" | "information" | "conditions-of-use";
+                                id: "requesting-authority" | "requested-authority" | "case-reference" | "subject-matter" | "conducting-authority" | "offences" | "summary-of-facts" | "persons-concerned" | "identifiers" | "data-sought" | "data-relation-to-offence" | "data-period" | "custodian" | "assistance-sought" | "procedure-wished" | "purpose" | "necessity" | "intent-to-request-assistance" | "preservation-period" | "collection-period" | "related-request" | "request-date" | "extension" | "verification-contact" | "validating-authority" | "assistance-kinds" | "urgency" | "confidentiality" | "suggested-deadline" | "language" | "person-sought" | "warrant" | "property" | "confiscation-measure" | "confiscation-order" | "participating-states" | "joint-investigation-period" | "information" | "conditions-of-use";
                                 label: {
                                     ar: string;
                                     zh: string;
@@ -571,7 +573,7 @@ export interface paths {
                                     article: number;
                                     paragraph?: string;
                                     /** @enum {string} */
-                                    element: "requesting-authority" | "requested-authority" | "case-reference" | "subject-matter" | "conducting-authority" | "offences" | "summary-of-facts" | "persons-concerned" | "identifiers" | "data-sought" | "data-relation-to-offence" | "data-period" | "custodian" | "assistance-sought" | "procedure-wished" | "purpose" | "necessity" | "intent-to-request-assistance" | "preservation-period" | "collection-period" | "related-request" | "urgency" | "confidentiality" | "suggested-deadline" | "language" | "person-sought" | "warrant" | "property" | "confiscation-measure" | "confiscation-order" | "participating-states" | "joint-investigation-period" | "information" | "conditions-of-use";
+                                    element: "requesting-authority" | "requested-authority" | "case-reference" | "subject-matter" | "conducting-authority" | "offences" | "summary-of-facts" | "persons-concerned" | "identifiers" | "data-sought" | "data-relation-to-offence" | "data-period" | "custodian" | "assistance-sought" | "procedure-wished" | "purpose" | "necessity" | "intent-to-request-assistance" | "preservation-period" | "collection-period" | "related-request" | "request-date" | "extension" | "verification-contact" | "validating-authority" | "assistance-kinds" | "urgency" | "confidentiality" | "suggested-deadline" | "language" | "person-sought" | "warrant" | "property" | "confiscation-measure" | "confiscation-order" | "participating-states" | "joint-investigation-period" | "information" | "conditions-of-use";
                                     /** @enum {string} */
                                     requirement: "required" | "where-possible" | "optional";
                                 }[];
@@ -581,6 +583,8 @@ export interface paths {
                                     verified: boolean;
                                     /** @enum {string} */
                                     confidence: "high" | "medium" | "low";
+                                    /** @enum {string} */
+                                    basis?: "treaty" | "practice";
                                 };
                             }[];
                             offences: {
@@ -616,6 +620,8 @@ export interface paths {
                                     verified: boolean;
                                     /** @enum {string} */
                                     confidence: "high" | "medium" | "low";
+                                    /** @enum {string} */
+                                    basis?: "treaty" | "practice";
                                 };
                             }[];
                             rules: {
@@ -643,11 +649,19 @@ export interface paths {
                                     ru: string;
                                     es: string;
                                 };
+                                citationByType?: {
+                                    [key: string]: {
+                                        article: number;
+                                        paragraph?: string;
+                                    };
+                                };
                                 provenance: {
                                     sources: string[];
                                     verified: boolean;
                                     /** @enum {string} */
                                     confidence: "high" | "medium" | "low";
+                                    /** @enum {string} */
+                                    basis: "treaty" | "practice";
                                 };
                             }[];
                             refusalGrounds: {
@@ -678,6 +692,8 @@ export interface paths {
                                     verified: boolean;
                                     /** @enum {string} */
                                     confidence: "high" | "medium" | "low";
+                                    /** @enum {string} */
+                                    basis?: "treaty" | "practice";
                                 };
                             }[];
                         };
@@ -745,7 +761,7 @@ export interface paths {
                                 article: number;
                                 paragraph?: string;
                                 /** @enum {string} */
-                                element: "requesting-authority" | "requested-authority" | "case-reference" | "subject-matter" | "conducting-authority" | "offences" | "summary-of-facts" | "persons-concerned" | "identifiers" | "data-sought" | "data-relation-to-offence" | "data-period" | "custodian" | "assistance-sought" | "procedure-wished" | "purpose" | "necessity" | "intent-to-request-assistance" | "preservation-period" | "collection-period" | "related-request" | "urgency" | "confidentiality" | "suggested-deadline" | "language" | "person-sought" | "warrant" | "property" | "confiscation-measure" | "confiscation-order" | "participating-states" | "joint-investigation-period" | "information" | "conditions-of-use";
+                                element: "requesting-authority" | "requested-authority" | "case-reference" | "subject-matter" | "conducting-authority" | "offences" | "summary-of-facts" | "persons-concerned" | "identifiers" | "data-sought" | "data-relation-to-offence" | "data-period" | "custodian" | "assistance-sought" | "procedure-wished" | "purpose" | "necessity" | "intent-to-request-assistance" | "preservation-period" | "collection-period" | "related-request" | "request-date" | "extension" | "verification-contact" | "validating-authority" | "assistance-kinds" | "urgency" | "confidentiality" | "suggested-deadline" | "language" | "person-sought" | "warrant" | "property" | "confiscation-measure" | "confiscation-order" | "participating-states" | "joint-investigation-period" | "information" | "conditions-of-use";
                                 /** @enum {string} */
                                 requirement: "required" | "where-possible" | "optional";
                             }[];
@@ -755,6 +771,8 @@ export interface paths {
                                 verified: boolean;
                                 /** @enum {string} */
                                 confidence: "high" | "medium" | "low";
+                                /** @enum {string} */
+                                basis?: "treaty" | "practice";
                             };
                         };
                     };
@@ -1208,8 +1226,9 @@ export interface paths {
                             };
                             signatories: {
                                 count: number;
-                                depositaryCount: number;
+                                depositaryCount: number | null;
                                 depositaryCountSource: string;
+                                depositaryCountAsOf: string;
                                 readonly items: {
                                     stateCode: string;
                                     /** @enum {string} */
@@ -3182,11 +3201,29 @@ export interface components {
                 state?: string;
                 name?: string;
                 contact?: string;
+                contactDetails?: {
+                    name?: string;
+                    phone?: string;
+                    email?: string;
+                    officeHours?: string;
+                    timeZone?: string;
+                    /** @enum {string} */
+                    preferredReply?: "phone" | "email" | "point-of-contact-network" | "other";
+                };
             };
             requestedAuthority?: {
                 state?: string;
                 name?: string;
                 contact?: string;
+                contactDetails?: {
+                    name?: string;
+                    phone?: string;
+                    email?: string;
+                    officeHours?: string;
+                    timeZone?: string;
+                    /** @enum {string} */
+                    preferredReply?: "phone" | "email" | "point-of-contact-network" | "other";
+                };
             };
             caseReference?: string;
             subjectMatter?: string;
@@ -3237,6 +3274,7 @@ export interface components {
                 /** @enum {string} */
                 kind?: "service-provider" | "other";
                 state?: string;
+                isUnknown?: boolean;
                 location?: string;
             };
             assistanceSought?: string;
@@ -3245,6 +3283,26 @@ export interface components {
             necessity?: string;
             intendsFollowUpRequest?: boolean;
             preservationDays?: number;
+            requestDate?: string;
+            extension?: {
+                isExtension?: boolean;
+                earlierReference?: string;
+            };
+            verificationContact?: {
+                name?: string;
+                phone?: string;
+                email?: string;
+                officeHours?: string;
+                timeZone?: string;
+                /** @enum {string} */
+                preferredReply?: "phone" | "email" | "point-of-contact-network" | "other";
+            };
+            validatingAuthority?: {
+                name?: string;
+                decisionReference?: string;
+                decisionDate?: string;
+            };
+            assistanceKinds?: ("service-of-documents" | "evidence" | "data" | "other")[];
             collectionPeriod?: {
                 from?: string;
                 to?: string;
@@ -3479,11 +3537,29 @@ export interface components {
                 state?: string;
                 name?: string;
                 contact?: string;
+                contactDetails?: {
+                    name?: string;
+                    phone?: string;
+                    email?: string;
+                    officeHours?: string;
+                    timeZone?: string;
+                    /** @enum {string} */
+                    preferredReply?: "phone" | "email" | "point-of-contact-network" | "other";
+                };
             };
             requestedAuthority?: {
                 state?: string;
                 name?: string;
                 contact?: string;
+                contactDetails?: {
+                    name?: string;
+                    phone?: string;
+                    email?: string;
+                    officeHours?: string;
+                    timeZone?: string;
+                    /** @enum {string} */
+                    preferredReply?: "phone" | "email" | "point-of-contact-network" | "other";
+                };
             };
             caseReference?: string;
             subjectMatter?: string;
@@ -3534,6 +3610,7 @@ export interface components {
                 /** @enum {string} */
                 kind?: "service-provider" | "other";
                 state?: string;
+                isUnknown?: boolean;
                 location?: string;
             };
             assistanceSought?: string;
@@ -3542,6 +3619,26 @@ export interface components {
             necessity?: string;
             intendsFollowUpRequest?: boolean;
             preservationDays?: number;
+            requestDate?: string;
+            extension?: {
+                isExtension?: boolean;
+                earlierReference?: string;
+            };
+            verificationContact?: {
+                name?: string;
+                phone?: string;
+                email?: string;
+                officeHours?: string;
+                timeZone?: string;
+                /** @enum {string} */
+                preferredReply?: "phone" | "email" | "point-of-contact-network" | "other";
+            };
+            validatingAuthority?: {
+                name?: string;
+                decisionReference?: string;
+                decisionDate?: string;
+            };
+            assistanceKinds?: ("service-of-documents" | "evidence" | "data" | "other")[];
             collectionPeriod?: {
                 from?: string;
                 to?: string;

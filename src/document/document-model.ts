@@ -15,6 +15,7 @@ import { ELEMENT_IDS, type ElementId, isElementPresent } from '../core/request/e
 import { digestCanonicalJson } from './canonical-json.ts';
 import {
   CONFISCATION_MEASURE_NAMES,
+  ASSISTANCE_KIND_NAMES,
   CUSTODIAN_KIND_NAMES,
   DATA_CATEGORY_NAMES,
   FIELD_LABELS,
@@ -22,6 +23,7 @@ import {
   formatQuantity,
   IDENTIFIER_KIND_NAMES,
   PERSON_ROLE_NAMES,
+  REPLY_MEANS_NAMES,
   URGENCY_LEVEL_NAMES,
   WARRANT_KIND_NAMES,
 } from './document-vocabulary.ts';
@@ -337,12 +339,35 @@ function personItem(helpers: ValueHelpers, person: Person): DocumentItem {
 
 type Authority = RequestContent['requestingAuthority'];
 
+type ContactDetails = NonNullable<NonNullable<Authority>['contactDetails']>;
+
+/** A contact's structured fields, one heading each. */
+function contactEntries(
+  helpers: ValueHelpers,
+  contact: ContactDetails | undefined,
+): ReadonlyArray<readonly [FieldLabelId, FieldValue]> {
+  return [
+    ['phone', contact?.phone],
+    ['email', contact?.email],
+    ['officeHours', contact?.officeHours],
+    ['timeZone', contact?.timeZone],
+    [
+      'preferredReply',
+      contact?.preferredReply ? helpers.named(REPLY_MEANS_NAMES[contact.preferredReply]) : undefined,
+    ],
+  ];
+}
+
 function authorityItems(helpers: ValueHelpers, authority: Authority): DocumentItem[] {
+  const details = authority?.contactDetails;
   return [
     itemOf(helpers, [
       ['state', stateName(helpers, authority?.state)],
       ['authorityName', authority?.name],
+      // The free-text line of nodes before the structured fields, still read and shown.
       ['contact', authority?.contact],
+      ['contactPerson', details?.name],
+      ...contactEntries(helpers, details),
     ]),
   ];
 }
@@ -401,7 +426,7 @@ const ELEMENT_VALUES: Readonly<
   ],
   custodian: (c, h) => [
     itemOf(h, [
-      ['authorityName', c.custodian?.name],
+      ['authorityName', c.custodian?.isUnknown ? h.named(FIELD_LABELS.custodianUnknown) : c.custodian?.name],
       ['kind', c.custodian?.kind ? h.named(CUSTODIAN_KIND_NAMES[c.custodian.kind]) : undefined],
       ['state', stateName(h, c.custodian?.state)],
       ['location', c.custodian?.location],
@@ -425,6 +450,33 @@ const ELEMENT_VALUES: Readonly<
       ['requestType', requestTypeTitle(h, c.relatedRequest?.type)],
     ]),
   ],
+  'request-date': (c, h) => textItem(h, c.requestDate),
+  extension: (c, h) => [
+    itemOf(h, [
+      [
+        'kind',
+        c.extension?.isExtension === undefined
+          ? undefined
+          : h.named(c.extension.isExtension ? FIELD_LABELS.extensionOf : FIELD_LABELS.newRequest),
+      ],
+      ['reference', c.extension?.earlierReference],
+    ]),
+  ],
+  'verification-contact': (c, h) => [
+    itemOf(h, [['personName', c.verificationContact?.name], ...contactEntries(h, c.verificationContact)]),
+  ],
+  'validating-authority': (c, h) => [
+    itemOf(h, [
+      ['authorityName', c.validatingAuthority?.name],
+      ['decisionReference', c.validatingAuthority?.decisionReference],
+      ['date', c.validatingAuthority?.decisionDate],
+    ]),
+  ],
+  'assistance-kinds': (c, h) =>
+    textItem(
+      h,
+      (c.assistanceKinds ?? []).map((kind) => h.named(ASSISTANCE_KIND_NAMES[kind])).join('; ') || undefined,
+    ),
   urgency: (c, h) => [
     itemOf(h, [
       ['level', c.urgency?.level ? h.named(URGENCY_LEVEL_NAMES[c.urgency.level]) : undefined],

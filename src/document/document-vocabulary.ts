@@ -8,7 +8,9 @@
  */
 import type { Locale, LocalizedText } from '../core/i18n.ts';
 import type {
+  ASSISTANCE_KINDS,
   DATA_CATEGORIES,
+  REPLY_MEANS,
   IDENTIFIER_KINDS,
   PERSON_ROLES,
   URGENCY_LEVELS,
@@ -263,6 +265,79 @@ export const FIELD_LABELS = {
     es: 'Base jurídica',
   },
   measure: { ar: 'الإجراء', zh: '措施', en: 'Measure', fr: 'Mesure', ru: 'Мера', es: 'Medida' },
+  contactPerson: {
+    ar: 'الشخص المطلوب',
+    zh: '联系人',
+    en: 'Person to ask for',
+    fr: 'Personne à demander',
+    ru: 'Контактное лицо',
+    es: 'Persona de contacto',
+  },
+  phone: { ar: 'الهاتف', zh: '电话', en: 'Phone', fr: 'Téléphone', ru: 'Телефон', es: 'Teléfono' },
+  email: {
+    ar: 'البريد الإلكتروني',
+    zh: '电子邮件',
+    en: 'E-mail',
+    fr: 'Courriel',
+    ru: 'Электронная почта',
+    es: 'Correo electrónico',
+  },
+  officeHours: {
+    ar: 'ساعات العمل',
+    zh: '办公时间',
+    en: 'Office hours',
+    fr: 'Heures de service',
+    ru: 'Часы работы',
+    es: 'Horario de atención',
+  },
+  timeZone: {
+    ar: 'المنطقة الزمنية',
+    zh: '时区',
+    en: 'Time zone',
+    fr: 'Fuseau horaire',
+    ru: 'Часовой пояс',
+    es: 'Zona horaria',
+  },
+  preferredReply: {
+    ar: 'وسيلة الرد المفضلة',
+    zh: '首选答复方式',
+    en: 'Preferred means of reply',
+    fr: 'Moyen de réponse souhaité',
+    ru: 'Предпочтительный способ ответа',
+    es: 'Medio de respuesta preferido',
+  },
+  custodianUnknown: {
+    ar: 'حائز البيانات غير معروف',
+    zh: '数据保管人不明',
+    en: 'Custodian not known',
+    fr: 'Détenteur inconnu',
+    ru: 'Хранитель неизвестен',
+    es: 'Custodio desconocido',
+  },
+  newRequest: {
+    ar: 'طلب جديد',
+    zh: '新请求',
+    en: 'New request',
+    fr: 'Nouvelle demande',
+    ru: 'Новый запрос',
+    es: 'Solicitud nueva',
+  },
+  extensionOf: {
+    ar: 'تمديد للطلب',
+    zh: '延长请求',
+    en: 'Extension of request',
+    fr: 'Prolongation de la demande',
+    ru: 'Продление запроса',
+    es: 'Prórroga de la solicitud',
+  },
+  decisionReference: {
+    ar: 'مرجع القرار',
+    zh: '决定编号',
+    en: 'Decision reference',
+    fr: 'Référence de la décision',
+    ru: 'Номер решения',
+    es: 'Referencia de la decisión',
+  },
   yes: { ar: 'نعم', zh: '是', en: 'Yes', fr: 'Oui', ru: 'Да', es: 'Sí' },
   no: { ar: 'لا', zh: '否', en: 'No', fr: 'Non', ru: 'Нет', es: 'No' },
 } as const satisfies Record<string, LocalizedText>;
@@ -390,6 +465,44 @@ export const CUSTODIAN_KIND_NAMES: Readonly<Record<'service-provider' | 'other',
     es: 'Proveedor de servicios',
   },
   other: { ar: 'أخرى', zh: '其他', en: 'Other', fr: 'Autre', ru: 'Иное', es: 'Otro' },
+};
+
+/** "Other", as every closed list of the document names it. */
+const OTHER: LocalizedText = { ar: 'أخرى', zh: '其他', en: 'Other', fr: 'Autre', ru: 'Иное', es: 'Otro' };
+
+export const REPLY_MEANS_NAMES: Readonly<Record<(typeof REPLY_MEANS)[number], LocalizedText>> = {
+  phone: FIELD_LABELS.phone,
+  email: FIELD_LABELS.email,
+  'point-of-contact-network': {
+    ar: 'شبكة نقاط الاتصال 24/7',
+    zh: '24/7联络点网络',
+    en: '24/7 network',
+    fr: 'Réseau 24/7',
+    ru: 'Сеть 24/7',
+    es: 'Red 24/7',
+  },
+  other: OTHER,
+};
+
+export const ASSISTANCE_KIND_NAMES: Readonly<Record<(typeof ASSISTANCE_KINDS)[number], LocalizedText>> = {
+  'service-of-documents': {
+    ar: 'تبليغ المستندات',
+    zh: '送达文书',
+    en: 'Service of documents',
+    fr: 'Signification d’actes',
+    ru: 'Вручение документов',
+    es: 'Notificación de documentos',
+  },
+  evidence: { ar: 'الأدلة', zh: '证据', en: 'Evidence', fr: 'Preuves', ru: 'Доказательства', es: 'Pruebas' },
+  data: {
+    ar: 'البيانات الإلكترونية',
+    zh: '电子数据',
+    en: 'Electronic data',
+    fr: 'Données électroniques',
+    ru: 'Электронные данные',
+    es: 'Datos electrónicos',
+  },
+  other: OTHER,
 };
 
 export const WARRANT_KIND_NAMES: Readonly<Record<'arrest-warrant' | 'judgment', LocalizedText>> = {

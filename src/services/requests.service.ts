@@ -283,8 +283,11 @@ export async function findingsFor(
   locale: Locale,
 ): Promise<FindingsReport> {
   const directory = await loadDirectoryView(context);
-  const today = context.now().toISOString().slice(0, 10);
-  const findings = validateDraft(content, context.catalogue, directory, locale, { today });
+  const now = context.now().toISOString();
+  const findings = validateDraft(content, context.catalogue, directory, locale, {
+    today: now.slice(0, 10),
+    now,
+  });
   return { findings, isReady: isReady(findings) };
 }
 

@@ -6,6 +6,7 @@
 import countries from 'i18n-iso-countries';
 import { AppError, type AppErrorDetail } from '../core/errors.ts';
 import { calendarDateOf } from '../core/treaty/calendar-date.ts';
+import type { NewTreatyRecord } from '../core/treaty/treaty-record.ts';
 import { readCsvRows } from '../data/treaty/csv-rows.ts';
 import type { AppContext } from '../app-context.ts';
 import {
@@ -15,7 +16,13 @@ import {
   listTreatyRecords,
   type TreatyRecordInsert,
 } from '../storage/treaty.repository.ts';
-import { checkRecord, duplicateKey, type TreatyEditor, toInsert } from './treaty.service.ts';
+import {
+  checkRecord,
+  checkRecordsSteps,
+  duplicateKey,
+  type TreatyEditor,
+  toInsert,
+} from './treaty.service.ts';
 
 /** At most this many rows in one CSV import. */
 export const MAX_IMPORT_ROWS = 5000;
@@ -125,11 +132,11 @@ export async function importRecordsCsv(
   return context.db.transaction().execute(async (trx) => {
     const participantList = await listDirectoryParticipants(trx);
     const participants = new Map(participantList.map((p) => [p.code, p]));
-    const seen = new Map<string, number>(
-      (await listTreatyRecords(trx)).map((record) => [duplicateKey(record), 0] as const),
-    );
+    const stored = await listTreatyRecords(trx);
+    const seen = new Map<string, number>(stored.map((record) => [duplicateKey(record), 0] as const));
     const problems: AppErrorDetail[] = [...errors];
     const inserts: TreatyRecordInsert[] = [];
+    const entered: Array<{ record: NewTreatyRecord; line: number }> = [];
     for (const { line, fields } of rows) {
       const read = rowToInput(fields, line, participantList);
       if (Array.isArray(read)) {
@@ -153,8 +160,11 @@ export async function importRecordsCsv(
         continue;
       }
       seen.set(key, line);
+      // A row with its own problems is not also checked against the others.
+      if (checked.problems.length === 0) entered.push({ record: checked.record, line });
       inserts.push(toInsert(checked.record, 'import', editor));
     }
+    problems.push(...checkRecordsSteps(entered, stored, participants));
     if (problems.length > 0) rejectImport([...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     return (await insertTreatyRecords(trx, inserts)).length;
   });

@@ -152,7 +152,7 @@ export function drawTreatyMap(status: TreatyStatusReport): string {
   });
   const heading = `UN Convention against Cybercrime: status on ${status.asOf}`;
   const description =
-    `${status.signatories.count} signatories recorded (the depositary lists ${status.signatories.depositaryCount}), ` +
+    `${status.signatories.count} signatories recorded${status.signatories.depositaryCount === null ? '' : ` (the depositary lists ${status.signatories.depositaryCount})`}, ` +
     `${status.instruments.count} instruments deposited, ${status.countedInstruments} of ${status.rule.threshold} counted towards entry into force.`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${MAP_HEIGHT + LEGEND_HEIGHT}" ` +

@@ -8,6 +8,8 @@ import { AppError, type AppErrorDetail } from '../core/errors.ts';
 import { calendarDateOf, isCalendarDate } from '../core/treaty/calendar-date.ts';
 import {
   checkRecordDates,
+  checkRecordSteps,
+  type RecordStep,
   dateWindowOf,
   type NewTreatyRecord,
   NewTreatyRecordSchema,
@@ -76,7 +78,12 @@ export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule'> &
     summary: string;
     isInForce: boolean;
     signatories: TreatyStatus['signatories'] &
-      Readonly<{ depositaryCount: number; depositaryCountSource: string }>;
+      Readonly<{
+        /** The depositary's count, or null on a day before it applies (then only the records count). */
+        depositaryCount: number | null;
+        depositaryCountSource: string;
+        depositaryCountAsOf: string;
+      }>;
     rule: TreatyStatus['rule'] & Readonly<{ citations: EntryIntoForceData['rules'] }>;
     membershipSources: ReadonlyArray<
       Readonly<{ organization: string; title: string; url: string; asOf: string }>
@@ -131,8 +138,9 @@ export function buildTreatyStatusReport(records: readonly TreatyRecord[], asOf: 
     isInForce: status.entryIntoForce?.isInForce ?? false,
     signatories: {
       ...status.signatories,
-      depositaryCount: gaps.depositarySignatoryCount,
+      depositaryCount: asOf >= gaps.depositarySignatoryCountAsOf ? gaps.depositarySignatoryCount : null,
       depositaryCountSource: gaps.depositarySignatoryCountSource,
+      depositaryCountAsOf: gaps.depositarySignatoryCountAsOf,
     },
     rule: { ...status.rule, citations: rule.rules },
     membershipSources: [
@@ -252,6 +260,31 @@ export function checkRecord(
   return { record: parsed.data, problems };
 }
 
+/**
+ * The steps each record presupposes, against the node's records and those entered with it (a
+ * signature before a ratification, a member State's step before an organization's).
+ */
+export function checkRecordsSteps(
+  entered: ReadonlyArray<Readonly<{ record: NewTreatyRecord; line?: number }>>,
+  existing: readonly RecordStep[],
+  participants: ReadonlyMap<string, DirectoryParticipant>,
+): AppErrorDetail[] {
+  const others = [...existing, ...entered.map(({ record }) => record)];
+  const memberships = loadMemberships();
+  return entered.flatMap(({ record, line }) =>
+    checkRecordSteps(
+      record,
+      kindOf(participants.get(record.stateCode)?.kind ?? 'state'),
+      others,
+      memberships,
+    ).map((problem) => ({
+      ...(line === undefined ? {} : { line }),
+      path: problem.path,
+      message: `${problem.path}: ${problem.message}`,
+    })),
+  );
+}
+
 export function toInsert(record: NewTreatyRecord, origin: string, editor: TreatyEditor): TreatyRecordInsert {
   return {
     stateCode: record.stateCode,
@@ -278,14 +311,15 @@ export async function addRecord(
     const checked = checkRecord(input, participants, today);
     if (Array.isArray(checked))
       throw new AppError('invalid-input', checked.map((d) => d.message).join('; '), checked);
-    if (checked.problems.length > 0) {
-      throw new AppError(
-        'invalid-input',
-        checked.problems.map((d) => d.message).join('; '),
-        checked.problems,
-      );
+    const stored = await listTreatyRecords(trx);
+    const problems =
+      checked.problems.length > 0
+        ? checked.problems
+        : checkRecordsSteps([{ record: checked.record }], stored, participants);
+    if (problems.length > 0) {
+      throw new AppError('invalid-input', problems.map((d) => d.message).join('; '), problems);
     }
-    const existing = new Set((await listTreatyRecords(trx)).map(duplicateKey));
+    const existing = new Set(stored.map(duplicateKey));
     if (existing.has(duplicateKey(checked.record))) {
       throw new AppError(
         'conflict',

@@ -46,12 +46,12 @@ for (const target of DATABASE_TARGETS) {
       });
     }
 
-    it('seeds the 66 research records once, and a second seed adds nothing', async () => {
+    it('seeds the 65 research records once, and a second seed adds nothing', async () => {
       const seeded = await records();
-      assert.equal(seeded.length, 66);
+      assert.equal(seeded.length, 65);
       assert.ok(seeded.every((record) => record.origin === 'seed' && record.evidenceLevel !== null));
       assert.deepEqual(await seedTreatyRecords(subject.context), { inserted: 0, skippedCodes: [] });
-      assert.equal((await records()).length, 66);
+      assert.equal((await records()).length, 65);
     });
 
     it('answers the status publicly, the same as the offline computation of the seed', async () => {
@@ -61,7 +61,7 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(response.statusCode, 200);
       const status = json<Status>(response);
-      assert.equal(status.signatories.count, 62);
+      assert.equal(status.signatories.count, 61);
       assert.equal(status.signatories.depositaryCount, 72);
       assert.equal(status.instruments.count, 0);
       assert.equal(status.countedInstruments, 0);
@@ -122,12 +122,12 @@ for (const target of DATABASE_TARGETS) {
     it('refuses a CSV import with any bad row, lists every error with its line, and imports nothing', async () => {
       const csv = [
         CSV_HEADER,
-        'DE,ratification,2026-06-01,UNTC C.N. notification,primary (depositary),',
+        'DE,accession,2026-06-01,UNTC C.N. notification,primary (depositary),',
         'ZZ,ratification,2026-06-01,x,primary (depositary),', // line 3: unknown State
         'IT,ratified,2026-06-02,x,primary (depositary),', // line 4: unknown action
         'ES,accession,,x,primary (depositary),', // line 5: deposit without date
         'PT,ratification,2026-06-03,x,hearsay,', // line 6: no evidence level
-        'DE,ratification,2026-06-01,UNTC C.N. notification,primary (depositary),', // line 7: repeats line 2
+        'DE,accession,2026-06-01,UNTC C.N. notification,primary (depositary),', // line 7: repeats line 2
       ].join('\n');
       const response = await importCsv(csv, administrator.headers);
       assert.equal(response.statusCode, 422);
@@ -136,13 +136,13 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual([...new Set(problem.errors?.map((error) => error.line))], [3, 4, 5, 6, 7]);
       assert.match(problem.errors?.find((error) => error.line === 3)?.message ?? '', /ZZ/);
       assert.match(problem.errors?.find((error) => error.line === 7)?.message ?? '', /line 2/);
-      assert.equal((await records()).length, 66);
+      assert.equal((await records()).length, 65);
     });
 
     it('imports a clean CSV (state_code or iso3) and the status counts the deposits', async () => {
       const csv = [
         'state,iso3,action,date,source,evidence,note',
-        'Germany,DEU,ratification,2026-06-01,UNTC C.N. notification,primary (depositary),',
+        'Germany,DEU,accession,2026-06-01,UNTC C.N. notification,primary (depositary),',
         'Chile,CHL,ratification,2026-07-01,"UNTC, C.N. notification",primary (depositary),"quoted, with comma"',
         'European Union,,approval,2026-08-01,UNTC,primary (depositary),',
       ].join('\n');
@@ -269,7 +269,74 @@ for (const target of DATABASE_TARGETS) {
       const status = json<Status>(
         await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2026-11-28' }),
       );
-      assert.equal(status.signatories.count, 63);
+      assert.equal(status.signatories.count, 62);
+    });
+
+    it('refuses records that cannot be right, saying why, and keeps nothing of them', async () => {
+      const add = (payload: Record<string, unknown>) =>
+        subject.app.inject({
+          method: 'POST',
+          url: '/api/v1/treaty/records',
+          headers: administrator.headers,
+          payload: { source: 'UNTC status page', evidence: 'primary (depositary)', ...payload },
+        });
+      const early = await add({ stateCode: 'IN', action: 'signature', date: '2025-10-24' });
+      assert.equal(early.statusCode, 400);
+      assert.match(
+        json<{ detail: string }>(early).detail,
+        /before the Convention opened for signature on 2025-10-25/,
+      );
+      // India never signed: it can accede, not ratify.
+      const unsigned = await add({ stateCode: 'IN', action: 'ratification', date: '2026-09-01' });
+      assert.equal(unsigned.statusCode, 400);
+      assert.match(
+        json<{ detail: string }>(unsigned).detail,
+        /IN has no signature recorded.*accession \(Art\. 64\(4\)\)/,
+      );
+      assert.equal((await add({ stateCode: 'IN', action: 'accession', date: '2026-09-01' })).statusCode, 201);
+      // France signed in Hanoi (a seed record): its ratification is accepted.
+      assert.equal(
+        (await add({ stateCode: 'FR', action: 'ratification', date: '2026-09-02' })).statusCode,
+        201,
+      );
+
+      // An organization's instrument before any member State's, in an import and on its own.
+      const ahead = await importCsv(
+        `${CSV_HEADER}\nEU,approval,2026-05-01,UNTC,primary (depositary),`,
+        administrator.headers,
+      );
+      assert.equal(ahead.statusCode, 422);
+      assert.match(
+        json<Problem>(ahead).errors?.[0]?.message ?? '',
+        /no member State of EU has deposited an instrument by 2026-05-01.*Art\. 64\(3\)-\(4\)/,
+      );
+      const together = await importCsv(
+        [
+          CSV_HEADER,
+          'EU,approval,2026-09-03,UNTC,primary (depositary),',
+          'AT,ratification,2026-09-03,UNTC,primary (depositary),',
+        ].join('\n'),
+        administrator.headers,
+      );
+      assert.equal(together.statusCode, 200, together.body);
+      assert.equal(
+        (await records()).filter((record) => record.action !== 'signature' && record.origin !== 'seed')
+          .length,
+        7,
+      );
+    });
+
+    it('counts only what existed on the day asked: no signatory the day before the ceremony', async () => {
+      const status = json<Status>(
+        await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2025-10-24' }),
+      );
+      assert.equal(status.signatories.count, 0);
+      assert.equal(status.signatories.depositaryCount, null);
+      assert.equal(status.instruments.count, 0);
+      const after = json<Status>(
+        await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2025-10-26' }),
+      );
+      assert.equal(after.signatories.depositaryCount, 72);
     });
   });
 }

@@ -261,12 +261,19 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .locator('#el-necessity')
       .getByLabel('Necessity of the measure')
       .fill('Logs are kept for 90 days only.');
-    await page.locator('#el-intent-to-request-assistance').getByRole('checkbox').check();
+    await choose(
+      page.locator('#el-intent-to-request-assistance').getByLabel('We intend to follow up'),
+      'Yes',
+      'Yes',
+    );
 
-    // Too short a period is a blocking finding of the live validation (Art. 42: at least 60 days).
+    // Too short a period is a warning of the live validation: the 60 days of Art. 42(8) bind the
+    // requested State, which keeps the data that long anyway.
     await page.locator('#el-preservation-period').getByLabel('Preservation period (days)').fill('30');
-    await checklist.locator('[data-element="preservation-period"][data-state="missing"]').waitFor();
-    await checklist.getByText('shorter than the minimum of 60 days').waitFor();
+    await checklist.locator('[data-element="preservation-period"][data-state="attention"]').waitFor();
+    await checklist
+      .getByText('is shorter than the 60 days the requested State keeps data at least')
+      .waitFor();
     await screenshot(page, 'draft-blocking');
 
     await page.locator('#el-preservation-period').getByLabel('Preservation period (days)').fill('90');
@@ -283,6 +290,51 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await screenshot(page, 'draft-complete');
   });
 
+  test('a preservation request carries what a 24/7 contact needs: date, new or extension, contacts, validation', async () => {
+    await page.goto(draftUrl);
+    const requesting = page.locator('#el-requesting-authority');
+    await requesting.getByLabel('Person or unit').fill('24/7 desk of the Prosecutor General');
+    await requesting.getByLabel('Phone').fill('+994 12 000 00 00');
+    await requesting.getByLabel('E-mail').fill('cyber247@example.gov.az');
+    await requesting.getByLabel('Office hours').fill('24/7');
+    await choose(requesting.getByLabel('Time zone'), 'Asia/Baku', 'Asia/Baku');
+    await choose(requesting.getByLabel('Preferred means of reply'), 'E-mail', 'E-mail');
+    await page.locator('#el-request-date').getByLabel('Date of the request').fill('2026-03-02');
+    const extension = page.locator('#el-extension');
+    await choose(extension.getByLabel('This request'), 'extends', 'extends an earlier preservation');
+    await extension.getByLabel('Reference of the earlier request').fill('PG-2026-0031');
+    const verification = page.locator('#el-verification-contact');
+    await verification.getByLabel('Name and function').fill('Duty prosecutor R. Aliyev');
+    await verification.getByLabel('Phone').fill('+994 12 000 00 01');
+    const validating = page.locator('#el-validating-authority');
+    await validating.getByLabel('Name of the authority').fill('Investigating judge, Baku Court');
+    await validating.getByLabel('Decision reference').fill('BC-2026-77');
+    await validating.getByLabel('Date of the decision').fill('2026-03-01');
+    // "Custodian not known" answers Art. 42(3)(d): the element stays complete.
+    await page
+      .locator('#el-custodian')
+      .getByLabel(/Custodian not known/)
+      .check();
+    const checklist = page.getByTestId('checklist');
+    for (const element of ['extension', 'request-date', 'custodian']) {
+      await checklist.locator(`[data-element="${element}"][data-state="complete"]`).waitFor();
+    }
+    await page.getByTestId('save-draft').click();
+    await page.getByTestId('save-state').filter({ hasText: 'revision 2' }).waitFor();
+    await page.reload();
+    assert.equal(
+      await page.locator('#el-verification-contact').getByLabel('Phone').inputValue(),
+      '+994 12 000 00 01',
+    );
+    assert.equal(
+      await page.locator('#el-extension').getByLabel('Reference of the earlier request').inputValue(),
+      'PG-2026-0031',
+    );
+    await page.getByTestId('checklist-ready').waitFor();
+    await assertAccessible(page, 'draft with the 24/7 fields');
+    await screenshot(page, 'draft-preservation-contact-fields');
+  });
+
   test('sending asks first, naming the State and the channel; a node without federation identity says why', async () => {
     const send = page.getByTestId('send-request');
     assert.equal(await send.isEnabled(), true, 'a saved draft without blocking findings can be sent');
@@ -295,8 +347,8 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await dialog.getByRole('button', { name: 'Send', exact: true }).click();
     const refusal = page.getByRole('alert').filter({ hasText: 'The request was not sent' });
     await refusal.getByText(/no federation identity yet/).waitFor();
-    // Nothing changed: still a draft of revision 1 that can be sent once the node has an identity.
-    await page.getByTestId('save-state').filter({ hasText: 'revision 1' }).waitFor();
+    // Nothing changed: still a draft of revision 2 that can be sent once the node has an identity.
+    await page.getByTestId('save-state').filter({ hasText: 'revision 2' }).waitFor();
     assert.equal(await send.isEnabled(), true);
   });
 
@@ -438,7 +490,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('recovered-draft').getByRole('button', { name: 'Restore' }).click();
     assert.equal(await caseReference.inputValue(), 'PG-2026-0042-B');
     await page.getByTestId('save-draft').click();
-    await page.getByTestId('save-state').filter({ hasText: 'revision 2' }).waitFor();
+    await page.getByTestId('save-state').filter({ hasText: 'revision 3' }).waitFor();
     await page.getByRole('link', { name: 'Requests', exact: true }).click();
   });
 

@@ -38,7 +38,7 @@ describe('comity treaty status (offline)', () => {
     assert.equal(outcome.code, 0, outcome.stderr);
     const status = JSON.parse(outcome.stdout);
     assert.equal(status.asOf, '2026-11-28');
-    assert.equal(status.signatories.count, 62);
+    assert.equal(status.signatories.count, 61);
     assert.equal(status.signatories.depositaryCount, 72);
     assert.equal(status.countedInstruments, 0);
     assert.equal(status.stillNeeded, 40);
@@ -47,11 +47,24 @@ describe('comity treaty status (offline)', () => {
     assert.equal(existsSync(offline.COMITY_DATA_DIR), false, 'no database was created');
   });
 
+  it('counts no signatory the day before the signing ceremony, and says the depositary count does not apply yet', async () => {
+    const outcome = await comity(offline, 'treaty', 'status', '--as-of', '2025-10-24');
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(
+      outcome.stdout,
+      /Signatories: 0 recorded\. The depositary's count \(S1\) applies from 2025-10-26, after this day\./,
+    );
+  });
+
   it('prints a readable summary with the data date, the gap and the reports not deposited', async () => {
     const outcome = await comity(offline, 'treaty', 'status', '--as-of', '2026-11-28');
     assert.equal(outcome.code, 0, outcome.stderr);
     assert.match(outcome.stdout, /research as of 2026-11-28/);
-    assert.match(outcome.stdout, /Signatories: 62 recorded\. The depositary lists 72/);
+    assert.match(
+      outcome.stdout,
+      /Records: the bundled research records \(src\/data\/treaty\) only, not a node's database/,
+    );
+    assert.match(outcome.stdout, /Signatories: 61 recorded\. The depositary lists 72/);
     assert.match(outcome.stdout, /Counted towards Art\. 65\(1\): 0 of 40/);
     assert.match(outcome.stdout, /Not in force: 40 more counted instruments needed/);
     assert.match(outcome.stdout, /Azerbaijan: domestic approval 2026-02-10; evidence: secondary/);
@@ -98,13 +111,37 @@ describe('comity treaty add and import (node database)', () => {
     assert.match(outcome.stdout, /added signature of CA on 2026-07-15/);
   });
 
+  it('refuses, in one line, a ratification by a State that never signed', async () => {
+    const outcome = await comity(
+      environment,
+      'treaty',
+      'add',
+      '--state',
+      'IN',
+      '--action',
+      'ratification',
+      '--date',
+      '2026-09-01',
+      '--source',
+      'UNTC status page',
+      '--evidence',
+      'primary (depositary)',
+    );
+    assert.notEqual(outcome.code, 0);
+    assert.equal(outcome.stdout, '');
+    assert.match(
+      outcome.stderr.trim(),
+      /^comity: .*IN has no signature recorded by 2026-09-01.*accession \(Art\. 64\(4\)\)$/,
+    );
+  });
+
   it('rejects a CSV with bad rows: one line per error with its line number, exit 1, nothing imported', async () => {
     const file = path.join(directory, 'records.csv');
     writeFileSync(
       file,
       [
         'state_code,action,date,source,evidence,note',
-        'DE,ratification,2026-06-01,UNTC,primary (depositary),',
+        'DE,accession,2026-06-01,UNTC,primary (depositary),',
         'ZZ,ratification,2026-06-01,UNTC,primary (depositary),',
         'ES,accession,,UNTC,primary (depositary),',
         // The record added above: a duplicate of what the node already has.
@@ -123,7 +160,7 @@ describe('comity treaty add and import (node database)', () => {
     // Line 2 was valid but was not imported: importing it alone now succeeds.
     writeFileSync(
       file,
-      'state_code,action,date,source,evidence,note\nDE,ratification,2026-06-01,UNTC,primary (depositary),\n',
+      'state_code,action,date,source,evidence,note\nDE,accession,2026-06-01,UNTC,primary (depositary),\n',
     );
     const retry = await comity(environment, 'treaty', 'import', file);
     assert.equal(retry.code, 0, retry.stderr);

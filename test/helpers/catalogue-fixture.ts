@@ -27,7 +27,12 @@ export function localized(english: string): LocalizedText {
   ) as LocalizedText;
 }
 
-const provenance = { sources: ['TEST'], verified: false, confidence: 'low' as const };
+const provenance = {
+  sources: ['TEST'],
+  verified: false,
+  confidence: 'low' as const,
+  basis: 'practice' as const,
+};
 
 type RuleSpec = [
   id: string,
@@ -92,6 +97,38 @@ const RULES: readonly RuleSpec[] = [
   ['confidentiality-without-end', 'warning', 40, '20', 'Confidentiality should have an end date.'],
   ['deadline-without-reasons', 'warning', 40, '25', 'A suggested deadline needs reasons.'],
   ['enforcement-needs-final-order', 'blocking', 50, undefined, 'Enforcement needs a final order.'],
+  [
+    'custodian-outside-requested-state',
+    'warning',
+    42,
+    '1',
+    'The custodian is in {custodianState}, not in {requestedState}.',
+  ],
+  [
+    'preservation-period-too-long',
+    'warning',
+    42,
+    '8',
+    'Preservation for {days} days is more than {maximum}.',
+    { maximumDays: 365 },
+  ],
+  ['preservation-period-invalid', 'blocking', 42, '8', 'Preservation for {days} days is not a period.'],
+  [
+    'offence-not-a-convention-offence',
+    'blocking',
+    35,
+    '1',
+    'Art. {article} is not an offence; offences are Arts. {firstArticle} to {lastArticle}.',
+  ],
+  [
+    'offence-article-untagged',
+    'warning',
+    35,
+    '1',
+    'Offence {offence} names no article of {firstArticle} to {lastArticle}.',
+  ],
+  ['observation-time-in-future', 'blocking', 42, '3(c)', 'The time {value} is in the future.'],
+  ['deadline-already-past', 'warning', 40, '25', 'The deadline {value} is before {today}.'],
 ];
 
 function rule([id, severity, article, paragraph, message, parameters = {}]: RuleSpec): RuleEntry {

@@ -51,6 +51,25 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   'confidentiality-without-end': { placeholders: [], article: 40, paragraph: '20' },
   'deadline-without-reasons': { placeholders: [], article: 40, paragraph: '25' },
   'enforcement-needs-final-order': { placeholders: [], article: 50 },
+  'custodian-outside-requested-state': {
+    placeholders: ['custodianState', 'requestedState'],
+    article: 42,
+    paragraph: '1',
+  },
+  'preservation-period-too-long': { placeholders: ['days', 'maximum'], article: 42, paragraph: '8' },
+  'preservation-period-invalid': { placeholders: ['days'], article: 42, paragraph: '8' },
+  'offence-not-a-convention-offence': {
+    placeholders: ['article', 'firstArticle', 'lastArticle'],
+    article: 35,
+    paragraph: '1',
+  },
+  'offence-article-untagged': {
+    placeholders: ['offence', 'firstArticle', 'lastArticle'],
+    article: 35,
+    paragraph: '1',
+  },
+  'observation-time-in-future': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
+  'deadline-already-past': { placeholders: ['value', 'today'], article: 40, paragraph: '25' },
 };
 
 type LocalizedText = Record<(typeof LOCALES)[number], string>;

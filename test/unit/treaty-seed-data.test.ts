@@ -14,7 +14,7 @@ describe('treaty seed data (src/data/treaty)', () => {
   const records = loadSeedTreatyRecords();
 
   it('maps every row of both CSV files to a participant code', () => {
-    assert.equal(records.length, 66);
+    assert.equal(records.length, 65);
     assert.ok(records.every((record) => /^[A-Z]{2}$/.test(record.stateCode)));
     assert.deepEqual(
       records.filter((record) => record.kind === 'organization').map((record) => record.stateCode),
@@ -22,12 +22,12 @@ describe('treaty seed data (src/data/treaty)', () => {
     );
   });
 
-  it('identifies 62 signatories by name, fewer than the depositary 72, and says so in gaps.json', () => {
+  it('identifies 61 signatories by name, fewer than the depositary 72, and says so in gaps.json', () => {
     const gaps = loadTreatyGaps();
     const signatories = new Set(records.filter((r) => r.action === 'signature').map((r) => r.stateCode));
-    assert.equal(signatories.size, 62);
+    assert.equal(signatories.size, 61);
     assert.equal(gaps.depositarySignatoryCount, 72);
-    assert.ok(gaps.gaps.some((gap) => gap.statement.includes('72') && gap.statement.includes('62')));
+    assert.ok(gaps.gaps.some((gap) => gap.statement.includes('72') && gap.statement.includes('61')));
     const sourceIds = new Set(gaps.sources.map((source) => source.id));
     for (const gap of gaps.gaps)
       for (const id of gap.sources) assert.ok(sourceIds.has(id), `${gap.id} cites ${id}`);
@@ -52,14 +52,14 @@ describe('treaty seed data (src/data/treaty)', () => {
     assert.deepEqual(dateWindowOf(russia?.dateNote), { from: '2025-10-25', to: '2025-10-26' });
   });
 
-  it('computes: 62 signatories, 0 counted instruments, 40 still needed, 4 reports not deposited', () => {
+  it('computes: 61 signatories, 0 counted instruments, 40 still needed, 4 reports not deposited', () => {
     const status = computeTreatyStatus({
       records: records.map((record) => ({ ...record, dateWindow: dateWindowOf(record.dateNote) })),
       asOf: '2026-11-28',
       memberships: loadMemberships(),
       rule: loadEntryIntoForceRule(),
     });
-    assert.equal(status.signatories.count, 62);
+    assert.equal(status.signatories.count, 61);
     assert.equal(status.countedInstruments, 0);
     assert.equal(status.stillNeeded, 40);
     assert.equal(status.reportedNotDeposited.length, 4);

@@ -48,6 +48,7 @@ describe('validateDraft', () => {
         ['blocking', 'custodian', 'required-element-missing'],
         ['blocking', 'preservationDays', 'preservation-period-too-short'],
         ['blocking', 'language', 'language-not-accepted'],
+        ['warning', 'offences[0].conventionArticle', 'offence-article-untagged'],
         ['warning', 'identifiers[0].port', 'ip-address-without-port'],
         ['warning', 'confidentiality.until', 'confidentiality-without-end'],
         ['warning', 'suggestedDeadline.reasons', 'deadline-without-reasons'],
@@ -121,7 +122,10 @@ describe('validateDraft', () => {
       ...completePreservationDraft(),
       offences: [{ domesticProvision: 's. 5', maximumPenaltyYears: 3 }],
     };
-    assert.equal(validateDraft(draft, catalogue, fixtureDirectory(), 'en').length, 1);
+    assert.deepEqual(
+      validateDraft(draft, catalogue, fixtureDirectory(), 'en').map((finding) => finding.rule),
+      ['offence-out-of-scope', 'offence-article-untagged'],
+    );
     assert.deepEqual(validateDraft(draft, lowered, fixtureDirectory(), 'en'), []);
   });
 

@@ -41,7 +41,11 @@ export function registerRequestCommands(program: Command): void {
       const draft = await readDraftFile(file);
       // The directory's reference data stands in for the node's directory: same States, and the
       // accepted languages known from published sources.
-      const findings = validateDraft(draft, loadCatalogue(), seedDirectoryView(), options.lang);
+      const now = new Date().toISOString();
+      const findings = validateDraft(draft, loadCatalogue(), seedDirectoryView(), options.lang, {
+        today: now.slice(0, 10),
+        now,
+      });
       printFindingsResult(findings, options.json === true);
       if (!isReady(findings)) process.exitCode = 1;
     });

@@ -44,6 +44,11 @@ function actionLabel(action: string): string {
   return action.replace('-', ' ');
 }
 
+/** What `comity treaty status` reads, said plainly: a node's figures may differ. */
+export const BUNDLED_RECORDS_ONLY =
+  "Records: the bundled research records (src/data/treaty) only, not a node's database; a node's status " +
+  '(GET /api/v1/treaty/status, the Treaty status screen) also counts the records its administrators added.';
+
 /** The readable summary of `comity treaty status`. */
 export function printStatusSummary(status: TreatyStatusReport, nameOf: (code: string) => string): void {
   const { rule } = status;
@@ -51,10 +56,14 @@ export function printStatusSummary(status: TreatyStatusReport, nameOf: (code: st
   printLine(
     `Data: research as of ${status.dataDate} (latest source ${status.latestSourceDate}); not the depositary's register.`,
   );
+  printLine(BUNDLED_RECORDS_ONLY);
   printLine('');
+  const { signatories } = status;
   printLine(
-    `Signatories: ${status.signatories.count} recorded. The depositary lists ${status.signatories.depositaryCount} ` +
-      `(${status.signatories.depositaryCountSource}); the others are not identified by name here, and later signatures are reported.`,
+    signatories.depositaryCount === null
+      ? `Signatories: ${signatories.count} recorded. The depositary's count (${signatories.depositaryCountSource}) applies from ${signatories.depositaryCountAsOf}, after this day.`
+      : `Signatories: ${signatories.count} recorded. The depositary lists ${signatories.depositaryCount} ` +
+          `(${signatories.depositaryCountSource}); the others are not identified by name here, and later signatures are reported.`,
   );
   printLine(`Instruments deposited: ${status.instruments.count}`);
   for (const instrument of status.instruments.items) {
@@ -110,7 +119,7 @@ export function registerTreatyCommands(program: Command): void {
   treaty
     .command('status')
     .description(
-      'signatories, instruments, the count towards entry into force (Art. 65), offline from src/data/treaty',
+      "signatories, instruments, the count towards entry into force (Art. 65), offline from the bundled records of src/data/treaty only (not a node's database)",
     )
     .option('--as-of <date>', 'YYYY-MM-DD (default: today, UTC)')
     .option('--json', 'print the same JSON as GET /api/v1/treaty/status')

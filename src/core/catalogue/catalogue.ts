@@ -11,9 +11,11 @@ import { LOCALES, type Locale } from '../i18n.ts';
 import { ELEMENT_IDS, type ElementId } from '../request/elements.ts';
 import { REQUEST_TYPE_IDS } from '../request/draft.ts';
 
-export const LocalizedTextSchema = z.object(
-  Object.fromEntries(LOCALES.map((locale) => [locale, z.string().min(1)])) as Record<Locale, z.ZodString>,
-).strict();
+export const LocalizedTextSchema = z
+  .object(
+    Object.fromEntries(LOCALES.map((locale) => [locale, z.string().min(1)])) as Record<Locale, z.ZodString>,
+  )
+  .strict();
 
 const ElementIdSchema = z.enum(ELEMENT_IDS as [ElementId, ...ElementId[]]);
 
@@ -25,12 +27,21 @@ export const ProvenanceSchema = z.object({
   verified: z.boolean(),
   /** Confidence in the paraphrase and the numbering when not verified. */
   confidence: z.enum(['high', 'medium', 'low']),
+  /**
+   * What the entry rests on: `treaty` when it says what the Convention says, `practice` when it is
+   * Comity's own practice (a check the treaty does not ask for, a plausibility limit). Every rule
+   * says which.
+   */
+  basis: z.enum(['treaty', 'practice']).optional(),
 });
 
 export const CitationSchema = z.object({
   article: z.number().int().min(1).max(68),
   /** Paragraph and sub-paragraph as printed after the article number, e.g. "3(d)" or "15(c)". */
-  paragraph: z.string().regex(/^[0-9a-z]+(\([0-9a-z]+\))*$/).optional(),
+  paragraph: z
+    .string()
+    .regex(/^[0-9a-z]+(\([0-9a-z]+\))*$/)
+    .optional(),
 });
 export type Citation = z.infer<typeof CitationSchema>;
 
@@ -75,7 +86,12 @@ export const RuleEntrySchema = CitationSchema.extend({
   explanation: LocalizedTextSchema,
   /** The finding's message; {placeholders} are filled by validation. */
   message: LocalizedTextSchema,
-  provenance: ProvenanceSchema,
+  /**
+   * The citation to print instead of the rule's own for a request type whose own article governs
+   * the point (a preservation finding cites Art. 42, not the mutual-assistance paragraphs).
+   */
+  citationByType: z.partialRecord(z.enum(REQUEST_TYPE_IDS), CitationSchema).optional(),
+  provenance: ProvenanceSchema.extend({ basis: z.enum(['treaty', 'practice']) }),
 });
 
 export const RefusalGroundEntrySchema = CitationSchema.extend({

@@ -33,12 +33,37 @@ const DateString = z.string().max(40);
 /** ISO 3166-1 alpha-2 code, or EU for the European Union. Checked against the directory by validation. */
 const StateCode = z.string().max(8);
 
+export const REPLY_MEANS = ['phone', 'email', 'point-of-contact-network', 'other'] as const;
+
+/**
+ * How the other side reaches a person at the authority, one field each, so that a 24/7 officer can
+ * call back at the right hour. Added within protocol v1 (an optional member): a v1 node that does not
+ * know it reads the free-text `contact` line, which the sender may still fill.
+ */
+export const ContactDetailsSchema = z
+  .object({
+    /** The person or unit to ask for. */
+    name: Short.optional(),
+    phone: Short.optional(),
+    email: Short.optional(),
+    /** When someone answers, in the authority's local time (e.g. "Mon-Fri 08:00-18:00", "24/7"). */
+    officeHours: Short.optional(),
+    /** IANA time zone of the office hours, e.g. Europe/Paris. */
+    timeZone: Short.optional(),
+    preferredReply: z.enum(REPLY_MEANS).optional(),
+  })
+  .strict();
+
 export const AuthoritySchema = z
   .object({
     state: StateCode.optional(),
     name: Short.optional(),
-    /** Unit, address, phone, e-mail of the person in charge. */
+    /**
+     * Unit, address, phone, e-mail of the person in charge, as one line of text: what v1 nodes
+     * before `contactDetails` send and read. Kept, and still shown, alongside the structured fields.
+     */
     contact: Short.optional(),
+    contactDetails: ContactDetailsSchema.optional(),
   })
   .strict();
 
@@ -56,7 +81,15 @@ export const OffenceSchema = z
   })
   .strict();
 
-export const PERSON_ROLES = ['suspect', 'accused', 'victim', 'witness', 'account-holder', 'person-sought', 'other'] as const;
+export const PERSON_ROLES = [
+  'suspect',
+  'accused',
+  'victim',
+  'witness',
+  'account-holder',
+  'person-sought',
+  'other',
+] as const;
 
 export const PersonSchema = z
   .object({
@@ -122,10 +155,17 @@ export const CustodianSchema = z
     kind: z.enum(['service-provider', 'other']).optional(),
     /** The State where the custodian or the ICT system is. */
     state: StateCode.optional(),
+    /**
+     * The requesting side does not know who holds the data: a valid answer, since Art. 42(3)(d) asks
+     * only for the information available.
+     */
+    isUnknown: z.boolean().optional(),
     /** Address, data centre or other location information. */
     location: Short.optional(),
   })
   .strict();
+
+export const ASSISTANCE_KINDS = ['service-of-documents', 'evidence', 'data', 'other'] as const;
 
 export const URGENCY_LEVELS = ['routine', 'urgent', 'emergency'] as const;
 
@@ -138,7 +178,10 @@ export const RequestContentSchema = z
     /** Art. 40(15)(b): subject matter and nature of the investigation, prosecution or proceeding. */
     subjectMatter: Long.optional(),
     /** Art. 40(15)(b): name and functions of the authority conducting it. */
-    conductingAuthority: z.object({ name: Short.optional(), functions: Short.optional() }).strict().optional(),
+    conductingAuthority: z
+      .object({ name: Short.optional(), functions: Short.optional() })
+      .strict()
+      .optional(),
     offences: z.array(OffenceSchema).max(50).optional(),
     summaryOfFacts: Long.optional(),
     persons: z.array(PersonSchema).max(100).optional(),
@@ -150,14 +193,46 @@ export const RequestContentSchema = z
     purpose: Long.optional(),
     /** Art. 42(3)(e): why preservation (or the measure) is necessary. */
     necessity: Long.optional(),
-    /** Art. 42(3)(f): the requesting State intends to follow up with a request for assistance. */
+    /**
+     * Art. 42(3)(f): the requesting State intends to follow up with a request for assistance. `false`
+     * is an answer (no follow-up intended), not a missing element.
+     */
     intendsFollowUpRequest: z.boolean().optional(),
     /** Days the data is to be preserved (Art. 42: at least 60). */
     preservationDays: z.number().int().min(-100000).max(100000).optional(),
+    /** The date the request is made (YYYY-MM-DD), as the requesting authority dates it. */
+    requestDate: DateString.optional(),
+    /** Whether this request is new or extends an earlier one (a preservation whose period ends), and which. */
+    extension: z
+      .object({ isExtension: z.boolean().optional(), earlierReference: Short.optional() })
+      .strict()
+      .optional(),
+    /** A person the requested side can call to confirm that the request is genuine. */
+    verificationContact: ContactDetailsSchema.optional(),
+    /**
+     * Where the requesting State's law requires it: the authority (a prosecutor, a judge) that
+     * validated the request, and the reference and date of its decision.
+     */
+    validatingAuthority: z
+      .object({
+        name: Short.optional(),
+        decisionReference: Short.optional(),
+        decisionDate: DateString.optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * What kind of assistance a mutual-assistance request seeks (Art. 40(3)). A request only for the
+     * service of documents needs no summary of facts; a data period is asked where data is sought.
+     */
+    assistanceKinds: z.array(z.enum(ASSISTANCE_KINDS)).max(ASSISTANCE_KINDS.length).optional(),
     /** Arts. 45 and 46: the period of collection and why it is that long. */
     collectionPeriod: PeriodSchema.optional(),
     /** The earlier request this one follows (e.g. the preservation behind a stored-data request). */
-    relatedRequest: z.object({ reference: Short.optional(), type: RequestTypeIdSchema.optional() }).strict().optional(),
+    relatedRequest: z
+      .object({ reference: Short.optional(), type: RequestTypeIdSchema.optional() })
+      .strict()
+      .optional(),
     urgency: z
       .object({ level: z.enum(URGENCY_LEVELS).optional(), justification: Long.optional() })
       .strict()
@@ -171,7 +246,10 @@ export const RequestContentSchema = z
       })
       .strict()
       .optional(),
-    suggestedDeadline: z.object({ date: DateString.optional(), reasons: Long.optional() }).strict().optional(),
+    suggestedDeadline: z
+      .object({ date: DateString.optional(), reasons: Long.optional() })
+      .strict()
+      .optional(),
     /** BCP 47 tag of the language the request is written in. */
     language: z.string().max(35).optional(),
     /** Extradition (Art. 37). */
@@ -190,7 +268,10 @@ export const RequestContentSchema = z
         isProvisionalArrestSought: z.boolean().optional(),
         /** For a convicted person: the sentence imposed and what remains, in months. */
         sentence: z
-          .object({ imposedMonths: z.number().min(0).max(12000).optional(), remainingMonths: z.number().min(0).max(12000).optional() })
+          .object({
+            imposedMonths: z.number().min(0).max(12000).optional(),
+            remainingMonths: z.number().min(0).max(12000).optional(),
+          })
           .strict()
           .optional(),
       })

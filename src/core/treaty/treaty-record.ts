@@ -2,12 +2,15 @@
  * One signature or ratification record as people enter it (API body, CSV import row), and the
  * checks that keep the records meaningful: a deposit has a date, dates are real days between
  * the Convention's adoption and today, a signature falls within the signature period, and the
- * evidence says how far it can be trusted.
+ * evidence says how far it can be trusted; and, against the other records, an instrument has the
+ * step before it (a signature before a ratification, a member State's before an organization's).
  */
 import { z } from 'zod';
 import { isCalendarDate } from './calendar-date.ts';
 import {
   type DateWindow,
+  type OrganizationMembership,
+  type ParticipantKind,
   EVIDENCE_LEVELS,
   evidenceLevelOf,
   isDepositAction,
@@ -16,6 +19,8 @@ import {
 
 /** Adoption by the General Assembly (res. 79/243): nothing about the Convention happened earlier. */
 export const ADOPTION_DATE = '2024-12-24';
+/** The Convention opened for signature in Hanoi on this day (Art. 64(1)): no signature is earlier. */
+export const SIGNATURE_OPENS = '2025-10-25';
 /** Last day the Convention is open for signature (Art. 64(1)); after it, States accede. */
 export const SIGNATURE_CLOSES = '2026-12-31';
 
@@ -72,6 +77,12 @@ export function checkRecordDates(record: NewTreatyRecord, today: string): Record
   if (date > today) {
     problems.push({ path: 'date', message: `${date} is in the future (today is ${today})` });
   }
+  if (record.action === 'signature' && date < SIGNATURE_OPENS) {
+    problems.push({
+      path: 'date',
+      message: `${date} is before the Convention opened for signature on ${SIGNATURE_OPENS} (Art. 64(1))`,
+    });
+  }
   if (record.action === 'signature' && date > SIGNATURE_CLOSES) {
     problems.push({
       path: 'date',
@@ -87,4 +98,70 @@ export function dateWindowOf(dateNote: string | null | undefined): DateWindow | 
   if (rest.length > 0 || !from || !to || !isCalendarDate(from) || !isCalendarDate(to) || from > to)
     return null;
   return { from, to };
+}
+
+/** What the checks against other records need of each: who, what, and when if known. */
+export type RecordStep = Readonly<{ stateCode: string; action: string; date?: string | null }>;
+
+/** Whether `step` is by `stateCode`, among `actions`, and not later than `date` (undated counts). */
+function hasStep(
+  others: readonly RecordStep[],
+  stateCodes: readonly string[],
+  actions: readonly string[],
+  date: string | null,
+): boolean {
+  return others.some(
+    (other) =>
+      stateCodes.includes(other.stateCode) &&
+      actions.includes(other.action) &&
+      (date === null || other.date == null || other.date <= date),
+  );
+}
+
+const INSTRUMENTS_AFTER_SIGNATURE: readonly string[] = ['ratification', 'acceptance', 'approval'];
+const INSTRUMENTS: readonly string[] = [...INSTRUMENTS_AFTER_SIGNATURE, 'accession'];
+
+/**
+ * The steps a record presupposes, checked against the other records (the node's and those entered
+ * with it): a ratification, acceptance or approval follows the State's own signature (Art. 64(3);
+ * a State that did not sign accedes, Art. 64(4)); a regional organization signs once one of its
+ * member States has signed (Art. 64(2)) and deposits once one has deposited (Art. 64(3)-(4)).
+ */
+export function checkRecordSteps(
+  record: Pick<NewTreatyRecord, 'stateCode' | 'action' | 'date'>,
+  kind: ParticipantKind,
+  others: readonly RecordStep[],
+  memberships: readonly OrganizationMembership[],
+): RecordProblem[] {
+  const date = record.date ?? null;
+  const problems: RecordProblem[] = [];
+  if (
+    INSTRUMENTS_AFTER_SIGNATURE.includes(record.action) &&
+    !hasStep(others, [record.stateCode], ['signature'], date)
+  ) {
+    problems.push({
+      path: 'action',
+      message:
+        `${record.stateCode} has no signature recorded${date ? ` by ${date}` : ''}: a ${record.action} follows a ` +
+        'signature (Art. 64(3)); record the signature first, or record the instrument as an accession (Art. 64(4))',
+    });
+  }
+  if (kind !== 'organization') return problems;
+  const members =
+    memberships.find((membership) => membership.organization === record.stateCode)?.members ?? [];
+  if (record.action === 'signature' && !hasStep(others, members, ['signature'], date)) {
+    problems.push({
+      path: 'action',
+      message: `no member State of ${record.stateCode} has signed${date ? ` by ${date}` : ''}: a regional organization signs once one of them has (Art. 64(2))`,
+    });
+  }
+  if (INSTRUMENTS.includes(record.action) && !hasStep(others, members, INSTRUMENTS, date)) {
+    problems.push({
+      path: 'action',
+      message:
+        `no member State of ${record.stateCode} has deposited an instrument${date ? ` by ${date}` : ''}: a regional ` +
+        'organization deposits once one of them has (Art. 64(3)-(4))',
+    });
+  }
+  return problems;
 }

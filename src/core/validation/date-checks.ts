@@ -4,6 +4,7 @@
  */
 import type { RequestContent } from '../request/draft.ts';
 import { toDayNumber } from './calendar-date.ts';
+import { parseDateTime } from './time-format.ts';
 import type { Finding } from './finding.ts';
 import { compactFindings, type DraftCheck, hasText } from './validation-context.ts';
 
@@ -77,4 +78,53 @@ export function countPeriodDays(period: Period | undefined): number | undefined 
   const to = toDayNumber(toText.trim());
   if (from === undefined || to === undefined) return undefined;
   return to - from + 1;
+}
+
+/** The furthest any time zone is ahead of UTC (Kiribati, +14:00). */
+const LARGEST_ZONE_OFFSET_MS = 14 * 3_600_000;
+
+/**
+ * Dates that cannot be right given the caller's clock (Comity's practice): an identifier seen in
+ * use after now, and a suggested deadline already past. Validation reads no clock; without `now`
+ * or `today` these are not checked.
+ */
+export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now }) => {
+  const results: Array<Finding | undefined> = [];
+  const nowMs = now === undefined ? Number.NaN : Date.parse(now);
+  if (!Number.isNaN(nowMs)) {
+    (draft.identifiers ?? []).forEach((identifier, index) => {
+      const observedAt = identifier.observedAt?.trim();
+      if (!observedAt || !isAfterNow(observedAt, nowMs)) return;
+      results.push(
+        findings.buildFinding('observation-time-in-future', {
+          element: `identifiers[${index}].observedAt`,
+          values: { value: observedAt },
+        }),
+      );
+    });
+  }
+  const deadline = draft.suggestedDeadline?.date?.trim();
+  const deadlineDay = deadline ? toDayNumber(deadline) : undefined;
+  const todayDay = today ? toDayNumber(today) : undefined;
+  if (deadline && deadlineDay !== undefined && todayDay !== undefined && deadlineDay < todayDay) {
+    results.push(
+      findings.buildFinding('deadline-already-past', {
+        element: 'suggestedDeadline.date',
+        values: { value: deadline, today: today ?? '' },
+      }),
+    );
+  }
+  return compactFindings(results);
+};
+
+/**
+ * Whether a date-time lies after `nowMs`. With an offset it names one instant; without one its zone
+ * is not taken into account here, so it counts as future only when it is ahead in every zone.
+ */
+function isAfterNow(value: string, nowMs: number): boolean {
+  const parsed = parseDateTime(value);
+  if (!parsed) return false;
+  const normalized = value.replace(' ', 'T');
+  if (parsed.hasOffset) return Date.parse(normalized) > nowMs;
+  return Date.parse(`${normalized}Z`) - LARGEST_ZONE_OFFSET_MS > nowMs;
 }

@@ -4,7 +4,7 @@
  * preservation, and so on. A finding here cites the element's own provision, not the rule's.
  */
 import { formatCitation } from '../catalogue/catalogue.ts';
-import { isElementId, isElementPresent } from '../request/elements.ts';
+import { isElementApplicable, isElementId, isElementPresent } from '../request/elements.ts';
 import type { Finding } from './finding.ts';
 import { compactFindings, type DraftCheck } from './validation-context.ts';
 
@@ -14,7 +14,7 @@ export const checkElements: DraftCheck = ({ draft, catalogue, locale, requestTyp
   const results: Array<Finding | undefined> = [];
   for (const entry of requestType.elements) {
     if (entry.requirement === 'optional' || !isElementId(entry.element)) continue;
-    if (isElementPresent(draft, entry.element)) continue;
+    if (isElementPresent(draft, entry.element) || !isElementApplicable(draft, entry.element)) continue;
     const ruleId =
       entry.requirement === 'required' ? 'required-element-missing' : 'element-missing-where-possible';
     const citation = { article: entry.article, paragraph: entry.paragraph };

@@ -5,6 +5,7 @@
  */
 import { type Catalogue, type Citation, formatCitation, type RuleEntry } from '../catalogue/catalogue.ts';
 import { formatMessage, isRightToLeft, type Locale } from '../i18n.ts';
+import type { RequestTypeId } from '../request/draft.ts';
 import type { Finding } from './finding.ts';
 import type { ValidationRuleId } from './rule-ids.ts';
 
@@ -29,7 +30,11 @@ export type FindingBuilder = Readonly<{
   readNumberParameter: (id: ValidationRuleId, name: string, fallback: number) => number;
 }>;
 
-export function createFindingBuilder(catalogue: Catalogue, locale: Locale): FindingBuilder {
+export function createFindingBuilder(
+  catalogue: Catalogue,
+  locale: Locale,
+  requestType?: RequestTypeId,
+): FindingBuilder {
   const rules = new Map<string, RuleEntry>(catalogue.rules.map((rule) => [rule.id, rule]));
   return {
     hasRule: (id) => rules.has(id),
@@ -39,8 +44,12 @@ export function createFindingBuilder(catalogue: Catalogue, locale: Locale): Find
       return {
         severity: rule.severity,
         element: details.element,
-        article: formatCitation(details.citation ?? rule),
-        message: formatMessage(rule.message[locale], details.values ?? {}, { isolateValues: isRightToLeft(locale) }),
+        article: formatCitation(
+          details.citation ?? (requestType && rule.citationByType?.[requestType]) ?? rule,
+        ),
+        message: formatMessage(rule.message[locale], details.values ?? {}, {
+          isolateValues: isRightToLeft(locale),
+        }),
         rule: id,
       };
     },

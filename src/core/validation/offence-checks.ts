@@ -1,7 +1,9 @@
 /**
  * Whether each offence is one cooperation under the Convention covers (Art. 35(1)): an offence
  * established under Arts. 7-17, or a "serious crime" (Art. 2(h): punishable by a maximum of at
- * least four years or a more serious penalty). Extradition adds its own penalty threshold
+ * least four years or a more serious penalty). Only Arts. 7-17 establish offences: another article
+ * cited as an offence is reported as such, and an offence citing no article that its penalty does not
+ * bring in scope gets a hint to tag its article, in case it is one of Arts. 7-17. Extradition adds its own penalty threshold
  * (Art. 37(1)). The article range and thresholds come from the catalogue.
  */
 import type { Catalogue } from '../catalogue/catalogue.ts';
@@ -44,13 +46,34 @@ export const checkOffences: DraftCheck = ({ draft, catalogue, findings }) => {
       offence.conventionArticle !== undefined &&
       offence.conventionArticle >= firstArticle &&
       offence.conventionArticle <= lastArticle;
+    const article = offence.conventionArticle;
+    if (article !== undefined && !isConventionOffence) {
+      results.push(
+        findings.buildFinding('offence-not-a-convention-offence', {
+          element: `${element}.conventionArticle`,
+          values: { article, firstArticle, lastArticle },
+        }),
+      );
+    }
     const isLife = offence.isLifeImprisonment === true;
     const penalty = offence.maximumPenaltyYears;
-    if (!isConventionOffence && penalty === undefined && !isLife) {
+    const isPenaltyMissing = !isConventionOffence && penalty === undefined && !isLife;
+    const isBelowSeriousCrime =
+      !isConventionOffence && !isLife && penalty !== undefined && penalty < seriousCrimeYears;
+    if (isPenaltyMissing) {
       // Without a penalty, "serious crime" cannot be established: say that, not "out of scope".
       results.push(findings.buildFinding('offence-penalty-missing', { element, values: { offence: label } }));
-    } else if (!isConventionOffence && !isLife && penalty !== undefined && penalty < seriousCrimeYears) {
+    } else if (isBelowSeriousCrime) {
       results.push(findings.buildFinding('offence-out-of-scope', { element, values: { offence: label } }));
+    }
+    // An untagged offence that only its article could bring in scope: it may be a Convention offence.
+    if (article === undefined && (isPenaltyMissing || isBelowSeriousCrime)) {
+      results.push(
+        findings.buildFinding('offence-article-untagged', {
+          element: `${element}.conventionArticle`,
+          values: { offence: label, firstArticle, lastArticle },
+        }),
+      );
     }
     if (draft.type === 'extradition' && !isLife && penalty !== undefined && penalty < extraditionYears) {
       results.push(

@@ -26,6 +26,13 @@ export const VALIDATION_RULE_IDS = [
   'confidentiality-without-end',
   'deadline-without-reasons',
   'enforcement-needs-final-order',
+  'custodian-outside-requested-state',
+  'preservation-period-too-long',
+  'preservation-period-invalid',
+  'offence-not-a-convention-offence',
+  'offence-article-untagged',
+  'observation-time-in-future',
+  'deadline-already-past',
 ] as const;
 
 export type ValidationRuleId = (typeof VALIDATION_RULE_IDS)[number];

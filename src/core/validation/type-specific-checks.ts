@@ -1,6 +1,6 @@
 /**
  * Rules that concern one part of a request: the urgency claimed, the preservation and collection
- * periods, confidentiality, the suggested deadline and the enforcement of a confiscation order.
+ * periods, where the data of a preservation is, confidentiality, the suggested deadline and the enforcement of a confiscation order.
  * Numbers (60 days, 90 days) come from the catalogue's rule parameters.
  */
 import { countPeriodDays } from './date-checks.ts';
@@ -9,6 +9,7 @@ import { compactFindings, type DraftCheck, hasText } from './validation-context.
 /** Defaults used only when the catalogue entry lacks the parameter. */
 const DEFAULT_MINIMUM_PRESERVATION_DAYS = 60;
 const DEFAULT_MAXIMUM_COLLECTION_DAYS = 90;
+const DEFAULT_MAXIMUM_PRESERVATION_DAYS = 365;
 
 /** Art. 2(o): an emergency must be explained, since it changes how fast and through whom the request goes. */
 export const checkEmergency: DraftCheck = ({ draft, findings }) => {
@@ -18,19 +19,56 @@ export const checkEmergency: DraftCheck = ({ draft, findings }) => {
   ]);
 };
 
-/** Art. 42(8): preservation lasts at least 60 days, so the follow-up request can be sent in time. */
+/**
+ * Art. 42(8): the requested State keeps preserved data at least 60 days. The minimum binds the
+ * requested State, so asking for less is a warning (it will keep the data longer anyway); an
+ * implausibly long period is a warning too (Comity's practice); zero or fewer days is no period.
+ */
 export const checkPreservationPeriod: DraftCheck = ({ draft, findings }) => {
-  if (draft.type !== 'preservation' || draft.preservationDays === undefined) return [];
+  const days = draft.preservationDays;
+  if (draft.type !== 'preservation' || days === undefined) return [];
+  const element = 'preservationDays';
+  if (days <= 0) {
+    return compactFindings([
+      findings.buildFinding('preservation-period-invalid', { element, values: { days } }),
+    ]);
+  }
   const minimum = findings.readNumberParameter(
     'preservation-period-too-short',
     'minimumDays',
     DEFAULT_MINIMUM_PRESERVATION_DAYS,
   );
-  if (draft.preservationDays >= minimum) return [];
+  const maximum = findings.readNumberParameter(
+    'preservation-period-too-long',
+    'maximumDays',
+    DEFAULT_MAXIMUM_PRESERVATION_DAYS,
+  );
+  if (days < minimum) {
+    return compactFindings([
+      findings.buildFinding('preservation-period-too-short', { element, values: { days, minimum } }),
+    ]);
+  }
+  if (days > maximum) {
+    return compactFindings([
+      findings.buildFinding('preservation-period-too-long', { element, values: { days, maximum } }),
+    ]);
+  }
+  return [];
+};
+
+/**
+ * Art. 42(1): preservation is asked of the State where the data is stored. A custodian placed in
+ * another State than the requested one is reported; a custodian not known is not.
+ */
+export const checkCustodianTerritory: DraftCheck = ({ draft, findings }) => {
+  if (draft.type !== 'preservation' || draft.custodian?.isUnknown === true) return [];
+  const custodianState = draft.custodian?.state?.trim().toUpperCase();
+  const requestedState = draft.requestedAuthority?.state?.trim().toUpperCase();
+  if (!custodianState || !requestedState || custodianState === requestedState) return [];
   return compactFindings([
-    findings.buildFinding('preservation-period-too-short', {
-      element: 'preservationDays',
-      values: { days: draft.preservationDays, minimum },
+    findings.buildFinding('custodian-outside-requested-state', {
+      element: 'custodian.state',
+      values: { custodianState, requestedState },
     }),
   ]);
 };
@@ -85,6 +123,7 @@ export const checkConfiscationOrder: DraftCheck = ({ draft, findings }) => {
 export const TYPE_SPECIFIC_CHECKS: readonly DraftCheck[] = [
   checkEmergency,
   checkPreservationPeriod,
+  checkCustodianTerritory,
   checkCollectionPeriod,
   checkConfidentiality,
   checkSuggestedDeadline,

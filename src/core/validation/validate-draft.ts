@@ -13,7 +13,7 @@ import type { Catalogue } from '../catalogue/catalogue.ts';
 import type { DirectoryView } from '../directory/directory-view.ts';
 import type { Locale } from '../i18n.ts';
 import type { RequestContent } from '../request/draft.ts';
-import { checkDates } from './date-checks.ts';
+import { checkDates, checkDatesAgainstClock } from './date-checks.ts';
 import { checkElements } from './element-checks.ts';
 import { type Finding, hasBlockingFindings } from './finding.ts';
 import { createFindingBuilder } from './finding-builder.ts';
@@ -27,6 +27,8 @@ import type { DraftCheck, ValidationContext } from './validation-context.ts';
 export type ValidateDraftOptions = Readonly<{
   /** Today as YYYY-MM-DD, for rules relative to the current date. Validation never reads the clock. */
   today?: string;
+  /** The current instant (RFC 3339): an identifier seen in use after it is flagged. */
+  now?: string;
 }>;
 
 /** Every check, in the order their findings come when severity and element are equal. */
@@ -36,6 +38,7 @@ const CHECKS: readonly DraftCheck[] = [
   checkOffences,
   checkIdentifiers,
   checkDates,
+  checkDatesAgainstClock,
   ...TYPE_SPECIFIC_CHECKS,
 ];
 
@@ -54,7 +57,8 @@ export function validateDraft(
     locale,
     requestType,
     today: options.today,
-    findings: createFindingBuilder(catalogue, locale),
+    now: options.now,
+    findings: createFindingBuilder(catalogue, locale, draft.type),
   };
   return sortFindings(
     CHECKS.flatMap((check) => check(context)),

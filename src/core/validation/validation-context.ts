@@ -18,6 +18,8 @@ export type ValidationContext = Readonly<{
   requestType: RequestTypeEntry | undefined;
   /** Today as YYYY-MM-DD when the caller passes it; validation never reads the clock itself. */
   today: string | undefined;
+  /** The current instant (RFC 3339) when the caller passes it, for times that cannot lie ahead. */
+  now: string | undefined;
   findings: FindingBuilder;
 }>;
 

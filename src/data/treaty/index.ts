@@ -122,6 +122,8 @@ const TreatyGapsSchema = z.object({
   summary: z.string(),
   depositarySignatoryCount: z.number().int(),
   depositarySignatoryCountSource: z.string(),
+  /** The depositary's count holds from this day (the end of the Hanoi ceremony); earlier it does not apply. */
+  depositarySignatoryCountAsOf: z.string(),
   sources: z.array(SourceSchema),
   gaps: z.array(z.object({ id: z.string(), statement: z.string(), sources: z.array(z.string()) })),
 });

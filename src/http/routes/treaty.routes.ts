@@ -57,8 +57,9 @@ const TreatyStatusSchema = z.object({
   }),
   signatories: z.object({
     count: z.number(),
-    depositaryCount: z.number(),
+    depositaryCount: z.number().nullable(),
     depositaryCountSource: z.string(),
+    depositaryCountAsOf: z.string(),
     items: z.array(RecordFactsSchema).readonly(),
   }),
   instruments: z.object({

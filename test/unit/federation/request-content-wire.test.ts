@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { RequestContentSchema } from '../../../src/core/request/draft.ts';
+import { AuthoritySchema, CustodianSchema, RequestContentSchema } from '../../../src/core/request/draft.ts';
+import { keepKnownMembers } from '../../../src/federation/messages/known-members.ts';
 
 const FROZEN_PATH = path.join(
   import.meta.dirname,
@@ -44,5 +45,45 @@ describe('request content of protocol v1', () => {
         'schema to test/fixtures/federation-vectors/request-content.v1.schema.json); renaming, ' +
         'removing or retyping a member, or making one required, is a new protocol version.',
     );
+  });
+});
+
+describe('a v1 node that predates the structured contact and the 24/7 fields', () => {
+  /** The request content as nodes read it before these optional members were added. */
+  const earlierAuthority = AuthoritySchema.omit({ contactDetails: true });
+  const EarlierContentSchema = RequestContentSchema.omit({
+    requestDate: true,
+    extension: true,
+    verificationContact: true,
+    validatingAuthority: true,
+    assistanceKinds: true,
+  }).extend({
+    requestingAuthority: earlierAuthority.optional(),
+    requestedAuthority: earlierAuthority.optional(),
+    custodian: CustodianSchema.omit({ isUnknown: true }).optional(),
+  });
+
+  it('reads a newer request, keeping the free-text contact line it knows', () => {
+    const newer = RequestContentSchema.parse({
+      type: 'preservation',
+      requestingAuthority: {
+        state: 'GB',
+        name: 'NCA',
+        contact: 'NCA 24/7 desk, +44 20 7946 0000',
+        contactDetails: { phone: '+44 20 7946 0000', officeHours: '24/7', preferredReply: 'phone' },
+      },
+      requestDate: '2026-12-11',
+      extension: { isExtension: true, earlierReference: 'NCA-2026-0042' },
+      verificationContact: { name: 'Duty officer', phone: '+44 20 7946 0001' },
+      validatingAuthority: { name: 'CPS', decisionReference: 'D-1' },
+      custodian: { isUnknown: true },
+    });
+    assert.throws(() => EarlierContentSchema.parse(newer), 'the earlier schema is strict');
+    const read = EarlierContentSchema.parse(keepKnownMembers(EarlierContentSchema, newer));
+    assert.deepEqual(read, {
+      type: 'preservation',
+      requestingAuthority: { state: 'GB', name: 'NCA', contact: 'NCA 24/7 desk, +44 20 7946 0000' },
+      custodian: {},
+    });
   });
 });

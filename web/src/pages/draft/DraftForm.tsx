@@ -7,9 +7,11 @@ import { Button, Fieldset, Group, Paper, SimpleGrid, Stack, Text, Title } from '
 import { type ReactNode, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  ASSISTANCE_KINDS,
   DATA_CATEGORIES,
   IDENTIFIER_KINDS,
   PERSON_ROLES,
+  REPLY_MEANS,
   REQUEST_TYPE_IDS,
   URGENCY_LEVELS,
 } from '../../../../src/core/request/draft.ts';
@@ -202,7 +204,30 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         isSearchable
       />
       <TextField path={[base, 'name']} label={t('draft.field.authorityName')} />
-      <TextField path={[base, 'contact']} label={t('draft.field.contact')} />
+      <TextField
+        path={[base, 'contact']}
+        label={t('draft.field.contact')}
+        description={base === 'requestingAuthority' ? t('lawyer.contactLineHelp') : undefined}
+      />
+    </SimpleGrid>
+  );
+  /** A person to call back, one field each (phone, e-mail, hours and their zone, how to reply). */
+  const contactFields = (base: Path, nameLabel: string) => (
+    <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+      <TextField path={[...base, 'name']} label={nameLabel} />
+      <TextField path={[...base, 'phone']} label={t('lawyer.phone')} />
+      <TextField path={[...base, 'email']} label={t('lawyer.email')} />
+      <TextField
+        path={[...base, 'officeHours']}
+        label={t('lawyer.officeHours')}
+        placeholder={t('lawyer.officeHoursExample')}
+      />
+      <SelectField path={[...base, 'timeZone']} label={t('lawyer.timeZone')} options={zones} isSearchable />
+      <SelectField
+        path={[...base, 'preferredReply']}
+        label={t('lawyer.preferredReply')}
+        options={option('lawyer.replyMeans', REPLY_MEANS)}
+      />
     </SimpleGrid>
   );
 
@@ -211,6 +236,9 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       <Section title={t('draft.section.authorities')}>
         <ElementGroup element="requesting-authority" legend={t('element.requesting-authority')}>
           {authorityFields('requestingAuthority')}
+          <Fieldset legend={t('lawyer.contactDetails')} p="xs">
+            {contactFields(['requestingAuthority', 'contactDetails'], t('lawyer.contactName'))}
+          </Fieldset>
         </ElementGroup>
         <ElementGroup element="requested-authority" legend={t('element.requested-authority')}>
           {authorityFields('requestedAuthority')}
@@ -231,6 +259,33 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         <ElementGroup element="case-reference">
           <TextField path={['caseReference']} label={t('element.case-reference')} />
         </ElementGroup>
+        {has('request-date') ? (
+          <ElementGroup element="request-date">
+            <DateField path={['requestDate']} label={t('element.request-date')} />
+          </ElementGroup>
+        ) : null}
+        {has('extension') ? (
+          <ElementGroup element="extension" legend={t('element.extension')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <SelectField
+                path={['extension', 'isExtension']}
+                label={t('lawyer.requestKind')}
+                placeholder={t('common.notStated')}
+                options={[
+                  { value: 'new', label: t('lawyer.newRequest') },
+                  { value: 'extension', label: t('lawyer.extensionRequest') },
+                ]}
+                toValue={(stored) => (stored === true ? 'extension' : stored === false ? 'new' : null)}
+                fromValue={(selected) =>
+                  selected === 'extension' ? true : selected === 'new' ? false : undefined
+                }
+              />
+              {content.extension?.isExtension === true ? (
+                <TextField path={['extension', 'earlierReference']} label={t('lawyer.earlierReference')} />
+              ) : null}
+            </SimpleGrid>
+          </ElementGroup>
+        ) : null}
         {has('subject-matter') ? (
           <ElementGroup element="subject-matter">
             <LongTextField path={['subjectMatter']} label={t('element.subject-matter')} />
@@ -242,6 +297,39 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
               <TextField path={['conductingAuthority', 'name']} label={t('draft.field.authorityName')} />
               <TextField path={['conductingAuthority', 'functions']} label={t('draft.field.functions')} />
             </SimpleGrid>
+          </ElementGroup>
+        ) : null}
+        {has('verification-contact') ? (
+          <ElementGroup element="verification-contact" legend={t('element.verification-contact')}>
+            <Text size="xs" c="gray.7">
+              {t('lawyer.verificationHelp')}
+            </Text>
+            {contactFields(['verificationContact'], t('lawyer.personName'))}
+          </ElementGroup>
+        ) : null}
+        {has('validating-authority') ? (
+          <ElementGroup element="validating-authority" legend={t('element.validating-authority')}>
+            <Text size="xs" c="gray.7">
+              {t('lawyer.validatingHelp')}
+            </Text>
+            <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+              <TextField path={['validatingAuthority', 'name']} label={t('draft.field.authorityName')} />
+              <TextField
+                path={['validatingAuthority', 'decisionReference']}
+                label={t('lawyer.decisionReference')}
+              />
+              <DateField path={['validatingAuthority', 'decisionDate']} label={t('lawyer.decisionDate')} />
+            </SimpleGrid>
+          </ElementGroup>
+        ) : null}
+        {has('assistance-kinds') ? (
+          <ElementGroup element="assistance-kinds">
+            <MultiSelectField
+              path={['assistanceKinds']}
+              label={t('element.assistance-kinds')}
+              description={t('lawyer.assistanceKindsHelp')}
+              options={option('lawyer.assistanceKind', ASSISTANCE_KINDS)}
+            />
           </ElementGroup>
         ) : null}
         {has('related-request') ? (
@@ -428,6 +516,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           ) : null}
           {has('custodian') ? (
             <ElementGroup element="custodian" legend={t('element.custodian')}>
+              <CheckField path={['custodian', 'isUnknown']} label={t('lawyer.custodianUnknown')} />
               <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
                 <TextField path={['custodian', 'name']} label={t('draft.field.custodianName')} />
                 <SelectField
@@ -505,7 +594,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           ) : null}
           {has('intent-to-request-assistance') ? (
             <ElementGroup element="intent-to-request-assistance">
-              <CheckField path={['intendsFollowUpRequest']} label={t('draft.field.intendsFollowUpRequest')} />
+              <YesNoField path={['intendsFollowUpRequest']} label={t('draft.field.intendsFollowUpRequest')} />
             </ElementGroup>
           ) : null}
         </Section>

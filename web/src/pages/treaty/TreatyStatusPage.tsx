@@ -136,7 +136,10 @@ export function TreatyStatusPage() {
           </Group>
 
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
-            <Figure label={t('treaty.signatories')} value={formatNumber(data.signatories.depositaryCount)}>
+            <Figure
+              label={t('treaty.signatories')}
+              value={formatNumber(data.signatories.depositaryCount ?? data.signatories.count)}
+            >
               <Text size="xs" c="gray.7">
                 {t('treaty.signatoriesIdentified', { n: formatNumber(data.signatories.count) })}
               </Text>
