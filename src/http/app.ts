@@ -42,7 +42,9 @@ function createBaseApp(context: AppContext, options: { logger: boolean }) {
         }
       : false,
     bodyLimit: context.config.http.bodyLimitBytes,
-    trustProxy: false,
+    // The client address (sign-in throttling) comes from X-Forwarded-For only behind a listed proxy.
+    trustProxy:
+      context.config.http.trustedProxies.length > 0 ? [...context.config.http.trustedProxies] : false,
     // Requests carry an id in logs; generated, never taken from the client.
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
@@ -108,7 +110,10 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
       return reply.type('text/html').sendFile('index.html');
     }
     return sendProblem(reply, {
-      ...toProblem('route-not-found', `${request.method} ${request.url.split('?')[0]} is not an endpoint of this node`),
+      ...toProblem(
+        'route-not-found',
+        `${request.method} ${request.url.split('?')[0]} is not an endpoint of this node`,
+      ),
       instance: request.url,
     });
   });

@@ -185,5 +185,8 @@ export function problemFromError(error: unknown): Problem {
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = problemFromError(error);
   if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
+  if (isAppError(error) && error.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(error.retryAfterSeconds));
+  }
   return sendProblem(reply, { ...problem, instance: request.url });
 }

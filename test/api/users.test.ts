@@ -242,7 +242,7 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(first.createdAdministrator?.username, 'admin');
         const password = first.createdAdministrator!.password;
         assert.equal(password.length, 20);
-        const signedIn = await openSession(context, { username: 'admin', password });
+        const signedIn = await openSession(context, { username: 'admin', password }, '127.0.0.1');
         assert.deepEqual(signedIn.user.roles, ['administrator', 'supervisor', 'officer']);
         assert.ok(signedIn.user.permissions.includes('user:manage'));
         assert.ok(signedIn.user.permissions.includes('request:draft'));

@@ -91,9 +91,13 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
       const actor = await resolveApiToken(context, token);
       assert.equal(actor?.username, 'alice');
       assert.deepEqual(actor?.roles, ['officer', 'supervisor']);
-      const session = await signIn(context, { username: 'alice', password: 'a long enough password' });
+      const session = await signIn(
+        context,
+        { username: 'alice', password: 'a long enough password' },
+        '127.0.0.1',
+      );
       assert.equal(session.user.displayName, 'Alice Martin');
-      await signIn(context, { username: 'bob', password: bobPassword! });
+      await signIn(context, { username: 'bob', password: bobPassword! }, '127.0.0.1');
     });
 
     const id = /^(\S+)\tcase system/m.exec(tokens.stdout)?.[1];
@@ -111,9 +115,12 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     const disabled = await runComity(['user', 'disable', 'alice']);
     assert.equal(disabled.code, 0, disabled.stderr);
     await withDatabase(async (context) => {
-      await assert.rejects(signIn(context, { username: 'alice', password: 'another long password' }), {
-        code: 'invalid-credentials',
-      });
+      await assert.rejects(
+        signIn(context, { username: 'alice', password: 'another long password' }, '127.0.0.1'),
+        {
+          code: 'invalid-credentials',
+        },
+      );
     });
     const list = await runComity(['user', 'list']);
     assert.match(list.stdout, /^alice\t.*\[disabled\]$/m);

@@ -79,7 +79,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       },
     },
     async (request, reply) => {
-      const signedIn = await signIn(context, request.body);
+      const signedIn = await signIn(context, request.body, request.ip);
       const previous = sessionOf(request);
       if (previous) await signOut(context, previous.idHash);
       reply.setCookie(SESSION_COOKIE, signedIn.sessionToken, cookieOptions);
