@@ -97,6 +97,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'addresses or CIDR ranges separated by commas')
     .optional(),
+  /** Longest life of an API token, in days: a token asks for at most this at creation. Default 365. */
+  COMITY_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Force the Secure flag on cookies (true/false). Default: on when COMITY_PUBLIC_URL is https. */
   COMITY_COOKIE_SECURE: booleanString.optional(),
   /** ISO 3166-1 alpha-2 code of the State this node serves (or EU). Pre-fills the requesting State in drafts. */
@@ -201,6 +203,8 @@ export type Config = Readonly<{
     isCookieSecure: boolean;
     /** Node-wide password checks per second for addresses with recent failures. */
     signInChecksPerSecond: number;
+    /** Longest life of an API token, in days. */
+    tokenMaxDays: number;
   }>;
   node: Readonly<{ state: string | undefined; dataDirectory: string }>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -319,6 +323,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxHours: env.COMITY_SESSION_MAX_HOURS,
       isCookieSecure: env.COMITY_COOKIE_SECURE ?? publicUrl.startsWith('https:'),
       signInChecksPerSecond: env.COMITY_SIGN_IN_CHECKS_PER_SECOND,
+      tokenMaxDays: env.COMITY_TOKEN_MAX_DAYS,
     }),
     node: Object.freeze({ state: env.COMITY_NODE_STATE, dataDirectory }),
     logLevel: env.COMITY_LOG_LEVEL,

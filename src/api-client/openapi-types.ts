@@ -254,6 +254,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description the token's life in days: at most the node's COMITY_TOKEN_MAX_DAYS, and when a token creates it, no longer than that token's; default 90 (or less, within those bounds) */
                         expiresInDays?: number;
                     };
                 };
@@ -270,6 +271,7 @@ export interface paths {
                             name: string;
                             /** @description the secret: shown this once, then only its hash is kept */
                             token: string;
+                            /** @description always set for a new token */
                             expiresAt: string | null;
                         };
                     };

@@ -7,6 +7,7 @@ import { AppError } from '../core/errors.ts';
 import type { AppContext } from '../app-context.ts';
 import { isRole, ROLES, type Role } from '../core/roles.ts';
 import { type Permission, permissionsOf } from '../policies/access.ts';
+import { revokeApiTokensOfUser } from '../storage/api-tokens.repository.ts';
 import { deleteSessionsOfUser } from '../storage/sessions.repository.ts';
 import {
   countEnabledUsersWithRole,
@@ -193,8 +194,8 @@ export type UserChanges = Readonly<{
 }>;
 
 /**
- * Changes roles, display name or the disabled flag. Disabling ends the user's sessions (their
- * API tokens stop working too). The last enabled administrator can be neither disabled nor
+ * Changes roles, display name or the disabled flag. Disabling ends the user's sessions and
+ * revokes their API tokens (enabling the account again does not bring them back). The last enabled administrator can be neither disabled nor
  * demoted, so the node always keeps someone who can manage accounts.
  */
 export async function updateUser(context: AppContext, id: string, changes: UserChanges): Promise<UserView> {
@@ -229,7 +230,10 @@ export async function updateUser(context: AppContext, id: string, changes: UserC
       },
       context.now(),
     );
-    if (changes.isDisabled === true) await deleteSessionsOfUser(transaction, user.id);
+    if (changes.isDisabled === true) {
+      await deleteSessionsOfUser(transaction, user.id);
+      await revokeApiTokensOfUser(transaction, user.id, context.now());
+    }
     return row;
   });
   if (!updated) throw new AppError('not-found', 'no such user');
@@ -252,7 +256,10 @@ export async function setUserEmail(
   return updateUser(context, user.id, { email });
 }
 
-/** Sets a new password and ends the user's sessions, so a leaked password stops working everywhere. */
+/**
+ * Sets a new password, ends the user's sessions and revokes their API tokens, so neither a leaked
+ * password nor a token made with it keeps working.
+ */
 export async function changePassword(
   context: AppContext,
   username: string,
@@ -263,6 +270,7 @@ export async function changePassword(
   const updated = await context.db.transaction().execute(async (transaction) => {
     const row = await updateUserRow(transaction, user.id, { passwordHash }, context.now());
     await deleteSessionsOfUser(transaction, user.id);
+    await revokeApiTokensOfUser(transaction, user.id, context.now());
     return row;
   });
   if (!updated) throw new AppError('not-found', `no user named '${username}'`);

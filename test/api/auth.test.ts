@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/http/app.ts';
+import { createApiToken, listApiTokens } from '../../src/services/api-tokens.service.ts';
+import { changePassword } from '../../src/services/users.service.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole, bearerAs, createUser, signIn } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -379,6 +381,75 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(json<Problem>(response).type, 'urn:comity:problem:invalid-input');
     });
 
+    it('gives every token a life: 90 days by default, at most the maximum the State sets', async () => {
+      const owner = await asRole(subject, 'officer');
+      const create = (app: typeof subject.app, payload: object) =>
+        app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload });
+      const byDefault = await create(subject.app, { name: 'default life' });
+      assert.equal(byDefault.statusCode, 201);
+      assert.equal(
+        json<{ expiresAt: string }>(byDefault).expiresAt,
+        new Date(clock + 90 * 24 * 60 * MINUTE).toISOString(),
+      );
+      const strictApp = await buildApp({
+        ...subject.context,
+        config: {
+          ...subject.context.config,
+          session: { ...subject.context.config.session, tokenMaxDays: 30 },
+        },
+      });
+      try {
+        const tooLong = await create(strictApp, { name: 'too long', expiresInDays: 31 });
+        assert.equal(tooLong.statusCode, 400);
+        assert.equal(json<Problem>(tooLong).type, 'urn:comity:problem:invalid-input');
+        assert.match(json<Problem>(tooLong).detail, /1 to 30/);
+        const capped = await create(strictApp, { name: 'within the maximum' });
+        assert.equal(
+          json<{ expiresAt: string }>(capped).expiresAt,
+          new Date(clock + 30 * 24 * 60 * MINUTE).toISOString(),
+        );
+      } finally {
+        await strictApp.close();
+      }
+    });
+
+    it('lets no token create a token that outlives it', async () => {
+      const owner = await createUser(subject, { roles: ['officer'] });
+      const parent = await createApiToken(subject.context, owner.id, { name: 'parent', expiresInDays: 10 });
+      const headers = { authorization: `Bearer ${parent.token}` };
+      const create = (payload: object) => inject({ method: 'POST', url: '/api/v1/tokens', headers, payload });
+      const longer = await create({ name: 'longer', expiresInDays: 11 });
+      assert.equal(longer.statusCode, 400);
+      assert.equal(json<Problem>(longer).type, 'urn:comity:problem:invalid-input');
+      assert.match(json<Problem>(longer).detail, /cannot create a token that outlives it/);
+      const unstated = await create({ name: 'unstated' });
+      assert.equal(unstated.statusCode, 201);
+      assert.equal(
+        json<{ expiresAt: string }>(unstated).expiresAt,
+        parent.expiresAt,
+        'the default ends with the parent',
+      );
+      assert.equal((await create({ name: 'shorter', expiresInDays: 9 })).statusCode, 201);
+      const list = await inject({ method: 'GET', url: '/api/v1/tokens', headers });
+      assert.deepEqual(
+        json<{ items: Array<{ name: string }> }>(list)
+          .items.map((item) => item.name)
+          .sort(),
+        ['parent', 'shorter', 'unstated'],
+      );
+    });
+
+    it("revokes a user's tokens when the password changes", async () => {
+      const owner = await createUser(subject, { roles: ['officer'] });
+      const token = await createApiToken(subject.context, owner.id, { name: 'before the change' });
+      const headers = { authorization: `Bearer ${token.token}` };
+      assert.equal((await inject({ method: 'GET', url: '/api/v1/tokens', headers })).statusCode, 200);
+      await changePassword(subject.context, owner.username, 'a brand new long password');
+      assert.equal((await inject({ method: 'GET', url: '/api/v1/tokens', headers })).statusCode, 401);
+      const [row] = await listApiTokens(subject.context, owner.id);
+      assert.equal(row?.revokedAt, new Date(clock).toISOString());
+    });
+
     it('refuses a disabled user: no sign-in, and existing sessions and tokens stop working', async () => {
       const user = await createUser(subject, { roles: ['officer'] });
       const session = await signIn(subject, user.username, user.password);
@@ -406,6 +477,18 @@ for (const target of DATABASE_TARGETS) {
         headers: { cookie: session.cookie },
       });
       assert.equal(old.statusCode, 401);
+      assert.equal(
+        (await inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer.headers })).statusCode,
+        401,
+      );
+      // The tokens are revoked, not paused: enabling the account again does not bring them back.
+      const enabled = await inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${bearer.userId}`,
+        headers: admin.headers,
+        payload: { isDisabled: false },
+      });
+      assert.equal(enabled.statusCode, 200);
       assert.equal(
         (await inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer.headers })).statusCode,
         401,

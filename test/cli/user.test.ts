@@ -77,8 +77,8 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
       'alice',
       '--name',
       'case system',
-      '--expires-in-days',
-      '30',
+      '--expires-in',
+      '30d',
     ]);
     assert.equal(created.code, 0, created.stderr);
     const token = /token: (comity_\S+)/.exec(created.stdout)?.[1];
@@ -139,10 +139,11 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     const cases: Array<[string[], string | undefined, RegExp]> = [
       [['user', 'add', 'dave', '--role', 'officer', '--password-stdin'], 'short\n', /at least 12 characters/],
       [['token', 'create', '--user', 'nobody', '--name', 'x'], undefined, /no user named 'nobody'/],
+      [['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in', '0'], undefined, /--expires-in/],
       [
-        ['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in-days', '0'],
+        ['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in', '366'],
         undefined,
-        /--expires-in-days/,
+        /from 1 to 365 \(this node's maximum\)/,
       ],
     ];
     for (const [args, input, message] of cases) {
