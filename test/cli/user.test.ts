@@ -9,6 +9,7 @@ import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
+import { requireUserByUsername, updateUserAs } from '../../src/services/users.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
 
@@ -124,6 +125,53 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     });
     const list = await runComity(['user', 'list']);
     assert.match(list.stdout, /^alice\t.*\[disabled\]$/m);
+  });
+
+  it("lists every role change and approves a pending grant as the node's operator", async () => {
+    const added = await runComity(
+      ['user', 'add', 'carol', '--role', 'administrator', '--password-stdin'],
+      'a long enough password\n',
+    );
+    assert.equal(added.code, 0, added.stderr);
+    const pendingId = await withDatabase(async (context) => {
+      const carol = await requireUserByUsername(context, 'carol');
+      const actor = {
+        userId: carol.id,
+        username: 'carol',
+        roles: carol.roles,
+        authenticatedBy: 'session' as const,
+      };
+      const result = await updateUserAs(context, actor, carol.id, { roles: ['administrator', 'auditor'] });
+      return result.pendingRoleRequest?.id;
+    });
+    assert.ok(pendingId);
+    const pending = await runComity(['user', 'role-requests', '--pending']);
+    assert.equal(pending.code, 0, pending.stderr);
+    assert.match(
+      pending.stdout,
+      new RegExp(
+        `^${pendingId}\tpending\tcarol\t\\+auditor\tasked by carol \\S+\twaiting for a second administrator$`,
+        'm',
+      ),
+    );
+    const approved = await runComity(['user', 'approve-role', pendingId]);
+    assert.equal(approved.code, 0, approved.stderr);
+    assert.match(approved.stdout, /carol now holds auditor/);
+    const all = await runComity(['user', 'role-requests']);
+    assert.match(
+      all.stdout,
+      new RegExp(
+        `^${pendingId}\tapproved\tcarol\t\\+auditor\tasked by carol \\S+\tapproved by operator \\S+$`,
+        'm',
+      ),
+    );
+    assert.match(all.stdout, /\tapplied\tcarol\t\+administrator\tasked by operator /);
+    await withDatabase(async (context) => {
+      assert.deepEqual((await requireUserByUsername(context, 'carol')).roles, ['administrator', 'auditor']);
+    });
+    const again = await runComity(['user', 'approve-role', pendingId]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already approved/);
   });
 
   it('refuses an unknown role with one line listing the valid roles and exit code 1', async () => {
