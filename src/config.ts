@@ -84,6 +84,21 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  /**
+   * Password checks per second, node-wide, for sign-ins from addresses that have failed recently
+   * (docs/operations.md, "Sign-in throttling"). Default 20.
+   */
+  COMITY_SIGN_IN_CHECKS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * The reverse proxies whose X-Forwarded-For the node believes for the client address: a
+   * comma-separated list of addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8). Default: none.
+   */
+  COMITY_TRUSTED_PROXIES: z
+    .string()
+    .regex(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'addresses or CIDR ranges separated by commas')
+    .optional(),
+  /** Longest life of an API token, in days: a token asks for at most this at creation. Default 365. */
+  COMITY_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Force the Secure flag on cookies (true/false). Default: on when COMITY_PUBLIC_URL is https. */
   COMITY_COOKIE_SECURE: booleanString.optional(),
   /** ISO 3166-1 alpha-2 code of the State this node serves (or EU). Pre-fills the requesting State in drafts. */
@@ -179,13 +194,23 @@ export type Config = Readonly<{
     publicUrl: string;
     bodyLimitBytes: number;
     webDirectory: string;
+    /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty: none. */
+    trustedProxies: readonly string[];
   }>;
   database: Readonly<
     | { kind: 'pglite'; directory: string }
     /** Without `timeouts`, DATABASE_TIMEOUT_DEFAULTS apply. */
     | { kind: 'postgres'; url: string; timeouts?: DatabaseTimeouts }
   >;
-  session: Readonly<{ idleMinutes: number; maxHours: number; isCookieSecure: boolean }>;
+  session: Readonly<{
+    idleMinutes: number;
+    maxHours: number;
+    isCookieSecure: boolean;
+    /** Node-wide password checks per second for addresses with recent failures. */
+    signInChecksPerSecond: number;
+    /** Longest life of an API token, in days. */
+    tokenMaxDays: number;
+  }>;
   node: Readonly<{ state: string | undefined; dataDirectory: string }>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Prometheus metrics: on a listener of their own, and/or on the node's port behind a token. */
@@ -279,6 +304,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       publicUrl,
       bodyLimitBytes: env.COMITY_BODY_LIMIT_BYTES,
       webDirectory: path.resolve(env.COMITY_WEB_DIR ?? path.join(projectRoot, 'web', 'dist')),
+      trustedProxies: Object.freeze(
+        (env.COMITY_TRUSTED_PROXIES ?? '')
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ''),
+      ),
     }),
     database: Object.freeze(
       env.DATABASE_URL
@@ -298,6 +329,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       idleMinutes: env.COMITY_SESSION_IDLE_MINUTES,
       maxHours: env.COMITY_SESSION_MAX_HOURS,
       isCookieSecure: env.COMITY_COOKIE_SECURE ?? publicUrl.startsWith('https:'),
+      signInChecksPerSecond: env.COMITY_SIGN_IN_CHECKS_PER_SECOND,
+      tokenMaxDays: env.COMITY_TOKEN_MAX_DAYS,
     }),
     node: Object.freeze({ state: env.COMITY_NODE_STATE, dataDirectory }),
     logLevel: env.COMITY_LOG_LEVEL,

@@ -10,6 +10,7 @@ import { createFederationLog } from './federation/federation-log.ts';
 import { isConnectionFault, reconnectDelayMs } from './storage/connection-faults.ts';
 import { type DatabaseHandle, openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
+import { makeNewFilesPrivate, restrictToOwner } from './storage/private-files.ts';
 import { createLiveHub } from './core/live-updates.ts';
 
 export type OpenNodeContext = Readonly<{ context: AppContext; database: DatabaseHandle }>;
@@ -33,6 +34,10 @@ export async function openNodeContext(
   options: OpenNodeContextOptions = {},
 ): Promise<OpenNodeContext> {
   const log = createFederationLog(config.logLevel, undefined, 'database');
+  // The node's files are its user's only (src/storage/private-files.ts): before the database makes
+  // any, and the whole data directory again once it is open.
+  makeNewFilesPrivate();
+  const restrictedBefore = restrictToOwner(config.node.dataDirectory);
   const database = await openDatabase(config.database, {
     onConnectionError: (error) => log.warn('database connection lost', { error: describe(error) }),
   });
@@ -52,6 +57,8 @@ export async function openNodeContext(
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
+  const restricted = restrictedBefore + restrictToOwner(config.node.dataDirectory);
+  if (restricted > 0) log.info('data directory made private to the node user', { entries: restricted });
   const context: AppContext = {
     config,
     db: database.db,

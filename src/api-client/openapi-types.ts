@@ -254,6 +254,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description the token's life in days: at most the node's COMITY_TOKEN_MAX_DAYS, and when a token creates it, no longer than that token's; default 90 (or less, within those bounds) */
                         expiresInDays?: number;
                     };
                 };
@@ -270,6 +271,7 @@ export interface paths {
                             name: string;
                             /** @description the secret: shown this once, then only its hash is kept */
                             token: string;
+                            /** @description always set for a new token */
                             expiresAt: string | null;
                         };
                     };
@@ -358,7 +360,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a user account */
+        /** Create a user account (roles that read case content wait for a second administrator) */
         post: {
             parameters: {
                 query?: never;
@@ -395,6 +397,8 @@ export interface paths {
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
+                            /** @description roles that read case content or administer the node, granted only once a second administrator approves */
+                            pendingRoleRequest: components["schemas"]["RoleRequest"] | null;
                         };
                     };
                 };
@@ -455,11 +459,91 @@ export interface paths {
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
+                            /** @description roles that read case content or administer the node, granted only once a second administrator approves */
+                            pendingRoleRequest: components["schemas"]["RoleRequest"] | null;
                         };
                     };
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/role-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change of roles (who asked, who approved, when), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RoleRequest"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/role-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending grant of roles: by an administrator other than the one who asked and the grantee */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoleRequest"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/catalogue": {
@@ -3530,6 +3614,30 @@ export interface components {
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };
+        RoleRequestInput: {
+            id: string;
+            userId: string;
+            username: string;
+            rolesAdded: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            rolesRemoved: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            /**
+             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "applied";
+            /** @description null: the node's operator (the command line on the server) */
+            requestedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            requestedAt: string;
+            /** @description who approved (for 'applied': the requester); null with decidedAt null: nobody yet */
+            decidedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            decidedAt: string | null;
+        };
         RequestContent: {
             /** @enum {string} */
             type: "preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation";
@@ -3865,6 +3973,30 @@ export interface components {
             } | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+        };
+        RoleRequest: {
+            id: string;
+            userId: string;
+            username: string;
+            rolesAdded: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            rolesRemoved: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            /**
+             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "applied";
+            /** @description null: the node's operator (the command line on the server) */
+            requestedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            requestedAt: string;
+            /** @description who approved (for 'applied': the requester); null with decidedAt null: nobody yet */
+            decidedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            decidedAt: string | null;
         };
     };
     responses: never;

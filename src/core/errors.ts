@@ -24,7 +24,7 @@ export const APP_ERROR_CODES = [
   'import-rejected',
   /** The request body is larger than the configured limit. */
   'payload-too-large',
-  /** Too many attempts (such as failed sign-ins for one username); try again later. */
+  /** Too many attempts (such as failed sign-ins from one address); try again later (Retry-After). */
   'too-many-requests',
   /** The receiving node announced that it does not read this (a message or request type): nothing was queued. */
   'unsupported-by-peer',
@@ -50,11 +50,19 @@ export type AppErrorDetail = Readonly<{ path?: string; line?: number; message: s
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly details: readonly AppErrorDetail[];
-  constructor(code: AppErrorCode, message: string, details: readonly AppErrorDetail[] = []) {
+  /** For too-many-requests and the like: seconds after which trying again may succeed (HTTP Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    details: readonly AppErrorDetail[] = [],
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -17,6 +17,7 @@ import {
   apiClient,
   type CreatedAccount,
   createAccount,
+  generateDemoPassword,
   createTokenFor,
   signIn,
 } from './node-api.ts';
@@ -75,6 +76,11 @@ export type FederationNode = Readonly<{
   /** The administrator, signed in through the API. */
   admin: ApiClient;
   adminPassword: string;
+  /**
+   * A second administrator (added by the node's operator on the command line) who approves the
+   * grants of roles that read case content the first one asks for (separation of duties).
+   */
+  approver: ApiClient;
   /**
    * The demo accounts: `officer` drafts and sends, `duty-officer` receives on the 24/7 desk,
    * `legal-reviewer` decides on refusals.
@@ -164,8 +170,10 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     // every refresh interval) while the stopped secretariat registers them one command at a time,
     // publishes the signed directory and starts serving it again.
     started = performance.now();
-    const restart = async (node: NodeProcess) => {
+    const approverPasswords = new Map<string, string>();
+    const restart = async (node: NodeProcess, nodeId: string | undefined) => {
       await node.stop();
+      if (nodeId !== undefined) approverPasswords.set(nodeId, await addApprover(node));
       await node.start();
     };
     const secretariatReady = (async () => {
@@ -177,13 +185,20 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       progress(`${specs.length} nodes registered and the directory published in ${seconds(started)}`);
       await secretariat.start();
     })();
-    await settleAll([...[...processes.values()].map(restart), secretariatReady]);
+    await settleAll([...[...processes].map(([nodeId, node]) => restart(node, nodeId)), secretariatReady]);
     progress(`secretariat and ${specs.length} nodes healthy in ${seconds(started)}`);
 
     started = performance.now();
     const nodes: FederationNode[] = [];
     for (const spec of specs) {
-      nodes.push(await prepareNode(spec, processes.get(spec.nodeId)!, options.shouldCreateUsers ?? true));
+      nodes.push(
+        await prepareNode(
+          spec,
+          processes.get(spec.nodeId)!,
+          approverPasswords.get(spec.nodeId)!,
+          options.shouldCreateUsers ?? true,
+        ),
+      );
     }
     await Promise.all(nodes.map((node) => waitForDirectory(node, specs)));
     progress(`every node has the directory and its users in ${seconds(started)}`);
@@ -284,33 +299,69 @@ async function publishDirectory(secretariat: NodeProcess): Promise<void> {
 
 // --- Users and readiness ---------------------------------------------------------------------------
 
+/** The second administrator's username on every demo node. */
+const APPROVER_USERNAME = 'approver';
+
+/**
+ * `comity user add approver --role administrator` on a stopped node: the node's operator adds a
+ * second administrator, who approves the first one's grants. Returns its password.
+ */
+async function addApprover(node: NodeProcess): Promise<string> {
+  const password = generateDemoPassword();
+  await runComityOrThrow(
+    [
+      'user',
+      'add',
+      APPROVER_USERNAME,
+      '--role',
+      'administrator',
+      '--display-name',
+      'Approver',
+      '--password-stdin',
+    ],
+    { env: node.env, input: `${password}\n` },
+  );
+  return password;
+}
+
 async function prepareNode(
   spec: NodeSpec,
   node: NodeProcess,
+  approverPassword: string,
   shouldCreateUsers: boolean,
 ): Promise<FederationNode> {
   const adminPassword = node.adminPassword;
   if (!adminPassword) throw new Error(`${spec.nodeId} printed no administrator password at its first start`);
   const admin = apiClient(node.url, await signIn(node.url, 'admin', adminPassword));
+  const approver = apiClient(node.url, await signIn(node.url, APPROVER_USERNAME, approverPassword));
   let accounts: Record<DemoRole, CreatedAccount> | undefined;
   if (shouldCreateUsers) {
     const prefix = spec.state.toLowerCase();
     accounts = {
-      officer: await createAccount(admin, {
-        username: `${prefix}.officer`,
-        displayName: `${spec.state} officer`,
-        roles: ['officer'],
-      }),
-      'duty-officer': await createAccount(admin, {
-        username: `${prefix}.duty`,
-        displayName: `${spec.state} duty officer`,
-        roles: ['duty-officer'],
-      }),
-      'legal-reviewer': await createAccount(admin, {
-        username: `${prefix}.legal`,
-        displayName: `${spec.state} legal reviewer`,
-        roles: ['legal-reviewer'],
-      }),
+      officer: await createAccount(
+        { admin, approver },
+        {
+          username: `${prefix}.officer`,
+          displayName: `${spec.state} officer`,
+          roles: ['officer'],
+        },
+      ),
+      'duty-officer': await createAccount(
+        { admin, approver },
+        {
+          username: `${prefix}.duty`,
+          displayName: `${spec.state} duty officer`,
+          roles: ['duty-officer'],
+        },
+      ),
+      'legal-reviewer': await createAccount(
+        { admin, approver },
+        {
+          username: `${prefix}.legal`,
+          displayName: `${spec.state} legal reviewer`,
+          roles: ['legal-reviewer'],
+        },
+      ),
     };
   }
   const clients = new Map<string, Promise<ApiClient>>();
@@ -320,6 +371,7 @@ async function prepareNode(
     url: node.url,
     admin,
     adminPassword,
+    approver,
     accounts,
     userClient: (role) => {
       const account = accounts?.[role];

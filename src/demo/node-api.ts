@@ -139,16 +139,26 @@ export function generateDemoPassword(): string {
   return `comity-${randomBytes(9).toString('base64url')}`;
 }
 
-/** Creates an account as the administrator (POST /api/v1/users) with a generated password. */
+/**
+ * Creates an account as the administrator (POST /api/v1/users) with a generated password; a
+ * second administrator approves the roles that wait for one (POST /api/v1/role-requests/{id}/approve).
+ */
 export async function createAccount(
-  admin: ApiClient,
+  administrators: Readonly<{ admin: ApiClient; approver: ApiClient }>,
   account: Readonly<{ username: string; displayName: string; roles: Role[]; password?: string }>,
 ): Promise<CreatedAccount> {
   const password = account.password ?? generateDemoPassword();
-  await answer(
-    admin.api.POST('/api/v1/users', {
+  const created = await answer(
+    administrators.admin.api.POST('/api/v1/users', {
       body: { username: account.username, displayName: account.displayName, password, roles: account.roles },
     }),
   );
+  if (created.pendingRoleRequest) {
+    await answer(
+      administrators.approver.api.POST('/api/v1/role-requests/{id}/approve', {
+        params: { path: { id: created.pendingRoleRequest.id } },
+      }),
+    );
+  }
   return { username: account.username, password, displayName: account.displayName, roles: account.roles };
 }

@@ -37,6 +37,54 @@ function isHashedAsset(webDirectory: string, filePath: string): boolean {
   return path.relative(webDirectory, filePath).split(path.sep)[0] === 'assets';
 }
 
+/**
+ * The Content-Security-Policy of every answer: scripts only from the node itself (the UI's bundle
+ * has no inline script), nothing may frame the node. Styles allow 'unsafe-inline' because Mantine
+ * writes its CSS variables in a <style> element and sets style attributes at run time, which no
+ * nonce or hash can cover (docs/operations.md, "Security headers").
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The headers every answer carries (UI, API, documents, errors); HSTS when the public URL is https. */
+export function securityHeadersOf(publicUrl: string): Record<string, string> {
+  return {
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    ...(publicUrl.startsWith('https:') ? { 'strict-transport-security': 'max-age=31536000' } : {}),
+  };
+}
+
+/**
+ * Whether a URL's path has a `..` or `.` segment or a NUL, however encoded (`%2e%2e`, `..%2f`,
+ * a backslash): no path of the node has one, so such a request is refused before any plugin
+ * looks for a file.
+ */
+export function leavesItsDirectory(url: string): boolean {
+  const rawPath = url.split('?')[0] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return true;
+  }
+  if (decoded.includes('\0')) return true;
+  return decoded.split(/[/\\]/).some((segment) => segment === '..' || segment === '.');
+}
+
 /** The Fastify instance with the zod type provider, as route modules receive it. */
 export type ComityApp = ReturnType<typeof createBaseApp>;
 
@@ -50,9 +98,17 @@ function createBaseApp(context: AppContext, options: { logger: boolean }) {
         }
       : false,
     bodyLimit: context.config.http.bodyLimitBytes,
-    trustProxy: false,
+    // The client address (sign-in throttling) comes from X-Forwarded-For only behind a listed proxy.
+    trustProxy:
+      context.config.http.trustedProxies.length > 0 ? [...context.config.http.trustedProxies] : false,
     // Requests carry an id in logs; generated, never taken from the client.
     genReqId: () => crypto.randomUUID(),
+    // Errors raised before routing (a URL that is not validly percent-encoded...) as problem+json.
+    // (onSend hooks do not run for these: the headers are set here).
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(securityHeadersOf(context.config.http.publicUrl));
+      handleError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 }
 
@@ -61,6 +117,20 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  const securityHeaders = securityHeadersOf(context.config.http.publicUrl);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!leavesItsDirectory(request.url)) return;
+    const problem = toProblem(
+      'malformed-url',
+      'the path has a dot segment or a NUL character, or is not validly encoded',
+    );
+    return sendProblem(reply, { ...problem, instance: request.url.slice(0, 200) });
+  });
+  // onSend: also on errors, on the not-found handler and on the static files.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(securityHeaders);
+    return payload;
+  });
   const routePermissions = new Map<string, RouteAccess>();
   app.decorate('routePermissions', routePermissions);
 

@@ -13,7 +13,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import { type Actor, assertMayCall, isRouteAccess, type RouteAccess } from '../policies/access.ts';
-import { resolveApiToken } from '../services/api-tokens.service.ts';
+import { resolveApiTokenWithExpiry } from '../services/api-tokens.service.ts';
 import { isSecretEqual, type ResolvedSession, resolveSession } from '../services/sessions.service.ts';
 import type { ComityApp } from './app.ts';
 import type { AppContext } from '../app-context.ts';
@@ -45,6 +45,14 @@ const CSRF_EXEMPT_ROUTES = new Set(['POST /api/v1/session']);
 
 /** The session behind a cookie-authenticated request (for the session routes). */
 const sessionsByRequest = new WeakMap<FastifyRequest, ResolvedSession>();
+
+/** When the bearer token of a token-authenticated request expires. */
+const tokenExpiryByRequest = new WeakMap<FastifyRequest, Date>();
+
+/** The expiry of the token a request was authenticated by, or undefined (anonymous or session). */
+export function tokenExpiryOf(request: FastifyRequest): Date | undefined {
+  return tokenExpiryByRequest.get(request);
+}
 
 /** The session of a cookie-authenticated request, or undefined (anonymous or bearer token). */
 export function sessionOf(request: FastifyRequest): ResolvedSession | undefined {
@@ -78,9 +86,10 @@ export function registerAuthentication(app: ComityApp, context: AppContext): voi
     if (request.routeOptions.url === METRICS_PATH) return;
     const bearerToken = bearerTokenOf(request);
     if (bearerToken !== undefined) {
-      const actor = await resolveApiToken(context, bearerToken);
-      if (!actor) throw new AppError('unauthenticated', 'the API token is unknown, expired or revoked');
-      request.actor = actor;
+      const resolved = await resolveApiTokenWithExpiry(context, bearerToken);
+      if (!resolved) throw new AppError('unauthenticated', 'the API token is unknown, expired or revoked');
+      request.actor = resolved.actor;
+      tokenExpiryByRequest.set(request, resolved.expiresAt);
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];

@@ -9,12 +9,21 @@ import { type AppErrorCode, type AppErrorDetail, isAppError } from '../core/erro
 import type { RejectionReason } from '../federation/protocol/types.ts';
 
 /** Problem kinds that exist only at the HTTP layer, beside the domain's AppError codes. */
-type HttpOnlyCode = 'malformed-body' | 'unsupported-media-type' | 'route-not-found' | 'method-not-allowed';
+type HttpOnlyCode =
+  | 'malformed-body'
+  | 'unsupported-media-type'
+  | 'route-not-found'
+  | 'method-not-allowed'
+  | 'malformed-url'
+  | 'uri-too-long'
+  | 'bad-request';
 export type ProblemCode = AppErrorCode | HttpOnlyCode;
 
 const STATUS: Readonly<Record<ProblemCode, number>> = {
   'invalid-input': 400,
   'malformed-body': 400,
+  'malformed-url': 400,
+  'bad-request': 400,
   unauthenticated: 401,
   'invalid-credentials': 401,
   forbidden: 403,
@@ -25,6 +34,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   conflict: 409,
   'invalid-state': 409,
   'payload-too-large': 413,
+  'uri-too-long': 414,
   'unsupported-media-type': 415,
   'import-rejected': 422,
   'too-many-requests': 429,
@@ -39,6 +49,9 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
 const TITLES: Readonly<Record<ProblemCode, string>> = {
   'invalid-input': 'The request does not match the schema',
   'malformed-body': 'The request body is not valid JSON',
+  'malformed-url': 'The URL is malformed or leaves its directory',
+  'bad-request': 'The request was refused',
+  'uri-too-long': 'A part of the URL is too long',
   unauthenticated: 'Authentication required',
   'invalid-credentials': 'Wrong username or password',
   forbidden: 'Not allowed for your roles',
@@ -97,6 +110,8 @@ export function toProblem(code: ProblemCode, detail: string, errors?: readonly A
 /** HTTP status of each reason a node refuses a federation message for (docs/federation.md). */
 const FEDERATION_STATUS: Readonly<Record<RejectionReason, number>> = {
   'malformed-message': 400,
+  'duplicate-member': 400,
+  'non-canonical-encoding': 400,
   'unsupported-algorithm': 400,
   'unknown-sender': 403,
   'bad-signature': 403,
@@ -115,6 +130,8 @@ const FEDERATION_STATUS: Readonly<Record<RejectionReason, number>> = {
 
 const FEDERATION_TITLES: Readonly<Record<RejectionReason, string>> = {
   'malformed-message': 'The message is not a well-formed compact JWS',
+  'duplicate-member': 'A protected header or the envelope repeats a JSON member',
+  'non-canonical-encoding': 'A part of the message is not canonical base64url',
   'unsupported-algorithm': 'The message uses an algorithm this protocol does not accept',
   'unknown-sender': 'The sender or its key is not in the directory',
   'bad-signature': 'The signature does not verify',
@@ -175,17 +192,31 @@ export function problemFromError(error: unknown): Problem {
       return toProblem('malformed-body', 'the JSON body is empty');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return toProblem('malformed-body', 'the Content-Length does not match the body');
+    case 'FST_ERR_BAD_URL':
+      return toProblem('malformed-url', 'the URL is not validly percent-encoded');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return toProblem('uri-too-long', 'a path parameter of the URL is too long');
     default:
       break;
   }
-  if (error instanceof SyntaxError || fastifyError.statusCode === 400) {
+  if (error instanceof SyntaxError || fastifyError.code?.startsWith('FST_ERR_CTP_')) {
     return toProblem('malformed-body', 'the request body could not be parsed');
   }
+  // Errors that plugins raise with a client status (a static file refused, a route's 405...) are
+  // the client's: their own 4xx, never a 500 with a stack trace in the log.
+  const status = fastifyError.statusCode ?? 500;
+  if (status === 403 || status === 404) return toProblem('route-not-found', 'nothing is served at this path');
+  if (status === 405) return toProblem('method-not-allowed', 'this method is not allowed here');
+  if (status === 414) return toProblem('uri-too-long', 'the URL is too long');
+  if (status >= 400 && status < 500) return toProblem('bad-request', 'the request was refused');
   return toProblem('internal', 'an unexpected error occurred; it has been logged');
 }
 
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = problemFromError(error);
   if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
+  if (isAppError(error) && error.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(error.retryAfterSeconds));
+  }
   return sendProblem(reply, { ...problem, instance: request.url });
 }

@@ -85,6 +85,24 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
 };
 
+/** Permissions that read case content (requests, cases, their history). */
+const CASE_CONTENT_PERMISSIONS: readonly Permission[] = [
+  'request:draft',
+  'request:read-all',
+  'request:read-incoming',
+  'case:transition',
+];
+
+/**
+ * Whether an administrator's grant of the role waits for a second administrator's approval
+ * (separation of duties): the role reads case content, or it manages accounts (else one
+ * administrator could make an accomplice administrator approve its grants).
+ */
+export function isGrantNeedingApproval(role: Role): boolean {
+  const permissions = ROLE_PERMISSIONS[role] ?? [];
+  return permissions.includes('user:manage') || permissions.some((p) => CASE_CONTENT_PERMISSIONS.includes(p));
+}
+
 /** Who is acting: a signed-in user (session cookie) or a national system (bearer API token). */
 export type Actor = Readonly<{
   userId: string;

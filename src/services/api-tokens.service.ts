@@ -1,8 +1,10 @@
 /**
  * API tokens for national case-management systems: `Authorization: Bearer comity_<random>`.
  * A token acts for the user who created it, with that user's roles. The database keeps only the
- * SHA-256 of the token, so the token is shown once, at creation. Tokens may expire and can be
- * revoked; a disabled user's tokens stop working.
+ * SHA-256 of the token, so the token is shown once, at creation. Every token expires: its life is
+ * chosen at creation, at most COMITY_TOKEN_MAX_DAYS, and a token cannot create one that outlives
+ * it. Tokens are revoked by hand, and all of a user's when the password changes or the account is
+ * disabled.
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../core/errors.ts';
@@ -27,7 +29,10 @@ const TOKEN_PATTERN = /^comity_[A-Za-z0-9_-]{43}$/;
 const DAY_MS = 24 * 60 * 60_000;
 /** last_used_at is written at most once a minute per token. */
 const MARK_USED_INTERVAL_MS = 60_000;
+/** The ceiling of COMITY_TOKEN_MAX_DAYS and of the API field (a State sets its own maximum below it). */
 export const MAXIMUM_TOKEN_DAYS = 3650;
+/** A token's life when its creator chooses none (or the State's maximum when lower). */
+export const DEFAULT_TOKEN_DAYS = 90;
 
 /** A token's metadata as the API and the CLI show it: never its hash. */
 export type ApiTokenView = Readonly<{
@@ -39,12 +44,12 @@ export type ApiTokenView = Readonly<{
   lastUsedAt: string | null;
 }>;
 
-function toApiTokenView(token: StoredApiToken): ApiTokenView {
+function toApiTokenView(context: AppContext, token: StoredApiToken): ApiTokenView {
   return {
     id: token.id,
     name: token.name,
     createdAt: token.createdAt.toISOString(),
-    expiresAt: token.expiresAt?.toISOString() ?? null,
+    expiresAt: expiryOf(context, token).toISOString(),
     revokedAt: token.revokedAt?.toISOString() ?? null,
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
   };
@@ -52,11 +57,23 @@ function toApiTokenView(token: StoredApiToken): ApiTokenView {
 
 export type CreatedApiToken = Readonly<{ id: string; name: string; token: string; expiresAt: string | null }>;
 
-/** Creates a token for a user; the returned `token` is the only time the secret is visible. */
+/** What a token is asked for at creation. */
+export type NewApiToken = Readonly<{
+  name: string;
+  /** Its life in days; default DEFAULT_TOKEN_DAYS (or the maximum, or the creating token's rest of life). */
+  expiresInDays?: number | undefined;
+  /** When the token that asks for this one expires: the new one may not outlive it. */
+  creatorExpiresAt?: Date | undefined;
+}>;
+
+/**
+ * Creates a token for a user; the returned `token` is the only time the secret is visible.
+ * invalid-input for a life beyond COMITY_TOKEN_MAX_DAYS or beyond the creating token's.
+ */
 export async function createApiToken(
   context: AppContext,
   userId: string,
-  input: { name: string; expiresInDays?: number | undefined },
+  input: NewApiToken,
 ): Promise<CreatedApiToken> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) {
@@ -64,20 +81,40 @@ export async function createApiToken(
       { path: 'name', message: '1 to 100 characters' },
     ]);
   }
+  const maximumDays = context.config.session.tokenMaxDays;
   const days = input.expiresInDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > MAXIMUM_TOKEN_DAYS)) {
-    throw new AppError('invalid-input', `expiresInDays is a whole number from 1 to ${MAXIMUM_TOKEN_DAYS}`, [
-      { path: 'expiresInDays', message: `1 to ${MAXIMUM_TOKEN_DAYS}` },
-    ]);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > maximumDays)) {
+    throw new AppError(
+      'invalid-input',
+      `expiresInDays is a whole number from 1 to ${maximumDays} (this node's maximum)`,
+      [{ path: 'expiresInDays', message: `1 to ${maximumDays}` }],
+    );
   }
   const now = context.now();
+  const creatorExpiresAt = input.creatorExpiresAt;
+  let expiresAt = new Date(now.getTime() + (days ?? Math.min(DEFAULT_TOKEN_DAYS, maximumDays)) * DAY_MS);
+  if (creatorExpiresAt !== undefined && expiresAt.getTime() > creatorExpiresAt.getTime()) {
+    if (days !== undefined) {
+      throw new AppError(
+        'invalid-input',
+        `a token cannot create a token that outlives it: this one expires at ${creatorExpiresAt.toISOString()}`,
+        [
+          {
+            path: 'expiresInDays',
+            message: `the new token must expire by ${creatorExpiresAt.toISOString()}`,
+          },
+        ],
+      );
+    }
+    expiresAt = creatorExpiresAt;
+  }
   const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const stored = await insertApiToken(context.db, {
     userId,
     name,
     tokenHash: hashToken(token),
     createdAt: now,
-    expiresAt: days === undefined ? null : new Date(now.getTime() + days * DAY_MS),
+    expiresAt,
   });
   return { id: stored.id, name: stored.name, token, expiresAt: stored.expiresAt?.toISOString() ?? null };
 }
@@ -86,14 +123,14 @@ export async function createApiToken(
 export async function createApiTokenForUsername(
   context: AppContext,
   username: string,
-  input: { name: string; expiresInDays?: number | undefined },
+  input: NewApiToken,
 ): Promise<CreatedApiToken> {
   const user = await requireUserByUsername(context, username);
   return createApiToken(context, user.id, input);
 }
 
 export async function listApiTokens(context: AppContext, userId: string): Promise<ApiTokenView[]> {
-  return (await listApiTokensOfUser(context.db, userId)).map(toApiTokenView);
+  return (await listApiTokensOfUser(context.db, userId)).map((token) => toApiTokenView(context, token));
 }
 
 export async function listApiTokensForUsername(
@@ -119,26 +156,48 @@ export async function revokeApiToken(
   }
   await revokeApiTokenRow(context.db, token.id, context.now());
   const revoked = await findApiTokenById(context.db, token.id);
-  return toApiTokenView(revoked ?? token);
+  return toApiTokenView(context, revoked ?? token);
+}
+
+/** When a token stops working: its expiry, or for a token made before every token expired, the maximum life. */
+function expiryOf(context: AppContext, token: StoredApiToken): Date {
+  return (
+    token.expiresAt ?? new Date(token.createdAt.getTime() + context.config.session.tokenMaxDays * DAY_MS)
+  );
+}
+
+/** The actor behind a token and when the token expires. */
+export type TokenActor = Readonly<{ actor: Actor; expiresAt: Date }>;
+
+/** The actor behind a bearer token; see resolveApiTokenWithExpiry. */
+export async function resolveApiToken(context: AppContext, token: string): Promise<Actor | undefined> {
+  return (await resolveApiTokenWithExpiry(context, token))?.actor;
 }
 
 /**
- * The actor behind a bearer token, or undefined when the token is malformed, unknown, expired,
- * revoked or its user disabled. Records when the token was last used.
+ * The actor behind a bearer token and the token's expiry, or undefined when the token is
+ * malformed, unknown, expired, revoked or its user disabled. Records when it was last used.
  */
-export async function resolveApiToken(context: AppContext, token: string): Promise<Actor | undefined> {
+export async function resolveApiTokenWithExpiry(
+  context: AppContext,
+  token: string,
+): Promise<TokenActor | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
   const found = await findApiTokenByHash(context.db, hashToken(token));
   if (!found || found.revokedAt !== null || found.user.isDisabled) return undefined;
   const now = context.now();
-  if (found.expiresAt !== null && now.getTime() >= found.expiresAt.getTime()) return undefined;
+  const expiresAt = expiryOf(context, found);
+  if (now.getTime() >= expiresAt.getTime()) return undefined;
   if (found.lastUsedAt === null || now.getTime() - found.lastUsedAt.getTime() >= MARK_USED_INTERVAL_MS) {
     await markApiTokenUsed(context.db, found.id, now);
   }
   return {
-    userId: found.user.id,
-    username: found.user.username,
-    roles: found.user.roles,
-    authenticatedBy: 'token',
+    actor: {
+      userId: found.user.id,
+      username: found.user.username,
+      roles: found.user.roles,
+      authenticatedBy: 'token',
+    },
+    expiresAt,
   };
 }

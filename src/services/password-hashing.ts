@@ -72,15 +72,33 @@ export async function verifyPassword(password: string, storedHash: string): Prom
   return timingSafeEqual(actual, expected);
 }
 
-let dummyHash: Promise<string> | undefined;
+/** Moving average of the time real verifications take, in ms (the first is measured on a dummy hash). */
+let typicalVerificationMs: Promise<number> | undefined;
+
+/** verifyPassword, also keeping the moving average that waitAsLongAsAVerification uses. */
+export async function verifyPasswordTimed(password: string, storedHash: string): Promise<boolean> {
+  const started = performance.now();
+  const result = await verifyPassword(password, storedHash);
+  const elapsed = performance.now() - started;
+  const previous = await (typicalVerificationMs ?? Promise.resolve(elapsed));
+  typicalVerificationMs = Promise.resolve(previous * 0.9 + elapsed * 0.1);
+  return result;
+}
 
 /**
- * Spends the same time as a real verification, for sign-ins with an unknown username, so the
- * response time does not reveal which usernames exist. Always false.
+ * For a sign-in with an unknown username: waits about as long as a real verification takes (the
+ * moving average, with a little jitter) without computing anything, so the answer time does not
+ * reveal which usernames exist and a sprayer of made-up names costs the node no CPU. Always false.
  */
-export async function verifyDummyPassword(password: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(18).toString('base64url'));
-  await verifyPassword(password, await dummyHash);
+export async function waitAsLongAsAVerification(): Promise<false> {
+  typicalVerificationMs ??= (async () => {
+    const started = performance.now();
+    await verifyPassword(randomBytes(18).toString('base64url'), await hashPassword(generatePassword(20)));
+    return performance.now() - started;
+  })();
+  const typical = await typicalVerificationMs;
+  const jitter = 0.9 + Math.random() * 0.2;
+  await new Promise((resolve) => setTimeout(resolve, Math.round(typical * jitter)));
   return false;
 }
 

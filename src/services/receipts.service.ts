@@ -39,7 +39,7 @@ type Decoding =
 function decode(compact: string): Decoding {
   const parsed = parseCompactJws(compact, JWS_TYPES.receipt);
   if (!parsed.ok) {
-    const reason = parsed.reason === 'malformed' ? 'malformed-receipt' : 'unsupported-algorithm';
+    const reason = parsed.reason === 'unsupported-algorithm' ? 'unsupported-algorithm' : 'malformed-receipt';
     return { ok: false, reason, detail: parsed.detail };
   }
   const payload = ReceiptPayloadSchema.safeParse(parsed.payload);

@@ -2,7 +2,7 @@
  * Web sessions: signing in with username and password, finding the session behind a cookie,
  * signing out. The cookie carries a random 32-byte token; the database keeps only its SHA-256.
  * A session ends after `config.session.idleMinutes` without activity or `maxHours` after sign-in,
- * whichever comes first. Failed sign-ins are counted per username to slow down guessing.
+ * whichever comes first. Failed sign-ins are throttled per client address (sign-in-throttle.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../core/errors.ts';
@@ -16,12 +16,10 @@ import {
   touchSession,
 } from '../storage/sessions.repository.ts';
 import { findUserById, findUserCredentials } from '../storage/users.repository.ts';
-import { verifyDummyPassword, verifyPassword } from './password-hashing.ts';
+import { verifyPasswordTimed, waitAsLongAsAVerification } from './password-hashing.ts';
+import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
 import { toUserView, type UserView } from './users.service.ts';
 
-/** Failed sign-ins allowed per username within the window before further attempts are refused. */
-export const MAXIMUM_FAILED_SIGN_INS = 10;
-export const FAILED_SIGN_IN_WINDOW_MINUTES = 15;
 /** last_seen_at is written at most this often, so reading pages does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 const MINUTE_MS = 60_000;
@@ -38,31 +36,19 @@ export function isSecretEqual(given: string, expected: string): boolean {
   return timingSafeEqual(givenDigest, expectedDigest) && given.length === expected.length;
 }
 
-/** Failed attempts per username (timestamps in ms), one record per running node. */
-const failedSignIns = new WeakMap<AppContext, Map<string, number[]>>();
+/** The sign-in throttle of each running node. */
+const throttles = new WeakMap<AppContext, SignInThrottle>();
 
-function recentFailures(context: AppContext, username: string): number[] {
-  let byUsername = failedSignIns.get(context);
-  if (!byUsername) {
-    byUsername = new Map();
-    failedSignIns.set(context, byUsername);
+function throttleOf(context: AppContext): SignInThrottle {
+  let throttle = throttles.get(context);
+  if (!throttle) {
+    throttle = createSignInThrottle({
+      now: context.now,
+      checksPerSecond: context.config.session.signInChecksPerSecond,
+    });
+    throttles.set(context, throttle);
   }
-  const since = context.now().getTime() - FAILED_SIGN_IN_WINDOW_MINUTES * MINUTE_MS;
-  const failures = (byUsername.get(username) ?? []).filter((time) => time > since);
-  if (failures.length === 0) byUsername.delete(username);
-  else byUsername.set(username, failures);
-  return failures;
-}
-
-function recordFailure(context: AppContext, username: string): void {
-  const byUsername = failedSignIns.get(context);
-  if (!byUsername) return;
-  const failures = recentFailures(context, username);
-  byUsername.set(username, [...failures, context.now().getTime()]);
-  if (byUsername.size > 10_000) {
-    // Forget usernames whose failures are all outside the window.
-    for (const name of [...byUsername.keys()]) recentFailures(context, name);
-  }
+  return throttle;
 }
 
 export type SignedIn = Readonly<{
@@ -74,31 +60,32 @@ export type SignedIn = Readonly<{
 
 /**
  * Checks the password and opens a session. Unknown username, wrong password and disabled
- * account all answer invalid-credentials, after the same amount of work. After
- * MAXIMUM_FAILED_SIGN_INS failures for a username within the window, answers too-many-requests.
+ * account all answer invalid-credentials after about the same time (an unknown username waits
+ * instead of computing). The client address is throttled (sign-in-throttle.ts): too-many-requests
+ * with the seconds to wait, before any password is checked; no account is ever locked.
  */
 export async function signIn(
   context: AppContext,
   credentials: { username: string; password: string },
+  clientAddress: string,
 ): Promise<SignedIn> {
   const username = credentials.username.trim().toLowerCase();
-  if (recentFailures(context, username).length >= MAXIMUM_FAILED_SIGN_INS) {
+  const throttle = throttleOf(context);
+  try {
+    throttle.admit(clientAddress);
+  } catch (error) {
     context.metrics?.signInFailed();
-    throw new AppError(
-      'too-many-requests',
-      `too many failed sign-ins for this username; try again in ${FAILED_SIGN_IN_WINDOW_MINUTES} minutes`,
-    );
+    throw error;
   }
   const found = await findUserCredentials(context.db, username);
   const isPasswordRight = found
-    ? await verifyPassword(credentials.password, found.passwordHash)
-    : await verifyDummyPassword(credentials.password);
+    ? await verifyPasswordTimed(credentials.password, found.passwordHash)
+    : await waitAsLongAsAVerification();
   if (!found || !isPasswordRight || found.user.isDisabled) {
-    recordFailure(context, username);
+    throttle.recordFailure(clientAddress);
     context.metrics?.signInFailed();
     throw new AppError('invalid-credentials', 'wrong username or password, or the account is disabled');
   }
-  failedSignIns.get(context)?.delete(username);
 
   const now = context.now();
   const { idleMinutes, maxHours } = context.config.session;

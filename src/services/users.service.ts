@@ -6,7 +6,8 @@
 import { AppError } from '../core/errors.ts';
 import type { AppContext } from '../app-context.ts';
 import { isRole, ROLES, type Role } from '../core/roles.ts';
-import { type Permission, permissionsOf } from '../policies/access.ts';
+import { type Actor, type Permission, permissionsOf } from '../policies/access.ts';
+import { revokeApiTokensOfUser } from '../storage/api-tokens.repository.ts';
 import { deleteSessionsOfUser } from '../storage/sessions.repository.ts';
 import {
   countEnabledUsersWithRole,
@@ -19,6 +20,12 @@ import {
   updateUserRow,
 } from '../storage/users.repository.ts';
 import { generatePassword, hashPassword } from './password-hashing.ts';
+import {
+  getRoleRequest,
+  planRoleChange,
+  type RoleRequestView,
+  recordRoleChange,
+} from './role-requests.service.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 
 /** A user as the API and the CLI show it: never a password hash. */
@@ -128,25 +135,59 @@ export type NewUser = Readonly<{
   email?: string | null;
 }>;
 
-/** Creates an account. Conflict when the username is taken; invalid-input for a bad name, role or password. */
+/** A user after an administrator's change, and the grant that waits for a second administrator, if any. */
+export type UserChangeResult = Readonly<{ user: UserView; pendingRoleRequest: RoleRequestView | null }>;
+
+/**
+ * Creates an account as the node's operator (command line, tests, first administrator): every
+ * role applies at once, and the grant is recorded. Conflict when the username is taken;
+ * invalid-input for a bad name, role or password.
+ */
 export async function createUser(context: AppContext, input: NewUser): Promise<UserView> {
+  return (await createAccount(context, input, undefined)).user;
+}
+
+/**
+ * Creates an account as an administrator: roles that read case content (or administer) wait
+ * for a second administrator's approval (role-requests.service.ts); the others apply at once.
+ */
+export async function createUserAs(
+  context: AppContext,
+  actor: Actor,
+  input: NewUser,
+): Promise<UserChangeResult> {
+  return createAccount(context, input, actor);
+}
+
+async function createAccount(
+  context: AppContext,
+  input: NewUser,
+  requester: Actor | undefined,
+): Promise<UserChangeResult> {
   assertUsernameValid(input.username);
-  const roles = parseRoles(input.roles);
+  const plan = planRoleChange([], parseRoles(input.roles), requester);
   const email = parseEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   if (await findUserByUsername(context.db, input.username)) {
     throw new AppError('conflict', `the username '${input.username}' is already taken`);
   }
   try {
-    const user = await insertUser(context.db, {
-      username: input.username,
-      displayName: input.displayName?.trim() || input.username,
-      passwordHash,
-      roles,
-      locale: input.locale ?? null,
-      email,
+    const { user, pendingId } = await context.db.transaction().execute(async (transaction) => {
+      const inserted = await insertUser(transaction, {
+        username: input.username,
+        displayName: input.displayName?.trim() || input.username,
+        passwordHash,
+        roles: plan.rolesNow,
+        locale: input.locale ?? null,
+        email,
+      });
+      const id = await recordRoleChange(transaction, inserted.id, plan, requester, context.now());
+      return { user: inserted, pendingId: id };
     });
-    return toUserView(user);
+    return {
+      user: toUserView(user),
+      pendingRoleRequest: pendingId === undefined ? null : await getRoleRequest(context, pendingId),
+    };
   } catch (error) {
     // Two creations of the same name at once: the unique index decides.
     if ((error as { code?: string }).code === '23505') {
@@ -192,14 +233,38 @@ export type UserChanges = Readonly<{
   email?: string | null;
 }>;
 
+/** Changes an account as the node's operator: role changes apply at once (and are recorded); see updateAccount. */
+export async function updateUser(context: AppContext, id: string, changes: UserChanges): Promise<UserView> {
+  return (await updateAccount(context, id, changes, undefined)).user;
+}
+
+/** Changes an account as an administrator: added roles that read case content wait for a second administrator. */
+export async function updateUserAs(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+  changes: UserChanges,
+): Promise<UserChangeResult> {
+  return updateAccount(context, id, changes, actor);
+}
+
 /**
- * Changes roles, display name or the disabled flag. Disabling ends the user's sessions (their
- * API tokens stop working too). The last enabled administrator can be neither disabled nor
+ * Changes roles, display name or the disabled flag. Disabling ends the user's sessions and
+ * revokes their API tokens (enabling the account again does not bring them back). The last enabled administrator can be neither disabled nor
  * demoted, so the node always keeps someone who can manage accounts.
  */
-export async function updateUser(context: AppContext, id: string, changes: UserChanges): Promise<UserView> {
+async function updateAccount(
+  context: AppContext,
+  id: string,
+  changes: UserChanges,
+  requester: Actor | undefined,
+): Promise<UserChangeResult> {
   const user = await requireUser(context, id);
-  const roles = changes.roles === undefined ? undefined : parseRoles(changes.roles);
+  const plan =
+    changes.roles === undefined
+      ? undefined
+      : planRoleChange(user.roles, parseRoles(changes.roles), requester);
+  const roles = plan?.rolesNow;
   const displayName = changes.displayName?.trim();
   const email = changes.email === undefined ? undefined : parseEmail(changes.email);
   if (displayName === '') {
@@ -217,7 +282,7 @@ export async function updateUser(context: AppContext, id: string, changes: UserC
       'this is the last enabled administrator: give another user the administrator role first',
     );
   }
-  const updated = await context.db.transaction().execute(async (transaction) => {
+  const { updated, pendingId } = await context.db.transaction().execute(async (transaction) => {
     const row = await updateUserRow(
       transaction,
       user.id,
@@ -229,11 +294,20 @@ export async function updateUser(context: AppContext, id: string, changes: UserC
       },
       context.now(),
     );
-    if (changes.isDisabled === true) await deleteSessionsOfUser(transaction, user.id);
-    return row;
+    if (changes.isDisabled === true) {
+      await deleteSessionsOfUser(transaction, user.id);
+      await revokeApiTokensOfUser(transaction, user.id, context.now());
+    }
+    const id = plan
+      ? await recordRoleChange(transaction, user.id, plan, requester, context.now())
+      : undefined;
+    return { updated: row, pendingId: id };
   });
   if (!updated) throw new AppError('not-found', 'no such user');
-  return toUserView(updated);
+  return {
+    user: toUserView(updated),
+    pendingRoleRequest: pendingId === undefined ? null : await getRoleRequest(context, pendingId),
+  };
 }
 
 /** Disables an account by username (CLI); see updateUser. */
@@ -252,7 +326,10 @@ export async function setUserEmail(
   return updateUser(context, user.id, { email });
 }
 
-/** Sets a new password and ends the user's sessions, so a leaked password stops working everywhere. */
+/**
+ * Sets a new password, ends the user's sessions and revokes their API tokens, so neither a leaked
+ * password nor a token made with it keeps working.
+ */
 export async function changePassword(
   context: AppContext,
   username: string,
@@ -263,6 +340,7 @@ export async function changePassword(
   const updated = await context.db.transaction().execute(async (transaction) => {
     const row = await updateUserRow(transaction, user.id, { passwordHash }, context.now());
     await deleteSessionsOfUser(transaction, user.id);
+    await revokeApiTokensOfUser(transaction, user.id, context.now());
     return row;
   });
   if (!updated) throw new AppError('not-found', `no user named '${username}'`);

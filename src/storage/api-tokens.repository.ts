@@ -126,6 +126,16 @@ export async function revokeApiTokenRow(db: Kysely<Database>, id: string, now: D
     .execute();
 }
 
+/** Revokes every live token of a user (password changed, account disabled). */
+export async function revokeApiTokensOfUser(db: Kysely<Database>, userId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
 export async function markApiTokenUsed(db: Kysely<Database>, id: string, now: Date): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
 }

@@ -121,6 +121,20 @@ export interface HandoverNotesTable {
   written_at: Date | string;
 }
 
+/** A change of a user's roles: applied at once, or pending until a second administrator approves. */
+export interface RoleRequestsTable {
+  id: Generated<string>;
+  user_id: string;
+  roles_added: ColumnType<string[], string[], string[]>;
+  roles_removed: ColumnType<string[], string[], string[]>;
+  status: 'pending' | 'approved' | 'applied';
+  /** null: the node's operator (the command line on the server). */
+  requested_by: string | null;
+  requested_at: Date | string;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+}
+
 export interface PeerDutyStatusTable {
   node_id: string;
   is_on_duty: boolean;
@@ -305,6 +319,7 @@ export interface Database {
   duty_shifts: DutyShiftsTable;
   handover_notes: HandoverNotesTable;
   peer_duty_status: PeerDutyStatusTable;
+  role_requests: RoleRequestsTable;
   webhook_endpoints: WebhookEndpointsTable;
   alert_deliveries: AlertDeliveriesTable;
   directory_nodes: DirectoryNodesTable;

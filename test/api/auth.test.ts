@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/http/app.ts';
+import { createApiToken, listApiTokens } from '../../src/services/api-tokens.service.ts';
+import { changePassword } from '../../src/services/users.service.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole, bearerAs, createUser, signIn } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -107,14 +109,17 @@ for (const target of DATABASE_TARGETS) {
 
     it('answers an unknown username and a wrong password with the same problem and no cookie', async () => {
       const user = await createUser(subject, { roles: ['officer'] });
+      // From an address of its own, so these failures do not throttle the other tests' sign-ins.
       const wrongPassword = await inject({
         method: 'POST',
         url: '/api/v1/session',
+        remoteAddress: '127.0.0.4',
         payload: { username: user.username, password: 'not the password at all' },
       });
       const unknownUser = await inject({
         method: 'POST',
         url: '/api/v1/session',
+        remoteAddress: '127.0.0.4',
         payload: { username: 'nobody-by-that-name', password: 'not the password at all' },
       });
       for (const response of [wrongPassword, unknownUser]) {
@@ -376,6 +381,75 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(json<Problem>(response).type, 'urn:comity:problem:invalid-input');
     });
 
+    it('gives every token a life: 90 days by default, at most the maximum the State sets', async () => {
+      const owner = await asRole(subject, 'officer');
+      const create = (app: typeof subject.app, payload: object) =>
+        app.inject({ method: 'POST', url: '/api/v1/tokens', headers: owner.headers, payload });
+      const byDefault = await create(subject.app, { name: 'default life' });
+      assert.equal(byDefault.statusCode, 201);
+      assert.equal(
+        json<{ expiresAt: string }>(byDefault).expiresAt,
+        new Date(clock + 90 * 24 * 60 * MINUTE).toISOString(),
+      );
+      const strictApp = await buildApp({
+        ...subject.context,
+        config: {
+          ...subject.context.config,
+          session: { ...subject.context.config.session, tokenMaxDays: 30 },
+        },
+      });
+      try {
+        const tooLong = await create(strictApp, { name: 'too long', expiresInDays: 31 });
+        assert.equal(tooLong.statusCode, 400);
+        assert.equal(json<Problem>(tooLong).type, 'urn:comity:problem:invalid-input');
+        assert.match(json<Problem>(tooLong).detail, /1 to 30/);
+        const capped = await create(strictApp, { name: 'within the maximum' });
+        assert.equal(
+          json<{ expiresAt: string }>(capped).expiresAt,
+          new Date(clock + 30 * 24 * 60 * MINUTE).toISOString(),
+        );
+      } finally {
+        await strictApp.close();
+      }
+    });
+
+    it('lets no token create a token that outlives it', async () => {
+      const owner = await createUser(subject, { roles: ['officer'] });
+      const parent = await createApiToken(subject.context, owner.id, { name: 'parent', expiresInDays: 10 });
+      const headers = { authorization: `Bearer ${parent.token}` };
+      const create = (payload: object) => inject({ method: 'POST', url: '/api/v1/tokens', headers, payload });
+      const longer = await create({ name: 'longer', expiresInDays: 11 });
+      assert.equal(longer.statusCode, 400);
+      assert.equal(json<Problem>(longer).type, 'urn:comity:problem:invalid-input');
+      assert.match(json<Problem>(longer).detail, /cannot create a token that outlives it/);
+      const unstated = await create({ name: 'unstated' });
+      assert.equal(unstated.statusCode, 201);
+      assert.equal(
+        json<{ expiresAt: string }>(unstated).expiresAt,
+        parent.expiresAt,
+        'the default ends with the parent',
+      );
+      assert.equal((await create({ name: 'shorter', expiresInDays: 9 })).statusCode, 201);
+      const list = await inject({ method: 'GET', url: '/api/v1/tokens', headers });
+      assert.deepEqual(
+        json<{ items: Array<{ name: string }> }>(list)
+          .items.map((item) => item.name)
+          .sort(),
+        ['parent', 'shorter', 'unstated'],
+      );
+    });
+
+    it("revokes a user's tokens when the password changes", async () => {
+      const owner = await createUser(subject, { roles: ['officer'] });
+      const token = await createApiToken(subject.context, owner.id, { name: 'before the change' });
+      const headers = { authorization: `Bearer ${token.token}` };
+      assert.equal((await inject({ method: 'GET', url: '/api/v1/tokens', headers })).statusCode, 200);
+      await changePassword(subject.context, owner.username, 'a brand new long password');
+      assert.equal((await inject({ method: 'GET', url: '/api/v1/tokens', headers })).statusCode, 401);
+      const [row] = await listApiTokens(subject.context, owner.id);
+      assert.equal(row?.revokedAt, new Date(clock).toISOString());
+    });
+
     it('refuses a disabled user: no sign-in, and existing sessions and tokens stop working', async () => {
       const user = await createUser(subject, { roles: ['officer'] });
       const session = await signIn(subject, user.username, user.password);
@@ -407,23 +481,114 @@ for (const target of DATABASE_TARGETS) {
         (await inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer.headers })).statusCode,
         401,
       );
+      // The tokens are revoked, not paused: enabling the account again does not bring them back.
+      const enabled = await inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${bearer.userId}`,
+        headers: admin.headers,
+        payload: { isDisabled: false },
+      });
+      assert.equal(enabled.statusCode, 200);
+      assert.equal(
+        (await inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer.headers })).statusCode,
+        401,
+      );
     });
 
-    it('refuses further sign-ins for a username after 10 failures in 15 minutes, then allows them again', async () => {
-      const user = await createUser(subject, { roles: ['officer'] });
-      const attempt = (password: string) =>
-        inject({ method: 'POST', url: '/api/v1/session', payload: { username: user.username, password } });
-      for (let index = 0; index < 10; index += 1) {
-        assert.equal((await attempt('wrong password number')).statusCode, 401);
-      }
-      const blocked = await attempt(user.password);
-      assert.equal(blocked.statusCode, 429);
-      assert.equal(json<Problem>(blocked).type, 'urn:comity:problem:too-many-requests');
-      const other = await createUser(subject, { roles: ['officer'] });
-      await signIn(subject, other.username, other.password);
+    it('slows a sprayer down by its address while real users, even the sprayed ones, sign in at once', async () => {
+      const victim = await createUser(subject, { roles: ['administrator'] });
+      const bystander = await createUser(subject, { roles: ['officer'] });
+      const attempt = (remoteAddress: string, username: string, password: string) =>
+        inject({ method: 'POST', url: '/api/v1/session', remoteAddress, payload: { username, password } });
+      const sprayer = '127.0.0.9';
+      const sprayed = [victim.username, 'nobody-1', bystander.username, 'nobody-2'];
+      const answers = [];
+      for (const username of sprayed)
+        answers.push((await attempt(sprayer, username, 'Summer2026!Summer')).statusCode);
+      // Three free failures, then the address waits before its next password check.
+      assert.deepEqual(answers, [401, 401, 401, 429]);
+      const refused = await attempt(sprayer, victim.username, victim.password);
+      assert.equal(
+        refused.statusCode,
+        429,
+        'even a right password waits: the address is refused before checking',
+      );
+      assert.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(json<Problem>(refused).type, 'urn:comity:problem:too-many-requests');
+      assert.equal(refused.headers['retry-after'], '1');
 
-      advanceMinutes(16);
-      assert.equal((await attempt(user.password)).statusCode, 200);
+      // From another address, the sprayed administrator and anyone else sign in at once.
+      assert.equal((await attempt('127.0.0.2', victim.username, victim.password)).statusCode, 200);
+      assert.equal((await attempt('127.0.0.3', bystander.username, bystander.password)).statusCode, 200);
+
+      // Back-off: once the wait is over, one more check; a new failure doubles the wait.
+      clock += 1000;
+      assert.equal((await attempt(sprayer, 'nobody-3', 'Summer2026!Summer')).statusCode, 401);
+      const longer = await attempt(sprayer, 'nobody-4', 'Summer2026!Summer');
+      assert.equal(longer.statusCode, 429);
+      assert.equal(longer.headers['retry-after'], '2');
+    });
+
+    it('keeps a node-wide budget of password checks for addresses that failed, never for clean ones', async () => {
+      const context = {
+        ...subject.context,
+        config: {
+          ...subject.context.config,
+          session: { ...subject.context.config.session, signInChecksPerSecond: 2 },
+        },
+      };
+      const budgetApp = await buildApp(context);
+      try {
+        const user = await createUser(subject, { roles: ['officer'] });
+        const attempt = (remoteAddress: string, password: string) =>
+          budgetApp.inject({
+            method: 'POST',
+            url: '/api/v1/session',
+            remoteAddress,
+            payload: { username: user.username, password },
+          });
+        // Two addresses fail once each: the budget of two checks is spent.
+        assert.equal((await attempt('10.0.0.1', 'wrong password one')).statusCode, 401);
+        assert.equal((await attempt('10.0.0.2', 'wrong password two')).statusCode, 401);
+        const spent = await attempt('10.0.0.1', user.password);
+        assert.equal(spent.statusCode, 429);
+        assert.ok(Number(spent.headers['retry-after']) >= 1);
+        // An address with no failure is served whatever the budget.
+        assert.equal((await attempt('10.0.0.3', user.password)).statusCode, 200);
+        clock += 2000;
+        assert.equal((await attempt('10.0.0.1', user.password)).statusCode, 200);
+      } finally {
+        await budgetApp.close();
+      }
+    });
+
+    it('counts the client address from X-Forwarded-For only behind a trusted proxy', async () => {
+      const context = {
+        ...subject.context,
+        config: {
+          ...subject.context.config,
+          http: { ...subject.context.config.http, trustedProxies: ['127.0.0.1'] },
+        },
+      };
+      const proxiedApp = await buildApp(context);
+      try {
+        const user = await createUser(subject, { roles: ['officer'] });
+        const attempt = (forwardedFor: string, password: string) =>
+          proxiedApp.inject({
+            method: 'POST',
+            url: '/api/v1/session',
+            remoteAddress: '127.0.0.1',
+            headers: { 'x-forwarded-for': forwardedFor },
+            payload: { username: user.username, password },
+          });
+        for (let index = 0; index < 3; index += 1) {
+          assert.equal((await attempt('203.0.113.7', 'wrong password here')).statusCode, 401);
+        }
+        assert.equal((await attempt('203.0.113.7', user.password)).statusCode, 429);
+        assert.equal((await attempt('198.51.100.4', user.password)).statusCode, 200);
+      } finally {
+        await proxiedApp.close();
+      }
     });
   });
 }

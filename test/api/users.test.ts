@@ -22,13 +22,26 @@ type User = {
   isDisabled: boolean;
 };
 
+type RoleRequest = {
+  id: string;
+  userId: string;
+  rolesAdded: string[];
+  status: string;
+  requestedBy: { userId: string; username: string } | null;
+  decidedBy: { userId: string; username: string } | null;
+  decidedAt: string | null;
+};
+
 for (const target of DATABASE_TARGETS) {
   describe(`user accounts [${target.name}]`, { skip: target.skip }, () => {
     let subject: TestApp;
     let admin: Awaited<ReturnType<typeof asRole>>;
+    /** Approves the grants `admin` asks for. */
+    let secondAdmin: Awaited<ReturnType<typeof asRole>>;
     before(async () => {
       subject = await startTestApp(target);
       admin = await asRole(subject, 'administrator');
+      secondAdmin = await asRole(subject, 'administrator');
     });
     after(async () => subject?.close());
 
@@ -81,18 +94,31 @@ for (const target of DATABASE_TARGETS) {
         },
       });
       assert.equal(response.statusCode, 201);
-      const created = json<User & Record<string, unknown>>(response);
+      const created = json<User & { pendingRoleRequest: RoleRequest | null } & Record<string, unknown>>(
+        response,
+      );
       assert.equal(created.username, 'prosecutor.dupont');
       assert.equal(created.displayName, 'Camille Dupont');
-      assert.deepEqual(created.roles, ['officer', 'duty-officer']);
+      assert.deepEqual(created.roles, [], 'roles that read case content wait for a second administrator');
+      assert.deepEqual(created.pendingRoleRequest?.rolesAdded, ['officer', 'duty-officer']);
       assert.equal(created.isDisabled, false);
-      assert.ok(created.permissions.includes('request:draft'));
-      assert.ok(!created.permissions.includes('user:manage'));
+      assert.ok(!created.permissions.includes('request:draft'));
       assert.equal(created.passwordHash, undefined);
       assert.doesNotMatch(response.body, /scrypt|password/i);
 
       const session = await signIn(subject, 'prosecutor.dupont', 'a long enough password');
       assert.ok(session.csrfToken);
+      const approved = await inject({
+        method: 'POST',
+        url: `/api/v1/role-requests/${created.pendingRoleRequest?.id}/approve`,
+        headers: secondAdmin.headers,
+      });
+      assert.equal(approved.statusCode, 200, approved.body);
+      const me = json<{ user: User }>(
+        await inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: session.cookie } }),
+      );
+      assert.deepEqual(me.user.roles, ['officer', 'duty-officer']);
+      assert.ok(me.user.permissions.includes('request:draft'));
 
       const list = await inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers });
       assert.equal(list.statusCode, 200);
@@ -132,7 +158,7 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(await userCount(), before);
     });
 
-    it('changes roles and display name; the new permissions apply at once', async () => {
+    it('changes roles and display name: a removal at once, a grant once approved, then its permissions apply', async () => {
       const user = await createUser(subject, { roles: ['officer'] });
       const session = await signIn(subject, user.username, user.password);
       const response = await inject({
@@ -142,14 +168,23 @@ for (const target of DATABASE_TARGETS) {
         payload: { roles: ['legal-reviewer'], displayName: 'Reviewer' },
       });
       assert.equal(response.statusCode, 200);
-      const updated = json<User>(response);
-      assert.deepEqual(updated.roles, ['legal-reviewer']);
+      const updated = json<User & { pendingRoleRequest: RoleRequest }>(response);
+      assert.deepEqual(updated.roles, []);
       assert.equal(updated.displayName, 'Reviewer');
       assert.ok(!updated.permissions.includes('request:draft'));
+      assert.deepEqual(updated.pendingRoleRequest.rolesAdded, ['legal-reviewer']);
+      const approve = (headers: Record<string, string>) =>
+        inject({
+          method: 'POST',
+          url: `/api/v1/role-requests/${updated.pendingRoleRequest.id}/approve`,
+          headers,
+        });
+      assert.equal((await approve(secondAdmin.headers)).statusCode, 200);
       const me = json<{ user: User }>(
         await inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: session.cookie } }),
       );
       assert.deepEqual(me.user.roles, ['legal-reviewer']);
+      assert.ok(me.user.permissions.includes('request:read-incoming'));
 
       const unknown = await inject({
         method: 'PATCH',
@@ -165,6 +200,93 @@ for (const target of DATABASE_TARGETS) {
         payload: { displayName: 'x' },
       });
       assert.equal(notAnId.statusCode, 404);
+    });
+
+    it('lets no administrator give itself a role that reads case content without a second one', async () => {
+      const self = await createUser(subject, { roles: ['administrator'] });
+      const selfSession = await signIn(subject, self.username, self.password);
+      const asked = await inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${self.id}`,
+        headers: selfSession.headers,
+        payload: { roles: ['administrator', 'auditor'] },
+      });
+      assert.equal(asked.statusCode, 200);
+      const pending = json<User & { pendingRoleRequest: RoleRequest }>(asked).pendingRoleRequest;
+      assert.equal(pending.status, 'pending');
+      assert.deepEqual(json<User>(asked).roles, ['administrator']);
+      const approve = (headers: Record<string, string>) =>
+        inject({ method: 'POST', url: `/api/v1/role-requests/${pending.id}/approve`, headers });
+
+      const own = await approve(selfSession.headers);
+      assert.equal(own.statusCode, 403, 'the requester cannot approve');
+      assert.equal(json<Problem>(own).type, 'urn:comity:problem:forbidden');
+      const waiting = json<{ items: RoleRequest[] }>(
+        await inject({ method: 'GET', url: '/api/v1/role-requests?status=pending', headers: admin.headers }),
+      ).items;
+      assert.ok(waiting.some((request) => request.id === pending.id));
+
+      const approved = await approve(admin.headers);
+      assert.equal(approved.statusCode, 200);
+      const decided = json<RoleRequest>(approved);
+      assert.equal(decided.status, 'approved');
+      assert.equal(decided.requestedBy?.username, self.username);
+      assert.equal(decided.decidedBy?.userId, admin.userId);
+      assert.ok(decided.decidedAt);
+      assert.equal((await approve(secondAdmin.headers)).statusCode, 409, 'approved once');
+
+      const all = json<{ items: RoleRequest[] }>(
+        await inject({ method: 'GET', url: '/api/v1/role-requests', headers: admin.headers }),
+      ).items.filter((request) => request.userId === self.id);
+      // Created by the operator (applied, asked by nobody: null), then the grant approved by another.
+      assert.deepEqual(
+        all.map((request) => [
+          request.status,
+          request.requestedBy?.username ?? 'operator',
+          request.rolesAdded,
+        ]),
+        [
+          ['approved', self.username, ['auditor']],
+          ['applied', 'operator', ['administrator']],
+        ],
+      );
+    });
+
+    it('makes a new administrator wait too, lets the grantee not approve its own grant, and applies removals at once', async () => {
+      const other = await createUser(subject, { roles: ['administrator', 'officer'] });
+      const otherSession = await signIn(subject, other.username, other.password);
+      const user = await createUser(subject, { roles: ['officer'] });
+      const asked = json<User & { pendingRoleRequest: RoleRequest }>(
+        await inject({
+          method: 'PATCH',
+          url: `/api/v1/users/${other.id}`,
+          headers: admin.headers,
+          payload: { roles: ['administrator', 'supervisor'] },
+        }),
+      );
+      assert.deepEqual(asked.roles, ['administrator'], 'officer removed at once');
+      const byGrantee = await inject({
+        method: 'POST',
+        url: `/api/v1/role-requests/${asked.pendingRoleRequest.id}/approve`,
+        headers: otherSession.headers,
+      });
+      assert.equal(byGrantee.statusCode, 403);
+      const newAdministrator = json<User & { pendingRoleRequest: RoleRequest | null }>(
+        await inject({
+          method: 'PATCH',
+          url: `/api/v1/users/${user.id}`,
+          headers: admin.headers,
+          payload: { roles: ['officer', 'administrator'] },
+        }),
+      );
+      assert.deepEqual(newAdministrator.roles, ['officer']);
+      assert.deepEqual(newAdministrator.pendingRoleRequest?.rolesAdded, ['administrator']);
+      const unknown = await inject({
+        method: 'POST',
+        url: '/api/v1/role-requests/not-an-id/approve',
+        headers: admin.headers,
+      });
+      assert.equal(unknown.statusCode, 404);
     });
 
     it('disables and re-enables an account; disabling ends its sessions', async () => {
@@ -242,7 +364,7 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(first.createdAdministrator?.username, 'admin');
         const password = first.createdAdministrator!.password;
         assert.equal(password.length, 20);
-        const signedIn = await openSession(context, { username: 'admin', password });
+        const signedIn = await openSession(context, { username: 'admin', password }, '127.0.0.1');
         assert.deepEqual(signedIn.user.roles, ['administrator', 'supervisor', 'officer']);
         assert.ok(signedIn.user.permissions.includes('user:manage'));
         assert.ok(signedIn.user.permissions.includes('request:draft'));

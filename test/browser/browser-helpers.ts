@@ -4,7 +4,7 @@
  * direction), screenshots and switching the UI language.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { DemoRole, FederationNode } from '../../src/demo/federation-setup.ts';
@@ -44,8 +44,27 @@ export async function injectProbes(page: Page): Promise<void> {
     'typeof window.comityProbes === "object" && typeof window.axe === "object"',
   );
   if (hasProbes) return;
-  await page.addScriptTag({ path: axeScript });
-  await page.addScriptTag({ path: probesScript });
+  // Evaluated through the DevTools protocol rather than added as <script> elements: the node's
+  // Content-Security-Policy (script-src 'self') refuses inline scripts, and rightly so.
+  for (const script of [axeScript, probesScript]) await page.evaluate(readFileSync(script, 'utf8'));
+}
+
+/**
+ * Records every Content-Security-Policy violation the pages of `context` report (the
+ * securitypolicyviolation event, and Chromium's console line), across navigations.
+ */
+export async function recordCspViolations(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  await context.exposeFunction('comityReportCspViolation', (line: string) => {
+    violations.push(line);
+  });
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (event) => {
+    window.comityReportCspViolation(event.violatedDirective + ' ' + event.blockedURI + ' at ' + location.pathname);
+  });`);
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
 }
 
 /** Runs axe-core on the page; returns the serious and critical violations. */

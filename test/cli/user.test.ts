@@ -9,6 +9,7 @@ import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
+import { requireUserByUsername, updateUserAs } from '../../src/services/users.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
 
@@ -77,8 +78,8 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
       'alice',
       '--name',
       'case system',
-      '--expires-in-days',
-      '30',
+      '--expires-in',
+      '30d',
     ]);
     assert.equal(created.code, 0, created.stderr);
     const token = /token: (comity_\S+)/.exec(created.stdout)?.[1];
@@ -91,9 +92,13 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
       const actor = await resolveApiToken(context, token);
       assert.equal(actor?.username, 'alice');
       assert.deepEqual(actor?.roles, ['officer', 'supervisor']);
-      const session = await signIn(context, { username: 'alice', password: 'a long enough password' });
+      const session = await signIn(
+        context,
+        { username: 'alice', password: 'a long enough password' },
+        '127.0.0.1',
+      );
       assert.equal(session.user.displayName, 'Alice Martin');
-      await signIn(context, { username: 'bob', password: bobPassword! });
+      await signIn(context, { username: 'bob', password: bobPassword! }, '127.0.0.1');
     });
 
     const id = /^(\S+)\tcase system/m.exec(tokens.stdout)?.[1];
@@ -111,12 +116,62 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     const disabled = await runComity(['user', 'disable', 'alice']);
     assert.equal(disabled.code, 0, disabled.stderr);
     await withDatabase(async (context) => {
-      await assert.rejects(signIn(context, { username: 'alice', password: 'another long password' }), {
-        code: 'invalid-credentials',
-      });
+      await assert.rejects(
+        signIn(context, { username: 'alice', password: 'another long password' }, '127.0.0.1'),
+        {
+          code: 'invalid-credentials',
+        },
+      );
     });
     const list = await runComity(['user', 'list']);
     assert.match(list.stdout, /^alice\t.*\[disabled\]$/m);
+  });
+
+  it("lists every role change and approves a pending grant as the node's operator", async () => {
+    const added = await runComity(
+      ['user', 'add', 'carol', '--role', 'administrator', '--password-stdin'],
+      'a long enough password\n',
+    );
+    assert.equal(added.code, 0, added.stderr);
+    const pendingId = await withDatabase(async (context) => {
+      const carol = await requireUserByUsername(context, 'carol');
+      const actor = {
+        userId: carol.id,
+        username: 'carol',
+        roles: carol.roles,
+        authenticatedBy: 'session' as const,
+      };
+      const result = await updateUserAs(context, actor, carol.id, { roles: ['administrator', 'auditor'] });
+      return result.pendingRoleRequest?.id;
+    });
+    assert.ok(pendingId);
+    const pending = await runComity(['user', 'role-requests', '--pending']);
+    assert.equal(pending.code, 0, pending.stderr);
+    assert.match(
+      pending.stdout,
+      new RegExp(
+        `^${pendingId}\tpending\tcarol\t\\+auditor\tasked by carol \\S+\twaiting for a second administrator$`,
+        'm',
+      ),
+    );
+    const approved = await runComity(['user', 'approve-role', pendingId]);
+    assert.equal(approved.code, 0, approved.stderr);
+    assert.match(approved.stdout, /carol now holds auditor/);
+    const all = await runComity(['user', 'role-requests']);
+    assert.match(
+      all.stdout,
+      new RegExp(
+        `^${pendingId}\tapproved\tcarol\t\\+auditor\tasked by carol \\S+\tapproved by operator \\S+$`,
+        'm',
+      ),
+    );
+    assert.match(all.stdout, /\tapplied\tcarol\t\+administrator\tasked by operator /);
+    await withDatabase(async (context) => {
+      assert.deepEqual((await requireUserByUsername(context, 'carol')).roles, ['administrator', 'auditor']);
+    });
+    const again = await runComity(['user', 'approve-role', pendingId]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already approved/);
   });
 
   it('refuses an unknown role with one line listing the valid roles and exit code 1', async () => {
@@ -132,10 +187,11 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     const cases: Array<[string[], string | undefined, RegExp]> = [
       [['user', 'add', 'dave', '--role', 'officer', '--password-stdin'], 'short\n', /at least 12 characters/],
       [['token', 'create', '--user', 'nobody', '--name', 'x'], undefined, /no user named 'nobody'/],
+      [['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in', '0'], undefined, /--expires-in/],
       [
-        ['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in-days', '0'],
+        ['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in', '366'],
         undefined,
-        /--expires-in-days/,
+        /from 1 to 365 \(this node's maximum\)/,
       ],
     ];
     for (const [args, input, message] of cases) {

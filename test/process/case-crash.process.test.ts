@@ -57,7 +57,7 @@ describe('kill -9 of the requested node while a case moves', { timeout: 240_000 
     const de = federation.node('DE');
     const officer = await fr.userClient('officer');
     const duty = await de.userClient('duty-officer');
-    const reviewerAccount = await createAccount(de.admin, {
+    const reviewerAccount = await createAccount(de, {
       username: 'de.reviewer',
       displayName: 'DE legal reviewer',
       roles: ['legal-reviewer'],

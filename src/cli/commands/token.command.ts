@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import {
   createApiTokenForUsername,
+  DEFAULT_TOKEN_DAYS,
   listApiTokensForUsername,
   MAXIMUM_TOKEN_DAYS,
   revokeApiToken,
@@ -12,10 +13,14 @@ import {
 import { CliError, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
+/** "90" or "90d" -> 90; the node's maximum (COMITY_TOKEN_MAX_DAYS) is checked when the token is made. */
 function parseDays(value: string): number {
-  const days = Number(value);
-  if (!/^\d+$/.test(value) || days < 1 || days > MAXIMUM_TOKEN_DAYS) {
-    throw new CliError(`--expires-in-days must be a whole number from 1 to ${MAXIMUM_TOKEN_DAYS}`);
+  const match = /^(\d+)d?$/.exec(value.trim());
+  const days = Number(match?.[1]);
+  if (!match || days < 1 || days > MAXIMUM_TOKEN_DAYS) {
+    throw new CliError(
+      `--expires-in must be a number of days such as 90 or 90d, from 1 to COMITY_TOKEN_MAX_DAYS`,
+    );
   }
   return days;
 }
@@ -28,15 +33,17 @@ export function registerTokenCommands(program: Command): void {
     .description('create an API token for a user (the token is printed once)')
     .requiredOption('--user <username>', 'the user the token acts for, with their roles')
     .requiredOption('--name <name>', 'what the token is for, e.g. "case system of the prosecution office"')
-    .option('--expires-in-days <days>', `expiry, 1 to ${MAXIMUM_TOKEN_DAYS} days (default: no expiry)`)
-    .action(async (options: { user: string; name: string; expiresInDays?: string }) => {
-      const expiresInDays =
-        options.expiresInDays === undefined ? undefined : parseDays(options.expiresInDays);
+    .option(
+      '--expires-in <days>',
+      `the token's life in days (90 or 90d), at most COMITY_TOKEN_MAX_DAYS (default ${DEFAULT_TOKEN_DAYS}, or that maximum when lower)`,
+    )
+    .action(async (options: { user: string; name: string; expiresIn?: string }) => {
+      const expiresInDays = options.expiresIn === undefined ? undefined : parseDays(options.expiresIn);
       const created = await withNodeContext((context) =>
         createApiTokenForUsername(context, options.user, { name: options.name, expiresInDays }),
       );
       printLine(`created API token ${created.id} "${created.name}" for ${options.user}`);
-      printLine(`expires: ${created.expiresAt ?? 'never'}`);
+      printLine(`expires: ${created.expiresAt}`);
       printLine(`token: ${created.token}`);
       printLine('This token is shown only once. Send it as: Authorization: Bearer <token>');
     });
@@ -48,7 +55,7 @@ export function registerTokenCommands(program: Command): void {
     .action(async (options: { user: string }) => {
       const tokens = await withNodeContext((context) => listApiTokensForUsername(context, options.user));
       for (const item of tokens) {
-        const state = item.revokedAt ? `revoked ${item.revokedAt}` : `expires ${item.expiresAt ?? 'never'}`;
+        const state = item.revokedAt ? `revoked ${item.revokedAt}` : `expires ${item.expiresAt}`;
         printLine(`${item.id}\t${item.name}\t${state}\tlast used ${item.lastUsedAt ?? 'never'}`);
       }
     });

@@ -1,6 +1,7 @@
 /**
  * `comity user ...`: the node's operator manages accounts on the machine that runs the node
- * (add, list, set a password, disable), working on its database directly.
+ * (add, list, set a password, disable, list and approve role requests), working on its database
+ * directly. These commands act as the node's operator: the roles they give apply at once.
  */
 import type { Command } from 'commander';
 import { ROLES } from '../../core/roles.ts';
@@ -14,6 +15,11 @@ import {
   parseRoles,
   setUserEmail,
 } from '../../services/users.service.ts';
+import {
+  approveRoleRequest,
+  listRoleRequests,
+  type RoleRequestView,
+} from '../../services/role-requests.service.ts';
 import { CliError, printLine } from '../output.ts';
 import { readSecretFromStdin, withNodeContext } from './node-context.ts';
 
@@ -108,4 +114,40 @@ export function registerUserCommands(program: Command): void {
       await withNodeContext((context) => disableUser(context, username));
       printLine(`user ${username} disabled`);
     });
+
+  user
+    .command('role-requests')
+    .description(
+      'every change of roles, newest first: who asked, who approved, when (grants waiting first with --pending)',
+    )
+    .option('--pending', 'only the grants waiting for approval')
+    .action(async (options: { pending?: boolean }) => {
+      const requests = await withNodeContext((context) =>
+        listRoleRequests(context, { isPendingOnly: options.pending === true }),
+      );
+      for (const request of requests) printLine(describeRoleRequest(request));
+    });
+
+  user
+    .command('approve-role')
+    .description("approve a pending grant of roles (from comity user role-requests), as the node's operator")
+    .argument('<id>')
+    .action(async (id: string) => {
+      const approved = await withNodeContext((context) => approveRoleRequest(context, id, undefined));
+      printLine(`approved: ${approved.username} now holds ${approved.rolesAdded.join(', ')}`);
+    });
+}
+
+/** One line per role request: id, status, user, change, who asked and when, who approved and when. */
+function describeRoleRequest(request: RoleRequestView): string {
+  const change = [
+    ...request.rolesAdded.map((role) => `+${role}`),
+    ...request.rolesRemoved.map((role) => `-${role}`),
+  ].join(',');
+  const asked = `asked by ${request.requestedBy?.username ?? 'operator'} ${request.requestedAt}`;
+  const decided =
+    request.decidedAt === null
+      ? 'waiting for a second administrator'
+      : `approved by ${request.decidedBy?.username ?? 'operator'} ${request.decidedAt}`;
+  return [request.id, request.status, request.username, change, asked, decided].join('\t');
 }

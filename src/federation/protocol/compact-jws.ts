@@ -10,6 +10,7 @@
 import { CompactSign, compactVerify } from 'jose';
 import type { KeyPairJwk } from './types.ts';
 import { importSigningKey, type ImportedKey } from './keys.ts';
+import { readCanonicalBase64url, repeatedMemberOf } from './strict-json.ts';
 
 /** The only JWS algorithms v1 accepts (both name Ed25519 signatures; v1 nodes write EdDSA). */
 export const ACCEPTED_JWS_ALGORITHMS = ['EdDSA', 'Ed25519'] as const;
@@ -22,7 +23,6 @@ export const JWS_TYPES = {
 } as const;
 export type JwsType = (typeof JWS_TYPES)[keyof typeof JWS_TYPES];
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const KID = /^[A-Za-z0-9_-]{43}$/;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -34,29 +34,49 @@ export type ParsedCompactJws = Readonly<{
   payload: unknown;
 }>;
 
+/** Why a compact JWS cannot be read: each maps to its own refusal (docs/federation.md). */
+export type JwsParseFailure =
+  | 'malformed'
+  | 'unsupported-algorithm'
+  | 'duplicate-member'
+  | 'non-canonical-encoding';
+
 export type ParseCompactJwsResult =
   | ({ ok: true } & ParsedCompactJws)
-  | { ok: false; reason: 'malformed' | 'unsupported-algorithm'; detail: string };
+  | { ok: false; reason: JwsParseFailure; detail: string };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Strict base64url (no padding, no other characters, a length base64 can have) to bytes. */
-export function decodeBase64url(part: string): Uint8Array | undefined {
-  if (!BASE64URL.test(part) || part.length % 4 === 1) return undefined;
-  return Buffer.from(part, 'base64url');
-}
+export type JsonPartReading =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'malformed' | 'duplicate-member' | 'non-canonical-encoding'; detail: string };
 
-/** Decodes a base64url part holding UTF-8 JSON; undefined when it is not. */
-export function decodeJsonPart(part: string): { value: unknown } | undefined {
-  const bytes = decodeBase64url(part);
-  if (!bytes) return undefined;
+/**
+ * Reads a base64url part holding UTF-8 JSON, strictly: canonical base64url, and no object that
+ * repeats a member (src/federation/protocol/strict-json.ts).
+ */
+export function readJsonPart(part: string, what: string): JsonPartReading {
+  const reading = readCanonicalBase64url(part);
+  if (!reading.ok) return { ok: false, reason: reading.reason, detail: `${what}: ${reading.detail}` };
+  let text: string;
+  let value: unknown;
   try {
-    return { value: JSON.parse(textDecoder.decode(bytes)) };
+    text = textDecoder.decode(reading.bytes);
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    return { ok: false, reason: 'malformed', detail: `${what} is not UTF-8 JSON` };
   }
+  const repeated = repeatedMemberOf(text);
+  if (repeated !== undefined) {
+    return {
+      ok: false,
+      reason: 'duplicate-member',
+      detail: `${what} repeats the member ${JSON.stringify(repeated)}`,
+    };
+  }
+  return { ok: true, value };
 }
 
 /**
@@ -70,12 +90,15 @@ export function parseCompactJws(compact: string, expectedTyp: JwsType): ParseCom
   if (parts.length !== 3)
     return { ok: false, reason: 'malformed', detail: `expected 3 dot-separated parts, got ${parts.length}` };
   const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
-  if (signaturePart !== '' && !decodeBase64url(signaturePart)) {
-    return { ok: false, reason: 'malformed', detail: 'the signature is not base64url' };
+  if (signaturePart !== '') {
+    const signature = readCanonicalBase64url(signaturePart);
+    if (!signature.ok)
+      return { ok: false, reason: signature.reason, detail: `the signature: ${signature.detail}` };
   }
-  const decodedHeader = decodeJsonPart(headerPart);
-  if (!decodedHeader || !isPlainObject(decodedHeader.value)) {
-    return { ok: false, reason: 'malformed', detail: 'the protected header is not base64url JSON object' };
+  const decodedHeader = readJsonPart(headerPart, 'the protected header');
+  if (!decodedHeader.ok) return decodedHeader;
+  if (!isPlainObject(decodedHeader.value)) {
+    return { ok: false, reason: 'malformed', detail: 'the protected header is not a JSON object' };
   }
   const header = decodedHeader.value;
   const { alg } = header;
@@ -99,9 +122,8 @@ export function parseCompactJws(compact: string, expectedTyp: JwsType): ParseCom
   if (typeof kid !== 'string' || !KID.test(kid))
     return { ok: false, reason: 'malformed', detail: 'kid must be a JWK thumbprint' };
   if (typ !== expectedTyp) return { ok: false, reason: 'malformed', detail: `typ must be ${expectedTyp}` };
-  const decodedPayload = decodeJsonPart(payloadPart);
-  if (!decodedPayload)
-    return { ok: false, reason: 'malformed', detail: 'the payload is not base64url UTF-8 JSON' };
+  const decodedPayload = readJsonPart(payloadPart, 'the payload');
+  if (!decodedPayload.ok) return decodedPayload;
   return { ok: true, header: { alg, kid, typ: expectedTyp }, payload: decodedPayload.value };
 }
 

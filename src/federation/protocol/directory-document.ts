@@ -99,7 +99,7 @@ async function verifyDirectoryChecked(
   if (!parsed.ok) {
     return {
       ok: false,
-      reason: parsed.reason === 'malformed' ? 'malformed-directory' : 'unsupported-algorithm',
+      reason: parsed.reason === 'unsupported-algorithm' ? 'unsupported-algorithm' : 'malformed-directory',
       detail: parsed.detail,
     };
   }

@@ -96,7 +96,7 @@ async function verifyReceiptChecked(
   if (!parsed.ok) {
     return {
       ok: false,
-      reason: parsed.reason === 'malformed' ? 'malformed-receipt' : 'unsupported-algorithm',
+      reason: parsed.reason === 'unsupported-algorithm' ? 'unsupported-algorithm' : 'malformed-receipt',
       detail: parsed.detail,
     };
   }

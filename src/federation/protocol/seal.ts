@@ -10,13 +10,8 @@
  * received) is the inbox's job, not this module's.
  */
 import { CompactEncrypt, compactDecrypt, importJWK, type CryptoKey, type JWK } from 'jose';
-import {
-  JWS_TYPES,
-  parseCompactJws,
-  signCompactJws,
-  verifyCompactJws,
-  decodeJsonPart,
-} from './compact-jws.ts';
+import { JWS_TYPES, parseCompactJws, signCompactJws, verifyCompactJws, readJsonPart } from './compact-jws.ts';
+import { readCanonicalBase64url } from './strict-json.ts';
 import { messageDigest } from './digest.ts';
 import type { z } from 'zod';
 import { EnvelopeSchema, NODE_ID_PATTERN } from './envelope.ts';
@@ -224,7 +219,13 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
   }
   const parsed = parseCompactJws(compactJws, JWS_TYPES.message);
   if (!parsed.ok) {
-    return fail(parsed.reason === 'malformed' ? 'malformed-message' : 'unsupported-algorithm', parsed.detail);
+    const reasons = {
+      malformed: 'malformed-message',
+      'unsupported-algorithm': 'unsupported-algorithm',
+      'duplicate-member': 'duplicate-member',
+      'non-canonical-encoding': 'non-canonical-encoding',
+    } as const;
+    return fail(reasons[parsed.reason], parsed.detail);
   }
   const { payload, header } = parsed;
   const from =
@@ -327,14 +328,33 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
 
 type DecryptResult =
   | { ok: true; body: unknown; contentType: unknown; issuer: unknown }
-  | { ok: false; reason: 'undecryptable' | 'unsupported-algorithm' | 'schema-invalid'; detail: string };
+  | {
+      ok: false;
+      reason:
+        | 'undecryptable'
+        | 'unsupported-algorithm'
+        | 'schema-invalid'
+        | 'duplicate-member'
+        | 'non-canonical-encoding';
+      detail: string;
+    };
 
 const JWE_HEADER_MEMBERS = ['alg', 'enc', 'kid', 'cty', 'iss', 'epk'];
 
 async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promise<DecryptResult> {
-  const headerPart = jwe.split('.')[0] ?? '';
-  const decodedHeader = decodeJsonPart(headerPart);
-  const header = decodedHeader?.value;
+  const [headerPart = '', ...otherParts] = jwe.split('.');
+  // Canonical base64url for every part (the encrypted key of ECDH-ES is empty), then the header.
+  for (const part of otherParts.filter((other) => other !== '')) {
+    const reading = readCanonicalBase64url(part);
+    if (reading.ok) continue;
+    const reason = reading.reason === 'malformed' ? 'undecryptable' : reading.reason;
+    return { ok: false, reason, detail: `the body JWE: ${reading.detail}` };
+  }
+  const decodedHeader = readJsonPart(headerPart, 'the body JWE header');
+  if (!decodedHeader.ok && decodedHeader.reason !== 'malformed') {
+    return { ok: false, reason: decodedHeader.reason, detail: decodedHeader.detail };
+  }
+  const header = decodedHeader.ok ? decodedHeader.value : undefined;
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     return { ok: false, reason: 'undecryptable', detail: 'the body JWE header is not a JSON object' };
   }

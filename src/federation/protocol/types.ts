@@ -71,6 +71,10 @@ export type Envelope = Readonly<{
 /** Why a message was refused; each is a problem type urn:comity:problem:federation-<reason>. */
 export const REJECTION_REASONS = [
   'malformed-message',
+  /** A protected header (JWS or JWE) or the envelope repeats a JSON member. */
+  'duplicate-member',
+  /** A base64url part is not in its one canonical form (padding, + or /, non-zero trailing bits). */
+  'non-canonical-encoding',
   'unsupported-algorithm',
   'unknown-sender',
   'bad-signature',

@@ -14,7 +14,7 @@ import {
 } from '../../services/api-tokens.service.ts';
 import { describeSessionUser, signIn, signOut } from '../../services/sessions.service.ts';
 import type { ComityApp } from '../app.ts';
-import { actorOf, SESSION_COOKIE, sessionOf } from '../auth.ts';
+import { actorOf, SESSION_COOKIE, sessionOf, tokenExpiryOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 
 /** A user as the API shows it (never a password hash). */
@@ -48,14 +48,22 @@ const ApiTokenSchema = z.object({
 
 const NewApiTokenSchema = z.object({
   name: z.string().trim().min(1).max(100),
-  expiresInDays: z.number().int().min(1).max(MAXIMUM_TOKEN_DAYS).optional(),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAXIMUM_TOKEN_DAYS)
+    .optional()
+    .describe(
+      "the token's life in days: at most the node's COMITY_TOKEN_MAX_DAYS, and when a token creates it, no longer than that token's; default 90 (or less, within those bounds)",
+    ),
 });
 
 const CreatedApiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   token: z.string().describe('the secret: shown this once, then only its hash is kept'),
-  expiresAt: z.string().nullable(),
+  expiresAt: z.string().nullable().describe('always set for a new token'),
 });
 
 export async function authRoutes(app: ComityApp, context: AppContext): Promise<void> {
@@ -79,7 +87,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       },
     },
     async (request, reply) => {
-      const signedIn = await signIn(context, request.body);
+      const signedIn = await signIn(context, request.body, request.ip);
       const previous = sessionOf(request);
       if (previous) await signOut(context, previous.idHash);
       reply.setCookie(SESSION_COOKIE, signedIn.sessionToken, cookieOptions);
@@ -150,7 +158,10 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       },
     },
     async (request, reply) => {
-      const created = await createApiToken(context, actorOf(request).userId, request.body);
+      const created = await createApiToken(context, actorOf(request).userId, {
+        ...request.body,
+        creatorExpiresAt: tokenExpiryOf(request),
+      });
       return reply.status(201).send(created);
     },
   );

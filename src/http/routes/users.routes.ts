@@ -1,11 +1,19 @@
 /**
  * Account management for administrators (`user:manage`): list, create, change roles, display
- * name or disabled flag. Contract: docs/api.md, "Authentication".
+ * name or disabled flag; role requests (grants waiting for a second administrator, and the record
+ * of every role change). Contract: docs/api.md, "Authentication".
  */
 import { z } from 'zod';
 import { ROLES } from '../../core/roles.ts';
 import { MINIMUM_PASSWORD_LENGTH } from '../../services/password-hashing.ts';
-import { createUser, listUsers, updateUser } from '../../services/users.service.ts';
+import { approveRoleRequest, listRoleRequests } from '../../services/role-requests.service.ts';
+import {
+  createUserAs,
+  listUsers,
+  type UserChangeResult,
+  updateUserAs,
+} from '../../services/users.service.ts';
+import { actorOf } from '../auth.ts';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { UserSchema } from './auth.routes.ts';
@@ -28,6 +36,41 @@ const UserChangesSchema = z.object({
   email: z.string().max(254).nullable().optional(),
 });
 
+const PartySchema = z
+  .object({ userId: z.string(), username: z.string() })
+  .nullable()
+  .describe("null: the node's operator (the command line on the server)");
+
+const RoleRequestSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    username: z.string(),
+    rolesAdded: z.array(z.enum(ROLES)),
+    rolesRemoved: z.array(z.enum(ROLES)),
+    status: z
+      .enum(['pending', 'approved', 'applied'])
+      .describe('pending: waits for a second administrator; approved: by one; applied: needed no approval'),
+    requestedBy: PartySchema,
+    requestedAt: z.string(),
+    decidedBy: PartySchema.describe(
+      "who approved (for 'applied': the requester); null with decidedAt null: nobody yet",
+    ),
+    decidedAt: z.string().nullable(),
+  })
+  .meta({ id: 'RoleRequest' });
+
+/** A user after an administrator's change, with the grant that waits for a second administrator. */
+const ChangedUserSchema = UserSchema.extend({
+  pendingRoleRequest: RoleRequestSchema.nullable().describe(
+    'roles that read case content or administer the node, granted only once a second administrator approves',
+  ),
+});
+
+function changedUser(result: UserChangeResult) {
+  return { ...result.user, pendingRoleRequest: result.pendingRoleRequest };
+}
+
 export async function usersRoutes(app: ComityApp, context: AppContext): Promise<void> {
   app.get(
     '/api/v1/users',
@@ -48,12 +91,13 @@ export async function usersRoutes(app: ComityApp, context: AppContext): Promise<
       config: { permission: 'user:manage' },
       schema: {
         tags: ['users'],
-        summary: 'Create a user account',
+        summary: 'Create a user account (roles that read case content wait for a second administrator)',
         body: NewUserSchema,
-        response: { 201: UserSchema },
+        response: { 201: ChangedUserSchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await createUser(context, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(changedUser(await createUserAs(context, actorOf(request), request.body))),
   );
 
   app.patch(
@@ -65,9 +109,41 @@ export async function usersRoutes(app: ComityApp, context: AppContext): Promise<
         summary: "Change a user's roles, display name or e-mail address, or disable / re-enable the account",
         params: z.object({ id: z.string() }),
         body: UserChangesSchema,
-        response: { 200: UserSchema },
+        response: { 200: ChangedUserSchema },
       },
     },
-    async (request) => updateUser(context, request.params.id, request.body),
+    async (request) =>
+      changedUser(await updateUserAs(context, actorOf(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/v1/role-requests',
+    {
+      config: { permission: 'user:manage' },
+      schema: {
+        tags: ['users'],
+        summary: 'Every change of roles (who asked, who approved, when), newest first',
+        querystring: z.object({ status: z.literal('pending').optional() }),
+        response: { 200: z.object({ items: z.array(RoleRequestSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await listRoleRequests(context, { isPendingOnly: request.query.status === 'pending' }),
+    }),
+  );
+
+  app.post(
+    '/api/v1/role-requests/:id/approve',
+    {
+      config: { permission: 'user:manage' },
+      schema: {
+        tags: ['users'],
+        summary:
+          'Approve a pending grant of roles: by an administrator other than the one who asked and the grantee',
+        params: z.object({ id: z.string().max(100) }),
+        response: { 200: RoleRequestSchema },
+      },
+    },
+    async (request) => approveRoleRequest(context, request.params.id, actorOf(request)),
   );
 }

@@ -180,12 +180,12 @@ describe('openMessage', () => {
       assertRejected(await openAsRecipient(''), 'malformed-message');
     });
 
-    it('should refuse parts that are not base64url', async () => {
+    it('should refuse parts that are not base64url, and base64 padding or alphabet as non-canonical', async () => {
       const compact = await sealPing(sender, recipient);
       const [header, payload, signature] = compact.split('.');
       assertRejected(await openAsRecipient(`${header}.${payload}*.${signature}`), 'malformed-message');
-      assertRejected(await openAsRecipient(`${header}=.${payload}.${signature}`), 'malformed-message');
-      assertRejected(await openAsRecipient(`${header}.${payload}.${signature}+/`), 'malformed-message');
+      assertRejected(await openAsRecipient(`${header}=.${payload}.${signature}`), 'non-canonical-encoding');
+      assertRejected(await openAsRecipient(`${header}.${payload}.${signature}+/`), 'non-canonical-encoding');
     });
 
     it('should refuse a payload or header that is not JSON', async () => {

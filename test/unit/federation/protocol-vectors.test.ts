@@ -176,6 +176,39 @@ describe('federation test vectors', () => {
     });
   }
 
+  it('should refuse each negative vector with its own reason, before or instead of opening it', async () => {
+    const keys = await readVector<Keys>('keys.json');
+    const negative = await readVector<{
+      openAt: string;
+      clockSkewSeconds: number;
+      vectors: Array<{ name: string; message: string; reason: string; problemType: string }>;
+    }>('message-negative.json');
+    assert.deepEqual([...new Set(negative.vectors.map((vector) => vector.reason))].sort(), [
+      'duplicate-member',
+      'non-canonical-encoding',
+    ]);
+    for (const vector of negative.vectors) {
+      const result = await openMessage(vector.message, {
+        bodySchemaOf: (type) => DEFAULT_MESSAGE_REGISTRY.find(type)?.bodySchema,
+        resolveSenderKey: (nodeId, kid) =>
+          nodeId === keys.sender.nodeId && kid === keys.sender.signing.kid
+            ? sigKey(keys.sender.signing)
+            : undefined,
+        self: { nodeId: keys.recipient.nodeId, encryption: keys.recipient.encryption },
+        now: new Date(negative.openAt),
+        clockSkewSeconds: negative.clockSkewSeconds,
+        maxBytes: 256 * 1024,
+      });
+      assert.equal(result.ok, false, vector.name);
+      assert.equal(
+        result.ok ? '' : result.reason,
+        vector.reason,
+        `${vector.name}: ${result.ok ? '' : result.detail}`,
+      );
+      assert.equal(vector.problemType, `urn:comity:problem:federation-${vector.reason}`);
+    }
+  });
+
   it('should sign the receipt vector to the exact bytes and verify it against the message digest', async () => {
     const vector = await readVector<ReceiptVector>('receipt.json');
     const message = await readVector<MessageVector>('message-request-submitted.json');
