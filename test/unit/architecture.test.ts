@@ -26,6 +26,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   policies: ['core'],
   storage: ['core', 'config'],
   document: ['core', 'data'],
+  evidence: ['core', 'document'],
   federation: ['core', 'data', 'storage', 'config', 'app-context'],
   services: [
     'core',
@@ -34,6 +35,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'policies',
     'federation',
     'document',
+    'evidence',
     'config',
     'app-context',
     'ready-file',
