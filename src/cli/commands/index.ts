@@ -1,6 +1,7 @@
 /** Every CLI command, in the order `comity --help` lists them. */
 import type { Command } from 'commander';
 import { registerDemoCommand } from './demo.command.ts';
+import { registerEvidenceCommands } from './evidence.command.ts';
 import { registerInitCommand } from './init.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
 import { registerPeersCommands } from './peers.command.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerUserCommands,
   registerTokenCommands,
   registerRequestCommands,
+  registerEvidenceCommands,
   registerTreatyCommands,
   registerInitCommand,
   registerKeysCommands,
