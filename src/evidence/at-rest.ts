@@ -51,35 +51,67 @@ function nonceOf(counter: number, isLast: boolean): Buffer {
   return nonce;
 }
 
+/**
+ * Bytes waiting to form a chunk, kept as the pieces that arrived (no copying): `take(n, each)`
+ * hands the first n bytes to `each`, piece by piece.
+ */
+function pieceQueue() {
+  const pieces: Buffer[] = [];
+  let length = 0;
+  return {
+    get length() {
+      return length;
+    },
+    add(piece: Buffer) {
+      pieces.push(piece);
+      length += piece.length;
+    },
+    take(count: number, each: (piece: Buffer) => void) {
+      let remaining = count;
+      while (remaining > 0) {
+        const head = pieces[0];
+        if (!head) throw new Error('sealed evidence file: internal queue underflow');
+        const used = Math.min(head.length, remaining);
+        each(head.subarray(0, used));
+        if (used === head.length) pieces.shift();
+        else pieces[0] = head.subarray(used);
+        remaining -= used;
+      }
+      length -= count;
+    },
+  };
+}
+
 /** A transform that seals plaintext for the node's disk. */
 export function sealAtRest(evidenceDirectory: string): Transform {
   const salt = randomBytes(SALT_BYTES);
   const key = fileKey(evidenceDirectory, salt);
   let counter = 0;
-  let pending: Buffer = Buffer.alloc(0);
-  const sealChunk = (plaintext: Buffer, isLast: boolean): Buffer => {
+  const pending = pieceQueue();
+  let isHeaderWritten = false;
+  function sealNext(stream: Transform, count: number, isLast: boolean): void {
     const cipher = createCipheriv('aes-256-gcm', key, nonceOf(counter, isLast));
     counter += 1;
-    return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-  };
-  let isHeaderWritten = false;
+    pending.take(count, (piece) => stream.push(cipher.update(piece)));
+    stream.push(cipher.final());
+    stream.push(cipher.getAuthTag());
+  }
+  function writeHeader(stream: Transform): void {
+    if (isHeaderWritten) return;
+    stream.push(Buffer.concat([MAGIC, salt]));
+    isHeaderWritten = true;
+  }
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      if (!isHeaderWritten) {
-        this.push(Buffer.concat([MAGIC, salt]));
-        isHeaderWritten = true;
-      }
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      writeHeader(this);
+      pending.add(chunk);
       // A chunk is sealed as not-last only once a byte after it has arrived.
-      while (pending.length > CHUNK_BYTES) {
-        this.push(sealChunk(pending.subarray(0, CHUNK_BYTES), false));
-        pending = pending.subarray(CHUNK_BYTES);
-      }
+      while (pending.length > CHUNK_BYTES) sealNext(this, CHUNK_BYTES, false);
       callback();
     },
     flush(callback: TransformCallback) {
-      if (!isHeaderWritten) this.push(Buffer.concat([MAGIC, salt]));
-      this.push(sealChunk(pending, true));
+      writeHeader(this);
+      sealNext(this, pending.length, true);
       callback();
     },
   });
@@ -89,35 +121,43 @@ export function sealAtRest(evidenceDirectory: string): Transform {
 export function openAtRest(evidenceDirectory: string): Transform {
   let key: Buffer | undefined;
   let counter = 0;
-  let pending: Buffer = Buffer.alloc(0);
-  const openChunk = (sealed: Buffer, isLast: boolean): Buffer => {
+  let header: Buffer = Buffer.alloc(0);
+  const pending = pieceQueue();
+  /** Opens the next sealed chunk; its plaintext is released only once its tag is verified. */
+  function openNext(stream: Transform, count: number, isLast: boolean): void {
     if (!key) throw new Error('sealed evidence file: header missing');
     const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(counter, isLast));
     counter += 1;
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    const plaintext: Buffer[] = [];
+    const tag: Buffer[] = [];
+    let seen = 0;
+    pending.take(count, (piece) => {
+      const cipherBytes = Math.max(0, Math.min(piece.length, count - TAG_BYTES - seen));
+      if (cipherBytes > 0) plaintext.push(decipher.update(piece.subarray(0, cipherBytes)));
+      if (cipherBytes < piece.length) tag.push(piece.subarray(cipherBytes));
+      seen += piece.length;
+    });
+    decipher.setAuthTag(Buffer.concat(tag));
     try {
-      return Buffer.concat([
-        decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)),
-        decipher.final(),
-      ]);
+      plaintext.push(decipher.final());
     } catch {
       throw new Error(`sealed evidence file: chunk ${counter} does not authenticate (changed or truncated)`);
     }
-  };
+    for (const piece of plaintext) if (piece.length > 0) stream.push(piece);
+  }
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       try {
+        let rest = chunk;
         if (!key) {
-          if (pending.length < HEADER_BYTES) return callback();
-          if (!pending.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a sealed evidence file');
-          key = fileKey(evidenceDirectory, pending.subarray(MAGIC.length, HEADER_BYTES));
-          pending = pending.subarray(HEADER_BYTES);
+          header = Buffer.concat([header, chunk]);
+          if (header.length < HEADER_BYTES) return callback();
+          if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a sealed evidence file');
+          key = fileKey(evidenceDirectory, header.subarray(MAGIC.length, HEADER_BYTES));
+          rest = header.subarray(HEADER_BYTES);
         }
-        while (pending.length > SEALED_CHUNK_BYTES) {
-          this.push(openChunk(pending.subarray(0, SEALED_CHUNK_BYTES), false));
-          pending = pending.subarray(SEALED_CHUNK_BYTES);
-        }
+        if (rest.length > 0) pending.add(rest);
+        while (pending.length > SEALED_CHUNK_BYTES) openNext(this, SEALED_CHUNK_BYTES, false);
         callback();
       } catch (error) {
         callback(error as Error);
@@ -126,7 +166,7 @@ export function openAtRest(evidenceDirectory: string): Transform {
     flush(callback: TransformCallback) {
       try {
         if (!key || pending.length < TAG_BYTES) throw new Error('sealed evidence file: truncated');
-        this.push(openChunk(pending, true));
+        openNext(this, pending.length, true);
         callback();
       } catch (error) {
         callback(error as Error);

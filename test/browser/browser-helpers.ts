@@ -7,15 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import {
-  draftRequest,
-  listIncomingRequests,
-  readDelivery,
-  sendRequest,
-} from '../../src/demo/federation-api.ts';
 import type { DemoRole, FederationNode } from '../../src/demo/federation-setup.ts';
-import { type Federation, waitFor } from '../helpers/node-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 export const chromiumPath = process.env.COMITY_TEST_CHROMIUM;
@@ -118,26 +110,4 @@ export async function signInAs(context: BrowserContext, node: FederationNode, ro
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/requests$/);
   return page;
-}
-
-/**
- * France's officer sends a preservation request to Germany through the API; answers its id on
- * each node once delivered (Germany's read by its duty officer).
- */
-export async function deliverPreservationFromFrance(
-  federation: Federation,
-): Promise<Readonly<{ frRequestId: string; deRequestId: string }>> {
-  const officer = await federation.node('FR').userClient('officer');
-  const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
-  assert.ok(drafted.isReady, drafted.blocking.join('; '));
-  await sendRequest(officer, drafted.id);
-  await waitFor(
-    'the request delivered to DE',
-    async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
-    { timeoutMs: 30_000, intervalMs: 250 },
-  );
-  const duty = await federation.node('DE').userClient('duty-officer');
-  const received = (await listIncomingRequests(duty)).find((item) => item.remoteRequestId === drafted.id);
-  assert.ok(received, 'DE lists the request it received');
-  return { frRequestId: drafted.id, deRequestId: received.id };
 }

@@ -15,11 +15,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { type Federation, startFederation, waitFor } from '../helpers/node-process.ts';
+import {
+  deliverPreservationFromFrance,
+  type Federation,
+  startFederation,
+  waitFor,
+} from '../helpers/node-process.ts';
 import {
   assertAccessible,
   chromiumPath,
-  deliverPreservationFromFrance,
   documentLanguage,
   LAUNCH_ARGS,
   screenshotDirectory,

@@ -11,11 +11,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { type Federation, startFederation } from '../helpers/node-process.ts';
+import { deliverPreservationFromFrance, type Federation, startFederation } from '../helpers/node-process.ts';
 import {
   assertAccessible,
   chromiumPath,
-  deliverPreservationFromFrance,
   LAUNCH_ARGS,
   screenshotDirectory,
   signInAs,
