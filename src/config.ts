@@ -185,6 +185,13 @@ const EnvSchema = z.object({
     .default(24),
   /** Timeout of one alert delivery attempt (SMTP or webhook), in milliseconds. Default 10000. */
   COMITY_ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** Largest evidence item accepted by upload, in bytes. Default 107374182400 (100 GiB). */
+  COMITY_EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 50)
+    .default(100 * 1024 ** 3),
 });
 
 export type Config = Readonly<{
@@ -244,6 +251,8 @@ export type Config = Readonly<{
     maxAgeMs: number;
     timeoutMs: number;
   }>;
+  /** Evidence items: their sealed files and the at-rest key live in `directory` (<data dir>/evidence). */
+  evidence: Readonly<{ directory: string; maxBytes: number }>;
 }>;
 
 /** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
@@ -363,6 +372,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxAttempts: env.COMITY_ALERT_MAX_ATTEMPTS,
       maxAgeMs: Math.round(env.COMITY_ALERT_MAX_AGE_HOURS * 3_600_000),
       timeoutMs: env.COMITY_ALERT_TIMEOUT_MS,
+    }),
+    evidence: Object.freeze({
+      directory: path.join(dataDirectory, 'evidence'),
+      maxBytes: env.COMITY_EVIDENCE_MAX_BYTES,
     }),
   });
 }

@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -169,7 +169,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -349,7 +349,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -393,7 +393,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -455,7 +455,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -3274,6 +3274,283 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/{id}/evidence/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a resumable (tus 1.0.0) upload of an evidence item to a request received here
+         * @description Answers 201 with Location, the upload URL to PATCH (Content-Type application/offset+octet-stream, Upload-Offset) and HEAD (the offset to resume at). The tus answers to PATCH and HEAD are plain text, as the protocol has them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the tus protocol version: 1.0.0 */
+                    "tus-resumable": "1.0.0";
+                    "upload-length": string;
+                    /** @description tus metadata, "key base64value" pairs separated by commas: filename (required), filetype, description, sensitive (true|false), retentionUntil (YYYY-MM-DD), what, fromWhom, when, how, byWhom, legalBasis */
+                    "upload-metadata": string;
+                };
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/uploads/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** tus: HEAD answers Upload-Offset; PATCH appends bytes at Upload-Offset (409 at any other offset) */
+        head: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the tus protocol version: 1.0.0 */
+                    "tus-resumable": "1.0.0";
+                };
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence item id */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** tus: HEAD answers Upload-Offset; PATCH appends bytes at Upload-Offset (409 at any other offset) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the tus protocol version: 1.0.0 */
+                    "tus-resumable": "1.0.0";
+                };
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence item id */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence items of a request received here, with the state of their chain of custody */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EvidenceItem"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One evidence item: its metadata, its custody timeline and the check of its chain */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence item id */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: components["schemas"]["EvidenceItem"];
+                            timeline: components["schemas"]["CustodyEvent"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an evidence item's bytes; recorded as deleted with the reason, the item and its chain stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence item id */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            item: components["schemas"]["EvidenceItem"];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/{itemId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bytes of an evidence item, decrypted, as an attachment; recorded as downloaded. A sensitive item needs evidence:read-sensitive and a reason */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description why you access it (required for a sensitive item) */
+                    reason?: string;
+                };
+                header?: {
+                    /** @description the reason, instead of ?reason= */
+                    "comity-access-reason"?: string;
+                };
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence item id */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3613,6 +3890,65 @@ export interface components {
             } | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+        };
+        CustodyChainCheckInput: {
+            isIntact: boolean;
+            eventCount: number;
+            /** @description when broken: the first event that does not hold */
+            firstBadEvent?: {
+                id: string;
+                sequence: number;
+                reason: string;
+            };
+        };
+        EvidenceItemInput: {
+            id: string;
+            requestId: string;
+            fileName: string;
+            /** @description as declared at upload; the content is always served as an attachment */
+            mediaType: string;
+            sizeBytes: number;
+            /** @description lower-case hex, computed by the node; null while uploading */
+            sha256: string | null;
+            description: string;
+            acquisition: {
+                what: string | null;
+                fromWhom: string | null;
+                when: string | null;
+                how: string | null;
+                byWhom: string | null;
+                legalBasis: string | null;
+            };
+            retentionUntil: string | null;
+            /** @description stored and past its retention date */
+            isDueForDeletion: boolean;
+            /** @description child sexual abuse material: never previewed, downloaded with a reason */
+            isSensitive: boolean;
+            /** @enum {string} */
+            status: "uploading" | "stored" | "deleted";
+            createdAt: string;
+            storedAt: string | null;
+            deletedAt: string | null;
+            custody: {
+                lastEvent: string | null;
+                eventCount: number;
+                chain: components["schemas"]["CustodyChainCheckInput"];
+            };
+        };
+        CustodyEventInput: {
+            id: string;
+            sequence: number;
+            /** @description acquired, sealed, sent, received, verified, opened, downloaded, exported or deleted */
+            kind: string;
+            actor: {
+                id: string | null;
+                name: string;
+            };
+            at: string;
+            details: unknown;
+            previousHash: string | null;
+            /** @description SHA-256 of the event's canonical JSON with previousHash */
+            hash: string;
         };
         RoleRequestInput: {
             id: string;
@@ -3973,6 +4309,65 @@ export interface components {
             } | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+        };
+        CustodyChainCheck: {
+            isIntact: boolean;
+            eventCount: number;
+            /** @description when broken: the first event that does not hold */
+            firstBadEvent?: {
+                id: string;
+                sequence: number;
+                reason: string;
+            };
+        };
+        EvidenceItem: {
+            id: string;
+            requestId: string;
+            fileName: string;
+            /** @description as declared at upload; the content is always served as an attachment */
+            mediaType: string;
+            sizeBytes: number;
+            /** @description lower-case hex, computed by the node; null while uploading */
+            sha256: string | null;
+            description: string;
+            acquisition: {
+                what: string | null;
+                fromWhom: string | null;
+                when: string | null;
+                how: string | null;
+                byWhom: string | null;
+                legalBasis: string | null;
+            };
+            retentionUntil: string | null;
+            /** @description stored and past its retention date */
+            isDueForDeletion: boolean;
+            /** @description child sexual abuse material: never previewed, downloaded with a reason */
+            isSensitive: boolean;
+            /** @enum {string} */
+            status: "uploading" | "stored" | "deleted";
+            createdAt: string;
+            storedAt: string | null;
+            deletedAt: string | null;
+            custody: {
+                lastEvent: string | null;
+                eventCount: number;
+                chain: components["schemas"]["CustodyChainCheck"];
+            };
+        };
+        CustodyEvent: {
+            id: string;
+            sequence: number;
+            /** @description acquired, sealed, sent, received, verified, opened, downloaded, exported or deleted */
+            kind: string;
+            actor: {
+                id: string | null;
+                name: string;
+            };
+            at: string;
+            details: unknown;
+            previousHash: string | null;
+            /** @description SHA-256 of the event's canonical JSON with previousHash */
+            hash: string;
         };
         RoleRequest: {
             id: string;

@@ -39,6 +39,14 @@ export const PERMISSIONS = [
   'roster:manage',
   /** Register webhook endpoints for alerts; see and retry the alert deliveries that failed. */
   'alerts:manage',
+  /** Attach evidence to a request received here (the executing side): upload items. */
+  'evidence:upload',
+  /** List the evidence items of a request received here, read their chain of custody, download them. */
+  'evidence:read',
+  /** Download items flagged as child sexual abuse material (each access logged with its reason). */
+  'evidence:read-sensitive',
+  /** Delete an evidence item (recorded in its chain of custody, with the reason). */
+  'evidence:delete',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,6 +61,9 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token:own',
     'roster:read',
     'roster:manage',
+    'evidence:upload',
+    'evidence:read',
+    'evidence:delete',
   ],
   'duty-officer': [
     'request:draft',
@@ -61,6 +72,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reference:read',
     'token:own',
     'roster:read',
+    'evidence:upload',
+    'evidence:read',
   ],
   'legal-reviewer': [
     'case:transition',
@@ -70,8 +83,23 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token:own',
     'roster:read',
   ],
-  'evidence-custodian': ['case:transition', 'reference:read', 'token:own'],
-  auditor: ['request:read-all', 'request:read-incoming', 'reference:read', 'token:own', 'roster:read'],
+  'evidence-custodian': [
+    'case:transition',
+    'reference:read',
+    'token:own',
+    'evidence:upload',
+    'evidence:read',
+    'evidence:read-sensitive',
+    'evidence:delete',
+  ],
+  auditor: [
+    'request:read-all',
+    'request:read-incoming',
+    'reference:read',
+    'token:own',
+    'roster:read',
+    'evidence:read',
+  ],
   administrator: [
     'reference:read',
     'directory:edit',
@@ -181,4 +209,14 @@ export function requestScopeOf(actor: Actor): RequestScope {
   const isIncludingIncoming = can(actor, 'request:read-incoming');
   if (!isIncludingIncoming && !can(actor, 'request:draft')) return { kind: 'none' };
   return { kind: 'own', createdBy: actor.userId, isIncludingIncoming };
+}
+
+/**
+ * What the actor may do with the evidence of one request: evidence is attached by the executing
+ * side, so only to a request received here (incoming). `none` is reported as not found.
+ */
+export function evidenceAccessOf(actor: Actor, request: RequestRecord): 'upload' | 'read' | 'none' {
+  if (request.direction !== 'incoming') return 'none';
+  if (can(actor, 'evidence:upload')) return 'upload';
+  return can(actor, 'evidence:read') ? 'read' : 'none';
 }

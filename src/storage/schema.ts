@@ -303,6 +303,42 @@ export interface PeerStatesTable {
   updated_at: UpdatedAt;
 }
 
+export interface EvidenceItemsTable {
+  id: string;
+  request_id: string;
+  file_name: string;
+  media_type: string;
+  /** bigint: a string from pg, a number or string from PGlite. */
+  size_bytes: ColumnType<string | number, number, number>;
+  sha256: string | null;
+  description: string;
+  /** Acquisition metadata (what, from whom, when, how, by whom, legal basis); insert with JSON.stringify. */
+  acquisition: Json<unknown>;
+  retention_until: ColumnType<Date | string | null, string | null, string | null>;
+  is_sensitive: boolean;
+  storage_key: string;
+  /** 'uploading' | 'stored' | 'deleted'. */
+  status: string;
+  created_by: string | null;
+  created_at: Date | string;
+  stored_at: Date | string | null;
+  deleted_at: Date | string | null;
+}
+
+export interface EvidenceCustodyEventsTable {
+  id: Generated<string>;
+  item_id: string;
+  sequence: number;
+  kind: string;
+  actor_id: string | null;
+  actor_name: string;
+  at: Date | string;
+  /** Insert with JSON.stringify. */
+  details: Json<unknown>;
+  previous_hash: string | null;
+  hash: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -327,6 +363,8 @@ export interface Database {
   directory_publications: DirectoryPublicationsTable;
   directory_cache: DirectoryCacheTable;
   directory_refresh_status: DirectoryRefreshStatusTable;
+  evidence_items: EvidenceItemsTable;
+  evidence_custody_events: EvidenceCustodyEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -129,6 +129,8 @@ for (const target of DATABASE_TARGETS) {
       for (const operation of guarded) {
         const response = await call(operation, {});
         assert.equal(response.statusCode, 401, `${operation.name}: ${response.body}`);
+        // A HEAD answer has the headers of the problem and no body (tus uploads use HEAD).
+        if (operation.method === 'HEAD') continue;
         assert.equal(json<Problem>(response).type, 'urn:comity:problem:unauthenticated', operation.name);
         assert.match(String(response.headers['content-type']), /^application\/problem\+json/, operation.name);
       }
@@ -142,6 +144,7 @@ for (const target of DATABASE_TARGETS) {
         const caller = await callerLacking(permission);
         const response = await call(operation, caller.headers);
         assert.equal(response.statusCode, 403, `${operation.name} (${permission}): ${response.body}`);
+        if (operation.method === 'HEAD') continue;
         assert.equal(json<Problem>(response).type, 'urn:comity:problem:forbidden', operation.name);
         assert.match(String(response.headers['content-type']), /^application\/problem\+json/, operation.name);
       }

@@ -14,15 +14,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import {
-  draftRequest,
-  listIncomingRequests,
-  readDelivery,
-  sendRequest,
-} from '../../src/demo/federation-api.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { type Federation, startFederation, waitFor } from '../helpers/node-process.ts';
+import {
+  deliverPreservationFromFrance,
+  type Federation,
+  startFederation,
+  waitFor,
+} from '../helpers/node-process.ts';
 import {
   assertAccessible,
   chromiumPath,
@@ -77,21 +75,7 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
   before(async () => {
     await mkdir(screenshotDirectory, { recursive: true });
     federation = await startFederation({ states: ['FR', 'DE'] });
-    const officer = await federation.node('FR').userClient('officer');
-    const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
-    assert.ok(drafted.isReady, drafted.blocking.join('; '));
-    frRequestId = drafted.id;
-    await sendRequest(officer, frRequestId);
-    await waitFor(
-      'the request delivered to DE',
-      async () => ((await readDelivery(officer, frRequestId)).state === 'delivered' ? true : undefined),
-      { timeoutMs: 30_000, intervalMs: 250 },
-    );
-    const duty = await federation.node('DE').userClient('duty-officer');
-    const incoming = await listIncomingRequests(duty);
-    const received = incoming.find((item) => item.remoteRequestId === frRequestId);
-    assert.ok(received, 'DE lists the request it received');
-    deRequestId = received.id;
+    ({ frRequestId, deRequestId } = await deliverPreservationFromFrance(federation));
     browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
   });
 

@@ -12,6 +12,7 @@ import { describe, test } from 'node:test';
 import { CASE_STATUSES } from '../../src/core/case/case-model.ts';
 import { DEADLINE_KINDS } from '../../src/core/case/deadlines.ts';
 import { TRANSITIONS } from '../../src/core/case/transitions.ts';
+import { CUSTODY_EVENT_KINDS } from '../../src/evidence/custody-chain.ts';
 import { LOCALES } from '../../src/core/i18n.ts';
 import { ROLES } from '../../src/core/roles.ts';
 import { APP_ERROR_CODES } from '../../src/core/errors.ts';
@@ -152,6 +153,8 @@ describe('web UI translations', () => {
       ['alerts.channels', ['email', 'webhook']],
       ['desk.deadlineKind', DEADLINE_KINDS],
       ['desk.deadlineState', ['on-time', 'at-risk', 'missed']],
+      ['evidence.items.kind', CUSTODY_EVENT_KINDS],
+      ['evidence.items.status', ['uploading', 'stored', 'deleted']],
     ];
     const missing = families.flatMap(([family, values]) =>
       values.map((value) => `${family}.${value}`).filter((key) => !english.has(key)),

@@ -2,7 +2,7 @@
  * Runs `comity` as a user does: a separate process on the node's data directory (PGlite), with
  * the operator's own database settings removed so a developer's environment cannot leak in.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../../src/config.ts';
@@ -17,7 +17,12 @@ export type CliRun = Readonly<{ code: number; stdout: string; stderr: string }>;
 export function runComity(
   dataDirectory: string,
   args: readonly string[],
-  options: Readonly<{ input?: string; env?: Record<string, string> }> = {},
+  options: Readonly<{
+    input?: string;
+    env?: Record<string, string>;
+    /** Called with the process once started (e.g. to kill it when something happens). */
+    onSpawn?: (child: ChildProcess) => void;
+  }> = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const environment: Record<string, string | undefined> = {
@@ -40,6 +45,7 @@ export function runComity(
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
+    options.onSpawn?.(child);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     child.stdin.end(options.input ?? '');

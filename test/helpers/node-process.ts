@@ -13,6 +13,7 @@
  * tests need around it: temporary directories removed at the end, fresh PostgreSQL databases and
  * the reasons to skip a suite when a prerequisite is missing.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +22,12 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import { draftRequest, readDelivery, sendRequest } from '../../src/demo/federation-api.ts';
+import {
+  draftRequest,
+  listIncomingRequests,
+  readDelivery,
+  sendRequest,
+} from '../../src/demo/federation-api.ts';
 import type { ApiClient } from '../../src/demo/node-api.ts';
 import { killAllNodeProcesses, type NodeProcess, waitFor } from '../../src/demo/node-process.ts';
 import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
@@ -128,6 +134,28 @@ export async function startFederation(
       removeTemporaryDirectory(directory);
     },
   };
+}
+
+/**
+ * France's officer sends a preservation request to Germany through the API; answers its id on
+ * each node once delivered (Germany's read by its duty officer).
+ */
+export async function deliverPreservationFromFrance(
+  federation: Federation,
+): Promise<Readonly<{ frRequestId: string; deRequestId: string }>> {
+  const officer = await federation.node('FR').userClient('officer');
+  const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
+  assert.ok(drafted.isReady, drafted.blocking.join('; '));
+  await sendRequest(officer, drafted.id);
+  await waitFor(
+    'the request delivered to DE',
+    async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
+  const duty = await federation.node('DE').userClient('duty-officer');
+  const received = (await listIncomingRequests(duty)).find((item) => item.remoteRequestId === drafted.id);
+  assert.ok(received, 'DE lists the request it received');
+  return { frRequestId: drafted.id, deRequestId: received.id };
 }
 
 // --- Bursts and what the databases say afterwards --------------------------------------------------

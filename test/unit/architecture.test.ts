@@ -26,7 +26,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   policies: ['core'],
   storage: ['core', 'config'],
   document: ['core', 'data'],
-  evidence: ['core', 'config'],
+  evidence: ['core', 'config', 'document'],
   federation: ['core', 'data', 'storage', 'config', 'app-context'],
   services: [
     'core',

@@ -27,6 +27,7 @@ import {
 } from '../../evidence/age/index.ts';
 import { CliError, printLine } from '../output.ts';
 import { byteProgress } from '../progress.ts';
+import { registerEvidenceItemCommands } from './evidence-items.command.ts';
 
 const READ_SIZE = 1024 * 1024;
 
@@ -92,7 +93,10 @@ function inAgeTerms<T>(work: () => T): T {
 export function registerEvidenceCommands(program: Command): void {
   const evidence = program
     .command('evidence')
-    .description("evidence files in the age format (age-encryption.org/v1): Debian's age reads them too");
+    .description(
+      "evidence files in the age format (age-encryption.org/v1), which Debian's age reads too, and evidence items of requests received by the node",
+    );
+  registerEvidenceItemCommands(evidence);
 
   evidence
     .command('keygen')

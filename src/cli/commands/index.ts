@@ -20,6 +20,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerUserCommands,
   registerTokenCommands,
   registerRequestCommands,
+  registerEvidenceCommands,
   registerTreatyCommands,
   registerInitCommand,
   registerKeysCommands,

@@ -266,7 +266,7 @@ function printTable(header: readonly string[] | undefined, rows: ReadonlyArray<r
  * One call to the node with the configured token, through the typed API client. A problem answer
  * becomes `title: detail`, an unreachable node says where it was looked for.
  */
-async function callApi<Data>(
+export async function callApi<Data>(
   config: ClientConfig,
   call: (api: ApiClient) => Promise<{ data?: Data; response: Response }>,
 ): Promise<Data> {
@@ -299,7 +299,7 @@ function describeFetchError(error: unknown, apiUrl: string): string {
   return `the node is not reachable at ${apiUrl} (${reason}); is it running, and is COMITY_API_URL right?`;
 }
 
-function describeProblem(problem: Problem): string {
+export function describeProblem(problem: Problem): string {
   const title = problem.title || `HTTP ${problem.status}`;
   const firstError = problem.errors?.[0];
   const detail =

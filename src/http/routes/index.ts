@@ -10,6 +10,7 @@ import { caseRoutes } from './case.routes.ts';
 import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
+import { evidenceRoutes } from './evidence.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
 import { federationMessagesRoutes } from './federation-messages.routes.ts';
 import { federationSendRoutes } from './federation-send.routes.ts';
@@ -42,4 +43,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   rosterRoutes,
   alertsRoutes,
   deskRoutes,
+  evidenceRoutes,
 ];

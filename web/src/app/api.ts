@@ -26,6 +26,11 @@ export function setCsrfToken(token: string | undefined): void {
   state.csrfToken = token;
 }
 
+/** The CSRF token of the current session, for calls made outside `api` (tus uploads). */
+export function csrfToken(): string | undefined {
+  return state.csrfToken;
+}
+
 /** The language the node should answer in (findings, labels). */
 export function setRequestLanguage(language: string): void {
   state.language = language;

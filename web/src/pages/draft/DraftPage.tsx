@@ -26,7 +26,7 @@ import {
 } from '../../app/api.ts';
 import { useLiveUpdates } from '../../app/live.ts';
 import { navigate } from '../../app/router.tsx';
-import { useUser } from '../../app/session.tsx';
+import { useCan, useUser } from '../../app/session.tsx';
 import { formatDateTime, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -36,6 +36,7 @@ import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
 import { DocumentLinks } from './DocumentLinks.tsx';
 import { DraftForm } from './DraftForm.tsx';
+import { EvidencePanel } from './EvidencePanel.tsx';
 import {
   buildChecklist,
   newDraft,
@@ -74,6 +75,7 @@ function validateContent(content: RequestContent, signal?: AbortSignal) {
 export function DraftPage({ requestId }: { requestId?: string }) {
   const { t, i18n } = useTranslation();
   const user = useUser();
+  const canReadEvidence = useCan('evidence:read');
   const catalogue = useCatalogue();
   const states = useStates();
   const [saved, setSaved] = useState<Saved | undefined>(undefined);
@@ -509,6 +511,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>
+              {saved && saved.request.direction === 'incoming' && canReadEvidence ? (
+                <EvidencePanel requestId={saved.request.id} />
+              ) : null}
               {saved && hasCase(saved.request) ? (
                 <CasePanel
                   request={saved.request}

@@ -1,0 +1,380 @@
+/**
+ * Evidence items on the requested node, over real HTTP on loopback, on both databases: a tus upload
+ * in several PATCHes, one of them cut off mid-way and resumed from the offset HEAD answers, the
+ * SHA-256 and the decrypted bytes matching the file; a PATCH at a wrong offset refused; roles
+ * without the permission refused; a sensitive item downloaded only with evidence:read-sensitive and
+ * a reason (then logged in its custody); a custody row changed in the database breaking the chain
+ * check at that event; a deletion recorded with its reason, the bytes gone and the chain kept.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { listEvidenceDueForDeletion } from '../../src/services/evidence.service.ts';
+import { json } from '../helpers/app.ts';
+import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { type NodePair, startNodePair } from './delivery-fixture.ts';
+
+type EvidenceItem = {
+  id: string;
+  sha256: string | null;
+  sizeBytes: number;
+  status: string;
+  isSensitive: boolean;
+  isDueForDeletion: boolean;
+  custody: { lastEvent: string | null; eventCount: number; chain: { isIntact: boolean } };
+};
+type CustodyEvent = {
+  id: string;
+  sequence: number;
+  kind: string;
+  actor: { name: string };
+  details: Record<string, unknown>;
+};
+type Chain = { isIntact: boolean; firstBadEvent?: { id: string; sequence: number; reason: string } };
+
+function metadataHeader(metadata: Record<string, string>): string {
+  return Object.entries(metadata)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',');
+}
+
+/** One HTTP call on loopback; `cutAfter` sends that many bytes of the body, then drops the connection. */
+function call(
+  base: string,
+  options: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: Buffer;
+    cutAfter?: number;
+  },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(options.path, base);
+    const body = options.body ?? Buffer.alloc(0);
+    const request = httpRequest(url, {
+      method: options.method,
+      headers: { ...options.headers, 'content-length': String(body.length) },
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    if (options.cutAfter !== undefined) {
+      request.on('error', () => resolve({ status: 0, headers: {}, body: Buffer.alloc(0) }));
+      request.write(body.subarray(0, options.cutAfter), () => {
+        setImmediate(() => request.destroy());
+      });
+      return;
+    }
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const TUS = { 'tus-resumable': '1.0.0' };
+
+for (const target of DATABASE_TARGETS) {
+  describe(`evidence items [${target.name}]`, { skip: target.skip }, () => {
+    let pair: NodePair;
+    let base: string;
+    let dataDirectory: string;
+    let requestId: string;
+    let requestingId: string;
+    let custodian: ActingAs;
+    let supervisor: ActingAs;
+    let auditor: ActingAs;
+    let officer: ActingAs;
+    const file = randomBytes(300 * 1024 + 17);
+
+    async function createUpload(as: ActingAs, size: number, metadata: Record<string, string>) {
+      return call(base, {
+        method: 'POST',
+        path: `/api/v1/requests/${requestId}/evidence/uploads`,
+        headers: {
+          ...as.headers,
+          ...TUS,
+          'upload-length': String(size),
+          'upload-metadata': metadataHeader(metadata),
+        },
+      });
+    }
+
+    async function patch(as: ActingAs, location: string, offset: number, bytes: Buffer, cutAfter?: number) {
+      return call(base, {
+        method: 'PATCH',
+        path: location,
+        headers: {
+          ...as.headers,
+          ...TUS,
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': String(offset),
+        },
+        body: bytes,
+        ...(cutAfter === undefined ? {} : { cutAfter }),
+      });
+    }
+
+    async function offsetOf(as: ActingAs, location: string): Promise<number> {
+      const head = await call(base, { method: 'HEAD', path: location, headers: { ...as.headers, ...TUS } });
+      assert.equal(head.status, 200);
+      return Number(head.headers['upload-offset']);
+    }
+
+    async function upload(as: ActingAs, bytes: Buffer, metadata: Record<string, string>): Promise<string> {
+      const created = await createUpload(as, bytes.length, metadata);
+      assert.equal(created.status, 201, created.body.toString());
+      const location = String(created.headers.location);
+      const done = await patch(as, location, 0, bytes);
+      assert.equal(done.status, 204, done.body.toString());
+      return location.split('/').at(-1) ?? '';
+    }
+
+    async function item(itemId: string, as: ActingAs = custodian) {
+      const response = await pair.requested.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestId}/evidence/${itemId}`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<{ item: EvidenceItem & { custody: { chain: Chain } }; timeline: CustodyEvent[] }>(response);
+    }
+
+    before(async () => {
+      dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'comity-evidence-'));
+      pair = await startNodePair(target, {
+        requesting: ['fr-evidence', 'FR'],
+        requested: ['de-evidence', 'DE'],
+        environment: { COMITY_DATA_DIR: dataDirectory },
+      });
+      base = pair.requestedUrl;
+      const author = await asRole(pair.requesting, 'officer');
+      supervisor = await asRole(pair.requested, 'supervisor');
+      custodian = await bearerAs(pair.requested, 'evidence-custodian');
+      auditor = await bearerAs(pair.requested, 'auditor');
+      officer = await bearerAs(pair.requested, 'officer');
+      ({ requestedId: requestId, requestingId } = await pair.deliverRequest(
+        author,
+        supervisor,
+        preservationDraft('FR', 'DE', 1),
+      ));
+    });
+
+    after(async () => {
+      await pair?.close();
+      if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
+    });
+
+    it('takes an upload in several PATCHes, one cut off and resumed, and stores what was sent, sealed', async () => {
+      const created = await createUpload(custodian, file.length, {
+        filename: 'mailbox-export.mbox',
+        filetype: 'application/mbox',
+        description: 'Mailbox of the account named in the request',
+        what: 'Mailbox export',
+        fromWhom: 'Example Mail GmbH',
+        when: '2026-03-09T10:00:00Z',
+        how: 'Provider export, delivered on a sealed disk',
+        byWhom: 'Officer K. of the BKA',
+        legalBasis: 'Order of the Amtsgericht, 2026-03-08',
+      });
+      assert.equal(created.status, 201, created.body.toString());
+      const location = String(created.headers.location);
+      assert.match(location, new RegExp(`^/api/v1/requests/${requestId}/evidence/uploads/[0-9a-f-]{36}$`));
+
+      const first = await patch(custodian, location, 0, file.subarray(0, 100 * 1024));
+      assert.equal(first.status, 204);
+      assert.equal(first.headers['upload-offset'], String(100 * 1024));
+      // The second PATCH is cut off after 50 KiB of 150.
+      await patch(custodian, location, 100 * 1024, file.subarray(100 * 1024, 250 * 1024), 50 * 1024);
+      const resumeAt = await offsetOf(custodian, location);
+      assert.ok(resumeAt >= 100 * 1024 && resumeAt <= 150 * 1024, `resume at ${resumeAt}`);
+
+      // A PATCH at another offset than the upload's is refused and changes nothing.
+      const wrong = await patch(
+        custodian,
+        location,
+        resumeAt + 1,
+        file.subarray(resumeAt + 1, resumeAt + 10),
+      );
+      assert.equal(wrong.status, 409);
+      assert.equal(await offsetOf(custodian, location), resumeAt);
+
+      const last = await patch(custodian, location, resumeAt, file.subarray(resumeAt));
+      assert.equal(last.status, 204, last.body.toString());
+      assert.equal(last.headers['upload-offset'], String(file.length));
+
+      const itemId = location.split('/').at(-1) ?? '';
+      const { item: stored, timeline } = await item(itemId);
+      assert.equal(stored.status, 'stored');
+      assert.equal(stored.sizeBytes, file.length);
+      assert.equal(stored.sha256, createHash('sha256').update(file).digest('hex'));
+      assert.deepEqual(
+        timeline.map((event) => event.kind),
+        ['acquired', 'sealed'],
+      );
+      assert.equal(timeline[0]?.details.sha256, stored.sha256);
+      assert.deepEqual(stored.custody.chain, { isIntact: true, eventCount: 2 });
+
+      // At rest the file is sealed (not the plaintext), owner-only; the upload's parts are gone.
+      const sealedPath = path.join(dataDirectory, 'evidence', 'items', `${itemId}.sealed`);
+      assert.equal(statSync(sealedPath).mode & 0o777, 0o600);
+      assert.equal(readFileSync(sealedPath).includes(file.subarray(0, 64)), false);
+      assert.deepEqual(readdirSync(path.join(dataDirectory, 'evidence', 'uploads')), []);
+
+      const content = await call(base, {
+        method: 'GET',
+        path: `/api/v1/requests/${requestId}/evidence/${itemId}/content`,
+        headers: auditor.headers,
+      });
+      assert.equal(content.status, 200);
+      assert.ok(content.body.equals(file));
+      assert.match(
+        String(content.headers['content-disposition']),
+        /^attachment; filename\*=UTF-8''mailbox-export\.mbox$/,
+      );
+      assert.equal(content.headers['content-type'], 'application/octet-stream');
+      const { timeline: afterDownload } = await item(itemId);
+      assert.equal(afterDownload.at(-1)?.kind, 'downloaded');
+    });
+
+    it('refuses the callers whose roles do not allow it, and requests sent from here', async () => {
+      const byOfficer = await createUpload(officer, 10, { filename: 'x.bin' });
+      assert.equal(byOfficer.status, 403);
+      assert.equal(JSON.parse(byOfficer.body.toString()).type, 'urn:comity:problem:forbidden');
+      const byAuditor = await createUpload(auditor, 10, { filename: 'x.bin' });
+      assert.equal(byAuditor.status, 403);
+      const list = await pair.requested.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestId}/evidence`,
+        headers: officer.headers,
+      });
+      assert.equal(list.statusCode, 403);
+      const noName = await createUpload(custodian, 10, { description: 'no file name' });
+      assert.equal(noName.status, 400);
+      assert.equal(JSON.parse(noName.body.toString()).type, 'urn:comity:problem:invalid-input');
+      // Evidence is attached by the executing side: a request sent from a node has none there.
+      const requestingSupervisor = await bearerAs(pair.requesting, 'supervisor');
+      const outgoing = await pair.requesting.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestingId}/evidence/uploads`,
+        headers: {
+          ...requestingSupervisor.headers,
+          ...TUS,
+          'upload-length': '10',
+          'upload-metadata': metadataHeader({ filename: 'x' }),
+        },
+      });
+      assert.equal(outgoing.statusCode, 404);
+    });
+
+    it('gives a sensitive item only to evidence:read-sensitive with a reason, and logs the reason', async () => {
+      const bytes = randomBytes(2048);
+      const itemId = await upload(custodian, bytes, { filename: 'images.zip', sensitive: 'true' });
+      const contentPath = `/api/v1/requests/${requestId}/evidence/${itemId}/content`;
+      const bySupervisor = await call(base, {
+        method: 'GET',
+        path: `${contentPath}?reason=review`,
+        headers: supervisor.headers,
+      });
+      assert.equal(bySupervisor.status, 403);
+      const withoutReason = await call(base, {
+        method: 'GET',
+        path: contentPath,
+        headers: custodian.headers,
+      });
+      assert.equal(withoutReason.status, 400);
+      assert.deepEqual(
+        (await item(itemId)).timeline.map((event) => event.kind),
+        ['acquired', 'sealed'],
+      );
+      const granted = await call(base, {
+        method: 'GET',
+        path: contentPath,
+        headers: {
+          ...custodian.headers,
+          'comity-access-reason': 'Hash comparison ordered by the prosecutor',
+        },
+      });
+      assert.equal(granted.status, 200);
+      assert.ok(granted.body.equals(bytes));
+      const { timeline } = await item(itemId);
+      assert.equal(timeline.at(-1)?.kind, 'downloaded');
+      assert.equal(timeline.at(-1)?.details.reason, 'Hash comparison ordered by the prosecutor');
+    });
+
+    it('names the first changed event when a custody row is tampered with in the database', async () => {
+      const itemId = await upload(custodian, randomBytes(1000), { filename: 'log.txt' });
+      for (let index = 0; index < 2; index += 1) {
+        await call(base, {
+          method: 'GET',
+          path: `/api/v1/requests/${requestId}/evidence/${itemId}/content?reason=check`,
+          headers: custodian.headers,
+        });
+      }
+      const before = await item(itemId);
+      assert.equal(before.timeline.length, 4);
+      assert.equal(before.item.custody.chain.isIntact, true);
+      const third = before.timeline[2];
+      await sql`update evidence_custody_events set details = ${JSON.stringify({ reason: 'nothing to see' })}::jsonb
+                where id = ${third?.id}`.execute(pair.requested.context.db);
+      const after = await item(itemId);
+      assert.equal(after.item.custody.chain.isIntact, false);
+      assert.equal(after.item.custody.chain.firstBadEvent?.sequence, 3);
+      assert.equal(after.item.custody.chain.firstBadEvent?.id, third?.id);
+      const listed = await pair.requested.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestId}/evidence`,
+        headers: auditor.headers,
+      });
+      const entry = json<{ items: EvidenceItem[] }>(listed).items.find((each) => each.id === itemId);
+      assert.equal(entry?.custody.chain.isIntact, false);
+    });
+
+    it('records a deletion with its reason, removes the bytes and keeps the chain', async () => {
+      const itemId = await upload(custodian, randomBytes(500), {
+        filename: 'old.bin',
+        retentionUntil: '2020-01-01',
+      });
+      const due = await listEvidenceDueForDeletion(pair.requested.context);
+      assert.ok(due.some((each) => each.id === itemId));
+      assert.equal((await item(itemId)).item.isDueForDeletion, true);
+
+      const deleted = await pair.requested.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/requests/${requestId}/evidence/${itemId}`,
+        headers: custodian.headers,
+        payload: { reason: 'Retention period over' },
+      });
+      assert.equal(deleted.statusCode, 200, deleted.body);
+      const { item: gone, timeline } = await item(itemId);
+      assert.equal(gone.status, 'deleted');
+      assert.deepEqual(
+        timeline.map((event) => event.kind),
+        ['acquired', 'sealed', 'deleted'],
+      );
+      assert.equal(timeline[2]?.details.reason, 'Retention period over');
+      assert.equal(gone.custody.chain.isIntact, true);
+      assert.throws(() => statSync(path.join(dataDirectory, 'evidence', 'items', `${itemId}.sealed`)));
+      const content = await call(base, {
+        method: 'GET',
+        path: `/api/v1/requests/${requestId}/evidence/${itemId}/content`,
+        headers: custodian.headers,
+      });
+      assert.equal(content.status, 409);
+      assert.equal(
+        (await listEvidenceDueForDeletion(pair.requested.context)).some((each) => each.id === itemId),
+        false,
+      );
+    });
+  });
+}

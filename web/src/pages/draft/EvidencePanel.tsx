@@ -1,0 +1,376 @@
+/**
+ * Evidence of a request received here (the executing side; docs/evidence.md): upload a file with
+ * its description and acquisition (tus, resumable, with progress), the items with their SHA-256
+ * and the state of their chain of custody, each item's custody timeline, and downloads. Files are
+ * never shown in the page: a download is always an attachment, and a sensitive item (child sexual
+ * abuse material) is downloaded only by those allowed, after they give a reason.
+ */
+import {
+  Badge,
+  Button,
+  Checkbox,
+  FileInput,
+  Group,
+  Modal,
+  Paper,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Upload } from 'tus-js-client';
+import type { ApiAnswer } from '../../../../src/api-client/client.ts';
+import { answer, api, apiUrl, csrfToken } from '../../app/api.ts';
+import { useCan } from '../../app/session.tsx';
+import { DigestText } from '../../components/DigestText.tsx';
+import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useApi } from '../../components/use-api.ts';
+
+type EvidenceItem = ApiAnswer<'/api/v1/requests/{id}/evidence', 'get'>['items'][number];
+type ItemDetail = ApiAnswer<'/api/v1/requests/{id}/evidence/{itemId}', 'get'>;
+
+const ACQUISITION_FIELDS = ['what', 'fromWhom', 'when', 'how', 'byWhom', 'legalBasis'] as const;
+
+function contentUrl(requestId: string, itemId: string, reason?: string): string {
+  return apiUrl(
+    `/api/v1/requests/${encodeURIComponent(requestId)}/evidence/${encodeURIComponent(itemId)}/content`,
+    { reason },
+  );
+}
+
+/** Starts a download (an attachment: the browser saves it, the page never shows it). */
+function download(url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: () => void }) {
+  const { t } = useTranslation();
+  const [file, setFile] = useState<File | null>(null);
+  const [description, setDescription] = useState('');
+  const [isSensitive, setIsSensitive] = useState(false);
+  const [acquisition, setAcquisition] = useState<Record<string, string>>({});
+  const [progress, setProgress] = useState<number | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!file) return;
+    setError(undefined);
+    setProgress(0);
+    const metadata: Record<string, string> = {
+      filename: file.name,
+      filetype: file.type || 'application/octet-stream',
+    };
+    if (description.trim()) metadata.description = description.trim();
+    if (isSensitive) metadata.sensitive = 'true';
+    for (const field of ACQUISITION_FIELDS) {
+      const value = acquisition[field]?.trim();
+      if (value) metadata[field] = value;
+    }
+    const token = csrfToken();
+    const upload = new Upload(file, {
+      endpoint: `/api/v1/requests/${encodeURIComponent(requestId)}/evidence/uploads`,
+      metadata,
+      headers: token ? { 'x-csrf-token': token } : {},
+      retryDelays: [0, 1000, 3000, 5000],
+      removeFingerprintOnSuccess: true,
+      onProgress: (sent, total) => setProgress(total > 0 ? Math.floor((sent / total) * 100) : 100),
+      onSuccess: () => {
+        setProgress(undefined);
+        setFile(null);
+        setDescription('');
+        setIsSensitive(false);
+        setAcquisition({});
+        onUploaded();
+      },
+      onError: (failure) => {
+        setProgress(undefined);
+        setError(failure);
+      },
+    });
+    void upload.findPreviousUploads().then((previous) => {
+      if (previous[0]) upload.resumeFromPreviousUpload(previous[0]);
+      upload.start();
+    });
+  };
+
+  const isUploading = progress !== undefined;
+  return (
+    <Stack component="form" onSubmit={submit} gap="xs" data-testid="evidence-upload">
+      <FileInput
+        label={t('evidence.items.file')}
+        value={file}
+        onChange={setFile}
+        required
+        clearable
+        disabled={isUploading}
+      />
+      <Textarea
+        label={t('evidence.items.description')}
+        value={description}
+        onChange={(e) => setDescription(e.currentTarget.value)}
+        autosize
+        minRows={1}
+        disabled={isUploading}
+      />
+      <Group grow wrap="wrap" align="flex-start">
+        {ACQUISITION_FIELDS.map((field) => (
+          <TextInput
+            key={field}
+            label={t(`evidence.items.acquisition.${field}`)}
+            value={acquisition[field] ?? ''}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setAcquisition((current) => ({ ...current, [field]: value }));
+            }}
+            disabled={isUploading}
+            miw={180}
+          />
+        ))}
+      </Group>
+      <Checkbox
+        label={t('evidence.items.sensitive')}
+        description={t('evidence.items.sensitiveHelp')}
+        checked={isSensitive}
+        onChange={(e) => setIsSensitive(e.currentTarget.checked)}
+        disabled={isUploading}
+      />
+      {isUploading ? (
+        <Progress
+          value={progress}
+          aria-label={t('evidence.items.progress', { percent: progress })}
+          data-testid="evidence-progress"
+        />
+      ) : null}
+      <Group>
+        <Button type="submit" loading={isUploading} disabled={!file}>
+          {t('evidence.items.upload')}
+        </Button>
+      </Group>
+      <ProblemAlert error={error} title={t('evidence.items.uploadFailed')} />
+    </Stack>
+  );
+}
+
+function ChainBadge({ chain }: { chain: EvidenceItem['custody']['chain'] }) {
+  const { t } = useTranslation();
+  return chain.isIntact ? (
+    <Badge color="teal.9" variant="outline" data-testid="chain-status">
+      {t('evidence.items.chainIntact', { events: chain.eventCount })}
+    </Badge>
+  ) : (
+    <Badge color="red.9" variant="outline" data-testid="chain-status">
+      {t('evidence.items.chainBroken', { sequence: chain.firstBadEvent?.sequence ?? '?' })}
+    </Badge>
+  );
+}
+
+function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: string }) {
+  const { t } = useTranslation();
+  const detail = useApi<ItemDetail>(
+    () =>
+      answer(
+        api.GET('/api/v1/requests/{id}/evidence/{itemId}', { params: { path: { id: requestId, itemId } } }),
+      ),
+    [requestId, itemId],
+  );
+  if (detail.error) return <ProblemAlert error={detail.error} />;
+  if (!detail.data) return <Text size="sm">{t('common.loading')}</Text>;
+  const { item, timeline } = detail.data;
+  const bad = item.custody.chain.firstBadEvent;
+  return (
+    <Stack gap="xs" data-testid="custody-timeline">
+      {bad ? (
+        <Text size="sm" c="red.9" role="alert">
+          {t('evidence.items.chainBrokenAt', { sequence: bad.sequence, reason: bad.reason })}
+        </Text>
+      ) : null}
+      <Table striped withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>#</Table.Th>
+            <Table.Th>{t('evidence.items.event')}</Table.Th>
+            <Table.Th>{t('evidence.items.actor')}</Table.Th>
+            <Table.Th>{t('evidence.items.at')}</Table.Th>
+            <Table.Th>{t('evidence.items.hash')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {timeline.map((event) => (
+            <Table.Tr
+              key={event.id}
+              data-kind={event.kind}
+              c={bad && event.sequence >= bad.sequence ? 'red.9' : undefined}
+            >
+              <Table.Td>{formatNumber(event.sequence)}</Table.Td>
+              <Table.Td>
+                {t(`evidence.items.kind.${event.kind}`, { defaultValue: event.kind })}
+                {typeof (event.details as { reason?: unknown })?.reason === 'string' ? (
+                  <Text size="xs">{(event.details as { reason: string }).reason}</Text>
+                ) : null}
+              </Table.Td>
+              <Table.Td>{event.actor.name}</Table.Td>
+              <Table.Td>{formatDateTime(event.at)}</Table.Td>
+              <Table.Td>
+                <DigestText digest={event.hash} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+function SensitiveDownload({ requestId, item }: { requestId: string; item: EvidenceItem }) {
+  const { t } = useTranslation();
+  const [isAsking, setIsAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  return (
+    <>
+      <Button size="xs" variant="default" onClick={() => setIsAsking(true)}>
+        {t('evidence.items.download')}
+      </Button>
+      <Modal opened={isAsking} onClose={() => setIsAsking(false)} title={t('evidence.items.reasonTitle')}>
+        <Stack
+          component="form"
+          gap="sm"
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            download(contentUrl(requestId, item.id, reason.trim()));
+            setIsAsking(false);
+            setReason('');
+          }}
+        >
+          <Text size="sm">{t('evidence.items.reasonHelp')}</Text>
+          <Textarea
+            label={t('evidence.items.reason')}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            required
+            data-autofocus
+          />
+          <Group justify="flex-end">
+            <Button type="submit" disabled={reason.trim() === ''}>
+              {t('evidence.items.download')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+function ItemRow({ requestId, item }: { requestId: string; item: EvidenceItem }) {
+  const { t } = useTranslation();
+  const canReadSensitive = useCan('evidence:read-sensitive');
+  const [isOpen, setIsOpen] = useState(false);
+  const isStored = item.status === 'stored';
+  return (
+    <Paper withBorder p="sm" data-testid="evidence-item" data-item-id={item.id}>
+      <Stack gap={6}>
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Group gap="xs" wrap="wrap">
+            <Text fw={600} dir="auto">
+              {item.fileName}
+            </Text>
+            <Badge variant="outline" color="gray.8">
+              {t(`evidence.items.status.${item.status}`)}
+            </Badge>
+            {item.isSensitive ? (
+              <Badge variant="filled" color="red.9">
+                {t('evidence.items.sensitiveBadge')}
+              </Badge>
+            ) : null}
+            {item.isDueForDeletion ? (
+              <Badge variant="outline" color="orange.9">
+                {t('evidence.items.dueForDeletion')}
+              </Badge>
+            ) : null}
+            <ChainBadge chain={item.custody.chain} />
+          </Group>
+          <Group gap="xs">
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => setIsOpen((open) => !open)}
+              aria-expanded={isOpen}
+            >
+              {isOpen ? t('evidence.items.hideCustody') : t('evidence.items.showCustody')}
+            </Button>
+            {isStored && item.isSensitive && canReadSensitive ? (
+              <SensitiveDownload requestId={requestId} item={item} />
+            ) : null}
+            {isStored && !item.isSensitive ? (
+              <Button size="xs" variant="default" onClick={() => download(contentUrl(requestId, item.id))}>
+                {t('evidence.items.download')}
+              </Button>
+            ) : null}
+          </Group>
+        </Group>
+        <Text size="sm">
+          {t('evidence.items.size', { size: formatNumber(item.sizeBytes) })}
+          {item.description ? ` · ${item.description}` : ''}
+        </Text>
+        {item.sha256 ? (
+          <Group gap={4} wrap="nowrap">
+            <Text size="sm">SHA-256</Text>
+            <DigestText digest={item.sha256} />
+          </Group>
+        ) : null}
+        {item.isSensitive && !canReadSensitive ? (
+          <Text size="xs">{t('evidence.items.sensitiveRestricted')}</Text>
+        ) : null}
+        {isOpen ? <CustodyTimeline requestId={requestId} itemId={item.id} /> : null}
+      </Stack>
+    </Paper>
+  );
+}
+
+export function EvidencePanel({ requestId }: { requestId: string }) {
+  const { t } = useTranslation();
+  const canUpload = useCan('evidence:upload');
+  const items = useApi(
+    () => answer(api.GET('/api/v1/requests/{id}/evidence', { params: { path: { id: requestId } } })),
+    [requestId],
+  );
+  return (
+    <Paper
+      component="section"
+      aria-labelledby="evidence-title"
+      withBorder
+      p="md"
+      mb="md"
+      data-testid="evidence-panel"
+    >
+      <Title order={2} size="h3" id="evidence-title" mb="xs">
+        {t('evidence.items.title')}
+      </Title>
+      <Text size="sm" mb="sm">
+        {t('evidence.items.intro')}
+      </Text>
+      <Stack gap="sm">
+        {canUpload ? <UploadForm requestId={requestId} onUploaded={items.reload} /> : null}
+        <ProblemAlert error={items.error} />
+        {items.data && items.data.items.length === 0 ? (
+          <Text size="sm">{t('evidence.items.none')}</Text>
+        ) : null}
+        {items.data?.items.map((item) => (
+          <ItemRow key={item.id} requestId={requestId} item={item} />
+        ))}
+      </Stack>
+    </Paper>
+  );
+}
