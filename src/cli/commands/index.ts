@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `comity --help` lists them. */
 import type { Command } from 'commander';
+import { registerBackupCommands } from './backup.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerInitCommand } from './init.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
@@ -27,5 +28,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerReceiptCommands,
   registerRosterCommands,
   registerWebhooksCommands,
+  registerBackupCommands,
   registerDemoCommand,
 ];
