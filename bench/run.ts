@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
- * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk. The PostgreSQL
+ * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk, backup. The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
-import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
+import { type Cluster, POSTGRES_BIN, startPostgresCluster } from '../scripts/postgres-cluster.ts';
+import { BACKUP_METHOD, runBackupBenchmarks } from './backup.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
@@ -90,6 +91,36 @@ if (suite === 'foundation') {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
   process.stdout.write(`\n${FEDERATION_METHOD}\n`);
+} else if (suite === 'backup') {
+  printTable('Backup and restore — PGlite', await runBackupBenchmarks({ quick: isQuick }));
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (url) {
+    try {
+      const createDatabase = async (): Promise<string> => {
+        const database = `comity_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`create database ${database}`);
+        await client.end();
+        const target = new URL(url);
+        target.pathname = `/${database}`;
+        return target.toString();
+      };
+      printTable(
+        'Backup and restore — PostgreSQL 15',
+        await runBackupBenchmarks({ quick: isQuick, createDatabase, postgresBin: POSTGRES_BIN }),
+      );
+    } finally {
+      cluster?.stop();
+    }
+  } else {
+    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
+  }
+  process.stdout.write(`\n${BACKUP_METHOD}\n`);
 } else {
   process.stderr.write(`unknown benchmark suite "${suite}" (known: foundation, federation)\n`);
   process.exit(1);
