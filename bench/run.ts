@@ -1,13 +1,14 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
- * assets, evidence (`--size 256M` for a quick run; 2 GiB by default). The PostgreSQL
+ * assets, evidence, backup (`--size 256M` for a quick run; 2 GiB by default). The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
-import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
 import { runAssetBenchmarks } from './assets.bench.ts';
+import { type Cluster, POSTGRES_BIN, startPostgresCluster } from '../scripts/postgres-cluster.ts';
+import { BACKUP_METHOD, runBackupBenchmarks } from './backup.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.bench.ts';
@@ -103,9 +104,39 @@ if (suite === 'foundation') {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
   process.stdout.write(`\n${FEDERATION_METHOD}\n`);
+} else if (suite === 'backup') {
+  printTable('Backup and restore — PGlite', await runBackupBenchmarks({ quick: isQuick }));
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (url) {
+    try {
+      const createDatabase = async (): Promise<string> => {
+        const database = `comity_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`create database ${database}`);
+        await client.end();
+        const target = new URL(url);
+        target.pathname = `/${database}`;
+        return target.toString();
+      };
+      printTable(
+        'Backup and restore — PostgreSQL 15',
+        await runBackupBenchmarks({ quick: isQuick, createDatabase, postgresBin: POSTGRES_BIN }),
+      );
+    } finally {
+      cluster?.stop();
+    }
+  } else {
+    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
+  }
+  process.stdout.write(`\n${BACKUP_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup)\n`,
   );
   process.exit(1);
 }

@@ -119,6 +119,8 @@ const EnvSchema = z.object({
     .default(1024 * 1024),
   /** node (default) or secretariat: a secretariat node also publishes the signed directory of nodes. */
   COMITY_MODE: z.enum(['node', 'secretariat']).default('node'),
+  /** Passphrase that encrypts `comity backup` archives and opens them for `comity restore`. Secret. */
+  COMITY_BACKUP_PASSPHRASE: z.string().min(1).optional(),
   /** Passphrase that decrypts the node's private key files when `comity init --passphrase` encrypted them. Secret. */
   COMITY_KEY_PASSPHRASE: z.string().min(1).optional(),
   /** Seconds between two fetches of the secretariat's signed directory. Default 300. */
@@ -160,6 +162,11 @@ const EnvSchema = z.object({
     .optional(),
   /** A bearer token (at least 32 characters) that opens GET /metrics on the node's own port. Secret. Default: none. */
   COMITY_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  /**
+   * Days this node keeps the right to re-deliver a delivered message: a peer restored from a backup
+   * asks for what it received after its backup, and gets what was delivered within this window. Default 30.
+   */
+  COMITY_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
@@ -218,7 +225,12 @@ export type Config = Readonly<{
     /** Longest life of an API token, in days. */
     tokenMaxDays: number;
   }>;
-  node: Readonly<{ state: string | undefined; dataDirectory: string }>;
+  node: Readonly<{
+    state: string | undefined;
+    dataDirectory: string;
+    /** COMITY_BACKUP_PASSPHRASE: the passphrase of backup archives, unless given on standard input. */
+    backupPassphrase: string | undefined;
+  }>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Prometheus metrics: on a listener of their own, and/or on the node's port behind a token. */
   metrics: Readonly<{
@@ -240,6 +252,8 @@ export type Config = Readonly<{
     deliveryTimeoutMs: number;
     /** COMITY_FEDERATION_ALLOW_HTTP: plain-http peers off loopback (development only). */
     allowsPlainHttpPeers: boolean;
+    /** Days a delivered message is re-delivered to a restored peer that asks for it. */
+    deliveredRetentionDays: number;
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
@@ -341,7 +355,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       signInChecksPerSecond: env.COMITY_SIGN_IN_CHECKS_PER_SECOND,
       tokenMaxDays: env.COMITY_TOKEN_MAX_DAYS,
     }),
-    node: Object.freeze({ state: env.COMITY_NODE_STATE, dataDirectory }),
+    node: Object.freeze({
+      state: env.COMITY_NODE_STATE,
+      dataDirectory,
+      backupPassphrase: env.COMITY_BACKUP_PASSPHRASE,
+    }),
     logLevel: env.COMITY_LOG_LEVEL,
     metrics: Object.freeze({
       address: env.COMITY_METRICS_ADDRESS
@@ -361,6 +379,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
       allowsPlainHttpPeers: env.COMITY_FEDERATION_ALLOW_HTTP,
+      deliveredRetentionDays: env.COMITY_DELIVERED_RETENTION_DAYS,
     }),
     duty: Object.freeze({
       alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,

@@ -9,6 +9,7 @@ import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
 import { createFederationLog } from './federation/federation-log.ts';
 import type { MessageRegistry } from './federation/messages/registry.ts';
 import { startFederation } from './federation/runtime.ts';
+import { requestRedeliveryIfRestored } from './services/restored-resync.service.ts';
 import { buildApp } from './http/app.ts';
 import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
@@ -56,6 +57,14 @@ export async function startNode(
         : {}),
     });
     const context: AppContext = federation ? { ...baseContext, federation: federation.runtime } : baseContext;
+    // Restored from a backup: ask each peer for what was received after it (before serving).
+    const resync = await requestRedeliveryIfRestored(context);
+    if (resync) {
+      createFederationLog(config.logLevel, undefined, 'restore').info(
+        'restored from a backup: asked the peers to deliver again what arrived since',
+        { asked: resync.asked, skipped: resync.skipped },
+      );
+    }
     // E-mails and webhook calls of alerts, retried until delivered or given up (and listed).
     alertDelivery = startAlertDeliveryWorker(context);
     const app = await buildApp(context, { logger: options.logger ?? false });

@@ -139,7 +139,7 @@ function toOutboxView(message: StoredOutboxMessage, registry: MessageRegistry): 
 }
 
 /** The nodes of a running node's directory (listNodes, or the directory client's document). */
-function nodesOfLookup(lookup: DirectoryLookup): readonly DirectoryNode[] {
+export function nodesOfLookup(lookup: DirectoryLookup): readonly DirectoryNode[] {
   if (lookup.listNodes) return lookup.listNodes();
   const withDocument = lookup as DirectoryLookup & {
     current?: () => { nodes: readonly DirectoryNode[] } | undefined;

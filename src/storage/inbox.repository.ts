@@ -6,7 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { CASE_EVENT_COLUMNS, type CaseEventWrite, caseEventValues } from './case-events.repository.ts';
-import type { PeerDutyStatusWrite, ReceiveEffect } from './message-effects.ts';
+import type { PeerDutyStatusWrite, ReceiveEffect, RedeliveryWrite } from './message-effects.ts';
 import type { Database } from './schema.ts';
 
 export type NewInboxMessage = Readonly<{
@@ -42,6 +42,7 @@ export async function insertInboxMessageWithEffect(
   db: Kysely<Database>,
   message: NewInboxMessage,
   effect: ReceiveEffect | undefined,
+  options: Readonly<{ redeliveryNotBefore?: Date }> = {},
 ): Promise<boolean> {
   const inbox = sql`
     insert into inbox_messages
@@ -57,6 +58,9 @@ export async function insertInboxMessageWithEffect(
   }
   if (effect.kind === 'case-event') return insertWithCaseEvent(db, inbox, message.id, effect.event);
   if (effect.kind === 'peer-duty-status') return insertWithPeerDutyStatus(db, inbox, effect.status);
+  if (effect.kind === 'redelivery-requested') {
+    return insertWithRedelivery(db, inbox, effect.redelivery, options.redeliveryNotBefore ?? null);
+  }
   const { request } = effect;
   const { rows } = await sql<{ inserted: number }>`
     with inbox as (${inbox}), incoming as (
@@ -118,6 +122,32 @@ async function insertWithPeerDutyStatus(
          set is_on_duty = excluded.is_on_duty, as_of = excluded.as_of, received_at = excluded.received_at
        where peer_duty_status.as_of <= excluded.as_of
       returning node_id
+    )
+    select count(*)::int as inserted from inbox`.execute(db);
+  return Number(rows[0]?.inserted ?? 0) === 1;
+}
+
+/**
+ * The inbox row and, only if it was inserted, the messages delivered to the peer since the point it
+ * names (and not before `notBefore`, the retention window) pending again and due now. Their receipts
+ * stay: recordDeliveries keeps a message's first receipt.
+ */
+async function insertWithRedelivery(
+  db: Kysely<Database>,
+  inbox: ReturnType<typeof sql>,
+  redelivery: RedeliveryWrite,
+  notBefore: Date | null,
+): Promise<boolean> {
+  const { rows } = await sql<{ inserted: number }>`
+    with inbox as (${inbox}), requeued as (
+      update outbox_messages
+         set status = 'pending', next_attempt_at = ${redelivery.requestedAt}::timestamptz, claimed_until = null
+       where exists (select 1 from inbox)
+         and peer_node_id = ${redelivery.peerNodeId}
+         and status = 'delivered'
+         and delivered_at >= coalesce(${redelivery.deliveredSince}::timestamptz, '-infinity'::timestamptz)
+         and delivered_at >= coalesce(${notBefore}::timestamptz, '-infinity'::timestamptz)
+      returning id
     )
     select count(*)::int as inserted from inbox`.execute(db);
   return Number(rows[0]?.inserted ?? 0) === 1;

@@ -15,12 +15,25 @@ export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
  * At the receiver, inside the receiving statement: a request arrives (incoming-request), or a
  * transition the other node made is appended to the case history with the status it leads to
  * (case-event; the event keeps the id of the message that carried it), or a peer says whether
- * someone is on duty there (peer-duty-status: kept unless an announcement made later is already stored).
+ * someone is on duty there (peer-duty-status: kept unless an announcement made later is already stored),
+ * or a restored peer asks for what it lost (redelivery-requested).
  */
 export type ReceiveEffect =
   | Readonly<{ kind: 'incoming-request'; request: IncomingRequestWrite }>
   | Readonly<{ kind: 'case-event'; event: CaseEventWrite }>
-  | Readonly<{ kind: 'peer-duty-status'; status: PeerDutyStatusWrite }>;
+  | Readonly<{ kind: 'peer-duty-status'; status: PeerDutyStatusWrite }>
+  | Readonly<{ kind: 'redelivery-requested'; redelivery: RedeliveryWrite }>;
+
+/**
+ * A peer restored from a backup asks for the messages this node delivered to it since a point
+ * (sync.redeliver-request): they become pending again, their first receipts kept.
+ */
+export type RedeliveryWrite = Readonly<{
+  peerNodeId: string;
+  /** Messages delivered at or after this time; null: every delivered message (within the retention window). */
+  deliveredSince: Date | null;
+  requestedAt: Date;
+}>;
 
 /** A peer's announcement that someone is on duty there, or nobody (duty.status). */
 export type PeerDutyStatusWrite = Readonly<{

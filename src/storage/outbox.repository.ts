@@ -295,9 +295,10 @@ export async function recordDelivered(
     .set((eb) => ({
       status: 'delivered',
       attempts: eb('attempts', '+', 1),
-      receipt: delivery.receipt,
-      receipt_received_at: delivery.receiptReceivedAt,
-      delivered_at: delivery.now,
+      // A message delivered again (a restored peer asked for it) keeps its first receipt.
+      receipt: eb.fn.coalesce('receipt', eb.val(delivery.receipt)),
+      receipt_received_at: eb.fn.coalesce('receipt_received_at', eb.val(delivery.receiptReceivedAt)),
+      delivered_at: eb.fn.coalesce('delivered_at', eb.val(delivery.now)),
       last_attempt_at: delivery.now,
       last_status_code: delivery.statusCode,
       last_error: null,
@@ -326,7 +327,7 @@ function requestIdOf(effect: SenderEffect | undefined): string | null {
 
 /**
  * Records several verified receipts in ONE statement: each message becomes delivered as
- * recordDelivered says, and its effect is written (the outgoing request it carried shows 'delivered'). Both updates are
+ * recordDelivered says (a message delivered again keeps its first receipt), and its effect is written (the outgoing request it carried shows 'delivered'). Both updates are
  * parts of a single statement, hence of a single transaction. The delivery worker records the
  * receipts that arrive while a previous batch is being written together (group commit).
  */
@@ -344,8 +345,9 @@ export async function recordDeliveries(db: Kysely<Database>, deliveries: readonl
     with batch (id, receipt, receipt_received_at, now, status_code, request_id, request_state) as (values ${rows}),
     delivered as (
       update outbox_messages o
-         set status = 'delivered', attempts = o.attempts + 1, receipt = batch.receipt,
-             receipt_received_at = batch.receipt_received_at, delivered_at = batch.now,
+         set status = 'delivered', attempts = o.attempts + 1, receipt = coalesce(o.receipt, batch.receipt),
+             receipt_received_at = coalesce(o.receipt_received_at, batch.receipt_received_at),
+             delivered_at = coalesce(o.delivered_at, batch.now),
              last_attempt_at = batch.now, last_status_code = batch.status_code, last_error = null,
              claimed_until = null
         from batch

@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `comity --help` lists them. */
 import type { Command } from 'commander';
+import { registerBackupCommands } from './backup.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerEvidenceCommands } from './evidence.command.ts';
 import { registerInitCommand } from './init.command.ts';
@@ -30,5 +31,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerRosterCommands,
   registerWebhooksCommands,
   registerEvidenceCommands,
+  registerBackupCommands,
   registerDemoCommand,
 ];

@@ -189,6 +189,12 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
       receivedAt,
     },
     effect,
+    {
+      // A restored peer gets again what was delivered to it within the retention window.
+      redeliveryNotBefore: new Date(
+        receivedAt.getTime() - context.config.federation.deliveredRetentionDays * 86_400_000,
+      ),
+    },
   );
   if (isProcessed) {
     await publishEffect(context, effect, receivedAt);

@@ -30,6 +30,7 @@ import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
 import { dutyStatusMessage } from './duty-status.message.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
+import { syncRedeliverRequestMessage } from './sync-redeliver-request.message.ts';
 
 export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   requestSubmittedMessage,
@@ -56,6 +57,7 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   caseClosedMessage,
   caseWithdrawnMessage,
   dutyStatusMessage,
+  syncRedeliverRequestMessage,
 ];
 
 export type MessageRegistry = Readonly<{

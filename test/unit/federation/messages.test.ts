@@ -12,6 +12,7 @@ import { preservationDraft } from '../../../src/demo/demo-drafts.ts';
 import { caseAcknowledgedMessage } from '../../../src/federation/messages/case-acknowledged.message.ts';
 import { keepKnownMembers } from '../../../src/federation/messages/known-members.ts';
 import { dutyStatusMessage } from '../../../src/federation/messages/duty-status.message.ts';
+import { syncRedeliverRequestMessage } from '../../../src/federation/messages/sync-redeliver-request.message.ts';
 import { defineMessage } from '../../../src/federation/messages/message-definition.ts';
 import { pingMessage } from '../../../src/federation/messages/ping.message.ts';
 import {
@@ -27,7 +28,13 @@ import type { Envelope } from '../../../src/federation/protocol/types.ts';
 import type { CaseRecord } from '../../../src/storage/case-events.repository.ts';
 import type { DeliveryOutcome } from '../../../src/storage/message-effects.ts';
 
-const SHIPPED_TYPES = (): string[] => ['request.submitted', 'ping', ...CASE_MESSAGE_TYPES, 'duty.status'];
+const SHIPPED_TYPES = (): string[] => [
+  'request.submitted',
+  'ping',
+  ...CASE_MESSAGE_TYPES,
+  'duty.status',
+  'sync.redeliver-request',
+];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',
   'case.assessment-begun',
@@ -151,6 +158,33 @@ describe('message modules', () => {
     assert.equal(dutyStatusMessage.bodySchema.safeParse({ ...body, who: 'greta' }).success, false);
     assert.equal(dutyStatusMessage.bodySchema.safeParse({ onDuty: 'yes', at: body.at }).success, false);
     for (const outcome of OUTCOMES) assert.equal(dutyStatusMessage.onOutcome(outcome, sent), undefined);
+  });
+
+  it('sync.redeliver-request asks for what was delivered to the sender since 10 minutes before its last reception, or everything', async () => {
+    const receive = (receivedAfter: string | null) =>
+      syncRedeliverRequestMessage.receive(
+        {
+          envelope: envelopeOf('sync.redeliver-request'),
+          body: { receivedAfter, restoredFrom: '2026-12-02T07:00:00Z' },
+          receivedAt: RECEIVED_AT,
+        },
+        tools,
+      );
+    assert.deepEqual(await receive('2026-12-02T06:30:00Z'), {
+      kind: 'redelivery-requested',
+      redelivery: {
+        peerNodeId: 'fr-ca',
+        deliveredSince: new Date('2026-12-02T06:20:00Z'),
+        requestedAt: RECEIVED_AT,
+      },
+    });
+    assert.deepEqual(await receive(null), {
+      kind: 'redelivery-requested',
+      redelivery: { peerNodeId: 'fr-ca', deliveredSince: null, requestedAt: RECEIVED_AT },
+    });
+    assert.equal(syncRedeliverRequestMessage.bodySchema.safeParse({ receivedAfter: null }).success, false);
+    for (const outcome of OUTCOMES)
+      assert.equal(syncRedeliverRequestMessage.onOutcome(outcome, sent), undefined);
   });
 
   it('every built-in type has a label in the six UI languages', () => {

@@ -1,0 +1,177 @@
+/**
+ * `comity backup` and `comity restore`: a node's database (one consistent snapshot, see
+ * storage/database-dump.ts), its identity and keys (<data dir>/identity) and its evidence files
+ * (<data dir>/evidence, when present), in one archive encrypted with a passphrase
+ * (backup-archive.ts). A restore rebuilds the node on a fresh data directory or an empty database
+ * and marks it restored, so at its next start it asks each peer to deliver again what it received
+ * after the backup (restored-resync.service.ts).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { AppError } from '../core/errors.ts';
+import { openDatabase } from '../storage/database.ts';
+import {
+  type DatabaseDump,
+  dumpDatabase,
+  isDatabaseBlank,
+  restoreDatabase,
+} from '../storage/database-dump.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { BackupArchiveError, openArchive, sealArchive } from './backup-archive.ts';
+
+/** The folders of the data directory a backup carries (the embedded database travels as rows). */
+const FILE_FOLDERS = ['identity', 'evidence'] as const;
+
+type BackupPayload = Readonly<{
+  format: 'comity-backup';
+  createdAt: string;
+  databaseKind: 'pglite' | 'postgres';
+  database: DatabaseDump;
+  /** Paths relative to the data directory, with their mode and content (base64). */
+  files: ReadonlyArray<Readonly<{ path: string; mode: number; content: string }>>;
+}>;
+
+export type BackupSummary = Readonly<{
+  bytes: number;
+  tables: number;
+  rows: number;
+  files: number;
+  createdAt: string;
+}>;
+
+export { BackupArchiveError };
+
+async function listFiles(root: string, folder: string): Promise<string[]> {
+  const directory = path.join(root, folder);
+  if (!existsSync(directory)) return [];
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+function countRows(dump: DatabaseDump): number {
+  return Object.values(dump.tables).reduce(
+    (total, rows) => total + (JSON.parse(rows) as unknown[]).length,
+    0,
+  );
+}
+
+/** Writes an encrypted backup of the node `config` describes to `file`. */
+export async function createBackup(
+  config: Config,
+  passphrase: string,
+  file: string,
+  now: Date = new Date(),
+): Promise<BackupSummary> {
+  const database = await openDatabase(config.database);
+  let dump: DatabaseDump;
+  try {
+    await migrateToLatest(database.db);
+    dump = await dumpDatabase(database.db);
+  } finally {
+    await database.close();
+  }
+  const root = config.node.dataDirectory;
+  const files = [];
+  for (const folder of FILE_FOLDERS) {
+    for (const relative of await listFiles(root, folder)) {
+      const absolute = path.join(root, relative);
+      files.push({
+        path: relative,
+        mode: (await stat(absolute)).mode & 0o777,
+        content: (await readFile(absolute)).toString('base64'),
+      });
+    }
+  }
+  const payload: BackupPayload = {
+    format: 'comity-backup',
+    createdAt: now.toISOString(),
+    databaseKind: database.kind,
+    database: dump,
+    files,
+  };
+  const archive = await sealArchive(Buffer.from(JSON.stringify(payload), 'utf8'), passphrase);
+  await writeFile(file, archive, { mode: 0o600 });
+  return {
+    bytes: archive.length,
+    tables: Object.keys(dump.tables).length,
+    rows: countRows(dump),
+    files: files.length,
+    createdAt: payload.createdAt,
+  };
+}
+
+/** A folder of the data directory that holds something already. */
+function isNonEmptyDirectory(directory: string): boolean {
+  return existsSync(directory) && readdirSync(directory).length > 0;
+}
+
+/** Refuses a target that holds a node already (a restore never overwrites). */
+function assertFreshDataDirectory(config: Config): void {
+  const root = config.node.dataDirectory;
+  const occupied = [
+    ...FILE_FOLDERS.map((folder) => path.join(root, folder)),
+    ...(config.database.kind === 'pglite' ? [config.database.directory] : []),
+  ].filter(isNonEmptyDirectory);
+  if (occupied.length > 0) {
+    throw new AppError(
+      'invalid-state',
+      `the data directory ${root} already holds a node (${occupied.map((item) => path.relative(root, item)).join(', ')}): restore into a new, empty data directory`,
+    );
+  }
+}
+
+export type RestoreSummary = Readonly<{ backupCreatedAt: string; rows: number; files: number }>;
+
+/** Rebuilds a node from `file` on a fresh data directory and an empty database. */
+export async function restoreBackup(
+  config: Config,
+  passphrase: string,
+  file: string,
+  now: Date = new Date(),
+): Promise<RestoreSummary> {
+  assertFreshDataDirectory(config);
+  let archive: Buffer;
+  try {
+    archive = await readFile(file);
+  } catch (error) {
+    throw new AppError('invalid-input', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  const payload = JSON.parse((await openArchive(archive, passphrase)).toString('utf8')) as BackupPayload;
+  if (payload.format !== 'comity-backup') throw new BackupArchiveError('this file is not a Comity backup');
+
+  const database = await openDatabase(config.database);
+  try {
+    if (!(await isDatabaseBlank(database.db))) {
+      throw new AppError(
+        'invalid-state',
+        'the database already holds tables: restore into a new, empty database (DATABASE_URL)',
+      );
+    }
+    await migrateToLatest(database.db);
+    await restoreDatabase(database.db, payload.database, {
+      restoredAt: now,
+      backupCreatedAt: payload.createdAt,
+    });
+  } finally {
+    await database.close();
+  }
+  const root = config.node.dataDirectory;
+  for (const entry of payload.files) {
+    const target = path.resolve(root, entry.path);
+    if (!target.startsWith(`${path.resolve(root)}${path.sep}`)) {
+      throw new BackupArchiveError(`this backup names a file outside the data directory: ${entry.path}`);
+    }
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    await writeFile(target, Buffer.from(entry.content, 'base64'), { mode: entry.mode });
+  }
+  return {
+    backupCreatedAt: payload.createdAt,
+    rows: countRows(payload.database),
+    files: payload.files.length,
+  };
+}
