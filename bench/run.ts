@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
- * assets, evidence (`--size 256M` for a quick run; 2 GiB by default), memory. The PostgreSQL
+ * assets, evidence (`--size 256M` for a quick run; 2 GiB by default), memory, demo. The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -9,6 +9,7 @@ import os from 'node:os';
 import { type Cluster, startPostgresCluster } from '../scripts/postgres-cluster.ts';
 import { runAssetBenchmarks } from './assets.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
+import { runDemoBenchmarks } from './demo.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
@@ -79,6 +80,10 @@ if (suite === 'foundation') {
   } finally {
     cluster?.stop();
   }
+} else if (suite === 'demo') {
+  const { figures, progress } = await runDemoBenchmarks();
+  printTable('`comity demo` start-up — PGlite', figures);
+  process.stdout.write(`\nProgress lines, seconds since spawn:\n\n${progress.join('\n')}\n`);
 } else if (suite === 'case') {
   printTable('Case events to open screens — PGlite', await runCaseBenchmarks({ quick: isQuick }));
   process.stdout.write(`\n${CASE_METHOD}\n`);
@@ -112,7 +117,7 @@ if (suite === 'foundation') {
   process.stdout.write(`\n${FEDERATION_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, memory)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, memory, demo)\n`,
   );
   process.exit(1);
 }

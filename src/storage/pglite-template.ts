@@ -52,3 +52,14 @@ export async function ensureTemplate(directory: string): Promise<string> {
   }
   return file;
 }
+
+// `node src/storage/pglite-template.ts <directory>`: makes the template there (`comity demo` runs
+// it as a process of its own before its nodes start, so initdb's memory leaves with it).
+if (import.meta.main) {
+  const [directory] = process.argv.slice(2);
+  if (directory === undefined) {
+    process.stderr.write('usage: pglite-template.ts <cache directory>\n');
+    process.exit(2);
+  }
+  process.stdout.write(`${await ensureTemplate(directory)}\n`);
+}
