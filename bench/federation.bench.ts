@@ -315,7 +315,12 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
     directory,
     states: ['FR', 'DE'],
     ...(createDatabase ? { databaseUrlFor } : {}),
-    env: { COMITY_LOG_LEVEL: 'warn', COMITY_DIRECTORY_REFRESH_SECONDS: '5' },
+    env: {
+      COMITY_LOG_LEVEL: 'warn',
+      COMITY_DIRECTORY_REFRESH_SECONDS: '5',
+      // The embedded database's page cache, to compare settings (docs/benchmarks.md, light nodes).
+      COMITY_PGLITE_SHARED_BUFFERS_MB: process.env.COMITY_PGLITE_SHARED_BUFFERS_MB,
+    },
     shouldKeepLogs: false,
   }).catch((error: unknown) => {
     rmSync(directory, { recursive: true, force: true });

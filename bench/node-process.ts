@@ -22,13 +22,17 @@ export type BenchNode = {
 
 /**
  * Runs `program` (a script and its arguments: `src/cli/main.ts serve`, or the baseline server)
- * with a fresh data directory and waits until it is ready.
+ * with a fresh data directory (or `keptDirectory`, left in place on stop) and waits until it is ready.
  */
 export async function startProcess(
   program: readonly string[],
   environment: Record<string, string> = {},
+  keptDirectory?: string,
 ): Promise<BenchNode> {
-  const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'comity-bench-'));
+  const dataDirectory = keptDirectory ?? mkdtempSync(path.join(os.tmpdir(), 'comity-bench-'));
+  const removeDirectory = () => {
+    if (keptDirectory === undefined) rmSync(dataDirectory, { recursive: true, force: true });
+  };
   const node = createNodeProcess({
     name: path.basename(program[0] ?? 'node', '.ts'),
     dataDirectory,
@@ -40,7 +44,7 @@ export async function startProcess(
   try {
     await node.start();
   } catch (error) {
-    rmSync(dataDirectory, { recursive: true, force: true });
+    removeDirectory();
     throw error;
   }
   const startupMs = performance.now() - started;
@@ -51,7 +55,7 @@ export async function startProcess(
     adminPassword: node.adminPassword,
     stop: async () => {
       await node.stop();
-      rmSync(dataDirectory, { recursive: true, force: true });
+      removeDirectory();
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
- * assets, evidence, backup (`--size 256M` for a quick run; 2 GiB by default). The PostgreSQL
+ * assets, evidence (`--size 256M` for a quick run; 2 GiB by default), backup, memory, demo. The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -10,10 +10,12 @@ import { runAssetBenchmarks } from './assets.bench.ts';
 import { type Cluster, POSTGRES_BIN, startPostgresCluster } from '../scripts/postgres-cluster.ts';
 import { BACKUP_METHOD, runBackupBenchmarks } from './backup.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
+import { runDemoBenchmarks } from './demo.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
+import { runMemoryBenchmarks } from './memory.bench.ts';
 
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
@@ -22,6 +24,19 @@ const sizeArgument = sizeIndex === -1 ? undefined : args[sizeIndex + 1];
 const suite =
   args.find((arg, index) => !arg.startsWith('--') && (sizeIndex === -1 || index !== sizeIndex + 1)) ??
   'foundation';
+
+/** A new, empty database on the PostgreSQL server at `url`; returns its URL. */
+async function createBenchDatabase(url: string): Promise<string> {
+  const database = `comity_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create database ${database}`);
+  await client.end();
+  const target = new URL(url);
+  target.pathname = `/${database}`;
+  return target.toString();
+}
 
 function printTable(title: string, figures: readonly Figure[]): void {
   process.stdout.write(
@@ -45,17 +60,9 @@ if (suite === 'foundation') {
   const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
   if (url) {
     try {
-      const database = `comity_bench_${Date.now()}`;
-      const { default: pg } = await import('pg');
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`create database ${database}`);
-      await client.end();
-      const target = new URL(url);
-      target.pathname = `/${database}`;
       printTable(
         'Foundation — PostgreSQL 15',
-        await runFoundationBenchmarks({ quick: isQuick, databaseUrl: target.toString() }),
+        await runFoundationBenchmarks({ quick: isQuick, databaseUrl: await createBenchDatabase(url) }),
       );
     } finally {
       cluster?.stop();
@@ -63,6 +70,21 @@ if (suite === 'foundation') {
   } else {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
+} else if (suite === 'memory') {
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  try {
+    const databaseUrl = url ? await createBenchDatabase(url) : undefined;
+    printTable('Idle memory (VmRSS 5 s after healthy)', await runMemoryBenchmarks({ databaseUrl }));
+  } finally {
+    cluster?.stop();
+  }
+} else if (suite === 'demo') {
+  const { figures, progress } = await runDemoBenchmarks();
+  printTable('`comity demo` start-up — PGlite', figures);
+  process.stdout.write(`\nProgress lines, seconds since spawn:\n\n${progress.join('\n')}\n`);
 } else if (suite === 'case') {
   printTable('Case events to open screens — PGlite', await runCaseBenchmarks({ quick: isQuick }));
   process.stdout.write(`\n${CASE_METHOD}\n`);
@@ -82,17 +104,7 @@ if (suite === 'foundation') {
   const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
   if (url) {
     try {
-      const createDatabase = async (): Promise<string> => {
-        const database = `comity_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-        const { default: pg } = await import('pg');
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`create database ${database}`);
-        await client.end();
-        const target = new URL(url);
-        target.pathname = `/${database}`;
-        return target.toString();
-      };
+      const createDatabase = () => createBenchDatabase(url);
       printTable(
         'Federation A → B — PostgreSQL 15',
         await runFederationBenchmarks({ quick: isQuick, createDatabase }),
@@ -136,7 +148,7 @@ if (suite === 'foundation') {
   process.stdout.write(`\n${BACKUP_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup, memory, demo)\n`,
   );
   process.exit(1);
 }

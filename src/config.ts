@@ -5,6 +5,7 @@
  * environment once, reports every problem at the same time and returns a nested, frozen object
  * that the rest of the program receives as an argument.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -31,6 +32,9 @@ export const DATABASE_TIMEOUT_DEFAULTS: DatabaseTimeouts = Object.freeze({
   retryMaxMs: 30_000,
 });
 
+/** Shared buffers of the embedded database, in MiB, unless COMITY_PGLITE_SHARED_BUFFERS_MB says otherwise. */
+export const PGLITE_SHARED_BUFFERS_DEFAULT_MB = 16;
+
 const EnvSchema = z.object({
   /** TCP port of the web UI, the API and (later) the federation endpoint. Default 8080. */
   COMITY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -38,6 +42,22 @@ const EnvSchema = z.object({
   COMITY_HOST: z.string().min(1).default('127.0.0.1'),
   /** Directory for the embedded database (PGlite) and other node files. Default ./.comity in the working directory. */
   COMITY_DATA_DIR: z.string().min(1).default('.comity'),
+  /**
+   * Shared buffers of the embedded database (PGlite), in MiB: its page cache inside the WebAssembly
+   * heap, which keeps what it has touched. Default 16 (PostgreSQL's own default is 128).
+   */
+  COMITY_PGLITE_SHARED_BUFFERS_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(PGLITE_SHARED_BUFFERS_DEFAULT_MB),
+  /**
+   * Where a node keeps a migrated, empty embedded database that a node starting on an empty data
+   * directory copies instead of creating one (`comity demo` fills it). Default $XDG_CACHE_HOME/comity
+   * or ~/.cache/comity; `none` turns the copy off.
+   */
+  COMITY_CACHE_DIR: z.string().min(1).optional(),
   /** A PostgreSQL connection string. When set, the node uses that server instead of the embedded database. Secret. */
   DATABASE_URL: z.string().url().optional(),
   /** Milliseconds to wait for a new PostgreSQL connection before the attempt counts as failed. Default 5000. */
@@ -212,7 +232,14 @@ export type Config = Readonly<{
     trustedProxies: readonly string[];
   }>;
   database: Readonly<
-    | { kind: 'pglite'; directory: string }
+    | {
+        kind: 'pglite';
+        directory: string;
+        /** Shared buffers in MiB; default PGLITE_SHARED_BUFFERS_DEFAULT_MB. */
+        sharedBuffersMb?: number;
+        /** Where a migrated template database is cached (src/storage/pglite-template.ts); none: no template. */
+        templateDirectory?: string;
+      }
     /** Without `timeouts`, DATABASE_TIMEOUT_DEFAULTS apply. */
     | { kind: 'postgres'; url: string; timeouts?: DatabaseTimeouts }
   >;
@@ -295,6 +322,28 @@ function hostAndPort(value: string): { host: string; port: number } {
   };
 }
 
+/** COMITY_CACHE_DIR, else $XDG_CACHE_HOME/comity, else ~/.cache/comity; undefined for `none`. */
+function cacheDirectoryOf(
+  setting: string | undefined,
+  environment: Record<string, string | undefined>,
+): string | undefined {
+  if (setting === 'none') return undefined;
+  if (setting) return path.resolve(setting);
+  const base = environment.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'comity');
+}
+
+/**
+ * Where this user's Comity keeps cached files (COMITY_CACHE_DIR, $XDG_CACHE_HOME/comity or
+ * ~/.cache/comity), or undefined when COMITY_CACHE_DIR=none: for commands such as `comity demo`
+ * that need no other node setting.
+ */
+export function loadCacheDirectory(
+  environment: Record<string, string | undefined> = process.env,
+): string | undefined {
+  return cacheDirectoryOf(environment.COMITY_CACHE_DIR || undefined, environment);
+}
+
 /** Parses an environment (by default `process.env`) into a Config, or throws ConfigError. */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(environment);
@@ -319,6 +368,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     ]);
   }
   const dataDirectory = path.resolve(env.COMITY_DATA_DIR);
+  const cacheDirectory = cacheDirectoryOf(env.COMITY_CACHE_DIR, environment);
   const publicUrl = env.COMITY_PUBLIC_URL ?? `http://localhost:${env.COMITY_PORT}`;
   return Object.freeze({
     http: Object.freeze({
@@ -346,7 +396,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
               retryMaxMs: env.COMITY_DATABASE_RETRY_MAX_MS,
             }),
           }
-        : { kind: 'pglite' as const, directory: path.join(dataDirectory, 'pglite') },
+        : {
+            kind: 'pglite' as const,
+            directory: path.join(dataDirectory, 'pglite'),
+            sharedBuffersMb: env.COMITY_PGLITE_SHARED_BUFFERS_MB,
+            ...(cacheDirectory === undefined ? {} : { templateDirectory: cacheDirectory }),
+          },
     ),
     session: Object.freeze({
       idleMinutes: env.COMITY_SESSION_IDLE_MINUTES,

@@ -9,8 +9,10 @@
  * process starts again on its port, now with its identity, and fetches the directory. Used by
  * `comity demo`, the process tests and the benchmark.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { AuthorityKind } from '../federation/protocol/types.ts';
 import {
   type ApiClient,
@@ -21,7 +23,13 @@ import {
   createTokenFor,
   signIn,
 } from './node-api.ts';
-import { createNodeProcess, type NodeProcess, runComityOrThrow, waitFor } from './node-process.ts';
+import {
+  createNodeProcess,
+  type NodeProcess,
+  PROJECT_ROOT,
+  runComityOrThrow,
+  waitFor,
+} from './node-process.ts';
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
@@ -64,8 +72,14 @@ export type FederationOptions = Readonly<{
   shouldCreateUsers?: boolean;
   /** Writes each node's output to <directory>/<name>.log (default true). */
   shouldKeepLogs?: boolean;
-  /** Called with a line of progress ("secretariat started in 2.1 s"). */
+  /** Called with a line of progress ("secretariat started in 2.1 s"), one per process as it starts. */
   onProgress?: (line: string) => void;
+  /**
+   * Without `databaseUrlFor`: a cache directory where this release's migrated template database is
+   * made once (src/storage/pglite-template.ts) and from which every node creates its database,
+   * instead of each running initdb. Default: none (each node creates its own).
+   */
+  templateDirectory?: string;
 }>;
 
 /** A running node of the federation, with an administrator session and its demo users. */
@@ -100,6 +114,8 @@ export type Federation = Readonly<{
 }>;
 
 const SECRETARIAT_ID = 'secretariat';
+/** Makes this release's template database in the directory it is given (src/storage/pglite-template.ts). */
+const TEMPLATE_SCRIPT = path.join(PROJECT_ROOT, 'src', 'storage', 'pglite-template.ts');
 
 /** The nodes the options describe: explicit nodes, else one point of contact per State. */
 export function nodeSpecsOf(options: Pick<FederationOptions, 'states' | 'nodes'>): NodeSpec[] {
@@ -126,7 +142,12 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       ...(options.portBase !== undefined ? { port: options.portBase + index } : {}),
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
       ...(options.publicUrlFor ? { publicUrlFor: (port: number) => options.publicUrlFor!(name, port) } : {}),
-      env: options.env,
+      env: {
+        ...options.env,
+        ...(options.templateDirectory && !options.databaseUrlFor
+          ? { COMITY_CACHE_DIR: options.templateDirectory }
+          : {}),
+      },
       ...(options.program && mode === 'node' ? { program: options.program } : {}),
       ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
     });
@@ -142,9 +163,20 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   };
 
   try {
-    // 1. Every process starts once: it takes its port, creates its database and administrator.
+    // 1. Every process starts once: it takes its port, creates its database and administrator,
+    // from the template when there is one (made here once, rather than initdb in every process).
     let started = performance.now();
-    await settleAll([secretariat, ...processes.values()].map((node) => node.start()));
+    if (options.templateDirectory && !options.databaseUrlFor) {
+      // A process of its own, as the nodes are: the harness reaches the storage through processes only.
+      await promisify(execFile)(process.execPath, [TEMPLATE_SCRIPT, options.templateDirectory]);
+      progress(`template database ready in ${seconds(started)}`);
+    }
+    const startReporting = async (node: NodeProcess, what: string) => {
+      const since = performance.now();
+      await node.start();
+      progress(`${node.name} ${what} on port ${node.port} in ${seconds(since)}`);
+    };
+    await settleAll([secretariat, ...processes.values()].map((node) => startReporting(node, 'started')));
     progress(
       `secretariat and ${specs.length} nodes started (ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')}) in ${seconds(started)}`,
     );
@@ -174,16 +206,14 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     const restart = async (node: NodeProcess, nodeId: string | undefined) => {
       await node.stop();
       if (nodeId !== undefined) approverPasswords.set(nodeId, await addApprover(node));
-      await node.start();
+      await startReporting(node, 'restarted with its identity');
     };
     const secretariatReady = (async () => {
       await secretariat.stop();
-      for (const entry of entries) {
-        await addNodeToSecretariat(secretariat, entry, options.acknowledgeWithinHours);
-      }
+      await addNodesToSecretariat(secretariat, entries, options.acknowledgeWithinHours);
       await publishDirectory(secretariat);
       progress(`${specs.length} nodes registered and the directory published in ${seconds(started)}`);
-      await secretariat.start();
+      await startReporting(secretariat, 'restarted with the directory');
     })();
     await settleAll([...[...processes].map(([nodeId, node]) => restart(node, nodeId)), secretariatReady]);
     progress(`secretariat and ${specs.length} nodes healthy in ${seconds(started)}`);
@@ -281,14 +311,15 @@ async function exportPublicEntry(node: NodeProcess, file: string): Promise<strin
   return file;
 }
 
-async function addNodeToSecretariat(
+/** One `comity secretariat add-node` for every node's keys file: the secretariat's database opens once. */
+async function addNodesToSecretariat(
   secretariat: NodeProcess,
-  entryFile: string,
+  entryFiles: readonly string[],
   acknowledgeWithinHours: number | undefined,
 ): Promise<void> {
   const serviceLevel =
     acknowledgeWithinHours === undefined ? [] : ['--ack-hours', String(acknowledgeWithinHours)];
-  await runComityOrThrow(['secretariat', 'add-node', entryFile, '--languages', 'en', ...serviceLevel], {
+  await runComityOrThrow(['secretariat', 'add-node', ...entryFiles, '--languages', 'en', ...serviceLevel], {
     env: secretariat.env,
   });
 }

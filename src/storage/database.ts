@@ -8,7 +8,11 @@
  * attempt and every query has a timeout (COMITY_DATABASE_*); and such faults reach the caller as
  * AppError('database-unavailable') (connection-faults.ts), never as an unhandled 'error' event.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import {
   Kysely,
@@ -19,9 +23,10 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
-import { type Config, databaseTimeoutsOf } from '../config.ts';
+import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } from '../config.ts';
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
+import { templateFileIn } from './pglite-template.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseHandle = Readonly<{
@@ -113,8 +118,19 @@ export async function openDatabase(
   if (isOnDisk) await mkdir(config.directory, { recursive: true });
   // One process at a time on an embedded database (src/storage/embedded-lock.ts).
   const lock = isOnDisk ? acquireEmbeddedLock(config.directory) : undefined;
+  // An empty data directory gets its database from a child process (this release's migrated
+  // template when one is cached, else initdb), so that the memory creating it takes is not kept.
+  if (isOnDisk && !options.pgliteDataDump && readdirSync(config.directory).length === 0) {
+    await createEmbeddedDatabase(config.directory, config.templateDirectory).catch((error: unknown) => {
+      lock?.release();
+      throw error;
+    });
+  }
+  const sharedBuffersMb = config.sharedBuffersMb ?? PGLITE_SHARED_BUFFERS_DEFAULT_MB;
   const pglite = await PGlite.create(config.directory, {
     ...(options.pgliteDataDump ? { loadDataDir: options.pgliteDataDump } : {}),
+    // PGlite's own parameters (it runs PostgreSQL in single-user mode), plus the page cache size.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`],
     parsers: {
       [pgliteTypes.INT8]: parsers[INT8_OID],
       [pgliteTypes.NUMERIC]: parsers[NUMERIC_OID],
@@ -133,6 +149,28 @@ export async function openDatabase(
     }
   };
   return { db, kind: 'pglite', pglite, close };
+}
+
+const CREATE_SCRIPT = path.join(import.meta.dirname, 'create-embedded-database.ts');
+
+/** Runs create-embedded-database.ts on `directory`; rejects with its error output when it fails. */
+async function createEmbeddedDatabase(
+  directory: string,
+  templateDirectory: string | undefined,
+): Promise<void> {
+  const template = templateDirectory === undefined ? undefined : templateFileIn(templateDirectory);
+  const args = [
+    CREATE_SCRIPT,
+    directory,
+    ...(template !== undefined && existsSync(template) ? [template] : []),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`could not create the embedded database in ${directory}: ${errors.trim()}`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { type Kysely, sql } from 'kysely';
 import { DEFAULT_MIGRATION_TABLE, type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 
-const MIGRATIONS_DIRECTORY = path.join(import.meta.dirname, 'migrations');
+export const MIGRATIONS_DIRECTORY = path.join(import.meta.dirname, 'migrations');
 
 class DirectoryMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

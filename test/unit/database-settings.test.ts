@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, DATABASE_TIMEOUT_DEFAULTS, databaseTimeoutsOf, loadConfig } from '../../src/config.ts';
+import {
+  ConfigError,
+  DATABASE_TIMEOUT_DEFAULTS,
+  databaseTimeoutsOf,
+  loadCacheDirectory,
+  loadConfig,
+} from '../../src/config.ts';
 import { AppError } from '../../src/core/errors.ts';
 import {
   databaseUnavailable,
@@ -106,5 +112,28 @@ describe('connection faults', () => {
       [1, 2, 3, 4, 5, 6, 100].map((attempt) => reconnectDelayMs(attempt, 3000)),
       [250, 500, 1000, 2000, 3000, 3000, 3000],
     );
+  });
+});
+
+describe('embedded database settings', () => {
+  it('give PGlite 16 MiB of shared buffers unless COMITY_PGLITE_SHARED_BUFFERS_MB says otherwise', () => {
+    const standard = loadConfig({ HOME: '/home/officer' }).database;
+    assert.equal(standard.kind === 'pglite' && standard.sharedBuffersMb, 16);
+    const larger = loadConfig({ COMITY_PGLITE_SHARED_BUFFERS_MB: '128' }).database;
+    assert.equal(larger.kind === 'pglite' && larger.sharedBuffersMb, 128);
+    assert.throws(() => loadConfig({ COMITY_PGLITE_SHARED_BUFFERS_MB: '0' }), ConfigError);
+    assert.throws(() => loadConfig({ COMITY_PGLITE_SHARED_BUFFERS_MB: 'lots' }), ConfigError);
+  });
+
+  it('keep the template in COMITY_CACHE_DIR, else $XDG_CACHE_HOME/comity, and none when told so', () => {
+    const templateDirectoryOf = (environment: Record<string, string>) => {
+      const database = loadConfig(environment).database;
+      return database.kind === 'pglite' ? database.templateDirectory : 'not pglite';
+    };
+    assert.equal(templateDirectoryOf({ COMITY_CACHE_DIR: '/var/cache/comity' }), '/var/cache/comity');
+    assert.equal(templateDirectoryOf({ XDG_CACHE_HOME: '/tmp/xdg' }), '/tmp/xdg/comity');
+    assert.equal(templateDirectoryOf({ COMITY_CACHE_DIR: 'none' }), undefined);
+    assert.equal(loadCacheDirectory({ COMITY_CACHE_DIR: 'none' }), undefined);
+    assert.equal(loadCacheDirectory({ XDG_CACHE_HOME: '/tmp/xdg' }), '/tmp/xdg/comity');
   });
 });

@@ -17,7 +17,6 @@ import {
   toDocumentLocale,
 } from '../../document/document-model.ts';
 import { renderDocumentHtml } from '../../document/render-html.ts';
-import { renderDocumentPdf } from '../../document/render-pdf.ts';
 import { getRequest, type RequestView } from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
@@ -123,6 +122,8 @@ export async function documentRoutes(app: ComityApp, context: AppContext): Promi
     },
     async (request, reply) => {
       const { found, model } = await loadDocument(context, request, request.params.id, request.query);
+      // pdfkit and its fonts (some 20 MiB of heap) load with the first PDF, not with every node.
+      const { renderDocumentPdf } = await import('../../document/render-pdf.ts');
       const pdf = await renderDocumentPdf(model, { createdAt: context.now() });
       return reply
         .header('content-disposition', `attachment; filename="${documentFileName(found)}"`)
