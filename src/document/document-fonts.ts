@@ -1,5 +1,5 @@
 /**
- * The fonts of the formal document, from npm packages (Noto, SIL Open Font License): the PDF
+ * The fonts of the formal document, from npm packages (Noto and Amiri, SIL Open Font License): the PDF
  * embeds subsets of them, and the node serves them to the HTML print view, so neither depends on
  * the fonts of a machine or fetches anything from outside.
  */
@@ -27,16 +27,19 @@ export const DOCUMENT_FONT_FILES: readonly DocumentFontFile[] = [
     family: 'Comity Noto Sans',
     weight: 700,
   },
+  // Amiri, not Noto Sans Arabic: Noto builds letters from shared dotless shapes and separate dots,
+  // so a PDF's text layer maps ت, ب and ن to one glyph and extracted Arabic loses its dots;
+  // Amiri draws each letter form whole and its text extracts as written.
   {
-    file: 'noto-sans-arabic-400.ttf',
-    module: '@expo-google-fonts/noto-sans-arabic/400Regular/NotoSansArabic_400Regular.ttf',
-    family: 'Comity Noto Sans Arabic',
+    file: 'amiri-400.ttf',
+    module: '@expo-google-fonts/amiri/400Regular/Amiri_400Regular.ttf',
+    family: 'Comity Amiri',
     weight: 400,
   },
   {
-    file: 'noto-sans-arabic-700.ttf',
-    module: '@expo-google-fonts/noto-sans-arabic/700Bold/NotoSansArabic_700Bold.ttf',
-    family: 'Comity Noto Sans Arabic',
+    file: 'amiri-700.ttf',
+    module: '@expo-google-fonts/amiri/700Bold/Amiri_700Bold.ttf',
+    family: 'Comity Amiri',
     weight: 700,
   },
   {

@@ -91,7 +91,7 @@ ${closingHtml(version)}
 const STYLE = `
 @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
 * { box-sizing: border-box; }
-html { font-family: "Comity Noto Sans", "Comity Noto Sans Arabic", "Comity Noto Sans SC", "Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; background: #fff; }
+html { font-family: "Comity Noto Sans", "Comity Amiri", "Comity Noto Sans SC", "Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; background: #fff; }
 body { margin: 0 auto; max-width: 180mm; padding: 12mm 0 24mm; line-height: 1.45; }
 .document-header { border-bottom: 1.5pt solid #111; padding-bottom: 4mm; margin-bottom: 5mm; }
 .heading { display: block; font-size: 9pt; color: #444; }
@@ -118,6 +118,7 @@ dd { margin: 0; overflow-wrap: anywhere; }
 dd .line { display: block; white-space: pre-wrap; min-height: 1em; }
 .absent { margin: 1mm 0 0 9mm; color: #555; }
 [dir] { text-align: start; }
+.version[dir="rtl"] dd .line { text-align: right; }
 footer.digest { position: fixed; bottom: 0; left: 0; right: 0; font-size: 7.5pt; color: #333; text-align: center; padding: 2mm 0; background: #fff; border-top: 0.5pt solid #999; overflow-wrap: anywhere; }
 @media screen { body { padding: 12mm 8mm 24mm; } }
 @media print { body { padding: 0; max-width: none; } .element { break-inside: avoid; } }

@@ -86,7 +86,7 @@ for (const target of DATABASE_TARGETS) {
       );
       // The print view's fonts come from this node, allowed by its policy and served here.
       assert.match(String(response.headers['content-security-policy']), /font-src 'self'/);
-      const fontUrl = /url\("(\/api\/v1\/document\/fonts\/noto-sans-arabic-400\.ttf)"\)/.exec(html)?.[1];
+      const fontUrl = /url\("(\/api\/v1\/document\/fonts\/amiri-400\.ttf)"\)/.exec(html)?.[1];
       assert.ok(fontUrl, 'the page names the Arabic font the node serves');
       const font = await get(undefined, fontUrl);
       assert.equal(font.statusCode, 200);

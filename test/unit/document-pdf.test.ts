@@ -122,7 +122,7 @@ describe('document PDF', () => {
       .split('\n')
       .slice(2)
       .filter((line) => line.trim().length > 0);
-    assert.ok(fonts.some((line) => line.includes('NotoSansArabic')));
+    assert.ok(fonts.some((line) => line.includes('Amiri')));
     assert.ok(fonts.some((line) => line.includes('NotoSansSC')));
     for (const line of fonts) assert.match(line, /^[A-Z]{6}\+\S+\s.*\syes\s+yes\s+yes\s/, line);
   });
