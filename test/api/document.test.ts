@@ -8,7 +8,7 @@ import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
-type Problem = { type: string; status: number; errors?: { path?: string; message: string }[] };
+type Problem = { type: string; title: string; status: number; errors?: { path?: string; message: string }[] };
 
 const hasPdftotext = spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error === undefined;
 
@@ -138,6 +138,14 @@ for (const target of DATABASE_TARGETS) {
           assert.equal(problem.errors?.[0]?.path, 'languages');
         }
       }
+      // A person reads the problem's title in their language.
+      const french = await get(owner, `/api/v1/requests/${requestId}/document.pdf?languages=xx`, {
+        'accept-language': 'fr',
+      });
+      assert.equal(json<Problem>(french).title, 'La requête ne correspond pas au schéma');
+      const arabic = await get(owner, `/api/v1/requests/${requestId}/document.pdf?languages=xx&lang=ar`);
+      assert.equal(json<Problem>(arabic).title, 'الطلب لا يطابق المخطط');
+      assert.equal(json<Problem>(arabic).type, 'urn:comity:problem:invalid-input');
     });
 
     it('serves the PDF as an attachment named after the sanitised case reference', async () => {

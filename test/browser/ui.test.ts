@@ -338,6 +338,11 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
   test('sending asks first, naming the State and the channel; a node without federation identity says why', async () => {
     const send = page.getByTestId('send-request');
     assert.equal(await send.isEnabled(), true, 'a saved draft without blocking findings can be sent');
+    // Before anyone tries: the node is not connected yet, and what its administrator must do.
+    await page
+      .getByTestId('send-not-connected')
+      .getByText(/not yet connected.*comity init/)
+      .waitFor();
     await send.click();
     const dialog = page.getByRole('dialog', { name: 'Send this request?' });
     await dialog
@@ -449,6 +454,28 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('checklist').waitFor();
     assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
     await screenshot(page, 'draft-ar');
+    // Latin-script values typed in the draft keep their own order inside the Arabic screen.
+    const directionOf = (selector: string, value: string) =>
+      page.evaluate(
+        `[...document.querySelectorAll(${JSON.stringify(`${selector} [dir="auto"]`)})]
+          .filter((field) => field.value === ${JSON.stringify(value)})
+          .map((field) => getComputedStyle(field).direction)`,
+      );
+    assert.deepEqual(await directionOf('#el-identifiers', '203.0.113.7'), ['ltr']);
+    assert.deepEqual(await directionOf('#el-case-reference', 'PG-2026-0042'), ['ltr']);
+    assert.deepEqual(
+      await directionOf(
+        '#el-summary-of-facts',
+        'Unauthorised access to the e-mail accounts of a ministry on 1 March 2026.',
+      ),
+      ['ltr'],
+    );
+    // Articles are cited in Arabic, the number and its parentheses isolated left to right.
+    const checklist = (await page.getByTestId('checklist').textContent()) ?? '';
+    assert.ok(checklist.includes('المادة \u206642(3)(a)\u2069'), checklist.slice(0, 300));
+    await page
+      .locator('#el-identifiers')
+      .screenshot({ path: path.join(screenshotDirectory, 'draft-ar-fields.png') });
     await assertAccessible(page, 'draft in Arabic');
   });
 
