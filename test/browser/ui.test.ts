@@ -429,8 +429,18 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .getByText(/^(Verified against the authentic text|Recalled, not yet verified)$/)
       .count();
     assert.ok(flags > 0, 'entries show whether they were verified');
+    // A guide for lawyers: no rule identifier or message template until the developer's view is on.
+    const rules = page.locator('section[aria-labelledby="rules"]');
+    const ruleHeadings = async () => (await rules.locator('h3, h4').allTextContents()).join('\n');
+    assert.doesNotMatch(await ruleHeadings(), /^[a-z0-9]+(-[a-z0-9]+)+ \(/m);
+    assert.match(await ruleHeadings(), /Art\. 42\(8\)/);
+    assert.doesNotMatch((await rules.textContent()) ?? '', /\{\w+\}/);
     await assertAccessible(page, 'catalogue');
     await screenshot(page, 'catalogue', { isFullPage: false });
+    await page.getByTestId('catalogue-developer-view').check();
+    assert.match(await ruleHeadings(), /^required-element-missing \(Art\. 40\(15\)\)$/m);
+    assert.match((await rules.textContent()) ?? '', /\{\w+\}/);
+    await page.getByTestId('catalogue-developer-view').uncheck();
   });
 
   test('shows the treaty status with counts, map, timeline and records', async () => {
