@@ -386,7 +386,24 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('checklist').waitFor();
   });
 
-  test('downloads the formal document as PDF', async () => {
+  test('downloads the formal document as PDF, in at most two languages the node prints, saying why', async () => {
+    const languages = page.getByRole('combobox', { name: 'Languages of the document' });
+    await page.getByText(/At most two: your language and one the requested State accepts/).waitFor();
+    await languages.click({ force: true });
+    await page.getByRole('option', { name: 'Deutsch' }).click();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="download-pdf"]').getAttribute('href').includes('languages=en%2Cde')`,
+    );
+    await languages.click({ force: true });
+    const third = page.getByRole('option', { name: 'Português' });
+    if ((await third.count()) > 0) await third.click({ force: true });
+    await page.keyboard.press('Escape');
+    const withTwo = (await page.getByTestId('download-pdf').getAttribute('href')) ?? '';
+    assert.ok(
+      withTwo.includes('languages=en%2Cde') && !withTwo.includes('pt'),
+      `no third language: ${withTwo}`,
+    );
     const href = await page.getByTestId('download-pdf').getAttribute('href');
     assert.ok(href, 'the PDF link has an address');
     const response = await page.request.get(new URL(href, node.baseUrl).toString());
