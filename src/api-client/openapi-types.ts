@@ -2088,7 +2088,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description one or two of ar, zh, en, fr, ru, es, comma-separated (BCP 47 tags such as fr-CA are accepted); default: your UI language and the request's language */
+                    /** @description one or two document languages (GET /api/v1/document/languages: the six UN languages, German, Portuguese...), comma-separated (BCP 47 tags such as fr-CA are accepted); default: your UI language and the request's language */
                     languages?: string;
                     /** @description your UI language (ar, zh, en, fr, ru or es); else Accept-Language */
                     lang?: string;
@@ -2130,7 +2130,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description one or two of ar, zh, en, fr, ru, es, comma-separated (BCP 47 tags such as fr-CA are accepted); default: your UI language and the request's language */
+                    /** @description one or two document languages (GET /api/v1/document/languages: the six UN languages, German, Portuguese...), comma-separated (BCP 47 tags such as fr-CA are accepted); default: your UI language and the request's language */
                     languages?: string;
                     /** @description your UI language (ar, zh, en, fr, ru or es); else Accept-Language */
                     lang?: string;
@@ -2139,6 +2139,87 @@ export interface paths {
                 path: {
                     /** @description the request id (a UUID) */
                     id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document/languages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The languages this node prints formal documents in (one file each in src/data/document-labels) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            languages: {
+                                /** @description the language subtag, for ?languages= */
+                                tag: string;
+                                /** @description the language in itself: Deutsch, العربية */
+                                name: string;
+                                /** @enum {string} */
+                                direction: "ltr" | "rtl";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document/fonts/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A font of the formal document's print view (Noto, from the node's npm packages) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: string;
                 };
                 cookie?: never;
             };

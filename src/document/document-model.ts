@@ -1,44 +1,43 @@
 /**
  * The formal document of a request, as data: what the HTML print view and the PDF show, decided
- * once so both say exactly the same. Pure: no I/O (only the content digest uses node:crypto).
+ * once so both say exactly the same. Pure but for shippedDocumentLabels, which reads the label
+ * files once (and the content digest, which uses node:crypto).
  *
- * The document is bilingual: every heading is given in the drafter's language and in a language
- * the requested State accepts (Art. 40(14)), each element carries the article that requires it,
- * and the footer carries the SHA-256 of the content so the paper can be matched to the data.
+ * A document has one or two languages (Art. 40(14): the drafter's and one the requested State
+ * accepts). Each language is a complete version of its own, one after the other, never
+ * interleaved, so an Arabic version reads right to left from its first line to its signature
+ * and a French one left to right. Every element carries the article that requires it, the
+ * closing block gives the place, the date and the issuing authority's signature, an incomplete
+ * request is marked as a draft, and the footer carries the SHA-256 of the content so the paper
+ * can be matched to the data. The words come from src/data/document-labels (one file a language).
  */
 import { hasUtcOffset, localTimeToInstant, toUtcText } from '../core/time/zoned-time.ts';
-import { type Catalogue, formatCitation, type RequestTypeEntry } from '../core/catalogue/catalogue.ts';
+import {
+  type Catalogue,
+  type Citation,
+  formatCitationWith,
+  type RequestTypeEntry,
+} from '../core/catalogue/catalogue.ts';
 import { AppError } from '../core/errors.ts';
-import { isLocale, type Locale, type LocalizedText } from '../core/i18n.ts';
+import { isLocale } from '../core/i18n.ts';
 import type { Identifier, RequestContent, RequestTypeId } from '../core/request/draft.ts';
 import { ELEMENT_IDS, type ElementId, isElementPresent } from '../core/request/elements.ts';
+import { loadDocumentLabels } from '../data/document-labels/index.ts';
 import { digestCanonicalJson } from './canonical-json.ts';
 import {
-  CONFISCATION_MEASURE_NAMES,
-  ASSISTANCE_KIND_NAMES,
-  CUSTODIAN_KIND_NAMES,
-  DATA_CATEGORY_NAMES,
-  FIELD_LABELS,
+  type DocumentLabels,
+  type DocumentLabelSet,
   type FieldLabelId,
   formatQuantity,
-  IDENTIFIER_KIND_NAMES,
-  PERSON_ROLE_NAMES,
-  REPLY_MEANS_NAMES,
-  URGENCY_LEVEL_NAMES,
-  WARRANT_KIND_NAMES,
-} from './document-vocabulary.ts';
+  type QuantityUnit,
+  type ValueListId,
+} from '../core/document/document-labels.ts';
 
 /** What the document prints where the draft gives nothing. */
 export const ABSENT = '—';
 
-/** A text in one of the document's languages. */
-export type LocalizedString = Readonly<{ locale: Locale; text: string }>;
-
-/**
- * One line of an element: an optional bilingual heading and the value as text. A value that
- * joins languages ("Yes / Oui") wraps each part in Unicode bidi isolates (U+2068 … U+2069).
- */
-export type DocumentField = Readonly<{ label: readonly LocalizedString[]; value: string }>;
+/** One line of an element: an optional heading and the value as text. */
+export type DocumentField = Readonly<{ label: string | undefined; value: string }>;
 
 /** One thing inside an element (an offence, a person, an identifier...), as its fields. */
 export type DocumentItem = readonly DocumentField[];
@@ -47,166 +46,265 @@ export type ElementRequirement = 'required' | 'where-possible' | 'optional';
 
 export type DocumentSection = Readonly<{
   element: ElementId;
-  /** The catalogue's label of the element in each document language. */
-  label: readonly LocalizedString[];
-  /** "Art. 42(3)(c)" for elements the request type lists; undefined for extra ones. */
+  /** The element's label in the version's language. */
+  label: string;
+  /** "Art. 42(3)(c)", "المادة 42(3)(c)" for elements the request type lists; undefined for extra ones. */
   citation: string | undefined;
   requirement: ElementRequirement | undefined;
   /** Whether the draft provides the element, as validation sees it. */
   isPresent: boolean;
   /** Empty when the draft gives nothing for the element. */
   items: readonly DocumentItem[];
-  /** The section as plain text, without bidi isolates ("—" when absent). */
+  /** The section as plain text ("—" when absent). */
   text: string;
 }>;
 
-export type DocumentModel = Readonly<{
-  /** The languages of the headings: one, or two different ones. */
-  languages: readonly Locale[];
-  requestType: RequestTypeId;
-  /** "Request under the United Nations Convention against Cybercrime", per language. */
-  heading: readonly LocalizedString[];
-  /** The request type's title, per language. */
-  title: readonly LocalizedString[];
+/** Place, date and the issuing authority's signature, at the end of each version. */
+export type DocumentClosing = Readonly<{
+  place: DocumentField;
+  date: DocumentField;
+  issuingAuthority: DocumentField;
+  /** Headings of the lines left blank for the hand: signature, name and function, seal. */
+  signatureLines: readonly string[];
+}>;
+
+/** The document in one language, complete from heading to signature. */
+export type DocumentVersion = Readonly<{
+  language: string;
+  direction: 'ltr' | 'rtl';
+  /** "English version", printed above the version when the document has two. */
+  versionName: string;
+  /** "Request under the United Nations Convention against Cybercrime". */
+  heading: string;
+  /** The request type's title. */
+  title: string;
   /** The article the request type rests on, e.g. "Art. 42". */
   citation: string | undefined;
   caseReference: DocumentField;
-  /** BCP 47 tag of the language the request's free text is written in, when stated. */
-  contentLanguage: string | undefined;
   /** The request type's elements in catalogue order, then any other element the draft provides. */
   sections: readonly DocumentSection[];
+  closing: DocumentClosing;
+  /** "DRAFT", "مسودة": the mark across every page of an incomplete request. */
+  draftMark: string;
+  draftNotice: string;
+}>;
+
+export type DocumentModel = Readonly<{
+  /** The languages of the versions: one, or two different ones. */
+  languages: readonly string[];
+  requestType: RequestTypeId;
+  versions: readonly DocumentVersion[];
+  /** Whether the request is incomplete: every page then carries the draft mark. */
+  isDraft: boolean;
+  /** BCP 47 tag of the language the request's free text is written in, when stated. */
+  contentLanguage: string | undefined;
   /** SHA-256 (hex) of the canonical JSON of the content (src/document/canonical-json.ts). */
   contentDigest: string;
   catalogueVersion: string;
 }>;
 
+export type DocumentOptions = Readonly<{
+  /** The languages the node can print (src/data/document-labels). */
+  labels: DocumentLabelSet;
+  /** Marks the document as a draft; by default, when a required element is missing. */
+  isDraft?: boolean;
+  /** The date printed when the request states none (its `requestDate`); by default none. */
+  issuedOn?: Date;
+}>;
+
 /**
- * Our locale for a BCP 47 tag ("fr-CA" → fr, "zh-Hans-CN" → zh), or undefined when the tag's
- * language is not one of the six.
+ * The document language of a BCP 47 tag ("fr-CA" → fr, "zh-Hans-CN" → zh), or undefined when
+ * the node has no labels for the tag's language.
  */
-export function toDocumentLocale(tag: string): Locale | undefined {
-  const base = tag.trim().toLowerCase().split(/[-_]/)[0];
-  return isLocale(base) ? base : undefined;
+export function toDocumentLanguage(tag: string, labels: DocumentLabelSet): string | undefined {
+  const base = tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return labels.has(base) ? base : undefined;
+}
+
+/** The document languages shipped with the node (src/data/document-labels), read once. */
+export function shippedDocumentLabels(): DocumentLabelSet {
+  return loadDocumentLabels();
 }
 
 /**
- * The document languages from BCP 47 tags: one or two of the six, duplicates removed. Refuses
- * (invalid-input) an empty list, more than two, or a language Comity cannot print.
+ * The document languages from BCP 47 tags: one or two, duplicates removed. Refuses
+ * (invalid-input) an empty list, more than two, or a language the node cannot print.
  */
-export function resolveDocumentLanguages(tags: readonly string[]): Locale[] {
+export function resolveDocumentLanguages(tags: readonly string[], labels: DocumentLabelSet): string[] {
   const cleaned = tags.map((tag) => tag.trim()).filter((tag) => tag.length > 0);
   if (cleaned.length === 0) {
     throw new AppError('invalid-input', 'name one or two document languages', [
       { path: 'languages', message: 'at least one language is required' },
     ]);
   }
-  const unknown = cleaned.filter((tag) => toDocumentLocale(tag) === undefined);
+  const unknown = cleaned.filter((tag) => toDocumentLanguage(tag, labels) === undefined);
   if (unknown.length > 0) {
     throw new AppError(
       'invalid-input',
-      `unsupported document language: ${unknown.join(', ')} (use ar, zh, en, fr, ru or es)`,
+      `unsupported document language: ${unknown.join(', ')} (use ${[...labels.keys()].join(', ')})`,
       [{ path: 'languages', message: `unsupported: ${unknown.join(', ')}` }],
     );
   }
-  const locales = [...new Set(cleaned.map((tag) => toDocumentLocale(tag) as Locale))];
-  if (locales.length > 2) {
+  const languages = [...new Set(cleaned.map((tag) => toDocumentLanguage(tag, labels) as string))];
+  if (languages.length > 2) {
     throw new AppError('invalid-input', 'a document has at most two languages', [
       { path: 'languages', message: 'at most two languages' },
     ]);
   }
-  return locales;
+  return languages;
 }
 
-/** Builds the document of a request in one or two languages (locales or BCP 47 tags). */
+/** Builds the document of a request in one or two languages (subtags or BCP 47 tags). */
 export function buildDocumentModel(
   content: RequestContent,
   catalogue: Catalogue,
   languages: readonly string[],
+  options: DocumentOptions,
 ): DocumentModel {
-  const locales = resolveDocumentLanguages(languages);
-  const describe = createDescriber(content, catalogue, locales);
+  const resolved = resolveDocumentLanguages(languages, options.labels);
   const typeEntry = catalogue.requestTypes.find((entry) => entry.id === content.type);
+  const versions = resolved.map((language) =>
+    buildVersion(content, catalogue, typeEntry, options.labels.get(language) as DocumentLabels, options),
+  );
+  const isMissingRequired = (versions[0]?.sections ?? []).some(
+    (section) => section.requirement === 'required' && !section.isPresent,
+  );
   return {
-    languages: locales,
+    languages: resolved,
     requestType: content.type,
-    heading: describe.localized(FIELD_LABELS.heading),
-    title: typeEntry
-      ? describe.localized(typeEntry.title)
-      : locales.map((locale) => ({ locale, text: content.type })),
-    citation: typeEntry ? formatCitation(typeEntry) : undefined,
-    caseReference: { label: describe.label('caseReference'), value: textOrAbsent(content.caseReference) },
+    versions,
+    isDraft: options.isDraft ?? isMissingRequired,
     contentLanguage: trimmed(content.language),
-    sections: sectionsOf(content, typeEntry, describe),
     contentDigest: digestCanonicalJson(content),
     catalogueVersion: catalogue.version,
   };
 }
 
+function buildVersion(
+  content: RequestContent,
+  catalogue: Catalogue,
+  typeEntry: RequestTypeEntry | undefined,
+  labels: DocumentLabels,
+  options: DocumentOptions,
+): DocumentVersion {
+  const helpers = createHelpers(catalogue, labels);
+  const { fields } = labels;
+  const issuedOn = trimmed(content.requestDate) ?? options.issuedOn?.toISOString().slice(0, 10);
+  return {
+    language: labels.language,
+    direction: labels.direction,
+    versionName: fields.languageVersion,
+    heading: fields.heading,
+    title: typeEntry ? helpers.requestTypeTitle(typeEntry.id) : content.type,
+    citation: typeEntry ? helpers.cite(typeEntry) : undefined,
+    caseReference: { label: fields.caseReference, value: textOrAbsent(content.caseReference) },
+    sections: sectionsOf(content, typeEntry, helpers),
+    closing: {
+      place: { label: fields.place, value: '' },
+      date: { label: fields.issuedOn, value: issuedOn ? formatDate(issuedOn, labels.language) : '' },
+      issuingAuthority: {
+        label: fields.issuingAuthority,
+        value: [
+          trimmed(content.requestingAuthority?.name),
+          stateName(helpers, content.requestingAuthority?.state),
+        ]
+          .filter(Boolean)
+          .join(', '),
+      },
+      signatureLines: [fields.signature, fields.signatoryName, fields.seal],
+    },
+    draftMark: fields.draftMark,
+    draftNotice: fields.draftNotice,
+  };
+}
+
+/** "2 December 2026", "2 décembre 2026", "2 ديسمبر 2026": a calendar date, Western digits. */
+export function formatDate(isoDate: string, language: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const instant = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  try {
+    return new Intl.DateTimeFormat(`${language}-u-nu-latn`, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      instant,
+    );
+  } catch {
+    return isoDate;
+  }
+}
+
 function sectionsOf(
   content: RequestContent,
   typeEntry: RequestTypeEntry | undefined,
-  describe: Describer,
+  helpers: ValueHelpers,
 ): DocumentSection[] {
   const listed = typeEntry?.elements ?? [];
   const listedIds = new Set(listed.map((entry) => entry.element));
   const extra = ELEMENT_IDS.filter((id) => !listedIds.has(id) && isElementPresent(content, id));
-  return [
-    ...listed.map((entry) => describe.section(entry.element, formatCitation(entry), entry.requirement)),
-    ...extra.map((id) => describe.section(id, undefined, undefined)),
-  ];
-}
-
-type Describer = Readonly<{
-  localized: (text: LocalizedText) => LocalizedString[];
-  label: (id: FieldLabelId) => LocalizedString[];
-  section: (
+  const section = (
     element: ElementId,
     citation: string | undefined,
     requirement: ElementRequirement | undefined,
-  ) => DocumentSection;
-}>;
-
-function createDescriber(
-  content: RequestContent,
-  catalogue: Catalogue,
-  locales: readonly Locale[],
-): Describer {
-  const localized = (text: LocalizedText): LocalizedString[] =>
-    locales.map((locale) => ({ locale, text: text[locale] }));
-  const label = (id: FieldLabelId): LocalizedString[] => localized(FIELD_LABELS[id]);
-  /** A value from a closed list, in the document languages: "Suspect / Подозреваемый". */
-  const named = (text: LocalizedText): string => joinDistinct(locales.map((locale) => text[locale]));
-  const helpers: ValueHelpers = { locales, catalogue, named, label };
-
-  const elementLabel = (element: ElementId): LocalizedString[] => {
-    const entry = catalogue.elements.find((candidate) => candidate.id === element);
-    return entry ? localized(entry.label) : locales.map((locale) => ({ locale, text: element }));
+  ): DocumentSection => {
+    const items = ELEMENT_VALUES[element](content, helpers).filter((item) => item.length > 0);
+    return {
+      element,
+      label: helpers.elementLabel(element),
+      citation,
+      requirement,
+      isPresent: isElementPresent(content, element),
+      items,
+      text: sectionText(items),
+    };
   };
-
-  return {
-    localized,
-    label,
-    section: (element, citation, requirement) => {
-      const items = ELEMENT_VALUES[element](content, helpers).filter((item) => item.length > 0);
-      return {
-        element,
-        label: elementLabel(element),
-        citation,
-        requirement,
-        isPresent: isElementPresent(content, element),
-        items,
-        text: sectionText(items),
-      };
-    },
-  };
+  return [
+    ...listed.map((entry) => section(entry.element, helpers.cite(entry), entry.requirement)),
+    ...extra.map((id) => section(id, undefined, undefined)),
+  ];
 }
 
 type ValueHelpers = Readonly<{
-  locales: readonly Locale[];
-  catalogue: Catalogue;
-  named: (text: LocalizedText) => string;
-  label: (id: FieldLabelId) => LocalizedString[];
+  labels: DocumentLabels;
+  label: (id: FieldLabelId) => string;
+  /** The name of a value chosen from a closed list. */
+  named: (list: ValueListId, value: string) => string;
+  cite: (citation: Citation) => string;
+  elementLabel: (element: ElementId) => string;
+  requestTypeTitle: (type: string) => string;
+  offenceTitle: (id: string) => string | undefined;
 }>;
+
+/**
+ * The words of one version. Element labels, type and offence titles come from the catalogue for
+ * its six languages, else from the language's file, else (a gap the labels test catches) English.
+ */
+function createHelpers(catalogue: Catalogue, labels: DocumentLabels): ValueHelpers {
+  const fromCatalogue = (
+    entries: ReadonlyArray<{
+      id: string;
+      label?: Readonly<Record<string, string>>;
+      title?: Readonly<Record<string, string>>;
+    }>,
+    own: Readonly<Record<string, string>> | undefined,
+    id: string,
+  ): string | undefined => {
+    const entry = entries.find((candidate) => candidate.id === id);
+    const text = entry?.label ?? entry?.title;
+    if (!entry || !text) return undefined;
+    if (isLocale(labels.language)) return text[labels.language];
+    return own?.[id] ?? text.en;
+  };
+  return {
+    labels,
+    label: (id) => labels.fields[id],
+    named: (list, value) => (labels.values[list] as Readonly<Record<string, string>>)[value] ?? value,
+    cite: (citation) => formatCitationWith(citation, labels.citation, labels.direction),
+    elementLabel: (element) =>
+      fromCatalogue(catalogue.elements, labels.catalogue?.elements, element) ?? element,
+    requestTypeTitle: (type) =>
+      fromCatalogue(catalogue.requestTypes, labels.catalogue?.requestTypes, type) ?? type,
+    offenceTitle: (id) => fromCatalogue(catalogue.offences, labels.catalogue?.offences, id),
+  };
+}
 
 type FieldValue = string | number | undefined | null;
 
@@ -219,7 +317,7 @@ function itemOf(
   for (const [labelId, value] of pairs) {
     const text = typeof value === 'number' ? String(value) : trimmed(value ?? undefined);
     if (text === undefined) continue;
-    fields.push({ label: labelId ? helpers.label(labelId) : [], value: text });
+    fields.push({ label: labelId ? helpers.label(labelId) : undefined, value: text });
   }
   return fields;
 }
@@ -230,16 +328,12 @@ function textItem(helpers: ValueHelpers, value: string | undefined): DocumentIte
 
 function yesNo(helpers: ValueHelpers, value: boolean | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return helpers.named(value ? FIELD_LABELS.yes : FIELD_LABELS.no);
+  return helpers.label(value ? 'yes' : 'no');
 }
 
-function quantity(
-  helpers: ValueHelpers,
-  amount: number | undefined,
-  unit: 'days' | 'months' | 'years',
-): string | undefined {
+function quantity(helpers: ValueHelpers, amount: number | undefined, unit: QuantityUnit): string | undefined {
   if (amount === undefined) return undefined;
-  return joinDistinct(helpers.locales.map((locale) => formatQuantity(amount, unit, locale)));
+  return formatQuantity(amount, unit, helpers.labels);
 }
 
 function period(value: { from?: string; to?: string } | undefined): string | undefined {
@@ -249,28 +343,24 @@ function period(value: { from?: string; to?: string } | undefined): string | und
   return `${from ?? '…'} – ${to ?? '…'}`;
 }
 
-/** "France / Франция (FR)": the State's name in each language, from the engine's locale data. */
+/** "Frankreich (FR)": the State's name in the version's language, from the engine's locale data. */
 function stateName(helpers: ValueHelpers, code: string | undefined): string | undefined {
   const cleaned = trimmed(code)?.toUpperCase();
   if (!cleaned) return undefined;
-  const names = helpers.locales
-    .map((locale) => displayName(locale, 'region', cleaned))
-    .filter((name) => name !== cleaned);
-  return names.length > 0 ? `${joinDistinct(names)} (${cleaned})` : cleaned;
+  const name = displayName(helpers.labels.language, 'region', cleaned);
+  return name !== cleaned ? `${name} (${cleaned})` : cleaned;
 }
 
 function languageName(helpers: ValueHelpers, tag: string | undefined): string | undefined {
   const cleaned = trimmed(tag);
   if (!cleaned) return undefined;
-  const names = helpers.locales
-    .map((locale) => displayName(locale, 'language', cleaned))
-    .filter((name) => name !== cleaned);
-  return names.length > 0 ? `${cleaned} (${joinDistinct(names)})` : cleaned;
+  const name = displayName(helpers.labels.language, 'language', cleaned);
+  return name !== cleaned ? `${name} (${cleaned})` : cleaned;
 }
 
-function displayName(locale: Locale, type: 'region' | 'language', code: string): string {
+function displayName(language: string, type: 'region' | 'language', code: string): string {
   try {
-    return new Intl.DisplayNames([locale], { type, fallback: 'code' }).of(code) ?? code;
+    return new Intl.DisplayNames([language], { type, fallback: 'code' }).of(code) ?? code;
   } catch {
     return code;
   }
@@ -278,15 +368,13 @@ function displayName(locale: Locale, type: 'region' | 'language', code: string):
 
 function offenceArticle(helpers: ValueHelpers, article: number | undefined): string | undefined {
   if (article === undefined) return undefined;
-  const citation = formatCitation({ article });
-  const entry = helpers.catalogue.offences.find((offence) => offence.id === `art-${article}`);
-  return entry ? `${citation} — ${helpers.named(entry.title)}` : citation;
+  const citation = helpers.cite({ article });
+  const title = helpers.offenceTitle(`art-${article}`);
+  return title ? `${citation} — ${title}` : citation;
 }
 
 function requestTypeTitle(helpers: ValueHelpers, type: RequestTypeId | undefined): string | undefined {
-  if (!type) return undefined;
-  const entry = helpers.catalogue.requestTypes.find((candidate) => candidate.id === type);
-  return entry ? helpers.named(entry.title) : type;
+  return type ? helpers.requestTypeTitle(type) : undefined;
 }
 
 /**
@@ -312,9 +400,9 @@ export function describeObservedAt(
 }
 
 function identifierItem(helpers: ValueHelpers, identifier: Identifier): DocumentItem {
-  const zoneNotStated = joinDistinct(helpers.locales.map((locale) => FIELD_LABELS.timeZoneNotStated[locale]));
+  const zoneNotStated = helpers.label('timeZoneNotStated');
   return itemOf(helpers, [
-    ['kind', helpers.named(IDENTIFIER_KIND_NAMES[identifier.kind])],
+    ['kind', helpers.named('identifierKinds', identifier.kind)],
     ['value', identifier.value],
     ['service', identifier.service],
     ['port', identifier.port],
@@ -327,7 +415,7 @@ type Person = NonNullable<RequestContent['persons']>[number];
 
 function personItem(helpers: ValueHelpers, person: Person): DocumentItem {
   return itemOf(helpers, [
-    ['role', person.role ? helpers.named(PERSON_ROLE_NAMES[person.role]) : undefined],
+    ['role', person.role ? helpers.named('personRoles', person.role) : undefined],
     ['personName', person.name],
     ['dateOfBirth', person.dateOfBirth],
     ['nationality', stateName(helpers, person.nationality)],
@@ -353,7 +441,7 @@ function contactEntries(
     ['timeZone', contact?.timeZone],
     [
       'preferredReply',
-      contact?.preferredReply ? helpers.named(REPLY_MEANS_NAMES[contact.preferredReply]) : undefined,
+      contact?.preferredReply ? helpers.named('replyMeans', contact.preferredReply) : undefined,
     ],
   ];
 }
@@ -397,7 +485,7 @@ const ELEMENT_VALUES: Readonly<
         [
           'maximumPenalty',
           offence.isLifeImprisonment
-            ? h.named(FIELD_LABELS.lifeImprisonment)
+            ? h.label('lifeImprisonment')
             : quantity(h, offence.maximumPenaltyYears, 'years'),
         ],
         ['description', offence.description],
@@ -410,9 +498,8 @@ const ELEMENT_VALUES: Readonly<
     itemOf(h, [
       [
         'categories',
-        (c.dataSought?.categories ?? [])
-          .map((category) => h.named(DATA_CATEGORY_NAMES[category]))
-          .join('; ') || undefined,
+        (c.dataSought?.categories ?? []).map((category) => h.named('dataCategories', category)).join('; ') ||
+          undefined,
       ],
       ['description', c.dataSought?.description],
     ]),
@@ -426,8 +513,8 @@ const ELEMENT_VALUES: Readonly<
   ],
   custodian: (c, h) => [
     itemOf(h, [
-      ['authorityName', c.custodian?.isUnknown ? h.named(FIELD_LABELS.custodianUnknown) : c.custodian?.name],
-      ['kind', c.custodian?.kind ? h.named(CUSTODIAN_KIND_NAMES[c.custodian.kind]) : undefined],
+      ['authorityName', c.custodian?.isUnknown ? h.label('custodianUnknown') : c.custodian?.name],
+      ['kind', c.custodian?.kind ? h.named('custodianKinds', c.custodian.kind) : undefined],
       ['state', stateName(h, c.custodian?.state)],
       ['location', c.custodian?.location],
     ]),
@@ -457,7 +544,7 @@ const ELEMENT_VALUES: Readonly<
         'kind',
         c.extension?.isExtension === undefined
           ? undefined
-          : h.named(c.extension.isExtension ? FIELD_LABELS.extensionOf : FIELD_LABELS.newRequest),
+          : h.label(c.extension.isExtension ? 'extensionOf' : 'newRequest'),
       ],
       ['reference', c.extension?.earlierReference],
     ]),
@@ -475,11 +562,11 @@ const ELEMENT_VALUES: Readonly<
   'assistance-kinds': (c, h) =>
     textItem(
       h,
-      (c.assistanceKinds ?? []).map((kind) => h.named(ASSISTANCE_KIND_NAMES[kind])).join('; ') || undefined,
+      (c.assistanceKinds ?? []).map((kind) => h.named('assistanceKinds', kind)).join('; ') || undefined,
     ),
   urgency: (c, h) => [
     itemOf(h, [
-      ['level', c.urgency?.level ? h.named(URGENCY_LEVEL_NAMES[c.urgency.level]) : undefined],
+      ['level', c.urgency?.level ? h.named('urgencyLevels', c.urgency.level) : undefined],
       ['justification', c.urgency?.justification],
     ]),
   ],
@@ -507,7 +594,7 @@ const ELEMENT_VALUES: Readonly<
     const warrant = extradition?.warrant;
     return [
       itemOf(h, [
-        ['kind', warrant?.kind ? h.named(WARRANT_KIND_NAMES[warrant.kind]) : undefined],
+        ['kind', warrant?.kind ? h.named('warrantKinds', warrant.kind) : undefined],
         ['reference', warrant?.reference],
         ['issuedBy', warrant?.issuedBy],
         ['date', warrant?.date],
@@ -534,7 +621,7 @@ const ELEMENT_VALUES: Readonly<
     itemOf(h, [
       [
         'measure',
-        c.confiscation?.measure ? h.named(CONFISCATION_MEASURE_NAMES[c.confiscation.measure]) : undefined,
+        c.confiscation?.measure ? h.named('confiscationMeasures', c.confiscation.measure) : undefined,
       ],
     ]),
   ],
@@ -572,40 +659,13 @@ const ELEMENT_VALUES: Readonly<
   'conditions-of-use': (c, h) => textItem(h, c.information?.conditionsOfUse),
 };
 
-/** "Name / Nom": the label's texts, each once. */
-export function joinLabel(label: readonly LocalizedString[]): string {
-  return [...new Set(label.map((part) => part.text))].join(' / ');
-}
-
 function sectionText(items: readonly DocumentItem[]): string {
   if (items.length === 0) return ABSENT;
-  const text = items
+  return items
     .map((item) =>
-      item
-        .map((field) => (field.label.length > 0 ? `${joinLabel(field.label)}: ${field.value}` : field.value))
-        .join('\n'),
+      item.map((field) => (field.label ? `${field.label}: ${field.value}` : field.value)).join('\n'),
     )
     .join('\n\n');
-  return withoutIsolates(text);
-}
-
-/**
- * "Yes / نعم": the texts, each once, separated by a slash. With more than one, each is wrapped in
- * a Unicode bidi isolate (FSI … PDI, invisible) so an Arabic part and a Latin part keep their own
- * order instead of mixing ("3 years / 3 سنوات" must not print the Arabic number on the wrong side).
- */
-function joinDistinct(texts: readonly string[]): string {
-  const distinct = [...new Set(texts)];
-  if (distinct.length === 1) return distinct[0] ?? '';
-  return distinct.map((text) => `${FIRST_STRONG_ISOLATE}${text}${POP_DIRECTIONAL_ISOLATE}`).join(' / ');
-}
-
-const FIRST_STRONG_ISOLATE = '\u2068';
-const POP_DIRECTIONAL_ISOLATE = '\u2069';
-
-/** The text without bidi isolates, for comparisons and plain-text exports. */
-export function withoutIsolates(text: string): string {
-  return text.replace(/[\u2066-\u2069]/g, '');
 }
 
 function trimmed(value: string | undefined): string | undefined {

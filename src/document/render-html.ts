@@ -5,9 +5,22 @@
  * Every text from the draft is escaped. Each bilingual heading carries its `lang`, and Arabic
  * ones `dir="rtl"`; values take `dir="auto"` because free text may be in any script.
  */
-import { isRightToLeft, type Locale } from '../core/i18n.ts';
-import type { DocumentField, DocumentModel, DocumentSection, LocalizedString } from './document-model.ts';
+import type { DocumentField, DocumentModel, DocumentSection, DocumentVersion } from './document-model.ts';
 import { ABSENT } from './document-model.ts';
+import { DOCUMENT_FONT_FILES } from './document-fonts.ts';
+
+export type HtmlRenderOptions = Readonly<{
+  /** Where the node serves the document fonts ("/api/v1/document/fonts/"); none: system fonts. */
+  fontBaseUrl?: string;
+}>;
+
+/** @font-face rules for the fonts the node serves, so the print view looks like the PDF. */
+function fontFaces(baseUrl: string): string {
+  return DOCUMENT_FONT_FILES.map(
+    (font) =>
+      `@font-face { font-family: "${font.family}"; font-weight: ${font.weight}; font-display: swap; src: url("${baseUrl}${font.file}") format("truetype"); }`,
+  ).join('\n');
+}
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -22,61 +35,79 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 }
 
-/** Explicit on every block: a Chinese label inside an Arabic page must not inherit right-to-left. */
-function directionAttribute(locale: Locale): string {
-  return isRightToLeft(locale) ? ' dir="rtl"' : ' dir="ltr"';
-}
-
-function localizedSpan(part: LocalizedString, className: string): string {
-  return `<span class="${className}" lang="${part.locale}"${directionAttribute(part.locale)}>${escapeHtml(part.text)}</span>`;
-}
-
-function bilingualBlock(label: readonly LocalizedString[], className: string): string {
-  return label.map((part) => localizedSpan(part, className)).join('');
-}
-
 function fieldHtml(field: DocumentField): string {
-  // Each line finds its own direction: a value may hold an Arabic line and a Russian one.
+  // Each line finds its own direction: a value may hold an Arabic line and a Latin one.
   const lines = field.value
     .split(/\r?\n/)
     .map((line) => `<span class="line" dir="auto">${escapeHtml(line)}</span>`);
   const value = `<dd>${lines.join('')}</dd>`;
-  if (field.label.length === 0) return `<div class="field plain">${value}</div>`;
-  const label = field.label
-    .map((part) => localizedSpan(part, 'field-label'))
-    .join('<span class="sep"> / </span>');
-  return `<div class="field"><dt>${label}</dt>${value}</div>`;
+  if (!field.label) return `<div class="field plain">${value}</div>`;
+  return `<div class="field"><dt>${escapeHtml(field.label)}</dt>${value}</div>`;
 }
 
 function sectionHtml(section: DocumentSection, index: number): string {
-  const citation = section.citation ? `<span class="citation">${escapeHtml(section.citation)}</span>` : '';
+  const citation = section.citation ? `<bdi class="citation">${escapeHtml(section.citation)}</bdi>` : '';
   const body =
     section.items.length === 0
       ? `<p class="absent">${ABSENT}</p>`
       : section.items.map((item) => `<dl class="item">${item.map(fieldHtml).join('')}</dl>`).join('');
   return `<section class="element" data-element="${escapeHtml(section.element)}">
-<header><span class="number">${index + 1}.</span><h2>${bilingualBlock(section.label, 'label')}</h2>${citation}</header>
+<header><span class="number">${index + 1}.</span><h2>${escapeHtml(section.label)}</h2>${citation}</header>
 ${body}
 </section>`;
+}
+
+function closingHtml(version: DocumentVersion): string {
+  const { closing } = version;
+  const line = (label: string, value: string) =>
+    `<div class="field"><dt>${escapeHtml(label)}</dt><dd><span class="line" dir="auto">${escapeHtml(value)}</span></dd></div>`;
+  return `<dl class="closing">
+${line(closing.place.label ?? '', closing.place.value)}
+${line(closing.date.label ?? '', closing.date.value)}
+${line(closing.issuingAuthority.label ?? '', closing.issuingAuthority.value)}
+${closing.signatureLines.map((label) => `<div class="field signature"><dt>${escapeHtml(label)}</dt><dd></dd></div>`).join('\n')}
+</dl>`;
+}
+
+/** One language's version, complete; its `lang` and `dir` hold for everything inside it. */
+function versionHtml(version: DocumentVersion, isBilingual: boolean): string {
+  const citation = version.citation
+    ? `<p class="type-citation"><bdi>${escapeHtml(version.citation)}</bdi></p>`
+    : '';
+  const caseReference = `<p class="case-reference">${escapeHtml(version.caseReference.label ?? '')}: <bdi>${escapeHtml(version.caseReference.value)}</bdi></p>`;
+  const versionName = isBilingual ? `<p class="version-name">${escapeHtml(version.versionName)}</p>` : '';
+  return `<article class="version" lang="${escapeHtml(version.language)}" dir="${version.direction}">
+<header class="document-header">
+${versionName}<span class="heading">${escapeHtml(version.heading)}</span>
+<h1>${escapeHtml(version.title)}</h1>
+${citation}
+${caseReference}
+</header>
+${version.sections.map(sectionHtml).join('\n')}
+${closingHtml(version)}
+</article>`;
 }
 
 const STYLE = `
 @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
 * { box-sizing: border-box; }
-html { font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; background: #fff; }
+html { font-family: "Comity Noto Sans", "Comity Amiri", "Comity Noto Sans SC", "Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; background: #fff; }
 body { margin: 0 auto; max-width: 180mm; padding: 12mm 0 24mm; line-height: 1.45; }
 .document-header { border-bottom: 1.5pt solid #111; padding-bottom: 4mm; margin-bottom: 5mm; }
 .heading { display: block; font-size: 9pt; color: #444; }
 h1 { font-size: 15pt; margin: 2mm 0 1mm; }
-h1 .title { display: block; }
-h1 .title + .title { color: #333; }
+.version-name { font-size: 8.5pt; font-weight: 700; color: #555; margin: 0 0 1mm; }
+.version + .version { break-before: page; margin-top: 12mm; }
+.closing { margin: 8mm 0 0; break-inside: avoid; }
+.closing .signature dd { border-bottom: 0.5pt solid #111; min-height: 10mm; }
+.field { break-inside: avoid; }
+.draft-mark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; transform: rotate(-35deg); font-size: 72pt; font-weight: 700; color: rgba(176, 0, 32, 0.16); pointer-events: none; z-index: 1; }
+.draft-notice { border: 1pt solid #b00020; color: #b00020; padding: 1.5mm 3mm; font-weight: 700; }
 .type-citation, .case-reference { font-size: 9.5pt; margin: 0.5mm 0; }
 .element { break-inside: avoid-page; border-bottom: 0.5pt solid #bbb; padding: 2.5mm 0; }
 .element header { display: flex; gap: 2mm; align-items: baseline; }
 .element .number { font-weight: 700; min-width: 7mm; }
 .element h2 { flex: 1; font-size: 10.5pt; margin: 0; }
-.element h2 .label { display: block; }
-.element h2 .label + .label { font-weight: 400; color: #333; }
 .citation { font-size: 8.5pt; color: #333; white-space: nowrap; border: 0.5pt solid #999; border-radius: 2pt; padding: 0 1.5mm; }
 .item { margin: 1.5mm 0 0 9mm; }
 .item + .item { border-top: 0.5pt dotted #bbb; padding-top: 1.5mm; }
@@ -87,42 +118,38 @@ dd { margin: 0; overflow-wrap: anywhere; }
 dd .line { display: block; white-space: pre-wrap; min-height: 1em; }
 .absent { margin: 1mm 0 0 9mm; color: #555; }
 [dir] { text-align: start; }
+.version[dir="rtl"] dd .line { text-align: right; }
 footer.digest { position: fixed; bottom: 0; left: 0; right: 0; font-size: 7.5pt; color: #333; text-align: center; padding: 2mm 0; background: #fff; border-top: 0.5pt solid #999; overflow-wrap: anywhere; }
 @media screen { body { padding: 12mm 8mm 24mm; } }
 @media print { body { padding: 0; max-width: none; } .element { break-inside: avoid; } }
 `;
 
 /**
- * The HTML page of a document. The `<html>` element takes the first language (and its
- * direction); every label states its own language.
+ * The HTML page of a document: each language's version after the other, the second starting on
+ * a new printed page. Fonts come from the node (`fontBaseUrl`), never from elsewhere.
  */
-export function renderDocumentHtml(model: DocumentModel): string {
-  const first = model.languages[0] ?? 'en';
-  const titleText = model.title.map((part) => part.text).join(' / ');
-  const caseReferenceLabel = model.caseReference.label
-    .map((part) => localizedSpan(part, 'field-label'))
-    .join('<span class="sep"> / </span>');
-  const caseReference = `<p class="case-reference">${caseReferenceLabel}: <span dir="auto">${escapeHtml(model.caseReference.value)}</span></p>`;
-  const citation = model.citation ? `<p class="type-citation">${escapeHtml(model.citation)}</p>` : '';
+export function renderDocumentHtml(model: DocumentModel, options: HtmlRenderOptions = {}): string {
+  const first = model.versions[0];
+  const titleText = model.versions.map((version) => version.title).join(' / ');
   const footer = `SHA-256: ${escapeHtml(model.contentDigest)} · catalogue ${escapeHtml(model.catalogueVersion)}`;
+  const draftMark = model.isDraft
+    ? `<div class="draft-mark" aria-hidden="true">${model.versions.map((version) => `<bdi lang="${escapeHtml(version.language)}">${escapeHtml(version.draftMark)}</bdi>`).join(' ')}</div>
+<p class="draft-notice" role="note">${model.versions.map((version) => `<bdi lang="${escapeHtml(version.language)}">${escapeHtml(`${version.draftMark} — ${version.draftNotice}`)}</bdi>`).join(' · ')}</p>`
+    : '';
+  const fonts = options.fontBaseUrl ? fontFaces(options.fontBaseUrl) : '';
   return `<!DOCTYPE html>
-<html lang="${first}"${directionAttribute(first)}>
+<html lang="${escapeHtml(first?.language ?? 'en')}" dir="${first?.direction ?? 'ltr'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="comity-content-sha256" content="${escapeHtml(model.contentDigest)}">
 <title>${escapeHtml(titleText)}</title>
-<style>${STYLE}</style>
+<style>${fonts}${STYLE}</style>
 </head>
 <body>
-<header class="document-header">
-${bilingualBlock(model.heading, 'heading')}
-<h1>${bilingualBlock(model.title, 'title')}</h1>
-${citation}
-${caseReference}
-</header>
+${draftMark}
 <main>
-${model.sections.map(sectionHtml).join('\n')}
+${model.versions.map((version) => versionHtml(version, model.versions.length > 1)).join('\n')}
 </main>
 <footer class="digest" dir="ltr" lang="en">${footer}</footer>
 </body>

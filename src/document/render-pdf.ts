@@ -1,6 +1,7 @@
 /**
- * The formal document as a PDF (A4), drawn with pdfkit and the Noto fonts shipped as npm
- * packages, so a fresh node renders Arabic, Chinese and Cyrillic without system fonts.
+ * The formal document as a PDF (A4), drawn with pdfkit and the Noto and Amiri fonts shipped as
+ * npm packages (src/document/document-fonts.ts), so a fresh node renders Arabic, Chinese and
+ * Cyrillic without system fonts, and the text extracted from the PDF reads as written.
  *
  * pdfkit embeds only the glyphs used (subsets), so a document stays small although the Chinese
  * font file is about 10 MB. Line layout, font switching per script and right-to-left ordering
@@ -8,11 +9,10 @@
  * (content SHA-256, catalogue version, page n / total) to every page.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { AppError } from '../core/errors.ts';
-import { isRightToLeft, type Locale } from '../core/i18n.ts';
-import type { DocumentField, DocumentModel, DocumentSection } from './document-model.ts';
+import { DOCUMENT_FONT_FILES, resolveDocumentFont } from './document-fonts.ts';
+import type { DocumentField, DocumentModel, DocumentSection, DocumentVersion } from './document-model.ts';
 import { ABSENT } from './document-model.ts';
 import {
   type FontRole,
@@ -25,31 +25,31 @@ import {
 
 type FontKey = 'latin' | 'latin-bold' | 'arabic' | 'arabic-bold' | 'han';
 
-/** Font files, as module paths inside installed npm packages (resolved, never absolute). */
-const FONT_MODULES: Readonly<Record<FontKey, string>> = {
-  latin: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
-  'latin-bold': '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
-  arabic: '@expo-google-fonts/noto-sans-arabic/400Regular/NotoSansArabic_400Regular.ttf',
-  'arabic-bold': '@expo-google-fonts/noto-sans-arabic/700Bold/NotoSansArabic_700Bold.ttf',
-  han: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+/** The served font file each PDF font key is read from (src/document/document-fonts.ts). */
+const FONT_FILES: Readonly<Record<FontKey, string>> = {
+  latin: 'noto-sans-400.ttf',
+  'latin-bold': 'noto-sans-700.ttf',
+  arabic: 'amiri-400.ttf',
+  'arabic-bold': 'amiri-700.ttf',
+  han: 'noto-sans-sc-400.ttf',
 };
 
-const requireFromHere = createRequire(import.meta.url);
 let fontCache: Readonly<Record<FontKey, Buffer>> | undefined;
 
 /** Reads the font files once per process; refuses with `unavailable` when one is missing. */
 function loadFonts(): Readonly<Record<FontKey, Buffer>> {
   if (fontCache) return fontCache;
   const loaded: Partial<Record<FontKey, Buffer>> = {};
-  for (const [key, modulePath] of Object.entries(FONT_MODULES) as Array<[FontKey, string]>) {
-    try {
-      loaded[key] = readFileSync(requireFromHere.resolve(modulePath));
-    } catch {
+  for (const [key, file] of Object.entries(FONT_FILES) as Array<[FontKey, string]>) {
+    const font = DOCUMENT_FONT_FILES.find((candidate) => candidate.file === file);
+    const location = font ? resolveDocumentFont(font) : undefined;
+    if (!font || !location) {
       throw new AppError(
         'unavailable',
-        `the PDF renderer needs the font ${modulePath}; install the npm dependencies (npm ci) and retry`,
+        `the PDF renderer needs the font ${font?.module ?? file}; install the npm dependencies (npm ci) and retry`,
       );
     }
+    loaded[key] = readFileSync(location);
   }
   fontCache = loaded as Record<FontKey, Buffer>;
   return fontCache;
@@ -64,28 +64,37 @@ function fontKeyOf(role: FontRole, isBold: boolean): FontKey {
 const PAGE = { width: 595.28, height: 841.89, left: 50, right: 50, top: 48, bottom: 64 } as const;
 const CONTENT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
 const INDENT = 18;
+/** Amiri's letters are small beside Noto Sans at one size: Arabic is drawn this much larger. */
+const ARABIC_SCALE = 1.2;
 const LINE_HEIGHT = 1.5;
 const ASCENT = 1.12;
 
 const STYLES = {
   heading: { isBold: false, size: 8.5, color: '#444444' },
   title: { isBold: true, size: 14, color: '#111111' },
-  titleSecond: { isBold: true, size: 12, color: '#333333' },
   meta: { isBold: false, size: 9.5, color: '#222222' },
   metaLabel: { isBold: true, size: 9.5, color: '#222222' },
   label: { isBold: true, size: 10.5, color: '#111111' },
-  labelSecond: { isBold: true, size: 10, color: '#444444' },
   citation: { isBold: false, size: 8, color: '#555555' },
   fieldLabel: { isBold: true, size: 8.5, color: '#333333' },
   value: { isBold: false, size: 9.5, color: '#111111' },
   absent: { isBold: false, size: 9.5, color: '#666666' },
   footer: { isBold: false, size: 7, color: '#333333' },
+  version: { isBold: true, size: 8.5, color: '#555555' },
+  draftMark: { isBold: true, size: 110, color: '#B00020' },
 } as const satisfies Record<string, TextStyle>;
 
 type Pdf = InstanceType<typeof PDFDocument>;
 
 /** What pdfkit keeps of the current font: the fontkit font, used to ask for glyph coverage. */
 type FontWithCoverage = { font?: { hasGlyphForCodePoint?: (codePoint: number) => boolean } };
+
+type BlockLine = Readonly<{
+  spans: readonly StyledSpan[];
+  indent: number;
+  direction: 'ltr' | 'rtl';
+  spaceBefore?: number;
+}>;
 
 type Writer = Readonly<{
   /** Lays out and draws a paragraph at the cursor, in the box [left + indent, right - indent]. */
@@ -95,8 +104,14 @@ type Writer = Readonly<{
   ) => void;
   space: (points: number) => void;
   rule: (weight: number, color: string) => void;
+  /**
+   * Draws lines that belong together (one field, or the closing block) on one page: a new page
+   * starts unless they all fit, and only a block taller than a page is cut.
+   */
+  block: (lines: readonly BlockLine[]) => void;
   /** Starts a new page unless `points` still fit on this one. */
   keepSpace: (points: number) => void;
+  newPage: () => void;
   drawLinesAt: (lines: readonly LaidOutLine[], left: number, top: number) => void;
   layout: (
     spans: readonly StyledSpan[],
@@ -111,7 +126,7 @@ function createWriter(doc: Pdf): Writer {
   const coverage = new Map<FontKey, Map<number, boolean>>();
 
   const selectFont = (role: FontRole, style: TextStyle): void => {
-    doc.font(fontKeyOf(role, style.isBold)).fontSize(style.size);
+    doc.font(fontKeyOf(role, style.isBold)).fontSize(style.size * (role === 'arabic' ? ARABIC_SCALE : 1));
   };
   const measure = (text: string, role: FontRole, style: TextStyle): number => {
     selectFont(role, style);
@@ -152,16 +167,39 @@ function createWriter(doc: Pdf): Writer {
   };
 
   const keepSpace = (points: number): void => {
-    if (y + points > bottomLimit && y > PAGE.top) {
-      doc.addPage();
-      y = PAGE.top;
-    }
+    if (y + points > bottomLimit && y > PAGE.top) newPage();
+  };
+
+  const newPage = (): void => {
+    doc.addPage();
+    y = PAGE.top;
   };
 
   return {
     layout,
     drawLinesAt,
     keepSpace,
+    newPage,
+    block: (blockLines) => {
+      const laidOut = blockLines.map((line) => ({
+        line,
+        lines: layout(line.spans, CONTENT_WIDTH - 2 * line.indent, line.direction),
+      }));
+      const height = laidOut.reduce(
+        (sum, { line, lines }) =>
+          sum + (line.spaceBefore ?? 0) + lines.reduce((total, each) => total + lineHeight(each), 0),
+        0,
+      );
+      if (height <= bottomLimit - PAGE.top) keepSpace(height);
+      for (const { line, lines } of laidOut) {
+        y += line.spaceBefore ?? 0;
+        for (const each of lines) {
+          keepSpace(lineHeight(each));
+          drawLinesAt([each], PAGE.left + line.indent, y);
+          y += lineHeight(each);
+        }
+      }
+    },
     paragraph: (spans, options = {}) => {
       const indent = options.indent ?? 0;
       const lines = layout(spans, CONTENT_WIDTH - 2 * indent, options.direction);
@@ -190,92 +228,69 @@ function createWriter(doc: Pdf): Writer {
   };
 }
 
-function directionOf(locale: Locale): 'ltr' | 'rtl' {
-  return isRightToLeft(locale) ? 'rtl' : 'ltr';
-}
-
-function writeHeader(writer: Writer, model: DocumentModel): void {
-  for (const part of model.heading) {
-    writer.paragraph([{ text: part.text, style: STYLES.heading }], { direction: directionOf(part.locale) });
-  }
-  writer.space(4);
-  model.title.forEach((part, index) => {
-    writer.paragraph([{ text: part.text, style: index === 0 ? STYLES.title : STYLES.titleSecond }], {
-      direction: directionOf(part.locale),
-    });
-  });
-  if (model.citation)
-    writer.paragraph([{ text: model.citation, style: STYLES.meta }], {
-      direction: directionOf(model.languages[0] ?? 'en'),
-    });
-  writer.paragraph(fieldSpans(model.caseReference, STYLES.metaLabel, STYLES.meta), {
-    direction: fieldDirection(model.caseReference, model.languages[0] ?? 'en'),
-    spaceAfter: 4,
-  });
-  writer.rule(1.2, '#111111');
-  writer.space(4);
-}
-
 /** Wraps a text in a first-strong bidi isolate, so it keeps its own direction inside the line. */
 function isolate(text: string): string {
   return `\u2068${text}\u2069`;
 }
 
 /**
- * "Label / Libellé: value" as styled spans. Each label part and the value are bidi isolates, so
- * an Arabic label never pulls the digits of a date beside it into right-to-left order.
+ * "Label: value" as styled spans, in the version's direction. The value is a bidi isolate, so
+ * an Arabic label never pulls the digits of a date beside it into right-to-left order, and a
+ * Latin value inside an Arabic version keeps its own order.
  */
 function fieldSpans(field: DocumentField, labelStyle: TextStyle, valueStyle: TextStyle): StyledSpan[] {
-  if (field.label.length === 0) return [{ text: field.value, style: valueStyle }];
-  const label = [...new Set(field.label.map((part) => part.text))].map(isolate).join(' / ');
+  if (!field.label) return [{ text: isolate(field.value), style: valueStyle }];
   return [
-    { text: `${label}: `, style: labelStyle },
+    { text: `${field.label}: `, style: labelStyle },
     { text: isolate(field.value), style: valueStyle },
   ];
 }
 
-/**
- * A labelled line reads in the direction of its first label; an unlabelled one finds its own,
- * except a bilingual value ("⁨Yes⁩ / ⁨نعم⁩"), all isolates, which follows the document's.
- */
-function fieldDirection(field: DocumentField, documentLocale: Locale): 'ltr' | 'rtl' | 'auto' {
-  const first = field.label[0];
-  if (first) return directionOf(first.locale);
-  return field.value.startsWith('\u2068') ? directionOf(documentLocale) : 'auto';
+function writeHeader(writer: Writer, version: DocumentVersion, isBilingual: boolean): void {
+  const direction = version.direction;
+  if (isBilingual) writer.paragraph([{ text: version.versionName, style: STYLES.version }], { direction });
+  writer.paragraph([{ text: version.heading, style: STYLES.heading }], { direction });
+  writer.space(4);
+  writer.paragraph([{ text: version.title, style: STYLES.title }], { direction });
+  if (version.citation) writer.paragraph([{ text: version.citation, style: STYLES.meta }], { direction });
+  writer.paragraph(fieldSpans(version.caseReference, STYLES.metaLabel, STYLES.meta), {
+    direction,
+    spaceAfter: 4,
+  });
+  writer.rule(1.2, '#111111');
+  writer.space(4);
 }
 
-function writeSection(writer: Writer, section: DocumentSection, index: number, documentLocale: Locale): void {
+function writeSection(
+  writer: Writer,
+  section: DocumentSection,
+  index: number,
+  direction: 'ltr' | 'rtl',
+): void {
   // Keep the heading with the first lines of its content.
   writer.keepSpace(70);
-  section.label.forEach((part, position) => {
-    const prefix = position === 0 ? `${index + 1}. ` : '';
-    writer.paragraph(
-      [{ text: `${prefix}${part.text}`, style: position === 0 ? STYLES.label : STYLES.labelSecond }],
-      {
-        direction: directionOf(part.locale),
-      },
-    );
-  });
-  if (section.citation) {
-    writer.paragraph([{ text: section.citation, style: STYLES.citation }], {
-      direction: directionOf(section.label[0]?.locale ?? 'en'),
-    });
-  }
+  writer.paragraph([{ text: `${index + 1}. ${section.label}`, style: STYLES.label }], { direction });
+  if (section.citation) writer.paragraph([{ text: section.citation, style: STYLES.citation }], { direction });
   writer.space(2);
   if (section.items.length === 0) {
-    writer.paragraph([{ text: ABSENT, style: STYLES.absent }], { indent: INDENT });
+    writer.paragraph([{ text: ABSENT, style: STYLES.absent }], { indent: INDENT, direction });
   }
   section.items.forEach((item, itemIndex) => {
     if (itemIndex > 0) writer.space(4);
     for (const field of item) {
-      field.value.split(/\r?\n/).forEach((line, lineIndex) => {
-        // Later lines of a multi-line value carry no label.
-        const lineField = { label: lineIndex === 0 ? field.label : [], value: line };
-        writer.paragraph(fieldSpans(lineField, STYLES.fieldLabel, STYLES.value), {
+      // A field is never split across pages: its label and every line of its value move together.
+      writer.block(
+        field.value.split(/\r?\n/).map((line, lineIndex) => ({
+          // Later lines of a multi-line value carry no label.
+          spans: fieldSpans(
+            { label: lineIndex === 0 ? field.label : undefined, value: line },
+            STYLES.fieldLabel,
+            STYLES.value,
+          ),
           indent: INDENT,
-          direction: fieldDirection(lineField, documentLocale),
-        });
-      });
+          direction,
+        })),
+      );
     }
   });
   writer.space(5);
@@ -283,12 +298,73 @@ function writeSection(writer: Writer, section: DocumentSection, index: number, d
   writer.space(3);
 }
 
-function writeFooters(doc: Pdf, writer: Writer, model: DocumentModel): void {
+/** Place, date, issuing authority, and the lines left for the signature, the name and the seal. */
+function writeClosing(writer: Writer, version: DocumentVersion): void {
+  const { closing, direction } = version;
+  const blank = '________________________';
+  const line = (field: DocumentField) => ({
+    spans: fieldSpans({ label: field.label, value: field.value || blank }, STYLES.metaLabel, STYLES.meta),
+    indent: 0,
+    direction,
+  });
+  writer.space(10);
+  writer.block([
+    line(closing.place),
+    line(closing.date),
+    line(closing.issuingAuthority),
+    ...closing.signatureLines.map((label) => ({ ...line({ label, value: blank }), spaceBefore: 14 })),
+  ]);
+}
+
+type PageRange = Readonly<{ first: number; count: number }>;
+
+/** What fontkit gives of a laid-out text: glyph outlines and advances, in font units. */
+type GlyphRun = {
+  glyphs: Array<{ path: { transform: (...matrix: number[]) => { toSVG: () => string } } }>;
+  positions: Array<{ xAdvance: number; xOffset: number; yOffset: number }>;
+};
+type ShapingFont = { unitsPerEm: number; layout: (text: string) => GlyphRun };
+
+/**
+ * The draft mark, large and light, across the page in the page's language. Drawn as outlines,
+ * not text, so that copying or extracting the page's text is not broken by letters scattered
+ * along a diagonal; the footer says the same in words.
+ */
+function writeDraftMark(doc: Pdf, writer: Writer, version: DocumentVersion): void {
+  const style = STYLES.draftMark;
+  const role = writer.layout([{ text: version.draftMark, style }], PAGE.width)[0]?.pieces[0]?.role ?? 'latin';
+  doc.font(fontKeyOf(role, style.isBold));
+  const font = (doc as unknown as { _font?: { font?: ShapingFont } })._font?.font;
+  if (!font) return;
+  const run = font.layout(version.draftMark);
+  const scale = style.size / font.unitsPerEm;
+  const width = run.positions.reduce((sum, position) => sum + position.xAdvance * scale, 0);
+  doc.save();
+  doc.rotate(-40, { origin: [PAGE.width / 2, PAGE.height / 2] });
+  doc.fillColor(style.color).fillOpacity(0.16);
+  let pen = PAGE.width / 2 - width / 2;
+  const baseline = PAGE.height / 2 + style.size * 0.35;
+  run.glyphs.forEach((glyph, index) => {
+    const position = run.positions[index];
+    if (!position) return;
+    const x = pen + position.xOffset * scale;
+    const path = glyph.path.transform(scale, 0, 0, -scale, x, baseline - position.yOffset * scale).toSVG();
+    if (path) doc.path(path).fill();
+    pen += position.xAdvance * scale;
+  });
+  doc.restore();
+}
+
+function writeFooters(doc: Pdf, writer: Writer, model: DocumentModel, pagesOf: readonly PageRange[]): void {
   const range = doc.bufferedPageRange();
   for (let page = range.start; page < range.start + range.count; page++) {
     doc.switchToPage(page);
-    const text = `SHA-256: ${model.contentDigest} · catalogue ${model.catalogueVersion} · ${page - range.start + 1} / ${range.count}`;
-    const lines = writer.layout([{ text, style: STYLES.footer }], CONTENT_WIDTH, 'ltr');
+    const versionIndex = pagesOf.findIndex((part) => page >= part.first && page < part.first + part.count);
+    const version = model.versions[Math.max(0, versionIndex)] as DocumentVersion;
+    if (model.isDraft) writeDraftMark(doc, writer, version);
+    const draft = model.isDraft ? `${version.draftMark} — ${version.draftNotice} · ` : '';
+    const text = `${draft}SHA-256: ${model.contentDigest} · catalogue ${model.catalogueVersion} · ${page - range.start + 1} / ${range.count}`;
+    const lines = writer.layout([{ text, style: STYLES.footer }], CONTENT_WIDTH, version.direction);
     const top = PAGE.height - PAGE.bottom + 18;
     doc
       .moveTo(PAGE.left, top - 4)
@@ -308,16 +384,15 @@ export async function renderDocumentPdf(
   options: PdfRenderOptions = {},
 ): Promise<Buffer> {
   const fonts = loadFonts();
-  const first = model.languages[0] ?? 'en';
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: PAGE.top, bottom: 0, left: PAGE.left, right: PAGE.right },
     bufferPages: true,
     autoFirstPage: true,
-    lang: first,
+    lang: model.languages[0] ?? 'en',
     displayTitle: true,
     info: {
-      Title: model.title.map((part) => part.text).join(' / '),
+      Title: model.versions.map((version) => version.title).join(' / '),
       Subject: `SHA-256 ${model.contentDigest}`,
       Creator: 'Comity',
       Producer: 'Comity',
@@ -333,11 +408,20 @@ export async function renderDocumentPdf(
   });
 
   const writer = createWriter(doc);
-  writeHeader(writer, model);
-  model.sections.forEach((section, index) => {
-    writeSection(writer, section, index, first);
+  const isBilingual = model.versions.length > 1;
+  const pagesOf: PageRange[] = [];
+  model.versions.forEach((version, versionIndex) => {
+    // Each language starts on its own page: the versions follow each other, never interleaved.
+    if (versionIndex > 0) writer.newPage();
+    const first = doc.bufferedPageRange().count - 1;
+    writeHeader(writer, version, isBilingual);
+    version.sections.forEach((section, index) => {
+      writeSection(writer, section, index, version.direction);
+    });
+    writeClosing(writer, version);
+    pagesOf.push({ first, count: doc.bufferedPageRange().count - first });
   });
-  writeFooters(doc, writer, model);
+  writeFooters(doc, writer, model, pagesOf);
   doc.end();
   return finished;
 }

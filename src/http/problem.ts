@@ -7,6 +7,8 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AppErrorCode, type AppErrorDetail, isAppError } from '../core/errors.ts';
 import type { RejectionReason } from '../federation/protocol/types.ts';
+import { localeOf } from './negotiation.ts';
+import { PROBLEM_TITLES } from './problem-titles.ts';
 
 /** Problem kinds that exist only at the HTTP layer, beside the domain's AppError codes. */
 type HttpOnlyCode =
@@ -46,33 +48,6 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   internal: 500,
 };
 
-const TITLES: Readonly<Record<ProblemCode, string>> = {
-  'invalid-input': 'The request does not match the schema',
-  'malformed-body': 'The request body is not valid JSON',
-  'malformed-url': 'The URL is malformed or leaves its directory',
-  'bad-request': 'The request was refused',
-  'uri-too-long': 'A part of the URL is too long',
-  unauthenticated: 'Authentication required',
-  'invalid-credentials': 'Wrong username or password',
-  forbidden: 'Not allowed for your roles',
-  'csrf-token-invalid': 'Missing or wrong CSRF token',
-  'not-found': 'Not found',
-  'route-not-found': 'No such endpoint',
-  'method-not-allowed': 'Method not allowed',
-  conflict: 'Conflict with the current state',
-  'invalid-state': 'Not possible in the current state',
-  'payload-too-large': 'Request body too large',
-  'unsupported-media-type': 'Unsupported media type',
-  'import-rejected': 'The import was rejected; nothing was changed',
-  'too-many-requests': 'Too many attempts; try again later',
-  'unsupported-by-peer': "The requested State's node cannot read this yet",
-  'insecure-peer-endpoint': "The requested State's node is not reachable over HTTPS",
-  unavailable: 'Temporarily unavailable',
-  'database-unavailable': 'The node cannot reach its database; try again later',
-  'directory-expired': 'The directory of nodes has expired; try again once the secretariat is reachable',
-  internal: 'Internal error',
-};
-
 /** An RFC 9457 problem as the node sends it; components.schemas.Problem of the OpenAPI document. */
 export const ProblemSchema = z
   .object({
@@ -93,14 +68,16 @@ export const ProblemSchema = z
 
 export type Problem = z.infer<typeof ProblemSchema>;
 
+const PROBLEM_PREFIX = 'urn:comity:problem:';
+
 export function problemType(code: ProblemCode): string {
-  return `urn:comity:problem:${code}`;
+  return `${PROBLEM_PREFIX}${code}`;
 }
 
 export function toProblem(code: ProblemCode, detail: string, errors?: readonly AppErrorDetail[]): Problem {
   return {
     type: problemType(code),
-    title: TITLES[code],
+    title: PROBLEM_TITLES[code].en,
     status: STATUS[code],
     detail,
     ...(errors && errors.length > 0 ? { errors } : {}),
@@ -162,8 +139,21 @@ export function federationProblem(reason: RejectionReason, detail: string): Prob
   };
 }
 
+/**
+ * Sends a problem, its title in the caller's language (`?lang=`, else Accept-Language) when it is
+ * one of the node's own problem types; federation refusals keep their English title.
+ */
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  return reply.status(problem.status).type('application/problem+json').send(problem);
+  const code = problem.type.slice(PROBLEM_PREFIX.length) as ProblemCode;
+  const titles = problem.type.startsWith(PROBLEM_PREFIX) ? PROBLEM_TITLES[code] : undefined;
+  const lang = (reply.request.query as { lang?: unknown } | undefined)?.lang;
+  const title = titles
+    ? titles[localeOf(reply.request, typeof lang === 'string' ? lang : undefined)]
+    : undefined;
+  return reply
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(title ? { ...problem, title } : problem);
 }
 
 /** "body.offences.0.maximumPenaltyYears" from Fastify's context and a JSON pointer ("/offences/0/..."). */

@@ -8,7 +8,7 @@ import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
-type Problem = { type: string; status: number; errors?: { path?: string; message: string }[] };
+type Problem = { type: string; title: string; status: number; errors?: { path?: string; message: string }[] };
 
 const hasPdftotext = spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error === undefined;
 
@@ -74,8 +74,25 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(response.headers['x-comity-content-sha256'], digest);
       const html = response.body;
       assert.match(html, /<html lang="fr" dir="ltr">/);
-      assert.ok(html.includes(`lang="fr" dir="ltr">${escapeHtml(typeTitle('fr'))}</span>`));
-      assert.ok(html.includes(`lang="ar" dir="rtl">${escapeHtml(typeTitle('ar'))}</span>`));
+      const versions = [
+        ...html.matchAll(/<article class="version" lang="(\w+)" dir="(\w+)">[\s\S]*?<h1>([^<]*)<\/h1>/g),
+      ];
+      assert.deepEqual(
+        versions.map((match) => [match[1], match[2], match[3]]),
+        [
+          ['fr', 'ltr', escapeHtml(typeTitle('fr'))],
+          ['ar', 'rtl', escapeHtml(typeTitle('ar'))],
+        ],
+      );
+      // The print view's fonts come from this node, allowed by its policy and served here.
+      assert.match(String(response.headers['content-security-policy']), /font-src 'self'/);
+      const fontUrl = /url\("(\/api\/v1\/document\/fonts\/amiri-400\.ttf)"\)/.exec(html)?.[1];
+      assert.ok(fontUrl, 'the page names the Arabic font the node serves');
+      const font = await get(undefined, fontUrl);
+      assert.equal(font.statusCode, 200);
+      assert.equal(font.headers['content-type'], 'font/ttf');
+      assert.ok(font.rawPayload.length > 50_000);
+      assert.equal((await get(undefined, '/api/v1/document/fonts/..%2Fpackage.json')).statusCode, 404);
       assert.ok(html.includes(`SHA-256: ${digest}`));
       assert.ok(html.includes(`catalogue ${subject.context.catalogue.version}`));
       assert.doesNotMatch(html, /<script>alert/);
@@ -86,8 +103,18 @@ for (const target of DATABASE_TARGETS) {
       const chosen = await get(owner, `/api/v1/requests/${requestId}/document.html?languages=en,fr-CA`);
       assert.equal(chosen.statusCode, 200, chosen.body);
       assert.match(chosen.body, /<html lang="en" dir="ltr">/);
-      assert.ok(chosen.body.includes(`lang="fr" dir="ltr">${escapeHtml(typeTitle('fr'))}</span>`));
+      assert.ok(chosen.body.includes(`<article class="version" lang="fr" dir="ltr">`));
+      assert.ok(chosen.body.includes(`<h1>${escapeHtml(typeTitle('fr'))}</h1>`));
       assert.doesNotMatch(chosen.body, /lang="ar"/);
+
+      const german = await get(owner, `/api/v1/requests/${requestId}/document.html?languages=en,de`);
+      assert.equal(german.statusCode, 200, german.body);
+      assert.ok(german.body.includes('<article class="version" lang="de" dir="ltr">'));
+      const languages = await get(owner, '/api/v1/document/languages');
+      assert.equal(languages.statusCode, 200, languages.body);
+      const tags = json<{ languages: Array<{ tag: string; name: string }> }>(languages).languages;
+      assert.ok(tags.some((entry) => entry.tag === 'de' && entry.name === 'Deutsch'));
+      assert.ok(tags.some((entry) => entry.tag === 'pt' && entry.name === 'Português'));
 
       const byLang = await get(owner, `/api/v1/requests/${requestId}/document.html?lang=ar`, {
         'accept-language': 'fr',
@@ -98,7 +125,7 @@ for (const target of DATABASE_TARGETS) {
     });
 
     it('refuses an unknown or a third language as invalid input', async () => {
-      for (const languages of ['en,de', 'en,fr,es', 'xx']) {
+      for (const languages of ['en,it', 'en,fr,es', 'xx']) {
         for (const format of ['html', 'pdf']) {
           const response = await get(
             owner,
@@ -111,6 +138,14 @@ for (const target of DATABASE_TARGETS) {
           assert.equal(problem.errors?.[0]?.path, 'languages');
         }
       }
+      // A person reads the problem's title in their language.
+      const french = await get(owner, `/api/v1/requests/${requestId}/document.pdf?languages=xx`, {
+        'accept-language': 'fr',
+      });
+      assert.equal(json<Problem>(french).title, 'La requête ne correspond pas au schéma');
+      const arabic = await get(owner, `/api/v1/requests/${requestId}/document.pdf?languages=xx&lang=ar`);
+      assert.equal(json<Problem>(arabic).title, 'الطلب لا يطابق المخطط');
+      assert.equal(json<Problem>(arabic).type, 'urn:comity:problem:invalid-input');
     });
 
     it('serves the PDF as an attachment named after the sanitised case reference', async () => {

@@ -345,6 +345,11 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
   test('sending asks first, naming the State and the channel; a node without federation identity says why', async () => {
     const send = page.getByTestId('send-request');
     assert.equal(await send.isEnabled(), true, 'a saved draft without blocking findings can be sent');
+    // Before anyone tries: the node is not connected yet, and what its administrator must do.
+    await page
+      .getByTestId('send-not-connected')
+      .getByText(/not yet connected.*comity init/)
+      .waitFor();
     await send.click();
     const dialog = page.getByRole('dialog', { name: 'Send this request?' });
     await dialog
@@ -388,7 +393,24 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('checklist').waitFor();
   });
 
-  test('downloads the formal document as PDF', async () => {
+  test('downloads the formal document as PDF, in at most two languages the node prints, saying why', async () => {
+    const languages = page.getByRole('combobox', { name: 'Languages of the document' });
+    await page.getByText(/At most two: your language and one the requested State accepts/).waitFor();
+    await languages.click({ force: true });
+    await page.getByRole('option', { name: 'Deutsch' }).click();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="download-pdf"]').getAttribute('href').includes('languages=en%2Cde')`,
+    );
+    await languages.click({ force: true });
+    const third = page.getByRole('option', { name: 'Português' });
+    if ((await third.count()) > 0) await third.click({ force: true });
+    await page.keyboard.press('Escape');
+    const withTwo = (await page.getByTestId('download-pdf').getAttribute('href')) ?? '';
+    assert.ok(
+      withTwo.includes('languages=en%2Cde') && !withTwo.includes('pt'),
+      `no third language: ${withTwo}`,
+    );
     const href = await page.getByTestId('download-pdf').getAttribute('href');
     assert.ok(href, 'the PDF link has an address');
     const response = await page.request.get(new URL(href, node.baseUrl).toString());
@@ -431,8 +453,18 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .getByText(/^(Verified against the authentic text|Recalled, not yet verified)$/)
       .count();
     assert.ok(flags > 0, 'entries show whether they were verified');
+    // A guide for lawyers: no rule identifier or message template until the developer's view is on.
+    const rules = page.locator('section[aria-labelledby="rules"]');
+    const ruleHeadings = async () => (await rules.locator('h3, h4').allTextContents()).join('\n');
+    assert.doesNotMatch(await ruleHeadings(), /^[a-z0-9]+(-[a-z0-9]+)+ \(/m);
+    assert.match(await ruleHeadings(), /Art\. 42\(8\)/);
+    assert.doesNotMatch((await rules.textContent()) ?? '', /\{\w+\}/);
     await assertAccessible(page, 'catalogue');
     await screenshot(page, 'catalogue', { isFullPage: false });
+    await page.getByTestId('catalogue-developer-view').check();
+    assert.match(await ruleHeadings(), /^required-element-missing \(Art\. 40\(15\)\)$/m);
+    assert.match((await rules.textContent()) ?? '', /\{\w+\}/);
+    await page.getByTestId('catalogue-developer-view').uncheck();
   });
 
   test('shows the treaty status with counts, map, timeline and records', async () => {
@@ -456,6 +488,28 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('checklist').waitFor();
     assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
     await screenshot(page, 'draft-ar');
+    // Latin-script values typed in the draft keep their own order inside the Arabic screen.
+    const directionOf = (selector: string, value: string) =>
+      page.evaluate(
+        `[...document.querySelectorAll(${JSON.stringify(`${selector} [dir="auto"]`)})]
+          .filter((field) => field.value === ${JSON.stringify(value)})
+          .map((field) => getComputedStyle(field).direction)`,
+      );
+    assert.deepEqual(await directionOf('#el-identifiers', '203.0.113.7'), ['ltr']);
+    assert.deepEqual(await directionOf('#el-case-reference', 'PG-2026-0042'), ['ltr']);
+    assert.deepEqual(
+      await directionOf(
+        '#el-summary-of-facts',
+        'Unauthorised access to the e-mail accounts of a ministry on 1 March 2026.',
+      ),
+      ['ltr'],
+    );
+    // Articles are cited in Arabic, the number and its parentheses isolated left to right.
+    const checklist = (await page.getByTestId('checklist').textContent()) ?? '';
+    assert.ok(checklist.includes('المادة \u206642(3)(a)\u2069'), checklist.slice(0, 300));
+    await page
+      .locator('#el-identifiers')
+      .screenshot({ path: path.join(screenshotDirectory, 'draft-ar-fields.png') });
     await assertAccessible(page, 'draft in Arabic');
   });
 

@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { type RequestContent, RequestContentSchema } from '../../src/core/request/draft.ts';
-import { buildDocumentModel, type DocumentModel } from '../../src/document/document-model.ts';
+import type { DocumentModel } from '../../src/document/document-model.ts';
 import { renderDocumentHtml } from '../../src/document/render-html.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import { buildDocument } from './document-fixtures.ts';
 
 function example(): RequestContent {
   const file = path.join(import.meta.dirname, '..', '..', 'docs', 'examples', 'preservation-draft.json');
@@ -19,16 +20,16 @@ function example(): RequestContent {
 
 /** Each field of an element as "Label: value" in the first document language. */
 function fieldsOf(model: DocumentModel, element: string): string[] {
-  const section = model.sections.find((candidate) => candidate.element === element);
+  const section = model.versions[0]?.sections.find((candidate) => candidate.element === element);
   assert.ok(section, `no section ${element}`);
-  return section.items.flat().map((field) => `${field.label[0]?.text ?? ''}: ${field.value}`);
+  return section.items.flat().map((field) => `${field.label ?? ''}: ${field.value}`);
 }
 
 describe('formal document: the preservation fields of a 24/7 contact', () => {
   const catalogue = loadCatalogue();
 
   it('shows the date, the kind of request, the contacts and the validating authority', () => {
-    const model = buildDocumentModel(example(), catalogue, ['en']);
+    const model = buildDocument(example(), catalogue, ['en']);
     assert.deepEqual(fieldsOf(model, 'request-date'), [': 2026-11-04']);
     assert.deepEqual(fieldsOf(model, 'extension'), ['Kind: New request']);
     assert.deepEqual(fieldsOf(model, 'requesting-authority'), [
@@ -58,12 +59,15 @@ describe('formal document: the preservation fields of a 24/7 contact', () => {
     const content = example();
     content.extension = { isExtension: true, earlierReference: 'NCA-2026-0031' };
     content.custodian = { isUnknown: true };
-    const model = buildDocumentModel(content, catalogue, ['fr']);
+    const model = buildDocument(content, catalogue, ['fr']);
     assert.deepEqual(fieldsOf(model, 'extension'), [
       'Type: Prolongation de la demande',
       'Référence: NCA-2026-0031',
     ]);
     assert.deepEqual(fieldsOf(model, 'custodian'), ['Nom: Détenteur inconnu']);
-    assert.equal(model.sections.find((section) => section.element === 'custodian')?.isPresent, true);
+    assert.equal(
+      model.versions[0]?.sections.find((section) => section.element === 'custodian')?.isPresent,
+      true,
+    );
   });
 });

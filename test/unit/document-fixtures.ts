@@ -5,6 +5,13 @@
 import { type Catalogue, CatalogueSchema } from '../../src/core/catalogue/catalogue.ts';
 import type { LocalizedText } from '../../src/core/i18n.ts';
 import type { RequestContent } from '../../src/core/request/draft.ts';
+import { loadDocumentLabels } from '../../src/data/document-labels/index.ts';
+import {
+  buildDocumentModel,
+  type DocumentModel,
+  type DocumentOptions,
+  type DocumentVersion,
+} from '../../src/document/document-model.ts';
 
 const text = (en: string, others: Partial<LocalizedText> = {}): LocalizedText => ({
   ar: others.ar ?? `${en} (ar)`,
@@ -202,4 +209,21 @@ export function samplePreservation(overrides: Partial<RequestContent> = {}): Req
     preservationDays: 90,
     ...overrides,
   };
+}
+
+/** The document of a content with the node's shipped document languages (src/data/document-labels). */
+export function buildDocument(
+  content: RequestContent,
+  catalogue: Catalogue,
+  languages: readonly string[],
+  options: Omit<DocumentOptions, 'labels'> = {},
+): DocumentModel {
+  return buildDocumentModel(content, catalogue, languages, { labels: loadDocumentLabels(), ...options });
+}
+
+/** The version of a document in one language. */
+export function versionIn(model: DocumentModel, language: string): DocumentVersion {
+  const version = model.versions.find((candidate) => candidate.language === language);
+  if (!version) throw new Error(`no ${language} version`);
+  return version;
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildDocumentModel } from '../../src/document/document-model.ts';
 import { escapeHtml, renderDocumentHtml } from '../../src/document/render-html.ts';
-import { FIXTURE_CATALOGUE, samplePreservation } from './document-fixtures.ts';
+import { buildDocument, FIXTURE_CATALOGUE, samplePreservation } from './document-fixtures.ts';
 
 describe('document HTML', () => {
   it('escapes a script in the summary of facts so it is shown, never run', () => {
@@ -10,7 +9,7 @@ describe('document HTML', () => {
       summaryOfFacts: 'Payload: <script>alert("x")</script> & <img src=x onerror=alert(1)>',
       caseReference: 'A"><b>bold</b>',
     });
-    const html = renderDocumentHtml(buildDocumentModel(content, FIXTURE_CATALOGUE, ['en', 'fr']));
+    const html = renderDocumentHtml(buildDocument(content, FIXTURE_CATALOGUE, ['en', 'fr']));
     assert.doesNotMatch(html, /<script/i);
     assert.doesNotMatch(html, /<img/i);
     assert.doesNotMatch(html, /<b>bold/);
@@ -22,29 +21,55 @@ describe('document HTML', () => {
     assert.equal(escapeHtml(`<'&">`), '&lt;&#39;&amp;&quot;&gt;');
   });
 
-  it('gives every bilingual label its language, and Arabic ones a right-to-left direction', () => {
-    const html = renderDocumentHtml(
-      buildDocumentModel(samplePreservation(), FIXTURE_CATALOGUE, ['ar', 'en']),
-    );
+  it('prints each language as its own version, never interleaved, with its language and direction', () => {
+    const html = renderDocumentHtml(buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['ar', 'en']));
     assert.match(html, /<html lang="ar" dir="rtl">/);
-    const labels = [...html.matchAll(/<span class="(?:label|field-label|title|heading)"([^>]*)>/g)].map(
-      (match) => match[1] ?? '',
+    const versions = [
+      ...html.matchAll(/<article class="version" lang="(\w+)" dir="(\w+)">([\s\S]*?)<\/article>/g),
+    ];
+    assert.deepEqual(
+      versions.map((match) => [match[1], match[2]]),
+      [
+        ['ar', 'rtl'],
+        ['en', 'ltr'],
+      ],
     );
-    assert.ok(labels.length > 20, `found ${labels.length} labels`);
-    for (const attributes of labels) {
-      assert.match(attributes, /lang="(ar|en)"/);
-      if (attributes.includes('lang="ar"')) assert.match(attributes, /dir="rtl"/);
-      else assert.match(attributes, /dir="ltr"/);
-    }
+    const [arabic, english] = versions.map((match) => match[3] ?? '');
     assert.match(
-      html,
-      /<span class="label" lang="ar" dir="rtl">ملخص الوقائع<\/span><span class="label" lang="en" dir="ltr">Summary of facts<\/span>/,
+      arabic ?? '',
+      /<h2>ملخص الوقائع<\/h2><bdi class="citation">المادة \u206642\(3\)\(b\)\u2069<\/bdi>/,
     );
-    assert.match(html, /<span class="citation">Art\. 42\(3\)\(b\)<\/span>/);
+    assert.doesNotMatch(arabic ?? '', /Summary of facts/);
+    assert.match(english ?? '', /<h2>Summary of facts<\/h2><bdi class="citation">Art\. 42\(3\)\(b\)<\/bdi>/);
+    assert.doesNotMatch(english ?? '', /ملخص الوقائع/);
+    assert.match(html, /\.version \+ \.version \{ break-before: page;/);
+  });
+
+  it('closes with place, date and signature lines, and marks an incomplete request as a draft', () => {
+    const complete = renderDocumentHtml(buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['fr']));
+    assert.match(complete, /<dt>Lieu<\/dt>[\s\S]*<dt>Signature<\/dt>[\s\S]*<dt>Sceau officiel<\/dt>/);
+    assert.doesNotMatch(complete, /class="draft-mark"/);
+    const draft = renderDocumentHtml(
+      buildDocument(samplePreservation({ summaryOfFacts: undefined }), FIXTURE_CATALOGUE, ['fr', 'de']),
+    );
+    assert.match(
+      draft,
+      /<div class="draft-mark" aria-hidden="true"><bdi lang="fr">PROJET<\/bdi> <bdi lang="de">ENTWURF<\/bdi><\/div>/,
+    );
+    assert.match(draft, /\.draft-mark \{ position: fixed;/);
+  });
+
+  it('takes its fonts from the node when told where they are served', () => {
+    const html = renderDocumentHtml(buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['zh']), {
+      fontBaseUrl: '/api/v1/document/fonts/',
+    });
+    const urls = [...html.matchAll(/url\("([^"]+)"\)/g)].map((match) => match[1]);
+    assert.ok(urls.includes('/api/v1/document/fonts/noto-sans-sc-400.ttf'), urls.join(', '));
+    for (const url of urls) assert.match(url ?? '', /^\/api\/v1\/document\/fonts\/[\w-]+\.ttf$/);
   });
 
   it('is a printable A4 page without external resources, with the SHA-256 and catalogue version in the footer', () => {
-    const model = buildDocumentModel(samplePreservation({ necessity: undefined }), FIXTURE_CATALOGUE, [
+    const model = buildDocument(samplePreservation({ necessity: undefined }), FIXTURE_CATALOGUE, [
       'en',
       'fr',
     ]);

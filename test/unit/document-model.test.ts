@@ -4,14 +4,15 @@ import { describe, it } from 'node:test';
 import type { Catalogue } from '../../src/core/catalogue/catalogue.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { canonicalJson, digestCanonicalJson } from '../../src/document/canonical-json.ts';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import { loadDocumentLabels } from '../../src/data/document-labels/index.ts';
 import {
   ABSENT,
-  buildDocumentModel,
   describeObservedAt,
   resolveDocumentLanguages,
-  toDocumentLocale,
+  toDocumentLanguage,
 } from '../../src/document/document-model.ts';
-import { FIXTURE_CATALOGUE, samplePreservation } from './document-fixtures.ts';
+import { buildDocument, FIXTURE_CATALOGUE, samplePreservation, versionIn } from './document-fixtures.ts';
 
 function reverseKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeysDeep);
@@ -37,18 +38,22 @@ describe('canonical JSON', () => {
 });
 
 describe('document languages', () => {
-  it('maps BCP 47 tags to the six locales and removes duplicates', () => {
-    assert.equal(toDocumentLocale('fr-CA'), 'fr');
-    assert.equal(toDocumentLocale('zh-Hans-CN'), 'zh');
-    assert.equal(toDocumentLocale('de'), undefined);
-    assert.deepEqual(resolveDocumentLanguages(['en-GB', 'ar-EG']), ['en', 'ar']);
-    assert.deepEqual(resolveDocumentLanguages(['fr', 'fr-BE']), ['fr']);
+  const labels = loadDocumentLabels();
+
+  it('maps BCP 47 tags to the document languages and removes duplicates', () => {
+    assert.equal(toDocumentLanguage('fr-CA', labels), 'fr');
+    assert.equal(toDocumentLanguage('zh-Hans-CN', labels), 'zh');
+    assert.equal(toDocumentLanguage('de-AT', labels), 'de');
+    assert.equal(toDocumentLanguage('pt-BR', labels), 'pt');
+    assert.equal(toDocumentLanguage('it', labels), undefined);
+    assert.deepEqual(resolveDocumentLanguages(['en-GB', 'ar-EG'], labels), ['en', 'ar']);
+    assert.deepEqual(resolveDocumentLanguages(['fr', 'fr-BE'], labels), ['fr']);
   });
 
   it('refuses an unknown language, an empty list and more than two languages as invalid input', () => {
-    for (const tags of [['en', 'de'], [], ['en', 'fr', 'es']]) {
+    for (const tags of [['en', 'it'], [], ['en', 'fr', 'es']]) {
       assert.throws(
-        () => resolveDocumentLanguages(tags),
+        () => resolveDocumentLanguages(tags, labels),
         (error: unknown) => error instanceof AppError && error.code === 'invalid-input',
         `tags ${tags.join(',')}`,
       );
@@ -57,65 +62,115 @@ describe('document languages', () => {
 });
 
 describe('document model', () => {
-  it('titles the document with the request type in both languages and its article', () => {
-    const model = buildDocumentModel(samplePreservation(), FIXTURE_CATALOGUE, ['en', 'ar']);
+  it('gives each language a complete version of its own, titled with the request type and its article', () => {
+    const model = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en', 'ar']);
     assert.deepEqual(model.languages, ['en', 'ar']);
-    assert.deepEqual(model.title, [
-      { locale: 'en', text: 'Expedited preservation of stored electronic data' },
-      { locale: 'ar', text: 'الحفظ العاجل للبيانات الإلكترونية المخزنة' },
-    ]);
-    assert.equal(model.citation, 'Art. 42');
-    assert.equal(model.caseReference.value, 'PR/2026/0042');
+    assert.deepEqual(
+      model.versions.map((version) => [version.language, version.direction, version.title]),
+      [
+        ['en', 'ltr', 'Expedited preservation of stored electronic data'],
+        ['ar', 'rtl', 'الحفظ العاجل للبيانات الإلكترونية المخزنة'],
+      ],
+    );
+    assert.equal(versionIn(model, 'en').citation, 'Art. 42');
+    assert.equal(versionIn(model, 'ar').citation, 'المادة \u206642\u2069');
+    assert.equal(versionIn(model, 'ar').caseReference.value, 'PR/2026/0042');
     assert.equal(model.catalogueVersion, '9.9.9-test');
   });
 
-  it('lists the elements in catalogue order, each labelled in both languages with its citation', () => {
-    const model = buildDocumentModel(samplePreservation(), FIXTURE_CATALOGUE, ['fr', 'ru']);
+  it('lists the elements in catalogue order, each labelled in its version with a localised citation', () => {
+    const model = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['fr', 'ru']);
     const typeElements = FIXTURE_CATALOGUE.requestTypes[0]?.elements ?? [];
-    assert.deepEqual(
-      model.sections.slice(0, typeElements.length).map((section) => section.element),
-      typeElements.map((entry) => entry.element),
+    for (const version of model.versions) {
+      assert.deepEqual(
+        version.sections.slice(0, typeElements.length).map((section) => section.element),
+        typeElements.map((entry) => entry.element),
+      );
+    }
+    const facts = (language: string) =>
+      versionIn(model, language).sections.find((section) => section.element === 'summary-of-facts');
+    assert.equal(facts('fr')?.label, 'Résumé des faits');
+    assert.equal(facts('ru')?.label, 'Краткое изложение фактов');
+    assert.equal(facts('fr')?.citation, 'art. 42(3)(b)');
+    assert.equal(facts('ru')?.citation, 'Ст. 42(3)(b)');
+    assert.equal(facts('fr')?.requirement, 'required');
+  });
+
+  it('renders structured values as text with sub-labels and closed-list names in one language each', () => {
+    const model = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en', 'fr']);
+    const text = (language: string, element: string) =>
+      versionIn(model, language).sections.find((section) => section.element === element)?.text ?? '';
+    assert.match(text('en', 'offences'), /Convention article: Art\. 7 — Illegal access/);
+    assert.match(text('fr', 'offences'), /Article de la Convention: art\. 7 — Accès illicite/);
+    assert.match(text('en', 'offences'), /Maximum penalty: 3 years/);
+    assert.match(text('fr', 'offences'), /Peine maximale: 3 ans/);
+    assert.match(text('fr', 'identifiers'), /Type: Adresse IP/);
+    assert.match(text('en', 'identifiers'), /Source port: 51234/);
+    assert.match(
+      text('fr', 'data-sought'),
+      /Informations relatives aux abonnés; Données relatives au trafic/,
     );
-    const facts = model.sections.find((section) => section.element === 'summary-of-facts');
-    assert.deepEqual(facts?.label, [
-      { locale: 'fr', text: 'Résumé des faits' },
-      { locale: 'ru', text: 'Краткое изложение фактов' },
-    ]);
-    assert.equal(facts?.citation, 'Art. 42(3)(b)');
-    assert.equal(facts?.requirement, 'required');
-    assert.equal(
-      model.sections.find((section) => section.element === 'custodian')?.citation,
-      'Art. 42(3)(d)',
-    );
-    for (const section of model.sections.slice(0, typeElements.length)) {
-      assert.equal(section.label.length, 2, section.element);
-      assert.match(section.citation ?? '', /^Art\. 42/, section.element);
+    assert.match(text('fr', 'requesting-authority'), /État: France \(FR\)/);
+    assert.equal(text('fr', 'intent-to-request-assistance'), 'Oui');
+    assert.equal(text('en', 'preservation-period'), '90 days');
+    const labelsOf = (language: string) =>
+      versionIn(model, language).sections.flatMap((section) => [
+        section.label,
+        ...section.items.flat().map((field) => field.label ?? ''),
+      ]);
+    assert.ok(labelsOf('fr').includes('Article de la Convention'));
+    for (const english of ['Convention article', 'Maximum penalty', 'Source port', 'Offence']) {
+      assert.ok(labelsOf('en').includes(english), english);
+      assert.ok(!labelsOf('fr').includes(english), english);
     }
   });
 
-  it('renders structured values as text with bilingual sub-labels and closed-list names', () => {
-    const model = buildDocumentModel(samplePreservation(), FIXTURE_CATALOGUE, ['en', 'fr']);
-    const text = (element: string) =>
-      model.sections.find((section) => section.element === element)?.text ?? '';
-    assert.match(
-      text('offences'),
-      /Convention article \/ Article de la Convention: Art\. 7 — Illegal access \/ Accès illicite/,
+  it('prints German with the element labels, titles and words of its data file', () => {
+    const model = buildDocument(samplePreservation(), loadCatalogue(), ['de']);
+    const version = versionIn(model, 'de');
+    assert.equal(version.title, 'Umgehende Sicherung gespeicherter elektronischer Daten');
+    assert.equal(version.citation, 'Art. 42');
+    const text = (element: string) => version.sections.find((section) => section.element === element);
+    assert.equal(text('summary-of-facts')?.label, 'Zusammenfassung des Sachverhalts');
+    assert.match(text('offences')?.text ?? '', /Artikel des Übereinkommens: Art\. 7 — Rechtswidriger Zugang/);
+    assert.equal(text('preservation-period')?.text, '90 Tage');
+    assert.match(text('requesting-authority')?.text ?? '', /Staat: Frankreich \(FR\)/);
+  });
+
+  it('closes each version with place, date, the issuing authority and lines for signature and seal', () => {
+    const model = buildDocument(samplePreservation({ requestDate: '2026-11-04' }), FIXTURE_CATALOGUE, [
+      'ar',
+      'fr',
+    ]);
+    const french = versionIn(model, 'fr').closing;
+    assert.deepEqual(french.date, { label: 'Date', value: '4 novembre 2026' });
+    assert.equal(french.place.label, 'Lieu');
+    assert.match(french.issuingAuthority.value, /France \(FR\)/);
+    assert.deepEqual(french.signatureLines, ['Signature', 'Nom et fonction du signataire', 'Sceau officiel']);
+    assert.match(versionIn(model, 'ar').closing.date.value, /^4 .+ 2026$/);
+    const undated = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en'], {
+      issuedOn: new Date('2026-12-02T10:00:00Z'),
+    });
+    assert.equal(versionIn(undated, 'en').closing.date.value, 'December 2, 2026');
+  });
+
+  it('is a draft when a required element is missing, unless the caller says otherwise', () => {
+    assert.equal(buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en']).isDraft, false);
+    const incomplete = buildDocument(samplePreservation({ summaryOfFacts: undefined }), FIXTURE_CATALOGUE, [
+      'en',
+    ]);
+    assert.equal(incomplete.isDraft, true);
+    assert.equal(versionIn(incomplete, 'en').draftMark, 'DRAFT');
+    assert.equal(
+      buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en'], { isDraft: true }).isDraft,
+      true,
     );
-    assert.match(text('offences'), /Maximum penalty \/ Peine maximale: 3 years \/ 3 ans/);
-    assert.match(text('identifiers'), /Kind \/ Type: IP address \/ Adresse IP/);
-    assert.match(text('identifiers'), /Source port \/ Port source: 51234/);
-    assert.match(
-      text('data-sought'),
-      /Subscriber information \/ Informations relatives aux abonnés; Traffic data/,
-    );
-    assert.match(text('requesting-authority'), /State \/ État: France \(FR\)/);
-    assert.equal(text('intent-to-request-assistance'), 'Yes / Oui');
-    assert.equal(text('preservation-period'), '90 days / 90 jours');
   });
 
   it('gives identifiers their time zone and the same moment in UTC, and says when the zone is missing', () => {
-    const model = buildDocumentModel(samplePreservation(), FIXTURE_CATALOGUE, ['en']);
-    const identifiers = model.sections.find((section) => section.element === 'identifiers')?.text ?? '';
+    const model = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en']);
+    const identifiers =
+      versionIn(model, 'en').sections.find((section) => section.element === 'identifiers')?.text ?? '';
     assert.match(identifiers, /Observed at: 2026-03-01T10:15:00 Europe\/Paris = 2026-03-01T09:15:00Z/);
     assert.equal(
       describeObservedAt('2026-07-01T10:15', 'Europe/Paris', 'zone?'),
@@ -140,48 +195,49 @@ describe('document model', () => {
       necessity: '  ',
       urgency: { level: 'urgent', justification: 'Logs expire soon.' },
     });
-    const model = buildDocumentModel(content, FIXTURE_CATALOGUE, ['en', 'es']);
-    const necessity = model.sections.find((section) => section.element === 'necessity');
+    const model = buildDocument(content, FIXTURE_CATALOGUE, ['en', 'es']);
+    const sections = versionIn(model, 'es').sections;
+    const necessity = sections.find((section) => section.element === 'necessity');
     assert.equal(necessity?.isPresent, false);
     assert.deepEqual(necessity?.items, []);
     assert.equal(necessity?.text, ABSENT);
     const listedCount = FIXTURE_CATALOGUE.requestTypes[0]?.elements.length ?? 0;
-    const extra = model.sections.slice(listedCount);
+    const extra = sections.slice(listedCount);
     assert.deepEqual(
       extra.map((section) => section.element),
       ['requested-authority', 'case-reference', 'urgency', 'language'],
     );
     const urgency = extra.find((section) => section.element === 'urgency');
     assert.equal(urgency?.citation, undefined);
-    assert.match(urgency?.text ?? '', /Level \/ Nivel: Urgent \/ Urgente/);
-    assert.equal(extra.find((section) => section.element === 'language')?.text, 'en (English / inglés)');
+    assert.match(urgency?.text ?? '', /Nivel: Urgente/);
+    assert.equal(extra.find((section) => section.element === 'language')?.text, 'inglés (en)');
   });
 
   it('keeps the digest when only the key order changes, and changes it when the content changes', () => {
     const content = samplePreservation();
-    const model = buildDocumentModel(content, FIXTURE_CATALOGUE, ['en', 'fr']);
+    const model = buildDocument(content, FIXTURE_CATALOGUE, ['en', 'fr']);
     assert.match(model.contentDigest, /^[0-9a-f]{64}$/);
     assert.equal(model.contentDigest, createHash('sha256').update(canonicalJson(content)).digest('hex'));
     const reordered = reverseKeysDeep(content) as typeof content;
     assert.notEqual(JSON.stringify(reordered), JSON.stringify(content));
     assert.equal(
-      buildDocumentModel(reordered, FIXTURE_CATALOGUE, ['en', 'fr']).contentDigest,
+      buildDocument(reordered, FIXTURE_CATALOGUE, ['en', 'fr']).contentDigest,
       model.contentDigest,
     );
-    assert.equal(buildDocumentModel(content, FIXTURE_CATALOGUE, ['ar']).contentDigest, model.contentDigest);
+    assert.equal(buildDocument(content, FIXTURE_CATALOGUE, ['ar']).contentDigest, model.contentDigest);
     const changed = samplePreservation({ summaryOfFacts: `${content.summaryOfFacts}.` });
     assert.notEqual(
-      buildDocumentModel(changed, FIXTURE_CATALOGUE, ['en', 'fr']).contentDigest,
+      buildDocument(changed, FIXTURE_CATALOGUE, ['en', 'fr']).contentDigest,
       model.contentDigest,
     );
   });
 
   it('still builds a document when the catalogue does not describe the request type', () => {
     const empty: Catalogue = { ...FIXTURE_CATALOGUE, requestTypes: [], elements: [] };
-    const model = buildDocumentModel(samplePreservation(), empty, ['en']);
-    assert.deepEqual(model.title, [{ locale: 'en', text: 'preservation' }]);
-    assert.equal(model.citation, undefined);
-    assert.ok(model.sections.some((section) => section.element === 'summary-of-facts'));
-    assert.ok(model.sections.every((section) => section.isPresent));
+    const version = versionIn(buildDocument(samplePreservation(), empty, ['en']), 'en');
+    assert.equal(version.title, 'preservation');
+    assert.equal(version.citation, undefined);
+    assert.ok(version.sections.some((section) => section.element === 'summary-of-facts'));
+    assert.ok(version.sections.every((section) => section.isPresent));
   });
 });

@@ -10,9 +10,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { RequestContent } from '../../src/core/request/draft.ts';
-import { buildDocumentModel, type DocumentModel } from '../../src/document/document-model.ts';
+import type { DocumentModel } from '../../src/document/document-model.ts';
 import { renderDocumentPdf } from '../../src/document/render-pdf.ts';
-import { FIXTURE_CATALOGUE, samplePreservation } from './document-fixtures.ts';
+import { buildDocument, FIXTURE_CATALOGUE, samplePreservation } from './document-fixtures.ts';
 
 function hasTool(name: string): boolean {
   return spawnSync(name, ['-v'], { stdio: 'ignore' }).error === undefined;
@@ -36,7 +36,7 @@ async function render(
   content: RequestContent,
   languages: string[],
 ): Promise<{ model: DocumentModel; pdf: Buffer }> {
-  const model = buildDocumentModel(content, FIXTURE_CATALOGUE, languages);
+  const model = buildDocument(content, FIXTURE_CATALOGUE, languages);
   return { model, pdf: await renderDocumentPdf(model, { createdAt: new Date('2026-11-28T12:00:00Z') }) };
 }
 
@@ -64,6 +64,7 @@ describe('document PDF', () => {
       assert.match(text, new RegExp(`SHA-256: ${model.contentDigest}`));
       assert.match(text, /Summary of facts/);
       assert.match(text, /Art\. 42\(3\)\(b\)/);
+      assert.match(text, /Signature/);
     }
   });
 
@@ -105,7 +106,7 @@ describe('document PDF', () => {
         );
       });
       assert.match(pages[0] ?? '', /Résumé des faits/);
-      assert.match(pages[0] ?? '', /Resumen de los hechos/);
+      assert.match(pages.join('\n'), /Resumen de los hechos/);
     }
   });
 
@@ -121,7 +122,7 @@ describe('document PDF', () => {
       .split('\n')
       .slice(2)
       .filter((line) => line.trim().length > 0);
-    assert.ok(fonts.some((line) => line.includes('NotoSansArabic')));
+    assert.ok(fonts.some((line) => line.includes('Amiri')));
     assert.ok(fonts.some((line) => line.includes('NotoSansSC')));
     for (const line of fonts) assert.match(line, /^[A-Z]{6}\+\S+\s.*\syes\s+yes\s+yes\s/, line);
   });

@@ -7,7 +7,7 @@
  * IMPORTANT: never paste treaty text into the data; paraphrase and cite.
  */
 import { z } from 'zod';
-import { LOCALES, type Locale } from '../i18n.ts';
+import { isRightToLeft, LOCALES, type Locale } from '../i18n.ts';
 import { ELEMENT_IDS, type ElementId } from '../request/elements.ts';
 import { REQUEST_TYPE_IDS } from '../request/draft.ts';
 
@@ -134,9 +134,51 @@ export type RuleEntry = z.infer<typeof RuleEntrySchema>;
 export type OffenceEntry = z.infer<typeof OffenceEntrySchema>;
 export type RefusalGroundEntry = z.infer<typeof RefusalGroundEntrySchema>;
 
-/** "Art. 42(3)(d)" — the citation as printed in findings, the UI and the formal document. */
+/** "Art. 42(3)(d)" — the citation in English, as the API's machine-facing fields give it. */
 export function formatCitation(citation: Citation): string {
-  if (!citation.paragraph) return `Art. ${citation.article}`;
+  return formatCitationWith(citation, CITATION_PATTERNS.en);
+}
+
+/**
+ * How each UI language cites an article of the Convention: `{reference}` is "42(3)(d)",
+ * `{article}` "42" and `{paragraph}` "(3)(d)". The
+ * formal document's languages give their own pattern in src/data/document-labels.
+ */
+export const CITATION_PATTERNS: Readonly<Record<Locale, string>> = {
+  ar: 'المادة {reference}',
+  zh: '第{article}条{paragraph}',
+  en: 'Art. {reference}',
+  fr: 'art. {reference}',
+  ru: 'Ст. {reference}',
+  es: 'art. {reference}',
+};
+
+/** "(3)(d)": the paragraph and subparagraphs of a citation, "" when it names an article only. */
+function paragraphReference(citation: Citation): string {
+  if (!citation.paragraph) return '';
   const [head, ...rest] = citation.paragraph.split('(');
-  return `Art. ${citation.article}(${head})${rest.map((part) => `(${part}`).join('')}`;
+  return `(${head})${rest.map((part) => `(${part}`).join('')}`;
+}
+
+/**
+ * The citation in one language: "المادة 42(3)(d)", "第42条(3)(d)", "Ст. 42(3)(d)". In Arabic the
+ * number and its parentheses are a left-to-right isolate (U+2066 … U+2069): right-to-left text
+ * would otherwise print "(d)(3)42" and mirror the parentheses.
+ */
+export function formatCitationIn(citation: Citation, locale: Locale): string {
+  return formatCitationWith(citation, CITATION_PATTERNS[locale], isRightToLeft(locale) ? 'rtl' : 'ltr');
+}
+
+/** The citation through a pattern (a document language's own); see formatCitationIn. */
+export function formatCitationWith(
+  citation: Citation,
+  pattern: string,
+  direction: 'ltr' | 'rtl' = 'ltr',
+): string {
+  const isolate = (text: string) => (direction === 'rtl' && text ? `\u2066${text}\u2069` : text);
+  const paragraph = paragraphReference(citation);
+  return pattern
+    .replace('{reference}', isolate(`${citation.article}${paragraph}`))
+    .replace('{article}', isolate(String(citation.article)))
+    .replace('{paragraph}', isolate(paragraph));
 }

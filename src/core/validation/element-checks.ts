@@ -3,7 +3,7 @@
  * lists them with their article and paragraph: Art. 40(15) for assistance, Art. 42(3) for
  * preservation, and so on. A finding here cites the element's own provision, not the rule's.
  */
-import { formatCitation } from '../catalogue/catalogue.ts';
+import { formatCitationIn } from '../catalogue/catalogue.ts';
 import { isElementApplicable, isElementId, isElementPresent } from '../request/elements.ts';
 import type { Finding } from './finding.ts';
 import { compactFindings, type DraftCheck } from './validation-context.ts';
@@ -24,7 +24,7 @@ export const checkElements: DraftCheck = ({ draft, catalogue, locale, requestTyp
         citation,
         values: {
           element: labels.get(entry.element) ?? entry.element,
-          article: formatCitation(citation),
+          article: formatCitationIn(citation, locale),
         },
       }),
     );

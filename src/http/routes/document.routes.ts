@@ -2,22 +2,27 @@
  * The formal document of a request: a printable HTML page and a PDF, with the headings in two
  * languages, the article behind every element and the SHA-256 of the content in the footer.
  *
- * Languages: `?languages=en,fr` (one or two of the six; anything else is invalid input), by
- * default the caller's UI language (`?lang=`, else Accept-Language) and the request's own
- * `language`. Who may read the request is decided by the requests service: a request the caller
- * may not read answers 404.
+ * Languages: `?languages=en,de` (one or two of the node's document languages, from
+ * src/data/document-labels; anything else is invalid input), by default the caller's UI language
+ * (`?lang=`, else Accept-Language) and the request's own `language`. A draft that validation does
+ * not pass yet is marked DRAFT on every page. Who may read the request is decided by the requests
+ * service: a request the caller may not read answers 404. The print view's fonts are served here
+ * too (`/api/v1/document/fonts/:file`), so the page fetches nothing from elsewhere.
  */
+import { createReadStream } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Locale } from '../../core/i18n.ts';
+import { AppError } from '../../core/errors.ts';
+import { DOCUMENT_FONT_FILES, resolveDocumentFont } from '../../document/document-fonts.ts';
 import {
   buildDocumentModel,
   type DocumentModel,
   resolveDocumentLanguages,
-  toDocumentLocale,
+  shippedDocumentLabels,
+  toDocumentLanguage,
 } from '../../document/document-model.ts';
 import { renderDocumentHtml } from '../../document/render-html.ts';
-import { getRequest, type RequestView } from '../../services/requests.service.ts';
+import { DRAFT_STATUS, findingsFor, getRequest, type RequestView } from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
@@ -31,7 +36,7 @@ const DocumentQuerySchema = z.object({
     .max(100)
     .optional()
     .describe(
-      "one or two of ar, zh, en, fr, ru, es, comma-separated (BCP 47 tags such as fr-CA are accepted); default: your UI language and the request's language",
+      "one or two document languages (GET /api/v1/document/languages: the six UN languages, German, Portuguese...), comma-separated (BCP 47 tags such as fr-CA are accepted); default: your UI language and the request's language",
     ),
   lang: z
     .string()
@@ -47,7 +52,7 @@ type DocumentQuery = z.infer<typeof DocumentQuerySchema>;
  */
 const HTML_SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+    "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
   'x-content-type-options': 'nosniff',
   'cache-control': 'private, no-store',
 } as const;
@@ -56,14 +61,19 @@ const HTML_SECURITY_HEADERS = {
 const DIGEST_HEADER = 'x-comity-content-sha256';
 
 /** The document languages asked for, or the default pair (UI language, request language). */
-function documentLanguagesOf(request: FastifyRequest, query: DocumentQuery, found: RequestView): Locale[] {
-  if (query.languages !== undefined) return resolveDocumentLanguages(query.languages.split(','));
-  const requestLanguage = found.content.language ? toDocumentLocale(found.content.language) : undefined;
-  return resolveDocumentLanguages([
-    localeOf(request, query.lang),
-    ...(requestLanguage ? [requestLanguage] : []),
-  ]);
+function documentLanguagesOf(request: FastifyRequest, query: DocumentQuery, found: RequestView): string[] {
+  const labels = shippedDocumentLabels();
+  if (query.languages !== undefined) return resolveDocumentLanguages(query.languages.split(','), labels);
+  const requestLanguage = found.content.language
+    ? toDocumentLanguage(found.content.language, labels)
+    : undefined;
+  return resolveDocumentLanguages(
+    [localeOf(request, query.lang), ...(requestLanguage ? [requestLanguage] : [])],
+    labels,
+  );
 }
+
+const FONT_PATH = '/api/v1/document/fonts/';
 
 /** "comity-PR-2026-0042.pdf": the case reference reduced to characters safe in any file system. */
 export function documentFileName(found: Pick<RequestView, 'id' | 'caseReference'>): string {
@@ -84,7 +94,13 @@ async function loadDocument(
 ): Promise<{ found: RequestView; model: DocumentModel }> {
   const found = await getRequest(context, actorOf(request), id);
   const languages = documentLanguagesOf(request, query, found);
-  return { found, model: buildDocumentModel(found.content, context.catalogue, languages) };
+  const isDraft = found.status === DRAFT_STATUS && !(await findingsFor(context, found.content, 'en')).isReady;
+  const model = buildDocumentModel(found.content, context.catalogue, languages, {
+    labels: shippedDocumentLabels(),
+    isDraft,
+    issuedOn: context.now(),
+  });
+  return { found, model };
 }
 
 export async function documentRoutes(app: ComityApp, context: AppContext): Promise<void> {
@@ -105,7 +121,7 @@ export async function documentRoutes(app: ComityApp, context: AppContext): Promi
         .headers(HTML_SECURITY_HEADERS)
         .header(DIGEST_HEADER, model.contentDigest)
         .type('text/html; charset=utf-8')
-        .send(renderDocumentHtml(model));
+        .send(renderDocumentHtml(model, { fontBaseUrl: FONT_PATH }));
     },
   );
 
@@ -132,6 +148,58 @@ export async function documentRoutes(app: ComityApp, context: AppContext): Promi
         .header(DIGEST_HEADER, model.contentDigest)
         .type('application/pdf')
         .send(pdf);
+    },
+  );
+
+  app.get(
+    '/api/v1/document/languages',
+    {
+      config: { permission: 'signed-in' },
+      schema: {
+        tags: ['requests'],
+        summary:
+          'The languages this node prints formal documents in (one file each in src/data/document-labels)',
+        response: {
+          200: z.object({
+            languages: z.array(
+              z.object({
+                tag: z.string().describe('the language subtag, for ?languages='),
+                name: z.string().describe('the language in itself: Deutsch, العربية'),
+                direction: z.enum(['ltr', 'rtl']),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({
+      languages: [...shippedDocumentLabels().values()].map((labels) => ({
+        tag: labels.language,
+        name: labels.name,
+        direction: labels.direction,
+      })),
+    }),
+  );
+
+  app.get(
+    `${FONT_PATH}:file`,
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['requests'],
+        summary: "A font of the formal document's print view (Noto, from the node's npm packages)",
+        params: z.object({ file: z.string().max(80) }),
+      },
+    },
+    async (request, reply) => {
+      const font = DOCUMENT_FONT_FILES.find((candidate) => candidate.file === request.params.file);
+      const location = font ? resolveDocumentFont(font) : undefined;
+      if (!location) throw new AppError('not-found', `no document font ${request.params.file}`);
+      return reply
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .type('font/ttf')
+        .send(createReadStream(location));
     },
   );
 }

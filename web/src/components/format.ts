@@ -1,8 +1,8 @@
 /** Dates and names shown in the UI language. */
 import type { StateSummary } from '../app/api.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
-import i18next from 'i18next';
-import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
+import { formatCitationIn } from '../../../src/core/catalogue/catalogue.ts';
+import { currentLanguage } from '../i18n/i18n.ts';
 
 /** "12 Mar 2026, 14:05" in the UI language; the raw text when it is not a date. */
 export function formatDateTime(iso: string | null | undefined): string {
@@ -35,14 +35,20 @@ export function stateName(
   return state ? localized(state.names) : code;
 }
 
-/** "Art. 42(3)(d)" in the UI language (the paragraph as printed in the Convention). */
+/** "Art. 42(3)(d)", "المادة 42(3)(d)", "第42条(3)(d)": a citation in the UI language (src/core). */
 export function citationText(article: number, paragraph?: string): string {
-  const [head, ...rest] = (paragraph ?? '').split('(');
-  const suffix = paragraph ? `(${head})${rest.map((part) => `(${part}`).join('')}` : '';
-  const citation = `${article}${suffix}`;
-  // In right-to-left text "42(3)(a)" would be reordered by the bidi algorithm: isolate it as left to right.
-  const isolated = isRightToLeft(currentLanguage()) ? `\u2066${citation}\u2069` : citation;
-  return i18next.t('common.articleCitation', { citation: isolated });
+  return formatCitationIn({ article, paragraph }, currentLanguage());
+}
+
+/**
+ * A citation the node gave in English ("Art. 42(3)(d)", as findings carry it), in the UI
+ * language; any other text unchanged.
+ */
+export function localizedCitation(text: string): string {
+  const match = /^Art\. (\d+)(?:\((\w+)\)((?:\(\w+\))*))?$/.exec(text);
+  if (!match) return text;
+  const paragraph = match[2] ? `${match[2]}${match[3] ?? ''}` : undefined;
+  return citationText(Number(match[1]), paragraph);
 }
 
 /** A country or organization name from its ISO 3166-1 alpha-2 code (or EU), in the UI language. */

@@ -4,7 +4,20 @@
  * it was verified against an authentic text or is recalled and not yet verified, and its sources.
  * Entries have stable anchors (#type-preservation, #rule-<id>...) that the checklist links to.
  */
-import { Anchor, Badge, Code, Group, List, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Code,
+  Group,
+  List,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
@@ -109,11 +122,19 @@ function Parameters({ values }: { values: Readonly<Record<string, string | numbe
   );
 }
 
+/** The first sentence of an explanation, as the heading of a rule in the lawyer's view. */
+function firstSentence(text: string): string {
+  return /^.*?[.。](?=\s|$)/su.exec(text)?.[0] ?? text;
+}
+
 export function CataloguePage() {
   const { t } = useTranslation();
   const catalogue = useCatalogue();
   const location = useLocation();
   const [filter, setFilter] = useState('');
+  // A guide for lawyers by default; rule ids, message templates and parameters are the
+  // developer's view, shown on demand (and when a finding links to a rule).
+  const [isDeveloperView, setDeveloperView] = useState(() => location.hash.startsWith('#rule-'));
   const data = catalogue.data;
 
   // Arriving through a link (#rule-...): show that entry and give it the focus.
@@ -159,6 +180,13 @@ export function CataloguePage() {
             ))}
           </Group>
         </nav>
+        <Switch
+          label={t('catalogue.developerView')}
+          description={t('catalogue.developerViewHelp')}
+          checked={isDeveloperView}
+          onChange={(event) => setDeveloperView(event.currentTarget.checked)}
+          data-testid="catalogue-developer-view"
+        />
         <TextInput
           label={t('catalogue.filter')}
           value={filter}
@@ -233,7 +261,7 @@ export function CataloguePage() {
                     </Table.Tbody>
                   </Table>
                 </Table.ScrollContainer>
-                {entry.rules.length > 0 ? (
+                {isDeveloperView && entry.rules.length > 0 ? (
                   <Text size="xs">
                     {t('catalogue.rulesApplied')}:{' '}
                     {entry.rules.map((rule, index) => (
@@ -286,7 +314,7 @@ export function CataloguePage() {
                 catalogue={data}
               >
                 <Text size="sm">{localized(entry.explanation)}</Text>
-                <Parameters values={entry.parameters} />
+                {isDeveloperView ? <Parameters values={entry.parameters} /> : null}
               </Entry>
             ))}
         </CatalogueSection>
@@ -298,7 +326,7 @@ export function CataloguePage() {
               <Entry
                 key={entry.id}
                 anchor={`rule-${entry.id}`}
-                title={entry.id}
+                title={isDeveloperView ? entry.id : firstSentence(localized(entry.explanation))}
                 citation={citationText(entry.article, entry.paragraph)}
                 provenance={entry.provenance}
                 catalogue={data}
@@ -313,10 +341,14 @@ export function CataloguePage() {
                 }
               >
                 <Text size="sm">{localized(entry.explanation)}</Text>
-                <Text size="xs" c="gray.7">
-                  {t('catalogue.message')}: {localized(entry.message)}
-                </Text>
-                <Parameters values={entry.parameters} />
+                {isDeveloperView ? (
+                  <>
+                    <Text size="xs" c="gray.7">
+                      {t('catalogue.message')}: {localized(entry.message)}
+                    </Text>
+                    <Parameters values={entry.parameters} />
+                  </>
+                ) : null}
               </Entry>
             ))}
         </CatalogueSection>

@@ -1,13 +1,18 @@
 /**
- * The formal document of a saved request: a printable HTML view and a PDF, in the languages the
- * user picks (the requested State may accept only some languages, Art. 40(14)).
+ * The formal document of a saved request: a printable HTML view and a PDF, in at most two
+ * languages the user picks among those the node prints (the requested State may accept only
+ * some languages, Art. 40(14)); each language is a complete version, one after the other.
  */
 import { Anchor, Group, MultiSelect, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiUrl } from '../../app/api.ts';
+import { answer, api, apiUrl } from '../../app/api.ts';
 import { ExternalIcon } from '../../components/icons.tsx';
+import { useApi } from '../../components/use-api.ts';
 import { currentLanguage, LOCALES, NATIVE_LANGUAGE_NAMES } from '../../i18n/i18n.ts';
+
+/** A document has one language, or two side by side in the sense of Art. 40(14): never more. */
+const MAX_DOCUMENT_LANGUAGES = 2;
 
 /** Address of the formal document of a saved request, in the given languages. */
 function documentUrl(id: string, format: 'html' | 'pdf', languages: readonly string[]): string {
@@ -25,6 +30,10 @@ export function DocumentLinks({
 }) {
   const { t } = useTranslation();
   const [languages, setLanguages] = useState<string[]>([currentLanguage()]);
+  const offered = useApi(() => answer(api.GET('/api/v1/document/languages')), []);
+  const choices =
+    offered.data?.languages.map((language) => ({ value: language.tag, label: language.name })) ??
+    LOCALES.map((locale) => ({ value: locale, label: NATIVE_LANGUAGE_NAMES[locale] }));
   return (
     <Paper component="section" aria-labelledby="document-title" withBorder p="sm">
       <Title order={2} size="h4" id="document-title" mb="xs">
@@ -33,9 +42,11 @@ export function DocumentLinks({
       <Stack gap="xs">
         <MultiSelect
           label={t('document.languages')}
-          data={LOCALES.map((locale) => ({ value: locale, label: NATIVE_LANGUAGE_NAMES[locale] }))}
+          description={t('document.languagesHelp')}
+          data={choices}
           value={languages}
           onChange={setLanguages}
+          maxValues={MAX_DOCUMENT_LANGUAGES}
           size="sm"
         />
         {hasUnsavedChanges ? (

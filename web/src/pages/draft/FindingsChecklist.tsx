@@ -24,7 +24,7 @@ import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { citationText, localized } from '../../components/format.ts';
+import { citationText, localized, localizedCitation } from '../../components/format.ts';
 import { StatusMark } from '../../components/StatusMark.tsx';
 import type { Checklist, ChecklistItem } from './draft.model.ts';
 
@@ -72,7 +72,7 @@ function FindingLine({
       </Text>{' '}
       {hasCitation && finding.article ? (
         <Anchor component={RouterLink} href={href} size="sm">
-          <bdi dir="ltr">{finding.article}</bdi>
+          <bdi>{localizedCitation(finding.article)}</bdi>
         </Anchor>
       ) : null}
     </List.Item>

@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { answer as answerOf, api, type SendAnswer } from '../../app/api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { DutyThere } from '../roster/DutyThere.tsx';
+import { NotConnectedNote } from './NotConnectedNote.tsx';
 
 /** Why a draft cannot be sent now, as a translation key; undefined when it can. */
 export function sendBlocker(input: {
@@ -90,6 +91,7 @@ export function SendAction({
           {t(blocker)}
         </Text>
       ) : null}
+      <NotConnectedNote />
       {requestedState ? <DutyThere state={requestedState} stateLabel={stateLabel} /> : null}
       <ConfirmModal
         isOpen={isConfirming}

@@ -24,6 +24,15 @@ export function useDraftForm(): DraftFormContextValue {
 
 type FieldProps = Readonly<{ path: Path; label: string; description?: ReactNode; placeholder?: string }>;
 
+/**
+ * Gives a text field `dir="auto"`: Latin text typed in an Arabic screen (an e-mail, an IP
+ * address) keeps its own order, and Arabic in a Latin screen its own. Set on the element itself
+ * because Mantine puts a `dir` prop on the field's wrapper, not on the input.
+ */
+function autoDirection(element: HTMLInputElement | HTMLTextAreaElement | null): void {
+  element?.setAttribute('dir', 'auto');
+}
+
 function asText(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
@@ -42,6 +51,7 @@ export function TextField({
       description={description}
       placeholder={placeholder}
       type={type ?? 'text'}
+      ref={type === 'date' ? undefined : autoDirection}
       value={asText(readPath(content, path))}
       onChange={(event) => update(path, event.currentTarget.value)}
       readOnly={isReadOnly}
@@ -63,6 +73,7 @@ export function LongTextField({ path, label, description, placeholder }: FieldPr
       autosize
       minRows={2}
       maxRows={12}
+      ref={autoDirection}
       value={asText(readPath(content, path))}
       onChange={(event) => update(path, event.currentTarget.value)}
       readOnly={isReadOnly}

@@ -1,0 +1,20 @@
+/**
+ * Beside "Send" on a node without a federation identity (`comity init` has not run, so the
+ * health answer has no node id): says the node is not yet connected and what its administrator
+ * must do, before anyone tries to send. Drafting and printing work meanwhile.
+ */
+import { Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { answer, publicApi } from '../../app/api.ts';
+import { useApi } from '../../components/use-api.ts';
+
+export function NotConnectedNote() {
+  const { t } = useTranslation();
+  const health = useApi(() => answer(publicApi.GET('/api/v1/health')), []);
+  if (!health.data || health.data.node.nodeId) return null;
+  return (
+    <Text size="xs" c="gray.7" maw={320} ta="end" role="note" data-testid="send-not-connected">
+      {t('send.notConnected')}
+    </Text>
+  );
+}
