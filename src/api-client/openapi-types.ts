@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -169,7 +169,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -349,7 +349,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -393,7 +393,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -455,7 +455,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -2736,6 +2736,48 @@ export interface paths {
                             digest: string;
                             hasReceipt: boolean;
                         };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An encrypted backup of this running node (database snapshot, identity and keys, evidence files), as comity backup writes it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        passphrase: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the backup archive (application/octet-stream); comity restore <file> reads it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
             };

@@ -128,7 +128,10 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
   });
   // onSend: also on errors, on the not-found handler and on the static files.
   app.addHook('onSend', async (_request, reply, payload) => {
+    // A route may set a stricter policy of its own (the formal document's print view): it stays.
+    const ownPolicy = reply.getHeader('content-security-policy');
     reply.headers(securityHeaders);
+    if (ownPolicy !== undefined) reply.header('content-security-policy', ownPolicy);
     return payload;
   });
   const routePermissions = new Map<string, RouteAccess>();

@@ -92,7 +92,10 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(font.statusCode, 200);
       assert.equal(font.headers['content-type'], 'font/ttf');
       assert.ok(font.rawPayload.length > 50_000);
-      assert.equal((await get(undefined, '/api/v1/document/fonts/..%2Fpackage.json')).statusCode, 404);
+      // A path that climbs out of its directory is refused before any route looks for a file.
+      const climbing = await get(undefined, '/api/v1/document/fonts/..%2Fpackage.json');
+      assert.equal(climbing.statusCode, 400);
+      assert.equal(json<{ type: string }>(climbing).type, 'urn:comity:problem:malformed-url');
       assert.ok(html.includes(`SHA-256: ${digest}`));
       assert.ok(html.includes(`catalogue ${subject.context.catalogue.version}`));
       assert.doesNotMatch(html, /<script>alert/);

@@ -30,7 +30,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerReceiptCommands,
   registerRosterCommands,
   registerWebhooksCommands,
-  registerEvidenceCommands,
   registerBackupCommands,
   registerDemoCommand,
 ];

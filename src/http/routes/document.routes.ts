@@ -188,6 +188,7 @@ export async function documentRoutes(app: ComityApp, context: AppContext): Promi
       schema: {
         tags: ['requests'],
         summary: "A font of the formal document's print view (Noto, from the node's npm packages)",
+        security: [],
         params: z.object({ file: z.string().max(80) }),
       },
     },
