@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'token:own',
   /** See the peers' health and the outbox; retry or cancel a stuck message. */
   'federation:operate',
+  /** Take an encrypted backup of the running node (database, identity and keys, evidence files). */
+  'node:backup',
   /** Read the duty roster (who is on duty, who comes next) and write and read handover notes. */
   'roster:read',
   /** Put people on the duty roster and take shifts off it. */
@@ -110,6 +112,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'roster:read',
     'roster:manage',
     'alerts:manage',
+    'node:backup',
   ],
 };
 

@@ -11,7 +11,10 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { AppError } from '../core/errors.ts';
+import type { AppContext } from '../app-context.ts';
 import { openDatabase } from '../storage/database.ts';
+import { EmbeddedDatabaseInUseError } from '../storage/embedded-lock.ts';
+import { MINIMUM_PASSPHRASE_LENGTH } from '../federation/identity/identity-store.ts';
 import {
   type DatabaseDump,
   dumpDatabase,
@@ -60,7 +63,12 @@ function countRows(dump: DatabaseDump): number {
   );
 }
 
-/** Writes an encrypted backup of the node `config` describes to `file`. */
+/** Whether `error` says that a running node holds the embedded database (its lock). */
+export function isDatabaseHeldByAnotherProcess(error: unknown): boolean {
+  return error instanceof EmbeddedDatabaseInUseError;
+}
+
+/** Writes an encrypted backup of the node `config` describes to `file` (the node stopped, or on PostgreSQL). */
 export async function createBackup(
   config: Config,
   passphrase: string,
@@ -68,14 +76,49 @@ export async function createBackup(
   now: Date = new Date(),
 ): Promise<BackupSummary> {
   const database = await openDatabase(config.database);
-  let dump: DatabaseDump;
+  let sealed: SealedBackup;
   try {
     await migrateToLatest(database.db);
-    dump = await dumpDatabase(database.db);
+    sealed = await sealBackup(database.db, database.kind, config.node.dataDirectory, passphrase, now);
   } finally {
     await database.close();
   }
-  const root = config.node.dataDirectory;
+  await writeFile(file, sealed.archive, { mode: 0o600 });
+  return sealed.summary;
+}
+
+/**
+ * The backup of the running node `context` describes, taken through its own database connection
+ * (POST /api/v1/backup): how `comity backup` copies a node whose embedded database it holds.
+ */
+export async function backupRunningNode(context: AppContext, passphrase: string): Promise<SealedBackup> {
+  if (passphrase.length < MINIMUM_PASSPHRASE_LENGTH) {
+    throw new AppError(
+      'invalid-input',
+      `the backup passphrase must have at least ${MINIMUM_PASSPHRASE_LENGTH} characters`,
+      [{ path: 'passphrase', message: `at least ${MINIMUM_PASSPHRASE_LENGTH} characters` }],
+    );
+  }
+  return sealBackup(
+    context.db,
+    context.databaseKind,
+    context.config.node.dataDirectory,
+    passphrase,
+    context.now(),
+  );
+}
+
+export type SealedBackup = Readonly<{ archive: Buffer; summary: BackupSummary }>;
+
+/** The encrypted archive of a database (one consistent snapshot) and the data directory's files. */
+async function sealBackup(
+  db: AppContext['db'],
+  databaseKind: 'pglite' | 'postgres',
+  root: string,
+  passphrase: string,
+  now: Date,
+): Promise<SealedBackup> {
+  const dump = await dumpDatabase(db);
   const files = [];
   for (const folder of FILE_FOLDERS) {
     for (const relative of await listFiles(root, folder)) {
@@ -90,18 +133,20 @@ export async function createBackup(
   const payload: BackupPayload = {
     format: 'comity-backup',
     createdAt: now.toISOString(),
-    databaseKind: database.kind,
+    databaseKind,
     database: dump,
     files,
   };
   const archive = await sealArchive(Buffer.from(JSON.stringify(payload), 'utf8'), passphrase);
-  await writeFile(file, archive, { mode: 0o600 });
   return {
-    bytes: archive.length,
-    tables: Object.keys(dump.tables).length,
-    rows: countRows(dump),
-    files: files.length,
-    createdAt: payload.createdAt,
+    archive,
+    summary: {
+      bytes: archive.length,
+      tables: Object.keys(dump.tables).length,
+      rows: countRows(dump),
+      files: files.length,
+      createdAt: payload.createdAt,
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { alertsRoutes } from './alerts.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { backupRoutes } from './backup.routes.ts';
 import { caseRoutes } from './case.routes.ts';
 import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
@@ -38,6 +39,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   federationSendRoutes,
   caseRoutes,
   peersRoutes,
+  backupRoutes,
   liveRoutes,
   metricsRoutes,
   rosterRoutes,
