@@ -50,7 +50,7 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
 
   /** The two nodes and a browser for each, in its own time zone. */
   async function bothSides() {
-    const options = { viewport: { width: 1366, height: 900 }, locale: 'en-GB' } as const;
+    const options = { viewport: { width: 1366, height: 900 }, locale: 'en-GB', bypassCSP: true } as const;
     return {
       fr: federation.node('FR'),
       de: federation.node('DE'),

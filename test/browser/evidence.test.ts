@@ -39,7 +39,11 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
   });
 
   test("DE's duty officer uploads a file and sees it with its hash and custody timeline", async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'en-GB' });
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
     const page = await signInAs(context, federation.node('DE'), 'duty-officer');
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const panel = page.getByTestId('evidence-panel');

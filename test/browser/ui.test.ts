@@ -651,7 +651,7 @@ describe('peers page of a node whose directory has expired', { skip: skipReason(
   });
 
   test('warns that the directory expired and shows the last refresh and its outcome', async () => {
-    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    const page = await (await browser.newContext({ locale: 'en-GB', bypassCSP: true })).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${node.baseUrl}/peers`);
     await page.getByLabel('Username').fill('admin');
