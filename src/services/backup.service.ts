@@ -189,7 +189,13 @@ export async function restoreBackup(
   const payload = JSON.parse((await openArchive(archive, passphrase)).toString('utf8')) as BackupPayload;
   if (payload.format !== 'comity-backup') throw new BackupArchiveError('this file is not a Comity backup');
 
-  const database = await openDatabase(config.database);
+  // A new embedded database is created empty here, never from the cached migrated template: a
+  // restore needs a database without tables, and migrates it itself.
+  const database = await openDatabase(
+    config.database.kind === 'pglite'
+      ? { kind: 'pglite', directory: config.database.directory, ...sharedBuffersOf(config.database) }
+      : config.database,
+  );
   try {
     if (!(await isDatabaseBlank(database.db))) {
       throw new AppError(
@@ -219,4 +225,8 @@ export async function restoreBackup(
     rows: countRows(payload.database),
     files: payload.files.length,
   };
+}
+
+function sharedBuffersOf(database: Readonly<{ sharedBuffersMb?: number }>): { sharedBuffersMb?: number } {
+  return database.sharedBuffersMb === undefined ? {} : { sharedBuffersMb: database.sharedBuffersMb };
 }
