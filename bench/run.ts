@@ -124,17 +124,7 @@ if (suite === 'foundation') {
   const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
   if (url) {
     try {
-      const createDatabase = async (): Promise<string> => {
-        const database = `comity_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-        const { default: pg } = await import('pg');
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`create database ${database}`);
-        await client.end();
-        const target = new URL(url);
-        target.pathname = `/${database}`;
-        return target.toString();
-      };
+      const createDatabase = () => createBenchDatabase(url);
       printTable(
         'Backup and restore — PostgreSQL 15',
         await runBackupBenchmarks({ quick: isQuick, createDatabase, postgresBin: POSTGRES_BIN }),
