@@ -6,7 +6,7 @@
  * suite because it guards the same UI.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { CASE_STATUSES } from '../../src/core/case/case-model.ts';
@@ -54,11 +54,21 @@ function flatten(value: unknown, prefix = '', into: Flat = new Map()): Flat {
   return into;
 }
 
+/** A language's whole catalogue: its main file and, under their own keys, its section files. */
+function readCatalogue(locale: (typeof LOCALES)[number]): Record<string, unknown> {
+  const i18nDirectory = path.join(webSource, 'i18n');
+  const catalogue = JSON.parse(readFileSync(path.join(i18nDirectory, `${locale}.json`), 'utf8'));
+  const sectionsDirectory = path.join(i18nDirectory, 'sections');
+  for (const section of existsSync(sectionsDirectory) ? readdirSync(sectionsDirectory) : []) {
+    assert.ok(!(section in catalogue), `section ${section} repeats a key of ${locale}.json`);
+    const file = path.join(sectionsDirectory, section, `${locale}.json`);
+    catalogue[section] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  }
+  return catalogue;
+}
+
 const catalogues = Object.fromEntries(
-  LOCALES.map((locale) => [
-    locale,
-    flatten(JSON.parse(readFileSync(path.join(webSource, 'i18n', `${locale}.json`), 'utf8'))),
-  ]),
+  LOCALES.map((locale) => [locale, flatten(readCatalogue(locale))]),
 ) as Record<(typeof LOCALES)[number], Flat>;
 const english = catalogues.en;
 

@@ -59,7 +59,27 @@ export async function applyLanguage(language: Locale): Promise<void> {
   await i18next.changeLanguage(language);
 }
 
-export const resources = { ar, zh, en, fr, ru, es } as const;
+/**
+ * A feature may keep its text in sections of its own, `sections/<section>/<locale>.json`, read
+ * under the top-level key `<section>`: screens added side by side do not edit the same file.
+ */
+const sectionFiles = import.meta.glob<{ default: Record<string, unknown> }>('./sections/*/*.json', {
+  eager: true,
+});
+
+function withSections(locale: Locale, base: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [file, module] of Object.entries(sectionFiles)) {
+    const match = /\.\/sections\/([\w-]+)\/(\w+)\.json$/.exec(file);
+    if (match?.[2] === locale && match[1]) merged[match[1]] = module.default;
+  }
+  return merged;
+}
+
+const baseResources = { ar, zh, en, fr, ru, es } as const;
+export const resources = Object.fromEntries(
+  LOCALES.map((locale) => [locale, withSections(locale, baseResources[locale])]),
+) as Record<Locale, Record<string, unknown>>;
 
 /** Starts i18next in the detected language; call once before rendering. */
 export async function initI18n(): Promise<Locale> {
