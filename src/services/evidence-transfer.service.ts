@@ -104,7 +104,7 @@ export type EvidencePackageView = Readonly<{
   totalBytes: number;
   manifest: EvidenceManifest | null;
   /** Incoming: the items stored from this package on this node (their ids here). */
-  receivedItems: readonly Readonly<{ id: string; sourceItemId: string | null; sha256: string | null }>[];
+  receivedItems: Readonly<{ id: string; sourceItemId: string | null; sha256: string | null }>[];
 }>;
 
 function toView(
