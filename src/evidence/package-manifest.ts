@@ -166,7 +166,7 @@ export function verifyManifest(
   if (reading.kid !== publicKey.kid) return { ok: false, reason: 'signed with another key' };
   const [header = '', payload = '', signature = ''] = compact.split('.');
   const signatureBytes = decodePart(signature);
-  if (!signatureBytes || signatureBytes.length !== 64) return { ok: false, reason: 'bad signature' };
+  if (signatureBytes?.length !== 64) return { ok: false, reason: 'bad signature' };
   let isValid = false;
   try {
     // biome-ignore lint/suspicious/noExplicitAny: node:crypto accepts a JWK object here

@@ -366,7 +366,7 @@ export async function serveEvidenceChunk(
   const stored = UUID_PATTERN.test(input.packageId)
     ? await findEvidencePackage(context.db, input.packageId)
     : undefined;
-  if (!stored || stored.direction !== 'outgoing' || stored.status === 'sealed') {
+  if (stored?.direction !== 'outgoing' || stored.status === 'sealed') {
     throw new AppError('not-found', `no evidence package ${input.packageId} offered`);
   }
   if (stored.peerNodeId !== check.from) {
@@ -428,7 +428,7 @@ export async function receiveIncomingPackage(
     const reading = readManifest(stored.manifest);
     if (!reading.ok) throw new PackageRefusal(`the manifest does not read: ${reading.reason}`);
     const key = federation.directory.findKey(peer.nodeId, reading.kid);
-    if (!key || key.use !== 'sig') {
+    if (key?.use !== 'sig') {
       throw new PackageRefusal(
         `the manifest is signed with key ${reading.kid}, not a signing key of ${peer.nodeId}`,
       );

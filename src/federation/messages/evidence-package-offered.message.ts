@@ -58,7 +58,7 @@ export const evidencePackageOfferedMessage = defineMessage<EvidencePackageOffere
   },
   receive: async ({ envelope, body, receivedAt }, tools) => {
     const record = await tools.findCase({ requestId: body.requestId });
-    if (!record || record.request.direction !== 'outgoing' || record.request.peerNodeId !== envelope.from) {
+    if (record?.request.direction !== 'outgoing' || record.request.peerNodeId !== envelope.from) {
       return {
         kind: 'refused',
         reason: 'transition-refused',

@@ -47,7 +47,7 @@ export async function checkRequestSignature(
   if (!payload.success) return { ok: false, detail: 'the signed request does not fit its schema' };
   const { from, to, method, path, at } = payload.data;
   const key = directory.findKey(from, parsed.header.kid);
-  if (!key || key.use !== 'sig' || !isKeyValidAt(key, expected.now)) {
+  if (key?.use !== 'sig' || !isKeyValidAt(key, expected.now)) {
     return {
       ok: false,
       detail: `node ${from} has no valid signing key ${parsed.header.kid} in the directory`,
