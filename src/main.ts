@@ -82,7 +82,7 @@ export async function startNode(
     // Evidence packages offered to this node: fetched, verified, stored; verdicts recorded.
     const evidenceLog = createFederationLog(config.logLevel, undefined, 'evidence-transfer');
     const evidenceTransfer = startEvidenceTransferWorker(context, {
-      intervalMs: EVIDENCE_TRANSFER_INTERVAL_MS,
+      intervalMs: config.evidence.transferIntervalMs,
       onError: (error) => evidenceLog.warn('evidence transfer round failed', { error: String(error) }),
     });
     return {
@@ -109,9 +109,6 @@ export async function startNode(
     throw error;
   }
 }
-
-/** How often the evidence transfer worker looks for packages to fetch and verdicts to record. */
-const EVIDENCE_TRANSFER_INTERVAL_MS = 1000;
 
 /** The listener of COMITY_METRICS_ADDRESS: GET /metrics and nothing else, no authentication (bind it where only monitoring reaches). */
 async function listenForMetrics(
