@@ -11,6 +11,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
+import { createAccount } from '../../src/demo/node-api.ts';
 import { deliverPreservationFromFrance, type Federation, startFederation } from '../helpers/node-process.ts';
 import {
   assertAccessible,
@@ -112,7 +113,19 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       bypassCSP: true,
       acceptDownloads: true,
     });
-    const frPage = await signInAs(frContext, federation.node('FR'), 'duty-officer');
+    // On the requesting side, a supervisor reads the request (request:read-all) and its evidence.
+    const fr = federation.node('FR');
+    const supervisor = await createAccount(
+      { admin: fr.admin, approver: fr.approver },
+      { username: 'fr.supervisor', displayName: 'FR supervisor', roles: ['supervisor'] },
+    );
+    const frPage = await frContext.newPage();
+    frPage.setDefaultTimeout(20_000);
+    await frPage.goto(`${fr.url}/sign-in`);
+    await frPage.getByLabel('Username').fill(supervisor.username);
+    await frPage.getByLabel(/^Password/).fill(supervisor.password);
+    await frPage.getByRole('button', { name: 'Sign in' }).click();
+    await frPage.waitForURL(/\/requests$/);
     const received = frPage.getByTestId('evidence-packages-panel').getByTestId('evidence-package');
     for (let attempt = 0; attempt < 60; attempt += 1) {
       await frPage.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
