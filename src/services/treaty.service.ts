@@ -75,7 +75,7 @@ export type TreatyRecordView = Readonly<{
 }>;
 
 /** The status, with the data's date, the rule's citations, the sources and the known gaps. */
-export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule'> &
+export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule' | 'reportedNotDeposited'> &
   Readonly<{
     dataDate: string;
     latestSourceDate: string;
