@@ -2,7 +2,8 @@
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
- * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing), backup, memory, demo. The PostgreSQL
+ * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing), backup, memory,
+ * demo, scale (`--sizes 2,4,8`). The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -18,6 +19,7 @@ import { EVIDENCE_TRANSFER_METHOD, runEvidenceTransferBenchmarks } from './evide
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 import { runMemoryBenchmarks } from './memory.bench.ts';
+import { runScaleBenchmarks, scaleTable } from './scale.bench.ts';
 
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
@@ -86,6 +88,29 @@ if (suite === 'foundation') {
   try {
     const databaseUrl = url ? await createBenchDatabase(url) : undefined;
     printTable('Idle memory (VmRSS 5 s after healthy)', await runMemoryBenchmarks({ databaseUrl }));
+  } finally {
+    cluster?.stop();
+  }
+} else if (suite === 'scale') {
+  // `--sizes 2,4,8` chooses the federations; each node holds up to 11 connections of the cluster's 300.
+  const sizesIndex = args.indexOf('--sizes');
+  const sizes = (sizesIndex === -1 ? (isQuick ? '2,4' : '2,4,8,16,24') : (args[sizesIndex + 1] ?? ''))
+    .split(',')
+    .map(Number);
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (!url) throw new Error('the scale simulation needs PostgreSQL: apt-get install postgresql');
+  try {
+    const rows = await runScaleBenchmarks({
+      sizes,
+      databaseUrlFor: () => createBenchDatabase(url),
+      onProgress: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      `\n### Scale simulation — PostgreSQL 15, one database per node\n\n${scaleTable(rows)}`,
+    );
   } finally {
     cluster?.stop();
   }
