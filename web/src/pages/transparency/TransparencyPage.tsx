@@ -115,8 +115,8 @@ export function TransparencyPage() {
                 <Title order={2} size="h3" id="transparency-table-title">
                   {t('transparency.tableTitle')}
                 </Title>
-                {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must be reachable by keyboard to scroll it (WCAG 2.1.1, axe scrollable-region-focusable). */}
                 <section
+                  // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must be reachable by keyboard to scroll it (WCAG 2.1.1, axe scrollable-region-focusable).
                   tabIndex={0}
                   aria-labelledby="transparency-table-title"
                   style={{ overflowX: 'auto' }}
