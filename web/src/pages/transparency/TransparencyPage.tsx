@@ -160,11 +160,11 @@ export function TransparencyPage() {
                             const cell = row.durations[step];
                             return (
                               <Table.Td key={step}>
-                                {t('transparency.times', {
-                                  cases: countText(cell.cases),
-                                  median: time(cell.medianSeconds),
-                                  p90: time(cell.p90Seconds),
-                                })}
+                                {[
+                                  countText(cell.cases),
+                                  time(cell.medianSeconds),
+                                  time(cell.p90Seconds),
+                                ].join(' · ')}
                               </Table.Td>
                             );
                           })}
