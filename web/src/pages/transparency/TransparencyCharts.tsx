@@ -8,7 +8,9 @@
 import { useTranslation } from 'react-i18next';
 import type { TransparencyReportView } from '../../app/api.ts';
 import { formatNumber, regionName } from '../../components/format.ts';
-import { currentLanguage, isRightToLeft } from '../../i18n/i18n.ts';
+import { currentLanguage } from '../../i18n/i18n.ts';
+import { isolate } from '../treaty/TimelineChart.tsx';
+import type { ReactNode } from 'react';
 
 type Row = TransparencyReportView['rows'][number];
 export type Count = Row['requests'];
@@ -35,11 +37,6 @@ const WIDTH = 640;
 const LABEL_WIDTH = 220;
 const BAR_HEIGHT = 18;
 const GAP = 10;
-
-/** The chart is drawn left to right; a right-to-left label is isolated so its parts keep their order. */
-function isolate(label: string): string {
-  return isRightToLeft(currentLanguage()) ? `\u2067${label}\u2069` : label;
-}
 
 /** A count as the page shows it: the number, "<5", or a dash for withheld. */
 export function useCountText(): (count: Count) => string {
@@ -102,6 +99,37 @@ function Legend({ items }: { items: readonly { key: string; color: string; label
   );
 }
 
+/** A chart: an SVG image drawn left to right, titled and described in words, with its legend. */
+function ChartFigure(
+  props: Readonly<{
+    id: string;
+    height: number;
+    title: string;
+    description: string;
+    legend: readonly { key: string; color: string; label: string }[];
+    children: ReactNode;
+  }>,
+) {
+  return (
+    <figure style={{ margin: 0 }}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${props.height}`}
+        width="100%"
+        role="img"
+        aria-labelledby={`${props.id}-title ${props.id}-desc`}
+        style={{ maxWidth: WIDTH, display: 'block', direction: 'ltr' }}
+      >
+        <title id={`${props.id}-title`}>{props.title}</title>
+        <desc id={`${props.id}-desc`}>{props.description}</desc>
+        {props.children}
+      </svg>
+      <figcaption>
+        <Legend items={props.legend} />
+      </figcaption>
+    </figure>
+  );
+}
+
 export function OutcomesChart({ rows }: { rows: readonly Row[] }) {
   const { t } = useTranslation();
   const countText = useCountText();
@@ -120,67 +148,56 @@ export function OutcomesChart({ rows }: { rows: readonly Row[] }) {
     )
     .join('; ');
   return (
-    <figure style={{ margin: 0 }}>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        width="100%"
-        role="img"
-        aria-labelledby="outcomes-title outcomes-desc"
-        style={{ maxWidth: WIDTH, display: 'block', direction: 'ltr' }}
-      >
-        <title id="outcomes-title">{t('transparency.outcomesChart')}</title>
-        <desc id="outcomes-desc">{description}</desc>
-        {rows.map((row, index) => {
-          const top = GAP + index * (BAR_HEIGHT * 2 + GAP);
-          let left = 0;
-          const hidden = OUTCOMES.filter((outcome) => typeof row.outcomes[outcome] !== 'number');
-          const suppressed = hidden.filter((outcome) => row.outcomes[outcome] !== 0);
-          return (
-            <g key={`${row.direction}-${row.requestType}-${row.counterpartState}`}>
-              <text x={0} y={top + 12} fontSize="12" fill="#212529">
-                {isolate(rowLabel(row))}
-              </text>
-              {OUTCOMES.map((outcome) => {
-                const value = published(row.outcomes[outcome]);
-                const width = (value / max) * (plot - LABEL_WIDTH);
-                const x = left;
-                left += width;
-                return value > 0 ? (
-                  <rect
-                    key={outcome}
-                    x={x}
-                    y={top + 16}
-                    width={width}
-                    height={BAR_HEIGHT}
-                    fill={OUTCOME_COLORS[outcome]}
-                  />
-                ) : null;
-              })}
-              <text x={left + 6} y={top + 16 + 13} fontSize="11" fill="#495057">
-                {isolate(
-                  suppressed.length > 0
-                    ? t('transparency.alsoSuppressed', {
-                        outcomes: suppressed
-                          .map((outcome) => t(`transparency.outcome.${outcome}`))
-                          .join(', '),
-                      })
-                    : '',
-                )}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption>
-        <Legend
-          items={OUTCOMES.map((outcome) => ({
-            key: outcome,
-            color: OUTCOME_COLORS[outcome],
-            label: t(`transparency.outcome.${outcome}`),
-          }))}
-        />
-      </figcaption>
-    </figure>
+    <ChartFigure
+      id="outcomes"
+      height={height}
+      title={t('transparency.outcomesChart')}
+      description={description}
+      legend={OUTCOMES.map((outcome) => ({
+        key: outcome,
+        color: OUTCOME_COLORS[outcome],
+        label: t(`transparency.outcome.${outcome}`),
+      }))}
+    >
+      {rows.map((row, index) => {
+        const top = GAP + index * (BAR_HEIGHT * 2 + GAP);
+        let left = 0;
+        const hidden = OUTCOMES.filter((outcome) => typeof row.outcomes[outcome] !== 'number');
+        const suppressed = hidden.filter((outcome) => row.outcomes[outcome] !== 0);
+        return (
+          <g key={`${row.direction}-${row.requestType}-${row.counterpartState}`}>
+            <text x={0} y={top + 12} fontSize="12" fill="#212529">
+              {isolate(rowLabel(row))}
+            </text>
+            {OUTCOMES.map((outcome) => {
+              const value = published(row.outcomes[outcome]);
+              const width = (value / max) * (plot - LABEL_WIDTH);
+              const x = left;
+              left += width;
+              return value > 0 ? (
+                <rect
+                  key={outcome}
+                  x={x}
+                  y={top + 16}
+                  width={width}
+                  height={BAR_HEIGHT}
+                  fill={OUTCOME_COLORS[outcome]}
+                />
+              ) : null;
+            })}
+            <text x={left + 6} y={top + 16 + 13} fontSize="11" fill="#495057">
+              {isolate(
+                suppressed.length > 0
+                  ? t('transparency.alsoSuppressed', {
+                      outcomes: suppressed.map((outcome) => t(`transparency.outcome.${outcome}`)).join(', '),
+                    })
+                  : '',
+              )}
+            </text>
+          </g>
+        );
+      })}
+    </ChartFigure>
   );
 }
 
@@ -204,51 +221,42 @@ export function TimesChart({ rows }: { rows: readonly Row[] }) {
     )
     .join('; ');
   return (
-    <figure style={{ margin: 0 }}>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        width="100%"
-        role="img"
-        aria-labelledby="times-title times-desc"
-        style={{ maxWidth: WIDTH, display: 'block', direction: 'ltr' }}
-      >
-        <title id="times-title">{t('transparency.timesChart')}</title>
-        <desc id="times-desc">{description}</desc>
-        {rows.map((row, index) => {
-          const top = GAP + index * rowHeight;
-          return (
-            <g key={`${row.direction}-${row.requestType}-${row.counterpartState}`}>
-              <text x={0} y={top + 12} fontSize="12" fill="#212529">
-                {isolate(rowLabel(row))}
-              </text>
-              {STEPS.map((step, stepIndex) => {
-                const median = row.durations[step].medianSeconds;
-                const y = top + 16 + stepIndex * (BAR_HEIGHT / 1.5 + 2);
-                const width = median === null ? 0 : Math.max(2, (median / max) * plot);
-                return (
-                  <g key={step}>
-                    {median !== null ? (
-                      <rect x={0} y={y} width={width} height={BAR_HEIGHT / 1.5} fill={STEP_COLORS[step]} />
-                    ) : null}
-                    <text x={width + 6} y={y + 10} fontSize="11" fill="#495057">
-                      {isolate(median === null ? t('transparency.withheld') : formatSeconds(median))}
-                    </text>
-                  </g>
-                );
-              })}
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption>
-        <Legend
-          items={STEPS.map((step) => ({
-            key: step,
-            color: STEP_COLORS[step],
-            label: t(`transparency.step.${step}`),
-          }))}
-        />
-      </figcaption>
-    </figure>
+    <ChartFigure
+      id="times"
+      height={height}
+      title={t('transparency.timesChart')}
+      description={description}
+      legend={STEPS.map((step) => ({
+        key: step,
+        color: STEP_COLORS[step],
+        label: t(`transparency.step.${step}`),
+      }))}
+    >
+      {rows.map((row, index) => {
+        const top = GAP + index * rowHeight;
+        return (
+          <g key={`${row.direction}-${row.requestType}-${row.counterpartState}`}>
+            <text x={0} y={top + 12} fontSize="12" fill="#212529">
+              {isolate(rowLabel(row))}
+            </text>
+            {STEPS.map((step, stepIndex) => {
+              const median = row.durations[step].medianSeconds;
+              const y = top + 16 + stepIndex * (BAR_HEIGHT / 1.5 + 2);
+              const width = median === null ? 0 : Math.max(2, (median / max) * plot);
+              return (
+                <g key={step}>
+                  {median !== null ? (
+                    <rect x={0} y={y} width={width} height={BAR_HEIGHT / 1.5} fill={STEP_COLORS[step]} />
+                  ) : null}
+                  <text x={width + 6} y={y + 10} fontSize="11" fill="#495057">
+                    {isolate(median === null ? t('transparency.withheld') : formatSeconds(median))}
+                  </text>
+                </g>
+              );
+            })}
+          </g>
+        );
+      })}
+    </ChartFigure>
   );
 }
