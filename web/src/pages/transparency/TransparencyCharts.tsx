@@ -8,7 +8,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TransparencyReportView } from '../../app/api.ts';
 import { formatNumber, regionName } from '../../components/format.ts';
-import { currentLanguage } from '../../i18n/i18n.ts';
+import { currentLanguage, isRightToLeft } from '../../i18n/i18n.ts';
 import { isolate } from '../treaty/TimelineChart.tsx';
 import type { ReactNode } from 'react';
 
@@ -38,11 +38,13 @@ const LABEL_WIDTH = 220;
 const BAR_HEIGHT = 18;
 const GAP = 10;
 
-/** A count as the page shows it: the number, "<5", or a dash for withheld. */
+/** A count as the page shows it: the number, "<5", or the word for withheld. */
 export function useCountText(): (count: Count) => string {
   const { t } = useTranslation();
+  // "<5" reads left to right in Arabic too: a mirrored "<" in a right-to-left line would read ">5".
+  const lessThanFive = isRightToLeft(currentLanguage()) ? '\u2066<5\u2069' : '<5';
   return (count) =>
-    count === null ? t('transparency.withheld') : count === '<5' ? '<5' : formatNumber(count);
+    count === null ? t('transparency.withheld') : count === '<5' ? lessThanFive : formatNumber(count);
 }
 
 /** A duration in seconds in the UI language, in the largest unit that keeps it at 1 or more. */
