@@ -112,6 +112,8 @@ describe('the transparency page', { skip: skipReason(), timeout: 400_000 }, () =
     assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
     await page.getByRole('heading', { name: 'تقرير الشفافية' }).waitFor();
     assert.equal(await page.getByTestId('total-received').textContent(), 'محجوب');
+    const arabicCells = await page.locator('tbody tr').first().locator('td').allTextContents();
+    assert.equal(arabicCells[4], '\u2066<5\u2069', '"<5" isolated left to right');
     await page.getByRole('img', { name: 'مآل الطلبات حسب الاتجاه والنوع والدولة' }).waitFor();
     await assertAccessible(page, 'the transparency page in Arabic');
     await screenshot(page, 'transparency-ar');
