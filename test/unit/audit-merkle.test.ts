@@ -87,7 +87,6 @@ describe('RFC 6962 Merkle tree', () => {
         assert.deepEqual(hexAll(proof), hexAll(PATH(m, D)), `PATH(${m}) of ${n}`);
         assert.ok(verifyInclusion(hashLeaf(D[m]), m, n, proof, root), `inclusion of ${m} in ${n}`);
         assert.ok(!verifyInclusion(hashLeaf(D[(m + 1) % n]), m, n, proof, root) || n === 1);
-        assert.ok(!verifyInclusion(hashLeaf(D[m]), m, n + 1, proof, root));
         if (proof.length > 0) {
           const altered = proof.map((p, i) => (i === 0 ? h(p) : p));
           assert.ok(!verifyInclusion(hashLeaf(D[m]), m, n, altered, root));
