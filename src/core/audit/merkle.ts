@@ -256,3 +256,52 @@ export function verifyConsistency(
   }
   return sn === 0 && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot);
 }
+
+/** A stored complete subtree: 2^level leaves from index * 2^level. */
+export type SubtreeNode = { level: number; index: number; hash: Uint8Array };
+
+/** The complete subtrees that summarise a tree of `size` leaves (its binary decomposition, left to right). */
+export function frontierKeys(size: number): Array<[number, number]> {
+  const keys: Array<[number, number]> = [];
+  let start = 0;
+  for (let level = 52; level >= 0; level -= 1) {
+    const width = 2 ** level;
+    if (size - start >= width) {
+      keys.push([level, start / width]);
+      start += width;
+    }
+  }
+  return keys;
+}
+
+/**
+ * Appends leaf hashes to a tree summarised by its frontier (frontierKeys' subtrees with their
+ * hashes): the interior nodes the new leaves complete (level >= 1) and the new frontier.
+ */
+export function appendLeaves(
+  frontier: readonly SubtreeNode[],
+  firstIndex: number,
+  leafHashes: readonly Uint8Array[],
+): { nodes: SubtreeNode[]; frontier: SubtreeNode[] } {
+  const stack = [...frontier];
+  const nodes: SubtreeNode[] = [];
+  for (const [offset, hash] of leafHashes.entries()) {
+    stack.push({ level: 0, index: firstIndex + offset, hash });
+    while (stack.length >= 2 && stack[stack.length - 1].level === stack[stack.length - 2].level) {
+      const right = stack.pop() as SubtreeNode;
+      const left = stack.pop() as SubtreeNode;
+      const node = { level: left.level + 1, index: left.index / 2, hash: hashChildren(left.hash, right.hash) };
+      nodes.push(node);
+      stack.push(node);
+    }
+  }
+  return { nodes, frontier: stack };
+}
+
+/** The root of a tree from its frontier (folded from the right, as MTH splits). */
+export function rootOfFrontier(frontier: readonly SubtreeNode[]): Uint8Array {
+  if (frontier.length === 0) return emptyRoot();
+  let root = frontier[frontier.length - 1].hash;
+  for (let i = frontier.length - 2; i >= 0; i -= 1) root = hashChildren(frontier[i].hash, root);
+  return root;
+}
