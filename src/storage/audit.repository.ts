@@ -35,6 +35,16 @@ export async function auditTreeSize(db: Kysely<Database>): Promise<number> {
   return row.last === null ? 0 : Number(row.last) + 1;
 }
 
+/** How many entries the stored interior nodes cover (a deleted last entry leaves its nodes behind). */
+export async function auditNodeCoverage(db: Kysely<Database>): Promise<number> {
+  const rows = await db
+    .selectFrom('audit_nodes')
+    .select(['level', sql<number>`max(idx)`.as('last')])
+    .groupBy('level')
+    .execute();
+  return Math.max(0, ...rows.map((row) => (Number(row.last) + 1) * 2 ** row.level));
+}
+
 /** The hashes of these complete subtrees ("level:index" -> hash); level 0 are leaf hashes. */
 export async function readSubtreeHashes(
   db: Kysely<Database>,
@@ -44,7 +54,11 @@ export async function readSubtreeHashes(
   const leaves = keys.filter(([level]) => level === 0).map(([, index]) => index);
   const inner = keys.filter(([level]) => level > 0);
   if (leaves.length > 0) {
-    const rows = await db.selectFrom('audit_entries').select(['seq', 'leaf_hash']).where('seq', 'in', leaves).execute();
+    const rows = await db
+      .selectFrom('audit_entries')
+      .select(['seq', 'leaf_hash'])
+      .where('seq', 'in', leaves)
+      .execute();
     for (const row of rows) found.set(`0:${Number(row.seq)}`, row.leaf_hash);
   }
   if (inner.length > 0) {
@@ -87,7 +101,7 @@ export async function appendAuditEntries(
           entries.slice(start, start + ENTRY_ROWS_PER_INSERT).map((entry, offset) => ({
             seq: size + start + offset,
             entry: entry.entry,
-            leaf_hash: leafHashes[start + offset],
+            leaf_hash: leafHashes[start + offset]!,
             recorded_at: entry.recordedAt,
             action: entry.action,
             actor: entry.actor,
@@ -111,7 +125,11 @@ export async function appendAuditEntries(
 }
 
 /** Entries from `from` (inclusive) to `to` (exclusive), in order, for verification. */
-export async function readAuditEntryRange(db: Kysely<Database>, from: number, to: number): Promise<StoredAuditEntry[]> {
+export async function readAuditEntryRange(
+  db: Kysely<Database>,
+  from: number,
+  to: number,
+): Promise<StoredAuditEntry[]> {
   const rows = await db
     .selectFrom('audit_entries')
     .select(['seq', 'entry', 'leaf_hash'])
@@ -148,7 +166,10 @@ export type AuditEntryFilter = Readonly<{
   limit: number;
 }>;
 
-export async function listAuditEntries(db: Kysely<Database>, filter: AuditEntryFilter): Promise<StoredAuditEntry[]> {
+export async function listAuditEntries(
+  db: Kysely<Database>,
+  filter: AuditEntryFilter,
+): Promise<StoredAuditEntry[]> {
   let query = db.selectFrom('audit_entries').select(['seq', 'entry', 'leaf_hash']).orderBy('seq', 'desc');
   if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
   if (filter.actor) query = query.where('actor', '=', filter.actor);
@@ -201,7 +222,12 @@ function toTreeHead(row: {
 }
 
 export async function latestAuditTreeHead(db: Kysely<Database>): Promise<StoredTreeHead | undefined> {
-  const row = await db.selectFrom('audit_tree_heads').selectAll().orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('audit_tree_heads')
+    .selectAll()
+    .orderBy('tree_size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? toTreeHead(row) : undefined;
 }
 
@@ -221,7 +247,10 @@ export type WitnessedHead = Readonly<{
   flag: string | null;
 }>;
 
-export async function latestWitnessedHead(db: Kysely<Database>, nodeId: string): Promise<WitnessedHead | undefined> {
+export async function latestWitnessedHead(
+  db: Kysely<Database>,
+  nodeId: string,
+): Promise<WitnessedHead | undefined> {
   const row = await db
     .selectFrom('audit_witnessed_heads')
     .selectAll()

@@ -36,7 +36,7 @@ function k(n: number): number {
 function MTH(D: Uint8Array[]): Uint8Array {
   const n = D.length;
   if (n === 0) return h();
-  if (n === 1) return h(Uint8Array.of(0), D[0]);
+  if (n === 1) return h(Uint8Array.of(0), D[0]!);
   const split = k(n);
   return h(Uint8Array.of(1), MTH(D.slice(0, split)), MTH(D.slice(split)));
 }
@@ -73,7 +73,13 @@ const hexAll = (list: Uint8Array[]) => list.map(hex);
 describe('RFC 6962 Merkle tree', () => {
   it('hashes a leaf as SHA-256(0x00 || data) and the empty tree as SHA-256 of nothing', () => {
     const data = new TextEncoder().encode('entry');
-    assert.equal(hex(hashLeaf(data)), createHash('sha256').update(Buffer.from([0])).update(data).digest('hex'));
+    assert.equal(
+      hex(hashLeaf(data)),
+      createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(data)
+        .digest('hex'),
+    );
     assert.equal(hex(rootHash([])), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 
@@ -85,12 +91,12 @@ describe('RFC 6962 Merkle tree', () => {
       for (let m = 0; m < n; m += 1) {
         const proof = inclusionProof(D, m);
         assert.deepEqual(hexAll(proof), hexAll(PATH(m, D)), `PATH(${m}) of ${n}`);
-        assert.ok(verifyInclusion(hashLeaf(D[m]), m, n, proof, root), `inclusion of ${m} in ${n}`);
-        assert.ok(!verifyInclusion(hashLeaf(D[(m + 1) % n]), m, n, proof, root) || n === 1);
+        assert.ok(verifyInclusion(hashLeaf(D[m]!), m, n, proof, root), `inclusion of ${m} in ${n}`);
+        assert.ok(!verifyInclusion(hashLeaf(D[(m + 1) % n]!), m, n, proof, root) || n === 1);
         if (proof.length > 0) {
           const altered = proof.map((p, i) => (i === 0 ? h(p) : p));
-          assert.ok(!verifyInclusion(hashLeaf(D[m]), m, n, altered, root));
-          assert.ok(!verifyInclusion(hashLeaf(D[m]), m, n, proof.slice(1), root));
+          assert.ok(!verifyInclusion(hashLeaf(D[m]!), m, n, altered, root));
+          assert.ok(!verifyInclusion(hashLeaf(D[m]!), m, n, proof.slice(1), root));
         }
       }
       for (let m = 1; m < n; m += 1) {
@@ -112,7 +118,7 @@ describe('RFC 6962 Merkle tree', () => {
   it('refuses a leaf index outside the tree', () => {
     assert.throws(() => inclusionProof(entries(3), 3), RangeError);
     assert.throws(() => consistencyProof(entries(3), 4), RangeError);
-    assert.ok(!verifyInclusion(hashLeaf(entries(1)[0]), 1, 1, [], rootHash(entries(1))));
+    assert.ok(!verifyInclusion(hashLeaf(entries(1)[0]!), 1, 1, [], rootHash(entries(1))));
   });
 
   it('proves every leaf of any tree, and every prefix consistent (fast-check)', () => {
@@ -128,7 +134,7 @@ describe('RFC 6962 Merkle tree', () => {
           const m = a % n;
           const proof = inclusionProof(D, m);
           assert.ok(proof.length <= Math.ceil(Math.log2(n)));
-          assert.ok(verifyInclusion(hashLeaf(D[m]), m, n, proof, root));
+          assert.ok(verifyInclusion(hashLeaf(D[m]!), m, n, proof, root));
           const old = b % (n + 1);
           const consistency = consistencyProof(D, old);
           assert.ok(consistency.length <= Math.ceil(Math.log2(n)) + 1);
@@ -147,9 +153,11 @@ describe('RFC 6962 Merkle tree', () => {
         const changed = b % (n - 1);
         const E = D.map((entry, i) => (i === changed ? new TextEncoder().encode('changed') : entry));
         const proof = inclusionProof(D, m);
-        assert.ok(!verifyInclusion(hashLeaf(D[m]), m, n, proof, rootHash(E)));
+        assert.ok(!verifyInclusion(hashLeaf(D[m]!), m, n, proof, rootHash(E)));
         const old = changed + 1;
-        assert.ok(!verifyConsistency(old, n, rootHash(E.slice(0, old)), rootHash(D), consistencyProof(D, old)));
+        assert.ok(
+          !verifyConsistency(old, n, rootHash(E.slice(0, old)), rootHash(D), consistencyProof(D, old)),
+        );
       }),
       { numRuns: 100 },
     );

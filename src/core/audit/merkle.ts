@@ -102,7 +102,11 @@ function subproof(
   }
 }
 
-export function inclusionProofFrom(complete: CompleteSubtreeHash, index: number, treeSize: number): Uint8Array[] {
+export function inclusionProofFrom(
+  complete: CompleteSubtreeHash,
+  index: number,
+  treeSize: number,
+): Uint8Array[] {
   if (!Number.isInteger(index) || index < 0 || index >= treeSize) {
     throw new RangeError(`leaf ${index} is not in a tree of ${treeSize}`);
   }
@@ -111,7 +115,11 @@ export function inclusionProofFrom(complete: CompleteSubtreeHash, index: number,
   return out;
 }
 
-export function consistencyProofFrom(complete: CompleteSubtreeHash, oldSize: number, newSize: number): Uint8Array[] {
+export function consistencyProofFrom(
+  complete: CompleteSubtreeHash,
+  oldSize: number,
+  newSize: number,
+): Uint8Array[] {
   if (!Number.isInteger(oldSize) || oldSize < 0 || oldSize > newSize) {
     throw new RangeError(`no consistency proof from ${oldSize} to ${newSize}`);
   }
@@ -145,7 +153,7 @@ function levelsOf(leafHashes: Uint8Array[]): Uint8Array[][] {
   let current = leafHashes;
   while (current.length > 1) {
     const next: Uint8Array[] = [];
-    for (let i = 0; i + 1 < current.length; i += 2) next.push(hashChildren(current[i], current[i + 1]));
+    for (let i = 0; i + 1 < current.length; i += 2) next.push(hashChildren(current[i]!, current[i + 1]!));
     levels.push(next);
     current = next;
   }
@@ -191,7 +199,8 @@ export function verifyInclusion(
   proof: Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize) || index < 0 || index >= treeSize) return false;
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize) || index < 0 || index >= treeSize)
+    return false;
   let fn = index;
   let sn = treeSize - 1;
   let r = leafHash;
@@ -235,8 +244,8 @@ export function verifyConsistency(
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  let fr = path[0];
-  let sr = path[0];
+  let fr = path[0]!;
+  let sr = path[0]!;
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
@@ -287,10 +296,14 @@ export function appendLeaves(
   const nodes: SubtreeNode[] = [];
   for (const [offset, hash] of leafHashes.entries()) {
     stack.push({ level: 0, index: firstIndex + offset, hash });
-    while (stack.length >= 2 && stack[stack.length - 1].level === stack[stack.length - 2].level) {
+    while (stack.length >= 2 && stack[stack.length - 1]!.level === stack[stack.length - 2]!.level) {
       const right = stack.pop() as SubtreeNode;
       const left = stack.pop() as SubtreeNode;
-      const node = { level: left.level + 1, index: left.index / 2, hash: hashChildren(left.hash, right.hash) };
+      const node = {
+        level: left.level + 1,
+        index: left.index / 2,
+        hash: hashChildren(left.hash, right.hash),
+      };
       nodes.push(node);
       stack.push(node);
     }
@@ -301,7 +314,7 @@ export function appendLeaves(
 /** The root of a tree from its frontier (folded from the right, as MTH splits). */
 export function rootOfFrontier(frontier: readonly SubtreeNode[]): Uint8Array {
   if (frontier.length === 0) return emptyRoot();
-  let root = frontier[frontier.length - 1].hash;
-  for (let i = frontier.length - 2; i >= 0; i -= 1) root = hashChildren(frontier[i].hash, root);
+  let root = frontier[frontier.length - 1]!.hash;
+  for (let i = frontier.length - 2; i >= 0; i -= 1) root = hashChildren(frontier[i]!.hash, root);
   return root;
 }

@@ -19,7 +19,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('actor', 'text')
     .addColumn('outcome', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_entries_recorded_at_idx').on('audit_entries').column('recorded_at').execute();
+  await db.schema
+    .createIndex('audit_entries_recorded_at_idx')
+    .on('audit_entries')
+    .column('recorded_at')
+    .execute();
   await db.schema
     .createTable('audit_nodes')
     .addColumn('level', 'smallint', (c) => c.notNull())
