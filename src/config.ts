@@ -189,6 +189,8 @@ const EnvSchema = z.object({
   COMITY_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Seconds between two signed tree heads of the audit log (signed only when it grew). Default 600. */
+  COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
   COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
@@ -283,6 +285,8 @@ export type Config = Readonly<{
     deliveredRetentionDays: number;
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
+  /** The audit log (services/audit.service.ts): how often a tree head is signed. */
+  audit: Readonly<{ treeHeadIntervalMs: number }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
   alerts: Readonly<{
     /** Unset: no e-mail alerts. */
@@ -440,6 +444,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,
       preservationReminderDays: env.COMITY_PRESERVATION_REMINDER_DAYS,
     }),
+    audit: Object.freeze({ treeHeadIntervalMs: env.COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS * 1000 }),
     alerts: Object.freeze({
       smtpUrl: env.COMITY_SMTP_URL,
       fromAddress: env.COMITY_ALERT_FROM ?? `comity@${new URL(publicUrl).hostname}`,

@@ -15,6 +15,7 @@ import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
 import { startAlertTimers } from './services/alert-timers.service.ts';
 import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
+import { startAuditTreeHeadSigner } from './services/audit.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
@@ -78,6 +79,10 @@ export async function startNode(
       intervalMs: config.duty.alertTimersIntervalMs,
       onError: (error) => timersLog.warn('alert timers round failed', { error: String(error) }),
     });
+    // The audit log's signed tree heads (services/audit.service.ts).
+    const treeHeads = startAuditTreeHeadSigner(context, config.audit.treeHeadIntervalMs, (error) =>
+      timersLog.warn('signing the audit tree head failed', { error: String(error) }),
+    );
     return {
       url,
       port,
@@ -87,6 +92,7 @@ export async function startNode(
       stop: async () => {
         await closeListener(metricsListener);
         await alertTimers.stop();
+        treeHeads.stop();
         await app.close();
         await alertDelivery?.stop();
         await federation?.stop();
