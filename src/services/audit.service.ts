@@ -36,6 +36,7 @@ import {
 } from '../federation/protocol/index.ts';
 import {
   appendAuditEntries,
+  AUDIT_STORED_MIN_LEVEL,
   auditNodeCoverage,
   auditTreeSize,
   insertAuditTreeHead,
@@ -472,6 +473,7 @@ export async function verifyAuditLog(
     }
     const byLevel = new Map<number, SubtreeNode[]>();
     for (const node of computed) {
+      if (node.level < AUDIT_STORED_MIN_LEVEL) continue;
       const list = byLevel.get(node.level);
       if (list) list.push(node);
       else byLevel.set(node.level, [node]);

@@ -5,12 +5,24 @@
  * signed tree heads. The tree itself is computed in src/core/audit/merkle.ts.
  */
 import { type Kysely, sql } from 'kysely';
-import { appendLeaves, frontierKeys, hashLeaf, type SubtreeNode } from '../core/audit/merkle.ts';
+import {
+  appendLeaves,
+  frontierKeys,
+  hashChildren,
+  hashLeaf,
+  type SubtreeNode,
+} from '../core/audit/merkle.ts';
 import type { Database } from './schema.ts';
 
 /** The advisory lock that serialises appends (an arbitrary constant of this table). */
 const AUDIT_APPEND_LOCK = 6962_0001;
 const ENTRY_ROWS_PER_INSERT = 4000;
+/**
+ * Interior nodes are stored from this level up (subtrees of 8 leaves and more): a smaller subtree
+ * is hashed again from its at most 4 leaf hashes when a proof needs it, so an append writes about
+ * one node row per 8 entries.
+ */
+export const AUDIT_STORED_MIN_LEVEL = 3;
 const NODE_ROWS_PER_INSERT = 8000;
 
 export type NewAuditEntry = Readonly<{
@@ -51,24 +63,40 @@ export async function readSubtreeHashes(
   keys: ReadonlyArray<readonly [number, number]>,
 ): Promise<Map<string, Uint8Array>> {
   const found = new Map<string, Uint8Array>();
-  const leaves = keys.filter(([level]) => level === 0).map(([, index]) => index);
-  const inner = keys.filter(([level]) => level > 0);
-  if (leaves.length > 0) {
+  const leafIndexes = new Set<number>();
+  const stored = keys.filter(([level]) => level >= AUDIT_STORED_MIN_LEVEL);
+  for (const [level, index] of keys) {
+    if (level >= AUDIT_STORED_MIN_LEVEL) continue;
+    for (let leaf = index * 2 ** level; leaf < (index + 1) * 2 ** level; leaf += 1) leafIndexes.add(leaf);
+  }
+  if (leafIndexes.size > 0) {
     const rows = await db
       .selectFrom('audit_entries')
       .select(['seq', 'leaf_hash'])
-      .where('seq', 'in', leaves)
+      .where('seq', 'in', [...leafIndexes])
       .execute();
     for (const row of rows) found.set(`0:${Number(row.seq)}`, row.leaf_hash);
+    for (const [level, index] of keys) {
+      if (level === 0 || level >= AUDIT_STORED_MIN_LEVEL) continue;
+      const hashOf = (l: number, i: number): Uint8Array | undefined => {
+        if (l === 0) return found.get(`0:${i}`);
+        const left = hashOf(l - 1, 2 * i);
+        const right = hashOf(l - 1, 2 * i + 1);
+        return left && right ? hashChildren(left, right) : undefined;
+      };
+      const hash = hashOf(level, index);
+      if (hash) found.set(`${level}:${index}`, hash);
+    }
   }
-  if (inner.length > 0) {
-    const levels = inner.map(([level]) => level);
-    const indexes = inner.map(([, index]) => index);
-    const rows = await sql<{ level: number; idx: number; hash: Uint8Array }>`
-      select n.level, n.idx, n.hash from audit_nodes n
-      join unnest(${levels}::int[], ${indexes}::bigint[]) as k(level, idx)
-        on n.level = k.level and n.idx = k.idx`.execute(db);
-    for (const row of rows.rows) found.set(`${row.level}:${Number(row.idx)}`, row.hash);
+  if (stored.length > 0) {
+    const rows = await db
+      .selectFrom('audit_nodes')
+      .select(['level', 'idx', 'hash'])
+      .where((eb) =>
+        eb.or(stored.map(([level, index]) => eb.and([eb('level', '=', level), eb('idx', '=', index)]))),
+      )
+      .execute();
+    for (const row of rows) found.set(`${row.level}:${Number(row.idx)}`, row.hash);
   }
   return found;
 }
@@ -93,7 +121,9 @@ export async function appendAuditEntries(
     });
     const entries = build(size);
     const leafHashes = entries.map((entry) => hashLeaf(entry.entry));
-    const { nodes } = appendLeaves(frontier, size, leafHashes);
+    const nodes = appendLeaves(frontier, size, leafHashes).nodes.filter(
+      (node) => node.level >= AUDIT_STORED_MIN_LEVEL,
+    );
     for (let start = 0; start < entries.length; start += ENTRY_ROWS_PER_INSERT) {
       await trx
         .insertInto('audit_entries')
