@@ -191,6 +191,8 @@ const EnvSchema = z.object({
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Seconds between two signed tree heads of the audit log (signed only when it grew). Default 600. */
   COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** The node id that witnesses this node's signed audit tree heads. Unset: the secretariat's node. */
+  COMITY_AUDIT_WITNESS_NODE: z.string().min(1).max(200).optional(),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
   COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
@@ -286,7 +288,7 @@ export type Config = Readonly<{
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
   /** The audit log (services/audit.service.ts): how often a tree head is signed. */
-  audit: Readonly<{ treeHeadIntervalMs: number }>;
+  audit: Readonly<{ treeHeadIntervalMs: number; witnessNodeId: string | undefined }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
   alerts: Readonly<{
     /** Unset: no e-mail alerts. */
@@ -444,7 +446,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,
       preservationReminderDays: env.COMITY_PRESERVATION_REMINDER_DAYS,
     }),
-    audit: Object.freeze({ treeHeadIntervalMs: env.COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS * 1000 }),
+    audit: Object.freeze({
+      treeHeadIntervalMs: env.COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS * 1000,
+      witnessNodeId: env.COMITY_AUDIT_WITNESS_NODE,
+    }),
     alerts: Object.freeze({
       smtpUrl: env.COMITY_SMTP_URL,
       fromAddress: env.COMITY_ALERT_FROM ?? `comity@${new URL(publicUrl).hostname}`,

@@ -27,6 +27,9 @@ import {
 } from '../core/audit/merkle.ts';
 import { AppError } from '../core/errors.ts';
 import { canonicalJson } from '../document/canonical-json.ts';
+import type { FederationRuntime } from '../federation/context.ts';
+import { queueAuditTreeHead } from '../federation/messages/audit-tree-head.message.ts';
+import type { DirectoryNode } from '../federation/protocol/types.ts';
 import {
   importVerificationKey,
   JWS_TYPES,
@@ -347,9 +350,42 @@ export async function signAuditTreeHead(context: AppContext): Promise<StoredTree
   };
   const signing = federation.identity.keys.signing;
   const signature = await signCompactJws(payload, signing, JWS_TYPES.auditTreeHead);
-  const head = { treeSize, rootHash: root, signedAt, keyId: signing.kid, signature, sentTo: null };
+  const witness = witnessOf(context, federation);
+  const head = {
+    treeSize,
+    rootHash: root,
+    signedAt,
+    keyId: signing.kid,
+    signature,
+    sentTo: witness?.nodeId ?? null,
+  };
   await insertAuditTreeHead(context.db, head);
+  if (witness) {
+    await queueAuditTreeHead(context, federation, {
+      to: witness,
+      body: { treeSize, rootHash: hex(root), signedAt: payload.signedAt, signature },
+    }).catch(() => undefined);
+    federation.wakeDelivery();
+  }
   return head;
+}
+
+/**
+ * The node that witnesses this node's tree heads: COMITY_AUDIT_WITNESS_NODE, or the directory's
+ * node at the secretariat's address; never this node itself, and only one that reads the type.
+ */
+function witnessOf(context: AppContext, federation: FederationRuntime): DirectoryNode | undefined {
+  const configured = context.config?.audit?.witnessNodeId;
+  const secretariatUrl = federation.identity.secretariat?.url;
+  const candidate = configured
+    ? federation.directory.findNode(configured)
+    : secretariatUrl
+      ? federation.directory
+          .listNodes?.()
+          .find((node) => new URL(node.endpoint).origin === new URL(secretariatUrl).origin)
+      : undefined;
+  if (!candidate || candidate.nodeId === federation.identity.nodeId) return undefined;
+  return candidate;
 }
 
 /** Signs a tree head now and then every `intervalMs` (main.ts); stop() ends it. */

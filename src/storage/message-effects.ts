@@ -22,7 +22,20 @@ export type ReceiveEffect =
   | Readonly<{ kind: 'incoming-request'; request: IncomingRequestWrite }>
   | Readonly<{ kind: 'case-event'; event: CaseEventWrite }>
   | Readonly<{ kind: 'peer-duty-status'; status: PeerDutyStatusWrite }>
-  | Readonly<{ kind: 'redelivery-requested'; redelivery: RedeliveryWrite }>;
+  | Readonly<{ kind: 'redelivery-requested'; redelivery: RedeliveryWrite }>
+  | Readonly<{ kind: 'audit-witnessed-head'; head: WitnessedHeadWrite }>;
+
+/** A peer's signed audit tree head, kept by this node as its witness (audit.tree-head). */
+export type WitnessedHeadWrite = Readonly<{
+  nodeId: string;
+  treeSize: number;
+  /** Lower-case hex. */
+  rootHash: string;
+  signedAt: Date;
+  keyId: string;
+  signature: string;
+  receivedAt: Date;
+}>;
 
 /**
  * A peer restored from a backup asks for the messages this node delivered to it since a point

@@ -21,6 +21,8 @@ import {
   verifyProofFile,
 } from '../../src/services/audit.service.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -172,6 +174,56 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(!inMiddle.ok && inMiddle.firstBadEntry, 5);
         assert.match(!inMiddle.ok ? inMiddle.reason : '', /entry 5 is missing/);
       });
+    });
+
+    it('keeps the tree heads a peer sends as witness, flagging a smaller or forked one', async () => {
+      const handle = await target.open();
+      try {
+        const receive = async (treeSize: number, rootHash: string) => {
+          const id = createUuidV7();
+          const at = new Date('2026-12-12T10:00:00Z');
+          await insertInboxMessageWithEffect(
+            handle.db,
+            {
+              id,
+              fromNodeId: 'fr-ca',
+              type: 'audit.tree-head',
+              caseId: 'audit-tree-head:de',
+              digest: 'd',
+              message: 'jws',
+              receipt: 'r',
+              receivedAt: at,
+            },
+            {
+              kind: 'audit-witnessed-head',
+              head: {
+                nodeId: 'fr-ca',
+                treeSize,
+                rootHash,
+                signedAt: at,
+                keyId: 'kid',
+                signature: 'jws',
+                receivedAt: at,
+              },
+            },
+          );
+        };
+        await receive(10, 'aa'.repeat(32));
+        await receive(12, 'bb'.repeat(32));
+        await receive(12, 'cc'.repeat(32));
+        await receive(11, 'dd'.repeat(32));
+        const rows = await sql<{ tree_size: number; flag: string | null }>`
+          select tree_size, flag from audit_witnessed_heads where node_id = 'fr-ca' order by received_at, id`.execute(
+          handle.db,
+        );
+        const flags = new Map(rows.rows.map((row) => [`${row.tree_size}`, row.flag]));
+        assert.equal(rows.rows.length, 4);
+        assert.equal(flags.get('10'), null);
+        assert.equal(rows.rows.filter((row) => row.flag === 'forked').length, 1);
+        assert.equal(flags.get('11'), 'smaller');
+      } finally {
+        await handle.close();
+      }
     });
 
     it('names reordered entries', async () => {

@@ -27,6 +27,7 @@ import { casePreservationRecordedMessage } from './case-preservation-recorded.me
 import { caseRefusedMessage } from './case-refused.message.ts';
 import { caseResumedMessage } from './case-resumed.message.ts';
 import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
+import { auditTreeHeadMessage } from './audit-tree-head.message.ts';
 import { dutyStatusMessage } from './duty-status.message.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
@@ -58,6 +59,7 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   caseWithdrawnMessage,
   dutyStatusMessage,
   syncRedeliverRequestMessage,
+  auditTreeHeadMessage,
 ];
 
 export type MessageRegistry = Readonly<{

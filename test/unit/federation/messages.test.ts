@@ -34,6 +34,7 @@ const SHIPPED_TYPES = (): string[] => [
   ...CASE_MESSAGE_TYPES,
   'duty.status',
   'sync.redeliver-request',
+  'audit.tree-head',
 ];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',
