@@ -337,7 +337,7 @@ export async function signAuditTreeHead(context: AppContext): Promise<StoredTree
   if (!federation) return undefined;
   const treeSize = await auditTreeSize(context.db);
   const latest = await latestAuditTreeHead(context.db);
-  if (latest && latest.treeSize >= treeSize) return latest;
+  if (treeSize === 0 || (latest && latest.treeSize >= treeSize)) return latest;
   const root = await rootAt(context.db, treeSize);
   const signedAt = context.now();
   const payload: TreeHeadPayload = {
@@ -388,7 +388,7 @@ function witnessOf(context: AppContext, federation: FederationRuntime): Director
   return candidate;
 }
 
-/** Signs a tree head now and then every `intervalMs` (main.ts); stop() ends it. */
+/** Signs a tree head every `intervalMs` (main.ts), the first one interval after start; stop() ends it. */
 export function startAuditTreeHeadSigner(
   context: AppContext,
   intervalMs: number,
@@ -397,7 +397,6 @@ export function startAuditTreeHeadSigner(
   const tick = () => void signAuditTreeHead(context).catch(onError);
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  tick();
   return { stop: () => clearInterval(timer) };
 }
 
