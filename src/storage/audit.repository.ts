@@ -70,12 +70,14 @@ export async function readSubtreeHashes(
     for (let leaf = index * 2 ** level; leaf < (index + 1) * 2 ** level; leaf += 1) leafIndexes.add(leaf);
   }
   if (leafIndexes.size > 0) {
-    const rows = await db
-      .selectFrom('audit_entries')
-      .select(['seq', 'leaf_hash'])
-      .where('seq', 'in', [...leafIndexes])
-      .execute();
-    for (const row of rows) found.set(`0:${Number(row.seq)}`, row.leaf_hash);
+    const lookups = [...leafIndexes].map(
+      (seq) => sql`(select seq, leaf_hash from audit_entries where seq = ${seq}::bigint)`,
+    );
+    const rows = await sql<{
+      seq: number;
+      leaf_hash: Uint8Array;
+    }>`${sql.join(lookups, sql` union all `)}`.execute(db);
+    for (const row of rows.rows) found.set(`0:${Number(row.seq)}`, row.leaf_hash);
     for (const [level, index] of keys) {
       if (level === 0 || level >= AUDIT_STORED_MIN_LEVEL) continue;
       const hashOf = (l: number, i: number): Uint8Array | undefined => {
@@ -89,14 +91,17 @@ export async function readSubtreeHashes(
     }
   }
   if (stored.length > 0) {
-    const rows = await db
-      .selectFrom('audit_nodes')
-      .select(['level', 'idx', 'hash'])
-      .where((eb) =>
-        eb.or(stored.map(([level, index]) => eb.and([eb('level', '=', level), eb('idx', '=', index)]))),
-      )
-      .execute();
-    for (const row of rows) found.set(`${row.level}:${Number(row.idx)}`, row.hash);
+    // One primary-key lookup per node, in one statement (an OR of them may be planned as a scan).
+    const lookups = stored.map(
+      ([level, index]) =>
+        sql`(select level, idx, hash from audit_nodes where level = ${level}::smallint and idx = ${index}::bigint)`,
+    );
+    const rows = await sql<{
+      level: number;
+      idx: number;
+      hash: Uint8Array;
+    }>`${sql.join(lookups, sql` union all `)}`.execute(db);
+    for (const row of rows.rows) found.set(`${row.level}:${Number(row.idx)}`, row.hash);
   }
   return found;
 }
