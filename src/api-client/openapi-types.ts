@@ -1290,7 +1290,15 @@ export interface paths {
                             asOf: string;
                             dataDate: string;
                             latestSourceDate: string;
-                            summary: string;
+                            /** @description The research's summary in the six languages */
+                            summary: {
+                                ar: string;
+                                zh: string;
+                                en: string;
+                                fr: string;
+                                ru: string;
+                                es: string;
+                            };
                             isInForce: boolean;
                             rule: {
                                 threshold: number;
@@ -1380,7 +1388,17 @@ export interface paths {
                                 /** @enum {string} */
                                 action: "signature" | "ratification" | "acceptance" | "approval" | "accession" | "domestic-approval" | "reported-ratification";
                                 note: string | null;
+                                noteTranslations: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                } | null;
                                 reason: string;
+                                /** @enum {string} */
+                                reasonCode: "no-deposit-date" | "domestic-approval" | "unconfirmed";
                             }[];
                             readonly membershipSources: {
                                 organization: string;
@@ -1393,10 +1411,17 @@ export interface paths {
                                 title: string;
                                 url: string | null;
                             }[];
-                            gaps: {
+                            readonly gaps: {
                                 id: string;
-                                statement: string;
-                                sources: string[];
+                                statement: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                };
+                                readonly sources: string[];
                             }[];
                         };
                     };
@@ -1446,6 +1471,15 @@ export interface paths {
                                 evidence: string;
                                 evidenceLevel: ("primary" | "secondary" | "weak") | null;
                                 note: string | null;
+                                /** @description The note in the six languages when it is one of the research's own; null for a note an administrator wrote */
+                                noteTranslations: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                } | null;
                                 origin: string;
                                 createdAt: string;
                                 createdBy: {
@@ -1499,6 +1533,15 @@ export interface paths {
                             evidence: string;
                             evidenceLevel: ("primary" | "secondary" | "weak") | null;
                             note: string | null;
+                            /** @description The note in the six languages when it is one of the research's own; null for a note an administrator wrote */
+                            noteTranslations: {
+                                ar: string;
+                                zh: string;
+                                en: string;
+                                fr: string;
+                                ru: string;
+                                es: string;
+                            } | null;
                             origin: string;
                             createdAt: string;
                             createdBy: {
@@ -1592,6 +1635,154 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency report of a quarter or year: requests sent and received by type and State, outcomes, refusal grounds, times (counts under 5 suppressed) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a calendar year (2026) or quarter (2026-Q4), UTC; default the current year */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                /** @enum {string} */
+                                kind: "year" | "quarter";
+                                label: string;
+                                year: number;
+                                quarter: number | null;
+                                from: string;
+                                to: string;
+                            };
+                            threshold: number;
+                            totals: {
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                sent: number | "<5" | null;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                received: number | "<5" | null;
+                            };
+                            rows: {
+                                /** @enum {string} */
+                                direction: "sent" | "received";
+                                requestType: string;
+                                counterpartState: string;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                requests: number | "<5" | null;
+                                outcomes: {
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    pending: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    accepted: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    executed: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    refused: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    withdrawn: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    closed: number | "<5" | null;
+                                };
+                                durations: {
+                                    acknowledge: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                    decide: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                    execute: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                };
+                            }[];
+                            refusalGrounds: {
+                                /** @enum {string} */
+                                direction: "sent" | "received";
+                                ground: string;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                refusals: number | "<5" | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency report as CSV: one figure per line (period, direction, request_type, counterpart_state, measure, value) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a calendar year (2026) or quarter (2026-Q4), UTC; default the current year */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
