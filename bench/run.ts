@@ -3,12 +3,13 @@
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
  * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing), backup, memory,
- * demo, scale (`--sizes 2,4,8`). The PostgreSQL
- * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
+ * demo, scale (`--sizes 2,4,8`), audit (`--entries N`; 1 million by default, 100,000 with --quick).
+ * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
 import { runAssetBenchmarks } from './assets.bench.ts';
+import { AUDIT_METHOD, runAuditBenchmarks } from './audit.bench.ts';
 import { type Cluster, POSTGRES_BIN, startPostgresCluster } from '../scripts/postgres-cluster.ts';
 import { BACKUP_METHOD, runBackupBenchmarks } from './backup.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
@@ -177,9 +178,35 @@ if (suite === 'foundation') {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
   process.stdout.write(`\n${BACKUP_METHOD}\n`);
+} else if (suite === 'audit') {
+  const entriesIndex = args.indexOf('--entries');
+  const entries = entriesIndex === -1 ? (isQuick ? 100_000 : 1_000_000) : Number(args[entriesIndex + 1]);
+  const appendSample = Math.min(entries, isQuick ? 20_000 : 100_000);
+  const log = (line: string) => process.stderr.write(`audit bench: ${line}\n`);
+  printTable(
+    `Audit log — PGlite, ${entries.toLocaleString('en')} entries`,
+    await runAuditBenchmarks({ entries, appendSample, log }),
+  );
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (url) {
+    try {
+      printTable(
+        `Audit log — PostgreSQL 15, ${entries.toLocaleString('en')} entries`,
+        await runAuditBenchmarks({ entries, appendSample, log, databaseUrl: await createBenchDatabase(url) }),
+      );
+    } finally {
+      cluster?.stop();
+    }
+  } else {
+    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
+  }
+  process.stdout.write(`\n${AUDIT_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup, memory, demo)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup, memory, demo, scale, audit)\n`,
   );
   process.exit(1);
 }

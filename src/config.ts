@@ -189,6 +189,10 @@ const EnvSchema = z.object({
   COMITY_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Seconds between two signed tree heads of the audit log (signed only when it grew). Default 600. */
+  COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** The node id that witnesses this node's signed audit tree heads. Unset: the secretariat's node. */
+  COMITY_AUDIT_WITNESS_NODE: z.string().min(1).max(200).optional(),
   /**
    * Publish the transparency report (GET /api/v1/transparency and its public page) to everyone
    * (true/false). Default true; false answers 404 and the page says it is not published.
@@ -290,6 +294,8 @@ export type Config = Readonly<{
     deliveredRetentionDays: number;
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
+  /** The audit log (services/audit.service.ts): how often a tree head is signed. */
+  audit: Readonly<{ treeHeadIntervalMs: number; witnessNodeId: string | undefined }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
   alerts: Readonly<{
     /** Unset: no e-mail alerts. */
@@ -448,6 +454,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     duty: Object.freeze({
       alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,
       preservationReminderDays: env.COMITY_PRESERVATION_REMINDER_DAYS,
+    }),
+    audit: Object.freeze({
+      treeHeadIntervalMs: env.COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS * 1000,
+      witnessNodeId: env.COMITY_AUDIT_WITNESS_NODE,
     }),
     alerts: Object.freeze({
       smtpUrl: env.COMITY_SMTP_URL,

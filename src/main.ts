@@ -16,6 +16,7 @@ import { openNodeContext } from './node-context.ts';
 import { startAlertTimers } from './services/alert-timers.service.ts';
 import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
 import { startEvidenceTransferWorker } from './services/evidence-transfer.service.ts';
+import { startAuditTreeHeadSigner } from './services/audit.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
@@ -85,6 +86,10 @@ export async function startNode(
       intervalMs: config.evidence.transferIntervalMs,
       onError: (error) => evidenceLog.warn('evidence transfer round failed', { error: String(error) }),
     });
+    // The audit log's signed tree heads (services/audit.service.ts).
+    const treeHeads = startAuditTreeHeadSigner(context, config.audit.treeHeadIntervalMs, (error) =>
+      timersLog.warn('signing the audit tree head failed', { error: String(error) }),
+    );
     return {
       url,
       port,
@@ -95,6 +100,7 @@ export async function startNode(
         await closeListener(metricsListener);
         await alertTimers.stop();
         await evidenceTransfer.stop();
+        treeHeads.stop();
         await app.close();
         await alertDelivery?.stop();
         await federation?.stop();

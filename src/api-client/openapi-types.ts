@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -169,7 +169,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -349,7 +349,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -393,7 +393,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -455,7 +455,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -4029,6 +4029,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit log entries, newest first; page with before=<seq of the last entry shown> */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description entries whose action starts with this */
+                    action?: string;
+                    /** @description a username, node id or "operator" */
+                    actor?: string;
+                    outcome?: "success" | "failure";
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AuditEntry"][];
+                            treeSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/tree-head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current tree head of the audit log and the latest signed one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditTreeHead"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inclusion proof (RFC 6962 audit path) of an entry in the tree of a given size (default: now) */
+        get: {
+            parameters: {
+                query: {
+                    index: number;
+                    treeSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            index: number;
+                            treeSize: number;
+                            leafHash: string;
+                            rootHash: string;
+                            proof: string[];
+                            /** @description the entry bytes, base64 */
+                            entry: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consistency proof (RFC 6962) between the tree of oldSize entries and a later one (default: now) */
+        get: {
+            parameters: {
+                query: {
+                    oldSize: number;
+                    newSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            oldSize: number;
+                            newSize: number;
+                            oldRootHash: string;
+                            newRootHash: string;
+                            proof: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4226,6 +4401,49 @@ export interface components {
                 line?: number;
                 message: string;
             }[];
+        };
+        AuditEntryInput: {
+            /** @description the entry number, from 0: its leaf index in the tree */
+            seq: number;
+            /** @description SHA-256(0x00 || entry bytes), hex */
+            leafHash: string;
+            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
+            entry: {
+                /** @constant */
+                v: 1;
+                seq: number;
+                at: string;
+                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
+                action: string;
+                actor: {
+                    /** @enum {string} */
+                    kind: "user" | "anonymous" | "operator" | "node";
+                    id?: string;
+                    username?: string;
+                    nodeId?: string;
+                };
+                resource?: string;
+                /** @enum {string} */
+                outcome: "success" | "failure";
+                detail?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            } | null;
+        };
+        AuditTreeHeadInput: {
+            treeSize: number;
+            /** @description RFC 6962 root of the entries, hex */
+            rootHash: string;
+            /** @description the latest signed tree head, if the node has signed one */
+            signed: {
+                treeSize: number;
+                rootHash: string;
+                signedAt: string;
+                /** @description the kid of the node's federation signing key */
+                keyId: string;
+                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
+                signature: string;
+            } | null;
         };
         CaseReceiptInput: {
             /** @description the signed receipt, a compact JWS */
@@ -4710,6 +4928,49 @@ export interface components {
                 line?: number;
                 message: string;
             }[];
+        };
+        AuditEntry: {
+            /** @description the entry number, from 0: its leaf index in the tree */
+            seq: number;
+            /** @description SHA-256(0x00 || entry bytes), hex */
+            leafHash: string;
+            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
+            entry: {
+                /** @constant */
+                v: 1;
+                seq: number;
+                at: string;
+                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
+                action: string;
+                actor: {
+                    /** @enum {string} */
+                    kind: "user" | "anonymous" | "operator" | "node";
+                    id?: string;
+                    username?: string;
+                    nodeId?: string;
+                };
+                resource?: string;
+                /** @enum {string} */
+                outcome: "success" | "failure";
+                detail?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            } | null;
+        };
+        AuditTreeHead: {
+            treeSize: number;
+            /** @description RFC 6962 root of the entries, hex */
+            rootHash: string;
+            /** @description the latest signed tree head, if the node has signed one */
+            signed: {
+                treeSize: number;
+                rootHash: string;
+                signedAt: string;
+                /** @description the kid of the node's federation signing key */
+                keyId: string;
+                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
+                signature: string;
+            } | null;
         };
         CaseReceipt: {
             /** @description the signed receipt, a compact JWS */

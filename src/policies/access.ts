@@ -49,6 +49,8 @@ export const PERMISSIONS = [
   'evidence:read-sensitive',
   /** Delete an evidence item (recorded in its chain of custody, with the reason). */
   'evidence:delete',
+  /** Read the audit log, its signed tree heads and proofs (docs/operations.md, "Verifying the audit log"). */
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -101,6 +103,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token:own',
     'roster:read',
     'evidence:read',
+    'audit:read',
   ],
   administrator: [
     'reference:read',

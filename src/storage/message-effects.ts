@@ -24,7 +24,20 @@ export type ReceiveEffect =
   | Readonly<{ kind: 'peer-duty-status'; status: PeerDutyStatusWrite }>
   | Readonly<{ kind: 'redelivery-requested'; redelivery: RedeliveryWrite }>
   | Readonly<{ kind: 'evidence-package-offered'; offer: EvidencePackageOfferWrite }>
-  | Readonly<{ kind: 'evidence-package-received'; verdict: EvidencePackageVerdictWrite }>;
+  | Readonly<{ kind: 'evidence-package-received'; verdict: EvidencePackageVerdictWrite }>
+  | Readonly<{ kind: 'audit-witnessed-head'; head: WitnessedHeadWrite }>;
+
+/** A peer's signed audit tree head, kept by this node as its witness (audit.tree-head). */
+export type WitnessedHeadWrite = Readonly<{
+  nodeId: string;
+  treeSize: number;
+  /** Lower-case hex. */
+  rootHash: string;
+  signedAt: Date;
+  keyId: string;
+  signature: string;
+  receivedAt: Date;
+}>;
 
 /**
  * The executing node offers an evidence package for a request this node sent

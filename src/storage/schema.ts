@@ -361,6 +361,47 @@ export interface EvidenceCustodyEventsTable {
   hash: string;
 }
 
+type BigintColumn = ColumnType<number, number | string | bigint, number | string | bigint>;
+
+/** The audit log (src/core/audit/merkle.ts): one row per entry, the leaves of the tree. */
+export interface AuditEntriesTable {
+  seq: BigintColumn;
+  entry: Uint8Array;
+  leaf_hash: Uint8Array;
+  recorded_at: Date | string;
+  action: string;
+  actor: string | null;
+  outcome: string;
+}
+
+/** The tree's complete interior nodes: 2^level leaves from idx * 2^level. */
+export interface AuditNodesTable {
+  level: number;
+  idx: BigintColumn;
+  hash: Uint8Array;
+}
+
+export interface AuditTreeHeadsTable {
+  tree_size: BigintColumn;
+  root_hash: Uint8Array;
+  signed_at: Date | string;
+  key_id: string;
+  signature: string;
+  sent_to: string | null;
+}
+
+export interface AuditWitnessedHeadsTable {
+  id: Generated<string>;
+  node_id: string;
+  tree_size: BigintColumn;
+  root_hash: Uint8Array;
+  signed_at: Date | string;
+  key_id: string;
+  signature: string;
+  received_at: Date | string;
+  flag: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -388,6 +429,10 @@ export interface Database {
   evidence_items: EvidenceItemsTable;
   evidence_custody_events: EvidenceCustodyEventsTable;
   evidence_packages: EvidencePackagesTable;
+  audit_entries: AuditEntriesTable;
+  audit_nodes: AuditNodesTable;
+  audit_tree_heads: AuditTreeHeadsTable;
+  audit_witnessed_heads: AuditWitnessedHeadsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -27,6 +27,7 @@ import { casePreservationRecordedMessage } from './case-preservation-recorded.me
 import { caseRefusedMessage } from './case-refused.message.ts';
 import { caseResumedMessage } from './case-resumed.message.ts';
 import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
+import { auditTreeHeadMessage } from './audit-tree-head.message.ts';
 import { dutyStatusMessage } from './duty-status.message.ts';
 import { evidencePackageOfferedMessage } from './evidence-package-offered.message.ts';
 import { evidencePackageReceivedMessage } from './evidence-package-received.message.ts';
@@ -62,6 +63,7 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   syncRedeliverRequestMessage,
   evidencePackageOfferedMessage,
   evidencePackageReceivedMessage,
+  auditTreeHeadMessage,
 ];
 
 export type MessageRegistry = Readonly<{

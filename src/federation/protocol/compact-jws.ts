@@ -21,6 +21,7 @@ export const JWS_TYPES = {
   receipt: 'comity-receipt+jws',
   directory: 'comity-directory+jws',
   request: 'comity-request+jws',
+  auditTreeHead: 'comity-audit-tree-head+jws',
 } as const;
 export type JwsType = (typeof JWS_TYPES)[keyof typeof JWS_TYPES];
 

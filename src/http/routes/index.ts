@@ -5,6 +5,7 @@
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { alertsRoutes } from './alerts.routes.ts';
+import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { backupRoutes } from './backup.routes.ts';
 import { caseRoutes } from './case.routes.ts';
@@ -50,4 +51,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   deskRoutes,
   evidencePackagesRoutes,
   evidenceRoutes,
+  auditRoutes,
 ];

@@ -38,6 +38,7 @@ const SHIPPED_TYPES = (): string[] => [
   'sync.redeliver-request',
   'evidence.package-offered',
   'evidence.package-received',
+  'audit.tree-head',
 ];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',

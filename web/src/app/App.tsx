@@ -15,6 +15,7 @@ import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PeersPage } from '../pages/peers/PeersPage.tsx';
 import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
+import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
@@ -49,6 +50,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
   { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
+  { pattern: '/audit', needsSession: true, render: () => <AuditPage /> },
 ];
 
 function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {

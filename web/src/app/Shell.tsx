@@ -165,6 +165,13 @@ export function Shell({ children }: { children: ReactNode }) {
       needsSession: true,
       permission: 'alerts:manage',
     },
+    {
+      href: '/audit',
+      label: t('audit.nav'),
+      isActive: (path) => path.startsWith('/audit'),
+      needsSession: true,
+      permission: 'audit:read',
+    },
   ];
   const permissions = session.status === 'signed-in' ? session.user.permissions : [];
 
@@ -197,12 +204,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar
-        p="xs"
-        id="main-navigation"
-        aria-label={t('nav.label')}
-        inert={isNavFolded}
-      >
+      <AppShell.Navbar p="xs" id="main-navigation" aria-label={t('nav.label')} inert={isNavFolded}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
           .filter((item) => item.permission === undefined || permissions.includes(item.permission))
