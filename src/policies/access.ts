@@ -49,6 +49,10 @@ export const PERMISSIONS = [
   'evidence:read-sensitive',
   /** Delete an evidence item (recorded in its chain of custody, with the reason). */
   'evidence:delete',
+  /** Answer the screening checklist of a request received here (grounds for refusal, safeguards, flags). */
+  'screening:review',
+  /** Add, import and remove the domestic provisions of the node's law map. */
+  'law-map:edit',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -66,6 +70,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'evidence:upload',
     'evidence:read',
     'evidence:delete',
+    'screening:review',
   ],
   'duty-officer': [
     'request:draft',
@@ -84,6 +89,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reference:read',
     'token:own',
     'roster:read',
+    'screening:review',
+    'law-map:edit',
   ],
   'evidence-custodian': [
     'case:transition',
@@ -113,6 +120,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'roster:manage',
     'alerts:manage',
     'node:backup',
+    'law-map:edit',
   ],
 };
 

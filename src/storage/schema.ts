@@ -339,6 +339,26 @@ export interface EvidenceCustodyEventsTable {
   hash: string;
 }
 
+export interface ScreeningChecklistsTable {
+  request_id: string;
+  /** JSON array of { itemId, answer, reasons }; insert with JSON.stringify. */
+  answers: Json<unknown>;
+  revision: Generated<number>;
+  updated_by: string | null;
+  updated_at: UpdatedAt;
+}
+
+export interface DomesticLawProvisionsTable {
+  id: Generated<string>;
+  citation: string;
+  title: string;
+  maximum_penalty: Generated<string>;
+  /** JSON array of catalogue offence ids (art-7 ... art-17); insert with JSON.stringify. */
+  offences: Json<unknown>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -365,6 +385,8 @@ export interface Database {
   directory_refresh_status: DirectoryRefreshStatusTable;
   evidence_items: EvidenceItemsTable;
   evidence_custody_events: EvidenceCustodyEventsTable;
+  screening_checklists: ScreeningChecklistsTable;
+  domestic_law_provisions: DomesticLawProvisionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -21,6 +21,7 @@ import { metricsRoutes } from './metrics.routes.ts';
 import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { rosterRoutes } from './roster.routes.ts';
+import { screeningRoutes } from './screening.routes.ts';
 import { statesRoutes } from './states.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
 import { usersRoutes } from './users.routes.ts';
@@ -46,4 +47,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   alertsRoutes,
   deskRoutes,
   evidenceRoutes,
+  screeningRoutes,
 ];
