@@ -153,6 +153,13 @@ export function Shell({ children }: { children: ReactNode }) {
       permission: 'roster:read',
     },
     {
+      href: '/law-map',
+      label: t('lawMap.nav'),
+      isActive: (path) => path.startsWith('/law-map'),
+      needsSession: true,
+      permission: 'reference:read',
+    },
+    {
       href: '/alert-deliveries',
       label: t('alerts.nav'),
       isActive: (path) => path.startsWith('/alert-deliveries'),
@@ -191,12 +198,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar
-        p="xs"
-        id="main-navigation"
-        aria-label={t('nav.label')}
-        inert={isNavFolded}
-      >
+      <AppShell.Navbar p="xs" id="main-navigation" aria-label={t('nav.label')} inert={isNavFolded}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
           .filter((item) => item.permission === undefined || permissions.includes(item.permission))
