@@ -69,3 +69,34 @@ export async function completeScreening(
   assert.equal(saved.complete, true);
   return saved;
 }
+
+/** Something that calls a node's API over HTTP (src/demo/node-api.ts's ApiClient). */
+type HttpCaller = Readonly<{
+  call: <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => Promise<{ status: number; body: T; text: string }>;
+}>;
+
+/**
+ * Like completeScreening, over HTTP to a node process (process and browser tests): `client` acts as
+ * a legal reviewer or supervisor of the requested node.
+ */
+export async function completeScreeningOver(
+  client: HttpCaller,
+  requestId: string,
+  concerns: Readonly<Record<string, string>> = {},
+): Promise<Screening> {
+  const path = `/api/v1/requests/${requestId}/screening`;
+  const read = await client.call<{ screening: Screening }>('GET', path);
+  assert.equal(read.status, 200, read.text);
+  const current = read.body.screening;
+  const saved = await client.call<{ screening: Screening }>('PUT', path, {
+    answers: answersFor(current.items, concerns),
+    revision: current.revision,
+  });
+  assert.equal(saved.status, 200, saved.text);
+  assert.equal(saved.body.screening.complete, true);
+  return saved.body.screening;
+}
