@@ -10,12 +10,17 @@
  * Screenshots go to test-results/screenshots/screening-*.png (gitignored).
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { makeTransition } from '../../src/demo/federation-api.ts';
-import { deliverPreservationFromFrance, type Federation, startFederation } from '../helpers/node-process.ts';
+import {
+  deliverPreservationFromFrance,
+  type Federation,
+  startFederation,
+  temporaryDirectory,
+} from '../helpers/node-process.ts';
 import {
   assertAccessible,
   chromiumPath,
@@ -31,10 +36,15 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
   let federation: Federation;
   let browser: Browser;
   let deRequestId = '';
+  const templateDirectory = temporaryDirectory('comity-screening-template-');
 
   before(async () => {
     await mkdir(screenshotDirectory, { recursive: true });
-    federation = await startFederation({ states: ['FR', 'DE'] });
+    // One migrated template for the three processes, rather than three databases built at once.
+    federation = await startFederation({
+      states: ['FR', 'DE'],
+      templateDirectory,
+    });
     ({ deRequestId } = await deliverPreservationFromFrance(federation));
     const duty = await federation.node('DE').userClient('duty-officer');
     await makeTransition(duty, deRequestId, 'acknowledge', { note: 'Received.' });
@@ -45,6 +55,7 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
   after(async () => {
     await browser?.close();
     await federation?.stop();
+    await rm(templateDirectory, { recursive: true, force: true });
   });
 
   test("DE's legal reviewer completes the checklist and refuses on the ground its concern supports", async () => {
