@@ -23,6 +23,7 @@ import { requestsRoutes } from './requests.routes.ts';
 import { rosterRoutes } from './roster.routes.ts';
 import { screeningRoutes } from './screening.routes.ts';
 import { statesRoutes } from './states.routes.ts';
+import { transparencyRoutes } from './transparency.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
 import { usersRoutes } from './users.routes.ts';
 
@@ -33,6 +34,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   catalogueRoutes,
   statesRoutes,
   treatyRoutes,
+  transparencyRoutes,
   requestsRoutes,
   documentRoutes,
   federationDirectoryRoutes,
