@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -169,7 +169,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -349,7 +349,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -393,7 +393,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -455,7 +455,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -778,6 +778,42 @@ export interface paths {
                                     confidence: "high" | "medium" | "low";
                                     /** @enum {string} */
                                     basis?: "treaty" | "practice";
+                                };
+                            }[];
+                            /** @default [] */
+                            screeningItems: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "ground" | "not-a-ground" | "safeguard" | "flag";
+                                article?: number;
+                                paragraph?: string;
+                                appliesTo: ("preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation")[];
+                                groundIds: string[];
+                                /** @enum {string} */
+                                automatic?: "dual-criminality" | "outside-scope" | "requesting-state-record";
+                                title: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                };
+                                explanation: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                };
+                                provenance: {
+                                    sources: string[];
+                                    verified: boolean;
+                                    /** @enum {string} */
+                                    confidence: "high" | "medium" | "low";
+                                    /** @enum {string} */
+                                    basis: "treaty" | "practice";
                                 };
                             }[];
                         };
@@ -4204,6 +4240,261 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/{id}/screening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The screening checklist of a request received here: items, answers, flags */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            screening: components["schemas"]["Screening"];
+                        };
+                    };
+                };
+            };
+        };
+        /** Answer the screening checklist (legal reviewer); deciding the request needs it complete */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answers: {
+                            itemId: string;
+                            /** @enum {string} */
+                            answer: "no-concern" | "concern" | "not-applicable";
+                            reasons: string;
+                        }[];
+                        /** @description the revision you read; a conflict if someone saved since */
+                        revision?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            screening: components["schemas"]["Screening"];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/law-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's domestic law map: provisions and the Convention offences they implement */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DomesticProvision"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a domestic provision, or replace the one with the same citation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        citation: string;
+                        title: string;
+                        /** @default  */
+                        maximumPenalty?: string;
+                        /** @default [] */
+                        offences?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DomesticProvision"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/law-map/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a domestic provision */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the provision id or its citation */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/law-map/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which Convention offences (Arts. 7-17) the law map implements and which it lacks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LawMapCompliance"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/law-map/compliance.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The compliance view as CSV, for the implementation report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4710,6 +5001,113 @@ export interface components {
             previousHash: string | null;
             /** @description SHA-256 of the event's canonical JSON with previousHash */
             hash: string;
+        };
+        RequestingStateRecordInput: {
+            state: string | null;
+            /** @description earlier requests received here from that State */
+            received: number;
+            /** @description of those, how many this node refused */
+            refused: number;
+            /** @description refusals by ground */
+            groundCounts: {
+                [key: string]: number;
+            };
+        };
+        ScreeningFlagInput: {
+            itemId: string;
+            /** @enum {string} */
+            kind: "dual-criminality" | "outside-scope" | "requesting-state-record";
+            /** @description dual criminality: Convention articles with no domestic provision */
+            articles?: number[];
+            /** @description outside scope: the offences concerned */
+            offences?: string[];
+            record?: components["schemas"]["RequestingStateRecordInput"];
+        };
+        ScreeningItemInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "ground" | "not-a-ground" | "safeguard" | "flag";
+            article: number | null;
+            paragraph: string | null;
+            /**
+             * @description treaty, or Comity's practice (not treaty text)
+             * @enum {string}
+             */
+            basis: "treaty" | "practice";
+            /** @description checked against an authentic text of the Convention */
+            verified: boolean;
+            /** @description the refusal grounds a concern on this item supports */
+            groundIds: string[];
+            title: {
+                ar: string;
+                zh: string;
+                en: string;
+                fr: string;
+                ru: string;
+                es: string;
+            };
+            explanation: {
+                ar: string;
+                zh: string;
+                en: string;
+                fr: string;
+                ru: string;
+                es: string;
+            };
+            answer: ("no-concern" | "concern" | "not-applicable") | null;
+            reasons: string | null;
+            flags: components["schemas"]["ScreeningFlagInput"][];
+        };
+        ScreeningInput: {
+            requestId: string;
+            requestType: string;
+            requestingState: string | null;
+            caseStatus: string;
+            /** @description every applicable item answered */
+            complete: boolean;
+            missing: string[];
+            /** @description the refusal grounds the items answered "concern" support */
+            groundsSupported: string[];
+            /** @description the decisions that need the completed checklist */
+            gatedTransitions: string[];
+            /** @description 0 until first saved */
+            revision: number;
+            updatedBy: string | null;
+            updatedAt: string | null;
+            /** @description the checklist can still change */
+            open: boolean;
+            record: components["schemas"]["RequestingStateRecordInput"];
+            items: components["schemas"]["ScreeningItemInput"][];
+        };
+        DomesticProvisionInput: {
+            id: string;
+            citation: string;
+            title: string;
+            maximumPenalty: string;
+            /** @description Convention offences it implements (art-7 ... art-17) */
+            offences: string[];
+            updatedAt: string;
+        };
+        LawMapComplianceInput: {
+            generatedAt: string;
+            catalogueVersion: string;
+            offences: {
+                id: string;
+                article: number;
+                title: {
+                    ar: string;
+                    zh: string;
+                    en: string;
+                    fr: string;
+                    ru: string;
+                    es: string;
+                };
+                verified: boolean;
+                provisions: string[];
+                implemented: boolean;
+            }[];
+            /** @description Convention offences no domestic provision implements */
+            missing: string[];
         };
         RoleRequestInput: {
             id: string;
@@ -5237,6 +5635,113 @@ export interface components {
             previousHash: string | null;
             /** @description SHA-256 of the event's canonical JSON with previousHash */
             hash: string;
+        };
+        RequestingStateRecord: {
+            state: string | null;
+            /** @description earlier requests received here from that State */
+            received: number;
+            /** @description of those, how many this node refused */
+            refused: number;
+            /** @description refusals by ground */
+            groundCounts: {
+                [key: string]: number;
+            };
+        };
+        ScreeningFlag: {
+            itemId: string;
+            /** @enum {string} */
+            kind: "dual-criminality" | "outside-scope" | "requesting-state-record";
+            /** @description dual criminality: Convention articles with no domestic provision */
+            articles?: number[];
+            /** @description outside scope: the offences concerned */
+            offences?: string[];
+            record?: components["schemas"]["RequestingStateRecord"];
+        };
+        ScreeningItem: {
+            id: string;
+            /** @enum {string} */
+            kind: "ground" | "not-a-ground" | "safeguard" | "flag";
+            article: number | null;
+            paragraph: string | null;
+            /**
+             * @description treaty, or Comity's practice (not treaty text)
+             * @enum {string}
+             */
+            basis: "treaty" | "practice";
+            /** @description checked against an authentic text of the Convention */
+            verified: boolean;
+            /** @description the refusal grounds a concern on this item supports */
+            groundIds: string[];
+            title: {
+                ar: string;
+                zh: string;
+                en: string;
+                fr: string;
+                ru: string;
+                es: string;
+            };
+            explanation: {
+                ar: string;
+                zh: string;
+                en: string;
+                fr: string;
+                ru: string;
+                es: string;
+            };
+            answer: ("no-concern" | "concern" | "not-applicable") | null;
+            reasons: string | null;
+            flags: components["schemas"]["ScreeningFlag"][];
+        };
+        Screening: {
+            requestId: string;
+            requestType: string;
+            requestingState: string | null;
+            caseStatus: string;
+            /** @description every applicable item answered */
+            complete: boolean;
+            missing: string[];
+            /** @description the refusal grounds the items answered "concern" support */
+            groundsSupported: string[];
+            /** @description the decisions that need the completed checklist */
+            gatedTransitions: string[];
+            /** @description 0 until first saved */
+            revision: number;
+            updatedBy: string | null;
+            updatedAt: string | null;
+            /** @description the checklist can still change */
+            open: boolean;
+            record: components["schemas"]["RequestingStateRecord"];
+            items: components["schemas"]["ScreeningItem"][];
+        };
+        DomesticProvision: {
+            id: string;
+            citation: string;
+            title: string;
+            maximumPenalty: string;
+            /** @description Convention offences it implements (art-7 ... art-17) */
+            offences: string[];
+            updatedAt: string;
+        };
+        LawMapCompliance: {
+            generatedAt: string;
+            catalogueVersion: string;
+            offences: {
+                id: string;
+                article: number;
+                title: {
+                    ar: string;
+                    zh: string;
+                    en: string;
+                    fr: string;
+                    ru: string;
+                    es: string;
+                };
+                verified: boolean;
+                provisions: string[];
+                implemented: boolean;
+            }[];
+            /** @description Convention offences no domestic provision implements */
+            missing: string[];
         };
         RoleRequest: {
             id: string;

@@ -47,3 +47,31 @@ export function preservationDraft(from: string, to: string, sequence = 1): Reque
     language: 'en',
   };
 }
+
+/**
+ * A complete request for stored data (Art. 44) from `from` to `to`, received by the requested
+ * State's central authority; `offences` replaces the preservation draft's offences.
+ */
+export function storedDataDraft(
+  from: string,
+  to: string,
+  sequence = 1,
+  offences?: RequestContent['offences'],
+): RequestContent {
+  const {
+    preservationDays: _days,
+    intendsFollowUpRequest: _followUp,
+    necessity: _necessity,
+    ...common
+  } = preservationDraft(from, to, sequence);
+  return {
+    ...common,
+    type: 'stored-data',
+    requestingAuthority: { ...common.requestingAuthority, name: `${from} central authority` },
+    requestedAuthority: { state: to, name: `${to} central authority` },
+    conductingAuthority: { name: `${from} public prosecutor`, functions: 'Directs the investigation' },
+    assistanceSought: 'Production of the subscriber data and connection logs of the server.',
+    purpose: 'To identify the operator of the server used to control the ransomware.',
+    ...(offences ? { offences } : {}),
+  };
+}

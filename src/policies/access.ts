@@ -51,6 +51,10 @@ export const PERMISSIONS = [
   'evidence:delete',
   /** Read the audit log, its signed tree heads and proofs (docs/operations.md, "Verifying the audit log"). */
   'audit:read',
+  /** Answer the screening checklist of a request received here (grounds for refusal, safeguards, flags). */
+  'screening:review',
+  /** Add, import and remove the domestic provisions of the node's law map. */
+  'law-map:edit',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,6 +72,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'evidence:upload',
     'evidence:read',
     'evidence:delete',
+    'screening:review',
   ],
   'duty-officer': [
     'request:draft',
@@ -86,6 +91,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reference:read',
     'token:own',
     'roster:read',
+    'screening:review',
+    'law-map:edit',
   ],
   'evidence-custodian': [
     'case:transition',
@@ -116,6 +123,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'roster:manage',
     'alerts:manage',
     'node:backup',
+    'law-map:edit',
   ],
 };
 

@@ -20,6 +20,7 @@ import { findUserById } from '../storage/users.repository.ts';
 import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './case-timeline.ts';
 import { caseActorOf, deadlinesOf, loadCase, transitionsFor } from './case-view.ts';
 import { findReadableRequest } from './requests.service.ts';
+import { assertScreenedFor } from './screening.service.ts';
 
 /** One event of a case's history, as both nodes show it. Times are ISO 8601 (UTC). */
 export type CaseEventView = Readonly<{
@@ -132,6 +133,7 @@ export async function transitionCase(
   };
   const applied = foldCaseEvents(current, [proposed], caseCatalogueFrom(context.catalogue));
   if (!applied.ok) throw refusalError(applied.refusal);
+  await assertScreenedFor(context, stored, request.name, request.payload);
   const message = caseMessageFor(messageRegistryOf(context.federation), request.name);
   if (!message) {
     throw new AppError(

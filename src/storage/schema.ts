@@ -402,6 +402,26 @@ export interface AuditWitnessedHeadsTable {
   flag: string | null;
 }
 
+export interface ScreeningChecklistsTable {
+  request_id: string;
+  /** JSON array of { itemId, answer, reasons }; insert with JSON.stringify. */
+  answers: Json<unknown>;
+  revision: Generated<number>;
+  updated_by: string | null;
+  updated_at: UpdatedAt;
+}
+
+export interface DomesticLawProvisionsTable {
+  id: Generated<string>;
+  citation: string;
+  title: string;
+  maximum_penalty: Generated<string>;
+  /** JSON array of catalogue offence ids (art-7 ... art-17); insert with JSON.stringify. */
+  offences: Json<unknown>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -433,6 +453,8 @@ export interface Database {
   audit_nodes: AuditNodesTable;
   audit_tree_heads: AuditTreeHeadsTable;
   audit_witnessed_heads: AuditWitnessedHeadsTable;
+  screening_checklists: ScreeningChecklistsTable;
+  domestic_law_provisions: DomesticLawProvisionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

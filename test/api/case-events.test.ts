@@ -15,6 +15,7 @@ import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/
 import { announcedAccepts } from '../../src/federation/messages/registry.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
+import { completeScreening } from '../helpers/screening.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import {
   createClock,
@@ -283,6 +284,10 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(await counts(), before);
 
       assert.equal((await transition(de, reviewer, deId, 'begin-assessment')).statusCode, 200);
+      // Deciding a received request needs its screening checklist complete, the ground a concern.
+      await completeScreening(de, reviewer, deId, {
+        'essential-interests': 'The offence is a political offence under the law of the requested State.',
+      });
       const refusal = {
         grounds: ['preservation-limited-grounds'],
         reasons: 'The offence is a political offence under the law of the requested State.',

@@ -241,6 +241,8 @@ export async function startNodePair(
     requested: [nodeId: string, state: string];
     /** What the requested node declares in the directory (e.g. acknowledge within 1 hour). */
     requestedServiceLevel?: DirectoryNode['serviceLevel'];
+    /** The requested node's authority (default: the 24/7 point of contact). */
+    requestedAuthority?: AuthorityKind;
     /** Settings of both nodes beside the fixture's own. */
     environment?: Readonly<Record<string, string>>;
     /** Settings of one node only (e.g. each its own COMITY_DATA_DIR). */
@@ -252,7 +254,7 @@ export async function startNodePair(
   const accepts = announcedAccepts();
   const requestingPlan = { ...(await planNode(...nodes.requesting)), accepts };
   const requestedPlan = {
-    ...(await planNode(...nodes.requested)),
+    ...(await planNode(...nodes.requested, nodes.requestedAuthority)),
     accepts,
     ...(nodes.requestedServiceLevel ? { serviceLevel: nodes.requestedServiceLevel } : {}),
   };

@@ -31,6 +31,7 @@ import {
   skipReason,
   switchLanguage,
 } from './browser-helpers.ts';
+import { completeScreeningOver } from '../helpers/screening.ts';
 
 const RELOAD_MARK = 'window.__comityNotReloaded';
 
@@ -194,6 +195,10 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     const { fr, de, frContext, deContext } = await bothSides();
     const frId = await send(preservationDraft('FR', 'DE', 2));
     const deId = await incomingIdOf(frId);
+    // A refusal rests on the screening checklist's concerns (docs/case-lifecycle.md, "Screening").
+    await completeScreeningOver(await federation.node('DE').userClient('legal-reviewer'), deId, {
+      'essential-interests': 'The conduct is not an offence under the law of the requested State.',
+    });
 
     const request = await signInAs(frContext, fr, 'officer');
     await request.goto(`${fr.url}/requests/${frId}`);

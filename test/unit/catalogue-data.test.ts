@@ -97,6 +97,11 @@ function allTexts(): Array<{ where: string; text: LocalizedText }> {
     texts.push({ where: `rule ${r.id}`, text: r.explanation }, { where: `rule ${r.id}`, text: r.message });
   for (const g of catalogue.refusalGrounds)
     texts.push({ where: `ground ${g.id}`, text: g.title }, { where: `ground ${g.id}`, text: g.explanation });
+  for (const i of catalogue.screeningItems)
+    texts.push(
+      { where: `screening ${i.id}`, text: i.title },
+      { where: `screening ${i.id}`, text: i.explanation },
+    );
   return texts;
 }
 
@@ -272,6 +277,11 @@ describe('Convention catalogue data', () => {
         article: e.article,
         provenance: e.provenance,
       })),
+      ...catalogue.screeningItems.map((e) => ({
+        id: `screening ${e.id}`,
+        article: e.article ?? 0,
+        provenance: e.provenance,
+      })),
     ];
     for (const entry of entries) {
       if (entry.article > 15) assert.equal(entry.provenance.verified, false, entry.id);
@@ -289,6 +299,7 @@ describe('Convention catalogue data', () => {
       ...catalogue.offences,
       ...catalogue.rules,
       ...catalogue.refusalGrounds,
+      ...catalogue.screeningItems,
     ].map((entry) => entry.provenance);
     for (const provenance of provenances) {
       for (const source of provenance.sources) assert.ok(sourceIds.has(source), source);
@@ -317,6 +328,37 @@ describe('Convention catalogue data', () => {
     assert.equal(byId.get('extradition-nationals')?.kind, 'procedural-duty');
     assert.ok(byId.get('preservation-limited-grounds')?.appliesTo.includes('preservation'));
     assert.deepEqual(byId.get('human-rights')?.appliesTo.slice().sort(), [...REQUEST_TYPE_IDS].sort());
+  });
+
+  it('gives each screening item grounds that the catalogue lists as may-refuse for its request types', () => {
+    const grounds = new Map(catalogue.refusalGrounds.map((g) => [g.id, g]));
+    const ids = new Set(catalogue.screeningItems.map((item) => item.id));
+    assert.equal(ids.size, catalogue.screeningItems.length, 'duplicate screening item id');
+    for (const item of catalogue.screeningItems) {
+      for (const groundId of item.groundIds) {
+        const ground = grounds.get(groundId);
+        assert.equal(ground?.kind, 'may-refuse', `${item.id}: ${groundId}`);
+        assert.ok(
+          ground.appliesTo.some((type) => item.appliesTo.includes(type)),
+          `${item.id}: ${groundId} applies to none of its types`,
+        );
+      }
+      // Comity's own flags are practice, never treaty text, and support no refusal by themselves.
+      if (item.kind === 'flag') {
+        assert.equal(item.provenance.basis, 'practice', item.id);
+        assert.deepEqual(item.groundIds, [], item.id);
+        assert.match(item.explanation.en, /Comity’s practice, not treaty text/, item.id);
+      }
+      if (item.kind === 'not-a-ground') assert.deepEqual(item.groundIds, [], item.id);
+    }
+    const dual = catalogue.screeningItems.find((item) => item.id === 'dual-criminality');
+    assert.equal(dual?.article, 40);
+    assert.equal(dual?.paragraph, '9');
+    assert.ok(
+      !dual?.appliesTo.includes('preservation'),
+      'dual criminality is never a condition of preservation',
+    );
+    assert.equal(catalogue.screeningItems.find((i) => i.id === 'fiscal-matters')?.kind, 'not-a-ground');
   });
 
   it('looks elements up by locale and treats an unknown request type as not found', () => {

@@ -9,6 +9,7 @@ import { registerKeysCommands } from './keys.command.ts';
 import { registerPeersCommands } from './peers.command.ts';
 import { registerReceiptCommands } from './receipt.command.ts';
 import { registerRequestCommands } from './request.command.ts';
+import { registerLawCommands } from './law.command.ts';
 import { registerRosterCommands } from './roster.command.ts';
 import { registerSecretariatCommands } from './secretariat.command.ts';
 import { registerServeCommand } from './serve.command.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerPeersCommands,
   registerReceiptCommands,
   registerRosterCommands,
+  registerLawCommands,
   registerWebhooksCommands,
   registerBackupCommands,
   registerAuditCommands,

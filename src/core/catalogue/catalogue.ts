@@ -104,6 +104,28 @@ export const RefusalGroundEntrySchema = CitationSchema.extend({
   provenance: ProvenanceSchema,
 });
 
+/**
+ * One item of the screening checklist a legal reviewer works through when a request arrives
+ * (src/core/screening/): a ground for refusal to weigh, a safeguard to confirm, or a flag of
+ * Comity's own practice (`provenance.basis: 'practice'`, never treaty text). A concern on an item
+ * can support a refusal only on the refusal grounds it names (`groundIds`).
+ */
+export const ScreeningItemEntrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  /** ground: a ground to weigh; not-a-ground: never a ground by itself; safeguard: to confirm; flag: Comity's practice. */
+  kind: z.enum(['ground', 'not-a-ground', 'safeguard', 'flag']),
+  article: z.number().int().min(1).max(68).optional(),
+  paragraph: CitationSchema.shape.paragraph,
+  appliesTo: z.array(z.enum(REQUEST_TYPE_IDS)).min(1),
+  /** Ids of `refusalGrounds` a concern on this item can support. */
+  groundIds: z.array(z.string()),
+  /** What Comity checks by itself and shows as a flag on the item. */
+  automatic: z.enum(['dual-criminality', 'outside-scope', 'requesting-state-record']).optional(),
+  title: LocalizedTextSchema,
+  explanation: LocalizedTextSchema,
+  provenance: ProvenanceSchema.extend({ basis: z.enum(['treaty', 'practice']) }),
+});
+
 export const DefinitionEntrySchema = CitationSchema.extend({
   id: z.enum(['serious-crime', 'emergency', 'traffic-data', 'content-data', 'subscriber-information']),
   title: LocalizedTextSchema,
@@ -126,6 +148,7 @@ export const CatalogueSchema = z.object({
   offences: z.array(OffenceEntrySchema),
   rules: z.array(RuleEntrySchema),
   refusalGrounds: z.array(RefusalGroundEntrySchema),
+  screeningItems: z.array(ScreeningItemEntrySchema).default([]),
 });
 
 export type Catalogue = z.infer<typeof CatalogueSchema>;
@@ -133,6 +156,7 @@ export type RequestTypeEntry = z.infer<typeof RequestTypeEntrySchema>;
 export type RuleEntry = z.infer<typeof RuleEntrySchema>;
 export type OffenceEntry = z.infer<typeof OffenceEntrySchema>;
 export type RefusalGroundEntry = z.infer<typeof RefusalGroundEntrySchema>;
+export type ScreeningItemEntry = z.infer<typeof ScreeningItemEntrySchema>;
 
 /** "Art. 42(3)(d)" — the citation in English, as the API's machine-facing fields give it. */
 export function formatCitation(citation: Citation): string {

@@ -23,6 +23,7 @@ import { metricsRoutes } from './metrics.routes.ts';
 import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { rosterRoutes } from './roster.routes.ts';
+import { screeningRoutes } from './screening.routes.ts';
 import { statesRoutes } from './states.routes.ts';
 import { transparencyRoutes } from './transparency.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
@@ -52,4 +53,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   evidencePackagesRoutes,
   evidenceRoutes,
   auditRoutes,
+  screeningRoutes,
 ];

@@ -18,6 +18,7 @@ import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
 import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
+import { LawMapPage } from '../pages/law-map/LawMapPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TransparencyPage } from '../pages/transparency/TransparencyPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
@@ -49,6 +50,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/transparency', needsSession: false, render: () => <TransparencyPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
   { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
+  { pattern: '/law-map', needsSession: true, render: () => <LawMapPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
   { pattern: '/audit', needsSession: true, render: () => <AuditPage /> },
 ];

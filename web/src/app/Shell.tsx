@@ -159,6 +159,13 @@ export function Shell({ children }: { children: ReactNode }) {
       permission: 'roster:read',
     },
     {
+      href: '/law-map',
+      label: t('lawMap.nav'),
+      isActive: (path) => path.startsWith('/law-map'),
+      needsSession: true,
+      permission: 'reference:read',
+    },
+    {
       href: '/alert-deliveries',
       label: t('alerts.nav'),
       isActive: (path) => path.startsWith('/alert-deliveries'),

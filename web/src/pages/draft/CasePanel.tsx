@@ -5,7 +5,7 @@
  * small form its payload needs; once the node has made the transition, the request is read again
  * and the focus moves to the new event of the history.
  */
-import { Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
@@ -17,7 +17,9 @@ import { useApi } from '../../components/use-api.ts';
 import { CaseDeadlines } from './CaseDeadlines.tsx';
 import { CaseFigures } from './CaseFigures.tsx';
 import { CaseTimeline } from './CaseTimeline.tsx';
+import { ScreeningPanel } from './ScreeningPanel.tsx';
 import { TransitionForm } from './TransitionForm.tsx';
+import { useUser } from '../../app/session.tsx';
 
 type CasePanelProps = Readonly<{
   request: RequestView;
@@ -40,6 +42,17 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
   const history = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/history', { params: { path: { id: requestId } } })),
     [requestId, request.caseStatus],
+  );
+  const isIncoming = request.direction === 'incoming';
+  const canReview = useUser()?.permissions.includes('screening:review') ?? false;
+  const screening = useApi(
+    () =>
+      isIncoming
+        ? answer(api.GET('/api/v1/requests/{id}/screening', { params: { path: { id: requestId } } })).then(
+            (found) => found.screening,
+          )
+        : Promise.resolve(undefined),
+    [requestId, request.caseStatus, isIncoming],
   );
   const [openTransition, setOpenTransition] = useState<string | undefined>(undefined);
   const [isSubmitting, setIsSubmitting] = useState(false);
@@ -98,6 +111,10 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
     }
   };
 
+  const checklist = screening.data;
+  const isBlockedByScreening = (transition: string) =>
+    checklist !== undefined && !checklist.complete && checklist.gatedTransitions.includes(transition);
+
   return (
     <Paper
       component="section"
@@ -152,7 +169,9 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
                     {' — '}
                     {lastMessage
                       ? t('case.lastMessage', {
-                          state: t(`deliveryState.${lastMessage.state}`, { defaultValue: lastMessage.state }),
+                          state: t(`deliveryState.${lastMessage.state}`, {
+                            defaultValue: lastMessage.state,
+                          }),
                         })
                       : t('case.noMessageSent')}
                   </span>
@@ -170,6 +189,15 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
             deadlines={caseView.deadlines}
             requestedStateName={stateName(states, requestedStateCode)}
             requestedTimeZone={requestedState?.timeZone}
+          />
+        ) : null}
+
+        {isIncoming ? <ProblemAlert error={screening.error} /> : null}
+        {checklist ? (
+          <ScreeningPanel
+            screening={checklist}
+            canReview={canReview}
+            onSaved={(saved) => screening.setData(saved)}
           />
         ) : null}
 
@@ -202,9 +230,16 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
               ))}
             </Group>
           )}
-          {openTransition ? (
+          {openTransition && isBlockedByScreening(openTransition) ? (
+            <Alert id="case-transition-form" color="orange" variant="light" data-testid="screening-required">
+              {t('screening.requiredFirst', { count: checklist?.missing.length ?? 0 })}
+            </Alert>
+          ) : openTransition ? (
             <div id="case-transition-form">
               <TransitionForm
+                allowedGrounds={
+                  checklist?.gatedTransitions.includes('refuse') ? checklist.groundsSupported : undefined
+                }
                 key={openTransition}
                 transition={openTransition}
                 requestType={request.type}

@@ -96,6 +96,8 @@ export function refusalGroundsFor(catalogue: Catalogue | undefined, type: Reques
 
 type TransitionFormProps = Readonly<{
   transition: string;
+  /** The grounds a refusal may rest on: those the screening checklist's concerns support (incoming requests). */
+  allowedGrounds?: readonly string[] | undefined;
   requestType: RequestTypeId;
   catalogue: Catalogue | undefined;
   isSubmitting: boolean;
@@ -106,6 +108,7 @@ type TransitionFormProps = Readonly<{
 
 export function TransitionForm({
   transition,
+  allowedGrounds,
   requestType,
   catalogue,
   isSubmitting,
@@ -117,7 +120,9 @@ export function TransitionForm({
   const kind = formKindOf(transition);
   const today = calendarDateOf(new Date());
   const minimumDays = minimumPreservationDays(catalogue);
-  const grounds = refusalGroundsFor(catalogue, requestType);
+  const grounds = refusalGroundsFor(catalogue, requestType).filter(
+    (ground) => allowedGrounds === undefined || allowedGrounds.includes(ground.id),
+  );
   const [values, setValues] = useState<Values>({
     note: '',
     reasons: '',
@@ -254,8 +259,8 @@ export function TransitionForm({
         ) : null}
         {kind === 'refusal' ? (
           grounds.length === 0 ? (
-            <Text size="sm" c="red.9">
-              {t('case.noGrounds')}
+            <Text size="sm" c="red.9" data-testid="no-grounds">
+              {allowedGrounds === undefined ? t('case.noGrounds') : t('screening.noConcernGrounds')}
             </Text>
           ) : (
             <Checkbox.Group

@@ -1,0 +1,245 @@
+/**
+ * Incoming screening (docs/case-lifecycle.md, "Screening"): the checklist of a request received
+ * here, generated from the catalogue for its type, the legal reviewer's answers, the flags Comity
+ * raises by itself (dual criminality against this node's law map, an offence outside the
+ * Convention's scope, the requesting State's record here), and the check the case service makes
+ * before the requested side decides (core/screening: a complete checklist; a refusal's grounds
+ * only from concerns).
+ */
+import type { ScreeningItemEntry } from '../core/catalogue/catalogue.ts';
+import type { LocalizedText } from '../core/i18n.ts';
+import { AppError } from '../core/errors.ts';
+import type { RequestContent } from '../core/request/draft.ts';
+import {
+  answerIssues,
+  applicableItems,
+  automaticFlags,
+  checkDecision,
+  groundsSupported,
+  missingItems,
+  type RequestingStateRecord,
+  type ScreeningAnswer,
+  ScreeningAnswersSchema,
+  type ScreeningFlag,
+} from '../core/screening/screening.ts';
+import type { AppContext } from '../app-context.ts';
+import type { Actor } from '../policies/access.ts';
+import type { StoredRequest } from '../storage/requests.repository.ts';
+import { findChecklist, requestingStateRecord, saveChecklist } from '../storage/screening.repository.ts';
+import { caseStatusOf } from './case-view.ts';
+import { lawMapCoverage } from './law-map.service.ts';
+import { findReadableRequest } from './requests.service.ts';
+
+/** Case statuses in which the checklist can no longer change: the decision it supports is final. */
+const SETTLED_STATUSES: readonly string[] = ['refused', 'withdrawn', 'closed'];
+
+export type ScreeningItemView = Readonly<{
+  id: string;
+  kind: ScreeningItemEntry['kind'];
+  article: number | null;
+  paragraph: string | null;
+  basis: 'treaty' | 'practice';
+  verified: boolean;
+  groundIds: string[];
+  title: LocalizedText;
+  explanation: LocalizedText;
+  answer: ScreeningAnswer['answer'] | null;
+  reasons: string | null;
+  flags: ScreeningFlag[];
+}>;
+
+export type ScreeningView = Readonly<{
+  requestId: string;
+  requestType: string;
+  requestingState: string | null;
+  caseStatus: string;
+  /** Every applicable item answered. */
+  complete: boolean;
+  missing: string[];
+  /** The refusal grounds the items answered "concern" support. */
+  groundsSupported: string[];
+  /** The decisions the checklist gates for this request type. */
+  gatedTransitions: string[];
+  revision: number;
+  updatedBy: string | null;
+  updatedAt: string | null;
+  /** Whether the checklist can still change (the case is not refused, withdrawn or closed). */
+  open: boolean;
+  record: RequestingStateRecord;
+  items: ScreeningItemView[];
+}>;
+
+function contentOf(stored: StoredRequest): RequestContent {
+  // Stored content was checked against RequestContentSchema when it was received.
+  return stored.content as RequestContent;
+}
+
+function requestingStateOf(stored: StoredRequest): string | null {
+  return contentOf(stored).requestingAuthority?.state ?? null;
+}
+
+async function incomingRequest(context: AppContext, actor: Actor, requestId: string): Promise<StoredRequest> {
+  const stored = await findReadableRequest(context, actor, requestId);
+  if (stored.direction !== 'incoming') {
+    throw new AppError(
+      'invalid-state',
+      'screening is for requests received here, not for requests this node sent',
+    );
+  }
+  return stored;
+}
+
+function storedAnswers(answers: unknown): ScreeningAnswer[] {
+  const parsed = ScreeningAnswersSchema.safeParse(answers);
+  return parsed.success ? parsed.data : [];
+}
+
+async function stateRecord(context: AppContext, stored: StoredRequest): Promise<RequestingStateRecord> {
+  const state = requestingStateOf(stored);
+  if (!state) return { state: null, received: 0, refused: 0, groundCounts: {} };
+  const row = await requestingStateRecord(context.db, state, stored.id);
+  const groundCounts: Record<string, number> = {};
+  for (const payload of row.refusalPayloads) {
+    const grounds = (payload as { grounds?: unknown } | null)?.grounds;
+    if (!Array.isArray(grounds)) continue;
+    for (const ground of grounds) groundCounts[String(ground)] = (groundCounts[String(ground)] ?? 0) + 1;
+  }
+  return { state, received: row.received, refused: row.refused, groundCounts };
+}
+
+async function viewOf(context: AppContext, stored: StoredRequest): Promise<ScreeningView> {
+  const checklist = await findChecklist(context.db, stored.id);
+  const answers = storedAnswers(checklist?.answers);
+  const record = await stateRecord(context, stored);
+  const flags = automaticFlags(context.catalogue, {
+    requestType: stored.type,
+    offences: contentOf(stored).offences ?? [],
+    coverage: await lawMapCoverage(context),
+    record,
+  });
+  const byItem = new Map(answers.map((answer) => [answer.itemId, answer]));
+  const missing = missingItems(context.catalogue, stored.type, answers);
+  const status = caseStatusOf(stored);
+  return {
+    requestId: stored.id,
+    requestType: stored.type,
+    requestingState: requestingStateOf(stored),
+    caseStatus: status,
+    complete: missing.length === 0,
+    missing,
+    groundsSupported: groundsSupported(context.catalogue, stored.type, answers),
+    gatedTransitions: ['accept', 'propose-conditions', 'postpone', 'refuse'].filter(
+      (transition) =>
+        !checkDecision(context.catalogue, {
+          requestType: stored.type,
+          transition,
+          payload: {},
+          answers: [],
+        }).ok,
+    ),
+    revision: checklist?.revision ?? 0,
+    updatedBy: checklist?.updatedBy?.username ?? null,
+    updatedAt: checklist?.updatedAt.toISOString() ?? null,
+    open: !SETTLED_STATUSES.includes(status),
+    record,
+    items: applicableItems(context.catalogue, stored.type).map((item) => ({
+      id: item.id,
+      kind: item.kind,
+      article: item.article ?? null,
+      paragraph: item.paragraph ?? null,
+      basis: item.provenance.basis,
+      verified: item.provenance.verified,
+      groundIds: [...item.groundIds],
+      title: item.title,
+      explanation: item.explanation,
+      answer: byItem.get(item.id)?.answer ?? null,
+      reasons: byItem.get(item.id)?.reasons ?? null,
+      flags: flags.filter((flag) => flag.itemId === item.id),
+    })),
+  };
+}
+
+/** The checklist of a request received here, with its answers and flags. */
+export async function screeningOf(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+): Promise<ScreeningView> {
+  return viewOf(context, await incomingRequest(context, actor, requestId));
+}
+
+/**
+ * Stores the answers (all of them: the checklist as the reviewer leaves it; some may still be
+ * missing). With `expectedRevision`, only if nobody saved meanwhile (conflict otherwise).
+ */
+export async function saveScreening(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  input: Readonly<{ answers: readonly ScreeningAnswer[]; expectedRevision?: number | undefined }>,
+): Promise<ScreeningView> {
+  const stored = await incomingRequest(context, actor, requestId);
+  const status = caseStatusOf(stored);
+  if (SETTLED_STATUSES.includes(status)) {
+    throw new AppError(
+      'invalid-state',
+      `the case is ${status}: its screening checklist can no longer change`,
+    );
+  }
+  const issues = answerIssues(context.catalogue, stored.type, input.answers);
+  if (issues.length > 0) {
+    throw new AppError(
+      'invalid-input',
+      issues[0]?.message ?? 'the answers are not valid',
+      issues.map((issue) => ({ path: `body.answers.${issue.index}.itemId`, message: issue.message })),
+    );
+  }
+  const revision = await saveChecklist(context.db, {
+    requestId: stored.id,
+    answers: input.answers,
+    userId: actor.userId,
+    at: context.now(),
+    ...(input.expectedRevision === undefined ? {} : { expectedRevision: input.expectedRevision }),
+  });
+  if (revision === undefined) {
+    throw new AppError('conflict', 'someone saved the checklist meanwhile; reload it and try again');
+  }
+  return viewOf(context, stored);
+}
+
+/**
+ * Throws unless the requested side may make this decision on a request received here: the checklist
+ * complete, and a refusal's grounds only grounds items answered "concern" support. Requests this
+ * node sent, and transitions that decide nothing, pass.
+ */
+export async function assertScreenedFor(
+  context: AppContext,
+  stored: StoredRequest,
+  transition: string,
+  payload: unknown,
+): Promise<void> {
+  if (stored.direction !== 'incoming') return;
+  const checklist = await findChecklist(context.db, stored.id);
+  const check = checkDecision(context.catalogue, {
+    requestType: stored.type,
+    transition,
+    payload,
+    answers: storedAnswers(checklist?.answers),
+  });
+  if (check.ok) return;
+  if (check.reason === 'checklist-incomplete') {
+    throw new AppError(
+      'invalid-state',
+      check.message,
+      check.missing.map((id) => ({ path: `screening.${id}`, message: 'not answered' })),
+    );
+  }
+  throw new AppError(
+    'invalid-state',
+    check.message,
+    check.grounds.map((ground) => ({
+      path: 'body.payload.grounds',
+      message: `${ground}: no item answered "concern" supports it`,
+    })),
+  );
+}

@@ -1,0 +1,178 @@
+/**
+ * Screening in a real browser, on two real nodes: France sends a preservation request to
+ * Germany; Germany's legal reviewer opens it, finds the screening checklist the catalogue
+ * generates for a preservation (no dual criminality: Art. 42), is told to complete it before
+ * refusing, answers every item with reasons (a concern on essential interests), saves it, and
+ * refuses on the one ground the concern supports. The law map screen adds a provision and the
+ * compliance view shows which Convention offences still lack one. axe-core finds no serious or
+ * critical violation in English and in Arabic, which lays the screens out right to left.
+ *
+ * Screenshots go to test-results/screenshots/screening-*.png (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium } from 'playwright-core';
+import { makeTransition } from '../../src/demo/federation-api.ts';
+import {
+  deliverPreservationFromFrance,
+  type Federation,
+  startFederation,
+  temporaryDirectory,
+} from '../helpers/node-process.ts';
+import {
+  assertAccessible,
+  chromiumPath,
+  documentLanguage,
+  LAUNCH_ARGS,
+  screenshotDirectory,
+  signInAs,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
+
+describe('screening and the law map in the browser', { skip: skipReason() }, () => {
+  let federation: Federation;
+  let browser: Browser;
+  let deRequestId = '';
+  const templateDirectory = temporaryDirectory('comity-screening-template-');
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    // One migrated template for the three processes, rather than three databases built at once.
+    federation = await startFederation({
+      states: ['FR', 'DE'],
+      templateDirectory,
+    });
+    ({ deRequestId } = await deliverPreservationFromFrance(federation));
+    const duty = await federation.node('DE').userClient('duty-officer');
+    await makeTransition(duty, deRequestId, 'acknowledge', { note: 'Received.' });
+    await makeTransition(duty, deRequestId, 'begin-assessment');
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await federation?.stop();
+    await rm(templateDirectory, { recursive: true, force: true });
+  });
+
+  test("DE's legal reviewer completes the checklist and refuses on the ground its concern supports", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+      timezoneId: 'Europe/Berlin',
+    });
+    const page = await signInAs(context, federation.node('DE'), 'legal-reviewer');
+    await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+    const screening = page.getByTestId('screening-panel');
+    await screening.waitFor();
+    const items = screening.getByTestId('screening-item');
+    const ids = await items.evaluateAll((all) => all.map((item) => item.getAttribute('data-item')));
+    assert.deepEqual(ids, [
+      'essential-interests',
+      'domestic-prohibition',
+      'non-discrimination',
+      'outside-scope',
+      'protected-expression',
+      'security-research',
+      'requesting-state-record',
+    ]);
+    assert.equal(await screening.getByTestId('screening-state').getAttribute('data-complete'), 'false');
+    assert.match((await screening.textContent()) ?? '', /Comity’s practice, not treaty text/);
+    await assertAccessible(page, 'screening checklist');
+
+    // No refusal before the checklist is complete.
+    const panel = page.getByTestId('case-panel');
+    await panel.getByTestId('transition-refuse').click();
+    await panel.getByTestId('screening-required').waitFor();
+    await panel.getByTestId('transition-refuse').click();
+
+    // Answer every item with reasons: a concern on essential interests.
+    for (const id of ids) {
+      const item = screening.locator(`[data-testid="screening-item"][data-item="${id}"]`);
+      const choice = id === 'essential-interests' ? 'concern' : 'no-concern';
+      await item.getByTestId(`answer-${choice}`).check();
+      await item
+        .getByTestId('screening-reasons')
+        .fill(
+          id === 'essential-interests'
+            ? 'Execution would prejudice an ongoing national security matter.'
+            : 'Checked: no concern.',
+        );
+    }
+    await screening.getByTestId('screening-save').click();
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="screening-state"]')?.getAttribute('data-complete') === 'true'`,
+    );
+    await page
+      .getByTestId('screening-panel')
+      .screenshot({ path: path.join(screenshotDirectory, 'screening-en.png') });
+
+    // The refusal form offers only the ground the concern supports.
+    await panel.getByTestId('transition-refuse').click();
+    const form = panel.getByTestId('transition-form');
+    await form.waitFor();
+    assert.equal(await form.getByRole('checkbox').count(), 3); // the ground, partial and conditional assistance
+    await form.getByRole('checkbox', { name: /Limited grounds for refusing preservation/ }).check();
+    await form.getByLabel(/^Reasons/).fill('Execution would prejudice an ongoing national security matter.');
+    await form.getByLabel(/^What was considered/).fill('Partial preservation was discussed by telephone.');
+    await assertAccessible(page, 'refusal form tied to the checklist');
+    await form.getByTestId('transition-submit').click();
+    await panel.locator('[data-testid="case-event"][data-transition="refuse"]').waitFor();
+    assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'refused');
+
+    // Arabic: right to left, the checklist in Arabic, still accessible.
+    await switchLanguage(page, 'ar');
+    assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
+    await screening.getByText('فحص الطلب الوارد').waitFor();
+    await screening.getByText('السيادة أو الأمن أو النظام العام أو المصالح الأساسية الأخرى').waitFor();
+    await assertAccessible(page, 'screening checklist in Arabic');
+    await page
+      .getByTestId('screening-panel')
+      .screenshot({ path: path.join(screenshotDirectory, 'screening-ar.png') });
+    await context.close();
+  });
+
+  test('the law map: a legal reviewer adds a provision; the compliance view shows what is missing, in English and Arabic', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const page = await signInAs(context, federation.node('DE'), 'legal-reviewer');
+    await page.getByRole('link', { name: 'Domestic law map' }).click();
+    await page.getByTestId('law-map-empty').waitFor();
+    await page.getByTestId('compliance-table').waitFor();
+    assert.match((await page.getByTestId('compliance-summary').textContent()) ?? '', /11 of 11/);
+    await assertAccessible(page, 'empty law map');
+
+    await page.getByTestId('law-citation').fill('StGB § 202a');
+    await page.getByTestId('law-title').fill('Data espionage');
+    await page.getByTestId('law-penalty').fill('3 years');
+    await page.getByTestId('law-offence-art-7').check();
+    await page.getByTestId('law-add').click();
+    await page.getByTestId('law-provision').waitFor();
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="compliance-offence"][data-offence="art-7"] [data-implemented]')?.getAttribute('data-implemented') === 'true'`,
+    );
+    assert.match((await page.getByTestId('compliance-summary').textContent()) ?? '', /10 of 11/);
+    assert.equal(
+      await page.getByTestId('compliance-csv').getAttribute('href'),
+      '/api/v1/law-map/compliance.csv',
+    );
+    await assertAccessible(page, 'law map with a provision');
+
+    await switchLanguage(page, 'ar');
+    assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
+    await page.getByRole('heading', { name: 'خريطة القانون الداخلي' }).waitFor();
+    await assertAccessible(page, 'law map in Arabic');
+    await page.screenshot({
+      path: path.join(screenshotDirectory, 'screening-law-map-ar.png'),
+      fullPage: true,
+    });
+    await context.close();
+  });
+});

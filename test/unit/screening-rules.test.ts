@@ -1,0 +1,306 @@
+/**
+ * The rules of incoming screening (src/core/screening/screening.ts) over the real catalogue: which
+ * items apply to each request type, dual criminality never for preservation, no decision while
+ * the checklist is incomplete, a refusal's grounds only from concerns, and the flags Comity raises
+ * by itself.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Catalogue } from '../../src/core/catalogue/catalogue.ts';
+import {
+  answerIssues,
+  applicableItems,
+  automaticFlags,
+  checkDecision,
+  groundsSupported,
+  isGatedDecision,
+  missingItems,
+  type RequestingStateRecord,
+  type ScreeningAnswer,
+  uncoveredOffences,
+} from '../../src/core/screening/screening.ts';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+
+const catalogue = loadCatalogue();
+const MLA_TYPES = ['mla', 'stored-data', 'real-time-traffic', 'interception'];
+const NO_RECORD: RequestingStateRecord = { state: 'FR', received: 0, refused: 0, groundCounts: {} };
+
+function ids(type: string): string[] {
+  return applicableItems(catalogue, type).map((item) => item.id);
+}
+
+function allAnswered(type: string, concerns: string[] = []): ScreeningAnswer[] {
+  return ids(type).map((itemId) => ({
+    itemId,
+    answer: concerns.includes(itemId) ? 'concern' : 'no-concern',
+    reasons: 'Checked.',
+  }));
+}
+
+const REFUSAL = (grounds: string[]) => ({ grounds, reasons: 'Reasons.', consultation: {} });
+
+describe('screening: which items apply', () => {
+  it('gives the mutual-assistance types the Art. 40(21) grounds, non-discrimination, dual criminality, fiscal matters and data protection', () => {
+    for (const type of MLA_TYPES) {
+      const items = ids(type);
+      for (const id of [
+        'conformity',
+        'essential-interests',
+        'domestic-prohibition',
+        'legal-system',
+        'non-discrimination',
+        'dual-criminality',
+        'fiscal-matters',
+        'data-protection',
+        'outside-scope',
+        'protected-expression',
+        'security-research',
+        'requesting-state-record',
+      ]) {
+        assert.ok(items.includes(id), `${type}: ${id}`);
+      }
+      assert.ok(!items.includes('extradition-assurances'), type);
+    }
+  });
+
+  it('gives a preservation only its limited grounds (Art. 42(6)) and never dual criminality (Art. 42(4))', () => {
+    const items = ids('preservation');
+    assert.deepEqual(
+      items.filter((id) => catalogue.screeningItems.find((i) => i.id === id)?.kind !== 'flag'),
+      ['essential-interests', 'domestic-prohibition', 'non-discrimination'],
+    );
+    assert.ok(!items.includes('dual-criminality'));
+    assert.ok(!items.includes('conformity'));
+  });
+
+  it('never applies dual criminality to a preservation, even if the data listed it', () => {
+    const edited: Catalogue = {
+      ...catalogue,
+      screeningItems: catalogue.screeningItems.map((item) =>
+        item.id === 'dual-criminality' ? { ...item, appliesTo: [...item.appliesTo, 'preservation'] } : item,
+      ),
+    };
+    assert.ok(!applicableItems(edited, 'preservation').some((item) => item.id === 'dual-criminality'));
+  });
+
+  it('asks for assurances on the death penalty and a fair trial for extradition, with non-discrimination and fiscal matters', () => {
+    const items = ids('extradition');
+    for (const id of ['extradition-assurances', 'non-discrimination', 'fiscal-matters'])
+      assert.ok(items.includes(id), id);
+    assert.ok(!items.includes('dual-criminality'));
+    assert.ok(!items.includes('legal-system'));
+  });
+
+  it('rejects answers to unknown items, to items that do not apply, and the same item twice', () => {
+    const issues = answerIssues(catalogue, 'preservation', [
+      { itemId: 'no-such-item', answer: 'concern', reasons: 'x' },
+      { itemId: 'dual-criminality', answer: 'concern', reasons: 'x' },
+      { itemId: 'essential-interests', answer: 'no-concern', reasons: 'x' },
+      { itemId: 'essential-interests', answer: 'concern', reasons: 'x' },
+    ]);
+    assert.deepEqual(
+      issues.map((issue) => [issue.index, issue.itemId]),
+      [
+        [0, 'no-such-item'],
+        [1, 'dual-criminality'],
+        [3, 'essential-interests'],
+      ],
+    );
+    assert.deepEqual(answerIssues(catalogue, 'mla', allAnswered('mla')), []);
+  });
+});
+
+describe('screening: decisions tied to the checklist', () => {
+  it('gates accept, conditions, postponement and refusal of a mutual-assistance request; other transitions pass', () => {
+    for (const name of ['accept', 'propose-conditions', 'postpone', 'refuse'])
+      assert.ok(isGatedDecision('mla', name), name);
+    for (const name of ['acknowledge', 'begin-assessment', 'request-clarification', 'execute-fully', 'close'])
+      assert.ok(!isGatedDecision('mla', name), name);
+  });
+
+  it('gates only the refusal of a preservation or a traffic-data disclosure', () => {
+    for (const type of ['preservation', 'traffic-disclosure']) {
+      assert.ok(isGatedDecision(type, 'refuse'), type);
+      for (const name of ['accept', 'propose-conditions', 'postpone', 'record-preservation'])
+        assert.ok(!isGatedDecision(type, name), `${type} ${name}`);
+    }
+  });
+
+  it('refuses a decision while the checklist is incomplete, naming the items missing', () => {
+    const answers = allAnswered('stored-data').filter((answer) => answer.itemId !== 'legal-system');
+    assert.deepEqual(missingItems(catalogue, 'stored-data', answers), ['legal-system']);
+    for (const transition of ['accept', 'propose-conditions', 'postpone', 'refuse']) {
+      const check = checkDecision(catalogue, {
+        requestType: 'stored-data',
+        transition,
+        payload: REFUSAL([]),
+        answers,
+      });
+      assert.equal(check.ok, false, transition);
+      assert.equal(!check.ok && check.reason, 'checklist-incomplete');
+      assert.deepEqual(!check.ok && check.reason === 'checklist-incomplete' && check.missing, [
+        'legal-system',
+      ]);
+    }
+    const none = checkDecision(catalogue, {
+      requestType: 'mla',
+      transition: 'accept',
+      payload: {},
+      answers: [],
+    });
+    assert.equal(none.ok, false);
+  });
+
+  it('allows a decision once every item is answered, whatever the answers', () => {
+    const answers = allAnswered('mla', ['essential-interests']).map((a) =>
+      a.itemId === 'conformity' ? { ...a, answer: 'not-applicable' as const } : a,
+    );
+    for (const transition of ['accept', 'propose-conditions', 'postpone'])
+      assert.ok(
+        checkDecision(catalogue, { requestType: 'mla', transition, payload: {}, answers }).ok,
+        transition,
+      );
+  });
+
+  it("accepts a refusal's grounds only from items answered concern", () => {
+    const answers = allAnswered('mla', ['dual-criminality', 'non-discrimination']);
+    assert.deepEqual(groundsSupported(catalogue, 'mla', answers).sort(), [
+      'extradition-non-discrimination',
+      'mla-dual-criminality',
+      'mla-non-discrimination',
+      'preservation-limited-grounds',
+    ]);
+    const ok = checkDecision(catalogue, {
+      requestType: 'mla',
+      transition: 'refuse',
+      payload: REFUSAL(['mla-dual-criminality', 'mla-non-discrimination']),
+      answers,
+    });
+    assert.ok(ok.ok);
+    const unsupported = checkDecision(catalogue, {
+      requestType: 'mla',
+      transition: 'refuse',
+      payload: REFUSAL(['mla-dual-criminality', 'mla-essential-interests']),
+      answers,
+    });
+    assert.equal(!unsupported.ok && unsupported.reason, 'ground-not-a-concern');
+    assert.deepEqual(
+      !unsupported.ok && unsupported.reason === 'ground-not-a-concern' && unsupported.grounds,
+      ['mla-essential-interests'],
+    );
+  });
+
+  it('never lets a concern on fiscal matters or on a flag support a refusal', () => {
+    const answers = allAnswered('mla', ['fiscal-matters', 'protected-expression', 'requesting-state-record']);
+    assert.deepEqual(groundsSupported(catalogue, 'mla', answers), []);
+    const check = checkDecision(catalogue, {
+      requestType: 'mla',
+      transition: 'refuse',
+      payload: REFUSAL(['mla-essential-interests']),
+      answers,
+    });
+    assert.equal(check.ok, false);
+  });
+
+  it('supports refusing a preservation on its limited grounds from a concern on essential interests', () => {
+    const answers = allAnswered('preservation', ['essential-interests']);
+    assert.ok(
+      checkDecision(catalogue, {
+        requestType: 'preservation',
+        transition: 'refuse',
+        payload: REFUSAL(['preservation-limited-grounds']),
+        answers,
+      }).ok,
+    );
+    assert.ok(
+      checkDecision(catalogue, {
+        requestType: 'preservation',
+        transition: 'accept',
+        payload: {},
+        answers: [],
+      }).ok,
+    );
+  });
+});
+
+describe('screening: automatic flags', () => {
+  const offences = [
+    { conventionArticle: 7, maximumPenaltyYears: 3 },
+    { conventionArticle: 10, maximumPenaltyYears: 5 },
+    { conventionArticle: 7, maximumPenaltyYears: 2 },
+  ];
+
+  it('flags dual criminality for the Convention offences cited that the law map has no provision for', () => {
+    const flags = automaticFlags(catalogue, {
+      requestType: 'stored-data',
+      offences,
+      coverage: new Set(['art-10']),
+      record: NO_RECORD,
+    });
+    assert.deepEqual(flags, [{ itemId: 'dual-criminality', kind: 'dual-criminality', articles: [7] }]);
+    const covered = automaticFlags(catalogue, {
+      requestType: 'stored-data',
+      offences,
+      coverage: new Set(['art-7', 'art-10']),
+      record: NO_RECORD,
+    });
+    assert.deepEqual(covered, []);
+  });
+
+  it('never flags dual criminality on a preservation', () => {
+    const flags = automaticFlags(catalogue, {
+      requestType: 'preservation',
+      offences,
+      coverage: new Set(),
+      record: NO_RECORD,
+    });
+    assert.deepEqual(
+      flags.filter((flag) => flag.kind === 'dual-criminality'),
+      [],
+    );
+  });
+
+  it('flags an offence that is neither a Convention offence nor, as stated, a serious crime', () => {
+    const flags = automaticFlags(catalogue, {
+      requestType: 'mla',
+      offences: [
+        { domesticProvision: 'Minor offence s. 1', maximumPenaltyYears: 1 },
+        { description: 'Penalty not stated' },
+        { domesticProvision: 'Fraud s. 2', maximumPenaltyYears: 4 },
+        { domesticProvision: 'Murder s. 3', isLifeImprisonment: true },
+        { conventionArticle: 12 },
+      ],
+      coverage: new Set(['art-12']),
+      record: NO_RECORD,
+    });
+    assert.deepEqual(flags, [
+      {
+        itemId: 'outside-scope',
+        kind: 'outside-scope',
+        offences: ['Minor offence s. 1', 'Penalty not stated'],
+      },
+    ]);
+  });
+
+  it("flags the requesting State's record only when this node refused earlier requests from it", () => {
+    const record = { state: 'FR', received: 4, refused: 2, groundCounts: { 'mla-dual-criminality': 2 } };
+    assert.deepEqual(
+      automaticFlags(catalogue, { requestType: 'mla', offences: [], coverage: new Set(), record }),
+      [{ itemId: 'requesting-state-record', kind: 'requesting-state-record', record }],
+    );
+    assert.deepEqual(
+      automaticFlags(catalogue, { requestType: 'mla', offences: [], coverage: new Set(), record: NO_RECORD }),
+      [],
+    );
+  });
+
+  it('lists the Convention offences the law map does not implement', () => {
+    assert.deepEqual(
+      uncoveredOffences(
+        catalogue,
+        new Set(['art-7', 'art-8', 'art-9', 'art-10', 'art-11', 'art-12', 'art-13']),
+      ),
+      ['art-14', 'art-15', 'art-16', 'art-17'],
+    );
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * The screening checklist of a request received here (docs/case-lifecycle.md, "Screening"): one
+ * item per ground, safeguard or flag the catalogue lists for the request type, each with its
+ * article (or "Comity's practice"), whether the text was verified, the plain-language
+ * explanation, the flags Comity raised by itself (dual criminality against this node's law map,
+ * an offence outside the Convention's scope, the requesting State's record here), and the legal
+ * reviewer's answer with reasons. The decisions of the case panel below are tied to it: none
+ * before it is complete, and a refusal only on the grounds its concerns support.
+ */
+import { Alert, Badge, Button, Group, Paper, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiAnswer } from '../../../../src/api-client/client.ts';
+import { answer, api } from '../../app/api.ts';
+import { citationText, localized } from '../../components/format.ts';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+
+export type Screening = ApiAnswer<'/api/v1/requests/{id}/screening', 'get'>['screening'];
+type Item = Screening['items'][number];
+type Flag = Item['flags'][number];
+type AnswerValue = NonNullable<Item['answer']>;
+type Draft = Record<string, { answer: AnswerValue | ''; reasons: string }>;
+
+const ANSWERS: readonly AnswerValue[] = ['no-concern', 'concern', 'not-applicable'];
+
+function draftOf(screening: Screening): Draft {
+  return Object.fromEntries(
+    screening.items.map((item) => [item.id, { answer: item.answer ?? '', reasons: item.reasons ?? '' }]),
+  );
+}
+
+function FlagNote({ flag }: { flag: Flag }) {
+  const { t } = useTranslation();
+  let text: string;
+  if (flag.kind === 'dual-criminality') {
+    text = t('screening.flag.dualCriminality', {
+      articles: (flag.articles ?? []).map((article) => citationText(article)).join(', '),
+    });
+  } else if (flag.kind === 'outside-scope') {
+    text = t('screening.flag.outsideScope', { offences: (flag.offences ?? []).join('; ') });
+  } else {
+    const record = flag.record;
+    text = t('screening.flag.record', {
+      refused: record?.refused ?? 0,
+      received: record?.received ?? 0,
+      state: record?.state ?? '',
+      grounds: Object.entries(record?.groundCounts ?? {})
+        .map(([ground, count]) => `${ground} (${count})`)
+        .join(', '),
+    });
+  }
+  return (
+    <Alert color="orange" variant="light" p="xs" data-testid="screening-flag" data-kind={flag.kind}>
+      <Text size="sm">
+        <strong>{t('screening.flagged')}</strong> {text}
+      </Text>
+    </Alert>
+  );
+}
+
+type ScreeningPanelProps = Readonly<{
+  screening: Screening;
+  canReview: boolean;
+  onSaved: (screening: Screening) => void;
+}>;
+
+export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanelProps) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(screening));
+  const [error, setError] = useState<unknown>(undefined);
+  const [isSaving, setIsSaving] = useState(false);
+  const [savedNote, setSavedNote] = useState(false);
+  const isEditable = canReview && screening.open;
+
+  useEffect(() => {
+    setDraft(draftOf(screening));
+  }, [screening]);
+
+  const set = (id: string, patch: Partial<Draft[string]>) => {
+    setSavedNote(false);
+    setDraft((current) => ({ ...current, [id]: { answer: '', reasons: '', ...current[id], ...patch } }));
+  };
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setIsSaving(true);
+    setError(undefined);
+    try {
+      const answers = Object.entries(draft)
+        .filter(([, value]) => value.answer !== '')
+        .map(([itemId, value]) => ({ itemId, answer: value.answer as AnswerValue, reasons: value.reasons }));
+      const saved = await answer(
+        api.PUT('/api/v1/requests/{id}/screening', {
+          params: { path: { id: screening.requestId } },
+          body: { answers, revision: screening.revision },
+        }),
+      );
+      onSaved(saved.screening);
+      setSavedNote(true);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  return (
+    <Paper
+      component="section"
+      aria-labelledby="screening-title"
+      withBorder
+      p="sm"
+      mb="md"
+      data-testid="screening-panel"
+    >
+      <Title order={3} size="h5" id="screening-title" mb="xs">
+        {t('screening.title')}
+      </Title>
+      <Text size="sm" mb="xs">
+        {t('screening.intro')}
+      </Text>
+      <Group gap="xs" mb="sm" role="status" aria-live="polite">
+        <Badge
+          color={screening.complete ? 'teal.9' : 'var(--comity-amber)'}
+          variant="outline"
+          tt="none"
+          data-testid="screening-state"
+          data-complete={screening.complete ? 'true' : 'false'}
+        >
+          {screening.complete
+            ? t('screening.complete')
+            : t('screening.incomplete', { count: screening.missing.length })}
+        </Badge>
+        {savedNote ? <Text size="sm">{t('screening.saved')}</Text> : null}
+      </Group>
+      <form onSubmit={save} aria-labelledby="screening-title">
+        <Stack gap="sm">
+          {screening.items.map((item) => {
+            const value = draft[item.id] ?? { answer: '', reasons: '' };
+            const headingId = `screening-item-${item.id}`;
+            return (
+              <Paper
+                key={item.id}
+                withBorder
+                p="xs"
+                component="fieldset"
+                aria-labelledby={headingId}
+                data-testid="screening-item"
+                data-item={item.id}
+                style={{ minWidth: 0 }}
+              >
+                <Title order={4} size="h6" id={headingId}>
+                  {localized(item.title)}
+                </Title>
+                <Group gap={6} my={4}>
+                  {item.article !== null ? (
+                    <Text size="xs" className="machine-text">
+                      {citationText(item.article, item.paragraph ?? undefined)}
+                    </Text>
+                  ) : null}
+                  <Badge variant="outline" color="gray.8" tt="none" size="sm">
+                    {item.basis === 'practice' ? t('screening.practice') : t('screening.treaty')}
+                  </Badge>
+                  <Badge variant="outline" color={item.verified ? 'teal.9' : 'gray.8'} tt="none" size="sm">
+                    {item.verified ? t('screening.verified') : t('screening.notVerified')}
+                  </Badge>
+                  {item.kind === 'not-a-ground' ? (
+                    <Badge variant="outline" color="gray.8" tt="none" size="sm">
+                      {t('screening.notAGround')}
+                    </Badge>
+                  ) : null}
+                </Group>
+                <Text size="sm" mb={6}>
+                  {localized(item.explanation)}
+                </Text>
+                <Stack gap={4} mb={6}>
+                  {item.flags.map((flag) => (
+                    <FlagNote key={flag.kind} flag={flag} />
+                  ))}
+                </Stack>
+                {isEditable ? (
+                  <>
+                    <Radio.Group
+                      label={t('screening.answer')}
+                      value={value.answer}
+                      onChange={(chosen) => set(item.id, { answer: chosen as AnswerValue })}
+                    >
+                      <Group gap="md" mt={4}>
+                        {ANSWERS.map((choice) => (
+                          <Radio
+                            key={choice}
+                            value={choice}
+                            label={t(`screening.answers.${choice}`)}
+                            data-testid={`answer-${choice}`}
+                          />
+                        ))}
+                      </Group>
+                    </Radio.Group>
+                    <Textarea
+                      mt={6}
+                      label={t('screening.reasons')}
+                      value={value.reasons}
+                      onChange={(event) => set(item.id, { reasons: event.currentTarget.value })}
+                      required={value.answer !== ''}
+                      autosize
+                      minRows={1}
+                      data-testid="screening-reasons"
+                    />
+                  </>
+                ) : (
+                  <Text size="sm" data-testid="screening-answer">
+                    <strong>{t('screening.answer')}:</strong>{' '}
+                    {item.answer ? t(`screening.answers.${item.answer}`) : t('screening.unanswered')}
+                    {item.reasons ? ` — ${item.reasons}` : ''}
+                  </Text>
+                )}
+              </Paper>
+            );
+          })}
+          <ProblemAlert error={error} title={t('screening.saveFailed')} />
+          {isEditable ? (
+            <Group>
+              <Button type="submit" loading={isSaving} data-testid="screening-save">
+                {t('screening.save')}
+              </Button>
+            </Group>
+          ) : null}
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
