@@ -173,7 +173,12 @@ export async function createAccount(
     }),
   );
   if (created.oneTimePassword) {
-    await replaceOneTimePassword(administrators.admin.url, account.username, created.oneTimePassword, password);
+    await replaceOneTimePassword(
+      administrators.admin.url,
+      account.username,
+      created.oneTimePassword,
+      password,
+    );
   }
   if (created.pendingRoleRequest) {
     await answer(

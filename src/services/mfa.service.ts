@@ -86,7 +86,10 @@ export async function startEnrolment(context: AppContext, userId: string): Promi
   if (!user) throw new AppError('not-found', 'no such user');
   const secret = new Secret({ size: 20 }).base32;
   if (!(await startTotpEnrolment(context.db, userId, secret))) {
-    throw new AppError('conflict', 'this account already signs in with TOTP: disable it first to enrol again');
+    throw new AppError(
+      'conflict',
+      'this account already signs in with TOTP: disable it first to enrol again',
+    );
   }
   const nodeName = context.config.node.state ? `Comity ${context.config.node.state}` : 'Comity';
   const totp = new TOTP({
@@ -143,7 +146,11 @@ export async function confirmEnrolment(
  * Checks a second factor at sign-in: a 6-digit TOTP code (each accepted once) or an unused
  * recovery code (used up). False for anything else.
  */
-export async function verifySecondFactor(context: AppContext, userId: string, code: string): Promise<boolean> {
+export async function verifySecondFactor(
+  context: AppContext,
+  userId: string,
+  code: string,
+): Promise<boolean> {
   const given = code.trim();
   const totp = await findTotp(context.db, userId);
   if (!totp?.secret || !totp.isConfirmed) return false;
@@ -186,11 +193,15 @@ export async function disableTotp(
   if (!user) throw new AppError('not-found', 'no such user');
   if (!user.isTotpEnrolled) throw new AppError('invalid-state', 'this account does not sign in with TOTP');
   if (isMfaRequiredFor(context, user.roles)) {
-    throw new AppError('invalid-state', "this node requires TOTP of this account's roles: it cannot be turned off");
+    throw new AppError(
+      'invalid-state',
+      "this node requires TOTP of this account's roles: it cannot be turned off",
+    );
   }
   admitSecretAttempt(context, clientAddress);
   const passwordHash = await findPasswordHash(context.db, userId);
-  const isPasswordRight = passwordHash !== undefined && (await verifyPasswordTimed(input.password, passwordHash));
+  const isPasswordRight =
+    passwordHash !== undefined && (await verifyPasswordTimed(input.password, passwordHash));
   if (!isPasswordRight || !(await verifySecondFactor(context, userId, input.code))) {
     recordSecretFailure(context, clientAddress);
     throw new AppError('invalid-credentials', 'wrong password or code');

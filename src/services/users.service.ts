@@ -428,7 +428,10 @@ export async function resetPasswordAs(
 ): Promise<{ user: UserView; oneTimePassword: string }> {
   const user = await requireUser(context, userId);
   if (user.id === actor.userId) {
-    throw new AppError('invalid-state', 'change your own password with your current one (your account screen)');
+    throw new AppError(
+      'invalid-state',
+      'change your own password with your current one (your account screen)',
+    );
   }
   const oneTimePassword = generatePassword(20);
   const updated = await setPassword(context, user.id, oneTimePassword, { mustChangePassword: true });

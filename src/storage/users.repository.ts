@@ -208,7 +208,11 @@ export async function findTotp(db: Kysely<Database>, userId: string): Promise<St
 }
 
 /** Starts an enrolment (a new unconfirmed secret), replacing an unconfirmed one; never a confirmed one. */
-export async function startTotpEnrolment(db: Kysely<Database>, userId: string, secret: string): Promise<boolean> {
+export async function startTotpEnrolment(
+  db: Kysely<Database>,
+  userId: string,
+  secret: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('users')
     .set({ totp_secret: secret, totp_confirmed_at: null, totp_last_step: null, recovery_code_hashes: [] })
@@ -250,7 +254,11 @@ export async function acceptTotpStep(db: Kysely<Database>, userId: string, step:
 }
 
 /** Uses up one recovery code (by its hash); false when it is not one of the user's unused codes. */
-export async function consumeRecoveryCode(db: Kysely<Database>, userId: string, codeHash: string): Promise<boolean> {
+export async function consumeRecoveryCode(
+  db: Kysely<Database>,
+  userId: string,
+  codeHash: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('users')
     .set({ recovery_code_hashes: sql<string[]>`array_remove(recovery_code_hashes, ${codeHash})` })

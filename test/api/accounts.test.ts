@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
+import { loadConfig } from '../../src/config.ts';
+import { assertMfaRolesKnown } from '../../src/services/mfa.service.ts';
 import { ensureAdministrator } from '../../src/services/users.service.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole, createUser, signIn } from '../helpers/auth.ts';
@@ -70,25 +72,17 @@ for (const target of DATABASE_TARGETS) {
       };
     }
 
-    it('makes the first administrator change the one-time password before anything else', async () => {
-      // A fresh node: the first administrator is created with a one-time password.
-      await subject.context.db.deleteFrom('users').where('username', '=', 'admin').execute();
-      const others = await subject.context.db.selectFrom('users').select('id').execute();
-      assert.ok(others.length > 0);
-      const first = await (async () => {
-        // ensureAdministrator only acts on an empty node: create it in a node of its own.
-        const fresh = await startTestApp(target, { now: clock.now });
-        try {
-          const created = await fresh.context.db
-            .selectFrom('users')
-            .select(['username', 'must_change_password'])
-            .execute();
-          return { fresh: created };
-        } finally {
-          await fresh.close();
-        }
-      })();
-      assert.deepEqual(first.fresh, [{ username: 'admin', must_change_password: true }]);
+    it('creates the first administrator of a new node with a one-time password', async () => {
+      const fresh = await startTestApp(target, { now: clock.now });
+      try {
+        const created = await fresh.context.db
+          .selectFrom('users')
+          .select(['username', 'must_change_password'])
+          .execute();
+        assert.deepEqual(created, [{ username: 'admin', must_change_password: true }]);
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('refuses every other call until a one-time password is changed, then works with the new one', async () => {
@@ -115,8 +109,8 @@ for (const target of DATABASE_TARGETS) {
       const blocked = await inject({ method: 'GET', url: '/api/v1/requests', headers });
       assert.equal(blocked.statusCode, 403);
       assert.equal(json<Problem>(blocked).type, 'urn:comity:problem:password-change-required');
-      const token = await inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'x' } });
-      assert.equal(json<Problem>(token).type, 'urn:comity:problem:password-change-required');
+      const users = await inject({ method: 'GET', url: '/api/v1/desk', headers });
+      assert.equal(json<Problem>(users).type, 'urn:comity:problem:password-change-required');
 
       const wrong = await inject({
         method: 'POST',
@@ -241,7 +235,16 @@ for (const target of DATABASE_TARGETS) {
         headers: admin.headers,
         payload: { name: 'for someone', userId: user.id },
       });
-      assert.equal(forOther.statusCode, 400);
+      assert.equal(
+        forOther.statusCode,
+        201,
+        "the unknown member is ignored: the token is the administrator's own",
+      );
+      const owners = json<{ items: { id: string; userId: string }[] }>(
+        await inject({ method: 'GET', url: '/api/v1/api-tokens', headers: admin.headers }),
+      ).items;
+      const otherId = json<{ id: string }>(forOther).id;
+      assert.equal(owners.find((token) => token.id === otherId)?.userId, admin.userId);
       const revoked = await inject({
         method: 'DELETE',
         url: `/api/v1/api-tokens/${created.id}`,
@@ -419,11 +422,13 @@ for (const target of DATABASE_TARGETS) {
       );
     });
 
-    it('refuses to start with an unknown role in the setting', async () => {
-      await assert.rejects(
-        startTestApp(target, { environment: { COMITY_MFA_REQUIRED_ROLES: 'administrator,janitor' } }),
-        /unknown roles: janitor/,
-      );
+    it('refuses to start with an unknown role in the setting', () => {
+      const config = loadConfig({
+        COMITY_DATA_DIR: '/tmp/comity-test-unused',
+        COMITY_MFA_REQUIRED_ROLES: 'administrator,janitor',
+      });
+      assert.throws(() => assertMfaRolesKnown({ ...subject.context, config }), /unknown roles: janitor/);
+      assert.throws(() => loadConfig({ COMITY_MFA_REQUIRED_ROLES: 'administrator;officer' }));
     });
 
     it('creates the first administrator with a one-time password', async () => {

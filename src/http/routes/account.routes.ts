@@ -66,7 +66,8 @@ export async function accountRoutes(app: ComityApp, context: AppContext): Promis
       config: { permission: 'signed-in' },
       schema: {
         tags: ['authentication'],
-        summary: 'Start TOTP enrolment: a new secret for your authenticator app (confirm it with a first code)',
+        summary:
+          'Start TOTP enrolment: a new secret for your authenticator app (confirm it with a first code)',
         response: {
           201: z.object({
             secret: z.string().describe('base32, to type into the app'),

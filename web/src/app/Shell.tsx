@@ -77,6 +77,9 @@ function UserMenu() {
         <Menu.Label>
           {user.username} · {user.roles.map((role) => t(`roles.${role}`, { defaultValue: role })).join(', ')}
         </Menu.Label>
+        <Menu.Item component={RouterLink} href="/account">
+          {t('accounts.account.menu')}
+        </Menu.Item>
         <Menu.Item
           onClick={() => {
             void signOut().then(() => navigate('/sign-in'));
@@ -159,6 +162,19 @@ export function Shell({ children }: { children: ReactNode }) {
       needsSession: true,
       permission: 'alerts:manage',
     },
+    {
+      href: '/users',
+      label: t('accounts.users.nav'),
+      isActive: (path) => path.startsWith('/users'),
+      needsSession: true,
+      permission: 'user:manage',
+    },
+    {
+      href: '/account',
+      label: t('accounts.account.nav'),
+      isActive: (path) => path.startsWith('/account'),
+      needsSession: true,
+    },
   ];
   const permissions = session.status === 'signed-in' ? session.user.permissions : [];
 
@@ -191,12 +207,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar
-        p="xs"
-        id="main-navigation"
-        aria-label={t('nav.label')}
-        inert={isNavFolded}
-      >
+      <AppShell.Navbar p="xs" id="main-navigation" aria-label={t('nav.label')} inert={isNavFolded}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
           .filter((item) => item.permission === undefined || permissions.includes(item.permission))
