@@ -98,13 +98,26 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
         '127.0.0.1',
       );
       assert.equal(session.user.displayName, 'Alice Martin');
-      await signIn(context, { username: 'bob', password: bobPassword! }, '127.0.0.1');
+      assert.equal(session.pendingStep, null, 'a password the operator chose is not one-time');
+      const bob = await signIn(context, { username: 'bob', password: bobPassword! }, '127.0.0.1');
+      assert.equal(bob.pendingStep, 'change-password', 'a generated password is one-time');
     });
 
     const id = /^(\S+)\tcase system/m.exec(tokens.stdout)?.[1];
     const revoked = await runComity(['token', 'revoke', id!]);
     assert.equal(revoked.code, 0, revoked.stderr);
     await withDatabase(async (context) => assert.equal(await resolveApiToken(context, token), undefined));
+  });
+
+  it('resets a password to a generated one-time one that the next sign-in must change', async () => {
+    const reset = await runComity(['user', 'password', 'bob']);
+    assert.equal(reset.code, 0, reset.stderr);
+    const password = /password: (\S+)/.exec(reset.stdout)?.[1];
+    assert.ok(password, reset.stdout);
+    await withDatabase(async (context) => {
+      const bob = await signIn(context, { username: 'bob', password }, '127.0.0.1');
+      assert.equal(bob.pendingStep, 'change-password');
+    });
   });
 
   it('changes a password and disables a user', async () => {

@@ -52,12 +52,14 @@ export function registerUserCommands(program: Command): void {
             roles,
             ...(options.displayName ? { displayName: options.displayName } : {}),
             email,
+            // A generated password is one-time: the user chooses their own at the first sign-in.
+            mustChangePassword: isPasswordGenerated,
           }),
         );
         printLine(`created user ${created.username} (${created.roles.join(', ')}), id ${created.id}`);
         if (isPasswordGenerated) {
           printLine(`password: ${password}`);
-          printLine('This password is shown only once.');
+          printLine('This one-time password is shown only once; the first sign-in changes it.');
         }
       },
     );
@@ -85,11 +87,13 @@ export function registerUserCommands(program: Command): void {
       const isPasswordGenerated = !options.passwordStdin;
       const password = isPasswordGenerated ? generatePassword(20) : await readSecretFromStdin();
       assertPasswordAcceptable(password);
-      await withNodeContext((context) => changePassword(context, username, password));
+      await withNodeContext((context) =>
+        changePassword(context, username, password, { isOneTime: isPasswordGenerated }),
+      );
       printLine(`password of ${username} changed; their sessions have ended`);
       if (isPasswordGenerated) {
         printLine(`password: ${password}`);
-        printLine('This password is shown only once.');
+        printLine('This one-time password is shown only once; the next sign-in changes it.');
       }
     });
 
