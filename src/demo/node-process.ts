@@ -139,7 +139,7 @@ export type NodeProcess = {
   readonly dataDirectory: string;
   /** The environment every `comity` command about this node must run with (same data, database, mode, port). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** The first administrator's password, printed by the first start on an empty database. */
+  /** The first administrator's password: the one-time one the first start wrote, replaced through the API at once. */
   adminPassword: string | undefined;
   /** The running child, or undefined while stopped. */
   readonly child: ChildProcess | undefined;
