@@ -20,8 +20,10 @@ import {
   findPasswordHash,
   findTotp,
   findUserById,
+  findUserByUsername,
   startTotpEnrolment,
 } from '../storage/users.repository.ts';
+import { deleteSessionsOfUser } from '../storage/sessions.repository.ts';
 import { verifyPasswordTimed } from './password-hashing.ts';
 import { admitSecretAttempt, hashToken, recordSecretFailure } from './sessions.service.ts';
 
@@ -207,4 +209,18 @@ export async function disableTotp(
     throw new AppError('invalid-credentials', 'wrong password or code');
   }
   await clearTotp(context.db, userId);
+}
+
+/**
+ * The node's operator turns off a user's TOTP (command line, on the server): for a user who lost
+ * the authenticator and the recovery codes. Their sessions end; they enrol again (at the next
+ * sign-in if a role requires it). not-found for an unknown username.
+ */
+export async function removeTotpOf(context: AppContext, username: string): Promise<void> {
+  const user = await findUserByUsername(context.db, username);
+  if (!user) throw new AppError('not-found', `no user named '${username}'`);
+  await context.db.transaction().execute(async (transaction) => {
+    await clearTotp(transaction, user.id);
+    await deleteSessionsOfUser(transaction, user.id);
+  });
 }

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { ROLES } from '../../core/roles.ts';
+import { removeTotpOf } from '../../services/mfa.service.ts';
 import { assertPasswordAcceptable, generatePassword } from '../../services/password-hashing.ts';
 import {
   changePassword,
@@ -117,6 +118,17 @@ export function registerUserCommands(program: Command): void {
     .action(async (username: string) => {
       await withNodeContext((context) => disableUser(context, username));
       printLine(`user ${username} disabled`);
+    });
+
+  user
+    .command('totp-off')
+    .description(
+      "turn off a user's two-step sign-in (a lost authenticator and recovery codes); their sessions end, they enrol again from their account screen",
+    )
+    .argument('<username>')
+    .action(async (username: string) => {
+      await withNodeContext((context) => removeTotpOf(context, username));
+      printLine(`two-step sign-in of ${username} turned off; their sessions have ended`);
     });
 
   user
