@@ -122,7 +122,7 @@ function PasswordSection() {
           />
           <ProblemAlert error={error} />
           {isDone ? (
-            <Alert color="green" variant="light" role="status">
+            <Alert color="blue" variant="light" role="status">
               {t('accounts.password.changed')}
             </Alert>
           ) : null}
@@ -203,7 +203,7 @@ function TotpSection() {
         </Text>
       ) : null}
       {recoveryCodes ? (
-        <Alert color="green" variant="light" role="status" title={t('accounts.totp.recoveryTitle')} mb="sm">
+        <Alert color="blue" variant="light" role="status" title={t('accounts.totp.recoveryTitle')} mb="sm">
           <Text size="sm" mb="xs">
             {t('accounts.totp.recoveryIntro')}
           </Text>
@@ -216,7 +216,6 @@ function TotpSection() {
           </List>
           <Button
             mt="sm"
-            variant="light"
             onClick={() => {
               setRecoveryCodes(undefined);
               void refresh();
@@ -365,7 +364,7 @@ function TokensSection() {
       </form>
       {created ? (
         <Alert
-          color="green"
+          color="blue"
           variant="light"
           role="status"
           mt="sm"

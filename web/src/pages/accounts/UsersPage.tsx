@@ -8,7 +8,6 @@
  */
 import {
   Alert,
-  Badge,
   Button,
   Checkbox,
   Code,
@@ -79,7 +78,7 @@ export function UsersPage() {
       />
       {notice?.kind === 'password' ? (
         <Alert
-          color="green"
+          color="blue"
           variant="light"
           role="status"
           title={t('accounts.users.oneTimeTitle', { username: notice.username })}
@@ -143,14 +142,14 @@ export function UsersPage() {
                         </Text>
                         {pendingOf(user.id).map((request) => (
                           <Group key={request.id} gap="xs" data-testid="pending-grant">
-                            <Badge color="yellow" variant="light">
+                            <Text size="sm" fw={500} c="orange.9">
                               {t('accounts.users.pending', {
                                 roles: request.rolesAdded
                                   .map((role) => t(`roles.${role}`, { defaultValue: role }))
                                   .join(', '),
                                 by: request.requestedBy?.username ?? t('accounts.users.operator'),
                               })}
-                            </Badge>
+                            </Text>
                             {request.requestedBy?.userId !== me?.id && request.userId !== me?.id ? (
                               <Button
                                 size="xs"
