@@ -142,7 +142,7 @@ export function UsersPage() {
                         </Text>
                         {pendingOf(user.id).map((request) => (
                           <Group key={request.id} gap="xs" data-testid="pending-grant">
-                            <Text size="sm" fw={500} c="orange.9">
+                            <Text size="sm" fw={500}>
                               {t('accounts.users.pending', {
                                 roles: request.rolesAdded
                                   .map((role) => t(`roles.${role}`, { defaultValue: role }))
