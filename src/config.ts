@@ -198,6 +198,11 @@ const EnvSchema = z.object({
   COMITY_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Publish the transparency report (GET /api/v1/transparency and its public page) to everyone
+   * (true/false). Default true; false answers 404 and the page says it is not published.
+   */
+  COMITY_TRANSPARENCY_PUBLISHED: booleanString.default(true),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
   COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
@@ -228,6 +233,8 @@ const EnvSchema = z.object({
     .min(1)
     .max(2 ** 50)
     .default(100 * 1024 ** 3),
+  /** How often the evidence transfer worker looks for packages to fetch and verdicts to record, in ms. Default 1000. */
+  COMITY_EVIDENCE_TRANSFER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
 });
 
 export type Config = Readonly<{
@@ -304,7 +311,9 @@ export type Config = Readonly<{
     timeoutMs: number;
   }>;
   /** Evidence items: their sealed files and the at-rest key live in `directory` (<data dir>/evidence). */
-  evidence: Readonly<{ directory: string; maxBytes: number }>;
+  evidence: Readonly<{ directory: string; maxBytes: number; transferIntervalMs: number }>;
+  /** The public transparency report (docs/transparency.md); absent: published. */
+  transparency?: Readonly<{ isPublished: boolean }>;
 }>;
 
 /** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
@@ -464,9 +473,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxAgeMs: Math.round(env.COMITY_ALERT_MAX_AGE_HOURS * 3_600_000),
       timeoutMs: env.COMITY_ALERT_TIMEOUT_MS,
     }),
+    transparency: Object.freeze({ isPublished: env.COMITY_TRANSPARENCY_PUBLISHED }),
     evidence: Object.freeze({
       directory: path.join(dataDirectory, 'evidence'),
       maxBytes: env.COMITY_EVIDENCE_MAX_BYTES,
+      transferIntervalMs: env.COMITY_EVIDENCE_TRANSFER_INTERVAL_MS,
     }),
   });
 }
