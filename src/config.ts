@@ -117,6 +117,15 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/, 'addresses or CIDR ranges separated by commas')
     .optional(),
+  /**
+   * Roles whose holders must sign in with a second factor (TOTP): comma-separated role names
+   * (e.g. administrator,custodian). Such a user enrols at the next sign-in before doing anything
+   * else. Unknown role names stop the node at start. Default: none.
+   */
+  COMITY_MFA_REQUIRED_ROLES: z
+    .string()
+    .regex(/^\s*([a-z-]+(\s*,\s*[a-z-]+)*)?\s*$/, 'role names separated by commas')
+    .optional(),
   /** Longest life of an API token, in days: a token asks for at most this at creation. Default 365. */
   COMITY_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Force the Secure flag on cookies (true/false). Default: on when COMITY_PUBLIC_URL is https. */
@@ -262,6 +271,8 @@ export type Config = Readonly<{
     signInChecksPerSecond: number;
     /** Longest life of an API token, in days. */
     tokenMaxDays: number;
+    /** Roles whose holders must sign in with TOTP (checked against the roles at start). */
+    mfaRequiredRoles: readonly string[];
   }>;
   node: Readonly<{
     state: string | undefined;
@@ -424,6 +435,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       isCookieSecure: env.COMITY_COOKIE_SECURE ?? publicUrl.startsWith('https:'),
       signInChecksPerSecond: env.COMITY_SIGN_IN_CHECKS_PER_SECOND,
       tokenMaxDays: env.COMITY_TOKEN_MAX_DAYS,
+      mfaRequiredRoles: Object.freeze(
+        (env.COMITY_MFA_REQUIRED_ROLES ?? '')
+          .split(',')
+          .map((role) => role.trim())
+          .filter((role) => role !== ''),
+      ),
     }),
     node: Object.freeze({
       state: env.COMITY_NODE_STATE,

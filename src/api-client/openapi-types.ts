@@ -132,8 +132,14 @@ export interface paths {
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
+                                /** @description signed in with a one-time password, to change at the next sign-in before anything else */
+                                mustChangePassword: boolean;
+                                /** @description signs in with a TOTP code as a second factor */
+                                isTotpEnrolled: boolean;
                             };
                             csrfToken: string;
+                            /** @description what the user must do before anything else (other calls answer password-change-required or mfa-enrolment-required); null: nothing */
+                            pendingStep: ("change-password" | "enrol-mfa") | null;
                         };
                     };
                 };
@@ -153,6 +159,8 @@ export interface paths {
                     "application/json": {
                         username: string;
                         password: string;
+                        /** @description for an account with TOTP: the 6-digit code of the authenticator app, or a recovery code (without it: mfa-code-required) */
+                        code?: string;
                     };
                 };
             };
@@ -173,8 +181,14 @@ export interface paths {
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
+                                /** @description signed in with a one-time password, to change at the next sign-in before anything else */
+                                mustChangePassword: boolean;
+                                /** @description signs in with a TOTP code as a second factor */
+                                isTotpEnrolled: boolean;
                             };
                             csrfToken: string;
+                            /** @description what the user must do before anything else (other calls answer password-change-required or mfa-enrolment-required); null: nothing */
+                            pendingStep: ("change-password" | "enrol-mfa") | null;
                         };
                     };
                 };
@@ -320,6 +334,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/account/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password with the current one: your other sessions end and your API tokens are revoked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            locale: string | null;
+                            email: string | null;
+                            isDisabled: boolean;
+                            /** @description signed in with a one-time password, to change at the next sign-in before anything else */
+                            mustChangePassword: boolean;
+                            /** @description signs in with a TOTP code as a second factor */
+                            isTotpEnrolled: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether you sign in with TOTP, whether the node requires it, recovery codes left */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            isEnrolled: boolean;
+                            /** @description this node requires TOTP of one of the account's roles */
+                            isRequired: boolean;
+                            recoveryCodesLeft: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start TOTP enrolment: a new secret for your authenticator app (confirm it with a first code) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description base32, to type into the app */
+                            secret: string;
+                            /** @description otpauth:// URI, for apps that read it (or a QR code of it) */
+                            uri: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm TOTP enrolment with a first code; returns 10 recovery codes, shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recoveryCodes: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop signing in with TOTP: needs your password and a current code (or a recovery code) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -353,6 +574,10 @@ export interface paths {
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
+                                /** @description signed in with a one-time password, to change at the next sign-in before anything else */
+                                mustChangePassword: boolean;
+                                /** @description signs in with a TOTP code as a second factor */
+                                isTotpEnrolled: boolean;
                             }[];
                         };
                     };
@@ -373,7 +598,8 @@ export interface paths {
                     "application/json": {
                         username: string;
                         displayName?: string;
-                        password: string;
+                        /** @description a one-time password (the user changes it at the first sign-in); without it the node generates one and returns it once as oneTimePassword */
+                        password?: string;
                         roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
                         /** @enum {string} */
                         locale?: "ar" | "zh" | "en" | "fr" | "ru" | "es";
@@ -397,14 +623,157 @@ export interface paths {
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
+                            /** @description signed in with a one-time password, to change at the next sign-in before anything else */
+                            mustChangePassword: boolean;
+                            /** @description signs in with a TOTP code as a second factor */
+                            isTotpEnrolled: boolean;
                             /** @description roles that read case content or administer the node, granted only once a second administrator approves */
                             pendingRoleRequest: components["schemas"]["RoleRequest"] | null;
+                            /** @description the generated one-time password, shown this once (null when the request gave one) */
+                            oneTimePassword: string | null;
                         };
                     };
                 };
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset another user's password: a one-time password, shown once, that they change at their next sign-in; their sessions end and tokens are revoked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                username: string;
+                                displayName: string;
+                                roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                locale: string | null;
+                                email: string | null;
+                                isDisabled: boolean;
+                                /** @description signed in with a one-time password, to change at the next sign-in before anything else */
+                                mustChangePassword: boolean;
+                                /** @description signs in with a TOTP code as a second factor */
+                                isTotpEnrolled: boolean;
+                            };
+                            oneTimePassword: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user's API tokens with their owner, newest first (never the secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                createdAt: string;
+                                expiresAt: string | null;
+                                revokedAt: string | null;
+                                lastUsedAt: string | null;
+                                userId: string;
+                                username: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke any user's API token (only its owner creates tokens) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -459,6 +828,10 @@ export interface paths {
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
+                            /** @description signed in with a one-time password, to change at the next sign-in before anything else */
+                            mustChangePassword: boolean;
+                            /** @description signs in with a TOTP code as a second factor */
+                            isTotpEnrolled: boolean;
                             /** @description roles that read case content or administer the node, granted only once a second administrator approves */
                             pendingRoleRequest: components["schemas"]["RoleRequest"] | null;
                         };

@@ -16,6 +16,12 @@ export const APP_ERROR_CODES = [
   'csrf-token-invalid',
   /** Wrong username or password (deliberately not saying which). */
   'invalid-credentials',
+  /** The password was right; the account signs in with a second factor too: send `code` (TOTP or recovery code). */
+  'mfa-code-required',
+  /** The account signed in with a one-time password: change it (POST /api/v1/account/password) before anything else. */
+  'password-change-required',
+  /** The account's roles require TOTP: enrol (POST /api/v1/account/totp) before anything else. */
+  'mfa-enrolment-required',
   /** The change conflicts with the current state (duplicate name, stale version...). */
   'conflict',
   /** The action is not allowed in the resource's current state (e.g. editing a sent request). */

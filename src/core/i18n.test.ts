@@ -4,11 +4,21 @@ import { formatMessage, negotiateLocale } from './i18n.ts';
 
 describe('formatMessage', () => {
   it('fills placeholders and leaves unknown ones', () => {
-    assert.equal(formatMessage('{element} missing ({article}) {other}', { element: 'Custodian', article: 'Art. 42(3)(d)' }), 'Custodian missing (Art. 42(3)(d)) {other}');
+    assert.equal(
+      formatMessage('{element} missing ({article}) {other}', {
+        element: 'Custodian',
+        article: 'Art. 42(3)(d)',
+      }),
+      'Custodian missing (Art. 42(3)(d)) {other}',
+    );
   });
 
   it('isolates inserted values for right-to-left messages so citations keep their order', () => {
-    const message = formatMessage('العنصر مفقود ({article})', { article: 'Art. 42(3)(d)' }, { isolateValues: true });
+    const message = formatMessage(
+      'العنصر مفقود ({article})',
+      { article: 'Art. 42(3)(d)' },
+      { isolateValues: true },
+    );
     assert.equal(message, 'العنصر مفقود (\u2068Art. 42(3)(d)\u2069)');
   });
 });

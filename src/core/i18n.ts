@@ -29,7 +29,10 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
     .map((part) => {
       const [tag = '', ...params] = part.trim().split(';');
       const quality = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { base: tag.trim().toLowerCase().split('-')[0] ?? '', q: quality ? Number(quality.slice(2)) : 1 };
+      return {
+        base: tag.trim().toLowerCase().split('-')[0] ?? '',
+        q: quality ? Number(quality.slice(2)) : 1,
+      };
     })
     .filter((entry) => Number.isFinite(entry.q) && entry.q > 0)
     .sort((a, b) => b.q - a.q);

@@ -111,6 +111,24 @@ export async function signIn(url: string, username: string, password: string): P
   }
 }
 
+/**
+ * Signs in with a one-time password (the first administrator's, a new account's) and replaces it
+ * with `newPassword` (POST /api/v1/account/password), as the first sign-in must.
+ */
+export async function replaceOneTimePassword(
+  url: string,
+  username: string,
+  oneTimePassword: string,
+  newPassword: string,
+): Promise<void> {
+  const session = await signIn(url, username, oneTimePassword);
+  await answer(
+    typedClient(url, session).POST('/api/v1/account/password', {
+      body: { currentPassword: oneTimePassword, newPassword },
+    }),
+  );
+}
+
 /** Signs in and creates an API token for that user (POST /api/v1/tokens); returns token credentials. */
 export async function createTokenFor(
   url: string,
@@ -140,8 +158,9 @@ export function generateDemoPassword(): string {
 }
 
 /**
- * Creates an account as the administrator (POST /api/v1/users) with a generated password; a
- * second administrator approves the roles that wait for one (POST /api/v1/role-requests/{id}/approve).
+ * Creates an account as the administrator (POST /api/v1/users), whose one-time password the
+ * account's first sign-in replaces with the given (or a generated) one; a second administrator
+ * approves the roles that wait for one (POST /api/v1/role-requests/{id}/approve).
  */
 export async function createAccount(
   administrators: Readonly<{ admin: ApiClient; approver: ApiClient }>,
@@ -150,9 +169,17 @@ export async function createAccount(
   const password = account.password ?? generateDemoPassword();
   const created = await answer(
     administrators.admin.api.POST('/api/v1/users', {
-      body: { username: account.username, displayName: account.displayName, password, roles: account.roles },
+      body: { username: account.username, displayName: account.displayName, roles: account.roles },
     }),
   );
+  if (created.oneTimePassword) {
+    await replaceOneTimePassword(
+      administrators.admin.url,
+      account.username,
+      created.oneTimePassword,
+      password,
+    );
+  }
   if (created.pendingRoleRequest) {
     await answer(
       administrators.approver.api.POST('/api/v1/role-requests/{id}/approve', {

@@ -11,9 +11,10 @@
  * never a port that was merely free a moment earlier, never another process answering there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { type ReadyReport, readReadyFile, removeReadyFile } from '../ready-file.ts';
+import { generateDemoPassword, replaceOneTimePassword } from './node-api.ts';
 
 /** The checkout this file belongs to (src/demo → root). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -138,7 +139,7 @@ export type NodeProcess = {
   readonly dataDirectory: string;
   /** The environment every `comity` command about this node must run with (same data, database, mode, port). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** The first administrator's password, printed by the first start on an empty database. */
+  /** The first administrator's password: the one-time one the first start wrote, replaced through the API at once. */
   adminPassword: string | undefined;
   /** The running child, or undefined while stopped. */
   readonly child: ChildProcess | undefined;
@@ -188,6 +189,22 @@ export function killAllNodeProcesses(): void {
   liveChildren.clear();
 }
 process.on('exit', killAllNodeProcesses);
+
+/**
+ * The first administrator's password after a first start: the node writes the one-time password
+ * to a file (its standard output is not a terminal) and names it; the harness reads it and
+ * replaces it through the API, as the first sign-in must, so callers get a usable password.
+ */
+async function firstAdministratorPassword(startOutput: string, url: string): Promise<string | undefined> {
+  const file = /one-time password is in (\S+) \(/.exec(startOutput)?.[1];
+  const printed = /password:\s+(\S+)/.exec(startOutput)?.[1];
+  const written = file ? /password:\s+(\S+)/.exec(readFileSync(file, 'utf8'))?.[1] : undefined;
+  const oneTimePassword = written ?? printed;
+  if (!oneTimePassword) return undefined;
+  const password = generateDemoPassword();
+  await replaceOneTimePassword(url, 'admin', oneTimePassword, password);
+  return password;
+}
 
 /** Prepares (does not start) a node process. Run `comity init` with `env` before the first start. */
 export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
@@ -294,7 +311,7 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
         throw error;
       }
       port = report.port;
-      const password = /password:\s+(\S+)/.exec(startOutput.join(''))?.[1];
+      const password = await firstAdministratorPassword(startOutput.join(''), report.url);
       if (password) handle.adminPassword = password;
     },
     stop: async () => {

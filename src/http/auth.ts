@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import { type Actor, assertMayCall, isRouteAccess, type RouteAccess } from '../policies/access.ts';
 import { resolveApiTokenWithExpiry } from '../services/api-tokens.service.ts';
+import type { PendingStep } from '../services/mfa.service.ts';
 import { isSecretEqual, type ResolvedSession, resolveSession } from '../services/sessions.service.ts';
 import type { ComityApp } from './app.ts';
 import type { AppContext } from '../app-context.ts';
@@ -42,6 +43,44 @@ export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Signing in needs no CSRF token: there is no session yet (and SameSite=Strict stops cross-site posts). */
 const CSRF_EXEMPT_ROUTES = new Set(['POST /api/v1/session']);
+
+/**
+ * The only calls open to a session with a pending step (a one-time password to change, TOTP to
+ * enrol): everything else answers password-change-required or mfa-enrolment-required.
+ */
+const PENDING_STEP_ROUTES: Readonly<Record<PendingStep, ReadonlySet<string>>> = {
+  'change-password': new Set([
+    'GET /api/v1/session',
+    'DELETE /api/v1/session',
+    'POST /api/v1/account/password',
+  ]),
+  'enrol-mfa': new Set([
+    'GET /api/v1/session',
+    'DELETE /api/v1/session',
+    'POST /api/v1/account/password',
+    'GET /api/v1/account/totp',
+    'POST /api/v1/account/totp',
+    'POST /api/v1/account/totp/confirm',
+  ]),
+};
+
+/** Refuses a call that a pending step keeps closed (see PENDING_STEP_ROUTES). */
+function assertNoPendingStep(request: FastifyRequest): void {
+  const step = sessionsByRequest.get(request)?.pendingStep;
+  if (!step || PENDING_STEP_ROUTES[step].has(routeKey(request.method, request.routeOptions.url ?? ''))) {
+    return;
+  }
+  if (step === 'change-password') {
+    throw new AppError(
+      'password-change-required',
+      'you signed in with a one-time password: change it (POST /api/v1/account/password) first',
+    );
+  }
+  throw new AppError(
+    'mfa-enrolment-required',
+    'your roles require a second factor: enrol TOTP (POST /api/v1/account/totp) first',
+  );
+}
 
 /** The session behind a cookie-authenticated request (for the session routes). */
 const sessionsByRequest = new WeakMap<FastifyRequest, ResolvedSession>();
@@ -166,6 +205,7 @@ export function registerAuthorization(scope: FastifyInstance, declared: Map<stri
     // Unreachable for a registered route (onRoute refused it); deny rather than assume.
     if (!permission) throw new AppError('forbidden', 'this operation declares no permission');
     assertMayCall(request.actor, permission);
+    if (permission !== 'public') assertNoPendingStep(request);
   });
 }
 

@@ -14,6 +14,7 @@ import {
   findApiTokenByHash,
   findApiTokenById,
   insertApiToken,
+  listAllApiTokens,
   listApiTokensOfUser,
   markApiTokenUsed,
   revokeApiTokenRow,
@@ -131,6 +132,17 @@ export async function createApiTokenForUsername(
 
 export async function listApiTokens(context: AppContext, userId: string): Promise<ApiTokenView[]> {
   return (await listApiTokensOfUser(context.db, userId)).map((token) => toApiTokenView(context, token));
+}
+
+/** Every user's tokens with their owner (administrators), newest first; never the secrets. */
+export async function listEveryApiToken(
+  context: AppContext,
+): Promise<(ApiTokenView & { userId: string; username: string })[]> {
+  return (await listAllApiTokens(context.db)).map((token) => ({
+    ...toApiTokenView(context, token),
+    userId: token.userId,
+    username: token.username,
+  }));
 }
 
 export async function listApiTokensForUsername(

@@ -6,6 +6,7 @@
 import type { AppContext } from '../app-context.ts';
 import { seedDirectory } from './directory-seed.service.ts';
 import { seedTreatyRecords } from './treaty-seed.service.ts';
+import { assertMfaRolesKnown } from './mfa.service.ts';
 import { ensureAdministrator } from './users.service.ts';
 
 export type BootstrapReport = Readonly<{
@@ -14,6 +15,7 @@ export type BootstrapReport = Readonly<{
 }>;
 
 export async function bootstrapNode(context: AppContext): Promise<BootstrapReport> {
+  assertMfaRolesKnown(context);
   await seedDirectory(context);
   await seedTreatyRecords(context);
   const createdAdministrator = await ensureAdministrator(context);

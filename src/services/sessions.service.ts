@@ -16,6 +16,7 @@ import {
   touchSession,
 } from '../storage/sessions.repository.ts';
 import { findUserById, findUserCredentials } from '../storage/users.repository.ts';
+import { type PendingStep, pendingStepOf, verifySecondFactor } from './mfa.service.ts';
 import { verifyPasswordTimed, waitAsLongAsAVerification } from './password-hashing.ts';
 import { recordAudit } from './audit.service.ts';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
@@ -52,7 +53,28 @@ function throttleOf(context: AppContext): SignInThrottle {
   return throttle;
 }
 
+/**
+ * Admits one attempt at a secret (password, TOTP code) from a client address, or throws
+ * too-many-requests; failures are recorded with recordSecretFailure. Sign-in and the account's own
+ * checks (password change, turning TOTP off) share one throttle.
+ */
+export function admitSecretAttempt(context: AppContext, clientAddress: string): void {
+  try {
+    throttleOf(context).admit(clientAddress);
+  } catch (error) {
+    context.metrics?.signInFailed();
+    throw error;
+  }
+}
+
+export function recordSecretFailure(context: AppContext, clientAddress: string): void {
+  throttleOf(context).recordFailure(clientAddress);
+  context.metrics?.signInFailed();
+}
+
 export type SignedIn = Readonly<{
+  /** What the user must do before anything else (null: nothing). */
+  pendingStep: PendingStep | null;
   user: UserView;
   /** The cookie value; shown to the browser only. */
   sessionToken: string;
@@ -67,11 +89,10 @@ export type SignedIn = Readonly<{
  */
 export async function signIn(
   context: AppContext,
-  credentials: { username: string; password: string },
+  credentials: { username: string; password: string; code?: string | undefined },
   clientAddress: string,
 ): Promise<SignedIn> {
   const username = credentials.username.trim().toLowerCase();
-  const throttle = throttleOf(context);
   const audit = (outcome: 'success' | 'failure', reason: string, userId?: string) =>
     recordAudit(context, {
       action: 'auth:sign-in',
@@ -82,9 +103,8 @@ export async function signIn(
       detail: { reason, client: clientAddress },
     });
   try {
-    throttle.admit(clientAddress);
+    admitSecretAttempt(context, clientAddress);
   } catch (error) {
-    context.metrics?.signInFailed();
     await audit('failure', 'throttled');
     throw error;
   }
@@ -93,10 +113,23 @@ export async function signIn(
     ? await verifyPasswordTimed(credentials.password, found.passwordHash)
     : await waitAsLongAsAVerification();
   if (!found || !isPasswordRight || found.user.isDisabled) {
-    throttle.recordFailure(clientAddress);
-    context.metrics?.signInFailed();
+    recordSecretFailure(context, clientAddress);
     await audit('failure', 'invalid-credentials');
     throw new AppError('invalid-credentials', 'wrong username or password, or the account is disabled');
+  }
+  if (found.user.isTotpEnrolled) {
+    const code = credentials.code?.trim() ?? '';
+    if (code === '') {
+      throw new AppError(
+        'mfa-code-required',
+        'this account signs in with a code from its authenticator app, or a recovery code: send it as code',
+      );
+    }
+    if (!(await verifySecondFactor(context, found.user.id, code))) {
+      recordSecretFailure(context, clientAddress);
+      await audit('failure', 'invalid-code', found.user.id);
+      throw new AppError('invalid-credentials', 'wrong or already used code');
+    }
   }
 
   const now = context.now();
@@ -111,12 +144,23 @@ export async function signIn(
     createdAt: now,
     expiresAt: new Date(now.getTime() + maxHours * 60 * MINUTE_MS),
   });
-  await audit('success', 'password', found.user.id);
-  return { user: toUserView(found.user), sessionToken, csrfToken };
+  await audit('success', found.user.isTotpEnrolled ? 'password-and-code' : 'password', found.user.id);
+  return {
+    user: toUserView(found.user),
+    pendingStep: pendingStepOf(context, found.user),
+    sessionToken,
+    csrfToken,
+  };
 }
 
 /** A live session behind a cookie: who acts and the CSRF token their unsafe requests must carry. */
-export type ResolvedSession = Readonly<{ actor: Actor; idHash: string; csrfToken: string }>;
+export type ResolvedSession = Readonly<{
+  actor: Actor;
+  idHash: string;
+  csrfToken: string;
+  /** What the user must do before anything else (null: nothing): auth.ts refuses other calls. */
+  pendingStep: PendingStep | null;
+}>;
 
 /**
  * Finds the live session for a cookie value, sliding its idle expiry. Returns undefined for an
@@ -149,14 +193,18 @@ export async function resolveSession(
     },
     idHash,
     csrfToken: session.csrfToken,
+    pendingStep: pendingStepOf(context, session.user),
   };
 }
 
-/** The signed-in user's account, for GET /api/v1/session. */
-export async function describeSessionUser(context: AppContext, userId: string): Promise<UserView> {
+/** The signed-in user's account and pending step, for GET /api/v1/session. */
+export async function describeSessionUser(
+  context: AppContext,
+  userId: string,
+): Promise<{ user: UserView; pendingStep: PendingStep | null }> {
   const user = await findUserById(context.db, userId);
   if (!user || user.isDisabled) throw new AppError('unauthenticated', 'the session has ended');
-  return toUserView(user);
+  return { user: toUserView(user), pendingStep: pendingStepOf(context, user) };
 }
 
 /** Ends a session (sign out). */

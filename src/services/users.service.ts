@@ -12,6 +12,7 @@ import { deleteSessionsOfUser } from '../storage/sessions.repository.ts';
 import {
   countEnabledUsersWithRole,
   countUsers,
+  findPasswordHash,
   findUserById,
   findUserByUsername,
   insertUser,
@@ -19,7 +20,13 @@ import {
   type StoredUser,
   updateUserRow,
 } from '../storage/users.repository.ts';
-import { generatePassword, hashPassword } from './password-hashing.ts';
+import {
+  assertPasswordAcceptable,
+  generatePassword,
+  hashPassword,
+  verifyPasswordTimed,
+} from './password-hashing.ts';
+import { admitSecretAttempt, recordSecretFailure } from './sessions.service.ts';
 import {
   getRoleRequest,
   planRoleChange,
@@ -39,6 +46,10 @@ export type UserView = Readonly<{
   /** Where e-mail alerts go; null: none. */
   email: string | null;
   isDisabled: boolean;
+  /** Signed in with a one-time password that must be changed at the next sign-in. */
+  mustChangePassword: boolean;
+  /** Signs in with TOTP as a second factor. */
+  isTotpEnrolled: boolean;
 }>;
 
 /**
@@ -80,6 +91,8 @@ export function toUserView(user: StoredUser): UserView {
     locale: user.locale,
     email: user.email,
     isDisabled: user.isDisabled,
+    mustChangePassword: user.mustChangePassword,
+    isTotpEnrolled: user.isTotpEnrolled,
   };
 }
 
@@ -133,6 +146,8 @@ export type NewUser = Readonly<{
   locale?: string | null;
   /** Where e-mail alerts go (optional). */
   email?: string | null;
+  /** The password is one-time: the first sign-in must change it. */
+  mustChangePassword?: boolean;
 }>;
 
 /** A user after an administrator's change, and the grant that waits for a second administrator, if any. */
@@ -150,13 +165,18 @@ export async function createUser(context: AppContext, input: NewUser): Promise<U
 /**
  * Creates an account as an administrator: roles that read case content (or administer) wait
  * for a second administrator's approval (role-requests.service.ts); the others apply at once.
+ * The password is one-time (the user changes it at the first sign-in); without one, the node
+ * generates it and returns it this once as `oneTimePassword`.
  */
 export async function createUserAs(
   context: AppContext,
   actor: Actor,
-  input: NewUser,
-): Promise<UserChangeResult> {
-  return createAccount(context, input, actor);
+  input: Omit<NewUser, 'password' | 'mustChangePassword'> & { password?: string | undefined },
+): Promise<UserChangeResult & { oneTimePassword: string | null }> {
+  const oneTimePassword = input.password === undefined ? generatePassword(20) : null;
+  const password = input.password ?? oneTimePassword ?? '';
+  const created = await createAccount(context, { ...input, password, mustChangePassword: true }, actor);
+  return { ...created, oneTimePassword };
 }
 
 async function createAccount(
@@ -180,6 +200,7 @@ async function createAccount(
         roles: plan.rolesNow,
         locale: input.locale ?? null,
         email,
+        mustChangePassword: input.mustChangePassword ?? false,
       });
       const id = await recordRoleChange(transaction, inserted.id, plan, requester, context.now());
       return { user: inserted, pendingId: id };
@@ -199,7 +220,8 @@ async function createAccount(
 
 /**
  * Creates the first administrator ("admin") when the node has no user at all, with a random
- * password to show once. Returns undefined when any user exists, so it is safe at every start.
+ * one-time password (changed at the first sign-in) to show once. Returns undefined when any user
+ * exists, so it is safe at every start.
  */
 export async function ensureAdministrator(
   context: AppContext,
@@ -212,6 +234,7 @@ export async function ensureAdministrator(
       displayName: 'Administrator',
       password,
       roles: FIRST_ADMINISTRATOR_ROLES,
+      mustChangePassword: true,
     });
   } catch (error) {
     // Another process created it first.
@@ -327,22 +350,90 @@ export async function setUserEmail(
 }
 
 /**
- * Sets a new password, ends the user's sessions and revokes their API tokens, so neither a leaked
- * password nor a token made with it keeps working.
+ * Sets a new password (the node's operator, CLI), ends the user's sessions and revokes their API
+ * tokens, so neither a leaked password nor a token made with it keeps working. With
+ * `isOneTime`, the user must change it at the next sign-in.
  */
 export async function changePassword(
   context: AppContext,
   username: string,
   password: string,
+  options: Readonly<{ isOneTime?: boolean }> = {},
 ): Promise<UserView> {
   const user = await requireUserByUsername(context, username);
+  return setPassword(context, user.id, password, { mustChangePassword: options.isOneTime ?? false });
+}
+
+async function setPassword(
+  context: AppContext,
+  userId: string,
+  password: string,
+  options: Readonly<{ mustChangePassword: boolean; keepSessionIdHash?: string }>,
+): Promise<UserView> {
   const passwordHash = await hashPassword(password);
   const updated = await context.db.transaction().execute(async (transaction) => {
-    const row = await updateUserRow(transaction, user.id, { passwordHash }, context.now());
-    await deleteSessionsOfUser(transaction, user.id);
-    await revokeApiTokensOfUser(transaction, user.id, context.now());
+    const row = await updateUserRow(
+      transaction,
+      userId,
+      { passwordHash, mustChangePassword: options.mustChangePassword },
+      context.now(),
+    );
+    await deleteSessionsOfUser(transaction, userId, options.keepSessionIdHash);
+    await revokeApiTokensOfUser(transaction, userId, context.now());
     return row;
   });
-  if (!updated) throw new AppError('not-found', `no user named '${username}'`);
+  if (!updated) throw new AppError('not-found', 'no such user');
   return toUserView(updated);
+}
+
+/**
+ * A user changes their own password with the current one (a wrong one counts as a failed sign-in
+ * from the caller's address). The other sessions end and every API token is revoked; the session
+ * that made the change stays signed in. Clears the one-time mark.
+ */
+export async function changeOwnPassword(
+  context: AppContext,
+  userId: string,
+  input: Readonly<{ currentPassword: string; newPassword: string }>,
+  caller: Readonly<{ clientAddress: string; sessionIdHash?: string | undefined }>,
+): Promise<UserView> {
+  assertPasswordAcceptable(input.newPassword);
+  admitSecretAttempt(context, caller.clientAddress);
+  const passwordHash = await findPasswordHash(context.db, userId);
+  if (passwordHash === undefined || !(await verifyPasswordTimed(input.currentPassword, passwordHash))) {
+    recordSecretFailure(context, caller.clientAddress);
+    throw new AppError('invalid-credentials', 'the current password is wrong');
+  }
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError('invalid-input', 'choose a password different from the current one', [
+      { path: 'newPassword', message: 'different from the current password' },
+    ]);
+  }
+  return setPassword(context, userId, input.newPassword, {
+    mustChangePassword: false,
+    ...(caller.sessionIdHash === undefined ? {} : { keepSessionIdHash: caller.sessionIdHash }),
+  });
+}
+
+/**
+ * An administrator resets another user's password: a generated one-time password, returned this
+ * once, that the user must change at the next sign-in. The user's sessions end and tokens are
+ * revoked; TOTP stays, so the administrator cannot sign in as a user who has it. An administrator
+ * changes their own password with changeOwnPassword instead.
+ */
+export async function resetPasswordAs(
+  context: AppContext,
+  actor: Actor,
+  userId: string,
+): Promise<{ user: UserView; oneTimePassword: string }> {
+  const user = await requireUser(context, userId);
+  if (user.id === actor.userId) {
+    throw new AppError(
+      'invalid-state',
+      'change your own password with your current one (your account screen)',
+    );
+  }
+  const oneTimePassword = generatePassword(20);
+  const updated = await setPassword(context, user.id, oneTimePassword, { mustChangePassword: true });
+  return { user: updated, oneTimePassword };
 }

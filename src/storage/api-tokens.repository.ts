@@ -108,6 +108,20 @@ export async function listApiTokensOfUser(db: Kysely<Database>, userId: string):
   return rows.map(toStoredApiToken);
 }
 
+/** Every user's tokens with their owner's username (for administrators), newest first. */
+export async function listAllApiTokens(
+  db: Kysely<Database>,
+): Promise<(StoredApiToken & { username: string })[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select([...TOKEN_COLUMNS, 'users.username'])
+    .orderBy('api_tokens.created_at', 'desc')
+    .orderBy('api_tokens.id')
+    .execute();
+  return rows.map((row) => ({ ...toStoredApiToken(row), username: row.username }));
+}
+
 export async function findApiTokenById(
   db: Kysely<Database>,
   id: string,

@@ -20,6 +20,16 @@ export interface UsersTable {
   is_disabled: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** A one-time password: the next sign-in must change it before anything else. */
+  must_change_password: Generated<boolean>;
+  /** TOTP shared secret (base32); null: not enrolled. */
+  totp_secret: Generated<string | null>;
+  /** When TOTP enrolment was confirmed with a first code; null: not (yet) enrolled. */
+  totp_confirmed_at: Generated<Date | string | null>;
+  /** The last TOTP time step accepted (a code is accepted once). */
+  totp_last_step: Generated<string | number | null>;
+  /** SHA-256 (hex) of each unused recovery code. */
+  recovery_code_hashes: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface SessionsTable {

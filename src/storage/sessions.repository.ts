@@ -13,7 +13,14 @@ export type StoredSession = Readonly<{
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
-  user: Readonly<{ id: string; username: string; roles: readonly Role[]; isDisabled: boolean }>;
+  user: Readonly<{
+    id: string;
+    username: string;
+    roles: readonly Role[];
+    isDisabled: boolean;
+    mustChangePassword: boolean;
+    isTotpEnrolled: boolean;
+  }>;
 }>;
 
 export async function insertSession(
@@ -50,6 +57,8 @@ export async function findSessionByHash(
       'users.username',
       'users.roles',
       'users.is_disabled',
+      'users.must_change_password',
+      'users.totp_confirmed_at',
     ])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
@@ -65,6 +74,8 @@ export async function findSessionByHash(
       username: row.username,
       roles: row.roles as Role[],
       isDisabled: row.is_disabled,
+      mustChangePassword: row.must_change_password,
+      isTotpEnrolled: row.totp_confirmed_at !== null,
     },
   };
 }
@@ -77,8 +88,15 @@ export async function deleteSession(db: Kysely<Database>, idHash: string): Promi
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }
 
-export async function deleteSessionsOfUser(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+/** Ends a user's sessions, all of them or all but one (the session that changed the password). */
+export async function deleteSessionsOfUser(
+  db: Kysely<Database>,
+  userId: string,
+  exceptIdHash?: string,
+): Promise<void> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptIdHash !== undefined) query = query.where('id_hash', '!=', exceptIdHash);
+  await query.execute();
 }
 
 /** Removes sessions past their absolute expiry or idle since before `idleSince`. */

@@ -17,9 +17,15 @@ export type StoredUser = Readonly<{
   email: string | null;
   isDisabled: boolean;
   createdAt: Date;
+  /** A one-time password: the next sign-in must change it before anything else. */
+  mustChangePassword: boolean;
+  /** TOTP enrolment confirmed: sign-in asks for a code. */
+  isTotpEnrolled: boolean;
 }>;
 
-function toStoredUser(row: Omit<UserRow, 'password_hash'>): StoredUser {
+type UserColumns = Omit<UserRow, 'password_hash' | 'totp_secret' | 'totp_last_step' | 'recovery_code_hashes'>;
+
+function toStoredUser(row: UserColumns): StoredUser {
   return {
     id: row.id,
     username: row.username,
@@ -29,6 +35,8 @@ function toStoredUser(row: Omit<UserRow, 'password_hash'>): StoredUser {
     email: row.email,
     isDisabled: row.is_disabled,
     createdAt: row.created_at,
+    mustChangePassword: row.must_change_password,
+    isTotpEnrolled: row.totp_confirmed_at !== null,
   };
 }
 
@@ -42,6 +50,8 @@ const USER_COLUMNS = [
   'is_disabled',
   'created_at',
   'updated_at',
+  'must_change_password',
+  'totp_confirmed_at',
 ] as const;
 
 export async function countUsers(db: Kysely<Database>): Promise<number> {
@@ -61,6 +71,7 @@ export async function insertUser(
     roles: readonly Role[];
     locale?: string | null;
     email?: string | null;
+    mustChangePassword?: boolean;
   },
 ): Promise<StoredUser> {
   const row = await db
@@ -72,6 +83,7 @@ export async function insertUser(
       roles: [...user.roles],
       locale: user.locale ?? null,
       email: user.email ?? null,
+      must_change_password: user.mustChangePassword ?? false,
     })
     .returning(USER_COLUMNS)
     .executeTakeFirstOrThrow();
@@ -133,6 +145,7 @@ export async function updateUserRow(
     displayName?: string;
     passwordHash?: string;
     email?: string | null;
+    mustChangePassword?: boolean;
   },
   now: Date,
 ): Promise<StoredUser | undefined> {
@@ -144,6 +157,9 @@ export async function updateUserRow(
       ...(changes.displayName === undefined ? {} : { display_name: changes.displayName }),
       ...(changes.passwordHash === undefined ? {} : { password_hash: changes.passwordHash }),
       ...(changes.email === undefined ? {} : { email: changes.email }),
+      ...(changes.mustChangePassword === undefined
+        ? {}
+        : { must_change_password: changes.mustChangePassword }),
       updated_at: now,
     })
     .where('id', '=', id)
@@ -166,4 +182,107 @@ export async function listEmailRecipients(
     .where('is_disabled', '=', false)
     .execute();
   return rows.flatMap((row) => (row.email ? [{ id: row.id, email: row.email }] : []));
+}
+
+/** A user's password hash (to check the current password before a change). */
+export async function findPasswordHash(db: Kysely<Database>, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+  return row?.password_hash;
+}
+
+/** A user's TOTP state: the secret (null: none), whether confirmed, the last step accepted. */
+export type StoredTotp = Readonly<{ secret: string | null; isConfirmed: boolean; lastStep: number | null }>;
+
+export async function findTotp(db: Kysely<Database>, userId: string): Promise<StoredTotp | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['totp_secret', 'totp_confirmed_at', 'totp_last_step'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    secret: row.totp_secret,
+    isConfirmed: row.totp_confirmed_at !== null,
+    lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  };
+}
+
+/** Starts an enrolment (a new unconfirmed secret), replacing an unconfirmed one; never a confirmed one. */
+export async function startTotpEnrolment(
+  db: Kysely<Database>,
+  userId: string,
+  secret: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_secret: secret, totp_confirmed_at: null, totp_last_step: null, recovery_code_hashes: [] })
+    .where('id', '=', userId)
+    .where('totp_confirmed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Confirms the enrolment with the step of its first code and the recovery codes' hashes. */
+export async function confirmTotpEnrolment(
+  db: Kysely<Database>,
+  userId: string,
+  input: { step: number; recoveryCodeHashes: readonly string[]; now: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({
+      totp_confirmed_at: input.now,
+      totp_last_step: input.step,
+      recovery_code_hashes: [...input.recoveryCodeHashes],
+    })
+    .where('id', '=', userId)
+    .where('totp_secret', 'is not', null)
+    .where('totp_confirmed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records an accepted time step; false when that step (or a later one) was already used. */
+export async function acceptTotpStep(db: Kysely<Database>, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Uses up one recovery code (by its hash); false when it is not one of the user's unused codes. */
+export async function consumeRecoveryCode(
+  db: Kysely<Database>,
+  userId: string,
+  codeHash: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ recovery_code_hashes: sql<string[]>`array_remove(recovery_code_hashes, ${codeHash})` })
+    .where('id', '=', userId)
+    .where(sql<boolean>`${codeHash} = any(recovery_code_hashes)`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** How many unused recovery codes a user has. */
+export async function countRecoveryCodes(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select(sql<number>`cardinality(recovery_code_hashes)`.as('count'))
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
+
+/** Removes TOTP from an account (secret, confirmation, recovery codes). */
+export async function clearTotp(db: Kysely<Database>, userId: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null, recovery_code_hashes: [] })
+    .where('id', '=', userId)
+    .execute();
 }

@@ -3,11 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
 import { type CliRun, runComity as runCli } from '../helpers/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
+import { confirmEnrolment, mfaStatusOf, startEnrolment } from '../../src/services/mfa.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
 import { requireUserByUsername, updateUserAs } from '../../src/services/users.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
@@ -98,13 +100,50 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
         '127.0.0.1',
       );
       assert.equal(session.user.displayName, 'Alice Martin');
-      await signIn(context, { username: 'bob', password: bobPassword! }, '127.0.0.1');
+      assert.equal(session.pendingStep, null, 'a password the operator chose is not one-time');
+      const bob = await signIn(context, { username: 'bob', password: bobPassword! }, '127.0.0.1');
+      assert.equal(bob.pendingStep, 'change-password', 'a generated password is one-time');
     });
 
     const id = /^(\S+)\tcase system/m.exec(tokens.stdout)?.[1];
     const revoked = await runComity(['token', 'revoke', id!]);
     assert.equal(revoked.code, 0, revoked.stderr);
     await withDatabase(async (context) => assert.equal(await resolveApiToken(context, token), undefined));
+  });
+
+  it('resets a password to a generated one-time one that the next sign-in must change', async () => {
+    const reset = await runComity(['user', 'password', 'bob']);
+    assert.equal(reset.code, 0, reset.stderr);
+    const password = /password: (\S+)/.exec(reset.stdout)?.[1];
+    assert.ok(password, reset.stdout);
+    await withDatabase(async (context) => {
+      const bob = await signIn(context, { username: 'bob', password }, '127.0.0.1');
+      assert.equal(bob.pendingStep, 'change-password');
+    });
+  });
+
+  it("turns off a user's TOTP for the node's operator (a lost authenticator)", async () => {
+    await withDatabase(async (context) => {
+      const bob = await requireUserByUsername(context, 'bob');
+      const { secret } = await startEnrolment(context, bob.id);
+      const code = TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() });
+      await confirmEnrolment(context, bob.id, code);
+      assert.equal((await mfaStatusOf(context, bob.id)).isEnrolled, true);
+    });
+    const off = await runComity(['user', 'totp-off', 'bob']);
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(off.stdout, /two-step sign-in of bob turned off/);
+    await withDatabase(async (context) => {
+      const bob = await requireUserByUsername(context, 'bob');
+      assert.deepEqual(await mfaStatusOf(context, bob.id), {
+        isEnrolled: false,
+        isRequired: false,
+        recoveryCodesLeft: 0,
+      });
+    });
+    const unknown = await runComity(['user', 'totp-off', 'nobody']);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr.trimEnd().split('\n').length, 1, unknown.stderr);
   });
 
   it('changes a password and disables a user', async () => {

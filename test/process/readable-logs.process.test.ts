@@ -84,14 +84,23 @@ describe('the log, on a terminal and not', {
       lines.filter((line) => line.startsWith('{')),
       [],
     );
+    // The first administrator's one-time password is shown on the terminal only.
+    assert.ok(
+      lines.some((line) => /^ {2}password: \S{20}$/.test(line)),
+      lines.join('\n'),
+    );
   });
 
   it('not on a terminal: JSON lines', async () => {
-    const lines = (await serveAndCallOnce(false)).split('\n').filter((line) => line.startsWith('{'));
+    const output = await serveAndCallOnce(false);
+    const lines = output.split('\n').filter((line) => line.startsWith('{'));
     const events = lines.map((line) => JSON.parse(line) as { msg: string; req?: { url?: string } });
     assert.ok(
       events.some((event) => event.msg === 'incoming request' && event.req?.url === '/api/v1/health'),
     );
     assert.ok(events.some((event) => event.msg.startsWith('no federation identity')));
+    // Where logs go, the first administrator's one-time password is not: a 0600 file holds it.
+    assert.doesNotMatch(output, /password: /);
+    assert.match(output, /one-time password is in \S+initial-admin-password \(readable by this user only\)/);
   });
 });

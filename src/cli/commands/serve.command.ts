@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { type RunningNode, type StartNodeOptions, startNode } from '../../main.ts';
@@ -34,10 +36,18 @@ export async function serveNode(
   if (node.bootstrap.createdAdministrator) {
     const { username, password } = node.bootstrap.createdAdministrator;
     printLine('');
-    printLine('An administrator account was created. Sign in at the web UI with:');
-    printLine(`  username: ${username}`);
-    printLine(`  password: ${password}`);
-    printLine('This password is shown only once; change it with: npx comity user password admin');
+    if (process.stdout.isTTY) {
+      printLine('An administrator account was created. Sign in at the web UI with:');
+      printLine(`  username: ${username}`);
+      printLine(`  password: ${password}`);
+      printLine('This one-time password is shown only once: the first sign-in changes it.');
+    } else {
+      // Standard output goes to a log: the password goes to a file only the node's user reads.
+      const file = writeFirstPasswordFile(config.node.dataDirectory, username, password);
+      printLine(
+        `An administrator account '${username}' was created; its one-time password is in ${file} (readable by this user only). The first sign-in changes it; then delete the file.`,
+      );
+    }
   }
   if (options.readyFile !== undefined) {
     writeReadyFile(options.readyFile, {
@@ -56,4 +66,20 @@ export async function serveNode(
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   return node;
+}
+
+/** The name of the file, in the data directory, that holds the first administrator's one-time password. */
+export const FIRST_PASSWORD_FILE = 'initial-admin-password';
+
+/**
+ * Writes the first administrator's one-time password to <data directory>/initial-admin-password,
+ * readable and writable by the node's user only (0600), and returns its path.
+ */
+export function writeFirstPasswordFile(dataDirectory: string, username: string, password: string): string {
+  mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDirectory, FIRST_PASSWORD_FILE);
+  // A new file (never an old one with looser modes), created 0600 before any byte is written.
+  rmSync(file, { force: true });
+  writeFileSync(file, `username: ${username}\npassword: ${password}\n`, { mode: 0o600, flag: 'wx' });
+  return file;
 }

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { ROLES } from '../../core/roles.ts';
+import { removeTotpOf } from '../../services/mfa.service.ts';
 import { assertPasswordAcceptable, generatePassword } from '../../services/password-hashing.ts';
 import {
   changePassword,
@@ -52,12 +53,14 @@ export function registerUserCommands(program: Command): void {
             roles,
             ...(options.displayName ? { displayName: options.displayName } : {}),
             email,
+            // A generated password is one-time: the user chooses their own at the first sign-in.
+            mustChangePassword: isPasswordGenerated,
           }),
         );
         printLine(`created user ${created.username} (${created.roles.join(', ')}), id ${created.id}`);
         if (isPasswordGenerated) {
           printLine(`password: ${password}`);
-          printLine('This password is shown only once.');
+          printLine('This one-time password is shown only once; the first sign-in changes it.');
         }
       },
     );
@@ -85,11 +88,13 @@ export function registerUserCommands(program: Command): void {
       const isPasswordGenerated = !options.passwordStdin;
       const password = isPasswordGenerated ? generatePassword(20) : await readSecretFromStdin();
       assertPasswordAcceptable(password);
-      await withNodeContext((context) => changePassword(context, username, password));
+      await withNodeContext((context) =>
+        changePassword(context, username, password, { isOneTime: isPasswordGenerated }),
+      );
       printLine(`password of ${username} changed; their sessions have ended`);
       if (isPasswordGenerated) {
         printLine(`password: ${password}`);
-        printLine('This password is shown only once.');
+        printLine('This one-time password is shown only once; the next sign-in changes it.');
       }
     });
 
@@ -113,6 +118,17 @@ export function registerUserCommands(program: Command): void {
     .action(async (username: string) => {
       await withNodeContext((context) => disableUser(context, username));
       printLine(`user ${username} disabled`);
+    });
+
+  user
+    .command('totp-off')
+    .description(
+      "turn off a user's two-step sign-in (a lost authenticator and recovery codes); their sessions end, they enrol again from their account screen",
+    )
+    .argument('<username>')
+    .action(async (username: string) => {
+      await withNodeContext((context) => removeTotpOf(context, username));
+      printLine(`two-step sign-in of ${username} turned off; their sessions have ended`);
     });
 
   user

@@ -28,16 +28,36 @@ export const UserSchema = z.object({
   /** Where e-mail alerts go; null: none. */
   email: z.string().nullable(),
   isDisabled: z.boolean(),
+  mustChangePassword: z
+    .boolean()
+    .describe('signed in with a one-time password, to change at the next sign-in before anything else'),
+  isTotpEnrolled: z.boolean().describe('signs in with a TOTP code as a second factor'),
 });
 
-const SessionSchema = z.object({ user: UserSchema, csrfToken: z.string() });
+const SessionSchema = z.object({
+  user: UserSchema,
+  csrfToken: z.string(),
+  pendingStep: z
+    .enum(['change-password', 'enrol-mfa'])
+    .nullable()
+    .describe(
+      'what the user must do before anything else (other calls answer password-change-required or mfa-enrolment-required); null: nothing',
+    ),
+});
 
 const SignInSchema = z.object({
   username: z.string().min(1).max(200),
   password: z.string().min(1).max(1000),
+  code: z
+    .string()
+    .max(100)
+    .optional()
+    .describe(
+      'for an account with TOTP: the 6-digit code of the authenticator app, or a recovery code (without it: mfa-code-required)',
+    ),
 });
 
-const ApiTokenSchema = z.object({
+export const ApiTokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
@@ -91,7 +111,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       const previous = sessionOf(request);
       if (previous) await signOut(context, previous.idHash);
       reply.setCookie(SESSION_COOKIE, signedIn.sessionToken, cookieOptions);
-      return { user: signedIn.user, csrfToken: signedIn.csrfToken };
+      return { user: signedIn.user, csrfToken: signedIn.csrfToken, pendingStep: signedIn.pendingStep };
     },
   );
 
@@ -109,7 +129,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
     async (request) => {
       const session = sessionOf(request);
       if (!session) throw new AppError('unauthenticated', 'not signed in');
-      return { user: await describeSessionUser(context, session.actor.userId), csrfToken: session.csrfToken };
+      return { ...(await describeSessionUser(context, session.actor.userId)), csrfToken: session.csrfToken };
     },
   );
 

@@ -4,6 +4,7 @@
  */
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
+import { accountRoutes } from './account.routes.ts';
 import { alertsRoutes } from './alerts.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
@@ -32,6 +33,7 @@ import { usersRoutes } from './users.routes.ts';
 export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Promise<void>> = [
   healthRoutes,
   authRoutes,
+  accountRoutes,
   usersRoutes,
   catalogueRoutes,
   statesRoutes,

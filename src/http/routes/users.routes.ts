@@ -7,21 +7,30 @@ import { z } from 'zod';
 import { ROLES } from '../../core/roles.ts';
 import { MINIMUM_PASSWORD_LENGTH } from '../../services/password-hashing.ts';
 import { approveRoleRequest, listRoleRequests } from '../../services/role-requests.service.ts';
+import { listEveryApiToken, revokeApiToken } from '../../services/api-tokens.service.ts';
 import {
   createUserAs,
   listUsers,
+  resetPasswordAs,
   type UserChangeResult,
   updateUserAs,
 } from '../../services/users.service.ts';
 import { actorOf } from '../auth.ts';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
-import { UserSchema } from './auth.routes.ts';
+import { ApiTokenSchema, UserSchema } from './auth.routes.ts';
 
 const NewUserSchema = z.object({
   username: z.string().min(2).max(64),
   displayName: z.string().trim().min(1).max(200).optional(),
-  password: z.string().min(MINIMUM_PASSWORD_LENGTH).max(1000),
+  password: z
+    .string()
+    .min(MINIMUM_PASSWORD_LENGTH)
+    .max(1000)
+    .optional()
+    .describe(
+      'a one-time password (the user changes it at the first sign-in); without it the node generates one and returns it once as oneTimePassword',
+    ),
   roles: z.array(z.enum(ROLES)).min(1),
   locale: z.enum(['ar', 'zh', 'en', 'fr', 'ru', 'es']).optional(),
   /** Where e-mail alerts go (checked by the service: a malformed address is invalid-input). */
@@ -71,6 +80,15 @@ function changedUser(result: UserChangeResult) {
   return { ...result.user, pendingRoleRequest: result.pendingRoleRequest };
 }
 
+const CreatedUserSchema = ChangedUserSchema.extend({
+  oneTimePassword: z
+    .string()
+    .nullable()
+    .describe('the generated one-time password, shown this once (null when the request gave one)'),
+});
+
+const OwnedApiTokenSchema = ApiTokenSchema.extend({ userId: z.string(), username: z.string() });
+
 export async function usersRoutes(app: ComityApp, context: AppContext): Promise<void> {
   app.get(
     '/api/v1/users',
@@ -93,11 +111,58 @@ export async function usersRoutes(app: ComityApp, context: AppContext): Promise<
         tags: ['users'],
         summary: 'Create a user account (roles that read case content wait for a second administrator)',
         body: NewUserSchema,
-        response: { 201: ChangedUserSchema },
+        response: { 201: CreatedUserSchema },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(changedUser(await createUserAs(context, actorOf(request), request.body))),
+    async (request, reply) => {
+      const created = await createUserAs(context, actorOf(request), request.body);
+      return reply.status(201).send({ ...changedUser(created), oneTimePassword: created.oneTimePassword });
+    },
+  );
+
+  app.post(
+    '/api/v1/users/:id/password-reset',
+    {
+      config: { permission: 'user:manage' },
+      schema: {
+        tags: ['users'],
+        summary:
+          "Reset another user's password: a one-time password, shown once, that they change at their next sign-in; their sessions end and tokens are revoked",
+        params: z.object({ id: z.string() }),
+        response: { 200: z.object({ user: UserSchema, oneTimePassword: z.string() }) },
+      },
+    },
+    async (request) => resetPasswordAs(context, actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/api-tokens',
+    {
+      config: { permission: 'user:manage' },
+      schema: {
+        tags: ['users'],
+        summary: "Every user's API tokens with their owner, newest first (never the secrets)",
+        response: { 200: z.object({ items: z.array(OwnedApiTokenSchema) }) },
+      },
+    },
+    async () => ({ items: await listEveryApiToken(context) }),
+  );
+
+  app.delete(
+    '/api/v1/api-tokens/:id',
+    {
+      config: { permission: 'user:manage' },
+      schema: {
+        tags: ['users'],
+        summary: "Revoke any user's API token (only its owner creates tokens)",
+        params: z.object({ id: z.string() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await revokeApiToken(context, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   app.patch(

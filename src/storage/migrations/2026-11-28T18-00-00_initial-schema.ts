@@ -95,7 +95,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['node_settings', 'treaty_records', 'states', 'requests', 'api_tokens', 'sessions', 'users']) {
+  for (const table of [
+    'node_settings',
+    'treaty_records',
+    'states',
+    'requests',
+    'api_tokens',
+    'sessions',
+    'users',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

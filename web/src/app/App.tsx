@@ -8,6 +8,8 @@ import { Center, DirectionProvider, Loader, MantineProvider } from '@mantine/cor
 import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
+import { AccountPage } from '../pages/accounts/AccountPage.tsx';
+import { UsersPage } from '../pages/accounts/UsersPage.tsx';
 import { CataloguePage } from '../pages/catalogue/CataloguePage.tsx';
 import { DeskPage } from '../pages/desk/DeskPage.tsx';
 import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
@@ -53,6 +55,8 @@ const ROUTES: readonly Route[] = [
   { pattern: '/law-map', needsSession: true, render: () => <LawMapPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
   { pattern: '/audit', needsSession: true, render: () => <AuditPage /> },
+  { pattern: '/account', needsSession: true, render: () => <AccountPage /> },
+  { pattern: '/users', needsSession: true, render: () => <UsersPage /> },
 ];
 
 function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {
@@ -85,6 +89,10 @@ function Screens() {
         <Loader aria-label="…" />
       </Center>
     );
+  }
+  // A one-time password to change or TOTP to enrol comes before any other screen.
+  if (session.status === 'signed-in' && session.pendingStep && location.pathname !== '/sign-in') {
+    return <AccountPage key={session.pendingStep} pendingStep={session.pendingStep} />;
   }
   if (!match) return <NotFoundPage />;
   return <>{match.route.render(match.params)}</>;

@@ -77,6 +77,9 @@ function UserMenu() {
         <Menu.Label>
           {user.username} · {user.roles.map((role) => t(`roles.${role}`, { defaultValue: role })).join(', ')}
         </Menu.Label>
+        <Menu.Item component={RouterLink} href="/account">
+          {t('accounts.account.menu')}
+        </Menu.Item>
         <Menu.Item
           onClick={() => {
             void signOut().then(() => navigate('/sign-in'));
@@ -178,6 +181,19 @@ export function Shell({ children }: { children: ReactNode }) {
       isActive: (path) => path.startsWith('/audit'),
       needsSession: true,
       permission: 'audit:read',
+    },
+    {
+      href: '/users',
+      label: t('accounts.users.nav'),
+      isActive: (path) => path.startsWith('/users'),
+      needsSession: true,
+      permission: 'user:manage',
+    },
+    {
+      href: '/account',
+      label: t('accounts.account.nav'),
+      isActive: (path) => path.startsWith('/account'),
+      needsSession: true,
     },
   ];
   const permissions = session.status === 'signed-in' ? session.user.permissions : [];

@@ -11,6 +11,7 @@ import {
   type Permission,
   publicApi,
   setCsrfToken,
+  type SessionAnswer,
   setSessionExpiredHandler,
   type User,
 } from './api.ts';
@@ -18,12 +19,18 @@ import {
 export type SessionState =
   | Readonly<{ status: 'loading' }>
   | Readonly<{ status: 'signed-out'; hasExpired: boolean }>
-  | Readonly<{ status: 'signed-in'; user: User }>;
+  | Readonly<{ status: 'signed-in'; user: User; pendingStep: PendingStep | null }>;
+
+/** What the user must do before anything else: change a one-time password, enrol TOTP. */
+export type PendingStep = NonNullable<SessionAnswer['pendingStep']>;
 
 type SessionContextValue = Readonly<{
   session: SessionState;
-  signIn: (username: string, password: string) => Promise<void>;
+  /** `code`: the TOTP or recovery code, for an account that signs in with one. */
+  signIn: (username: string, password: string, code?: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** Reads the session again (after a password change or TOTP enrolment). */
+  refresh: () => Promise<void>;
 }>;
 
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
@@ -37,7 +44,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((current) => {
         if (!isCurrent) return;
         setCsrfToken(current.csrfToken);
-        setSession({ status: 'signed-in', user: current.user });
+        setSession({ status: 'signed-in', user: current.user, pendingStep: current.pendingStep });
       })
       .catch(() => {
         if (isCurrent) setSession({ status: 'signed-out', hasExpired: false });
@@ -57,10 +64,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => setSessionExpiredHandler(undefined);
   }, []);
 
-  const signIn = useCallback(async (username: string, password: string) => {
-    const created = await answer(publicApi.POST('/api/v1/session', { body: { username, password } }));
+  const signIn = useCallback(async (username: string, password: string, code?: string) => {
+    const created = await answer(
+      publicApi.POST('/api/v1/session', { body: { username, password, ...(code ? { code } : {}) } }),
+    );
     setCsrfToken(created.csrfToken);
-    setSession({ status: 'signed-in', user: created.user });
+    setSession({ status: 'signed-in', user: created.user, pendingStep: created.pendingStep });
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const current = await answer(publicApi.GET('/api/v1/session'));
+    setCsrfToken(current.csrfToken);
+    setSession({ status: 'signed-in', user: current.user, pendingStep: current.pendingStep });
   }, []);
 
   const signOut = useCallback(async () => {
@@ -74,7 +89,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setSession({ status: 'signed-out', hasExpired: false });
   }, []);
 
-  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  const value = useMemo(() => ({ session, signIn, signOut, refresh }), [session, signIn, signOut, refresh]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

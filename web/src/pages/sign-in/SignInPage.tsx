@@ -5,6 +5,7 @@
 import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../../app/api.ts';
 import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -22,6 +23,9 @@ export function SignInPage() {
   const location = useLocation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  /** Shown once the node asked for a second factor (mfa-code-required). */
+  const [isCodeAsked, setIsCodeAsked] = useState(false);
+  const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [isBusy, setIsBusy] = useState(false);
   const next = safeNext(location.search);
@@ -35,10 +39,15 @@ export function SignInPage() {
     setIsBusy(true);
     setError(undefined);
     try {
-      await signIn(username.trim(), password);
+      await signIn(username.trim(), password, isCodeAsked ? code.trim() : undefined);
     } catch (failure) {
-      setError(failure);
-      setPassword('');
+      if (isApiError(failure) && failure.code === 'mfa-code-required') {
+        setIsCodeAsked(true);
+      } else {
+        setError(failure);
+        if (!isCodeAsked) setPassword('');
+        setCode('');
+      }
     } finally {
       setIsBusy(false);
     }
@@ -75,6 +84,18 @@ export function SignInPage() {
             value={password}
             onChange={(event) => setPassword(event.currentTarget.value)}
           />
+          {isCodeAsked ? (
+            <TextInput
+              label={t('accounts.signIn.code')}
+              description={t('accounts.signIn.codeHelp')}
+              name="code"
+              autoComplete="one-time-code"
+              required
+              value={code}
+              onChange={(event) => setCode(event.currentTarget.value)}
+              autoFocus
+            />
+          ) : null}
           <div id="sign-in-error">
             <ProblemAlert error={error} />
           </div>

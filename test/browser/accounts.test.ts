@@ -1,0 +1,235 @@
+/**
+ * Account screens in a real browser against a real node, in English and Arabic with axe: an
+ * administrator creates an account (one-time password shown once) and gives it a role that waits
+ * for a second administrator, who approves it on the same screen; the new user must choose a
+ * password before anything else, creates and revokes an API token, enrols TOTP (codes computed
+ * here with the same library) and signs in with a code. The first administrator's one-time
+ * password is in a 0600 file of the data directory, never in the node's output.
+ *
+ * Needs Chromium (COMITY_TEST_CHROMIUM) and a built UI. Screenshots go to test-results/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { createNodeProcess, type NodeProcess, runComityOrThrow } from '../../src/demo/node-process.ts';
+import {
+  assertAccessible,
+  chromiumPath,
+  LAUNCH_ARGS,
+  screenshot,
+  screenshotDirectory,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
+
+const APPROVER_PASSWORD = 'the approver chose this one';
+
+/** Waits until the locator matches exactly `count` elements. */
+async function assertCount(locator: Locator, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if ((await locator.count()) === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(await locator.count(), count);
+}
+
+function codeAt(secret: string, timestamp: number): string {
+  return TOTP.generate({
+    secret: Secret.fromBase32(secret),
+    timestamp,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  });
+}
+
+describe('account screens in a browser', { skip: skipReason() }, () => {
+  let dataDirectory: string;
+  let node: NodeProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let adminPage: Page;
+  let oneTimePassword = '';
+  const clerkPassword = 'clerk chooses this password';
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    return page;
+  }
+
+  async function signIn(page: Page, username: string, password: string): Promise<void> {
+    await page.goto(`${node.url}/sign-in`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel(/^Password/).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-accounts-'));
+    node = createNodeProcess({ name: 'accounts', dataDirectory, startTimeoutMs: 240_000 });
+    await node.start();
+    // The node's operator adds a second administrator on the stopped node (as the demo does).
+    await node.stop();
+    await runComityOrThrow(['user', 'add', 'approver', '--role', 'administrator', '--password-stdin'], {
+      env: node.env,
+      input: `${APPROVER_PASSWORD}\n`,
+    });
+    await node.start();
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+    adminPage = await newPage();
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await node?.stop();
+    if (dataDirectory) await rm(dataDirectory, { recursive: true, force: true });
+  });
+
+  test("keeps the first administrator's one-time password out of the node's output, in a 0600 file", async () => {
+    const file = path.join(dataDirectory, 'initial-admin-password');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const written = /password: (\S+)/.exec(await readFile(file, 'utf8'))?.[1];
+    assert.ok(written);
+    assert.ok(!node.outputTail().includes(written), 'the password is not in the output');
+    assert.notEqual(node.adminPassword, written, 'the harness replaced it at the first sign-in');
+    assert.match(node.outputTail(), /one-time password is in .*initial-admin-password/);
+  });
+
+  test('creates a user with a one-time password and a role that waits for a second administrator', async () => {
+    await signIn(adminPage, 'admin', node.adminPassword ?? '');
+    await adminPage.waitForURL(/\/requests$/);
+    await adminPage.getByRole('link', { name: 'Users' }).click();
+    await adminPage.getByRole('heading', { level: 1, name: 'Users and roles' }).waitFor();
+    await adminPage.getByLabel(/^Username/).fill('clerk');
+    await adminPage.getByLabel(/^Name/).fill('Court Clerk');
+    await adminPage.getByRole('checkbox', { name: 'auditor', exact: true }).check();
+    await adminPage.getByRole('button', { name: 'Create account' }).click();
+    oneTimePassword = (await adminPage.getByTestId('one-time-password').textContent()) ?? '';
+    assert.match(oneTimePassword, /^\S{12,}$/);
+    const row = adminPage.locator('[data-testid="user-row"][data-username="clerk"]');
+    await row.getByText('one-time password').waitFor();
+
+    await assertAccessible(adminPage, 'users (en)');
+    await screenshot(adminPage, 'accounts-users');
+  });
+
+  test('gives a role that reads case content: pending until another administrator approves it on the screen', async () => {
+    const row = adminPage.locator('[data-testid="user-row"][data-username="clerk"]');
+    await row.getByRole('button', { name: 'Change the roles of clerk' }).click();
+    await row.getByRole('checkbox', { name: 'officer', exact: true }).check();
+    await row.getByRole('button', { name: 'Save roles' }).click();
+    // Every role an administrator grants here reads case content: both grants wait.
+    await row.getByTestId('pending-grant').nth(1).waitFor();
+    await row.getByTestId('pending-grant').getByText('Another administrator approves').first().waitFor();
+    assert.equal(await row.getByRole('button', { name: 'Approve' }).count(), 0, 'not by the one who asked');
+
+    const approverPage = await newPage();
+    await signIn(approverPage, 'approver', APPROVER_PASSWORD);
+    await approverPage.waitForURL(/\/requests$/);
+    await approverPage.goto(`${node.url}/users`);
+    const seen = approverPage.locator('[data-testid="user-row"][data-username="clerk"]');
+    for (const left of [1, 0]) {
+      await seen.getByRole('button', { name: 'Approve' }).first().click();
+      await assertCount(seen.getByTestId('pending-grant'), left);
+    }
+    const roles = (await seen.locator('td').nth(2).textContent()) ?? '';
+    assert.match(roles, /auditor/);
+    assert.match(roles, /officer/);
+  });
+
+  test('makes the new user choose a password first, then create and revoke a token', async () => {
+    const page = await newPage();
+    await signIn(page, 'clerk', oneTimePassword);
+    await page.getByRole('heading', { level: 1, name: 'Choose your own password' }).waitFor();
+    await assertAccessible(page, 'forced password change (en)');
+    await screenshot(page, 'accounts-change-password');
+    await page.getByLabel(/^Current password/).fill(oneTimePassword);
+    await page
+      .getByLabel(/^New password/)
+      .first()
+      .fill(clerkPassword);
+    await page.getByLabel(/^New password again/).fill(clerkPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+
+    await page.getByRole('link', { name: 'My account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    await page.getByLabel(/^Name/).fill('case system');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = (await page.getByTestId('token-secret').textContent()) ?? '';
+    assert.match(secret, /^comity_/);
+    const answer = await page.request.get(`${node.url}/api/v1/desk`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    assert.notEqual(answer.status(), 401, 'the token works');
+    await page.getByRole('button', { name: 'Revoke the token case system' }).click();
+    await page.getByTestId('token-row').getByText('revoked').waitFor();
+    const afterRevoke = await page.request.get(`${node.url}/api/v1/desk`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    assert.equal(afterRevoke.status(), 401);
+
+    // The administrator sees it among every user's tokens, revoked.
+    await adminPage.reload();
+    await adminPage
+      .locator('[data-testid="token-row"]')
+      .filter({ hasText: 'case system' })
+      .getByText('revoked')
+      .waitFor();
+  });
+
+  test('enrols TOTP and signs in with a code, in English and Arabic', async () => {
+    const page = await newPage();
+    await signIn(page, 'clerk', clerkPassword);
+    await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+    await page.goto(`${node.url}/account`);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    await page.getByLabel(/^Code shown by the app/).fill(codeAt(secret, Date.now()));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    assert.equal(await page.getByTestId('recovery-codes').locator('li').count(), 10);
+    await assertAccessible(page, 'account with recovery codes (en)');
+    await screenshot(page, 'accounts-recovery-codes');
+    await page.getByRole('button', { name: 'I have kept them' }).click();
+    await page
+      .getByTestId('totp-status')
+      .getByText(/Recovery codes left: 10/)
+      .waitFor();
+
+    await switchLanguage(page, 'ar');
+    await page.getByRole('heading', { level: 1, name: 'حسابي' }).waitFor();
+    await assertAccessible(page, 'account (ar)');
+    await screenshot(page, 'accounts-account-ar');
+
+    // Sign in again: the code is asked after the password (the next time step: a code is used once).
+    const next = await newPage();
+    await signIn(next, 'clerk', clerkPassword);
+    await next.getByLabel(/^Authentication code/).waitFor();
+    await assertAccessible(next, 'sign-in with a code (en)');
+    await screenshot(next, 'accounts-sign-in-code');
+    await next.getByLabel(/^Authentication code/).fill(codeAt(secret, Date.now() + 30_000));
+    await next.getByRole('button', { name: 'Sign in' }).click();
+    await next.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+
+    await switchLanguage(adminPage, 'ar');
+    await adminPage.getByRole('heading', { level: 1, name: 'المستخدمون والأدوار' }).waitFor();
+    assert.equal(await adminPage.evaluate('document.documentElement.dir'), 'rtl');
+    await assertAccessible(adminPage, 'users (ar)');
+    await screenshot(adminPage, 'accounts-users-ar');
+  });
+});

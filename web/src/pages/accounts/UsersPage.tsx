@@ -1,0 +1,406 @@
+/**
+ * Accounts for administrators (/users): every user with roles and state; create an account (the
+ * node generates a one-time password, shown once, that the user changes at the first sign-in);
+ * change roles (grants that read case content wait for a second administrator: they show as
+ * pending and another administrator approves them here); disable or enable; reset a password to
+ * a one-time one; every user's API tokens, with revoke. An administrator never creates another
+ * user's token: each user makes their own on their account screen.
+ */
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ROLES, type Role } from '../../../../src/core/roles.ts';
+import { answer, api } from '../../app/api.ts';
+import { useUser } from '../../app/session.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useApi } from '../../components/use-api.ts';
+import { TokenTable } from './AccountPage.tsx';
+
+type Notice = Readonly<
+  { kind: 'password'; username: string; password: string } | { kind: 'pending'; username: string }
+>;
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  const me = useUser();
+  const users = useApi(() => answer(api.GET('/api/v1/users')), []);
+  const pending = useApi(
+    () => answer(api.GET('/api/v1/role-requests', { params: { query: { status: 'pending' } } })),
+    [],
+  );
+  const tokens = useApi(() => answer(api.GET('/api/v1/api-tokens')), []);
+  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [editing, setEditing] = useState<string | undefined>(undefined);
+
+  const reloadAll = () => {
+    users.reload();
+    pending.reload();
+    tokens.reload();
+  };
+  const act = async (action: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await action();
+      reloadAll();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const title = t('accounts.users.title');
+  const pendingOf = (userId: string) => (pending.data?.items ?? []).filter((item) => item.userId === userId);
+  return (
+    <Stack gap="lg">
+      <PageTitle text={title}>{title}</PageTitle>
+      <CreateUserForm
+        onCreated={(created) => {
+          setNotice(
+            created.oneTimePassword
+              ? { kind: 'password', username: created.username, password: created.oneTimePassword }
+              : undefined,
+          );
+          reloadAll();
+        }}
+      />
+      {notice?.kind === 'password' ? (
+        <Alert
+          color="blue"
+          variant="light"
+          role="status"
+          title={t('accounts.users.oneTimeTitle', { username: notice.username })}
+        >
+          <Text size="sm" mb="xs">
+            {t('accounts.users.oneTimeIntro')}
+          </Text>
+          <Code block dir="ltr" data-testid="one-time-password">
+            {notice.password}
+          </Code>
+        </Alert>
+      ) : null}
+      <ProblemAlert error={error ?? users.error} />
+      <Paper withBorder p="md" component="section" aria-labelledby="users-heading">
+        <Title order={2} size="h4" id="users-heading" mb="xs">
+          {t('accounts.users.listTitle')}
+        </Title>
+        <Table.ScrollContainer minWidth={720}>
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('accounts.users.username')}</Table.Th>
+                <Table.Th>{t('accounts.users.displayName')}</Table.Th>
+                <Table.Th>{t('accounts.users.roles')}</Table.Th>
+                <Table.Th>{t('accounts.users.state')}</Table.Th>
+                <Table.Th>{t('accounts.users.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(users.data?.items ?? []).map((user) => (
+                <Table.Tr key={user.id} data-testid="user-row" data-username={user.username}>
+                  <Table.Td dir="ltr">{user.username}</Table.Td>
+                  <Table.Td>{user.displayName}</Table.Td>
+                  <Table.Td>
+                    {editing === user.id ? (
+                      <RolesEditor
+                        username={user.username}
+                        roles={user.roles}
+                        onCancel={() => setEditing(undefined)}
+                        onSave={(roles) =>
+                          act(async () => {
+                            const changed = await answer(
+                              api.PATCH('/api/v1/users/{id}', {
+                                params: { path: { id: user.id } },
+                                body: { roles },
+                              }),
+                            );
+                            setEditing(undefined);
+                            setNotice(
+                              changed.pendingRoleRequest
+                                ? { kind: 'pending', username: user.username }
+                                : undefined,
+                            );
+                          })
+                        }
+                      />
+                    ) : (
+                      <Stack gap={4}>
+                        <Text size="sm">
+                          {user.roles.map((role) => t(`roles.${role}`, { defaultValue: role })).join(', ')}
+                        </Text>
+                        {pendingOf(user.id).map((request) => (
+                          <Group key={request.id} gap="xs" data-testid="pending-grant">
+                            <Text size="sm" fw={500}>
+                              {t('accounts.users.pending', {
+                                roles: request.rolesAdded
+                                  .map((role) => t(`roles.${role}`, { defaultValue: role }))
+                                  .join(', '),
+                                by: request.requestedBy?.username ?? t('accounts.users.operator'),
+                              })}
+                            </Text>
+                            {request.requestedBy?.userId !== me?.id && request.userId !== me?.id ? (
+                              <Button
+                                size="xs"
+                                variant="light"
+                                onClick={() =>
+                                  act(async () => {
+                                    await answer(
+                                      api.POST('/api/v1/role-requests/{id}/approve', {
+                                        params: { path: { id: request.id } },
+                                      }),
+                                    );
+                                  })
+                                }
+                              >
+                                {t('accounts.users.approve')}
+                              </Button>
+                            ) : (
+                              <Text size="xs" c="gray.7">
+                                {t('accounts.users.awaitsOther')}
+                              </Text>
+                            )}
+                          </Group>
+                        ))}
+                      </Stack>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {user.isDisabled ? t('accounts.users.disabled') : t('accounts.users.enabled')}
+                    {user.mustChangePassword ? ` · ${t('accounts.users.oneTime')}` : ''}
+                    {user.isTotpEnrolled ? ` · ${t('accounts.users.totp')}` : ''}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={6}>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        onClick={() => setEditing(user.id)}
+                        aria-label={t('accounts.users.editRolesOf', { username: user.username })}
+                      >
+                        {t('accounts.users.editRoles')}
+                      </Button>
+                      {user.id !== me?.id ? (
+                        <>
+                          <Button
+                            size="xs"
+                            variant="light"
+                            aria-label={t('accounts.users.resetOf', { username: user.username })}
+                            onClick={() =>
+                              act(async () => {
+                                const reset = await answer(
+                                  api.POST('/api/v1/users/{id}/password-reset', {
+                                    params: { path: { id: user.id } },
+                                  }),
+                                );
+                                setNotice({
+                                  kind: 'password',
+                                  username: user.username,
+                                  password: reset.oneTimePassword,
+                                });
+                              })
+                            }
+                          >
+                            {t('accounts.users.reset')}
+                          </Button>
+                          <Button
+                            size="xs"
+                            variant="light"
+                            color={user.isDisabled ? 'blue' : 'red'}
+                            aria-label={t(
+                              user.isDisabled ? 'accounts.users.enableOf' : 'accounts.users.disableOf',
+                              {
+                                username: user.username,
+                              },
+                            )}
+                            onClick={() =>
+                              act(async () => {
+                                await answer(
+                                  api.PATCH('/api/v1/users/{id}', {
+                                    params: { path: { id: user.id } },
+                                    body: { isDisabled: !user.isDisabled },
+                                  }),
+                                );
+                              })
+                            }
+                          >
+                            {user.isDisabled ? t('accounts.users.enable') : t('accounts.users.disable')}
+                          </Button>
+                        </>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        {notice?.kind === 'pending' ? (
+          <Alert color="yellow" variant="light" role="status" mt="sm">
+            {t('accounts.users.pendingNotice', { username: notice.username })}
+          </Alert>
+        ) : null}
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-labelledby="all-tokens-heading">
+        <Title order={2} size="h4" id="all-tokens-heading" mb="xs">
+          {t('accounts.users.tokensTitle')}
+        </Title>
+        <Text size="sm" c="gray.7">
+          {t('accounts.users.tokensIntro')}
+        </Text>
+        <ProblemAlert error={tokens.error} />
+        <TokenTable
+          items={tokens.data?.items ?? []}
+          onRevoke={(id) =>
+            void act(async () => {
+              await answer(api.DELETE('/api/v1/api-tokens/{id}', { params: { path: { id } } }));
+            })
+          }
+        />
+      </Paper>
+    </Stack>
+  );
+}
+
+function RoleCheckboxes({
+  value,
+  onChange,
+  label,
+}: {
+  value: Role[];
+  onChange: (roles: Role[]) => void;
+  label: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Checkbox.Group label={label} value={value} onChange={(roles) => onChange(roles as Role[])}>
+      <Group gap="sm" mt={4}>
+        {ROLES.map((role) => (
+          <Checkbox key={role} value={role} label={t(`roles.${role}`, { defaultValue: role })} />
+        ))}
+      </Group>
+    </Checkbox.Group>
+  );
+}
+
+function RolesEditor({
+  username,
+  roles,
+  onSave,
+  onCancel,
+}: {
+  username: string;
+  roles: readonly Role[];
+  onSave: (roles: Role[]) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState<Role[]>([...roles]);
+  return (
+    <Stack gap="xs">
+      <RoleCheckboxes value={value} onChange={setValue} label={t('accounts.users.rolesOf', { username })} />
+      <Group gap="xs">
+        <Button size="xs" onClick={() => onSave(value)} disabled={value.length === 0}>
+          {t('accounts.users.saveRoles')}
+        </Button>
+        <Button size="xs" variant="subtle" onClick={onCancel}>
+          {t('accounts.users.cancel')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function CreateUserForm({
+  onCreated,
+}: {
+  onCreated: (created: { username: string; oneTimePassword: string | null }) => void;
+}) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [email, setEmail] = useState('');
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [error, setError] = useState<unknown>(undefined);
+  const [isBusy, setIsBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setIsBusy(true);
+    setError(undefined);
+    try {
+      const created = await answer(
+        api.POST('/api/v1/users', {
+          body: {
+            username: username.trim(),
+            ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+            ...(email.trim() ? { email: email.trim() } : {}),
+            roles,
+          },
+        }),
+      );
+      onCreated({ username: created.username, oneTimePassword: created.oneTimePassword });
+      setUsername('');
+      setDisplayName('');
+      setEmail('');
+      setRoles([]);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setIsBusy(false);
+    }
+  };
+
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="create-user-heading">
+      <Title order={2} size="h4" id="create-user-heading" mb="xs">
+        {t('accounts.users.createTitle')}
+      </Title>
+      <Text size="sm" c="gray.7" mb="sm">
+        {t('accounts.users.createIntro')}
+      </Text>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Group grow align="flex-start">
+            <TextInput
+              label={t('accounts.users.username')}
+              description={t('accounts.users.usernameHelp')}
+              required
+              value={username}
+              onChange={(event) => setUsername(event.currentTarget.value)}
+            />
+            <TextInput
+              label={t('accounts.users.displayName')}
+              value={displayName}
+              onChange={(event) => setDisplayName(event.currentTarget.value)}
+            />
+            <TextInput
+              label={t('accounts.users.email')}
+              type="email"
+              value={email}
+              onChange={(event) => setEmail(event.currentTarget.value)}
+            />
+          </Group>
+          <RoleCheckboxes value={roles} onChange={setRoles} label={t('accounts.users.roles')} />
+          <ProblemAlert error={error} />
+          <Group>
+            <Button type="submit" loading={isBusy} disabled={roles.length === 0}>
+              {t('accounts.users.create')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
