@@ -134,6 +134,10 @@ export interface paths {
                                 isDisabled: boolean;
                             };
                             csrfToken: string;
+                            /** @description when the session ends if nothing more happens (idle time, within its maximum); every answer to a cookie-authenticated call repeats it in the comity-session-expires header */
+                            expiresAt: string;
+                            /** @description how long before expiresAt the web UI warns and offers to extend the session (COMITY_SESSION_WARNING_SECONDS) */
+                            warningSeconds: number;
                         };
                     };
                 };
@@ -175,6 +179,10 @@ export interface paths {
                                 isDisabled: boolean;
                             };
                             csrfToken: string;
+                            /** @description when the session ends if nothing more happens (idle time, within its maximum); every answer to a cookie-authenticated call repeats it in the comity-session-expires header */
+                            expiresAt: string;
+                            /** @description how long before expiresAt the web UI warns and offers to extend the session (COMITY_SESSION_WARNING_SECONDS) */
+                            warningSeconds: number;
                         };
                     };
                 };
@@ -199,6 +207,44 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend the session: its idle time starts again (its maximum stays) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiresAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3870,6 +3916,20 @@ export interface components {
                 path?: string;
                 line?: number;
                 message: string;
+                /** @description an invalid field as a JSON Pointer (RFC 6901) into the part of the request named by `in`: "/offences/0/name" */
+                pointer?: string;
+                /**
+                 * @description the part of the request `pointer` points into
+                 * @enum {string}
+                 */
+                in?: "body" | "querystring" | "params" | "headers";
+                /**
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @enum {string}
+                 */
+                code?: "required" | "too-small" | "too-big" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
+                limit?: number;
             }[];
         };
         CaseReceiptInput: {
@@ -4289,6 +4349,20 @@ export interface components {
                 path?: string;
                 line?: number;
                 message: string;
+                /** @description an invalid field as a JSON Pointer (RFC 6901) into the part of the request named by `in`: "/offences/0/name" */
+                pointer?: string;
+                /**
+                 * @description the part of the request `pointer` points into
+                 * @enum {string}
+                 */
+                in?: "body" | "querystring" | "params" | "headers";
+                /**
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @enum {string}
+                 */
+                code?: "required" | "too-small" | "too-big" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
+                limit?: number;
             }[];
         };
         CaseReceipt: {

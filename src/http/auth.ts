@@ -36,6 +36,11 @@ declare module 'fastify' {
 
 /** Name of the cookie that carries the session token. */
 export const SESSION_COOKIE = 'comity_session';
+/**
+ * Header of every answer to a cookie-authenticated request: when the session ends if nothing more
+ * happens (ISO 8601), so the web UI can warn before it does (WCAG 2.2.1).
+ */
+export const SESSION_EXPIRES_HEADER = 'comity-session-expires';
 /** Header in which a cookie-authenticated unsafe request sends the session's CSRF token. */
 export const CSRF_HEADER = 'x-csrf-token';
 
@@ -81,7 +86,7 @@ function isCsrfExempt(request: FastifyRequest): boolean {
  */
 export function registerAuthentication(app: ComityApp, context: AppContext): void {
   app.decorateRequest('actor', undefined);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     // The metrics endpoint checks its own token (not an API token): metrics.routes.ts.
     if (request.routeOptions.url === METRICS_PATH) return;
     const bearerToken = bearerTokenOf(request);
@@ -98,6 +103,7 @@ export function registerAuthentication(app: ComityApp, context: AppContext): voi
     if (!session) return;
     request.actor = session.actor;
     sessionsByRequest.set(request, session);
+    reply.header(SESSION_EXPIRES_HEADER, session.expiresAt.toISOString());
     if (isCsrfExempt(request)) return;
     const given = request.headers[CSRF_HEADER];
     if (typeof given !== 'string' || !isSecretEqual(given, session.csrfToken)) {

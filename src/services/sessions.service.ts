@@ -56,6 +56,8 @@ export type SignedIn = Readonly<{
   /** The cookie value; shown to the browser only. */
   sessionToken: string;
   csrfToken: string;
+  /** When the session ends if nothing happens (idle time, within its maximum). */
+  expiresAt: Date;
 }>;
 
 /**
@@ -99,11 +101,22 @@ export async function signIn(
     createdAt: now,
     expiresAt: new Date(now.getTime() + maxHours * 60 * MINUTE_MS),
   });
-  return { user: toUserView(found.user), sessionToken, csrfToken };
+  const expiresAt = new Date(
+    Math.min(now.getTime() + idleMinutes * MINUTE_MS, now.getTime() + maxHours * 60 * MINUTE_MS),
+  );
+  return { user: toUserView(found.user), sessionToken, csrfToken, expiresAt };
 }
 
 /** A live session behind a cookie: who acts and the CSRF token their unsafe requests must carry. */
-export type ResolvedSession = Readonly<{ actor: Actor; idHash: string; csrfToken: string }>;
+export type ResolvedSession = Readonly<{
+  actor: Actor;
+  idHash: string;
+  csrfToken: string;
+  /** When the session ends if nothing more happens: its idle deadline, within its maximum. */
+  expiresAt: Date;
+  /** The session's maximum (absolute) expiry. */
+  maxExpiresAt: Date;
+}>;
 
 /**
  * Finds the live session for a cookie value, sliding its idle expiry. Returns undefined for an
@@ -124,8 +137,10 @@ export async function resolveSession(
     return undefined;
   }
   if (session.user.isDisabled) return undefined;
-  if (now - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+  let lastSeen = session.lastSeenAt.getTime();
+  if (now - lastSeen >= TOUCH_INTERVAL_MS) {
     await touchSession(context.db, idHash, context.now());
+    lastSeen = now;
   }
   return {
     actor: {
@@ -136,7 +151,23 @@ export async function resolveSession(
     },
     idHash,
     csrfToken: session.csrfToken,
+    expiresAt: new Date(
+      Math.min(session.expiresAt.getTime(), lastSeen + context.config.session.idleMinutes * MINUTE_MS),
+    ),
+    maxExpiresAt: session.expiresAt,
   };
+}
+
+/**
+ * Extends a live session now (the UI's "stay signed in" before it ends, WCAG 2.2.1): its idle
+ * time starts again; its maximum stays. Returns the new expiry.
+ */
+export async function extendSession(context: AppContext, session: ResolvedSession): Promise<Date> {
+  const now = context.now();
+  await touchSession(context.db, session.idHash, now);
+  return new Date(
+    Math.min(session.maxExpiresAt.getTime(), now.getTime() + context.config.session.idleMinutes * MINUTE_MS),
+  );
 }
 
 /** The signed-in user's account, for GET /api/v1/session. */
