@@ -11,7 +11,9 @@ import {
   type Permission,
   publicApi,
   setCsrfToken,
+  api,
   setSessionExpiredHandler,
+  setSessionExpiryHandler,
   type User,
 } from './api.ts';
 
@@ -20,8 +22,15 @@ export type SessionState =
   | Readonly<{ status: 'signed-out'; hasExpired: boolean }>
   | Readonly<{ status: 'signed-in'; user: User }>;
 
+/** When the session ends if nothing more happens, and how long before that the UI warns. */
+export type SessionExpiry = Readonly<{ expiresAt: number; warningSeconds: number }>;
+
 type SessionContextValue = Readonly<{
   session: SessionState;
+  /** Known once signed in; follows every answer of the node (each call slides the idle time). */
+  expiry: SessionExpiry | undefined;
+  /** Starts the session's idle time again (the warning's "stay signed in"). */
+  extend: () => Promise<void>;
   signIn: (username: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
 }>;
@@ -30,6 +39,18 @@ const SessionContext = createContext<SessionContextValue | undefined>(undefined)
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ status: 'loading' });
+  const [expiry, setExpiry] = useState<SessionExpiry | undefined>(undefined);
+
+  useEffect(() => {
+    setSessionExpiryHandler((expiresAt) => {
+      const time = Date.parse(expiresAt);
+      if (Number.isNaN(time)) return;
+      setExpiry((previous) =>
+        previous && previous.expiresAt !== time ? { ...previous, expiresAt: time } : previous,
+      );
+    });
+    return () => setSessionExpiryHandler(undefined);
+  }, []);
 
   useEffect(() => {
     let isCurrent = true;
@@ -37,6 +58,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((current) => {
         if (!isCurrent) return;
         setCsrfToken(current.csrfToken);
+        setExpiry({ expiresAt: Date.parse(current.expiresAt), warningSeconds: current.warningSeconds });
         setSession({ status: 'signed-in', user: current.user });
       })
       .catch(() => {
@@ -50,6 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setSessionExpiredHandler(() => {
       setCsrfToken(undefined);
+      setExpiry(undefined);
       setSession((previous) =>
         previous.status === 'signed-in' ? { status: 'signed-out', hasExpired: true } : previous,
       );
@@ -60,7 +83,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (username: string, password: string) => {
     const created = await answer(publicApi.POST('/api/v1/session', { body: { username, password } }));
     setCsrfToken(created.csrfToken);
+    setExpiry({ expiresAt: Date.parse(created.expiresAt), warningSeconds: created.warningSeconds });
     setSession({ status: 'signed-in', user: created.user });
+  }, []);
+
+  const extend = useCallback(async () => {
+    const extended = await answer(api.POST('/api/v1/session/extend'));
+    const time = Date.parse(extended.expiresAt);
+    setExpiry((previous) => (previous ? { ...previous, expiresAt: time } : previous));
   }, []);
 
   const signOut = useCallback(async () => {
@@ -71,10 +101,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (!isApiError(error)) throw error;
     }
     setCsrfToken(undefined);
+    setExpiry(undefined);
     setSession({ status: 'signed-out', hasExpired: false });
   }, []);
 
-  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  const value = useMemo(
+    () => ({ session, expiry, extend, signIn, signOut }),
+    [session, expiry, extend, signIn, signOut],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
