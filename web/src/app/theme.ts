@@ -19,6 +19,9 @@ export const theme = createTheme({
     // screen interrupt a screen reader each time the screen loaded. Errors that follow an action
     // say role="alert" themselves (components/ProblemAlert.tsx).
     Alert: { defaultProps: { role: 'note' } },
+    // Number fields without Mantine's small stacked up/down buttons (about 12 px tall each, under
+    // the 24 px target of WCAG 2.5.8): a number is typed, and the arrow keys still step it.
+    NumberInput: { defaultProps: { hideControls: true } },
     Table: { defaultProps: { verticalSpacing: 6, horizontalSpacing: 'sm' } },
     // Every menu opens with the focus on its first item (not on a hidden placeholder), its items
     // reachable with Tab as well as the arrow keys, and gives the focus back to its button on close.
