@@ -75,6 +75,7 @@ export function ProblemAlert({
                 {field?.id ? (
                   <Anchor
                     href={`#${field.id}`}
+                    c="red.9"
                     onClick={(event) => {
                       event.preventDefault();
                       document.getElementById(field.id ?? '')?.focus();

@@ -11,7 +11,8 @@
  * A click on a non-focusable part of the page is the user's own choice and is left alone.
  */
 
-const FOCUSABLE_SELECTOR = 'h1[tabindex], #main';
+/** The last resorts, in order: the screen's heading, then the main region. */
+const LAST_RESORTS = ['main h1[tabindex]', '#main'] as const;
 
 type Watched = {
   element: HTMLElement;
@@ -40,8 +41,10 @@ function isFocusLost(): boolean {
 }
 
 function headingOrMain(): HTMLElement | undefined {
-  for (const candidate of document.querySelectorAll<HTMLElement>(FOCUSABLE_SELECTOR)) {
-    if (isShown(candidate) && candidate.closest('[role="dialog"]') === null) return candidate;
+  for (const selector of LAST_RESORTS) {
+    for (const candidate of document.querySelectorAll<HTMLElement>(selector)) {
+      if (isShown(candidate) && candidate.closest('[role="dialog"]') === null) return candidate;
+    }
   }
   return undefined;
 }
