@@ -382,7 +382,11 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
         await assertConformsToWcag22AA(page, `confirm deletion dialog (${language})`);
         await dialog.locator('.mantine-Group-root button').last().click();
         await row.waitFor({ state: 'detached' });
-        const afterDelete = await waitForFocusOffBody(page);
+        await dialog.waitFor({ state: 'detached' });
+        await page.waitForFunction(
+          'document.activeElement !== document.body && document.activeElement?.closest(\'[role="dialog"]\') == null',
+        );
+        const afterDelete = await focused(page);
         assert.equal(afterDelete.isInDialog, false);
         assert.equal(afterDelete.tag, 'h1', `focus after deleting: ${JSON.stringify(afterDelete)}`);
 

@@ -79,8 +79,9 @@ export const WCAG_22_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wca
 
 /** Every violation of WCAG 2.2 A and AA that axe-core finds on the page, of any impact, after transitions end. */
 export async function assertConformsToWcag22AA(page: Page, screen: string): Promise<void> {
+  // Finite transitions only: a spinner (an infinite animation) would never end.
   await page.waitForFunction(
-    "document.getAnimations().every((animation) => animation.playState !== 'running')",
+    "document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity)",
   );
   await injectProbes(page);
   const violations = await page.evaluate<AxeViolation[]>(
