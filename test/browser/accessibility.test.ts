@@ -273,6 +273,17 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
             `document.activeElement?.getAttribute('data-testid') === ${JSON.stringify(testId)}`,
           );
         }
+        // The external-link arrow follows the reading direction.
+        const transform = await page.evaluate(
+          "getComputedStyle(document.querySelector('#main-navigation .icon-directional')).transform",
+        );
+        assert.equal(
+          transform === 'matrix(-1, 0, 0, 1, 0, 0)',
+          language === 'ar',
+          `icon transform ${transform}`,
+        );
+        // The node's name is not an aria-label on a paragraph: its words are in the text.
+        assert.equal(await page.locator('header p[aria-label]').count(), 0);
         // The focus ring on a button reached by keyboard, kept as a screenshot.
         await page.getByTestId('language-switch').focus();
         await page.keyboard.press('Shift+Tab');
@@ -335,6 +346,13 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
         await withFindings.waitFor();
         assert.equal(await withFindings.getAttribute('aria-invalid'), 'true');
         await assertConformsToWcag22AA(page, `draft with findings (${language})`);
+        // The checklist's summary is announced by one polite live region, not twice nor assertively.
+        const liveRegions = page
+          .getByTestId('checklist')
+          .locator('[role="status"], [role="alert"], [aria-live]');
+        assert.equal(await liveRegions.count(), 1);
+        assert.equal(await liveRegions.first().getAttribute('role'), 'status');
+        assert.equal(await page.locator('.mantine-NumberInput-controls').count(), 0, 'no tiny steppers');
 
         // A failed save: the summary of what went wrong takes the focus, in the user's language.
         await page.route('**/api/v1/requests/*', async (route) => {
@@ -427,6 +445,21 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
           await page.locator('main h1').first().waitFor();
           await page.waitForLoadState('networkidle');
           await assertConformsToWcag22AA(page, `${screen} (${language})`);
+          // Banners are notes: nothing interrupts a screen reader as an alert when a screen loads.
+          const alerts = await page.locator('[role="alert"]').allTextContents();
+          assert.deepEqual(alerts, [], `${screen} (${language}) loads with alerts`);
+          if (screen === '/treaty') {
+            // The chart's text is in rem: it grows with the browser's text size.
+            const sizes = (await page.evaluate(`(() => {
+              const text = document.querySelector('text.chart-text');
+              const before = parseFloat(getComputedStyle(text).fontSize);
+              document.documentElement.style.fontSize = '32px';
+              const after = parseFloat(getComputedStyle(text).fontSize);
+              document.documentElement.style.fontSize = '';
+              return { before, after };
+            })()`)) as { before: number; after: number };
+            assert.ok(sizes.after >= sizes.before * 1.9, `chart text ${JSON.stringify(sizes)}`);
+          }
         }
       } finally {
         await context.close();
