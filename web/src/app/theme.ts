@@ -22,6 +22,9 @@ export const theme = createTheme({
     // Number fields without Mantine's small stacked up/down buttons (about 12 px tall each, under
     // the 24 px target of WCAG 2.5.8): a number is typed, and the arrow keys still step it.
     NumberInput: { defaultProps: { hideControls: true } },
+    // A spinner is named ("Checking…") as an image: an aria-label on a bare <span> is not announced
+    // and is not allowed (axe aria-prohibited-attr).
+    Loader: { defaultProps: { role: 'img' } },
     Table: { defaultProps: { verticalSpacing: 6, horizontalSpacing: 'sm' } },
     // Every menu opens with the focus on its first item (not on a hidden placeholder), its items
     // reachable with Tab as well as the arrow keys, and gives the focus back to its button on close.
