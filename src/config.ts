@@ -194,6 +194,11 @@ const EnvSchema = z.object({
   COMITY_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Publish the transparency report (GET /api/v1/transparency and its public page) to everyone
+   * (true/false). Default true; false answers 404 and the page says it is not published.
+   */
+  COMITY_TRANSPARENCY_PUBLISHED: booleanString.default(true),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
   COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
@@ -301,6 +306,8 @@ export type Config = Readonly<{
   }>;
   /** Evidence items: their sealed files and the at-rest key live in `directory` (<data dir>/evidence). */
   evidence: Readonly<{ directory: string; maxBytes: number }>;
+  /** The public transparency report (docs/transparency.md); absent: published. */
+  transparency?: Readonly<{ isPublished: boolean }>;
 }>;
 
 /** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
@@ -455,6 +462,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxAgeMs: Math.round(env.COMITY_ALERT_MAX_AGE_HOURS * 3_600_000),
       timeoutMs: env.COMITY_ALERT_TIMEOUT_MS,
     }),
+    transparency: Object.freeze({ isPublished: env.COMITY_TRANSPARENCY_PUBLISHED }),
     evidence: Object.freeze({
       directory: path.join(dataDirectory, 'evidence'),
       maxBytes: env.COMITY_EVIDENCE_MAX_BYTES,

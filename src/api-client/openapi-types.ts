@@ -1687,6 +1687,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/transparency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency report of a quarter or year: requests sent and received by type and State, outcomes, refusal grounds, times (counts under 5 suppressed) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a calendar year (2026) or quarter (2026-Q4), UTC; default the current year */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                /** @enum {string} */
+                                kind: "year" | "quarter";
+                                label: string;
+                                year: number;
+                                quarter: number | null;
+                                from: string;
+                                to: string;
+                            };
+                            threshold: number;
+                            totals: {
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                sent: number | "<5" | null;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                received: number | "<5" | null;
+                            };
+                            rows: {
+                                /** @enum {string} */
+                                direction: "sent" | "received";
+                                requestType: string;
+                                counterpartState: string;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                requests: number | "<5" | null;
+                                outcomes: {
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    pending: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    accepted: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    executed: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    refused: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    withdrawn: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    closed: number | "<5" | null;
+                                };
+                                durations: {
+                                    acknowledge: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                    decide: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                    execute: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                };
+                            }[];
+                            refusalGrounds: {
+                                /** @enum {string} */
+                                direction: "sent" | "received";
+                                ground: string;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                refusals: number | "<5" | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency report as CSV: one figure per line (period, direction, request_type, counterpart_state, measure, value) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a calendar year (2026) or quarter (2026-Q4), UTC; default the current year */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/validate": {
         parameters: {
             query?: never;

@@ -22,6 +22,7 @@ import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { rosterRoutes } from './roster.routes.ts';
 import { statesRoutes } from './states.routes.ts';
+import { transparencyRoutes } from './transparency.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
 import { usersRoutes } from './users.routes.ts';
 
@@ -32,6 +33,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   catalogueRoutes,
   statesRoutes,
   treatyRoutes,
+  transparencyRoutes,
   requestsRoutes,
   documentRoutes,
   federationDirectoryRoutes,

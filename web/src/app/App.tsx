@@ -18,6 +18,7 @@ import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
+import { TransparencyPage } from '../pages/transparency/TransparencyPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
 import { matchPath, navigate, useLocation } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -44,6 +45,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/catalogue', needsSession: false, render: () => <CataloguePage /> },
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
+  { pattern: '/transparency', needsSession: false, render: () => <TransparencyPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
   { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },

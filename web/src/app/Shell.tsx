@@ -141,6 +141,12 @@ export function Shell({ children }: { children: ReactNode }) {
       needsSession: false,
     },
     {
+      href: '/transparency',
+      label: t('transparency.nav'),
+      isActive: (path) => path.startsWith('/transparency'),
+      needsSession: false,
+    },
+    {
       href: '/peers',
       label: t('nav.peers'),
       isActive: (path) => path.startsWith('/peers'),
