@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
- * assets, evidence (`--size 256M` for a quick run; 2 GiB by default), backup, memory, demo, scale
- * (`--sizes 2,4,8`). The PostgreSQL
+ * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
+ * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing), backup, memory,
+ * demo, scale (`--sizes 2,4,8`). The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -14,6 +15,7 @@ import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
 import { runDemoBenchmarks } from './demo.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.bench.ts';
+import { EVIDENCE_TRANSFER_METHOD, runEvidenceTransferBenchmarks } from './evidence-transfer.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 import { runMemoryBenchmarks } from './memory.bench.ts';
@@ -23,9 +25,15 @@ const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
 const sizeIndex = args.indexOf('--size');
 const sizeArgument = sizeIndex === -1 ? undefined : args[sizeIndex + 1];
+const transferSizeIndex = args.indexOf('--transfer-size');
+const transferSizeArgument = transferSizeIndex === -1 ? undefined : args[transferSizeIndex + 1];
 const suite =
-  args.find((arg, index) => !arg.startsWith('--') && (sizeIndex === -1 || index !== sizeIndex + 1)) ??
-  'foundation';
+  args.find(
+    (arg, index) =>
+      !arg.startsWith('--') &&
+      (sizeIndex === -1 || index !== sizeIndex + 1) &&
+      (transferSizeIndex === -1 || index !== transferSizeIndex + 1),
+  ) ?? 'foundation';
 
 /** A new, empty database on the PostgreSQL server at `url`; returns its URL. */
 async function createBenchDatabase(url: string): Promise<string> {
@@ -116,9 +124,17 @@ if (suite === 'foundation') {
 } else if (suite === 'assets') {
   printTable('Web UI, first visit — bytes transferred', await runAssetBenchmarks());
 } else if (suite === 'evidence') {
-  const size = parseSize(sizeArgument ?? (isQuick ? '256M' : '2G'));
-  printTable('Evidence sealing', await runEvidenceBenchmarks({ size }));
-  process.stdout.write(`\n${EVIDENCE_METHOD}\n`);
+  if (!args.includes('--transfer-only')) {
+    const size = parseSize(sizeArgument ?? (isQuick ? '256M' : '2G'));
+    printTable('Evidence sealing', await runEvidenceBenchmarks({ size }));
+    process.stdout.write(`\n${EVIDENCE_METHOD}\n`);
+  }
+  const transferSize = parseSize(transferSizeArgument ?? (isQuick ? '64M' : '512M'));
+  printTable(
+    'Evidence transfer, node to node — PGlite',
+    await runEvidenceTransferBenchmarks({ size: transferSize }),
+  );
+  process.stdout.write(`\n${EVIDENCE_TRANSFER_METHOD}\n`);
 } else if (suite === 'desk') {
   printTable('Duty desk — PGlite', await runDeskBenchmarks({ quick: isQuick }));
 } else if (suite === 'federation') {

@@ -229,6 +229,8 @@ const EnvSchema = z.object({
     .min(1)
     .max(2 ** 50)
     .default(100 * 1024 ** 3),
+  /** How often the evidence transfer worker looks for packages to fetch and verdicts to record, in ms. Default 1000. */
+  COMITY_EVIDENCE_TRANSFER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
 });
 
 export type Config = Readonly<{
@@ -305,7 +307,7 @@ export type Config = Readonly<{
     timeoutMs: number;
   }>;
   /** Evidence items: their sealed files and the at-rest key live in `directory` (<data dir>/evidence). */
-  evidence: Readonly<{ directory: string; maxBytes: number }>;
+  evidence: Readonly<{ directory: string; maxBytes: number; transferIntervalMs: number }>;
   /** The public transparency report (docs/transparency.md); absent: published. */
   transparency?: Readonly<{ isPublished: boolean }>;
 }>;
@@ -466,6 +468,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     evidence: Object.freeze({
       directory: path.join(dataDirectory, 'evidence'),
       maxBytes: env.COMITY_EVIDENCE_MAX_BYTES,
+      transferIntervalMs: env.COMITY_EVIDENCE_TRANSFER_INTERVAL_MS,
     }),
   });
 }

@@ -3634,6 +3634,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/{id}/evidence/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A request's evidence packages: sent (executing side) or received (requesting side), with their verification */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            packages: components["schemas"]["EvidencePackage"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Make a package of stored items of a request received here: chunks encrypted, manifest signed by this node; not sent yet */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        itemIds: string[];
+                        /** @description conditions of use the requesting side must keep (Art. 40, Art. 36, confidentiality) */
+                        conditions: {
+                            limitedToRequestPurpose: boolean;
+                            onwardTransferNeedsConsent: boolean;
+                            confidentialUntil?: string | null;
+                            note?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            package: components["schemas"]["EvidencePackage"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/packages/{packageId}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a package to the requesting node (evidence.package-offered); it then fetches the chunks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence package id */
+                    packageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            package: components["schemas"]["EvidencePackage"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/federation/v1/evidence/{packageId}/chunks/{hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An encrypted chunk of an evidence package, for the node it is addressed to only (request signed with its federation key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description compact JWS (typ comity-request+jws) over {method, path, from, to, at} */
+                    "comity-signature"?: string;
+                };
+                path: {
+                    /** @description the package id */
+                    packageId: string;
+                    /** @description the SHA-256 of the encrypted chunk (its address) */
+                    hash: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/requests/{id}/evidence/uploads": {
         parameters: {
             query?: never;
@@ -4265,6 +4429,71 @@ export interface components {
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };
+        EvidenceManifestInput: {
+            /** @constant */
+            v: 1;
+            packageId: string;
+            /** @description the sending (executing) node */
+            from: string;
+            /** @description the addressed (requesting) node */
+            to: string;
+            request: {
+                id: string;
+                caseReference: string | null;
+            };
+            createdAt: string;
+            items: {
+                /** @description the item's id on the sending node */
+                id: string;
+                name: string;
+                mediaType: string;
+                sizeBytes: number;
+                sha256: string;
+                description: string;
+                isSensitive: boolean;
+                acquisition: {
+                    what: string | null;
+                    fromWhom: string | null;
+                    when: string | null;
+                    how: string | null;
+                    byWhom: string | null;
+                    legalBasis: string | null;
+                };
+            }[];
+            conditions: {
+                /** @description Art. 40: use limited to the purposes of the request */
+                limitedToRequestPurpose: boolean;
+                /** @description Art. 36: consent needed for any onward transfer */
+                onwardTransferNeedsConsent: boolean;
+                confidentialUntil: string | null;
+                note: string;
+            };
+        };
+        EvidencePackageInput: {
+            id: string;
+            requestId: string;
+            /** @enum {string} */
+            direction: "outgoing" | "incoming";
+            peerNodeId: string;
+            /**
+             * @description outgoing: sealed, offered, then verified or failed by the addressee; incoming: fetching, verified, failed
+             * @enum {string}
+             */
+            status: "sealed" | "offered" | "fetching" | "verified" | "failed";
+            failureReason: string | null;
+            createdAt: string;
+            updatedAt: string;
+            chunkCount: number;
+            totalBytes: number;
+            /** @description the signed manifest, read (null if it does not read) */
+            manifest: components["schemas"]["EvidenceManifestInput"] | null;
+            /** @description incoming: the evidence items stored here from this package */
+            receivedItems: {
+                id: string;
+                sourceItemId: string | null;
+                sha256: string | null;
+            }[];
+        };
         CustodyChainCheckInput: {
             isIntact: boolean;
             eventCount: number;
@@ -4697,6 +4926,71 @@ export interface components {
             } | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+        };
+        EvidenceManifest: {
+            /** @constant */
+            v: 1;
+            packageId: string;
+            /** @description the sending (executing) node */
+            from: string;
+            /** @description the addressed (requesting) node */
+            to: string;
+            request: {
+                id: string;
+                caseReference: string | null;
+            };
+            createdAt: string;
+            items: {
+                /** @description the item's id on the sending node */
+                id: string;
+                name: string;
+                mediaType: string;
+                sizeBytes: number;
+                sha256: string;
+                description: string;
+                isSensitive: boolean;
+                acquisition: {
+                    what: string | null;
+                    fromWhom: string | null;
+                    when: string | null;
+                    how: string | null;
+                    byWhom: string | null;
+                    legalBasis: string | null;
+                };
+            }[];
+            conditions: {
+                /** @description Art. 40: use limited to the purposes of the request */
+                limitedToRequestPurpose: boolean;
+                /** @description Art. 36: consent needed for any onward transfer */
+                onwardTransferNeedsConsent: boolean;
+                confidentialUntil: string | null;
+                note: string;
+            };
+        };
+        EvidencePackage: {
+            id: string;
+            requestId: string;
+            /** @enum {string} */
+            direction: "outgoing" | "incoming";
+            peerNodeId: string;
+            /**
+             * @description outgoing: sealed, offered, then verified or failed by the addressee; incoming: fetching, verified, failed
+             * @enum {string}
+             */
+            status: "sealed" | "offered" | "fetching" | "verified" | "failed";
+            failureReason: string | null;
+            createdAt: string;
+            updatedAt: string;
+            chunkCount: number;
+            totalBytes: number;
+            /** @description the signed manifest, read (null if it does not read) */
+            manifest: components["schemas"]["EvidenceManifest"] | null;
+            /** @description incoming: the evidence items stored here from this package */
+            receivedItems: {
+                id: string;
+                sourceItemId: string | null;
+                sha256: string | null;
+            }[];
         };
         CustodyChainCheck: {
             isIntact: boolean;

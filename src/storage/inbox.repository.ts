@@ -7,6 +7,7 @@
 import { type Kysely, sql } from 'kysely';
 import { CASE_EVENT_COLUMNS, type CaseEventWrite, caseEventValues } from './case-events.repository.ts';
 import type { PeerDutyStatusWrite, ReceiveEffect, RedeliveryWrite } from './message-effects.ts';
+import { offeredPackageInsert, packageVerdictUpdate } from './evidence-packages.repository.ts';
 import type { Database } from './schema.ts';
 
 export type NewInboxMessage = Readonly<{
@@ -61,6 +62,12 @@ export async function insertInboxMessageWithEffect(
   if (effect.kind === 'redelivery-requested') {
     return insertWithRedelivery(db, inbox, effect.redelivery, options.redeliveryNotBefore ?? null);
   }
+  if (effect.kind === 'evidence-package-offered') {
+    return insertWithPart(db, inbox, offeredPackageInsert(effect.offer));
+  }
+  if (effect.kind === 'evidence-package-received') {
+    return insertWithPart(db, inbox, packageVerdictUpdate(effect.verdict));
+  }
   const { request } = effect;
   const { rows } = await sql<{ inserted: number }>`
     with inbox as (${inbox}), incoming as (
@@ -102,6 +109,18 @@ async function insertWithCaseEvent(
        where id in (select request_id from event)
       returning id
     )
+    select count(*)::int as inserted from inbox`.execute(db);
+  return Number(rows[0]?.inserted ?? 0) === 1;
+}
+
+/** The inbox row and, only if it was inserted, a part that reads `inbox` (evidence packages). */
+async function insertWithPart(
+  db: Kysely<Database>,
+  inbox: ReturnType<typeof sql>,
+  part: ReturnType<typeof sql>,
+): Promise<boolean> {
+  const { rows } = await sql<{ inserted: number }>`
+    with inbox as (${inbox}), part as (${part})
     select count(*)::int as inserted from inbox`.execute(db);
   return Number(rows[0]?.inserted ?? 0) === 1;
 }

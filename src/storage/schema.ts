@@ -323,6 +323,28 @@ export interface EvidenceItemsTable {
   created_at: Date | string;
   stored_at: Date | string | null;
   deleted_at: Date | string | null;
+  /** The package the item arrived in (requesting side) or was last sealed into (executing side). */
+  package_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface EvidencePackagesTable {
+  id: string;
+  request_id: string;
+  /** 'outgoing' | 'incoming'. */
+  direction: string;
+  peer_node_id: string;
+  /** The signed manifest (compact JWS). */
+  manifest: string;
+  /** [{item, index, hash, size}]; insert with JSON.stringify. */
+  chunks: Json<unknown>;
+  package_key: string | null;
+  /** 'sealed' | 'offered' | 'fetching' | 'verified' | 'failed'. */
+  status: string;
+  failure_reason: string | null;
+  created_by: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  is_outcome_recorded: Generated<boolean>;
 }
 
 export interface EvidenceCustodyEventsTable {
@@ -365,6 +387,7 @@ export interface Database {
   directory_refresh_status: DirectoryRefreshStatusTable;
   evidence_items: EvidenceItemsTable;
   evidence_custody_events: EvidenceCustodyEventsTable;
+  evidence_packages: EvidencePackagesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

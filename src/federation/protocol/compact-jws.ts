@@ -20,6 +20,7 @@ export const JWS_TYPES = {
   message: 'comity-message+jws',
   receipt: 'comity-receipt+jws',
   directory: 'comity-directory+jws',
+  request: 'comity-request+jws',
 } as const;
 export type JwsType = (typeof JWS_TYPES)[keyof typeof JWS_TYPES];
 

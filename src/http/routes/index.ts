@@ -11,6 +11,7 @@ import { caseRoutes } from './case.routes.ts';
 import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
+import { evidencePackagesRoutes } from './evidence-packages.routes.ts';
 import { evidenceRoutes } from './evidence.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
 import { federationMessagesRoutes } from './federation-messages.routes.ts';
@@ -47,5 +48,6 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   rosterRoutes,
   alertsRoutes,
   deskRoutes,
+  evidencePackagesRoutes,
   evidenceRoutes,
 ];
