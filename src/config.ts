@@ -97,6 +97,11 @@ const EnvSchema = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .default(480),
+  /**
+   * Seconds before a web session ends at which the UI warns and offers to extend it (WCAG 2.2.1).
+   * Default 120 (2 minutes).
+   */
+  COMITY_SESSION_WARNING_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
   /** Hours a web session lasts at most, active or not. Default 12. */
   COMITY_SESSION_MAX_HOURS: z.coerce
     .number()
@@ -266,6 +271,8 @@ export type Config = Readonly<{
   session: Readonly<{
     idleMinutes: number;
     maxHours: number;
+    /** Seconds before a session ends at which the UI warns and offers to extend it. */
+    warningSeconds: number;
     isCookieSecure: boolean;
     /** Node-wide password checks per second for addresses with recent failures. */
     signInChecksPerSecond: number;
@@ -432,6 +439,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     session: Object.freeze({
       idleMinutes: env.COMITY_SESSION_IDLE_MINUTES,
       maxHours: env.COMITY_SESSION_MAX_HOURS,
+      warningSeconds: env.COMITY_SESSION_WARNING_SECONDS,
       isCookieSecure: env.COMITY_COOKIE_SECURE ?? publicUrl.startsWith('https:'),
       signInChecksPerSecond: env.COMITY_SIGN_IN_CHECKS_PER_SECOND,
       tokenMaxDays: env.COMITY_TOKEN_MAX_DAYS,

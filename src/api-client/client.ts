@@ -58,6 +58,8 @@ export type ApiClientOptions = Readonly<{
   language?: () => string;
   /** Called before an `ApiError` for a 401 is thrown: the session or the token is no longer valid. */
   onUnauthenticated?: () => void;
+  /** Called with the comity-session-expires header of each answer that has one (session cookie calls). */
+  onSessionExpiry?: (expiresAt: string) => void;
   /** Replaces the global fetch (tests, or a fetch with a timeout). */
   fetch?: (request: Request) => Promise<Response>;
 }>;
@@ -88,6 +90,8 @@ function problemMiddleware(options: ApiClientOptions): Middleware {
       return request;
     },
     async onResponse({ response }) {
+      const expiresAt = response.headers.get('comity-session-expires');
+      if (expiresAt) options.onSessionExpiry?.(expiresAt);
       if (response.ok) return undefined;
       const problem = await readProblem(response);
       if (response.status === 401) options.onUnauthenticated?.();

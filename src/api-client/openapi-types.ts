@@ -140,6 +140,10 @@ export interface paths {
                             csrfToken: string;
                             /** @description what the user must do before anything else (other calls answer password-change-required or mfa-enrolment-required); null: nothing */
                             pendingStep: ("change-password" | "enrol-mfa") | null;
+                            /** @description when the session ends if nothing more happens (idle time, within its maximum); every answer to a cookie-authenticated call repeats it in the comity-session-expires header */
+                            expiresAt: string;
+                            /** @description how long before expiresAt the web UI warns and offers to extend the session (COMITY_SESSION_WARNING_SECONDS) */
+                            warningSeconds: number;
                         };
                     };
                 };
@@ -189,6 +193,10 @@ export interface paths {
                             csrfToken: string;
                             /** @description what the user must do before anything else (other calls answer password-change-required or mfa-enrolment-required); null: nothing */
                             pendingStep: ("change-password" | "enrol-mfa") | null;
+                            /** @description when the session ends if nothing more happens (idle time, within its maximum); every answer to a cookie-authenticated call repeats it in the comity-session-expires header */
+                            expiresAt: string;
+                            /** @description how long before expiresAt the web UI warns and offers to extend the session (COMITY_SESSION_WARNING_SECONDS) */
+                            warningSeconds: number;
                         };
                     };
                 };
@@ -213,6 +221,44 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend the session: its idle time starts again (its maximum stays) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiresAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -371,7 +417,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -675,7 +721,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -5064,6 +5110,20 @@ export interface components {
                 path?: string;
                 line?: number;
                 message: string;
+                /** @description an invalid field as a JSON Pointer (RFC 6901) into the part of the request named by `in`: "/offences/0/name" */
+                pointer?: string;
+                /**
+                 * @description the part of the request `pointer` points into
+                 * @enum {string}
+                 */
+                in?: "body" | "querystring" | "params" | "headers";
+                /**
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @enum {string}
+                 */
+                code?: "required" | "too-small" | "too-big" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
+                limit?: number;
             }[];
         };
         AuditEntryInput: {
@@ -5698,6 +5758,20 @@ export interface components {
                 path?: string;
                 line?: number;
                 message: string;
+                /** @description an invalid field as a JSON Pointer (RFC 6901) into the part of the request named by `in`: "/offences/0/name" */
+                pointer?: string;
+                /**
+                 * @description the part of the request `pointer` points into
+                 * @enum {string}
+                 */
+                in?: "body" | "querystring" | "params" | "headers";
+                /**
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @enum {string}
+                 */
+                code?: "required" | "too-small" | "too-big" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
+                limit?: number;
             }[];
         };
         AuditEntry: {

@@ -37,6 +37,11 @@ declare module 'fastify' {
 
 /** Name of the cookie that carries the session token. */
 export const SESSION_COOKIE = 'comity_session';
+/**
+ * Header of every answer to a cookie-authenticated request: when the session ends if nothing more
+ * happens (ISO 8601), so the web UI can warn before it does (WCAG 2.2.1).
+ */
+export const SESSION_EXPIRES_HEADER = 'comity-session-expires';
 /** Header in which a cookie-authenticated unsafe request sends the session's CSRF token. */
 export const CSRF_HEADER = 'x-csrf-token';
 
@@ -51,11 +56,13 @@ const CSRF_EXEMPT_ROUTES = new Set(['POST /api/v1/session']);
 const PENDING_STEP_ROUTES: Readonly<Record<PendingStep, ReadonlySet<string>>> = {
   'change-password': new Set([
     'GET /api/v1/session',
+    'POST /api/v1/session/extend',
     'DELETE /api/v1/session',
     'POST /api/v1/account/password',
   ]),
   'enrol-mfa': new Set([
     'GET /api/v1/session',
+    'POST /api/v1/session/extend',
     'DELETE /api/v1/session',
     'POST /api/v1/account/password',
     'GET /api/v1/account/totp',
@@ -120,7 +127,7 @@ function isCsrfExempt(request: FastifyRequest): boolean {
  */
 export function registerAuthentication(app: ComityApp, context: AppContext): void {
   app.decorateRequest('actor', undefined);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     // The metrics endpoint checks its own token (not an API token): metrics.routes.ts.
     if (request.routeOptions.url === METRICS_PATH) return;
     const bearerToken = bearerTokenOf(request);
@@ -137,6 +144,7 @@ export function registerAuthentication(app: ComityApp, context: AppContext): voi
     if (!session) return;
     request.actor = session.actor;
     sessionsByRequest.set(request, session);
+    reply.header(SESSION_EXPIRES_HEADER, session.expiresAt.toISOString());
     if (isCsrfExempt(request)) return;
     const given = request.headers[CSRF_HEADER];
     if (typeof given !== 'string' || !isSecretEqual(given, session.csrfToken)) {

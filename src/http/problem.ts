@@ -51,6 +51,19 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   internal: 500,
 };
 
+/** Why a field is invalid, in a problem's `errors` (stable: clients map them to their own words). */
+export const VALIDATION_CODES = [
+  'required',
+  'too-small',
+  'too-big',
+  'invalid-type',
+  'invalid-format',
+  'invalid-value',
+  'unrecognized-keys',
+  'invalid',
+] as const;
+export type ValidationCode = (typeof VALIDATION_CODES)[number];
+
 /** An RFC 9457 problem as the node sends it; components.schemas.Problem of the OpenAPI document. */
 export const ProblemSchema = z
   .object({
@@ -61,7 +74,31 @@ export const ProblemSchema = z
     instance: z.string().optional(),
     errors: z
       .array(
-        z.object({ path: z.string().optional(), line: z.number().int().optional(), message: z.string() }),
+        z.object({
+          path: z.string().optional(),
+          line: z.number().int().optional(),
+          message: z.string(),
+          pointer: z
+            .string()
+            .optional()
+            .describe(
+              'an invalid field as a JSON Pointer (RFC 6901) into the part of the request named by `in`: "/offences/0/name"',
+            ),
+          in: z
+            .enum(['body', 'querystring', 'params', 'headers'])
+            .optional()
+            .describe('the part of the request `pointer` points into'),
+          code: z
+            .enum(VALIDATION_CODES)
+            .optional()
+            .describe(
+              'why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid',
+            ),
+          limit: z
+            .number()
+            .optional()
+            .describe('for too-small and too-big: the minimum or maximum (characters, items or value)'),
+        }),
       )
       .readonly()
       .optional()
@@ -70,6 +107,7 @@ export const ProblemSchema = z
   .meta({ id: 'Problem' });
 
 export type Problem = z.infer<typeof ProblemSchema>;
+type ProblemError = NonNullable<Problem['errors']>[number];
 
 const PROBLEM_PREFIX = 'urn:comity:problem:';
 
@@ -164,17 +202,84 @@ function validationPath(context: string | undefined, instancePath: string): stri
   return [context ?? 'body', ...instancePath.split('/').filter((segment) => segment.length > 0)].join('.');
 }
 
+type ValidationIssue = Readonly<{
+  instancePath: string;
+  message?: string;
+  keyword?: string;
+  params?: Readonly<Record<string, unknown>>;
+}>;
+
+/** The stable code of a schema validation issue (zod's issue codes, or Ajv's keywords). */
+function validationCode(issue: ValidationIssue): { code: ValidationCode; limit?: number } {
+  const params = issue.params ?? {};
+  const number = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
+  switch (issue.keyword) {
+    case 'too_small':
+    case 'minLength':
+    case 'minimum':
+    case 'minItems': {
+      const limit = number(params.minimum ?? params.limit);
+      // An empty text where at least one character is needed: the field is simply required.
+      if (limit === 1 && (params.origin === 'string' || issue.keyword === 'minLength'))
+        return { code: 'required' };
+      return limit === undefined ? { code: 'too-small' } : { code: 'too-small', limit };
+    }
+    case 'too_big':
+    case 'maxLength':
+    case 'maximum':
+    case 'maxItems': {
+      const limit = number(params.maximum ?? params.limit);
+      return limit === undefined ? { code: 'too-big' } : { code: 'too-big', limit };
+    }
+    case 'invalid_type':
+    case 'type':
+      return params.input === undefined && issue.keyword === 'invalid_type'
+        ? { code: 'required' }
+        : { code: 'invalid-type' };
+    case 'required':
+      return { code: 'required' };
+    case 'invalid_format':
+    case 'invalid_string':
+    case 'format':
+    case 'pattern':
+      return { code: 'invalid-format' };
+    case 'invalid_value':
+    case 'invalid_enum_value':
+    case 'invalid_literal':
+    case 'enum':
+    case 'const':
+      return { code: 'invalid-value' };
+    case 'unrecognized_keys':
+    case 'additionalProperties':
+      return { code: 'unrecognized-keys' };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
+const REQUEST_PARTS = new Set(['body', 'querystring', 'params', 'headers']);
+
 /** Classifies anything thrown by a route or by Fastify itself. */
 export function problemFromError(error: unknown): Problem {
   if (isAppError(error)) return toProblem(error.code, error.message, error.details);
   const fastifyError = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(error) || fastifyError.validation) {
-    const issues = fastifyError.validation ?? [];
-    const errors = issues.map((issue) => ({
-      path: validationPath(fastifyError.validationContext, issue.instancePath),
-      message: issue.message ?? 'invalid',
-    }));
-    return toProblem('invalid-input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+    const issues: readonly ValidationIssue[] = fastifyError.validation ?? [];
+    const part = fastifyError.validationContext ?? 'body';
+    const errors = issues.map((issue) => {
+      return {
+        path: validationPath(fastifyError.validationContext, issue.instancePath),
+        message: issue.message ?? 'invalid',
+        pointer: issue.instancePath === '/' ? '' : issue.instancePath,
+        ...(REQUEST_PARTS.has(part) ? { in: part as NonNullable<ProblemError['in']> } : {}),
+        ...validationCode(issue),
+      };
+    });
+    return {
+      ...toProblem('invalid-input', errors.map((e) => `${e.path}: ${e.message}`).join('; ')),
+      errors,
+    };
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -79,6 +79,8 @@ export type SignedIn = Readonly<{
   /** The cookie value; shown to the browser only. */
   sessionToken: string;
   csrfToken: string;
+  /** When the session ends if nothing happens (idle time, within its maximum). */
+  expiresAt: Date;
 }>;
 
 /**
@@ -145,11 +147,15 @@ export async function signIn(
     expiresAt: new Date(now.getTime() + maxHours * 60 * MINUTE_MS),
   });
   await audit('success', found.user.isTotpEnrolled ? 'password-and-code' : 'password', found.user.id);
+  const expiresAt = new Date(
+    Math.min(now.getTime() + idleMinutes * MINUTE_MS, now.getTime() + maxHours * 60 * MINUTE_MS),
+  );
   return {
     user: toUserView(found.user),
     pendingStep: pendingStepOf(context, found.user),
     sessionToken,
     csrfToken,
+    expiresAt,
   };
 }
 
@@ -160,6 +166,10 @@ export type ResolvedSession = Readonly<{
   csrfToken: string;
   /** What the user must do before anything else (null: nothing): auth.ts refuses other calls. */
   pendingStep: PendingStep | null;
+  /** When the session ends if nothing more happens: its idle deadline, within its maximum. */
+  expiresAt: Date;
+  /** The session's maximum (absolute) expiry. */
+  maxExpiresAt: Date;
 }>;
 
 /**
@@ -181,8 +191,10 @@ export async function resolveSession(
     return undefined;
   }
   if (session.user.isDisabled) return undefined;
-  if (now - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+  let lastSeen = session.lastSeenAt.getTime();
+  if (now - lastSeen >= TOUCH_INTERVAL_MS) {
     await touchSession(context.db, idHash, context.now());
+    lastSeen = now;
   }
   return {
     actor: {
@@ -194,7 +206,23 @@ export async function resolveSession(
     idHash,
     csrfToken: session.csrfToken,
     pendingStep: pendingStepOf(context, session.user),
+    expiresAt: new Date(
+      Math.min(session.expiresAt.getTime(), lastSeen + context.config.session.idleMinutes * MINUTE_MS),
+    ),
+    maxExpiresAt: session.expiresAt,
   };
+}
+
+/**
+ * Extends a live session now (the UI's "stay signed in" before it ends, WCAG 2.2.1): its idle
+ * time starts again; its maximum stays. Returns the new expiry.
+ */
+export async function extendSession(context: AppContext, session: ResolvedSession): Promise<Date> {
+  const now = context.now();
+  await touchSession(context.db, session.idHash, now);
+  return new Date(
+    Math.min(session.maxExpiresAt.getTime(), now.getTime() + context.config.session.idleMinutes * MINUTE_MS),
+  );
 }
 
 /** The signed-in user's account and pending step, for GET /api/v1/session. */

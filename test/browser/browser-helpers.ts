@@ -74,6 +74,26 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
 
+/** axe-core's tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA. */
+export const WCAG_22_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] as const;
+
+/** Every violation of WCAG 2.2 A and AA that axe-core finds on the page, of any impact, after transitions end. */
+export async function assertConformsToWcag22AA(page: Page, screen: string): Promise<void> {
+  // Finite transitions only: a spinner (an infinite animation) would never end.
+  await page.waitForFunction(
+    "document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity)",
+  );
+  await injectProbes(page);
+  const violations = await page.evaluate<AxeViolation[]>(
+    `window.comityProbes.accessibilityViolations(${JSON.stringify(WCAG_22_AA_TAGS)})`,
+  );
+  assert.deepEqual(
+    violations,
+    [],
+    `axe found WCAG 2.2 AA violations on ${screen}: ${JSON.stringify(violations, null, 1)}`,
+  );
+}
+
 export async function documentLanguage(page: Page): Promise<{ lang: string; dir: string }> {
   await injectProbes(page);
   return page.evaluate<{ lang: string; dir: string }>('window.comityProbes.documentLanguage()');

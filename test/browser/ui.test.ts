@@ -220,6 +220,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByRole('link', { name: 'New request' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'New request' }).waitFor();
     await page.locator('[data-type="preservation"]').click();
+    await page.getByTestId('type-continue').click();
     const checklist = page.getByTestId('checklist');
     await checklist.waitFor();
     assert.equal(await checklist.getAttribute('data-ready'), 'false');

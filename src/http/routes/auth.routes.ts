@@ -12,9 +12,9 @@ import {
   MAXIMUM_TOKEN_DAYS,
   revokeApiToken,
 } from '../../services/api-tokens.service.ts';
-import { describeSessionUser, signIn, signOut } from '../../services/sessions.service.ts';
+import { describeSessionUser, extendSession, signIn, signOut } from '../../services/sessions.service.ts';
 import type { ComityApp } from '../app.ts';
-import { actorOf, SESSION_COOKIE, sessionOf, tokenExpiryOf } from '../auth.ts';
+import { actorOf, SESSION_COOKIE, SESSION_EXPIRES_HEADER, sessionOf, tokenExpiryOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 
 /** A user as the API shows it (never a password hash). */
@@ -43,7 +43,20 @@ const SessionSchema = z.object({
     .describe(
       'what the user must do before anything else (other calls answer password-change-required or mfa-enrolment-required); null: nothing',
     ),
+  expiresAt: z
+    .string()
+    .describe(
+      'when the session ends if nothing more happens (idle time, within its maximum); every answer to a cookie-authenticated call repeats it in the comity-session-expires header',
+    ),
+  warningSeconds: z
+    .number()
+    .int()
+    .describe(
+      'how long before expiresAt the web UI warns and offers to extend the session (COMITY_SESSION_WARNING_SECONDS)',
+    ),
 });
+
+const ExtendedSessionSchema = z.object({ expiresAt: z.string() });
 
 const SignInSchema = z.object({
   username: z.string().min(1).max(200),
@@ -111,7 +124,14 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       const previous = sessionOf(request);
       if (previous) await signOut(context, previous.idHash);
       reply.setCookie(SESSION_COOKIE, signedIn.sessionToken, cookieOptions);
-      return { user: signedIn.user, csrfToken: signedIn.csrfToken, pendingStep: signedIn.pendingStep };
+      reply.header(SESSION_EXPIRES_HEADER, signedIn.expiresAt.toISOString());
+      return {
+        user: signedIn.user,
+        csrfToken: signedIn.csrfToken,
+        pendingStep: signedIn.pendingStep,
+        expiresAt: signedIn.expiresAt.toISOString(),
+        warningSeconds: context.config.session.warningSeconds,
+      };
     },
   );
 
@@ -129,7 +149,32 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
     async (request) => {
       const session = sessionOf(request);
       if (!session) throw new AppError('unauthenticated', 'not signed in');
-      return { ...(await describeSessionUser(context, session.actor.userId)), csrfToken: session.csrfToken };
+      return {
+        ...(await describeSessionUser(context, session.actor.userId)),
+        csrfToken: session.csrfToken,
+        expiresAt: session.expiresAt.toISOString(),
+        warningSeconds: context.config.session.warningSeconds,
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/session/extend',
+    {
+      config: { permission: 'signed-in' },
+      schema: {
+        tags: ['authentication'],
+        summary: 'Extend the session: its idle time starts again (its maximum stays)',
+        security: [{ sessionCookie: [] }],
+        response: { 200: ExtendedSessionSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      if (!session) throw new AppError('unauthenticated', 'not signed in');
+      const expiresAt = (await extendSession(context, session)).toISOString();
+      reply.header(SESSION_EXPIRES_HEADER, expiresAt);
+      return { expiresAt };
     },
   );
 

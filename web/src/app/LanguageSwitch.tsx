@@ -33,7 +33,7 @@ export function LanguageSwitch() {
           data-testid="language-switch"
         >
           <GlobeIcon />
-          <span lang={language} style={{ marginInlineStart: 6 }}>
+          <span lang={language} style={{ marginInlineStart: 6 }} className="header-label-narrow-hidden">
             {NATIVE_LANGUAGE_NAMES[language]}
           </span>
         </Button>

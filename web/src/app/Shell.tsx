@@ -13,6 +13,7 @@ import { stateName } from '../components/format.ts';
 import { useStates } from '../components/reference-data.ts';
 import { useApi } from '../components/use-api.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { SessionWarning } from './SessionWarning.tsx';
 import { navigate, RouterLink, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 
@@ -37,8 +38,9 @@ function NodeName() {
       <Text fw={700} size="lg" component={RouterLink} href="/" c="blue.9" td="none">
         Comity
       </Text>
-      <Text size="sm" c="gray.7" visibleFrom="xs" aria-label={t('shell.nodeName', { name })}>
-        {name}
+      <Text component="span" size="sm" c="gray.7" visibleFrom="xs">
+        <span className="visually-hidden">{t('shell.nodeName', { name })}</span>
+        <span aria-hidden="true">{name}</span>
       </Text>
     </Group>
   );
@@ -67,7 +69,7 @@ function UserMenu() {
         <UnstyledButton aria-label={t('shell.userMenu', { name: user.displayName })} data-testid="user-menu">
           <Group gap={6} wrap="nowrap">
             <UserIcon />
-            <Text size="sm" fw={500}>
+            <Text component="span" size="sm" fw={500} className="header-label-narrow-hidden">
               {user.displayName}
             </Text>
           </Group>
@@ -208,8 +210,8 @@ export function Shell({ children }: { children: ReactNode }) {
         {t('shell.skipToContent')}
       </a>
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+        <Group h="100%" px={{ base: 'xs', xs: 'md' }} gap="xs" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
             <Burger
               opened={isNavOpen}
               onClick={toggleNav}
@@ -221,7 +223,7 @@ export function Shell({ children }: { children: ReactNode }) {
             />
             <NodeName />
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap={6} wrap="nowrap" style={{ flexShrink: 0 }}>
             <LanguageSwitch />
             <UserMenu />
           </Group>
@@ -263,6 +265,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
         {children}
       </AppShell.Main>
+      <SessionWarning />
     </AppShell>
   );
 }

@@ -17,9 +17,15 @@ type ClientState = {
   csrfToken: string | undefined;
   language: string;
   onSessionExpired: (() => void) | undefined;
+  onSessionExpiry: ((expiresAt: string) => void) | undefined;
 };
 
-const state: ClientState = { csrfToken: undefined, language: 'en', onSessionExpired: undefined };
+const state: ClientState = {
+  csrfToken: undefined,
+  language: 'en',
+  onSessionExpired: undefined,
+  onSessionExpiry: undefined,
+};
 
 /** Remembers the CSRF token of the current session (or forgets it on sign-out). */
 export function setCsrfToken(token: string | undefined): void {
@@ -41,8 +47,14 @@ export function setSessionExpiredHandler(handler: (() => void) | undefined): voi
   state.onSessionExpired = handler;
 }
 
+/** Called with the session's expiry each time the node answers a call made with the session cookie. */
+export function setSessionExpiryHandler(handler: ((expiresAt: string) => void) | undefined): void {
+  state.onSessionExpiry = handler;
+}
+
 const sharedOptions = {
   baseUrl: '',
+  onSessionExpiry: (expiresAt: string) => state.onSessionExpiry?.(expiresAt),
   csrfToken: () => state.csrfToken,
   language: () => state.language,
 };

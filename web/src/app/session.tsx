@@ -12,7 +12,9 @@ import {
   publicApi,
   setCsrfToken,
   type SessionAnswer,
+  api,
   setSessionExpiredHandler,
+  setSessionExpiryHandler,
   type User,
 } from './api.ts';
 
@@ -24,8 +26,15 @@ export type SessionState =
 /** What the user must do before anything else: change a one-time password, enrol TOTP. */
 export type PendingStep = NonNullable<SessionAnswer['pendingStep']>;
 
+/** When the session ends if nothing more happens, and how long before that the UI warns. */
+export type SessionExpiry = Readonly<{ expiresAt: number; warningSeconds: number }>;
+
 type SessionContextValue = Readonly<{
   session: SessionState;
+  /** Known once signed in; follows every answer of the node (each call slides the idle time). */
+  expiry: SessionExpiry | undefined;
+  /** Starts the session's idle time again (the warning's "stay signed in"). */
+  extend: () => Promise<void>;
   /** `code`: the TOTP or recovery code, for an account that signs in with one. */
   signIn: (username: string, password: string, code?: string) => Promise<void>;
   signOut: () => Promise<void>;
@@ -37,6 +46,18 @@ const SessionContext = createContext<SessionContextValue | undefined>(undefined)
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ status: 'loading' });
+  const [expiry, setExpiry] = useState<SessionExpiry | undefined>(undefined);
+
+  useEffect(() => {
+    setSessionExpiryHandler((expiresAt) => {
+      const time = Date.parse(expiresAt);
+      if (Number.isNaN(time)) return;
+      setExpiry((previous) =>
+        previous && previous.expiresAt !== time ? { ...previous, expiresAt: time } : previous,
+      );
+    });
+    return () => setSessionExpiryHandler(undefined);
+  }, []);
 
   useEffect(() => {
     let isCurrent = true;
@@ -44,6 +65,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((current) => {
         if (!isCurrent) return;
         setCsrfToken(current.csrfToken);
+        setExpiry({ expiresAt: Date.parse(current.expiresAt), warningSeconds: current.warningSeconds });
         setSession({ status: 'signed-in', user: current.user, pendingStep: current.pendingStep });
       })
       .catch(() => {
@@ -57,6 +79,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setSessionExpiredHandler(() => {
       setCsrfToken(undefined);
+      setExpiry(undefined);
       setSession((previous) =>
         previous.status === 'signed-in' ? { status: 'signed-out', hasExpired: true } : previous,
       );
@@ -69,13 +92,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       publicApi.POST('/api/v1/session', { body: { username, password, ...(code ? { code } : {}) } }),
     );
     setCsrfToken(created.csrfToken);
+    setExpiry({ expiresAt: Date.parse(created.expiresAt), warningSeconds: created.warningSeconds });
     setSession({ status: 'signed-in', user: created.user, pendingStep: created.pendingStep });
   }, []);
 
   const refresh = useCallback(async () => {
     const current = await answer(publicApi.GET('/api/v1/session'));
     setCsrfToken(current.csrfToken);
+    setExpiry({ expiresAt: Date.parse(current.expiresAt), warningSeconds: current.warningSeconds });
     setSession({ status: 'signed-in', user: current.user, pendingStep: current.pendingStep });
+  }, []);
+
+  const extend = useCallback(async () => {
+    const extended = await answer(api.POST('/api/v1/session/extend'));
+    const time = Date.parse(extended.expiresAt);
+    setExpiry((previous) => (previous ? { ...previous, expiresAt: time } : previous));
   }, []);
 
   const signOut = useCallback(async () => {
@@ -86,10 +117,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (!isApiError(error)) throw error;
     }
     setCsrfToken(undefined);
+    setExpiry(undefined);
     setSession({ status: 'signed-out', hasExpired: false });
   }, []);
 
-  const value = useMemo(() => ({ session, signIn, signOut, refresh }), [session, signIn, signOut, refresh]);
+  const value = useMemo(
+    () => ({ session, expiry, extend, signIn, signOut, refresh }),
+    [session, expiry, extend, signIn, signOut, refresh],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -15,7 +15,27 @@ export const theme = createTheme({
   components: {
     // Links are underlined so they stand out from the text around them without colour (WCAG 1.4.1).
     Anchor: { defaultProps: { underline: 'always' } },
+    // A banner is a note, not an alert: Mantine's default role="alert" made every banner on a
+    // screen interrupt a screen reader each time the screen loaded. Errors that follow an action
+    // say role="alert" themselves (components/ProblemAlert.tsx).
+    Alert: { defaultProps: { role: 'note' } },
+    // Number fields without Mantine's small stacked up/down buttons (about 12 px tall each, under
+    // the 24 px target of WCAG 2.5.8): a number is typed, and the arrow keys still step it.
+    NumberInput: { defaultProps: { hideControls: true } },
+    // A spinner is named ("Checking…") as an image: an aria-label on a bare <span> is not announced
+    // and is not allowed (axe aria-prohibited-attr).
+    Loader: { defaultProps: { role: 'img' } },
     Table: { defaultProps: { verticalSpacing: 6, horizontalSpacing: 'sm' } },
+    // Every menu opens with the focus on its first item (not on a hidden placeholder), its items
+    // reachable with Tab as well as the arrow keys, and gives the focus back to its button on close.
+    Menu: {
+      defaultProps: {
+        withInitialFocusPlaceholder: false,
+        menuItemTabIndex: 0,
+        loop: true,
+        returnFocus: true,
+      },
+    },
   },
 });
 
@@ -28,6 +48,10 @@ export const cssVariablesResolver: CSSVariablesResolver = (mantineTheme) => ({
     '--mantine-color-error': mantineTheme.colors.red[9] ?? '#c92a2a',
     // Borders of inputs, selects and cards: Mantine's gray.4 (#ced4da) is 1.5:1 on white; gray.6 is 3.3:1 (WCAG 1.4.11).
     '--mantine-color-default-border': mantineTheme.colors.gray[6] ?? '#868e96',
+    // Text of light yellow and orange alerts (their titles: "Your session has ended"): Mantine's
+    // light shades reach 2.7:1 on their pale backgrounds; these reach 7:1 (WCAG 1.4.3).
+    '--mantine-color-yellow-light-color': '#6b4200',
+    '--mantine-color-orange-light-color': '#8a3300',
   },
   dark: {},
 });

@@ -1,9 +1,19 @@
 /** The few line icons the UI uses, inline so they need no icon font. Decorative: hidden from assistive technology. */
 import type { ReactNode } from 'react';
 
-function LineIcon({ size = 16, children }: { size?: number; children: ReactNode }) {
+function LineIcon({
+  size = 16,
+  isDirectional = false,
+  children,
+}: {
+  size?: number;
+  /** An icon that points along the reading direction: mirrored in right-to-left screens (app.css). */
+  isDirectional?: boolean;
+  children: ReactNode;
+}) {
   return (
     <svg
+      className={isDirectional ? 'icon-directional' : undefined}
       width={size}
       height={size}
       viewBox="0 0 24 24"
@@ -40,7 +50,7 @@ export function UserIcon() {
 
 export function ExternalIcon() {
   return (
-    <LineIcon size={12}>
+    <LineIcon size={12} isDirectional>
       <path d="M14 4h6v6M20 4l-9 9M18 14v6H4V6h6" />
     </LineIcon>
   );

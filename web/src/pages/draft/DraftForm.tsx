@@ -3,8 +3,8 @@
  * grouped in sections, showing the fields the chosen type needs (or every field on demand).
  * Each element's group carries the id `el-<element>` so the checklist can move the focus to it.
  */
-import { Button, Fieldset, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { type ReactNode, useId, useMemo } from 'react';
+import { Button, Fieldset, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { createContext, type ReactNode, useContext, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   ASSISTANCE_KINDS,
@@ -20,7 +20,8 @@ import type { StateSummary } from '../../app/api.ts';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import { localized } from '../../components/format.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
-import { type Path, readPath } from './draft.model.ts';
+import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
+import { type ChecklistItem, type Path, readPath } from './draft.model.ts';
 import {
   CheckField,
   DateField,
@@ -49,7 +50,12 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** The group of fields of one element; `id` lets the checklist jump here. */
+/**
+ * The group of fields of one element; `id` lets the checklist jump here. A required element is
+ * marked (an asterisk, and "required" for screen readers); what the checklist finds about the
+ * element is also shown under its fields and tied to the group (aria-describedby, aria-invalid
+ * when it blocks), not only in the checklist (WCAG 3.3.1).
+ */
 function ElementGroup({
   element,
   legend,
@@ -59,19 +65,68 @@ function ElementGroup({
   legend?: string;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
+  const status = useContext(ElementStatusContext).get(element);
+  const findings = status && status.state !== 'complete' ? status.findings : [];
+  const isBlocking = findings.some((finding) => finding.severity === 'blocking');
+  const findingsId = `el-${element}-findings`;
+  const findingList =
+    findings.length > 0 ? (
+      <List size="sm" id={findingsId} data-testid="field-findings" aria-label={t('a11y.fieldFindings')}>
+        {findings.map((finding, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the findings of one element, in order.
+          <List.Item key={index} c={finding.severity === 'blocking' ? 'red.9' : 'var(--comity-amber)'}>
+            <IsolatedCitations text={finding.message} />
+          </List.Item>
+        ))}
+      </List>
+    ) : null;
+  const describedBy = findingList ? findingsId : undefined;
   if (!legend) {
     return (
       <div id={`el-${element}`} data-anchor>
-        <Stack gap="xs">{children}</Stack>
+        <Stack gap="xs">
+          {children}
+          {findingList}
+        </Stack>
       </div>
     );
   }
+  const isRequired = status?.requirement === 'required';
   return (
-    <Fieldset id={`el-${element}`} data-anchor legend={legend} variant="filled" p="xs">
-      <Stack gap="xs">{children}</Stack>
+    <Fieldset
+      id={`el-${element}`}
+      data-anchor
+      legend={
+        <>
+          {legend}
+          {isRequired ? (
+            <>
+              <span aria-hidden="true" className="required-mark">
+                {' '}
+                *
+              </span>
+              <span className="visually-hidden"> ({t('a11y.required')})</span>
+            </>
+          ) : null}
+        </>
+      }
+      variant="filled"
+      p="xs"
+      aria-describedby={describedBy}
+      aria-invalid={isBlocking || undefined}
+      data-required={isRequired || undefined}
+    >
+      <Stack gap="xs">
+        {children}
+        {findingList}
+      </Stack>
     </Fieldset>
   );
 }
+
+/** The checklist's state of each element (DraftPage provides it), for the fields of the element. */
+export const ElementStatusContext = createContext<ReadonlyMap<ElementId, ChecklistItem>>(new Map());
 
 /** Rows of a list field (offences, persons, identifiers, property) with add and remove buttons. */
 function RowList({
@@ -229,6 +284,9 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
 
   return (
     <Stack gap="md">
+      <Text className="required-note" data-testid="required-note">
+        {t('a11y.requiredNote')}
+      </Text>
       <Section title={t('draft.section.authorities')}>
         <ElementGroup element="requesting-authority" legend={t('element.requesting-authority')}>
           {authorityFields('requestingAuthority')}

@@ -35,7 +35,7 @@ import { currentLanguage } from '../../i18n/i18n.ts';
 import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
 import { DocumentLinks } from './DocumentLinks.tsx';
-import { DraftForm } from './DraftForm.tsx';
+import { DraftForm, ElementStatusContext } from './DraftForm.tsx';
 import { EvidencePackagesPanel } from './EvidencePackagesPanel.tsx';
 import { EvidencePanel } from './EvidencePanel.tsx';
 import {
@@ -345,6 +345,10 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     () => (content ? buildChecklist(content, catalogue.data, findings) : undefined),
     [content, catalogue.data, findings],
   );
+  const elementStatus = useMemo(
+    () => new Map((checklist?.items ?? []).map((item) => [item.element, item] as const)),
+    [checklist],
+  );
   const shown = useMemo(
     () => (content ? shownElements(content.type, catalogue.data) : new Set<never>()),
     [content, catalogue.data],
@@ -504,7 +508,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           {saveError ? (
             <Stack gap={4} mb="sm">
-              <ProblemAlert error={saveError} title={t('draft.saveFailed')} />
+              <ProblemAlert error={saveError} title={t('draft.saveFailed')} takeFocus />
               {isApiError(saveError) && saveError.code === 'conflict' ? (
                 <Text size="sm">{t('draft.conflictHelp')}</Text>
               ) : null}
@@ -526,11 +530,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   onChanged={() => refreshRequest()}
                 />
               ) : null}
-              <DraftForm
-                catalogue={catalogue.data}
-                states={states.data}
-                shown={isShowingAll ? new Set(ELEMENT_IDS) : shown}
-              />
+              <ElementStatusContext.Provider value={elementStatus}>
+                <DraftForm
+                  catalogue={catalogue.data}
+                  states={states.data}
+                  shown={isShowingAll ? new Set(ELEMENT_IDS) : shown}
+                />
+              </ElementStatusContext.Provider>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 4 }}>
               <Stack

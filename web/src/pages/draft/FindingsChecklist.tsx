@@ -25,6 +25,7 @@ import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { RouterLink } from '../../app/router.tsx';
 import { citationText, localized, localizedCitation } from '../../components/format.ts';
+import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { StatusMark } from '../../components/StatusMark.tsx';
 import type { Checklist, ChecklistItem } from './draft.model.ts';
 
@@ -68,7 +69,7 @@ function FindingLine({
         {t(`checklist.severity.${finding.severity}`)}:
       </Text>{' '}
       <Text size="sm" component="span">
-        {finding.message}
+        <IsolatedCitations text={finding.message} />
       </Text>{' '}
       {hasCitation && finding.article ? (
         <Anchor component={RouterLink} href={href} size="sm">
@@ -106,7 +107,7 @@ function ItemRow({
               </Text>
             </UnstyledButton>
             <Anchor component={RouterLink} href={`/catalogue#type-${type}-${item.element}`} size="xs">
-              {citationText(item.article, item.paragraph)}
+              <bdi>{citationText(item.article, item.paragraph)}</bdi>
             </Anchor>
           </Group>
           <Text size="xs" c="gray.7">
@@ -172,7 +173,14 @@ export function FindingsChecklist({
         </Title>
         {isValidating ? <Loader size="xs" aria-label={t('checklist.checking')} /> : null}
       </Group>
-      <div role="status" aria-live="polite">
+      {/* One polite live region says the summary once when it changes (not the boxes below, which are
+          notes: announced twice and assertively before). */}
+      <div role="status" className="visually-hidden" data-testid="checklist-announcement">
+        {isReady
+          ? t('checklist.ready')
+          : t('checklist.blocked', { n: Math.max(blockingCount, missingCount) })}
+      </div>
+      <div>
         {isReady ? (
           <Alert color="teal" variant="light" p="xs" mb="xs" data-testid="checklist-ready">
             <Text size="sm" fw={600} c="var(--comity-green)">

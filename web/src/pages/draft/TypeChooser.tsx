@@ -1,8 +1,11 @@
 /**
  * The first step of a new draft: which of the eleven request types, each with its title in the UI
- * language, its article and its channel (from the catalogue).
+ * language, its article and its channel (from the catalogue). The arrow keys only move between
+ * the types (WCAG 3.2.2: no change of context on input); Enter or the "Continue" button commits
+ * the choice, and the focus then goes to the new screen's heading (components/focus-keeper.ts).
  */
-import { Radio, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Button, Radio, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REQUEST_TYPE_IDS, type RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
@@ -16,38 +19,56 @@ export function TypeChooser({
   onChoose: (type: RequestTypeId) => void;
 }) {
   const { t } = useTranslation();
+  const [selected, setSelected] = useState<RequestTypeId | undefined>(undefined);
+  const commit = () => {
+    if (selected) onChoose(selected);
+  };
   return (
-    <Radio.Group
-      label={t('draft.chooseType')}
-      description={t('draft.chooseTypeHelp')}
-      onChange={(value) => onChoose(value as RequestTypeId)}
-      name="request-type"
-    >
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" mt="xs">
-        {REQUEST_TYPE_IDS.map((type) => {
-          const entry = catalogue?.requestTypes.find((candidate) => candidate.id === type);
-          const title = localized(entry?.title) || t(`requestType.${type}`);
-          return (
-            <Radio.Card key={type} value={type} p="sm" radius="sm" data-type={type}>
-              <Stack gap={2}>
-                <Text fw={600} size="sm">
-                  {title}
-                </Text>
-                <Text size="xs" c="gray.7">
-                  {entry ? citationText(entry.article, entry.paragraph) : null}
-                  {entry ? ' · ' : null}
-                  {entry ? t(`channel.${entry.channel}`) : null}
-                </Text>
-                {entry ? (
-                  <Text size="xs" lineClamp={3}>
-                    {localized(entry.explanation)}
+    <Stack gap="sm" data-testid="type-chooser">
+      <Radio.Group
+        label={t('draft.chooseType')}
+        description={`${t('draft.chooseTypeHelp')} ${t('a11y.typeChooser.help')}`}
+        value={selected ?? null}
+        onChange={(value) => setSelected(value as RequestTypeId)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            commit();
+          }
+        }}
+        name="request-type"
+      >
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" mt="xs">
+          {REQUEST_TYPE_IDS.map((type) => {
+            const entry = catalogue?.requestTypes.find((candidate) => candidate.id === type);
+            const title = localized(entry?.title) || t(`requestType.${type}`);
+            return (
+              <Radio.Card key={type} value={type} p="sm" radius="sm" data-type={type}>
+                <Stack gap={2}>
+                  <Text fw={600} size="sm">
+                    {title}
                   </Text>
-                ) : null}
-              </Stack>
-            </Radio.Card>
-          );
-        })}
-      </SimpleGrid>
-    </Radio.Group>
+                  <Text size="xs" c="gray.7">
+                    {entry ? citationText(entry.article, entry.paragraph) : null}
+                    {entry ? ' · ' : null}
+                    {entry ? t(`channel.${entry.channel}`) : null}
+                  </Text>
+                  {entry ? (
+                    <Text size="xs" lineClamp={3}>
+                      {localized(entry.explanation)}
+                    </Text>
+                  ) : null}
+                </Stack>
+              </Radio.Card>
+            );
+          })}
+        </SimpleGrid>
+      </Radio.Group>
+      <div>
+        <Button onClick={commit} disabled={!selected} data-testid="type-continue">
+          {t('a11y.typeChooser.continue')}
+        </Button>
+      </div>
+    </Stack>
   );
 }

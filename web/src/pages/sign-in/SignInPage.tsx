@@ -10,6 +10,7 @@ import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { useSession } from '../../app/session.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 
 /** Only a path of this UI, never another site (an open redirect). */
 function safeNext(search: string): string {
@@ -54,6 +55,7 @@ export function SignInPage() {
   };
 
   const hasExpired = session.status === 'signed-out' && session.hasExpired;
+  const fieldErrors = fieldErrorsOf(error);
   return (
     <Paper maw={400} mx="auto" mt="xl" p="lg" withBorder>
       <PageTitle text={t('signIn.title')}>{t('signIn.title')}</PageTitle>
@@ -69,6 +71,8 @@ export function SignInPage() {
         <Stack gap="sm">
           <TextInput
             label={t('signIn.username')}
+            id="sign-in-username"
+            error={fieldErrors.get('/username')}
             name="username"
             autoComplete="username"
             required
@@ -78,6 +82,8 @@ export function SignInPage() {
           />
           <PasswordInput
             label={t('signIn.password')}
+            id="sign-in-password"
+            error={fieldErrors.get('/password')}
             name="password"
             autoComplete="current-password"
             required
@@ -97,7 +103,14 @@ export function SignInPage() {
             />
           ) : null}
           <div id="sign-in-error">
-            <ProblemAlert error={error} />
+            <ProblemAlert
+              error={error}
+              takeFocus
+              fields={{
+                '/username': { label: t('signIn.username'), id: 'sign-in-username' },
+                '/password': { label: t('signIn.password'), id: 'sign-in-password' },
+              }}
+            />
           </div>
           <Button type="submit" loading={isBusy}>
             {t('signIn.submit')}

@@ -89,7 +89,7 @@ function Legend({ items }: { items: readonly { key: string; color: string; label
         padding: 0,
         margin: '4px 0',
         flexWrap: 'wrap',
-        fontSize: 13,
+        fontSize: '0.8125rem',
       }}
     >
       {items.map((item) => (
@@ -168,7 +168,7 @@ export function OutcomesChart({ rows }: { rows: readonly Row[] }) {
         const suppressed = hidden.filter((outcome) => row.outcomes[outcome] !== 0);
         return (
           <g key={`${row.direction}-${row.requestType}-${row.counterpartState}`}>
-            <text x={0} y={top + 12} fontSize="12" fill="#212529">
+            <text x={0} y={top + 12} className="chart-text" fill="#212529">
               {isolate(rowLabel(row))}
             </text>
             {OUTCOMES.map((outcome) => {
@@ -187,7 +187,7 @@ export function OutcomesChart({ rows }: { rows: readonly Row[] }) {
                 />
               ) : null;
             })}
-            <text x={left + 6} y={top + 16 + 13} fontSize="11" fill="#495057">
+            <text x={left + 6} y={top + 16 + 13} style={{ fontSize: '0.6875rem' }} fill="#495057">
               {isolate(
                 suppressed.length > 0
                   ? t('transparency.alsoSuppressed', {
@@ -238,7 +238,7 @@ export function TimesChart({ rows }: { rows: readonly Row[] }) {
         const top = GAP + index * rowHeight;
         return (
           <g key={`${row.direction}-${row.requestType}-${row.counterpartState}`}>
-            <text x={0} y={top + 12} fontSize="12" fill="#212529">
+            <text x={0} y={top + 12} className="chart-text" fill="#212529">
               {isolate(rowLabel(row))}
             </text>
             {STEPS.map((step, stepIndex) => {
@@ -250,7 +250,7 @@ export function TimesChart({ rows }: { rows: readonly Row[] }) {
                   {median !== null ? (
                     <rect x={0} y={y} width={width} height={BAR_HEIGHT / 1.5} fill={STEP_COLORS[step]} />
                   ) : null}
-                  <text x={width + 6} y={y + 10} fontSize="11" fill="#495057">
+                  <text x={width + 6} y={y + 10} style={{ fontSize: '0.6875rem' }} fill="#495057">
                     {isolate(median === null ? t('transparency.withheld') : formatSeconds(median))}
                   </text>
                 </g>

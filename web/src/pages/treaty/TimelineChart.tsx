@@ -102,7 +102,7 @@ export function TimelineChart({ signatureDates, instrumentDates, threshold, asOf
         {yTicks.map((tick) => (
           <g key={tick}>
             <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} stroke="#dee2e6" />
-            <text x={MARGIN.left - 6} y={y(tick) + 4} textAnchor="end" fontSize="11" fill="#495057">
+            <text x={MARGIN.left - 6} y={y(tick) + 4} textAnchor="end" className="chart-text" fill="#495057">
               {formatNumber(tick)}
             </text>
           </g>
@@ -113,7 +113,7 @@ export function TimelineChart({ signatureDates, instrumentDates, threshold, asOf
             x={x(tick)}
             y={HEIGHT - 8}
             textAnchor={index === 0 ? 'start' : index === xTicks.length - 1 ? 'end' : 'middle'}
-            fontSize="11"
+            className="chart-text"
             fill="#495057"
           >
             {isolate(formatDate(dayToIso(tick)))}
@@ -139,7 +139,7 @@ export function TimelineChart({ signatureDates, instrumentDates, threshold, asOf
             padding: 0,
             margin: '4px 0',
             flexWrap: 'wrap',
-            fontSize: 13,
+            fontSize: '0.8125rem',
           }}
         >
           <li>

@@ -1,0 +1,546 @@
+/**
+ * Accessibility of the shared components, in English and Arabic (right to left), against a real
+ * node in real Chromium (docs/accessibility.md says what is tested where):
+ * - reflow at 320 CSS pixels (WCAG 1.4.10): no horizontal scrolling on any main screen and the
+ *   account button on screen;
+ * - menus open with the focus on their first item, and Tab moves inside them;
+ * - the type chooser: arrow keys move without committing (3.2.2), Enter commits;
+ * - the focus lands on something meaningful after choosing a type, saving a draft, a failed save,
+ *   confirming a deletion, closing the directory dialog and refreshing the peers list (2.4.3);
+ * - field errors in the user's language, tied to their fields (3.3.1, 3.3.3), from the
+ *   problem+json's structured `errors` (pointer and code);
+ * - axe-core with the WCAG 2.2 A and AA tags on every main screen and in open dialogs and menus;
+ * - a warning before the session ends, with a button that extends it (2.2.1), on a node whose
+ *   sessions last one minute; the "session ended" notice's contrast (1.4.3).
+ * Screenshots at 320 pixels and of the focus ring go to test-results/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
+import {
+  assertConformsToWcag22AA,
+  chromiumPath,
+  LAUNCH_ARGS,
+  screenshot,
+  screenshotDirectory,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
+
+type Language = 'en' | 'ar';
+const LANGUAGES: readonly Language[] = ['en', 'ar'];
+
+/** The main screens of a signed-in administrator. */
+const MAIN_SCREENS = [
+  '/requests',
+  '/requests/new',
+  '/desk',
+  '/catalogue',
+  '/directory',
+  '/treaty',
+  '/peers',
+  '/roster',
+  '/alert-deliveries',
+] as const;
+
+type StartedNode = Readonly<{ process: NodeProcess; password: string; url: string; dataDirectory: string }>;
+
+async function startNode(env: Record<string, string> = {}): Promise<StartedNode> {
+  const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-a11y-'));
+  const node = createNodeProcess({ name: 'a11y', dataDirectory, startTimeoutMs: 90_000, env });
+  await node.start();
+  if (!node.adminPassword)
+    throw new Error(`the node printed no administrator password:\n${node.outputTail()}`);
+  return { process: node, password: node.adminPassword, url: node.url, dataDirectory };
+}
+
+async function stopNode(node: StartedNode | undefined): Promise<void> {
+  if (!node) return;
+  await node.process.stop();
+  await rm(node.dataDirectory, { recursive: true, force: true });
+}
+
+/** A new context and page signed in as the administrator, in `language`. */
+async function signedIn(
+  browser: Browser,
+  node: StartedNode,
+  language: Language,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', bypassCSP: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${node.url}/sign-in`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel(/^Password/).fill(node.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/requests$/);
+  await page.locator('main h1').waitFor();
+  if (language !== 'en') await switchLanguage(page, language);
+  return { context, page };
+}
+
+/** What has the focus, described for assertions (the tests are not compiled with the DOM's types). */
+type Focused = Readonly<{
+  isBody: boolean;
+  tag: string;
+  role: string | null;
+  testId: string | null;
+  label: string | null;
+  text: string;
+  isInDialog: boolean;
+}>;
+const FOCUSED = `(() => {
+  const a = document.activeElement;
+  return {
+    isBody: a === null || a === document.body || a === document.documentElement,
+    tag: a ? a.tagName.toLowerCase() : '',
+    role: a ? a.getAttribute('role') : null,
+    testId: a ? a.getAttribute('data-testid') : null,
+    label: a ? a.getAttribute('aria-label') : null,
+    text: a ? (a.textContent || '').trim().slice(0, 80) : '',
+    isInDialog: a ? a.closest('[role="dialog"]') !== null : false,
+  };
+})()`;
+
+async function focused(page: Page): Promise<Focused> {
+  return (await page.evaluate(FOCUSED)) as Focused;
+}
+
+/** Waits until the focus has left the page body (the focus keeper acts on the next frame). */
+async function waitForFocusOffBody(page: Page): Promise<Focused> {
+  await page.waitForFunction(
+    '(() => { const a = document.activeElement; return a !== null && a !== document.body && a !== document.documentElement; })()',
+  );
+  return focused(page);
+}
+
+const HORIZONTAL_OVERFLOW = `(() => ({
+  scrollWidth: document.documentElement.scrollWidth,
+  clientWidth: document.documentElement.clientWidth,
+}))()`;
+
+const USER_MENU_BOX = `(() => {
+  const box = document.querySelector('[data-testid="user-menu"]').getBoundingClientRect();
+  return { left: box.left, right: box.right, width: document.documentElement.clientWidth };
+})()`;
+
+/** Contrast of the "session ended" notice's title against its own background. */
+const EXPIRED_TITLE_CONTRAST = `(() => {
+  const title = document.querySelector('.mantine-Alert-title');
+  const root = title.closest('.mantine-Alert-root');
+  const channels = (colour) => (colour.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const luminance = (colour) => {
+    const [r, g, b] = channels(colour).map((value) => {
+      const share = value / 255;
+      return share <= 0.03928 ? share / 12.92 : ((share + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const fore = luminance(getComputedStyle(title).color);
+  const back = luminance(getComputedStyle(root).backgroundColor);
+  return (Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05);
+})()`;
+
+describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (English and Arabic)', {
+  skip: skipReason(),
+}, () => {
+  let node: StartedNode;
+  let browser: Browser;
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    node = await startNode();
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopNode(node);
+  });
+
+  test('the node lists invalid fields with a JSON pointer and a stable code, not only validator text', async () => {
+    const answer = await fetch(`${node.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: '', password: 'x'.repeat(1001) }),
+    });
+    assert.equal(answer.status, 400);
+    const problem = (await answer.json()) as {
+      errors: { pointer: string; code: string; in: string; limit?: number }[];
+    };
+    const byPointer = new Map(problem.errors.map((error) => [error.pointer, error]));
+    assert.deepEqual(
+      { code: byPointer.get('/username')?.code, in: byPointer.get('/username')?.in },
+      { code: 'required', in: 'body' },
+    );
+    assert.deepEqual(
+      { code: byPointer.get('/password')?.code, limit: byPointer.get('/password')?.limit },
+      { code: 'too-big', limit: 1000 },
+    );
+  });
+
+  for (const language of LANGUAGES) {
+    test(`sign-in: field errors in the user's language, on their fields (aria-invalid, aria-describedby) (${language})`, async () => {
+      const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      try {
+        await page.goto(`${node.url}/sign-in`);
+        await page.getByLabel('Username').waitFor();
+        if (language !== 'en') await switchLanguage(page, language);
+        await page.locator('button[type="submit"]').click();
+        const username = page.locator('#sign-in-username');
+        await page.waitForFunction(
+          "document.getElementById('sign-in-username').getAttribute('aria-invalid') === 'true'",
+        );
+        const describedBy = (await username.getAttribute('aria-describedby')) ?? '';
+        const description = await page.evaluate(
+          `${JSON.stringify(describedBy)}.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')`,
+        );
+        const expected = language === 'en' ? 'Fill in this field.' : 'املأ هذا الحقل.';
+        assert.match(String(description), new RegExp(expected.replace('.', '\\.')));
+        // The summary takes the focus, words the error and links to the field; no validator text.
+        const summary = page.getByTestId('problem-alert');
+        assert.equal((await focused(page)).testId, 'problem-alert');
+        const text = (await summary.textContent()) ?? '';
+        assert.doesNotMatch(text, /Too small|body\.username|expected string/);
+        assert.match(text, new RegExp(expected.replace('.', '\\.')));
+        await summary.getByRole('link').first().click();
+        assert.equal(await page.evaluate('document.activeElement.id'), 'sign-in-username');
+        await assertConformsToWcag22AA(page, `sign-in with errors (${language})`);
+        await screenshot(page, `a11y-sign-in-errors-${language}`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`at 320 pixels every main screen reflows: no horizontal scrolling, the account button on screen (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language, { width: 320, height: 640 });
+      try {
+        for (const screen of MAIN_SCREENS) {
+          await page.goto(`${node.url}${screen}`);
+          await page.locator('main h1').first().waitFor();
+          await page.waitForLoadState('networkidle');
+          const overflow = (await page.evaluate(HORIZONTAL_OVERFLOW)) as {
+            scrollWidth: number;
+            clientWidth: number;
+          };
+          assert.ok(
+            overflow.scrollWidth <= overflow.clientWidth,
+            `${screen} (${language}) scrolls sideways at 320 px: ${overflow.scrollWidth} > ${overflow.clientWidth}`,
+          );
+          const box = (await page.evaluate(USER_MENU_BOX)) as { left: number; right: number; width: number };
+          assert.ok(
+            box.left >= 0 && box.right <= box.width,
+            `${screen} (${language}): account button at ${JSON.stringify(box)}`,
+          );
+          await screenshot(page, `a11y-320${screen.replaceAll('/', '-')}-${language}`, { isFullPage: false });
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`menus open with the focus on their first item, Tab stays inside, axe finds nothing (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language);
+      try {
+        for (const testId of ['language-switch', 'user-menu']) {
+          await page.getByTestId(testId).focus();
+          await page.keyboard.press('Enter');
+          const first = await waitForFocusOffBody(page);
+          await page.waitForFunction("document.activeElement?.getAttribute('role') === 'menuitem'");
+          const opened = await focused(page);
+          assert.equal(opened.role, 'menuitem', `${testId}: focus on ${JSON.stringify(first)}`);
+          const isVisible = await page.evaluate(
+            '(() => { const box = document.activeElement.getBoundingClientRect(); return box.width > 0 && box.height > 0; })()',
+          );
+          assert.equal(isVisible, true, `${testId}: the focused item is visible`);
+          await assertConformsToWcag22AA(page, `${testId} menu open (${language})`);
+          await screenshot(page, `a11y-menu-${testId}-${language}`, { isFullPage: false });
+          if (testId === 'language-switch') {
+            await page.keyboard.press('Tab');
+            const next = await focused(page);
+            assert.equal(next.role, 'menuitem', `${testId}: Tab moves to the next item`);
+            assert.notEqual(next.text, opened.text);
+          }
+          await page.keyboard.press('Escape');
+          await page.waitForFunction(
+            `document.activeElement?.getAttribute('data-testid') === ${JSON.stringify(testId)}`,
+          );
+        }
+        // The external-link arrow follows the reading direction.
+        const transform = await page.evaluate(
+          "getComputedStyle(document.querySelector('#main-navigation .icon-directional')).transform",
+        );
+        assert.equal(
+          transform === 'matrix(-1, 0, 0, 1, 0, 0)',
+          language === 'ar',
+          `icon transform ${transform}`,
+        );
+        // The node's name is not an aria-label on a paragraph: its words are in the text.
+        assert.equal(await page.locator('header p[aria-label]').count(), 0);
+        // The focus ring on a button reached by keyboard, kept as a screenshot.
+        await page.getByTestId('language-switch').focus();
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Tab');
+        await screenshot(page, `a11y-focus-ring-${language}`, { isFullPage: false });
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`the type chooser: arrows move without committing, Enter commits and the focus goes to the new heading (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language);
+      try {
+        await page.locator('#main-navigation a[href="/requests/new"]').click();
+        const chooser = page.getByTestId('type-chooser');
+        await chooser.waitFor();
+        const first = chooser.getByRole('radio').first();
+        await first.focus();
+        await page.keyboard.press('Space');
+        await page.keyboard.press(language === 'ar' ? 'ArrowLeft' : 'ArrowRight');
+        await page.keyboard.press('ArrowDown');
+        // Still choosing: no form has replaced the chooser.
+        assert.equal(await chooser.isVisible(), true);
+        assert.match(page.url(), /\/requests\/new$/);
+        assert.equal(await page.getByTestId('save-draft').count(), 0);
+        const checked = await chooser.locator('[aria-checked="true"]').count();
+        assert.equal(checked, 1, 'one type selected by the arrows');
+        await page.keyboard.press('Enter');
+        await page.getByTestId('save-draft').waitFor();
+        const after = await waitForFocusOffBody(page);
+        assert.equal(after.tag, 'h1', `focus after choosing: ${JSON.stringify(after)}`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`the focus lands on something meaningful after saving, a failed save, a deletion, a dialog and a refresh (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language);
+      const reference = `A11Y-${language}-${Date.now()}`;
+      try {
+        // Saving a draft: the focus stays on Save (busy while saving), the status says it is saved.
+        await page.locator('#main-navigation a[href="/requests/new"]').click();
+        await page.locator('[data-type="preservation"]').click();
+        await page.getByTestId('type-continue').click();
+        await page.getByTestId('save-draft').waitFor();
+        assert.equal((await waitForFocusOffBody(page)).tag, 'h1');
+        await page.locator('#el-case-reference input').first().fill(reference);
+        await page.getByTestId('save-draft').click();
+        await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
+        await page.getByTestId('save-state').filter({ hasText: /1/ }).waitFor();
+        const afterSave = await waitForFocusOffBody(page);
+        assert.ok(
+          afterSave.testId === 'save-draft' || afterSave.testId === 'save-state',
+          `focus after saving: ${JSON.stringify(afterSave)}`,
+        );
+        // Field findings are shown on their fields too, and the required elements are marked.
+        await page.getByTestId('required-note').waitFor();
+        assert.ok((await page.locator('fieldset[data-required]').count()) > 0, 'required elements marked');
+        const withFindings = page.locator('fieldset[aria-describedby$="-findings"]').first();
+        await withFindings.waitFor();
+        assert.equal(await withFindings.getAttribute('aria-invalid'), 'true');
+        await assertConformsToWcag22AA(page, `draft with findings (${language})`);
+        // The checklist's summary is announced by one polite live region, not twice nor assertively.
+        const liveRegions = page
+          .getByTestId('checklist')
+          .locator('[role="status"], [role="alert"], [aria-live]');
+        assert.equal(await liveRegions.count(), 1);
+        assert.equal(await liveRegions.first().getAttribute('role'), 'status');
+        assert.equal(await page.locator('.mantine-NumberInput-controls').count(), 0, 'no tiny steppers');
+
+        // A failed save: the summary of what went wrong takes the focus, in the user's language.
+        await page.route('**/api/v1/requests/*', async (route) => {
+          if (route.request().method() !== 'PUT') return route.fallback();
+          await route.fulfill({
+            status: 400,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({
+              type: 'urn:comity:problem:invalid-input',
+              title: 'Invalid input',
+              status: 400,
+              detail: 'body.caseReference: Too big: expected string to have <=100 characters',
+              errors: [
+                {
+                  path: 'body.caseReference',
+                  message: 'Too big: expected string to have <=100 characters',
+                  pointer: '/caseReference',
+                  in: 'body',
+                  code: 'too-big',
+                  limit: 100,
+                },
+              ],
+            }),
+          });
+        });
+        await page.locator('#el-case-reference input').first().fill(`${reference}-B`);
+        await page.getByTestId('save-draft').click();
+        const afterFailure = await waitForFocusOffBody(page);
+        await page.waitForFunction("document.activeElement?.getAttribute('data-testid') === 'problem-alert'");
+        const summary = (await page.getByTestId('problem-alert').textContent()) ?? '';
+        assert.doesNotMatch(
+          summary,
+          /Too big: expected/,
+          `raw validator text in ${summary} (${JSON.stringify(afterFailure)})`,
+        );
+        assert.match(summary, language === 'en' ? /at most 100/ : /100 على الأكثر/);
+        await page.unroute('**/api/v1/requests/*');
+
+        // Confirming a deletion: the row and its button go; the focus goes to the screen's heading.
+        await page.locator('#main-navigation a[href="/requests"]').click();
+        const row = page.getByRole('row').filter({ hasText: reference });
+        await row.getByRole('button').last().click();
+        const dialog = page.getByRole('dialog');
+        await dialog.waitFor();
+        await assertConformsToWcag22AA(page, `confirm deletion dialog (${language})`);
+        await dialog.locator('.mantine-Group-root button').last().click();
+        await row.waitFor({ state: 'detached' });
+        await dialog.waitFor({ state: 'detached' });
+        await page.waitForFunction(
+          'document.activeElement !== document.body && document.activeElement?.closest(\'[role="dialog"]\') == null',
+        );
+        const afterDelete = await focused(page);
+        assert.equal(afterDelete.isInDialog, false);
+        assert.equal(afterDelete.tag, 'h1', `focus after deleting: ${JSON.stringify(afterDelete)}`);
+
+        // Closing the directory dialog: back on the button that opened it.
+        await page.locator('#main-navigation a[href="/directory"]').click();
+        const edit = page.locator('main table button').first();
+        await edit.waitFor();
+        const editLabel = await edit.getAttribute('aria-label');
+        await edit.focus();
+        await page.keyboard.press('Enter');
+        await page.getByRole('dialog').waitFor();
+        await page.getByRole('dialog').locator('input').first().waitFor();
+        await assertConformsToWcag22AA(page, `directory dialog (${language})`);
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+        const afterDialog = await waitForFocusOffBody(page);
+        assert.equal(afterDialog.label, editLabel, `focus after the dialog: ${JSON.stringify(afterDialog)}`);
+
+        // Refreshing the peers list by keyboard: the focus stays on the refresh button.
+        await page.locator('#main-navigation a[href="/peers"]').click();
+        const refresh = page.getByTestId('peers-refresh');
+        await refresh.waitFor();
+        await page.waitForLoadState('networkidle');
+        await refresh.focus();
+        await page.keyboard.press('Enter');
+        await page.waitForLoadState('networkidle');
+        await page.waitForFunction("document.activeElement?.getAttribute('data-testid') === 'peers-refresh'");
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`axe (WCAG 2.2 A and AA) finds no violation on any main screen (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language);
+      try {
+        for (const screen of MAIN_SCREENS) {
+          await page.goto(`${node.url}${screen}`);
+          await page.locator('main h1').first().waitFor();
+          await page.waitForLoadState('networkidle');
+          await assertConformsToWcag22AA(page, `${screen} (${language})`);
+          // Banners are notes: nothing interrupts a screen reader as an alert when a screen loads.
+          const alerts = await page.locator('[role="alert"]').allTextContents();
+          assert.deepEqual(alerts, [], `${screen} (${language}) loads with alerts`);
+          if (screen === '/treaty') {
+            // The chart's text is in rem: it grows with the browser's text size.
+            const sizes = (await page.evaluate(`(() => {
+              const text = document.querySelector('text.chart-text');
+              const before = parseFloat(getComputedStyle(text).fontSize);
+              document.documentElement.style.fontSize = '32px';
+              const after = parseFloat(getComputedStyle(text).fontSize);
+              document.documentElement.style.fontSize = '';
+              return { before, after };
+            })()`)) as { before: number; after: number };
+            assert.ok(sizes.after >= sizes.before * 1.9, `chart text ${JSON.stringify(sizes)}`);
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`the "session ended" notice reaches 4.5:1 and passes axe (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language);
+      try {
+        await page.locator('#main-navigation a[href="/roster"]').click();
+        await page.locator('main h1').waitFor();
+        const session = await page.request.get(`${node.url}/api/v1/session`);
+        const { csrfToken } = (await session.json()) as { csrfToken: string };
+        await page.request.delete(`${node.url}/api/v1/session`, { headers: { 'x-csrf-token': csrfToken } });
+        await page.locator('#main-navigation a[href="/requests"]').click();
+        await page.waitForURL(/\/sign-in/);
+        await page.locator('.mantine-Alert-title').waitFor();
+        const contrast = (await page.evaluate(EXPIRED_TITLE_CONTRAST)) as number;
+        assert.ok(contrast >= 4.5, `the title's contrast is ${contrast.toFixed(2)}:1`);
+        await assertConformsToWcag22AA(page, `session ended (${language})`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+describe('a warning before the session ends, with a button that extends it (sessions of one minute)', {
+  skip: skipReason(),
+}, () => {
+  let node: StartedNode;
+  let browser: Browser;
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    // Sessions end after one idle minute; the warning comes 50 seconds before, about 10 s after sign-in.
+    node = await startNode({ COMITY_SESSION_IDLE_MINUTES: '1', COMITY_SESSION_WARNING_SECONDS: '50' });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopNode(node);
+  });
+
+  for (const language of LANGUAGES) {
+    test(`warns before the session ends; "stay signed in" extends it (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language);
+      try {
+        const before = (await (await page.request.get(`${node.url}/api/v1/session`)).json()) as {
+          expiresAt: string;
+          warningSeconds: number;
+        };
+        assert.equal(before.warningSeconds, 50);
+        const dialog = page.getByRole('dialog');
+        await dialog.waitFor({ timeout: 45_000 });
+        const title = language === 'en' ? 'Your session is about to end' : 'جلستك على وشك الانتهاء';
+        await dialog.getByText(title).waitFor();
+        // The focus is on the button that extends the session.
+        const onOpen = await waitForFocusOffBody(page);
+        await page.waitForFunction(
+          "document.activeElement?.closest('[role=\"dialog\"]') !== null && document.activeElement.tagName === 'BUTTON' && document.activeElement.hasAttribute('data-autofocus')",
+        );
+        assert.equal(onOpen.isInDialog, true);
+        await assertConformsToWcag22AA(page, `session warning (${language})`);
+        await screenshot(page, `a11y-session-warning-${language}`, { isFullPage: false });
+        await page.keyboard.press('Enter');
+        await dialog.waitFor({ state: 'detached' });
+        const extended = (await (await page.request.get(`${node.url}/api/v1/session`)).json()) as {
+          expiresAt: string;
+        };
+        assert.ok(
+          Date.parse(extended.expiresAt) > Date.parse(before.expiresAt),
+          `expiry moved from ${before.expiresAt} to ${extended.expiresAt}`,
+        );
+        // Still signed in: a screen that needs the session opens.
+        await page.locator('#main-navigation a[href="/roster"]').click();
+        await page.waitForURL(/\/roster$/);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
