@@ -8,6 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { ROLES, type Role } from './core/roles.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0'])
@@ -189,6 +190,13 @@ const EnvSchema = z.object({
   COMITY_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * The role the State designates to approve intrusive measures (real-time collection of traffic
+   * data, interception of content, extradition), e.g. the role of whoever records the judicial
+   * validation; the approver also holds the supervisor role and gives the decision's reference.
+   * Default legal-reviewer.
+   */
+  COMITY_INTRUSIVE_APPROVER_ROLE: z.enum(ROLES).default('legal-reviewer'),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
   COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
@@ -283,6 +291,8 @@ export type Config = Readonly<{
     deliveredRetentionDays: number;
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
+  /** The two-person rule: who approves what leaves the node (src/core/approval). */
+  approval: Readonly<{ intrusiveApproverRole: Role }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
   alerts: Readonly<{
     /** Unset: no e-mail alerts. */
@@ -440,6 +450,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,
       preservationReminderDays: env.COMITY_PRESERVATION_REMINDER_DAYS,
     }),
+    approval: Object.freeze({ intrusiveApproverRole: env.COMITY_INTRUSIVE_APPROVER_ROLE }),
     alerts: Object.freeze({
       smtpUrl: env.COMITY_SMTP_URL,
       fromAddress: env.COMITY_ALERT_FROM ?? `comity@${new URL(publicUrl).hostname}`,

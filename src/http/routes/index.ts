@@ -5,6 +5,7 @@
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { alertsRoutes } from './alerts.routes.ts';
+import { approvalsRoutes } from './approvals.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { backupRoutes } from './backup.routes.ts';
 import { caseRoutes } from './case.routes.ts';
@@ -37,6 +38,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   federationDirectoryRoutes,
   federationMessagesRoutes,
   federationSendRoutes,
+  approvalsRoutes,
   caseRoutes,
   peersRoutes,
   backupRoutes,
