@@ -16,10 +16,15 @@ import {
   draftRequest,
   listIncomingRequests,
   readDelivery,
-  sendRequest,
 } from '../../src/demo/federation-api.ts';
 import { closedPort } from '../helpers/closed-port.ts';
-import { type Federation, startFederation, temporaryDirectory, waitFor } from '../helpers/node-process.ts';
+import {
+  type Federation,
+  startFederation,
+  submitAndApprove,
+  temporaryDirectory,
+  waitFor,
+} from '../helpers/node-process.ts';
 
 const NGINX = process.env.COMITY_TEST_NGINX;
 const TEMPLATE = path.resolve(import.meta.dirname, '../../deploy/nginx/comity.conf');
@@ -241,7 +246,7 @@ describe('behind a TLS-terminating nginx', {
     const duty = await federation.node('DE').userClient('duty-officer');
     const drafted = await draftRequest(officer, preservationDraft('FR', 'DE', 1));
     assert.ok(drafted.isReady, drafted.blocking.join('; '));
-    await sendRequest(officer, drafted.id);
+    await submitAndApprove(officer, drafted.id);
     await waitFor('the receipt at FR', async () => (await readDelivery(officer, drafted.id)).receipt, {
       timeoutMs: 30_000,
     });
