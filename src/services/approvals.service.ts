@@ -31,10 +31,9 @@ import {
   submitRequestForApproval,
 } from '../storage/approvals.repository.ts';
 import { findRequestById } from '../storage/requests.repository.ts';
-import { approvalRefusalError, AWAITING_APPROVAL_STATUS } from './federation-send.service.ts';
+import { approvalRefusalError, AWAITING_APPROVAL_STATUS, routeRequest } from './federation-send.service.ts';
 import {
   DRAFT_STATUS,
-  findingsFor,
   findReadableRequest,
   getRequest,
   type RequestView,
@@ -121,18 +120,11 @@ export async function submitRequest(
       `request ${id} was changed by someone else (it is now at revision ${stored.revision}); reload it and try again`,
     );
   }
-  const report = await findingsFor(context, stored.content as RequestView['content'], options.locale);
-  if (!report.isReady) {
-    const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
-    throw new AppError(
-      'invalid-state',
-      `the request has ${blocking.length} blocking finding(s); resolve them before submitting it`,
-      blocking.map((finding) => ({ path: finding.element, message: `${finding.article}: ${finding.message}` })),
-    );
-  }
-  if (!stored.requestedState) {
-    throw new AppError('invalid-state', 'the request names no requested State to send it to');
-  }
+  await routeRequest(
+    context,
+    { type: stored.type as RequestView['type'], content: stored.content as RequestView['content'], requestedState: stored.requestedState },
+    options.locale,
+  );
   const approvalId = await submitRequestForApproval(context.db, {
     requestId: id,
     expectedRevision: stored.revision,

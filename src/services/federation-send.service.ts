@@ -13,7 +13,13 @@ import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
 import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
 import type { AppContext } from '../app-context.ts';
-import { queueRequestSubmitted } from '../federation/messages/request-submitted.message.ts';
+import type { FederationRuntime } from '../federation/context.ts';
+import {
+  queueRequestSubmitted,
+  requestSubmittedMessage,
+} from '../federation/messages/request-submitted.message.ts';
+import { assertPeerReads } from '../federation/messages/seal-for-peer.ts';
+import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { Actor } from '../policies/access.ts';
 import { findPendingApproval } from '../storage/approvals.repository.ts';
 import { findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
@@ -65,7 +71,6 @@ export async function approveAndSendRequest(
   id: string,
   options: ApproveOptions,
 ): Promise<SendResult> {
-  const federation = context.federation;
   // Reading first: a request the actor may not read is not found, whatever the node's set-up.
   const { request, authorDisplayName } = await getRequestWithAuthor(context, actor, id);
   if (request.direction !== 'outgoing' || request.status !== AWAITING_APPROVAL_STATUS) {
@@ -96,48 +101,7 @@ export async function approveAndSendRequest(
     context.config.approval,
   );
   if (!verdict.ok) throw approvalRefusalError(verdict.reason, verdict.message);
-  if (!federation) {
-    throw new AppError(
-      'unavailable',
-      'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
-    );
-  }
-  const report = await findingsFor(context, request.content, options.locale);
-  if (!report.isReady) {
-    const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
-    throw new AppError(
-      'invalid-state',
-      `the request has ${blocking.length} blocking finding(s); resolve them before sending`,
-      blocking.map((finding) => ({
-        path: finding.element,
-        message: `${finding.article}: ${finding.message}`,
-      })),
-    );
-  }
-  const requestedState = request.requestedState;
-  if (!requestedState) {
-    throw new AppError('invalid-state', 'the request names no requested State to send it to');
-  }
-  const channel = findRequestType(context.catalogue, request.type)?.channel;
-  if (!channel)
-    throw new AppError('invalid-state', `the catalogue has no channel for request type ${request.type}`);
-  const target = federation.directory.findNodeFor(requestedState, channel);
-  const expiredSince = federation.directory.expiredSince();
-  if (!target && expiredSince) {
-    // Refused rather than queued: the node and key to seal for would come from a directory that
-    // is no longer vouched for (docs/federation.md, section 9). The request stays awaiting approval.
-    throw new AppError(
-      'directory-expired',
-      `the directory of nodes expired at ${expiredSince} (the secretariat has not been reachable since); nothing was sent: approve the request again once a fresh directory has arrived`,
-    );
-  }
-  if (!target) {
-    const serial = federation.directory.describe()?.serial;
-    throw new AppError(
-      'invalid-state',
-      `the directory of nodes${serial === undefined ? ' (not fetched yet)' : ` (serial ${serial})`} lists no ${channel} node for ${requestedState}; this request cannot be sent electronically yet`,
-    );
-  }
+  const { federation, target } = await routeRequest(context, request, options.locale);
   const now = context.now();
   const sealed = await queueRequestSubmitted(context, federation, {
     approval: { approvalId: approval.id, decidedBy: actor.userId, decisionReference: decisionReference ?? null },
@@ -180,4 +144,62 @@ export async function approveAndSendRequest(
     },
     message: { id: messageId, peerNodeId: target.nodeId, endpoint: target.endpoint, digest },
   };
+}
+
+/**
+ * Where a request goes, or why it cannot go: a node with federation, no blocking finding, a
+ * requested State, a node of that State for the type's channel in a directory still vouched for,
+ * which reads this request type. Checked when the author submits (so a request that cannot leave
+ * stays a draft) and again when the second person approves.
+ */
+export async function routeRequest(
+  context: AppContext,
+  request: Pick<RequestView, 'type' | 'content' | 'requestedState'>,
+  locale: Locale,
+): Promise<Readonly<{ federation: FederationRuntime; target: DirectoryNode }>> {
+  const federation = context.federation;
+  if (!federation) {
+    throw new AppError(
+      'unavailable',
+      'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
+    );
+  }
+  const report = await findingsFor(context, request.content, locale);
+  if (!report.isReady) {
+    const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
+    throw new AppError(
+      'invalid-state',
+      `the request has ${blocking.length} blocking finding(s); resolve them before it is sent`,
+      blocking.map((finding) => ({
+        path: finding.element,
+        message: `${finding.article}: ${finding.message}`,
+      })),
+    );
+  }
+  const requestedState = request.requestedState;
+  if (!requestedState) {
+    throw new AppError('invalid-state', 'the request names no requested State to send it to');
+  }
+  const channel = findRequestType(context.catalogue, request.type)?.channel;
+  if (!channel)
+    throw new AppError('invalid-state', `the catalogue has no channel for request type ${request.type}`);
+  const target = federation.directory.findNodeFor(requestedState, channel);
+  const expiredSince = federation.directory.expiredSince();
+  if (!target && expiredSince) {
+    // Refused rather than queued: the node and key to seal for would come from a directory that
+    // is no longer vouched for (docs/federation.md, section 9). The request stays awaiting approval.
+    throw new AppError(
+      'directory-expired',
+      `the directory of nodes expired at ${expiredSince} (the secretariat has not been reachable since); nothing was sent: approve the request again once a fresh directory has arrived`,
+    );
+  }
+  if (!target) {
+    const serial = federation.directory.describe()?.serial;
+    throw new AppError(
+      'invalid-state',
+      `the directory of nodes${serial === undefined ? ' (not fetched yet)' : ` (serial ${serial})`} lists no ${channel} node for ${requestedState}; this request cannot be sent electronically yet`,
+    );
+  }
+  assertPeerReads(target, { messageType: requestSubmittedMessage.type, requestType: request.type });
+  return { federation, target };
 }

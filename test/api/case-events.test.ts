@@ -14,6 +14,7 @@ import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { announcedAccepts } from '../../src/federation/messages/registry.ts';
 import { json } from '../helpers/app.ts';
+import { submitAndApprove } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import {
@@ -98,11 +99,7 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(drafted.statusCode, 201, drafted.body);
       const frId = json<{ request: { id: string } }>(drafted).request.id;
-      const sent = await fr.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${frId}/send`,
-        headers: officer.headers,
-      });
+      const sent = await submitAndApprove(fr, frId, officer);
       assert.equal(sent.statusCode, 202, sent.body);
       assert.equal((await frWorker.runOnce()).delivered, 1);
       const listed = await de.app.inject({

@@ -20,7 +20,7 @@ import {
   pingSealer,
   sendMany,
   startFederation,
-  supervisorFor,
+  submitAndApprove,
   waitFor,
   waitUntilAllDelivered,
   withNodeDatabase,
@@ -83,17 +83,15 @@ describe('the directory expires while the secretariat is down', { timeout: 300_0
       expired.problems.join('; '),
     );
 
-    // A new send (its approval) is refused, and the request stays awaiting approval.
-    await officer.expect('POST', `/api/v1/requests/${refusedId}/submit`);
-    const supervisor = await supervisorFor(officer);
-    const refused = await supervisor.call<Problem>('POST', `/api/v1/requests/${refusedId}/approve`, {});
+    // A new send is refused at its submission, and the request stays a draft.
+    const refused = await officer.call<Problem>('POST', `/api/v1/requests/${refusedId}/submit`);
     assert.equal(refused.status, 503, refused.text);
     assert.equal(refused.body.type, 'urn:comity:problem:directory-expired');
     const reread = await officer.expect<{ request: { status: string } }>(
       'GET',
       `/api/v1/requests/${refusedId}`,
     );
-    assert.equal(reread.request.status, 'awaiting-approval');
+    assert.equal(reread.request.status, 'draft');
 
     // A message from DE cannot be checked: a transient refusal, which DE would retry.
     const sealFromDe = await pingSealer(de.process, fr.process);
@@ -136,7 +134,7 @@ describe('the directory expires while the secretariat is down', { timeout: 300_0
     assert.deepEqual(health.problems, []);
 
     // The refused request goes at the next send, now that the directory is fresh.
-    await supervisor.expect('POST', `/api/v1/requests/${refusedId}/approve`, {});
+    await submitAndApprove(officer, refusedId);
     const allIds = [...queuedIds, refusedId];
     await waitUntilAllDelivered(officer, allIds, 60_000);
     for (const id of allIds) {
