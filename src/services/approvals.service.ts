@@ -32,12 +32,7 @@ import {
 } from '../storage/approvals.repository.ts';
 import { findRequestById } from '../storage/requests.repository.ts';
 import { approvalRefusalError, AWAITING_APPROVAL_STATUS, routeRequest } from './federation-send.service.ts';
-import {
-  DRAFT_STATUS,
-  findReadableRequest,
-  getRequest,
-  type RequestView,
-} from './requests.service.ts';
+import { DRAFT_STATUS, findReadableRequest, getRequest, type RequestView } from './requests.service.ts';
 
 /** An approval as the API shows it. Times are ISO 8601 (UTC). */
 export type ApprovalView = Readonly<{
@@ -122,7 +117,11 @@ export async function submitRequest(
   }
   await routeRequest(
     context,
-    { type: stored.type as RequestView['type'], content: stored.content as RequestView['content'], requestedState: stored.requestedState },
+    {
+      type: stored.type as RequestView['type'],
+      content: stored.content as RequestView['content'],
+      requestedState: stored.requestedState,
+    },
     options.locale,
   );
   const approvalId = await submitRequestForApproval(context.db, {
@@ -132,7 +131,10 @@ export async function submitRequest(
     now: context.now(),
   });
   if (!approvalId) {
-    throw new AppError('conflict', `request ${id} changed while it was being submitted; reload it and try again`);
+    throw new AppError(
+      'conflict',
+      `request ${id} changed while it was being submitted; reload it and try again`,
+    );
   }
   const approval = await findApproval(context.db, approvalId);
   if (!approval) throw new Error(`approval ${approvalId} vanished after it was written`);
@@ -148,7 +150,10 @@ export async function returnRequest(
 ): Promise<RequestView> {
   const stored = await findReadableRequest(context, actor, id);
   if (stored.direction !== 'outgoing' || stored.status !== AWAITING_APPROVAL_STATUS) {
-    throw new AppError('invalid-state', `request ${id} is ${stored.status}; only a request awaiting approval can be returned`);
+    throw new AppError(
+      'invalid-state',
+      `request ${id} is ${stored.status}; only a request awaiting approval can be returned`,
+    );
   }
   const approval = await findPendingApproval(context.db, 'request', id);
   if (!approval) throw new AppError('invalid-state', `request ${id} has no submission waiting for approval`);
@@ -207,7 +212,11 @@ export async function listApprovalQueue(context: AppContext, actor: Actor): Prom
 }
 
 /** Every submission and decision about a request the actor may read (its history of approvals). */
-export async function approvalsOfRequest(context: AppContext, actor: Actor, id: string): Promise<ApprovalView[]> {
+export async function approvalsOfRequest(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<ApprovalView[]> {
   const stored = await findReadableRequest(context, actor, id);
   const approvals = await listApprovals(context.db, { requestId: stored.id });
   return approvals.map((approval) => toApprovalView(approval, actor));
@@ -302,7 +311,9 @@ export async function requireApproval(
   context: AppContext,
   subject: Readonly<{ kind: ApprovalSubjectKind; subjectId: string; revision: number }>,
 ): Promise<ApprovalView> {
-  const approvals = await listApprovals(context.db, { subject: { kind: subject.kind, id: subject.subjectId } });
+  const approvals = await listApprovals(context.db, {
+    subject: { kind: subject.kind, id: subject.subjectId },
+  });
   const last = approvals.at(-1);
   if (!last || last.decision !== 'approve' || last.submittedRevision !== subject.revision) {
     throw new AppError(

@@ -264,7 +264,8 @@ export async function decideCaseTransition(
 ): Promise<CaseView> {
   const stored = await findReadableRequest(context, actor, requestId);
   const approval = await findPendingApproval(context.db, 'case-transition', stored.id);
-  if (!approval) throw new AppError('invalid-state', `no response of request ${requestId} waits for approval`);
+  if (!approval)
+    throw new AppError('invalid-state', `no response of request ${requestId} waits for approval`);
   const { record } = await loadCase(context, stored);
   const reasons = input.reasons?.trim();
   const decisionReference = input.decisionReference?.trim() || undefined;
@@ -284,12 +285,20 @@ export async function decideCaseTransition(
   if (!isDecided) throw new AppError('invalid-state', 'this was decided by someone else meanwhile');
   if (input.decision === 'approve') {
     const waiting = approval.payload as { name: string; payload: unknown };
-    const submitter = approval.submittedBy.id ? await findUserById(context.db, approval.submittedBy.id) : undefined;
+    const submitter = approval.submittedBy.id
+      ? await findUserById(context.db, approval.submittedBy.id)
+      : undefined;
     try {
-      if (!submitter) throw new AppError('invalid-state', 'the person who submitted this response no longer exists');
+      if (!submitter)
+        throw new AppError('invalid-state', 'the person who submitted this response no longer exists');
       await applyAndQueueTransition(
         context,
-        { userId: submitter.id, username: submitter.username, roles: submitter.roles, authenticatedBy: 'session' },
+        {
+          userId: submitter.id,
+          username: submitter.username,
+          roles: submitter.roles,
+          authenticatedBy: 'session',
+        },
         stored,
         { name: waiting.name, payload: waiting.payload },
       );

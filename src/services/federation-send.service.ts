@@ -104,7 +104,11 @@ export async function approveAndSendRequest(
   const { federation, target } = await routeRequest(context, request, options.locale);
   const now = context.now();
   const sealed = await queueRequestSubmitted(context, federation, {
-    approval: { approvalId: approval.id, decidedBy: actor.userId, decisionReference: decisionReference ?? null },
+    approval: {
+      approvalId: approval.id,
+      decidedBy: actor.userId,
+      decisionReference: decisionReference ?? null,
+    },
     request: {
       id: request.id,
       revision: request.revision,

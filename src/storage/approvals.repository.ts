@@ -151,7 +151,10 @@ export type NewApproval = Readonly<{
 }>;
 
 /** Stores a submission; undefined when the subject already waits for a decision. */
-export async function insertApproval(db: Kysely<Database>, approval: NewApproval): Promise<string | undefined> {
+export async function insertApproval(
+  db: Kysely<Database>,
+  approval: NewApproval,
+): Promise<string | undefined> {
   const { rows } = await sql<{ id: string }>`
     insert into approvals (subject_kind, subject_id, request_id, request_type, submitted_revision,
                            payload, submitted_by, submitted_at)

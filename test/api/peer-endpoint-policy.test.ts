@@ -61,8 +61,7 @@ for (const target of DATABASE_TARGETS) {
       return json<{ request: { id: string } }>(response).request.id;
     }
 
-    const send = (id: string) =>
-      submitAndApprove(pair.requesting, id, officer);
+    const send = (id: string) => submitAndApprove(pair.requesting, id, officer);
 
     const read = async (id: string) => {
       const response = await pair.requesting.app.inject({

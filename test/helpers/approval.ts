@@ -26,7 +26,11 @@ export function supervisorOf(subject: TestApp): Promise<ActingAs> {
 
 /** POST /api/v1/requests/{id}/submit as `author`. */
 export function submit(subject: TestApp, id: string, author: Acting): Promise<LightMyRequestResponse> {
-  return subject.app.inject({ method: 'POST', url: `/api/v1/requests/${id}/submit`, headers: author.headers });
+  return subject.app.inject({
+    method: 'POST',
+    url: `/api/v1/requests/${id}/submit`,
+    headers: author.headers,
+  });
 }
 
 /** POST /api/v1/requests/{id}/approve as `approver` (default: the app's supervisor). */

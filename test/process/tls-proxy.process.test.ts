@@ -12,11 +12,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import {
-  draftRequest,
-  listIncomingRequests,
-  readDelivery,
-} from '../../src/demo/federation-api.ts';
+import { draftRequest, listIncomingRequests, readDelivery } from '../../src/demo/federation-api.ts';
 import { closedPort } from '../helpers/closed-port.ts';
 import {
   type Federation,
@@ -214,13 +210,10 @@ describe('behind a TLS-terminating nginx', {
     const document = JSON.parse(Buffer.from(answer.body.split('.')[1] ?? '', 'base64url').toString()) as {
       nodes: { nodeId: string; endpoint: string }[];
     };
-    assert.deepEqual(
-      document.nodes.map((node) => [node.nodeId, node.endpoint]).sort(),
-      [
-        ['de-poc', publicUrl('de-poc')],
-        ['fr-poc', publicUrl('fr-poc')],
-      ],
-    );
+    assert.deepEqual(document.nodes.map((node) => [node.nodeId, node.endpoint]).sort(), [
+      ['de-poc', publicUrl('de-poc')],
+      ['fr-poc', publicUrl('fr-poc')],
+    ]);
   });
 
   it('the web UI and the API answer through the proxy, with HSTS and Secure cookies', async () => {

@@ -31,7 +31,11 @@ export const APPROVER_ROLE: Role = 'supervisor';
  * The request types whose execution is an intrusive measure: real-time collection of traffic
  * data, interception of content data, extradition.
  */
-export const INTRUSIVE_REQUEST_TYPES: readonly RequestTypeId[] = ['real-time-traffic', 'interception', 'extradition'];
+export const INTRUSIVE_REQUEST_TYPES: readonly RequestTypeId[] = [
+  'real-time-traffic',
+  'interception',
+  'extradition',
+];
 
 export function isIntrusive(requestType: string): boolean {
   return (INTRUSIVE_REQUEST_TYPES as readonly string[]).includes(requestType);

@@ -34,7 +34,9 @@ export const ApprovalSchema = z
     decisionReference: z.string().nullable().describe('the reference of the authorising decision'),
     isIntrusive: z
       .boolean()
-      .describe('an intrusive measure: its approver holds the designated role and gives a decision reference'),
+      .describe(
+        'an intrusive measure: its approver holds the designated role and gives a decision reference',
+      ),
     mayDecide: z.boolean().describe('whether you may approve or return it now'),
   })
   .meta({ id: 'Approval' });

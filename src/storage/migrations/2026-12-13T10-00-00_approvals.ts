@@ -32,7 +32,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       'approvals_subject_kind_check',
       sql`subject_kind in ('request', 'case-transition', 'evidence-package')`,
     )
-    .addCheckConstraint('approvals_decision_check', sql`decision is null or decision in ('approve', 'return')`)
+    .addCheckConstraint(
+      'approvals_decision_check',
+      sql`decision is null or decision in ('approve', 'return')`,
+    )
     .execute();
   await sql`create unique index approvals_one_pending_per_subject
               on approvals (subject_kind, subject_id) where decision is null`.execute(db);
