@@ -315,7 +315,7 @@ export async function requireApproval(
     subject: { kind: subject.kind, id: subject.subjectId },
   });
   const last = approvals.at(-1);
-  if (!last || last.decision !== 'approve' || last.submittedRevision !== subject.revision) {
+  if (last?.decision !== 'approve' || last.submittedRevision !== subject.revision) {
     throw new AppError(
       'invalid-state',
       `this ${subject.kind} has not been approved by a second person as it is now; submit it for approval`,

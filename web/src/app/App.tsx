@@ -17,6 +17,7 @@ import { PeersPage } from '../pages/peers/PeersPage.tsx';
 import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
+import { ApprovalsPage } from '../pages/approvals/ApprovalsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
 import { matchPath, navigate, useLocation } from './router.tsx';
@@ -46,6 +47,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
   { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
+  { pattern: '/approvals', needsSession: true, render: () => <ApprovalsPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
 ];
 

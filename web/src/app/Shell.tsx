@@ -146,6 +146,13 @@ export function Shell({ children }: { children: ReactNode }) {
       permission: 'federation:operate',
     },
     {
+      href: '/approvals',
+      label: t('approval.nav'),
+      isActive: (path) => path.startsWith('/approvals'),
+      needsSession: true,
+      permission: 'request:approve',
+    },
+    {
       href: '/roster',
       label: t('roster.nav'),
       isActive: (path) => path.startsWith('/roster'),
@@ -191,12 +198,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar
-        p="xs"
-        id="main-navigation"
-        aria-label={t('nav.label')}
-        inert={isNavFolded}
-      >
+      <AppShell.Navbar p="xs" id="main-navigation" aria-label={t('nav.label')} inert={isNavFolded}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
           .filter((item) => item.permission === undefined || permissions.includes(item.permission))
