@@ -118,7 +118,7 @@ export async function findPendingApproval(
   return row ? toStoredApproval(row) : undefined;
 }
 
-/** Approvals, oldest submission first: the undecided ones (a queue) or every one of a request. */
+/** Approvals, in the order they were submitted: the undecided ones (a queue) or every one of a request. */
 export async function listApprovals(
   db: Kysely<Database>,
   filter: Readonly<{
@@ -135,7 +135,7 @@ export async function listApprovals(
   }
   if (filter.isPendingOnly) query = query.where('approvals.decision', 'is', null);
   if (filter.requestId !== undefined) query = query.where('approvals.request_id', '=', filter.requestId);
-  const rows = await query.orderBy('approvals.submitted_at', 'asc').orderBy('approvals.id').execute();
+  const rows = await query.orderBy('approvals.sequence', 'asc').execute();
   return rows.map(toStoredApproval);
 }
 

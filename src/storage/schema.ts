@@ -138,6 +138,7 @@ export interface RoleRequestsTable {
 /** The two-person rule: something submitted to leave the node, and a second person's decision. */
 export interface ApprovalsTable {
   id: Generated<string>;
+  sequence: Generated<string>;
   subject_kind: 'request' | 'case-transition' | 'evidence-package';
   subject_id: string;
   request_id: string | null;

@@ -13,6 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('approvals')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    // The order of submissions on this node (several can share a moment).
+    .addColumn('sequence', 'bigserial', (c) => c.notNull())
     .addColumn('subject_kind', 'text', (c) => c.notNull())
     .addColumn('subject_id', 'text', (c) => c.notNull())
     // The request the subject belongs to (the request, the case of a response, the evidence's request).
