@@ -8,7 +8,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { ROLES, type Role } from './core/roles.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0'])
@@ -196,7 +195,10 @@ const EnvSchema = z.object({
    * validation; the approver also holds the supervisor role and gives the decision's reference.
    * Default legal-reviewer.
    */
-  COMITY_INTRUSIVE_APPROVER_ROLE: z.enum(ROLES).default('legal-reviewer'),
+  COMITY_INTRUSIVE_APPROVER_ROLE: z
+    .string()
+    .regex(/^[a-z][a-z-]{1,40}$/, 'give one of the roles, e.g. legal-reviewer')
+    .default('legal-reviewer'),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
   COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
@@ -292,7 +294,8 @@ export type Config = Readonly<{
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
   /** The two-person rule: who approves what leaves the node (src/core/approval). */
-  approval: Readonly<{ intrusiveApproverRole: Role }>;
+  /** One of the roles of src/core/roles.ts (startNode refuses to start otherwise). */
+  approval: Readonly<{ intrusiveApproverRole: string }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
   alerts: Readonly<{
     /** Unset: no e-mail alerts. */

@@ -18,7 +18,7 @@ import {
   queueRequestSubmitted,
   requestSubmittedMessage,
 } from '../federation/messages/request-submitted.message.ts';
-import { assertPeerReads } from '../federation/messages/seal-for-peer.ts';
+import { assertMaySendTo } from '../federation/messages/seal-for-peer.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { Actor } from '../policies/access.ts';
 import { findPendingApproval } from '../storage/approvals.repository.ts';
@@ -204,6 +204,9 @@ export async function routeRequest(
       `the directory of nodes${serial === undefined ? ' (not fetched yet)' : ` (serial ${serial})`} lists no ${channel} node for ${requestedState}; this request cannot be sent electronically yet`,
     );
   }
-  assertPeerReads(target, { messageType: requestSubmittedMessage.type, requestType: request.type });
+  assertMaySendTo(federation, target, {
+    messageType: requestSubmittedMessage.type,
+    requestType: request.type,
+  });
   return { federation, target };
 }

@@ -65,8 +65,8 @@ export type DecisionInput = Readonly<{
 }>;
 
 export type ApprovalPolicy = Readonly<{
-  /** The role the State designates to approve intrusive measures. */
-  intrusiveApproverRole: Role;
+  /** The role the State designates to approve intrusive measures (one of src/core/roles.ts). */
+  intrusiveApproverRole: string;
 }>;
 
 export type ApprovalRefusalReason =
@@ -119,7 +119,7 @@ export function checkDecision(
     return { ok: true };
   }
   if (isIntrusive(record.requestType)) {
-    if (!approver.roles.includes(policy.intrusiveApproverRole)) {
+    if (!(approver.roles as readonly string[]).includes(policy.intrusiveApproverRole)) {
       return refuse(
         'designated-role-missing',
         `an intrusive measure (${record.requestType}) needs the approval of the role the State designates: ${policy.intrusiveApproverRole}`,
