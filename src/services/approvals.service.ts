@@ -138,6 +138,7 @@ export async function submitRequest(
   }
   const approval = await findApproval(context.db, approvalId);
   if (!approval) throw new Error(`approval ${approvalId} vanished after it was written`);
+  publishApprovalChange(context, actor, id, AWAITING_APPROVAL_STATUS, 'submit-for-approval');
   return { request: await getRequest(context, actor, id), approval: toApprovalView(approval, actor) };
 }
 
@@ -170,7 +171,29 @@ export async function returnRequest(
   if (!isReturned) {
     throw new AppError('conflict', `request ${id} was decided by someone else meanwhile; reload it`);
   }
+  publishApprovalChange(context, actor, id, DRAFT_STATUS, 'return-to-draft');
   return getRequest(context, actor, id);
+}
+
+/**
+ * Tells the open screens (the approval queue, the request page of its author) that something was
+ * submitted or decided: a case change of the request's flow, with no content.
+ */
+export function publishApprovalChange(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  status: string,
+  transition: string,
+): void {
+  context.live.publish({
+    kind: 'case-changed',
+    requestId,
+    status,
+    transition,
+    actorId: actor.userId,
+    at: context.now().toISOString(),
+  });
 }
 
 export function assertDecisionAllowed(

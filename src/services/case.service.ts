@@ -19,7 +19,7 @@ import type { Actor } from '../policies/access.ts';
 import { findPendingApproval, recordDecision, undoDecision } from '../storage/approvals.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 import { isResponseTransition } from '../core/approval/approval-rules.ts';
-import { assertDecisionAllowed, submitForApproval } from './approvals.service.ts';
+import { assertDecisionAllowed, publishApprovalChange, submitForApproval } from './approvals.service.ts';
 import { findUserById } from '../storage/users.repository.ts';
 import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './case-timeline.ts';
 import { caseActorOf, deadlinesOf, loadCase, transitionsFor } from './case-view.ts';
@@ -140,6 +140,7 @@ export async function transitionCase(
       revision: record.events.length,
       payload: { name: request.name, payload: request.payload ?? {} },
     });
+    publishApprovalChange(context, actor, stored.id, current.status, 'submit-for-approval');
     return caseHistory(context, actor, requestId);
   }
   await applyAndQueueTransition(context, actor, stored, request);
@@ -306,6 +307,9 @@ export async function decideCaseTransition(
       await undoDecision(context.db, approval.id);
       throw error;
     }
+  } else {
+    const { case: current } = await loadCase(context, stored);
+    publishApprovalChange(context, actor, stored.id, current.status, 'return-to-draft');
   }
   return caseHistory(context, actor, requestId);
 }

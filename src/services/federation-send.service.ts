@@ -123,6 +123,14 @@ export async function approveAndSendRequest(
   }
   const { id: messageId, digest } = sealed;
   federation.wakeDelivery();
+  context.live.publish({
+    kind: 'case-changed',
+    requestId: request.id,
+    status: SENT_STATUS,
+    transition: 'approve-and-send',
+    actorId: actor.userId,
+    at: now.toISOString(),
+  });
   // What the transaction wrote, without reading it back (sending is on the hot path).
   return {
     request: {
