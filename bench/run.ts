@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
- * assets, evidence (`--size 256M` for a quick run; 2 GiB by default), backup, memory, demo. The PostgreSQL
+ * assets, evidence (`--size 256M` for a quick run; 2 GiB by default), backup, memory, demo, scale
+ * (`--sizes 2,4,8`). The PostgreSQL
  * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -16,6 +17,7 @@ import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.be
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 import { runMemoryBenchmarks } from './memory.bench.ts';
+import { runScaleBenchmarks, scaleTable } from './scale.bench.ts';
 
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
@@ -78,6 +80,29 @@ if (suite === 'foundation') {
   try {
     const databaseUrl = url ? await createBenchDatabase(url) : undefined;
     printTable('Idle memory (VmRSS 5 s after healthy)', await runMemoryBenchmarks({ databaseUrl }));
+  } finally {
+    cluster?.stop();
+  }
+} else if (suite === 'scale') {
+  // `--sizes 2,4,8` chooses the federations; each node holds up to 11 connections of the cluster's 300.
+  const sizesIndex = args.indexOf('--sizes');
+  const sizes = (sizesIndex === -1 ? (isQuick ? '2,4' : '2,4,8,16,24') : (args[sizesIndex + 1] ?? ''))
+    .split(',')
+    .map(Number);
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (!url) throw new Error('the scale simulation needs PostgreSQL: apt-get install postgresql');
+  try {
+    const rows = await runScaleBenchmarks({
+      sizes,
+      databaseUrlFor: () => createBenchDatabase(url),
+      onProgress: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      `\n### Scale simulation — PostgreSQL 15, one database per node\n\n${scaleTable(rows)}`,
+    );
   } finally {
     cluster?.stop();
   }

@@ -1290,7 +1290,15 @@ export interface paths {
                             asOf: string;
                             dataDate: string;
                             latestSourceDate: string;
-                            summary: string;
+                            /** @description The research's summary in the six languages */
+                            summary: {
+                                ar: string;
+                                zh: string;
+                                en: string;
+                                fr: string;
+                                ru: string;
+                                es: string;
+                            };
                             isInForce: boolean;
                             rule: {
                                 threshold: number;
@@ -1380,7 +1388,17 @@ export interface paths {
                                 /** @enum {string} */
                                 action: "signature" | "ratification" | "acceptance" | "approval" | "accession" | "domestic-approval" | "reported-ratification";
                                 note: string | null;
+                                noteTranslations: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                } | null;
                                 reason: string;
+                                /** @enum {string} */
+                                reasonCode: "no-deposit-date" | "domestic-approval" | "unconfirmed";
                             }[];
                             readonly membershipSources: {
                                 organization: string;
@@ -1393,10 +1411,17 @@ export interface paths {
                                 title: string;
                                 url: string | null;
                             }[];
-                            gaps: {
+                            readonly gaps: {
                                 id: string;
-                                statement: string;
-                                sources: string[];
+                                statement: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                };
+                                readonly sources: string[];
                             }[];
                         };
                     };
@@ -1446,6 +1471,15 @@ export interface paths {
                                 evidence: string;
                                 evidenceLevel: ("primary" | "secondary" | "weak") | null;
                                 note: string | null;
+                                /** @description The note in the six languages when it is one of the research's own; null for a note an administrator wrote */
+                                noteTranslations: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                } | null;
                                 origin: string;
                                 createdAt: string;
                                 createdBy: {
@@ -1499,6 +1533,15 @@ export interface paths {
                             evidence: string;
                             evidenceLevel: ("primary" | "secondary" | "weak") | null;
                             note: string | null;
+                            /** @description The note in the six languages when it is one of the research's own; null for a note an administrator wrote */
+                            noteTranslations: {
+                                ar: string;
+                                zh: string;
+                                en: string;
+                                fr: string;
+                                ru: string;
+                                es: string;
+                            } | null;
                             origin: string;
                             createdAt: string;
                             createdBy: {

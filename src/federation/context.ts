@@ -30,8 +30,11 @@ export type DirectoryLookup = Readonly<{
   findNodeFor: (state: string, authority: AuthorityKind) => DirectoryNode | undefined;
   /** The sender's key with that kid, if the node is listed and the key exists (validity is checked by the caller). */
   findKey: (nodeId: string, kid: string) => DirectoryKey | undefined;
-  /** Every node of the directory in use, for the peers screen (optional: [] when absent). */
-  listNodes?: () => readonly DirectoryNode[];
+  /**
+   * Every node of the directory held, expired or not: the peers screen lists them, and a node
+   * announces its duty status to each (a send to a node of an expired directory is refused as such).
+   */
+  listNodes: () => readonly DirectoryNode[];
   /** Serial and times of the directory held (expired or not), for the peers screen. */
   describe: () =>
     | Readonly<{ serial: number; issuedAt: string; expiresAt: string; fetchedAt: string }>

@@ -9,7 +9,6 @@
  */
 import { AppError } from '../core/errors.ts';
 import type { LocalizedText } from '../core/i18n.ts';
-import type { DirectoryLookup } from '../federation/context.ts';
 import { type MessageRegistry, messageRegistryOf } from '../federation/messages/registry.ts';
 import { circuitAt, CLOSED_CIRCUIT, parseCircuitState } from '../federation/delivery/circuit-breaker.ts';
 import { JWS_TYPES, parseCompactJws } from '../federation/protocol/compact-jws.ts';
@@ -138,22 +137,13 @@ function toOutboxView(message: StoredOutboxMessage, registry: MessageRegistry): 
   };
 }
 
-/** The nodes of a running node's directory (listNodes, or the directory client's document). */
-export function nodesOfLookup(lookup: DirectoryLookup): readonly DirectoryNode[] {
-  if (lookup.listNodes) return lookup.listNodes();
-  const withDocument = lookup as DirectoryLookup & {
-    current?: () => { nodes: readonly DirectoryNode[] } | undefined;
-  };
-  return typeof withDocument.current === 'function' ? (withDocument.current()?.nodes ?? []) : [];
-}
-
 /** The directory the node has: in memory when running, else the one it cached or published. */
 export async function knownDirectory(context: AppContext): Promise<KnownDirectory> {
   const lookup = context.federation?.directory;
   if (lookup) {
     const described = lookup.describe();
     return {
-      nodes: nodesOfLookup(lookup),
+      nodes: lookup.listNodes(),
       description: described
         ? {
             serial: described.serial,

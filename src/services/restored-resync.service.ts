@@ -8,7 +8,6 @@
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../core/errors.ts';
 import { queueSyncRedeliverRequest } from '../federation/messages/sync-redeliver-request.message.ts';
-import { nodesOfLookup } from './peers.service.ts';
 import { findRestoration, lastReceivedFrom, markResyncRequested } from '../storage/restoration.repository.ts';
 
 export type ResyncOutcome = Readonly<{ asked: readonly string[]; skipped: readonly string[] }>;
@@ -21,7 +20,7 @@ export async function requestRedeliveryIfRestored(context: AppContext): Promise<
   if (!restoration?.isResyncPending) return undefined;
   const asked: string[] = [];
   const skipped: string[] = [];
-  for (const peer of nodesOfLookup(federation.directory)) {
+  for (const peer of federation.directory.listNodes()) {
     if (peer.nodeId === federation.identity.nodeId) continue;
     const last = await lastReceivedFrom(context.db, peer.nodeId);
     try {

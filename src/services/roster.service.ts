@@ -232,7 +232,7 @@ export async function announceDutyStatus(context: AppContext, isOnDuty: boolean)
   if (!federation) return 0;
   const body = { onDuty: isOnDuty, at: context.now().toISOString() };
   let queued = 0;
-  for (const peer of federation.directory.listNodes?.() ?? []) {
+  for (const peer of federation.directory.listNodes()) {
     if (peer.nodeId === federation.identity.nodeId) continue;
     try {
       await queueDutyStatus(context, federation, { to: peer, body });
@@ -261,7 +261,7 @@ export async function dutyStatusOfState(context: AppContext, code: string): Prom
   if (!stored) throw new AppError('not-found', `no State with code ${state} in the directory`);
   const timeZone = readStoredProfile(stored.profile).timeZone ?? null;
   const statuses = new Map((await listPeerDutyStatus(context.db)).map((status) => [status.nodeId, status]));
-  const nodes = (context.federation?.directory.listNodes?.() ?? [])
+  const nodes = (context.federation?.directory.listNodes() ?? [])
     .filter((node) => node.state === state)
     .map((node) => {
       const status = statuses.get(node.nodeId);

@@ -31,8 +31,10 @@ import {
   loadMemberships,
   loadSeedTreatyRecords,
   loadTreatyGaps,
+  loadTreatyTranslations,
   type TreatyGaps,
 } from '../data/treaty/index.ts';
+import type { LocalizedText } from '../core/i18n.ts';
 import type { AppContext } from '../app-context.ts';
 import type { Actor } from '../policies/access.ts';
 import {
@@ -65,17 +67,20 @@ export type TreatyRecordView = Readonly<{
   evidence: string;
   evidenceLevel: EvidenceLevel | null;
   note: string | null;
+  /** The note in the six languages when it is one of the research's own (translations.json); else null. */
+  noteTranslations: LocalizedText | null;
   origin: string;
   createdAt: string;
   createdBy: Readonly<{ id: string; username: string }> | null;
 }>;
 
 /** The status, with the data's date, the rule's citations, the sources and the known gaps. */
-export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule'> &
+export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule' | 'reportedNotDeposited'> &
   Readonly<{
     dataDate: string;
     latestSourceDate: string;
-    summary: string;
+    /** The research's summary in the six languages. */
+    summary: LocalizedText;
     isInForce: boolean;
     signatories: TreatyStatus['signatories'] &
       Readonly<{
@@ -89,8 +94,18 @@ export type TreatyStatusReport = Omit<TreatyStatus, 'signatories' | 'rule'> &
       Readonly<{ organization: string; title: string; url: string; asOf: string }>
     >;
     sources: TreatyGaps['sources'];
-    gaps: TreatyGaps['gaps'];
+    gaps: ReadonlyArray<Readonly<{ id: string; statement: LocalizedText; sources: readonly string[] }>>;
+    reportedNotDeposited: ReadonlyArray<
+      TreatyStatus['reportedNotDeposited'][number] & Readonly<{ noteTranslations: LocalizedText | null }>
+    >;
   }>;
+
+/** A note of the research in the six languages (its English text is the key), or null for any other note. */
+export function noteTranslationsOf(note: string | null | undefined): LocalizedText | null {
+  if (!note) return null;
+  const translation = loadTreatyTranslations().notes.find((entry) => entry.en === note);
+  return translation ? { ...translation } : null;
+}
 
 function isTreatyAction(value: string): value is TreatyAction {
   return (TREATY_ACTIONS as readonly string[]).includes(value);
@@ -119,6 +134,7 @@ export function resolveAsOf(asOf: string | undefined, now: Date): string {
 export function buildTreatyStatusReport(records: readonly TreatyRecord[], asOf: string): TreatyStatusReport {
   const rule = loadEntryIntoForceData();
   const gaps = loadTreatyGaps();
+  const translations = loadTreatyTranslations();
   const eu = loadEuMembership();
   const status = computeTreatyStatus({
     records,
@@ -134,7 +150,7 @@ export function buildTreatyStatusReport(records: readonly TreatyRecord[], asOf: 
     ...status,
     dataDate: gaps.dataDate,
     latestSourceDate: gaps.latestSourceDate,
-    summary: gaps.summary,
+    summary: { en: gaps.summary, ...translations.summary },
     isInForce: status.entryIntoForce?.isInForce ?? false,
     signatories: {
       ...status.signatories,
@@ -147,7 +163,16 @@ export function buildTreatyStatusReport(records: readonly TreatyRecord[], asOf: 
       { organization: eu.organization, title: eu.source.title, url: eu.source.url, asOf: eu.asOf },
     ],
     sources: gaps.sources,
-    gaps: gaps.gaps,
+    gaps: gaps.gaps.map((gap) => {
+      const translated = translations.gaps[gap.id];
+      if (!translated)
+        throw new Error(`src/data/treaty/translations.json has no translation of the gap ${gap.id}`);
+      return { ...gap, statement: { en: gap.statement, ...translated } };
+    }),
+    reportedNotDeposited: status.reportedNotDeposited.map((item) => ({
+      ...item,
+      noteTranslations: noteTranslationsOf(item.note),
+    })),
   };
 }
 
@@ -191,6 +216,7 @@ function toRecordView(record: StoredTreatyRecord): TreatyRecordView {
     evidence: record.evidence,
     evidenceLevel: evidenceLevelOf(record.evidence) ?? null,
     note: record.note,
+    noteTranslations: noteTranslationsOf(record.note),
     origin: record.origin,
     createdAt: new Date(record.createdAt).toISOString(),
     createdBy: record.createdBy,

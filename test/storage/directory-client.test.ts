@@ -133,6 +133,14 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(client.findNode('fr-ca')?.endpoint, 'https://fr-ca.example');
       assert.equal(client.findNodeFor('DE', 'point-of-contact')?.nodeId, 'de-247');
       assert.equal(client.findNodeFor('DE', 'central-authority'), undefined);
+      assert.deepEqual(
+        client
+          .listNodes()
+          .map((node) => node.nodeId)
+          .sort(),
+        ['de-247', 'fr-ca'],
+        'every node is listed, for the peers screen and the duty-status announcement',
+      );
       const key = client.findNode('de-247')?.keys[0];
       assert.ok(key);
       assert.deepEqual(client.findKey('de-247', key.kid), key);
@@ -245,6 +253,7 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(client.findNode('de-247'), undefined);
         assert.equal(client.findNodeFor('DE', 'point-of-contact'), undefined);
         assert.equal(client.describe()?.serial, 2, 'still described for the peers screen');
+        assert.ok(client.listNodes().length > 0, 'and still listed there');
         assert.equal(client.expiredSince(), expiresAt);
 
         // Restarted while the secretariat is still down: the cached directory is known as expired, not absent.

@@ -96,7 +96,7 @@ export function printStatusSummary(status: TreatyStatusReport, nameOf: (code: st
   }
   printLine('');
   printLine('Known gaps:');
-  for (const gap of status.gaps) printLine(`  - ${gap.statement} [${gap.sources.join(', ')}]`);
+  for (const gap of status.gaps) printLine(`  - ${gap.statement.en} [${gap.sources.join(', ')}]`);
   printLine('');
   printLine('Sources:');
   for (const source of status.sources)

@@ -114,7 +114,11 @@ export type Instrument = RecordFacts &
   }>;
 
 export type ReportedNotDeposited = RecordFacts &
-  Readonly<{ action: TreatyAction; note: string | null; reason: string }>;
+  Readonly<{ action: TreatyAction; note: string | null; reason: string; reasonCode: NotDepositedReason }>;
+
+/** Why a record does not count: no deposit date, a domestic approval, or only a report. */
+export const NOT_DEPOSITED_REASONS = ['no-deposit-date', 'domestic-approval', 'unconfirmed'] as const;
+export type NotDepositedReason = (typeof NOT_DEPOSITED_REASONS)[number];
 
 export type OrganizationStatus = Readonly<{
   code: string;
@@ -251,11 +255,7 @@ export function computeTreatyStatus(input: TreatyStatusInput): TreatyStatus {
       ...factsOf(record),
       action: record.action,
       note: record.note ?? null,
-      reason: isDepositAction(record.action)
-        ? 'recorded without a date of deposit'
-        : record.action === 'domestic-approval'
-          ? 'a domestic approval is not the deposit of an instrument with the Secretary-General'
-          : 'reported, but no deposit with the Secretary-General is confirmed',
+      ...notDepositedReasonOf(record.action),
     }));
 
   const organizationCodes = new Set([
@@ -289,5 +289,20 @@ export function computeTreatyStatus(input: TreatyStatusInput): TreatyStatus {
     entryIntoForce,
     organizations,
     reportedNotDeposited,
+  };
+}
+
+function notDepositedReasonOf(action: TreatyAction): { reason: string; reasonCode: NotDepositedReason } {
+  if (isDepositAction(action))
+    return { reasonCode: 'no-deposit-date', reason: 'recorded without a date of deposit' };
+  if (action === 'domestic-approval') {
+    return {
+      reasonCode: 'domestic-approval',
+      reason: 'a domestic approval is not the deposit of an instrument with the Secretary-General',
+    };
+  }
+  return {
+    reasonCode: 'unconfirmed',
+    reason: 'reported, but no deposit with the Secretary-General is confirmed',
   };
 }

@@ -166,6 +166,30 @@ export function loadTreatyGaps(): TreatyGaps {
   return TreatyGapsSchema.parse(JSON.parse(readDataFile('gaps.json')));
 }
 
+const TranslationSchema = z.object({
+  ar: z.string().min(1),
+  zh: z.string().min(1),
+  fr: z.string().min(1),
+  ru: z.string().min(1),
+  es: z.string().min(1),
+});
+const TreatyTranslationsSchema = z.object({
+  $comment: z.string(),
+  summary: TranslationSchema,
+  gaps: z.record(z.string(), TranslationSchema),
+  notes: z.array(TranslationSchema.extend({ en: z.string().min(1) })),
+});
+export type TreatyTranslations = z.infer<typeof TreatyTranslationsSchema>;
+
+/**
+ * The research's own words in the six languages (translations.json): the summary and the gaps of
+ * gaps.json by id, and the notes of the research files by their English text, which stays the
+ * authoritative source.
+ */
+export function loadTreatyTranslations(): TreatyTranslations {
+  return TreatyTranslationsSchema.parse(JSON.parse(readDataFile('translations.json')));
+}
+
 /** The numbers and citations of Art. 65 with their provenance. */
 export function loadEntryIntoForceData(): EntryIntoForceData {
   return EntryIntoForceSchema.parse(JSON.parse(readDataFile('entry-into-force.json')));

@@ -391,6 +391,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       usable()
         ?.byId.get(nodeId)
         ?.keys.find((key) => key.kid === kid),
+    listNodes: (): readonly DirectoryNode[] => held?.document.nodes ?? [],
     describe: () =>
       held
         ? {

@@ -6,7 +6,13 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CalendarDateSchema, NewTreatyRecordSchema } from '../../core/treaty/treaty-record.ts';
-import { DEPOSIT_ACTIONS, EVIDENCE_LEVELS, TREATY_ACTIONS } from '../../core/treaty/treaty-status.ts';
+import { LocalizedTextSchema } from '../../core/catalogue/catalogue.ts';
+import {
+  DEPOSIT_ACTIONS,
+  EVIDENCE_LEVELS,
+  NOT_DEPOSITED_REASONS,
+  TREATY_ACTIONS,
+} from '../../core/treaty/treaty-status.ts';
 import { renderTreatyMap } from '../../services/treaty-map.service.ts';
 import { importRecordsCsv } from '../../services/treaty-import.service.ts';
 import { addRecord, getTreatyStatus, listRecords } from '../../services/treaty.service.ts';
@@ -36,7 +42,7 @@ const TreatyStatusSchema = z.object({
   asOf: z.string(),
   dataDate: z.string(),
   latestSourceDate: z.string(),
-  summary: z.string(),
+  summary: LocalizedTextSchema.describe("The research's summary in the six languages"),
   isInForce: z.boolean(),
   rule: z.object({
     threshold: z.number(),
@@ -99,7 +105,9 @@ const TreatyStatusSchema = z.object({
       RecordFactsSchema.extend({
         action: z.enum(TREATY_ACTIONS),
         note: z.string().nullable(),
+        noteTranslations: LocalizedTextSchema.nullable(),
         reason: z.string(),
+        reasonCode: z.enum(NOT_DEPOSITED_REASONS),
       }),
     )
     .readonly(),
@@ -107,7 +115,11 @@ const TreatyStatusSchema = z.object({
     .array(z.object({ organization: z.string(), title: z.string(), url: z.string(), asOf: z.string() }))
     .readonly(),
   sources: z.array(z.object({ id: z.string(), title: z.string(), url: z.string().nullable() })),
-  gaps: z.array(z.object({ id: z.string(), statement: z.string(), sources: z.array(z.string()) })),
+  gaps: z
+    .array(
+      z.object({ id: z.string(), statement: LocalizedTextSchema, sources: z.array(z.string()).readonly() }),
+    )
+    .readonly(),
 });
 
 const TreatyRecordSchema = z.object({
@@ -121,6 +133,9 @@ const TreatyRecordSchema = z.object({
   evidence: z.string(),
   evidenceLevel: z.enum(EVIDENCE_LEVELS).nullable(),
   note: z.string().nullable(),
+  noteTranslations: LocalizedTextSchema.nullable().describe(
+    "The note in the six languages when it is one of the research's own; null for a note an administrator wrote",
+  ),
   origin: z.string(),
   createdAt: z.string(),
   createdBy: z.object({ id: z.string(), username: z.string() }).nullable(),

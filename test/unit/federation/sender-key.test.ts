@@ -44,6 +44,7 @@ function memoryDirectory(state: { expiredSince?: string; isFetched?: boolean }) 
     findNode: (nodeId) =>
       ['fr-ca', 'de-247'].includes(nodeId) && !state.expiredSince ? node(nodeId) : undefined,
     findNodeFor: () => undefined,
+    listNodes: () => ['fr-ca', 'de-247'].map(node),
     findKey: (nodeId, kid) => lookup.findNode(nodeId)?.keys.find((key) => key.kid === kid),
     describe: () =>
       state.isFetched === false

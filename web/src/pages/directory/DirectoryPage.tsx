@@ -12,6 +12,7 @@ import { localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { forgetStates, useStates } from '../../components/reference-data.ts';
+import { describeTimeZone } from '../../components/time-zones.ts';
 import { ProfileEditor } from './ProfileEditor.tsx';
 
 function searchText(state: StateSummary): string {
@@ -102,7 +103,13 @@ export function DirectoryPage() {
                     <NotNotified />
                   )}
                 </Table.Td>
-                <Table.Td>{state.timeZone ?? <NotNotified />}</Table.Td>
+                <Table.Td>
+                  {state.timeZone ? (
+                    <span title={state.timeZone}>{describeTimeZone(state.timeZone, i18n.language)}</span>
+                  ) : (
+                    <NotNotified />
+                  )}
+                </Table.Td>
                 {canEdit ? (
                   <Table.Td>
                     <Button

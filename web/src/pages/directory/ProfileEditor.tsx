@@ -27,6 +27,7 @@ import type { Designation, StateProfile } from '../../../../src/core/directory/s
 import { answer, api, type StateSummary } from '../../app/api.ts';
 import { citationText, localized } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { timeZoneOptions } from '../../components/time-zones.ts';
 
 const DESIGNATION_KINDS = ['centralAuthority', 'pointOfContact', 'extraditionAuthority'] as const;
 type DesignationKind = (typeof DESIGNATION_KINDS)[number];
@@ -92,16 +93,12 @@ export function ProfileEditor({
   onClose: () => void;
   onSaved: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [original, setOriginal] = useState<StateProfile | undefined>(undefined);
   const [draft, setDraft] = useState<ProfileDraft | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [isSaving, setIsSaving] = useState(false);
-  const zones = useMemo(
-    () =>
-      typeof Intl.supportedValuesOf === 'function' ? ['UTC', ...Intl.supportedValuesOf('timeZone')] : ['UTC'],
-    [],
-  );
+  const zones = useMemo(() => timeZoneOptions(i18n.language), [i18n.language]);
 
   useEffect(() => {
     answer(api.GET('/api/v1/states/{code}', { params: { path: { code: state.code } } }))

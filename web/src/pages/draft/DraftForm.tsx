@@ -33,6 +33,7 @@ import {
   useDraftForm,
   YesNoField,
 } from './fields.tsx';
+import { timeZoneOptions } from '../../components/time-zones.ts';
 
 const CONVENTION_OFFENCE_ARTICLES = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
 
@@ -145,11 +146,6 @@ function useStateOptions(states: readonly StateSummary[] | undefined): Option[] 
   );
 }
 
-function timeZoneOptions(): Option[] {
-  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return ['UTC', ...zones.filter((zone) => zone !== 'UTC')].map((zone) => ({ value: zone, label: zone }));
-}
-
 function languageOptions(language: string, extra: readonly string[]): Option[] {
   const names = new Intl.DisplayNames([language], { type: 'language' });
   const tags = [...new Set([...LOCALES, ...extra])];
@@ -174,7 +170,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
   const { t, i18n } = useTranslation();
   const { content } = useDraftForm();
   const stateOptions = useStateOptions(states);
-  const zones = useMemo(timeZoneOptions, []);
+  const zones = useMemo(() => timeZoneOptions(i18n.language), [i18n.language]);
   const requestedState = states?.find((state) => state.code === content.requestedAuthority?.state);
   const languages = useMemo(
     () => languageOptions(i18n.language, requestedState?.acceptedLanguages ?? []),

@@ -14,6 +14,7 @@ import { FactList } from '../../components/FactList.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { describeTimeZone } from '../../components/time-zones.ts';
 import { useApi } from '../../components/use-api.ts';
 
 type Roster = ApiAnswer<'/api/v1/roster', 'get'>;
@@ -133,7 +134,7 @@ function HandoverNotes() {
 }
 
 export function RosterPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const canManage = useUser()?.permissions.includes('roster:manage') ?? false;
   const roster = useApi(() => answer(api.GET('/api/v1/roster')), []);
   const [error, setError] = useState<unknown>(undefined);
@@ -155,7 +156,7 @@ export function RosterPage() {
         <>
           <FactList
             facts={[
-              { label: t('roster.timeZone'), value: data.timeZone },
+              { label: t('roster.timeZone'), value: describeTimeZone(data.timeZone, i18n.language) },
               { label: t('roster.localNow'), value: data.nowLocal.replace('T', ' ') },
               { label: t('roster.onDuty'), value: names(data.onDuty) || t('roster.nobody') },
               { label: t('roster.next'), value: data.next?.displayName ?? t('roster.nobody') },

@@ -22,7 +22,7 @@ import {
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, apiUrl, publicApi, type TreatyRecordView } from '../../app/api.ts';
-import { formatDate, formatNumber, regionName } from '../../components/format.ts';
+import { formatDate, formatNumber, localized, regionName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -215,7 +215,7 @@ export function TreatyStatusPage() {
             <List size="sm" spacing={4}>
               {data.gaps.map((gap) => (
                 <List.Item key={gap.id}>
-                  <span lang="en">{gap.statement}</span>{' '}
+                  {localized(gap.statement)}{' '}
                   <Text span size="xs" c="gray.7">
                     ({gap.sources.join(', ')})
                   </Text>
@@ -233,7 +233,8 @@ export function TreatyStatusPage() {
                     <List.Item key={`${item.stateCode}-${index}`}>
                       <strong>{regionName(item.stateCode)}</strong> —{' '}
                       {t(`treatyAction.${item.action}`, { defaultValue: item.action })}
-                      {item.date ? ` (${formatDate(item.date)})` : ''}: <span lang="en">{item.reason}</span>{' '}
+                      {item.date ? ` (${formatDate(item.date)})` : ''}:{' '}
+                      {t(`treaty.notDepositedReason.${item.reasonCode}`)}{' '}
                       <EvidenceBadge level={item.evidenceLevel} />
                     </List.Item>
                   ))}
@@ -290,7 +291,11 @@ export function TreatyStatusPage() {
                     <Text size="xs" lang="en" style={{ overflowWrap: 'anywhere' }}>
                       {record.source}
                     </Text>
-                    {record.note ? (
+                    {record.noteTranslations ? (
+                      <Text size="xs" c="gray.7">
+                        {localized(record.noteTranslations)}
+                      </Text>
+                    ) : record.note ? (
                       <Text size="xs" c="gray.7" lang="en">
                         {record.note}
                       </Text>
