@@ -1,19 +1,22 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
- * assets, evidence (`--size 256M` for a quick run; 2 GiB by default), backup, memory, demo, scale
- * (`--sizes 2,4,8`). The PostgreSQL
- * figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
+ * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
+ * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing), backup, memory,
+ * demo, scale (`--sizes 2,4,8`), audit (`--entries N`; 1 million by default, 100,000 with --quick).
+ * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
 import os from 'node:os';
 import { runAssetBenchmarks } from './assets.bench.ts';
+import { AUDIT_METHOD, runAuditBenchmarks } from './audit.bench.ts';
 import { type Cluster, POSTGRES_BIN, startPostgresCluster } from '../scripts/postgres-cluster.ts';
 import { BACKUP_METHOD, runBackupBenchmarks } from './backup.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
 import { runDemoBenchmarks } from './demo.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.bench.ts';
+import { EVIDENCE_TRANSFER_METHOD, runEvidenceTransferBenchmarks } from './evidence-transfer.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 import { runMemoryBenchmarks } from './memory.bench.ts';
@@ -23,9 +26,15 @@ const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
 const sizeIndex = args.indexOf('--size');
 const sizeArgument = sizeIndex === -1 ? undefined : args[sizeIndex + 1];
+const transferSizeIndex = args.indexOf('--transfer-size');
+const transferSizeArgument = transferSizeIndex === -1 ? undefined : args[transferSizeIndex + 1];
 const suite =
-  args.find((arg, index) => !arg.startsWith('--') && (sizeIndex === -1 || index !== sizeIndex + 1)) ??
-  'foundation';
+  args.find(
+    (arg, index) =>
+      !arg.startsWith('--') &&
+      (sizeIndex === -1 || index !== sizeIndex + 1) &&
+      (transferSizeIndex === -1 || index !== transferSizeIndex + 1),
+  ) ?? 'foundation';
 
 /** A new, empty database on the PostgreSQL server at `url`; returns its URL. */
 async function createBenchDatabase(url: string): Promise<string> {
@@ -116,9 +125,17 @@ if (suite === 'foundation') {
 } else if (suite === 'assets') {
   printTable('Web UI, first visit — bytes transferred', await runAssetBenchmarks());
 } else if (suite === 'evidence') {
-  const size = parseSize(sizeArgument ?? (isQuick ? '256M' : '2G'));
-  printTable('Evidence sealing', await runEvidenceBenchmarks({ size }));
-  process.stdout.write(`\n${EVIDENCE_METHOD}\n`);
+  if (!args.includes('--transfer-only')) {
+    const size = parseSize(sizeArgument ?? (isQuick ? '256M' : '2G'));
+    printTable('Evidence sealing', await runEvidenceBenchmarks({ size }));
+    process.stdout.write(`\n${EVIDENCE_METHOD}\n`);
+  }
+  const transferSize = parseSize(transferSizeArgument ?? (isQuick ? '64M' : '512M'));
+  printTable(
+    'Evidence transfer, node to node — PGlite',
+    await runEvidenceTransferBenchmarks({ size: transferSize }),
+  );
+  process.stdout.write(`\n${EVIDENCE_TRANSFER_METHOD}\n`);
 } else if (suite === 'desk') {
   printTable('Duty desk — PGlite', await runDeskBenchmarks({ quick: isQuick }));
 } else if (suite === 'federation') {
@@ -161,9 +178,35 @@ if (suite === 'foundation') {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
   process.stdout.write(`\n${BACKUP_METHOD}\n`);
+} else if (suite === 'audit') {
+  const entriesIndex = args.indexOf('--entries');
+  const entries = entriesIndex === -1 ? (isQuick ? 100_000 : 1_000_000) : Number(args[entriesIndex + 1]);
+  const appendSample = Math.min(entries, isQuick ? 20_000 : 100_000);
+  const log = (line: string) => process.stderr.write(`audit bench: ${line}\n`);
+  printTable(
+    `Audit log — PGlite, ${entries.toLocaleString('en')} entries`,
+    await runAuditBenchmarks({ entries, appendSample, log }),
+  );
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (url) {
+    try {
+      printTable(
+        `Audit log — PostgreSQL 15, ${entries.toLocaleString('en')} entries`,
+        await runAuditBenchmarks({ entries, appendSample, log, databaseUrl: await createBenchDatabase(url) }),
+      );
+    } finally {
+      cluster?.stop();
+    }
+  } else {
+    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
+  }
+  process.stdout.write(`\n${AUDIT_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup, memory, demo)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup, memory, demo, scale, audit)\n`,
   );
   process.exit(1);
 }

@@ -199,6 +199,15 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z][a-z-]{1,40}$/, 'give one of the roles, e.g. legal-reviewer')
     .default('legal-reviewer'),
+  /** Seconds between two signed tree heads of the audit log (signed only when it grew). Default 600. */
+  COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** The node id that witnesses this node's signed audit tree heads. Unset: the secretariat's node. */
+  COMITY_AUDIT_WITNESS_NODE: z.string().min(1).max(200).optional(),
+  /**
+   * Publish the transparency report (GET /api/v1/transparency and its public page) to everyone
+   * (true/false). Default true; false answers 404 and the page says it is not published.
+   */
+  COMITY_TRANSPARENCY_PUBLISHED: booleanString.default(true),
   /** Days before a preservation expires (Art. 42(8)) at which the requesting side is reminded. Default 14. */
   COMITY_PRESERVATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /**
@@ -229,6 +238,8 @@ const EnvSchema = z.object({
     .min(1)
     .max(2 ** 50)
     .default(100 * 1024 ** 3),
+  /** How often the evidence transfer worker looks for packages to fetch and verdicts to record, in ms. Default 1000. */
+  COMITY_EVIDENCE_TRANSFER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
 });
 
 export type Config = Readonly<{
@@ -296,6 +307,8 @@ export type Config = Readonly<{
   /** The two-person rule: who approves what leaves the node (src/core/approval). */
   /** One of the roles of src/core/roles.ts (startNode refuses to start otherwise). */
   approval: Readonly<{ intrusiveApproverRole: string }>;
+  /** The audit log (services/audit.service.ts): how often a tree head is signed. */
+  audit: Readonly<{ treeHeadIntervalMs: number; witnessNodeId: string | undefined }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
   alerts: Readonly<{
     /** Unset: no e-mail alerts. */
@@ -306,7 +319,9 @@ export type Config = Readonly<{
     timeoutMs: number;
   }>;
   /** Evidence items: their sealed files and the at-rest key live in `directory` (<data dir>/evidence). */
-  evidence: Readonly<{ directory: string; maxBytes: number }>;
+  evidence: Readonly<{ directory: string; maxBytes: number; transferIntervalMs: number }>;
+  /** The public transparency report (docs/transparency.md); absent: published. */
+  transparency?: Readonly<{ isPublished: boolean }>;
 }>;
 
 /** The timeouts of a database configuration (the defaults where none are given, as on PGlite). */
@@ -454,6 +469,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       preservationReminderDays: env.COMITY_PRESERVATION_REMINDER_DAYS,
     }),
     approval: Object.freeze({ intrusiveApproverRole: env.COMITY_INTRUSIVE_APPROVER_ROLE }),
+    audit: Object.freeze({
+      treeHeadIntervalMs: env.COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS * 1000,
+      witnessNodeId: env.COMITY_AUDIT_WITNESS_NODE,
+    }),
     alerts: Object.freeze({
       smtpUrl: env.COMITY_SMTP_URL,
       fromAddress: env.COMITY_ALERT_FROM ?? `comity@${new URL(publicUrl).hostname}`,
@@ -461,9 +480,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxAgeMs: Math.round(env.COMITY_ALERT_MAX_AGE_HOURS * 3_600_000),
       timeoutMs: env.COMITY_ALERT_TIMEOUT_MS,
     }),
+    transparency: Object.freeze({ isPublished: env.COMITY_TRANSPARENCY_PUBLISHED }),
     evidence: Object.freeze({
       directory: path.join(dataDirectory, 'evidence'),
       maxBytes: env.COMITY_EVIDENCE_MAX_BYTES,
+      transferIntervalMs: env.COMITY_EVIDENCE_TRANSFER_INTERVAL_MS,
     }),
   });
 }

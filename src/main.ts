@@ -16,6 +16,8 @@ import type { AppContext } from './app-context.ts';
 import { openNodeContext } from './node-context.ts';
 import { startAlertTimers } from './services/alert-timers.service.ts';
 import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
+import { startEvidenceTransferWorker } from './services/evidence-transfer.service.ts';
+import { startAuditTreeHeadSigner } from './services/audit.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
@@ -84,6 +86,16 @@ export async function startNode(
       intervalMs: config.duty.alertTimersIntervalMs,
       onError: (error) => timersLog.warn('alert timers round failed', { error: String(error) }),
     });
+    // Evidence packages offered to this node: fetched, verified, stored; verdicts recorded.
+    const evidenceLog = createFederationLog(config.logLevel, undefined, 'evidence-transfer');
+    const evidenceTransfer = startEvidenceTransferWorker(context, {
+      intervalMs: config.evidence.transferIntervalMs,
+      onError: (error) => evidenceLog.warn('evidence transfer round failed', { error: String(error) }),
+    });
+    // The audit log's signed tree heads (services/audit.service.ts).
+    const treeHeads = startAuditTreeHeadSigner(context, config.audit.treeHeadIntervalMs, (error) =>
+      timersLog.warn('signing the audit tree head failed', { error: String(error) }),
+    );
     return {
       url,
       port,
@@ -93,6 +105,8 @@ export async function startNode(
       stop: async () => {
         await closeListener(metricsListener);
         await alertTimers.stop();
+        await evidenceTransfer.stop();
+        treeHeads.stop();
         await app.close();
         await alertDelivery?.stop();
         await federation?.stop();

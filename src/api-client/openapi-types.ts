@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -169,7 +169,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -349,7 +349,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -393,7 +393,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -455,7 +455,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -1635,6 +1635,154 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency report of a quarter or year: requests sent and received by type and State, outcomes, refusal grounds, times (counts under 5 suppressed) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a calendar year (2026) or quarter (2026-Q4), UTC; default the current year */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                /** @enum {string} */
+                                kind: "year" | "quarter";
+                                label: string;
+                                year: number;
+                                quarter: number | null;
+                                from: string;
+                                to: string;
+                            };
+                            threshold: number;
+                            totals: {
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                sent: number | "<5" | null;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                received: number | "<5" | null;
+                            };
+                            rows: {
+                                /** @enum {string} */
+                                direction: "sent" | "received";
+                                requestType: string;
+                                counterpartState: string;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                requests: number | "<5" | null;
+                                outcomes: {
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    pending: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    accepted: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    executed: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    refused: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    withdrawn: number | "<5" | null;
+                                    /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                    closed: number | "<5" | null;
+                                };
+                                durations: {
+                                    acknowledge: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                    decide: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                    execute: {
+                                        /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                        cases: number | "<5" | null;
+                                        /** @description null when fewer than 5 cases */
+                                        medianSeconds: number | null;
+                                        /** @description null when fewer than 5 cases */
+                                        p90Seconds: number | null;
+                                    };
+                                };
+                            }[];
+                            refusalGrounds: {
+                                /** @enum {string} */
+                                direction: "sent" | "received";
+                                ground: string;
+                                /** @description the count; "<5" for 1 to 4; null when withheld so that no count under 5 can be recovered */
+                                refusals: number | "<5" | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency report as CSV: one figure per line (period, direction, request_type, counterpart_state, measure, value) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a calendar year (2026) or quarter (2026-Q4), UTC; default the current year */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3690,6 +3838,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/{id}/evidence/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A request's evidence packages: sent (executing side) or received (requesting side), with their verification */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            packages: components["schemas"]["EvidencePackage"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Make a package of stored items of a request received here: chunks encrypted, manifest signed by this node; not sent yet */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        itemIds: string[];
+                        /** @description conditions of use the requesting side must keep (Art. 40, Art. 36, confidentiality) */
+                        conditions: {
+                            limitedToRequestPurpose: boolean;
+                            onwardTransferNeedsConsent: boolean;
+                            confidentialUntil?: string | null;
+                            note?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            package: components["schemas"]["EvidencePackage"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/packages/{packageId}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a package to the requesting node (evidence.package-offered); it then fetches the chunks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence package id */
+                    packageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            package: components["schemas"]["EvidencePackage"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/federation/v1/evidence/{packageId}/chunks/{hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An encrypted chunk of an evidence package, for the node it is addressed to only (request signed with its federation key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description compact JWS (typ comity-request+jws) over {method, path, from, to, at} */
+                    "comity-signature"?: string;
+                };
+                path: {
+                    /** @description the package id */
+                    packageId: string;
+                    /** @description the SHA-256 of the encrypted chunk (its address) */
+                    hash: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/requests/{id}/evidence/uploads": {
         parameters: {
             query?: never;
@@ -3956,6 +4268,181 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit log entries, newest first; page with before=<seq of the last entry shown> */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description entries whose action starts with this */
+                    action?: string;
+                    /** @description a username, node id or "operator" */
+                    actor?: string;
+                    outcome?: "success" | "failure";
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AuditEntry"][];
+                            treeSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/tree-head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current tree head of the audit log and the latest signed one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditTreeHead"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inclusion proof (RFC 6962 audit path) of an entry in the tree of a given size (default: now) */
+        get: {
+            parameters: {
+                query: {
+                    index: number;
+                    treeSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            index: number;
+                            treeSize: number;
+                            leafHash: string;
+                            rootHash: string;
+                            proof: string[];
+                            /** @description the entry bytes, base64 */
+                            entry: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consistency proof (RFC 6962) between the tree of oldSize entries and a later one (default: now) */
+        get: {
+            parameters: {
+                query: {
+                    oldSize: number;
+                    newSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            oldSize: number;
+                            newSize: number;
+                            oldRootHash: string;
+                            newRootHash: string;
+                            proof: string[];
+                        };
+                    };
                 };
             };
         };
@@ -4305,6 +4792,49 @@ export interface components {
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
         };
+        AuditEntryInput: {
+            /** @description the entry number, from 0: its leaf index in the tree */
+            seq: number;
+            /** @description SHA-256(0x00 || entry bytes), hex */
+            leafHash: string;
+            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
+            entry: {
+                /** @constant */
+                v: 1;
+                seq: number;
+                at: string;
+                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
+                action: string;
+                actor: {
+                    /** @enum {string} */
+                    kind: "user" | "anonymous" | "operator" | "node";
+                    id?: string;
+                    username?: string;
+                    nodeId?: string;
+                };
+                resource?: string;
+                /** @enum {string} */
+                outcome: "success" | "failure";
+                detail?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            } | null;
+        };
+        AuditTreeHeadInput: {
+            treeSize: number;
+            /** @description RFC 6962 root of the entries, hex */
+            rootHash: string;
+            /** @description the latest signed tree head, if the node has signed one */
+            signed: {
+                treeSize: number;
+                rootHash: string;
+                signedAt: string;
+                /** @description the kid of the node's federation signing key */
+                keyId: string;
+                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
+                signature: string;
+            } | null;
+        };
         DeskCaseInput: {
             requestId: string;
             caseReference: string | null;
@@ -4339,6 +4869,71 @@ export interface components {
             } | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+        };
+        EvidenceManifestInput: {
+            /** @constant */
+            v: 1;
+            packageId: string;
+            /** @description the sending (executing) node */
+            from: string;
+            /** @description the addressed (requesting) node */
+            to: string;
+            request: {
+                id: string;
+                caseReference: string | null;
+            };
+            createdAt: string;
+            items: {
+                /** @description the item's id on the sending node */
+                id: string;
+                name: string;
+                mediaType: string;
+                sizeBytes: number;
+                sha256: string;
+                description: string;
+                isSensitive: boolean;
+                acquisition: {
+                    what: string | null;
+                    fromWhom: string | null;
+                    when: string | null;
+                    how: string | null;
+                    byWhom: string | null;
+                    legalBasis: string | null;
+                };
+            }[];
+            conditions: {
+                /** @description Art. 40: use limited to the purposes of the request */
+                limitedToRequestPurpose: boolean;
+                /** @description Art. 36: consent needed for any onward transfer */
+                onwardTransferNeedsConsent: boolean;
+                confidentialUntil: string | null;
+                note: string;
+            };
+        };
+        EvidencePackageInput: {
+            id: string;
+            requestId: string;
+            /** @enum {string} */
+            direction: "outgoing" | "incoming";
+            peerNodeId: string;
+            /**
+             * @description outgoing: sealed, offered, then verified or failed by the addressee; incoming: fetching, verified, failed
+             * @enum {string}
+             */
+            status: "sealed" | "offered" | "fetching" | "verified" | "failed";
+            failureReason: string | null;
+            createdAt: string;
+            updatedAt: string;
+            chunkCount: number;
+            totalBytes: number;
+            /** @description the signed manifest, read (null if it does not read) */
+            manifest: components["schemas"]["EvidenceManifestInput"] | null;
+            /** @description incoming: the evidence items stored here from this package */
+            receivedItems: {
+                id: string;
+                sourceItemId: string | null;
+                sha256: string | null;
+            }[];
         };
         CustodyChainCheckInput: {
             isIntact: boolean;
@@ -4757,6 +5352,49 @@ export interface components {
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
         };
+        AuditEntry: {
+            /** @description the entry number, from 0: its leaf index in the tree */
+            seq: number;
+            /** @description SHA-256(0x00 || entry bytes), hex */
+            leafHash: string;
+            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
+            entry: {
+                /** @constant */
+                v: 1;
+                seq: number;
+                at: string;
+                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
+                action: string;
+                actor: {
+                    /** @enum {string} */
+                    kind: "user" | "anonymous" | "operator" | "node";
+                    id?: string;
+                    username?: string;
+                    nodeId?: string;
+                };
+                resource?: string;
+                /** @enum {string} */
+                outcome: "success" | "failure";
+                detail?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            } | null;
+        };
+        AuditTreeHead: {
+            treeSize: number;
+            /** @description RFC 6962 root of the entries, hex */
+            rootHash: string;
+            /** @description the latest signed tree head, if the node has signed one */
+            signed: {
+                treeSize: number;
+                rootHash: string;
+                signedAt: string;
+                /** @description the kid of the node's federation signing key */
+                keyId: string;
+                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
+                signature: string;
+            } | null;
+        };
         DeskCase: {
             requestId: string;
             caseReference: string | null;
@@ -4791,6 +5429,71 @@ export interface components {
             } | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+        };
+        EvidenceManifest: {
+            /** @constant */
+            v: 1;
+            packageId: string;
+            /** @description the sending (executing) node */
+            from: string;
+            /** @description the addressed (requesting) node */
+            to: string;
+            request: {
+                id: string;
+                caseReference: string | null;
+            };
+            createdAt: string;
+            items: {
+                /** @description the item's id on the sending node */
+                id: string;
+                name: string;
+                mediaType: string;
+                sizeBytes: number;
+                sha256: string;
+                description: string;
+                isSensitive: boolean;
+                acquisition: {
+                    what: string | null;
+                    fromWhom: string | null;
+                    when: string | null;
+                    how: string | null;
+                    byWhom: string | null;
+                    legalBasis: string | null;
+                };
+            }[];
+            conditions: {
+                /** @description Art. 40: use limited to the purposes of the request */
+                limitedToRequestPurpose: boolean;
+                /** @description Art. 36: consent needed for any onward transfer */
+                onwardTransferNeedsConsent: boolean;
+                confidentialUntil: string | null;
+                note: string;
+            };
+        };
+        EvidencePackage: {
+            id: string;
+            requestId: string;
+            /** @enum {string} */
+            direction: "outgoing" | "incoming";
+            peerNodeId: string;
+            /**
+             * @description outgoing: sealed, offered, then verified or failed by the addressee; incoming: fetching, verified, failed
+             * @enum {string}
+             */
+            status: "sealed" | "offered" | "fetching" | "verified" | "failed";
+            failureReason: string | null;
+            createdAt: string;
+            updatedAt: string;
+            chunkCount: number;
+            totalBytes: number;
+            /** @description the signed manifest, read (null if it does not read) */
+            manifest: components["schemas"]["EvidenceManifest"] | null;
+            /** @description incoming: the evidence items stored here from this package */
+            receivedItems: {
+                id: string;
+                sourceItemId: string | null;
+                sha256: string | null;
+            }[];
         };
         CustodyChainCheck: {
             isIntact: boolean;

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { isAppError } from '../core/errors.ts';
 import { COMMANDS } from './commands/index.ts';
+import { setOperatorCommand } from './commands/node-context.ts';
 import { CliError } from './output.ts';
 
 export function buildProgram(): Command {
@@ -18,6 +19,14 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run comity --help for the list of commands)')
     .exitOverride();
+  // The operator's command, by name only (never its arguments), for the audit log (node-context.ts).
+  program.hook('preAction', (_program, action) => {
+    const names: string[] = [];
+    for (let command: Command | null = action; command && command !== program; command = command.parent) {
+      names.unshift(command.name());
+    }
+    setOperatorCommand(names.join(' '));
+  });
   for (const register of COMMANDS) register(program);
   return program;
 }

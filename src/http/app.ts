@@ -24,6 +24,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { READABLE_LOG_OPTIONS } from '../federation/federation-log.ts';
 import type { RouteAccess } from '../policies/access.ts';
+import { registerAuditHook } from './audit-hook.ts';
 import { registerAuthentication, registerAuthorization, withDeclaredPermissions } from './auth.ts';
 import type { AppContext } from '../app-context.ts';
 import { handleError, sendProblem, toProblem } from './problem.ts';
@@ -170,6 +171,7 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
   // is refused and each call is checked against its declaration (src/http/auth.ts).
   await app.register(async (api) => {
     registerAuthorization(api, routePermissions);
+    registerAuditHook(api, context);
     api.get('/api/v1/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () =>
       app.swagger(),
     );

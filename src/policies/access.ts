@@ -54,6 +54,8 @@ export const PERMISSIONS = [
   'evidence:read-sensitive',
   /** Delete an evidence item (recorded in its chain of custody, with the reason). */
   'evidence:delete',
+  /** Read the audit log, its signed tree heads and proofs (docs/operations.md, "Verifying the audit log"). */
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -107,6 +109,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token:own',
     'roster:read',
     'evidence:read',
+    'audit:read',
   ],
   administrator: [
     'reference:read',
@@ -223,10 +226,12 @@ export function requestScopeOf(actor: Actor): RequestScope {
 
 /**
  * What the actor may do with the evidence of one request: evidence is attached by the executing
- * side, so only to a request received here (incoming). `none` is reported as not found.
+ * side, so only to a request received here (incoming); on a request sent from here, the items the
+ * executing node sent in packages are read (evidence:read). `none` is reported as not found.
  */
 export function evidenceAccessOf(actor: Actor, request: RequestRecord): 'upload' | 'read' | 'none' {
-  if (request.direction !== 'incoming') return 'none';
+  // A request sent from here: the evidence packages the executing node sent back, read only.
+  if (request.direction !== 'incoming') return can(actor, 'evidence:read') ? 'read' : 'none';
   if (can(actor, 'evidence:upload')) return 'upload';
   return can(actor, 'evidence:read') ? 'read' : 'none';
 }

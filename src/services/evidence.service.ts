@@ -98,6 +98,8 @@ export async function findEvidenceRequest(
   const request = await findRequestById(context.db, requestId);
   const access = request ? evidenceAccessOf(actor, request) : 'none';
   if (!request || access === 'none') throw notFound(`request ${requestId}`);
+  // Evidence is attached by the executing side only: a request sent from here has no uploads.
+  if (need === 'upload' && request.direction !== 'incoming') throw notFound(`request ${requestId}`);
   if (need === 'upload' && access !== 'upload') {
     throw new AppError('forbidden', 'your roles do not allow evidence:upload');
   }

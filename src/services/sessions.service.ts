@@ -17,6 +17,7 @@ import {
 } from '../storage/sessions.repository.ts';
 import { findUserById, findUserCredentials } from '../storage/users.repository.ts';
 import { verifyPasswordTimed, waitAsLongAsAVerification } from './password-hashing.ts';
+import { recordAudit } from './audit.service.ts';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
 import { toUserView, type UserView } from './users.service.ts';
 
@@ -71,10 +72,20 @@ export async function signIn(
 ): Promise<SignedIn> {
   const username = credentials.username.trim().toLowerCase();
   const throttle = throttleOf(context);
+  const audit = (outcome: 'success' | 'failure', reason: string, userId?: string) =>
+    recordAudit(context, {
+      action: 'auth:sign-in',
+      actor: userId
+        ? { kind: 'user', id: userId, username }
+        : { kind: 'anonymous', username: username.slice(0, 200) },
+      outcome,
+      detail: { reason, client: clientAddress },
+    });
   try {
     throttle.admit(clientAddress);
   } catch (error) {
     context.metrics?.signInFailed();
+    await audit('failure', 'throttled');
     throw error;
   }
   const found = await findUserCredentials(context.db, username);
@@ -84,6 +95,7 @@ export async function signIn(
   if (!found || !isPasswordRight || found.user.isDisabled) {
     throttle.recordFailure(clientAddress);
     context.metrics?.signInFailed();
+    await audit('failure', 'invalid-credentials');
     throw new AppError('invalid-credentials', 'wrong username or password, or the account is disabled');
   }
 
@@ -99,6 +111,7 @@ export async function signIn(
     createdAt: now,
     expiresAt: new Date(now.getTime() + maxHours * 60 * MINUTE_MS),
   });
+  await audit('success', 'password', found.user.id);
   return { user: toUserView(found.user), sessionToken, csrfToken };
 }
 

@@ -23,6 +23,7 @@ export type StoredEvidenceItem = Readonly<{
   createdAt: Date;
   storedAt: Date | null;
   deletedAt: Date | null;
+  packageId: string | null;
 }>;
 
 export type StoredCustodyEvent = Readonly<{
@@ -77,6 +78,7 @@ function toItem(row: Selectable<EvidenceItemsTable>): StoredEvidenceItem {
     createdAt: new Date(row.created_at),
     storedAt: row.stored_at === null ? null : new Date(row.stored_at),
     deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
+    packageId: row.package_id ?? null,
   };
 }
 
@@ -105,8 +107,10 @@ export type NewEvidenceItem = Readonly<{
   retentionUntil: string | null;
   isSensitive: boolean;
   storageKey: string;
-  createdBy: string;
+  createdBy: string | null;
   createdAt: Date;
+  /** The package it arrived in (requesting side). */
+  packageId?: string;
 }>;
 
 export async function insertEvidenceItem(db: Kysely<Database>, item: NewEvidenceItem): Promise<void> {
@@ -126,6 +130,7 @@ export async function insertEvidenceItem(db: Kysely<Database>, item: NewEvidence
       status: 'uploading',
       created_by: item.createdBy,
       created_at: item.createdAt,
+      package_id: item.packageId ?? null,
     })
     .execute();
 }

@@ -6,7 +6,13 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { CASE_EVENT_COLUMNS, type CaseEventWrite, caseEventValues } from './case-events.repository.ts';
-import type { PeerDutyStatusWrite, ReceiveEffect, RedeliveryWrite } from './message-effects.ts';
+import { offeredPackageInsert, packageVerdictUpdate } from './evidence-packages.repository.ts';
+import type {
+  PeerDutyStatusWrite,
+  ReceiveEffect,
+  RedeliveryWrite,
+  WitnessedHeadWrite,
+} from './message-effects.ts';
 import type { Database } from './schema.ts';
 
 export type NewInboxMessage = Readonly<{
@@ -58,8 +64,15 @@ export async function insertInboxMessageWithEffect(
   }
   if (effect.kind === 'case-event') return insertWithCaseEvent(db, inbox, message.id, effect.event);
   if (effect.kind === 'peer-duty-status') return insertWithPeerDutyStatus(db, inbox, effect.status);
+  if (effect.kind === 'audit-witnessed-head') return insertWithWitnessedHead(db, inbox, effect.head);
   if (effect.kind === 'redelivery-requested') {
     return insertWithRedelivery(db, inbox, effect.redelivery, options.redeliveryNotBefore ?? null);
+  }
+  if (effect.kind === 'evidence-package-offered') {
+    return insertWithPart(db, inbox, offeredPackageInsert(effect.offer));
+  }
+  if (effect.kind === 'evidence-package-received') {
+    return insertWithPart(db, inbox, packageVerdictUpdate(effect.verdict));
   }
   const { request } = effect;
   const { rows } = await sql<{ inserted: number }>`
@@ -106,6 +119,18 @@ async function insertWithCaseEvent(
   return Number(rows[0]?.inserted ?? 0) === 1;
 }
 
+/** The inbox row and, only if it was inserted, a part that reads `inbox` (evidence packages). */
+async function insertWithPart(
+  db: Kysely<Database>,
+  inbox: ReturnType<typeof sql>,
+  part: ReturnType<typeof sql>,
+): Promise<boolean> {
+  const { rows } = await sql<{ inserted: number }>`
+    with inbox as (${inbox}), part as (${part})
+    select count(*)::int as inserted from inbox`.execute(db);
+  return Number(rows[0]?.inserted ?? 0) === 1;
+}
+
 /** The inbox row and, only if it was inserted, the peer's duty status unless a later one is stored. */
 async function insertWithPeerDutyStatus(
   db: Kysely<Database>,
@@ -122,6 +147,36 @@ async function insertWithPeerDutyStatus(
          set is_on_duty = excluded.is_on_duty, as_of = excluded.as_of, received_at = excluded.received_at
        where peer_duty_status.as_of <= excluded.as_of
       returning node_id
+    )
+    select count(*)::int as inserted from inbox`.execute(db);
+  return Number(rows[0]?.inserted ?? 0) === 1;
+}
+
+/**
+ * The inbox row and, only if it was inserted, the peer's audit tree head, flagged against the
+ * previous head this node holds from that peer: `smaller` (the log shrank) or `forked` (same size,
+ * another root).
+ */
+async function insertWithWitnessedHead(
+  db: Kysely<Database>,
+  inbox: ReturnType<typeof sql>,
+  head: WitnessedHeadWrite,
+): Promise<boolean> {
+  const root = new Uint8Array(Buffer.from(head.rootHash, 'hex'));
+  const { rows } = await sql<{ inserted: number }>`
+    with inbox as (${inbox}), previous as (
+      select tree_size, root_hash from audit_witnessed_heads
+       where node_id = ${head.nodeId}::text order by tree_size desc, received_at desc limit 1
+    ), head as (
+      insert into audit_witnessed_heads
+             (node_id, tree_size, root_hash, signed_at, key_id, signature, received_at, flag)
+      select ${head.nodeId}::text, ${head.treeSize}::bigint, ${root}::bytea, ${head.signedAt}::timestamptz,
+             ${head.keyId}::text, ${head.signature}::text, ${head.receivedAt}::timestamptz,
+             (select case when p.tree_size > ${head.treeSize}::bigint then 'smaller'
+                          when p.tree_size = ${head.treeSize}::bigint and p.root_hash <> ${root}::bytea then 'forked'
+                     end from previous p)
+        from inbox
+      returning id
     )
     select count(*)::int as inserted from inbox`.execute(db);
   return Number(rows[0]?.inserted ?? 0) === 1;

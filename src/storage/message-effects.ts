@@ -22,7 +22,47 @@ export type ReceiveEffect =
   | Readonly<{ kind: 'incoming-request'; request: IncomingRequestWrite }>
   | Readonly<{ kind: 'case-event'; event: CaseEventWrite }>
   | Readonly<{ kind: 'peer-duty-status'; status: PeerDutyStatusWrite }>
-  | Readonly<{ kind: 'redelivery-requested'; redelivery: RedeliveryWrite }>;
+  | Readonly<{ kind: 'redelivery-requested'; redelivery: RedeliveryWrite }>
+  | Readonly<{ kind: 'evidence-package-offered'; offer: EvidencePackageOfferWrite }>
+  | Readonly<{ kind: 'evidence-package-received'; verdict: EvidencePackageVerdictWrite }>
+  | Readonly<{ kind: 'audit-witnessed-head'; head: WitnessedHeadWrite }>;
+
+/** A peer's signed audit tree head, kept by this node as its witness (audit.tree-head). */
+export type WitnessedHeadWrite = Readonly<{
+  nodeId: string;
+  treeSize: number;
+  /** Lower-case hex. */
+  rootHash: string;
+  signedAt: Date;
+  keyId: string;
+  signature: string;
+  receivedAt: Date;
+}>;
+
+/**
+ * The executing node offers an evidence package for a request this node sent
+ * (evidence.package-offered): it is stored as incoming, status fetching, with its signed manifest,
+ * chunk list and package key; the evidence transfer worker fetches the chunks.
+ */
+export type EvidencePackageOfferWrite = Readonly<{
+  packageId: string;
+  requestId: string;
+  peerNodeId: string;
+  manifest: string;
+  chunks: readonly Readonly<{ item: string; index: number; hash: string; size: number }>[];
+  /** base64 */
+  packageKey: string;
+  receivedAt: Date;
+}>;
+
+/** The requesting node's verdict on a package this node sent (evidence.package-received). */
+export type EvidencePackageVerdictWrite = Readonly<{
+  packageId: string;
+  peerNodeId: string;
+  isVerified: boolean;
+  failureReason: string | null;
+  receivedAt: Date;
+}>;
 
 /**
  * A peer restored from a backup asks for the messages this node delivered to it since a point

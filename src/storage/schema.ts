@@ -342,6 +342,28 @@ export interface EvidenceItemsTable {
   created_at: Date | string;
   stored_at: Date | string | null;
   deleted_at: Date | string | null;
+  /** The package the item arrived in (requesting side) or was last sealed into (executing side). */
+  package_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface EvidencePackagesTable {
+  id: string;
+  request_id: string;
+  /** 'outgoing' | 'incoming'. */
+  direction: string;
+  peer_node_id: string;
+  /** The signed manifest (compact JWS). */
+  manifest: string;
+  /** [{item, index, hash, size}]; insert with JSON.stringify. */
+  chunks: Json<unknown>;
+  package_key: string | null;
+  /** 'sealed' | 'offered' | 'fetching' | 'verified' | 'failed'. */
+  status: string;
+  failure_reason: string | null;
+  created_by: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  is_outcome_recorded: Generated<boolean>;
 }
 
 export interface EvidenceCustodyEventsTable {
@@ -356,6 +378,47 @@ export interface EvidenceCustodyEventsTable {
   details: Json<unknown>;
   previous_hash: string | null;
   hash: string;
+}
+
+type BigintColumn = ColumnType<number, number | string | bigint, number | string | bigint>;
+
+/** The audit log (src/core/audit/merkle.ts): one row per entry, the leaves of the tree. */
+export interface AuditEntriesTable {
+  seq: BigintColumn;
+  entry: Uint8Array;
+  leaf_hash: Uint8Array;
+  recorded_at: Date | string;
+  action: string;
+  actor: string | null;
+  outcome: string;
+}
+
+/** The tree's complete interior nodes: 2^level leaves from idx * 2^level. */
+export interface AuditNodesTable {
+  level: number;
+  idx: BigintColumn;
+  hash: Uint8Array;
+}
+
+export interface AuditTreeHeadsTable {
+  tree_size: BigintColumn;
+  root_hash: Uint8Array;
+  signed_at: Date | string;
+  key_id: string;
+  signature: string;
+  sent_to: string | null;
+}
+
+export interface AuditWitnessedHeadsTable {
+  id: Generated<string>;
+  node_id: string;
+  tree_size: BigintColumn;
+  root_hash: Uint8Array;
+  signed_at: Date | string;
+  key_id: string;
+  signature: string;
+  received_at: Date | string;
+  flag: string | null;
 }
 
 export interface Database {
@@ -385,6 +448,11 @@ export interface Database {
   directory_refresh_status: DirectoryRefreshStatusTable;
   evidence_items: EvidenceItemsTable;
   evidence_custody_events: EvidenceCustodyEventsTable;
+  evidence_packages: EvidencePackagesTable;
+  audit_entries: AuditEntriesTable;
+  audit_nodes: AuditNodesTable;
+  audit_tree_heads: AuditTreeHeadsTable;
+  audit_witnessed_heads: AuditWitnessedHeadsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -115,7 +115,9 @@ export async function listStoredStates(db: Kysely<Database>): Promise<StoredStat
  */
 export async function readDirectoryStamp(db: Kysely<Database>): Promise<string> {
   const result = await sql<{ stamp: string }>`
-    select count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text as stamp from states`.execute(db);
+    select count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text as stamp from states`.execute(
+    db,
+  );
   return result.rows[0]?.stamp ?? '';
 }
 

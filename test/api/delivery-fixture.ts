@@ -244,6 +244,9 @@ export async function startNodePair(
     requestedServiceLevel?: DirectoryNode['serviceLevel'];
     /** Settings of both nodes beside the fixture's own. */
     environment?: Readonly<Record<string, string>>;
+    /** Settings of one node only (e.g. each its own COMITY_DATA_DIR). */
+    requestingEnvironment?: Readonly<Record<string, string>>;
+    requestedEnvironment?: Readonly<Record<string, string>>;
   }>,
   clock: TestClock = createClock(),
 ): Promise<NodePair> {
@@ -260,9 +263,14 @@ export async function startNodePair(
     plan: requestingPlan,
     directory,
     clock,
-    environment,
+    environment: { ...environment, ...nodes.requestingEnvironment },
   });
-  const requested = await startFederatedNode(target, { plan: requestedPlan, directory, clock, environment });
+  const requested = await startFederatedNode(target, {
+    plan: requestedPlan,
+    directory,
+    clock,
+    environment: { ...environment, ...nodes.requestedEnvironment },
+  });
   const requestingUrl = await requesting.app.listen({ port: 0, host: '127.0.0.1' });
   const requestedUrl = await requested.app.listen({ port: 0, host: '127.0.0.1' });
   directory.setEndpoint(requestingPlan.nodeId, requestingUrl);

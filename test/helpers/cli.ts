@@ -31,7 +31,7 @@ export function runComity(
       COMITY_LOG_LEVEL: 'silent',
       ...options.env,
     };
-    delete environment.DATABASE_URL;
+    if (!options.env?.DATABASE_URL) delete environment.DATABASE_URL;
     if (!options.env?.COMITY_KEY_PASSPHRASE) delete environment.COMITY_KEY_PASSPHRASE;
     const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), ...args], {
       cwd: root,

@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `comity --help` lists them. */
 import type { Command } from 'commander';
+import { registerAuditCommands } from './audit.command.ts';
 import { registerBackupCommands } from './backup.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
 import { registerEvidenceCommands } from './evidence.command.ts';
@@ -31,5 +32,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerRosterCommands,
   registerWebhooksCommands,
   registerBackupCommands,
+  registerAuditCommands,
   registerDemoCommand,
 ];

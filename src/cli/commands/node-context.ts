@@ -6,12 +6,34 @@
 import { loadConfig } from '../../config.ts';
 import type { AppContext } from '../../app-context.ts';
 import { openNodeContext } from '../../node-context.ts';
+import { recordAudit } from '../../services/audit.service.ts';
 
-/** Runs `work` with an AppContext on the node's database, and closes the database afterwards. */
+let operatorCommand: string | undefined;
+
+/** The command being run (`user add`...), set by the program before its action. */
+export function setOperatorCommand(name: string): void {
+  operatorCommand = name;
+}
+
+/**
+ * Runs `work` with an AppContext on the node's database, and closes the database afterwards.
+ * The operator's command is recorded in the audit log with its outcome (by name, never its
+ * arguments); the audit commands themselves read the log and leave it as it is.
+ */
 export async function withNodeContext<T>(work: (context: AppContext) => Promise<T>): Promise<T> {
   const { context, database } = await openNodeContext(loadConfig());
+  const command = operatorCommand;
+  const audit = (outcome: 'success' | 'failure') =>
+    command && !command.startsWith('audit')
+      ? recordAudit(context, { action: `cli:${command}`, actor: { kind: 'operator' }, outcome })
+      : Promise.resolve();
   try {
-    return await work(context);
+    const result = await work(context);
+    await audit('success');
+    return result;
+  } catch (error) {
+    await audit('failure').catch(() => undefined);
+    throw error;
   } finally {
     await database.close();
   }

@@ -46,3 +46,26 @@ export function caseFigures(history: readonly FigureStep[], sentAt: string | nul
     executeSeconds: secondsBetween(accepted, firstAt(history, ['execute-fully'])),
   };
 }
+
+/** The times of a case counted from its receipt by the requested side (the transparency report). */
+export type ReceiptFigures = Readonly<{
+  /** Received -> acknowledged. */
+  acknowledgeSeconds: number | null;
+  /** Received -> accepted, refused or preserved (a preservation is the decision to assist). */
+  decideSeconds: number | null;
+  /** Received -> executed fully or preserved. */
+  executeSeconds: number | null;
+}>;
+
+const DECIDING: readonly string[] = ['accept', 'refuse', 'record-preservation'];
+const EXECUTING: readonly string[] = ['execute-fully', 'record-preservation'];
+
+/** The figures of a case from its history, measured from the receipt (`record-delivery`). */
+export function receiptFigures(history: readonly FigureStep[]): ReceiptFigures {
+  const received = firstAt(history, ['record-delivery']);
+  return {
+    acknowledgeSeconds: secondsBetween(received, firstAt(history, ['acknowledge'])),
+    decideSeconds: secondsBetween(received, firstAt(history, DECIDING)),
+    executeSeconds: secondsBetween(received, firstAt(history, EXECUTING)),
+  };
+}

@@ -40,7 +40,7 @@ export function otherSide(side: CaseSide): CaseSide {
   return side === 'requesting' ? 'requested' : 'requesting';
 }
 
-function baseStatusOf(source: RequestCaseSource): CaseStatus {
+export function baseStatusOf(source: RequestCaseSource): CaseStatus {
   // An incoming request is stored when it arrives, with the signed receipt its sender gets.
   if (source.direction === 'incoming') return 'delivered';
   if (source.status === 'awaiting-approval') return 'awaiting-approval';

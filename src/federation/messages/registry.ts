@@ -27,7 +27,10 @@ import { casePreservationRecordedMessage } from './case-preservation-recorded.me
 import { caseRefusedMessage } from './case-refused.message.ts';
 import { caseResumedMessage } from './case-resumed.message.ts';
 import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
+import { auditTreeHeadMessage } from './audit-tree-head.message.ts';
 import { dutyStatusMessage } from './duty-status.message.ts';
+import { evidencePackageOfferedMessage } from './evidence-package-offered.message.ts';
+import { evidencePackageReceivedMessage } from './evidence-package-received.message.ts';
 import { pingMessage } from './ping.message.ts';
 import { requestSubmittedMessage } from './request-submitted.message.ts';
 import { syncRedeliverRequestMessage } from './sync-redeliver-request.message.ts';
@@ -58,6 +61,9 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   caseWithdrawnMessage,
   dutyStatusMessage,
   syncRedeliverRequestMessage,
+  evidencePackageOfferedMessage,
+  evidencePackageReceivedMessage,
+  auditTreeHeadMessage,
 ];
 
 export type MessageRegistry = Readonly<{

@@ -20,6 +20,8 @@ export const JWS_TYPES = {
   message: 'comity-message+jws',
   receipt: 'comity-receipt+jws',
   directory: 'comity-directory+jws',
+  request: 'comity-request+jws',
+  auditTreeHead: 'comity-audit-tree-head+jws',
 } as const;
 export type JwsType = (typeof JWS_TYPES)[keyof typeof JWS_TYPES];
 

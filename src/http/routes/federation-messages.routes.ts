@@ -11,9 +11,32 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { receiveMessage } from '../../federation/inbox/receive-message.ts';
+import { JWS_TYPES, parseCompactJws } from '../../federation/protocol/index.ts';
+import { recordAudit } from '../../services/audit.service.ts';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { federationProblem, handleError, sendProblem, toProblem } from '../problem.ts';
+
+/** A message received (who sent it, its id) or refused (why), in the audit log; never its content. */
+async function recordReceiveInAudit(
+  context: AppContext,
+  result: Awaited<ReturnType<typeof receiveMessage>>,
+  request: FastifyRequest,
+): Promise<void> {
+  const receipt = result.ok ? parseCompactJws(result.receipt, JWS_TYPES.receipt) : undefined;
+  const payload = receipt?.ok ? (receipt.payload as { messageId?: string; to?: string }) : undefined;
+  try {
+    await recordAudit(context, {
+      action: 'federation:receive',
+      actor: payload?.to ? { kind: 'node', nodeId: payload.to } : { kind: 'anonymous' },
+      ...(payload?.messageId ? { resource: payload.messageId } : {}),
+      outcome: result.ok ? 'success' : 'failure',
+      detail: result.ok ? {} : { reason: result.reason },
+    });
+  } catch (error) {
+    request.log.error({ err: error }, 'the audit log could not record a received message');
+  }
+}
 
 export const FEDERATION_MESSAGES_PATH = '/federation/v1/messages';
 const JOSE_MEDIA_TYPE = 'application/jose';
@@ -82,6 +105,7 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
           });
         }
         const result = await receiveMessage(context, body);
+        await recordReceiveInAudit(context, result, request);
         if (result.ok) return reply.status(200).send({ receipt: result.receipt });
         context.metrics?.messageRefused(result.reason);
         return sendProblem(reply, {

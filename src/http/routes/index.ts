@@ -6,12 +6,14 @@ import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { alertsRoutes } from './alerts.routes.ts';
 import { approvalsRoutes } from './approvals.routes.ts';
+import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { backupRoutes } from './backup.routes.ts';
 import { caseRoutes } from './case.routes.ts';
 import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
+import { evidencePackagesRoutes } from './evidence-packages.routes.ts';
 import { evidenceRoutes } from './evidence.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
 import { federationMessagesRoutes } from './federation-messages.routes.ts';
@@ -23,6 +25,7 @@ import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { rosterRoutes } from './roster.routes.ts';
 import { statesRoutes } from './states.routes.ts';
+import { transparencyRoutes } from './transparency.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
 import { usersRoutes } from './users.routes.ts';
 
@@ -33,6 +36,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   catalogueRoutes,
   statesRoutes,
   treatyRoutes,
+  transparencyRoutes,
   requestsRoutes,
   documentRoutes,
   federationDirectoryRoutes,
@@ -47,5 +51,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   rosterRoutes,
   alertsRoutes,
   deskRoutes,
+  evidencePackagesRoutes,
   evidenceRoutes,
+  auditRoutes,
 ];

@@ -15,6 +15,8 @@ import { dutyStatusMessage } from '../../../src/federation/messages/duty-status.
 import { syncRedeliverRequestMessage } from '../../../src/federation/messages/sync-redeliver-request.message.ts';
 import { defineMessage } from '../../../src/federation/messages/message-definition.ts';
 import { pingMessage } from '../../../src/federation/messages/ping.message.ts';
+import { evidencePackageOfferedMessage } from '../../../src/federation/messages/evidence-package-offered.message.ts';
+import { evidencePackageReceivedMessage } from '../../../src/federation/messages/evidence-package-received.message.ts';
 import {
   announcedAccepts,
   BUILT_IN_MESSAGES,
@@ -34,6 +36,9 @@ const SHIPPED_TYPES = (): string[] => [
   ...CASE_MESSAGE_TYPES,
   'duty.status',
   'sync.redeliver-request',
+  'evidence.package-offered',
+  'evidence.package-received',
+  'audit.tree-head',
 ];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',
@@ -185,6 +190,89 @@ describe('message modules', () => {
     assert.equal(syncRedeliverRequestMessage.bodySchema.safeParse({ receivedAfter: null }).success, false);
     for (const outcome of OUTCOMES)
       assert.equal(syncRedeliverRequestMessage.onOutcome(outcome, sent), undefined);
+  });
+
+  it('evidence.package-offered stores the package for a request this node sent to the sender, and refuses any other', async () => {
+    const offer = {
+      packageId: '0193a0b0-0000-7000-8000-0000000000e1',
+      requestId: 'requesting-id-1',
+      manifest: 'h.p.s',
+      chunks: [{ item: '0193a0b0-0000-7000-8000-0000000000e2', index: 0, hash: 'a'.repeat(64), size: 44 }],
+      packageKey: 'A'.repeat(43),
+    };
+    const message = {
+      envelope: envelopeOf('evidence.package-offered'),
+      body: offer,
+      receivedAt: RECEIVED_AT,
+    };
+    const withRequest = (direction: string, peerNodeId: string) => ({
+      ...tools,
+      findCase: async () =>
+        ({ request: { id: 'local-1', direction, peerNodeId }, events: [] }) as unknown as CaseRecord,
+    });
+    assert.deepEqual(await evidencePackageOfferedMessage.receive(message, withRequest('outgoing', 'fr-ca')), {
+      kind: 'evidence-package-offered',
+      offer: {
+        packageId: offer.packageId,
+        requestId: 'local-1',
+        peerNodeId: 'fr-ca',
+        manifest: 'h.p.s',
+        chunks: offer.chunks,
+        packageKey: offer.packageKey,
+        receivedAt: RECEIVED_AT,
+      },
+    });
+    for (const refusing of [tools, withRequest('incoming', 'fr-ca'), withRequest('outgoing', 'it-247')]) {
+      const effect = await evidencePackageOfferedMessage.receive(message, refusing);
+      assert.equal(effect?.kind, 'refused');
+    }
+    assert.equal(
+      evidencePackageOfferedMessage.bodySchema.safeParse({
+        ...offer,
+        chunks: [{ ...offer.chunks[0], hash: 'x' }],
+      }).success,
+      false,
+    );
+    assert.equal(
+      evidencePackageOfferedMessage.bodySchema.safeParse({ ...offer, packageKey: 'short' }).success,
+      false,
+    );
+    for (const outcome of OUTCOMES)
+      assert.equal(evidencePackageOfferedMessage.onOutcome(outcome, sent), undefined);
+  });
+
+  it("evidence.package-received settles the sender's package as verified or failed, from its addressee", async () => {
+    const receive = (outcome: 'verified' | 'failed', reason: string | null) =>
+      evidencePackageReceivedMessage.receive(
+        {
+          envelope: envelopeOf('evidence.package-received'),
+          body: {
+            packageId: '0193a0b0-0000-7000-8000-0000000000e1',
+            outcome,
+            reason,
+            at: RECEIVED_AT.toISOString(),
+          },
+          receivedAt: RECEIVED_AT,
+        },
+        tools,
+      );
+    assert.deepEqual(await receive('verified', null), {
+      kind: 'evidence-package-received',
+      verdict: {
+        packageId: '0193a0b0-0000-7000-8000-0000000000e1',
+        peerNodeId: 'fr-ca',
+        isVerified: true,
+        failureReason: null,
+        receivedAt: RECEIVED_AT,
+      },
+    });
+    const failed = await receive('failed', 'chunk 1 does not open');
+    assert.equal(
+      failed?.kind === 'evidence-package-received' && failed.verdict.failureReason,
+      'chunk 1 does not open',
+    );
+    for (const outcome of OUTCOMES)
+      assert.equal(evidencePackageReceivedMessage.onOutcome(outcome, sent), undefined);
   });
 
   it('every built-in type has a label in the six UI languages', () => {

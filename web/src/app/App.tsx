@@ -15,10 +15,12 @@ import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PeersPage } from '../pages/peers/PeersPage.tsx';
 import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
+import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
 import { ApprovalsPage } from '../pages/approvals/ApprovalsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
+import { TransparencyPage } from '../pages/transparency/TransparencyPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
 import { matchPath, navigate, useLocation } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -45,10 +47,12 @@ const ROUTES: readonly Route[] = [
   { pattern: '/catalogue', needsSession: false, render: () => <CataloguePage /> },
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
+  { pattern: '/transparency', needsSession: false, render: () => <TransparencyPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
   { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
   { pattern: '/approvals', needsSession: true, render: () => <ApprovalsPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
+  { pattern: '/audit', needsSession: true, render: () => <AuditPage /> },
 ];
 
 function findRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {

@@ -139,6 +139,12 @@ export function Shell({ children }: { children: ReactNode }) {
       needsSession: false,
     },
     {
+      href: '/transparency',
+      label: t('transparency.nav'),
+      isActive: (path) => path.startsWith('/transparency'),
+      needsSession: false,
+    },
+    {
       href: '/peers',
       label: t('nav.peers'),
       isActive: (path) => path.startsWith('/peers'),
@@ -165,6 +171,13 @@ export function Shell({ children }: { children: ReactNode }) {
       isActive: (path) => path.startsWith('/alert-deliveries'),
       needsSession: true,
       permission: 'alerts:manage',
+    },
+    {
+      href: '/audit',
+      label: t('audit.nav'),
+      isActive: (path) => path.startsWith('/audit'),
+      needsSession: true,
+      permission: 'audit:read',
     },
   ];
   const permissions = session.status === 'signed-in' ? session.user.permissions : [];

@@ -99,3 +99,4 @@ export type StateDetail = ApiAnswer<'/api/v1/states/{code}', 'get'>;
 
 export type TreatyStatusReport = ApiAnswer<'/api/v1/treaty/status', 'get'>;
 export type TreatyRecordView = ApiAnswer<'/api/v1/treaty/records', 'get'>['items'][number];
+export type TransparencyReportView = ApiAnswer<'/api/v1/transparency', 'get'>;

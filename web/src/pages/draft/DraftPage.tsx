@@ -35,6 +35,7 @@ import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
 import { DocumentLinks } from './DocumentLinks.tsx';
 import { DraftForm } from './DraftForm.tsx';
+import { EvidencePackagesPanel } from './EvidencePackagesPanel.tsx';
 import { EvidencePanel } from './EvidencePanel.tsx';
 import {
   buildChecklist,
@@ -485,8 +486,11 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>
-              {saved && saved.request.direction === 'incoming' && canReadEvidence ? (
-                <EvidencePanel requestId={saved.request.id} />
+              {saved && hasCase(saved.request) && canReadEvidence ? (
+                <>
+                  <EvidencePanel requestId={saved.request.id} direction={saved.request.direction} />
+                  <EvidencePackagesPanel requestId={saved.request.id} direction={saved.request.direction} />
+                </>
               ) : null}
               {saved ? (
                 <ApprovalPanel

@@ -339,9 +339,16 @@ function ItemRow({ requestId, item }: { requestId: string; item: EvidenceItem })
   );
 }
 
-export function EvidencePanel({ requestId }: { requestId: string }) {
+export function EvidencePanel({
+  requestId,
+  direction = 'incoming',
+}: {
+  requestId: string;
+  /** A request sent from here shows the items received in packages: nothing is uploaded to it. */
+  direction?: 'incoming' | 'outgoing';
+}) {
   const { t } = useTranslation();
-  const canUpload = useCan('evidence:upload');
+  const canUpload = useCan('evidence:upload') && direction === 'incoming';
   const items = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/evidence', { params: { path: { id: requestId } } })),
     [requestId],

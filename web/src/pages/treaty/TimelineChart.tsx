@@ -44,7 +44,7 @@ function niceStep(max: number): number {
 }
 
 /** The chart is drawn left to right; a right-to-left label is isolated so its parts keep their order. */
-function isolate(label: string): string {
+export function isolate(label: string): string {
   return isRightToLeft(currentLanguage()) ? `\u2067${label}\u2069` : label;
 }
 

@@ -1,0 +1,230 @@
+/**
+ * Evidence transfer benchmark: an evidence package (one item of `size` bytes, random) sent from a
+ * DE node process to an FR node process on loopback, timed from the send (POST .../send) until FR
+ * lists the package verified: the offer message, every encrypted chunk fetched with a signed
+ * request, stored, reassembled, checked against the manifest and sealed at rest. Beside it, in the
+ * same run, a bare HTTP copy of the same bytes on loopback: a node:http server streaming the file
+ * from disk and a client writing it to disk, in two processes. Each side runs twice; the faster
+ * run counts. Packaging (chunking and encrypting at the sender) is timed apart.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { draftRequest, listIncomingRequests, readDelivery, sendRequest } from '../src/demo/federation-api.ts';
+import { preservationDraft } from '../src/demo/demo-drafts.ts';
+import { startFederation } from '../src/demo/federation-setup.ts';
+import { delay, waitFor } from '../src/demo/node-process.ts';
+import type { Figure } from './foundation.bench.ts';
+
+const MiB = 1024 * 1024;
+
+export const EVIDENCE_TRANSFER_METHOD =
+  'Transfer: DE and FR node processes (PGlite) on loopback; one item of random bytes packaged at DE ' +
+  '(POST .../evidence/packages: chunked, AES-256-GCM, manifest signed), then timed from POST .../send until ' +
+  'FR lists the package verified (worker interval 50 ms). Baseline: the same file streamed by a node:http ' +
+  'server process to a client process writing it to disk, on loopback, in the same run. Best of two runs each.';
+
+async function writeRandomFile(file: string, size: number): Promise<void> {
+  const block = randomBytes(16 * MiB);
+  const handle = await open(file, 'w');
+  try {
+    for (let written = 0; written < size; written += block.length) {
+      await handle.write(block, 0, Math.min(block.length, size - written));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The baseline's server, run as `node bench/evidence-transfer.bench.ts --serve <file>`. */
+function serve(file: string): void {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/octet-stream' });
+    createReadStream(file, { highWaterMark: MiB }).pipe(response);
+  });
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+  });
+}
+
+/** The baseline's client, run as `node bench/evidence-transfer.bench.ts --fetch <port> <out>`. */
+async function fetchTo(port: string, output: string): Promise<void> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    get({ host: '127.0.0.1', port: Number(port), path: '/' }, (response) => {
+      pipeline(response, createWriteStream(output)).then(resolve, reject);
+    }).on('error', reject);
+  });
+  process.stdout.write(`${JSON.stringify({ ms: performance.now() - started })}\n`);
+}
+
+async function bareHttpCopy(file: string, output: string): Promise<number> {
+  const server = spawn(process.execPath, [import.meta.filename, '--serve', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<string>((resolve) =>
+      server.stdout.once('data', (data) => resolve(String(data).trim())),
+    );
+    const client = spawn(process.execPath, [import.meta.filename, '--fetch', port, output], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let text = '';
+    for await (const data of client.stdout) text += data;
+    return (JSON.parse(text) as { ms: number }).ms;
+  } finally {
+    server.kill();
+  }
+}
+
+const rate = (bytes: number, ms: number): string => `${((bytes / MiB / ms) * 1000).toFixed(0)} MiB/s`;
+
+export async function runEvidenceTransferBenchmarks(options: { size: number }): Promise<Figure[]> {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'comity-bench-transfer-'));
+  const federation = await startFederation({
+    directory,
+    states: ['FR', 'DE'],
+    env: {
+      COMITY_LOG_LEVEL: 'warn',
+      COMITY_DIRECTORY_REFRESH_SECONDS: '5',
+      COMITY_EVIDENCE_TRANSFER_INTERVAL_MS: '50',
+    },
+    shouldKeepLogs: false,
+  }).catch((error: unknown) => {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  });
+  try {
+    const input = path.join(directory, 'evidence.bin');
+    await writeRandomFile(input, options.size);
+    const officer = await federation.node('FR').userClient('officer');
+    const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
+    // The two-person rule: the officer submits, the supervisor approves (which sends).
+    await sendRequest(officer, await federation.node('FR').userClient('supervisor'), drafted.id);
+    await waitFor(
+      'the request delivered to DE',
+      async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const deDuty = await federation.node('DE').userClient('duty-officer');
+    const frDuty = await federation.node('FR').userClient('duty-officer');
+    const deRequestId =
+      (await listIncomingRequests(deDuty)).find((item) => item.remoteRequestId === drafted.id)?.id ?? '';
+    const tokenOf = (client: typeof deDuty) =>
+      client.credentials?.kind === 'token' ? client.credentials.token : '';
+    const call = (url: string, token: string, init: RequestInit = {}) =>
+      fetch(url, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
+        },
+      });
+    const de = federation.node('DE').url;
+    const fr = federation.node('FR').url;
+    const created = await call(`${de}/api/v1/requests/${deRequestId}/evidence/uploads`, tokenOf(deDuty), {
+      method: 'POST',
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-length': String(options.size),
+        'upload-metadata': `filename ${Buffer.from('evidence.bin').toString('base64')}`,
+      },
+    });
+    const location = created.headers.get('location') ?? '';
+    await new Promise<void>((resolve, reject) => {
+      const patch = spawn(
+        'curl',
+        [
+          '-sf',
+          '-X',
+          'PATCH',
+          '-H',
+          `authorization: Bearer ${tokenOf(deDuty)}`,
+          '-H',
+          'tus-resumable: 1.0.0',
+          '-H',
+          'content-type: application/offset+octet-stream',
+          '-H',
+          'upload-offset: 0',
+          '--data-binary',
+          `@${input}`,
+          new URL(location, de).toString(),
+        ],
+        { stdio: 'inherit' },
+      );
+      patch.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`upload failed: curl ${code}`)),
+      );
+    });
+    const itemId = location.split('/').at(-1) ?? '';
+    const transferRuns: number[] = [];
+    const packagingRuns: number[] = [];
+    const baselineRuns: number[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      const packagingStarted = performance.now();
+      const made = await call(`${de}/api/v1/requests/${deRequestId}/evidence/packages`, tokenOf(deDuty), {
+        method: 'POST',
+        body: JSON.stringify({
+          itemIds: [itemId],
+          conditions: { limitedToRequestPurpose: true, onwardTransferNeedsConsent: true },
+        }),
+      });
+      if (made.status !== 201) throw new Error(`packaging refused: ${await made.text()}`);
+      packagingRuns.push(performance.now() - packagingStarted);
+      const packageId = ((await made.json()) as { package: { id: string } }).package.id;
+      const started = performance.now();
+      const sent = await call(
+        `${de}/api/v1/requests/${deRequestId}/evidence/packages/${packageId}/send`,
+        tokenOf(deDuty),
+        { method: 'POST' },
+      );
+      if (sent.status !== 200) throw new Error(`send refused: ${await sent.text()}`);
+      for (;;) {
+        const listed = await call(`${fr}/api/v1/requests/${drafted.id}/evidence/packages`, tokenOf(frDuty));
+        const found = (
+          (await listed.json()) as {
+            packages: { id: string; status: string; failureReason: string | null }[];
+          }
+        ).packages.find((candidate) => candidate.id === packageId);
+        if (found?.status === 'verified') break;
+        if (found?.status === 'failed') throw new Error(`the package failed: ${found.failureReason}`);
+        await delay(20);
+      }
+      transferRuns.push(performance.now() - started);
+      baselineRuns.push(await bareHttpCopy(input, path.join(directory, `copy-${round}.bin`)));
+      rmSync(path.join(directory, `copy-${round}.bin`), { force: true });
+    }
+    const transfer = Math.min(...transferRuns);
+    const baseline = Math.min(...baselineRuns);
+    const packaging = Math.min(...packagingRuns);
+    const sizeLabel = `${(options.size / MiB).toFixed(0)} MiB`;
+    return [
+      {
+        name: `transfer of ${sizeLabel}, node to node (offer, signed chunk fetches, verify, seal at rest)`,
+        value: `${rate(options.size, transfer)} (${(transfer / 1000).toFixed(2)} s)`,
+        baseline: `bare HTTP copy: ${rate(options.size, baseline)} (${(baseline / 1000).toFixed(2)} s)`,
+        ratio: `${(baseline / transfer).toFixed(2)} of the bare copy's throughput`,
+      },
+      {
+        name: `packaging ${sizeLabel} at the sender (chunk, encrypt, sign)`,
+        value: `${rate(options.size, packaging)} (${(packaging / 1000).toFixed(2)} s)`,
+        baseline: '',
+        ratio: '',
+      },
+    ];
+  } finally {
+    await federation.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main && process.argv[2] === '--serve') serve(process.argv[3] ?? '');
+if (import.meta.main && process.argv[2] === '--fetch')
+  await fetchTo(process.argv[3] ?? '', process.argv[4] ?? '');

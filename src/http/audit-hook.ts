@@ -1,0 +1,56 @@
+/**
+ * The one place the API records its calls in the audit log (services/audit.service.ts): every
+ * call that changes something, and every read of a case (a request, its document, history,
+ * findings, evidence), with the actor, the route, the ids in its path and the outcome, never the
+ * content. Public routes are recorded where they act instead: sign-in in sessions.service.ts, the
+ * federation inbox in its receive path. Registered on the API scope (src/http/app.ts); the entry
+ * is committed before the response leaves (onSend), so an answered call is an audited one.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import { type AuditActor, recordAudit } from '../services/audit.service.ts';
+import type { ComityApp } from './app.ts';
+
+const READS_OF_A_CASE = /^\/api\/v1\/requests\/:id(\/|$)/;
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Whether a call is recorded: a change, or a read of a case; never a public route. */
+export function isAudited(method: string, routeUrl: string | undefined, permission: unknown): boolean {
+  if (!routeUrl || permission === 'public') return false;
+  if (UNSAFE_METHODS.has(method)) return true;
+  return method === 'GET' && READS_OF_A_CASE.test(routeUrl);
+}
+
+function actorOfRequest(request: FastifyRequest): AuditActor {
+  const actor = request.actor;
+  return actor ? { kind: 'user', id: actor.userId, username: actor.username } : { kind: 'anonymous' };
+}
+
+function resourceOf(request: FastifyRequest): string | undefined {
+  const params = request.params;
+  if (!params || typeof params !== 'object') return undefined;
+  const values = Object.values(params as Record<string, unknown>).filter(
+    (value): value is string => typeof value === 'string' && value.length > 0 && value.length <= 200,
+  );
+  return values.length > 0 ? values.join('/') : undefined;
+}
+
+export function registerAuditHook(scope: ComityApp, context: AppContext): void {
+  scope.addHook('onSend', async (request, reply, payload) => {
+    const routeUrl = request.routeOptions.url;
+    if (!isAudited(request.method, routeUrl, request.routeOptions.config?.permission)) return payload;
+    const resource = resourceOf(request);
+    try {
+      await recordAudit(context, {
+        action: `api:${request.method} ${routeUrl}`,
+        actor: actorOfRequest(request),
+        ...(resource ? { resource } : {}),
+        outcome: reply.statusCode < 400 ? 'success' : 'failure',
+        detail: { status: reply.statusCode },
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'the audit log could not record this call');
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,608 @@
+/**
+ * The tamper-evident audit log: `recordAudit` is the one entry point every security-relevant
+ * action goes through (the API hook in src/http/app.ts, sign-in, federation send and receive,
+ * operator commands). An entry is the canonical JSON of who did what to which record with which
+ * outcome (never case content), numbered from 0 and appended to an RFC 6962 Merkle tree
+ * (src/core/audit/merkle.ts). Entries recorded at the same moment are appended together in one
+ * transaction (group commit). Signed tree heads (Ed25519, the node's federation signing key) are
+ * stored on a schedule; inclusion and consistency proofs read O(log n) stored hashes; the whole
+ * log is checked by verifyAuditLog (comity audit verify).
+ */
+import type { JWK } from 'jose';
+import type { AppContext } from '../app-context.ts';
+import {
+  appendLeaves,
+  collectSubtreeKeys,
+  type CompleteSubtreeHash,
+  consistencyProofFrom,
+  emptyRoot,
+  equalBytes,
+  hashLeaf,
+  inclusionProofFrom,
+  rootHashFrom,
+  rootOfFrontier,
+  type SubtreeNode,
+  verifyConsistency,
+  verifyInclusion,
+} from '../core/audit/merkle.ts';
+import { AppError } from '../core/errors.ts';
+import { canonicalJson } from '../document/canonical-json.ts';
+import type { FederationRuntime } from '../federation/context.ts';
+import { queueAuditTreeHead } from '../federation/messages/audit-tree-head.message.ts';
+import type { DirectoryNode } from '../federation/protocol/types.ts';
+import {
+  importVerificationKey,
+  JWS_TYPES,
+  parseCompactJws,
+  signCompactJws,
+  verifyCompactJws,
+} from '../federation/protocol/index.ts';
+import {
+  appendAuditEntries,
+  AUDIT_STORED_MIN_LEVEL,
+  auditNodeCoverage,
+  auditTreeSize,
+  insertAuditTreeHead,
+  latestAuditTreeHead,
+  listAuditEntries,
+  listAuditTreeHeads,
+  readAuditEntryRange,
+  readAuditNodeRange,
+  readSubtreeHashes,
+  type StoredTreeHead,
+} from '../storage/audit.repository.ts';
+import type { Database } from '../storage/schema.ts';
+import type { Kysely } from 'kysely';
+
+export type AuditActor =
+  | Readonly<{ kind: 'user'; id: string; username: string }>
+  | Readonly<{ kind: 'anonymous'; username?: string }>
+  | Readonly<{ kind: 'operator' }>
+  | Readonly<{ kind: 'node'; nodeId: string }>;
+
+export type AuditOutcome = 'success' | 'failure';
+
+export type AuditEvent = Readonly<{
+  /** What was done: `api:<METHOD> <route>`, `auth:sign-in`, `federation:receive`... */
+  action: string;
+  actor: AuditActor;
+  /** The record acted on (a request id, a user id, a message id...), never its content. */
+  resource?: string;
+  outcome: AuditOutcome;
+  /** Short facts (an HTTP status, a message type); never case content. */
+  detail?: Readonly<Record<string, string | number | boolean | null>>;
+}>;
+
+export type AuditEntry = AuditEvent & Readonly<{ v: 1; seq: number; at: string }>;
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The canonical bytes of an entry: what its leaf hash covers. */
+export function encodeAuditEntry(entry: AuditEntry): Uint8Array {
+  return textEncoder.encode(canonicalJson(entry));
+}
+
+export function decodeAuditEntry(bytes: Uint8Array): AuditEntry | undefined {
+  try {
+    const value = JSON.parse(textDecoder.decode(bytes)) as AuditEntry;
+    return value && typeof value === 'object' && typeof value.seq === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function actorLabel(actor: AuditActor): string | null {
+  switch (actor.kind) {
+    case 'user':
+      return actor.username;
+    case 'anonymous':
+      return actor.username ?? null;
+    case 'operator':
+      return 'operator';
+    case 'node':
+      return actor.nodeId;
+  }
+}
+
+type Pending = { event: AuditEvent; at: Date; resolve: () => void; reject: (error: unknown) => void };
+
+/** One writer per database: what is recorded while an append runs goes in the next one. */
+const writers = new WeakMap<Kysely<Database>, { pending: Pending[]; isFlushing: boolean }>();
+
+async function flush(
+  db: Kysely<Database>,
+  writer: { pending: Pending[]; isFlushing: boolean },
+): Promise<void> {
+  writer.isFlushing = true;
+  try {
+    while (writer.pending.length > 0) {
+      const batch = writer.pending.splice(0, writer.pending.length);
+      try {
+        await appendAuditEntries(db, (firstSeq) =>
+          batch.map(({ event, at }, offset) => ({
+            entry: encodeAuditEntry({ v: 1, seq: firstSeq + offset, at: at.toISOString(), ...event }),
+            recordedAt: at,
+            action: event.action,
+            actor: actorLabel(event.actor),
+            outcome: event.outcome,
+          })),
+        );
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+  } finally {
+    writer.isFlushing = false;
+  }
+}
+
+/**
+ * Appends one entry to the audit log; resolves once it is committed. Entries recorded while an
+ * append is running are committed together by the next one.
+ */
+export function recordAudit(context: Pick<AppContext, 'db' | 'now'>, event: AuditEvent): Promise<void> {
+  let writer = writers.get(context.db);
+  if (!writer) {
+    writer = { pending: [], isFlushing: false };
+    writers.set(context.db, writer);
+  }
+  const current = writer;
+  return new Promise<void>((resolve, reject) => {
+    current.pending.push({ event, at: context.now(), resolve, reject });
+    if (!current.isFlushing) void flush(context.db, current);
+  });
+}
+
+/** Appends many entries in one transaction (imports, benchmarks). */
+export async function recordAuditBatch(
+  context: Pick<AppContext, 'db' | 'now'>,
+  events: readonly AuditEvent[],
+): Promise<number> {
+  const at = context.now();
+  const { treeSize } = await appendAuditEntries(context.db, (firstSeq) =>
+    events.map((event, offset) => ({
+      entry: encodeAuditEntry({ v: 1, seq: firstSeq + offset, at: at.toISOString(), ...event }),
+      recordedAt: at,
+      action: event.action,
+      actor: actorLabel(event.actor),
+      outcome: event.outcome,
+    })),
+  );
+  return treeSize;
+}
+
+// --- reading: entries, roots, proofs ----------------------------------------------------------
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
+
+/** Runs a tree computation over stored hashes: a dry run lists the subtrees it needs, one read fetches them. */
+async function overStoredTree<T>(
+  db: Kysely<Database>,
+  run: (complete: CompleteSubtreeHash) => T,
+): Promise<T> {
+  const keys = collectSubtreeKeys(run);
+  const hashes = await readSubtreeHashes(db, keys);
+  return run((level, index) => {
+    const hash = hashes.get(`${level}:${index}`);
+    if (!hash)
+      throw new AppError('conflict', `the audit log lacks the node at level ${level}, index ${index}`);
+    return hash;
+  });
+}
+
+async function rootAt(db: Kysely<Database>, treeSize: number): Promise<Uint8Array> {
+  if (treeSize === 0) return emptyRoot();
+  return overStoredTree(db, (complete) => rootHashFrom(complete, treeSize));
+}
+
+export type AuditEntryView = Readonly<{ seq: number; leafHash: string; entry: AuditEntry | null }>;
+
+export async function listAudit(
+  context: AppContext,
+  filter: { action?: string; actor?: string; outcome?: string; before?: number; limit?: number },
+): Promise<{ entries: AuditEntryView[]; treeSize: number }> {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  const rows = await listAuditEntries(context.db, { ...filter, limit });
+  return {
+    entries: rows.map((row) => ({
+      seq: row.seq,
+      leafHash: hex(row.leafHash),
+      entry: decodeAuditEntry(row.entry) ?? null,
+    })),
+    treeSize: await auditTreeSize(context.db),
+  };
+}
+
+export type TreeHeadView = Readonly<{
+  treeSize: number;
+  rootHash: string;
+  /** The latest signed head (compact JWS, Ed25519), when the node has signed one. */
+  signed: Readonly<{
+    treeSize: number;
+    rootHash: string;
+    signedAt: string;
+    keyId: string;
+    signature: string;
+  }> | null;
+}>;
+
+function signedView(head: StoredTreeHead | undefined): TreeHeadView['signed'] {
+  if (!head) return null;
+  return {
+    treeSize: head.treeSize,
+    rootHash: hex(head.rootHash),
+    signedAt: head.signedAt.toISOString(),
+    keyId: head.keyId,
+    signature: head.signature,
+  };
+}
+
+export async function currentTreeHead(context: AppContext): Promise<TreeHeadView> {
+  const treeSize = await auditTreeSize(context.db);
+  const root = await rootAt(context.db, treeSize);
+  return { treeSize, rootHash: hex(root), signed: signedView(await latestAuditTreeHead(context.db)) };
+}
+
+export type InclusionProofView = Readonly<{
+  index: number;
+  treeSize: number;
+  leafHash: string;
+  rootHash: string;
+  proof: string[];
+  /** The entry's canonical bytes, base64: what the leaf hash covers. */
+  entry: string;
+}>;
+
+export async function auditInclusionProof(
+  context: AppContext,
+  index: number,
+  treeSizeAsked?: number,
+): Promise<InclusionProofView> {
+  const size = await auditTreeSize(context.db);
+  const treeSize = treeSizeAsked ?? size;
+  if (treeSize > size || index >= treeSize || index < 0) {
+    throw new AppError('not-found', `no entry ${index} in a tree of ${treeSize} (the log holds ${size})`);
+  }
+  const [row] = await readAuditEntryRange(context.db, index, index + 1);
+  if (!row) throw new AppError('not-found', `no entry ${index}`);
+  const { proof, root } = await overStoredTree(context.db, (complete) => ({
+    proof: inclusionProofFrom(complete, index, treeSize),
+    root: rootHashFrom(complete, treeSize),
+  }));
+  return {
+    index,
+    treeSize,
+    leafHash: hex(row.leafHash),
+    rootHash: hex(root),
+    proof: proof.map(hex),
+    entry: Buffer.from(row.entry).toString('base64'),
+  };
+}
+
+export type ConsistencyProofView = Readonly<{
+  oldSize: number;
+  newSize: number;
+  oldRootHash: string;
+  newRootHash: string;
+  proof: string[];
+}>;
+
+export async function auditConsistencyProof(
+  context: AppContext,
+  oldSize: number,
+  newSizeAsked?: number,
+): Promise<ConsistencyProofView> {
+  const size = await auditTreeSize(context.db);
+  const newSize = newSizeAsked ?? size;
+  if (newSize > size || oldSize > newSize || oldSize < 0) {
+    throw new AppError(
+      'not-found',
+      `no consistency proof from ${oldSize} to ${newSize} (the log holds ${size})`,
+    );
+  }
+  const result = await overStoredTree(context.db, (complete) => ({
+    proof: consistencyProofFrom(complete, oldSize, newSize),
+    oldRoot: oldSize === 0 ? emptyRoot() : rootHashFrom(complete, oldSize),
+    newRoot: newSize === 0 ? emptyRoot() : rootHashFrom(complete, newSize),
+  }));
+  return {
+    oldSize,
+    newSize,
+    oldRootHash: hex(result.oldRoot),
+    newRootHash: hex(result.newRoot),
+    proof: result.proof.map(hex),
+  };
+}
+
+// --- signed tree heads ------------------------------------------------------------------------
+
+export type TreeHeadPayload = Readonly<{
+  v: 1;
+  type: 'audit.tree-head';
+  nodeId: string;
+  treeSize: number;
+  rootHash: string;
+  signedAt: string;
+}>;
+
+/**
+ * Signs the current tree head with the node's federation signing key and stores it (nothing
+ * when the log has not grown since the last one, or the node has no identity yet).
+ */
+export async function signAuditTreeHead(context: AppContext): Promise<StoredTreeHead | undefined> {
+  const federation = context.federation;
+  if (!federation) return undefined;
+  const treeSize = await auditTreeSize(context.db);
+  const latest = await latestAuditTreeHead(context.db);
+  if (treeSize === 0 || (latest && latest.treeSize >= treeSize)) return latest;
+  const root = await rootAt(context.db, treeSize);
+  const signedAt = context.now();
+  const payload: TreeHeadPayload = {
+    v: 1,
+    type: 'audit.tree-head',
+    nodeId: federation.identity.nodeId,
+    treeSize,
+    rootHash: hex(root),
+    signedAt: signedAt.toISOString(),
+  };
+  const signing = federation.identity.keys.signing;
+  const signature = await signCompactJws(payload, signing, JWS_TYPES.auditTreeHead);
+  const witness = witnessOf(context, federation);
+  const head = {
+    treeSize,
+    rootHash: root,
+    signedAt,
+    keyId: signing.kid,
+    signature,
+    sentTo: witness?.nodeId ?? null,
+  };
+  await insertAuditTreeHead(context.db, head);
+  if (witness) {
+    await queueAuditTreeHead(context, federation, {
+      to: witness,
+      body: { treeSize, rootHash: hex(root), signedAt: payload.signedAt, signature },
+    }).catch(() => undefined);
+    federation.wakeDelivery();
+  }
+  return head;
+}
+
+/**
+ * The node that witnesses this node's tree heads: COMITY_AUDIT_WITNESS_NODE, or the directory's
+ * node at the secretariat's address; never this node itself, and only one that reads the type.
+ */
+function witnessOf(context: AppContext, federation: FederationRuntime): DirectoryNode | undefined {
+  const configured = context.config?.audit?.witnessNodeId;
+  const secretariatUrl = federation.identity.secretariat?.url;
+  const candidate = configured
+    ? federation.directory.findNode(configured)
+    : secretariatUrl
+      ? federation.directory
+          .listNodes?.()
+          .find((node) => new URL(node.endpoint).origin === new URL(secretariatUrl).origin)
+      : undefined;
+  if (!candidate || candidate.nodeId === federation.identity.nodeId) return undefined;
+  return candidate;
+}
+
+/** Signs a tree head every `intervalMs` (main.ts), the first one interval after start; stop() ends it. */
+export function startAuditTreeHeadSigner(
+  context: AppContext,
+  intervalMs: number,
+  onError: (error: unknown) => void,
+): { stop: () => void } {
+  const tick = () => void signAuditTreeHead(context).catch(onError);
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** Checks a signed tree head against a node's public signing keys; the payload when it holds. */
+export async function checkTreeHeadSignature(
+  compact: string,
+  keys: readonly Readonly<{ kid: string; jwk: JWK }>[],
+): Promise<TreeHeadPayload | undefined> {
+  const parsed = parseCompactJws(compact, JWS_TYPES.auditTreeHead);
+  if (!parsed.ok) return undefined;
+  const key = keys.find((candidate) => candidate.kid === parsed.header.kid);
+  if (!key) return undefined;
+  if (!(await verifyCompactJws(compact, await importVerificationKey(key.jwk)))) return undefined;
+  return parsed.payload as TreeHeadPayload;
+}
+
+// --- verification -----------------------------------------------------------------------------
+
+export type AuditVerification =
+  | Readonly<{ ok: true; treeSize: number; rootHash: string; signedHeads: number }>
+  | Readonly<{ ok: false; firstBadEntry: number; reason: string }>;
+
+const VERIFY_CHUNK = 20_000;
+
+/**
+ * Checks the whole stored log: every entry is where it says it is, its leaf hash covers its
+ * bytes, every stored interior node is the hash of its children, every signed tree head matches
+ * the tree at its size (and its signature, when keys are given), and no entry a node or head
+ * covers is missing. Names the first entry that does not hold.
+ */
+export async function verifyAuditLog(
+  db: Kysely<Database>,
+  options: { signingKeys?: readonly Readonly<{ kid: string; jwk: JWK }>[] } = {},
+): Promise<AuditVerification> {
+  const size = await auditTreeSize(db);
+  const heads = await listAuditTreeHeads(db);
+  let frontier: SubtreeNode[] = [];
+  let headIndex = 0;
+  const checkHeadsUpTo = async (position: number): Promise<AuditVerification | undefined> => {
+    while (headIndex < heads.length && heads[headIndex]!.treeSize <= position) {
+      const head = heads[headIndex]!;
+      if (head.treeSize === position && !equalBytes(rootOfFrontier(frontier), head.rootHash)) {
+        return {
+          ok: false,
+          firstBadEntry: Math.max(0, position - 1),
+          reason: `the tree head signed at size ${head.treeSize} does not match the entries before it (one was changed)`,
+        };
+      }
+      if (options.signingKeys) {
+        const payload = await checkTreeHeadSignature(head.signature, options.signingKeys);
+        if (!payload || payload.treeSize !== head.treeSize || payload.rootHash !== hex(head.rootHash)) {
+          return {
+            ok: false,
+            firstBadEntry: Math.max(0, head.treeSize - 1),
+            reason: `the tree head at size ${head.treeSize} is not signed by this node's key`,
+          };
+        }
+      }
+      headIndex += 1;
+    }
+    return undefined;
+  };
+  const headCheck = await checkHeadsUpTo(0);
+  if (headCheck) return headCheck;
+  for (let start = 0; start < size; start += VERIFY_CHUNK) {
+    const end = Math.min(size, start + VERIFY_CHUNK);
+    const rows = await readAuditEntryRange(db, start, end);
+    const leafHashes: Uint8Array[] = [];
+    for (let position = start; position < end; position += 1) {
+      const row = rows[position - start];
+      if (!row || row.seq !== position) {
+        return { ok: false, firstBadEntry: position, reason: `entry ${position} is missing (deleted)` };
+      }
+      const decoded = decodeAuditEntry(row.entry);
+      if (!decoded)
+        return { ok: false, firstBadEntry: position, reason: `entry ${position} is not an audit entry` };
+      if (decoded.seq !== position) {
+        return {
+          ok: false,
+          firstBadEntry: position,
+          reason: `entry ${position} holds entry ${decoded.seq} (entries were reordered)`,
+        };
+      }
+      const leafHash = hashLeaf(row.entry);
+      if (!equalBytes(leafHash, row.leafHash)) {
+        return {
+          ok: false,
+          firstBadEntry: position,
+          reason: `entry ${position} does not match its hash (changed)`,
+        };
+      }
+      leafHashes.push(leafHash);
+    }
+    // Fold the chunk in one leaf at a time where a tree head falls inside it.
+    const computed: SubtreeNode[] = [];
+    let headFailure: AuditVerification | undefined;
+    let offset = 0;
+    while (offset < leafHashes.length) {
+      const nextHead = heads[headIndex]?.treeSize;
+      const stop =
+        nextHead !== undefined && nextHead > start + offset && nextHead <= end
+          ? nextHead - start
+          : leafHashes.length;
+      const appended = appendLeaves(frontier, start + offset, leafHashes.slice(offset, stop));
+      computed.push(...appended.nodes);
+      frontier = appended.frontier;
+      offset = stop;
+      headFailure ??= await checkHeadsUpTo(start + offset);
+    }
+    const byLevel = new Map<number, SubtreeNode[]>();
+    for (const node of computed) {
+      if (node.level < AUDIT_STORED_MIN_LEVEL) continue;
+      const list = byLevel.get(node.level);
+      if (list) list.push(node);
+      else byLevel.set(node.level, [node]);
+    }
+    let nodeFailure: { first: number; level: number } | undefined;
+    for (const [level, nodes] of byLevel) {
+      const stored = await readAuditNodeRange(db, level, nodes[0]!.index, nodes[nodes.length - 1]!.index + 1);
+      for (const node of nodes) {
+        const hash = stored.get(node.index);
+        if (!hash || !equalBytes(hash, node.hash)) {
+          const first = node.index * 2 ** level;
+          // The lowest level that does not hold names the changed entry most closely.
+          if (
+            !nodeFailure ||
+            level < nodeFailure.level ||
+            (level === nodeFailure.level && first < nodeFailure.first)
+          ) {
+            nodeFailure = { first, level };
+          }
+          break;
+        }
+      }
+    }
+    if (nodeFailure) {
+      const { first, level } = nodeFailure;
+      return {
+        ok: false,
+        firstBadEntry: first,
+        reason: `the tree over entries ${first} to ${first + 2 ** level - 1} does not match its stored hash (an entry and its hash were changed)`,
+      };
+    }
+    if (headFailure) return headFailure;
+  }
+  const lastHead = heads.at(-1);
+  if (lastHead && lastHead.treeSize > size) {
+    return {
+      ok: false,
+      firstBadEntry: size,
+      reason: `entries ${size} to ${lastHead.treeSize - 1} are missing: the tree head signed at size ${lastHead.treeSize} covers them`,
+    };
+  }
+  const beyond = await auditNodeCoverage(db);
+  if (beyond > size) {
+    return {
+      ok: false,
+      firstBadEntry: size,
+      reason: `entry ${size} is missing: the stored tree covers ${beyond} entries`,
+    };
+  }
+  return { ok: true, treeSize: size, rootHash: hex(rootOfFrontier(frontier)), signedHeads: heads.length };
+}
+
+// --- proofs as files (comity audit export-proof / verify --proof) -------------------------------
+
+export type InclusionProofFile = Readonly<{ kind: 'inclusion' } & InclusionProofView>;
+export type ConsistencyProofFile = Readonly<{ kind: 'consistency' } & ConsistencyProofView>;
+export type ProofFile = InclusionProofFile | ConsistencyProofFile;
+
+/** Checks a proof file offline: the entry's hash, the proof, the roots it names. */
+export function verifyProofFile(file: ProofFile): { ok: boolean; description: string } {
+  if (file.kind === 'inclusion') {
+    const entry = new Uint8Array(Buffer.from(file.entry, 'base64'));
+    const leafHash = hashLeaf(entry);
+    if (hex(leafHash) !== file.leafHash) {
+      return {
+        ok: false,
+        description: `entry ${file.index}: its bytes do not match the leaf hash in the proof`,
+      };
+    }
+    const ok = verifyInclusion(
+      leafHash,
+      file.index,
+      file.treeSize,
+      file.proof.map(fromHex),
+      fromHex(file.rootHash),
+    );
+    return {
+      ok,
+      description: ok
+        ? `entry ${file.index} is in the tree of ${file.treeSize} entries with root ${file.rootHash}`
+        : `entry ${file.index}: the proof does not lead to root ${file.rootHash} at size ${file.treeSize}`,
+    };
+  }
+  const ok = verifyConsistency(
+    file.oldSize,
+    file.newSize,
+    fromHex(file.oldRootHash),
+    fromHex(file.newRootHash),
+    file.proof.map(fromHex),
+  );
+  return {
+    ok,
+    description: ok
+      ? `the tree of ${file.oldSize} entries (root ${file.oldRootHash}) is a prefix of the tree of ${file.newSize} (root ${file.newRootHash})`
+      : `the tree of ${file.oldSize} entries is not shown consistent with the tree of ${file.newSize}`,
+  };
+}

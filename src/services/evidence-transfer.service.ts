@@ -1,0 +1,634 @@
+/**
+ * Evidence packages between nodes (docs/evidence.md, docs/federation.md "Evidence packages").
+ *
+ * Executing (requested) side: `createEvidencePackage` groups stored items of a received request
+ * into a package: each item's plaintext is cut into chunks sealed under a fresh package key and
+ * written under <evidence dir>/packages/<package>/<hash>; the manifest is signed with the node's
+ * federation key; custody `sealed`. `sendEvidencePackage` (the ONE send step) offers it to the
+ * requesting node (evidence.package-offered); custody `sent`. `serveEvidenceChunk` answers the
+ * addressed node's signed chunk requests, and nobody else's.
+ *
+ * Requesting side: the transfer worker (`runEvidenceTransferRound`) fetches the chunks of each
+ * package offered, keeping those it has (so a restart resumes), verifies the manifest's signature
+ * with the sender's key in the directory, reassembles every item and checks its size and SHA-256
+ * against the manifest, stores it sealed at rest as an evidence item of the request (custody
+ * `received`, `verified`) and answers evidence.package-received (verified, or failed with the
+ * reason). The executing side records that verdict in its items' custody on its next round.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+import { AppError } from '../core/errors.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
+import { openAtRest, sealAtRest } from '../evidence/at-rest.ts';
+import {
+  type ChunkRef,
+  ChunkVerificationError,
+  chunkAddress,
+  chunksOfItem,
+  newPackageKey,
+  openItemChunks,
+  sealItemChunks,
+} from '../evidence/package-chunks.ts';
+import {
+  ConditionsOfUseSchema,
+  type EvidenceManifest,
+  readManifest,
+  signManifest,
+  verifyManifest,
+} from '../evidence/package-manifest.ts';
+import type { FederationRuntime } from '../federation/context.ts';
+import { ChunkFetchError, fetchEvidenceChunk } from '../federation/delivery/evidence-chunk-client.ts';
+import { queueEvidencePackageOffered } from '../federation/messages/evidence-package-offered.message.ts';
+import { queueEvidencePackageReceived } from '../federation/messages/evidence-package-received.message.ts';
+import { checkRequestSignature } from '../federation/protocol/request-signature.ts';
+import type { Actor } from '../policies/access.ts';
+import {
+  findEvidencePackage,
+  insertOutgoingPackage,
+  listEvidencePackagesOfRequest,
+  listIncomingPackagesToFetch,
+  listOutgoingVerdictsToRecord,
+  markVerdictRecorded,
+  type StoredEvidencePackage,
+} from '../storage/evidence-packages.repository.ts';
+import { findEvidenceItem, insertEvidenceItem, listEvidenceItems } from '../storage/evidence.repository.ts';
+import { appendCustody, evidencePaths, findEvidenceRequest } from './evidence.service.ts';
+
+export const CreateEvidencePackageSchema = z
+  .object({
+    itemIds: z.array(z.string().regex(UUID_PATTERN)).min(1).max(1000),
+    conditions: ConditionsOfUseSchema.partial({ note: true, confidentialUntil: true }).describe(
+      'conditions of use the requesting side must keep (Art. 40, Art. 36, confidentiality)',
+    ),
+  })
+  .strict();
+export type CreateEvidencePackageInput = z.infer<typeof CreateEvidencePackageSchema>;
+
+function packagePaths(context: AppContext) {
+  const root = evidencePaths(context).root;
+  return {
+    outgoing: (packageId: string) => path.join(root, 'packages', packageId),
+    incoming: (packageId: string) => path.join(root, 'incoming', packageId),
+  };
+}
+
+function requireFederation(context: AppContext): FederationRuntime {
+  if (!context.federation) {
+    throw new AppError('unavailable', 'this node has no federation identity yet (comity init)');
+  }
+  return context.federation;
+}
+
+function systemActor(federation: FederationRuntime) {
+  return { id: null, name: `node ${federation.identity.nodeId}` };
+}
+
+/** A package as the API, the CLI and the web UI show it. */
+export type EvidencePackageView = Readonly<{
+  id: string;
+  requestId: string;
+  direction: 'outgoing' | 'incoming';
+  peerNodeId: string;
+  status: StoredEvidencePackage['status'];
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  chunkCount: number;
+  /** Sum of the items' sizes (plaintext), from the manifest. */
+  totalBytes: number;
+  manifest: EvidenceManifest | null;
+  /** Incoming: the items stored from this package on this node (their ids here). */
+  receivedItems: Readonly<{ id: string; sourceItemId: string | null; sha256: string | null }>[];
+}>;
+
+function toView(
+  stored: StoredEvidencePackage,
+  localItems: readonly Readonly<{
+    id: string;
+    packageId: string | null;
+    sha256: string | null;
+    description: string;
+  }>[],
+  sources: ReadonlyMap<string, string>,
+): EvidencePackageView {
+  const reading = readManifest(stored.manifest);
+  const manifest = reading.ok ? reading.manifest : null;
+  return {
+    id: stored.id,
+    requestId: stored.requestId,
+    direction: stored.direction,
+    peerNodeId: stored.peerNodeId,
+    status: stored.status,
+    failureReason: stored.failureReason,
+    createdAt: stored.createdAt.toISOString(),
+    updatedAt: stored.updatedAt.toISOString(),
+    chunkCount: stored.chunks.length,
+    totalBytes: manifest?.items.reduce((sum, item) => sum + item.sizeBytes, 0) ?? 0,
+    manifest,
+    receivedItems: localItems
+      .filter((item) => item.packageId === stored.id)
+      .map((item) => ({ id: item.id, sourceItemId: sources.get(item.id) ?? null, sha256: item.sha256 })),
+  };
+}
+
+/** The packages of a request (either side) with their manifests and state. */
+export async function listEvidencePackages(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+): Promise<EvidencePackageView[]> {
+  const request = await findEvidenceRequest(context, actor, requestId, 'read');
+  const packages = await listEvidencePackagesOfRequest(context.db, request.id);
+  const items = request.direction === 'outgoing' ? await listEvidenceItems(context.db, request.id) : [];
+  const sources = new Map<string, string>();
+  for (const item of items) {
+    const acquisition = item.acquisition as { sourceItemId?: unknown } | null;
+    if (typeof acquisition?.sourceItemId === 'string') sources.set(item.id, acquisition.sourceItemId);
+  }
+  return packages.map((stored) => toView(stored, items, sources));
+}
+
+async function* readPlaintext(context: AppContext, storageKey: string): AsyncGenerator<Buffer> {
+  const root = evidencePaths(context).root;
+  const opened = createReadStream(evidencePaths(context).itemFile(storageKey)).pipe(openAtRest(root));
+  for await (const piece of opened) yield piece as Buffer;
+}
+
+/**
+ * Makes a package of stored items of a request received here (the executing side): chunks sealed
+ * under a new package key, the manifest signed, custody `sealed` for each item. Not sent yet.
+ */
+export async function createEvidencePackage(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  input: CreateEvidencePackageInput,
+): Promise<EvidencePackageView> {
+  const federation = requireFederation(context);
+  const request = await findEvidenceRequest(context, actor, requestId, 'upload');
+  if (!request.peerNodeId || !request.remoteRequestId) {
+    throw new AppError('invalid-state', `request ${requestId} did not arrive from a node`);
+  }
+  const itemIds = [...new Set(input.itemIds)];
+  const items = [];
+  for (const itemId of itemIds) {
+    const item = await findEvidenceItem(context.db, itemId);
+    if (!item || item.requestId !== request.id) throw new AppError('not-found', `no evidence item ${itemId}`);
+    if (item.status !== 'stored' || !item.sha256) {
+      throw new AppError(
+        'invalid-state',
+        `evidence item ${itemId} is ${item.status}; only stored items can be sent`,
+      );
+    }
+    items.push(item);
+  }
+  const packageId = randomUUID();
+  const key = newPackageKey();
+  const directory = packagePaths(context).outgoing(packageId);
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const chunks: ChunkRef[] = [];
+  try {
+    for (const item of items) {
+      const summary = await sealItemChunks(
+        key,
+        packageId,
+        item.id,
+        readPlaintext(context, item.storageKey),
+        async (sealed, place) => {
+          const hash = chunkAddress(sealed);
+          await writeFile(path.join(directory, hash), sealed, { mode: 0o600 });
+          chunks.push({ item: item.id, index: place.index, hash, size: sealed.length });
+        },
+      );
+      if (summary.sha256 !== item.sha256 || summary.sizeBytes !== item.sizeBytes) {
+        throw new AppError(
+          'invalid-state',
+          `evidence item ${item.id} no longer matches its recorded SHA-256: it cannot be sent`,
+        );
+      }
+    }
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  const now = context.now();
+  const manifest: EvidenceManifest = {
+    v: 1,
+    packageId,
+    from: federation.identity.nodeId,
+    to: request.peerNodeId,
+    request: { id: request.remoteRequestId, caseReference: request.caseReference },
+    createdAt: now.toISOString(),
+    items: items.map((item) => {
+      const acquisition = item.acquisition as Record<string, string | null>;
+      return {
+        id: item.id,
+        name: item.fileName,
+        mediaType: item.mediaType,
+        sizeBytes: item.sizeBytes,
+        sha256: item.sha256 ?? '',
+        description: item.description,
+        isSensitive: item.isSensitive,
+        acquisition: {
+          what: acquisition.what ?? null,
+          fromWhom: acquisition.fromWhom ?? null,
+          when: acquisition.when ?? null,
+          how: acquisition.how ?? null,
+          byWhom: acquisition.byWhom ?? null,
+          legalBasis: acquisition.legalBasis ?? null,
+        },
+      };
+    }),
+    conditions: {
+      limitedToRequestPurpose: input.conditions.limitedToRequestPurpose,
+      onwardTransferNeedsConsent: input.conditions.onwardTransferNeedsConsent,
+      confidentialUntil: input.conditions.confidentialUntil ?? null,
+      note: input.conditions.note ?? '',
+    },
+  };
+  const signed = signManifest(manifest, federation.identity.keys.signing);
+  await insertOutgoingPackage(context.db, {
+    id: packageId,
+    requestId: request.id,
+    peerNodeId: request.peerNodeId,
+    manifest: signed,
+    chunks,
+    packageKey: key.toString('base64url'),
+    createdBy: actor.userId,
+    now,
+  });
+  for (const item of items) {
+    await appendCustody(context, item.id, [
+      {
+        kind: 'sealed',
+        actor: { id: actor.userId, name: actor.username },
+        at: now,
+        details: {
+          packageId,
+          to: request.peerNodeId,
+          chunks: chunks.filter((chunk) => chunk.item === item.id).length,
+          sha256: item.sha256,
+        },
+      },
+    ]);
+  }
+  const [view] = (await listEvidencePackages(context, actor, requestId)).filter((p) => p.id === packageId);
+  if (!view) throw new AppError('not-found', `no evidence package ${packageId}`);
+  return view;
+}
+
+/**
+ * THE send step: offers a sealed package to the requesting node (evidence.package-offered, queued
+ * with the package's move to `offered` in one transaction), custody `sent` for each item. Any rule
+ * that must hold before evidence leaves the node (an approval...) belongs here.
+ */
+export async function sendEvidencePackage(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  packageId: string,
+): Promise<EvidencePackageView> {
+  const federation = requireFederation(context);
+  const request = await findEvidenceRequest(context, actor, requestId, 'upload');
+  const stored = UUID_PATTERN.test(packageId) ? await findEvidencePackage(context.db, packageId) : undefined;
+  if (!stored || stored.requestId !== request.id || stored.direction !== 'outgoing') {
+    throw new AppError('not-found', `no evidence package ${packageId}`);
+  }
+  if (stored.status !== 'sealed' || !stored.packageKey) {
+    throw new AppError(
+      'invalid-state',
+      `evidence package ${packageId} is ${stored.status}; it was sent already`,
+    );
+  }
+  const peer = federation.directory.findNode(stored.peerNodeId);
+  if (!peer) {
+    throw new AppError(
+      'invalid-state',
+      `node ${stored.peerNodeId} is not in the directory: nothing was sent`,
+    );
+  }
+  const isQueued = await queueEvidencePackageOffered(context, federation, {
+    to: peer,
+    caseId: request.id,
+    body: {
+      packageId: stored.id,
+      requestId: request.remoteRequestId ?? '',
+      manifest: stored.manifest,
+      chunks: [...stored.chunks],
+      packageKey: stored.packageKey,
+    },
+  });
+  if (!isQueued) throw new AppError('invalid-state', `evidence package ${packageId} was sent already`);
+  federation.wakeDelivery();
+  const now = context.now();
+  for (const itemId of new Set(stored.chunks.map((chunk) => chunk.item))) {
+    await appendCustody(context, itemId, [
+      {
+        kind: 'sent',
+        actor: { id: actor.userId, name: actor.username },
+        at: now,
+        details: { packageId: stored.id, to: stored.peerNodeId },
+      },
+    ]);
+  }
+  const [view] = (await listEvidencePackages(context, actor, requestId)).filter((p) => p.id === packageId);
+  if (!view) throw new AppError('not-found', `no evidence package ${packageId}`);
+  return view;
+}
+
+/**
+ * A chunk of an outgoing package for the node that asks, if it is the package's addressee (its
+ * request signed with its federation key): forbidden otherwise, not-found for an unknown chunk.
+ */
+export async function serveEvidenceChunk(
+  context: AppContext,
+  input: Readonly<{ packageId: string; hash: string; path: string; signature: string | undefined }>,
+): Promise<Readonly<{ size: number; content: Readable }>> {
+  const federation = requireFederation(context);
+  const check = await checkRequestSignature(
+    input.signature,
+    {
+      method: 'GET',
+      path: input.path,
+      self: federation.identity.nodeId,
+      now: context.now(),
+      skewSeconds: context.config.federation.clockSkewSeconds,
+    },
+    federation.directory,
+  );
+  if (!check.ok) throw new AppError('forbidden', `the chunk request is not authenticated: ${check.detail}`);
+  const stored = UUID_PATTERN.test(input.packageId)
+    ? await findEvidencePackage(context.db, input.packageId)
+    : undefined;
+  if (stored?.direction !== 'outgoing' || stored.status === 'sealed') {
+    throw new AppError('not-found', `no evidence package ${input.packageId} offered`);
+  }
+  if (stored.peerNodeId !== check.from) {
+    throw new AppError(
+      'forbidden',
+      `evidence package ${input.packageId} is not addressed to node ${check.from}`,
+    );
+  }
+  const chunk = stored.chunks.find((candidate) => candidate.hash === input.hash);
+  if (!chunk)
+    throw new AppError('not-found', `no chunk ${input.hash} in evidence package ${input.packageId}`);
+  const file = path.join(packagePaths(context).outgoing(stored.id), chunk.hash);
+  const content = createReadStream(file);
+  await new Promise<void>((resolve, reject) => {
+    content.once('open', () => resolve());
+    content.once('error', () => reject(new AppError('not-found', `chunk ${input.hash} is no longer held`)));
+  });
+  return { size: chunk.size, content };
+}
+
+/** A stable id on this node for an item received in a package (so a resumed round finds it again). */
+function receivedItemId(packageId: string, sourceItemId: string): string {
+  const hex = createHash('sha256').update(`${packageId}/${sourceItemId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+class PackageRefusal extends Error {}
+
+/** What became of one incoming package in a round. */
+export type IncomingOutcome = 'verified' | 'failed' | 'pending';
+
+async function settleIncoming(
+  context: AppContext,
+  federation: FederationRuntime,
+  stored: StoredEvidencePackage,
+  outcome: 'verified' | 'failed',
+  reason: string | null,
+): Promise<void> {
+  const peer = federation.directory.findNode(stored.peerNodeId);
+  if (!peer) return; // Settled on a later round, once the directory lists the peer again.
+  await queueEvidencePackageReceived(context, federation, {
+    to: peer,
+    caseId: stored.requestId,
+    body: { packageId: stored.id, outcome, reason, at: context.now().toISOString() },
+  });
+  federation.wakeDelivery();
+  await rm(packagePaths(context).incoming(stored.id), { recursive: true, force: true });
+}
+
+/** Fetches what is missing of one incoming package, then verifies and stores its items. */
+export async function receiveIncomingPackage(
+  context: AppContext,
+  stored: StoredEvidencePackage,
+): Promise<IncomingOutcome> {
+  const federation = requireFederation(context);
+  const peer = federation.directory.findNode(stored.peerNodeId);
+  if (!peer || !stored.packageKey) return 'pending';
+  try {
+    const reading = readManifest(stored.manifest);
+    if (!reading.ok) throw new PackageRefusal(`the manifest does not read: ${reading.reason}`);
+    const key = federation.directory.findKey(peer.nodeId, reading.kid);
+    if (key?.use !== 'sig') {
+      throw new PackageRefusal(
+        `the manifest is signed with key ${reading.kid}, not a signing key of ${peer.nodeId}`,
+      );
+    }
+    const verified = verifyManifest(stored.manifest, { kid: key.kid, jwk: key.jwk });
+    if (!verified.ok) throw new PackageRefusal(`the manifest does not verify: ${verified.reason}`);
+    const { manifest } = verified;
+    if (
+      manifest.packageId !== stored.id ||
+      manifest.from !== peer.nodeId ||
+      manifest.to !== federation.identity.nodeId ||
+      manifest.request.id !== stored.requestId
+    ) {
+      throw new PackageRefusal('the manifest names another package, node or request');
+    }
+    const listed = new Set(manifest.items.map((item) => item.id));
+    const stray = stored.chunks.find((chunk) => !listed.has(chunk.item));
+    if (stray) throw new PackageRefusal(`chunk ${stray.hash} belongs to no item of the manifest`);
+    for (const item of manifest.items) {
+      try {
+        chunksOfItem(stored.chunks, item.id);
+      } catch (error) {
+        throw new PackageRefusal((error as Error).message);
+      }
+    }
+    // Fetch what is not here yet; what is here was checked against its address when written.
+    const directory = packagePaths(context).incoming(stored.id);
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const held = new Set(await readdir(directory));
+    for (const chunk of stored.chunks) {
+      if (held.has(chunk.hash)) continue;
+      let bytes: Buffer;
+      try {
+        bytes = await fetchEvidenceChunk(federation, peer, stored.id, chunk.hash, context.now());
+      } catch (error) {
+        if (error instanceof ChunkFetchError && error.isFinal) throw new PackageRefusal(error.message);
+        return 'pending';
+      }
+      if (chunkAddress(bytes) !== chunk.hash) {
+        throw new PackageRefusal(`chunk ${chunk.hash} does not match its address (changed in transit)`);
+      }
+      const temporary = path.join(directory, `${chunk.hash}.part`);
+      await writeFile(temporary, bytes, { mode: 0o600 });
+      await rename(temporary, path.join(directory, chunk.hash));
+      held.add(chunk.hash);
+    }
+    // Reassemble, verify and store each item sealed at rest.
+    const packageKey = Buffer.from(stored.packageKey, 'base64url');
+    const paths = evidencePaths(context);
+    await mkdir(paths.items, { recursive: true, mode: 0o700 });
+    for (const item of manifest.items) {
+      const localId = receivedItemId(stored.id, item.id);
+      const existing = await findEvidenceItem(context.db, localId);
+      if (existing?.status === 'stored') continue;
+      const storageKey = `${localId}.sealed`;
+      const target = paths.itemFile(storageKey);
+      const plaintext = new PassThrough();
+      const written = pipeline(
+        plaintext,
+        sealAtRest(paths.root),
+        createWriteStream(`${target}.part`, { mode: 0o600 }),
+      );
+      try {
+        await openItemChunks(
+          packageKey,
+          stored.id,
+          item,
+          stored.chunks,
+          (hash) => readFile(path.join(directory, hash)),
+          async (piece) => {
+            if (!plaintext.write(piece)) await new Promise((resolve) => plaintext.once('drain', resolve));
+          },
+        );
+        plaintext.end();
+        await written;
+      } catch (error) {
+        plaintext.destroy();
+        await written.catch(() => undefined);
+        await rm(`${target}.part`, { force: true });
+        if (error instanceof ChunkVerificationError) throw new PackageRefusal(error.message);
+        throw error;
+      }
+      await rename(`${target}.part`, target);
+      const now = context.now();
+      if (!existing) {
+        await insertEvidenceItem(context.db, {
+          id: localId,
+          requestId: stored.requestId,
+          fileName: item.name,
+          mediaType: item.mediaType,
+          sizeBytes: item.sizeBytes,
+          description: item.description,
+          acquisition: { ...item.acquisition, sourceItemId: item.id },
+          retentionUntil: null,
+          isSensitive: item.isSensitive,
+          storageKey,
+          createdBy: null,
+          createdAt: now,
+          packageId: stored.id,
+        });
+      }
+      await appendCustody(
+        context,
+        localId,
+        [
+          {
+            kind: 'received',
+            actor: systemActor(federation),
+            at: now,
+            details: {
+              packageId: stored.id,
+              from: peer.nodeId,
+              sourceItemId: item.id,
+              chunks: chunksOfItem(stored.chunks, item.id).length,
+            },
+          },
+          {
+            kind: 'verified',
+            actor: systemActor(federation),
+            at: now,
+            details: {
+              packageId: stored.id,
+              sha256: item.sha256,
+              sizeBytes: item.sizeBytes,
+              manifestSignedBy: key.kid,
+            },
+          },
+        ],
+        { kind: 'stored', sha256: item.sha256, at: now },
+      );
+    }
+    await settleIncoming(context, federation, stored, 'verified', null);
+    return 'verified';
+  } catch (error) {
+    if (!(error instanceof PackageRefusal)) throw error;
+    await settleIncoming(context, federation, stored, 'failed', error.message);
+    return 'failed';
+  }
+}
+
+/** Records the addressee's verdict on each settled outgoing package in its items' custody chains. */
+async function recordVerdicts(context: AppContext, federation: FederationRuntime): Promise<void> {
+  for (const stored of await listOutgoingVerdictsToRecord(context.db)) {
+    for (const itemId of new Set(stored.chunks.map((chunk) => chunk.item))) {
+      await appendCustody(context, itemId, [
+        {
+          kind: stored.status === 'verified' ? 'verified' : 'received',
+          actor: { id: null, name: `node ${stored.peerNodeId}` },
+          at: stored.updatedAt,
+          details: {
+            packageId: stored.id,
+            by: stored.peerNodeId,
+            outcome: stored.status,
+            ...(stored.failureReason ? { reason: stored.failureReason } : {}),
+            recordedBy: federation.identity.nodeId,
+          },
+        },
+      ]).catch(() => undefined);
+    }
+    await markVerdictRecorded(context.db, stored.id);
+    if (stored.status === 'verified') {
+      await rm(packagePaths(context).outgoing(stored.id), { recursive: true, force: true });
+    }
+  }
+}
+
+/** One round of the transfer worker: incoming packages fetched and verified, verdicts recorded. */
+export async function runEvidenceTransferRound(context: AppContext): Promise<IncomingOutcome[]> {
+  const federation = context.federation;
+  if (!federation) return [];
+  const outcomes: IncomingOutcome[] = [];
+  for (const stored of await listIncomingPackagesToFetch(context.db)) {
+    outcomes.push(await receiveIncomingPackage(context, stored));
+  }
+  await recordVerdicts(context, federation);
+  return outcomes;
+}
+
+/** The transfer worker: a round every `intervalMs` (rounds never overlap). */
+export function startEvidenceTransferWorker(
+  context: AppContext,
+  options: Readonly<{ intervalMs: number; onError: (error: unknown) => void }>,
+): { stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let isStopped = false;
+  const tick = () => {
+    if (isStopped) return;
+    running = runEvidenceTransferRound(context)
+      .catch(options.onError)
+      .finally(() => {
+        if (!isStopped) timer = setTimeout(tick, options.intervalMs);
+      });
+  };
+  let timer: NodeJS.Timeout | undefined = setTimeout(tick, 0);
+  return {
+    stop: async () => {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,307 @@
+/**
+ * SQL of the audit log: appending entries with the interior nodes they complete (one
+ * transaction, serialised by an advisory lock so two processes never number two entries alike),
+ * reading the complete-subtree hashes a proof needs in one query, pages of entries, and the
+ * signed tree heads. The tree itself is computed in src/core/audit/merkle.ts.
+ */
+import { type Kysely, sql } from 'kysely';
+import {
+  appendLeaves,
+  frontierKeys,
+  hashChildren,
+  hashLeaf,
+  type SubtreeNode,
+} from '../core/audit/merkle.ts';
+import type { Database } from './schema.ts';
+
+/** The advisory lock that serialises appends (an arbitrary constant of this table). */
+const AUDIT_APPEND_LOCK = 6962_0001;
+const ENTRY_ROWS_PER_INSERT = 4000;
+/**
+ * Interior nodes are stored from this level up (subtrees of 8 leaves and more): a smaller subtree
+ * is hashed again from its at most 4 leaf hashes when a proof needs it, so an append writes about
+ * one node row per 8 entries.
+ */
+export const AUDIT_STORED_MIN_LEVEL = 3;
+const NODE_ROWS_PER_INSERT = 8000;
+
+export type NewAuditEntry = Readonly<{
+  entry: Uint8Array;
+  recordedAt: Date;
+  action: string;
+  actor: string | null;
+  outcome: string;
+}>;
+
+export type StoredAuditEntry = Readonly<{
+  seq: number;
+  entry: Uint8Array;
+  leafHash: Uint8Array;
+}>;
+
+export async function auditTreeSize(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select(sql<number | null>`max(seq)`.as('last'))
+    .executeTakeFirstOrThrow();
+  return row.last === null ? 0 : Number(row.last) + 1;
+}
+
+/** How many entries the stored interior nodes cover (a deleted last entry leaves its nodes behind). */
+export async function auditNodeCoverage(db: Kysely<Database>): Promise<number> {
+  const rows = await db
+    .selectFrom('audit_nodes')
+    .select(['level', sql<number>`max(idx)`.as('last')])
+    .groupBy('level')
+    .execute();
+  return Math.max(0, ...rows.map((row) => (Number(row.last) + 1) * 2 ** row.level));
+}
+
+/** The hashes of these complete subtrees ("level:index" -> hash); level 0 are leaf hashes. */
+export async function readSubtreeHashes(
+  db: Kysely<Database>,
+  keys: ReadonlyArray<readonly [number, number]>,
+): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>();
+  const leafIndexes = new Set<number>();
+  const stored = keys.filter(([level]) => level >= AUDIT_STORED_MIN_LEVEL);
+  for (const [level, index] of keys) {
+    if (level >= AUDIT_STORED_MIN_LEVEL) continue;
+    for (let leaf = index * 2 ** level; leaf < (index + 1) * 2 ** level; leaf += 1) leafIndexes.add(leaf);
+  }
+  if (leafIndexes.size > 0) {
+    const lookups = [...leafIndexes].map(
+      (seq) => sql`(select seq, leaf_hash from audit_entries where seq = ${seq}::bigint)`,
+    );
+    const rows = await sql<{
+      seq: number;
+      leaf_hash: Uint8Array;
+    }>`${sql.join(lookups, sql` union all `)}`.execute(db);
+    for (const row of rows.rows) found.set(`0:${Number(row.seq)}`, row.leaf_hash);
+    for (const [level, index] of keys) {
+      if (level === 0 || level >= AUDIT_STORED_MIN_LEVEL) continue;
+      const hashOf = (l: number, i: number): Uint8Array | undefined => {
+        if (l === 0) return found.get(`0:${i}`);
+        const left = hashOf(l - 1, 2 * i);
+        const right = hashOf(l - 1, 2 * i + 1);
+        return left && right ? hashChildren(left, right) : undefined;
+      };
+      const hash = hashOf(level, index);
+      if (hash) found.set(`${level}:${index}`, hash);
+    }
+  }
+  if (stored.length > 0) {
+    // One primary-key lookup per node, in one statement (an OR of them may be planned as a scan).
+    const lookups = stored.map(
+      ([level, index]) =>
+        sql`(select level, idx, hash from audit_nodes where level = ${level}::smallint and idx = ${index}::bigint)`,
+    );
+    const rows = await sql<{
+      level: number;
+      idx: number;
+      hash: Uint8Array;
+    }>`${sql.join(lookups, sql` union all `)}`.execute(db);
+    for (const row of rows.rows) found.set(`${row.level}:${Number(row.idx)}`, row.hash);
+  }
+  return found;
+}
+
+/**
+ * Appends entries after the last one: `build(firstSeq)` makes their bytes once the numbering
+ * is known (an entry names its own number). One transaction; returns the new tree size.
+ */
+export async function appendAuditEntries(
+  db: Kysely<Database>,
+  build: (firstSeq: number) => NewAuditEntry[],
+): Promise<{ firstSeq: number; treeSize: number }> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(trx);
+    const size = await auditTreeSize(trx);
+    const keys = frontierKeys(size);
+    const hashes = await readSubtreeHashes(trx, keys);
+    const frontier: SubtreeNode[] = keys.map(([level, index]) => {
+      const hash = hashes.get(`${level}:${index}`);
+      if (!hash) throw new Error(`the audit log lacks the node at level ${level}, index ${index}`);
+      return { level, index, hash };
+    });
+    const entries = build(size);
+    const leafHashes = entries.map((entry) => hashLeaf(entry.entry));
+    const nodes = appendLeaves(frontier, size, leafHashes).nodes.filter(
+      (node) => node.level >= AUDIT_STORED_MIN_LEVEL,
+    );
+    for (let start = 0; start < entries.length; start += ENTRY_ROWS_PER_INSERT) {
+      await trx
+        .insertInto('audit_entries')
+        .values(
+          entries.slice(start, start + ENTRY_ROWS_PER_INSERT).map((entry, offset) => ({
+            seq: size + start + offset,
+            entry: entry.entry,
+            leaf_hash: leafHashes[start + offset]!,
+            recorded_at: entry.recordedAt,
+            action: entry.action,
+            actor: entry.actor,
+            outcome: entry.outcome,
+          })),
+        )
+        .execute();
+    }
+    for (let start = 0; start < nodes.length; start += NODE_ROWS_PER_INSERT) {
+      await trx
+        .insertInto('audit_nodes')
+        .values(
+          nodes
+            .slice(start, start + NODE_ROWS_PER_INSERT)
+            .map((node) => ({ level: node.level, idx: node.index, hash: node.hash })),
+        )
+        .execute();
+    }
+    return { firstSeq: size, treeSize: size + entries.length };
+  });
+}
+
+/** Entries from `from` (inclusive) to `to` (exclusive), in order, for verification. */
+export async function readAuditEntryRange(
+  db: Kysely<Database>,
+  from: number,
+  to: number,
+): Promise<StoredAuditEntry[]> {
+  const rows = await db
+    .selectFrom('audit_entries')
+    .select(['seq', 'entry', 'leaf_hash'])
+    .where('seq', '>=', from)
+    .where('seq', '<', to)
+    .orderBy('seq')
+    .execute();
+  return rows.map((row) => ({ seq: Number(row.seq), entry: row.entry, leafHash: row.leaf_hash }));
+}
+
+/** Stored interior nodes of one level with index in [from, to). */
+export async function readAuditNodeRange(
+  db: Kysely<Database>,
+  level: number,
+  from: number,
+  to: number,
+): Promise<Map<number, Uint8Array>> {
+  const rows = await db
+    .selectFrom('audit_nodes')
+    .select(['idx', 'hash'])
+    .where('level', '=', level)
+    .where('idx', '>=', from)
+    .where('idx', '<', to)
+    .execute();
+  return new Map(rows.map((row) => [Number(row.idx), row.hash]));
+}
+
+export type AuditEntryFilter = Readonly<{
+  action?: string;
+  actor?: string;
+  outcome?: string;
+  /** Entries numbered below this one (paging backwards from the newest). */
+  before?: number;
+  limit: number;
+}>;
+
+export async function listAuditEntries(
+  db: Kysely<Database>,
+  filter: AuditEntryFilter,
+): Promise<StoredAuditEntry[]> {
+  let query = db.selectFrom('audit_entries').select(['seq', 'entry', 'leaf_hash']).orderBy('seq', 'desc');
+  if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (filter.actor) query = query.where('actor', '=', filter.actor);
+  if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
+  if (filter.before !== undefined) query = query.where('seq', '<', filter.before);
+  const rows = await query.limit(filter.limit).execute();
+  return rows.map((row) => ({ seq: Number(row.seq), entry: row.entry, leafHash: row.leaf_hash }));
+}
+
+export type StoredTreeHead = Readonly<{
+  treeSize: number;
+  rootHash: Uint8Array;
+  signedAt: Date;
+  keyId: string;
+  signature: string;
+  sentTo: string | null;
+}>;
+
+export async function insertAuditTreeHead(db: Kysely<Database>, head: StoredTreeHead): Promise<void> {
+  await db
+    .insertInto('audit_tree_heads')
+    .values({
+      tree_size: head.treeSize,
+      root_hash: head.rootHash,
+      signed_at: head.signedAt,
+      key_id: head.keyId,
+      signature: head.signature,
+      sent_to: head.sentTo,
+    })
+    .onConflict((c) => c.column('tree_size').doNothing())
+    .execute();
+}
+
+function toTreeHead(row: {
+  tree_size: number;
+  root_hash: Uint8Array;
+  signed_at: Date | string;
+  key_id: string;
+  signature: string;
+  sent_to: string | null;
+}): StoredTreeHead {
+  return {
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    signedAt: new Date(row.signed_at),
+    keyId: row.key_id,
+    signature: row.signature,
+    sentTo: row.sent_to,
+  };
+}
+
+export async function latestAuditTreeHead(db: Kysely<Database>): Promise<StoredTreeHead | undefined> {
+  const row = await db
+    .selectFrom('audit_tree_heads')
+    .selectAll()
+    .orderBy('tree_size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toTreeHead(row) : undefined;
+}
+
+export async function listAuditTreeHeads(db: Kysely<Database>): Promise<StoredTreeHead[]> {
+  const rows = await db.selectFrom('audit_tree_heads').selectAll().orderBy('tree_size').execute();
+  return rows.map(toTreeHead);
+}
+
+export type WitnessedHead = Readonly<{
+  nodeId: string;
+  treeSize: number;
+  rootHash: Uint8Array;
+  signedAt: Date;
+  keyId: string;
+  signature: string;
+  receivedAt: Date;
+  flag: string | null;
+}>;
+
+export async function latestWitnessedHead(
+  db: Kysely<Database>,
+  nodeId: string,
+): Promise<WitnessedHead | undefined> {
+  const row = await db
+    .selectFrom('audit_witnessed_heads')
+    .selectAll()
+    .where('node_id', '=', nodeId)
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    nodeId: row.node_id,
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    signedAt: new Date(row.signed_at),
+    keyId: row.key_id,
+    signature: row.signature,
+    receivedAt: new Date(row.received_at),
+    flag: row.flag,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * The audit log through the API: sign-ins (right and wrong password), a draft created and read,
+ * a refused call are recorded with actor, route, resource and outcome and never the content; the
+ * auditor reads the entries (filtered, paged), the tree head and proofs that verify; other roles
+ * may not.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { verifyProofFile } from '../../src/services/audit.service.ts';
+import { json, startTestApp, type TestApp } from '../helpers/app.ts';
+import { type ActingAs, asRole, createUser } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+type Entry = {
+  seq: number;
+  leafHash: string;
+  entry: {
+    seq: number;
+    action: string;
+    actor: { kind: string; username?: string };
+    resource?: string;
+    outcome: string;
+    detail?: Record<string, unknown>;
+  };
+};
+
+for (const target of DATABASE_TARGETS) {
+  describe(`audit log API [${target.name}]`, { skip: target.skip }, () => {
+    let subject: TestApp;
+    let auditor: ActingAs;
+    let officer: ActingAs;
+    let requestId = '';
+
+    before(async () => {
+      subject = await startTestApp(target);
+      auditor = await asRole(subject, 'auditor');
+      officer = await asRole(subject, 'officer');
+      const created = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer.headers,
+        payload: preservationDraft('FR', 'DE', 1),
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      requestId = json<{ request: { id: string } }>(created).request.id;
+      const read = await subject.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestId}`,
+        headers: officer.headers,
+      });
+      assert.equal(read.statusCode, 200);
+      const user = await createUser(subject, { roles: ['officer'] });
+      const wrong = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { username: user.username, password: 'not-the-password' },
+      });
+      assert.equal(wrong.statusCode, 401);
+    });
+
+    after(async () => subject?.close());
+
+    async function entries(query = ''): Promise<{ items: Entry[]; treeSize: number }> {
+      const response = await subject.app.inject({
+        method: 'GET',
+        url: `/api/v1/audit/entries${query}`,
+        headers: auditor.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json(response);
+    }
+
+    it('records sign-ins, a draft created and read, with actor and resource, never content', async () => {
+      const { items, treeSize } = await entries('?limit=500');
+      assert.equal(items.length, treeSize);
+      const signIns = items.filter((item) => item.entry.action === 'auth:sign-in');
+      assert.ok(signIns.some((item) => item.entry.outcome === 'success'));
+      assert.ok(
+        signIns.some((item) => item.entry.outcome === 'failure' && item.entry.actor.kind === 'anonymous'),
+      );
+      const create = items.find((item) => item.entry.action === 'api:POST /api/v1/requests');
+      assert.equal(create?.entry.outcome, 'success');
+      assert.equal(create?.entry.actor.kind, 'user');
+      const view = items.find((item) => item.entry.action === 'api:GET /api/v1/requests/:id');
+      assert.equal(view?.entry.resource, requestId);
+      const everything = JSON.stringify(items);
+      assert.ok(!everything.includes('not-the-password'));
+      assert.ok(!everything.includes(preservationDraft('FR', 'DE', 1).caseReference ?? 'no reference'));
+    });
+
+    it('filters and pages the entries, newest first', async () => {
+      const signIns = await entries('?action=auth:sign-in');
+      assert.ok(signIns.items.length >= 3);
+      assert.ok(signIns.items.every((item) => item.entry.action === 'auth:sign-in'));
+      const failures = await entries('?outcome=failure');
+      assert.ok(failures.items.every((item) => item.entry.outcome === 'failure'));
+      const first = await entries('?limit=2');
+      assert.equal(first.items.length, 2);
+      assert.ok(first.items[0]!.seq > first.items[1]!.seq);
+      const next = await entries(`?limit=2&before=${first.items[1]!.seq}`);
+      assert.ok(next.items[0]!.seq < first.items[1]!.seq);
+    });
+
+    it('gives the tree head and proofs that verify', async () => {
+      const headResponse = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/audit/tree-head',
+        headers: auditor.headers,
+      });
+      const head = json<{ treeSize: number; rootHash: string }>(headResponse);
+      assert.ok(head.treeSize > 3);
+      const inclusion = await subject.app.inject({
+        method: 'GET',
+        url: `/api/v1/audit/proofs/inclusion?index=2&treeSize=${head.treeSize}`,
+        headers: auditor.headers,
+      });
+      assert.equal(inclusion.statusCode, 200, inclusion.body);
+      const proof = json<{ rootHash: string }>(inclusion);
+      assert.equal(proof.rootHash, head.rootHash);
+      assert.ok(verifyProofFile({ kind: 'inclusion', ...json<object>(inclusion) } as never).ok);
+      const consistency = await subject.app.inject({
+        method: 'GET',
+        url: `/api/v1/audit/proofs/consistency?oldSize=3&newSize=${head.treeSize}`,
+        headers: auditor.headers,
+      });
+      assert.equal(consistency.statusCode, 200, consistency.body);
+      assert.ok(verifyProofFile({ kind: 'consistency', ...json<object>(consistency) } as never).ok);
+      const beyond = await subject.app.inject({
+        method: 'GET',
+        url: `/api/v1/audit/proofs/inclusion?index=${head.treeSize + 5}`,
+        headers: auditor.headers,
+      });
+      assert.equal(beyond.statusCode, 404);
+    });
+
+    it('is for auditors only, and a refused call is itself recorded', async () => {
+      const refused = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/audit/entries',
+        headers: officer.headers,
+      });
+      assert.equal(refused.statusCode, 403);
+      const deleteRefused = await subject.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/requests/${requestId}`,
+        headers: auditor.headers,
+      });
+      assert.equal(deleteRefused.statusCode, 403);
+      const { items } = await entries('?outcome=failure');
+      assert.ok(
+        items.some(
+          (item) =>
+            item.entry.action === 'api:DELETE /api/v1/requests/:id' &&
+            item.entry.resource === requestId &&
+            item.entry.detail?.status === 403,
+        ),
+      );
+    });
+  });
+}

@@ -1,0 +1,389 @@
+/**
+ * Evidence packages between two nodes over real HTTP on loopback, on both databases: the executing
+ * node makes a package of uploaded items (custody `sealed`) and sends it (`sent`); the requesting
+ * node receives the offer, fetches the encrypted chunks with requests signed by its key, verifies
+ * every item against the signed manifest and stores it (`received`, `verified`); an authorised user
+ * there downloads an item decrypted (`downloaded`); the executing node records the verdict. Chunk
+ * requests without a signature or from another node are refused; a sender that cannot be reached
+ * leaves the package pending until it can; a chunk changed on the sender's disk fails the package
+ * with the reason, on both sides.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { evidenceChunkPath } from '../../src/federation/delivery/evidence-chunk-client.ts';
+import { signRequest } from '../../src/federation/protocol/request-signature.ts';
+import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
+import { json } from '../helpers/app.ts';
+import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { closedPort, type NodePair, startNodePair } from './delivery-fixture.ts';
+
+type Package = {
+  id: string;
+  direction: string;
+  status: string;
+  failureReason: string | null;
+  chunkCount: number;
+  manifest: {
+    from: string;
+    to: string;
+    items: { id: string; name: string; sha256: string; sizeBytes: number }[];
+    conditions: {
+      limitedToRequestPurpose: boolean;
+      onwardTransferNeedsConsent: boolean;
+      confidentialUntil: string | null;
+    };
+  } | null;
+  receivedItems: { id: string; sourceItemId: string | null; sha256: string | null }[];
+};
+type CustodyEvent = { kind: string; details: Record<string, unknown> };
+
+const TUS = { 'tus-resumable': '1.0.0' };
+
+function call(
+  base: string,
+  options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const body = options.body ?? Buffer.alloc(0);
+    const request = httpRequest(new URL(options.path, base), {
+      method: options.method,
+      headers: { ...options.headers, 'content-length': String(body.length) },
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function metadataHeader(metadata: Record<string, string>): string {
+  return Object.entries(metadata)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',');
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+for (const target of DATABASE_TARGETS) {
+  describe(`evidence packages between nodes [${target.name}]`, { skip: target.skip }, () => {
+    let pair: NodePair;
+    const directories: string[] = [];
+    let requestedId: string;
+    let requestingId: string;
+    let custodian: ActingAs;
+    let requestingCustodian: ActingAs;
+    let requestingOfficer: ActingAs;
+    const files = [randomBytes(2 * 1024 * 1024 + 333), randomBytes(1000)];
+
+    async function upload(bytes: Buffer, metadata: Record<string, string>): Promise<string> {
+      const created = await call(pair.requestedUrl, {
+        method: 'POST',
+        path: `/api/v1/requests/${requestedId}/evidence/uploads`,
+        headers: {
+          ...custodian.headers,
+          ...TUS,
+          'upload-length': String(bytes.length),
+          'upload-metadata': metadataHeader(metadata),
+        },
+      });
+      assert.equal(created.status, 201, created.body.toString());
+      const location = String(created.headers.location);
+      const done = await call(pair.requestedUrl, {
+        method: 'PATCH',
+        path: location,
+        headers: {
+          ...custodian.headers,
+          ...TUS,
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': '0',
+        },
+        body: bytes,
+      });
+      assert.equal(done.status, 204, done.body.toString());
+      return location.split('/').at(-1) ?? '';
+    }
+
+    async function makePackage(itemIds: string[]): Promise<Package> {
+      const response = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/packages`,
+        headers: custodian.headers,
+        payload: {
+          itemIds,
+          conditions: {
+            limitedToRequestPurpose: true,
+            onwardTransferNeedsConsent: true,
+            confidentialUntil: '2027-12-31',
+          },
+        },
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      return json<{ package: Package }>(response).package;
+    }
+
+    async function send(packageId: string) {
+      return pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/send`,
+        headers: custodian.headers,
+      });
+    }
+
+    async function packagesAt(side: 'requesting' | 'requested'): Promise<Package[]> {
+      const node = side === 'requesting' ? pair.requesting : pair.requested;
+      const id = side === 'requesting' ? requestingId : requestedId;
+      const as = side === 'requesting' ? requestingCustodian : custodian;
+      const response = await node.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${id}/evidence/packages`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<{ packages: Package[] }>(response).packages;
+    }
+
+    async function timeline(side: 'requesting' | 'requested', itemId: string): Promise<CustodyEvent[]> {
+      const node = side === 'requesting' ? pair.requesting : pair.requested;
+      const id = side === 'requesting' ? requestingId : requestedId;
+      const as = side === 'requesting' ? requestingCustodian : custodian;
+      const response = await node.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${id}/evidence/${itemId}`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const body = json<{ item: { custody: { chain: { isIntact: boolean } } }; timeline: CustodyEvent[] }>(
+        response,
+      );
+      assert.equal(body.item.custody.chain.isIntact, true);
+      return body.timeline;
+    }
+
+    before(async () => {
+      for (let index = 0; index < 2; index += 1) {
+        directories.push(mkdtempSync(path.join(os.tmpdir(), 'comity-evidence-transfer-')));
+      }
+      pair = await startNodePair(target, {
+        requesting: ['fr-transfer', 'FR'],
+        requested: ['de-transfer', 'DE'],
+        requestingEnvironment: { COMITY_DATA_DIR: directories[0] ?? '' },
+        requestedEnvironment: { COMITY_DATA_DIR: directories[1] ?? '' },
+      });
+      const author = await asRole(pair.requesting, 'officer');
+      const supervisor = await asRole(pair.requested, 'supervisor');
+      custodian = await bearerAs(pair.requested, 'evidence-custodian');
+      requestingCustodian = await bearerAs(pair.requesting, 'evidence-custodian');
+      requestingOfficer = await bearerAs(pair.requesting, 'officer');
+      ({ requestedId, requestingId } = await pair.deliverRequest(
+        author,
+        supervisor,
+        preservationDraft('FR', 'DE', 1),
+      ));
+    });
+
+    after(async () => {
+      await pair?.close();
+      for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('sends a package, verifies it on arrival, and lets the requesting side download an item decrypted', async () => {
+      const first = await upload(files[0] ?? Buffer.alloc(0), {
+        filename: 'mailbox.mbox',
+        what: 'Mailbox export',
+        fromWhom: 'Example Mail GmbH',
+        legalBasis: 'Order of the Amtsgericht',
+      });
+      const second = await upload(files[1] ?? Buffer.alloc(0), { filename: 'subscriber.csv' });
+      const made = await makePackage([first, second]);
+      assert.equal(made.status, 'sealed');
+      assert.equal(made.chunkCount, 4);
+      assert.equal(made.manifest?.from, 'de-transfer');
+      assert.equal(made.manifest?.to, 'fr-transfer');
+      assert.equal(made.manifest?.conditions.onwardTransferNeedsConsent, true);
+      assert.deepEqual(
+        made.manifest?.items.map((item) => item.sha256),
+        files.map((file) => sha256(file)),
+      );
+      assert.equal((await timeline('requested', first)).at(-1)?.kind, 'sealed');
+
+      // Nothing can be fetched before it is sent.
+      const sent = await send(made.id);
+      assert.equal(sent.statusCode, 200, sent.body);
+      assert.equal(json<{ package: Package }>(sent).package.status, 'offered');
+      assert.equal((await timeline('requested', first)).at(-1)?.kind, 'sent');
+      const again = await send(made.id);
+      assert.equal(again.statusCode, 409);
+
+      await pair.requestedWorker.runOnce();
+      const offered = await packagesAt('requesting');
+      assert.equal(offered.length, 1);
+      assert.equal(offered[0]?.status, 'fetching');
+      assert.equal(offered[0]?.direction, 'incoming');
+
+      assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['verified']);
+      const [received] = await packagesAt('requesting');
+      assert.equal(received?.status, 'verified');
+      assert.equal(received?.receivedItems.length, 2);
+      const local = received?.receivedItems.find((item) => item.sourceItemId === first);
+      assert.ok(local);
+      assert.equal(local.sha256, sha256(files[0] ?? Buffer.alloc(0)));
+      assert.deepEqual(
+        (await timeline('requesting', local.id)).map((event) => event.kind),
+        ['received', 'verified'],
+      );
+      // The chunks fetched are gone once the items are stored.
+      assert.deepEqual(readdirSync(path.join(directories[0] ?? '', 'evidence', 'incoming')), []);
+
+      // An authorised user downloads the item decrypted; each download is in the custody chain.
+      const content = await call(pair.requestingUrl, {
+        method: 'GET',
+        path: `/api/v1/requests/${requestingId}/evidence/${local.id}/content`,
+        headers: requestingCustodian.headers,
+      });
+      assert.equal(content.status, 200);
+      assert.ok(content.body.equals(files[0] ?? Buffer.alloc(0)));
+      assert.equal((await timeline('requesting', local.id)).at(-1)?.kind, 'downloaded');
+      // An officer (no evidence:read) does not reach it; nobody uploads on the requesting side.
+      const byOfficer = await pair.requesting.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestingId}/evidence/packages`,
+        headers: requestingOfficer.headers,
+      });
+      assert.equal(byOfficer.statusCode, 403);
+
+      // The verdict travels back and lands in the sender's custody chains.
+      await pair.requestingWorker.runOnce();
+      await runEvidenceTransferRound(pair.requested.context);
+      const [settled] = await packagesAt('requested');
+      assert.equal(settled?.status, 'verified');
+      const events = await timeline('requested', first);
+      // Upload: acquired, sealed at rest; then sealed into the package, sent, verified by the addressee.
+      assert.deepEqual(
+        events.map((event) => event.kind),
+        ['acquired', 'sealed', 'sealed', 'sent', 'verified'],
+      );
+      assert.equal(events[2]?.details.packageId, made.id);
+      assert.equal(events[4]?.details.by, 'fr-transfer');
+    });
+
+    it('serves chunks only to the addressed node, its request signed with its key', async () => {
+      const itemId = await upload(randomBytes(5000), { filename: 'log.txt' });
+      const made = await makePackage([itemId]);
+      assert.equal((await send(made.id)).statusCode, 200);
+      const stored = (await packagesAt('requested')).find((candidate) => candidate.id === made.id);
+      assert.ok(stored);
+      const { hash } = (
+        await pair.requested.context.db
+          .selectFrom('evidence_packages')
+          .select('chunks')
+          .where('id', '=', made.id)
+          .executeTakeFirstOrThrow()
+          .then((row) => (typeof row.chunks === 'string' ? JSON.parse(row.chunks) : row.chunks))
+      )[0] as { hash: string };
+      const chunkPath = evidenceChunkPath(made.id, hash);
+      const at = pair.clock.now().toISOString();
+      const signedBy = async (
+        plan: NodePair['requesting']['plan'],
+        to = 'de-transfer',
+        signedPath = chunkPath,
+      ) => signRequest({ method: 'GET', path: signedPath, from: plan.nodeId, to, at }, plan.keys.signing);
+
+      const unsigned = await call(pair.requestedUrl, { method: 'GET', path: chunkPath });
+      assert.equal(unsigned.status, 403);
+      // The executing node itself is not the addressee.
+      const bySelf = await call(pair.requestedUrl, {
+        method: 'GET',
+        path: chunkPath,
+        headers: { 'comity-signature': await signedBy(pair.requested.plan) },
+      });
+      assert.equal(bySelf.status, 403);
+      // The addressee's key, but claiming to be another node: the signature does not verify.
+      const forged = await call(pair.requestedUrl, {
+        method: 'GET',
+        path: chunkPath,
+        headers: {
+          'comity-signature': await signRequest(
+            { method: 'GET', path: chunkPath, from: 'de-transfer', to: 'de-transfer', at },
+            pair.requesting.plan.keys.signing,
+          ),
+        },
+      });
+      assert.equal(forged.status, 403);
+      // A signature made for another chunk does not open this one.
+      const replayed = await call(pair.requestedUrl, {
+        method: 'GET',
+        path: chunkPath,
+        headers: {
+          'comity-signature': await signedBy(
+            pair.requesting.plan,
+            'de-transfer',
+            evidenceChunkPath(made.id, '0'.repeat(64)),
+          ),
+        },
+      });
+      assert.equal(replayed.status, 403);
+      const unknown = await call(pair.requestedUrl, {
+        method: 'GET',
+        path: evidenceChunkPath(made.id, '0'.repeat(64)),
+        headers: {
+          'comity-signature': await signedBy(
+            pair.requesting.plan,
+            'de-transfer',
+            evidenceChunkPath(made.id, '0'.repeat(64)),
+          ),
+        },
+      });
+      assert.equal(unknown.status, 404);
+      const good = await call(pair.requestedUrl, {
+        method: 'GET',
+        path: chunkPath,
+        headers: { 'comity-signature': await signedBy(pair.requesting.plan) },
+      });
+      assert.equal(good.status, 200);
+      assert.equal(sha256(good.body), hash);
+
+      // Delivered and fetched while the sender cannot be reached: pending, then completed.
+      await pair.requestedWorker.runOnce();
+      pair.directory.setEndpoint('de-transfer', `http://127.0.0.1:${await closedPort()}`);
+      assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['pending']);
+      pair.directory.setEndpoint('de-transfer', pair.requestedUrl);
+      assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['verified']);
+    });
+
+    it('fails a package whose chunk was changed on the sender, and says why on both sides', async () => {
+      const itemId = await upload(randomBytes(3000), { filename: 'image.bin' });
+      const made = await makePackage([itemId]);
+      const chunkDirectory = path.join(directories[1] ?? '', 'evidence', 'packages', made.id);
+      const [chunkFile] = readdirSync(chunkDirectory);
+      assert.ok(chunkFile);
+      writeFileSync(path.join(chunkDirectory, chunkFile), randomBytes(3044));
+      assert.equal((await send(made.id)).statusCode, 200);
+      await pair.requestedWorker.runOnce();
+      assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['failed']);
+      const failed = (await packagesAt('requesting')).find((candidate) => candidate.id === made.id);
+      assert.equal(failed?.status, 'failed');
+      assert.match(failed?.failureReason ?? '', /does not match its address/);
+      assert.equal(failed?.receivedItems.length, 0);
+      await pair.requestingWorker.runOnce();
+      await runEvidenceTransferRound(pair.requested.context);
+      const atSender = (await packagesAt('requested')).find((candidate) => candidate.id === made.id);
+      assert.equal(atSender?.status, 'failed');
+      assert.match(atSender?.failureReason ?? '', /does not match its address/);
+      const last = (await timeline('requested', itemId)).at(-1);
+      assert.equal(last?.kind, 'received');
+      assert.equal(last?.details.outcome, 'failed');
+    });
+  });
+}

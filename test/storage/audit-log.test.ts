@@ -1,0 +1,240 @@
+/**
+ * The stored audit log on both databases: entries recorded at once are numbered without gaps and
+ * the stored tree is the RFC 6962 tree of their bytes (root and proofs equal those of
+ * src/core/audit/merkle.ts over the same entries in memory); signed tree heads verify; and a
+ * changed, deleted or reordered entry makes verifyAuditLog fail naming the first bad entry.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { AppContext } from '../../src/app-context.ts';
+import { consistencyProof, inclusionProof, rootHash } from '../../src/core/audit/merkle.ts';
+import { generateSigningKeyPair } from '../../src/federation/protocol/index.ts';
+import {
+  type AuditEvent,
+  auditConsistencyProof,
+  auditInclusionProof,
+  currentTreeHead,
+  recordAudit,
+  signAuditTreeHead,
+  verifyAuditLog,
+  verifyProofFile,
+} from '../../src/services/audit.service.ts';
+import type { DatabaseHandle } from '../../src/storage/database.ts';
+import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+function event(i: number): AuditEvent {
+  return {
+    action: i % 3 === 0 ? 'api:POST /api/v1/requests' : 'api:GET /api/v1/requests/:id',
+    actor: { kind: 'user', id: `user-${i % 4}`, username: `officer${i % 4}` },
+    resource: `resource-${i}`,
+    outcome: i % 5 === 0 ? 'failure' : 'success',
+    detail: { status: i % 5 === 0 ? 403 : 200 },
+  };
+}
+
+async function contextOn(handle: DatabaseHandle): Promise<AppContext> {
+  const signing = await generateSigningKeyPair();
+  return {
+    db: handle.db,
+    databaseKind: handle.kind,
+    now: () => new Date('2026-12-12T10:00:00.000Z'),
+    federation: { identity: { nodeId: 'node-fr', keys: { signing } } },
+  } as unknown as AppContext;
+}
+
+async function storedEntries(handle: DatabaseHandle): Promise<Uint8Array[]> {
+  const rows = await sql<{ entry: Uint8Array }>`select entry from audit_entries order by seq`.execute(
+    handle.db,
+  );
+  return rows.rows.map((row) => row.entry);
+}
+
+async function keysOf(context: AppContext) {
+  const signing = context.federation!.identity.keys.signing;
+  return [{ kid: signing.kid, jwk: signing.publicJwk }];
+}
+
+for (const target of DATABASE_TARGETS) {
+  describe(`audit log in storage [${target.name}]`, { skip: target.skip }, () => {
+    async function withLog(
+      count: number,
+      work: (handle: DatabaseHandle, context: AppContext) => Promise<void>,
+    ) {
+      const handle = await target.open();
+      try {
+        const context = await contextOn(handle);
+        await Promise.all(Array.from({ length: count }, (_, i) => recordAudit(context, event(i))));
+        await work(handle, context);
+      } finally {
+        await handle.close();
+      }
+    }
+
+    it('stores the RFC 6962 tree of the entries, with proofs that verify', async () => {
+      await withLog(0, async (handle, context) => {
+        assert.equal((await currentTreeHead(context)).rootHash, hex(rootHash([])));
+        for (let round = 0; round < 5; round += 1) {
+          await Promise.all(Array.from({ length: 7 + round }, (_, i) => recordAudit(context, event(i))));
+          const leaves = await storedEntries(handle);
+          const head = await currentTreeHead(context);
+          assert.equal(head.treeSize, leaves.length);
+          assert.equal(head.rootHash, hex(rootHash(leaves)));
+        }
+        const leaves = await storedEntries(handle);
+        const seqs = leaves.map((bytes) => JSON.parse(new TextDecoder().decode(bytes)).seq);
+        assert.deepEqual(
+          seqs,
+          leaves.map((_, i) => i),
+        );
+        for (const index of [0, 1, 6, 17, leaves.length - 1]) {
+          const proof = await auditInclusionProof(context, index);
+          assert.deepEqual(proof.proof, inclusionProof(leaves, index).map(hex));
+          assert.ok(verifyProofFile({ kind: 'inclusion', ...proof }).ok);
+          const older = await auditInclusionProof(context, index, index + 1);
+          assert.deepEqual(older.proof, inclusionProof(leaves.slice(0, index + 1), index).map(hex));
+        }
+        for (const oldSize of [1, 7, 8, 20, leaves.length]) {
+          const proof = await auditConsistencyProof(context, oldSize);
+          assert.deepEqual(proof.proof, consistencyProof(leaves, oldSize).map(hex));
+          assert.ok(verifyProofFile({ kind: 'consistency', ...proof }).ok);
+        }
+        const altered = await auditInclusionProof(context, 3);
+        assert.ok(!verifyProofFile({ kind: 'inclusion', ...altered, index: 4 }).ok);
+        assert.deepEqual(await verifyAuditLog(handle.db), {
+          ok: true,
+          treeSize: leaves.length,
+          rootHash: hex(rootHash(leaves)),
+          signedHeads: 0,
+        });
+      });
+    });
+
+    it('signs tree heads that verify with the node key', async () => {
+      await withLog(10, async (handle, context) => {
+        const head = await signAuditTreeHead(context);
+        assert.equal(head?.treeSize, 10);
+        await recordAudit(context, event(10));
+        await signAuditTreeHead(context);
+        const result = await verifyAuditLog(handle.db, { signingKeys: await keysOf(context) });
+        assert.ok(result.ok);
+        assert.equal(result.ok && result.signedHeads, 2);
+        const other = await generateSigningKeyPair();
+        const wrongKey = await verifyAuditLog(handle.db, {
+          signingKeys: [{ kid: other.kid, jwk: other.publicJwk }],
+        });
+        assert.equal(wrongKey.ok, false);
+      });
+    });
+
+    it('names a changed entry', async () => {
+      await withLog(20, async (handle) => {
+        await sql`update audit_entries set entry = convert_to(replace(convert_from(entry, 'UTF8'), 'resource-13', 'resource-99'), 'UTF8') where seq = 13`.execute(
+          handle.db,
+        );
+        const result = await verifyAuditLog(handle.db);
+        assert.equal(result.ok, false);
+        assert.equal(!result.ok && result.firstBadEntry, 13);
+        assert.match(!result.ok ? result.reason : '', /entry 13 does not match its hash/);
+      });
+    });
+
+    it('names a changed entry whose leaf hash was changed with it', async () => {
+      await withLog(20, async (handle, context) => {
+        await signAuditTreeHead(context);
+        const [row] = (
+          await sql<{ entry: Uint8Array }>`select entry from audit_entries where seq = 12`.execute(handle.db)
+        ).rows;
+        const text = new TextDecoder().decode(row!.entry).replace('resource-12', 'resource-77');
+        const bytes = new TextEncoder().encode(text);
+        const { hashLeaf } = await import('../../src/core/audit/merkle.ts');
+        await sql`update audit_entries set entry = ${bytes}, leaf_hash = ${hashLeaf(bytes)} where seq = 12`.execute(
+          handle.db,
+        );
+        const result = await verifyAuditLog(handle.db);
+        assert.equal(result.ok, false);
+        // Named to the stored subtree of 8 entries that holds it.
+        assert.equal(!result.ok && result.firstBadEntry, 8);
+        assert.match(!result.ok ? result.reason : '', /entries 8 to 15/);
+      });
+    });
+
+    it('names a deleted entry, in the middle or at the end', async () => {
+      await withLog(20, async (handle, context) => {
+        await signAuditTreeHead(context);
+        await sql`delete from audit_entries where seq = 19`.execute(handle.db);
+        const atEnd = await verifyAuditLog(handle.db);
+        assert.equal(!atEnd.ok && atEnd.firstBadEntry, 19);
+        await sql`delete from audit_entries where seq = 5`.execute(handle.db);
+        const inMiddle = await verifyAuditLog(handle.db);
+        assert.equal(!inMiddle.ok && inMiddle.firstBadEntry, 5);
+        assert.match(!inMiddle.ok ? inMiddle.reason : '', /entry 5 is missing/);
+      });
+    });
+
+    it('keeps the tree heads a peer sends as witness, flagging a smaller or forked one', async () => {
+      const handle = await target.open();
+      try {
+        const receive = async (treeSize: number, rootHash: string) => {
+          const id = createUuidV7();
+          const at = new Date('2026-12-12T10:00:00Z');
+          await insertInboxMessageWithEffect(
+            handle.db,
+            {
+              id,
+              fromNodeId: 'fr-ca',
+              type: 'audit.tree-head',
+              caseId: 'audit-tree-head:de',
+              digest: 'd',
+              message: 'jws',
+              receipt: 'r',
+              receivedAt: at,
+            },
+            {
+              kind: 'audit-witnessed-head',
+              head: {
+                nodeId: 'fr-ca',
+                treeSize,
+                rootHash,
+                signedAt: at,
+                keyId: 'kid',
+                signature: 'jws',
+                receivedAt: at,
+              },
+            },
+          );
+        };
+        await receive(10, 'aa'.repeat(32));
+        await receive(12, 'bb'.repeat(32));
+        await receive(12, 'cc'.repeat(32));
+        await receive(11, 'dd'.repeat(32));
+        const rows = await sql<{ tree_size: number; flag: string | null }>`
+          select tree_size, flag from audit_witnessed_heads where node_id = 'fr-ca' order by received_at, id`.execute(
+          handle.db,
+        );
+        const flags = new Map(rows.rows.map((row) => [`${row.tree_size}`, row.flag]));
+        assert.equal(rows.rows.length, 4);
+        assert.equal(flags.get('10'), null);
+        assert.equal(rows.rows.filter((row) => row.flag === 'forked').length, 1);
+        assert.equal(flags.get('11'), 'smaller');
+      } finally {
+        await handle.close();
+      }
+    });
+
+    it('names reordered entries', async () => {
+      await withLog(20, async (handle) => {
+        await sql`update audit_entries set seq = -1 where seq = 8`.execute(handle.db);
+        await sql`update audit_entries set seq = 8 where seq = 11`.execute(handle.db);
+        await sql`update audit_entries set seq = 11 where seq = -1`.execute(handle.db);
+        const result = await verifyAuditLog(handle.db);
+        assert.equal(!result.ok && result.firstBadEntry, 8);
+        assert.match(!result.ok ? result.reason : '', /reordered/);
+      });
+    });
+  });
+}

@@ -1,0 +1,264 @@
+/**
+ * The audit log, for oversight (audit:read, the auditor role): entries newest first with filters
+ * (action, actor, outcome), paged; the current tree head and the latest signed one, and whether
+ * the current tree is consistent with that signed head (a consistency proof checked here, in the
+ * browser, with Web Crypto: RFC 6962 hashing, written for this screen).
+ */
+import { Badge, Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { answer, api } from '../../app/api.ts';
+import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useApi } from '../../components/use-api.ts';
+
+const PAGE = 50;
+
+function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i += 1) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+async function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
+  const data = new Uint8Array(1 + left.length + right.length);
+  data[0] = 1;
+  data.set(left, 1);
+  data.set(right, 1 + left.length);
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+}
+
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+/** RFC 9162, 2.1.4.2: checks a consistency proof between two tree heads. */
+async function isConsistent(
+  oldSize: number,
+  newSize: number,
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  proof: Uint8Array[],
+): Promise<boolean> {
+  if (oldSize === newSize) return proof.length === 0 && same(oldRoot, newRoot);
+  if (oldSize === 0) return true;
+  if (proof.length === 0) return false;
+  const isPower = 2 ** Math.round(Math.log2(oldSize)) === oldSize;
+  const path = isPower ? [oldRoot, ...proof] : [...proof];
+  let fn = oldSize - 1;
+  let sn = newSize - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && same(fr, oldRoot) && same(sr, newRoot);
+}
+
+type Filters = { action: string; actor: string; outcome: string };
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<Filters>({ action: '', actor: '', outcome: '' });
+  const [filters, setFilters] = useState<Filters>(draft);
+  const [before, setBefore] = useState<number | undefined>(undefined);
+
+  const head = useApi(async () => {
+    const current = await answer(api.GET('/api/v1/audit/tree-head'));
+    const signed = current.signed;
+    if (!signed) return { current, consistent: undefined };
+    const proof = await answer(
+      api.GET('/api/v1/audit/proofs/consistency', {
+        params: { query: { oldSize: signed.treeSize, newSize: current.treeSize } },
+      }),
+    );
+    const consistent =
+      proof.oldRootHash === signed.rootHash &&
+      (await isConsistent(
+        signed.treeSize,
+        current.treeSize,
+        fromHex(signed.rootHash),
+        fromHex(current.rootHash),
+        proof.proof.map(fromHex),
+      ));
+    return { current, consistent };
+  }, []);
+
+  const entries = useApi(
+    async () =>
+      answer(
+        api.GET('/api/v1/audit/entries', {
+          params: {
+            query: {
+              limit: PAGE,
+              ...(filters.action ? { action: filters.action } : {}),
+              ...(filters.actor ? { actor: filters.actor } : {}),
+              ...(filters.outcome === 'success' || filters.outcome === 'failure'
+                ? { outcome: filters.outcome }
+                : {}),
+              ...(before === undefined ? {} : { before }),
+            },
+          },
+        }),
+      ),
+    [filters, before],
+  );
+  const items = entries.data?.items ?? [];
+  const title = t('audit.title');
+  const current = head.data?.current;
+
+  return (
+    <>
+      <PageTitle text={title}>{title}</PageTitle>
+      <Text size="sm" c="gray.7" mb="sm">
+        {t('audit.intro')}
+      </Text>
+      <Paper component="section" withBorder p="sm" mb="md" aria-labelledby="audit-head-title">
+        <Text id="audit-head-title" fw={600} mb="xs">
+          {t('audit.headTitle')}
+        </Text>
+        <ProblemAlert error={head.error} />
+        {current ? (
+          <Stack gap={4} data-testid="audit-tree-head">
+            <Text size="sm">{t('audit.size', { formatted: formatNumber(current.treeSize) })}</Text>
+            <Text size="sm">
+              {t('audit.root')} <Code>{current.rootHash}</Code>
+            </Text>
+            {current.signed ? (
+              <Text size="sm">
+                {t('audit.signed', {
+                  size: formatNumber(current.signed.treeSize),
+                  at: formatDateTime(current.signed.signedAt),
+                })}{' '}
+                <Code>{current.signed.rootHash}</Code>
+              </Text>
+            ) : (
+              <Text size="sm">{t('audit.unsigned')}</Text>
+            )}
+            {head.data?.consistent === undefined ? null : head.data.consistent ? (
+              <Badge color="teal" variant="light" data-testid="audit-verification">
+                {t('audit.consistent')}
+              </Badge>
+            ) : (
+              <Badge color="red" variant="light" data-testid="audit-verification">
+                {t('audit.inconsistent')}
+              </Badge>
+            )}
+          </Stack>
+        ) : null}
+      </Paper>
+      <Paper component="section" withBorder p="sm" aria-label={t('audit.entriesTitle')}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            setBefore(undefined);
+            setFilters(draft);
+          }}
+        >
+          <Group align="flex-end" mb="sm">
+            <TextInput
+              label={t('audit.filterAction')}
+              value={draft.action}
+              onChange={(event) => setDraft({ ...draft, action: event.currentTarget.value })}
+              placeholder="api:POST"
+            />
+            <TextInput
+              label={t('audit.filterActor')}
+              value={draft.actor}
+              onChange={(event) => setDraft({ ...draft, actor: event.currentTarget.value })}
+            />
+            <Select
+              label={t('audit.filterOutcome')}
+              value={draft.outcome}
+              onChange={(value) => setDraft({ ...draft, outcome: value ?? '' })}
+              data={[
+                { value: '', label: t('audit.outcomeAny') },
+                { value: 'success', label: t('audit.outcome.success') },
+                { value: 'failure', label: t('audit.outcome.failure') },
+              ]}
+            />
+            <Button type="submit">{t('audit.apply')}</Button>
+          </Group>
+        </form>
+        <ProblemAlert error={entries.error} />
+        {!entries.isLoading && !entries.error && items.length === 0 ? (
+          <Text size="sm" c="gray.7">
+            {t('audit.empty')}
+          </Text>
+        ) : null}
+        {items.length > 0 ? (
+          <Table.ScrollContainer minWidth={800}>
+            <Table striped fz="sm" aria-label={t('audit.entriesTitle')} data-testid="audit-entries">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('audit.seq')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.at')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.actor')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.action')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.resource')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.outcomeHeader')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((item) => {
+                  const entry = item.entry;
+                  const actor = entry
+                    ? (entry.actor.username ?? entry.actor.nodeId ?? t(`audit.actorKind.${entry.actor.kind}`))
+                    : '—';
+                  return (
+                    <Table.Tr key={item.seq}>
+                      <Table.Td>{item.seq}</Table.Td>
+                      <Table.Td>{entry ? formatDateTime(entry.at) : '—'}</Table.Td>
+                      <Table.Td>{actor}</Table.Td>
+                      <Table.Td>
+                        <Code>{entry?.action ?? t('audit.unreadable')}</Code>
+                      </Table.Td>
+                      <Table.Td>{entry?.resource ?? '—'}</Table.Td>
+                      <Table.Td>
+                        {entry ? (
+                          <Badge color={entry.outcome === 'success' ? 'teal' : 'red'} variant="light">
+                            {t(`audit.outcome.${entry.outcome}`)}
+                            {typeof entry.detail?.status === 'number' ? ` ${entry.detail.status}` : ''}
+                          </Badge>
+                        ) : null}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        ) : null}
+        <Group justify="space-between" mt="sm">
+          <Button variant="default" disabled={before === undefined} onClick={() => setBefore(undefined)}>
+            {t('audit.newest')}
+          </Button>
+          <Button
+            variant="default"
+            disabled={items.length < PAGE}
+            onClick={() => setBefore(items[items.length - 1]?.seq)}
+          >
+            {t('audit.older')}
+          </Button>
+        </Group>
+      </Paper>
+    </>
+  );
+}
