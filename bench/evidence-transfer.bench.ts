@@ -113,6 +113,7 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     const deDuty = await federation.node('DE').userClient('duty-officer');
+    const deSupervisor = await federation.node('DE').userClient('supervisor');
     const frDuty = await federation.node('FR').userClient('duty-officer');
     const deRequestId =
       (await listIncomingRequests(deDuty)).find((item) => item.remoteRequestId === drafted.id)?.id ?? '';
@@ -186,6 +187,13 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
         { method: 'POST' },
       );
       if (sent.status !== 200) throw new Error(`send refused: ${await sent.text()}`);
+      // The two-person rule: DE's supervisor approves, which offers the package (timed with the transfer).
+      const approved = await call(
+        `${de}/api/v1/requests/${deRequestId}/evidence/packages/${packageId}/approval`,
+        tokenOf(deSupervisor),
+        { method: 'POST', body: JSON.stringify({ decision: 'approve' }) },
+      );
+      if (approved.status !== 200) throw new Error(`approval refused: ${await approved.text()}`);
       for (;;) {
         const listed = await call(`${fr}/api/v1/requests/${drafted.id}/evidence/packages`, tokenOf(frDuty));
         const found = (

@@ -4381,7 +4381,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a package to the requesting node (evidence.package-offered); it then fetches the chunks */
+        /** Ask to send a package: it waits for a supervisor other than the asker (two-person rule); nothing leaves yet */
         post: {
             parameters: {
                 query?: never;
@@ -4395,6 +4395,60 @@ export interface paths {
                 cookie?: never;
             };
             requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            package: components["schemas"]["EvidencePackage"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/packages/{packageId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (the package is offered to the requesting node, evidence.package-offered) or return a package that waits */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the evidence package id */
+                    packageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "return";
+                        /** @description why it goes back (required to return) */
+                        reasons?: string;
+                        /** @description the reference of the authorising decision (required for an intrusive measure) */
+                        decisionReference?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -5658,6 +5712,8 @@ export interface components {
                 sourceItemId: string | null;
                 sha256: string | null;
             }[];
+            /** @description outgoing: the latest two-person-rule decision on sending it (pending: a supervisor decides); null: nobody asked to send it yet */
+            approval: ("pending" | "approved" | "returned") | null;
         };
         CustodyChainCheckInput: {
             isIntact: boolean;
@@ -6339,6 +6395,8 @@ export interface components {
                 sourceItemId: string | null;
                 sha256: string | null;
             }[];
+            /** @description outgoing: the latest two-person-rule decision on sending it (pending: a supervisor decides); null: nobody asked to send it yet */
+            approval: ("pending" | "approved" | "returned") | null;
         };
         CustodyChainCheck: {
             isIntact: boolean;

@@ -4,8 +4,10 @@
  * Executing (requested) side: `createEvidencePackage` groups stored items of a received request
  * into a package: each item's plaintext is cut into chunks sealed under a fresh package key and
  * written under <evidence dir>/packages/<package>/<hash>; the manifest is signed with the node's
- * federation key; custody `sealed`. `sendEvidencePackage` (the ONE send step) offers it to the
- * requesting node (evidence.package-offered); custody `sent`. `serveEvidenceChunk` answers the
+ * federation key; custody `sealed`. `sendEvidencePackage` submits it for a second person's approval
+ * (the two-person rule); `decideEvidencePackage` approves, which makes the ONE send step
+ * (`offerEvidencePackage`): it is offered to the requesting node (evidence.package-offered);
+ * custody `sent`. `serveEvidenceChunk` answers the
  * addressed node's signed chunk requests, and nobody else's.
  *
  * Requesting side: the transfer worker (`runEvidenceTransferRound`) fetches the chunks of each
@@ -58,6 +60,9 @@ import {
   type StoredEvidencePackage,
 } from '../storage/evidence-packages.repository.ts';
 import { findEvidenceItem, insertEvidenceItem, listEvidenceItems } from '../storage/evidence.repository.ts';
+import { findPendingApproval, listApprovals, undoDecision } from '../storage/approvals.repository.ts';
+import { findUserById } from '../storage/users.repository.ts';
+import { decideApproval, requireApproval, submitForApproval } from './approvals.service.ts';
 import { appendCustody, evidencePaths, findEvidenceRequest } from './evidence.service.ts';
 
 export const CreateEvidencePackageSchema = z
@@ -105,6 +110,11 @@ export type EvidencePackageView = Readonly<{
   manifest: EvidenceManifest | null;
   /** Incoming: the items stored from this package on this node (their ids here). */
   receivedItems: Readonly<{ id: string; sourceItemId: string | null; sha256: string | null }>[];
+  /**
+   * Outgoing: its latest two-person-rule decision (pending: asked to send, a supervisor decides;
+   * returned: asked again to send it); null when nobody asked to send it yet, and for incoming.
+   */
+  approval: 'pending' | 'approved' | 'returned' | null;
 }>;
 
 function toView(
@@ -116,6 +126,7 @@ function toView(
     description: string;
   }>[],
   sources: ReadonlyMap<string, string>,
+  approvals: ReadonlyMap<string, EvidencePackageView['approval']>,
 ): EvidencePackageView {
   const reading = readManifest(stored.manifest);
   const manifest = reading.ok ? reading.manifest : null;
@@ -134,6 +145,7 @@ function toView(
     receivedItems: localItems
       .filter((item) => item.packageId === stored.id)
       .map((item) => ({ id: item.id, sourceItemId: sources.get(item.id) ?? null, sha256: item.sha256 })),
+    approval: approvals.get(stored.id) ?? null,
   };
 }
 
@@ -151,7 +163,15 @@ export async function listEvidencePackages(
     const acquisition = item.acquisition as { sourceItemId?: unknown } | null;
     if (typeof acquisition?.sourceItemId === 'string') sources.set(item.id, acquisition.sourceItemId);
   }
-  return packages.map((stored) => toView(stored, items, sources));
+  const approvals = new Map<string, EvidencePackageView['approval']>();
+  for (const approval of await listApprovals(context.db, { requestId: request.id })) {
+    if (approval.kind !== 'evidence-package') continue;
+    approvals.set(
+      approval.subjectId,
+      approval.decision === 'approve' ? 'approved' : approval.decision === 'return' ? 'returned' : 'pending',
+    );
+  }
+  return packages.map((stored) => toView(stored, items, sources, approvals));
 }
 
 async function* readPlaintext(context: AppContext, storageKey: string): AsyncGenerator<Buffer> {
@@ -284,9 +304,10 @@ export async function createEvidencePackage(
 }
 
 /**
- * THE send step: offers a sealed package to the requesting node (evidence.package-offered, queued
- * with the package's move to `offered` in one transaction), custody `sent` for each item. Any rule
- * that must hold before evidence leaves the node (an approval...) belongs here.
+ * The custodian asks to send a sealed package: under the two-person rule (src/core/approval) it
+ * waits for a supervisor other than them (decideEvidencePackage); nothing leaves the node yet.
+ * Refused when the package was sent already, its addressee is not in the directory, or it waits
+ * for approval already.
  */
 export async function sendEvidencePackage(
   context: AppContext,
@@ -294,6 +315,76 @@ export async function sendEvidencePackage(
   requestId: string,
   packageId: string,
 ): Promise<EvidencePackageView> {
+  const { request, stored } = await sendablePackage(context, actor, requestId, packageId);
+  await submitForApproval(context, actor, {
+    kind: 'evidence-package',
+    subjectId: stored.id,
+    requestId: request.id,
+    requestType: request.type,
+    revision: PACKAGE_REVISION,
+  });
+  return packageView(context, actor, requestId, packageId);
+}
+
+/** A sealed package never changes: its approval is of revision 0. */
+const PACKAGE_REVISION = 0;
+
+/**
+ * A second person decides on a package that waits (src/core/approval): approving offers it to the
+ * requesting node as the custodian who asked (offerEvidencePackage); returning, with reasons,
+ * leaves it sealed here. The decision is undone when the offer cannot be queued.
+ */
+export async function decideEvidencePackage(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  packageId: string,
+  input: Readonly<{ decision: 'approve' | 'return'; reasons?: string; decisionReference?: string }>,
+): Promise<EvidencePackageView> {
+  await findEvidenceRequest(context, actor, requestId, 'read');
+  const approval = UUID_PATTERN.test(packageId)
+    ? await findPendingApproval(context.db, 'evidence-package', packageId)
+    : undefined;
+  if (!approval || approval.requestId !== requestId) {
+    throw new AppError('invalid-state', `evidence package ${packageId} does not wait for approval`);
+  }
+  await decideApproval(context, actor, approval.id, { ...input, currentRevision: PACKAGE_REVISION });
+  if (input.decision === 'approve') {
+    try {
+      const submitter = approval.submittedBy.id
+        ? await findUserById(context.db, approval.submittedBy.id)
+        : undefined;
+      if (!submitter || submitter.isDisabled) {
+        throw new AppError('invalid-state', 'the person who asked to send this package can no longer act');
+      }
+      const custodian: Actor = {
+        userId: submitter.id,
+        username: submitter.username,
+        roles: submitter.roles,
+        authenticatedBy: 'session',
+      };
+      await offerEvidencePackage(context, custodian, requestId, packageId);
+    } catch (error) {
+      await undoDecision(context.db, approval.id);
+      throw error;
+    }
+  }
+  return packageView(context, actor, requestId, packageId);
+}
+
+async function packageView(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  packageId: string,
+): Promise<EvidencePackageView> {
+  const [view] = (await listEvidencePackages(context, actor, requestId)).filter((p) => p.id === packageId);
+  if (!view) throw new AppError('not-found', `no evidence package ${packageId}`);
+  return view;
+}
+
+/** A sealed outgoing package of a request received here, whose addressee is in the directory. */
+async function sendablePackage(context: AppContext, actor: Actor, requestId: string, packageId: string) {
   const federation = requireFederation(context);
   const request = await findEvidenceRequest(context, actor, requestId, 'upload');
   const stored = UUID_PATTERN.test(packageId) ? await findEvidencePackage(context.db, packageId) : undefined;
@@ -313,6 +404,31 @@ export async function sendEvidencePackage(
       `node ${stored.peerNodeId} is not in the directory: nothing was sent`,
     );
   }
+  return { federation, request, stored, peer, packageKey: stored.packageKey };
+}
+
+/**
+ * THE send step, once a second person approved: offers a sealed package to the requesting node
+ * (evidence.package-offered, queued with the package's move to `offered` in one transaction),
+ * custody `sent` for each item. Refused without the approval of the package as it is.
+ */
+async function offerEvidencePackage(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  packageId: string,
+): Promise<void> {
+  const { federation, request, stored, peer, packageKey } = await sendablePackage(
+    context,
+    actor,
+    requestId,
+    packageId,
+  );
+  await requireApproval(context, {
+    kind: 'evidence-package',
+    subjectId: stored.id,
+    revision: PACKAGE_REVISION,
+  });
   const isQueued = await queueEvidencePackageOffered(context, federation, {
     to: peer,
     caseId: request.id,
@@ -321,7 +437,7 @@ export async function sendEvidencePackage(
       requestId: request.remoteRequestId ?? '',
       manifest: stored.manifest,
       chunks: [...stored.chunks],
-      packageKey: stored.packageKey,
+      packageKey,
     },
   });
   if (!isQueued) throw new AppError('invalid-state', `evidence package ${packageId} was sent already`);
@@ -337,9 +453,6 @@ export async function sendEvidencePackage(
       },
     ]);
   }
-  const [view] = (await listEvidencePackages(context, actor, requestId)).filter((p) => p.id === packageId);
-  if (!view) throw new AppError('not-found', `no evidence package ${packageId}`);
-  return view;
 }
 
 /**

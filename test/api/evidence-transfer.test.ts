@@ -29,6 +29,7 @@ type Package = {
   direction: string;
   status: string;
   failureReason: string | null;
+  approval: 'pending' | 'approved' | 'returned' | null;
   chunkCount: number;
   manifest: {
     from: string;
@@ -83,6 +84,7 @@ for (const target of DATABASE_TARGETS) {
     let requestedId: string;
     let requestingId: string;
     let custodian: ActingAs;
+    let packageApprover: ActingAs;
     let requestingCustodian: ActingAs;
     let requestingOfficer: ActingAs;
     const files = [randomBytes(2 * 1024 * 1024 + 333), randomBytes(1000)];
@@ -133,12 +135,33 @@ for (const target of DATABASE_TARGETS) {
       return json<{ package: Package }>(response).package;
     }
 
-    async function send(packageId: string) {
+    /** The custodian asks to send: the package waits for a supervisor (the two-person rule). */
+    async function ask(packageId: string, as: ActingAs = custodian) {
       return pair.requested.app.inject({
         method: 'POST',
         url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/send`,
-        headers: custodian.headers,
+        headers: as.headers,
       });
+    }
+
+    async function decide(
+      packageId: string,
+      decision: 'approve' | 'return',
+      as: ActingAs = packageApprover,
+      reasons?: string,
+    ) {
+      return pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/approval`,
+        headers: as.headers,
+        payload: reasons === undefined ? { decision } : { decision, reasons },
+      });
+    }
+
+    /** Asked by the custodian and approved by a supervisor: the package is offered. */
+    async function send(packageId: string) {
+      const asked = await ask(packageId);
+      return asked.statusCode === 200 ? decide(packageId, 'approve') : asked;
     }
 
     async function packagesAt(side: 'requesting' | 'requested'): Promise<Package[]> {
@@ -184,6 +207,7 @@ for (const target of DATABASE_TARGETS) {
       const author = await asRole(pair.requesting, 'officer');
       const supervisor = await asRole(pair.requested, 'supervisor');
       custodian = await bearerAs(pair.requested, 'evidence-custodian');
+      packageApprover = await bearerAs(pair.requested, 'supervisor');
       requestingCustodian = await bearerAs(pair.requesting, 'evidence-custodian');
       requestingOfficer = await bearerAs(pair.requesting, 'officer');
       ({ requestedId, requestingId } = await pair.deliverRequest(
@@ -196,6 +220,38 @@ for (const target of DATABASE_TARGETS) {
     after(async () => {
       await pair?.close();
       for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('lets a package leave only once a supervisor other than the asker approves it', async () => {
+      const item = await upload(files[0] ?? Buffer.alloc(0), { filename: 'waiting.log' });
+      const made = await makePackage([item]);
+      const asked = await ask(made.id);
+      assert.equal(asked.statusCode, 200, asked.body);
+      assert.equal(json<{ package: Package }>(asked).package.status, 'sealed', 'nothing leaves when asked');
+      assert.equal(json<{ package: Package }>(asked).package.approval, 'pending');
+      assert.equal((await ask(made.id)).statusCode, 409, 'it waits already');
+      await pair.requestedWorker.runOnce();
+      assert.equal(
+        (await packagesAt('requesting')).some((offered) => offered.id === made.id),
+        false,
+        'nothing reached the requesting node',
+      );
+      // The custodian holds no request:approve; a supervisor who asked may not approve it either.
+      assert.equal((await decide(made.id, 'approve', custodian)).statusCode, 403);
+      const returned = await decide(made.id, 'return', packageApprover, 'Describe the acquisition first.');
+      assert.equal(returned.statusCode, 200, returned.body);
+      assert.equal(json<{ package: Package }>(returned).package.approval, 'returned');
+      assert.equal(json<{ package: Package }>(returned).package.status, 'sealed');
+      const byApprover = await ask(made.id, packageApprover);
+      assert.equal(byApprover.statusCode, 200, byApprover.body);
+      const ownApproval = await decide(made.id, 'approve', packageApprover);
+      assert.equal(ownApproval.statusCode, 403, ownApproval.body);
+      const other = await bearerAs(pair.requested, 'supervisor');
+      const approved = await decide(made.id, 'approve', other);
+      assert.equal(approved.statusCode, 200, approved.body);
+      assert.equal(json<{ package: Package }>(approved).package.status, 'offered');
+      assert.equal(json<{ package: Package }>(approved).package.approval, 'approved');
+      assert.equal((await timeline('requested', item)).at(-1)?.kind, 'sent');
     });
 
     it('sends a package, verifies it on arrival, and lets the requesting side download an item decrypted', async () => {

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { preservationDraft, storedDataDraft } from '../../src/demo/demo-drafts.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { json } from '../helpers/app.ts';
+import { approveResponse } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { answersFor, completeScreening, readScreening, type Screening } from '../helpers/screening.ts';
@@ -190,6 +191,9 @@ for (const target of DATABASE_TARGETS) {
       };
       const refused = await transition(reviewer, requestedId, 'refuse', refusal);
       assert.equal(refused.statusCode, 200, refused.body);
+      // A refusal is a response: it leaves once a supervisor approves it (the two-person rule).
+      const approved = await approveResponse(pair.requested, requestedId);
+      assert.equal(approved.statusCode, 200, approved.body);
       await pair.requestedWorker.runOnce();
       const atFr = await pair.requesting.app.inject({
         method: 'GET',
@@ -277,6 +281,8 @@ for (const target of DATABASE_TARGETS) {
         });
         const refused = await transition(reviewer, other.requestedId, 'refuse', refusal);
         assert.equal(refused.statusCode, 200, refused.body);
+        const approved = await approveResponse(points.requested, other.requestedId);
+        assert.equal(approved.statusCode, 200, approved.body);
       } finally {
         await points.close();
       }

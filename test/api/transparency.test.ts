@@ -10,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { json } from '../helpers/app.ts';
+import { approveResponse } from '../helpers/approval.ts';
+import { completeScreening } from '../helpers/screening.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { createClock, type NodePair, startFederatedNode, startNodePair } from './delivery-fixture.ts';
@@ -79,11 +81,18 @@ for (const target of DATABASE_TARGETS) {
           });
         } else {
           await transition(requestedId, reviewer, 'begin-assessment');
+          // A refusal rests on the completed screening checklist and leaves with a supervisor's approval.
+          await completeScreening(pair.requested, reviewer, requestedId, {
+            'essential-interests': 'The offence is a political offence under the law of the requested State.',
+          });
           await transition(requestedId, reviewer, 'refuse', {
             grounds: ['preservation-limited-grounds'],
             reasons: 'The offence is a political offence under the law of the requested State.',
             consultation: CONSULTATION,
           });
+          const approved = await approveResponse(pair.requested, requestedId);
+          assert.equal(approved.statusCode, 200, approved.body);
+          await pair.requestedWorker.runOnce();
         }
       }
     });

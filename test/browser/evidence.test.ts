@@ -11,7 +11,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { createAccount } from '../../src/demo/node-api.ts';
 import { deliverPreservationFromFrance, type Federation, startFederation } from '../helpers/node-process.ts';
 import {
   assertAccessible,
@@ -102,9 +101,19 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await form.getByRole('button', { name: 'Make the package' }).click();
     const made = dePackages.getByTestId('evidence-package');
     await made.getByText('Ready to send').waitFor();
-    await made.getByRole('button', { name: 'Send' }).click();
-    await made.getByText('Sent, awaiting verification').waitFor();
+    // The two-person rule: the duty officer asks, DE's supervisor approves on the same page.
+    await made.getByRole('button', { name: 'Submit for approval' }).click();
+    await made.getByTestId('package-awaiting-approval').waitFor();
+    assert.equal(await made.getAttribute('data-status'), 'sealed', 'nothing left the node yet');
     await assertAccessible(dePage, 'evidence packages, executing side');
+    const supervisorPage = await signInAs(deContext, federation.node('DE'), 'supervisor');
+    await supervisorPage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+    await supervisorPage.getByRole('button', { name: 'Approve and send the package' }).click();
+    await supervisorPage
+      .getByTestId('evidence-packages-panel')
+      .getByTestId('evidence-package')
+      .getByText('Sent, awaiting verification')
+      .waitFor();
     await deContext.close();
 
     const frContext = await browser.newContext({
@@ -115,17 +124,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     });
     // On the requesting side, a supervisor reads the request (request:read-all) and its evidence.
     const fr = federation.node('FR');
-    const supervisor = await createAccount(
-      { admin: fr.admin, approver: fr.approver },
-      { username: 'fr.supervisor', displayName: 'FR supervisor', roles: ['supervisor'] },
-    );
-    const frPage = await frContext.newPage();
-    frPage.setDefaultTimeout(20_000);
-    await frPage.goto(`${fr.url}/sign-in`);
-    await frPage.getByLabel('Username').fill(supervisor.username);
-    await frPage.getByLabel(/^Password/).fill(supervisor.password);
-    await frPage.getByRole('button', { name: 'Sign in' }).click();
-    await frPage.waitForURL(/\/requests$/);
+    const frPage = await signInAs(frContext, fr, 'supervisor');
     const received = frPage.getByTestId('evidence-packages-panel').getByTestId('evidence-package');
     for (let attempt = 0; attempt < 60; attempt += 1) {
       await frPage.goto(`${federation.node('FR').url}/requests/${frRequestId}`);

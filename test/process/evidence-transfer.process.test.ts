@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { answer } from '../../src/api-client/client.ts';
 import {
   delay,
   deliverPreservationFromFrance,
@@ -88,10 +89,19 @@ describe('an evidence package between node processes, interrupted by kill -9', {
     });
     assert.equal(made.status, 201, await made.clone().text());
     const { package: created } = (await made.json()) as { package: Package };
-    const sent = await call('DE', `/api/v1/requests/${deRequestId}/evidence/packages/${created.id}/send`, {
+    const asked = await call('DE', `/api/v1/requests/${deRequestId}/evidence/packages/${created.id}/send`, {
       method: 'POST',
     });
-    assert.equal(sent.status, 200, await sent.text());
+    assert.equal(asked.status, 200, await asked.text());
+    // The two-person rule: DE's supervisor approves, which offers the package to FR.
+    const supervisor = await federation.node('DE').userClient('supervisor');
+    const approved = await answer(
+      supervisor.api.POST('/api/v1/requests/{id}/evidence/packages/{packageId}/approval', {
+        params: { path: { id: deRequestId, packageId: created.id } },
+        body: { decision: 'approve' },
+      }),
+    );
+    assert.equal(approved.package.status, 'offered');
     return created;
   };
   const waitFor = async <T>(

@@ -43,7 +43,7 @@ export const ApprovalSchema = z
 
 const ParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 
-const DecisionBodySchema = z
+export const DecisionBodySchema = z
   .object({
     decision: z.enum(['approve', 'return']),
     reasons: z.string().max(5000).optional().describe('why it goes back (required to return)'),

@@ -1,6 +1,7 @@
 /**
  * Evidence packages (docs/evidence.md, docs/federation.md "Evidence packages"): on the executing
- * side, make a package of stored items of a received request and send it; on either side, list a
+ * side, make a package of stored items of a received request and ask to send it (a supervisor
+ * approves, which offers it, or returns it); on either side, list a
  * request's packages with their manifest and verification. And the one federation route of
  * packages: GET /federation/v1/evidence/{package}/chunks/{hash}, where the addressed node fetches
  * the encrypted chunks, its request signed with its federation key (header Comity-Signature).
@@ -11,12 +12,14 @@ import { REQUEST_SIGNATURE_HEADER } from '../../federation/protocol/request-sign
 import {
   CreateEvidencePackageSchema,
   createEvidencePackage,
+  decideEvidencePackage,
   listEvidencePackages,
   sendEvidencePackage,
   serveEvidenceChunk,
 } from '../../services/evidence-transfer.service.ts';
 import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { DecisionBodySchema } from './approvals.routes.ts';
 
 const RequestParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 const PackageParamsSchema = RequestParamsSchema.extend({
@@ -80,6 +83,12 @@ const EvidencePackageSchema = z
     receivedItems: z
       .array(z.object({ id: z.string(), sourceItemId: z.string().nullable(), sha256: z.string().nullable() }))
       .describe('incoming: the evidence items stored here from this package'),
+    approval: z
+      .enum(['pending', 'approved', 'returned'])
+      .nullable()
+      .describe(
+        'outgoing: the latest two-person-rule decision on sending it (pending: a supervisor decides); null: nobody asked to send it yet',
+      ),
   })
   .meta({ id: 'EvidencePackage' });
 
@@ -127,7 +136,7 @@ export async function evidencePackagesRoutes(app: ComityApp, context: AppContext
       schema: {
         tags: ['evidence'],
         summary:
-          'Send a package to the requesting node (evidence.package-offered); it then fetches the chunks',
+          'Ask to send a package: it waits for a supervisor other than the asker (two-person rule); nothing leaves yet',
         params: PackageParamsSchema,
         response: { 200: z.object({ package: EvidencePackageSchema }) },
       },
@@ -138,6 +147,36 @@ export async function evidencePackagesRoutes(app: ComityApp, context: AppContext
         actorOf(request),
         request.params.id,
         request.params.packageId,
+      ),
+    }),
+  );
+
+  app.post(
+    '/api/v1/requests/:id/evidence/packages/:packageId/approval',
+    {
+      config: { permission: 'request:approve' },
+      schema: {
+        tags: ['evidence'],
+        summary:
+          'Approve (the package is offered to the requesting node, evidence.package-offered) or return a package that waits',
+        params: PackageParamsSchema,
+        body: DecisionBodySchema,
+        response: { 200: z.object({ package: EvidencePackageSchema }) },
+      },
+    },
+    async (request) => ({
+      package: await decideEvidencePackage(
+        context,
+        actorOf(request),
+        request.params.id,
+        request.params.packageId,
+        {
+          decision: request.body.decision,
+          ...(request.body.reasons === undefined ? {} : { reasons: request.body.reasons }),
+          ...(request.body.decisionReference === undefined
+            ? {}
+            : { decisionReference: request.body.decisionReference }),
+        },
       ),
     }),
   );

@@ -116,6 +116,16 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
         await answer(
           api.POST('/api/v1/requests/{id}/return', { params: { path: { id } }, body: { reasons } }),
         );
+      } else if (item.kind === 'evidence-package') {
+        await answer(
+          api.POST('/api/v1/requests/{id}/evidence/packages/{packageId}/approval', {
+            params: { path: { id, packageId: item.subjectId } },
+            body:
+              decision === 'approve'
+                ? { decision, ...(decisionReference ? { decisionReference } : {}) }
+                : { decision, reasons },
+          }),
+        );
       } else {
         await answer(
           api.POST('/api/v1/requests/{id}/response-approval', {
@@ -166,7 +176,11 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
           onClick={() => void decide('approve')}
           data-testid="approval-approve"
         >
-          {item.kind === 'request' ? t('approval.approveRequest') : t('approval.approveResponse')}
+          {item.kind === 'request'
+            ? t('approval.approveRequest')
+            : item.kind === 'evidence-package'
+              ? t('approval.approveEvidence')
+              : t('approval.approveResponse')}
         </Button>
         <Button
           variant="default"

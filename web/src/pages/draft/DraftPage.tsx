@@ -87,6 +87,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [isLoading, setIsLoading] = useState(requestId !== undefined);
   const [loadError, setLoadError] = useState<unknown>(undefined);
   const [saveError, setSaveError] = useState<unknown>(undefined);
+  /** Bumped when something awaits or got a decision on this page (an evidence package submitted or decided). */
+  const [approvalsVersion, setApprovalsVersion] = useState(0);
   const [isSaving, setIsSaving] = useState(false);
   const [isShowingAll, setIsShowingAll] = useState(false);
   const [nodeState, setNodeState] = useState<string | undefined>(undefined);
@@ -493,14 +495,22 @@ export function DraftPage({ requestId }: { requestId?: string }) {
               {saved && hasCase(saved.request) && canReadEvidence ? (
                 <>
                   <EvidencePanel requestId={saved.request.id} direction={saved.request.direction} />
-                  <EvidencePackagesPanel requestId={saved.request.id} direction={saved.request.direction} />
+                  <EvidencePackagesPanel
+                    requestId={saved.request.id}
+                    direction={saved.request.direction}
+                    version={`${saved.request.updatedAt}:${approvalsVersion}`}
+                    onSubmitted={() => setApprovalsVersion((version) => version + 1)}
+                  />
                 </>
               ) : null}
               {saved ? (
                 <ApprovalPanel
                   requestId={saved.request.id}
-                  version={`${saved.request.revision}:${saved.request.status}:${saved.request.caseStatus}:${saved.request.updatedAt}`}
-                  onDecided={() => void refreshRequest()}
+                  version={`${saved.request.revision}:${saved.request.status}:${saved.request.caseStatus}:${saved.request.updatedAt}:${approvalsVersion}`}
+                  onDecided={() => {
+                    setApprovalsVersion((version) => version + 1);
+                    void refreshRequest();
+                  }}
                 />
               ) : null}
               {saved && hasCase(saved.request) ? (

@@ -190,10 +190,15 @@ function PackageCard({
               {t(`evidenceTransfer.status.${item.status}`)}
             </Badge>
           </Group>
-          {canSend && item.status === 'sealed' ? (
+          {canSend && item.status === 'sealed' && item.approval !== 'pending' ? (
             <Button size="xs" onClick={send} loading={isSending}>
               {t('evidenceTransfer.send')}
             </Button>
+          ) : null}
+          {item.status === 'sealed' && item.approval === 'pending' ? (
+            <Badge variant="light" color="gray" data-testid="package-awaiting-approval">
+              {t('evidenceTransfer.awaitingApproval')}
+            </Badge>
           ) : null}
         </Group>
         <Text size="sm">
@@ -265,16 +270,22 @@ function PackageCard({
 export function EvidencePackagesPanel({
   requestId,
   direction,
+  version,
+  onSubmitted,
 }: {
   requestId: string;
   direction: 'incoming' | 'outgoing';
+  /** Changes when something about the request changed (a package approved elsewhere on the page). */
+  version: string;
+  /** A package was submitted for approval: the page's approval panel reads it. */
+  onSubmitted: () => void;
 }) {
   const { t } = useTranslation();
   const canUpload = useCan('evidence:upload');
   const isExecuting = direction === 'incoming';
   const packages = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/evidence/packages', { params: { path: { id: requestId } } })),
-    [requestId],
+    [requestId, version],
   );
   const items = useApi(
     () =>
@@ -312,7 +323,10 @@ export function EvidencePackagesPanel({
             requestId={requestId}
             item={item}
             canSend={isExecuting && canUpload}
-            onChanged={packages.reload}
+            onChanged={() => {
+              packages.reload();
+              onSubmitted();
+            }}
           />
         ))}
       </Stack>
