@@ -27,6 +27,7 @@ import {
 } from '../../evidence/age/index.ts';
 import { CliError, printLine } from '../output.ts';
 import { byteProgress } from '../progress.ts';
+import { registerEvidenceExportCommands } from './evidence-export.command.ts';
 import { registerEvidenceItemCommands } from './evidence-items.command.ts';
 
 const READ_SIZE = 1024 * 1024;
@@ -97,6 +98,7 @@ export function registerEvidenceCommands(program: Command): void {
       "evidence files in the age format (age-encryption.org/v1), which Debian's age reads too, and evidence items of requests received by the node",
     );
   registerEvidenceItemCommands(evidence);
+  registerEvidenceExportCommands(evidence);
 
   evidence
     .command('keygen')
