@@ -116,7 +116,11 @@ export function okpThumbprint(jwk: Readonly<{ crv: string; kty: string; x: strin
 
 /** A file name safe in every archive and file system, from an item's name. */
 export function itemFileName(index: number, name: string, form: 'decrypted' | 'age'): string {
-  const base = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 70) || 'item';
+  const base =
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 70) || 'item';
   return `items/${String(index + 1).padStart(3, '0')}-${base}${form === 'age' ? '.age' : ''}`;
 }
 
@@ -221,7 +225,8 @@ export async function verifyExportFolder(
     for (const entry of index.items) {
       const item = byId.get(entry.manifestItemId);
       if (!item) return fail(`${entry.file} is not an item of the signed manifest`);
-      if (entry.sha256 !== item.sha256) fail(`${entry.file}: export.json records another SHA-256 than the manifest`);
+      if (entry.sha256 !== item.sha256)
+        fail(`${entry.file}: export.json records another SHA-256 than the manifest`);
       const file = at(entry.file);
       const size = await stat(file).then(
         (info) => info.size,
@@ -253,7 +258,9 @@ export async function verifyExportFolder(
       } else {
         const actual = await fileSha256(file);
         if (actual !== entry.encryptedSha256) {
-          fail(`${entry.file} (item ${item.name}): the encrypted file does not match the digest recorded at export`);
+          fail(
+            `${entry.file} (item ${item.name}): the encrypted file does not match the digest recorded at export`,
+          );
         }
         pass(
           `${entry.file}: encrypted form matches the digest recorded at export (give --identity to check the plaintext against the manifest)`,
@@ -293,9 +300,13 @@ export async function verifyExportFolder(
       listed.set(match?.[2] ?? '', match?.[1] ?? '');
     }
     for (const [name, expected] of listed) {
-      if (name.includes('..') || path.isAbsolute(name)) fail(`SHA256SUMS names a file outside the export: ${name}`);
-      const actual = await fileSha256(at(name)).catch(() => fail(`${name}, listed in SHA256SUMS, is missing`));
-      if (actual !== expected) fail(`${name} does not match its SHA-256 in SHA256SUMS (changed after export)`);
+      if (name.includes('..') || path.isAbsolute(name))
+        fail(`SHA256SUMS names a file outside the export: ${name}`);
+      const actual = await fileSha256(at(name)).catch(() =>
+        fail(`${name}, listed in SHA256SUMS, is missing`),
+      );
+      if (actual !== expected)
+        fail(`${name} does not match its SHA-256 in SHA256SUMS (changed after export)`);
     }
     for (const name of Object.values(EXPORT_FILES)) {
       if (name !== EXPORT_FILES.sums && !listed.has(name)) fail(`SHA256SUMS does not list ${name}`);

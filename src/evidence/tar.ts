@@ -12,7 +12,9 @@ const SAFE_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 /** Whether a name is one an export writes and may unpack: relative, short, no `..`. */
 export function isSafeEntryName(name: string): boolean {
   return (
-    SAFE_NAME.test(name) && name.length <= 100 && !name.split('/').some((part) => part === '..' || part === '.')
+    SAFE_NAME.test(name) &&
+    name.length <= 100 &&
+    !name.split('/').some((part) => part === '..' || part === '.')
   );
 }
 
@@ -60,7 +62,10 @@ export type TarEntryHandler = Readonly<{
 }>;
 
 function readOctal(field: Buffer): number {
-  const text = field.toString('ascii').replace(/[\0 ]+$/g, '').trim();
+  const text = field
+    .toString('ascii')
+    .replace(/[\0 ]+$/g, '')
+    .trim();
   if (!/^[0-7]*$/.test(text)) throw new Error('tar: a header field is not octal');
   return text === '' ? 0 : Number.parseInt(text, 8);
 }

@@ -118,7 +118,8 @@ function itemsOf(
       const source = (candidate.acquisition as { sourceItemId?: unknown } | null)?.sourceItemId;
       return candidate.packageId === stored.id && source === manifestItem.id;
     });
-    if (!item) throw new AppError('invalid-state', `item ${manifestItem.name} of the package is not held here`);
+    if (!item)
+      throw new AppError('invalid-state', `item ${manifestItem.name} of the package is not held here`);
     if (item.status !== 'stored') {
       throw new AppError(
         'invalid-state',
@@ -130,7 +131,10 @@ function itemsOf(
 }
 
 function when(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return iso
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 /** The custody report's content, in the labels' language. */
@@ -259,7 +263,8 @@ export async function exportEvidence(
   locale: Locale,
 ): Promise<EvidenceExport> {
   const federation = context.federation;
-  if (!federation) throw new AppError('unavailable', 'this node has no federation identity yet (comity init)');
+  if (!federation)
+    throw new AppError('unavailable', 'this node has no federation identity yet (comity init)');
   if (input.form === 'age' && !input.ageRecipient) {
     throw new AppError('invalid-input', 'an age export needs the recipient to encrypt to', [
       { path: 'ageRecipient', message: 'required when form is age' },
@@ -267,7 +272,8 @@ export async function exportEvidence(
   }
   const stored = await findPackageToExport(context, actor, input.id);
   const reading = readManifest(stored.manifest);
-  if (!reading.ok) throw new AppError('invalid-state', `the package's manifest does not read: ${reading.reason}`);
+  if (!reading.ok)
+    throw new AppError('invalid-state', `the package's manifest does not read: ${reading.reason}`);
   const { manifest } = reading;
   const key = federation.directory.findKey(manifest.from, reading.kid);
   if (key?.use !== 'sig') {
@@ -318,7 +324,9 @@ export async function exportEvidence(
     } catch (error) {
       await rm(work, { recursive: true, force: true });
       if (isAgeError(error)) {
-        throw new AppError('invalid-input', error.message, [{ path: 'ageRecipient', message: error.message }]);
+        throw new AppError('invalid-input', error.message, [
+          { path: 'ageRecipient', message: error.message },
+        ]);
       }
       throw error;
     }

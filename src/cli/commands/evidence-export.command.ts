@@ -45,7 +45,8 @@ async function unpack(body: ReadableStream<Uint8Array>, folder: string): Promise
       names.push(name);
     },
     data: async (piece) => {
-      if (!current?.write(piece)) await new Promise((resolve) => current?.once('drain', resolve));
+      if (!current?.write(piece))
+        await new Promise<void>((resolve) => current?.once('drain', () => resolve()));
     },
     end: async () => {
       const stream = current;
@@ -160,7 +161,9 @@ export function registerEvidenceExportCommands(evidence: Command): void {
     .option('--decrypted', 'write the items as plain files')
     .option('--age-recipient <recipient>', 'write each item encrypted with age to this recipient (age1...)')
     .option('--lang <language>', 'language of the custody report (ar, en, es, fr, ru, zh)')
-    .action(async (id: string, output: string, options: ExportOptions) => exportEvidence(id, output, options));
+    .action(async (id: string, output: string, options: ExportOptions) =>
+      exportEvidence(id, output, options),
+    );
 
   evidence
     .command('verify')

@@ -68,7 +68,9 @@ let cached: ReadonlyMap<string, CustodyReportLabels> | undefined;
 export function loadCustodyReportLabels(): ReadonlyMap<string, CustodyReportLabels> {
   if (cached) return cached;
   const set = new Map<string, CustodyReportLabels>();
-  for (const file of readdirSync(import.meta.dirname).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(import.meta.dirname)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const result = CustodyReportLabelsSchema.safeParse(
       JSON.parse(readFileSync(path.join(import.meta.dirname, file), 'utf8')),
     );

@@ -151,7 +151,7 @@ export async function evidencePackagesRoutes(app: ComityApp, context: AppContext
       schema: {
         tags: ['evidence'],
         summary:
-          'A court-ready export of an evidence package (a tar: signed manifest, signer key, custody events and report PDF, items decrypted or age-encrypted, SHA256SUMS); recorded as exported in each item\'s custody',
+          "A court-ready export of an evidence package (a tar: signed manifest, signer key, custody events and report PDF, items decrypted or age-encrypted, SHA256SUMS); recorded as exported in each item's custody",
         querystring: z.object({
           lang: z.string().max(20).optional().describe('language of the custody report'),
         }),
