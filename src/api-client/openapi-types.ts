@@ -4469,6 +4469,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evidence/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A court-ready export of an evidence package (a tar: signed manifest, signer key, custody events and report PDF, items decrypted or age-encrypted, SHA256SUMS); recorded as exported in each item's custody */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description language of the custody report */
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a request id (its one evidence package) or a package id */
+                        id: string;
+                        /** @description why the evidence is exported (recorded in custody) */
+                        reason: string;
+                        /**
+                         * @description decrypted: the items as plain files; age: each item encrypted to ageRecipient
+                         * @enum {string}
+                         */
+                        form: "decrypted" | "age";
+                        /** @description age: the recipient (age1...) the items are encrypted to */
+                        ageRecipient?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/federation/v1/evidence/{packageId}/chunks/{hash}": {
         parameters: {
             query?: never;

@@ -261,6 +261,22 @@ function writeHeader(writer: Writer, version: DocumentVersion, isBilingual: bool
   writer.space(4);
 }
 
+/** A field is never split across pages: its label and every line of its value move together. */
+function writeField(writer: Writer, field: DocumentField, direction: 'ltr' | 'rtl'): void {
+  writer.block(
+    field.value.split(/\r?\n/).map((line, lineIndex) => ({
+      // Later lines of a multi-line value carry no label.
+      spans: fieldSpans(
+        { label: lineIndex === 0 ? field.label : undefined, value: line },
+        STYLES.fieldLabel,
+        STYLES.value,
+      ),
+      indent: INDENT,
+      direction,
+    })),
+  );
+}
+
 function writeSection(
   writer: Writer,
   section: DocumentSection,
@@ -277,21 +293,7 @@ function writeSection(
   }
   section.items.forEach((item, itemIndex) => {
     if (itemIndex > 0) writer.space(4);
-    for (const field of item) {
-      // A field is never split across pages: its label and every line of its value move together.
-      writer.block(
-        field.value.split(/\r?\n/).map((line, lineIndex) => ({
-          // Later lines of a multi-line value carry no label.
-          spans: fieldSpans(
-            { label: lineIndex === 0 ? field.label : undefined, value: line },
-            STYLES.fieldLabel,
-            STYLES.value,
-          ),
-          indent: INDENT,
-          direction,
-        })),
-      );
-    }
+    for (const field of item) writeField(writer, field, direction);
   });
   writer.space(5);
   writer.rule(0.4, '#BBBBBB');
@@ -364,40 +366,39 @@ function writeFooters(doc: Pdf, writer: Writer, model: DocumentModel, pagesOf: r
     if (model.isDraft) writeDraftMark(doc, writer, version);
     const draft = model.isDraft ? `${version.draftMark} — ${version.draftNotice} · ` : '';
     const text = `${draft}SHA-256: ${model.contentDigest} · catalogue ${model.catalogueVersion} · ${page - range.start + 1} / ${range.count}`;
-    const lines = writer.layout([{ text, style: STYLES.footer }], CONTENT_WIDTH, version.direction);
-    const top = PAGE.height - PAGE.bottom + 18;
-    doc
-      .moveTo(PAGE.left, top - 4)
-      .lineTo(PAGE.width - PAGE.right, top - 4)
-      .lineWidth(0.4)
-      .strokeColor('#999999')
-      .stroke();
-    writer.drawLinesAt(lines, PAGE.left, top);
+    drawFooter(doc, writer, text, version.direction);
   }
+}
+
+/** A rule and one line of text at the foot of the current page. */
+function drawFooter(doc: Pdf, writer: Writer, text: string, direction: 'ltr' | 'rtl'): void {
+  const lines = writer.layout([{ text, style: STYLES.footer }], CONTENT_WIDTH, direction);
+  const top = PAGE.height - PAGE.bottom + 18;
+  doc
+    .moveTo(PAGE.left, top - 4)
+    .lineTo(PAGE.width - PAGE.right, top - 4)
+    .lineWidth(0.4)
+    .strokeColor('#999999')
+    .stroke();
+  writer.drawLinesAt(lines, PAGE.left, top);
 }
 
 export type PdfRenderOptions = Readonly<{ createdAt?: Date }>;
 
-/** Renders the document to PDF bytes. Throws `unavailable` when a font is not installed. */
-export async function renderDocumentPdf(
-  model: DocumentModel,
-  options: PdfRenderOptions = {},
-): Promise<Buffer> {
+/** A new A4 document with the fonts registered, and its bytes once it ends. */
+function startPdf(
+  language: string,
+  info: Readonly<{ Title: string; Subject?: string; CreationDate: Date }>,
+): { doc: Pdf; finished: Promise<Buffer> } {
   const fonts = loadFonts();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: PAGE.top, bottom: 0, left: PAGE.left, right: PAGE.right },
     bufferPages: true,
     autoFirstPage: true,
-    lang: model.languages[0] ?? 'en',
+    lang: language,
     displayTitle: true,
-    info: {
-      Title: model.versions.map((version) => version.title).join(' / '),
-      Subject: `SHA-256 ${model.contentDigest}`,
-      Creator: 'Comity',
-      Producer: 'Comity',
-      CreationDate: options.createdAt ?? new Date(),
-    },
+    info: { ...info, Creator: 'Comity', Producer: 'Comity' },
   });
   for (const [key, buffer] of Object.entries(fonts)) doc.registerFont(key, buffer);
   const chunks: Buffer[] = [];
@@ -405,6 +406,19 @@ export async function renderDocumentPdf(
   const finished = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
+  });
+  return { doc, finished };
+}
+
+/** Renders the document to PDF bytes. Throws `unavailable` when a font is not installed. */
+export async function renderDocumentPdf(
+  model: DocumentModel,
+  options: PdfRenderOptions = {},
+): Promise<Buffer> {
+  const { doc, finished } = startPdf(model.languages[0] ?? 'en', {
+    Title: model.versions.map((version) => version.title).join(' / '),
+    Subject: `SHA-256 ${model.contentDigest}`,
+    CreationDate: options.createdAt ?? new Date(),
   });
 
   const writer = createWriter(doc);
@@ -422,6 +436,55 @@ export async function renderDocumentPdf(
     pagesOf.push({ first, count: doc.bufferedPageRange().count - first });
   });
   writeFooters(doc, writer, model, pagesOf);
+  doc.end();
+  return finished;
+}
+
+/** A plain report (the custody report of an evidence export): titled sections of labelled lines. */
+export type ReportModel = Readonly<{
+  language: string;
+  direction: 'ltr' | 'rtl';
+  heading: string;
+  title: string;
+  sections: readonly Readonly<{
+    label: string;
+    /** Groups of fields, a little space between groups; a field without label is a plain line. */
+    groups: readonly (readonly DocumentField[])[];
+  }>[];
+  /** Printed at the foot of every page, before "page n / total". */
+  footer: string;
+}>;
+
+/** Renders a report to PDF bytes with the formal document's fonts and line layout. */
+export async function renderReportPdf(report: ReportModel, options: PdfRenderOptions = {}): Promise<Buffer> {
+  const { doc, finished } = startPdf(report.language, {
+    Title: report.title,
+    CreationDate: options.createdAt ?? new Date(),
+  });
+  const writer = createWriter(doc);
+  const { direction } = report;
+  writer.paragraph([{ text: report.heading, style: STYLES.heading }], { direction });
+  writer.space(4);
+  writer.paragraph([{ text: report.title, style: STYLES.title }], { direction, spaceAfter: 4 });
+  writer.rule(1.2, '#111111');
+  writer.space(4);
+  report.sections.forEach((section, index) => {
+    writer.keepSpace(70);
+    writer.paragraph([{ text: `${index + 1}. ${section.label}`, style: STYLES.label }], { direction });
+    writer.space(2);
+    section.groups.forEach((group, groupIndex) => {
+      if (groupIndex > 0) writer.space(5);
+      for (const field of group) writeField(writer, field, direction);
+    });
+    writer.space(5);
+    writer.rule(0.4, '#BBBBBB');
+    writer.space(3);
+  });
+  const range = doc.bufferedPageRange();
+  for (let page = range.start; page < range.start + range.count; page++) {
+    doc.switchToPage(page);
+    drawFooter(doc, writer, `${report.footer} · ${page - range.start + 1} / ${range.count}`, direction);
+  }
   doc.end();
   return finished;
 }

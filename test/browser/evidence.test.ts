@@ -3,14 +3,18 @@
  * preservation request to Germany through the API; Germany's duty officer uploads a small file on
  * the request page (tus from the browser), sees the item with the file's SHA-256, opens its
  * custody timeline (acquired, sealed; the chain intact). axe-core finds no serious or critical
- * violation. The screenshot goes to test-results/screenshots/evidence-section.png (gitignored).
+ * violation. France's supervisor exports the verified package for a court from the page (a tar
+ * that unpacks and verifies offline). The screenshot goes to test-results/screenshots/evidence-section.png (gitignored).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
+import { verifyExportFolder } from '../../src/evidence/export-bundle.ts';
 import { deliverPreservationFromFrance, type Federation, startFederation } from '../helpers/node-process.ts';
 import {
   assertAccessible,
@@ -155,6 +159,31 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     );
     await item.getByRole('button', { name: 'Show custody' }).click();
     await item.getByTestId('custody-timeline').locator('tr[data-kind="downloaded"]').waitFor();
+
+    // The court-ready export: a reason, the items decrypted; the tar unpacks and verifies offline.
+    await received.getByTestId('export-open').click();
+    const exportForm = received.getByTestId('evidence-export-form');
+    await exportForm.getByLabel(/^Reason for the export/).fill('Production before the court');
+    await exportForm.getByLabel('Decrypted (plain files)').check();
+    await assertAccessible(frPage, 'evidence export form');
+    const [archive] = await Promise.all([
+      frPage.waitForEvent('download'),
+      exportForm.getByRole('button', { name: 'Export' }).click(),
+    ]);
+    assert.match(archive.suggestedFilename(), /^evidence-export-[0-9a-f-]+\.tar$/);
+    const unpacked = await mkdtemp(path.join(os.tmpdir(), 'comity-browser-export-'));
+    try {
+      const untarred = spawnSync('tar', ['-xf', await archive.path(), '-C', unpacked]);
+      assert.equal(untarred.status, 0, untarred.stderr.toString());
+      const checks = await verifyExportFolder(unpacked);
+      assert.ok(
+        checks.every((check) => check.ok),
+        checks.map((check) => check.line).join('\n'),
+      );
+    } finally {
+      await rm(unpacked, { recursive: true, force: true });
+    }
+    await received.getByRole('status').waitFor();
     await assertAccessible(frPage, 'evidence packages, requesting side');
     await frPage.getByTestId('evidence-packages-panel').screenshot({
       path: path.join(screenshotDirectory, 'evidence-packages-received.png'),

@@ -9,11 +9,11 @@
  * The output appears only whole: it is written beside its place under a temporary name and renamed
  * at the end; on any refusal the temporary file is removed and one line says why.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import {
@@ -27,6 +27,8 @@ import {
 } from '../../evidence/age/index.ts';
 import { CliError, printLine } from '../output.ts';
 import { byteProgress } from '../progress.ts';
+import { sha256Tap } from '../../evidence/export-bundle.ts';
+import { registerEvidenceExportCommands } from './evidence-export.command.ts';
 import { registerEvidenceItemCommands } from './evidence-items.command.ts';
 
 const READ_SIZE = 1024 * 1024;
@@ -68,19 +70,6 @@ async function transformFile(
   }
 }
 
-function sha256Tap(): { tap: Transform; digest: () => string; bytes: () => number } {
-  const hash = createHash('sha256');
-  let count = 0;
-  const tap = new Transform({
-    transform(data: Buffer, _encoding, callback: TransformCallback) {
-      hash.update(data);
-      count += data.length;
-      callback(null, data);
-    },
-  });
-  return { tap, digest: () => hash.digest('hex'), bytes: () => count };
-}
-
 function inAgeTerms<T>(work: () => T): T {
   try {
     return work();
@@ -97,6 +86,7 @@ export function registerEvidenceCommands(program: Command): void {
       "evidence files in the age format (age-encryption.org/v1), which Debian's age reads too, and evidence items of requests received by the node",
     );
   registerEvidenceItemCommands(evidence);
+  registerEvidenceExportCommands(evidence);
 
   evidence
     .command('keygen')

@@ -17,9 +17,11 @@ import {
   sendEvidencePackage,
   serveEvidenceChunk,
 } from '../../services/evidence-transfer.service.ts';
+import { EvidenceExportSchema, exportEvidence } from '../../services/evidence-export.service.ts';
 import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
 import { DecisionBodySchema } from './approvals.routes.ts';
+import { localeOf } from '../negotiation.ts';
 
 const RequestParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 const PackageParamsSchema = RequestParamsSchema.extend({
@@ -179,6 +181,37 @@ export async function evidencePackagesRoutes(app: ComityApp, context: AppContext
         },
       ),
     }),
+  );
+
+  app.post(
+    '/api/v1/evidence/exports',
+    {
+      config: { permission: 'evidence:read' },
+      schema: {
+        tags: ['evidence'],
+        summary:
+          "A court-ready export of an evidence package (a tar: signed manifest, signer key, custody events and report PDF, items decrypted or age-encrypted, SHA256SUMS); recorded as exported in each item's custody",
+        querystring: z.object({
+          lang: z.string().max(20).optional().describe('language of the custody report'),
+        }),
+        body: EvidenceExportSchema,
+      },
+    },
+    async (request, reply) => {
+      const exported = await exportEvidence(
+        context,
+        actorOf(request),
+        request.body,
+        localeOf(request, request.query.lang),
+      );
+      return reply
+        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('x-comity-package-id', exported.packageId)
+        .type('application/x-tar')
+        .send(exported.archive);
+    },
   );
 
   app.get(

@@ -11,6 +11,7 @@ import {
   Checkbox,
   Group,
   Paper,
+  Radio,
   Stack,
   Table,
   Text,
@@ -27,6 +28,19 @@ import { DigestText } from '../../components/DigestText.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
+
+/** Saves bytes the page received as a file (an attachment: the page never shows them). */
+function saveAs(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 
 type EvidencePackage = ApiAnswer<'/api/v1/requests/{id}/evidence/packages', 'get'>['packages'][number];
 type EvidenceItem = ApiAnswer<'/api/v1/requests/{id}/evidence', 'get'>['items'][number];
@@ -136,6 +150,111 @@ function MakePackageForm({
   );
 }
 
+/**
+ * The court-ready export of a package (docs/evidence.md): the reason (recorded in each item's
+ * custody), the items decrypted or encrypted with age to a recipient; the node answers a tar.
+ */
+function ExportForm({ packageId }: { packageId: string }) {
+  const { t, i18n } = useTranslation();
+  const [isOpen, setIsOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [form, setForm] = useState<'decrypted' | 'age'>('age');
+  const [recipient, setRecipient] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [isExporting, setIsExporting] = useState(false);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  if (!isOpen) {
+    return (
+      <Group>
+        <Button size="xs" variant="default" onClick={() => setIsOpen(true)} data-testid="export-open">
+          {t('evidenceExport.open')}
+        </Button>
+        {done ? (
+          <Text size="sm" role="status">
+            {t('evidenceExport.done', { file: done })}
+          </Text>
+        ) : null}
+      </Group>
+    );
+  }
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setIsExporting(true);
+    try {
+      const blob = await answer(
+        api.POST('/api/v1/evidence/exports', {
+          params: { query: { lang: i18n.language } },
+          body: {
+            id: packageId,
+            reason: reason.trim(),
+            form,
+            ...(form === 'age' ? { ageRecipient: recipient.trim() } : {}),
+          },
+          parseAs: 'blob',
+        }),
+      );
+      const fileName = `evidence-export-${packageId}.tar`;
+      saveAs(blob as unknown as Blob, fileName);
+      setDone(fileName);
+      setReason('');
+      setIsOpen(false);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setIsExporting(false);
+    }
+  };
+  return (
+    <Stack component="form" gap="xs" onSubmit={submit} data-testid="evidence-export-form">
+      <Title order={3} size="h5">
+        {t('evidenceExport.title')}
+      </Title>
+      <Text size="sm">{t('evidenceExport.intro')}</Text>
+      <Textarea
+        label={t('evidenceExport.reason')}
+        description={t('evidenceExport.reasonHint')}
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+        required
+        autosize
+        minRows={2}
+      />
+      <Radio.Group
+        label={t('evidenceExport.form')}
+        value={form}
+        onChange={(value) => setForm(value === 'decrypted' ? 'decrypted' : 'age')}
+      >
+        <Stack gap={4} mt={4}>
+          <Radio value="age" label={t('evidenceExport.formAge')} />
+          <Radio value="decrypted" label={t('evidenceExport.formDecrypted')} />
+        </Stack>
+      </Radio.Group>
+      {form === 'age' ? (
+        <TextInput
+          label={t('evidenceExport.recipient')}
+          description={t('evidenceExport.recipientHint')}
+          value={recipient}
+          onChange={(e) => setRecipient(e.currentTarget.value)}
+          required
+          dir="ltr"
+          placeholder="age1…"
+        />
+      ) : null}
+      <Text size="sm">{t('evidenceExport.verifyHint')}</Text>
+      <Group>
+        <Button type="submit" loading={isExporting} disabled={reason.trim() === ''}>
+          {t('evidenceExport.submit')}
+        </Button>
+        <Button variant="subtle" onClick={() => setIsOpen(false)}>
+          {t('evidenceExport.cancel')}
+        </Button>
+      </Group>
+      <ProblemAlert error={error} title={t('evidenceExport.failed')} />
+    </Stack>
+  );
+}
+
 function PackageCard({
   requestId,
   item,
@@ -148,6 +267,7 @@ function PackageCard({
   onChanged: () => void;
 }) {
   const { t } = useTranslation();
+  const canExport = useCan('evidence:read');
   const [error, setError] = useState<unknown>(undefined);
   const [isSending, setIsSending] = useState(false);
   const send = async () => {
@@ -260,6 +380,9 @@ function PackageCard({
               ) : null}
             </Stack>
           </>
+        ) : null}
+        {canExport && manifest && (item.direction === 'outgoing' || item.status === 'verified') ? (
+          <ExportForm packageId={item.id} />
         ) : null}
         <ProblemAlert error={error} title={t('evidenceTransfer.sendFailed')} />
       </Stack>
