@@ -58,6 +58,7 @@ import {
   type StoredEvidencePackage,
 } from '../storage/evidence-packages.repository.ts';
 import { findEvidenceItem, insertEvidenceItem, listEvidenceItems } from '../storage/evidence.repository.ts';
+import { recordConsentCustody } from './evidence-consent.service.ts';
 import { appendCustody, evidencePaths, findEvidenceRequest } from './evidence.service.ts';
 
 export const CreateEvidencePackageSchema = z
@@ -595,7 +596,7 @@ async function recordVerdicts(context: AppContext, federation: FederationRuntime
   }
 }
 
-/** One round of the transfer worker: incoming packages fetched and verified, verdicts recorded. */
+/** One round of the transfer worker: incoming packages fetched and verified, verdicts and consent steps recorded. */
 export async function runEvidenceTransferRound(context: AppContext): Promise<IncomingOutcome[]> {
   const federation = context.federation;
   if (!federation) return [];
@@ -604,6 +605,7 @@ export async function runEvidenceTransferRound(context: AppContext): Promise<Inc
     outcomes.push(await receiveIncomingPackage(context, stored));
   }
   await recordVerdicts(context, federation);
+  await recordConsentCustody(context);
   return outcomes;
 }
 
