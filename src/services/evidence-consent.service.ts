@@ -181,9 +181,7 @@ function useOf(
 }
 
 function describeBlocking(blocking: readonly BlockingCondition[]): string {
-  return blocking
-    .map((b) => `${b.condition} (Art. ${b.article}(${b.paragraph})): ${b.explanation}`)
-    .join('; ');
+  return blocking.map((b) => `${b.condition} (${b.citation}): ${b.explanation}`).join('; ');
 }
 
 /** The ids here of the items of a package (requesting side: received from it; executing side: sent in it). */
@@ -370,7 +368,7 @@ export async function recordEvidenceUse(
       `consent of the sending State is required first: ${describeBlocking(blocking)}`,
       blocking.map((b) => ({
         path: `conditions.${b.condition}`,
-        message: `Art. ${b.article}(${b.paragraph}): ${b.explanation}`,
+        message: `${b.citation}: ${b.explanation}`,
       })),
     );
   }

@@ -38,6 +38,8 @@ export type BlockingCondition = Readonly<{
   condition: ConditionName;
   article: string;
   paragraph: string;
+  /** How the condition is cited: "Art. 36(3)". */
+  citation: string;
   verified: false;
   /** One line in English (the API's detail; the UI words it in the reader's language). */
   explanation: string;
@@ -47,6 +49,7 @@ const ONWARD: BlockingCondition = {
   condition: 'onwardTransferNeedsConsent',
   article: '36',
   paragraph: '3',
+  citation: 'Art. 36(3)',
   verified: false,
   explanation: 'onward transfer to a third State needs the prior consent of the transferring State',
 };
@@ -54,6 +57,7 @@ const PURPOSE: BlockingCondition = {
   condition: 'limitedToRequestPurpose',
   article: '40',
   paragraph: '19',
+  citation: 'Art. 40(19)',
   verified: false,
   explanation: 'use beyond the purposes of the request needs the prior consent of the requested State',
 };
@@ -61,6 +65,7 @@ const confidential = (until: string): BlockingCondition => ({
   condition: 'confidentialUntil',
   article: '36',
   paragraph: '1(b)',
+  citation: 'Art. 36(1)(b)',
   verified: false,
   explanation: `the evidence is confidential until ${until}; disclosure before then needs consent`,
 });
