@@ -161,7 +161,7 @@ async function receivedPackage(
 }
 type BlockingInput = Parameters<typeof blockingConditions>[0];
 
-function useOf(
+function evidenceUseOf(
   input: Readonly<{ kind: EvidenceUse['kind']; target?: string | null | undefined }>,
 ): EvidenceUse {
   const target = input.target?.trim() || null;
@@ -227,7 +227,7 @@ export async function askEvidenceConsent(
   const federation = requireFederation(context);
   const request = await findConsentRequest(context, actor, requestId, 'outgoing');
   const { stored, conditions } = await receivedPackage(context, request, input.packageId);
-  const use = useOf(input.use);
+  const use = evidenceUseOf(input.use);
   const now = context.now();
   if (blockingConditions(conditions, use, utcDate(now)).length === 0) {
     throw new AppError(
@@ -355,7 +355,7 @@ export async function recordEvidenceUse(
 ): Promise<EvidenceUseView> {
   const request = await findConsentRequest(context, actor, requestId, 'outgoing');
   const { stored, conditions } = await receivedPackage(context, request, input.packageId);
-  const use = useOf(input.use);
+  const use = evidenceUseOf(input.use);
   const now = context.now();
   const today = utcDate(now);
   const consents = (await listConsentsOfRequest(context.db, request.id)).filter(
