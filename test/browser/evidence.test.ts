@@ -186,7 +186,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await frPage.goto(`${fr.url}/requests/${frRequestId}`);
     const panel = frPage.getByTestId('evidence-consent-panel');
     const form = panel.getByTestId('consent-ask-form');
-    await form.getByLabel('Use').selectOption('onward-transfer');
+    await form.getByLabel('Use', { exact: true }).selectOption('onward-transfer');
     await form.getByLabel(/^State/).fill('ES');
     await form.getByRole('button', { name: 'Record the use' }).click();
     const blocked = form.getByTestId('consent-required');
@@ -228,7 +228,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       await frPage.waitForTimeout(500);
     }
     assert.equal(await answered.getAttribute('data-status'), 'granted');
-    await form.getByLabel('Use').selectOption('onward-transfer');
+    await form.getByLabel('Use', { exact: true }).selectOption('onward-transfer');
     await form.getByLabel(/^State/).fill('ES');
     await form.getByRole('button', { name: 'Record the use' }).click();
     await form.getByText('The use is recorded in the chain of custody.').waitFor();
