@@ -1,7 +1,8 @@
 /**
  * The scripted exchange of `comity demo --scenario evidence`: evidence of `--size` bytes travels
  * from B (the executing node) to A (the requesting node) through the API, as people and scripts
- * do it: A's officer sends a preservation request, B's duty officer acknowledges it, uploads an
+ * do it: A's officer submits a preservation request and A's supervisor approves it (which sends
+ * it: the two-person rule), B's duty officer acknowledges it, uploads an
  * item by tus, makes a package and sends it; A's node fetches and verifies it; A's duty officer
  * downloads the item and checks its SHA-256 against the one computed while uploading. Each step
  * is printed with its time (and the throughput of the big ones); the first failure ends the
@@ -78,6 +79,7 @@ export async function runEvidenceScenario(
   const a = requesting.spec;
   const b = executing.spec;
   let officerA: ApiClient | undefined;
+  let supervisorA: ApiClient | undefined;
   let dutyA: ApiClient | undefined;
   let dutyB: ApiClient | undefined;
   let requestId = '';
@@ -95,16 +97,17 @@ export async function runEvidenceScenario(
   const outcome = await runSteps(
     [
       {
-        title: `officer and duty officer at ${a.nodeId}, duty officer at ${b.nodeId} sign in`,
+        title: `officer, supervisor and duty officer at ${a.nodeId}, duty officer at ${b.nodeId} sign in`,
         run: async () => {
           officerA = await requesting.userClient('officer');
+          supervisorA = await requesting.userClient('supervisor');
           dutyA = await requesting.userClient('duty-officer');
           dutyB = await executing.userClient('duty-officer');
           return undefined;
         },
       },
       {
-        title: `officer at ${a.nodeId} sends a preservation request to ${b.state}`,
+        title: `officer at ${a.nodeId} submits a preservation request to ${b.state}; the supervisor approves and sends it`,
         run: async () => {
           const content = preservationDraft(a.state, b.state, Date.now() % 100_000);
           caseReference = content.caseReference ?? '';
@@ -112,7 +115,7 @@ export async function runEvidenceScenario(
           requestId = drafted.id;
           if (!drafted.isReady)
             throw new Error(`validation blocks the draft: ${drafted.blocking.join('; ')}`);
-          await sendRequest(officerA!, requestId);
+          await sendRequest(officerA!, supervisorA!, requestId);
           return `request ${requestId}`;
         },
       },
