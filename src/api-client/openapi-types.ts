@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -181,7 +181,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -417,7 +417,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -616,7 +616,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -665,7 +665,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -721,7 +721,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -870,7 +870,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -4293,6 +4293,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/{id}/evidence/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A request's asks for consent to use evidence: asked from here (requesting side) or of this node (executing side), with their answers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consents: components["schemas"]["EvidenceConsent"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Ask the sending State's consent to a use of a received package that its conditions block (evidence.consent-requested) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        packageId: string;
+                        use: {
+                            /**
+                             * @description onward-transfer, other-case or disclosure
+                             * @enum {string}
+                             */
+                            kind: "onward-transfer" | "other-case" | "disclosure";
+                            /** @description the State (onward transfer), the case reference (other case), to whom (disclosure) */
+                            target?: string | null;
+                        };
+                        reasons: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consent: components["schemas"]["EvidenceConsent"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/consents/{consentId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant (with conditions) or refuse (with reasons) an ask for consent to use evidence this node sent (evidence.consent-answered) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                    /** @description the consent ask id */
+                    consentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "granted" | "refused";
+                        conditions?: string | null;
+                        reasons: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consent: components["schemas"]["EvidenceConsent"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/evidence/uses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an onward transfer, a use in another case or a disclosure of a received package (custody `used`); 403 consent-required while a condition of use blocks it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        packageId: string;
+                        use: {
+                            /**
+                             * @description onward-transfer, other-case or disclosure
+                             * @enum {string}
+                             */
+                            kind: "onward-transfer" | "other-case" | "disclosure";
+                            /** @description the State (onward transfer), the case reference (other case), to whom (disclosure) */
+                            target?: string | null;
+                        };
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            use: {
+                                packageId: string;
+                                use: components["schemas"]["EvidenceUse"];
+                                /** @description the consent that allowed it (null: nothing blocked it) */
+                                consentId: string | null;
+                                itemIds: string[];
+                                recordedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/requests/{id}/evidence/packages": {
         parameters: {
             query?: never;
@@ -5701,6 +5899,32 @@ export interface components {
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };
+        EvidenceUseInput: {
+            /** @enum {string} */
+            kind: "onward-transfer" | "other-case" | "disclosure";
+            /** @description the State, the case reference, or to whom (disclosure) */
+            target: string | null;
+        };
+        EvidenceConsentInput: {
+            id: string;
+            requestId: string;
+            packageId: string;
+            /**
+             * @description outgoing: asked from here (requesting side); incoming: asked of this node (executing side)
+             * @enum {string}
+             */
+            direction: "outgoing" | "incoming";
+            peerNodeId: string;
+            use: components["schemas"]["EvidenceUseInput"];
+            reasons: string;
+            /** @enum {string} */
+            status: "pending" | "granted" | "refused";
+            /** @description conditions attached to a granted consent */
+            answerConditions: string | null;
+            answerReasons: string | null;
+            askedAt: string;
+            answeredAt: string | null;
+        };
         EvidenceManifestInput: {
             /** @constant */
             v: 1;
@@ -6383,6 +6607,32 @@ export interface components {
             } | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+        };
+        EvidenceUse: {
+            /** @enum {string} */
+            kind: "onward-transfer" | "other-case" | "disclosure";
+            /** @description the State, the case reference, or to whom (disclosure) */
+            target: string | null;
+        };
+        EvidenceConsent: {
+            id: string;
+            requestId: string;
+            packageId: string;
+            /**
+             * @description outgoing: asked from here (requesting side); incoming: asked of this node (executing side)
+             * @enum {string}
+             */
+            direction: "outgoing" | "incoming";
+            peerNodeId: string;
+            use: components["schemas"]["EvidenceUse"];
+            reasons: string;
+            /** @enum {string} */
+            status: "pending" | "granted" | "refused";
+            /** @description conditions attached to a granted consent */
+            answerConditions: string | null;
+            answerReasons: string | null;
+            askedAt: string;
+            answeredAt: string | null;
         };
         EvidenceManifest: {
             /** @constant */

@@ -26,6 +26,12 @@ export const APP_ERROR_CODES = [
   'conflict',
   /** The action is not allowed in the resource's current state (e.g. editing a sent request). */
   'invalid-state',
+  /**
+   * A use of received evidence (onward transfer, use in another case, disclosure) is blocked by a
+   * condition of use of its package until the sending State's consent is recorded; `details` name
+   * the condition and the article.
+   */
+  'consent-required',
   /** An uploaded file (such as a CSV import) has errors; `details` lists them with line numbers. */
   'import-rejected',
   /** The request body is larger than the configured limit. */

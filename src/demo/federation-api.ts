@@ -1,8 +1,10 @@
 /**
  * The federation parts of a node's API as the demo, the process tests and the benchmark use them:
  * send a validated request, find the incoming request at the receiving node, and read the
- * delivery state and receipt at the sending node (docs/api.md, "Federation").
+ * delivery state and receipt at the sending node (docs/api.md, "Federation"); upload evidence (tus),
+ * make and send a package, list packages and download an item (docs/evidence.md).
  */
+import { createHash } from 'node:crypto';
 import { answer } from '../api-client/client.ts';
 import type { RequestContent } from '../core/request/draft.ts';
 import type { ApiClient } from './node-api.ts';
@@ -130,4 +132,158 @@ export async function readCase(client: ApiClient, requestId: string) {
     client.api.GET('/api/v1/requests/{id}/history', { params: { path: { id: requestId } } }),
   );
   return current;
+}
+
+function authorizationOf(client: ApiClient): Record<string, string> {
+  if (client.credentials?.kind === 'token') return { authorization: `Bearer ${client.credentials.token}` };
+  if (client.credentials?.kind === 'session') {
+    return { cookie: client.credentials.cookie, 'x-csrf-token': client.credentials.csrfToken };
+  }
+  return {};
+}
+
+/** One tus answer, checked: a status other than the one expected throws with the node's words. */
+async function tusCall(
+  client: ApiClient,
+  url: string,
+  init: Readonly<{ method: string; headers: Record<string, string>; body?: Uint8Array }>,
+  expected: number,
+): Promise<Response> {
+  const response = await fetch(url, {
+    method: init.method,
+    headers: { ...authorizationOf(client), 'tus-resumable': '1.0.0', ...init.headers },
+    ...(init.body ? { body: init.body } : {}),
+    signal: AbortSignal.timeout(300_000),
+  });
+  if (response.status !== expected) {
+    throw new Error(
+      `${init.method} ${new URL(url).pathname} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+    );
+  }
+  return response;
+}
+
+/**
+ * Uploads an evidence item to a request received here by tus 1.0.0 through the API, as the
+ * evidence screen and `comity evidence upload` do: a creation, then one PATCH per piece that
+ * `pieces` yields. Answers the item's id (the upload's last path segment).
+ */
+export async function uploadEvidence(
+  client: ApiClient,
+  requestId: string,
+  input: Readonly<{
+    fileName: string;
+    sizeBytes: number;
+    pieces: AsyncIterable<Uint8Array>;
+    description?: string;
+  }>,
+): Promise<string> {
+  const metadata = Object.entries({ filename: input.fileName, description: input.description ?? '' })
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',');
+  const created = await tusCall(
+    client,
+    `${client.url}/api/v1/requests/${requestId}/evidence/uploads`,
+    { method: 'POST', headers: { 'upload-length': String(input.sizeBytes), 'upload-metadata': metadata } },
+    201,
+  );
+  const location = new URL(created.headers.get('location') ?? '', client.url).toString();
+  let offset = 0;
+  for await (const piece of input.pieces) {
+    await tusCall(
+      client,
+      location,
+      {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) },
+        body: piece,
+      },
+      204,
+    );
+    offset += piece.byteLength;
+  }
+  return new URL(location).pathname.split('/').at(-1) ?? '';
+}
+
+export type EvidencePackageSummary = Readonly<{
+  id: string;
+  status: string;
+  failureReason: string | null;
+  receivedItems: readonly Readonly<{ id: string; sourceItemId: string | null; sha256: string | null }>[];
+}>;
+
+/** Makes a package of stored items of a request received here (POST .../evidence/packages): sealed, not sent. */
+export async function makeEvidencePackage(
+  client: ApiClient,
+  requestId: string,
+  itemIds: readonly string[],
+): Promise<EvidencePackageSummary> {
+  const { package: made } = await answer(
+    client.api.POST('/api/v1/requests/{id}/evidence/packages', {
+      params: { path: { id: requestId } },
+      body: {
+        itemIds: [...itemIds],
+        conditions: { limitedToRequestPurpose: true, onwardTransferNeedsConsent: true },
+      },
+    }),
+  );
+  return made;
+}
+
+/**
+ * Sends a package to the requesting node under the two-person rule: the custodian asks (POST
+ * .../evidence/packages/{packageId}/send) and a supervisor approves (POST .../approval), which
+ * offers it: the one step that lets evidence leave.
+ */
+export async function sendEvidencePackage(
+  custodian: ApiClient,
+  approver: ApiClient,
+  requestId: string,
+  packageId: string,
+): Promise<void> {
+  await answer(
+    custodian.api.POST('/api/v1/requests/{id}/evidence/packages/{packageId}/send', {
+      params: { path: { id: requestId, packageId } },
+    }),
+  );
+  await answer(
+    approver.api.POST('/api/v1/requests/{id}/evidence/packages/{packageId}/approval', {
+      params: { path: { id: requestId, packageId } },
+      body: { decision: 'approve' },
+    }),
+  );
+}
+
+/** A request's evidence packages on the client's node (GET .../evidence/packages). */
+export async function listEvidencePackages(
+  client: ApiClient,
+  requestId: string,
+): Promise<EvidencePackageSummary[]> {
+  const { packages } = await answer(
+    client.api.GET('/api/v1/requests/{id}/evidence/packages', { params: { path: { id: requestId } } }),
+  );
+  return packages;
+}
+
+/** Downloads an item decrypted (GET .../evidence/{itemId}/content), streaming: its size and SHA-256. */
+export async function downloadEvidence(
+  client: ApiClient,
+  requestId: string,
+  itemId: string,
+): Promise<Readonly<{ sizeBytes: number; sha256: string }>> {
+  const response = await fetch(`${client.url}/api/v1/requests/${requestId}/evidence/${itemId}/content`, {
+    headers: authorizationOf(client),
+    signal: AbortSignal.timeout(1_800_000),
+  });
+  if (response.status !== 200 || !response.body) {
+    throw new Error(`the download answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  }
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  for await (const piece of response.body) {
+    hash.update(piece);
+    sizeBytes += piece.byteLength;
+  }
+  return { sizeBytes, sha256: hash.digest('hex') };
 }

@@ -16,6 +16,9 @@ export const CUSTODY_EVENT_KINDS = [
   'downloaded',
   'exported',
   'deleted',
+  'consent-requested',
+  'consent-answered',
+  'used',
 ] as const;
 export type CustodyEventKind = (typeof CUSTODY_EVENT_KINDS)[number];
 

@@ -112,6 +112,14 @@ export const PROBLEM_TITLES: Readonly<Record<ProblemCode, LocalizedText>> = {
     ru: 'Конфликт с текущим состоянием',
     es: 'Conflicto con el estado actual',
   },
+  'consent-required': {
+    ar: 'يلزم الحصول على موافقة الدولة المرسِلة',
+    zh: '需要发送国的同意',
+    en: 'Consent of the sending State required',
+    fr: "Consentement de l'État d'envoi requis",
+    ru: 'Требуется согласие направившего государства',
+    es: 'Se requiere el consentimiento del Estado remitente',
+  },
   'invalid-state': {
     ar: 'غير ممكن في الحالة الراهنة',
     zh: '在当前状态下无法执行',

@@ -32,6 +32,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'password-change-required': 403,
   'mfa-enrolment-required': 403,
   forbidden: 403,
+  'consent-required': 403,
   'csrf-token-invalid': 403,
   'not-found': 404,
   'route-not-found': 404,

@@ -54,6 +54,13 @@ export const PERMISSIONS = [
   'evidence:read-sensitive',
   /** Delete an evidence item (recorded in its chain of custody, with the reason). */
   'evidence:delete',
+  /**
+   * Requesting side: ask the sending State's consent to a use of received evidence that its
+   * conditions of use block, and record a use (onward transfer, other case, disclosure).
+   */
+  'evidence:consent-ask',
+  /** Executing side: grant or refuse an ask for consent to use evidence this node sent. */
+  'evidence:consent-answer',
   /** Read the audit log, its signed tree heads and proofs (docs/operations.md, "Verifying the audit log"). */
   'audit:read',
   /** Answer the screening checklist of a request received here (grounds for refusal, safeguards, flags). */
@@ -79,6 +86,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'evidence:read',
     'evidence:delete',
     'screening:review',
+    'evidence:consent-ask',
+    'evidence:consent-answer',
   ],
   'duty-officer': [
     'request:draft',
@@ -89,6 +98,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'roster:read',
     'evidence:upload',
     'evidence:read',
+    'evidence:consent-ask',
   ],
   'legal-reviewer': [
     'case:transition',
@@ -99,6 +109,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'roster:read',
     'screening:review',
     'law-map:edit',
+    'evidence:consent-ask',
+    'evidence:consent-answer',
   ],
   'evidence-custodian': [
     'case:transition',
@@ -108,6 +120,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'evidence:read',
     'evidence:read-sensitive',
     'evidence:delete',
+    'evidence:consent-ask',
   ],
   auditor: [
     'request:read-all',

@@ -63,6 +63,7 @@ import { findEvidenceItem, insertEvidenceItem, listEvidenceItems } from '../stor
 import { findPendingApproval, listApprovals, undoDecision } from '../storage/approvals.repository.ts';
 import { findUserById } from '../storage/users.repository.ts';
 import { decideApproval, requireApproval, submitForApproval } from './approvals.service.ts';
+import { recordConsentCustody } from './evidence-consent.service.ts';
 import { appendCustody, evidencePaths, findEvidenceRequest } from './evidence.service.ts';
 
 export const CreateEvidencePackageSchema = z
@@ -708,7 +709,7 @@ async function recordVerdicts(context: AppContext, federation: FederationRuntime
   }
 }
 
-/** One round of the transfer worker: incoming packages fetched and verified, verdicts recorded. */
+/** One round of the transfer worker: incoming packages fetched and verified, verdicts and consent steps recorded. */
 export async function runEvidenceTransferRound(context: AppContext): Promise<IncomingOutcome[]> {
   const federation = context.federation;
   if (!federation) return [];
@@ -717,6 +718,7 @@ export async function runEvidenceTransferRound(context: AppContext): Promise<Inc
     outcomes.push(await receiveIncomingPackage(context, stored));
   }
   await recordVerdicts(context, federation);
+  await recordConsentCustody(context);
   return outcomes;
 }
 

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { CASE_EVENT_COLUMNS, type CaseEventWrite, caseEventValues } from './case-events.repository.ts';
+import { consentAnswerUpdate, consentAskInsert } from './evidence-consents.repository.ts';
 import { offeredPackageInsert, packageVerdictUpdate } from './evidence-packages.repository.ts';
 import type {
   PeerDutyStatusWrite,
@@ -73,6 +74,12 @@ export async function insertInboxMessageWithEffect(
   }
   if (effect.kind === 'evidence-package-received') {
     return insertWithPart(db, inbox, packageVerdictUpdate(effect.verdict));
+  }
+  if (effect.kind === 'evidence-consent-requested') {
+    return insertWithPart(db, inbox, consentAskInsert(effect.ask));
+  }
+  if (effect.kind === 'evidence-consent-answered') {
+    return insertWithPart(db, inbox, consentAnswerUpdate(effect.answer));
   }
   const { request } = effect;
   const { rows } = await sql<{ inserted: number }>`

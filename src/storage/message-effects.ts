@@ -25,7 +25,35 @@ export type ReceiveEffect =
   | Readonly<{ kind: 'redelivery-requested'; redelivery: RedeliveryWrite }>
   | Readonly<{ kind: 'evidence-package-offered'; offer: EvidencePackageOfferWrite }>
   | Readonly<{ kind: 'evidence-package-received'; verdict: EvidencePackageVerdictWrite }>
-  | Readonly<{ kind: 'audit-witnessed-head'; head: WitnessedHeadWrite }>;
+  | Readonly<{ kind: 'audit-witnessed-head'; head: WitnessedHeadWrite }>
+  | Readonly<{ kind: 'evidence-consent-requested'; ask: EvidenceConsentAskWrite }>
+  | Readonly<{ kind: 'evidence-consent-answered'; answer: EvidenceConsentAnswerWrite }>;
+
+/**
+ * The requesting node asks this (executing) node's consent to a use of a package it sent
+ * (evidence.consent-requested): stored as a pending incoming consent, only for a package this node
+ * sent that node for that request.
+ */
+export type EvidenceConsentAskWrite = Readonly<{
+  consentId: string;
+  packageId: string;
+  /** The request on this node (the executing side). */
+  requestId: string;
+  peerNodeId: string;
+  use: Readonly<{ kind: 'onward-transfer' | 'other-case' | 'disclosure'; target: string | null }>;
+  reasons: string;
+  askedAt: Date;
+}>;
+
+/** The executing node's answer to an ask this node made (evidence.consent-answered). */
+export type EvidenceConsentAnswerWrite = Readonly<{
+  consentId: string;
+  peerNodeId: string;
+  isGranted: boolean;
+  conditions: string | null;
+  reasons: string;
+  answeredAt: Date;
+}>;
 
 /** A peer's signed audit tree head, kept by this node as its witness (audit.tree-head). */
 export type WitnessedHeadWrite = Readonly<{

@@ -376,6 +376,28 @@ export interface EvidencePackagesTable {
   is_outcome_recorded: Generated<boolean>;
 }
 
+export interface EvidenceConsentsTable {
+  id: string;
+  request_id: string;
+  package_id: string;
+  /** 'outgoing' (asked from here) | 'incoming' (asked of this node). */
+  direction: string;
+  peer_node_id: string;
+  /** 'onward-transfer' | 'other-case' | 'disclosure'. */
+  use_kind: string;
+  use_target: string | null;
+  reasons: string;
+  /** 'pending' | 'granted' | 'refused'. */
+  status: string;
+  answer_conditions: string | null;
+  answer_reasons: string | null;
+  asked_by: string | null;
+  asked_at: Date | string;
+  answered_by: string | null;
+  answered_at: Date | string | null;
+  is_custody_pending: Generated<boolean>;
+}
+
 export interface EvidenceCustodyEventsTable {
   id: Generated<string>;
   item_id: string;
@@ -479,6 +501,7 @@ export interface Database {
   evidence_items: EvidenceItemsTable;
   evidence_custody_events: EvidenceCustodyEventsTable;
   evidence_packages: EvidencePackagesTable;
+  evidence_consents: EvidenceConsentsTable;
   audit_entries: AuditEntriesTable;
   audit_nodes: AuditNodesTable;
   audit_tree_heads: AuditTreeHeadsTable;

@@ -5,6 +5,9 @@
  * custody timeline (acquired, sealed; the chain intact). axe-core finds no serious or critical
  * violation. France's supervisor exports the verified package for a court from the page (a tar
  * that unpacks and verifies offline). The screenshot goes to test-results/screenshots/evidence-section.png (gitignored).
+ * Then the conditions of use: FR's supervisor tries to pass the evidence on to Spain and is told it
+ * is blocked (Art. 36(3)); asks for consent; DE's legal reviewer grants it on the request page;
+ * FR sees it granted and records the onward transfer.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -30,6 +33,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
   let browser: Browser;
   let deRequestId = '';
   let frRequestId = '';
+  let frSupervisor: { username: string; password: string } | undefined;
 
   before(async () => {
     await mkdir(screenshotDirectory, { recursive: true });
@@ -129,6 +133,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     // On the requesting side, a supervisor reads the request (request:read-all) and its evidence.
     const fr = federation.node('FR');
     const frPage = await signInAs(frContext, fr, 'supervisor');
+    frSupervisor = fr.accounts?.supervisor;
     const received = frPage.getByTestId('evidence-packages-panel').getByTestId('evidence-package');
     for (let attempt = 0; attempt < 60; attempt += 1) {
       await frPage.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
@@ -188,6 +193,74 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await frPage.getByTestId('evidence-packages-panel').screenshot({
       path: path.join(screenshotDirectory, 'evidence-packages-received.png'),
     });
+    await frContext.close();
+  });
+
+  test("FR asks DE's consent to pass the evidence on; DE's legal reviewer grants it; FR records the transfer", async () => {
+    assert.ok(frSupervisor, 'the previous test creates the FR supervisor');
+    const fr = federation.node('FR');
+    const frContext = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const frPage = await frContext.newPage();
+    frPage.setDefaultTimeout(20_000);
+    await frPage.goto(`${fr.url}/sign-in`);
+    await frPage.getByLabel('Username').fill(frSupervisor.username);
+    await frPage.getByLabel(/^Password/).fill(frSupervisor.password);
+    await frPage.getByRole('button', { name: 'Sign in' }).click();
+    await frPage.waitForURL(/\/requests$/);
+    await frPage.goto(`${fr.url}/requests/${frRequestId}`);
+    const panel = frPage.getByTestId('evidence-consent-panel');
+    const form = panel.getByTestId('consent-ask-form');
+    await form.getByLabel('Use', { exact: true }).selectOption('onward-transfer');
+    await form.getByLabel(/^State/).fill('ES');
+    await form.getByRole('button', { name: 'Record the use' }).click();
+    const blocked = form.getByTestId('consent-required');
+    await blocked.waitFor();
+    assert.match((await blocked.textContent()) ?? '', /Art\. 36\(3\)/);
+    await form.getByLabel(/^Reasons/).fill('The suspect now lives in Spain.');
+    await form.getByRole('button', { name: 'Ask for consent' }).click();
+    await panel.getByTestId('evidence-consent').getByText('Waiting for the answer').waitFor();
+    await assertAccessible(frPage, 'consent to use evidence, requesting side');
+
+    const deContext = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const dePage = await signInAs(deContext, federation.node('DE'), 'legal-reviewer');
+    const asks = dePage.getByTestId('evidence-consent-panel').getByTestId('evidence-consent');
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      await dePage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+      await dePage.getByTestId('evidence-consent-panel').waitFor();
+      if ((await asks.count()) > 0) break;
+      await dePage.waitForTimeout(500);
+    }
+    const answerForm = asks.getByTestId('consent-answer-form');
+    await answerForm
+      .getByLabel('Conditions of the consent (optional)')
+      .fill('Only to the Spanish prosecutor.');
+    await answerForm.getByLabel(/^Reasons/).fill('Same offence.');
+    await assertAccessible(dePage, 'consent to use evidence, executing side');
+    await answerForm.getByRole('button', { name: 'Send the answer' }).click();
+    await asks.getByText('Granted').waitFor();
+    await deContext.close();
+
+    const answered = panel.getByTestId('evidence-consent');
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      await frPage.goto(`${fr.url}/requests/${frRequestId}`);
+      await panel.waitFor();
+      if ((await answered.getAttribute('data-status')) === 'granted') break;
+      await frPage.waitForTimeout(500);
+    }
+    assert.equal(await answered.getAttribute('data-status'), 'granted');
+    await form.getByLabel('Use', { exact: true }).selectOption('onward-transfer');
+    await form.getByLabel(/^State/).fill('ES');
+    await form.getByRole('button', { name: 'Record the use' }).click();
+    await form.getByText('The use is recorded in the chain of custody.').waitFor();
+    await panel.screenshot({ path: path.join(screenshotDirectory, 'evidence-consent.png') });
     await frContext.close();
   });
 });

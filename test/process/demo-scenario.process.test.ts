@@ -3,13 +3,15 @@
  * <name>` runs it) starts a secretariat and three State nodes, runs the scripted FR → DE exchange,
  * stops everything and exits 0, printing every step with its time. The emergency path goes by
  * live updates (the arrival on DE's duty desk, the acknowledgement and the preservation heard at
- * FR) and ends with the acknowledgement latency.
+ * FR) and ends with the acknowledgement latency. The evidence path ships an 8 MiB item from DE
+ * (executing) to FR (requesting): upload by tus, package, send, verification, download and the
+ * SHA-256 check.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runComity } from '../helpers/node-process.ts';
 
-describe('comity demo --scenario', { timeout: 360_000 }, () => {
+describe('comity demo --scenario', { timeout: 600_000 }, () => {
   it('preservation: runs the scripted exchange end to end and exits 0', async () => {
     const result = await runComity(['demo', '--scenario', 'preservation'], { timeoutMs: 170_000 });
     const output = `${result.stdout}\n${result.stderr}`;
@@ -32,5 +34,33 @@ describe('comity demo --scenario', { timeout: 360_000 }, () => {
     );
     assert.match(result.stdout, /^Acknowledgement latency: [\d.]+ m?s from sending at fr-poc/m);
     assert.doesNotMatch(output, /FAILED/);
+  });
+
+  it('evidence: ships an item from DE to FR, verified on arrival, and the download matches its SHA-256', async () => {
+    const result = await runComity(['demo', '--scenario', 'evidence', '--size', '8MiB'], {
+      timeoutMs: 170_000,
+    });
+    const output = `${result.stdout}\n${result.stderr}`;
+    assert.equal(result.code, 0, output);
+    assert.match(
+      result.stdout,
+      /Scenario: 8 MiB of evidence from DE \(de-poc, executing\) to FR \(fr-poc, requesting\)/,
+    );
+    assert.match(result.stdout, /uploads a 8 MiB item \(tus\) \.\.\. ok/);
+    assert.match(result.stdout, /fr-poc receives the package and verifies every item \.\.\. ok/);
+    assert.match(
+      result.stdout,
+      /\[8\/8\] duty officer at fr-poc downloads the item and checks its SHA-256 \.\.\. ok .*SHA-256 matches/,
+    );
+    assert.match(result.stdout, /Scenario passed/);
+    assert.doesNotMatch(output, /FAILED/);
+  });
+
+  it('evidence: an unreadable --size is refused with one line and exit 1', async () => {
+    const result = await runComity(['demo', '--scenario', 'evidence', '--size', 'huge'], {
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /give a size such as 8MiB/);
   });
 });

@@ -6,7 +6,9 @@
  * and runs until Ctrl-C. With `--scenario preservation` it runs the scripted exchange France →
  * Germany instead, prints each step with its time, stops everything and exits 0, or 1 naming the
  * step that failed; `--scenario emergency` runs the 24/7 path (an emergency request acknowledged
- * and answered by live updates) and prints the acknowledgement latency.
+ * and answered by live updates) and prints the acknowledgement latency; `--scenario evidence`
+ * ships `--size` bytes of evidence (default 1 GiB) from Germany (executing) to France (requesting):
+ * upload, package, send, verification, download and SHA-256 check, each step timed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -17,14 +19,31 @@ import { loadCacheDirectory } from '../../config.ts';
 import { type Federation, startFederation } from '../../demo/federation-setup.ts';
 import { PROJECT_ROOT } from '../../demo/node-process.ts';
 import { runEmergencyScenario } from '../../demo/emergency-scenario.ts';
+import { DEFAULT_EVIDENCE_SIZE_BYTES, parseSize, runEvidenceScenario } from '../../demo/evidence-scenario.ts';
 import { runPreservationScenario } from '../../demo/preservation-scenario.ts';
 import { CliError, printLine } from '../output.ts';
 
 const DEMO_STATES = ['FR', 'DE', 'BR'] as const;
-const SCENARIOS = ['preservation', 'emergency'] as const;
-const RUN_SCENARIO = { preservation: runPreservationScenario, emergency: runEmergencyScenario } as const;
+const SCENARIOS = ['preservation', 'emergency', 'evidence'] as const;
+const RUN_SCENARIO = {
+  preservation: runPreservationScenario,
+  emergency: runEmergencyScenario,
+  evidence: runEvidenceScenario,
+} as const;
 
-type DemoOptions = { scenario?: (typeof SCENARIOS)[number]; dir?: string; portBase?: number };
+type DemoOptions = {
+  scenario?: (typeof SCENARIOS)[number];
+  dir?: string;
+  portBase?: number;
+  size?: number;
+};
+
+/** `--size <size>`: bytes, or with a unit (8MiB, 1GiB). */
+function parseSizeOption(value: string): number {
+  const bytes = parseSize(value);
+  if (bytes === undefined) throw new InvalidArgumentError('give a size such as 8MiB, 1GiB or 1048576');
+  return bytes;
+}
 
 /** `--port-base <n>`: a port such that n (secretariat) to n + 3 (the State nodes) are all ports. */
 function parsePortBase(value: string): number {
@@ -42,10 +61,16 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'start a secretariat and three State nodes (FR, DE, BR) on this machine, with users; Ctrl-C stops them.\n' +
         '--scenario preservation runs a scripted FR → DE exchange end to end and exits (0 when every step passed);\n' +
-        '--scenario emergency runs the 24/7 path FR → DE (send, live arrival on the duty desk, acknowledge, preserve) and prints the acknowledgement latency',
+        '--scenario emergency runs the 24/7 path FR → DE (send, live arrival on the duty desk, acknowledge, preserve) and prints the acknowledgement latency;\n' +
+        '--scenario evidence ships --size bytes of evidence DE → FR (upload, package, send, verify, download, SHA-256 check)',
     )
     .addOption(
       new Option('--scenario <name>', 'run a scripted exchange, print its steps and exit').choices(SCENARIOS),
+    )
+    .option(
+      '--size <size>',
+      `the evidence scenario's item size (default ${DEFAULT_EVIDENCE_SIZE_BYTES} bytes, 1GiB)`,
+      parseSizeOption,
     )
     .option(
       '--port-base <n>',
@@ -93,6 +118,7 @@ export function registerDemoCommand(program: Command): void {
           from: 'FR',
           to: 'DE',
           print: printLine,
+          ...(options.size !== undefined ? { sizeBytes: options.size } : {}),
         }).finally(() => federation.stop());
         if (!outcome.isSuccess) {
           // The directory stays: the nodes' logs say what happened.

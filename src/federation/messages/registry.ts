@@ -29,6 +29,8 @@ import { caseResumedMessage } from './case-resumed.message.ts';
 import { caseWithdrawnMessage } from './case-withdrawn.message.ts';
 import { auditTreeHeadMessage } from './audit-tree-head.message.ts';
 import { dutyStatusMessage } from './duty-status.message.ts';
+import { evidenceConsentAnsweredMessage } from './evidence-consent-answered.message.ts';
+import { evidenceConsentRequestedMessage } from './evidence-consent-requested.message.ts';
 import { evidencePackageOfferedMessage } from './evidence-package-offered.message.ts';
 import { evidencePackageReceivedMessage } from './evidence-package-received.message.ts';
 import { pingMessage } from './ping.message.ts';
@@ -64,6 +66,8 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   evidencePackageOfferedMessage,
   evidencePackageReceivedMessage,
   auditTreeHeadMessage,
+  evidenceConsentRequestedMessage,
+  evidenceConsentAnsweredMessage,
 ];
 
 export type MessageRegistry = Readonly<{

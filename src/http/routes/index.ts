@@ -14,6 +14,7 @@ import { caseRoutes } from './case.routes.ts';
 import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
+import { evidenceConsentsRoutes } from './evidence-consents.routes.ts';
 import { evidencePackagesRoutes } from './evidence-packages.routes.ts';
 import { evidenceRoutes } from './evidence.routes.ts';
 import { federationDirectoryRoutes } from './federation-directory.routes.ts';
@@ -54,6 +55,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   rosterRoutes,
   alertsRoutes,
   deskRoutes,
+  evidenceConsentsRoutes,
   evidencePackagesRoutes,
   evidenceRoutes,
   auditRoutes,

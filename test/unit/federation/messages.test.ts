@@ -39,6 +39,8 @@ const SHIPPED_TYPES = (): string[] => [
   'evidence.package-offered',
   'evidence.package-received',
   'audit.tree-head',
+  'evidence.consent-requested',
+  'evidence.consent-answered',
 ];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',

@@ -35,6 +35,7 @@ import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
 import { DocumentLinks } from './DocumentLinks.tsx';
 import { DraftForm, ElementStatusContext } from './DraftForm.tsx';
+import { EvidenceConsentPanel } from './EvidenceConsentPanel.tsx';
 import { EvidencePackagesPanel } from './EvidencePackagesPanel.tsx';
 import { EvidencePanel } from './EvidencePanel.tsx';
 import {
@@ -77,6 +78,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const { t, i18n } = useTranslation();
   const user = useUser();
   const canReadEvidence = useCan('evidence:read');
+  const canAskConsent = useCan('evidence:consent-ask');
+  const canAnswerConsent = useCan('evidence:consent-answer');
   const catalogue = useCatalogue();
   const states = useStates();
   const [saved, setSaved] = useState<Saved | undefined>(undefined);
@@ -502,6 +505,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                     onSubmitted={() => setApprovalsVersion((version) => version + 1)}
                   />
                 </>
+              ) : null}
+              {saved &&
+              hasCase(saved.request) &&
+              ((saved.request.direction === 'outgoing' && canAskConsent && canReadEvidence) ||
+                (saved.request.direction === 'incoming' && canAnswerConsent)) ? (
+                <EvidenceConsentPanel requestId={saved.request.id} direction={saved.request.direction} />
               ) : null}
               {saved ? (
                 <ApprovalPanel

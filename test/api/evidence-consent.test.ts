@@ -1,0 +1,310 @@
+/**
+ * Conditions of use enforced between two nodes over real HTTP on loopback, on both databases: the
+ * executing node sends a package whose manifest limits its use (Art. 40(19)), needs consent for
+ * onward transfer (Art. 36(3)) and keeps it confidential until a date; on the requesting node, a
+ * use without consent is refused with consent-required naming the condition and the article; an
+ * ask travels as evidence.consent-requested, the executing node's legal reviewer answers, the
+ * answer travels back as evidence.consent-answered; a granted consent lets that use (and only
+ * that one) be recorded, a refused one leaves it blocked. Each ask, answer and use is a custody
+ * event on both nodes.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
+import { json } from '../helpers/app.ts';
+import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { type NodePair, startNodePair } from './delivery-fixture.ts';
+
+type Consent = {
+  id: string;
+  packageId: string;
+  direction: string;
+  status: string;
+  use: { kind: string; target: string | null };
+  answerConditions: string | null;
+  answerReasons: string | null;
+};
+type Problem = { type: string; detail: string; errors?: { path?: string; message: string }[] };
+
+const TUS = { 'tus-resumable': '1.0.0' };
+
+function call(
+  base: string,
+  options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const body = options.body ?? Buffer.alloc(0);
+    const request = httpRequest(new URL(options.path, base), {
+      method: options.method,
+      headers: { ...options.headers, 'content-length': String(body.length) },
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+for (const target of DATABASE_TARGETS) {
+  describe(`consent to use evidence between nodes [${target.name}]`, { skip: target.skip }, () => {
+    let pair: NodePair;
+    const directories: string[] = [];
+    let requestedId: string;
+    let requestingId: string;
+    let custodian: ActingAs;
+    let reviewer: ActingAs;
+    let requestingCustodian: ActingAs;
+    let requestingOfficer: ActingAs;
+    let packageId: string;
+    let sourceItemId: string;
+    let localItemId: string;
+
+    async function kindsAt(side: 'requesting' | 'requested', itemId: string): Promise<string[]> {
+      const node = side === 'requesting' ? pair.requesting : pair.requested;
+      const id = side === 'requesting' ? requestingId : requestedId;
+      const as = side === 'requesting' ? requestingCustodian : custodian;
+      const response = await node.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${id}/evidence/${itemId}`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const body = json<{
+        item: { custody: { chain: { isIntact: boolean } } };
+        timeline: { kind: string }[];
+      }>(response);
+      assert.equal(body.item.custody.chain.isIntact, true);
+      return body.timeline.map((event) => event.kind);
+    }
+
+    function use(kind: string, useTarget: string | null, as: ActingAs = requestingCustodian) {
+      return pair.requesting.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestingId}/evidence/uses`,
+        headers: as.headers,
+        payload: { packageId, use: { kind, target: useTarget }, note: 'for the record' },
+      });
+    }
+
+    async function ask(kind: string, useTarget: string | null): Promise<Consent> {
+      const response = await pair.requesting.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestingId}/evidence/consents`,
+        headers: requestingCustodian.headers,
+        payload: { packageId, use: { kind, target: useTarget }, reasons: 'The suspect moved there.' },
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      return json<{ consent: Consent }>(response).consent;
+    }
+
+    async function consentsAt(side: 'requesting' | 'requested'): Promise<Consent[]> {
+      const node = side === 'requesting' ? pair.requesting : pair.requested;
+      const response = await node.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${side === 'requesting' ? requestingId : requestedId}/evidence/consents`,
+        headers: (side === 'requesting' ? requestingCustodian : reviewer).headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<{ consents: Consent[] }>(response).consents;
+    }
+
+    function answer(consentId: string, payload: Record<string, unknown>) {
+      return pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/consents/${consentId}/answer`,
+        headers: reviewer.headers,
+        payload,
+      });
+    }
+
+    function assertConsentRequired(
+      response: { statusCode: number; body: string },
+      condition: string,
+      article: string,
+    ) {
+      assert.equal(response.statusCode, 403, response.body);
+      const problem = JSON.parse(response.body) as Problem;
+      assert.equal(problem.type, 'urn:comity:problem:consent-required');
+      assert.match(problem.detail, new RegExp(`Art\\. ${article.replace(/[()]/g, '\\$&')}`));
+      assert.ok(
+        problem.errors?.some((error) => error.path === `conditions.${condition}`),
+        JSON.stringify(problem.errors),
+      );
+    }
+
+    before(async () => {
+      for (let index = 0; index < 2; index += 1) {
+        directories.push(mkdtempSync(path.join(os.tmpdir(), 'comity-evidence-consent-')));
+      }
+      pair = await startNodePair(target, {
+        requesting: ['fr-consent', 'FR'],
+        requested: ['de-consent', 'DE'],
+        requestingEnvironment: { COMITY_DATA_DIR: directories[0] ?? '' },
+        requestedEnvironment: { COMITY_DATA_DIR: directories[1] ?? '' },
+      });
+      const author = await asRole(pair.requesting, 'officer');
+      const supervisor = await asRole(pair.requested, 'supervisor');
+      custodian = await bearerAs(pair.requested, 'evidence-custodian');
+      reviewer = await bearerAs(pair.requested, 'legal-reviewer');
+      requestingCustodian = await bearerAs(pair.requesting, 'evidence-custodian');
+      requestingOfficer = await bearerAs(pair.requesting, 'officer');
+      ({ requestedId, requestingId } = await pair.deliverRequest(
+        author,
+        supervisor,
+        preservationDraft('FR', 'DE', 1),
+      ));
+      const bytes = randomBytes(4096);
+      const created = await call(pair.requestedUrl, {
+        method: 'POST',
+        path: `/api/v1/requests/${requestedId}/evidence/uploads`,
+        headers: {
+          ...custodian.headers,
+          ...TUS,
+          'upload-length': String(bytes.length),
+          'upload-metadata': `filename ${Buffer.from('log.txt').toString('base64')}`,
+        },
+      });
+      assert.equal(created.status, 201, created.body.toString());
+      const location = String(created.headers.location);
+      const done = await call(pair.requestedUrl, {
+        method: 'PATCH',
+        path: location,
+        headers: {
+          ...custodian.headers,
+          ...TUS,
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': '0',
+        },
+        body: bytes,
+      });
+      assert.equal(done.status, 204, done.body.toString());
+      sourceItemId = location.split('/').at(-1) ?? '';
+      const made = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/packages`,
+        headers: custodian.headers,
+        payload: {
+          itemIds: [sourceItemId],
+          conditions: {
+            limitedToRequestPurpose: true,
+            onwardTransferNeedsConsent: true,
+            confidentialUntil: '2099-12-31',
+          },
+        },
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      packageId = json<{ package: { id: string } }>(made).package.id;
+      const sent = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/send`,
+        headers: custodian.headers,
+      });
+      assert.equal(sent.statusCode, 200, sent.body);
+      await pair.requestedWorker.runOnce();
+      assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['verified']);
+      const listed = await pair.requesting.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestingId}/evidence/packages`,
+        headers: requestingCustodian.headers,
+      });
+      localItemId =
+        json<{ packages: { receivedItems: { id: string }[] }[] }>(listed).packages[0]?.receivedItems[0]?.id ??
+        '';
+      assert.ok(localItemId);
+    });
+
+    after(async () => {
+      await pair?.close();
+      for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('blocks every use a condition covers while no consent is recorded, naming the condition and article', async () => {
+      assertConsentRequired(await use('onward-transfer', 'ES'), 'onwardTransferNeedsConsent', '36(3)');
+      assertConsentRequired(await use('other-case', 'FR-2026-999'), 'limitedToRequestPurpose', '40(19)');
+      assertConsentRequired(await use('disclosure', 'the press'), 'confidentialUntil', '36(1)(b)');
+      const missingTarget = await use('onward-transfer', null);
+      assert.equal(missingTarget.statusCode, 400, missingTarget.body);
+      // Without evidence:consent-ask (an officer), the route refuses before anything else.
+      assert.equal((await use('onward-transfer', 'ES', requestingOfficer)).statusCode, 403);
+      assert.deepEqual(await kindsAt('requesting', localItemId), ['received', 'verified']);
+    });
+
+    it('asks through the federation; a granted consent lets that use go ahead, and only that one', async () => {
+      const asked = await ask('onward-transfer', 'es');
+      assert.equal(asked.status, 'pending');
+      assert.deepEqual(asked.use, { kind: 'onward-transfer', target: 'ES' });
+      assert.equal((await kindsAt('requesting', localItemId)).at(-1), 'consent-requested');
+      // Pending is not granted.
+      assertConsentRequired(await use('onward-transfer', 'ES'), 'onwardTransferNeedsConsent', '36(3)');
+
+      await pair.requestingWorker.runOnce();
+      const incoming = (await consentsAt('requested')).find((consent) => consent.id === asked.id);
+      assert.equal(incoming?.direction, 'incoming');
+      assert.equal(incoming?.status, 'pending');
+      await runEvidenceTransferRound(pair.requested.context);
+      assert.equal((await kindsAt('requested', sourceItemId)).at(-1), 'consent-requested');
+
+      // A custodian there cannot answer; the legal reviewer can, once.
+      const byCustodian = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/consents/${asked.id}/answer`,
+        headers: custodian.headers,
+        payload: { decision: 'granted', reasons: 'ok' },
+      });
+      assert.equal(byCustodian.statusCode, 403);
+      const granted = await answer(asked.id, {
+        decision: 'granted',
+        conditions: 'Only to the Spanish prosecutor in charge.',
+        reasons: 'Same offence, joint interest.',
+      });
+      assert.equal(granted.statusCode, 200, granted.body);
+      assert.equal(json<{ consent: Consent }>(granted).consent.status, 'granted');
+      assert.equal(
+        (await answer(asked.id, { decision: 'refused', reasons: 'changed my mind' })).statusCode,
+        409,
+      );
+      assert.equal((await kindsAt('requested', sourceItemId)).at(-1), 'consent-answered');
+
+      await pair.requestedWorker.runOnce();
+      const [answered] = (await consentsAt('requesting')).filter((consent) => consent.id === asked.id);
+      assert.equal(answered?.status, 'granted');
+      assert.equal(answered?.answerConditions, 'Only to the Spanish prosecutor in charge.');
+      await runEvidenceTransferRound(pair.requesting.context);
+      assert.equal((await kindsAt('requesting', localItemId)).at(-1), 'consent-answered');
+
+      const allowed = await use('onward-transfer', 'ES');
+      assert.equal(allowed.statusCode, 201, allowed.body);
+      assert.equal(json<{ use: { consentId: string | null } }>(allowed).use.consentId, asked.id);
+      assert.equal((await kindsAt('requesting', localItemId)).at(-1), 'used');
+      // Consent to Spain is not consent to Italy.
+      assertConsentRequired(await use('onward-transfer', 'IT'), 'onwardTransferNeedsConsent', '36(3)');
+    });
+
+    it('leaves the use blocked when the consent is refused', async () => {
+      const asked = await ask('other-case', 'FR-2026-999');
+      await pair.requestingWorker.runOnce();
+      const refused = await answer(asked.id, {
+        decision: 'refused',
+        reasons: 'Another proceeding is not covered.',
+      });
+      assert.equal(refused.statusCode, 200, refused.body);
+      await pair.requestedWorker.runOnce();
+      const [answered] = (await consentsAt('requesting')).filter((consent) => consent.id === asked.id);
+      assert.equal(answered?.status, 'refused');
+      assert.equal(answered?.answerReasons, 'Another proceeding is not covered.');
+      assertConsentRequired(await use('other-case', 'FR-2026-999'), 'limitedToRequestPurpose', '40(19)');
+    });
+  });
+}
