@@ -48,7 +48,8 @@ import {
   listAuditTreeHeads,
   readAuditEntryRange,
   readAuditNodeRange,
-  readSubtreeHashes,
+  readTree,
+  type StoredAuditEntry,
   type StoredTreeHead,
 } from '../storage/audit.repository.ts';
 import type { Database } from '../storage/schema.ts';
@@ -178,24 +179,32 @@ export async function recordAuditBatch(
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
 
-/** Runs a tree computation over stored hashes: a dry run lists the subtrees it needs, one read fetches them. */
-async function overStoredTree<T>(
-  db: Kysely<Database>,
-  run: (complete: CompleteSubtreeHash) => T,
-): Promise<T> {
-  const keys = collectSubtreeKeys(run);
-  const hashes = await readSubtreeHashes(db, keys);
-  return run((level, index) => {
+function lookupIn(hashes: Map<string, Uint8Array>): CompleteSubtreeHash {
+  return (level, index) => {
     const hash = hashes.get(`${level}:${index}`);
     if (!hash)
       throw new AppError('conflict', `the audit log lacks the node at level ${level}, index ${index}`);
     return hash;
-  });
+  };
+}
+
+/**
+ * Runs a tree computation over stored hashes: a dry run lists the subtrees it needs (their
+ * coordinates depend on the sizes only), one statement fetches them, with the tree size and
+ * one entry when asked.
+ */
+async function overStoredTree<T>(
+  db: Kysely<Database>,
+  run: (complete: CompleteSubtreeHash) => T,
+  options: { entry?: number; size?: boolean } = {},
+): Promise<{ result: () => T; size: number | undefined; entry: StoredAuditEntry | undefined }> {
+  const read = await readTree(db, collectSubtreeKeys(run), options);
+  return { result: () => run(lookupIn(read.hashes)), size: read.size, entry: read.entry };
 }
 
 async function rootAt(db: Kysely<Database>, treeSize: number): Promise<Uint8Array> {
   if (treeSize === 0) return emptyRoot();
-  return overStoredTree(db, (complete) => rootHashFrom(complete, treeSize));
+  return (await overStoredTree(db, (complete) => rootHashFrom(complete, treeSize))).result();
 }
 
 export type AuditEntryView = Readonly<{ seq: number; leafHash: string; entry: AuditEntry | null }>;
@@ -261,17 +270,26 @@ export async function auditInclusionProof(
   index: number,
   treeSizeAsked?: number,
 ): Promise<InclusionProofView> {
-  const size = await auditTreeSize(context.db);
-  const treeSize = treeSizeAsked ?? size;
-  if (treeSize > size || index >= treeSize || index < 0) {
+  // Without a size, the current one (one more statement); with one, a single statement.
+  const treeSize = treeSizeAsked ?? (await auditTreeSize(context.db));
+  const valid = Number.isSafeInteger(index) && index >= 0 && index < treeSize;
+  const read = valid
+    ? await overStoredTree(
+        context.db,
+        (complete) => ({
+          proof: inclusionProofFrom(complete, index, treeSize),
+          root: rootHashFrom(complete, treeSize),
+        }),
+        { entry: index, size: true },
+      )
+    : undefined;
+  const size = read?.size ?? (await auditTreeSize(context.db));
+  if (!read || treeSize > size) {
     throw new AppError('not-found', `no entry ${index} in a tree of ${treeSize} (the log holds ${size})`);
   }
-  const [row] = await readAuditEntryRange(context.db, index, index + 1);
+  const row = read.entry;
   if (!row) throw new AppError('not-found', `no entry ${index}`);
-  const { proof, root } = await overStoredTree(context.db, (complete) => ({
-    proof: inclusionProofFrom(complete, index, treeSize),
-    root: rootHashFrom(complete, treeSize),
-  }));
+  const { proof, root } = read.result();
   return {
     index,
     treeSize,
@@ -295,19 +313,27 @@ export async function auditConsistencyProof(
   oldSize: number,
   newSizeAsked?: number,
 ): Promise<ConsistencyProofView> {
-  const size = await auditTreeSize(context.db);
-  const newSize = newSizeAsked ?? size;
-  if (newSize > size || oldSize > newSize || oldSize < 0) {
+  const newSize = newSizeAsked ?? (await auditTreeSize(context.db));
+  const valid = Number.isSafeInteger(oldSize) && oldSize >= 0 && oldSize <= newSize;
+  const read = valid
+    ? await overStoredTree(
+        context.db,
+        (complete) => ({
+          proof: consistencyProofFrom(complete, oldSize, newSize),
+          oldRoot: oldSize === 0 ? emptyRoot() : rootHashFrom(complete, oldSize),
+          newRoot: newSize === 0 ? emptyRoot() : rootHashFrom(complete, newSize),
+        }),
+        { size: true },
+      )
+    : undefined;
+  const size = read?.size ?? (await auditTreeSize(context.db));
+  if (!read || newSize > size) {
     throw new AppError(
       'not-found',
       `no consistency proof from ${oldSize} to ${newSize} (the log holds ${size})`,
     );
   }
-  const result = await overStoredTree(context.db, (complete) => ({
-    proof: consistencyProofFrom(complete, oldSize, newSize),
-    oldRoot: oldSize === 0 ? emptyRoot() : rootHashFrom(complete, oldSize),
-    newRoot: newSize === 0 ? emptyRoot() : rootHashFrom(complete, newSize),
-  }));
+  const result = read.result();
   return {
     oldSize,
     newSize,
