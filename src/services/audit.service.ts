@@ -447,6 +447,14 @@ export type AuditVerification =
 
 const VERIFY_CHUNK = 20_000;
 
+function changedWithItsHash(position: number): AuditVerification {
+  return {
+    ok: false,
+    firstBadEntry: position,
+    reason: `entry ${position} was changed together with its hash: entry ${position + 1} recorded another hash of it`,
+  };
+}
+
 /**
  * Checks the whole stored log: every entry is where it says it is, its leaf hash covers its
  * bytes, every stored interior node is the hash of its children, every signed tree head matches
@@ -558,15 +566,34 @@ export async function verifyAuditLog(
         }
       }
     }
+    /**
+     * The first entry in [from, to) of this chunk whose successor recorded another leaf hash of
+     * it: an entry changed together with its own leaf hash, named exactly.
+     */
+    const pinpoint = async (from: number, to: number): Promise<number | undefined> => {
+      for (let position = Math.max(from, start); position < Math.min(to, end, size - 1); position += 1) {
+        const next =
+          position + 1 < end ? rows[position + 1 - start] : (await readAuditEntryRange(db, end, end + 1))[0];
+        const recorded = next?.prevLeafHash;
+        if (recorded && !equalBytes(recorded, leafHashes[position - start]!)) return position;
+      }
+      return undefined;
+    };
     if (nodeFailure) {
       const { first, level } = nodeFailure;
+      const last = first + 2 ** level - 1;
+      const exact = await pinpoint(first, last + 1);
+      if (exact !== undefined) return changedWithItsHash(exact);
       return {
         ok: false,
         firstBadEntry: first,
-        reason: `the tree over entries ${first} to ${first + 2 ** level - 1} does not match its stored hash (an entry and its hash were changed)`,
+        reason: `the tree over entries ${first} to ${last} does not match its stored hash (an entry and its hash were changed)`,
       };
     }
-    if (headFailure) return headFailure;
+    if (headFailure && !headFailure.ok) {
+      const exact = await pinpoint(start, headFailure.firstBadEntry + 1);
+      return exact === undefined ? headFailure : changedWithItsHash(exact);
+    }
   }
   const lastHead = heads.at(-1);
   if (lastHead && lastHead.treeSize > size) {

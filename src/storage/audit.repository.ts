@@ -37,6 +37,8 @@ export type StoredAuditEntry = Readonly<{
   seq: number;
   entry: Uint8Array;
   leafHash: Uint8Array;
+  /** The leaf hash of the entry before, as recorded when this one was appended. */
+  prevLeafHash?: Uint8Array | null;
 }>;
 
 export async function auditTreeSize(db: Kysely<Database>): Promise<number> {
@@ -163,7 +165,9 @@ export async function appendAuditEntries(
     await sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(trx);
     const size = await auditTreeSize(trx);
     const keys = frontierKeys(size);
-    const hashes = await readSubtreeHashes(trx, keys);
+    // The last leaf hash too: the first new entry records it (prev_leaf_hash).
+    const hashes = await readSubtreeHashes(trx, size > 0 ? [...keys, [0, size - 1]] : keys);
+    const lastLeafHash = size > 0 ? hashes.get(`0:${size - 1}`) : undefined;
     const frontier: SubtreeNode[] = keys.map(([level, index]) => {
       const hash = hashes.get(`${level}:${index}`);
       if (!hash) throw new Error(`the audit log lacks the node at level ${level}, index ${index}`);
@@ -182,6 +186,7 @@ export async function appendAuditEntries(
             seq: size + start + offset,
             entry: entry.entry,
             leaf_hash: leafHashes[start + offset]!,
+            prev_leaf_hash: start + offset === 0 ? (lastLeafHash ?? null) : leafHashes[start + offset - 1]!,
             recorded_at: entry.recordedAt,
             action: entry.action,
             actor: entry.actor,
@@ -212,12 +217,17 @@ export async function readAuditEntryRange(
 ): Promise<StoredAuditEntry[]> {
   const rows = await db
     .selectFrom('audit_entries')
-    .select(['seq', 'entry', 'leaf_hash'])
+    .select(['seq', 'entry', 'leaf_hash', 'prev_leaf_hash'])
     .where('seq', '>=', from)
     .where('seq', '<', to)
     .orderBy('seq')
     .execute();
-  return rows.map((row) => ({ seq: Number(row.seq), entry: row.entry, leafHash: row.leaf_hash }));
+  return rows.map((row) => ({
+    seq: Number(row.seq),
+    entry: row.entry,
+    leafHash: row.leaf_hash,
+    prevLeafHash: row.prev_leaf_hash,
+  }));
 }
 
 /** Stored interior nodes of one level with index in [from, to). */
