@@ -46,6 +46,7 @@ import {
   latestAuditTreeHead,
   listAuditEntries,
   listAuditTreeHeads,
+  listWitnessedHeads,
   readAuditEntryRange,
   readAuditNodeRange,
   readTree,
@@ -341,6 +342,33 @@ export async function auditConsistencyProof(
     newRootHash: hex(result.newRoot),
     proof: result.proof.map(hex),
   };
+}
+
+export type WitnessedHeadView = Readonly<{
+  nodeId: string;
+  treeSize: number;
+  rootHash: string;
+  signedAt: string;
+  receivedAt: string;
+  keyId: string;
+  signature: string;
+  /** `smaller` (below a head the node sent before) or `forked` (same size, another root): its log was rewritten. */
+  flag: 'smaller' | 'forked' | null;
+}>;
+
+/** The signed tree heads other nodes sent this node as their witness, newest first. */
+export async function witnessedTreeHeads(context: AppContext): Promise<WitnessedHeadView[]> {
+  const heads = await listWitnessedHeads(context.db, 200);
+  return heads.map((head) => ({
+    nodeId: head.nodeId,
+    treeSize: head.treeSize,
+    rootHash: hex(head.rootHash),
+    signedAt: head.signedAt.toISOString(),
+    receivedAt: head.receivedAt.toISOString(),
+    keyId: head.keyId,
+    signature: head.signature,
+    flag: head.flag === 'smaller' || head.flag === 'forked' ? head.flag : null,
+  }));
 }
 
 // --- signed tree heads ------------------------------------------------------------------------

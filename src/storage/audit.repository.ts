@@ -4,7 +4,7 @@
  * reading the complete-subtree hashes a proof needs in one query, pages of entries, and the
  * signed tree heads. The tree itself is computed in src/core/audit/merkle.ts.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import {
   appendLeaves,
   frontierKeys,
@@ -337,6 +337,19 @@ export type WitnessedHead = Readonly<{
   flag: string | null;
 }>;
 
+function toWitnessedHead(row: Selectable<Database['audit_witnessed_heads']>): WitnessedHead {
+  return {
+    nodeId: row.node_id,
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    signedAt: new Date(row.signed_at),
+    keyId: row.key_id,
+    signature: row.signature,
+    receivedAt: new Date(row.received_at),
+    flag: row.flag,
+  };
+}
+
 export async function latestWitnessedHead(
   db: Kysely<Database>,
   nodeId: string,
@@ -348,15 +361,17 @@ export async function latestWitnessedHead(
     .orderBy('received_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    nodeId: row.node_id,
-    treeSize: Number(row.tree_size),
-    rootHash: row.root_hash,
-    signedAt: new Date(row.signed_at),
-    keyId: row.key_id,
-    signature: row.signature,
-    receivedAt: new Date(row.received_at),
-    flag: row.flag,
-  };
+  return row ? toWitnessedHead(row) : undefined;
+}
+
+/** The tree heads peers sent this node as their witness, newest first (at most `limit`). */
+export async function listWitnessedHeads(db: Kysely<Database>, limit: number): Promise<WitnessedHead[]> {
+  const rows = await db
+    .selectFrom('audit_witnessed_heads')
+    .selectAll()
+    .orderBy('received_at', 'desc')
+    .orderBy('tree_size', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toWitnessedHead);
 }

@@ -51,6 +51,9 @@ export function AuditPage() {
     return { current, consistent };
   }, []);
 
+  const witnessed = useApi(async () => answer(api.GET('/api/v1/audit/witnessed-heads')), []);
+  const witnessedItems = witnessed.data?.items ?? [];
+
   const entries = useApi(
     async () =>
       answer(
@@ -112,6 +115,52 @@ export function AuditPage() {
               </Badge>
             )}
           </Stack>
+        ) : null}
+      </Paper>
+      <Paper component="section" withBorder p="sm" mb="md" aria-labelledby="audit-witness-title">
+        <Text id="audit-witness-title" fw={600} mb="xs">
+          {t('audit.witnessTitle')}
+        </Text>
+        <Text size="sm" c="gray.7" mb="xs">
+          {t('audit.witnessIntro')}
+        </Text>
+        <ProblemAlert error={witnessed.error} />
+        {!witnessed.isLoading && !witnessed.error && witnessedItems.length === 0 ? (
+          <Text size="sm" c="gray.7">
+            {t('audit.witnessEmpty')}
+          </Text>
+        ) : null}
+        {witnessedItems.length > 0 ? (
+          <Table.ScrollContainer minWidth={700}>
+            <Table fz="sm" aria-labelledby="audit-witness-title" data-testid="audit-witnessed">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('audit.witnessNode')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessSize')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessRoot')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessReceived')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessStatus')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {witnessedItems.map((item) => (
+                  <Table.Tr key={`${item.nodeId}:${item.treeSize}:${item.rootHash}:${item.receivedAt}`}>
+                    <Table.Td>{item.nodeId}</Table.Td>
+                    <Table.Td>{formatNumber(item.treeSize)}</Table.Td>
+                    <Table.Td>
+                      <Code>{item.rootHash.slice(0, 16)}…</Code>
+                    </Table.Td>
+                    <Table.Td>{formatDateTime(item.receivedAt)}</Table.Td>
+                    <Table.Td>
+                      <Badge color={item.flag ? 'red' : 'teal'} variant="light">
+                        {t(`audit.witnessFlag.${item.flag ?? 'ok'}`)}
+                      </Badge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         ) : null}
       </Paper>
       <Paper component="section" withBorder p="sm" aria-label={t('audit.entriesTitle')}>
