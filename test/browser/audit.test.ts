@@ -26,7 +26,7 @@ import {
   switchLanguage,
 } from './browser-helpers.ts';
 
-describe('the audit screen', { skip: skipReason(), timeout: 400_000 }, () => {
+describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
   let federation: Federation;
   let browser: Browser;
   let context: BrowserContext;
@@ -37,6 +37,8 @@ describe('the audit screen', { skip: skipReason(), timeout: 400_000 }, () => {
     await mkdir(screenshotDirectory, { recursive: true });
     federation = await startFederation({
       states: ['FR', 'DE'],
+      // Three processes start at once; on a loaded machine that takes longer than the default.
+      startTimeoutMs: 240_000,
       env: { COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: '2', COMITY_AUDIT_WITNESS_NODE: 'de-poc' },
     });
     const de = federation.node('DE');
@@ -81,8 +83,9 @@ describe('the audit screen', { skip: skipReason(), timeout: 400_000 }, () => {
     await page.getByLabel('Username').fill('nobody');
     await page.getByLabel(/^Password/).fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').first().waitFor();
+    await page.getByTestId('problem-alert').waitFor();
 
+    await page.goto(`${de.url}/sign-in`);
     await page.getByLabel('Username').fill(auditor.username);
     await page.getByLabel(/^Password/).fill(auditor.password);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -106,11 +106,11 @@ export function AuditPage() {
               <Text size="sm">{t('audit.unsigned')}</Text>
             )}
             {head.data?.consistent === undefined ? null : head.data.consistent ? (
-              <Badge color="teal" variant="light" data-testid="audit-verification">
+              <Badge color="teal.9" variant="outline" data-testid="audit-verification">
                 {t('audit.consistent')}
               </Badge>
             ) : (
-              <Badge color="red" variant="light" data-testid="audit-verification">
+              <Badge color="red.9" variant="outline" data-testid="audit-verification">
                 {t('audit.inconsistent')}
               </Badge>
             )}
@@ -152,7 +152,7 @@ export function AuditPage() {
                     </Table.Td>
                     <Table.Td>{formatDateTime(item.receivedAt)}</Table.Td>
                     <Table.Td>
-                      <Badge color={item.flag ? 'red' : 'teal'} variant="light">
+                      <Badge color={item.flag ? 'red.9' : 'teal.9'} variant="outline">
                         {t(`audit.witnessFlag.${item.flag ?? 'ok'}`)}
                       </Badge>
                     </Table.Td>
@@ -232,7 +232,7 @@ export function AuditPage() {
                       <Table.Td>{entry?.resource ?? '—'}</Table.Td>
                       <Table.Td>
                         {entry ? (
-                          <Badge color={entry.outcome === 'success' ? 'teal' : 'red'} variant="light">
+                          <Badge color={entry.outcome === 'success' ? 'teal.9' : 'red.9'} variant="outline">
                             {t(`audit.outcome.${entry.outcome}`)}
                             {typeof entry.detail?.status === 'number' ? ` ${entry.detail.status}` : ''}
                           </Badge>
