@@ -7,7 +7,7 @@
  *                  second; baseline: a bare INSERT of the same rows (same bytes and columns) into a
  *                  table of the same shape, in the same transactions
  *   proofs         at the full size: an inclusion proof of a random entry and a consistency proof
- *                  from a random older size, generated from the stored hashes (one read) and
+ *                  from a random older size, generated from the stored hashes (one statement) and
  *                  verified, median of SAMPLES; baseline: reading one entry by its number
  *   verify         comity audit verify's check of the whole log, per million entries; baseline:
  *                  reading every entry in the same chunks without checking anything
@@ -34,7 +34,7 @@ import { formatMs, median } from './statistics.ts';
 
 export const AUDIT_METHOD =
   'Append: transactions of 1,000 entries; baseline: the same rows INSERTed bare into a table of the same shape. ' +
-  'Proofs: generated from the stored complete-subtree hashes (one read of O(log n) hashes) and verified, median of 200; ' +
+  'Proofs: generated from the stored complete-subtree hashes (one statement: O(log n) hashes, the entry, the tree size) and verified, median of 200; ' +
   'baseline: SELECT of one entry by its number. Verify: the whole log checked (order, leaf hashes, every stored node, ' +
   'signed heads) per million entries; baseline: reading every entry in the same chunks.';
 

@@ -5122,6 +5122,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/witnessed-heads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed tree heads other nodes sent this node as their witness (audit.tree-head), newest first; a forked or smaller one is flagged */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AuditWitnessedHead"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/proofs/inclusion": {
         parameters: {
             query?: never;
@@ -6182,6 +6220,19 @@ export interface components {
             } | null;
             decidedAt: string | null;
         };
+        AuditWitnessedHeadInput: {
+            nodeId: string;
+            treeSize: number;
+            /** @description RFC 6962 root, hex */
+            rootHash: string;
+            signedAt: string;
+            receivedAt: string;
+            keyId: string;
+            /** @description the compact JWS as the node signed it */
+            signature: string;
+            /** @description smaller: below a head the node sent before; forked: the same size as the node's previous head with another root. Either way its log was rewritten */
+            flag: ("smaller" | "forked") | null;
+        };
         RequestContent: {
             /** @enum {string} */
             type: "preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation";
@@ -6890,6 +6941,19 @@ export interface components {
                 username: string;
             } | null;
             decidedAt: string | null;
+        };
+        AuditWitnessedHead: {
+            nodeId: string;
+            treeSize: number;
+            /** @description RFC 6962 root, hex */
+            rootHash: string;
+            signedAt: string;
+            receivedAt: string;
+            keyId: string;
+            /** @description the compact JWS as the node signed it */
+            signature: string;
+            /** @description smaller: below a head the node sent before; forked: the same size as the node's previous head with another root. Either way its log was rewritten */
+            flag: ("smaller" | "forked") | null;
         };
     };
     responses: never;

@@ -59,6 +59,8 @@ export type FederationOptions = Readonly<{
   portBase?: number;
   /** Extra environment for every node process (refresh interval, delivery settings...). */
   env?: Record<string, string | undefined>;
+  /** How long each process may take to become ready (default: NodeProcessOptions' own). */
+  startTimeoutMs?: number;
   /**
    * Where users and peers reach a process (by name: `secretariat` or a node id) listening on `port`:
    * its endpoint in the directory and COMITY_PUBLIC_URL, e.g. a TLS reverse proxy; default the port itself.
@@ -141,6 +143,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       mode,
       dataDirectory: path.join(options.directory, name),
       ...(options.portBase !== undefined ? { port: options.portBase + index } : {}),
+      ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
       ...(options.publicUrlFor ? { publicUrlFor: (port: number) => options.publicUrlFor!(name, port) } : {}),
       env: {

@@ -46,9 +46,11 @@ import {
   latestAuditTreeHead,
   listAuditEntries,
   listAuditTreeHeads,
+  listWitnessedHeads,
   readAuditEntryRange,
   readAuditNodeRange,
-  readSubtreeHashes,
+  readTree,
+  type StoredAuditEntry,
   type StoredTreeHead,
 } from '../storage/audit.repository.ts';
 import type { Database } from '../storage/schema.ts';
@@ -178,24 +180,32 @@ export async function recordAuditBatch(
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
 
-/** Runs a tree computation over stored hashes: a dry run lists the subtrees it needs, one read fetches them. */
-async function overStoredTree<T>(
-  db: Kysely<Database>,
-  run: (complete: CompleteSubtreeHash) => T,
-): Promise<T> {
-  const keys = collectSubtreeKeys(run);
-  const hashes = await readSubtreeHashes(db, keys);
-  return run((level, index) => {
+function lookupIn(hashes: Map<string, Uint8Array>): CompleteSubtreeHash {
+  return (level, index) => {
     const hash = hashes.get(`${level}:${index}`);
     if (!hash)
       throw new AppError('conflict', `the audit log lacks the node at level ${level}, index ${index}`);
     return hash;
-  });
+  };
+}
+
+/**
+ * Runs a tree computation over stored hashes: a dry run lists the subtrees it needs (their
+ * coordinates depend on the sizes only), one statement fetches them, with the tree size and
+ * one entry when asked.
+ */
+async function overStoredTree<T>(
+  db: Kysely<Database>,
+  run: (complete: CompleteSubtreeHash) => T,
+  options: { entry?: number; size?: boolean } = {},
+): Promise<{ result: () => T; size: number | undefined; entry: StoredAuditEntry | undefined }> {
+  const read = await readTree(db, collectSubtreeKeys(run), options);
+  return { result: () => run(lookupIn(read.hashes)), size: read.size, entry: read.entry };
 }
 
 async function rootAt(db: Kysely<Database>, treeSize: number): Promise<Uint8Array> {
   if (treeSize === 0) return emptyRoot();
-  return overStoredTree(db, (complete) => rootHashFrom(complete, treeSize));
+  return (await overStoredTree(db, (complete) => rootHashFrom(complete, treeSize))).result();
 }
 
 export type AuditEntryView = Readonly<{ seq: number; leafHash: string; entry: AuditEntry | null }>;
@@ -261,17 +271,26 @@ export async function auditInclusionProof(
   index: number,
   treeSizeAsked?: number,
 ): Promise<InclusionProofView> {
-  const size = await auditTreeSize(context.db);
-  const treeSize = treeSizeAsked ?? size;
-  if (treeSize > size || index >= treeSize || index < 0) {
+  // Without a size, the current one (one more statement); with one, a single statement.
+  const treeSize = treeSizeAsked ?? (await auditTreeSize(context.db));
+  const valid = Number.isSafeInteger(index) && index >= 0 && index < treeSize;
+  const read = valid
+    ? await overStoredTree(
+        context.db,
+        (complete) => ({
+          proof: inclusionProofFrom(complete, index, treeSize),
+          root: rootHashFrom(complete, treeSize),
+        }),
+        { entry: index, size: true },
+      )
+    : undefined;
+  const size = read?.size ?? (await auditTreeSize(context.db));
+  if (!read || treeSize > size) {
     throw new AppError('not-found', `no entry ${index} in a tree of ${treeSize} (the log holds ${size})`);
   }
-  const [row] = await readAuditEntryRange(context.db, index, index + 1);
+  const row = read.entry;
   if (!row) throw new AppError('not-found', `no entry ${index}`);
-  const { proof, root } = await overStoredTree(context.db, (complete) => ({
-    proof: inclusionProofFrom(complete, index, treeSize),
-    root: rootHashFrom(complete, treeSize),
-  }));
+  const { proof, root } = read.result();
   return {
     index,
     treeSize,
@@ -295,19 +314,27 @@ export async function auditConsistencyProof(
   oldSize: number,
   newSizeAsked?: number,
 ): Promise<ConsistencyProofView> {
-  const size = await auditTreeSize(context.db);
-  const newSize = newSizeAsked ?? size;
-  if (newSize > size || oldSize > newSize || oldSize < 0) {
+  const newSize = newSizeAsked ?? (await auditTreeSize(context.db));
+  const valid = Number.isSafeInteger(oldSize) && oldSize >= 0 && oldSize <= newSize;
+  const read = valid
+    ? await overStoredTree(
+        context.db,
+        (complete) => ({
+          proof: consistencyProofFrom(complete, oldSize, newSize),
+          oldRoot: oldSize === 0 ? emptyRoot() : rootHashFrom(complete, oldSize),
+          newRoot: newSize === 0 ? emptyRoot() : rootHashFrom(complete, newSize),
+        }),
+        { size: true },
+      )
+    : undefined;
+  const size = read?.size ?? (await auditTreeSize(context.db));
+  if (!read || newSize > size) {
     throw new AppError(
       'not-found',
       `no consistency proof from ${oldSize} to ${newSize} (the log holds ${size})`,
     );
   }
-  const result = await overStoredTree(context.db, (complete) => ({
-    proof: consistencyProofFrom(complete, oldSize, newSize),
-    oldRoot: oldSize === 0 ? emptyRoot() : rootHashFrom(complete, oldSize),
-    newRoot: newSize === 0 ? emptyRoot() : rootHashFrom(complete, newSize),
-  }));
+  const result = read.result();
   return {
     oldSize,
     newSize,
@@ -315,6 +342,33 @@ export async function auditConsistencyProof(
     newRootHash: hex(result.newRoot),
     proof: result.proof.map(hex),
   };
+}
+
+export type WitnessedHeadView = Readonly<{
+  nodeId: string;
+  treeSize: number;
+  rootHash: string;
+  signedAt: string;
+  receivedAt: string;
+  keyId: string;
+  signature: string;
+  /** `smaller` (below a head the node sent before) or `forked` (same size, another root): its log was rewritten. */
+  flag: 'smaller' | 'forked' | null;
+}>;
+
+/** The signed tree heads other nodes sent this node as their witness, newest first. */
+export async function witnessedTreeHeads(context: AppContext): Promise<WitnessedHeadView[]> {
+  const heads = await listWitnessedHeads(context.db, 200);
+  return heads.map((head) => ({
+    nodeId: head.nodeId,
+    treeSize: head.treeSize,
+    rootHash: hex(head.rootHash),
+    signedAt: head.signedAt.toISOString(),
+    receivedAt: head.receivedAt.toISOString(),
+    keyId: head.keyId,
+    signature: head.signature,
+    flag: head.flag === 'smaller' || head.flag === 'forked' ? head.flag : null,
+  }));
 }
 
 // --- signed tree heads ------------------------------------------------------------------------
@@ -420,6 +474,14 @@ export type AuditVerification =
   | Readonly<{ ok: false; firstBadEntry: number; reason: string }>;
 
 const VERIFY_CHUNK = 20_000;
+
+function changedWithItsHash(position: number): AuditVerification {
+  return {
+    ok: false,
+    firstBadEntry: position,
+    reason: `entry ${position} was changed together with its hash: entry ${position + 1} recorded another hash of it`,
+  };
+}
 
 /**
  * Checks the whole stored log: every entry is where it says it is, its leaf hash covers its
@@ -532,15 +594,34 @@ export async function verifyAuditLog(
         }
       }
     }
+    /**
+     * The first entry in [from, to) of this chunk whose successor recorded another leaf hash of
+     * it: an entry changed together with its own leaf hash, named exactly.
+     */
+    const pinpoint = async (from: number, to: number): Promise<number | undefined> => {
+      for (let position = Math.max(from, start); position < Math.min(to, end, size - 1); position += 1) {
+        const next =
+          position + 1 < end ? rows[position + 1 - start] : (await readAuditEntryRange(db, end, end + 1))[0];
+        const recorded = next?.prevLeafHash;
+        if (recorded && !equalBytes(recorded, leafHashes[position - start]!)) return position;
+      }
+      return undefined;
+    };
     if (nodeFailure) {
       const { first, level } = nodeFailure;
+      const last = first + 2 ** level - 1;
+      const exact = await pinpoint(first, last + 1);
+      if (exact !== undefined) return changedWithItsHash(exact);
       return {
         ok: false,
         firstBadEntry: first,
-        reason: `the tree over entries ${first} to ${first + 2 ** level - 1} does not match its stored hash (an entry and its hash were changed)`,
+        reason: `the tree over entries ${first} to ${last} does not match its stored hash (an entry and its hash were changed)`,
       };
     }
-    if (headFailure) return headFailure;
+    if (headFailure && !headFailure.ok) {
+      const exact = await pinpoint(start, headFailure.firstBadEntry + 1);
+      return exact === undefined ? headFailure : changedWithItsHash(exact);
+    }
   }
   const lastHead = heads.at(-1);
   if (lastHead && lastHead.treeSize > size) {

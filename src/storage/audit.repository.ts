@@ -4,7 +4,7 @@
  * reading the complete-subtree hashes a proof needs in one query, pages of entries, and the
  * signed tree heads. The tree itself is computed in src/core/audit/merkle.ts.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import {
   appendLeaves,
   frontierKeys,
@@ -37,6 +37,8 @@ export type StoredAuditEntry = Readonly<{
   seq: number;
   entry: Uint8Array;
   leafHash: Uint8Array;
+  /** The leaf hash of the entry before, as recorded when this one was appended. */
+  prevLeafHash?: Uint8Array | null;
 }>;
 
 export async function auditTreeSize(db: Kysely<Database>): Promise<number> {
@@ -57,53 +59,98 @@ export async function auditNodeCoverage(db: Kysely<Database>): Promise<number> {
   return Math.max(0, ...rows.map((row) => (Number(row.last) + 1) * 2 ** row.level));
 }
 
+/** What one read of the tree returns: hashes of complete subtrees, and optionally the size and one entry. */
+export type TreeRead = Readonly<{
+  /** "level:index" -> hash of that complete subtree; level 0 are leaf hashes. */
+  hashes: Map<string, Uint8Array>;
+  /** The number of entries (when asked). */
+  size: number | undefined;
+  /** The entry asked for, when it exists. */
+  entry: StoredAuditEntry | undefined;
+}>;
+
+/**
+ * One statement for a whole proof: the stored interior nodes by primary key (a VALUES list
+ * joined to audit_nodes), the leaf hashes of the subtrees smaller than 8 (joined to
+ * audit_entries, hashed up here), optionally one entry and the tree size.
+ */
+export async function readTree(
+  db: Kysely<Database>,
+  keys: ReadonlyArray<readonly [number, number]>,
+  options: { entry?: number; size?: boolean } = {},
+): Promise<TreeRead> {
+  const hashes = new Map<string, Uint8Array>();
+  const stored = keys.filter(([level]) => level >= AUDIT_STORED_MIN_LEVEL);
+  const leafIndexes = new Set<number>();
+  for (const [level, index] of keys) {
+    if (level >= AUDIT_STORED_MIN_LEVEL) continue;
+    for (let leaf = index * 2 ** level; leaf < (index + 1) * 2 ** level; leaf += 1) leafIndexes.add(leaf);
+  }
+  const parts = [];
+  if (stored.length > 0) {
+    const values = stored.map(([level, index]) => sql`(${level}::smallint, ${index}::bigint)`);
+    parts.push(sql`select 'n'::text as kind, n.level::int as level, n.idx as idx, n.hash as hash, null::bytea as entry
+      from (values ${sql.join(values)}) as k(level, idx)
+      join audit_nodes n on n.level = k.level and n.idx = k.idx`);
+  }
+  if (leafIndexes.size > 0) {
+    const values = [...leafIndexes].map((seq) => sql`(${seq}::bigint)`);
+    parts.push(sql`select 'l'::text as kind, 0 as level, e.seq as idx, e.leaf_hash as hash, null::bytea as entry
+      from (values ${sql.join(values)}) as k(seq) join audit_entries e on e.seq = k.seq`);
+  }
+  if (options.entry !== undefined) {
+    parts.push(
+      sql`select 'e'::text as kind, 0 as level, seq as idx, leaf_hash as hash, entry from audit_entries where seq = ${options.entry}::bigint`,
+    );
+  }
+  if (options.size)
+    parts.push(
+      sql`select 's'::text as kind, 0 as level, max(seq) as idx, null::bytea as hash, null::bytea as entry from audit_entries`,
+    );
+  if (parts.length === 0) return { hashes, size: undefined, entry: undefined };
+  const rows = await sql<{
+    kind: string;
+    level: number;
+    idx: number | string | null;
+    hash: Uint8Array | null;
+    entry: Uint8Array | null;
+  }>`${sql.join(
+    parts.map((part) => sql`(${part})`),
+    sql` union all `,
+  )}`.execute(db);
+  let size: number | undefined;
+  let entry: StoredAuditEntry | undefined;
+  for (const row of rows.rows) {
+    if (row.kind === 's') size = row.idx === null ? 0 : Number(row.idx) + 1;
+    else if (row.kind === 'e' && row.entry && row.hash) {
+      entry = { seq: Number(row.idx), entry: row.entry, leafHash: row.hash };
+    } else if (row.hash) hashes.set(`${row.kind === 'n' ? row.level : 0}:${Number(row.idx)}`, row.hash);
+  }
+  for (const [level, index] of keys) {
+    if (level === 0 || level >= AUDIT_STORED_MIN_LEVEL) continue;
+    const hash = hashFromLeaves(hashes, level, index);
+    if (hash) hashes.set(`${level}:${index}`, hash);
+  }
+  return { hashes, size, entry };
+}
+
+function hashFromLeaves(
+  leaves: Map<string, Uint8Array>,
+  level: number,
+  index: number,
+): Uint8Array | undefined {
+  if (level === 0) return leaves.get(`0:${index}`);
+  const left = hashFromLeaves(leaves, level - 1, 2 * index);
+  const right = hashFromLeaves(leaves, level - 1, 2 * index + 1);
+  return left && right ? hashChildren(left, right) : undefined;
+}
+
 /** The hashes of these complete subtrees ("level:index" -> hash); level 0 are leaf hashes. */
 export async function readSubtreeHashes(
   db: Kysely<Database>,
   keys: ReadonlyArray<readonly [number, number]>,
 ): Promise<Map<string, Uint8Array>> {
-  const found = new Map<string, Uint8Array>();
-  const leafIndexes = new Set<number>();
-  const stored = keys.filter(([level]) => level >= AUDIT_STORED_MIN_LEVEL);
-  for (const [level, index] of keys) {
-    if (level >= AUDIT_STORED_MIN_LEVEL) continue;
-    for (let leaf = index * 2 ** level; leaf < (index + 1) * 2 ** level; leaf += 1) leafIndexes.add(leaf);
-  }
-  if (leafIndexes.size > 0) {
-    const lookups = [...leafIndexes].map(
-      (seq) => sql`(select seq, leaf_hash from audit_entries where seq = ${seq}::bigint)`,
-    );
-    const rows = await sql<{
-      seq: number;
-      leaf_hash: Uint8Array;
-    }>`${sql.join(lookups, sql` union all `)}`.execute(db);
-    for (const row of rows.rows) found.set(`0:${Number(row.seq)}`, row.leaf_hash);
-    for (const [level, index] of keys) {
-      if (level === 0 || level >= AUDIT_STORED_MIN_LEVEL) continue;
-      const hashOf = (l: number, i: number): Uint8Array | undefined => {
-        if (l === 0) return found.get(`0:${i}`);
-        const left = hashOf(l - 1, 2 * i);
-        const right = hashOf(l - 1, 2 * i + 1);
-        return left && right ? hashChildren(left, right) : undefined;
-      };
-      const hash = hashOf(level, index);
-      if (hash) found.set(`${level}:${index}`, hash);
-    }
-  }
-  if (stored.length > 0) {
-    // One primary-key lookup per node, in one statement (an OR of them may be planned as a scan).
-    const lookups = stored.map(
-      ([level, index]) =>
-        sql`(select level, idx, hash from audit_nodes where level = ${level}::smallint and idx = ${index}::bigint)`,
-    );
-    const rows = await sql<{
-      level: number;
-      idx: number;
-      hash: Uint8Array;
-    }>`${sql.join(lookups, sql` union all `)}`.execute(db);
-    for (const row of rows.rows) found.set(`${row.level}:${Number(row.idx)}`, row.hash);
-  }
-  return found;
+  return (await readTree(db, keys)).hashes;
 }
 
 /**
@@ -118,7 +165,9 @@ export async function appendAuditEntries(
     await sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(trx);
     const size = await auditTreeSize(trx);
     const keys = frontierKeys(size);
-    const hashes = await readSubtreeHashes(trx, keys);
+    // The last leaf hash too: the first new entry records it (prev_leaf_hash).
+    const hashes = await readSubtreeHashes(trx, size > 0 ? [...keys, [0, size - 1]] : keys);
+    const lastLeafHash = size > 0 ? hashes.get(`0:${size - 1}`) : undefined;
     const frontier: SubtreeNode[] = keys.map(([level, index]) => {
       const hash = hashes.get(`${level}:${index}`);
       if (!hash) throw new Error(`the audit log lacks the node at level ${level}, index ${index}`);
@@ -137,6 +186,7 @@ export async function appendAuditEntries(
             seq: size + start + offset,
             entry: entry.entry,
             leaf_hash: leafHashes[start + offset]!,
+            prev_leaf_hash: start + offset === 0 ? (lastLeafHash ?? null) : leafHashes[start + offset - 1]!,
             recorded_at: entry.recordedAt,
             action: entry.action,
             actor: entry.actor,
@@ -167,12 +217,17 @@ export async function readAuditEntryRange(
 ): Promise<StoredAuditEntry[]> {
   const rows = await db
     .selectFrom('audit_entries')
-    .select(['seq', 'entry', 'leaf_hash'])
+    .select(['seq', 'entry', 'leaf_hash', 'prev_leaf_hash'])
     .where('seq', '>=', from)
     .where('seq', '<', to)
     .orderBy('seq')
     .execute();
-  return rows.map((row) => ({ seq: Number(row.seq), entry: row.entry, leafHash: row.leaf_hash }));
+  return rows.map((row) => ({
+    seq: Number(row.seq),
+    entry: row.entry,
+    leafHash: row.leaf_hash,
+    prevLeafHash: row.prev_leaf_hash,
+  }));
 }
 
 /** Stored interior nodes of one level with index in [from, to). */
@@ -282,6 +337,19 @@ export type WitnessedHead = Readonly<{
   flag: string | null;
 }>;
 
+function toWitnessedHead(row: Selectable<Database['audit_witnessed_heads']>): WitnessedHead {
+  return {
+    nodeId: row.node_id,
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    signedAt: new Date(row.signed_at),
+    keyId: row.key_id,
+    signature: row.signature,
+    receivedAt: new Date(row.received_at),
+    flag: row.flag,
+  };
+}
+
 export async function latestWitnessedHead(
   db: Kysely<Database>,
   nodeId: string,
@@ -293,15 +361,17 @@ export async function latestWitnessedHead(
     .orderBy('received_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    nodeId: row.node_id,
-    treeSize: Number(row.tree_size),
-    rootHash: row.root_hash,
-    signedAt: new Date(row.signed_at),
-    keyId: row.key_id,
-    signature: row.signature,
-    receivedAt: new Date(row.received_at),
-    flag: row.flag,
-  };
+  return row ? toWitnessedHead(row) : undefined;
+}
+
+/** The tree heads peers sent this node as their witness, newest first (at most `limit`). */
+export async function listWitnessedHeads(db: Kysely<Database>, limit: number): Promise<WitnessedHead[]> {
+  const rows = await db
+    .selectFrom('audit_witnessed_heads')
+    .selectAll()
+    .orderBy('received_at', 'desc')
+    .orderBy('tree_size', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toWitnessedHead);
 }

@@ -419,6 +419,8 @@ export interface AuditEntriesTable {
   seq: BigintColumn;
   entry: Uint8Array;
   leaf_hash: Uint8Array;
+  /** The leaf hash of entry seq - 1 when this entry was appended (null for entry 0 and older rows). */
+  prev_leaf_hash: Uint8Array | null;
   recorded_at: Date | string;
   action: string;
   actor: string | null;

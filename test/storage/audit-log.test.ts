@@ -143,23 +143,60 @@ for (const target of DATABASE_TARGETS) {
       });
     });
 
-    it('names a changed entry whose leaf hash was changed with it', async () => {
+    it('names a changed entry whose leaf hash was changed with it, exactly, by the hash its successor recorded', async () => {
       await withLog(20, async (handle, context) => {
         await signAuditTreeHead(context);
-        const [row] = (
-          await sql<{ entry: Uint8Array }>`select entry from audit_entries where seq = 12`.execute(handle.db)
-        ).rows;
-        const text = new TextDecoder().decode(row!.entry).replace('resource-12', 'resource-77');
-        const bytes = new TextEncoder().encode(text);
         const { hashLeaf } = await import('../../src/core/audit/merkle.ts');
-        await sql`update audit_entries set entry = ${bytes}, leaf_hash = ${hashLeaf(bytes)} where seq = 12`.execute(
-          handle.db,
+        const rewrite = async (seq: number) => {
+          const [row] = (
+            await sql<{ entry: Uint8Array }>`select entry from audit_entries where seq = ${seq}`.execute(
+              handle.db,
+            )
+          ).rows;
+          const text = new TextDecoder().decode(row!.entry).replace(`resource-${seq}`, 'resource-77');
+          const bytes = new TextEncoder().encode(text);
+          await sql`update audit_entries set entry = ${bytes}, leaf_hash = ${hashLeaf(bytes)} where seq = ${seq}`.execute(
+            handle.db,
+          );
+          return hashLeaf(bytes);
+        };
+        // Entry 17, beyond the last stored subtree: caught by the signed head, named by entry 18.
+        await rewrite(17);
+        const inTail = await verifyAuditLog(handle.db);
+        assert.equal(!inTail.ok && inTail.firstBadEntry, 17);
+        assert.match(
+          !inTail.ok ? inTail.reason : '',
+          /entry 17 was changed together with its hash: entry 18/,
         );
-        const result = await verifyAuditLog(handle.db);
-        assert.equal(result.ok, false);
-        // Named to the stored subtree of 8 entries that holds it.
-        assert.equal(!result.ok && result.firstBadEntry, 8);
-        assert.match(!result.ok ? result.reason : '', /entries 8 to 15/);
+        // Entry 12, inside the stored subtree of entries 8 to 15: named exactly, not to its subtree.
+        await rewrite(12);
+        const exact = await verifyAuditLog(handle.db);
+        assert.equal(!exact.ok && exact.firstBadEntry, 12);
+        assert.match(!exact.ok ? exact.reason : '', /entry 12 was changed together with its hash: entry 13/);
+        // The successor's record rewritten too: narrowed to the subtree.
+        const forged = await rewrite(12);
+        await sql`update audit_entries set prev_leaf_hash = ${forged} where seq = 13`.execute(handle.db);
+        const narrowed = await verifyAuditLog(handle.db);
+        assert.equal(!narrowed.ok && narrowed.firstBadEntry, 8);
+        assert.match(!narrowed.ok ? narrowed.reason : '', /entries 8 to 15/);
+      });
+    });
+
+    it('records in each entry the leaf hash of the one before, across appends', async () => {
+      await withLog(13, async (handle) => {
+        const rows = (
+          await sql<{ seq: string; leaf_hash: Uint8Array; prev_leaf_hash: Uint8Array | null }>`
+            select seq, leaf_hash, prev_leaf_hash from audit_entries order by seq`.execute(handle.db)
+        ).rows;
+        assert.equal(rows.length, 13);
+        assert.equal(rows[0]!.prev_leaf_hash, null);
+        for (let i = 1; i < rows.length; i += 1) {
+          assert.deepEqual(
+            new Uint8Array(rows[i]!.prev_leaf_hash!),
+            new Uint8Array(rows[i - 1]!.leaf_hash),
+            `entry ${i}`,
+          );
+        }
       });
     });
 

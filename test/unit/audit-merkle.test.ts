@@ -17,6 +17,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../src/core/audit/merkle.ts';
+import { sha256Js } from '../../src/core/audit/sha256.ts';
 
 // --- RFC 6962, 2.1, written out independently --------------------------------------------------
 
@@ -160,6 +161,19 @@ describe('RFC 6962 Merkle tree', () => {
         );
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('hashes with a SHA-256 equal to node:crypto for every length across block boundaries and split inputs (fast-check)', () => {
+    for (let length = 0; length <= 200; length += 1) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 31 + length) & 0xff);
+      assert.deepEqual(sha256Js(data), h(data), `length ${length}`);
+    }
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 5 }), (parts) => {
+        assert.deepEqual(sha256Js(...parts), h(...parts));
+      }),
+      { numRuns: 300 },
     );
   });
 });

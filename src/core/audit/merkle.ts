@@ -9,8 +9,11 @@
  * level L, index i" (the 2^L leaves from i * 2^L), so the same code runs over leaves in memory
  * and over the hashes the log stores: a proof asks O(log n) of them (collectSubtreeKeys says
  * which, so storage can fetch them in one read).
+ *
+ * Everything here is synchronous and free of Node.js modules, so the browser (the auditor screen
+ * checks consistency proofs itself) runs this same code: SHA-256 comes from ./sha256.ts.
  */
-import { createHash } from 'node:crypto';
+import { sha256Js } from './sha256.ts';
 
 /** The hash of the complete subtree of 2^level leaves starting at leaf index * 2^level. */
 export type CompleteSubtreeHash = (level: number, index: number) => Uint8Array;
@@ -18,11 +21,7 @@ export type CompleteSubtreeHash = (level: number, index: number) => Uint8Array;
 const LEAF_PREFIX = Uint8Array.of(0);
 const NODE_PREFIX = Uint8Array.of(1);
 
-export function sha256(...parts: Uint8Array[]): Uint8Array {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return new Uint8Array(hash.digest());
-}
+export const sha256: (...parts: Uint8Array[]) => Uint8Array = sha256Js;
 
 export function hashLeaf(data: Uint8Array): Uint8Array {
   return sha256(LEAF_PREFIX, data);

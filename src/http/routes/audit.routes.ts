@@ -9,6 +9,7 @@ import {
   auditInclusionProof,
   currentTreeHead,
   listAudit,
+  witnessedTreeHeads,
 } from '../../services/audit.service.ts';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
@@ -96,6 +97,42 @@ export async function auditRoutes(app: ComityApp, context: AppContext): Promise<
       },
     },
     async () => currentTreeHead(context),
+  );
+
+  app.get(
+    '/api/v1/audit/witnessed-heads',
+    {
+      config: { permission: 'audit:read' },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The signed tree heads other nodes sent this node as their witness (audit.tree-head), newest first; a forked or smaller one is flagged',
+        response: {
+          200: z.object({
+            items: z.array(
+              z
+                .object({
+                  nodeId: z.string(),
+                  treeSize: z.number(),
+                  rootHash: z.string().describe('RFC 6962 root, hex'),
+                  signedAt: z.string(),
+                  receivedAt: z.string(),
+                  keyId: z.string(),
+                  signature: z.string().describe('the compact JWS as the node signed it'),
+                  flag: z
+                    .enum(['smaller', 'forked'])
+                    .nullable()
+                    .describe(
+                      "smaller: below a head the node sent before; forked: the same size as the node's previous head with another root. Either way its log was rewritten",
+                    ),
+                })
+                .meta({ id: 'AuditWitnessedHead' }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({ items: await witnessedTreeHeads(context) }),
   );
 
   app.get(

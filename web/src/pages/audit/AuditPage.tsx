@@ -7,6 +7,7 @@
 import { Badge, Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { verifyConsistency } from '../../../../src/core/audit/merkle.ts';
 import { answer, api } from '../../app/api.ts';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -15,61 +16,10 @@ import { useApi } from '../../components/use-api.ts';
 
 const PAGE = 50;
 
-function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+function fromHex(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i += 1) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return bytes;
-}
-
-async function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
-  const data = new Uint8Array(1 + left.length + right.length);
-  data[0] = 1;
-  data.set(left, 1);
-  data.set(right, 1 + left.length);
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
-}
-
-/** RFC 9162, 2.1.4.2: checks a consistency proof between two tree heads. */
-async function isConsistent(
-  oldSize: number,
-  newSize: number,
-  oldRoot: Uint8Array,
-  newRoot: Uint8Array,
-  proof: Uint8Array[],
-): Promise<boolean> {
-  if (oldSize === newSize) return proof.length === 0 && same(oldRoot, newRoot);
-  if (oldSize === 0) return true;
-  if (proof.length === 0) return false;
-  const isPower = 2 ** Math.round(Math.log2(oldSize)) === oldSize;
-  const path = isPower ? [oldRoot, ...proof] : [...proof];
-  let fn = oldSize - 1;
-  let sn = newSize - 1;
-  while (fn % 2 === 1) {
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  let fr = path[0]!;
-  let sr = path[0]!;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      fr = await nodeHash(c, fr);
-      sr = await nodeHash(c, sr);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      sr = await nodeHash(sr, c);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && same(fr, oldRoot) && same(sr, newRoot);
 }
 
 type Filters = { action: string; actor: string; outcome: string };
@@ -91,15 +41,18 @@ export function AuditPage() {
     );
     const consistent =
       proof.oldRootHash === signed.rootHash &&
-      (await isConsistent(
+      verifyConsistency(
         signed.treeSize,
         current.treeSize,
         fromHex(signed.rootHash),
         fromHex(current.rootHash),
         proof.proof.map(fromHex),
-      ));
+      );
     return { current, consistent };
   }, []);
+
+  const witnessed = useApi(async () => answer(api.GET('/api/v1/audit/witnessed-heads')), []);
+  const witnessedItems = witnessed.data?.items ?? [];
 
   const entries = useApi(
     async () =>
@@ -153,15 +106,61 @@ export function AuditPage() {
               <Text size="sm">{t('audit.unsigned')}</Text>
             )}
             {head.data?.consistent === undefined ? null : head.data.consistent ? (
-              <Badge color="teal" variant="light" data-testid="audit-verification">
+              <Badge color="teal.9" variant="outline" data-testid="audit-verification">
                 {t('audit.consistent')}
               </Badge>
             ) : (
-              <Badge color="red" variant="light" data-testid="audit-verification">
+              <Badge color="red.9" variant="outline" data-testid="audit-verification">
                 {t('audit.inconsistent')}
               </Badge>
             )}
           </Stack>
+        ) : null}
+      </Paper>
+      <Paper component="section" withBorder p="sm" mb="md" aria-labelledby="audit-witness-title">
+        <Text id="audit-witness-title" fw={600} mb="xs">
+          {t('audit.witnessTitle')}
+        </Text>
+        <Text size="sm" c="gray.7" mb="xs">
+          {t('audit.witnessIntro')}
+        </Text>
+        <ProblemAlert error={witnessed.error} />
+        {!witnessed.isLoading && !witnessed.error && witnessedItems.length === 0 ? (
+          <Text size="sm" c="gray.7">
+            {t('audit.witnessEmpty')}
+          </Text>
+        ) : null}
+        {witnessedItems.length > 0 ? (
+          <Table.ScrollContainer minWidth={700}>
+            <Table fz="sm" aria-labelledby="audit-witness-title" data-testid="audit-witnessed">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('audit.witnessNode')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessSize')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessRoot')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessReceived')}</Table.Th>
+                  <Table.Th scope="col">{t('audit.witnessStatus')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {witnessedItems.map((item) => (
+                  <Table.Tr key={`${item.nodeId}:${item.treeSize}:${item.rootHash}:${item.receivedAt}`}>
+                    <Table.Td>{item.nodeId}</Table.Td>
+                    <Table.Td>{formatNumber(item.treeSize)}</Table.Td>
+                    <Table.Td>
+                      <Code>{item.rootHash.slice(0, 16)}…</Code>
+                    </Table.Td>
+                    <Table.Td>{formatDateTime(item.receivedAt)}</Table.Td>
+                    <Table.Td>
+                      <Badge color={item.flag ? 'red.9' : 'teal.9'} variant="outline">
+                        {t(`audit.witnessFlag.${item.flag ?? 'ok'}`)}
+                      </Badge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         ) : null}
       </Paper>
       <Paper component="section" withBorder p="sm" aria-label={t('audit.entriesTitle')}>
@@ -233,7 +232,7 @@ export function AuditPage() {
                       <Table.Td>{entry?.resource ?? '—'}</Table.Td>
                       <Table.Td>
                         {entry ? (
-                          <Badge color={entry.outcome === 'success' ? 'teal' : 'red'} variant="light">
+                          <Badge color={entry.outcome === 'success' ? 'teal.9' : 'red.9'} variant="outline">
                             {t(`audit.outcome.${entry.outcome}`)}
                             {typeof entry.detail?.status === 'number' ? ` ${entry.detail.status}` : ''}
                           </Badge>

@@ -1,0 +1,146 @@
+/**
+ * The audit screen in a real browser on real node processes, in English and Arabic with axe.
+ * France's and Germany's nodes sign their tree heads every 2 seconds and send them to Germany's
+ * node as witness (COMITY_AUDIT_WITNESS_NODE). Germany's administrators create an auditor account
+ * (the grant approved by the second administrator when it waits for one); the auditor signs in,
+ * opens "Audit log", sees the signed tree head and the consistency check the browser made with the
+ * server's own Merkle code, filters the entries (the auditor's own sign-in, a failed sign-in), and
+ * sees France's heads among those the node witnesses.
+ *
+ * Screenshots go to test-results/screenshots/audit-*.png (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createAccount } from '../../src/demo/node-api.ts';
+import { type Federation, startFederation } from '../helpers/node-process.ts';
+import {
+  assertAccessible,
+  chromiumPath,
+  documentLanguage,
+  LAUNCH_ARGS,
+  screenshot,
+  screenshotDirectory,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
+
+describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
+  let federation: Federation;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let auditor: { username: string; password: string };
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    federation = await startFederation({
+      states: ['FR', 'DE'],
+      // Three processes start at once; on a loaded machine that takes longer than the default.
+      startTimeoutMs: 240_000,
+      env: { COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: '2', COMITY_AUDIT_WITNESS_NODE: 'de-poc' },
+    });
+    const de = federation.node('DE');
+    auditor = await createAccount(
+      { admin: de.admin, approver: de.approver },
+      { username: 'de.auditor', displayName: 'DE auditor', roles: ['auditor'] },
+    );
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+    context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await federation?.stop();
+  });
+
+  /** Reloads /audit until the witnessed heads include one from France (heads are signed every 2 s). */
+  async function openAuditWithWitnessedHead(): Promise<void> {
+    const url = `${federation.node('DE').url}/audit`;
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      await page.goto(url);
+      await page.getByTestId('audit-tree-head').waitFor();
+      const witnessed = page.getByTestId('audit-witnessed').getByRole('cell', { name: 'fr-poc' });
+      const verification = page.getByTestId('audit-verification');
+      if ((await witnessed.count()) > 0 && (await verification.count()) > 0) return;
+      await page.waitForTimeout(1000);
+    }
+    assert.fail('France has not sent a signed tree head to Germany, or Germany has not signed its own');
+  }
+
+  test('an auditor signs in, sees the signed tree head checked, filters entries and the witnessed heads, in English', async () => {
+    const de = federation.node('DE');
+    // A failed sign-in first: an entry to find.
+    await page.goto(`${de.url}/sign-in`);
+    await page.getByLabel('Username').fill('nobody');
+    await page.getByLabel(/^Password/).fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('problem-alert').waitFor();
+
+    await page.goto(`${de.url}/sign-in`);
+    await page.getByLabel('Username').fill(auditor.username);
+    await page.getByLabel(/^Password/).fill(auditor.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+
+    await openAuditWithWitnessedHead();
+    const head = page.getByTestId('audit-tree-head');
+    await head.getByText(/Latest signed tree head: [\d,]+ entries, signed/).waitFor();
+    assert.equal(
+      await page.getByTestId('audit-verification').textContent(),
+      'The log today is consistent with the signed tree head',
+    );
+    const witnessRow = page
+      .getByTestId('audit-witnessed')
+      .getByRole('row')
+      .filter({ hasText: 'fr-poc' })
+      .first();
+    await witnessRow.getByText('consistent').waitFor();
+
+    // Filters: failures only, then sign-ins by the auditor.
+    const entries = page.getByTestId('audit-entries');
+    await page.getByRole('textbox', { name: 'Action starts with' }).fill('auth:sign-in');
+    await page.getByRole('textbox', { name: 'Actor' }).fill('nobody');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await entries.getByRole('row').filter({ hasText: 'nobody' }).first().waitFor();
+    const failedRows = entries.getByRole('row').filter({ hasText: 'auth:sign-in' });
+    assert.ok((await failedRows.count()) >= 1);
+    for (const row of await failedRows.all()) {
+      assert.match((await row.textContent()) ?? '', /nobody/);
+      assert.match((await row.textContent()) ?? '', /failure/);
+    }
+    await page.getByRole('textbox', { name: 'Actor' }).fill(auditor.username);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await entries.getByRole('row').filter({ hasText: auditor.username }).first().waitFor();
+    await entries
+      .getByRole('row')
+      .filter({ hasText: auditor.username })
+      .getByText('success')
+      .first()
+      .waitFor();
+    assert.equal(await entries.getByRole('row').filter({ hasText: 'nobody' }).count(), 0);
+
+    await assertAccessible(page, 'audit (en)');
+    await screenshot(page, 'audit-en');
+  });
+
+  test('shows the same screen in Arabic, right to left', async () => {
+    await switchLanguage(page, 'ar');
+    assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
+    await page.getByRole('heading', { level: 1, name: 'سجل التدقيق' }).waitFor();
+    await page.getByTestId('audit-verification').waitFor();
+    await page.getByTestId('audit-witnessed').getByRole('cell', { name: 'fr-poc' }).first().waitFor();
+    await assertAccessible(page, 'audit (ar)');
+    await screenshot(page, 'audit-ar');
+  });
+});
