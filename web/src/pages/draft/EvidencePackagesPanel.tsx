@@ -15,7 +15,6 @@ import {
   Table,
   Text,
   Textarea,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
@@ -27,6 +26,7 @@ import { DigestText } from '../../components/DigestText.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
+import { LocaleDateInput } from '../../components/DateFields.tsx';
 
 type EvidencePackage = ApiAnswer<'/api/v1/requests/{id}/evidence/packages', 'get'>['packages'][number];
 type EvidenceItem = ApiAnswer<'/api/v1/requests/{id}/evidence', 'get'>['items'][number];
@@ -112,11 +112,10 @@ function MakePackageForm({
         checked={consent}
         onChange={(e) => setConsent(e.currentTarget.checked)}
       />
-      <TextInput
-        type="date"
+      <LocaleDateInput
         label={t('evidenceTransfer.confidentialUntil')}
         value={confidentialUntil}
-        onChange={(e) => setConfidentialUntil(e.currentTarget.value)}
+        onChange={setConfidentialUntil}
         maw={240}
       />
       <Textarea

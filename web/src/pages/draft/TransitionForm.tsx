@@ -16,6 +16,7 @@ import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-date.ts';
 import { citationText, formatDate, localized } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { LocaleDateInput } from '../../components/DateFields.tsx';
 
 /** Art. 42(8) as the catalogue states it, when the catalogue has not been read yet. */
 const DEFAULT_MINIMUM_PRESERVATION_DAYS = 60;
@@ -229,18 +230,16 @@ export function TransitionForm({
         ) : null}
         {kind === 'preservation' ? (
           <>
-            <TextInput
-              type="date"
+            <LocaleDateInput
               label={t('case.tookEffectOn')}
               value={values.tookEffectOn}
               max={today}
-              onChange={(event) => set('tookEffectOn', event.currentTarget.value)}
+              onChange={(next) => set('tookEffectOn', next)}
               error={errors.tookEffectOn}
               required
               w={240}
             />
-            <TextInput
-              type="date"
+            <LocaleDateInput
               label={t('case.preservedUntil')}
               description={
                 earliestUntil
@@ -249,7 +248,7 @@ export function TransitionForm({
               }
               value={values.preservedUntil}
               min={earliestUntil}
-              onChange={(event) => set('preservedUntil', event.currentTarget.value)}
+              onChange={(next) => set('preservedUntil', next)}
               error={errors.preservedUntil}
               required
               w={240}
@@ -297,12 +296,11 @@ export function TransitionForm({
           />
         ) : null}
         {DATE_LABELS[kind] ? (
-          <TextInput
-            type="date"
+          <LocaleDateInput
             label={t(DATE_LABELS[kind])}
             value={values.date}
             min={kind === 'questions' ? today : addDays(today, 1)}
-            onChange={(event) => set('date', event.currentTarget.value)}
+            onChange={(next) => set('date', next)}
             error={errors.date}
             required={kind !== 'questions'}
             w={240}

@@ -5,6 +5,7 @@
 import { Checkbox, MultiSelect, NumberInput, Select, Textarea, TextInput } from '@mantine/core';
 import { createContext, type ReactNode, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LocaleDateInput } from '../../components/DateFields.tsx';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import { type Path, readPath } from './draft.model.ts';
 
@@ -37,13 +38,7 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function TextField({
-  path,
-  label,
-  description,
-  placeholder,
-  type,
-}: FieldProps & { type?: 'text' | 'date' }) {
+export function TextField({ path, label, description, placeholder, type }: FieldProps & { type?: 'text' }) {
   const { content, update, isReadOnly } = useDraftForm();
   return (
     <TextInput
@@ -51,7 +46,7 @@ export function TextField({
       description={description}
       placeholder={placeholder}
       type={type ?? 'text'}
-      ref={type === 'date' ? undefined : autoDirection}
+      ref={autoDirection}
       value={asText(readPath(content, path))}
       onChange={(event) => update(path, event.currentTarget.value)}
       readOnly={isReadOnly}
@@ -59,8 +54,18 @@ export function TextField({
   );
 }
 
-export function DateField(props: FieldProps) {
-  return <TextField {...props} type="date" />;
+/** A date in the UI language's written form, with a calendar; stored as `YYYY-MM-DD`. */
+export function DateField({ path, label, description }: FieldProps) {
+  const { content, update, isReadOnly } = useDraftForm();
+  return (
+    <LocaleDateInput
+      label={label}
+      description={description}
+      value={asText(readPath(content, path))}
+      onChange={(next) => update(path, next)}
+      readOnly={isReadOnly}
+    />
+  );
 }
 
 export function LongTextField({ path, label, description, placeholder }: FieldProps) {

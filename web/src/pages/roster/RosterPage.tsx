@@ -16,6 +16,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { describeTimeZone } from '../../components/time-zones.ts';
 import { useApi } from '../../components/use-api.ts';
+import { LocaleDateTimeInput } from '../../components/DateFields.tsx';
 
 type Roster = ApiAnswer<'/api/v1/roster', 'get'>;
 type Person = Roster['onDuty'][number];
@@ -57,20 +58,8 @@ function ShiftForm({ onAdded }: { onAdded: () => void }) {
           onChange={(e) => setUsername(e.currentTarget.value)}
           required
         />
-        <TextInput
-          type="datetime-local"
-          label={t('roster.start')}
-          value={start}
-          onChange={(e) => setStart(e.currentTarget.value)}
-          required
-        />
-        <TextInput
-          type="datetime-local"
-          label={t('roster.end')}
-          value={end}
-          onChange={(e) => setEnd(e.currentTarget.value)}
-          required
-        />
+        <LocaleDateTimeInput label={t('roster.start')} value={start} onChange={setStart} required />
+        <LocaleDateTimeInput label={t('roster.end')} value={end} onChange={setEnd} required />
         <Button type="submit" loading={isSaving}>
           {t('roster.add')}
         </Button>
