@@ -14,6 +14,7 @@ import { useCan } from '../../app/session.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
 
@@ -75,6 +76,7 @@ function MakePackageForm({
       setIsSaving(false);
     }
   };
+  const fieldErrors = fieldErrorsOf(error);
   return (
     <Stack component="form" gap="xs" onSubmit={submit} data-testid="evidence-package-form">
       <Title order={3} size="h5">
@@ -82,6 +84,7 @@ function MakePackageForm({
       </Title>
       <Checkbox.Group
         label={t('evidenceTransfer.chooseItems')}
+        error={fieldErrors.get('/itemIds')}
         value={[...chosen]}
         onChange={(value) => setChosen(value)}
       >
@@ -102,12 +105,16 @@ function MakePackageForm({
         onChange={(e) => setConsent(e.currentTarget.checked)}
       />
       <LocaleDateInput
+        id="package-confidential-until"
+        error={fieldErrors.get('/conditions/confidentialUntil')}
         label={t('evidenceTransfer.confidentialUntil')}
         value={confidentialUntil}
         onChange={setConfidentialUntil}
         maw={240}
       />
       <Textarea
+        id="package-note"
+        error={fieldErrors.get('/conditions/note')}
         label={t('evidenceTransfer.note')}
         value={note}
         onChange={(e) => setNote(e.currentTarget.value)}
@@ -119,7 +126,18 @@ function MakePackageForm({
           {t('evidenceTransfer.make')}
         </Button>
       </Group>
-      <ProblemAlert error={error} title={t('evidenceTransfer.makeFailed')} />
+      <ProblemAlert
+        error={error}
+        title={t('evidenceTransfer.makeFailed')}
+        fields={{
+          '/itemIds': { label: t('evidenceTransfer.chooseItems') },
+          '/conditions/confidentialUntil': {
+            label: t('evidenceTransfer.confidentialUntil'),
+            id: 'package-confidential-until',
+          },
+          '/conditions/note': { label: t('evidenceTransfer.note'), id: 'package-note' },
+        }}
+      />
     </Stack>
   );
 }
