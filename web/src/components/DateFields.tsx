@@ -56,9 +56,12 @@ function LocaleDateField({
       onChange('');
       return;
     }
+    // Half-typed text is not an error yet: the field says so when the person leaves it.
     const parsed = parseTypedDate(next, language, withTime);
-    setIsUnreadable(parsed === undefined);
-    if (parsed !== undefined) onChange(parsed);
+    if (parsed !== undefined) {
+      setIsUnreadable(false);
+      onChange(parsed);
+    }
   };
   const [datePart = '', timePart = ''] = value.split('T');
   const example = formatIsoDate(withTime ? '2026-12-31T09:30' : '2026-12-31', language, withTime);
@@ -68,7 +71,9 @@ function LocaleDateField({
       value={text}
       onChange={(event) => type(event.currentTarget.value)}
       onBlur={() => {
-        if (!isUnreadable) setText(formatIsoDate(value, language, withTime));
+        const isReadable = text.trim() === '' || parseTypedDate(text, language, withTime) !== undefined;
+        setIsUnreadable(!isReadable);
+        if (isReadable) setText(formatIsoDate(value, language, withTime));
       }}
       placeholder={example}
       readOnly={readOnly}
@@ -92,7 +97,15 @@ function LocaleDateField({
                 <CalendarIcon />
               </ActionIcon>
             </Popover.Target>
-            <Popover.Dropdown>
+            <Popover.Dropdown
+              onKeyDown={(event) => {
+                // Escape closes the calendar only, not a form that closes on Escape around it.
+                if (event.key === 'Escape') {
+                  event.stopPropagation();
+                  setIsOpen(false);
+                }
+              }}
+            >
               <Stack gap="xs">
                 <DatePicker
                   locale={dayjsLocale(language)}
