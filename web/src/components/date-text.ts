@@ -5,12 +5,12 @@
  * with dots in Russian, year first in Chinese), never the browser's; ISO typing is always accepted.
  */
 import dayjs from 'dayjs';
-import customParseFormat from 'dayjs/plugin/customParseFormat';
-import 'dayjs/locale/ar';
-import 'dayjs/locale/es';
-import 'dayjs/locale/fr';
-import 'dayjs/locale/ru';
-import 'dayjs/locale/zh-cn';
+import customParseFormat from 'dayjs/plugin/customParseFormat.js';
+import 'dayjs/locale/ar.js';
+import 'dayjs/locale/es.js';
+import 'dayjs/locale/fr.js';
+import 'dayjs/locale/ru.js';
+import 'dayjs/locale/zh-cn.js';
 
 dayjs.extend(customParseFormat);
 
