@@ -157,7 +157,10 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     const shiftRefusal = page.getByTestId('problem-alert');
     await shiftRefusal.getByText('Some of what you entered is not accepted.', { exact: false }).waitFor();
     await shiftRefusal.getByText('Technical details (in English)').click();
-    await shiftRefusal.locator('[lang="en"]').getByText('a shift ends after it starts').waitFor();
+    await shiftRefusal
+      .locator('[lang="en"]')
+      .getByText('a shift ends after it starts', { exact: true })
+      .waitFor();
     assert.equal(await page.getByRole('button', { name: /^Remove the shift of / }).count(), 1);
 
     await page.getByLabel('Note for the next person on duty').fill('Watch the DE preservation request.');
