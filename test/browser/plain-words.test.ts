@@ -45,6 +45,7 @@ const SCREENS = [
   '/peers',
   '/roster',
   '/law-map',
+  '/approvals',
   '/alert-deliveries',
   '/audit',
   '/account',
