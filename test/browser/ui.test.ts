@@ -153,7 +153,14 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByLabel('Start').fill(local(now + 5 * hour));
     await page.getByLabel('End').fill(local(now + 4 * hour));
     await page.getByRole('button', { name: 'Add shift' }).click();
-    await page.getByRole('alert').filter({ hasText: 'a shift ends after it starts' }).waitFor();
+    // The alert says what to do in the UI language; the node's own words wait under the technical details.
+    const shiftRefusal = page.getByTestId('problem-alert');
+    await shiftRefusal.getByText('Some of what you entered is not accepted.', { exact: false }).waitFor();
+    await shiftRefusal.getByText('Technical details (in English)').click();
+    await shiftRefusal
+      .locator('[lang="en"]')
+      .getByText('a shift ends after it starts', { exact: true })
+      .waitFor();
     assert.equal(await page.getByRole('button', { name: /^Remove the shift of / }).count(), 1);
 
     await page.getByLabel('Note for the next person on duty').fill('Watch the DE preservation request.');
@@ -249,7 +256,11 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.locator('#el-identifiers').getByLabel('Value').fill('203.0.113.7');
     await page.locator('#el-identifiers').getByLabel('Source port').fill('51234');
     await page.locator('#el-identifiers').getByLabel('Observed at').fill('2026-03-01T14:05:00');
-    await choose(page.locator('#el-identifiers').getByLabel('Time zone'), 'Baku', 'Azerbaijan — Baku (UTC+04:00)');
+    await choose(
+      page.locator('#el-identifiers').getByLabel('Time zone'),
+      'Baku',
+      'Azerbaijan — Baku (UTC+04:00)',
+    );
 
     await choose(
       page.locator('#el-data-sought').getByLabel('Categories of data'),
@@ -359,7 +370,11 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await assertAccessible(page, 'send confirmation');
     await dialog.getByRole('button', { name: 'Submit', exact: true }).click();
     const refusal = page.getByRole('alert').filter({ hasText: 'The request was not submitted' });
-    await refusal.getByText(/no federation identity yet/).waitFor();
+    await refusal.getByText('Technical details (in English)').click();
+    await refusal
+      .locator('[lang="en"]')
+      .getByText(/no federation identity yet/)
+      .waitFor();
     // Nothing changed: still a draft of revision 2 that can be submitted once the node has an identity.
     await page.getByTestId('save-state').filter({ hasText: 'revision 2' }).waitFor();
     assert.equal(await send.isEnabled(), true);

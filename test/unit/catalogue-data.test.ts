@@ -36,12 +36,14 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   'preservation-period-too-short': { placeholders: ['days', 'minimum'], article: 42, paragraph: '8' },
   'ip-address-without-time': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
   'ip-address-without-port': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
-  'identifier-malformed': { placeholders: ['kind', 'value'], article: 42, paragraph: '3(c)' },
+  // Not {kind}: the kind would be its id (`ip-address`); the finding sits beside the identifier's kind.
+  'identifier-malformed': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
   'identifier-time-invalid': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
   'requested-state-unknown': { placeholders: ['state'], article: 40, paragraph: '13' },
   'language-not-accepted': { placeholders: ['language', 'state', 'accepted'], article: 40, paragraph: '14' },
   'language-acceptance-unknown': { placeholders: ['state'], article: 40, paragraph: '14' },
-  'date-invalid': { placeholders: ['field', 'value'], article: 40, paragraph: '15(f)' },
+  // Not {field}: the field would be its path (`identifiers[0].observedAt`); the finding names its element.
+  'date-invalid': { placeholders: ['value'], article: 40, paragraph: '15(f)' },
   'collection-period-too-long': { placeholders: ['days', 'maximum'], article: 24, paragraph: '2' },
   'extradition-penalty-below-threshold': {
     placeholders: ['offence', 'minimum'],

@@ -3,6 +3,7 @@
  * screens. Screens that need a session send a signed-out user to sign-in and back afterwards.
  */
 import '@mantine/core/styles.css';
+import '@mantine/dates/styles.css';
 import './app.css';
 import { Center, DirectionProvider, Loader, MantineProvider } from '@mantine/core';
 import { type ReactNode, useEffect } from 'react';

@@ -1,8 +1,10 @@
 /**
- * Shows a failed call as the node explained it: the problem's title (in the UI language when the
- * problem type is known) and its detail; for invalid fields, one line per field with the field's
- * label and a message in the UI language (components/field-errors.ts), linked to the field when the
- * form says where it is (WCAG 3.3.1). `takeFocus` moves the focus to the summary when it appears
+ * Shows a failed call in the UI language: the problem's title and an explanation of what to do,
+ * both chosen by the stable problem code (the `lawyer2.problem` section has one for every code);
+ * for invalid fields, one line per field with the field's label and a message in the UI language
+ * (components/field-errors.ts), linked to the field when the form says where it is (WCAG 3.3.1).
+ * The node's own words (its English `detail`, field messages without a code) stay available to
+ * pass on to an administrator, folded under "technical details" and marked `lang="en"`. `takeFocus` moves the focus to the summary when it appears
  * (a failed save), so keyboard and screen-reader users land on what went wrong (WCAG 2.4.3).
  */
 import { Alert, Anchor, List } from '@mantine/core';
@@ -41,16 +43,26 @@ export function ProblemAlert({
         variant="light"
         title={title ?? t('problem.unexpected')}
         role="alert"
+        data-testid="problem-alert"
       >
-        {error instanceof Error ? error.message : String(error)}
+        <div>{t('lawyer2.problem.unknown')}</div>
+        <TechnicalDetails lines={[error instanceof Error ? error.message : String(error)]} />
       </Alert>
     );
   }
   const { problem } = error;
   const heading = t(`problem.${error.code}`, { defaultValue: problem.title });
+  const explanation = t(`lawyer2.problem.${error.code}`, { defaultValue: t('lawyer2.problem.unknown') });
   const items = problem.errors ?? [];
-  // A problem that lists structured field errors says it all in the list; its detail is the raw text.
-  const hasStructuredErrors = items.length > 0 && items.every((item) => item.code !== undefined);
+  const worded = items.filter((item) => item.code !== undefined);
+  // Field messages without a code are the node's English: they join the technical details.
+  const unworded = items
+    .filter((item) => item.code === undefined)
+    .map((item) =>
+      [item.path, item.line !== undefined ? `line ${item.line}` : undefined, item.message]
+        .filter(Boolean)
+        .join(': '),
+    );
   return (
     <Alert
       ref={alert}
@@ -60,14 +72,14 @@ export function ProblemAlert({
       title={title ?? heading}
       role="alert"
       data-testid="problem-alert"
+      data-problem={error.code}
     >
       {title ? <div>{heading}</div> : null}
-      {problem.detail && !hasStructuredErrors ? <div>{problem.detail}</div> : null}
-      {items.length > 0 ? (
+      <div>{explanation}</div>
+      {worded.length > 0 ? (
         <List size="sm" mt="xs">
-          {items.map((item, index) => {
+          {worded.map((item, index) => {
             const field = item.pointer !== undefined ? fields?.[item.pointer] : undefined;
-            const message = item.code ? fieldErrorText(item) : item.message;
             const name = field?.label ?? (item.path ? <code>{item.path}</code> : null);
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: errors have no identity beyond their position.
@@ -88,12 +100,34 @@ export function ProblemAlert({
                 )}
                 {item.line !== undefined ? t('problem.line', { line: item.line }) : null}
                 {name || item.line !== undefined ? ': ' : null}
-                {message}
+                {fieldErrorText(item)}
               </List.Item>
             );
           })}
         </List>
       ) : null}
+      {/* A problem whose field errors all have a code says it all in the list; its detail is the validator's text. */}
+      <TechnicalDetails
+        lines={[unworded.length === 0 && worded.length > 0 ? '' : (problem.detail ?? ''), ...unworded]}
+      />
     </Alert>
+  );
+}
+
+/** The node's own (English) words, folded: for an administrator, not needed to act. */
+function TechnicalDetails({ lines }: { lines: readonly string[] }) {
+  const { t } = useTranslation();
+  const shown = lines.filter((line) => line.trim() !== '');
+  if (shown.length === 0) return null;
+  return (
+    <details className="problem-technical" data-testid="problem-technical">
+      <summary>{t('lawyer2.technicalDetails')}</summary>
+      <div lang="en" dir="ltr">
+        {shown.map((line, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity beyond their position.
+          <div key={index}>{line}</div>
+        ))}
+      </div>
+    </details>
   );
 }

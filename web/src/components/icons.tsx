@@ -72,3 +72,12 @@ export function CheckIcon() {
     </LineIcon>
   );
 }
+
+export function CalendarIcon() {
+  return (
+    <LineIcon>
+      <rect x="3" y="4" width="18" height="18" rx="2" />
+      <path d="M16 2v4M8 2v4M3 10h18" />
+    </LineIcon>
+  );
+}

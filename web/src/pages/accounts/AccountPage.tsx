@@ -26,6 +26,7 @@ import { type PendingStep, useSession } from '../../app/session.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 
 export function AccountPage({ pendingStep }: { pendingStep?: PendingStep | null }) {
@@ -87,6 +88,7 @@ function PasswordSection() {
     }
   };
 
+  const fieldErrors = fieldErrorsOf(error);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="password-heading">
       <Title order={2} size="h4" id="password-heading" mb="xs">
@@ -98,6 +100,8 @@ function PasswordSection() {
       <form onSubmit={submit} noValidate>
         <Stack gap="sm" maw={420}>
           <PasswordInput
+            id="password-current"
+            error={fieldErrors.get('/currentPassword')}
             label={t('accounts.password.current')}
             autoComplete="current-password"
             required
@@ -105,6 +109,8 @@ function PasswordSection() {
             onChange={(event) => setCurrentPassword(event.currentTarget.value)}
           />
           <PasswordInput
+            id="password-new"
+            error={fieldErrors.get('/newPassword')}
             label={t('accounts.password.new')}
             description={t('accounts.password.newHelp')}
             autoComplete="new-password"
@@ -120,7 +126,13 @@ function PasswordSection() {
             error={isMismatch ? t('accounts.password.mismatch') : undefined}
             onChange={(event) => setRepeated(event.currentTarget.value)}
           />
-          <ProblemAlert error={error} />
+          <ProblemAlert
+            error={error}
+            fields={{
+              '/currentPassword': { label: t('accounts.password.current'), id: 'password-current' },
+              '/newPassword': { label: t('accounts.password.new'), id: 'password-new' },
+            }}
+          />
           {isDone ? (
             <Alert color="blue" variant="light" role="status">
               {t('accounts.password.changed')}
@@ -188,6 +200,8 @@ function TotpSection() {
   };
 
   const current = status.data;
+  const confirmErrors = fieldErrorsOf(error);
+  const disableErrors = fieldErrorsOf(error);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="totp-heading">
       <Title order={2} size="h4" id="totp-heading" mb="xs">
@@ -247,6 +261,8 @@ function TotpSection() {
               {enrolment.uri}
             </Code>
             <TextInput
+              id="totp-first-code"
+              error={confirmErrors.get('/code')}
               label={t('accounts.totp.firstCode')}
               autoComplete="one-time-code"
               inputMode="numeric"
@@ -255,7 +271,10 @@ function TotpSection() {
               value={code}
               onChange={(event) => setCode(event.currentTarget.value)}
             />
-            <ProblemAlert error={error} />
+            <ProblemAlert
+              error={error}
+              fields={{ '/code': { label: t('accounts.totp.firstCode'), id: 'totp-first-code' } }}
+            />
             <Group>
               <Button type="submit" loading={isBusy}>
                 {t('accounts.totp.confirm')}
@@ -269,6 +288,8 @@ function TotpSection() {
           <Stack gap="sm" maw={420}>
             <Text size="sm">{t('accounts.totp.disableIntro')}</Text>
             <PasswordInput
+              id="totp-disable-password"
+              error={disableErrors.get('/password')}
               label={t('accounts.password.current')}
               autoComplete="current-password"
               required
@@ -276,13 +297,21 @@ function TotpSection() {
               onChange={(event) => setPassword(event.currentTarget.value)}
             />
             <TextInput
+              id="totp-disable-code"
+              error={disableErrors.get('/code')}
               label={t('accounts.signIn.code')}
               autoComplete="one-time-code"
               required
               value={code}
               onChange={(event) => setCode(event.currentTarget.value)}
             />
-            <ProblemAlert error={error} />
+            <ProblemAlert
+              error={error}
+              fields={{
+                '/password': { label: t('accounts.password.current'), id: 'totp-disable-password' },
+                '/code': { label: t('accounts.signIn.code'), id: 'totp-disable-code' },
+              }}
+            />
             <Group>
               <Button type="submit" color="red" variant="light" loading={isBusy}>
                 {t('accounts.totp.disable')}
@@ -333,6 +362,7 @@ function TokensSection() {
     }
   };
 
+  const fieldErrors = fieldErrorsOf(error);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="tokens-heading">
       <Title order={2} size="h4" id="tokens-heading" mb="xs">
@@ -344,12 +374,16 @@ function TokensSection() {
       <form onSubmit={create} noValidate>
         <Group align="flex-end" gap="sm">
           <TextInput
+            id="token-name"
+            error={fieldErrors.get('/name')}
             label={t('accounts.tokens.name')}
             required
             value={name}
             onChange={(event) => setName(event.currentTarget.value)}
           />
           <NumberInput
+            id="token-days"
+            error={fieldErrors.get('/expiresInDays')}
             label={t('accounts.tokens.days')}
             min={1}
             max={3650}
@@ -383,7 +417,13 @@ function TokensSection() {
           </Code>
         </Alert>
       ) : null}
-      <ProblemAlert error={error ?? tokens.error} />
+      <ProblemAlert
+        error={error ?? tokens.error}
+        fields={{
+          '/name': { label: t('accounts.tokens.name'), id: 'token-name' },
+          '/expiresInDays': { label: t('accounts.tokens.days'), id: 'token-days' },
+        }}
+      />
       <TokenTable items={tokens.data?.items ?? []} onRevoke={(id) => void revoke(id)} />
     </Paper>
   );

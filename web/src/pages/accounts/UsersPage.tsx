@@ -26,6 +26,7 @@ import { answer, api } from '../../app/api.ts';
 import { useUser } from '../../app/session.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 import { TokenTable } from './AccountPage.tsx';
 
@@ -277,14 +278,16 @@ function RoleCheckboxes({
   value,
   onChange,
   label,
+  error,
 }: {
   value: Role[];
   onChange: (roles: Role[]) => void;
   label: string;
+  error?: string;
 }) {
   const { t } = useTranslation();
   return (
-    <Checkbox.Group label={label} value={value} onChange={(roles) => onChange(roles as Role[])}>
+    <Checkbox.Group label={label} error={error} value={value} onChange={(roles) => onChange(roles as Role[])}>
       <Group gap="sm" mt={4}>
         {ROLES.map((role) => (
           <Checkbox key={role} value={role} label={t(`roles.${role}`, { defaultValue: role })} />
@@ -362,6 +365,7 @@ function CreateUserForm({
     }
   };
 
+  const fieldErrors = fieldErrorsOf(error);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="create-user-heading">
       <Title order={2} size="h4" id="create-user-heading" mb="xs">
@@ -374,6 +378,8 @@ function CreateUserForm({
         <Stack gap="sm">
           <Group grow align="flex-start">
             <TextInput
+              id="new-user-username"
+              error={fieldErrors.get('/username')}
               label={t('accounts.users.username')}
               description={t('accounts.users.usernameHelp')}
               required
@@ -381,19 +387,36 @@ function CreateUserForm({
               onChange={(event) => setUsername(event.currentTarget.value)}
             />
             <TextInput
+              id="new-user-display-name"
+              error={fieldErrors.get('/displayName')}
               label={t('accounts.users.displayName')}
               value={displayName}
               onChange={(event) => setDisplayName(event.currentTarget.value)}
             />
             <TextInput
+              id="new-user-email"
+              error={fieldErrors.get('/email')}
               label={t('accounts.users.email')}
               type="email"
               value={email}
               onChange={(event) => setEmail(event.currentTarget.value)}
             />
           </Group>
-          <RoleCheckboxes value={roles} onChange={setRoles} label={t('accounts.users.roles')} />
-          <ProblemAlert error={error} />
+          <RoleCheckboxes
+            value={roles}
+            onChange={setRoles}
+            label={t('accounts.users.roles')}
+            error={fieldErrors.get('/roles')}
+          />
+          <ProblemAlert
+            error={error}
+            fields={{
+              '/username': { label: t('accounts.users.username'), id: 'new-user-username' },
+              '/displayName': { label: t('accounts.users.displayName'), id: 'new-user-display-name' },
+              '/email': { label: t('accounts.users.email'), id: 'new-user-email' },
+              '/roles': { label: t('accounts.users.roles') },
+            }}
+          />
           <Group>
             <Button type="submit" loading={isBusy} disabled={roles.length === 0}>
               {t('accounts.users.create')}

@@ -43,7 +43,12 @@ function Sources({ provenance, catalogue }: { provenance: Provenance; catalogue:
             <Anchor href={`#source-${id}`} size="xs">
               {id}
             </Anchor>
-            {source ? ` ${source.title}` : null}
+            {source ? (
+              <>
+                {' '}
+                <cite>{source.title}</cite>
+              </>
+            ) : null}
           </span>
         );
       })}
@@ -397,10 +402,10 @@ export function CataloguePage() {
                 </Text>{' '}
                 {source.url ? (
                   <Anchor href={source.url} target="_blank" rel="noopener noreferrer" size="sm">
-                    {source.title}
+                    <cite>{source.title}</cite>
                   </Anchor>
                 ) : (
-                  source.title
+                  <cite>{source.title}</cite>
                 )}
               </List.Item>
             ))}

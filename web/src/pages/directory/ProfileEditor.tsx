@@ -22,11 +22,13 @@ import {
 } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { EVIDENCE_LEVELS } from '../../../../src/core/directory/state-profile.ts';
 import type { Designation, StateProfile } from '../../../../src/core/directory/state-profile.ts';
 import { answer, api, type StateSummary } from '../../app/api.ts';
 import { citationText, localized } from '../../components/format.ts';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { timeZoneOptions } from '../../components/time-zones.ts';
 
 const DESIGNATION_KINDS = ['centralAuthority', 'pointOfContact', 'extraditionAuthority'] as const;
@@ -84,6 +86,43 @@ function toProfile(draft: ProfileDraft, original: StateProfile): StateProfile {
   return profile as StateProfile;
 }
 
+const DESIGNATION_FIELDS = [
+  'name',
+  'unit',
+  'address',
+  'phone',
+  'email',
+  'hours',
+  'source',
+  'evidence',
+] as const;
+
+/** The editor's fields by the JSON pointer the node names them with, for the error summary. */
+function profileFields(t: TFunction): Record<string, FieldReference> {
+  const fields: Record<string, FieldReference> = {
+    '/acceptedLanguages': { label: t('directory.acceptedLanguages'), id: 'profile-accepted-languages' },
+    '/acceptedLanguagesSource': {
+      label: t('directory.field.languagesSource'),
+      id: 'profile-languages-source',
+    },
+    '/timeZone': { label: t('directory.timeZone'), id: 'profile-time-zone' },
+    '/serviceLevel/acknowledgeWithinHours': {
+      label: t('directory.field.acknowledgeWithinHours'),
+      id: 'profile-acknowledge-hours',
+    },
+    '/note': { label: t('directory.field.note'), id: 'profile-note' },
+  };
+  for (const kind of DESIGNATION_KINDS) {
+    for (const name of DESIGNATION_FIELDS) {
+      fields[`/${kind}/${name}`] = {
+        label: `${t(`directory.${kind}`)}: ${t(`directory.field.${name}`)}`,
+        id: `profile-${kind}-${name}`,
+      };
+    }
+  }
+  return fields;
+}
+
 export function ProfileEditor({
   state,
   onClose,
@@ -133,6 +172,7 @@ export function ProfileEditor({
     }
   };
 
+  const fieldErrors = fieldErrorsOf(error);
   return (
     <Modal
       opened
@@ -153,6 +193,8 @@ export function ProfileEditor({
             const designation = draft.designations[kind];
             const field = (name: keyof Designation, label: string) => (
               <TextInput
+                id={`profile-${kind}-${name}`}
+                error={fieldErrors.get(`/${kind}/${name}`)}
                 label={label}
                 value={designation?.[name] ?? ''}
                 onChange={(event) =>
@@ -181,6 +223,8 @@ export function ProfileEditor({
                     {field('hours', t('directory.field.hours'))}
                     {field('source', t('directory.field.source'))}
                     <Select
+                      id={`profile-${kind}-evidence`}
+                      error={fieldErrors.get(`/${kind}/evidence`)}
                       label={t('directory.field.evidence')}
                       data={EVIDENCE_LEVELS.map((level) => ({ value: level, label: t(`evidence.${level}`) }))}
                       value={designation.evidence ?? null}
@@ -197,17 +241,23 @@ export function ProfileEditor({
           })}
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
             <TagsInput
+              id="profile-accepted-languages"
+              error={fieldErrors.get('/acceptedLanguages')}
               label={t('directory.acceptedLanguages')}
               description={t('directory.acceptedLanguagesHelp')}
               value={draft.acceptedLanguages}
               onChange={(value) => setDraft({ ...draft, acceptedLanguages: value })}
             />
             <TextInput
+              id="profile-languages-source"
+              error={fieldErrors.get('/acceptedLanguagesSource')}
               label={t('directory.field.languagesSource')}
               value={draft.acceptedLanguagesSource}
               onChange={(event) => setDraft({ ...draft, acceptedLanguagesSource: event.currentTarget.value })}
             />
             <Select
+              id="profile-time-zone"
+              error={fieldErrors.get('/timeZone')}
               label={t('directory.timeZone')}
               data={zones}
               value={draft.timeZone}
@@ -217,6 +267,8 @@ export function ProfileEditor({
               nothingFoundMessage={t('common.nothingFound')}
             />
             <NumberInput
+              id="profile-acknowledge-hours"
+              error={fieldErrors.get('/serviceLevel/acknowledgeWithinHours')}
               label={t('directory.field.acknowledgeWithinHours')}
               value={draft.acknowledgeWithinHours ?? ''}
               onChange={(value) =>
@@ -228,6 +280,8 @@ export function ProfileEditor({
             />
           </SimpleGrid>
           <Textarea
+            id="profile-note"
+            error={fieldErrors.get('/note')}
             label={t('directory.field.note')}
             value={draft.note}
             onChange={(event) => setDraft({ ...draft, note: event.currentTarget.value })}
@@ -251,7 +305,7 @@ export function ProfileEditor({
               </Text>
             </Fieldset>
           ) : null}
-          <ProblemAlert error={error} />
+          <ProblemAlert error={error} fields={profileFields(t)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}

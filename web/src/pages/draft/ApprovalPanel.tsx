@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalItem } from '../../app/api.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 
 type ApprovalPanelProps = Readonly<{
@@ -144,6 +145,9 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
       setBusy(undefined);
     }
   };
+  const fieldErrors = fieldErrorsOf(error);
+  const referenceId = `approval-reference-${item.id}`;
+  const reasonsId = `approval-reasons-${item.id}`;
   return (
     <Stack gap="xs" data-testid="approval-decision">
       {item.isIntrusive ? (
@@ -152,6 +156,8 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
         </Alert>
       ) : null}
       <TextInput
+        id={referenceId}
+        error={fieldErrors.get('/decisionReference')}
         label={t('approval.decisionReference')}
         description={t('approval.decisionReferenceHelp')}
         value={reference}
@@ -160,6 +166,8 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
         maxLength={500}
       />
       <Textarea
+        id={reasonsId}
+        error={fieldErrors.get('/reasons')}
         label={t('approval.returnReasons')}
         description={t('approval.returnReasonsHelp')}
         value={reasons}
@@ -192,7 +200,14 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
           {t('approval.return')}
         </Button>
       </Group>
-      <ProblemAlert error={error} title={t('approval.decisionFailed')} />
+      <ProblemAlert
+        error={error}
+        title={t('approval.decisionFailed')}
+        fields={{
+          '/decisionReference': { label: t('approval.decisionReference'), id: referenceId },
+          '/reasons': { label: t('approval.returnReasons'), id: reasonsId },
+        }}
+      />
     </Stack>
   );
 }

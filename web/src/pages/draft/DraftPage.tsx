@@ -29,6 +29,7 @@ import { useCan, useUser } from '../../app/session.tsx';
 import { formatDateTime, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { currentLanguage } from '../../i18n/i18n.ts';
 import { CasePanel } from './CasePanel.tsx';
@@ -333,8 +334,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     [content, catalogue.data],
   );
   const formContext = useMemo(
-    () => (content ? { content, update, isReadOnly } : undefined),
-    [content, update, isReadOnly],
+    () => (content ? { content, update, isReadOnly, fieldErrors: fieldErrorsOf(saveError) } : undefined),
+    [content, update, isReadOnly, saveError],
   );
 
   const typeTitle = (type: RequestTypeId) =>

@@ -27,7 +27,9 @@ import { useCan } from '../../app/session.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
+import { LocaleDateInput } from '../../components/DateFields.tsx';
 
 /** Saves bytes the page received as a file (an attachment: the page never shows them). */
 function saveAs(blob: Blob, fileName: string): void {
@@ -100,6 +102,7 @@ function MakePackageForm({
       setIsSaving(false);
     }
   };
+  const fieldErrors = fieldErrorsOf(error);
   return (
     <Stack component="form" gap="xs" onSubmit={submit} data-testid="evidence-package-form">
       <Title order={3} size="h5">
@@ -107,6 +110,7 @@ function MakePackageForm({
       </Title>
       <Checkbox.Group
         label={t('evidenceTransfer.chooseItems')}
+        error={fieldErrors.get('/itemIds')}
         value={[...chosen]}
         onChange={(value) => setChosen(value)}
       >
@@ -126,14 +130,17 @@ function MakePackageForm({
         checked={consent}
         onChange={(e) => setConsent(e.currentTarget.checked)}
       />
-      <TextInput
-        type="date"
+      <LocaleDateInput
+        id="package-confidential-until"
+        error={fieldErrors.get('/conditions/confidentialUntil')}
         label={t('evidenceTransfer.confidentialUntil')}
         value={confidentialUntil}
-        onChange={(e) => setConfidentialUntil(e.currentTarget.value)}
+        onChange={setConfidentialUntil}
         maw={240}
       />
       <Textarea
+        id="package-note"
+        error={fieldErrors.get('/conditions/note')}
         label={t('evidenceTransfer.note')}
         value={note}
         onChange={(e) => setNote(e.currentTarget.value)}
@@ -145,7 +152,18 @@ function MakePackageForm({
           {t('evidenceTransfer.make')}
         </Button>
       </Group>
-      <ProblemAlert error={error} title={t('evidenceTransfer.makeFailed')} />
+      <ProblemAlert
+        error={error}
+        title={t('evidenceTransfer.makeFailed')}
+        fields={{
+          '/itemIds': { label: t('evidenceTransfer.chooseItems') },
+          '/conditions/confidentialUntil': {
+            label: t('evidenceTransfer.confidentialUntil'),
+            id: 'package-confidential-until',
+          },
+          '/conditions/note': { label: t('evidenceTransfer.note'), id: 'package-note' },
+        }}
+      />
     </Stack>
   );
 }

@@ -13,7 +13,8 @@ import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { citationText, localized } from '../../components/format.ts';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 
 export type Screening = ApiAnswer<'/api/v1/requests/{id}/screening', 'get'>['screening'];
 type Item = Screening['items'][number];
@@ -68,6 +69,20 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() => draftOf(screening));
   const [error, setError] = useState<unknown>(undefined);
+  // The items in the order the last save sent them: the node names a field by its place (`/answers/2/reasons`).
+  const [sentIds, setSentIds] = useState<readonly string[]>([]);
+  const fieldErrors = fieldErrorsOf(error);
+  const errorOf = (itemId: string, field: 'answer' | 'reasons') => {
+    const index = sentIds.indexOf(itemId);
+    return index < 0 ? undefined : fieldErrors.get(`/answers/${index}/${field}`);
+  };
+  const alertFields: Record<string, FieldReference> = {};
+  sentIds.forEach((itemId, index) => {
+    const item = screening.items.find((entry) => entry.id === itemId);
+    const title = item ? localized(item.title) : '';
+    alertFields[`/answers/${index}/answer`] = { label: `${title}: ${t('screening.answer')}` };
+    alertFields[`/answers/${index}/reasons`] = { label: `${title}: ${t('screening.reasons')}` };
+  });
   const [isSaving, setIsSaving] = useState(false);
   const [savedNote, setSavedNote] = useState(false);
   const isEditable = canReview && screening.open;
@@ -89,6 +104,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
       const answers = Object.entries(draft)
         .filter(([, value]) => value.answer !== '')
         .map(([itemId, value]) => ({ itemId, answer: value.answer as AnswerValue, reasons: value.reasons }));
+      setSentIds(answers.map((entry) => entry.itemId));
       const saved = await answer(
         api.PUT('/api/v1/requests/{id}/screening', {
           params: { path: { id: screening.requestId } },
@@ -182,6 +198,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
                   <>
                     <Radio.Group
                       label={t('screening.answer')}
+                      error={errorOf(item.id, 'answer')}
                       value={value.answer}
                       onChange={(chosen) => set(item.id, { answer: chosen as AnswerValue })}
                     >
@@ -199,6 +216,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
                     <Textarea
                       mt={6}
                       label={t('screening.reasons')}
+                      error={errorOf(item.id, 'reasons')}
                       value={value.reasons}
                       onChange={(event) => set(item.id, { reasons: event.currentTarget.value })}
                       required={value.answer !== ''}
@@ -217,7 +235,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
               </Paper>
             );
           })}
-          <ProblemAlert error={error} title={t('screening.saveFailed')} />
+          <ProblemAlert error={error} title={t('screening.saveFailed')} fields={alertFields} />
           {isEditable ? (
             <Group>
               <Button type="submit" loading={isSaving} data-testid="screening-save">

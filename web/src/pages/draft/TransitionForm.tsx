@@ -10,12 +10,15 @@
  */
 import { Button, Checkbox, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-date.ts';
 import { citationText, formatDate, localized } from '../../components/format.ts';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
+import { LocaleDateInput } from '../../components/DateFields.tsx';
 
 /** Art. 42(8) as the catalogue states it, when the catalogue has not been read yet. */
 const DEFAULT_MINIMUM_PRESERVATION_DAYS = 60;
@@ -80,6 +83,33 @@ type Values = Readonly<{
 
 type Field = 'reasons' | 'tookEffectOn' | 'preservedUntil' | 'grounds' | 'summary' | 'text' | 'date';
 type Errors = Partial<Record<Field, string>>;
+
+/** Where the node names each field of the form in a refused transition (`body.payload`). */
+const TEXT_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
+  questions: 'questions',
+  answer: 'answer',
+  conditions: 'text',
+  response: 'text',
+  conversion: 'followUpReference',
+};
+const DATE_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
+  questions: 'answerBy',
+  postponement: 'until',
+  'extension-request': 'requestedUntil',
+  extension: 'preservedUntil',
+};
+
+function pointerOf(kind: FormKind, field: Field): string | undefined {
+  const key =
+    field === 'text'
+      ? TEXT_KEYS[kind]
+      : field === 'date'
+        ? DATE_KEYS[kind]
+        : field === 'summary'
+          ? 'consultation/summary'
+          : field;
+  return key ? `/payload/${key}` : undefined;
+}
 
 export function minimumPreservationDays(catalogue: Catalogue | undefined): number {
   const rule = catalogue?.rules.find((entry) => entry.id === 'preservation-period-too-short');
@@ -151,6 +181,13 @@ export function TransitionForm({
     if (attempt === 0) return;
     form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [attempt]);
+
+  // A field's error: the form's own check first, else the node's, worded in the UI language.
+  const serverErrors = fieldErrorsOf(error);
+  const shown = (field: Field): string | undefined => {
+    const pointer = pointerOf(kind, field);
+    return errors[field] ?? (pointer ? serverErrors.get(pointer) : undefined);
+  };
 
   const set = <Key extends keyof Values>(key: Key, value: Values[Key]) =>
     setValues((current) => ({ ...current, [key]: value }));
@@ -229,18 +266,16 @@ export function TransitionForm({
         ) : null}
         {kind === 'preservation' ? (
           <>
-            <TextInput
-              type="date"
+            <LocaleDateInput
               label={t('case.tookEffectOn')}
               value={values.tookEffectOn}
               max={today}
-              onChange={(event) => set('tookEffectOn', event.currentTarget.value)}
-              error={errors.tookEffectOn}
+              onChange={(next) => set('tookEffectOn', next)}
+              error={shown('tookEffectOn')}
               required
               w={240}
             />
-            <TextInput
-              type="date"
+            <LocaleDateInput
               label={t('case.preservedUntil')}
               description={
                 earliestUntil
@@ -249,8 +284,8 @@ export function TransitionForm({
               }
               value={values.preservedUntil}
               min={earliestUntil}
-              onChange={(event) => set('preservedUntil', event.currentTarget.value)}
-              error={errors.preservedUntil}
+              onChange={(next) => set('preservedUntil', next)}
+              error={shown('preservedUntil')}
               required
               w={240}
               data-testid="preserved-until-input"
@@ -268,7 +303,7 @@ export function TransitionForm({
               description={t('case.groundsHelp')}
               value={[...values.grounds]}
               onChange={(chosen) => set('grounds', chosen)}
-              error={errors.grounds}
+              error={shown('grounds')}
               required
             >
               <Stack gap={6} mt={6}>
@@ -277,7 +312,7 @@ export function TransitionForm({
                     key={ground.id}
                     value={ground.id}
                     label={`${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})`}
-                    aria-invalid={index === 0 && errors.grounds ? true : undefined}
+                    aria-invalid={index === 0 && shown('grounds') ? true : undefined}
                   />
                 ))}
               </Stack>
@@ -289,7 +324,7 @@ export function TransitionForm({
             label={t(TEXT_LABELS[kind])}
             value={values.text}
             onChange={(event) => set('text', event.currentTarget.value)}
-            error={errors.text}
+            error={shown('text')}
             required
             autosize
             minRows={kind === 'conversion' ? 1 : 2}
@@ -297,13 +332,12 @@ export function TransitionForm({
           />
         ) : null}
         {DATE_LABELS[kind] ? (
-          <TextInput
-            type="date"
+          <LocaleDateInput
             label={t(DATE_LABELS[kind])}
             value={values.date}
             min={kind === 'questions' ? today : addDays(today, 1)}
-            onChange={(event) => set('date', event.currentTarget.value)}
-            error={errors.date}
+            onChange={(next) => set('date', next)}
+            error={shown('date')}
             required={kind !== 'questions'}
             w={240}
             data-testid="transition-date"
@@ -320,7 +354,7 @@ export function TransitionForm({
             label={t('case.reasons')}
             value={values.reasons}
             onChange={(event) => set('reasons', event.currentTarget.value)}
-            error={errors.reasons}
+            error={shown('reasons')}
             required
             autosize
             minRows={2}
@@ -348,7 +382,7 @@ export function TransitionForm({
               label={t('case.consultationSummary')}
               value={values.summary}
               onChange={(event) => set('summary', event.currentTarget.value)}
-              error={errors.summary}
+              error={shown('summary')}
               required
               autosize
               minRows={2}
@@ -364,7 +398,7 @@ export function TransitionForm({
             minRows={1}
           />
         ) : null}
-        <ProblemAlert error={error} title={t('case.failed')} />
+        <ProblemAlert error={error} title={t('case.failed')} fields={alertFields(kind, t)} />
         <Group gap="xs">
           <Button type="submit" loading={isSubmitting} data-testid="transition-submit">
             {t('case.confirm')}
@@ -434,6 +468,27 @@ function consultationOf(values: Values) {
     conditionalAssistanceConsidered: values.conditionalConsidered,
     summary: values.summary.trim(),
   };
+}
+
+/** The form's fields by the pointer the node names them with, for the error summary. */
+function alertFields(kind: FormKind, t: TFunction): Record<string, FieldReference> {
+  const labels: Partial<Record<Field, string>> = {
+    reasons: t('case.reasons'),
+    tookEffectOn: t('case.tookEffectOn'),
+    preservedUntil: t('case.preservedUntil'),
+    grounds: t('case.grounds'),
+    summary: t('case.consultationSummary'),
+    ...(TEXT_LABELS[kind] ? { text: t(TEXT_LABELS[kind]) } : {}),
+    ...(DATE_LABELS[kind] ? { date: t(DATE_LABELS[kind]) } : {}),
+  };
+  const fields: Record<string, FieldReference> = {};
+  for (const [field, label] of Object.entries(labels) as [Field, string][]) {
+    const pointer = pointerOf(kind, field);
+    if (pointer) fields[pointer] = { label };
+  }
+  if (kind === 'note' || kind === 'preservation' || kind === 'extension')
+    fields['/payload/note'] = { label: t('case.note') };
+  return fields;
 }
 
 /** The label of the one text a form kind asks for, when it asks for one. */

@@ -5,6 +5,7 @@
 import { Checkbox, MultiSelect, NumberInput, Select, Textarea, TextInput } from '@mantine/core';
 import { createContext, type ReactNode, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LocaleDateInput } from '../../components/DateFields.tsx';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import { type Path, readPath } from './draft.model.ts';
 
@@ -12,6 +13,8 @@ export type DraftFormContextValue = Readonly<{
   content: RequestContent;
   update: (path: Path, value: unknown) => void;
   isReadOnly: boolean;
+  /** The last failed save's field errors by JSON pointer, in the UI language (components/field-errors.ts). */
+  fieldErrors?: ReadonlyMap<string, string>;
 }>;
 
 export const DraftFormContext = createContext<DraftFormContextValue | undefined>(undefined);
@@ -20,6 +23,14 @@ export function useDraftForm(): DraftFormContextValue {
   const value = useContext(DraftFormContext);
   if (!value) throw new Error('field outside DraftFormContext');
   return value;
+}
+
+/** The node's complaint about the field at `path` after a failed save, in the UI language. */
+function useFieldError(path: Path): string | undefined {
+  const { fieldErrors } = useDraftForm();
+  return fieldErrors?.get(
+    `/${path.map((step) => String(step).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`,
+  );
 }
 
 type FieldProps = Readonly<{ path: Path; label: string; description?: ReactNode; placeholder?: string }>;
@@ -37,21 +48,17 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function TextField({
-  path,
-  label,
-  description,
-  placeholder,
-  type,
-}: FieldProps & { type?: 'text' | 'date' }) {
+export function TextField({ path, label, description, placeholder, type }: FieldProps & { type?: 'text' }) {
   const { content, update, isReadOnly } = useDraftForm();
+  const error = useFieldError(path);
   return (
     <TextInput
+      error={error}
       label={label}
       description={description}
       placeholder={placeholder}
       type={type ?? 'text'}
-      ref={type === 'date' ? undefined : autoDirection}
+      ref={autoDirection}
       value={asText(readPath(content, path))}
       onChange={(event) => update(path, event.currentTarget.value)}
       readOnly={isReadOnly}
@@ -59,14 +66,28 @@ export function TextField({
   );
 }
 
-export function DateField(props: FieldProps) {
-  return <TextField {...props} type="date" />;
+/** A date in the UI language's written form, with a calendar; stored as `YYYY-MM-DD`. */
+export function DateField({ path, label, description }: FieldProps) {
+  const { content, update, isReadOnly } = useDraftForm();
+  const error = useFieldError(path);
+  return (
+    <LocaleDateInput
+      error={error}
+      label={label}
+      description={description}
+      value={asText(readPath(content, path))}
+      onChange={(next) => update(path, next)}
+      readOnly={isReadOnly}
+    />
+  );
 }
 
 export function LongTextField({ path, label, description, placeholder }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
+  const error = useFieldError(path);
   return (
     <Textarea
+      error={error}
       label={label}
       description={description}
       placeholder={placeholder}
@@ -90,9 +111,11 @@ export function NumberField({
   allowDecimal,
 }: FieldProps & { min?: number; max?: number; allowDecimal?: boolean }) {
   const { content, update, isReadOnly } = useDraftForm();
+  const error = useFieldError(path);
   const value = readPath(content, path);
   return (
     <NumberInput
+      error={error}
       label={label}
       description={description}
       value={typeof value === 'number' ? value : ''}
@@ -127,10 +150,12 @@ export function SelectField({
 }) {
   const { t } = useTranslation();
   const { content, update, isReadOnly } = useDraftForm();
+  const error = useFieldError(path);
   const stored = readPath(content, path);
   const value = toValue ? toValue(stored) : typeof stored === 'string' ? stored : null;
   return (
     <Select
+      error={error}
       label={label}
       description={description}
       placeholder={placeholder ?? t('common.choose')}
@@ -154,9 +179,11 @@ export function MultiSelectField({
 }: FieldProps & { options: readonly Option[] }) {
   const { t } = useTranslation();
   const { content, update, isReadOnly } = useDraftForm();
+  const error = useFieldError(path);
   const stored = readPath(content, path);
   return (
     <MultiSelect
+      error={error}
       label={label}
       description={description}
       placeholder={t('common.choose')}
@@ -173,8 +200,10 @@ export function MultiSelectField({
 
 export function CheckField({ path, label, description }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
+  const error = useFieldError(path);
   return (
     <Checkbox
+      error={error}
       label={label}
       description={description}
       checked={readPath(content, path) === true}

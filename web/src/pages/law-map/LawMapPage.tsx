@@ -27,6 +27,7 @@ import { useUser } from '../../app/session.tsx';
 import { citationText, localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 
 type Compliance = ApiAnswer<'/api/v1/law-map/compliance', 'get'>;
@@ -56,14 +57,24 @@ function ProvisionForm({ compliance, onAdded }: { compliance: Compliance; onAdde
       setIsSaving(false);
     }
   };
+  const fieldErrors = fieldErrorsOf(error);
   return (
-    <Paper withBorder p="md" component="form" onSubmit={submit} aria-labelledby="law-map-add-title">
+    <Paper
+      withBorder
+      p="md"
+      component="form"
+      onSubmit={submit}
+      noValidate
+      aria-labelledby="law-map-add-title"
+    >
       <Title order={2} size="h4" mb="xs" id="law-map-add-title">
         {t('lawMap.addTitle')}
       </Title>
       <Stack gap="sm">
         <Group align="flex-end" wrap="wrap">
           <TextInput
+            id="law-citation"
+            error={fieldErrors.get('/citation')}
             label={t('lawMap.citation')}
             value={citation}
             onChange={(e) => setCitation(e.currentTarget.value)}
@@ -71,6 +82,8 @@ function ProvisionForm({ compliance, onAdded }: { compliance: Compliance; onAdde
             data-testid="law-citation"
           />
           <TextInput
+            id="law-title"
+            error={fieldErrors.get('/title')}
             label={t('lawMap.provisionTitle')}
             value={title}
             onChange={(e) => setTitle(e.currentTarget.value)}
@@ -78,13 +91,20 @@ function ProvisionForm({ compliance, onAdded }: { compliance: Compliance; onAdde
             data-testid="law-title"
           />
           <TextInput
+            id="law-penalty"
+            error={fieldErrors.get('/maximumPenalty')}
             label={t('lawMap.maximumPenalty')}
             value={maximumPenalty}
             onChange={(e) => setMaximumPenalty(e.currentTarget.value)}
             data-testid="law-penalty"
           />
         </Group>
-        <Checkbox.Group label={t('lawMap.implements')} value={offences} onChange={setOffences}>
+        <Checkbox.Group
+          label={t('lawMap.implements')}
+          error={fieldErrors.get('/offences')}
+          value={offences}
+          onChange={setOffences}
+        >
           <Stack gap={4} mt={6}>
             {compliance.offences.map((offence) => (
               <Checkbox
@@ -96,7 +116,16 @@ function ProvisionForm({ compliance, onAdded }: { compliance: Compliance; onAdde
             ))}
           </Stack>
         </Checkbox.Group>
-        <ProblemAlert error={error} title={t('lawMap.addFailed')} />
+        <ProblemAlert
+          error={error}
+          title={t('lawMap.addFailed')}
+          fields={{
+            '/citation': { label: t('lawMap.citation'), id: 'law-citation' },
+            '/title': { label: t('lawMap.provisionTitle'), id: 'law-title' },
+            '/maximumPenalty': { label: t('lawMap.maximumPenalty'), id: 'law-penalty' },
+            '/offences': { label: t('lawMap.implements') },
+          }}
+        />
         <Group>
           <Button type="submit" loading={isSaving} data-testid="law-add">
             {t('lawMap.add')}

@@ -14,8 +14,10 @@ import { FactList } from '../../components/FactList.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { describeTimeZone } from '../../components/time-zones.ts';
 import { useApi } from '../../components/use-api.ts';
+import { LocaleDateTimeInput } from '../../components/DateFields.tsx';
 
 type Roster = ApiAnswer<'/api/v1/roster', 'get'>;
 type Person = Roster['onDuty'][number];
@@ -45,37 +47,49 @@ function ShiftForm({ onAdded }: { onAdded: () => void }) {
       setIsSaving(false);
     }
   };
+  const fieldErrors = fieldErrorsOf(error);
   return (
-    <Paper withBorder p="md" component="form" onSubmit={submit}>
+    <Paper withBorder p="md" component="form" onSubmit={submit} noValidate>
       <Title order={2} size="h4" mb="xs">
         {t('roster.addTitle')}
       </Title>
       <Group align="flex-end" wrap="wrap">
         <TextInput
+          id="shift-username"
           label={t('roster.username')}
+          error={fieldErrors.get('/username')}
           value={username}
           onChange={(e) => setUsername(e.currentTarget.value)}
           required
         />
-        <TextInput
-          type="datetime-local"
+        <LocaleDateTimeInput
+          id="shift-start"
           label={t('roster.start')}
+          error={fieldErrors.get('/start')}
           value={start}
-          onChange={(e) => setStart(e.currentTarget.value)}
+          onChange={setStart}
           required
         />
-        <TextInput
-          type="datetime-local"
+        <LocaleDateTimeInput
+          id="shift-end"
           label={t('roster.end')}
+          error={fieldErrors.get('/end')}
           value={end}
-          onChange={(e) => setEnd(e.currentTarget.value)}
+          onChange={setEnd}
           required
         />
         <Button type="submit" loading={isSaving}>
           {t('roster.add')}
         </Button>
       </Group>
-      <ProblemAlert error={error} />
+      <ProblemAlert
+        error={error}
+        fields={{
+          '/username': { label: t('roster.username'), id: 'shift-username' },
+          '/start': { label: t('roster.start'), id: 'shift-start' },
+          '/end': { label: t('roster.end'), id: 'shift-end' },
+        }}
+      />
     </Paper>
   );
 }
@@ -101,9 +115,11 @@ function HandoverNotes() {
       <Title order={2} size="h4">
         {t('roster.notesTitle')}
       </Title>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <Textarea
+          id="handover-note-body"
           label={t('roster.noteBody')}
+          error={fieldErrorsOf(error).get('/body')}
           value={body}
           onChange={(e) => setBody(e.currentTarget.value)}
           autosize
@@ -113,7 +129,10 @@ function HandoverNotes() {
         <Button type="submit" mt="xs">
           {t('roster.writeNote')}
         </Button>
-        <ProblemAlert error={error} />
+        <ProblemAlert
+          error={error}
+          fields={{ '/body': { label: t('roster.noteBody'), id: 'handover-note-body' } }}
+        />
       </form>
       <ProblemAlert error={notes.error} />
       {notes.data?.items.length === 0 ? <Text c="gray.7">{t('roster.noNotes')}</Text> : null}

@@ -20,7 +20,8 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, apiUrl, isApiError, publicApi } from '../../app/api.ts';
-import { regionName } from '../../components/format.ts';
+import { citationText, localized, regionName } from '../../components/format.ts';
+import { useCatalogue } from '../../components/reference-data.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -44,6 +45,13 @@ function periodOptions(now: Date): string[] {
 
 export function TransparencyPage() {
   const { t } = useTranslation();
+  const catalogue = useCatalogue();
+  // A refusal ground by its title and article in the catalogue, never by its id.
+  const groundName = (id: string) => {
+    const entry = catalogue.data?.refusalGrounds.find((candidate) => candidate.id === id);
+    if (!entry) return t('lawyer2.unknownGround');
+    return `${localized(entry.title)} (${citationText(entry.article, entry.paragraph ?? undefined)})`;
+  };
   const options = periodOptions(new Date());
   const [period, setPeriod] = useState(options[0] ?? '');
   const countText = useCountText();
@@ -191,9 +199,7 @@ export function TransparencyPage() {
                       {data.refusalGrounds.map((ground) => (
                         <Table.Tr key={`${ground.direction}-${ground.ground}`}>
                           <Table.Td>{t(`transparency.direction.${ground.direction}`)}</Table.Td>
-                          <Table.Td>
-                            <code>{ground.ground}</code>
-                          </Table.Td>
+                          <Table.Td>{groundName(ground.ground)}</Table.Td>
                           <Table.Td>{countText(ground.refusals)}</Table.Td>
                         </Table.Tr>
                       ))}

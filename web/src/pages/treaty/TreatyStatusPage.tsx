@@ -27,6 +27,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { TimelineChart } from './TimelineChart.tsx';
+import { LocaleDateInput } from '../../components/DateFields.tsx';
 
 function Figure({ label, value, children }: { label: string; value: string; children?: ReactNode }) {
   return (
@@ -122,12 +123,11 @@ export function TreatyStatusPage() {
           </Alert>
 
           <Group align="flex-end">
-            <TextInput
+            <LocaleDateInput
               label={t('treaty.asOf')}
               description={t('treaty.asOfHelp')}
-              type="date"
               value={asOf}
-              onChange={(event) => setAsOf(event.currentTarget.value)}
+              onChange={setAsOf}
               w={220}
             />
             <Text size="sm" c="gray.7" mb={6}>

@@ -1,0 +1,49 @@
+/**
+ * Dates in the UI language (web/src/components/date-text.ts): each language's written form reads
+ * back to the same ISO value, ISO typing is always accepted, and what is not a date is refused.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LOCALES } from '../../src/core/i18n.ts';
+import { dayjsLocale, formatIsoDate, parseTypedDate } from '../../web/src/components/date-text.ts';
+
+describe('dates in the UI language', () => {
+  it('writes a date in each language’s form', () => {
+    assert.equal(formatIsoDate('2026-03-02', 'fr', false), '02/03/2026');
+    assert.equal(formatIsoDate('2026-03-02', 'en', false), '02/03/2026');
+    assert.equal(formatIsoDate('2026-03-02', 'ru', false), '02.03.2026');
+    assert.equal(formatIsoDate('2026-03-02', 'zh', false), '2026/03/02');
+    assert.equal(formatIsoDate('2026-03-02T14:05', 'es', true), '02/03/2026 14:05');
+    assert.equal(formatIsoDate('', 'fr', false), '');
+  });
+
+  for (const locale of LOCALES) {
+    it(`reads back what it writes and accepts ISO typing (${locale})`, () => {
+      assert.equal(parseTypedDate(formatIsoDate('2026-12-31', locale, false), locale, false), '2026-12-31');
+      assert.equal(
+        parseTypedDate(formatIsoDate('2026-12-31T09:30', locale, true), locale, true),
+        '2026-12-31T09:30',
+      );
+      assert.equal(parseTypedDate('2026-03-02', locale, false), '2026-03-02');
+      assert.equal(parseTypedDate('2026-03-01T14:05', locale, true), '2026-03-01T14:05');
+      assert.equal(parseTypedDate('2026-03-01 14:05', locale, true), '2026-03-01T14:05');
+    });
+  }
+
+  it('refuses what is not a date, and impossible dates', () => {
+    assert.equal(parseTypedDate('soon', 'en', false), undefined);
+    assert.equal(parseTypedDate('2026-02-30', 'en', false), undefined);
+    assert.equal(parseTypedDate('31/02/2026', 'fr', false), undefined);
+    assert.equal(parseTypedDate('2026-03-0', 'en', false), undefined);
+  });
+
+  it('reads Arabic-Indic digits and ignores direction marks', () => {
+    assert.equal(parseTypedDate('\u200f٠٢/٠٣/٢٠٢٦', 'ar', false), '2026-03-02');
+  });
+
+  it('names the calendar locale of each language', () => {
+    assert.equal(dayjsLocale('zh'), 'zh-cn');
+    assert.equal(dayjsLocale('fr-CA'), 'fr');
+    assert.equal(dayjsLocale('xx'), 'en');
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Every problem a person can meet has, besides its title, an explanation of what to do in the six
+ * UI languages (web/src/i18n/sections/lawyer2, read by the UI's ProblemAlert): the node's English
+ * `detail` is only shown folded, as technical details, so a code without an explanation would
+ * leave a French or Arabic reader with a title alone.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { LOCALES } from '../../src/core/i18n.ts';
+import { PROBLEM_TITLES } from '../../src/http/problem-titles.ts';
+
+const SCRIPTS = { ar: /[\u0600-\u06FF]/, zh: /[\u4E00-\u9FFF]/, ru: /[\u0400-\u04FF]/ } as const;
+const section = path.resolve(import.meta.dirname, '..', '..', 'web', 'src', 'i18n', 'sections', 'lawyer2');
+
+function explanations(locale: string): Record<string, unknown> {
+  const catalogue = JSON.parse(readFileSync(path.join(section, `${locale}.json`), 'utf8')) as {
+    problem?: Record<string, unknown>;
+  };
+  return catalogue.problem ?? {};
+}
+
+const byLocale = Object.fromEntries(LOCALES.map((locale) => [locale, explanations(locale)]));
+// Failures the UI meets without a problem code of the node: no answer, or an unknown problem type.
+const CODES = [...Object.keys(PROBLEM_TITLES), 'network', 'unknown'];
+
+describe('problem explanations', () => {
+  for (const code of CODES) {
+    it(`${code} is explained in every UI language`, () => {
+      const english = byLocale.en?.[code];
+      for (const locale of LOCALES) {
+        const text = byLocale[locale]?.[code];
+        assert.equal(typeof text, 'string', `${code} has no explanation in ${locale}`);
+        assert.ok((text as string).trim().length > 0, `${code} ${locale} is empty`);
+        if (locale !== 'en') assert.notEqual(text, english, `${code} ${locale} is the English explanation`);
+        if (locale in SCRIPTS)
+          assert.match(text as string, SCRIPTS[locale as keyof typeof SCRIPTS], `${code} ${locale}`);
+      }
+    });
+  }
+  it('explains no code the node does not have', () => {
+    for (const code of Object.keys(byLocale.en ?? {})) assert.ok(CODES.includes(code), code);
+  });
+});
