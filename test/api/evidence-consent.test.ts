@@ -17,6 +17,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
+import { supervisorOf } from '../helpers/approval.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -212,6 +213,14 @@ for (const target of DATABASE_TARGETS) {
         headers: custodian.headers,
       });
       assert.equal(sent.statusCode, 200, sent.body);
+      // The two-person rule: a supervisor approves, which offers the package.
+      const approved = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/approval`,
+        headers: (await supervisorOf(pair.requested)).headers,
+        payload: { decision: 'approve' },
+      });
+      assert.equal(approved.statusCode, 200, approved.body);
       await pair.requestedWorker.runOnce();
       assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['verified']);
       const listed = await pair.requesting.app.inject({

@@ -222,38 +222,6 @@ for (const target of DATABASE_TARGETS) {
       for (const directory of directories) rmSync(directory, { recursive: true, force: true });
     });
 
-    it('lets a package leave only once a supervisor other than the asker approves it', async () => {
-      const item = await upload(files[0] ?? Buffer.alloc(0), { filename: 'waiting.log' });
-      const made = await makePackage([item]);
-      const asked = await ask(made.id);
-      assert.equal(asked.statusCode, 200, asked.body);
-      assert.equal(json<{ package: Package }>(asked).package.status, 'sealed', 'nothing leaves when asked');
-      assert.equal(json<{ package: Package }>(asked).package.approval, 'pending');
-      assert.equal((await ask(made.id)).statusCode, 409, 'it waits already');
-      await pair.requestedWorker.runOnce();
-      assert.equal(
-        (await packagesAt('requesting')).some((offered) => offered.id === made.id),
-        false,
-        'nothing reached the requesting node',
-      );
-      // The custodian holds no request:approve; a supervisor who asked may not approve it either.
-      assert.equal((await decide(made.id, 'approve', custodian)).statusCode, 403);
-      const returned = await decide(made.id, 'return', packageApprover, 'Describe the acquisition first.');
-      assert.equal(returned.statusCode, 200, returned.body);
-      assert.equal(json<{ package: Package }>(returned).package.approval, 'returned');
-      assert.equal(json<{ package: Package }>(returned).package.status, 'sealed');
-      const byApprover = await ask(made.id, packageApprover);
-      assert.equal(byApprover.statusCode, 200, byApprover.body);
-      const ownApproval = await decide(made.id, 'approve', packageApprover);
-      assert.equal(ownApproval.statusCode, 403, ownApproval.body);
-      const other = await bearerAs(pair.requested, 'supervisor');
-      const approved = await decide(made.id, 'approve', other);
-      assert.equal(approved.statusCode, 200, approved.body);
-      assert.equal(json<{ package: Package }>(approved).package.status, 'offered');
-      assert.equal(json<{ package: Package }>(approved).package.approval, 'approved');
-      assert.equal((await timeline('requested', item)).at(-1)?.kind, 'sent');
-    });
-
     it('sends a package, verifies it on arrival, and lets the requesting side download an item decrypted', async () => {
       const first = await upload(files[0] ?? Buffer.alloc(0), {
         filename: 'mailbox.mbox',
@@ -440,6 +408,38 @@ for (const target of DATABASE_TARGETS) {
       const last = (await timeline('requested', itemId)).at(-1);
       assert.equal(last?.kind, 'received');
       assert.equal(last?.details.outcome, 'failed');
+    });
+
+    it('lets a package leave only once a supervisor other than the asker approves it', async () => {
+      const item = await upload(files[0] ?? Buffer.alloc(0), { filename: 'waiting.log' });
+      const made = await makePackage([item]);
+      const asked = await ask(made.id);
+      assert.equal(asked.statusCode, 200, asked.body);
+      assert.equal(json<{ package: Package }>(asked).package.status, 'sealed', 'nothing leaves when asked');
+      assert.equal(json<{ package: Package }>(asked).package.approval, 'pending');
+      assert.equal((await ask(made.id)).statusCode, 409, 'it waits already');
+      await pair.requestedWorker.runOnce();
+      assert.equal(
+        (await packagesAt('requesting')).some((offered) => offered.id === made.id),
+        false,
+        'nothing reached the requesting node',
+      );
+      // The custodian holds no request:approve; a supervisor who asked may not approve it either.
+      assert.equal((await decide(made.id, 'approve', custodian)).statusCode, 403);
+      const returned = await decide(made.id, 'return', packageApprover, 'Describe the acquisition first.');
+      assert.equal(returned.statusCode, 200, returned.body);
+      assert.equal(json<{ package: Package }>(returned).package.approval, 'returned');
+      assert.equal(json<{ package: Package }>(returned).package.status, 'sealed');
+      const byApprover = await ask(made.id, packageApprover);
+      assert.equal(byApprover.statusCode, 200, byApprover.body);
+      const ownApproval = await decide(made.id, 'approve', packageApprover);
+      assert.equal(ownApproval.statusCode, 403, ownApproval.body);
+      const other = await bearerAs(pair.requested, 'supervisor');
+      const approved = await decide(made.id, 'approve', other);
+      assert.equal(approved.statusCode, 200, approved.body);
+      assert.equal(json<{ package: Package }>(approved).package.status, 'offered');
+      assert.equal(json<{ package: Package }>(approved).package.approval, 'approved');
+      assert.equal((await timeline('requested', item)).at(-1)?.kind, 'sent');
     });
   });
 }

@@ -7,18 +7,21 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import type { TestApp } from './app.ts';
-import { type ActingAs, asRole } from './auth.ts';
+import { type ActingAs, bearerAs } from './auth.ts';
 
 /** Whoever acts: request headers (a session cookie and CSRF token, or a bearer token). */
 type Acting = Readonly<{ headers: Record<string, string> }>;
 
 const supervisors = new WeakMap<TestApp['app'], Promise<ActingAs>>();
 
-/** The supervisor who approves what leaves `subject` (created at the first call). */
+/**
+ * The supervisor who approves what leaves `subject` (created at the first call), with an API
+ * token: a session would end when a test moves the node's clock past its idle time.
+ */
 export function supervisorOf(subject: TestApp): Promise<ActingAs> {
   let supervisor = supervisors.get(subject.app);
   if (!supervisor) {
-    supervisor = asRole(subject, 'supervisor');
+    supervisor = bearerAs(subject, 'supervisor');
     supervisors.set(subject.app, supervisor);
   }
   return supervisor;
