@@ -17,7 +17,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
-import { supervisorOf } from '../helpers/approval.ts';
+import { sendEvidencePackage } from '../helpers/approval.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -207,20 +207,9 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(made.statusCode, 201, made.body);
       packageId = json<{ package: { id: string } }>(made).package.id;
-      const sent = await pair.requested.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/send`,
-        headers: custodian.headers,
-      });
+      // The two-person rule: the custodian asks, a supervisor approves, which offers the package.
+      const sent = await sendEvidencePackage(pair.requested, requestedId, packageId, custodian);
       assert.equal(sent.statusCode, 200, sent.body);
-      // The two-person rule: a supervisor approves, which offers the package.
-      const approved = await pair.requested.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/approval`,
-        headers: (await supervisorOf(pair.requested)).headers,
-        payload: { decision: 'approve' },
-      });
-      assert.equal(approved.statusCode, 200, approved.body);
       await pair.requestedWorker.runOnce();
       assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['verified']);
       const listed = await pair.requesting.app.inject({

@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { answer } from '../../src/api-client/client.ts';
+import { approveResponse } from '../../src/demo/federation-api.ts';
 import type { DemoRole, FederationNode } from '../../src/demo/federation-setup.ts';
+import type { ApiClient } from '../../src/demo/node-api.ts';
+import { waitFor } from '../../src/demo/node-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 export const chromiumPath = process.env.COMITY_TEST_CHROMIUM;
@@ -149,4 +153,24 @@ export async function signInAs(context: BrowserContext, node: FederationNode, ro
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/requests$/);
   return page;
+}
+
+/**
+ * The two-person rule in a browser test: waits until a response made on the page (a refusal, an
+ * execution) waits for approval on the node, then approves it as `supervisor` through the API.
+ */
+export async function approveWaitingResponse(supervisor: ApiClient, requestId: string): Promise<void> {
+  await waitFor(
+    `a response of request ${requestId} waiting for approval`,
+    async () => {
+      const { items } = await answer(
+        supervisor.api.GET('/api/v1/requests/{id}/approvals', { params: { path: { id: requestId } } }),
+      );
+      return items.some((item) => item.kind === 'case-transition' && item.state === 'pending')
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+  await approveResponse(supervisor, requestId);
 }

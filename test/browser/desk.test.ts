@@ -18,9 +18,10 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type { RequestContent } from '../../src/core/request/draft.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import { approveResponse, draftRequest, listIncomingRequests } from '../../src/demo/federation-api.ts';
+import { draftRequest, listIncomingRequests } from '../../src/demo/federation-api.ts';
 import { type Federation, startFederation, submitAndApprove, waitFor } from '../helpers/node-process.ts';
 import {
+  approveWaitingResponse,
   assertAccessible,
   chromiumPath,
   documentLanguage,
@@ -224,8 +225,7 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await form.getByLabel(/^What was considered/).fill('Partial preservation was discussed by telephone.');
     await form.getByTestId('transition-submit').click();
     // The refusal is a response: it leaves once DE's supervisor approves it (the two-person rule).
-    await reviewer.getByTestId('approval-panel').getByTestId('approval-waiting').waitFor();
-    await approveResponse(await federation.node('DE').userClient('supervisor'), deId);
+    await approveWaitingResponse(await federation.node('DE').userClient('supervisor'), deId);
 
     await request.waitForFunction(
       `document.querySelector('[data-testid="case-panel"] [data-testid="case-status"]')?.getAttribute('data-status') === 'refused'`,

@@ -114,7 +114,13 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await made.getByTestId('package-awaiting-approval').waitFor();
     assert.equal(await made.getAttribute('data-status'), 'sealed', 'nothing left the node yet');
     await assertAccessible(dePage, 'evidence packages, executing side');
-    const supervisorPage = await signInAs(deContext, federation.node('DE'), 'supervisor');
+    await deContext.close();
+    const supervisorContext = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const supervisorPage = await signInAs(supervisorContext, federation.node('DE'), 'supervisor');
     await supervisorPage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     await supervisorPage.getByRole('button', { name: 'Approve and send the package' }).click();
     await supervisorPage
@@ -122,7 +128,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       .getByTestId('evidence-package')
       .getByText('Sent, awaiting verification')
       .waitFor();
-    await deContext.close();
+    await supervisorContext.close();
 
     const frContext = await browser.newContext({
       viewport: { width: 1366, height: 1000 },

@@ -14,7 +14,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { approveResponse, makeTransition } from '../../src/demo/federation-api.ts';
+import { makeTransition } from '../../src/demo/federation-api.ts';
 import {
   deliverPreservationFromFrance,
   type Federation,
@@ -22,6 +22,7 @@ import {
   temporaryDirectory,
 } from '../helpers/node-process.ts';
 import {
+  approveWaitingResponse,
   assertAccessible,
   chromiumPath,
   documentLanguage,
@@ -122,9 +123,7 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await assertAccessible(page, 'refusal form tied to the checklist');
     await form.getByTestId('transition-submit').click();
     // The refusal is a response: it waits for DE's supervisor, then leaves (the two-person rule).
-    await page.getByTestId('approval-panel').getByTestId('approval-waiting').waitFor();
-    const supervisor = await federation.node('DE').userClient('supervisor');
-    await approveResponse(supervisor, deRequestId);
+    await approveWaitingResponse(await federation.node('DE').userClient('supervisor'), deRequestId);
     await page.reload();
     await panel.locator('[data-testid="case-event"][data-transition="refuse"]').waitFor();
     assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'refused');

@@ -21,6 +21,7 @@ import { readManifest, signManifest } from '../../src/evidence/package-manifest.
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
 import { type NodePair, startNodePair } from '../api/delivery-fixture.ts';
 import { ageSkipReason, runAge } from '../helpers/age-files.ts';
+import { sendEvidencePackage } from '../helpers/approval.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { runComity } from '../helpers/cli.ts';
@@ -146,11 +147,8 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(made.statusCode, 201, made.body);
       packageId = json<{ package: { id: string } }>(made).package.id;
-      const sent = await pair.requested.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${requestedId}/evidence/packages/${packageId}/send`,
-        headers: custodian.headers,
-      });
+      // The two-person rule: the custodian asks, a supervisor approves, which offers the package.
+      const sent = await sendEvidencePackage(pair.requested, requestedId, packageId, custodian);
       assert.equal(sent.statusCode, 200, sent.body);
       await pair.requestedWorker.runOnce();
       assert.deepEqual(await runEvidenceTransferRound(pair.requesting.context), ['verified']);

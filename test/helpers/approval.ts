@@ -84,3 +84,27 @@ export async function approveResponse(
     },
   });
 }
+
+/**
+ * Sends an evidence package under the two-person rule: `custodian` asks (POST .../send) and the
+ * app's supervisor approves (POST .../approval), which offers it; answers the approval's response.
+ */
+export async function sendEvidencePackage(
+  subject: TestApp,
+  requestId: string,
+  packageId: string,
+  custodian: Acting,
+): Promise<LightMyRequestResponse> {
+  const asked = await subject.app.inject({
+    method: 'POST',
+    url: `/api/v1/requests/${requestId}/evidence/packages/${packageId}/send`,
+    headers: custodian.headers,
+  });
+  if (asked.statusCode !== 200) return asked;
+  return subject.app.inject({
+    method: 'POST',
+    url: `/api/v1/requests/${requestId}/evidence/packages/${packageId}/approval`,
+    headers: (await supervisorOf(subject)).headers,
+    payload: { decision: 'approve' },
+  });
+}
