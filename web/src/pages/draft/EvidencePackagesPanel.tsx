@@ -25,6 +25,7 @@ import { answer, api } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 
@@ -46,7 +47,7 @@ function MakePackageForm({
 }: {
   requestId: string;
   items: readonly EvidenceItem[];
-  onMade: () => void;
+  onMade: (packageId: string) => void;
 }) {
   const { t } = useTranslation();
   const stored = items.filter((item) => item.status === 'stored');
@@ -63,7 +64,7 @@ function MakePackageForm({
     setError(undefined);
     setIsSaving(true);
     try {
-      await answer(
+      const made = await answer(
         api.POST('/api/v1/requests/{id}/evidence/packages', {
           params: { path: { id: requestId } },
           body: {
@@ -79,7 +80,7 @@ function MakePackageForm({
       );
       setChosen([]);
       setNote('');
-      onMade();
+      onMade(made.package.id);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -141,11 +142,14 @@ function PackageCard({
   item,
   canSend,
   onChanged,
+  isJustMade,
 }: {
   requestId: string;
   item: EvidencePackage;
   canSend: boolean;
   onChanged: () => void;
+  /** Made by the user a moment ago: the card takes the focus when it appears. */
+  isJustMade: boolean;
 }) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(undefined);
@@ -173,6 +177,7 @@ function PackageCard({
       p="sm"
       data-testid="evidence-package"
       data-package-id={item.id}
+      ref={isJustMade ? takeFocusOnMount : undefined}
       data-status={item.status}
     >
       <Stack gap={6}>
@@ -271,6 +276,8 @@ export function EvidencePackagesPanel({
 }) {
   const { t } = useTranslation();
   const canUpload = useCan('evidence:upload');
+  // The package the user just made: its card takes the focus when the list shows it.
+  const [madeId, setMadeId] = useState<string | undefined>(undefined);
   const isExecuting = direction === 'incoming';
   const packages = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/evidence/packages', { params: { path: { id: requestId } } })),
@@ -300,7 +307,14 @@ export function EvidencePackagesPanel({
       </Text>
       <Stack gap="sm">
         {isExecuting && canUpload && items.data ? (
-          <MakePackageForm requestId={requestId} items={items.data.items} onMade={packages.reload} />
+          <MakePackageForm
+            requestId={requestId}
+            items={items.data.items}
+            onMade={(packageId) => {
+              setMadeId(packageId);
+              packages.reload();
+            }}
+          />
         ) : null}
         <ProblemAlert error={packages.error} />
         {packages.data && packages.data.packages.length === 0 ? (
@@ -313,6 +327,7 @@ export function EvidencePackagesPanel({
             item={item}
             canSend={isExecuting && canUpload}
             onChanged={packages.reload}
+            isJustMade={item.id === madeId}
           />
         ))}
       </Stack>
