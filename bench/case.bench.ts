@@ -4,7 +4,8 @@
  * (Server-Sent Events, GET /api/v1/live) with a signed-in session, between two real node
  * processes on loopback (PGlite), with a secretariat.
  *
- *   send → B's browser   an officer at A sends an emergency preservation request (POST .../send,
+ *   send → B's browser   an officer at A submits an emergency preservation request and A's supervisor
+ *                        approves it, which sends it (submitted beforehand; measured from POST .../approve,
  *                        drafts made beforehand); the time until the `request-arrived` event is
  *                        read in the duty officer's page at B (delivery, receipt, live update).
  *   ack → A's browser    B's duty officer acknowledges (POST .../transitions); the time until
@@ -25,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { preservationDraft } from '../src/demo/demo-drafts.ts';
-import { draftRequest, makeTransition, sendRequest } from '../src/demo/federation-api.ts';
+import { approveRequest, draftRequest, makeTransition, submitRequest } from '../src/demo/federation-api.ts';
 import { startFederation } from '../src/demo/federation-setup.ts';
 import { signIn } from '../src/demo/node-api.ts';
 import { waitFor } from '../src/demo/node-process.ts';
@@ -158,6 +159,7 @@ export async function runCaseBenchmarks(options: Readonly<{ quick: boolean }>): 
       const a = federation.node('FR');
       const b = federation.node('DE');
       const officer = await a.userClient('officer');
+      const supervisor = await a.userClient('supervisor');
       const duty = await b.userClient('duty-officer');
       const sessionOf = async (node: typeof a, role: 'officer' | 'duty-officer') => {
         const account = node.accounts?.[role];
@@ -173,12 +175,14 @@ export async function runCaseBenchmarks(options: Readonly<{ quick: boolean }>): 
           ...preservationDraft('FR', 'DE', index + 1),
           urgency: { level: 'emergency' as const, justification: 'Logs are rotated daily.' },
         };
-        drafts.push((await draftRequest(officer, content)).id);
+        const drafted = (await draftRequest(officer, content)).id;
+        await submitRequest(officer, drafted);
+        drafts.push(drafted);
       }
       for (const requestId of drafts) {
         const seenAtB = (await eventsOf(pageAtB)).length;
         const sentAt = Date.now();
-        await sendRequest(officer, requestId);
+        await approveRequest(supervisor, requestId);
         const arrival = await nextEvent(pageAtB, (event) => event.kind === 'request-arrived', seenAtB);
         sendToArrival.push(arrival.at - sentAt);
 

@@ -114,13 +114,14 @@ export async function runDeskBenchmarks(options: Readonly<{ quick: boolean }>): 
     const a = federation.node('FR');
     const b = federation.node('DE');
     const officer = await a.userClient('officer');
+    const supervisor = await a.userClient('supervisor');
     const duty: ApiClient = await b.userClient('duty-officer');
     await inParallel(count, 8, async (index) => {
       const content = {
         ...preservationDraft('FR', 'DE', index + 1),
         urgency: { level: 'emergency' as const, justification: 'Logs are rotated daily.' },
       };
-      await sendRequest(officer, (await draftRequest(officer, content)).id);
+      await sendRequest(officer, supervisor, (await draftRequest(officer, content)).id);
     });
     await waitFor(
       `${count} open cases on the desk at DE`,

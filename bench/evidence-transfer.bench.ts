@@ -105,7 +105,8 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
     await writeRandomFile(input, options.size);
     const officer = await federation.node('FR').userClient('officer');
     const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
-    await sendRequest(officer, drafted.id);
+    // The two-person rule: the officer submits, the supervisor approves (which sends).
+    await sendRequest(officer, await federation.node('FR').userClient('supervisor'), drafted.id);
     await waitFor(
       'the request delivered to DE',
       async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),

@@ -3,7 +3,8 @@
  * process on loopback, with a secretariat, both on PGlite or both on PostgreSQL.
  *
  *   offered 50/s   an officer's API token at A sends a validated preservation request every 20 ms
- *                  (POST /api/v1/requests/{id}/send, drafts created beforehand and not measured),
+ *                  (POST /api/v1/requests/{id}/approve by a supervisor: the two-person rule's send;
+ *                  drafts created and submitted beforehand and not measured),
  *                  open loop: a slow answer does not delay the next send.
  *   saturation     the same sends from 32 concurrent clients as fast as A accepts them.
  *
@@ -30,7 +31,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { preservationDraft } from '../src/demo/demo-drafts.ts';
 import { answer } from '../src/api-client/client.ts';
-import { draftRequest } from '../src/demo/federation-api.ts';
+import { draftRequest, submitRequest } from '../src/demo/federation-api.ts';
 import { type Federation, startFederation } from '../src/demo/federation-setup.ts';
 import type { ApiClient } from '../src/demo/node-api.ts';
 import { waitFor } from '../src/demo/node-process.ts';
@@ -71,13 +72,21 @@ function postLean(url: string, headers: Record<string, string>, body: string): P
   });
 }
 
-/** POST /api/v1/requests/{id}/send with the officer's API token, as a national case system would. */
-function sendWith(officer: ApiClient): (id: string) => Promise<void> {
-  const credentials = officer.credentials;
+/**
+ * POST /api/v1/requests/{id}/approve with a supervisor's API token, as a national case system
+ * would: under the two-person rule the approval is what sends (the approval, the request and its
+ * outgoing message commit together).
+ */
+function sendWith(supervisor: ApiClient): (id: string) => Promise<void> {
+  const credentials = supervisor.credentials;
   if (credentials?.kind !== 'token') throw new Error('the benchmark sends with an API token');
-  const headers = { authorization: `Bearer ${credentials.token}`, accept: 'application/json' };
+  const headers = {
+    authorization: `Bearer ${credentials.token}`,
+    accept: 'application/json',
+    'content-type': 'application/json',
+  };
   return async (id) => {
-    await postLean(`${officer.url}/api/v1/requests/${encodeURIComponent(id)}/send`, headers, '');
+    await postLean(`${supervisor.url}/api/v1/requests/${encodeURIComponent(id)}/approve`, headers, '{}');
   };
 }
 
@@ -89,7 +98,7 @@ export type FederationBenchOptions = Readonly<{
 
 type OutboxTiming = { caseId: string; createdAt: number; receiptAt: number | null };
 
-/** Creates `count` complete drafts at A (not measured), with `concurrency` clients. */
+/** Creates `count` complete drafts at A and submits them for approval (not measured), with 8 clients. */
 async function createDrafts(officer: ApiClient, from: string, to: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   let next = 0;
@@ -98,6 +107,7 @@ async function createDrafts(officer: ApiClient, from: string, to: string, count:
       next += 1;
       const drafted = await draftRequest(officer, preservationDraft(from, to, next));
       if (!drafted.isReady) throw new Error(`benchmark draft is not ready: ${drafted.blocking.join('; ')}`);
+      await submitRequest(officer, drafted.id);
       ids.push(drafted.id);
     }
   };
@@ -338,7 +348,7 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
   try {
     const sender = federation.node('FR');
     const officer = await sender.userClient('officer');
-    const send = sendWith(officer);
+    const send = sendWith(await sender.userClient('supervisor'));
 
     // Warm-up: a few messages so both nodes have compiled their paths and opened their pools.
     const warmUp = await createDrafts(officer, 'FR', 'DE', 20);
@@ -427,7 +437,7 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
 export const FEDERATION_METHOD =
   "Method: latency is commit at A → receipt stored at A, from A's outbox (created_at, set in the send transaction, " +
   "to receipt_received_at, set when B's verified receipt is stored); sustained rate = messages / (last receipt − first commit). " +
-  `Sends go through POST /api/v1/requests/{id}/send with an officer's API token, drafts made beforehand; "${FIXED_RATE_PER_SECOND}/s" is open loop, ` +
+  `Sends go through POST /api/v1/requests/{id}/approve with a supervisor's API token (the two-person rule's send), drafts made and submitted beforehand; "${FIXED_RATE_PER_SECOND}/s" is open loop, ` +
   `saturation is ${SATURATION_CLIENTS} clients back to back. Baseline: bench/baseline-server.ts (node:http + one INSERT, no auth, no crypto) ` +
   'on the same database kind, same offered load, client-side POST latency, rate = messages / wall time. ' +
   'The load generator posts with node:http keep-alive agents (Comity and baseline alike). ' +

@@ -28,8 +28,9 @@ import { preservationDraft } from '../src/demo/demo-drafts.ts';
 import {
   draftRequest,
   listIncomingRequests,
+  approveRequest,
   makeTransition,
-  sendRequest,
+  submitRequest,
 } from '../src/demo/federation-api.ts';
 import { type Federation, type NodeSpec, startFederation } from '../src/demo/federation-setup.ts';
 import type { ApiClient } from '../src/demo/node-api.ts';
@@ -203,9 +204,14 @@ async function runOneSize(
     const rss = federation.nodes.map((node) => residentMemoryMiB(node.process.child!.pid!));
     const directoryFigures = await measureDirectory(federation, directory);
 
-    // Every ordered pair: a request from each State to each other, drafted first (not measured).
+    // Every ordered pair: a request from each State to each other, drafted and submitted for
+    // approval first (not measured); its supervisor's approval sends it (the two-person rule).
     const officers = new Map<string, ApiClient>();
-    for (const node of federation.nodes) officers.set(node.spec.state, await node.userClient('officer'));
+    const supervisors = new Map<string, ApiClient>();
+    for (const node of federation.nodes) {
+      officers.set(node.spec.state, await node.userClient('officer'));
+      supervisors.set(node.spec.state, await node.userClient('supervisor'));
+    }
     const drafts: { client: ApiClient; id: string }[] = [];
     let sequence = 0;
     for (const from of federation.nodes) {
@@ -219,11 +225,12 @@ async function runOneSize(
         );
         if (!drafted.isReady)
           throw new Error(`draft ${from.spec.state}→${to.spec.state}: ${drafted.blocking.join('; ')}`);
-        drafts.push({ client, id: drafted.id });
+        await submitRequest(client, drafted.id);
+        drafts.push({ client: supervisors.get(from.spec.state)!, id: drafted.id });
       }
     }
-    onProgress(`  [${size} nodes] ${drafts.length} requests drafted; sending`);
-    await inParallel(drafts, CONCURRENT_CLIENTS, (draft) => sendRequest(draft.client, draft.id));
+    onProgress(`  [${size} nodes] ${drafts.length} requests drafted and submitted; approving (which sends)`);
+    await inParallel(drafts, CONCURRENT_CLIENTS, (draft) => approveRequest(draft.client, draft.id));
     await waitUntilDelivered(federation);
 
     // Each receiving duty officer acknowledges every request: a lifecycle message back to its sender.

@@ -203,6 +203,16 @@ const EnvSchema = z.object({
   COMITY_DELIVERED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Milliseconds between two rounds of the alert timers (arrivals, deadlines, escalation). Default 30000. */
   COMITY_ALERT_TIMERS_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * The role the State designates to approve intrusive measures (real-time collection of traffic
+   * data, interception of content, extradition), e.g. the role of whoever records the judicial
+   * validation; the approver also holds the supervisor role and gives the decision's reference.
+   * Default legal-reviewer.
+   */
+  COMITY_INTRUSIVE_APPROVER_ROLE: z
+    .string()
+    .regex(/^[a-z][a-z-]{1,40}$/, 'give one of the roles, e.g. legal-reviewer')
+    .default('legal-reviewer'),
   /** Seconds between two signed tree heads of the audit log (signed only when it grew). Default 600. */
   COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** The node id that witnesses this node's signed audit tree heads. Unset: the secretariat's node. */
@@ -312,6 +322,9 @@ export type Config = Readonly<{
     deliveredRetentionDays: number;
   }>;
   duty: Readonly<{ alertTimersIntervalMs: number; preservationReminderDays: number }>;
+  /** The two-person rule: who approves what leaves the node (src/core/approval). */
+  /** One of the roles of src/core/roles.ts (startNode refuses to start otherwise). */
+  approval: Readonly<{ intrusiveApproverRole: string }>;
   /** The audit log (services/audit.service.ts): how often a tree head is signed. */
   audit: Readonly<{ treeHeadIntervalMs: number; witnessNodeId: string | undefined }>;
   /** How alerts travel beyond the screen (e-mail, webhooks). */
@@ -480,6 +493,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       alertTimersIntervalMs: env.COMITY_ALERT_TIMERS_INTERVAL_MS,
       preservationReminderDays: env.COMITY_PRESERVATION_REMINDER_DAYS,
     }),
+    approval: Object.freeze({ intrusiveApproverRole: env.COMITY_INTRUSIVE_APPROVER_ROLE }),
     audit: Object.freeze({
       treeHeadIntervalMs: env.COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS * 1000,
       witnessNodeId: env.COMITY_AUDIT_WITNESS_NODE,

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config.ts';
+import { isRole, ROLES } from './core/roles.ts';
 import { startDeliveryWorker } from './federation/delivery/delivery-worker.ts';
 import { createFederationLog } from './federation/federation-log.ts';
 import type { MessageRegistry } from './federation/messages/registry.ts';
@@ -42,6 +43,11 @@ export async function startNode(
   config: Config = loadConfig(),
   options: StartNodeOptions = {},
 ): Promise<RunningNode> {
+  if (!isRole(config.approval.intrusiveApproverRole)) {
+    throw new Error(
+      `COMITY_INTRUSIVE_APPROVER_ROLE: ${config.approval.intrusiveApproverRole} is not a role (${ROLES.join(', ')})`,
+    );
+  }
   const opened = await openNodeContext(config, { shouldWaitForDatabase: true });
   const { database } = opened;
   const baseContext: AppContext = { ...opened.context, metrics: createNodeMetrics(opened.context) };

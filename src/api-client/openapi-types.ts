@@ -128,7 +128,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -181,7 +181,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -417,7 +417,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -616,7 +616,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -665,7 +665,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -721,7 +721,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -870,7 +870,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "audit:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -2961,7 +2961,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/requests/{id}/send": {
+    "/api/v1/requests/{id}/submit": {
         parameters: {
             query?: never;
             header?: never;
@@ -2970,11 +2970,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send your draft to the requested State's node (no blocking finding); delivery follows */
+        /** Submit your draft (no blocking finding) for a second person’s approval before it is sent */
         post: {
             parameters: {
                 query?: {
-                    /** @description language of the findings listed if sending is refused */
+                    /** @description language of the findings listed if it is refused */
                     lang?: string;
                 };
                 header?: {
@@ -3005,6 +3005,69 @@ export interface paths {
                                 peerNodeId: string | null;
                                 deliveryState: string | null;
                             };
+                            approval: components["schemas"]["Approval"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a request someone else submitted, which sends it to the requested State's node; delivery follows */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description language of the findings listed if it is refused */
+                    lang?: string;
+                };
+                header?: {
+                    /** @description "<revision>": refuse with 409 if the request changed since */
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the reference of the authorising decision (required for an intrusive measure) */
+                        decisionReference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                id: string;
+                                status: string;
+                                revision: number;
+                                /** @enum {string} */
+                                direction: "outgoing" | "incoming";
+                                peerNodeId: string | null;
+                                deliveryState: string | null;
+                            };
                             message: {
                                 /** @description the envelope id (UUIDv7) */
                                 id: string;
@@ -3012,6 +3075,193 @@ export interface paths {
                                 endpoint: string;
                                 digest: string;
                             };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return a request someone else submitted to its author, with reasons; it is a draft again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why it goes back to its author */
+                        reasons: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                id: string;
+                                status: string;
+                                revision: number;
+                                /** @enum {string} */
+                                direction: "outgoing" | "incoming";
+                                peerNodeId: string | null;
+                                deliveryState: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What waits for a second person before it leaves the node (emergencies first, then oldest) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Approval"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every submission for approval of a request you may read, and its decision */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Approval"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/response-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (it is made and travels to the requesting State) or return the response that waits on a case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the request id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "return";
+                        /** @description why it goes back (required to return) */
+                        reasons?: string;
+                        /** @description the reference of the authorising decision (required for an intrusive measure) */
+                        decisionReference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: components["schemas"]["Case"];
                         };
                     };
                 };
@@ -5126,49 +5376,6 @@ export interface components {
                 limit?: number;
             }[];
         };
-        AuditEntryInput: {
-            /** @description the entry number, from 0: its leaf index in the tree */
-            seq: number;
-            /** @description SHA-256(0x00 || entry bytes), hex */
-            leafHash: string;
-            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
-            entry: {
-                /** @constant */
-                v: 1;
-                seq: number;
-                at: string;
-                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
-                action: string;
-                actor: {
-                    /** @enum {string} */
-                    kind: "user" | "anonymous" | "operator" | "node";
-                    id?: string;
-                    username?: string;
-                    nodeId?: string;
-                };
-                resource?: string;
-                /** @enum {string} */
-                outcome: "success" | "failure";
-                detail?: {
-                    [key: string]: string | number | boolean | null;
-                };
-            } | null;
-        };
-        AuditTreeHeadInput: {
-            treeSize: number;
-            /** @description RFC 6962 root of the entries, hex */
-            rootHash: string;
-            /** @description the latest signed tree head, if the node has signed one */
-            signed: {
-                treeSize: number;
-                rootHash: string;
-                signedAt: string;
-                /** @description the kid of the node's federation signing key */
-                keyId: string;
-                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
-                signature: string;
-            } | null;
-        };
         CaseReceiptInput: {
             /** @description the signed receipt, a compact JWS */
             jws: string;
@@ -5275,6 +5482,82 @@ export interface components {
                     state: string;
                 } | null;
             };
+        };
+        ApprovalInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "request" | "case-transition" | "evidence-package";
+            subjectId: string;
+            requestId: string | null;
+            requestType: string;
+            caseReference: string | null;
+            urgency: string | null;
+            /** @description of a case-transition: the transition that waits */
+            transition: string | null;
+            submittedRevision: number;
+            submittedBy: {
+                id: string | null;
+                displayName: string;
+            };
+            submittedAt: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
+            decidedBy: {
+                id: string | null;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            /** @description why it was returned */
+            reasons: string | null;
+            /** @description the reference of the authorising decision */
+            decisionReference: string | null;
+            /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description whether you may approve or return it now */
+            mayDecide: boolean;
+        };
+        AuditEntryInput: {
+            /** @description the entry number, from 0: its leaf index in the tree */
+            seq: number;
+            /** @description SHA-256(0x00 || entry bytes), hex */
+            leafHash: string;
+            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
+            entry: {
+                /** @constant */
+                v: 1;
+                seq: number;
+                at: string;
+                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
+                action: string;
+                actor: {
+                    /** @enum {string} */
+                    kind: "user" | "anonymous" | "operator" | "node";
+                    id?: string;
+                    username?: string;
+                    nodeId?: string;
+                };
+                resource?: string;
+                /** @enum {string} */
+                outcome: "success" | "failure";
+                detail?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            } | null;
+        };
+        AuditTreeHeadInput: {
+            treeSize: number;
+            /** @description RFC 6962 root of the entries, hex */
+            rootHash: string;
+            /** @description the latest signed tree head, if the node has signed one */
+            signed: {
+                treeSize: number;
+                rootHash: string;
+                signedAt: string;
+                /** @description the kid of the node's federation signing key */
+                keyId: string;
+                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
+                signature: string;
+            } | null;
         };
         DeskCaseInput: {
             requestId: string;
@@ -5774,49 +6057,6 @@ export interface components {
                 limit?: number;
             }[];
         };
-        AuditEntry: {
-            /** @description the entry number, from 0: its leaf index in the tree */
-            seq: number;
-            /** @description SHA-256(0x00 || entry bytes), hex */
-            leafHash: string;
-            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
-            entry: {
-                /** @constant */
-                v: 1;
-                seq: number;
-                at: string;
-                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
-                action: string;
-                actor: {
-                    /** @enum {string} */
-                    kind: "user" | "anonymous" | "operator" | "node";
-                    id?: string;
-                    username?: string;
-                    nodeId?: string;
-                };
-                resource?: string;
-                /** @enum {string} */
-                outcome: "success" | "failure";
-                detail?: {
-                    [key: string]: string | number | boolean | null;
-                };
-            } | null;
-        };
-        AuditTreeHead: {
-            treeSize: number;
-            /** @description RFC 6962 root of the entries, hex */
-            rootHash: string;
-            /** @description the latest signed tree head, if the node has signed one */
-            signed: {
-                treeSize: number;
-                rootHash: string;
-                signedAt: string;
-                /** @description the kid of the node's federation signing key */
-                keyId: string;
-                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
-                signature: string;
-            } | null;
-        };
         CaseReceipt: {
             /** @description the signed receipt, a compact JWS */
             jws: string;
@@ -5923,6 +6163,82 @@ export interface components {
                     state: string;
                 } | null;
             };
+        };
+        Approval: {
+            id: string;
+            /** @enum {string} */
+            kind: "request" | "case-transition" | "evidence-package";
+            subjectId: string;
+            requestId: string | null;
+            requestType: string;
+            caseReference: string | null;
+            urgency: string | null;
+            /** @description of a case-transition: the transition that waits */
+            transition: string | null;
+            submittedRevision: number;
+            submittedBy: {
+                id: string | null;
+                displayName: string;
+            };
+            submittedAt: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
+            decidedBy: {
+                id: string | null;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            /** @description why it was returned */
+            reasons: string | null;
+            /** @description the reference of the authorising decision */
+            decisionReference: string | null;
+            /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description whether you may approve or return it now */
+            mayDecide: boolean;
+        };
+        AuditEntry: {
+            /** @description the entry number, from 0: its leaf index in the tree */
+            seq: number;
+            /** @description SHA-256(0x00 || entry bytes), hex */
+            leafHash: string;
+            /** @description the entry decoded from its canonical JSON bytes (null if they are not an entry) */
+            entry: {
+                /** @constant */
+                v: 1;
+                seq: number;
+                at: string;
+                /** @description api:<METHOD> <route>, auth:sign-in, federation:send, federation:receive... */
+                action: string;
+                actor: {
+                    /** @enum {string} */
+                    kind: "user" | "anonymous" | "operator" | "node";
+                    id?: string;
+                    username?: string;
+                    nodeId?: string;
+                };
+                resource?: string;
+                /** @enum {string} */
+                outcome: "success" | "failure";
+                detail?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            } | null;
+        };
+        AuditTreeHead: {
+            treeSize: number;
+            /** @description RFC 6962 root of the entries, hex */
+            rootHash: string;
+            /** @description the latest signed tree head, if the node has signed one */
+            signed: {
+                treeSize: number;
+                rootHash: string;
+                signedAt: string;
+                /** @description the kid of the node's federation signing key */
+                keyId: string;
+                /** @description compact JWS (EdDSA, typ comity-audit-tree-head+jws) over the head */
+                signature: string;
+            } | null;
         };
         DeskCase: {
             requestId: string;

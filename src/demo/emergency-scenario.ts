@@ -8,9 +8,10 @@
  * the preserved-until date. Prints each step with its time and, at the end, the acknowledgement
  * latency; the first failure ends the scenario with one line naming the step.
  */
+import { answer } from '../api-client/client.ts';
 import { addDays, calendarDateOf } from '../core/treaty/calendar-date.ts';
 import { preservationDraft } from './demo-drafts.ts';
-import { draftRequest, makeTransition, readCase, sendRequest } from './federation-api.ts';
+import { approveRequest, draftRequest, makeTransition, readCase, submitRequest } from './federation-api.ts';
 import type { Federation } from './federation-setup.ts';
 import { type EventStream, openLiveUpdates, type StreamEvent } from './live-stream.ts';
 import type { ApiClient } from './node-api.ts';
@@ -31,6 +32,7 @@ export async function runEmergencyScenario(
   const from = sender.spec;
   const to = receiver.spec;
   let officer: ApiClient | undefined;
+  let supervisor: ApiClient | undefined;
   let duty: ApiClient | undefined;
   let atA: EventStream | undefined;
   let atB: EventStream | undefined;
@@ -53,6 +55,7 @@ export async function runEmergencyScenario(
           title: `officer at ${from.nodeId} and duty officer at ${to.nodeId} sign in; both have their screens open`,
           run: async () => {
             officer = await sender.userClient('officer');
+            supervisor = await sender.userClient('supervisor');
             duty = await receiver.userClient('duty-officer');
             atA = await openLiveUpdates(officer);
             atB = await openLiveUpdates(duty);
@@ -78,10 +81,21 @@ export async function runEmergencyScenario(
           },
         },
         {
-          title: `officer sends it to ${to.nodeId}`,
+          title: 'officer submits it; it waits at the top of the approval queue (an emergency)',
+          run: async () => {
+            await submitRequest(officer!, requestId);
+            const queue = await answer(supervisor!.api.GET('/api/v1/approvals'));
+            if (queue.items[0]?.requestId !== requestId) {
+              throw new Error('the emergency request is not first in the approval queue');
+            }
+            return `${queue.items.length} waiting for approval`;
+          },
+        },
+        {
+          title: `supervisor approves it, which sends it to ${to.nodeId} (two-person rule)`,
           run: async () => {
             sentAt = performance.now();
-            await sendRequest(officer!, requestId);
+            await approveRequest(supervisor!, requestId);
             return undefined;
           },
         },

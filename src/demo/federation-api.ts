@@ -21,9 +21,56 @@ export async function draftRequest(client: ApiClient, content: RequestContent): 
   };
 }
 
-/** POST /api/v1/requests/{id}/send: the request and its outgoing message commit together. */
-export async function sendRequest(client: ApiClient, requestId: string): Promise<void> {
-  await answer(client.api.POST('/api/v1/requests/{id}/send', { params: { path: { id: requestId } } }));
+/**
+ * Sends a request under the two-person rule: its author submits it (POST
+ * /api/v1/requests/{id}/submit) and a second person, a supervisor, approves it (POST
+ * /api/v1/requests/{id}/approve), which commits the approval, the request and its outgoing
+ * message together. `decisionReference`: the authorising decision of an intrusive measure.
+ */
+export async function sendRequest(
+  drafter: ApiClient,
+  approver: ApiClient,
+  requestId: string,
+  decisionReference?: string,
+): Promise<void> {
+  await submitRequest(drafter, requestId);
+  await approveRequest(approver, requestId, decisionReference);
+}
+
+/** POST /api/v1/requests/{id}/submit: the author submits a ready draft for approval. */
+export async function submitRequest(drafter: ApiClient, requestId: string): Promise<void> {
+  await answer(drafter.api.POST('/api/v1/requests/{id}/submit', { params: { path: { id: requestId } } }));
+}
+
+/** POST /api/v1/requests/{id}/approve: a supervisor other than the author approves, which sends it. */
+export async function approveRequest(
+  approver: ApiClient,
+  requestId: string,
+  decisionReference?: string,
+): Promise<void> {
+  await answer(
+    approver.api.POST('/api/v1/requests/{id}/approve', {
+      params: { path: { id: requestId } },
+      body: decisionReference === undefined ? {} : { decisionReference },
+    }),
+  );
+}
+
+/**
+ * POST /api/v1/requests/{id}/response-approval: a supervisor other than the person who made it
+ * approves the response (execution result, refusal) that waits on a case, which sends it.
+ */
+export async function approveResponse(
+  approver: ApiClient,
+  requestId: string,
+  decisionReference?: string,
+): Promise<void> {
+  await answer(
+    approver.api.POST('/api/v1/requests/{id}/response-approval', {
+      params: { path: { id: requestId } },
+      body: { decision: 'approve', ...(decisionReference === undefined ? {} : { decisionReference }) },
+    }),
+  );
 }
 
 /** What the sending node says about a sent request's delivery. */

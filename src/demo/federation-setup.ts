@@ -33,7 +33,7 @@ import {
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
-export type DemoRole = 'officer' | 'duty-officer' | 'legal-reviewer';
+export type DemoRole = 'officer' | 'duty-officer' | 'legal-reviewer' | 'supervisor';
 
 export type NodeSpec = Readonly<{
   /** The node id, e.g. fr-poc (slug, 3 to 64 characters). */
@@ -96,8 +96,9 @@ export type FederationNode = Readonly<{
    */
   approver: ApiClient;
   /**
-   * The demo accounts: `officer` drafts and sends, `duty-officer` receives on the 24/7 desk,
-   * `legal-reviewer` decides on refusals.
+   * The demo accounts: `officer` drafts and submits, `supervisor` approves what leaves the node
+   * (the two-person rule), `duty-officer` receives on the 24/7 desk, `legal-reviewer` decides on
+   * refusals.
    */
   accounts: Readonly<Record<DemoRole, CreatedAccount>> | undefined;
   /** An API client acting as one of the demo accounts (with an API token, created once). */
@@ -391,6 +392,14 @@ async function prepareNode(
           username: `${prefix}.legal`,
           displayName: `${spec.state} legal reviewer`,
           roles: ['legal-reviewer'],
+        },
+      ),
+      supervisor: await createAccount(
+        { admin, approver },
+        {
+          username: `${prefix}.supervisor`,
+          displayName: `${spec.state} supervisor`,
+          roles: ['supervisor'],
         },
       ),
     };

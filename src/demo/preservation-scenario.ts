@@ -7,7 +7,13 @@
  */
 import { answer } from '../api-client/client.ts';
 import { preservationDraft } from './demo-drafts.ts';
-import { draftRequest, listIncomingRequests, readDelivery, sendRequest } from './federation-api.ts';
+import {
+  approveRequest,
+  draftRequest,
+  listIncomingRequests,
+  readDelivery,
+  submitRequest,
+} from './federation-api.ts';
 import type { Federation } from './federation-setup.ts';
 import type { ApiClient } from './node-api.ts';
 import { GiveUpError, waitFor } from './node-process.ts';
@@ -32,6 +38,7 @@ export async function runPreservationScenario(
   const from = sender.spec;
   const to = receiver.spec;
   let officer: ApiClient | undefined;
+  let supervisor: ApiClient | undefined;
   let dutyOfficer: ApiClient | undefined;
   let requestId = '';
   let caseReference = '';
@@ -43,9 +50,10 @@ export async function runPreservationScenario(
   const outcome = await runSteps(
     [
       {
-        title: `officer at ${from.nodeId} signs in and gets an API token`,
+        title: `officer and supervisor at ${from.nodeId} sign in and get API tokens`,
         run: async () => {
           officer = await sender.userClient('officer');
+          supervisor = await sender.userClient('supervisor');
           dutyOfficer = await receiver.userClient('duty-officer');
           return sender.accounts?.officer.username;
         },
@@ -74,10 +82,17 @@ export async function runPreservationScenario(
         },
       },
       {
-        title: `officer sends it to ${to.nodeId}`,
+        title: 'officer submits it for approval',
+        run: async () => {
+          await submitRequest(officer!, requestId);
+          return 'awaiting approval';
+        },
+      },
+      {
+        title: `supervisor approves it, which sends it to ${to.nodeId} (two-person rule)`,
         run: async () => {
           sentAt = performance.now();
-          await sendRequest(officer!, requestId);
+          await approveRequest(supervisor!, requestId);
           return undefined;
         },
       },

@@ -15,6 +15,11 @@ import type { Role } from '../core/roles.ts';
 export const PERMISSIONS = [
   /** Create, edit, validate and delete one's own drafts. */
   'request:draft',
+  /**
+   * Approve or return what another person submitted to leave the node (a request, a response, an
+   * evidence package): the two-person rule, src/core/approval.
+   */
+  'request:approve',
   /** Make the transitions of a case the lifecycle gives one's roles (docs/case-lifecycle.md). */
   'case:transition',
   /** Read every request of the node, not only one's own. */
@@ -62,6 +67,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   officer: ['request:draft', 'case:transition', 'reference:read', 'token:own'],
   supervisor: [
     'request:draft',
+    'request:approve',
     'case:transition',
     'request:read-all',
     'request:read-incoming',
@@ -130,6 +136,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 /** Permissions that read case content (requests, cases, their history). */
 const CASE_CONTENT_PERMISSIONS: readonly Permission[] = [
   'request:draft',
+  'request:approve',
   'request:read-all',
   'request:read-incoming',
   'case:transition',

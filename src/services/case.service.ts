@@ -6,7 +6,7 @@
  * federation message that carries the event to the other node (transactional outbox), where the
  * same lifecycle is applied on receipt. A refusal of the lifecycle changes nothing.
  */
-import { caseCatalogueFrom } from '../core/case/case-model.ts';
+import { type Case, type CaseActor, caseCatalogueFrom } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import type { CaseFigures } from '../core/case/figures.ts';
 import type { TransitionRefusal, TransitionRequest } from '../core/case/lifecycle.ts';
@@ -16,6 +16,10 @@ import type { AppContext } from '../app-context.ts';
 import { caseMessageFor, queueCaseEvent } from '../federation/messages/case-message.ts';
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
+import { findPendingApproval, recordDecision, undoDecision } from '../storage/approvals.repository.ts';
+import type { StoredRequest } from '../storage/requests.repository.ts';
+import { isResponseTransition } from '../core/approval/approval-rules.ts';
+import { assertDecisionAllowed, publishApprovalChange, submitForApproval } from './approvals.service.ts';
 import { findUserById } from '../storage/users.repository.ts';
 import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './case-timeline.ts';
 import { caseActorOf, deadlinesOf, loadCase, transitionsFor } from './case-view.ts';
@@ -113,7 +117,10 @@ function refusalError(refusal: TransitionRefusal): AppError {
 /**
  * Makes a transition on the case of a request the actor may read; answers the case as it is now.
  * The lifecycle decides (status, side, roles, preconditions, payload); a transition this node does
- * not exchange with the other node yet, or a node without federation, is refused.
+ * not exchange with the other node yet, or a node without federation, is refused. A transition of
+ * the requested side that carries a response to the requesting State (execution results,
+ * refusals: src/core/approval) is not made yet: it waits for a second person's approval
+ * (approveCaseTransition), and the case is unchanged meanwhile.
  */
 export async function transitionCase(
   context: AppContext,
@@ -122,6 +129,65 @@ export async function transitionCase(
   request: TransitionRequest,
 ): Promise<CaseView> {
   const stored = await findReadableRequest(context, actor, requestId);
+  const { record, case: current } = await loadCase(context, stored);
+  const caseActor = caseActorOf(actor, stored);
+  checkTransition(context, current, caseActor, request);
+  // A decision needs its screening checklist before it waits for approval, and again when made.
+  await assertScreenedFor(context, stored, request.name, request.payload);
+  if (caseActor.side === 'requested' && isResponseTransition(request.name)) {
+    await submitForApproval(context, actor, {
+      kind: 'case-transition',
+      subjectId: stored.id,
+      requestId: stored.id,
+      requestType: stored.type,
+      revision: record.events.length,
+      payload: { name: request.name, payload: request.payload ?? {} },
+    });
+    publishApprovalChange(context, actor, stored.id, current.status, 'submit-for-approval');
+    return caseHistory(context, actor, requestId);
+  }
+  await applyAndQueueTransition(context, actor, stored, request);
+  return caseHistory(context, actor, requestId);
+}
+
+/** Throws the lifecycle's refusal, or unavailable / invalid-state when the other node cannot be told. */
+function checkTransition(
+  context: AppContext,
+  current: Case,
+  caseActor: CaseActor,
+  request: TransitionRequest,
+): void {
+  const proposed = {
+    transition: request.name,
+    actor: caseActor,
+    at: context.now().toISOString(),
+    payload: request.payload,
+  };
+  const applied = foldCaseEvents(current, [proposed], caseCatalogueFrom(context.catalogue));
+  if (!applied.ok) throw refusalError(applied.refusal);
+  const message = caseMessageFor(messageRegistryOf(context.federation), request.name);
+  if (!message) {
+    throw new AppError(
+      'invalid-state',
+      `the case is ${current.status}: Comity does not exchange "${request.name}" with the other node yet`,
+    );
+  }
+  if (!context.federation) {
+    throw new AppError(
+      'unavailable',
+      'this node has no federation identity yet, so the other node cannot be told; its operator runs comity init',
+    );
+  }
+}
+
+/** The transition made by `actor` and its message queued in one statement; throws what refuses it. */
+async function applyAndQueueTransition(
+  context: AppContext,
+  actor: Actor,
+  stored: StoredRequest,
+  request: TransitionRequest,
+): Promise<void> {
+  const requestId = stored.id;
   const { record, case: current } = await loadCase(context, stored);
   const now = context.now();
   const caseActor = caseActorOf(actor, stored);
@@ -187,5 +253,67 @@ export async function transitionCase(
     actorId: actor.userId,
     at: now.toISOString(),
   });
+}
+
+/**
+ * A second person decides on the response that waits on a case (src/core/approval): approving
+ * makes the transition, as the person who submitted it, and queues its message to the other
+ * node; returning (with reasons) drops it, the case unchanged. Refused when the case changed
+ * since the submission.
+ */
+export async function decideCaseTransition(
+  context: AppContext,
+  actor: Actor,
+  requestId: string,
+  input: Readonly<{ decision: 'approve' | 'return'; reasons?: string; decisionReference?: string }>,
+): Promise<CaseView> {
+  const stored = await findReadableRequest(context, actor, requestId);
+  const approval = await findPendingApproval(context.db, 'case-transition', stored.id);
+  if (!approval)
+    throw new AppError('invalid-state', `no response of request ${requestId} waits for approval`);
+  const { record } = await loadCase(context, stored);
+  const reasons = input.reasons?.trim();
+  const decisionReference = input.decisionReference?.trim() || undefined;
+  assertDecisionAllowed(context, actor, approval, record.events.length, {
+    decision: input.decision,
+    ...(reasons === undefined ? {} : { reasons }),
+    decisionReference,
+  });
+  const isDecided = await recordDecision(context.db, {
+    approvalId: approval.id,
+    decision: input.decision,
+    decidedBy: actor.userId,
+    reasons: input.decision === 'return' ? (reasons ?? null) : null,
+    decisionReference: decisionReference ?? null,
+    now: context.now(),
+  });
+  if (!isDecided) throw new AppError('invalid-state', 'this was decided by someone else meanwhile');
+  if (input.decision === 'approve') {
+    const waiting = approval.payload as { name: string; payload: unknown };
+    const submitter = approval.submittedBy.id
+      ? await findUserById(context.db, approval.submittedBy.id)
+      : undefined;
+    try {
+      if (!submitter)
+        throw new AppError('invalid-state', 'the person who submitted this response no longer exists');
+      await applyAndQueueTransition(
+        context,
+        {
+          userId: submitter.id,
+          username: submitter.username,
+          roles: submitter.roles,
+          authenticatedBy: 'session',
+        },
+        stored,
+        { name: waiting.name, payload: waiting.payload },
+      );
+    } catch (error) {
+      await undoDecision(context.db, approval.id);
+      throw error;
+    }
+  } else {
+    const { case: current } = await loadCase(context, stored);
+    publishApprovalChange(context, actor, stored.id, current.status, 'return-to-draft');
+  }
   return caseHistory(context, actor, requestId);
 }

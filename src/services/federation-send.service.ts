@@ -1,49 +1,83 @@
 /**
- * Sending a request to the requested State: the author of a draft with no blocking finding sends
- * it; the directory says which node receives that kind of request for that State (the catalogue's
- * channel: 24/7 point of contact for preservation and emergencies, central authority or
- * extradition authority otherwise). The request becomes 'sent' and its sealed message enters the
- * outbox in ONE transaction (transactional outbox): neither exists without the other. The delivery
- * worker is woken after the commit.
+ * Sending a request to the requested State, under the two-person rule (src/core/approval): the
+ * author submits a draft with no blocking finding (services/approvals.service.ts), and a second
+ * person, a supervisor, approves it, which sends it. The directory says which node receives that
+ * kind of request for that State (the catalogue's channel: 24/7 point of contact for preservation
+ * and emergencies, central authority or extradition authority otherwise). The approval, the
+ * request becoming 'sent' and its sealed message entering the outbox are ONE statement
+ * (transactional outbox): none exists without the others. The delivery worker is woken after the
+ * commit.
  */
+import { checkDecision } from '../core/approval/approval-rules.ts';
 import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
 import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
 import type { AppContext } from '../app-context.ts';
-import { queueRequestSubmitted } from '../federation/messages/request-submitted.message.ts';
-import { type Actor, requestAccessOf } from '../policies/access.ts';
-import { DRAFT_STATUS, findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
+import type { FederationRuntime } from '../federation/context.ts';
+import {
+  queueRequestSubmitted,
+  requestSubmittedMessage,
+} from '../federation/messages/request-submitted.message.ts';
+import { assertMaySendTo } from '../federation/messages/seal-for-peer.ts';
+import type { DirectoryNode } from '../federation/protocol/types.ts';
+import type { Actor } from '../policies/access.ts';
+import { findPendingApproval } from '../storage/approvals.repository.ts';
+import { findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
 
 /** The status of a request once it has left the node (its delivery is followed by deliveryState). */
 export const SENT_STATUS = 'sent';
+/** The status of a request its author submitted, until a second person approves or returns it. */
+export const AWAITING_APPROVAL_STATUS = 'awaiting-approval';
 
-/** What sending answers: the request as it is now, and the message that carries it. */
+/** What approving answers: the request as it is now, and the message that carries it. */
 export type SendResult = Readonly<{
   request: RequestView;
   message: Readonly<{ id: string; peerNodeId: string; endpoint: string; digest: string }>;
 }>;
 
-export type SendOptions = Readonly<{
-  /** Refuse with conflict unless the draft is still at this revision (If-Match). */
+export type ApproveOptions = Readonly<{
+  /** Refuse with conflict unless the request is still at this revision (If-Match). */
   expectedRevision?: number;
   /** Language of the blocking findings listed when sending is refused. */
   locale: Locale;
+  /** The reference of the authorising decision (required for an intrusive measure). */
+  decisionReference?: string | undefined;
 }>;
 
-export async function sendRequest(
+/** The refusal of the approval rules as the error the API answers with. */
+export function approvalRefusalError(reason: string, message: string): AppError {
+  switch (reason) {
+    case 'already-decided':
+      return new AppError('invalid-state', message);
+    case 'subject-changed':
+      return new AppError('conflict', message);
+    case 'reasons-missing':
+      return new AppError('invalid-input', message, [{ path: 'body.reasons', message }]);
+    case 'decision-reference-missing':
+      return new AppError('invalid-input', message, [{ path: 'body.decisionReference', message }]);
+    default:
+      return new AppError('forbidden', message);
+  }
+}
+
+/**
+ * A second person approves a request awaiting approval, which sends it: the approval rules
+ * (not its submitter, a supervisor, the designated role and a decision reference for an intrusive
+ * measure, the revision submitted), then validation, routing and sealing as a send.
+ */
+export async function approveAndSendRequest(
   context: AppContext,
   actor: Actor,
   id: string,
-  options: SendOptions,
+  options: ApproveOptions,
 ): Promise<SendResult> {
-  const federation = context.federation;
   // Reading first: a request the actor may not read is not found, whatever the node's set-up.
   const { request, authorDisplayName } = await getRequestWithAuthor(context, actor, id);
-  if (requestAccessOf(actor, request) !== 'change') {
-    throw new AppError('forbidden', 'only the author of a request may send it');
-  }
-  if (request.status !== DRAFT_STATUS) {
-    throw new AppError('invalid-state', `request ${id} is ${request.status}; only a draft can be sent`);
+  if (request.direction !== 'outgoing' || request.status !== AWAITING_APPROVAL_STATUS) {
+    throw new AppError(
+      'invalid-state',
+      `request ${id} is ${request.status}; only a request awaiting approval can be approved (its author submits it first)`,
+    );
   }
   if (options.expectedRevision !== undefined && options.expectedRevision !== request.revision) {
     throw new AppError(
@@ -51,55 +85,35 @@ export async function sendRequest(
       `request ${id} was changed by someone else (it is now at revision ${request.revision}); reload it and try again`,
     );
   }
-  if (!federation) {
-    throw new AppError(
-      'unavailable',
-      'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
-    );
-  }
-  const report = await findingsFor(context, request.content, options.locale);
-  if (!report.isReady) {
-    const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
-    throw new AppError(
-      'invalid-state',
-      `the request has ${blocking.length} blocking finding(s); resolve them before sending`,
-      blocking.map((finding) => ({
-        path: finding.element,
-        message: `${finding.article}: ${finding.message}`,
-      })),
-    );
-  }
-  const requestedState = request.requestedState;
-  if (!requestedState) {
-    throw new AppError('invalid-state', 'the request names no requested State to send it to');
-  }
-  const channel = findRequestType(context.catalogue, request.type)?.channel;
-  if (!channel)
-    throw new AppError('invalid-state', `the catalogue has no channel for request type ${request.type}`);
-  const target = federation.directory.findNodeFor(requestedState, channel);
-  const expiredSince = federation.directory.expiredSince();
-  if (!target && expiredSince) {
-    // Refused rather than queued: the node and key to seal for would come from a directory that
-    // is no longer vouched for (docs/federation.md, section 9). The draft stays a draft.
-    throw new AppError(
-      'directory-expired',
-      `the directory of nodes expired at ${expiredSince} (the secretariat has not been reachable since); nothing was sent: send the request again once a fresh directory has arrived`,
-    );
-  }
-  if (!target) {
-    const serial = federation.directory.describe()?.serial;
-    throw new AppError(
-      'invalid-state',
-      `the directory of nodes${serial === undefined ? ' (not fetched yet)' : ` (serial ${serial})`} lists no ${channel} node for ${requestedState}; this request cannot be sent electronically yet`,
-    );
-  }
+  const approval = await findPendingApproval(context.db, 'request', request.id);
+  if (!approval) throw new AppError('invalid-state', `request ${id} has no submission waiting for approval`);
+  const decisionReference = options.decisionReference?.trim() || undefined;
+  const verdict = checkDecision(
+    {
+      kind: 'request',
+      requestType: request.type,
+      submittedBy: approval.submittedBy.id ?? '',
+      submittedRevision: approval.submittedRevision,
+      decision: approval.decision,
+    },
+    { id: actor.userId, roles: actor.roles },
+    { decision: 'approve', currentRevision: request.revision, decisionReference },
+    context.config.approval,
+  );
+  if (!verdict.ok) throw approvalRefusalError(verdict.reason, verdict.message);
+  const { federation, target } = await routeRequest(context, request, options.locale);
   const now = context.now();
   const sealed = await queueRequestSubmitted(context, federation, {
+    approval: {
+      approvalId: approval.id,
+      decidedBy: actor.userId,
+      decisionReference: decisionReference ?? null,
+    },
     request: {
       id: request.id,
       revision: request.revision,
       content: request.content,
-      authorDisplayName: authorDisplayName || actor.username,
+      authorDisplayName: authorDisplayName || approval.submittedBy.username || actor.username,
     },
     to: target,
     now,
@@ -109,6 +123,14 @@ export async function sendRequest(
   }
   const { id: messageId, digest } = sealed;
   federation.wakeDelivery();
+  context.live.publish({
+    kind: 'case-changed',
+    requestId: request.id,
+    status: SENT_STATUS,
+    transition: 'approve-and-send',
+    actorId: actor.userId,
+    at: now.toISOString(),
+  });
   // What the transaction wrote, without reading it back (sending is on the hot path).
   return {
     request: {
@@ -134,4 +156,65 @@ export async function sendRequest(
     },
     message: { id: messageId, peerNodeId: target.nodeId, endpoint: target.endpoint, digest },
   };
+}
+
+/**
+ * Where a request goes, or why it cannot go: a node with federation, no blocking finding, a
+ * requested State, a node of that State for the type's channel in a directory still vouched for,
+ * which reads this request type. Checked when the author submits (so a request that cannot leave
+ * stays a draft) and again when the second person approves.
+ */
+export async function routeRequest(
+  context: AppContext,
+  request: Pick<RequestView, 'type' | 'content' | 'requestedState'>,
+  locale: Locale,
+): Promise<Readonly<{ federation: FederationRuntime; target: DirectoryNode }>> {
+  const federation = context.federation;
+  if (!federation) {
+    throw new AppError(
+      'unavailable',
+      'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
+    );
+  }
+  const report = await findingsFor(context, request.content, locale);
+  if (!report.isReady) {
+    const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
+    throw new AppError(
+      'invalid-state',
+      `the request has ${blocking.length} blocking finding(s); resolve them before it is sent`,
+      blocking.map((finding) => ({
+        path: finding.element,
+        message: `${finding.article}: ${finding.message}`,
+      })),
+    );
+  }
+  const requestedState = request.requestedState;
+  if (!requestedState) {
+    throw new AppError('invalid-state', 'the request names no requested State to send it to');
+  }
+  const channel = findRequestType(context.catalogue, request.type)?.channel;
+  if (!channel)
+    throw new AppError('invalid-state', `the catalogue has no channel for request type ${request.type}`);
+  const target = federation.directory.findNodeFor(requestedState, channel);
+  const expiredSince = federation.directory.expiredSince();
+  if (!target && expiredSince) {
+    // Refused rather than queued: the node and key to seal for would come from a directory that
+    // is no longer vouched for (docs/federation.md, section 9). The request stays awaiting approval.
+    throw new AppError(
+      'directory-expired',
+      `the directory of nodes expired at ${expiredSince} (the secretariat has not been reachable since); nothing was sent: approve the request again once a fresh directory has arrived`,
+    );
+  }
+  if (!target) {
+    const serial = federation.directory.describe()?.serial;
+    throw new AppError(
+      'invalid-state',
+      `the directory of nodes${serial === undefined ? ' (not fetched yet)' : ` (serial ${serial})`} lists no ${channel} node for ${requestedState}; this request cannot be sent electronically yet`,
+    );
+  }
+  assertMaySendTo(federation, target, {
+    messageType: requestSubmittedMessage.type,
+    requestType: request.type,
+  });
+  return { federation, target };
 }

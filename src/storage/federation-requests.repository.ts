@@ -54,6 +54,46 @@ export async function markRequestSentAndQueue(
 }
 
 /**
+ * The two-person rule's send, in ONE statement: a second person's approval of a request awaiting
+ * approval at `expectedRevision` is recorded, the request is marked sent to `peerNodeId` and its
+ * outgoing message is queued, or none of the three happens (the approval was decided meanwhile,
+ * the request changed). Every write to a request awaiting approval goes through its approval row
+ * first, so that row orders concurrent decisions.
+ */
+export async function approveAndQueueRequest(
+  db: Kysely<Database>,
+  change: Readonly<{
+    approvalId: string;
+    id: string;
+    expectedRevision: number;
+    peerNodeId: string;
+    decidedBy: string;
+    decisionReference: string | null;
+    now: Date;
+  }>,
+  queued: QueuedMessage,
+): Promise<boolean> {
+  const { rows } = await sql<{ queued: number }>`
+    with decided as (
+      update approvals
+         set decision = 'approve', decided_by = ${change.decidedBy}::uuid, decided_at = ${change.now},
+             decision_reference = ${change.decisionReference}
+       where id = ${change.approvalId}::uuid and decision is null
+         and exists (select 1 from requests where id = ${change.id}::uuid
+                     and status = 'awaiting-approval' and revision = ${change.expectedRevision})
+      returning id
+    ), marked as (
+      update requests
+         set status = 'sent', direction = 'outgoing', delivery_state = 'pending',
+             peer_node_id = ${change.peerNodeId}, revision = revision + 1, updated_at = ${change.now}
+       where id = ${change.id}::uuid and status = 'awaiting-approval' and revision = ${change.expectedRevision}
+         and exists (select 1 from decided)
+      returning id::text as case_id
+    ), ${queueAfter('marked', queued, change.peerNodeId, change.now)}`.execute(db);
+  return Number(rows[0]?.queued ?? 0) === 1;
+}
+
+/**
  * The end of a statement that queues `queued` for `peerNodeId` once per row of the CTE `source`
  * (which returns the message's `case_id`), so the message exists only if that write happened, and
  * NOTIFYs `notifyChannel` at commit when it was queued. Selects `queued` (0 or 1).

@@ -145,6 +145,25 @@ export interface RoleRequestsTable {
   decided_at: Date | string | null;
 }
 
+/** The two-person rule: something submitted to leave the node, and a second person's decision. */
+export interface ApprovalsTable {
+  id: Generated<string>;
+  sequence: Generated<string>;
+  subject_kind: 'request' | 'case-transition' | 'evidence-package';
+  subject_id: string;
+  request_id: string | null;
+  request_type: string;
+  submitted_revision: number;
+  payload: ColumnType<unknown, string | null, string | null>;
+  submitted_by: string | null;
+  submitted_at: Date | string;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  decision: 'approve' | 'return' | null;
+  reasons: string | null;
+  decision_reference: string | null;
+}
+
 export interface PeerDutyStatusTable {
   node_id: string;
   is_on_duty: boolean;
@@ -449,6 +468,7 @@ export interface Database {
   handover_notes: HandoverNotesTable;
   peer_duty_status: PeerDutyStatusTable;
   role_requests: RoleRequestsTable;
+  approvals: ApprovalsTable;
   webhook_endpoints: WebhookEndpointsTable;
   alert_deliveries: AlertDeliveriesTable;
   directory_nodes: DirectoryNodesTable;

@@ -14,6 +14,8 @@ import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { announcedAccepts } from '../../src/federation/messages/registry.ts';
 import { json } from '../helpers/app.ts';
+import { approveResponse, submitAndApprove } from '../helpers/approval.ts';
+import { isResponseTransition } from '../../src/core/approval/approval-rules.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { completeScreening } from '../helpers/screening.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -99,11 +101,7 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(drafted.statusCode, 201, drafted.body);
       const frId = json<{ request: { id: string } }>(drafted).request.id;
-      const sent = await fr.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${frId}/send`,
-        headers: officer.headers,
-      });
+      const sent = await submitAndApprove(fr, frId, officer);
       assert.equal(sent.statusCode, 202, sent.body);
       assert.equal((await frWorker.runOnce()).delivered, 1);
       const listed = await de.app.inject({
@@ -120,13 +118,22 @@ for (const target of DATABASE_TARGETS) {
       return { frId, deId: copy.id };
     }
 
-    function transition(node: FederatedNode, as: ActingAs, id: string, name: string, payload: object = {}) {
-      return node.app.inject({
+    /** Makes a transition; a response of the requested side is then approved by DE's supervisor. */
+    async function transition(
+      node: FederatedNode,
+      as: ActingAs,
+      id: string,
+      name: string,
+      payload: object = {},
+    ) {
+      const made = await node.app.inject({
         method: 'POST',
         url: `/api/v1/requests/${id}/transitions`,
         headers: as.headers,
         payload: { name, payload },
       });
+      if (made.statusCode !== 200 || node !== de || !isResponseTransition(name)) return made;
+      return approveResponse(node, id);
     }
 
     async function history(node: FederatedNode, as: ActingAs, id: string): Promise<CaseBody['case']> {

@@ -9,11 +9,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { isResponseTransition } from '../../src/core/approval/approval-rules.ts';
 import { findTransition } from '../../src/core/case/transitions.ts';
 import type { Role } from '../../src/core/roles.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { json } from '../helpers/app.ts';
+import { approveResponse } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { type NodePair, startNodePair } from './delivery-fixture.ts';
@@ -120,6 +122,12 @@ for (const target of DATABASE_TARGETS) {
           payload: { name, payload },
         });
         assert.equal(made.statusCode, 200, made.body);
+        if (side === 'requested' && isResponseTransition(name)) {
+          // A response waits for a second person: nothing leaves until a supervisor approves it.
+          assert.equal((await actor.worker.runOnce()).delivered, 0);
+          const approved = await approveResponse(actor.node, actor.id);
+          assert.equal(approved.statusCode, 200, approved.body);
+        }
         assert.equal((await actor.worker.runOnce()).delivered, 1);
         const views = await bothViews();
         // Delivered again (its outbox row made due once more): the other node applies it once.

@@ -20,6 +20,7 @@ import { buildApp } from '../../src/http/app.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
 import type { TestApp } from '../helpers/app.ts';
+import { submitAndApprove } from '../helpers/approval.ts';
 import type { DatabaseTarget } from '../helpers/database.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
@@ -287,11 +288,8 @@ export async function startNodePair(
     });
     if (drafted.statusCode !== 201) throw new Error(`draft refused: ${drafted.statusCode} ${drafted.body}`);
     const requestingId = (JSON.parse(drafted.body) as { request: { id: string } }).request.id;
-    const sent = await requesting.app.inject({
-      method: 'POST',
-      url: `/api/v1/requests/${requestingId}/send`,
-      headers: author.headers,
-    });
+    // The two-person rule: the author submits, the node's supervisor approves (which sends).
+    const sent = await submitAndApprove(requesting, requestingId, author);
     if (sent.statusCode !== 202) throw new Error(`send refused: ${sent.statusCode} ${sent.body}`);
     await requestingWorker.runOnce();
     const listed = await requested.app.inject({

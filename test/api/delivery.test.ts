@@ -18,6 +18,7 @@ import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
 import { findOutboxMessage, insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
 import { json } from '../helpers/app.ts';
+import { submitAndApprove } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import {
@@ -178,8 +179,9 @@ for (const target of DATABASE_TARGETS) {
       return json<RequestBody>(response);
     }
 
+    /** Submitted by `as`, approved by the node's supervisor (the two-person rule). */
     function send(id: string, as: ActingAs = officer) {
-      return sender.app.inject({ method: 'POST', url: `/api/v1/requests/${id}/send`, headers: as.headers });
+      return submitAndApprove(sender, id, as);
     }
 
     async function readAt(node: FederatedNode, id: string, as: ActingAs): Promise<RequestBody['request']> {
@@ -421,12 +423,12 @@ for (const target of DATABASE_TARGETS) {
       );
     });
 
-    it('only the author sends: another officer gets 404, a supervisor 403, anonymous 401', async () => {
+    it('only the author submits: another officer gets 404, a supervisor 403, anonymous 401', async () => {
       const created = await draft(preservationDraft('FR', 'DE', 2));
       assert.equal((await send(created.request.id, await asRole(sender, 'officer'))).statusCode, 404);
       assert.equal((await send(created.request.id, await asRole(sender, 'supervisor'))).statusCode, 403);
       assert.equal(
-        (await sender.app.inject({ method: 'POST', url: `/api/v1/requests/${created.request.id}/send` }))
+        (await sender.app.inject({ method: 'POST', url: `/api/v1/requests/${created.request.id}/submit` }))
           .statusCode,
         401,
       );
@@ -945,11 +947,7 @@ for (const target of DATABASE_TARGETS) {
         payload: preservationDraft('FR', 'DE'),
       });
       const id = json<RequestBody>(created).request.id;
-      const sent = await bare.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${id}/send`,
-        headers: bareOfficer.headers,
-      });
+      const sent = await submitAndApprove(bare, id, bareOfficer);
       assert.equal(sent.statusCode, 503);
     });
   });

@@ -25,6 +25,7 @@ import { addNodeKeys } from '../../src/services/secretariat.service.ts';
 import { findInboxMessage } from '../../src/storage/inbox.repository.ts';
 import { findOutboxMessage, insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
 import { json } from '../helpers/app.ts';
+import { submitAndApprove } from '../helpers/approval.ts';
 import { asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import type { Clock } from '../helpers/secretariat-fixture.ts';
@@ -120,11 +121,7 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(drafted.statusCode, 201, drafted.body);
       const requestId = json<{ request: { id: string } }>(drafted).request.id;
-      const sent = await fr.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${requestId}/send`,
-        headers: officer.headers,
-      });
+      const sent = await submitAndApprove(fr, requestId, officer);
       assert.equal(sent.statusCode, 503, sent.body);
       assert.equal(json<Problem>(sent).type, 'urn:comity:problem:directory-expired');
       const reread = await fr.app.inject({

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { type RunningNode, startNode } from '../../src/main.ts';
+import { submitAndApprove } from '../helpers/approval.ts';
 import { asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { type NodePair, startNodePair } from './delivery-fixture.ts';
@@ -139,11 +140,7 @@ for (const target of DATABASE_TARGETS) {
         payload: preservationDraft('FR', 'DE', 3),
       });
       const id = (JSON.parse(drafted.body) as { request: { id: string } }).request.id;
-      await pair.requesting.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${id}/send`,
-        headers: officer.headers,
-      });
+      await submitAndApprove(pair.requesting, id, officer);
       const metrics = pair.requesting.context.metrics!;
       const waiting = (await metrics.exposition()).body;
       assert.equal(sample(waiting, /^comity_outbox_pending_messages\{peer="de-metrics"\}/), 1);

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { refusedEndpointReason } from '../../src/federation/protocol/endpoint-policy.ts';
 import { json } from '../helpers/app.ts';
+import { submitAndApprove } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS, PGLITE_TARGET } from '../helpers/database.ts';
 import { type NodePair, startNodePair } from './delivery-fixture.ts';
@@ -60,12 +61,7 @@ for (const target of DATABASE_TARGETS) {
       return json<{ request: { id: string } }>(response).request.id;
     }
 
-    const send = (id: string) =>
-      pair.requesting.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${id}/send`,
-        headers: officer.headers,
-      });
+    const send = (id: string) => submitAndApprove(pair.requesting, id, officer);
 
     const read = async (id: string) => {
       const response = await pair.requesting.app.inject({
@@ -140,11 +136,7 @@ describe('COMITY_FEDERATION_ALLOW_HTTP=true (development)', () => {
       payload: preservationDraft('FR', 'DE', 3),
     });
     const id = json<{ request: { id: string } }>(drafted).request.id;
-    const sent = await pair.requesting.app.inject({
-      method: 'POST',
-      url: `/api/v1/requests/${id}/send`,
-      headers: officer.headers,
-    });
+    const sent = await submitAndApprove(pair.requesting, id, officer);
     assert.equal(sent.statusCode, 202, sent.body);
   });
 });

@@ -18,8 +18,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type { RequestContent } from '../../src/core/request/draft.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import { draftRequest, listIncomingRequests, sendRequest } from '../../src/demo/federation-api.ts';
-import { type Federation, startFederation, waitFor } from '../helpers/node-process.ts';
+import { draftRequest, listIncomingRequests } from '../../src/demo/federation-api.ts';
+import { type Federation, startFederation, submitAndApprove, waitFor } from '../helpers/node-process.ts';
 import {
   assertAccessible,
   chromiumPath,
@@ -65,7 +65,7 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     const officer = await federation.node('FR').userClient('officer');
     const drafted = await draftRequest(officer, content);
     assert.ok(drafted.isReady, drafted.blocking.join('; '));
-    await sendRequest(officer, drafted.id);
+    await submitAndApprove(officer, drafted.id);
     return drafted.id;
   }
 

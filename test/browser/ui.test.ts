@@ -343,29 +343,29 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await screenshot(page, 'draft-preservation-contact-fields');
   });
 
-  test('sending asks first, naming the State and the channel; a node without federation identity says why', async () => {
+  test('submitting for approval asks first, naming the State and the channel; a node without federation identity says why', async () => {
     const send = page.getByTestId('send-request');
-    assert.equal(await send.isEnabled(), true, 'a saved draft without blocking findings can be sent');
+    assert.equal(await send.isEnabled(), true, 'a saved draft without blocking findings can be submitted');
     // Before anyone tries: the node is not connected yet, and what its administrator must do.
     await page
       .getByTestId('send-not-connected')
       .getByText(/not yet connected.*comity init/)
       .waitFor();
     await send.click();
-    const dialog = page.getByRole('dialog', { name: 'Send this request?' });
+    const dialog = page.getByRole('dialog', { name: 'Submit this request for approval?' });
     await dialog
       .getByText(/Requested State: France\. Receiving authority: 24\/7 point of contact\./)
       .waitFor();
     await assertAccessible(page, 'send confirmation');
-    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
-    const refusal = page.getByRole('alert').filter({ hasText: 'The request was not sent' });
+    await dialog.getByRole('button', { name: 'Submit', exact: true }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'The request was not submitted' });
     await refusal.getByText(/no federation identity yet/).waitFor();
-    // Nothing changed: still a draft of revision 2 that can be sent once the node has an identity.
+    // Nothing changed: still a draft of revision 2 that can be submitted once the node has an identity.
     await page.getByTestId('save-state').filter({ hasText: 'revision 2' }).waitFor();
     assert.equal(await send.isEnabled(), true);
   });
 
-  test('the send button is disabled, with the reason, for a draft with blocking findings', async () => {
+  test('the submit button is disabled, with the reason, for a draft with blocking findings', async () => {
     const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
       csrfToken: string;
     };

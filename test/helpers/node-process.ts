@@ -127,6 +127,9 @@ export async function startFederation(
     removeTemporaryDirectory(directory);
     throw error;
   });
+  for (const node of federation.nodes) {
+    if (node.accounts) supervisorsByUrl.set(node.url, () => node.userClient('supervisor'));
+  }
   return {
     ...federation,
     stop: async () => {
@@ -134,6 +137,26 @@ export async function startFederation(
       removeTemporaryDirectory(directory);
     },
   };
+}
+
+// --- The two-person rule -----------------------------------------------------------------------------
+
+/** The supervisor of each node a test federation started, by the node's URL. */
+const supervisorsByUrl = new Map<string, () => Promise<ApiClient>>();
+
+/** The supervisor of the node a client talks to (a node of startFederation, with its demo accounts). */
+export async function supervisorFor(client: ApiClient): Promise<ApiClient> {
+  const supervisor = supervisorsByUrl.get(client.url);
+  if (!supervisor) throw new Error(`no supervisor known at ${client.url} to approve what leaves it`);
+  return supervisor();
+}
+
+/**
+ * Sends a request as nodes do under the two-person rule: the drafter submits it, the node's
+ * supervisor approves it (which queues its message).
+ */
+export async function submitAndApprove(drafter: ApiClient, requestId: string): Promise<void> {
+  await sendRequest(drafter, await supervisorFor(drafter), requestId);
 }
 
 /**
@@ -146,7 +169,7 @@ export async function deliverPreservationFromFrance(
   const officer = await federation.node('FR').userClient('officer');
   const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
   assert.ok(drafted.isReady, drafted.blocking.join('; '));
-  await sendRequest(officer, drafted.id);
+  await submitAndApprove(officer, drafted.id);
   await waitFor(
     'the request delivered to DE',
     async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
@@ -191,7 +214,7 @@ export type BurstResult = Readonly<{
 }>;
 
 /**
- * Sends every request (POST /api/v1/requests/{id}/send) with `concurrency` clients. A failed call
+ * Sends every request (submitted by `officer`, approved by its node's supervisor) with `concurrency` clients. A failed call
  * is recorded, not thrown: a test that kills the sender expects some. `onSent` sees the count.
  */
 export async function sendMany(
@@ -207,7 +230,7 @@ export async function sendMany(
       const id = ids[next]!;
       next += 1;
       try {
-        await sendRequest(officer, id);
+        await submitAndApprove(officer, id);
         sent.add(id);
         options.onSent?.(sent.size);
       } catch (error) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { makeTransition, readCase } from '../../src/demo/federation-api.ts';
+import { approveResponse, makeTransition, readCase } from '../../src/demo/federation-api.ts';
 import { createAccount, createTokenFor } from '../../src/demo/node-api.ts';
 import {
   type ApiClient,
@@ -19,6 +19,8 @@ import {
   draftMany,
   type Federation,
   startFederation,
+  submitAndApprove,
+  supervisorFor,
   waitFor,
   waitUntilAllDelivered,
   withNodeDatabase,
@@ -69,7 +71,7 @@ describe('kill -9 of the requested node while a case moves', { timeout: 240_000 
 
     const [frId] = await draftMany(officer, 'FR', 'DE', 1, 1);
     assert.ok(frId);
-    await answerOk(officer.api.POST('/api/v1/requests/{id}/send', { params: { path: { id: frId } } }));
+    await submitAndApprove(officer, frId);
     await waitUntilAllDelivered(officer, [frId], 30_000);
     const deId = await waitFor(
       'the request at DE',
@@ -121,12 +123,15 @@ describe('kill -9 of the requested node while a case moves', { timeout: 240_000 
     await makeTransition(reviewer, deId, 'accept');
     await makeTransition(duty, deId, 'begin-execution');
     await makeTransition(duty, deId, 'execute-partly', RESPONSE);
+    // A response leaves only once a second person approves it (the two-person rule).
+    await approveResponse(await supervisorFor(duty), deId);
     // DE dies right after executing partly: its message is still in its outbox, or on the wire.
     await de.process.kill();
     await delay(500);
     await de.process.start();
     await atFr('executed-partly');
     await makeTransition(duty, deId, 'execute-fully', RESPONSE);
+    await approveResponse(await supervisorFor(duty), deId);
     // FR closes once it holds the full execution (closing from executed-partly at the same time
     // as DE executes fully would be two concurrent transitions: docs/case-lifecycle.md, Limits).
     await atFr('executed-fully');

@@ -20,6 +20,7 @@ import {
   pingSealer,
   sendMany,
   startFederation,
+  submitAndApprove,
   waitFor,
   waitUntilAllDelivered,
   withNodeDatabase,
@@ -82,8 +83,8 @@ describe('the directory expires while the secretariat is down', { timeout: 300_0
       expired.problems.join('; '),
     );
 
-    // A new send is refused, and the request stays a draft.
-    const refused = await officer.call<Problem>('POST', `/api/v1/requests/${refusedId}/send`);
+    // A new send is refused at its submission, and the request stays a draft.
+    const refused = await officer.call<Problem>('POST', `/api/v1/requests/${refusedId}/submit`);
     assert.equal(refused.status, 503, refused.text);
     assert.equal(refused.body.type, 'urn:comity:problem:directory-expired');
     const reread = await officer.expect<{ request: { status: string } }>(
@@ -133,7 +134,7 @@ describe('the directory expires while the secretariat is down', { timeout: 300_0
     assert.deepEqual(health.problems, []);
 
     // The refused request goes at the next send, now that the directory is fresh.
-    await officer.expect('POST', `/api/v1/requests/${refusedId}/send`);
+    await submitAndApprove(officer, refusedId);
     const allIds = [...queuedIds, refusedId];
     await waitUntilAllDelivered(officer, allIds, 60_000);
     for (const id of allIds) {

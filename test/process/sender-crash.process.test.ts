@@ -13,6 +13,7 @@ import {
   readOutbox,
   sendBurstUnderWay,
   startFederation,
+  supervisorFor,
   waitUntilAllDelivered,
   withNodeDatabase,
 } from '../helpers/node-process.ts';
@@ -41,18 +42,25 @@ describe('kill -9 of the sender mid-burst', { timeout: 180_000 }, () => {
     assert.ok(result.failed.size > 0, 'some sends were cut off by the kill');
 
     await fr.process.start();
-    // A send cut off by the kill either committed (the request is sent: a second send is refused)
-    // or did not (it is still a draft: this send goes through). Either way it goes once.
+    // A send cut off by the kill either committed (the request is sent: a second approval is
+    // refused) or did not (it is still a draft, or awaiting approval: submitting and approving
+    // it again sends it). Either way it goes once.
+    const supervisor = await supervisorFor(officer);
     for (const id of result.failed.keys()) {
-      const answer = await officer.call('POST', `/api/v1/requests/${id}/send`);
+      const submitted = await officer.call('POST', `/api/v1/requests/${id}/submit`);
       assert.ok(
-        (answer.status >= 200 && answer.status < 300) || answer.status === 409,
-        `re-send of ${id} answered ${answer.status}: ${answer.text}`,
+        (submitted.status >= 200 && submitted.status < 300) || submitted.status === 409,
+        `re-submission of ${id} answered ${submitted.status}: ${submitted.text}`,
+      );
+      const approved = await supervisor.call('POST', `/api/v1/requests/${id}/approve`, {});
+      assert.ok(
+        (approved.status >= 200 && approved.status < 300) || approved.status === 409,
+        `re-approval of ${id} answered ${approved.status}: ${approved.text}`,
       );
     }
     await waitUntilAllDelivered(officer, ids, 120_000);
-    // A request sent twice would have been refused above; sending one more time is refused too.
-    const again = await officer.call('POST', `/api/v1/requests/${ids[0]}/send`);
+    // A request sent twice would have been refused above; approving one more time is refused too.
+    const again = await supervisor.call('POST', `/api/v1/requests/${ids[0]}/approve`, {});
     assert.equal(again.status, 409, again.text);
 
     const received = await withNodeDatabase(de.process, (db) => countReceived(db, 'fr-poc'));

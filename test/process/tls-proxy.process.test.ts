@@ -12,14 +12,15 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import {
-  draftRequest,
-  listIncomingRequests,
-  readDelivery,
-  sendRequest,
-} from '../../src/demo/federation-api.ts';
+import { draftRequest, listIncomingRequests, readDelivery } from '../../src/demo/federation-api.ts';
 import { closedPort } from '../helpers/closed-port.ts';
-import { type Federation, startFederation, temporaryDirectory, waitFor } from '../helpers/node-process.ts';
+import {
+  type Federation,
+  startFederation,
+  submitAndApprove,
+  temporaryDirectory,
+  waitFor,
+} from '../helpers/node-process.ts';
 
 const NGINX = process.env.COMITY_TEST_NGINX;
 const TEMPLATE = path.resolve(import.meta.dirname, '../../deploy/nginx/comity.conf');
@@ -209,13 +210,10 @@ describe('behind a TLS-terminating nginx', {
     const document = JSON.parse(Buffer.from(answer.body.split('.')[1] ?? '', 'base64url').toString()) as {
       nodes: { nodeId: string; endpoint: string }[];
     };
-    assert.deepEqual(
-      document.nodes.map((node) => [node.nodeId, node.endpoint]).sort(),
-      [
-        ['de-poc', publicUrl('de-poc')],
-        ['fr-poc', publicUrl('fr-poc')],
-      ],
-    );
+    assert.deepEqual(document.nodes.map((node) => [node.nodeId, node.endpoint]).sort(), [
+      ['de-poc', publicUrl('de-poc')],
+      ['fr-poc', publicUrl('fr-poc')],
+    ]);
   });
 
   it('the web UI and the API answer through the proxy, with HSTS and Secure cookies', async () => {
@@ -241,7 +239,7 @@ describe('behind a TLS-terminating nginx', {
     const duty = await federation.node('DE').userClient('duty-officer');
     const drafted = await draftRequest(officer, preservationDraft('FR', 'DE', 1));
     assert.ok(drafted.isReady, drafted.blocking.join('; '));
-    await sendRequest(officer, drafted.id);
+    await submitAndApprove(officer, drafted.id);
     await waitFor('the receipt at FR', async () => (await readDelivery(officer, drafted.id)).receipt, {
       timeoutMs: 30_000,
     });

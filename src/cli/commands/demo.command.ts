@@ -150,8 +150,9 @@ function printWhereToSignIn(federation: Federation): void {
   printLine(`    directory      ${federation.secretariat.url}/federation/v1/directory`);
   printLine(`    administrator  admin / ${federation.secretariat.adminPassword ?? '(not printed)'}`);
   printLine('');
-  printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, send it,');
-  printLine('then sign in as de.duty on the German node to see it arrive. Press Ctrl-C to stop.');
+  printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, submit it;');
+  printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
+  printLine('on the German node to see it arrive. Press Ctrl-C to stop.');
 }
 
 function waitForInterrupt(): Promise<void> {

@@ -17,7 +17,7 @@ export type RequestCaseSource = Readonly<{
   content: unknown;
   /** 'outgoing' (drafted here) or 'incoming' (received from the other node). */
   direction: 'outgoing' | 'incoming';
-  /** The request's status: draft, sent (outgoing) or received (incoming). */
+  /** The request's status: draft, awaiting-approval, sent (outgoing) or received (incoming). */
   status: string;
   /** Of a sent request: pending, delivered, failed or cancelled. */
   deliveryState: string | null;
@@ -43,6 +43,7 @@ export function otherSide(side: CaseSide): CaseSide {
 export function baseStatusOf(source: RequestCaseSource): CaseStatus {
   // An incoming request is stored when it arrives, with the signed receipt its sender gets.
   if (source.direction === 'incoming') return 'delivered';
+  if (source.status === 'awaiting-approval') return 'awaiting-approval';
   if (source.status !== 'sent') return 'draft';
   return source.deliveryState === 'delivered' ? 'delivered' : 'sent';
 }

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { type RequestContent, RequestContentSchema } from '../../core/request/draft.ts';
-import { markRequestSentAndQueue } from '../../storage/federation-requests.repository.ts';
+import { approveAndQueueRequest } from '../../storage/federation-requests.repository.ts';
 import { OUTBOX_CHANNEL } from '../../storage/outbox.repository.ts';
 import type { FederationRuntime } from '../context.ts';
 import { TimestampSchema } from '../protocol/envelope.ts';
@@ -74,17 +74,25 @@ export type RequestToSubmit = Readonly<{
   authorDisplayName: string;
 }>;
 
+/** The second person's approval that lets the request leave (the two-person rule). */
+export type RequestApproval = Readonly<{
+  approvalId: string;
+  decidedBy: string;
+  decisionReference: string | null;
+}>;
+
 /**
- * Seals the request for the requested State's node and, in ONE statement, marks the draft sent
- * and queues the message (transactional outbox). Undefined (nothing written) when the draft is no
- * longer at `revision`.
+ * Seals the request for the requested State's node and, in ONE statement, records the second
+ * person's approval, marks the request sent and queues the message (transactional outbox).
+ * Undefined (nothing written) when the request is no longer awaiting approval at `revision` or the
+ * approval was decided meanwhile.
  */
 export async function queueRequestSubmitted(
   context: AppContext,
   federation: FederationRuntime,
-  input: Readonly<{ request: RequestToSubmit; to: DirectoryNode; now: Date }>,
+  input: Readonly<{ request: RequestToSubmit; approval: RequestApproval; to: DirectoryNode; now: Date }>,
 ): Promise<SealedMessage | undefined> {
-  const { request, to, now } = input;
+  const { request, approval, to, now } = input;
   assertPeerReads(to, { messageType: requestSubmittedMessage.type, requestType: request.content.type });
   const sealed = await sealForPeer(federation, requestSubmittedMessage, {
     to,
@@ -97,9 +105,17 @@ export async function queueRequestSubmitted(
       submittedBy: { displayName: request.authorDisplayName },
     },
   });
-  const isQueued = await markRequestSentAndQueue(
+  const isQueued = await approveAndQueueRequest(
     context.db,
-    { id: request.id, expectedRevision: request.revision, peerNodeId: to.nodeId, now },
+    {
+      approvalId: approval.approvalId,
+      id: request.id,
+      expectedRevision: request.revision,
+      peerNodeId: to.nodeId,
+      decidedBy: approval.decidedBy,
+      decisionReference: approval.decisionReference,
+      now,
+    },
     { ...sealed, ...(context.databaseKind === 'postgres' ? { notifyChannel: OUTBOX_CHANNEL } : {}) },
   );
   return isQueued ? sealed : undefined;

@@ -41,19 +41,31 @@ export function assertPeerReads(
   }
 }
 
+/**
+ * Throws unless `to` may be sent `message`: it reads the type (and request type), and its
+ * endpoint is one federation sends to. What sealForPeer checks first; a sender may ask earlier.
+ */
+export function assertMaySendTo(
+  federation: FederationRuntime,
+  to: DirectoryNode,
+  message: Readonly<{ messageType: string; requestType?: string }>,
+): void {
+  assertPeerReads(to, message);
+  const refusedEndpoint = refusedEndpointReason(to.endpoint, federation.allowsPlainHttpPeers);
+  if (refusedEndpoint) {
+    throw new AppError(
+      'insecure-peer-endpoint',
+      `node ${to.nodeId} (${to.state}) cannot be sent to: ${refusedEndpoint}; nothing was sent`,
+    );
+  }
+}
+
 export async function sealForPeer<Body>(
   federation: FederationRuntime,
   definition: MessageDefinition<Body>,
   input: Readonly<{ to: DirectoryNode; caseId: string; body: Body; now: Date }>,
 ): Promise<SealedMessage> {
-  assertPeerReads(input.to, { messageType: definition.type });
-  const refusedEndpoint = refusedEndpointReason(input.to.endpoint, federation.allowsPlainHttpPeers);
-  if (refusedEndpoint) {
-    throw new AppError(
-      'insecure-peer-endpoint',
-      `node ${input.to.nodeId} (${input.to.state}) cannot be sent to: ${refusedEndpoint}; nothing was sent`,
-    );
-  }
+  assertMaySendTo(federation, input.to, { messageType: definition.type });
   const recipientKey = currentEncryptionKey(input.to, input.now);
   if (!recipientKey) {
     throw new AppError(

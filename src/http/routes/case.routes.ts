@@ -94,7 +94,7 @@ const CaseDeadlineSchema = z.object({
   basis: z.string().describe("the article it rests on, or Comity's practice"),
 });
 
-const CaseSchema = z
+export const CaseSchema = z
   .object({
     requestId: z.string(),
     side: z.string().describe("this node's side: requesting or requested"),

@@ -6,6 +6,7 @@ import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { accountRoutes } from './account.routes.ts';
 import { alertsRoutes } from './alerts.routes.ts';
+import { approvalsRoutes } from './approvals.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { backupRoutes } from './backup.routes.ts';
@@ -44,6 +45,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   federationDirectoryRoutes,
   federationMessagesRoutes,
   federationSendRoutes,
+  approvalsRoutes,
   caseRoutes,
   peersRoutes,
   backupRoutes,

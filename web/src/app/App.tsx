@@ -21,6 +21,7 @@ import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
 import { LawMapPage } from '../pages/law-map/LawMapPage.tsx';
+import { ApprovalsPage } from '../pages/approvals/ApprovalsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TransparencyPage } from '../pages/transparency/TransparencyPage.tsx';
 import { TreatyStatusPage } from '../pages/treaty/TreatyStatusPage.tsx';
@@ -53,6 +54,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
   { pattern: '/roster', needsSession: true, render: () => <RosterPage /> },
   { pattern: '/law-map', needsSession: true, render: () => <LawMapPage /> },
+  { pattern: '/approvals', needsSession: true, render: () => <ApprovalsPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
   { pattern: '/audit', needsSession: true, render: () => <AuditPage /> },
   { pattern: '/account', needsSession: true, render: () => <AccountPage /> },

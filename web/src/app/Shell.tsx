@@ -157,6 +157,13 @@ export function Shell({ children }: { children: ReactNode }) {
       permission: 'federation:operate',
     },
     {
+      href: '/approvals',
+      label: t('approval.nav'),
+      isActive: (path) => path.startsWith('/approvals'),
+      needsSession: true,
+      permission: 'request:approve',
+    },
+    {
       href: '/roster',
       label: t('roster.nav'),
       isActive: (path) => path.startsWith('/roster'),

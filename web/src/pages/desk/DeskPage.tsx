@@ -17,6 +17,36 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
+import { useCan } from '../../app/session.tsx';
+
+/**
+ * For a supervisor: how many requests and responses wait for a second person (the two-person
+ * rule), linking to the approval queue, so an emergency's approval is one click from the desk.
+ */
+function ApprovalsWaiting() {
+  const { t } = useTranslation();
+  const canApprove = useCan('request:approve');
+  const queue = useApi(
+    () => (canApprove ? answer(api.GET('/api/v1/approvals')) : Promise.resolve({ items: [] })),
+    [canApprove],
+  );
+  const { reload } = queue;
+  useLiveUpdates(() => reload());
+  const count = queue.data?.items.length ?? 0;
+  if (!canApprove || count === 0) return null;
+  return (
+    <Anchor
+      component={RouterLink}
+      href="/approvals"
+      fw={700}
+      mb="sm"
+      display="block"
+      data-testid="desk-approvals"
+    >
+      {t('approval.deskWaiting', { count: formatNumber(count) })}
+    </Anchor>
+  );
+}
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -196,6 +226,7 @@ export function DeskPage() {
         </Text>
       </Group>
       <Text mb="sm">{t('desk.intro')}</Text>
+      <ApprovalsWaiting />
       <SegmentedControl
         mb="sm"
         value={isOverdueOnly ? 'overdue' : 'open'}

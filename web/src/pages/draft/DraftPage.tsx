@@ -22,7 +22,6 @@ import {
   publicApi,
   type RequestAnswer,
   type RequestView,
-  type SendAnswer,
 } from '../../app/api.ts';
 import { useLiveUpdates } from '../../app/live.ts';
 import { navigate } from '../../app/router.tsx';
@@ -49,6 +48,7 @@ import {
 import { FindingsChecklist } from './FindingsChecklist.tsx';
 import { DraftFormContext } from './fields.tsx';
 import { SendAction, sendBlocker } from './SendAction.tsx';
+import { ApprovalPanel } from './ApprovalPanel.tsx';
 import { TypeChooser } from './TypeChooser.tsx';
 import { forgetUnsavedCopy, keepUnsavedCopy, readUnsavedCopy, type UnsavedCopy } from './unsaved-copy.ts';
 
@@ -230,36 +230,10 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     [savedId, accept],
   );
 
-  // The request as sending left it, at once (read-only), before it is read again in full.
-  const markSent = useCallback(
-    (answer: SendAnswer) => {
-      setSaved((current) =>
-        current
-          ? {
-              ...current,
-              request: {
-                ...current.request,
-                ...answer.request,
-                delivery: {
-                  messageId: answer.message.id,
-                  state: answer.request.deliveryState ?? 'pending',
-                  attempts: 0,
-                  lastAttemptAt: null,
-                  nextAttemptAt: null,
-                  lastError: null,
-                  digest: answer.message.digest,
-                  receipt: null,
-                  receiptReceivedAt: null,
-                },
-              },
-            }
-          : current,
-      );
-      shouldFocusDelivery.current = true;
-      void refreshRequest();
-    },
-    [refreshRequest],
-  );
+  // Submitted for approval: read again (read-only now, awaiting a second person's approval).
+  const markSubmitted = useCallback(() => {
+    void refreshRequest();
+  }, [refreshRequest]);
 
   // While the message is pending, follow it until it is delivered or fails.
   const deliveryState = saved?.request.deliveryState ?? null;
@@ -489,7 +463,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   stateLabel={requestedStateLabel}
                   requestedState={saved.request.requestedState}
                   channelLabel={channelLabel}
-                  onSent={markSent}
+                  onSent={markSubmitted}
                   onError={setSendError}
                 />
               ) : null}
@@ -502,7 +476,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           {sendError || refreshError ? (
             <Stack gap={4} mb="sm">
-              <ProblemAlert error={sendError} title={t('send.failed')} />
+              <ProblemAlert error={sendError} title={t('approval.submit.failed')} />
               <ProblemAlert error={refreshError} />
             </Stack>
           ) : null}
@@ -521,6 +495,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   <EvidencePanel requestId={saved.request.id} direction={saved.request.direction} />
                   <EvidencePackagesPanel requestId={saved.request.id} direction={saved.request.direction} />
                 </>
+              ) : null}
+              {saved ? (
+                <ApprovalPanel
+                  requestId={saved.request.id}
+                  version={`${saved.request.revision}:${saved.request.status}:${saved.request.caseStatus}:${saved.request.updatedAt}`}
+                  onDecided={() => void refreshRequest()}
+                />
               ) : null}
               {saved && hasCase(saved.request) ? (
                 <CasePanel

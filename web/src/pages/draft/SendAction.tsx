@@ -1,14 +1,14 @@
 /**
- * Sending a saved draft to the requested State (POST /api/v1/requests/{id}/send). The button is
- * disabled, with the reason written beside it, while the draft has unsaved changes, blocking
- * findings or no requested State. Sending asks first, naming the State and the channel (the
- * designated authority that receives this type of request), because a sent request cannot be
- * changed or recalled.
+ * Submitting a saved draft for approval (POST /api/v1/requests/{id}/submit): under the two-person
+ * rule a supervisor other than its author approves it, which sends it to the requested State
+ * (ApprovalPanel.tsx). The button is disabled, with the reason written beside it, while the draft
+ * has unsaved changes, blocking findings or no requested State. Submitting asks first, naming the
+ * State and the channel (the designated authority that receives this type of request).
  */
 import { Button, Stack, Text } from '@mantine/core';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { answer as answerOf, api, type SendAnswer } from '../../app/api.ts';
+import { answer as answerOf, api, type SubmitAnswer } from '../../app/api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { DutyThere } from '../roster/DutyThere.tsx';
 import { NotConnectedNote } from './NotConnectedNote.tsx';
@@ -19,9 +19,9 @@ export function sendBlocker(input: {
   hasBlockingFindings: boolean;
   requestedState: string | null;
 }): string | undefined {
-  if (input.isDirty) return 'send.needsSave';
-  if (input.hasBlockingFindings) return 'send.hasBlockingFindings';
-  if (!input.requestedState) return 'send.noRequestedState';
+  if (input.isDirty) return 'approval.submit.needsSave';
+  if (input.hasBlockingFindings) return 'approval.submit.hasBlockingFindings';
+  if (!input.requestedState) return 'approval.submit.noRequestedState';
   return undefined;
 }
 
@@ -36,7 +36,7 @@ type SendActionProps = Readonly<{
   requestedState?: string | null;
   /** The receiving authority (channel) in the UI language. */
   channelLabel: string;
-  onSent: (answer: SendAnswer) => void;
+  onSent: (answer: SubmitAnswer) => void;
   onError: (error: unknown) => void;
 }>;
 
@@ -59,9 +59,9 @@ export function SendAction({
     setIsSending(true);
     onError(undefined);
     try {
-      // The revision the user confirmed: a draft changed meanwhile is refused instead of sent unseen.
+      // The revision the user confirmed: a draft changed meanwhile is refused instead of submitted unseen.
       const answer = await answerOf(
-        api.POST('/api/v1/requests/{id}/send', {
+        api.POST('/api/v1/requests/{id}/submit', {
           params: { path: { id: requestId }, header: { 'if-match': `"${revision}"` } },
         }),
       );
@@ -84,7 +84,7 @@ export function SendAction({
         aria-describedby={blocker ? reasonId : undefined}
         data-testid="send-request"
       >
-        {t('send.button')}
+        {t('approval.submit.button')}
       </Button>
       {blocker ? (
         <Text id={reasonId} size="xs" c="gray.7" maw={260} ta="end" data-testid="send-blocker">
@@ -95,16 +95,16 @@ export function SendAction({
       {requestedState ? <DutyThere state={requestedState} stateLabel={stateLabel} /> : null}
       <ConfirmModal
         isOpen={isConfirming}
-        title={t('send.confirmTitle')}
-        message={t('send.confirmMessage', { state: stateLabel, channel: channelLabel })}
-        confirmLabel={t('send.confirm')}
+        title={t('approval.submit.confirmTitle')}
+        message={t('approval.submit.confirmMessage', { state: stateLabel, channel: channelLabel })}
+        confirmLabel={t('approval.submit.confirm')}
         confirmColor="blue.8"
         isBusy={isSending}
         onConfirm={() => void send()}
         onCancel={() => setIsConfirming(false)}
       >
         <Text size="sm" c="gray.7" mb="md">
-          {t('send.confirmNote')}
+          {t('approval.submit.confirmNote')}
         </Text>
       </ConfirmModal>
     </Stack>

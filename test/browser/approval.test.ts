@@ -1,0 +1,165 @@
+/**
+ * The two-person rule in a real browser, on two real nodes (France, Germany): France's officer
+ * submits a request from the request page; France's supervisor finds it in the approval queue,
+ * returns it with reasons (a return without reasons is not offered), then approves the submission
+ * that follows, which sends it: Germany holds it. The approval panel records who submitted and who
+ * decided. In Arabic the queue and the panel are laid out right to left and the supervisor
+ * approves an emergency request from them. axe-core finds no serious or critical violation.
+ *
+ * Screenshots go to test-results/screenshots/approval-*.png (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium } from 'playwright-core';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import {
+  draftRequest,
+  listIncomingRequests,
+  readDelivery,
+  submitRequest,
+} from '../../src/demo/federation-api.ts';
+import { type Federation, startFederation, waitFor } from '../helpers/node-process.ts';
+import {
+  assertAccessible,
+  chromiumPath,
+  documentLanguage,
+  LAUNCH_ARGS,
+  screenshotDirectory,
+  signInAs,
+  skipReason,
+  switchLanguage,
+} from './browser-helpers.ts';
+
+describe('approving what leaves the node, in the browser', { skip: skipReason() }, () => {
+  let federation: Federation;
+  let browser: Browser;
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    federation = await startFederation({ states: ['FR', 'DE'] });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await federation?.stop();
+  });
+
+  function newContext() {
+    return browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+      timezoneId: 'Europe/Paris',
+    });
+  }
+
+  test('the officer submits; the supervisor returns with reasons, then approves, which sends it', async () => {
+    const fr = federation.node('FR');
+    const officer = await fr.userClient('officer');
+    const drafted = await draftRequest(officer, preservationDraft('FR', 'DE', 41));
+    assert.ok(drafted.isReady, drafted.blocking.join('; '));
+
+    const officerContext = await newContext();
+    const officerPage = await signInAs(officerContext, fr, 'officer');
+    await officerPage.goto(`${fr.url}/requests/${drafted.id}`);
+    await officerPage.getByTestId('checklist-ready').waitFor();
+    await officerPage.getByTestId('send-request').click();
+    const dialog = officerPage.getByRole('dialog', { name: 'Submit this request for approval?' });
+    await dialog.getByText(/A supervisor other than you approves it/).waitFor();
+    await dialog.getByRole('button', { name: 'Submit', exact: true }).click();
+    const panel = officerPage.getByTestId('approval-panel');
+    await panel.locator('[data-testid="approval-record"][data-state="pending"]').waitFor();
+    await panel.getByTestId('approval-waiting').waitFor();
+    assert.equal(await panel.getByTestId('approval-approve').count(), 0, 'the author cannot approve');
+    await officerPage.getByTestId('read-only-note').waitFor();
+    await assertAccessible(officerPage, 'a request awaiting approval, as its author');
+
+    const supervisorContext = await newContext();
+    const supervisorPage = await signInAs(supervisorContext, fr, 'supervisor');
+    await supervisorPage.goto(`${fr.url}/approvals`);
+    const row = supervisorPage.getByTestId('approval-row').filter({ hasText: 'FR officer' });
+    await row.first().waitFor();
+    await assertAccessible(supervisorPage, 'the approval queue');
+    await supervisorPage.screenshot({ path: path.join(screenshotDirectory, 'approval-queue.png') });
+    await row.first().getByRole('link').click();
+    const decision = supervisorPage.getByTestId('approval-decision');
+    await decision.waitFor();
+    assert.equal(
+      await decision.getByTestId('approval-return').isDisabled(),
+      true,
+      'no return without reasons',
+    );
+    await decision.getByLabel('Why it goes back').fill('Give the time zone of the log times.');
+    await decision.getByTestId('approval-return').click();
+    const returned = supervisorPage.locator('[data-testid="approval-record"][data-state="returned"]');
+    await returned.waitFor();
+    assert.match((await returned.textContent()) ?? '', /Returned by FR supervisor/);
+    assert.match((await returned.textContent()) ?? '', /Give the time zone of the log times\./);
+
+    // Submitted again; the supervisor approves, which sends it.
+    await submitRequest(officer, drafted.id);
+    await supervisorPage.reload();
+    await supervisorPage.getByTestId('approval-approve').click();
+    const approved = supervisorPage.locator('[data-testid="approval-record"][data-state="approved"]');
+    await approved.waitFor();
+    assert.match((await approved.textContent()) ?? '', /Submitted by FR officer/);
+    assert.match((await approved.textContent()) ?? '', /Approved by FR supervisor/);
+    await assertAccessible(supervisorPage, 'the approval panel of a sent request');
+    await supervisorPage
+      .getByTestId('approval-panel')
+      .screenshot({ path: path.join(screenshotDirectory, 'approval-panel.png') });
+    await waitFor(
+      'the request delivered to DE',
+      async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    const duty = await federation.node('DE').userClient('duty-officer');
+    assert.ok((await listIncomingRequests(duty)).some((item) => item.remoteRequestId === drafted.id));
+    await officerContext.close();
+    await supervisorContext.close();
+  });
+
+  test('in Arabic, the queue and the panel read right to left and an emergency is approved from them', async () => {
+    const fr = federation.node('FR');
+    const officer = await fr.userClient('officer');
+    const drafted = await draftRequest(officer, {
+      ...preservationDraft('FR', 'DE', 42),
+      urgency: { level: 'emergency', justification: 'Logs are rotated daily.' },
+    });
+    await submitRequest(officer, drafted.id);
+
+    const context = await newContext();
+    const page = await signInAs(context, fr, 'supervisor');
+    await switchLanguage(page, 'ar');
+    await page.goto(`${fr.url}/approvals`);
+    assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
+    await page.getByRole('heading', { name: 'بانتظار الموافقة' }).waitFor();
+    const first = page.getByTestId('approval-row').first();
+    await first.waitFor();
+    assert.match((await first.textContent()) ?? '', /طوارئ/);
+    await assertAccessible(page, 'the approval queue in Arabic');
+    await page.screenshot({ path: path.join(screenshotDirectory, 'approval-queue-ar.png') });
+    await first.getByRole('link').click();
+    const button = page.getByTestId('approval-approve');
+    await button.waitFor();
+    assert.equal((await button.textContent())?.trim(), 'الموافقة والإرسال');
+    await button.click();
+    await page.locator('[data-testid="approval-record"][data-state="approved"]').waitFor();
+    assert.equal(
+      await page.evaluate<string>(
+        `getComputedStyle(document.querySelector('[data-testid="approval-panel"]')).direction`,
+      ),
+      'rtl',
+    );
+    await assertAccessible(page, 'the approval panel in Arabic');
+    await waitFor(
+      'the emergency request delivered to DE',
+      async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    await context.close();
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * A request's approvals (the two-person rule): who submitted it and when, who approved or
+ * returned it, the reasons and the reference of the authorising decision; and, for a supervisor
+ * other than the person who submitted what waits, the decision itself: approve (which sends the
+ * request, or the response to the requesting State) or return with reasons. An intrusive measure
+ * asks for the reference of the authorising decision. Shows nothing for a request never submitted.
+ */
+import { Alert, Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { answer, api, type ApprovalItem } from '../../app/api.ts';
+import { formatDateTime } from '../../components/format.ts';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useApi } from '../../components/use-api.ts';
+
+type ApprovalPanelProps = Readonly<{
+  requestId: string;
+  /** Something about the request changed (its status, revision): read the approvals again. */
+  version: string;
+  onDecided: () => void;
+}>;
+
+export function ApprovalPanel({ requestId, version, onDecided }: ApprovalPanelProps) {
+  const { t } = useTranslation();
+  const approvals = useApi(
+    () => answer(api.GET('/api/v1/requests/{id}/approvals', { params: { path: { id: requestId } } })),
+    [requestId, version],
+  );
+  const items = approvals.data?.items ?? [];
+  if (items.length === 0) return <ProblemAlert error={approvals.error} />;
+  const pending = items.find((item) => item.state === 'pending');
+  return (
+    <Paper withBorder p="md" mb="md" data-testid="approval-panel">
+      <Title order={2} size="h4" mb="xs">
+        {t('approval.panelTitle')}
+      </Title>
+      <Stack gap="xs">
+        {items.map((item) => (
+          <ApprovalRecord key={item.id} item={item} />
+        ))}
+        {pending ? (
+          <Decision
+            item={pending}
+            onDecided={() => {
+              approvals.reload();
+              onDecided();
+            }}
+          />
+        ) : null}
+      </Stack>
+    </Paper>
+  );
+}
+
+function ApprovalRecord({ item }: { item: ApprovalItem }) {
+  const { t } = useTranslation();
+  const what =
+    item.kind === 'case-transition' && item.transition
+      ? `${t('approval.kind.case-transition')}: ${t(`caseAction.${item.transition}`, { defaultValue: item.transition })}`
+      : t(`approval.kind.${item.kind}`);
+  return (
+    <Stack gap={2} data-testid="approval-record" data-state={item.state}>
+      <Text size="sm" fw={700}>
+        {what} · {t(`approval.state.${item.state}`)}
+      </Text>
+      <Text size="sm">
+        {t('approval.submitted', {
+          name: item.submittedBy.displayName,
+          at: formatDateTime(item.submittedAt),
+        })}
+      </Text>
+      {item.decidedBy && item.decidedAt ? (
+        <Text size="sm">
+          {t('approval.decided', {
+            decision: t(`approval.state.${item.state}`),
+            name: item.decidedBy.displayName,
+            at: formatDateTime(item.decidedAt),
+          })}
+        </Text>
+      ) : null}
+      {item.reasons ? <Text size="sm">{t('approval.reasons', { reasons: item.reasons })}</Text> : null}
+      {item.decisionReference ? (
+        <Text size="sm">{t('approval.reference', { reference: item.decisionReference })}</Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => void }) {
+  const { t } = useTranslation();
+  const [reference, setReference] = useState('');
+  const [reasons, setReasons] = useState('');
+  const [busy, setBusy] = useState<'approve' | 'return' | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  if (!item.mayDecide) {
+    return (
+      <Alert color="gray" variant="light" data-testid="approval-waiting">
+        {t('approval.waitingForSupervisor')}
+      </Alert>
+    );
+  }
+  const id = item.requestId ?? item.subjectId;
+  const decide = async (decision: 'approve' | 'return') => {
+    setBusy(decision);
+    setError(undefined);
+    try {
+      const decisionReference = reference.trim() || undefined;
+      if (item.kind === 'request' && decision === 'approve') {
+        await answer(
+          api.POST('/api/v1/requests/{id}/approve', {
+            params: { path: { id } },
+            body: decisionReference ? { decisionReference } : {},
+          }),
+        );
+      } else if (item.kind === 'request') {
+        await answer(
+          api.POST('/api/v1/requests/{id}/return', { params: { path: { id } }, body: { reasons } }),
+        );
+      } else {
+        await answer(
+          api.POST('/api/v1/requests/{id}/response-approval', {
+            params: { path: { id } },
+            body:
+              decision === 'approve'
+                ? { decision, ...(decisionReference ? { decisionReference } : {}) }
+                : { decision, reasons },
+          }),
+        );
+      }
+      onDecided();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <Stack gap="xs" data-testid="approval-decision">
+      {item.isIntrusive ? (
+        <Alert color="red" variant="light">
+          {t('approval.intrusive')}
+        </Alert>
+      ) : null}
+      <TextInput
+        label={t('approval.decisionReference')}
+        description={t('approval.decisionReferenceHelp')}
+        value={reference}
+        onChange={(event) => setReference(event.currentTarget.value)}
+        required={item.isIntrusive}
+        maxLength={500}
+      />
+      <Textarea
+        label={t('approval.returnReasons')}
+        description={t('approval.returnReasonsHelp')}
+        value={reasons}
+        onChange={(event) => setReasons(event.currentTarget.value)}
+        autosize
+        minRows={2}
+        maxLength={5000}
+      />
+      <Group gap="sm">
+        <Button
+          color="blue.8"
+          loading={busy === 'approve'}
+          disabled={busy !== undefined}
+          onClick={() => void decide('approve')}
+          data-testid="approval-approve"
+        >
+          {item.kind === 'request' ? t('approval.approveRequest') : t('approval.approveResponse')}
+        </Button>
+        <Button
+          variant="default"
+          loading={busy === 'return'}
+          disabled={busy !== undefined || reasons.trim() === ''}
+          onClick={() => void decide('return')}
+          data-testid="approval-return"
+        >
+          {t('approval.return')}
+        </Button>
+      </Group>
+      <ProblemAlert error={error} title={t('approval.decisionFailed')} />
+    </Stack>
+  );
+}
