@@ -216,26 +216,28 @@ function PackageCard({
         ) : null}
         {manifest ? (
           <>
-            <Table withTableBorder striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('evidenceTransfer.item')}</Table.Th>
-                  <Table.Th>{t('evidenceTransfer.size')}</Table.Th>
-                  <Table.Th>SHA-256</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {manifest.items.map((entry) => (
-                  <Table.Tr key={entry.id}>
-                    <Table.Td dir="auto">{entry.name}</Table.Td>
-                    <Table.Td>{formatNumber(entry.sizeBytes)}</Table.Td>
-                    <Table.Td>
-                      <DigestText digest={entry.sha256} />
-                    </Table.Td>
+            <Table.ScrollContainer minWidth={480}>
+              <Table withTableBorder striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('evidenceTransfer.item')}</Table.Th>
+                    <Table.Th>{t('evidenceTransfer.size')}</Table.Th>
+                    <Table.Th>SHA-256</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {manifest.items.map((entry) => (
+                    <Table.Tr key={entry.id}>
+                      <Table.Td dir="auto">{entry.name}</Table.Td>
+                      <Table.Td>{formatNumber(entry.sizeBytes)}</Table.Td>
+                      <Table.Td>
+                        <DigestText digest={entry.sha256} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
             <Stack gap={2} data-testid="package-conditions">
               <Text size="sm" fw={600}>
                 {t('evidenceTransfer.conditions')}
