@@ -117,7 +117,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const fr = federation.node('FR');
     const supervisor = await createAccount(
       { admin: fr.admin, approver: fr.approver },
-      { username: 'fr.supervisor', displayName: 'FR supervisor', roles: ['supervisor'] },
+      { username: 'fr.evidence-reader', displayName: 'FR evidence reader', roles: ['supervisor'] },
     );
     const frPage = await frContext.newPage();
     frPage.setDefaultTimeout(20_000);
