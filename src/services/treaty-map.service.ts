@@ -22,7 +22,15 @@ export type MapStatus = (typeof MAP_STATUSES)[number];
 
 const WIDTH = 960;
 const MAP_HEIGHT = 470;
-const LEGEND_HEIGHT = 140;
+/**
+ * The legend's text is in viewBox units: it grows with the picture, which the page sizes in rem
+ * (web/src/pages/treaty/TreatyStatusPage.tsx), so with the reader's text size and zoom. At the
+ * page's 48rem, 20 units are 16 CSS pixels at the default text size (1rem).
+ */
+const LEGEND_FONT = 20;
+const LEGEND_SMALL_FONT = 17;
+const LEGEND_LINE = 28;
+const LEGEND_HEIGHT = 16 + MAP_STATUSES.length * LEGEND_LINE + 20 + 3 * LEGEND_LINE;
 
 const STYLE: Readonly<Record<MapStatus, { fill: string; label: string }>> = {
   party: { fill: '#1b7837', label: 'Party: instrument deposited' },
@@ -99,11 +107,11 @@ function legendOf(
 ): string {
   // The counts are of shapes on the map; the status JSON has the counts of participants.
   const items = MAP_STATUSES.map((key, index) => {
-    const x = 20 + (index % 2) * 470;
-    const y = MAP_HEIGHT + 18 + Math.floor(index / 2) * 26;
+    const x = 20;
+    const y = MAP_HEIGHT + 16 + index * LEGEND_LINE;
     return (
-      `<g class="legend-item"><rect x="${x}" y="${y}" width="18" height="14" fill="${STYLE[key].fill}" stroke="#555" stroke-width="0.5"/>` +
-      `<text x="${x + 26}" y="${y + 12}">${escapeXml(`${STYLE[key].label} (${counts[key]})`)}</text></g>`
+      `<g class="legend-item"><rect x="${x}" y="${y}" width="24" height="20" fill="${STYLE[key].fill}" stroke="#555" stroke-width="0.5"/>` +
+      `<text x="${x + 34}" y="${y + 17}">${escapeXml(`${STYLE[key].label} (${counts[key]})`)}</text></g>`
     );
   });
   const organizations = status.organizations
@@ -120,12 +128,12 @@ function legendOf(
     ? `Entry into force: ${status.entryIntoForce.date}.`
     : `Not in force: ${status.countedInstruments} of ${status.rule.threshold} instruments counted.`;
   const tooSmall = notDrawn.length > 0 ? ` Too small to draw at this scale: ${notDrawn.join(', ')}.` : '';
-  const y = MAP_HEIGHT + 18 + 2 * 26 + 14;
+  const y = MAP_HEIGHT + 16 + MAP_STATUSES.length * LEGEND_LINE + 20;
   return (
-    `<g class="legend" font-family="sans-serif" font-size="13" fill="#222">${items.join('')}` +
+    `<g class="legend" font-family="sans-serif" font-size="${LEGEND_FONT}" fill="#222">${items.join('')}` +
     `<text x="20" y="${y}">${escapeXml(`${eif} ${organizations}`)}</text>` +
-    `<text x="20" y="${y + 36}" font-size="11" fill="#555">${escapeXml(tooSmall.trim())}</text>` +
-    `<text x="20" y="${y + 18}" font-size="11" fill="#555">${escapeXml(`Records as of ${status.asOf}; data researched ${status.dataDate}; not the depositary's register.`)}</text>` +
+    `<text x="20" y="${y + 2 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(tooSmall.trim())}</text>` +
+    `<text x="20" y="${y + LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(`Records as of ${status.asOf}; data researched ${status.dataDate}; not the depositary's register.`)}</text>` +
     `</g>`
   );
 }
@@ -156,7 +164,7 @@ export function drawTreatyMap(status: TreatyStatusReport): string {
     `${status.instruments.count} instruments deposited, ${status.countedInstruments} of ${status.rule.threshold} counted towards entry into force.`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${MAP_HEIGHT + LEGEND_HEIGHT}" ` +
-    `width="${WIDTH}" height="${MAP_HEIGHT + LEGEND_HEIGHT}" role="img" aria-labelledby="treaty-map-title treaty-map-desc">` +
+    `role="img" aria-labelledby="treaty-map-title treaty-map-desc">` +
     `<title id="treaty-map-title">${escapeXml(heading)}</title>` +
     `<desc id="treaty-map-desc">${escapeXml(description)}</desc>` +
     `<rect width="100%" height="100%" fill="#ffffff"/>` +

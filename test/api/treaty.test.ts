@@ -110,6 +110,12 @@ for (const target of DATABASE_TARGETS) {
       assert.match(svg, /<path class="country reported" data-code="AZ"/);
       assert.match(svg, /<path class="country none" data-code="US"/);
       assert.match(svg, /Party: instrument deposited \(0\)/);
+      // No fixed pixel size: the page sizes the picture in rem and the legend's text, in viewBox
+      // units, grows with it (with the reader's text size and zoom).
+      const root = svg.slice(0, svg.indexOf('>'));
+      assert.doesNotMatch(root, / (width|height)="/);
+      assert.doesNotMatch(svg, /font-size="[^"]*px/);
+      assert.match(svg, /<g class="legend" font-family="sans-serif" font-size="20"/);
       const again = await subject.app.inject({
         method: 'GET',
         url: '/api/v1/treaty/map.svg?asOf=2026-11-28',

@@ -19,8 +19,19 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { answer } from '../../src/api-client/client.ts';
+import { makeTransition } from '../../src/demo/federation-api.ts';
+import type { DemoRole } from '../../src/demo/federation-setup.ts';
+import { createAccount, createTokenFor } from '../../src/demo/node-api.ts';
 import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
+import {
+  deliverPreservationFromFrance,
+  type Federation,
+  startFederation,
+  temporaryDirectory,
+} from '../helpers/node-process.ts';
 import {
   assertConformsToWcag22AA,
   chromiumPath,
@@ -45,6 +56,10 @@ const MAIN_SCREENS = [
   '/peers',
   '/roster',
   '/alert-deliveries',
+  '/transparency',
+  '/law-map',
+  '/users',
+  '/account',
 ] as const;
 
 type StartedNode = Readonly<{ process: NodeProcess; password: string; url: string; dataDirectory: string }>;
@@ -123,6 +138,39 @@ const HORIZONTAL_OVERFLOW = `(() => ({
   scrollWidth: document.documentElement.scrollWidth,
   clientWidth: document.documentElement.clientWidth,
 }))()`;
+
+/** The elements that stick out sideways, to say what scrolls when a screen does. */
+const WIDE_ELEMENTS = `(() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('main *')]
+    .filter((element) => {
+      const box = element.getBoundingClientRect();
+      return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5);
+    })
+    .slice(0, 5)
+    .map((element) => element.tagName + '.' + String(element.className).slice(0, 60));
+})()`;
+
+/**
+ * Asserts that the page does not scroll sideways at the viewport it has just been given, once the
+ * layout has settled (the navigation folds with a transition).
+ */
+async function assertNoSidewaysScrolling(page: Page, label: string): Promise<void> {
+  await page
+    .waitForFunction(
+      'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
+      undefined,
+      {
+        timeout: 5_000,
+      },
+    )
+    .catch(() => undefined);
+  const overflow = (await page.evaluate(HORIZONTAL_OVERFLOW)) as { scrollWidth: number; clientWidth: number };
+  assert.ok(
+    overflow.scrollWidth <= overflow.clientWidth,
+    `${label} scrolls sideways at 320 px: ${overflow.scrollWidth} > ${overflow.clientWidth}; ${JSON.stringify(await page.evaluate(WIDE_ELEMENTS))}`,
+  );
+}
 
 const USER_MENU_BOX = `(() => {
   const box = document.querySelector('[data-testid="user-menu"]').getBoundingClientRect();
@@ -459,7 +507,66 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
               return { before, after };
             })()`)) as { before: number; after: number };
             assert.ok(sizes.after >= sizes.before * 1.9, `chart text ${JSON.stringify(sizes)}`);
+            // The map is sized in rem and its legend is in viewBox units: both grow with the text size.
+            await page.waitForFunction(
+              'document.querySelector(\'[data-testid="treaty-map"]\')?.complete === true',
+            );
+            const map = (await page.evaluate(`(() => {
+              const image = document.querySelector('[data-testid="treaty-map"]');
+              const before = image.getBoundingClientRect().width;
+              document.documentElement.style.fontSize = '32px';
+              const after = image.getBoundingClientRect().width;
+              document.documentElement.style.fontSize = '';
+              return { before, after, natural: image.naturalWidth };
+            })()`)) as { before: number; after: number; natural: number };
+            assert.ok(map.after >= map.before * 1.9, `map width ${JSON.stringify(map)}`);
+            // 20 viewBox units of the 960-unit-wide picture: at least 16 CSS pixels at the default size.
+            assert.ok((map.before / 960) * 20 >= 15.9, `legend text ${(map.before / 960) * 20}px`);
           }
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`the focus lands on what an action showed: a new token's secret, a new law-map provision's row, a new user's one-time password (${language})`, async () => {
+      const { context, page } = await signedIn(browser, node, language);
+      try {
+        // A new API token: the notice with its secret, shown once, takes the focus.
+        await page.goto(`${node.url}/account`);
+        await page.locator('main h1').waitFor();
+        const tokens = page.locator('section[aria-labelledby="tokens-heading"]');
+        await tokens.locator('input').first().fill(`case system ${language}`);
+        await tokens.locator('button[type="submit"]').click();
+        await page.getByTestId('token-secret').waitFor();
+        await page.waitForFunction("document.activeElement?.getAttribute('data-testid') === 'token-notice'");
+        assert.match((await focused(page)).text, /comity_|[A-Za-z0-9_-]{20}/);
+        await assertConformsToWcag22AA(page, `account with a new token (${language})`);
+
+        // A new law-map provision: its row in the list takes the focus.
+        await page.goto(`${node.url}/law-map`);
+        await page.getByTestId('law-citation').waitFor();
+        const citation = `Penal Code § 202a (${language})`;
+        await page.getByTestId('law-citation').fill(citation);
+        await page.getByTestId('law-title').fill('Data espionage');
+        await page.getByTestId('law-add').click();
+        await page.waitForFunction(
+          `document.activeElement?.getAttribute('data-testid') === 'law-provision' && document.activeElement.textContent.includes(${JSON.stringify(citation)})`,
+        );
+        await assertConformsToWcag22AA(page, `law map with a new provision (${language})`);
+
+        if (language === 'en') {
+          // A new user: the one-time password's notice takes the focus.
+          await page.goto(`${node.url}/users`);
+          await page.getByLabel(/^Username/).fill('focus.clerk');
+          await page.getByLabel(/^Name/).fill('Focus Clerk');
+          await page.getByRole('checkbox', { name: 'supervisor', exact: true }).check();
+          await page.getByRole('button', { name: 'Create account' }).click();
+          await page.getByTestId('one-time-password').waitFor();
+          await page.waitForFunction(
+            "document.activeElement?.getAttribute('data-testid') === 'one-time-password-notice'",
+          );
+          await assertConformsToWcag22AA(page, 'users with a one-time password shown (en)');
         }
       } finally {
         await context.close();
@@ -540,6 +647,267 @@ describe('a warning before the session ends, with a button that extends it (sess
         await page.waitForURL(/\/roster$/);
       } finally {
         await context.close();
+      }
+    });
+  }
+});
+
+/** The TOTP code of `secret` at `timestamp` (as an authenticator app shows it). */
+function totpCode(secret: string, timestamp: number): string {
+  return TOTP.generate({
+    secret: Secret.fromBase32(secret),
+    timestamp,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  });
+}
+
+describe('the screens of a received request, the auditor and the sign-in code: axe, 320 pixels and the focus after their actions (two nodes)', {
+  skip: skipReason(),
+}, () => {
+  let federation: Federation;
+  let browser: Browser;
+  let deRequestId = '';
+  let auditor: Readonly<{ username: string; password: string }>;
+  let totpSecret = '';
+  let recoveryCodes: string[] = [];
+  const templateDirectory = temporaryDirectory('comity-a11y-template-');
+
+  /** A new context and page signed in on Germany's node, in `language`. */
+  async function signedInAs(
+    username: string,
+    password: string,
+    language: Language,
+    viewport = { width: 1366, height: 900 },
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const de = federation.node('DE');
+    const context = await browser.newContext({ viewport, locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${de.url}/sign-in`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel(/^Password/).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/requests$/);
+    await page.locator('main h1').waitFor();
+    if (language !== 'en') await switchLanguage(page, language);
+    return { context, page };
+  }
+
+  function accountOf(role: DemoRole): { username: string; password: string } {
+    const account = federation.node('DE').accounts?.[role];
+    if (!account) throw new Error(`DE has no ${role} account`);
+    return account;
+  }
+
+  /** axe with the WCAG 2.2 A and AA tags, no alert on load, then no sideways scrolling at 320 pixels. */
+  async function walk(page: Page, screen: string, label: string, language: Language, ready?: string) {
+    const de = federation.node('DE');
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`${de.url}${screen}`);
+    await page.locator('main h1').first().waitFor();
+    if (ready) await page.getByTestId(ready).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await assertConformsToWcag22AA(page, `${label} (${language})`);
+    const alerts = await page.locator('[role="alert"]').allTextContents();
+    assert.deepEqual(alerts, [], `${label} (${language}) loads with alerts`);
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.waitForFunction('document.documentElement.clientWidth <= 320');
+    await assertNoSidewaysScrolling(page, `${label} (${language})`);
+    await screenshot(page, `a11y-320-${label.replaceAll(' ', '-')}-${language}`, { isFullPage: false });
+  }
+
+  before(async () => {
+    await mkdir(screenshotDirectory, { recursive: true });
+    federation = await startFederation({ states: ['FR', 'DE'], templateDirectory });
+    ({ deRequestId } = await deliverPreservationFromFrance(federation));
+    const de = federation.node('DE');
+    // Germany's duty officer uploads a small file: the evidence packages panel can make a package.
+    const duty = accountOf('duty-officer');
+    const credentials = await createTokenFor(de.url, duty.username, duty.password);
+    if (credentials.kind !== 'token') throw new Error('expected an API token');
+    const headers = { authorization: `Bearer ${credentials.token}`, 'tus-resumable': '1.0.0' };
+    const file = Buffer.from('2026-03-09T10:00:00Z GET /login 200 203.0.113.7\n'.repeat(50));
+    const created = await fetch(`${de.url}/api/v1/requests/${deRequestId}/evidence/uploads`, {
+      method: 'POST',
+      headers: {
+        ...headers,
+        'upload-length': String(file.length),
+        'upload-metadata': `filename ${Buffer.from('access.log').toString('base64')}`,
+      },
+    });
+    assert.equal(created.status, 201, await created.text());
+    const patched = await fetch(new URL(created.headers.get('location') ?? '', de.url), {
+      method: 'PATCH',
+      headers: { ...headers, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+      body: file,
+    });
+    assert.equal(patched.status, 204, await patched.text());
+    // The case moves to assessment: the legal reviewer screens it.
+    const dutyClient = await de.userClient('duty-officer');
+    await makeTransition(dutyClient, deRequestId, 'acknowledge', { note: 'Received.' });
+    await makeTransition(dutyClient, deRequestId, 'begin-assessment');
+    // An auditor, and a role grant the second administrator asked for, which the first approves.
+    auditor = await createAccount(
+      { admin: de.admin, approver: de.approver },
+      { username: 'de.auditor', displayName: 'DE auditor', roles: ['auditor'] },
+    );
+    const clerk = await createAccount(
+      { admin: de.admin, approver: de.approver },
+      { username: 'de.clerk', displayName: 'DE clerk', roles: ['supervisor'] },
+    );
+    const users = await answer(de.approver.api.GET('/api/v1/users'));
+    const clerkId = users.items.find((user) => user.username === clerk.username)?.id ?? '';
+    const changed = await answer(
+      de.approver.api.PATCH('/api/v1/users/{id}', {
+        params: { path: { id: clerkId } },
+        body: { roles: ['supervisor', 'auditor'] },
+      }),
+    );
+    assert.ok(changed.pendingRoleRequest, 'the grant waits for another administrator');
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await federation?.stop();
+    await rm(templateDirectory, { recursive: true, force: true });
+  });
+
+  test('the focus lands on what each action showed: an approved role, a TOTP secret and recovery codes, a saved screening, a new evidence package (en)', async () => {
+    const de = federation.node('DE');
+    // The first administrator approves the grant: the notice that says so takes the focus.
+    const admin = await signedInAs('admin', de.adminPassword, 'en');
+    try {
+      await admin.page.goto(`${de.url}/users`);
+      const grant = admin.page.getByTestId('pending-grant');
+      await grant.getByRole('button').click();
+      await admin.page.waitForFunction(
+        "document.activeElement?.getAttribute('data-testid') === 'approved-notice'",
+      );
+      assert.match((await focused(admin.page)).text, /de\.clerk/);
+      await assertConformsToWcag22AA(admin.page, 'users after approving a role (en)');
+    } finally {
+      await admin.context.close();
+    }
+
+    // The auditor enrols TOTP: the secret, then the recovery codes, take the focus.
+    const audit = await signedInAs(auditor.username, auditor.password, 'en');
+    try {
+      await audit.page.goto(`${de.url}/account`);
+      await audit.page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+      await audit.page.waitForFunction(
+        "document.activeElement?.getAttribute('data-testid') === 'totp-secret'",
+      );
+      totpSecret = ((await audit.page.getByTestId('totp-secret').textContent()) ?? '').trim();
+      await audit.page.getByLabel(/^Code shown by the app/).fill(totpCode(totpSecret, Date.now()));
+      await audit.page.getByRole('button', { name: 'Confirm' }).click();
+      await audit.page.waitForFunction(
+        "document.activeElement?.getAttribute('data-testid') === 'recovery-notice'",
+      );
+      await assertConformsToWcag22AA(audit.page, 'account with recovery codes (en)');
+      recoveryCodes = (await audit.page.getByTestId('recovery-codes').locator('li').allTextContents()).map(
+        (text) => text.trim(),
+      );
+      await audit.page.getByRole('button', { name: 'I have kept them' }).click();
+      await audit.page
+        .getByTestId('totp-status')
+        .getByText(/Recovery codes left: 10/)
+        .waitFor();
+    } finally {
+      await audit.context.close();
+    }
+
+    // The legal reviewer answers the checklist and saves it: the "saved" status takes the focus.
+    const reviewer = accountOf('legal-reviewer');
+    const legal = await signedInAs(reviewer.username, reviewer.password, 'en');
+    try {
+      await legal.page.goto(`${de.url}/requests/${deRequestId}`);
+      const item = legal.page.getByTestId('screening-item').first();
+      await item.getByTestId('answer-no-concern').check();
+      await item.getByTestId('screening-reasons').fill('Checked: no concern.');
+      await legal.page.getByTestId('screening-save').click();
+      await legal.page.waitForFunction(
+        "document.activeElement?.getAttribute('data-testid') === 'screening-saved'",
+      );
+      await assertConformsToWcag22AA(legal.page, 'screening after a save (en)');
+    } finally {
+      await legal.context.close();
+    }
+
+    // The duty officer makes an evidence package: its card takes the focus.
+    const duty = accountOf('duty-officer');
+    const officer = await signedInAs(duty.username, duty.password, 'en');
+    try {
+      await officer.page.goto(`${de.url}/requests/${deRequestId}`);
+      const form = officer.page.getByTestId('evidence-package-form');
+      await form.getByRole('checkbox').first().check();
+      await form.locator('button[type="submit"]').click();
+      await officer.page.waitForFunction(
+        "document.activeElement?.getAttribute('data-testid') === 'evidence-package'",
+      );
+      await assertConformsToWcag22AA(officer.page, 'evidence packages after making one (en)');
+    } finally {
+      await officer.context.close();
+    }
+  });
+
+  for (const language of LANGUAGES) {
+    test(`the audit log, a received request's screening and evidence packages panels and the sign-in code: axe and 320 pixels (${language})`, async () => {
+      const de = federation.node('DE');
+      // Signing in with TOTP: the code step (the auditor enrolled in the test above).
+      const context = await browser.newContext({
+        viewport: { width: 1366, height: 900 },
+        locale: 'en-GB',
+        bypassCSP: true,
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      try {
+        await page.goto(`${de.url}/sign-in`);
+        await page.getByLabel('Username').waitFor();
+        if (language !== 'en') await switchLanguage(page, language);
+        await page.locator('#sign-in-username').fill(auditor.username);
+        await page.locator('input[type="password"]').fill(auditor.password);
+        await page.locator('button[type="submit"]').click();
+        const code = page.locator('input[autocomplete="one-time-code"]');
+        await code.waitFor();
+        await assertConformsToWcag22AA(page, `sign-in code step (${language})`);
+        await page.setViewportSize({ width: 320, height: 640 });
+        await assertNoSidewaysScrolling(page, `sign-in code step (${language})`);
+        await screenshot(page, `a11y-320-sign-in-code-${language}`, { isFullPage: false });
+        await page.setViewportSize({ width: 1366, height: 900 });
+        // A code is used once: English signs in with the next time step's code, Arabic with a
+        // recovery code.
+        await code.fill(
+          language === 'en' ? totpCode(totpSecret, Date.now() + 30_000) : (recoveryCodes[0] ?? ''),
+        );
+        await page.locator('button[type="submit"]').click();
+        await page.waitForURL(/\/requests$/);
+        await walk(page, '/audit', 'audit log', language);
+      } finally {
+        await context.close();
+      }
+      const reviewer = accountOf('legal-reviewer');
+      const legal = await signedInAs(reviewer.username, reviewer.password, language);
+      try {
+        await walk(legal.page, `/requests/${deRequestId}`, 'screening panel', language, 'screening-item');
+      } finally {
+        await legal.context.close();
+      }
+      const duty = accountOf('duty-officer');
+      const officer = await signedInAs(duty.username, duty.password, language);
+      try {
+        await walk(
+          officer.page,
+          `/requests/${deRequestId}`,
+          'evidence packages panel',
+          language,
+          'evidence-packages-panel',
+        );
+      } finally {
+        await officer.context.close();
       }
     });
   }

@@ -52,6 +52,10 @@ export const cssVariablesResolver: CSSVariablesResolver = (mantineTheme) => ({
     // light shades reach 2.7:1 on their pale backgrounds; these reach 7:1 (WCAG 1.4.3).
     '--mantine-color-yellow-light-color': '#6b4200',
     '--mantine-color-orange-light-color': '#8a3300',
+    // Text of light teal and red badges (the audit log's outcomes): Mantine's teal reaches 4.3:1
+    // on its pale background; these reach 7.4:1 and 5:1.
+    '--mantine-color-teal-light-color': '#05573f',
+    '--mantine-color-red-light-color': '#a61e1e',
   },
   dark: {},
 });

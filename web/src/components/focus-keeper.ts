@@ -157,3 +157,13 @@ export function focusWhenShown(target: () => HTMLElement | null | undefined): vo
   };
   requestAnimationFrame(attempt);
 }
+
+/**
+ * A ref callback for what an action has just shown and the user must read next (a secret shown
+ * once, the new row, the status of a save): the focus moves to it when it mounts. Stable, so
+ * React calls it only when the element mounts; give the element a `key` that changes with what
+ * it shows to move the focus again for a new one.
+ */
+export function takeFocusOnMount(element: HTMLElement | null): void {
+  if (element) focusWhenShown(() => (element.isConnected ? element : null));
+}

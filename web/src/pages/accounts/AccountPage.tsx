@@ -25,6 +25,7 @@ import { answer, api } from '../../app/api.ts';
 import { type PendingStep, useSession } from '../../app/session.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
@@ -217,7 +218,15 @@ function TotpSection() {
         </Text>
       ) : null}
       {recoveryCodes ? (
-        <Alert color="blue" variant="light" role="status" title={t('accounts.totp.recoveryTitle')} mb="sm">
+        <Alert
+          ref={takeFocusOnMount}
+          color="blue"
+          variant="light"
+          role="status"
+          title={t('accounts.totp.recoveryTitle')}
+          mb="sm"
+          data-testid="recovery-notice"
+        >
           <Text size="sm" mb="xs">
             {t('accounts.totp.recoveryIntro')}
           </Text>
@@ -251,7 +260,7 @@ function TotpSection() {
             <Text size="sm" fw={500}>
               {t('accounts.totp.secret')}
             </Text>
-            <Code block dir="ltr" data-testid="totp-secret">
+            <Code block dir="ltr" data-testid="totp-secret" ref={takeFocusOnMount}>
               {enrolment.secret}
             </Code>
             <Text size="sm" fw={500}>
@@ -398,10 +407,13 @@ function TokensSection() {
       </form>
       {created ? (
         <Alert
+          key={created.token}
+          ref={takeFocusOnMount}
           color="blue"
           variant="light"
           role="status"
           mt="sm"
+          data-testid="token-notice"
           title={t('accounts.tokens.createdTitle', { name: created.name })}
         >
           <Text size="sm" mb="xs">

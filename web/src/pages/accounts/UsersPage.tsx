@@ -25,13 +25,15 @@ import { ROLES, type Role } from '../../../../src/core/roles.ts';
 import { answer, api } from '../../app/api.ts';
 import { useUser } from '../../app/session.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 import { TokenTable } from './AccountPage.tsx';
 
 type Notice = Readonly<
-  { kind: 'password'; username: string; password: string } | { kind: 'pending'; username: string }
+  | { kind: 'password'; username: string; password: string }
+  | { kind: 'pending' | 'approved'; username: string }
 >;
 
 export function UsersPage() {
@@ -79,9 +81,12 @@ export function UsersPage() {
       />
       {notice?.kind === 'password' ? (
         <Alert
+          key={notice.password}
+          ref={takeFocusOnMount}
           color="blue"
           variant="light"
           role="status"
+          data-testid="one-time-password-notice"
           title={t('accounts.users.oneTimeTitle', { username: notice.username })}
         >
           <Text size="sm" mb="xs">
@@ -162,6 +167,7 @@ export function UsersPage() {
                                         params: { path: { id: request.id } },
                                       }),
                                     );
+                                    setNotice({ kind: 'approved', username: user.username });
                                   })
                                 }
                               >
@@ -248,8 +254,21 @@ export function UsersPage() {
           </Table>
         </Table.ScrollContainer>
         {notice?.kind === 'pending' ? (
-          <Alert color="yellow" variant="light" role="status" mt="sm">
+          <Alert color="yellow" variant="light" role="status" mt="sm" ref={takeFocusOnMount}>
             {t('accounts.users.pendingNotice', { username: notice.username })}
+          </Alert>
+        ) : null}
+        {notice?.kind === 'approved' ? (
+          <Alert
+            key={notice.username}
+            color="teal"
+            variant="light"
+            role="status"
+            mt="sm"
+            ref={takeFocusOnMount}
+            data-testid="approved-notice"
+          >
+            {t('a11y.approvedNotice', { username: notice.username })}
           </Alert>
         ) : null}
       </Paper>

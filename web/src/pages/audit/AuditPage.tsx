@@ -92,7 +92,10 @@ export function AuditPage() {
           <Stack gap={4} data-testid="audit-tree-head">
             <Text size="sm">{t('audit.size', { formatted: formatNumber(current.treeSize) })}</Text>
             <Text size="sm">
-              {t('audit.root')} <Code>{current.rootHash}</Code>
+              {t('audit.root')}{' '}
+              <Code dir="ltr" style={{ wordBreak: 'break-all' }}>
+                {current.rootHash}
+              </Code>
             </Text>
             {current.signed ? (
               <Text size="sm">
@@ -100,7 +103,9 @@ export function AuditPage() {
                   size: formatNumber(current.signed.treeSize),
                   at: formatDateTime(current.signed.signedAt),
                 })}{' '}
-                <Code>{current.signed.rootHash}</Code>
+                <Code dir="ltr" style={{ wordBreak: 'break-all' }}>
+                  {current.signed.rootHash}
+                </Code>
               </Text>
             ) : (
               <Text size="sm">{t('audit.unsigned')}</Text>

@@ -26,6 +26,7 @@ import { answer, api } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
@@ -62,7 +63,7 @@ function MakePackageForm({
 }: {
   requestId: string;
   items: readonly EvidenceItem[];
-  onMade: () => void;
+  onMade: (packageId: string) => void;
 }) {
   const { t } = useTranslation();
   const stored = items.filter((item) => item.status === 'stored');
@@ -79,7 +80,7 @@ function MakePackageForm({
     setError(undefined);
     setIsSaving(true);
     try {
-      await answer(
+      const made = await answer(
         api.POST('/api/v1/requests/{id}/evidence/packages', {
           params: { path: { id: requestId } },
           body: {
@@ -95,7 +96,7 @@ function MakePackageForm({
       );
       setChosen([]);
       setNote('');
-      onMade();
+      onMade(made.package.id);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -278,11 +279,14 @@ function PackageCard({
   item,
   canSend,
   onChanged,
+  isJustMade,
 }: {
   requestId: string;
   item: EvidencePackage;
   canSend: boolean;
   onChanged: () => void;
+  /** Made by the user a moment ago: the card takes the focus when it appears. */
+  isJustMade: boolean;
 }) {
   const { t } = useTranslation();
   const canExport = useCan('evidence:read');
@@ -311,6 +315,7 @@ function PackageCard({
       p="sm"
       data-testid="evidence-package"
       data-package-id={item.id}
+      ref={isJustMade ? takeFocusOnMount : undefined}
       data-status={item.status}
     >
       <Stack gap={6}>
@@ -354,26 +359,28 @@ function PackageCard({
         ) : null}
         {manifest ? (
           <>
-            <Table withTableBorder striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('evidenceTransfer.item')}</Table.Th>
-                  <Table.Th>{t('evidenceTransfer.size')}</Table.Th>
-                  <Table.Th>SHA-256</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {manifest.items.map((entry) => (
-                  <Table.Tr key={entry.id}>
-                    <Table.Td dir="auto">{entry.name}</Table.Td>
-                    <Table.Td>{formatNumber(entry.sizeBytes)}</Table.Td>
-                    <Table.Td>
-                      <DigestText digest={entry.sha256} />
-                    </Table.Td>
+            <Table.ScrollContainer minWidth={480}>
+              <Table withTableBorder striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('evidenceTransfer.item')}</Table.Th>
+                    <Table.Th>{t('evidenceTransfer.size')}</Table.Th>
+                    <Table.Th>SHA-256</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {manifest.items.map((entry) => (
+                    <Table.Tr key={entry.id}>
+                      <Table.Td dir="auto">{entry.name}</Table.Td>
+                      <Table.Td>{formatNumber(entry.sizeBytes)}</Table.Td>
+                      <Table.Td>
+                        <DigestText digest={entry.sha256} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
             <Stack gap={2} data-testid="package-conditions">
               <Text size="sm" fw={600}>
                 {t('evidenceTransfer.conditions')}
@@ -423,6 +430,8 @@ export function EvidencePackagesPanel({
 }) {
   const { t } = useTranslation();
   const canUpload = useCan('evidence:upload');
+  // The package the user just made: its card takes the focus when the list shows it.
+  const [madeId, setMadeId] = useState<string | undefined>(undefined);
   const isExecuting = direction === 'incoming';
   const packages = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/evidence/packages', { params: { path: { id: requestId } } })),
@@ -452,7 +461,14 @@ export function EvidencePackagesPanel({
       </Text>
       <Stack gap="sm">
         {isExecuting && canUpload && items.data ? (
-          <MakePackageForm requestId={requestId} items={items.data.items} onMade={packages.reload} />
+          <MakePackageForm
+            requestId={requestId}
+            items={items.data.items}
+            onMade={(packageId) => {
+              setMadeId(packageId);
+              packages.reload();
+            }}
+          />
         ) : null}
         <ProblemAlert error={packages.error} />
         {packages.data && packages.data.packages.length === 0 ? (
@@ -468,6 +484,7 @@ export function EvidencePackagesPanel({
               packages.reload();
               onSubmitted();
             }}
+            isJustMade={item.id === madeId}
           />
         ))}
       </Stack>

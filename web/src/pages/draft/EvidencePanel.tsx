@@ -197,39 +197,41 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
           {t('evidence.items.chainBrokenAt', { sequence: bad.sequence, reason: bad.reason })}
         </Text>
       ) : null}
-      <Table striped withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>#</Table.Th>
-            <Table.Th>{t('evidence.items.event')}</Table.Th>
-            <Table.Th>{t('evidence.items.actor')}</Table.Th>
-            <Table.Th>{t('evidence.items.at')}</Table.Th>
-            <Table.Th>{t('evidence.items.hash')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {timeline.map((event) => (
-            <Table.Tr
-              key={event.id}
-              data-kind={event.kind}
-              c={bad && event.sequence >= bad.sequence ? 'red.9' : undefined}
-            >
-              <Table.Td>{formatNumber(event.sequence)}</Table.Td>
-              <Table.Td>
-                {t(`evidence.items.kind.${event.kind}`, { defaultValue: event.kind })}
-                {typeof (event.details as { reason?: unknown })?.reason === 'string' ? (
-                  <Text size="xs">{(event.details as { reason: string }).reason}</Text>
-                ) : null}
-              </Table.Td>
-              <Table.Td>{event.actor.name}</Table.Td>
-              <Table.Td>{formatDateTime(event.at)}</Table.Td>
-              <Table.Td>
-                <DigestText digest={event.hash} />
-              </Table.Td>
+      <Table.ScrollContainer minWidth={480}>
+        <Table striped withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>{t('evidence.items.event')}</Table.Th>
+              <Table.Th>{t('evidence.items.actor')}</Table.Th>
+              <Table.Th>{t('evidence.items.at')}</Table.Th>
+              <Table.Th>{t('evidence.items.hash')}</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {timeline.map((event) => (
+              <Table.Tr
+                key={event.id}
+                data-kind={event.kind}
+                c={bad && event.sequence >= bad.sequence ? 'red.9' : undefined}
+              >
+                <Table.Td>{formatNumber(event.sequence)}</Table.Td>
+                <Table.Td>
+                  {t(`evidence.items.kind.${event.kind}`, { defaultValue: event.kind })}
+                  {typeof (event.details as { reason?: unknown })?.reason === 'string' ? (
+                    <Text size="xs">{(event.details as { reason: string }).reason}</Text>
+                  ) : null}
+                </Table.Td>
+                <Table.Td>{event.actor.name}</Table.Td>
+                <Table.Td>{formatDateTime(event.at)}</Table.Td>
+                <Table.Td>
+                  <DigestText digest={event.hash} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </Stack>
   );
 }

@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { citationText, localized } from '../../components/format.ts';
+import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 
@@ -135,7 +136,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
       <Text size="sm" mb="xs">
         {t('screening.intro')}
       </Text>
-      <Group gap="xs" mb="sm" role="status" aria-live="polite">
+      <Group gap="xs" mb="sm" role="status" aria-live="polite" data-testid="screening-status">
         <Badge
           color={screening.complete ? 'teal.9' : 'var(--comity-amber)'}
           variant="outline"
@@ -147,7 +148,12 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
             ? t('screening.complete')
             : t('screening.incomplete', { count: screening.missing.length })}
         </Badge>
-        {savedNote ? <Text size="sm">{t('screening.saved')}</Text> : null}
+        {savedNote ? (
+          // After a save, the focus moves to what the save changed: the checklist's state.
+          <Text size="sm" data-testid="screening-saved" tabIndex={-1} ref={takeFocusOnMount}>
+            {t('screening.saved')}
+          </Text>
+        ) : null}
       </Group>
       <form onSubmit={save} aria-labelledby="screening-title">
         <Stack gap="sm">

@@ -26,13 +26,14 @@ import { answer, api } from '../../app/api.ts';
 import { useUser } from '../../app/session.tsx';
 import { citationText, localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 
 type Compliance = ApiAnswer<'/api/v1/law-map/compliance', 'get'>;
 
-function ProvisionForm({ compliance, onAdded }: { compliance: Compliance; onAdded: () => void }) {
+function ProvisionForm({ compliance, onAdded }: { compliance: Compliance; onAdded: (id: string) => void }) {
   const { t } = useTranslation();
   const [citation, setCitation] = useState('');
   const [title, setTitle] = useState('');
@@ -45,12 +46,14 @@ function ProvisionForm({ compliance, onAdded }: { compliance: Compliance; onAdde
     setIsSaving(true);
     setError(undefined);
     try {
-      await answer(api.POST('/api/v1/law-map', { body: { citation, title, maximumPenalty, offences } }));
+      const added = await answer(
+        api.POST('/api/v1/law-map', { body: { citation, title, maximumPenalty, offences } }),
+      );
       setCitation('');
       setTitle('');
       setMaximumPenalty('');
       setOffences([]);
-      onAdded();
+      onAdded(added.id);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -142,6 +145,8 @@ export function LawMapPage() {
   const provisions = useApi(() => answer(api.GET('/api/v1/law-map')), []);
   const compliance = useApi(() => answer(api.GET('/api/v1/law-map/compliance')), []);
   const [error, setError] = useState<unknown>(undefined);
+  // The provision just added: its row takes the focus once the list shows it.
+  const [addedId, setAddedId] = useState<string | undefined>(undefined);
   const reload = () => {
     provisions.reload();
     compliance.reload();
@@ -173,42 +178,56 @@ export function LawMapPage() {
           {t('lawMap.empty')}
         </Text>
       ) : provisions.data ? (
-        <Table striped data-testid="law-map-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('lawMap.citation')}</Table.Th>
-              <Table.Th>{t('lawMap.provisionTitle')}</Table.Th>
-              <Table.Th>{t('lawMap.maximumPenalty')}</Table.Th>
-              <Table.Th>{t('lawMap.implements')}</Table.Th>
-              {canEdit ? <Table.Th>{t('lawMap.actions')}</Table.Th> : null}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {provisions.data.items.map((provision) => (
-              <Table.Tr key={provision.id} data-testid="law-provision">
-                <Table.Td>{provision.citation}</Table.Td>
-                <Table.Td>{provision.title}</Table.Td>
-                <Table.Td>{provision.maximumPenalty}</Table.Td>
-                <Table.Td>{provision.offences.map(titleOf).join('; ')}</Table.Td>
-                {canEdit ? (
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => void remove(provision.id)}
-                      aria-label={t('lawMap.removeProvision', { citation: provision.citation })}
-                    >
-                      {t('lawMap.remove')}
-                    </Button>
-                  </Table.Td>
-                ) : null}
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped data-testid="law-map-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('lawMap.citation')}</Table.Th>
+                <Table.Th>{t('lawMap.provisionTitle')}</Table.Th>
+                <Table.Th>{t('lawMap.maximumPenalty')}</Table.Th>
+                <Table.Th>{t('lawMap.implements')}</Table.Th>
+                {canEdit ? <Table.Th>{t('lawMap.actions')}</Table.Th> : null}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {provisions.data.items.map((provision) => (
+                <Table.Tr
+                  key={provision.id}
+                  data-testid="law-provision"
+                  ref={provision.id === addedId ? takeFocusOnMount : undefined}
+                >
+                  <Table.Td>{provision.citation}</Table.Td>
+                  <Table.Td>{provision.title}</Table.Td>
+                  <Table.Td>{provision.maximumPenalty}</Table.Td>
+                  <Table.Td>{provision.offences.map(titleOf).join('; ')}</Table.Td>
+                  {canEdit ? (
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => void remove(provision.id)}
+                        aria-label={t('lawMap.removeProvision', { citation: provision.citation })}
+                      >
+                        {t('lawMap.remove')}
+                      </Button>
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       ) : null}
-      {canEdit && compliance.data ? <ProvisionForm compliance={compliance.data} onAdded={reload} /> : null}
+      {canEdit && compliance.data ? (
+        <ProvisionForm
+          compliance={compliance.data}
+          onAdded={(id) => {
+            setAddedId(id);
+            reload();
+          }}
+        />
+      ) : null}
 
       <section aria-labelledby="compliance-title">
         <Title order={2} size="h4" id="compliance-title" mb="xs">
@@ -230,35 +249,37 @@ export function LawMapPage() {
                 {t('lawMap.downloadJson')}
               </Anchor>
             </Group>
-            <Table striped data-testid="compliance-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('lawMap.offence')}</Table.Th>
-                  <Table.Th>{t('lawMap.state')}</Table.Th>
-                  <Table.Th>{t('lawMap.provisions')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {compliance.data.offences.map((offence) => (
-                  <Table.Tr key={offence.id} data-testid="compliance-offence" data-offence={offence.id}>
-                    <Table.Td>
-                      {citationText(offence.article)} — {localized(offence.title)}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge
-                        variant="outline"
-                        tt="none"
-                        color={offence.implemented ? 'teal.9' : 'var(--comity-amber)'}
-                        data-implemented={offence.implemented ? 'true' : 'false'}
-                      >
-                        {offence.implemented ? t('lawMap.implemented') : t('lawMap.missing')}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{offence.provisions.join('; ')}</Table.Td>
+            <Table.ScrollContainer minWidth={560}>
+              <Table striped data-testid="compliance-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('lawMap.offence')}</Table.Th>
+                    <Table.Th>{t('lawMap.state')}</Table.Th>
+                    <Table.Th>{t('lawMap.provisions')}</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {compliance.data.offences.map((offence) => (
+                    <Table.Tr key={offence.id} data-testid="compliance-offence" data-offence={offence.id}>
+                      <Table.Td>
+                        {citationText(offence.article)} — {localized(offence.title)}
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge
+                          variant="outline"
+                          tt="none"
+                          color={offence.implemented ? 'teal.9' : 'var(--comity-amber)'}
+                          data-implemented={offence.implemented ? 'true' : 'false'}
+                        >
+                          {offence.implemented ? t('lawMap.implemented') : t('lawMap.missing')}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>{offence.provisions.join('; ')}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
           </Stack>
         ) : null}
       </section>

@@ -8,6 +8,7 @@ import {
   Alert,
   Anchor,
   Badge,
+  Box,
   Group,
   List,
   Paper,
@@ -181,15 +182,26 @@ export function TreatyStatusPage() {
               <Title order={2} size="h4" id="treaty-map-title" mb="xs">
                 {t('treaty.map')}
               </Title>
-              <img
-                src={apiUrl('/api/v1/treaty/map.svg', { asOf: isAsOfValid ? asOf : undefined })}
-                alt={t('treaty.mapAlt', {
-                  signatories: formatNumber(data.signatories.count),
-                  instruments: formatNumber(data.instruments.count),
-                  date: formatDate(data.asOf),
-                })}
-                style={{ width: '100%', height: 'auto', display: 'block' }}
-              />
+              {/* The map is sized in rem so that its legend (in viewBox units) grows with the
+                  reader's text size; a narrow screen scrolls the map, not the page (1.4.10). */}
+              <Box
+                className="treaty-map-scroll"
+                tabIndex={0}
+                role="region"
+                aria-labelledby="treaty-map-title"
+                style={{ overflowX: 'auto' }}
+              >
+                <img
+                  data-testid="treaty-map"
+                  src={apiUrl('/api/v1/treaty/map.svg', { asOf: isAsOfValid ? asOf : undefined })}
+                  alt={t('treaty.mapAlt', {
+                    signatories: formatNumber(data.signatories.count),
+                    instruments: formatNumber(data.instruments.count),
+                    date: formatDate(data.asOf),
+                  })}
+                  style={{ width: '48rem', maxWidth: 'none', height: 'auto', display: 'block' }}
+                />
+              </Box>
             </Paper>
             <Paper withBorder p="sm" component="section" aria-labelledby="treaty-timeline-title">
               <Title order={2} size="h4" id="treaty-timeline-title" mb="xs">
