@@ -127,11 +127,24 @@ describe('account screens in a browser', { skip: skipReason() }, () => {
     await screenshot(adminPage, 'accounts-users');
   });
 
+  test('changes the address the e-mail alerts of an account go to, as comity user email does', async () => {
+    const row = adminPage.locator('[data-testid="user-row"][data-username="clerk"]');
+    await row.getByRole('button', { name: 'Change the roles of clerk' }).click();
+    await row.getByLabel('E-mail for alerts').fill('clerk.alerts@example.gov');
+    await row.getByRole('button', { name: 'Save', exact: true }).click();
+    await row.getByLabel('E-mail for alerts').waitFor({ state: 'detached' });
+    await adminPage.reload();
+    await row.getByRole('button', { name: 'Change the roles of clerk' }).click();
+    assert.equal(await row.getByLabel('E-mail for alerts').inputValue(), 'clerk.alerts@example.gov');
+    assert.equal(await row.getByTestId('pending-grant').count(), 0, 'an e-mail change asks for no approval');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   test('gives a role that reads case content: pending until another administrator approves it on the screen', async () => {
     const row = adminPage.locator('[data-testid="user-row"][data-username="clerk"]');
     await row.getByRole('button', { name: 'Change the roles of clerk' }).click();
     await row.getByRole('checkbox', { name: 'officer', exact: true }).check();
-    await row.getByRole('button', { name: 'Save roles' }).click();
+    await row.getByRole('button', { name: 'Save', exact: true }).click();
     // Every role an administrator grants here reads case content: both grants wait.
     await row.getByTestId('pending-grant').nth(1).waitFor();
     await row.getByTestId('pending-grant').getByText('Another administrator approves').first().waitFor();

@@ -123,13 +123,19 @@ export function UsersPage() {
                       <RolesEditor
                         username={user.username}
                         roles={user.roles}
+                        email={user.email ?? ''}
                         onCancel={() => setEditing(undefined)}
-                        onSave={(roles) =>
+                        onSave={(roles, email) =>
                           act(async () => {
+                            const isSameRoles = [...roles].sort().join() === [...user.roles].sort().join();
+                            const nextEmail = email.trim() === '' ? null : email.trim();
                             const changed = await answer(
                               api.PATCH('/api/v1/users/{id}', {
                                 params: { path: { id: user.id } },
-                                body: { roles },
+                                body: {
+                                  ...(isSameRoles ? {} : { roles }),
+                                  ...(nextEmail === (user.email ?? null) ? {} : { email: nextEmail }),
+                                },
                               }),
                             );
                             setEditing(undefined);
@@ -316,24 +322,40 @@ function RoleCheckboxes({
   );
 }
 
+/** An account's roles and the address its e-mail alerts go to (what `comity user email` changes). */
 function RolesEditor({
   username,
   roles,
+  email,
   onSave,
   onCancel,
 }: {
   username: string;
   roles: readonly Role[];
-  onSave: (roles: Role[]) => void;
+  email: string;
+  onSave: (roles: Role[], email: string) => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
   const [value, setValue] = useState<Role[]>([...roles]);
+  const [address, setAddress] = useState(email);
   return (
     <Stack gap="xs">
       <RoleCheckboxes value={value} onChange={setValue} label={t('accounts.users.rolesOf', { username })} />
+      <TextInput
+        label={t('accounts.users.email')}
+        type="email"
+        dir="ltr"
+        value={address}
+        onChange={(event) => setAddress(event.currentTarget.value)}
+        maxLength={254}
+      />
       <Group gap="xs">
-        <Button size="xs" onClick={() => onSave(value)} disabled={value.length === 0}>
+        <Button
+          size="xs"
+          onClick={() => onSave(value, address)}
+          disabled={value.length === 0 && roles.length > 0}
+        >
           {t('accounts.users.saveRoles')}
         </Button>
         <Button size="xs" variant="subtle" onClick={onCancel}>
