@@ -311,7 +311,11 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
         throw error;
       }
       port = report.port;
-      const password = await firstAdministratorPassword(startOutput.join(''), report.url);
+      // The process itself, on loopback: its public URL may be a proxy not running yet.
+      const password = await firstAdministratorPassword(
+        startOutput.join(''),
+        `http://127.0.0.1:${report.port}`,
+      );
       if (password) handle.adminPassword = password;
     },
     stop: async () => {

@@ -21,12 +21,14 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
+import { answer } from '../../src/api-client/client.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import {
+  approveRequest,
   draftRequest,
   listIncomingRequests,
   readDelivery,
-  sendRequest,
+  submitRequest,
 } from '../../src/demo/federation-api.ts';
 import type { ApiClient } from '../../src/demo/node-api.ts';
 import { killAllNodeProcesses, type NodeProcess, waitFor } from '../../src/demo/node-process.ts';
@@ -145,6 +147,14 @@ export async function startFederation(
 const supervisorsByUrl = new Map<string, () => Promise<ApiClient>>();
 
 /** The supervisor of the node a client talks to (a node of startFederation, with its demo accounts). */
+/**
+ * Lets the process at `url` approve with `supervisor`: a node started without this module's
+ * startFederation, or another process serving the same database as a node.
+ */
+export function approveAtWith(url: string, supervisor: () => Promise<ApiClient>): void {
+  supervisorsByUrl.set(url, supervisor);
+}
+
 export async function supervisorFor(client: ApiClient): Promise<ApiClient> {
   const supervisor = supervisorsByUrl.get(client.url);
   if (!supervisor) throw new Error(`no supervisor known at ${client.url} to approve what leaves it`);
@@ -156,7 +166,15 @@ export async function supervisorFor(client: ApiClient): Promise<ApiClient> {
  * supervisor approves it (which queues its message).
  */
 export async function submitAndApprove(drafter: ApiClient, requestId: string): Promise<void> {
-  await sendRequest(drafter, await supervisorFor(drafter), requestId);
+  // Resumable, as a person would go on after a failure: a request submitted before (its approval
+  // refused by a fault) is only approved; one already sent is left as it is.
+  const { request } = await answer(
+    drafter.api.GET('/api/v1/requests/{id}', { params: { path: { id: requestId } } }),
+  );
+  if (request.status === 'draft') await submitRequest(drafter, requestId);
+  if (request.status === 'draft' || request.status === 'awaiting-approval') {
+    await approveRequest(await supervisorFor(drafter), requestId);
+  }
 }
 
 /**

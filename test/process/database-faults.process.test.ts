@@ -28,6 +28,7 @@ import {
   type FederationNode,
   readOutbox,
   sendMany,
+  approveAtWith,
   temporaryDirectory,
   waitFor,
   withNodeDatabase,
@@ -110,6 +111,7 @@ async function startOnOwnCluster(
   }
   const running = federation;
   const fr = running.node('FR');
+  for (const node of running.nodes) approveAtWith(node.url, () => node.userClient('supervisor'));
   return {
     cluster,
     federation: running,

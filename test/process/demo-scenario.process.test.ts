@@ -16,7 +16,7 @@ describe('comity demo --scenario', { timeout: 600_000 }, () => {
     const result = await runComity(['demo', '--scenario', 'preservation'], { timeoutMs: 170_000 });
     const output = `${result.stdout}\n${result.stderr}`;
     assert.equal(result.code, 0, output);
-    assert.match(result.stdout, /\[6\/6\] fr-poc has the signed receipt of de-poc \.\.\. ok/);
+    assert.match(result.stdout, /\[7\/7\] fr-poc has the signed receipt of de-poc \.\.\. ok/);
     assert.match(result.stdout, /Scenario passed/);
     assert.doesNotMatch(output, /FAILED/);
   });

@@ -15,6 +15,7 @@ import {
   POSTGRES_SKIP,
   readOutbox,
   sendMany,
+  approveAtWith,
   startFederation,
   waitUntilAllDelivered,
   withNodeDatabase,
@@ -39,6 +40,13 @@ describe('several sender processes on one PostgreSQL', { timeout: 180_000, skip:
       extraSenders.push(extra);
     }
     await Promise.all(extraSenders.map((extra) => extra.start()));
+    // Another process on FR's database approves as FR's supervisor, with the supervisor's token.
+    const frNode = federation.node('FR');
+    for (const extra of extraSenders) {
+      approveAtWith(extra.url, async () =>
+        apiClient(extra.url, (await frNode.userClient('supervisor')).credentials),
+      );
+    }
   });
   after(async () => {
     await Promise.all(extraSenders.map((extra) => extra.stop()));
