@@ -11,13 +11,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
 import { sendEvidencePackage } from '../helpers/approval.ts';
+import { call, TUS } from '../helpers/raw-http.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -33,30 +33,6 @@ type Consent = {
   answerReasons: string | null;
 };
 type Problem = { type: string; detail: string; errors?: { path?: string; message: string }[] };
-
-const TUS = { 'tus-resumable': '1.0.0' };
-
-function call(
-  base: string,
-  options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const body = options.body ?? Buffer.alloc(0);
-    const request = httpRequest(new URL(options.path, base), {
-      method: options.method,
-      headers: { ...options.headers, 'content-length': String(body.length) },
-    });
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 for (const target of DATABASE_TARGETS) {
   describe(`consent to use evidence between nodes [${target.name}]`, { skip: target.skip }, () => {

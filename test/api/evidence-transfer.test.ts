@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +18,7 @@ import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { evidenceChunkPath } from '../../src/federation/delivery/evidence-chunk-client.ts';
 import { signRequest } from '../../src/federation/protocol/request-signature.ts';
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
+import { call, TUS } from '../helpers/raw-http.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -44,30 +44,6 @@ type Package = {
   receivedItems: { id: string; sourceItemId: string | null; sha256: string | null }[];
 };
 type CustodyEvent = { kind: string; details: Record<string, unknown> };
-
-const TUS = { 'tus-resumable': '1.0.0' };
-
-function call(
-  base: string,
-  options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const body = options.body ?? Buffer.alloc(0);
-    const request = httpRequest(new URL(options.path, base), {
-      method: options.method,
-      headers: { ...options.headers, 'content-length': String(body.length) },
-    });
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 function metadataHeader(metadata: Record<string, string>): string {
   return Object.entries(metadata)

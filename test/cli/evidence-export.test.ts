@@ -10,7 +10,6 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -22,36 +21,14 @@ import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.s
 import { type NodePair, startNodePair } from '../api/delivery-fixture.ts';
 import { ageSkipReason, runAge } from '../helpers/age-files.ts';
 import { sendEvidencePackage } from '../helpers/approval.ts';
+import { call, TUS } from '../helpers/raw-http.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { runComity } from '../helpers/cli.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
-const TUS = { 'tus-resumable': '1.0.0' };
 const hasPdftotext = spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error === undefined;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-function call(
-  base: string,
-  options: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const body = options.body ?? Buffer.alloc(0);
-    const request = httpRequest(new URL(options.path, base), {
-      method: options.method,
-      headers: { ...options.headers, 'content-length': String(body.length) },
-    });
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 const metadataHeader = (metadata: Record<string, string>) =>
   Object.entries(metadata)
