@@ -3,11 +3,13 @@
  * node and one node per State, each its own process, data directory (or PostgreSQL database) and
  * port. The ports come first (`portBase`, +1, ..., or free ones), so every node gets its identity
  * at its address before it ever starts (what `comity init` does; the nodes pin the secretariat's
- * key). Then one process (`comity demo-prepare`) prepares every database as the operators would
- * with `comity user add` (two administrators and the demo's people on each State node) and, on the
- * secretariat, `comity secretariat add-node` with every node's public entry (`comity keys public`)
- * and `comity secretariat publish`. Each process then starts once, in parallel, as soon as its
- * database is ready, with its identity; the nodes fetch the directory already published. Used by
+ * key). What each operator would then do on the stopped node goes in its first-start file
+ * (COMITY_FIRST_START_FILE, src/services/first-start.service.ts), which the node applies at its
+ * first start: the accounts (`comity user add`: two administrators and the demo's people on each
+ * State node) and, on the secretariat, every node's public entry (`comity keys public` → `comity
+ * secretariat add-node`) before it publishes the signed directory (`comity secretariat publish`).
+ * Every process then starts once, all in parallel; the nodes fetch the directory (again within
+ * seconds if they ask before the secretariat serves it). Used by
  * `comity demo`, the process tests and the benchmarks.
  */
 import { execFile } from 'node:child_process';
@@ -125,6 +127,8 @@ export type Federation = Readonly<{
 }>;
 
 const SECRETARIAT_ID = 'secretariat';
+/** Each node's first-start file (COMITY_FIRST_START_FILE), in its data directory. */
+const FIRST_START_FILE = 'first-start.json';
 /** Makes this release's template database in the directory it is given (src/storage/pglite-template.ts). */
 const TEMPLATE_SCRIPT = path.join(PROJECT_ROOT, 'src', 'storage', 'pglite-template.ts');
 
@@ -153,17 +157,19 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       ? specs.map((_, index) => options.portBase! + index + 1)
       : await freePorts(specs.length + 1);
   const secretariatPort = options.portBase ?? ports.pop()!;
-  const prepare = async (name: string, mode: 'node' | 'secretariat', port: number): Promise<NodeProcess> =>
-    createNodeProcess({
+  const prepare = async (name: string, mode: 'node' | 'secretariat', port: number): Promise<NodeProcess> => {
+    const dataDirectory = path.join(options.directory, name);
+    return createNodeProcess({
       name,
       mode,
-      dataDirectory: path.join(options.directory, name),
+      dataDirectory,
       port,
       ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
       ...(options.publicUrlFor ? { publicUrlFor: (port: number) => options.publicUrlFor!(name, port) } : {}),
       env: {
         ...options.env,
+        COMITY_FIRST_START_FILE: path.join(dataDirectory, FIRST_START_FILE),
         ...(options.templateDirectory && !options.databaseUrlFor
           ? { COMITY_CACHE_DIR: options.templateDirectory }
           : {}),
@@ -171,6 +177,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       ...(options.program && mode === 'node' ? { program: options.program } : {}),
       ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
     });
+  };
 
   const secretariat = await prepare(SECRETARIAT_ID, 'secretariat', secretariatPort);
   const processes = new Map<string, NodeProcess>();
@@ -204,32 +211,19 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       writeFileSync(path.join(options.directory, `${spec.nodeId}.public.json`), JSON.stringify(entry));
       entries.push(entry);
     }
-    progress(
-      `identities created for ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')} in ${seconds(started)}`,
-    );
 
-    // 3. The template database, made once (rather than initdb in every process), in a process of
-    // its own as the nodes are: the harness reaches the storage through processes only.
-    started = performance.now();
-    if (options.templateDirectory && !options.databaseUrlFor) {
-      await promisify(execFile)(process.execPath, [TEMPLATE_SCRIPT, options.templateDirectory]);
-      progress(`template database ready in ${seconds(started)}`);
-    }
-
-    // 4. One process prepares every database, as each node's operator would before its first start:
-    // the administrators (and the demo's users) on each node; on the secretariat the registered nodes
-    // and the signed directory. Each node starts as soon as its database is ready: once, with its
-    // identity, and it finds the directory already published.
-    const adminPasswords = new Map<string, string>();
-    const plan = (name: string, node: NodeProcess, spec: NodeSpec | undefined) => {
-      const admin = generateDemoPassword();
-      adminPasswords.set(name, admin);
+    // 3. What each operator would do on the stopped node before serving, in its first-start file
+    // (COMITY_FIRST_START_FILE), which the node applies itself: its accounts (two administrators and
+    // the demo's people on each State node) and, on the secretariat, every node's public entry to
+    // register before it publishes the signed directory.
+    const accounts = new Map<string, PlannedUser[]>();
+    const writeFirstStart = (node: NodeProcess, spec: NodeSpec | undefined) => {
       const users: PlannedUser[] = [
-        // The roles a node's first administrator gets at its first start (FIRST_ADMINISTRATOR_ROLES).
+        // The roles a node's first administrator gets when it generates one (FIRST_ADMINISTRATOR_ROLES).
         {
           username: 'admin',
           displayName: 'Administrator',
-          password: admin,
+          password: generateDemoPassword(),
           roles: ['administrator', 'supervisor', 'officer'],
         },
       ];
@@ -242,47 +236,51 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         });
         if (shouldCreateUsers) users.push(...demoUsersOf(spec));
       }
-      return { name, env: definedOnly(node.env), users };
+      accounts.set(node.name, users);
+      node.adminPassword = users[0]!.password;
+      const register = spec
+        ? undefined
+        : {
+            entries,
+            languages: ['en'],
+            ...(options.acknowledgeWithinHours !== undefined
+              ? { acknowledgeWithinHours: options.acknowledgeWithinHours }
+              : {}),
+          };
+      // It holds passwords: readable by this user only, as the node's other files are.
+      writeFileSync(path.join(node.dataDirectory, FIRST_START_FILE), JSON.stringify({ users, register }), {
+        mode: 0o600,
+      });
     };
-    const nodePlans = specs.map((spec) => plan(spec.nodeId, processes.get(spec.nodeId)!, spec));
-    const secretariatPlan = {
-      ...plan(SECRETARIAT_ID, secretariat, undefined),
-      register: {
-        entries,
-        languages: ['en'],
-        ...(options.acknowledgeWithinHours !== undefined
-          ? { acknowledgeWithinHours: options.acknowledgeWithinHours }
-          : {}),
-      },
-    };
+    writeFirstStart(secretariat, undefined);
+    for (const spec of specs) writeFirstStart(processes.get(spec.nodeId)!, spec);
+    progress(
+      `identities and first-start files written for ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')} in ${seconds(started)}`,
+    );
+
+    // 4. The template database, made once (rather than initdb in every process), in a process of
+    // its own as the nodes are: the harness reaches the storage through processes only.
+    started = performance.now();
+    if (options.templateDirectory && !options.databaseUrlFor) {
+      await promisify(execFile)(process.execPath, [TEMPLATE_SCRIPT, options.templateDirectory]);
+      progress(`template database ready in ${seconds(started)}`);
+    }
+
+    // 5. Every process starts once, all in parallel, with its identity, accounts and (the
+    // secretariat) the published directory; a node that asks before the secretariat serves it
+    // asks again within seconds.
+    started = performance.now();
     const startReporting = async (node: NodeProcess) => {
       const since = performance.now();
       await node.start();
-      node.adminPassword = adminPasswords.get(node.name);
       progress(`${node.name} started on port ${node.port} in ${seconds(since)}`);
     };
-    const starts: Promise<void>[] = [];
-    const all = [secretariat, ...processes.values()];
-    await runComityOrThrow(['demo-prepare'], {
-      input: JSON.stringify({ nodes: [secretariatPlan, ...nodePlans] }),
-      timeoutMs: 120_000,
-      onLine: (line) => {
-        const name = /^prepared (\S+)$/.exec(line)?.[1];
-        const node = all.find((candidate) => candidate.name === name);
-        if (node) starts.push(startReporting(node));
-      },
-    }).catch(async (error: unknown) => {
-      await Promise.allSettled(starts);
-      throw error;
-    });
-    progress(`${specs.length + 1} databases prepared (users, directory published) in ${seconds(started)}`);
-    await settleAll(starts);
+    await settleAll([secretariat, ...processes.values()].map((node) => startReporting(node)));
     progress(`secretariat and ${specs.length} nodes healthy in ${seconds(started)}`);
 
     started = performance.now();
-    const planOf = new Map(nodePlans.map((entry) => [entry.name, entry]));
     const nodes = await Promise.all(
-      specs.map((spec) => prepareNode(spec, processes.get(spec.nodeId)!, planOf.get(spec.nodeId)!.users)),
+      specs.map((spec) => prepareNode(spec, processes.get(spec.nodeId)!, accounts.get(spec.nodeId)!)),
     );
     await Promise.all(nodes.map((node) => waitForDirectory(node, specs)));
     progress(`every node signed in and has the directory in ${seconds(started)}`);
@@ -354,12 +352,6 @@ function demoUsersOf(spec: NodeSpec): PlannedUser[] {
     user('legal', 'legal reviewer', 'legal-reviewer'),
     user('supervisor', 'supervisor', 'supervisor'),
   ];
-}
-
-function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const defined: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) defined[name] = value;
-  return defined;
 }
 
 /** Waits for every start to end (none left running unawaited), then throws the first failure. */

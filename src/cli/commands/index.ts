@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { registerAuditCommands } from './audit.command.ts';
 import { registerBackupCommands } from './backup.command.ts';
 import { registerDemoCommand } from './demo.command.ts';
-import { registerDemoPrepareCommand } from './demo-prepare.command.ts';
 import { registerEvidenceCommands } from './evidence.command.ts';
 import { registerInitCommand } from './init.command.ts';
 import { registerKeysCommands } from './keys.command.ts';
@@ -37,5 +36,4 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerBackupCommands,
   registerAuditCommands,
   registerDemoCommand,
-  registerDemoPrepareCommand,
 ];
