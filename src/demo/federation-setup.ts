@@ -37,7 +37,6 @@ import {
   createNodeProcess,
   type NodeProcess,
   PROJECT_ROOT,
-  runComityOrThrow,
   waitFor,
 } from './node-process.ts';
 
