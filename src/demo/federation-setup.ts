@@ -33,12 +33,7 @@ import {
   createTokenFor,
   signIn,
 } from './node-api.ts';
-import {
-  createNodeProcess,
-  type NodeProcess,
-  PROJECT_ROOT,
-  waitFor,
-} from './node-process.ts';
+import { createNodeProcess, type NodeProcess, PROJECT_ROOT, waitFor } from './node-process.ts';
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
@@ -68,7 +63,7 @@ export type FederationOptions = Readonly<{
   portBase?: number;
   /** Extra environment for every node process (refresh interval, delivery settings...). */
   env?: Record<string, string | undefined>;
-  /** How long each process may take to become ready (default: NodeProcessOptions' own). */
+  /** How long each process may take to become ready (default 180 s: they all start at once). */
   startTimeoutMs?: number;
   /**
    * Where users and peers reach a process (by name: `secretariat` or a node id) listening on `port`:
@@ -129,6 +124,8 @@ export type Federation = Readonly<{
 const SECRETARIAT_ID = 'secretariat';
 /** Each node's first-start file (COMITY_FIRST_START_FILE), in its data directory. */
 const FIRST_START_FILE = 'first-start.json';
+/** How long each process may take to start when `startTimeoutMs` does not say. */
+const FEDERATION_START_TIMEOUT_MS = 180_000;
 /** Makes this release's template database in the directory it is given (src/storage/pglite-template.ts). */
 const TEMPLATE_SCRIPT = path.join(PROJECT_ROOT, 'src', 'storage', 'pglite-template.ts');
 
@@ -164,7 +161,8 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       mode,
       dataDirectory,
       port,
-      ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+      // Every process starts at once, sharing the cores: twice a lone node's default wait.
+      startTimeoutMs: options.startTimeoutMs ?? FEDERATION_START_TIMEOUT_MS,
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
       ...(options.publicUrlFor ? { publicUrlFor: (port: number) => options.publicUrlFor!(name, port) } : {}),
       env: {
