@@ -26,7 +26,6 @@ export const JWS_TYPES = {
 export type JwsType = (typeof JWS_TYPES)[keyof typeof JWS_TYPES];
 
 const KID = /^[A-Za-z0-9_-]{43}$/;
-const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** A compact JWS split and decoded, not yet verified. */
