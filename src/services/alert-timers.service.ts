@@ -30,11 +30,18 @@ import {
   listCaseEventsReceivedSince,
   listEnabledUserIdsWithRole,
   listOpenCaseRequestIds,
+  type ReceivedCaseEvent,
 } from '../storage/duty.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { type AlertToRaise, raiseAlert } from './alerts.service.ts';
 import { deadlinesOf, loadCase } from './case-view.ts';
 import { announceDutyStatus, dutyAt } from './roster.service.ts';
+
+/**
+ * How long the round of cases named by live updates waits for more of them: a sent request's
+ * "sent" and "delivered" updates, or the arrivals of a busy minute, then share one round.
+ */
+const NAMED_CASES_DELAY_MS = 50;
 
 /** How far back a round looks for case events received from the other node (a node down longer misses them). */
 const RECEIVED_EVENTS_LOOKBACK_MS = 7 * 86_400_000;
@@ -155,16 +162,27 @@ export async function runAlertTimers(
   const now = context.now();
   const named = requestIds === undefined || typeof requestIds !== 'string' ? requestIds : [requestIds];
   const duty = await dutyAt(context, now);
+  const openCases = await openCasesOf(context, named);
+  const requests = new Map(openCases.map((stored) => [stored.id, stored]));
+  const since = new Date(now.getTime() - RECEIVED_EVENTS_LOOKBACK_MS);
+  const received: { event: ReceivedCaseEvent; stored: StoredRequest }[] = [];
+  for (const event of await listCaseEventsReceivedSince(context.db, since, named)) {
+    const stored = requests.get(event.requestId) ?? (await findRequestById(context.db, event.requestId));
+    if (stored) received.push({ event, stored });
+  }
+  // The duty officers and supervisors are read only when a case of the requested side may be
+  // told to them: the requesting side tells the request's author.
+  const isRequestedSide = (stored: StoredRequest) => sideOf(stored.direction) === 'requested';
+  const needsRoles =
+    openCases.some(isRequestedSide) || received.some(({ stored }) => isRequestedSide(stored));
   const audience: Audience = {
     onDuty: duty.onDuty.map((person) => person.id),
-    dutyOfficers: await listEnabledUserIdsWithRole(context.db, 'duty-officer'),
-    supervisors: await listEnabledUserIdsWithRole(context.db, 'supervisor'),
+    dutyOfficers: needsRoles ? await listEnabledUserIdsWithRole(context.db, 'duty-officer') : [],
+    supervisors: needsRoles ? await listEnabledUserIdsWithRole(context.db, 'supervisor') : [],
     next: duty.next?.id,
   };
   const alerts: AlertToRaise[] = [];
   const failedRequests: string[] = [];
-  const openCases = await openCasesOf(context, named);
-  const requests = new Map(openCases.map((stored) => [stored.id, stored]));
   for (const stored of openCases) {
     try {
       const { case: current } = await loadCase(context, stored);
@@ -173,10 +191,7 @@ export async function runAlertTimers(
       failedRequests.push(stored.id);
     }
   }
-  const since = new Date(now.getTime() - RECEIVED_EVENTS_LOOKBACK_MS);
-  for (const event of await listCaseEventsReceivedSince(context.db, since, named)) {
-    const stored = requests.get(event.requestId) ?? (await findRequestById(context.db, event.requestId));
-    if (!stored) continue;
+  for (const { event, stored } of received) {
     alerts.push({
       dedupKey: `event:${stored.id}:${event.sequence}`,
       kind: 'case-event-received',
@@ -226,8 +241,9 @@ export type AlertTimersOptions = Readonly<{ intervalMs: number; onError?: (error
 
 /**
  * The timers of a node, not yet running: `runOnce` makes one round (tests call it after advancing
- * their clock); `start` runs a round of every open case every `intervalMs`, and a round of one
- * case as soon as a live update names it (a request arrived, a case changed). `onError` hears a round that failed (database unreachable...).
+ * their clock); `start` runs a round of every open case every `intervalMs`, and a round of the
+ * cases live updates name (a request arrived, a case changed) NAMED_CASES_DELAY_MS after the first
+ * of them. `onError` hears a round that failed (database unreachable...).
  */
 export function createAlertTimers(context: AppContext, options: AlertTimersOptions): AlertTimers {
   let running: Promise<AlertTimersReport> | undefined;
@@ -255,6 +271,7 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
   // arrival costs the work of one case, not of every open one; the cases named while a round runs
   // share the next one (under load, the people to tell are read once for many cases).
   const namedCases = new Set<string>();
+  let namedCasesTimer: NodeJS.Timeout | undefined;
   let runningCases: Promise<void> | undefined;
   const runNamedCases = (): Promise<void> => {
     runningCases ??= (async () => {
@@ -266,6 +283,8 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
       }
     })().finally(() => {
       runningCases = undefined;
+      // A case named just as the last round ended.
+      if (namedCases.size > 0 && !isStopped) void runNamedCases();
     });
     return runningCases;
   };
@@ -286,7 +305,13 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
       unsubscribe = context.live.subscribe((update) => {
         if (update.kind === 'alert-raised' || isStopped) return;
         namedCases.add(update.requestId);
-        void runNamedCases();
+        if (namedCasesTimer === undefined && runningCases === undefined) {
+          namedCasesTimer = setTimeout(() => {
+            namedCasesTimer = undefined;
+            void runNamedCases();
+          }, NAMED_CASES_DELAY_MS);
+          namedCasesTimer.unref();
+        }
       });
       schedule(0);
     },
@@ -294,6 +319,7 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
       isStopped = true;
       unsubscribe();
       clearTimeout(timer);
+      clearTimeout(namedCasesTimer);
       await running?.catch(() => undefined);
       await runningCases;
     },
