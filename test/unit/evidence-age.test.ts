@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Readable, type Transform } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { bech32Decode, bech32Encode } from '../../src/evidence/age/bech32.ts';
@@ -28,7 +28,7 @@ const IDENTITY = 'AGE-SECRET-KEY-1QYPQXPQ9QCRSSZG2PVXQ6RS0ZQG3YYC5Z5TPWXQERGD3C8
 const RECIPIENT = 'age1q73he0q5yzfu3d64msd3p6rvksnrwjk3d2598mgtmlqt9wrdr37q2vrn72';
 
 /** Feeds data in pieces of `piece` bytes (odd sizes cross every boundary). */
-async function through(transform: Transform, data: Buffer, piece = 7919): Promise<Buffer> {
+async function through(transform: Duplex, data: Buffer, piece = 7919): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for (let start = 0; start < data.length; start += piece) pieces.push(data.subarray(start, start + piece));
   const output: Buffer[] = [];

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable, Transform } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import {
@@ -43,7 +43,7 @@ async function transformFile(
   label: string,
   input: string,
   output: string,
-  transforms: readonly Transform[],
+  transforms: readonly Duplex[],
 ): Promise<void> {
   const size = await stat(input).then(
     (info) => info.size,

@@ -1,10 +1,12 @@
 /**
- * The age payload as node:stream Transforms, in constant memory whatever the file's size: a 16-byte
+ * The age payload as node:stream streams, in constant memory whatever the file's size: a 16-byte
  * nonce, then STREAM over the key HKDF-SHA256(file key, nonce, "payload"): 64 KiB chunks sealed with
- * ChaCha20-Poly1305 (node:crypto, native), nonce = 11-byte big-endian counter + last-chunk flag.
+ * ChaCha20-Poly1305 (node:crypto, native), nonce = 11-byte big-endian counter + last-chunk flag
+ * (payload-chunks.ts). Encryption runs on a worker thread beside the caller's (seal-worker.ts).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { createDecipheriv, randomBytes } from 'node:crypto';
+import { Duplex, Transform, type TransformCallback } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import { AgeError } from './errors.ts';
 import {
   fileKeyOf,
@@ -16,40 +18,24 @@ import {
   wrapFileKey,
 } from './header.ts';
 import { parseIdentity, parseRecipient } from './keys.ts';
+import {
+  CHUNK_SIZE,
+  chunkCount,
+  chunkNonce,
+  SEALED_CHUNK_SIZE,
+  sealChunks,
+  TAG_SIZE,
+} from './payload-chunks.ts';
+import type { SealReply, SealRequest } from './seal-worker.ts';
 
-export const CHUNK_SIZE = 64 * 1024;
-const TAG_SIZE = 16;
-const SEALED_CHUNK_SIZE = CHUNK_SIZE + TAG_SIZE;
+export { CHUNK_SIZE };
+
 const NONCE_SIZE = 16;
-const OUTPUT_SIZE = 16 * SEALED_CHUNK_SIZE;
+/** Plaintext is sealed in slots of 16 chunks (1 MiB); at most SLOTS of them are in use at once. */
+const SLOT_SIZE = 16 * CHUNK_SIZE;
+const SLOTS = 4;
 /** Headers are small (about 120 bytes per recipient); a longer one is refused, not buffered. */
 const MAX_HEADER_SIZE = 1024 * 1024;
-
-function chunkNonce(counter: number, isLast: boolean): Buffer {
-  const nonce = Buffer.alloc(12);
-  nonce.writeUIntBE(counter, 5, 6);
-  nonce[11] = isLast ? 1 : 0;
-  return nonce;
-}
-
-/** Seals one chunk into out at offset (ciphertext then tag); returns the offset after it. */
-function sealChunk(
-  key: Buffer,
-  counter: number,
-  isLast: boolean,
-  plaintext: Buffer,
-  out: Buffer,
-  offset: number,
-): number {
-  const cipher = createCipheriv('chacha20-poly1305', key, chunkNonce(counter, isLast), {
-    authTagLength: TAG_SIZE,
-  });
-  const ciphertext = cipher.update(plaintext);
-  cipher.final();
-  ciphertext.copy(out, offset);
-  cipher.getAuthTag().copy(out, offset + ciphertext.length);
-  return offset + ciphertext.length + TAG_SIZE;
-}
 
 function openChunk(key: Buffer, counter: number, isLast: boolean, sealed: Buffer): Buffer | undefined {
   const decipher = createDecipheriv('chacha20-poly1305', key, chunkNonce(counter, isLast), {
@@ -91,8 +77,14 @@ class ChunkBuffer {
   }
 }
 
-/** Plaintext in, an age file to these `age1...` recipients out. */
-export function encryptStream(recipients: readonly string[]): Transform {
+/**
+ * Plaintext in, an age file to these `age1...` recipients out. The chunks are sealed on a worker
+ * thread (seal-worker.ts), slot by slot (16 chunks, 1 MiB), while the calling thread goes on
+ * reading, hashing and writing: two cores instead of one. A payload of one slot or less is sealed
+ * on the calling thread (no thread to start). Memory stays bounded whatever the file's size: at
+ * most SLOTS slots are in use, and no slot is sent while the reader has not taken what was pushed.
+ */
+export function encryptStream(recipients: readonly string[]): Duplex {
   if (recipients.length === 0) throw new AgeError('invalid-recipient', 'at least one recipient is needed');
   for (const recipient of recipients) parseRecipient(recipient);
   const fileKey = randomBytes(16);
@@ -102,57 +94,138 @@ export function encryptStream(recipients: readonly string[]): Transform {
   );
   const nonce = randomBytes(NONCE_SIZE);
   const payloadKey = hkdf(fileKey, nonce, 'payload');
-  const pending = new ChunkBuffer(CHUNK_SIZE);
+  const free: ArrayBuffer[] = [];
+  let slotsMade = 0;
+  let slot: Buffer | undefined;
+  let slotLength = 0;
   let counter = 0;
-  // Sealed chunks are gathered into writes of about 1 MiB: fewer, larger writes downstream.
-  let out = Buffer.allocUnsafe(OUTPUT_SIZE);
-  let outLength = 0;
+  let inFlight = 0;
+  let worker: Worker | undefined;
+  let isReaderFull = false;
+  let isDone = false;
   let hasStarted = false;
-
-  const seal = (stream: Transform, plaintext: Buffer, isLast: boolean): void => {
-    if (outLength + plaintext.length + TAG_SIZE > out.length) {
-      stream.push(out.subarray(0, outLength));
-      out = Buffer.allocUnsafe(OUTPUT_SIZE);
-      outLength = 0;
-    }
-    outLength = sealChunk(payloadKey, counter, isLast, plaintext, out, outLength);
-    counter += 1;
+  /** The one step (a write or the end) waiting for a free slot, a reply or the reader. */
+  let waiting: (() => void) | undefined;
+  const wake = (): void => {
+    const next = waiting;
+    waiting = undefined;
+    next?.();
   };
 
-  return new Transform({
-    transform(data: Buffer, _encoding, callback: TransformCallback) {
-      if (!hasStarted) {
-        hasStarted = true;
-        this.push(Buffer.concat([header, nonce]));
-      }
+  const start = (): void => {
+    if (hasStarted) return;
+    hasStarted = true;
+    stream.push(Buffer.concat([header, nonce]));
+  };
+
+  const takeSlot = (): Buffer | undefined => {
+    if (isReaderFull) return undefined;
+    let buffer = free.pop();
+    if (buffer === undefined && slotsMade < SLOTS) {
+      slotsMade += 1;
+      buffer = new ArrayBuffer(SLOT_SIZE);
+    }
+    return buffer === undefined ? undefined : Buffer.from(buffer);
+  };
+
+  const startWorker = (): Worker => {
+    const thread = new Worker(new URL('./seal-worker.ts', import.meta.url), {
+      workerData: { key: payloadKey },
+    });
+    thread.on('message', (reply: SealReply) => {
+      if (isDone) return;
+      inFlight -= 1;
+      // The thread keeps the process alive only while it has work.
+      if (inFlight === 0) thread.unref();
+      free.push(reply.input);
+      if (!stream.push(Buffer.from(reply.output))) isReaderFull = true;
+      wake();
+    });
+    thread.on('error', (error) => stream.destroy(error));
+    thread.on('exit', (code) => {
+      if (!isDone) stream.destroy(new Error(`the sealing thread stopped (exit code ${code})`));
+    });
+    return thread;
+  };
+
+  /** Sends the current slot to the worker; only a slot known to be followed by more data is not final. */
+  const send = (isFinal: boolean): void => {
+    const thread = worker ?? startWorker();
+    worker = thread;
+    const request: SealRequest = {
+      input: (slot as Buffer).buffer as ArrayBuffer,
+      length: slotLength,
+      counter,
+      isFinal,
+    };
+    counter += chunkCount(slotLength);
+    if (inFlight === 0) thread.ref();
+    inFlight += 1;
+    slot = undefined;
+    slotLength = 0;
+    thread.postMessage(request, [request.input]);
+  };
+
+  const stream: Duplex = new Duplex({
+    readableHighWaterMark: 2 * SLOT_SIZE,
+    write(data: Buffer, _encoding, callback: (error?: Error | null) => void) {
+      start();
       let offset = 0;
-      while (offset < data.length) {
-        // A full chunk is sealed as "not last" only once more data is known to follow it.
-        if (pending.isFull) {
-          seal(this, pending.bytes, false);
-          pending.length = 0;
+      const step = (): void => {
+        while (offset < data.length) {
+          // A full slot is sent as "not final" only once more data is known to follow it.
+          if (slot !== undefined && slotLength === SLOT_SIZE) send(false);
+          if (slot === undefined) {
+            slot = takeSlot();
+            if (slot === undefined) {
+              waiting = step;
+              return;
+            }
+          }
+          const count = Math.min(SLOT_SIZE - slotLength, data.length - offset);
+          data.copy(slot, slotLength, offset, offset + count);
+          slotLength += count;
+          offset += count;
         }
-        // Whole chunks of this write that are followed by more data are sealed without a copy.
-        while (pending.length === 0 && data.length - offset > CHUNK_SIZE) {
-          seal(this, data.subarray(offset, offset + CHUNK_SIZE), false);
-          offset += CHUNK_SIZE;
-        }
-        offset = pending.fill(data, offset);
-      }
-      if (outLength > 0) {
-        this.push(out.subarray(0, outLength));
-        out = Buffer.allocUnsafe(OUTPUT_SIZE);
-        outLength = 0;
-      }
-      callback();
+        callback();
+      };
+      step();
     },
-    flush(callback: TransformCallback) {
-      if (!hasStarted) this.push(Buffer.concat([header, nonce]));
-      seal(this, pending.content(), true);
-      this.push(out.subarray(0, outLength));
-      callback();
+    final(callback: (error?: Error | null) => void) {
+      start();
+      if (worker === undefined) {
+        const plaintext = slot === undefined ? Buffer.alloc(0) : slot.subarray(0, slotLength);
+        stream.push(sealChunks(payloadKey, counter, true, plaintext));
+        isDone = true;
+        stream.push(null);
+        callback();
+        return;
+      }
+      send(true);
+      const end = (): void => {
+        if (inFlight > 0) {
+          waiting = end;
+          return;
+        }
+        isDone = true;
+        void worker?.terminate();
+        stream.push(null);
+        callback();
+      };
+      end();
+    },
+    read() {
+      if (!isReaderFull) return;
+      isReaderFull = false;
+      wake();
+    },
+    destroy(error, callback) {
+      isDone = true;
+      void worker?.terminate();
+      callback(error);
     },
   });
+  return stream;
 }
 
 /** An age file in, its plaintext out, for the first of these identities that opens it. */
