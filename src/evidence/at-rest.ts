@@ -8,10 +8,11 @@
  *
  * File layout: "COMITY-AT-REST-1\n", 16 bytes of salt, then the chunks (ciphertext + 16-byte tag).
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
+import { writeSealedFile } from './sealed-slots.ts';
 
 const MAGIC = Buffer.from('COMITY-AT-REST-1\n', 'latin1');
 const SALT_BYTES = 16;
@@ -20,6 +21,9 @@ const CHUNK_BYTES = 64 * 1024;
 const TAG_BYTES = 16;
 const SEALED_CHUNK_BYTES = CHUNK_BYTES + TAG_BYTES;
 const KEY_FILE = 'at-rest.key';
+const OUTPUT_BYTES = 16 * SEALED_CHUNK_BYTES;
+/** Sealed files are read 1 MiB at a time (not 64 KiB): fewer reads and fewer stream steps. */
+const READ_BYTES = 1024 * 1024;
 
 /** The node's at-rest key, created (0600, in a 0700 folder) the first time it is needed. */
 function nodeKey(evidenceDirectory: string): Buffer {
@@ -82,19 +86,46 @@ function pieceQueue() {
   };
 }
 
+/**
+ * Sealed chunks gathered into writes of about 1 MiB (one push per write of the caller, instead of
+ * three per 64 KiB chunk): fewer, larger writes downstream.
+ */
+function outputBuffer() {
+  let bytes = Buffer.allocUnsafe(OUTPUT_BYTES);
+  let length = 0;
+  return {
+    /** Makes room for `count` more bytes, pushing what was gathered if they would not fit. */
+    reserve(stream: Transform, count: number) {
+      if (length + count > bytes.length) this.push(stream);
+      if (count > bytes.length) bytes = Buffer.allocUnsafe(count);
+    },
+    append(piece: Buffer) {
+      length += piece.copy(bytes, length);
+    },
+    push(stream: Transform) {
+      if (length === 0) return;
+      stream.push(bytes.subarray(0, length));
+      bytes = Buffer.allocUnsafe(OUTPUT_BYTES);
+      length = 0;
+    },
+  };
+}
+
 /** A transform that seals plaintext for the node's disk. */
 export function sealAtRest(evidenceDirectory: string): Transform {
   const salt = randomBytes(SALT_BYTES);
   const key = fileKey(evidenceDirectory, salt);
   let counter = 0;
   const pending = pieceQueue();
+  const output = outputBuffer();
   let isHeaderWritten = false;
   function sealNext(stream: Transform, count: number, isLast: boolean): void {
     const cipher = createCipheriv('aes-256-gcm', key, nonceOf(counter, isLast));
     counter += 1;
-    pending.take(count, (piece) => stream.push(cipher.update(piece)));
-    stream.push(cipher.final());
-    stream.push(cipher.getAuthTag());
+    output.reserve(stream, count + TAG_BYTES);
+    pending.take(count, (piece) => output.append(cipher.update(piece)));
+    output.append(cipher.final());
+    output.append(cipher.getAuthTag());
   }
   function writeHeader(stream: Transform): void {
     if (isHeaderWritten) return;
@@ -107,11 +138,13 @@ export function sealAtRest(evidenceDirectory: string): Transform {
       pending.add(chunk);
       // A chunk is sealed as not-last only once a byte after it has arrived.
       while (pending.length > CHUNK_BYTES) sealNext(this, CHUNK_BYTES, false);
+      output.push(this);
       callback();
     },
     flush(callback: TransformCallback) {
       writeHeader(this);
       sealNext(this, pending.length, true);
+      output.push(this);
       callback();
     },
   });
@@ -123,7 +156,11 @@ export function openAtRest(evidenceDirectory: string): Transform {
   let counter = 0;
   let header: Buffer = Buffer.alloc(0);
   const pending = pieceQueue();
-  /** Opens the next sealed chunk; its plaintext is released only once its tag is verified. */
+  const output = outputBuffer();
+  /**
+   * Opens the next sealed chunk into the output; its plaintext is pushed (at the end of the
+   * caller's write) only once its tag is verified.
+   */
   function openNext(stream: Transform, count: number, isLast: boolean): void {
     if (!key) throw new Error('sealed evidence file: header missing');
     const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(counter, isLast));
@@ -137,13 +174,14 @@ export function openAtRest(evidenceDirectory: string): Transform {
       if (cipherBytes < piece.length) tag.push(piece.subarray(cipherBytes));
       seen += piece.length;
     });
-    decipher.setAuthTag(Buffer.concat(tag));
+    decipher.setAuthTag(tag.length === 1 ? (tag[0] as Buffer) : Buffer.concat(tag));
     try {
       plaintext.push(decipher.final());
     } catch {
       throw new Error(`sealed evidence file: chunk ${counter} does not authenticate (changed or truncated)`);
     }
-    for (const piece of plaintext) if (piece.length > 0) stream.push(piece);
+    output.reserve(stream, count - TAG_BYTES);
+    for (const piece of plaintext) output.append(piece);
   }
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
@@ -158,6 +196,7 @@ export function openAtRest(evidenceDirectory: string): Transform {
         }
         if (rest.length > 0) pending.add(rest);
         while (pending.length > SEALED_CHUNK_BYTES) openNext(this, SEALED_CHUNK_BYTES, false);
+        output.push(this);
         callback();
       } catch (error) {
         callback(error as Error);
@@ -167,10 +206,48 @@ export function openAtRest(evidenceDirectory: string): Transform {
       try {
         if (!key || pending.length < TAG_BYTES) throw new Error('sealed evidence file: truncated');
         openNext(this, pending.length, true);
+        output.push(this);
         callback();
       } catch (error) {
         callback(error as Error);
       }
     },
   });
+}
+
+/**
+ * Opens sealed files (an upload's parts) in order and seals their bytes again as one new file,
+ * `target` (0600, refused if it exists, removed on failure), hashing the plaintext (SHA-256) in the
+ * same pass: one read of each part, one write, constant memory whatever the size. The parts are
+ * opened and hashed on this thread while a worker thread seals and writes (../sealed-slots.ts).
+ */
+export async function resealAtRest(
+  evidenceDirectory: string,
+  sources: readonly string[],
+  target: string,
+): Promise<{ sha256: string; length: number }> {
+  const salt = randomBytes(SALT_BYTES);
+  const hash = createHash('sha256');
+  let length = 0;
+  await writeSealedFile(
+    {
+      algorithm: 'aes-256-gcm',
+      key: fileKey(evidenceDirectory, salt),
+      prefix: Buffer.concat([MAGIC, salt]),
+      file: target,
+    },
+    async (write) => {
+      for (const source of sources) {
+        const opened = openAtRest(evidenceDirectory);
+        const read = createReadStream(source, { highWaterMark: READ_BYTES });
+        read.on('error', (error) => opened.destroy(error));
+        for await (const chunk of read.pipe(opened)) {
+          hash.update(chunk as Buffer);
+          length += (chunk as Buffer).length;
+          await write(chunk as Buffer);
+        }
+      }
+    },
+  );
+  return { sha256: hash.digest('hex'), length };
 }

@@ -2,11 +2,13 @@
  * The age payload as node:stream streams, in constant memory whatever the file's size: a 16-byte
  * nonce, then STREAM over the key HKDF-SHA256(file key, nonce, "payload"): 64 KiB chunks sealed with
  * ChaCha20-Poly1305 (node:crypto, native), nonce = 11-byte big-endian counter + last-chunk flag
- * (payload-chunks.ts). Encryption runs on a worker thread beside the caller's (seal-worker.ts).
+ * (../sealed-chunks.ts). Encryption runs on a worker thread beside the caller's (../sealed-slots.ts).
  */
-import { createDecipheriv, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import { CHUNK_SIZE, chunkNonce, SEALED_CHUNK_SIZE, TAG_SIZE } from '../sealed-chunks.ts';
+import { slotSealer, writeSealedFile } from '../sealed-slots.ts';
 import { AgeError } from './errors.ts';
 import {
   fileKeyOf,
@@ -18,22 +20,11 @@ import {
   wrapFileKey,
 } from './header.ts';
 import { parseIdentity, parseRecipient } from './keys.ts';
-import {
-  CHUNK_SIZE,
-  chunkCount,
-  chunkNonce,
-  SEALED_CHUNK_SIZE,
-  sealChunks,
-  TAG_SIZE,
-} from './payload-chunks.ts';
-import type { SealReply, SealRequest } from './seal-worker.ts';
 
 export { CHUNK_SIZE };
 
 const NONCE_SIZE = 16;
-/** Plaintext is sealed in slots of 16 chunks (1 MiB); at most SLOTS of them are in use at once. */
-const SLOT_SIZE = 16 * CHUNK_SIZE;
-const SLOTS = 4;
+const READ_SIZE = 1024 * 1024;
 /** Headers are small (about 120 bytes per recipient); a longer one is refused, not buffered. */
 const MAX_HEADER_SIZE = 1024 * 1024;
 
@@ -77,155 +68,109 @@ class ChunkBuffer {
   }
 }
 
-/**
- * Plaintext in, an age file to these `age1...` recipients out. The chunks are sealed on a worker
- * thread (seal-worker.ts), slot by slot (16 chunks, 1 MiB), while the calling thread goes on
- * reading, hashing and writing: two cores instead of one. A payload of one slot or less is sealed
- * on the calling thread (no thread to start). Memory stays bounded whatever the file's size: at
- * most SLOTS slots are in use, and no slot is sent while the reader has not taken what was pushed.
- */
-export function encryptStream(recipients: readonly string[]): Duplex {
+/** Throws the AgeError encrypting to these recipients would throw, if any. */
+export function checkRecipients(recipients: readonly string[]): void {
   if (recipients.length === 0) throw new AgeError('invalid-recipient', 'at least one recipient is needed');
   for (const recipient of recipients) parseRecipient(recipient);
+}
+
+/** The age file's header and payload nonce, and the payload key, for these recipients. */
+function newAgeFile(recipients: readonly string[]): { prefix: Buffer; payloadKey: Buffer } {
+  checkRecipients(recipients);
   const fileKey = randomBytes(16);
   const header = formatHeader(
     fileKey,
     recipients.map((recipient) => wrapFileKey(fileKey, recipient)),
   );
   const nonce = randomBytes(NONCE_SIZE);
-  const payloadKey = hkdf(fileKey, nonce, 'payload');
-  const free: ArrayBuffer[] = [];
-  let slotsMade = 0;
-  let slot: Buffer | undefined;
-  let slotLength = 0;
-  let counter = 0;
-  let inFlight = 0;
-  let worker: Worker | undefined;
-  let isReaderFull = false;
-  let isDone = false;
-  let hasStarted = false;
-  /** The one step (a write or the end) waiting for a free slot, a reply or the reader. */
-  let waiting: (() => void) | undefined;
-  const wake = (): void => {
-    const next = waiting;
-    waiting = undefined;
-    next?.();
-  };
+  return { prefix: Buffer.concat([header, nonce]), payloadKey: hkdf(fileKey, nonce, 'payload') };
+}
 
+/**
+ * Plaintext in, an age file to these `age1...` recipients out. The chunks are sealed on a worker
+ * thread (../sealed-slots.ts) while the calling thread goes on reading and hashing; no slot is
+ * filled while the reader has not taken what was pushed.
+ */
+export function encryptStream(recipients: readonly string[]): Duplex {
+  const { prefix, payloadKey } = newAgeFile(recipients);
+  let isReaderFull = false;
+  let hasStarted = false;
   const start = (): void => {
     if (hasStarted) return;
     hasStarted = true;
-    stream.push(Buffer.concat([header, nonce]));
+    stream.push(prefix);
   };
-
-  const takeSlot = (): Buffer | undefined => {
-    if (isReaderFull) return undefined;
-    let buffer = free.pop();
-    if (buffer === undefined && slotsMade < SLOTS) {
-      slotsMade += 1;
-      buffer = new ArrayBuffer(SLOT_SIZE);
-    }
-    return buffer === undefined ? undefined : Buffer.from(buffer);
-  };
-
-  const startWorker = (): Worker => {
-    const thread = new Worker(new URL('./seal-worker.ts', import.meta.url), {
-      workerData: { key: payloadKey },
-    });
-    thread.on('message', (reply: SealReply) => {
-      if (isDone) return;
-      inFlight -= 1;
-      // The thread keeps the process alive only while it has work.
-      if (inFlight === 0) thread.unref();
-      free.push(reply.input);
-      if (!stream.push(Buffer.from(reply.output))) isReaderFull = true;
-      wake();
-    });
-    thread.on('error', (error) => stream.destroy(error));
-    thread.on('exit', (code) => {
-      if (!isDone) stream.destroy(new Error(`the sealing thread stopped (exit code ${code})`));
-    });
-    return thread;
-  };
-
-  /** Sends the current slot to the worker; only a slot known to be followed by more data is not final. */
-  const send = (isFinal: boolean): void => {
-    const thread = worker ?? startWorker();
-    worker = thread;
-    const request: SealRequest = {
-      input: (slot as Buffer).buffer as ArrayBuffer,
-      length: slotLength,
-      counter,
-      isFinal,
-    };
-    counter += chunkCount(slotLength);
-    if (inFlight === 0) thread.ref();
-    inFlight += 1;
-    slot = undefined;
-    slotLength = 0;
-    thread.postMessage(request, [request.input]);
-  };
-
-  const stream: Duplex = new Duplex({
-    readableHighWaterMark: 2 * SLOT_SIZE,
-    write(data: Buffer, _encoding, callback: (error?: Error | null) => void) {
-      start();
-      let offset = 0;
-      const step = (): void => {
-        while (offset < data.length) {
-          // A full slot is sent as "not final" only once more data is known to follow it.
-          if (slot !== undefined && slotLength === SLOT_SIZE) send(false);
-          if (slot === undefined) {
-            slot = takeSlot();
-            if (slot === undefined) {
-              waiting = step;
-              return;
-            }
-          }
-          const count = Math.min(SLOT_SIZE - slotLength, data.length - offset);
-          data.copy(slot, slotLength, offset, offset + count);
-          slotLength += count;
-          offset += count;
-        }
-        callback();
-      };
-      step();
+  const sealer = slotSealer({
+    algorithm: 'chacha20-poly1305',
+    key: payloadKey,
+    onOutput: (sealed) => {
+      if (!stream.push(sealed)) isReaderFull = true;
     },
-    final(callback: (error?: Error | null) => void) {
+    isBlocked: () => isReaderFull,
+    onError: (error) => stream.destroy(error),
+  });
+  const stream: Duplex = new Duplex({
+    readableHighWaterMark: 2 * 1024 * 1024,
+    write(data: Buffer, _encoding, callback) {
       start();
-      if (worker === undefined) {
-        const plaintext = slot === undefined ? Buffer.alloc(0) : slot.subarray(0, slotLength);
-        stream.push(sealChunks(payloadKey, counter, true, plaintext));
-        isDone = true;
-        stream.push(null);
-        callback();
-        return;
-      }
-      send(true);
-      const end = (): void => {
-        if (inFlight > 0) {
-          waiting = end;
-          return;
-        }
-        isDone = true;
-        void worker?.terminate();
-        stream.push(null);
-        callback();
-      };
-      end();
+      sealer.write(data, callback);
+    },
+    final(callback) {
+      start();
+      sealer.end((error) => {
+        if (!error) stream.push(null);
+        callback(error);
+      });
     },
     read() {
       if (!isReaderFull) return;
       isReaderFull = false;
-      wake();
+      sealer.wake();
     },
     destroy(error, callback) {
-      isDone = true;
-      void worker?.terminate();
+      void sealer.destroy();
       callback(error);
     },
   });
   return stream;
+}
+
+/**
+ * Encrypts the file `input` to these recipients into the new file `output` (0600; refused if it
+ * exists; removed on failure), hashing the plaintext (SHA-256) in the same pass. The file is read
+ * into one reused buffer and the worker writes the sealed chunks itself: constant memory, and no
+ * garbage per megabyte on either thread.
+ */
+export async function encryptFile(
+  recipients: readonly string[],
+  input: string,
+  output: string,
+  onBytes?: (count: number) => void,
+): Promise<{ sha256: string; bytes: number }> {
+  const { prefix, payloadKey } = newAgeFile(recipients);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const source = await open(input, 'r');
+  try {
+    await writeSealedFile(
+      { algorithm: 'chacha20-poly1305', key: payloadKey, prefix, file: output },
+      async (write) => {
+        const buffer = Buffer.allocUnsafe(READ_SIZE);
+        for (;;) {
+          const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
+          if (bytesRead === 0) break;
+          const data = buffer.subarray(0, bytesRead);
+          hash.update(data);
+          bytes += bytesRead;
+          onBytes?.(bytesRead);
+          await write(data);
+        }
+      },
+    );
+  } finally {
+    await source.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 /** An age file in, its plaintext out, for the first of these identities that opens it. */
