@@ -4,7 +4,11 @@
  * each refusal of a damaged, altered or foreign file with its own reason.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
@@ -13,6 +17,7 @@ import {
   type AgeErrorCode,
   CHUNK_SIZE,
   decryptStream,
+  encryptFile,
   encryptStream,
   formatIdentityFile,
   generateIdentity,
@@ -117,6 +122,11 @@ describe('age files: round trips', () => {
     CHUNK_SIZE,
     CHUNK_SIZE + 1,
     2 * CHUNK_SIZE,
+    // Sealed on a worker thread in slots of 16 chunks: one slot exactly (sealed on the caller's
+    // thread), one byte more, two slots exactly, and several slots.
+    16 * CHUNK_SIZE,
+    16 * CHUNK_SIZE + 1,
+    32 * CHUNK_SIZE,
     5 * 1024 * 1024 + 3,
   ]) {
     it(`${size} bytes, written and read in odd pieces`, async () => {
@@ -134,6 +144,36 @@ describe('age files: round trips', () => {
     const file = await encrypt(data, [other.recipient, RECIPIENT], data.length);
     assert.deepEqual(await decrypt(file, [IDENTITY], file.length), data);
     assert.deepEqual(await decrypt(file, [other.identity]), data);
+  });
+
+  it('encrypts file to file (encryptFile) with the SHA-256 of the plaintext, and leaves no file on failure', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'comity-age-file-'));
+    try {
+      for (const size of [0, 100, 16 * CHUNK_SIZE, 3 * 1024 * 1024 + 7]) {
+        const data = randomBytes(size);
+        await writeFile(path.join(directory, 'plain'), data);
+        const output = path.join(directory, `sealed-${size}`);
+        const sealed = await encryptFile([RECIPIENT], path.join(directory, 'plain'), output);
+        assert.deepEqual(sealed, { sha256: createHash('sha256').update(data).digest('hex'), bytes: size });
+        assert.equal((await stat(output)).mode & 0o777, 0o600);
+        assert.deepEqual(await decrypt(await readFile(output)), data);
+      }
+      await assert.rejects(
+        encryptFile([RECIPIENT], path.join(directory, 'plain'), path.join(directory, 'sealed-0')),
+        /EEXIST/,
+      );
+      await assert.rejects(
+        encryptFile([RECIPIENT], path.join(directory, 'missing'), path.join(directory, 'out')),
+        /ENOENT/,
+      );
+      assert.equal(existsSync(path.join(directory, 'out')), false);
+      await assert.rejects(
+        encryptFile(['age1nope'], path.join(directory, 'plain'), path.join(directory, 'out')),
+        /is not an age recipient/,
+      );
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('writes the header as the specification lays it out', async () => {
