@@ -1,23 +1,19 @@
 /**
  * The worker thread of sealed-slots.ts: it seals the slots of plaintext it is sent, in order, and
- * either writes them to the file descriptor it was given (reusing one output buffer) or sends them
- * back; each slot goes back to the sender (transferred, not copied) to be filled again.
+ * writes them to the file descriptor it was given (reusing one output buffer); each slot goes back
+ * to the sender (transferred, not copied) to be filled again.
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type SealAlgorithm, sealChunks, sealChunksInto, sealedSize } from './sealed-chunks.ts';
+import { type SealAlgorithm, sealChunksInto, sealedSize } from './sealed-chunks.ts';
 
-export type SealWorkerData = { algorithm: SealAlgorithm; key: Uint8Array; fd?: number; slotSize: number };
+export type SealWorkerData = { algorithm: SealAlgorithm; key: Uint8Array; fd: number; slotSize: number };
 export type SealRequest = { input: ArrayBuffer; length: number; counter: number; isFinal: boolean };
-export type SealReply = {
-  input: ArrayBuffer;
-  output?: ArrayBuffer;
-  error?: { message: string; code?: string };
-};
+export type SealReply = { input: ArrayBuffer; error?: { message: string; code?: string } };
 
 const options = workerData as SealWorkerData;
 const key = Buffer.from(options.key);
-const out = options.fd === undefined ? undefined : Buffer.allocUnsafe(sealedSize(options.slotSize));
+const out = Buffer.allocUnsafe(sealedSize(options.slotSize));
 
 function writeAll(fd: number, data: Buffer): void {
   let offset = 0;
@@ -28,17 +24,12 @@ parentPort?.on('message', (request: SealRequest) => {
   const plaintext = Buffer.from(request.input, 0, request.length);
   let reply: SealReply;
   try {
-    if (out === undefined) {
-      const sealed = sealChunks(options.algorithm, key, request.counter, request.isFinal, plaintext);
-      reply = { input: request.input, output: sealed.buffer as ArrayBuffer };
-    } else {
-      const length = sealChunksInto(options.algorithm, key, request.counter, request.isFinal, plaintext, out);
-      writeAll(options.fd as number, out.subarray(0, length));
-      reply = { input: request.input };
-    }
+    const length = sealChunksInto(options.algorithm, key, request.counter, request.isFinal, plaintext, out);
+    writeAll(options.fd, out.subarray(0, length));
+    reply = { input: request.input };
   } catch (error) {
     const { message, code } = error as NodeJS.ErrnoException;
     reply = { input: request.input, error: { message, ...(code === undefined ? {} : { code }) } };
   }
-  parentPort?.postMessage(reply, reply.output === undefined ? [reply.input] : [reply.input, reply.output]);
+  parentPort?.postMessage(reply, [reply.input]);
 });

@@ -1,10 +1,12 @@
 /**
- * Sealing on a worker thread (seal-worker.ts), so that the calling thread goes on reading and
- * hashing while another core encrypts: plaintext is copied into slots of 16 chunks (1 MiB), each
- * slot is handed to the worker (transferred, not copied) and comes back once sealed. At most SLOTS
- * slots exist, so memory stays bounded whatever the size; the worker reuses one output buffer when
- * it writes the file itself. A payload of one slot or less is sealed on the calling thread (no
- * thread to start).
+ * Sealing in slots of 16 chunks (1 MiB). Into a file (writeSealedFile): on a worker thread
+ * (seal-worker.ts), so that the calling thread goes on reading and hashing while another core
+ * encrypts and writes; each slot is handed to the worker (transferred, not copied) and comes back
+ * once written; at most SLOTS slots exist and the worker reuses one output buffer, so memory stays
+ * bounded whatever the size. A payload of one slot or less is sealed on the calling thread (no
+ * thread to start). Into a stream (onOutput): on the calling thread, one push per slot; measured
+ * on the shared machine, a worker there gained nothing (each slot then crosses threads twice more,
+ * to be pushed and written) and cost memory.
  */
 import { write as writeToFile } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
@@ -35,9 +37,9 @@ export function slotSealer(options: {
   key: Buffer;
   /** The worker writes the sealed slots to this file descriptor, at its current offset... */
   fd?: number;
-  /** ...or they are handed back here, in order. */
+  /** ...or they are sealed on the calling thread and handed here, in order. */
   onOutput?: (sealed: Buffer) => void;
-  /** True while the reader of onOutput's bytes is full: no slot is filled meanwhile. */
+  /** True while the reader of onOutput's bytes is full: no slot is sealed meanwhile. */
   isBlocked?: () => boolean;
   onError?: (error: Error) => void;
 }): SlotSealer {
@@ -67,8 +69,9 @@ export function slotSealer(options: {
     wake();
   };
 
+  /** Without a file to write, slots are sealed on the calling thread (see encryptStream). */
+  const isInline = options.fd === undefined;
   const takeSlot = (): Buffer | undefined => {
-    if (options.isBlocked?.()) return undefined;
     let buffer = free.pop();
     if (buffer === undefined && slotsMade < SLOTS) {
       slotsMade += 1;
@@ -82,7 +85,7 @@ export function slotSealer(options: {
       algorithm: options.algorithm,
       key: options.key,
       slotSize: SLOT_SIZE,
-      ...(options.fd === undefined ? {} : { fd: options.fd }),
+      fd: options.fd as number,
     };
     const thread = new Worker(new URL('./seal-worker.ts', import.meta.url), {
       workerData,
@@ -98,7 +101,6 @@ export function slotSealer(options: {
         fail(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
         return;
       }
-      if (reply.output !== undefined) options.onOutput?.(Buffer.from(reply.output));
       wake();
     });
     thread.on('error', fail);
@@ -132,7 +134,18 @@ export function slotSealer(options: {
       const step = (): void => {
         while (offset < data.length) {
           if (failure !== undefined) return done(failure);
-          if (slot !== undefined && slotLength === SLOT_SIZE) send(false);
+          // A full slot is sealed as not final only once more data is known to follow it.
+          if (slot !== undefined && slotLength === SLOT_SIZE) {
+            if (!isInline) send(false);
+            else if (options.isBlocked?.()) {
+              waiting = step;
+              return;
+            } else {
+              options.onOutput?.(sealChunks(options.algorithm, options.key, counter, false, slot));
+              counter += chunkCount(SLOT_SIZE);
+              slotLength = 0;
+            }
+          }
           if (slot === undefined) {
             slot = takeSlot();
             if (slot === undefined) {

@@ -2,7 +2,8 @@
  * The age payload as node:stream streams, in constant memory whatever the file's size: a 16-byte
  * nonce, then STREAM over the key HKDF-SHA256(file key, nonce, "payload"): 64 KiB chunks sealed with
  * ChaCha20-Poly1305 (node:crypto, native), nonce = 11-byte big-endian counter + last-chunk flag
- * (../sealed-chunks.ts). Encryption runs on a worker thread beside the caller's (../sealed-slots.ts).
+ * (../sealed-chunks.ts). encryptFile encrypts on a worker thread beside the caller's
+ * (../sealed-slots.ts).
  */
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
@@ -87,9 +88,9 @@ function newAgeFile(recipients: readonly string[]): { prefix: Buffer; payloadKey
 }
 
 /**
- * Plaintext in, an age file to these `age1...` recipients out. The chunks are sealed on a worker
- * thread (../sealed-slots.ts) while the calling thread goes on reading and hashing; no slot is
- * filled while the reader has not taken what was pushed.
+ * Plaintext in, an age file to these `age1...` recipients out, sealed in slots of 1 MiB, one push
+ * each (../sealed-slots.ts); no slot is sealed while the reader has not taken what was pushed. For
+ * file to file, encryptFile is faster: it seals on a worker thread.
  */
 export function encryptStream(recipients: readonly string[]): Duplex {
   const { prefix, payloadKey } = newAgeFile(recipients);
