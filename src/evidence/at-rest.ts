@@ -9,7 +9,8 @@
  * File layout: "COMITY-AT-REST-1\n", 16 bytes of salt, then the chunks (ciphertext + 16-byte tag).
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { writeSealedFile } from './sealed-slots.ts';
@@ -22,8 +23,6 @@ const TAG_BYTES = 16;
 const SEALED_CHUNK_BYTES = CHUNK_BYTES + TAG_BYTES;
 const KEY_FILE = 'at-rest.key';
 const OUTPUT_BYTES = 16 * SEALED_CHUNK_BYTES;
-/** Sealed files are read 1 MiB at a time (not 64 KiB): fewer reads and fewer stream steps. */
-const READ_BYTES = 1024 * 1024;
 
 /** The node's at-rest key, created (0600, in a 0700 folder) the first time it is needed. */
 function nodeKey(evidenceDirectory: string): Buffer {
@@ -216,6 +215,63 @@ export function openAtRest(evidenceDirectory: string): Transform {
 }
 
 /**
+ * Opens a sealed file chunk by chunk, read into one reused buffer (no stream, no garbage per
+ * megabyte but the chunks' plaintext): each chunk's plaintext goes to `each` only once its tag is
+ * verified. The last chunk is the one that ends the file (its size is read first), so a truncated or
+ * extended file fails as openAtRest refuses it.
+ */
+async function openSealedFile(
+  evidenceDirectory: string,
+  file: string,
+  each: (plaintext: Buffer) => Promise<void>,
+): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.allocUnsafe(16 * SEALED_CHUNK_BYTES);
+    const readAt = async (position: number, count: number): Promise<Buffer> => {
+      let filled = 0;
+      while (filled < count) {
+        const { bytesRead } = await handle.read(buffer, filled, count - filled, position + filled);
+        if (bytesRead === 0) throw new Error('sealed evidence file: truncated');
+        filled += bytesRead;
+      }
+      return buffer.subarray(0, count);
+    };
+    if (size < HEADER_BYTES) throw new Error('not a sealed evidence file');
+    const header = await readAt(0, HEADER_BYTES);
+    if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a sealed evidence file');
+    const key = fileKey(evidenceDirectory, Buffer.from(header.subarray(MAGIC.length)));
+    if (size - HEADER_BYTES < TAG_BYTES) throw new Error('sealed evidence file: truncated');
+    let counter = 0;
+    for (let position = HEADER_BYTES; position < size; ) {
+      const count = Math.min(buffer.length, size - position);
+      const read = await readAt(position, count);
+      for (let offset = 0; offset < count; offset += SEALED_CHUNK_BYTES) {
+        const sealed = read.subarray(offset, Math.min(count, offset + SEALED_CHUNK_BYTES));
+        const isLast = position + offset + sealed.length === size;
+        if (sealed.length < TAG_BYTES) throw new Error('sealed evidence file: truncated');
+        const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(counter, isLast));
+        decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+        const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+        counter += 1;
+        try {
+          decipher.final();
+        } catch {
+          throw new Error(
+            `sealed evidence file: chunk ${counter} does not authenticate (changed or truncated)`,
+          );
+        }
+        await each(plaintext);
+      }
+      position += count;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Opens sealed files (an upload's parts) in order and seals their bytes again as one new file,
  * `target` (0600, refused if it exists, removed on failure), hashing the plaintext (SHA-256) in the
  * same pass: one read of each part, one write, constant memory whatever the size. The parts are
@@ -238,14 +294,11 @@ export async function resealAtRest(
     },
     async (write) => {
       for (const source of sources) {
-        const opened = openAtRest(evidenceDirectory);
-        const read = createReadStream(source, { highWaterMark: READ_BYTES });
-        read.on('error', (error) => opened.destroy(error));
-        for await (const chunk of read.pipe(opened)) {
-          hash.update(chunk as Buffer);
-          length += (chunk as Buffer).length;
-          await write(chunk as Buffer);
-        }
+        await openSealedFile(evidenceDirectory, source, async (plaintext) => {
+          hash.update(plaintext);
+          length += plaintext.length;
+          await write(plaintext);
+        });
       }
     },
   );
