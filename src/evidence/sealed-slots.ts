@@ -1,12 +1,11 @@
 /**
- * Sealing in slots of 16 chunks (1 MiB). Into a file (writeSealedFile): on a worker thread
- * (seal-worker.ts), so that the calling thread goes on reading and hashing while another core
- * encrypts and writes; each slot is handed to the worker (transferred, not copied) and comes back
- * once written; at most SLOTS slots exist and the worker reuses one output buffer, so memory stays
+ * A sealed file written on a worker thread (seal-worker.ts), so that the calling thread goes on
+ * reading and hashing while another core encrypts and writes: plaintext is copied into slots of 16
+ * chunks (1 MiB); each slot is handed to the worker (transferred, not copied) and comes back once
+ * written. At most SLOTS slots exist and the worker reuses one output buffer, so memory stays
  * bounded whatever the size. A payload of one slot or less is sealed on the calling thread (no
- * thread to start). Into a stream (onOutput): on the calling thread, one push per slot; measured
- * on the shared machine, a worker there gained nothing (each slot then crosses threads twice more,
- * to be pushed and written) and cost memory.
+ * thread to start). (A worker behind a node:stream, the sealed bytes pushed back to the caller,
+ * gained nothing on the shared machine and cost memory: each slot then crosses threads twice more.)
  */
 import { write as writeToFile } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
@@ -26,8 +25,6 @@ export type SlotSealer = {
   write(data: Buffer, done: Done): void;
   /** Seals what is left as the final chunk; done once every slot is sealed (and written). */
   end(done: Done): void;
-  /** Called when isBlocked may have become false. */
-  wake(): void;
   /** Stops the worker; resolves once it has exited (it writes no more to the file then). */
   destroy(): Promise<void>;
 };
@@ -35,13 +32,8 @@ export type SlotSealer = {
 export function slotSealer(options: {
   algorithm: SealAlgorithm;
   key: Buffer;
-  /** The worker writes the sealed slots to this file descriptor, at its current offset... */
-  fd?: number;
-  /** ...or they are sealed on the calling thread and handed here, in order. */
-  onOutput?: (sealed: Buffer) => void;
-  /** True while the reader of onOutput's bytes is full: no slot is sealed meanwhile. */
-  isBlocked?: () => boolean;
-  onError?: (error: Error) => void;
+  /** The worker writes the sealed slots to this file descriptor, at its current offset. */
+  fd: number;
 }): SlotSealer {
   const free: ArrayBuffer[] = [];
   let slotsMade = 0;
@@ -65,12 +57,9 @@ export function slotSealer(options: {
     failure = error;
     isDone = true;
     void worker?.terminate();
-    options.onError?.(error);
     wake();
   };
 
-  /** Without a file to write, slots are sealed on the calling thread (see encryptStream). */
-  const isInline = options.fd === undefined;
   const takeSlot = (): Buffer | undefined => {
     let buffer = free.pop();
     if (buffer === undefined && slotsMade < SLOTS) {
@@ -85,7 +74,7 @@ export function slotSealer(options: {
       algorithm: options.algorithm,
       key: options.key,
       slotSize: SLOT_SIZE,
-      fd: options.fd as number,
+      fd: options.fd,
     };
     const thread = new Worker(new URL('./seal-worker.ts', import.meta.url), {
       workerData,
@@ -133,19 +122,12 @@ export function slotSealer(options: {
       let offset = 0;
       const step = (): void => {
         while (offset < data.length) {
-          if (failure !== undefined) return done(failure);
-          // A full slot is sealed as not final only once more data is known to follow it.
-          if (slot !== undefined && slotLength === SLOT_SIZE) {
-            if (!isInline) send(false);
-            else if (options.isBlocked?.()) {
-              waiting = step;
-              return;
-            } else {
-              options.onOutput?.(sealChunks(options.algorithm, options.key, counter, false, slot));
-              counter += chunkCount(SLOT_SIZE);
-              slotLength = 0;
-            }
+          if (failure !== undefined) {
+            done(failure);
+            return;
           }
+          // A full slot is sent as not final only once more data is known to follow it.
+          if (slot !== undefined && slotLength === SLOT_SIZE) send(false);
           if (slot === undefined) {
             slot = takeSlot();
             if (slot === undefined) {
@@ -163,18 +145,20 @@ export function slotSealer(options: {
       step();
     },
     end(done) {
-      if (failure !== undefined) return done(failure);
+      if (failure !== undefined) {
+        done(failure);
+        return;
+      }
       if (worker === undefined) {
         const plaintext = slot === undefined ? Buffer.alloc(0) : slot.subarray(0, slotLength);
         const sealed = sealChunks(options.algorithm, options.key, counter, true, plaintext);
         isDone = true;
-        if (options.fd === undefined) {
-          options.onOutput?.(sealed);
-          return done();
-        }
         const fd = options.fd;
         const writeFrom = (offset: number): void => {
-          if (offset === sealed.length) return done();
+          if (offset === sealed.length) {
+            done();
+            return;
+          }
           writeToFile(fd, sealed, offset, sealed.length - offset, null, (error, written) =>
             error ? done(error) : writeFrom(offset + written),
           );
@@ -183,7 +167,10 @@ export function slotSealer(options: {
       }
       send(true);
       const finish = (): void => {
-        if (failure !== undefined) return done(failure);
+        if (failure !== undefined) {
+          done(failure);
+          return;
+        }
         if (inFlight > 0) {
           waiting = finish;
           return;
@@ -194,7 +181,6 @@ export function slotSealer(options: {
       };
       finish();
     },
-    wake,
     async destroy() {
       isDone = true;
       await worker?.terminate();

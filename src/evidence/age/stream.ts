@@ -1,5 +1,5 @@
 /**
- * The age payload as node:stream streams, in constant memory whatever the file's size: a 16-byte
+ * The age payload as node:stream Transforms, in constant memory whatever the file's size: a 16-byte
  * nonce, then STREAM over the key HKDF-SHA256(file key, nonce, "payload"): 64 KiB chunks sealed with
  * ChaCha20-Poly1305 (node:crypto, native), nonce = 11-byte big-endian counter + last-chunk flag
  * (../sealed-chunks.ts). encryptFile encrypts on a worker thread beside the caller's
@@ -7,9 +7,9 @@
  */
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { Duplex, Transform, type TransformCallback } from 'node:stream';
-import { CHUNK_SIZE, chunkNonce, SEALED_CHUNK_SIZE, TAG_SIZE } from '../sealed-chunks.ts';
-import { slotSealer, writeSealedFile } from '../sealed-slots.ts';
+import { Transform, type TransformCallback } from 'node:stream';
+import { CHUNK_SIZE, chunkNonce, SEALED_CHUNK_SIZE, sealChunksInto, TAG_SIZE } from '../sealed-chunks.ts';
+import { writeSealedFile } from '../sealed-slots.ts';
 import { AgeError } from './errors.ts';
 import {
   fileKeyOf,
@@ -26,6 +26,7 @@ export { CHUNK_SIZE };
 
 const NONCE_SIZE = 16;
 const READ_SIZE = 1024 * 1024;
+const OUTPUT_SIZE = 16 * SEALED_CHUNK_SIZE;
 /** Headers are small (about 120 bytes per recipient); a longer one is refused, not buffered. */
 const MAX_HEADER_SIZE = 1024 * 1024;
 
@@ -88,52 +89,69 @@ function newAgeFile(recipients: readonly string[]): { prefix: Buffer; payloadKey
 }
 
 /**
- * Plaintext in, an age file to these `age1...` recipients out, sealed in slots of 1 MiB, one push
- * each (../sealed-slots.ts); no slot is sealed while the reader has not taken what was pushed. For
- * file to file, encryptFile is faster: it seals on a worker thread.
+ * Plaintext in, an age file to these `age1...` recipients out, on the calling thread; sealed chunks
+ * are gathered into pushes of about 1 MiB. For file to file, encryptFile is faster: it seals on a
+ * worker thread.
  */
-export function encryptStream(recipients: readonly string[]): Duplex {
+export function encryptStream(recipients: readonly string[]): Transform {
   const { prefix, payloadKey } = newAgeFile(recipients);
-  let isReaderFull = false;
+  const pending = new ChunkBuffer(CHUNK_SIZE);
+  let counter = 0;
+  let out = Buffer.allocUnsafe(OUTPUT_SIZE);
+  let outLength = 0;
   let hasStarted = false;
-  const start = (): void => {
-    if (hasStarted) return;
-    hasStarted = true;
-    stream.push(prefix);
+
+  const seal = (stream: Transform, plaintext: Buffer, isLast: boolean): void => {
+    if (outLength + plaintext.length + TAG_SIZE > out.length) {
+      stream.push(out.subarray(0, outLength));
+      out = Buffer.allocUnsafe(OUTPUT_SIZE);
+      outLength = 0;
+    }
+    outLength += sealChunksInto(
+      'chacha20-poly1305',
+      payloadKey,
+      counter,
+      isLast,
+      plaintext,
+      out.subarray(outLength),
+    );
+    counter += 1;
   };
-  const sealer = slotSealer({
-    algorithm: 'chacha20-poly1305',
-    key: payloadKey,
-    onOutput: (sealed) => {
-      if (!stream.push(sealed)) isReaderFull = true;
+
+  return new Transform({
+    transform(data: Buffer, _encoding, callback: TransformCallback) {
+      if (!hasStarted) {
+        hasStarted = true;
+        this.push(prefix);
+      }
+      let offset = 0;
+      while (offset < data.length) {
+        // A full chunk is sealed as "not last" only once more data is known to follow it.
+        if (pending.isFull) {
+          seal(this, pending.bytes, false);
+          pending.length = 0;
+        }
+        // Whole chunks of this write that are followed by more data are sealed without a copy.
+        while (pending.length === 0 && data.length - offset > CHUNK_SIZE) {
+          seal(this, data.subarray(offset, offset + CHUNK_SIZE), false);
+          offset += CHUNK_SIZE;
+        }
+        offset = pending.fill(data, offset);
+      }
+      if (outLength > 0) {
+        this.push(out.subarray(0, outLength));
+        out = Buffer.allocUnsafe(OUTPUT_SIZE);
+        outLength = 0;
+      }
+      callback();
     },
-    isBlocked: () => isReaderFull,
-    onError: (error) => stream.destroy(error),
+    flush(callback: TransformCallback) {
+      if (!hasStarted) this.push(prefix);
+      seal(this, pending.content(), true);
+      this.push(out.subarray(0, outLength));
+      callback();
+    },
   });
-  const stream: Duplex = new Duplex({
-    readableHighWaterMark: 2 * 1024 * 1024,
-    write(data: Buffer, _encoding, callback) {
-      start();
-      sealer.write(data, callback);
-    },
-    final(callback) {
-      start();
-      sealer.end((error) => {
-        if (!error) stream.push(null);
-        callback(error);
-      });
-    },
-    read() {
-      if (!isReaderFull) return;
-      isReaderFull = false;
-      sealer.wake();
-    },
-    destroy(error, callback) {
-      void sealer.destroy();
-      callback(error);
-    },
-  });
-  return stream;
 }
 
 /**
