@@ -2,7 +2,8 @@
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
  * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
- * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing), backup, memory,
+ * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing, `--sealing-only` the
+ * transfer; `--rss-size 5G` adds one sealing of a file that size for peak memory), backup, memory,
  * demo, scale (`--sizes 2,4,8`), audit (`--entries N`; 1 million by default, 100,000 with --quick).
  * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
@@ -28,12 +29,15 @@ const sizeIndex = args.indexOf('--size');
 const sizeArgument = sizeIndex === -1 ? undefined : args[sizeIndex + 1];
 const transferSizeIndex = args.indexOf('--transfer-size');
 const transferSizeArgument = transferSizeIndex === -1 ? undefined : args[transferSizeIndex + 1];
+const rssSizeIndex = args.indexOf('--rss-size');
+const rssSizeArgument = rssSizeIndex === -1 ? undefined : args[rssSizeIndex + 1];
 const suite =
   args.find(
     (arg, index) =>
       !arg.startsWith('--') &&
       (sizeIndex === -1 || index !== sizeIndex + 1) &&
-      (transferSizeIndex === -1 || index !== transferSizeIndex + 1),
+      (transferSizeIndex === -1 || index !== transferSizeIndex + 1) &&
+      (rssSizeIndex === -1 || index !== rssSizeIndex + 1),
   ) ?? 'foundation';
 
 /** A new, empty database on the PostgreSQL server at `url`; returns its URL. */
@@ -127,15 +131,18 @@ if (suite === 'foundation') {
 } else if (suite === 'evidence') {
   if (!args.includes('--transfer-only')) {
     const size = parseSize(sizeArgument ?? (isQuick ? '256M' : '2G'));
-    printTable('Evidence sealing', await runEvidenceBenchmarks({ size }));
+    const rssSize = rssSizeArgument === undefined ? undefined : parseSize(rssSizeArgument);
+    printTable('Evidence sealing', await runEvidenceBenchmarks({ size, rssSize }));
     process.stdout.write(`\n${EVIDENCE_METHOD}\n`);
   }
-  const transferSize = parseSize(transferSizeArgument ?? (isQuick ? '64M' : '512M'));
-  printTable(
-    'Evidence transfer, node to node — PGlite',
-    await runEvidenceTransferBenchmarks({ size: transferSize }),
-  );
-  process.stdout.write(`\n${EVIDENCE_TRANSFER_METHOD}\n`);
+  if (!args.includes('--sealing-only')) {
+    const transferSize = parseSize(transferSizeArgument ?? (isQuick ? '64M' : '512M'));
+    printTable(
+      'Evidence transfer, node to node — PGlite',
+      await runEvidenceTransferBenchmarks({ size: transferSize }),
+    );
+    process.stdout.write(`\n${EVIDENCE_TRANSFER_METHOD}\n`);
+  }
 } else if (suite === 'desk') {
   printTable('Duty desk — PGlite', await runDeskBenchmarks({ quick: isQuick }));
 } else if (suite === 'federation') {

@@ -34,7 +34,7 @@ export function byteProgress(
   label: string,
   total: number,
   output: NodeJS.WriteStream = process.stderr,
-): { meter: Transform; finish: () => void } {
+): { meter: Transform; add: (count: number) => void; finish: () => void } {
   const isShown = output.isTTY === true && total >= PROGRESS_THRESHOLD;
   const started = performance.now();
   let done = 0;
@@ -42,18 +42,22 @@ export function byteProgress(
   const draw = (): void => {
     output.write(`\r${label} ${progressLine(done, total, performance.now() - started)}\x1b[K`);
   };
+  const add = (count: number): void => {
+    done += count;
+    if (isShown && performance.now() - drawnAt >= 100) {
+      drawnAt = performance.now();
+      draw();
+    }
+  };
   const meter = new Transform({
     transform(data: Buffer, _encoding, callback: TransformCallback) {
-      done += data.length;
-      if (isShown && performance.now() - drawnAt >= 100) {
-        drawnAt = performance.now();
-        draw();
-      }
+      add(data.length);
       callback(null, data);
     },
   });
   return {
     meter,
+    add,
     finish: () => {
       if (!isShown) return;
       draw();

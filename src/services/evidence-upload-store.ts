@@ -11,8 +11,7 @@
  * then it records `acquired` and `sealed` in the chain of custody with the item stored, and removes
  * the parts. If that fails, the last part is dropped and the client resends it.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -20,7 +19,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { DataStore, ERRORS, Upload } from '@tus/utils';
 import type { AppContext } from '../app-context.ts';
-import { openAtRest, sealAtRest } from '../evidence/at-rest.ts';
+import { resealAtRest, sealAtRest } from '../evidence/at-rest.ts';
 import { appendCustody, evidencePaths, type UploadState } from './evidence.service.ts';
 import { findEvidenceItem } from '../storage/evidence.repository.ts';
 
@@ -131,27 +130,15 @@ export class EvidenceUploadStore extends DataStore {
     if (!item) throw ERRORS.FILE_NOT_FOUND;
     await mkdir(paths.items, { recursive: true, mode: 0o700 });
     const target = paths.itemFile(item.storageKey);
-    const hash = createHash('sha256');
-    const sealer = sealAtRest(paths.root);
-    const output = createWriteStream(`${target}.tmp`, { mode: 0o600 });
-    sealer.pipe(output);
-    let length = 0;
-    for (const part of state.parts) {
-      const opened = createReadStream(path.join(this.#directory(state.itemId), part.file)).pipe(
-        openAtRest(paths.root),
-      );
-      for await (const chunk of opened) {
-        hash.update(chunk as Buffer);
-        length += (chunk as Buffer).length;
-        await writeInto(sealer, chunk as Buffer);
-      }
-    }
-    sealer.end();
-    await finished(output);
+    await rm(`${target}.tmp`, { force: true }); // left by a node stopped while sealing
+    const { sha256, length } = await resealAtRest(
+      paths.root,
+      state.parts.map((part) => path.join(this.#directory(state.itemId), part.file)),
+      `${target}.tmp`,
+    );
     if (length !== state.size)
       throw new Error(`evidence upload ${state.itemId}: ${length} bytes, expected ${state.size}`);
     await rename(`${target}.tmp`, target);
-    const sha256 = hash.digest('hex');
     const at = this.#context.now();
     await appendCustody(
       this.#context,

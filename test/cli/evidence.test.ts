@@ -68,6 +68,18 @@ describe("comity evidence, with Debian's age", { skip: ageSkipReason }, () => {
     assert.deepEqual(viaAge, data);
   });
 
+  it('encrypts a file of several slots (sealed on a worker thread) that age -d decrypts', async () => {
+    const large = randomBytes(2 * 1024 * 1024 + 777);
+    await writeFile(at('large.bin'), large);
+    const run = await comity(['evidence', 'encrypt', '-r', recipient, at('large.bin'), at('large.age')]);
+    assert.equal(run.code, 0, run.stderr);
+    const sha256 = createHash('sha256').update(large).digest('hex');
+    assert.match(run.stdout, new RegExp(`: ${large.length} bytes, sha256 ${sha256}\\n$`));
+    assert.deepEqual(runAge(['-d', '-i', identityFile, at('large.age')]), large);
+    await rm(at('large.bin'));
+    await rm(at('large.age'));
+  });
+
   it('age -r and age -e -i encrypt, Comity decrypts the same bytes', async () => {
     await writeFile(at('age-r.age'), runAge(['-r', recipient], data));
     await writeFile(at('age-i.age'), runAge(['-e', '-i', identityFile], data));

@@ -4,8 +4,12 @@
  * each refusal of a damaged, altered or foreign file with its own reason.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { Readable, type Transform } from 'node:stream';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { bech32Decode, bech32Encode } from '../../src/evidence/age/bech32.ts';
@@ -13,6 +17,7 @@ import {
   type AgeErrorCode,
   CHUNK_SIZE,
   decryptStream,
+  encryptFile,
   encryptStream,
   formatIdentityFile,
   generateIdentity,
@@ -28,7 +33,7 @@ const IDENTITY = 'AGE-SECRET-KEY-1QYPQXPQ9QCRSSZG2PVXQ6RS0ZQG3YYC5Z5TPWXQERGD3C8
 const RECIPIENT = 'age1q73he0q5yzfu3d64msd3p6rvksnrwjk3d2598mgtmlqt9wrdr37q2vrn72';
 
 /** Feeds data in pieces of `piece` bytes (odd sizes cross every boundary). */
-async function through(transform: Transform, data: Buffer, piece = 7919): Promise<Buffer> {
+async function through(transform: Duplex, data: Buffer, piece = 7919): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for (let start = 0; start < data.length; start += piece) pieces.push(data.subarray(start, start + piece));
   const output: Buffer[] = [];
@@ -117,6 +122,11 @@ describe('age files: round trips', () => {
     CHUNK_SIZE,
     CHUNK_SIZE + 1,
     2 * CHUNK_SIZE,
+    // Sealed on a worker thread in slots of 16 chunks: one slot exactly (sealed on the caller's
+    // thread), one byte more, two slots exactly, and several slots.
+    16 * CHUNK_SIZE,
+    16 * CHUNK_SIZE + 1,
+    32 * CHUNK_SIZE,
     5 * 1024 * 1024 + 3,
   ]) {
     it(`${size} bytes, written and read in odd pieces`, async () => {
@@ -134,6 +144,36 @@ describe('age files: round trips', () => {
     const file = await encrypt(data, [other.recipient, RECIPIENT], data.length);
     assert.deepEqual(await decrypt(file, [IDENTITY], file.length), data);
     assert.deepEqual(await decrypt(file, [other.identity]), data);
+  });
+
+  it('encrypts file to file (encryptFile) with the SHA-256 of the plaintext, and leaves no file on failure', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'comity-age-file-'));
+    try {
+      for (const size of [0, 100, 16 * CHUNK_SIZE, 3 * 1024 * 1024 + 7]) {
+        const data = randomBytes(size);
+        await writeFile(path.join(directory, 'plain'), data);
+        const output = path.join(directory, `sealed-${size}`);
+        const sealed = await encryptFile([RECIPIENT], path.join(directory, 'plain'), output);
+        assert.deepEqual(sealed, { sha256: createHash('sha256').update(data).digest('hex'), bytes: size });
+        assert.equal((await stat(output)).mode & 0o777, 0o600);
+        assert.deepEqual(await decrypt(await readFile(output)), data);
+      }
+      await assert.rejects(
+        encryptFile([RECIPIENT], path.join(directory, 'plain'), path.join(directory, 'sealed-0')),
+        /EEXIST/,
+      );
+      await assert.rejects(
+        encryptFile([RECIPIENT], path.join(directory, 'missing'), path.join(directory, 'out')),
+        /ENOENT/,
+      );
+      assert.equal(existsSync(path.join(directory, 'out')), false);
+      await assert.rejects(
+        encryptFile(['age1nope'], path.join(directory, 'plain'), path.join(directory, 'out')),
+        /is not an age recipient/,
+      );
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('writes the header as the specification lays it out', async () => {

@@ -5,14 +5,14 @@
  * chunks and a file sealed under another node's key are each refused. The key file is 0600.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after, describe, it } from 'node:test';
-import { openAtRest, sealAtRest } from '../../src/evidence/at-rest.ts';
+import { openAtRest, resealAtRest, sealAtRest } from '../../src/evidence/at-rest.ts';
 
 const CHUNK = 64 * 1024;
 const HEADER = 17 + 16;
@@ -67,5 +67,34 @@ describe('evidence sealed at rest', () => {
     ] as const) {
       await assert.rejects(through(bytes, opener), /sealed evidence file/, name);
     }
+  });
+
+  it("reseals an upload's parts as one file, with the SHA-256 of their bytes, and refuses a changed part", async () => {
+    // Part sizes cross the worker's 1 MiB slots and the 64 KiB chunks (as PATCHes of any size do).
+    const parts = [2 * 1024 * 1024 + 5, 0, CHUNK - 3, 1024 * 1024].map((size) => randomBytes(size));
+    const files = [];
+    for (const [index, part] of parts.entries()) {
+      const file = path.join(directory, `part-${index}.sealed`);
+      writeFileSync(file, await through(part, sealAtRest(directory)));
+      files.push(file);
+    }
+    const plain = Buffer.concat(parts);
+    const target = path.join(directory, 'item.sealed');
+    const sealed = await resealAtRest(directory, files, target);
+    assert.deepEqual(sealed, {
+      sha256: createHash('sha256').update(plain).digest('hex'),
+      length: plain.length,
+    });
+    assert.equal(statSync(target).mode & 0o777, 0o600);
+    const bytes = readFileSync(target);
+    assert.equal(bytes.length, HEADER + plain.length + 16 * Math.ceil(plain.length / CHUNK));
+    assert.ok((await through(bytes, openAtRest(directory), 65_537)).equals(plain));
+
+    const changed = Buffer.from(readFileSync(files[0] as string));
+    changed[HEADER + 5 * SEALED_CHUNK] = (changed[HEADER + 5 * SEALED_CHUNK] ?? 0) ^ 1;
+    writeFileSync(files[0] as string, changed);
+    const refused = path.join(directory, 'refused.sealed');
+    await assert.rejects(resealAtRest(directory, files, refused), /sealed evidence file/);
+    assert.equal(existsSync(refused), false, 'no partial file is left');
   });
 });

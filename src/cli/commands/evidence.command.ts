@@ -13,12 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable, Transform } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import {
+  checkRecipients,
   decryptStream,
-  encryptStream,
+  encryptFile,
   formatIdentityFile,
   generateIdentity,
   isAgeError,
@@ -38,12 +39,20 @@ function fileError(action: string, file: string, error: unknown): CliError {
   return new CliError(`cannot ${action} ${file}: ${code ?? (error as Error).message}`);
 }
 
+/** A temporary name beside output, renamed into place once the output is whole. */
+function temporaryBeside(output: string): string {
+  return path.join(
+    path.dirname(output),
+    `.${path.basename(output)}.${randomBytes(6).toString('hex')}.partial`,
+  );
+}
+
 /** Runs in -> transforms -> out, the output renamed into place only when every step succeeded. */
 async function transformFile(
   label: string,
   input: string,
   output: string,
-  transforms: readonly Transform[],
+  transforms: readonly Duplex[],
 ): Promise<void> {
   const size = await stat(input).then(
     (info) => info.size,
@@ -51,10 +60,7 @@ async function transformFile(
       throw fileError('read', input, error);
     },
   );
-  const temporary = path.join(
-    path.dirname(output),
-    `.${path.basename(output)}.${randomBytes(6).toString('hex')}.partial`,
-  );
+  const temporary = temporaryBeside(output);
   const progress = byteProgress(label, size);
   try {
     const source: Readable = createReadStream(input, { highWaterMark: READ_SIZE });
@@ -120,10 +126,28 @@ export function registerEvidenceCommands(program: Command): void {
     .argument('<in>', 'the plaintext file')
     .argument('<out>', 'the age file to write')
     .action(async (input: string, output: string, options: { recipient: string[] }) => {
-      const encrypt = inAgeTerms(() => encryptStream(options.recipient));
-      const hash = sha256Tap();
-      await transformFile('encrypting', input, output, [hash.tap, encrypt]);
-      printLine(`encrypted ${input} -> ${output}: ${hash.bytes()} bytes, sha256 ${hash.digest()}`);
+      inAgeTerms(() => checkRecipients(options.recipient));
+      const size = await stat(input).then(
+        (info) => info.size,
+        (error: unknown) => {
+          throw fileError('read', input, error);
+        },
+      );
+      const temporary = temporaryBeside(output);
+      const progress = byteProgress('encrypting', size);
+      try {
+        // File to file: read into one buffer, hashed here, sealed and written on a worker thread.
+        const sealed = await encryptFile(options.recipient, input, temporary, progress.add);
+        await rename(temporary, output);
+        printLine(`encrypted ${input} -> ${output}: ${sealed.bytes} bytes, sha256 ${sealed.sha256}`);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        if (isAgeError(error)) throw new CliError(`${input}: ${error.message}`);
+        const file = (error as NodeJS.ErrnoException).path === input ? input : output;
+        throw fileError(file === input ? 'read' : 'write', file, error);
+      } finally {
+        progress.finish();
+      }
     });
 
   evidence
