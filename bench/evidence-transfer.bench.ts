@@ -8,7 +8,7 @@
  * run counts. Packaging (chunking and encrypting at the sender) is timed apart.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createServer, get } from 'node:http';
@@ -124,6 +124,14 @@ async function bareHttpCopy(file: string, output: string): Promise<number> {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ": state is field 0; utime and stime are fields 11 and 12 (clock ticks, 100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const rate = (bytes: number, ms: number): string => `${((bytes / MiB / ms) * 1000).toFixed(0)} MiB/s`;
 
 export async function runEvidenceTransferBenchmarks(options: { size: number }): Promise<Figure[]> {
@@ -211,6 +219,7 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
     }
     const itemId = itemIds[0] ?? '';
     const transferRuns: number[] = [];
+    const transferCpuRuns: number[] = [];
     const packagingRuns: number[] = [];
     const baselineRuns: number[] = [];
     for (let round = 0; round < 2; round += 1) {
@@ -225,6 +234,10 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
       if (made.status !== 201) throw new Error(`packaging refused: ${await made.text()}`);
       packagingRuns.push(performance.now() - packagingStarted);
       const packageId = ((await made.json()) as { package: { id: string } }).package.id;
+      const nodesCpu = () =>
+        cpuSecondsOf(federation.node('DE').process.child?.pid) +
+        cpuSecondsOf(federation.node('FR').process.child?.pid);
+      const cpuBefore = nodesCpu();
       const started = performance.now();
       const sent = await call(
         `${de}/api/v1/requests/${deRequestId}/evidence/packages/${packageId}/send`,
@@ -251,6 +264,7 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
         await delay(20);
       }
       transferRuns.push(performance.now() - started);
+      transferCpuRuns.push(nodesCpu() - cpuBefore);
       baselineRuns.push(await bareHttpCopy(input, path.join(directory, `copy-${round}.bin`)));
       rmSync(path.join(directory, `copy-${round}.bin`), { force: true });
     }
@@ -266,6 +280,12 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
         value: `${rate(options.size, transfer)} (${(transfer / 1000).toFixed(2)} s)`,
         baseline: `bare HTTP copy: ${rate(options.size, baseline)} (${(baseline / 1000).toFixed(2)} s)`,
         ratio: `${(baseline / transfer).toFixed(2)} of the bare copy's throughput`,
+      },
+      {
+        name: `CPU time of the two node processes during that transfer (user + system)`,
+        value: `${Math.min(...transferCpuRuns).toFixed(1)} s (${((Math.min(...transferCpuRuns) / options.size) * 1024 * MiB).toFixed(1)} s per GiB)`,
+        baseline: '',
+        ratio: '',
       },
       {
         name: `upload of ${sizeLabel} over HTTP (tus PATCH through the node: sealed at rest as it arrives, hashed, custody)`,

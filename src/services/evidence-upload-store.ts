@@ -7,7 +7,8 @@
  * HEAD answers the offset to resume at. No plaintext touches the disk.
  *
  * The PATCH that brings the last byte seals the item: it reads the parts once, in order, and in the
- * same pass hashes the bytes (SHA-256) and seals them into <evidence dir>/items/<item id>.sealed;
+ * same pass hashes the bytes (SHA-256) and seals them into <evidence dir>/items/<item id>.sealed
+ * (an item that came whole in its first PATCH was hashed as it arrived: its one part is moved there);
  * then it records `acquired` and `sealed` in the chain of custody with the item stored, and removes
  * the parts. If that fails, the last part is dropped and the client resends it.
  */
@@ -84,11 +85,15 @@ export class EvidenceUploadStore extends DataStore {
     const output = createWriteStream(`${partPath}.tmp`, { mode: 0o600 });
     sealer.pipe(output);
     let length = 0;
+    // The first PATCH is hashed as it arrives: when it brings the whole item (the usual case for
+    // a script or curl), its part becomes the item file as it is, with no second pass.
+    const hash = state.parts.length === 0 ? createHash('sha256') : undefined;
     try {
       for await (const chunk of stream) {
         const bytes = chunk as Buffer;
         if (state.offset + length + bytes.length > state.size) throw ERRORS.ERR_SIZE_EXCEEDED;
         length += bytes.length;
+        hash?.update(bytes);
         await writeInto(sealer, bytes);
       }
     } catch (error) {
@@ -113,7 +118,7 @@ export class EvidenceUploadStore extends DataStore {
     };
     if (next.offset === next.size) {
       try {
-        await this.#sealItem(next);
+        await this.#sealItem(next, hash && next.parts.length === 1 ? hash.digest('hex') : undefined);
       } catch (error) {
         await rm(partPath, { force: true });
         throw error;
@@ -124,34 +129,25 @@ export class EvidenceUploadStore extends DataStore {
     return next.offset;
   }
 
-  /** Parts -> one sealed item file, hashed in the same pass; custody `acquired` and `sealed`. */
-  async #sealItem(state: UploadState): Promise<void> {
+  /**
+   * Parts -> one sealed item file, hashed in the same pass; custody `acquired` and `sealed`. An
+   * item that came in one part (`wholeSha256`: its SHA-256, taken as it arrived) is that part,
+   * sealed already: it is moved into place.
+   */
+  async #sealItem(state: UploadState, wholeSha256?: string): Promise<void> {
     const paths = evidencePaths(this.#context);
     const item = await findEvidenceItem(this.#context.db, state.itemId);
     if (!item) throw ERRORS.FILE_NOT_FOUND;
     await mkdir(paths.items, { recursive: true, mode: 0o700 });
     const target = paths.itemFile(item.storageKey);
-    const hash = createHash('sha256');
-    const sealer = sealAtRest(paths.root);
-    const output = createWriteStream(`${target}.tmp`, { mode: 0o600 });
-    sealer.pipe(output);
-    let length = 0;
-    for (const part of state.parts) {
-      const opened = createReadStream(path.join(this.#directory(state.itemId), part.file)).pipe(
-        openAtRest(paths.root),
-      );
-      for await (const chunk of opened) {
-        hash.update(chunk as Buffer);
-        length += (chunk as Buffer).length;
-        await writeInto(sealer, chunk as Buffer);
-      }
+    const [onlyPart] = state.parts;
+    let sha256: string;
+    if (wholeSha256 !== undefined && onlyPart && state.parts.length === 1 && onlyPart.length === state.size) {
+      await rename(path.join(this.#directory(state.itemId), onlyPart.file), target);
+      sha256 = wholeSha256;
+    } else {
+      sha256 = await this.#joinParts(state, target);
     }
-    sealer.end();
-    await finished(output);
-    if (length !== state.size)
-      throw new Error(`evidence upload ${state.itemId}: ${length} bytes, expected ${state.size}`);
-    await rename(`${target}.tmp`, target);
-    const sha256 = hash.digest('hex');
     const at = this.#context.now();
     await appendCustody(
       this.#context,
@@ -182,6 +178,32 @@ export class EvidenceUploadStore extends DataStore {
       { kind: 'stored', sha256, at },
     );
     await rm(this.#directory(state.itemId), { recursive: true, force: true });
+  }
+
+  /** The parts, opened in order, hashed and sealed again as one item file at `target`; answers the SHA-256. */
+  async #joinParts(state: UploadState, target: string): Promise<string> {
+    const paths = evidencePaths(this.#context);
+    const hash = createHash('sha256');
+    const sealer = sealAtRest(paths.root);
+    const output = createWriteStream(`${target}.tmp`, { mode: 0o600 });
+    sealer.pipe(output);
+    let length = 0;
+    for (const part of state.parts) {
+      const opened = createReadStream(path.join(this.#directory(state.itemId), part.file)).pipe(
+        openAtRest(paths.root),
+      );
+      for await (const chunk of opened) {
+        hash.update(chunk as Buffer);
+        length += (chunk as Buffer).length;
+        await writeInto(sealer, chunk as Buffer);
+      }
+    }
+    sealer.end();
+    await finished(output);
+    if (length !== state.size)
+      throw new Error(`evidence upload ${state.itemId}: ${length} bytes, expected ${state.size}`);
+    await rename(`${target}.tmp`, target);
+    return hash.digest('hex');
   }
 
   override async remove(id: string): Promise<void> {
