@@ -6,6 +6,9 @@
  *   PGlite, restarted     the same node started again on its data directory (a node's usual state)
  *   PGlite, from template an empty data directory loading this release's cached template
  *   PostgreSQL 15         `comity serve` with DATABASE_URL (the server's memory is not counted)
+ *   small-node settings   restarted, with what docs/operations.md ("A small node") advises: glibc's
+ *                         malloc arenas at 2, one V8 worker thread; then also WebAssembly without
+ *                         its optimising compiler (--liftoff-only, which costs PGlite throughput)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,14 +17,18 @@ import type { Figure } from './foundation.bench.ts';
 import { ROOT, residentMemoryMiB, startProcess } from './node-process.ts';
 
 const SETTLE_MS = 5000;
+/** The small-node settings of docs/operations.md: Node's flags, and the environment of its process. */
+const SMALL_NODE_FLAGS = ['--v8-pool-size=1'];
+const SMALL_NODE_ENVIRONMENT = { MALLOC_ARENA_MAX: '2' };
 
 /** Starts `program` on `dataDirectory`, waits SETTLE_MS once healthy, returns its RSS in MiB. */
 async function idleResidentMiB(
   program: readonly string[],
   dataDirectory: string,
   environment: Record<string, string>,
+  nodeFlags: readonly string[] = [],
 ): Promise<number> {
-  const node = await startProcess(program, environment, dataDirectory);
+  const node = await startProcess([...nodeFlags, ...program], environment, dataDirectory);
   try {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     return residentMemoryMiB(node.process.pid!);
@@ -71,11 +78,34 @@ export async function runMemoryBenchmarks(options: { databaseUrl?: string }): Pr
         await idleResidentMiB(serve, node, { COMITY_PGLITE_SHARED_BUFFERS_MB: '128' }),
       ),
     );
+    figures.push(
+      figure(
+        'idle node, PGlite, restarted, small-node settings (MALLOC_ARENA_MAX=2, --v8-pool-size=1)',
+        await idleResidentMiB(serve, node, SMALL_NODE_ENVIRONMENT, SMALL_NODE_FLAGS),
+      ),
+    );
+    figures.push(
+      figure(
+        'idle node, PGlite, restarted, small-node settings and --liftoff-only',
+        await idleResidentMiB(serve, node, SMALL_NODE_ENVIRONMENT, [...SMALL_NODE_FLAGS, '--liftoff-only']),
+      ),
+    );
     if (options.databaseUrl) {
       figures.push(
         figure(
           'idle node, PostgreSQL 15 (the server not counted)',
           await idleResidentMiB(serve, path.join(scratch, 'postgres'), { DATABASE_URL: options.databaseUrl }),
+        ),
+      );
+      figures.push(
+        figure(
+          'idle node, PostgreSQL 15, small-node settings (MALLOC_ARENA_MAX=2, --v8-pool-size=1)',
+          await idleResidentMiB(
+            serve,
+            path.join(scratch, 'postgres'),
+            { DATABASE_URL: options.databaseUrl, ...SMALL_NODE_ENVIRONMENT },
+            SMALL_NODE_FLAGS,
+          ),
         ),
       );
     }

@@ -58,6 +58,12 @@ const EnvSchema = z.object({
    * or ~/.cache/comity; `none` turns the copy off.
    */
   COMITY_CACHE_DIR: z.string().min(1).optional(),
+  /**
+   * A JSON file the node applies at its first start, while its database has no account: the accounts
+   * to create instead of the generated administrator and, on a secretariat, the nodes to register
+   * before it publishes the directory (src/services/first-start.service.ts). `comity demo` uses it.
+   */
+  COMITY_FIRST_START_FILE: z.string().min(1).optional(),
   /** A PostgreSQL connection string. When set, the node uses that server instead of the embedded database. Secret. */
   DATABASE_URL: z.string().url().optional(),
   /** Milliseconds to wait for a new PostgreSQL connection before the attempt counts as failed. Default 5000. */
@@ -296,6 +302,8 @@ export type Config = Readonly<{
     dataDirectory: string;
     /** COMITY_BACKUP_PASSPHRASE: the passphrase of backup archives, unless given on standard input. */
     backupPassphrase: string | undefined;
+    /** COMITY_FIRST_START_FILE: accounts (and a secretariat's nodes) made at the first start. */
+    firstStartFile?: string | undefined;
   }>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Prometheus metrics: on a listener of their own, and/or on the node's port behind a token. */
@@ -467,6 +475,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       state: env.COMITY_NODE_STATE,
       dataDirectory,
       backupPassphrase: env.COMITY_BACKUP_PASSPHRASE,
+      firstStartFile: env.COMITY_FIRST_START_FILE,
     }),
     logLevel: env.COMITY_LOG_LEVEL,
     metrics: Object.freeze({

@@ -1,35 +1,39 @@
 /**
  * Sets up a small federation on this machine, the way operators of real nodes would: a secretariat
  * node and one node per State, each its own process, data directory (or PostgreSQL database) and
- * port. Every node first starts once to take its port (any free one, or `portBase`, +1, ...) and
- * create its database and administrator; then it gets its identity with `comity init` at that
- * address (pinning the secretariat's key), the secretariat registers each node's public entry
- * (`comity keys public` → `comity secretariat add-node`) and publishes the signed directory
- * (`comity secretariat publish`) while it is stopped (its commands open its database), and every
- * process starts again on its port, now with its identity, and fetches the directory. Used by
- * `comity demo`, the process tests and the benchmark.
+ * port. The ports come first (`portBase`, +1, ..., or free ones), so every node gets its identity
+ * at its address before it ever starts (what `comity init` does; the nodes pin the secretariat's
+ * key). What each operator would then do on the stopped node goes in its first-start file
+ * (COMITY_FIRST_START_FILE, src/services/first-start.service.ts), which the node applies at its
+ * first start: the accounts (`comity user add`: two administrators and the demo's people on each
+ * State node) and, on the secretariat, every node's public entry (`comity keys public` → `comity
+ * secretariat add-node`) before it publishes the signed directory (`comity secretariat publish`).
+ * Every process then starts once, all in parallel; the nodes fetch the directory (again within
+ * seconds if they ask before the secretariat serves it). Used by
+ * `comity demo`, the process tests and the benchmarks.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { JWK } from 'jose';
+import {
+  initNodeIdentity,
+  parseSecretariatKeys,
+  readPublicKeyBundle,
+} from '../federation/identity/identity-store.ts';
+import type { PublicKeyBundle } from '../federation/identity/public-key-bundle.ts';
 import type { AuthorityKind } from '../federation/protocol/types.ts';
 import {
   type ApiClient,
   apiClient,
   type CreatedAccount,
-  createAccount,
   generateDemoPassword,
   createTokenFor,
   signIn,
 } from './node-api.ts';
-import {
-  createNodeProcess,
-  type NodeProcess,
-  PROJECT_ROOT,
-  runComityOrThrow,
-  waitFor,
-} from './node-process.ts';
+import { createNodeProcess, type NodeProcess, PROJECT_ROOT, waitFor } from './node-process.ts';
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
@@ -59,7 +63,7 @@ export type FederationOptions = Readonly<{
   portBase?: number;
   /** Extra environment for every node process (refresh interval, delivery settings...). */
   env?: Record<string, string | undefined>;
-  /** How long each process may take to become ready (default: NodeProcessOptions' own). */
+  /** How long each process may take to become ready (default 180 s: they all start at once). */
   startTimeoutMs?: number;
   /**
    * Where users and peers reach a process (by name: `secretariat` or a node id) listening on `port`:
@@ -79,7 +83,8 @@ export type FederationOptions = Readonly<{
   /**
    * Without `databaseUrlFor`: a cache directory where this release's migrated template database is
    * made once (src/storage/pglite-template.ts) and from which every node creates its database,
-   * instead of each running initdb. Default: none (each node creates its own).
+   * instead of each running initdb; Node's compile cache for every process goes there too
+   * (NODE_COMPILE_CACHE). Default: none (each node creates its own database).
    */
   templateDirectory?: string;
 }>;
@@ -117,6 +122,10 @@ export type Federation = Readonly<{
 }>;
 
 const SECRETARIAT_ID = 'secretariat';
+/** Each node's first-start file (COMITY_FIRST_START_FILE), in its data directory. */
+const FIRST_START_FILE = 'first-start.json';
+/** How long each process may take to start when `startTimeoutMs` does not say. */
+const FEDERATION_START_TIMEOUT_MS = 180_000;
 /** Makes this release's template database in the directory it is given (src/storage/pglite-template.ts). */
 const TEMPLATE_SCRIPT = path.join(PROJECT_ROOT, 'src', 'storage', 'pglite-template.ts');
 
@@ -135,31 +144,48 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   if (specs.length === 0) throw new Error('a federation needs at least one node');
   const progress = options.onProgress ?? (() => {});
   const shouldKeepLogs = options.shouldKeepLogs ?? true;
+  const shouldCreateUsers = options.shouldCreateUsers ?? true;
   mkdirSync(options.directory, { recursive: true });
 
-  const prepare = async (name: string, mode: 'node' | 'secretariat', index: number): Promise<NodeProcess> =>
-    createNodeProcess({
+  // 1. The ports first (`portBase`, +1, ..., or free ones), so that every identity names its address.
+  let started = performance.now();
+  const ports =
+    options.portBase !== undefined
+      ? specs.map((_, index) => options.portBase! + index + 1)
+      : await freePorts(specs.length + 1);
+  const secretariatPort = options.portBase ?? ports.pop()!;
+  const prepare = async (name: string, mode: 'node' | 'secretariat', port: number): Promise<NodeProcess> => {
+    const dataDirectory = path.join(options.directory, name);
+    return createNodeProcess({
       name,
       mode,
-      dataDirectory: path.join(options.directory, name),
-      ...(options.portBase !== undefined ? { port: options.portBase + index } : {}),
-      ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+      dataDirectory,
+      port,
+      // Every process starts at once, sharing the cores: twice a lone node's default wait.
+      startTimeoutMs: options.startTimeoutMs ?? FEDERATION_START_TIMEOUT_MS,
       ...(options.databaseUrlFor ? { databaseUrl: await options.databaseUrlFor(name) } : {}),
       ...(options.publicUrlFor ? { publicUrlFor: (port: number) => options.publicUrlFor!(name, port) } : {}),
       env: {
         ...options.env,
+        COMITY_FIRST_START_FILE: path.join(dataDirectory, FIRST_START_FILE),
         ...(options.templateDirectory && !options.databaseUrlFor
           ? { COMITY_CACHE_DIR: options.templateDirectory }
+          : {}),
+        // Node's own cache of compiled modules: the first process compiles the application, the
+        // others (and the next demo) load it compiled, about half the CPU of loading it.
+        ...(options.templateDirectory
+          ? { NODE_COMPILE_CACHE: path.join(options.templateDirectory, 'node-compile-cache') }
           : {}),
       },
       ...(options.program && mode === 'node' ? { program: options.program } : {}),
       ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
     });
+  };
 
-  const secretariat = await prepare(SECRETARIAT_ID, 'secretariat', 0);
+  const secretariat = await prepare(SECRETARIAT_ID, 'secretariat', secretariatPort);
   const processes = new Map<string, NodeProcess>();
   for (const [index, spec] of specs.entries()) {
-    processes.set(spec.nodeId, await prepare(spec.nodeId, 'node', index + 1));
+    processes.set(spec.nodeId, await prepare(spec.nodeId, 'node', ports[index]!));
   }
   const stopAll = async () => {
     await Promise.all([...processes.values()].map((node) => node.stop()));
@@ -167,75 +193,100 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   };
 
   try {
-    // 1. Every process starts once: it takes its port, creates its database and administrator,
-    // from the template when there is one (made here once, rather than initdb in every process).
-    let started = performance.now();
+    // 2. Identities at those addresses, as `comity init` makes them (the secretariat first, so every
+    // node pins its key), and each node's public entry, as `comity keys public` prints it.
+    const secretariatEntry = await createIdentity(secretariat, {
+      nodeId: SECRETARIAT_ID,
+      state: 'UN',
+      authority: 'central-authority',
+      endpoint: secretariat.publicUrl,
+      secretariat: null,
+    });
+    writeFileSync(path.join(options.directory, 'secretariat.public.json'), JSON.stringify(secretariatEntry));
+    const pin = {
+      url: secretariat.publicUrl,
+      publicJwks: parseSecretariatKeys(JSON.stringify(secretariatEntry)),
+    };
+    const entries: PublicKeyBundle[] = [];
+    for (const spec of specs) {
+      const node = processes.get(spec.nodeId)!;
+      const entry = await createIdentity(node, { ...spec, endpoint: node.publicUrl, secretariat: pin });
+      writeFileSync(path.join(options.directory, `${spec.nodeId}.public.json`), JSON.stringify(entry));
+      entries.push(entry);
+    }
+
+    // 3. What each operator would do on the stopped node before serving, in its first-start file
+    // (COMITY_FIRST_START_FILE), which the node applies itself: its accounts (two administrators and
+    // the demo's people on each State node) and, on the secretariat, every node's public entry to
+    // register before it publishes the signed directory.
+    const accounts = new Map<string, PlannedUser[]>();
+    const writeFirstStart = (node: NodeProcess, spec: NodeSpec | undefined) => {
+      const users: PlannedUser[] = [
+        // The roles a node's first administrator gets when it generates one (FIRST_ADMINISTRATOR_ROLES).
+        {
+          username: 'admin',
+          displayName: 'Administrator',
+          password: generateDemoPassword(),
+          roles: ['administrator', 'supervisor', 'officer'],
+        },
+      ];
+      if (spec) {
+        users.push({
+          username: APPROVER_USERNAME,
+          displayName: 'Approver',
+          password: generateDemoPassword(),
+          roles: ['administrator'],
+        });
+        if (shouldCreateUsers) users.push(...demoUsersOf(spec));
+      }
+      accounts.set(node.name, users);
+      node.adminPassword = users[0]!.password;
+      const register = spec
+        ? undefined
+        : {
+            entries,
+            languages: ['en'],
+            ...(options.acknowledgeWithinHours !== undefined
+              ? { acknowledgeWithinHours: options.acknowledgeWithinHours }
+              : {}),
+          };
+      // It holds passwords: readable by this user only, as the node's other files are.
+      writeFileSync(path.join(node.dataDirectory, FIRST_START_FILE), JSON.stringify({ users, register }), {
+        mode: 0o600,
+      });
+    };
+    writeFirstStart(secretariat, undefined);
+    for (const spec of specs) writeFirstStart(processes.get(spec.nodeId)!, spec);
+    progress(
+      `identities and first-start files written for ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')} in ${seconds(started)}`,
+    );
+
+    // 4. The template database, made once (rather than initdb in every process), in a process of
+    // its own as the nodes are: the harness reaches the storage through processes only.
+    started = performance.now();
     if (options.templateDirectory && !options.databaseUrlFor) {
-      // A process of its own, as the nodes are: the harness reaches the storage through processes only.
       await promisify(execFile)(process.execPath, [TEMPLATE_SCRIPT, options.templateDirectory]);
       progress(`template database ready in ${seconds(started)}`);
     }
-    const startReporting = async (node: NodeProcess, what: string) => {
+
+    // 5. Every process starts once, all in parallel, with its identity, accounts and (the
+    // secretariat) the published directory; a node that asks before the secretariat serves it
+    // asks again within seconds.
+    started = performance.now();
+    const startReporting = async (node: NodeProcess) => {
       const since = performance.now();
       await node.start();
-      progress(`${node.name} ${what} on port ${node.port} in ${seconds(since)}`);
+      progress(`${node.name} started on port ${node.port} in ${seconds(since)}`);
     };
-    await settleAll([secretariat, ...processes.values()].map((node) => startReporting(node, 'started')));
-    progress(
-      `secretariat and ${specs.length} nodes started (ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')}) in ${seconds(started)}`,
-    );
-
-    // 2. Identities at those addresses: the secretariat first, so every node can pin its key.
-    // `comity init` and `comity keys public` touch only the identity files: the nodes keep running.
-    started = performance.now();
-    await initSecretariat(secretariat);
-    const secretariatKey = await exportPublicEntry(
-      secretariat,
-      path.join(options.directory, 'secretariat.public.json'),
-    );
-    const entries = await Promise.all(
-      specs.map(async (spec) => {
-        const node = processes.get(spec.nodeId)!;
-        await initNode(node, spec, secretariat, secretariatKey);
-        return exportPublicEntry(node, path.join(options.directory, `${spec.nodeId}.public.json`));
-      }),
-    );
-    progress(`identities created with comity init in ${seconds(started)}`);
-
-    // 3. The nodes restart with their identity (their first directory fetch may fail: they retry
-    // every refresh interval) while the stopped secretariat registers them one command at a time,
-    // publishes the signed directory and starts serving it again.
-    started = performance.now();
-    const approverPasswords = new Map<string, string>();
-    const restart = async (node: NodeProcess, nodeId: string | undefined) => {
-      await node.stop();
-      if (nodeId !== undefined) approverPasswords.set(nodeId, await addApprover(node));
-      await startReporting(node, 'restarted with its identity');
-    };
-    const secretariatReady = (async () => {
-      await secretariat.stop();
-      await addNodesToSecretariat(secretariat, entries, options.acknowledgeWithinHours);
-      await publishDirectory(secretariat);
-      progress(`${specs.length} nodes registered and the directory published in ${seconds(started)}`);
-      await startReporting(secretariat, 'restarted with the directory');
-    })();
-    await settleAll([...[...processes].map(([nodeId, node]) => restart(node, nodeId)), secretariatReady]);
+    await settleAll([secretariat, ...processes.values()].map((node) => startReporting(node)));
     progress(`secretariat and ${specs.length} nodes healthy in ${seconds(started)}`);
 
     started = performance.now();
-    const nodes: FederationNode[] = [];
-    for (const spec of specs) {
-      nodes.push(
-        await prepareNode(
-          spec,
-          processes.get(spec.nodeId)!,
-          approverPasswords.get(spec.nodeId)!,
-          options.shouldCreateUsers ?? true,
-        ),
-      );
-    }
+    const nodes = await Promise.all(
+      specs.map((spec) => prepareNode(spec, processes.get(spec.nodeId)!, accounts.get(spec.nodeId)!)),
+    );
     await Promise.all(nodes.map((node) => waitForDirectory(node, specs)));
-    progress(`every node has the directory and its users in ${seconds(started)}`);
+    progress(`every node signed in and has the directory in ${seconds(started)}`);
 
     return {
       secretariat,
@@ -253,6 +304,59 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   }
 }
 
+/** `count` ports free on loopback now, all different (each held open until every one is found). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let index = 0; index < count; index += 1) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return servers.map((server) => (server.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+/** `comity init` for a node that has not started yet, then its `comity keys public` entry. */
+async function createIdentity(
+  node: NodeProcess,
+  input: Readonly<{
+    nodeId: string;
+    state: string;
+    authority: AuthorityKind;
+    endpoint: string;
+    secretariat: { url: string; publicJwks: JWK[] } | null;
+  }>,
+): Promise<PublicKeyBundle> {
+  const directory = path.join(node.dataDirectory, 'identity');
+  await initNodeIdentity(directory, input, { now: new Date(), isForced: false });
+  return readPublicKeyBundle(directory);
+}
+
+type PlannedUser = { username: string; displayName: string; password: string; roles: string[] };
+
+/** The demo's people on a State node, with their passwords. */
+function demoUsersOf(spec: NodeSpec): PlannedUser[] {
+  const prefix = spec.state.toLowerCase();
+  const user = (suffix: string, title: string, role: DemoRole): PlannedUser => ({
+    username: `${prefix}.${suffix}`,
+    displayName: `${spec.state} ${title}`,
+    password: generateDemoPassword(),
+    roles: [role],
+  });
+  return [
+    user('officer', 'officer', 'officer'),
+    user('duty', 'duty officer', 'duty-officer'),
+    user('legal', 'legal reviewer', 'legal-reviewer'),
+    user('supervisor', 'supervisor', 'supervisor'),
+  ];
+}
+
 /** Waits for every start to end (none left running unawaited), then throws the first failure. */
 async function settleAll(starts: readonly Promise<void>[]): Promise<void> {
   const results = await Promise.allSettled(starts);
@@ -264,148 +368,45 @@ function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
 
-// --- The operator commands, as an operator runs them ---------------------------------------------
-
-async function initSecretariat(secretariat: NodeProcess): Promise<void> {
-  await runComityOrThrow(
-    [
-      'init',
-      '--node-id',
-      SECRETARIAT_ID,
-      '--state',
-      'UN',
-      '--endpoint',
-      secretariat.publicUrl,
-      '--secretariat',
-    ],
-    { env: secretariat.env },
-  );
-}
-
-async function initNode(
-  node: NodeProcess,
-  spec: NodeSpec,
-  secretariat: NodeProcess,
-  secretariatKeyFile: string,
-): Promise<void> {
-  await runComityOrThrow(
-    [
-      'init',
-      '--node-id',
-      spec.nodeId,
-      '--state',
-      spec.state,
-      '--authority',
-      spec.authority,
-      '--endpoint',
-      node.publicUrl,
-      '--secretariat-url',
-      secretariat.publicUrl,
-      '--secretariat-key',
-      secretariatKeyFile,
-    ],
-    { env: node.env },
-  );
-}
-
-/** `comity keys public` of a node, written to `file` (what an operator sends to the secretariat). */
-async function exportPublicEntry(node: NodeProcess, file: string): Promise<string> {
-  const { stdout } = await runComityOrThrow(['keys', 'public'], { env: node.env });
-  writeFileSync(file, stdout);
-  return file;
-}
-
-/** One `comity secretariat add-node` for every node's keys file: the secretariat's database opens once. */
-async function addNodesToSecretariat(
-  secretariat: NodeProcess,
-  entryFiles: readonly string[],
-  acknowledgeWithinHours: number | undefined,
-): Promise<void> {
-  const serviceLevel =
-    acknowledgeWithinHours === undefined ? [] : ['--ack-hours', String(acknowledgeWithinHours)];
-  await runComityOrThrow(['secretariat', 'add-node', ...entryFiles, '--languages', 'en', ...serviceLevel], {
-    env: secretariat.env,
-  });
-}
-
-async function publishDirectory(secretariat: NodeProcess): Promise<void> {
-  await runComityOrThrow(['secretariat', 'publish'], { env: secretariat.env });
-}
-
 // --- Users and readiness ---------------------------------------------------------------------------
 
 /** The second administrator's username on every demo node. */
 const APPROVER_USERNAME = 'approver';
 
-/**
- * `comity user add approver --role administrator` on a stopped node: the node's operator adds a
- * second administrator, who approves the first one's grants. Returns its password.
- */
-async function addApprover(node: NodeProcess): Promise<string> {
-  const password = generateDemoPassword();
-  await runComityOrThrow(
-    [
-      'user',
-      'add',
-      APPROVER_USERNAME,
-      '--role',
-      'administrator',
-      '--display-name',
-      'Approver',
-      '--password-stdin',
-    ],
-    { env: node.env, input: `${password}\n` },
-  );
-  return password;
-}
-
+/** Signs the node's administrators in; the demo's accounts were made before it started. */
 async function prepareNode(
   spec: NodeSpec,
   node: NodeProcess,
-  approverPassword: string,
-  shouldCreateUsers: boolean,
+  users: readonly PlannedUser[],
 ): Promise<FederationNode> {
-  const adminPassword = node.adminPassword;
-  if (!adminPassword) throw new Error(`${spec.nodeId} printed no administrator password at its first start`);
-  const admin = apiClient(node.url, await signIn(node.url, 'admin', adminPassword));
-  const approver = apiClient(node.url, await signIn(node.url, APPROVER_USERNAME, approverPassword));
+  const passwordOf = (username: string): string => {
+    const user = users.find((candidate) => candidate.username === username);
+    if (!user) throw new Error(`${spec.nodeId} has no ${username} account`);
+    return user.password;
+  };
+  const adminPassword = passwordOf('admin');
+  const [admin, approver] = await Promise.all([
+    signIn(node.url, 'admin', adminPassword).then((credentials) => apiClient(node.url, credentials)),
+    signIn(node.url, APPROVER_USERNAME, passwordOf(APPROVER_USERNAME)).then((credentials) =>
+      apiClient(node.url, credentials),
+    ),
+  ]);
+  const roleAccounts = users.filter(
+    (user) => user.username !== 'admin' && user.username !== APPROVER_USERNAME,
+  );
   let accounts: Record<DemoRole, CreatedAccount> | undefined;
-  if (shouldCreateUsers) {
-    const prefix = spec.state.toLowerCase();
-    accounts = {
-      officer: await createAccount(
-        { admin, approver },
+  if (roleAccounts.length > 0) {
+    accounts = Object.fromEntries(
+      roleAccounts.map((user) => [
+        user.roles[0] as DemoRole,
         {
-          username: `${prefix}.officer`,
-          displayName: `${spec.state} officer`,
-          roles: ['officer'],
+          username: user.username,
+          password: user.password,
+          displayName: user.displayName,
+          roles: user.roles as CreatedAccount['roles'],
         },
-      ),
-      'duty-officer': await createAccount(
-        { admin, approver },
-        {
-          username: `${prefix}.duty`,
-          displayName: `${spec.state} duty officer`,
-          roles: ['duty-officer'],
-        },
-      ),
-      'legal-reviewer': await createAccount(
-        { admin, approver },
-        {
-          username: `${prefix}.legal`,
-          displayName: `${spec.state} legal reviewer`,
-          roles: ['legal-reviewer'],
-        },
-      ),
-      supervisor: await createAccount(
-        { admin, approver },
-        {
-          username: `${prefix}.supervisor`,
-          displayName: `${spec.state} supervisor`,
-          roles: ['supervisor'],
-        },
-      ),
-    };
+      ]),
+    ) as Record<DemoRole, CreatedAccount>;
   }
   const clients = new Map<string, Promise<ApiClient>>();
   return {

@@ -31,7 +31,13 @@ export type CliResult = Readonly<{ code: number; stdout: string; stderr: string 
  */
 export async function runComity(
   args: readonly string[],
-  options: Readonly<{ env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }> = {},
+  options: Readonly<{
+    env?: Record<string, string | undefined>;
+    input?: string;
+    timeoutMs?: number;
+    /** Called with each line of standard output as it comes (the command still runs). */
+    onLine?: (line: string) => void;
+  }> = {},
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
     cwd: PROJECT_ROOT,
@@ -40,8 +46,13 @@ export async function runComity(
   });
   let stdout = '';
   let stderr = '';
+  let linesSeen = 0;
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
+    if (!options.onLine) return;
+    const lines = stdout.split('\n').slice(0, -1);
+    for (const line of lines.slice(linesSeen)) options.onLine(line);
+    linesSeen = lines.length;
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -248,11 +248,15 @@ export function requestScopeOf(actor: Actor): RequestScope {
 /**
  * What the actor may do with the evidence of one request: evidence is attached by the executing
  * side, so only to a request received here (incoming); on a request sent from here, the items the
- * executing node sent in packages are read (evidence:read). `none` is reported as not found.
+ * executing node sent in packages are read (evidence:read), and by the officer who drafted the
+ * request: what came back is the answer to their request. `none` is reported as not found.
  */
 export function evidenceAccessOf(actor: Actor, request: RequestRecord): 'upload' | 'read' | 'none' {
   // A request sent from here: the evidence packages the executing node sent back, read only.
-  if (request.direction !== 'incoming') return can(actor, 'evidence:read') ? 'read' : 'none';
+  if (request.direction !== 'incoming') {
+    const isAuthor = can(actor, 'request:draft') && actor.userId === request.createdBy.id;
+    return can(actor, 'evidence:read') || isAuthor ? 'read' : 'none';
+  }
   if (can(actor, 'evidence:upload')) return 'upload';
   return can(actor, 'evidence:read') ? 'read' : 'none';
 }

@@ -13,7 +13,7 @@
  * FOR UPDATE SKIP LOCKED and a lease). The clock is the context's, so tests drive the back-off
  * by advancing it and calling `runOnce`.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import type { AppContext } from '../app-context.ts';
 import { type AlertFacts, alertEmail, alertWebhookPayload } from '../core/alerts/alert-message.ts';
@@ -98,20 +98,25 @@ export function createAlertDeliveryWorker(
     ...(options.retryPolicy ?? ALERT_RETRY_POLICY),
     giveUpAfterMs: settings.maxAgeMs,
   };
-  const mailer = settings.smtpUrl
-    ? nodemailer.createTransport({
-        url: settings.smtpUrl,
+  // nodemailer loads with the first e-mail, not at start (an idle node does not hold it).
+  let mailer: Promise<Transporter> | undefined;
+  const mailerFor = (smtpUrl: string): Promise<Transporter> => {
+    mailer ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: smtpUrl,
         connectionTimeout: settings.timeoutMs,
         greetingTimeout: settings.timeoutMs,
         socketTimeout: settings.timeoutMs,
-      })
-    : undefined;
+      }),
+    );
+    return mailer;
+  };
 
   async function sendEmail(delivery: DueAlertDelivery): Promise<void> {
-    if (!mailer) throw new TargetGone('the node has no mail server (COMITY_SMTP_URL)');
+    if (!settings.smtpUrl) throw new TargetGone('the node has no mail server (COMITY_SMTP_URL)');
     if (!delivery.email) throw new TargetGone('the user has no e-mail address any more, or is disabled');
     const message = alertEmail(factsOf(context, delivery));
-    await mailer.sendMail({
+    await (await mailerFor(settings.smtpUrl)).sendMail({
       from: settings.fromAddress,
       to: delivery.email,
       subject: message.subject,
@@ -228,7 +233,7 @@ export function createAlertDeliveryWorker(
       unsubscribe?.();
       wake();
       await loop;
-      mailer?.close();
+      (await mailer)?.close();
     },
   };
 }

@@ -26,14 +26,22 @@ import { sideOf } from '../core/case/request-case.ts';
 import { escalationLevelAt } from '../core/duty/roster.ts';
 import type { AppContext } from '../app-context.ts';
 import {
+  isOpenCaseRequest,
   listCaseEventsReceivedSince,
   listEnabledUserIdsWithRole,
   listOpenCaseRequestIds,
+  type ReceivedCaseEvent,
 } from '../storage/duty.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { type AlertToRaise, raiseAlert } from './alerts.service.ts';
 import { deadlinesOf, loadCase } from './case-view.ts';
 import { announceDutyStatus, dutyAt } from './roster.service.ts';
+
+/**
+ * How long the round of cases named by live updates waits for more of them: a sent request's
+ * "sent" and "delivered" updates, or the arrivals of a busy minute, then share one round.
+ */
+const NAMED_CASES_DELAY_MS = 50;
 
 /** How far back a round looks for case events received from the other node (a node down longer misses them). */
 const RECEIVED_EVENTS_LOOKBACK_MS = 7 * 86_400_000;
@@ -142,36 +150,48 @@ function alertsOfCase(
 }
 
 /**
- * One round of the timers at `context.now()`: every open case, or only the case of `requestId`
- * (the round that follows a live update about it). A case whose history does not replay is named
- * and skipped.
+ * One round of the timers at `context.now()`: every open case, or only the cases `requestIds`
+ * names (the round that follows live updates about them: the people to tell are read once for
+ * all of them, and only those cases are read). A case whose history does not replay is named and
+ * skipped.
  */
-export async function runAlertTimers(context: AppContext, requestId?: string): Promise<AlertTimersReport> {
+export async function runAlertTimers(
+  context: AppContext,
+  requestIds?: string | readonly string[],
+): Promise<AlertTimersReport> {
   const now = context.now();
+  const named = requestIds === undefined || typeof requestIds !== 'string' ? requestIds : [requestIds];
   const duty = await dutyAt(context, now);
+  const openCases = await openCasesOf(context, named);
+  const requests = new Map(openCases.map((stored) => [stored.id, stored]));
+  const since = new Date(now.getTime() - RECEIVED_EVENTS_LOOKBACK_MS);
+  const received: { event: ReceivedCaseEvent; stored: StoredRequest }[] = [];
+  for (const event of await listCaseEventsReceivedSince(context.db, since, named)) {
+    const stored = requests.get(event.requestId) ?? (await findRequestById(context.db, event.requestId));
+    if (stored) received.push({ event, stored });
+  }
+  // The duty officers and supervisors are read only when a case of the requested side may be
+  // told to them: the requesting side tells the request's author.
+  const isRequestedSide = (stored: StoredRequest) => sideOf(stored.direction) === 'requested';
+  const needsRoles =
+    openCases.some(isRequestedSide) || received.some(({ stored }) => isRequestedSide(stored));
   const audience: Audience = {
     onDuty: duty.onDuty.map((person) => person.id),
-    dutyOfficers: await listEnabledUserIdsWithRole(context.db, 'duty-officer'),
-    supervisors: await listEnabledUserIdsWithRole(context.db, 'supervisor'),
+    dutyOfficers: needsRoles ? await listEnabledUserIdsWithRole(context.db, 'duty-officer') : [],
+    supervisors: needsRoles ? await listEnabledUserIdsWithRole(context.db, 'supervisor') : [],
     next: duty.next?.id,
   };
   const alerts: AlertToRaise[] = [];
   const failedRequests: string[] = [];
-  const openIds = await listOpenCaseRequestIds(context.db, TERMINAL_STATUSES);
-  for (const id of requestId === undefined ? openIds : openIds.filter((open) => open === requestId)) {
-    const stored = await findRequestById(context.db, id);
-    if (!stored) continue;
+  for (const stored of openCases) {
     try {
       const { case: current } = await loadCase(context, stored);
       alerts.push(...alertsOfCase(stored, current, deadlinesOf(context, stored, current), audience, now));
     } catch {
-      failedRequests.push(id);
+      failedRequests.push(stored.id);
     }
   }
-  const since = new Date(now.getTime() - RECEIVED_EVENTS_LOOKBACK_MS);
-  for (const event of await listCaseEventsReceivedSince(context.db, since, requestId)) {
-    const stored = await findRequestById(context.db, event.requestId);
-    if (!stored) continue;
+  for (const { event, stored } of received) {
     alerts.push({
       dedupKey: `event:${stored.id}:${event.sequence}`,
       kind: 'case-event-received',
@@ -194,12 +214,36 @@ export async function runAlertTimers(context: AppContext, requestId?: string): P
   };
 }
 
+/**
+ * The open cases of a round, oldest first: every one, or those of `named` (each read by its id and
+ * kept if its case is open, rather than listing every open case for a few).
+ */
+async function openCasesOf(
+  context: AppContext,
+  named: readonly string[] | undefined,
+): Promise<StoredRequest[]> {
+  const found: StoredRequest[] = [];
+  if (named === undefined) {
+    for (const id of await listOpenCaseRequestIds(context.db, TERMINAL_STATUSES)) {
+      const stored = await findRequestById(context.db, id);
+      if (stored) found.push(stored);
+    }
+    return found;
+  }
+  for (const id of new Set(named)) {
+    const stored = await findRequestById(context.db, id);
+    if (stored && isOpenCaseRequest(stored, TERMINAL_STATUSES)) found.push(stored);
+  }
+  return found.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
 export type AlertTimersOptions = Readonly<{ intervalMs: number; onError?: (error: unknown) => void }>;
 
 /**
  * The timers of a node, not yet running: `runOnce` makes one round (tests call it after advancing
- * their clock); `start` runs a round of every open case every `intervalMs`, and a round of one
- * case as soon as a live update names it (a request arrived, a case changed). `onError` hears a round that failed (database unreachable...).
+ * their clock); `start` runs a round of every open case every `intervalMs`, and a round of the
+ * cases live updates name (a request arrived, a case changed) NAMED_CASES_DELAY_MS after the first
+ * of them. `onError` hears a round that failed (database unreachable...).
  */
 export function createAlertTimers(context: AppContext, options: AlertTimersOptions): AlertTimers {
   let running: Promise<AlertTimersReport> | undefined;
@@ -208,8 +252,8 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
   let unsubscribe = (): void => undefined;
   // What the peers were last told (duty.status): nothing yet, so the first round tells them.
   let announced: boolean | undefined;
-  const round = async (requestId?: string): Promise<AlertTimersReport> => {
-    const report = await runAlertTimers(context, requestId);
+  const round = async (requestIds?: readonly string[]): Promise<AlertTimersReport> => {
+    const report = await runAlertTimers(context, requestIds);
     const isFirstWithoutRoster = announced === undefined && !report.isRostered;
     if (report.isSomeoneOnDuty !== announced && !isFirstWithoutRoster) {
       await announceDutyStatus(context, report.isSomeoneOnDuty);
@@ -223,21 +267,24 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
     });
     return running;
   };
-  // The cases live updates named since the last round of them: each gets a round of its own,
-  // so an arrival costs the work of one case, not of every open one.
+  // The cases live updates named since the last round of them get a round of their own, so an
+  // arrival costs the work of one case, not of every open one; the cases named while a round runs
+  // share the next one (under load, the people to tell are read once for many cases).
   const namedCases = new Set<string>();
+  let namedCasesTimer: NodeJS.Timeout | undefined;
   let runningCases: Promise<void> | undefined;
   const runNamedCases = (): Promise<void> => {
     runningCases ??= (async () => {
       while (namedCases.size > 0 && !isStopped) {
-        const [requestId] = namedCases;
-        if (requestId === undefined) break;
-        namedCases.delete(requestId);
+        const requestIds = [...namedCases];
+        namedCases.clear();
         await (running ?? Promise.resolve()).catch(() => undefined);
-        await round(requestId).catch((error: unknown) => options.onError?.(error));
+        await round(requestIds).catch((error: unknown) => options.onError?.(error));
       }
     })().finally(() => {
       runningCases = undefined;
+      // A case named just as the last round ended.
+      if (namedCases.size > 0 && !isStopped) void runNamedCases();
     });
     return runningCases;
   };
@@ -258,7 +305,13 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
       unsubscribe = context.live.subscribe((update) => {
         if (update.kind === 'alert-raised' || isStopped) return;
         namedCases.add(update.requestId);
-        void runNamedCases();
+        if (namedCasesTimer === undefined && runningCases === undefined) {
+          namedCasesTimer = setTimeout(() => {
+            namedCasesTimer = undefined;
+            void runNamedCases();
+          }, NAMED_CASES_DELAY_MS);
+          namedCasesTimer.unref();
+        }
       });
       schedule(0);
     },
@@ -266,6 +319,7 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
       isStopped = true;
       unsubscribe();
       clearTimeout(timer);
+      clearTimeout(namedCasesTimer);
       await running?.catch(() => undefined);
       await runningCases;
     },

@@ -21,7 +21,6 @@ import type { Locale } from '../core/i18n.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { type CustodyReportLabels, loadCustodyReportLabels } from '../data/custody-report-labels/index.ts';
 import type { DocumentField } from '../document/document-model.ts';
-import { renderReportPdf } from '../document/render-pdf.ts';
 import { encryptStream, isAgeError } from '../evidence/age/index.ts';
 import { openAtRest } from '../evidence/at-rest.ts';
 import {
@@ -380,6 +379,8 @@ export async function exportEvidence(
     })),
   };
   const labels = loadCustodyReportLabels();
+  // The PDF renderer (pdfkit, fontkit and their fonts) loads with the first report, not at start.
+  const { renderReportPdf } = await import('../document/render-pdf.ts');
   const report = await renderReportPdf(
     custodyReport(labels.get(locale) ?? (labels.get('en') as CustodyReportLabels), {
       manifest,

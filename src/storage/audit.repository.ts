@@ -70,9 +70,10 @@ export type TreeRead = Readonly<{
 }>;
 
 /**
- * One statement for a whole proof: the stored interior nodes by primary key (a VALUES list
- * joined to audit_nodes), the leaf hashes of the subtrees smaller than 8 (joined to
- * audit_entries, hashed up here), optionally one entry and the tree size.
+ * One statement for a whole proof: the stored interior nodes by primary key, the leaf hashes of
+ * the subtrees smaller than 8 (hashed up here), optionally one entry and the tree size. Its text
+ * never changes (the keys travel as arrays), so the database parses and plans a short, fixed query
+ * rather than one that grows with the proof.
  */
 export async function readTree(
   db: Kysely<Database>,
@@ -86,38 +87,28 @@ export async function readTree(
     if (level >= AUDIT_STORED_MIN_LEVEL) continue;
     for (let leaf = index * 2 ** level; leaf < (index + 1) * 2 ** level; leaf += 1) leafIndexes.add(leaf);
   }
-  const parts = [];
-  if (stored.length > 0) {
-    const values = stored.map(([level, index]) => sql`(${level}::smallint, ${index}::bigint)`);
-    parts.push(sql`select 'n'::text as kind, n.level::int as level, n.idx as idx, n.hash as hash, null::bytea as entry
-      from (values ${sql.join(values)}) as k(level, idx)
-      join audit_nodes n on n.level = k.level and n.idx = k.idx`);
-  }
-  if (leafIndexes.size > 0) {
-    const values = [...leafIndexes].map((seq) => sql`(${seq}::bigint)`);
-    parts.push(sql`select 'l'::text as kind, 0 as level, e.seq as idx, e.leaf_hash as hash, null::bytea as entry
-      from (values ${sql.join(values)}) as k(seq) join audit_entries e on e.seq = k.seq`);
-  }
-  if (options.entry !== undefined) {
-    parts.push(
-      sql`select 'e'::text as kind, 0 as level, seq as idx, leaf_hash as hash, entry from audit_entries where seq = ${options.entry}::bigint`,
-    );
-  }
-  if (options.size)
-    parts.push(
-      sql`select 's'::text as kind, 0 as level, max(seq) as idx, null::bytea as hash, null::bytea as entry from audit_entries`,
-    );
-  if (parts.length === 0) return { hashes, size: undefined, entry: undefined };
+  if (stored.length === 0 && leafIndexes.size === 0 && options.entry === undefined && !options.size)
+    return { hashes, size: undefined, entry: undefined };
+  const levels = stored.map(([level]) => level);
+  const indexes = stored.map(([, index]) => index);
   const rows = await sql<{
     kind: string;
     level: number;
     idx: number | string | null;
     hash: Uint8Array | null;
     entry: Uint8Array | null;
-  }>`${sql.join(
-    parts.map((part) => sql`(${part})`),
-    sql` union all `,
-  )}`.execute(db);
+  }>`select 'n'::text as kind, n.level::int as level, n.idx as idx, n.hash as hash, null::bytea as entry
+      from unnest(${levels}::smallint[], ${indexes}::bigint[]) as k(level, idx)
+      join audit_nodes n on n.level = k.level and n.idx = k.idx
+    union all
+    select 'l'::text, 0, e.seq, e.leaf_hash, null::bytea
+      from unnest(${[...leafIndexes]}::bigint[]) as k(seq) join audit_entries e on e.seq = k.seq
+    union all
+    select 'e'::text, 0, seq, leaf_hash, entry from audit_entries where seq = ${options.entry ?? null}::bigint
+    union all
+    select 's'::text, 0, max(seq), null::bytea, null::bytea from audit_entries having ${options.size === true}::boolean`.execute(
+    db,
+  );
   let size: number | undefined;
   let entry: StoredAuditEntry | undefined;
   for (const row of rows.rows) {

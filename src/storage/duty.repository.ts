@@ -131,6 +131,18 @@ export async function listEnabledUserIdsWithRole(db: Kysely<Database>, role: str
   return rows.map((row) => row.id);
 }
 
+/**
+ * Whether a request's case is open, as listOpenCaseRequestIds selects them: incoming, or outgoing
+ * and sent (it has a delivery state), and not in a terminal status.
+ */
+export function isOpenCaseRequest(
+  request: Readonly<{ direction: string; deliveryState: string | null; caseStatus: string | null }>,
+  terminalStatuses: readonly string[],
+): boolean {
+  const isCase = request.direction === 'incoming' || request.deliveryState !== null;
+  return isCase && (request.caseStatus === null || !terminalStatuses.includes(request.caseStatus));
+}
+
 /** The requests whose case is open: incoming ones and sent outgoing ones, not refused, withdrawn or closed. */
 export async function listOpenCaseRequestIds(
   db: Kysely<Database>,
@@ -153,18 +165,23 @@ export type ReceivedCaseEvent = Readonly<{
   occurredAt: Date;
 }>;
 
-/** The case events the other node made, recorded here since `since`, oldest first. */
+/**
+ * The case events the other node made, recorded here since `since`, oldest first: of every case,
+ * or only of the cases `requestIds` names.
+ */
 export async function listCaseEventsReceivedSince(
   db: Kysely<Database>,
   since: Date,
-  requestId?: string,
+  requestIds?: string | readonly string[],
 ): Promise<ReceivedCaseEvent[]> {
+  const ids = requestIds === undefined || typeof requestIds !== 'string' ? requestIds : [requestIds];
+  if (ids?.length === 0) return [];
   let query = db
     .selectFrom('case_events')
     .select(['request_id', 'sequence', 'transition', 'occurred_at'])
     .where('received_message_id', 'is not', null)
     .where('recorded_at', '>=', since);
-  if (requestId !== undefined) query = query.where('request_id', '=', requestId);
+  if (ids !== undefined) query = query.where('request_id', 'in', [...ids]);
   const rows = await query.orderBy('recorded_at').orderBy('sequence').execute();
   return rows.map((row) => ({
     requestId: row.request_id,

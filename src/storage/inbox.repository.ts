@@ -51,6 +51,28 @@ export async function insertInboxMessageWithEffect(
   effect: ReceiveEffect | undefined,
   options: Readonly<{ redeliveryNotBefore?: Date }> = {},
 ): Promise<boolean> {
+  return (await receiveIntoInbox(db, message, effect, options)).isProcessed;
+}
+
+/** What receiveIntoInbox wrote. */
+export type InboxWrite = Readonly<{
+  /** True when the message was inserted (processed now); false for a replay (nothing written). */
+  isProcessed: boolean;
+  /** The id of the incoming request the statement inserted, when its effect was one. */
+  incomingRequestId?: string;
+}>;
+
+/**
+ * insertInboxMessageWithEffect, also answering the id of the incoming request it inserted (read
+ * from the same statement, so the receiver tells open screens about it without another query).
+ */
+export async function receiveIntoInbox(
+  db: Kysely<Database>,
+  message: NewInboxMessage,
+  effect: ReceiveEffect | undefined,
+  options: Readonly<{ redeliveryNotBefore?: Date }> = {},
+): Promise<InboxWrite> {
+  const processed = (isProcessed: boolean): InboxWrite => ({ isProcessed });
   const inbox = sql`
     insert into inbox_messages
            (id, from_node_id, type, case_id, digest, message, receipt, received_at, processed_at)
@@ -61,28 +83,36 @@ export async function insertInboxMessageWithEffect(
     returning id`;
   if (effect === undefined) {
     const { rows } = await sql<{ id: string }>`${inbox}`.execute(db);
-    return rows.length === 1;
+    return processed(rows.length === 1);
   }
-  if (effect.kind === 'case-event') return insertWithCaseEvent(db, inbox, message.id, effect.event);
-  if (effect.kind === 'peer-duty-status') return insertWithPeerDutyStatus(db, inbox, effect.status);
-  if (effect.kind === 'audit-witnessed-head') return insertWithWitnessedHead(db, inbox, effect.head);
+  if (effect.kind === 'case-event') {
+    return processed(await insertWithCaseEvent(db, inbox, message.id, effect.event));
+  }
+  if (effect.kind === 'peer-duty-status') {
+    return processed(await insertWithPeerDutyStatus(db, inbox, effect.status));
+  }
+  if (effect.kind === 'audit-witnessed-head') {
+    return processed(await insertWithWitnessedHead(db, inbox, effect.head));
+  }
   if (effect.kind === 'redelivery-requested') {
-    return insertWithRedelivery(db, inbox, effect.redelivery, options.redeliveryNotBefore ?? null);
+    return processed(
+      await insertWithRedelivery(db, inbox, effect.redelivery, options.redeliveryNotBefore ?? null),
+    );
   }
   if (effect.kind === 'evidence-package-offered') {
-    return insertWithPart(db, inbox, offeredPackageInsert(effect.offer));
+    return processed(await insertWithPart(db, inbox, offeredPackageInsert(effect.offer)));
   }
   if (effect.kind === 'evidence-package-received') {
-    return insertWithPart(db, inbox, packageVerdictUpdate(effect.verdict));
+    return processed(await insertWithPart(db, inbox, packageVerdictUpdate(effect.verdict)));
   }
   if (effect.kind === 'evidence-consent-requested') {
-    return insertWithPart(db, inbox, consentAskInsert(effect.ask));
+    return processed(await insertWithPart(db, inbox, consentAskInsert(effect.ask)));
   }
   if (effect.kind === 'evidence-consent-answered') {
-    return insertWithPart(db, inbox, consentAnswerUpdate(effect.answer));
+    return processed(await insertWithPart(db, inbox, consentAnswerUpdate(effect.answer)));
   }
   const { request } = effect;
-  const { rows } = await sql<{ inserted: number }>`
+  const { rows } = await sql<{ inserted: number; request_id: string | null }>`
     with inbox as (${inbox}), incoming as (
       insert into requests
              (type, status, content, case_reference, requested_state, created_by, created_at,
@@ -95,8 +125,14 @@ export async function insertInboxMessageWithEffect(
       on conflict do nothing
       returning id
     )
-    select count(*)::int as inserted from inbox`.execute(db);
-  return Number(rows[0]?.inserted ?? 0) === 1;
+    select (select count(*) from inbox)::int as inserted, (select id from incoming) as request_id`.execute(
+    db,
+  );
+  const requestId = rows[0]?.request_id;
+  return {
+    isProcessed: Number(rows[0]?.inserted ?? 0) === 1,
+    ...(requestId ? { incomingRequestId: String(requestId) } : {}),
+  };
 }
 
 /**

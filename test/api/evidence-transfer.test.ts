@@ -63,6 +63,8 @@ for (const target of DATABASE_TARGETS) {
     let packageApprover: ActingAs;
     let requestingCustodian: ActingAs;
     let requestingOfficer: ActingAs;
+    /** The officer at the requesting node who drafted the request. */
+    let author: ActingAs;
     const files = [randomBytes(2 * 1024 * 1024 + 333), randomBytes(1000)];
 
     async function upload(bytes: Buffer, metadata: Record<string, string>): Promise<string> {
@@ -180,7 +182,7 @@ for (const target of DATABASE_TARGETS) {
         requestingEnvironment: { COMITY_DATA_DIR: directories[0] ?? '' },
         requestedEnvironment: { COMITY_DATA_DIR: directories[1] ?? '' },
       });
-      const author = await asRole(pair.requesting, 'officer');
+      author = await asRole(pair.requesting, 'officer');
       const supervisor = await asRole(pair.requested, 'supervisor');
       custodian = await bearerAs(pair.requested, 'evidence-custodian');
       packageApprover = await bearerAs(pair.requested, 'supervisor');
@@ -255,13 +257,35 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(content.status, 200);
       assert.ok(content.body.equals(files[0] ?? Buffer.alloc(0)));
       assert.equal((await timeline('requesting', local.id)).at(-1)?.kind, 'downloaded');
-      // An officer (no evidence:read) does not reach it; nobody uploads on the requesting side.
-      const byOfficer = await pair.requesting.app.inject({
+      // The officer who drafted the request reads what came back and downloads it; another
+      // officer (no evidence:read) is told the request does not exist.
+      const byAuthor = await pair.requesting.app.inject({
         method: 'GET',
         url: `/api/v1/requests/${requestingId}/evidence/packages`,
-        headers: requestingOfficer.headers,
+        headers: author.headers,
       });
-      assert.equal(byOfficer.statusCode, 403);
+      assert.equal(byAuthor.statusCode, 200, byAuthor.body);
+      assert.equal(json<{ packages: Package[] }>(byAuthor).packages[0]?.status, 'verified');
+      const authorDownload = await pair.requesting.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestingId}/evidence/${local.id}/content`,
+        headers: author.headers,
+      });
+      assert.equal(authorDownload.statusCode, 200);
+      assert.ok(authorDownload.rawPayload.equals(files[0] ?? Buffer.alloc(0)));
+      for (const url of [
+        `/api/v1/requests/${requestingId}/evidence/packages`,
+        `/api/v1/requests/${requestingId}/evidence`,
+        `/api/v1/requests/${requestingId}/evidence/${local.id}/content`,
+      ]) {
+        const byOfficer = await pair.requesting.app.inject({
+          method: 'GET',
+          url,
+          headers: requestingOfficer.headers,
+        });
+        assert.equal(byOfficer.statusCode, 404, url);
+        assert.equal(json<{ type: string }>(byOfficer).type, 'urn:comity:problem:not-found');
+      }
 
       // The verdict travels back and lands in the sender's custody chains.
       await pair.requestingWorker.runOnce();

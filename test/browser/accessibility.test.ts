@@ -22,7 +22,15 @@ import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { answer } from '../../src/api-client/client.ts';
-import { makeTransition } from '../../src/demo/federation-api.ts';
+import {
+  draftRequest,
+  listEvidencePackages,
+  makeEvidencePackage,
+  makeTransition,
+  sendEvidencePackage,
+  submitRequest,
+} from '../../src/demo/federation-api.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import type { DemoRole } from '../../src/demo/federation-setup.ts';
 import { createAccount, createTokenFor } from '../../src/demo/node-api.ts';
 import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
@@ -31,6 +39,7 @@ import {
   type Federation,
   startFederation,
   temporaryDirectory,
+  waitFor,
 } from '../helpers/node-process.ts';
 import {
   assertConformsToWcag22AA,
@@ -663,25 +672,28 @@ function totpCode(secret: string, timestamp: number): string {
   });
 }
 
-describe('the screens of a received request, the auditor and the sign-in code: axe, 320 pixels and the focus after their actions (two nodes)', {
+describe('the screens of a received request, the auditor, the approvals and the sign-in code: axe, 320 pixels and the focus after their actions (two nodes)', {
   skip: skipReason(),
 }, () => {
   let federation: Federation;
   let browser: Browser;
   let deRequestId = '';
+  let frRequestId = '';
+  let awaitingRequestId = '';
   let auditor: Readonly<{ username: string; password: string }>;
   let totpSecret = '';
   let recoveryCodes: string[] = [];
   const templateDirectory = temporaryDirectory('comity-a11y-template-');
 
-  /** A new context and page signed in on Germany's node, in `language`. */
+  /** A new context and page signed in on Germany's node (or `state`'s), in `language`. */
   async function signedInAs(
     username: string,
     password: string,
     language: Language,
     viewport = { width: 1366, height: 900 },
+    state: 'DE' | 'FR' = 'DE',
   ): Promise<{ context: BrowserContext; page: Page }> {
-    const de = federation.node('DE');
+    const de = federation.node(state);
     const context = await browser.newContext({ viewport, locale: 'en-GB', bypassCSP: true });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
@@ -695,17 +707,16 @@ describe('the screens of a received request, the auditor and the sign-in code: a
     return { context, page };
   }
 
-  function accountOf(role: DemoRole): { username: string; password: string } {
-    const account = federation.node('DE').accounts?.[role];
-    if (!account) throw new Error(`DE has no ${role} account`);
+  function accountOf(role: DemoRole, state: 'DE' | 'FR' = 'DE'): { username: string; password: string } {
+    const account = federation.node(state).accounts?.[role];
+    if (!account) throw new Error(`${state} has no ${role} account`);
     return account;
   }
 
   /** axe with the WCAG 2.2 A and AA tags, no alert on load, then no sideways scrolling at 320 pixels. */
   async function walk(page: Page, screen: string, label: string, language: Language, ready?: string) {
-    const de = federation.node('DE');
     await page.setViewportSize({ width: 1366, height: 900 });
-    await page.goto(`${de.url}${screen}`);
+    await page.goto(new URL(screen, page.url()).toString());
     await page.locator('main h1').first().waitFor();
     if (ready) await page.getByTestId(ready).first().waitFor();
     await page.waitForLoadState('networkidle');
@@ -721,7 +732,7 @@ describe('the screens of a received request, the auditor and the sign-in code: a
   before(async () => {
     await mkdir(screenshotDirectory, { recursive: true });
     federation = await startFederation({ states: ['FR', 'DE'], templateDirectory });
-    ({ deRequestId } = await deliverPreservationFromFrance(federation));
+    ({ deRequestId, frRequestId } = await deliverPreservationFromFrance(federation));
     const de = federation.node('DE');
     // Germany's duty officer uploads a small file: the evidence packages panel can make a package.
     const duty = accountOf('duty-officer');
@@ -744,9 +755,26 @@ describe('the screens of a received request, the auditor and the sign-in code: a
       body: file,
     });
     assert.equal(patched.status, 204, await patched.text());
-    // The case moves to assessment: the legal reviewer screens it.
+    const itemId = new URL(created.headers.get('location') ?? '', de.url).pathname.split('/').at(-1) ?? '';
     const dutyClient = await de.userClient('duty-officer');
     await makeTransition(dutyClient, deRequestId, 'acknowledge', { note: 'Received.' });
+    // A package sent to France with a supervisor's approval: France's request page lists it.
+    const sent = await makeEvidencePackage(dutyClient, deRequestId, [itemId]);
+    await sendEvidencePackage(dutyClient, await de.userClient('supervisor'), deRequestId, sent.id);
+    const frDuty = await federation.node('FR').userClient('duty-officer');
+    await waitFor(
+      'the verified package at FR',
+      async () =>
+        (await listEvidencePackages(frDuty, frRequestId)).find((found) => found.status === 'verified'),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    // A request Germany's officer submitted: it waits on the supervisor's approvals screen.
+    const deOfficer = await de.userClient('officer');
+    const awaiting = await draftRequest(deOfficer, preservationDraft('DE', 'FR'));
+    assert.ok(awaiting.isReady, awaiting.blocking.join('; '));
+    await submitRequest(deOfficer, awaiting.id);
+    awaitingRequestId = awaiting.id;
+    // The case moves to assessment: the legal reviewer screens it.
     await makeTransition(dutyClient, deRequestId, 'begin-assessment');
     // An auditor, and a role grant the second administrator asked for, which the first approves.
     auditor = await createAccount(
@@ -854,7 +882,7 @@ describe('the screens of a received request, the auditor and the sign-in code: a
   });
 
   for (const language of LANGUAGES) {
-    test(`the audit log, a received request's screening and evidence packages panels and the sign-in code: axe and 320 pixels (${language})`, async () => {
+    test(`the audit log, a received request's screening and evidence packages panels, the approvals screen and panel, the requesting side's packages and the sign-in code: axe and 320 pixels (${language})`, async () => {
       const de = federation.node('DE');
       // Signing in with TOTP: the code step (the auditor enrolled in the test above).
       const context = await browser.newContext({
@@ -908,6 +936,40 @@ describe('the screens of a received request, the auditor and the sign-in code: a
         );
       } finally {
         await officer.context.close();
+      }
+      const supervisor = accountOf('supervisor');
+      const approver = await signedInAs(supervisor.username, supervisor.password, language);
+      try {
+        await walk(approver.page, '/approvals', 'approvals', language, 'approval-row');
+        await walk(
+          approver.page,
+          `/requests/${awaitingRequestId}`,
+          'approval panel',
+          language,
+          'approval-decision',
+        );
+      } finally {
+        await approver.context.close();
+      }
+      // The requesting side: France's supervisor reads the package Germany sent.
+      const frSupervisor = accountOf('supervisor', 'FR');
+      const requesting = await signedInAs(
+        frSupervisor.username,
+        frSupervisor.password,
+        language,
+        undefined,
+        'FR',
+      );
+      try {
+        await walk(
+          requesting.page,
+          `/requests/${frRequestId}`,
+          'received evidence packages panel',
+          language,
+          'evidence-package',
+        );
+      } finally {
+        await requesting.context.close();
       }
     });
   }

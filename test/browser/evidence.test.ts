@@ -200,6 +200,23 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       path: path.join(screenshotDirectory, 'evidence-packages-received.png'),
     });
     await frContext.close();
+
+    // The officer who drafted the request (no evidence:read) reads the evidence that answers it.
+    const authorContext = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const authorPage = await signInAs(authorContext, fr, 'officer');
+    await authorPage.goto(`${fr.url}/requests/${frRequestId}`);
+    const authorPackage = authorPage.getByTestId('evidence-packages-panel').getByTestId('evidence-package');
+    await authorPackage.waitFor();
+    assert.equal(await authorPackage.getAttribute('data-status'), 'verified');
+    assert.match(
+      (await authorPage.getByTestId('evidence-panel').getByTestId('evidence-item').textContent()) ?? '',
+      /access\.log/,
+    );
+    await authorContext.close();
   });
 
   test("FR asks DE's consent to pass the evidence on; DE's legal reviewer grants it; FR records the transfer", async () => {

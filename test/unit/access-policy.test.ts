@@ -11,6 +11,7 @@ import { ROLES, type Role } from '../../src/core/roles.ts';
 import {
   type Actor,
   assertMayCall,
+  evidenceAccessOf,
   type RequestRecord,
   requestAccessOf,
   requestScopeOf,
@@ -72,6 +73,42 @@ describe('request access policy', () => {
         );
       }
     }
+  });
+});
+
+describe('evidence access policy', () => {
+  const [own, othersOutgoing, incoming] = RECORDS.map((item) => item.record) as [
+    RequestRecord,
+    RequestRecord,
+    RequestRecord,
+  ];
+  it('lets the officer who drafted a request read the evidence sent back, and no other officer', () => {
+    const officer = actorWith(['officer']);
+    assert.equal(evidenceAccessOf(officer, own), 'read');
+    assert.equal(evidenceAccessOf(officer, othersOutgoing), 'none');
+    assert.equal(evidenceAccessOf(officer, incoming), 'none');
+  });
+  it('gives evidence:read holders read access on requests sent from here, and nobody uploads there', () => {
+    for (const role of ROLES) {
+      const actor = actorWith([role]);
+      const reads = ['supervisor', 'duty-officer', 'evidence-custodian', 'auditor'].includes(role);
+      assert.equal(evidenceAccessOf(actor, othersOutgoing), reads ? 'read' : 'none', role);
+      assert.notEqual(evidenceAccessOf(actor, own), 'upload', role);
+    }
+  });
+  it('lets the executing side upload with evidence:upload and read with evidence:read', () => {
+    const expected: Record<Role, string> = {
+      officer: 'none',
+      supervisor: 'upload',
+      'duty-officer': 'upload',
+      'legal-reviewer': 'none',
+      'evidence-custodian': 'upload',
+      auditor: 'read',
+      administrator: 'none',
+    };
+    for (const role of ROLES)
+      assert.equal(evidenceAccessOf(actorWith([role]), incoming), expected[role], role);
+    assert.equal(evidenceAccessOf(actorWith([]), incoming), 'none');
   });
 });
 

@@ -12,7 +12,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type PreviousUpload, Upload, type UrlStorage } from 'tus-js-client';
+import type { PreviousUpload, UrlStorage } from 'tus-js-client';
 import type { Problem } from '../../api-client/client.ts';
 import { loadClientConfig } from '../../config.ts';
 import { CliError, printJson, printLine } from '../output.ts';
@@ -88,6 +88,8 @@ async function uploadEvidence(file: string, options: UploadOptions): Promise<voi
   if (options.retentionUntil) metadata.retentionUntil = options.retentionUntil;
   const endpoint = `${config.apiUrl}/api/v1/requests/${encodeURIComponent(options.request)}/evidence/uploads`;
   const isTerminal = process.stderr.isTTY === true;
+  // The tus client loads with the first upload: every other command (and `comity serve`) goes without it.
+  const { Upload } = await import('tus-js-client');
   const itemUrl = await new Promise<string>((resolve, reject) => {
     const upload = new Upload(createReadStream(file), {
       endpoint,

@@ -39,7 +39,6 @@ import {
 } from '../../storage/peer-states.repository.ts';
 import type { FederationRuntime } from '../context.ts';
 import { createFederationLog } from '../federation-log.ts';
-import { JWS_TYPES, parseCompactJws } from '../protocol/compact-jws.ts';
 import { messageDigest } from '../protocol/digest.ts';
 import { verifyReceipt } from '../protocol/receipt.ts';
 import { signEnvelope } from '../protocol/seal.ts';
@@ -126,6 +125,23 @@ function memberOf(json: unknown, name: string): string | undefined {
   if (json === null || typeof json !== 'object') return undefined;
   const value = (json as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The envelope of a message this node sealed itself (read to see when it was signed): its payload
+ * decoded without the strict checks a received message needs.
+ */
+function envelopeOf(compactJws: string): Record<string, unknown> | undefined {
+  const [, payload] = compactJws.split('.', 2);
+  if (!payload) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The peer's signing keys from the directory (several during a rotation). */
@@ -248,9 +264,8 @@ export function createDeliveryWorker(
    * receiver would refuse it as stale.
    */
   async function freshSigning(message: StoredOutboxMessage, now: Date): Promise<StoredOutboxMessage> {
-    const parsed = parseCompactJws(message.message, JWS_TYPES.message);
-    if (!parsed.ok || parsed.payload === null || typeof parsed.payload !== 'object') return message;
-    const envelope = parsed.payload as Record<string, unknown>;
+    const envelope = envelopeOf(message.message);
+    if (envelope === undefined) return message;
     const createdAt = typeof envelope.createdAt === 'string' ? Date.parse(envelope.createdAt) : Number.NaN;
     const age = now.getTime() - createdAt;
     if (!Number.isNaN(createdAt) && age <= resignAfterMs && -age <= resignAfterMs) return message;

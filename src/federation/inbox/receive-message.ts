@@ -14,7 +14,7 @@ import type { AppContext } from '../../app-context.ts';
 import { caseCatalogueFrom } from '../../core/case/case-model.ts';
 import { findCaseRecord, findIncomingRequestId } from '../../storage/case-events.repository.ts';
 import { ensureFederationUser } from '../../storage/federation-requests.repository.ts';
-import { findInboxMessage, insertInboxMessageWithEffect } from '../../storage/inbox.repository.ts';
+import { findInboxMessage, receiveIntoInbox } from '../../storage/inbox.repository.ts';
 import type { ReceiveEffect } from '../../storage/message-effects.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
@@ -22,7 +22,13 @@ import { findSenderKey, SenderNotVerifiableError } from './sender-key.ts';
 import type { RejectionReason } from '../protocol/types.ts';
 
 export type ReceiveResult =
-  | Readonly<{ ok: true; receipt: string }>
+  | Readonly<{
+      ok: true;
+      receipt: string;
+      /** The message's id and its sender (what the audit log records, never the content). */
+      messageId: string;
+      from: string;
+    }>
   | Readonly<{
       ok: false;
       reason: RejectionReason;
@@ -91,6 +97,7 @@ async function publishEffect(
   context: AppContext,
   effect: ReceiveEffect | undefined,
   receivedAt: Date,
+  incomingRequestId: string | undefined,
 ): Promise<void> {
   const at = receivedAt.toISOString();
   if (effect?.kind === 'case-event') {
@@ -98,7 +105,9 @@ async function publishEffect(
     context.live.publish({ kind: 'case-changed', requestId, status, transition, at });
   } else if (effect?.kind === 'incoming-request') {
     const { peerNodeId, remoteRequestId } = effect.request;
-    const requestId = await findIncomingRequestId(context.db, peerNodeId, remoteRequestId);
+    // The statement that stored the request answered its id; looked up only if it did not insert it.
+    const requestId =
+      incomingRequestId ?? (await findIncomingRequestId(context.db, peerNodeId, remoteRequestId));
     if (requestId) context.live.publish({ kind: 'request-arrived', requestId, at });
   }
 }
@@ -176,7 +185,7 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
     return replay ?? { ok: false, reason: effect.reason, detail: effect.detail };
   }
   // The inbox row (the replay guard) and the message's effect, in one statement.
-  const isProcessed = await insertInboxMessageWithEffect(
+  const written = await receiveIntoInbox(
     context.db,
     {
       id: envelope.id,
@@ -196,9 +205,9 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
       ),
     },
   );
-  if (isProcessed) {
-    await publishEffect(context, effect, receivedAt);
-    return { ok: true, receipt };
+  if (written.isProcessed) {
+    await publishEffect(context, effect, receivedAt, written.incomingRequestId);
+    return { ok: true, receipt, messageId: envelope.id, from: envelope.from };
   }
   const replay = await answerReplay(context, envelope.id, envelope.from);
   return (

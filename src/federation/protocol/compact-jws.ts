@@ -7,9 +7,9 @@
  * Every v1 JWS has exactly the protected header `{"alg":"EdDSA","kid":<kid>,"typ":<typ>}`; a header
  * with other members (crit, b64, jwk, jku, x5u...) is malformed.
  */
-import { CompactSign, compactVerify } from 'jose';
+import { sign, verify } from 'node:crypto';
 import type { KeyPairJwk } from './types.ts';
-import { importSigningKey, type ImportedKey } from './keys.ts';
+import { type ImportedKey, signingKeyOf } from './keys.ts';
 import { readCanonicalBase64url, repeatedMemberOf } from './strict-json.ts';
 
 /** The only JWS algorithms v1 accepts (both name Ed25519 signatures; v1 nodes write EdDSA). */
@@ -26,7 +26,6 @@ export const JWS_TYPES = {
 export type JwsType = (typeof JWS_TYPES)[keyof typeof JWS_TYPES];
 
 const KID = /^[A-Za-z0-9_-]{43}$/;
-const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** A compact JWS split and decoded, not yet verified. */
@@ -130,13 +129,32 @@ export function parseCompactJws(compact: string, expectedTyp: JwsType): ParseCom
 }
 
 /**
- * True when the signature of a compact JWS verifies with the key (EdDSA only). Call it after
- * parseCompactJws succeeded (which checked typ and the header). Never throws.
+ * True when the signature of a compact JWS verifies with the key (EdDSA only: the header's alg
+ * must be one of ACCEPTED_JWS_ALGORITHMS and the key an Ed25519 public key). Call it after
+ * parseCompactJws succeeded (which checked typ and the rest of the header). Never throws.
+ *
+ * RFC 7515 section 5.2 on node:crypto directly: the signature is over the ASCII bytes of
+ * `<header>.<payload>` as received, so nothing is serialized again.
  */
 export async function verifyCompactJws(compact: string, key: ImportedKey): Promise<boolean> {
+  return verifyCompactJwsNow(compact, key);
+}
+
+/** verifyCompactJws, synchronously. */
+export function verifyCompactJwsNow(compact: string, key: ImportedKey): boolean {
   try {
-    await compactVerify(compact, key, { algorithms: [...ACCEPTED_JWS_ALGORITHMS] });
-    return true;
+    if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519') return false;
+    const firstDot = compact.indexOf('.');
+    const lastDot = compact.lastIndexOf('.');
+    if (firstDot <= 0 || lastDot === firstDot || compact.indexOf('.', firstDot + 1) !== lastDot) return false;
+    const header = readJsonPart(compact.slice(0, firstDot), 'the protected header');
+    if (!header.ok || !isPlainObject(header.value)) return false;
+    const { alg } = header.value;
+    if (typeof alg !== 'string' || !(ACCEPTED_JWS_ALGORITHMS as readonly string[]).includes(alg))
+      return false;
+    const signature = readCanonicalBase64url(compact.slice(lastDot + 1));
+    if (!signature.ok || signature.bytes.length !== 64) return false;
+    return verify(null, Buffer.from(compact.slice(0, lastDot), 'ascii'), key, signature.bytes);
   } catch {
     return false;
   }
@@ -149,8 +167,18 @@ export async function verifyCompactJws(compact: string, key: ImportedKey): Promi
  * use to sign payloads a node must refuse).
  */
 export async function signCompactJws(payload: unknown, signing: KeyPairJwk, typ: JwsType): Promise<string> {
-  const key = await importSigningKey(signing.privateJwk);
-  return new CompactSign(textEncoder.encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ })
-    .sign(key);
+  return signCompactJwsNow(payload, signing, typ);
+}
+
+/**
+ * signCompactJws, synchronously: RFC 7515 compact serialization of the JSON of the payload, with
+ * the Ed25519 signature (RFC 8037) of node:crypto (the same bytes jose's CompactSign gave).
+ */
+export function signCompactJwsNow(payload: unknown, signing: KeyPairJwk, typ: JwsType): string {
+  const key = signingKeyOf(signing.privateJwk);
+  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: signing.kid, typ })).toString('base64url');
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  const signingInput = `${header}.${body}`;
+  const signature = sign(null, Buffer.from(signingInput, 'ascii'), key).toString('base64url');
+  return `${signingInput}.${signature}`;
 }

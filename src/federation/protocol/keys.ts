@@ -4,21 +4,19 @@
  * its RFC 7638 JWK thumbprint (SHA-256, base64url): anyone can recompute it from the public key,
  * so a directory entry cannot name a key by a kid that is not its own.
  */
-import {
-  type CryptoKey,
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type JWK,
-} from 'jose';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { DirectoryKey, KeyPairJwk, NodeKeys } from './types.ts';
 
 /** JWK members that hold private key material; a public JWK must have none of them. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'] as const;
 
-/** A key usable with jose (WebCrypto CryptoKey on Node 24). */
-export type ImportedKey = CryptoKey;
+/**
+ * A key as node:crypto uses it (a KeyObject; jose accepts it too). The protocol's signatures and
+ * encryption run on node:crypto directly (compact-jws.ts, seal.ts): WebCrypto's asynchronous
+ * calls cost several times the operation itself.
+ */
+export type ImportedKey = KeyObject;
 
 /** The RFC 7638 thumbprint of a public JWK: the kid every federation message and directory uses. */
 export function computeKid(publicJwk: JWK): Promise<string> {
@@ -88,11 +86,14 @@ export function isKeyValidAt(key: Pick<DirectoryKey, 'notBefore' | 'notAfter'>, 
  */
 const importedKeys = new WeakMap<JWK, ImportedKey>();
 
-async function importCached(jwk: JWK, algorithm: string): Promise<ImportedKey> {
+function importCached(jwk: JWK, isPrivate: boolean): ImportedKey {
   const cached = importedKeys.get(jwk);
   if (cached) return cached;
-  const key = await importJWK(jwk, algorithm);
-  if (key instanceof Uint8Array) throw new TypeError('expected an asymmetric key');
+  const { kty, crv, x, d } = jwk;
+  const material = (isPrivate ? { kty, crv, x, d } : { kty, crv, x }) as JsonWebKey;
+  const key = isPrivate
+    ? createPrivateKey({ key: material, format: 'jwk' })
+    : createPublicKey({ key: material, format: 'jwk' });
   importedKeys.set(jwk, key);
   return key;
 }
@@ -105,27 +106,47 @@ function assertOkp(jwk: JWK, crv: 'Ed25519' | 'X25519', isPrivate: boolean): voi
 }
 
 /** The private Ed25519 key to sign with. */
-export function importSigningKey(privateJwk: JWK): Promise<ImportedKey> {
+export function signingKeyOf(privateJwk: JWK): ImportedKey {
   assertOkp(privateJwk, 'Ed25519', true);
-  return importCached(privateJwk, 'EdDSA');
+  return importCached(privateJwk, true);
 }
 
 /** A public Ed25519 key to verify signatures with (from the directory or the pinned secretariat keys). */
-export function importVerificationKey(publicJwk: JWK): Promise<ImportedKey> {
+export function verificationKeyOf(publicJwk: JWK): ImportedKey {
   assertOkp(publicJwk, 'Ed25519', false);
-  return importCached(publicJwk, 'EdDSA');
+  return importCached(publicJwk, false);
 }
 
 /** The recipient's public X25519 key to encrypt a body to. */
-export function importEncryptionKey(publicJwk: JWK): Promise<ImportedKey> {
+export function encryptionKeyOf(publicJwk: JWK): ImportedKey {
   assertOkp(publicJwk, 'X25519', false);
-  return importCached(publicJwk, 'ECDH-ES');
+  return importCached(publicJwk, false);
 }
 
 /** This node's private X25519 key to decrypt bodies with. */
-export function importDecryptionKey(privateJwk: JWK): Promise<ImportedKey> {
+export function decryptionKeyOf(privateJwk: JWK): ImportedKey {
   assertOkp(privateJwk, 'X25519', true);
-  return importCached(privateJwk, 'ECDH-ES');
+  return importCached(privateJwk, true);
+}
+
+/** signingKeyOf, as a promise (a rejected one for a key that is not a private Ed25519 JWK). */
+export async function importSigningKey(privateJwk: JWK): Promise<ImportedKey> {
+  return signingKeyOf(privateJwk);
+}
+
+/** verificationKeyOf, as a promise. */
+export async function importVerificationKey(publicJwk: JWK): Promise<ImportedKey> {
+  return verificationKeyOf(publicJwk);
+}
+
+/** encryptionKeyOf, as a promise. */
+export async function importEncryptionKey(publicJwk: JWK): Promise<ImportedKey> {
+  return encryptionKeyOf(publicJwk);
+}
+
+/** decryptionKeyOf, as a promise. */
+export async function importDecryptionKey(privateJwk: JWK): Promise<ImportedKey> {
+  return decryptionKeyOf(privateJwk);
 }
 
 /**

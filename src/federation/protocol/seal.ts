@@ -9,20 +9,37 @@
  * result with a reason; it never throws for bad input. The replay check (message id already
  * received) is the inbox's job, not this module's.
  */
-import { CompactEncrypt, compactDecrypt, importJWK, type CryptoKey, type JWK } from 'jose';
-import { JWS_TYPES, parseCompactJws, signCompactJws, verifyCompactJws, readJsonPart } from './compact-jws.ts';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
+import type { JWK } from 'jose';
+import {
+  JWS_TYPES,
+  parseCompactJws,
+  signCompactJws,
+  verifyCompactJwsNow,
+  readJsonPart,
+} from './compact-jws.ts';
 import { readCanonicalBase64url } from './strict-json.ts';
 import { messageDigest } from './digest.ts';
 import type { z } from 'zod';
 import { EnvelopeSchema, NODE_ID_PATTERN } from './envelope.ts';
-import { importDecryptionKey, importEncryptionKey, importVerificationKey, isKeyValidAt } from './keys.ts';
+import { decryptionKeyOf, encryptionKeyOf, isKeyValidAt, verificationKeyOf } from './keys.ts';
 import type { DirectoryKey, Envelope, InboxOnlyReason, KeyPairJwk, RejectionReason } from './types.ts';
 
 /** The JWE algorithms of v1 bodies. */
 export const BODY_KEY_MANAGEMENT_ALGORITHM = 'ECDH-ES';
 export const BODY_CONTENT_ENCRYPTION_ALGORITHM = 'A256GCM';
 
-const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The recipient's public encryption key, as the directory lists it. */
@@ -48,10 +65,40 @@ export type SealMessageInput = Readonly<{
 /** What a body is bound to: the message type (`cty`) and the sending node (`iss`). */
 export type BodyBinding = Readonly<{ type: string; from: string }>;
 
+/** The 4-byte big-endian length or counter of the Concat KDF. */
+function uint32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32BE(value);
+  return buffer;
+}
+
+/**
+ * The Concat KDF's OtherInfo for direct key agreement with A256GCM (RFC 7518 section 4.6.2):
+ * AlgorithmID = "A256GCM", empty PartyUInfo and PartyVInfo (v1 sends no apu/apv), 256 bits.
+ */
+const A256GCM_OTHER_INFO = Buffer.concat([
+  uint32(BODY_CONTENT_ENCRYPTION_ALGORITHM.length),
+  Buffer.from(BODY_CONTENT_ENCRYPTION_ALGORITHM, 'ascii'),
+  uint32(0),
+  uint32(0),
+  uint32(256),
+]);
+
+/** The A256GCM content key of ECDH-ES in direct key agreement: one SHA-256 round of the Concat KDF. */
+function contentKeyOf(privateKey: KeyObject, publicKey: KeyObject): Buffer {
+  const sharedSecret = diffieHellman({ privateKey, publicKey });
+  return createHash('sha256').update(uint32(1)).update(sharedSecret).update(A256GCM_OTHER_INFO).digest();
+}
+
 /**
  * Encrypts a body to the recipient as a compact JWE with header
  * `{"alg":"ECDH-ES","enc":"A256GCM","kid":<recipient enc kid>,"cty":<message type>,"iss":<sender node id>,"epk":...}`.
  * The body is not validated here (sealMessage validates; hostile-input tests use this directly).
+ *
+ * RFC 7516 and RFC 7518 sections 4.6 and 5.3 on node:crypto directly (the bytes jose's
+ * CompactEncrypt gave for the same ephemeral key and IV; the vectors and their independent check
+ * hold both to them): a fresh X25519 ephemeral key, the Concat KDF, AES-256-GCM with the ASCII of
+ * the protected header as additional data.
  */
 export async function encryptBody(
   body: unknown,
@@ -59,21 +106,37 @@ export async function encryptBody(
   recipient: RecipientEncryptionKey,
   fixed?: FixedJweRandomness,
 ): Promise<string> {
-  const key = await importEncryptionKey(recipient.publicJwk);
-  const jwe = new CompactEncrypt(textEncoder.encode(JSON.stringify(body))).setProtectedHeader({
+  return encryptBodyNow(body, binding, recipient, fixed);
+}
+
+function encryptBodyNow(
+  body: unknown,
+  binding: BodyBinding,
+  recipient: RecipientEncryptionKey,
+  fixed?: FixedJweRandomness,
+): string {
+  const recipientKey = encryptionKeyOf(recipient.publicJwk);
+  const ephemeralKey = fixed
+    ? createPrivateKey({ key: fixed.ephemeralPrivateJwk as JsonWebKey, format: 'jwk' })
+    : generateKeyPairSync('x25519').privateKey;
+  if (ephemeralKey.asymmetricKeyType !== 'x25519') throw new TypeError('the ephemeral key must be X25519');
+  const ephemeralPublic = createPublicKey(ephemeralKey).export({ format: 'jwk' });
+  const header = {
     alg: BODY_KEY_MANAGEMENT_ALGORITHM,
     enc: BODY_CONTENT_ENCRYPTION_ALGORITHM,
     kid: recipient.kid,
     cty: binding.type,
     iss: binding.from,
-  });
-  if (fixed) {
-    const epk = await importJWK(fixed.ephemeralPrivateJwk, BODY_KEY_MANAGEMENT_ALGORITHM, {
-      extractable: true,
-    });
-    jwe.setKeyManagementParameters({ epk: epk as CryptoKey }).setInitializationVector(fixed.iv);
-  }
-  return jwe.encrypt(key);
+    epk: { x: ephemeralPublic.x, crv: 'X25519', kty: 'OKP' },
+  };
+  const protectedHeader = Buffer.from(JSON.stringify(header)).toString('base64url');
+  const iv = fixed ? Buffer.from(fixed.iv) : randomBytes(12);
+  if (iv.length !== 12) throw new TypeError('the A256GCM IV must be 96 bits');
+  const cipher = createCipheriv('aes-256-gcm', contentKeyOf(ephemeralKey, recipientKey), iv);
+  cipher.setAAD(Buffer.from(protectedHeader, 'ascii'));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  return `${protectedHeader}..${iv.toString('base64url')}.${ciphertext.toString('base64url')}.${tag.toString('base64url')}`;
 }
 
 /**
@@ -249,13 +312,13 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
       `key ${header.kid} of ${from} is valid from ${senderKey.notBefore} to ${senderKey.notAfter}`,
     );
   }
-  let verificationKey: Awaited<ReturnType<typeof importVerificationKey>>;
+  let verificationKey: ReturnType<typeof verificationKeyOf>;
   try {
-    verificationKey = await importVerificationKey(senderKey.jwk);
+    verificationKey = verificationKeyOf(senderKey.jwk);
   } catch {
     return fail('unknown-sender', `the directory key ${header.kid} of ${from} is not an Ed25519 public key`);
   }
-  if (!(await verifyCompactJws(compactJws, verificationKey))) {
+  if (!verifyCompactJwsNow(compactJws, verificationKey)) {
     return fail('bad-signature', `the signature does not verify with key ${header.kid} of ${from}`);
   }
   const digest = messageDigest(compactJws);
@@ -292,7 +355,7 @@ async function openMessageChecked(compactJws: string, options: OpenMessageOption
       verified,
     );
   }
-  const decrypted = await decryptBody(envelope.body, options.self);
+  const decrypted = decryptBody(envelope.body, options.self);
   if (!decrypted.ok) return fail(decrypted.reason, decrypted.detail, verified);
   if (decrypted.contentType !== envelope.type) {
     return fail(
@@ -341,7 +404,7 @@ type DecryptResult =
 
 const JWE_HEADER_MEMBERS = ['alg', 'enc', 'kid', 'cty', 'iss', 'epk'];
 
-async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promise<DecryptResult> {
+function decryptBody(jwe: string, self: OpenMessageOptions['self']): DecryptResult {
   const [headerPart = '', ...otherParts] = jwe.split('.');
   // Canonical base64url for every part (the encrypted key of ECDH-ES is empty), then the header.
   for (const part of otherParts.filter((other) => other !== '')) {
@@ -382,11 +445,11 @@ async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promi
       detail: `the body is encrypted to key ${String(kid)}, not to this node`,
     };
   try {
-    const key = await importDecryptionKey(keyPair.privateJwk);
-    const { plaintext } = await compactDecrypt(jwe, key, {
-      keyManagementAlgorithms: [BODY_KEY_MANAGEMENT_ALGORITHM],
-      contentEncryptionAlgorithms: [BODY_CONTENT_ENCRYPTION_ALGORITHM],
-    });
+    const plaintext = decryptContent(
+      jwe,
+      header as Record<string, unknown>,
+      decryptionKeyOf(keyPair.privateJwk),
+    );
     let body: unknown;
     try {
       body = JSON.parse(textDecoder.decode(plaintext));
@@ -401,6 +464,46 @@ async function decryptBody(jwe: string, self: OpenMessageOptions['self']): Promi
       detail: `the body does not decrypt: ${error instanceof Error ? error.message : 'error'}`,
     };
   }
+}
+
+/** Members of a JWK that hold private key material: an `epk` carrying one is refused. */
+const PRIVATE_JWK_MEMBERS = ['d', 'k', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'priv'];
+
+/**
+ * Decrypts the compact JWE of a body whose header decryptBody has checked (alg, enc, members, the
+ * kid of this node's key): five parts, no encrypted key (direct key agreement), an `epk` that is
+ * a public X25519 key, a 96-bit IV and a 128-bit tag. Throws when anything does not hold or the
+ * tag does not verify.
+ */
+function decryptContent(jwe: string, header: Record<string, unknown>, key: KeyObject): Buffer {
+  const parts = jwe.split('.');
+  if (parts.length !== 5) throw new Error('a compact JWE has five parts');
+  const [protectedHeader = '', encryptedKey = '', iv = '', ciphertext = '', tag = ''] = parts;
+  if (encryptedKey !== '') throw new Error('ECDH-ES carries no encrypted key');
+  const { epk } = header;
+  if (
+    typeof epk !== 'object' ||
+    epk === null ||
+    Array.isArray(epk) ||
+    PRIVATE_JWK_MEMBERS.some((member) => Object.hasOwn(epk, member))
+  ) {
+    throw new Error("the header's epk (ephemeral public key) is missing or invalid");
+  }
+  const { kty, crv, x } = epk as Record<string, unknown>;
+  if (kty !== 'OKP' || crv !== 'X25519' || typeof x !== 'string') {
+    throw new Error("the header's epk is not an X25519 public key");
+  }
+  const ephemeralKey = createPublicKey({ key: { kty, crv, x } as JsonWebKey, format: 'jwk' });
+  const ivBytes = Buffer.from(iv, 'base64url');
+  if (ivBytes.length !== 12) throw new Error('the IV is not 96 bits');
+  const tagBytes = Buffer.from(tag, 'base64url');
+  if (tagBytes.length !== 16) throw new Error('the authentication tag is not 128 bits');
+  const decipher = createDecipheriv('aes-256-gcm', contentKeyOf(key, ephemeralKey), ivBytes, {
+    authTagLength: 16,
+  });
+  decipher.setAAD(Buffer.from(protectedHeader, 'ascii'));
+  decipher.setAuthTag(tagBytes);
+  return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
 }
 
 function summarizeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {

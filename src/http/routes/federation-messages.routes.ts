@@ -11,7 +11,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { receiveMessage } from '../../federation/inbox/receive-message.ts';
-import { JWS_TYPES, parseCompactJws } from '../../federation/protocol/index.ts';
 import { recordAudit } from '../../services/audit.service.ts';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
@@ -23,13 +22,11 @@ async function recordReceiveInAudit(
   result: Awaited<ReturnType<typeof receiveMessage>>,
   request: FastifyRequest,
 ): Promise<void> {
-  const receipt = result.ok ? parseCompactJws(result.receipt, JWS_TYPES.receipt) : undefined;
-  const payload = receipt?.ok ? (receipt.payload as { messageId?: string; to?: string }) : undefined;
   try {
     await recordAudit(context, {
       action: 'federation:receive',
-      actor: payload?.to ? { kind: 'node', nodeId: payload.to } : { kind: 'anonymous' },
-      ...(payload?.messageId ? { resource: payload.messageId } : {}),
+      actor: result.ok ? { kind: 'node', nodeId: result.from } : { kind: 'anonymous' },
+      ...(result.ok ? { resource: result.messageId } : {}),
       outcome: result.ok ? 'success' : 'failure',
       detail: result.ok ? {} : { reason: result.reason },
     });

@@ -78,12 +78,15 @@ function validateContent(content: RequestContent, signal?: AbortSignal) {
 export function DraftPage({ requestId }: { requestId?: string }) {
   const { t, i18n } = useTranslation();
   const user = useUser();
-  const canReadEvidence = useCan('evidence:read');
+  const hasEvidenceRead = useCan('evidence:read');
   const canAskConsent = useCan('evidence:consent-ask');
   const canAnswerConsent = useCan('evidence:consent-answer');
   const catalogue = useCatalogue();
   const states = useStates();
   const [saved, setSaved] = useState<Saved | undefined>(undefined);
+  // On a request sent from here its author reads the evidence that came back (src/policies/access.ts).
+  const canReadEvidence =
+    hasEvidenceRead || (saved?.request.direction === 'outgoing' && saved.request.createdBy.id === user?.id);
   const [content, setContent] = useState<RequestContent | undefined>(undefined);
   const [isDirty, setIsDirty] = useState(false);
   const [liveFindings, setLiveFindings] = useState<readonly Finding[] | undefined>(undefined);
@@ -502,6 +505,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   <EvidencePackagesPanel
                     requestId={saved.request.id}
                     direction={saved.request.direction}
+                    canExport={canReadEvidence}
                     version={`${saved.request.updatedAt}:${approvalsVersion}`}
                     onSubmitted={() => setApprovalsVersion((version) => version + 1)}
                   />

@@ -278,18 +278,19 @@ function PackageCard({
   requestId,
   item,
   canSend,
+  canExport,
   onChanged,
   isJustMade,
 }: {
   requestId: string;
   item: EvidencePackage;
   canSend: boolean;
+  canExport: boolean;
   onChanged: () => void;
   /** Made by the user a moment ago: the card takes the focus when it appears. */
   isJustMade: boolean;
 }) {
   const { t } = useTranslation();
-  const canExport = useCan('evidence:read');
   const [error, setError] = useState<unknown>(undefined);
   const [isSending, setIsSending] = useState(false);
   const send = async () => {
@@ -418,11 +419,14 @@ function PackageCard({
 export function EvidencePackagesPanel({
   requestId,
   direction,
+  canExport,
   version,
   onSubmitted,
 }: {
   requestId: string;
   direction: 'incoming' | 'outgoing';
+  /** Whether the user reads the items (and so may export them): evidence:read, or the request's author. */
+  canExport: boolean;
   /** Changes when something about the request changed (a package approved elsewhere on the page). */
   version: string;
   /** A package was submitted for approval: the page's approval panel reads it. */
@@ -480,6 +484,7 @@ export function EvidencePackagesPanel({
             requestId={requestId}
             item={item}
             canSend={isExecuting && canUpload}
+            canExport={canExport}
             onChanged={() => {
               packages.reload();
               onSubmitted();
