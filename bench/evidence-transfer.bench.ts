@@ -8,7 +8,7 @@
  * run counts. Packaging (chunking and encrypting at the sender) is timed apart.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createServer, get } from 'node:http';
@@ -28,7 +28,8 @@ export const EVIDENCE_TRANSFER_METHOD =
   'Transfer: DE and FR node processes (PGlite) on loopback; one item of random bytes packaged at DE ' +
   '(POST .../evidence/packages: chunked, AES-256-GCM, manifest signed), then timed from POST .../send until ' +
   'FR lists the package verified (worker interval 50 ms). Baseline: the same file streamed by a node:http ' +
-  'server process to a client process writing it to disk, on loopback, in the same run. Best of two runs each.';
+  'server process to a client process writing it to disk, on loopback, in the same run. Upload: curl -T, one tus ' +
+  'PATCH of the whole file to DE, against curl -T to a node:http server process writing it to disk. Best of two runs each.';
 
 async function writeRandomFile(file: string, size: number): Promise<void> {
   const block = randomBytes(16 * MiB);
@@ -51,6 +52,46 @@ function serve(file: string): void {
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
   });
+}
+
+/** The upload baseline's server, run as `node bench/evidence-transfer.bench.ts --receive <out>`. */
+function receive(output: string): void {
+  const server = createServer((request, response) => {
+    pipeline(request, createWriteStream(output)).then(
+      () => response.writeHead(204).end(),
+      () => response.writeHead(500).end(),
+    );
+  });
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+  });
+}
+
+/** Runs curl with these arguments; answers its wall time in ms. */
+async function timedCurl(args: readonly string[]): Promise<number> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const curl = spawn('curl', ['-sf', '-H', 'expect:', ...args], { stdio: 'inherit' });
+    curl.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`curl ${args.join(' ')}: ${code}`)),
+    );
+  });
+  return performance.now() - started;
+}
+
+/** The upload baseline: curl PUTs the file to a node:http server process that writes it to disk. */
+async function bareHttpUpload(file: string, output: string): Promise<number> {
+  const server = spawn(process.execPath, [import.meta.filename, '--receive', output], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<string>((resolve) =>
+      server.stdout.once('data', (data) => resolve(String(data).trim())),
+    );
+    return await timedCurl(['-T', file, `http://127.0.0.1:${port}/`]);
+  } finally {
+    server.kill();
+  }
 }
 
 /** The baseline's client, run as `node bench/evidence-transfer.bench.ts --fetch <port> <out>`. */
@@ -81,6 +122,14 @@ async function bareHttpCopy(file: string, output: string): Promise<number> {
   } finally {
     server.kill();
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ": state is field 0; utime and stime are fields 11 and 12 (clock ticks, 100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const rate = (bytes: number, ms: number): string => `${((bytes / MiB / ms) * 1000).toFixed(0)} MiB/s`;
@@ -130,20 +179,24 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
       });
     const de = federation.node('DE').url;
     const fr = federation.node('FR').url;
-    const created = await call(`${de}/api/v1/requests/${deRequestId}/evidence/uploads`, tokenOf(deDuty), {
-      method: 'POST',
-      headers: {
-        'tus-resumable': '1.0.0',
-        'upload-length': String(options.size),
-        'upload-metadata': `filename ${Buffer.from('evidence.bin').toString('base64')}`,
-      },
-    });
-    const location = created.headers.get('location') ?? '';
-    await new Promise<void>((resolve, reject) => {
-      const patch = spawn(
-        'curl',
-        [
-          '-sf',
+    // Upload over HTTP (tus: POST creates, one PATCH carries the file; the node seals it at rest as
+    // it arrives, then hashes and seals the item), twice, beside a bare HTTP upload to disk.
+    const uploadRuns: number[] = [];
+    const uploadBaselineRuns: number[] = [];
+    const itemIds: string[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      const created = await call(`${de}/api/v1/requests/${deRequestId}/evidence/uploads`, tokenOf(deDuty), {
+        method: 'POST',
+        headers: {
+          'tus-resumable': '1.0.0',
+          'upload-length': String(options.size),
+          'upload-metadata': `filename ${Buffer.from('evidence.bin').toString('base64')}`,
+        },
+      });
+      if (created.status !== 201) throw new Error(`upload refused: ${await created.text()}`);
+      const location = created.headers.get('location') ?? '';
+      uploadRuns.push(
+        await timedCurl([
           '-X',
           'PATCH',
           '-H',
@@ -154,18 +207,19 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
           'content-type: application/offset+octet-stream',
           '-H',
           'upload-offset: 0',
-          '--data-binary',
-          `@${input}`,
+          '-T',
+          input,
           new URL(location, de).toString(),
-        ],
-        { stdio: 'inherit' },
+        ]),
       );
-      patch.on('close', (code) =>
-        code === 0 ? resolve() : reject(new Error(`upload failed: curl ${code}`)),
-      );
-    });
-    const itemId = location.split('/').at(-1) ?? '';
+      itemIds.push(location.split('/').at(-1) ?? '');
+      const received = path.join(directory, `received-${round}.bin`);
+      uploadBaselineRuns.push(await bareHttpUpload(input, received));
+      rmSync(received, { force: true });
+    }
+    const itemId = itemIds[0] ?? '';
     const transferRuns: number[] = [];
+    const transferCpuRuns: number[] = [];
     const packagingRuns: number[] = [];
     const baselineRuns: number[] = [];
     for (let round = 0; round < 2; round += 1) {
@@ -180,6 +234,10 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
       if (made.status !== 201) throw new Error(`packaging refused: ${await made.text()}`);
       packagingRuns.push(performance.now() - packagingStarted);
       const packageId = ((await made.json()) as { package: { id: string } }).package.id;
+      const nodesCpu = () =>
+        cpuSecondsOf(federation.node('DE').process.child?.pid) +
+        cpuSecondsOf(federation.node('FR').process.child?.pid);
+      const cpuBefore = nodesCpu();
       const started = performance.now();
       const sent = await call(
         `${de}/api/v1/requests/${deRequestId}/evidence/packages/${packageId}/send`,
@@ -206,12 +264,15 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
         await delay(20);
       }
       transferRuns.push(performance.now() - started);
+      transferCpuRuns.push(nodesCpu() - cpuBefore);
       baselineRuns.push(await bareHttpCopy(input, path.join(directory, `copy-${round}.bin`)));
       rmSync(path.join(directory, `copy-${round}.bin`), { force: true });
     }
     const transfer = Math.min(...transferRuns);
     const baseline = Math.min(...baselineRuns);
     const packaging = Math.min(...packagingRuns);
+    const upload = Math.min(...uploadRuns);
+    const uploadBaseline = Math.min(...uploadBaselineRuns);
     const sizeLabel = `${(options.size / MiB).toFixed(0)} MiB`;
     return [
       {
@@ -219,6 +280,18 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
         value: `${rate(options.size, transfer)} (${(transfer / 1000).toFixed(2)} s)`,
         baseline: `bare HTTP copy: ${rate(options.size, baseline)} (${(baseline / 1000).toFixed(2)} s)`,
         ratio: `${(baseline / transfer).toFixed(2)} of the bare copy's throughput`,
+      },
+      {
+        name: `CPU time of the two node processes during that transfer (user + system)`,
+        value: `${Math.min(...transferCpuRuns).toFixed(1)} s (${((Math.min(...transferCpuRuns) / options.size) * 1024 * MiB).toFixed(1)} s per GiB)`,
+        baseline: '',
+        ratio: '',
+      },
+      {
+        name: `upload of ${sizeLabel} over HTTP (tus PATCH through the node: sealed at rest as it arrives, hashed, custody)`,
+        value: `${rate(options.size, upload)} (${(upload / 1000).toFixed(2)} s)`,
+        baseline: `bare HTTP upload to disk: ${rate(options.size, uploadBaseline)} (${(uploadBaseline / 1000).toFixed(2)} s)`,
+        ratio: `${(uploadBaseline / upload).toFixed(2)} of the bare upload's throughput`,
       },
       {
         name: `packaging ${sizeLabel} at the sender (chunk, encrypt, sign)`,
@@ -234,5 +307,6 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
 }
 
 if (import.meta.main && process.argv[2] === '--serve') serve(process.argv[3] ?? '');
+if (import.meta.main && process.argv[2] === '--receive') receive(process.argv[3] ?? '');
 if (import.meta.main && process.argv[2] === '--fetch')
   await fetchTo(process.argv[3] ?? '', process.argv[4] ?? '');

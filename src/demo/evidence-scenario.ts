@@ -165,7 +165,7 @@ export async function runEvidenceScenario(
         title: `${b.nodeId} makes a package (chunks encrypted, manifest signed)`,
         run: async () => {
           const startedAt = performance.now();
-          const made = await makeEvidencePackage(dutyB!, incomingId, [itemId]);
+          const made = await makeEvidencePackage(dutyB!, incomingId, [itemId], transferTimeoutMs);
           packageId = made.id;
           return `package ${packageId}, ${rate(sizeBytes, performance.now() - startedAt)}`;
         },

@@ -218,17 +218,22 @@ export async function makeEvidencePackage(
   client: ApiClient,
   requestId: string,
   itemIds: readonly string[],
+  timeoutMs?: number,
 ): Promise<EvidencePackageSummary> {
-  const { package: made } = await answer(
-    client.api.POST('/api/v1/requests/{id}/evidence/packages', {
-      params: { path: { id: requestId } },
-      body: {
-        itemIds: [...itemIds],
-        conditions: { limitedToRequestPurpose: true, onwardTransferNeedsConsent: true },
-      },
-    }),
+  // Packaging reads, encrypts and writes every item before it answers: a big item takes minutes.
+  const answered = await client.call<{ package: EvidencePackageSummary }>(
+    'POST',
+    `/api/v1/requests/${encodeURIComponent(requestId)}/evidence/packages`,
+    {
+      itemIds: [...itemIds],
+      conditions: { limitedToRequestPurpose: true, onwardTransferNeedsConsent: true },
+    },
+    timeoutMs,
   );
-  return made;
+  if (answered.status !== 201) {
+    throw new Error(`making the package answered ${answered.status}: ${answered.text.slice(0, 300)}`);
+  }
+  return answered.body.package;
 }
 
 /**

@@ -29,13 +29,24 @@ export type ApiClient = Readonly<{
   /** The typed client: a status other than 2xx rejects with ApiError carrying the problem. */
   api: TypedApiClient;
   /** Answers with the status and the parsed JSON (or text); never throws for a status. */
-  call: <T = unknown>(method: string, path: string, body?: unknown) => Promise<ApiAnswer<T>>;
+  /** `timeoutMs`: for the calls that work through big files (30 s otherwise). */
+  call: <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ) => Promise<ApiAnswer<T>>;
   /** Like call, but a status other than 2xx throws with the problem's title and detail. */
   expect: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
 }>;
 
 export function apiClient(url: string, credentials?: ApiCredentials): ApiClient {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = CALL_TIMEOUT_MS,
+  ): Promise<ApiAnswer<T>> => {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (credentials?.kind === 'token') headers.authorization = `Bearer ${credentials.token}`;
@@ -47,7 +58,7 @@ export function apiClient(url: string, credentials?: ApiCredentials): ApiClient 
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
     let parsed: unknown = text;

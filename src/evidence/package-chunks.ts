@@ -58,6 +58,14 @@ export function openChunk(key: Buffer, place: ChunkPlace, expectedHash: string, 
       `chunk ${place.index} of item ${place.itemId} does not match its address (changed in transit or at rest)`,
     );
   }
+  return openCheckedChunk(key, place, sealed);
+}
+
+/**
+ * Opens a sealed chunk whose address the caller has just checked (chunkAddress of these very
+ * bytes): the authentication tag and the place are still checked here.
+ */
+export function openCheckedChunk(key: Buffer, place: ChunkPlace, sealed: Buffer): Buffer {
   if (sealed.length < NONCE_BYTES + TAG_BYTES) {
     throw new ChunkVerificationError(`chunk ${place.index} of item ${place.itemId} is truncated`);
   }
@@ -134,6 +142,55 @@ export function chunksOfItem(chunks: readonly ChunkRef[], itemId: string): Chunk
 }
 
 /**
+ * The opening of one item, chunk by chunk in order, as they arrive: each sealed chunk opened at its
+ * place (`open`, after its address was checked), the plaintext hashed; `finish` then checks the
+ * whole against the manifest's size and SHA-256. Throws ChunkVerificationError at the first thing
+ * that does not hold.
+ */
+export function itemOpening(
+  key: Buffer,
+  packageId: string,
+  item: Readonly<{ id: string; sizeBytes: number; sha256: string }>,
+  chunkCount: number,
+) {
+  const digest = createHash('sha256');
+  let size = 0;
+  let next = 0;
+  return {
+    /** Opens the item's next chunk (`isAddressChecked`: the caller checked its address against `hash`). */
+    open(chunk: ChunkRef, sealed: Buffer, isAddressChecked = false): Buffer {
+      if (chunk.item !== item.id || chunk.index !== next) {
+        throw new ChunkVerificationError(`item ${item.id}: chunk ${next} expected, got ${chunk.index}`);
+      }
+      const place = { packageId, itemId: item.id, index: chunk.index, isLast: next === chunkCount - 1 };
+      next += 1;
+      const plaintext = isAddressChecked
+        ? openCheckedChunk(key, place, sealed)
+        : openChunk(key, place, chunk.hash, sealed);
+      digest.update(plaintext);
+      size += plaintext.length;
+      return plaintext;
+    },
+    finish(): void {
+      if (next !== chunkCount) {
+        throw new ChunkVerificationError(`item ${item.id}: ${next} of ${chunkCount} chunks opened`);
+      }
+      if (size !== item.sizeBytes) {
+        throw new ChunkVerificationError(
+          `item ${item.id} has ${size} bytes, the manifest says ${item.sizeBytes}`,
+        );
+      }
+      const sha256 = digest.digest('hex');
+      if (sha256 !== item.sha256) {
+        throw new ChunkVerificationError(
+          `item ${item.id}: SHA-256 ${sha256} differs from the manifest's ${item.sha256}`,
+        );
+      }
+    },
+  };
+}
+
+/**
  * Opens an item's chunks in order (read one at a time by `read`), hands each plaintext piece to
  * `write`, and checks the whole against the manifest's size and SHA-256. Throws
  * ChunkVerificationError at the first thing that does not hold.
@@ -147,24 +204,7 @@ export async function openItemChunks(
   write: (plaintext: Buffer) => Promise<void>,
 ): Promise<void> {
   const ordered = chunksOfItem(chunks, item.id);
-  const digest = createHash('sha256');
-  let size = 0;
-  for (const [position, chunk] of ordered.entries()) {
-    const place = { packageId, itemId: item.id, index: chunk.index, isLast: position === ordered.length - 1 };
-    const plaintext = openChunk(key, place, chunk.hash, await read(chunk.hash));
-    digest.update(plaintext);
-    size += plaintext.length;
-    await write(plaintext);
-  }
-  if (size !== item.sizeBytes) {
-    throw new ChunkVerificationError(
-      `item ${item.id} has ${size} bytes, the manifest says ${item.sizeBytes}`,
-    );
-  }
-  const sha256 = digest.digest('hex');
-  if (sha256 !== item.sha256) {
-    throw new ChunkVerificationError(
-      `item ${item.id}: SHA-256 ${sha256} differs from the manifest's ${item.sha256}`,
-    );
-  }
+  const opening = itemOpening(key, packageId, item, ordered.length);
+  for (const chunk of ordered) await write(opening.open(chunk, await read(chunk.hash)));
+  opening.finish();
 }

@@ -19,9 +19,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
@@ -33,13 +34,14 @@ import {
   ChunkVerificationError,
   chunkAddress,
   chunksOfItem,
+  itemOpening,
   newPackageKey,
-  openItemChunks,
   sealItemChunks,
 } from '../evidence/package-chunks.ts';
 import {
   ConditionsOfUseSchema,
   type EvidenceManifest,
+  type ManifestItem,
   readManifest,
   signManifest,
   verifyManifest,
@@ -456,6 +458,44 @@ async function offerEvidencePackage(
   }
 }
 
+/** An outgoing package once offered, as chunk requests need it: its addressee and its chunks by address. */
+type OfferedPackage = Readonly<{ id: string; peerNodeId: string; chunks: ReadonlyMap<string, ChunkRef> }>;
+
+/** How many offered packages each node keeps at hand for chunk requests (the most recently read). */
+const OFFERED_PACKAGES_HELD = 16;
+const offeredPackages = new WeakMap<AppContext, Map<string, OfferedPackage>>();
+
+/**
+ * An outgoing package that was offered (sent), read once and then kept: once offered, a package's
+ * addressee and chunk list never change and it never becomes `sealed` again, so each chunk request
+ * need not read the package row with its whole chunk list. Undefined for any other package.
+ */
+async function findOfferedPackage(
+  context: AppContext,
+  packageId: string,
+): Promise<OfferedPackage | undefined> {
+  let held = offeredPackages.get(context);
+  if (!held) {
+    held = new Map();
+    offeredPackages.set(context, held);
+  }
+  const known = held.get(packageId);
+  if (known) return known;
+  const stored = UUID_PATTERN.test(packageId) ? await findEvidencePackage(context.db, packageId) : undefined;
+  if (stored?.direction !== 'outgoing' || stored.status === 'sealed') return undefined;
+  const offered: OfferedPackage = {
+    id: stored.id,
+    peerNodeId: stored.peerNodeId,
+    chunks: new Map(stored.chunks.map((chunk) => [chunk.hash, chunk])),
+  };
+  held.set(packageId, offered);
+  for (const oldest of held.keys()) {
+    if (held.size <= OFFERED_PACKAGES_HELD) break;
+    held.delete(oldest);
+  }
+  return offered;
+}
+
 /**
  * A chunk of an outgoing package for the node that asks, if it is the package's addressee (its
  * request signed with its federation key): forbidden otherwise, not-found for an unknown chunk.
@@ -477,22 +517,18 @@ export async function serveEvidenceChunk(
     federation.directory,
   );
   if (!check.ok) throw new AppError('forbidden', `the chunk request is not authenticated: ${check.detail}`);
-  const stored = UUID_PATTERN.test(input.packageId)
-    ? await findEvidencePackage(context.db, input.packageId)
-    : undefined;
-  if (stored?.direction !== 'outgoing' || stored.status === 'sealed') {
-    throw new AppError('not-found', `no evidence package ${input.packageId} offered`);
-  }
-  if (stored.peerNodeId !== check.from) {
+  const offered = await findOfferedPackage(context, input.packageId);
+  if (!offered) throw new AppError('not-found', `no evidence package ${input.packageId} offered`);
+  if (offered.peerNodeId !== check.from) {
     throw new AppError(
       'forbidden',
       `evidence package ${input.packageId} is not addressed to node ${check.from}`,
     );
   }
-  const chunk = stored.chunks.find((candidate) => candidate.hash === input.hash);
+  const chunk = offered.chunks.get(input.hash);
   if (!chunk)
     throw new AppError('not-found', `no chunk ${input.hash} in evidence package ${input.packageId}`);
-  const file = path.join(packagePaths(context).outgoing(stored.id), chunk.hash);
+  const file = path.join(packagePaths(context).outgoing(offered.id), chunk.hash);
   const content = createReadStream(file);
   await new Promise<void>((resolve, reject) => {
     content.once('open', () => resolve());
@@ -508,6 +544,44 @@ function receivedItemId(packageId: string, sourceItemId: string): string {
 }
 
 class PackageRefusal extends Error {}
+
+/** How many chunks of a package the receiver fetches at a time. */
+const FETCH_CONCURRENCY = 4;
+
+/**
+ * The results of `get` for each entry, in order, with up to `concurrency` entries under way ahead
+ * of the one awaited. Once the consumer stops (an error, or `return`), nothing new is started and
+ * what is under way is awaited, so no write is left running behind the caller.
+ */
+async function* chunksInOrder<T, R>(
+  entries: readonly T[],
+  get: (entry: T) => Promise<R>,
+  concurrency: number,
+): AsyncGenerator<R, void, undefined> {
+  const underWay: Promise<R>[] = [];
+  let next = 0;
+  const startMore = () => {
+    while (next < entries.length && underWay.length < concurrency) {
+      const entry = entries[next] as T;
+      next += 1;
+      const task = get(entry);
+      task.catch(() => undefined); // Awaited in order below; settled in `finally` if never reached.
+      underWay.push(task);
+    }
+  };
+  try {
+    startMore();
+    while (underWay.length > 0) {
+      const result = await (underWay[0] as Promise<R>);
+      underWay.shift();
+      startMore();
+      yield result;
+    }
+  } finally {
+    next = entries.length;
+    await Promise.allSettled(underWay);
+  }
+}
 
 /** What became of one incoming package in a round. */
 export type IncomingOutcome = 'verified' | 'failed' | 'pending';
@@ -568,111 +642,118 @@ export async function receiveIncomingPackage(
         throw new PackageRefusal((error as Error).message);
       }
     }
-    // Fetch what is not here yet; what is here was checked against its address when written.
+    // Each item is fetched, opened, checked and sealed at rest in one pass, its chunks in order
+    // (several fetched at a time); each chunk fetched is also kept, checked against its address,
+    // so that a round cut short (a fault, a stop, kill -9) resumes from the chunks held.
     const directory = packagePaths(context).incoming(stored.id);
     await mkdir(directory, { recursive: true, mode: 0o700 });
     const held = new Set(await readdir(directory));
-    for (const chunk of stored.chunks) {
-      if (held.has(chunk.hash)) continue;
-      let bytes: Buffer;
-      try {
-        bytes = await fetchEvidenceChunk(federation, peer, stored.id, chunk.hash, context.now());
-      } catch (error) {
-        if (error instanceof ChunkFetchError && error.isFinal) throw new PackageRefusal(error.message);
-        return 'pending';
-      }
-      if (chunkAddress(bytes) !== chunk.hash) {
-        throw new PackageRefusal(`chunk ${chunk.hash} does not match its address (changed in transit)`);
-      }
-      const temporary = path.join(directory, `${chunk.hash}.part`);
-      await writeFile(temporary, bytes, { mode: 0o600 });
-      await rename(temporary, path.join(directory, chunk.hash));
-      held.add(chunk.hash);
-    }
-    // Reassemble, verify and store each item sealed at rest.
     const packageKey = Buffer.from(stored.packageKey, 'base64url');
     const paths = evidencePaths(context);
     await mkdir(paths.items, { recursive: true, mode: 0o700 });
+    const toStore: { item: ManifestItem; chunks: ChunkRef[]; existing: boolean }[] = [];
     for (const item of manifest.items) {
-      const localId = receivedItemId(stored.id, item.id);
-      const existing = await findEvidenceItem(context.db, localId);
+      const existing = await findEvidenceItem(context.db, receivedItemId(stored.id, item.id));
       if (existing?.status === 'stored') continue;
-      const storageKey = `${localId}.sealed`;
-      const target = paths.itemFile(storageKey);
-      const plaintext = new PassThrough();
-      const written = pipeline(
-        plaintext,
-        sealAtRest(paths.root),
-        createWriteStream(`${target}.part`, { mode: 0o600 }),
-      );
-      try {
-        await openItemChunks(
-          packageKey,
-          stored.id,
-          item,
-          stored.chunks,
-          (hash) => readFile(path.join(directory, hash)),
-          async (piece) => {
-            if (!plaintext.write(piece)) await new Promise((resolve) => plaintext.once('drain', resolve));
-          },
+      toStore.push({ item, chunks: chunksOfItem(stored.chunks, item.id), existing: existing !== undefined });
+    }
+    const arrivals = chunksInOrder(
+      toStore.flatMap((entry) => entry.chunks),
+      async (chunk) => {
+        if (held.has(chunk.hash)) {
+          return { bytes: await readFile(path.join(directory, chunk.hash)), isAddressChecked: false };
+        }
+        const bytes = await fetchEvidenceChunk(federation, peer, stored.id, chunk.hash, context.now());
+        if (chunkAddress(bytes) !== chunk.hash) {
+          throw new PackageRefusal(`chunk ${chunk.hash} does not match its address (changed in transit)`);
+        }
+        const temporary = path.join(directory, `${chunk.hash}.part`);
+        await writeFile(temporary, bytes, { mode: 0o600 });
+        await rename(temporary, path.join(directory, chunk.hash));
+        return { bytes, isAddressChecked: true };
+      },
+      FETCH_CONCURRENCY,
+    );
+    try {
+      for (const { item, chunks, existing } of toStore) {
+        const localId = receivedItemId(stored.id, item.id);
+        const storageKey = `${localId}.sealed`;
+        const target = paths.itemFile(storageKey);
+        const sealer = sealAtRest(paths.root);
+        const written = pipeline(sealer, createWriteStream(`${target}.part`, { mode: 0o600 }));
+        const opening = itemOpening(packageKey, stored.id, item, chunks.length);
+        try {
+          for (const chunk of chunks) {
+            const arrival = await arrivals.next();
+            if (arrival.done) throw new Error('the chunks of the package ended early');
+            const plaintext = opening.open(chunk, arrival.value.bytes, arrival.value.isAddressChecked);
+            if (!sealer.write(plaintext)) await once(sealer, 'drain');
+          }
+          opening.finish();
+          sealer.end();
+          await written;
+        } catch (error) {
+          sealer.destroy();
+          await written.catch(() => undefined);
+          await rm(`${target}.part`, { force: true });
+          if (error instanceof ChunkVerificationError) throw new PackageRefusal(error.message);
+          if (error instanceof ChunkFetchError) {
+            if (error.isFinal) throw new PackageRefusal(error.message);
+            return 'pending';
+          }
+          throw error;
+        }
+        await rename(`${target}.part`, target);
+        const now = context.now();
+        if (!existing) {
+          await insertEvidenceItem(context.db, {
+            id: localId,
+            requestId: stored.requestId,
+            fileName: item.name,
+            mediaType: item.mediaType,
+            sizeBytes: item.sizeBytes,
+            description: item.description,
+            acquisition: { ...item.acquisition, sourceItemId: item.id },
+            retentionUntil: null,
+            isSensitive: item.isSensitive,
+            storageKey,
+            createdBy: null,
+            createdAt: now,
+            packageId: stored.id,
+          });
+        }
+        await appendCustody(
+          context,
+          localId,
+          [
+            {
+              kind: 'received',
+              actor: systemActor(federation),
+              at: now,
+              details: {
+                packageId: stored.id,
+                from: peer.nodeId,
+                sourceItemId: item.id,
+                chunks: chunksOfItem(stored.chunks, item.id).length,
+              },
+            },
+            {
+              kind: 'verified',
+              actor: systemActor(federation),
+              at: now,
+              details: {
+                packageId: stored.id,
+                sha256: item.sha256,
+                sizeBytes: item.sizeBytes,
+                manifestSignedBy: key.kid,
+              },
+            },
+          ],
+          { kind: 'stored', sha256: item.sha256, at: now },
         );
-        plaintext.end();
-        await written;
-      } catch (error) {
-        plaintext.destroy();
-        await written.catch(() => undefined);
-        await rm(`${target}.part`, { force: true });
-        if (error instanceof ChunkVerificationError) throw new PackageRefusal(error.message);
-        throw error;
       }
-      await rename(`${target}.part`, target);
-      const now = context.now();
-      if (!existing) {
-        await insertEvidenceItem(context.db, {
-          id: localId,
-          requestId: stored.requestId,
-          fileName: item.name,
-          mediaType: item.mediaType,
-          sizeBytes: item.sizeBytes,
-          description: item.description,
-          acquisition: { ...item.acquisition, sourceItemId: item.id },
-          retentionUntil: null,
-          isSensitive: item.isSensitive,
-          storageKey,
-          createdBy: null,
-          createdAt: now,
-          packageId: stored.id,
-        });
-      }
-      await appendCustody(
-        context,
-        localId,
-        [
-          {
-            kind: 'received',
-            actor: systemActor(federation),
-            at: now,
-            details: {
-              packageId: stored.id,
-              from: peer.nodeId,
-              sourceItemId: item.id,
-              chunks: chunksOfItem(stored.chunks, item.id).length,
-            },
-          },
-          {
-            kind: 'verified',
-            actor: systemActor(federation),
-            at: now,
-            details: {
-              packageId: stored.id,
-              sha256: item.sha256,
-              sizeBytes: item.sizeBytes,
-              manifestSignedBy: key.kid,
-            },
-          },
-        ],
-        { kind: 'stored', sha256: item.sha256, at: now },
-      );
+    } finally {
+      await arrivals.return(undefined);
     }
     await settleIncoming(context, federation, stored, 'verified', null);
     return 'verified';

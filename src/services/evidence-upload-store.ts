@@ -7,10 +7,12 @@
  * HEAD answers the offset to resume at. No plaintext touches the disk.
  *
  * The PATCH that brings the last byte seals the item: it reads the parts once, in order, and in the
- * same pass hashes the bytes (SHA-256) and seals them into <evidence dir>/items/<item id>.sealed;
+ * same pass hashes the bytes (SHA-256) and seals them into <evidence dir>/items/<item id>.sealed
+ * (an item that came whole in its first PATCH was hashed as it arrived: its one part is moved there);
  * then it records `acquired` and `sealed` in the chain of custody with the item stored, and removes
  * the parts. If that fails, the last part is dropped and the client resends it.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -83,11 +85,15 @@ export class EvidenceUploadStore extends DataStore {
     const output = createWriteStream(`${partPath}.tmp`, { mode: 0o600 });
     sealer.pipe(output);
     let length = 0;
+    // The first PATCH is hashed as it arrives: when it brings the whole item (the usual case for
+    // a script or curl), its part becomes the item file as it is, with no second pass.
+    const hash = state.parts.length === 0 ? createHash('sha256') : undefined;
     try {
       for await (const chunk of stream) {
         const bytes = chunk as Buffer;
         if (state.offset + length + bytes.length > state.size) throw ERRORS.ERR_SIZE_EXCEEDED;
         length += bytes.length;
+        hash?.update(bytes);
         await writeInto(sealer, bytes);
       }
     } catch (error) {
@@ -112,7 +118,7 @@ export class EvidenceUploadStore extends DataStore {
     };
     if (next.offset === next.size) {
       try {
-        await this.#sealItem(next);
+        await this.#sealItem(next, hash && next.parts.length === 1 ? hash.digest('hex') : undefined);
       } catch (error) {
         await rm(partPath, { force: true });
         throw error;
@@ -123,22 +129,35 @@ export class EvidenceUploadStore extends DataStore {
     return next.offset;
   }
 
-  /** Parts -> one sealed item file, hashed in the same pass; custody `acquired` and `sealed`. */
-  async #sealItem(state: UploadState): Promise<void> {
+  /**
+   * Parts -> one sealed item file, hashed in the same pass; custody `acquired` and `sealed`. An
+   * item that came in one part (`wholeSha256`: its SHA-256, taken as it arrived) is that part,
+   * sealed already: it is moved into place.
+   */
+  async #sealItem(state: UploadState, wholeSha256?: string): Promise<void> {
     const paths = evidencePaths(this.#context);
     const item = await findEvidenceItem(this.#context.db, state.itemId);
     if (!item) throw ERRORS.FILE_NOT_FOUND;
     await mkdir(paths.items, { recursive: true, mode: 0o700 });
     const target = paths.itemFile(item.storageKey);
-    await rm(`${target}.tmp`, { force: true }); // left by a node stopped while sealing
-    const { sha256, length } = await resealAtRest(
-      paths.root,
-      state.parts.map((part) => path.join(this.#directory(state.itemId), part.file)),
-      `${target}.tmp`,
-    );
-    if (length !== state.size)
-      throw new Error(`evidence upload ${state.itemId}: ${length} bytes, expected ${state.size}`);
-    await rename(`${target}.tmp`, target);
+    const [onlyPart] = state.parts;
+    let sha256: string;
+    if (wholeSha256 !== undefined && onlyPart && state.parts.length === 1 && onlyPart.length === state.size) {
+      // The item came whole in one PATCH, hashed as it arrived: its sealed part is the item file.
+      await rename(path.join(this.#directory(state.itemId), onlyPart.file), target);
+      sha256 = wholeSha256;
+    } else {
+      await rm(`${target}.tmp`, { force: true }); // left by a node stopped while sealing
+      const resealed = await resealAtRest(
+        paths.root,
+        state.parts.map((part) => path.join(this.#directory(state.itemId), part.file)),
+        `${target}.tmp`,
+      );
+      if (resealed.length !== state.size)
+        throw new Error(`evidence upload ${state.itemId}: ${resealed.length} bytes, expected ${state.size}`);
+      await rename(`${target}.tmp`, target);
+      sha256 = resealed.sha256;
+    }
     const at = this.#context.now();
     await appendCustody(
       this.#context,

@@ -247,6 +247,27 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(afterDownload.at(-1)?.kind, 'downloaded');
     });
 
+    it('takes an item whole in one PATCH and stores it sealed, its SHA-256 taken as it arrived', async () => {
+      const bytes = randomBytes(300 * 1024 + 7);
+      const itemId = await upload(custodian, bytes, { filename: 'whole.bin' });
+      const { item: stored, timeline } = await item(itemId);
+      assert.equal(stored.status, 'stored');
+      assert.equal(stored.sizeBytes, bytes.length);
+      assert.equal(stored.sha256, createHash('sha256').update(bytes).digest('hex'));
+      assert.equal(timeline[0]?.details.sha256, stored.sha256);
+      const sealedPath = path.join(dataDirectory, 'evidence', 'items', `${itemId}.sealed`);
+      assert.equal(statSync(sealedPath).mode & 0o777, 0o600);
+      assert.equal(readFileSync(sealedPath).includes(bytes.subarray(0, 64)), false);
+      assert.deepEqual(readdirSync(path.join(dataDirectory, 'evidence', 'uploads')), []);
+      const content = await call(base, {
+        method: 'GET',
+        path: `/api/v1/requests/${requestId}/evidence/${itemId}/content`,
+        headers: auditor.headers,
+      });
+      assert.equal(content.status, 200);
+      assert.ok(content.body.equals(bytes));
+    });
+
     it('refuses the callers whose roles do not allow it, and requests sent from here', async () => {
       const byOfficer = await createUpload(officer, 10, { filename: 'x.bin' });
       assert.equal(byOfficer.status, 403);
