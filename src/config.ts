@@ -280,6 +280,8 @@ export type Config = Readonly<{
         sharedBuffersMb?: number;
         /** Where a migrated template database is cached (src/storage/pglite-template.ts); none: no template. */
         templateDirectory?: string;
+        /** A new database is made without tables (a restore migrates and fills it itself). */
+        isBlank?: boolean;
       }
     /** Without `timeouts`, DATABASE_TIMEOUT_DEFAULTS apply. */
     | { kind: 'postgres'; url: string; timeouts?: DatabaseTimeouts }

@@ -193,7 +193,12 @@ export async function restoreBackup(
   // restore needs a database without tables, and migrates it itself.
   const database = await openDatabase(
     config.database.kind === 'pglite'
-      ? { kind: 'pglite', directory: config.database.directory, ...sharedBuffersOf(config.database) }
+      ? {
+          kind: 'pglite',
+          directory: config.database.directory,
+          isBlank: true,
+          ...sharedBuffersOf(config.database),
+        }
       : config.database,
   );
   try {

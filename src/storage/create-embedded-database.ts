@@ -11,9 +11,12 @@
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 
-const [directory, template] = process.argv.slice(2);
+const [directory, ...rest] = process.argv.slice(2);
+/** --blank: initdb only, no tables (a restore migrates and fills the database itself). */
+const isBlank = rest.includes('--blank');
+const template = rest.find((argument) => argument !== '--blank');
 if (directory === undefined) {
-  process.stderr.write('usage: create-embedded-database.ts <directory> [template.tar]\n');
+  process.stderr.write('usage: create-embedded-database.ts <directory> [--blank | template.tar]\n');
   process.exit(2);
 }
 const creating = `${directory}.creating`;
@@ -21,7 +24,7 @@ rmSync(creating, { recursive: true, force: true });
 const pglite = await PGlite.create(creating, {
   ...(template === undefined ? {} : { loadDataDir: new Blob([readFileSync(template)]) }),
 });
-if (template === undefined) {
+if (template === undefined && !isBlank) {
   // A template is this release's migrated database already: only initdb's needs migrating.
   const [{ Kysely, PGliteDialect }, { migrateToLatest }] = await Promise.all([
     import('kysely'),

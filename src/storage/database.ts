@@ -121,7 +121,10 @@ export async function openDatabase(
   // An empty data directory gets its database from a child process (this release's migrated
   // template when one is cached, else initdb), so that the memory creating it takes is not kept.
   if (isOnDisk && !options.pgliteDataDump && readdirSync(config.directory).length === 0) {
-    await createEmbeddedDatabase(config.directory, config.templateDirectory).catch((error: unknown) => {
+    await createEmbeddedDatabase(
+      config.directory,
+      config.isBlank === true ? 'blank' : config.templateDirectory,
+    ).catch((error: unknown) => {
       lock?.release();
       throw error;
     });
@@ -153,15 +156,23 @@ export async function openDatabase(
 
 const CREATE_SCRIPT = path.join(import.meta.dirname, 'create-embedded-database.ts');
 
-/** Runs create-embedded-database.ts on `directory`; rejects with its error output when it fails. */
+/**
+ * Runs create-embedded-database.ts on `directory` (`blank`: a database without tables; otherwise
+ * from the template cached in `templateDirectory`, or initdb and the migrations); rejects with its
+ * error output when it fails.
+ */
 async function createEmbeddedDatabase(
   directory: string,
-  templateDirectory: string | undefined,
+  templateDirectory: string | 'blank' | undefined,
 ): Promise<void> {
-  const template = templateDirectory === undefined ? undefined : templateFileIn(templateDirectory);
+  const template =
+    templateDirectory === undefined || templateDirectory === 'blank'
+      ? undefined
+      : templateFileIn(templateDirectory);
   const args = [
     CREATE_SCRIPT,
     directory,
+    ...(templateDirectory === 'blank' ? ['--blank'] : []),
     ...(template !== undefined && existsSync(template) ? [template] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
