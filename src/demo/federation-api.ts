@@ -2,11 +2,14 @@
  * The federation parts of a node's API as the demo, the process tests and the benchmark use them:
  * send a validated request, find the incoming request at the receiving node, and read the
  * delivery state and receipt at the sending node (docs/api.md, "Federation"); upload evidence (tus),
- * make and send a package, list packages and download an item (docs/evidence.md).
+ * make and send a package, list packages, download an item and export a package for a court
+ * (docs/evidence.md).
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { answer } from '../api-client/client.ts';
 import type { RequestContent } from '../core/request/draft.ts';
+import { unpackTar } from '../evidence/tar.ts';
 import type { ApiClient } from './node-api.ts';
 
 export type DraftedRequest = Readonly<{ id: string; isReady: boolean; blocking: readonly string[] }>;
@@ -291,4 +294,32 @@ export async function downloadEvidence(
     sizeBytes += piece.byteLength;
   }
   return { sizeBytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * A court-ready export of a request's evidence package (POST /api/v1/evidence/exports), its items
+ * encrypted to `ageRecipient`, unpacked into `folder`, as `comity evidence export` does: the names
+ * of the files written.
+ */
+export async function exportEvidenceForCourt(
+  client: ApiClient,
+  requestId: string,
+  folder: string,
+  input: Readonly<{ reason: string; ageRecipient: string }>,
+): Promise<string[]> {
+  const response = await fetch(`${client.url}/api/v1/evidence/exports`, {
+    method: 'POST',
+    headers: { ...authorizationOf(client), 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: requestId,
+      reason: input.reason,
+      form: 'age',
+      ageRecipient: input.ageRecipient,
+    }),
+    signal: AbortSignal.timeout(1_800_000),
+  });
+  if (response.status !== 200 || !response.body) {
+    throw new Error(`the export answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  }
+  return unpackTar(Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]), folder);
 }

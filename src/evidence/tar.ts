@@ -4,7 +4,11 @@
  * files with short relative names (an export's own names) are written; reading refuses anything
  * else (links, absolute names, `..`), so unpacking a hostile archive cannot write outside its folder.
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 const BLOCK = 512;
 const SAFE_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -138,4 +142,35 @@ export function untar(handler: TarEntryHandler): Transform {
       callback();
     },
   });
+}
+
+/**
+ * Unpacks a tar stream into `folder` (files 0600, folders 0700; an existing file is never
+ * overwritten); answers the names written. Names outside the folder are refused by `untar`.
+ */
+export async function unpackTar(archive: Readable, folder: string): Promise<string[]> {
+  const names: string[] = [];
+  let current: WriteStream | undefined;
+  const sink = untar({
+    begin: async (name) => {
+      const target = path.join(folder, name);
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      current = createWriteStream(target, { flags: 'wx', mode: 0o600 });
+      names.push(name);
+    },
+    data: async (piece) => {
+      if (!current?.write(piece))
+        await new Promise<void>((resolve) => current?.once('drain', () => resolve()));
+    },
+    end: async () => {
+      const stream = current;
+      current = undefined;
+      await new Promise<void>((resolve, reject) => {
+        stream?.once('error', reject);
+        stream?.end(() => resolve());
+      });
+    },
+  });
+  await pipeline(archive, sink, new Writable({ write: (_chunk, _encoding, done) => done() }));
+  return names;
 }

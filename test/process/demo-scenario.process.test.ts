@@ -5,7 +5,8 @@
  * live updates (the arrival on DE's duty desk, the acknowledgement and the preservation heard at
  * FR) and ends with the acknowledgement latency. The evidence path ships an 8 MiB item from DE
  * (executing) to FR (requesting): upload by tus, package, send, verification, download and the
- * SHA-256 check.
+ * SHA-256 check, then the court-ready export (items encrypted to an age recipient), its offline check
+ * and Debian's `age -d`.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -36,7 +37,7 @@ describe('comity demo --scenario', { timeout: 600_000 }, () => {
     assert.doesNotMatch(output, /FAILED/);
   });
 
-  it('evidence: ships an item from DE to FR, verified on arrival, and the download matches its SHA-256', async () => {
+  it('evidence: ships an item from DE to FR, verified on arrival; the download, the offline check of the court export and age -d all match its SHA-256', async () => {
     const result = await runComity(['demo', '--scenario', 'evidence', '--size', '8MiB'], {
       timeoutMs: 170_000,
     });
@@ -50,7 +51,14 @@ describe('comity demo --scenario', { timeout: 600_000 }, () => {
     assert.match(result.stdout, /fr-poc receives the package and verifies every item \.\.\. ok/);
     assert.match(
       result.stdout,
-      /\[8\/8\] duty officer at fr-poc downloads the item and checks its SHA-256 \.\.\. ok .*SHA-256 matches/,
+      /\[8\/11\] duty officer at fr-poc downloads the item and checks its SHA-256 \.\.\. ok .*SHA-256 matches/,
+    );
+    // The court-ready export, checked offline, and the item decrypted by Debian's age (installed by .ci/run).
+    assert.match(result.stdout, /\[9\/11\] .*exports the package for a court.* \.\.\. ok .*files in /);
+    assert.match(result.stdout, /\[10\/11\] the export verifies offline.* \.\.\. ok .*all \d+ checks passed/);
+    assert.match(
+      result.stdout,
+      /\[11\/11\] Debian's age decrypts the item with the recipient's identity \.\.\. ok .*age -d -i court\.agekey items\/.*: 8 MiB, SHA-256 matches/,
     );
     assert.match(result.stdout, /Scenario passed/);
     assert.doesNotMatch(output, /FAILED/);

@@ -56,7 +56,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'api-client',
     'ready-file',
   ],
-  demo: ['core', 'api-client', 'ready-file', 'federation'],
+  demo: ['core', 'api-client', 'ready-file', 'federation', 'evidence'],
   'ready-file': [],
   'api-client': ['core'],
   config: [],

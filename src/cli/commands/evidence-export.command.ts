@@ -8,17 +8,15 @@
  *       offline, no node and no database: one line per check, exit 1 at the first that fails
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Problem } from '../../api-client/client.ts';
 import { loadClientConfig } from '../../config.ts';
 import { isAgeError, parseIdentityFile } from '../../evidence/age/index.ts';
 import { verifyExportFolder } from '../../evidence/export-bundle.ts';
-import { untar } from '../../evidence/tar.ts';
+import { unpackTar } from '../../evidence/tar.ts';
 import { CliError, printLine } from '../output.ts';
 import { describeProblem } from './request.command.ts';
 
@@ -31,38 +29,6 @@ async function isEmptyOrAbsent(folder: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw new CliError(`cannot read ${folder}: ${(error as NodeJS.ErrnoException).code}`);
   }
-}
-
-/** Unpacks a tar stream into `folder`, refusing any name outside it. */
-async function unpack(body: ReadableStream<Uint8Array>, folder: string): Promise<string[]> {
-  const names: string[] = [];
-  let current: WriteStream | undefined;
-  const sink = untar({
-    begin: async (name) => {
-      const target = path.join(folder, name);
-      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      current = createWriteStream(target, { flags: 'wx', mode: 0o600 });
-      names.push(name);
-    },
-    data: async (piece) => {
-      if (!current?.write(piece))
-        await new Promise<void>((resolve) => current?.once('drain', () => resolve()));
-    },
-    end: async () => {
-      const stream = current;
-      current = undefined;
-      await new Promise<void>((resolve, reject) => {
-        stream?.once('error', reject);
-        stream?.end(() => resolve());
-      });
-    },
-  });
-  await pipeline(
-    Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0]),
-    sink,
-    new Writable({ write: (_chunk, _encoding, done) => done() }),
-  );
-  return names;
 }
 
 async function exportEvidence(id: string, output: string, options: ExportOptions): Promise<void> {
@@ -108,7 +74,10 @@ async function exportEvidence(id: string, output: string, options: ExportOptions
     throw new CliError(`cannot write in ${parent}: ${(error as NodeJS.ErrnoException).code}`);
   });
   try {
-    const names = await unpack(response.body, temporary);
+    const names = await unpackTar(
+      Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]),
+      temporary,
+    );
     await rm(output, { recursive: true, force: true });
     await rename(temporary, output);
     const items = names.filter((name) => name.startsWith('items/')).length;
