@@ -112,7 +112,12 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     await page.getByRole('textbox', { name: 'Action starts with' }).fill('auth:sign-in');
     await page.getByRole('textbox', { name: 'Actor' }).fill('nobody');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await entries.getByRole('row').filter({ hasText: 'nobody' }).first().waitFor();
+    // The table before the filters also lists nobody's sign-ins: wait until only theirs are left.
+    await page.waitForFunction(`(() => {
+      const rows = [...document.querySelectorAll('[data-testid="audit-entries"] tbody tr')];
+      const signIns = rows.filter((row) => (row.textContent ?? '').includes('auth:sign-in'));
+      return signIns.length > 0 && signIns.every((row) => (row.textContent ?? '').includes('nobody'));
+    })()`);
     const failedRows = entries.getByRole('row').filter({ hasText: 'auth:sign-in' });
     assert.ok((await failedRows.count()) >= 1);
     for (const row of await failedRows.all()) {
