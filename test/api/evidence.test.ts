@@ -175,6 +175,25 @@ for (const target of DATABASE_TARGETS) {
       if (dataDirectory) rmSync(dataDirectory, { recursive: true, force: true });
     });
 
+    /**
+     * At rest the item is sealed (not the plaintext), owner-only, and the upload's parts are gone;
+     * an auditor downloads exactly `bytes`. Answers the download.
+     */
+    async function assertSealedAndDownloadable(itemId: string, bytes: Buffer) {
+      const sealedPath = path.join(dataDirectory, 'evidence', 'items', `${itemId}.sealed`);
+      assert.equal(statSync(sealedPath).mode & 0o777, 0o600);
+      assert.equal(readFileSync(sealedPath).includes(bytes.subarray(0, 64)), false);
+      assert.deepEqual(readdirSync(path.join(dataDirectory, 'evidence', 'uploads')), []);
+      const content = await call(base, {
+        method: 'GET',
+        path: `/api/v1/requests/${requestId}/evidence/${itemId}/content`,
+        headers: auditor.headers,
+      });
+      assert.equal(content.status, 200);
+      assert.ok(content.body.equals(bytes));
+      return content;
+    }
+
     it('takes an upload in several PATCHes, one cut off and resumed, and stores what was sent, sealed', async () => {
       const created = await createUpload(custodian, file.length, {
         filename: 'mailbox-export.mbox',
@@ -225,19 +244,7 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(timeline[0]?.details.sha256, stored.sha256);
       assert.deepEqual(stored.custody.chain, { isIntact: true, eventCount: 2 });
 
-      // At rest the file is sealed (not the plaintext), owner-only; the upload's parts are gone.
-      const sealedPath = path.join(dataDirectory, 'evidence', 'items', `${itemId}.sealed`);
-      assert.equal(statSync(sealedPath).mode & 0o777, 0o600);
-      assert.equal(readFileSync(sealedPath).includes(file.subarray(0, 64)), false);
-      assert.deepEqual(readdirSync(path.join(dataDirectory, 'evidence', 'uploads')), []);
-
-      const content = await call(base, {
-        method: 'GET',
-        path: `/api/v1/requests/${requestId}/evidence/${itemId}/content`,
-        headers: auditor.headers,
-      });
-      assert.equal(content.status, 200);
-      assert.ok(content.body.equals(file));
+      const content = await assertSealedAndDownloadable(itemId, file);
       assert.match(
         String(content.headers['content-disposition']),
         /^attachment; filename\*=UTF-8''mailbox-export\.mbox$/,
@@ -255,17 +262,7 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(stored.sizeBytes, bytes.length);
       assert.equal(stored.sha256, createHash('sha256').update(bytes).digest('hex'));
       assert.equal(timeline[0]?.details.sha256, stored.sha256);
-      const sealedPath = path.join(dataDirectory, 'evidence', 'items', `${itemId}.sealed`);
-      assert.equal(statSync(sealedPath).mode & 0o777, 0o600);
-      assert.equal(readFileSync(sealedPath).includes(bytes.subarray(0, 64)), false);
-      assert.deepEqual(readdirSync(path.join(dataDirectory, 'evidence', 'uploads')), []);
-      const content = await call(base, {
-        method: 'GET',
-        path: `/api/v1/requests/${requestId}/evidence/${itemId}/content`,
-        headers: auditor.headers,
-      });
-      assert.equal(content.status, 200);
-      assert.ok(content.body.equals(bytes));
+      await assertSealedAndDownloadable(itemId, bytes);
     });
 
     it('refuses the callers whose roles do not allow it, and requests sent from here', async () => {

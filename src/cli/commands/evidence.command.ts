@@ -47,13 +47,17 @@ function temporaryBeside(output: string): string {
   );
 }
 
-/** Runs in -> transforms -> out, the output renamed into place only when every step succeeded. */
-async function transformFile(
+/**
+ * Writes `output` from `input` through a temporary file beside it, renamed into place only once
+ * `write` succeeded (no partial output is ever left), with a progress bar on a terminal; an age
+ * refusal or a file error becomes one line naming the file.
+ */
+async function writeFileFrom<T>(
   label: string,
   input: string,
   output: string,
-  transforms: readonly Duplex[],
-): Promise<void> {
+  write: (temporary: string, progress: ReturnType<typeof byteProgress>) => Promise<T>,
+): Promise<T> {
   const size = await stat(input).then(
     (info) => info.size,
     (error: unknown) => {
@@ -63,9 +67,9 @@ async function transformFile(
   const temporary = temporaryBeside(output);
   const progress = byteProgress(label, size);
   try {
-    const source: Readable = createReadStream(input, { highWaterMark: READ_SIZE });
-    await pipeline(source, progress.meter, ...transforms, createWriteStream(temporary, { flags: 'wx' }));
+    const result = await write(temporary, progress);
     await rename(temporary, output);
+    return result;
   } catch (error) {
     await rm(temporary, { force: true });
     if (isAgeError(error)) throw new CliError(`${input}: ${error.message}`);
@@ -74,6 +78,19 @@ async function transformFile(
   } finally {
     progress.finish();
   }
+}
+
+/** Runs in -> transforms -> out, the output renamed into place only when every step succeeded. */
+function transformFile(
+  label: string,
+  input: string,
+  output: string,
+  transforms: readonly Duplex[],
+): Promise<void> {
+  return writeFileFrom(label, input, output, async (temporary, progress) => {
+    const source: Readable = createReadStream(input, { highWaterMark: READ_SIZE });
+    await pipeline(source, progress.meter, ...transforms, createWriteStream(temporary, { flags: 'wx' }));
+  });
 }
 
 function inAgeTerms<T>(work: () => T): T {
@@ -127,27 +144,11 @@ export function registerEvidenceCommands(program: Command): void {
     .argument('<out>', 'the age file to write')
     .action(async (input: string, output: string, options: { recipient: string[] }) => {
       inAgeTerms(() => checkRecipients(options.recipient));
-      const size = await stat(input).then(
-        (info) => info.size,
-        (error: unknown) => {
-          throw fileError('read', input, error);
-        },
+      // File to file: read into one buffer, hashed here, sealed and written on a worker thread.
+      const sealed = await writeFileFrom('encrypting', input, output, (temporary, progress) =>
+        encryptFile(options.recipient, input, temporary, progress.add),
       );
-      const temporary = temporaryBeside(output);
-      const progress = byteProgress('encrypting', size);
-      try {
-        // File to file: read into one buffer, hashed here, sealed and written on a worker thread.
-        const sealed = await encryptFile(options.recipient, input, temporary, progress.add);
-        await rename(temporary, output);
-        printLine(`encrypted ${input} -> ${output}: ${sealed.bytes} bytes, sha256 ${sealed.sha256}`);
-      } catch (error) {
-        await rm(temporary, { force: true });
-        if (isAgeError(error)) throw new CliError(`${input}: ${error.message}`);
-        const file = (error as NodeJS.ErrnoException).path === input ? input : output;
-        throw fileError(file === input ? 'read' : 'write', file, error);
-      } finally {
-        progress.finish();
-      }
+      printLine(`encrypted ${input} -> ${output}: ${sealed.bytes} bytes, sha256 ${sealed.sha256}`);
     });
 
   evidence
