@@ -19,7 +19,7 @@ import { openNodeContext } from './node-context.ts';
 import { startAlertTimers } from './services/alert-timers.service.ts';
 import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
 import { startEvidenceTransferWorker } from './services/evidence-transfer.service.ts';
-import { startAuditTreeHeadSigner } from './services/audit.service.ts';
+import { settleAuditLog, startAuditTreeHeadSigner } from './services/audit.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
@@ -112,6 +112,8 @@ export async function startNode(
         await app.close();
         await alertDelivery?.stop();
         await federation?.stop();
+        // The audit events recorded last are numbered into the tree before the database closes.
+        await settleAuditLog(context.db).catch(() => undefined);
         await database.close();
       },
     };

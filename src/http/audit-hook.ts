@@ -4,7 +4,8 @@
  * findings, evidence), with the actor, the route, the ids in its path and the outcome, never the
  * content. Public routes are recorded where they act instead: sign-in in sessions.service.ts, the
  * federation inbox in its receive path. Registered on the API scope (src/http/app.ts); the entry
- * is committed before the response leaves (onSend), so an answered call is an audited one.
+ * is committed (to the audit intake, one statement) before the response leaves (onSend), so an
+ * answered call is an audited one.
  */
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';

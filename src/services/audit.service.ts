@@ -3,8 +3,9 @@
  * action goes through (the API hook in src/http/app.ts, sign-in, federation send and receive,
  * operator commands). An entry is the canonical JSON of who did what to which record with which
  * outcome (never case content), numbered from 0 and appended to an RFC 6962 Merkle tree
- * (src/core/audit/merkle.ts). Entries recorded at the same moment are appended together in one
- * transaction (group commit). Signed tree heads (Ed25519, the node's federation signing key) are
+ * (src/core/audit/merkle.ts). A call commits its event to the intake in one statement before it
+ * answers; the node numbers what waits there into the tree in batches, off the calls' path, and
+ * every read of the log does so first. Signed tree heads (Ed25519, the node's federation signing key) are
  * stored on a schedule; inclusion and consistency proofs read O(log n) stored hashes; the whole
  * log is checked by verifyAuditLog (comity audit verify).
  */
@@ -40,6 +41,11 @@ import {
 import {
   appendAuditEntries,
   AUDIT_STORED_MIN_LEVEL,
+  type AuditIntakeRow,
+  foldAuditIntake,
+  hasAuditIntake,
+  insertAuditIntake,
+  type NewAuditEntry,
   auditNodeCoverage,
   auditTreeSize,
   insertAuditTreeHead,
@@ -109,28 +115,45 @@ function actorLabel(actor: AuditActor): string | null {
 
 type Pending = { event: AuditEvent; at: Date; resolve: () => void; reject: (error: unknown) => void };
 
-/** One writer per database: what is recorded while an append runs goes in the next one. */
-const writers = new WeakMap<Kysely<Database>, { pending: Pending[]; isFlushing: boolean }>();
+/**
+ * How long recorded events wait in the intake before they are numbered into the tree: the events
+ * of that span share one append (lock, frontier, hashes), and the calls that recorded them never
+ * wait for it. Every read of the log numbers what waits first.
+ */
+const FOLD_DELAY_MS = 250;
 
-async function flush(
-  db: Kysely<Database>,
-  writer: { pending: Pending[]; isFlushing: boolean },
-): Promise<void> {
+type Writer = {
+  pending: Pending[];
+  isFlushing: boolean;
+  /** The folds of this process, one after the other. */
+  folding: Promise<void>;
+  foldTimer: NodeJS.Timeout | undefined;
+};
+
+/** One writer per database: what is recorded while an insert runs goes in the next one. */
+const writers = new WeakMap<Kysely<Database>, Writer>();
+
+function writerOf(db: Kysely<Database>): Writer {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = { pending: [], isFlushing: false, folding: Promise.resolve(), foldTimer: undefined };
+    writers.set(db, writer);
+  }
+  return writer;
+}
+
+async function flush(db: Kysely<Database>, writer: Writer): Promise<void> {
   writer.isFlushing = true;
   try {
     while (writer.pending.length > 0) {
       const batch = writer.pending.splice(0, writer.pending.length);
       try {
-        await appendAuditEntries(db, (firstSeq) =>
-          batch.map(({ event, at }, offset) => ({
-            entry: encodeAuditEntry({ v: 1, seq: firstSeq + offset, at: at.toISOString(), ...event }),
-            recordedAt: at,
-            action: event.action,
-            actor: actorLabel(event.actor),
-            outcome: event.outcome,
-          })),
+        await insertAuditIntake(
+          db,
+          batch.map(({ event, at }) => ({ event: canonicalJson(event), recordedAt: at })),
         );
         for (const item of batch) item.resolve();
+        foldSoon(db, writer);
       } catch (error) {
         for (const item of batch) item.reject(error);
       }
@@ -140,21 +163,60 @@ async function flush(
   }
 }
 
+/** The entry an intake row becomes at number `seq`. */
+function entryOfIntake(row: AuditIntakeRow, seq: number): NewAuditEntry {
+  const event = JSON.parse(row.event) as AuditEvent;
+  return {
+    entry: encodeAuditEntry({ v: 1, seq, at: row.recordedAt.toISOString(), ...event }),
+    recordedAt: row.recordedAt,
+    action: event.action,
+    actor: actorLabel(event.actor),
+    outcome: event.outcome,
+  };
+}
+
+/** Numbers everything waiting in the intake (after the folds of this process already asked for). */
+function foldNow(db: Kysely<Database>, writer: Writer): Promise<void> {
+  const fold = writer.folding.then(async () => {
+    while ((await foldAuditIntake(db, entryOfIntake)) > 0) {
+      // A full batch may leave more behind; an empty one ends the fold.
+    }
+  });
+  writer.folding = fold.catch(() => undefined);
+  return fold;
+}
+
+function foldSoon(db: Kysely<Database>, writer: Writer): void {
+  if (writer.foldTimer) return;
+  writer.foldTimer = setTimeout(() => {
+    writer.foldTimer = undefined;
+    // A failure leaves the events in the intake: the next fold (a record, a read, a restart) takes them.
+    foldNow(db, writer).catch(() => undefined);
+  }, FOLD_DELAY_MS);
+  writer.foldTimer.unref();
+}
+
 /**
- * Appends one entry to the audit log; resolves once it is committed. Entries recorded while an
- * append is running are committed together by the next one.
+ * Records one event; resolves once it is committed to the intake (one statement, shared by the
+ * events recorded while the previous insert ran), so an answered call is an audited one. The
+ * node numbers it into the tree within FOLD_DELAY_MS; a read of the log does so first.
  */
 export function recordAudit(context: Pick<AppContext, 'db' | 'now'>, event: AuditEvent): Promise<void> {
-  let writer = writers.get(context.db);
-  if (!writer) {
-    writer = { pending: [], isFlushing: false };
-    writers.set(context.db, writer);
-  }
-  const current = writer;
+  const writer = writerOf(context.db);
   return new Promise<void>((resolve, reject) => {
-    current.pending.push({ event, at: context.now(), resolve, reject });
-    if (!current.isFlushing) void flush(context.db, current);
+    writer.pending.push({ event, at: context.now(), resolve, reject });
+    if (!writer.isFlushing) void flush(context.db, writer);
   });
+}
+
+/**
+ * Numbers into the tree every event recorded so far, by this process or another one on the same
+ * database. Every read of the log (entries, heads, proofs, verification) does this first.
+ */
+export async function settleAuditLog(db: Kysely<Database>): Promise<void> {
+  const writer = writerOf(db);
+  await writer.folding;
+  if (await hasAuditIntake(db)) await foldNow(db, writer);
 }
 
 /** Appends many entries in one transaction (imports, benchmarks). */
@@ -214,6 +276,7 @@ export async function listAudit(
   context: AppContext,
   filter: { action?: string; actor?: string; outcome?: string; before?: number; limit?: number },
 ): Promise<{ entries: AuditEntryView[]; treeSize: number }> {
+  await settleAuditLog(context.db);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const rows = await listAuditEntries(context.db, { ...filter, limit });
   return {
@@ -251,6 +314,7 @@ function signedView(head: StoredTreeHead | undefined): TreeHeadView['signed'] {
 }
 
 export async function currentTreeHead(context: AppContext): Promise<TreeHeadView> {
+  await settleAuditLog(context.db);
   const treeSize = await auditTreeSize(context.db);
   const root = await rootAt(context.db, treeSize);
   return { treeSize, rootHash: hex(root), signed: signedView(await latestAuditTreeHead(context.db)) };
@@ -271,6 +335,7 @@ export async function auditInclusionProof(
   index: number,
   treeSizeAsked?: number,
 ): Promise<InclusionProofView> {
+  await settleAuditLog(context.db);
   // Without a size, the current one (one more statement); with one, a single statement.
   const treeSize = treeSizeAsked ?? (await auditTreeSize(context.db));
   const valid = Number.isSafeInteger(index) && index >= 0 && index < treeSize;
@@ -314,6 +379,7 @@ export async function auditConsistencyProof(
   oldSize: number,
   newSizeAsked?: number,
 ): Promise<ConsistencyProofView> {
+  await settleAuditLog(context.db);
   const newSize = newSizeAsked ?? (await auditTreeSize(context.db));
   const valid = Number.isSafeInteger(oldSize) && oldSize >= 0 && oldSize <= newSize;
   const read = valid
@@ -389,6 +455,7 @@ export type TreeHeadPayload = Readonly<{
 export async function signAuditTreeHead(context: AppContext): Promise<StoredTreeHead | undefined> {
   const federation = context.federation;
   if (!federation) return undefined;
+  await settleAuditLog(context.db);
   const treeSize = await auditTreeSize(context.db);
   const latest = await latestAuditTreeHead(context.db);
   if (treeSize === 0 || (latest && latest.treeSize >= treeSize)) return latest;
@@ -493,6 +560,7 @@ export async function verifyAuditLog(
   db: Kysely<Database>,
   options: { signingKeys?: readonly Readonly<{ kid: string; jwk: JWK }>[] } = {},
 ): Promise<AuditVerification> {
+  await settleAuditLog(db);
   const size = await auditTreeSize(db);
   const heads = await listAuditTreeHeads(db);
   let frontier: SubtreeNode[] = [];

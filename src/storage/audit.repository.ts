@@ -1,6 +1,7 @@
 /**
- * SQL of the audit log: appending entries with the interior nodes they complete (one
- * transaction, serialised by an advisory lock so two processes never number two entries alike),
+ * SQL of the audit log: the intake where calls record their events in one statement; appending
+ * entries with the interior nodes they complete (one transaction, serialised by an advisory lock
+ * so two processes never number two entries alike), from the intake or directly,
  * reading the complete-subtree hashes a proof needs in one query, pages of entries, and the
  * signed tree heads. The tree itself is computed in src/core/audit/merkle.ts.
  */
@@ -154,50 +155,108 @@ export async function appendAuditEntries(
 ): Promise<{ firstSeq: number; treeSize: number }> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(trx);
-    const size = await auditTreeSize(trx);
-    const keys = frontierKeys(size);
-    // The last leaf hash too: the first new entry records it (prev_leaf_hash).
-    const hashes = await readSubtreeHashes(trx, size > 0 ? [...keys, [0, size - 1]] : keys);
-    const lastLeafHash = size > 0 ? hashes.get(`0:${size - 1}`) : undefined;
-    const frontier: SubtreeNode[] = keys.map(([level, index]) => {
-      const hash = hashes.get(`${level}:${index}`);
-      if (!hash) throw new Error(`the audit log lacks the node at level ${level}, index ${index}`);
-      return { level, index, hash };
-    });
-    const entries = build(size);
-    const leafHashes = entries.map((entry) => hashLeaf(entry.entry));
-    const nodes = appendLeaves(frontier, size, leafHashes).nodes.filter(
-      (node) => node.level >= AUDIT_STORED_MIN_LEVEL,
-    );
-    for (let start = 0; start < entries.length; start += ENTRY_ROWS_PER_INSERT) {
-      await trx
-        .insertInto('audit_entries')
-        .values(
-          entries.slice(start, start + ENTRY_ROWS_PER_INSERT).map((entry, offset) => ({
-            seq: size + start + offset,
-            entry: entry.entry,
-            leaf_hash: leafHashes[start + offset]!,
-            prev_leaf_hash: start + offset === 0 ? (lastLeafHash ?? null) : leafHashes[start + offset - 1]!,
-            recorded_at: entry.recordedAt,
-            action: entry.action,
-            actor: entry.actor,
-            outcome: entry.outcome,
-          })),
-        )
-        .execute();
-    }
-    for (let start = 0; start < nodes.length; start += NODE_ROWS_PER_INSERT) {
-      await trx
-        .insertInto('audit_nodes')
-        .values(
-          nodes
-            .slice(start, start + NODE_ROWS_PER_INSERT)
-            .map((node) => ({ level: node.level, idx: node.index, hash: node.hash })),
-        )
-        .execute();
-    }
-    return { firstSeq: size, treeSize: size + entries.length };
+    return appendUnderLock(trx, build);
   });
+}
+
+/** Most waiting events numbered in one transaction. */
+const INTAKE_ROWS_PER_FOLD = 2000;
+
+export type AuditIntakeRow = Readonly<{ event: string; recordedAt: Date }>;
+
+/** Records events to be numbered later (one statement; see foldAuditIntake). */
+export async function insertAuditIntake(
+  db: Kysely<Database>,
+  rows: readonly AuditIntakeRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('audit_intake')
+    .values(rows.map((row) => ({ event: row.event, recorded_at: row.recordedAt })))
+    .execute();
+}
+
+/** Whether some recorded event waits to be numbered. */
+export async function hasAuditIntake(db: Kysely<Database>): Promise<boolean> {
+  const row = await sql<{ waiting: boolean }>`select exists (select 1 from audit_intake) as waiting`.execute(
+    db,
+  );
+  return row.rows[0]?.waiting === true;
+}
+
+/**
+ * Numbers the oldest waiting events (at most INTAKE_ROWS_PER_FOLD) and appends them to the tree,
+ * in one transaction under the append lock: they leave the intake in the transaction that makes
+ * them entries, so none is lost or appended twice, whichever process folds. `build` makes each
+ * entry's bytes from its event and number. Returns how many were appended.
+ */
+export async function foldAuditIntake(
+  db: Kysely<Database>,
+  build: (row: AuditIntakeRow, seq: number) => NewAuditEntry,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(trx);
+    const taken = await sql<{ id: string; event: string; recorded_at: Date | string }>`
+      delete from audit_intake
+      where id in (select id from audit_intake order by id limit ${INTAKE_ROWS_PER_FOLD})
+      returning id, event, recorded_at`.execute(trx);
+    if (taken.rows.length === 0) return 0;
+    const rows = taken.rows
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((row) => ({ event: row.event, recordedAt: new Date(row.recorded_at) }));
+    await appendUnderLock(trx, (firstSeq) => rows.map((row, offset) => build(row, firstSeq + offset)));
+    return rows.length;
+  });
+}
+
+/** The append itself, inside a transaction that holds the append lock. */
+async function appendUnderLock(
+  trx: Kysely<Database>,
+  build: (firstSeq: number) => NewAuditEntry[],
+): Promise<{ firstSeq: number; treeSize: number }> {
+  const size = await auditTreeSize(trx);
+  const keys = frontierKeys(size);
+  // The last leaf hash too: the first new entry records it (prev_leaf_hash).
+  const hashes = await readSubtreeHashes(trx, size > 0 ? [...keys, [0, size - 1]] : keys);
+  const lastLeafHash = size > 0 ? hashes.get(`0:${size - 1}`) : undefined;
+  const frontier: SubtreeNode[] = keys.map(([level, index]) => {
+    const hash = hashes.get(`${level}:${index}`);
+    if (!hash) throw new Error(`the audit log lacks the node at level ${level}, index ${index}`);
+    return { level, index, hash };
+  });
+  const entries = build(size);
+  const leafHashes = entries.map((entry) => hashLeaf(entry.entry));
+  const nodes = appendLeaves(frontier, size, leafHashes).nodes.filter(
+    (node) => node.level >= AUDIT_STORED_MIN_LEVEL,
+  );
+  for (let start = 0; start < entries.length; start += ENTRY_ROWS_PER_INSERT) {
+    await trx
+      .insertInto('audit_entries')
+      .values(
+        entries.slice(start, start + ENTRY_ROWS_PER_INSERT).map((entry, offset) => ({
+          seq: size + start + offset,
+          entry: entry.entry,
+          leaf_hash: leafHashes[start + offset]!,
+          prev_leaf_hash: start + offset === 0 ? (lastLeafHash ?? null) : leafHashes[start + offset - 1]!,
+          recorded_at: entry.recordedAt,
+          action: entry.action,
+          actor: entry.actor,
+          outcome: entry.outcome,
+        })),
+      )
+      .execute();
+  }
+  for (let start = 0; start < nodes.length; start += NODE_ROWS_PER_INSERT) {
+    await trx
+      .insertInto('audit_nodes')
+      .values(
+        nodes
+          .slice(start, start + NODE_ROWS_PER_INSERT)
+          .map((node) => ({ level: node.level, idx: node.index, hash: node.hash })),
+      )
+      .execute();
+  }
+  return { firstSeq: size, treeSize: size + entries.length };
 }
 
 /** Entries from `from` (inclusive) to `to` (exclusive), in order, for verification. */

@@ -427,6 +427,15 @@ export interface AuditEntriesTable {
   outcome: string;
 }
 
+/** Audit events recorded and not yet numbered into the tree (the appender empties it in batches). */
+export interface AuditIntakeTable {
+  /** bigserial: node-postgres returns it as text. */
+  id: Generated<string>;
+  /** The event as canonical JSON (an AuditEvent, without its number and time). */
+  event: string;
+  recorded_at: Date | string;
+}
+
 /** The tree's complete interior nodes: 2^level leaves from idx * 2^level. */
 export interface AuditNodesTable {
   level: number;
@@ -505,6 +514,7 @@ export interface Database {
   evidence_packages: EvidencePackagesTable;
   evidence_consents: EvidenceConsentsTable;
   audit_entries: AuditEntriesTable;
+  audit_intake: AuditIntakeTable;
   audit_nodes: AuditNodesTable;
   audit_tree_heads: AuditTreeHeadsTable;
   audit_witnessed_heads: AuditWitnessedHeadsTable;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { hashLeaf } from '../../src/core/audit/merkle.ts';
-import { recordAudit, signAuditTreeHead } from '../../src/services/audit.service.ts';
+import { recordAudit, settleAuditLog, signAuditTreeHead } from '../../src/services/audit.service.ts';
 import { auditTreeSize } from '../../src/storage/audit.repository.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -44,16 +44,20 @@ for (const target of DATABASE_TARGETS) {
 
     it('delivers each signed head to the witness, which keeps it and flags a fork', async () => {
       const a = pair.requesting.context;
+      const treeSize = async () => {
+        await settleAuditLog(a.db);
+        return auditTreeSize(a.db);
+      };
       // A log whose last entry is alone in the tree's last subtree (its leaf hash is read directly).
       do {
         await recordAudit(a, {
           action: 'test:event',
           actor: { kind: 'operator' },
-          resource: `r-${await auditTreeSize(a.db)}`,
+          resource: `r-${await treeSize()}`,
           outcome: 'success',
         });
-      } while ((await auditTreeSize(a.db)) % 8 !== 1);
-      const size = await auditTreeSize(a.db);
+      } while ((await treeSize()) % 8 !== 1);
+      const size = await treeSize();
 
       const head = await signAuditTreeHead(a);
       assert.equal(head?.treeSize, size);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
-import { recordAudit } from '../../src/services/audit.service.ts';
+import { recordAudit, settleAuditLog } from '../../src/services/audit.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import { type CliRun, runComity, withDataDirectoryDatabase } from '../helpers/cli.ts';
@@ -65,6 +65,7 @@ for (const target of DATABASE_TARGETS) {
             }),
           ),
         );
+        await settleAuditLog(db);
         const first = await sql<{ action: string }>`select action from audit_entries where seq = 0`.execute(
           db,
         );

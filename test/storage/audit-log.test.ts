@@ -16,6 +16,7 @@ import {
   auditInclusionProof,
   currentTreeHead,
   recordAudit,
+  settleAuditLog,
   signAuditTreeHead,
   verifyAuditLog,
   verifyProofFile,
@@ -23,6 +24,8 @@ import {
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
+import { canonicalJson } from '../../src/document/canonical-json.ts';
+import { insertAuditIntake } from '../../src/storage/audit.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -47,7 +50,9 @@ async function contextOn(handle: DatabaseHandle): Promise<AppContext> {
   } as unknown as AppContext;
 }
 
+/** The entries in the tree, once everything recorded is numbered. */
 async function storedEntries(handle: DatabaseHandle): Promise<Uint8Array[]> {
+  await settleAuditLog(handle.db);
   const rows = await sql<{ entry: Uint8Array }>`select entry from audit_entries order by seq`.execute(
     handle.db,
   );
@@ -69,6 +74,7 @@ for (const target of DATABASE_TARGETS) {
       try {
         const context = await contextOn(handle);
         await Promise.all(Array.from({ length: count }, (_, i) => recordAudit(context, event(i))));
+        await settleAuditLog(handle.db);
         await work(handle, context);
       } finally {
         await handle.close();
@@ -179,6 +185,38 @@ for (const target of DATABASE_TARGETS) {
         const narrowed = await verifyAuditLog(handle.db);
         assert.equal(!narrowed.ok && narrowed.firstBadEntry, 8);
         assert.match(!narrowed.ok ? narrowed.reason : '', /entries 8 to 15/);
+      });
+    });
+
+    it('commits each event to the intake before it resolves, and numbers what waits exactly once, in order', async () => {
+      await withLog(5, async (handle, context) => {
+        // What a process left in the intake when it stopped before numbering it.
+        await insertAuditIntake(handle.db, [
+          { event: canonicalJson(event(5)), recordedAt: new Date('2026-12-12T10:00:05.000Z') },
+          { event: canonicalJson(event(6)), recordedAt: new Date('2026-12-12T10:00:06.000Z') },
+        ]);
+        // Recorded now: committed somewhere (the intake or the tree) as soon as the call resolves.
+        await recordAudit(context, event(7));
+        const committed = await sql<{ count: string }>`
+          select (select count(*) from audit_intake) + (select count(*) from audit_entries) as count`.execute(
+          handle.db,
+        );
+        assert.equal(Number(committed.rows[0]!.count), 8);
+        // Two readers at once (two processes on PostgreSQL): each event becomes one entry.
+        await Promise.all([settleAuditLog(handle.db), verifyAuditLog(handle.db)]);
+        const waiting = await sql<{ count: string }>`select count(*) as count from audit_intake`.execute(
+          handle.db,
+        );
+        assert.equal(Number(waiting.rows[0]!.count), 0);
+        const entries = (await storedEntries(handle)).map((bytes) =>
+          JSON.parse(new TextDecoder().decode(bytes)),
+        );
+        assert.deepEqual(
+          entries.map((entry) => [entry.seq, entry.resource]),
+          [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i, `resource-${i}`]),
+        );
+        assert.equal(entries[5].at, '2026-12-12T10:00:05.000Z');
+        assert.ok((await verifyAuditLog(handle.db)).ok);
       });
     });
 

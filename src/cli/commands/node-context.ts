@@ -6,7 +6,7 @@
 import { loadConfig } from '../../config.ts';
 import type { AppContext } from '../../app-context.ts';
 import { openNodeContext } from '../../node-context.ts';
-import { recordAudit } from '../../services/audit.service.ts';
+import { recordAudit, settleAuditLog } from '../../services/audit.service.ts';
 
 let operatorCommand: string | undefined;
 
@@ -18,7 +18,7 @@ export function setOperatorCommand(name: string): void {
 /**
  * Runs `work` with an AppContext on the node's database, and closes the database afterwards.
  * The operator's command is recorded in the audit log with its outcome (by name, never its
- * arguments); the audit commands themselves read the log and leave it as it is.
+ * arguments); the audit commands themselves read the log and add no entry of their own.
  */
 export async function withNodeContext<T>(work: (context: AppContext) => Promise<T>): Promise<T> {
   const { context, database } = await openNodeContext(loadConfig());
@@ -35,6 +35,8 @@ export async function withNodeContext<T>(work: (context: AppContext) => Promise<
     await audit('failure').catch(() => undefined);
     throw error;
   } finally {
+    // The command's entry is numbered into the tree before the database closes.
+    await settleAuditLog(context.db).catch(() => undefined);
     await database.close();
   }
 }
