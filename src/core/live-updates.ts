@@ -24,6 +24,11 @@ export type LiveUpdate = Readonly<{
   actorId?: string;
   /** When the change was committed (RFC 3339, UTC). */
   at: string;
+  /**
+   * For `alert-raised`: how many copies (e-mails, webhook calls) the alert queued, so the alert
+   * delivery worker wakes only for alerts that have some. Within the node: not sent to screens.
+   */
+  queuedDeliveries?: number;
 }>;
 
 export type LiveListener = (update: LiveUpdate) => void;

@@ -224,7 +224,8 @@ export function createAlertDeliveryWorker(
     start: () => {
       if (loop) return;
       unsubscribe = context.live.subscribe((update) => {
-        if (update.kind === 'alert-raised') wake();
+        // An alert with no e-mail or webhook copy has nothing for this worker.
+        if (update.kind === 'alert-raised' && (update.queuedDeliveries ?? 1) > 0) wake();
       });
       loop = runLoop();
     },

@@ -20,21 +20,22 @@
  *
  * The clock is the context's (`context.now`), so tests advance it and call `runOnce`.
  */
-import { type Case, TERMINAL_STATUSES } from '../core/case/case-model.ts';
+import { type Case, caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import { sideOf } from '../core/case/request-case.ts';
 import { escalationLevelAt } from '../core/duty/roster.ts';
 import type { AppContext } from '../app-context.ts';
+import { caseOfRecord } from '../federation/messages/case-message.ts';
 import {
   isOpenCaseRequest,
   listCaseEventsReceivedSince,
-  listEnabledUserIdsWithRole,
-  listOpenCaseRequestIds,
+  listEnabledUserIdsWithRoles,
   type ReceivedCaseEvent,
 } from '../storage/duty.repository.ts';
+import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { type AlertToRaise, raiseAlert } from './alerts.service.ts';
-import { deadlinesOf, loadCase } from './case-view.ts';
+import { deadlinesOf } from './case-view.ts';
 import { announceDutyStatus, dutyAt } from './roster.service.ts';
 
 /**
@@ -163,7 +164,7 @@ export async function runAlertTimers(
   const named = requestIds === undefined || typeof requestIds !== 'string' ? requestIds : [requestIds];
   const duty = await dutyAt(context, now);
   const openCases = await openCasesOf(context, named);
-  const requests = new Map(openCases.map((stored) => [stored.id, stored]));
+  const requests = new Map<string, StoredRequest>(openCases.map(({ request }) => [request.id, request]));
   const since = new Date(now.getTime() - RECEIVED_EVENTS_LOOKBACK_MS);
   const received: { event: ReceivedCaseEvent; stored: StoredRequest }[] = [];
   for (const event of await listCaseEventsReceivedSince(context.db, since, named)) {
@@ -174,22 +175,30 @@ export async function runAlertTimers(
   // told to them: the requesting side tells the request's author.
   const isRequestedSide = (stored: StoredRequest) => sideOf(stored.direction) === 'requested';
   const needsRoles =
-    openCases.some(isRequestedSide) || received.some(({ stored }) => isRequestedSide(stored));
+    openCases.some(({ request }) => isRequestedSide(request)) ||
+    received.some(({ stored }) => isRequestedSide(stored));
+  const roles = needsRoles
+    ? await listEnabledUserIdsWithRoles(context.db, ['duty-officer', 'supervisor'])
+    : { 'duty-officer': [], supervisor: [] };
   const audience: Audience = {
     onDuty: duty.onDuty.map((person) => person.id),
-    dutyOfficers: needsRoles ? await listEnabledUserIdsWithRole(context.db, 'duty-officer') : [],
-    supervisors: needsRoles ? await listEnabledUserIdsWithRole(context.db, 'supervisor') : [],
+    dutyOfficers: roles['duty-officer'],
+    supervisors: roles.supervisor,
     next: duty.next?.id,
   };
   const alerts: AlertToRaise[] = [];
   const failedRequests: string[] = [];
-  for (const stored of openCases) {
-    try {
-      const { case: current } = await loadCase(context, stored);
-      alerts.push(...alertsOfCase(stored, current, deadlinesOf(context, stored, current), audience, now));
-    } catch {
+  const catalogue = caseCatalogueFrom(context.catalogue);
+  for (const record of openCases) {
+    const stored = record.request;
+    const folded = caseOfRecord(record, catalogue);
+    if (!folded.ok) {
       failedRequests.push(stored.id);
+      continue;
     }
+    alerts.push(
+      ...alertsOfCase(stored, folded.case, deadlinesOf(context, stored, folded.case), audience, now),
+    );
   }
   for (const { event, stored } of received) {
     alerts.push({
@@ -215,26 +224,21 @@ export async function runAlertTimers(
 }
 
 /**
- * The open cases of a round, oldest first: every one, or those of `named` (each read by its id and
- * kept if its case is open, rather than listing every open case for a few).
+ * The open cases of a round with their histories, oldest first: every one, or those `named`
+ * names; two statements whatever their number (the requests, then their events).
  */
 async function openCasesOf(
   context: AppContext,
   named: readonly string[] | undefined,
-): Promise<StoredRequest[]> {
-  const found: StoredRequest[] = [];
-  if (named === undefined) {
-    for (const id of await listOpenCaseRequestIds(context.db, TERMINAL_STATUSES)) {
-      const stored = await findRequestById(context.db, id);
-      if (stored) found.push(stored);
-    }
-    return found;
-  }
-  for (const id of new Set(named)) {
-    const stored = await findRequestById(context.db, id);
-    if (stored && isOpenCaseRequest(stored, TERMINAL_STATUSES)) found.push(stored);
-  }
-  return found.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+): Promise<OpenCaseRecord[]> {
+  if (named?.length === 0) return [];
+  const records = await listOpenCaseRecords(context.db, {
+    terminalStatuses: TERMINAL_STATUSES,
+    ...(named === undefined ? {} : { requestIds: [...new Set(named)] }),
+  });
+  return records
+    .filter((record) => isOpenCaseRequest(record.request, TERMINAL_STATUSES))
+    .sort((a, b) => a.request.createdAt.getTime() - b.request.createdAt.getTime());
 }
 
 export type AlertTimersOptions = Readonly<{ intervalMs: number; onError?: (error: unknown) => void }>;

@@ -6,9 +6,8 @@
  * channel is down.
  */
 import type { AppContext } from '../app-context.ts';
-import { type AlertDeliveryTarget, insertAlert, type StoredAlert } from '../storage/alerts.repository.ts';
+import { insertAlert, type StoredAlert } from '../storage/alerts.repository.ts';
 import { listEmailRecipients } from '../storage/users.repository.ts';
-import { listWebhookEndpoints } from '../storage/webhook-endpoints.repository.ts';
 
 export const ALERT_KINDS = [
   /** An incoming request arrived (urgent ones first on the duty desk). */
@@ -33,19 +32,10 @@ export type AlertToRaise = Readonly<{
   details: Readonly<Record<string, unknown>>;
 }>;
 
-/**
- * Where the alert's copies go: an e-mail to each recipient who has an address (when the node has
- * a mail server, COMITY_SMTP_URL) and a call to each registered webhook endpoint.
- */
-async function deliveryTargetsOf(context: AppContext, alert: AlertToRaise): Promise<AlertDeliveryTarget[]> {
-  const recipients = context.config.alerts.smtpUrl
-    ? await listEmailRecipients(context.db, alert.recipientUserIds)
-    : [];
-  const endpoints = await listWebhookEndpoints(context.db);
-  return [
-    ...recipients.map((user) => ({ channel: 'email' as const, targetId: user.id })),
-    ...endpoints.map((endpoint) => ({ channel: 'webhook' as const, targetId: endpoint.id })),
-  ];
+/** The recipients who get an e-mail copy: those with an address, when the node has a mail server (COMITY_SMTP_URL). */
+async function emailRecipientsOf(context: AppContext, alert: AlertToRaise): Promise<string[]> {
+  if (!context.config.alerts.smtpUrl) return [];
+  return (await listEmailRecipients(context.db, alert.recipientUserIds)).map((user) => user.id);
 }
 
 /**
@@ -58,10 +48,15 @@ export async function raiseAlert(context: AppContext, alert: AlertToRaise): Prom
   const stored = await insertAlert(
     context.db,
     { ...alert, raisedAt },
-    await deliveryTargetsOf(context, alert),
+    await emailRecipientsOf(context, alert),
   );
   if (stored?.requestId) {
-    context.live.publish({ kind: 'alert-raised', requestId: stored.requestId, at: raisedAt.toISOString() });
+    context.live.publish({
+      kind: 'alert-raised',
+      requestId: stored.requestId,
+      at: raisedAt.toISOString(),
+      queuedDeliveries: stored.queuedDeliveries,
+    });
   }
   return stored;
 }

@@ -5,9 +5,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
-/** Where one copy of an alert goes: an e-mail to a user, or a call to a webhook endpoint. */
-export type AlertDeliveryTarget = Readonly<{ channel: 'email' | 'webhook'; targetId: string }>;
-
 export type NewAlert = Readonly<{
   dedupKey: string;
   kind: string;
@@ -29,17 +26,17 @@ export type StoredAlert = Readonly<{
 
 /**
  * Stores the alert unless one with its dedup key exists, and in the same statement one pending
- * delivery per target (due at once), so an alert is never stored without the copies that must
- * leave the node. The new alert, or undefined when one with its key existed (no delivery added).
+ * delivery per target (due at once): an e-mail to each of `emailRecipients`, a call to each
+ * registered webhook endpoint. An alert is never stored without the copies that must leave the
+ * node. The new alert with how many copies were queued, or undefined when one with its key existed
+ * (no delivery added).
  */
 export async function insertAlert(
   db: Kysely<Database>,
   alert: NewAlert,
-  deliveries: readonly AlertDeliveryTarget[] = [],
-): Promise<StoredAlert | undefined> {
-  const targets = JSON.stringify(
-    deliveries.map((target) => ({ channel: target.channel, target_id: target.targetId })),
-  );
+  emailRecipients: readonly string[] = [],
+): Promise<(StoredAlert & Readonly<{ queuedDeliveries: number }>) | undefined> {
+  const targets = JSON.stringify(emailRecipients.map((userId) => ({ channel: 'email', target_id: userId })));
   const result = await sql<AlertRow>`
     with inserted as (
       insert into alerts (dedup_key, kind, request_id, recipients, details, raised_at)
@@ -47,17 +44,24 @@ export async function insertAlert(
               ${JSON.stringify(alert.details)}::jsonb, ${alert.raisedAt.toISOString()}::timestamptz)
       on conflict (dedup_key) do nothing
       returning id, dedup_key, kind, request_id, recipients, details, raised_at
+    ), targets as (
+      select target.channel, target.target_id::uuid as target_id
+        from jsonb_to_recordset(${targets}::jsonb) as target(channel text, target_id text)
+      union all
+      select 'webhook', id from webhook_endpoints
     ), deliveries as (
       insert into alert_deliveries (alert_id, channel, target_id, next_attempt_at, first_attempt_at)
-      select inserted.id, target.channel, target.target_id::uuid, inserted.raised_at, inserted.raised_at
-      from inserted cross join jsonb_to_recordset(${targets}::jsonb) as target(channel text, target_id text)
+      select inserted.id, targets.channel, targets.target_id, inserted.raised_at, inserted.raised_at
+      from inserted cross join targets
+      returning 1
     )
-    select * from inserted`.execute(db);
+    select inserted.*, (select count(*) from deliveries)::int as queued_deliveries from inserted`.execute(db);
   const row = result.rows[0];
-  return row && toStoredAlert(row);
+  return row && { ...toStoredAlert(row), queuedDeliveries: Number(row.queued_deliveries) };
 }
 
 type AlertRow = {
+  queued_deliveries: number | string;
   id: string;
   dedup_key: string;
   kind: string;

@@ -68,7 +68,8 @@ export async function listCaseEventsOf(
   const rows = await db
     .selectFrom('case_events')
     .selectAll()
-    .where('request_id', 'in', [...requestIds])
+    // One statement text whatever the number of ids (an array, not a list of parameters).
+    .where(sql<boolean>`request_id = any(${[...requestIds]}::uuid[])`)
     .orderBy('request_id')
     .orderBy('sequence')
     .execute();

@@ -119,21 +119,28 @@ export async function listHandoverNotes(db: Kysely<Database>, limit: number): Pr
   }));
 }
 
-/** Enabled users holding the role, by username. */
-export async function listEnabledUserIdsWithRole(db: Kysely<Database>, role: string): Promise<string[]> {
+/** Enabled users holding each of the roles (one read for all of them), by username. */
+export async function listEnabledUserIdsWithRoles<Role extends string>(
+  db: Kysely<Database>,
+  roles: readonly Role[],
+): Promise<Record<Role, string[]>> {
   const rows = await db
     .selectFrom('users')
-    .select('id')
+    .select(['id', 'roles'])
     .where('is_disabled', '=', false)
-    .where(sql<boolean>`${role} = any(roles)`)
+    .where(sql<boolean>`roles && ${[...roles]}::text[]`)
     .orderBy('username')
     .execute();
-  return rows.map((row) => row.id);
+  const byRole = Object.fromEntries(roles.map((role) => [role, [] as string[]])) as Record<Role, string[]>;
+  for (const row of rows) {
+    for (const role of roles) if (row.roles.includes(role)) byRole[role].push(row.id);
+  }
+  return byRole;
 }
 
 /**
- * Whether a request's case is open, as listOpenCaseRequestIds selects them: incoming, or outgoing
- * and sent (it has a delivery state), and not in a terminal status.
+ * Whether a request's case is open, for the alert timers: incoming, or outgoing and sent (it has
+ * a delivery state), and not in a terminal status.
  */
 export function isOpenCaseRequest(
   request: Readonly<{ direction: string; deliveryState: string | null; caseStatus: string | null }>,
@@ -141,21 +148,6 @@ export function isOpenCaseRequest(
 ): boolean {
   const isCase = request.direction === 'incoming' || request.deliveryState !== null;
   return isCase && (request.caseStatus === null || !terminalStatuses.includes(request.caseStatus));
-}
-
-/** The requests whose case is open: incoming ones and sent outgoing ones, not refused, withdrawn or closed. */
-export async function listOpenCaseRequestIds(
-  db: Kysely<Database>,
-  terminalStatuses: readonly string[],
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom('requests')
-    .select('id')
-    .where((eb) => eb.or([eb('direction', '=', 'incoming'), eb('delivery_state', 'is not', null)]))
-    .where((eb) => eb.or([eb('case_status', 'is', null), eb('case_status', 'not in', [...terminalStatuses])]))
-    .orderBy('created_at')
-    .execute();
-  return rows.map((row) => row.id);
 }
 
 export type ReceivedCaseEvent = Readonly<{

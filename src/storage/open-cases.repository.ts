@@ -1,7 +1,7 @@
 /**
- * All SQL of the duty desk: the open cases a person may see, in two reads whatever their number
- * (the requests with their delivery moment, then every event of those requests), so the desk's
- * deadlines are computed in memory instead of one read per case.
+ * All SQL of the duty desk and the alert timers' rounds: the open cases a person may see (or a
+ * round names), in two reads whatever their number (the requests with their delivery moment, then
+ * every event of those requests), so deadlines are computed in memory instead of one read per case.
  */
 import { type Kysely, sql } from 'kysely';
 import { listCaseEventsOf, type StoredCaseEvent } from './case-events.repository.ts';
@@ -18,6 +18,8 @@ export type OpenCasesFilter = Pick<RequestListFilter, 'createdBy' | 'isIncluding
   Readonly<{
     /** Case statuses that end a case (refused, withdrawn, closed): such cases are not open. */
     terminalStatuses: readonly string[];
+    /** Only these requests (the cases a round of the alert timers names). */
+    requestIds?: readonly string[];
   }>;
 
 /** An open case as stored: the request (with when an outgoing one was delivered) and its history. */
@@ -46,7 +48,12 @@ export async function listOpenCaseRecords(
         eb('requests.case_status', 'not in', [...filter.terminalStatuses]),
       ]),
     )
-    .where(authorScope(filter));
+    .where(authorScope(filter))
+    .where((eb) =>
+      filter.requestIds === undefined
+        ? eb.lit(true)
+        : sql<boolean>`requests.id = any(${[...filter.requestIds]}::uuid[])`,
+    );
   const rows = await query.orderBy('requests.id').execute();
   const events = await listCaseEventsOf(
     db,

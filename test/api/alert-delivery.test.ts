@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AppContext } from '../../src/app-context.ts';
+import type { LiveUpdate } from '../../src/core/live-updates.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createAlertDeliveryWorker } from '../../src/services/alert-delivery.service.ts';
 import { raiseAlert } from '../../src/services/alerts.service.ts';
@@ -150,6 +151,8 @@ for (const target of DATABASE_TARGETS) {
       const { context, worker } = nodeWithMailAt(smtpPort);
       const webhook = await addWebhook(hookPort);
       const receiver = await startWebhookReceiver(hookPort, webhook.secret);
+      const published: LiveUpdate[] = [];
+      const unsubscribe = context.live.subscribe((update) => published.push(update));
       try {
         const recipient = await addRecipient();
         const alertId = await raise(context, recipient.id);
@@ -157,6 +160,12 @@ for (const target of DATABASE_TARGETS) {
           'email',
           'webhook',
         ]);
+        // The worker is told how many copies wait (it wakes only for alerts that queued some).
+        assert.deepEqual(
+          published.map((update) => [update.kind, update.queuedDeliveries]),
+          [['alert-raised', 2]],
+        );
+
         assert.deepEqual(await worker.runOnce(), { delivered: 2, retrying: 0, failed: 0 });
 
         assert.equal(mail.mails.length, 1);
@@ -194,8 +203,24 @@ for (const target of DATABASE_TARGETS) {
         assert.deepEqual(await deliveriesOf(alertId), [], 'nothing failed or waiting');
         assert.deepEqual(await worker.runOnce(), { delivered: 0, retrying: 0, failed: 0 }, 'sent once');
       } finally {
+        unsubscribe();
         await removeWebhook(webhook.id);
         await Promise.all([mail.close(), receiver.close()]);
+      }
+    });
+
+    it('queues no copy of an alert on a node without a mail server or a webhook, and says so to the worker', async () => {
+      const published: LiveUpdate[] = [];
+      const unsubscribe = subject.context.live.subscribe((update) => published.push(update));
+      try {
+        const alertId = await raise(subject.context, (await addRecipient()).id);
+        assert.deepEqual(await deliveriesOf(alertId), []);
+        assert.deepEqual(
+          published.map((update) => [update.kind, update.queuedDeliveries]),
+          [['alert-raised', 0]],
+        );
+      } finally {
+        unsubscribe();
       }
     });
 

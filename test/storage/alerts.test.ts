@@ -1,7 +1,9 @@
 /** Alerts in storage: raised once per dedup key, kept with their recipients and details, listed per request. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { insertAlert, listAlertsOfRequest } from '../../src/storage/alerts.repository.ts';
+import { insertWebhookEndpoint } from '../../src/storage/webhook-endpoints.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { useStorage } from '../helpers/storage-fixture.ts';
 
@@ -40,6 +42,46 @@ for (const target of DATABASE_TARGETS) {
         listed.map((item) => item.id),
         [first.id],
       );
+      assert.equal(first.queuedDeliveries, 0, 'no e-mail recipient, no webhook endpoint');
+    });
+
+    it('queues in the same statement an e-mail per recipient given and a call per registered webhook endpoint', async () => {
+      const db = storage.handle().db;
+      const requestId = await storage.storeDraft(T0);
+      const endpoints = await Promise.all(
+        ['a', 'b'].map((name) =>
+          insertWebhookEndpoint(db, {
+            url: `https://cms.example/${name}`,
+            description: name,
+            secret: `whsec_${name}`,
+            createdAt: T0,
+          }),
+        ),
+      );
+      const alert = {
+        dedupKey: `arrived:${requestId}`,
+        kind: 'request-arrived',
+        requestId,
+        recipientUserIds: [storage.userId()],
+        details: {},
+        raisedAt: T0,
+      };
+      const stored = await insertAlert(db, alert, [storage.userId()]);
+      assert.equal(stored?.queuedDeliveries, 3);
+      const deliveries = await sql<{ channel: string; target_id: string }>`
+        select channel, target_id from alert_deliveries where alert_id = ${stored!.id} order by channel, target_id`.execute(
+        db,
+      );
+      assert.deepEqual(
+        deliveries.rows.map((row) => [row.channel, row.target_id]),
+        [['email', storage.userId()], ...endpoints.map((endpoint) => ['webhook', endpoint.id]).sort()],
+      );
+      // Raised again: nothing stored, nothing queued.
+      assert.equal(await insertAlert(db, alert, [storage.userId()]), undefined);
+      const count = await sql<{ count: number }>`select count(*)::int as count from alert_deliveries`.execute(
+        db,
+      );
+      assert.equal(count.rows[0]?.count, 3);
     });
   });
 }

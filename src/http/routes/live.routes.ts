@@ -55,7 +55,7 @@ export async function liveRoutes(app: ComityApp, context: AppContext): Promise<v
         'x-accel-buffering': 'no',
       });
       stream.write(`retry: ${RECONNECT_MS}\n: connected\n\n`);
-      const stop = followLiveUpdates(context, actor, (update) => {
+      const stop = followLiveUpdates(context, actor, ({ queuedDeliveries: _withinTheNode, ...update }) => {
         stream.write(`event: ${update.kind}\ndata: ${JSON.stringify(LiveUpdateSchema.parse(update))}\n\n`);
       });
       const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
