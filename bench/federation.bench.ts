@@ -99,7 +99,12 @@ export type FederationBenchOptions = Readonly<{
 type OutboxTiming = { caseId: string; createdAt: number; receiptAt: number | null };
 
 /** Creates `count` complete drafts at A and submits them for approval (not measured), with 8 clients. */
-async function createDrafts(officer: ApiClient, from: string, to: string, count: number): Promise<string[]> {
+export async function createDrafts(
+  officer: ApiClient,
+  from: string,
+  to: string,
+  count: number,
+): Promise<string[]> {
   const ids: string[] = [];
   let next = 0;
   const worker = async () => {
@@ -134,7 +139,7 @@ async function atFixedRate<T>(
 }
 
 /** Calls `send(item)` for every item with `concurrency` clients, as fast as they answer. */
-async function atSaturation<T>(
+export async function atSaturation<T>(
   items: readonly T[],
   concurrency: number,
   send: (item: T) => Promise<void>,
@@ -154,7 +159,7 @@ async function atSaturation<T>(
  * Waits until A's outbox holds no pending message (asked as A's administrator, one row at most per
  * call, every 500 ms, only after the sends ended, so that polling does not load A while it is measured).
  */
-async function waitUntilDelivered(admin: ApiClient, timeoutMs: number): Promise<void> {
+export async function waitUntilDelivered(admin: ApiClient, timeoutMs: number): Promise<void> {
   await waitFor(
     'an empty queue at A',
     async () => {
@@ -165,6 +170,20 @@ async function waitUntilDelivered(admin: ApiClient, timeoutMs: number): Promise<
     },
     { timeoutMs, intervalMs: 500 },
   );
+}
+
+/**
+ * FR's officer and the send of FR's supervisor, after a warm-up: a few messages to DE so both
+ * nodes have compiled their paths and opened their pools.
+ */
+export async function warmUpFrToDe(federation: Federation) {
+  const sender = federation.node('FR');
+  const officer = await sender.userClient('officer');
+  const send = sendWith(await sender.userClient('supervisor'));
+  const warmUp = await createDrafts(officer, 'FR', 'DE', 20);
+  await atSaturation(warmUp, 4, send);
+  await waitUntilDelivered(sender.admin, 60_000);
+  return { sender, officer, send };
 }
 
 /** Reads created_at and receipt_received_at of A's outbox; A must be stopped when it runs on PGlite. */
@@ -346,14 +365,7 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
   const fixedCases = new Set<string>();
   const saturationCases = new Set<string>();
   try {
-    const sender = federation.node('FR');
-    const officer = await sender.userClient('officer');
-    const send = sendWith(await sender.userClient('supervisor'));
-
-    // Warm-up: a few messages so both nodes have compiled their paths and opened their pools.
-    const warmUp = await createDrafts(officer, 'FR', 'DE', 20);
-    await atSaturation(warmUp, 4, send);
-    await waitUntilDelivered(sender.admin, 60_000);
+    const { sender, officer, send } = await warmUpFrToDe(federation);
 
     const fixedIds = await createDrafts(officer, 'FR', 'DE', fixedCount);
     await atFixedRate(fixedIds, FIXED_RATE_PER_SECOND, send);

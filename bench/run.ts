@@ -4,7 +4,7 @@
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
  * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing, `--sealing-only` the
  * transfer; `--rss-size 5G` adds one sealing of a file that size for peak memory), backup, memory,
- * demo, scale (`--sizes 2,4,8`), audit (`--entries N`; 1 million by default, 100,000 with --quick).
+ * demo, census (statements per message, PostgreSQL), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half), audit (`--entries N`; 1 million by default, 100,000 with --quick).
  * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -14,6 +14,7 @@ import { AUDIT_METHOD, runAuditBenchmarks } from './audit.bench.ts';
 import { type Cluster, POSTGRES_BIN, startPostgresCluster } from '../scripts/postgres-cluster.ts';
 import { BACKUP_METHOD, runBackupBenchmarks } from './backup.bench.ts';
 import { CASE_METHOD, runCaseBenchmarks } from './case.bench.ts';
+import { CENSUS_SERVER_SETTINGS, censusTable, runStatementCensus } from './census.bench.ts';
 import { runDemoBenchmarks } from './demo.bench.ts';
 import { runDeskBenchmarks } from './desk.bench.ts';
 import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.bench.ts';
@@ -119,6 +120,25 @@ if (suite === 'foundation') {
   } finally {
     cluster?.stop();
   }
+} else if (suite === 'census') {
+  const cluster = await startPostgresCluster(CENSUS_SERVER_SETTINGS);
+  if (!cluster) throw new Error('the statement census needs PostgreSQL: apt-get install postgresql');
+  try {
+    const count = isQuick ? 100 : 300;
+    const phases = await runStatementCensus({
+      adminUrl: cluster.url,
+      createDatabase: () => createBenchDatabase(cluster.url),
+      phases: [
+        { concurrency: 4, count },
+        { concurrency: 32, count },
+      ],
+    });
+    process.stdout.write(
+      `\n### Statement census — PostgreSQL 15 (pg_stat_statements)\n${censusTable(phases)}`,
+    );
+  } finally {
+    cluster.stop();
+  }
 } else if (suite === 'demo') {
   const { figures, progress } = await runDemoBenchmarks();
   printTable('`comity demo` start-up — PGlite', figures);
@@ -146,11 +166,14 @@ if (suite === 'foundation') {
 } else if (suite === 'desk') {
   printTable('Duty desk — PGlite', await runDeskBenchmarks({ quick: isQuick }));
 } else if (suite === 'federation') {
-  printTable('Federation A → B — PGlite', await runFederationBenchmarks({ quick: isQuick }));
-  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
-    ? undefined
-    : await startPostgresCluster();
-  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  // `--only pglite` or `--only postgres` runs one database's half (to compare a change quickly).
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  if (only !== 'postgres') {
+    printTable('Federation A → B — PGlite', await runFederationBenchmarks({ quick: isQuick }));
+  }
+  const cluster: Cluster | undefined =
+    only === 'pglite' || process.env.COMITY_TEST_POSTGRES_URL ? undefined : await startPostgresCluster();
+  const url = only === 'pglite' ? undefined : (process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url);
   if (url) {
     try {
       const createDatabase = () => createBenchDatabase(url);
@@ -213,7 +236,7 @@ if (suite === 'foundation') {
   process.stdout.write(`\n${AUDIT_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, case, desk, assets, evidence, backup, memory, demo, scale, audit)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, census, case, desk, assets, evidence, backup, memory, demo, scale, audit)\n`,
   );
   process.exit(1);
 }

@@ -34,7 +34,8 @@ export type Cluster = {
 
 export const POSTGRES_BIN = process.env.COMITY_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
-export async function startPostgresCluster(): Promise<Cluster | undefined> {
+/** `settings`: more server settings (`-c name=value`), e.g. pg_stat_statements for the statement census. */
+export async function startPostgresCluster(settings: readonly string[] = []): Promise<Cluster | undefined> {
   if (!existsSync(path.join(POSTGRES_BIN, 'initdb'))) return undefined;
   const directory = mkdtempSync(path.join(os.tmpdir(), 'comity-pg-'));
   const isRoot = process.getuid?.() === 0;
@@ -53,7 +54,7 @@ export async function startPostgresCluster(): Promise<Cluster | undefined> {
   const startArgsFor = (port: number) =>
     asPostgres([
       path.join(POSTGRES_BIN, 'pg_ctl'), '-D', path.join(directory, 'data'), '-l', path.join(directory, 'log'), '-w', '-o',
-      `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300${settings.map((setting) => ` -c ${setting}`).join('')}`,
       'start',
     ]);
   let port = 0;
