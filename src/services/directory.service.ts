@@ -151,9 +151,12 @@ export async function updateStateProfile(
  */
 const cachedViews = new WeakMap<AppContext['db'], { stamp: string; view: DirectoryView }>();
 
-/** The directory as validation sees it (accepted languages, time zones), from the database. */
-export async function loadDirectoryView(context: AppContext): Promise<DirectoryView> {
-  const stamp = await readDirectoryStamp(context.db);
+/**
+ * The directory as validation sees it (accepted languages, time zones), from the database;
+ * `knownStamp`: the stamp, when the caller read it with something else.
+ */
+export async function loadDirectoryView(context: AppContext, knownStamp?: string): Promise<DirectoryView> {
+  const stamp = knownStamp ?? (await readDirectoryStamp(context.db));
   const cached = cachedViews.get(context.db);
   if (cached?.stamp === stamp) return cached.view;
   const view = await buildDirectoryView(context);

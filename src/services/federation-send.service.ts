@@ -21,8 +21,7 @@ import {
 import { assertMaySendTo } from '../federation/messages/seal-for-peer.ts';
 import type { DirectoryNode } from '../federation/protocol/types.ts';
 import type { Actor } from '../policies/access.ts';
-import { findPendingApproval } from '../storage/approvals.repository.ts';
-import { findingsFor, getRequestWithAuthor, type RequestView } from './requests.service.ts';
+import { findingsFor, getRequestForDecision, type RequestView } from './requests.service.ts';
 
 /** The status of a request once it has left the node (its delivery is followed by deliveryState). */
 export const SENT_STATUS = 'sent';
@@ -72,7 +71,13 @@ export async function approveAndSendRequest(
   options: ApproveOptions,
 ): Promise<SendResult> {
   // Reading first: a request the actor may not read is not found, whatever the node's set-up.
-  const { request, authorDisplayName } = await getRequestWithAuthor(context, actor, id);
+  // One read: the request, its pending approval, the directory stamp its validation needs.
+  const {
+    request,
+    authorDisplayName,
+    pendingApproval: approval,
+    directoryStamp,
+  } = await getRequestForDecision(context, actor, id);
   if (request.direction !== 'outgoing' || request.status !== AWAITING_APPROVAL_STATUS) {
     throw new AppError(
       'invalid-state',
@@ -85,7 +90,6 @@ export async function approveAndSendRequest(
       `request ${id} was changed by someone else (it is now at revision ${request.revision}); reload it and try again`,
     );
   }
-  const approval = await findPendingApproval(context.db, 'request', request.id);
   if (!approval) throw new AppError('invalid-state', `request ${id} has no submission waiting for approval`);
   const decisionReference = options.decisionReference?.trim() || undefined;
   const verdict = checkDecision(
@@ -101,7 +105,7 @@ export async function approveAndSendRequest(
     context.config.approval,
   );
   if (!verdict.ok) throw approvalRefusalError(verdict.reason, verdict.message);
-  const { federation, target } = await routeRequest(context, request, options.locale);
+  const { federation, target } = await routeRequest(context, request, options.locale, directoryStamp);
   const now = context.now();
   const sealed = await queueRequestSubmitted(context, federation, {
     approval: {
@@ -168,6 +172,8 @@ export async function routeRequest(
   context: AppContext,
   request: Pick<RequestView, 'type' | 'content' | 'requestedState'>,
   locale: Locale,
+  /** The directory stamp when it was read with the request. */
+  directoryStamp?: string,
 ): Promise<Readonly<{ federation: FederationRuntime; target: DirectoryNode }>> {
   const federation = context.federation;
   if (!federation) {
@@ -176,7 +182,7 @@ export async function routeRequest(
       'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
     );
   }
-  const report = await findingsFor(context, request.content, locale);
+  const report = await findingsFor(context, request.content, locale, directoryStamp);
   if (!report.isReady) {
     const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
     throw new AppError(

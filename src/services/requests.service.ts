@@ -24,6 +24,7 @@ import {
   type StoredRequest,
   updateDraftContent,
 } from '../storage/requests.repository.ts';
+import { findRequestAwaitingDecision, type StoredApproval } from '../storage/approvals.repository.ts';
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
 import { caseStatusOf, loadCase, transitionsFor } from './case-view.ts';
@@ -281,8 +282,10 @@ export async function findingsFor(
   context: AppContext,
   content: RequestContent,
   locale: Locale,
+  /** The directory stamp when the caller read it already (getRequestForDecision). */
+  directoryStamp?: string,
 ): Promise<FindingsReport> {
-  const directory = await loadDirectoryView(context);
+  const directory = await loadDirectoryView(context, directoryStamp);
   const now = context.now().toISOString();
   const findings = validateDraft(content, context.catalogue, directory, locale, {
     today: now.slice(0, 10),
@@ -328,18 +331,30 @@ export async function getRequest(context: AppContext, actor: Actor, id: string):
 }
 
 /**
- * One request the actor may read, with its author's display name, in one read (sending needs
- * both and is on the hot path); not-found otherwise.
+ * A request about to be decided on (approved and sent), as the actor may read it, with its
+ * author's display name, its pending approval and the directory stamp for its validation, read
+ * in one statement.
  */
-export async function getRequestWithAuthor(
+export async function getRequestForDecision(
   context: AppContext,
   actor: Actor,
   id: string,
-): Promise<Readonly<{ request: RequestView; authorDisplayName: string }>> {
-  const stored = await findReadableRequest(context, actor, id);
+): Promise<
+  Readonly<{
+    request: RequestView;
+    authorDisplayName: string;
+    pendingApproval: StoredApproval | undefined;
+    directoryStamp: string;
+  }>
+> {
+  if (!UUID_PATTERN.test(id)) throw notFound(id);
+  const read = await findRequestAwaitingDecision(context.db, id);
+  if (!read || requestAccessOf(actor, read.stored) === 'none') throw notFound(id);
   return {
-    request: toRequestView(stored, await findDelivery(context, stored)),
-    authorDisplayName: stored.authorDisplayName,
+    request: toRequestView(read.stored, await findDelivery(context, read.stored)),
+    authorDisplayName: read.stored.authorDisplayName,
+    pendingApproval: read.pendingApproval,
+    directoryStamp: read.directoryStamp,
   };
 }
 

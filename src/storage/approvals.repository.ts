@@ -6,9 +6,12 @@
  * statement as the outgoing message.
  */
 import { type Kysely, sql } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { ApprovalDecision, ApprovalSubjectKind } from '../core/approval/approval-rules.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
+import { selectRequests, type StoredRequest, toStoredRequest } from './requests.repository.ts';
 import type { Database } from './schema.ts';
+import { directoryStampExpression } from './states.repository.ts';
 
 export type StoredApproval = Readonly<{
   id: string;
@@ -116,6 +119,38 @@ export async function findPendingApproval(
     .where('approvals.decision', 'is', null)
     .executeTakeFirst();
   return row ? toStoredApproval(row) : undefined;
+}
+
+/**
+ * What the approval of a request decides on, in one read: the request (as findRequestById gives
+ * it), its pending approval, and the directory stamp its validation needs (states.repository.ts).
+ */
+export async function findRequestAwaitingDecision(
+  db: Kysely<Database>,
+  requestId: string,
+): Promise<
+  | Readonly<{ stored: StoredRequest; pendingApproval: StoredApproval | undefined; directoryStamp: string }>
+  | undefined
+> {
+  const row = await selectRequests(db)
+    .select([
+      jsonObjectFrom(
+        selectApprovals(db)
+          .where('approvals.subject_kind', '=', 'request')
+          .where('approvals.subject_id', '=', requestId)
+          .where('approvals.decision', 'is', null)
+          .limit(1),
+      ).as('pending_approval'),
+      directoryStampExpression().as('directory_stamp'),
+    ])
+    .where('requests.id', '=', requestId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    stored: toStoredRequest(row),
+    pendingApproval: row.pending_approval ? toStoredApproval(row.pending_approval) : undefined,
+    directoryStamp: row.directory_stamp,
+  };
 }
 
 /** Approvals, in the order they were submitted: the undecided ones (a queue) or every one of a request. */

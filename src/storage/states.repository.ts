@@ -114,11 +114,13 @@ export async function listStoredStates(db: Kysely<Database>): Promise<StoredStat
  * of the transaction that wrote it; every insert or update writes a new one).
  */
 export async function readDirectoryStamp(db: Kysely<Database>): Promise<string> {
-  const result = await sql<{ stamp: string }>`
-    select count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text as stamp from states`.execute(
-    db,
-  );
+  const result = await sql<{ stamp: string }>`select ${directoryStampExpression()} as stamp`.execute(db);
   return result.rows[0]?.stamp ?? '';
+}
+
+/** The directory stamp as an expression, for a read that takes it along with something else. */
+export function directoryStampExpression() {
+  return sql<string>`(select count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text from states)`;
 }
 
 export async function findStoredState(db: Kysely<Database>, code: string): Promise<StoredState | undefined> {
