@@ -43,6 +43,7 @@ import {
   AUDIT_STORED_MIN_LEVEL,
   type AuditIntakeRow,
   foldAuditIntake,
+  INTAKE_ROWS_PER_FOLD,
   hasAuditIntake,
   insertAuditIntake,
   type NewAuditEntry,
@@ -177,9 +178,11 @@ function entryOfIntake(row: AuditIntakeRow, seq: number): NewAuditEntry {
 
 /** Numbers everything waiting in the intake (after the folds of this process already asked for). */
 function foldNow(db: Kysely<Database>, writer: Writer): Promise<void> {
+  clearTimeout(writer.foldTimer);
+  writer.foldTimer = undefined;
   const fold = writer.folding.then(async () => {
-    while ((await foldAuditIntake(db, entryOfIntake)) > 0) {
-      // A full batch may leave more behind; an empty one ends the fold.
+    while ((await foldAuditIntake(db, entryOfIntake)) === INTAKE_ROWS_PER_FOLD) {
+      // A full batch may have left more behind.
     }
   });
   writer.folding = fold.catch(() => undefined);

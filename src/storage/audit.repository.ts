@@ -159,8 +159,8 @@ export async function appendAuditEntries(
   });
 }
 
-/** Most waiting events numbered in one transaction. */
-const INTAKE_ROWS_PER_FOLD = 2000;
+/** Most waiting events numbered in one transaction (a fold that took this many may have left more). */
+export const INTAKE_ROWS_PER_FOLD = 2000;
 
 export type AuditIntakeRow = Readonly<{ event: string; recordedAt: Date }>;
 

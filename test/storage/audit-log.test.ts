@@ -25,7 +25,7 @@ import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
 import { canonicalJson } from '../../src/document/canonical-json.ts';
-import { insertAuditIntake } from '../../src/storage/audit.repository.ts';
+import { INTAKE_ROWS_PER_FOLD, insertAuditIntake } from '../../src/storage/audit.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -217,6 +217,25 @@ for (const target of DATABASE_TARGETS) {
         );
         assert.equal(entries[5].at, '2026-12-12T10:00:05.000Z');
         assert.ok((await verifyAuditLog(handle.db)).ok);
+      });
+    });
+
+    it('numbers a backlog larger than one fold in several, without gaps', async () => {
+      await withLog(0, async (handle) => {
+        const backlog = INTAKE_ROWS_PER_FOLD + 25;
+        await insertAuditIntake(
+          handle.db,
+          Array.from({ length: backlog }, (_, i) => ({
+            event: canonicalJson(event(i)),
+            recordedAt: new Date('2026-12-12T10:00:00.000Z'),
+          })),
+        );
+        const result = await verifyAuditLog(handle.db);
+        assert.ok(result.ok && result.treeSize === backlog, JSON.stringify(result));
+        const waiting = await sql<{ count: string }>`select count(*) as count from audit_intake`.execute(
+          handle.db,
+        );
+        assert.equal(Number(waiting.rows[0]!.count), 0);
       });
     });
 
