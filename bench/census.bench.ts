@@ -20,14 +20,20 @@ export const CENSUS_SERVER_SETTINGS = [
   'shared_preload_libraries=pg_stat_statements',
   'pg_stat_statements.track=top',
   'pg_stat_statements.max=10000',
+  'pg_stat_statements.track_planning=on',
 ];
 
-export type CensusRow = Readonly<{ node: string; perMessage: number; statement: string }>;
+export type CensusRow = Readonly<{
+  node: string;
+  perMessage: number;
+  msPerMessage: number;
+  statement: string;
+}>;
 export type CensusPhase = Readonly<{
   concurrency: number;
   count: number;
   rows: CensusRow[];
-  totals: Record<string, number>;
+  totals: Record<string, { statements: number; ms: number; planMs: number }>;
 }>;
 
 /** What a statement is, in a few words: its first words with literals and lists cut. */
@@ -38,20 +44,32 @@ function shortStatement(query: string): string {
 async function readCounts(
   adminUrl: string,
   databases: ReadonlyMap<string, string>,
-): Promise<Map<string, Map<string, number>>> {
+): Promise<Map<string, Map<string, { calls: number; ms: number; planMs: number }>>> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string; query: string; calls: string }>(
-      'select d.datname, s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid',
+    const { rows } = await client.query<{
+      datname: string;
+      query: string;
+      calls: string;
+      ms: number;
+      plan_ms: number;
+    }>(
+      `select d.datname, s.query, s.calls, s.total_exec_time + s.total_plan_time as ms, s.total_plan_time as plan_ms
+         from pg_stat_statements s join pg_database d on d.oid = s.dbid`,
     );
-    const byNode = new Map<string, Map<string, number>>();
+    const byNode = new Map<string, Map<string, { calls: number; ms: number; planMs: number }>>();
     for (const row of rows) {
       const node = databases.get(row.datname);
       if (!node) continue;
-      const counts = byNode.get(node) ?? new Map<string, number>();
+      const counts = byNode.get(node) ?? new Map<string, { calls: number; ms: number; planMs: number }>();
       const statement = shortStatement(row.query);
-      counts.set(statement, (counts.get(statement) ?? 0) + Number(row.calls));
+      const before = counts.get(statement) ?? { calls: 0, ms: 0, planMs: 0 };
+      counts.set(statement, {
+        calls: before.calls + Number(row.calls),
+        ms: before.ms + Number(row.ms),
+        planMs: before.planMs + Number(row.plan_ms),
+      });
       byNode.set(node, counts);
     }
     return byNode;
@@ -106,14 +124,22 @@ export async function runStatementCensus(options: {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const counts = await readCounts(options.adminUrl, databases);
       const rows: CensusRow[] = [];
-      const totals: Record<string, number> = {};
+      const totals: Record<string, { statements: number; ms: number; planMs: number }> = {};
       for (const [node, statements] of counts) {
         let total = 0;
-        for (const [statement, calls] of statements) {
+        let totalMs = 0;
+        let totalPlanMs = 0;
+        for (const [statement, { calls, ms, planMs }] of statements) {
           total += calls;
-          rows.push({ node, perMessage: calls / phase.count, statement });
+          totalMs += ms;
+          totalPlanMs += planMs;
+          rows.push({ node, perMessage: calls / phase.count, msPerMessage: ms / phase.count, statement });
         }
-        totals[node] = total / phase.count;
+        totals[node] = {
+          statements: total / phase.count,
+          ms: totalMs / phase.count,
+          planMs: totalPlanMs / phase.count,
+        };
       }
       rows.sort((a, b) => a.node.localeCompare(b.node) || b.perMessage - a.perMessage);
       phases.push({ ...phase, rows, totals });
@@ -125,18 +151,21 @@ export async function runStatementCensus(options: {
   }
 }
 
-/** The census as Markdown: totals per node, then every statement above 0.05 per message. */
+/** The census as Markdown: totals per node, then every statement above 0.05 per message or 0.01 ms. */
 export function censusTable(phases: readonly CensusPhase[]): string {
   let text = '';
   for (const phase of phases) {
     text += `\n#### ${phase.count} messages, ${phase.concurrency} at a time: statements per message\n\n`;
-    text += `| node | total | |\n|---|---|---|\n`;
-    for (const [node, total] of Object.entries(phase.totals).sort())
-      text += `| ${node} | ${total.toFixed(2)} | |\n`;
-    text += `\n| node | per message | statement |\n|---|---|---|\n`;
+    text +=
+      '| node | statements | database time (plan + execute), ms | of which planning, ms |\n|---|---|---|---|\n';
+    for (const [node, total] of Object.entries(phase.totals).sort()) {
+      text += `| ${node} | ${total.statements.toFixed(2)} | ${total.ms.toFixed(3)} | ${total.planMs.toFixed(3)} |\n`;
+    }
+    text += '\n| node | per message | ms per message | statement |\n|---|---|---|---|\n';
     for (const row of phase.rows) {
-      if (row.perMessage < 0.05) continue;
-      text += `| ${row.node} | ${row.perMessage.toFixed(2)} | \`${row.statement.replace(/\|/g, '\\|')}\` |\n`;
+      if (row.perMessage < 0.05 && row.msPerMessage < 0.01) continue;
+      const statement = row.statement.replace(/\|/g, '\\|');
+      text += `| ${row.node} | ${row.perMessage.toFixed(2)} | ${row.msPerMessage.toFixed(3)} | \`${statement}\` |\n`;
     }
   }
   return text;

@@ -4,7 +4,7 @@
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
  * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing, `--sealing-only` the
  * transfer; `--rss-size 5G` adds one sealing of a file that size for peak memory), backup, memory,
- * demo, census (statements per message, PostgreSQL), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half), audit (`--entries N`; 1 million by default, 100,000 with --quick).
+ * demo, census (statements per message, PostgreSQL; `--count N` messages per phase), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half), audit (`--entries N`; 1 million by default, 100,000 with --quick).
  * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -38,7 +38,8 @@ const suite =
       !arg.startsWith('--') &&
       (sizeIndex === -1 || index !== sizeIndex + 1) &&
       (transferSizeIndex === -1 || index !== transferSizeIndex + 1) &&
-      (rssSizeIndex === -1 || index !== rssSizeIndex + 1),
+      (rssSizeIndex === -1 || index !== rssSizeIndex + 1) &&
+      (args.indexOf('--count') === -1 || index !== args.indexOf('--count') + 1),
   ) ?? 'foundation';
 
 /** A new, empty database on the PostgreSQL server at `url`; returns its URL. */
@@ -124,7 +125,8 @@ if (suite === 'foundation') {
   const cluster = await startPostgresCluster(CENSUS_SERVER_SETTINGS);
   if (!cluster) throw new Error('the statement census needs PostgreSQL: apt-get install postgresql');
   try {
-    const count = isQuick ? 100 : 300;
+    const countIndex = args.indexOf('--count');
+    const count = countIndex === -1 ? (isQuick ? 100 : 300) : Number(args[countIndex + 1]);
     const phases = await runStatementCensus({
       adminUrl: cluster.url,
       createDatabase: () => createBenchDatabase(cluster.url),

@@ -32,6 +32,7 @@ import {
   listEnabledUserIdsWithRoles,
   type ReceivedCaseEvent,
 } from '../storage/duty.repository.ts';
+import { listRaisedAlertKeys } from '../storage/alerts.repository.ts';
 import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { type AlertToRaise, raiseAlert } from './alerts.service.ts';
@@ -209,10 +210,17 @@ export async function runAlertTimers(
       details: { transition: event.transition, occurredAt: event.occurredAt.toISOString() },
     });
   }
+  // Nobody to tell yet (no account holds the role): the key stays free for a later round.
+  const toTell = alerts.filter((alert) => alert.recipientUserIds.length > 0);
+  // The keys raised already are read at once: a round over every open case then costs one read
+  // for the alerts it raised before, not one insert attempt each (raiseAlert still dedups a race).
+  const raisedBefore = await listRaisedAlertKeys(
+    context.db,
+    toTell.map((alert) => alert.dedupKey),
+  );
   let raised = 0;
-  for (const alert of alerts) {
-    // Nobody to tell yet (no account holds the role): the key stays free for a later round.
-    if (alert.recipientUserIds.length === 0) continue;
+  for (const alert of toTell) {
+    if (raisedBefore.has(alert.dedupKey)) continue;
     if (await raiseAlert(context, alert)) raised += 1;
   }
   return {

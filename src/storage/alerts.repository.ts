@@ -60,6 +60,20 @@ export async function insertAlert(
   return row && { ...toStoredAlert(row), queuedDeliveries: Number(row.queued_deliveries) };
 }
 
+/** Which of these dedup keys were raised already (one read for a round's worth of alerts). */
+export async function listRaisedAlertKeys(
+  db: Kysely<Database>,
+  dedupKeys: readonly string[],
+): Promise<Set<string>> {
+  if (dedupKeys.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('alerts')
+    .select('dedup_key')
+    .where(sql<boolean>`dedup_key = any(${[...dedupKeys]}::text[])`)
+    .execute();
+  return new Set(rows.map((row) => row.dedup_key));
+}
+
 type AlertRow = {
   queued_deliveries: number | string;
   id: string;

@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { insertAlert, listAlertsOfRequest } from '../../src/storage/alerts.repository.ts';
+import {
+  insertAlert,
+  listAlertsOfRequest,
+  listRaisedAlertKeys,
+} from '../../src/storage/alerts.repository.ts';
 import { insertWebhookEndpoint } from '../../src/storage/webhook-endpoints.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { useStorage } from '../helpers/storage-fixture.ts';
@@ -43,6 +47,11 @@ for (const target of DATABASE_TARGETS) {
         [first.id],
       );
       assert.equal(first.queuedDeliveries, 0, 'no e-mail recipient, no webhook endpoint');
+      assert.deepEqual(
+        [...(await listRaisedAlertKeys(storage.handle().db, [alert.dedupKey, `arrived:${requestId}`, '']))],
+        [alert.dedupKey],
+      );
+      assert.deepEqual([...(await listRaisedAlertKeys(storage.handle().db, []))], []);
     });
 
     it('queues in the same statement an e-mail per recipient given and a call per registered webhook endpoint', async () => {
