@@ -19,7 +19,7 @@ import { openNodeContext } from './node-context.ts';
 import { startAlertTimers } from './services/alert-timers.service.ts';
 import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
 import { startEvidenceTransferWorker } from './services/evidence-transfer.service.ts';
-import { settleAuditLog, startAuditTreeHeadSigner } from './services/audit.service.ts';
+import { closeAuditLog, reportAuditFoldErrors, startAuditTreeHeadSigner } from './services/audit.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
@@ -94,6 +94,12 @@ export async function startNode(
       intervalMs: config.evidence.transferIntervalMs,
       onError: (error) => evidenceLog.warn('evidence transfer round failed', { error: String(error) }),
     });
+    const auditLog = createFederationLog(config.logLevel, undefined, 'audit');
+    reportAuditFoldErrors(context.db, (error) =>
+      auditLog.warn('numbering the audit events into the log failed; they wait in the intake', {
+        error: String(error),
+      }),
+    );
     // The audit log's signed tree heads (services/audit.service.ts).
     const treeHeads = startAuditTreeHeadSigner(context, config.audit.treeHeadIntervalMs, (error) =>
       timersLog.warn('signing the audit tree head failed', { error: String(error) }),
@@ -113,7 +119,7 @@ export async function startNode(
         await alertDelivery?.stop();
         await federation?.stop();
         // The audit events recorded last are numbered into the tree before the database closes.
-        await settleAuditLog(context.db).catch(() => undefined);
+        await closeAuditLog(context.db).catch(() => undefined);
         await database.close();
       },
     };

@@ -192,14 +192,19 @@ export async function runAlertTimers(
   const catalogue = caseCatalogueFrom(context.catalogue);
   for (const record of openCases) {
     const stored = record.request;
-    const folded = caseOfRecord(record, catalogue);
-    if (!folded.ok) {
+    // A case whose history does not replay, or whose data throws, is named and skipped: the
+    // other cases of the round are still alerted.
+    try {
+      const folded = caseOfRecord(record, catalogue);
+      if (!folded.ok) {
+        failedRequests.push(stored.id);
+        continue;
+      }
+      const deadlines = deadlinesOf(context, stored, folded.case);
+      alerts.push(...alertsOfCase(stored, folded.case, deadlines, audience, now));
+    } catch {
       failedRequests.push(stored.id);
-      continue;
     }
-    alerts.push(
-      ...alertsOfCase(stored, folded.case, deadlinesOf(context, stored, folded.case), audience, now),
-    );
   }
   for (const { event, stored } of received) {
     alerts.push({

@@ -123,12 +123,19 @@ type Pending = { event: AuditEvent; at: Date; resolve: () => void; reject: (erro
  */
 const FOLD_DELAY_MS = 250;
 
+/** After a fold failed (database unreachable, a log that does not hold), the next try waits this long. */
+const FOLD_RETRY_MS = 5_000;
+
 type Writer = {
   pending: Pending[];
   isFlushing: boolean;
   /** The folds of this process, one after the other. */
   folding: Promise<void>;
   foldTimer: NodeJS.Timeout | undefined;
+  /** Told when a fold the timer ran failed (main.ts logs it); the timer tries again. */
+  onFoldError: ((error: unknown) => void) | undefined;
+  /** Set once the database is closing: no timer is armed any more. */
+  isClosed: boolean;
 };
 
 /** One writer per database: what is recorded while an insert runs goes in the next one. */
@@ -137,7 +144,14 @@ const writers = new WeakMap<Kysely<Database>, Writer>();
 function writerOf(db: Kysely<Database>): Writer {
   let writer = writers.get(db);
   if (!writer) {
-    writer = { pending: [], isFlushing: false, folding: Promise.resolve(), foldTimer: undefined };
+    writer = {
+      pending: [],
+      isFlushing: false,
+      folding: Promise.resolve(),
+      foldTimer: undefined,
+      onFoldError: undefined,
+      isClosed: false,
+    };
     writers.set(db, writer);
   }
   return writer;
@@ -189,14 +203,22 @@ function foldNow(db: Kysely<Database>, writer: Writer): Promise<void> {
   return fold;
 }
 
-function foldSoon(db: Kysely<Database>, writer: Writer): void {
-  if (writer.foldTimer) return;
+function foldSoon(db: Kysely<Database>, writer: Writer, delayMs = FOLD_DELAY_MS): void {
+  if (writer.foldTimer || writer.isClosed) return;
   writer.foldTimer = setTimeout(() => {
     writer.foldTimer = undefined;
-    // A failure leaves the events in the intake: the next fold (a record, a read, a restart) takes them.
-    foldNow(db, writer).catch(() => undefined);
-  }, FOLD_DELAY_MS);
+    // A failure leaves the events in the intake (none is lost): it is reported, and tried again.
+    foldNow(db, writer).catch((error: unknown) => {
+      writer.onFoldError?.(error);
+      foldSoon(db, writer, FOLD_RETRY_MS);
+    });
+  }, delayMs);
   writer.foldTimer.unref();
+}
+
+/** Reports the failures of the timer's folds to `onError` (the node's log, main.ts). */
+export function reportAuditFoldErrors(db: Kysely<Database>, onError: (error: unknown) => void): void {
+  writerOf(db).onFoldError = onError;
 }
 
 /**
@@ -222,11 +244,24 @@ export async function settleAuditLog(db: Kysely<Database>): Promise<void> {
   if (await hasAuditIntake(db)) await foldNow(db, writer);
 }
 
-/** Appends many entries in one transaction (imports, benchmarks). */
+/**
+ * Before the database closes: numbers what waits and arms no timer any more (a fold must not run
+ * on a closed database). Events recorded by other processes are theirs to number.
+ */
+export async function closeAuditLog(db: Kysely<Database>): Promise<void> {
+  const writer = writerOf(db);
+  writer.isClosed = true;
+  clearTimeout(writer.foldTimer);
+  writer.foldTimer = undefined;
+  await settleAuditLog(db);
+}
+
+/** Appends many entries in one transaction (imports, benchmarks), after what waits in the intake. */
 export async function recordAuditBatch(
   context: Pick<AppContext, 'db' | 'now'>,
   events: readonly AuditEvent[],
 ): Promise<number> {
+  await settleAuditLog(context.db);
   const at = context.now();
   const { treeSize } = await appendAuditEntries(context.db, (firstSeq) =>
     events.map((event, offset) => ({

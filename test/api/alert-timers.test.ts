@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { toLocalDateTime } from '../../src/core/duty/roster.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
@@ -227,6 +228,25 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(
         [...(arrival?.to ?? [])].sort(),
         [reader, onDuty, nextOnDuty, lateReader].map((person) => person.userId).sort(),
+      );
+    });
+    // After the test above: it adds a duty officer of its own.
+
+    it('a case whose data cannot be read is named and skipped; the other cases of the round are alerted', async () => {
+      const author = await bearerAs(pair.requesting, 'officer');
+      const deReader = await bearerAs(pair.requested, 'duty-officer');
+      const broken = await pair.deliverRequest(author, deReader, preservationDraft('FR', 'DE', 21));
+      const sound = await pair.deliverRequest(author, deReader, preservationDraft('FR', 'DE', 22));
+      // A type no catalogue knows: folding its case throws.
+      await sql`update requests set type = 'no-such-type' where id = ${broken.requestedId}`.execute(
+        pair.requested.context.db,
+      );
+      const report = await deTimers.runOnce();
+      assert.deepEqual(report.failedRequests, [broken.requestedId]);
+      assert.equal((await alertsOf(pair.requested, sound.requestedId))[0]?.kind, 'request-arrived');
+      assert.deepEqual(await alertsOf(pair.requested, broken.requestedId), []);
+      await sql`update requests set type = 'preservation' where id = ${broken.requestedId}`.execute(
+        pair.requested.context.db,
       );
     });
   });

@@ -15,6 +15,7 @@ import {
   auditConsistencyProof,
   auditInclusionProof,
   currentTreeHead,
+  closeAuditLog,
   recordAudit,
   settleAuditLog,
   signAuditTreeHead,
@@ -26,7 +27,9 @@ import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
 import { canonicalJson } from '../../src/document/canonical-json.ts';
 import { INTAKE_ROWS_PER_FOLD, insertAuditIntake } from '../../src/storage/audit.repository.ts';
-import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { DATABASE_TARGETS, POSTGRES_TARGET } from '../helpers/database.ts';
+import { openDatabase } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -202,7 +205,7 @@ for (const target of DATABASE_TARGETS) {
           handle.db,
         );
         assert.equal(Number(committed.rows[0]!.count), 8);
-        // Two readers at once (two processes on PostgreSQL): each event becomes one entry.
+        // Two readers at once in one process: each event becomes one entry.
         await Promise.all([settleAuditLog(handle.db), verifyAuditLog(handle.db)]);
         const waiting = await sql<{ count: string }>`select count(*) as count from audit_intake`.execute(
           handle.db,
@@ -332,3 +335,34 @@ for (const target of DATABASE_TARGETS) {
     });
   });
 }
+
+describe('audit log shared by two processes of one node [postgres]', { skip: POSTGRES_TARGET.skip }, () => {
+  it('numbers what both recorded exactly once, without gaps, when both fold at once', async () => {
+    const config = await POSTGRES_TARGET.config();
+    // Two pools on one database, as two processes of a node have (each its own writer and timer).
+    const [first, second] = [await openDatabase(config), await openDatabase(config)];
+    try {
+      await migrateToLatest(first.db);
+      const [a, b] = [await contextOn(first), await contextOn(second)];
+      await Promise.all(Array.from({ length: 60 }, (_, i) => recordAudit(i % 2 === 0 ? a : b, event(i))));
+      await Promise.all([settleAuditLog(first.db), settleAuditLog(second.db), settleAuditLog(first.db)]);
+      const entries = (await storedEntries(first)).map((bytes) =>
+        JSON.parse(new TextDecoder().decode(bytes)),
+      );
+      assert.deepEqual(
+        entries.map((entry) => entry.seq),
+        entries.map((_, i) => i),
+      );
+      assert.deepEqual(
+        entries.map((entry) => entry.resource).sort(),
+        Array.from({ length: 60 }, (_, i) => `resource-${i}`).sort(),
+      );
+      assert.ok((await verifyAuditLog(second.db)).ok);
+    } finally {
+      await closeAuditLog(first.db);
+      await closeAuditLog(second.db);
+      await first.close();
+      await second.close();
+    }
+  });
+});

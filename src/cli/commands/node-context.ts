@@ -6,7 +6,7 @@
 import { loadConfig } from '../../config.ts';
 import type { AppContext } from '../../app-context.ts';
 import { openNodeContext } from '../../node-context.ts';
-import { recordAudit, settleAuditLog } from '../../services/audit.service.ts';
+import { closeAuditLog, recordAudit } from '../../services/audit.service.ts';
 
 let operatorCommand: string | undefined;
 
@@ -36,7 +36,7 @@ export async function withNodeContext<T>(work: (context: AppContext) => Promise<
     throw error;
   } finally {
     // The command's entry is numbered into the tree before the database closes.
-    await settleAuditLog(context.db).catch(() => undefined);
+    await closeAuditLog(context.db).catch(() => undefined);
     await database.close();
   }
 }
