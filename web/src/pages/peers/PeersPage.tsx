@@ -14,6 +14,7 @@ import {
   Button,
   Code,
   Group,
+  Loader,
   Paper,
   SegmentedControl,
   Stack,
@@ -431,10 +432,12 @@ export function PeersPage() {
     <>
       <Group justify="space-between" align="flex-start">
         <PageTitle text={title}>{title}</PageTitle>
+        {/* Busy without being disabled: the focus stays on the button while the list reloads. */}
         <Button
           variant="default"
           onClick={peers.reload}
-          loading={peers.isLoading}
+          aria-busy={peers.isLoading}
+          leftSection={peers.isLoading ? <Loader size="xs" aria-hidden /> : undefined}
           data-testid="peers-refresh"
         >
           {t('peers.refresh')}
