@@ -237,16 +237,27 @@ function findUnstorableTexts(value: unknown, path = 'body'): string[] {
   return [];
 }
 
-/** The stored request, if it exists and the actor may read it; otherwise not-found. */
-export async function findReadableRequest(
-  context: AppContext,
+/** What `read` finds for request `id`, if the actor may read that request; otherwise not-found. */
+async function readIfReadable<T>(
   actor: Actor,
   id: string,
-): Promise<StoredRequest> {
+  read: () => Promise<T | undefined>,
+  requestOf: (found: T) => StoredRequest,
+): Promise<T> {
   if (!UUID_PATTERN.test(id)) throw notFound(id);
-  const stored = await findRequestById(context.db, id);
-  if (!stored || requestAccessOf(actor, stored) === 'none') throw notFound(id);
-  return stored;
+  const found = await read();
+  if (found === undefined || requestAccessOf(actor, requestOf(found)) === 'none') throw notFound(id);
+  return found;
+}
+
+/** The stored request, if it exists and the actor may read it; otherwise not-found. */
+export function findReadableRequest(context: AppContext, actor: Actor, id: string): Promise<StoredRequest> {
+  return readIfReadable(
+    actor,
+    id,
+    () => findRequestById(context.db, id),
+    (stored) => stored,
+  );
 }
 
 /** The stored request, if the actor may change it now at `expectedRevision` (when given). */
@@ -347,9 +358,12 @@ export async function getRequestForDecision(
     directoryStamp: string;
   }>
 > {
-  if (!UUID_PATTERN.test(id)) throw notFound(id);
-  const read = await findRequestAwaitingDecision(context.db, id);
-  if (!read || requestAccessOf(actor, read.stored) === 'none') throw notFound(id);
+  const read = await readIfReadable(
+    actor,
+    id,
+    () => findRequestAwaitingDecision(context.db, id),
+    (found) => found.stored,
+  );
   return {
     request: toRequestView(read.stored, await findDelivery(context, read.stored)),
     authorDisplayName: read.stored.authorDisplayName,
