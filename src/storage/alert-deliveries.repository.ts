@@ -10,6 +10,9 @@ export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as con
 export type AlertDeliveryStatus = (typeof ALERT_DELIVERY_STATUSES)[number];
 export type AlertChannel = 'email' | 'webhook';
 
+/** `'pending'` in the statement's text, so that a generic plan knows how rare it is (see outbox.repository.ts). */
+const PENDING = sql.lit<AlertDeliveryStatus>('pending');
+
 /** A claimed delivery with what sending it needs (null where the target no longer exists). */
 export type DueAlertDelivery = Readonly<{
   id: string;
@@ -69,7 +72,7 @@ export async function claimDueAlertDeliveries(
       eb
         .selectFrom('alert_deliveries')
         .select('id')
-        .where('status', '=', 'pending')
+        .where('status', '=', PENDING)
         .where('next_attempt_at', '<=', now)
         .where((inner) => inner.or([inner('lease_until', 'is', null), inner('lease_until', '<=', now)]))
         .orderBy('next_attempt_at')
@@ -176,7 +179,7 @@ export async function findNextAlertDeliveryDue(db: Kysely<Database>): Promise<Da
   const row = await db
     .selectFrom('alert_deliveries')
     .select((eb) => eb.fn.min('next_attempt_at').as('due'))
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .executeTakeFirst();
   return row?.due ? new Date(row.due as Date | string) : undefined;
 }

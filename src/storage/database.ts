@@ -28,6 +28,7 @@ import { databaseUnavailable, isConnectFault, isConnectionFault } from './connec
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import { templateFileIn } from './pglite-template.ts';
 import type { Database } from './schema.ts';
+import { createStatementNamer, type StatementNamer } from './statement-names.ts';
 
 export type DatabaseHandle = Readonly<{
   db: Kysely<Database>;
@@ -60,7 +61,7 @@ export type OpenOptions = Readonly<{
  * answer in time, throws database-unavailable, and that connection is discarded rather than
  * returned to the pool (a frozen connection would otherwise hang the next query too).
  */
-function faultTolerantPool(pool: pg.Pool): PostgresPool {
+function faultTolerantPool(pool: pg.Pool, nameOf: StatementNamer): PostgresPool {
   const unavailableOrSame = (error: unknown): never => {
     throw isConnectionFault(error) ? databaseUnavailable(error) : error;
   };
@@ -71,8 +72,9 @@ function faultTolerantPool(pool: pg.Pool): PostgresPool {
         throw isConnectFault(error) ? databaseUnavailable(error) : error;
       });
       let isBroken = false;
+      // A statement the node runs again and again is prepared once per connection (statement-names.ts).
       const query = (text: string, parameters: ReadonlyArray<unknown>) =>
-        client.query(text, [...parameters]).catch((error: unknown) => {
+        client.query({ name: nameOf(text), text, values: [...parameters] }).catch((error: unknown) => {
           if (isConnectionFault(error)) isBroken = true;
           return unavailableOrSame(error);
         });
@@ -111,7 +113,9 @@ export async function openDatabase(
     // failing query.
     pool.on('error', (error) => options.onConnectionError?.(error));
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: faultTolerantPool(pool) }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: faultTolerantPool(pool, createStatementNamer()) }),
+    });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const isOnDisk = !config.directory.startsWith('memory://');
