@@ -26,7 +26,7 @@ import pg from 'pg';
 import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } from '../config.ts';
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
-import { templateFileIn } from './pglite-template.ts';
+import { copyTemplate, templateIn } from './pglite-template.ts';
 import type { Database } from './schema.ts';
 import { createStatementNamer, type StatementNamer } from './statement-names.ts';
 
@@ -122,12 +122,17 @@ export async function openDatabase(
   if (isOnDisk) await mkdir(config.directory, { recursive: true });
   // One process at a time on an embedded database (src/storage/embedded-lock.ts).
   const lock = isOnDisk ? acquireEmbeddedLock(config.directory) : undefined;
-  // An empty data directory gets its database from a child process (this release's migrated
-  // template when one is cached, else initdb), so that the memory creating it takes is not kept.
+  // An empty data directory gets its database as a copy of this release's migrated template when
+  // one is cached; else from a child process (initdb), so that the memory creating it takes is
+  // not kept.
   if (isOnDisk && !options.pgliteDataDump && readdirSync(config.directory).length === 0) {
-    await createEmbeddedDatabase(
-      config.directory,
-      config.isBlank === true ? 'blank' : config.templateDirectory,
+    const template =
+      config.isBlank === true || config.templateDirectory === undefined
+        ? undefined
+        : templateIn(config.templateDirectory);
+    await (template !== undefined && existsSync(template)
+      ? copyTemplate(template, config.directory)
+      : createEmbeddedDatabase(config.directory, config.isBlank === true)
     ).catch((error: unknown) => {
       lock?.release();
       throw error;
@@ -161,24 +166,11 @@ export async function openDatabase(
 const CREATE_SCRIPT = path.join(import.meta.dirname, 'create-embedded-database.ts');
 
 /**
- * Runs create-embedded-database.ts on `directory` (`blank`: a database without tables; otherwise
- * from the template cached in `templateDirectory`, or initdb and the migrations); rejects with its
- * error output when it fails.
+ * Runs create-embedded-database.ts on `directory` (`isBlank`: a database without tables; otherwise
+ * initdb and the migrations); rejects with its error output when it fails.
  */
-async function createEmbeddedDatabase(
-  directory: string,
-  templateDirectory: string | 'blank' | undefined,
-): Promise<void> {
-  const template =
-    templateDirectory === undefined || templateDirectory === 'blank'
-      ? undefined
-      : templateFileIn(templateDirectory);
-  const args = [
-    CREATE_SCRIPT,
-    directory,
-    ...(templateDirectory === 'blank' ? ['--blank'] : []),
-    ...(template !== undefined && existsSync(template) ? [template] : []),
-  ];
+async function createEmbeddedDatabase(directory: string, isBlank: boolean): Promise<void> {
+  const args = [CREATE_SCRIPT, directory, ...(isBlank ? ['--blank'] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -1,14 +1,15 @@
 /**
- * A migrated, empty embedded database kept as a tar dump in the cache directory. Creating a PGlite
- * database (initdb) costs seconds of CPU and holds its own WebAssembly instance while it runs; a
- * node starting on an empty data directory loads this dump instead when it is there
- * (src/storage/create-embedded-database.ts): the same database initdb and the migrations would
- * make. `comity demo` makes it once and every node of the demo starts from it. The file name carries PGlite's version and a hash of the
- * migrations, so a release never loads another release's template.
+ * A migrated, empty embedded database kept as a data directory in the cache directory. Creating a
+ * PGlite database (initdb) costs seconds of CPU and a WebAssembly instance of its own; a node
+ * starting on an empty data directory copies this one instead when it is there (database.ts):
+ * the same database initdb and the migrations would make, and a copy of files needs no PGlite.
+ * `comity demo` makes it once and every node of the demo starts from it. The directory's name
+ * carries PGlite's version and a hash of the migrations, so a release never copies another
+ * release's template. No process ever opens the template once it is made.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -22,35 +23,60 @@ function pgliteVersion(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-/** The template's file in `directory` for this release: PGlite's version and the migrations' hash. */
-export function templateFileIn(directory: string): string {
+/** The template's directory in `directory` for this release: PGlite's version and the migrations' hash. */
+export function templateIn(directory: string): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(MIGRATIONS_DIRECTORY).sort()) {
     hash.update(file).update(readFileSync(path.join(MIGRATIONS_DIRECTORY, file)));
   }
-  return path.join(directory, `pglite-${pgliteVersion()}-${hash.digest('hex').slice(0, 16)}.tar`);
+  return path.join(directory, `pglite-${pgliteVersion()}-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** A name beside `target` that no other process uses. */
+function temporaryBeside(target: string): string {
+  return `${target}.${process.pid}.${randomBytes(4).toString('hex')}`;
 }
 
 /**
- * Makes this release's template in `directory` unless it is there already; returns its file.
- * Written to a temporary name and renamed, so a reader never sees half a file.
+ * Makes this release's template in `directory` unless it is there already; returns its path.
+ * Made under a temporary name, closed, then renamed: a reader never sees half a database, and
+ * when two processes make it at once the first rename wins and the other's copy is removed.
  */
 export async function ensureTemplate(directory: string): Promise<string> {
-  const file = templateFileIn(directory);
-  if (existsSync(file)) return file;
-  const pglite = await PGlite.create('memory://');
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const template = templateIn(directory);
+  if (existsSync(template)) return template;
+  await mkdir(directory, { recursive: true });
+  const temporary = temporaryBeside(template);
   try {
-    await migrateToLatest(db);
-    const dump = await pglite.dumpDataDir('none');
-    await mkdir(directory, { recursive: true });
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(temporary, Buffer.from(await dump.arrayBuffer()));
-    await rename(temporary, file);
+    const pglite = await PGlite.create(temporary);
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    try {
+      await migrateToLatest(db);
+    } finally {
+      await db.destroy();
+    }
+    await rename(temporary, template).catch((error: unknown) => {
+      if (!existsSync(template)) throw error;
+    });
   } finally {
-    await db.destroy();
+    await rm(temporary, { recursive: true, force: true });
   }
-  return file;
+  return template;
+}
+
+/**
+ * Creates the database of the empty data directory `target` as a copy of `template`: copied
+ * beside it, then renamed into place, so an interrupted copy never leaves half a database.
+ */
+export async function copyTemplate(template: string, target: string): Promise<void> {
+  const temporary = temporaryBeside(target);
+  try {
+    await cp(template, temporary, { recursive: true, errorOnExist: true });
+    await rm(target, { recursive: true, force: true });
+    await rename(temporary, target);
+  } finally {
+    await rm(temporary, { recursive: true, force: true });
+  }
 }
 
 // `node src/storage/pglite-template.ts <directory>`: makes the template there (`comity demo` runs

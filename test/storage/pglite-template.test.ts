@@ -1,6 +1,6 @@
 /**
  * The embedded database's memory setting and the migrated template: a node on an empty data
- * directory loads this release's template (already migrated, on disk, there after a restart), a
+ * directory copies this release's template (already migrated, on disk, there after a restart), a
  * directory that holds a database is never overwritten by it, and without a template the node
  * creates its database itself.
  */
@@ -12,7 +12,8 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
-import { ensureTemplate, templateFileIn } from '../../src/storage/pglite-template.ts';
+import { PGlite } from '@electric-sql/pglite';
+import { ensureTemplate, templateIn } from '../../src/storage/pglite-template.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'comity-pglite-template-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -41,15 +42,23 @@ describe('embedded database settings and template', () => {
 
   it('starts an empty data directory from the template, migrated and durable across a restart', async () => {
     const cache = path.join(root, 'cache');
-    const file = await ensureTemplate(cache);
-    assert.equal(file, templateFileIn(cache));
-    assert.ok(existsSync(file));
-    assert.equal(await ensureTemplate(cache), file, 'an existing template is kept');
+    const template = await ensureTemplate(cache);
+    assert.equal(template, templateIn(cache));
+    assert.ok(existsSync(template));
+    assert.equal(await ensureTemplate(cache), template, 'an existing template is kept');
+    // A mark in the template, to tell a copy of it from a database made afresh.
+    const marking = await PGlite.create(template);
+    await marking.exec('create table template_mark (id integer)');
+    await marking.close();
 
     const directory = path.join(root, 'from-template');
     const config = { kind: 'pglite' as const, directory, templateDirectory: cache };
     const first = await openDatabase(config);
     try {
+      const { rows } = await sql<{
+        name: string | null;
+      }>`select to_regclass('template_mark')::text as name`.execute(first.db);
+      assert.equal(rows[0]?.name, 'template_mark', 'the database is a copy of the template');
       assert.deepEqual(await migrateToLatest(first.db), [], 'the template is already migrated');
       await sql`insert into kysely_migration (name, timestamp) values ('zz-marker', '2026-12-12T10:00:00Z')`.execute(
         first.db,

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { CitationSchema } from '../catalogue/catalogue.ts';
+import { isIanaTimeZone } from '../validation/time-format.ts';
 
 /** How far a designation can be trusted. */
 export const EVIDENCE_LEVELS = [
@@ -23,15 +24,7 @@ export const EVIDENCE_LEVELS = [
 export type EvidenceLevel = (typeof EVIDENCE_LEVELS)[number];
 
 /** True when the runtime's time zone database knows the IANA zone name (aliases included). */
-export function isIanaTimeZone(value: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value)) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isIanaTimeZone } from '../validation/time-format.ts';
 
 /** True for a well-formed BCP 47 language tag with an ISO 639 language (e.g. "en", "zh-Hans", "pt-BR"). */
 export function isLanguageTag(value: string): boolean {
