@@ -93,6 +93,13 @@ export function registerDemoCommand(program: Command): void {
         `Starting a secretariat and ${DEMO_STATES.length} State nodes (data and logs in ${directory})...`,
       );
       const cacheDirectory = loadCacheDirectory();
+      // Listening from the start: a Ctrl-C or SIGTERM that comes while the nodes start (or just as
+      // the demo says they run) stops them once started, instead of ending this process and
+      // leaving them running without it. A second one ends the process at once.
+      let isInterrupted = false;
+      const interrupted = waitForInterrupt().then(() => {
+        isInterrupted = true;
+      });
       let federation: Federation;
       try {
         federation = await startFederation({
@@ -113,6 +120,11 @@ export function registerDemoCommand(program: Command): void {
       }
 
       if (options.scenario !== undefined) {
+        void interrupted.then(async () => {
+          printLine('\nStopping the nodes...');
+          await federation.stop();
+          process.exit(130);
+        });
         printLine('');
         const outcome = await RUN_SCENARIO[options.scenario](federation, {
           from: 'FR',
@@ -130,8 +142,8 @@ export function registerDemoCommand(program: Command): void {
         return;
       }
 
-      printWhereToSignIn(federation);
-      await waitForInterrupt();
+      if (!isInterrupted) printWhereToSignIn(federation);
+      await interrupted;
       printLine('\nStopping the nodes...');
       await federation.stop();
       cleanUp();
