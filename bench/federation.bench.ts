@@ -92,6 +92,8 @@ function sendWith(supervisor: ApiClient): (id: string) => Promise<void> {
 
 export type FederationBenchOptions = Readonly<{
   quick?: boolean;
+  /** Prints the slowest messages of the fixed-rate phase, each split at B's inbox (`--tail`). */
+  shouldPrintTail?: boolean;
   /** Creates a fresh PostgreSQL database per node; without it, every node runs on PGlite. */
   createDatabase?: () => Promise<string>;
 }>;
@@ -184,6 +186,51 @@ export async function warmUpFrToDe(federation: Federation) {
   await atSaturation(warmUp, 4, send);
   await waitUntilDelivered(sender.admin, 60_000);
   return { sender, officer, send };
+}
+
+/** When B stored each message it received, by case (B stopped first), for the tail's split. */
+async function readInboxTimes(federation: Federation): Promise<Map<string, number>> {
+  const receiver = federation.nodes[1]!.process;
+  await receiver.stop();
+  const config = loadConfig({ ...receiver.env, COMITY_LOG_LEVEL: 'silent' } as Record<
+    string,
+    string | undefined
+  >);
+  const database = await openDatabase(config.database);
+  try {
+    const { rows } = await sql<{ case_id: string; received_at: Date }>`
+      select case_id, received_at from inbox_messages`.execute(database.db);
+    return new Map(rows.map((row) => [row.case_id, new Date(row.received_at).getTime()]));
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * The slowest messages of a phase, slowest first: when each was committed (seconds into the
+ * phase), and its time split at B's inbox (commit at A → stored at B → receipt stored at A). Pauses
+ * of one node show as messages slow on one side; pauses of the machine, on both.
+ */
+function describeTail(
+  timings: readonly OutboxTiming[],
+  cases: ReadonlySet<string>,
+  receivedAt: ReadonlyMap<string, number>,
+  count: number,
+): string[] {
+  const mine = timings.filter((timing) => cases.has(timing.caseId) && timing.receiptAt !== null);
+  const start = Math.min(...mine.map((timing) => timing.createdAt));
+  const total = (timing: OutboxTiming) => timing.receiptAt! - timing.createdAt;
+  return [...mine]
+    .sort((a, b) => total(b) - total(a))
+    .slice(0, count)
+    .map((timing) => {
+      const stored = receivedAt.get(timing.caseId);
+      const split =
+        stored === undefined
+          ? "not in B's inbox"
+          : `A → stored at B ${stored - timing.createdAt} ms, B → receipt stored at A ${timing.receiptAt! - stored} ms`;
+      return `  at ${((timing.createdAt - start) / 1000).toFixed(3)} s: ${total(timing)} ms (${split})`;
+    });
 }
 
 /** Reads created_at and receipt_received_at of A's outbox; A must be stopped when it runs on PGlite. */
@@ -395,6 +442,12 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
 
     await sender.process.stop();
     timings = await readOutboxTimings(federation);
+    if (options.shouldPrintTail) {
+      const tail = describeTail(timings, fixedCases, await readInboxTimes(federation), 15);
+      process.stdout.write(
+        `\nSlowest messages at ${FIXED_RATE_PER_SECOND}/s, ${label}:\n${tail.join('\n')}\n`,
+      );
+    }
   } finally {
     await federation.stop();
     rmSync(directory, { recursive: true, force: true });

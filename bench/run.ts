@@ -4,7 +4,7 @@
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
  * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing, `--sealing-only` the
  * transfer; `--rss-size 5G` adds one sealing of a file that size for peak memory), backup, memory,
- * demo, census (statements per message, PostgreSQL; `--count N` messages per phase), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half), audit (`--entries N`; 1 million by default, 100,000 with --quick).
+ * demo, census (statements per message, PostgreSQL; `--count N` messages per phase), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half, `--tail` for the slowest messages at 50/s), audit (`--entries N`; 1 million by default, 100,000 with --quick).
  * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -170,8 +170,13 @@ if (suite === 'foundation') {
 } else if (suite === 'federation') {
   // `--only pglite` or `--only postgres` runs one database's half (to compare a change quickly).
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  // `--tail`: the slowest messages at 50/s, each split at B's inbox (where a p99 comes from).
+  const shouldPrintTail = args.includes('--tail');
   if (only !== 'postgres') {
-    printTable('Federation A → B — PGlite', await runFederationBenchmarks({ quick: isQuick }));
+    printTable(
+      'Federation A → B — PGlite',
+      await runFederationBenchmarks({ quick: isQuick, shouldPrintTail }),
+    );
   }
   const cluster: Cluster | undefined =
     only === 'pglite' || process.env.COMITY_TEST_POSTGRES_URL ? undefined : await startPostgresCluster();
@@ -181,7 +186,7 @@ if (suite === 'foundation') {
       const createDatabase = () => createBenchDatabase(url);
       printTable(
         'Federation A → B — PostgreSQL 15',
-        await runFederationBenchmarks({ quick: isQuick, createDatabase }),
+        await runFederationBenchmarks({ quick: isQuick, createDatabase, shouldPrintTail }),
       );
     } finally {
       cluster?.stop();

@@ -56,6 +56,15 @@ export type OpenOptions = Readonly<{
   onConnectionError?: (error: unknown) => void;
 }>;
 
+/** PostgreSQL's refusal to run a prepared statement whose result's shape changed (0A000). */
+function isStalePreparedStatement(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === '0A000' &&
+    error.message.includes('cached plan must not change result type')
+  );
+}
+
 /**
  * The pool as Kysely sees it: a failure to connect, or a query whose connection died or did not
  * answer in time, throws database-unavailable, and that connection is discarded rather than
@@ -73,11 +82,24 @@ function faultTolerantPool(pool: pg.Pool, nameOf: StatementNamer): PostgresPool 
       });
       let isBroken = false;
       // A statement the node runs again and again is prepared once per connection (statement-names.ts).
-      const query = (text: string, parameters: ReadonlyArray<unknown>) =>
-        client.query({ name: nameOf(text), text, values: [...parameters] }).catch((error: unknown) => {
-          if (isConnectionFault(error)) isBroken = true;
-          return unavailableOrSame(error);
-        });
+      // When another process changed a table under a prepared statement so that its rows changed
+      // shape (a newer release's `comity backup` migrates the database it reads), PostgreSQL refuses
+      // to run it: the statement runs again unnamed, and the connection, whose prepared statements
+      // are stale, is dropped at its release.
+      const query = (text: string, parameters: ReadonlyArray<unknown>) => {
+        const name = nameOf(text);
+        return client
+          .query({ name, text, values: [...parameters] })
+          .catch((error: unknown) => {
+            if (name === undefined || !isStalePreparedStatement(error)) throw error;
+            isBroken = true;
+            return client.query({ text, values: [...parameters] });
+          })
+          .catch((error: unknown) => {
+            if (isConnectionFault(error)) isBroken = true;
+            return unavailableOrSame(error);
+          });
+      };
       // Kysely calls query(sql, parameters) only: no cursor is configured.
       return {
         query: query as unknown as PostgresPoolClient['query'],

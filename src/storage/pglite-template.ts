@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import { MIGRATIONS_DIRECTORY, migrateToLatest } from './migrate.ts';
+import { restrictToOwner } from './private-files.ts';
 import type { Database } from './schema.ts';
 
 function pgliteVersion(): string {
@@ -46,6 +47,10 @@ export async function ensureTemplate(directory: string): Promise<string> {
   const template = templateIn(directory);
   if (existsSync(template)) return template;
   await mkdir(directory, { recursive: true });
+  // Templates of the earlier format (a tar dump) are never read again.
+  for (const name of readdirSync(directory)) {
+    if (/^pglite-.*\.tar$/.test(name)) await rm(path.join(directory, name), { force: true });
+  }
   const temporary = temporaryBeside(template);
   try {
     const pglite = await PGlite.create(temporary);
@@ -69,9 +74,14 @@ export async function ensureTemplate(directory: string): Promise<string> {
  * beside it, then renamed into place, so an interrupted copy never leaves half a database.
  */
 export async function copyTemplate(template: string, target: string): Promise<void> {
-  const temporary = temporaryBeside(target);
+  // One process at a time creates a data directory (the caller holds its lock): a fixed name, so
+  // an interrupted copy is replaced by the next one rather than left behind.
+  const temporary = `${target}.copying`;
+  await rm(temporary, { recursive: true, force: true });
   try {
     await cp(template, temporary, { recursive: true, errorOnExist: true });
+    // The copy's modes are the template's: the node's own are 0700 and 0600 (private-files.ts).
+    restrictToOwner(temporary);
     await rm(target, { recursive: true, force: true });
     await rename(temporary, target);
   } finally {

@@ -5,9 +5,9 @@
  * docs/benchmarks.md). A named statement is parsed once per connection, and after five calls
  * PostgreSQL may keep a generic plan for it. So the node names the statements it runs again and
  * again: a data statement (select, insert, update, delete, with) seen `minUses` times gets a
- * name, the same for the process's life. Statements run once (migrations, a restore) and the
- * variants of a list of values stay unnamed past `maxNames`, so that no connection holds an
- * unbounded number of prepared statements.
+ * name, the same for the process's life. Statements run once (migrations, a restore) stay unnamed,
+ * and so does every statement past `maxNames`, so that no connection holds an unbounded number of
+ * prepared statements.
  *
  * Statements that look for a rare status among many rows write that status as a literal
  * (outbox.repository.ts), so that a generic plan still uses the partial index made for it.
@@ -20,14 +20,17 @@ export type StatementNamerOptions = Readonly<{
   minUses: number;
   /** Most statements named (each connection prepares at most this many). */
   maxNames: number;
-  /** Most statements counted while waiting for a name. */
+  /** Most statements counted while waiting for a name; when full, the counts start afresh. */
   maxCounted: number;
+  /** Longer texts are never named (a batch with many rows of values is seldom run twice alike). */
+  maxLength: number;
 }>;
 
 export const STATEMENT_NAMER_DEFAULTS: StatementNamerOptions = {
   minUses: 3,
   maxNames: 400,
   maxCounted: 4000,
+  maxLength: 20_000,
 };
 
 const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
@@ -41,10 +44,15 @@ export function createStatementNamer(
   return (text) => {
     const name = names.get(text);
     if (name !== undefined) return name;
-    if (names.size >= options.maxNames || !DATA_STATEMENT.test(text)) return undefined;
+    if (names.size >= options.maxNames || text.length > options.maxLength || !DATA_STATEMENT.test(text)) {
+      return undefined;
+    }
     const count = (uses.get(text) ?? 0) + 1;
     if (count < options.minUses) {
-      if (uses.has(text) || uses.size < options.maxCounted) uses.set(text, count);
+      // Texts seen once or twice and never again (lists of values of every length) do not keep
+      // the statements run all the time from being counted.
+      if (!uses.has(text) && uses.size >= options.maxCounted) uses.clear();
+      uses.set(text, count);
       return undefined;
     }
     uses.delete(text);

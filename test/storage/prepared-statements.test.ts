@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../../src/storage/database.ts';
+import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { POSTGRES_TARGET } from '../helpers/database.ts';
 
 describe('statements prepared once per PostgreSQL connection', { skip: POSTGRES_TARGET.skip }, () => {
   let handle: DatabaseHandle;
+  let databaseUrl: string;
   before(async () => {
-    handle = await POSTGRES_TARGET.open();
+    const config = await POSTGRES_TARGET.config();
+    if (config.kind !== 'postgres') throw new Error('expected a PostgreSQL configuration');
+    databaseUrl = config.url;
+    handle = await openDatabase(config);
+    await migrateToLatest(handle.db);
   });
   after(async () => handle?.close());
 
@@ -30,5 +36,29 @@ describe('statements prepared once per PostgreSQL connection', { skip: POSTGRES_
         `prepared: ${JSON.stringify(rows)}`,
       );
     });
+  });
+
+  it('a statement prepared before another process changed its table answers with the new shape', async () => {
+    const other = await openDatabase({ kind: 'postgres', url: databaseUrl });
+    try {
+      await sql`create table shape_test (id integer)`.execute(other.db);
+      await sql`insert into shape_test values (1)`.execute(other.db);
+      await handle.db.connection().execute(async (connection) => {
+        const statement = sql<Record<string, unknown>>`select * from shape_test where id = ${1}`;
+        for (let call = 0; call < 4; call++) {
+          assert.deepEqual((await statement.execute(connection)).rows, [{ id: 1 }]);
+        }
+        // Another process (a newer release's `comity backup`, migrating) adds a column.
+        await sql`alter table shape_test add column note text default 'new'`.execute(other.db);
+        assert.deepEqual((await statement.execute(connection)).rows, [{ id: 1, note: 'new' }]);
+      });
+      // The connection with the stale statement was dropped: the next ones answer too.
+      for (let call = 0; call < 4; call++) {
+        const { rows } = await sql`select * from shape_test where id = ${1}`.execute(handle.db);
+        assert.deepEqual(rows, [{ id: 1, note: 'new' }]);
+      }
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -96,9 +96,9 @@ export function registerDemoCommand(program: Command): void {
       // Listening from the start: a Ctrl-C or SIGTERM that comes while the nodes start (or just as
       // the demo says they run) stops them once started, instead of ending this process and
       // leaving them running without it. A second one ends the process at once.
-      let isInterrupted = false;
-      const interrupted = waitForInterrupt().then(() => {
-        isInterrupted = true;
+      let interruption: NodeJS.Signals | undefined;
+      const interrupted = waitForInterrupt().then((signal) => {
+        interruption = signal;
       });
       let federation: Federation;
       try {
@@ -120,11 +120,15 @@ export function registerDemoCommand(program: Command): void {
       }
 
       if (options.scenario !== undefined) {
-        void interrupted.then(async () => {
+        // Interrupted (before or during the scenario): the nodes stop, and the command ends as a
+        // signal would have ended it (exit code 128 + the signal's number).
+        const stopInterrupted = async () => {
           printLine('\nStopping the nodes...');
           await federation.stop();
-          process.exit(130);
-        });
+          process.exit(128 + (interruption === 'SIGINT' ? 2 : 15));
+        };
+        if (interruption !== undefined) return stopInterrupted();
+        void interrupted.then(stopInterrupted);
         printLine('');
         const outcome = await RUN_SCENARIO[options.scenario](federation, {
           from: 'FR',
@@ -142,7 +146,7 @@ export function registerDemoCommand(program: Command): void {
         return;
       }
 
-      if (!isInterrupted) printWhereToSignIn(federation);
+      if (interruption === undefined) printWhereToSignIn(federation);
       await interrupted;
       printLine('\nStopping the nodes...');
       await federation.stop();
@@ -193,12 +197,13 @@ function printWhereToSignIn(federation: Federation): void {
   printLine('on the German node to see it arrive. Press Ctrl-C to stop.');
 }
 
-function waitForInterrupt(): Promise<void> {
+/** Resolves with the first SIGINT or SIGTERM; a second one then ends the process as usual. */
+function waitForInterrupt(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const onSignal = () => {
+    const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      resolve();
+      resolve(signal);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
