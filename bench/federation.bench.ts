@@ -27,7 +27,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { preservationDraft } from '../src/demo/demo-drafts.ts';
 import { answer } from '../src/api-client/client.ts';
@@ -36,6 +36,7 @@ import { type Federation, startFederation } from '../src/demo/federation-setup.t
 import type { ApiClient } from '../src/demo/node-api.ts';
 import { waitFor } from '../src/demo/node-process.ts';
 import { openDatabase } from '../src/storage/database.ts';
+import type { Database } from '../src/storage/schema.ts';
 import type { Figure } from './foundation.bench.ts';
 import { startProcess } from './node-process.ts';
 import { formatMs, median, percentile } from './statistics.ts';
@@ -188,22 +189,31 @@ export async function warmUpFrToDe(federation: Federation) {
   return { sender, officer, send };
 }
 
-/** When B stored each message it received, by case (B stopped first), for the tail's split. */
-async function readInboxTimes(federation: Federation): Promise<Map<string, number>> {
-  const receiver = federation.nodes[1]!.process;
-  await receiver.stop();
-  const config = loadConfig({ ...receiver.env, COMITY_LOG_LEVEL: 'silent' } as Record<
+/** Runs `read` on a stopped node's database (opened as the node opens it). */
+async function readNodeDatabase<T>(
+  node: Federation['nodes'][number]['process'],
+  read: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig({ ...node.env, COMITY_LOG_LEVEL: 'silent' } as Record<
     string,
     string | undefined
   >);
   const database = await openDatabase(config.database);
   try {
-    const { rows } = await sql<{ case_id: string; received_at: Date }>`
-      select case_id, received_at from inbox_messages`.execute(database.db);
-    return new Map(rows.map((row) => [row.case_id, new Date(row.received_at).getTime()]));
+    return await read(database.db);
   } finally {
     await database.close();
   }
+}
+
+/** When B stored each message it received, by case (B stopped first), for the tail's split. */
+async function readInboxTimes(federation: Federation): Promise<Map<string, number>> {
+  const receiver = federation.nodes[1]!.process;
+  await receiver.stop();
+  const { rows } = await readNodeDatabase(receiver, (db) =>
+    sql<{ case_id: string; received_at: Date }>`select case_id, received_at from inbox_messages`.execute(db),
+  );
+  return new Map(rows.map((row) => [row.case_id, new Date(row.received_at).getTime()]));
 }
 
 /**
@@ -235,23 +245,15 @@ function describeTail(
 
 /** Reads created_at and receipt_received_at of A's outbox; A must be stopped when it runs on PGlite. */
 async function readOutboxTimings(federation: Federation): Promise<OutboxTiming[]> {
-  const sender = federation.nodes[0]!.process;
-  const config = loadConfig({ ...sender.env, COMITY_LOG_LEVEL: 'silent' } as Record<
-    string,
-    string | undefined
-  >);
-  const database = await openDatabase(config.database);
-  try {
-    const { rows } = await sql<{ case_id: string; created_at: Date; receipt_received_at: Date | null }>`
-      select case_id, created_at, receipt_received_at from outbox_messages`.execute(database.db);
-    return rows.map((row) => ({
-      caseId: row.case_id,
-      createdAt: new Date(row.created_at).getTime(),
-      receiptAt: row.receipt_received_at ? new Date(row.receipt_received_at).getTime() : null,
-    }));
-  } finally {
-    await database.close();
-  }
+  const { rows } = await readNodeDatabase(federation.nodes[0]!.process, (db) =>
+    sql<{ case_id: string; created_at: Date; receipt_received_at: Date | null }>`
+      select case_id, created_at, receipt_received_at from outbox_messages`.execute(db),
+  );
+  return rows.map((row) => ({
+    caseId: row.case_id,
+    createdAt: new Date(row.created_at).getTime(),
+    receiptAt: row.receipt_received_at ? new Date(row.receipt_received_at).getTime() : null,
+  }));
 }
 
 type PhaseFigures = {
