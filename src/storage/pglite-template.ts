@@ -33,11 +33,6 @@ export function templateIn(directory: string): string {
   return path.join(directory, `pglite-${pgliteVersion()}-${hash.digest('hex').slice(0, 16)}`);
 }
 
-/** A name beside `target` that no other process uses. */
-function temporaryBeside(target: string): string {
-  return `${target}.${process.pid}.${randomBytes(4).toString('hex')}`;
-}
-
 /**
  * Makes this release's template in `directory` unless it is there already; returns its path.
  * Made under a temporary name, closed, then renamed: a reader never sees half a database, and
@@ -51,7 +46,8 @@ export async function ensureTemplate(directory: string): Promise<string> {
   for (const name of readdirSync(directory)) {
     if (/^pglite-.*\.tar$/.test(name)) await rm(path.join(directory, name), { force: true });
   }
-  const temporary = temporaryBeside(template);
+  // A name no other process uses: two processes may make the template at once.
+  const temporary = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     const pglite = await PGlite.create(temporary);
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LOCALES } from '../../src/core/i18n.ts';
-import { isIanaTimeZone } from '../../src/core/directory/state-profile.ts';
+import { isIanaTimeZone } from '../../src/core/validation/time-format.ts';
 import { loadStateSeeds, seedDirectoryView } from '../../src/data/states/index.ts';
 
 const seeds = loadStateSeeds();

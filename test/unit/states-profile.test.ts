@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isIanaTimeZone, isLanguageTag, StateProfileSchema } from '../../src/core/directory/state-profile.ts';
+import { isLanguageTag, StateProfileSchema } from '../../src/core/directory/state-profile.ts';
+import { isIanaTimeZone } from '../../src/core/validation/time-format.ts';
 
 const designation = {
   name: 'Ministry of Justice',

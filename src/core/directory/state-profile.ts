@@ -23,9 +23,6 @@ export const EVIDENCE_LEVELS = [
 ] as const;
 export type EvidenceLevel = (typeof EVIDENCE_LEVELS)[number];
 
-/** True when the runtime's time zone database knows the IANA zone name (aliases included). */
-export { isIanaTimeZone } from '../validation/time-format.ts';
-
 /** True for a well-formed BCP 47 language tag with an ISO 639 language (e.g. "en", "zh-Hans", "pt-BR"). */
 export function isLanguageTag(value: string): boolean {
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(value)) return false;
