@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <suite>] [--quick]`: runs benchmarks and prints a Markdown table of figures,
- * each next to its baseline from the same run. Suites: foundation (default), federation, case, desk,
+ * each next to its baseline from the same run. Suites: foundation (default; `--only pglite|postgres`), federation, case, desk,
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
  * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing, `--sealing-only` the
  * transfer; `--rss-size 5G` adds one sealing of a file that size for peak memory), backup, memory,
@@ -70,10 +70,12 @@ process.stdout.write(
 );
 
 if (suite === 'foundation') {
-  printTable('Foundation — PGlite', await runFoundationBenchmarks({ quick: isQuick }));
-  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
-    ? undefined
-    : await startPostgresCluster();
+  // `--only pglite` or `--only postgres` runs one database's half, as for the federation suite.
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  if (only !== 'postgres')
+    printTable('Foundation — PGlite', await runFoundationBenchmarks({ quick: isQuick }));
+  const cluster: Cluster | undefined =
+    only === 'pglite' || process.env.COMITY_TEST_POSTGRES_URL ? undefined : await startPostgresCluster();
   const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
   if (url) {
     try {
@@ -84,7 +86,7 @@ if (suite === 'foundation') {
     } finally {
       cluster?.stop();
     }
-  } else {
+  } else if (only !== 'pglite') {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
 } else if (suite === 'memory') {

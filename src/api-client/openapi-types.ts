@@ -2961,6 +2961,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/federation/v1/message-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver up to 32 messages from a peer node in one exchange; answers each one's receipt or refusal, in order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        messages: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description one per message, in the order of the batch */
+                            results: {
+                                /** @description 200, or the status the message alone would have had */
+                                status: number;
+                                /** @description the signed receipt (the original one for a replay) */
+                                receipt?: string;
+                                /** @description the problem type of a refusal */
+                                type?: string;
+                                title?: string;
+                                detail?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/requests/{id}/submit": {
         parameters: {
             query?: never;

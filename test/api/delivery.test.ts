@@ -94,6 +94,8 @@ for (const target of DATABASE_TARGETS) {
     let receiverOfficer: ActingAs;
     let senderAdmin: ActingAs;
     const posted: { id: string; case: string }[] = [];
+    /** The path of each exchange the sender's worker made: one message, or a batch. */
+    const exchanges: string[] = [];
     /** What the sender's runtime.wakeDelivery() calls (a running worker's wake, in the loop tests). */
     let wakeSender: () => void = () => undefined;
     /** Message ids the receiver answers 503 to, once each (a transient failure). */
@@ -135,16 +137,39 @@ for (const target of DATABASE_TARGETS) {
       bare = await startFederatedNode(target, { clock });
       receiverUrl = await receiver.app.listen({ port: 0, host: '127.0.0.1' });
       directory.setEndpoint('de-247', receiverUrl);
-      const recordingFetch: typeof fetch = async (input, init) => {
-        const payload = JSON.parse(
-          Buffer.from(String(init?.body).split('.')[1] ?? '', 'base64url').toString(),
-        ) as {
+      const envelopeOf = (message: string) =>
+        JSON.parse(Buffer.from(message.split('.')[1] ?? '', 'base64url').toString()) as {
           id: string;
           case: string;
         };
+      const unavailable = { type: 'urn:comity:problem:unavailable', status: 503 };
+      // Records each message posted, alone or in a batch, and answers 503 to those in failOnce.
+      const recordingFetch: typeof fetch = async (input, init) => {
+        exchanges.push(new URL(String(input)).pathname);
+        if (String(input).endsWith('/federation/v1/message-batches')) {
+          const { messages } = JSON.parse(String(init?.body)) as { messages: string[] };
+          const envelopes = messages.map(envelopeOf);
+          for (const envelope of envelopes) posted.push({ id: envelope.id, case: envelope.case });
+          const failing = envelopes.map((envelope) => failOnce.delete(envelope.id));
+          if (!failing.includes(true)) return fetch(input, init);
+          const rest = messages.filter((_, index) => !failing[index]);
+          const answered =
+            rest.length === 0
+              ? []
+              : (
+                  (await (
+                    await fetch(input, { ...init, body: JSON.stringify({ messages: rest }) })
+                  ).json()) as {
+                    results: unknown[];
+                  }
+                ).results;
+          const results = failing.map((isFailing) => (isFailing ? unavailable : answered.shift()));
+          return Response.json({ results });
+        }
+        const payload = envelopeOf(String(init?.body));
         posted.push({ id: payload.id, case: payload.case });
         if (failOnce.delete(payload.id)) {
-          return new Response(JSON.stringify({ type: 'urn:comity:problem:unavailable', status: 503 }), {
+          return new Response(JSON.stringify(unavailable), {
             status: 503,
             headers: { 'content-type': 'application/problem+json' },
           });
@@ -931,6 +956,160 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(empty.statusCode, 400);
         assert.equal(json<Problem>(empty).type, 'urn:comity:problem:federation-malformed-message');
         assert.deepEqual(await receiverCounts(), before);
+      });
+    });
+
+    describe('message batches: several messages in one exchange, each answered as it would be alone', () => {
+      const BATCHES = '/federation/v1/message-batches';
+
+      function postBatch(node: FederatedNode, body: unknown, contentType = 'application/json') {
+        return node.app.inject({
+          method: 'POST',
+          url: BATCHES,
+          headers: { 'content-type': contentType },
+          payload: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+      }
+
+      type BatchAnswer = { results: { status: number; receipt?: string; type?: string; detail?: string }[] };
+
+      it('answers a receipt, a replay with its original receipt, and refusals, in order; stores only the new message', async () => {
+        const earlier = await seal({ case: 'batch-replay' });
+        const first = await postMessage(receiver, earlier);
+        assert.equal(first.statusCode, 200, first.body);
+        const originalReceipt = json<{ receipt: string }>(first).receipt;
+        const fresh = await seal({ case: 'batch-fresh' });
+        const freshId = createUuidV7();
+        const freshMessage = await seal({ id: freshId, case: 'batch-fresh' });
+        const before = await receiverCounts();
+        const response = await postBatch(receiver, {
+          messages: [
+            freshMessage,
+            earlier,
+            flipSignatureByte(fresh),
+            await seal({ toId: 'it-247', case: 'batch-other' }),
+          ],
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        const { results } = json<BatchAnswer>(response);
+        assert.deepEqual(
+          results.map((result) => [result.status, result.type]),
+          [
+            [200, undefined],
+            [409, 'urn:comity:problem:federation-replayed-message'],
+            [403, 'urn:comity:problem:federation-bad-signature'],
+            [421, 'urn:comity:problem:federation-wrong-addressee'],
+          ],
+        );
+        assert.equal(results[1]?.receipt, originalReceipt, 'the replay carries the original receipt');
+        const verified = await verifyReceipt(results[0]?.receipt ?? '', {
+          receiverKey: directory
+            .lookupFor('fr-ca')
+            .findNode('de-247')!
+            .keys.filter((key) => key.use === 'sig'),
+          expectedMessageId: freshId,
+          expectedDigest: messageDigest(freshMessage),
+          expectedFrom: 'de-247',
+          expectedTo: 'fr-ca',
+          now: clock.now(),
+        });
+        assert.equal(verified.ok, true, 'the new message has its own signed receipt');
+        assert.deepEqual(await receiverCounts(), { ...before, inbox: before.inbox + 1 });
+      });
+
+      it('takes two messages of one case in the order of the batch, each stored once', async () => {
+        const before = await receiverCounts();
+        const one = await seal({ case: 'batch-same-case' });
+        const two = await seal({ case: 'batch-same-case' });
+        const response = await postBatch(receiver, { messages: [one, two, one] });
+        assert.equal(response.statusCode, 200, response.body);
+        assert.deepEqual(
+          json<BatchAnswer>(response).results.map((result) => result.status),
+          [200, 200, 409],
+        );
+        assert.deepEqual(await receiverCounts(), { ...before, inbox: before.inbox + 2 });
+      });
+
+      it('refuses a body that is not a batch, whole, and stores nothing', async () => {
+        const message = await seal({ case: 'batch-refused' });
+        const refusals: [unknown, string, number, string?][] = [
+          ['{"messages": [', 'malformed-body', 400],
+          [{ messages: [] }, 'invalid-input', 400],
+          [{ messages: Array.from({ length: 33 }, () => message) }, 'invalid-input', 400],
+          [{ messages: [message], extra: true }, 'invalid-input', 400],
+          [{ messages: [42] }, 'invalid-input', 400],
+          [{ messages: ['x'.repeat(1024 * 1024)] }, 'payload-too-large', 413],
+          [message, 'unsupported-media-type', 415, 'application/jose'],
+        ];
+        for (const [body, code, status, contentType] of refusals) {
+          const before = await receiverCounts();
+          const response = await postBatch(receiver, body, contentType);
+          assert.equal(response.statusCode, status, `${code}: ${response.body}`);
+          assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+          assert.equal(json<Problem>(response).type, `urn:comity:problem:${code}`);
+          assert.deepEqual(await receiverCounts(), before);
+        }
+      });
+
+      it("the worker posts a peer's due messages in one exchange, each delivered with its verified receipt", async () => {
+        const ids = [await queuePing('batch-w1'), await queuePing('batch-w2'), await queuePing('batch-w3')];
+        exchanges.length = 0;
+        const report = await worker.runOnce();
+        assert.deepEqual(report, { attempted: 3, delivered: 3, failed: 0, retrying: 0 });
+        assert.deepEqual(exchanges, [BATCHES]);
+        for (const id of ids) {
+          const stored = await findOutboxMessage(sender.context.db, id);
+          assert.equal(stored?.status, 'delivered');
+          assert.ok(stored?.receipt);
+        }
+      });
+
+      it('a batch answered 503 leaves each of its messages pending for a retry, and they go later', async () => {
+        const ids = [await queuePing('batch-u1'), await queuePing('batch-u2')];
+        const down = createDeliveryWorker(sender.context, sender.runtime!, {
+          fetch: async () =>
+            Response.json({ type: 'urn:comity:problem:unavailable', status: 503 }, { status: 503 }),
+          random: () => 0.5,
+        });
+        try {
+          assert.deepEqual(await down.runOnce(), { attempted: 2, delivered: 0, failed: 0, retrying: 2 });
+        } finally {
+          await down.stop();
+        }
+        for (const id of ids)
+          assert.equal((await findOutboxMessage(sender.context.db, id))?.status, 'pending');
+        clock.advance(6 * MINUTE);
+        assert.equal((await worker.runOnce()).delivered, 2);
+      });
+
+      it('a peer that serves no batches (404) gets its messages one by one, and keeps getting them so', async () => {
+        const paths: string[] = [];
+        const older = createDeliveryWorker(sender.context, sender.runtime!, {
+          fetch: async (input, init) => {
+            paths.push(new URL(String(input)).pathname);
+            if (String(input).endsWith(BATCHES)) {
+              return Response.json(
+                { type: 'urn:comity:problem:route-not-found', status: 404 },
+                { status: 404 },
+              );
+            }
+            return fetch(input, init);
+          },
+          random: () => 0.5,
+        });
+        try {
+          await queuePing('batch-o1');
+          await queuePing('batch-o2');
+          assert.deepEqual(await older.runOnce(), { attempted: 2, delivered: 2, failed: 0, retrying: 0 });
+          assert.deepEqual(paths, [BATCHES, '/federation/v1/messages', '/federation/v1/messages']);
+          paths.length = 0;
+          await queuePing('batch-o3');
+          await queuePing('batch-o4');
+          assert.equal((await older.runOnce()).delivered, 2);
+          assert.deepEqual(paths, ['/federation/v1/messages', '/federation/v1/messages']);
+        } finally {
+          await older.stop();
+        }
       });
     });
 

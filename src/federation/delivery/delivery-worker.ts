@@ -9,6 +9,10 @@
  *   next due retry).
  * - Order: only the oldest undelivered message of a case is claimed, so a case's messages arrive
  *   in order; different cases and peers go in parallel, up to deliveryConcurrency at once.
+ * - Batches: the messages of one claim for one peer go in one exchange
+ *   (/federation/v1/message-batches, message-batch.ts) and each is answered as it would be alone.
+ *   A peer that does not serve batches (404) is sent its messages one by one, and asked again
+ *   after an hour.
  * - Outcome: a receipt that verifies (signature by the peer's key in the directory, message id,
  *   digest) marks the message delivered, as does a 409 replayed-message carrying such a receipt.
  *   A permanent refusal marks it failed (shown to a person, not retried); anything transient is
@@ -52,8 +56,9 @@ import {
   recordFailure,
   recordSuccess,
 } from './circuit-breaker.ts';
-import { classifyFailure, federationReasonOf } from './failure-classification.ts';
+import { classifyBatchAnswer, classifyFailure, federationReasonOf } from './failure-classification.ts';
 import { createFetchPoster, createHttpPoster } from './message-poster.ts';
+import { MESSAGE_BATCHES_PATH, splitIntoBatches } from '../protocol/message-batch.ts';
 import { refusedEndpointReason } from '../protocol/endpoint-policy.ts';
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-policy.ts';
 
@@ -68,8 +73,14 @@ const FUTURE_RETRIES_CHECK_MS = 60_000;
 /** Most receipts recorded in one statement. */
 const MAX_RECEIPTS_PER_WRITE = 64;
 
-/** Largest answer body read from a peer (a receipt or a problem is a few KiB). */
-const MAX_ANSWER_BYTES = 64 * 1024;
+/** Largest answer body read from a peer (a receipt or a problem is a few KiB; a batch's, 32 of them). */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** How long a peer that does not serve batches is sent messages one by one before it is asked again. */
+const BATCHLESS_RECHECK_MS = 3_600_000;
+
+/** Where a peer takes one message. */
+const MESSAGES_PATH = '/federation/v1/messages';
 
 export type DeliveryWorkerOptions = Readonly<{
   /** An HTTP client to post with (tests record or fail posts with it); default node:http (message-poster.ts). */
@@ -103,6 +114,27 @@ export type DeliveryWorker = Readonly<{
 }>;
 
 type AttemptResult = 'delivered' | 'failed' | 'retrying' | 'released';
+
+/** A claimed message that passed the checks before posting, signed afresh if need be. */
+type ReadyMessage = Readonly<{ message: StoredOutboxMessage; peer: DirectoryNode; endpoint: string }>;
+
+/** A peer's answer about one message: the answer to its own post, or its item of a batch's. */
+type MessageAnswer = Readonly<{ status: number; text: string; json: unknown }>;
+
+/** The items of a batch's answer, one per message posted, or undefined if it is not that. */
+function batchItemsOf(json: unknown, count: number): MessageAnswer[] | undefined {
+  if (json === null || typeof json !== 'object') return undefined;
+  const results = (json as Record<string, unknown>).results;
+  if (!Array.isArray(results) || results.length !== count) return undefined;
+  const items: MessageAnswer[] = [];
+  for (const item of results as unknown[]) {
+    if (item === null || typeof item !== 'object') return undefined;
+    const status = (item as Record<string, unknown>).status;
+    if (typeof status !== 'number' || !Number.isInteger(status)) return undefined;
+    items.push({ status, text: JSON.stringify(item), json: item });
+  }
+  return items;
+}
 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
@@ -431,7 +463,11 @@ export function createDeliveryWorker(
     return nextAttemptAt === null ? 'failed' : 'retrying';
   }
 
-  async function attempt(claimed: StoredOutboxMessage): Promise<AttemptResult> {
+  /**
+   * The checks before a message is posted (a peer in the directory, an endpoint it may be sent
+   * to) and a fresh signing if need be; the attempt's result when it cannot be posted now.
+   */
+  async function prepareAttempt(claimed: StoredOutboxMessage): Promise<AttemptResult | ReadyMessage> {
     if (isStopped) {
       await releaseClaim(context.db, claimed.id);
       return 'released';
@@ -470,53 +506,130 @@ export function createDeliveryWorker(
       return markFailure(claimed, 'transient', null, refusedEndpoint, true);
     }
     const message = await freshSigning(claimed, context.now());
-    const url = `${peer.endpoint.replace(/\/+$/, '')}/federation/v1/messages`;
-    let response: { status: number };
-    let answer: { text: string; json: unknown };
-    try {
-      const posted = await poster.post(url, message.message, settings.deliveryTimeoutMs);
-      response = posted;
-      answer = parseAnswer(posted.text);
-    } catch (error) {
-      // No answer (refused, reset, timeout): always transient (failure-classification.ts).
-      return markFailure(message, 'transient', null, `${url}: ${describeError(error)}`, false);
-    }
+    return { message, peer, endpoint: peer.endpoint.replace(/\/+$/, '') };
+  }
+
+  /** What the peer's answer about a message means: delivered, failed, or a retry. */
+  async function settleAnswer(ready: ReadyMessage, answer: MessageAnswer): Promise<AttemptResult> {
+    const { message, peer } = ready;
     const receipt = memberOf(answer.json, 'receipt');
     const hasValidReceipt = receipt !== undefined && (await isReceiptValid(receipt, message, peer));
-    if (response.status === 200 && hasValidReceipt) {
-      await markDelivered(message, receipt, response.status);
+    if (answer.status === 200 && hasValidReceipt) {
+      await markDelivered(message, receipt, answer.status);
       return 'delivered';
     }
     const problemType = memberOf(answer.json, 'type');
     const kind = classifyFailure({
       kind: 'response',
-      status: response.status,
+      status: answer.status,
       ...(problemType ? { problemType } : {}),
       hasValidReceipt,
     });
     if (kind === 'duplicate-delivered' && receipt !== undefined) {
-      await markDelivered(message, receipt, response.status);
+      await markDelivered(message, receipt, answer.status);
       return 'delivered';
     }
     const reason = federationReasonOf(problemType);
     const detail = memberOf(answer.json, 'detail') ?? answer.text.slice(0, 300);
     const error =
-      response.status === 200
+      answer.status === 200
         ? `${peer.nodeId} answered 200 without a receipt that verifies`
-        : `${peer.nodeId} answered ${response.status}${reason ? ` ${reason}` : ''}: ${detail}`;
-    const isPeerReachable = !(response.status >= 500 || response.status === 429 || response.status === 408);
+        : `${peer.nodeId} answered ${answer.status}${reason ? ` ${reason}` : ''}: ${detail}`;
+    const isPeerReachable = !(answer.status >= 500 || answer.status === 429 || answer.status === 408);
     return markFailure(
       message,
       kind === 'permanent' ? 'permanent' : 'transient',
-      response.status,
+      answer.status,
       error,
       isPeerReachable,
     );
   }
 
-  function launch(message: StoredOutboxMessage): Promise<AttemptResult> {
+  /** Posts one message to its peer's /federation/v1/messages. */
+  async function postAlone(ready: ReadyMessage): Promise<AttemptResult> {
+    const url = `${ready.endpoint}${MESSAGES_PATH}`;
+    let posted: { status: number; text: string };
+    try {
+      posted = await poster.post(url, ready.message.message, settings.deliveryTimeoutMs);
+    } catch (error) {
+      // No answer (refused, reset, timeout): always transient (failure-classification.ts).
+      return markFailure(ready.message, 'transient', null, `${url}: ${describeError(error)}`, false);
+    }
+    return settleAnswer(ready, { status: posted.status, ...parseAnswer(posted.text) });
+  }
+
+  /** Peers that answered that they serve no batches, until when they are sent messages one by one. */
+  const batchlessUntil = new Map<string, number>();
+
+  function takesBatches(peerNodeId: string): boolean {
+    const until = batchlessUntil.get(peerNodeId);
+    return until === undefined || performance.now() >= until;
+  }
+
+  /** Posts messages for one peer in one exchange; each is answered as it would be alone. */
+  async function postBatch(readies: readonly ReadyMessage[]): Promise<AttemptResult[]> {
+    const first = readies[0];
+    if (first === undefined) return [];
+    if (readies.length === 1) return [await postAlone(first)];
+    const url = `${first.endpoint}${MESSAGE_BATCHES_PATH}`;
+    const body = JSON.stringify({ messages: readies.map((ready) => ready.message.message) });
+    let posted: { status: number; text: string };
+    try {
+      posted = await poster.post(url, body, settings.deliveryTimeoutMs, 'application/json');
+    } catch (error) {
+      const failure = `${url}: ${describeError(error)}`;
+      return Promise.all(
+        readies.map((ready) => markFailure(ready.message, 'transient', null, failure, false)),
+      );
+    }
+    const answer = { status: posted.status, ...parseAnswer(posted.text) };
+    switch (classifyBatchAnswer(posted.status)) {
+      case 'transient':
+        return Promise.all(readies.map((ready) => settleAnswer(ready, answer)));
+      case 'not-served':
+        batchlessUntil.set(first.peer.nodeId, performance.now() + BATCHLESS_RECHECK_MS);
+        return Promise.all(readies.map(postAlone));
+      case 'refused':
+        return Promise.all(readies.map(postAlone));
+      case 'answered': {
+        // An answer that is not one item per message: as a 200 without a receipt, for each.
+        const items = batchItemsOf(answer.json, readies.length);
+        return Promise.all(readies.map((ready, index) => settleAnswer(ready, items?.[index] ?? answer)));
+      }
+    }
+  }
+
+  /**
+   * Delivers claimed messages for one peer: checked and signed each, then posted in batches when
+   * the peer takes them (one by one otherwise); results in the order of `messages`.
+   */
+  async function deliverTogether(messages: readonly StoredOutboxMessage[]): Promise<AttemptResult[]> {
+    const prepared = await Promise.all(messages.map(prepareAttempt));
+    const readies = prepared.filter((item): item is ReadyMessage => typeof item !== 'string');
+    const outcomes = new Map<string, AttemptResult>();
+    const record = (items: readonly ReadyMessage[], results: readonly AttemptResult[]) => {
+      for (const [index, item] of items.entries())
+        outcomes.set(item.message.id, results[index] ?? 'released');
+    };
+    const peerNodeId = readies[0]?.peer.nodeId;
+    if (peerNodeId !== undefined && readies.length > 1 && takesBatches(peerNodeId)) {
+      const { batches, alone } = splitIntoBatches(readies, (ready) => ready.message.message);
+      await Promise.all([
+        ...batches.map(async (batch) => record(batch, await postBatch(batch))),
+        ...alone.map(async (ready) => record([ready], [await postAlone(ready)])),
+      ]);
+    } else {
+      await Promise.all(readies.map(async (ready) => record([ready], [await postAlone(ready)])));
+    }
+    return prepared.map((item) =>
+      typeof item === 'string' ? item : (outcomes.get(item.message.id) ?? 'released'),
+    );
+  }
+
+  /** Counts an attempt in flight until it ends; a failure of its own releases the claim. */
+  function track(message: StoredOutboxMessage, work: Promise<AttemptResult>): Promise<AttemptResult> {
     peersInFlight.set(message.peerNodeId, (peersInFlight.get(message.peerNodeId) ?? 0) + 1);
-    const running = attempt(message)
+    const running = work
       .catch(async (error: unknown): Promise<AttemptResult> => {
         onError(error);
         // The lease expires by itself if even this fails.
@@ -535,6 +648,25 @@ export function createDeliveryWorker(
     return running;
   }
 
+  /** Starts the attempts of claimed messages, a peer's together; results in the order given. */
+  function launch(messages: readonly StoredOutboxMessage[]): Promise<AttemptResult>[] {
+    const byPeer = new Map<string, StoredOutboxMessage[]>();
+    for (const message of messages) {
+      const group = byPeer.get(message.peerNodeId);
+      if (group) group.push(message);
+      else byPeer.set(message.peerNodeId, [message]);
+    }
+    const running = new Map<string, Promise<AttemptResult>>();
+    for (const group of byPeer.values()) {
+      const together = deliverTogether(group);
+      for (const [index, message] of group.entries()) {
+        const result = together.then((results) => results[index] ?? 'released');
+        running.set(message.id, track(message, result));
+      }
+    }
+    return messages.map((message) => running.get(message.id) ?? Promise.resolve('released'));
+  }
+
   async function runOnce(): Promise<DeliveryRoundReport> {
     const report: DeliveryRoundReport = { attempted: 0, delivered: 0, failed: 0, retrying: 0 };
     const attempted = new Set<string>();
@@ -545,12 +677,8 @@ export function createDeliveryWorker(
       for (const message of claimed)
         if (attempted.has(message.id)) await releaseClaim(context.db, message.id);
       if (fresh.length === 0) return report;
-      const results = await Promise.all(
-        fresh.map((message) => {
-          attempted.add(message.id);
-          return launch(message);
-        }),
-      );
+      for (const message of fresh) attempted.add(message.id);
+      const results = await Promise.all(launch(fresh));
       for (const result of results) {
         if (result === 'released') continue;
         report.attempted += 1;
@@ -594,7 +722,7 @@ export function createDeliveryWorker(
         const free = settings.deliveryConcurrency - inFlight.size;
         if (inFlight.size === 0 || free >= minimumBatch) {
           const claimed = await claim(free);
-          for (const message of claimed) void launch(message);
+          void launch(claimed);
         }
         failedRounds = 0;
       } catch (error) {

@@ -74,3 +74,18 @@ export function classifyFailure(outcome: AttemptOutcome): FailureKind {
   // 3xx (redirects are not followed), 404 (not a Comity node there), 413, other 4xx.
   return 'permanent';
 }
+
+/**
+ * What the answer to a whole batch (docs/federation.md section 6.4) means: each message answered
+ * in it (200); "not now" for every message (a status that says so); the peer does not serve
+ * batches (an older release: 404, 405, 415), so its messages go one by one from now on; or the
+ * batch itself was refused (413, another 4xx), so these messages go one by one.
+ */
+export type BatchAnswerKind = 'answered' | 'transient' | 'not-served' | 'refused';
+
+export function classifyBatchAnswer(status: number): BatchAnswerKind {
+  if (status === 200) return 'answered';
+  if (isTransientStatus(status)) return 'transient';
+  if (status === 404 || status === 405 || status === 415) return 'not-served';
+  return 'refused';
+}

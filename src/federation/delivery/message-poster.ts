@@ -1,6 +1,6 @@
 /**
- * How the delivery worker POSTs a message to a peer's /federation/v1/messages and reads the
- * answer. The default uses node:http(s) with keep-alive agents: under load the worker posts
+ * How the delivery worker POSTs a message to a peer's /federation/v1/messages (or a batch of
+ * them to /federation/v1/message-batches) and reads the answer. The default uses node:http(s) with keep-alive agents: under load the worker posts
  * hundreds of messages a second, and the global fetch costs about 150 µs more CPU per request
  * than node:http on loopback (WHATWG streams, Headers, Response objects), which is CPU the
  * sending node then lacks. Tests that need to watch or break posts pass a fetch function instead
@@ -9,7 +9,7 @@
  * A kept-alive connection may be closed by the peer just as a message is written to it (the
  * peer's idle timeout). When a reused connection fails before any answer, the message is posted
  * once more on a new connection, as Node's documentation advises: it is safe because the
- * receiver processes a message once however often it arrives, and it keeps such a race from
+ * receiver processes a message once however often it arrives (a batch's messages too), and it keeps such a race from
  * costing a retry delay.
  */
 import http from 'node:http';
@@ -20,18 +20,21 @@ export type PostAnswer = Readonly<{ status: number; text: string }>;
 
 export type MessagePoster = Readonly<{
   /**
-   * POSTs the compact JWS as application/jose. Rejects when there is no answer (refused, reset,
-   * timeout: an error named TimeoutError), never for an HTTP status.
+   * POSTs the body: a compact JWS as application/jose, or a batch of them as application/json
+   * (`mediaType`). Rejects when there is no answer (refused, reset, timeout: an error named
+   * TimeoutError), never for an HTTP status.
    */
-  post: (url: string, message: string, timeoutMs: number) => Promise<PostAnswer>;
+  post: (url: string, body: string, timeoutMs: number, mediaType?: PostMediaType) => Promise<PostAnswer>;
   /** Closes the idle keep-alive connections (at shut-down). */
   close: () => void;
 }>;
 
-const JOSE_HEADERS = {
-  'content-type': 'application/jose',
-  accept: 'application/json, application/problem+json',
-} as const;
+/** What a poster sends: one message (the default) or a batch of messages. */
+export type PostMediaType = 'application/jose' | 'application/json';
+
+function headersFor(mediaType: PostMediaType) {
+  return { 'content-type': mediaType, accept: 'application/json, application/problem+json' } as const;
+}
 
 function timeoutError(timeoutMs: number): Error {
   const error = new Error(`no answer within ${timeoutMs} ms`);
@@ -50,6 +53,7 @@ export function createHttpPoster(
   const postOnce = (
     target: URL,
     body: Buffer,
+    mediaType: PostMediaType,
     deadline: number,
     timeoutMs: number,
   ): Promise<PostAnswer & { isStaleConnection?: boolean }> =>
@@ -68,7 +72,7 @@ export function createHttpPoster(
         {
           method: 'POST',
           agent: agents[isHttps ? 'https:' : 'http:'],
-          headers: { ...JOSE_HEADERS, 'content-length': body.length },
+          headers: { ...headersFor(mediaType), 'content-length': body.length },
         },
         (response) => {
           hasAnswer = true;
@@ -113,16 +117,21 @@ export function createHttpPoster(
       request.end(body);
     });
 
-  const post = async (url: string, message: string, timeoutMs: number): Promise<PostAnswer> => {
+  const post = async (
+    url: string,
+    message: string,
+    timeoutMs: number,
+    mediaType: PostMediaType = 'application/jose',
+  ): Promise<PostAnswer> => {
     const target = new URL(url);
     if (target.protocol !== 'https:' && target.protocol !== 'http:') {
       throw new Error(`unsupported endpoint scheme ${target.protocol}`);
     }
     const body = Buffer.from(message, 'utf8');
     const deadline = Date.now() + timeoutMs;
-    const first = await postOnce(target, body, deadline, timeoutMs);
+    const first = await postOnce(target, body, mediaType, deadline, timeoutMs);
     if (!first.isStaleConnection) return first;
-    const second = await postOnce(target, body, deadline, timeoutMs);
+    const second = await postOnce(target, body, mediaType, deadline, timeoutMs);
     if (second.isStaleConnection) throw new Error('the peer closed the connection before answering');
     return second;
   };
@@ -141,10 +150,10 @@ export function createFetchPoster(
   options: Readonly<{ maxAnswerBytes: number }>,
 ): MessagePoster {
   return {
-    post: async (url, message, timeoutMs) => {
+    post: async (url, message, timeoutMs, mediaType = 'application/jose') => {
       const response = await fetchMessage(url, {
         method: 'POST',
-        headers: JOSE_HEADERS,
+        headers: headersFor(mediaType),
         body: message,
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),

@@ -14,7 +14,14 @@ import type { AppContext } from '../../app-context.ts';
 import { caseCatalogueFrom } from '../../core/case/case-model.ts';
 import { findCaseRecord, findIncomingRequestId } from '../../storage/case-events.repository.ts';
 import { ensureFederationUser } from '../../storage/federation-requests.repository.ts';
-import { findInboxMessage, receiveIntoInbox } from '../../storage/inbox.repository.ts';
+import type { Kysely } from 'kysely';
+import {
+  findInboxMessage,
+  type InboxWrite,
+  type NewInboxMessage,
+  receiveIntoInbox,
+} from '../../storage/inbox.repository.ts';
+import type { Database } from '../../storage/schema.ts';
 import type { ReceiveEffect } from '../../storage/message-effects.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
@@ -112,8 +119,22 @@ async function publishEffect(
   }
 }
 
-/** Checks, stores and processes one message; never throws for bad input (only for a failing database). */
-export async function receiveMessage(context: AppContext, compactJws: string): Promise<ReceiveResult> {
+/** A message that passed every check, with its receipt signed: all that is left is to write it. */
+type PreparedReception = Readonly<{
+  kind: 'prepared';
+  envelope: Readonly<{ id: string; from: string; type: string; case: string }>;
+  row: NewInboxMessage;
+  effect: ReceiveEffect | undefined;
+}>;
+
+/**
+ * The checks of one message (protocol, replay of a late message, storable text, its type's own
+ * rules) and its signed receipt; a refusal is answered as it is, nothing is written yet.
+ */
+async function prepareReception(
+  context: AppContext,
+  compactJws: string,
+): Promise<ReceiveResult | PreparedReception> {
   const federation = context.federation;
   if (!federation) {
     throw new AppError(
@@ -184,10 +205,11 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
     const replay = await answerReplay(context, envelope.id, envelope.from);
     return replay ?? { ok: false, reason: effect.reason, detail: effect.detail };
   }
-  // The inbox row (the replay guard) and the message's effect, in one statement.
-  const written = await receiveIntoInbox(
-    context.db,
-    {
+  return {
+    kind: 'prepared',
+    envelope,
+    effect,
+    row: {
       id: envelope.id,
       fromNodeId: envelope.from,
       type: envelope.type,
@@ -197,17 +219,33 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
       receipt,
       receivedAt,
     },
-    effect,
-    {
-      // A restored peer gets again what was delivered to it within the retention window.
-      redeliveryNotBefore: new Date(
-        receivedAt.getTime() - context.config.federation.deliveredRetentionDays * 86_400_000,
-      ),
-    },
-  );
+  };
+}
+
+/** The inbox row (the replay guard) and the message's effect, in one statement, on `db`. */
+function writeReception(
+  context: AppContext,
+  db: Kysely<Database>,
+  prepared: PreparedReception,
+): Promise<InboxWrite> {
+  return receiveIntoInbox(db, prepared.row, prepared.effect, {
+    // A restored peer gets again what was delivered to it within the retention window.
+    redeliveryNotBefore: new Date(
+      prepared.row.receivedAt.getTime() - context.config.federation.deliveredRetentionDays * 86_400_000,
+    ),
+  });
+}
+
+/** The answer once the write committed: the receipt, or the original one for a replay. */
+async function answerWritten(
+  context: AppContext,
+  prepared: PreparedReception,
+  written: InboxWrite,
+): Promise<ReceiveResult> {
+  const { envelope, row } = prepared;
   if (written.isProcessed) {
-    await publishEffect(context, effect, receivedAt, written.incomingRequestId);
-    return { ok: true, receipt, messageId: envelope.id, from: envelope.from };
+    await publishEffect(context, prepared.effect, row.receivedAt, written.incomingRequestId);
+    return { ok: true, receipt: row.receipt, messageId: envelope.id, from: envelope.from };
   }
   const replay = await answerReplay(context, envelope.id, envelope.from);
   return (
@@ -217,4 +255,75 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
       detail: `message ${envelope.id} was already received`,
     }
   );
+}
+
+/** Checks, stores and processes one message; never throws for bad input (only for a failing database). */
+export async function receiveMessage(context: AppContext, compactJws: string): Promise<ReceiveResult> {
+  const prepared = await prepareReception(context, compactJws);
+  if (!('kind' in prepared)) return prepared;
+  return answerWritten(context, prepared, await writeReception(context, context.db, prepared));
+}
+
+/**
+ * Several messages of one exchange (POST /federation/v1/message-batches), each answered as
+ * receiveMessage would answer it alone, in the same order. Every message is checked on its own;
+ * those that pass are written in one transaction (one commit for the batch instead of one per
+ * message) and answered only after it committed. If that transaction fails, each message is
+ * written on its own, so one message's failure (a case changed here meanwhile) costs the others
+ * nothing. A message about a case an earlier message of the batch also concerns is taken after
+ * the batch is written, so it sees what the earlier one changed.
+ */
+export async function receiveMessages(
+  context: AppContext,
+  messages: readonly string[],
+): Promise<PromiseSettledResult<ReceiveResult>[]> {
+  const checked = await Promise.allSettled(messages.map((message) => prepareReception(context, message)));
+  const results: (PromiseSettledResult<ReceiveResult> | undefined)[] = checked.map((outcome) =>
+    outcome.status === 'rejected' || !('kind' in outcome.value)
+      ? (outcome as PromiseSettledResult<ReceiveResult>)
+      : undefined,
+  );
+  const grouped: { index: number; prepared: PreparedReception }[] = [];
+  const later: number[] = [];
+  const cases = new Set<string>();
+  for (const [index, outcome] of checked.entries()) {
+    if (outcome.status === 'rejected' || !('kind' in outcome.value)) continue;
+    const { envelope } = outcome.value;
+    const caseKey = `${envelope.from}\u0000${envelope.case}`;
+    if (cases.has(caseKey)) later.push(index);
+    else {
+      cases.add(caseKey);
+      grouped.push({ index, prepared: outcome.value });
+    }
+  }
+  const settle = async (index: number, answer: () => Promise<ReceiveResult>) => {
+    results[index] = await answer().then(
+      (value): PromiseSettledResult<ReceiveResult> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseSettledResult<ReceiveResult> => ({ status: 'rejected', reason }),
+    );
+  };
+  let written: InboxWrite[] | undefined;
+  if (grouped.length > 1) {
+    written = await context.db
+      .transaction()
+      .execute(async (trx) => {
+        const writes: InboxWrite[] = [];
+        for (const { prepared } of grouped) writes.push(await writeReception(context, trx, prepared));
+        return writes;
+      })
+      .catch(() => undefined);
+  }
+  await Promise.all(
+    grouped.map(({ index, prepared }, position) =>
+      settle(index, async () =>
+        answerWritten(
+          context,
+          prepared,
+          written?.[position] ?? (await writeReception(context, context.db, prepared)),
+        ),
+      ),
+    ),
+  );
+  for (const index of later) await settle(index, () => receiveMessage(context, messages[index]!));
+  return results.map((result) => result!);
 }

@@ -12,3 +12,4 @@ export * from './seal.ts';
 export * from './types.ts';
 export * from './uuid-v7.ts';
 export * from './capabilities.ts';
+export * from './message-batch.ts';

@@ -6,20 +6,43 @@
  * urn:comity:problem:federation-<reason> and stores nothing; a replay is 409 with the original
  * receipt. Bad input never causes a 500.
  *
- * No session or token: the message authenticates itself (signature by a key in the directory).
+ * POST /federation/v1/message-batches: several messages in one exchange (a sending node under
+ * load), `{"messages": [<compact JWS>...]}` as application/json, at most MESSAGE_BATCH_MAX_MESSAGES
+ * messages and MESSAGE_BATCH_MAX_BYTES of body. 200 answers `{"results": [...]}`, one per message
+ * in the same order: `{"status": 200, "receipt"}`, or the problem the single route would have
+ * answered (with `receipt` for a replay). A body that is not such a batch is refused whole.
+ *
+ * No session or token: each message authenticates itself (signature by a key in the directory).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { receiveMessage } from '../../federation/inbox/receive-message.ts';
+import {
+  type ReceiveResult,
+  receiveMessage,
+  receiveMessages,
+} from '../../federation/inbox/receive-message.ts';
+import {
+  MESSAGE_BATCH_MAX_BYTES,
+  MESSAGE_BATCH_MAX_MESSAGES,
+  MESSAGE_BATCHES_PATH,
+} from '../../federation/protocol/message-batch.ts';
 import { recordAudit } from '../../services/audit.service.ts';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
-import { federationProblem, handleError, sendProblem, toProblem } from '../problem.ts';
+import {
+  federationProblem,
+  handleError,
+  type Problem,
+  problemFromError,
+  sendProblem,
+  toProblem,
+} from '../problem.ts';
 
 /** A message received (who sent it, its id) or refused (why), in the audit log; never its content. */
 async function recordReceiveInAudit(
   context: AppContext,
-  result: Awaited<ReturnType<typeof receiveMessage>>,
+  result: ReceiveResult,
   request: FastifyRequest,
 ): Promise<void> {
   try {
@@ -39,6 +62,39 @@ export const FEDERATION_MESSAGES_PATH = '/federation/v1/messages';
 const JOSE_MEDIA_TYPE = 'application/jose';
 
 const ReceiptAnswerSchema = z.object({ receipt: z.string().describe('the signed receipt (compact JWS)') });
+
+const BatchSchema = z
+  .object({
+    messages: z
+      .array(z.string().min(1).describe('a message (compact JWS)'))
+      .min(1)
+      .max(MESSAGE_BATCH_MAX_MESSAGES),
+  })
+  .strict();
+
+const BatchAnswerSchema = z.object({
+  results: z
+    .array(
+      z
+        .object({
+          status: z.number().int().describe('200, or the status the message alone would have had'),
+          receipt: z.string().optional().describe('the signed receipt (the original one for a replay)'),
+          type: z.string().optional().describe('the problem type of a refusal'),
+          title: z.string().optional(),
+          detail: z.string().optional(),
+        })
+        .describe('what the message alone would have been answered'),
+    )
+    .describe('one per message, in the order of the batch'),
+});
+
+/** The refusal of a message, as the single route sends it (the replay's receipt with it). */
+function refusalOf(result: Extract<ReceiveResult, { ok: false }>): Problem & { receipt?: string } {
+  return {
+    ...federationProblem(result.reason, result.detail),
+    ...(result.receipt ? { receipt: result.receipt } : {}),
+  };
+}
 
 function answerParsingError(
   error: FastifyError,
@@ -105,11 +161,57 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
         await recordReceiveInAudit(context, result, request);
         if (result.ok) return reply.status(200).send({ receipt: result.receipt });
         context.metrics?.messageRefused(result.reason);
-        return sendProblem(reply, {
-          ...federationProblem(result.reason, result.detail),
-          instance: request.url,
-          ...(result.receipt ? { receipt: result.receipt } : {}),
+        return sendProblem(reply, { ...refusalOf(result), instance: request.url });
+      },
+    );
+  });
+
+  await app.register(async (plainScope) => {
+    const scope = plainScope.withTypeProvider<ZodTypeProvider>();
+    // The batch is JSON; its messages are checked one by one as the single route checks them.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: MESSAGE_BATCH_MAX_BYTES },
+      (_request, body, done) => {
+        try {
+          done(null, JSON.parse(body as string));
+        } catch {
+          done(Object.assign(new SyntaxError('the batch is not JSON'), { statusCode: 400 }), undefined);
+        }
+      },
+    );
+    scope.post(
+      MESSAGE_BATCHES_PATH,
+      {
+        bodyLimit: MESSAGE_BATCH_MAX_BYTES,
+        config: { permission: 'public' },
+        schema: {
+          tags: ['federation'],
+          summary: `Deliver up to ${MESSAGE_BATCH_MAX_MESSAGES} messages from a peer node in one exchange; answers each one's receipt or refusal, in order`,
+          security: [],
+          body: BatchSchema,
+          response: { 200: BatchAnswerSchema },
+        },
+      },
+      async (request, reply) => {
+        const settled = await receiveMessages(context, request.body.messages);
+        const received = settled.flatMap((outcome) =>
+          outcome.status === 'fulfilled' ? [outcome.value] : [],
+        );
+        // The audit entries are written together (one group commit), before the answer.
+        await Promise.all(received.map((result) => recordReceiveInAudit(context, result, request)));
+        const results = settled.map((outcome) => {
+          if (outcome.status === 'rejected') {
+            request.log.error({ err: outcome.reason }, 'a message of a batch could not be received');
+            return problemFromError(outcome.reason);
+          }
+          const result = outcome.value;
+          if (result.ok) return { status: 200, receipt: result.receipt };
+          context.metrics?.messageRefused(result.reason);
+          return refusalOf(result);
         });
+        return reply.status(200).send({ results });
       },
     );
   });

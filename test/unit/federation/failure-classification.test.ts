@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   type AttemptOutcome,
+  classifyBatchAnswer,
   classifyFailure,
   federationReasonOf,
 } from '../../../src/federation/delivery/failure-classification.ts';
@@ -99,5 +100,24 @@ describe('failure classification', () => {
     assert.equal(federationReasonOf('urn:comity:problem:federation-bad-signature'), 'bad-signature');
     assert.equal(federationReasonOf('urn:comity:problem:unavailable'), undefined);
     assert.equal(federationReasonOf(undefined), undefined);
+  });
+});
+
+describe('what the answer to a whole batch means', () => {
+  it('200: each message has its own answer in it', () => {
+    assert.equal(classifyBatchAnswer(200), 'answered');
+  });
+
+  it('"not now" statuses hold for every message of the batch', () => {
+    for (const status of [408, 425, 429, 500, 502, 503, 504])
+      assert.equal(classifyBatchAnswer(status), 'transient');
+  });
+
+  it('404, 405 and 415: the peer serves no batches (an older release)', () => {
+    for (const status of [404, 405, 415]) assert.equal(classifyBatchAnswer(status), 'not-served');
+  });
+
+  it('another refusal of the batch itself (413, 400...) sends its messages one by one, none failed for it', () => {
+    for (const status of [400, 401, 403, 413, 422, 301]) assert.equal(classifyBatchAnswer(status), 'refused');
   });
 });
