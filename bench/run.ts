@@ -193,7 +193,7 @@ if (suite === 'foundation') {
     } finally {
       cluster?.stop();
     }
-  } else {
+  } else if (only !== 'pglite') {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
   process.stdout.write(`\n${FEDERATION_METHOD}\n`);

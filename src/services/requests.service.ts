@@ -305,15 +305,20 @@ export async function findingsFor(
   return { findings, isReady: isReady(findings) };
 }
 
-/** Stores a new draft owned by the actor (the route requires request:draft). */
+/**
+ * Stores a new draft owned by the actor (the route requires request:draft) and answers it with
+ * its findings in the given language.
+ */
 export async function createDraft(
   context: AppContext,
   actor: Actor,
   content: RequestContent,
-): Promise<RequestView> {
+  locale: Locale,
+): Promise<Readonly<{ request: RequestView }> & FindingsReport> {
   const write = toRequestWrite(content);
   const stored = await insertRequest(context.db, { ...write, createdBy: actor.userId, now: context.now() });
-  return toRequestView(stored);
+  const request = toRequestView(stored);
+  return { request, ...(await findingsFor(context, request.content, locale, stored.directoryStamp)) };
 }
 
 /** The requests the actor may read (requestScopeOf and requestAccessOf, src/policies/access.ts). */

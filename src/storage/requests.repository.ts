@@ -9,6 +9,7 @@
  */
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
+import { directoryStampExpression } from './states.repository.ts';
 
 /** A request as stored, with its author's username. */
 export type StoredRequest = Readonly<{
@@ -56,30 +57,32 @@ export type RequestListFilter = Readonly<{
   status?: string;
 }>;
 
+/** The columns of a request row that StoredRequest reads (with its author's names from users). */
+const REQUEST_COLUMNS = [
+  'id',
+  'type',
+  'status',
+  'revision',
+  'case_reference',
+  'requested_state',
+  'content',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'direction',
+  'peer_node_id',
+  'remote_request_id',
+  'delivery_state',
+  'received_at',
+  'case_status',
+] as const;
+
 export function selectRequests(db: Kysely<Database>) {
   return db
     .selectFrom('requests')
     .innerJoin('users', 'users.id', 'requests.created_by')
-    .select([
-      'requests.id',
-      'requests.type',
-      'requests.status',
-      'requests.revision',
-      'requests.case_reference',
-      'requests.requested_state',
-      'requests.content',
-      'requests.created_by',
-      'users.username',
-      'users.display_name',
-      'requests.created_at',
-      'requests.updated_at',
-      'requests.direction',
-      'requests.peer_node_id',
-      'requests.remote_request_id',
-      'requests.delivery_state',
-      'requests.received_at',
-      'requests.case_status',
-    ]);
+    .select(REQUEST_COLUMNS.map((column) => `requests.${column}` as const))
+    .select(['users.username', 'users.display_name']);
 }
 
 export type JoinedRow = Readonly<{
@@ -126,27 +129,36 @@ export function toStoredRequest(row: JoinedRow): StoredRequest {
   };
 }
 
+/**
+ * Inserts a draft and reads it back as stored, with the directory stamp its validation needs
+ * (states.repository.ts), in one statement.
+ */
 export async function insertRequest(
   db: Kysely<Database>,
   write: RequestWrite & Readonly<{ createdBy: string; now: Date }>,
-): Promise<StoredRequest> {
-  const inserted = await db
-    .insertInto('requests')
-    .values({
-      type: write.type,
-      status: 'draft',
-      content: JSON.stringify(write.content),
-      case_reference: write.caseReference,
-      requested_state: write.requestedState,
-      created_by: write.createdBy,
-      created_at: write.now,
-      updated_at: write.now,
-    })
-    .returning('id')
+): Promise<StoredRequest & Readonly<{ directoryStamp: string }>> {
+  const row = await db
+    .with('inserted', (cte) =>
+      cte
+        .insertInto('requests')
+        .values({
+          type: write.type,
+          status: 'draft',
+          content: JSON.stringify(write.content),
+          case_reference: write.caseReference,
+          requested_state: write.requestedState,
+          created_by: write.createdBy,
+          created_at: write.now,
+          updated_at: write.now,
+        })
+        .returning(REQUEST_COLUMNS),
+    )
+    .selectFrom('inserted')
+    .innerJoin('users', 'users.id', 'inserted.created_by')
+    .select(REQUEST_COLUMNS.map((column) => `inserted.${column}` as const))
+    .select(['users.username', 'users.display_name', directoryStampExpression().as('directory_stamp')])
     .executeTakeFirstOrThrow();
-  const stored = await findRequestById(db, inserted.id);
-  if (!stored) throw new Error(`request ${inserted.id} vanished after insert`);
-  return stored;
+  return { ...toStoredRequest(row), directoryStamp: row.directory_stamp };
 }
 
 export async function findRequestById(db: Kysely<Database>, id: string): Promise<StoredRequest | undefined> {

@@ -120,13 +120,17 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       },
     },
     async (request, reply) => {
-      const created = await createDraft(context, actorOf(request), request.body);
-      const report = await findingsFor(context, created.content, localeOf(request, request.query.lang));
+      const created = await createDraft(
+        context,
+        actorOf(request),
+        request.body,
+        localeOf(request, request.query.lang),
+      );
       return reply
         .status(201)
-        .header('location', `/api/v1/requests/${created.id}`)
-        .header('etag', `"${created.revision}"`)
-        .send({ request: created, ...report });
+        .header('location', `/api/v1/requests/${created.request.id}`)
+        .header('etag', `"${created.request.revision}"`)
+        .send(created);
     },
   );
 
