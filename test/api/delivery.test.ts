@@ -1030,6 +1030,37 @@ for (const target of DATABASE_TARGETS) {
         assert.deepEqual(await receiverCounts(), { ...before, inbox: before.inbox + 2 });
       });
 
+      it("one message's failing write costs the others of its batch nothing: each is written on its own", async () => {
+        // A trigger makes the database refuse one message's inbox row, as a failing write would.
+        await sql`create function refuse_poisoned_message() returns trigger language plpgsql as $$
+                  begin
+                    if new.case_id = 'batch-poisoned' then raise exception 'refused for the test'; end if;
+                    return new;
+                  end $$`.execute(receiver.context.db);
+        await sql`create trigger refuse_poisoned_message before insert on inbox_messages
+                  for each row execute function refuse_poisoned_message()`.execute(receiver.context.db);
+        try {
+          const before = await receiverCounts();
+          const response = await postBatch(receiver, {
+            messages: [
+              await seal({ case: 'batch-healthy-1' }),
+              await seal({ case: 'batch-poisoned' }),
+              await seal({ case: 'batch-healthy-2' }),
+            ],
+          });
+          assert.equal(response.statusCode, 200, response.body);
+          const { results } = json<BatchAnswer>(response);
+          assert.equal(results[0]?.status, 200);
+          assert.ok((results[1]?.status ?? 0) >= 500, 'the failed write is a transient failure, retried');
+          assert.equal(results[1]?.receipt, undefined);
+          assert.equal(results[2]?.status, 200);
+          assert.deepEqual(await receiverCounts(), { ...before, inbox: before.inbox + 2 });
+        } finally {
+          await sql`drop trigger refuse_poisoned_message on inbox_messages`.execute(receiver.context.db);
+          await sql`drop function refuse_poisoned_message()`.execute(receiver.context.db);
+        }
+      });
+
       it('refuses a body that is not a batch, whole, and stores nothing', async () => {
         const message = await seal({ case: 'batch-refused' });
         const refusals: [unknown, string, number, string?][] = [
