@@ -360,5 +360,44 @@ for (const target of DATABASE_TARGETS) {
         ['acknowledge'],
       );
     });
+
+    it("two messages of one case in one batch are taken in order: the second sees the first's transition", async () => {
+      const { frId, deId } = await deliveredRequest(5);
+      assert.equal((await transition(de, duty, deId, 'acknowledge', { note: 'Received' })).statusCode, 200);
+      const today = calendarDateOf(clock.now());
+      const preservation = { tookEffectOn: today, preservedUntil: addDays(today, 75) };
+      assert.equal((await transition(de, duty, deId, 'record-preservation', preservation)).statusCode, 200);
+      // DE's worker would send them one after the other; a batch holding both must keep their order.
+      const { rows } = await sql<{ message: string; type: string }>`
+        select message, type from outbox_messages
+         where case_id in (${frId}, ${deId}) and status = 'pending' order by sequence`.execute(de.context.db);
+      assert.deepEqual(
+        rows.map((row) => row.type),
+        ['case.acknowledged', 'case.preservation-recorded'],
+      );
+      const answered = await fr.app.inject({
+        method: 'POST',
+        url: '/federation/v1/message-batches',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ messages: rows.map((row) => row.message) }),
+      });
+      assert.equal(answered.statusCode, 200, answered.body);
+      assert.deepEqual(
+        json<{ results: { status: number }[] }>(answered).results.map((result) => result.status),
+        [200, 200],
+      );
+      const atFr = await history(fr, officer, frId);
+      assert.equal(atFr.status, 'preserved');
+      const transitions = atFr.events.map((event) => event.transition);
+      assert.deepEqual(transitions.slice(-2), ['acknowledge', 'record-preservation']);
+      // DE's worker then posts them and hears the original receipts: both delivered, nothing twice.
+      assert.equal((await deWorker.runOnce()).delivered, 2);
+      const afterDelivery = await history(fr, officer, frId);
+      assert.deepEqual(
+        afterDelivery.events.map((event) => event.transition),
+        transitions,
+      );
+      assert.deepEqual(shared(afterDelivery.events), shared((await history(de, duty, deId)).events));
+    });
   });
 }

@@ -1113,6 +1113,38 @@ for (const target of DATABASE_TARGETS) {
         assert.equal((await worker.runOnce()).delivered, 2);
       });
 
+      it('a batch refused whole (413) sends its messages one by one, none failed for it, and batches go on', async () => {
+        const paths: string[] = [];
+        let isRefusing = true;
+        const limited = createDeliveryWorker(sender.context, sender.runtime!, {
+          fetch: async (input, init) => {
+            paths.push(new URL(String(input)).pathname);
+            if (isRefusing && String(input).endsWith(BATCHES)) {
+              return Response.json(
+                { type: 'urn:comity:problem:payload-too-large', status: 413 },
+                { status: 413 },
+              );
+            }
+            return fetch(input, init);
+          },
+          random: () => 0.5,
+        });
+        try {
+          await queuePing('batch-l1');
+          await queuePing('batch-l2');
+          assert.deepEqual(await limited.runOnce(), { attempted: 2, delivered: 2, failed: 0, retrying: 0 });
+          assert.deepEqual(paths, [BATCHES, '/federation/v1/messages', '/federation/v1/messages']);
+          paths.length = 0;
+          isRefusing = false;
+          await queuePing('batch-l3');
+          await queuePing('batch-l4');
+          assert.equal((await limited.runOnce()).delivered, 2);
+          assert.deepEqual(paths, [BATCHES], 'a refused batch does not stop the next ones');
+        } finally {
+          await limited.stop();
+        }
+      });
+
       it('a peer that serves no batches (404) gets its messages one by one, and keeps getting them so', async () => {
         const paths: string[] = [];
         const older = createDeliveryWorker(sender.context, sender.runtime!, {

@@ -201,8 +201,9 @@ export function createDeliveryWorker(
   const onError =
     options.onError ??
     ((error: unknown) => log.warn('delivery worker error', { error: describeError(error) }));
-  // The lease outlives the attempt (timeout) with a margin; a dead process's lease then expires.
-  const leaseMs = settings.deliveryTimeoutMs * 2 + 5_000;
+  // The lease outlives the attempt with a margin: a batch the peer does not serve, then the
+  // message's own post, each up to the timeout. A dead process's lease then expires.
+  const leaseMs = settings.deliveryTimeoutMs * 3 + 5_000;
   // A message older than half the freshness window is signed again before it is posted, so a
   // message that waited out an outage is not refused as stale.
   const resignAfterMs = (settings.clockSkewSeconds * 1000) / 2;
@@ -566,64 +567,83 @@ export function createDeliveryWorker(
     return until === undefined || performance.now() >= until;
   }
 
-  /** Posts messages for one peer in one exchange; each is answered as it would be alone. */
-  async function postBatch(readies: readonly ReadyMessage[]): Promise<AttemptResult[]> {
-    const first = readies[0];
-    if (first === undefined) return [];
-    if (readies.length === 1) return [await postAlone(first)];
-    const url = `${first.endpoint}${MESSAGE_BATCHES_PATH}`;
+  /** What one exchange of a batch brought back: an answer, or none (refused, reset, timeout). */
+  type BatchExchange =
+    | Readonly<{ kind: 'answer'; answer: MessageAnswer; items: MessageAnswer[] | undefined }>
+    | Readonly<{ kind: 'no-answer'; failure: string }>;
+
+  /** Posts a batch; never rejects (no answer is an outcome). */
+  async function exchangeBatch(readies: readonly ReadyMessage[], url: string): Promise<BatchExchange> {
     const body = JSON.stringify({ messages: readies.map((ready) => ready.message.message) });
-    let posted: { status: number; text: string };
     try {
-      posted = await poster.post(url, body, settings.deliveryTimeoutMs, 'application/json');
+      const posted = await poster.post(url, body, settings.deliveryTimeoutMs, 'application/json');
+      const answer = { status: posted.status, ...parseAnswer(posted.text) };
+      return { kind: 'answer', answer, items: batchItemsOf(answer.json, readies.length) };
     } catch (error) {
-      const failure = `${url}: ${describeError(error)}`;
-      return Promise.all(
-        readies.map((ready) => markFailure(ready.message, 'transient', null, failure, false)),
-      );
-    }
-    const answer = { status: posted.status, ...parseAnswer(posted.text) };
-    switch (classifyBatchAnswer(posted.status)) {
-      case 'transient':
-        return Promise.all(readies.map((ready) => settleAnswer(ready, answer)));
-      case 'not-served':
-        batchlessUntil.set(first.peer.nodeId, performance.now() + BATCHLESS_RECHECK_MS);
-        return Promise.all(readies.map(postAlone));
-      case 'refused':
-        return Promise.all(readies.map(postAlone));
-      case 'answered': {
-        // An answer that is not one item per message: as a 200 without a receipt, for each.
-        const items = batchItemsOf(answer.json, readies.length);
-        return Promise.all(readies.map((ready, index) => settleAnswer(ready, items?.[index] ?? answer)));
-      }
+      return { kind: 'no-answer', failure: `${url}: ${describeError(error)}` };
     }
   }
 
   /**
-   * Delivers claimed messages for one peer: checked and signed each, then posted in batches when
-   * the peer takes them (one by one otherwise); results in the order of `messages`.
+   * Posts messages for one peer in one exchange; each is answered as it would be alone. One
+   * promise per message, each settled on its own: a failure while recording one message's outcome
+   * touches no other.
    */
-  async function deliverTogether(messages: readonly StoredOutboxMessage[]): Promise<AttemptResult[]> {
-    const prepared = await Promise.all(messages.map(prepareAttempt));
-    const readies = prepared.filter((item): item is ReadyMessage => typeof item !== 'string');
-    const outcomes = new Map<string, AttemptResult>();
-    const record = (items: readonly ReadyMessage[], results: readonly AttemptResult[]) => {
-      for (const [index, item] of items.entries())
-        outcomes.set(item.message.id, results[index] ?? 'released');
-    };
-    const peerNodeId = readies[0]?.peer.nodeId;
-    if (peerNodeId !== undefined && readies.length > 1 && takesBatches(peerNodeId)) {
-      const { batches, alone } = splitIntoBatches(readies, (ready) => ready.message.message);
-      await Promise.all([
-        ...batches.map(async (batch) => record(batch, await postBatch(batch))),
-        ...alone.map(async (ready) => record([ready], [await postAlone(ready)])),
-      ]);
-    } else {
-      await Promise.all(readies.map(async (ready) => record([ready], [await postAlone(ready)])));
-    }
-    return prepared.map((item) =>
-      typeof item === 'string' ? item : (outcomes.get(item.message.id) ?? 'released'),
-    );
+  function postBatch(readies: readonly ReadyMessage[]): Promise<AttemptResult>[] {
+    const first = readies[0];
+    if (first === undefined) return [];
+    if (readies.length === 1) return [postAlone(first)];
+    const exchange = exchangeBatch(readies, `${first.endpoint}${MESSAGE_BATCHES_PATH}`);
+    return readies.map(async (ready, index) => {
+      const outcome = await exchange;
+      if (outcome.kind === 'no-answer') {
+        return markFailure(ready.message, 'transient', null, outcome.failure, false);
+      }
+      switch (classifyBatchAnswer(outcome.answer.status)) {
+        case 'transient':
+          return settleAnswer(ready, outcome.answer);
+        case 'not-served':
+          batchlessUntil.set(ready.peer.nodeId, performance.now() + BATCHLESS_RECHECK_MS);
+          return postAlone(ready);
+        case 'refused':
+          return postAlone(ready);
+        case 'answered':
+          // An answer that is not one item per message: as a 200 without a receipt, for each.
+          return settleAnswer(ready, outcome.items?.[index] ?? outcome.answer);
+      }
+    });
+  }
+
+  /**
+   * Delivers claimed messages for one peer: checked and signed each, then posted in batches when
+   * the peer takes them (one by one otherwise). One promise per message, in the order given, each
+   * settled on its own: a message whose checks fail waits for no post, and fails no other.
+   */
+  function deliverTogether(messages: readonly StoredOutboxMessage[]): Promise<AttemptResult>[] {
+    const prepared = messages.map((message) => prepareAttempt(message));
+    const posts = Promise.allSettled(prepared).then((settled) => {
+      const readies = settled.flatMap((outcome) =>
+        outcome.status === 'fulfilled' && typeof outcome.value !== 'string' ? [outcome.value] : [],
+      );
+      const running = new Map<string, Promise<AttemptResult>>();
+      const peerNodeId = readies[0]?.peer.nodeId;
+      if (peerNodeId !== undefined && readies.length > 1 && takesBatches(peerNodeId)) {
+        const { batches, alone } = splitIntoBatches(readies, (ready) => ready.message.message);
+        for (const batch of batches) {
+          const results = postBatch(batch);
+          for (const [index, ready] of batch.entries()) running.set(ready.message.id, results[index]!);
+        }
+        for (const ready of alone) running.set(ready.message.id, postAlone(ready));
+      } else {
+        for (const ready of readies) running.set(ready.message.id, postAlone(ready));
+      }
+      return running;
+    });
+    return prepared.map(async (preparation) => {
+      const ready = await preparation;
+      if (typeof ready === 'string') return ready;
+      return (await posts).get(ready.message.id) ?? 'released';
+    });
   }
 
   /** Counts an attempt in flight until it ends; a failure of its own releases the claim. */
@@ -658,11 +678,9 @@ export function createDeliveryWorker(
     }
     const running = new Map<string, Promise<AttemptResult>>();
     for (const group of byPeer.values()) {
-      const together = deliverTogether(group);
-      for (const [index, message] of group.entries()) {
-        const result = together.then((results) => results[index] ?? 'released');
-        running.set(message.id, track(message, result));
-      }
+      const attempts = deliverTogether(group);
+      for (const [index, message] of group.entries())
+        running.set(message.id, track(message, attempts[index]!));
     }
     return messages.map((message) => running.get(message.id) ?? Promise.resolve('released'));
   }

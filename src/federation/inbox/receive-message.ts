@@ -265,43 +265,61 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
 }
 
 /**
+ * The sender and case a message says it is about, read without any check: it only decides when a
+ * message of a batch is taken, never whether it is accepted. Undefined when it cannot be read.
+ */
+function claimedCaseOf(compactJws: string): string | undefined {
+  const payload = compactJws.split('.', 3)[1];
+  if (payload === undefined) return undefined;
+  try {
+    const envelope: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (envelope === null || typeof envelope !== 'object') return undefined;
+    const { from, case: caseId } = envelope as Record<string, unknown>;
+    return typeof from === 'string' && typeof caseId === 'string' ? `${from}\u0000${caseId}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Several messages of one exchange (POST /federation/v1/message-batches), each answered as
  * receiveMessage would answer it alone, in the same order. Every message is checked on its own;
  * those that pass are written in one transaction (one commit for the batch instead of one per
  * message) and answered only after it committed. If that transaction fails, each message is
  * written on its own, so one message's failure (a case changed here meanwhile) costs the others
- * nothing. A message about a case an earlier message of the batch also concerns is taken after
- * the batch is written, so it sees what the earlier one changed.
+ * nothing. A message about a case an earlier message of the batch is also about is checked and
+ * written only after the batch, one after the other, so it sees what the earlier one changed.
  */
 export async function receiveMessages(
   context: AppContext,
   messages: readonly string[],
 ): Promise<PromiseSettledResult<ReceiveResult>[]> {
-  const checked = await Promise.allSettled(messages.map((message) => prepareReception(context, message)));
-  const results: (PromiseSettledResult<ReceiveResult> | undefined)[] = checked.map((outcome) =>
-    outcome.status === 'rejected' || !('kind' in outcome.value)
-      ? (outcome as PromiseSettledResult<ReceiveResult>)
-      : undefined,
-  );
-  const grouped: { index: number; prepared: PreparedReception }[] = [];
+  const first: number[] = [];
   const later: number[] = [];
   const cases = new Set<string>();
-  for (const [index, outcome] of checked.entries()) {
-    if (outcome.status === 'rejected' || !('kind' in outcome.value)) continue;
-    const { envelope } = outcome.value;
-    const caseKey = `${envelope.from}\u0000${envelope.case}`;
-    if (cases.has(caseKey)) later.push(index);
+  for (const [index, message] of messages.entries()) {
+    const caseKey = claimedCaseOf(message);
+    if (caseKey !== undefined && cases.has(caseKey)) later.push(index);
     else {
-      cases.add(caseKey);
-      grouped.push({ index, prepared: outcome.value });
+      if (caseKey !== undefined) cases.add(caseKey);
+      first.push(index);
     }
   }
+  const results: PromiseSettledResult<ReceiveResult>[] = new Array(messages.length);
   const settle = async (index: number, answer: () => Promise<ReceiveResult>) => {
     results[index] = await answer().then(
       (value): PromiseSettledResult<ReceiveResult> => ({ status: 'fulfilled', value }),
       (reason: unknown): PromiseSettledResult<ReceiveResult> => ({ status: 'rejected', reason }),
     );
   };
+  const checked = await Promise.allSettled(first.map((index) => prepareReception(context, messages[index]!)));
+  const grouped: { index: number; prepared: PreparedReception }[] = [];
+  for (const [position, outcome] of checked.entries()) {
+    const index = first[position]!;
+    if (outcome.status === 'rejected') results[index] = outcome;
+    else if (!('kind' in outcome.value)) results[index] = { status: 'fulfilled', value: outcome.value };
+    else grouped.push({ index, prepared: outcome.value });
+  }
   let written: InboxWrite[] | undefined;
   if (grouped.length > 1) {
     written = await context.db
@@ -325,5 +343,5 @@ export async function receiveMessages(
     ),
   );
   for (const index of later) await settle(index, () => receiveMessage(context, messages[index]!));
-  return results.map((result) => result!);
+  return results;
 }
