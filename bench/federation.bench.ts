@@ -398,6 +398,8 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
       COMITY_DIRECTORY_REFRESH_SECONDS: '5',
       // The embedded database's page cache, to compare settings (docs/benchmarks.md, light nodes).
       COMITY_PGLITE_SHARED_BUFFERS_MB: process.env.COMITY_PGLITE_SHARED_BUFFERS_MB,
+      // How many messages a delivery worker has in flight (so how large its batches grow), likewise.
+      COMITY_DELIVERY_CONCURRENCY: process.env.COMITY_DELIVERY_CONCURRENCY,
     },
     shouldKeepLogs: false,
   }).catch((error: unknown) => {

@@ -32,6 +32,13 @@ export const DATABASE_TIMEOUT_DEFAULTS: DatabaseTimeouts = Object.freeze({
   retryMaxMs: 30_000,
 });
 
+/**
+ * Default messages in flight per delivery worker. On PostgreSQL, 64 lets delivery keep pace with
+ * sends under load (docs/benchmarks.md, "Message batches"); on the embedded database, which runs
+ * one statement at a time, more in flight slowed the sends without speeding delivery.
+ */
+export const DELIVERY_CONCURRENCY = Object.freeze({ postgres: 64, pglite: 16 });
+
 /** Shared buffers of the embedded database, in MiB, unless COMITY_PGLITE_SHARED_BUFFERS_MB says otherwise. */
 export const PGLITE_SHARED_BUFFERS_DEFAULT_MB = 16;
 
@@ -181,8 +188,11 @@ const EnvSchema = z.object({
     .default(2 * 1024 * 1024),
   /** How far a message's createdAt may be from this node's clock, in seconds. Default 300. */
   COMITY_FEDERATION_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  /** Messages a delivery worker posts at the same time. Default 16. */
-  COMITY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /**
+   * Messages a delivery worker has in flight at once; a claim's messages for one peer go in
+   * batches of up to 32. Default 64 on PostgreSQL, 16 on the embedded database (DELIVERY_CONCURRENCY).
+   */
+  COMITY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** Milliseconds between two looks at the outbox when no wake-up arrives. Default 1000. */
   COMITY_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Timeout of one delivery attempt (HTTP POST to a peer), in milliseconds. Default 10000. */
@@ -494,7 +504,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       directoryValiditySeconds: env.COMITY_DIRECTORY_VALIDITY_SECONDS,
       maxMessageBytes: env.COMITY_FEDERATION_MAX_MESSAGE_BYTES,
       clockSkewSeconds: env.COMITY_FEDERATION_CLOCK_SKEW_SECONDS,
-      deliveryConcurrency: env.COMITY_DELIVERY_CONCURRENCY,
+      deliveryConcurrency:
+        env.COMITY_DELIVERY_CONCURRENCY ?? DELIVERY_CONCURRENCY[env.DATABASE_URL ? 'postgres' : 'pglite'],
       deliveryPollMs: env.COMITY_DELIVERY_POLL_MS,
       deliveryTimeoutMs: env.COMITY_DELIVERY_TIMEOUT_MS,
       allowsPlainHttpPeers: env.COMITY_FEDERATION_ALLOW_HTTP,

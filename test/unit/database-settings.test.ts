@@ -115,6 +115,22 @@ describe('connection faults', () => {
   });
 });
 
+describe('delivery settings', () => {
+  it('keep 64 messages in flight on PostgreSQL and 16 on PGlite, unless COMITY_DELIVERY_CONCURRENCY says otherwise', () => {
+    const concurrencyOf = (environment: Record<string, string>) =>
+      loadConfig({ HOME: '/home/officer', ...environment }).federation.deliveryConcurrency;
+    assert.equal(concurrencyOf({ DATABASE_URL: 'postgres://comity@localhost/comity' }), 64);
+    assert.equal(concurrencyOf({}), 16);
+    assert.equal(concurrencyOf({ COMITY_DELIVERY_CONCURRENCY: '8' }), 8);
+    assert.equal(
+      concurrencyOf({ DATABASE_URL: 'postgres://comity@localhost/comity', COMITY_DELIVERY_CONCURRENCY: '8' }),
+      8,
+    );
+    assert.throws(() => loadConfig({ COMITY_DELIVERY_CONCURRENCY: '0' }), ConfigError);
+    assert.throws(() => loadConfig({ COMITY_DELIVERY_CONCURRENCY: '257' }), ConfigError);
+  });
+});
+
 describe('embedded database settings', () => {
   it('give PGlite 16 MiB of shared buffers unless COMITY_PGLITE_SHARED_BUFFERS_MB says otherwise', () => {
     const standard = loadConfig({ HOME: '/home/officer' }).database;
