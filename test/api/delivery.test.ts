@@ -1113,27 +1113,35 @@ for (const target of DATABASE_TARGETS) {
         assert.equal((await worker.runOnce()).delivered, 2);
       });
 
-      it('a batch refused whole (413) sends its messages one by one, none failed for it, and batches go on', async () => {
+      /**
+       * A worker whose peer answers `status` to batches while `isRefusing()` holds (one message
+       * alone always goes through); `paths` lists every exchange it made.
+       */
+      function workerRefusingBatches(status: number, type: string, isRefusing: () => boolean = () => true) {
         const paths: string[] = [];
-        let isRefusing = true;
-        const limited = createDeliveryWorker(sender.context, sender.runtime!, {
+        const worker = createDeliveryWorker(sender.context, sender.runtime!, {
           fetch: async (input, init) => {
             paths.push(new URL(String(input)).pathname);
-            if (isRefusing && String(input).endsWith(BATCHES)) {
-              return Response.json(
-                { type: 'urn:comity:problem:payload-too-large', status: 413 },
-                { status: 413 },
-              );
+            if (isRefusing() && String(input).endsWith(BATCHES)) {
+              return Response.json({ type: `urn:comity:problem:${type}`, status }, { status });
             }
             return fetch(input, init);
           },
           random: () => 0.5,
         });
+        return { worker, paths };
+      }
+
+      const ALONE = '/federation/v1/messages';
+
+      it('a batch refused whole (413) sends its messages one by one, none failed for it, and batches go on', async () => {
+        let isRefusing = true;
+        const { worker: limited, paths } = workerRefusingBatches(413, 'payload-too-large', () => isRefusing);
         try {
           await queuePing('batch-l1');
           await queuePing('batch-l2');
           assert.deepEqual(await limited.runOnce(), { attempted: 2, delivered: 2, failed: 0, retrying: 0 });
-          assert.deepEqual(paths, [BATCHES, '/federation/v1/messages', '/federation/v1/messages']);
+          assert.deepEqual(paths, [BATCHES, ALONE, ALONE]);
           paths.length = 0;
           isRefusing = false;
           await queuePing('batch-l3');
@@ -1146,30 +1154,17 @@ for (const target of DATABASE_TARGETS) {
       });
 
       it('a peer that serves no batches (404) gets its messages one by one, and keeps getting them so', async () => {
-        const paths: string[] = [];
-        const older = createDeliveryWorker(sender.context, sender.runtime!, {
-          fetch: async (input, init) => {
-            paths.push(new URL(String(input)).pathname);
-            if (String(input).endsWith(BATCHES)) {
-              return Response.json(
-                { type: 'urn:comity:problem:route-not-found', status: 404 },
-                { status: 404 },
-              );
-            }
-            return fetch(input, init);
-          },
-          random: () => 0.5,
-        });
+        const { worker: older, paths } = workerRefusingBatches(404, 'route-not-found');
         try {
           await queuePing('batch-o1');
           await queuePing('batch-o2');
           assert.deepEqual(await older.runOnce(), { attempted: 2, delivered: 2, failed: 0, retrying: 0 });
-          assert.deepEqual(paths, [BATCHES, '/federation/v1/messages', '/federation/v1/messages']);
+          assert.deepEqual(paths, [BATCHES, ALONE, ALONE]);
           paths.length = 0;
           await queuePing('batch-o3');
           await queuePing('batch-o4');
           assert.equal((await older.runOnce()).delivered, 2);
-          assert.deepEqual(paths, ['/federation/v1/messages', '/federation/v1/messages']);
+          assert.deepEqual(paths, [ALONE, ALONE]);
         } finally {
           await older.stop();
         }

@@ -58,7 +58,8 @@ import {
 } from './circuit-breaker.ts';
 import { classifyBatchAnswer, classifyFailure, federationReasonOf } from './failure-classification.ts';
 import { createFetchPoster, createHttpPoster } from './message-poster.ts';
-import { MESSAGE_BATCHES_PATH, splitIntoBatches } from '../protocol/message-batch.ts';
+import { MESSAGE_BATCHES_PATH, MESSAGES_PATH, splitIntoBatches } from '../protocol/message-batch.ts';
+import { unverifiedPayloadOf } from '../protocol/compact-jws.ts';
 import { refusedEndpointReason } from '../protocol/endpoint-policy.ts';
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-policy.ts';
 
@@ -78,9 +79,6 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** How long a peer that does not serve batches is sent messages one by one before it is asked again. */
 const BATCHLESS_RECHECK_MS = 3_600_000;
-
-/** Where a peer takes one message. */
-const MESSAGES_PATH = '/federation/v1/messages';
 
 export type DeliveryWorkerOptions = Readonly<{
   /** An HTTP client to post with (tests record or fail posts with it); default node:http (message-poster.ts). */
@@ -157,23 +155,6 @@ function memberOf(json: unknown, name: string): string | undefined {
   if (json === null || typeof json !== 'object') return undefined;
   const value = (json as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/**
- * The envelope of a message this node sealed itself (read to see when it was signed): its payload
- * decoded without the strict checks a received message needs.
- */
-function envelopeOf(compactJws: string): Record<string, unknown> | undefined {
-  const [, payload] = compactJws.split('.', 2);
-  if (!payload) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The peer's signing keys from the directory (several during a rotation). */
@@ -297,7 +278,7 @@ export function createDeliveryWorker(
    * receiver would refuse it as stale.
    */
   async function freshSigning(message: StoredOutboxMessage, now: Date): Promise<StoredOutboxMessage> {
-    const envelope = envelopeOf(message.message);
+    const envelope = unverifiedPayloadOf(message.message);
     if (envelope === undefined) return message;
     const createdAt = typeof envelope.createdAt === 'string' ? Date.parse(envelope.createdAt) : Number.NaN;
     const age = now.getTime() - createdAt;

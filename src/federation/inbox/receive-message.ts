@@ -23,6 +23,7 @@ import {
 } from '../../storage/inbox.repository.ts';
 import type { Database } from '../../storage/schema.ts';
 import type { ReceiveEffect } from '../../storage/message-effects.ts';
+import { unverifiedPayloadOf } from '../protocol/compact-jws.ts';
 import { openMessage } from '../protocol/seal.ts';
 import { signReceipt } from '../protocol/receipt.ts';
 import { findSenderKey, SenderNotVerifiableError } from './sender-key.ts';
@@ -265,23 +266,6 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
 }
 
 /**
- * The sender and case a message says it is about, read without any check: it only decides when a
- * message of a batch is taken, never whether it is accepted. Undefined when it cannot be read.
- */
-function claimedCaseOf(compactJws: string): string | undefined {
-  const payload = compactJws.split('.', 3)[1];
-  if (payload === undefined) return undefined;
-  try {
-    const envelope: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (envelope === null || typeof envelope !== 'object') return undefined;
-    const { from, case: caseId } = envelope as Record<string, unknown>;
-    return typeof from === 'string' && typeof caseId === 'string' ? `${from}\u0000${caseId}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * Several messages of one exchange (POST /federation/v1/message-batches), each answered as
  * receiveMessage would answer it alone, in the same order. Every message is checked on its own;
  * those that pass are written in one transaction (one commit for the batch instead of one per
@@ -298,7 +282,12 @@ export async function receiveMessages(
   const later: number[] = [];
   const cases = new Set<string>();
   for (const [index, message] of messages.entries()) {
-    const caseKey = claimedCaseOf(message);
+    // Read without checks: it decides only when the message is taken, never whether it is accepted.
+    const claimed = unverifiedPayloadOf(message);
+    const caseKey =
+      typeof claimed?.from === 'string' && typeof claimed.case === 'string'
+        ? `${claimed.from}\u0000${claimed.case}`
+        : undefined;
     if (caseKey !== undefined && cases.has(caseKey)) later.push(index);
     else {
       if (caseKey !== undefined) cases.add(caseKey);

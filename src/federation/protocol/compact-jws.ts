@@ -55,6 +55,22 @@ export type JsonPartReading =
   | { ok: false; reason: 'malformed' | 'duplicate-member' | 'non-canonical-encoding'; detail: string };
 
 /**
+ * The payload of a compact JWS read without any check (no signature, no strict JSON): for a
+ * message this node sealed itself, or to decide when a received one is taken, never whether it
+ * is accepted. Undefined when it is not a JSON object.
+ */
+export function unverifiedPayloadOf(compact: string): Record<string, unknown> | undefined {
+  const payload = compact.split('.', 3)[1];
+  if (!payload) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return isPlainObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads a base64url part holding UTF-8 JSON, strictly: canonical base64url, and no object that
  * repeats a member (src/federation/protocol/strict-json.ts).
  */

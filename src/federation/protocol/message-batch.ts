@@ -5,6 +5,9 @@
  * batch route (an older release answers 404) is sent its messages one by one.
  */
 
+/** Where a node takes one message: {endpoint}/federation/v1/messages (docs/federation.md 6.1). */
+export const MESSAGES_PATH = '/federation/v1/messages';
+
 /** Where a node takes batches: {endpoint}/federation/v1/message-batches. */
 export const MESSAGE_BATCHES_PATH = '/federation/v1/message-batches';
 

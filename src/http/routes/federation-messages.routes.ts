@@ -26,6 +26,7 @@ import {
   MESSAGE_BATCH_MAX_BYTES,
   MESSAGE_BATCH_MAX_MESSAGES,
   MESSAGE_BATCHES_PATH,
+  MESSAGES_PATH,
 } from '../../federation/protocol/message-batch.ts';
 import { recordAudit } from '../../services/audit.service.ts';
 import type { ComityApp } from '../app.ts';
@@ -58,7 +59,6 @@ async function recordReceiveInAudit(
   }
 }
 
-export const FEDERATION_MESSAGES_PATH = '/federation/v1/messages';
 const JOSE_MEDIA_TYPE = 'application/jose';
 
 const ReceiptAnswerSchema = z.object({ receipt: z.string().describe('the signed receipt (compact JWS)') });
@@ -133,7 +133,7 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
     );
 
     scope.post(
-      FEDERATION_MESSAGES_PATH,
+      MESSAGES_PATH,
       {
         bodyLimit: maxBytes,
         config: { permission: 'public' },
