@@ -8,8 +8,8 @@
  * release's template. No process ever opens the template once it is made.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -75,7 +75,10 @@ export async function copyTemplate(template: string, target: string): Promise<vo
   const temporary = `${target}.copying`;
   await rm(temporary, { recursive: true, force: true });
   try {
-    await cp(template, temporary, { recursive: true, errorOnExist: true });
+    // Synchronously: Node copies the tree in native code, some ten times faster than the
+    // promise-based cp (which awaits a stat and a copy per file, for about 1,200 files); nothing
+    // else runs while a node creates its database.
+    cpSync(template, temporary, { recursive: true, errorOnExist: true });
     // The copy's modes are the template's: the node's own are 0700 and 0600 (private-files.ts).
     restrictToOwner(temporary);
     await rm(target, { recursive: true, force: true });
