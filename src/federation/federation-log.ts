@@ -4,8 +4,16 @@
  * nothing below the configured COMITY_LOG_LEVEL. On a terminal, one readable line per event
  * instead (pino-pretty, as the HTTP log): JSON lines are for log collectors, not for people.
  */
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
 import type { Config } from '../config.ts';
+
+/**
+ * pino-pretty, loaded the first time a log line goes to a terminal: a node whose output goes to a
+ * file or a log collector (a service, the demo's nodes) never loads its 29 modules.
+ */
+export function prettyPrinter(): typeof import('pino-pretty') {
+  return createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+}
 
 /** How a person reads the node's log lines on a terminal (the HTTP log uses the same). */
 export const READABLE_LOG_OPTIONS = Object.freeze({
@@ -25,7 +33,7 @@ function writeToStderr(line: string): void {
     process.stderr.write(line);
     return;
   }
-  readable ??= prettyFactory(READABLE_LOG_OPTIONS) as (line: string) => string;
+  readable ??= prettyPrinter().prettyFactory(READABLE_LOG_OPTIONS) as (line: string) => string;
   process.stderr.write(readable(line));
 }
 

@@ -14,7 +14,6 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
-import { PinoPretty } from 'pino-pretty';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -22,7 +21,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { READABLE_LOG_OPTIONS } from '../federation/federation-log.ts';
+import { prettyPrinter, READABLE_LOG_OPTIONS } from '../federation/federation-log.ts';
 import type { RouteAccess } from '../policies/access.ts';
 import { registerAuditHook } from './audit-hook.ts';
 import { registerAuthentication, registerAuthorization, withDeclaredPermissions } from './auth.ts';
@@ -95,7 +94,9 @@ function createBaseApp(context: AppContext, options: { logger: boolean }) {
     logger: options.logger
       ? {
           level: context.config.logLevel,
-          ...(process.stdout.isTTY ? { stream: PinoPretty({ ...READABLE_LOG_OPTIONS, sync: true }) } : {}),
+          ...(process.stdout.isTTY
+            ? { stream: prettyPrinter().PinoPretty({ ...READABLE_LOG_OPTIONS, sync: true }) }
+            : {}),
         }
       : false,
     bodyLimit: context.config.http.bodyLimitBytes,

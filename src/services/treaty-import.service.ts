@@ -3,7 +3,7 @@
  * every row is checked, and one bad row rejects the whole file with every problem and its line
  * number, so nothing is ever half-imported.
  */
-import countries from 'i18n-iso-countries';
+import { countryCodes as countries } from '../data/country-codes.ts';
 import { AppError, type AppErrorDetail } from '../core/errors.ts';
 import { calendarDateOf } from '../core/treaty/calendar-date.ts';
 import type { NewTreatyRecord } from '../core/treaty/treaty-record.ts';

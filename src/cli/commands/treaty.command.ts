@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import countries from 'i18n-iso-countries';
+import { countryCodes as countries } from '../../data/country-codes.ts';
 import { isAppError } from '../../core/errors.ts';
 import { isCalendarDate } from '../../core/treaty/calendar-date.ts';
 import { TREATY_ACTIONS } from '../../core/treaty/treaty-status.ts';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import countries from 'i18n-iso-countries';
+import { countryCodes as countries } from '../country-codes.ts';
 import { z } from 'zod';
 import type {
   EntryIntoForceRule,
