@@ -10,13 +10,22 @@ import { DEFAULT_MIGRATION_TABLE, type Migration, type MigrationProvider, Migrat
 
 export const MIGRATIONS_DIRECTORY = path.join(import.meta.dirname, 'migrations');
 
+/** The migrations this release knows, by name (the file name without `.ts`), in order. */
+async function knownMigrationNames(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIRECTORY))
+    .filter((file) => file.endsWith('.ts'))
+    .sort()
+    .map((file) => file.replace(/\.ts$/, ''));
+}
+
 class DirectoryMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(MIGRATIONS_DIRECTORY)).filter((file) => file.endsWith('.ts')).sort();
     const entries = await Promise.all(
-      files.map(async (file) => {
-        const module = (await import(pathToFileURL(path.join(MIGRATIONS_DIRECTORY, file)).href)) as Migration;
-        return [file.replace(/\.ts$/, ''), module] as const;
+      (await knownMigrationNames()).map(async (name) => {
+        const module = (await import(
+          pathToFileURL(path.join(MIGRATIONS_DIRECTORY, `${name}.ts`)).href
+        )) as Migration;
+        return [name, module] as const;
       }),
     );
     return Object.fromEntries(entries);
@@ -53,11 +62,14 @@ async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
  */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<readonly string[]> {
-  const provider = new DirectoryMigrationProvider();
-  const known = new Set(Object.keys(await provider.getMigrations()));
-  const unknown = (await appliedMigrations(db)).filter((name) => !known.has(name));
+  const known = await knownMigrationNames();
+  const applied = await appliedMigrations(db);
+  const unknown = applied.filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new DatabaseNewerThanCodeError(unknown);
-  const migrator = new Migrator({ db, provider });
+  // Every start of a node that is up to date: nothing to apply, so neither the migrations' modules
+  // nor the migrator's lock are needed (a migrator elsewhere has nothing to apply either).
+  if (applied.length === known.length) return [];
+  const migrator = new Migrator({ db, provider: new DirectoryMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
