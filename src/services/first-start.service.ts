@@ -13,18 +13,28 @@ import { AppError } from '../core/errors.ts';
 import { PublicKeyBundleSchema } from '../federation/identity/public-key-bundle.ts';
 import { countUsers } from '../storage/users.repository.ts';
 import { publishDirectory, registerNode } from './secretariat.service.ts';
+import { assertPasswordHashAcceptable } from './password-hashing.ts';
 import { createUser } from './users.service.ts';
 
 export const FirstStartSchema = z.object({
-  /** The accounts, with the passwords they sign in with (not one-time). */
+  /**
+   * The accounts, each with the password it signs in with (not one-time) or that password's hash as
+   * the node stores it (`scrypt$N$r$p$salt$hash`, at least the node's own cost), so that the file
+   * need not hold the password itself.
+   */
   users: z
     .array(
-      z.object({
-        username: z.string(),
-        displayName: z.string().optional(),
-        password: z.string(),
-        roles: z.array(z.string()).min(1),
-      }),
+      z
+        .object({
+          username: z.string(),
+          displayName: z.string().optional(),
+          password: z.string().optional(),
+          passwordHash: z.string().optional(),
+          roles: z.array(z.string()).min(1),
+        })
+        .refine((user) => (user.password === undefined) !== (user.passwordHash === undefined), {
+          message: 'give either password or passwordHash',
+        }),
     )
     .min(1),
   /** On a secretariat: the nodes to register (each its `comity keys public` output), then publish. */
@@ -54,6 +64,18 @@ function readFirstStartFile(file: string): z.output<typeof FirstStartSchema> {
       `COMITY_FIRST_START_FILE ${file}: ${issue?.path.join('.') || 'file'}: ${issue?.message}`,
     );
   }
+  // Every hash checked before any account is made: a refused file creates none.
+  for (const [index, user] of parsed.data.users.entries()) {
+    if (user.passwordHash === undefined) continue;
+    try {
+      assertPasswordHashAcceptable(user.passwordHash);
+    } catch (error) {
+      throw new AppError(
+        'invalid-input',
+        `COMITY_FIRST_START_FILE ${file}: users.${index}.passwordHash: ${(error as Error).message}`,
+      );
+    }
+  }
   return parsed.data;
 }
 
@@ -82,6 +104,12 @@ export async function applyFirstStartFile(context: AppContext): Promise<boolean>
     await publishDirectory(context);
   }
   // The accounts last: a start that failed before them applies the whole file again.
-  for (const user of plan.users) await createUser(context, { ...user, mustChangePassword: false });
+  for (const { password, passwordHash, ...user } of plan.users) {
+    await createUser(context, {
+      ...user,
+      ...(passwordHash !== undefined ? { passwordHash } : { password: password ?? '' }),
+      mustChangePassword: false,
+    });
+  }
   return true;
 }

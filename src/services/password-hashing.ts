@@ -54,22 +54,57 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$');
 }
 
+type ParsedHash = Readonly<{
+  cost: number;
+  blockSize: number;
+  parallelism: number;
+  salt: Buffer;
+  key: Buffer;
+}>;
+
+/** A stored hash's parts, or undefined when it is not one this module can verify. */
+function parseHash(storedHash: string): ParsedHash | undefined {
+  const parts = storedHash.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
+  const [cost, blockSize, parallelism] = parts.slice(1, 4).map(Number) as [number, number, number];
+  const isCostValid = Number.isInteger(cost) && cost > 1 && cost <= MAXIMUM_COST && (cost & (cost - 1)) === 0;
+  if (!isCostValid || !Number.isInteger(blockSize) || blockSize < 1 || blockSize > 32) return undefined;
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 16) return undefined;
+  const salt = Buffer.from(parts[4] ?? '', 'base64url');
+  const key = Buffer.from(parts[5] ?? '', 'base64url');
+  if (salt.length === 0 || key.length !== KEY_BYTES) return undefined;
+  return { cost, blockSize, parallelism, salt, key };
+}
+
+/**
+ * Throws invalid-input unless `storedHash` is a hash this node would make itself or one costlier:
+ * for an account given with its hash (the first-start file), so a weak hash never enters.
+ */
+export function assertPasswordHashAcceptable(storedHash: string): void {
+  const parsed = parseHash(storedHash);
+  const isStrongEnough =
+    parsed !== undefined &&
+    parsed.cost >= COST &&
+    parsed.blockSize >= BLOCK_SIZE &&
+    parsed.salt.length >= SALT_BYTES;
+  if (!isStrongEnough) {
+    throw new AppError(
+      'invalid-input',
+      `the password hash must be scrypt$N$r$p$salt$hash with N at least ${COST}, r at least ${BLOCK_SIZE} and a salt of at least ${SALT_BYTES} bytes (as Comity makes it)`,
+      [{ path: 'passwordHash', message: 'not an scrypt hash as strong as Comity makes' }],
+    );
+  }
+}
+
 /**
  * Whether the password matches the stored hash. Compares in constant time; an unreadable hash
  * verifies nothing (false), it never throws.
  */
 export async function verifyPassword(password: string, storedHash: string): Promise<boolean> {
-  const parts = storedHash.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [cost, blockSize, parallelism] = parts.slice(1, 4).map(Number) as [number, number, number];
-  const isCostValid = Number.isInteger(cost) && cost > 1 && cost <= MAXIMUM_COST && (cost & (cost - 1)) === 0;
-  if (!isCostValid || !Number.isInteger(blockSize) || blockSize < 1 || blockSize > 32) return false;
-  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 16) return false;
-  const salt = Buffer.from(parts[4] ?? '', 'base64url');
-  const expected = Buffer.from(parts[5] ?? '', 'base64url');
-  if (salt.length === 0 || expected.length !== KEY_BYTES) return false;
-  const actual = await deriveKey(password, salt, cost, blockSize, parallelism);
-  return timingSafeEqual(actual, expected);
+  const parsed = parseHash(storedHash);
+  if (parsed === undefined) return false;
+  const actual = await deriveKey(password, parsed.salt, parsed.cost, parsed.blockSize, parsed.parallelism);
+  return timingSafeEqual(actual, parsed.key);
 }
 
 /** Moving average of the time real verifications take, in ms (the first is measured on a dummy hash). */

@@ -22,6 +22,7 @@ import {
 } from '../storage/users.repository.ts';
 import {
   assertPasswordAcceptable,
+  assertPasswordHashAcceptable,
   generatePassword,
   hashPassword,
   verifyPasswordTimed,
@@ -158,7 +159,13 @@ export type UserChangeResult = Readonly<{ user: UserView; pendingRoleRequest: Ro
  * role applies at once, and the grant is recorded. Conflict when the username is taken;
  * invalid-input for a bad name, role or password.
  */
-export async function createUser(context: AppContext, input: NewUser): Promise<UserView> {
+/**
+ * An account given with its password's hash rather than the password (the first-start file): the
+ * hash must be one the node would make, or costlier (password-hashing.ts).
+ */
+export type NewUserWithHash = Omit<NewUser, 'password'> & Readonly<{ passwordHash: string }>;
+
+export async function createUser(context: AppContext, input: NewUser | NewUserWithHash): Promise<UserView> {
   return (await createAccount(context, input, undefined)).user;
 }
 
@@ -181,13 +188,14 @@ export async function createUserAs(
 
 async function createAccount(
   context: AppContext,
-  input: NewUser,
+  input: NewUser | NewUserWithHash,
   requester: Actor | undefined,
 ): Promise<UserChangeResult> {
   assertUsernameValid(input.username);
   const plan = planRoleChange([], parseRoles(input.roles), requester);
   const email = parseEmail(input.email);
-  const passwordHash = await hashPassword(input.password);
+  if ('passwordHash' in input) assertPasswordHashAcceptable(input.passwordHash);
+  const passwordHash = 'passwordHash' in input ? input.passwordHash : await hashPassword(input.password);
   if (await findUserByUsername(context.db, input.username)) {
     throw new AppError('conflict', `the username '${input.username}' is already taken`);
   }

@@ -4,6 +4,7 @@
  * before it publishes the directory; never applied again once accounts exist.
  */
 import assert from 'node:assert/strict';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,13 +15,26 @@ import { isAppError } from '../../src/core/errors.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
+import { hashPassword } from '../../src/services/password-hashing.ts';
 import type { FirstStart } from '../../src/services/first-start.service.ts';
 import { describeLatestPublication, listRegisteredNodes } from '../../src/services/secretariat.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
+import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { createNodeBundle, startTestSecretariat } from '../helpers/secretariat-fixture.ts';
 
 const PASSWORD = 'first-start-password-1';
+
+function contextOn(handle: DatabaseHandle, root: string): AppContext {
+  return {
+    config: loadConfig({ COMITY_DATA_DIR: root, COMITY_LOG_LEVEL: 'silent' }),
+    db: handle.db,
+    databaseKind: handle.kind,
+    catalogue: loadCatalogue(),
+    live: createLiveHub(),
+    now: () => new Date(),
+  };
+}
 
 function withFirstStartFile(context: AppContext, file: string): AppContext {
   return {
@@ -51,17 +65,7 @@ for (const target of DATABASE_TARGETS) {
           ],
         };
         await writeFile(file, JSON.stringify(plan));
-        const context = withFirstStartFile(
-          {
-            config: loadConfig({ COMITY_DATA_DIR: root, COMITY_LOG_LEVEL: 'silent' }),
-            db: handle.db,
-            databaseKind: handle.kind,
-            catalogue: loadCatalogue(),
-            live: createLiveHub(),
-            now: () => new Date(),
-          },
-          file,
-        );
+        const context = withFirstStartFile(contextOn(handle, root), file);
         const first = await bootstrapNode(context);
         assert.equal(first.createdAdministrator, undefined);
         const admin = await signIn(context, { username: 'admin', password: PASSWORD }, '127.0.0.1');
@@ -93,17 +97,7 @@ for (const target of DATABASE_TARGETS) {
       const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
       const handle = await target.open();
       try {
-        const context = withFirstStartFile(
-          {
-            config: loadConfig({ COMITY_DATA_DIR: root, COMITY_LOG_LEVEL: 'silent' }),
-            db: handle.db,
-            databaseKind: handle.kind,
-            catalogue: loadCatalogue(),
-            live: createLiveHub(),
-            now: () => new Date(),
-          },
-          path.join(root, 'first-start.json'),
-        );
+        const context = withFirstStartFile(contextOn(handle, root), path.join(root, 'first-start.json'));
         for (const content of ['not json', JSON.stringify({ users: [] })]) {
           await writeFile(path.join(root, 'first-start.json'), content);
           await assert.rejects(
@@ -115,6 +109,72 @@ for (const target of DATABASE_TARGETS) {
         }
         const users = await handle.db.selectFrom('users').select('username').execute();
         assert.deepEqual(users, []);
+      } finally {
+        await handle.close();
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+
+    it('creates an account given by its password hash, which signs in with the password', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
+      const handle = await target.open();
+      try {
+        const file = path.join(root, 'first-start.json');
+        const plan: FirstStart = {
+          users: [
+            { username: 'admin', passwordHash: await hashPassword(PASSWORD), roles: ['administrator'] },
+          ],
+        };
+        await writeFile(file, JSON.stringify(plan));
+        const context = withFirstStartFile(contextOn(handle, root), file);
+        assert.equal((await bootstrapNode(context)).createdAdministrator, undefined);
+        const admin = await signIn(context, { username: 'admin', password: PASSWORD }, '127.0.0.1');
+        assert.deepEqual(admin.user.roles, ['administrator']);
+        await assert.rejects(
+          signIn(context, { username: 'admin', password: `${PASSWORD}-not` }, '127.0.0.1'),
+        );
+      } finally {
+        await handle.close();
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a hash weaker than its own, or both or neither of password and hash, and creates no account', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
+      const handle = await target.open();
+      try {
+        const file = path.join(root, 'first-start.json');
+        const context = withFirstStartFile(contextOn(handle, root), file);
+        const salt = randomBytes(16);
+        const weak = `scrypt$1024$8$1$${salt.toString('base64url')}$${scryptSync(PASSWORD, salt, 32, { N: 1024 }).toString('base64url')}`;
+        const strong = await hashPassword(PASSWORD);
+        const cases: ReadonlyArray<readonly [string, Record<string, unknown>, RegExp]> = [
+          ['a weaker hash', { passwordHash: weak }, /users\.1\.passwordHash: .*N at least 32768/],
+          ['not a hash', { passwordHash: 'first-start-password-1' }, /users\.1\.passwordHash/],
+          ['both', { password: PASSWORD, passwordHash: strong }, /either password or passwordHash/],
+          ['neither', {}, /either password or passwordHash/],
+        ];
+        for (const [label, credential, message] of cases) {
+          await writeFile(
+            file,
+            JSON.stringify({
+              users: [
+                { username: 'admin', password: PASSWORD, roles: ['administrator'] },
+                { username: 'fr.officer', roles: ['officer'], ...credential },
+              ],
+            }),
+          );
+          await assert.rejects(
+            bootstrapNode(context),
+            (error: unknown) =>
+              isAppError(error) &&
+              error.code === 'invalid-input' &&
+              error.message.includes(file) &&
+              message.test(error.message),
+            label,
+          );
+          assert.deepEqual(await handle.db.selectFrom('users').select('username').execute(), [], label);
+        }
       } finally {
         await handle.close();
         await rm(root, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../src/core/errors.ts';
 import {
+  assertPasswordHashAcceptable,
   generatePassword,
   hashPassword,
   waitAsLongAsAVerification,
@@ -49,6 +50,27 @@ describe('password hashing', () => {
     assert.equal(await verifyPassword('correct horse battery', hash.replace('$32768$', '$1048577$')), false);
     assert.equal(await verifyPassword('correct horse battery', hash.replace(/\$[^$]+$/, '$AAAA')), false);
     assert.equal(await verifyPassword('correct horse battery', hash.replace('scrypt$', 'bcrypt$')), false);
+  });
+
+  it('accepts a given hash only when it is as strong as its own or stronger', async () => {
+    const hash = await hashPassword('correct horse battery');
+    assert.doesNotThrow(() => assertPasswordHashAcceptable(hash));
+    const salt = hash.split('$')[4];
+    const key = hash.split('$')[5];
+    assert.doesNotThrow(() => assertPasswordHashAcceptable(`scrypt$65536$8$1$${salt}$${key}`));
+    for (const weaker of [
+      `scrypt$16384$8$1$${salt}$${key}`,
+      `scrypt$32768$4$1$${salt}$${key}`,
+      `scrypt$32768$8$1$AAAA$${key}`,
+      'not a hash',
+      hash.replace('scrypt$', 'bcrypt$'),
+    ]) {
+      assert.throws(
+        () => assertPasswordHashAcceptable(weaker),
+        (error: unknown) => isAppError(error) && error.code === 'invalid-input',
+        weaker,
+      );
+    }
   });
 
   it('has a dummy verification for unknown usernames that always fails', async () => {
