@@ -5,11 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { isAppError } from '../core/errors.ts';
-import { COMMANDS } from './commands/index.ts';
-import { setOperatorCommand } from './commands/node-context.ts';
+import { COMMANDS, commandModulesFor } from './commands/index.ts';
+import { setOperatorCommand } from './operator-command.ts';
 import { CliError } from './output.ts';
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs (default: every command, as `comity --help` lists them). */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command()
     .name('comity')
     .description(
@@ -27,12 +28,13 @@ export function buildProgram(): Command {
     }
     setOperatorCommand(names.join(' '));
   });
-  for (const register of COMMANDS) register(program);
+  const modules = argv === undefined ? COMMANDS : commandModulesFor(argv);
+  for (const register of await Promise.all(modules.map((module) => module.load()))) register(program);
   return program;
 }
 
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

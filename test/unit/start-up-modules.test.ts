@@ -3,36 +3,40 @@
  * where each full garbage collection marks it again (docs/benchmarks.md). Two packages are loaded
  * only when used: pino-pretty (a log line for a terminal) and i18n-iso-countries' other languages
  * (its main entry registers about 80; Comity uses the English names and the code conversions).
+ * The command line loads only the module of the command it runs.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { prettyPrinter, READABLE_LOG_OPTIONS } from '../../src/federation/federation-log.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-/** The module files a process loads when it imports the command line (as `comity serve` does). */
-function modulesLoadedByTheCommandLine(): string[] {
+/** The module files a `comity <args>` process loads. */
+function modulesLoadedBy(args: readonly string[]): string[] {
   const recorder = [
     "import { registerHooks } from 'node:module';",
     'const urls = [];',
     'registerHooks({ load(url, context, next) { urls.push(url); return next(url, context); } });',
-    "process.on('exit', () => process.stdout.write(JSON.stringify(urls)));",
+    "process.on('exit', () => process.stderr.write(JSON.stringify(urls)));",
   ].join('\n');
-  const output = execFileSync(
+  const run = spawnSync(
     process.execPath,
     [
       '--import',
       `data:text/javascript,${encodeURIComponent(recorder)}`,
-      '--input-type=module',
-      '-e',
-      `await import(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main.ts'))});`,
+      path.join(ROOT, 'src', 'cli', 'main.ts'),
+      ...args,
     ],
     { cwd: ROOT, encoding: 'utf8' },
   );
-  return JSON.parse(output) as string[];
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stderr) as string[];
 }
+
+/** What `comity serve` loads before it starts (its help: the whole node, without starting it). */
+const modulesLoadedByTheCommandLine = () => modulesLoadedBy(['serve', '--help']);
 
 describe('modules a node loads at start-up', () => {
   it('does not load pino-pretty nor the languages of i18n-iso-countries it does not use', () => {
@@ -51,6 +55,24 @@ describe('modules a node loads at start-up', () => {
       .sort();
     // English for the names Comity prints; the six UN languages for the States' directory entries.
     assert.deepEqual(languages, ['ar', 'en', 'es', 'fr', 'ru', 'zh']);
+  });
+
+  it('loads, for a command, its own module only: `comity demo` loads neither the server nor a database', () => {
+    const loaded = modulesLoadedBy(['demo', '--help']);
+    assert.ok(loaded.some((url) => url.endsWith('/src/cli/commands/demo.command.ts')));
+    for (const part of [
+      '/src/main.ts',
+      '/node_modules/fastify/',
+      '/node_modules/@electric-sql/pglite/',
+
+      '/src/cli/commands/serve.command.ts',
+    ]) {
+      assert.deepEqual(
+        loaded.filter((url) => url.includes(part)),
+        [],
+        part,
+      );
+    }
   });
 
   it('writes readable log lines on a terminal with pino-pretty, loaded when first needed', () => {

@@ -7,13 +7,7 @@ import { loadConfig } from '../../config.ts';
 import type { AppContext } from '../../app-context.ts';
 import { openNodeContext } from '../../node-context.ts';
 import { closeAuditLog, recordAudit } from '../../services/audit.service.ts';
-
-let operatorCommand: string | undefined;
-
-/** The command being run (`user add`...), set by the program before its action. */
-export function setOperatorCommand(name: string): void {
-  operatorCommand = name;
-}
+import { currentOperatorCommand } from '../operator-command.ts';
 
 /**
  * Runs `work` with an AppContext on the node's database, and closes the database afterwards.
@@ -22,7 +16,7 @@ export function setOperatorCommand(name: string): void {
  */
 export async function withNodeContext<T>(work: (context: AppContext) => Promise<T>): Promise<T> {
   const { context, database } = await openNodeContext(loadConfig());
-  const command = operatorCommand;
+  const command = currentOperatorCommand();
   const audit = (outcome: 'success' | 'failure') =>
     command && !command.startsWith('audit')
       ? recordAudit(context, { action: `cli:${command}`, actor: { kind: 'operator' }, outcome })
