@@ -12,7 +12,7 @@
  * seconds if they ask before the secretariat serves it). Used by
  * `comity demo`, the process tests and the benchmarks.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { flushCompileCache, getCompileCacheDir } from 'node:module';
 import { type AddressInfo, createServer, type Server } from 'node:net';
@@ -34,7 +34,7 @@ import {
   createTokenFor,
   signIn,
 } from './node-api.ts';
-import { createNodeProcess, type NodeProcess, PROJECT_ROOT, waitFor } from './node-process.ts';
+import { CLI_ENTRY, createNodeProcess, type NodeProcess, PROJECT_ROOT, waitFor } from './node-process.ts';
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
@@ -88,6 +88,12 @@ export type FederationOptions = Readonly<{
    * (NODE_COMPILE_CACHE). Default: none (each node creates its own database).
    */
   templateDirectory?: string;
+  /**
+   * The hash a node stores for a password (src/services/password-hashing.ts). Given, the
+   * first-start files hold the accounts' hashes rather than their passwords, made by this process
+   * while the template database is made, and the nodes hash nothing as they start.
+   */
+  hashPassword?: (password: string) => Promise<string>;
 }>;
 
 /** A running node of the federation, with an administrator session and its demo users. */
@@ -129,6 +135,8 @@ const FIRST_START_FILE = 'first-start.json';
 const FEDERATION_START_TIMEOUT_MS = 180_000;
 /** Makes this release's template database in the directory it is given (src/storage/pglite-template.ts). */
 const TEMPLATE_SCRIPT = path.join(PROJECT_ROOT, 'src', 'storage', 'pglite-template.ts');
+/** The line the template maker prints first when it makes the template (it is not made yet). */
+const TEMPLATE_MAKING = 'making';
 
 /** The nodes the options describe: explicit nodes, else one point of contact per State. */
 export function nodeSpecsOf(options: Pick<FederationOptions, 'states' | 'nodes'>): NodeSpec[] {
@@ -221,7 +229,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     // the demo's people on each State node) and, on the secretariat, every node's public entry to
     // register before it publishes the signed directory.
     const accounts = new Map<string, PlannedUser[]>();
-    const writeFirstStart = (node: NodeProcess, spec: NodeSpec | undefined) => {
+    const planFirstStart = (node: NodeProcess, spec: NodeSpec | undefined) => {
       const users: PlannedUser[] = [
         // The roles a node's first administrator gets when it generates one (FIRST_ADMINISTRATOR_ROLES).
         {
@@ -251,15 +259,14 @@ export async function startFederation(options: FederationOptions): Promise<Feder
               ? { acknowledgeWithinHours: options.acknowledgeWithinHours }
               : {}),
           };
-      // It holds passwords: readable by this user only, as the node's other files are.
-      writeFileSync(path.join(node.dataDirectory, FIRST_START_FILE), JSON.stringify({ users, register }), {
-        mode: 0o600,
-      });
+      return { node, users, register };
     };
-    writeFirstStart(secretariat, undefined);
-    for (const spec of specs) writeFirstStart(processes.get(spec.nodeId)!, spec);
+    const plans = [
+      planFirstStart(secretariat, undefined),
+      ...specs.map((spec) => planFirstStart(processes.get(spec.nodeId)!, spec)),
+    ];
     progress(
-      `identities and first-start files written for ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')} in ${seconds(started)}`,
+      `identities written for ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')} in ${seconds(started)}`,
     );
 
     // 4. This process has loaded the application's modules already: when it keeps Node's compile
@@ -267,13 +274,42 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     // rather than at exit, so that on a first run too the nodes load them compiled.
     if (getCompileCacheDir() !== undefined) flushCompileCache();
 
-    // 5. The template database, made once (rather than initdb in every process), in a process of
-    // its own as the nodes are: the harness reaches the storage through processes only.
+    // 5. At once, on the two cores a small machine has: the template database, made once (rather
+    // than initdb in every process) in a process of its own, as the nodes are (the harness reaches
+    // the storage through processes only); while it is made (a first run), the modules a node
+    // loads, compiled into Node's cache in another process, so that no node compiles them; and the
+    // first-start files, with the passwords' hashes when this process makes them.
     started = performance.now();
-    if (options.templateDirectory && !options.databaseUrlFor) {
-      await promisify(execFile)(process.execPath, [TEMPLATE_SCRIPT, options.templateDirectory]);
-      progress(`template database ready in ${seconds(started)}`);
-    }
+    const hashPassword = options.hashPassword;
+    const writeFirstStartFiles = async () => {
+      const since = performance.now();
+      await Promise.all(
+        plans.map(async ({ node, users, register }) => {
+          const stored = hashPassword
+            ? await Promise.all(
+                users.map(async ({ password, ...user }) => ({
+                  ...user,
+                  passwordHash: await hashPassword(password),
+                })),
+              )
+            : users;
+          // It holds passwords, or their hashes: readable by this user only, as the node's other files are.
+          const file = path.join(node.dataDirectory, FIRST_START_FILE);
+          writeFileSync(file, JSON.stringify({ users: stored, register }), { mode: 0o600 });
+        }),
+      );
+      progress(`first-start files written${hashPassword ? ', passwords hashed,' : ''} in ${seconds(since)}`);
+    };
+    const templateDirectory = options.databaseUrlFor ? undefined : options.templateDirectory;
+    const makeTemplate = async () => {
+      if (templateDirectory === undefined) return;
+      const since = performance.now();
+      await runTemplateMaker(templateDirectory, () =>
+        compileNodeModules(path.join(templateDirectory, 'node-compile-cache')),
+      );
+      progress(`template database ready in ${seconds(since)}`);
+    };
+    await Promise.all([makeTemplate(), writeFirstStartFiles()]);
 
     // 6. Every process starts once, all in parallel, with its identity, accounts and (the
     // secretariat) the published directory; a node that asks before the secretariat serves it
@@ -308,6 +344,45 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Runs the template maker (src/storage/pglite-template.ts) in a process of its own; when it says it
+ * is making the template rather than finding it made, runs `whileMaking` beside it.
+ */
+async function runTemplateMaker(directory: string, whileMaking: () => Promise<void>): Promise<void> {
+  // V8's baseline WebAssembly compiler only, as for a node's own database (storage/database.ts): a
+  // one-off initdb gains less from optimised code than optimising it costs.
+  const maker = spawn(process.execPath, ['--liftoff-only', TEMPLATE_SCRIPT, directory], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let besides: Promise<void> | undefined;
+  maker.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (besides === undefined && output.startsWith(`${TEMPLATE_MAKING}\n`)) besides = whileMaking();
+  });
+  let errors = '';
+  maker.stderr.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    maker.once('error', reject);
+    maker.once('close', resolve);
+  });
+  await besides;
+  if (code !== 0) throw new Error(`making the template database failed (exit ${code}): ${errors.trim()}`);
+}
+
+/**
+ * Loads every module `comity serve` loads (its help: nothing starts) in a process whose compile
+ * cache is the nodes': the cache then holds them compiled, and no node compiles them. A failure
+ * only costs the nodes that work.
+ */
+async function compileNodeModules(compileCache: string): Promise<void> {
+  await promisify(execFile)(process.execPath, [CLI_ENTRY, 'serve', '--help'], {
+    env: { ...process.env, NODE_COMPILE_CACHE: compileCache },
+  }).catch(() => undefined);
 }
 
 /** `count` ports free on loopback now, all different (each held open until every one is found). */
@@ -449,6 +524,6 @@ async function waitForDirectory(node: FederationNode, specs: readonly NodeSpec[]
       const known = new Set(report.items.map((item) => item.nodeId));
       return others.every((other) => known.has(other)) ? true : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 200 },
+    { timeoutMs: 30_000, intervalMs: 50 },
   );
 }

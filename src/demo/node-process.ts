@@ -18,7 +18,8 @@ import { generateDemoPassword, replaceOneTimePassword } from './node-api.ts';
 
 /** The checkout this file belongs to (src/demo → root). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
-const CLI_ENTRY = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
+/** The `comity` command line, as bin/comity runs it. */
+export const CLI_ENTRY = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
 
 /** Characters of a child's output kept in memory for error messages. */
 const OUTPUT_TAIL_CHARS = 16_000;

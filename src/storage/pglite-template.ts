@@ -38,9 +38,10 @@ export function templateIn(directory: string): string {
  * Made under a temporary name, closed, then renamed: a reader never sees half a database, and
  * when two processes make it at once the first rename wins and the other's copy is removed.
  */
-export async function ensureTemplate(directory: string): Promise<string> {
+export async function ensureTemplate(directory: string, onMaking: () => void = () => {}): Promise<string> {
   const template = templateIn(directory);
   if (existsSync(template)) return template;
+  onMaking();
   await mkdir(directory, { recursive: true });
   // Templates of the earlier format (a tar dump) are never read again.
   for (const name of readdirSync(directory)) {
@@ -89,12 +90,14 @@ export async function copyTemplate(template: string, target: string): Promise<vo
 }
 
 // `node src/storage/pglite-template.ts <directory>`: makes the template there (`comity demo` runs
-// it as a process of its own before its nodes start, so initdb's memory leaves with it).
+// it as a process of its own before its nodes start, so initdb's memory leaves with it). Prints
+// `making` first when the template is not made yet, then the template's path.
 if (import.meta.main) {
   const [directory] = process.argv.slice(2);
   if (directory === undefined) {
     process.stderr.write('usage: pglite-template.ts <cache directory>\n');
     process.exit(2);
   }
-  process.stdout.write(`${await ensureTemplate(directory)}\n`);
+  const template = await ensureTemplate(directory, () => process.stdout.write('making\n'));
+  process.stdout.write(`${template}\n`);
 }

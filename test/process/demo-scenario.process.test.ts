@@ -17,6 +17,8 @@ describe('comity demo --scenario', { timeout: 600_000 }, () => {
     const result = await runComity(['demo', '--scenario', 'preservation'], { timeoutMs: 170_000 });
     const output = `${result.stdout}\n${result.stderr}`;
     assert.equal(result.code, 0, output);
+    // The accounts' hashes are made by the demo and given to the nodes, never their passwords.
+    assert.match(result.stdout, /first-start files written, passwords hashed, in [\d.]+ s/);
     assert.match(result.stdout, /\[7\/7\] fr-poc has the signed receipt of de-poc \.\.\. ok/);
     assert.match(result.stdout, /Scenario passed/);
     assert.doesNotMatch(output, /FAILED/);

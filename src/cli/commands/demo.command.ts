@@ -21,6 +21,7 @@ import { PROJECT_ROOT } from '../../demo/node-process.ts';
 import { runEmergencyScenario } from '../../demo/emergency-scenario.ts';
 import { DEFAULT_EVIDENCE_SIZE_BYTES, parseSize, runEvidenceScenario } from '../../demo/evidence-scenario.ts';
 import { runPreservationScenario } from '../../demo/preservation-scenario.ts';
+import { hashPassword } from '../../services/password-hashing.ts';
 import { CliError, printLine } from '../output.ts';
 
 const DEMO_STATES = ['FR', 'DE', 'BR'] as const;
@@ -112,6 +113,8 @@ export function registerDemoCommand(program: Command): void {
           onProgress: (line) => printLine(`  ${line}`),
           // Every node creates its database from one template, cached for the next demo too.
           ...(cacheDirectory ? { templateDirectory: cacheDirectory } : {}),
+          // The accounts' hashes, made here while the template is made, rather than by each node.
+          hashPassword,
         });
       } catch (error) {
         // The directory stays: its logs say why.

@@ -8,8 +8,8 @@
  * keeps working with the directory it has, until that directory expires. Then it fails closed (no
  * node is known, so no message is accepted or sealed) but says so (`expiredSince`): the receiver,
  * the delivery worker, sending and the health check treat an expired directory as a transient
- * fault, and the client tries the secretariat again within seconds (1 s, 2 s, 4 s... up to the
- * interval) until a fresh directory arrives. Each refresh's outcome is also kept in the database
+ * fault, and the client tries the secretariat again within seconds (every 0.25 s for two seconds,
+ * then 0.5 s, 1 s, 2 s... up to the interval) until a fresh directory arrives. Each refresh's outcome is also kept in the database
  * for the peers screen and `comity peers`.
  *
  * A secretariat node reads its own latest publication from its database instead (and renews it
@@ -27,6 +27,14 @@ import type { DirectoryLookup, NodeIdentity } from '../context.ts';
 import { createFederationLog, type FederationLog } from '../federation-log.ts';
 import { MAX_DIRECTORY_BYTES, verifyDirectory } from '../protocol/directory-document.ts';
 import type { AuthorityKind, DirectoryDocument, DirectoryKey, DirectoryNode } from '../protocol/types.ts';
+
+/**
+ * When the node holds no usable directory, it asks the secretariat again every RETRY_MS for
+ * QUICK_RETRIES times (two seconds: a node started with its secretariat joins as soon as the
+ * secretariat serves), then after twice as long each time, up to the refresh interval.
+ */
+const RETRY_MS = 250;
+const QUICK_RETRIES = 8;
 
 /** What the last refresh did, for tests, logs and the peers screen. */
 export type DirectoryRefreshOutcome = Readonly<
@@ -362,8 +370,9 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   /**
    * The next refresh comes after the configured interval while a directory that has not expired
    * is held. Until then (a node started before the secretariat was reachable, or whose directory
-   * expired during an outage) it retries sooner: 1 s, 2 s, 4 s... up to the interval, so the node
-   * joins, or trusts its peers again, within seconds of the secretariat coming up.
+   * expired during an outage) it retries sooner: every 0.25 s for two seconds, then 0.5 s, 1 s,
+   * 2 s... up to the interval, so the node joins, or trusts its peers again, within moments of the
+   * secretariat coming up (nodes started with their secretariat, as `comity demo` starts them).
    */
   let isRunning = false;
   let failedFirstFetches = 0;
@@ -374,7 +383,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     failedFirstFetches = isUsable ? 0 : failedFirstFetches + 1;
     const delayMs = isUsable
       ? intervalMs
-      : Math.min(intervalMs, 1000 * 2 ** Math.min(failedFirstFetches - 1, 16));
+      : Math.min(intervalMs, RETRY_MS * 2 ** Math.min(Math.max(failedFirstFetches - QUICK_RETRIES, 0), 16));
     timer = setTimeout(() => {
       void refresh().finally(scheduleNextRefresh);
     }, delayMs);
