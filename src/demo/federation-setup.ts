@@ -269,9 +269,9 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       `identities written for ports ${[secretariat, ...processes.values()].map((node) => node.port).join(', ')} in ${seconds(started)}`,
     );
 
-    // 4. This process has loaded the application's modules already: when it keeps Node's compile
-    // cache (bin/comity sets one, in the same cache directory as the nodes'), it writes it now
-    // rather than at exit, so that on a first run too the nodes load them compiled.
+    // 4. This process has loaded part of what a node loads (the federation's protocol, the core):
+    // when it keeps Node's compile cache (bin/comity sets one, in the same cache directory as the
+    // nodes'), it writes it now rather than at exit; step 5 compiles the rest on a first run.
     if (getCompileCacheDir() !== undefined) flushCompileCache();
 
     // 5. At once, on the two cores a small machine has: the template database, made once (rather

@@ -155,16 +155,16 @@ export type NewUser = Readonly<{
 export type UserChangeResult = Readonly<{ user: UserView; pendingRoleRequest: RoleRequestView | null }>;
 
 /**
- * Creates an account as the node's operator (command line, tests, first administrator): every
- * role applies at once, and the grant is recorded. Conflict when the username is taken;
- * invalid-input for a bad name, role or password.
- */
-/**
  * An account given with its password's hash rather than the password (the first-start file): the
  * hash must be one the node would make, or costlier (password-hashing.ts).
  */
 export type NewUserWithHash = Omit<NewUser, 'password'> & Readonly<{ passwordHash: string }>;
 
+/**
+ * Creates an account as the node's operator (command line, tests, first administrator): every
+ * role applies at once, and the grant is recorded. Conflict when the username is taken;
+ * invalid-input for a bad name, role, password or password hash.
+ */
 export async function createUser(context: AppContext, input: NewUser | NewUserWithHash): Promise<UserView> {
   return (await createAccount(context, input, undefined)).user;
 }

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import {
   createDirectoryClient,
+  retryDelayMs,
   type DirectoryClient,
 } from '../../src/federation/directory/directory-client.ts';
 import { createFederationLog } from '../../src/federation/federation-log.ts';
@@ -193,6 +194,12 @@ for (const target of DATABASE_TARGETS) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       assert.equal(client.describe()?.serial, 1);
+    });
+
+    it('asks again every 0.25 s for two seconds, then twice as long each time, up to the interval', () => {
+      const waits = Array.from({ length: 14 }, (_, index) => retryDelayMs(index + 1, 10_000));
+      assert.deepEqual(waits, [250, 250, 250, 250, 250, 250, 250, 250, 500, 1000, 2000, 4000, 8000, 10_000]);
+      assert.equal(retryDelayMs(1_000, 300_000), 300_000, 'never longer than the interval');
     });
 
     it('takes a newer serial and refuses to go back to an older one, even after a restart', async () => {

@@ -9,8 +9,8 @@
  * node is known, so no message is accepted or sealed) but says so (`expiredSince`): the receiver,
  * the delivery worker, sending and the health check treat an expired directory as a transient
  * fault, and the client tries the secretariat again within seconds (every 0.25 s for two seconds,
- * then 0.5 s, 1 s, 2 s... up to the interval) until a fresh directory arrives. Each refresh's outcome is also kept in the database
- * for the peers screen and `comity peers`.
+ * then 0.5 s, 1 s, 2 s... up to the interval) until a fresh directory arrives. Each refresh's
+ * outcome is also kept in the database for the peers screen and `comity peers`.
  *
  * A secretariat node reads its own latest publication from its database instead (and renews it
  * before it expires).
@@ -35,6 +35,11 @@ import type { AuthorityKind, DirectoryDocument, DirectoryKey, DirectoryNode } fr
  */
 const RETRY_MS = 250;
 const QUICK_RETRIES = 8;
+
+/** The wait before the next fetch after `failures` fetches in a row left the node without a usable directory. */
+export function retryDelayMs(failures: number, intervalMs: number): number {
+  return Math.min(intervalMs, RETRY_MS * 2 ** Math.min(Math.max(failures - QUICK_RETRIES, 0), 16));
+}
 
 /** What the last refresh did, for tests, logs and the peers screen. */
 export type DirectoryRefreshOutcome = Readonly<
@@ -381,9 +386,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     const intervalMs = config.directoryRefreshSeconds * 1000;
     const isUsable = usable() !== undefined;
     failedFirstFetches = isUsable ? 0 : failedFirstFetches + 1;
-    const delayMs = isUsable
-      ? intervalMs
-      : Math.min(intervalMs, RETRY_MS * 2 ** Math.min(Math.max(failedFirstFetches - QUICK_RETRIES, 0), 16));
+    const delayMs = isUsable ? intervalMs : retryDelayMs(failedFirstFetches, intervalMs);
     timer = setTimeout(() => {
       void refresh().finally(scheduleNextRefresh);
     }, delayMs);
