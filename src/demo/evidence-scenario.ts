@@ -35,30 +35,12 @@ import type { Federation } from './federation-setup.ts';
 import type { ApiClient } from './node-api.ts';
 import { GiveUpError, waitFor } from './node-process.ts';
 import type { ScenarioOptions } from './preservation-scenario.ts';
+import { DEFAULT_EVIDENCE_SIZE_BYTES } from './evidence-size.ts';
 import { formatDuration, runSteps, type StepsOutcome } from './step-runner.ts';
 
-/** 1 GiB, the default size of the item. */
-export const DEFAULT_EVIDENCE_SIZE_BYTES = 1024 ** 3;
 const PIECE_BYTES = 16 * 1024 * 1024;
 
 export type EvidenceScenarioOptions = ScenarioOptions & Readonly<{ sizeBytes?: number }>;
-
-/** "8MiB", "1GiB", "500kB", "1048576": a size in bytes; undefined when it does not read. */
-export function parseSize(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(B|kB|KiB|MB|MiB|GB|GiB)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  const units: Record<string, number> = {
-    b: 1,
-    kb: 1000,
-    kib: 1024,
-    mb: 1000 ** 2,
-    mib: 1024 ** 2,
-    gb: 1000 ** 3,
-    gib: 1024 ** 3,
-  };
-  const bytes = Math.round(Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1));
-  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
-}
 
 /** A size for people: 8 MiB, 1 GiB, 512 B. */
 export function formatSize(bytes: number): string {

@@ -12,7 +12,7 @@
  * seconds if they ask before the secretariat serves it). Used by
  * `comity demo`, the process tests and the benchmarks.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { flushCompileCache, getCompileCacheDir } from 'node:module';
 import { type AddressInfo, createServer, type Server } from 'node:net';
@@ -34,7 +34,8 @@ import {
   createTokenFor,
   signIn,
 } from './node-api.ts';
-import { CLI_ENTRY, createNodeProcess, type NodeProcess, PROJECT_ROOT, waitFor } from './node-process.ts';
+import { CLI_ENTRY, createNodeProcess, type NodeProcess, waitFor } from './node-process.ts';
+import { startTemplateMaker, type TemplateMaker } from './template-maker.ts';
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
@@ -94,6 +95,11 @@ export type FederationOptions = Readonly<{
    * while the template database is made, and the nodes hash nothing as they start.
    */
   hashPassword?: (password: string) => Promise<string>;
+  /**
+   * The template maker already started in `templateDirectory` (`comity demo` starts it before it
+   * loads the rest of itself); default: started here.
+   */
+  templateMaker?: TemplateMaker;
 }>;
 
 /** A running node of the federation, with an administrator session and its demo users. */
@@ -133,10 +139,6 @@ const SECRETARIAT_ID = 'secretariat';
 const FIRST_START_FILE = 'first-start.json';
 /** How long each process may take to start when `startTimeoutMs` does not say. */
 const FEDERATION_START_TIMEOUT_MS = 180_000;
-/** Makes this release's template database in the directory it is given (src/storage/pglite-template.ts). */
-const TEMPLATE_SCRIPT = path.join(PROJECT_ROOT, 'src', 'storage', 'pglite-template.ts');
-/** The line the template maker prints first when it makes the template (it is not made yet). */
-const TEMPLATE_MAKING = 'making';
 
 /** The nodes the options describe: explicit nodes, else one point of contact per State. */
 export function nodeSpecsOf(options: Pick<FederationOptions, 'states' | 'nodes'>): NodeSpec[] {
@@ -274,23 +276,30 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     // nodes'), it writes it now rather than at exit; step 5 compiles the rest on a first run.
     if (getCompileCacheDir() !== undefined) flushCompileCache();
 
-    // 5. At once, on the two cores a small machine has: the template database, made once (rather
-    // than initdb in every process) in a process of its own, as the nodes are (the harness reaches
-    // the storage through processes only); while it is made (a first run), the modules a node
-    // loads, compiled into Node's cache in another process, so that no node compiles them; and the
-    // first-start files, with the passwords' hashes when this process makes them.
+    // 5. The template database, made once (rather than initdb in every process) in a process of
+    // its own, as the nodes are (the harness reaches the storage through processes only); beside
+    // it, the first-start files, with the passwords' hashes when this process makes them. While the
+    // template is made (a first run), it is the step every node waits for: it keeps a core to
+    // itself, and on the other one the hashes are made one at a time, then a process compiles the
+    // modules a node loads into Node's cache (so that no node compiles them). Otherwise the hashes
+    // take both cores.
     started = performance.now();
-    const hashPassword = options.hashPassword;
+    const templateDirectory = options.databaseUrlFor ? undefined : options.templateDirectory;
+    const maker =
+      templateDirectory === undefined
+        ? undefined
+        : options.templateMaker?.directory === templateDirectory
+          ? options.templateMaker
+          : startTemplateMaker(templateDirectory);
+    const isMakingTemplate = maker !== undefined && (await maker.isMaking);
+    const hash = oneAtATime(options.hashPassword, isMakingTemplate);
     const writeFirstStartFiles = async () => {
       const since = performance.now();
       await Promise.all(
         plans.map(async ({ node, users, register }) => {
-          const stored = hashPassword
+          const stored = hash
             ? await Promise.all(
-                users.map(async ({ password, ...user }) => ({
-                  ...user,
-                  passwordHash: await hashPassword(password),
-                })),
+                users.map(async ({ password, ...user }) => ({ ...user, passwordHash: await hash(password) })),
               )
             : users;
           // It holds passwords, or their hashes: readable by this user only, as the node's other files are.
@@ -298,18 +307,21 @@ export async function startFederation(options: FederationOptions): Promise<Feder
           writeFileSync(file, JSON.stringify({ users: stored, register }), { mode: 0o600 });
         }),
       );
-      progress(`first-start files written${hashPassword ? ', passwords hashed,' : ''} in ${seconds(since)}`);
+      progress(`first-start files written${hash ? ', passwords hashed,' : ''} in ${seconds(since)}`);
     };
-    const templateDirectory = options.databaseUrlFor ? undefined : options.templateDirectory;
     const makeTemplate = async () => {
-      if (templateDirectory === undefined) return;
-      const since = performance.now();
-      await runTemplateMaker(templateDirectory, () =>
-        compileNodeModules(path.join(templateDirectory, 'node-compile-cache')),
-      );
-      progress(`template database ready in ${seconds(since)}`);
+      if (maker === undefined) return;
+      await maker.done;
+      progress(`template database ready in ${seconds(maker.startedAt)}`);
     };
-    await Promise.all([makeTemplate(), writeFirstStartFiles()]);
+    await Promise.all([
+      makeTemplate(),
+      isMakingTemplate && maker
+        ? writeFirstStartFiles().then(() =>
+            compileNodeModules(path.join(maker.directory, 'node-compile-cache')),
+          )
+        : writeFirstStartFiles(),
+    ]);
 
     // 6. Every process starts once, all in parallel, with its identity, accounts and (the
     // secretariat) the published directory; a node that asks before the secretariat serves it
@@ -346,32 +358,18 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   }
 }
 
-/**
- * Runs the template maker (src/storage/pglite-template.ts) in a process of its own; when it says it
- * is making the template rather than finding it made, runs `whileMaking` beside it.
- */
-async function runTemplateMaker(directory: string, whileMaking: () => Promise<void>): Promise<void> {
-  // V8's baseline WebAssembly compiler only, as for a node's own database (storage/database.ts): a
-  // one-off initdb gains less from optimised code than optimising it costs.
-  const maker = spawn(process.execPath, ['--liftoff-only', TEMPLATE_SCRIPT, directory], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let besides: Promise<void> | undefined;
-  maker.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    if (besides === undefined && output.startsWith(`${TEMPLATE_MAKING}\n`)) besides = whileMaking();
-  });
-  let errors = '';
-  maker.stderr.on('data', (chunk: Buffer) => {
-    errors += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    maker.once('error', reject);
-    maker.once('close', resolve);
-  });
-  await besides;
-  if (code !== 0) throw new Error(`making the template database failed (exit ${code}): ${errors.trim()}`);
+/** `hash`, made to run one call at a time when `isOneAtATime` (each waits for the one before). */
+function oneAtATime(
+  hash: ((password: string) => Promise<string>) | undefined,
+  isOneAtATime: boolean,
+): ((password: string) => Promise<string>) | undefined {
+  if (hash === undefined || !isOneAtATime) return hash;
+  let previous: Promise<unknown> = Promise.resolve();
+  return (password) => {
+    const next = previous.then(() => hash(password));
+    previous = next.catch(() => undefined);
+    return next;
+  };
 }
 
 /**

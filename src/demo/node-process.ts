@@ -15,9 +15,9 @@ import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'no
 import path from 'node:path';
 import { type ReadyReport, readReadyFile, removeReadyFile } from '../ready-file.ts';
 import { generateDemoPassword, replaceOneTimePassword } from './node-api.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
-/** The checkout this file belongs to (src/demo → root). */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { PROJECT_ROOT };
 /** The `comity` command line, as bin/comity runs it. */
 export const CLI_ENTRY = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
 

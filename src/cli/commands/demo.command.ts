@@ -16,21 +16,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadCacheDirectory } from '../../config.ts';
-import { type Federation, startFederation } from '../../demo/federation-setup.ts';
-import { PROJECT_ROOT } from '../../demo/node-process.ts';
-import { runEmergencyScenario } from '../../demo/emergency-scenario.ts';
-import { DEFAULT_EVIDENCE_SIZE_BYTES, parseSize, runEvidenceScenario } from '../../demo/evidence-scenario.ts';
-import { runPreservationScenario } from '../../demo/preservation-scenario.ts';
+import { DEFAULT_EVIDENCE_SIZE_BYTES, parseSize } from '../../demo/evidence-size.ts';
+import type { Federation } from '../../demo/federation-setup.ts';
+import { PROJECT_ROOT } from '../../demo/project-root.ts';
+import type { ScenarioOptions } from '../../demo/preservation-scenario.ts';
+import type { StepsOutcome } from '../../demo/step-runner.ts';
+import { startTemplateMaker } from '../../demo/template-maker.ts';
 import { hashPassword } from '../../services/password-hashing.ts';
 import { CliError, printLine } from '../output.ts';
 
 const DEMO_STATES = ['FR', 'DE', 'BR'] as const;
 const SCENARIOS = ['preservation', 'emergency', 'evidence'] as const;
-const RUN_SCENARIO = {
-  preservation: runPreservationScenario,
-  emergency: runEmergencyScenario,
-  evidence: runEvidenceScenario,
-} as const;
+
+type ScenarioRunner = (
+  federation: Federation,
+  options: ScenarioOptions & Readonly<{ sizeBytes?: number }>,
+) => Promise<StepsOutcome>;
+
+/** Each scenario's module, loaded when it runs. */
+const LOAD_SCENARIO: Readonly<Record<(typeof SCENARIOS)[number], () => Promise<ScenarioRunner>>> = {
+  preservation: async () => (await import('../../demo/preservation-scenario.ts')).runPreservationScenario,
+  emergency: async () => (await import('../../demo/emergency-scenario.ts')).runEmergencyScenario,
+  evidence: async () => (await import('../../demo/evidence-scenario.ts')).runEvidenceScenario,
+};
 
 type DemoOptions = {
   scenario?: (typeof SCENARIOS)[number];
@@ -88,12 +96,21 @@ export function registerDemoCommand(program: Command): void {
       const cleanUp = () => {
         if (isTemporary) rmSync(directory, { recursive: true, force: true });
       };
+      // Every node creates its database from one template, cached for the next demo too. On a
+      // first run, making it is the step every node waits for: it starts before anything else,
+      // and this command loads the rest of itself (federation-setup.ts, about 500 modules) meanwhile.
+      const cacheDirectory = loadCacheDirectory();
+      const templateMaker = cacheDirectory ? startTemplateMaker(cacheDirectory) : undefined;
+      const loaded = Promise.all([
+        import('../../demo/federation-setup.ts'),
+        options.scenario ? LOAD_SCENARIO[options.scenario]() : undefined,
+      ]);
       // People sign in to the web UI of the interactive demo: build it if a source changed (as npm start does).
       if (options.scenario === undefined) buildWebInterfaceIfStale();
       printLine(
         `Starting a secretariat and ${DEMO_STATES.length} State nodes (data and logs in ${directory})...`,
       );
-      const cacheDirectory = loadCacheDirectory();
+      const [{ startFederation }, runScenario] = await loaded;
       // Listening from the start: a Ctrl-C or SIGTERM that comes while the nodes start (or just as
       // the demo says they run) stops them once started, instead of ending this process and
       // leaving them running without it. A second one ends the process at once.
@@ -111,8 +128,8 @@ export function registerDemoCommand(program: Command): void {
           // The demo's 24/7 points of contact declare that they acknowledge urgent requests within an hour.
           acknowledgeWithinHours: 1,
           onProgress: (line) => printLine(`  ${line}`),
-          // Every node creates its database from one template, cached for the next demo too.
           ...(cacheDirectory ? { templateDirectory: cacheDirectory } : {}),
+          ...(templateMaker ? { templateMaker } : {}),
           // The accounts' hashes, made here while the template is made, rather than by each node.
           hashPassword,
         });
@@ -122,7 +139,7 @@ export function registerDemoCommand(program: Command): void {
         throw new CliError(`the demo federation did not start: ${reason} (logs kept in ${directory})`);
       }
 
-      if (options.scenario !== undefined) {
+      if (options.scenario !== undefined && runScenario !== undefined) {
         // Interrupted (before or during the scenario): the nodes stop, and the command ends as a
         // signal would have ended it (exit code 128 + the signal's number).
         const stopInterrupted = async () => {
@@ -133,7 +150,7 @@ export function registerDemoCommand(program: Command): void {
         if (interruption !== undefined) return stopInterrupted();
         void interrupted.then(stopInterrupted);
         printLine('');
-        const outcome = await RUN_SCENARIO[options.scenario](federation, {
+        const outcome = await runScenario(federation, {
           from: 'FR',
           to: 'DE',
           print: printLine,
