@@ -98,7 +98,7 @@ export function registerDemoCommand(program: Command): void {
       };
       // Every node creates its database from one template, cached for the next demo too. On a
       // first run, making it is the step every node waits for: it starts before anything else,
-      // and this command loads the rest of itself (federation-setup.ts, about 500 modules) meanwhile.
+      // and this command loads the rest of itself (federation-setup.ts, some 440 modules) meanwhile.
       const cacheDirectory = loadCacheDirectory();
       const templateMaker = cacheDirectory ? startTemplateMaker(cacheDirectory) : undefined;
       const loaded = Promise.all([
