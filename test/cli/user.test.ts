@@ -10,6 +10,7 @@ import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { resolveApiToken } from '../../src/services/api-tokens.service.ts';
 import { confirmEnrolment, mfaStatusOf, startEnrolment } from '../../src/services/mfa.service.ts';
+import { assertPasswordHashAcceptable, verifyPassword } from '../../src/services/password-hashing.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
 import { requireUserByUsername, updateUserAs } from '../../src/services/users.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
@@ -222,9 +223,20 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     assert.match(lines[0]!, /unknown role 'judge'; valid roles: officer, supervisor, duty-officer/);
   });
 
+  it("prints a password's hash for the first-start file, which verifies that password", async () => {
+    const result = await runComity(['user', 'hash-password'], 'a-long-enough-password\n');
+    assert.equal(result.code, 0, result.stderr);
+    const hash = result.stdout.trim();
+    assert.match(hash, /^scrypt\$32768\$8\$1\$[\w-]+\$[\w-]+$/);
+    assert.equal(await verifyPassword('a-long-enough-password', hash), true);
+    assert.equal(await verifyPassword('another-long-password', hash), false);
+    assert.doesNotThrow(() => assertPasswordHashAcceptable(hash));
+  });
+
   it('refuses a short password, an unknown user and a bad expiry with one line and exit code 1', async () => {
     const cases: Array<[string[], string | undefined, RegExp]> = [
       [['user', 'add', 'dave', '--role', 'officer', '--password-stdin'], 'short\n', /at least 12 characters/],
+      [['user', 'hash-password'], 'short\n', /at least 12 characters/],
       [['token', 'create', '--user', 'nobody', '--name', 'x'], undefined, /no user named 'nobody'/],
       [['token', 'create', '--user', 'bob', '--name', 'x', '--expires-in', '0'], undefined, /--expires-in/],
       [

@@ -1,12 +1,12 @@
 /**
  * `comity user ...`: the node's operator manages accounts on the machine that runs the node
  * (add, list, set a password, disable, list and approve role requests), working on its database
- * directly. These commands act as the node's operator: the roles they give apply at once.
+ * directly; and makes a password's hash for the first-start file. These commands act as the node's operator: the roles they give apply at once.
  */
 import type { Command } from 'commander';
 import { ROLES } from '../../core/roles.ts';
 import { removeTotpOf } from '../../services/mfa.service.ts';
-import { assertPasswordAcceptable, generatePassword } from '../../services/password-hashing.ts';
+import { assertPasswordAcceptable, generatePassword, hashPassword } from '../../services/password-hashing.ts';
 import {
   changePassword,
   createUser,
@@ -96,6 +96,15 @@ export function registerUserCommands(program: Command): void {
         printLine(`password: ${password}`);
         printLine('This one-time password is shown only once; the next sign-in changes it.');
       }
+    });
+
+  user
+    .command('hash-password')
+    .description(
+      "print the hash of a password read from standard input, as a node stores it: an account's passwordHash in the first-start file (COMITY_FIRST_START_FILE), which then need not hold the password",
+    )
+    .action(async () => {
+      printLine(await hashPassword(await readSecretFromStdin()));
     });
 
   user
