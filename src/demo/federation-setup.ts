@@ -283,7 +283,6 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     // itself, and on the other one the hashes are made one at a time, then a process compiles the
     // modules a node loads into Node's cache (so that no node compiles them). Otherwise the hashes
     // take both cores.
-    started = performance.now();
     const templateDirectory = options.databaseUrlFor ? undefined : options.templateDirectory;
     const maker =
       templateDirectory === undefined

@@ -194,8 +194,13 @@ async function createAccount(
   assertUsernameValid(input.username);
   const plan = planRoleChange([], parseRoles(input.roles), requester);
   const email = parseEmail(input.email);
-  if ('passwordHash' in input) assertPasswordHashAcceptable(input.passwordHash);
-  const passwordHash = 'passwordHash' in input ? input.passwordHash : await hashPassword(input.password);
+  let passwordHash: string;
+  if ('passwordHash' in input) {
+    assertPasswordHashAcceptable(input.passwordHash);
+    passwordHash = input.passwordHash;
+  } else {
+    passwordHash = await hashPassword(input.password);
+  }
   if (await findUserByUsername(context.db, input.username)) {
     throw new AppError('conflict', `the username '${input.username}' is already taken`);
   }

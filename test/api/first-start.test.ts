@@ -20,7 +20,7 @@ import type { FirstStart } from '../../src/services/first-start.service.ts';
 import { describeLatestPublication, listRegisteredNodes } from '../../src/services/secretariat.service.ts';
 import { signIn } from '../../src/services/sessions.service.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
-import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { DATABASE_TARGETS, type DatabaseTarget } from '../helpers/database.ts';
 import { createNodeBundle, startTestSecretariat } from '../helpers/secretariat-fixture.ts';
 
 const PASSWORD = 'first-start-password-1';
@@ -34,6 +34,21 @@ function contextOn(handle: DatabaseHandle, root: string): AppContext {
     live: createLiveHub(),
     now: () => new Date(),
   };
+}
+
+/** Runs `work` on a new database of `target` with a data directory of its own, then removes both. */
+async function onFreshNode(
+  target: DatabaseTarget,
+  work: (handle: DatabaseHandle, root: string) => Promise<void>,
+): Promise<void> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
+  const handle = await target.open();
+  try {
+    await work(handle, root);
+  } finally {
+    await handle.close();
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 function withFirstStartFile(context: AppContext, file: string): AppContext {
@@ -54,9 +69,7 @@ for (const target of DATABASE_TARGETS) {
     });
 
     it('creates its accounts, with their passwords and roles, instead of a generated administrator, once', async () => {
-      const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
-      const handle = await target.open();
-      try {
+      await onFreshNode(target, async (handle, root) => {
         const file = path.join(root, 'first-start.json');
         const plan: FirstStart = {
           users: [
@@ -87,16 +100,11 @@ for (const target of DATABASE_TARGETS) {
           users.map((user) => user.username),
           ['admin', 'fr.officer'],
         );
-      } finally {
-        await handle.close();
-        await rm(root, { recursive: true, force: true });
-      }
+      });
     });
 
     it('refuses to start on an unreadable file, naming it, and creates no account', async () => {
-      const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
-      const handle = await target.open();
-      try {
+      await onFreshNode(target, async (handle, root) => {
         const context = withFirstStartFile(contextOn(handle, root), path.join(root, 'first-start.json'));
         for (const content of ['not json', JSON.stringify({ users: [] })]) {
           await writeFile(path.join(root, 'first-start.json'), content);
@@ -109,16 +117,11 @@ for (const target of DATABASE_TARGETS) {
         }
         const users = await handle.db.selectFrom('users').select('username').execute();
         assert.deepEqual(users, []);
-      } finally {
-        await handle.close();
-        await rm(root, { recursive: true, force: true });
-      }
+      });
     });
 
     it('creates an account given by its password hash, which signs in with the password', async () => {
-      const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
-      const handle = await target.open();
-      try {
+      await onFreshNode(target, async (handle, root) => {
         const file = path.join(root, 'first-start.json');
         const plan: FirstStart = {
           users: [
@@ -133,16 +136,11 @@ for (const target of DATABASE_TARGETS) {
         await assert.rejects(
           signIn(context, { username: 'admin', password: `${PASSWORD}-not` }, '127.0.0.1'),
         );
-      } finally {
-        await handle.close();
-        await rm(root, { recursive: true, force: true });
-      }
+      });
     });
 
     it('refuses a hash weaker than its own, or both or neither of password and hash, and creates no account', async () => {
-      const root = await mkdtemp(path.join(os.tmpdir(), 'comity-first-start-'));
-      const handle = await target.open();
-      try {
+      await onFreshNode(target, async (handle, root) => {
         const file = path.join(root, 'first-start.json');
         const context = withFirstStartFile(contextOn(handle, root), file);
         const salt = randomBytes(16);
@@ -175,10 +173,7 @@ for (const target of DATABASE_TARGETS) {
           );
           assert.deepEqual(await handle.db.selectFrom('users').select('username').execute(), [], label);
         }
-      } finally {
-        await handle.close();
-        await rm(root, { recursive: true, force: true });
-      }
+      });
     });
 
     it('on a secretariat, registers the nodes and publishes the directory before its accounts', async () => {

@@ -16,10 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadCacheDirectory } from '../../config.ts';
+import type { EvidenceScenarioOptions } from '../../demo/evidence-scenario.ts';
 import { DEFAULT_EVIDENCE_SIZE_BYTES, parseSize } from '../../demo/evidence-size.ts';
 import type { Federation } from '../../demo/federation-setup.ts';
 import { PROJECT_ROOT } from '../../demo/project-root.ts';
-import type { ScenarioOptions } from '../../demo/preservation-scenario.ts';
 import type { StepsOutcome } from '../../demo/step-runner.ts';
 import { startTemplateMaker } from '../../demo/template-maker.ts';
 import { hashPassword } from '../../services/password-hashing.ts';
@@ -28,10 +28,8 @@ import { CliError, printLine } from '../output.ts';
 const DEMO_STATES = ['FR', 'DE', 'BR'] as const;
 const SCENARIOS = ['preservation', 'emergency', 'evidence'] as const;
 
-type ScenarioRunner = (
-  federation: Federation,
-  options: ScenarioOptions & Readonly<{ sizeBytes?: number }>,
-) => Promise<StepsOutcome>;
+/** A scenario: the evidence one takes a size, the others ignore it. */
+type ScenarioRunner = (federation: Federation, options: EvidenceScenarioOptions) => Promise<StepsOutcome>;
 
 /** Each scenario's module, loaded when it runs. */
 const LOAD_SCENARIO: Readonly<Record<(typeof SCENARIOS)[number], () => Promise<ScenarioRunner>>> = {
