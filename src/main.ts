@@ -173,11 +173,17 @@ async function closeListener(server: Server | undefined): Promise<void> {
  * One garbage collection of the kind V8 runs before it gives up on memory ("last resort": it
  * shrinks the young generation and releases free pages) a moment after start-up brings an idle
  * node's resident memory down by about 60 MiB (docs/benchmarks.md, "Idle memory"). Under load the
- * young generation grows again as V8 sees fit, so throughput is not touched. It is a pause of a
- * fraction of a second, once, START_UP_COLLECTION_DELAY_MS after the node is ready (long enough
- * for its first background work to end).
+ * young generation grows again as V8 sees fit, so throughput is not touched.
+ *
+ * It is a pause of 0.1 to 0.5 s, once, so it waits for a quiet moment: from
+ * START_UP_COLLECTION_DELAY_MS after the node is ready (long enough for its first background work
+ * to end), it runs at the first second in which the node's event loop was busy less than
+ * QUIET_LOOP_UTILIZATION of the time. A node that is sent requests (or a backlog of messages
+ * after a restart) as soon as it is up serves them first (docs/benchmarks.md, "The start-up
+ * collection waits for a quiet moment").
  */
 export const START_UP_COLLECTION_DELAY_MS = 2000;
+export const QUIET_LOOP_UTILIZATION = 0.05;
 
 type CollectGarbage = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
@@ -199,9 +205,35 @@ export function releaseStartUpMemory(): void {
   collectGarbageFunction()?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
-/** Schedules releaseStartUpMemory after `delayMs`; the timer does not keep the process alive. */
-export function releaseStartUpMemorySoon(delayMs = START_UP_COLLECTION_DELAY_MS): () => void {
-  const timer = setTimeout(releaseStartUpMemory, delayMs);
+export type QuietMomentOptions = Readonly<{
+  /** The first moment it may run (default START_UP_COLLECTION_DELAY_MS). */
+  delayMs?: number;
+  /** How long the event loop is watched before each decision (default 1 s). */
+  windowMs?: number;
+  /** The event loop's busy share under which a window counts as quiet (default QUIET_LOOP_UTILIZATION). */
+  quietBelow?: number;
+  /** What runs at the quiet moment (default releaseStartUpMemory). */
+  collect?: () => void;
+}>;
+
+/**
+ * Runs releaseStartUpMemory once, at the first quiet window from `delayMs` on (see above); its
+ * timers do not keep the process alive. Returns a function that cancels it.
+ */
+export function releaseStartUpMemoryWhenQuiet(options: QuietMomentOptions = {}): () => void {
+  const windowMs = options.windowMs ?? 1000;
+  const quietBelow = options.quietBelow ?? QUIET_LOOP_UTILIZATION;
+  const collect = options.collect ?? releaseStartUpMemory;
+  let timer: NodeJS.Timeout;
+  const watch = () => {
+    const start = performance.eventLoopUtilization();
+    timer = setTimeout(() => {
+      if (performance.eventLoopUtilization(start).utilization < quietBelow) collect();
+      else watch();
+    }, windowMs);
+    timer.unref();
+  };
+  timer = setTimeout(watch, Math.max(0, (options.delayMs ?? START_UP_COLLECTION_DELAY_MS) - windowMs));
   timer.unref();
   return () => clearTimeout(timer);
 }

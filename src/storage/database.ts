@@ -14,19 +14,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import {
-  Kysely,
-  PGliteDialect,
-  PostgresDialect,
-  type PostgresPool,
-  type PostgresPoolClient,
-  sql,
-} from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } from '../config.ts';
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import { copyTemplate, templateIn } from './pglite-template.ts';
+import { PGliteDialectInTurns } from './pglite-turns.ts';
 import type { Database } from './schema.ts';
 import { createStatementNamer, type StatementNamer } from './statement-names.ts';
 
@@ -174,7 +168,7 @@ export async function openDatabase(
     lock?.release();
     throw error;
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialectInTurns({ pglite }) });
   const close = async () => {
     try {
       await db.destroy();

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import v8 from 'node:v8';
-import { releaseStartUpMemory, releaseStartUpMemorySoon } from '../../src/main.ts';
+import { releaseStartUpMemory, releaseStartUpMemoryWhenQuiet } from '../../src/main.ts';
 
 const youngGenerationBytes = () =>
   v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
@@ -30,8 +30,29 @@ describe('memory given back after start-up', () => {
     assert.equal(typeof kept, 'object');
   });
 
-  it('schedules the collection without keeping the process alive, and can be cancelled', () => {
-    const cancel = releaseStartUpMemorySoon(60_000);
+  it('waits while the event loop is busy, then runs once at the first quiet window', async () => {
+    let runs = 0;
+    releaseStartUpMemoryWhenQuiet({ delayMs: 40, windowMs: 40, collect: () => (runs += 1) });
+    // Busy about 80 % of the time for 0.4 s: a node serving requests as soon as it is up.
+    const busy = setInterval(() => {
+      const until = performance.now() + 20;
+      while (performance.now() < until);
+    }, 25);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    clearInterval(busy);
+    assert.equal(runs, 0, 'ran while the event loop was busy');
+    const deadline = Date.now() + 5000;
+    while (runs === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(runs, 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(runs, 1, 'ran more than once');
+  });
+
+  it('can be cancelled before it runs', async () => {
+    let runs = 0;
+    const cancel = releaseStartUpMemoryWhenQuiet({ delayMs: 20, windowMs: 20, collect: () => (runs += 1) });
     cancel();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(runs, 0);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
-import { releaseStartUpMemorySoon, type RunningNode, type StartNodeOptions, startNode } from '../../main.ts';
+import { releaseStartUpMemoryWhenQuiet, type RunningNode, type StartNodeOptions, startNode } from '../../main.ts';
 import { PROCESS_INSTANCE, removeReadyFile, writeReadyFile } from '../../ready-file.ts';
 import { printLine } from '../output.ts';
 
@@ -59,7 +59,7 @@ export async function serveNode(
     });
   }
   // An idle node holds what it needs, not what starting took (docs/operations.md, "A small node").
-  releaseStartUpMemorySoon();
+  releaseStartUpMemoryWhenQuiet();
   const shutdown = async () => {
     if (options.readyFile !== undefined) removeReadyFile(options.readyFile);
     await node.stop();

@@ -1,0 +1,137 @@
+/**
+ * The embedded database's one connection, handed out in turns (src/storage/pglite-turns.ts):
+ * first come, first served; the event loop turns between two turns, so what arrives meanwhile
+ * (a socket's bytes, a timer) is not held back by a queue of statements; and a transaction keeps
+ * the connection to itself until it ends.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, sql } from 'kysely';
+import { createTurns, PGliteDialectInTurns } from '../../src/storage/pglite-turns.ts';
+
+describe('turns', () => {
+  it('lets callers in the order they asked, each after the one before has ended', async () => {
+    const turns = createTurns();
+    const order: string[] = [];
+    await turns.take();
+    const waiting = ['b', 'c', 'd'].map((name) =>
+      turns.take().then(() => {
+        order.push(`${name} in`);
+        // Ends its turn a little later, so a caller let in too early would show.
+        setTimeout(() => {
+          order.push(`${name} out`);
+          turns.end();
+        }, 5);
+      }),
+    );
+    order.push('a out');
+    turns.end();
+    await Promise.all(waiting);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(order, ['a out', 'b in', 'b out', 'c in', 'c out', 'd in', 'd out']);
+  });
+
+  it('queues a caller who asks while the next one is being let in', async () => {
+    const turns = createTurns();
+    const order: string[] = [];
+    await turns.take();
+    const second = turns.take().then(() => order.push('second'));
+    turns.end();
+    // The turn is handed to `second` from the event loop's check phase; `late` asks before that.
+    const late = turns.take().then(() => order.push('late'));
+    await second;
+    turns.end();
+    await late;
+    turns.end();
+    assert.deepEqual(order, ['second', 'late']);
+  });
+
+  it('gives a free connection at once', async () => {
+    const turns = createTurns();
+    let isIn = false;
+    const taken = turns.take().then(() => {
+      isIn = true;
+    });
+    await Promise.resolve();
+    assert.equal(isIn, true);
+    await taken;
+    turns.end();
+  });
+});
+
+describe('PGlite in turns', () => {
+  let pglite: PGlite;
+  let db: Kysely<{ item: { id: number } }>;
+
+  before(async () => {
+    pglite = await PGlite.create();
+    db = new Kysely({ dialect: new PGliteDialectInTurns({ pglite }) });
+    await sql`create table item (id int primary key)`.execute(db);
+  });
+
+  after(async () => {
+    await db.destroy();
+  });
+
+  it('lets a timer run while two hundred statements wait their turn', async () => {
+    let answered = 0;
+    let answeredWhenTimerRan = -1;
+    setTimeout(() => {
+      answeredWhenTimerRan = answered;
+    }, 0);
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        sql`select 1`.execute(db).then(() => {
+          answered += 1;
+        }),
+      ),
+    );
+    assert.equal(answered, 200);
+    assert.ok(
+      answeredWhenTimerRan >= 0 && answeredWhenTimerRan < 100,
+      `the timer ran after ${answeredWhenTimerRan} of 200 statements`,
+    );
+  });
+
+  it('keeps a statement from outside a transaction out of it, and runs it after the commit', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted = () => {};
+    const hasInserted = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const transaction = db.transaction().execute(async (trx) => {
+      await trx.insertInto('item').values({ id: 1 }).execute();
+      inserted();
+      await held;
+    });
+    await hasInserted;
+    // Asked while the transaction is open: it waits for its turn, then sees the committed row.
+    const counted = db
+      .selectFrom('item')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await transaction;
+    assert.equal(Number((await counted).n), 1);
+  });
+
+  it('rolls a failed transaction back and goes on serving', async () => {
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('item').values({ id: 2 }).execute();
+        await trx.insertInto('item').values({ id: 2 }).execute();
+      }),
+      /duplicate key/,
+    );
+    const rows = await db.selectFrom('item').select('id').orderBy('id').execute();
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [1],
+    );
+  });
+});
