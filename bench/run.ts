@@ -133,6 +133,8 @@ if (suite === 'foundation') {
       adminUrl: cluster.url,
       createDatabase: () => createBenchDatabase(cluster.url),
       phases: [
+        // One at a time: what a message costs a node that is not busy (as at 50 messages a second).
+        { concurrency: 1, count },
         { concurrency: 4, count },
         { concurrency: 32, count },
       ],
