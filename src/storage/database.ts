@@ -13,14 +13,15 @@ import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } from '../config.ts';
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import { copyTemplate, templateIn } from './pglite-template.ts';
-import { PGliteDialectInTurns } from './pglite-turns.ts';
+import { dialectInTurns } from './pglite-turns.ts';
 import type { Database } from './schema.ts';
 import { createStatementNamer, type StatementNamer } from './statement-names.ts';
 
@@ -41,6 +42,14 @@ const parsers = {
   [INT8_OID]: (value: string) => Number(value),
   [NUMERIC_OID]: (value: string) => Number(value),
   [DATE_OID]: (value: string) => value,
+};
+
+/** node-postgres's text parsers, with `parsers` above in place of its own for those types. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid in parsers
+      ? parsers[oid as keyof typeof parsers]
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 export type OpenOptions = Readonly<{
@@ -117,12 +126,7 @@ export async function openDatabase(
       statement_timeout: timeouts.statementTimeoutMs,
       query_timeout: timeouts.queryTimeoutMs,
       keepAlive: true,
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid in parsers
-            ? parsers[oid as keyof typeof parsers]
-            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-      },
+      types: TYPES,
     });
     // Without these listeners a connection that dies would end the process ("Unhandled 'error'
     // event"). An idle one is reported here and dropped by the pool; one in use is reported by its
@@ -159,19 +163,29 @@ export async function openDatabase(
     ...(options.pgliteDataDump ? { loadDataDir: options.pgliteDataDump } : {}),
     // PGlite's own parameters (it runs PostgreSQL in single-user mode), plus the page cache size.
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`],
-    parsers: {
-      [pgliteTypes.INT8]: parsers[INT8_OID],
-      [pgliteTypes.NUMERIC]: parsers[NUMERIC_OID],
-      [pgliteTypes.DATE]: parsers[DATE_OID],
-    },
   }).catch((error: unknown) => {
     lock?.release();
     throw error;
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialectInTurns({ pglite }) });
+  // The node reaches PGlite as it reaches a PostgreSQL server: through node-postgres (PGlite's
+  // adapter in place of a socket), so that the statements it runs again and again are prepared once
+  // and planned once, as on a server (statement-names.ts). PGlite's own query() parses, analyses and
+  // plans each statement anew: a third of a new draft's time (docs/benchmarks.md). One connection,
+  // kept for the node's life and handed out in turns (pglite-turns.ts).
+  const pool = new pg.Pool({
+    ...createPgConfig(pglite),
+    max: 1,
+    idleTimeoutMillis: 0,
+    types: TYPES,
+  } as pg.PoolConfig);
+  pool.on('error', (error) => options.onConnectionError?.(error));
+  const db = new Kysely<Database>({
+    dialect: dialectInTurns(new PostgresDialect({ pool: faultTolerantPool(pool, createStatementNamer()) })),
+  });
   const close = async () => {
     try {
       await db.destroy();
+      await pglite.close();
     } finally {
       lock?.release();
     }

@@ -1,26 +1,19 @@
 /**
  * The embedded database's one connection, handed out in turns.
  *
- * PGlite runs each statement synchronously on the main thread and answers through a promise. With
- * Kysely's own lock for a single connection, the next waiter's statement starts in the same
- * microtask run as the previous one's answer: under load, the statements of every request in
- * flight run back to back without the event loop turning, and a request whose bytes wait in a
- * socket (a new connection, most visibly) is not read until the load eases. Measured with 50
- * clients, ten requests waited about 2 s while the median was 0.1 s (docs/benchmarks.md).
+ * PGlite runs each statement synchronously on the main thread and answers through a promise. When
+ * a lock for its single connection (Kysely's for PGlite, or a node-postgres pool of one) lets the
+ * next waiter in, its statement starts in the same microtask run as the previous one's answer:
+ * under load, the statements of every request in flight run back to back without the event loop
+ * turning, and a request whose bytes wait in a socket is not read until the load eases
+ * (docs/benchmarks.md, "Every request its turn").
  *
  * Here a waiting caller gets the connection in the order it asked (first come, first served), and
  * is given it from a `setImmediate`: between two turns the event loop polls its sockets, so what
  * arrived meanwhile joins the queue behind those already in it. A caller that finds the connection
  * free, with no one waiting, gets it at once.
  */
-import {
-  type DatabaseConnection,
-  type Driver,
-  PGliteAdapter,
-  PGliteDialect,
-  type PGliteDialectConfig,
-  type TransactionSettings,
-} from 'kysely';
+import type { DatabaseConnection, Dialect, Driver, TransactionSettings } from 'kysely';
 
 /** First come, first served; a waiting caller is let in from the check phase of the event loop. */
 export type Turns = Readonly<{
@@ -60,7 +53,7 @@ export function createTurns(): Turns {
   };
 }
 
-/** Kysely's PGlite driver with its connection taken in turns (createTurns) rather than by Kysely's lock. */
+/** A driver whose connections are taken in turns (createTurns), one at a time. */
 class DriverInTurns implements Driver {
   readonly #driver: Driver;
   readonly #turns = createTurns();
@@ -121,27 +114,15 @@ class DriverInTurns implements Driver {
 }
 
 /**
- * Kysely sees a driver that serialises its own callers (DriverInTurns), so it adds no lock of its
- * own; the rest of PGlite's adapter (no migration lock: one process holds the data directory) is
- * unchanged.
+ * `dialect` with its connections handed out in turns (see the head of this file): for PGlite's
+ * one connection, reached through node-postgres (database.ts), whose pool of one would otherwise
+ * hand it on within the same microtask run.
  */
-class AdapterOfDriverInTurns extends PGliteAdapter {
-  override get supportsMultipleConnections(): boolean {
-    return true;
-  }
-}
-
-/** PGliteDialect whose one connection is handed out in turns (see the head of this file). */
-export class PGliteDialectInTurns extends PGliteDialect {
-  constructor(config: PGliteDialectConfig) {
-    super(config);
-  }
-
-  override createAdapter(): PGliteAdapter {
-    return new AdapterOfDriverInTurns();
-  }
-
-  override createDriver(): Driver {
-    return new DriverInTurns(super.createDriver());
-  }
+export function dialectInTurns(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createDriver: () => new DriverInTurns(dialect.createDriver()),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+  };
 }

@@ -2,13 +2,14 @@
  * The embedded database's one connection, handed out in turns (src/storage/pglite-turns.ts):
  * first come, first served; the event loop turns between two turns, so what arrives meanwhile
  * (a socket's bytes, a timer) is not held back by a queue of statements; and a transaction keeps
- * the connection to itself until it ends.
+ * the connection to itself until it ends. The PGlite part opens the node's database as the node
+ * does (database.ts: node-postgres over PGlite, in turns).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, sql } from 'kysely';
-import { createTurns, PGliteDialectInTurns } from '../../src/storage/pglite-turns.ts';
+import { type Kysely, sql } from 'kysely';
+import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
+import { createTurns } from '../../src/storage/pglite-turns.ts';
 
 describe('turns', () => {
   it('lets callers in the order they asked, each after the one before has ended', async () => {
@@ -61,17 +62,17 @@ describe('turns', () => {
 });
 
 describe('PGlite in turns', () => {
-  let pglite: PGlite;
+  let handle: DatabaseHandle;
   let db: Kysely<{ item: { id: number } }>;
 
   before(async () => {
-    pglite = await PGlite.create();
-    db = new Kysely({ dialect: new PGliteDialectInTurns({ pglite }) });
+    handle = await openDatabase({ kind: 'pglite', directory: 'memory://' });
+    db = handle.db as unknown as Kysely<{ item: { id: number } }>;
     await sql`create table item (id int primary key)`.execute(db);
   });
 
   after(async () => {
-    await db.destroy();
+    await handle.close();
   });
 
   it('lets a timer run while two hundred statements wait their turn', async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
-import { POSTGRES_TARGET } from '../helpers/database.ts';
+import { PGLITE_TARGET, POSTGRES_TARGET } from '../helpers/database.ts';
 
 describe('statements prepared once per PostgreSQL connection', { skip: POSTGRES_TARGET.skip }, () => {
   let handle: DatabaseHandle;
@@ -60,5 +60,32 @@ describe('statements prepared once per PostgreSQL connection', { skip: POSTGRES_
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('statements prepared once on the embedded database', () => {
+  let handle: DatabaseHandle;
+  before(async () => {
+    handle = await PGLITE_TARGET.open();
+  });
+  after(async () => handle?.close());
+
+  it('a statement run again and again is prepared in PGlite, and answers as before; so is one in a transaction', async () => {
+    const statement = sql<{
+      n: number;
+    }>`select count(*)::int as n from outbox_messages where status = 'pending' and peer_node_id = ${'de-247'}`;
+    const answers: number[] = [];
+    for (let call = 0; call < 6; call++) answers.push((await statement.execute(handle.db)).rows[0]?.n ?? -1);
+    await handle.db.transaction().execute(async (trx) => {
+      answers.push((await statement.execute(trx)).rows[0]?.n ?? -1);
+    });
+    assert.deepEqual(answers, [0, 0, 0, 0, 0, 0, 0]);
+    const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
+      handle.db,
+    );
+    assert.ok(
+      rows.some((row) => row.statement.includes("where status = 'pending' and peer_node_id = $1")),
+      `prepared: ${JSON.stringify(rows)}`,
+    );
   });
 });
