@@ -37,7 +37,7 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 const DATE_OID = 1082;
 
-/** int8 and numeric as numbers, dates as 'YYYY-MM-DD' strings, the same on both drivers. */
+/** int8 and numeric as numbers, dates as 'YYYY-MM-DD' strings, the same on both databases. */
 const parsers = {
   [INT8_OID]: (value: string) => Number(value),
   [NUMERIC_OID]: (value: string) => Number(value),
@@ -170,7 +170,7 @@ export async function openDatabase(
   // The node reaches PGlite as it reaches a PostgreSQL server: through node-postgres (PGlite's
   // adapter in place of a socket), so that the statements it runs again and again are prepared once
   // and planned once, as on a server (statement-names.ts). PGlite's own query() parses, analyses and
-  // plans each statement anew: a third of a new draft's time (docs/benchmarks.md). One connection,
+  // plans each statement anew: about a third of the statements' time (docs/benchmarks.md). One connection,
   // kept for the node's life and handed out in turns (pglite-turns.ts).
   const pool = new pg.Pool({
     ...createPgConfig(pglite),
