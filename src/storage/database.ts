@@ -15,7 +15,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } from '../config.ts';
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
@@ -55,7 +62,7 @@ const TYPES = {
 export type OpenOptions = Readonly<{
   /** Start an in-memory PGlite from this data-directory dump (tests use a migrated template). */
   pgliteDataDump?: Blob;
-  /** Told when an idle PostgreSQL connection dies (the pool drops it); default: nothing. */
+  /** Told when a connection fails outside a query (an idle PostgreSQL connection dies; PGlite fails while a client is out); default: nothing. */
   onConnectionError?: (error: unknown) => void;
 }>;
 
@@ -172,6 +179,7 @@ export async function openDatabase(
   // and planned once, as on a server (statement-names.ts). PGlite's own query() parses, analyses and
   // plans each statement anew: about a third of the statements' time (docs/benchmarks.md). One connection,
   // kept for the node's life and handed out in turns (pglite-turns.ts).
+  // PGlite's adapter stands in for the socket (`connection`, a field pg.PoolConfig does not type).
   const pool = new pg.Pool({
     ...createPgConfig(pglite),
     max: 1,
@@ -179,16 +187,37 @@ export async function openDatabase(
     types: TYPES,
   } as pg.PoolConfig);
   pool.on('error', (error) => options.onConnectionError?.(error));
+  // A failure inside PGlite while a client is checked out is reported, not thrown (as on PostgreSQL).
+  pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
   const db = new Kysely<Database>({
-    dialect: dialectInTurns(new PostgresDialect({ pool: faultTolerantPool(pool, createStatementNamer()) })),
+    dialect: dialectInTurns(
+      new PostgresDialect({
+        pool: faultTolerantPool(pool, createStatementNamer()),
+        // One session for the node's life: a transaction that a failure left open (its rollback
+        // failed, its client was dropped) is rolled back before anyone else uses the session, so
+        // that no later commit takes its writes along.
+        onReserveConnection: async (connection) => {
+          if (pglite.isInTransaction()) await connection.executeQuery(CompiledQuery.raw('rollback'));
+        },
+      }),
+    ),
   });
-  const close = async () => {
-    try {
-      await db.destroy();
-      await pglite.close();
-    } finally {
-      lock?.release();
-    }
+  // Once, however many times it is asked (SIGINT and SIGTERM both stop the node): Kysely's pool,
+  // then PGlite itself, then the data directory's lock, each whatever the one before did.
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      try {
+        await db.destroy();
+      } finally {
+        try {
+          await pglite.close();
+        } finally {
+          lock?.release();
+        }
+      }
+    })();
+    return closing;
   };
   return { db, kind: 'pglite', pglite, close };
 }

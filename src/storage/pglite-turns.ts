@@ -13,7 +13,7 @@
  * arrived meanwhile joins the queue behind those already in it. A caller that finds the connection
  * free, with no one waiting, gets it at once.
  */
-import type { DatabaseConnection, Dialect, Driver, TransactionSettings } from 'kysely';
+import type { DatabaseConnection, Dialect, Driver } from 'kysely';
 
 /** First come, first served; a waiting caller is let in from the check phase of the event loop. */
 export type Turns = Readonly<{
@@ -62,54 +62,63 @@ class DriverInTurns implements Driver {
     this.#driver = driver;
   }
 
-  init(): Promise<void> {
-    return this.#driver.init();
+  init(...args: Parameters<Driver['init']>): Promise<void> {
+    return this.#driver.init(...args);
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
+  async acquireConnection(...args: Parameters<Driver['acquireConnection']>): Promise<DatabaseConnection> {
     await this.#turns.take();
     try {
-      return await this.#driver.acquireConnection();
+      return await this.#driver.acquireConnection(...args);
     } catch (error) {
       this.#turns.end();
       throw error;
     }
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+  async releaseConnection(...args: Parameters<Driver['releaseConnection']>): Promise<void> {
     try {
-      await this.#driver.releaseConnection(connection);
+      await this.#driver.releaseConnection(...args);
     } finally {
       this.#turns.end();
     }
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.#driver.beginTransaction(connection, settings);
+  beginTransaction(...args: Parameters<Driver['beginTransaction']>): Promise<void> {
+    return this.#driver.beginTransaction(...args);
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#driver.commitTransaction(connection);
+  commitTransaction(...args: Parameters<Driver['commitTransaction']>): Promise<void> {
+    return this.#driver.commitTransaction(...args);
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#driver.rollbackTransaction(connection);
+  rollbackTransaction(...args: Parameters<Driver['rollbackTransaction']>): Promise<void> {
+    return this.#driver.rollbackTransaction(...args);
   }
 
-  async savepoint(...args: Parameters<NonNullable<Driver['savepoint']>>): Promise<void> {
-    await this.#driver.savepoint?.(...args);
+  savepoint(...args: Parameters<NonNullable<Driver['savepoint']>>): Promise<void> {
+    return this.#inner('savepoint')(...args);
   }
 
-  async rollbackToSavepoint(...args: Parameters<NonNullable<Driver['rollbackToSavepoint']>>): Promise<void> {
-    await this.#driver.rollbackToSavepoint?.(...args);
+  rollbackToSavepoint(...args: Parameters<NonNullable<Driver['rollbackToSavepoint']>>): Promise<void> {
+    return this.#inner('rollbackToSavepoint')(...args);
   }
 
-  async releaseSavepoint(...args: Parameters<NonNullable<Driver['releaseSavepoint']>>): Promise<void> {
-    await this.#driver.releaseSavepoint?.(...args);
+  releaseSavepoint(...args: Parameters<NonNullable<Driver['releaseSavepoint']>>): Promise<void> {
+    return this.#inner('releaseSavepoint')(...args);
   }
 
-  destroy(): Promise<void> {
-    return this.#driver.destroy();
+  destroy(...args: Parameters<Driver['destroy']>): Promise<void> {
+    return this.#driver.destroy(...args);
+  }
+
+  /** The inner driver's savepoint method; as Kysely itself does, an error where it has none. */
+  #inner<Name extends 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint'>(
+    name: Name,
+  ): NonNullable<Driver[Name]> {
+    const method = this.#driver[name];
+    if (method === undefined) throw new Error(`the database driver does not support ${name}`);
+    return method.bind(this.#driver) as NonNullable<Driver[Name]>;
   }
 }
 

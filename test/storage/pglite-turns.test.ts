@@ -2,14 +2,16 @@
  * The embedded database's one connection, handed out in turns (src/storage/pglite-turns.ts):
  * first come, first served; the event loop turns between two turns, so what arrives meanwhile
  * (a socket's bytes, a timer) is not held back by a queue of statements; and a transaction keeps
- * the connection to itself until it ends. The PGlite part opens the node's database as the node
- * does (database.ts: node-postgres over PGlite, in turns).
+ * the connection to itself until it ends, and one a failure left open is rolled back before anyone
+ * else uses the connection. The PGlite part opens the database as the node does (database.ts:
+ * node-postgres over PGlite, in turns).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
-import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
+import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { createTurns } from '../../src/storage/pglite-turns.ts';
+import { PGLITE_TARGET } from '../helpers/database.ts';
 
 describe('turns', () => {
   it('lets callers in the order they asked, each after the one before has ended', async () => {
@@ -66,7 +68,7 @@ describe('PGlite in turns', () => {
   let db: Kysely<{ item: { id: number } }>;
 
   before(async () => {
-    handle = await openDatabase({ kind: 'pglite', directory: 'memory://' });
+    handle = await PGLITE_TARGET.open();
     db = handle.db as unknown as Kysely<{ item: { id: number } }>;
     await sql`create table item (id int primary key)`.execute(db);
   });
@@ -95,7 +97,7 @@ describe('PGlite in turns', () => {
     );
   });
 
-  it('keeps a statement from outside a transaction out of it, and runs it after the commit', async () => {
+  it('keeps a statement from outside a transaction out of it: it waits, then sees what the transaction left', async () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -104,35 +106,67 @@ describe('PGlite in turns', () => {
     const hasInserted = new Promise<void>((resolve) => {
       inserted = resolve;
     });
+    // Inserts a row, waits, then fails: rolled back.
     const transaction = db.transaction().execute(async (trx) => {
-      await trx.insertInto('item').values({ id: 1 }).execute();
+      await trx.insertInto('item').values({ id: 10 }).execute();
       inserted();
       await held;
+      throw new Error('given up');
     });
     await hasInserted;
-    // Asked while the transaction is open: it waits for its turn, then sees the committed row.
+    // Asked while the transaction is open. Run inside it, it would answer at once and see row 10.
+    let hasAnswered = false;
     const counted = db
       .selectFrom('item')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+      .where('id', '=', 10)
+      .executeTakeFirstOrThrow()
+      .finally(() => {
+        hasAnswered = true;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(hasAnswered, false, 'answered while the transaction held the connection');
     release();
-    await transaction;
-    assert.equal(Number((await counted).n), 1);
+    await assert.rejects(transaction, /given up/);
+    assert.equal(Number((await counted).n), 0);
   });
 
   it('rolls a failed transaction back and goes on serving', async () => {
     await assert.rejects(
       db.transaction().execute(async (trx) => {
-        await trx.insertInto('item').values({ id: 2 }).execute();
-        await trx.insertInto('item').values({ id: 2 }).execute();
+        await trx.insertInto('item').values({ id: 20 }).execute();
+        await trx.insertInto('item').values({ id: 20 }).execute();
       }),
       /duplicate key/,
     );
-    const rows = await db.selectFrom('item').select('id').orderBy('id').execute();
+    await db.insertInto('item').values({ id: 21 }).execute();
+    const rows = await db.selectFrom('item').select('id').where('id', 'in', [20, 21]).orderBy('id').execute();
     assert.deepEqual(
       rows.map((row) => row.id),
-      [1],
+      [21],
     );
+  });
+
+  it('rolls back, before anyone else uses the connection, a transaction a failure left open', async () => {
+    // As after a rollback that failed: the connection goes back with a transaction open, a write in it.
+    await db.connection().execute(async (connection) => {
+      await sql`begin`.execute(connection);
+      await sql`insert into item (id) values (30)`.execute(connection);
+    });
+    assert.equal(handle.pglite?.isInTransaction(), true);
+    await sql`insert into item (id) values (31)`.execute(db);
+    const rows = await db.selectFrom('item').select('id').where('id', 'in', [30, 31]).orderBy('id').execute();
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [31],
+    );
+    assert.equal(handle.pglite?.isInTransaction(), false);
+  });
+
+  it('closes once when asked twice at the same time (SIGINT and SIGTERM both stop a node)', async () => {
+    const other = await PGLITE_TARGET.open();
+    await Promise.all([other.close(), other.close()]);
+    assert.equal(other.pglite?.closed, true);
+    await other.close();
   });
 });
