@@ -28,6 +28,7 @@ import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } fro
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import { copyTemplate, templateIn } from './pglite-template.ts';
+import { pgliteByExchange } from './pglite-exchange.ts';
 import { dialectInTurns } from './pglite-turns.ts';
 import type { Database } from './schema.ts';
 import { createStatementNamer, type StatementNamer } from './statement-names.ts';
@@ -181,7 +182,7 @@ export async function openDatabase(
   // kept for the node's life and handed out in turns (pglite-turns.ts).
   // PGlite's adapter stands in for the socket (`connection`, a field pg.PoolConfig does not type).
   const pool = new pg.Pool({
-    ...createPgConfig(pglite),
+    ...createPgConfig(pgliteByExchange(pglite)),
     max: 1,
     idleTimeoutMillis: 0,
     types: TYPES,
