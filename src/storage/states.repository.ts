@@ -109,9 +109,9 @@ export async function listStoredStates(db: Kysely<Database>): Promise<StoredStat
 }
 
 /**
- * A stamp that changes whenever a State is added or its profile changes, in this process or in
- * another one sharing the database: the number of rows and the newest row version (xmin, the id
- * of the transaction that wrote it; every insert or update writes a new one).
+ * A stamp that changes whenever a State is added, changed or removed, in this process or in
+ * another one sharing the database: the directory's version, which the database raises in the
+ * same transaction as the change (migration 2026-12-23T10-00-00_directory-version).
  */
 export async function readDirectoryStamp(db: Kysely<Database>): Promise<string> {
   const result = await sql<{ stamp: string }>`select ${directoryStampExpression()} as stamp`.execute(db);
@@ -120,7 +120,7 @@ export async function readDirectoryStamp(db: Kysely<Database>): Promise<string> 
 
 /** The directory stamp as an expression, for a read that takes it along with something else. */
 export function directoryStampExpression() {
-  return sql<string>`(select count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text from states)`;
+  return sql<string>`(select version::text from directory_version)`;
 }
 
 export async function findStoredState(db: Kysely<Database>, code: string): Promise<StoredState | undefined> {
