@@ -787,6 +787,51 @@ for (const target of DATABASE_TARGETS) {
       }
     });
 
+    it("a case's next message, queued while the one before is in flight, leaves once that one is delivered", async () => {
+      // The first post of case-z is held until the second message is queued: the claim that the
+      // second one's wake-up makes finds it waiting behind the first. Only the end of the first
+      // attempt can then start it (the poll is a minute away).
+      let releaseFirst: () => void = () => undefined;
+      const firstHeld = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      let isFirstPost = true;
+      let firstPosted: () => void = () => undefined;
+      const firstPostSeen = new Promise<void>((resolve) => {
+        firstPosted = resolve;
+      });
+      const holdingFetch: typeof fetch = async (input, init) => {
+        if (isFirstPost) {
+          isFirstPost = false;
+          firstPosted();
+          await firstHeld;
+        }
+        return fetch(input, init);
+      };
+      const running = createDeliveryWorker(slowPollingContext(), sender.runtime!, { fetch: holdingFetch });
+      await running.start();
+      try {
+        const first = await queuePing('case-z');
+        running.wake();
+        await firstPostSeen;
+        const second = await queuePing('case-z');
+        running.wake();
+        // Its wake-up's claim has run and found the second message behind the first.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal((await findOutboxMessage(sender.context.db, second))?.attempts, 0);
+        releaseFirst();
+        const deadline = Date.now() + 5000;
+        while ((await findOutboxMessage(sender.context.db, second))?.status !== 'delivered') {
+          assert.ok(Date.now() < deadline, 'the second message of the case was not delivered within 5 s');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.equal((await findOutboxMessage(sender.context.db, first))?.status, 'delivered');
+      } finally {
+        releaseFirst();
+        await running.stop();
+      }
+    });
+
     it('on PostgreSQL, a commit in another process wakes the worker through LISTEN/NOTIFY', {
       skip: target.name !== 'postgres',
     }, async () => {

@@ -6,7 +6,9 @@
  *
  * - Wake-ups: in-process (`wake()` after a commit), from other processes through PostgreSQL
  *   LISTEN/NOTIFY on channel `comity_outbox`, and otherwise a poll every deliveryPollMs (and at the
- *   next due retry).
+ *   next due retry). The end of an attempt claims again when the claim before may have left due
+ *   messages behind (it was full, or ran while attempts were in flight, or a wake-up came since),
+ *   or when the attempt did not deliver (its retry is then waited for).
  * - Order: only the oldest undelivered message of a case is claimed, so a case's messages arrive
  *   in order; different cases and peers go in parallel, up to deliveryConcurrency at once.
  * - Batches: the messages of one claim for one peer go in one exchange
@@ -202,11 +204,27 @@ export function createDeliveryWorker(
   // Rounds in a row that failed (database unavailable...): the loop waits longer after each.
   let failedRounds = 0;
 
-  function wake(): void {
+  // Wake-ups from outside the loop (a commit, a notification): each may bring a message to claim.
+  let wakeUps = 0;
+  // Whether the last claim may have left due messages behind: it took as many as it could, it ran
+  // while attempts were in flight (a case's next message waits for the one in flight, a half-open
+  // peer's others for its trial), or a wake-up came while it ran. Until then, an attempt that ends
+  // delivered needs no new claim: one at a time, that claim found nothing, and then the loop asked
+  // for the next due time, two statements a message for nothing.
+  let mayHaveLeftSome = true;
+
+  function wakeLoop(): void {
     isWakeRequested = true;
     const waiter = wakeWaiter;
     wakeWaiter = undefined;
     waiter?.();
+  }
+
+  function wake(): void {
+    wakeUps += 1;
+    // Whether or not the loop claims now (it may wait for free slots), the end of an attempt does.
+    mayHaveLeftSome = true;
+    wakeLoop();
   }
 
   function circuitOf(peerNodeId: string): CircuitState {
@@ -263,13 +281,17 @@ export function createDeliveryWorker(
         trialPeers.push(peerNodeId);
       }
     }
-    return claimDueMessages(context.db, {
+    const wakeUpsBefore = wakeUps;
+    const wasInFlight = inFlight.size > 0;
+    const claimed = await claimDueMessages(context.db, {
       now,
       leaseUntil: new Date(now.getTime() + leaseMs),
       limit,
       excludedPeers,
       trialPeers,
     });
+    mayHaveLeftSome = claimed.length >= limit || wasInFlight || wakeUps !== wakeUpsBefore;
+    return claimed;
   }
 
   /**
@@ -637,13 +659,15 @@ export function createDeliveryWorker(
         await releaseClaim(context.db, message.id).catch(() => undefined);
         return 'released';
       })
-      .finally(() => {
+      .then((result) => {
         inFlight.delete(message.id);
         const count = (peersInFlight.get(message.peerNodeId) ?? 1) - 1;
         if (count <= 0) peersInFlight.delete(message.peerNodeId);
         else peersInFlight.set(message.peerNodeId, count);
-        // A slot is free and the next message of the case may now be due.
-        wake();
+        // A slot is free and the next message of the case may now be due; a message not delivered
+        // has a retry to wait for (the loop reads the next due time once nothing is in flight).
+        if (mayHaveLeftSome || result !== 'delivered') wakeLoop();
+        return result;
       });
     inFlight.set(message.id, running);
     return running;
@@ -761,7 +785,7 @@ export function createDeliveryWorker(
     },
     stop: async () => {
       isStopped = true;
-      wake();
+      wakeLoop();
       await loop;
       await Promise.allSettled([...inFlight.values()]);
       poster.close();
