@@ -96,7 +96,8 @@ export async function approveAndQueueRequest(
 /**
  * The end of a statement that queues `queued` for `peerNodeId` once per row of the CTE `source`
  * (which returns the message's `case_id`), so the message exists only if that write happened, and
- * NOTIFYs `notifyChannel` at commit when it was queued. Selects `queued` (0 or 1).
+ * NOTIFYs `notifyChannel` at commit when it was queued, with the message's id as the payload (the
+ * worker that has already claimed it takes that as no news). Selects `queued` (0 or 1).
  */
 export function queueAfter(source: string, queued: QueuedMessage, peerNodeId: string, now: Date) {
   const notifyChannel = queued.notifyChannel ?? null;
@@ -111,7 +112,7 @@ export function queueAfter(source: string, queued: QueuedMessage, peerNodeId: st
     )
     select count(*)::int as queued,
            case when count(*) > 0 and ${notifyChannel}::text is not null
-                then pg_notify(${notifyChannel}::text, '') end as notified
+                then pg_notify(${notifyChannel}::text, ${queued.id}::text) end as notified
       from queued`;
 }
 

@@ -16,8 +16,8 @@ export type NotificationListenerOptions = Readonly<{
   /** A channel name: lower-case letters, digits and underscores. */
   channel: string;
   timeouts: DatabaseTimeouts;
-  /** A notification arrived on the channel. */
-  onNotification: () => void;
+  /** A notification arrived on the channel, with its payload ('' when it has none). */
+  onNotification: (payload: string) => void;
   /** Listening (again): anything notified while disconnected was missed. */
   onConnected?: () => void;
   /** The connection failed or was lost; the listener tries again after `retryInMs`. */
@@ -74,7 +74,7 @@ export function listenForNotifications(options: NotificationListenerOptions): No
       if (!isClosed) onLost(new Error('Connection terminated'));
     });
     candidate.on('notification', (message) => {
-      if (!isClosed && message.channel === options.channel) options.onNotification();
+      if (!isClosed && message.channel === options.channel) options.onNotification(message.payload ?? '');
     });
     try {
       await candidate.connect();

@@ -67,6 +67,8 @@ import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from './retry-
 
 export { OUTBOX_CHANNEL };
 
+/** How many of the ids it claimed lately a worker keeps, to recognise the NOTIFY of its own commits. */
+const RECENTLY_CLAIMED_KEPT = 1024;
 /** How old the cached circuit states of the peers may be before a claim reads them again. */
 const PEER_STATES_MAX_AGE_MS = 1000;
 
@@ -227,6 +229,31 @@ export function createDeliveryWorker(
     wakeLoop();
   }
 
+  // The messages this worker claimed lately. On PostgreSQL a commit that queues a message NOTIFYs
+  // with the message's id, and this process hears its own commits too, after their in-process
+  // wake-up has had the message claimed: such a notification is no news.
+  const recentlyClaimed = new Set<string>();
+  // Notifications heard while a claim runs: news unless that claim took their message.
+  let heardDuringClaim: string[] | undefined;
+
+  function onNotification(messageId: string): void {
+    if (messageId !== '' && recentlyClaimed.has(messageId)) return;
+    if (heardDuringClaim !== undefined && messageId !== '') heardDuringClaim.push(messageId);
+    else wake();
+  }
+
+  function rememberClaimed(messages: readonly StoredOutboxMessage[]): void {
+    for (const message of messages) {
+      recentlyClaimed.delete(message.id);
+      recentlyClaimed.add(message.id);
+    }
+    // Oldest first out: a notification comes within moments of its claim, if ever.
+    for (const id of recentlyClaimed) {
+      if (recentlyClaimed.size <= RECENTLY_CLAIMED_KEPT) break;
+      recentlyClaimed.delete(id);
+    }
+  }
+
   function circuitOf(peerNodeId: string): CircuitState {
     return parseCircuitState(peerStates.get(peerNodeId)?.circuit);
   }
@@ -283,14 +310,24 @@ export function createDeliveryWorker(
     }
     const wakeUpsBefore = wakeUps;
     const wasInFlight = inFlight.size > 0;
-    const claimed = await claimDueMessages(context.db, {
-      now,
-      leaseUntil: new Date(now.getTime() + leaseMs),
-      limit,
-      excludedPeers,
-      trialPeers,
-    });
-    mayHaveLeftSome = claimed.length >= limit || wasInFlight || wakeUps !== wakeUpsBefore;
+    const heard: string[] = [];
+    heardDuringClaim = heard;
+    let claimed: StoredOutboxMessage[];
+    try {
+      claimed = await claimDueMessages(context.db, {
+        now,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        limit,
+        excludedPeers,
+        trialPeers,
+      });
+    } finally {
+      heardDuringClaim = undefined;
+    }
+    rememberClaimed(claimed);
+    const isNewsHeard = heard.some((id) => !recentlyClaimed.has(id));
+    mayHaveLeftSome = claimed.length >= limit || wasInFlight || wakeUps !== wakeUpsBefore || isNewsHeard;
+    if (isNewsHeard) wake();
     return claimed;
   }
 
@@ -766,7 +803,7 @@ export function createDeliveryWorker(
       url: database.url,
       channel: OUTBOX_CHANNEL,
       timeouts: databaseTimeoutsOf(database),
-      onNotification: wake,
+      onNotification,
       onConnected: wake,
       onError,
     });
