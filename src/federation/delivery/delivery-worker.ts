@@ -231,15 +231,21 @@ export function createDeliveryWorker(
 
   // The messages this worker claimed lately. On PostgreSQL a commit that queues a message NOTIFYs
   // with the message's id, and this process hears its own commits too, after their in-process
-  // wake-up has had the message claimed: such a notification is no news.
+  // wake-up, often once the message is claimed: such a notification is no news.
   const recentlyClaimed = new Set<string>();
-  // Notifications heard while a claim runs: news unless that claim took their message.
-  let heardDuringClaim: string[] | undefined;
+  // Notifications about messages not claimed yet: the next claim (it starts after their commit)
+  // judges them, news only if it did not take their message.
+  let heard: string[] = [];
 
   function onNotification(messageId: string): void {
-    if (messageId !== '' && recentlyClaimed.has(messageId)) return;
-    if (heardDuringClaim !== undefined && messageId !== '') heardDuringClaim.push(messageId);
-    else wake();
+    if (messageId === '') {
+      wake();
+      return;
+    }
+    if (recentlyClaimed.has(messageId)) return;
+    heard.push(messageId);
+    // A sleeping loop claims now; an awake one claims before it sleeps again (see sleep()).
+    if (wakeWaiter !== undefined) wakeLoop();
   }
 
   function rememberClaimed(messages: readonly StoredOutboxMessage[]): void {
@@ -310,25 +316,27 @@ export function createDeliveryWorker(
     }
     const wakeUpsBefore = wakeUps;
     const wasInFlight = inFlight.size > 0;
-    const heard: string[] = [];
-    heardDuringClaim = heard;
-    let claimed: StoredOutboxMessage[];
-    try {
-      claimed = await claimDueMessages(context.db, {
-        now,
-        leaseUntil: new Date(now.getTime() + leaseMs),
-        limit,
-        excludedPeers,
-        trialPeers,
-      });
-    } finally {
-      heardDuringClaim = undefined;
-    }
+    const claimed = await claimDueMessages(context.db, {
+      now,
+      leaseUntil: new Date(now.getTime() + leaseMs),
+      limit,
+      excludedPeers,
+      trialPeers,
+    });
     rememberClaimed(claimed);
-    const isNewsHeard = heard.some((id) => !recentlyClaimed.has(id));
+    const judged = heard;
+    heard = [];
+    const isNewsHeard = judged.some((id) => !recentlyClaimed.has(id));
     mayHaveLeftSome = claimed.length >= limit || wasInFlight || wakeUps !== wakeUpsBefore || isNewsHeard;
     if (isNewsHeard) wake();
     return claimed;
+  }
+
+  /** Notifications no claim will judge (the loop waits for free slots): news, for the attempts' ends. */
+  function heardIsNews(): void {
+    if (heard.length === 0) return;
+    heard = [];
+    mayHaveLeftSome = true;
   }
 
   /**
@@ -748,7 +756,7 @@ export function createDeliveryWorker(
   }
 
   async function sleep(): Promise<void> {
-    if (isWakeRequested || isStopped) return;
+    if (isWakeRequested || isStopped || heard.length > 0) return;
     let timeoutMs =
       failedRounds === 0
         ? settings.deliveryPollMs
@@ -762,7 +770,7 @@ export function createDeliveryWorker(
       const nextDue = await findNextDueTime(context.db).catch(() => undefined);
       if (nextDue) timeoutMs = Math.max(0, Math.min(timeoutMs, nextDue.getTime() - context.now().getTime()));
     }
-    if (isWakeRequested || isStopped) return;
+    if (isWakeRequested || isStopped || heard.length > 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       wakeWaiter = () => {
@@ -783,6 +791,8 @@ export function createDeliveryWorker(
         if (inFlight.size === 0 || free >= minimumBatch) {
           const claimed = await claim(free);
           void launch(claimed);
+        } else {
+          heardIsNews();
         }
         failedRounds = 0;
       } catch (error) {
