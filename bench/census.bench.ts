@@ -4,7 +4,8 @@
  * COMMIT included, counted per database; not the statements a trigger or a foreign key check runs
  * inside them: each counted one is a round trip). State A's officer has drafts made and submitted
  * beforehand; the counters are reset, then A's supervisor sends `count` of them `concurrency` at a
- * time (POST /api/v1/requests/{id}/approve, as the federation benchmark does), and once B's
+ * time, or `perSecond` a second (POST /api/v1/requests/{id}/approve, as the federation benchmark
+ * does), and once B's
  * receipts are back and the nodes' background work has settled, the counts are read and divided
  * by `count`. The waiting loop's own reads of A's outbox are counted too (a few per run).
  */
@@ -13,7 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { type Federation, startFederation } from '../src/demo/federation-setup.ts';
-import { atSaturation, createDrafts, waitUntilDelivered, warmUpFrToDe } from './federation.bench.ts';
+import {
+  atFixedRate,
+  atSaturation,
+  createDrafts,
+  waitUntilDelivered,
+  warmUpFrToDe,
+} from './federation.bench.ts';
 
 /** The server settings the census needs (scripts/postgres-cluster.ts passes them with -c). */
 export const CENSUS_SERVER_SETTINGS = [
@@ -29,12 +36,16 @@ export type CensusRow = Readonly<{
   msPerMessage: number;
   statement: string;
 }>;
-export type CensusPhase = Readonly<{
-  concurrency: number;
-  count: number;
-  rows: CensusRow[];
-  totals: Record<string, { statements: number; ms: number; planMs: number }>;
-}>;
+/** Messages sent `concurrency` at a time, as fast as they are answered, or `perSecond` a second. */
+export type CensusLoad = Readonly<
+  { concurrency: number; count: number } | { perSecond: number; count: number }
+>;
+
+export type CensusPhase = CensusLoad &
+  Readonly<{
+    rows: CensusRow[];
+    totals: Record<string, { statements: number; ms: number; planMs: number }>;
+  }>;
 
 /** What a statement is, in a few words: its first words with literals and lists cut. */
 function shortStatement(query: string): string {
@@ -91,7 +102,7 @@ async function resetCounts(adminUrl: string): Promise<void> {
 export async function runStatementCensus(options: {
   adminUrl: string;
   createDatabase: () => Promise<string>;
-  phases: ReadonlyArray<Readonly<{ concurrency: number; count: number }>>;
+  phases: readonly CensusLoad[];
 }): Promise<CensusPhase[]> {
   const admin = new pg.Client({ connectionString: options.adminUrl });
   await admin.connect();
@@ -119,7 +130,8 @@ export async function runStatementCensus(options: {
       // The drafts' own background work (audit numbering, alert rounds) ends before the reset.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await resetCounts(options.adminUrl);
-      await atSaturation(ids, phase.concurrency, send);
+      if ('perSecond' in phase) await atFixedRate(ids, phase.perSecond, send);
+      else await atSaturation(ids, phase.concurrency, send);
       await waitUntilDelivered(sender.admin, 120_000);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const counts = await readCounts(options.adminUrl, databases);
@@ -155,7 +167,8 @@ export async function runStatementCensus(options: {
 export function censusTable(phases: readonly CensusPhase[]): string {
   let text = '';
   for (const phase of phases) {
-    text += `\n#### ${phase.count} messages, ${phase.concurrency} at a time: statements per message\n\n`;
+    const load = 'perSecond' in phase ? `${phase.perSecond} a second` : `${phase.concurrency} at a time`;
+    text += `\n#### ${phase.count} messages, ${load}: statements per message\n\n`;
     text +=
       '| node | statements | database time (plan + execute), ms | of which planning, ms |\n|---|---|---|---|\n';
     for (const [node, total] of Object.entries(phase.totals).sort()) {

@@ -124,7 +124,7 @@ export async function createDrafts(
 }
 
 /** Calls `send(item)` for every item at a fixed rate (open loop); resolves when every call ended. */
-async function atFixedRate<T>(
+export async function atFixedRate<T>(
   items: readonly T[],
   perSecond: number,
   send: (item: T) => Promise<void>,
