@@ -223,6 +223,16 @@ function selectClaimable(db: Kysely<Database>, request: ClaimRequest, limit: num
   return query.orderBy('o.sequence').limit(limit).forUpdate().skipLocked();
 }
 
+/** A claimed message, and whether a later message of its case waits undelivered behind it. */
+export type ClaimedOutboxMessage = StoredOutboxMessage & Readonly<{ hasLaterInCase: boolean }>;
+
+/** Whether a later undelivered message of the same case exists (an index probe: undelivered by case). */
+function hasLaterInCase(table: 'o' | 'outbox_messages') {
+  return sql<boolean>`exists (select 1 from outbox_messages later
+    where later.case_id = ${sql.ref(`${table}.case_id`)} and later.status in ('pending', 'failed')
+      and later.sequence > ${sql.ref(`${table}.sequence`)})`.as('has_later_in_case');
+}
+
 /**
  * Claims due messages for posting (see selectClaimable), oldest first. The rows are locked with
  * SKIP LOCKED while they are leased, so two processes never claim the same message. Without a
@@ -234,19 +244,27 @@ function selectClaimable(db: Kysely<Database>, request: ClaimRequest, limit: num
 export async function claimDueMessages(
   db: Kysely<Database>,
   request: ClaimRequest,
-): Promise<StoredOutboxMessage[]> {
+): Promise<ClaimedOutboxMessage[]> {
   if (request.limit <= 0) return [];
+  const claimedOf = (row: OutboxRow & { has_later_in_case: boolean }): ClaimedOutboxMessage => ({
+    ...toStoredMessage(row),
+    hasLaterInCase: row.has_later_in_case,
+  });
   if (request.trialPeers.length === 0) {
     const rows = await db
       .updateTable('outbox_messages')
       .set({ claimed_until: request.leaseUntil })
       .where('id', 'in', selectClaimable(db, request, request.limit).select('o.id'))
       .returningAll()
+      .returning(hasLaterInCase('outbox_messages'))
       .execute();
-    return rows.map(toStoredMessage).sort((a, b) => a.sequence - b.sequence);
+    return rows.map(claimedOf).sort((a, b) => a.sequence - b.sequence);
   }
   return db.transaction().execute(async (trx) => {
-    const candidates = await selectClaimable(trx, request, request.limit).selectAll('o').execute();
+    const candidates = await selectClaimable(trx, request, request.limit)
+      .selectAll('o')
+      .select(hasLaterInCase('o'))
+      .execute();
     const trialPeers = new Set(request.trialPeers);
     const trialTaken = new Set<string>();
     const chosen = candidates.filter((row) => {
@@ -265,7 +283,7 @@ export async function claimDueMessages(
         chosen.map((row) => row.id),
       )
       .execute();
-    return chosen.map((row) => toStoredMessage({ ...row, claimed_until: request.leaseUntil }));
+    return chosen.map((row) => claimedOf({ ...row, claimed_until: request.leaseUntil }));
   });
 }
 
@@ -489,13 +507,17 @@ export async function makePendingMessagesDue(db: Kysely<Database>, now: Date): P
   return Number(result.numUpdatedRows);
 }
 
-/** The soonest time a pending message becomes due, for the worker's sleep; undefined when none. */
-export async function findNextDueTime(db: Kysely<Database>): Promise<Date | undefined> {
-  const row = await db
+/**
+ * The soonest time a pending message becomes due, for the worker's sleep; only times after
+ * `after` when given (the messages due already are waited for otherwise); undefined when none.
+ */
+export async function findNextDueTime(db: Kysely<Database>, after?: Date): Promise<Date | undefined> {
+  let query = db
     .selectFrom('outbox_messages')
     .select((eb) => eb.fn.min('next_attempt_at').as('next'))
-    .where('status', '=', PENDING)
-    .executeTakeFirst();
+    .where('status', '=', PENDING);
+  if (after !== undefined) query = query.where('next_attempt_at', '>', after);
+  const row = await query.executeTakeFirst();
   return row?.next ? new Date(row.next) : undefined;
 }
 

@@ -16,7 +16,11 @@ import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/pro
 import { V1_BASELINE_ACCEPTS } from '../../src/federation/protocol/capabilities.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
-import { findOutboxMessage, insertOutboxMessage } from '../../src/storage/outbox.repository.ts';
+import {
+  cancelMessage,
+  findOutboxMessage,
+  insertOutboxMessage,
+} from '../../src/storage/outbox.repository.ts';
 import { json } from '../helpers/app.ts';
 import { submitAndApprove } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
@@ -829,6 +833,75 @@ for (const target of DATABASE_TARGETS) {
       } finally {
         releaseFirst();
         await running.stop();
+      }
+    });
+
+    it("a case's messages already waiting leave one after the other, not one a poll", async () => {
+      const running = createDeliveryWorker(slowPollingContext(), sender.runtime!);
+      const ids = [
+        await queuePing('case-backlog'),
+        await queuePing('case-backlog'),
+        await queuePing('case-backlog'),
+      ];
+      await running.start();
+      try {
+        // One wake-up for the three (as after an outage): the first claim can take only the first.
+        running.wake();
+        const deadline = Date.now() + 5000;
+        for (const id of ids) {
+          while ((await findOutboxMessage(sender.context.db, id))?.status !== 'delivered') {
+            assert.ok(
+              Date.now() < deadline,
+              `message ${ids.indexOf(id) + 1} of 3 was not delivered within 5 s`,
+            );
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        }
+      } finally {
+        await running.stop();
+      }
+    });
+
+    it('a message waiting behind a failed message of its case does not keep the worker claiming', async () => {
+      let statements = 0;
+      // Counts every statement the worker sends (the same database, through a counting plugin).
+      const countingDb = sender.context.db.withPlugin({
+        transformQuery: (args) => {
+          statements += 1;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      });
+      // A refusal that sending again cannot cure: the first message fails for good.
+      const refusing: typeof fetch = async () => new Response('no', { status: 400 });
+      const running = createDeliveryWorker({ ...slowPollingContext(), db: countingDb }, sender.runtime!, {
+        fetch: refusing,
+      });
+      const first = await queuePing('case-blocked');
+      const second = await queuePing('case-blocked');
+      await running.start();
+      try {
+        running.wake();
+        const deadline = Date.now() + 5000;
+        while ((await findOutboxMessage(sender.context.db, first))?.status !== 'failed') {
+          assert.ok(Date.now() < deadline, 'the first message did not fail within 5 s');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        // The second waits behind the failed first until a person retries or cancels it: nothing
+        // can be claimed meanwhile, though it is due, and the poll is a minute away.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const before = statements;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.ok(
+          statements - before <= 2,
+          `${statements - before} statements in 0.5 s with nothing to claim`,
+        );
+        assert.equal((await findOutboxMessage(sender.context.db, second))?.attempts, 0);
+      } finally {
+        await running.stop();
+        // Out of the way of the tests that follow.
+        await cancelMessage(sender.context.db, first);
+        await cancelMessage(sender.context.db, second);
       }
     });
 

@@ -236,6 +236,16 @@ export function createDeliveryWorker(
   // Notifications about messages not claimed yet: the next claim (it starts after their commit)
   // judges them, news only if it did not take their message.
   let heard: string[] = [];
+  // The soonest a message this worker knows of becomes due (the context's clock, ms): a retry it
+  // scheduled, or what the outbox said when nothing was in flight. The loop wakes for it even
+  // when the attempts in flight end without a new claim.
+  let knownDueAtMs: number | undefined;
+  // When the last claim ran, if it took nothing: a message due by then waits on something else.
+  let emptyClaimAt: Date | undefined;
+
+  function expectDueAt(at: Date): void {
+    if (knownDueAtMs === undefined || at.getTime() < knownDueAtMs) knownDueAtMs = at.getTime();
+  }
 
   function onNotification(messageId: string): void {
     if (messageId === '') {
@@ -316,6 +326,9 @@ export function createDeliveryWorker(
     }
     const wakeUpsBefore = wakeUps;
     const wasInFlight = inFlight.size > 0;
+    // A due time this claim reaches is no longer waited for: the claim takes that message, or it
+    // waits on something else (the message before it in its case, its peer's circuit, a lease).
+    if (knownDueAtMs !== undefined && knownDueAtMs <= now.getTime()) knownDueAtMs = undefined;
     const claimed = await claimDueMessages(context.db, {
       now,
       leaseUntil: new Date(now.getTime() + leaseMs),
@@ -324,19 +337,30 @@ export function createDeliveryWorker(
       trialPeers,
     });
     rememberClaimed(claimed);
+    emptyClaimAt = claimed.length === 0 ? now : undefined;
     const judged = heard;
     heard = [];
     const isNewsHeard = judged.some((id) => !recentlyClaimed.has(id));
-    mayHaveLeftSome = claimed.length >= limit || wasInFlight || wakeUps !== wakeUpsBefore || isNewsHeard;
+    mayHaveLeftSome =
+      claimed.length >= limit ||
+      wasInFlight ||
+      // A case's later message waits for this one; a half-open peer's others wait for its trial.
+      claimed.some((message) => message.hasLaterInCase) ||
+      trialPeers.length > 0 ||
+      wakeUps !== wakeUpsBefore ||
+      isNewsHeard;
     if (isNewsHeard) wake();
     return claimed;
   }
 
-  /** Notifications no claim will judge (the loop waits for free slots): news, for the attempts' ends. */
-  function heardIsNews(): void {
-    if (heard.length === 0) return;
+  /**
+   * The loop does not claim now (it waits for free slots, or the claim failed): what it heard is
+   * news, and the attempts' ends claim.
+   */
+  function leaveClaimToAttemptsEnds(): void {
     heard = [];
     mayHaveLeftSome = true;
+    if (knownDueAtMs !== undefined && knownDueAtMs <= context.now().getTime()) knownDueAtMs = undefined;
   }
 
   /**
@@ -485,6 +509,7 @@ export function createDeliveryWorker(
         statusCode,
         error,
       });
+      if (isRecorded && nextAttemptAt !== null) expectDueAt(nextAttemptAt);
       if (isRecorded && nextAttemptAt === null) {
         await applySenderEffect(trx, runtime.messages.find(message.type)?.onOutcome('failed', message), now);
       }
@@ -764,11 +789,18 @@ export function createDeliveryWorker(
             settings.deliveryPollMs,
             reconnectDelayMs(failedRounds, databaseTimeoutsOf(context.config.database).retryMaxMs),
           );
-    // While attempts are in flight, each one's end wakes the loop: no need to ask for the next due
-    // time (a query per finished attempt under load); the poll interval bounds the wait anyway.
+    // While attempts are in flight, no need to ask for the next due time (a query per finished
+    // attempt under load): the loop keeps the one it knows; the poll interval bounds the wait anyway.
     if (inFlight.size === 0) {
-      const nextDue = await findNextDueTime(context.db).catch(() => undefined);
-      if (nextDue) timeoutMs = Math.max(0, Math.min(timeoutMs, nextDue.getTime() - context.now().getTime()));
+      // Messages due by the time of a claim that took nothing wait on something else (the message
+      // before them in their case, their peer's circuit, another process's lease), whose end or
+      // the poll brings them: the time to wait for is the next one after that claim (waiting 0 ms
+      // would claim nothing again and again).
+      const nextDue = await findNextDueTime(context.db, emptyClaimAt).catch(() => undefined);
+      knownDueAtMs = nextDue?.getTime();
+    }
+    if (knownDueAtMs !== undefined) {
+      timeoutMs = Math.max(0, Math.min(timeoutMs, knownDueAtMs - context.now().getTime()));
     }
     if (isWakeRequested || isStopped || heard.length > 0) return;
     await new Promise<void>((resolve) => {
@@ -792,12 +824,14 @@ export function createDeliveryWorker(
           const claimed = await claim(free);
           void launch(claimed);
         } else {
-          heardIsNews();
+          leaveClaimToAttemptsEnds();
         }
         failedRounds = 0;
       } catch (error) {
         failedRounds += 1;
         onError(error);
+        // Not again at once: the back-off below applies.
+        leaveClaimToAttemptsEnds();
       }
       // Each finished attempt wakes the loop (a slot is free, the case's next message may be due).
       await sleep();
