@@ -179,7 +179,8 @@ export async function openDatabase(
   // adapter in place of a socket), so that the statements it runs again and again are prepared once
   // and planned once, as on a server (statement-names.ts). PGlite's own query() parses, analyses and
   // plans each statement anew: about a third of the statements' time (docs/benchmarks.md). One connection,
-  // kept for the node's life and handed out in turns (pglite-turns.ts).
+  // kept for the node's life and handed out in turns (pglite-turns.ts), each statement's messages
+  // passed to PGlite in one call (pglite-exchange.ts).
   // PGlite's adapter stands in for the socket (`connection`, a field pg.PoolConfig does not type).
   const pool = new pg.Pool({
     ...createPgConfig(pgliteByExchange(pglite)),

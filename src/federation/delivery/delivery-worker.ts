@@ -7,8 +7,7 @@
  * - Wake-ups: in-process (`wake()` after a commit), from other processes through PostgreSQL
  *   LISTEN/NOTIFY on channel `comity_outbox`, and otherwise a poll every deliveryPollMs (and at the
  *   next due retry). The end of an attempt claims again when the claim before may have left due
- *   messages behind (it was full, or ran while attempts were in flight, or a wake-up came since),
- *   or when the attempt did not deliver (its retry is then waited for).
+ *   messages behind (see `mayHaveLeftSome`), or when the attempt did not deliver.
  * - Order: only the oldest undelivered message of a case is claimed, so a case's messages arrive
  *   in order; different cases and peers go in parallel, up to deliveryConcurrency at once.
  * - Batches: the messages of one claim for one peer go in one exchange
@@ -209,8 +208,9 @@ export function createDeliveryWorker(
   // Wake-ups from outside the loop (a commit, a notification): each may bring a message to claim.
   let wakeUps = 0;
   // Whether the last claim may have left due messages behind: it took as many as it could, it ran
-  // while attempts were in flight (a case's next message waits for the one in flight, a half-open
-  // peer's others for its trial), or a wake-up came while it ran. Until then, an attempt that ends
+  // while attempts were in flight (a case's next message waits for the one in flight), it took a
+  // message with a later one of its case waiting, it had a half-open peer (whose others wait for
+  // the trial), or a wake-up came while it ran. Until then, an attempt that ends
   // delivered needs no new claim: one at a time, that claim found nothing, and then the loop asked
   // for the next due time, two statements a message for nothing.
   let mayHaveLeftSome = true;
@@ -245,6 +245,14 @@ export function createDeliveryWorker(
 
   function expectDueAt(at: Date): void {
     if (knownDueAtMs === undefined || at.getTime() < knownDueAtMs) knownDueAtMs = at.getTime();
+  }
+
+  /**
+   * A due time reached is no longer waited for: the claim at or after it takes that message, or
+   * the message waits on something else (the one before it in its case, its peer's circuit, a lease).
+   */
+  function forgetPassedDueTime(now: Date): void {
+    if (knownDueAtMs !== undefined && knownDueAtMs <= now.getTime()) knownDueAtMs = undefined;
   }
 
   function onNotification(messageId: string): void {
@@ -326,9 +334,7 @@ export function createDeliveryWorker(
     }
     const wakeUpsBefore = wakeUps;
     const wasInFlight = inFlight.size > 0;
-    // A due time this claim reaches is no longer waited for: the claim takes that message, or it
-    // waits on something else (the message before it in its case, its peer's circuit, a lease).
-    if (knownDueAtMs !== undefined && knownDueAtMs <= now.getTime()) knownDueAtMs = undefined;
+    forgetPassedDueTime(now);
     const claimed = await claimDueMessages(context.db, {
       now,
       leaseUntil: new Date(now.getTime() + leaseMs),
@@ -360,7 +366,7 @@ export function createDeliveryWorker(
   function leaveClaimToAttemptsEnds(): void {
     heard = [];
     mayHaveLeftSome = true;
-    if (knownDueAtMs !== undefined && knownDueAtMs <= context.now().getTime()) knownDueAtMs = undefined;
+    forgetPassedDueTime(context.now());
   }
 
   /**
@@ -833,7 +839,7 @@ export function createDeliveryWorker(
         // Not again at once: the back-off below applies.
         leaveClaimToAttemptsEnds();
       }
-      // Each finished attempt wakes the loop (a slot is free, the case's next message may be due).
+      // A wake-up, the end of an attempt that leaves a claim to make, a due time or the poll.
       await sleep();
     }
   }
