@@ -14,7 +14,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import {
   CompiledQuery,
   Kysely,
@@ -28,7 +27,7 @@ import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } fro
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import { copyTemplate, templateIn } from './pglite-template.ts';
-import { pgliteByExchange } from './pglite-exchange.ts';
+import { PgliteSocket } from './pglite-socket.ts';
 import { dialectInTurns } from './pglite-turns.ts';
 import type { Database } from './schema.ts';
 import { createStatementNamer, type StatementNamer } from './statement-names.ts';
@@ -175,19 +174,20 @@ export async function openDatabase(
     lock?.release();
     throw error;
   });
-  // The node reaches PGlite as it reaches a PostgreSQL server: through node-postgres (PGlite's
-  // adapter in place of a socket), so that the statements it runs again and again are prepared once
-  // and planned once, as on a server (statement-names.ts). PGlite's own query() parses, analyses and
-  // plans each statement anew: about a third of the statements' time (docs/benchmarks.md). One connection,
-  // kept for the node's life and handed out in turns (pglite-turns.ts), each statement's messages
-  // passed to PGlite in one call (pglite-exchange.ts).
-  // PGlite's adapter stands in for the socket (`connection`, a field pg.PoolConfig does not type).
+  // The node reaches PGlite as it reaches a PostgreSQL server: through node-postgres, over a
+  // stand-in for its socket (pglite-socket.ts), so that the statements it runs again and again are
+  // prepared once and planned once, as on a server (statement-names.ts). PGlite's own query()
+  // parses, analyses and plans each statement anew: about a third of the statements' time
+  // (docs/benchmarks.md). One connection, kept for the node's life and handed out in turns
+  // (pglite-turns.ts); PGlite's one user and database, whatever the process's user is.
   const pool = new pg.Pool({
-    ...createPgConfig(pgliteByExchange(pglite)),
+    stream: () => new PgliteSocket(pglite),
+    user: 'postgres',
+    database: 'postgres',
     max: 1,
     idleTimeoutMillis: 0,
     types: TYPES,
-  } as pg.PoolConfig);
+  });
   pool.on('error', (error) => options.onConnectionError?.(error));
   // A failure inside PGlite while a client is checked out is reported, not thrown (as on PostgreSQL).
   pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));

@@ -1,32 +1,47 @@
 /**
- * node-postgres over PGlite with each extended-query exchange passed to PGlite at once
- * (src/storage/pglite-exchange.ts): one call into PGlite per statement run, the answers in their
- * order, and an error inside an exchange reported to its statement while the session goes on.
+ * node-postgres over PGlite through a stand-in for its socket (src/storage/pglite-socket.ts): one
+ * call into PGlite per statement run, the answers in their order (large ones too), an error
+ * inside an exchange reported to its statement while the session goes on, and a failure of PGlite
+ * itself reported as the connection's.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
-import { pgliteByExchange } from '../../src/storage/pglite-exchange.ts';
+import { PgliteSocket, type PgliteProtocol } from '../../src/storage/pglite-socket.ts';
 
-describe('PGlite by exchange', () => {
+describe("PGlite as node-postgres's socket", () => {
   let pglite: PGlite;
   let pool: pg.Pool;
   let client: pg.PoolClient;
   /** The messages of each call into PGlite, by their first byte (P, B, D, E, S, Q...). */
   let calls: string[][];
+  /** When set, the next call into PGlite fails with it (as when PGlite itself breaks). */
+  let failure: Error | undefined;
+  let watched: PgliteProtocol;
 
   before(async () => {
     pglite = await PGlite.create('memory://');
-    const execProtocolStream = pglite.execProtocolStream.bind(pglite);
     calls = [];
-    // Records what reaches PGlite, and passes it on unchanged.
-    pglite.execProtocolStream = (message, options) => {
-      calls.push(messageTypesOf(message));
-      return execProtocolStream(message, options);
+    // Records what reaches PGlite, and passes it on unchanged (or fails, when told to).
+    watched = {
+      execProtocolRawStream: (message, options) => {
+        calls.push(messageTypesOf(message));
+        if (failure) {
+          const error = failure;
+          failure = undefined;
+          return Promise.reject(error);
+        }
+        return pglite.execProtocolRawStream(message, options);
+      },
     };
-    pool = new pg.Pool({ ...createPgConfig(pgliteByExchange(pglite)), max: 1 } as pg.PoolConfig);
+    pool = new pg.Pool({
+      stream: () => new PgliteSocket(watched),
+      user: 'postgres',
+      database: 'postgres',
+      max: 1,
+    });
+    pool.on('error', () => undefined);
     client = await pool.connect();
     await client.query('create table t (id int primary key, v text not null)');
   });
@@ -35,6 +50,11 @@ describe('PGlite by exchange', () => {
     client.release();
     await pool.end();
     await pglite.close();
+  });
+
+  it("starts the session as a server would, as PGlite's one user", async () => {
+    const { rows } = await client.query('select current_user as name');
+    assert.deepEqual(rows, [{ name: 'postgres' }]);
   });
 
   it('passes a statement run with parameters to PGlite in one call', async () => {
@@ -95,6 +115,38 @@ describe('PGlite by exchange', () => {
     });
     assert.deepEqual(rows, [{ n: 0 }]);
     assert.equal(pglite.isInTransaction(), false);
+  });
+
+  it("passes an answer larger than one chunk of PGlite's output whole", async () => {
+    const { rows } = await client.query({ text: "select repeat('x', $1::int) as long", values: [3_000_000] });
+    assert.equal(rows[0]?.long.length, 3_000_000);
+    assert.match(rows[0]?.long, /^x+$/);
+  });
+
+  it("reports a failure of PGlite itself as the connection's, and a new connection goes on", async () => {
+    const other = new pg.Pool({
+      stream: () => new PgliteSocket(watched),
+      user: 'postgres',
+      database: 'postgres',
+      max: 1,
+    });
+    other.on('error', () => undefined);
+    try {
+      const broken = await other.connect();
+      broken.on('error', () => undefined);
+      failure = new Error('PGlite failed');
+      await assert.rejects(broken.query({ text: 'select $1::int as n', values: [1] }), /PGlite failed/);
+      broken.release(true);
+      const fresh = await other.connect();
+      try {
+        const { rows } = await fresh.query({ text: 'select $1::int as n', values: [2] });
+        assert.deepEqual(rows, [{ n: 2 }]);
+      } finally {
+        fresh.release();
+      }
+    } finally {
+      await other.end();
+    }
   });
 
   it('passes a simple query on its own', async () => {
