@@ -98,7 +98,7 @@ export async function approveAndSendRequest(
       requestType: request.type,
       submittedBy: approval.submittedBy.id ?? '',
       submittedRevision: approval.submittedRevision,
-      decision: approval.decision,
+      decision: null,
     },
     { id: actor.userId, roles: actor.roles },
     { decision: 'approve', currentRevision: request.revision, decisionReference },

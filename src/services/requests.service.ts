@@ -24,7 +24,7 @@ import {
   type StoredRequest,
   updateDraftContent,
 } from '../storage/requests.repository.ts';
-import { findRequestAwaitingDecision, type StoredApproval } from '../storage/approvals.repository.ts';
+import { findRequestAwaitingDecision, type PendingDecision } from '../storage/approvals.repository.ts';
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
 import { caseStatusOf, loadCase, transitionsFor } from './case-view.ts';
@@ -359,7 +359,7 @@ export async function getRequestForDecision(
   Readonly<{
     request: RequestView;
     authorDisplayName: string;
-    pendingApproval: StoredApproval | undefined;
+    pendingApproval: PendingDecision | undefined;
     directoryStamp: string;
   }>
 > {
