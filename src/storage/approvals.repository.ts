@@ -120,10 +120,6 @@ export async function findPendingApproval(
   return row ? toStoredApproval(row) : undefined;
 }
 
-/**
- * What the approval of a request decides on, in one read: the request (as findRequestById gives
- * it), its pending approval, and the directory stamp its validation needs (states.repository.ts).
- */
 /** What the send path needs of a request's pending approval (the two-person rule's check). */
 export type PendingDecision = Readonly<{
   id: string;
@@ -147,7 +143,8 @@ export async function findRequestAwaitingDecision(
     .leftJoin('approvals', (join) =>
       join
         .on('approvals.subject_kind', '=', 'request')
-        .on('approvals.subject_id', '=', requestId)
+        // The request's own id, as the approval stores it (lower case), whatever the caller's case.
+        .on((eb) => eb('approvals.subject_id', '=', sql<string>`requests.id::text`))
         .on('approvals.decision', 'is', null),
     )
     .leftJoin('users as submitter', 'submitter.id', 'approvals.submitted_by')

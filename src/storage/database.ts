@@ -27,7 +27,7 @@ import { type Config, databaseTimeoutsOf, PGLITE_SHARED_BUFFERS_DEFAULT_MB } fro
 import { databaseUnavailable, isConnectFault, isConnectionFault } from './connection-faults.ts';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import { copyTemplate, templateIn } from './pglite-template.ts';
-import { PgliteSocket } from './pglite-socket.ts';
+import { pgliteConnectionConfig } from './pglite-socket.ts';
 import { dialectInTurns } from './pglite-turns.ts';
 import type { Database } from './schema.ts';
 import { createStatementNamer, type StatementNamer } from './statement-names.ts';
@@ -179,11 +179,9 @@ export async function openDatabase(
   // prepared once and planned once, as on a server (statement-names.ts). PGlite's own query()
   // parses, analyses and plans each statement anew: about a third of the statements' time
   // (docs/benchmarks.md). One connection, kept for the node's life and handed out in turns
-  // (pglite-turns.ts); PGlite's one user and database, whatever the process's user is.
+  // (pglite-turns.ts).
   const pool = new pg.Pool({
-    stream: () => new PgliteSocket(pglite),
-    user: 'postgres',
-    database: 'postgres',
+    ...pgliteConnectionConfig(pglite),
     max: 1,
     idleTimeoutMillis: 0,
     types: TYPES,

@@ -10,6 +10,12 @@
  * The startup message goes alone, first; PGlite answers it as a server that trusts its one local
  * user. Terminate is not passed on: the session ends when the node closes PGlite.
  *
+ * PGlite has one session, whatever the number of sockets: a connection that replaces a broken
+ * one would meet the prepared statements (and any transaction) of the one before, which its new
+ * node-postgres client knows nothing of, and every named statement would fail as already
+ * prepared. So before a socket's startup, the session is rolled back and its prepared statements
+ * deallocated, as a new server session would have none.
+ *
  * PGlite's own adapter for node-postgres (`@electric-sql/pglite/node-postgres`) replaced
  * node-postgres's protocol code with PGlite's: each message serialized and passed on its own, each
  * answer parsed in PGlite with a copy of every field, then handed over as events. Here PGlite only
@@ -22,6 +28,19 @@ import type { PGlite } from '@electric-sql/pglite';
 /** The first byte of the frontend messages after which the backend answers. */
 const ANSWERED_AFTER = new Set(['S', 'H', 'Q', 'c', 'f'].map((letter) => letter.charCodeAt(0)));
 const TERMINATE = 'X'.charCodeAt(0);
+
+/** A simple Query message (its answer is not wanted). */
+function simpleQuery(text: string): Buffer {
+  const body = Buffer.from(`${text}\0`, 'utf8');
+  const message = Buffer.alloc(5 + body.length);
+  message.write('Q', 0, 'ascii');
+  message.writeInt32BE(4 + body.length, 1);
+  body.copy(message, 5);
+  return message;
+}
+
+/** What a new session would be: no transaction open, no statement prepared (see above). */
+const SESSION_RESET = [simpleQuery('rollback'), simpleQuery('deallocate all')];
 
 /** What the stream uses of PGlite (tests wrap it to watch the calls). */
 export type PgliteProtocol = Pick<PGlite, 'execProtocolRawStream'>;
@@ -90,6 +109,7 @@ export class PgliteSocket extends Duplex {
     if (!this.#isStarted) {
       // The startup message: a length and a protocol version, no type byte.
       this.#isStarted = true;
+      for (const reset of SESSION_RESET) this.#send(reset, { isAnswerWanted: false });
       this.#send(chunk);
       callback();
       return;
@@ -109,35 +129,52 @@ export class PgliteSocket extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#answered.then(
-      () => {
-        this.push(null);
-        callback();
-      },
-      (error: Error) => callback(error),
-    );
+    void this.#answered.then(() => {
+      if (!this.destroyed) this.push(null);
+      callback();
+    });
   }
 
   /**
    * Passes `bytes` to PGlite now, so that exchanges reach it in the order they were written, and
-   * pushes the answer after those of the exchanges before it. A failed exchange destroys the
-   * stream, which node-postgres reports as a connection error.
+   * pushes the answer after those of the exchanges before it. A failed exchange, or a failure
+   * while node-postgres reads the answer (its parser and listeners run inside push), destroys the
+   * stream, which node-postgres reports as a connection error; the answers after it are dropped
+   * with the stream, never left waiting.
    */
-  #send(bytes: Uint8Array): void {
-    const answer = exchange(this.#pglite, bytes);
-    this.#answered = this.#answered.then(() =>
-      answer.then(
-        (chunks) => {
-          if (this.destroyed) return;
-          for (const chunk of chunks) this.push(chunk);
-        },
-        (error: unknown) => {
-          const failure = error instanceof Error ? error : new Error(String(error));
-          this.destroy(failure);
-          throw failure;
-        },
-      ),
+  #send(bytes: Uint8Array, options: Readonly<{ isAnswerWanted: boolean }> = { isAnswerWanted: true }): void {
+    const outcome = exchange(this.#pglite, bytes).then(
+      (chunks) => ({ chunks }),
+      (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
     );
-    this.#answered.catch(() => undefined);
+    // Never rejects: each outcome is dealt with in turn.
+    this.#answered = this.#answered.then(async () => {
+      const answer = await outcome;
+      if (this.destroyed) return;
+      if ('error' in answer) {
+        this.destroy(answer.error);
+        return;
+      }
+      if (!options.isAnswerWanted) return;
+      try {
+        for (const chunk of answer.chunks) this.push(chunk);
+      } catch (error) {
+        this.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   }
+}
+
+/**
+ * node-postgres's connection settings for PGlite over this socket: PGlite's one user and database,
+ * whatever the process's user is, and no TLS, whatever PGSSLMODE says (node-postgres would ask
+ * PGlite for TLS first, which it does not speak).
+ */
+export function pgliteConnectionConfig(pglite: PgliteProtocol) {
+  return {
+    stream: () => new PgliteSocket(pglite),
+    user: 'postgres',
+    database: 'postgres',
+    ssl: false,
+  } as const;
 }

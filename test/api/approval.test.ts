@@ -188,6 +188,18 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(await outboxCount(fr, id), 1);
     });
 
+    it('a request named by its id in capital letters is approved and sent all the same', async () => {
+      const id = await draft();
+      assert.equal((await submit(fr, id, officer)).statusCode, 202);
+      const approved = await approve(fr, id.toUpperCase());
+      assert.equal(approved.statusCode, 202, approved.body);
+      assert.equal(json<RequestBody>(approved).request.id, id);
+      assert.equal(json<RequestBody>(approved).request.status, 'sent');
+      assert.equal(await outboxCount(fr, id), 1);
+      const [record] = await approvalsOf(fr, id, officer);
+      assert.equal(record?.state, 'approved');
+    });
+
     it('a return needs reasons; returned, the request is its author’s draft again and goes after a new approval', async () => {
       const id = await draft();
       assert.equal((await submit(fr, id, officer)).statusCode, 202);
