@@ -143,8 +143,10 @@ export async function findRequestAwaitingDecision(
     .leftJoin('approvals', (join) =>
       join
         .on('approvals.subject_kind', '=', 'request')
-        // The request's own id, as the approval stores it (lower case), whatever the caller's case.
-        .on((eb) => eb('approvals.subject_id', '=', sql<string>`requests.id::text`))
+        // The request's id as the approval stores it (a UUID's text, lower case), whatever the
+        // caller's case. A value, not requests.id::text: a plan made while the table was small
+        // then scanned every approval ever decided (docs/benchmarks.md).
+        .on('approvals.subject_id', '=', requestId.toLowerCase())
         .on('approvals.decision', 'is', null),
     )
     .leftJoin('users as submitter', 'submitter.id', 'approvals.submitted_by')

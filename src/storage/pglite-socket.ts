@@ -136,28 +136,20 @@ export class PgliteSocket extends Duplex {
   }
 
   /**
-   * Passes `bytes` to PGlite now, so that exchanges reach it in the order they were written, and
-   * pushes the answer after those of the exchanges before it. A failed exchange, or a failure
-   * while node-postgres reads the answer (its parser and listeners run inside push), destroys the
-   * stream, which node-postgres reports as a connection error; the answers after it are dropped
-   * with the stream, never left waiting.
+   * Passes `bytes` to PGlite once the exchanges before it are answered (one exchange at a time,
+   * in the order written, as the old adapter did), then pushes its answer. A failed exchange, or a
+   * failure while node-postgres reads the answer (its parser and listeners run inside push),
+   * destroys the stream, which node-postgres reports as a connection error; nothing after it
+   * reaches PGlite, and nothing is left waiting.
    */
   #send(bytes: Uint8Array, options: Readonly<{ isAnswerWanted: boolean }> = { isAnswerWanted: true }): void {
-    const outcome = exchange(this.#pglite, bytes).then(
-      (chunks) => ({ chunks }),
-      (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
-    );
-    // Never rejects: each outcome is dealt with in turn.
+    // Never rejects: each exchange is dealt with in turn.
     this.#answered = this.#answered.then(async () => {
-      const answer = await outcome;
       if (this.destroyed) return;
-      if ('error' in answer) {
-        this.destroy(answer.error);
-        return;
-      }
-      if (!options.isAnswerWanted) return;
       try {
-        for (const chunk of answer.chunks) this.push(chunk);
+        const chunks = await exchange(this.#pglite, bytes);
+        if (this.destroyed || !options.isAnswerWanted) return;
+        for (const chunk of chunks) this.push(chunk);
       } catch (error) {
         this.destroy(error instanceof Error ? error : new Error(String(error)));
       }
