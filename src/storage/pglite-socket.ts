@@ -8,7 +8,8 @@
  * a prepared statement's Bind, Describe, Execute and Sync are one call, which PGlite runs message
  * after message, errors included (after an error the backend skips to the Sync, as a server does).
  * The startup message goes alone, first; PGlite answers it as a server that trusts its one local
- * user. Terminate is not passed on: the session ends when the node closes PGlite.
+ * user. Terminate, written alone and answered by nothing, is held and never passed on: the
+ * session ends when the node closes PGlite.
  *
  * PGlite has one session, whatever the number of sockets: a connection that replaces a broken
  * one would meet the prepared statements (and any transaction) of the one before, which its new
@@ -27,7 +28,6 @@ import type { PGlite } from '@electric-sql/pglite';
 
 /** The first byte of the frontend messages after which the backend answers. */
 const ANSWERED_AFTER = new Set(['S', 'H', 'Q', 'c', 'f'].map((letter) => letter.charCodeAt(0)));
-const TERMINATE = 'X'.charCodeAt(0);
 
 /** A simple Query message (its answer is not wanted). */
 function simpleQuery(text: string): Buffer {
@@ -45,20 +45,16 @@ const SESSION_RESET = [simpleQuery('rollback'), simpleQuery('deallocate all')];
 /** What the stream uses of PGlite (tests wrap it to watch the calls). */
 export type PgliteProtocol = Pick<PGlite, 'execProtocolRawStream'>;
 
-/** The kinds of the frontend messages in `chunk` (whole messages, each a type byte and a length). */
-function kindsOf(chunk: Uint8Array): Readonly<{ isAnswered: boolean; isTerminate: boolean }> {
-  let isAnswered = false;
-  let isTerminate = false;
+/** Whether `chunk` (whole frontend messages, each a type byte and a length) holds one the backend answers. */
+function isAnswered(chunk: Uint8Array): boolean {
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   for (let offset = 0; offset + 5 <= chunk.length; ) {
-    const type = chunk[offset] as number;
-    isAnswered ||= ANSWERED_AFTER.has(type);
-    isTerminate ||= type === TERMINATE;
+    if (ANSWERED_AFTER.has(chunk[offset] as number)) return true;
     const length = view.getInt32(offset + 1);
-    if (length < 4) break;
+    if (length < 4) return false;
     offset += 1 + length;
   }
-  return { isAnswered, isTerminate };
+  return false;
 }
 
 /** One exchange with PGlite: the answer's bytes, copied out of its memory as they come. */
@@ -72,7 +68,7 @@ async function exchange(pglite: PgliteProtocol, bytes: Uint8Array): Promise<Buff
   return answer;
 }
 
-export class PgliteSocket extends Duplex {
+class PgliteSocket extends Duplex {
   readonly #pglite: PgliteProtocol;
   #held: Buffer[] = [];
   #isStarted = false;
@@ -114,13 +110,8 @@ export class PgliteSocket extends Duplex {
       callback();
       return;
     }
-    const { isAnswered, isTerminate } = kindsOf(chunk);
-    if (isTerminate) {
-      callback();
-      return;
-    }
     this.#held.push(chunk);
-    if (isAnswered) {
+    if (isAnswered(chunk)) {
       const held = this.#held;
       this.#held = [];
       this.#send(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held));
