@@ -4,7 +4,7 @@
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
  * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing, `--sealing-only` the
  * transfer; `--rss-size 5G` adds one sealing of a file that size for peak memory), backup, memory,
- * demo, census (statements per message, PostgreSQL; `--count N` messages per phase), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half, `--tail` for the slowest messages at 50/s), audit (`--entries N`; 1 million by default, 100,000 with --quick).
+ * demo, census (statements per message, PostgreSQL; `--count N` messages per phase), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half, `--tail` for the slowest messages at 50/s), audit (`--entries N`; 1 million by default, 100,000 with --quick), maintenance (`--messages N`; 51,200 by default, 10,240 with --quick).
  * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -21,6 +21,7 @@ import { EVIDENCE_METHOD, parseSize, runEvidenceBenchmarks } from './evidence.be
 import { EVIDENCE_TRANSFER_METHOD, runEvidenceTransferBenchmarks } from './evidence-transfer.bench.ts';
 import { FEDERATION_METHOD, runFederationBenchmarks } from './federation.bench.ts';
 import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
+import { MAINTENANCE_METHOD, runMaintenanceBenchmarks } from './maintenance.bench.ts';
 import { runMemoryBenchmarks } from './memory.bench.ts';
 import { runScaleBenchmarks, scaleTable } from './scale.bench.ts';
 
@@ -39,7 +40,8 @@ const suite =
       (sizeIndex === -1 || index !== sizeIndex + 1) &&
       (transferSizeIndex === -1 || index !== transferSizeIndex + 1) &&
       (rssSizeIndex === -1 || index !== rssSizeIndex + 1) &&
-      (args.indexOf('--count') === -1 || index !== args.indexOf('--count') + 1),
+      (args.indexOf('--count') === -1 || index !== args.indexOf('--count') + 1) &&
+      (args.indexOf('--messages') === -1 || index !== args.indexOf('--messages') + 1),
   ) ?? 'foundation';
 
 /** A new, empty database on the PostgreSQL server at `url`; returns its URL. */
@@ -247,9 +249,20 @@ if (suite === 'foundation') {
     process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
   }
   process.stdout.write(`\n${AUDIT_METHOD}\n`);
+} else if (suite === 'maintenance') {
+  const messagesIndex = args.indexOf('--messages');
+  const messages = messagesIndex === -1 ? (isQuick ? 10_240 : 51_200) : Number(args[messagesIndex + 1]);
+  printTable(
+    "Routine maintenance of the embedded database — PGlite, a sending node's outbox",
+    await runMaintenanceBenchmarks({
+      messages,
+      log: (line) => process.stderr.write(`maintenance bench: ${line}\n`),
+    }),
+  );
+  process.stdout.write(`\n${MAINTENANCE_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, census, case, desk, assets, evidence, backup, memory, demo, scale, audit)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, census, case, desk, assets, evidence, backup, memory, demo, scale, audit, maintenance)\n`,
   );
   process.exit(1);
 }

@@ -42,6 +42,9 @@ export const DELIVERY_CONCURRENCY = Object.freeze({ postgres: 64, pglite: 16 });
 /** Shared buffers of the embedded database, in MiB, unless COMITY_PGLITE_SHARED_BUFFERS_MB says otherwise. */
 export const PGLITE_SHARED_BUFFERS_DEFAULT_MB = 16;
 
+/** Seconds between two looks for tables of the embedded database due for maintenance, unless COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS says otherwise. */
+export const PGLITE_MAINTENANCE_INTERVAL_DEFAULT_SECONDS = 60;
+
 const EnvSchema = z.object({
   /** TCP port of the web UI, the API and (later) the federation endpoint. Default 8080. */
   COMITY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -59,6 +62,17 @@ const EnvSchema = z.object({
     .min(1)
     .max(4096)
     .default(PGLITE_SHARED_BUFFERS_DEFAULT_MB),
+  /**
+   * How often the embedded database (PGlite, which runs no autovacuum) is looked at for tables due
+   * for VACUUM or ANALYZE, in seconds; the work runs at quiet moments. Default 60, as autovacuum's
+   * naptime; 0 turns it off.
+   */
+  COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(PGLITE_MAINTENANCE_INTERVAL_DEFAULT_SECONDS),
   /**
    * Where a node keeps a migrated, empty embedded database that a node starting on an empty data
    * directory copies instead of creating one (`comity demo` fills it). Default $XDG_CACHE_HOME/comity
@@ -288,6 +302,8 @@ export type Config = Readonly<{
         directory: string;
         /** Shared buffers in MiB; default PGLITE_SHARED_BUFFERS_DEFAULT_MB. */
         sharedBuffersMb?: number;
+        /** Between two looks for tables due for VACUUM or ANALYZE (services/database-maintenance.service.ts); 0 or absent: none. */
+        maintenanceIntervalMs?: number;
         /** Where a migrated template database is cached (src/storage/pglite-template.ts); none: no template. */
         templateDirectory?: string;
         /** A new database is made without tables (a restore migrates and fills it itself). */
@@ -466,6 +482,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
             kind: 'pglite' as const,
             directory: path.join(dataDirectory, 'pglite'),
             sharedBuffersMb: env.COMITY_PGLITE_SHARED_BUFFERS_MB,
+            maintenanceIntervalMs: env.COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS * 1000,
             ...(cacheDirectory === undefined ? {} : { templateDirectory: cacheDirectory }),
           },
     ),

@@ -21,7 +21,12 @@ import { startAlertDeliveryWorker } from './services/alert-delivery.service.ts';
 import { startEvidenceTransferWorker } from './services/evidence-transfer.service.ts';
 import { closeAuditLog, reportAuditFoldErrors, startAuditTreeHeadSigner } from './services/audit.service.ts';
 import { bootstrapNode, type BootstrapReport } from './services/bootstrap.service.ts';
+import {
+  type DatabaseMaintenance,
+  startDatabaseMaintenance,
+} from './services/database-maintenance.service.ts';
 import { createNodeMetrics } from './services/metrics.service.ts';
+import { runAtQuietMoment } from './services/quiet-moment.ts';
 import { renewDirectoryIfDue } from './services/secretariat.service.ts';
 
 export type RunningNode = Readonly<{
@@ -104,6 +109,8 @@ export async function startNode(
     const treeHeads = startAuditTreeHeadSigner(context, config.audit.treeHeadIntervalMs, (error) =>
       timersLog.warn('signing the audit tree head failed', { error: String(error) }),
     );
+    // PGlite runs no autovacuum: the node vacuums and analyzes its tables at quiet moments.
+    const maintenance = startMaintenanceOfEmbeddedDatabase(context, config);
     return {
       url,
       port,
@@ -115,6 +122,7 @@ export async function startNode(
         await alertTimers.stop();
         await evidenceTransfer.stop();
         treeHeads.stop();
+        await maintenance?.stop();
         await app.close();
         await alertDelivery?.stop();
         await federation?.stop();
@@ -130,6 +138,28 @@ export async function startNode(
     await database.close();
     throw error;
   }
+}
+
+/** The routine maintenance of a PGlite database (none on a PostgreSQL server, whose autovacuum does it). */
+function startMaintenanceOfEmbeddedDatabase(
+  context: AppContext,
+  config: Config,
+): DatabaseMaintenance | undefined {
+  if (config.database.kind !== 'pglite') return undefined;
+  const intervalMs = config.database.maintenanceIntervalMs ?? 0;
+  if (intervalMs <= 0) return undefined;
+  const log = createFederationLog(config.logLevel, undefined, 'database');
+  return startDatabaseMaintenance(context.db, {
+    intervalMs,
+    onMaintained: (work, durationMs) =>
+      log.debug('table maintained', {
+        table: work.table,
+        vacuum: work.vacuum,
+        analyze: work.analyze,
+        durationMs: Math.round(durationMs),
+      }),
+    onError: (error) => log.warn('maintenance of the embedded database failed', { error: String(error) }),
+  });
 }
 
 /** The listener of COMITY_METRICS_ADDRESS: GET /metrics and nothing else, no authentication (bind it where only monitoring reaches). */
@@ -178,12 +208,11 @@ async function closeListener(server: Server | undefined): Promise<void> {
  * It is a pause of 0.1 to 0.5 s, once, so it waits for a quiet moment: from
  * START_UP_COLLECTION_DELAY_MS after the node is ready (long enough for its first background work
  * to end), it runs at the first second in which the node's event loop was busy less than
- * QUIET_LOOP_UTILIZATION of the time. A node that is sent requests (or a backlog of messages
+ * QUIET_LOOP_UTILIZATION (services/quiet-moment.ts) of the time. A node that is sent requests (or a backlog of messages
  * after a restart) as soon as it is up serves them first (docs/benchmarks.md, "The start-up
  * collection waits for a quiet moment").
  */
 export const START_UP_COLLECTION_DELAY_MS = 2000;
-export const QUIET_LOOP_UTILIZATION = 0.05;
 
 type CollectGarbage = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
@@ -205,7 +234,7 @@ export function releaseStartUpMemory(): void {
   collectGarbageFunction()?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
-export type QuietMomentOptions = Readonly<{
+export type StartUpCollectionOptions = Readonly<{
   /** The first moment it may run (default START_UP_COLLECTION_DELAY_MS). */
   delayMs?: number;
   /** How long the event loop is watched before each decision (default 1 s). */
@@ -220,20 +249,10 @@ export type QuietMomentOptions = Readonly<{
  * Runs releaseStartUpMemory once, at the first quiet window from `delayMs` on (see above); its
  * timers do not keep the process alive. Returns a function that cancels it.
  */
-export function releaseStartUpMemoryWhenQuiet(options: QuietMomentOptions = {}): () => void {
-  const windowMs = options.windowMs ?? 1000;
-  const quietBelow = options.quietBelow ?? QUIET_LOOP_UTILIZATION;
-  const collect = options.collect ?? releaseStartUpMemory;
-  let timer: NodeJS.Timeout;
-  const watch = () => {
-    const start = performance.eventLoopUtilization();
-    timer = setTimeout(() => {
-      if (performance.eventLoopUtilization(start).utilization < quietBelow) collect();
-      else watch();
-    }, windowMs);
-    timer.unref();
-  };
-  timer = setTimeout(watch, Math.max(0, (options.delayMs ?? START_UP_COLLECTION_DELAY_MS) - windowMs));
-  timer.unref();
-  return () => clearTimeout(timer);
+export function releaseStartUpMemoryWhenQuiet(options: StartUpCollectionOptions = {}): () => void {
+  return runAtQuietMoment(options.collect ?? releaseStartUpMemory, {
+    delayMs: options.delayMs ?? START_UP_COLLECTION_DELAY_MS,
+    ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+    ...(options.quietBelow === undefined ? {} : { quietBelow: options.quietBelow }),
+  });
 }

@@ -38,6 +38,7 @@ function writeToStderr(line: string): void {
 }
 
 export type FederationLog = Readonly<{
+  debug: (message: string, fields?: Record<string, unknown>) => void;
   info: (message: string, fields?: Record<string, unknown>) => void;
   warn: (message: string, fields?: Record<string, unknown>) => void;
 }>;
@@ -64,6 +65,7 @@ export function createFederationLog(
     write(`${JSON.stringify({ level: value, time: Date.now(), name, msg: message, ...fields })}\n`);
   };
   return {
+    debug: (message, fields) => emit(LEVELS.debug, message, fields),
     info: (message, fields) => emit(LEVELS.info, message, fields),
     warn: (message, fields) => emit(LEVELS.warn, message, fields),
   };

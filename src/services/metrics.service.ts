@@ -3,14 +3,17 @@
  * what the node observes as it works (NodeMetrics: deliveries with their latency, failed attempts,
  * refused incoming messages, refused sign-ins) and, read from the database at each scrape, the
  * outbox per peer (depth, age of the oldest waiting message, failed messages), each peer's
- * circuit and the alert deliveries waiting or failed. Served on a separate address or behind a token (docs/operations.md, Monitoring); never
- * with case content, and labels are node ids and protocol reasons only.
+ * circuit, the alert deliveries waiting or failed, and the age of the database's oldest unfrozen
+ * transaction ID (routine maintenance keeps it far from PostgreSQL's limit). Served on a separate
+ * address or behind a token (docs/operations.md, Monitoring); never with case content, and labels
+ * are node ids and protocol reasons only.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../app-context.ts';
 import type { NodeMetrics } from '../core/node-metrics.ts';
 import { type CircuitStatus, circuitAt, parseCircuitState } from '../federation/delivery/circuit-breaker.ts';
 import { countAlertDeliveriesByStatus } from '../storage/alert-deliveries.repository.ts';
+import { transactionIdAge } from '../storage/maintenance.repository.ts';
 import { summarizeQueuesByPeer } from '../storage/outbox.repository.ts';
 import { listPeerStates } from '../storage/peer-states.repository.ts';
 
@@ -113,6 +116,15 @@ export function createNodeMetrics(context: Pick<AppContext, 'db' | 'now'>): Node
           this.set({ peer: stored.peerNodeId, state }, circuit.status === state ? 1 : 0);
         }
       }
+    },
+  });
+
+  new Gauge({
+    name: 'comity_database_transaction_id_age',
+    help: "Age in transactions of the database's oldest unfrozen transaction ID; PostgreSQL stops accepting writes near 2^31 (VACUUM brings it down)",
+    registers: [registry],
+    async collect() {
+      this.set(await transactionIdAge(context.db));
     },
   });
 

@@ -60,6 +60,9 @@ describe('metrics on a running node (PGlite)', () => {
     assert.match(text, /# TYPE comity_outbox_pending_messages gauge/);
     assert.match(text, /# TYPE comity_process_resident_memory_bytes gauge/);
     assert.equal(sample(text, /^comity_alert_deliveries\{channel="webhook",status="failed"\}/), 0);
+    // A new node's database has used some thousands of transaction IDs, far below PostgreSQL's limit.
+    const age = sample(text, /^comity_database_transaction_id_age /);
+    assert.ok(age !== undefined && age > 0 && age < 2 ** 31, `transaction ID age ${age}`);
   });
 
   it('serves the same on its own listener, and nothing else there', async () => {

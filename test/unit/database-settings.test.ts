@@ -141,6 +141,18 @@ describe('embedded database settings', () => {
     assert.throws(() => loadConfig({ COMITY_PGLITE_SHARED_BUFFERS_MB: 'lots' }), ConfigError);
   });
 
+  it('look for tables due for VACUUM or ANALYZE every 60 s unless COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS says otherwise (0: never)', () => {
+    const intervalOf = (environment: Record<string, string>) => {
+      const database = loadConfig(environment).database;
+      return database.kind === 'pglite' ? database.maintenanceIntervalMs : 'not pglite';
+    };
+    assert.equal(intervalOf({}), 60_000);
+    assert.equal(intervalOf({ COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS: '300' }), 300_000);
+    assert.equal(intervalOf({ COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS: '0' }), 0);
+    assert.throws(() => loadConfig({ COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS: '-1' }), ConfigError);
+    assert.throws(() => loadConfig({ COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS: 'often' }), ConfigError);
+  });
+
   it('keep the template in COMITY_CACHE_DIR, else $XDG_CACHE_HOME/comity, and none when told so', () => {
     const templateDirectoryOf = (environment: Record<string, string>) => {
       const database = loadConfig(environment).database;

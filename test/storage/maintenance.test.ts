@@ -1,0 +1,251 @@
+/**
+ * Routine maintenance (src/storage/maintenance.repository.ts): which tables are due for VACUUM or
+ * ANALYZE by autovacuum's own rules, and that maintaining one does what autovacuum would (the
+ * planner counts its rows, dead rows are gone, old transaction IDs are frozen). On both
+ * databases; the tables made here have autovacuum turned off, so that a PostgreSQL server's own
+ * autovacuum does not do the work between two steps of a test. On PGlite, also what a restart
+ * forgets and the first look after it finds.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Kysely, sql } from 'kysely';
+import { type DatabaseHandle, openDatabase } from '../../src/storage/database.ts';
+import {
+  listMaintenanceDue,
+  type MaintenanceDueOptions,
+  maintainTable,
+  type TableMaintenance,
+  transactionIdAge,
+} from '../../src/storage/maintenance.repository.ts';
+import type { Database } from '../../src/storage/schema.ts';
+import { DATABASE_TARGETS } from '../helpers/database.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: tables made by the test are not in the schema
+type AnyDatabase = Kysely<any>;
+
+/**
+ * Runs `work` on one connection, then makes its activity counters visible: PostgreSQL reports a
+ * session's counts when the session goes idle, at most once a second unless told to at once.
+ */
+async function counted(
+  db: Kysely<Database>,
+  work: (connection: AnyDatabase) => Promise<void>,
+): Promise<void> {
+  await db.connection().execute(async (connection) => {
+    await work(connection);
+    await sql`select pg_stat_force_next_flush()`.execute(connection);
+  });
+  await sql`select 1`.execute(db);
+}
+
+async function createTable(db: Kysely<Database>, table: string, rows: number): Promise<void> {
+  await sql`create table ${sql.table(table)} (id int primary key, note text not null)
+    with (autovacuum_enabled = false)`.execute(db);
+  if (rows > 0) await insertRows(db, table, 1, rows);
+}
+
+async function insertRows(db: Kysely<Database>, table: string, first: number, count: number): Promise<void> {
+  await counted(db, (connection) =>
+    sql`insert into ${sql.table(table)} select n, 'note ' || n from generate_series(${first}::int, ${first + count - 1}::int) n`
+      .execute(connection)
+      .then(() => undefined),
+  );
+}
+
+async function dueFor(
+  db: Kysely<Database>,
+  table: string,
+  options: MaintenanceDueOptions = {},
+): Promise<TableMaintenance | undefined> {
+  return (await listMaintenanceDue(db, options)).find((work) => work.table === table);
+}
+
+type TableState = Readonly<{ rows: number; deadRows: number; age: number }>;
+
+async function stateOf(db: Kysely<Database>, table: string): Promise<TableState> {
+  const result = await sql<{ rows: number; dead_rows: string | number; age: string | number }>`
+    select c.reltuples as rows, coalesce(s.n_dead_tup, 0) as dead_rows, age(c.relfrozenxid) as age
+    from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
+    where c.relname = ${table} and c.relnamespace = current_schema()::regnamespace
+  `.execute(db);
+  const row = result.rows[0];
+  assert.ok(row, `no table ${table}`);
+  return { rows: Number(row.rows), deadRows: Number(row.dead_rows), age: Number(row.age) };
+}
+
+for (const target of DATABASE_TARGETS) {
+  describe(`routine maintenance of the database [${target.name}]`, { skip: target.skip }, () => {
+    let handle: DatabaseHandle;
+    before(async () => {
+      handle = await target.open();
+    });
+    after(async () => handle?.close());
+
+    it('finds a table the planner has never counted due for both, and counts it once maintained', async () => {
+      await createTable(handle.db, 'maintenance_new', 200);
+      assert.equal((await stateOf(handle.db, 'maintenance_new')).rows, -1);
+      const work = await dueFor(handle.db, 'maintenance_new');
+      assert.deepEqual(work, { schema: 'public', table: 'maintenance_new', vacuum: true, analyze: true });
+      await maintainTable(handle.db, work);
+      assert.equal((await stateOf(handle.db, 'maintenance_new')).rows, 200);
+      assert.equal(await dueFor(handle.db, 'maintenance_new'), undefined);
+    });
+
+    it('leaves alone a table that has never held a row, though the planner has never counted it', async () => {
+      await createTable(handle.db, 'maintenance_empty', 0);
+      assert.equal((await stateOf(handle.db, 'maintenance_empty')).rows, -1);
+      assert.equal(await dueFor(handle.db, 'maintenance_empty', { isFirstSinceStart: true }), undefined);
+    });
+
+    it('finds dead rows over the vacuum threshold (50 + 20 % of the rows), and VACUUM removes them', async () => {
+      await createTable(handle.db, 'maintenance_dead', 200);
+      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_dead'))!);
+      // 10 rows deleted: under both thresholds (90 dead rows for VACUUM, 70 changed for ANALYZE).
+      await counted(handle.db, (connection) =>
+        sql`delete from maintenance_dead where id <= 10`.execute(connection).then(() => undefined),
+      );
+      assert.equal((await stateOf(handle.db, 'maintenance_dead')).deadRows, 10);
+      assert.equal(await dueFor(handle.db, 'maintenance_dead'), undefined);
+      // 140 more: over both.
+      await counted(handle.db, (connection) =>
+        sql`delete from maintenance_dead where id <= 150`.execute(connection).then(() => undefined),
+      );
+      const work = await dueFor(handle.db, 'maintenance_dead');
+      assert.deepEqual(work, { schema: 'public', table: 'maintenance_dead', vacuum: true, analyze: true });
+      await maintainTable(handle.db, work);
+      assert.deepEqual(
+        {
+          rows: (await stateOf(handle.db, 'maintenance_dead')).rows,
+          deadRows: (await stateOf(handle.db, 'maintenance_dead')).deadRows,
+        },
+        { rows: 50, deadRows: 0 },
+      );
+      assert.equal(await dueFor(handle.db, 'maintenance_dead'), undefined);
+    });
+
+    it('finds rows changed over the analyze threshold (50 + 10 %) due for ANALYZE alone while the dead ones are few', async () => {
+      await createTable(handle.db, 'maintenance_changed', 1000);
+      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_changed'))!);
+      // 200 rows changed: over 150 for ANALYZE, under 250 dead rows for VACUUM.
+      await counted(handle.db, (connection) =>
+        sql`update maintenance_changed set note = 'changed' where id <= 200`
+          .execute(connection)
+          .then(() => undefined),
+      );
+      const work = await dueFor(handle.db, 'maintenance_changed');
+      assert.deepEqual(work, {
+        schema: 'public',
+        table: 'maintenance_changed',
+        vacuum: false,
+        analyze: true,
+      });
+      await maintainTable(handle.db, work);
+      assert.equal(await dueFor(handle.db, 'maintenance_changed'), undefined);
+    });
+
+    it('finds rows inserted since the last VACUUM over the insert threshold (1,000 + 20 %) due for VACUUM', async () => {
+      await createTable(handle.db, 'maintenance_inserted', 1);
+      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_inserted'))!);
+      await insertRows(handle.db, 'maintenance_inserted', 2, 900);
+      assert.deepEqual(await dueFor(handle.db, 'maintenance_inserted'), {
+        schema: 'public',
+        table: 'maintenance_inserted',
+        vacuum: false,
+        analyze: true,
+      });
+      await insertRows(handle.db, 'maintenance_inserted', 902, 200);
+      const work = await dueFor(handle.db, 'maintenance_inserted');
+      assert.deepEqual(work, {
+        schema: 'public',
+        table: 'maintenance_inserted',
+        vacuum: true,
+        analyze: true,
+      });
+      await maintainTable(handle.db, work);
+      assert.equal((await stateOf(handle.db, 'maintenance_inserted')).rows, 1101);
+    });
+
+    it('finds a table whose transaction ID age is over the freeze age, and its VACUUM brings the age down', async () => {
+      await createTable(handle.db, 'maintenance_old', 20);
+      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_old'))!);
+      // Transactions that take an ID, as the node's writes do.
+      for (let index = 0; index < 5; index += 1) await sql`select pg_current_xact_id()`.execute(handle.db);
+      const { age } = await stateOf(handle.db, 'maintenance_old');
+      assert.ok(age > 5, `age ${age}`);
+      assert.equal(await dueFor(handle.db, 'maintenance_old', { freezeMaxAge: age + 1000 }), undefined);
+      const work = await dueFor(handle.db, 'maintenance_old', { freezeMaxAge: age - 1 });
+      assert.deepEqual(work, { schema: 'public', table: 'maintenance_old', vacuum: true, analyze: false });
+      // A table this old gets an aggressive VACUUM that freezes its rows; here the rows are young,
+      // so the session is told to freeze whatever it finds (vacuum_freeze_min_age = 0).
+      await handle.db.connection().execute(async (connection) => {
+        await sql`set vacuum_freeze_min_age = 0`.execute(connection);
+        await maintainTable(connection, work);
+        await sql`reset vacuum_freeze_min_age`.execute(connection);
+      });
+      assert.ok((await stateOf(handle.db, 'maintenance_old')).age < age - 1);
+      assert.equal(await dueFor(handle.db, 'maintenance_old', { freezeMaxAge: age - 1 }), undefined);
+    });
+
+    it('lists the system catalogues for their transaction ID age only, and never for ANALYZE', async () => {
+      const standard = await listMaintenanceDue(handle.db);
+      assert.deepEqual(
+        standard.filter((work) => work.schema !== 'public'),
+        [],
+      );
+      const all = await listMaintenanceDue(handle.db, { freezeMaxAge: 0 });
+      const catalogue = all.find((work) => work.schema === 'pg_catalog' && work.table === 'pg_class');
+      assert.deepEqual(catalogue, { schema: 'pg_catalog', table: 'pg_class', vacuum: true, analyze: false });
+      // The node's own tables come first.
+      const firstCatalogue = all.findIndex((work) => work.schema !== 'public');
+      assert.ok(all.slice(firstCatalogue).every((work) => work.schema !== 'public'));
+    });
+
+    it('reads the age of the database oldest unfrozen transaction ID', async () => {
+      const before = await transactionIdAge(handle.db);
+      assert.ok(before > 0 && before < 2 ** 31, `age ${before}`);
+      await sql`select pg_current_xact_id()`.execute(handle.db);
+      assert.ok((await transactionIdAge(handle.db)) > before);
+    });
+  });
+}
+
+describe('routine maintenance after a restart of PGlite', () => {
+  let directory: string;
+  before(() => {
+    directory = mkdtempSync(path.join(os.tmpdir(), 'comity-maintenance-'));
+  });
+  after(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('finds on its first look a table that grew before the restart, whose counts the restart forgot', async () => {
+    const config = { kind: 'pglite' as const, directory, isBlank: true };
+    let handle = await openDatabase(config);
+    try {
+      await createTable(handle.db, 'maintenance_restarted', 10);
+      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_restarted'))!);
+      await insertRows(handle.db, 'maintenance_restarted', 11, 2000);
+      assert.ok(await dueFor(handle.db, 'maintenance_restarted'));
+    } finally {
+      await handle.close();
+    }
+    handle = await openDatabase(config);
+    try {
+      // The counts are gone: an ordinary look misses the 2,000 rows.
+      assert.equal(await dueFor(handle.db, 'maintenance_restarted'), undefined);
+      const work = await dueFor(handle.db, 'maintenance_restarted', { isFirstSinceStart: true });
+      assert.deepEqual(work, {
+        schema: 'public',
+        table: 'maintenance_restarted',
+        vacuum: true,
+        analyze: true,
+      });
+      await maintainTable(handle.db, work);
+      assert.equal((await stateOf(handle.db, 'maintenance_restarted')).rows, 2010);
+      assert.equal(await dueFor(handle.db, 'maintenance_restarted', { isFirstSinceStart: true }), undefined);
+    } finally {
+      await handle.close();
+    }
+  });
+});
