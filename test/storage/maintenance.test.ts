@@ -212,6 +212,29 @@ for (const target of DATABASE_TARGETS) {
   });
 }
 
+describe('ANALYZE on PGlite', () => {
+  it('samples with a statistics target of 10, so that its pause on the one connection stays short', async () => {
+    const handle = await openDatabase({ kind: 'pglite', directory: 'memory://' });
+    try {
+      await createTable(handle.db, 'maintenance_sampled', 5000);
+      await maintainTable(handle.db, {
+        schema: 'public',
+        table: 'maintenance_sampled',
+        vacuum: false,
+        analyze: true,
+      });
+      const result = await sql<{ bounds: number }>`
+        select array_length(histogram_bounds, 1) as bounds from pg_stats
+        where tablename = 'maintenance_sampled' and attname = 'id'
+      `.execute(handle.db);
+      // PostgreSQL's default target (100) would give 101 bounds for 5,000 distinct values.
+      assert.equal(result.rows[0]?.bounds, 11);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe('routine maintenance after a restart of PGlite', () => {
   let directory: string;
   before(() => {
