@@ -400,6 +400,8 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
       COMITY_PGLITE_SHARED_BUFFERS_MB: process.env.COMITY_PGLITE_SHARED_BUFFERS_MB,
       // How many messages a delivery worker has in flight (so how large its batches grow), likewise.
       COMITY_DELIVERY_CONCURRENCY: process.env.COMITY_DELIVERY_CONCURRENCY,
+      // How often a node on PGlite looks for tables to vacuum and analyze, likewise (0: never).
+      COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS: process.env.COMITY_PGLITE_MAINTENANCE_INTERVAL_SECONDS,
     },
     shouldKeepLogs: false,
   }).catch((error: unknown) => {

@@ -6,8 +6,11 @@
  * moment (quiet-moment.ts), reads which tables are due, and runs the first table's work; each
  * further due table waits for a quiet moment of its own. So a request that arrives meanwhile
  * waits at most for one table's VACUUM, never for the whole database's. A node busy for longer
- * than `latestMs` does the work anyway, one table at a time: on a server autovacuum does not wait
- * either, and a node that never rests must still freeze its rows.
+ * than `latestMs` (an interval) does the work anyway, one table at a time: on a server autovacuum
+ * does not wait either, a node that never rests must still freeze its rows, and the statements
+ * it keeps prepared are planned again only once ANALYZE has counted the tables they read (until
+ * then, a new node's plans are those made when its tables were nearly empty: docs/benchmarks.md,
+ * "Routine maintenance of the embedded database").
  *
  * Only for PGlite: on a PostgreSQL server, autovacuum does this work.
  */
@@ -23,7 +26,7 @@ import { runAtQuietMoment } from './quiet-moment.ts';
 export type DatabaseMaintenanceOptions = Readonly<{
   /** From one look at the due tables to the next, once none is left. */
   intervalMs: number;
-  /** The longest wait for a quiet moment before the work runs anyway (default 10 × intervalMs). */
+  /** The longest wait for a quiet moment before the work runs anyway (default intervalMs). */
   latestMs?: number;
   /** The window in which the event loop is watched for quiet (default 1 s). */
   windowMs?: number;
@@ -44,7 +47,7 @@ export function startDatabaseMaintenance(
   db: Kysely<Database>,
   options: DatabaseMaintenanceOptions,
 ): DatabaseMaintenance {
-  const latestMs = options.latestMs ?? options.intervalMs * 10;
+  const latestMs = options.latestMs ?? options.intervalMs;
   let isFirstSinceStart = true;
   let due: TableMaintenance[] = [];
   let isStopped = false;

@@ -71,13 +71,14 @@ export async function listMaintenanceDue(
         c.reltuples < 0 and pg_relation_size(c.oid) > 0 as is_uncounted,
         ${isFirst}::boolean and pg_relation_size(c.oid) / settings.block_size <> c.relpages as has_changed_size,
         age(c.relfrozenxid) > settings.freeze_max_age as is_freeze_due,
-        coalesce(s.n_dead_tup, 0) as dead_rows,
-        coalesce(s.n_ins_since_vacuum, 0) as inserted_rows,
-        coalesce(s.n_mod_since_analyze, 0) as changed_rows,
+        -- The activity counts of pg_stat_all_tables, read for these three alone (the view reads
+        -- some twenty for every table, catalogues included: several times slower).
+        pg_stat_get_dead_tuples(c.oid) as dead_rows,
+        pg_stat_get_ins_since_vacuum(c.oid) as inserted_rows,
+        pg_stat_get_mod_since_analyze(c.oid) as changed_rows,
         settings.*
       from pg_class c
         join pg_namespace n on n.oid = c.relnamespace
-        left join pg_stat_all_tables s on s.relid = c.oid
         cross join settings
       where c.relkind in ('r', 'm') and c.relpersistence = 'p'
     ),
