@@ -208,9 +208,9 @@ async function closeListener(server: Server | undefined): Promise<void> {
  * It is a pause of 0.1 to 0.5 s, once, so it waits for a quiet moment: from
  * START_UP_COLLECTION_DELAY_MS after the node is ready (long enough for its first background work
  * to end), it runs at the first second in which the node's event loop was busy less than
- * QUIET_LOOP_UTILIZATION (services/quiet-moment.ts) of the time. A node that is sent requests (or a backlog of messages
- * after a restart) as soon as it is up serves them first (docs/benchmarks.md, "The start-up
- * collection waits for a quiet moment").
+ * QUIET_LOOP_UTILIZATION (services/quiet-moment.ts) of the time. A node that is sent requests (or
+ * a backlog of messages after a restart) as soon as it is up serves them first
+ * (docs/benchmarks.md, "The start-up collection waits for a quiet moment").
  */
 export const START_UP_COLLECTION_DELAY_MS = 2000;
 
