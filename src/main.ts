@@ -247,8 +247,8 @@ export function releaseStartUpMemory(): void {
 export const HEAP_GROWING_PERCENT = 100;
 
 /** Sets HEAP_GROWING_PERCENT for this process (`comity serve` calls it before the node starts). */
-export function growHeapInLargerSteps(percent = HEAP_GROWING_PERCENT): void {
-  v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+export function growHeapInLargerSteps(): void {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
 export type StartUpCollectionOptions = Readonly<{
@@ -268,8 +268,7 @@ export type StartUpCollectionOptions = Readonly<{
  */
 export function releaseStartUpMemoryWhenQuiet(options: StartUpCollectionOptions = {}): () => void {
   return runAtQuietMoment(options.collect ?? releaseStartUpMemory, {
+    ...options,
     delayMs: options.delayMs ?? START_UP_COLLECTION_DELAY_MS,
-    ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
-    ...(options.quietBelow === undefined ? {} : { quietBelow: options.quietBelow }),
   });
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.ts';
+import { waitFor } from '../../src/demo/node-process.ts';
 import { type RunningNode, startNode } from '../../src/main.ts';
 
 /** The node's tables with rows that the planner has never counted (reltuples -1: never vacuumed nor analyzed). */
@@ -47,13 +48,14 @@ describe('a node on PGlite maintaining its database', () => {
   it('counts every one of its tables at the quiet moments after it starts', async () => {
     const node = await start('1');
     assert.notDeepEqual(await uncountedTables(node), [], 'a new database is already counted');
-    const deadline = Date.now() + 30_000;
-    let uncounted = await uncountedTables(node);
-    while (uncounted.length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      uncounted = await uncountedTables(node);
-    }
-    assert.deepEqual(uncounted, []);
+    await waitFor(
+      'every table with rows counted',
+      async () => (await uncountedTables(node)).length === 0 || undefined,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      },
+    );
   });
 
   it('leaves them alone when told to (interval 0)', async () => {

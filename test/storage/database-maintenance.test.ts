@@ -7,23 +7,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { waitFor } from '../../src/demo/node-process.ts';
 import { startDatabaseMaintenance } from '../../src/services/database-maintenance.service.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import { listMaintenanceDue, type TableMaintenance } from '../../src/storage/maintenance.repository.ts';
 import { PGLITE_TARGET } from '../helpers/database.ts';
 
+const POLL = { timeoutMs: 10_000, intervalMs: 10 } as const;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every window counts as quiet: the test is about the order of the work, not the wait. */
 const ALWAYS_QUIET = { windowMs: 10, quietBelow: 1.01 } as const;
-
-async function waitUntil(isDone: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!isDone()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('the node maintaining its embedded database', () => {
   let handle: DatabaseHandle;
@@ -44,7 +39,11 @@ describe('the node maintaining its embedded database', () => {
       onError: (error) => errors.push(error),
     });
     try {
-      await waitUntil(() => done.some(({ work }) => work.table === 'maintained_a'), 'maintained_a');
+      await waitFor(
+        'maintained_a',
+        async () => done.some(({ work }) => work.table === 'maintained_a') || undefined,
+        POLL,
+      );
       const rows = await sql<{
         reltuples: number;
       }>`select reltuples from pg_class where relname = 'maintained_a'`
@@ -53,11 +52,11 @@ describe('the node maintaining its embedded database', () => {
       assert.equal(rows, 300);
       // A new database: every one of the node's tables that holds rows is counted for the first
       // time, each in a window of its own (at least windowMs apart), until none is due.
-      const deadline = Date.now() + 10_000;
-      while ((await listMaintenanceDue(handle.db)).length > 0) {
-        assert.ok(Date.now() < deadline, 'tables still due');
-        await sleep(20);
-      }
+      await waitFor(
+        'no table due',
+        async () => (await listMaintenanceDue(handle.db)).length === 0 || undefined,
+        POLL,
+      );
       const count = done.length;
       assert.ok(count > 1, `only ${count} table maintained`);
       assert.equal(new Set(done.map(({ work }) => work.table)).size, count, 'a table maintained twice');
@@ -88,7 +87,7 @@ describe('the node maintaining its embedded database', () => {
         stopping ??= maintenance.stop();
       },
     });
-    await waitUntil(() => stopping !== undefined, 'a first table');
+    await waitFor('a first table', async () => stopping !== undefined || undefined, POLL);
     await stopping;
     await sleep(100);
     assert.equal(done.length, 1, `maintained after stop: ${done.join(', ')}`);
@@ -104,7 +103,7 @@ describe('the node maintaining its embedded database', () => {
       onError: (error) => errors.push(error),
     });
     try {
-      await waitUntil(() => errors.length >= 2, 'two failed looks');
+      await waitFor('two failed looks', async () => errors.length >= 2 || undefined, POLL);
     } finally {
       await maintenance.stop();
     }

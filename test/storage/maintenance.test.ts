@@ -63,6 +63,20 @@ async function dueFor(
   return (await listMaintenanceDue(db, options)).find((work) => work.table === table);
 }
 
+/** The work expected for one of the tables made here (all in the public schema). */
+const workOn = (table: string, vacuum: boolean, analyze: boolean): TableMaintenance => ({
+  schema: 'public',
+  table,
+  vacuum,
+  analyze,
+});
+
+/** A table of `rows` rows, maintained once: the planner has counted it, nothing is due. */
+async function createCountedTable(db: Kysely<Database>, table: string, rows: number): Promise<void> {
+  await createTable(db, table, rows);
+  await maintainTable(db, workOn(table, true, true));
+}
+
 type TableState = Readonly<{ rows: number; deadRows: number; age: number }>;
 
 async function stateOf(db: Kysely<Database>, table: string): Promise<TableState> {
@@ -88,7 +102,7 @@ for (const target of DATABASE_TARGETS) {
       await createTable(handle.db, 'maintenance_new', 200);
       assert.equal((await stateOf(handle.db, 'maintenance_new')).rows, -1);
       const work = await dueFor(handle.db, 'maintenance_new');
-      assert.deepEqual(work, { schema: 'public', table: 'maintenance_new', vacuum: true, analyze: true });
+      assert.deepEqual(work, workOn('maintenance_new', true, true));
       await maintainTable(handle.db, work);
       assert.equal((await stateOf(handle.db, 'maintenance_new')).rows, 200);
       assert.equal(await dueFor(handle.db, 'maintenance_new'), undefined);
@@ -101,8 +115,7 @@ for (const target of DATABASE_TARGETS) {
     });
 
     it('finds dead rows over the vacuum threshold (50 + 20 % of the rows), and VACUUM removes them', async () => {
-      await createTable(handle.db, 'maintenance_dead', 200);
-      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_dead'))!);
+      await createCountedTable(handle.db, 'maintenance_dead', 200);
       // 10 rows deleted: under both thresholds (90 dead rows for VACUUM, 70 changed for ANALYZE).
       await counted(handle.db, (connection) =>
         sql`delete from maintenance_dead where id <= 10`.execute(connection).then(() => undefined),
@@ -114,21 +127,15 @@ for (const target of DATABASE_TARGETS) {
         sql`delete from maintenance_dead where id <= 150`.execute(connection).then(() => undefined),
       );
       const work = await dueFor(handle.db, 'maintenance_dead');
-      assert.deepEqual(work, { schema: 'public', table: 'maintenance_dead', vacuum: true, analyze: true });
+      assert.deepEqual(work, workOn('maintenance_dead', true, true));
       await maintainTable(handle.db, work);
-      assert.deepEqual(
-        {
-          rows: (await stateOf(handle.db, 'maintenance_dead')).rows,
-          deadRows: (await stateOf(handle.db, 'maintenance_dead')).deadRows,
-        },
-        { rows: 50, deadRows: 0 },
-      );
+      const { rows, deadRows } = await stateOf(handle.db, 'maintenance_dead');
+      assert.deepEqual({ rows, deadRows }, { rows: 50, deadRows: 0 });
       assert.equal(await dueFor(handle.db, 'maintenance_dead'), undefined);
     });
 
     it('finds rows changed over the analyze threshold (50 + 10 %) due for ANALYZE alone while the dead ones are few', async () => {
-      await createTable(handle.db, 'maintenance_changed', 1000);
-      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_changed'))!);
+      await createCountedTable(handle.db, 'maintenance_changed', 1000);
       // 200 rows changed: over 150 for ANALYZE, under 250 dead rows for VACUUM.
       await counted(handle.db, (connection) =>
         sql`update maintenance_changed set note = 'changed' where id <= 200`
@@ -136,48 +143,34 @@ for (const target of DATABASE_TARGETS) {
           .then(() => undefined),
       );
       const work = await dueFor(handle.db, 'maintenance_changed');
-      assert.deepEqual(work, {
-        schema: 'public',
-        table: 'maintenance_changed',
-        vacuum: false,
-        analyze: true,
-      });
+      assert.deepEqual(work, workOn('maintenance_changed', false, true));
       await maintainTable(handle.db, work);
       assert.equal(await dueFor(handle.db, 'maintenance_changed'), undefined);
     });
 
     it('finds rows inserted since the last VACUUM over the insert threshold (1,000 + 20 %) due for VACUUM', async () => {
-      await createTable(handle.db, 'maintenance_inserted', 1);
-      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_inserted'))!);
+      await createCountedTable(handle.db, 'maintenance_inserted', 1);
       await insertRows(handle.db, 'maintenance_inserted', 2, 900);
-      assert.deepEqual(await dueFor(handle.db, 'maintenance_inserted'), {
-        schema: 'public',
-        table: 'maintenance_inserted',
-        vacuum: false,
-        analyze: true,
-      });
+      assert.deepEqual(
+        await dueFor(handle.db, 'maintenance_inserted'),
+        workOn('maintenance_inserted', false, true),
+      );
       await insertRows(handle.db, 'maintenance_inserted', 902, 200);
       const work = await dueFor(handle.db, 'maintenance_inserted');
-      assert.deepEqual(work, {
-        schema: 'public',
-        table: 'maintenance_inserted',
-        vacuum: true,
-        analyze: true,
-      });
+      assert.deepEqual(work, workOn('maintenance_inserted', true, true));
       await maintainTable(handle.db, work);
       assert.equal((await stateOf(handle.db, 'maintenance_inserted')).rows, 1101);
     });
 
     it('finds a table whose transaction ID age is over the freeze age, and its VACUUM brings the age down', async () => {
-      await createTable(handle.db, 'maintenance_old', 20);
-      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_old'))!);
+      await createCountedTable(handle.db, 'maintenance_old', 20);
       // Transactions that take an ID, as the node's writes do.
       for (let index = 0; index < 5; index += 1) await sql`select pg_current_xact_id()`.execute(handle.db);
       const { age } = await stateOf(handle.db, 'maintenance_old');
       assert.ok(age > 5, `age ${age}`);
       assert.equal(await dueFor(handle.db, 'maintenance_old', { freezeMaxAge: age + 1000 }), undefined);
       const work = await dueFor(handle.db, 'maintenance_old', { freezeMaxAge: age - 1 });
-      assert.deepEqual(work, { schema: 'public', table: 'maintenance_old', vacuum: true, analyze: false });
+      assert.deepEqual(work, workOn('maintenance_old', true, false));
       // A table this old gets an aggressive VACUUM that freezes its rows; here the rows are young,
       // so the session is told to freeze whatever it finds (vacuum_freeze_min_age = 0).
       await handle.db.connection().execute(async (connection) => {
@@ -217,12 +210,7 @@ describe('ANALYZE on PGlite', () => {
     const handle = await openDatabase({ kind: 'pglite', directory: 'memory://' });
     try {
       await createTable(handle.db, 'maintenance_sampled', 5000);
-      await maintainTable(handle.db, {
-        schema: 'public',
-        table: 'maintenance_sampled',
-        vacuum: false,
-        analyze: true,
-      });
+      await maintainTable(handle.db, workOn('maintenance_sampled', false, true));
       const result = await sql<{ bounds: number }>`
         select array_length(histogram_bounds, 1) as bounds from pg_stats
         where tablename = 'maintenance_sampled' and attname = 'id'
@@ -246,8 +234,7 @@ describe('routine maintenance after a restart of PGlite', () => {
     const config = { kind: 'pglite' as const, directory, isBlank: true };
     let handle = await openDatabase(config);
     try {
-      await createTable(handle.db, 'maintenance_restarted', 10);
-      await maintainTable(handle.db, (await dueFor(handle.db, 'maintenance_restarted'))!);
+      await createCountedTable(handle.db, 'maintenance_restarted', 10);
       await insertRows(handle.db, 'maintenance_restarted', 11, 2000);
       assert.ok(await dueFor(handle.db, 'maintenance_restarted'));
     } finally {
@@ -258,12 +245,7 @@ describe('routine maintenance after a restart of PGlite', () => {
       // The counts are gone: an ordinary look misses the 2,000 rows.
       assert.equal(await dueFor(handle.db, 'maintenance_restarted'), undefined);
       const work = await dueFor(handle.db, 'maintenance_restarted', { isFirstSinceStart: true });
-      assert.deepEqual(work, {
-        schema: 'public',
-        table: 'maintenance_restarted',
-        vacuum: true,
-        analyze: true,
-      });
+      assert.deepEqual(work, workOn('maintenance_restarted', true, true));
       await maintainTable(handle.db, work);
       assert.equal((await stateOf(handle.db, 'maintenance_restarted')).rows, 2010);
       assert.equal(await dueFor(handle.db, 'maintenance_restarted', { isFirstSinceStart: true }), undefined);
