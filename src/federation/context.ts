@@ -3,6 +3,7 @@
  * keys, the verified directory of nodes, and a way to wake the delivery worker. `AppContext.federation`
  * is undefined on a node without identity; federation routes then answer 503 with a hint.
  */
+import type { StoredOutboxMessage } from '../storage/outbox.repository.ts';
 import type { MessageRegistry } from './messages/registry.ts';
 import type { AuthorityKind, DirectoryKey, DirectoryNode, KeyPairJwk, NodeKeys } from './protocol/types.ts';
 
@@ -48,6 +49,18 @@ export type DirectoryLookup = Readonly<{
   refresh: () => Promise<void>;
 }>;
 
+/**
+ * A hand-off from the statement that queues a message to this process's delivery worker: the
+ * statement leases the message until `leaseUntil`, and afterwards exactly one of `deliver` (it
+ * committed leased: the worker posts it now) or `release` (it was not leased, or the statement
+ * failed) is called. An offer holds one of the worker's slots until then.
+ */
+export type DeliveryHandOff = Readonly<{
+  leaseUntil: Date;
+  deliver: (message: StoredOutboxMessage) => void;
+  release: () => void;
+}>;
+
 export type FederationRuntime = Readonly<{
   identity: NodeIdentity;
   directory: DirectoryLookup;
@@ -55,6 +68,11 @@ export type FederationRuntime = Readonly<{
   messages: MessageRegistry;
   /** Tells the delivery worker that the outbox has new messages (after commit). */
   wakeDelivery: () => void;
+  /**
+   * Offers to post a message this process is about to queue as soon as it commits, with no claim
+   * (delivery-worker.ts, "Hand-offs"); undefined when the worker is busy, stopped or absent.
+   */
+  offerHandOff: (peerNodeId: string) => Promise<DeliveryHandOff | undefined>;
   /** Plain-http peers off loopback are allowed (development only; protocol/endpoint-policy.ts). */
   allowsPlainHttpPeers: boolean;
 }>;

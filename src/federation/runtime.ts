@@ -13,7 +13,11 @@ import { makePendingMessagesDue, notifyOutboxWorkers } from '../storage/outbox.r
 import { DEFAULT_MESSAGE_REGISTRY, type MessageRegistry } from './messages/registry.ts';
 
 /** A background worker started with the runtime: woken after outbox commits, stopped at shut-down. */
-export type FederationWorker = Readonly<{ wake?: () => void; stop: () => Promise<void> }>;
+export type FederationWorker = Readonly<{
+  wake?: () => void;
+  offerHandOff?: FederationRuntime['offerHandOff'];
+  stop: () => Promise<void>;
+}>;
 
 export type StartFederationOptions = Readonly<{
   /** Starts the workers (e.g. the delivery worker) once the runtime exists; the context carries it. */
@@ -75,15 +79,16 @@ export async function startFederation(
     for (const listener of listeners) listener();
   };
   await directory.start();
+  let worker: FederationWorker | undefined;
   const runtime: FederationRuntime = {
     identity,
     directory,
     messages: options.messages ?? DEFAULT_MESSAGE_REGISTRY,
     wakeDelivery,
+    offerHandOff: async (peerNodeId) => worker?.offerHandOff?.(peerNodeId),
     allowsPlainHttpPeers: context.config.federation.allowsPlainHttpPeers,
   };
 
-  let worker: FederationWorker | undefined;
   try {
     worker = options.startWorkers
       ? await options.startWorkers({ ...context, federation: runtime }, runtime)

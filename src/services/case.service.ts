@@ -244,7 +244,6 @@ async function applyAndQueueTransition(
       `the case of request ${requestId} changed meanwhile; reload it and try again`,
     );
   }
-  federation.wakeDelivery();
   context.live.publish({
     kind: 'case-changed',
     requestId: stored.id,

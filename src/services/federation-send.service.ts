@@ -5,8 +5,8 @@
  * kind of request for that State (the catalogue's channel: 24/7 point of contact for preservation
  * and emergencies, central authority or extradition authority otherwise). The approval, the
  * request becoming 'sent' and its sealed message entering the outbox are ONE statement
- * (transactional outbox): none exists without the others. The delivery worker is woken after the
- * commit.
+ * (transactional outbox): none exists without the others. The delivery worker takes the message
+ * at commit (messages/queue-for-peer.ts).
  */
 import { checkDecision } from '../core/approval/approval-rules.ts';
 import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
@@ -126,7 +126,6 @@ export async function approveAndSendRequest(
     throw new AppError('conflict', `request ${id} changed while it was being sent; reload it and try again`);
   }
   const { id: messageId, digest } = sealed;
-  federation.wakeDelivery();
   context.live.publish({
     kind: 'case-changed',
     requestId: request.id,

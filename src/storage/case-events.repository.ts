@@ -6,7 +6,13 @@
  * in the statement that stores the message.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { type QueuedMessage, queueAfter } from './federation-requests.repository.ts';
+import {
+  type QueuedMessage,
+  type QueueOutcome,
+  type QueueRow,
+  queueAfter,
+  queueOutcomeOf,
+} from './federation-requests.repository.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { findRequestById, type StoredRequest } from './requests.repository.ts';
 import type { CaseEventsTable, Database } from './schema.ts';
@@ -135,8 +141,8 @@ export async function insertCaseEventAndQueue(
   db: Kysely<Database>,
   event: CaseEventWrite,
   queued: QueuedMessage & Readonly<{ peerNodeId: string }>,
-): Promise<boolean> {
-  const { rows } = await sql<{ queued: number }>`
+): Promise<QueueOutcome> {
+  const { rows } = await sql<QueueRow>`
     with event as (
       insert into case_events (${CASE_EVENT_COLUMNS}, sent_message_id)
       values (${caseEventValues(event)}, ${queued.id}::uuid)
@@ -148,7 +154,7 @@ export async function insertCaseEventAndQueue(
        where id in (select request_id from event)
       returning id
     ), ${queueAfter('event', queued, queued.peerNodeId, event.recordedAt)}`.execute(db);
-  return Number(rows[0]?.queued ?? 0) === 1;
+  return queueOutcomeOf(rows);
 }
 
 /** A request with its case history, as a node holds it. */

@@ -26,7 +26,34 @@ export type QueuedMessage = Readonly<{
   digest: string;
   /** When set, NOTIFY on this channel at commit (PostgreSQL: wakes the workers of other processes). */
   notifyChannel?: string;
+  /**
+   * A lease for this process's delivery worker (a hand-off, delivery-worker.ts): the message is
+   * inserted already claimed until then, unless an earlier message of its case is undelivered
+   * (the case's messages leave in order), and no NOTIFY is sent for it.
+   */
+  leaseUntil?: Date;
 }>;
+
+/** What a statement that queues a message wrote. */
+export type QueueOutcome = Readonly<{
+  isQueued: boolean;
+  /** The message's place in the outbox (order of queuing), when queued. */
+  sequence: number | undefined;
+  /** Whether it was inserted leased to this process (see QueuedMessage.leaseUntil). */
+  isLeased: boolean;
+}>;
+
+export type QueueRow = { queued: number; sequence: number | string | null; leased: boolean | null };
+
+export function queueOutcomeOf(rows: readonly QueueRow[]): QueueOutcome {
+  const row = rows[0];
+  const isQueued = Number(row?.queued ?? 0) === 1;
+  return {
+    isQueued,
+    sequence: isQueued && row?.sequence != null ? Number(row.sequence) : undefined,
+    isLeased: isQueued && row?.leased === true,
+  };
+}
 
 /**
  * The transactional outbox of sending, in ONE statement: marks a draft still at
@@ -72,8 +99,8 @@ export async function approveAndQueueRequest(
     now: Date;
   }>,
   queued: QueuedMessage,
-): Promise<boolean> {
-  const { rows } = await sql<{ queued: number }>`
+): Promise<QueueOutcome> {
+  const { rows } = await sql<QueueRow>`
     with decided as (
       update approvals
          set decision = 'approve', decided_by = ${change.decidedBy}::uuid, decided_at = ${change.now},
@@ -90,7 +117,7 @@ export async function approveAndQueueRequest(
          and exists (select 1 from decided)
       returning id::text as case_id
     ), ${queueAfter('marked', queued, change.peerNodeId, change.now)}`.execute(db);
-  return Number(rows[0]?.queued ?? 0) === 1;
+  return queueOutcomeOf(rows);
 }
 
 /**
@@ -101,17 +128,29 @@ export async function approveAndQueueRequest(
  */
 export function queueAfter(source: string, queued: QueuedMessage, peerNodeId: string, now: Date) {
   const notifyChannel = queued.notifyChannel ?? null;
+  const leaseUntil = queued.leaseUntil ?? null;
+  const caseId = sql.ref(`${source}.case_id`);
+  // The statement's snapshot does not see the row it inserts: "no undelivered message of the case"
+  // is about the messages queued before (the claim's rule, outbox.repository.ts).
   return sql`queued as (
       insert into outbox_messages
-             (id, case_id, peer_node_id, type, message, digest, status, next_attempt_at, created_at)
-      select ${queued.id}::uuid, ${sql.ref(`${source}.case_id`)}, ${peerNodeId}::text, ${queued.type}::text,
+             (id, case_id, peer_node_id, type, message, digest, status, next_attempt_at, created_at,
+              claimed_until)
+      select ${queued.id}::uuid, ${caseId}, ${peerNodeId}::text, ${queued.type}::text,
              ${queued.message}::text, ${queued.digest}::text, 'pending', ${now}::timestamptz,
-             ${now}::timestamptz
+             ${now}::timestamptz,
+             case when ${leaseUntil}::timestamptz is not null
+                   and not exists (select 1 from outbox_messages earlier
+                                    where earlier.case_id = ${caseId}
+                                      and earlier.status in ('pending', 'failed'))
+                  then ${leaseUntil}::timestamptz end
         from ${sql.table(source)}
-      returning id
+      returning id, sequence, claimed_until
     )
-    select count(*)::int as queued,
+    select count(*)::int as queued, min(sequence) as sequence,
+           bool_or(claimed_until is not null) as leased,
            case when count(*) > 0 and ${notifyChannel}::text is not null
+                 and not bool_or(claimed_until is not null)
                 then pg_notify(${notifyChannel}::text, ${queued.id}::text) end as notified
       from queued`;
 }

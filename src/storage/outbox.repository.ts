@@ -127,6 +127,36 @@ function toStoredMessage(row: OutboxRow): StoredOutboxMessage {
   };
 }
 
+/**
+ * The row a statement inserted leased to this process (QueuedMessage.leaseUntil in
+ * federation-requests.repository.ts), as a claim would have read it.
+ */
+export function leasedOutboxMessage(
+  message: NewOutboxMessage & Readonly<{ sequence: number; leaseUntil: Date }>,
+): StoredOutboxMessage {
+  return {
+    id: message.id,
+    sequence: message.sequence,
+    caseId: message.caseId,
+    peerNodeId: message.peerNodeId,
+    type: message.type,
+    message: message.message,
+    digest: message.digest,
+    previousDigests: [],
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: message.now,
+    claimedUntil: message.leaseUntil,
+    lastAttemptAt: null,
+    lastStatusCode: null,
+    lastError: null,
+    createdAt: message.now,
+    deliveredAt: null,
+    receipt: null,
+    receiptReceivedAt: null,
+  };
+}
+
 export async function insertOutboxMessage(db: Kysely<Database>, message: NewOutboxMessage): Promise<void> {
   await db
     .insertInto('outbox_messages')

@@ -148,6 +148,8 @@ export async function startFederatedNode(
     directory?: StaticDirectory;
     clock: TestClock;
     wake?: () => void;
+    /** What the runtime's offerHandOff asks (a running worker's, in the hand-off tests); none by default. */
+    offerHandOff?: FederationRuntime['offerHandOff'];
     /** The message types the node speaks (default: Comity's). */
     messages?: MessageRegistry;
     /** Settings beside the fixture's own (e.g. COMITY_PRESERVATION_REMINDER_DAYS). */
@@ -182,6 +184,7 @@ export async function startFederatedNode(
           directory: directory.lookupFor(identity.nodeId),
           messages: options.messages ?? DEFAULT_MESSAGE_REGISTRY,
           wakeDelivery: options.wake ?? (() => undefined),
+          offerHandOff: options.offerHandOff ?? (async () => undefined),
           allowsPlainHttpPeers: config.federation.allowsPlainHttpPeers,
         }
       : undefined;

@@ -10,12 +10,15 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
+import { CLOSED_CIRCUIT, recordFailure } from '../../src/federation/delivery/circuit-breaker.ts';
+import type { FederationRuntime } from '../../src/federation/context.ts';
 import { messageDigest } from '../../src/federation/protocol/digest.ts';
 import { verifyReceipt } from '../../src/federation/protocol/receipt.ts';
 import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/protocol/seal.ts';
 import { V1_BASELINE_ACCEPTS } from '../../src/federation/protocol/capabilities.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
+import { recordPeerFailure } from '../../src/storage/peer-states.repository.ts';
 import {
   cancelMessage,
   findOutboxMessage,
@@ -102,6 +105,8 @@ for (const target of DATABASE_TARGETS) {
     const exchanges: string[] = [];
     /** What the sender's runtime.wakeDelivery() calls (a running worker's wake, in the loop tests). */
     let wakeSender: () => void = () => undefined;
+    /** What the sender's runtime.offerHandOff() asks (a running worker's, in the hand-off tests). */
+    let handOffSender: FederationRuntime['offerHandOff'] = async () => undefined;
     /** Message ids the receiver answers 503 to, once each (a transient failure). */
     const failOnce = new Set<string>();
 
@@ -136,6 +141,7 @@ for (const target of DATABASE_TARGETS) {
         directory,
         clock,
         wake: () => wakeSender(),
+        offerHandOff: (peerNodeId) => handOffSender(peerNodeId),
       });
       receiver = await startFederatedNode(target, { plan: plans.de, directory, clock });
       bare = await startFederatedNode(target, { clock });
@@ -768,6 +774,28 @@ for (const target of DATABASE_TARGETS) {
       };
     }
 
+    /** A fetch that holds the worker's first post until `releaseFirst()`; `firstPostSeen` once it is made. */
+    function holdFirstPost() {
+      let releaseFirst: () => void = () => undefined;
+      const firstHeld = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      let firstPosted: () => void = () => undefined;
+      const firstPostSeen = new Promise<void>((resolve) => {
+        firstPosted = resolve;
+      });
+      let isFirstPost = true;
+      const holdingFetch: typeof fetch = async (input, init) => {
+        if (isFirstPost) {
+          isFirstPost = false;
+          firstPosted();
+          await firstHeld;
+        }
+        return fetch(input, init);
+      };
+      return { holdingFetch, firstPostSeen, releaseFirst: () => releaseFirst() };
+    }
+
     async function waitForDelivery(requestId: string): Promise<void> {
       const deadline = Date.now() + 5000;
       while (Date.now() < deadline) {
@@ -791,27 +819,82 @@ for (const target of DATABASE_TARGETS) {
       }
     });
 
+    describe('hand-offs: an idle worker takes a message from the statement that queues it', () => {
+      it('a message sent alone leaves at commit, with nothing to wake the worker and the poll a minute away', async () => {
+        const running = createDeliveryWorker(slowPollingContext(), sender.runtime!);
+        await running.start();
+        handOffSender = running.offerHandOff;
+        try {
+          const created = await draft(preservationDraft('FR', 'DE', 10));
+          assert.equal((await send(created.request.id)).statusCode, 202);
+          await waitForDelivery(created.request.id);
+          assert.equal((await readAt(sender, created.request.id, officer)).delivery?.attempts, 1);
+        } finally {
+          handOffSender = async () => undefined;
+          await running.stop();
+        }
+      });
+
+      it('a worker with an attempt in flight leaves a new message to its claim, unleased', async () => {
+        const { holdingFetch, firstPostSeen, releaseFirst } = holdFirstPost();
+        const running = createDeliveryWorker(slowPollingContext(), sender.runtime!, { fetch: holdingFetch });
+        await running.start();
+        handOffSender = running.offerHandOff;
+        try {
+          await queuePing('case-in-flight');
+          running.wake();
+          await firstPostSeen;
+          const created = await draft(preservationDraft('FR', 'DE', 11));
+          assert.equal((await send(created.request.id)).statusCode, 202);
+          const messageId = (await readAt(sender, created.request.id, officer)).delivery?.messageId ?? '';
+          const queued = await findOutboxMessage(sender.context.db, messageId);
+          assert.equal(queued?.claimedUntil, null);
+          assert.equal(queued?.attempts, 0);
+          releaseFirst();
+          // Nothing woke the worker for it (wakeSender is a no-op here): a wake-up's claim takes it.
+          running.wake();
+          await waitForDelivery(created.request.id);
+        } finally {
+          releaseFirst();
+          handOffSender = async () => undefined;
+          await running.stop();
+        }
+      });
+
+      it('no offer for a peer whose circuit is open, nor a second one before the first is settled', async () => {
+        let circuit = recordFailure(CLOSED_CIRCUIT, clock.now());
+        while (circuit.status !== 'open') circuit = recordFailure(circuit, clock.now());
+        await recordPeerFailure(sender.context.db, 'it-247', {
+          circuit,
+          consecutiveFailures: circuit.consecutiveFailures,
+          now: clock.now(),
+          error: 'unreachable',
+        });
+        const running = createDeliveryWorker(slowPollingContext(), sender.runtime!);
+        assert.equal(await running.offerHandOff('de-247'), undefined, 'a worker not started offers nothing');
+        await running.start();
+        try {
+          assert.equal(await running.offerHandOff('it-247'), undefined);
+          const offer = await running.offerHandOff('de-247');
+          assert.ok(offer, 'an idle worker offers a hand-off to a peer whose circuit is closed');
+          assert.ok(offer.leaseUntil.getTime() > clock.now().getTime());
+          assert.equal(await running.offerHandOff('de-247'), undefined);
+          offer.release();
+          const again = await running.offerHandOff('de-247');
+          assert.ok(again, 'a released offer frees its slot');
+          again.release();
+        } finally {
+          await running.stop();
+          await sender.context.db.deleteFrom('peer_states').where('peer_node_id', '=', 'it-247').execute();
+        }
+      });
+    });
+
     it("a case's next message, queued while the one before is in flight, leaves once that one is delivered", async () => {
       // The first post of case-z is held until the second message is queued: the claim that the
       // second one's wake-up makes finds it waiting behind the first. Only the end of the first
       // attempt can then start it (the poll is a minute away).
-      let releaseFirst: () => void = () => undefined;
-      const firstHeld = new Promise<void>((resolve) => {
-        releaseFirst = resolve;
-      });
-      let isFirstPost = true;
-      let firstPosted: () => void = () => undefined;
-      const firstPostSeen = new Promise<void>((resolve) => {
-        firstPosted = resolve;
-      });
-      const holdingFetch: typeof fetch = async (input, init) => {
-        if (isFirstPost) {
-          isFirstPost = false;
-          firstPosted();
-          await firstHeld;
-        }
-        return fetch(input, init);
-      };
+      const { holdingFetch, firstPostSeen, releaseFirst } = holdFirstPost();
       const running = createDeliveryWorker(slowPollingContext(), sender.runtime!, { fetch: holdingFetch });
       await running.start();
       try {

@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { waitFor } from '../../src/demo/node-process.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import {
   type CaseEventWrite,
@@ -13,7 +16,11 @@ import {
   listCaseEvents,
 } from '../../src/storage/case-events.repository.ts';
 import { insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
-import { countOutboxMessages, findOutboxMessage } from '../../src/storage/outbox.repository.ts';
+import {
+  countOutboxMessages,
+  findOutboxMessage,
+  OUTBOX_CHANNEL,
+} from '../../src/storage/outbox.repository.ts';
 import { findRequestById } from '../../src/storage/requests.repository.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { useStorage } from '../helpers/storage-fixture.ts';
@@ -58,7 +65,11 @@ for (const target of DATABASE_TARGETS) {
     it('appends an event with the case status and its outgoing message; a taken sequence writes nothing', async () => {
       const requestId = await request();
       const first = queued();
-      assert.equal(await insertCaseEventAndQueue(storage.handle().db, event(requestId, 1), first), true);
+      assert.deepEqual(await insertCaseEventAndQueue(storage.handle().db, event(requestId, 1), first), {
+        isQueued: true,
+        sequence: (await findOutboxMessage(storage.handle().db, first.id))?.sequence,
+        isLeased: false,
+      });
       const events = await listCaseEvents(storage.handle().db, requestId);
       assert.equal(events.length, 1);
       assert.deepEqual(events[0]?.actor, {
@@ -75,11 +86,76 @@ for (const target of DATABASE_TARGETS) {
       const outboxBefore = await countOutboxMessages(storage.handle().db);
       const second = queued();
       const raced = { ...event(requestId, 1, 'record-preservation'), status: 'preserved' };
-      assert.equal(await insertCaseEventAndQueue(storage.handle().db, raced, second), false);
+      assert.deepEqual(await insertCaseEventAndQueue(storage.handle().db, raced, second), {
+        isQueued: false,
+        sequence: undefined,
+        isLeased: false,
+      });
       assert.equal((await listCaseEvents(storage.handle().db, requestId)).length, 1);
       assert.equal((await findRequestById(storage.handle().db, requestId))?.caseStatus, 'acknowledged');
       assert.equal(await findOutboxMessage(storage.handle().db, second.id), undefined);
       assert.equal(await countOutboxMessages(storage.handle().db), outboxBefore);
+    });
+
+    it("a message queued with a lease is inserted claimed until then, unless its case's earlier one is undelivered", async () => {
+      const db = storage.handle().db;
+      const requestId = await request();
+      const leaseUntil = new Date(T1.getTime() + 30_000);
+      const first = queued();
+      const firstOutcome = await insertCaseEventAndQueue(db, event(requestId, 1), { ...first, leaseUntil });
+      assert.equal(firstOutcome.isLeased, true);
+      const stored = await findOutboxMessage(db, first.id);
+      assert.equal(stored?.claimedUntil?.toISOString(), leaseUntil.toISOString());
+      assert.equal(firstOutcome.sequence, stored?.sequence);
+      // The first is still pending: the second must wait for a claim, which takes them in order.
+      const second = queued();
+      const secondOutcome = await insertCaseEventAndQueue(
+        db,
+        { ...event(requestId, 2, 'record-preservation'), status: 'preserved' },
+        { ...second, leaseUntil },
+      );
+      assert.deepEqual(
+        { isQueued: secondOutcome.isQueued, isLeased: secondOutcome.isLeased },
+        { isQueued: true, isLeased: false },
+      );
+      assert.equal((await findOutboxMessage(db, second.id))?.claimedUntil, null);
+    });
+
+    it('on PostgreSQL, a message queued leased wakes no other process; one queued without a lease does', {
+      skip: target.name !== 'postgres',
+    }, async () => {
+      const db = storage.handle().db;
+      const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+      const url = new URL(process.env.COMITY_TEST_POSTGRES_URL ?? '');
+      url.pathname = `/${rows[0]?.name}`;
+      const listener = new pg.Client({ connectionString: url.toString() });
+      await listener.connect();
+      const heard: string[] = [];
+      listener.on('notification', (notification) => heard.push(notification.payload ?? ''));
+      await listener.query(`listen ${OUTBOX_CHANNEL}`);
+      try {
+        const leased = queued();
+        const leaseUntil = new Date(T1.getTime() + 30_000);
+        await insertCaseEventAndQueue(db, event(await request(), 1), {
+          ...leased,
+          notifyChannel: OUTBOX_CHANNEL,
+          leaseUntil,
+        });
+        const plain = queued();
+        await insertCaseEventAndQueue(db, event(await request(), 1), {
+          ...plain,
+          notifyChannel: OUTBOX_CHANNEL,
+        });
+        // Notifications come in the order of the commits: the leased one's would come first.
+        await waitFor(
+          'the notification of the message queued without a lease',
+          async () => (heard.includes(plain.id) ? true : undefined),
+          { timeoutMs: 5000, intervalMs: 10 },
+        );
+        assert.deepEqual(heard, [plain.id]);
+      } finally {
+        await listener.end();
+      }
     });
 
     it('stores a received event with its inbox row, once', async () => {

@@ -8,6 +8,12 @@
  *   LISTEN/NOTIFY on channel `comity_outbox`, and otherwise a poll every deliveryPollMs (and at the
  *   next due retry). The end of an attempt claims again when the claim before may have left due
  *   messages behind (see `mayHaveLeftSome`), or when the attempt did not deliver.
+ * - Hand-offs: while nothing is in flight, a statement of this process that queues a message may
+ *   insert it leased to this worker (offerHandOff, messages/queue-for-peer.ts), which posts it at
+ *   commit with no claim: the claim's statement, and its wait, are off the path of a message sent
+ *   alone. Only to a peer whose circuit is closed, and only as the oldest undelivered message of
+ *   its case (the statement checks). Under load the claim takes the messages instead, a peer's
+ *   together (see Batches).
  * - Order: only the oldest undelivered message of a case is claimed, so a case's messages arrive
  *   in order; different cases and peers go in parallel, up to deliveryConcurrency at once.
  * - Batches: the messages of one claim for one peer go in one exchange
@@ -42,7 +48,7 @@ import {
   recordPeerSuccess,
   type StoredPeerState,
 } from '../../storage/peer-states.repository.ts';
-import type { FederationRuntime } from '../context.ts';
+import type { DeliveryHandOff, FederationRuntime } from '../context.ts';
 import { createFederationLog } from '../federation-log.ts';
 import { messageDigest } from '../protocol/digest.ts';
 import { verifyReceipt } from '../protocol/receipt.ts';
@@ -105,6 +111,8 @@ export type DeliveryRoundReport = {
 export type DeliveryWorker = Readonly<{
   /** Look at the outbox now (call after committing new messages). */
   wake: () => void;
+  /** A hand-off of a message about to be queued, when this worker is idle (see the module's comment). */
+  offerHandOff: (peerNodeId: string) => Promise<DeliveryHandOff | undefined>;
   /** Stops the loop, waits for the attempts in flight, closes the LISTEN connection. */
   stop: () => Promise<void>;
   /**
@@ -194,6 +202,8 @@ export function createDeliveryWorker(
 
   const minimumBatch = Math.max(1, Math.floor(settings.deliveryConcurrency / 4));
   const inFlight = new Map<string, Promise<AttemptResult>>();
+  // Hand-offs offered and not yet delivered or released: each holds a slot.
+  let handOffsOffered = 0;
   const peersInFlight = new Map<string, number>();
   const peerStates = new Map<string, StoredPeerState>();
   let isStopped = false;
@@ -766,6 +776,45 @@ export function createDeliveryWorker(
     return messages.map((message) => running.get(message.id) ?? Promise.resolve('released'));
   }
 
+  /**
+   * Offers to post at commit a message this process is queuing (the module's "Hand-offs"): only
+   * when the loop runs, nothing is in flight or offered, and the peer's circuit is closed (the
+   * peers' states read again if the last reading is a second old, as a claim does).
+   */
+  async function offerHandOff(peerNodeId: string): Promise<DeliveryHandOff | undefined> {
+    const isIdle = () => isStarted && !isStopped && inFlight.size === 0 && handOffsOffered === 0;
+    if (!isIdle()) return undefined;
+    try {
+      await refreshPeerStates();
+    } catch {
+      return undefined;
+    }
+    const now = context.now();
+    if (!isIdle() || circuitAt(circuitOf(peerNodeId), now, circuitPolicy).status !== 'closed') {
+      return undefined;
+    }
+    handOffsOffered += 1;
+    let isSettled = false;
+    const settle = (): boolean => {
+      if (isSettled) return false;
+      isSettled = true;
+      handOffsOffered -= 1;
+      return true;
+    };
+    return {
+      leaseUntil: new Date(now.getTime() + leaseMs),
+      deliver: (message) => {
+        if (!settle()) return;
+        // Its NOTIFY, if any, is no news; a stopped worker releases it (prepareAttempt).
+        rememberClaimed([message]);
+        void launch([message]);
+      },
+      release: () => {
+        settle();
+      },
+    };
+  }
+
   async function runOnce(): Promise<DeliveryRoundReport> {
     const report: DeliveryRoundReport = { attempted: 0, delivered: 0, failed: 0, retrying: 0 };
     const attempted = new Set<string>();
@@ -825,7 +874,7 @@ export function createDeliveryWorker(
       try {
         // Under load, claim in batches (a quarter of the slots at least) rather than one message per
         // finished attempt; when idle, claim at once so a new message leaves without delay.
-        const free = settings.deliveryConcurrency - inFlight.size;
+        const free = settings.deliveryConcurrency - inFlight.size - handOffsOffered;
         if (inFlight.size === 0 || free >= minimumBatch) {
           const claimed = await claim(free);
           void launch(claimed);
@@ -862,6 +911,7 @@ export function createDeliveryWorker(
 
   return {
     wake,
+    offerHandOff,
     runOnce,
     /** Starts the loop; resolves once LISTEN is in place on PostgreSQL (polling works meanwhile). */
     start: async () => {

@@ -27,12 +27,12 @@ import {
   type CaseRecord,
   insertCaseEventAndQueue,
 } from '../../storage/case-events.repository.ts';
-import { OUTBOX_CHANNEL } from '../../storage/outbox.repository.ts';
 import type { FederationRuntime } from '../context.ts';
 import { TimestampSchema } from '../protocol/envelope.ts';
 import type { DirectoryNode } from '../protocol/types.ts';
 import { type AnyMessageDefinition, defineMessage, type MessageDefinition } from './message-definition.ts';
 import type { MessageRegistry } from './registry.ts';
+import { queueForPeer } from './queue-for-peer.ts';
 import { type SealedMessage, sealForPeer } from './seal-for-peer.ts';
 
 const Id = z.string().min(1).max(200);
@@ -185,10 +185,12 @@ export async function queueCaseEvent(
       },
     },
   });
-  const isQueued = await insertCaseEventAndQueue(context.db, event, {
-    ...sealed,
-    peerNodeId: to.nodeId,
-    ...(context.databaseKind === 'postgres' ? { notifyChannel: OUTBOX_CHANNEL } : {}),
-  });
+  const isQueued = await queueForPeer(
+    context,
+    federation,
+    sealed,
+    { peerNodeId: to.nodeId, caseId: request.id, now: event.recordedAt },
+    (queued) => insertCaseEventAndQueue(context.db, event, { ...queued, peerNodeId: to.nodeId }),
+  );
   return isQueued ? sealed : undefined;
 }

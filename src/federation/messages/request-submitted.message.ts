@@ -13,12 +13,12 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { type RequestContent, RequestContentSchema } from '../../core/request/draft.ts';
 import { approveAndQueueRequest } from '../../storage/federation-requests.repository.ts';
-import { OUTBOX_CHANNEL } from '../../storage/outbox.repository.ts';
 import type { FederationRuntime } from '../context.ts';
 import { TimestampSchema } from '../protocol/envelope.ts';
 import type { DirectoryNode } from '../protocol/types.ts';
 import { keepKnownMembers } from './known-members.ts';
 import { defineMessage } from './message-definition.ts';
+import { queueForPeer } from './queue-for-peer.ts';
 import { assertPeerReads, type SealedMessage, sealForPeer } from './seal-for-peer.ts';
 
 /** The request content as v1 nodes exchange it (see the module comment). */
@@ -105,18 +105,25 @@ export async function queueRequestSubmitted(
       submittedBy: { displayName: request.authorDisplayName },
     },
   });
-  const isQueued = await approveAndQueueRequest(
-    context.db,
-    {
-      approvalId: approval.approvalId,
-      id: request.id,
-      expectedRevision: request.revision,
-      peerNodeId: to.nodeId,
-      decidedBy: approval.decidedBy,
-      decisionReference: approval.decisionReference,
-      now,
-    },
-    { ...sealed, ...(context.databaseKind === 'postgres' ? { notifyChannel: OUTBOX_CHANNEL } : {}) },
+  const isQueued = await queueForPeer(
+    context,
+    federation,
+    sealed,
+    { peerNodeId: to.nodeId, caseId: request.id, now },
+    (queued) =>
+      approveAndQueueRequest(
+        context.db,
+        {
+          approvalId: approval.approvalId,
+          id: request.id,
+          expectedRevision: request.revision,
+          peerNodeId: to.nodeId,
+          decidedBy: approval.decidedBy,
+          decisionReference: approval.decisionReference,
+          now,
+        },
+        queued,
+      ),
   );
   return isQueued ? sealed : undefined;
 }
