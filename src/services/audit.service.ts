@@ -235,6 +235,20 @@ export function recordAudit(context: Pick<AppContext, 'db' | 'now'>, event: Audi
 }
 
 /**
+ * The intake row of an event that another statement writes with the change it records (a
+ * message's reception, with its inbox row): the event is then committed exactly when the change
+ * is. Call `auditIntakeWritten` once that statement committed.
+ */
+export function auditIntakeRowOf(context: Pick<AppContext, 'now'>, event: AuditEvent): AuditIntakeRow {
+  return { event: canonicalJson(event), recordedAt: context.now() };
+}
+
+/** An intake row of auditIntakeRowOf was committed: it is numbered into the tree as recordAudit's are. */
+export function auditIntakeWritten(db: Kysely<Database>): void {
+  foldSoon(db, writerOf(db));
+}
+
+/**
  * Numbers into the tree every event recorded so far, by this process or another one on the same
  * database. Every read of the log (entries, heads, proofs, verification) does this first.
  */

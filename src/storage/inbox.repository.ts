@@ -14,6 +14,7 @@ import type {
   RedeliveryWrite,
   WitnessedHeadWrite,
 } from './message-effects.ts';
+import type { AuditIntakeRow } from './audit.repository.ts';
 import type { Database } from './schema.ts';
 
 export type NewInboxMessage = Readonly<{
@@ -58,6 +59,8 @@ export async function insertInboxMessageWithEffect(
 export type InboxWrite = Readonly<{
   /** True when the message was inserted (processed now); false for a replay (nothing written). */
   isProcessed: boolean;
+  /** True when the audit record given was written with it (a message processed now). */
+  isAudited: boolean;
   /** The id of the incoming request the statement inserted, when its effect was one. */
   incomingRequestId?: string;
 }>;
@@ -70,50 +73,67 @@ export async function receiveIntoInbox(
   db: Kysely<Database>,
   message: NewInboxMessage,
   effect: ReceiveEffect | undefined,
-  options: Readonly<{ redeliveryNotBefore?: Date }> = {},
+  options: Readonly<{
+    redeliveryNotBefore?: Date;
+    /** The audit log's record of the reception, written in the same statement if the row is inserted. */
+    audit?: AuditIntakeRow;
+  }> = {},
 ): Promise<InboxWrite> {
-  const processed = (isProcessed: boolean): InboxWrite => ({ isProcessed });
-  const inbox = sql`
-    insert into inbox_messages
-           (id, from_node_id, type, case_id, digest, message, receipt, received_at, processed_at)
-    values (${message.id}::uuid, ${message.fromNodeId}, ${message.type}, ${message.caseId},
-            ${message.digest}, ${message.message}, ${message.receipt}, ${message.receivedAt}::timestamptz,
-            ${message.receivedAt}::timestamptz)
-    on conflict (id) do nothing
-    returning id`;
+  const isAudited = options.audit !== undefined;
+  const processed = (isProcessed: boolean): InboxWrite => ({
+    isProcessed,
+    isAudited: isProcessed && isAudited,
+  });
+  // The statement's CTEs that every variant starts with: the inbox row, and the audit record
+  // made from it (only if it was inserted: a replay is audited by its caller, with its outcome).
+  const audited = options.audit
+    ? sql`, audited as (
+        insert into audit_intake (event, recorded_at)
+        select ${options.audit.event}::text, ${options.audit.recordedAt}::timestamptz from inbox
+      )`
+    : sql``;
+  const withInbox = sql`with inbox as (
+      insert into inbox_messages
+             (id, from_node_id, type, case_id, digest, message, receipt, received_at, processed_at)
+      values (${message.id}::uuid, ${message.fromNodeId}, ${message.type}, ${message.caseId},
+              ${message.digest}, ${message.message}, ${message.receipt}, ${message.receivedAt}::timestamptz,
+              ${message.receivedAt}::timestamptz)
+      on conflict (id) do nothing
+      returning id
+    )${audited}`;
   if (effect === undefined) {
-    const { rows } = await sql<{ id: string }>`${inbox}`.execute(db);
+    const { rows } = await sql<{ id: string }>`${withInbox} select id from inbox`.execute(db);
     return processed(rows.length === 1);
   }
   if (effect.kind === 'case-event') {
-    return processed(await insertWithCaseEvent(db, inbox, message.id, effect.event));
+    return processed(await insertWithCaseEvent(db, withInbox, message.id, effect.event));
   }
   if (effect.kind === 'peer-duty-status') {
-    return processed(await insertWithPeerDutyStatus(db, inbox, effect.status));
+    return processed(await insertWithPeerDutyStatus(db, withInbox, effect.status));
   }
   if (effect.kind === 'audit-witnessed-head') {
-    return processed(await insertWithWitnessedHead(db, inbox, effect.head));
+    return processed(await insertWithWitnessedHead(db, withInbox, effect.head));
   }
   if (effect.kind === 'redelivery-requested') {
     return processed(
-      await insertWithRedelivery(db, inbox, effect.redelivery, options.redeliveryNotBefore ?? null),
+      await insertWithRedelivery(db, withInbox, effect.redelivery, options.redeliveryNotBefore ?? null),
     );
   }
   if (effect.kind === 'evidence-package-offered') {
-    return processed(await insertWithPart(db, inbox, offeredPackageInsert(effect.offer)));
+    return processed(await insertWithPart(db, withInbox, offeredPackageInsert(effect.offer)));
   }
   if (effect.kind === 'evidence-package-received') {
-    return processed(await insertWithPart(db, inbox, packageVerdictUpdate(effect.verdict)));
+    return processed(await insertWithPart(db, withInbox, packageVerdictUpdate(effect.verdict)));
   }
   if (effect.kind === 'evidence-consent-requested') {
-    return processed(await insertWithPart(db, inbox, consentAskInsert(effect.ask)));
+    return processed(await insertWithPart(db, withInbox, consentAskInsert(effect.ask)));
   }
   if (effect.kind === 'evidence-consent-answered') {
-    return processed(await insertWithPart(db, inbox, consentAnswerUpdate(effect.answer)));
+    return processed(await insertWithPart(db, withInbox, consentAnswerUpdate(effect.answer)));
   }
   const { request } = effect;
   const { rows } = await sql<{ inserted: number; request_id: string | null }>`
-    with inbox as (${inbox}), incoming as (
+    ${withInbox}, incoming as (
       insert into requests
              (type, status, content, case_reference, requested_state, created_by, created_at,
               updated_at, direction, peer_node_id, remote_request_id, received_at)
@@ -130,7 +150,7 @@ export async function receiveIntoInbox(
   );
   const requestId = rows[0]?.request_id;
   return {
-    isProcessed: Number(rows[0]?.inserted ?? 0) === 1,
+    ...processed(Number(rows[0]?.inserted ?? 0) === 1),
     ...(requestId ? { incomingRequestId: String(requestId) } : {}),
   };
 }
@@ -142,12 +162,12 @@ export async function receiveIntoInbox(
  */
 async function insertWithCaseEvent(
   db: Kysely<Database>,
-  inbox: ReturnType<typeof sql>,
+  withInbox: ReturnType<typeof sql>,
   messageId: string,
   event: CaseEventWrite,
 ): Promise<boolean> {
   const { rows } = await sql<{ inserted: number }>`
-    with inbox as (${inbox}), event as (
+    ${withInbox}, event as (
       insert into case_events (${CASE_EVENT_COLUMNS}, received_message_id)
       select ${caseEventValues(event)}, ${messageId}::uuid
         from inbox
@@ -165,11 +185,11 @@ async function insertWithCaseEvent(
 /** The inbox row and, only if it was inserted, a part that reads `inbox` (evidence packages). */
 async function insertWithPart(
   db: Kysely<Database>,
-  inbox: ReturnType<typeof sql>,
+  withInbox: ReturnType<typeof sql>,
   part: ReturnType<typeof sql>,
 ): Promise<boolean> {
   const { rows } = await sql<{ inserted: number }>`
-    with inbox as (${inbox}), part as (${part})
+    ${withInbox}, part as (${part})
     select count(*)::int as inserted from inbox`.execute(db);
   return Number(rows[0]?.inserted ?? 0) === 1;
 }
@@ -177,11 +197,11 @@ async function insertWithPart(
 /** The inbox row and, only if it was inserted, the peer's duty status unless a later one is stored. */
 async function insertWithPeerDutyStatus(
   db: Kysely<Database>,
-  inbox: ReturnType<typeof sql>,
+  withInbox: ReturnType<typeof sql>,
   status: PeerDutyStatusWrite,
 ): Promise<boolean> {
   const { rows } = await sql<{ inserted: number }>`
-    with inbox as (${inbox}), status as (
+    ${withInbox}, status as (
       insert into peer_duty_status (node_id, is_on_duty, as_of, received_at)
       select ${status.nodeId}::text, ${status.isOnDuty}::boolean, ${status.asOf}::timestamptz,
              ${status.receivedAt}::timestamptz
@@ -202,12 +222,12 @@ async function insertWithPeerDutyStatus(
  */
 async function insertWithWitnessedHead(
   db: Kysely<Database>,
-  inbox: ReturnType<typeof sql>,
+  withInbox: ReturnType<typeof sql>,
   head: WitnessedHeadWrite,
 ): Promise<boolean> {
   const root = new Uint8Array(Buffer.from(head.rootHash, 'hex'));
   const { rows } = await sql<{ inserted: number }>`
-    with inbox as (${inbox}), previous as (
+    ${withInbox}, previous as (
       select tree_size, root_hash from audit_witnessed_heads
        where node_id = ${head.nodeId}::text order by tree_size desc, received_at desc limit 1
     ), head as (
@@ -232,12 +252,12 @@ async function insertWithWitnessedHead(
  */
 async function insertWithRedelivery(
   db: Kysely<Database>,
-  inbox: ReturnType<typeof sql>,
+  withInbox: ReturnType<typeof sql>,
   redelivery: RedeliveryWrite,
   notBefore: Date | null,
 ): Promise<boolean> {
   const { rows } = await sql<{ inserted: number }>`
-    with inbox as (${inbox}), requeued as (
+    ${withInbox}, requeued as (
       update outbox_messages
          set status = 'pending', next_attempt_at = ${redelivery.requestedAt}::timestamptz, claimed_until = null
        where exists (select 1 from inbox)

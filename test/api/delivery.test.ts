@@ -17,6 +17,7 @@ import { verifyReceipt } from '../../src/federation/protocol/receipt.ts';
 import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/protocol/seal.ts';
 import { V1_BASELINE_ACCEPTS } from '../../src/federation/protocol/capabilities.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
+import { listAudit } from '../../src/services/audit.service.ts';
 import { countInboxMessages } from '../../src/storage/inbox.repository.ts';
 import { recordPeerFailure } from '../../src/storage/peer-states.repository.ts';
 import {
@@ -1173,6 +1174,47 @@ for (const target of DATABASE_TARGETS) {
       }
 
       type BatchAnswer = { results: { status: number; receipt?: string; type?: string; detail?: string }[] };
+
+      it('the audit log records each message received once, with its sender and id, and a replay as a refusal', async () => {
+        const auditOfReception = async () =>
+          (await listAudit(receiver.context, { action: 'federation:receive', limit: 500 })).entries.flatMap(
+            ({ entry }) => (entry ? [entry] : []),
+          );
+        const isReplay = (entry: { outcome: string; detail?: unknown }) =>
+          entry.outcome === 'failure' && (entry.detail as { reason?: string }).reason === 'replayed-message';
+        const replaysBefore = (await auditOfReception()).filter(isReplay).length;
+        const single = createUuidV7();
+        const alone = await seal({ id: single, case: 'audit-alone' });
+        assert.equal((await postMessage(receiver, alone)).statusCode, 200);
+        assert.equal((await postMessage(receiver, alone)).statusCode, 409);
+        const batched = [createUuidV7(), createUuidV7()];
+        const response = await postBatch(receiver, {
+          messages: [
+            await seal({ id: batched[0], case: 'audit-batch-1' }),
+            await seal({ id: batched[1], case: 'audit-batch-2' }),
+            alone,
+          ],
+        });
+        assert.deepEqual(
+          json<BatchAnswer>(response).results.map((result) => result.status),
+          [200, 200, 409],
+        );
+        const entries = await auditOfReception();
+        const received = entries.flatMap((entry) =>
+          entry.outcome === 'success' && [single, ...batched].includes(entry.resource ?? '')
+            ? [[entry.resource, entry.actor]]
+            : [],
+        );
+        assert.deepEqual(
+          received.sort(),
+          [single, ...batched].sort().map((id) => [id, { kind: 'node', nodeId: 'fr-ca' }]),
+        );
+        assert.equal(
+          entries.filter(isReplay).length - replaysBefore,
+          2,
+          'the replay, alone and in the batch',
+        );
+      });
 
       it('answers a receipt, a replay with its original receipt, and refusals, in order; stores only the new message', async () => {
         const earlier = await seal({ case: 'batch-replay' });

@@ -10,7 +10,11 @@ import { describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { markRequestSentAndQueue } from '../../src/storage/federation-requests.repository.ts';
-import { countInboxMessages, insertInboxMessageWithEffect } from '../../src/storage/inbox.repository.ts';
+import {
+  countInboxMessages,
+  insertInboxMessageWithEffect,
+  receiveIntoInbox,
+} from '../../src/storage/inbox.repository.ts';
 import {
   countOutboxMessages,
   findOutboxMessage,
@@ -120,6 +124,59 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(await insertInboxMessageWithEffect(storage.handle().db, ping, undefined), true);
       assert.equal(await insertInboxMessageWithEffect(storage.handle().db, ping, undefined), false);
       assert.equal(await countInboxMessages(storage.handle().db), inboxBefore + 2);
+    });
+
+    it("a received message's audit record is written with its inbox row, and not for a replay", async () => {
+      const db = storage.handle().db;
+      const intake = async () =>
+        (await db.selectFrom('audit_intake').select('event').orderBy('id').execute()).map((row) => row.event);
+      const before = await intake();
+      const audit = { event: `{"action":"federation:receive","n":"${randomUUID()}"}`, recordedAt: T1 };
+      const message = (id: string, type: string) => ({
+        id,
+        fromNodeId: 'fr-poc',
+        type,
+        caseId: 'audited',
+        digest: 'dg',
+        message: 'jws',
+        receipt: 'receipt',
+        receivedAt: T1,
+      });
+      const ping = message(createUuidV7(), 'ping');
+      assert.deepEqual(await receiveIntoInbox(db, ping, undefined, { audit }), {
+        isProcessed: true,
+        isAudited: true,
+      });
+      assert.deepEqual(await receiveIntoInbox(db, ping, undefined, { audit }), {
+        isProcessed: false,
+        isAudited: false,
+      });
+      // With an effect too (the statement's other variants start the same way).
+      const requestId = await draft();
+      const event = {
+        requestId,
+        sequence: 1,
+        transition: 'acknowledge',
+        side: 'requested',
+        actor: { id: 'x', displayName: 'X', roles: ['duty-officer'] },
+        payload: {},
+        occurredAt: T1,
+        status: 'acknowledged',
+        recordedAt: T1,
+      };
+      const withEvent = await receiveIntoInbox(
+        db,
+        message(createUuidV7(), 'case.acknowledged'),
+        { kind: 'case-event', event },
+        { audit },
+      );
+      assert.equal(withEvent.isAudited, true);
+      const after = await intake();
+      assert.equal(after.length - before.length, 2);
+      assert.deepEqual(after.slice(before.length), [audit.event, audit.event]);
+      // Without an audit record, nothing is added to the intake.
+      await receiveIntoInbox(db, message(createUuidV7(), 'ping'), undefined);
+      assert.equal((await intake()).length, after.length);
     });
 
     it('records a batch of receipts: each message delivered, its request too, a first receipt kept', async () => {

@@ -21,6 +21,7 @@ import {
   type NewInboxMessage,
   receiveIntoInbox,
 } from '../../storage/inbox.repository.ts';
+import type { AuditIntakeRow } from '../../storage/audit.repository.ts';
 import type { Database } from '../../storage/schema.ts';
 import type { ReceiveEffect } from '../../storage/message-effects.ts';
 import { unverifiedPayloadOf } from '../protocol/compact-jws.ts';
@@ -36,6 +37,8 @@ export type ReceiveResult =
       /** The message's id and its sender (what the audit log records, never the content). */
       messageId: string;
       from: string;
+      /** Whether its audit record (ReceiveOptions.auditOf) was written with it. */
+      isAudited: boolean;
     }>
   | Readonly<{
       ok: false;
@@ -44,6 +47,14 @@ export type ReceiveResult =
       /** For replayed-message: the receipt given when the message was first received. */
       receipt?: string;
     }>;
+
+export type ReceiveOptions = Readonly<{
+  /**
+   * The audit log's record of a message received, written in the statement that stores it (so it
+   * is committed exactly when the message is); the caller audits replays and refusals itself.
+   */
+  auditOf?: (received: Readonly<{ messageId: string; from: string }>) => AuditIntakeRow;
+}>;
 
 /**
  * Text PostgreSQL cannot store (NUL, unpaired surrogates) is valid JSON; a message carrying it is
@@ -223,17 +234,20 @@ async function prepareReception(
   };
 }
 
-/** The inbox row (the replay guard) and the message's effect, in one statement, on `db`. */
+/** The inbox row (the replay guard), the message's effect and its audit record, in one statement, on `db`. */
 function writeReception(
   context: AppContext,
   db: Kysely<Database>,
   prepared: PreparedReception,
+  options: ReceiveOptions,
 ): Promise<InboxWrite> {
+  const { envelope } = prepared;
   return receiveIntoInbox(db, prepared.row, prepared.effect, {
     // A restored peer gets again what was delivered to it within the retention window.
     redeliveryNotBefore: new Date(
       prepared.row.receivedAt.getTime() - context.config.federation.deliveredRetentionDays * 86_400_000,
     ),
+    ...(options.auditOf ? { audit: options.auditOf({ messageId: envelope.id, from: envelope.from }) } : {}),
   });
 }
 
@@ -246,7 +260,13 @@ async function answerWritten(
   const { envelope, row } = prepared;
   if (written.isProcessed) {
     await publishEffect(context, prepared.effect, row.receivedAt, written.incomingRequestId);
-    return { ok: true, receipt: row.receipt, messageId: envelope.id, from: envelope.from };
+    return {
+      ok: true,
+      receipt: row.receipt,
+      messageId: envelope.id,
+      from: envelope.from,
+      isAudited: written.isAudited,
+    };
   }
   const replay = await answerReplay(context, envelope.id, envelope.from);
   return (
@@ -259,10 +279,14 @@ async function answerWritten(
 }
 
 /** Checks, stores and processes one message; never throws for bad input (only for a failing database). */
-export async function receiveMessage(context: AppContext, compactJws: string): Promise<ReceiveResult> {
+export async function receiveMessage(
+  context: AppContext,
+  compactJws: string,
+  options: ReceiveOptions = {},
+): Promise<ReceiveResult> {
   const prepared = await prepareReception(context, compactJws);
   if (!('kind' in prepared)) return prepared;
-  return answerWritten(context, prepared, await writeReception(context, context.db, prepared));
+  return answerWritten(context, prepared, await writeReception(context, context.db, prepared, options));
 }
 
 /**
@@ -277,6 +301,7 @@ export async function receiveMessage(context: AppContext, compactJws: string): P
 export async function receiveMessages(
   context: AppContext,
   messages: readonly string[],
+  options: ReceiveOptions = {},
 ): Promise<PromiseSettledResult<ReceiveResult>[]> {
   const first: number[] = [];
   const later: number[] = [];
@@ -315,7 +340,8 @@ export async function receiveMessages(
       .transaction()
       .execute(async (trx) => {
         const writes: InboxWrite[] = [];
-        for (const { prepared } of grouped) writes.push(await writeReception(context, trx, prepared));
+        for (const { prepared } of grouped)
+          writes.push(await writeReception(context, trx, prepared, options));
         return writes;
       })
       .catch(() => undefined);
@@ -326,11 +352,11 @@ export async function receiveMessages(
         answerWritten(
           context,
           prepared,
-          written?.[position] ?? (await writeReception(context, context.db, prepared)),
+          written?.[position] ?? (await writeReception(context, context.db, prepared, options)),
         ),
       ),
     ),
   );
-  for (const index of later) await settle(index, () => receiveMessage(context, messages[index]!));
+  for (const index of later) await settle(index, () => receiveMessage(context, messages[index]!, options));
   return results;
 }

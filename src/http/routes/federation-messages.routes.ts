@@ -18,6 +18,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  type ReceiveOptions,
   type ReceiveResult,
   receiveMessage,
   receiveMessages,
@@ -28,7 +29,12 @@ import {
   MESSAGE_BATCHES_PATH,
   MESSAGES_PATH,
 } from '../../federation/protocol/message-batch.ts';
-import { recordAudit } from '../../services/audit.service.ts';
+import {
+  type AuditEvent,
+  auditIntakeRowOf,
+  auditIntakeWritten,
+  recordAudit,
+} from '../../services/audit.service.ts';
 import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import {
@@ -40,20 +46,47 @@ import {
   toProblem,
 } from '../problem.ts';
 
-/** A message received (who sent it, its id) or refused (why), in the audit log; never its content. */
+/** The audit record of a message received: who sent it and its id, never its content. */
+function receivedAuditEvent(received: Readonly<{ messageId: string; from: string }>): AuditEvent {
+  return {
+    action: 'federation:receive',
+    actor: { kind: 'node', nodeId: received.from },
+    resource: received.messageId,
+    outcome: 'success',
+    detail: {},
+  };
+}
+
+/** A message received is audited in the statement that stores it (receive-message.ts). */
+function auditedReception(context: AppContext): ReceiveOptions {
+  return { auditOf: (received) => auditIntakeRowOf(context, receivedAuditEvent(received)) };
+}
+
+/**
+ * A message received (who sent it, its id) or refused (why), in the audit log; never its content.
+ * A message stored with its audit record needs only its numbering into the tree.
+ */
 async function recordReceiveInAudit(
   context: AppContext,
   result: ReceiveResult,
   request: FastifyRequest,
 ): Promise<void> {
+  if (result.ok && result.isAudited) {
+    auditIntakeWritten(context.db);
+    return;
+  }
   try {
-    await recordAudit(context, {
-      action: 'federation:receive',
-      actor: result.ok ? { kind: 'node', nodeId: result.from } : { kind: 'anonymous' },
-      ...(result.ok ? { resource: result.messageId } : {}),
-      outcome: result.ok ? 'success' : 'failure',
-      detail: result.ok ? {} : { reason: result.reason },
-    });
+    await recordAudit(
+      context,
+      result.ok
+        ? receivedAuditEvent(result)
+        : {
+            action: 'federation:receive',
+            actor: { kind: 'anonymous' },
+            outcome: 'failure',
+            detail: { reason: result.reason },
+          },
+    );
   } catch (error) {
     request.log.error({ err: error }, 'the audit log could not record a received message');
   }
@@ -157,7 +190,7 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
             instance: request.url,
           });
         }
-        const result = await receiveMessage(context, body);
+        const result = await receiveMessage(context, body, auditedReception(context));
         await recordReceiveInAudit(context, result, request);
         if (result.ok) return reply.status(200).send({ receipt: result.receipt });
         context.metrics?.messageRefused(result.reason);
@@ -195,11 +228,12 @@ export async function federationMessagesRoutes(app: ComityApp, context: AppConte
         },
       },
       async (request, reply) => {
-        const settled = await receiveMessages(context, request.body.messages);
+        const settled = await receiveMessages(context, request.body.messages, auditedReception(context));
         const received = settled.flatMap((outcome) =>
           outcome.status === 'fulfilled' ? [outcome.value] : [],
         );
-        // The audit entries are written together (one group commit), before the answer.
+        // Messages received were audited with their inbox rows; the refusals' and replays' audit
+        // records are written together (one group commit), before the answer.
         await Promise.all(received.map((result) => recordReceiveInAudit(context, result, request)));
         const results = settled.map((outcome) => {
           if (outcome.status === 'rejected') {
