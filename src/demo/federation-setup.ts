@@ -74,6 +74,8 @@ export type FederationOptions = Readonly<{
   publicUrlFor?: (name: string, port: number) => string;
   /** What the State nodes run instead of `comity serve` (see NodeProcessOptions.program); the secretariat runs `comity serve`. */
   program?: readonly string[];
+  /** Node's own options for every process, the secretariat's too (see NodeProcessOptions.nodeArguments). */
+  nodeArguments?: readonly string[];
   /** The hours within which every State node declares it acknowledges urgent requests (default: none). */
   acknowledgeWithinHours?: number;
   /** Creates an officer, a duty officer and a legal reviewer on every node (default true). */
@@ -189,6 +191,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
           : {}),
       },
       ...(options.program && mode === 'node' ? { program: options.program } : {}),
+      ...(options.nodeArguments ? { nodeArguments: options.nodeArguments } : {}),
       ...(shouldKeepLogs ? { logFile: path.join(options.directory, `${name}.log`) } : {}),
     });
   };

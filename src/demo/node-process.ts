@@ -137,6 +137,8 @@ export type NodeProcessOptions = Readonly<{
    * (`child.stdin`) the caller may write commands to.
    */
   program?: readonly string[];
+  /** Node's own options for the process, before its program (the demo's `--liftoff-only`). */
+  nodeArguments?: readonly string[];
 }>;
 
 /** A node process that can be stopped, killed and started again on the same data. */
@@ -300,7 +302,8 @@ export function createNodeProcess(options: NodeProcessOptions): NodeProcess {
       record(`\n--- ${new Date().toISOString()} starting ${options.name} on port ${port ?? '(any free)'}\n`);
       removeReadyFile(readyFile);
       const program = options.program ?? [CLI_ENTRY, 'serve'];
-      const started = spawn(process.execPath, [...program, '--ready-file', readyFile], {
+      const nodeArguments = options.nodeArguments ?? [];
+      const started = spawn(process.execPath, [...nodeArguments, ...program, '--ready-file', readyFile], {
         cwd: PROJECT_ROOT,
         env: cleanEnvironment({ ...inheritedEnvironment(), COMITY_LOG_LEVEL: 'warn', ...handle.env }),
         stdio: [options.program ? 'pipe' : 'ignore', 'pipe', 'pipe'],

@@ -2,11 +2,12 @@
  * Process test: `comity demo` stopped by a signal never leaves its nodes running. A SIGTERM that
  * comes while the nodes start (here: as soon as they are all healthy, before the demo signs in)
  * stops every node once started, and the command exits; nothing answers on the nodes' ports after.
+ * The processes it ran are light nodes (`--liftoff-only`).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,22 @@ function isListening(port: number): Promise<boolean> {
   });
 }
 
+/** The command lines of a process's children (Linux /proc). */
+function childCommandLines(pid: number): string[][] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+  return children.flatMap((child) => {
+    try {
+      return [readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean)];
+    } catch {
+      // Ended meanwhile.
+      return [];
+    }
+  });
+}
+
 describe('comity demo stopped by a signal', { timeout: 180_000 }, () => {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'comity-demo-interrupt-'));
   after(() => rmSync(directory, { recursive: true, force: true }));
@@ -39,6 +56,8 @@ describe('comity demo stopped by a signal', { timeout: 180_000 }, () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const ports: number[] = [];
+    // The command line of each process the demo runs `serve` in, read as they are all healthy.
+    let serving: string[][] = [];
     let output = '';
     demo.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -46,7 +65,10 @@ describe('comity demo stopped by a signal', { timeout: 180_000 }, () => {
     demo.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       for (const match of chunk.toString().matchAll(/started on port (\d+)/g)) ports.push(Number(match[1]));
-      if (/nodes healthy in/.test(chunk.toString())) demo.kill('SIGTERM');
+      if (/nodes healthy in/.test(chunk.toString())) {
+        serving = childCommandLines(demo.pid!).filter((line) => line.includes('serve'));
+        demo.kill('SIGTERM');
+      }
     });
     const [code, signal] = (await once(demo, 'exit')) as [number | null, NodeJS.Signals | null];
     assert.equal(signal, null, `the demo handled the signal itself:\n${output}`);
@@ -54,5 +76,8 @@ describe('comity demo stopped by a signal', { timeout: 180_000 }, () => {
     assert.match(output, /Stopping the nodes\.\.\.\s+Stopped\./);
     assert.equal(ports.length, 4, output);
     for (const port of ports) assert.equal(await isListening(port), false, `port ${port} still answers`);
+    // The demo's processes are light nodes: no optimising compiler for PGlite's WebAssembly.
+    assert.equal(serving.length, 4, JSON.stringify(serving));
+    for (const line of serving) assert.ok(line.includes('--liftoff-only'), line.join(' '));
   });
 });
