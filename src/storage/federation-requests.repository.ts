@@ -69,7 +69,7 @@ export async function markRequestSentAndQueue(
   change: Readonly<{ id: string; expectedRevision: number; peerNodeId: string; now: Date }>,
   queued: QueuedMessage,
 ): Promise<boolean> {
-  const { rows } = await sql<{ queued: number }>`
+  const { rows } = await sql<QueueRow>`
     with marked as (
       update requests
          set status = 'sent', direction = 'outgoing', delivery_state = 'pending',
@@ -77,7 +77,7 @@ export async function markRequestSentAndQueue(
        where id = ${change.id} and status = 'draft' and revision = ${change.expectedRevision}
       returning id::text as case_id
     ), ${queueAfter('marked', queued, change.peerNodeId, change.now)}`.execute(db);
-  return Number(rows[0]?.queued ?? 0) === 1;
+  return queueOutcomeOf(rows).isQueued;
 }
 
 /**

@@ -777,24 +777,18 @@ for (const target of DATABASE_TARGETS) {
 
     /** A fetch that holds the worker's first post until `releaseFirst()`; `firstPostSeen` once it is made. */
     function holdFirstPost() {
-      let releaseFirst: () => void = () => undefined;
-      const firstHeld = new Promise<void>((resolve) => {
-        releaseFirst = resolve;
-      });
-      let firstPosted: () => void = () => undefined;
-      const firstPostSeen = new Promise<void>((resolve) => {
-        firstPosted = resolve;
-      });
+      const held = Promise.withResolvers<void>();
+      const posted = Promise.withResolvers<void>();
       let isFirstPost = true;
       const holdingFetch: typeof fetch = async (input, init) => {
         if (isFirstPost) {
           isFirstPost = false;
-          firstPosted();
-          await firstHeld;
+          posted.resolve();
+          await held.promise;
         }
         return fetch(input, init);
       };
-      return { holdingFetch, firstPostSeen, releaseFirst: () => releaseFirst() };
+      return { holdingFetch, firstPostSeen: posted.promise, releaseFirst: () => held.resolve() };
     }
 
     async function waitForDelivery(requestId: string): Promise<void> {
