@@ -35,7 +35,7 @@ import {
 import { listRaisedAlertKeys } from '../storage/alerts.repository.ts';
 import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
-import { type AlertToRaise, raiseAlert } from './alerts.service.ts';
+import { type AlertToRaise, raiseAlerts } from './alerts.service.ts';
 import { deadlinesOf } from './case-view.ts';
 import { announceDutyStatus, dutyAt } from './roster.service.ts';
 
@@ -218,18 +218,18 @@ export async function runAlertTimers(
   // Nobody to tell yet (no account holds the role): the key stays free for a later round.
   const toTell = alerts.filter((alert) => alert.recipientUserIds.length > 0);
   // The keys raised already are read at once: a round over every open case then costs one read
-  // for the alerts it raised before, not one insert attempt each (raiseAlert still dedups a race).
+  // for the alerts it raised before, not one insert attempt each.
   const raisedBefore = await listRaisedAlertKeys(
     context.db,
     toTell.map((alert) => alert.dedupKey),
   );
-  let raised = 0;
-  for (const alert of toTell) {
-    if (raisedBefore.has(alert.dedupKey)) continue;
-    if (await raiseAlert(context, alert)) raised += 1;
-  }
+  // The new ones in one statement (raiseAlerts still dedups a race with another round).
+  const raised = await raiseAlerts(
+    context,
+    toTell.filter((alert) => !raisedBefore.has(alert.dedupKey)),
+  );
   return {
-    raised,
+    raised: raised.length,
     failedRequests,
     isSomeoneOnDuty: audience.onDuty.length > 0,
     isRostered: audience.onDuty.length > 0 || audience.next !== undefined,

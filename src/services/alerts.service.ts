@@ -6,7 +6,7 @@
  * channel is down.
  */
 import type { AppContext } from '../app-context.ts';
-import { insertAlert, type StoredAlert } from '../storage/alerts.repository.ts';
+import { insertAlerts, type StoredAlert } from '../storage/alerts.repository.ts';
 import { listEmailRecipients } from '../storage/users.repository.ts';
 
 export const ALERT_KINDS = [
@@ -32,31 +32,51 @@ export type AlertToRaise = Readonly<{
   details: Readonly<Record<string, unknown>>;
 }>;
 
-/** The recipients who get an e-mail copy: those with an address, when the node has a mail server (COMITY_SMTP_URL). */
-async function emailRecipientsOf(context: AppContext, alert: AlertToRaise): Promise<string[]> {
-  if (!context.config.alerts.smtpUrl) return [];
-  return (await listEmailRecipients(context.db, alert.recipientUserIds)).map((user) => user.id);
+/**
+ * The users among `alerts`' recipients who get an e-mail copy (an enabled account with an
+ * address), read once for all of them; none when the node has no mail server (COMITY_SMTP_URL).
+ */
+async function emailRecipientsOf(context: AppContext, alerts: readonly AlertToRaise[]): Promise<Set<string>> {
+  if (!context.config.alerts.smtpUrl) return new Set();
+  const everyone = new Set(alerts.flatMap((alert) => alert.recipientUserIds));
+  return new Set((await listEmailRecipients(context.db, [...everyone])).map((user) => user.id));
 }
 
 /**
- * Stores the alert (once per dedup key) with one pending delivery per e-mail and webhook target
- * in the same statement, and tells open screens; the alert, or undefined if raised before. The
- * alert delivery worker (alert-delivery.service.ts) sends the copies and retries them.
+ * Stores the alerts (each once per dedup key), each with one pending delivery per e-mail and
+ * webhook target, all in one statement, and tells open screens; the alerts stored, in order (those
+ * raised before are left out). The alert delivery worker (alert-delivery.service.ts) sends the
+ * copies and retries them.
  */
-export async function raiseAlert(context: AppContext, alert: AlertToRaise): Promise<StoredAlert | undefined> {
+export async function raiseAlerts(
+  context: AppContext,
+  alerts: readonly AlertToRaise[],
+): Promise<StoredAlert[]> {
+  if (alerts.length === 0) return [];
   const raisedAt = context.now();
-  const stored = await insertAlert(
+  const withEmail = await emailRecipientsOf(context, alerts);
+  const stored = await insertAlerts(
     context.db,
-    { ...alert, raisedAt },
-    await emailRecipientsOf(context, alert),
+    alerts.map((alert) => ({
+      ...alert,
+      raisedAt,
+      emailRecipients: alert.recipientUserIds.filter((id) => withEmail.has(id)),
+    })),
   );
-  if (stored?.requestId) {
+  for (const alert of stored) {
+    if (!alert.requestId) continue;
     context.live.publish({
       kind: 'alert-raised',
-      requestId: stored.requestId,
+      requestId: alert.requestId,
       at: raisedAt.toISOString(),
-      queuedDeliveries: stored.queuedDeliveries,
+      queuedDeliveries: alert.queuedDeliveries,
     });
   }
+  return stored;
+}
+
+/** One alert (raiseAlerts): the alert, or undefined if raised before. */
+export async function raiseAlert(context: AppContext, alert: AlertToRaise): Promise<StoredAlert | undefined> {
+  const [stored] = await raiseAlerts(context, [alert]);
   return stored;
 }

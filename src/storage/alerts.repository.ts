@@ -24,40 +24,80 @@ export type StoredAlert = Readonly<{
   raisedAt: Date;
 }>;
 
+/** An alert to store, with the users who get an e-mail copy of it. */
+export type NewAlertWithCopies = NewAlert & Readonly<{ emailRecipients?: readonly string[] }>;
+
 /**
- * Stores the alert unless one with its dedup key exists, and in the same statement one pending
- * delivery per target (due at once): an e-mail to each of `emailRecipients`, a call to each
+ * Stores each alert unless one with its dedup key exists, and in the same statement one pending
+ * delivery per target (due at once): an e-mail to each of its `emailRecipients`, a call to each
  * registered webhook endpoint. An alert is never stored without the copies that must leave the
- * node. The new alert with how many copies were queued, or undefined when one with its key existed
- * (no delivery added).
+ * node. One statement for all of them (a round of the alert timers raises its alerts at once).
+ * The alerts stored, in the order given, each with how many copies were queued; an alert whose key
+ * existed (or came earlier in `alerts`) is left out and queues nothing.
  */
+export async function insertAlerts(
+  db: Kysely<Database>,
+  alerts: readonly NewAlertWithCopies[],
+): Promise<(StoredAlert & Readonly<{ queuedDeliveries: number }>)[]> {
+  if (alerts.length === 0) return [];
+  const input = JSON.stringify(
+    alerts.map((alert, position) => ({
+      position,
+      dedup_key: alert.dedupKey,
+      kind: alert.kind,
+      request_id: alert.requestId,
+      recipients: alert.recipientUserIds,
+      details: alert.details,
+      raised_at: alert.raisedAt.toISOString(),
+      email_recipients: alert.emailRecipients ?? [],
+    })),
+  );
+  const result = await sql<AlertRow>`
+    with input as (
+      -- A key given twice is raised once, with what came first.
+      select distinct on (dedup_key) *
+        from jsonb_to_recordset(${input}::jsonb) as alert(position int, dedup_key text, kind text, request_id uuid,
+             recipients jsonb, details jsonb, raised_at timestamptz, email_recipients jsonb)
+       order by dedup_key, position
+    ), inserted as (
+      insert into alerts (dedup_key, kind, request_id, recipients, details, raised_at)
+      select dedup_key, kind, request_id, recipients, details, raised_at from input order by position
+      on conflict (dedup_key) do nothing
+      returning id, dedup_key, kind, request_id, recipients, details, raised_at
+    ), targets as (
+      select inserted.id as alert_id, inserted.raised_at, 'email' as channel, recipient.id::uuid as target_id
+        from inserted
+        join input on input.dedup_key = inserted.dedup_key
+        cross join jsonb_array_elements_text(input.email_recipients) as recipient(id)
+      union all
+      select inserted.id, inserted.raised_at, 'webhook', webhook_endpoints.id
+        from inserted cross join webhook_endpoints
+    ), deliveries as (
+      insert into alert_deliveries (alert_id, channel, target_id, next_attempt_at, first_attempt_at)
+      select alert_id, channel, target_id, raised_at, raised_at from targets
+      returning alert_id
+    ), queued as (
+      select alert_id, count(*)::int as deliveries from deliveries group by alert_id
+    )
+    select inserted.*, coalesce(queued.deliveries, 0) as queued_deliveries
+      from inserted
+      join input on input.dedup_key = inserted.dedup_key
+      left join queued on queued.alert_id = inserted.id
+     order by input.position`.execute(db);
+  return result.rows.map((row) => ({
+    ...toStoredAlert(row),
+    queuedDeliveries: Number(row.queued_deliveries),
+  }));
+}
+
+/** One alert (insertAlerts): the alert stored, or undefined when one with its key existed (no delivery added). */
 export async function insertAlert(
   db: Kysely<Database>,
   alert: NewAlert,
   emailRecipients: readonly string[] = [],
 ): Promise<(StoredAlert & Readonly<{ queuedDeliveries: number }>) | undefined> {
-  const targets = JSON.stringify(emailRecipients.map((userId) => ({ channel: 'email', target_id: userId })));
-  const result = await sql<AlertRow>`
-    with inserted as (
-      insert into alerts (dedup_key, kind, request_id, recipients, details, raised_at)
-      values (${alert.dedupKey}, ${alert.kind}, ${alert.requestId}::uuid, ${JSON.stringify(alert.recipientUserIds)}::jsonb,
-              ${JSON.stringify(alert.details)}::jsonb, ${alert.raisedAt.toISOString()}::timestamptz)
-      on conflict (dedup_key) do nothing
-      returning id, dedup_key, kind, request_id, recipients, details, raised_at
-    ), targets as (
-      select target.channel, target.target_id::uuid as target_id
-        from jsonb_to_recordset(${targets}::jsonb) as target(channel text, target_id text)
-      union all
-      select 'webhook', id from webhook_endpoints
-    ), deliveries as (
-      insert into alert_deliveries (alert_id, channel, target_id, next_attempt_at, first_attempt_at)
-      select inserted.id, targets.channel, targets.target_id, inserted.raised_at, inserted.raised_at
-      from inserted cross join targets
-      returning 1
-    )
-    select inserted.*, (select count(*) from deliveries)::int as queued_deliveries from inserted`.execute(db);
-  const row = result.rows[0];
-  return row && { ...toStoredAlert(row), queuedDeliveries: Number(row.queued_deliveries) };
+  const [stored] = await insertAlerts(db, [{ ...alert, emailRecipients }]);
+  return stored;
 }
 
 /** Which of these dedup keys were raised already (one read for a round's worth of alerts). */

@@ -12,7 +12,7 @@ import type { AppContext } from '../../src/app-context.ts';
 import type { LiveUpdate } from '../../src/core/live-updates.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createAlertDeliveryWorker } from '../../src/services/alert-delivery.service.ts';
-import { raiseAlert } from '../../src/services/alerts.service.ts';
+import { raiseAlert, raiseAlerts } from '../../src/services/alerts.service.ts';
 import { startMailServer, startWebhookReceiver } from '../helpers/alert-receivers.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
@@ -80,9 +80,10 @@ for (const target of DATABASE_TARGETS) {
       return { context, worker: createAlertDeliveryWorker(context, { random: () => 0.5 }) };
     }
 
-    async function addRecipient(): Promise<{ id: string; email: string }> {
+    /** A duty officer with an e-mail address (or none, `hasEmail` false). */
+    async function addRecipient(hasEmail = true): Promise<{ id: string; email: string }> {
       sequence += 1;
-      const email = `duty-${sequence}@example.org`;
+      const email = hasEmail ? `duty-${sequence}@example.org` : '';
       const response = await subject.app.inject({
         method: 'POST',
         url: '/api/v1/users',
@@ -91,12 +92,12 @@ for (const target of DATABASE_TARGETS) {
           username: `duty-${target.name}-${sequence}`,
           password: 'a long enough password',
           roles: ['duty-officer'],
-          email,
+          ...(hasEmail ? { email } : {}),
         },
       });
       assert.equal(response.statusCode, 201, response.body);
       const user = json<{ id: string; email: string | null }>(response);
-      assert.equal(user.email, email);
+      assert.equal(user.email, hasEmail ? email : null);
       return { id: user.id, email };
     }
 
@@ -365,6 +366,50 @@ for (const target of DATABASE_TARGETS) {
       ).items;
       assert.equal(usersAfter.length, usersBefore.length + 1, 'only the valid user was added');
       assert.equal(usersAfter.find((user) => user.id === recipient.id)?.email, recipient.email);
+    });
+
+    // Last: the e-mail copies it queues stay pending (nothing sends them).
+    it("raises a round's alerts at once: an e-mail copy to each recipient with an address, one live update per alert stored", async () => {
+      const { context } = nodeWithMailAt(await closedPort());
+      const [first, second] = [await addRecipient(), await addRecipient()];
+      const withoutEmail = (await addRecipient(false)).id;
+      const alertTo = (key: string, recipientUserIds: string[]) => ({
+        dedupKey: `escalation:${requestId}:${key}:${sequence}`,
+        kind: 'escalation' as const,
+        requestId,
+        recipientUserIds,
+        details: {},
+      });
+      const raisedBefore = await raiseAlert(context, alertTo('before', [first.id]));
+      assert.ok(raisedBefore);
+      const published: LiveUpdate[] = [];
+      const unsubscribe = context.live.subscribe((update) => published.push(update));
+      try {
+        const stored = await raiseAlerts(context, [
+          alertTo('one', [first.id, withoutEmail]),
+          alertTo('before', [second.id]),
+          alertTo('two', [second.id, first.id]),
+        ]);
+        assert.deepEqual(
+          stored.map((alert) => alert.dedupKey),
+          [alertTo('one', []).dedupKey, alertTo('two', []).dedupKey],
+        );
+        const emailsOf = async (alertId: string) =>
+          (await deliveriesOf(alertId)).filter((item) => item.channel === 'email').length;
+        assert.deepEqual(
+          [await emailsOf(stored[0]!.id), await emailsOf(stored[1]!.id), await emailsOf(raisedBefore.id)],
+          [1, 2, 1],
+        );
+        assert.deepEqual(
+          published.map((update) => [update.kind, update.queuedDeliveries]),
+          [
+            ['alert-raised', 1],
+            ['alert-raised', 2],
+          ],
+        );
+      } finally {
+        unsubscribe();
+      }
     });
   });
 }

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
   insertAlert,
+  insertAlerts,
   listAlertsOfRequest,
   listRaisedAlertKeys,
 } from '../../src/storage/alerts.repository.ts';
@@ -91,6 +92,60 @@ for (const target of DATABASE_TARGETS) {
         db,
       );
       assert.equal(count.rows[0]?.count, 3);
+    });
+
+    it('stores several alerts in one statement, in order, each once, each with its own copies', async () => {
+      const db = storage.handle().db;
+      const [first, second, third] = await Promise.all([1, 2, 3].map(() => storage.storeDraft(T0)));
+      await insertWebhookEndpoint(db, {
+        url: 'https://cms.example/alerts',
+        description: 'case system',
+        secret: 'whsec_cms',
+        createdAt: T0,
+      });
+      // Every endpoint registered on this node (earlier tests registered some too) gets a call.
+      const webhooks = (
+        await sql<{ id: string }>`select id from webhook_endpoints order by id`.execute(db)
+      ).rows.map((row) => row.id);
+      const alertOf = (requestId: string, details: Record<string, unknown>) => ({
+        dedupKey: `arrived:${requestId}`,
+        kind: 'request-arrived',
+        requestId,
+        recipientUserIds: [storage.userId()],
+        details,
+        raisedAt: T0,
+      });
+      const before = await insertAlert(db, alertOf(first!, { round: 0 }));
+      assert.ok(before);
+      const stored = await insertAlerts(db, [
+        { ...alertOf(third!, { round: 1 }), emailRecipients: [storage.userId()] },
+        alertOf(first!, { round: 1 }),
+        alertOf(second!, { round: 1 }),
+        { ...alertOf(third!, { round: 2 }), emailRecipients: [] },
+      ]);
+      // The key raised before and the key given twice are stored once, with what came first.
+      assert.deepEqual(
+        stored.map((alert) => [alert.requestId, alert.details, alert.queuedDeliveries]),
+        [
+          [third, { round: 1 }, webhooks.length + 1],
+          [second, { round: 1 }, webhooks.length],
+        ],
+      );
+      const copiesOf = async (alertId: string) =>
+        (
+          await sql<{ channel: string; target_id: string }>`
+            select channel, target_id from alert_deliveries where alert_id = ${alertId}
+             order by channel, target_id`.execute(db)
+        ).rows.map((row) => [row.channel, row.target_id]);
+      const calls = webhooks.map((id) => ['webhook', id]);
+      assert.deepEqual(await copiesOf(stored[0]!.id), [['email', storage.userId()], ...calls]);
+      assert.deepEqual(await copiesOf(stored[1]!.id), calls);
+      assert.deepEqual(await copiesOf(before.id), calls, 'the alert raised before queued nothing more');
+      assert.deepEqual(
+        (await listAlertsOfRequest(db, first!)).map((alert) => alert.details),
+        [{ round: 0 }],
+      );
+      assert.deepEqual(await insertAlerts(db, []), []);
     });
   });
 }
