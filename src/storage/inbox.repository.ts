@@ -155,6 +155,108 @@ export async function receiveIntoInbox(
   };
 }
 
+/** The effects receiveManyIntoInbox writes: none, or a request that arrives. */
+export type EffectWrittenTogether = Extract<ReceiveEffect, { kind: 'incoming-request' }> | undefined;
+
+/** Whether receiveManyIntoInbox writes this effect (the others are written one message at a time). */
+export function isWrittenTogether(effect: ReceiveEffect | undefined): effect is EffectWrittenTogether {
+  return effect === undefined || effect.kind === 'incoming-request';
+}
+
+/** One message of receiveManyIntoInbox. */
+export type InboxReception = Readonly<{
+  message: NewInboxMessage;
+  effect: EffectWrittenTogether;
+  /** Its audit record, written only if its row is. */
+  audit?: AuditIntakeRow;
+}>;
+
+/**
+ * receiveIntoInbox for several messages in ONE statement (a batch from a peer under load): each
+ * message's inbox row unless one with its id exists and, only for the rows inserted, its audit
+ * record and the request it carries. What each message wrote, in the order given. The messages
+ * must be about distinct cases (a batch's later messages about a case are written after it): two
+ * requests of one case would be one incoming request.
+ */
+export async function receiveManyIntoInbox(
+  db: Kysely<Database>,
+  receptions: readonly InboxReception[],
+): Promise<InboxWrite[]> {
+  if (receptions.length === 0) return [];
+  const input = JSON.stringify(
+    receptions.map(({ message, effect, audit }, position) => ({
+      position,
+      id: message.id,
+      from_node_id: message.fromNodeId,
+      type: message.type,
+      case_id: message.caseId,
+      digest: message.digest,
+      message: message.message,
+      receipt: message.receipt,
+      received_at: message.receivedAt.toISOString(),
+      audit_event: audit?.event ?? null,
+      audit_recorded_at: audit?.recordedAt.toISOString() ?? null,
+      request: effect && {
+        type: effect.request.type,
+        content: effect.request.content,
+        case_reference: effect.request.caseReference,
+        requested_state: effect.request.requestedState,
+        created_by: effect.request.createdBy,
+        peer_node_id: effect.request.peerNodeId,
+        remote_request_id: effect.request.remoteRequestId,
+        received_at: effect.request.receivedAt.toISOString(),
+      },
+    })),
+  );
+  const { rows } = await sql<{ position: number; is_processed: boolean; request_id: string | null }>`
+    with input as (
+      select *
+        from jsonb_to_recordset(${input}::jsonb) as message(position int, id uuid, from_node_id text, type text,
+             case_id text, digest text, message text, receipt text, received_at timestamptz, audit_event text,
+             audit_recorded_at timestamptz, request jsonb)
+    ), inbox as (
+      insert into inbox_messages
+             (id, from_node_id, type, case_id, digest, message, receipt, received_at, processed_at)
+      select id, from_node_id, type, case_id, digest, message, receipt, received_at, received_at
+        from input order by position
+      on conflict (id) do nothing
+      returning id, digest
+    ), written as (
+      -- The messages whose rows this statement inserted (the digest tells two messages with one id apart).
+      select input.* from input join inbox on inbox.id = input.id and inbox.digest = input.digest
+    ), audited as (
+      insert into audit_intake (event, recorded_at)
+      select audit_event, audit_recorded_at from written where audit_event is not null order by position
+    ), incoming as (
+      insert into requests
+             (type, status, content, case_reference, requested_state, created_by, created_at,
+              updated_at, direction, peer_node_id, remote_request_id, received_at)
+      select request->>'type', 'received', request->'content', request->>'case_reference',
+             request->>'requested_state', (request->>'created_by')::uuid, (request->>'received_at')::timestamptz,
+             (request->>'received_at')::timestamptz, 'incoming', request->>'peer_node_id',
+             request->>'remote_request_id', (request->>'received_at')::timestamptz
+        from written where request is not null order by position
+      on conflict do nothing
+      returning id, peer_node_id, remote_request_id
+    )
+    select input.position, written.position is not null as is_processed, incoming.id as request_id
+      from input
+      left join written on written.position = input.position
+      left join incoming on written.position is not null
+            and incoming.peer_node_id = written.request->>'peer_node_id'
+            and incoming.remote_request_id = written.request->>'remote_request_id'
+     order by input.position`.execute(db);
+  return receptions.map(({ audit }, position) => {
+    const row = rows.find((candidate) => Number(candidate.position) === position);
+    const isProcessed = row?.is_processed === true;
+    return {
+      isProcessed,
+      isAudited: isProcessed && audit !== undefined,
+      ...(row?.request_id ? { incomingRequestId: String(row.request_id) } : {}),
+    };
+  });
+}
+
 /**
  * The inbox row and, only if it was inserted, the event it carries with the request's new case
  * status. A sequence taken meanwhile by a transition made here fails the whole statement (nothing

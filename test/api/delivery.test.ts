@@ -1254,6 +1254,61 @@ for (const target of DATABASE_TARGETS) {
         assert.deepEqual(await receiverCounts(), { ...before, inbox: before.inbox + 1 });
       });
 
+      it('stores the requests of a batch at once: each once, each told to open screens, a replay among them answered', async () => {
+        const submitted = async (requestId: string, serial: number) =>
+          seal({
+            type: 'request.submitted',
+            case: requestId,
+            body: {
+              request: preservationDraft('FR', 'DE', serial),
+              requestId,
+              submittedAt: clock.now().toISOString(),
+              submittedBy: { displayName: 'A prosecutor' },
+            },
+          });
+        const remoteIds = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+        const earlier = await submitted(remoteIds[0]!, 11);
+        assert.equal((await postMessage(receiver, earlier)).statusCode, 200);
+        const before = await receiverCounts();
+        const arrived: string[] = [];
+        const unsubscribe = receiver.context.live.subscribe((update) => {
+          if (update.kind === 'request-arrived') arrived.push(update.requestId);
+        });
+        try {
+          const response = await postBatch(receiver, {
+            messages: [
+              await submitted(remoteIds[1]!, 12),
+              earlier,
+              await seal({ case: 'batch-requests-ping' }),
+              await submitted(remoteIds[2]!, 13),
+            ],
+          });
+          assert.equal(response.statusCode, 200, response.body);
+          assert.deepEqual(
+            json<BatchAnswer>(response).results.map((result) => result.status),
+            [200, 409, 200, 200],
+          );
+        } finally {
+          unsubscribe();
+        }
+        assert.deepEqual(await receiverCounts(), {
+          ...before,
+          inbox: before.inbox + 3,
+          requests: before.requests + 2,
+        });
+        const stored = await sql<{ id: string; remote_request_id: string; case_reference: string | null }>`
+          select id, remote_request_id, content->>'caseReference' as case_reference from requests
+           where remote_request_id in (${remoteIds[1]}, ${remoteIds[2]})`.execute(receiver.context.db);
+        const caseReferenceOf = new Map(
+          stored.rows.map((row) => [row.remote_request_id, row.case_reference]),
+        );
+        assert.deepEqual(
+          [caseReferenceOf.get(remoteIds[1]!), caseReferenceOf.get(remoteIds[2]!)],
+          ['FR-DEMO-00012', 'FR-DEMO-00013'],
+        );
+        assert.deepEqual(arrived.sort(), stored.rows.map((row) => row.id).sort());
+      });
+
       it('takes two messages of one case in the order of the batch, each stored once', async () => {
         const before = await receiverCounts();
         const one = await seal({ case: 'batch-same-case' });

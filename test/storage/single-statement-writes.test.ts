@@ -14,6 +14,7 @@ import {
   countInboxMessages,
   insertInboxMessageWithEffect,
   receiveIntoInbox,
+  receiveManyIntoInbox,
 } from '../../src/storage/inbox.repository.ts';
 import {
   countOutboxMessages,
@@ -177,6 +178,100 @@ for (const target of DATABASE_TARGETS) {
       // Without an audit record, nothing is added to the intake.
       await receiveIntoInbox(db, message(createUuidV7(), 'ping'), undefined);
       assert.equal((await intake()).length, after.length);
+    });
+
+    it('several received messages in one statement: each row, its request and its audit record, only for the rows inserted', async () => {
+      const db = storage.handle().db;
+      const intake = async () =>
+        (await db.selectFrom('audit_intake').select('event').orderBy('id').execute()).map((row) => row.event);
+      const auditOf = (name: string) => ({
+        event: `{"action":"federation:receive","n":"${name}"}`,
+        recordedAt: T1,
+      });
+      const received = (type: string, caseId: string, digest = `dg-${caseId}`) => ({
+        id: createUuidV7(),
+        fromNodeId: 'fr-poc',
+        type,
+        caseId,
+        digest,
+        message: `jws-${caseId}`,
+        receipt: `receipt-${caseId}`,
+        receivedAt: T1,
+      });
+      const incomingOf = (remoteRequestId: string) => ({
+        kind: 'incoming-request' as const,
+        request: {
+          type: 'preservation',
+          content: preservationDraft('FR', 'DE', 3),
+          caseReference: 'FR-2026-7',
+          requestedState: 'DE',
+          createdBy: storage.userId(),
+          peerNodeId: 'fr-poc',
+          remoteRequestId,
+          receivedAt: T1,
+        },
+      });
+      const [caseA, caseB, caseC] = [randomUUID(), randomUUID(), randomUUID()];
+      const replayed = received('request.submitted', caseC);
+      assert.equal(
+        (await receiveIntoInbox(db, replayed, incomingOf(caseC), { audit: auditOf('c') })).isProcessed,
+        true,
+      );
+      const inboxBefore = await countInboxMessages(db);
+      const intakeBefore = await intake();
+      const first = received('request.submitted', caseA);
+      const ping = received('ping', 'batch-ping');
+      const sameId = { ...received('ping', 'batch-other'), id: ping.id };
+      const writes = await receiveManyIntoInbox(db, [
+        { message: first, effect: incomingOf(caseA), audit: auditOf('a') },
+        { message: replayed, effect: incomingOf(caseC), audit: auditOf('c-again') },
+        { message: ping, effect: undefined, audit: auditOf('ping') },
+        { message: received('request.submitted', caseB), effect: incomingOf(caseB) },
+        // Another message with an id already taken in this statement: not written.
+        { message: sameId, effect: undefined, audit: auditOf('same-id') },
+      ]);
+      const requestIdOf = async (remoteRequestId: string) =>
+        (
+          await db
+            .selectFrom('requests')
+            .select(['id', 'status', 'direction', 'content'])
+            .where('remote_request_id', '=', remoteRequestId)
+            .execute()
+        ).map((row) => ({ ...row, content: row.content as unknown }));
+      const [requestA] = await requestIdOf(caseA);
+      const [requestB] = await requestIdOf(caseB);
+      assert.ok(requestA && requestB);
+      assert.deepEqual(writes, [
+        { isProcessed: true, isAudited: true, incomingRequestId: requestA.id },
+        { isProcessed: false, isAudited: false },
+        { isProcessed: true, isAudited: true },
+        { isProcessed: true, isAudited: false, incomingRequestId: requestB.id },
+        { isProcessed: false, isAudited: false },
+      ]);
+      assert.deepEqual(
+        { status: requestA.status, direction: requestA.direction, content: requestA.content },
+        { status: 'received', direction: 'incoming', content: preservationDraft('FR', 'DE', 3) },
+      );
+      assert.equal((await requestIdOf(caseC)).length, 1, 'the replay added no request');
+      assert.equal(await countInboxMessages(db), inboxBefore + 3);
+      const stored = await db
+        .selectFrom('inbox_messages')
+        .select(['case_id', 'message', 'receipt', 'digest'])
+        .where('id', '=', ping.id)
+        .execute();
+      assert.deepEqual(stored, [
+        {
+          case_id: 'batch-ping',
+          message: 'jws-batch-ping',
+          receipt: 'receipt-batch-ping',
+          digest: 'dg-batch-ping',
+        },
+      ]);
+      assert.deepEqual((await intake()).slice(intakeBefore.length), [
+        auditOf('a').event,
+        auditOf('ping').event,
+      ]);
+      assert.deepEqual(await receiveManyIntoInbox(db, []), []);
     });
 
     it('records a batch of receipts: each message delivered, its request too, a first receipt kept', async () => {

@@ -17,9 +17,12 @@ import { ensureFederationUser } from '../../storage/federation-requests.reposito
 import type { Kysely } from 'kysely';
 import {
   findInboxMessage,
+  type InboxReception,
   type InboxWrite,
+  isWrittenTogether,
   type NewInboxMessage,
   receiveIntoInbox,
+  receiveManyIntoInbox,
 } from '../../storage/inbox.repository.ts';
 import type { AuditIntakeRow } from '../../storage/audit.repository.ts';
 import type { Database } from '../../storage/schema.ts';
@@ -251,6 +254,31 @@ function writeReception(
   });
 }
 
+/**
+ * Several prepared messages (about distinct cases) written at once: in one statement when their
+ * effects allow it (none, or a request that arrives: a peer's batch under load), else one statement
+ * each in one transaction. Either way all or none of them are written.
+ */
+async function writeTogether(
+  context: AppContext,
+  prepared: readonly PreparedReception[],
+  options: ReceiveOptions,
+): Promise<InboxWrite[]> {
+  const receptions: InboxReception[] = [];
+  for (const { envelope, row, effect } of prepared) {
+    if (!isWrittenTogether(effect)) {
+      return context.db.transaction().execute(async (trx) => {
+        const writes: InboxWrite[] = [];
+        for (const each of prepared) writes.push(await writeReception(context, trx, each, options));
+        return writes;
+      });
+    }
+    const audit = options.auditOf?.({ messageId: envelope.id, from: envelope.from });
+    receptions.push({ message: row, effect, ...(audit ? { audit } : {}) });
+  }
+  return receiveManyIntoInbox(context.db, receptions);
+}
+
 /** The answer once the write committed: the receipt, or the original one for a replay. */
 async function answerWritten(
   context: AppContext,
@@ -293,9 +321,9 @@ export async function receiveMessage(
  * Several messages of one exchange (POST /federation/v1/message-batches), each answered as
  * receiveMessage would answer it alone, in the same order. Every message is checked on its own;
  * those that pass are written in one transaction (one commit for the batch instead of one per
- * message) and answered only after it committed. If that transaction fails, each message is
- * written on its own, so one message's failure (a case changed here meanwhile) costs the others
- * nothing. A message about a case an earlier message of the batch is also about is checked and
+ * message; one statement when their effects allow it) and answered only after it committed. If
+ * that write fails, each message is written on its own, so one message's failure (a case changed
+ * here meanwhile) costs the others nothing. A message about a case an earlier message of the batch is also about is checked and
  * written only after the batch, one after the other, so it sees what the earlier one changed.
  */
 export async function receiveMessages(
@@ -334,18 +362,14 @@ export async function receiveMessages(
     else if (!('kind' in outcome.value)) results[index] = { status: 'fulfilled', value: outcome.value };
     else grouped.push({ index, prepared: outcome.value });
   }
-  let written: InboxWrite[] | undefined;
-  if (grouped.length > 1) {
-    written = await context.db
-      .transaction()
-      .execute(async (trx) => {
-        const writes: InboxWrite[] = [];
-        for (const { prepared } of grouped)
-          writes.push(await writeReception(context, trx, prepared, options));
-        return writes;
-      })
-      .catch(() => undefined);
-  }
+  const written =
+    grouped.length > 1
+      ? await writeTogether(
+          context,
+          grouped.map(({ prepared }) => prepared),
+          options,
+        ).catch(() => undefined)
+      : undefined;
   await Promise.all(
     grouped.map(({ index, prepared }, position) =>
       settle(index, async () =>
