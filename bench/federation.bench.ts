@@ -47,30 +47,52 @@ const SATURATION_CLIENTS = 32;
 /** One keep-alive connection per concurrent client (see the header: the generator must stay lean). */
 const generatorAgent = new http.Agent({ keepAlive: true, maxSockets: SATURATION_CLIENTS * 2 });
 
-/** POSTs `body` to `url` with node:http; resolves with the status once the answer is read. */
-function postLean(url: string, headers: Record<string, string>, body: string): Promise<number> {
+/** One POST; `isStaleConnection` when a kept-alive connection failed before any answer. */
+function postOnce(
+  url: string,
+  headers: Record<string, string>,
+  payload: Buffer,
+): Promise<{ status: number; text: string; isStaleConnection?: boolean }> {
   return new Promise((resolve, reject) => {
-    const payload = Buffer.from(body);
+    let hasAnswer = false;
     const request = http.request(
       url,
       { method: 'POST', agent: generatorAgent, headers: { ...headers, 'content-length': payload.length } },
       (response) => {
+        hasAnswer = true;
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(status);
-          else
-            reject(
-              new Error(`POST ${url} answered ${status}: ${Buffer.concat(chunks).toString().slice(0, 300)}`),
-            );
-        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+        );
         response.on('error', reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const isStale =
+        request.reusedSocket && !hasAnswer && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      if (isStale) resolve({ status: 0, text: '', isStaleConnection: true });
+      else reject(error);
+    });
     request.end(payload);
   });
+}
+
+/**
+ * POSTs `body` to `url` with node:http; resolves with the status once the answer is read. A
+ * kept-alive connection the server closed while idle (its keep-alive timeout, between phases) is
+ * found out only when a request is written to it, before the server read anything: that request
+ * is posted once more on a new connection, as the node's own poster does (message-poster.ts).
+ */
+async function postLean(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  const payload = Buffer.from(body);
+  let answer = await postOnce(url, headers, payload);
+  if (answer.isStaleConnection) answer = await postOnce(url, headers, payload);
+  if (answer.isStaleConnection) throw new Error(`POST ${url}: the server closed the connection twice`);
+  if (answer.status < 200 || answer.status >= 300) {
+    throw new Error(`POST ${url} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+  }
+  return answer.status;
 }
 
 /**
@@ -136,7 +158,11 @@ export async function atFixedRate<T>(
     const due = started + index * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(send(item));
+    const call = send(item);
+    // Handled now: a call failing while later ones are still being made is reported by the
+    // Promise.all below, not as an unhandled rejection that ends the process.
+    call.catch(() => undefined);
+    pending.push(call);
   }
   await Promise.all(pending);
 }
