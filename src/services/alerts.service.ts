@@ -60,7 +60,8 @@ export async function raiseAlerts(
     alerts.map((alert) => ({
       ...alert,
       raisedAt,
-      emailRecipients: alert.recipientUserIds.filter((id) => withEmail.has(id)),
+      // Each recipient once, however often the alert names them.
+      emailRecipients: [...new Set(alert.recipientUserIds)].filter((id) => withEmail.has(id)),
     })),
   );
   for (const alert of stored) {

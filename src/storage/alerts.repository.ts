@@ -60,12 +60,13 @@ export async function insertAlerts(
              recipients jsonb, details jsonb, raised_at timestamptz, email_recipients jsonb)
        order by dedup_key, position
     ), inserted as (
+      -- In key order: concurrent rounds take the keys' locks in one order (no deadlock).
       insert into alerts (dedup_key, kind, request_id, recipients, details, raised_at)
-      select dedup_key, kind, request_id, recipients, details, raised_at from input order by position
+      select dedup_key, kind, request_id, recipients, details, raised_at from input order by dedup_key
       on conflict (dedup_key) do nothing
       returning id, dedup_key, kind, request_id, recipients, details, raised_at
     ), targets as (
-      select inserted.id as alert_id, inserted.raised_at, 'email' as channel, recipient.id::uuid as target_id
+      select distinct inserted.id as alert_id, inserted.raised_at, 'email' as channel, recipient.id::uuid as target_id
         from inserted
         join input on input.dedup_key = inserted.dedup_key
         cross join jsonb_array_elements_text(input.email_recipients) as recipient(id)

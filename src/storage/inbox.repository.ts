@@ -174,9 +174,9 @@ export type InboxReception = Readonly<{
 /**
  * receiveIntoInbox for several messages in ONE statement (a batch from a peer under load): each
  * message's inbox row unless one with its id exists and, only for the rows inserted, its audit
- * record and the request it carries. What each message wrote, in the order given. The messages
- * must be about distinct cases (a batch's later messages about a case are written after it): two
- * requests of one case would be one incoming request.
+ * record and the request it carries (an id given twice: the first). What each message wrote, in
+ * the order given. The messages must be about distinct cases (receiveMessages writes a batch's
+ * later messages about a case after it): two requests of one case would be one incoming request.
  */
 export async function receiveManyIntoInbox(
   db: Kysely<Database>,
@@ -208,22 +208,25 @@ export async function receiveManyIntoInbox(
       },
     })),
   );
-  const { rows } = await sql<{ position: number; is_processed: boolean; request_id: string | null }>`
+  const { rows } = await sql<{ position: number; request_id: string | null }>`
     with input as (
-      select *
+      -- An id given twice is written once, with what came first (the others are not processed).
+      select distinct on (id) *
         from jsonb_to_recordset(${input}::jsonb) as message(position int, id uuid, from_node_id text, type text,
              case_id text, digest text, message text, receipt text, received_at timestamptz, audit_event text,
              audit_recorded_at timestamptz, request jsonb)
+       order by id, position
     ), inbox as (
+      -- In id order: two batches carrying the same messages take their locks in one order (no deadlock).
       insert into inbox_messages
              (id, from_node_id, type, case_id, digest, message, receipt, received_at, processed_at)
       select id, from_node_id, type, case_id, digest, message, receipt, received_at, received_at
-        from input order by position
+        from input order by id
       on conflict (id) do nothing
-      returning id, digest
+      returning id
     ), written as (
-      -- The messages whose rows this statement inserted (the digest tells two messages with one id apart).
-      select input.* from input join inbox on inbox.id = input.id and inbox.digest = input.digest
+      -- The messages whose rows this statement inserted.
+      select input.* from input join inbox on inbox.id = input.id
     ), audited as (
       insert into audit_intake (event, recorded_at)
       select audit_event, audit_recorded_at from written where audit_event is not null order by position
@@ -235,24 +238,25 @@ export async function receiveManyIntoInbox(
              request->>'requested_state', (request->>'created_by')::uuid, (request->>'received_at')::timestamptz,
              (request->>'received_at')::timestamptz, 'incoming', request->>'peer_node_id',
              request->>'remote_request_id', (request->>'received_at')::timestamptz
-        from written where request is not null order by position
+        from written where request is not null
+       order by request->>'peer_node_id', request->>'remote_request_id'
       on conflict do nothing
       returning id, peer_node_id, remote_request_id
     )
-    select input.position, written.position is not null as is_processed, incoming.id as request_id
-      from input
-      left join written on written.position = input.position
-      left join incoming on written.position is not null
-            and incoming.peer_node_id = written.request->>'peer_node_id'
+    select written.position, incoming.id as request_id
+      from written
+      left join incoming on incoming.peer_node_id = written.request->>'peer_node_id'
             and incoming.remote_request_id = written.request->>'remote_request_id'
-     order by input.position`.execute(db);
+     order by written.position`.execute(db);
+  // One row per message written; the others (replays, an id given twice) were not processed.
+  const writtenAt = new Map(rows.map((row) => [Number(row.position), row.request_id]));
   return receptions.map(({ audit }, position) => {
-    const row = rows.find((candidate) => Number(candidate.position) === position);
-    const isProcessed = row?.is_processed === true;
+    const isProcessed = writtenAt.has(position);
+    const requestId = writtenAt.get(position);
     return {
       isProcessed,
       isAudited: isProcessed && audit !== undefined,
-      ...(row?.request_id ? { incomingRequestId: String(row.request_id) } : {}),
+      ...(requestId ? { incomingRequestId: String(requestId) } : {}),
     };
   });
 }

@@ -388,7 +388,7 @@ for (const target of DATABASE_TARGETS) {
         const stored = await raiseAlerts(context, [
           alertTo('one', [first.id, withoutEmail]),
           alertTo('before', [second.id]),
-          alertTo('two', [second.id, first.id]),
+          alertTo('two', [second.id, first.id, second.id]),
         ]);
         assert.deepEqual(
           stored.map((alert) => alert.dedupKey),

@@ -1274,6 +1274,13 @@ for (const target of DATABASE_TARGETS) {
         const unsubscribe = receiver.context.live.subscribe((update) => {
           if (update.kind === 'request-arrived') arrived.push(update.requestId);
         });
+        // Counts the statements that insert inbox rows: the batch's new messages take one.
+        const db = receiver.context.db;
+        await sql`create table inbox_insert_statements (at timestamptz default now())`.execute(db);
+        await sql`create function count_inbox_insert() returns trigger language plpgsql as $$
+                  begin insert into inbox_insert_statements default values; return null; end $$`.execute(db);
+        await sql`create trigger count_inbox_insert after insert on inbox_messages
+                  for each statement execute function count_inbox_insert()`.execute(db);
         try {
           const response = await postBatch(receiver, {
             messages: [
@@ -1288,8 +1295,14 @@ for (const target of DATABASE_TARGETS) {
             json<BatchAnswer>(response).results.map((result) => result.status),
             [200, 409, 200, 200],
           );
+          const statements = await sql<{ count: number }>`
+            select count(*)::int as count from inbox_insert_statements`.execute(db);
+          assert.equal(statements.rows[0]?.count, 1, 'the batch was written in one statement');
         } finally {
           unsubscribe();
+          await sql`drop trigger count_inbox_insert on inbox_messages`.execute(db);
+          await sql`drop function count_inbox_insert()`.execute(db);
+          await sql`drop table inbox_insert_statements`.execute(db);
         }
         assert.deepEqual(await receiverCounts(), {
           ...before,

@@ -118,7 +118,8 @@ for (const target of DATABASE_TARGETS) {
       const before = await insertAlert(db, alertOf(first!, { round: 0 }));
       assert.ok(before);
       const stored = await insertAlerts(db, [
-        { ...alertOf(third!, { round: 1 }), emailRecipients: [storage.userId()] },
+        // A recipient named twice gets one copy.
+        { ...alertOf(third!, { round: 1 }), emailRecipients: [storage.userId(), storage.userId()] },
         alertOf(first!, { round: 1 }),
         alertOf(second!, { round: 1 }),
         { ...alertOf(third!, { round: 2 }), emailRecipients: [] },

@@ -227,8 +227,9 @@ for (const target of DATABASE_TARGETS) {
         { message: replayed, effect: incomingOf(caseC), audit: auditOf('c-again') },
         { message: ping, effect: undefined, audit: auditOf('ping') },
         { message: received('request.submitted', caseB), effect: incomingOf(caseB) },
-        // Another message with an id already taken in this statement: not written.
+        // Another message with an id already taken in this statement, and the same message again: not written.
         { message: sameId, effect: undefined, audit: auditOf('same-id') },
+        { message: first, effect: incomingOf(caseA), audit: auditOf('a-again') },
       ]);
       const requestIdOf = async (remoteRequestId: string) =>
         (
@@ -246,6 +247,7 @@ for (const target of DATABASE_TARGETS) {
         { isProcessed: false, isAudited: false },
         { isProcessed: true, isAudited: true },
         { isProcessed: true, isAudited: false, incomingRequestId: requestB.id },
+        { isProcessed: false, isAudited: false },
         { isProcessed: false, isAudited: false },
       ]);
       assert.deepEqual(
