@@ -21,7 +21,8 @@
  * with node:http keep-alive agents, the leanest client at hand (fetch costs about twice the CPU
  * per request), for Comity and the baseline alike. Where the CPU goes at saturation is reported
  * per process: sending node, receiving node, PostgreSQL backends of both nodes' databases (on
- * PGlite the database runs inside each node) and the load generator.
+ * PGlite the database runs inside each node) and the load generator, each with its share of the
+ * whole and beside the bare baseline's process that does its part (server, backends, generator).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -289,8 +290,6 @@ type PhaseFigures = {
   count: number;
   /** Rate at which A committed the sends (first to last commit): above perSecond, delivery is the bottleneck. */
   acceptedPerSecond?: number;
-  /** CPU milliseconds per message used by the sending and receiving node processes (database server excluded). */
-  cpuPerMessage?: { sender: number; receiver: number };
 };
 
 function summarize(timings: readonly OutboxTiming[], cases: ReadonlySet<string>): PhaseFigures {
@@ -311,12 +310,20 @@ function summarize(timings: readonly OutboxTiming[], cases: ReadonlySet<string>)
   };
 }
 
-/** Baseline: the same offered loads against the bare POST + INSERT server. */
+/** CPU milliseconds a message of the bare baseline: its server, its database's backends, its load generator. */
+type BareCpuPerMessage = { server: number; database: number; generator: number };
+
+/**
+ * Baseline: the same offered loads against the bare POST + INSERT server, with the CPU a message
+ * of each of its processes at saturation (`databases`: the PostgreSQL databases it writes to;
+ * none on PGlite, which runs inside the server).
+ */
 async function measureBaseline(
   environment: Record<string, string>,
+  databases: readonly string[],
   fixedCount: number,
   saturationCount: number,
-): Promise<{ fixed: PhaseFigures; saturation: PhaseFigures }> {
+): Promise<{ fixed: PhaseFigures; saturation: PhaseFigures; cpu: BareCpuPerMessage }> {
   const server = await startProcess([path.join(import.meta.dirname, 'baseline-server.ts')], environment);
   const body = JSON.stringify(preservationDraft('FR', 'DE'));
   const measure = async (
@@ -345,15 +352,23 @@ async function measureBaseline(
     const fixed = await measure(fixedCount, (post) =>
       atFixedRate(slots(fixedCount), FIXED_RATE_PER_SECOND, post),
     );
-    const cpuBefore = cpuMilliseconds(server.process.pid);
+    const readCpu = (): BareCpuPerMessage => ({
+      server: cpuMilliseconds(server.process.pid),
+      database: databaseCpuMilliseconds(databases),
+      generator: generatorCpuMilliseconds(),
+    });
+    const cpuBefore = readCpu();
     const saturation = await measure(saturationCount, (post) =>
       atSaturation(slots(saturationCount), SATURATION_CLIENTS, post),
     );
-    saturation.cpuPerMessage = {
-      sender: (cpuMilliseconds(server.process.pid) - cpuBefore) / saturationCount,
-      receiver: Number.NaN,
+    const cpuAfter = readCpu();
+    const perMessage = (key: keyof BareCpuPerMessage) => (cpuAfter[key] - cpuBefore[key]) / saturationCount;
+    const cpu = {
+      server: perMessage('server'),
+      database: perMessage('database'),
+      generator: perMessage('generator'),
     };
-    return { fixed, saturation };
+    return { fixed, saturation, cpu };
   } finally {
     await server.stop();
   }
@@ -487,11 +502,13 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
 
   const fixed = summarize(timings, fixedCases);
   const saturation = summarize(timings, saturationCases);
-  saturation.cpuPerMessage = saturationCpu;
-  const baselineEnvironment: Record<string, string> = createDatabase
-    ? { DATABASE_URL: await createDatabase() }
-    : {};
-  const baseline = await measureBaseline(baselineEnvironment, fixedCount, saturationCount);
+  const baselineUrl = createDatabase ? await createDatabase() : undefined;
+  const baseline = await measureBaseline(
+    baselineUrl ? { DATABASE_URL: baselineUrl } : {},
+    baselineUrl ? [decodeURIComponent(new URL(baselineUrl).pathname.slice(1))] : [],
+    fixedCount,
+    saturationCount,
+  );
 
   return [
     {
@@ -518,14 +535,62 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
       baseline: `${formatMs(baseline.saturation.p50)} / ${formatMs(baseline.saturation.p99)}`,
       ratio: ratio(saturation.p99, baseline.saturation.p99),
     },
+    ...cpuFigures(label, saturationCpu, baseline.cpu, createDatabase !== undefined),
+  ];
+}
+
+/**
+ * Where the CPU of a message goes at saturation: each process's milliseconds and share of the
+ * whole, each beside the bare baseline's process that does its part (the bare server stands for
+ * each node: it takes the POST and writes the row), and the whole beside the bare whole.
+ */
+function cpuFigures(
+  label: string,
+  comity: CpuPerMessage,
+  bare: BareCpuPerMessage,
+  isPostgres: boolean,
+): Figure[] {
+  const database = isPostgres ? comity.database : 0;
+  const bareDatabase = isPostgres ? bare.database : 0;
+  const total = comity.sender + comity.receiver + database + comity.generator;
+  const bareTotal = bare.server + bareDatabase + bare.generator;
+  const share = (value: number) => `${formatMs(value)} (${((value / total) * 100).toFixed(0)} % of all)`;
+  const name = (part: string) => `CPU per message at saturation, ${label}: ${part}`;
+  const inside = isPostgres ? '' : ', its database inside it';
+  return [
     {
-      name: `CPU per message at saturation, ${label}: sending node / receiving node / ${createDatabase ? "PostgreSQL backends of both nodes' databases" : 'database (inside each node on PGlite)'} / load generator`,
-      value: `${formatMs(saturationCpu.sender)} / ${formatMs(saturationCpu.receiver)} / ${createDatabase ? formatMs(saturationCpu.database) : '—'} / ${formatMs(saturationCpu.generator)}`,
-      baseline: `${formatMs(baseline.saturation.cpuPerMessage?.sender ?? Number.NaN)} (bare server per POST + INSERT)`,
-      ratio: ratio(
-        saturationCpu.sender + saturationCpu.receiver,
-        baseline.saturation.cpuPerMessage?.sender ?? Number.NaN,
-      ),
+      name: name('all processes'),
+      value: formatMs(total),
+      baseline: `${formatMs(bareTotal)} (bare server, its database, its load generator)`,
+      ratio: ratio(total, bareTotal),
+    },
+    {
+      name: name(`sending node${inside}`),
+      value: share(comity.sender),
+      baseline: `${formatMs(bare.server)} (bare server)`,
+      ratio: ratio(comity.sender, bare.server),
+    },
+    {
+      name: name(`receiving node${inside}`),
+      value: share(comity.receiver),
+      baseline: `${formatMs(bare.server)} (bare server)`,
+      ratio: ratio(comity.receiver, bare.server),
+    },
+    ...(isPostgres
+      ? [
+          {
+            name: name("PostgreSQL backends of both nodes' databases"),
+            value: share(comity.database),
+            baseline: `${formatMs(bare.database)} (bare server's backends)`,
+            ratio: ratio(comity.database, bare.database),
+          },
+        ]
+      : []),
+    {
+      name: name('load generator'),
+      value: share(comity.generator),
+      baseline: `${formatMs(bare.generator)} (bare load generator)`,
+      ratio: ratio(comity.generator, bare.generator),
     },
   ];
 }
