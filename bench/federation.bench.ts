@@ -36,6 +36,7 @@ import { draftRequest, submitRequest } from '../src/demo/federation-api.ts';
 import { type Federation, startFederation } from '../src/demo/federation-setup.ts';
 import type { ApiClient } from '../src/demo/node-api.ts';
 import { waitFor } from '../src/demo/node-process.ts';
+import { isStaleConnectionError } from '../src/federation/delivery/message-poster.ts';
 import { openDatabase } from '../src/storage/database.ts';
 import type { Database } from '../src/storage/schema.ts';
 import type { Figure } from './foundation.bench.ts';
@@ -70,9 +71,8 @@ function postOnce(
       },
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
-      const isStale =
-        request.reusedSocket && !hasAnswer && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
-      if (isStale) resolve({ status: 0, text: '', isStaleConnection: true });
+      if (isStaleConnectionError(request, hasAnswer, error))
+        resolve({ status: 0, text: '', isStaleConnection: true });
       else reject(error);
     });
     request.end(payload);

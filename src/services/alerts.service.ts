@@ -60,8 +60,7 @@ export async function raiseAlerts(
     alerts.map((alert) => ({
       ...alert,
       raisedAt,
-      // Each recipient once, however often the alert names them.
-      emailRecipients: [...new Set(alert.recipientUserIds)].filter((id) => withEmail.has(id)),
+      emailRecipients: alert.recipientUserIds.filter((id) => withEmail.has(id)),
     })),
   );
   for (const alert of stored) {
@@ -73,11 +72,5 @@ export async function raiseAlerts(
       queuedDeliveries: alert.queuedDeliveries,
     });
   }
-  return stored;
-}
-
-/** One alert (raiseAlerts): the alert, or undefined if raised before. */
-export async function raiseAlert(context: AppContext, alert: AlertToRaise): Promise<StoredAlert | undefined> {
-  const [stored] = await raiseAlerts(context, [alert]);
   return stored;
 }

@@ -1,6 +1,6 @@
 /**
  * The copies of alerts that leave the node (migration 2026-12-05T11-00-00_alert-channels): one row
- * per (alert, channel, target), written with the alert (alerts.repository.ts insertAlert), claimed
+ * per (alert, channel, target), written with the alert (alerts.repository.ts insertAlerts), claimed
  * by the alert delivery worker when due, and kept as delivered or failed; never deleted here.
  */
 import { type Kysely, sql } from 'kysely';

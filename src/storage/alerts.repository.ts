@@ -66,6 +66,7 @@ export async function insertAlerts(
       on conflict (dedup_key) do nothing
       returning id, dedup_key, kind, request_id, recipients, details, raised_at
     ), targets as (
+      -- Each recipient once, however often the alert names them.
       select distinct inserted.id as alert_id, inserted.raised_at, 'email' as channel, recipient.id::uuid as target_id
         from inserted
         join input on input.dedup_key = inserted.dedup_key
@@ -89,16 +90,6 @@ export async function insertAlerts(
     ...toStoredAlert(row),
     queuedDeliveries: Number(row.queued_deliveries),
   }));
-}
-
-/** One alert (insertAlerts): the alert stored, or undefined when one with its key existed (no delivery added). */
-export async function insertAlert(
-  db: Kysely<Database>,
-  alert: NewAlert,
-  emailRecipients: readonly string[] = [],
-): Promise<(StoredAlert & Readonly<{ queuedDeliveries: number }>) | undefined> {
-  const [stored] = await insertAlerts(db, [{ ...alert, emailRecipients }]);
-  return stored;
 }
 
 /** Which of these dedup keys were raised already (one read for a round's worth of alerts). */

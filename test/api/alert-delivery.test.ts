@@ -12,7 +12,7 @@ import type { AppContext } from '../../src/app-context.ts';
 import type { LiveUpdate } from '../../src/core/live-updates.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createAlertDeliveryWorker } from '../../src/services/alert-delivery.service.ts';
-import { raiseAlert, raiseAlerts } from '../../src/services/alerts.service.ts';
+import { raiseAlerts } from '../../src/services/alerts.service.ts';
 import { startMailServer, startWebhookReceiver } from '../helpers/alert-receivers.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
@@ -135,13 +135,19 @@ for (const target of DATABASE_TARGETS) {
 
     async function raise(context: AppContext, recipientId: string): Promise<string> {
       sequence += 1;
-      const alert = await raiseAlert(context, {
-        dedupKey: `deadline:${requestId}:acknowledge:missed:${sequence}`,
-        kind: 'deadline-missed',
-        requestId,
-        recipientUserIds: [recipientId],
-        details: { deadline: 'acknowledge', dueAt: '2026-12-05T09:00:00.000Z', secretNote: 'not for e-mail' },
-      });
+      const [alert] = await raiseAlerts(context, [
+        {
+          dedupKey: `deadline:${requestId}:acknowledge:missed:${sequence}`,
+          kind: 'deadline-missed',
+          requestId,
+          recipientUserIds: [recipientId],
+          details: {
+            deadline: 'acknowledge',
+            dueAt: '2026-12-05T09:00:00.000Z',
+            secretNote: 'not for e-mail',
+          },
+        },
+      ]);
       assert.ok(alert);
       return alert.id;
     }
@@ -380,7 +386,7 @@ for (const target of DATABASE_TARGETS) {
         recipientUserIds,
         details: {},
       });
-      const raisedBefore = await raiseAlert(context, alertTo('before', [first.id]));
+      const [raisedBefore] = await raiseAlerts(context, [alertTo('before', [first.id])]);
       assert.ok(raisedBefore);
       const published: LiveUpdate[] = [];
       const unsubscribe = context.live.subscribe((update) => published.push(update));

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
-  insertAlert,
   insertAlerts,
   listAlertsOfRequest,
   listRaisedAlertKeys,
@@ -13,6 +12,16 @@ import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { useStorage } from '../helpers/storage-fixture.ts';
 
 const T0 = new Date('2026-12-05T10:00:00.000Z');
+
+/** One alert through insertAlerts: the alert stored, or undefined when its key was raised before. */
+async function insertAlert(
+  db: Parameters<typeof insertAlerts>[0],
+  alert: Parameters<typeof insertAlerts>[1][number],
+  emailRecipients: readonly string[] = [],
+) {
+  const [stored] = await insertAlerts(db, [{ ...alert, emailRecipients }]);
+  return stored;
+}
 
 for (const target of DATABASE_TARGETS) {
   describe(`alerts in storage [${target.name}]`, { skip: target.skip }, () => {

@@ -15,6 +15,19 @@
 import http from 'node:http';
 import https from 'node:https';
 
+/**
+ * Whether a request failed on a kept-alive connection the other side had closed while it was idle:
+ * a reused connection, reset or broken before any answer. Nothing was read by the server then, so
+ * the request may be sent once more on a new connection.
+ */
+export function isStaleConnectionError(
+  request: http.ClientRequest,
+  hasAnswer: boolean,
+  error: NodeJS.ErrnoException,
+): boolean {
+  return request.reusedSocket && !hasAnswer && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+}
+
 /** The peer's answer: status and body text (at most maxAnswerBytes of it). */
 export type PostAnswer = Readonly<{ status: number; text: string }>;
 
@@ -108,9 +121,8 @@ export function createHttpPoster(
       );
       request.on('error', (error: NodeJS.ErrnoException) =>
         settle(() => {
-          const isStale =
-            request.reusedSocket && !hasAnswer && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
-          if (isStale) resolve({ status: 0, text: '', isStaleConnection: true });
+          if (isStaleConnectionError(request, hasAnswer, error))
+            resolve({ status: 0, text: '', isStaleConnection: true });
           else reject(error);
         }),
       );

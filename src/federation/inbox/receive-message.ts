@@ -323,8 +323,9 @@ export async function receiveMessage(
  * those that pass are written in one transaction (one commit for the batch instead of one per
  * message; one statement when their effects allow it) and answered only after it committed. If
  * that write fails, each message is written on its own, so one message's failure (a case changed
- * here meanwhile) costs the others nothing. A message about a case an earlier message of the batch is also about is checked and
- * written only after the batch, one after the other, so it sees what the earlier one changed.
+ * here meanwhile) costs the others nothing. A message about a case an earlier message of the batch
+ * is also about is checked and written only after the batch, one after the other, so it sees what
+ * the earlier one changed.
  */
 export async function receiveMessages(
   context: AppContext,
