@@ -23,6 +23,8 @@
  * per process: sending node, receiving node, PostgreSQL backends of both nodes' databases (on
  * PGlite the database runs inside each node) and the load generator, each with its share of the
  * whole and beside the bare baseline's process that does its part (server, backends, generator).
+ * Last, once the machine is quiet, the cryptography of one message alone (message-cryptography.ts):
+ * the floor of the CPU a message takes, and the rate this machine could carry on it alone.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -41,6 +43,7 @@ import { openDatabase } from '../src/storage/database.ts';
 import type { Database } from '../src/storage/schema.ts';
 import type { Figure } from './foundation.bench.ts';
 import { startProcess } from './node-process.ts';
+import { measureMessageCryptography, type MessageCryptography } from './message-cryptography.ts';
 import { formatMs, median, percentile } from './statistics.ts';
 
 const FIXED_RATE_PER_SECOND = 50;
@@ -509,6 +512,9 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
     fixedCount,
     saturationCount,
   );
+  // After the nodes and the baseline have stopped: the machine is quiet.
+  const cryptography = await measureMessageCryptography(options.quick ? 500 : 2000);
+  const totals = cpuTotals(saturationCpu, baseline.cpu, createDatabase !== undefined);
 
   return [
     {
@@ -536,6 +542,59 @@ export async function runFederationBenchmarks(options: FederationBenchOptions): 
       ratio: ratio(saturation.p99, baseline.saturation.p99),
     },
     ...cpuFigures(label, saturationCpu, baseline.cpu, createDatabase !== undefined),
+    ...cryptographyFigures(label, cryptography, {
+      comityMs: totals.comity,
+      bareMs: totals.bare,
+      bareRate: baseline.saturation.perSecond,
+    }),
+  ];
+}
+
+/** The CPU a message takes over all processes, Comity's and the bare baseline's. */
+function cpuTotals(
+  comity: CpuPerMessage,
+  bare: BareCpuPerMessage,
+  isPostgres: boolean,
+): { comity: number; bare: number } {
+  return {
+    comity: comity.sender + comity.receiver + (isPostgres ? comity.database : 0) + comity.generator,
+    bare: bare.server + (isPostgres ? bare.database : 0) + bare.generator,
+  };
+}
+
+/**
+ * The cryptography of one message alone (message-cryptography.ts) beside the bare whole, the CPU
+ * of a message at saturation beside it, and the rate this machine's cores could carry on the
+ * cryptography alone beside the bare rate: how far the message path is from its own limit.
+ */
+function cryptographyFigures(
+  label: string,
+  cryptography: MessageCryptography,
+  saturation: Readonly<{ comityMs: number; bareMs: number; bareRate: number }>,
+): Figure[] {
+  const cryptoMs = cryptography.totalUs / 1000;
+  const us = (value: number) => value.toFixed(0);
+  const cores = os.availableParallelism();
+  const cryptoRate = (cores * 1000) / cryptoMs;
+  return [
+    {
+      name: `The cryptography of one message alone, in one process (${label} half, ${cryptography.count} in a loop): seal at A, open at B, receipt signed at B and verified at A`,
+      value: `${formatMs(cryptoMs)} (seal ${us(cryptography.sealUs)} µs, open ${us(cryptography.openUs)} µs, receipt ${us(cryptography.receiptSignUs)} + ${us(cryptography.receiptVerifyUs)} µs)`,
+      baseline: `${formatMs(saturation.bareMs)} (bare whole, CPU per message at saturation)`,
+      ratio: ratio(cryptoMs, saturation.bareMs),
+    },
+    {
+      name: `CPU per message at saturation, ${label}: all processes, against the cryptography alone`,
+      value: formatMs(saturation.comityMs),
+      baseline: `${formatMs(cryptoMs)} (the cryptography alone)`,
+      ratio: ratio(saturation.comityMs, cryptoMs),
+    },
+    {
+      name: `The cryptography alone on this machine's ${cores} cores: messages/s if a message were nothing else`,
+      value: `${cryptoRate.toFixed(0)} messages/s`,
+      baseline: `${saturation.bareRate.toFixed(0)} POST+INSERT/s`,
+      ratio: ratio(cryptoRate, saturation.bareRate),
+    },
   ];
 }
 
@@ -550,10 +609,7 @@ function cpuFigures(
   bare: BareCpuPerMessage,
   isPostgres: boolean,
 ): Figure[] {
-  const database = isPostgres ? comity.database : 0;
-  const bareDatabase = isPostgres ? bare.database : 0;
-  const total = comity.sender + comity.receiver + database + comity.generator;
-  const bareTotal = bare.server + bareDatabase + bare.generator;
+  const { comity: total, bare: bareTotal } = cpuTotals(comity, bare, isPostgres);
   const share = (value: number) => `${formatMs(value)} (${((value / total) * 100).toFixed(0)} % of all)`;
   const name = (part: string) => `CPU per message at saturation, ${label}: ${part}`;
   const inside = isPostgres ? '' : ', its database inside it';
@@ -603,4 +659,5 @@ export const FEDERATION_METHOD =
   `saturation is ${SATURATION_CLIENTS} clients back to back. Baseline: bench/baseline-server.ts (node:http + one INSERT, no auth, no crypto) ` +
   'on the same database kind, same offered load, client-side POST latency, rate = messages / wall time. ' +
   'The load generator posts with node:http keep-alive agents (Comity and baseline alike). ' +
+  "The cryptography alone: the benchmark's message sealed, opened, its receipt signed and verified in this process, in a loop after the run (bench/message-cryptography.ts). " +
   'Secretariat, A, B, the database and the load generator share this machine.';
