@@ -13,7 +13,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -26,6 +26,7 @@ import type { RouteAccess } from '../policies/access.ts';
 import { registerAuditHook } from './audit-hook.ts';
 import { registerAuthentication, registerAuthorization, withDeclaredPermissions } from './auth.ts';
 import type { AppContext } from '../app-context.ts';
+import { findUnstorableTexts, refuseUnstorableTexts } from '../core/storable-text.ts';
 import { handleError, sendProblem, toProblem } from './problem.ts';
 import { ROUTES } from './routes/index.ts';
 
@@ -83,6 +84,25 @@ export function leavesItsDirectory(url: string): boolean {
   }
   if (decoded.includes('\0')) return true;
   return decoded.split(/[/\\]/).some((segment) => segment === '..' || segment === '.');
+}
+
+/**
+ * Refuses, before any route sees it, a body or query string with text PostgreSQL cannot store (a
+ * NUL character, an unpaired surrogate: valid JSON and valid percent-encoding both): invalid
+ * input naming each place, rather than a database error. After authentication and authorization
+ * (onRequest), so a caller without the right still hears 401 or 403 first.
+ */
+function refuseUnstorableText(scope: FastifyInstance): void {
+  scope.addHook('preValidation', async (request) => {
+    // A peer's message is refused by the receiver's own checks, with federation problem types
+    // (docs/federation.md, "Receiver's checks"): the reception looks for such text itself.
+    if (request.routeOptions.url?.startsWith('/federation/')) return;
+    refuseUnstorableTexts([
+      ...findUnstorableTexts(request.body, 'body'),
+      // The query parser's object has a prototype of its own: a plain copy is looked into.
+      ...findUnstorableTexts({ ...(request.query as object) }, 'querystring'),
+    ]);
+  });
 }
 
 /** The Fastify instance with the zod type provider, as route modules receive it. */
@@ -173,6 +193,10 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
   await app.register(async (api) => {
     registerAuthorization(api, routePermissions);
     registerAuditHook(api, context);
+    refuseUnstorableText(api);
+    // JSON is read as application/json only: a body sent as text/plain is refused as the wrong
+    // media type (415), not parsed as a string and refused as the wrong shape.
+    api.removeContentTypeParser('text/plain');
     api.get('/api/v1/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () =>
       app.swagger(),
     );

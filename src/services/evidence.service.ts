@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../core/errors.ts';
+import { findUnstorableTexts, refuseUnstorableTexts } from '../core/storable-text.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { openAtRest } from '../evidence/at-rest.ts';
 import {
@@ -72,6 +73,7 @@ export function parseEvidenceUploadMetadata(metadata: Record<string, string | nu
   const present = Object.fromEntries(
     Object.entries(metadata).filter(([, value]) => typeof value === 'string'),
   );
+  refuseUnstorableTexts(findUnstorableTexts(present, 'metadata'));
   const parsed = EvidenceUploadMetadataSchema.safeParse(present);
   if (!parsed.success) {
     throw new AppError(

@@ -9,6 +9,7 @@
  * stale revision is a conflict and nothing is written.
  */
 import { AppError } from '../core/errors.ts';
+import { findUnstorableTexts, refuseUnstorableTexts } from '../core/storable-text.ts';
 import type { Locale } from '../core/i18n.ts';
 import { type RequestContent, RequestContentSchema, type RequestTypeId } from '../core/request/draft.ts';
 import type { Finding } from '../core/validation/finding.ts';
@@ -207,34 +208,13 @@ function toRequestWrite(content: unknown): RequestWrite {
     throw new AppError('invalid-input', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
   }
   const checked = parsed.data;
-  const unstorable = findUnstorableTexts(checked);
-  if (unstorable.length > 0) {
-    const details = unstorable.map((path) => ({
-      path,
-      message: 'text must not contain NUL characters or unpaired surrogates',
-    }));
-    throw new AppError('invalid-input', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
-  }
+  refuseUnstorableTexts(findUnstorableTexts(checked, 'body'));
   return {
     type: checked.type,
     content: checked,
     caseReference: trimmedOrNull(checked.caseReference),
     requestedState: trimmedOrNull(checked.requestedAuthority?.state)?.toUpperCase() ?? null,
   };
-}
-
-/**
- * Paths (as `body.a.0.b`) of the strings PostgreSQL cannot store in text or jsonb: those with a
- * NUL character or an unpaired UTF-16 surrogate. JSON allows both (`\u0000`, `\ud800`).
- */
-function findUnstorableTexts(value: unknown, path = 'body'): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed() ? [path] : [];
-  if (Array.isArray(value))
-    return value.flatMap((item, index) => findUnstorableTexts(item, `${path}.${index}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => findUnstorableTexts(item, `${path}.${key}`));
-  }
-  return [];
 }
 
 /** What `read` finds for request `id`, if the actor may read that request; otherwise not-found. */

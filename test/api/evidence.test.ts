@@ -282,6 +282,29 @@ for (const target of DATABASE_TARGETS) {
       const noName = await createUpload(custodian, 10, { description: 'no file name' });
       assert.equal(noName.status, 400);
       assert.equal(JSON.parse(noName.body.toString()).type, 'urn:comity:problem:invalid-input');
+      const listed = async () =>
+        (
+          await pair.requested.app.inject({
+            method: 'GET',
+            url: `/api/v1/requests/${requestId}/evidence`,
+            headers: custodian.headers,
+          })
+        ).body;
+      const itemsBefore = await listed();
+      // A metadata header that is not tus's list of `key base64value`, and a file name with a NUL.
+      const notBase64 = await call(base, {
+        method: 'POST',
+        path: `/api/v1/requests/${requestId}/evidence/uploads`,
+        headers: { ...custodian.headers, ...TUS, 'upload-length': '10', 'upload-metadata': 'filename !!!' },
+      });
+      assert.equal(notBase64.status, 400, notBase64.body.toString());
+      const notBase64Problem = JSON.parse(notBase64.body.toString());
+      assert.equal(notBase64Problem.type, 'urn:comity:problem:invalid-input');
+      assert.equal(notBase64Problem.errors[0].path, 'headers.upload-metadata');
+      const nulName = await createUpload(custodian, 10, { filename: 'a\u0000b.bin' });
+      assert.equal(nulName.status, 400, nulName.body.toString());
+      assert.equal(JSON.parse(nulName.body.toString()).errors[0].path, 'metadata.filename');
+      assert.equal(await listed(), itemsBefore);
       // Evidence is attached by the executing side: a request sent from a node has none there.
       const requestingSupervisor = await bearerAs(pair.requesting, 'supervisor');
       const outgoing = await pair.requesting.app.inject({

@@ -620,6 +620,24 @@ for (const target of DATABASE_TARGETS) {
       assertProblem(response, 400, 'malformed-body');
     });
 
+    it('refuses JSON sent as text/plain or a form with unsupported-media-type, storing nothing', async () => {
+      const before = json(await call(officerA, 'GET', '/api/v1/requests'));
+      for (const contentType of [
+        'text/plain',
+        'text/plain; charset=utf-8',
+        'application/x-www-form-urlencoded',
+      ]) {
+        const response = await subject.app.inject({
+          method: 'POST',
+          url: '/api/v1/requests',
+          headers: { ...officerA.headers, 'content-type': contentType },
+          payload: JSON.stringify(SAMPLE_CONTENT.mla),
+        });
+        assertProblem(response, 415, 'unsupported-media-type');
+      }
+      assert.deepEqual(json(await call(officerA, 'GET', '/api/v1/requests')), before);
+    });
+
     it('rejects a body over the size limit with 413', async () => {
       const limit = subject.context.config.http.bodyLimitBytes;
       const response = await subject.app.inject({

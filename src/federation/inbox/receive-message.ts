@@ -10,6 +10,7 @@
  * with the original receipt, and nothing runs twice. Any refusal stores nothing.
  */
 import { AppError } from '../../core/errors.ts';
+import { findUnstorableTexts } from '../../core/storable-text.ts';
 import type { AppContext } from '../../app-context.ts';
 import { caseCatalogueFrom } from '../../core/case/case-model.ts';
 import { findCaseRecord, findIncomingRequestId } from '../../storage/case-events.repository.ts';
@@ -58,31 +59,6 @@ export type ReceiveOptions = Readonly<{
    */
   auditOf?: (received: Readonly<{ messageId: string; from: string }>) => AuditIntakeRow;
 }>;
-
-/**
- * Text PostgreSQL cannot store (NUL, unpaired surrogates) is valid JSON; a message carrying it is
- * refused as schema-invalid rather than failing in the database.
- */
-function findUnstorableText(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') {
-    return value.includes('\u0000') || !value.isWellFormed() ? path : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findUnstorableText(item, `${path}.${index}`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found =
-        findUnstorableText(key, `${path}.${key}(key)`) ?? findUnstorableText(item, `${path}.${key}`);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
 
 /**
  * The system account's id per database. It is created (if need be) by its own committed
@@ -184,7 +160,8 @@ async function prepareReception(
     }
     return { ok: false, reason: opened.reason, detail: opened.detail };
   }
-  const unstorable = findUnstorableText({ envelope: opened.envelope, body: opened.body }, 'message');
+  // Text PostgreSQL cannot store is valid JSON: refused as schema-invalid, not failing in the database.
+  const [unstorable] = findUnstorableTexts({ envelope: opened.envelope, body: opened.body }, 'message');
   if (unstorable) {
     return {
       ok: false,

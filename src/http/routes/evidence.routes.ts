@@ -105,6 +105,19 @@ const CustodyEventSchema = z
 
 const REASON_HEADER = 'comity-access-reason';
 
+/** The tus Upload-Metadata header's pairs; invalid-input when it is not a list of `key base64value`. */
+function readUploadMetadata(header: string | undefined): Record<string, string | null | undefined> {
+  try {
+    return Metadata.parse(header);
+  } catch {
+    throw new AppError(
+      'invalid-input',
+      'the Upload-Metadata header must be comma-separated pairs of a key and its value in base64',
+      [{ path: 'headers.upload-metadata', message: 'not a tus metadata list' }],
+    );
+  }
+}
+
 export async function evidenceRoutes(app: ComityApp, context: AppContext): Promise<void> {
   const store = new EvidenceUploadStore(context);
   // The item id chosen for a creation, by its raw request, for the tus server's naming function.
@@ -144,7 +157,7 @@ export async function evidenceRoutes(app: ComityApp, context: AppContext): Promi
     async (request, reply) => {
       const actor = actorOf(request);
       await findEvidenceRequest(context, actor, request.params.id, 'upload');
-      const metadata = parseEvidenceUploadMetadata(Metadata.parse(request.headers['upload-metadata']));
+      const metadata = parseEvidenceUploadMetadata(readUploadMetadata(request.headers['upload-metadata']));
       const itemId = randomUUID();
       const state = await beginEvidenceUpload(context, actor, {
         requestId: request.params.id,
