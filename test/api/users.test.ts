@@ -144,6 +144,11 @@ for (const target of DATABASE_TARGETS) {
         ],
         [{ username: 'noroles', password: 'a long enough password', roles: [] }, 400, 'invalid-input'],
         [{ username: 'badrole', password: 'a long enough password', roles: ['judge'] }, 400, 'invalid-input'],
+        [
+          { username: 'misspelt', password: 'a long enough password', roles: ['officer'], role: 'auditor' },
+          400,
+          'invalid-input',
+        ],
       ];
       for (const [payload, status, code] of attempts) {
         const response = await inject({
@@ -317,6 +322,28 @@ for (const target of DATABASE_TARGETS) {
         payload: { isDisabled: false },
       });
       await signIn(subject, user.username, user.password);
+    });
+
+    it('refuses a change with a member it does not know (a misspelt `disabled`), changing nothing', async () => {
+      const user = await createUser(subject, { roles: ['officer'] });
+      const read = async () =>
+        json<{ items: User[] }>(
+          await inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers }),
+        ).items.find((listed) => listed.id === user.id);
+      const before = await read();
+      for (const payload of [{ disabled: true }, { role: 'auditor' }, { isDisabled: true, extra: 1 }]) {
+        const response = await inject({
+          method: 'PATCH',
+          url: `/api/v1/users/${user.id}`,
+          headers: admin.headers,
+          payload,
+        });
+        assert.equal(response.statusCode, 400, JSON.stringify(payload));
+        const problem = json<Problem & { errors: { code: string }[] }>(response);
+        assert.equal(problem.type, 'urn:comity:problem:invalid-input');
+        assert.equal(problem.errors[0]?.code, 'unrecognized-keys');
+      }
+      assert.deepEqual(await read(), before);
     });
 
     it('keeps at least one enabled administrator', async () => {

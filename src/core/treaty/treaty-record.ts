@@ -29,27 +29,29 @@ export const CalendarDateSchema = z
   .refine(isCalendarDate, { message: 'must be a calendar date written YYYY-MM-DD' });
 
 /** A record as entered, before the State code is checked against the directory. */
-export const NewTreatyRecordSchema = z.object({
-  /** ISO 3166-1 alpha-2 code of the State, or EU. */
-  stateCode: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as FR, or EU' }),
-  action: z.enum(TREATY_ACTIONS),
-  date: CalendarDateSchema.nullable().optional(),
-  /** Free text about the date when the day is not known, or the window 'YYYY-MM-DD/YYYY-MM-DD'. */
-  dateNote: z.string().trim().max(500).nullable().optional(),
-  source: z.string().trim().min(1, { message: 'name the source (URL or document)' }).max(2000),
-  evidence: z
-    .string()
-    .trim()
-    .max(500)
-    .refine((value) => evidenceLevelOf(value) !== undefined, {
-      message: `must start with an evidence level: ${EVIDENCE_LEVELS.join(', ')}`,
-    }),
-  note: z.string().trim().max(2000).nullable().optional(),
-});
+export const NewTreatyRecordSchema = z
+  .object({
+    /** ISO 3166-1 alpha-2 code of the State, or EU. */
+    stateCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as FR, or EU' }),
+    action: z.enum(TREATY_ACTIONS),
+    date: CalendarDateSchema.nullable().optional(),
+    /** Free text about the date when the day is not known, or the window 'YYYY-MM-DD/YYYY-MM-DD'. */
+    dateNote: z.string().trim().max(500).nullable().optional(),
+    source: z.string().trim().min(1, { message: 'name the source (URL or document)' }).max(2000),
+    evidence: z
+      .string()
+      .trim()
+      .max(500)
+      .refine((value) => evidenceLevelOf(value) !== undefined, {
+        message: `must start with an evidence level: ${EVIDENCE_LEVELS.join(', ')}`,
+      }),
+    note: z.string().trim().max(2000).nullable().optional(),
+  })
+  .strict();
 export type NewTreatyRecord = z.infer<typeof NewTreatyRecordSchema>;
 
 export type RecordProblem = Readonly<{ path: string; message: string }>;

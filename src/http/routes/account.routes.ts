@@ -33,10 +33,12 @@ export async function accountRoutes(app: ComityApp, context: AppContext): Promis
         tags: ['authentication'],
         summary:
           'Change your password with the current one: your other sessions end and your API tokens are revoked',
-        body: z.object({
-          currentPassword: z.string().min(1).max(1000),
-          newPassword: z.string().min(MINIMUM_PASSWORD_LENGTH).max(1000),
-        }),
+        body: z
+          .object({
+            currentPassword: z.string().min(1).max(1000),
+            newPassword: z.string().min(MINIMUM_PASSWORD_LENGTH).max(1000),
+          })
+          .strict(),
         response: { 200: UserSchema },
       },
     },
@@ -86,7 +88,7 @@ export async function accountRoutes(app: ComityApp, context: AppContext): Promis
       schema: {
         tags: ['authentication'],
         summary: `Confirm TOTP enrolment with a first code; returns ${RECOVERY_CODE_COUNT} recovery codes, shown once`,
-        body: z.object({ code: z.string().min(1).max(20) }),
+        body: z.object({ code: z.string().min(1).max(20) }).strict(),
         response: { 200: z.object({ recoveryCodes: z.array(z.string()) }) },
       },
     },
@@ -100,7 +102,7 @@ export async function accountRoutes(app: ComityApp, context: AppContext): Promis
       schema: {
         tags: ['authentication'],
         summary: 'Stop signing in with TOTP: needs your password and a current code (or a recovery code)',
-        body: z.object({ password: z.string().min(1).max(1000), code: z.string().min(1).max(100) }),
+        body: z.object({ password: z.string().min(1).max(1000), code: z.string().min(1).max(100) }).strict(),
         response: { 204: z.null() },
       },
     },

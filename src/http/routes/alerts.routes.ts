@@ -22,14 +22,16 @@ const WebhookEndpointSchema = z.object({
   createdAt: z.string(),
 });
 
-const NewWebhookEndpointSchema = z.object({
-  url: z
-    .string()
-    .min(1)
-    .max(2000)
-    .describe('an http:// or https:// URL (checked: anything else is invalid-input)'),
-  description: z.string().max(200).optional(),
-});
+const NewWebhookEndpointSchema = z
+  .object({
+    url: z
+      .string()
+      .min(1)
+      .max(2000)
+      .describe('an http:// or https:// URL (checked: anything else is invalid-input)'),
+    description: z.string().max(200).optional(),
+  })
+  .strict();
 
 const AlertDeliverySchema = z.object({
   id: z.string(),

@@ -58,17 +58,19 @@ const SessionSchema = z.object({
 
 const ExtendedSessionSchema = z.object({ expiresAt: z.string() });
 
-const SignInSchema = z.object({
-  username: z.string().min(1).max(200),
-  password: z.string().min(1).max(1000),
-  code: z
-    .string()
-    .max(100)
-    .optional()
-    .describe(
-      'for an account with TOTP: the 6-digit code of the authenticator app, or a recovery code (without it: mfa-code-required)',
-    ),
-});
+const SignInSchema = z
+  .object({
+    username: z.string().min(1).max(200),
+    password: z.string().min(1).max(1000),
+    code: z
+      .string()
+      .max(100)
+      .optional()
+      .describe(
+        'for an account with TOTP: the 6-digit code of the authenticator app, or a recovery code (without it: mfa-code-required)',
+      ),
+  })
+  .strict();
 
 export const ApiTokenSchema = z.object({
   id: z.string(),
@@ -79,18 +81,20 @@ export const ApiTokenSchema = z.object({
   lastUsedAt: z.string().nullable(),
 });
 
-const NewApiTokenSchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  expiresInDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAXIMUM_TOKEN_DAYS)
-    .optional()
-    .describe(
-      "the token's life in days: at most the node's COMITY_TOKEN_MAX_DAYS, and when a token creates it, no longer than that token's; default 90 (or less, within those bounds)",
-    ),
-});
+const NewApiTokenSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    expiresInDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAXIMUM_TOKEN_DAYS)
+      .optional()
+      .describe(
+        "the token's life in days: at most the node's COMITY_TOKEN_MAX_DAYS, and when a token creates it, no longer than that token's; default 90 (or less, within those bounds)",
+      ),
+  })
+  .strict();
 
 const CreatedApiTokenSchema = z.object({
   id: z.string(),

@@ -20,30 +20,34 @@ import type { ComityApp } from '../app.ts';
 import type { AppContext } from '../../app-context.ts';
 import { ApiTokenSchema, UserSchema } from './auth.routes.ts';
 
-const NewUserSchema = z.object({
-  username: z.string().min(2).max(64),
-  displayName: z.string().trim().min(1).max(200).optional(),
-  password: z
-    .string()
-    .min(MINIMUM_PASSWORD_LENGTH)
-    .max(1000)
-    .optional()
-    .describe(
-      'a one-time password (the user changes it at the first sign-in); without it the node generates one and returns it once as oneTimePassword',
-    ),
-  roles: z.array(z.enum(ROLES)).min(1),
-  locale: z.enum(['ar', 'zh', 'en', 'fr', 'ru', 'es']).optional(),
-  /** Where e-mail alerts go (checked by the service: a malformed address is invalid-input). */
-  email: z.string().max(254).nullable().optional(),
-});
+const NewUserSchema = z
+  .object({
+    username: z.string().min(2).max(64),
+    displayName: z.string().trim().min(1).max(200).optional(),
+    password: z
+      .string()
+      .min(MINIMUM_PASSWORD_LENGTH)
+      .max(1000)
+      .optional()
+      .describe(
+        'a one-time password (the user changes it at the first sign-in); without it the node generates one and returns it once as oneTimePassword',
+      ),
+    roles: z.array(z.enum(ROLES)).min(1),
+    locale: z.enum(['ar', 'zh', 'en', 'fr', 'ru', 'es']).optional(),
+    /** Where e-mail alerts go (checked by the service: a malformed address is invalid-input). */
+    email: z.string().max(254).nullable().optional(),
+  })
+  .strict();
 
-const UserChangesSchema = z.object({
-  roles: z.array(z.enum(ROLES)).min(1).optional(),
-  isDisabled: z.boolean().optional(),
-  displayName: z.string().trim().min(1).max(200).optional(),
-  /** A new address, or null / "" to remove it. */
-  email: z.string().max(254).nullable().optional(),
-});
+const UserChangesSchema = z
+  .object({
+    roles: z.array(z.enum(ROLES)).min(1).optional(),
+    isDisabled: z.boolean().optional(),
+    displayName: z.string().trim().min(1).max(200).optional(),
+    /** A new address, or null / "" to remove it. */
+    email: z.string().max(254).nullable().optional(),
+  })
+  .strict();
 
 const PartySchema = z
   .object({ userId: z.string(), username: z.string() })
