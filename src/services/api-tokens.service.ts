@@ -155,7 +155,8 @@ export async function listApiTokensForUsername(
 
 /**
  * Revokes a token. With `ownerId`, only that user's tokens are found (others' answer
- * not-found); without it (the node's operator, CLI) any token. Revoking twice is harmless.
+ * not-found); without it (the node's operator, CLI) any token. A token already revoked is
+ * invalid-state (nothing changes).
  */
 export async function revokeApiToken(
   context: AppContext,
@@ -165,6 +166,13 @@ export async function revokeApiToken(
   const token = UUID_PATTERN.test(id) ? await findApiTokenById(context.db, id) : undefined;
   if (!token || (ownerId !== undefined && token.userId !== ownerId)) {
     throw new AppError('not-found', 'no such API token');
+  }
+  // Refused, not answered as done: the audit log records a revocation only when one happened.
+  if (token.revokedAt !== null) {
+    throw new AppError(
+      'invalid-state',
+      `the API token was already revoked at ${token.revokedAt.toISOString()}; nothing changed`,
+    );
   }
   await revokeApiTokenRow(context.db, token.id, context.now());
   const revoked = await findApiTokenById(context.db, token.id);

@@ -346,7 +346,20 @@ for (const target of DATABASE_TARGETS) {
       const list = json<{ items: Array<{ id: string; revokedAt: string | null }> }>(
         await inject({ method: 'GET', url: '/api/v1/tokens', headers: owner.headers }),
       );
-      assert.ok(list.items.find((item) => item.id === created.id)?.revokedAt);
+      const revokedAt = list.items.find((item) => item.id === created.id)?.revokedAt;
+      assert.ok(revokedAt);
+      // A second revocation is refused: nothing changes, and the audit log records no revocation.
+      const again = await inject({
+        method: 'DELETE',
+        url: `/api/v1/tokens/${created.id}`,
+        headers: owner.headers,
+      });
+      assert.equal(again.statusCode, 409);
+      assert.equal(json<{ type: string }>(again).type, 'urn:comity:problem:invalid-state');
+      const listedAgain = json<{ items: Array<{ id: string; revokedAt: string | null }> }>(
+        await inject({ method: 'GET', url: '/api/v1/tokens', headers: owner.headers }),
+      );
+      assert.equal(listedAgain.items.find((item) => item.id === created.id)?.revokedAt, revokedAt);
       const notAnId = await inject({
         method: 'DELETE',
         url: '/api/v1/tokens/not-an-id',

@@ -110,6 +110,9 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     const revoked = await runComity(['token', 'revoke', id!]);
     assert.equal(revoked.code, 0, revoked.stderr);
     await withDatabase(async (context) => assert.equal(await resolveApiToken(context, token), undefined));
+    const again = await runComity(['token', 'revoke', id!]);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr.trim(), /^[^\n]*already revoked at [^\n]*nothing changed$/);
   });
 
   it('resets a password to a generated one-time one that the next sign-in must change', async () => {
