@@ -65,6 +65,22 @@ export async function saveChecklist(
       .executeTakeFirst();
     return row?.revision;
   }
+  if (expected !== undefined) {
+    // A revision the caller saw: only that row, at that revision (none yet: nothing to update).
+    const row = await db
+      .updateTable('screening_checklists')
+      .set({
+        answers,
+        updated_by: input.userId,
+        updated_at: input.at,
+        revision: sql<number>`revision + 1`,
+      })
+      .where('request_id', '=', input.requestId)
+      .where('revision', '=', expected)
+      .returning('revision')
+      .executeTakeFirst();
+    return row?.revision;
+  }
   const row = await db
     .insertInto('screening_checklists')
     .values({ request_id: input.requestId, answers, updated_by: input.userId, updated_at: input.at })
@@ -75,7 +91,7 @@ export async function saveChecklist(
         updated_at: input.at,
         revision: sql<number>`screening_checklists.revision + 1`,
       });
-      return expected === undefined ? update : update.where('screening_checklists.revision', '=', expected);
+      return update;
     })
     .returning('revision')
     .executeTakeFirst();

@@ -149,6 +149,11 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(blank.statusCode, 400, blank.body);
 
+      // A revision other than 0 before anything was saved: nobody saved that, so a conflict.
+      const ahead = await putScreening(reviewer, requestedId, { answers: all.slice(0, 4), revision: 999 });
+      assert.equal(ahead.statusCode, 409, ahead.body);
+      assert.equal(json<Problem>(ahead).type, 'urn:comity:problem:conflict');
+
       // Half answered: still no decision, and the missing items are named.
       const half = await putScreening(reviewer, requestedId, { answers: all.slice(0, 4), revision: 0 });
       assert.equal(half.statusCode, 200, half.body);
