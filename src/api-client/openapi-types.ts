@@ -6257,17 +6257,17 @@ export interface components {
             rolesAdded: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
             rolesRemoved: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
             /**
-             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval
+             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval; superseded: a later change of the user's roles replaced it before anyone approved it
              * @enum {string}
              */
-            status: "pending" | "approved" | "applied";
+            status: "pending" | "approved" | "applied" | "superseded";
             /** @description null: the node's operator (the command line on the server) */
             requestedBy: {
                 userId: string;
                 username: string;
             } | null;
             requestedAt: string;
-            /** @description who approved (for 'applied': the requester); null with decidedAt null: nobody yet */
+            /** @description who approved (for 'applied': the requester; for 'superseded': who made the later change); null with decidedAt null: nobody yet */
             decidedBy: {
                 userId: string;
                 username: string;
@@ -6979,17 +6979,17 @@ export interface components {
             rolesAdded: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
             rolesRemoved: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
             /**
-             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval
+             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval; superseded: a later change of the user's roles replaced it before anyone approved it
              * @enum {string}
              */
-            status: "pending" | "approved" | "applied";
+            status: "pending" | "approved" | "applied" | "superseded";
             /** @description null: the node's operator (the command line on the server) */
             requestedBy: {
                 userId: string;
                 username: string;
             } | null;
             requestedAt: string;
-            /** @description who approved (for 'applied': the requester); null with decidedAt null: nobody yet */
+            /** @description who approved (for 'applied': the requester; for 'superseded': who made the later change); null with decidedAt null: nobody yet */
             decidedBy: {
                 userId: string;
                 username: string;

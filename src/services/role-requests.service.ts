@@ -14,6 +14,7 @@ import {
   findRoleRequest,
   insertRoleRequest,
   listRoleRequests as listRoleRequestRows,
+  markPendingRoleRequestsSuperseded,
   markRoleRequestApproved,
   type RoleRequestStatus,
   type StoredRoleRequest,
@@ -31,12 +32,18 @@ export type RoleRequestView = Readonly<{
   username: string;
   rolesAdded: Role[];
   rolesRemoved: Role[];
-  /** pending: waits for a second administrator; approved: by one; applied: needed no approval. */
+  /**
+   * pending: waits for a second administrator; approved: by one; applied: needed no approval;
+   * superseded: a later change of the user's roles replaced it before anyone approved it.
+   */
   status: RoleRequestStatus;
   /** null: the node's operator. */
   requestedBy: RoleRequestParty | null;
   requestedAt: string;
-  /** Who approved (for 'applied': the requester); null: the operator, or nobody yet when decidedAt is null. */
+  /**
+   * Who approved (for 'applied': the requester; for 'superseded': who made the later change);
+   * null: the operator, or nobody yet when decidedAt is null.
+   */
   decidedBy: RoleRequestParty | null;
   decidedAt: string | null;
 }>;
@@ -86,6 +93,9 @@ export function planRoleChange(
 /**
  * Records a planned change in the same transaction as the account change: one applied row for
  * what changed now (if anything), one pending row for what waits. Returns the pending row's id.
+ * The user's grants still pending from an earlier change are superseded: the roles asked now are
+ * the administrator's last word (a role asked again waits in the new row), so approving an old
+ * grant cannot give back a role this change took away.
  */
 export async function recordRoleChange(
   db: Kysely<Database>,
@@ -95,6 +105,7 @@ export async function recordRoleChange(
   now: Date,
 ): Promise<string | undefined> {
   const requestedBy = requester?.userId ?? null;
+  await markPendingRoleRequestsSuperseded(db, userId, { decidedBy: requestedBy, decidedAt: now });
   if (plan.added.length > 0 || plan.removed.length > 0) {
     await insertRoleRequest(db, {
       userId,
@@ -147,6 +158,12 @@ export async function approveRoleRequest(
 ): Promise<RoleRequestView> {
   const request = UUID_PATTERN.test(id) ? await findRoleRequest(context.db, id) : undefined;
   if (!request) throw new AppError('not-found', 'no such role request');
+  if (request.status === 'superseded') {
+    throw new AppError(
+      'invalid-state',
+      "a later change of this user's roles replaced this request: approve the pending one, if any",
+    );
+  }
   if (request.status !== 'pending')
     throw new AppError('invalid-state', `this role request is already ${request.status}`);
   if (approver && approver.userId === request.requestedBy) {

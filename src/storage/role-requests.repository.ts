@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Role } from '../core/roles.ts';
 import type { Database } from './schema.ts';
 
-export type RoleRequestStatus = 'pending' | 'approved' | 'applied';
+export type RoleRequestStatus = 'pending' | 'approved' | 'applied' | 'superseded';
 
 export type StoredRoleRequest = Readonly<{
   id: string;
@@ -129,4 +129,21 @@ export async function markRoleRequestApproved(
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Marks the user's pending requests superseded by a later change of its roles (made by
+ * `decision.decidedBy`, null: the operator): they can no longer be approved.
+ */
+export async function markPendingRoleRequestsSuperseded(
+  db: Kysely<Database>,
+  userId: string,
+  decision: { decidedBy: string | null; decidedAt: Date },
+): Promise<void> {
+  await db
+    .updateTable('role_requests')
+    .set({ status: 'superseded', decided_by: decision.decidedBy, decided_at: decision.decidedAt })
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .execute();
 }

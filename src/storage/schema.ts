@@ -137,7 +137,7 @@ export interface RoleRequestsTable {
   user_id: string;
   roles_added: ColumnType<string[], string[], string[]>;
   roles_removed: ColumnType<string[], string[], string[]>;
-  status: 'pending' | 'approved' | 'applied';
+  status: 'pending' | 'approved' | 'applied' | 'superseded';
   /** null: the node's operator (the command line on the server). */
   requested_by: string | null;
   requested_at: Date | string;

@@ -294,6 +294,54 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(unknown.statusCode, 404);
     });
 
+    it('supersedes a pending grant when the same roles are changed again: the old one cannot be approved', async () => {
+      const second = await createUser(subject, { roles: ['administrator'] });
+      const secondSession = await signIn(subject, second.username, second.password);
+      const user = await createUser(subject, { roles: ['officer'] });
+      const change = async (roles: string[]) =>
+        json<User & { pendingRoleRequest: RoleRequest | null }>(
+          await inject({
+            method: 'PATCH',
+            url: `/api/v1/users/${user.id}`,
+            headers: admin.headers,
+            payload: { roles },
+          }),
+        );
+      const first = await change(['officer', 'auditor']);
+      const latest = await change(['officer', 'supervisor']);
+      assert.ok(first.pendingRoleRequest && latest.pendingRoleRequest);
+      const approveFirst = await inject({
+        method: 'POST',
+        url: `/api/v1/role-requests/${first.pendingRoleRequest.id}/approve`,
+        headers: secondSession.headers,
+      });
+      assert.equal(approveFirst.statusCode, 409, approveFirst.body);
+      assert.equal(json<Problem>(approveFirst).type, 'urn:comity:problem:invalid-state');
+      const requests = json<{ items: RoleRequest[] }>(
+        await inject({ method: 'GET', url: '/api/v1/role-requests', headers: admin.headers }),
+      ).items;
+      const firstNow = requests.find((request) => request.id === first.pendingRoleRequest?.id);
+      assert.equal(firstNow?.status, 'superseded');
+      assert.equal(firstNow?.decidedBy?.userId, admin.userId);
+      const pending = json<{ items: RoleRequest[] }>(
+        await inject({ method: 'GET', url: '/api/v1/role-requests?status=pending', headers: admin.headers }),
+      ).items.filter((request) => request.userId === user.id);
+      assert.deepEqual(
+        pending.map((request) => request.id),
+        [latest.pendingRoleRequest.id],
+      );
+      const approveLatest = await inject({
+        method: 'POST',
+        url: `/api/v1/role-requests/${latest.pendingRoleRequest.id}/approve`,
+        headers: secondSession.headers,
+      });
+      assert.equal(approveLatest.statusCode, 200, approveLatest.body);
+      const roles = json<{ items: User[] }>(
+        await inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers }),
+      ).items.find((listed) => listed.id === user.id)?.roles;
+      assert.deepEqual(roles, ['officer', 'supervisor']);
+    });
+
     it('disables and re-enables an account; disabling ends its sessions', async () => {
       const user = await createUser(subject, { roles: ['officer'] });
       const session = await signIn(subject, user.username, user.password);

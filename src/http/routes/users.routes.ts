@@ -62,12 +62,14 @@ const RoleRequestSchema = z
     rolesAdded: z.array(z.enum(ROLES)),
     rolesRemoved: z.array(z.enum(ROLES)),
     status: z
-      .enum(['pending', 'approved', 'applied'])
-      .describe('pending: waits for a second administrator; approved: by one; applied: needed no approval'),
+      .enum(['pending', 'approved', 'applied', 'superseded'])
+      .describe(
+        "pending: waits for a second administrator; approved: by one; applied: needed no approval; superseded: a later change of the user's roles replaced it before anyone approved it",
+      ),
     requestedBy: PartySchema,
     requestedAt: z.string(),
     decidedBy: PartySchema.describe(
-      "who approved (for 'applied': the requester); null with decidedAt null: nobody yet",
+      "who approved (for 'applied': the requester; for 'superseded': who made the later change); null with decidedAt null: nobody yet",
     ),
     decidedAt: z.string().nullable(),
   })
