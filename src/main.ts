@@ -57,6 +57,12 @@ export async function startNode(
   }
   const opened = await openNodeContext(config, { shouldWaitForDatabase: true });
   const { database } = opened;
+  if (opened.madePrivate > 0) {
+    createFederationLog(config.logLevel, undefined, 'database').info(
+      'data directory made private to the node user',
+      { entries: opened.madePrivate },
+    );
+  }
   const baseContext: AppContext = { ...opened.context, metrics: createNodeMetrics(opened.context) };
   let federation: Awaited<ReturnType<typeof startFederation>>;
   let metricsListener: Server | undefined;

@@ -10,10 +10,15 @@ import { createFederationLog } from './federation/federation-log.ts';
 import { isConnectionFault, reconnectDelayMs } from './storage/connection-faults.ts';
 import { type DatabaseHandle, openDatabase } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
-import { makeNewFilesPrivate, restrictToOwner } from './storage/private-files.ts';
+import { claimDataDirectory, makeNewFilesPrivate, restrictToOwner } from './storage/private-files.ts';
 import { createLiveHub } from './core/live-updates.ts';
 
-export type OpenNodeContext = Readonly<{ context: AppContext; database: DatabaseHandle }>;
+export type OpenNodeContext = Readonly<{
+  context: AppContext;
+  database: DatabaseHandle;
+  /** How many entries of the data directory were made private to the node's user (0: none needed). */
+  madePrivate: number;
+}>;
 
 export type OpenNodeContextOptions = Readonly<{
   /**
@@ -37,6 +42,7 @@ export async function openNodeContext(
   // The node's files are its user's only (src/storage/private-files.ts): before the database makes
   // any, and the whole data directory again once it is open.
   makeNewFilesPrivate();
+  claimDataDirectory(config.node.dataDirectory);
   const restrictedBefore = restrictToOwner(config.node.dataDirectory);
   const database = await openDatabase(config.database, {
     onConnectionError: (error) => log.warn('database connection lost', { error: describe(error) }),
@@ -57,8 +63,7 @@ export async function openNodeContext(
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
-  const restricted = restrictedBefore + restrictToOwner(config.node.dataDirectory);
-  if (restricted > 0) log.info('data directory made private to the node user', { entries: restricted });
+  const madePrivate = restrictedBefore + restrictToOwner(config.node.dataDirectory);
   const context: AppContext = {
     config,
     db: database.db,
@@ -67,5 +72,5 @@ export async function openNodeContext(
     live: createLiveHub(),
     now: () => new Date(),
   };
-  return { context, database };
+  return { context, database, madePrivate };
 }

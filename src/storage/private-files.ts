@@ -3,12 +3,73 @@
  * (docs/operations.md, "Files"): files the process creates get no group or other bits (umask
  * 077), and at every start the data directory is walked and set to 0700 (directories) and 0600
  * (files), the embedded database's files among them (its write-ahead log holds password hashes).
+ *
+ * The walk changes only a directory that is the node's: before it, claimDataDirectory refuses a
+ * data directory that is a file, or one that holds other things than a node's data (a home
+ * directory, /etc: a mistyped COMITY_DATA_DIR), and changes nothing then.
  */
-import { chmodSync, existsSync, lstatSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const DIRECTORY_MODE = 0o700;
 const FILE_MODE = 0o600;
+
+/** The file that marks a directory as a Comity node's data directory (written at its first start). */
+export const DATA_DIRECTORY_MARK = '.comity-data-directory';
+
+/**
+ * What a node keeps at the top of its data directory: a directory holding any of these and no
+ * mark yet was made by a release before the mark (it is marked now).
+ */
+const NODE_ENTRIES = ['pglite', 'identity', 'evidence', 'initial-admin-password'];
+
+/** A data directory the node will not use (nothing was changed). */
+export class DataDirectoryRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirectoryRefusedError';
+  }
+}
+
+/**
+ * Makes sure `root` is the node's data directory before anything in it is changed: creates it
+ * (0700) and marks it when it does not exist or is empty (a new volume's lost+found aside); marks
+ * one that a release before the mark made (it holds a node's entries); refuses a file, and a
+ * directory that holds other things, with DataDirectoryRefusedError.
+ */
+export function claimDataDirectory(root: string): void {
+  if (!existsSync(root)) {
+    try {
+      // The parents as need be, then the directory itself: node's recursive mkdir never returns
+      // for a directory the kernel cannot make under an existing parent (under /proc).
+      if (!existsSync(path.dirname(root))) mkdirSync(path.dirname(root), { recursive: true });
+      mkdirSync(root, { mode: DIRECTORY_MODE });
+    } catch (error) {
+      throw new DataDirectoryRefusedError(
+        `the data directory ${root} (COMITY_DATA_DIR) cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'}): name a directory this user may create`,
+      );
+    }
+  } else if (!lstatSync(root).isDirectory()) {
+    throw new DataDirectoryRefusedError(
+      `the data directory ${root} (COMITY_DATA_DIR) is not a directory: name a new or empty directory; nothing was changed`,
+    );
+  }
+  const entries = readdirSync(root);
+  if (entries.includes(DATA_DIRECTORY_MARK)) return;
+  // A new volume's lost+found is not the node's, and not another program's either.
+  const others = entries.filter((entry) => entry !== 'lost+found');
+  const isNodes = others.length === 0 || others.some((entry) => NODE_ENTRIES.includes(entry));
+  if (!isNodes) {
+    throw new DataDirectoryRefusedError(
+      `the data directory ${root} (COMITY_DATA_DIR) holds files that are not a Comity node's (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}): name a new or empty directory; nothing was changed`,
+    );
+  }
+  writeFileSync(
+    path.join(root, DATA_DIRECTORY_MARK),
+    "This directory holds a Comity node's data; the node keeps it readable by its own user only.\n",
+    { mode: FILE_MODE },
+  );
+}
 
 /** From now on, files and directories this process creates are private to the node's user. */
 export function makeNewFilesPrivate(): void {

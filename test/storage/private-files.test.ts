@@ -1,15 +1,32 @@
 /**
  * The data directory and every database file are the node user's only, however the directory was
  * made: one made by hand with 0777 and files at 0666 before the first start ends 0700 / 0600,
- * the embedded database's files (write-ahead log included) too.
+ * the embedded database's files (write-ahead log included) too. And only the node's: a data
+ * directory that is a file, or a directory of other things (a mistyped COMITY_DATA_DIR: a home
+ * directory, /etc), is refused before anything in it changes.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { openNodeContext } from '../../src/node-context.ts';
+import {
+  claimDataDirectory,
+  DATA_DIRECTORY_MARK,
+  DataDirectoryRefusedError,
+} from '../../src/storage/private-files.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'comity-private-files-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -60,5 +77,44 @@ describe('private files of a node', () => {
       [],
       'every directory 0700 and every file 0600',
     );
+  });
+
+  it("refuses a data directory that is a file, or holds what is not a node's, changing no mode", async () => {
+    const file = path.join(root, 'passwd');
+    writeFileSync(file, 'root:x:0:0::/root:/bin/sh\n');
+    chmodSync(file, 0o644);
+    const others = path.join(root, 'someone-elses');
+    mkdirSync(path.join(others, 'projects'), { recursive: true });
+    writeFileSync(path.join(others, 'notes.txt'), 'mine');
+    chmodSync(path.join(others, 'notes.txt'), 0o644);
+    chmodSync(others, 0o755);
+    const before = modesUnder(others);
+    for (const dataDirectory of [file, others]) {
+      await assert.rejects(
+        openNodeContext(loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' })),
+        (error: unknown) =>
+          error instanceof DataDirectoryRefusedError && /nothing was changed/.test(error.message),
+      );
+    }
+    assert.equal(statSync(file).mode & 0o777, 0o644);
+    assert.deepEqual(modesUnder(others), before);
+    assert.equal(existsSync(path.join(others, DATA_DIRECTORY_MARK)), false);
+  });
+
+  it("claims a new, an empty (lost+found aside) or an earlier release's data directory, and marks it", () => {
+    const fresh = path.join(root, 'fresh', 'node');
+    const empty = path.join(root, 'empty');
+    mkdirSync(path.join(empty, 'lost+found'), { recursive: true });
+    const earlier = path.join(root, 'earlier');
+    mkdirSync(path.join(earlier, 'pglite'), { recursive: true });
+    writeFileSync(path.join(earlier, 'initial-admin-password'), 'x');
+    for (const directory of [fresh, empty, earlier]) {
+      claimDataDirectory(directory);
+      assert.ok(existsSync(path.join(directory, DATA_DIRECTORY_MARK)), directory);
+      // Marked: what the node adds later does not make it refuse its own directory.
+      writeFileSync(path.join(directory, 'something-later'), '');
+      claimDataDirectory(directory);
+    }
+    assert.equal(statSync(fresh).mode & 0o777, 0o700);
   });
 });

@@ -4,6 +4,7 @@
  * directory it will trust. Prints the public keys for the secretariat and what to do next.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { JWK } from 'jose';
 import { loadConfig } from '../../config.ts';
@@ -16,6 +17,7 @@ import {
 } from '../../federation/identity/identity-store.ts';
 import { AuthorityKindSchema } from '../../federation/protocol/envelope.ts';
 import type { AuthorityKind } from '../../federation/protocol/types.ts';
+import { claimDataDirectory } from '../../storage/private-files.ts';
 import { CliError, printLine } from '../output.ts';
 import { readSecretFromStdin } from './node-context.ts';
 
@@ -113,6 +115,10 @@ export function registerInitCommand(program: Command): void {
 
       const config = loadConfig();
       const directory = config.federation.identityDirectory;
+      // The identity goes in the node's data directory: only one that is the node's (private-files.ts).
+      if (!path.relative(config.node.dataDirectory, directory).startsWith('..')) {
+        claimDataDirectory(config.node.dataDirectory);
+      }
       const file = await initNodeIdentity(
         directory,
         {
