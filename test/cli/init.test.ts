@@ -218,6 +218,23 @@ describe('comity init, comity keys and comity secretariat', () => {
       const activated = await runComity(data, ['keys', 'activate']);
       assert.equal(activated.code, 0, activated.stderr);
       assert.match(activated.stdout, /The next keys are now current/);
+
+      // Re-pinning the secretariat: keys that do not sign what it serves (this node's own, by
+      // mistake) are refused and the pin is unchanged; its own keys are pinned.
+      const identityFile = path.join(data, 'identity', 'node.json');
+      const pinBefore = await readFile(identityFile, 'utf8');
+      const ownKeys = path.join(temporary, 'rotating-listed.keys.json');
+      await writeFile(ownKeys, (await runComity(data, ['keys', 'public'])).stdout);
+      const wrong = await runComity(data, ['keys', 'pin-secretariat', '--secretariat-key', ownKeys]);
+      assert.equal(wrong.code, 1);
+      assert.match(
+        wrong.stderr,
+        /^comity: the secretariat's current directory at .* does not verify with the keys given .*: are they the secretariat's\?; nothing was pinned \(--force pins without this check\)\n$/,
+      );
+      assert.equal(await readFile(identityFile, 'utf8'), pinBefore);
+      const right = await runComity(data, ['keys', 'pin-secretariat', '--secretariat-key', pinned]);
+      assert.equal(right.code, 0, right.stderr);
+      assert.match(right.stdout, /^Pinned 1 secretariat key\(s\) at /);
     } finally {
       await secretariat.close();
     }

@@ -12,6 +12,7 @@
  *   4. the secretariat retires the old keys: comity secretariat retire-key --kid <old>, then publish
  */
 import type { Command } from 'commander';
+import type { JWK } from 'jose';
 import { loadConfig } from '../../config.ts';
 import { fetchCurrentDirectory } from '../../federation/directory/directory-client.ts';
 import {
@@ -59,6 +60,31 @@ async function assertNextKeysPublished(nextKids: readonly string[]): Promise<voi
         `${missing.join(', ')} as valid yet: have the secretariat add and publish them, or use --force`,
     );
   }
+}
+
+/**
+ * Refuses to pin keys that do not sign what the secretariat serves: its current directory,
+ * fetched now, must verify with one of them. The trust anchor of the node's whole directory is
+ * not replaced on the word of a file alone (a node's own `keys public` output given by mistake
+ * would cut it off every peer at its next start).
+ */
+async function assertSignsCurrentDirectory(url: string, publicJwks: readonly JWK[]): Promise<void> {
+  const config = loadConfig();
+  const current = await fetchCurrentDirectory({
+    secretariatUrl: url,
+    pinnedKeys: publicJwks,
+    now: new Date(),
+    clockSkewSeconds: config.federation.clockSkewSeconds,
+    timeoutMs: config.federation.deliveryTimeoutMs,
+  });
+  if (current.ok) return;
+  const reason =
+    current.reason === 'unreachable' ||
+    current.reason === 'secretariat-error' ||
+    current.reason === 'too-large'
+      ? `could not read the secretariat's current directory at ${url} (${current.detail})`
+      : `the secretariat's current directory at ${url} does not verify with the keys given (${current.detail}): are they the secretariat's?`;
+  throw new CliError(`${reason}; nothing was pinned (--force pins without this check)`);
 }
 
 export function registerKeysCommands(program: Command): void {
@@ -122,15 +148,18 @@ export function registerKeysCommands(program: Command): void {
       "the secretariat's public keys (its `comity keys public` output)",
     )
     .option('--secretariat-url <url>', 'a new base URL of the secretariat (default: unchanged)')
-    .action(async (options: { secretariatKey: string; secretariatUrl?: string }) => {
+    .option(
+      '--force',
+      "pin without checking that the secretariat's current directory is signed with the keys",
+    )
+    .action(async (options: { secretariatKey: string; secretariatUrl?: string; force?: boolean }) => {
       const directory = loadConfig().federation.identityDirectory;
       const file = await readIdentityFile(directory);
       const url = options.secretariatUrl ?? file?.secretariat?.url;
       if (!url) throw new CliError('this node pins no secretariat yet: give --secretariat-url');
-      const updated = await pinSecretariat(directory, {
-        url,
-        publicJwks: readSecretariatKeyOption(options.secretariatKey),
-      });
+      const publicJwks = readSecretariatKeyOption(options.secretariatKey);
+      if (!options.force) await assertSignsCurrentDirectory(url, publicJwks);
+      const updated = await pinSecretariat(directory, { url, publicJwks });
       printLine(
         `Pinned ${updated.secretariat?.publicJwks.length ?? 0} secretariat key(s) at ${url}; restart the node to use them.`,
       );
