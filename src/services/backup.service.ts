@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { AppError } from '../core/errors.ts';
 import type { AppContext } from '../app-context.ts';
+import { claimDataDirectory, makeNewFilesPrivate, restrictToOwner } from '../storage/private-files.ts';
 import { openDatabase } from '../storage/database.ts';
 import { EmbeddedDatabaseInUseError } from '../storage/embedded-lock.ts';
 import { MINIMUM_PASSPHRASE_LENGTH } from '../federation/identity/identity-store.ts';
@@ -180,6 +181,9 @@ export async function restoreBackup(
   now: Date = new Date(),
 ): Promise<RestoreSummary> {
   assertFreshDataDirectory(config);
+  // What the restore writes (the database's files hold password hashes) is the node user's only,
+  // as the node's own files are (storage/private-files.ts), in a directory that is the node's.
+  makeNewFilesPrivate();
   let archive: Buffer;
   try {
     archive = await readFile(file);
@@ -188,6 +192,7 @@ export async function restoreBackup(
   }
   const payload = JSON.parse((await openArchive(archive, passphrase)).toString('utf8')) as BackupPayload;
   if (payload.format !== 'comity-backup') throw new BackupArchiveError('this file is not a Comity backup');
+  claimDataDirectory(config.node.dataDirectory);
 
   // A new embedded database is created empty here, never from the cached migrated template: a
   // restore needs a database without tables, and migrates it itself.
@@ -225,6 +230,7 @@ export async function restoreBackup(
     await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     await writeFile(target, Buffer.from(entry.content, 'base64'), { mode: entry.mode });
   }
+  restrictToOwner(root);
   return {
     backupCreatedAt: payload.createdAt,
     rows: countRows(payload.database),

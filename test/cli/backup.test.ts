@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,13 @@ describe('comity backup and comity restore (PGlite data directories)', () => {
     });
     assert.equal(restored.code, 0, restored.stderr);
     assert.match(restored.stdout, /Restored the node as it was at/);
+    // Readable by the node's user only, as the restore left it (the test's own umask is 022).
+    const loose = readdirSync(target, { recursive: true, withFileTypes: true })
+      .filter((entry) => !entry.isSymbolicLink())
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .filter((entry) => (statSync(entry).mode & 0o777) !== (statSync(entry).isDirectory() ? 0o700 : 0o600));
+    assert.deepEqual(loose, []);
+    assert.equal(statSync(target).mode & 0o777, 0o700);
     for (const file of ['identity/node.json', 'evidence/case-1/log.txt']) {
       assert.deepEqual(
         await readFile(path.join(target, file)),
