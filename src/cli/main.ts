@@ -56,6 +56,14 @@ function describeError(error: unknown): string {
 }
 
 if (import.meta.main) {
+  // A reader that stops early (`comity treaty status | head -1`) closes the pipe: the command's
+  // work is done, and what it would still print has no reader. End quietly, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+    });
+  }
   const code = await runCli(process.argv.slice(2));
   process.exitCode = code;
 }

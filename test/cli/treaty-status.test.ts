@@ -3,7 +3,7 @@
  * database (embedded PGlite in a temporary data directory).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,22 @@ async function comity(environment: Record<string, string>, ...args: string[]): P
 describe('comity treaty status (offline)', () => {
   // A data directory that does not exist: the command must not open a database.
   const offline = { COMITY_DATA_DIR: path.join(tmpdir(), 'comity-treaty-status-no-node') };
+
+  it('ends quietly, exit 0, when its reader has closed the pipe (`| true`)', async () => {
+    const child = spawn(process.execPath, [cli, 'treaty', 'status'], {
+      cwd: root,
+      env: { ...process.env, ...offline, COMITY_LOG_LEVEL: 'silent' },
+    });
+    // The reader goes away before the command writes: each line it prints meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '', 'no stack trace for a closed pipe');
+    assert.equal(code, 0);
+  });
 
   it('prints the API status JSON from the seed data and exits 0', async () => {
     const outcome = await comity(offline, 'treaty', 'status', '--as-of', '2026-11-28', '--json');

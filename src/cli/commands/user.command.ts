@@ -80,7 +80,7 @@ export function registerUserCommands(program: Command): void {
   user
     .command('password')
     .description(
-      "set a user's password (prints a generated one once unless --password-stdin); ends their sessions",
+      "set a user's password (prints a generated one once unless --password-stdin); ends their sessions and revokes their API tokens",
     )
     .argument('<username>')
     .option('--password-stdin', 'read the new password from standard input')
@@ -91,7 +91,9 @@ export function registerUserCommands(program: Command): void {
       await withNodeContext((context) =>
         changePassword(context, username, password, { isOneTime: isPasswordGenerated }),
       );
-      printLine(`password of ${username} changed; their sessions have ended`);
+      printLine(
+        `password of ${username} changed; their sessions have ended and their API tokens are revoked`,
+      );
       if (isPasswordGenerated) {
         printLine(`password: ${password}`);
         printLine('This one-time password is shown only once; the next sign-in changes it.');
