@@ -409,6 +409,44 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('checklist').waitFor();
   });
 
+  test('a date typed wrong is kept, marked and named by the checklist, never dropped on save', async () => {
+    const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
+      csrfToken: string;
+    };
+    const created = await page.request.post(`${node.baseUrl}/api/v1/requests`, {
+      data: { type: 'preservation', caseReference: 'PG-DATE' },
+      headers: { 'x-csrf-token': session.csrfToken },
+    });
+    assert.equal(created.status(), 201);
+    const { request } = (await created.json()) as { request: { id: string } };
+    try {
+      await page.goto(`${node.baseUrl}/requests/${request.id}`);
+      const field = page.locator('#el-request-date').getByLabel('Date of the request');
+      // An empty date field shows an example, not something that reads as a value.
+      assert.match((await field.getAttribute('placeholder')) ?? '', /^e\.g\. /);
+      await field.fill('32/13/2026');
+      await field.blur();
+      await page.locator('#el-request-date').getByText('Not a date').waitFor();
+      await page.getByTestId('save-draft').click();
+      await page.getByTestId('save-state').filter({ hasText: 'revision 2' }).waitFor();
+      await page.reload();
+      assert.equal(
+        await page.locator('#el-request-date').getByLabel('Date of the request').inputValue(),
+        '32/13/2026',
+      );
+      await page
+        .getByTestId('checklist')
+        .locator('[data-element="request-date"][data-state="missing"]')
+        .waitFor();
+    } finally {
+      await page.request.delete(`${node.baseUrl}/api/v1/requests/${request.id}`, {
+        headers: { 'x-csrf-token': session.csrfToken },
+      });
+    }
+    await page.goto(draftUrl);
+    await page.getByTestId('checklist').waitFor();
+  });
+
   test('downloads the formal document as PDF, in at most two languages the node prints, saying why', async () => {
     const languages = page.getByRole('combobox', { name: 'Languages of the document' });
     await page.getByText(/At most two: your language and one the requested State accepts/).waitFor();

@@ -54,6 +54,8 @@ describe('validation: date-invalid (Art. 40(15)(f))', () => {
       confiscation: { order: { reference: 'O-1', date: 'x' } },
       jointInvestigation: { period: { from: '2026-01-01', to: '2026-02-30' } },
       collectionPeriod: { from: '2026-1-1', to: '2026-01-31', justification: 'x' },
+      requestDate: '32/13/2026',
+      validatingAuthority: { name: 'Investigating judge', decisionDate: '2026-02-29' },
     });
     assert.deepEqual(
       findings.map(([, element]) => element),
@@ -64,6 +66,8 @@ describe('validation: date-invalid (Art. 40(15)(f))', () => {
         'extradition.warrant.date',
         'confiscation.order.date',
         'jointInvestigation.period.to',
+        'requestDate',
+        'validatingAuthority.decisionDate',
       ],
     );
   });

@@ -17,6 +17,8 @@ export function listDateFields(draft: RequestContent): Array<{ field: string; va
       field: `persons[${index}].dateOfBirth`,
       value: person.dateOfBirth,
     })),
+    { field: 'requestDate', value: draft.requestDate },
+    { field: 'validatingAuthority.decisionDate', value: draft.validatingAuthority?.decisionDate },
     ...periodFields('dataSought.period', draft.dataSought?.period),
     ...periodFields('collectionPeriod', draft.collectionPeriod),
     { field: 'confidentiality.until', value: draft.confidentiality?.until },

@@ -8,7 +8,7 @@ import { ActionIcon, Popover, Stack, TextInput, type TextInputProps } from '@man
 import { DatePicker, TimePicker } from '@mantine/dates';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dayjsLocale, formatIsoDate, parseTypedDate } from './date-text.ts';
+import { dayjsLocale, formatIsoDate, isIsoValue, parseTypedDate } from './date-text.ts';
 import { CalendarIcon } from './icons.tsx';
 
 type DateFieldProps = Readonly<
@@ -39,14 +39,15 @@ function LocaleDateField({
   const [text, setText] = useState(() => formatIsoDate(value, language, withTime));
   const [isUnreadable, setIsUnreadable] = useState(false);
   const [isOpen, setIsOpen] = useState(false);
-  // A value set from outside (a reset form, another language) is shown in the language's form.
+  // A value set from outside (a reset form, another language) is shown in the language's form;
+  // a value that is no date (what a person typed and left, below) is shown as it is, marked.
   useEffect(() => {
     setText((current) =>
       parseTypedDate(current, language, withTime) === value && value !== ''
         ? current
         : formatIsoDate(value, language, withTime),
     );
-    setIsUnreadable(false);
+    setIsUnreadable(value !== '' && !isIsoValue(value, withTime));
   }, [value, language, withTime]);
 
   const type = (next: string) => {
@@ -74,8 +75,11 @@ function LocaleDateField({
         const isReadable = text.trim() === '' || parseTypedDate(text, language, withTime) !== undefined;
         setIsUnreadable(!isReadable);
         if (isReadable) setText(formatIsoDate(value, language, withTime));
+        // What was typed stays the value, never silently dropped: saving keeps it, and the
+        // node's checks name it (a draft's finding, a form's invalid-input).
+        else onChange(text.trim());
       }}
-      placeholder={example}
+      placeholder={t('lawyer2.dates.example', { example })}
       readOnly={readOnly}
       disabled={disabled}
       dir="ltr"

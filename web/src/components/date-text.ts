@@ -71,8 +71,14 @@ export function parseTypedDate(text: string, language: string, withTime: boolean
 }
 
 /** An ISO value written in the language's form; an unreadable value is returned as it is. */
+/** Whether `value` is an ISO date (`YYYY-MM-DD`) or, `withTime`, date-time (`YYYY-MM-DDTHH:mm[:ss]`). */
+export function isIsoValue(value: string, withTime: boolean): boolean {
+  return dayjs(value, withTime ? ['YYYY-MM-DDTHH:mm', 'YYYY-MM-DDTHH:mm:ss'] : ISO_DATE, true).isValid();
+}
+
 export function formatIsoDate(value: string, language: string, withTime: boolean): string {
-  if (value === '') return '';
-  const parsed = dayjs(value, withTime ? ['YYYY-MM-DDTHH:mm', 'YYYY-MM-DDTHH:mm:ss'] : ISO_DATE, true);
-  return parsed.isValid() ? parsed.format(dateFormat(language, withTime)) : value;
+  if (value === '' || !isIsoValue(value, withTime)) return value;
+  return dayjs(value, withTime ? ['YYYY-MM-DDTHH:mm', 'YYYY-MM-DDTHH:mm:ss'] : ISO_DATE, true).format(
+    dateFormat(language, withTime),
+  );
 }
