@@ -13,6 +13,7 @@ import { type Actor, isGrantNeedingApproval } from '../policies/access.ts';
 import {
   findRoleRequest,
   insertRoleRequest,
+  listPendingRoleRequestsOf,
   listRoleRequests as listRoleRequestRows,
   markPendingRoleRequestsSuperseded,
   markRoleRequestApproved,
@@ -69,6 +70,8 @@ function toRoleRequestView(request: StoredRoleRequest): RoleRequestView {
 
 /** How a change of roles divides: what applies now and what waits for a second administrator. */
 export type RoleChangePlan = Readonly<{
+  /** Pending grants the change keeps (keptPendingGrants); every other pending grant is superseded. */
+  keptGrantIds?: readonly string[];
   /** The roles the user holds once the immediate part is applied. */
   rolesNow: Role[];
   added: Role[];
@@ -77,25 +80,65 @@ export type RoleChangePlan = Readonly<{
   pending: Role[];
 }>;
 
-/** Divides a change from `current` to `wanted` roles asked by `requester` (undefined: the operator). */
+/**
+ * Divides a change from `current` to `wanted` roles asked by `requester` (undefined: the
+ * operator). `stillPending`: roles of grants already waiting that this change keeps (they are in
+ * `wanted`): they keep waiting in their own request, neither granted now nor asked again.
+ */
 export function planRoleChange(
   current: readonly Role[],
   wanted: readonly Role[],
   requester: Actor | undefined,
+  stillPending: readonly Role[] = [],
 ): RoleChangePlan {
   const removed = current.filter((role) => !wanted.includes(role));
-  const added = wanted.filter((role) => !current.includes(role));
+  const added = wanted.filter((role) => !current.includes(role) && !stillPending.includes(role));
   const pending = requester === undefined ? [] : added.filter(isGrantNeedingApproval);
-  const rolesNow = wanted.filter((role) => !pending.includes(role));
+  const rolesNow = wanted.filter((role) => !pending.includes(role) && !stillPending.includes(role));
   return { rolesNow, added: added.filter((role) => !pending.includes(role)), removed, pending };
+}
+
+/**
+ * The plan of a change of an existing user's roles to `wanted`: its pending grants that the change
+ * keeps go on waiting (keptPendingGrants), the others are superseded when it is recorded.
+ */
+export async function planRoleChangeOf(
+  db: Kysely<Database>,
+  user: Readonly<{ id: string; roles: readonly Role[] }>,
+  wanted: readonly Role[],
+  requester: Actor | undefined,
+): Promise<RoleChangePlan> {
+  const kept = keptPendingGrants(await listPendingRoleRequestsOf(db, user.id), wanted, requester);
+  return {
+    ...planRoleChange(
+      user.roles,
+      wanted,
+      requester,
+      kept.flatMap((grant) => grant.rolesAdded),
+    ),
+    keptGrantIds: kept.map((grant) => grant.id),
+  };
+}
+
+/**
+ * Which of a user's pending grants a change to `wanted` roles keeps: those whose roles it still
+ * wants, when an administrator asks (the operator's change grants what it wants itself, and
+ * replaces them all). The others are superseded by the change.
+ */
+function keptPendingGrants(
+  pendingGrants: readonly StoredRoleRequest[],
+  wanted: readonly Role[],
+  requester: Actor | undefined,
+): StoredRoleRequest[] {
+  if (requester === undefined) return [];
+  return pendingGrants.filter((grant) => grant.rolesAdded.every((role) => wanted.includes(role)));
 }
 
 /**
  * Records a planned change in the same transaction as the account change: one applied row for
  * what changed now (if anything), one pending row for what waits. Returns the pending row's id.
- * The user's grants still pending from an earlier change are superseded: the roles asked now are
- * the administrator's last word (a role asked again waits in the new row), so approving an old
- * grant cannot give back a role this change took away.
+ * The user's grants still pending from an earlier change that this change does not keep are
+ * superseded: a role it no longer wants cannot come back by approving an old grant.
  */
 export async function recordRoleChange(
   db: Kysely<Database>,
@@ -105,7 +148,10 @@ export async function recordRoleChange(
   now: Date,
 ): Promise<string | undefined> {
   const requestedBy = requester?.userId ?? null;
-  await markPendingRoleRequestsSuperseded(db, userId, { decidedBy: requestedBy, decidedAt: now });
+  await markPendingRoleRequestsSuperseded(db, userId, plan.keptGrantIds ?? [], {
+    decidedBy: requestedBy,
+    decidedAt: now,
+  });
   if (plan.added.length > 0 || plan.removed.length > 0) {
     await insertRoleRequest(db, {
       userId,

@@ -31,6 +31,7 @@ import { admitSecretAttempt, recordSecretFailure } from './sessions.service.ts';
 import {
   getRoleRequest,
   planRoleChange,
+  planRoleChangeOf,
   type RoleRequestView,
   recordRoleChange,
 } from './role-requests.service.ts';
@@ -299,7 +300,7 @@ async function updateAccount(
   const plan =
     changes.roles === undefined
       ? undefined
-      : planRoleChange(user.roles, parseRoles(changes.roles), requester);
+      : await planRoleChangeOf(context.db, user, parseRoles(changes.roles), requester);
   const roles = plan?.rolesNow;
   const displayName = changes.displayName?.trim();
   const email = changes.email === undefined ? undefined : parseEmail(changes.email);

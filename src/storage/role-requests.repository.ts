@@ -132,18 +132,34 @@ export async function markRoleRequestApproved(
 }
 
 /**
- * Marks the user's pending requests superseded by a later change of its roles (made by
- * `decision.decidedBy`, null: the operator): they can no longer be approved.
+ * Marks the user's pending requests, but those in `keptIds`, superseded by a later change of its
+ * roles (made by `decision.decidedBy`, null: the operator): they can no longer be approved.
  */
 export async function markPendingRoleRequestsSuperseded(
   db: Kysely<Database>,
   userId: string,
+  keptIds: readonly string[],
   decision: { decidedBy: string | null; decidedAt: Date },
 ): Promise<void> {
-  await db
+  let query = db
     .updateTable('role_requests')
     .set({ status: 'superseded', decided_by: decision.decidedBy, decided_at: decision.decidedAt })
     .where('user_id', '=', userId)
-    .where('status', '=', 'pending')
+    .where('status', '=', 'pending');
+  if (keptIds.length > 0) query = query.where('id', 'not in', [...keptIds]);
+  await query.execute();
+}
+
+/** A user's pending role requests, oldest first. */
+export async function listPendingRoleRequestsOf(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<StoredRoleRequest[]> {
+  const rows = await selectRoleRequests(db)
+    .where('role_requests.user_id', '=', userId)
+    .where('role_requests.status', '=', 'pending')
+    .orderBy('role_requests.requested_at')
+    .orderBy('role_requests.id')
     .execute();
+  return rows.map(toStoredRoleRequest);
 }

@@ -294,7 +294,7 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(unknown.statusCode, 404);
     });
 
-    it('supersedes a pending grant when the same roles are changed again: the old one cannot be approved', async () => {
+    it('supersedes a pending grant a later change no longer wants: it cannot be approved; one still wanted waits on', async () => {
       const second = await createUser(subject, { roles: ['administrator'] });
       const secondSession = await signIn(subject, second.username, second.password);
       const user = await createUser(subject, { roles: ['officer'] });
@@ -340,6 +340,29 @@ for (const target of DATABASE_TARGETS) {
         await inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers }),
       ).items.find((listed) => listed.id === user.id)?.roles;
       assert.deepEqual(roles, ['officer', 'supervisor']);
+
+      // A change that still names a waiting role keeps its grant, and asks only for the new one.
+      const keeps = await createUser(subject, { roles: ['officer'] });
+      const changeKeeps = async (wanted: string[]) =>
+        json<User & { pendingRoleRequest: RoleRequest | null }>(
+          await inject({
+            method: 'PATCH',
+            url: `/api/v1/users/${keeps.id}`,
+            headers: admin.headers,
+            payload: { roles: wanted },
+          }),
+        );
+      const waiting = await changeKeeps(['officer', 'auditor']);
+      const more = await changeKeeps(['officer', 'auditor', 'supervisor']);
+      assert.deepEqual(more.roles, ['officer'], 'neither waiting role is given yet');
+      assert.deepEqual(more.pendingRoleRequest?.rolesAdded, ['supervisor']);
+      const stillPending = json<{ items: RoleRequest[] }>(
+        await inject({ method: 'GET', url: '/api/v1/role-requests?status=pending', headers: admin.headers }),
+      ).items.filter((request) => request.userId === keeps.id);
+      assert.deepEqual(
+        stillPending.map((request) => request.id).sort(),
+        [waiting.pendingRoleRequest?.id, more.pendingRoleRequest?.id].sort(),
+      );
     });
 
     it('disables and re-enables an account; disabling ends its sessions', async () => {

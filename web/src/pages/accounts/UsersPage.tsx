@@ -66,6 +66,12 @@ export function UsersPage() {
 
   const title = t('accounts.users.title');
   const pendingOf = (userId: string) => (pending.data?.items ?? []).filter((item) => item.userId === userId);
+  // The roles a user has and those granted to it that wait for approval: the editor starts from
+  // both, so that a change keeps a waiting grant unless its role is unticked (the node then
+  // supersedes the grant).
+  const rolesAskedFor = (user: { id: string; roles: readonly Role[] }): Role[] => [
+    ...new Set([...user.roles, ...pendingOf(user.id).flatMap((request) => request.rolesAdded)]),
+  ];
   return (
     <Stack gap="lg">
       <PageTitle text={title}>{title}</PageTitle>
@@ -122,12 +128,13 @@ export function UsersPage() {
                     {editing === user.id ? (
                       <RolesEditor
                         username={user.username}
-                        roles={user.roles}
+                        roles={rolesAskedFor(user)}
                         email={user.email ?? ''}
                         onCancel={() => setEditing(undefined)}
                         onSave={(roles, email) =>
                           act(async () => {
-                            const isSameRoles = [...roles].sort().join() === [...user.roles].sort().join();
+                            const isSameRoles =
+                              [...roles].sort().join() === [...rolesAskedFor(user)].sort().join();
                             const nextEmail = email.trim() === '' ? null : email.trim();
                             const changed = await answer(
                               api.PATCH('/api/v1/users/{id}', {
