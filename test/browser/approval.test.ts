@@ -74,7 +74,10 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     await panel.locator('[data-testid="approval-record"][data-state="pending"]').waitFor();
     await panel.getByTestId('approval-waiting').waitFor();
     assert.equal(await panel.getByTestId('approval-approve').count(), 0, 'the author cannot approve');
-    await officerPage.getByTestId('read-only-note').waitFor();
+    // Nothing has left yet: the note says so, and does not call the request sent.
+    const note = officerPage.getByTestId('read-only-note');
+    await note.getByText(/^Submitted for approval: nothing has been sent to Germany yet\./).waitFor();
+    assert.doesNotMatch((await note.textContent()) ?? '', /Sent/);
     await assertAccessible(officerPage, 'a request awaiting approval, as its author');
 
     const supervisorContext = await newContext();

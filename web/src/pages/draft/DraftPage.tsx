@@ -355,12 +355,11 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           node: saved.request.peerNodeId ?? '—',
           time: formatDateTime(saved.request.receivedAt ?? saved.request.createdAt),
         })
-      : saved.request.status !== 'draft'
-        ? t('draft.sentReadOnly', {
-            state: requestedStateLabel || '—',
-            time: formatDateTime(saved.request.updatedAt),
-          })
-        : t('draft.readOnly');
+      : saved.request.status === 'awaiting-approval'
+        ? t('draft.awaitingApprovalReadOnly', { state: requestedStateLabel || '—' })
+        : saved.request.status !== 'draft'
+          ? t('draft.sentReadOnly', { state: requestedStateLabel || '—' })
+          : t('draft.readOnly');
 
   const saveStateText = (): string => {
     if (isDirty) return t('draft.unsaved');
