@@ -236,6 +236,13 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await screenshotCase(page, 'case-fr-receipt-en');
     await receipt.locator('summary').click();
 
+    // The list of requests says where the case stands, as the case section does, not just "Sent".
+    await page.goto(`${federation.node('FR').url}/requests`);
+    const listed = page.locator(`tr[data-request-id="${frRequestId}"]`);
+    assert.equal(await textOf(listed.locator('[data-case-status]')), 'Data preserved');
+    await page.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
+    await panel.getByTestId('case-status').waitFor();
+
     // Withdrawing needs reasons: the empty form is refused and the focus goes to the field.
     await panel.getByTestId('transition-withdraw').click();
     const form = panel.getByTestId('transition-form');

@@ -23,11 +23,19 @@ function directionOf(search: string): RequestDirection {
   return new URLSearchParams(search).get('direction') === 'incoming' ? 'incoming' : 'outgoing';
 }
 
-function StatusBadge({ status }: { status: string }) {
+/** Where the case stands, the same words on both nodes and on the desk (not the request's own status, which stops at sent or received). */
+function StatusBadge({ caseStatus }: { caseStatus: string }) {
   const { t } = useTranslation();
   return (
-    <Badge variant="outline" color="gray.8" radius="sm" tt="none" className="badge-whole">
-      {t(`requestStatus.${status}`, { defaultValue: status })}
+    <Badge
+      variant="outline"
+      color="gray.8"
+      radius="sm"
+      tt="none"
+      className="badge-whole"
+      data-case-status={caseStatus}
+    >
+      {t(`caseStatus.${caseStatus}`, { defaultValue: caseStatus })}
     </Badge>
   );
 }
@@ -118,7 +126,7 @@ export function RequestsPage() {
                     </Table.Td>
                   )}
                   <Table.Td>
-                    <StatusBadge status={item.status} />
+                    <StatusBadge caseStatus={item.caseStatus} />
                   </Table.Td>
                   {isIncoming ? null : (
                     <Table.Td>
