@@ -113,6 +113,14 @@ describe('Convention catalogue data', () => {
     assert.deepEqual(loadCatalogue(), catalogue);
   });
 
+  it('was reviewed on a real day that has come: its reviewedOn is not in the future', () => {
+    assert.match(catalogue.reviewedOn, /^\d{4}-\d{2}-\d{2}$/);
+    assert.ok(
+      Date.parse(`${catalogue.reviewedOn}T00:00:00Z`) <= Date.now(),
+      `reviewedOn ${catalogue.reviewedOn} is a day that has not come yet`,
+    );
+  });
+
   it('describes every request type exactly once', () => {
     const ids = catalogue.requestTypes.map((entry) => entry.id).sort();
     assert.deepEqual(ids, [...REQUEST_TYPE_IDS].sort());
