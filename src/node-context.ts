@@ -33,6 +33,14 @@ function describe(error: unknown): string {
   return cause instanceof Error ? cause.message || cause.name : String(cause);
 }
 
+/**
+ * Makes sure the node's data directory is its own before something is written there outside
+ * openNodeContext (`comity init` writes the identity): see claimDataDirectory.
+ */
+export function claimNodeDataDirectory(config: Config): void {
+  claimDataDirectory(config.node.dataDirectory);
+}
+
 /** The database is closed again if migrating fails; otherwise the caller closes `database`. */
 export async function openNodeContext(
   config: Config,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { JWK } from 'jose';
 import { loadConfig } from '../../config.ts';
+import { claimNodeDataDirectory } from '../../node-context.ts';
 import { loadStateSeeds } from '../../data/states/index.ts';
 import {
   initNodeIdentity,
@@ -17,7 +18,6 @@ import {
 } from '../../federation/identity/identity-store.ts';
 import { AuthorityKindSchema } from '../../federation/protocol/envelope.ts';
 import type { AuthorityKind } from '../../federation/protocol/types.ts';
-import { claimDataDirectory } from '../../storage/private-files.ts';
 import { CliError, printLine } from '../output.ts';
 import { readSecretFromStdin } from './node-context.ts';
 
@@ -117,7 +117,7 @@ export function registerInitCommand(program: Command): void {
       const directory = config.federation.identityDirectory;
       // The identity goes in the node's data directory: only one that is the node's (private-files.ts).
       if (!path.relative(config.node.dataDirectory, directory).startsWith('..')) {
-        claimDataDirectory(config.node.dataDirectory);
+        claimNodeDataDirectory(config);
       }
       const file = await initNodeIdentity(
         directory,
