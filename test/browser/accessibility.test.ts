@@ -49,6 +49,7 @@ import {
   screenshotDirectory,
   skipReason,
   switchLanguage,
+  waitUntilSignedIn,
 } from './browser-helpers.ts';
 
 type Language = 'en' | 'ar';
@@ -701,8 +702,7 @@ describe('the screens of a received request, the auditor, the approvals and the 
     await page.getByLabel('Username').fill(username);
     await page.getByLabel(/^Password/).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/requests$/);
-    await page.locator('main h1').waitFor();
+    await waitUntilSignedIn(page);
     if (language !== 'en') await switchLanguage(page, language);
     return { context, page };
   }
@@ -912,7 +912,8 @@ describe('the screens of a received request, the auditor, the approvals and the 
           language === 'en' ? totpCode(totpSecret, Date.now() + 30_000) : (recoveryCodes[0] ?? ''),
         );
         await page.locator('button[type="submit"]').click();
-        await page.waitForURL(/\/requests$/);
+        // An auditor lands on the audit log.
+        await page.waitForURL(/\/audit$/);
         await walk(page, '/audit', 'audit log', language);
       } finally {
         await context.close();

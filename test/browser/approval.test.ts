@@ -81,8 +81,9 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     await assertAccessible(officerPage, 'a request awaiting approval, as its author');
 
     const supervisorContext = await newContext();
+    // A supervisor lands on what waits for approval.
     const supervisorPage = await signInAs(supervisorContext, fr, 'supervisor');
-    await supervisorPage.goto(`${fr.url}/approvals`);
+    assert.match(new URL(supervisorPage.url()).pathname, /^\/approvals$/);
     const row = supervisorPage.getByTestId('approval-row').filter({ hasText: 'FR officer' });
     await row.first().waitFor();
     await assertAccessible(supervisorPage, 'the approval queue');

@@ -151,8 +151,14 @@ export async function signInAs(context: BrowserContext, node: FederationNode, ro
   await page.getByLabel('Username').fill(account.username);
   await page.getByLabel(/^Password/).fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/requests$/);
+  await waitUntilSignedIn(page);
   return page;
+}
+
+/** After "Sign in": the person's landing screen (web/src/app/landing.ts) is shown. */
+export async function waitUntilSignedIn(page: Page): Promise<void> {
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  await page.locator('main h1').waitFor();
 }
 
 /**

@@ -239,7 +239,8 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await frPage.getByLabel('Username').fill(frSupervisor.username);
     await frPage.getByLabel(/^Password/).fill(frSupervisor.password);
     await frPage.getByRole('button', { name: 'Sign in' }).click();
-    await frPage.waitForURL(/\/requests$/);
+    // A supervisor lands on what waits for approval.
+    await frPage.waitForURL(/\/approvals$/);
     await frPage.goto(`${fr.url}/requests/${frRequestId}`);
     const panel = frPage.getByTestId('evidence-consent-panel');
     const form = panel.getByTestId('consent-ask-form');

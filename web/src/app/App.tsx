@@ -9,6 +9,7 @@ import { Center, DirectionProvider, Loader, MantineProvider } from '@mantine/cor
 import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
+import { landingPathOf } from './landing.ts';
 import { AccountPage } from '../pages/accounts/AccountPage.tsx';
 import { UsersPage } from '../pages/accounts/UsersPage.tsx';
 import { CataloguePage } from '../pages/catalogue/CataloguePage.tsx';
@@ -79,12 +80,13 @@ function Screens() {
   const needsSignIn = isSignedOut && (isHome || match?.route.needsSession === true);
 
   useEffect(() => {
-    if (isHome && session.status === 'signed-in') navigate('/requests', { replace: true });
+    if (isHome && session.status === 'signed-in')
+      navigate(landingPathOf(session.user.roles), { replace: true });
     else if (needsSignIn) {
       const next = isHome ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
       navigate(`/sign-in${next}`, { replace: true });
     }
-  }, [isHome, needsSignIn, session.status, location.pathname, location.search]);
+  }, [isHome, needsSignIn, session, location.pathname, location.search]);
 
   if (session.status === 'loading' || needsSignIn || isHome) {
     return (

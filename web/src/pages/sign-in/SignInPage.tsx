@@ -7,15 +7,16 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../app/api.ts';
 import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
+import { landingPathOf } from '../../app/landing.ts';
 import { useSession } from '../../app/session.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 
-/** Only a path of this UI, never another site (an open redirect). */
-function safeNext(search: string): string {
+/** Only a path of this UI, never another site (an open redirect); none: the person's landing screen. */
+function safeNext(search: string): string | undefined {
   const next = new URLSearchParams(search).get('next');
-  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/requests';
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : undefined;
 }
 
 export function SignInPage() {
@@ -32,8 +33,10 @@ export function SignInPage() {
   const next = safeNext(location.search);
 
   useEffect(() => {
-    if (session.status === 'signed-in') navigate(next, { replace: true });
-  }, [session.status, next]);
+    if (session.status === 'signed-in') {
+      navigate(next ?? landingPathOf(session.user.roles), { replace: true });
+    }
+  }, [session, next]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
