@@ -2309,6 +2309,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description ar, zh, en, fr, ru or es; else Accept-Language, else English */
+                    lang?: string;
                     type?: "preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation";
                     status?: string;
                     direction?: "outgoing" | "incoming";

@@ -14,6 +14,7 @@ import {
   toLocalDateTime,
 } from '../core/duty/roster.ts';
 import { AppError } from '../core/errors.ts';
+import { parseDateTime } from '../core/validation/time-format.ts';
 import { loadStateSeeds } from '../data/states/index.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import type { AppContext } from '../app-context.ts';
@@ -212,9 +213,15 @@ export async function handoverNotes(context: AppContext, limit = 20): Promise<Ha
   }));
 }
 
+/** An RFC 3339 instant: with its offset, on a day that exists (Date.parse alone takes 30 February as 2 March). */
 function parseInstant(value: string, path: string): Date {
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw invalid(path, 'not an RFC 3339 instant');
+  if (Number.isNaN(time) || !parseDateTime(value)?.hasOffset) {
+    throw invalid(
+      path,
+      'not an RFC 3339 instant (a real date and time with its offset, e.g. 2026-03-01T09:00:00Z)',
+    );
+  }
   return new Date(time);
 }
 

@@ -638,6 +638,22 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(json(await call(officerA, 'GET', '/api/v1/requests')), before);
     });
 
+    it('refuses a list filter it does not have (a cursor, a limit), rather than answering every request', async () => {
+      for (const query of ['limit=10', 'cursor=abc', 'stauts=sent']) {
+        const response = await call(officerA, 'GET', `/api/v1/requests?${query}`);
+        const problem = assertProblem(response, 400, 'invalid-input');
+        assert.equal(
+          (problem.errors as { code?: string }[] | undefined)?.[0]?.code,
+          'unrecognized-keys',
+          query,
+        );
+      }
+      assert.equal(
+        (await call(officerA, 'GET', '/api/v1/requests?direction=outgoing&lang=fr')).statusCode,
+        200,
+      );
+    });
+
     it('rejects a body over the size limit with 413', async () => {
       const limit = subject.context.config.http.bodyLimitBytes;
       const response = await subject.app.inject({

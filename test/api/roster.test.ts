@@ -97,7 +97,7 @@ for (const target of DATABASE_TARGETS) {
       clock.advance(-6 * 3_600_000);
     });
 
-    it('refuses bad shifts with problem+json and stores nothing', async () => {
+    it('refuses bad shifts with problem+json and stores nothing, and a period to read that is no real instant', async () => {
       const before = await roster();
       const cases: [Record<string, string>, number, string][] = [
         [
@@ -130,6 +130,22 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(json<{ type: string }>(response).type, `urn:comity:problem:${code}`);
       }
       assert.deepEqual(await roster(), before);
+      // The period read: an instant on a day that exists, with its offset.
+      for (const from of ['2026-02-30T00:00:00Z', 'garbage', '2026-03-01T00:00:00']) {
+        const response = await subject.app.inject({
+          method: 'GET',
+          url: `/api/v1/roster?from=${encodeURIComponent(from)}`,
+          headers: duty.headers,
+        });
+        assert.equal(response.statusCode, 400, `${from}: ${response.body}`);
+        assert.equal(json<{ type: string }>(response).type, 'urn:comity:problem:invalid-input');
+      }
+      const fine = await subject.app.inject({
+        method: 'GET',
+        url: `/api/v1/roster?from=${encodeURIComponent('2026-03-01T00:00:00+01:00')}`,
+        headers: duty.headers,
+      });
+      assert.equal(fine.statusCode, 200, fine.body);
     });
 
     it('only supervisors and administrators change the roster; officers without incoming work do not read it', async () => {

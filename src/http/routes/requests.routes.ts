@@ -81,11 +81,13 @@ const LangQuerySchema = z.object({
     .describe('ar, zh, en, fr, ru or es; else Accept-Language, else English'),
 });
 
-const ListQuerySchema = z.object({
+// Strict: a filter it does not know (a misspelt one, a cursor or limit it has none of) is
+// refused, not ignored with the whole list answered.
+const ListQuerySchema = LangQuerySchema.extend({
   type: RequestTypeIdSchema.optional(),
   status: z.string().max(40).optional(),
   direction: z.enum(['outgoing', 'incoming']).optional(),
-});
+}).strict();
 
 export async function requestsRoutes(app: ComityApp, context: AppContext): Promise<void> {
   // Reading is open to every signed-in actor: the service shows only the requests the actor may read.
