@@ -27,7 +27,7 @@ import { registerAuditHook } from './audit-hook.ts';
 import { registerAuthentication, registerAuthorization, withDeclaredPermissions } from './auth.ts';
 import type { AppContext } from '../app-context.ts';
 import { findUnstorableTexts, refuseUnstorableTexts } from '../core/storable-text.ts';
-import { handleError, sendProblem, toProblem } from './problem.ts';
+import { handleError, sendProblem, toProblem, withProblemResponses } from './problem.ts';
 import { ROUTES } from './routes/index.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -181,7 +181,9 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
     transform: jsonSchemaTransform,
     // Named schemas become components (the zod provider), then each operation gets its declared permission.
     transformObject: (documentObject) =>
-      withDeclaredPermissions(jsonSchemaTransformObject(documentObject), routePermissions),
+      withProblemResponses(
+        withDeclaredPermissions(jsonSchemaTransformObject(documentObject), routePermissions),
+      ),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/reference' });
 

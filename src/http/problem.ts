@@ -319,3 +319,28 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   }
   return sendProblem(reply, { ...problem, instance: request.url });
 }
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * Every operation of the OpenAPI document answers its errors as a problem (components.schemas
+ * Problem): declared once here as each operation's `default` response, so the contract says what
+ * a client gets besides the success it names.
+ */
+export function withProblemResponses<T extends { paths?: object }>(document: T): T {
+  for (const item of Object.values(document.paths ?? {}) as Array<Record<string, unknown> | undefined>) {
+    for (const method of HTTP_METHODS) {
+      const operation = item?.[method] as { responses?: Record<string, unknown> } | undefined;
+      if (!operation || operation.responses?.default !== undefined) continue;
+      operation.responses = {
+        ...operation.responses,
+        default: {
+          description:
+            'An RFC 9457 problem (application/problem+json) whose `type` is a stable URN, urn:comity:problem:<code> (docs/api.md)',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      };
+    }
+  }
+  return document;
+}

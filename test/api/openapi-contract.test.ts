@@ -79,6 +79,21 @@ describe('the committed OpenAPI contract', () => {
     assert.deepEqual(lax, [], 'these request bodies accept members they do not know');
   });
 
+  it('says of every operation that its errors are problems (components.schemas.Problem)', () => {
+    const document = JSON.parse(files[0]?.text ?? '{}') as {
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    };
+    const without = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(
+          ([, operation]) =>
+            !JSON.stringify(operation.responses?.default ?? {}).includes('#/components/schemas/Problem'),
+        )
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    assert.deepEqual(without, []);
+  });
+
   it('is the same on every build: no time, host or port in it', async () => {
     const again = await contractFiles();
     assert.equal(again[0]?.text, files[0]?.text);

@@ -152,6 +152,8 @@ export async function evidenceRoutes(app: ComityApp, context: AppContext): Promi
           'Answers 201 with Location, the upload URL to PATCH (Content-Type application/offset+octet-stream, Upload-Offset) and HEAD (the offset to resume at). The tus answers to PATCH and HEAD are plain text, as the protocol has them.',
         params: RequestParamsSchema,
         headers: CreateUploadHeadersSchema,
+        // Answered by the tus server (the reply is handed over): documented, not serialized here.
+        response: { 201: z.null().describe('Created: Location gives the upload URL (tus)') },
       },
     },
     async (request, reply) => {

@@ -231,6 +231,7 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
           description:
             'Columns: state_code or iso3, action, date, source, evidence, note (and optionally state, date_note). ' +
             'If any row is invalid nothing is imported and the import-rejected problem lists each error with its line.',
+          consumes: ['text/csv'],
           body: z.string(),
           response: { 200: z.object({ inserted: z.number() }) },
         },
