@@ -105,6 +105,31 @@ function refuseUnstorableText(scope: FastifyInstance): void {
   });
 }
 
+/**
+ * The methods the API serves at a concrete path (its routes' patterns, `:param` one segment, `*`
+ * the rest), HEAD with GET: what a 405 names in Allow when the path exists with other methods.
+ */
+function methodsServing(routes: ReadonlyMap<string, RouteAccess>, path: string): string[] {
+  const methods = new Set<string>();
+  for (const key of routes.keys()) {
+    const [method = '', pattern = ''] = key.split(' ');
+    const expression = pattern
+      .split('/')
+      .map((segment) =>
+        segment.startsWith(':')
+          ? '[^/]+'
+          : segment === '*'
+            ? '.*'
+            : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('/');
+    if (!new RegExp(`^${expression}$`).test(path)) continue;
+    methods.add(method);
+    if (method === 'GET') methods.add('HEAD');
+  }
+  return [...methods].sort();
+}
+
 /** The Fastify instance with the zod type provider, as route modules receive it. */
 export type ComityApp = ReturnType<typeof createBaseApp>;
 
@@ -228,6 +253,15 @@ export async function buildApp(context: AppContext, options: { logger?: boolean 
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/federation/');
     if (!isApi && request.method === 'GET' && hasWebBuild) {
       return reply.type('text/html').header('cache-control', REVALIDATE).sendFile('index.html');
+    }
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = isApi ? methodsServing(routePermissions, path) : [];
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, {
+        ...toProblem('method-not-allowed', `${path} answers ${allowed.join(', ')}, not ${request.method}`),
+        instance: request.url,
+      });
     }
     return sendProblem(reply, {
       ...toProblem(

@@ -36,6 +36,20 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(json<{ type: string }>(response).type, 'urn:comity:problem:route-not-found');
     });
 
+    it('answers a method a route does not serve with 405 and the methods it does in Allow', async () => {
+      const id = '00000000-0000-4000-8000-000000000000';
+      for (const [method, url, allow] of [
+        ['PATCH', `/api/v1/requests/${id}`, 'DELETE, GET, HEAD, PUT'],
+        ['GET', `/api/v1/requests/${id}/submit`, 'POST'],
+        ['PUT', '/api/v1/session', 'DELETE, GET, HEAD, POST'],
+      ] as const) {
+        const response = await subject.app.inject({ method, url });
+        assert.equal(response.statusCode, 405, `${method} ${url}`);
+        assert.equal(response.headers.allow, allow, `${method} ${url}`);
+        assert.equal(json<{ type: string }>(response).type, 'urn:comity:problem:method-not-allowed');
+      }
+    });
+
     it('serves an OpenAPI 3 document that lists the health route', async () => {
       const response = await subject.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
       assert.equal(response.statusCode, 200);
