@@ -18,7 +18,6 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
         'Drafts and validates requests, keeps the Convention catalogue, the directory of States and the treaty status.',
     )
     .version('0.1.0')
-    .showHelpAfterError('(run comity --help for the list of commands)')
     .exitOverride();
   // The operator's command, by name only (never its arguments), for the audit log (node-context.ts).
   program.hook('preAction', (_program, action) => {
@@ -30,7 +29,27 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   });
   const modules = argv === undefined ? COMMANDS : commandModulesFor(argv);
   for (const register of await Promise.all(modules.map((module) => module.load()))) register(program);
+  writeUsageErrorsAsOneLine(program, '');
   return program;
+}
+
+/**
+ * A usage error (an unknown option, a missing argument or option) as one line, like every other
+ * error of the CLI, naming the help of the very command that was mistyped.
+ */
+function writeUsageErrorsAsOneLine(command: Command, path: string): void {
+  command.configureOutput({
+    outputError: (text, write) =>
+      write(
+        `comity: ${text
+          .replace(/^error: /, '')
+          .replace(/\s+/g, ' ')
+          .trim()} (see comity ${path}--help)\n`,
+      ),
+  });
+  for (const subcommand of command.commands) {
+    writeUsageErrorsAsOneLine(subcommand, `${path}${subcommand.name()} `);
+  }
 }
 
 export async function runCli(argv: readonly string[]): Promise<number> {

@@ -115,6 +115,17 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     assert.match(again.stderr.trim(), /^[^\n]*already revoked at [^\n]*nothing changed$/);
   });
 
+  it('answers a usage mistake with one line naming the help of the mistyped command', async () => {
+    const missingRole = await runComity(['user', 'add', 'carl']);
+    assert.equal(missingRole.code, 1);
+    assert.equal(
+      missingRole.stderr,
+      "comity: required option '--role <role...>' not specified (see comity user add --help)\n",
+    );
+    const unknownOption = await runComity(['user', 'list', '--bogus']);
+    assert.equal(unknownOption.stderr, "comity: unknown option '--bogus' (see comity user list --help)\n");
+  });
+
   it('resets a password to a generated one-time one that the next sign-in must change', async () => {
     const reset = await runComity(['user', 'password', 'bob']);
     assert.equal(reset.code, 0, reset.stderr);
