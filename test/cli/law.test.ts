@@ -74,8 +74,15 @@ describe('comity law (on the node database, PGlite)', () => {
       bad,
       'citation,title,maximum_penalty,offences\nA,Fine,1 year,art-8\nB,Wrong,1 year,art-99\n',
     );
+    // The refused import names each problem where it is, then its one-line error.
+    const badImport = await runComity(['law', 'import', bad]);
+    assert.notEqual(badImport.code, 0);
+    const badLines = badImport.stderr.trim().split('\n');
+    assert.match(badLines[0] ?? '', /bad\.csv:3: .*art-99/);
+    assert.match(badLines.at(-1) ?? '', /^comity: the file has errors; nothing was imported$/);
+    const missingFile = await runComity(['law', 'import', path.join(dataDirectory, 'no-such-file.json')]);
+    assert.match(missingFile.stderr, /^comity: cannot read .*no-such-file\.json: ENOENT\n$/);
     for (const args of [
-      ['law', 'import', bad],
       ['law', 'add', 'X', '--title', 'Wrong', '--offence', 'art-3'],
       ['law', 'remove', 'no such provision'],
       ['law', 'compliance', '--format', 'xml'],

@@ -4,7 +4,6 @@
  * /api/v1/law-map): provisions (citation, title, maximum penalty) and the Convention offences
  * (art-7 ... art-17) they implement, and the compliance view for the implementation report.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   addProvision,
@@ -14,7 +13,7 @@ import {
   listLawMap,
   removeProvision,
 } from '../../services/law-map.service.ts';
-import { CliError, printJson, printLine } from '../output.ts';
+import { CliError, printFileProblems, printJson, printLine, readUserFile } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
 function offenceList(value: string, previous: string[] = []): string[] {
@@ -82,10 +81,15 @@ export function registerLawCommands(program: Command): void {
     )
     .argument('<file>', 'a .json or .csv file')
     .action(async (file: string) => {
-      const text = await readFile(file, 'utf8');
+      const text = await readUserFile(file);
       const format = file.toLowerCase().endsWith('.csv') ? 'csv' : 'json';
-      const items = await withNodeContext((context) => importProvisions(context, text, format));
-      printLine(`${items.length} provisions imported`);
+      try {
+        const items = await withNodeContext((context) => importProvisions(context, text, format));
+        printLine(`${items.length} provisions imported`);
+      } catch (error) {
+        printFileProblems(file, error);
+        throw error;
+      }
     });
 
   law

@@ -6,10 +6,8 @@
  * be trusted. `add` and `import` write to the node's database, as its operator, on the machine
  * that runs it.
  */
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { countryCodes as countries } from '../../data/country-codes.ts';
-import { isAppError } from '../../core/errors.ts';
 import { isCalendarDate } from '../../core/treaty/calendar-date.ts';
 import { TREATY_ACTIONS } from '../../core/treaty/treaty-status.ts';
 import { loadSeedTreatyRecords } from '../../data/treaty/index.ts';
@@ -24,7 +22,7 @@ import {
 import { importRecordsCsv } from '../../services/treaty-import.service.ts';
 import { seedTreatyRecords } from '../../services/treaty-seed.service.ts';
 import type { AppContext } from '../../app-context.ts';
-import { CliError, printJson, printLine } from '../output.ts';
+import { CliError, printFileProblems, printJson, printLine, readUserFile } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
 function parseAsOf(value: string | undefined): string {
@@ -175,20 +173,12 @@ export function registerTreatyCommands(program: Command): void {
     .argument('<file>', 'CSV with columns state_code (or iso3), action, date, source, evidence, note')
     .action(async (file: string) => {
       let csv: string;
-      try {
-        csv = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
+      csv = await readUserFile(file);
       try {
         const inserted = await withSeededNode((context) => importRecordsCsv(context, NODE_OPERATOR, csv));
         printLine(`imported ${inserted} record${inserted === 1 ? '' : 's'} from ${file}`);
       } catch (error) {
-        if (isAppError(error) && error.code === 'import-rejected') {
-          for (const detail of error.details) {
-            process.stderr.write(`${file}:${detail.line ?? '?'}: ${detail.message}\n`);
-          }
-        }
+        printFileProblems(file, error);
         throw error;
       }
     });
