@@ -77,7 +77,9 @@ function describeError(error: unknown): string {
 if (import.meta.main) {
   // A reader that stops early (`comity treaty status | head -1`) closes the pipe: the command's
   // work is done, and what it would still print has no reader. End quietly, not with a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
+  // Not for the long-running commands: a node whose log reader died shuts down as on any fault.
+  const isLongRunning = ['serve', 'demo'].includes(process.argv[2] ?? '');
+  for (const stream of isLongRunning ? [] : [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
       process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));

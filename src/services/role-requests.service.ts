@@ -94,7 +94,10 @@ export function planRoleChange(
   const removed = current.filter((role) => !wanted.includes(role));
   const added = wanted.filter((role) => !current.includes(role) && !stillPending.includes(role));
   const pending = requester === undefined ? [] : added.filter(isGrantNeedingApproval);
-  const rolesNow = wanted.filter((role) => !pending.includes(role) && !stillPending.includes(role));
+  // A role the user holds stays, whatever grant still names it; one only waiting keeps waiting.
+  const rolesNow = wanted.filter(
+    (role) => !pending.includes(role) && (current.includes(role) || !stillPending.includes(role)),
+  );
   return { rolesNow, added: added.filter((role) => !pending.includes(role)), removed, pending };
 }
 
@@ -108,7 +111,7 @@ export async function planRoleChangeOf(
   wanted: readonly Role[],
   requester: Actor | undefined,
 ): Promise<RoleChangePlan> {
-  const kept = keptPendingGrants(await listPendingRoleRequestsOf(db, user.id), wanted, requester);
+  const kept = keptPendingGrants(await listPendingRoleRequestsOf(db, user.id), user.roles, wanted, requester);
   return {
     ...planRoleChange(
       user.roles,
@@ -122,16 +125,22 @@ export async function planRoleChangeOf(
 
 /**
  * Which of a user's pending grants a change to `wanted` roles keeps: those whose roles it still
- * wants, when an administrator asks (the operator's change grants what it wants itself, and
- * replaces them all). The others are superseded by the change.
+ * wants and that would still give something the user does not hold, when an administrator asks
+ * (the operator's change grants what it wants itself, and replaces them all). The others are
+ * superseded by the change.
  */
 function keptPendingGrants(
   pendingGrants: readonly StoredRoleRequest[],
+  held: readonly Role[],
   wanted: readonly Role[],
   requester: Actor | undefined,
 ): StoredRoleRequest[] {
   if (requester === undefined) return [];
-  return pendingGrants.filter((grant) => grant.rolesAdded.every((role) => wanted.includes(role)));
+  return pendingGrants.filter(
+    (grant) =>
+      grant.rolesAdded.every((role) => wanted.includes(role)) &&
+      grant.rolesAdded.some((role) => !held.includes(role)),
+  );
 }
 
 /**

@@ -8,7 +8,7 @@
  * data directory that is a file, or one that holds other things than a node's data (a home
  * directory, /etc: a mistyped COMITY_DATA_DIR), and changes nothing then.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const DIRECTORY_MODE = 0o700;
@@ -18,10 +18,22 @@ const FILE_MODE = 0o600;
 export const DATA_DIRECTORY_MARK = '.comity-data-directory';
 
 /**
- * What a node keeps at the top of its data directory: a directory holding any of these and no
- * mark yet was made by a release before the mark (it is marked now).
+ * What a node keeps at the top of its data directory: a directory holding only these and no mark
+ * yet is new or was made by a release before the mark (it is marked now). The demo's start file
+ * and ready files, and a new volume's lost+found, are allowed too.
  */
-const NODE_ENTRIES = ['pglite', 'identity', 'evidence', 'initial-admin-password'];
+const NODE_ENTRIES = [
+  'pglite',
+  'identity',
+  'evidence',
+  'initial-admin-password',
+  'first-start.json',
+  'lost+found',
+];
+
+function isNodeEntry(entry: string): boolean {
+  return NODE_ENTRIES.includes(entry) || /^\.[\w.-]+\.ready\.json$/.test(entry);
+}
 
 /** A data directory the node will not use (nothing was changed). */
 export class DataDirectoryRefusedError extends Error {
@@ -49,19 +61,20 @@ export function claimDataDirectory(root: string): void {
         `the data directory ${root} (COMITY_DATA_DIR) cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'}): name a directory this user may create`,
       );
     }
-  } else if (!lstatSync(root).isDirectory()) {
+  } else if (!statSync(root).isDirectory()) {
     throw new DataDirectoryRefusedError(
       `the data directory ${root} (COMITY_DATA_DIR) is not a directory: name a new or empty directory; nothing was changed`,
     );
   }
   const entries = readdirSync(root);
   if (entries.includes(DATA_DIRECTORY_MARK)) return;
-  // A new volume's lost+found is not the node's, and not another program's either.
-  const others = entries.filter((entry) => entry !== 'lost+found');
-  const isNodes = others.length === 0 || others.some((entry) => NODE_ENTRIES.includes(entry));
+  // Only what a node keeps there (a new volume's lost+found aside): a home directory that happens
+  // to hold an `evidence` folder is not a node's.
+  const others = entries.filter((entry) => !isNodeEntry(entry));
+  const isNodes = others.length === 0;
   if (!isNodes) {
     throw new DataDirectoryRefusedError(
-      `the data directory ${root} (COMITY_DATA_DIR) holds files that are not a Comity node's (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}): name a new or empty directory; nothing was changed`,
+      `the data directory ${root} (COMITY_DATA_DIR) holds files that are not a Comity node's (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}): name a new or empty directory, or, if it is this node's, create an empty file ${DATA_DIRECTORY_MARK} in it; nothing was changed`,
     );
   }
   writeFileSync(
@@ -85,6 +98,8 @@ export function restrictToOwner(root: string): number {
   if (!existsSync(root)) return 0;
   let changed = 0;
   const visit = (entry: string) => {
+    // A volume's lost+found belongs to the system (root's, 0700): left as it is.
+    if (path.dirname(entry) === root && path.basename(entry) === 'lost+found') return;
     const stats = lstatSync(entry);
     if (stats.isSymbolicLink()) return;
     const wanted = stats.isDirectory() ? DIRECTORY_MODE : FILE_MODE;

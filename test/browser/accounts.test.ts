@@ -152,8 +152,8 @@ describe('account screens in a browser', { skip: skipReason() }, () => {
 
     const approverPage = await newPage();
     await signIn(approverPage, 'approver', APPROVER_PASSWORD);
-    await approverPage.waitForURL(/\/requests$/);
-    await approverPage.goto(`${node.url}/users`);
+    // An administrator and nothing else lands on the users and the grants that wait.
+    await approverPage.waitForURL(/\/users$/);
     const seen = approverPage.locator('[data-testid="user-row"][data-username="clerk"]');
     for (const left of [1, 0]) {
       await seen.getByRole('button', { name: 'Approve' }).first().click();

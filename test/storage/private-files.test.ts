@@ -15,6 +15,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ import {
   claimDataDirectory,
   DATA_DIRECTORY_MARK,
   DataDirectoryRefusedError,
+  restrictToOwner,
 } from '../../src/storage/private-files.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'comity-private-files-'));
@@ -85,6 +87,8 @@ describe('private files of a node', () => {
     chmodSync(file, 0o644);
     const others = path.join(root, 'someone-elses');
     mkdirSync(path.join(others, 'projects'), { recursive: true });
+    // An investigator's home that happens to hold an `evidence` folder is not a node's either.
+    mkdirSync(path.join(others, 'evidence'), { recursive: true });
     writeFileSync(path.join(others, 'notes.txt'), 'mine');
     chmodSync(path.join(others, 'notes.txt'), 0o644);
     chmodSync(others, 0o755);
@@ -116,5 +120,18 @@ describe('private files of a node', () => {
       claimDataDirectory(directory);
     }
     assert.equal(statSync(fresh).mode & 0o777, 0o700);
+  });
+
+  it("takes a data directory reached through a symbolic link, and leaves a volume's lost+found as it is", () => {
+    const target = path.join(root, 'volume');
+    mkdirSync(path.join(target, 'lost+found'), { recursive: true });
+    chmodSync(path.join(target, 'lost+found'), 0o755);
+    const link = path.join(root, 'linked-data');
+    symlinkSync(target, link);
+    claimDataDirectory(link);
+    assert.ok(existsSync(path.join(target, DATA_DIRECTORY_MARK)));
+    restrictToOwner(target);
+    assert.equal(statSync(path.join(target, 'lost+found')).mode & 0o777, 0o755, "the system's, untouched");
+    assert.equal(statSync(target).mode & 0o777, 0o700);
   });
 });

@@ -78,11 +78,12 @@ async function assertSignsCurrentDirectory(url: string, publicJwks: readonly JWK
     timeoutMs: config.federation.deliveryTimeoutMs,
   });
   if (current.ok) return;
-  const reason =
-    current.reason === 'unreachable' ||
-    current.reason === 'secretariat-error' ||
-    current.reason === 'too-large'
-      ? `could not read the secretariat's current directory at ${url} (${current.detail})`
+  const isUnread = ['unreachable', 'secretariat-error', 'too-large'].includes(current.reason);
+  const isOutOfDate = ['expired', 'not-yet-valid'].includes(current.reason);
+  const reason = isUnread
+    ? `could not read the secretariat's current directory at ${url} (${current.detail})`
+    : isOutOfDate
+      ? `the secretariat's current directory at ${url} is not valid now (${current.detail}), so the keys cannot be checked against it`
       : `the secretariat's current directory at ${url} does not verify with the keys given (${current.detail}): are they the secretariat's?`;
   throw new CliError(`${reason}; nothing was pinned (--force pins without this check)`);
 }
