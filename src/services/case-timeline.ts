@@ -15,6 +15,7 @@ import {
   findInboxMessage,
   findInboxMessageText,
 } from '../storage/inbox.repository.ts';
+import { listApprovals } from '../storage/approvals.repository.ts';
 import { findFirstMessageOfCase, findOutboxMessage } from '../storage/outbox.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 import { findUserById } from '../storage/users.repository.ts';
@@ -121,6 +122,20 @@ async function envelopeCreatedAt(context: AppContext, id: string): Promise<strin
   return typeof createdAt === 'string' ? createdAt : undefined;
 }
 
+/** Who approved the request's sending (its last approval of kind `request`), if anyone did. */
+async function senderOf(
+  context: AppContext,
+  requestId: string,
+): Promise<{ displayName: string; roles: string[] } | undefined> {
+  const approved = (await listApprovals(context.db, { requestId }))
+    .filter((approval) => approval.kind === 'request' && approval.decision === 'approve')
+    .at(-1);
+  const decider = approved?.decidedBy;
+  if (!decider?.id) return undefined;
+  const user = await findUserById(context.db, decider.id);
+  return { displayName: decider.displayName ?? decider.username ?? '', roles: [...(user?.roles ?? [])] };
+}
+
 async function outgoingFlow(
   context: AppContext,
   stored: StoredRequest,
@@ -144,7 +159,8 @@ async function outgoingFlow(
   flow.push({
     step: 'sent',
     side: 'requesting',
-    actor,
+    // The second person's approval sent it (the two-person rule): the one who approved, not the author.
+    actor: (await senderOf(context, stored.id)) ?? actor,
     at: first.createdAt.toISOString(),
     origin: 'this-node',
     message: await sentMessageView(context, nodes, first.id),

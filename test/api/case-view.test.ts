@@ -17,7 +17,14 @@ type Message = { id: string; direction: string; state: string; receipt: Receipt 
 type CaseBody = {
   case: {
     status: string;
-    flow: { step: string; side: string; origin: string; at: string; message: Message | null }[];
+    flow: {
+      step: string;
+      side: string;
+      origin: string;
+      at: string;
+      actor: { displayName: string; roles: string[] } | null;
+      message: Message | null;
+    }[];
     events: { transition: string; origin: string; message: Message | null }[];
     figures: Record<string, number | null>;
     otherSide: { status: string; lastMessage: { id: string; state: string } | null };
@@ -72,6 +79,10 @@ for (const target of DATABASE_TARGETS) {
           ['delivered', 'requested', 'other-node'],
         ],
       );
+      // Drafted by the officer; sent by the supervisor whose approval sent it (the two-person rule).
+      assert.ok(atFr.flow[0]?.actor?.roles.includes('officer'));
+      assert.ok(atFr.flow[1]?.actor?.roles.includes('supervisor'), JSON.stringify(atFr.flow[1]?.actor));
+      assert.notEqual(atFr.flow[1]?.actor?.displayName, atFr.flow[0]?.actor?.displayName);
       const carried = atFr.flow[1]?.message;
       assert.equal(carried?.direction, 'sent');
       assert.equal(carried?.state, 'delivered');
