@@ -106,7 +106,20 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     // Submitted again; the supervisor approves, which sends it.
     await submitRequest(officer, drafted.id);
     await supervisorPage.reload();
+    // Approving sends at once: it asks first, and cancelling sends nothing.
     await supervisorPage.getByTestId('approval-approve').click();
+    const confirm = supervisorPage.getByRole('dialog', { name: 'Approve and send now?' });
+    await confirm.getByText(/cannot be taken back/).waitFor();
+    await assertAccessible(supervisorPage, 'the approval confirmation');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    assert.equal(
+      await supervisorPage.locator('[data-testid="approval-record"][data-state="approved"]').count(),
+      0,
+      'nothing approved or sent',
+    );
+    await supervisorPage.getByTestId('approval-approve').click();
+    await confirm.getByRole('button', { name: 'Approve and send' }).click();
     const approved = supervisorPage.locator('[data-testid="approval-record"][data-state="approved"]');
     await approved.waitFor();
     assert.match((await approved.textContent()) ?? '', /Submitted by FR officer/);
@@ -151,6 +164,10 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     await button.waitFor();
     assert.equal((await button.textContent())?.trim(), 'الموافقة والإرسال');
     await button.click();
+    await page
+      .getByRole('dialog', { name: 'الموافقة والإرسال الآن؟' })
+      .getByRole('button', { name: 'الموافقة والإرسال' })
+      .click();
     await page.locator('[data-testid="approval-record"][data-state="approved"]').waitFor();
     assert.equal(
       await page.evaluate<string>(

@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalItem } from '../../app/api.ts';
 import { formatDateTime } from '../../components/format.ts';
+import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
@@ -93,6 +94,7 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
   const [reasons, setReasons] = useState('');
   const [busy, setBusy] = useState<'approve' | 'return' | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  const [isConfirming, setIsConfirming] = useState(false);
   if (!item.mayDecide) {
     return (
       <Alert color="gray" variant="light" data-testid="approval-waiting">
@@ -146,6 +148,13 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
     }
   };
   const fieldErrors = fieldErrorsOf(error);
+  // What the approval does: it sends (the request, the response, the evidence) at once.
+  const approveLabel =
+    item.kind === 'request'
+      ? t('approval.approveRequest')
+      : item.kind === 'evidence-package'
+        ? t('approval.approveEvidence')
+        : t('approval.approveResponse');
   const referenceId = `approval-reference-${item.id}`;
   const reasonsId = `approval-reasons-${item.id}`;
   return (
@@ -181,14 +190,10 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
           color="blue.8"
           loading={busy === 'approve'}
           disabled={busy !== undefined}
-          onClick={() => void decide('approve')}
+          onClick={() => setIsConfirming(true)}
           data-testid="approval-approve"
         >
-          {item.kind === 'request'
-            ? t('approval.approveRequest')
-            : item.kind === 'evidence-package'
-              ? t('approval.approveEvidence')
-              : t('approval.approveResponse')}
+          {approveLabel}
         </Button>
         <Button
           variant="default"
@@ -200,6 +205,19 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
           {t('approval.return')}
         </Button>
       </Group>
+      <ConfirmModal
+        isOpen={isConfirming}
+        title={t('approval.approveConfirmTitle')}
+        message={t('approval.approveConfirmMessage')}
+        confirmLabel={approveLabel}
+        confirmColor="blue.8"
+        isBusy={busy === 'approve'}
+        onConfirm={() => {
+          setIsConfirming(false);
+          void decide('approve');
+        }}
+        onCancel={() => setIsConfirming(false)}
+      />
       <ProblemAlert
         error={error}
         title={t('approval.decisionFailed')}
