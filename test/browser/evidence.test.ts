@@ -123,6 +123,10 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const supervisorPage = await signInAs(supervisorContext, federation.node('DE'), 'supervisor');
     await supervisorPage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     await supervisorPage.getByRole('button', { name: 'Approve and send the package' }).click();
+    await supervisorPage
+      .getByRole('dialog', { name: 'Approve and send now?' })
+      .getByRole('button', { name: 'Approve and send the package' })
+      .click();
     // The package has left DE: it is awaiting FR's verification, or FR has already verified it
     // (delivery can be faster than the page's refresh after the approval).
     const sent = supervisorPage
