@@ -56,7 +56,8 @@ describe('comity receipt verify (on the node database, PGlite)', () => {
       },
       germany.keys.signing,
     );
-    receiptFile = path.join(dataDirectory, 'receipt.jws');
+    // Beside the data directory, not in it: a node's directory holds only what the node keeps.
+    receiptFile = `${dataDirectory}.receipt.jws`;
     await writeFile(receiptFile, `${receipt}\n`);
     await withDatabase(async (db) => {
       await writeDirectoryCache(db, { document, serial: 1, fetchedAt: now });
@@ -72,7 +73,10 @@ describe('comity receipt verify (on the node database, PGlite)', () => {
       await recordDelivered(db, messageId, { receipt, receiptReceivedAt: now, now, statusCode: 200 });
     });
   });
-  after(async () => rm(dataDirectory, { recursive: true, force: true }));
+  after(async () => {
+    await rm(dataDirectory, { recursive: true, force: true });
+    await rm(receiptFile, { force: true });
+  });
 
   it('a real receipt verifies from a file, from standard input and by message id, in one line', async () => {
     for (const run of [
