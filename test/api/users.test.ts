@@ -298,15 +298,16 @@ for (const target of DATABASE_TARGETS) {
       const second = await createUser(subject, { roles: ['administrator'] });
       const secondSession = await signIn(subject, second.username, second.password);
       const user = await createUser(subject, { roles: ['officer'] });
-      const change = async (roles: string[]) =>
+      const changeRoles = async (userId: string, roles: string[]) =>
         json<User & { pendingRoleRequest: RoleRequest | null }>(
           await inject({
             method: 'PATCH',
-            url: `/api/v1/users/${user.id}`,
+            url: `/api/v1/users/${userId}`,
             headers: admin.headers,
             payload: { roles },
           }),
         );
+      const change = (roles: string[]) => changeRoles(user.id, roles);
       const first = await change(['officer', 'auditor']);
       const latest = await change(['officer', 'supervisor']);
       assert.ok(first.pendingRoleRequest && latest.pendingRoleRequest);
@@ -343,15 +344,7 @@ for (const target of DATABASE_TARGETS) {
 
       // A change that still names a waiting role keeps its grant, and asks only for the new one.
       const keeps = await createUser(subject, { roles: ['officer'] });
-      const changeKeeps = async (wanted: string[]) =>
-        json<User & { pendingRoleRequest: RoleRequest | null }>(
-          await inject({
-            method: 'PATCH',
-            url: `/api/v1/users/${keeps.id}`,
-            headers: admin.headers,
-            payload: { roles: wanted },
-          }),
-        );
+      const changeKeeps = (wanted: string[]) => changeRoles(keeps.id, wanted);
       const waiting = await changeKeeps(['officer', 'auditor']);
       const more = await changeKeeps(['officer', 'auditor', 'supervisor']);
       assert.deepEqual(more.roles, ['officer'], 'neither waiting role is given yet');

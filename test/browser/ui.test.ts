@@ -380,18 +380,34 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     assert.equal(await send.isEnabled(), true);
   });
 
-  test('the submit button is disabled, with the reason, for a draft with blocking findings', async () => {
+  /**
+   * A preservation draft made through the API for one test, opened in the page for `work`, then
+   * deleted; the page goes back to the walkthrough's draft.
+   */
+  async function withScratchDraft(caseReference: string, work: () => Promise<void>): Promise<void> {
     const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
       csrfToken: string;
     };
     const created = await page.request.post(`${node.baseUrl}/api/v1/requests`, {
-      data: { type: 'preservation', caseReference: 'PG-BLOCKED' },
+      data: { type: 'preservation', caseReference },
       headers: { 'x-csrf-token': session.csrfToken },
     });
     assert.equal(created.status(), 201);
     const { request } = (await created.json()) as { request: { id: string } };
     try {
       await page.goto(`${node.baseUrl}/requests/${request.id}`);
+      await work();
+    } finally {
+      await page.request.delete(`${node.baseUrl}/api/v1/requests/${request.id}`, {
+        headers: { 'x-csrf-token': session.csrfToken },
+      });
+    }
+    await page.goto(draftUrl);
+    await page.getByTestId('checklist').waitFor();
+  }
+
+  test('the submit button is disabled, with the reason, for a draft with blocking findings', async () => {
+    await withScratchDraft('PG-BLOCKED', async () => {
       await page.getByTestId('checklist').waitFor();
       const send = page.getByTestId('send-request');
       assert.equal(await send.isDisabled(), true);
@@ -400,27 +416,11 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
         await send.getAttribute('aria-describedby'),
         await page.getByTestId('send-blocker').getAttribute('id'),
       );
-    } finally {
-      await page.request.delete(`${node.baseUrl}/api/v1/requests/${request.id}`, {
-        headers: { 'x-csrf-token': session.csrfToken },
-      });
-    }
-    await page.goto(draftUrl);
-    await page.getByTestId('checklist').waitFor();
+    });
   });
 
   test('a date typed wrong is kept, marked and named by the checklist, never dropped on save', async () => {
-    const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
-      csrfToken: string;
-    };
-    const created = await page.request.post(`${node.baseUrl}/api/v1/requests`, {
-      data: { type: 'preservation', caseReference: 'PG-DATE' },
-      headers: { 'x-csrf-token': session.csrfToken },
-    });
-    assert.equal(created.status(), 201);
-    const { request } = (await created.json()) as { request: { id: string } };
-    try {
-      await page.goto(`${node.baseUrl}/requests/${request.id}`);
+    await withScratchDraft('PG-DATE', async () => {
       const field = page.locator('#el-request-date').getByLabel('Date of the request');
       // An empty date field shows an example, not something that reads as a value.
       assert.match((await field.getAttribute('placeholder')) ?? '', /^e\.g\. /);
@@ -438,13 +438,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
         .getByTestId('checklist')
         .locator('[data-element="request-date"][data-state="missing"]')
         .waitFor();
-    } finally {
-      await page.request.delete(`${node.baseUrl}/api/v1/requests/${request.id}`, {
-        headers: { 'x-csrf-token': session.csrfToken },
-      });
-    }
-    await page.goto(draftUrl);
-    await page.getByTestId('checklist').waitFor();
+    });
   });
 
   test('downloads the formal document as PDF, in at most two languages the node prints, saying why', async () => {
