@@ -112,8 +112,11 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'evidence:consent-ask',
     'evidence:consent-answer',
   ],
+  // A custodian executes what a request received here asks (collects, seals and sends the
+  // evidence, records preservation): they read those requests, and change none.
   'evidence-custodian': [
     'case:transition',
+    'request:read-incoming',
     'reference:read',
     'token:own',
     'evidence:upload',
@@ -218,7 +221,7 @@ export type RequestRecord = Readonly<{ createdBy: Readonly<{ id: string }>; dire
  *   reads every one.
  * - An incoming request (created by the federation account for a request another State's node
  *   sent) is read by those who handle them (request:read-incoming: supervisors, duty officers,
- *   legal reviewers, auditors) and by request:read-all; nobody here changes it.
+ *   legal reviewers, evidence custodians, auditors) and by request:read-all; nobody here changes it.
  */
 export function requestAccessOf(actor: Actor, request: RequestRecord): 'change' | 'read' | 'none' {
   if (request.direction === 'incoming') {
@@ -229,19 +232,21 @@ export function requestAccessOf(actor: Actor, request: RequestRecord): 'change' 
 }
 
 /**
- * Which requests a list shows the actor, as a filter storage applies: `all`, `none`, or the
- * actor's own (and, with request:read-incoming, every incoming one). Agrees with
- * `requestAccessOf` on every request.
+ * Which requests a list shows the actor, as a filter storage applies: `all`, `none`, every
+ * incoming one (request:read-incoming without drafting: an evidence custodian), or the actor's
+ * own (and, with request:read-incoming, every incoming one). Agrees with `requestAccessOf` on
+ * every request.
  */
 export type RequestScope =
   | Readonly<{ kind: 'all' }>
   | Readonly<{ kind: 'none' }>
+  | Readonly<{ kind: 'incoming' }>
   | Readonly<{ kind: 'own'; createdBy: string; isIncludingIncoming: boolean }>;
 
 export function requestScopeOf(actor: Actor): RequestScope {
   if (can(actor, 'request:read-all')) return { kind: 'all' };
   const isIncludingIncoming = can(actor, 'request:read-incoming');
-  if (!isIncludingIncoming && !can(actor, 'request:draft')) return { kind: 'none' };
+  if (!can(actor, 'request:draft')) return isIncludingIncoming ? { kind: 'incoming' } : { kind: 'none' };
   return { kind: 'own', createdBy: actor.userId, isIncludingIncoming };
 }
 

@@ -12,6 +12,7 @@ import { caseOfRecord } from '../federation/messages/case-message.ts';
 import { type Actor, requestAccessOf, requestScopeOf } from '../policies/access.ts';
 import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
 import { caseActorOf, deadlinesOf, transitionsFor } from './case-view.ts';
+import { scopeFilterOf } from './requests.service.ts';
 
 /** The deadline a desk row counts down to: the case's nearest one. */
 export type DeskDeadline = Pick<Deadline, 'kind' | 'side' | 'dueAt' | 'state'>;
@@ -51,9 +52,7 @@ export async function listDesk(
   if (scope.kind === 'none') return [];
   const records = await listOpenCaseRecords(context.db, {
     terminalStatuses: TERMINAL_STATUSES,
-    ...(scope.kind === 'own'
-      ? { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming }
-      : {}),
+    ...scopeFilterOf(scope),
   });
   const catalogue = caseCatalogueFrom(context.catalogue);
   const rows = records

@@ -15,12 +15,13 @@ import { type RequestContent, RequestContentSchema, type RequestTypeId } from '.
 import type { Finding } from '../core/validation/finding.ts';
 import { isReady, validateDraft } from '../core/validation/validate-draft.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, requestAccessOf, requestScopeOf } from '../policies/access.ts';
+import { type Actor, type RequestScope, requestAccessOf, requestScopeOf } from '../policies/access.ts';
 import {
   deleteDraftRow,
   findRequestById,
   insertRequest,
   listRequests as listStoredRequests,
+  type RequestListFilter,
   type RequestWrite,
   type StoredRequest,
   updateDraftContent,
@@ -301,6 +302,16 @@ export async function createDraft(
   return { request, ...(await findingsFor(context, request.content, locale, stored.directoryStamp)) };
 }
 
+/** The storage filter of the requests a scope (src/policies/access.ts) lets the actor list. */
+export function scopeFilterOf(
+  scope: RequestScope,
+): Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'> {
+  if (scope.kind === 'incoming') return { isIncomingOnly: true };
+  if (scope.kind === 'own')
+    return { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming };
+  return {};
+}
+
 /** The requests the actor may read (requestScopeOf and requestAccessOf, src/policies/access.ts). */
 export async function listRequests(
   context: AppContext,
@@ -310,9 +321,7 @@ export async function listRequests(
   const scope = requestScopeOf(actor);
   if (scope.kind === 'none') return [];
   const stored = await listStoredRequests(context.db, {
-    ...(scope.kind === 'own'
-      ? { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming }
-      : {}),
+    ...scopeFilterOf(scope),
     ...(filters.type ? { type: filters.type } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.direction ? { direction: filters.direction } : {}),

@@ -14,7 +14,10 @@ import {
 } from './requests.repository.ts';
 import type { Database } from './schema.ts';
 
-export type OpenCasesFilter = Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming'> &
+export type OpenCasesFilter = Pick<
+  RequestListFilter,
+  'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'
+> &
   Readonly<{
     /** Case statuses that end a case (refused, withdrawn, closed): such cases are not open. */
     terminalStatuses: readonly string[];

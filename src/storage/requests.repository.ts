@@ -52,6 +52,8 @@ export type RequestListFilter = Readonly<{
   createdBy?: string;
   /** With createdBy: also every incoming request (people who handle what other States send). */
   isIncludingIncoming?: boolean;
+  /** Only the requests other States' nodes sent here (whoever created them). */
+  isIncomingOnly?: boolean;
   direction?: 'outgoing' | 'incoming';
   type?: string;
   status?: string;
@@ -166,10 +168,16 @@ export async function findRequestById(db: Kysely<Database>, id: string): Promise
   return row ? toStoredRequest(row) : undefined;
 }
 
-/** What a filter's `createdBy` keeps: that person's requests (and every incoming one if asked). */
-export function authorScope(filter: Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming'>) {
+/**
+ * What a filter's `createdBy` keeps: that person's requests (and every incoming one if asked);
+ * `isIncomingOnly`: the incoming ones alone.
+ */
+export function authorScope(
+  filter: Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'>,
+) {
   return (eb: ExpressionBuilder<Database, 'requests'>): Expression<SqlBool> => {
     const { createdBy } = filter;
+    if (filter.isIncomingOnly) return eb('requests.direction', '=', 'incoming');
     if (createdBy === undefined) return eb.lit(true);
     const own = eb('requests.created_by', '=', createdBy);
     return filter.isIncludingIncoming ? eb.or([own, eb('requests.direction', '=', 'incoming')]) : own;

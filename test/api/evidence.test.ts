@@ -419,5 +419,41 @@ for (const target of DATABASE_TARGETS) {
         false,
       );
     });
+
+    it('lets the custodian read the requests received here and make the executing transitions, never change one', async () => {
+      const as = (actor: ActingAs, method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) =>
+        pair.requested.app.inject({
+          method,
+          url,
+          headers: actor.headers,
+          ...(payload ? { payload } : {}),
+        });
+      const read = await as(custodian, 'GET', `/api/v1/requests/${requestId}`);
+      assert.equal(read.statusCode, 200, read.body);
+      const listed = json<{ items: { id: string }[] }>(
+        await as(custodian, 'GET', '/api/v1/requests?direction=incoming'),
+      );
+      assert.ok(listed.items.some((each) => each.id === requestId));
+      const request = json<{ request: { content: object } }>(read).request;
+      assertProblemStatus(await as(custodian, 'PUT', `/api/v1/requests/${requestId}`, request.content), 403);
+      // Acknowledging is not an executor's step; recording the preservation is (docs/case-lifecycle.md).
+      const transitions = `/api/v1/requests/${requestId}/transitions`;
+      assertProblemStatus(await as(custodian, 'POST', transitions, { name: 'acknowledge', payload: {} }), 403);
+      const acknowledged = await as(supervisor, 'POST', transitions, { name: 'acknowledge', payload: {} });
+      assert.equal(acknowledged.statusCode, 200, acknowledged.body);
+      const today = new Date().toISOString().slice(0, 10);
+      const until = new Date(Date.now() + 75 * 86_400_000).toISOString().slice(0, 10);
+      const preserved = await as(custodian, 'POST', transitions, {
+        name: 'record-preservation',
+        payload: { tookEffectOn: today, preservedUntil: until },
+      });
+      assert.equal(preserved.statusCode, 200, preserved.body);
+      assert.equal(json<{ case: { status: string } }>(preserved).case.status, 'preserved');
+    });
   });
+}
+
+function assertProblemStatus(response: { statusCode: number; body: string }, status: number): void {
+  assert.equal(response.statusCode, status, response.body);
+  assert.match(JSON.parse(response.body).type, /^urn:comity:problem:/);
 }

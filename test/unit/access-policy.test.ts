@@ -35,6 +35,7 @@ function isInScope(actor: Actor, record: RequestRecord): boolean {
   const scope = requestScopeOf(actor);
   if (scope.kind === 'all') return true;
   if (scope.kind === 'none') return false;
+  if (scope.kind === 'incoming') return record.direction === 'incoming';
   return (
     record.createdBy.id === scope.createdBy || (scope.isIncludingIncoming && record.direction === 'incoming')
   );
@@ -53,7 +54,13 @@ describe('request access policy', () => {
 
   it('shows incoming requests to those who handle them, and to nobody else', () => {
     const readers = ROLES.filter((role) => requestAccessOf(actorWith([role]), RECORDS[2]!.record) === 'read');
-    assert.deepEqual(readers.sort(), ['auditor', 'duty-officer', 'legal-reviewer', 'supervisor']);
+    assert.deepEqual(readers.sort(), [
+      'auditor',
+      'duty-officer',
+      'evidence-custodian',
+      'legal-reviewer',
+      'supervisor',
+    ]);
   });
 
   it("hides someone else's outgoing request unless the role reads all", () => {
