@@ -72,6 +72,7 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   },
   'observation-time-in-future': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
   'deadline-already-past': { placeholders: ['value', 'today'], article: 40, paragraph: '25' },
+  'contact-detail-malformed': { placeholders: ['value'], article: 40, paragraph: '15(a)' },
 };
 
 type LocalizedText = Record<(typeof LOCALES)[number], string>;

@@ -54,6 +54,8 @@ export const ContactDetailsSchema = z
   })
   .strict();
 
+export type ContactDetails = z.infer<typeof ContactDetailsSchema>;
+
 export const AuthoritySchema = z
   .object({
     state: StateCode.optional(),

@@ -33,6 +33,7 @@ export const VALIDATION_RULE_IDS = [
   'offence-article-untagged',
   'observation-time-in-future',
   'deadline-already-past',
+  'contact-detail-malformed',
 ] as const;
 
 export type ValidationRuleId = (typeof VALIDATION_RULE_IDS)[number];

@@ -13,6 +13,7 @@ import type { Catalogue } from '../catalogue/catalogue.ts';
 import type { DirectoryView } from '../directory/directory-view.ts';
 import type { Locale } from '../i18n.ts';
 import type { RequestContent } from '../request/draft.ts';
+import { checkContactDetails } from './contact-checks.ts';
 import { checkDates, checkDatesAgainstClock } from './date-checks.ts';
 import { checkElements } from './element-checks.ts';
 import { type Finding, hasBlockingFindings } from './finding.ts';
@@ -39,6 +40,7 @@ const CHECKS: readonly DraftCheck[] = [
   checkIdentifiers,
   checkDates,
   checkDatesAgainstClock,
+  checkContactDetails,
   ...TYPE_SPECIFIC_CHECKS,
 ];
 
