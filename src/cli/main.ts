@@ -1,6 +1,7 @@
 /**
  * The `comity` command line. Each command lives in src/cli/commands/<name>.command.ts and
- * registers itself on the program. Errors end as one readable line on stderr and exit code 1.
+ * registers itself on the program. Errors end as one readable line on stderr and exit code 1; a
+ * usage mistake (an unknown command or option, a missing argument) exits 2.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
@@ -52,6 +53,9 @@ function writeUsageErrorsAsOneLine(command: Command, path: string): void {
   }
 }
 
+/** The exit code of a usage mistake (an unknown command or option, a missing argument). */
+export const USAGE_EXIT_CODE = 2;
+
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = await buildProgram(argv);
   try {
@@ -59,8 +63,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has already printed its message (help, version, unknown option...).
-      return error.exitCode;
+      // Commander has already printed its message (help, version, unknown option...). A usage
+      // mistake exits 2, so a script tells it from a refusal or a failure of the command (1).
+      return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
     }
     process.stderr.write(`comity: ${describeError(error)}\n`);
     return 1;

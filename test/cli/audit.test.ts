@@ -74,6 +74,15 @@ for (const target of DATABASE_TARGETS) {
       const verified = await comity(['audit', 'verify']);
       assert.equal(verified.code, 0, verified.stderr);
       assert.match(verified.stdout, /^audit log verified: 41 entries, root [0-9a-f]{64}/);
+      const verifiedJson = await comity(['audit', 'verify', '--json']);
+      assert.equal(verifiedJson.code, 0, verifiedJson.stderr);
+      assert.deepEqual(JSON.parse(verifiedJson.stdout), {
+        ok: true,
+        treeSize: 41,
+        rootHash: /root ([0-9a-f]{64})/.exec(verified.stdout)?.[1],
+        signedHeads: 0,
+        signaturesChecked: false,
+      });
 
       const proofFile = path.join(dataDirectory, 'proof.json');
       const exported = await comity(['audit', 'export-proof', '--entry', '5', '--out', proofFile]);
@@ -86,6 +95,9 @@ for (const target of DATABASE_TARGETS) {
       const altered = await comity(['audit', 'verify', '--proof', proofFile]);
       assert.equal(altered.code, 1);
       assert.match(altered.stderr, /proof does not verify/);
+      const alteredJson = await comity(['audit', 'verify', '--proof', proofFile, '--json']);
+      assert.equal(alteredJson.code, 1);
+      assert.equal((JSON.parse(alteredJson.stdout) as { ok: boolean }).ok, false);
 
       const consistencyFile = path.join(dataDirectory, 'consistency.json');
       const consistency = await comity(['audit', 'export-proof', '--from', '10', '--out', consistencyFile]);

@@ -16,7 +16,7 @@ describe('comity demo --port-base', () => {
   it('refuses a base from which the four nodes would not all have a port, starting nothing', async () => {
     for (const value of ['0', '65533', 'http']) {
       const outcome = await runComity(dataDirectory, ['demo', '--port-base', value]);
-      assert.equal(outcome.code, 1, `--port-base ${value}`);
+      assert.equal(outcome.code, 2, `--port-base ${value}: a usage mistake`);
       assert.match(
         outcome.stderr,
         /option '--port-base <n>' argument '.*' is invalid\. give a port from 1 to 65532/,

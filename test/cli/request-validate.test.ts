@@ -111,7 +111,7 @@ describe('comity request validate', () => {
 
   it('refuses a language that is not one of the six', async () => {
     const result = await comity('request', 'validate', '--lang', 'de', write('any.json', '{"type":"mla"}'));
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /Allowed choices are ar, zh, en, fr, ru, es/);
   });
 });

@@ -73,6 +73,20 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /^alice\tAlice Martin\tofficer,supervisor$/m);
     assert.match(list.stdout, /^bob\tbob\tauditor$/m);
+    const listJson = await runComity(['user', 'list', '--json']);
+    assert.equal(listJson.code, 0, listJson.stderr);
+    const users = (JSON.parse(listJson.stdout) as { items: Array<Record<string, unknown>> }).items;
+    assert.deepEqual(
+      users.map((user) => [user.username, user.displayName, user.roles]),
+      [
+        ['alice', 'Alice Martin', ['officer', 'supervisor']],
+        ['bob', 'bob', ['auditor']],
+      ],
+    );
+    assert.ok(
+      users.every((user) => !JSON.stringify(user).includes('scrypt')),
+      'no password hash is printed',
+    );
 
     const created = await runComity([
       'token',
@@ -90,6 +104,12 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
     const tokens = await runComity(['token', 'list', '--user', 'alice']);
     assert.match(tokens.stdout, /\tcase system\texpires /);
     assert.ok(!tokens.stdout.includes(token));
+    const tokensJson = await runComity(['token', 'list', '--user', 'alice', '--json']);
+    assert.equal(tokensJson.code, 0, tokensJson.stderr);
+    const [listedToken] = (JSON.parse(tokensJson.stdout) as { items: Array<Record<string, unknown>> }).items;
+    assert.equal(listedToken?.name, 'case system');
+    assert.equal(listedToken?.revokedAt, null);
+    assert.ok(!tokensJson.stdout.includes(token), 'the secret is never listed');
 
     await withDatabase(async (context) => {
       const actor = await resolveApiToken(context, token);
@@ -117,13 +137,14 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
 
   it('answers a usage mistake with one line naming the help of the mistyped command', async () => {
     const missingRole = await runComity(['user', 'add', 'carl']);
-    assert.equal(missingRole.code, 1);
+    assert.equal(missingRole.code, 2, 'a usage mistake, not a refusal');
     assert.equal(
       missingRole.stderr,
       "comity: required option '--role <role...>' not specified (see comity user add --help)\n",
     );
     const unknownOption = await runComity(['user', 'list', '--bogus']);
     assert.equal(unknownOption.stderr, "comity: unknown option '--bogus' (see comity user list --help)\n");
+    assert.equal(unknownOption.code, 2);
   });
 
   it('resets a password to a generated one-time one that the next sign-in must change', async () => {
@@ -220,6 +241,10 @@ describe('comity user and comity token (on the node database, PGlite)', () => {
       ),
     );
     assert.match(all.stdout, /\tapplied\tcarol\t\+administrator\tasked by operator /);
+    const allJson = await runComity(['user', 'role-requests', '--json']);
+    assert.equal(allJson.code, 0, allJson.stderr);
+    const grants = (JSON.parse(allJson.stdout) as { items: Array<{ id: string; status: string }> }).items;
+    assert.equal(grants.find((grant) => grant.id === pendingId)?.status, 'approved');
     await withDatabase(async (context) => {
       assert.deepEqual((await requireUserByUsername(context, 'carol')).roles, ['administrator', 'auditor']);
     });

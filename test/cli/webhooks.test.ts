@@ -50,6 +50,14 @@ describe('comity webhooks and comity user email (on the node database, PGlite)',
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`${id}\\thttps://cases.example.org/comity\\tnational system`));
     assert.ok(!listed.stdout.includes(secret), 'the secret is shown only once');
+    const listedJson = await runComity(['webhooks', 'list', '--json']);
+    assert.equal(listedJson.code, 0, listedJson.stderr);
+    const { items } = JSON.parse(listedJson.stdout) as { items: Array<Record<string, unknown>> };
+    assert.deepEqual(
+      items.map((item) => [item.id, item.url, item.description]),
+      [[id, 'https://cases.example.org/comity', 'national system']],
+    );
+    assert.ok(!listedJson.stdout.includes(secret), 'nor in JSON');
 
     assertRefused(await runComity(['webhooks', 'remove', 'not-an-id']), /no such webhook endpoint/);
     const removed = await runComity(['webhooks', 'remove', id]);
@@ -59,6 +67,9 @@ describe('comity webhooks and comity user email (on the node database, PGlite)',
     const deliveries = await runComity(['alerts', 'deliveries']);
     assert.equal(deliveries.code, 0, deliveries.stderr);
     assert.match(deliveries.stdout, /no alert deliveries/);
+    const deliveriesJson = await runComity(['alerts', 'deliveries', '--json']);
+    assert.equal(deliveriesJson.code, 0, deliveriesJson.stderr);
+    assert.deepEqual(JSON.parse(deliveriesJson.stdout), { items: [] });
   });
 
   it("sets a user's e-mail address and shows it; refuses a malformed one", async () => {

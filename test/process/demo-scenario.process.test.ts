@@ -66,11 +66,11 @@ describe('comity demo --scenario', { timeout: 600_000 }, () => {
     assert.doesNotMatch(output, /FAILED/);
   });
 
-  it('evidence: an unreadable --size is refused with one line and exit 1', async () => {
+  it('evidence: an unreadable --size is refused with one line and exit 2 (a usage mistake)', async () => {
     const result = await runComity(['demo', '--scenario', 'evidence', '--size', 'huge'], {
       timeoutMs: 60_000,
     });
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /give a size such as 8MiB/);
   });
 });

@@ -18,7 +18,7 @@ import {
   verifyAuditLog,
   verifyProofFile,
 } from '../../services/audit.service.ts';
-import { CliError, printLine } from '../output.ts';
+import { CliError, printJson, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
 function count(value: string, what: string): number {
@@ -49,7 +49,8 @@ export function registerAuditCommands(program: Command): void {
       '--proof <file>',
       'a proof written by comity audit export-proof (or the API), checked without the database',
     )
-    .action(async (options: { proof?: string }) => {
+    .option('--json', 'print the result as JSON (a broken log or proof still exits 1)')
+    .action(async (options: { proof?: string; json?: boolean }) => {
       if (options.proof !== undefined) {
         const text = await readFile(options.proof, 'utf8').catch((error: NodeJS.ErrnoException) => {
           throw new CliError(`cannot read ${options.proof}: ${error.code ?? error.message}`);
@@ -64,16 +65,19 @@ export function registerAuditCommands(program: Command): void {
           throw new CliError(`${options.proof} is not an audit proof (kind inclusion or consistency)`);
         }
         const result = verifyProofFile(file);
+        if (options.json) printJson(result);
         if (!result.ok) throw new CliError(`proof does not verify: ${result.description}`);
-        printLine(`proof verifies: ${result.description}`);
+        if (!options.json) printLine(`proof verifies: ${result.description}`);
         return;
       }
       const signingKeys = await nodeSigningKeys();
       const result = await withNodeContext((context) =>
         verifyAuditLog(context.db, signingKeys ? { signingKeys } : {}),
       );
+      if (options.json) printJson({ ...result, signaturesChecked: signingKeys !== undefined });
       if (!result.ok)
         throw new CliError(`audit log broken at entry ${result.firstBadEntry}: ${result.reason}`);
+      if (options.json) return;
       printLine(
         `audit log verified: ${result.treeSize} entries, root ${result.rootHash}, ${result.signedHeads} signed tree head${result.signedHeads === 1 ? '' : 's'}${signingKeys ? '' : ' (no node identity: signatures not checked)'}`,
       );

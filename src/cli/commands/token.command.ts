@@ -10,7 +10,7 @@ import {
   MAXIMUM_TOKEN_DAYS,
   revokeApiToken,
 } from '../../services/api-tokens.service.ts';
-import { CliError, printLine } from '../output.ts';
+import { CliError, printJson, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
 /** "90" or "90d" -> 90; the node's maximum (COMITY_TOKEN_MAX_DAYS) is checked when the token is made. */
@@ -52,8 +52,10 @@ export function registerTokenCommands(program: Command): void {
     .command('list')
     .description("list a user's API tokens (never the secrets)")
     .requiredOption('--user <username>')
-    .action(async (options: { user: string }) => {
+    .option('--json', 'print {items} as JSON')
+    .action(async (options: { user: string; json?: boolean }) => {
       const tokens = await withNodeContext((context) => listApiTokensForUsername(context, options.user));
+      if (options.json) return printJson({ items: tokens });
       for (const item of tokens) {
         const state = item.revokedAt ? `revoked ${item.revokedAt}` : `expires ${item.expiresAt}`;
         printLine(`${item.id}\t${item.name}\t${state}\tlast used ${item.lastUsedAt ?? 'never'}`);

@@ -21,7 +21,7 @@ import {
   listRoleRequests,
   type RoleRequestView,
 } from '../../services/role-requests.service.ts';
-import { CliError, printLine } from '../output.ts';
+import { CliError, printJson, printLine } from '../output.ts';
 import { readSecretFromStdin, withNodeContext } from './node-context.ts';
 
 export function registerUserCommands(program: Command): void {
@@ -68,8 +68,10 @@ export function registerUserCommands(program: Command): void {
   user
     .command('list')
     .description('list the user accounts')
-    .action(async () => {
+    .option('--json', 'print {items} as JSON, as GET /api/v1/users answers')
+    .action(async (options: { json?: boolean }) => {
       const users = await withNodeContext((context) => listUsers(context));
+      if (options.json) return printJson({ items: users });
       for (const account of users) {
         const state = account.isDisabled ? '  [disabled]' : '';
         const email = account.email ? `\t${account.email}` : '';
@@ -148,10 +150,12 @@ export function registerUserCommands(program: Command): void {
       'every change of roles, newest first: who asked, who approved, when (grants waiting first with --pending)',
     )
     .option('--pending', 'only the grants waiting for approval')
-    .action(async (options: { pending?: boolean }) => {
+    .option('--json', 'print {items} as JSON')
+    .action(async (options: { pending?: boolean; json?: boolean }) => {
       const requests = await withNodeContext((context) =>
         listRoleRequests(context, { isPendingOnly: options.pending === true }),
       );
+      if (options.json) return printJson({ items: requests });
       for (const request of requests) printLine(describeRoleRequest(request));
     });
 

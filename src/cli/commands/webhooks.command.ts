@@ -12,7 +12,7 @@ import {
   retryAlertDelivery,
 } from '../../services/alert-delivery.service.ts';
 import { addWebhookEndpoint, listWebhooks, removeWebhookEndpoint } from '../../services/webhooks.service.ts';
-import { printLine } from '../output.ts';
+import { printJson, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
 export function registerWebhooksCommands(program: Command): void {
@@ -40,8 +40,10 @@ export function registerWebhooksCommands(program: Command): void {
   webhooks
     .command('list')
     .description('list the endpoints')
-    .action(async () => {
+    .option('--json', 'print {items} as JSON')
+    .action(async (options: { json?: boolean }) => {
       const endpoints = await withNodeContext((context) => listWebhooks(context));
+      if (options.json) return printJson({ items: endpoints });
       if (endpoints.length === 0) printLine('no webhook endpoints');
       for (const endpoint of endpoints) {
         printLine(`${endpoint.id}\t${endpoint.url}\t${endpoint.description}`);
@@ -63,10 +65,12 @@ export function registerWebhooksCommands(program: Command): void {
     .command('deliveries')
     .description('list the alert deliveries that failed or wait (oldest alert first)')
     .addOption(new Option('--status <status>', 'only this status').choices(ALERT_DELIVERY_STATUSES))
-    .action(async (options: { status?: (typeof ALERT_DELIVERY_STATUSES)[number] }) => {
+    .option('--json', 'print {items} as JSON')
+    .action(async (options: { status?: (typeof ALERT_DELIVERY_STATUSES)[number]; json?: boolean }) => {
       const items = await withNodeContext((context) =>
         listAlertDeliveryItems(context, options.status ? [options.status] : undefined),
       );
+      if (options.json) return printJson({ items });
       if (items.length === 0) printLine('no alert deliveries');
       for (const item of items) {
         printLine(
