@@ -498,24 +498,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>
-              {saved && hasCase(saved.request) && canReadEvidence ? (
-                <>
-                  <EvidencePanel requestId={saved.request.id} direction={saved.request.direction} />
-                  <EvidencePackagesPanel
-                    requestId={saved.request.id}
-                    direction={saved.request.direction}
-                    canExport={canReadEvidence}
-                    version={`${saved.request.updatedAt}:${approvalsVersion}`}
-                    onSubmitted={() => setApprovalsVersion((version) => version + 1)}
-                  />
-                </>
-              ) : null}
-              {saved &&
-              hasCase(saved.request) &&
-              ((saved.request.direction === 'outgoing' && canAskConsent && canReadEvidence) ||
-                (saved.request.direction === 'incoming' && canAnswerConsent)) ? (
-                <EvidenceConsentPanel requestId={saved.request.id} direction={saved.request.direction} />
-              ) : null}
+              {/* What waits for a decision, then the case (its status and what one may do next), then
+                  the evidence it produced, then the request itself. */}
               {saved ? (
                 <ApprovalPanel
                   requestId={saved.request.id}
@@ -533,6 +517,24 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   states={states.data}
                   onChanged={() => refreshRequest()}
                 />
+              ) : null}
+              {saved && hasCase(saved.request) && canReadEvidence ? (
+                <>
+                  <EvidencePanel requestId={saved.request.id} direction={saved.request.direction} />
+                  <EvidencePackagesPanel
+                    requestId={saved.request.id}
+                    direction={saved.request.direction}
+                    canExport={canReadEvidence}
+                    version={`${saved.request.updatedAt}:${approvalsVersion}`}
+                    onSubmitted={() => setApprovalsVersion((version) => version + 1)}
+                  />
+                </>
+              ) : null}
+              {saved &&
+              hasCase(saved.request) &&
+              ((saved.request.direction === 'outgoing' && canAskConsent && canReadEvidence) ||
+                (saved.request.direction === 'incoming' && canAnswerConsent)) ? (
+                <EvidenceConsentPanel requestId={saved.request.id} direction={saved.request.direction} />
               ) : null}
               <ElementStatusContext.Provider value={elementStatus}>
                 <DraftForm
