@@ -39,7 +39,7 @@ import { startTemplateMaker, type TemplateMaker } from './template-maker.ts';
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
-export type DemoRole = 'officer' | 'duty-officer' | 'legal-reviewer' | 'supervisor';
+export type DemoRole = 'officer' | 'duty-officer' | 'legal-reviewer' | 'supervisor' | 'evidence-custodian';
 
 export type NodeSpec = Readonly<{
   /** The node id, e.g. fr-poc (slug, 3 to 64 characters). */
@@ -120,7 +120,7 @@ export type FederationNode = Readonly<{
   /**
    * The demo accounts: `officer` drafts and submits, `supervisor` approves what leaves the node
    * (the two-person rule), `duty-officer` receives on the 24/7 desk, `legal-reviewer` decides on
-   * refusals.
+   * refusals, `evidence-custodian` executes what a request received asks and keeps its evidence.
    */
   accounts: Readonly<Record<DemoRole, CreatedAccount>> | undefined;
   /** An API client acting as one of the demo accounts (with an API token, created once). */
@@ -435,6 +435,7 @@ function demoUsersOf(spec: NodeSpec): PlannedUser[] {
     user('duty', 'duty officer', 'duty-officer'),
     user('legal', 'legal reviewer', 'legal-reviewer'),
     user('supervisor', 'supervisor', 'supervisor'),
+    user('custodian', 'evidence custodian', 'evidence-custodian'),
   ];
 }
 

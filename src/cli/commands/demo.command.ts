@@ -210,19 +210,22 @@ function printWhereToSignIn(federation: Federation): void {
   for (const node of federation.nodes) {
     printLine('');
     printLine(`  ${node.spec.state} — ${node.spec.nodeId} (${node.spec.authority}): ${node.url}/`);
-    printLine(`    administrator  admin / ${node.adminPassword}`);
+    printLine(`    ${'administrator'.padEnd(18)} admin / ${node.adminPassword}`);
     for (const account of Object.values(node.accounts ?? {})) {
-      printLine(`    ${account.roles.join(',').padEnd(14)} ${account.username} / ${account.password}`);
+      printLine(`    ${account.roles.join(',').padEnd(18)} ${account.username} / ${account.password}`);
     }
   }
   printLine('');
   printLine(`  Secretariat (publishes the signed directory): ${federation.secretariat.url}/`);
-  printLine(`    directory      ${federation.secretariat.url}/federation/v1/directory`);
-  printLine(`    administrator  admin / ${federation.secretariat.adminPassword ?? '(not printed)'}`);
+  printLine(`    ${'directory'.padEnd(18)} ${federation.secretariat.url}/federation/v1/directory`);
+  printLine(
+    `    ${'administrator'.padEnd(18)} admin / ${federation.secretariat.adminPassword ?? '(not printed)'}`,
+  );
   printLine('');
   printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, submit it;');
   printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
-  printLine('on the German node to see it arrive. Press Ctrl-C to stop.');
+  printLine('on the German node to see it arrive and acknowledge it; de.custodian then records the');
+  printLine('preservation and attaches the evidence. Press Ctrl-C to stop.');
 }
 
 /** Resolves with the first SIGINT or SIGTERM; a second one then ends the process as usual. */
