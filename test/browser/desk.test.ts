@@ -140,6 +140,36 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await switchLanguage(desk, 'en');
     await desk.getByRole('heading', { name: 'Duty desk' }).waitFor();
 
+    // On a phone the table scrolls sideways in its own region, which says so and which the
+    // keyboard scrolls; on a wide screen nothing is said.
+    assert.equal(await desk.getByTestId('scroll-hint').count(), 0);
+    await desk.setViewportSize({ width: 390, height: 844 });
+    const hint = desk.getByTestId('scroll-hint');
+    await hint.waitFor();
+    assert.match((await hint.textContent()) ?? '', /scroll the table sideways/);
+    const region = desk.getByRole('region', { name: 'Open cases' });
+    assert.equal(await region.getAttribute('aria-describedby'), await hint.getAttribute('id'));
+    await region.focus();
+    await desk.keyboard.press('ArrowRight');
+    await desk.waitForFunction(
+      `document.querySelector('section[aria-label="Open cases"]').scrollLeft > 0`,
+      undefined,
+      { timeout: 5_000 },
+    );
+    // The page itself does not scroll sideways: only the table's region does.
+    await desk.waitForFunction(
+      'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
+      undefined,
+      { timeout: 5_000 },
+    );
+    // The navigation folds away with a transition before the picture is taken.
+    await desk.waitForFunction(
+      `document.querySelector('#main-navigation').getBoundingClientRect().right <= 0`,
+    );
+    await screenshot(desk, 'desk-de-en-phone');
+    await desk.setViewportSize({ width: 1366, height: 900 });
+    await hint.waitFor({ state: 'detached' });
+
     // France's request page is open while Germany acknowledges.
     const request = await signInAs(frContext, fr, 'officer');
     await request.goto(`${fr.url}/requests/${frId}`);

@@ -17,6 +17,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 import { useCan } from '../../app/session.tsx';
 
 /**
@@ -248,7 +249,7 @@ export function DeskPage() {
         </Text>
       ) : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={900}>
+        <WideTable minWidth={900} label={t('desk.tableLabel')}>
           <Table striped aria-label={t('desk.tableLabel')}>
             <Table.Thead>
               <Table.Tr>
@@ -339,7 +340,7 @@ export function DeskPage() {
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </WideTable>
       ) : null}
     </>
   );

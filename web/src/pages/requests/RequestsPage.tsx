@@ -18,6 +18,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 
 function directionOf(search: string): RequestDirection {
   return new URLSearchParams(search).get('direction') === 'incoming' ? 'incoming' : 'outgoing';
@@ -90,7 +91,7 @@ export function RequestsPage() {
 
   const table =
     items.length > 0 ? (
-      <Table.ScrollContainer minWidth={isIncoming ? 760 : 940}>
+      <WideTable minWidth={isIncoming ? 760 : 940} label={canReadIncoming ? tableLabel : t('requests.title')}>
         <Table striped highlightOnHover aria-label={canReadIncoming ? tableLabel : t('requests.title')}>
           <Table.Thead>
             <Table.Tr>
@@ -169,7 +170,7 @@ export function RequestsPage() {
             })}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </WideTable>
     ) : null;
 
   const listing = (
