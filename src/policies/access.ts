@@ -63,6 +63,12 @@ export const PERMISSIONS = [
   'evidence:consent-answer',
   /** Read the audit log, its signed tree heads and proofs (docs/operations.md, "Verifying the audit log"). */
   'audit:read',
+  /**
+   * Read the screening checklist of a request received here: the legal assessment (grounds for
+   * refusal, safeguards), its flags and the requesting State's record. Not an evidence
+   * custodian's: they execute a request, they do not judge it.
+   */
+  'screening:read',
   /** Answer the screening checklist of a request received here (grounds for refusal, safeguards, flags). */
   'screening:review',
   /** Add, import and remove the domestic provisions of the node's law map. */
@@ -85,6 +91,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'evidence:upload',
     'evidence:read',
     'evidence:delete',
+    'screening:read',
     'screening:review',
     'evidence:consent-ask',
     'evidence:consent-answer',
@@ -99,6 +106,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'evidence:upload',
     'evidence:read',
     'evidence:consent-ask',
+    'screening:read',
   ],
   'legal-reviewer': [
     'case:transition',
@@ -107,6 +115,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reference:read',
     'token:own',
     'roster:read',
+    'screening:read',
     'screening:review',
     'law-map:edit',
     'evidence:consent-ask',
@@ -133,6 +142,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'roster:read',
     'evidence:read',
     'audit:read',
+    'screening:read',
   ],
   administrator: [
     'reference:read',

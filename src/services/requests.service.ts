@@ -306,10 +306,17 @@ export async function createDraft(
 export function scopeFilterOf(
   scope: RequestScope,
 ): Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'> {
-  if (scope.kind === 'incoming') return { isIncomingOnly: true };
-  if (scope.kind === 'own')
-    return { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming };
-  return {};
+  switch (scope.kind) {
+    case 'all':
+      return {};
+    case 'incoming':
+      return { isIncomingOnly: true };
+    case 'own':
+      return { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming };
+    case 'none':
+      // No filter lists nothing: a caller answers an empty list before asking storage.
+      throw new Error('a scope of none lists no request: answer an empty list instead');
+  }
 }
 
 /** The requests the actor may read (requestScopeOf and requestAccessOf, src/policies/access.ts). */

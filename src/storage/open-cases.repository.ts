@@ -33,7 +33,8 @@ export type OpenCaseRecord = Readonly<{
 
 /**
  * The requests that were sent or received and whose case has not ended, each with its history;
- * with `createdBy`, only that person's (and every incoming one with `isIncludingIncoming`).
+ * with `createdBy`, only that person's (and every incoming one with `isIncludingIncoming`); with
+ * `isIncomingOnly`, the incoming ones alone.
  */
 export async function listOpenCaseRecords(
   db: Kysely<Database>,

@@ -430,15 +430,28 @@ for (const target of DATABASE_TARGETS) {
         });
       const read = await as(custodian, 'GET', `/api/v1/requests/${requestId}`);
       assert.equal(read.statusCode, 200, read.body);
-      const listed = json<{ items: { id: string }[] }>(
-        await as(custodian, 'GET', '/api/v1/requests?direction=incoming'),
-      );
-      assert.ok(listed.items.some((each) => each.id === requestId));
+      // A draft of this node's own, which the custodian may not see (they draft nothing).
+      const draft = await as(supervisor, 'POST', '/api/v1/requests', preservationDraft('DE', 'FR', 2));
+      assert.equal(draft.statusCode, 201, draft.body);
+      const draftId = json<{ request: { id: string } }>(draft).request.id;
+      for (const url of ['/api/v1/requests', '/api/v1/requests?direction=incoming', '/api/v1/desk']) {
+        const items = json<{ items: ({ id: string } | { requestId: string })[] }>(
+          await as(custodian, 'GET', url),
+        ).items.map((each) => ('id' in each ? each.id : each.requestId));
+        assert.ok(items.includes(requestId), url);
+        assert.ok(!items.includes(draftId), url);
+      }
+      assertProblemStatus(await as(custodian, 'GET', `/api/v1/requests/${draftId}`), 404);
+      // The legal assessment is not an executor's to read.
+      assertProblemStatus(await as(custodian, 'GET', `/api/v1/requests/${requestId}/screening`), 403);
       const request = json<{ request: { content: object } }>(read).request;
       assertProblemStatus(await as(custodian, 'PUT', `/api/v1/requests/${requestId}`, request.content), 403);
       // Acknowledging is not an executor's step; recording the preservation is (docs/case-lifecycle.md).
       const transitions = `/api/v1/requests/${requestId}/transitions`;
-      assertProblemStatus(await as(custodian, 'POST', transitions, { name: 'acknowledge', payload: {} }), 403);
+      assertProblemStatus(
+        await as(custodian, 'POST', transitions, { name: 'acknowledge', payload: {} }),
+        403,
+      );
       const acknowledged = await as(supervisor, 'POST', transitions, { name: 'acknowledge', payload: {} });
       assert.equal(acknowledged.statusCode, 200, acknowledged.body);
       const today = new Date().toISOString().slice(0, 10);

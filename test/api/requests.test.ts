@@ -429,7 +429,7 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual((await readAs(officerA, id)).request, created.request);
     });
 
-    it('refuses drafting to an evidence custodian and shows them no request', async () => {
+    it('refuses drafting to an evidence custodian and shows them no request sent from here', async () => {
       const created = await createAs(officerA, SAMPLE_CONTENT.mla);
       assertProblem(await call(custodian, 'POST', '/api/v1/requests', SAMPLE_CONTENT.mla), 403, 'forbidden');
       assertProblem(await call(custodian, 'GET', `/api/v1/requests/${created.request.id}`), 404, 'not-found');

@@ -47,6 +47,24 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await federation?.stop();
   });
 
+  test("DE's evidence custodian lands on the requests received, opens one, and sees no legal assessment", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const de = federation.node('DE');
+    const page = await signInAs(context, de, 'evidence-custodian');
+    await page.waitForURL(/\/requests\?direction=incoming$/);
+    assert.equal(await page.getByTestId('tab-outgoing').count(), 0, 'a custodian sends no request');
+    await page.locator(`a[href="/requests/${deRequestId}"]`).first().click();
+    await page.getByTestId('case-panel').waitFor();
+    await page.getByTestId('evidence-panel').waitFor();
+    assert.equal(await page.getByTestId('screening-panel').count(), 0);
+    assert.equal(await page.getByRole('alert').count(), 0, 'no refusal shown for what is not fetched');
+    await context.close();
+  });
+
   test("DE's duty officer uploads a file and sees it with its hash and custody timeline", async () => {
     const context = await browser.newContext({
       viewport: { width: 1366, height: 1000 },

@@ -127,7 +127,7 @@ export async function screeningRoutes(app: ComityApp, context: AppContext): Prom
   app.get(
     '/api/v1/requests/:id/screening',
     {
-      config: { permission: 'request:read-incoming' },
+      config: { permission: 'screening:read' },
       schema: {
         tags: ['requests'],
         summary: 'The screening checklist of a request received here: items, answers, flags',

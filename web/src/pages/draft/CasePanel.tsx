@@ -44,15 +44,18 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
     [requestId, request.caseStatus],
   );
   const isIncoming = request.direction === 'incoming';
-  const canReview = useUser()?.permissions.includes('screening:review') ?? false;
+  const permissions = useUser()?.permissions ?? [];
+  const canReview = permissions.includes('screening:review');
+  // An evidence custodian executes a request received here without reading its legal assessment.
+  const canReadScreening = isIncoming && permissions.includes('screening:read');
   const screening = useApi(
     () =>
-      isIncoming
+      canReadScreening
         ? answer(api.GET('/api/v1/requests/{id}/screening', { params: { path: { id: requestId } } })).then(
             (found) => found.screening,
           )
         : Promise.resolve(undefined),
-    [requestId, request.caseStatus, isIncoming],
+    [requestId, request.caseStatus, canReadScreening],
   );
   const [openTransition, setOpenTransition] = useState<string | undefined>(undefined);
   const [isSubmitting, setIsSubmitting] = useState(false);
@@ -192,7 +195,7 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
           />
         ) : null}
 
-        {isIncoming ? <ProblemAlert error={screening.error} /> : null}
+        {canReadScreening ? <ProblemAlert error={screening.error} /> : null}
         {checklist ? (
           <ScreeningPanel
             screening={checklist}

@@ -53,7 +53,13 @@ export function RequestsPage() {
   const canDraft = permissions.includes('request:draft');
   const canReadIncoming =
     permissions.includes('request:read-incoming') || permissions.includes('request:read-all');
-  const direction: RequestDirection = canReadIncoming ? directionOf(location.search) : 'outgoing';
+  // Someone who reads incoming requests but sends none (an evidence custodian) sees those alone.
+  const hasOutgoing = canDraft || permissions.includes('request:read-all');
+  const direction: RequestDirection = !canReadIncoming
+    ? 'outgoing'
+    : hasOutgoing
+      ? directionOf(location.search)
+      : 'incoming';
   // The answer names its direction, so the other tab's rows never show while this one loads.
   const requests = useApi(async () => {
     const { items } = await answer(api.GET('/api/v1/requests', { params: { query: { direction } } }));
@@ -196,7 +202,7 @@ export function RequestsPage() {
           </Button>
         ) : null}
       </Group>
-      {canReadIncoming ? (
+      {canReadIncoming && hasOutgoing ? (
         <Tabs
           value={direction}
           onChange={(value) =>
