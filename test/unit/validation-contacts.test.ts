@@ -110,7 +110,7 @@ describe('validation: contact-detail-malformed (Art. 40(15)(a), Comity practice)
       RULE,
     );
     assert.equal(onPreservation?.article, 'Art. 42(3)(a)');
-    assert.match(onPreservation?.message ?? '', /« 0123 » ne ressemble pas/);
+    assert.match(onPreservation?.message ?? '', /« 0123 » n’est pas une adresse électronique/);
     const mla: RequestContent = { ...preservation, type: 'mla' };
     const [onMla] = findingsOfRule(validateDraft(mla, catalogue, fixtureDirectory(), 'en'), RULE);
     assert.equal(onMla?.article, 'Art. 40(15)(a)');
