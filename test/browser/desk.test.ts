@@ -142,7 +142,13 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
 
     // On a phone the table scrolls sideways in its own region, which says so and which the
     // keyboard scrolls; on a wide screen nothing is said.
+    await desk.getByRole('region', { name: 'Open cases' }).waitFor();
     assert.equal(await desk.getByTestId('scroll-hint').count(), 0);
+    assert.equal(
+      await desk.getByRole('region', { name: 'Open cases' }).getAttribute('tabindex'),
+      null,
+      'a region that does not scroll is no tab stop',
+    );
     await desk.setViewportSize({ width: 390, height: 844 });
     const hint = desk.getByTestId('scroll-hint');
     await hint.waitFor();

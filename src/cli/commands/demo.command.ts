@@ -225,7 +225,7 @@ function printWhereToSignIn(federation: Federation): void {
   printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, submit it;');
   printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
   printLine('on the German node to see it arrive and acknowledge it; de.custodian then records the');
-  printLine('preservation and attaches the evidence. Press Ctrl-C to stop.');
+  printLine('preservation. Press Ctrl-C to stop.');
 }
 
 /** Resolves with the first SIGINT or SIGTERM; a second one then ends the process as usual. */

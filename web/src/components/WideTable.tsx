@@ -21,14 +21,17 @@ export function WideTable({
   const { t } = useTranslation();
   const hintId = useId();
   const region = useRef<HTMLElement>(null);
+  const content = useRef<HTMLDivElement>(null);
   const [isClipped, setIsClipped] = useState(false);
   useEffect(() => {
     const element = region.current;
-    if (!element) return;
+    if (!element || !content.current) return;
     const measure = () => setIsClipped(element.scrollWidth > element.clientWidth + 1);
     measure();
+    // The region narrows with the screen; the content widens with its rows.
     const observer = new ResizeObserver(measure);
     observer.observe(element);
+    observer.observe(content.current);
     return () => observer.disconnect();
   }, []);
   return (
@@ -42,13 +45,16 @@ export function WideTable({
         ref={region}
         aria-label={label}
         aria-describedby={isClipped ? hintId : undefined}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must be reachable by keyboard to scroll it (WCAG 2.1.1, axe scrollable-region-focusable).
-        tabIndex={0}
+        // A region that scrolls sideways is reachable by keyboard to scroll it (WCAG 2.1.1, axe
+        // scrollable-region-focusable); one that does not scroll is no tab stop.
+        tabIndex={isClipped ? 0 : undefined}
         // Relative: what the table positions absolutely (a visually hidden label) scrolls with it,
         // rather than widening the page.
         style={{ overflowX: 'auto', position: 'relative' }}
       >
-        <div style={{ minWidth }}>{children}</div>
+        <div ref={content} style={{ minWidth }}>
+          {children}
+        </div>
       </section>
     </>
   );
