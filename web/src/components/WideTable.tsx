@@ -3,19 +3,22 @@
  * keyboard reaches (Tab, then the arrow keys: WCAG 2.1.1) and which says so, above the table,
  * while some of its columns are out of view. On a wide screen nothing is said.
  */
-import { Text } from '@mantine/core';
+import { Box, type MantineSpacing, Text } from '@mantine/core';
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export function WideTable({
   minWidth,
   label,
+  mt,
   children,
 }: Readonly<{
   /** The width below which the table scrolls rather than squeezes its columns. */
   minWidth: number;
   /** The name of the region (the table's own label). */
   label: string;
+  /** Space above, as Mantine's `mt`. */
+  mt?: MantineSpacing;
   children: ReactNode;
 }>) {
   const { t } = useTranslation();
@@ -35,7 +38,7 @@ export function WideTable({
     return () => observer.disconnect();
   }, []);
   return (
-    <>
+    <Box mt={mt}>
       {isClipped ? (
         <Text size="xs" c="gray.7" id={hintId} data-testid="scroll-hint">
           {t('a11y.scrollSideways')}
@@ -56,6 +59,6 @@ export function WideTable({
           {children}
         </div>
       </section>
-    </>
+    </Box>
   );
 }

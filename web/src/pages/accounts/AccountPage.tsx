@@ -29,6 +29,7 @@ import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 
 export function AccountPage({ pendingStep }: { pendingStep?: PendingStep | null }) {
   const { t } = useTranslation();
@@ -469,7 +470,7 @@ export function TokenTable({
   }
   const hasOwner = items.some((item) => item.username !== undefined);
   return (
-    <Table.ScrollContainer minWidth={560} mt="sm">
+    <WideTable minWidth={560} mt="sm" label={t('accounts.tokens.title')}>
       <Table striped>
         <Table.Thead>
           <Table.Tr>
@@ -510,6 +511,6 @@ export function TokenTable({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </WideTable>
   );
 }

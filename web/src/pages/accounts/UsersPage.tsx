@@ -30,6 +30,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 import { TokenTable } from './AccountPage.tsx';
+import { WideTable } from '../../components/WideTable.tsx';
 
 type Notice = Readonly<
   | { kind: 'password'; username: string; password: string }
@@ -108,7 +109,7 @@ export function UsersPage() {
         <Title order={2} size="h4" id="users-heading" mb="xs">
           {t('accounts.users.listTitle')}
         </Title>
-        <Table.ScrollContainer minWidth={720}>
+        <WideTable minWidth={720} label={t('accounts.users.listTitle')}>
           <Table striped>
             <Table.Thead>
               <Table.Tr>
@@ -265,7 +266,7 @@ export function UsersPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </WideTable>
         {notice?.kind === 'pending' ? (
           <Alert color="yellow" variant="light" role="status" mt="sm" ref={takeFocusOnMount}>
             {t('accounts.users.pendingNotice', { username: notice.username })}

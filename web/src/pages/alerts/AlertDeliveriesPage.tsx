@@ -12,6 +12,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 
 /** The statuses the screen offers: what needs a person first. */
 const STATUSES = ['failed', 'pending'] as const satisfies readonly AlertDeliveryStatus[];
@@ -93,7 +94,7 @@ export function AlertDeliveriesPage() {
             </Text>
           ) : null}
           {items.length > 0 ? (
-            <Table.ScrollContainer minWidth={900}>
+            <WideTable minWidth={900} label={t('alerts.tableLabel', { status: statusLabel })}>
               <Table striped aria-label={t('alerts.tableLabel', { status: statusLabel })} fz="sm">
                 <Table.Thead>
                   <Table.Tr>
@@ -166,7 +167,7 @@ export function AlertDeliveriesPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </WideTable>
           ) : null}
         </Stack>
       </Paper>

@@ -14,6 +14,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 
 export function ApprovalsPage() {
   const { t } = useTranslation();
@@ -42,7 +43,7 @@ export function ApprovalsPage() {
         </Text>
       ) : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={640}>
+        <WideTable minWidth={640} label={t('approval.title')}>
           <Table striped aria-label={t('approval.title')} data-testid="approvals-table">
             <Table.Thead>
               <Table.Tr>
@@ -84,7 +85,7 @@ export function ApprovalsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </WideTable>
       ) : null}
     </>
   );

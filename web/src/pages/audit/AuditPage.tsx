@@ -13,6 +13,7 @@ import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 
 const PAGE = 50;
 
@@ -136,7 +137,7 @@ export function AuditPage() {
           </Text>
         ) : null}
         {witnessedItems.length > 0 ? (
-          <Table.ScrollContainer minWidth={700}>
+          <WideTable minWidth={700} label={t('audit.witnessTitle')}>
             <Table fz="sm" aria-labelledby="audit-witness-title" data-testid="audit-witnessed">
               <Table.Thead>
                 <Table.Tr>
@@ -165,7 +166,7 @@ export function AuditPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </WideTable>
         ) : null}
       </Paper>
       <Paper component="section" withBorder p="sm" aria-label={t('audit.entriesTitle')}>
@@ -208,7 +209,7 @@ export function AuditPage() {
           </Text>
         ) : null}
         {items.length > 0 ? (
-          <Table.ScrollContainer minWidth={800}>
+          <WideTable minWidth={800} label={t('audit.entriesTitle')}>
             <Table striped fz="sm" aria-label={t('audit.entriesTitle')} data-testid="audit-entries">
               <Table.Thead>
                 <Table.Tr>
@@ -248,7 +249,7 @@ export function AuditPage() {
                 })}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </WideTable>
         ) : null}
         <Group justify="space-between" mt="sm">
           <Button variant="default" disabled={before === undefined} onClick={() => setBefore(undefined)}>

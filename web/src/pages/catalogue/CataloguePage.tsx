@@ -29,6 +29,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue } from '../../components/reference-data.ts';
 import { type Provenance, VerifiedBadge } from '../../components/VerifiedBadge.tsx';
 import { elementLabel } from '../draft/FindingsChecklist.tsx';
+import { WideTable } from '../../components/WideTable.tsx';
 
 function Sources({ provenance, catalogue }: { provenance: Provenance; catalogue: Catalogue }) {
   const { t } = useTranslation();
@@ -221,7 +222,7 @@ export function CataloguePage() {
                 }
               >
                 <Text size="sm">{localized(entry.explanation)}</Text>
-                <Table.ScrollContainer minWidth={480}>
+                <WideTable minWidth={480} label={t('catalogue.elementsOf', { type: localized(entry.title) })}>
                   <Table
                     withTableBorder
                     fz="sm"
@@ -265,7 +266,7 @@ export function CataloguePage() {
                       })}
                     </Table.Tbody>
                   </Table>
-                </Table.ScrollContainer>
+                </WideTable>
                 {isDeveloperView && entry.rules.length > 0 ? (
                   <Text size="xs">
                     {t('catalogue.rulesApplied')}:{' '}

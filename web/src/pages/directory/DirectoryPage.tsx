@@ -14,6 +14,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { forgetStates, useStates } from '../../components/reference-data.ts';
 import { describeTimeZone } from '../../components/time-zones.ts';
 import { ProfileEditor } from './ProfileEditor.tsx';
+import { WideTable } from '../../components/WideTable.tsx';
 
 function searchText(state: StateSummary): string {
   return [state.code, state.iso3 ?? '', ...Object.values(state.names)].join(' ').toLocaleLowerCase();
@@ -62,7 +63,7 @@ export function DirectoryPage() {
         </Text>
       </Group>
       <ProblemAlert error={states.error} />
-      <Table.ScrollContainer minWidth={900}>
+      <WideTable minWidth={900} label={title}>
         <Table striped aria-label={title} fz="sm">
           <Table.Thead>
             <Table.Tr>
@@ -126,7 +127,7 @@ export function DirectoryPage() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </WideTable>
       {editing ? (
         <ProfileEditor
           state={editing}

@@ -30,6 +30,7 @@ import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 
 type Compliance = ApiAnswer<'/api/v1/law-map/compliance', 'get'>;
 
@@ -178,7 +179,7 @@ export function LawMapPage() {
           {t('lawMap.empty')}
         </Text>
       ) : provisions.data ? (
-        <Table.ScrollContainer minWidth={640}>
+        <WideTable minWidth={640} label={t('lawMap.provisions')}>
           <Table striped data-testid="law-map-table">
             <Table.Thead>
               <Table.Tr>
@@ -217,7 +218,7 @@ export function LawMapPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </WideTable>
       ) : null}
       {canEdit && compliance.data ? (
         <ProvisionForm
@@ -249,7 +250,7 @@ export function LawMapPage() {
                 {t('lawMap.downloadJson')}
               </Anchor>
             </Group>
-            <Table.ScrollContainer minWidth={560}>
+            <WideTable minWidth={560} label={t('lawMap.compliance')}>
               <Table striped data-testid="compliance-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -279,7 +280,7 @@ export function LawMapPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </WideTable>
           </Stack>
         ) : null}
       </section>

@@ -43,6 +43,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
 
 function Time({ iso }: { iso: string | null | undefined }) {
   if (!iso) return <>—</>;
@@ -207,7 +208,7 @@ function PeersTable({ report }: { report: PeersReport }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={1080}>
+    <WideTable minWidth={1080} label={t('peers.peersTitle')}>
       <Table striped aria-label={t('peers.peersTitle')} fz="sm" verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
@@ -226,7 +227,7 @@ function PeersTable({ report }: { report: PeersReport }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </WideTable>
   );
 }
 
@@ -300,7 +301,7 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
           </Text>
         ) : null}
         {items.length > 0 ? (
-          <Table.ScrollContainer minWidth={1000}>
+          <WideTable minWidth={1000} label={t('outbox.tableLabel', { status: t(`deliveryState.${status}`) })}>
             <Table
               striped
               aria-label={t('outbox.tableLabel', { status: t(`deliveryState.${status}`) })}
@@ -402,7 +403,7 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </WideTable>
         ) : null}
       </Stack>
       <ConfirmModal

@@ -29,6 +29,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { TimelineChart } from './TimelineChart.tsx';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
+import { WideTable } from '../../components/WideTable.tsx';
 
 function Figure({ label, value, children }: { label: string; value: string; children?: ReactNode }) {
   return (
@@ -272,7 +273,7 @@ export function TreatyStatusPage() {
           />
         </Group>
         <ProblemAlert error={records.error} />
-        <Table.ScrollContainer minWidth={800}>
+        <WideTable minWidth={800} label={t('treaty.records')}>
           <Table striped fz="sm" aria-labelledby="treaty-records-title">
             <Table.Thead>
               <Table.Tr>
@@ -317,7 +318,7 @@ export function TreatyStatusPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </WideTable>
       </Paper>
 
       {data ? (
