@@ -57,6 +57,9 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const page = await signInAs(context, de, 'evidence-custodian');
     await page.waitForURL(/\/requests\?direction=incoming$/);
     assert.equal(await page.getByTestId('tab-outgoing').count(), 0, 'a custodian sends no request');
+    const navigation = page.getByRole('navigation', { name: 'Main navigation' });
+    await navigation.getByRole('link', { name: 'Requests' }).waitFor();
+    assert.equal(await navigation.getByRole('link', { name: 'New request' }).count(), 0, 'nor drafts one');
     await page.locator(`a[href="/requests/${deRequestId}"]`).first().click();
     await page.getByTestId('case-panel').waitFor();
     await page.getByTestId('evidence-panel').waitFor();
@@ -105,6 +108,13 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       ['acquired', 'sealed'],
     );
     assert.match((await timeline.textContent()) ?? '', /Acquired.*Sealed/s);
+    // The acquisition record stands beside the chain it opens.
+    assert.equal(
+      await timeline.getByTestId('acquisition-fromWhom').locator('dd').textContent(),
+      'Example Hosting GmbH',
+    );
+    // The package form offers the item just stored, without a reload.
+    await page.getByTestId('evidence-package-form').getByLabel('access.log').waitFor({ timeout: 10_000 });
     // The file itself is never shown in the page.
     assert.equal(await panel.locator('img, iframe, video, embed, object').count(), 0);
     await assertAccessible(page, 'evidence section');
@@ -127,6 +137,13 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await form.getByRole('button', { name: 'Make the package' }).click();
     const made = dePackages.getByTestId('evidence-package');
     await made.getByText('Ready to send').waitFor();
+    // The item's chain says where it was sealed into.
+    const deItem = dePage.getByTestId('evidence-panel').getByTestId('evidence-item').first();
+    await deItem.getByRole('button', { name: 'Show custody' }).click();
+    await deItem
+      .getByTestId('custody-package')
+      .filter({ hasText: /^In a package for fr-/ })
+      .waitFor();
     // The two-person rule: the duty officer asks, DE's supervisor approves on the same page.
     await made.getByRole('button', { name: 'Submit for approval' }).click();
     await made.getByTestId('package-awaiting-approval').waitFor();

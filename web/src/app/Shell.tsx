@@ -124,6 +124,7 @@ export function Shell({ children }: { children: ReactNode }) {
       label: t('nav.newRequest'),
       isActive: (path) => path === '/requests/new',
       needsSession: true,
+      permission: 'request:draft',
     },
     {
       href: '/catalogue',

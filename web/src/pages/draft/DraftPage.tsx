@@ -96,6 +96,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [saveError, setSaveError] = useState<unknown>(undefined);
   /** Bumped when something awaits or got a decision on this page (an evidence package submitted or decided). */
   const [approvalsVersion, setApprovalsVersion] = useState(0);
+  // Counts the uploads stored while the page is open: the package form lists what it may include.
+  const [evidenceVersion, setEvidenceVersion] = useState(0);
   const [isSaving, setIsSaving] = useState(false);
   const [isShowingAll, setIsShowingAll] = useState(false);
   const [nodeState, setNodeState] = useState<string | undefined>(undefined);
@@ -520,12 +522,16 @@ export function DraftPage({ requestId }: { requestId?: string }) {
               ) : null}
               {saved && hasCase(saved.request) && canReadEvidence ? (
                 <>
-                  <EvidencePanel requestId={saved.request.id} direction={saved.request.direction} />
+                  <EvidencePanel
+                    requestId={saved.request.id}
+                    direction={saved.request.direction}
+                    onStored={() => setEvidenceVersion((version) => version + 1)}
+                  />
                   <EvidencePackagesPanel
                     requestId={saved.request.id}
                     direction={saved.request.direction}
                     canExport={canReadEvidence}
-                    version={`${saved.request.updatedAt}:${approvalsVersion}`}
+                    version={`${saved.request.updatedAt}:${approvalsVersion}:${evidenceVersion}`}
                     onSubmitted={() => setApprovalsVersion((version) => version + 1)}
                   />
                 </>

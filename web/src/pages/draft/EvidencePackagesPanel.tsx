@@ -427,7 +427,7 @@ export function EvidencePackagesPanel({
   direction: 'incoming' | 'outgoing';
   /** Whether the user reads the items (and so may export them): evidence:read, or the request's author. */
   canExport: boolean;
-  /** Changes when something about the request changed (a package approved elsewhere on the page). */
+  /** Changes when something about the request changed (a package approved elsewhere on the page, an upload stored). */
   version: string;
   /** A package was submitted for approval: the page's approval panel reads it. */
   onSubmitted: () => void;
@@ -446,7 +446,7 @@ export function EvidencePackagesPanel({
       isExecuting && canUpload
         ? answer(api.GET('/api/v1/requests/{id}/evidence', { params: { path: { id: requestId } } }))
         : Promise.resolve({ items: [] as EvidenceItem[] }),
-    [requestId, isExecuting, canUpload],
+    [requestId, isExecuting, canUpload, version],
   );
   return (
     <Paper

@@ -28,6 +28,7 @@ import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api, apiUrl, csrfToken } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
+import { FactList } from '../../components/FactList.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -190,8 +191,19 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
   if (!detail.data) return <Text size="sm">{t('common.loading')}</Text>;
   const { item, timeline } = detail.data;
   const bad = item.custody.chain.firstBadEvent;
+  const { acquisition } = item;
   return (
     <Stack gap="xs" data-testid="custody-timeline">
+      <FactList
+        facts={ACQUISITION_FIELDS.map(
+          (field) =>
+            Boolean(acquisition[field]?.trim()) && {
+              label: t(`evidence.items.acquisition.${field}`),
+              value: acquisition[field],
+              testId: `acquisition-${field}`,
+            },
+        )}
+      />
       {bad ? (
         <Text size="sm" c="red.9" role="alert">
           {t('evidence.items.chainBrokenAt', { sequence: bad.sequence, reason: bad.reason })}
@@ -220,6 +232,13 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
                   {t(`evidence.items.kind.${event.kind}`, { defaultValue: event.kind })}
                   {typeof (event.details as { reason?: unknown })?.reason === 'string' ? (
                     <Text size="xs">{(event.details as { reason: string }).reason}</Text>
+                  ) : null}
+                  {typeof (event.details as { packageId?: unknown })?.packageId === 'string' ? (
+                    <Text size="xs" data-testid="custody-package">
+                      {t('evidence.items.inPackage', {
+                        node: String((event.details as { to?: unknown }).to ?? ''),
+                      })}
+                    </Text>
                   ) : null}
                 </Table.Td>
                 <Table.Td>{event.actor.name}</Table.Td>
@@ -344,10 +363,13 @@ function ItemRow({ requestId, item }: { requestId: string; item: EvidenceItem })
 export function EvidencePanel({
   requestId,
   direction = 'incoming',
+  onStored,
 }: {
   requestId: string;
   /** A request sent from here shows the items received in packages: nothing is uploaded to it. */
   direction?: 'incoming' | 'outgoing';
+  /** Called once an upload is stored (what a package may now include has changed). */
+  onStored?: () => void;
 }) {
   const { t } = useTranslation();
   const canUpload = useCan('evidence:upload') && direction === 'incoming';
@@ -371,7 +393,15 @@ export function EvidencePanel({
         {t('evidence.items.intro')}
       </Text>
       <Stack gap="sm">
-        {canUpload ? <UploadForm requestId={requestId} onUploaded={items.reload} /> : null}
+        {canUpload ? (
+          <UploadForm
+            requestId={requestId}
+            onUploaded={() => {
+              items.reload();
+              onStored?.();
+            }}
+          />
+        ) : null}
         <ProblemAlert error={items.error} />
         {items.data && items.data.items.length === 0 ? (
           <Text size="sm">{t('evidence.items.none')}</Text>
