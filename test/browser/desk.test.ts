@@ -204,6 +204,24 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await panel.getByTestId('transition-record-preservation').click();
     const form = panel.getByTestId('transition-form');
     const preservedUntil = addDays(today, 75);
+    // A date the field cannot read is named on the field and not sent.
+    const transitionPosts: string[] = [];
+    const countPosts = (sent: { method(): string; url(): string }) => {
+      if (sent.method() === 'POST' && sent.url().endsWith('/transitions')) transitionPosts.push(sent.url());
+    };
+    desk.on('request', countPosts);
+    await form.getByLabel('Preserved until').pressSequentially('31/02/2027');
+    await form.getByLabel('Preserved until').press('Tab');
+    await form.getByTestId('transition-submit').click();
+    await form.getByText(/^Not a date: write it like/).waitFor();
+    await desk.waitForTimeout(500);
+    desk.off('request', countPosts);
+    assert.deepEqual(transitionPosts, [], 'nothing was sent');
+    assert.equal(await form.getByLabel('Preserved until').getAttribute('aria-invalid'), 'true');
+    assert.equal(
+      await panel.locator('[data-testid="case-event"][data-transition="record-preservation"]').count(),
+      0,
+    );
     await form.getByLabel('Preserved until').fill(preservedUntil);
     await form.getByTestId('transition-submit').click();
     await panel.locator('[data-testid="case-event"][data-transition="record-preservation"]').waitFor();

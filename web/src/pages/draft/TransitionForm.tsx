@@ -19,6 +19,7 @@ import { citationText, formatDate, localized } from '../../components/format.ts'
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
+import { formatIsoDate } from '../../components/date-text.ts';
 
 /** Art. 42(8) as the catalogue states it, when the catalogue has not been read yet. */
 const DEFAULT_MINIMUM_PRESERVATION_DAYS = 60;
@@ -84,6 +85,9 @@ type Values = Readonly<{
 type Field = 'reasons' | 'tookEffectOn' | 'preservedUntil' | 'grounds' | 'summary' | 'text' | 'date';
 type Errors = Partial<Record<Field, string>>;
 
+/** A date as the form sends it (YYYY-MM-DD); anything else is what a person typed and the field could not read. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 /** Where the node names each field of the form in a refused transition (`body.payload`). */
 const TEXT_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
   questions: 'questions',
@@ -146,7 +150,7 @@ export function TransitionForm({
   onSubmit,
   onCancel,
 }: TransitionFormProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const kind = formKindOf(transition);
   const today = calendarDateOf(new Date());
   const minimumDays = minimumPreservationDays(catalogue);
@@ -199,12 +203,19 @@ export function TransitionForm({
   const check = (): Errors => {
     const found: Errors = {};
     const required = t('case.required');
+    // A date the field could not read stays as typed (LocaleDateInput): named here, not sent.
+    const unreadable = t('lawyer2.dates.unreadable', {
+      example: formatIsoDate('2026-12-31', i18n.language, false),
+    });
+    const isUnreadable = (value: string) => value !== '' && !ISO_DATE.test(value);
     if ((kind === 'reasons' || kind === 'refusal') && values.reasons.trim() === '') found.reasons = required;
     if (kind === 'preservation') {
       if (!values.tookEffectOn) found.tookEffectOn = required;
+      else if (isUnreadable(values.tookEffectOn)) found.tookEffectOn = unreadable;
       else if (values.tookEffectOn > today) found.tookEffectOn = t('case.notAfterToday');
       const earliest = earliestUntil && earliestUntil > today ? earliestUntil : addDays(today, 1);
       if (!values.preservedUntil) found.preservedUntil = required;
+      else if (isUnreadable(values.preservedUntil)) found.preservedUntil = unreadable;
       else if (values.preservedUntil < earliest) {
         found.preservedUntil = t('case.tooEarly', { date: formatDate(earliest) });
       }
@@ -222,6 +233,8 @@ export function TransitionForm({
     if (dateLabel) {
       if (!values.date) {
         if (kind !== 'questions') found.date = required;
+      } else if (isUnreadable(values.date)) {
+        found.date = unreadable;
       } else if (kind === 'questions' ? values.date < today : values.date <= today) {
         found.date = t(kind === 'questions' ? 'case.notBeforeToday' : 'case.afterToday');
       }
