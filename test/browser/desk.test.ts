@@ -122,7 +122,7 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     );
     await desk
       .getByTestId('desk-announcement')
-      .filter({ hasText: 'Waiting for acknowledgement: 1.' })
+      .filter({ hasText: 'Urgent requests waiting for acknowledgement: 1.' })
       .waitFor();
     await assertAccessible(desk, 'the duty desk');
     await screenshot(desk, 'desk-de-en');
