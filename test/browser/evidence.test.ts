@@ -147,6 +147,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     // The two-person rule: the duty officer asks, DE's supervisor approves on the same page.
     await made.getByRole('button', { name: 'Submit for approval' }).click();
     await made.getByTestId('package-awaiting-approval').waitFor();
+    assert.equal(await made.getByText('Ready to send').count(), 0, 'one status at a time');
     assert.equal(await made.getAttribute('data-status'), 'sealed', 'nothing left the node yet');
     await assertAccessible(dePage, 'evidence packages, executing side');
     await deContext.close();

@@ -310,6 +310,7 @@ function PackageCard({
     }
   };
   const { manifest } = item;
+  const isAwaitingApproval = item.status === 'sealed' && item.approval === 'pending';
   return (
     <Paper
       withBorder
@@ -330,19 +331,21 @@ function PackageCard({
                 },
               )}
             </Text>
-            <Badge variant="outline" color={STATUS_COLOR[item.status]} data-testid="package-status">
-              {t(`evidenceTransfer.status.${item.status}`)}
-            </Badge>
+            {/* One status: a sealed package waiting for the second person is not "ready to send". */}
+            {isAwaitingApproval ? (
+              <Badge variant="outline" color="gray.8" data-testid="package-awaiting-approval">
+                {t('evidenceTransfer.awaitingApproval')}
+              </Badge>
+            ) : (
+              <Badge variant="outline" color={STATUS_COLOR[item.status]} data-testid="package-status">
+                {t(`evidenceTransfer.status.${item.status}`)}
+              </Badge>
+            )}
           </Group>
           {canSend && item.status === 'sealed' && item.approval !== 'pending' ? (
             <Button size="xs" onClick={send} loading={isSending}>
               {t('evidenceTransfer.send')}
             </Button>
-          ) : null}
-          {item.status === 'sealed' && item.approval === 'pending' ? (
-            <Badge variant="light" color="gray" data-testid="package-awaiting-approval">
-              {t('evidenceTransfer.awaitingApproval')}
-            </Badge>
           ) : null}
         </Group>
         <Text size="sm">
