@@ -21,7 +21,7 @@ import {
   findRequestById,
   insertRequest,
   listRequests as listStoredRequests,
-  type RequestListFilter,
+  type RequestScopeFilter,
   type RequestWrite,
   type StoredRequest,
   updateDraftContent,
@@ -303,9 +303,7 @@ export async function createDraft(
 }
 
 /** The storage filter of the requests a scope (src/policies/access.ts) lets the actor list. */
-export function scopeFilterOf(
-  scope: RequestScope,
-): Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'> {
+export function scopeFilterOf(scope: RequestScope): RequestScopeFilter {
   switch (scope.kind) {
     case 'all':
       return {};

@@ -7,17 +7,14 @@ import { type Kysely, sql } from 'kysely';
 import { listCaseEventsOf, type StoredCaseEvent } from './case-events.repository.ts';
 import {
   authorScope,
-  type RequestListFilter,
+  type RequestScopeFilter,
   type StoredRequest,
   selectRequests,
   toStoredRequest,
 } from './requests.repository.ts';
 import type { Database } from './schema.ts';
 
-export type OpenCasesFilter = Pick<
-  RequestListFilter,
-  'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'
-> &
+export type OpenCasesFilter = RequestScopeFilter &
   Readonly<{
     /** Case statuses that end a case (refused, withdrawn, closed): such cases are not open. */
     terminalStatuses: readonly string[];

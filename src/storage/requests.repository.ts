@@ -168,13 +168,17 @@ export async function findRequestById(db: Kysely<Database>, id: string): Promise
   return row ? toStoredRequest(row) : undefined;
 }
 
+/** The part of a filter that says whose requests a person may list (their access scope). */
+export type RequestScopeFilter = Pick<
+  RequestListFilter,
+  'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'
+>;
+
 /**
  * What a filter's `createdBy` keeps: that person's requests (and every incoming one if asked);
  * `isIncomingOnly`: the incoming ones alone.
  */
-export function authorScope(
-  filter: Pick<RequestListFilter, 'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'>,
-) {
+export function authorScope(filter: RequestScopeFilter) {
   return (eb: ExpressionBuilder<Database, 'requests'>): Expression<SqlBool> => {
     const { createdBy } = filter;
     if (filter.isIncomingOnly) return eb('requests.direction', '=', 'incoming');

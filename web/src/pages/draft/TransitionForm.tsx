@@ -14,7 +14,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
-import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-date.ts';
+import { addDays, calendarDateOf, isCalendarDate } from '../../../../src/core/treaty/calendar-date.ts';
 import { citationText, formatDate, localized } from '../../components/format.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
@@ -84,9 +84,6 @@ type Values = Readonly<{
 
 type Field = 'reasons' | 'tookEffectOn' | 'preservedUntil' | 'grounds' | 'summary' | 'text' | 'date';
 type Errors = Partial<Record<Field, string>>;
-
-/** A date as the form sends it (YYYY-MM-DD); anything else is what a person typed and the field could not read. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Where the node names each field of the form in a refused transition (`body.payload`). */
 const TEXT_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
@@ -207,7 +204,7 @@ export function TransitionForm({
     const unreadable = t('lawyer2.dates.unreadable', {
       example: formatIsoDate('2026-12-31', i18n.language, false),
     });
-    const isUnreadable = (value: string) => value !== '' && !ISO_DATE.test(value);
+    const isUnreadable = (value: string) => value !== '' && !isCalendarDate(value);
     if ((kind === 'reasons' || kind === 'refusal') && values.reasons.trim() === '') found.reasons = required;
     if (kind === 'preservation') {
       if (!values.tookEffectOn) found.tookEffectOn = required;

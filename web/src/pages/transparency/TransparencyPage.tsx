@@ -33,6 +33,7 @@ import {
   TimesChart,
   useCountText,
 } from './TransparencyCharts.tsx';
+import { WideTable } from '../../components/WideTable.tsx';
 
 /** The current year and the two before it, each as a year and its four quarters. */
 function periodOptions(now: Date): string[] {
@@ -123,13 +124,8 @@ export function TransparencyPage() {
                 <Title order={2} size="h3" id="transparency-table-title">
                   {t('transparency.tableTitle')}
                 </Title>
-                <section
-                  // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must be reachable by keyboard to scroll it (WCAG 2.1.1, axe scrollable-region-focusable).
-                  tabIndex={0}
-                  aria-labelledby="transparency-table-title"
-                  style={{ overflowX: 'auto' }}
-                >
-                  <Table striped fz="sm" miw={1100} aria-labelledby="transparency-table-title">
+                <WideTable minWidth={1100} label={t('transparency.tableTitle')}>
+                  <Table striped fz="sm" aria-labelledby="transparency-table-title">
                     <Table.Thead>
                       <Table.Tr>
                         <Table.Th scope="col">{t('transparency.directionLabel')}</Table.Th>
@@ -180,7 +176,7 @@ export function TransparencyPage() {
                       ))}
                     </Table.Tbody>
                   </Table>
-                </section>
+                </WideTable>
                 <Title order={2} size="h3" id="transparency-grounds-title">
                   {t('transparency.groundsTitle')}
                 </Title>
