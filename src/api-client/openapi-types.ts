@@ -6685,12 +6685,14 @@ export interface components {
                  */
                 in?: "body" | "querystring" | "params" | "headers";
                 /**
-                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
                  * @enum {string}
                  */
-                code?: "required" | "too-small" | "too-big" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
                 /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
                 limit?: number;
+                /** @description for too-early and too-late: the earliest or latest date the field accepts, itself included (YYYY-MM-DD) */
+                bound?: string;
             }[];
         };
         CaseReceiptInput: {
@@ -6745,6 +6747,13 @@ export interface components {
                 /** @description the article it rests on, or Comity's practice */
                 basis: string;
             }[];
+            /** @description Art. 42: the preservation the requested side recorded; null before */
+            preservation: {
+                /** @description the date the data was preserved from (YYYY-MM-DD) */
+                tookEffectOn: string;
+                /** @description the date through which the data is kept, as recorded or last extended */
+                preservedUntil: string;
+            } | null;
             events: {
                 sequence: number;
                 transition: string;
@@ -7407,12 +7416,14 @@ export interface components {
                  */
                 in?: "body" | "querystring" | "params" | "headers";
                 /**
-                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
                  * @enum {string}
                  */
-                code?: "required" | "too-small" | "too-big" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
                 /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
                 limit?: number;
+                /** @description for too-early and too-late: the earliest or latest date the field accepts, itself included (YYYY-MM-DD) */
+                bound?: string;
             }[];
         };
         CaseReceipt: {
@@ -7467,6 +7478,13 @@ export interface components {
                 /** @description the article it rests on, or Comity's practice */
                 basis: string;
             }[];
+            /** @description Art. 42: the preservation the requested side recorded; null before */
+            preservation: {
+                /** @description the date the data was preserved from (YYYY-MM-DD) */
+                tookEffectOn: string;
+                /** @description the date through which the data is kept, as recorded or last extended */
+                preservedUntil: string;
+            } | null;
             events: {
                 sequence: number;
                 transition: string;

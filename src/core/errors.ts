@@ -3,6 +3,8 @@
  * src/http/problem.ts is the only place that maps a code to an HTTP status and an RFC 9457
  * problem type, and the CLI prints `message` as one line.
  */
+import type { FieldCode } from './field-codes.ts';
+
 export const APP_ERROR_CODES = [
   /** The input did not match the schema; `details` lists each problem with its path. */
   'invalid-input',
@@ -57,7 +59,13 @@ export const APP_ERROR_CODES = [
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
-export type AppErrorDetail = Readonly<{ path?: string; line?: number; message: string }>;
+/**
+ * One problem with the input: where (a dotted `path`, a `line` of a file), what (the node's English
+ * `message`), and, when the field can be named, its JSON `pointer` into the request's body and a
+ * stable code the client words itself (src/core/field-codes.ts).
+ */
+export type AppErrorDetail = Readonly<{ path?: string; line?: number; message: string; pointer?: string }> &
+  Partial<FieldCode>;
 
 export class AppError extends Error {
   readonly code: AppErrorCode;

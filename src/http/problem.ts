@@ -6,6 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AppErrorCode, type AppErrorDetail, isAppError } from '../core/errors.ts';
+import { fieldCodeOf, VALIDATION_CODES, type ValidatorIssue } from '../core/field-codes.ts';
 import type { RejectionReason } from '../federation/protocol/types.ts';
 import { localeOf } from './negotiation.ts';
 import { PROBLEM_TITLES } from './problem-titles.ts';
@@ -52,19 +53,6 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   internal: 500,
 };
 
-/** Why a field is invalid, in a problem's `errors` (stable: clients map them to their own words). */
-export const VALIDATION_CODES = [
-  'required',
-  'too-small',
-  'too-big',
-  'invalid-type',
-  'invalid-format',
-  'invalid-value',
-  'unrecognized-keys',
-  'invalid',
-] as const;
-export type ValidationCode = (typeof VALIDATION_CODES)[number];
-
 /** An RFC 9457 problem as the node sends it; components.schemas.Problem of the OpenAPI document. */
 export const ProblemSchema = z
   .object({
@@ -93,12 +81,18 @@ export const ProblemSchema = z
             .enum(VALIDATION_CODES)
             .optional()
             .describe(
-              'why the field is invalid, stable (a client shows its own words): required, too-small, too-big, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid',
+              'why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid',
             ),
           limit: z
             .number()
             .optional()
             .describe('for too-small and too-big: the minimum or maximum (characters, items or value)'),
+          bound: z
+            .string()
+            .optional()
+            .describe(
+              'for too-early and too-late: the earliest or latest date the field accepts, itself included (YYYY-MM-DD)',
+            ),
         }),
       )
       .readonly()
@@ -122,7 +116,14 @@ export function toProblem(code: ProblemCode, detail: string, errors?: readonly A
     title: PROBLEM_TITLES[code].en,
     status: STATUS[code],
     detail,
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    // A service names a field by its pointer into the request's body.
+    ...(errors && errors.length > 0
+      ? {
+          errors: errors.map((error) =>
+            error.pointer !== undefined ? { ...error, in: 'body' as const } : error,
+          ),
+        }
+      : {}),
   };
 }
 
@@ -203,61 +204,7 @@ function validationPath(context: string | undefined, instancePath: string): stri
   return [context ?? 'body', ...instancePath.split('/').filter((segment) => segment.length > 0)].join('.');
 }
 
-type ValidationIssue = Readonly<{
-  instancePath: string;
-  message?: string;
-  keyword?: string;
-  params?: Readonly<Record<string, unknown>>;
-}>;
-
-/** The stable code of a schema validation issue (zod's issue codes, or Ajv's keywords). */
-function validationCode(issue: ValidationIssue): { code: ValidationCode; limit?: number } {
-  const params = issue.params ?? {};
-  const number = (value: unknown) =>
-    typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
-  switch (issue.keyword) {
-    case 'too_small':
-    case 'minLength':
-    case 'minimum':
-    case 'minItems': {
-      const limit = number(params.minimum ?? params.limit);
-      // An empty text where at least one character is needed: the field is simply required.
-      if (limit === 1 && (params.origin === 'string' || issue.keyword === 'minLength'))
-        return { code: 'required' };
-      return limit === undefined ? { code: 'too-small' } : { code: 'too-small', limit };
-    }
-    case 'too_big':
-    case 'maxLength':
-    case 'maximum':
-    case 'maxItems': {
-      const limit = number(params.maximum ?? params.limit);
-      return limit === undefined ? { code: 'too-big' } : { code: 'too-big', limit };
-    }
-    case 'invalid_type':
-    case 'type':
-      return params.input === undefined && issue.keyword === 'invalid_type'
-        ? { code: 'required' }
-        : { code: 'invalid-type' };
-    case 'required':
-      return { code: 'required' };
-    case 'invalid_format':
-    case 'invalid_string':
-    case 'format':
-    case 'pattern':
-      return { code: 'invalid-format' };
-    case 'invalid_value':
-    case 'invalid_enum_value':
-    case 'invalid_literal':
-    case 'enum':
-    case 'const':
-      return { code: 'invalid-value' };
-    case 'unrecognized_keys':
-    case 'additionalProperties':
-      return { code: 'unrecognized-keys' };
-    default:
-      return { code: 'invalid' };
-  }
-}
+type ValidationIssue = ValidatorIssue & Readonly<{ instancePath: string; message?: string }>;
 
 const REQUEST_PARTS = new Set(['body', 'querystring', 'params', 'headers']);
 
@@ -274,7 +221,7 @@ export function problemFromError(error: unknown): Problem {
         message: issue.message ?? 'invalid',
         pointer: issue.instancePath === '/' ? '' : issue.instancePath,
         ...(REQUEST_PARTS.has(part) ? { in: part as NonNullable<ProblemError['in']> } : {}),
-        ...validationCode(issue),
+        ...fieldCodeOf(issue),
       };
     });
     return {

@@ -49,6 +49,8 @@ export type CaseView = Readonly<{
   availableTransitions: string[];
   /** The deadlines that apply now (docs/case-lifecycle.md), each on time, at risk or missed. */
   deadlines: Deadline[];
+  /** Art. 42: the preservation as recorded or last extended, once the requested side recorded it. */
+  preservation: Readonly<{ tookEffectOn: string; preservedUntil: string }> | null;
   events: CaseEventView[];
   /** The request flow's steps before the stored events: drafted, sent, delivered. */
   flow: FlowStepView[];
@@ -69,6 +71,12 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
     status: current.status,
     availableTransitions: transitionsFor(context, actor, stored, current),
     deadlines: deadlinesOf(context, stored, current),
+    preservation: current.preservation
+      ? {
+          tookEffectOn: current.preservation.tookEffectOn,
+          preservedUntil: current.preservation.preservedUntil,
+        }
+      : null,
     events: record.events.map((event) => ({
       sequence: event.sequence,
       transition: event.transition,
@@ -100,9 +108,11 @@ function refusalError(refusal: TransitionRefusal): AppError {
       return new AppError(
         'invalid-input',
         refusal.message,
-        refusal.issues.map((issue) => ({
-          path: ['body.payload', issue.path].filter(Boolean).join('.'),
-          message: issue.message,
+        refusal.issues.map(({ path, pointer, message, ...code }) => ({
+          path: ['body.payload', path].filter(Boolean).join('.'),
+          pointer: `/payload${pointer}`,
+          message,
+          ...code,
         })),
       );
     case 'side-not-allowed':

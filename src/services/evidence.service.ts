@@ -60,7 +60,11 @@ export const EvidenceUploadMetadataSchema = z
     retentionUntil: z.iso.date().optional().describe('YYYY-MM-DD: kept until then, then due for deletion'),
     what: Text(2000).optional().describe('acquisition: what was acquired'),
     fromWhom: Text(500).optional().describe('acquisition: from whom (a provider, a person)'),
-    when: Text(100).optional().describe('acquisition: when (ISO 8601)'),
+    when: Text(100)
+      .optional()
+      .describe(
+        'acquisition: when (ISO 8601 with its UTC offset, as the web form sends it; other text is kept as given)',
+      ),
     how: Text(2000).optional().describe('acquisition: how (tool, method)'),
     byWhom: Text(500).optional().describe('acquisition: by whom'),
     legalBasis: Text(1000).optional().describe('acquisition: the legal basis (an order, an article)'),

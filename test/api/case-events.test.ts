@@ -13,6 +13,7 @@ import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts'
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
 import { announcedAccepts } from '../../src/federation/messages/registry.ts';
+import type { Problem } from '../../src/http/problem.ts';
 import { json } from '../helpers/app.ts';
 import { approveResponse, submitAndApprove } from '../helpers/approval.ts';
 import { isResponseTransition } from '../../src/core/approval/approval-rules.ts';
@@ -39,12 +40,6 @@ type CaseEvent = {
 };
 type CaseBody = {
   case: { status: string; side: string; availableTransitions: string[]; events: CaseEvent[] };
-};
-type Problem = {
-  type: string;
-  status: number;
-  detail: string;
-  errors?: { path?: string; message: string }[];
 };
 
 const CONSULTATION = {
@@ -282,6 +277,21 @@ for (const target of DATABASE_TARGETS) {
         'invalid-input',
       );
       assert.equal(short.errors?.[0]?.path, 'body.payload.preservedUntil');
+      // The field and why, for a screen to word: the first date Art. 42(8) allows.
+      assert.deepEqual(
+        {
+          pointer: short.errors?.[0]?.pointer,
+          in: short.errors?.[0]?.in,
+          code: short.errors?.[0]?.code,
+          bound: short.errors?.[0]?.bound,
+        },
+        {
+          pointer: '/payload/preservedUntil',
+          in: 'body',
+          code: 'too-early',
+          bound: addDays(calendarDateOf(clock.now()), 60),
+        },
+      );
       // Refusing needs assessment first.
       await assertRefused(
         await transition(de, reviewer, deId, 'refuse', { grounds: ['preservation-limited-grounds'] }),

@@ -151,9 +151,33 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     assert.deepEqual(await offeredActions(panel), ['transition-extend', 'transition-convert']);
     await panel.getByTestId('transition-extend').click();
     await form.waitFor();
-    await form.getByLabel('Preserved until').fill(today);
+    // An extension runs past the date the data is preserved until now: the form says which.
+    const extendTo = form.getByLabel('Preserved until');
+    await form.getByText(/Preserved until .* now: choose a later date\./).waitFor();
+    await extendTo.fill(addDays(today, 40));
     await form.getByTestId('transition-submit').click();
-    await form.getByText('Choose a date after today.').waitFor();
+    await form.getByText(/Choose .* or later\./).waitFor();
+    assert.equal(await extendTo.getAttribute('aria-invalid'), 'true');
+    // The node's own refusal of a date is worded on the field and in the summary, not folded away
+    // as technical details: the form sends a date the node refuses (the call is changed on its way).
+    await page.route('**/api/v1/requests/*/transitions', async (route) => {
+      const body = route.request().postDataJSON() as { payload: Record<string, unknown> };
+      await route.continue({
+        postData: JSON.stringify({
+          ...body,
+          payload: { ...body.payload, preservedUntil: addDays(today, 40) },
+        }),
+      });
+    });
+    await extendTo.fill(addDays(today, 100));
+    await form.getByTestId('transition-submit').click();
+    const summary = form.getByTestId('problem-alert');
+    await summary.waitFor();
+    const worded = /Choose .* or a later date\./;
+    await summary.getByRole('listitem').filter({ hasText: 'Preserved until' }).getByText(worded).waitFor();
+    await form.locator('.mantine-InputWrapper-error').getByText(worded).waitFor();
+    assert.equal(await summary.getByTestId('problem-technical').count(), 0, 'nothing left only in English');
+    await page.unroute('**/api/v1/requests/*/transitions');
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'detached' });
     await assertAccessible(page, 'case section with a history');

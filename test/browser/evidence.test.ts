@@ -73,6 +73,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       viewport: { width: 1366, height: 1000 },
       locale: 'en-GB',
       bypassCSP: true,
+      timezoneId: 'Europe/Berlin',
     });
     const page = await signInAs(context, federation.node('DE'), 'duty-officer');
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
@@ -87,6 +88,18 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     });
     await panel.getByLabel('Description').fill('Web server access log, 9 March 2026');
     await panel.getByLabel('From whom').fill('Example Hosting GmbH');
+    // The moment of acquisition is a date and time in the language's form: what the field cannot
+    // read is named on it, and nothing is uploaded.
+    const when = panel.getByTestId('acquisition-when-input');
+    await panel
+      .getByText('In your time zone (Europe/Berlin); the record keeps its offset from UTC.')
+      .waitFor();
+    await when.fill('the morning of 9 March');
+    await panel.getByRole('button', { name: 'Upload' }).click();
+    await panel.getByText(/Not a date: write it like/).waitFor();
+    assert.equal(await when.getAttribute('aria-invalid'), 'true');
+    assert.equal(await panel.getByTestId('evidence-item').count(), 0);
+    await when.fill('09/03/2026 10:15');
     await panel.getByRole('button', { name: 'Upload' }).click();
 
     const item = panel.getByTestId('evidence-item');
@@ -112,6 +125,17 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     assert.equal(
       await timeline.getByTestId('acquisition-fromWhom').locator('dd').textContent(),
       'Example Hosting GmbH',
+    );
+    // Kept as a moment with Berlin's offset in March, shown in the UI language.
+    const acquiredAt = await item.evaluate(async (_, id) => {
+      const answer = await fetch(`/api/v1/requests/${id}/evidence`);
+      const body = (await answer.json()) as { items: { acquisition: { when?: string } }[] };
+      return body.items[0]?.acquisition.when;
+    }, deRequestId);
+    assert.equal(acquiredAt, '2026-03-09T10:15+01:00');
+    assert.match(
+      (await timeline.getByTestId('acquisition-when').locator('dd').textContent()) ?? '',
+      /2026.*10:15/,
     );
     // The package form offers the item just stored, without a reload.
     await page.getByTestId('evidence-package-form').getByLabel('access.log').waitFor({ timeout: 10_000 });

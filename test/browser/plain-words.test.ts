@@ -29,7 +29,7 @@ import { ROLES } from '../../src/core/roles.ts';
 import { VALIDATION_RULE_IDS } from '../../src/core/validation/rule-ids.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import { CUSTODY_EVENT_KINDS } from '../../src/evidence/custody-chain.ts';
-import { VALIDATION_CODES } from '../../src/http/problem.ts';
+import { VALIDATION_CODES } from '../../src/core/field-codes.ts';
 import { PROBLEM_TITLES } from '../../src/http/problem-titles.ts';
 import { chromiumPath, LAUNCH_ARGS, skipReason, switchLanguage } from './browser-helpers.ts';
 

@@ -338,6 +338,104 @@ describe('case lifecycle: preservation (Art. 42(8))', () => {
   });
 });
 
+describe('case lifecycle: a refused payload names its field and why, as a code a screen can word', () => {
+  const issuesOf = (result: TransitionResult) => {
+    const refusal = refusalOf(result);
+    assert.equal(refusal.reason, 'invalid-payload');
+    return refusal.reason === 'invalid-payload' ? refusal.issues : [];
+  };
+  const apply = (
+    status: CaseStatus,
+    name: string,
+    payload: unknown,
+    side: 'requesting' | 'requested',
+    role: (typeof CASE_ROLES)[number] = 'officer',
+  ) =>
+    applyTransition(
+      caseIn(status, { payload: {}, requestType: 'preservation' }),
+      { name, payload },
+      actor(side, role),
+      NOW,
+      CASE_CATALOGUE,
+    );
+
+  it('a preserved-until date under the 60 days names the first date it accepts', () => {
+    const [issue] = issuesOf(preserve({ tookEffectOn: '2026-03-09', preservedUntil: '2026-05-07' }));
+    assert.deepEqual(
+      { pointer: issue?.pointer, code: issue?.code, bound: issue?.bound },
+      { pointer: '/preservedUntil', code: 'too-early', bound: '2026-05-08' },
+    );
+  });
+
+  it('a preservation taking effect after today names today as the latest date', () => {
+    const issues = issuesOf(preserve({ tookEffectOn: '2026-03-11', preservedUntil: '2026-06-30' }));
+    const tookEffect = issues.find((issue) => issue.pointer === '/tookEffectOn');
+    assert.deepEqual(
+      { code: tookEffect?.code, bound: tookEffect?.bound },
+      { code: 'too-late', bound: '2026-03-10' },
+    );
+  });
+
+  it('an extension to a date not after the current one names the day after it', () => {
+    // The case is preserved until 2026-04-30 (the fixture's preservation record).
+    const asked = issuesOf(
+      apply(
+        'preserved',
+        'request-extension',
+        { requestedUntil: '2026-04-20', reasons: 'Court order.' },
+        'requesting',
+      ),
+    );
+    assert.deepEqual(
+      asked.map(({ pointer, code, bound }) => ({ pointer, code, bound })),
+      [{ pointer: '/requestedUntil', code: 'too-early', bound: '2026-05-01' }],
+    );
+    const granted = issuesOf(apply('preserved', 'extend', { preservedUntil: '2026-04-30' }, 'requested'));
+    assert.deepEqual(
+      granted.map(({ pointer, code, bound }) => ({ pointer, code, bound })),
+      [{ pointer: '/preservedUntil', code: 'too-early', bound: '2026-05-01' }],
+    );
+  });
+
+  it('a postponement ending today, and an answer date already past, name their earliest date', () => {
+    const { until: _until, ...withoutUntil } = SAMPLES.postpone.payload as Record<string, unknown>;
+    const [postponed] = issuesOf(
+      apply('accepted', 'postpone', { ...withoutUntil, until: '2026-03-10' }, 'requested', 'legal-reviewer'),
+    );
+    assert.deepEqual(
+      { code: postponed?.code, bound: postponed?.bound },
+      { code: 'too-early', bound: '2026-03-11' },
+    );
+    const [asked] = issuesOf(
+      apply(
+        'in-execution',
+        'request-clarification',
+        { questions: 'Which?', answerBy: '2026-03-09' },
+        'requested',
+      ),
+    );
+    assert.deepEqual(
+      { pointer: asked?.pointer, code: asked?.code, bound: asked?.bound },
+      { pointer: '/answerBy', code: 'too-early', bound: '2026-03-10' },
+    );
+  });
+
+  it('a blank reason is required, an unknown member unrecognized', () => {
+    const { reasons: _reasons, ...withoutReasons } = SAMPLES.postpone.payload as Record<string, unknown>;
+    const [blank] = issuesOf(
+      apply('accepted', 'postpone', { ...withoutReasons, reasons: ' ' }, 'requested', 'legal-reviewer'),
+    );
+    assert.deepEqual(
+      { pointer: blank?.pointer, code: blank?.code },
+      { pointer: '/reasons', code: 'required' },
+    );
+    const [extra] = issuesOf(
+      apply('in-execution', 'request-clarification', { questions: 'Q?', colour: 1 }, 'requested'),
+    );
+    assert.equal(extra?.code, 'unrecognized-keys');
+  });
+});
+
 describe('case lifecycle: postponement, conditions, clarification, approval', () => {
   const reviewer = actor('requested', 'legal-reviewer');
   const postpone = (payload: unknown) =>

@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LOCALES } from '../../src/core/i18n.ts';
-import { dayjsLocale, formatIsoDate, parseTypedDate } from '../../web/src/components/date-text.ts';
+import {
+  dayjsLocale,
+  formatIsoDate,
+  parseTypedDate,
+  withUtcOffset,
+} from '../../web/src/components/date-text.ts';
 
 describe('dates in the UI language', () => {
   it('writes a date in each language’s form', () => {
@@ -45,5 +50,19 @@ describe('dates in the UI language', () => {
     assert.equal(dayjsLocale('zh'), 'zh-cn');
     assert.equal(dayjsLocale('fr-CA'), 'fr');
     assert.equal(dayjsLocale('xx'), 'en');
+  });
+});
+
+describe('a local date-time as a moment with its UTC offset', () => {
+  it('keeps the wall-clock time and names the offset, so the moment reads the same anywhere', () => {
+    const moment = withUtcOffset('2026-03-02T14:05');
+    assert.match(moment ?? '', /^2026-03-02T14:05[+-]\d{2}:\d{2}$/);
+    assert.equal(Date.parse(moment ?? ''), new Date(2026, 2, 2, 14, 5).getTime());
+  });
+
+  it('gives nothing for what is not a local date-time', () => {
+    assert.equal(withUtcOffset('yesterday morning'), undefined);
+    assert.equal(withUtcOffset('2026-03-02'), undefined);
+    assert.equal(withUtcOffset('2026-02-30T10:00'), undefined);
   });
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { VALIDATION_CODES } from '../../src/core/field-codes.ts';
 import { LOCALES } from '../../src/core/i18n.ts';
 import { PROBLEM_TITLES } from '../../src/http/problem-titles.ts';
 
@@ -42,4 +43,35 @@ describe('problem explanations', () => {
   it('explains no code the node does not have', () => {
     for (const code of Object.keys(byLocale.en ?? {})) assert.ok(CODES.includes(code), code);
   });
+});
+
+describe('field errors', () => {
+  const fieldErrors = (locale: string): Record<string, unknown> => {
+    const file = path.resolve(section, '..', 'a11y', `${locale}.json`);
+    return (
+      (JSON.parse(readFileSync(file, 'utf8')) as { fieldError?: Record<string, unknown> }).fieldError ?? {}
+    );
+  };
+  // The words of each code, with the value a code carries where the message needs it.
+  const PLACEHOLDERS: Readonly<Record<string, string>> = {
+    'too-small-limit': '{{limit}}',
+    'too-big-limit': '{{limit}}',
+    'too-early': '{{date}}',
+    'too-late': '{{date}}',
+  };
+  const keys = [...VALIDATION_CODES, 'too-small-limit', 'too-big-limit'];
+
+  for (const locale of LOCALES) {
+    it(`every code of a refused field is worded in ${locale}, with its limit or date`, () => {
+      const words = fieldErrors(locale);
+      for (const key of keys) {
+        const text = words[key];
+        assert.equal(typeof text, 'string', `${key} has no words in ${locale}`);
+        const placeholder = PLACEHOLDERS[key];
+        if (placeholder)
+          assert.ok((text as string).includes(placeholder), `${key} ${locale} names ${placeholder}`);
+        if (locale !== 'en') assert.notEqual(text, fieldErrors('en')[key], `${key} ${locale} is the English`);
+      }
+    });
+  }
 });

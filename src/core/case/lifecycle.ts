@@ -14,6 +14,7 @@ import {
   type CaseStatus,
   TERMINAL_STATUSES,
 } from './case-model.ts';
+import { type FieldCode, fieldCodeOf } from '../field-codes.ts';
 import { OpenPayloadSchema } from './payloads.ts';
 import { PRECONDITION_CHECKS } from './preconditions.ts';
 import {
@@ -24,8 +25,11 @@ import {
   type TransitionDefinition,
 } from './transitions.ts';
 
-/** One problem with a payload: where (a dotted path) and what. */
-export type PayloadIssue = Readonly<{ path: string; message: string }>;
+/**
+ * One problem with a payload: where (a dotted path, and a JSON pointer into the payload), what
+ * (in English), and why as a stable code with its limit or date bound (src/core/field-codes.ts).
+ */
+export type PayloadIssue = Readonly<{ path: string; pointer: string; message: string }> & FieldCode;
 
 /** Why a transition was not made; `status` is always the case's current status. */
 export type TransitionRefusal = Readonly<
@@ -238,7 +242,14 @@ function payloadRefusal(
   status: CaseStatus | 'none',
   error: z.ZodError,
 ): TransitionRefusal {
-  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.join('.'),
+    pointer: issue.path
+      .map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`)
+      .join(''),
+    message: issue.message,
+    ...fieldCodeOf({ keyword: issue.code, params: { ...issue } }),
+  }));
   const message = issues
     .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
     .join('; ');

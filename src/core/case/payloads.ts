@@ -4,6 +4,7 @@
  * are built from a PayloadContext, so the same schema gives the same answer on both nodes.
  */
 import { z } from 'zod';
+import { dateBound } from '../field-codes.ts';
 import { addDays, calendarDateOf } from '../treaty/calendar-date.ts';
 import {
   type CalendarDate,
@@ -27,8 +28,16 @@ export function todayOf(now: Date): CalendarDate {
   return calendarDateOf(now);
 }
 
+/** A date after `date`: the field's issue names the day after as the earliest it accepts. */
+function after(date: CalendarDate, message: string) {
+  return CalendarDateSchema.refine((value) => value > date, {
+    message,
+    ...dateBound('too-early', addDays(date, 1)),
+  });
+}
+
 function afterToday(context: PayloadContext, message: string) {
-  return CalendarDateSchema.refine((date) => date > todayOf(context.now), { message });
+  return after(todayOf(context.now), message);
 }
 
 export const OpenPayloadSchema = z
@@ -62,6 +71,7 @@ export const clarificationRequestPayload = (context: PayloadContext) =>
       questions: Text,
       answerBy: CalendarDateSchema.refine((date) => date >= todayOf(context.now), {
         message: 'the date for an answer is already past',
+        ...dateBound('too-early', todayOf(context.now)),
       }).optional(),
     })
     .strict();
@@ -121,6 +131,7 @@ export const preservationPayload = (context: PayloadContext) =>
     .object({
       tookEffectOn: CalendarDateSchema.refine((date) => date <= todayOf(context.now), {
         message: 'a preservation cannot take effect after today',
+        ...dateBound('too-late', todayOf(context.now)),
       }),
       preservedUntil: afterToday(context, 'the preserved-until date must be after today'),
       note: Text.optional(),
@@ -134,6 +145,7 @@ export const preservationPayload = (context: PayloadContext) =>
           code: 'custom',
           path: ['preservedUntil'],
           message: `data is preserved at least ${minimumDays} days (Art. 42(8)): until ${earliest} or later`,
+          ...dateBound('too-early', earliest),
         });
       }
     });
@@ -145,9 +157,10 @@ function currentPreservedUntil(context: PayloadContext): CalendarDate {
 export const extensionRequestPayload = (context: PayloadContext) =>
   z
     .object({
-      requestedUntil: CalendarDateSchema.refine((date) => date > currentPreservedUntil(context), {
-        message: 'an extension asks for a date after the current preserved-until date',
-      }),
+      requestedUntil: after(
+        currentPreservedUntil(context),
+        'an extension asks for a date after the current preserved-until date',
+      ),
       reasons: Text,
     })
     .strict();
@@ -155,9 +168,10 @@ export const extensionRequestPayload = (context: PayloadContext) =>
 export const extensionPayload = (context: PayloadContext) =>
   z
     .object({
-      preservedUntil: CalendarDateSchema.refine((date) => date > currentPreservedUntil(context), {
-        message: 'an extension keeps the data after the current preserved-until date',
-      }),
+      preservedUntil: after(
+        currentPreservedUntil(context),
+        'an extension keeps the data after the current preserved-until date',
+      ),
       note: Text.optional(),
     })
     .strict();

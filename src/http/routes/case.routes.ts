@@ -105,6 +105,15 @@ export const CaseSchema = z
       .describe(
         "the deadlines that apply now, from the requested State's declared service level and the case",
       ),
+    preservation: z
+      .object({
+        tookEffectOn: z.string().describe('the date the data was preserved from (YYYY-MM-DD)'),
+        preservedUntil: z
+          .string()
+          .describe('the date through which the data is kept, as recorded or last extended'),
+      })
+      .nullable()
+      .describe('Art. 42: the preservation the requested side recorded; null before'),
     events: z.array(CaseEventSchema),
     flow: z
       .array(FlowStepSchema)

@@ -70,15 +70,25 @@ export function parseTypedDate(text: string, language: string, withTime: boolean
   return undefined;
 }
 
-/** An ISO value written in the language's form; an unreadable value is returned as it is. */
 /** Whether `value` is an ISO date (`YYYY-MM-DD`) or, `withTime`, date-time (`YYYY-MM-DDTHH:mm[:ss]`). */
 export function isIsoValue(value: string, withTime: boolean): boolean {
   return dayjs(value, withTime ? ['YYYY-MM-DDTHH:mm', 'YYYY-MM-DDTHH:mm:ss'] : ISO_DATE, true).isValid();
 }
 
+/** An ISO value written in the language's form; an unreadable value is returned as it is. */
 export function formatIsoDate(value: string, language: string, withTime: boolean): string {
   if (value === '' || !isIsoValue(value, withTime)) return value;
   return dayjs(value, withTime ? ['YYYY-MM-DDTHH:mm', 'YYYY-MM-DDTHH:mm:ss'] : ISO_DATE, true).format(
     dateFormat(language, withTime),
   );
+}
+
+/**
+ * A local date-time (`YYYY-MM-DDTHH:mm`) as an ISO 8601 moment with this browser's UTC offset
+ * (`2026-03-02T14:05+01:00`): what a record read in another time zone needs; undefined when it is
+ * not a local date-time.
+ */
+export function withUtcOffset(local: string): string | undefined {
+  if (!isIsoValue(local, true)) return undefined;
+  return dayjs(local, ['YYYY-MM-DDTHH:mm', 'YYYY-MM-DDTHH:mm:ss'], true).format('YYYY-MM-DDTHH:mmZ');
 }

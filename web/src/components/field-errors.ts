@@ -7,6 +7,7 @@
  */
 import i18next from 'i18next';
 import { isApiError, type Problem } from '../app/api.ts';
+import { formatDate } from './format.ts';
 
 export type ProblemFieldError = NonNullable<Problem['errors']>[number];
 
@@ -15,6 +16,10 @@ export function fieldErrorText(item: ProblemFieldError): string {
   const code = item.code ?? 'invalid';
   if ((code === 'too-small' || code === 'too-big') && item.limit !== undefined) {
     return i18next.t(`a11y.fieldError.${code}-limit`, { limit: item.limit });
+  }
+  if (code === 'too-early' || code === 'too-late') {
+    const date = item.bound === undefined ? undefined : formatDate(item.bound);
+    return date ? i18next.t(`a11y.fieldError.${code}`, { date }) : i18next.t('a11y.fieldError.invalid');
   }
   return i18next.t(`a11y.fieldError.${code}`, { defaultValue: i18next.t('a11y.fieldError.invalid') });
 }

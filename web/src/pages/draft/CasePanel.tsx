@@ -244,6 +244,7 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
                   checklist?.gatedTransitions.includes('refuse') ? checklist.groundsSupported : undefined
                 }
                 key={openTransition}
+                preservedUntil={caseView?.preservation?.preservedUntil}
                 transition={openTransition}
                 requestType={request.type}
                 catalogue={catalogue}

@@ -27,6 +27,8 @@ import { Upload } from 'tus-js-client';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api, apiUrl, csrfToken } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
+import { LocaleDateTimeInput } from '../../components/DateFields.tsx';
+import { formatIsoDate, withUtcOffset } from '../../components/date-text.ts';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
@@ -37,6 +39,11 @@ type EvidenceItem = ApiAnswer<'/api/v1/requests/{id}/evidence', 'get'>['items'][
 type ItemDetail = ApiAnswer<'/api/v1/requests/{id}/evidence/{itemId}', 'get'>;
 
 const ACQUISITION_FIELDS = ['what', 'fromWhom', 'when', 'how', 'byWhom', 'legalBasis'] as const;
+
+/** When it was acquired, in this language's date and time when it is a moment, else as recorded. */
+function acquisitionValue(field: (typeof ACQUISITION_FIELDS)[number], value: string): string {
+  return field === 'when' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDateTime(value) : value;
+}
 
 function contentUrl(requestId: string, itemId: string, reason?: string): string {
   return apiUrl(
@@ -56,19 +63,37 @@ function download(url: string): void {
   link.remove();
 }
 
+/** The browser's IANA time zone, which the moment of acquisition is typed in. */
+function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [description, setDescription] = useState('');
   const [isSensitive, setIsSensitive] = useState(false);
   const [acquisition, setAcquisition] = useState<Record<string, string>>({});
   const [progress, setProgress] = useState<number | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  const [whenError, setWhenError] = useState<string | undefined>(undefined);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!file) return;
     setError(undefined);
+    // The moment of acquisition goes with this browser's UTC offset; what the field cannot read is
+    // named on it and nothing is sent.
+    const when = acquisition.when ?? '';
+    const moment = when === '' ? undefined : withUtcOffset(when);
+    if (when !== '' && moment === undefined) {
+      setWhenError(
+        t('lawyer2.dates.unreadable', { example: formatIsoDate('2026-12-31T09:30', i18n.language, true) }),
+      );
+      document.getElementById('acquisition-when')?.focus();
+      return;
+    }
+    setWhenError(undefined);
     setProgress(0);
     const metadata: Record<string, string> = {
       filename: file.name,
@@ -77,7 +102,7 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
     if (description.trim()) metadata.description = description.trim();
     if (isSensitive) metadata.sensitive = 'true';
     for (const field of ACQUISITION_FIELDS) {
-      const value = acquisition[field]?.trim();
+      const value = field === 'when' ? moment : acquisition[field]?.trim();
       if (value) metadata[field] = value;
     }
     const token = csrfToken();
@@ -127,19 +152,37 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
         disabled={isUploading}
       />
       <Group grow wrap="wrap" align="flex-start">
-        {ACQUISITION_FIELDS.map((field) => (
-          <TextInput
-            key={field}
-            label={t(`evidence.items.acquisition.${field}`)}
-            value={acquisition[field] ?? ''}
-            onChange={(e) => {
-              const value = e.currentTarget.value;
-              setAcquisition((current) => ({ ...current, [field]: value }));
-            }}
-            disabled={isUploading}
-            miw={180}
-          />
-        ))}
+        {ACQUISITION_FIELDS.map((field) =>
+          field === 'when' ? (
+            <LocaleDateTimeInput
+              key={field}
+              id="acquisition-when"
+              label={t('evidence.items.acquisition.when')}
+              description={t('evidence.items.acquisition.whenHelp', { zone: browserTimeZone() })}
+              value={acquisition.when ?? ''}
+              onChange={(value) => {
+                setWhenError(undefined);
+                setAcquisition((current) => ({ ...current, when: value }));
+              }}
+              error={whenError}
+              disabled={isUploading}
+              miw={180}
+              data-testid="acquisition-when-input"
+            />
+          ) : (
+            <TextInput
+              key={field}
+              label={t(`evidence.items.acquisition.${field}`)}
+              value={acquisition[field] ?? ''}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                setAcquisition((current) => ({ ...current, [field]: value }));
+              }}
+              disabled={isUploading}
+              miw={180}
+            />
+          ),
+        )}
       </Group>
       <Checkbox
         label={t('evidence.items.sensitive')}
@@ -199,7 +242,7 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
           (field) =>
             Boolean(acquisition[field]?.trim()) && {
               label: t(`evidence.items.acquisition.${field}`),
-              value: acquisition[field],
+              value: acquisitionValue(field, acquisition[field] ?? ''),
               testId: `acquisition-${field}`,
             },
         )}

@@ -129,6 +129,8 @@ type TransitionFormProps = Readonly<{
   transition: string;
   /** The grounds a refusal may rest on: those the screening checklist's concerns support (incoming requests). */
   allowedGrounds?: readonly string[] | undefined;
+  /** The date the data is preserved until now (an extension asks for, or grants, a later one). */
+  preservedUntil?: string | undefined;
   requestType: RequestTypeId;
   catalogue: Catalogue | undefined;
   isSubmitting: boolean;
@@ -140,6 +142,7 @@ type TransitionFormProps = Readonly<{
 export function TransitionForm({
   transition,
   allowedGrounds,
+  preservedUntil,
   requestType,
   catalogue,
   isSubmitting,
@@ -197,6 +200,15 @@ export function TransitionForm({
     ? addDaysOrUndefined(values.tookEffectOn, minimumDays)
     : undefined;
 
+  // The earliest date the form's one date accepts: an extension runs past the current date.
+  const isExtension = kind === 'extension-request' || kind === 'extension';
+  const earliestDate =
+    kind === 'questions'
+      ? today
+      : isExtension && preservedUntil && preservedUntil >= today
+        ? addDays(preservedUntil, 1)
+        : addDays(today, 1);
+
   const check = (): Errors => {
     const found: Errors = {};
     const required = t('case.required');
@@ -232,8 +244,13 @@ export function TransitionForm({
         if (kind !== 'questions') found.date = required;
       } else if (isUnreadable(values.date)) {
         found.date = unreadable;
-      } else if (kind === 'questions' ? values.date < today : values.date <= today) {
-        found.date = t(kind === 'questions' ? 'case.notBeforeToday' : 'case.afterToday');
+      } else if (values.date < earliestDate) {
+        found.date =
+          kind === 'questions'
+            ? t('case.notBeforeToday')
+            : isExtension && earliestDate > addDays(today, 1)
+              ? t('case.tooEarly', { date: formatDate(earliestDate) })
+              : t('case.afterToday');
       }
     }
     return found;
@@ -345,7 +362,12 @@ export function TransitionForm({
           <LocaleDateInput
             label={t(DATE_LABELS[kind])}
             value={values.date}
-            min={kind === 'questions' ? today : addDays(today, 1)}
+            min={earliestDate}
+            description={
+              isExtension && preservedUntil
+                ? t('case.currentlyPreservedUntil', { date: formatDate(preservedUntil) })
+                : undefined
+            }
             onChange={(next) => set('date', next)}
             error={shown('date')}
             required={kind !== 'questions'}

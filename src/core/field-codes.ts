@@ -1,0 +1,95 @@
+/**
+ * Why a field is invalid, as a stable code a client words in its own language ("Fill in this
+ * field.", "Choose 12 March 2027 or a later date."): the `code` of each entry of a problem's
+ * `errors` (src/http/problem.ts). The same codes serve the API's schemas (zod's issue codes,
+ * Ajv's keywords) and the rules a service checks itself, such as a case transition's dates.
+ */
+export const VALIDATION_CODES = [
+  'required',
+  'too-small',
+  'too-big',
+  'too-early',
+  'too-late',
+  'invalid-type',
+  'invalid-format',
+  'invalid-value',
+  'unrecognized-keys',
+  'invalid',
+] as const;
+export type ValidationCode = (typeof VALIDATION_CODES)[number];
+
+/**
+ * A code with what the client needs to say it: `limit` for too-small and too-big (characters,
+ * items or value); `bound` for too-early and too-late, the earliest or latest calendar date the
+ * field accepts (inclusive, YYYY-MM-DD).
+ */
+export type FieldCode = Readonly<{ code: ValidationCode; limit?: number; bound?: string }>;
+
+/** What a rule of one's own puts in a zod issue's `params` to give its issue a code. */
+export type DateBoundParams = Readonly<{ code: 'too-early' | 'too-late'; bound: string }>;
+
+export function dateBound(code: DateBoundParams['code'], bound: string): { params: DateBoundParams } {
+  return { params: { code, bound } };
+}
+
+/** One issue of a validator: its keyword (zod's issue code or Ajv's keyword) and parameters. */
+export type ValidatorIssue = Readonly<{ keyword?: string; params?: Readonly<Record<string, unknown>> }>;
+
+/** The stable code of a validation issue (zod's issue codes, or Ajv's keywords). */
+export function fieldCodeOf(issue: ValidatorIssue): FieldCode {
+  const params = issue.params ?? {};
+  const number = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
+  switch (issue.keyword) {
+    case 'too_small':
+    case 'minLength':
+    case 'minimum':
+    case 'minItems': {
+      const limit = number(params.minimum ?? params.limit);
+      // An empty text where at least one character is needed: the field is simply required.
+      if (limit === 1 && (params.origin === 'string' || issue.keyword === 'minLength'))
+        return { code: 'required' };
+      return limit === undefined ? { code: 'too-small' } : { code: 'too-small', limit };
+    }
+    case 'too_big':
+    case 'maxLength':
+    case 'maximum':
+    case 'maxItems': {
+      const limit = number(params.maximum ?? params.limit);
+      return limit === undefined ? { code: 'too-big' } : { code: 'too-big', limit };
+    }
+    case 'invalid_type':
+    case 'type':
+      return params.input === undefined && issue.keyword === 'invalid_type'
+        ? { code: 'required' }
+        : { code: 'invalid-type' };
+    case 'required':
+      return { code: 'required' };
+    case 'invalid_format':
+    case 'invalid_string':
+    case 'format':
+    case 'pattern':
+      return { code: 'invalid-format' };
+    case 'invalid_value':
+    case 'invalid_enum_value':
+    case 'invalid_literal':
+    case 'enum':
+    case 'const':
+      return { code: 'invalid-value' };
+    case 'unrecognized_keys':
+    case 'additionalProperties':
+      return { code: 'unrecognized-keys' };
+    case 'custom':
+      return dateBoundOf(params.params) ?? { code: 'invalid' };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
+/** A custom rule's date bound, when it gave one (zod keeps a refinement's `params` on its issue). */
+function dateBoundOf(params: unknown): FieldCode | undefined {
+  if (typeof params !== 'object' || params === null) return undefined;
+  const { code, bound } = params as { code?: unknown; bound?: unknown };
+  if ((code === 'too-early' || code === 'too-late') && typeof bound === 'string') return { code, bound };
+  return undefined;
+}
