@@ -5706,6 +5706,67 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The evidence this node holds, across requests, newest first: each item with its request and the state of its chain of custody
+         * @description Items attached here to requests received, and items received with the evidence packages of requests sent from here, deleted ones included (their chain stays). Page with before=<nextBefore>.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "uploading" | "stored" | "deleted";
+                    /** @description true: only stored items past their retention date, due for deletion */
+                    due?: "true" | "false";
+                    direction?: "incoming" | "outgoing";
+                    /** @description the id of the last item of the page shown: the next page */
+                    before?: string;
+                    /** @description items a page; 100 when not given */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EvidenceRegisterItem"][];
+                            /** @description give it as before= for the next page; null on the last */
+                            nextBefore: string | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem (application/problem+json) whose `type` is a stable URN, urn:comity:problem:<code> (docs/api.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/requests/{id}/evidence": {
         parameters: {
             query?: never;
@@ -7057,6 +7118,53 @@ export interface components {
                 chain: components["schemas"]["CustodyChainCheckInput"];
             };
         };
+        EvidenceRegisterItemInput: {
+            id: string;
+            requestId: string;
+            fileName: string;
+            /** @description as declared at upload; the content is always served as an attachment */
+            mediaType: string;
+            sizeBytes: number;
+            /** @description lower-case hex, computed by the node; null while uploading */
+            sha256: string | null;
+            description: string;
+            acquisition: {
+                what: string | null;
+                fromWhom: string | null;
+                when: string | null;
+                how: string | null;
+                byWhom: string | null;
+                legalBasis: string | null;
+            };
+            retentionUntil: string | null;
+            /** @description stored and past its retention date */
+            isDueForDeletion: boolean;
+            /** @description child sexual abuse material: never previewed, downloaded with a reason */
+            isSensitive: boolean;
+            /** @enum {string} */
+            status: "uploading" | "stored" | "deleted";
+            createdAt: string;
+            storedAt: string | null;
+            deletedAt: string | null;
+            custody: {
+                lastEvent: string | null;
+                eventCount: number;
+                chain: components["schemas"]["CustodyChainCheckInput"];
+            };
+            /** @description the request the item belongs to */
+            request: {
+                id: string;
+                type: string;
+                caseReference: string | null;
+                /**
+                 * @description incoming: attached here to a request received; outgoing: received with a request sent from here
+                 * @enum {string}
+                 */
+                direction: "incoming" | "outgoing";
+                /** @description the node the request came from, or was sent to */
+                peerNodeId: string | null;
+            };
+        };
         CustodyEventInput: {
             id: string;
             sequence: number;
@@ -7786,6 +7894,53 @@ export interface components {
                 lastEvent: string | null;
                 eventCount: number;
                 chain: components["schemas"]["CustodyChainCheck"];
+            };
+        };
+        EvidenceRegisterItem: {
+            id: string;
+            requestId: string;
+            fileName: string;
+            /** @description as declared at upload; the content is always served as an attachment */
+            mediaType: string;
+            sizeBytes: number;
+            /** @description lower-case hex, computed by the node; null while uploading */
+            sha256: string | null;
+            description: string;
+            acquisition: {
+                what: string | null;
+                fromWhom: string | null;
+                when: string | null;
+                how: string | null;
+                byWhom: string | null;
+                legalBasis: string | null;
+            };
+            retentionUntil: string | null;
+            /** @description stored and past its retention date */
+            isDueForDeletion: boolean;
+            /** @description child sexual abuse material: never previewed, downloaded with a reason */
+            isSensitive: boolean;
+            /** @enum {string} */
+            status: "uploading" | "stored" | "deleted";
+            createdAt: string;
+            storedAt: string | null;
+            deletedAt: string | null;
+            custody: {
+                lastEvent: string | null;
+                eventCount: number;
+                chain: components["schemas"]["CustodyChainCheck"];
+            };
+            /** @description the request the item belongs to */
+            request: {
+                id: string;
+                type: string;
+                caseReference: string | null;
+                /**
+                 * @description incoming: attached here to a request received; outgoing: received with a request sent from here
+                 * @enum {string}
+                 */
+                direction: "incoming" | "outgoing";
+                /** @description the node the request came from, or was sent to */
+                peerNodeId: string | null;
             };
         };
         CustodyEvent: {

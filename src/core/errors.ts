@@ -61,10 +61,17 @@ export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 /**
  * One problem with the input: where (a dotted `path`, a `line` of a file), what (the node's English
- * `message`), and, when the field can be named, its JSON `pointer` into the request's body and a
+ * `message`), and, when the field can be named, its JSON `pointer` into a part of the request and a
  * stable code the client words itself (src/core/field-codes.ts).
  */
-export type AppErrorDetail = Readonly<{ path?: string; line?: number; message: string; pointer?: string }> &
+export type AppErrorDetail = Readonly<{
+  path?: string;
+  line?: number;
+  message: string;
+  pointer?: string;
+  /** The part of the request `pointer` points into; the body when not given. */
+  in?: 'body' | 'querystring' | 'params' | 'headers';
+}> &
   Partial<FieldCode>;
 
 export class AppError extends Error {

@@ -116,11 +116,11 @@ export function toProblem(code: ProblemCode, detail: string, errors?: readonly A
     title: PROBLEM_TITLES[code].en,
     status: STATUS[code],
     detail,
-    // A service names a field by its pointer into the request's body.
+    // A service names a field by its pointer, into the request's body unless it says otherwise.
     ...(errors && errors.length > 0
       ? {
           errors: errors.map((error) =>
-            error.pointer !== undefined ? { ...error, in: 'body' as const } : error,
+            error.pointer !== undefined ? { in: 'body' as const, ...error } : error,
           ),
         }
       : {}),

@@ -28,8 +28,9 @@ import {
   findEvidenceItem,
   insertEvidenceItem,
   listCustodyEvents,
+  type HeldEvidenceItem,
   listEvidenceItems,
-  listEvidenceRetainedBefore,
+  listHeldEvidenceItems,
   recordCustody,
   type StoredCustodyEvent,
   type StoredEvidenceItem,
@@ -409,7 +410,73 @@ export async function deleteEvidence(
   return view;
 }
 
-/** Stored items whose retention date has passed (for whoever deletes them; no job runs yet). */
-export async function listEvidenceDueForDeletion(context: AppContext): Promise<StoredEvidenceItem[]> {
-  return listEvidenceRetainedBefore(context.db, context.now().toISOString().slice(0, 10));
+/** What the register lists: GET /api/v1/evidence's filters. */
+export type EvidenceRegisterQuery = Readonly<{
+  status?: StoredEvidenceItem['status'];
+  /** Only stored items past their retention date. */
+  due?: boolean;
+  direction?: 'incoming' | 'outgoing';
+  /** The id of the last item of the page shown: the page after it. */
+  before?: string;
+  limit?: number;
+}>;
+
+/** An item of the register: the item as the API shows it, and the request it belongs to. */
+export type EvidenceRegisterItem = EvidenceItemView &
+  Readonly<{ request: HeldEvidenceItem['request'] & Readonly<{ id: string }> }>;
+
+export const REGISTER_PAGE_SIZE = 100;
+
+/**
+ * The evidence the node holds, across requests, newest first, a page at a time (evidence:read,
+ * which the route requires): items attached here to requests received, and items received with
+ * the packages of requests sent from here, each with the state of its chain of custody.
+ */
+export async function listEvidenceRegister(
+  context: AppContext,
+  query: EvidenceRegisterQuery,
+): Promise<Readonly<{ items: EvidenceRegisterItem[]; nextBefore: string | null }>> {
+  const limit = query.limit ?? REGISTER_PAGE_SIZE;
+  if (query.before !== undefined) {
+    const last = UUID_PATTERN.test(query.before)
+      ? await findEvidenceItem(context.db, query.before)
+      : undefined;
+    if (!last) {
+      throw new AppError('invalid-input', `no evidence item ${query.before} to list the items before`, [
+        {
+          path: 'querystring.before',
+          pointer: '/before',
+          in: 'querystring',
+          message: 'not an evidence item of this node',
+          code: 'invalid-value',
+        },
+      ]);
+    }
+  }
+  const now = context.now();
+  // One more than the page: whether there is a page after it.
+  const found = await listHeldEvidenceItems(
+    context.db,
+    {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.due ? { retainedBefore: now.toISOString().slice(0, 10) } : {}),
+      ...(query.direction ? { direction: query.direction } : {}),
+      ...(query.before ? { beforeItemId: query.before } : {}),
+    },
+    limit + 1,
+  );
+  const page = found.slice(0, limit);
+  const events = await listCustodyEvents(
+    context.db,
+    page.map((item) => item.id),
+  );
+  const items = page.map((item) => ({
+    ...toView(
+      item,
+      events.filter((event) => event.itemId === item.id),
+      now,
+    ),
+    request: { id: item.requestId, ...item.request },
+  }));
+  return { items, nextBefore: found.length > limit ? (page.at(-1)?.id ?? null) : null };
 }

@@ -158,19 +158,78 @@ export async function listEvidenceItems(
   return rows.map(toItem);
 }
 
-/** Stored items whose retention date is before `day` (YYYY-MM-DD), across requests. */
-export async function listEvidenceRetainedBefore(
+/** Which items of the register to list (all when empty). */
+export type HeldEvidenceFilter = Readonly<{
+  status?: StoredEvidenceItem['status'];
+  /** Only stored items whose retention date is before this day (YYYY-MM-DD): due for deletion. */
+  retainedBefore?: string;
+  /** incoming: attached here to a request received; outgoing: received with a request sent from here. */
+  direction?: 'incoming' | 'outgoing';
+  /** Only items older than this one (the last of the page shown). */
+  beforeItemId?: string;
+}>;
+
+/** An item of the register with the request it belongs to. */
+export type HeldEvidenceItem = StoredEvidenceItem &
+  Readonly<{
+    request: Readonly<{
+      type: string;
+      caseReference: string | null;
+      direction: 'incoming' | 'outgoing';
+      peerNodeId: string | null;
+    }>;
+  }>;
+
+/** The items the node holds across requests, newest first, `limit` at most (deleted ones too). */
+export async function listHeldEvidenceItems(
   db: Kysely<Database>,
-  day: string,
-): Promise<StoredEvidenceItem[]> {
-  const rows = await db
-    .selectFrom('evidence_items')
-    .selectAll()
-    .where('status', '=', 'stored')
-    .where('retention_until', '<', day)
-    .orderBy('retention_until')
+  filter: HeldEvidenceFilter,
+  limit: number,
+): Promise<HeldEvidenceItem[]> {
+  let query = db
+    .selectFrom('evidence_items as item')
+    .innerJoin('requests', 'requests.id', 'item.request_id')
+    .selectAll('item')
+    .select([
+      'requests.type as request_type',
+      'requests.case_reference as request_case_reference',
+      'requests.direction as request_direction',
+      'requests.peer_node_id as request_peer_node_id',
+    ]);
+  if (filter.status) query = query.where('item.status', '=', filter.status);
+  if (filter.retainedBefore) {
+    query = query
+      .where('item.status', '=', 'stored')
+      .where('item.retention_until', '<', filter.retainedBefore);
+  }
+  if (filter.direction) query = query.where('requests.direction', '=', filter.direction);
+  if (filter.beforeItemId) {
+    const { beforeItemId } = filter;
+    query = query.where(({ eb, refTuple, selectFrom }) =>
+      eb(
+        refTuple('item.created_at', 'item.id'),
+        '<',
+        selectFrom('evidence_items as last')
+          .select(['last.created_at', 'last.id'])
+          .where('last.id', '=', beforeItemId)
+          .$asTuple('created_at', 'id'),
+      ),
+    );
+  }
+  const rows = await query
+    .orderBy('item.created_at', 'desc')
+    .orderBy('item.id', 'desc')
+    .limit(limit)
     .execute();
-  return rows.map(toItem);
+  return rows.map((row) => ({
+    ...toItem(row),
+    request: {
+      type: row.request_type,
+      caseReference: row.request_case_reference,
+      direction: row.request_direction === 'outgoing' ? 'outgoing' : 'incoming',
+      peerNodeId: row.request_peer_node_id,
+    },
+  }));
 }
 
 /** The custody events of items, oldest first per item. */

@@ -247,6 +247,22 @@ for (const target of DATABASE_TARGETS) {
       );
       // The chunks fetched are gone once the items are stored.
       assert.deepEqual(readdirSync(path.join(directories[0] ?? '', 'evidence', 'incoming')), []);
+      // FR's register holds them as received with the request FR sent, from DE's node.
+      const register = await pair.requesting.app.inject({
+        method: 'GET',
+        url: '/api/v1/evidence?direction=outgoing',
+        headers: requestingCustodian.headers,
+      });
+      assert.equal(register.statusCode, 200, register.body);
+      const held = json<{
+        items: { id: string; request: { id: string; direction: string; peerNodeId: string } }[];
+      }>(register).items.find((item) => item.id === local.id);
+      assert.deepEqual(held?.request, {
+        ...held?.request,
+        id: requestingId,
+        direction: 'outgoing',
+        peerNodeId: pair.requested.plan.nodeId,
+      });
 
       // An authorised user downloads the item decrypted; each download is in the custody chain.
       const content = await call(pair.requestingUrl, {

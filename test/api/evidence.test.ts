@@ -15,7 +15,6 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import { listEvidenceDueForDeletion } from '../../src/services/evidence.service.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -148,6 +147,29 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(response.statusCode, 200, response.body);
       return json<{ item: EvidenceItem & { custody: { chain: Chain } }; timeline: CustodyEvent[] }>(response);
+    }
+
+    type RegisterItem = EvidenceItem & {
+      fileName: string;
+      request: {
+        id: string;
+        type: string;
+        caseReference: string | null;
+        direction: string;
+        peerNodeId: string | null;
+      };
+    };
+    type Register = { items: RegisterItem[]; nextBefore: string | null };
+
+    /** The node's evidence register, as `as` reads it (200 expected). */
+    async function register(as: ActingAs, query = ''): Promise<Register> {
+      const response = await pair.requested.app.inject({
+        method: 'GET',
+        url: `/api/v1/evidence${query}`,
+        headers: as.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<Register>(response);
     }
 
     before(async () => {
@@ -388,8 +410,9 @@ for (const target of DATABASE_TARGETS) {
         filename: 'old.bin',
         retentionUntil: '2020-01-01',
       });
-      const due = await listEvidenceDueForDeletion(pair.requested.context);
-      assert.ok(due.some((each) => each.id === itemId));
+      const due = await register(custodian, '?due=true');
+      assert.ok(due.items.some((each) => each.id === itemId));
+      assert.ok(due.items.every((each) => each.isDueForDeletion));
       assert.equal((await item(itemId)).item.isDueForDeletion, true);
 
       const deleted = await pair.requested.app.inject({
@@ -415,9 +438,92 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(content.status, 409);
       assert.equal(
-        (await listEvidenceDueForDeletion(pair.requested.context)).some((each) => each.id === itemId),
+        (await register(custodian, '?due=true')).items.some((each) => each.id === itemId),
         false,
       );
+      const listed = (await register(custodian, '?status=deleted')).items.find((each) => each.id === itemId);
+      assert.equal(listed?.status, 'deleted', 'a deleted item stays in the register, with its chain');
+      assert.equal(listed?.custody.chain.isIntact, true);
+    });
+
+    it('lists the evidence the node holds across requests, newest first, a page at a time, to evidence:read only', async () => {
+      const names = ['register-1.bin', 'register-2.bin', 'register-3.bin'];
+      const ids: string[] = [];
+      for (const filename of names) {
+        pair.clock.advance(1000);
+        ids.push(await upload(custodian, randomBytes(64), { filename }));
+      }
+      const newest = await register(auditor, '?limit=2');
+      assert.deepEqual(
+        newest.items.map((each) => each.id),
+        [ids[2], ids[1]],
+      );
+      const [first] = newest.items;
+      assert.deepEqual(first?.request, {
+        id: requestId,
+        type: 'preservation',
+        caseReference: first?.request.caseReference ?? null,
+        direction: 'incoming',
+        peerNodeId: 'fr-evidence',
+      });
+      assert.equal(first?.fileName, 'register-3.bin');
+      assert.equal(first?.custody.chain.isIntact, true);
+      assert.equal(newest.nextBefore, ids[1]);
+      const next = await register(auditor, `?limit=2&before=${newest.nextBefore}`);
+      assert.equal(next.items[0]?.id, ids[0]);
+      // Every item, in one order, over the pages: none twice, none missed.
+      const everything: string[] = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const page: Register = await register(custodian, `?limit=2${cursor ? `&before=${cursor}` : ''}`);
+        everything.push(...page.items.map((each) => each.id));
+        cursor = page.nextBefore;
+      }
+      const all = await register(custodian, '?limit=500');
+      assert.deepEqual(
+        everything,
+        all.items.map((each) => each.id),
+      );
+      assert.equal(new Set(everything).size, everything.length);
+      assert.ok(ids.every((id) => everything.includes(id)));
+      // Filters: on this node every item was attached to a request received here.
+      assert.equal((await register(custodian, '?direction=outgoing')).items.length, 0);
+      assert.ok(
+        (await register(custodian, '?status=stored')).items.every((each) => each.status === 'stored'),
+      );
+
+      const refused = async (as: ActingAs, query: string, status: number, type: string) => {
+        const response = await pair.requested.app.inject({
+          method: 'GET',
+          url: `/api/v1/evidence${query}`,
+          headers: as.headers,
+        });
+        assert.equal(response.statusCode, status, response.body);
+        const problem = json<{ type: string; errors?: { pointer?: string; in?: string; code?: string }[] }>(
+          response,
+        );
+        assert.equal(problem.type, `urn:comity:problem:${type}`);
+        return problem;
+      };
+      // An officer drafts requests and reads the evidence sent back on their own, not the register.
+      await refused(officer, '', 403, 'forbidden');
+      const unknownFilter = await refused(custodian, '?colour=red', 400, 'invalid-input');
+      assert.equal(unknownFilter.errors?.[0]?.code, 'unrecognized-keys');
+      await refused(custodian, '?status=lost', 400, 'invalid-input');
+      await refused(custodian, '?limit=0', 400, 'invalid-input');
+      const stale = await refused(
+        custodian,
+        '?before=00000000-0000-4000-8000-000000000000',
+        400,
+        'invalid-input',
+      );
+      assert.deepEqual(stale.errors?.[0], {
+        path: 'querystring.before',
+        pointer: '/before',
+        in: 'querystring',
+        message: 'not an evidence item of this node',
+        code: 'invalid-value',
+      });
     });
 
     it('lets the custodian read the requests received here and make the executing transitions, never change one', async () => {

@@ -357,4 +357,64 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await panel.screenshot({ path: path.join(screenshotDirectory, 'evidence-consent.png') });
     await frContext.close();
   });
+  test("each node's register lists the evidence it holds: DE's custodian the file attached, FR's supervisor the file received", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const de = federation.node('DE');
+    const page = await signInAs(context, de, 'evidence-custodian');
+    const navigation = page.getByRole('navigation', { name: 'Main navigation' });
+    await navigation.getByRole('link', { name: 'Evidence held' }).click();
+    const rows = page.getByTestId('register-item');
+    await rows.first().waitFor();
+    const row = rows.filter({ hasText: 'access.log' });
+    assert.equal(await row.count(), 1);
+    assert.match((await row.textContent()) ?? '', /Attached here/);
+    assert.match((await row.textContent()) ?? '', /Intact, \d+ events/);
+    assert.match((await page.getByTestId('register-summary').textContent()) ?? '', /^Items shown: \d+$/);
+    // Nothing of it is past a retention date: the filter shows the register empty.
+    await page.getByTestId('register-due').click();
+    await page.getByTestId('register-empty').waitFor();
+    await page.getByTestId('register-due').click();
+    await row.waitFor();
+    await assertAccessible(page, 'evidence register');
+    await page.screenshot({ path: path.join(screenshotDirectory, 'evidence-register.png'), fullPage: true });
+    // The row leads to its request.
+    await row.getByRole('link').click();
+    await page.getByTestId('evidence-panel').waitFor();
+    assert.equal(new URL(page.url()).pathname, `/requests/${deRequestId}`);
+    await context.close();
+
+    const frContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const fr = federation.node('FR');
+    const frPage = await signInAs(frContext, fr, 'supervisor');
+    await frPage.goto(`${fr.url}/evidence`);
+    await frPage.getByTestId('register-direction').getByText('Received from another State').click();
+    const received = frPage.getByTestId('register-item').filter({ hasText: 'access.log' });
+    await received.waitFor();
+    assert.match((await received.textContent()) ?? '', new RegExp(de.spec.nodeId));
+    assert.ok(
+      await frPage.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth'),
+      'the page keeps to the width of a phone; the table scrolls in its own region',
+    );
+    await assertAccessible(frPage, 'evidence register on a phone');
+    await frContext.close();
+
+    // An officer who drafts requests is not offered the register, nor given it.
+    const officerContext = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+    });
+    const officerPage = await signInAs(officerContext, fr, 'officer');
+    await officerPage.goto(`${fr.url}/evidence`);
+    await officerPage.getByTestId('problem-alert').waitFor();
+    assert.equal(await officerPage.getByRole('link', { name: 'Evidence held' }).count(), 0);
+    await officerContext.close();
+  });
 });

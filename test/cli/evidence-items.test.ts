@@ -135,6 +135,60 @@ describe('comity evidence', { skip: target?.skip }, () => {
     }
   });
 
+  it("lists the node's register of evidence, filtered, and says in one line what it cannot list", async () => {
+    const env = { COMITY_API_URL: pair.requestedUrl, COMITY_API_TOKEN: token };
+    const file = path.join(workDirectory, 'register.txt');
+    writeFileSync(file, 'a line of a log\n');
+    pair.clock.advance(1000); // the nodes' clock stands still: this upload comes later than the first
+    const uploaded = await runComity(
+      cliDirectory,
+      [
+        'evidence',
+        'upload',
+        '--request',
+        requestId,
+        '--resume-file',
+        path.join(workDirectory, 'reg.json'),
+        file,
+      ],
+      { env },
+    );
+    assert.equal(uploaded.code, 0, uploaded.stderr);
+
+    const held = await runComity(cliDirectory, ['evidence', 'list'], { env });
+    assert.equal(held.code, 0, held.stderr);
+    const [newest] = held.stdout.trim().split('\n');
+    assert.match(newest ?? '', /stored {2}register\.txt {2}16 bytes/);
+    assert.match(newest ?? '', new RegExp(`request ${requestId} \\(incoming`));
+
+    const json = await runComity(
+      cliDirectory,
+      ['evidence', 'list', '--status', 'stored', '--limit', '1', '--json'],
+      {
+        env,
+      },
+    );
+    assert.equal(json.code, 0, json.stderr);
+    const page = JSON.parse(json.stdout) as { items: { fileName: string }[]; nextBefore: string | null };
+    assert.deepEqual(
+      page.items.map((item) => item.fileName),
+      ['register.txt'],
+    );
+    assert.notEqual(page.nextBefore, null, 'the earlier upload is on the next page');
+    const due = await runComity(cliDirectory, ['evidence', 'list', '--due'], { env });
+    assert.equal(due.stdout.trim(), 'no evidence items');
+
+    for (const args of [
+      ['evidence', 'list', '--status', 'lost'],
+      ['evidence', 'list', '--limit', '0'],
+      ['evidence', 'list', '--request', requestId, '--due'],
+    ]) {
+      const refused = await runComity(cliDirectory, args, { env });
+      assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.stderr}`);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    }
+  });
+
   it('says in one line why the node refused an upload', async () => {
     const file = path.join(workDirectory, 'note.txt');
     writeFileSync(file, 'x');

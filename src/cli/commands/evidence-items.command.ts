@@ -1,6 +1,7 @@
 /**
- * `comity evidence upload|list`: attach evidence to a request received by the node, and list a
- * request's items with the state of their chain of custody, through the node's API
+ * `comity evidence upload|list`: attach evidence to a request received by the node, and list the
+ * evidence the node holds (or a request's items) with the state of their chain of custody, through
+ * the node's API
  * (COMITY_API_URL, COMITY_API_TOKEN; docs/evidence.md).
  *
  * Uploads use the tus protocol (tus-js-client): the file is streamed from disk, and the upload's
@@ -11,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { PreviousUpload, UrlStorage } from 'tus-js-client';
 import type { Problem } from '../../api-client/client.ts';
 import { loadClientConfig } from '../../config.ts';
@@ -130,7 +131,7 @@ async function uploadEvidence(file: string, options: UploadOptions): Promise<voi
   printLine(`uploaded ${file} as evidence item ${item.id}: ${item.sizeBytes} bytes, sha256 ${item.sha256}`);
 }
 
-/** `comity evidence upload|list`: evidence items of requests received by the node, through its API. */
+/** `comity evidence upload|list`: the evidence the node holds, and a request's, through its API. */
 export function registerEvidenceItemCommands(evidence: Command): void {
   evidence
     .command('upload')
@@ -146,27 +147,103 @@ export function registerEvidenceItemCommands(evidence: Command): void {
     .argument('<file>', 'the file to upload')
     .action(async (file: string, options: UploadOptions) => uploadEvidence(file, options));
 
+  // The register's filters (GET /api/v1/evidence) do not apply to one request's list.
+  const registerFilter = (flags: string, description: string) =>
+    new Option(flags, description).conflicts('request');
   evidence
     .command('list')
-    .description("list a request's evidence items with the state of their chain of custody")
-    .requiredOption('--request <id>', 'the request id on this node')
+    .description(
+      "list the evidence this node holds, newest first (with --request, one request's items), each with the state of its chain of custody",
+    )
+    .option('--request <id>', "only this request's items (a request on this node)")
+    .addOption(registerFilter('--status <status>', 'only items in this status').choices(ITEM_STATUSES))
+    .addOption(registerFilter('--due', 'only stored items past their retention date, due for deletion'))
+    .addOption(
+      registerFilter(
+        '--direction <direction>',
+        'incoming: attached here to requests received; outgoing: received with requests sent from here',
+      ).choices(DIRECTIONS),
+    )
+    .addOption(registerFilter('--limit <n>', 'at most this many items (default 100)').argParser(parseLimit))
     .option('--json', "print the node's answer as JSON")
-    .action(async (options: { request: string; json?: boolean }) => {
-      const { items } = await callApi(loadClientConfig(), (api) =>
-        api.GET('/api/v1/requests/{id}/evidence', { params: { path: { id: options.request } } }),
-      );
-      if (options.json) return printJson(items);
-      if (items.length === 0) return printLine('no evidence items');
-      for (const item of items) {
-        const chain = item.custody.chain.isIntact
-          ? 'chain intact'
-          : `CHAIN BROKEN at event ${item.custody.chain.firstBadEvent?.sequence}`;
-        const flags = [item.isSensitive ? 'sensitive' : '', item.isDueForDeletion ? 'due for deletion' : '']
-          .filter(Boolean)
-          .join(', ');
-        printLine(
-          `${item.id}  ${item.status}  ${item.fileName}  ${item.sizeBytes} bytes  sha256 ${item.sha256 ?? '-'}  ${item.custody.eventCount} events, last ${item.custody.lastEvent ?? '-'}, ${chain}${flags ? `  (${flags})` : ''}`,
-        );
-      }
-    });
+    .action(async (options: ListOptions) => listItems(options));
+}
+
+const ITEM_STATUSES = ['uploading', 'stored', 'deleted'] as const;
+const DIRECTIONS = ['incoming', 'outgoing'] as const;
+
+/** `--limit <n>`: 1 to 500 items, as the register answers a page. */
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || limit < 1 || limit > 500)
+    throw new InvalidArgumentError('give a number from 1 to 500');
+  return limit;
+}
+
+type ListOptions = {
+  request?: string;
+  status?: (typeof ITEM_STATUSES)[number];
+  due?: boolean;
+  direction?: (typeof DIRECTIONS)[number];
+  limit?: number;
+  json?: boolean;
+};
+
+type ListedItem = Readonly<{
+  id: string;
+  status: string;
+  fileName: string;
+  sizeBytes: number;
+  sha256: string | null;
+  isSensitive: boolean;
+  isDueForDeletion: boolean;
+  custody: Readonly<{
+    eventCount: number;
+    lastEvent: string | null;
+    chain: Readonly<{ isIntact: boolean; firstBadEvent?: Readonly<{ sequence: number }> }>;
+  }>;
+  request?: Readonly<{ id: string; direction: string; caseReference: string | null }>;
+}>;
+
+async function listItems(options: ListOptions): Promise<void> {
+  const config = loadClientConfig();
+  if (options.request !== undefined) {
+    const { items } = await callApi(config, (api) =>
+      api.GET('/api/v1/requests/{id}/evidence', { params: { path: { id: options.request ?? '' } } }),
+    );
+    if (options.json) return printJson(items);
+    if (items.length === 0) return printLine('no evidence items');
+    for (const item of items) printLine(itemLine(item));
+    return;
+  }
+  const answer = await callApi(config, (api) =>
+    api.GET('/api/v1/evidence', {
+      params: {
+        query: {
+          ...(options.status ? { status: options.status } : {}),
+          ...(options.due ? { due: 'true' as const } : {}),
+          ...(options.direction ? { direction: options.direction } : {}),
+          ...(options.limit ? { limit: options.limit } : {}),
+        },
+      },
+    }),
+  );
+  if (options.json) return printJson(answer);
+  if (answer.items.length === 0) return printLine('no evidence items');
+  for (const item of answer.items) printLine(itemLine(item));
+  if (answer.nextBefore) printLine(`more items: the API gives them with before=${answer.nextBefore}`);
+}
+
+/** One item on one line: its id, status, name, size, hash, custody, and its request in the register. */
+function itemLine(item: ListedItem): string {
+  const chain = item.custody.chain.isIntact
+    ? 'chain intact'
+    : `CHAIN BROKEN at event ${item.custody.chain.firstBadEvent?.sequence}`;
+  const flags = [item.isSensitive ? 'sensitive' : '', item.isDueForDeletion ? 'due for deletion' : '']
+    .filter(Boolean)
+    .join(', ');
+  const request = item.request
+    ? `  request ${item.request.id} (${item.request.direction}${item.request.caseReference ? `, ${item.request.caseReference}` : ''})`
+    : '';
+  return `${item.id}  ${item.status}  ${item.fileName}  ${item.sizeBytes} bytes  sha256 ${item.sha256 ?? '-'}  ${item.custody.eventCount} events, last ${item.custody.lastEvent ?? '-'}, ${chain}${flags ? `  (${flags})` : ''}${request}`;
 }

@@ -1,6 +1,7 @@
 /**
- * Evidence items of a request received here (docs/evidence.md): resumable upload by the tus
- * protocol (1.0.0, creation extension) under /api/v1/requests/{id}/evidence/uploads, the list, one
+ * Evidence items (docs/evidence.md): the register of every item the node holds; for a request
+ * received here, resumable upload by the tus protocol (1.0.0, creation extension) under
+ * /api/v1/requests/{id}/evidence/uploads, the list, one
  * item with its custody timeline and chain check, the content (always an attachment, never
  * inline), and deletion. Each route declares its permission; which requests and items the caller
  * may touch is the evidence service's decision, made before the tus server sees the request.
@@ -20,6 +21,8 @@ import {
   findUploadingItem,
   getEvidence,
   listEvidence,
+  listEvidenceRegister,
+  REGISTER_PAGE_SIZE,
   openEvidenceContent,
   parseEvidenceUploadMetadata,
 } from '../../services/evidence.service.ts';
@@ -87,6 +90,46 @@ const EvidenceItemSchema = z
     }),
   })
   .meta({ id: 'EvidenceItem' });
+
+const EvidenceRegisterItemSchema = EvidenceItemSchema.extend({
+  request: z
+    .object({
+      id: z.string(),
+      type: z.string(),
+      caseReference: z.string().nullable(),
+      direction: z
+        .enum(['incoming', 'outgoing'])
+        .describe(
+          'incoming: attached here to a request received; outgoing: received with a request sent from here',
+        ),
+      peerNodeId: z.string().nullable().describe('the node the request came from, or was sent to'),
+    })
+    .describe('the request the item belongs to'),
+}).meta({ id: 'EvidenceRegisterItem' });
+
+// Strict: a filter the register does not know is refused, not ignored with every item answered.
+const RegisterQuerySchema = z
+  .object({
+    status: z.enum(['uploading', 'stored', 'deleted']).optional(),
+    due: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('true: only stored items past their retention date, due for deletion'),
+    direction: z.enum(['incoming', 'outgoing']).optional(),
+    before: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('the id of the last item of the page shown: the next page'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe(`items a page; ${REGISTER_PAGE_SIZE} when not given`),
+  })
+  .strict();
 
 const CustodyEventSchema = z
   .object({
@@ -191,6 +234,34 @@ export async function evidenceRoutes(app: ComityApp, context: AppContext): Promi
       await tus.handle(request.raw, reply.raw);
     },
   });
+
+  app.get(
+    '/api/v1/evidence',
+    {
+      config: { permission: 'evidence:read' },
+      schema: {
+        tags: ['evidence'],
+        summary:
+          'The evidence this node holds, across requests, newest first: each item with its request and the state of its chain of custody',
+        description:
+          'Items attached here to requests received, and items received with the evidence packages of requests sent from here, deleted ones included (their chain stays). Page with before=<nextBefore>.',
+        querystring: RegisterQuerySchema,
+        response: {
+          200: z.object({
+            items: z.array(EvidenceRegisterItemSchema),
+            nextBefore: z
+              .string()
+              .nullable()
+              .describe('give it as before= for the next page; null on the last'),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { due, ...query } = request.query;
+      return listEvidenceRegister(context, { ...query, due: due === 'true' });
+    },
+  );
 
   app.get(
     '/api/v1/requests/:id/evidence',

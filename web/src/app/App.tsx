@@ -16,6 +16,7 @@ import { CataloguePage } from '../pages/catalogue/CataloguePage.tsx';
 import { DeskPage } from '../pages/desk/DeskPage.tsx';
 import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
 import { DraftPage } from '../pages/draft/DraftPage.tsx';
+import { EvidenceRegisterPage } from '../pages/evidence/EvidenceRegisterPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PeersPage } from '../pages/peers/PeersPage.tsx';
 import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
@@ -49,6 +50,7 @@ const ROUTES: readonly Route[] = [
     needsSession: true,
     render: ({ id = '' }) => <DraftPage key="draft" requestId={id} />,
   },
+  { pattern: '/evidence', needsSession: true, render: () => <EvidenceRegisterPage /> },
   { pattern: '/catalogue', needsSession: false, render: () => <CataloguePage /> },
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },

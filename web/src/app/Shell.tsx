@@ -127,6 +127,13 @@ export function Shell({ children }: { children: ReactNode }) {
       permission: 'request:draft',
     },
     {
+      href: '/evidence',
+      label: t('evidenceRegister.nav'),
+      isActive: (path) => path === '/evidence',
+      needsSession: true,
+      permission: 'evidence:read',
+    },
+    {
       href: '/catalogue',
       label: t('nav.catalogue'),
       isActive: (path) => path.startsWith('/catalogue'),

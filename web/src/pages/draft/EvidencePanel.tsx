@@ -14,6 +14,7 @@ import {
   Modal,
   Paper,
   Progress,
+  SimpleGrid,
   Stack,
   Table,
   Text,
@@ -29,6 +30,7 @@ import { answer, api, apiUrl, csrfToken } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { LocaleDateTimeInput } from '../../components/DateFields.tsx';
 import { formatIsoDate, withUtcOffset } from '../../components/date-text.ts';
+import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
@@ -151,7 +153,7 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
         minRows={1}
         disabled={isUploading}
       />
-      <Group grow wrap="wrap" align="flex-start">
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" verticalSpacing="xs">
         {ACQUISITION_FIELDS.map((field) =>
           field === 'when' ? (
             <LocaleDateTimeInput
@@ -166,7 +168,6 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
               }}
               error={whenError}
               disabled={isUploading}
-              miw={180}
               data-testid="acquisition-when-input"
             />
           ) : (
@@ -179,11 +180,10 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
                 setAcquisition((current) => ({ ...current, [field]: value }));
               }}
               disabled={isUploading}
-              miw={180}
             />
           ),
         )}
-      </Group>
+      </SimpleGrid>
       <Checkbox
         label={t('evidence.items.sensitive')}
         description={t('evidence.items.sensitiveHelp')}
@@ -205,19 +205,6 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
       </Group>
       <ProblemAlert error={error} title={t('evidence.items.uploadFailed')} />
     </Stack>
-  );
-}
-
-function ChainBadge({ chain }: { chain: EvidenceItem['custody']['chain'] }) {
-  const { t } = useTranslation();
-  return chain.isIntact ? (
-    <Badge color="teal.9" variant="outline" data-testid="chain-status">
-      {t('evidence.items.chainIntact', { events: chain.eventCount })}
-    </Badge>
-  ) : (
-    <Badge color="red.9" variant="outline" data-testid="chain-status">
-      {t('evidence.items.chainBroken', { sequence: chain.firstBadEvent?.sequence ?? '?' })}
-    </Badge>
   );
 }
 
@@ -363,7 +350,7 @@ function ItemRow({ requestId, item }: { requestId: string; item: EvidenceItem })
                 {t('evidence.items.dueForDeletion')}
               </Badge>
             ) : null}
-            <ChainBadge chain={item.custody.chain} />
+            <CustodyChainBadge chain={item.custody.chain} />
           </Group>
           <Group gap="xs">
             <Button

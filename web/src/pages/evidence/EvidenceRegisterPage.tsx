@@ -1,0 +1,277 @@
+/**
+ * The evidence register (evidence:read: evidence custodians, supervisors, duty officers, auditors):
+ * every item this node holds, newest first, across requests: files attached here to requests
+ * received, and files received with the evidence sent back on requests sent from here. Each row
+ * names its request, the other node, the size, the retention date (due for deletion or not) and
+ * whether its chain of custody holds; filters by status, direction and retention; a page at a time.
+ */
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiAnswer } from '../../../../src/api-client/client.ts';
+import { answer, api } from '../../app/api.ts';
+import { RouterLink } from '../../app/router.tsx';
+import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
+import { formatDate, formatDateTime, formatNumber, localized } from '../../components/format.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useCatalogue } from '../../components/reference-data.ts';
+import { useApi } from '../../components/use-api.ts';
+import { WideTable } from '../../components/WideTable.tsx';
+
+type Register = ApiAnswer<'/api/v1/evidence', 'get'>;
+type RegisterItem = Register['items'][number];
+
+const STATUSES = ['all', 'stored', 'deleted', 'uploading'] as const;
+const DIRECTIONS = ['all', 'incoming', 'outgoing'] as const;
+type Filters = Readonly<{
+  status: (typeof STATUSES)[number];
+  direction: (typeof DIRECTIONS)[number];
+  isDueOnly: boolean;
+}>;
+
+/** The register's query for the filters, and the page after `before`. */
+function queryOf(filters: Filters, before: string | undefined) {
+  return {
+    ...(filters.status === 'all' ? {} : { status: filters.status }),
+    ...(filters.direction === 'all' ? {} : { direction: filters.direction }),
+    ...(filters.isDueOnly ? { due: 'true' as const } : {}),
+    ...(before ? { before } : {}),
+  };
+}
+
+export function EvidenceRegisterPage() {
+  const { t } = useTranslation();
+  const catalogue = useCatalogue();
+  const [filters, setFilters] = useState<Filters>({ status: 'all', direction: 'all', isDueOnly: false });
+  // The first page follows the filters; later pages are added below it.
+  const first = useApi(
+    async () => ({
+      filters,
+      page: await answer(api.GET('/api/v1/evidence', { params: { query: queryOf(filters, undefined) } })),
+    }),
+    [filters],
+  );
+  const [more, setMore] = useState<{ filters: Filters; items: RegisterItem[]; nextBefore: string | null }>();
+  const [isLoadingMore, setIsLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(undefined);
+  const current = first.data?.filters === filters ? first.data.page : undefined;
+  const extra = more?.filters === filters ? more : undefined;
+  const items = [...(current?.items ?? []), ...(extra?.items ?? [])];
+  const nextBefore = extra ? extra.nextBefore : (current?.nextBefore ?? null);
+  const title = t('evidenceRegister.title');
+
+  const change = (next: Partial<Filters>) => {
+    setMore(undefined);
+    setMoreError(undefined);
+    setFilters((previous) => ({ ...previous, ...next }));
+  };
+
+  const loadMore = async () => {
+    if (!nextBefore) return;
+    setIsLoadingMore(true);
+    setMoreError(undefined);
+    try {
+      const page = await answer(
+        api.GET('/api/v1/evidence', { params: { query: queryOf(filters, nextBefore) } }),
+      );
+      setMore({ filters, items: [...(extra?.items ?? []), ...page.items], nextBefore: page.nextBefore });
+    } catch (error) {
+      setMoreError(error);
+    } finally {
+      setIsLoadingMore(false);
+    }
+  };
+
+  const typeTitle = (type: string) =>
+    localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
+    t(`requestType.${type}`, { defaultValue: type });
+
+  return (
+    <>
+      <PageTitle text={title}>{title}</PageTitle>
+      <Text size="sm" c="gray.7" mb="sm" maw={820}>
+        {t('evidenceRegister.intro')}
+      </Text>
+      <Paper component="section" withBorder p="sm" aria-label={t('evidenceRegister.listLabel')}>
+        <Group justify="space-between" align="flex-end" mb="xs" gap="sm">
+          <Group gap="sm" align="flex-end">
+            <SegmentedControl
+              aria-label={t('evidenceRegister.statusFilter')}
+              value={filters.status}
+              onChange={(value) => change({ status: value as Filters['status'] })}
+              data={STATUSES.map((value) => ({ value, label: t(`evidenceRegister.status.${value}`) }))}
+              size="xs"
+              data-testid="register-status"
+            />
+            <SegmentedControl
+              aria-label={t('evidenceRegister.directionFilter')}
+              value={filters.direction}
+              onChange={(value) => change({ direction: value as Filters['direction'] })}
+              data={DIRECTIONS.map((value) => ({ value, label: t(`evidenceRegister.direction.${value}`) }))}
+              size="xs"
+              data-testid="register-direction"
+            />
+          </Group>
+          <Checkbox
+            label={t('evidenceRegister.dueOnly')}
+            checked={filters.isDueOnly}
+            onChange={(event) => change({ isDueOnly: event.currentTarget.checked })}
+            data-testid="register-due"
+          />
+        </Group>
+        <Text size="sm" role="status" c="gray.7" mb="xs" data-testid="register-summary">
+          {current
+            ? t(nextBefore ? 'evidenceRegister.shownMore' : 'evidenceRegister.shown', {
+                formatted: formatNumber(items.length),
+              })
+            : ''}
+        </Text>
+        <Stack gap="xs">
+          <ProblemAlert error={first.error} />
+          {current && items.length === 0 ? (
+            <Text c="gray.7" size="sm" data-testid="register-empty">
+              {t('evidenceRegister.empty')}
+            </Text>
+          ) : null}
+          {items.length > 0 ? (
+            <WideTable minWidth={980} label={t('evidenceRegister.tableLabel')}>
+              <Table
+                striped
+                aria-label={t('evidenceRegister.tableLabel')}
+                fz="sm"
+                data-testid="register-table"
+              >
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">{t('evidenceRegister.file')}</Table.Th>
+                    <Table.Th scope="col">{t('evidenceRegister.request')}</Table.Th>
+                    <Table.Th scope="col">{t('evidenceRegister.otherNode')}</Table.Th>
+                    <Table.Th scope="col">{t('evidenceRegister.size')}</Table.Th>
+                    <Table.Th scope="col">{t('evidenceRegister.held')}</Table.Th>
+                    <Table.Th scope="col">{t('evidenceRegister.retention')}</Table.Th>
+                    <Table.Th scope="col">{t('evidenceRegister.custody')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((item) => (
+                    <Table.Tr
+                      key={item.id}
+                      data-testid="register-item"
+                      data-item-id={item.id}
+                      data-status={item.status}
+                    >
+                      <Table.Td>
+                        <Stack gap={2}>
+                          <Text size="sm" style={{ overflowWrap: 'break-word' }}>
+                            {item.fileName}
+                          </Text>
+                          <Group gap={4}>
+                            {item.status === 'stored' ? null : (
+                              <Badge color="gray.8" variant="outline" size="sm">
+                                {t(`evidenceRegister.status.${item.status}`)}
+                              </Badge>
+                            )}
+                            {item.isSensitive ? (
+                              <Badge color="red.9" variant="outline" size="sm">
+                                {t('evidenceRegister.sensitive')}
+                              </Badge>
+                            ) : null}
+                          </Group>
+                        </Stack>
+                      </Table.Td>
+                      <Table.Td>
+                        <Stack gap={2}>
+                          <Anchor component={RouterLink} href={`/requests/${item.request.id}`} size="sm">
+                            {item.request.caseReference ?? typeTitle(item.request.type)}
+                          </Anchor>
+                          <Text size="xs" c="gray.7">
+                            {item.request.caseReference ? `${typeTitle(item.request.type)} · ` : ''}
+                            {t(`evidenceRegister.direction.${item.request.direction}`)}
+                          </Text>
+                        </Stack>
+                      </Table.Td>
+                      <Table.Td>
+                        {item.request.peerNodeId ? (
+                          <span className="machine-text">{item.request.peerNodeId}</span>
+                        ) : (
+                          '—'
+                        )}
+                      </Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                        {t('evidenceRegister.bytes', { formatted: formatNumber(item.sizeBytes) })}
+                      </Table.Td>
+                      <Table.Td>
+                        <HeldSince item={item} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Stack gap={2}>
+                          <Text size="sm">{item.retentionUntil ? formatDate(item.retentionUntil) : '—'}</Text>
+                          {item.isDueForDeletion ? (
+                            <Badge
+                              color="orange.9"
+                              variant="outline"
+                              size="sm"
+                              data-testid="register-due-badge"
+                            >
+                              {t('evidenceRegister.due')}
+                            </Badge>
+                          ) : null}
+                        </Stack>
+                      </Table.Td>
+                      <Table.Td>
+                        <CustodyChainBadge chain={item.custody.chain} isShort />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </WideTable>
+          ) : null}
+          <ProblemAlert error={moreError} />
+          {nextBefore ? (
+            <Group>
+              <Button
+                variant="default"
+                onClick={() => void loadMore()}
+                loading={isLoadingMore}
+                data-testid="register-more"
+              >
+                {t('evidenceRegister.more')}
+              </Button>
+            </Group>
+          ) : null}
+        </Stack>
+      </Paper>
+    </>
+  );
+}
+
+/** When the node came to hold the item: stored (or, for an item deleted since, deleted). */
+function HeldSince({ item }: { item: RegisterItem }) {
+  const { t } = useTranslation();
+  const at = item.storedAt ?? item.createdAt;
+  return (
+    <Stack gap={2}>
+      <time dateTime={at} style={{ whiteSpace: 'nowrap' }}>
+        {formatDateTime(at)}
+      </time>
+      {item.deletedAt ? (
+        <Text size="xs" c="gray.7">
+          {t('evidenceRegister.deletedAt', { at: formatDateTime(item.deletedAt) })}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
