@@ -65,6 +65,25 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await page.getByTestId('evidence-panel').waitFor();
     assert.equal(await page.getByTestId('screening-panel').count(), 0);
     assert.equal(await page.getByRole('alert').count(), 0, 'no refusal shown for what is not fetched');
+    // The request itself, which a custodian neither changes nor assesses, is folded, one button away.
+    const toggle = page.getByTestId('request-fold-toggle');
+    const requestContent = page.locator('#request-content');
+    assert.match((await page.getByTestId('request-folded').textContent()) ?? '', /The request as received/);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await requestContent.isVisible(), false);
+    await toggle.click();
+    const reference = requestContent.locator('#el-case-reference input').first();
+    await reference.waitFor();
+    assert.match(await reference.inputValue(), /^FR-DEMO-/);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    assert.equal(await toggle.textContent(), 'Hide the request');
+    await assertAccessible(page, 'received request, unfolded, as a custodian');
+    // Folded again, a field named by the checklist is still one click away: the form opens on it.
+    await toggle.click();
+    assert.equal(await requestContent.isVisible(), false);
+    await page.getByTestId('checklist').locator('li[data-element] button').first().click();
+    await page.waitForFunction('document.activeElement?.closest("#request-content") !== null');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     await context.close();
   });
 
@@ -79,6 +98,11 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const panel = page.getByTestId('evidence-panel');
     await panel.getByText('No evidence yet.').waitFor();
+    assert.equal(
+      await page.getByTestId('request-folded').count(),
+      0,
+      'a duty officer, who assesses, reads it in full',
+    );
 
     const bytes = Buffer.from('2026-03-09T10:00:00Z GET /login 200 203.0.113.7\n'.repeat(500));
     await panel.locator('input[type="file"]').setInputFiles({

@@ -4,7 +4,7 @@
  * the user edited, so two people editing the same draft get a conflict instead of overwriting each
  * other. A sent or received request opens read-only with its delivery state and receipt.
  */
-import { Alert, Button, Grid, Group, Select, Stack, Switch, Text } from '@mantine/core';
+import { Alert, Button, Grid, Group, Paper, Select, Stack, Switch, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -81,6 +81,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const hasEvidenceRead = useCan('evidence:read');
   const canAskConsent = useCan('evidence:consent-ask');
   const canAnswerConsent = useCan('evidence:consent-answer');
+  // Who neither drafts nor assesses (an evidence custodian) works on the case and its evidence: a
+  // request that cannot be changed is folded for them, one button away.
+  const canDraft = useCan('request:draft');
+  const canReadScreening = useCan('screening:read');
+  const readsRequestsInFull = canDraft || canReadScreening;
+  const [isRequestUnfolded, setIsRequestUnfolded] = useState(false);
   const catalogue = useCatalogue();
   const states = useStates();
   const [saved, setSaved] = useState<Saved | undefined>(undefined);
@@ -542,13 +548,32 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 (saved.request.direction === 'incoming' && canAnswerConsent)) ? (
                 <EvidenceConsentPanel requestId={saved.request.id} direction={saved.request.direction} />
               ) : null}
-              <ElementStatusContext.Provider value={elementStatus}>
-                <DraftForm
-                  catalogue={catalogue.data}
-                  states={states.data}
-                  shown={isShowingAll ? new Set(ELEMENT_IDS) : shown}
-                />
-              </ElementStatusContext.Provider>
+              {isReadOnly && !readsRequestsInFull ? (
+                <Paper withBorder p="sm" mb="md" data-testid="request-folded">
+                  <Group justify="space-between" gap="sm">
+                    <Text size="sm">{t('draft.folded', { type: typeTitle(content.type) })}</Text>
+                    <Button
+                      variant="default"
+                      size="xs"
+                      aria-expanded={isRequestUnfolded}
+                      aria-controls="request-content"
+                      onClick={() => setIsRequestUnfolded((isShown) => !isShown)}
+                      data-testid="request-fold-toggle"
+                    >
+                      {isRequestUnfolded ? t('draft.foldRequest') : t('draft.unfoldRequest')}
+                    </Button>
+                  </Group>
+                </Paper>
+              ) : null}
+              <div id="request-content" hidden={isReadOnly && !readsRequestsInFull && !isRequestUnfolded}>
+                <ElementStatusContext.Provider value={elementStatus}>
+                  <DraftForm
+                    catalogue={catalogue.data}
+                    states={states.data}
+                    shown={isShowingAll ? new Set(ELEMENT_IDS) : shown}
+                  />
+                </ElementStatusContext.Provider>
+              </div>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 4 }}>
               <Stack
@@ -569,6 +594,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   type={content.type}
                   isValidating={isValidating}
                   isLive={isDirty}
+                  onShowForm={
+                    isReadOnly && !readsRequestsInFull ? () => setIsRequestUnfolded(true) : undefined
+                  }
                 />
                 {saved ? <DocumentLinks requestId={saved.request.id} hasUnsavedChanges={isDirty} /> : null}
               </Stack>

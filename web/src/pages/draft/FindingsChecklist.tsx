@@ -84,10 +84,12 @@ function ItemRow({
   item,
   catalogue,
   type,
+  onShowForm,
 }: {
   item: ChecklistItem;
   catalogue: Catalogue | undefined;
   type: RequestTypeId;
+  onShowForm: (() => void) | undefined;
 }) {
   const { t } = useTranslation();
   const label = elementLabel(item.element, catalogue);
@@ -98,7 +100,12 @@ function ItemRow({
         <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>
           <Group gap={6} wrap="wrap" justify="space-between">
             <UnstyledButton
-              onClick={() => focusElementField(item.element)}
+              onClick={() => {
+                if (!onShowForm) return focusElementField(item.element);
+                onShowForm();
+                // The form is shown at the next render: the focus moves once it is there.
+                requestAnimationFrame(() => focusElementField(item.element));
+              }}
               aria-label={t('checklist.goToField', { field: label })}
               style={{ textDecoration: 'underline dotted', textUnderlineOffset: 3 }}
             >
@@ -145,6 +152,8 @@ export type FindingsChecklistProps = Readonly<{
   isValidating: boolean;
   /** The findings are those of the form as typed, not yet saved. */
   isLive: boolean;
+  /** Shows the form when it is folded, before a row moves the focus into it. */
+  onShowForm?: (() => void) | undefined;
 }>;
 
 export function FindingsChecklist({
@@ -153,6 +162,7 @@ export function FindingsChecklist({
   type,
   isValidating,
   isLive,
+  onShowForm,
 }: FindingsChecklistProps) {
   const { t } = useTranslation();
   const { items, otherFindings, blockingCount, warningCount } = checklist;
@@ -207,7 +217,13 @@ export function FindingsChecklist({
       ) : (
         <Stack component="ol" gap="xs" p={0} m={0} aria-label={t('checklist.elements')}>
           {items.map((item) => (
-            <ItemRow key={item.element} item={item} catalogue={catalogue} type={type} />
+            <ItemRow
+              key={item.element}
+              item={item}
+              catalogue={catalogue}
+              type={type}
+              onShowForm={onShowForm}
+            />
           ))}
         </Stack>
       )}
