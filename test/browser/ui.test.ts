@@ -318,6 +318,16 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await requesting.getByLabel('Office hours').fill('24/7');
     await choose(requesting.getByLabel('Time zone'), 'Baku', 'Azerbaijan — Baku (UTC+04:00)');
     await choose(requesting.getByLabel('Preferred means of reply'), 'E-mail', 'E-mail');
+    // The requested authority's contact, when known, is checked as the requesting one's is.
+    const requested = page.locator('#el-requested-authority');
+    const requestedEmail = requested
+      .getByRole('group', { name: /Contact at the requested authority/ })
+      .getByLabel('E-mail');
+    await requestedEmail.fill('cyber-desk.example.de');
+    const malformed = requested.getByText(/“cyber-desk\.example\.de” is not a well-formed e-mail address/);
+    await malformed.first().waitFor();
+    await requestedEmail.fill('cyber-desk@example.de');
+    await malformed.first().waitFor({ state: 'detached' });
     await page.locator('#el-request-date').getByLabel('Date of the request').fill('2026-03-02');
     const extension = page.locator('#el-extension');
     await choose(extension.getByLabel('This request'), 'extends', 'extends an earlier preservation');

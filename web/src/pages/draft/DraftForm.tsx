@@ -296,6 +296,9 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         </ElementGroup>
         <ElementGroup element="requested-authority" legend={t('element.requested-authority')}>
           {authorityFields('requestedAuthority')}
+          <Fieldset legend={t('lawyer.requestedContactDetails')} p="xs">
+            {contactFields(['requestedAuthority', 'contactDetails'], t('lawyer.contactName'))}
+          </Fieldset>
           {requestedState ? (
             <Text size="xs" c="gray.7">
               {t('draft.acceptedLanguages', {
