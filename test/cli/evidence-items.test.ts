@@ -175,6 +175,25 @@ describe('comity evidence', { skip: target?.skip }, () => {
       ['register.txt'],
     );
     assert.notEqual(page.nextBefore, null, 'the earlier upload is on the next page');
+    const first = await runComity(cliDirectory, ['evidence', 'list', '--limit', '1'], { env });
+    assert.match(
+      first.stdout,
+      new RegExp(`^more items: run it again with --before ${page.nextBefore}$`, 'm'),
+    );
+    const next = await runComity(
+      cliDirectory,
+      ['evidence', 'list', '--limit', '1', '--before', page.nextBefore ?? ''],
+      { env },
+    );
+    assert.equal(next.code, 0, next.stderr);
+    assert.match(next.stdout, /stored {2}server-logs\.tar/);
+    const unknown = await runComity(
+      cliDirectory,
+      ['evidence', 'list', '--before', '00000000-0000-4000-8000-000000000000'],
+      { env },
+    );
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no evidence item 00000000-0000-4000-8000-000000000000/);
     const due = await runComity(cliDirectory, ['evidence', 'list', '--due'], { env });
     assert.equal(due.stdout.trim(), 'no evidence items');
 

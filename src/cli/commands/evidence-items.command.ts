@@ -165,6 +165,9 @@ export function registerEvidenceItemCommands(evidence: Command): void {
       ).choices(DIRECTIONS),
     )
     .addOption(registerFilter('--limit <n>', 'at most this many items (default 100)').argParser(parseLimit))
+    .addOption(
+      registerFilter('--before <item>', 'the items after this one: the next page (its id, as printed)'),
+    )
     .option('--json', "print the node's answer as JSON")
     .action(async (options: ListOptions) => listItems(options));
 }
@@ -186,6 +189,7 @@ type ListOptions = {
   due?: boolean;
   direction?: (typeof DIRECTIONS)[number];
   limit?: number;
+  before?: string;
   json?: boolean;
 };
 
@@ -224,6 +228,7 @@ async function listItems(options: ListOptions): Promise<void> {
           ...(options.due ? { due: 'true' as const } : {}),
           ...(options.direction ? { direction: options.direction } : {}),
           ...(options.limit ? { limit: options.limit } : {}),
+          ...(options.before ? { before: options.before } : {}),
         },
       },
     }),
@@ -231,7 +236,7 @@ async function listItems(options: ListOptions): Promise<void> {
   if (options.json) return printJson(answer);
   if (answer.items.length === 0) return printLine('no evidence items');
   for (const item of answer.items) printLine(itemLine(item));
-  if (answer.nextBefore) printLine(`more items: the API gives them with before=${answer.nextBefore}`);
+  if (answer.nextBefore) printLine(`more items: run it again with --before ${answer.nextBefore}`);
 }
 
 /** One item on one line: its id, status, name, size, hash, custody, and its request in the register. */
