@@ -13,7 +13,7 @@
  * `comity demo`, the process tests and the benchmarks.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { flushCompileCache, getCompileCacheDir } from 'node:module';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import path from 'node:path';
@@ -385,22 +385,56 @@ async function compileNodeModules(compileCache: string): Promise<void> {
   }).catch(() => undefined);
 }
 
-/** `count` ports free on loopback now, all different (each held open until every one is found). */
+/**
+ * `count` ports free on loopback now, all different (each held open until every one is found).
+ * A node binds its port seconds later, once its identity names it: the ports are drawn below the
+ * system's ephemeral range where it is known (Linux), so that the local end of an outgoing
+ * connection (the kernel takes those from that range) cannot take one meanwhile; elsewhere, and
+ * when no port below the range is free, the system chooses.
+ */
 async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
+  const below = ephemeralRangeStart();
   try {
     for (let index = 0; index < count; index += 1) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
-      });
+      servers.push(await listenBelow(below));
     }
     return servers.map((server) => (server.address() as AddressInfo).port);
   } finally {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   }
+}
+
+/** The first port of the kernel's ephemeral range, when it can be read and leaves room below it. */
+function ephemeralRangeStart(): number | undefined {
+  try {
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    return Number.isInteger(first) && first > LOWEST_CHOSEN_PORT + 1000 ? first : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOWEST_CHOSEN_PORT = 20_000;
+
+/** A server listening on loopback: on a random free port below `below` when given, else on one the system chooses. */
+async function listenBelow(below: number | undefined): Promise<Server> {
+  const listen = (port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  if (below !== undefined) {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const port = LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (below - LOWEST_CHOSEN_PORT));
+      const server = await listen(port).catch(() => undefined);
+      if (server) return server;
+    }
+  }
+  return listen(0);
 }
 
 /** `comity init` for a node that has not started yet, then its `comity keys public` entry. */
