@@ -1,7 +1,7 @@
 /**
  * The one place the API records its calls in the audit log (services/audit.service.ts): every
  * call that changes something, and every read of a case (a request, its document, history,
- * findings, evidence), with the actor, the route, the ids in its path and the outcome, never the
+ * findings, evidence, the evidence register), with the actor, the route, the ids in its path and the outcome, never the
  * content. Public routes are recorded where they act instead: sign-in in sessions.service.ts, the
  * federation inbox in its receive path. Registered on the API scope (src/http/app.ts); the entry
  * is committed (to the audit intake, one statement) before the response leaves (onSend), so an
@@ -12,7 +12,9 @@ import type { AppContext } from '../app-context.ts';
 import { type AuditActor, recordAudit } from '../services/audit.service.ts';
 import type { ComityApp } from './app.ts';
 
-const READS_OF_A_CASE = /^\/api\/v1\/requests\/:id(\/|$)/;
+// A request and what hangs from it; the evidence register, which shows items of many cases with
+// their acquisition (from whom, how, under which legal basis).
+const READS_OF_A_CASE = /^\/api\/v1\/(requests\/:id(\/|$)|evidence$)/;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Whether a call is recorded: a change, or a read of a case; never a public route. */

@@ -486,6 +486,16 @@ for (const target of DATABASE_TARGETS) {
       );
       assert.equal(new Set(everything).size, everything.length);
       assert.ok(ids.every((id) => everything.includes(id)));
+      // Reading the register is a read of the cases it shows: the audit log names who and when.
+      const audit = await pair.requested.app.inject({
+        method: 'GET',
+        url: '/api/v1/audit/entries?action=api:GET%20/api/v1/evidence',
+        headers: auditor.headers,
+      });
+      const reads = json<{ items: { entry: { action: string; actor: { username?: string } } }[] }>(
+        audit,
+      ).items;
+      assert.ok(reads.some((item) => item.entry.action === 'api:GET /api/v1/evidence'));
       // Filters: on this node every item was attached to a request received here.
       assert.equal((await register(custodian, '?direction=outgoing')).items.length, 0);
       assert.ok(
