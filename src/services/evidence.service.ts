@@ -73,8 +73,15 @@ export const EvidenceUploadMetadataSchema = z
   .strip();
 export type EvidenceUploadMetadata = z.infer<typeof EvidenceUploadMetadataSchema>;
 
-/** Upload-Metadata decoded ({ key: value or null }) -> the item's metadata, or invalid-input. */
-export function parseEvidenceUploadMetadata(metadata: Record<string, string | null | undefined>) {
+/** How far ahead of this node's clock an acquisition time may be (the uploader's clock may run fast). */
+const ACQUISITION_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Upload-Metadata decoded ({ key: value or null }) -> the item's metadata, or invalid-input. An
+ * acquisition time given as an ISO 8601 moment cannot be later than `now`: evidence is not
+ * acquired in the future (free text is kept as given).
+ */
+export function parseEvidenceUploadMetadata(metadata: Record<string, string | null | undefined>, now: Date) {
   const present = Object.fromEntries(
     Object.entries(metadata).filter(([, value]) => typeof value === 'string'),
   );
@@ -86,6 +93,13 @@ export function parseEvidenceUploadMetadata(metadata: Record<string, string | nu
       'the upload metadata is not valid',
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     );
+  }
+  const when = parsed.data.when;
+  const moment = when !== undefined && /^\d{4}-\d{2}-\d{2}T/.test(when) ? Date.parse(when) : Number.NaN;
+  if (moment > now.getTime() + ACQUISITION_CLOCK_SKEW_MS) {
+    throw new AppError('invalid-input', `the acquisition time ${when} is later than now`, [
+      { path: 'metadata.when', message: 'evidence cannot be acquired after the moment of its upload' },
+    ]);
   }
   return parsed.data;
 }

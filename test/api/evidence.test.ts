@@ -22,6 +22,7 @@ import { type NodePair, startNodePair } from './delivery-fixture.ts';
 
 type EvidenceItem = {
   id: string;
+  acquisition: { when: string | null };
   sha256: string | null;
   sizeBytes: number;
   status: string;
@@ -285,6 +286,35 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(stored.sha256, createHash('sha256').update(bytes).digest('hex'));
       assert.equal(timeline[0]?.details.sha256, stored.sha256);
       await assertSealedAndDownloadable(itemId, bytes);
+    });
+
+    it('refuses an acquisition time later than now, and keeps one given with its UTC offset', async () => {
+      const count = async () =>
+        Number(
+          (
+            await sql<{ n: number }>`select count(*)::int as n from evidence_items`.execute(
+              pair.requested.context.db,
+            )
+          ).rows[0]?.n,
+        );
+      const before = await count();
+      const hourAhead = new Date(pair.clock.now().getTime() + 3_600_000).toISOString();
+      const refused = await createUpload(custodian, 10, { filename: 'ahead.txt', when: hourAhead });
+      assert.equal(refused.status, 400, refused.body.toString());
+      const problem = JSON.parse(refused.body.toString()) as { type: string; errors: { path: string }[] };
+      assert.equal(problem.type, 'urn:comity:problem:invalid-input');
+      assert.equal(problem.errors[0]?.path, 'metadata.when');
+      assert.equal(await count(), before, 'nothing recorded');
+      const hourAgo = new Date(pair.clock.now().getTime() - 3_600_000);
+      const withOffset = `${hourAgo.toISOString().slice(0, 16)}+00:00`;
+      const itemId = await upload(custodian, randomBytes(10), { filename: 'earlier.txt', when: withOffset });
+      assert.equal((await item(itemId)).item.acquisition.when, withOffset);
+      // Free text (an approximate time, from an API client) is kept as given.
+      const approximate = await upload(custodian, randomBytes(10), {
+        filename: 'approx.txt',
+        when: 'early March',
+      });
+      assert.equal((await item(approximate)).item.acquisition.when, 'early March');
     });
 
     it('refuses the callers whose roles do not allow it, and requests sent from here', async () => {

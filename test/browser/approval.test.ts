@@ -78,6 +78,11 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     const note = officerPage.getByTestId('read-only-note');
     await note.getByText(/^Submitted for approval: nothing has been sent to Germany yet\./).waitFor();
     assert.doesNotMatch((await note.textContent()) ?? '', /Sent/);
+    // Nor does the case claim a status at the other State, which holds nothing yet.
+    assert.equal(
+      await officerPage.getByTestId('case-other-side').textContent(),
+      'Nothing yet: the request has not been sent.',
+    );
     await assertAccessible(officerPage, 'a request awaiting approval, as its author');
 
     const supervisorContext = await newContext();
@@ -125,6 +130,11 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     assert.match((await approved.textContent()) ?? '', /Submitted by FR officer/);
     assert.match((await approved.textContent()) ?? '', /Approved by FR supervisor/);
     await assertAccessible(supervisorPage, 'the approval panel of a sent request');
+    assert.doesNotMatch(
+      (await supervisorPage.getByTestId('case-other-side').textContent()) ?? '',
+      /Nothing yet/,
+      'once sent, the other side is the status the node knows',
+    );
     await supervisorPage
       .getByTestId('approval-panel')
       .screenshot({ path: path.join(screenshotDirectory, 'approval-panel.png') });

@@ -188,6 +188,11 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });
     await panel.getByTestId('case-status').filter({ hasText: 'البيانات محفوظة' }).waitFor();
     await preserved.getByText('سُجِّل الحفظ').waitFor();
+    // The note typed in English keeps its own direction on the Arabic screen.
+    assert.equal(
+      await acknowledged.getByTestId('event-note').locator('dd [dir="auto"]').textContent(),
+      'Received by the 24/7 desk',
+    );
     await assertAccessible(page, 'case section in Arabic');
     await screenshotCase(page, 'case-de-ar');
     await context.close();
@@ -222,6 +227,13 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       addDays(today, 75),
     );
     assert.equal(await preserved.getAttribute('data-origin'), 'other-node');
+    // The reminder of Art. 42(8) names the preserved-until date as the last day, and its basis.
+    const expiry = panel.getByTestId('case-deadline');
+    assert.equal(
+      await expiry.getByTestId('deadline-last-day').locator('time').getAttribute('datetime'),
+      addDays(today, 75),
+    );
+    assert.match(await textOf(expiry), /Basis\s*Art\. 42\(8\)/);
     assert.match(await textOf(preserved), /Germany, the other State/);
     assert.match(await textOf(panel.getByTestId('case-side')), /the requesting State/);
     assert.match(await textOf(panel.getByTestId('case-counterpart')), /Germany/);

@@ -123,7 +123,20 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await panel.getByText(/Not a date: write it like/).waitFor();
     assert.equal(await when.getAttribute('aria-invalid'), 'true');
     assert.equal(await panel.getByTestId('evidence-item').count(), 0);
+    await when.fill('31/12/2099 09:30');
+    await panel.getByRole('button', { name: 'Upload' }).click();
+    await panel
+      .getByText('Evidence is not acquired in the future: give the moment it was acquired.')
+      .waitFor();
+    assert.equal(await panel.getByTestId('evidence-item').count(), 0);
     await when.fill('09/03/2026 10:15');
+    // The date it is kept until, after which the register lists it as due for deletion.
+    const keepUntil = panel.getByTestId('evidence-retention-input');
+    await keepUntil.fill('01/01/2020');
+    await panel.getByRole('button', { name: 'Upload' }).click();
+    await panel.getByText('Choose a date after today.').waitFor();
+    assert.equal(await panel.getByTestId('evidence-item').count(), 0);
+    await keepUntil.fill('31/12/2030');
     await panel.getByRole('button', { name: 'Upload' }).click();
 
     const item = panel.getByTestId('evidence-item');
@@ -144,7 +157,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
         .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-kind'))),
       ['acquired', 'sealed'],
     );
-    assert.match((await timeline.textContent()) ?? '', /Acquired.*Sealed/s);
+    assert.match((await timeline.textContent()) ?? '', /Taken into custody \(uploaded\).*Sealed/s);
     // The acquisition record stands beside the chain it opens.
     assert.equal(
       await timeline.getByTestId('acquisition-fromWhom').locator('dd').textContent(),
@@ -397,6 +410,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     assert.equal(await row.count(), 1);
     assert.match((await row.textContent()) ?? '', /Attached here/);
     assert.match((await row.textContent()) ?? '', /Intact, \d+ events/);
+    assert.match((await row.textContent()) ?? '', /Dec 31, 2030/, 'kept until the date given at upload');
     assert.match((await page.getByTestId('register-summary').textContent()) ?? '', /^Items shown: \d+$/);
     // Nothing of it is past a retention date: the filter shows the register empty.
     await page.getByTestId('register-due').click();
@@ -419,7 +433,9 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const fr = federation.node('FR');
     const frPage = await signInAs(frContext, fr, 'supervisor');
     await frPage.goto(`${fr.url}/evidence`);
-    await frPage.getByTestId('register-direction').getByText('Received from another State').click();
+    await frPage
+      .getByLabel('Requests', { exact: true })
+      .selectOption({ label: 'Received from another State' });
     const received = frPage.getByTestId('register-item').filter({ hasText: 'access.log' });
     await received.waitFor();
     assert.match((await received.textContent()) ?? '', new RegExp(de.spec.nodeId));

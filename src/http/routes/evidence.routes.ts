@@ -202,7 +202,10 @@ export async function evidenceRoutes(app: ComityApp, context: AppContext): Promi
     async (request, reply) => {
       const actor = actorOf(request);
       await findEvidenceRequest(context, actor, request.params.id, 'upload');
-      const metadata = parseEvidenceUploadMetadata(readUploadMetadata(request.headers['upload-metadata']));
+      const metadata = parseEvidenceUploadMetadata(
+        readUploadMetadata(request.headers['upload-metadata']),
+        context.now(),
+      );
       const itemId = randomUUID();
       const state = await beginEvidenceUpload(context, actor, {
         requestId: request.params.id,

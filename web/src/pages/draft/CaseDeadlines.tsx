@@ -7,7 +7,7 @@ import { List, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CaseView } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
-import { formatInstant } from '../../components/format.ts';
+import { formatDate, formatInstant, localizedCitation } from '../../components/format.ts';
 import { currentLanguage } from '../../i18n/i18n.ts';
 
 type Deadline = CaseView['deadlines'][number];
@@ -25,6 +25,23 @@ const STATE_LABELS: Readonly<Record<Deadline['state'], string>> = {
   'at-risk': 'case.deadlineAtRisk',
   missed: 'case.deadlineMissed',
 };
+
+/** The bases the node gives in English besides an article, by their words in the UI (case.*). */
+const PRACTICE_BASES: Readonly<Record<string, string>> = {
+  "Comity's practice": 'case.basisPractice',
+  "Comity's practice (the requested State's declared service level)": 'case.basisServiceLevel',
+};
+
+/**
+ * A deadline on a calendar date (a preserved-until date, an end of postponement) falls due at the
+ * end of that day, UTC: the instant is the next midnight. The date itself, for the reader.
+ */
+function lastDayOf(dueAt: string): string | undefined {
+  const due = new Date(dueAt);
+  if (Number.isNaN(due.getTime()) || due.getUTCHours() + due.getUTCMinutes() + due.getUTCSeconds() !== 0)
+    return undefined;
+  return new Date(due.getTime() - 1).toISOString().slice(0, 10);
+}
 
 /** The instant in a named time zone, with the zone's name; undefined when the zone is unknown. */
 function formatInZone(iso: string, timeZone: string | undefined): string | undefined {
@@ -62,6 +79,8 @@ export function CaseDeadlines({ deadlines, requestedStateName, requestedTimeZone
         <List listStyleType="none" spacing="xs">
           {deadlines.map((deadline) => {
             const inRequested = formatInZone(deadline.dueAt, requestedTimeZone);
+            const lastDay = lastDayOf(deadline.dueAt);
+            const practice = PRACTICE_BASES[deadline.basis];
             return (
               <List.Item key={deadline.kind} data-testid="case-deadline" data-state={deadline.state}>
                 <Text fw={600} size="sm">
@@ -75,6 +94,11 @@ export function CaseDeadlines({ deadlines, requestedStateName, requestedTimeZone
                       value:
                         deadline.side === 'requested' ? t('case.sideRequested') : t('case.sideRequesting'),
                     },
+                    lastDay !== undefined && {
+                      label: t('case.lastDay'),
+                      value: <time dateTime={lastDay}>{formatDate(lastDay)}</time>,
+                      testId: 'deadline-last-day',
+                    },
                     {
                       label: t('case.dueYourTime'),
                       value: <time dateTime={deadline.dueAt}>{formatInstant(deadline.dueAt)}</time>,
@@ -83,7 +107,10 @@ export function CaseDeadlines({ deadlines, requestedStateName, requestedTimeZone
                       label: t('case.dueRequestedTime', { state: requestedStateName || '—' }),
                       value: inRequested,
                     },
-                    { label: t('case.basis'), value: deadline.basis },
+                    {
+                      label: t('case.basis'),
+                      value: practice ? t(practice) : localizedCitation(deadline.basis),
+                    },
                   ]}
                 />
               </List.Item>

@@ -73,6 +73,11 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
   const requestedStateCode = request.requestedState ?? undefined;
   const requestedState = states?.find((state) => state.code === requestedStateCode);
   const lastMessage = caseView?.otherSide.lastMessage;
+  // A request of this node not sent yet (a draft, or waiting for its second person): the other
+  // State holds nothing of it, whatever this node's case says.
+  const isUnsent =
+    request.direction === 'outgoing' &&
+    (request.status === 'draft' || request.status === 'awaiting-approval');
 
   // After a transition: the new event of the history takes the focus (the status when there is none).
   useEffect(() => {
@@ -166,17 +171,23 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
                 label: t('case.otherSide'),
                 value: (
                   <span data-testid="case-other-side">
-                    {t(`caseStatus.${caseView.otherSide.status}`, {
-                      defaultValue: caseView.otherSide.status,
-                    })}
-                    {' — '}
-                    {lastMessage
-                      ? t('case.lastMessage', {
-                          state: t(`deliveryState.${lastMessage.state}`, {
-                            defaultValue: lastMessage.state,
-                          }),
-                        })
-                      : t('case.noMessageSent')}
+                    {isUnsent ? (
+                      t('case.otherSideNotSent')
+                    ) : (
+                      <>
+                        {t(`caseStatus.${caseView.otherSide.status}`, {
+                          defaultValue: caseView.otherSide.status,
+                        })}
+                        {' — '}
+                        {lastMessage
+                          ? t('case.lastMessage', {
+                              state: t(`deliveryState.${lastMessage.state}`, {
+                                defaultValue: lastMessage.state,
+                              }),
+                            })
+                          : t('case.noMessageSent')}
+                      </>
+                    )}
                   </span>
                 ),
               },

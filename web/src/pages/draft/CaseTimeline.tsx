@@ -27,8 +27,16 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
+/**
+ * What a person wrote, in the direction of its own words: an English note on an Arabic screen
+ * keeps its full stop at its end (each paragraph takes the direction of its first strong letter).
+ */
 function Paragraphs({ value }: { value: string }) {
-  return <span style={{ whiteSpace: 'pre-wrap' }}>{value}</span>;
+  return (
+    <span dir="auto" style={{ whiteSpace: 'pre-wrap', unicodeBidi: 'plaintext' }}>
+      {value}
+    </span>
+  );
 }
 
 function GroundList({ ids, catalogue }: { ids: readonly string[]; catalogue: Catalogue | undefined }) {

@@ -28,8 +28,9 @@ import { Upload } from 'tus-js-client';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api, apiUrl, csrfToken } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
-import { LocaleDateTimeInput } from '../../components/DateFields.tsx';
-import { formatIsoDate, withUtcOffset } from '../../components/date-text.ts';
+import { LocaleDateInput, LocaleDateTimeInput } from '../../components/DateFields.tsx';
+import { formatIsoDate, isIsoValue, withUtcOffset } from '../../components/date-text.ts';
+import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-date.ts';
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
@@ -75,6 +76,8 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
   const [file, setFile] = useState<File | null>(null);
   const [description, setDescription] = useState('');
   const [isSensitive, setIsSensitive] = useState(false);
+  const [retentionUntil, setRetentionUntil] = useState('');
+  const [retentionError, setRetentionError] = useState<string | undefined>(undefined);
   const [acquisition, setAcquisition] = useState<Record<string, string>>({});
   const [progress, setProgress] = useState<number | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -88,14 +91,33 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
     // named on it and nothing is sent.
     const when = acquisition.when ?? '';
     const moment = when === '' ? undefined : withUtcOffset(when);
-    if (when !== '' && moment === undefined) {
-      setWhenError(
-        t('lawyer2.dates.unreadable', { example: formatIsoDate('2026-12-31T09:30', i18n.language, true) }),
-      );
+    const whenProblem =
+      when !== '' && moment === undefined
+        ? t('lawyer2.dates.unreadable', { example: formatIsoDate('2026-12-31T09:30', i18n.language, true) })
+        : moment !== undefined && Date.parse(moment) > Date.now()
+          ? t('evidence.items.acquisition.whenFuture')
+          : undefined;
+    if (whenProblem) {
+      setWhenError(whenProblem);
       document.getElementById('acquisition-when')?.focus();
       return;
     }
     setWhenError(undefined);
+    // The date the item is kept until: a date the field can read, after today.
+    const retentionProblem =
+      retentionUntil === ''
+        ? undefined
+        : !isIsoValue(retentionUntil, false)
+          ? t('lawyer2.dates.unreadable', { example: formatIsoDate('2026-12-31', i18n.language, false) })
+          : retentionUntil <= calendarDateOf(new Date())
+            ? t('evidence.items.retentionAfterToday')
+            : undefined;
+    if (retentionProblem) {
+      setRetentionError(retentionProblem);
+      document.getElementById('evidence-retention')?.focus();
+      return;
+    }
+    setRetentionError(undefined);
     setProgress(0);
     const metadata: Record<string, string> = {
       filename: file.name,
@@ -103,6 +125,7 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
     };
     if (description.trim()) metadata.description = description.trim();
     if (isSensitive) metadata.sensitive = 'true';
+    if (retentionUntil) metadata.retentionUntil = retentionUntil;
     for (const field of ACQUISITION_FIELDS) {
       const value = field === 'when' ? moment : acquisition[field]?.trim();
       if (value) metadata[field] = value;
@@ -120,6 +143,7 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
         setFile(null);
         setDescription('');
         setIsSensitive(false);
+        setRetentionUntil('');
         setAcquisition({});
         onUploaded();
       },
@@ -184,6 +208,21 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
           ),
         )}
       </SimpleGrid>
+      <LocaleDateInput
+        id="evidence-retention"
+        label={t('evidence.items.retentionUntil')}
+        description={t('evidence.items.retentionHelp')}
+        value={retentionUntil}
+        onChange={(value) => {
+          setRetentionError(undefined);
+          setRetentionUntil(value);
+        }}
+        min={addDays(calendarDateOf(new Date()), 1)}
+        error={retentionError}
+        disabled={isUploading}
+        maw={320}
+        data-testid="evidence-retention-input"
+      />
       <Checkbox
         label={t('evidence.items.sensitive')}
         description={t('evidence.items.sensitiveHelp')}
@@ -229,7 +268,8 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
           (field) =>
             Boolean(acquisition[field]?.trim()) && {
               label: t(`evidence.items.acquisition.${field}`),
-              value: acquisitionValue(field, acquisition[field] ?? ''),
+              // What the uploader wrote, isolated in its own direction (an English name in Arabic).
+              value: <bdi>{acquisitionValue(field, acquisition[field] ?? '')}</bdi>,
               testId: `acquisition-${field}`,
             },
         )}

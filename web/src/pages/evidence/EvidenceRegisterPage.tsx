@@ -12,7 +12,7 @@ import {
   Checkbox,
   Group,
   Paper,
-  SegmentedControl,
+  NativeSelect,
   Stack,
   Table,
   Text,
@@ -105,29 +105,28 @@ export function EvidenceRegisterPage() {
         {t('evidenceRegister.intro')}
       </Text>
       <Paper component="section" withBorder p="sm" aria-label={t('evidenceRegister.listLabel')}>
-        <Group justify="space-between" align="flex-end" mb="xs" gap="sm">
-          <Group gap="sm" align="flex-end">
-            <SegmentedControl
-              aria-label={t('evidenceRegister.statusFilter')}
-              value={filters.status}
-              onChange={(value) => change({ status: value as Filters['status'] })}
-              data={STATUSES.map((value) => ({ value, label: t(`evidenceRegister.status.${value}`) }))}
-              size="xs"
-              data-testid="register-status"
-            />
-            <SegmentedControl
-              aria-label={t('evidenceRegister.directionFilter')}
-              value={filters.direction}
-              onChange={(value) => change({ direction: value as Filters['direction'] })}
-              data={DIRECTIONS.map((value) => ({ value, label: t(`evidenceRegister.direction.${value}`) }))}
-              size="xs"
-              data-testid="register-direction"
-            />
-          </Group>
+        <Group align="flex-end" mb="xs" gap="sm">
+          <NativeSelect
+            label={t('evidenceRegister.statusFilter')}
+            value={filters.status}
+            onChange={(event) => change({ status: event.currentTarget.value as Filters['status'] })}
+            data={STATUSES.map((value) => ({ value, label: t(`evidenceRegister.status.${value}`) }))}
+            w={180}
+            data-testid="register-status"
+          />
+          <NativeSelect
+            label={t('evidenceRegister.directionFilter')}
+            value={filters.direction}
+            onChange={(event) => change({ direction: event.currentTarget.value as Filters['direction'] })}
+            data={DIRECTIONS.map((value) => ({ value, label: t(`evidenceRegister.direction.${value}`) }))}
+            w={240}
+            data-testid="register-direction"
+          />
           <Checkbox
             label={t('evidenceRegister.dueOnly')}
             checked={filters.isDueOnly}
             onChange={(event) => change({ isDueOnly: event.currentTarget.checked })}
+            mb={8}
             data-testid="register-due"
           />
         </Group>
