@@ -71,6 +71,9 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     assert.match((await page.getByTestId('request-folded').textContent()) ?? '', /The request as received/);
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     assert.equal(await requestContent.isVisible(), false);
+    const typeChooser = page.getByLabel('Type of request', { exact: true });
+    assert.ok((await typeChooser.count()) > 0);
+    assert.equal(await typeChooser.first().isVisible(), false, 'nor its type chooser');
     await toggle.click();
     const reference = requestContent.locator('#el-case-reference input').first();
     await reference.waitFor();

@@ -19,8 +19,13 @@ function Time({ iso }: { iso: string | null | undefined }) {
   return <time dateTime={iso}>{formatDateTime(iso)}</time>;
 }
 
+/** A node id, a message id or a reference: it breaks anywhere rather than widen the side panel. */
 function MachineText({ text }: { text: string }) {
-  return <span className="machine-text">{text}</span>;
+  return (
+    <span className="machine-text" data-breakable>
+      {text}
+    </span>
+  );
 }
 
 type DeliveryPanelProps = Readonly<{

@@ -294,6 +294,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     (saved.request.status !== 'draft' ||
       saved.request.direction === 'incoming' ||
       saved.request.createdBy.id !== user?.id);
+  // The request folded for a reader who neither drafts nor assesses it (its type chooser too).
+  const isFolded = isReadOnly && !readsRequestsInFull && !isRequestUnfolded;
   const canSend =
     saved !== undefined &&
     !isReadOnly &&
@@ -436,7 +438,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
       ) : (
         <DraftFormContext.Provider value={formContext}>
           <Group justify="space-between" align="flex-end" mb="sm" gap="sm">
-            <Group align="flex-end" gap="sm">
+            <Group align="flex-end" gap="sm" style={isFolded ? { display: 'none' } : undefined}>
               <Select
                 label={t('draft.field.requestType')}
                 data={REQUEST_TYPE_IDS.map((type) => ({ value: type, label: typeTitle(type) }))}
@@ -565,7 +567,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   </Group>
                 </Paper>
               ) : null}
-              <div id="request-content" hidden={isReadOnly && !readsRequestsInFull && !isRequestUnfolded}>
+              <div id="request-content" hidden={isFolded}>
                 <ElementStatusContext.Provider value={elementStatus}>
                   <DraftForm
                     catalogue={catalogue.data}
