@@ -106,6 +106,13 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       0,
       'a duty officer, who assesses, reads it in full',
     );
+    // The side panel keeps its text inside its card: the sender's long reference breaks.
+    const delivery = page.getByTestId('delivery-panel');
+    await delivery.waitFor();
+    assert.ok(
+      await delivery.evaluate((element) => element.scrollWidth <= element.clientWidth),
+      'the delivery panel does not spill out of its card',
+    );
 
     const bytes = Buffer.from('2026-03-09T10:00:00Z GET /login 200 203.0.113.7\n'.repeat(500));
     await panel.locator('input[type="file"]').setInputFiles({
