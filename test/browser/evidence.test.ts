@@ -425,6 +425,11 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     // Nothing of it is past a retention date: the filter shows the register empty.
     await page.getByTestId('register-due').click();
     await page.getByTestId('register-empty').waitFor();
+    // The filters live in the address: a reload, or a link sent to a colleague, keeps them.
+    assert.equal(new URL(page.url()).search, '?due=true');
+    await page.reload();
+    await page.getByTestId('register-empty').waitFor();
+    assert.equal(await page.getByTestId('register-due').isChecked(), true);
     await page.getByTestId('register-due').click();
     await row.waitFor();
     await assertAccessible(page, 'evidence register');
@@ -446,6 +451,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await frPage
       .getByLabel('Requests', { exact: true })
       .selectOption({ label: 'Received from another State' });
+    assert.equal(new URL(frPage.url()).search, '?direction=outgoing');
     const received = frPage.getByTestId('register-item').filter({ hasText: 'access.log' });
     await received.waitFor();
     assert.match((await received.textContent()) ?? '', new RegExp(de.spec.nodeId));

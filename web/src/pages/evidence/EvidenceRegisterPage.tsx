@@ -17,11 +17,11 @@ import {
   Table,
   Text,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
-import { RouterLink } from '../../app/router.tsx';
+import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
 import { formatDate, formatDateTime, formatNumber, localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -41,6 +41,27 @@ type Filters = Readonly<{
   isDueOnly: boolean;
 }>;
 
+/** The filters as the address gives them (`?status=deleted&direction=outgoing&due=true`): a link or a reload keeps them. */
+function filtersOf(search: string): Filters {
+  const query = new URLSearchParams(search);
+  const status = query.get('status');
+  const direction = query.get('direction');
+  return {
+    status: STATUSES.find((value) => value === status) ?? 'all',
+    direction: DIRECTIONS.find((value) => value === direction) ?? 'all',
+    isDueOnly: query.get('due') === 'true',
+  };
+}
+
+function searchOf(filters: Filters): string {
+  const query = new URLSearchParams();
+  if (filters.status !== 'all') query.set('status', filters.status);
+  if (filters.direction !== 'all') query.set('direction', filters.direction);
+  if (filters.isDueOnly) query.set('due', 'true');
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
 /** The register's query for the filters, and the page after `before`. */
 function queryOf(filters: Filters, before: string | undefined) {
   return {
@@ -54,7 +75,8 @@ function queryOf(filters: Filters, before: string | undefined) {
 export function EvidenceRegisterPage() {
   const { t } = useTranslation();
   const catalogue = useCatalogue();
-  const [filters, setFilters] = useState<Filters>({ status: 'all', direction: 'all', isDueOnly: false });
+  const location = useLocation();
+  const filters = useMemo(() => filtersOf(location.search), [location.search]);
   // The first page follows the filters; later pages are added below it.
   const first = useApi(
     async () => ({
@@ -75,7 +97,7 @@ export function EvidenceRegisterPage() {
   const change = (next: Partial<Filters>) => {
     setMore(undefined);
     setMoreError(undefined);
-    setFilters((previous) => ({ ...previous, ...next }));
+    navigate(`/evidence${searchOf({ ...filters, ...next })}`, { replace: true });
   };
 
   const loadMore = async () => {
