@@ -93,3 +93,8 @@ function dateBoundOf(params: unknown): FieldCode | undefined {
   if ((code === 'too-early' || code === 'too-late') && typeof bound === 'string') return { code, bound };
   return undefined;
 }
+
+/** A path (`['offences', 0, 'name']`) as a JSON Pointer (RFC 6901): `/offences/0/name`. */
+export function jsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}

@@ -313,19 +313,21 @@ export async function listEvidence(
   requestId: string,
 ): Promise<EvidenceItemView[]> {
   await findEvidenceRequest(context, actor, requestId, 'read');
-  const items = await listEvidenceItems(context.db, requestId);
+  return viewsOf(context, await listEvidenceItems(context.db, requestId), context.now());
+}
+
+/** Items as the API shows them, their custody events read in one statement for all. */
+async function viewsOf(
+  context: AppContext,
+  items: readonly StoredEvidenceItem[],
+  now: Date,
+): Promise<EvidenceItemView[]> {
   const events = await listCustodyEvents(
     context.db,
     items.map((item) => item.id),
   );
-  const now = context.now();
-  return items.map((item) =>
-    toView(
-      item,
-      events.filter((event) => event.itemId === item.id),
-      now,
-    ),
-  );
+  const byItem = Map.groupBy(events, (event) => event.itemId);
+  return items.map((item) => toView(item, byItem.get(item.id) ?? [], now));
 }
 
 /** One item, its custody timeline and the result of checking the chain. */
@@ -480,16 +482,9 @@ export async function listEvidenceRegister(
     limit + 1,
   );
   const page = found.slice(0, limit);
-  const events = await listCustodyEvents(
-    context.db,
-    page.map((item) => item.id),
-  );
-  const items = page.map((item) => ({
-    ...toView(
-      item,
-      events.filter((event) => event.itemId === item.id),
-      now,
-    ),
+  const views = await viewsOf(context, page, now);
+  const items = page.map((item, index) => ({
+    ...(views[index] as EvidenceItemView),
     request: { id: item.requestId, ...item.request },
   }));
   return { items, nextBefore: found.length > limit ? (page.at(-1)?.id ?? null) : null };

@@ -14,7 +14,7 @@ import {
   type CaseStatus,
   TERMINAL_STATUSES,
 } from './case-model.ts';
-import { type FieldCode, fieldCodeOf } from '../field-codes.ts';
+import { type FieldCode, fieldCodeOf, jsonPointer } from '../field-codes.ts';
 import { OpenPayloadSchema } from './payloads.ts';
 import { PRECONDITION_CHECKS } from './preconditions.ts';
 import {
@@ -244,9 +244,7 @@ function payloadRefusal(
 ): TransitionRefusal {
   const issues = error.issues.map((issue) => ({
     path: issue.path.join('.'),
-    pointer: issue.path
-      .map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`)
-      .join(''),
+    pointer: jsonPointer(issue.path),
     message: issue.message,
     ...fieldCodeOf({ keyword: issue.code, params: { ...issue } }),
   }));

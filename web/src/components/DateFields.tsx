@@ -7,9 +7,23 @@
 import { ActionIcon, Popover, Stack, TextInput, type TextInputProps } from '@mantine/core';
 import { DatePicker, TimePicker } from '@mantine/dates';
 import { useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { dayjsLocale, formatIsoDate, isIsoValue, parseTypedDate } from './date-text.ts';
 import { CalendarIcon } from './icons.tsx';
+
+/** A date (or date-time) written in the language's form, to show how to type one. */
+function dateExample(language: string, withTime: boolean): string {
+  return formatIsoDate(withTime ? '2026-12-31T09:30' : '2026-12-31', language, withTime);
+}
+
+/**
+ * What a field says of a date it cannot read, with an example in the language's form: also for a
+ * form that checks, before sending, a value the field kept as typed.
+ */
+export function unreadableDateText(t: TFunction, language: string, withTime: boolean): string {
+  return t('lawyer2.dates.unreadable', { example: dateExample(language, withTime) });
+}
 
 type DateFieldProps = Readonly<
   Omit<TextInputProps, 'value' | 'onChange' | 'type'> & {
@@ -65,7 +79,7 @@ function LocaleDateField({
     }
   };
   const [datePart = '', timePart = ''] = value.split('T');
-  const example = formatIsoDate(withTime ? '2026-12-31T09:30' : '2026-12-31', language, withTime);
+  const example = dateExample(language, withTime);
   return (
     <TextInput
       {...rest}
@@ -85,7 +99,7 @@ function LocaleDateField({
       dir="ltr"
       autoComplete="off"
       description={description}
-      error={error ?? (isUnreadable ? t('lawyer2.dates.unreadable', { example }) : undefined)}
+      error={error ?? (isUnreadable ? unreadableDateText(t, language, withTime) : undefined)}
       inputWrapperOrder={['label', 'description', 'input', 'error']}
       rightSection={
         readOnly || disabled ? null : (

@@ -28,8 +28,8 @@ import { Upload } from 'tus-js-client';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api, apiUrl, csrfToken } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
-import { LocaleDateInput, LocaleDateTimeInput } from '../../components/DateFields.tsx';
-import { formatIsoDate, isIsoValue, withUtcOffset } from '../../components/date-text.ts';
+import { LocaleDateInput, LocaleDateTimeInput, unreadableDateText } from '../../components/DateFields.tsx';
+import { isIsoValue, withUtcOffset } from '../../components/date-text.ts';
 import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-date.ts';
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
@@ -93,7 +93,7 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
     const moment = when === '' ? undefined : withUtcOffset(when);
     const whenProblem =
       when !== '' && moment === undefined
-        ? t('lawyer2.dates.unreadable', { example: formatIsoDate('2026-12-31T09:30', i18n.language, true) })
+        ? unreadableDateText(t, i18n.language, true)
         : moment !== undefined && Date.parse(moment) > Date.now()
           ? t('evidence.items.acquisition.whenFuture')
           : undefined;
@@ -108,7 +108,7 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
       retentionUntil === ''
         ? undefined
         : !isIsoValue(retentionUntil, false)
-          ? t('lawyer2.dates.unreadable', { example: formatIsoDate('2026-12-31', i18n.language, false) })
+          ? unreadableDateText(t, i18n.language, false)
           : retentionUntil <= calendarDateOf(new Date())
             ? t('evidence.items.retentionAfterToday')
             : undefined;

@@ -18,8 +18,7 @@ import { addDays, calendarDateOf, isCalendarDate } from '../../../../src/core/tr
 import { citationText, formatDate, localized } from '../../components/format.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
-import { LocaleDateInput } from '../../components/DateFields.tsx';
-import { formatIsoDate } from '../../components/date-text.ts';
+import { LocaleDateInput, unreadableDateText } from '../../components/DateFields.tsx';
 
 /** Art. 42(8) as the catalogue states it, when the catalogue has not been read yet. */
 const DEFAULT_MINIMUM_PRESERVATION_DAYS = 60;
@@ -213,9 +212,7 @@ export function TransitionForm({
     const found: Errors = {};
     const required = t('case.required');
     // A date the field could not read stays as typed (LocaleDateInput): named here, not sent.
-    const unreadable = t('lawyer2.dates.unreadable', {
-      example: formatIsoDate('2026-12-31', i18n.language, false),
-    });
+    const unreadable = unreadableDateText(t, i18n.language, false);
     const isUnreadable = (value: string) => value !== '' && !isCalendarDate(value);
     if ((kind === 'reasons' || kind === 'refusal') && values.reasons.trim() === '') found.reasons = required;
     if (kind === 'preservation') {

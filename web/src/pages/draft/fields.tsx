@@ -6,6 +6,7 @@ import { Checkbox, MultiSelect, NumberInput, Select, Textarea, TextInput } from 
 import { createContext, type ReactNode, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
+import { jsonPointer } from '../../../../src/core/field-codes.ts';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import { type Path, readPath } from './draft.model.ts';
 
@@ -28,9 +29,7 @@ export function useDraftForm(): DraftFormContextValue {
 /** The node's complaint about the field at `path` after a failed save, in the UI language. */
 function useFieldError(path: Path): string | undefined {
   const { fieldErrors } = useDraftForm();
-  return fieldErrors?.get(
-    `/${path.map((step) => String(step).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`,
-  );
+  return fieldErrors?.get(jsonPointer(path));
 }
 
 type FieldProps = Readonly<{ path: Path; label: string; description?: ReactNode; placeholder?: string }>;
