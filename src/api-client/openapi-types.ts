@@ -2656,6 +2656,8 @@ export interface paths {
                                 direction: "outgoing" | "incoming";
                                 /** @description the node it was sent to, or received from */
                                 peerNodeId: string | null;
+                                /** @description that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it */
+                                peerState: string | null;
                                 /** @description the sending node's id of an incoming request */
                                 remoteRequestId: string | null;
                                 /** @description of a sent request: pending, delivered, failed or cancelled */
@@ -2726,6 +2728,8 @@ export interface paths {
                                 direction: "outgoing" | "incoming";
                                 /** @description the node it was sent to, or received from */
                                 peerNodeId: string | null;
+                                /** @description that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it */
+                                peerState: string | null;
                                 /** @description the sending node's id of an incoming request */
                                 remoteRequestId: string | null;
                                 /** @description of a sent request: pending, delivered, failed or cancelled */
@@ -2833,6 +2837,8 @@ export interface paths {
                                 direction: "outgoing" | "incoming";
                                 /** @description the node it was sent to, or received from */
                                 peerNodeId: string | null;
+                                /** @description that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it */
+                                peerState: string | null;
                                 /** @description the sending node's id of an incoming request */
                                 remoteRequestId: string | null;
                                 /** @description of a sent request: pending, delivered, failed or cancelled */
@@ -2934,6 +2940,8 @@ export interface paths {
                                 direction: "outgoing" | "incoming";
                                 /** @description the node it was sent to, or received from */
                                 peerNodeId: string | null;
+                                /** @description that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it */
+                                peerState: string | null;
                                 /** @description the sending node's id of an incoming request */
                                 remoteRequestId: string | null;
                                 /** @description of a sent request: pending, delivered, failed or cancelled */
@@ -7163,6 +7171,8 @@ export interface components {
                 direction: "incoming" | "outgoing";
                 /** @description the node the request came from, or was sent to */
                 peerNodeId: string | null;
+                /** @description that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it */
+                peerState: string | null;
             };
         };
         CustodyEventInput: {
@@ -7172,7 +7182,10 @@ export interface components {
             kind: string;
             actor: {
                 id: string | null;
+                /** @description as recorded in the chain: the login, or the other node */
                 name: string;
+                /** @description the account's display name now (not covered by the hash); null for another node */
+                displayName: string | null;
             };
             at: string;
             details: unknown;
@@ -7941,6 +7954,8 @@ export interface components {
                 direction: "incoming" | "outgoing";
                 /** @description the node the request came from, or was sent to */
                 peerNodeId: string | null;
+                /** @description that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it */
+                peerState: string | null;
             };
         };
         CustodyEvent: {
@@ -7950,7 +7965,10 @@ export interface components {
             kind: string;
             actor: {
                 id: string | null;
+                /** @description as recorded in the chain: the login, or the other node */
                 name: string;
+                /** @description the account's display name now (not covered by the hash); null for another node */
+                displayName: string | null;
             };
             at: string;
             details: unknown;

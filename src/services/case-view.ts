@@ -27,6 +27,21 @@ export function caseStatusOf(stored: StoredRequest): string {
   return stored.caseStatus ?? baseCaseOf(stored).status;
 }
 
+/**
+ * The State of each node, as the directory held names it (expired or not: a name to show, not a
+ * trust decision), for lists that show whom a request went to or came from. Built once per list.
+ */
+export function peerStateLookupOf(context: AppContext): (nodeId: string | null) => string | null {
+  const states = new Map(context.federation?.directory.listNodes().map((node) => [node.nodeId, node.state]));
+  return (nodeId) => (nodeId === null ? null : (states.get(nodeId) ?? null));
+}
+
+/** The State of one node, as `peerStateLookupOf` names it, for a view of one request. */
+export function peerStateOf(context: AppContext, nodeId: string | null): string | null {
+  if (nodeId === null) return null;
+  return context.federation?.directory.listNodes().find((node) => node.nodeId === nodeId)?.state ?? null;
+}
+
 /** The actor as the lifecycle sees it on this request: this node's side, the actor's roles. */
 export function caseActorOf(actor: Actor, stored: StoredRequest): CaseActor {
   return { id: actor.userId, side: sideOf(stored.direction), roles: actor.roles };

@@ -36,6 +36,8 @@ import {
   type StoredEvidenceItem,
 } from '../storage/evidence.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
+import { findDisplayNames } from '../storage/users.repository.ts';
+import { peerStateLookupOf } from './case-view.ts';
 
 /** Where an item's files live: <evidence dir>/items/<id>.sealed, <evidence dir>/uploads/<id>/. */
 export function evidencePaths(context: AppContext) {
@@ -258,7 +260,11 @@ export type CustodyEventView = Readonly<{
   id: string;
   sequence: number;
   kind: string;
-  actor: Readonly<{ id: string | null; name: string }>;
+  /**
+   * As recorded (the account's id and login, or another node's name), with the account's display
+   * name now, read beside the chain (not part of what its hashes cover); null for another node.
+   */
+  actor: Readonly<{ id: string | null; name: string; displayName: string | null }>;
   at: string;
   details: unknown;
   previousHash: string | null;
@@ -339,9 +345,17 @@ export async function getEvidence(
 ): Promise<EvidenceItemView & Readonly<{ timeline: CustodyEventView[] }>> {
   const item = await findItemOf(context, actor, requestId, itemId, 'read');
   const events = await listCustodyEvents(context.db, [item.id]);
+  const displayNames = await findDisplayNames(
+    context.db,
+    events.flatMap((event) => (event.actor.id === null ? [] : [event.actor.id])),
+  );
   return {
     ...toView(item, events, context.now()),
-    timeline: events.map((event) => ({ ...toCustodyEvent(event) })),
+    timeline: events.map((event) => {
+      const recorded = toCustodyEvent(event);
+      const displayName = event.actor.id === null ? null : (displayNames.get(event.actor.id) ?? null);
+      return { ...recorded, actor: { ...recorded.actor, displayName } };
+    }),
   };
 }
 
@@ -439,7 +453,14 @@ export type EvidenceRegisterQuery = Readonly<{
 
 /** An item of the register: the item as the API shows it, and the request it belongs to. */
 export type EvidenceRegisterItem = EvidenceItemView &
-  Readonly<{ request: HeldEvidenceItem['request'] & Readonly<{ id: string }> }>;
+  Readonly<{
+    request: HeldEvidenceItem['request'] &
+      Readonly<{
+        id: string;
+        /** The State of the node the request came from or went to, as the directory names it. */
+        peerState: string | null;
+      }>;
+  }>;
 
 export const REGISTER_PAGE_SIZE = 100;
 
@@ -483,9 +504,10 @@ export async function listEvidenceRegister(
   );
   const page = found.slice(0, limit);
   const views = await viewsOf(context, page, now);
+  const stateOfNode = peerStateLookupOf(context);
   const items = page.map((item, index) => ({
     ...(views[index] as EvidenceItemView),
-    request: { id: item.requestId, ...item.request },
+    request: { id: item.requestId, ...item.request, peerState: stateOfNode(item.request.peerNodeId) },
   }));
   return { items, nextBefore: found.length > limit ? (page.at(-1)?.id ?? null) : null };
 }

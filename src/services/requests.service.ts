@@ -29,7 +29,7 @@ import {
 import { findRequestAwaitingDecision, type PendingDecision } from '../storage/approvals.repository.ts';
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
-import { caseStatusOf, loadCase, transitionsFor } from './case-view.ts';
+import { caseStatusOf, loadCase, peerStateLookupOf, peerStateOf, transitionsFor } from './case-view.ts';
 import { loadDirectoryView } from './directory.service.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 
@@ -54,6 +54,8 @@ export type RequestView = Readonly<{
   direction: 'outgoing' | 'incoming';
   /** The node it was sent to (outgoing) or received from (incoming). */
   peerNodeId: string | null;
+  /** The State of that node, as the directory of nodes names it (null: no node, or not listed). */
+  peerState: string | null;
   /** The sending node's id of an incoming request. */
   remoteRequestId: string | null;
   /** Of a sent request: pending, delivered, failed or cancelled; null for drafts and incoming ones. */
@@ -104,12 +106,13 @@ export type RequestListFilters = Readonly<{
 }>;
 
 function toRequestView(
+  context: AppContext,
   stored: StoredRequest,
   delivery: DeliveryView | null = null,
   availableTransitions: string[] = [],
 ): RequestView {
   return {
-    ...toRequestSummary(stored),
+    ...toRequestSummary(stored, peerStateOf(context, stored.peerNodeId)),
     // Stored content was checked against RequestContentSchema when it was written.
     content: stored.content as RequestContent,
     delivery,
@@ -125,6 +128,7 @@ async function fullRequestView(
 ): Promise<RequestView> {
   const { case: current } = await loadCase(context, stored);
   const view = toRequestView(
+    context,
     stored,
     await findDelivery(context, stored),
     transitionsFor(context, actor, stored, current),
@@ -166,7 +170,7 @@ async function findDelivery(context: AppContext, stored: StoredRequest): Promise
   };
 }
 
-function toRequestSummary(stored: StoredRequest): RequestSummary {
+function toRequestSummary(stored: StoredRequest, peerState: string | null): RequestSummary {
   return {
     id: stored.id,
     type: stored.type as RequestTypeId,
@@ -179,6 +183,7 @@ function toRequestSummary(stored: StoredRequest): RequestSummary {
     updatedAt: stored.updatedAt.toISOString(),
     direction: stored.direction,
     peerNodeId: stored.peerNodeId,
+    peerState,
     remoteRequestId: stored.remoteRequestId,
     deliveryState: stored.deliveryState,
     receivedAt: stored.receivedAt?.toISOString() ?? null,
@@ -298,7 +303,7 @@ export async function createDraft(
 ): Promise<Readonly<{ request: RequestView }> & FindingsReport> {
   const write = toRequestWrite(content);
   const stored = await insertRequest(context.db, { ...write, createdBy: actor.userId, now: context.now() });
-  const request = toRequestView(stored);
+  const request = toRequestView(context, stored);
   return { request, ...(await findingsFor(context, request.content, locale, stored.directoryStamp)) };
 }
 
@@ -331,7 +336,10 @@ export async function listRequests(
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.direction ? { direction: filters.direction } : {}),
   });
-  return stored.filter((request) => requestAccessOf(actor, request) !== 'none').map(toRequestSummary);
+  const stateOfNode = peerStateLookupOf(context);
+  return stored
+    .filter((request) => requestAccessOf(actor, request) !== 'none')
+    .map((request) => toRequestSummary(request, stateOfNode(request.peerNodeId)));
 }
 
 /** One request the actor may read; not-found otherwise (also for an id that is not a UUID). */
@@ -364,7 +372,7 @@ export async function getRequestForDecision(
     (found) => found.stored,
   );
   return {
-    request: toRequestView(read.stored, await findDelivery(context, read.stored)),
+    request: toRequestView(context, read.stored, await findDelivery(context, read.stored)),
     authorDisplayName: read.stored.authorDisplayName,
     pendingApproval: read.pendingApproval,
     directoryStamp: read.directoryStamp,

@@ -95,6 +95,20 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<St
   return row ? toStoredUser(row) : undefined;
 }
 
+/** The display names of the accounts with these ids (an id of no account is left out). */
+export async function findDisplayNames(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.display_name]));
+}
+
 export async function findUserByUsername(
   db: Kysely<Database>,
   username: string,

@@ -330,6 +330,11 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(delivered.deliveryState, 'delivered');
       assert.equal(delivered.direction, 'outgoing');
       assert.equal(delivered.peerNodeId, 'de-247');
+      assert.equal(
+        (delivered as unknown as { peerState: string | null }).peerState,
+        'DE',
+        "the node's State, as the directory names it",
+      );
       assert.ok(delivered.delivery?.receipt);
       assert.ok(delivered.delivery?.receiptReceivedAt);
       const verified = await verifyReceipt(delivered.delivery.receipt, {
@@ -354,6 +359,7 @@ for (const target of DATABASE_TARGETS) {
         items: {
           id: string;
           peerNodeId: string;
+          peerState: string | null;
           remoteRequestId: string;
           direction: string;
           status: string;
@@ -363,6 +369,7 @@ for (const target of DATABASE_TARGETS) {
       assert.ok(incoming, 'the duty officer sees the incoming request');
       assert.equal(incoming.direction, 'incoming');
       assert.equal(incoming.peerNodeId, 'fr-ca');
+      assert.equal(incoming.peerState, 'FR', 'the requesting State, from the directory of nodes');
       assert.equal(incoming.status, 'received');
       const read = await readAt(receiver, incoming.id, dutyOfficer);
       assert.deepEqual(read.content, created.request.content);

@@ -20,7 +20,12 @@ for (const target of DATABASE_TARGETS) {
       const draft = { type: 'preservation', requestedAuthority: { state: 'FR' }, language: 'en' };
       const validate = async () =>
         json<Findings>(
-          await subject.app.inject({ method: 'POST', url: '/api/v1/validate', headers: officer.headers, payload: draft }),
+          await subject.app.inject({
+            method: 'POST',
+            url: '/api/v1/validate',
+            headers: officer.headers,
+            payload: draft,
+          }),
         ).findings.map((finding) => finding.rule);
 
       assert.ok((await validate()).includes('language-acceptance-unknown'));
@@ -29,7 +34,11 @@ for (const target of DATABASE_TARGETS) {
         method: 'PUT',
         url: '/api/v1/states/FR/profile',
         headers: administrator.headers,
-        payload: { acceptedLanguages: ['fr'], acceptedLanguagesSource: 'test notification', declarations: [] },
+        payload: {
+          acceptedLanguages: ['fr'],
+          acceptedLanguagesSource: 'test notification',
+          declarations: [],
+        },
       });
       assert.equal(updated.statusCode, 200, updated.body);
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { updateUserRow } from '../../src/storage/users.repository.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -34,7 +35,7 @@ type CustodyEvent = {
   id: string;
   sequence: number;
   kind: string;
-  actor: { name: string };
+  actor: { id: string | null; name: string; displayName: string | null };
   details: Record<string, unknown>;
 };
 type Chain = { isIntact: boolean; firstBadEvent?: { id: string; sequence: number; reason: string } };
@@ -158,6 +159,7 @@ for (const target of DATABASE_TARGETS) {
         caseReference: string | null;
         direction: string;
         peerNodeId: string | null;
+        peerState: string | null;
       };
     };
     type Register = { items: RegisterItem[]; nextBefore: string | null };
@@ -275,6 +277,23 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(content.headers['content-type'], 'application/octet-stream');
       const { timeline: afterDownload } = await item(itemId);
       assert.equal(afterDownload.at(-1)?.kind, 'downloaded');
+
+      // The chain records the login; the timeline names the person as the account reads now, beside
+      // the chain (a renamed account leaves every hash as it was).
+      const recordedLogin = afterDownload[0]?.actor.name;
+      await updateUserRow(
+        pair.requested.context.db,
+        custodian.userId,
+        { displayName: 'Dana Ferreira' },
+        pair.requested.context.now(),
+      );
+      const { item: renamed, timeline: named } = await item(itemId);
+      assert.deepEqual(named[0]?.actor, {
+        id: custodian.userId,
+        name: recordedLogin,
+        displayName: 'Dana Ferreira',
+      });
+      assert.deepEqual(renamed.custody.chain, { isIntact: true, eventCount: afterDownload.length });
     });
 
     it('takes an item whole in one PATCH and stores it sealed, its SHA-256 taken as it arrived', async () => {
@@ -495,6 +514,7 @@ for (const target of DATABASE_TARGETS) {
         caseReference: first?.request.caseReference ?? null,
         direction: 'incoming',
         peerNodeId: 'fr-evidence',
+        peerState: 'FR',
       });
       assert.equal(first?.fileName, 'register-3.bin');
       assert.equal(first?.custody.chain.isIntact, true);

@@ -60,11 +60,18 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const navigation = page.getByRole('navigation', { name: 'Main navigation' });
     await navigation.getByRole('link', { name: 'Requests' }).waitFor();
     assert.equal(await navigation.getByRole('link', { name: 'New request' }).count(), 0, 'nor drafts one');
+    // The row names the requesting State, not only the node it came from.
+    const received = page.locator(`tr[data-request-id="${deRequestId}"]`);
+    assert.match((await received.textContent()) ?? '', /France/);
     await page.locator(`a[href="/requests/${deRequestId}"]`).first().click();
     await page.getByTestId('case-panel').waitFor();
     await page.getByTestId('evidence-panel').waitFor();
     assert.equal(await page.getByTestId('screening-panel').count(), 0);
     assert.equal(await page.getByRole('alert').count(), 0, 'no refusal shown for what is not fetched');
+    assert.match(
+      (await page.getByTestId('read-only-note').textContent()) ?? '',
+      /^Received from France \(node [a-z0-9-]+\) on /,
+    );
     // The request itself, which a custodian neither changes nor assesses, is folded, one button away.
     const toggle = page.getByTestId('request-fold-toggle');
     const requestContent = page.locator('#request-content');
@@ -84,7 +91,14 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     // Folded again, a field named by the checklist is still one click away: the form opens on it.
     await toggle.click();
     assert.equal(await requestContent.isVisible(), false);
-    await page.getByTestId('checklist').locator('li[data-element] button').first().click();
+    // The checklist is the requested side's reading: what arrived, and whom to ask for the rest.
+    const checklist = page.getByTestId('checklist');
+    await checklist.getByRole('heading', { name: 'Contents checked' }).waitFor();
+    assert.match(
+      (await page.getByTestId('checklist-note').textContent()) ?? '',
+      /Only the requesting State can change it/,
+    );
+    await checklist.locator('li[data-element] button').first().click();
     await page.waitForFunction('document.activeElement?.closest("#request-content") !== null');
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     await context.close();
@@ -204,7 +218,11 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const dePackages = dePage.getByTestId('evidence-packages-panel');
     const form = dePackages.getByTestId('evidence-package-form');
     await form.getByLabel('access.log').check();
-    await form.getByLabel('Confidential until').fill('2027-06-30');
+    // The conditions of use are a group of their own, apart from the items.
+    const conditions = form.getByRole('group', { name: 'Conditions of use' });
+    assert.equal(await conditions.getByRole('checkbox').count(), 2);
+    assert.equal(await conditions.getByLabel('access.log').count(), 0);
+    await conditions.getByLabel('Confidential until').fill('2027-06-30');
     await form.getByRole('button', { name: 'Make the package' }).click();
     const made = dePackages.getByTestId('evidence-package');
     await made.getByText('Ready to send').waitFor();
@@ -414,11 +432,17 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const page = await signInAs(context, de, 'evidence-custodian');
     const navigation = page.getByRole('navigation', { name: 'Main navigation' });
     await navigation.getByRole('link', { name: 'Evidence held' }).click();
+    assert.equal(
+      await navigation.getByRole('link', { name: 'Duty desk' }).count(),
+      0,
+      'a custodian does not staff the 24/7 desk',
+    );
     const rows = page.getByTestId('register-item');
     await rows.first().waitFor();
     const row = rows.filter({ hasText: 'access.log' });
     assert.equal(await row.count(), 1);
     assert.match((await row.textContent()) ?? '', /Attached here/);
+    assert.match((await row.textContent()) ?? '', /France/, 'the other State by name');
     assert.match((await row.textContent()) ?? '', /Intact, \d+ events/);
     assert.match((await row.textContent()) ?? '', /Dec 31, 2030/, 'kept until the date given at upload');
     assert.match((await page.getByTestId('register-summary').textContent()) ?? '', /^Items shown: \d+$/);

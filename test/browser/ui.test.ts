@@ -326,6 +326,14 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await requestedEmail.fill('cyber-desk.example.de');
     const malformed = requested.getByText(/“cyber-desk\.example\.de” is not a well-formed e-mail address/);
     await malformed.first().waitFor();
+    // Said at the field itself, in amber, and tied to it: a screen reader reads it with the field.
+    assert.equal(await requestedEmail.getAttribute('aria-invalid'), 'true');
+    const describedBy = ((await requestedEmail.getAttribute('aria-describedby')) ?? '').split(' ');
+    const descriptions = await Promise.all(
+      describedBy.filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()),
+    );
+    assert.match(descriptions.join(' '), /not a well-formed e-mail address/);
+    assert.equal(await requested.getByTestId('field-warning').count(), 1, 'one warning at one field');
     await requestedEmail.fill('cyber-desk@example.de');
     await malformed.first().waitFor({ state: 'detached' });
     await page.locator('#el-request-date').getByLabel('Date of the request').fill('2026-03-02');
@@ -426,6 +434,22 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
         await send.getAttribute('aria-describedby'),
         await page.getByTestId('send-blocker').getAttribute('id'),
       );
+    });
+  });
+
+  test('on a phone, where the checklist comes after the form, its summary and a way to it stand at the top', async () => {
+    await withScratchDraft('PG-PHONE', async () => {
+      const bar = page.getByTestId('checklist-summary-bar');
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        await bar.getByText(/^Not complete: \d+ element\(s\) missing or wrong$/).waitFor();
+        await bar.getByRole('button', { name: 'See the checklist' }).click();
+        await page.waitForFunction("document.activeElement?.id === 'checklist-title'");
+      } finally {
+        await page.setViewportSize({ width: 1366, height: 900 });
+      }
+      // Beside the form, the checklist itself is on screen: no bar.
+      assert.equal(await bar.isVisible(), false);
     });
   });
 

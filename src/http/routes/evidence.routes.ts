@@ -103,6 +103,10 @@ const EvidenceRegisterItemSchema = EvidenceItemSchema.extend({
           'incoming: attached here to a request received; outgoing: received with a request sent from here',
         ),
       peerNodeId: z.string().nullable().describe('the node the request came from, or was sent to'),
+      peerState: z
+        .string()
+        .nullable()
+        .describe("that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it"),
     })
     .describe('the request the item belongs to'),
 }).meta({ id: 'EvidenceRegisterItem' });
@@ -138,7 +142,14 @@ const CustodyEventSchema = z
     kind: z
       .string()
       .describe('acquired, sealed, sent, received, verified, opened, downloaded, exported or deleted'),
-    actor: z.object({ id: z.string().nullable(), name: z.string() }),
+    actor: z.object({
+      id: z.string().nullable(),
+      name: z.string().describe('as recorded in the chain: the login, or the other node'),
+      displayName: z
+        .string()
+        .nullable()
+        .describe("the account's display name now (not covered by the hash); null for another node"),
+    }),
     at: z.string(),
     details: z.unknown(),
     previousHash: z.string().nullable(),

@@ -39,6 +39,10 @@ const RequestSummarySchema = z.object({
   updatedAt: z.string(),
   direction: z.enum(['outgoing', 'incoming']).describe('incoming: sent to this node by another State'),
   peerNodeId: z.string().nullable().describe('the node it was sent to, or received from'),
+  peerState: z
+    .string()
+    .nullable()
+    .describe("that node's State (ISO 3166-1 alpha-2, or EU) as the directory of nodes names it"),
   remoteRequestId: z.string().nullable().describe("the sending node's id of an incoming request"),
   deliveryState: z.string().nullable().describe('of a sent request: pending, delivered, failed or cancelled'),
   receivedAt: z.string().nullable().describe('when an incoming request arrived'),

@@ -22,8 +22,8 @@ type NavItem = Readonly<{
   label: string;
   isActive: (path: string) => boolean;
   needsSession: boolean;
-  /** Shown only to users with this permission (read from the session's user). */
-  permission?: Permission;
+  /** Shown only to users with every one of these permissions (read from the session's user). */
+  permissions?: readonly Permission[];
 }>;
 
 function NodeName() {
@@ -111,7 +111,9 @@ export function Shell({ children }: { children: ReactNode }) {
       label: t('desk.nav'),
       isActive: (path) => path === '/desk',
       needsSession: true,
-      permission: 'request:read-incoming',
+      // Those who staff the 24/7 desk (on the roster) and read what arrives: not an evidence
+      // custodian, who executes requests from the list of requests received.
+      permissions: ['request:read-incoming', 'roster:read'],
     },
     {
       href: '/requests',
@@ -124,14 +126,14 @@ export function Shell({ children }: { children: ReactNode }) {
       label: t('nav.newRequest'),
       isActive: (path) => path === '/requests/new',
       needsSession: true,
-      permission: 'request:draft',
+      permissions: ['request:draft'],
     },
     {
       href: '/evidence',
       label: t('evidenceRegister.nav'),
       isActive: (path) => path === '/evidence',
       needsSession: true,
-      permission: 'evidence:read',
+      permissions: ['evidence:read'],
     },
     {
       href: '/catalogue',
@@ -162,49 +164,49 @@ export function Shell({ children }: { children: ReactNode }) {
       label: t('nav.peers'),
       isActive: (path) => path.startsWith('/peers'),
       needsSession: true,
-      permission: 'federation:operate',
+      permissions: ['federation:operate'],
     },
     {
       href: '/approvals',
       label: t('approval.nav'),
       isActive: (path) => path.startsWith('/approvals'),
       needsSession: true,
-      permission: 'request:approve',
+      permissions: ['request:approve'],
     },
     {
       href: '/roster',
       label: t('roster.nav'),
       isActive: (path) => path.startsWith('/roster'),
       needsSession: true,
-      permission: 'roster:read',
+      permissions: ['roster:read'],
     },
     {
       href: '/law-map',
       label: t('lawMap.nav'),
       isActive: (path) => path.startsWith('/law-map'),
       needsSession: true,
-      permission: 'reference:read',
+      permissions: ['reference:read'],
     },
     {
       href: '/alert-deliveries',
       label: t('alerts.nav'),
       isActive: (path) => path.startsWith('/alert-deliveries'),
       needsSession: true,
-      permission: 'alerts:manage',
+      permissions: ['alerts:manage'],
     },
     {
       href: '/audit',
       label: t('audit.nav'),
       isActive: (path) => path.startsWith('/audit'),
       needsSession: true,
-      permission: 'audit:read',
+      permissions: ['audit:read'],
     },
     {
       href: '/users',
       label: t('accounts.users.nav'),
       isActive: (path) => path.startsWith('/users'),
       needsSession: true,
-      permission: 'user:manage',
+      permissions: ['user:manage'],
     },
     {
       href: '/account',
@@ -213,7 +215,7 @@ export function Shell({ children }: { children: ReactNode }) {
       needsSession: true,
     },
   ];
-  const permissions = session.status === 'signed-in' ? session.user.permissions : [];
+  const userPermissions = session.status === 'signed-in' ? session.user.permissions : [];
 
   return (
     <AppShell
@@ -247,7 +249,9 @@ export function Shell({ children }: { children: ReactNode }) {
       <AppShell.Navbar p="xs" id="main-navigation" aria-label={t('nav.label')} inert={isNavFolded}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
-          .filter((item) => item.permission === undefined || permissions.includes(item.permission))
+          .filter((item) =>
+            (item.permissions ?? []).every((permission) => userPermissions.includes(permission)),
+          )
           .map((item) => {
             const isActive = item.isActive(location.pathname);
             return (

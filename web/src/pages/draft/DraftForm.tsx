@@ -3,7 +3,7 @@
  * grouped in sections, showing the fields the chosen type needs (or every field on demand).
  * Each element's group carries the id `el-<element>` so the checklist can move the focus to it.
  */
-import { Button, Fieldset, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Fieldset, Grid, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { createContext, type ReactNode, useContext, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -263,11 +263,13 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
     </SimpleGrid>
   );
   /** A person to call back, one field each (phone, e-mail, hours and their zone, how to reply). */
+  // Two columns, not three: a time zone reads "United States — Indianapolis (UTC-05:00)", whole.
   const contactFields = (base: Path, nameLabel: string) => (
-    <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
       <TextField path={[...base, 'name']} label={nameLabel} />
-      <TextField path={[...base, 'phone']} label={t('lawyer.phone')} />
-      <TextField path={[...base, 'email']} label={t('lawyer.email')} />
+      {/* Examples of the forms the contact check accepts (international number, e-mail address). */}
+      <TextField path={[...base, 'phone']} label={t('lawyer.phone')} placeholder="+33 1 23 45 67 89" />
+      <TextField path={[...base, 'email']} label={t('lawyer.email')} placeholder="name@example.org" />
       <TextField
         path={[...base, 'officeHours']}
         label={t('lawyer.officeHours')}
@@ -391,14 +393,20 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         ) : null}
         {has('related-request') ? (
           <ElementGroup element="related-request" legend={t('element.related-request')}>
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-              <TextField path={['relatedRequest', 'reference']} label={t('draft.field.reference')} />
-              <SelectField
-                path={['relatedRequest', 'type']}
-                label={t('draft.field.requestType')}
-                options={typeOptions}
-              />
-            </SimpleGrid>
+            {/* The type's title is long ("Expedited disclosure of preserved traffic data"): it
+                gets the wider column, so the chosen value reads whole. */}
+            <Grid gap="xs">
+              <Grid.Col span={{ base: 12, md: 4 }}>
+                <TextField path={['relatedRequest', 'reference']} label={t('draft.field.reference')} />
+              </Grid.Col>
+              <Grid.Col span={{ base: 12, md: 8 }}>
+                <SelectField
+                  path={['relatedRequest', 'type']}
+                  label={t('draft.field.requestType')}
+                  options={typeOptions}
+                />
+              </Grid.Col>
+            </Grid>
           </ElementGroup>
         ) : null}
       </Section>

@@ -41,13 +41,14 @@ import { EvidencePackagesPanel } from './EvidencePackagesPanel.tsx';
 import { EvidencePanel } from './EvidencePanel.tsx';
 import {
   buildChecklist,
+  fieldFindingsOf,
   newDraft,
   type Path,
   pruneContent,
   shownElements,
   writePath,
 } from './draft.model.ts';
-import { FindingsChecklist } from './FindingsChecklist.tsx';
+import { ChecklistSummaryBar, FindingsChecklist } from './FindingsChecklist.tsx';
 import { DraftFormContext } from './fields.tsx';
 import { SendAction, sendBlocker } from './SendAction.tsx';
 import { ApprovalPanel } from './ApprovalPanel.tsx';
@@ -347,8 +348,17 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     [content, catalogue.data],
   );
   const formContext = useMemo(
-    () => (content ? { content, update, isReadOnly, fieldErrors: fieldErrorsOf(saveError) } : undefined),
-    [content, update, isReadOnly, saveError],
+    () =>
+      content
+        ? {
+            content,
+            update,
+            isReadOnly,
+            fieldErrors: fieldErrorsOf(saveError),
+            fieldFindings: fieldFindingsOf(findings),
+          }
+        : undefined,
+    [content, update, isReadOnly, saveError, findings],
   );
 
   const typeTitle = (type: RequestTypeId) =>
@@ -361,7 +371,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const readOnlyNote = !saved
     ? ''
     : saved.request.direction === 'incoming'
-      ? t('draft.incomingReadOnly', {
+      ? t(saved.request.peerState ? 'draft.incomingReadOnlyFromState' : 'draft.incomingReadOnly', {
+          state: stateName(states.data, saved.request.peerState),
           node: saved.request.peerNodeId ?? '—',
           time: formatDateTime(saved.request.receivedAt ?? saved.request.createdAt),
         })
@@ -438,7 +449,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
       ) : (
         <DraftFormContext.Provider value={formContext}>
           <Group justify="space-between" align="flex-end" mb="sm" gap="sm">
-            <Group align="flex-end" gap="sm" style={isFolded ? { display: 'none' } : undefined}>
+            <Group
+              align="flex-end"
+              gap="sm"
+              w={{ base: '100%', sm: 'auto' }}
+              style={isFolded ? { display: 'none' } : undefined}
+            >
               <Select
                 label={t('draft.field.requestType')}
                 data={REQUEST_TYPE_IDS.map((type) => ({ value: type, label: typeTitle(type) }))}
@@ -446,7 +462,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 onChange={(value) => value && update(['type'], value)}
                 allowDeselect={false}
                 readOnly={isReadOnly}
-                w={280}
+                // Wide enough for the longest type's title, whole ("Expedited disclosure of preserved
+                // traffic data"); the whole width on a phone.
+                w={{ base: '100%', sm: 440 }}
               />
               <Switch
                 label={t('draft.showAllFields')}
@@ -505,6 +523,11 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 <Text size="sm">{t('draft.conflictHelp')}</Text>
               ) : null}
             </Stack>
+          ) : null}
+          {checklist && !isReadOnly ? (
+            // Below the lg breakpoint the checklist comes after the whole form: its summary and a
+            // way to it stand at the top, so a drafter on a phone knows what is missing.
+            <ChecklistSummaryBar checklist={checklist} />
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>
@@ -599,6 +622,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   onShowForm={
                     isReadOnly && !readsRequestsInFull ? () => setIsRequestUnfolded(true) : undefined
                   }
+                  isReceived={saved?.request.direction === 'incoming'}
                 />
                 {saved ? <DocumentLinks requestId={saved.request.id} hasUnsavedChanges={isDirty} /> : null}
               </Stack>

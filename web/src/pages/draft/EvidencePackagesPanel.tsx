@@ -9,6 +9,7 @@ import {
   Badge,
   Button,
   Checkbox,
+  Fieldset,
   Group,
   Paper,
   Radio,
@@ -121,33 +122,42 @@ function MakePackageForm({
           ))}
         </Stack>
       </Checkbox.Group>
-      <Checkbox
-        label={t('evidenceTransfer.limitedToPurpose')}
-        checked={limited}
-        onChange={(e) => setLimited(e.currentTarget.checked)}
-      />
-      <Checkbox
-        label={t('evidenceTransfer.onwardNeedsConsent')}
-        checked={consent}
-        onChange={(e) => setConsent(e.currentTarget.checked)}
-      />
-      <LocaleDateInput
-        id="package-confidential-until"
-        error={fieldErrors.get('/conditions/confidentialUntil')}
-        label={t('evidenceTransfer.confidentialUntil')}
-        value={confidentialUntil}
-        onChange={setConfidentialUntil}
-        maw={240}
-      />
-      <Textarea
-        id="package-note"
-        error={fieldErrors.get('/conditions/note')}
-        label={t('evidenceTransfer.note')}
-        value={note}
-        onChange={(e) => setNote(e.currentTarget.value)}
-        autosize
-        minRows={1}
-      />
+      {/* The conditions apart from the items: they travel with the data, and the requesting side
+          reads them with each item. */}
+      <Fieldset legend={t('evidenceTransfer.conditions')} p="xs" data-testid="package-conditions">
+        <Stack gap="xs">
+          <Text size="xs" c="gray.7">
+            {t('evidenceTransfer.conditionsHelp')}
+          </Text>
+          <Checkbox
+            label={t('evidenceTransfer.limitedToPurpose')}
+            checked={limited}
+            onChange={(e) => setLimited(e.currentTarget.checked)}
+          />
+          <Checkbox
+            label={t('evidenceTransfer.onwardNeedsConsent')}
+            checked={consent}
+            onChange={(e) => setConsent(e.currentTarget.checked)}
+          />
+          <LocaleDateInput
+            id="package-confidential-until"
+            error={fieldErrors.get('/conditions/confidentialUntil')}
+            label={t('evidenceTransfer.confidentialUntil')}
+            value={confidentialUntil}
+            onChange={setConfidentialUntil}
+            maw={240}
+          />
+          <Textarea
+            id="package-note"
+            error={fieldErrors.get('/conditions/note')}
+            label={t('evidenceTransfer.note')}
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+            autosize
+            minRows={1}
+          />
+        </Stack>
+      </Fieldset>
       <Group>
         <Button type="submit" loading={isSaving} disabled={chosen.length === 0}>
           {t('evidenceTransfer.make')}

@@ -311,7 +311,19 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
                     </Text>
                   ) : null}
                 </Table.Td>
-                <Table.Td>{event.actor.name}</Table.Td>
+                <Table.Td>
+                  {/* The person's name; the login the chain recorded beneath it. */}
+                  {event.actor.displayName && event.actor.displayName !== event.actor.name ? (
+                    <>
+                      <bdi>{event.actor.displayName}</bdi>
+                      <Text size="xs" c="gray.7" className="machine-text">
+                        {event.actor.name}
+                      </Text>
+                    </>
+                  ) : (
+                    <bdi>{event.actor.name}</bdi>
+                  )}
+                </Table.Td>
                 <Table.Td>{formatDateTime(event.at)}</Table.Td>
                 <Table.Td>
                   <DigestText digest={event.hash} />

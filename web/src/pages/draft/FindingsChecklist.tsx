@@ -2,12 +2,15 @@
  * The checklist beside the draft form: every element the request type requires or asks for, with
  * its red/amber/green state, the article behind it (a link to the catalogue entry) and what
  * validation says about it, in the UI language. It follows the findings of the last save and of
- * the live validation while the user types.
+ * the live validation while the user types. On a request received from another State it is the
+ * requested side's reading of what arrived: the same check, worded for someone who asks for what
+ * is missing rather than writes it in.
  */
 import {
   Alert,
   Anchor,
   Badge,
+  Box,
   Group,
   List,
   Loader,
@@ -154,6 +157,11 @@ export type FindingsChecklistProps = Readonly<{
   isLive: boolean;
   /** Shows the form when it is folded, before a row moves the focus into it. */
   onShowForm?: (() => void) | undefined;
+  /**
+   * A request another State sent here: the same check, read by the requested side, which cannot
+   * change the request (what is missing is asked for, not written in).
+   */
+  isReceived?: boolean;
 }>;
 
 export function FindingsChecklist({
@@ -163,11 +171,12 @@ export function FindingsChecklist({
   isValidating,
   isLive,
   onShowForm,
+  isReceived = false,
 }: FindingsChecklistProps) {
   const { t } = useTranslation();
   const { items, otherFindings, blockingCount, warningCount } = checklist;
-  const missingCount = items.filter((item) => item.state === 'missing').length;
-  const isReady = blockingCount === 0 && missingCount === 0;
+  const { isReady, unmet } = summaryOf(checklist);
+  const readyText = isReceived ? t('checklist.receivedReady') : t('checklist.ready');
   return (
     <Paper
       component="aside"
@@ -178,37 +187,39 @@ export function FindingsChecklist({
       data-ready={isReady}
     >
       <Group justify="space-between" mb="xs">
-        <Title order={2} size="h4" id="checklist-title">
-          {t('checklist.title')}
+        <Title order={2} size="h4" id="checklist-title" tabIndex={-1}>
+          {isReceived ? t('checklist.receivedTitle') : t('checklist.title')}
         </Title>
         {isValidating ? <Loader size="xs" aria-label={t('checklist.checking')} /> : null}
       </Group>
       {/* One polite live region says the summary once when it changes (not the boxes below, which are
           notes: announced twice and assertively before). */}
       <div role="status" className="visually-hidden" data-testid="checklist-announcement">
-        {isReady
-          ? t('checklist.ready')
-          : t('checklist.blocked', { n: Math.max(blockingCount, missingCount) })}
+        {isReady ? readyText : t('checklist.blocked', { n: unmet })}
       </div>
       <div>
         {isReady ? (
           <Alert color="teal" variant="light" p="xs" mb="xs" data-testid="checklist-ready">
             <Text size="sm" fw={600} c="var(--comity-green)">
-              {t('checklist.ready')}
+              {readyText}
             </Text>
             {warningCount > 0 ? <Text size="xs">{t('checklist.warnings', { n: warningCount })}</Text> : null}
           </Alert>
         ) : (
           <Alert color="red" variant="light" p="xs" mb="xs" data-testid="checklist-blocked">
             <Text size="sm" fw={600} c="red.9">
-              {t('checklist.blocked', { n: Math.max(blockingCount, missingCount) })}
+              {t('checklist.blocked', { n: unmet })}
             </Text>
             {warningCount > 0 ? <Text size="xs">{t('checklist.warnings', { n: warningCount })}</Text> : null}
           </Alert>
         )}
       </div>
-      <Text size="xs" c="gray.7" mb="xs">
-        {isLive ? t('checklist.liveNote') : t('checklist.savedNote')}
+      <Text size="xs" c="gray.7" mb="xs" data-testid="checklist-note">
+        {isReceived
+          ? t('checklist.receivedNote')
+          : isLive
+            ? t('checklist.liveNote')
+            : t('checklist.savedNote')}
       </Text>
       {items.length === 0 ? (
         <Text size="sm" c="gray.7">
@@ -254,5 +265,42 @@ export function FindingsChecklist({
         </Badge>
       </Group>
     </Paper>
+  );
+}
+
+/** Whether nothing blocks and no required element is missing; else how many (what the summary counts). */
+function summaryOf(checklist: Checklist): Readonly<{ isReady: boolean; unmet: number }> {
+  const missingCount = checklist.items.filter((item) => item.state === 'missing').length;
+  const isReady = checklist.blockingCount === 0 && missingCount === 0;
+  return { isReady, unmet: Math.max(checklist.blockingCount, missingCount) };
+}
+
+/**
+ * The checklist's summary in one line, for screens narrower than the two columns (a phone), where
+ * the checklist itself comes after the form: what it says, and a button that moves there.
+ */
+export function ChecklistSummaryBar({ checklist }: { checklist: Checklist }) {
+  const { t } = useTranslation();
+  const { isReady, unmet } = summaryOf(checklist);
+  return (
+    <Box hiddenFrom="lg" mb="sm" data-testid="checklist-summary-bar">
+      <Group gap="xs" wrap="wrap">
+        <Text size="sm" fw={600} c={isReady ? 'var(--comity-green)' : 'red.9'}>
+          {isReady ? t('checklist.ready') : t('checklist.blocked', { n: unmet })}
+        </Text>
+        <Anchor
+          component="button"
+          type="button"
+          size="sm"
+          onClick={() => {
+            const heading = document.getElementById('checklist-title');
+            heading?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+            heading?.focus({ preventScroll: true });
+          }}
+        >
+          {t('checklist.jump')}
+        </Anchor>
+      </Group>
+    </Box>
   );
 }

@@ -6,6 +6,7 @@
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestContent, RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
+import { jsonPointer } from '../../../../src/core/field-codes.ts';
 import { type ElementId, isElementId, isElementPresent } from '../../../../src/core/request/elements.ts';
 
 export type Path = readonly (string | number)[];
@@ -230,6 +231,34 @@ export function elementOfFinding(finding: Finding): ElementId | undefined {
   if (isElementId(finding.element)) return finding.element;
   const path = finding.element.replace(/\[\d+\]/g, '').replace(/^content\./, '');
   return PATH_ELEMENTS.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+}
+
+/** What validation says about one field (a finding whose `element` is a field path, not an element id). */
+export type FieldFinding = Readonly<{ message: string; isBlocking: boolean }>;
+
+/**
+ * The findings about single fields, by the field's JSON pointer (`/requestingAuthority/contactDetails/email`),
+ * so that a field shows what is wrong with it beside it, not only under its element's group.
+ */
+export function fieldFindingsOf(findings: readonly Finding[]): ReadonlyMap<string, FieldFinding> {
+  const found = new Map<string, FieldFinding>();
+  for (const finding of findings) {
+    if (isElementId(finding.element)) continue;
+    const steps = finding.element
+      .replace(/^content\./, '')
+      .replace(/\[(\d+)\]/g, '.$1')
+      .split('.');
+    const pointer = jsonPointer(steps);
+    const isBlocking = finding.severity === 'blocking';
+    const before = found.get(pointer);
+    found.set(
+      pointer,
+      before
+        ? { message: `${before.message} ${finding.message}`, isBlocking: before.isBlocking || isBlocking }
+        : { message: finding.message, isBlocking },
+    );
+  }
+  return found;
 }
 
 export type ChecklistState = 'complete' | 'attention' | 'missing';

@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
 import { jsonPointer } from '../../../../src/core/field-codes.ts';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
-import { type Path, readPath } from './draft.model.ts';
+import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
+import { type FieldFinding, type Path, readPath } from './draft.model.ts';
 
 export type DraftFormContextValue = Readonly<{
   content: RequestContent;
@@ -16,6 +17,8 @@ export type DraftFormContextValue = Readonly<{
   isReadOnly: boolean;
   /** The last failed save's field errors by JSON pointer, in the UI language (components/field-errors.ts). */
   fieldErrors?: ReadonlyMap<string, string>;
+  /** What validation finds about single fields, by JSON pointer (draft.model.ts, fieldFindingsOf). */
+  fieldFindings?: ReadonlyMap<string, FieldFinding>;
 }>;
 
 export const DraftFormContext = createContext<DraftFormContextValue | undefined>(undefined);
@@ -26,10 +29,26 @@ export function useDraftForm(): DraftFormContextValue {
   return value;
 }
 
-/** The node's complaint about the field at `path` after a failed save, in the UI language. */
-function useFieldError(path: Path): string | undefined {
-  const { fieldErrors } = useDraftForm();
-  return fieldErrors?.get(jsonPointer(path));
+/**
+ * What is wrong with the field at `path`, shown under it (Mantine ties it to the field with
+ * aria-describedby and sets aria-invalid): the node's complaint after a failed save, in the UI
+ * language, else what validation finds about this very field (a warning in amber, a blocking
+ * finding in red).
+ */
+function useFieldError(path: Path): ReactNode {
+  const { fieldErrors, fieldFindings } = useDraftForm();
+  const pointer = jsonPointer(path);
+  const saveError = fieldErrors?.get(pointer);
+  if (saveError) return saveError;
+  const finding = fieldFindings?.get(pointer);
+  if (!finding) return undefined;
+  return finding.isBlocking ? (
+    <IsolatedCitations text={finding.message} />
+  ) : (
+    <span className="field-warning" data-testid="field-warning">
+      <IsolatedCitations text={finding.message} />
+    </span>
+  );
 }
 
 type FieldProps = Readonly<{ path: Path; label: string; description?: ReactNode; placeholder?: string }>;

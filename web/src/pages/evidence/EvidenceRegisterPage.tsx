@@ -23,10 +23,10 @@ import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
-import { formatDate, formatDateTime, formatNumber, localized } from '../../components/format.ts';
+import { formatDate, formatDateTime, formatNumber, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useCatalogue } from '../../components/reference-data.ts';
+import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 
@@ -75,6 +75,7 @@ function queryOf(filters: Filters, before: string | undefined) {
 export function EvidenceRegisterPage() {
   const { t } = useTranslation();
   const catalogue = useCatalogue();
+  const states = useStates();
   const location = useLocation();
   const filters = useMemo(() => filtersOf(location.search), [location.search]);
   // The first page follows the filters; later pages are added below it.
@@ -225,7 +226,14 @@ export function EvidenceRegisterPage() {
                       </Table.Td>
                       <Table.Td>
                         {item.request.peerNodeId ? (
-                          <span className="machine-text">{item.request.peerNodeId}</span>
+                          <Stack gap={2}>
+                            {item.request.peerState ? (
+                              <Text size="sm">{stateName(states.data, item.request.peerState)}</Text>
+                            ) : null}
+                            <Text size="xs" c="gray.7" className="machine-text">
+                              {item.request.peerNodeId}
+                            </Text>
+                          </Stack>
                         ) : (
                           '—'
                         )}

@@ -1,8 +1,9 @@
 /**
  * The requests the user may read (GET /api/v1/requests), in two tabs when the user also handles
  * requests other States sent to this node (request:read-incoming): outgoing ones with their
- * requested State, status, delivery state and the node they went to; incoming ones with the node
- * they came from and when they arrived. Each opens the request; the user's own drafts can be
+ * requested State, status, delivery state and the node they went to; incoming ones with the
+ * requesting State (the sending node's, as the directory names it), the node they came from and
+ * when they arrived. Each opens the request; the user's own drafts can be
  * deleted after a confirmation. The tab is part of the address (?direction=incoming).
  */
 import { Anchor, Badge, Button, Group, Table, Tabs, Text } from '@mantine/core';
@@ -97,13 +98,15 @@ export function RequestsPage() {
 
   const table =
     items.length > 0 ? (
-      <WideTable minWidth={isIncoming ? 760 : 940} label={canReadIncoming ? tableLabel : t('requests.title')}>
+      <WideTable minWidth={isIncoming ? 860 : 940} label={canReadIncoming ? tableLabel : t('requests.title')}>
         <Table striped highlightOnHover aria-label={canReadIncoming ? tableLabel : t('requests.title')}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">{t('requests.type')}</Table.Th>
               <Table.Th scope="col">{t('requests.caseReference')}</Table.Th>
-              {isIncoming ? null : <Table.Th scope="col">{t('requests.requestedState')}</Table.Th>}
+              <Table.Th scope="col">
+                {isIncoming ? t('requests.requestingState') : t('requests.requestedState')}
+              </Table.Th>
               <Table.Th scope="col">{t('requests.status')}</Table.Th>
               {isIncoming ? null : <Table.Th scope="col">{t('requests.delivery')}</Table.Th>}
               <Table.Th scope="col">{isIncoming ? t('requests.fromNode') : t('requests.toNode')}</Table.Th>
@@ -127,11 +130,15 @@ export function RequestsPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>{item.caseReference ?? '—'}</Table.Td>
-                  {isIncoming ? null : (
-                    <Table.Td>
-                      {item.requestedState ? stateName(states.data, item.requestedState) : '—'}
-                    </Table.Td>
-                  )}
+                  <Table.Td>
+                    {isIncoming
+                      ? item.peerState
+                        ? stateName(states.data, item.peerState)
+                        : '—'
+                      : item.requestedState
+                        ? stateName(states.data, item.requestedState)
+                        : '—'}
+                  </Table.Td>
                   <Table.Td>
                     <StatusBadge caseStatus={item.caseStatus} />
                   </Table.Td>
