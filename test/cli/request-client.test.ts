@@ -158,16 +158,46 @@ describe('comity request new, show, list and delete', () => {
     assert.match(result.stdout, /custodian {2}The custodian is missing\./);
   });
 
-  it('lists requests as a table', async () => {
-    reply = { status: 200, body: { items: [storedRequest] } };
+  it('lists requests as a table: the draft, and one received with the node and State it came from', async () => {
+    const received = {
+      ...storedRequest,
+      id: '0193a1b2-0000-7000-8000-000000000002',
+      status: 'received',
+      caseReference: 'DE-2026-0007',
+      requestedState: 'FR',
+      direction: 'incoming',
+      peerNodeId: 'de-poc',
+      peerState: 'DE',
+    };
+    const draft = { ...storedRequest, direction: 'outgoing', peerNodeId: null, peerState: null };
+    reply = { status: 200, body: { items: [draft, received] } };
     const result = await comity(withToken(), 'request', 'list');
     assert.equal(result.code, 0, result.stderr);
-    const [header, row] = result.stdout.trimEnd().split('\n');
-    assert.match(header ?? '', /^ID +TYPE +STATUS +CASE +REQUESTED +UPDATED$/);
+    assert.equal(recorded[0]?.url, '/api/v1/requests');
+    const [header, row, incoming] = result.stdout.trimEnd().split('\n');
+    assert.match(header ?? '', /^ID +TYPE +DIRECTION +STATUS +CASE +REQUESTED +PEER +PEER-STATE +UPDATED$/);
     assert.match(
       row ?? '',
-      /^0193a1b2-\S+ +preservation +draft +NCA-2026-0042 +FR +2026-11-28T10:00:00\.000Z$/,
+      /^0193a1b2-\S+ +preservation +outgoing +draft +NCA-2026-0042 +FR +- +- +2026-11-28T10:00:00\.000Z$/,
     );
+    assert.match(
+      incoming ?? '',
+      /^0193a1b2-\S+ +preservation +incoming +received +DE-2026-0007 +FR +de-poc +DE +2026-11-28T10:00:00\.000Z$/,
+    );
+  });
+
+  it('lists one direction when asked, and refuses a direction it does not know in one line', async () => {
+    reply = { status: 200, body: { items: [] } };
+    const result = await comity(withToken(), 'request', 'list', '--direction', 'incoming');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(recorded[0]?.url, '/api/v1/requests?direction=incoming');
+    assert.equal(result.stdout, 'no requests\n');
+    recorded = [];
+    const refused = await comity(withToken(), 'request', 'list', '--direction', 'sideways');
+    assert.notEqual(refused.code, 0);
+    assert.equal(recorded.length, 0, 'nothing was asked of the node');
+    assert.equal(refused.stderr.trimEnd().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, /sideways/);
   });
 
   it('deletes a request', async () => {

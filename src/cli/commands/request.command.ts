@@ -91,6 +91,10 @@ export function registerRequestCommands(program: Command): void {
       printLine(`status      ${shown.status} (revision ${shown.revision})`);
       printLine(`case        ${shown.caseReference ?? '-'}`);
       printLine(`requested   ${shown.requestedState ?? '-'}`);
+      if (shown.peerNodeId) {
+        const side = shown.direction === 'incoming' ? 'from' : 'to';
+        printLine(`${side.padEnd(12)}${shown.peerNodeId}${shown.peerState ? ` (${shown.peerState})` : ''}`);
+      }
       printLine(`created     ${shown.createdAt}${shown.createdBy ? ` by ${shown.createdBy.username}` : ''}`);
       printLine(`updated     ${shown.updatedAt}`);
       printLine();
@@ -100,9 +104,19 @@ export function registerRequestCommands(program: Command): void {
   request
     .command('list')
     .description('list the requests you may read')
+    .addOption(
+      new Option(
+        '--direction <direction>',
+        'only those sent from here, or received from other States',
+      ).choices(['outgoing', 'incoming']),
+    )
     .option('--json', "print the node's answer as JSON")
-    .action(async (options: { json?: boolean }) => {
-      const listed = await callApi(loadClientConfig(), (api) => api.GET('/api/v1/requests'));
+    .action(async (options: { direction?: 'outgoing' | 'incoming'; json?: boolean }) => {
+      const listed = await callApi(loadClientConfig(), (api) =>
+        api.GET('/api/v1/requests', {
+          params: { query: options.direction ? { direction: options.direction } : {} },
+        }),
+      );
       if (options.json) {
         printJson(listed);
         return;
@@ -112,14 +126,18 @@ export function registerRequestCommands(program: Command): void {
         printLine('no requests');
         return;
       }
+      // PEER: the node it went to or came from, PEER-STATE that node's State (the directory's).
       printTable(
-        ['ID', 'TYPE', 'STATUS', 'CASE', 'REQUESTED', 'UPDATED'],
+        ['ID', 'TYPE', 'DIRECTION', 'STATUS', 'CASE', 'REQUESTED', 'PEER', 'PEER-STATE', 'UPDATED'],
         items.map((item) => [
           item.id,
           item.type,
+          item.direction,
           item.status,
           item.caseReference ?? '-',
           item.requestedState ?? '-',
+          item.peerNodeId ?? '-',
+          item.peerState ?? '-',
           item.updatedAt ?? '-',
         ]),
       );
