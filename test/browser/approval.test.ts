@@ -83,6 +83,10 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
       await officerPage.getByTestId('case-other-side').textContent(),
       'Nothing yet: the request has not been sent.',
     );
+    assert.equal(
+      await officerPage.getByTestId('case-no-events').textContent(),
+      'Nothing has been recorded on this case yet: the request has not been sent.',
+    );
     await assertAccessible(officerPage, 'a request awaiting approval, as its author');
 
     const supervisorContext = await newContext();

@@ -128,6 +128,10 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await panel.getByTestId('transition-record-preservation').click();
     await form.waitFor();
     const until = form.getByLabel('Preserved until');
+    // The end date is proposed: the 90 days the request asks for, from the day it took effect.
+    await form.getByText(/The request asks for 90 days\./).waitFor();
+    const [year, month, day] = addDays(today, 90).split('-');
+    assert.equal(await until.inputValue(), `${day}/${month}/${year}`);
     await until.fill(addDays(today, 30));
     await form.getByTestId('transition-submit').click();
     await form.getByText(/Choose .* or later\./).waitFor();

@@ -70,6 +70,12 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const screening = page.getByTestId('screening-panel');
     await screening.waitFor();
+    // A preservation is carried out without waiting for the checklist: only a refusal waits, and
+    // the panel says so rather than that nothing can be decided.
+    assert.match(
+      (await screening.getByTestId('screening-intro').textContent()) ?? '',
+      /accepting does not wait for the checklist\. A refusal does/,
+    );
     const items = screening.getByTestId('screening-item');
     const ids = await items.evaluateAll((all) => all.map((item) => item.getAttribute('data-item')));
     assert.deepEqual(ids, [

@@ -256,6 +256,7 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
                 }
                 key={openTransition}
                 preservedUntil={caseView?.preservation?.preservedUntil}
+                requestedDays={request.content.preservationDays}
                 transition={openTransition}
                 requestType={request.type}
                 catalogue={catalogue}
@@ -278,6 +279,7 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
               ref={newestEvent}
               events={caseView.events}
               flow={caseView.flow}
+              isUnsent={isUnsent}
               otherStateName={otherState}
               catalogue={catalogue}
             />

@@ -130,18 +130,20 @@ type CaseTimelineProps = Readonly<{
   /** The other State's name in the UI language. */
   otherStateName: string;
   catalogue: Catalogue | undefined;
+  /** An outgoing request not sent yet (a draft, or one waiting for approval). */
+  isUnsent?: boolean;
 }>;
 
 /** The newest event (the last) holds the ref: it takes the focus after a transition is made. */
 export const CaseTimeline = forwardRef<HTMLLIElement, CaseTimelineProps>(function CaseTimeline(
-  { events, flow = [], otherStateName, catalogue },
+  { events, flow = [], otherStateName, catalogue, isUnsent = false },
   newestRef,
 ) {
   const { t } = useTranslation();
   const noEvents =
     events.length === 0 ? (
       <Text size="sm" c="gray.7" data-testid="case-no-events">
-        {t('case.noEvents')}
+        {isUnsent ? t('case.noEventsUnsent') : t('case.noEvents')}
       </Text>
     ) : null;
   if (flow.length === 0 && noEvents) return noEvents;

@@ -133,8 +133,12 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
       <Title order={3} size="h5" id="screening-title" mb="xs">
         {t('screening.title')}
       </Title>
-      <Text size="sm" mb="xs">
-        {t('screening.intro')}
+      <Text size="sm" mb="xs" data-testid="screening-intro">
+        {/* What the checklist holds back is the node's to say (gatedTransitions): for a preservation
+            only a refusal, since the measure is carried out at once. */}
+        {screening.gatedTransitions.includes('accept')
+          ? t('screening.intro')
+          : t('screening.introRefusalOnly')}
       </Text>
       <Group gap="xs" mb="sm" role="status" aria-live="polite" data-testid="screening-status">
         <Badge

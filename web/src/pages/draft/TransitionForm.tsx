@@ -130,6 +130,8 @@ type TransitionFormProps = Readonly<{
   allowedGrounds?: readonly string[] | undefined;
   /** The date the data is preserved until now (an extension asks for, or grants, a later one). */
   preservedUntil?: string | undefined;
+  /** The preservation period the request asks for, in days (Art. 42): it proposes the end date. */
+  requestedDays?: number | undefined;
   requestType: RequestTypeId;
   catalogue: Catalogue | undefined;
   isSubmitting: boolean;
@@ -142,6 +144,7 @@ export function TransitionForm({
   transition,
   allowedGrounds,
   preservedUntil,
+  requestedDays,
   requestType,
   catalogue,
   isSubmitting,
@@ -156,11 +159,15 @@ export function TransitionForm({
   const grounds = refusalGroundsFor(catalogue, requestType).filter(
     (ground) => allowedGrounds === undefined || allowedGrounds.includes(ground.id),
   );
+  // A preservation is kept for what the request asks, and at least the minimum: the end date is
+  // proposed from the day it took effect, and follows that day until the person changes it.
+  const keptDays = Math.max(minimumDays, requestedDays ?? 0);
+  const [isUntilChosen, setIsUntilChosen] = useState(false);
   const [values, setValues] = useState<Values>({
     note: '',
     reasons: '',
     tookEffectOn: today,
-    preservedUntil: '',
+    preservedUntil: addDaysOrUndefined(today, keptDays) ?? '',
     grounds: [],
     partialConsidered: false,
     conditionalConsidered: false,
@@ -294,21 +301,31 @@ export function TransitionForm({
               label={t('case.tookEffectOn')}
               value={values.tookEffectOn}
               max={today}
-              onChange={(next) => set('tookEffectOn', next)}
+              onChange={(next) => {
+                set('tookEffectOn', next);
+                const proposed = isUntilChosen ? undefined : addDaysOrUndefined(next, keptDays);
+                if (proposed) set('preservedUntil', proposed);
+              }}
               error={shown('tookEffectOn')}
               required
               w={240}
             />
             <LocaleDateInput
               label={t('case.preservedUntil')}
-              description={
+              description={[
+                requestedDays ? t('case.requestedDays', { days: requestedDays }) : '',
                 earliestUntil
                   ? t('case.preservedUntilHelp', { days: minimumDays, date: formatDate(earliestUntil) })
-                  : undefined
-              }
+                  : '',
+              ]
+                .filter(Boolean)
+                .join(' ')}
               value={values.preservedUntil}
               min={earliestUntil}
-              onChange={(next) => set('preservedUntil', next)}
+              onChange={(next) => {
+                setIsUntilChosen(true);
+                set('preservedUntil', next);
+              }}
               error={shown('preservedUntil')}
               required
               w={240}
