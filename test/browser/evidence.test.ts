@@ -216,6 +216,11 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const dePage = await signInAs(deContext, federation.node('DE'), 'duty-officer');
     await dePage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const dePackages = dePage.getByTestId('evidence-packages-panel');
+    // A preservation asks that data be kept: the panel says so before a package would send it.
+    assert.match(
+      (await dePackages.getByTestId('preservation-package-warning').textContent()) ?? '',
+      /asks that the data be kept, not sent/,
+    );
     const form = dePackages.getByTestId('evidence-package-form');
     await form.getByLabel('access.log').check();
     // The conditions of use are a group of their own, apart from the items.

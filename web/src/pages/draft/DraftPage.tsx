@@ -560,6 +560,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   />
                   <EvidencePackagesPanel
                     requestId={saved.request.id}
+                    requestType={saved.request.type}
                     direction={saved.request.direction}
                     canExport={canReadEvidence}
                     version={`${saved.request.updatedAt}:${approvalsVersion}:${evidenceVersion}`}

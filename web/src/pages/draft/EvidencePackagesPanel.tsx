@@ -6,6 +6,7 @@
  * the items themselves are in the evidence panel above, where they are downloaded decrypted.
  */
 import {
+  Alert,
   Badge,
   Button,
   Checkbox,
@@ -431,12 +432,14 @@ function PackageCard({
 
 export function EvidencePackagesPanel({
   requestId,
+  requestType,
   direction,
   canExport,
   version,
   onSubmitted,
 }: {
   requestId: string;
+  requestType: string;
   direction: 'incoming' | 'outgoing';
   /** Whether the user reads the items (and so may export them): evidence:read, or the request's author. */
   canExport: boolean;
@@ -477,6 +480,13 @@ export function EvidencePackagesPanel({
         {t(isExecuting ? 'evidenceTransfer.introExecuting' : 'evidenceTransfer.introRequesting')}
       </Text>
       <Stack gap="sm">
+        {isExecuting && canUpload && requestType === 'preservation' ? (
+          // Preservation keeps data; disclosing it answers the follow-up request. Said here, where a
+          // package would send it, and to the supervisor who approves a package on this page.
+          <Alert color="yellow" variant="light" p="xs" data-testid="preservation-package-warning">
+            <Text size="sm">{t('evidenceTransfer.preservationWarning')}</Text>
+          </Alert>
+        ) : null}
         {isExecuting && canUpload && items.data ? (
           <MakePackageForm
             requestId={requestId}
