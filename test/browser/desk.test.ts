@@ -138,6 +138,20 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
       .waitFor();
     await screenshot(desk, 'desk-de-ar');
     await switchLanguage(desk, 'en');
+
+    // On a phone the table scrolls sideways, and the acknowledge button stays in view, in the first cell.
+    await desk.setViewportSize({ width: 390, height: 844 });
+    // Once the navigation has folded away (inert, slid off screen), the layout is the phone's.
+    await desk.waitForFunction(
+      "(() => { const nav = document.getElementById('main-navigation'); return nav.inert && nav.getBoundingClientRect().right <= 0; })()",
+    );
+    const acknowledgeOnPhone = row.getByRole('button', { name: /^Acknowledge/ });
+    assert.equal(await acknowledgeOnPhone.count(), 1, 'one button, the one a phone shows');
+    const box = await acknowledgeOnPhone.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `on screen: ${JSON.stringify(box)}`);
+    await screenshot(desk, 'desk-de-phone');
+    await desk.setViewportSize({ width: 1366, height: 900 });
+    await desk.getByTestId('scroll-hint').waitFor({ state: 'detached' });
     await desk.getByRole('heading', { name: 'Duty desk' }).waitFor();
 
     // On a phone the table scrolls sideways in its own region, which says so and which the

@@ -34,11 +34,12 @@ function NodeName() {
   const node = health.data?.node;
   const name = node?.state ? stateName(states.data, node.state) : window.location.host;
   return (
-    <Group gap={8} wrap="nowrap">
+    <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
       <Text fw={700} size="lg" component={RouterLink} href="/" c="blue.9" td="none">
         Comity
       </Text>
-      <Text component="span" size="sm" c="gray.7" visibleFrom="xs">
+      {/* Which State's node this is, on a phone too: a long name ends in an ellipsis. */}
+      <Text component="span" size="sm" c="gray.7" truncate="end" dir="auto" style={{ minWidth: 0 }}>
         <span className="visually-hidden">{t('shell.nodeName', { name })}</span>
         <span aria-hidden="true">{name}</span>
       </Text>

@@ -6,7 +6,7 @@
  * The list reloads when a live update announces an arrival or a case change, without reloading the
  * page; a polite live region says what changed, not every second.
  */
-import { Anchor, Badge, Button, Group, SegmentedControl, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Group, SegmentedControl, Table, Text } from '@mantine/core';
 import { useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type DeskCase } from '../../app/api.ts';
@@ -218,9 +218,20 @@ export function DeskPage() {
     }
   };
 
+  const acknowledgeButton = (item: DeskCase, name: string) => (
+    <Button
+      size="compact-sm"
+      loading={busyId === item.requestId}
+      onClick={() => void acknowledge(item)}
+      aria-label={t('desk.acknowledgeLabel', { name })}
+    >
+      {t('desk.acknowledge')}
+    </Button>
+  );
+
   return (
     <>
-      <Group justify="space-between" align="flex-start">
+      <Group justify="space-between" align="flex-start" mb="xs">
         <PageTitle text={t('desk.title')}>{t('desk.title')}</PageTitle>
         <Text size="sm" c="gray.7" data-testid="desk-live">
           {isLive ? t('desk.live') : t('desk.reconnecting')}
@@ -277,6 +288,12 @@ export function DeskPage() {
                         {item.caseReference ?? '—'} ·{' '}
                         {item.side === 'requested' ? t('desk.sideRequested') : t('desk.sideRequesting')}
                       </Text>
+                      {/* On a phone the table scrolls sideways: the desk's first action stays in view. */}
+                      {canAcknowledge ? (
+                        <Box hiddenFrom="sm" mt={4}>
+                          {acknowledgeButton(item, name)}
+                        </Box>
+                      ) : null}
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" fw={item.urgency === 'routine' ? 400 : 700}>
@@ -314,16 +331,7 @@ export function DeskPage() {
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
-                        {canAcknowledge ? (
-                          <Button
-                            size="compact-sm"
-                            loading={busyId === item.requestId}
-                            onClick={() => void acknowledge(item)}
-                            aria-label={t('desk.acknowledgeLabel', { name })}
-                          >
-                            {t('desk.acknowledge')}
-                          </Button>
-                        ) : null}
+                        {canAcknowledge ? <Box visibleFrom="sm">{acknowledgeButton(item, name)}</Box> : null}
                         <Button
                           size="compact-sm"
                           variant="default"
