@@ -3680,7 +3680,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Approval"][];
+                            items: components["schemas"]["ApprovalQueueItem"][];
                         };
                     };
                 };
@@ -6911,6 +6911,41 @@ export interface components {
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
         };
+        ApprovalQueueItemInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "request" | "case-transition" | "evidence-package";
+            subjectId: string;
+            requestId: string | null;
+            requestType: string;
+            caseReference: string | null;
+            urgency: string | null;
+            /** @description of a case-transition: the transition that waits */
+            transition: string | null;
+            submittedRevision: number;
+            submittedBy: {
+                id: string | null;
+                displayName: string;
+            };
+            submittedAt: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
+            decidedBy: {
+                id: string | null;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            /** @description why it was returned */
+            reasons: string | null;
+            /** @description the reference of the authorising decision */
+            decisionReference: string | null;
+            /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description whether you may approve or return it now */
+            mayDecide: boolean;
+            /** @description the other State of the case: the requested State of a request sent from here, the requesting State (its node, as the directory names it) of one received */
+            otherState: string | null;
+        };
         AuditEntryInput: {
             /** @description the entry number, from 0: its leaf index in the tree */
             seq: number;
@@ -7693,6 +7728,41 @@ export interface components {
             isIntrusive: boolean;
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
+        };
+        ApprovalQueueItem: {
+            id: string;
+            /** @enum {string} */
+            kind: "request" | "case-transition" | "evidence-package";
+            subjectId: string;
+            requestId: string | null;
+            requestType: string;
+            caseReference: string | null;
+            urgency: string | null;
+            /** @description of a case-transition: the transition that waits */
+            transition: string | null;
+            submittedRevision: number;
+            submittedBy: {
+                id: string | null;
+                displayName: string;
+            };
+            submittedAt: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
+            decidedBy: {
+                id: string | null;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            /** @description why it was returned */
+            reasons: string | null;
+            /** @description the reference of the authorising decision */
+            decisionReference: string | null;
+            /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description whether you may approve or return it now */
+            mayDecide: boolean;
+            /** @description the other State of the case: the requested State of a request sent from here, the requesting State (its node, as the directory names it) of one received */
+            otherState: string | null;
         };
         AuditEntry: {
             /** @description the entry number, from 0: its leaf index in the tree */

@@ -31,6 +31,7 @@ import {
   submitRequestForApproval,
 } from '../storage/approvals.repository.ts';
 import { findRequestById } from '../storage/requests.repository.ts';
+import { peerStateLookupOf } from './case-view.ts';
 import { approvalRefusalError, AWAITING_APPROVAL_STATUS, routeRequest } from './federation-send.service.ts';
 import { DRAFT_STATUS, findReadableRequest, getRequest, type RequestView } from './requests.service.ts';
 
@@ -218,16 +219,27 @@ export function assertDecisionAllowed(
   if (!verdict.ok) throw approvalRefusalError(verdict.reason, verdict.message);
 }
 
+/** A row of the approval queue: the approval, and the other State of its case. */
+export type ApprovalQueueItem = ApprovalView &
+  Readonly<{
+    /** The requested State of a request sent from here; the requesting State of one received. */
+    otherState: string | null;
+  }>;
+
 /** The approval queue: everything waiting for a second person that the actor may read, oldest first. */
-export async function listApprovalQueue(context: AppContext, actor: Actor): Promise<ApprovalView[]> {
+export async function listApprovalQueue(context: AppContext, actor: Actor): Promise<ApprovalQueueItem[]> {
   const pending = await listApprovals(context.db, { isPendingOnly: true });
-  const readable: ApprovalView[] = [];
+  const stateOfNode = peerStateLookupOf(context);
+  const readable: ApprovalQueueItem[] = [];
   for (const approval of pending) {
+    let otherState: string | null = null;
     if (approval.requestId !== null) {
       const request = await findRequestById(context.db, approval.requestId);
       if (!request || requestAccessOf(actor, request) === 'none') continue;
+      otherState =
+        request.direction === 'incoming' ? stateOfNode(request.peerNodeId) : request.requestedState;
     }
-    readable.push(toApprovalView(approval, actor));
+    readable.push({ ...toApprovalView(approval, actor), otherState });
   }
   // Emergencies first, then urgent requests, each oldest first: the approval path stays quick.
   const rank = (view: ApprovalView) => (view.urgency === 'emergency' ? 0 : view.urgency === 'urgent' ? 1 : 2);

@@ -30,6 +30,7 @@ type ApprovalItem = {
   reasons: string | null;
   urgency: string | null;
   mayDecide: boolean;
+  otherState?: string | null;
 };
 
 for (const target of DATABASE_TARGETS) {
@@ -133,6 +134,7 @@ for (const target of DATABASE_TARGETS) {
 
       const waiting = (await queue(fr, supervisor)).find((item) => item.requestId === id);
       assert.ok(waiting, 'the request is in the approval queue');
+      assert.equal(waiting.otherState, 'DE', 'the requested State, named in the queue');
       assert.equal(waiting.state, 'pending');
       assert.equal(waiting.mayDecide, true);
       assert.equal(waiting.submittedBy.id, officer.userId);
@@ -296,6 +298,9 @@ for (const target of DATABASE_TARGETS) {
       const [pending] = (await approvalsOf(de, deId, duty)).filter((item) => item.state === 'pending');
       assert.equal(pending?.kind, 'case-transition');
       assert.equal(pending?.transition, 'execute-fully');
+      // In DE's queue, the response to a request received names the requesting State.
+      const queued = (await queue(de, deSupervisor)).find((item) => item.requestId === deId);
+      assert.equal(queued?.otherState, 'FR');
 
       // The one who made it cannot approve it (no permission); a supervisor returns it with reasons.
       assert.equal((await approveResponse(de, deId, { approver: duty })).statusCode, 403);

@@ -95,6 +95,7 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     assert.match(new URL(supervisorPage.url()).pathname, /^\/approvals$/);
     const row = supervisorPage.getByTestId('approval-row').filter({ hasText: 'FR officer' });
     await row.first().waitFor();
+    assert.match((await row.first().textContent()) ?? '', /Germany/, 'the State it goes to');
     await assertAccessible(supervisorPage, 'the approval queue');
     await supervisorPage.screenshot({ path: path.join(screenshotDirectory, 'approval-queue.png') });
     await row.first().getByRole('link').click();

@@ -41,6 +41,15 @@ export const ApprovalSchema = z
   })
   .meta({ id: 'Approval' });
 
+const ApprovalQueueItemSchema = ApprovalSchema.extend({
+  otherState: z
+    .string()
+    .nullable()
+    .describe(
+      'the other State of the case: the requested State of a request sent from here, the requesting State (its node, as the directory names it) of one received',
+    ),
+}).meta({ id: 'ApprovalQueueItem' });
+
 const ParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 
 export const DecisionBodySchema = z
@@ -63,7 +72,7 @@ export async function approvalsRoutes(app: ComityApp, context: AppContext): Prom
       schema: {
         tags: ['requests'],
         summary: 'What waits for a second person before it leaves the node (emergencies first, then oldest)',
-        response: { 200: z.object({ items: z.array(ApprovalSchema) }) },
+        response: { 200: z.object({ items: z.array(ApprovalQueueItemSchema) }) },
       },
     },
     async (request) => ({ items: await listApprovalQueue(context, actorOf(request)) }),

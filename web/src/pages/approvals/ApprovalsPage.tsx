@@ -1,24 +1,25 @@
 /**
  * The approval queue (the two-person rule, GET /api/v1/approvals): every request and every
  * response to a requesting State that waits for a second person, emergencies and urgent requests
- * first, then the oldest. Each row opens the request, where the supervisor approves (which sends)
+ * first, then the oldest, each with the other State of its case. Each row opens the request, where the supervisor approves (which sends)
  * or returns with reasons (ApprovalPanel.tsx). The list reloads on live updates.
  */
 import { Anchor, Badge, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { answer, api, type ApprovalItem } from '../../app/api.ts';
+import { answer, api, type ApprovalQueueItem } from '../../app/api.ts';
 import { useLiveUpdates } from '../../app/live.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, localized } from '../../components/format.ts';
+import { formatDateTime, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useCatalogue } from '../../components/reference-data.ts';
+import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 
 export function ApprovalsPage() {
   const { t } = useTranslation();
   const catalogue = useCatalogue();
+  const states = useStates();
   const queue = useApi(() => answer(api.GET('/api/v1/approvals')), []);
   const { reload } = queue;
   useLiveUpdates(() => reload());
@@ -27,7 +28,7 @@ export function ApprovalsPage() {
   const typeTitle = (type: string) =>
     localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
     t(`requestType.${type}`);
-  const whatOf = (item: ApprovalItem) =>
+  const whatOf = (item: ApprovalQueueItem) =>
     item.kind === 'case-transition' && item.transition
       ? `${t('approval.kind.case-transition')}: ${t(`caseAction.${item.transition}`, { defaultValue: item.transition })}`
       : t(`approval.kind.${item.kind}`);
@@ -43,12 +44,13 @@ export function ApprovalsPage() {
         </Text>
       ) : null}
       {items.length > 0 ? (
-        <WideTable minWidth={640} label={t('approval.title')}>
+        <WideTable minWidth={760} label={t('approval.title')}>
           <Table striped aria-label={t('approval.title')} data-testid="approvals-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('approval.column.what')}</Table.Th>
                 <Table.Th>{t('approval.column.case')}</Table.Th>
+                <Table.Th>{t('approval.column.otherState')}</Table.Th>
                 <Table.Th>{t('approval.column.urgency')}</Table.Th>
                 <Table.Th>{t('approval.column.submittedBy')}</Table.Th>
                 <Table.Th>{t('approval.column.submittedAt')}</Table.Th>
@@ -74,6 +76,7 @@ export function ApprovalsPage() {
                       typeTitle(item.requestType)
                     )}
                   </Table.Td>
+                  <Table.Td>{item.otherState ? stateName(states.data, item.otherState) : '—'}</Table.Td>
                   <Table.Td>
                     <Text size="sm" fw={item.urgency && item.urgency !== 'routine' ? 700 : 400}>
                       {t(`urgencyLevel.${item.urgency ?? 'routine'}`, { defaultValue: item.urgency ?? '' })}
