@@ -1,0 +1,46 @@
+/**
+ * The draft form says what validation finds about one field at that field (web/src/pages/draft):
+ * a finding whose `element` is a field path is keyed by the field's JSON pointer, an element id is
+ * left to its group, and two findings about one field are said together.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../src/core/validation/finding.ts';
+import { fieldFindingsOf } from '../../web/src/pages/draft/draft.model.ts';
+
+function finding(element: string, severity: Finding['severity'], message: string): Finding {
+  return { rule: 'a-rule', severity, element, article: 'Art. 40(15)', message };
+}
+
+describe('draft form: findings at their fields', () => {
+  it('keys a field path by its JSON pointer, list indexes included, and leaves element ids to their group', () => {
+    const found = fieldFindingsOf([
+      finding('requestingAuthority.contactDetails.email', 'warning', 'Not an e-mail address.'),
+      finding('offences[1].maximumPenaltyYears', 'blocking', 'Not a number of years.'),
+      finding('content.caseReference', 'warning', 'Too long.'),
+      finding('custodian', 'blocking', 'Required element missing.'),
+    ]);
+    assert.deepEqual(
+      [...found.entries()],
+      [
+        [
+          '/requestingAuthority/contactDetails/email',
+          { message: 'Not an e-mail address.', isBlocking: false },
+        ],
+        ['/offences/1/maximumPenaltyYears', { message: 'Not a number of years.', isBlocking: true }],
+        ['/caseReference', { message: 'Too long.', isBlocking: false }],
+      ],
+    );
+  });
+
+  it('says two findings about one field together, blocking if either blocks', () => {
+    const found = fieldFindingsOf([
+      finding('verificationContact.phone', 'warning', 'Not in international form.'),
+      finding('verificationContact.phone', 'blocking', 'Too long.'),
+    ]);
+    assert.deepEqual(found.get('/verificationContact/phone'), {
+      message: 'Not in international form. Too long.',
+      isBlocking: true,
+    });
+  });
+});
