@@ -38,8 +38,7 @@ export function peerStateLookupOf(context: AppContext): (nodeId: string | null) 
 
 /** The State of one node, as `peerStateLookupOf` names it, for a view of one request. */
 export function peerStateOf(context: AppContext, nodeId: string | null): string | null {
-  if (nodeId === null) return null;
-  return context.federation?.directory.listNodes().find((node) => node.nodeId === nodeId)?.state ?? null;
+  return peerStateLookupOf(context)(nodeId);
 }
 
 /** The actor as the lifecycle sees it on this request: this node's side, the actor's roles. */
