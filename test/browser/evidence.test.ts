@@ -104,6 +104,51 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await context.close();
   });
 
+  test("DE's duty officer reads the received request at a glance, then in full without its empty fields", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      bypassCSP: true,
+    });
+    const page = await signInAs(context, federation.node('DE'), 'duty-officer');
+    await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+    // At the top: who asks, for what, about what, for how long.
+    const glance = page.getByTestId('request-glance');
+    await glance.waitFor();
+    // The State by its name, once the list of States is read.
+    await glance.getByTestId('glance-from').filter({ hasText: 'France' }).waitFor();
+    assert.match((await glance.getByTestId('glance-offences').textContent()) ?? '', /Art\. 10/);
+    assert.match((await glance.getByTestId('glance-identifiers').textContent()) ?? '', /203\.0\.113\.54/);
+    assert.match((await glance.getByTestId('glance-data').textContent()) ?? '', /Subscriber information/);
+    assert.match((await glance.getByTestId('glance-preservation').textContent()) ?? '', /\d+ days/);
+    const glanceBox = await glance.boundingBox();
+    const caseBox = await page.getByTestId('case-panel').boundingBox();
+    assert.ok(glanceBox && caseBox && glanceBox.y < caseBox.y, 'the summary comes before the case');
+
+    // The request in full shows what the requesting State wrote: no empty field, no drafting hint.
+    await glance.getByTestId('glance-read-all').click();
+    await page.waitForFunction('document.activeElement?.id === "request-content"');
+    const requested = page.locator('#el-requested-authority');
+    await requested.getByLabel('Name of the authority').waitFor();
+    assert.equal(await requested.getByLabel('Contact details').count(), 0, 'an empty field is left out');
+    assert.equal(await page.getByTestId('required-note').count(), 0, "the drafter's note is left out");
+    const showAll = page.getByRole('switch', { name: 'Show every field' });
+    await showAll.check();
+    await requested.getByLabel('Contact details').waitFor();
+    await showAll.uncheck();
+    await requested.getByLabel('Contact details').waitFor({ state: 'detached' });
+
+    // A checklist row on an element that is not complete shows every field, so its gap can be seen.
+    const unfinished = page.locator(
+      '[data-testid="checklist"] li[data-element]:not([data-state="complete"]) button',
+    );
+    assert.ok((await unfinished.count()) > 0, 'the request France sends has warnings to review');
+    await unfinished.first().click();
+    assert.equal(await showAll.isChecked(), true);
+    await assertAccessible(page, 'received request, at a glance and in full');
+    await context.close();
+  });
+
   test("DE's duty officer uploads a file and sees it with its hash and custody timeline", async () => {
     const context = await browser.newContext({
       viewport: { width: 1366, height: 1000 },

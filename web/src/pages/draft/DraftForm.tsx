@@ -125,6 +125,17 @@ function ElementGroup({
   );
 }
 
+/** A hint to the drafter; a read-only request leaves it out (its reader did not write it). */
+function DraftingHelp({ size = 'sm', children }: { size?: 'xs' | 'sm'; children: ReactNode }) {
+  const { isReadOnly } = useDraftForm();
+  if (isReadOnly) return null;
+  return (
+    <Text size={size} c="gray.7">
+      {children}
+    </Text>
+  );
+}
+
 /** The checklist's state of each element (DraftPage provides it), for the fields of the element. */
 export const ElementStatusContext = createContext<ReadonlyMap<ElementId, ChecklistItem>>(new Map());
 
@@ -223,7 +234,7 @@ export type DraftFormProps = Readonly<{
 
 export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
   const { t, i18n } = useTranslation();
-  const { content } = useDraftForm();
+  const { content, isReadOnly } = useDraftForm();
   const stateOptions = useStateOptions(states);
   const zones = useMemo(() => timeZoneOptions(i18n.language), [i18n.language]);
   const requestedState = states?.find((state) => state.code === content.requestedAuthority?.state);
@@ -286,9 +297,11 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
 
   return (
     <Stack gap="md">
-      <Text className="required-note" data-testid="required-note">
-        {t('a11y.requiredNote')}
-      </Text>
+      {isReadOnly ? null : (
+        <Text className="required-note" data-testid="required-note">
+          {t('a11y.requiredNote')}
+        </Text>
+      )}
       <Section title={t('draft.section.authorities')}>
         <ElementGroup element="requesting-authority" legend={t('element.requesting-authority')}>
           {authorityFields('requestingAuthority')}
@@ -301,7 +314,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           <Fieldset legend={t('lawyer.requestedContactDetails')} p="xs">
             {contactFields(['requestedAuthority', 'contactDetails'], t('lawyer.contactName'))}
           </Fieldset>
-          {requestedState ? (
+          {requestedState && !isReadOnly ? (
             <Text size="xs" c="gray.7">
               {t('draft.acceptedLanguages', {
                 languages:
@@ -360,17 +373,13 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         ) : null}
         {has('verification-contact') ? (
           <ElementGroup element="verification-contact" legend={t('element.verification-contact')}>
-            <Text size="xs" c="gray.7">
-              {t('lawyer.verificationHelp')}
-            </Text>
+            <DraftingHelp size="xs">{t('lawyer.verificationHelp')}</DraftingHelp>
             {contactFields(['verificationContact'], t('lawyer.personName'))}
           </ElementGroup>
         ) : null}
         {has('validating-authority') ? (
           <ElementGroup element="validating-authority" legend={t('element.validating-authority')}>
-            <Text size="xs" c="gray.7">
-              {t('lawyer.validatingHelp')}
-            </Text>
+            <DraftingHelp size="xs">{t('lawyer.validatingHelp')}</DraftingHelp>
             <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
               <TextField path={['validatingAuthority', 'name']} label={t('draft.field.authorityName')} />
               <TextField
@@ -415,9 +424,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         <Section title={t('draft.section.offences')}>
           {has('offences') ? (
             <ElementGroup element="offences">
-              <Text size="sm" c="gray.7">
-                {t('draft.offencesHelp')}
-              </Text>
+              <DraftingHelp>{t('draft.offencesHelp')}</DraftingHelp>
               <RowList
                 path={['offences']}
                 itemLabel={(index) => t('draft.offenceN', { n: index + 1 })}
@@ -466,11 +473,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       {has('persons-concerned') || has('person-sought') ? (
         <Section title={t('draft.section.persons')}>
           <ElementGroup element={has('person-sought') ? 'person-sought' : 'persons-concerned'}>
-            {has('person-sought') ? (
-              <Text size="sm" c="gray.7">
-                {t('draft.personSoughtHelp')}
-              </Text>
-            ) : null}
+            {has('person-sought') ? <DraftingHelp>{t('draft.personSoughtHelp')}</DraftingHelp> : null}
             <RowList
               path={['persons']}
               itemLabel={(index) => t('draft.personN', { n: index + 1 })}
@@ -509,9 +512,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       {has('identifiers') ? (
         <Section title={t('element.identifiers')}>
           <ElementGroup element="identifiers">
-            <Text size="sm" c="gray.7">
-              {t('draft.identifiersHelp')}
-            </Text>
+            <DraftingHelp>{t('draft.identifiersHelp')}</DraftingHelp>
             <RowList
               path={['identifiers']}
               itemLabel={(index) => t('draft.identifierN', { n: index + 1 })}

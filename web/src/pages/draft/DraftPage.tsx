@@ -52,6 +52,7 @@ import { ChecklistSummaryBar, FindingsChecklist } from './FindingsChecklist.tsx'
 import { DraftFormContext } from './fields.tsx';
 import { SendAction, sendBlocker } from './SendAction.tsx';
 import { ApprovalPanel } from './ApprovalPanel.tsx';
+import { RequestAtAGlance } from './RequestAtAGlance.tsx';
 import { TypeChooser } from './TypeChooser.tsx';
 import { forgetUnsavedCopy, keepUnsavedCopy, readUnsavedCopy, type UnsavedCopy } from './unsaved-copy.ts';
 
@@ -356,9 +357,10 @@ export function DraftPage({ requestId }: { requestId?: string }) {
             isReadOnly,
             fieldErrors: fieldErrorsOf(saveError),
             fieldFindings: fieldFindingsOf(findings),
+            isHidingEmpty: isReadOnly && !isShowingAll,
           }
         : undefined,
-    [content, update, isReadOnly, saveError, findings],
+    [content, update, isReadOnly, saveError, findings, isShowingAll],
   );
 
   const typeTitle = (type: RequestTypeId) =>
@@ -531,8 +533,24 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>
-              {/* What waits for a decision, then the case (its status and what one may do next), then
-                  the evidence it produced, then the request itself. */}
+              {/* A received request at a glance; what waits for a decision, then the case (its status
+                  and what one may do next), then the evidence it produced, then the request itself. */}
+              {saved?.request.direction === 'incoming' ? (
+                <RequestAtAGlance
+                  content={content}
+                  catalogue={catalogue.data}
+                  states={states.data}
+                  onReadAll={() => {
+                    setIsRequestUnfolded(true);
+                    // The request is shown at the next render: the focus moves once it is there.
+                    requestAnimationFrame(() => {
+                      const request = document.getElementById('request-content');
+                      request?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+                      request?.focus({ preventScroll: true });
+                    });
+                  }}
+                />
+              ) : null}
               {saved ? (
                 <ApprovalPanel
                   requestId={saved.request.id}
@@ -591,7 +609,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   </Group>
                 </Paper>
               ) : null}
-              <div id="request-content" hidden={isFolded}>
+              <div
+                id="request-content"
+                hidden={isFolded}
+                // "Read the request in full" moves the focus here.
+                tabIndex={-1}
+                className={formContext.isHidingEmpty ? 'request-read-only' : undefined}
+              >
                 <ElementStatusContext.Provider value={elementStatus}>
                   <DraftForm
                     catalogue={catalogue.data}
@@ -621,7 +645,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   isValidating={isValidating}
                   isLive={isDirty}
                   onShowForm={
-                    isReadOnly && !readsRequestsInFull ? () => setIsRequestUnfolded(true) : undefined
+                    isReadOnly
+                      ? (item) => {
+                          setIsRequestUnfolded(true);
+                          // What is missing from a read-only request is among the fields it leaves out.
+                          if (item.state !== 'complete') setIsShowingAll(true);
+                        }
+                      : undefined
                   }
                   isReceived={saved?.request.direction === 'incoming'}
                 />

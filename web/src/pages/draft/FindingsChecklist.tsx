@@ -92,7 +92,7 @@ function ItemRow({
   item: ChecklistItem;
   catalogue: Catalogue | undefined;
   type: RequestTypeId;
-  onShowForm: (() => void) | undefined;
+  onShowForm: ((item: ChecklistItem) => void) | undefined;
 }) {
   const { t } = useTranslation();
   const label = elementLabel(item.element, catalogue);
@@ -105,7 +105,7 @@ function ItemRow({
             <UnstyledButton
               onClick={() => {
                 if (!onShowForm) return focusElementField(item.element);
-                onShowForm();
+                onShowForm(item);
                 // The form is shown at the next render: the focus moves once it is there.
                 requestAnimationFrame(() => focusElementField(item.element));
               }}
@@ -155,8 +155,11 @@ export type FindingsChecklistProps = Readonly<{
   isValidating: boolean;
   /** The findings are those of the form as typed, not yet saved. */
   isLive: boolean;
-  /** Shows the form when it is folded, before a row moves the focus into it. */
-  onShowForm?: (() => void) | undefined;
+  /**
+   * Shows the element's fields when they are not (a folded form, an empty field of a read-only
+   * request), before a row moves the focus into them.
+   */
+  onShowForm?: ((item: ChecklistItem) => void) | undefined;
   /**
    * A request another State sent here: the same check, read by the requested side, which cannot
    * change the request (what is missing is asked for, not written in).

@@ -19,6 +19,11 @@ export type DraftFormContextValue = Readonly<{
   fieldErrors?: ReadonlyMap<string, string>;
   /** What validation finds about single fields, by JSON pointer (draft.model.ts, fieldFindingsOf). */
   fieldFindings?: ReadonlyMap<string, FieldFinding>;
+  /**
+   * A read-only request shows what was written: its empty fields are left out (unless the reader
+   * asks for every field), and the drafter's hints and example values with them.
+   */
+  isHidingEmpty?: boolean;
 }>;
 
 export const DraftFormContext = createContext<DraftFormContextValue | undefined>(undefined);
@@ -54,6 +59,25 @@ function useFieldError(path: Path): ReactNode {
 type FieldProps = Readonly<{ path: Path; label: string; description?: ReactNode; placeholder?: string }>;
 
 /**
+ * How a field shows in the form: `isHidden` for an empty field of a read-only request that hides
+ * its empty fields; the hint and the example value only where the field can be filled in.
+ */
+function useFieldDisplay(
+  value: unknown,
+  { description, placeholder }: Pick<FieldProps, 'description' | 'placeholder'>,
+): { isHidden: boolean; description?: ReactNode; placeholder?: string } {
+  const { isReadOnly, isHidingEmpty } = useDraftForm();
+  if (!isReadOnly) return { isHidden: false, description, placeholder };
+  return { isHidden: (isHidingEmpty ?? false) && isEmptyValue(value) };
+}
+
+function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return false;
+}
+
+/**
  * Gives a text field `dir="auto"`: Latin text typed in an Arabic screen (an e-mail, an IP
  * address) keeps its own order, and Arabic in a Latin screen its own. Set on the element itself
  * because Mantine puts a `dir` prop on the field's wrapper, not on the input.
@@ -66,18 +90,21 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function TextField({ path, label, description, placeholder, type }: FieldProps & { type?: 'text' }) {
+export function TextField({ path, label, type, ...hints }: FieldProps & { type?: 'text' }) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
+  const value = asText(readPath(content, path));
+  const display = useFieldDisplay(value, hints);
+  if (display.isHidden) return null;
   return (
     <TextInput
       error={error}
       label={label}
-      description={description}
-      placeholder={placeholder}
+      description={display.description}
+      placeholder={display.placeholder}
       type={type ?? 'text'}
       ref={autoDirection}
-      value={asText(readPath(content, path))}
+      value={value}
       onChange={(event) => update(path, event.currentTarget.value)}
       readOnly={isReadOnly}
     />
@@ -85,35 +112,41 @@ export function TextField({ path, label, description, placeholder, type }: Field
 }
 
 /** A date in the UI language's written form, with a calendar; stored as `YYYY-MM-DD`. */
-export function DateField({ path, label, description }: FieldProps) {
+export function DateField({ path, label, ...hints }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
+  const value = asText(readPath(content, path));
+  const display = useFieldDisplay(value, hints);
+  if (display.isHidden) return null;
   return (
     <LocaleDateInput
       error={error}
       label={label}
-      description={description}
-      value={asText(readPath(content, path))}
+      description={display.description}
+      value={value}
       onChange={(next) => update(path, next)}
       readOnly={isReadOnly}
     />
   );
 }
 
-export function LongTextField({ path, label, description, placeholder }: FieldProps) {
+export function LongTextField({ path, label, ...hints }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
+  const value = asText(readPath(content, path));
+  const display = useFieldDisplay(value, hints);
+  if (display.isHidden) return null;
   return (
     <Textarea
       error={error}
       label={label}
-      description={description}
-      placeholder={placeholder}
+      description={display.description}
+      placeholder={display.placeholder}
       autosize
       minRows={2}
       maxRows={12}
       ref={autoDirection}
-      value={asText(readPath(content, path))}
+      value={value}
       onChange={(event) => update(path, event.currentTarget.value)}
       readOnly={isReadOnly}
     />
@@ -123,19 +156,21 @@ export function LongTextField({ path, label, description, placeholder }: FieldPr
 export function NumberField({
   path,
   label,
-  description,
   min,
   max,
   allowDecimal,
+  ...hints
 }: FieldProps & { min?: number; max?: number; allowDecimal?: boolean }) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
   const value = readPath(content, path);
+  const display = useFieldDisplay(typeof value === 'number' ? value : undefined, hints);
+  if (display.isHidden) return null;
   return (
     <NumberInput
       error={error}
       label={label}
-      description={description}
+      description={display.description}
       value={typeof value === 'number' ? value : ''}
       onChange={(next) => update(path, typeof next === 'number' ? next : undefined)}
       min={min}
@@ -151,13 +186,12 @@ export type Option = Readonly<{ value: string; label: string }>;
 export function SelectField({
   path,
   label,
-  description,
-  placeholder,
   options,
   isSearchable,
   isClearable = true,
   toValue,
   fromValue,
+  ...hints
 }: FieldProps & {
   options: readonly Option[];
   isSearchable?: boolean;
@@ -171,12 +205,14 @@ export function SelectField({
   const error = useFieldError(path);
   const stored = readPath(content, path);
   const value = toValue ? toValue(stored) : typeof stored === 'string' ? stored : null;
+  const display = useFieldDisplay(value, { ...hints, placeholder: hints.placeholder ?? t('common.choose') });
+  if (display.isHidden) return null;
   return (
     <Select
       error={error}
       label={label}
-      description={description}
-      placeholder={placeholder ?? t('common.choose')}
+      description={display.description}
+      placeholder={display.placeholder}
       data={options as Option[]}
       value={value}
       onChange={(next) => update(path, fromValue ? fromValue(next) : (next ?? undefined))}
@@ -192,21 +228,24 @@ export function SelectField({
 export function MultiSelectField({
   path,
   label,
-  description,
   options,
+  ...hints
 }: FieldProps & { options: readonly Option[] }) {
   const { t } = useTranslation();
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
   const stored = readPath(content, path);
+  const value = Array.isArray(stored) ? (stored as string[]) : [];
+  const display = useFieldDisplay(value, { ...hints, placeholder: t('common.choose') });
+  if (display.isHidden) return null;
   return (
     <MultiSelect
       error={error}
       label={label}
-      description={description}
-      placeholder={t('common.choose')}
+      description={display.description}
+      placeholder={display.placeholder}
       data={options as Option[]}
-      value={Array.isArray(stored) ? (stored as string[]) : []}
+      value={value}
       onChange={(next) => update(path, next)}
       searchable
       clearable
@@ -216,15 +255,18 @@ export function MultiSelectField({
   );
 }
 
-export function CheckField({ path, label, description }: FieldProps) {
+export function CheckField({ path, label, ...hints }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
+  const isChecked = readPath(content, path) === true;
+  const display = useFieldDisplay(isChecked ? true : undefined, hints);
+  if (display.isHidden) return null;
   return (
     <Checkbox
       error={error}
       label={label}
-      description={description}
-      checked={readPath(content, path) === true}
+      description={display.description}
+      checked={isChecked}
       onChange={(event) => update(path, event.currentTarget.checked ? true : undefined)}
       disabled={isReadOnly}
     />
