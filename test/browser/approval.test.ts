@@ -87,6 +87,12 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
       await officerPage.getByTestId('case-no-events').textContent(),
       'Nothing has been recorded on this case yet: the request has not been sent.',
     );
+    // The case has nothing for its author to do: it waits for the supervisor's decision above.
+    await officerPage
+      .getByTestId('case-no-actions')
+      .filter({ hasText: 'Nothing to do on the case until a supervisor decides on what was submitted, above.' })
+      .waitFor();
+    assert.equal(await officerPage.getByTestId('save-state').textContent(), 'Awaiting approval');
     await assertAccessible(officerPage, 'a request awaiting approval, as its author');
 
     const supervisorContext = await newContext();
@@ -101,6 +107,11 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     await row.first().getByRole('link').click();
     const decision = supervisorPage.getByTestId('approval-decision');
     await decision.waitFor();
+    // Not "nothing to do": the case points the supervisor to the decision waiting for them.
+    await supervisorPage
+      .getByTestId('case-no-actions')
+      .filter({ hasText: 'You have a decision to take on this request' })
+      .waitFor();
     assert.equal(
       await decision.getByTestId('approval-return').isDisabled(),
       true,

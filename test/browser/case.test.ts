@@ -224,6 +224,8 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
+    // The header says where the case is, as the case panel does, not only that the request was sent.
+    assert.equal(await page.getByTestId('save-state').textContent(), 'Data preserved');
     const preserved = panel.locator('[data-testid="case-event"][data-transition="record-preservation"]');
     await preserved.waitFor();
     assert.equal(

@@ -6,7 +6,7 @@
  * asks for the reference of the authorising decision. Shows nothing for a request never submitted.
  */
 import { Alert, Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalItem } from '../../app/api.ts';
 import { formatDateTime } from '../../components/format.ts';
@@ -20,17 +20,20 @@ type ApprovalPanelProps = Readonly<{
   /** Something about the request changed (its status, revision): read the approvals again. */
   version: string;
   onDecided: () => void;
+  /** What waits for a decision on this request, once read (undefined: nothing). */
+  onPending?: (pending: ApprovalItem | undefined) => void;
 }>;
 
-export function ApprovalPanel({ requestId, version, onDecided }: ApprovalPanelProps) {
+export function ApprovalPanel({ requestId, version, onDecided, onPending }: ApprovalPanelProps) {
   const { t } = useTranslation();
   const approvals = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/approvals', { params: { path: { id: requestId } } })),
     [requestId, version],
   );
   const items = approvals.data?.items ?? [];
-  if (items.length === 0) return <ProblemAlert error={approvals.error} />;
   const pending = items.find((item) => item.state === 'pending');
+  useEffect(() => onPending?.(pending), [pending, onPending]);
+  if (items.length === 0) return <ProblemAlert error={approvals.error} />;
   return (
     <Paper withBorder p="md" mb="md" data-testid="approval-panel">
       <Title order={2} size="h4" mb="xs">

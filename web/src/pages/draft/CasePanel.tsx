@@ -9,7 +9,14 @@ import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
-import { answer, api, type CaseView, type RequestView, type StateSummary } from '../../app/api.ts';
+import {
+  answer,
+  api,
+  type ApprovalItem,
+  type CaseView,
+  type RequestView,
+  type StateSummary,
+} from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
 import { stateName } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -27,6 +34,8 @@ type CasePanelProps = Readonly<{
   states: readonly StateSummary[] | undefined;
   /** Reads the request again after a transition (its status, what one may do next). */
   onChanged: () => Promise<void>;
+  /** What waits for a second person's decision on this request (ApprovalPanel reads it). */
+  pendingApproval?: ApprovalItem | undefined;
 }>;
 
 /** The State at the other end: the requested State of an outgoing request, the requesting one of an incoming request. */
@@ -36,7 +45,7 @@ function otherStateOf(request: RequestView): string | undefined {
     : (request.requestedState ?? undefined);
 }
 
-export function CasePanel({ request, catalogue, states, onChanged }: CasePanelProps) {
+export function CasePanel({ request, catalogue, states, onChanged, pendingApproval }: CasePanelProps) {
   const { t } = useTranslation();
   const requestId = request.id;
   const history = useApi(
@@ -221,7 +230,10 @@ export function CasePanel({ request, catalogue, states, onChanged }: CasePanelPr
           </Title>
           {available.length === 0 ? (
             <Text size="sm" c="gray.7" data-testid="case-no-actions">
-              {t('case.noActions')}
+              {/* Nothing to do on the case itself, but perhaps a decision to take, or to wait for, above. */}
+              {pendingApproval
+                ? t(pendingApproval.mayDecide ? 'case.approvalAsked' : 'case.approvalAwaited')
+                : t('case.noActions')}
             </Text>
           ) : (
             <Group gap="xs" mb={openTransition ? 'sm' : 0}>

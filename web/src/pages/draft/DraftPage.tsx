@@ -18,6 +18,7 @@ import type { Finding } from '../../../../src/core/validation/finding.ts';
 import {
   answer as answerOf,
   api,
+  type ApprovalItem,
   isApiError,
   publicApi,
   type RequestAnswer,
@@ -104,6 +105,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [saveError, setSaveError] = useState<unknown>(undefined);
   /** Bumped when something awaits or got a decision on this page (an evidence package submitted or decided). */
   const [approvalsVersion, setApprovalsVersion] = useState(0);
+  /** What waits for a second person's decision on this request (its case panel says so). */
+  const [pendingApproval, setPendingApproval] = useState<ApprovalItem | undefined>(undefined);
   // Counts the uploads stored while the page is open: the package form lists what it may include.
   const [evidenceVersion, setEvidenceVersion] = useState(0);
   const [isSaving, setIsSaving] = useState(false);
@@ -388,8 +391,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     if (isDirty) return t('draft.unsaved');
     if (!saved) return '';
     const { request } = saved;
+    if (request.status === 'awaiting-approval') return t('requestStatus.awaiting-approval');
+    // A sent or received request is where its case is ("Data preserved"), as its case panel says.
     if (request.direction === 'incoming' || request.status !== 'draft') {
-      return t(`requestStatus.${request.status}`, { defaultValue: request.status });
+      return t(`caseStatus.${request.caseStatus}`, {
+        defaultValue: t(`requestStatus.${request.status}`, { defaultValue: request.status }),
+      });
     }
     return t('draft.savedAt', { time: formatDateTime(request.updatedAt), revision: request.revision });
   };
@@ -559,6 +566,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                     setApprovalsVersion((version) => version + 1);
                     void refreshRequest();
                   }}
+                  onPending={setPendingApproval}
                 />
               ) : null}
               {saved && hasCase(saved.request) ? (
@@ -567,6 +575,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   catalogue={catalogue.data}
                   states={states.data}
                   onChanged={() => refreshRequest()}
+                  pendingApproval={pendingApproval}
                 />
               ) : null}
               {saved && hasCase(saved.request) && canReadEvidence ? (
