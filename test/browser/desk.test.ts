@@ -202,6 +202,11 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await row.getByTestId('desk-status').filter({ hasText: 'Acknowledged' }).waitFor();
     assert.equal(await acknowledge.count(), 0, 'the button is gone once the request is acknowledged');
     assert.doesNotMatch((await row.textContent()) ?? '', /Waiting for acknowledgement/);
+    // Acknowledged, no date runs on the preservation, yet it is to be done without delay.
+    await row
+      .getByTestId('desk-no-deadline')
+      .filter({ hasText: 'Expedited (Art. 42): no date set' })
+      .waitFor();
     await assertNotReloaded(desk);
 
     await request.waitForFunction(

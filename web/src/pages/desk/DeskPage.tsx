@@ -100,10 +100,25 @@ const STATE_COLOURS: Readonly<Record<string, string>> = {
   missed: '#a61b1b',
 };
 
-function Countdown({ deadline }: { deadline: DeskCase['nextDeadline'] }) {
+/**
+ * The measures the Convention asks to be taken expeditiously (their titles say so) with no date
+ * set: preservation (Art. 42) and disclosure of preserved traffic data (Art. 43).
+ */
+const EXPEDITED_ARTICLES: Readonly<Record<string, number>> = { preservation: 42, 'traffic-disclosure': 43 };
+
+function Countdown({ item }: { item: DeskCase }) {
   const { t } = useTranslation();
+  const deadline = item.nextDeadline;
   const left = useCountdown(deadline ? Date.parse(deadline.dueAt) : 0);
-  if (!deadline) return <Text size="sm">{t('desk.noDeadline')}</Text>;
+  if (!deadline) {
+    // No date runs, but a preservation received here is still to be done without delay.
+    const article = item.side === 'requested' ? EXPEDITED_ARTICLES[item.type] : undefined;
+    return (
+      <Text size="sm" data-testid="desk-no-deadline">
+        {article ? t('desk.expedited', { article }) : t('desk.noDeadline')}
+      </Text>
+    );
+  }
   const span = Math.abs(left);
   const duration =
     span >= DAY
@@ -327,7 +342,7 @@ export function DeskPage() {
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <Countdown deadline={item.nextDeadline} />
+                      <Countdown item={item} />
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
