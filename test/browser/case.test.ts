@@ -151,6 +151,14 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       preservedUntil,
     );
     assert.equal(await form.count(), 0, 'the form closes once the transition is made');
+    // Evidence uploaded now is kept, unless the custodian says otherwise, as long as the data is preserved.
+    const evidence = page.getByTestId('evidence-panel');
+    await evidence.getByText(/^Proposed: the last day of the preservation, /).waitFor();
+    const [keptYear, keptMonth, keptDay] = preservedUntil.split('-');
+    assert.equal(
+      await evidence.getByTestId('evidence-retention-input').inputValue(),
+      `${keptDay}/${keptMonth}/${keptYear}`,
+    );
     // Once preserved, DE may extend the preservation or record its follow-up request.
     assert.deepEqual(await offeredActions(panel), ['transition-extend', 'transition-convert']);
     await panel.getByTestId('transition-extend').click();

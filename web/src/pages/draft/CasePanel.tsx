@@ -36,6 +36,8 @@ type CasePanelProps = Readonly<{
   onChanged: () => Promise<void>;
   /** What waits for a second person's decision on this request (ApprovalPanel reads it). */
   pendingApproval?: ApprovalItem | undefined;
+  /** The last day of the preservation recorded on the case, once read (undefined: none). */
+  onPreservedUntil?: (date: string | undefined) => void;
 }>;
 
 /** The State at the other end: the requested State of an outgoing request, the requesting one of an incoming request. */
@@ -45,7 +47,14 @@ function otherStateOf(request: RequestView): string | undefined {
     : (request.requestedState ?? undefined);
 }
 
-export function CasePanel({ request, catalogue, states, onChanged, pendingApproval }: CasePanelProps) {
+export function CasePanel({
+  request,
+  catalogue,
+  states,
+  onChanged,
+  pendingApproval,
+  onPreservedUntil,
+}: CasePanelProps) {
   const { t } = useTranslation();
   const requestId = request.id;
   const history = useApi(
@@ -75,6 +84,8 @@ export function CasePanel({ request, catalogue, states, onChanged, pendingApprov
   const shouldFocusNewest = useRef(false);
 
   const caseView: CaseView | undefined = history.data?.case;
+  const preservedUntil = caseView?.preservation?.preservedUntil;
+  useEffect(() => onPreservedUntil?.(preservedUntil), [preservedUntil, onPreservedUntil]);
   const status = caseView?.status ?? request.caseStatus;
   const available = caseView?.availableTransitions ?? request.availableTransitions;
   const side = caseView?.side ?? (request.direction === 'incoming' ? 'requested' : 'requesting');

@@ -107,6 +107,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [approvalsVersion, setApprovalsVersion] = useState(0);
   /** What waits for a second person's decision on this request (its case panel says so). */
   const [pendingApproval, setPendingApproval] = useState<ApprovalItem | undefined>(undefined);
+  /** The last day of the preservation recorded on the case: what an upload is kept until, at first. */
+  const [preservedUntil, setPreservedUntil] = useState<string | undefined>(undefined);
   // Counts the uploads stored while the page is open: the package form lists what it may include.
   const [evidenceVersion, setEvidenceVersion] = useState(0);
   const [isSaving, setIsSaving] = useState(false);
@@ -576,6 +578,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   states={states.data}
                   onChanged={() => refreshRequest()}
                   pendingApproval={pendingApproval}
+                  onPreservedUntil={setPreservedUntil}
                 />
               ) : null}
               {saved && hasCase(saved.request) && canReadEvidence ? (
@@ -583,6 +586,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   <EvidencePanel
                     requestId={saved.request.id}
                     direction={saved.request.direction}
+                    preservedUntil={preservedUntil}
                     onStored={() => setEvidenceVersion((version) => version + 1)}
                   />
                   <EvidencePackagesPanel

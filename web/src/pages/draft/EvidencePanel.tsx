@@ -34,7 +34,7 @@ import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-da
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatDate, formatDateTime, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 
@@ -71,12 +71,25 @@ function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: () => void }) {
+function UploadForm({
+  requestId,
+  preservedUntil,
+  onUploaded,
+}: {
+  requestId: string;
+  preservedUntil: string | undefined;
+  onUploaded: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [description, setDescription] = useState('');
   const [isSensitive, setIsSensitive] = useState(false);
-  const [retentionUntil, setRetentionUntil] = useState('');
+  // What the user typed; until they type, the item is kept as long as the data is preserved (a
+  // date still to come), which the field proposes.
+  const [typedRetention, setTypedRetention] = useState<string | undefined>(undefined);
+  const proposedRetention =
+    preservedUntil && preservedUntil > calendarDateOf(new Date()) ? preservedUntil : undefined;
+  const retentionUntil = typedRetention ?? proposedRetention ?? '';
   const [retentionError, setRetentionError] = useState<string | undefined>(undefined);
   const [acquisition, setAcquisition] = useState<Record<string, string>>({});
   const [progress, setProgress] = useState<number | undefined>(undefined);
@@ -143,7 +156,7 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
         setFile(null);
         setDescription('');
         setIsSensitive(false);
-        setRetentionUntil('');
+        setTypedRetention(undefined);
         setAcquisition({});
         onUploaded();
       },
@@ -211,11 +224,15 @@ function UploadForm({ requestId, onUploaded }: { requestId: string; onUploaded: 
       <LocaleDateInput
         id="evidence-retention"
         label={t('evidence.items.retentionUntil')}
-        description={t('evidence.items.retentionHelp')}
+        description={
+          typedRetention === undefined && proposedRetention
+            ? t('evidence.items.retentionProposed', { date: formatDate(proposedRetention) })
+            : t('evidence.items.retentionHelp')
+        }
         value={retentionUntil}
         onChange={(value) => {
           setRetentionError(undefined);
-          setRetentionUntil(value);
+          setTypedRetention(value);
         }}
         min={addDays(calendarDateOf(new Date()), 1)}
         error={retentionError}
@@ -445,11 +462,14 @@ function ItemRow({ requestId, item }: { requestId: string; item: EvidenceItem })
 export function EvidencePanel({
   requestId,
   direction = 'incoming',
+  preservedUntil,
   onStored,
 }: {
   requestId: string;
   /** A request sent from here shows the items received in packages: nothing is uploaded to it. */
   direction?: 'incoming' | 'outgoing';
+  /** The last day of the preservation recorded on the case, which an upload is kept until unless changed. */
+  preservedUntil?: string | undefined;
   /** Called once an upload is stored (what a package may now include has changed). */
   onStored?: () => void;
 }) {
@@ -478,6 +498,7 @@ export function EvidencePanel({
         {canUpload ? (
           <UploadForm
             requestId={requestId}
+            preservedUntil={preservedUntil}
             onUploaded={() => {
               items.reload();
               onStored?.();
