@@ -220,6 +220,14 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     // Germany records the preservation on the request page; France sees the date without reloading.
     await row.getByRole('link', { name: 'Open FR-DEMO-00001' }).click();
     const panel = desk.getByTestId('case-panel');
+    await panel.waitFor();
+    // Opened from the desk, the case keeps the desk lit in the menu, not the list of requests.
+    const navigation = desk.getByRole('navigation', { name: 'Main navigation' });
+    assert.equal(
+      await navigation.getByRole('link', { name: 'Duty desk' }).getAttribute('aria-current'),
+      'page',
+    );
+    assert.equal(await navigation.getByRole('link', { name: 'Requests' }).getAttribute('aria-current'), null);
     await panel.getByTestId('transition-record-preservation').click();
     const form = panel.getByTestId('transition-form');
     const preservedUntil = addDays(today, 75);

@@ -174,6 +174,8 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     );
 
     const bytes = Buffer.from('2026-03-09T10:00:00Z GET /login 200 203.0.113.7\n'.repeat(500));
+    // The file picker says what to do before a file is chosen.
+    await panel.getByText('Choose a file…').waitFor();
     await panel.locator('input[type="file"]').setInputFiles({
       name: 'access.log',
       mimeType: 'text/plain',

@@ -14,13 +14,13 @@ import { useStates } from '../components/reference-data.ts';
 import { useApi } from '../components/use-api.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SessionWarning } from './SessionWarning.tsx';
-import { navigate, RouterLink, useLocation } from './router.tsx';
+import { isOpenedFromDesk, type Location, navigate, RouterLink, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 
 type NavItem = Readonly<{
   href: string;
   label: string;
-  isActive: (path: string) => boolean;
+  isActive: (location: Location) => boolean;
   needsSession: boolean;
   /** Shown only to users with every one of these permissions (read from the session's user). */
   permissions?: readonly Permission[];
@@ -110,7 +110,10 @@ export function Shell({ children }: { children: ReactNode }) {
     {
       href: '/desk',
       label: t('desk.nav'),
-      isActive: (path) => path === '/desk',
+      // A case opened from the desk stays under the desk: the duty officer came from there.
+      isActive: (location) =>
+        location.pathname === '/desk' ||
+        (location.pathname.startsWith('/requests/') && isOpenedFromDesk(location)),
       needsSession: true,
       // Those who staff the 24/7 desk (on the roster) and read what arrives: not an evidence
       // custodian, who executes requests from the list of requests received.
@@ -119,100 +122,104 @@ export function Shell({ children }: { children: ReactNode }) {
     {
       href: '/requests',
       label: t('nav.requests'),
-      isActive: (path) => path === '/requests' || (path.startsWith('/requests/') && path !== '/requests/new'),
+      isActive: (location) =>
+        location.pathname === '/requests' ||
+        (location.pathname.startsWith('/requests/') &&
+          location.pathname !== '/requests/new' &&
+          !isOpenedFromDesk(location)),
       needsSession: true,
     },
     {
       href: '/requests/new',
       label: t('nav.newRequest'),
-      isActive: (path) => path === '/requests/new',
+      isActive: ({ pathname }) => pathname === '/requests/new',
       needsSession: true,
       permissions: ['request:draft'],
     },
     {
       href: '/evidence',
       label: t('evidenceRegister.nav'),
-      isActive: (path) => path === '/evidence',
+      isActive: ({ pathname }) => pathname === '/evidence',
       needsSession: true,
       permissions: ['evidence:read'],
     },
     {
       href: '/catalogue',
       label: t('nav.catalogue'),
-      isActive: (path) => path.startsWith('/catalogue'),
+      isActive: ({ pathname }) => pathname.startsWith('/catalogue'),
       needsSession: false,
     },
     {
       href: '/directory',
       label: t('nav.directory'),
-      isActive: (path) => path.startsWith('/directory'),
+      isActive: ({ pathname }) => pathname.startsWith('/directory'),
       needsSession: true,
     },
     {
       href: '/treaty',
       label: t('nav.treaty'),
-      isActive: (path) => path.startsWith('/treaty'),
+      isActive: ({ pathname }) => pathname.startsWith('/treaty'),
       needsSession: false,
     },
     {
       href: '/transparency',
       label: t('transparency.nav'),
-      isActive: (path) => path.startsWith('/transparency'),
+      isActive: ({ pathname }) => pathname.startsWith('/transparency'),
       needsSession: false,
     },
     {
       href: '/peers',
       label: t('nav.peers'),
-      isActive: (path) => path.startsWith('/peers'),
+      isActive: ({ pathname }) => pathname.startsWith('/peers'),
       needsSession: true,
       permissions: ['federation:operate'],
     },
     {
       href: '/approvals',
       label: t('approval.nav'),
-      isActive: (path) => path.startsWith('/approvals'),
+      isActive: ({ pathname }) => pathname.startsWith('/approvals'),
       needsSession: true,
       permissions: ['request:approve'],
     },
     {
       href: '/roster',
       label: t('roster.nav'),
-      isActive: (path) => path.startsWith('/roster'),
+      isActive: ({ pathname }) => pathname.startsWith('/roster'),
       needsSession: true,
       permissions: ['roster:read'],
     },
     {
       href: '/law-map',
       label: t('lawMap.nav'),
-      isActive: (path) => path.startsWith('/law-map'),
+      isActive: ({ pathname }) => pathname.startsWith('/law-map'),
       needsSession: true,
       permissions: ['reference:read'],
     },
     {
       href: '/alert-deliveries',
       label: t('alerts.nav'),
-      isActive: (path) => path.startsWith('/alert-deliveries'),
+      isActive: ({ pathname }) => pathname.startsWith('/alert-deliveries'),
       needsSession: true,
       permissions: ['alerts:manage'],
     },
     {
       href: '/audit',
       label: t('audit.nav'),
-      isActive: (path) => path.startsWith('/audit'),
+      isActive: ({ pathname }) => pathname.startsWith('/audit'),
       needsSession: true,
       permissions: ['audit:read'],
     },
     {
       href: '/users',
       label: t('accounts.users.nav'),
-      isActive: (path) => path.startsWith('/users'),
+      isActive: ({ pathname }) => pathname.startsWith('/users'),
       needsSession: true,
       permissions: ['user:manage'],
     },
     {
       href: '/account',
       label: t('accounts.account.nav'),
-      isActive: (path) => path.startsWith('/account'),
+      isActive: ({ pathname }) => pathname.startsWith('/account'),
       needsSession: true,
     },
   ];
@@ -254,7 +261,7 @@ export function Shell({ children }: { children: ReactNode }) {
             (item.permissions ?? []).every((permission) => userPermissions.includes(permission)),
           )
           .map((item) => {
-            const isActive = item.isActive(location.pathname);
+            const isActive = item.isActive(location);
             return (
               <NavLink
                 key={item.href}

@@ -7,6 +7,13 @@ import { type AnchorHTMLAttributes, type MouseEvent, forwardRef, useSyncExternal
 
 export type Location = Readonly<{ pathname: string; search: string; hash: string }>;
 
+/** The query a page is opened with from the duty desk (`?from=desk`): the menu keeps the desk lit. */
+export const FROM_DESK = 'from=desk';
+
+export function isOpenedFromDesk(location: Location): boolean {
+  return new URLSearchParams(location.search).get('from') === 'desk';
+}
+
 const listeners = new Set<() => void>();
 let current: Location = readLocation();
 let hasNavigated = false;

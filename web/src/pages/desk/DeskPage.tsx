@@ -11,7 +11,7 @@ import { useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type DeskCase } from '../../app/api.ts';
 import { useLiveConnection, useLiveUpdates } from '../../app/live.ts';
-import { RouterLink } from '../../app/router.tsx';
+import { FROM_DESK, RouterLink } from '../../app/router.tsx';
 import { formatDateTime, formatNumber, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -296,7 +296,7 @@ export function DeskPage() {
                 return (
                   <Table.Tr key={item.requestId} data-request-id={item.requestId} data-side={item.side}>
                     <Table.Td>
-                      <Anchor component={RouterLink} href={`/requests/${item.requestId}`}>
+                      <Anchor component={RouterLink} href={`/requests/${item.requestId}?${FROM_DESK}`}>
                         {typeTitle(item.type)}
                       </Anchor>
                       <Text size="xs" c="gray.7">
@@ -351,7 +351,7 @@ export function DeskPage() {
                           size="compact-sm"
                           variant="default"
                           component={RouterLink}
-                          href={`/requests/${item.requestId}`}
+                          href={`/requests/${item.requestId}?${FROM_DESK}`}
                           aria-label={t('desk.openLabel', { name })}
                         >
                           {t('desk.open')}

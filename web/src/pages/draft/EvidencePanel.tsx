@@ -176,6 +176,7 @@ function UploadForm({
     <Stack component="form" onSubmit={submit} gap="xs" data-testid="evidence-upload">
       <FileInput
         label={t('evidence.items.file')}
+        placeholder={t('evidence.items.chooseFile')}
         value={file}
         onChange={setFile}
         required
