@@ -234,6 +234,15 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     // The Convention's required elements of Art. 42(3) are listed as missing, with their citation.
     await checklist.locator('[data-element="necessity"][data-state="missing"]').waitFor();
     await checklist.getByRole('link', { name: 'Art. 42(3)(e)' }).waitFor();
+    // A new draft is what is left to write, not a page of faults: a neutral summary, open marks, and
+    // no "Required element missing" under each group of the form before the first save.
+    await checklist
+      .getByTestId('checklist-blocked')
+      .getByText(/^To write before it can be sent: \d+ element\(s\)$/)
+      .waitFor();
+    await checklist.locator('[data-element="necessity"] [data-status="to-do"]').waitFor();
+    assert.equal(await checklist.getByText('Blocking:', { exact: true }).count(), 0);
+    assert.equal(await page.locator('#el-necessity').getByTestId('field-findings').count(), 0);
 
     await choose(page.locator('#el-requesting-authority').getByLabel('State'), 'Azerb', /Azerbaijan/);
     await page
@@ -427,6 +436,16 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
   test('the submit button is disabled, with the reason, for a draft with blocking findings', async () => {
     await withScratchDraft('PG-BLOCKED', async () => {
       await page.getByTestId('checklist').waitFor();
+      // Once saved, what is missing is a fault to mend, in the checklist and at its group in the form.
+      await page
+        .getByTestId('checklist-blocked')
+        .getByText(/^Not complete: \d+ element\(s\) missing or wrong$/)
+        .waitFor();
+      await page
+        .locator('#el-necessity')
+        .getByTestId('field-findings')
+        .getByText(/Required element missing/)
+        .waitFor();
       const send = page.getByTestId('send-request');
       assert.equal(await send.isDisabled(), true);
       await page.getByTestId('send-blocker').filter({ hasText: 'Resolve the blocking findings' }).waitFor();

@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/core/validation/finding.ts';
-import { fieldFindingsOf } from '../../web/src/pages/draft/draft.model.ts';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import { ABSENCE_RULES, fieldFindingsOf, isAbsenceFinding } from '../../web/src/pages/draft/draft.model.ts';
+
+const catalogue = loadCatalogue();
 
 function finding(element: string, severity: Finding['severity'], message: string): Finding {
   return { rule: 'a-rule', severity, element, article: 'Art. 40(15)', message };
@@ -42,5 +45,22 @@ describe('draft form: findings at their fields', () => {
       message: 'Not in international form. Too long.',
       isBlocking: true,
     });
+  });
+});
+
+describe('draft form: what a new draft has still to write', () => {
+  it("names the catalogue's rules that only say an element is absent, and no other", () => {
+    const ruleIds = new Set(catalogue.rules.map((rule) => rule.id));
+    for (const rule of ABSENCE_RULES) assert.ok(ruleIds.has(rule), `the catalogue has the rule ${rule}`);
+    assert.equal(isAbsenceFinding(finding('custodian', 'blocking', 'Required element missing.')), false);
+    assert.equal(
+      isAbsenceFinding({ ...finding('custodian', 'blocking', 'missing'), rule: 'required-element-missing' }),
+      true,
+    );
+    assert.equal(
+      isAbsenceFinding({ ...finding('offences', 'blocking', 'No penalty'), rule: 'offence-penalty-missing' }),
+      false,
+      'a fault in what was written is not an absence',
+    );
   });
 });

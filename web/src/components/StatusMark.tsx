@@ -4,12 +4,14 @@
  */
 import { useTranslation } from 'react-i18next';
 
-export type Status = 'complete' | 'attention' | 'missing';
+/** `to-do`: not written yet on a new draft, which is not a fault yet (an open circle). */
+export type Status = 'complete' | 'attention' | 'missing' | 'to-do';
 
 const COLORS: Readonly<Record<Status, string>> = {
   complete: 'var(--mantine-color-teal-8)',
   attention: 'var(--mantine-color-orange-8)',
   missing: 'var(--mantine-color-red-8)',
+  'to-do': 'var(--mantine-color-gray-7)',
 };
 
 export function StatusMark({ status }: { status: Status }) {
@@ -17,7 +19,11 @@ export function StatusMark({ status }: { status: Status }) {
   return (
     <span style={{ display: 'inline-flex', flexShrink: 0 }} data-status={status}>
       <svg width="18" height="18" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
-        <circle cx="10" cy="10" r="9" fill={COLORS[status]} />
+        {status === 'to-do' ? (
+          <circle cx="10" cy="10" r="8" fill="none" stroke={COLORS[status]} strokeWidth="2" />
+        ) : (
+          <circle cx="10" cy="10" r="9" fill={COLORS[status]} />
+        )}
         {status === 'complete' ? (
           <path d="M5.5 10.5l3 3 6-7" stroke="white" strokeWidth="2.2" fill="none" strokeLinecap="round" />
         ) : null}

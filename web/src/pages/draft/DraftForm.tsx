@@ -21,7 +21,7 @@ import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import { localized } from '../../components/format.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
-import { type ChecklistItem, type Path, readPath } from './draft.model.ts';
+import { type ChecklistItem, isAbsenceFinding, type Path, readPath } from './draft.model.ts';
 import {
   CheckField,
   DateField,
@@ -67,7 +67,11 @@ function ElementGroup({
 }) {
   const { t } = useTranslation();
   const status = useContext(ElementStatusContext).get(element);
-  const findings = status && status.state !== 'complete' ? status.findings : [];
+  const isShowingAbsences = useContext(AbsencesShownContext);
+  const findings =
+    status && status.state !== 'complete'
+      ? status.findings.filter((finding) => isShowingAbsences || !isAbsenceFinding(finding))
+      : [];
   const isBlocking = findings.some((finding) => finding.severity === 'blocking');
   const findingsId = `el-${element}-findings`;
   const findingList =
@@ -138,6 +142,12 @@ function DraftingHelp({ size = 'sm', children }: { size?: 'xs' | 'sm'; children:
 
 /** The checklist's state of each element (DraftPage provides it), for the fields of the element. */
 export const ElementStatusContext = createContext<ReadonlyMap<ElementId, ChecklistItem>>(new Map());
+
+/**
+ * Whether an element's group says that the element is not there yet: not on a new draft before
+ * its first save, where the checklist lists what is left to write (DraftPage provides it).
+ */
+export const AbsencesShownContext = createContext(true);
 
 /** Rows of a list field (offences, persons, identifiers, property) with add and remove buttons. */
 function RowList({

@@ -36,7 +36,7 @@ import { currentLanguage } from '../../i18n/i18n.ts';
 import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
 import { DocumentLinks } from './DocumentLinks.tsx';
-import { DraftForm, ElementStatusContext } from './DraftForm.tsx';
+import { AbsencesShownContext, DraftForm, ElementStatusContext } from './DraftForm.tsx';
 import { EvidenceConsentPanel } from './EvidenceConsentPanel.tsx';
 import { EvidencePackagesPanel } from './EvidencePackagesPanel.tsx';
 import { EvidencePanel } from './EvidencePanel.tsx';
@@ -112,6 +112,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   // Counts the uploads stored while the page is open: the package form lists what it may include.
   const [evidenceVersion, setEvidenceVersion] = useState(0);
   const [isSaving, setIsSaving] = useState(false);
+  // A new draft reads as what is left to write until it is saved, or a save is tried.
+  const [hasTriedToSave, setHasTriedToSave] = useState(false);
   const [isShowingAll, setIsShowingAll] = useState(false);
   const [nodeState, setNodeState] = useState<string | undefined>(undefined);
   const loadedId = useRef<string | undefined>(undefined);
@@ -311,6 +313,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
 
   const save = async () => {
     if (!content || isSaving || isReadOnly) return;
+    setHasTriedToSave(true);
     setIsSaving(true);
     setSaveError(undefined);
     setSendError(undefined);
@@ -341,6 +344,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   useHotkeys([['mod+S', () => void save()]], []);
 
   const findings = liveFindings ?? saved?.findings ?? [];
+  const isStarting = saved === undefined && !hasTriedToSave;
   const checklist = useMemo(
     () => (content ? buildChecklist(content, catalogue.data, findings) : undefined),
     [content, catalogue.data, findings],
@@ -538,7 +542,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           {checklist && !isReadOnly ? (
             // Below the lg breakpoint the checklist comes after the whole form: its summary and a
             // way to it stand at the top, so a drafter on a phone knows what is missing.
-            <ChecklistSummaryBar checklist={checklist} />
+            <ChecklistSummaryBar checklist={checklist} isStarting={isStarting} />
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>
@@ -630,11 +634,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 className={formContext.isHidingEmpty ? 'request-read-only' : undefined}
               >
                 <ElementStatusContext.Provider value={elementStatus}>
-                  <DraftForm
-                    catalogue={catalogue.data}
-                    states={states.data}
-                    shown={isShowingAll ? new Set(ELEMENT_IDS) : shown}
-                  />
+                  <AbsencesShownContext.Provider value={!isStarting}>
+                    <DraftForm
+                      catalogue={catalogue.data}
+                      states={states.data}
+                      shown={isShowingAll ? new Set(ELEMENT_IDS) : shown}
+                    />
+                  </AbsencesShownContext.Provider>
                 </ElementStatusContext.Provider>
               </div>
             </Grid.Col>
@@ -667,6 +673,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                       : undefined
                   }
                   isReceived={saved?.request.direction === 'incoming'}
+                  isStarting={isStarting}
                 />
                 {saved ? <DocumentLinks requestId={saved.request.id} hasUnsavedChanges={isDirty} /> : null}
               </Stack>

@@ -30,7 +30,7 @@ import { RouterLink } from '../../app/router.tsx';
 import { citationText, localized, localizedCitation } from '../../components/format.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { StatusMark } from '../../components/StatusMark.tsx';
-import type { Checklist, ChecklistItem } from './draft.model.ts';
+import { type Checklist, type ChecklistItem, isAbsenceFinding } from './draft.model.ts';
 
 /** Moves the keyboard focus to the first field of an element's group in the form. */
 export function focusElementField(element: string): void {
@@ -88,18 +88,23 @@ function ItemRow({
   catalogue,
   type,
   onShowForm,
+  isStarting,
 }: {
   item: ChecklistItem;
   catalogue: Catalogue | undefined;
   type: RequestTypeId;
   onShowForm: ((item: ChecklistItem) => void) | undefined;
+  isStarting: boolean;
 }) {
   const { t } = useTranslation();
   const label = elementLabel(item.element, catalogue);
+  // On a new draft an element not written yet is still to do, not wrong: no red mark, no "Blocking".
+  const findings = isStarting ? item.findings.filter((finding) => !isAbsenceFinding(finding)) : item.findings;
+  const mark = isStarting && item.state !== 'complete' && findings.length === 0 ? 'to-do' : item.state;
   return (
     <li data-element={item.element} data-state={item.state} style={{ listStyle: 'none' }}>
       <Group gap={8} wrap="nowrap" align="flex-start">
-        <StatusMark status={item.state} />
+        <StatusMark status={mark} />
         <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>
           <Group gap={6} wrap="wrap" justify="space-between">
             <UnstyledButton
@@ -123,9 +128,9 @@ function ItemRow({
           <Text size="xs" c="gray.7">
             {t(`checklist.requirement.${item.requirement}`)}
           </Text>
-          {item.findings.length > 0 ? (
+          {findings.length > 0 ? (
             <List size="sm" spacing={2} mt={2}>
-              {item.findings.map((finding) => (
+              {findings.map((finding) => (
                 <FindingLine
                   key={findingKey(finding)}
                   finding={finding}
@@ -165,6 +170,11 @@ export type FindingsChecklistProps = Readonly<{
    * change the request (what is missing is asked for, not written in).
    */
   isReceived?: boolean;
+  /**
+   * A new draft not yet saved: what is not written yet reads as what is left to do (a neutral
+   * summary and marks), not as faults; what is wrong in what was written still shows as it is.
+   */
+  isStarting?: boolean;
 }>;
 
 export function FindingsChecklist({
@@ -175,6 +185,7 @@ export function FindingsChecklist({
   isLive,
   onShowForm,
   isReceived = false,
+  isStarting = false,
 }: FindingsChecklistProps) {
   const { t } = useTranslation();
   const { items, otherFindings, blockingCount, warningCount } = checklist;
@@ -198,7 +209,7 @@ export function FindingsChecklist({
       {/* One polite live region says the summary once when it changes (not the boxes below, which are
           notes: announced twice and assertively before). */}
       <div role="status" className="visually-hidden" data-testid="checklist-announcement">
-        {isReady ? readyText : t('checklist.blocked', { n: unmet })}
+        {isReady ? readyText : unmetText(checklist, unmet, isStarting)}
       </div>
       <div>
         {isReady ? (
@@ -209,9 +220,15 @@ export function FindingsChecklist({
             {warningCount > 0 ? <Text size="xs">{t('checklist.warnings', { n: warningCount })}</Text> : null}
           </Alert>
         ) : (
-          <Alert color="red" variant="light" p="xs" mb="xs" data-testid="checklist-blocked">
-            <Text size="sm" fw={600} c="red.9">
-              {t('checklist.blocked', { n: unmet })}
+          <Alert
+            color={isToDo(checklist, isStarting) ? 'gray' : 'red'}
+            variant="light"
+            p="xs"
+            mb="xs"
+            data-testid="checklist-blocked"
+          >
+            <Text size="sm" fw={600} c={isToDo(checklist, isStarting) ? undefined : 'red.9'}>
+              {unmetText(checklist, unmet, isStarting)}
             </Text>
             {warningCount > 0 ? <Text size="xs">{t('checklist.warnings', { n: warningCount })}</Text> : null}
           </Alert>
@@ -237,6 +254,7 @@ export function FindingsChecklist({
               catalogue={catalogue}
               type={type}
               onShowForm={onShowForm}
+              isStarting={isStarting}
             />
           ))}
         </Stack>
@@ -278,18 +296,38 @@ function summaryOf(checklist: Checklist): Readonly<{ isReady: boolean; unmet: nu
   return { isReady, unmet: Math.max(checklist.blockingCount, missingCount) };
 }
 
+/** Only absences stand between a new draft and sending it: it is a list of what is left to write. */
+function isToDo(checklist: Checklist, isStarting: boolean): boolean {
+  if (!isStarting) return false;
+  const all = [...checklist.items.flatMap((item) => item.findings), ...checklist.otherFindings];
+  return all.every((finding) => finding.severity !== 'blocking' || isAbsenceFinding(finding));
+}
+
+function unmetText(checklist: Checklist, unmet: number, isStarting: boolean): string {
+  return isToDo(checklist, isStarting)
+    ? i18next.t('checklist.toDo', { n: unmet })
+    : i18next.t('checklist.blocked', { n: unmet });
+}
+
 /**
  * The checklist's summary in one line, for screens narrower than the two columns (a phone), where
  * the checklist itself comes after the form: what it says, and a button that moves there.
  */
-export function ChecklistSummaryBar({ checklist }: { checklist: Checklist }) {
+export function ChecklistSummaryBar({
+  checklist,
+  isStarting = false,
+}: {
+  checklist: Checklist;
+  isStarting?: boolean;
+}) {
   const { t } = useTranslation();
   const { isReady, unmet } = summaryOf(checklist);
+  const colour = isReady ? 'var(--comity-green)' : isToDo(checklist, isStarting) ? undefined : 'red.9';
   return (
     <Box hiddenFrom="lg" mb="sm" data-testid="checklist-summary-bar">
       <Group gap="xs" wrap="wrap">
-        <Text size="sm" fw={600} c={isReady ? 'var(--comity-green)' : 'red.9'}>
-          {isReady ? t('checklist.ready') : t('checklist.blocked', { n: unmet })}
+        <Text size="sm" fw={600} c={colour}>
+          {isReady ? t('checklist.ready') : unmetText(checklist, unmet, isStarting)}
         </Text>
         <Anchor
           component="button"

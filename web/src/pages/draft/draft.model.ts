@@ -281,6 +281,19 @@ export type Checklist = Readonly<{
 }>;
 
 /**
+ * The catalogue's rules that say only that an element is not there yet (src/data/catalogue):
+ * on a new draft, before its first save, these are what is left to write, not faults.
+ */
+export const ABSENCE_RULES: ReadonlySet<string> = new Set([
+  'required-element-missing',
+  'element-missing-where-possible',
+]);
+
+export function isAbsenceFinding(finding: Finding): boolean {
+  return ABSENCE_RULES.has(finding.rule);
+}
+
+/**
  * Every element the type requires or asks for, with its state: red when validation blocks on it
  * (or a required element is absent), amber for a warning (or an absent where-possible element),
  * green when present and nothing is reported about it.
