@@ -7249,6 +7249,19 @@ export interface components {
             offences?: string[];
             record?: components["schemas"]["RequestingStateRecordInput"];
         };
+        ScreeningClearanceInput: {
+            itemId: string;
+            /** @enum {string} */
+            kind: "dual-criminality" | "outside-scope" | "requesting-state-record";
+            /** @description the Convention offences cited (dual criminality: each with a domestic provision here) */
+            articles?: number[];
+            /** @description outside scope: the other offences cited, each stated as a serious crime */
+            seriousCrimes?: string[];
+            /** @description the requesting State's record: that State */
+            state?: string;
+            /** @description its earlier requests received here, none refused */
+            received?: number;
+        };
         ScreeningItemInput: {
             id: string;
             /** @enum {string} */
@@ -7283,6 +7296,8 @@ export interface components {
             answer: ("no-concern" | "concern" | "not-applicable") | null;
             reasons: string | null;
             flags: components["schemas"]["ScreeningFlagInput"][];
+            /** @description where Comity's own check raised no flag, what it found: a proposed answer of no concern for the reviewer to confirm or change (never recorded by itself) */
+            clearance: components["schemas"]["ScreeningClearanceInput"] | null;
         };
         ScreeningInput: {
             requestId: string;
@@ -8067,6 +8082,19 @@ export interface components {
             offences?: string[];
             record?: components["schemas"]["RequestingStateRecord"];
         };
+        ScreeningClearance: {
+            itemId: string;
+            /** @enum {string} */
+            kind: "dual-criminality" | "outside-scope" | "requesting-state-record";
+            /** @description the Convention offences cited (dual criminality: each with a domestic provision here) */
+            articles?: number[];
+            /** @description outside scope: the other offences cited, each stated as a serious crime */
+            seriousCrimes?: string[];
+            /** @description the requesting State's record: that State */
+            state?: string;
+            /** @description its earlier requests received here, none refused */
+            received?: number;
+        };
         ScreeningItem: {
             id: string;
             /** @enum {string} */
@@ -8101,6 +8129,8 @@ export interface components {
             answer: ("no-concern" | "concern" | "not-applicable") | null;
             reasons: string | null;
             flags: components["schemas"]["ScreeningFlag"][];
+            /** @description where Comity's own check raised no flag, what it found: a proposed answer of no concern for the reviewer to confirm or change (never recorded by itself) */
+            clearance: components["schemas"]["ScreeningClearance"] | null;
         };
         Screening: {
             requestId: string;

@@ -13,6 +13,7 @@ import type { RequestContent } from '../core/request/draft.ts';
 import {
   answerIssues,
   applicableItems,
+  automaticClearances,
   automaticFlags,
   checkDecision,
   groundsSupported,
@@ -20,6 +21,7 @@ import {
   type RequestingStateRecord,
   type ScreeningAnswer,
   ScreeningAnswersSchema,
+  type ScreeningClearance,
   type ScreeningFlag,
 } from '../core/screening/screening.ts';
 import type { AppContext } from '../app-context.ts';
@@ -46,6 +48,8 @@ export type ScreeningItemView = Readonly<{
   answer: ScreeningAnswer['answer'] | null;
   reasons: string | null;
   flags: ScreeningFlag[];
+  /** Where Comity's own check raised no flag: what it found, a proposed "no concern" to confirm. */
+  clearance: ScreeningClearance | null;
 }>;
 
 export type ScreeningView = Readonly<{
@@ -111,12 +115,14 @@ async function viewOf(context: AppContext, stored: StoredRequest): Promise<Scree
   const checklist = await findChecklist(context.db, stored.id);
   const answers = storedAnswers(checklist?.answers);
   const record = await stateRecord(context, stored);
-  const flags = automaticFlags(context.catalogue, {
+  const checked = {
     requestType: stored.type,
     offences: contentOf(stored).offences ?? [],
     coverage: await lawMapCoverage(context),
     record,
-  });
+  };
+  const flags = automaticFlags(context.catalogue, checked);
+  const clearances = automaticClearances(context.catalogue, checked);
   const byItem = new Map(answers.map((answer) => [answer.itemId, answer]));
   const missing = missingItems(context.catalogue, stored.type, answers);
   const status = caseStatusOf(stored);
@@ -155,6 +161,7 @@ async function viewOf(context: AppContext, stored: StoredRequest): Promise<Scree
       answer: byItem.get(item.id)?.answer ?? null,
       reasons: byItem.get(item.id)?.reasons ?? null,
       flags: flags.filter((flag) => flag.itemId === item.id),
+      clearance: clearances.find((clearance) => clearance.itemId === item.id) ?? null,
     })),
   };
 }

@@ -121,6 +121,16 @@ for (const target of DATABASE_TARGETS) {
         { itemId: 'dual-criminality', kind: 'dual-criminality', articles: [7] },
       ]);
       assert.deepEqual(screening.items.find((item) => item.id === 'outside-scope')?.flags, []);
+      // Where its own check raised no flag, Comity says what it found, as a proposal; a flagged item
+      // has none, and nothing is answered by it.
+      assert.equal(dual?.clearance, null);
+      assert.deepEqual(screening.items.find((item) => item.id === 'outside-scope')?.clearance, {
+        itemId: 'outside-scope',
+        kind: 'outside-scope',
+        articles: [7, 10],
+        seriousCrimes: [],
+      });
+      assert.equal(screening.items.find((item) => item.id === 'outside-scope')?.answer, null);
 
       // No decision before the checklist is complete.
       for (const [name, payload] of [

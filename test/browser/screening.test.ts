@@ -97,6 +97,26 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await panel.getByTestId('screening-required').waitFor();
     await panel.getByTestId('transition-refuse').click();
 
+    // Where Comity's own check found nothing to flag, the answer is proposed, with what it found;
+    // not recorded until the reviewer saves.
+    const scope = screening.locator('[data-testid="screening-item"][data-item="outside-scope"]');
+    assert.equal(await scope.getByTestId('answer-no-concern').isChecked(), true);
+    assert.match(
+      await scope.getByTestId('screening-reasons').inputValue(),
+      /^Every offence cited is a Convention offence: Art\. 10\.$/,
+    );
+    await scope.getByTestId('screening-proposed').waitFor();
+    const record = screening.locator('[data-testid="screening-item"][data-item="requesting-state-record"]');
+    // The State by its name, once the list of States is read.
+    await page.waitForFunction(
+      `document.querySelector('[data-item="requesting-state-record"] [data-testid="screening-reasons"]')?.value.includes('France')`,
+    );
+    assert.match(
+      await record.getByTestId('screening-reasons').inputValue(),
+      /^No earlier request from France was refused here \(\d+ received\)\.$/,
+    );
+    assert.equal(await screening.getByTestId('screening-state').getAttribute('data-complete'), 'false');
+
     // Answer every item with reasons: a concern on essential interests.
     for (const id of ids) {
       const item = screening.locator(`[data-testid="screening-item"][data-item="${id}"]`);

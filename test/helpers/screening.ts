@@ -16,6 +16,14 @@ export type ScreeningItem = {
   reasons: string | null;
   groundIds: string[];
   flags: Array<{ itemId: string; kind: string; articles?: number[]; offences?: string[] }>;
+  clearance: {
+    itemId: string;
+    kind: string;
+    articles?: number[];
+    seriousCrimes?: string[];
+    state?: string;
+    received?: number;
+  } | null;
 };
 export type Screening = {
   requestId: string;

@@ -10,6 +10,7 @@ import type { Catalogue } from '../../src/core/catalogue/catalogue.ts';
 import {
   answerIssues,
   applicableItems,
+  automaticClearances,
   automaticFlags,
   checkDecision,
   groundsSupported,
@@ -301,6 +302,123 @@ describe('screening: automatic flags', () => {
         new Set(['art-7', 'art-8', 'art-9', 'art-10', 'art-11', 'art-12', 'art-13']),
       ),
       ['art-14', 'art-15', 'art-16', 'art-17'],
+    );
+  });
+});
+
+describe("screening: what Comity's own checks propose where they raise no flag", () => {
+  const convention = [{ conventionArticle: 7 }, { conventionArticle: 10 }, { conventionArticle: 7 }];
+
+  it('proposes no concern on dual criminality when every offence is a Convention offence the law map covers', () => {
+    const clearances = automaticClearances(catalogue, {
+      requestType: 'stored-data',
+      offences: convention,
+      coverage: new Set(['art-7', 'art-10']),
+      record: NO_RECORD,
+    });
+    assert.deepEqual(
+      clearances.find((clearance) => clearance.kind === 'dual-criminality'),
+      { itemId: 'dual-criminality', kind: 'dual-criminality', articles: [7, 10] },
+    );
+  });
+
+  it('proposes nothing on dual criminality when an offence is not covered, or not a Convention offence', () => {
+    const uncovered = automaticClearances(catalogue, {
+      requestType: 'stored-data',
+      offences: convention,
+      coverage: new Set(['art-10']),
+      record: NO_RECORD,
+    });
+    assert.equal(
+      uncovered.some((clearance) => clearance.kind === 'dual-criminality'),
+      false,
+      'art. 7 has no provision: a flag, not a proposal',
+    );
+    const domestic = automaticClearances(catalogue, {
+      requestType: 'stored-data',
+      offences: [{ conventionArticle: 10 }, { domesticProvision: 'Fraud s. 2', maximumPenaltyYears: 5 }],
+      coverage: new Set(['art-10']),
+      record: NO_RECORD,
+    });
+    assert.equal(
+      domestic.some((clearance) => clearance.kind === 'dual-criminality'),
+      false,
+      'the law map cannot answer for a domestic offence',
+    );
+  });
+
+  it('proposes no concern on scope when every offence is a Convention offence or, as stated, a serious crime', () => {
+    const clearances = automaticClearances(catalogue, {
+      requestType: 'mla',
+      offences: [{ conventionArticle: 12 }, { domesticProvision: 'Fraud s. 2', maximumPenaltyYears: 4 }],
+      coverage: new Set(['art-12']),
+      record: NO_RECORD,
+    });
+    assert.deepEqual(
+      clearances.find((clearance) => clearance.kind === 'outside-scope'),
+      { itemId: 'outside-scope', kind: 'outside-scope', articles: [12], seriousCrimes: ['Fraud s. 2'] },
+    );
+    const minor = automaticClearances(catalogue, {
+      requestType: 'mla',
+      offences: [{ domesticProvision: 'Minor offence s. 1', maximumPenaltyYears: 1 }],
+      coverage: new Set(),
+      record: NO_RECORD,
+    });
+    assert.equal(
+      minor.some((clearance) => clearance.kind === 'outside-scope'),
+      false,
+      'flagged instead',
+    );
+  });
+
+  it('proposes nothing about offences a request does not give', () => {
+    const clearances = automaticClearances(catalogue, {
+      requestType: 'mla',
+      offences: [],
+      coverage: new Set(['art-7']),
+      record: NO_RECORD,
+    });
+    assert.deepEqual(
+      clearances.map((clearance) => clearance.kind),
+      ['requesting-state-record'],
+    );
+  });
+
+  it("proposes no concern on the requesting State's record only when nothing from it was refused here", () => {
+    const clean = automaticClearances(catalogue, {
+      requestType: 'preservation',
+      offences: convention,
+      coverage: new Set(),
+      record: { state: 'FR', received: 3, refused: 0, groundCounts: {} },
+    });
+    assert.deepEqual(
+      clean.find((clearance) => clearance.kind === 'requesting-state-record'),
+      { itemId: 'requesting-state-record', kind: 'requesting-state-record', state: 'FR', received: 3 },
+    );
+    assert.equal(
+      clean.some((clearance) => clearance.kind === 'dual-criminality'),
+      false,
+      'no dual criminality item on a preservation',
+    );
+    const refused = automaticClearances(catalogue, {
+      requestType: 'preservation',
+      offences: convention,
+      coverage: new Set(),
+      record: { state: 'FR', received: 3, refused: 1, groundCounts: { 'essential-interests': 1 } },
+    });
+    assert.equal(
+      refused.some((clearance) => clearance.kind === 'requesting-state-record'),
+      false,
+    );
+    const unknownState = automaticClearances(catalogue, {
+      requestType: 'preservation',
+      offences: convention,
+      coverage: new Set(),
+      record: { state: null, received: 0, refused: 0, groundCounts: {} },
+    });
+    assert.equal(
+      unknownState.some((clearance) => clearance.kind === 'requesting-state-record'),
+      false,
     );
   });
 });

@@ -254,6 +254,60 @@ export function automaticFlags(
   return flags;
 }
 
+/**
+ * What Comity's own checks found where they raise no flag, as a proposed answer of no concern that
+ * the legal reviewer confirms or changes (nothing is answered for them): every offence cited is a
+ * Convention offence this node's law map has a provision for (dual criminality); none is outside
+ * the Convention's scope; no earlier request from the requesting State was refused here. Nothing
+ * is proposed where the request gives no offence, or the State is not known.
+ */
+export type ScreeningClearance =
+  | Readonly<{ itemId: string; kind: 'dual-criminality'; articles: number[] }>
+  | Readonly<{ itemId: string; kind: 'outside-scope'; articles: number[]; seriousCrimes: string[] }>
+  | Readonly<{ itemId: string; kind: 'requesting-state-record'; state: string; received: number }>;
+
+export function automaticClearances(
+  catalogue: Catalogue,
+  input: Parameters<typeof automaticFlags>[1],
+): ScreeningClearance[] {
+  const flagged = new Set(automaticFlags(catalogue, input).map((flag) => flag.itemId));
+  const offences = input.offences;
+  const conventionArticles = [
+    ...new Set(offences.filter(isConventionOffence).map((offence) => offence.conventionArticle as number)),
+  ].sort((a, b) => a - b);
+  const clearances: ScreeningClearance[] = [];
+  for (const item of applicableItems(catalogue, input.requestType)) {
+    if (flagged.has(item.id)) continue;
+    if (item.automatic === 'dual-criminality') {
+      // Only where every offence is one the law map can answer for: a Convention offence.
+      if (offences.length > 0 && offences.every(isConventionOffence)) {
+        clearances.push({ itemId: item.id, kind: 'dual-criminality', articles: conventionArticles });
+      }
+    } else if (item.automatic === 'outside-scope') {
+      if (offences.length > 0) {
+        const seriousCrimes = offences
+          .map((offence, index) => ({ offence, index }))
+          .filter(({ offence }) => !isConventionOffence(offence))
+          .map(({ offence, index }) => offenceName(offence, index));
+        clearances.push({
+          itemId: item.id,
+          kind: 'outside-scope',
+          articles: conventionArticles,
+          seriousCrimes,
+        });
+      }
+    } else if (item.automatic === 'requesting-state-record' && input.record.state) {
+      clearances.push({
+        itemId: item.id,
+        kind: 'requesting-state-record',
+        state: input.record.state,
+        received: input.record.received,
+      });
+    }
+  }
+  return clearances;
+}
+
 /** The Convention offences (Arts. 7-17 in the catalogue) that no domestic provision implements. */
 export function uncoveredOffences(catalogue: Catalogue, coverage: LawMapCoverage): string[] {
   return catalogue.offences.map((offence) => offence.id).filter((id) => !coverage.has(id));

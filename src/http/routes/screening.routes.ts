@@ -31,10 +31,13 @@ const RecordSchema = z
   })
   .meta({ id: 'RequestingStateRecord' });
 
+/** The checks Comity runs by itself on a request received here: each raises a flag or, else, proposes. */
+const AutomaticCheckSchema = z.enum(['dual-criminality', 'outside-scope', 'requesting-state-record']);
+
 const FlagSchema = z
   .object({
     itemId: z.string(),
-    kind: z.enum(['dual-criminality', 'outside-scope', 'requesting-state-record']),
+    kind: AutomaticCheckSchema,
     articles: z
       .array(z.number().int())
       .optional()
@@ -43,6 +46,23 @@ const FlagSchema = z
     record: RecordSchema.optional(),
   })
   .meta({ id: 'ScreeningFlag' });
+
+const ClearanceSchema = z
+  .object({
+    itemId: z.string(),
+    kind: AutomaticCheckSchema,
+    articles: z
+      .array(z.number().int())
+      .optional()
+      .describe('the Convention offences cited (dual criminality: each with a domestic provision here)'),
+    seriousCrimes: z
+      .array(z.string())
+      .optional()
+      .describe('outside scope: the other offences cited, each stated as a serious crime'),
+    state: z.string().optional().describe("the requesting State's record: that State"),
+    received: z.number().int().optional().describe('its earlier requests received here, none refused'),
+  })
+  .meta({ id: 'ScreeningClearance' });
 
 const ItemSchema = z
   .object({
@@ -58,6 +78,9 @@ const ItemSchema = z
     answer: z.enum(SCREENING_ANSWERS).nullable(),
     reasons: z.string().nullable(),
     flags: z.array(FlagSchema),
+    clearance: ClearanceSchema.nullable().describe(
+      "where Comity's own check raised no flag, what it found: a proposed answer of no concern for the reviewer to confirm or change (never recorded by itself)",
+    ),
   })
   .meta({ id: 'ScreeningItem' });
 

@@ -8,11 +8,13 @@
  * before it is complete, and a refusal only on the grounds its concerns support.
  */
 import { Alert, Badge, Button, Group, Paper, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
-import { citationText, localized } from '../../components/format.ts';
+import { citationText, localized, stateName } from '../../components/format.ts';
+import { useStates } from '../../components/reference-data.ts';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
@@ -21,14 +23,44 @@ export type Screening = ApiAnswer<'/api/v1/requests/{id}/screening', 'get'>['scr
 type Item = Screening['items'][number];
 type Flag = Item['flags'][number];
 type AnswerValue = NonNullable<Item['answer']>;
-type Draft = Record<string, { answer: AnswerValue | ''; reasons: string }>;
+type Clearance = NonNullable<Item['clearance']>;
+/** A State's name in the UI language, from its code (the code until the list of States is read). */
+type StateLabel = (code: string | null | undefined) => string;
+/** `isProposed`: pre-filled from Comity's own check, not yet touched by the reviewer. */
+type Draft = Record<string, { answer: AnswerValue | ''; reasons: string; isProposed?: boolean }>;
 
 const ANSWERS: readonly AnswerValue[] = ['no-concern', 'concern', 'not-applicable'];
 
-function draftOf(screening: Screening): Draft {
+/**
+ * The reviewer's answers as saved; an item not answered yet on which Comity's own check found
+ * nothing to flag starts as "no concern" with what the check found as its reasons, for the
+ * reviewer to confirm (by saving) or change. Nothing is recorded until the reviewer saves.
+ */
+function draftOf(screening: Screening, t: TFunction, stateLabel: StateLabel): Draft {
   return Object.fromEntries(
-    screening.items.map((item) => [item.id, { answer: item.answer ?? '', reasons: item.reasons ?? '' }]),
+    screening.items.map((item) => [
+      item.id,
+      item.answer === null && item.clearance
+        ? { answer: 'no-concern', reasons: clearanceText(t, item.clearance, stateLabel), isProposed: true }
+        : { answer: item.answer ?? '', reasons: item.reasons ?? '' },
+    ]),
   );
+}
+
+/** What Comity's own check found, in the UI language: the proposed answer's reasons. */
+function clearanceText(t: TFunction, clearance: Clearance, stateLabel: StateLabel): string {
+  const articles = (clearance.articles ?? []).map((article) => citationText(article)).join(', ');
+  if (clearance.kind === 'dual-criminality') return t('screening.clearance.dualCriminality', { articles });
+  if (clearance.kind === 'outside-scope') {
+    const serious = clearance.seriousCrimes ?? [];
+    if (serious.length === 0) return t('screening.clearance.withinScope', { articles });
+    if (articles === '') return t('screening.clearance.seriousOnly', { offences: serious.join('; ') });
+    return t('screening.clearance.withinScopeAndSerious', { articles, offences: serious.join('; ') });
+  }
+  return t('screening.clearance.record', {
+    state: stateLabel(clearance.state),
+    received: clearance.received ?? 0,
+  });
 }
 
 function FlagNote({ flag }: { flag: Flag }) {
@@ -68,7 +100,12 @@ type ScreeningPanelProps = Readonly<{
 
 export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanelProps) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(screening));
+  const states = useStates();
+  const stateLabel = useCallback<StateLabel>(
+    (code) => stateName(states.data, code) || code || '',
+    [states.data],
+  );
+  const [draft, setDraft] = useState<Draft>(() => draftOf(screening, t, stateLabel));
   const [error, setError] = useState<unknown>(undefined);
   // The items in the order the last save sent them: the node names a field by its place (`/answers/2/reasons`).
   const [sentIds, setSentIds] = useState<readonly string[]>([]);
@@ -88,13 +125,32 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
   const [savedNote, setSavedNote] = useState(false);
   const isEditable = canReview && screening.open;
 
+  // Read again from the node (its answers as saved), not when a name or the language changes:
+  // the effect below rewords what is still only proposed, and keeps what the reviewer typed.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the answers start again only from what the node sent.
   useEffect(() => {
-    setDraft(draftOf(screening));
+    setDraft(draftOf(screening, t, stateLabel));
   }, [screening]);
+
+  useEffect(() => {
+    setDraft((current) => {
+      const reworded = { ...current };
+      for (const item of screening.items) {
+        const value = current[item.id];
+        if (value?.isProposed && item.clearance) {
+          reworded[item.id] = { ...value, reasons: clearanceText(t, item.clearance, stateLabel) };
+        }
+      }
+      return reworded;
+    });
+  }, [screening, t, stateLabel]);
 
   const set = (id: string, patch: Partial<Draft[string]>) => {
     setSavedNote(false);
-    setDraft((current) => ({ ...current, [id]: { answer: '', reasons: '', ...current[id], ...patch } }));
+    setDraft((current) => ({
+      ...current,
+      [id]: { answer: '', reasons: '', ...current[id], ...patch, isProposed: false },
+    }));
   };
 
   const save = async (event: FormEvent) => {
@@ -234,6 +290,11 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
                       minRows={1}
                       data-testid="screening-reasons"
                     />
+                    {value.isProposed ? (
+                      <Text size="xs" c="gray.7" mt={4} data-testid="screening-proposed">
+                        {t('screening.proposed')}
+                      </Text>
+                    ) : null}
                   </>
                 ) : (
                   <Text size="sm" data-testid="screening-answer">
