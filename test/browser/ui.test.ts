@@ -243,6 +243,14 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await checklist.locator('[data-element="necessity"] [data-status="to-do"]').waitFor();
     assert.equal(await checklist.getByText('Blocking:', { exact: true }).count(), 0);
     assert.equal(await page.locator('#el-necessity').getByTestId('field-findings').count(), 0);
+    // The drafter is the person the requested side replies to, until they write someone else.
+    const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
+      user: { displayName: string };
+    };
+    assert.equal(
+      await page.locator('#el-requesting-authority').getByLabel('Person or unit').first().inputValue(),
+      session.user.displayName,
+    );
 
     await choose(page.locator('#el-requesting-authority').getByLabel('State'), 'Azerb', /Azerbaijan/);
     await page

@@ -42,11 +42,13 @@ import { EvidencePackagesPanel } from './EvidencePackagesPanel.tsx';
 import { EvidencePanel } from './EvidencePanel.tsx';
 import {
   buildChecklist,
+  designatedAuthority,
   fieldFindingsOf,
   newDraft,
   type Path,
   pruneContent,
   shownElements,
+  withRequestedState,
   writePath,
 } from './draft.model.ts';
 import { ChecklistSummaryBar, FindingsChecklist } from './FindingsChecklist.tsx';
@@ -288,13 +290,40 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     }
   });
 
-  const update = useCallback((path: Path, value: unknown) => {
-    setContent((current) => (current ? writePath(current, path, value) : current));
-    setIsDirty(true);
-  }, []);
+  const channelOf = useCallback(
+    (type: RequestTypeId) => catalogue.data?.requestTypes.find((entry) => entry.id === type)?.channel,
+    [catalogue.data],
+  );
+  const update = useCallback(
+    (path: Path, value: unknown) => {
+      setContent((current) => {
+        if (!current) return current;
+        // Choosing the requested State brings the name of the authority it designated for this type.
+        if (path.length === 2 && path[0] === 'requestedAuthority' && path[1] === 'state') {
+          return withRequestedState(current, typeof value === 'string' ? value : undefined, (code) =>
+            designatedAuthority(
+              states.data?.find((state) => state.code === code)?.designations,
+              channelOf(current.type),
+            ),
+          );
+        }
+        return writePath(current, path, value);
+      });
+      setIsDirty(true);
+    },
+    [states.data, channelOf],
+  );
 
   const chooseType = (type: RequestTypeId) => {
-    setContent(newDraft(type, nodeState, currentLanguage()));
+    // The drafter's own authority and themselves as the contact, to change where they differ.
+    const ownDesignations = states.data?.find((state) => state.code === nodeState)?.designations;
+    setContent(
+      newDraft(type, nodeState, currentLanguage(), {
+        authorityName: designatedAuthority(ownDesignations, channelOf(type)),
+        contactName: user?.displayName,
+        email: user?.email ?? undefined,
+      }),
+    );
     setIsDirty(true);
   };
 

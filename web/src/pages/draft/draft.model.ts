@@ -339,10 +339,63 @@ export function newDraft(
   type: RequestTypeId,
   requestingState: string | undefined,
   language: string,
+  sender: SenderDefaults = {},
 ): RequestContent {
+  const contactDetails = {
+    ...(sender.contactName ? { name: sender.contactName } : {}),
+    ...(sender.email ? { email: sender.email } : {}),
+  };
+  const requestingAuthority = {
+    ...(requestingState ? { state: requestingState } : {}),
+    ...(sender.authorityName ? { name: sender.authorityName } : {}),
+    ...(Object.keys(contactDetails).length > 0 ? { contactDetails } : {}),
+  };
   return {
     type,
-    ...(requestingState ? { requestingAuthority: { state: requestingState } } : {}),
+    ...(Object.keys(requestingAuthority).length > 0 ? { requestingAuthority } : {}),
     language,
+  };
+}
+
+/**
+ * What a new draft can start from, all of it changeable: the authority this State designated for
+ * the type's channel (as the list of States knows it), and the drafter as the person to reply to.
+ */
+export type SenderDefaults = Readonly<{ authorityName?: string; contactName?: string; email?: string }>;
+
+type Designations = Readonly<{
+  centralAuthority?: string;
+  pointOfContact?: string;
+  extraditionAuthority?: string;
+}>;
+
+/** The name a State designated for a channel of the catalogue, if it is known. */
+export function designatedAuthority(
+  designations: Designations | undefined,
+  channel: 'central-authority' | 'point-of-contact' | 'extradition-authority' | undefined,
+): string | undefined {
+  if (!designations || !channel) return undefined;
+  if (channel === 'central-authority') return designations.centralAuthority;
+  if (channel === 'point-of-contact') return designations.pointOfContact;
+  return designations.extraditionAuthority;
+}
+
+/**
+ * The requested State chosen: its designated authority for the type's channel goes in the
+ * authority's name, unless the name there is one the drafter wrote (not the one the State
+ * chosen before had designated).
+ */
+export function withRequestedState(
+  content: RequestContent,
+  state: string | undefined,
+  designatedFor: (state: string | undefined) => string | undefined,
+): RequestContent {
+  const { state: previous, ...current } = content.requestedAuthority ?? {};
+  const isWritten = Boolean(current.name?.trim()) && current.name !== designatedFor(previous);
+  const name = isWritten ? current.name : designatedFor(state);
+  const { name: _replaced, ...rest } = current;
+  return {
+    ...content,
+    requestedAuthority: { ...rest, ...(state ? { state } : {}), ...(name ? { name } : {}) },
   };
 }
