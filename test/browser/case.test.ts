@@ -141,6 +141,18 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
 
     const preservedUntil = addDays(today, 75);
     await until.fill(preservedUntil);
+    // Escape in the date's calendar closes the calendar, not the form with what was typed in it.
+    const calendarButton = form.getByRole('button', { name: 'Pick a date' }).first();
+    await calendarButton.click();
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="transition-form"] button[aria-label="Pick a date"]')?.getAttribute('aria-expanded') === 'true'`,
+    );
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="transition-form"] button[aria-label="Pick a date"]')?.getAttribute('aria-expanded') === 'false'`,
+    );
+    assert.equal(await form.count(), 1, 'the form stays open');
+    assert.equal(await until.inputValue(), preservedUntil.split('-').reverse().join('/'));
     await form.getByTestId('transition-submit').click();
     const preserved = panel.locator('[data-testid="case-event"][data-transition="record-preservation"]');
     await preserved.waitFor();

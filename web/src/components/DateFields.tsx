@@ -111,6 +111,14 @@ function LocaleDateField({
                 aria-label={t('lawyer2.dates.open')}
                 aria-expanded={isOpen}
                 onClick={() => setIsOpen((open) => !open)}
+                onKeyDown={(event) => {
+                  // Escape pressed before the focus has moved into the calendar closes it too, and
+                  // only it: not a form that closes on Escape around it, with what was typed.
+                  if (event.key === 'Escape' && isOpen) {
+                    event.stopPropagation();
+                    setIsOpen(false);
+                  }
+                }}
               >
                 <CalendarIcon />
               </ActionIcon>
