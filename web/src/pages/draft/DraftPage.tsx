@@ -150,6 +150,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
         setLiveFindings(undefined);
         setIsDirty(false);
         setSaveError(undefined);
+        setHasTriedToSave(false);
       }
       return;
     }
