@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { draftRequest, listIncomingRequests, readDelivery, sendRequest } from '../src/demo/federation-api.ts';
-import { preservationDraft } from '../src/demo/demo-drafts.ts';
+import { trafficDisclosureDraft } from '../src/demo/demo-drafts.ts';
 import { startFederation } from '../src/demo/federation-setup.ts';
 import { delay, waitFor } from '../src/demo/node-process.ts';
 import type { Figure } from './foundation.bench.ts';
@@ -153,7 +153,7 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
     const input = path.join(directory, 'evidence.bin');
     await writeRandomFile(input, options.size);
     const officer = await federation.node('FR').userClient('officer');
-    const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
+    const drafted = await draftRequest(officer, trafficDisclosureDraft('FR', 'DE'));
     // The two-person rule: the officer submits, the supervisor approves (which sends).
     await sendRequest(officer, await federation.node('FR').userClient('supervisor'), drafted.id);
     await waitFor(

@@ -5291,7 +5291,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Make a package of stored items of a request received here: chunks encrypted, manifest signed by this node; not sent yet */
+        /**
+         * Make a package of stored items of a request received here: chunks encrypted, manifest signed by this node; not sent yet
+         * @description Refused (409 invalid-state) on a preservation request (Art. 42), which keeps the data and discloses none: evidence answers the request that follows it (Art. 43 or 44).
+         */
         post: {
             parameters: {
                 query?: never;

@@ -49,6 +49,33 @@ export function preservationDraft(from: string, to: string, sequence = 1): Reque
 }
 
 /**
+ * A complete request for the expedited disclosure of preserved traffic data (Art. 43) from `from`
+ * to `to`, on the preservation `sequence` names: what the test federations and the demo disclose
+ * evidence on, through the 24/7 points of contact (a preservation itself discloses nothing).
+ */
+export function trafficDisclosureDraft(from: string, to: string, sequence = 1): RequestContent {
+  const preservation = preservationDraft(from, to, sequence);
+  return {
+    type: 'traffic-disclosure',
+    requestingAuthority: preservation.requestingAuthority,
+    requestedAuthority: preservation.requestedAuthority,
+    caseReference: `${from}-DISC-${String(sequence).padStart(5, '0')}`,
+    relatedRequest: { reference: preservation.caseReference, type: 'preservation' },
+    offences: preservation.offences,
+    summaryOfFacts: preservation.summaryOfFacts,
+    identifiers: preservation.identifiers,
+    dataSought: {
+      categories: ['traffic'],
+      description:
+        'Traffic data preserved under the earlier request: the connection logs of the server at 203.0.113.54, enough to identify the service providers and the path of the communications',
+      relationToOffence: 'The server was used to control the ransomware',
+      period: { from: '2026-10-20', to: '2026-11-05' },
+    },
+    language: 'en',
+  };
+}
+
+/**
  * A complete request for stored data (Art. 44) from `from` to `to`, received by the requested
  * State's central authority; `offences` replaces the preservation draft's offences.
  */

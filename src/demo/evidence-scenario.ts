@@ -1,9 +1,9 @@
 /**
  * The scripted exchange of `comity demo --scenario evidence`: evidence of `--size` bytes travels
  * from B (the executing node) to A (the requesting node) through the API, as people and scripts
- * do it: A's officer submits a preservation request and A's supervisor approves it (which sends
- * it: the two-person rule), B's duty officer acknowledges it, uploads an
- * item by tus, makes a package and sends it; A's node fetches and verifies it; A's duty officer
+ * do it: A's officer submits a request for the disclosure of preserved traffic data (Art. 43;
+ * a preservation discloses nothing) and A's supervisor approves it (which sends it: the
+ * two-person rule), B's duty officer acknowledges it, uploads an item by tus, makes a package and sends it; A's node fetches and verifies it; A's duty officer
  * downloads the item and checks its SHA-256 against the one computed while uploading, then exports
  * the package for a court with the item encrypted to an age recipient made for the demo; the export
  * is verified offline (what `comity evidence verify` runs) and Debian's `age`, when installed,
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatIdentityFile, generateIdentity, parseIdentityFile } from '../evidence/age/index.ts';
 import { verifyExportFolder } from '../evidence/export-bundle.ts';
-import { preservationDraft } from './demo-drafts.ts';
+import { trafficDisclosureDraft } from './demo-drafts.ts';
 import {
   downloadEvidence,
   draftRequest,
@@ -133,9 +133,9 @@ export async function runEvidenceScenario(
         },
       },
       {
-        title: `officer at ${a.nodeId} submits a preservation request to ${b.state}; the supervisor approves and sends it`,
+        title: `officer at ${a.nodeId} submits a request for the disclosure of preserved traffic data (Art. 43) to ${b.state}; the supervisor approves and sends it`,
         run: async () => {
-          const content = preservationDraft(a.state, b.state, Date.now() % 100_000);
+          const content = trafficDisclosureDraft(a.state, b.state, Date.now() % 100_000);
           caseReference = content.caseReference ?? '';
           const drafted = await draftRequest(officerA!, content);
           requestId = drafted.id;

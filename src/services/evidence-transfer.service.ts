@@ -26,6 +26,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
+import { noDisclosureReason } from '../core/evidence/disclosure.ts';
 import { AppError } from '../core/errors.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { openAtRest, sealAtRest } from '../evidence/at-rest.ts';
@@ -198,6 +199,8 @@ export async function createEvidencePackage(
   if (!request.peerNodeId || !request.remoteRequestId) {
     throw new AppError('invalid-state', `request ${requestId} did not arrive from a node`);
   }
+  const noDisclosure = noDisclosureReason(request.type);
+  if (noDisclosure) throw new AppError('invalid-state', noDisclosure);
   const itemIds = [...new Set(input.itemIds)];
   const items = [];
   for (const itemId of itemIds) {

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { trafficDisclosureDraft } from '../../src/demo/demo-drafts.ts';
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
 import { sendEvidencePackage } from '../helpers/approval.ts';
 import { call, TUS } from '../helpers/raw-http.ts';
@@ -140,7 +140,7 @@ for (const target of DATABASE_TARGETS) {
       ({ requestedId, requestingId } = await pair.deliverRequest(
         author,
         supervisor,
-        preservationDraft('FR', 'DE', 1),
+        trafficDisclosureDraft('FR', 'DE', 1),
       ));
       const bytes = randomBytes(4096);
       const created = await call(pair.requestedUrl, {

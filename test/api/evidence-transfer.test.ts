@@ -9,12 +9,12 @@
  * with the reason, on both sides.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { preservationDraft, trafficDisclosureDraft } from '../../src/demo/demo-drafts.ts';
 import { evidenceChunkPath } from '../../src/federation/delivery/evidence-chunk-client.ts';
 import { signRequest } from '../../src/federation/protocol/request-signature.ts';
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
@@ -191,7 +191,7 @@ for (const target of DATABASE_TARGETS) {
       ({ requestedId, requestingId } = await pair.deliverRequest(
         author,
         supervisor,
-        preservationDraft('FR', 'DE', 1),
+        trafficDisclosureDraft('FR', 'DE', 1),
       ));
     });
 
@@ -424,6 +424,35 @@ for (const target of DATABASE_TARGETS) {
       const last = (await timeline('requested', itemId)).at(-1);
       assert.equal(last?.kind, 'received');
       assert.equal(last?.details.outcome, 'failed');
+    });
+
+    it('refuses a package on a preservation request, which keeps the data and discloses none (Art. 42)', async () => {
+      const { requestedId: preservationId } = await pair.deliverRequest(
+        author,
+        await asRole(pair.requested, 'supervisor'),
+        preservationDraft('FR', 'DE', 2),
+      );
+      // Refused before any item is looked at: whichever items are named, nothing is sealed.
+      const refused = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${preservationId}/evidence/packages`,
+        headers: custodian.headers,
+        payload: {
+          itemIds: [randomUUID()],
+          conditions: { limitedToRequestPurpose: true, onwardTransferNeedsConsent: true },
+        },
+      });
+      assert.equal(refused.statusCode, 409, refused.body);
+      const problem = json<{ type: string; detail: string }>(refused);
+      assert.equal(problem.type, 'urn:comity:problem:invalid-state');
+      assert.match(problem.detail, /preservation request \(Art\. 42\) keeps the data and discloses none/);
+      const listed = await pair.requested.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${preservationId}/evidence/packages`,
+        headers: custodian.headers,
+      });
+      assert.equal(listed.statusCode, 200, listed.body);
+      assert.deepEqual(json<{ packages: unknown[] }>(listed).packages, [], 'nothing was made');
     });
 
     it('lets a package leave only once a supervisor other than the asker approves it', async () => {

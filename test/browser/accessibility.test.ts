@@ -35,7 +35,7 @@ import type { DemoRole } from '../../src/demo/federation-setup.ts';
 import { createAccount, createTokenFor } from '../../src/demo/node-api.ts';
 import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
 import {
-  deliverPreservationFromFrance,
+  deliverTrafficDisclosureFromFrance,
   type Federation,
   startFederation,
   temporaryDirectory,
@@ -732,7 +732,7 @@ describe('the screens of a received request, the auditor, the approvals and the 
   before(async () => {
     await mkdir(screenshotDirectory, { recursive: true });
     federation = await startFederation({ states: ['FR', 'DE'], templateDirectory });
-    ({ deRequestId, frRequestId } = await deliverPreservationFromFrance(federation));
+    ({ deRequestId, frRequestId } = await deliverTrafficDisclosureFromFrance(federation));
     const de = federation.node('DE');
     // Germany's duty officer uploads a small file: the evidence packages panel can make a package.
     const duty = accountOf('duty-officer');

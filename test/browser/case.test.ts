@@ -163,6 +163,13 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       preservedUntil,
     );
     assert.equal(await form.count(), 0, 'the form closes once the transition is made');
+    // A preservation keeps the data: no package is made on it, and its panel says where it goes instead.
+    const packages = page.getByTestId('evidence-packages-panel');
+    assert.match(
+      (await packages.getByTestId('preservation-no-packages').textContent()) ?? '',
+      /asks that the data be kept, not sent, and no evidence is sent on it/,
+    );
+    assert.equal(await packages.getByTestId('evidence-package-form').count(), 0);
     // Evidence uploaded now is kept, unless the custodian says otherwise, as long as the data is preserved.
     const evidence = page.getByTestId('evidence-panel');
     await evidence.getByText(/^Proposed: the last day of the preservation, /).waitFor();

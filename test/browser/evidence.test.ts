@@ -1,6 +1,7 @@
 /**
  * The evidence section of a request page in a real browser, on two real nodes: France sends a
- * preservation request to Germany through the API; Germany's duty officer uploads a small file on
+ * request for the disclosure of preserved traffic data (Art. 43) to Germany through the API;
+ * Germany's duty officer uploads a small file on
  * the request page (tus from the browser), sees the item with the file's SHA-256, opens its
  * custody timeline (acquired, sealed; the chain intact). axe-core finds no serious or critical
  * violation. France's supervisor exports the verified package for a court from the page (a tar
@@ -18,7 +19,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { verifyExportFolder } from '../../src/evidence/export-bundle.ts';
-import { deliverPreservationFromFrance, type Federation, startFederation } from '../helpers/node-process.ts';
+import {
+  deliverTrafficDisclosureFromFrance,
+  type Federation,
+  startFederation,
+} from '../helpers/node-process.ts';
 import {
   assertAccessible,
   chromiumPath,
@@ -38,7 +43,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
   before(async () => {
     await mkdir(screenshotDirectory, { recursive: true });
     federation = await startFederation({ states: ['FR', 'DE'] });
-    ({ deRequestId, frRequestId } = await deliverPreservationFromFrance(federation));
+    ({ deRequestId, frRequestId } = await deliverTrafficDisclosureFromFrance(federation));
     browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
   });
 
@@ -84,7 +89,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await toggle.click();
     const reference = requestContent.locator('#el-case-reference input').first();
     await reference.waitFor();
-    assert.match(await reference.inputValue(), /^FR-DEMO-/);
+    assert.match(await reference.inputValue(), /^FR-DISC-/);
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     assert.equal(await toggle.textContent(), 'Hide the request');
     await assertAccessible(page, 'received request, unfolded, as a custodian');
@@ -119,8 +124,9 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await glance.getByTestId('glance-from').filter({ hasText: 'France' }).waitFor();
     assert.match((await glance.getByTestId('glance-offences').textContent()) ?? '', /Art\. 10/);
     assert.match((await glance.getByTestId('glance-identifiers').textContent()) ?? '', /203\.0\.113\.54/);
-    assert.match((await glance.getByTestId('glance-data').textContent()) ?? '', /Subscriber information/);
-    assert.match((await glance.getByTestId('glance-preservation').textContent()) ?? '', /\d+ days/);
+    assert.match((await glance.getByTestId('glance-data').textContent()) ?? '', /Traffic data — from/);
+    // The request it follows: the preservation that kept the data it asks for.
+    assert.match((await glance.getByTestId('glance-follows').textContent()) ?? '', /FR-DEMO-00001/);
     const glanceBox = await glance.boundingBox();
     const caseBox = await page.getByTestId('case-panel').boundingBox();
     assert.ok(glanceBox && caseBox && glanceBox.y < caseBox.y, 'the summary comes before the case');
@@ -263,11 +269,8 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     const dePage = await signInAs(deContext, federation.node('DE'), 'duty-officer');
     await dePage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const dePackages = dePage.getByTestId('evidence-packages-panel');
-    // A preservation asks that data be kept: the panel says so before a package would send it.
-    assert.match(
-      (await dePackages.getByTestId('preservation-package-warning').textContent()) ?? '',
-      /asks that the data be kept, not sent/,
-    );
+    // A disclosure of preserved traffic data (Art. 43) is answered with evidence; a preservation is not.
+    assert.equal(await dePackages.getByTestId('preservation-no-packages').count(), 0);
     const form = dePackages.getByTestId('evidence-package-form');
     await form.getByLabel('access.log').check();
     // The conditions of use are a group of their own, apart from the items.

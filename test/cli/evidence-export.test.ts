@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { trafficDisclosureDraft } from '../../src/demo/demo-drafts.ts';
 import { okpThumbprint } from '../../src/evidence/export-bundle.ts';
 import { readManifest, signManifest } from '../../src/evidence/package-manifest.ts';
 import { runEvidenceTransferRound } from '../../src/services/evidence-transfer.service.ts';
@@ -104,7 +104,7 @@ for (const target of DATABASE_TARGETS) {
       ({ requestedId, requestingId } = await pair.deliverRequest(
         author,
         supervisor,
-        preservationDraft('FR', 'DE', 1),
+        trafficDisclosureDraft('FR', 'DE', 1),
       ));
       const first = await upload(files[0] ?? Buffer.alloc(0), {
         filename: 'mailbox export.mbox',

@@ -22,7 +22,8 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { answer } from '../../src/api-client/client.ts';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { preservationDraft, trafficDisclosureDraft } from '../../src/demo/demo-drafts.ts';
+import type { RequestContent } from '../../src/core/request/draft.ts';
 import {
   approveRequest,
   draftRequest,
@@ -181,11 +182,28 @@ export async function submitAndApprove(drafter: ApiClient, requestId: string): P
  * France's officer sends a preservation request to Germany through the API; answers its id on
  * each node once delivered (Germany's read by its duty officer).
  */
-export async function deliverPreservationFromFrance(
+export function deliverPreservationFromFrance(
   federation: Federation,
 ): Promise<Readonly<{ frRequestId: string; deRequestId: string }>> {
+  return deliverFromFrance(federation, preservationDraft('FR', 'DE'));
+}
+
+/**
+ * The same with a request for the expedited disclosure of preserved traffic data (Art. 43): a
+ * request evidence is sent on (a preservation discloses nothing).
+ */
+export function deliverTrafficDisclosureFromFrance(
+  federation: Federation,
+): Promise<Readonly<{ frRequestId: string; deRequestId: string }>> {
+  return deliverFromFrance(federation, trafficDisclosureDraft('FR', 'DE'));
+}
+
+async function deliverFromFrance(
+  federation: Federation,
+  content: RequestContent,
+): Promise<Readonly<{ frRequestId: string; deRequestId: string }>> {
   const officer = await federation.node('FR').userClient('officer');
-  const drafted = await draftRequest(officer, preservationDraft('FR', 'DE'));
+  const drafted = await draftRequest(officer, content);
   assert.ok(drafted.isReady, drafted.blocking.join('; '));
   await submitAndApprove(officer, drafted.id);
   await waitFor(

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import {
-  deliverPreservationFromFrance,
+  deliverTrafficDisclosureFromFrance,
   type Federation,
   startFederation,
   temporaryDirectory,
@@ -53,7 +53,7 @@ describe('a 200 MiB evidence upload to a node process', { timeout: 300_000 }, ()
 
   before(async () => {
     federation = await startFederation({ states: ['FR', 'DE'] });
-    ({ deRequestId: requestId } = await deliverPreservationFromFrance(federation));
+    ({ deRequestId: requestId } = await deliverTrafficDisclosureFromFrance(federation));
     const duty = await federation.node('DE').userClient('duty-officer');
     token = duty.credentials?.kind === 'token' ? duty.credentials.token : '';
     pid = federation.node('DE').process.child?.pid ?? 0;

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { answer } from '../../src/api-client/client.ts';
 import {
   delay,
-  deliverPreservationFromFrance,
+  deliverTrafficDisclosureFromFrance,
   type Federation,
   startFederation,
 } from '../helpers/node-process.ts';
@@ -139,7 +139,7 @@ describe('an evidence package between node processes, interrupted by kill -9', {
 
   before(async () => {
     federation = await startFederation({ states: ['FR', 'DE'] });
-    ({ deRequestId, frRequestId } = await deliverPreservationFromFrance(federation));
+    ({ deRequestId, frRequestId } = await deliverTrafficDisclosureFromFrance(federation));
     deToken = await tokenOf('DE');
     frToken = await tokenOf('FR');
     const base = federation.node('DE').url;

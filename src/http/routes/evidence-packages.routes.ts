@@ -121,6 +121,8 @@ export async function evidencePackagesRoutes(app: ComityApp, context: AppContext
         tags: ['evidence'],
         summary:
           'Make a package of stored items of a request received here: chunks encrypted, manifest signed by this node; not sent yet',
+        description:
+          'Refused (409 invalid-state) on a preservation request (Art. 42), which keeps the data and discloses none: evidence answers the request that follows it (Art. 43 or 44).',
         params: RequestParamsSchema,
         body: CreateEvidencePackageSchema,
         response: { 201: z.object({ package: EvidencePackageSchema }) },

@@ -23,6 +23,7 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KEEPS_DATA_ONLY_TYPES } from '../../../../src/core/evidence/disclosure.ts';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
@@ -464,6 +465,7 @@ export function EvidencePackagesPanel({
         : Promise.resolve({ items: [] as EvidenceItem[] }),
     [requestId, isExecuting, canUpload, version],
   );
+  const keepsDataOnly = KEEPS_DATA_ONLY_TYPES.includes(requestType);
   return (
     <Paper
       component="section"
@@ -480,14 +482,14 @@ export function EvidencePackagesPanel({
         {t(isExecuting ? 'evidenceTransfer.introExecuting' : 'evidenceTransfer.introRequesting')}
       </Text>
       <Stack gap="sm">
-        {isExecuting && canUpload && requestType === 'preservation' ? (
-          // Preservation keeps data; disclosing it answers the follow-up request. Said here, where a
-          // package would send it, and to the supervisor who approves a package on this page.
-          <Alert color="yellow" variant="light" p="xs" data-testid="preservation-package-warning">
-            <Text size="sm">{t('evidenceTransfer.preservationWarning')}</Text>
+        {isExecuting && keepsDataOnly ? (
+          // Preservation keeps data; disclosing it answers the request that follows (the node refuses
+          // a package here: src/core/evidence/disclosure.ts).
+          <Alert color="gray" variant="light" p="xs" data-testid="preservation-no-packages">
+            <Text size="sm">{t('evidenceTransfer.preservationNoPackages')}</Text>
           </Alert>
         ) : null}
-        {isExecuting && canUpload && items.data ? (
+        {isExecuting && canUpload && !keepsDataOnly && items.data ? (
           <MakePackageForm
             requestId={requestId}
             items={items.data.items}

@@ -1,7 +1,8 @@
 /**
- * A received request at a glance, at the top of its page: who asks, how urgently, for which
- * offences, about which identifiers and data, held by whom, for how long and by when. The request
- * in full stays below the case and its evidence; a button takes the reader there.
+ * A received request at a glance, at the top of its page: who asks, on which earlier request, how
+ * urgently, for which offences, about which identifiers and data, held by whom, for how long and
+ * by when. The request in full stays below the case and its evidence; a button takes the reader
+ * there.
  */
 import { Button, Group, List, Paper, Text, Title } from '@mantine/core';
 import { useId } from 'react';
@@ -65,6 +66,20 @@ export function RequestAtAGlance({
           label: t('glance.from'),
           value: joined([authority.name, authority.state ? stateName(states, authority.state) : undefined]),
           testId: 'glance-from',
+        }
+      : undefined,
+    content.relatedRequest?.reference || content.relatedRequest?.type
+      ? {
+          label: t('glance.follows'),
+          value: joined([
+            content.relatedRequest.reference,
+            content.relatedRequest.type
+              ? localized(
+                  catalogue?.requestTypes.find((entry) => entry.id === content.relatedRequest?.type)?.title,
+                ) || t(`requestType.${content.relatedRequest.type}`)
+              : undefined,
+          ]),
+          testId: 'glance-follows',
         }
       : undefined,
     urgency
