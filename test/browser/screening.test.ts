@@ -107,13 +107,13 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     );
     await scope.getByTestId('screening-proposed').waitFor();
     const record = screening.locator('[data-testid="screening-item"][data-item="requesting-state-record"]');
-    // The State by its name, once the list of States is read.
+    // The State by its name, once the list of States is read; this is the first request from France.
     await page.waitForFunction(
       `document.querySelector('[data-item="requesting-state-record"] [data-testid="screening-reasons"]')?.value.includes('France')`,
     );
     assert.match(
       await record.getByTestId('screening-reasons').inputValue(),
-      /^No earlier request from France was refused here \(\d+ received\)\.$/,
+      /^No earlier request from France has been received here\.$/,
     );
     assert.equal(await screening.getByTestId('screening-state').getAttribute('data-complete'), 'false');
 

@@ -57,10 +57,10 @@ function clearanceText(t: TFunction, clearance: Clearance, stateLabel: StateLabe
     if (articles === '') return t('screening.clearance.seriousOnly', { offences: serious.join('; ') });
     return t('screening.clearance.withinScopeAndSerious', { articles, offences: serious.join('; ') });
   }
-  return t('screening.clearance.record', {
-    state: stateLabel(clearance.state),
-    received: clearance.received ?? 0,
-  });
+  const received = clearance.received ?? 0;
+  return received === 0
+    ? t('screening.clearance.recordNone', { state: stateLabel(clearance.state) })
+    : t('screening.clearance.record', { state: stateLabel(clearance.state), received });
 }
 
 function FlagNote({ flag }: { flag: Flag }) {
