@@ -2,6 +2,8 @@
  * The catalogue and the directory change rarely: each is loaded once per page life and shared by
  * every screen (the draft form, the checklist, the catalogue and directory screens).
  */
+import i18next from 'i18next';
+import { localized } from './format.ts';
 import type { Catalogue } from '../../../src/core/catalogue/catalogue.ts';
 import { answer, api, publicApi, type StateSummary } from '../app/api.ts';
 import { type ApiState, useApi } from './use-api.ts';
@@ -39,4 +41,20 @@ export function useCatalogue(): ApiState<Catalogue> {
 /** The directory; `enabled` false (signed out) answers nothing without calling the node. */
 export function useStates(isEnabled = true): ApiState<StateSummary[]> {
   return useApi(() => (isEnabled ? loadStatesOnce() : Promise.resolve([])), [isEnabled]);
+}
+
+/** A request type's title in the UI language: the catalogue's, else the UI's own wording of it. */
+export function requestTypeTitle(catalogue: Catalogue | undefined, type: string): string {
+  return (
+    localized(catalogue?.requestTypes.find((entry) => entry.id === type)?.title) ||
+    i18next.t(`requestType.${type}`, { defaultValue: type })
+  );
+}
+
+/** The title of the Convention offence of an article (7 to 17), likewise. */
+export function offenceTitle(catalogue: Catalogue | undefined, article: number): string {
+  return (
+    localized(catalogue?.offences.find((entry) => entry.article === article)?.title) ||
+    i18next.t(`offence.${article}`, { defaultValue: String(article) })
+  );
 }

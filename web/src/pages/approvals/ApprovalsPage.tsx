@@ -9,10 +9,10 @@ import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalQueueItem } from '../../app/api.ts';
 import { useLiveUpdates } from '../../app/live.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, localized, stateName } from '../../components/format.ts';
+import { formatDateTime, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useCatalogue, useStates } from '../../components/reference-data.ts';
+import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 
@@ -25,9 +25,7 @@ export function ApprovalsPage() {
   useLiveUpdates(() => reload());
   const items = queue.data?.items ?? [];
 
-  const typeTitle = (type: string) =>
-    localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
-    t(`requestType.${type}`);
+  const typeTitle = (type: string) => requestTypeTitle(catalogue.data, type);
   const whatOf = (item: ApprovalQueueItem) =>
     item.kind === 'case-transition' && item.transition
       ? `${t('approval.kind.case-transition')}: ${t(`caseAction.${item.transition}`, { defaultValue: item.transition })}`

@@ -12,10 +12,10 @@ import { useTranslation } from 'react-i18next';
 import { answer, api, type DeskCase } from '../../app/api.ts';
 import { useLiveConnection, useLiveUpdates } from '../../app/live.ts';
 import { FROM_DESK, RouterLink } from '../../app/router.tsx';
-import { formatDateTime, formatNumber, localized, stateName } from '../../components/format.ts';
+import { formatDateTime, formatNumber, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useCatalogue, useStates } from '../../components/reference-data.ts';
+import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 import { useCan } from '../../app/session.tsx';
@@ -192,9 +192,7 @@ export function DeskPage() {
     ? t('desk.summary', { total: formatNumber(items.length), waiting: formatNumber(waiting) })
     : '';
 
-  const typeTitle = (type: string) =>
-    localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
-    t(`requestType.${type}`);
+  const typeTitle = (type: string) => requestTypeTitle(catalogue.data, type);
   const nameOf = (item: DeskCase) => item.caseReference || typeTitle(item.type);
 
   const acknowledge = async (item: DeskCase) => {

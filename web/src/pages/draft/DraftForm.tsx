@@ -6,6 +6,7 @@
 import { Button, Fieldset, Grid, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { createContext, type ReactNode, useContext, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { offenceTitle, requestTypeTitle } from '../../components/reference-data.ts';
 import {
   ASSISTANCE_KINDS,
   DATA_CATEGORIES,
@@ -255,16 +256,13 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
   const has = (element: ElementId) => shown.has(element);
   const option = (prefix: string, values: readonly string[]): Option[] =>
     values.map((value) => ({ value, label: t(`${prefix}.${value}`) }));
-  const offenceOptions: Option[] = CONVENTION_OFFENCE_ARTICLES.map((article) => {
-    const entry = catalogue?.offences.find((offence) => offence.article === article);
-    const title = entry ? localized(entry.title) : t(`offence.${article}`);
-    return { value: String(article), label: `${t('common.article', { article })} — ${title}` };
-  });
+  const offenceOptions: Option[] = CONVENTION_OFFENCE_ARTICLES.map((article) => ({
+    value: String(article),
+    label: `${t('common.article', { article })} — ${offenceTitle(catalogue, article)}`,
+  }));
   const typeOptions: Option[] = REQUEST_TYPE_IDS.map((type) => ({
     value: type,
-    label:
-      localized(catalogue?.requestTypes.find((entry) => entry.id === type)?.title) ||
-      t(`requestType.${type}`),
+    label: requestTypeTitle(catalogue, type),
   }));
 
   const authorityFields = (base: 'requestingAuthority' | 'requestedAuthority') => (

@@ -27,11 +27,11 @@ import {
 import { useLiveUpdates } from '../../app/live.ts';
 import { navigate } from '../../app/router.tsx';
 import { useCan, useUser } from '../../app/session.tsx';
-import { formatDateTime, localized, stateName } from '../../components/format.ts';
+import { formatDateTime, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
-import { useCatalogue, useStates } from '../../components/reference-data.ts';
+import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
 import { currentLanguage } from '../../i18n/i18n.ts';
 import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
@@ -402,11 +402,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     [content, update, isReadOnly, saveError, findings, isShowingAll],
   );
 
-  const typeTitle = (type: RequestTypeId) =>
-    localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
-    t(`requestType.${type}`);
+  const typeTitle = (type: RequestTypeId) => requestTypeTitle(catalogue.data, type);
   const requestedStateLabel = stateName(states.data, saved?.request.requestedState);
-  const channel = catalogue.data?.requestTypes.find((entry) => entry.id === saved?.request.type)?.channel;
+  const channel = saved ? channelOf(saved.request.type) : undefined;
   const channelLabel = channel ? t(`channel.${channel}`) : '';
   const hasBlockingFindings = (saved?.findings ?? []).some((finding) => finding.severity === 'blocking');
   const readOnlyNote = !saved

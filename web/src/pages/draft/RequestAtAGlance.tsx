@@ -7,11 +7,12 @@
 import { Button, Group, List, Paper, Text, Title } from '@mantine/core';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { offenceTitle, requestTypeTitle } from '../../components/reference-data.ts';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import type { StateSummary } from '../../app/api.ts';
 import { type Fact, FactList } from '../../components/FactList.tsx';
-import { formatDate, localized, stateName } from '../../components/format.ts';
+import { formatDate, stateName } from '../../components/format.ts';
 
 /** How many identifiers are listed before "and N more". */
 const IDENTIFIERS_SHOWN = 5;
@@ -45,11 +46,7 @@ export function RequestAtAGlance({
   const offences = (content.offences ?? []).map((offence) =>
     joined([
       offence.conventionArticle
-        ? `${t('common.article', { article: offence.conventionArticle })} — ${
-            localized(
-              catalogue?.offences.find((entry) => entry.article === offence.conventionArticle)?.title,
-            ) || t(`offence.${offence.conventionArticle}`)
-          }`
+        ? `${t('common.article', { article: offence.conventionArticle })} — ${offenceTitle(catalogue, offence.conventionArticle)}`
         : undefined,
       offence.domesticProvision,
     ]),
@@ -74,9 +71,7 @@ export function RequestAtAGlance({
           value: joined([
             content.relatedRequest.reference,
             content.relatedRequest.type
-              ? localized(
-                  catalogue?.requestTypes.find((entry) => entry.id === content.relatedRequest?.type)?.title,
-                ) || t(`requestType.${content.relatedRequest.type}`)
+              ? requestTypeTitle(catalogue, content.relatedRequest.type)
               : undefined,
           ]),
           testId: 'glance-follows',

@@ -23,10 +23,10 @@ import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
-import { formatDate, formatDateTime, formatNumber, localized, stateName } from '../../components/format.ts';
+import { formatDate, formatDateTime, formatNumber, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useCatalogue, useStates } from '../../components/reference-data.ts';
+import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 
@@ -117,9 +117,7 @@ export function EvidenceRegisterPage() {
     }
   };
 
-  const typeTitle = (type: string) =>
-    localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
-    t(`requestType.${type}`, { defaultValue: type });
+  const typeTitle = (type: string) => requestTypeTitle(catalogue.data, type);
 
   return (
     <>

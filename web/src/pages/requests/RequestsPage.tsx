@@ -14,10 +14,10 @@ import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
 import { useUser } from '../../app/session.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { DeliveryBadge } from '../../components/DeliveryBadge.tsx';
-import { formatDateTime, localized, stateName } from '../../components/format.ts';
+import { formatDateTime, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useCatalogue, useStates } from '../../components/reference-data.ts';
+import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 
@@ -73,9 +73,7 @@ export function RequestsPage() {
   const [isDeleting, setIsDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(undefined);
 
-  const typeTitle = (type: string) =>
-    localized(catalogue.data?.requestTypes.find((entry) => entry.id === type)?.title) ||
-    t(`requestType.${type}`);
+  const typeTitle = (type: string) => requestTypeTitle(catalogue.data, type);
 
   const confirmDelete = async () => {
     if (!toDelete) return;
