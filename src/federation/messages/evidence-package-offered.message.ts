@@ -2,7 +2,8 @@
  * `evidence.package-offered`: the executing (requested) node offers the requesting node a package
  * of evidence for the request it sent: the signed manifest (src/evidence/package-manifest.ts), the
  * list of the package's encrypted, content-addressed chunks, and the package key (the body travels
- * encrypted to the addressee, like every body). The receiver stores the offer (status fetching);
+ * encrypted to the addressee, like every body). The receiver refuses an offer on a request that
+ * discloses no data (a preservation, src/core/evidence/disclosure.ts) and stores any other (status fetching);
  * its evidence transfer worker checks the manifest's signature against the sender's key in the
  * directory, fetches each chunk from GET /federation/v1/evidence/{package}/chunks/{hash} with a
  * request signed by its own key, reassembles and verifies the items, then answers with
@@ -10,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
+import { noDisclosureReason } from '../../core/evidence/disclosure.ts';
 import { movePackageAndQueue } from '../../storage/evidence-packages.repository.ts';
 import type { FederationRuntime } from '../context.ts';
 import type { DirectoryNode } from '../protocol/types.ts';
@@ -63,6 +65,17 @@ export const evidencePackageOfferedMessage = defineMessage<EvidencePackageOffere
         kind: 'refused',
         reason: 'transition-refused',
         detail: `this node sent no request ${body.requestId} to node ${envelope.from}`,
+      };
+    }
+    // The rule the sending node applies before it makes a package (disclosure.ts), applied again
+    // on receipt: another implementation may not apply it, and data sent on a preservation is not
+    // taken in here.
+    const noDisclosure = noDisclosureReason(record.request.type);
+    if (noDisclosure) {
+      return {
+        kind: 'refused',
+        reason: 'transition-refused',
+        detail: `request ${body.requestId} takes no evidence: ${noDisclosure}`,
       };
     }
     return {

@@ -194,7 +194,7 @@ describe('message modules', () => {
       assert.equal(syncRedeliverRequestMessage.onOutcome(outcome, sent), undefined);
   });
 
-  it('evidence.package-offered stores the package for a request this node sent to the sender, and refuses any other', async () => {
+  it('evidence.package-offered stores the package for a request this node sent to the sender, and refuses any other or a preservation', async () => {
     const offer = {
       packageId: '0193a0b0-0000-7000-8000-0000000000e1',
       requestId: 'requesting-id-1',
@@ -207,10 +207,10 @@ describe('message modules', () => {
       body: offer,
       receivedAt: RECEIVED_AT,
     };
-    const withRequest = (direction: string, peerNodeId: string) => ({
+    const withRequest = (direction: string, peerNodeId: string, type = 'traffic-disclosure') => ({
       ...tools,
       findCase: async () =>
-        ({ request: { id: 'local-1', direction, peerNodeId }, events: [] }) as unknown as CaseRecord,
+        ({ request: { id: 'local-1', direction, peerNodeId, type }, events: [] }) as unknown as CaseRecord,
     });
     assert.deepEqual(await evidencePackageOfferedMessage.receive(message, withRequest('outgoing', 'fr-ca')), {
       kind: 'evidence-package-offered',
@@ -228,6 +228,15 @@ describe('message modules', () => {
       const effect = await evidencePackageOfferedMessage.receive(message, refusing);
       assert.equal(effect?.kind, 'refused');
     }
+    const onPreservation = await evidencePackageOfferedMessage.receive(
+      message,
+      withRequest('outgoing', 'fr-ca', 'preservation'),
+    );
+    assert.equal(onPreservation?.kind, 'refused');
+    assert.match(
+      onPreservation?.kind === 'refused' ? onPreservation.detail : '',
+      /takes no evidence.*Art\. 42/,
+    );
     assert.equal(
       evidencePackageOfferedMessage.bodySchema.safeParse({
         ...offer,
