@@ -168,7 +168,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Sign in: sets the comity_session cookie and returns the CSRF token */
+        /** Sign in: sets the comity_session cookie (and comity_signed_in, a hint the web UI reads) and returns the CSRF token */
         post: {
             parameters: {
                 query?: never;
@@ -229,7 +229,7 @@ export interface paths {
                 };
             };
         };
-        /** Sign out: ends the session */
+        /** Sign out: ends the session and clears its cookies */
         delete: {
             parameters: {
                 query?: never;

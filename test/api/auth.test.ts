@@ -73,6 +73,12 @@ for (const target of DATABASE_TARGETS) {
       assert.match(setCookie, /; SameSite=Strict/);
       assert.match(setCookie, /; Path=\//);
       assert.doesNotMatch(setCookie, /; Secure/, 'no Secure flag on an http:// node');
+      // Beside it, the signed-in hint the web UI reads (no secret, so no HttpOnly).
+      const hint = response.cookies.find((cookie) => cookie.name === 'comity_signed_in');
+      assert.deepEqual(
+        { value: hint?.value, httpOnly: hint?.httpOnly, sameSite: hint?.sameSite, path: hint?.path },
+        { value: '1', httpOnly: undefined, sameSite: 'Strict', path: '/' },
+      );
 
       // Only the SHA-256 of the cookie is stored.
       const token = setCookie.slice('comity_session='.length, setCookie.indexOf(';'));
@@ -219,6 +225,13 @@ for (const target of DATABASE_TARGETS) {
       const response = await inject({ method: 'DELETE', url: '/api/v1/session', headers: session.headers });
       assert.equal(response.statusCode, 204);
       assert.match(String(response.headers['set-cookie']), /^comity_session=;.*Expires=Thu, 01 Jan 1970/);
+      assert.deepEqual(
+        response.cookies.map((cookie) => [cookie.name, cookie.value, cookie.expires?.getTime()]),
+        [
+          ['comity_session', '', 0],
+          ['comity_signed_in', '', 0],
+        ],
+      );
       assert.equal(await sessionCount(user.id), 0);
       const after = await inject({
         method: 'GET',

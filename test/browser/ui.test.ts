@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type ConsoleMessage, chromium, type Page, type Request } from 'playwright-core';
 import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
 import { loadConfig } from '../../src/config.ts';
 import { initNodeIdentity } from '../../src/federation/identity/identity-store.ts';
@@ -113,9 +113,23 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
   });
 
   test('signs in as the administrator from an accessible sign-in page', async () => {
+    // A visitor who never signed in is not asked about a session: no 401 in the console.
+    const sessionCalls: string[] = [];
+    const consoleErrors: string[] = [];
+    const onRequest = (request: Request) => {
+      if (new URL(request.url()).pathname === '/api/v1/session') sessionCalls.push(request.method());
+    };
+    const onConsole = (message: ConsoleMessage) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    };
+    page.on('request', onRequest);
+    page.on('console', onConsole);
     await page.goto(`${node.baseUrl}/requests`);
     await page.waitForURL(/\/sign-in\?next=%2Frequests$/);
     await page.getByLabel('Username').waitFor();
+    page.off('request', onRequest);
+    page.off('console', onConsole);
+    assert.deepEqual({ sessionCalls, consoleErrors }, { sessionCalls: [], consoleErrors: [] });
     await assertAccessible(page, 'sign-in');
     await screenshot(page, 'sign-in');
 
@@ -127,6 +141,10 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByLabel(/^Password/).fill(node.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/requests$/);
+    await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+    await page.getByTestId('user-menu').waitFor();
+    // Signed in, a reload asks for the session and keeps it.
+    await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
     await page.getByTestId('user-menu').waitFor();
   });

@@ -3,6 +3,7 @@
  * Contract: docs/api.md, "Authentication".
  */
 import { z } from 'zod';
+import { SIGNED_IN_HINT_COOKIE } from '../../api-client/session-hint.ts';
 import { AppError } from '../../core/errors.ts';
 import { ROLES } from '../../core/roles.ts';
 import { PERMISSIONS } from '../../policies/access.ts';
@@ -110,6 +111,8 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
     path: '/',
     secure: context.config.session.isCookieSecure,
   };
+  /** The signed-in hint (session-hint.ts): readable by the web UI's scripts, with no secret in it. */
+  const hintCookieOptions = { ...cookieOptions, httpOnly: false };
 
   app.post(
     '/api/v1/session',
@@ -117,7 +120,8 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       config: { permission: 'public' },
       schema: {
         tags: ['authentication'],
-        summary: 'Sign in: sets the comity_session cookie and returns the CSRF token',
+        summary:
+          'Sign in: sets the comity_session cookie (and comity_signed_in, a hint the web UI reads) and returns the CSRF token',
         security: [],
         body: SignInSchema,
         response: { 200: SessionSchema },
@@ -128,6 +132,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       const previous = sessionOf(request);
       if (previous) await signOut(context, previous.idHash);
       reply.setCookie(SESSION_COOKIE, signedIn.sessionToken, cookieOptions);
+      reply.setCookie(SIGNED_IN_HINT_COOKIE, '1', hintCookieOptions);
       reply.header(SESSION_EXPIRES_HEADER, signedIn.expiresAt.toISOString());
       return {
         user: signedIn.user,
@@ -188,7 +193,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       config: { permission: 'signed-in' },
       schema: {
         tags: ['authentication'],
-        summary: 'Sign out: ends the session',
+        summary: 'Sign out: ends the session and clears its cookies',
         security: [{ sessionCookie: [] }],
         response: { 204: z.null() },
       },
@@ -198,6 +203,7 @@ export async function authRoutes(app: ComityApp, context: AppContext): Promise<v
       if (!session) throw new AppError('unauthenticated', 'not signed in');
       await signOut(context, session.idHash);
       reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      reply.clearCookie(SIGNED_IN_HINT_COOKIE, hintCookieOptions);
       return reply.status(204).send(null);
     },
   );

@@ -2,8 +2,10 @@
  * The signed-in user, shared by every screen. The session itself is an HttpOnly cookie the UI
  * cannot read; what the UI keeps is the user and the CSRF token the node returned with it. A 401
  * on any call while signed in means the session ended (idle or maximum time, or revoked): the UI
- * then shows sign-in with a notice and comes back to the same screen afterwards.
+ * then shows sign-in with a notice and comes back to the same screen afterwards. The UI asks for
+ * the session at start only when the signed-in hint cookie is there (session-hint.ts).
  */
+import { SIGNED_IN_HINT_COOKIE } from '../../../src/api-client/session-hint.ts';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import {
   answer,
@@ -44,6 +46,16 @@ type SessionContextValue = Readonly<{
 
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
+/** Whether the node set the signed-in hint (session-hint.ts): there may be a session to ask about. */
+function hasSignedInHint(): boolean {
+  return document.cookie.split(';').some((cookie) => cookie.trim().startsWith(`${SIGNED_IN_HINT_COOKIE}=`));
+}
+
+function clearSignedInHint(): void {
+  // biome-ignore lint/suspicious/noDocumentCookie: the hint is the one cookie scripts may read and clear, in every browser the node serves.
+  document.cookie = `${SIGNED_IN_HINT_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ status: 'loading' });
   const [expiry, setExpiry] = useState<SessionExpiry | undefined>(undefined);
@@ -61,6 +73,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let isCurrent = true;
+    if (!hasSignedInHint()) {
+      // Never signed in here, or signed out: no session to ask about (a call that would answer 401).
+      setSession({ status: 'signed-out', hasExpired: false });
+      return;
+    }
     answer(publicApi.GET('/api/v1/session'))
       .then((current) => {
         if (!isCurrent) return;
@@ -69,6 +86,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setSession({ status: 'signed-in', user: current.user, pendingStep: current.pendingStep });
       })
       .catch(() => {
+        // The session ended on the node (idle, or the node was restored): the hint is stale.
+        clearSignedInHint();
         if (isCurrent) setSession({ status: 'signed-out', hasExpired: false });
       });
     return () => {
@@ -78,6 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setSessionExpiredHandler(() => {
+      clearSignedInHint();
       setCsrfToken(undefined);
       setExpiry(undefined);
       setSession((previous) =>
