@@ -638,6 +638,14 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .locator('#el-identifiers')
       .screenshot({ path: path.join(screenshotDirectory, 'draft-ar-fields.png') });
     await assertAccessible(page, 'draft in Arabic');
+    // A written date names its month, as in every language, rather than looking like a typed one
+    // ("06/12/2026"), and it is in Western digits, as typed dates, references and articles are.
+    await page.goto(`${node.baseUrl}/requests`);
+    const written = page.locator('main time').first();
+    await written.waitFor();
+    const text = (await written.textContent()) ?? '';
+    assert.match(text, /^\d{1,2} \p{Script=Arabic}+ 20\d\d/u, text);
+    assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /[\u0660-\u0669\u06f0-\u06f9]/);
   });
 
   test('switches to Chinese and renders its glyphs (no missing-glyph boxes)', async () => {

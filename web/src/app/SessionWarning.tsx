@@ -9,6 +9,7 @@ import { Button, Group, Modal, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api } from './api.ts';
+import { formattingLocale } from '../i18n/i18n.ts';
 import { navigate } from './router.tsx';
 import { useSession } from './session.tsx';
 
@@ -16,7 +17,7 @@ import { useSession } from './session.tsx';
 const LONGEST_TIMEOUT_MS = 2_147_000_000;
 
 export function SessionWarning() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { session, expiry, extend, signOut } = useSession();
   const [isWarning, setIsWarning] = useState(false);
   const [isBusy, setIsBusy] = useState(false);
@@ -50,7 +51,7 @@ export function SessionWarning() {
   }, [isSignedIn, expiry]);
 
   if (!isSignedIn || !expiry) return null;
-  const endsAt = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' }).format(
+  const endsAt = new Intl.DateTimeFormat(formattingLocale(), { hour: '2-digit', minute: '2-digit' }).format(
     expiry.expiresAt,
   );
 

@@ -2,14 +2,22 @@
 import type { StateSummary } from '../app/api.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
 import { formatCitationIn } from '../../../src/core/catalogue/catalogue.ts';
-import { currentLanguage } from '../i18n/i18n.ts';
+import { currentLanguage, formattingLocale } from '../i18n/i18n.ts';
+
+/**
+ * A day written with its month's name: "6 Dec 2026", "6 déc. 2026", "2026年12月6日", "6 ديسمبر 2026".
+ * Not `dateStyle: 'medium'`, which writes the same in most languages but is all digits in Arabic
+ * ("06/12/2026"), like a typed date; written dates read alike on every screen and language.
+ */
+export const WRITTEN_DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+export const TIME_OF_DAY: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 
 /** "12 Mar 2026, 14:05" in the UI language; the raw text when it is not a date. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return new Intl.DateTimeFormat(formattingLocale(), { ...WRITTEN_DAY, ...TIME_OF_DAY }).format(date);
 }
 
 /** A calendar date (YYYY-MM-DD) in the UI language, without shifting it across time zones. */
@@ -17,7 +25,7 @@ export function formatDate(day: string | null | undefined): string {
   if (!day) return '';
   const date = new Date(`${day.slice(0, 10)}T12:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return new Intl.DateTimeFormat(formattingLocale(), { ...WRITTEN_DAY, timeZone: 'UTC' }).format(date);
 }
 
 export function localized(text: LocalizedText | undefined): string {
@@ -71,7 +79,7 @@ export function languageName(tag: string): string {
 
 /** A count in the UI language's digits and grouping. */
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(currentLanguage()).format(value);
+  return new Intl.NumberFormat(formattingLocale()).format(value);
 }
 
 /** "12 Mar 2026, 14:05 CET": an instant in the UI language and the browser's time zone, which is named. */
@@ -79,12 +87,9 @@ export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLanguage(), {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
+  return new Intl.DateTimeFormat(formattingLocale(), {
+    ...WRITTEN_DAY,
+    ...TIME_OF_DAY,
     timeZoneName: 'short',
   }).format(date);
 }

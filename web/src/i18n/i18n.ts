@@ -100,3 +100,13 @@ export function currentLanguage(): Locale {
   const language = i18next.language;
   return isLocale(language) ? language : 'en';
 }
+
+/**
+ * The locale to format dates and numbers with: the UI language, in Western digits (0-9) in every
+ * language. Case references, article numbers, typed dates and the formal document (src/document)
+ * are in Western digits, as in the Convention's Arabic text, so written dates and counts are too:
+ * an Arabic screen then shows one set of digits, not two.
+ */
+export function formattingLocale(): string {
+  return `${currentLanguage()}-u-nu-latn`;
+}

@@ -7,8 +7,14 @@ import { List, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CaseView } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
-import { formatDate, formatInstant, localizedCitation } from '../../components/format.ts';
-import { currentLanguage } from '../../i18n/i18n.ts';
+import {
+  formatDate,
+  formatInstant,
+  localizedCitation,
+  TIME_OF_DAY,
+  WRITTEN_DAY,
+} from '../../components/format.ts';
+import { formattingLocale } from '../../i18n/i18n.ts';
 
 type Deadline = CaseView['deadlines'][number];
 
@@ -47,9 +53,9 @@ function lastDayOf(dueAt: string): string | undefined {
 function formatInZone(iso: string, timeZone: string | undefined): string | undefined {
   if (!timeZone) return undefined;
   try {
-    return new Intl.DateTimeFormat(currentLanguage(), {
-      dateStyle: 'medium',
-      timeStyle: 'short',
+    return new Intl.DateTimeFormat(formattingLocale(), {
+      ...WRITTEN_DAY,
+      ...TIME_OF_DAY,
       timeZone,
       timeZoneName: 'short',
     }).format(new Date(iso));

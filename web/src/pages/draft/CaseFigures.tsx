@@ -6,7 +6,7 @@ import { Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CaseView } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
-import { currentLanguage } from '../../i18n/i18n.ts';
+import { formattingLocale } from '../../i18n/i18n.ts';
 
 /** "2 hours", "3.5 days": the largest unit that fits, in the UI language. */
 export function formatDuration(seconds: number): string {
@@ -16,7 +16,7 @@ export function formatDuration(seconds: number): string {
     ['minute', 60],
   ] as const;
   const [unit, size] = units.find(([, length]) => seconds >= length) ?? ['second', 1];
-  return new Intl.NumberFormat(currentLanguage(), {
+  return new Intl.NumberFormat(formattingLocale(), {
     style: 'unit',
     unit,
     unitDisplay: 'long',

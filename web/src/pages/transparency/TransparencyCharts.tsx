@@ -8,7 +8,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TransparencyReportView } from '../../app/api.ts';
 import { formatNumber, regionName } from '../../components/format.ts';
-import { currentLanguage, isRightToLeft } from '../../i18n/i18n.ts';
+import { currentLanguage, formattingLocale, isRightToLeft } from '../../i18n/i18n.ts';
 import { isolate } from '../treaty/TimelineChart.tsx';
 import type { ReactNode } from 'react';
 
@@ -57,7 +57,7 @@ export function formatSeconds(seconds: number): string {
         : seconds >= 60
           ? ['minute', 60]
           : ['second', 1];
-  return new Intl.NumberFormat(currentLanguage(), {
+  return new Intl.NumberFormat(formattingLocale(), {
     style: 'unit',
     unit,
     unitDisplay: 'short',
