@@ -5,7 +5,8 @@
  * content. Public routes are recorded where they act instead: sign-in in sessions.service.ts, the
  * federation inbox in its receive path. Registered on the API scope (src/http/app.ts); the entry
  * is committed (to the audit intake, one statement) before the response leaves (onSend), so an
- * answered call is an audited one.
+ * answered call is an audited one. A route that hands its reply over to another handler (the tus
+ * uploads) records its call with recordHandedOverCall.
  */
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
@@ -38,22 +39,41 @@ function resourceOf(request: FastifyRequest): string | undefined {
   return values.length > 0 ? values.join('/') : undefined;
 }
 
+/** Records one call (the hook's entry), and never throws: a failure is logged. */
+async function recordCall(context: AppContext, request: FastifyRequest, statusCode: number): Promise<void> {
+  const routeUrl = request.routeOptions.url;
+  if (!isAudited(request.method, routeUrl, request.routeOptions.config?.permission)) return;
+  const resource = resourceOf(request);
+  try {
+    await recordAudit(context, {
+      action: `api:${request.method} ${routeUrl}`,
+      actor: actorOfRequest(request),
+      ...(resource ? { resource } : {}),
+      outcome: statusCode < 400 ? 'success' : 'failure',
+      detail: { status: statusCode },
+    });
+  } catch (error) {
+    request.log.error({ err: error }, 'the audit log could not record this call');
+  }
+}
+
 export function registerAuditHook(scope: ComityApp, context: AppContext): void {
   scope.addHook('onSend', async (request, reply, payload) => {
-    const routeUrl = request.routeOptions.url;
-    if (!isAudited(request.method, routeUrl, request.routeOptions.config?.permission)) return payload;
-    const resource = resourceOf(request);
-    try {
-      await recordAudit(context, {
-        action: `api:${request.method} ${routeUrl}`,
-        actor: actorOfRequest(request),
-        ...(resource ? { resource } : {}),
-        outcome: reply.statusCode < 400 ? 'success' : 'failure',
-        detail: { status: reply.statusCode },
-      });
-    } catch (error) {
-      request.log.error({ err: error }, 'the audit log could not record this call');
-    }
+    await recordCall(context, request, reply.statusCode);
     return payload;
   });
+}
+
+/**
+ * Records a call whose route handed its reply over (`reply.hijack()`, the tus uploads of
+ * evidence): Fastify runs no onSend hook for it, so the route calls this once the handler it
+ * handed the reply to has answered, with the status it answered. The entry is then committed
+ * just after the answer left rather than before.
+ */
+export async function recordHandedOverCall(
+  context: AppContext,
+  request: FastifyRequest,
+  statusCode: number,
+): Promise<void> {
+  await recordCall(context, request, statusCode);
 }

@@ -258,6 +258,41 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(last.headers['upload-offset'], String(file.length));
 
       const itemId = location.split('/').at(-1) ?? '';
+      // The tus calls hand their reply over, and are recorded all the same: who uploaded, to what,
+      // with each PATCH's outcome (the one at a wrong offset a failure). HEAD changes nothing.
+      const auditOf = async (action: string) => {
+        const response = await pair.requested.app.inject({
+          method: 'GET',
+          url: `/api/v1/audit/entries?action=${encodeURIComponent(action)}&limit=100`,
+          headers: auditor.headers,
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        return json<{
+          items: { entry: { resource?: string; outcome: string; actor: { id?: string }; detail: unknown } }[];
+        }>(response)
+          .items.map(({ entry }) => entry)
+          .filter((entry) => entry.resource?.startsWith(requestId) && entry.actor.id === custodian.userId);
+      };
+      assert.deepEqual(
+        (await auditOf('api:POST /api/v1/requests/:id/evidence/uploads')).map((entry) => [
+          entry.resource,
+          entry.outcome,
+          entry.detail,
+        ]),
+        [[requestId, 'success', { status: 201 }]],
+      );
+      const patches = await auditOf('api:PATCH /api/v1/requests/:id/evidence/uploads/:itemId');
+      assert.ok(patches.every((entry) => entry.resource === `${requestId}/${itemId}`));
+      // 204 each PATCH that was taken, 409 the one at a wrong offset, 400 the cut-off one when tus
+      // answered it before the connection closed.
+      const statuses = patches.map((entry) => (entry.detail as { status: number }).status);
+      assert.equal(statuses.filter((status) => status === 409).length, 1, String(statuses));
+      assert.ok(
+        statuses.every((status) => [204, 409, 400].includes(status)),
+        String(statuses),
+      );
+      assert.ok(patches.length >= 3, `PATCHes recorded: ${patches.length}`);
+      assert.deepEqual(await auditOf('api:HEAD /api/v1/requests/:id/evidence/uploads/:itemId'), []);
       const { item: stored, timeline } = await item(itemId);
       assert.equal(stored.status, 'stored');
       assert.equal(stored.sizeBytes, file.length);

@@ -28,6 +28,7 @@ import {
 } from '../../services/evidence.service.ts';
 import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
+import { recordHandedOverCall } from '../audit-hook.ts';
 
 const RequestParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 const ItemParamsSchema = RequestParamsSchema.extend({ itemId: z.string().describe('the evidence item id') });
@@ -228,6 +229,7 @@ export async function evidenceRoutes(app: ComityApp, context: AppContext): Promi
       itemIds.set(request.raw, itemId);
       reply.hijack();
       await tus.handle(request.raw, reply.raw);
+      await recordHandedOverCall(context, request, reply.raw.statusCode);
     },
   );
 
@@ -246,6 +248,7 @@ export async function evidenceRoutes(app: ComityApp, context: AppContext): Promi
       await findUploadingItem(context, actorOf(request), request.params.id, request.params.itemId);
       reply.hijack();
       await tus.handle(request.raw, reply.raw);
+      await recordHandedOverCall(context, request, reply.raw.statusCode);
     },
   });
 
