@@ -36,6 +36,7 @@ import {
   recordRoleChange,
 } from './role-requests.service.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
+import { isSystemAccount } from '../core/system-accounts.ts';
 
 /** A user as the API and the CLI show it: never a password hash. */
 export type UserView = Readonly<{
@@ -297,6 +298,7 @@ async function updateAccount(
   requester: Actor | undefined,
 ): Promise<UserChangeResult> {
   const user = await requireUser(context, id);
+  refuseSystemAccount(user);
   const plan =
     changes.roles === undefined
       ? undefined
@@ -375,6 +377,7 @@ export async function changePassword(
   options: Readonly<{ isOneTime?: boolean }> = {},
 ): Promise<UserView> {
   const user = await requireUserByUsername(context, username);
+  refuseSystemAccount(user);
   return setPassword(context, user.id, password, { mustChangePassword: options.isOneTime ?? false });
 }
 
@@ -429,11 +432,22 @@ export async function changeOwnPassword(
   });
 }
 
+/** A system account is changed by the node alone: no password, no roles, never enabled. */
+function refuseSystemAccount(user: Readonly<{ username: string }>): void {
+  if (isSystemAccount(user.username)) {
+    throw new AppError(
+      'forbidden',
+      `${user.username} is the node's own account (requests received from other nodes are created by it): it cannot be changed`,
+    );
+  }
+}
+
 /**
  * An administrator resets another user's password: a generated one-time password, returned this
  * once, that the user must change at the next sign-in. The user's sessions end and tokens are
  * revoked; TOTP stays, so the administrator cannot sign in as a user who has it. An administrator
- * changes their own password with changeOwnPassword instead.
+ * changes their own password with changeOwnPassword instead; another administrator's password is
+ * reset by the node's operator (`comity user password`), and the node's own account has none.
  */
 export async function resetPasswordAs(
   context: AppContext,
@@ -445,6 +459,15 @@ export async function resetPasswordAs(
     throw new AppError(
       'invalid-state',
       'change your own password with your current one (your account screen)',
+    );
+  }
+  refuseSystemAccount(user);
+  if (user.roles.includes('administrator')) {
+    // The one-time password would let one administrator sign in as another and be the second
+    // administrator of their own grants: the node's operator resets it on the host.
+    throw new AppError(
+      'forbidden',
+      `an administrator's password is reset by the node's operator, on its host: comity user password ${user.username}`,
     );
   }
   const oneTimePassword = generatePassword(20);

@@ -11,7 +11,10 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 
-/** Author of incoming requests. Not a valid username for accounts people create. */
+/**
+ * Author of incoming requests. Not a valid username for accounts people create: a system account
+ * (src/core/system-accounts.ts), which the node never lets anyone change.
+ */
 export const FEDERATION_USERNAME = '@federation';
 
 import type { DeliveryState, SenderEffect } from './message-effects.ts';

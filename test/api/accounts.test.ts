@@ -10,12 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { loadConfig } from '../../src/config.ts';
 import { assertMfaRolesKnown } from '../../src/services/mfa.service.ts';
-import { ensureAdministrator } from '../../src/services/users.service.ts';
+import { changePassword, ensureAdministrator } from '../../src/services/users.service.ts';
+import { ensureFederationUser } from '../../src/storage/federation-requests.repository.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole, createUser, signIn } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
-type Problem = { type: string; status: number };
+type Problem = { type: string; status: number; detail: string };
 
 /** A clock the tests move: each TOTP code below is taken in a time step of its own. */
 function movableClock() {
@@ -193,6 +194,41 @@ for (const target of DATABASE_TARGETS) {
         headers: admin.headers,
       });
       assert.equal(json<Problem>(own).type, 'urn:comity:problem:invalid-state');
+    });
+
+    it("leaves another administrator's password to the node's operator, and the node's own account unchanged", async () => {
+      // An administrator holding another's one-time password could be the second administrator of
+      // their own grants: refused, naming the operator's command; nothing changes.
+      const other = await createUser(subject, { roles: ['administrator'] });
+      const refused = await inject({
+        method: 'POST',
+        url: `/api/v1/users/${other.id}/password-reset`,
+        headers: admin.headers,
+      });
+      assert.equal(refused.statusCode, 403, refused.body);
+      assert.match(json<Problem>(refused).detail, /node's operator.*comity user password /);
+      assert.equal((await sessionOf(other.username, other.password)).statusCode, 200);
+      // The account incoming requests are created by has no password, no roles and stays disabled.
+      const system = await ensureFederationUser(subject.context.db);
+      for (const change of [
+        { method: 'POST' as const, url: `/api/v1/users/${system}/password-reset` },
+        { method: 'PATCH' as const, url: `/api/v1/users/${system}`, payload: { isDisabled: false } },
+        { method: 'PATCH' as const, url: `/api/v1/users/${system}`, payload: { roles: ['officer'] } },
+      ]) {
+        const answer = await inject({ ...change, headers: admin.headers });
+        assert.equal(answer.statusCode, 403, `${change.method} ${JSON.stringify(change)}: ${answer.body}`);
+        assert.match(json<Problem>(answer).detail, /@federation is the node's own account/);
+      }
+      await assert.rejects(
+        changePassword(subject.context, '@federation', 'a password for it', {}),
+        /node's own account/,
+      );
+      const stored = await subject.context.db
+        .selectFrom('users')
+        .select(['is_disabled', 'roles', 'password_hash'])
+        .where('id', '=', system)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { is_disabled: true, roles: [], password_hash: '!' });
     });
 
     it('shows administrators every token and lets them revoke one, but tokens are created only for oneself', async () => {

@@ -127,6 +127,37 @@ describe('account screens in a browser', { skip: skipReason() }, () => {
     await screenshot(adminPage, 'accounts-users');
   });
 
+  test("asks before resetting a password, and leaves another administrator's to the node's operator", async () => {
+    const approver = adminPage.locator('[data-testid="user-row"][data-username="approver"]');
+    await approver.getByText("Another administrator's password is reset by the node's operator").waitFor();
+    assert.equal(await approver.getByRole('button', { name: 'Reset password of approver' }).count(), 0);
+
+    await adminPage.getByLabel(/^Username/).fill('typist');
+    await adminPage.getByLabel(/^Name/).fill('Typist');
+    await adminPage.getByRole('checkbox', { name: 'officer', exact: true }).check();
+    await adminPage.getByRole('button', { name: 'Create account' }).click();
+    const notice = adminPage.getByTestId('one-time-password-notice');
+    await notice.getByText('typist').first().waitFor();
+    const first = await adminPage.getByTestId('one-time-password').textContent();
+    const row = adminPage.locator('[data-testid="user-row"][data-username="typist"]');
+    const dialog = adminPage.getByRole('dialog', { name: 'Reset the password of typist?' });
+    // Cancelled: nothing is reset (the notice still shows the password given at creation).
+    await row.getByRole('button', { name: 'Reset password of typist' }).click();
+    await dialog
+      .getByText('Their sessions end and their API tokens are revoked.', { exact: false })
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await adminPage.getByTestId('one-time-password').textContent(), first);
+    // Confirmed: a new one-time password, shown once.
+    await row.getByRole('button', { name: 'Reset password of typist' }).click();
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await adminPage.waitForFunction(
+      `document.querySelector('[data-testid="one-time-password"]')?.textContent !== ${JSON.stringify(first)}`,
+    );
+  });
+
   test('changes the address the e-mail alerts of an account go to, as comity user email does', async () => {
     const row = adminPage.locator('[data-testid="user-row"][data-username="clerk"]');
     await row.getByRole('button', { name: 'Change the roles of clerk' }).click();

@@ -22,6 +22,8 @@ import {
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Role } from '../../../../src/core/roles.ts';
+import { isSystemAccount } from '../../../../src/core/system-accounts.ts';
+import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { answer, api } from '../../app/api.ts';
 import { useUser } from '../../app/session.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -49,6 +51,8 @@ export function UsersPage() {
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [editing, setEditing] = useState<string | undefined>(undefined);
+  const [toReset, setToReset] = useState<Readonly<{ id: string; username: string }> | undefined>(undefined);
+  const [isResetting, setIsResetting] = useState(false);
 
   const reloadAll = () => {
     users.reload();
@@ -203,64 +207,63 @@ export function UsersPage() {
                     {user.isTotpEnrolled ? ` · ${t('accounts.users.totp')}` : ''}
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={6}>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        onClick={() => setEditing(user.id)}
-                        aria-label={t('accounts.users.editRolesOf', { username: user.username })}
-                      >
-                        {t('accounts.users.editRoles')}
-                      </Button>
-                      {user.id !== me?.id ? (
-                        <>
-                          <Button
-                            size="xs"
-                            variant="light"
-                            aria-label={t('accounts.users.resetOf', { username: user.username })}
-                            onClick={() =>
-                              act(async () => {
-                                const reset = await answer(
-                                  api.POST('/api/v1/users/{id}/password-reset', {
-                                    params: { path: { id: user.id } },
-                                  }),
-                                );
-                                setNotice({
-                                  kind: 'password',
-                                  username: user.username,
-                                  password: reset.oneTimePassword,
-                                });
-                              })
-                            }
-                          >
-                            {t('accounts.users.reset')}
-                          </Button>
-                          <Button
-                            size="xs"
-                            variant="light"
-                            color={user.isDisabled ? 'blue' : 'red'}
-                            aria-label={t(
-                              user.isDisabled ? 'accounts.users.enableOf' : 'accounts.users.disableOf',
-                              {
-                                username: user.username,
-                              },
+                    {isSystemAccount(user.username) ? (
+                      <Text size="xs" c="gray.7" maw={260}>
+                        {t('accounts.users.systemAccount')}
+                      </Text>
+                    ) : (
+                      <Group gap={6}>
+                        <Button
+                          size="xs"
+                          variant="light"
+                          onClick={() => setEditing(user.id)}
+                          aria-label={t('accounts.users.editRolesOf', { username: user.username })}
+                        >
+                          {t('accounts.users.editRoles')}
+                        </Button>
+                        {user.id !== me?.id ? (
+                          <>
+                            {user.roles.includes('administrator') ? (
+                              <Text size="xs" c="gray.7" maw={260}>
+                                {t('accounts.users.resetOnHost')}
+                              </Text>
+                            ) : (
+                              <Button
+                                size="xs"
+                                variant="light"
+                                aria-label={t('accounts.users.resetOf', { username: user.username })}
+                                onClick={() => setToReset(user)}
+                              >
+                                {t('accounts.users.reset')}
+                              </Button>
                             )}
-                            onClick={() =>
-                              act(async () => {
-                                await answer(
-                                  api.PATCH('/api/v1/users/{id}', {
-                                    params: { path: { id: user.id } },
-                                    body: { isDisabled: !user.isDisabled },
-                                  }),
-                                );
-                              })
-                            }
-                          >
-                            {user.isDisabled ? t('accounts.users.enable') : t('accounts.users.disable')}
-                          </Button>
-                        </>
-                      ) : null}
-                    </Group>
+                            <Button
+                              size="xs"
+                              variant="light"
+                              color={user.isDisabled ? 'blue' : 'red'}
+                              aria-label={t(
+                                user.isDisabled ? 'accounts.users.enableOf' : 'accounts.users.disableOf',
+                                {
+                                  username: user.username,
+                                },
+                              )}
+                              onClick={() =>
+                                act(async () => {
+                                  await answer(
+                                    api.PATCH('/api/v1/users/{id}', {
+                                      params: { path: { id: user.id } },
+                                      body: { isDisabled: !user.isDisabled },
+                                    }),
+                                  );
+                                })
+                              }
+                            >
+                              {user.isDisabled ? t('accounts.users.enable') : t('accounts.users.disable')}
+                            </Button>
+                          </>
+                        ) : null}
+                      </Group>
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -286,6 +289,27 @@ export function UsersPage() {
           </Alert>
         ) : null}
       </Paper>
+      <ConfirmModal
+        isOpen={toReset !== undefined}
+        title={t('accounts.users.resetTitle', { username: toReset?.username ?? '' })}
+        message={t('accounts.users.resetConfirm')}
+        confirmLabel={t('accounts.users.reset')}
+        isBusy={isResetting}
+        onConfirm={() => {
+          if (!toReset) return;
+          setIsResetting(true);
+          void act(async () => {
+            const reset = await answer(
+              api.POST('/api/v1/users/{id}/password-reset', { params: { path: { id: toReset.id } } }),
+            );
+            setNotice({ kind: 'password', username: toReset.username, password: reset.oneTimePassword });
+          }).finally(() => {
+            setIsResetting(false);
+            setToReset(undefined);
+          });
+        }}
+        onCancel={() => setToReset(undefined)}
+      />
       <Paper withBorder p="md" component="section" aria-labelledby="all-tokens-heading">
         <Title order={2} size="h4" id="all-tokens-heading" mb="xs">
           {t('accounts.users.tokensTitle')}
