@@ -149,6 +149,23 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('user-menu').waitFor();
   });
 
+  test('a page the roles do not allow, opened by its address, says so once and calls nothing', async () => {
+    // The administrator administers accounts and does not read the audit log (an auditor does).
+    const auditCalls: string[] = [];
+    const onRequest = (request: Request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/v1/audit')) auditCalls.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.goto(`${node.baseUrl}/audit`);
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    const refusal = page.getByTestId('page-not-allowed');
+    await refusal.getByText('Your account does not have a role that allows this.').waitFor();
+    page.off('request', onRequest);
+    assert.equal(await page.getByTestId('problem-alert').count(), 0);
+    assert.deepEqual(auditCalls, []);
+    assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0, 'nor is it in the menu');
+  });
+
   test('the duty roster: puts the administrator on duty now, shows it in local time and keeps a handover note', async () => {
     await page.getByRole('link', { name: 'Duty roster' }).click();
     await page.getByRole('heading', { level: 1, name: 'Duty roster' }).waitFor();
@@ -622,6 +639,15 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
           .filter((field) => field.value === ${JSON.stringify(value)})
           .map((field) => getComputedStyle(field).direction)`,
       );
+    // The heading's case reference stays whole, left to right: never split at a hyphen on a phone.
+    const headingReference = page.locator('h1 .case-reference');
+    assert.equal(await headingReference.textContent(), 'PG-2026-0042');
+    assert.deepEqual(
+      await page.evaluate(
+        "(() => { const style = getComputedStyle(document.querySelector('h1 .case-reference')); return [style.whiteSpace, style.direction]; })()",
+      ),
+      ['nowrap', 'ltr'],
+    );
     assert.deepEqual(await directionOf('#el-identifiers', '203.0.113.7'), ['ltr']);
     assert.deepEqual(await directionOf('#el-case-reference', 'PG-2026-0042'), ['ltr']);
     assert.deepEqual(

@@ -3,12 +3,13 @@
  * and the main region. Landmarks (banner, navigation, main) and a skip link let keyboard and
  * screen-reader users move straight to the content.
  */
-import { AppShell, Burger, Button, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { Alert, AppShell, Burger, Button, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, type Permission, publicApi } from './api.ts';
 import { ExternalIcon, UserIcon } from '../components/icons.tsx';
+import { PageTitle } from '../components/PageTitle.tsx';
 import { stateName } from '../components/format.ts';
 import { useStates } from '../components/reference-data.ts';
 import { useApi } from '../components/use-api.ts';
@@ -30,7 +31,8 @@ function NodeName() {
   const { t } = useTranslation();
   const { session } = useSession();
   const health = useApi(() => answer(publicApi.GET('/api/v1/health')), []);
-  const states = useStates(session.status === 'signed-in');
+  // Not while a one-time password or TOTP enrolment is pending: every other call is refused then.
+  const states = useStates(session.status === 'signed-in' && session.pendingStep === null);
   const node = health.data?.node;
   const name = node?.state ? stateName(states.data, node.state) : window.location.host;
   return (
@@ -44,6 +46,19 @@ function NodeName() {
         <span aria-hidden="true">{name}</span>
       </Text>
     </Group>
+  );
+}
+
+/** A page the user's roles do not allow: its name, and what to do. */
+function NotAllowed({ page }: Readonly<{ page: string }>) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <PageTitle text={page}>{page}</PageTitle>
+      <Alert color="yellow" variant="light" title={t('problem.forbidden')} data-testid="page-not-allowed">
+        {t('lawyer2.problem.forbidden')}
+      </Alert>
+    </>
   );
 }
 
@@ -224,6 +239,17 @@ export function Shell({ children }: { children: ReactNode }) {
     },
   ];
   const userPermissions = session.status === 'signed-in' ? session.user.permissions : [];
+  const isAllowed = (item: NavItem) =>
+    (item.permissions ?? []).every((permission) => userPermissions.includes(permission));
+  // A page opened by its address that the user's roles do not allow: one refusal, rather than
+  // the page with a refusal for each of its calls.
+  const refusedPage = isSignedIn
+    ? items.find(
+        (item) =>
+          (location.pathname === item.href || location.pathname.startsWith(`${item.href}/`)) &&
+          !isAllowed(item),
+      )
+    : undefined;
 
   return (
     <AppShell
@@ -257,9 +283,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <AppShell.Navbar p="xs" id="main-navigation" aria-label={t('nav.label')} inert={isNavFolded}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
-          .filter((item) =>
-            (item.permissions ?? []).every((permission) => userPermissions.includes(permission)),
-          )
+          .filter(isAllowed)
           .map((item) => {
             const isActive = item.isActive(location);
             return (
@@ -290,7 +314,7 @@ export function Shell({ children }: { children: ReactNode }) {
         />
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
-        {children}
+        {refusedPage ? <NotAllowed page={refusedPage.label} /> : children}
       </AppShell.Main>
       <SessionWarning />
     </AppShell>

@@ -451,9 +451,24 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     );
   }
 
+  const reference = saved?.request.caseReference;
   return (
     <>
-      <PageTitle text={heading}>{heading}</PageTitle>
+      <PageTitle text={heading}>
+        {saved ? (
+          <>
+            {typeTitle(saved.request.type)}
+            {reference ? (
+              <>
+                {' — '}
+                <span className="case-reference">{reference}</span>
+              </>
+            ) : null}
+          </>
+        ) : (
+          heading
+        )}
+      </PageTitle>
       <ProblemAlert error={catalogue.error} title={t('draft.catalogueUnavailable')} />
       {recovered && !isDirty ? (
         <Alert color="yellow" variant="light" mb="sm" data-testid="recovered-draft">
