@@ -5990,6 +5990,8 @@ export interface paths {
                 query?: {
                     /** @description entries whose action starts with this */
                     action?: string;
+                    /** @description read: the reads of case content (api:GET …); change: every other entry */
+                    kind?: "read" | "change";
                     /** @description a username, node id or "operator" */
                     actor?: string;
                     outcome?: "success" | "failure";
@@ -6976,6 +6978,8 @@ export interface components {
                     [key: string]: string | number | boolean | null;
                 };
             } | null;
+            /** @description the case reference of the request the entry is about, as the request has it now (not part of the entry nor its hash); null when there is none */
+            caseReference: string | null;
         };
         AuditTreeHeadInput: {
             treeSize: number;
@@ -7809,6 +7813,8 @@ export interface components {
                     [key: string]: string | number | boolean | null;
                 };
             } | null;
+            /** @description the case reference of the request the entry is about, as the request has it now (not part of the entry nor its hash); null when there is none */
+            caseReference: string | null;
         };
         AuditTreeHead: {
             treeSize: number;

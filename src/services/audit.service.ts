@@ -27,6 +27,7 @@ import {
   verifyInclusion,
 } from '../core/audit/merkle.ts';
 import { AppError } from '../core/errors.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 import { canonicalJson } from '../document/canonical-json.ts';
 import type { FederationRuntime } from '../federation/context.ts';
 import { queueAuditTreeHead } from '../federation/messages/audit-tree-head.message.ts';
@@ -60,6 +61,8 @@ import {
   type StoredAuditEntry,
   type StoredTreeHead,
 } from '../storage/audit.repository.ts';
+import { findCaseReferences } from '../storage/requests.repository.ts';
+import { type Actor, can } from '../policies/access.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Kysely } from 'kysely';
 
@@ -322,21 +325,56 @@ async function rootAt(db: Kysely<Database>, treeSize: number): Promise<Uint8Arra
   return (await overStoredTree(db, (complete) => rootHashFrom(complete, treeSize))).result();
 }
 
-export type AuditEntryView = Readonly<{ seq: number; leafHash: string; entry: AuditEntry | null }>;
+export type AuditEntryView = Readonly<{
+  seq: number;
+  leafHash: string;
+  entry: AuditEntry | null;
+  /**
+   * The case reference of the request the entry is about, read now (not part of the entry, so not
+   * covered by its hash): the request id alone tells a reader nothing. Null when it is about no
+   * request, or one with no reference, or one deleted since, or the reader may not read requests.
+   */
+  caseReference: string | null;
+}>;
+
+/** The request an entry is about: the first id in the resource of a call under /api/v1/requests/:id. */
+function requestIdOf(entry: AuditEntry | undefined): string | undefined {
+  if (!entry?.resource || !/^api:[A-Z]+ \/api\/v1\/requests\/:id(\/|$)/.test(entry.action)) return undefined;
+  const id = entry.resource.split('/')[0] ?? '';
+  return UUID_PATTERN.test(id) ? id : undefined;
+}
 
 export async function listAudit(
   context: AppContext,
-  filter: { action?: string; actor?: string; outcome?: string; before?: number; limit?: number },
+  filter: Readonly<{
+    action?: string;
+    kind?: 'read' | 'change';
+    actor?: string;
+    outcome?: string;
+    before?: number;
+    limit?: number;
+  }>,
+  /** The reader: case references are given to one who may read every request (request:read-all). */
+  reader?: Actor,
 ): Promise<{ entries: AuditEntryView[]; treeSize: number }> {
   await settleAuditLog(context.db);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const rows = await listAuditEntries(context.db, { ...filter, limit });
+  const decoded = rows.map((row) => ({ row, entry: decodeAuditEntry(row.entry) }));
+  const requestIds = can(reader, 'request:read-all')
+    ? [...new Set(decoded.map(({ entry }) => requestIdOf(entry)).filter((id) => id !== undefined))]
+    : [];
+  const references = await findCaseReferences(context.db, requestIds);
   return {
-    entries: rows.map((row) => ({
-      seq: row.seq,
-      leafHash: hex(row.leafHash),
-      entry: decodeAuditEntry(row.entry) ?? null,
-    })),
+    entries: decoded.map(({ row, entry }) => {
+      const requestId = requestIdOf(entry);
+      return {
+        seq: row.seq,
+        leafHash: hex(row.leafHash),
+        entry: entry ?? null,
+        caseReference: requestId === undefined ? null : (references.get(requestId) ?? null),
+      };
+    }),
     treeSize: await auditTreeSize(context.db),
   };
 }
@@ -561,16 +599,28 @@ function witnessOf(context: AppContext, federation: FederationRuntime): Director
   return candidate;
 }
 
-/** Signs a tree head every `intervalMs` (main.ts), the first one interval after start; stop() ends it. */
+/** How long after start the first tree head is signed (at most; the interval when shorter). */
+const FIRST_TREE_HEAD_DELAY_MS = 30_000;
+
+/** Signs a tree head every `intervalMs` (main.ts), the first one at most 30 s after start; stop() ends it. */
 export function startAuditTreeHeadSigner(
   context: AppContext,
   intervalMs: number,
   onError: (error: unknown) => void,
 ): { stop: () => void } {
   const tick = () => void signAuditTreeHead(context).catch(onError);
+  // A first head soon after start, so that a new node's log can be checked against a signed head
+  // within a minute rather than after a whole interval; then one every interval.
+  const first = setTimeout(tick, Math.min(intervalMs, FIRST_TREE_HEAD_DELAY_MS));
+  first.unref();
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
 }
 
 /** Checks a signed tree head against a node's public signing keys; the payload when it holds. */

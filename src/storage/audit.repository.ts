@@ -299,6 +299,8 @@ export async function readAuditNodeRange(
 
 export type AuditEntryFilter = Readonly<{
   action?: string;
+  /** Reads of case content (`api:GET …`) only, or everything else (changes, sign-ins, messages). */
+  kind?: 'read' | 'change';
   actor?: string;
   outcome?: string;
   /** Entries numbered below this one (paging backwards from the newest). */
@@ -312,6 +314,8 @@ export async function listAuditEntries(
 ): Promise<StoredAuditEntry[]> {
   let query = db.selectFrom('audit_entries').select(['seq', 'entry', 'leaf_hash']).orderBy('seq', 'desc');
   if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (filter.kind === 'read') query = query.where('action', 'like', 'api:GET %');
+  if (filter.kind === 'change') query = query.where('action', 'not like', 'api:GET %');
   if (filter.actor) query = query.where('actor', '=', filter.actor);
   if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
   if (filter.before !== undefined) query = query.where('seq', '<', filter.before);

@@ -131,6 +131,20 @@ export function toStoredRequest(row: JoinedRow): StoredRequest {
   };
 }
 
+/** The case references of the requests with these ids (null when a request has none; absent ids left out). */
+export async function findCaseReferences(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('requests')
+    .select(['id', 'case_reference'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.case_reference]));
+}
+
 /**
  * Inserts a draft and reads it back as stored, with the directory stamp its validation needs
  * (states.repository.ts), in one statement.

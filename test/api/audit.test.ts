@@ -23,6 +23,7 @@ type Entry = {
     outcome: string;
     detail?: Record<string, unknown>;
   };
+  caseReference: string | null;
 };
 
 for (const target of DATABASE_TARGETS) {
@@ -84,9 +85,32 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(create?.entry.actor.kind, 'user');
       const view = items.find((item) => item.entry.action === 'api:GET /api/v1/requests/:id');
       assert.equal(view?.entry.resource, requestId);
-      const everything = JSON.stringify(items);
+      const everything = JSON.stringify(items.map((item) => item.entry));
       assert.ok(!everything.includes('not-the-password'));
-      assert.ok(!everything.includes(preservationDraft('FR', 'DE', 1).caseReference ?? 'no reference'));
+      const reference = preservationDraft('FR', 'DE', 1).caseReference ?? 'no reference';
+      assert.ok(!everything.includes(reference), 'no entry holds content');
+      // Beside the entry (not in it nor its hash), the reference the request has now, for an
+      // auditor, who reads every request: entries about no request have none.
+      assert.equal(view?.caseReference, reference);
+      assert.ok(signIns.every((item) => item.caseReference === null));
+    });
+
+    it('shows the reads of case content apart from everything else', async () => {
+      const reads = await entries('?kind=read&limit=500');
+      assert.ok(reads.items.some((item) => item.entry.action === 'api:GET /api/v1/requests/:id'));
+      assert.ok(reads.items.every((item) => item.entry.action.startsWith('api:GET ')));
+      const changes = await entries('?kind=change&limit=500');
+      assert.ok(changes.items.some((item) => item.entry.action === 'api:POST /api/v1/requests'));
+      assert.ok(changes.items.some((item) => item.entry.action === 'auth:sign-in'));
+      assert.ok(changes.items.every((item) => !item.entry.action.startsWith('api:GET ')));
+      const all = await entries('?limit=500');
+      assert.equal(reads.items.length + changes.items.length, all.items.length);
+      const refused = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/audit/entries?kind=writes',
+        headers: auditor.headers,
+      });
+      assert.equal(refused.statusCode, 400);
     });
 
     it('filters and pages the entries, newest first', async () => {

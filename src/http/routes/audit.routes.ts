@@ -12,6 +12,7 @@ import {
   witnessedTreeHeads,
 } from '../../services/audit.service.ts';
 import type { ComityApp } from '../app.ts';
+import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 
 const Count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -40,6 +41,12 @@ const AuditEntrySchema = z
       })
       .nullable()
       .describe('the entry decoded from its canonical JSON bytes (null if they are not an entry)'),
+    caseReference: z
+      .string()
+      .nullable()
+      .describe(
+        'the case reference of the request the entry is about, as the request has it now (not part of the entry nor its hash); null when there is none',
+      ),
   })
   .meta({ id: 'AuditEntry' });
 
@@ -71,6 +78,10 @@ export async function auditRoutes(app: ComityApp, context: AppContext): Promise<
         querystring: z
           .object({
             action: z.string().max(200).optional().describe('entries whose action starts with this'),
+            kind: z
+              .enum(['read', 'change'])
+              .optional()
+              .describe('read: the reads of case content (api:GET …); change: every other entry'),
             actor: z.string().max(200).optional().describe('a username, node id or "operator"'),
             outcome: z.enum(['success', 'failure']).optional(),
             before: Count.optional(),
@@ -81,7 +92,7 @@ export async function auditRoutes(app: ComityApp, context: AppContext): Promise<
       },
     },
     async (request) => {
-      const { entries, treeSize } = await listAudit(context, request.query);
+      const { entries, treeSize } = await listAudit(context, request.query, actorOf(request));
       return { items: entries as never, treeSize };
     },
   );

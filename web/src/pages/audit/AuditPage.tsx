@@ -4,11 +4,24 @@
  * the current tree is consistent with that signed head (a consistency proof checked here, in the
  * browser, with Web Crypto: RFC 6962 hashing, written for this screen).
  */
-import { Badge, Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { verifyConsistency } from '../../../../src/core/audit/merkle.ts';
 import { answer, api } from '../../app/api.ts';
+import { RouterLink } from '../../app/router.tsx';
 import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -23,11 +36,11 @@ function fromHex(hex: string): Uint8Array {
   return bytes;
 }
 
-type Filters = { action: string; actor: string; outcome: string };
+type Filters = { kind: string; action: string; actor: string; outcome: string };
 
 export function AuditPage() {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<Filters>({ action: '', actor: '', outcome: '' });
+  const [draft, setDraft] = useState<Filters>({ kind: '', action: '', actor: '', outcome: '' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [before, setBefore] = useState<number | undefined>(undefined);
 
@@ -62,6 +75,7 @@ export function AuditPage() {
           params: {
             query: {
               limit: PAGE,
+              ...(filters.kind === 'read' || filters.kind === 'change' ? { kind: filters.kind } : {}),
               ...(filters.action ? { action: filters.action } : {}),
               ...(filters.actor ? { actor: filters.actor } : {}),
               ...(filters.outcome === 'success' || filters.outcome === 'failure'
@@ -178,6 +192,16 @@ export function AuditPage() {
           }}
         >
           <Group align="flex-end" mb="sm">
+            <Select
+              label={t('audit.filterKind')}
+              value={draft.kind}
+              onChange={(value) => setDraft({ ...draft, kind: value ?? '' })}
+              data={[
+                { value: '', label: t('audit.kindAny') },
+                { value: 'change', label: t('audit.kind.change') },
+                { value: 'read', label: t('audit.kind.read') },
+              ]}
+            />
             <TextInput
               label={t('audit.filterAction')}
               value={draft.action}
@@ -235,10 +259,32 @@ export function AuditPage() {
                       <Table.Td>
                         <Code>{entry?.action ?? t('audit.unreadable')}</Code>
                       </Table.Td>
-                      <Table.Td>{entry?.resource ?? '—'}</Table.Td>
+                      <Table.Td>
+                        {item.caseReference && entry?.resource ? (
+                          <Stack gap={0}>
+                            <Anchor
+                              component={RouterLink}
+                              href={`/requests/${entry.resource.split('/')[0]}`}
+                              className="case-reference"
+                            >
+                              {item.caseReference}
+                            </Anchor>
+                            <Text size="xs" c="gray.7" className="machine-text">
+                              {entry.resource}
+                            </Text>
+                          </Stack>
+                        ) : (
+                          (entry?.resource ?? '—')
+                        )}
+                      </Table.Td>
                       <Table.Td>
                         {entry ? (
-                          <Badge color={entry.outcome === 'success' ? 'teal.9' : 'red.9'} variant="outline">
+                          <Badge
+                            color={entry.outcome === 'success' ? 'teal.9' : 'red.9'}
+                            variant="outline"
+                            // Whole, never "SUCCE…": the column is as wide as its badges.
+                            style={{ minWidth: 'max-content' }}
+                          >
                             {t(`audit.outcome.${entry.outcome}`)}
                             {typeof entry.detail?.status === 'number' ? ` ${entry.detail.status}` : ''}
                           </Badge>
