@@ -6555,6 +6555,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/secretariat/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The secretariat's register of nodes and its latest publication (404 on a State's node); changed on the host with comity secretariat */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nodes: components["schemas"]["RegisteredNode"][];
+                            /** @description the latest signed directory, null before the first */
+                            latestPublication: {
+                                serial: number;
+                                issuedAt: string;
+                                expiresAt: string;
+                                nodeCount: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem (application/problem+json) whose `type` is a stable URN, urn:comity:problem:<code> (docs/api.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7356,6 +7410,28 @@ export interface components {
             }[];
             /** @description Convention offences no domestic provision implements */
             missing: string[];
+        };
+        RegisteredNodeInput: {
+            nodeId: string;
+            /** @description ISO 3166-1 alpha-2, or EU */
+            state: string;
+            /** @enum {string} */
+            authority: "central-authority" | "point-of-contact" | "extradition-authority";
+            endpoint: string;
+            acceptedLanguages: string[];
+            keys: {
+                /** @description RFC 7638 thumbprint of the key */
+                kid: string;
+                /** @enum {string} */
+                use: "sig" | "enc";
+                notBefore: string;
+                notAfter: string;
+            }[];
+            /**
+             * @description published: the latest directory carries the node as registered now; changed: it carries an earlier version (a key added since...); not-published: not at all
+             * @enum {string}
+             */
+            publication: "published" | "changed" | "not-published";
         };
         RoleRequestInput: {
             id: string;
@@ -8191,6 +8267,28 @@ export interface components {
             }[];
             /** @description Convention offences no domestic provision implements */
             missing: string[];
+        };
+        RegisteredNode: {
+            nodeId: string;
+            /** @description ISO 3166-1 alpha-2, or EU */
+            state: string;
+            /** @enum {string} */
+            authority: "central-authority" | "point-of-contact" | "extradition-authority";
+            endpoint: string;
+            acceptedLanguages: string[];
+            keys: {
+                /** @description RFC 7638 thumbprint of the key */
+                kid: string;
+                /** @enum {string} */
+                use: "sig" | "enc";
+                notBefore: string;
+                notAfter: string;
+            }[];
+            /**
+             * @description published: the latest directory carries the node as registered now; changed: it carries an earlier version (a key added since...); not-published: not at all
+             * @enum {string}
+             */
+            publication: "published" | "changed" | "not-published";
         };
         RoleRequest: {
             id: string;

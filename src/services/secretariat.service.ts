@@ -424,3 +424,66 @@ export async function findCurrentPublication(
   }
   return { serial: latest.serial, document: latest.document };
 }
+
+/** Whether a registered node is in the latest publication as it is registered now. */
+export type RegisterPublicationState = 'published' | 'changed' | 'not-published';
+
+export type RegisterView = Readonly<{
+  nodes: readonly (RegisteredNode & Readonly<{ publication: RegisterPublicationState }>)[];
+  latestPublication: PublicationSummary | null;
+}>;
+
+/**
+ * What a publication would say of a node: its place and the keys valid at `now` (a publication
+ * leaves out expired keys), so a node registered as published compares equal.
+ */
+function publishedShape(node: DirectoryNode, now: number): string {
+  return JSON.stringify({
+    state: node.state,
+    authority: node.authority,
+    endpoint: node.endpoint,
+    acceptedLanguages: [...node.acceptedLanguages].sort(),
+    kids: node.keys
+      .filter((key) => Date.parse(key.notAfter) > now)
+      .map((key) => `${key.use}:${key.kid}:${key.notBefore}:${key.notAfter}`)
+      .sort(),
+  });
+}
+
+/**
+ * The register as the secretariat's screen shows it: each registered node with whether the
+ * latest publication carries it as registered now (a key added or a node registered since waits
+ * for `comity secretariat publish`), and that publication. Not found on a State node.
+ */
+export async function describeRegister(context: AppContext): Promise<RegisterView> {
+  if (context.config.federation.mode !== 'secretariat') {
+    throw new AppError('not-found', 'this node is not a secretariat; it keeps no register of nodes');
+  }
+  const [nodes, latest] = await Promise.all([
+    listRegisteredNodes(context),
+    findLatestPublication(context.db),
+  ]);
+  const published = new Map(
+    (latest ? payloadOf(latest).nodes : []).map((node) => [node.nodeId, node] as const),
+  );
+  const at = latest ? latest.issuedAt.getTime() : 0;
+  return {
+    nodes: nodes.map((node) => {
+      const inPublication = published.get(node.nodeId);
+      const publication: RegisterPublicationState = !inPublication
+        ? 'not-published'
+        : publishedShape(inPublication, at) === publishedShape(node, at)
+          ? 'published'
+          : 'changed';
+      return { ...node, publication };
+    }),
+    latestPublication: latest
+      ? {
+          serial: latest.serial,
+          issuedAt: latest.issuedAt.toISOString(),
+          expiresAt: latest.expiresAt.toISOString(),
+          nodeCount: published.size,
+        }
+      : null,
+  };
+}

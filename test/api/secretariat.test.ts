@@ -15,6 +15,7 @@ import {
   retireKey,
 } from '../../src/services/secretariat.service.ts';
 import { json, startTestApp } from '../helpers/app.ts';
+import { asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import {
   type Clock,
@@ -80,6 +81,26 @@ for (const target of DATABASE_TARGETS) {
     });
     after(async () => secretariat?.close());
 
+    /** The register as the secretariat's screen reads it: node id → publication state, and the serial. */
+    async function register() {
+      const reader = await asRole(secretariat, 'officer');
+      const response = await secretariat.app.inject({
+        method: 'GET',
+        url: '/api/v1/secretariat/register',
+        headers: reader.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const body = json<{
+        nodes: { nodeId: string; publication: string; keys: { kid: string }[] }[];
+        latestPublication: { serial: number; nodeCount: number } | null;
+      }>(response);
+      return {
+        states: Object.fromEntries(body.nodes.map((node) => [node.nodeId, node.publication])),
+        keys: Object.fromEntries(body.nodes.map((node) => [node.nodeId, node.keys.length])),
+        latest: body.latestPublication,
+      };
+    }
+
     async function fetchDirectory() {
       const response = await secretariat.app.inject({ method: 'GET', url: '/federation/v1/directory' });
       return response;
@@ -122,6 +143,12 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(fr.accepts, france.bundle.accepts, 'kept when registered again without it');
       assert.equal(nodes[0]?.accepts, undefined, 'a node that announced nothing reads the v1 baseline');
       assert.equal(fr.keys[0]?.notBefore, clock.now.toISOString());
+      // The secretariat's screen: registered, nothing published yet.
+      assert.deepEqual(await register(), {
+        states: { 'de-247': 'not-published', 'fr-ca': 'not-published' },
+        keys: { 'de-247': 2, 'fr-ca': 2 },
+        latest: null,
+      });
     });
 
     it('refuses a plain-HTTP endpoint off loopback (every node would refuse to send there), changing nothing', async () => {
@@ -209,6 +236,12 @@ for (const target of DATABASE_TARGETS) {
 
       const other = await verifyDirectory(response.body, [germany.bundle.keys[0]!.jwk], clock.now);
       assert.equal(other.ok, false, 'does not verify with another key');
+      const published = await register();
+      assert.deepEqual(published.states, { 'de-247': 'published', 'fr-ca': 'published' });
+      assert.deepEqual(
+        { serial: published.latest?.serial, nodeCount: published.latest?.nodeCount },
+        { serial: 1, nodeCount: 2 },
+      );
     });
 
     it('gives every publication a higher serial', async () => {
@@ -222,7 +255,10 @@ for (const target of DATABASE_TARGETS) {
       clock.now = new Date(clock.now.getTime() + 60_000);
       const added = await addNodeKeys(secretariat.context, { nodeId: 'fr-ca', keys: next.keys });
       assert.equal(added.length, 2, 'only the next keys are new');
+      // Until it is published, the screen says France's entry changed since.
+      assert.deepEqual((await register()).states, { 'de-247': 'published', 'fr-ca': 'changed' });
       await publishDirectory(secretariat.context);
+      assert.deepEqual((await register()).states, { 'de-247': 'published', 'fr-ca': 'published' });
       let verified = await verifyDirectory(
         (await fetchDirectory()).body,
         [secretariat.identity.keys.signing.publicJwk],
@@ -310,6 +346,14 @@ for (const target of DATABASE_TARGETS) {
           publishDirectory(subject.context),
           /not a secretariat: run it with COMITY_MODE=secretariat/,
         );
+        const reader = await asRole(subject, 'officer');
+        const register = await subject.app.inject({
+          method: 'GET',
+          url: '/api/v1/secretariat/register',
+          headers: reader.headers,
+        });
+        assert.equal(register.statusCode, 404, register.body);
+        assert.match(json<{ detail: string }>(register).detail, /keeps no register of nodes/);
       } finally {
         await subject.close();
       }

@@ -5,7 +5,9 @@
  * (the grant approved by the second administrator when it waits for one); the auditor signs in,
  * opens "Audit log", sees the signed tree head and the consistency check the browser made with the
  * server's own Merkle code, filters the entries (the auditor's own sign-in, a failed sign-in), and
- * sees France's heads among those the node witnesses.
+ * sees France's heads among those the node witnesses. Last, the same federation's secretariat: its
+ * administrator lands on the register of nodes, where both nodes are published as registered,
+ * and its menu offers nothing of a State's node (requests, desk, evidence).
  *
  * Screenshots go to test-results/screenshots/audit-*.png (gitignored).
  */
@@ -159,5 +161,32 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     await page.getByTestId('audit-witnessed').getByRole('cell', { name: 'fr-poc' }).first().waitFor();
     await assertAccessible(page, 'audit (ar)');
     await screenshot(page, 'audit-ar');
+  });
+
+  test("the secretariat's administrator lands on the register of nodes, with nothing of a State's node", async () => {
+    const secretariatPage = await context.newPage();
+    await secretariatPage.goto(`${federation.secretariat.url}/sign-in`);
+    // Another origin than Germany's node: its language is the browser's (English), not Arabic.
+    await secretariatPage.getByLabel('Username').fill('admin');
+    await secretariatPage.getByLabel(/^Password/).fill(federation.secretariat.adminPassword ?? '');
+    await secretariatPage.getByRole('button', { name: 'Sign in' }).click();
+    await secretariatPage.waitForURL(/\/register$/);
+    await secretariatPage.getByRole('heading', { level: 1, name: 'Register of nodes' }).waitFor();
+    const nodes = secretariatPage.getByTestId('register-nodes');
+    for (const nodeId of ['fr-poc', 'de-poc']) {
+      await nodes.locator(`tr[data-node="${nodeId}"]`).getByText('published as registered').waitFor();
+    }
+    assert.match(
+      (await secretariatPage.getByTestId('register-publication').textContent()) ?? '',
+      /^Directory no\. \d+: 2 node\(s\), published /,
+    );
+    const menu = secretariatPage.getByRole('navigation');
+    await menu.getByRole('link', { name: 'Register of nodes' }).waitFor();
+    for (const name of ['Requests', 'New request', 'Duty desk', 'Evidence held']) {
+      assert.equal(await menu.getByRole('link', { name, exact: true }).count(), 0, name);
+    }
+    await assertAccessible(secretariatPage, 'register of nodes (en)');
+    await screenshot(secretariatPage, 'secretariat-register');
+    await secretariatPage.close();
   });
 });

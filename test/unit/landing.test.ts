@@ -22,4 +22,11 @@ describe('where a person lands after signing in (web/src/app/landing.ts)', () =>
     assert.equal(landingPathOf(['evidence-custodian', 'duty-officer']), '/desk');
     assert.equal(landingPathOf(['administrator', 'evidence-custodian']), '/requests?direction=incoming');
   });
+
+  it('on the secretariat, which handles no case, lands at the register of nodes (an auditor at the log)', () => {
+    assert.equal(landingPathOf(['administrator', 'supervisor', 'officer'], 'secretariat'), '/register');
+    assert.equal(landingPathOf(['administrator'], 'secretariat'), '/register');
+    assert.equal(landingPathOf(['auditor'], 'secretariat'), '/audit');
+    assert.equal(landingPathOf(['administrator', 'officer'], 'node'), '/requests');
+  });
 });

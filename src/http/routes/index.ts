@@ -27,6 +27,7 @@ import { peersRoutes } from './peers.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { rosterRoutes } from './roster.routes.ts';
 import { screeningRoutes } from './screening.routes.ts';
+import { secretariatRoutes } from './secretariat.routes.ts';
 import { statesRoutes } from './states.routes.ts';
 import { transparencyRoutes } from './transparency.routes.ts';
 import { treatyRoutes } from './treaty.routes.ts';
@@ -60,4 +61,5 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   evidenceRoutes,
   auditRoutes,
   screeningRoutes,
+  secretariatRoutes,
 ];

@@ -10,11 +10,13 @@ import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage, isRightToLeft } from '../i18n/i18n.ts';
 import { landingPathOf } from './landing.ts';
+import { useNodeMode } from '../components/reference-data.ts';
 import { AccountPage } from '../pages/accounts/AccountPage.tsx';
 import { UsersPage } from '../pages/accounts/UsersPage.tsx';
 import { CataloguePage } from '../pages/catalogue/CataloguePage.tsx';
 import { DeskPage } from '../pages/desk/DeskPage.tsx';
 import { DirectoryPage } from '../pages/directory/DirectoryPage.tsx';
+import { RegisterPage } from '../pages/register/RegisterPage.tsx';
 import { DraftPage } from '../pages/draft/DraftPage.tsx';
 import { EvidenceRegisterPage } from '../pages/evidence/EvidenceRegisterPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
@@ -53,6 +55,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/evidence', needsSession: true, render: () => <EvidenceRegisterPage /> },
   { pattern: '/catalogue', needsSession: false, render: () => <CataloguePage /> },
   { pattern: '/directory', needsSession: true, render: () => <DirectoryPage /> },
+  { pattern: '/register', needsSession: true, render: () => <RegisterPage /> },
   { pattern: '/treaty', needsSession: false, render: () => <TreatyStatusPage /> },
   { pattern: '/transparency', needsSession: false, render: () => <TransparencyPage /> },
   { pattern: '/peers', needsSession: true, render: () => <PeersPage /> },
@@ -81,14 +84,16 @@ function Screens() {
   const isHome = location.pathname === '/';
   const needsSignIn = isSignedOut && (isHome || match?.route.needsSession === true);
 
+  const nodeMode = useNodeMode();
   useEffect(() => {
-    if (isHome && session.status === 'signed-in')
-      navigate(landingPathOf(session.user.roles), { replace: true });
+    // Home waits until the node says what it is: the secretariat's people land elsewhere.
+    if (isHome && session.status === 'signed-in' && !nodeMode.isLoading)
+      navigate(landingPathOf(session.user.roles, nodeMode.data), { replace: true });
     else if (needsSignIn) {
       const next = isHome ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
       navigate(`/sign-in${next}`, { replace: true });
     }
-  }, [isHome, needsSignIn, session, location.pathname, location.search]);
+  }, [isHome, needsSignIn, session, location.pathname, location.search, nodeMode]);
 
   if (session.status === 'loading' || needsSignIn || isHome) {
     return (

@@ -11,7 +11,7 @@ import { answer, type Permission, publicApi } from './api.ts';
 import { ExternalIcon, UserIcon } from '../components/icons.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { stateName } from '../components/format.ts';
-import { useStates } from '../components/reference-data.ts';
+import { type NodeMode, useNodeMode, useStates } from '../components/reference-data.ts';
 import { useApi } from '../components/use-api.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SessionWarning } from './SessionWarning.tsx';
@@ -25,6 +25,8 @@ type NavItem = Readonly<{
   needsSession: boolean;
   /** Shown only to users with every one of these permissions (read from the session's user). */
   permissions?: readonly Permission[];
+  /** Shown only on a State's node (cases, evidence, the desk) or only on the secretariat. */
+  onlyOn?: NodeMode;
 }>;
 
 function NodeName() {
@@ -124,6 +126,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const items: NavItem[] = [
     {
       href: '/desk',
+      onlyOn: 'node',
       label: t('desk.nav'),
       // A case opened from the desk stays under the desk: the duty officer came from there.
       isActive: (location) =>
@@ -136,6 +139,7 @@ export function Shell({ children }: { children: ReactNode }) {
     },
     {
       href: '/requests',
+      onlyOn: 'node',
       label: t('nav.requests'),
       isActive: (location) =>
         location.pathname === '/requests' ||
@@ -146,6 +150,7 @@ export function Shell({ children }: { children: ReactNode }) {
     },
     {
       href: '/requests/new',
+      onlyOn: 'node',
       label: t('nav.newRequest'),
       isActive: ({ pathname }) => pathname === '/requests/new',
       needsSession: true,
@@ -153,6 +158,7 @@ export function Shell({ children }: { children: ReactNode }) {
     },
     {
       href: '/evidence',
+      onlyOn: 'node',
       label: t('evidenceRegister.nav'),
       isActive: ({ pathname }) => pathname === '/evidence',
       needsSession: true,
@@ -169,6 +175,14 @@ export function Shell({ children }: { children: ReactNode }) {
       label: t('nav.directory'),
       isActive: ({ pathname }) => pathname.startsWith('/directory'),
       needsSession: true,
+    },
+    {
+      href: '/register',
+      label: t('register.nav'),
+      isActive: ({ pathname }) => pathname.startsWith('/register'),
+      needsSession: true,
+      permissions: ['reference:read'],
+      onlyOn: 'secretariat',
     },
     {
       href: '/treaty',
@@ -191,6 +205,7 @@ export function Shell({ children }: { children: ReactNode }) {
     },
     {
       href: '/approvals',
+      onlyOn: 'node',
       label: t('approval.nav'),
       isActive: ({ pathname }) => pathname.startsWith('/approvals'),
       needsSession: true,
@@ -198,6 +213,7 @@ export function Shell({ children }: { children: ReactNode }) {
     },
     {
       href: '/roster',
+      onlyOn: 'node',
       label: t('roster.nav'),
       isActive: ({ pathname }) => pathname.startsWith('/roster'),
       needsSession: true,
@@ -205,6 +221,7 @@ export function Shell({ children }: { children: ReactNode }) {
     },
     {
       href: '/law-map',
+      onlyOn: 'node',
       label: t('lawMap.nav'),
       isActive: ({ pathname }) => pathname.startsWith('/law-map'),
       needsSession: true,
@@ -239,6 +256,8 @@ export function Shell({ children }: { children: ReactNode }) {
     },
   ];
   const userPermissions = session.status === 'signed-in' ? session.user.permissions : [];
+  // Until the node says what it is, the menu is a State node's (the secretariat is one node of many).
+  const nodeMode = useNodeMode().data ?? 'node';
   const isAllowed = (item: NavItem) =>
     (item.permissions ?? []).every((permission) => userPermissions.includes(permission));
   // A page opened by its address that the user's roles do not allow: one refusal, rather than
@@ -283,6 +302,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <AppShell.Navbar p="xs" id="main-navigation" aria-label={t('nav.label')} inert={isNavFolded}>
         {items
           .filter((item) => isSignedIn || !item.needsSession)
+          .filter((item) => item.onlyOn === undefined || item.onlyOn === nodeMode)
           .filter(isAllowed)
           .map((item) => {
             const isActive = item.isActive(location);

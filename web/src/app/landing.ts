@@ -3,9 +3,12 @@
  * (an officer) starts at the requests; a 24/7 duty officer at the duty desk, where urgent requests
  * wait to be acknowledged; a supervisor at what waits for approval; a legal reviewer, and an
  * evidence custodian who executes them, at the requests received; an auditor at the audit log;
- * an administrator (and nothing else) at the users and the role grants that wait.
+ * an administrator (and nothing else) at the users and the role grants that wait. On the
+ * secretariat, at the register of nodes.
  */
-export function landingPathOf(roles: readonly string[]): string {
+export function landingPathOf(roles: readonly string[], mode: 'node' | 'secretariat' = 'node'): string {
+  // The secretariat handles no case: its people keep the register of nodes (an auditor, the log).
+  if (mode === 'secretariat') return roles.includes('auditor') ? '/audit' : '/register';
   if (roles.includes('officer')) return '/requests';
   if (roles.includes('duty-officer')) return '/desk';
   if (roles.includes('supervisor')) return '/approvals';

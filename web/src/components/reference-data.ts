@@ -10,6 +10,25 @@ import { type ApiState, useApi } from './use-api.ts';
 
 let catalogue: Promise<Catalogue> | undefined;
 let states: Promise<StateSummary[]> | undefined;
+let nodeMode: Promise<NodeMode> | undefined;
+
+/** A State's node, or the secretariat that keeps the register of nodes (COMITY_MODE). */
+export type NodeMode = 'node' | 'secretariat';
+
+function loadNodeModeOnce(): Promise<NodeMode> {
+  nodeMode ??= answer(publicApi.GET('/api/v1/health'))
+    .then((health) => health.node.mode)
+    .catch((error: unknown) => {
+      nodeMode = undefined;
+      throw error;
+    });
+  return nodeMode;
+}
+
+/** What this node is: it does not change while the page lives. */
+export function useNodeMode(): ApiState<NodeMode> {
+  return useApi(loadNodeModeOnce, []);
+}
 
 function loadCatalogueOnce(): Promise<Catalogue> {
   catalogue ??= answer(publicApi.GET('/api/v1/catalogue')).catch((error: unknown) => {

@@ -12,6 +12,7 @@ import { useSession } from '../../app/session.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
+import { useNodeMode } from '../../components/reference-data.ts';
 
 /** Only a path of this UI, never another site (an open redirect); none: the person's landing screen. */
 function safeNext(search: string): string | undefined {
@@ -32,11 +33,12 @@ export function SignInPage() {
   const [isBusy, setIsBusy] = useState(false);
   const next = safeNext(location.search);
 
+  const nodeMode = useNodeMode();
   useEffect(() => {
-    if (session.status === 'signed-in') {
-      navigate(next ?? landingPathOf(session.user.roles), { replace: true });
+    if (session.status === 'signed-in' && !nodeMode.isLoading) {
+      navigate(next ?? landingPathOf(session.user.roles, nodeMode.data), { replace: true });
     }
-  }, [session, next]);
+  }, [session, next, nodeMode]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
