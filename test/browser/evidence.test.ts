@@ -214,7 +214,18 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await panel.getByText('Choose a date after today.').waitFor();
     assert.equal(await panel.getByTestId('evidence-item').count(), 0);
     await keepUntil.fill('31/12/2030');
+    // A record of acquisition with parts left empty: asked first, the parts named, since the record
+    // is sealed with the item. "Complete the record" uploads nothing.
     await panel.getByRole('button', { name: 'Upload' }).click();
+    const incomplete = page.getByRole('dialog', { name: 'Upload without a complete record?' });
+    await incomplete.getByText('leaves out: What was acquired, How, By whom, and Legal basis.').waitFor();
+    await incomplete.getByRole('button', { name: 'Complete the record' }).click();
+    await incomplete.waitFor({ state: 'hidden' });
+    assert.equal(await panel.getByTestId('evidence-item').count(), 0);
+    await panel.getByLabel('What was acquired').fill('Access log of the web server');
+    await panel.getByRole('button', { name: 'Upload' }).click();
+    await incomplete.getByText('leaves out: How, By whom, and Legal basis.').waitFor();
+    await incomplete.getByRole('button', { name: 'Upload anyway' }).click();
 
     const item = panel.getByTestId('evidence-item');
     await item.waitFor();
@@ -548,7 +559,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     });
     const officerPage = await signInAs(officerContext, fr, 'officer');
     await officerPage.goto(`${fr.url}/evidence`);
-    await officerPage.getByTestId('problem-alert').waitFor();
+    await officerPage.getByTestId('page-not-allowed').waitFor();
     assert.equal(await officerPage.getByRole('link', { name: 'Evidence held' }).count(), 0);
     await officerContext.close();
   });

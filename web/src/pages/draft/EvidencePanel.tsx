@@ -36,6 +36,7 @@ import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { useApi } from '../../components/use-api.ts';
 
 type EvidenceItem = ApiAnswer<'/api/v1/requests/{id}/evidence', 'get'>['items'][number];
@@ -95,9 +96,11 @@ function UploadForm({
   const [progress, setProgress] = useState<number | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [whenError, setWhenError] = useState<string | undefined>(undefined);
+  /** The parts of the record left empty, while the custodian is asked whether to upload without them. */
+  const [missingParts, setMissingParts] = useState<string[] | undefined>(undefined);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = (event: FormEvent | undefined, isIncompleteAccepted = false) => {
+    event?.preventDefault();
     if (!file) return;
     setError(undefined);
     // The moment of acquisition goes with this browser's UTC offset; what the field cannot read is
@@ -131,6 +134,19 @@ function UploadForm({
       return;
     }
     setRetentionError(undefined);
+    // The record of acquisition is sealed with the item: what is left out now stays out. Asked
+    // once, with the missing parts named; the custodian may still upload without them.
+    const missing = [
+      ...ACQUISITION_FIELDS.filter((field) => !(field === 'when' ? moment : acquisition[field]?.trim())).map(
+        (field) => t(`evidence.items.acquisition.${field}`),
+      ),
+      ...(retentionUntil ? [] : [t('evidence.items.retentionUntil')]),
+    ];
+    if (missing.length > 0 && !isIncompleteAccepted) {
+      setMissingParts(missing);
+      return;
+    }
+    setMissingParts(undefined);
     setProgress(0);
     const metadata: Record<string, string> = {
       filename: file.name,
@@ -174,6 +190,18 @@ function UploadForm({
   const isUploading = progress !== undefined;
   return (
     <Stack component="form" onSubmit={submit} gap="xs" data-testid="evidence-upload">
+      <ConfirmModal
+        isOpen={missingParts !== undefined}
+        title={t('evidence.items.incompleteTitle')}
+        message={t('evidence.items.incompleteMessage', {
+          parts: new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(missingParts ?? []),
+        })}
+        confirmLabel={t('evidence.items.uploadAnyway')}
+        dismissLabel={t('evidence.items.completeRecord')}
+        confirmColor="blue.8"
+        onConfirm={() => submit(undefined, true)}
+        onCancel={() => setMissingParts(undefined)}
+      />
       <FileInput
         label={t('evidence.items.file')}
         placeholder={t('evidence.items.chooseFile')}
