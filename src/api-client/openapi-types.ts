@@ -1583,6 +1583,12 @@ export interface paths {
                                 /** @description absent when not known */
                                 acceptedLanguages?: string[];
                                 timeZone?: string;
+                                /** @description the State's Comity nodes in the signed federation directory this node holds (where messages go); not a notification to the depositary */
+                                nodes: {
+                                    nodeId: string;
+                                    /** @enum {string} */
+                                    authority: "central-authority" | "point-of-contact" | "extradition-authority";
+                                }[];
                             }[];
                         };
                     };
@@ -1658,6 +1664,12 @@ export interface paths {
                             /** @description absent when not known */
                             acceptedLanguages?: string[];
                             timeZone?: string;
+                            /** @description the State's Comity nodes in the signed federation directory this node holds (where messages go); not a notification to the depositary */
+                            nodes: {
+                                nodeId: string;
+                                /** @enum {string} */
+                                authority: "central-authority" | "point-of-contact" | "extradition-authority";
+                            }[];
                             numericCode: string | null;
                             profile: {
                                 centralAuthority?: {
@@ -1862,6 +1874,12 @@ export interface paths {
                             /** @description absent when not known */
                             acceptedLanguages?: string[];
                             timeZone?: string;
+                            /** @description the State's Comity nodes in the signed federation directory this node holds (where messages go); not a notification to the depositary */
+                            nodes: {
+                                nodeId: string;
+                                /** @enum {string} */
+                                authority: "central-authority" | "point-of-contact" | "extradition-authority";
+                            }[];
                             numericCode: string | null;
                             profile: {
                                 centralAuthority?: {

@@ -13,6 +13,7 @@ import { AppError } from '../core/errors.ts';
 import type { LocalizedText } from '../core/i18n.ts';
 import { loadStateSeeds } from '../data/states/index.ts';
 import type { AppContext } from '../app-context.ts';
+import type { AuthorityKind } from '../federation/protocol/types.ts';
 import type { Actor } from '../policies/access.ts';
 import {
   findStoredState,
@@ -38,6 +39,11 @@ export type StateSummary = Readonly<{
   }>;
   acceptedLanguages?: string[];
   timeZone?: string;
+  /**
+   * The State's Comity nodes in the signed federation directory this node holds, by authority:
+   * where messages go. Not a notification to the depositary (`designations`), which may lag.
+   */
+  nodes: Readonly<{ nodeId: string; authority: AuthorityKind }>[];
 }>;
 
 /** A State with its full profile and who last changed it. */
@@ -72,7 +78,12 @@ function namesOf(stored: StoredState, seed: StateSeed | undefined): LocalizedTex
   );
 }
 
-function toSummary(stored: StoredState, profile: StateProfile, seed: StateSeed | undefined): StateSummary {
+function toSummary(
+  stored: StoredState,
+  profile: StateProfile,
+  seed: StateSeed | undefined,
+  nodes: StateSummary['nodes'] = [],
+): StateSummary {
   return {
     code: stored.code,
     iso3: stored.iso3,
@@ -87,13 +98,18 @@ function toSummary(stored: StoredState, profile: StateProfile, seed: StateSeed |
     },
     ...(profile.acceptedLanguages ? { acceptedLanguages: profile.acceptedLanguages } : {}),
     ...(profile.timeZone ? { timeZone: profile.timeZone } : {}),
+    nodes,
   };
 }
 
-function toDetail(stored: StoredState, seed: StateSeed | undefined): StateDetail {
+function toDetail(
+  stored: StoredState,
+  seed: StateSeed | undefined,
+  nodes: StateSummary['nodes'] | undefined,
+): StateDetail {
   const profile = readStoredProfile(stored.profile);
   return {
-    ...toSummary(stored, profile, seed),
+    ...toSummary(stored, profile, seed, nodes),
     numericCode: stored.numericCode,
     profile,
     updatedAt: stored.updatedAt,
@@ -101,11 +117,26 @@ function toDetail(stored: StoredState, seed: StateSeed | undefined): StateDetail
   };
 }
 
+/** The nodes of the signed federation directory this node holds, by State (none without federation). */
+function federationNodesByState(context: AppContext): Map<string, StateSummary['nodes']> {
+  const byState = new Map<string, StateSummary['nodes']>();
+  for (const node of context.federation?.directory.listNodes() ?? []) {
+    byState.set(node.state, [
+      ...(byState.get(node.state) ?? []),
+      { nodeId: node.nodeId, authority: node.authority },
+    ]);
+  }
+  return byState;
+}
+
 /** Every State and organization of the directory, by code. */
 export async function listStates(context: AppContext): Promise<StateSummary[]> {
   const seeds = seedsByCode();
   const stored = await listStoredStates(context.db);
-  return stored.map((state) => toSummary(state, readStoredProfile(state.profile), seeds.get(state.code)));
+  const nodesByState = federationNodesByState(context);
+  return stored.map((state) =>
+    toSummary(state, readStoredProfile(state.profile), seeds.get(state.code), nodesByState.get(state.code)),
+  );
 }
 
 /** One State with its full profile; not-found for a code the directory does not have. */
@@ -113,7 +144,7 @@ export async function getState(context: AppContext, code: string): Promise<State
   const normalized = code.trim().toUpperCase();
   const stored = await findStoredState(context.db, normalized);
   if (!stored) throw new AppError('not-found', `no State with code ${normalized} in the directory`);
-  return toDetail(stored, seedsByCode().get(normalized));
+  return toDetail(stored, seedsByCode().get(normalized), federationNodesByState(context).get(normalized));
 }
 
 /**

@@ -16,6 +16,7 @@ import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs, createUser } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
+import { createClock, createStaticDirectory, planNode, startFederatedNode } from './delivery-fixture.ts';
 
 type StateSummary = {
   code: string;
@@ -24,6 +25,7 @@ type StateSummary = {
   names: Record<string, string>;
   designations: Record<string, string>;
   timeZone?: string;
+  nodes: { nodeId: string; authority: string }[];
 };
 type StateDetail = StateSummary & {
   profile: Record<string, unknown> & { timeZone?: string; acceptedLanguages?: string[] };
@@ -86,6 +88,45 @@ for (const target of DATABASE_TARGETS) {
       assert.match(azerbaijan?.designations.centralAuthority ?? '', /State Security Service/);
       assert.equal(azerbaijan?.names.ru, 'Азербайджан');
       assert.deepEqual(items.find((item) => item.code === 'FR')?.designations, {});
+      assert.ok(
+        items.every((item) => item.nodes.length === 0),
+        'a node without federation knows no node',
+      );
+    });
+
+    it("lists each State's nodes of the federation directory beside what it notified", async () => {
+      const clock = createClock();
+      const plans = [
+        await planNode('fr-ca', 'FR', 'central-authority'),
+        await planNode('de-247', 'DE', 'point-of-contact'),
+        await planNode('de-ca', 'DE', 'central-authority'),
+      ];
+      const node = await startFederatedNode(target, {
+        plan: plans[0],
+        directory: createStaticDirectory(plans, clock.now),
+        clock,
+      });
+      try {
+        const reader = await bearerAs(node, 'officer');
+        const response = await node.app.inject({
+          method: 'GET',
+          url: '/api/v1/states',
+          headers: reader.headers,
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        const { items } = json<{ items: StateSummary[] }>(response);
+        const nodesOf = (code: string) => items.find((item) => item.code === code)?.nodes;
+        assert.deepEqual(nodesOf('FR'), [{ nodeId: 'fr-ca', authority: 'central-authority' }]);
+        assert.deepEqual(nodesOf('DE'), [
+          { nodeId: 'de-247', authority: 'point-of-contact' },
+          { nodeId: 'de-ca', authority: 'central-authority' },
+        ]);
+        assert.deepEqual(nodesOf('IT'), []);
+        // The depositary's notifications stay as they were: a node is not a notification.
+        assert.deepEqual(items.find((item) => item.code === 'DE')?.designations, {});
+      } finally {
+        await node.close();
+      }
     });
 
     it('reads one State with its full profile, whatever the case of the code', async () => {

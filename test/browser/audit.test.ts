@@ -5,7 +5,8 @@
  * (the grant approved by the second administrator when it waits for one); the auditor signs in,
  * opens "Audit log", sees the signed tree head and the consistency check the browser made with the
  * server's own Merkle code, filters the entries (the auditor's own sign-in, a failed sign-in), and
- * sees France's heads among those the node witnesses. Last, the same federation's secretariat: its
+ * sees France's heads among those the node witnesses, and the directory of States names each
+ * State's Comity node. Last, the same federation's secretariat: its
  * administrator lands on the register of nodes, where both nodes are published as registered,
  * and its menu offers nothing of a State's node (requests, desk, evidence).
  *
@@ -151,6 +152,19 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
 
     await assertAccessible(page, 'audit (en)');
     await screenshot(page, 'audit-en');
+
+    // The directory of States names each State's Comity node beside what it notified the
+    // depositary (nothing yet, for these two).
+    const directory = await context.newPage();
+    await directory.goto(`${de.url}/directory`);
+    const germany = directory.locator('tr[data-state-code="DE"]');
+    await germany.getByTestId('comity-nodes').getByText('de-poc').waitFor();
+    assert.equal((await germany.getByText('not notified').count()) > 0, true);
+    assert.match(
+      (await directory.locator('tr[data-state-code="FR"]').getByTestId('comity-nodes').textContent()) ?? '',
+      /^Comity node: fr-poc$/,
+    );
+    await directory.close();
   });
 
   test('shows the same screen in Arabic, right to left', async () => {

@@ -31,6 +31,16 @@ const StateSummarySchema = z.object({
     .describe('names of the designated authorities known; an absent one is not yet notified'),
   acceptedLanguages: z.array(z.string()).optional().describe('absent when not known'),
   timeZone: z.string().optional(),
+  nodes: z
+    .array(
+      z.object({
+        nodeId: z.string(),
+        authority: z.enum(['central-authority', 'point-of-contact', 'extradition-authority']),
+      }),
+    )
+    .describe(
+      "the State's Comity nodes in the signed federation directory this node holds (where messages go); not a notification to the depositary",
+    ),
 });
 
 const StateDetailSchema = StateSummarySchema.extend({

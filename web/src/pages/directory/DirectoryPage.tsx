@@ -1,7 +1,8 @@
 /**
  * The directory of States (GET /api/v1/states): names in the UI language, designated authorities,
  * accepted languages and time zone, searchable. What no source states is shown as "not notified",
- * never guessed. An administrator can edit a profile.
+ * never guessed; beside it, the State's Comity nodes of the federation directory (where messages
+ * go), which a State may run before it notifies. An administrator can edit a profile.
  */
 import { Anchor, Badge, Button, Group, Table, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
@@ -25,6 +26,37 @@ function NotNotified() {
   return (
     <Text span size="sm" c="gray.7" fs="italic">
       {t('directory.notNotified')}
+    </Text>
+  );
+}
+
+/** Each column of designations, and the authority of the federation's nodes that answers to it. */
+const DESIGNATIONS = [
+  ['centralAuthority', 'central-authority'],
+  ['pointOfContact', 'point-of-contact'],
+  ['extraditionAuthority', 'extradition-authority'],
+] as const;
+
+/**
+ * The State's Comity nodes of that authority in the federation directory: where its messages go,
+ * whether or not the State has notified the depositary yet.
+ */
+function ComityNodes({
+  nodes,
+  authority,
+}: Readonly<{ nodes: StateSummary['nodes']; authority: StateSummary['nodes'][number]['authority'] }>) {
+  const { t } = useTranslation();
+  const ids = nodes.filter((node) => node.authority === authority).map((node) => node.nodeId);
+  if (ids.length === 0) return null;
+  return (
+    <Text size="xs" c="gray.7" data-testid="comity-nodes">
+      {t('directory.comityNodes')}{' '}
+      {ids.map((id, index) => (
+        <span key={id}>
+          {index > 0 ? ', ' : ''}
+          <span className="machine-text">{id}</span>
+        </span>
+      ))}
     </Text>
   );
 }
@@ -94,9 +126,12 @@ export function DirectoryPage() {
                     </Badge>
                   ) : null}
                 </Table.Th>
-                <Table.Td>{state.designations.centralAuthority ?? <NotNotified />}</Table.Td>
-                <Table.Td>{state.designations.pointOfContact ?? <NotNotified />}</Table.Td>
-                <Table.Td>{state.designations.extraditionAuthority ?? <NotNotified />}</Table.Td>
+                {DESIGNATIONS.map(([designation, authority]) => (
+                  <Table.Td key={designation}>
+                    {state.designations[designation] ?? <NotNotified />}
+                    <ComityNodes nodes={state.nodes} authority={authority} />
+                  </Table.Td>
+                ))}
                 <Table.Td>
                   {state.acceptedLanguages && state.acceptedLanguages.length > 0 ? (
                     state.acceptedLanguages.join(', ')
