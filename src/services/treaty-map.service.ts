@@ -30,7 +30,7 @@ const MAP_HEIGHT = 470;
 const LEGEND_FONT = 20;
 const LEGEND_SMALL_FONT = 17;
 const LEGEND_LINE = 28;
-const LEGEND_HEIGHT = 16 + MAP_STATUSES.length * LEGEND_LINE + 20 + 3 * LEGEND_LINE;
+const LEGEND_HEIGHT = 16 + MAP_STATUSES.length * LEGEND_LINE + 20 + 4 * LEGEND_LINE;
 
 const STYLE: Readonly<Record<MapStatus, { fill: string; label: string }>> = {
   party: { fill: '#1b7837', label: 'Party: instrument deposited' },
@@ -131,9 +131,12 @@ function legendOf(
   const y = MAP_HEIGHT + 16 + MAP_STATUSES.length * LEGEND_LINE + 20;
   return (
     `<g class="legend" font-family="sans-serif" font-size="${LEGEND_FONT}" fill="#222">${items.join('')}` +
-    `<text x="20" y="${y}">${escapeXml(`${eif} ${organizations}`)}</text>` +
-    `<text x="20" y="${y + 2 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(tooSmall.trim())}</text>` +
-    `<text x="20" y="${y + LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(`Records as of ${status.asOf}; data researched ${status.dataDate}; not the depositary's register.`)}</text>` +
+    // One statement a line: on one line, the entry into force and the organizations' note ran past
+    // the picture's right edge.
+    `<text x="20" y="${y}">${escapeXml(eif)}</text>` +
+    `<text x="20" y="${y + LEGEND_LINE}">${escapeXml(organizations)}</text>` +
+    `<text x="20" y="${y + 2 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(`Records as of ${status.asOf}; data researched ${status.dataDate}; not the depositary's register.`)}</text>` +
+    `<text x="20" y="${y + 3 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(tooSmall.trim())}</text>` +
     `</g>`
   );
 }

@@ -116,6 +116,14 @@ for (const target of DATABASE_TARGETS) {
       assert.doesNotMatch(root, / (width|height)="/);
       assert.doesNotMatch(svg, /font-size="[^"]*px/);
       assert.match(svg, /<g class="legend" font-family="sans-serif" font-size="20"/);
+      // One statement a line, each short enough for the picture's width (960 units at 20 a letter).
+      assert.match(svg, /<text x="20" y="\d+">Not in force: 0 of 40 instruments counted\.<\/text>/);
+      assert.match(svg, /<text x="20" y="\d+">EU \(not drawn\): signed; its instrument does not count/);
+      const lines = [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((match) => match[1] ?? '');
+      assert.ok(
+        lines.every((line) => line.length <= 90),
+        lines.filter((line) => line.length > 90).join(' | '),
+      );
       const again = await subject.app.inject({
         method: 'GET',
         url: '/api/v1/treaty/map.svg?asOf=2026-11-28',

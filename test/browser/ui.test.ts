@@ -616,6 +616,13 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByRole('heading', { level: 2, name: 'Records' }).waitFor();
     await page.getByRole('img', { name: /World map coloured by treaty status/ }).waitFor();
     await page.getByRole('img', { name: /Signatures and instruments over time/ }).waitFor();
+    // On a laptop the whole map shows in its card: nothing cut off at the card's edge.
+    assert.deepEqual(
+      await page.evaluate(
+        "(() => { const scroll = document.querySelector('.treaty-map-scroll'); return [scroll.scrollWidth <= scroll.clientWidth, scroll.querySelector('img').complete]; })()",
+      ),
+      [true, true],
+    );
     await page.getByText('Known gaps in the data').waitFor();
     await page.getByRole('row').nth(5).waitFor();
     await assertAccessible(page, 'treaty status');

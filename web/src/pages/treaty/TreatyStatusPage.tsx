@@ -178,7 +178,9 @@ export function TreatyStatusPage() {
             })}
           </Text>
 
-          <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+          {/* One above the other: the map is 48rem wide, more than half of any screen's main area,
+              and beside the timeline it was cut off at the card's edge. */}
+          <Stack gap="md">
             <Paper withBorder p="sm" component="section" aria-labelledby="treaty-map-title">
               <Title order={2} size="h4" id="treaty-map-title" mb="xs">
                 {t('treaty.map')}
@@ -219,7 +221,7 @@ export function TreatyStatusPage() {
                 asOf={data.asOf}
               />
             </Paper>
-          </SimpleGrid>
+          </Stack>
 
           <Paper withBorder p="sm" component="section" aria-labelledby="treaty-gaps-title">
             <Title order={2} size="h4" id="treaty-gaps-title" mb="xs">
