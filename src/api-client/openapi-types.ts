@@ -6875,6 +6875,11 @@ export interface components {
             status: string;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+            /** @description the transitions others on this node's side may make now and you may not, with the roles that may: whom the case waits for */
+            othersMay: {
+                transition: string;
+                roles: string[];
+            }[];
             /** @description the deadlines that apply now, from the requested State's declared service level and the case */
             deadlines: {
                 /** @enum {string} */
@@ -7732,6 +7737,11 @@ export interface components {
             status: string;
             /** @description the transitions you may make now */
             availableTransitions: string[];
+            /** @description the transitions others on this node's side may make now and you may not, with the roles that may: whom the case waits for */
+            othersMay: {
+                transition: string;
+                roles: string[];
+            }[];
             /** @description the deadlines that apply now, from the requested State's declared service level and the case */
             deadlines: {
                 /** @enum {string} */

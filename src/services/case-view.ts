@@ -4,7 +4,13 @@
  * and roles, and this node exchanges them with the other node). Shared by the requests service
  * (a request shows its case status) and the case service (history and transitions).
  */
-import { type Case, type CaseActor, caseCatalogueFrom } from '../core/case/case-model.ts';
+import {
+  type Case,
+  type CaseActor,
+  caseCatalogueFrom,
+  PERSON_ROLES,
+  type PersonRole,
+} from '../core/case/case-model.ts';
 import {
   caseDeadlines,
   DEFAULT_DEADLINE_OPTIONS,
@@ -88,6 +94,35 @@ export function transitionsFor(
     )
     .map((definition) => definition.name)
     .filter((name) => caseMessageFor(registry, name) !== undefined);
+}
+
+/**
+ * The transitions this node's side may make now that `actor` may not, each with the roles that
+ * may: who the case waits for here, when it waits for nobody the actor is. Preconditions and the
+ * exchange with the other node as for transitionsFor; the node's own transitions (a lapse, a
+ * receipt) are left out, since nobody is asked to make them.
+ */
+export function transitionsForOthers(
+  context: AppContext,
+  actor: Actor,
+  stored: StoredRequest,
+  current: Case,
+): { transition: string; roles: PersonRole[] }[] {
+  const registry = messageRegistryOf(context.federation);
+  const own = caseActorOf(actor, stored);
+  const anyone: CaseActor = { ...own, roles: PERSON_ROLES };
+  const now = context.now();
+  const mine = new Set(transitionsFor(context, actor, stored, current));
+  return availableTransitions(current, anyone)
+    .filter((definition) => !mine.has(definition.name))
+    .filter((definition) =>
+      definition.requires.every((name) => PRECONDITION_CHECKS[name].holds(current, anyone, now)),
+    )
+    .filter((definition) => caseMessageFor(registry, definition.name) !== undefined)
+    .map((definition) => ({
+      transition: definition.name,
+      roles: PERSON_ROLES.filter((role) => definition.roles.includes(role)),
+    }));
 }
 
 /**

@@ -22,7 +22,7 @@ import { isResponseTransition } from '../core/approval/approval-rules.ts';
 import { assertDecisionAllowed, publishApprovalChange, submitForApproval } from './approvals.service.ts';
 import { findUserById } from '../storage/users.repository.ts';
 import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './case-timeline.ts';
-import { caseActorOf, deadlinesOf, loadCase, transitionsFor } from './case-view.ts';
+import { caseActorOf, deadlinesOf, loadCase, transitionsFor, transitionsForOthers } from './case-view.ts';
 import { findReadableRequest } from './requests.service.ts';
 import { assertScreenedFor } from './screening.service.ts';
 
@@ -47,6 +47,8 @@ export type CaseView = Readonly<{
   status: string;
   /** What the actor may do now. */
   availableTransitions: string[];
+  /** What others on this side may do now that the reader may not, and with which roles. */
+  othersMay: { transition: string; roles: string[] }[];
   /** The deadlines that apply now (docs/case-lifecycle.md), each on time, at risk or missed. */
   deadlines: Deadline[];
   /** Art. 42: the preservation as recorded or last extended, once the requested side recorded it. */
@@ -70,6 +72,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
     side: caseActorOf(actor, stored).side,
     status: current.status,
     availableTransitions: transitionsFor(context, actor, stored, current),
+    othersMay: transitionsForOthers(context, actor, stored, current),
     deadlines: deadlinesOf(context, stored, current),
     preservation: current.preservation
       ? {

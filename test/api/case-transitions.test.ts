@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { isResponseTransition } from '../../src/core/approval/approval-rules.ts';
 import { findTransition } from '../../src/core/case/transitions.ts';
-import type { Role } from '../../src/core/roles.ts';
+import { ROLES, type Role } from '../../src/core/roles.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { json } from '../helpers/app.ts';
@@ -165,6 +165,34 @@ for (const target of DATABASE_TARGETS) {
         message: message && { id: message.id, state: message.state, receipt: message.receipt },
       };
     }
+
+    it('tells a reader with nothing to do whom the case waits for on their side, and with which roles', async () => {
+      const { requestedId } = await pair.deliverRequest(
+        fr.officer,
+        de['duty-officer'],
+        preservationDraft('FR', 'DE', ++sequence),
+      );
+      const custodian = await asRole(pair.requested, 'evidence-custodian');
+      const waiting = await view(pair.requested, custodian, requestedId);
+      assert.deepEqual(waiting.availableTransitions, []);
+      const acknowledge = (
+        waiting as CaseView & { othersMay: { transition: string; roles: string[] }[] }
+      ).othersMay.find((step) => step.transition === 'acknowledge');
+      assert.ok(acknowledge, 'the acknowledgement is awaited');
+      assert.deepEqual(
+        acknowledge.roles,
+        [...(findTransition('acknowledge')?.roles ?? [])]
+          .filter((role) => role !== 'node')
+          .sort((a, b) => ROLES.indexOf(a as Role) - ROLES.indexOf(b as Role)),
+      );
+      assert.ok(acknowledge.roles.includes('duty-officer'));
+      // The duty officer may acknowledge: it is theirs, not another's.
+      const dutyView = (await view(pair.requested, de['duty-officer'], requestedId)) as CaseView & {
+        othersMay: { transition: string }[];
+      };
+      assert.ok(dutyView.availableTransitions.includes('acknowledge'));
+      assert.ok(dutyView.othersMay.every((step) => step.transition !== 'acknowledge'));
+    });
 
     it('clarification, conditions, acceptance, partial and full execution, then closing', async () => {
       const step = await deliveredCase();

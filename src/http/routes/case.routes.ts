@@ -100,6 +100,11 @@ export const CaseSchema = z
     side: z.string().describe("this node's side: requesting or requested"),
     status: z.string(),
     availableTransitions: z.array(z.string()).describe('the transitions you may make now'),
+    othersMay: z
+      .array(z.object({ transition: z.string(), roles: z.array(z.string()) }))
+      .describe(
+        "the transitions others on this node's side may make now and you may not, with the roles that may: whom the case waits for",
+      ),
     deadlines: z
       .array(CaseDeadlineSchema)
       .describe(

@@ -55,7 +55,7 @@ export function CasePanel({
   pendingApproval,
   onPreservedUntil,
 }: CasePanelProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const requestId = request.id;
   const history = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/history', { params: { path: { id: requestId } } })),
@@ -88,6 +88,8 @@ export function CasePanel({
   useEffect(() => onPreservedUntil?.(preservedUntil), [preservedUntil, onPreservedUntil]);
   const status = caseView?.status ?? request.caseStatus;
   const available = caseView?.availableTransitions ?? request.availableTransitions;
+  // Whom the case waits for on this side when not the reader (a duty officer's acknowledgement...).
+  const othersMay = caseView?.othersMay ?? [];
   const side = caseView?.side ?? (request.direction === 'incoming' ? 'requested' : 'requesting');
   const otherState = stateName(states, otherStateOf(request));
   const requestedStateCode = request.requestedState ?? undefined;
@@ -244,7 +246,20 @@ export function CasePanel({
               {/* Nothing to do on the case itself, but perhaps a decision to take, or to wait for, above. */}
               {pendingApproval
                 ? t(pendingApproval.mayDecide ? 'case.approvalAsked' : 'case.approvalAwaited')
-                : t('case.noActions')}
+                : othersMay.length > 0
+                  ? t('case.othersMay', {
+                      steps: othersMay
+                        .map((step) =>
+                          t('case.othersMayStep', {
+                            action: t(`caseAction.${step.transition}`, { defaultValue: step.transition }),
+                            roles: new Intl.ListFormat(i18n.language, { type: 'disjunction' }).format(
+                              step.roles.map((role) => t(`roles.${role}`, { defaultValue: role })),
+                            ),
+                          }),
+                        )
+                        .join('; '),
+                    })
+                  : t('case.noActions')}
             </Text>
           ) : (
             <Group gap="xs" mb={openTransition ? 'sm' : 0}>
