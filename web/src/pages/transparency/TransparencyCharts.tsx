@@ -5,6 +5,7 @@
  * one is said in words beside its bar. Each chart is an image whose description states its numbers;
  * the table below holds the same data.
  */
+import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TransparencyReportView } from '../../app/api.ts';
 import { formatNumber, regionName } from '../../components/format.ts';
@@ -132,11 +133,24 @@ function ChartFigure(
   );
 }
 
+/** Said instead of a chart whose every figure is under 5 or withheld: an empty chart reads as broken. */
+function NothingToDraw({ testId }: Readonly<{ testId: string }>) {
+  const { t } = useTranslation();
+  return (
+    <Text size="sm" c="gray.7" data-testid={testId}>
+      {t('transparency.nothingToDraw')}
+    </Text>
+  );
+}
+
 export function OutcomesChart({ rows }: { rows: readonly Row[] }) {
   const { t } = useTranslation();
   const countText = useCountText();
   const rowLabel = useRowLabel();
   const published = (count: Count) => (typeof count === 'number' ? count : 0);
+  if (!rows.some((row) => OUTCOMES.some((outcome) => published(row.outcomes[outcome]) > 0))) {
+    return <NothingToDraw testId="outcomes-nothing-to-draw" />;
+  }
   const max = Math.max(
     1,
     ...rows.map((row) => OUTCOMES.reduce((sum, outcome) => sum + published(row.outcomes[outcome]), 0)),
@@ -206,6 +220,9 @@ export function OutcomesChart({ rows }: { rows: readonly Row[] }) {
 export function TimesChart({ rows }: { rows: readonly Row[] }) {
   const { t } = useTranslation();
   const rowLabel = useRowLabel();
+  if (!rows.some((row) => STEPS.some((step) => row.durations[step].medianSeconds !== null))) {
+    return <NothingToDraw testId="times-nothing-to-draw" />;
+  }
   const max = Math.max(
     1,
     ...rows.flatMap((row) => STEPS.map((step) => row.durations[step].medianSeconds ?? 0)),
