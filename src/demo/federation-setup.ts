@@ -39,7 +39,13 @@ import { startTemplateMaker, type TemplateMaker } from './template-maker.ts';
 
 /** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
-export type DemoRole = 'officer' | 'duty-officer' | 'legal-reviewer' | 'supervisor' | 'evidence-custodian';
+export type DemoRole =
+  | 'officer'
+  | 'duty-officer'
+  | 'legal-reviewer'
+  | 'supervisor'
+  | 'evidence-custodian'
+  | 'auditor';
 
 export type NodeSpec = Readonly<{
   /** The node id, e.g. fr-poc (slug, 3 to 64 characters). */
@@ -117,10 +123,13 @@ export type FederationNode = Readonly<{
    * grants of roles that read case content the first one asks for (separation of duties).
    */
   approver: ApiClient;
+  /** The second administrator's password (`approver`), for a person trying the grant of a role. */
+  approverPassword: string;
   /**
    * The demo accounts: `officer` drafts and submits, `supervisor` approves what leaves the node
    * (the two-person rule), `duty-officer` receives on the 24/7 desk, `legal-reviewer` decides on
-   * refusals, `evidence-custodian` executes what a request received asks and keeps its evidence.
+   * refusals, `evidence-custodian` executes what a request received asks and keeps its evidence,
+   * `auditor` reads the audit log and every case for an oversight body.
    */
   accounts: Readonly<Record<DemoRole, CreatedAccount>> | undefined;
   /** An API client acting as one of the demo accounts (with an API token, created once). */
@@ -470,6 +479,8 @@ function demoUsersOf(spec: NodeSpec): PlannedUser[] {
     user('legal', 'legal reviewer', 'legal-reviewer'),
     user('supervisor', 'supervisor', 'supervisor'),
     user('custodian', 'evidence custodian', 'evidence-custodian'),
+    // An oversight body's reader: the audit log, every case, nothing changed.
+    user('auditor', 'auditor', 'auditor'),
   ];
 }
 
@@ -532,6 +543,7 @@ async function prepareNode(
     admin,
     adminPassword,
     approver,
+    approverPassword: passwordOf(APPROVER_USERNAME),
     accounts,
     userClient: (role) => {
       const account = accounts?.[role];

@@ -776,11 +776,11 @@ describe('the screens of a received request, the auditor, the approvals and the 
     awaitingRequestId = awaiting.id;
     // The case moves to assessment: the legal reviewer screens it.
     await makeTransition(dutyClient, deRequestId, 'begin-assessment');
-    // An auditor, and a role grant the second administrator asked for, which the first approves.
-    auditor = await createAccount(
-      { admin: de.admin, approver: de.approver },
-      { username: 'de.auditor', displayName: 'DE auditor', roles: ['auditor'] },
-    );
+    // The demo's auditor, and a role grant the second administrator asked for, which the first approves.
+    // The demo's auditor (an oversight body's reader), as `comity demo` makes it.
+    const demoAuditor = de.accounts?.auditor;
+    assert.ok(demoAuditor, 'the federation has its demo accounts');
+    auditor = demoAuditor;
     const clerk = await createAccount(
       { admin: de.admin, approver: de.approver },
       { username: 'de.clerk', displayName: 'DE clerk', roles: ['supervisor'] },

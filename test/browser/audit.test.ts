@@ -1,8 +1,7 @@
 /**
  * The audit screen in a real browser on real node processes, in English and Arabic with axe.
  * France's and Germany's nodes sign their tree heads every 2 seconds and send them to Germany's
- * node as witness (COMITY_AUDIT_WITNESS_NODE). Germany's administrators create an auditor account
- * (the grant approved by the second administrator when it waits for one); the auditor signs in,
+ * node as witness (COMITY_AUDIT_WITNESS_NODE). Germany's auditor (the demo's account) signs in,
  * opens "Audit log", sees the signed tree head and the consistency check the browser made with the
  * server's own Merkle code, filters the entries (the auditor's own sign-in, a failed sign-in), and
  * sees France's heads among those the node witnesses, and the directory of States names each
@@ -16,7 +15,6 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createAccount } from '../../src/demo/node-api.ts';
 import { type Federation, startFederation } from '../helpers/node-process.ts';
 import {
   assertAccessible,
@@ -45,10 +43,10 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
       env: { COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: '2', COMITY_AUDIT_WITNESS_NODE: 'de-poc' },
     });
     const de = federation.node('DE');
-    auditor = await createAccount(
-      { admin: de.admin, approver: de.approver },
-      { username: 'de.auditor', displayName: 'DE auditor', roles: ['auditor'] },
-    );
+    // The demo's auditor (an oversight body's reader), as `comity demo` makes it.
+    const demoAuditor = de.accounts?.auditor;
+    assert.ok(demoAuditor, 'the federation has its demo accounts');
+    auditor = demoAuditor;
     browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
     context = await browser.newContext({
       viewport: { width: 1366, height: 900 },

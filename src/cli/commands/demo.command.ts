@@ -211,6 +211,7 @@ function printWhereToSignIn(federation: Federation): void {
     printLine('');
     printLine(`  ${node.spec.state} — ${node.spec.nodeId} (${node.spec.authority}): ${node.url}/`);
     printLine(`    ${'administrator'.padEnd(18)} admin / ${node.adminPassword}`);
+    printLine(`    ${'administrator'.padEnd(18)} approver / ${node.approverPassword} (the second one)`);
     for (const account of Object.values(node.accounts ?? {})) {
       printLine(`    ${account.roles.join(',').padEnd(18)} ${account.username} / ${account.password}`);
     }
@@ -225,7 +226,8 @@ function printWhereToSignIn(federation: Federation): void {
   printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, submit it;');
   printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
   printLine('on the German node to see it arrive and acknowledge it; de.custodian then records the');
-  printLine('preservation. Press Ctrl-C to stop.');
+  printLine('preservation. As an oversight body, sign in as de.auditor and open the audit log.');
+  printLine('Press Ctrl-C to stop.');
 }
 
 /** Resolves with the first SIGINT or SIGTERM; a second one then ends the process as usual. */
