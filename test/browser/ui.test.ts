@@ -625,6 +625,15 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     );
     await page.getByText('Known gaps in the data').waitFor();
     await page.getByRole('row').nth(5).waitFor();
+    // A record's source names the depositary's site as a link, not its long encoded address.
+    const source = page
+      .getByRole('row')
+      .filter({ hasText: 'Algeria' })
+      .getByRole('link', { name: 'treaties.un.org' });
+    assert.match(
+      (await source.first().getAttribute('href')) ?? '',
+      /^https:\/\/treaties\.un\.org\/doc\/Publication\/MTDSG\//,
+    );
     await assertAccessible(page, 'treaty status');
     await screenshot(page, 'treaty-status');
   });

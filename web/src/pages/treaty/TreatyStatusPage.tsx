@@ -76,6 +76,38 @@ function RecordDate({ record }: { record: TreatyRecordView }) {
   );
 }
 
+/** An address in a source's text, with or without its scheme ("treaties.un.org/doc/..."). */
+const URL_IN_TEXT = /(?:https?:\/\/)?(?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s;,)]*/gi;
+
+/**
+ * A record's source as written, each address in it a link named by its site ("treaties.un.org")
+ * rather than the address itself: one long, encoded address a row made the table hard to read.
+ */
+function SourceText({ text }: Readonly<{ text: string }>) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    const index = match.index ?? 0;
+    if (index > last) parts.push(text.slice(last, index));
+    const written = match[0];
+    const url = /^https?:\/\//i.test(written) ? written : `https://${written}`;
+    let site = written;
+    try {
+      site = new URL(url).host;
+    } catch {
+      // Not an address after all: shown as written.
+    }
+    parts.push(
+      <Anchor key={index} href={url} target="_blank" rel="noopener noreferrer" size="xs" title={url}>
+        {site}
+      </Anchor>,
+    );
+    last = index + written.length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return <>{parts}</>;
+}
+
 export function TreatyStatusPage() {
   const { t, i18n } = useTranslation();
   const [asOf, setAsOf] = useState('');
@@ -304,7 +336,7 @@ export function TreatyStatusPage() {
                   </Table.Td>
                   <Table.Td style={{ minWidth: 360 }}>
                     <Text size="xs" lang="en" style={{ overflowWrap: 'anywhere' }}>
-                      {record.source}
+                      <SourceText text={record.source} />
                     </Text>
                     {record.noteTranslations ? (
                       <Text size="xs" c="gray.7">
