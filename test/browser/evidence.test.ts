@@ -180,6 +180,9 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     );
 
     const bytes = Buffer.from('2026-03-09T10:00:00Z GET /login 200 203.0.113.7\n'.repeat(500));
+    // From the case's actions, a way down to the evidence section, which takes the focus.
+    await page.getByTestId('case-to-evidence').click();
+    await page.waitForFunction("document.activeElement?.id === 'evidence-title'");
     // The file picker says what to do before a file is chosen.
     await panel.getByText('Choose a file…').waitFor();
     await panel.locator('input[type="file"]').setInputFiles({

@@ -90,6 +90,7 @@ export function CasePanel({
   const available = caseView?.availableTransitions ?? request.availableTransitions;
   // Whom the case waits for on this side when not the reader (a duty officer's acknowledgement...).
   const othersMay = caseView?.othersMay ?? [];
+  const canUploadEvidence = request.direction === 'incoming' && permissions.includes('evidence:upload');
   const side = caseView?.side ?? (request.direction === 'incoming' ? 'requested' : 'requesting');
   const otherState = stateName(states, otherStateOf(request));
   const requestedStateCode = request.requestedState ?? undefined;
@@ -241,6 +242,22 @@ export function CasePanel({
           <Title order={3} size="h5" id="case-actions-title" mb={6}>
             {t('case.actions')}
           </Title>
+          {canUploadEvidence ? (
+            // The evidence section comes after the whole case: the custodian's way to it from here.
+            <Button
+              variant="light"
+              size="compact-sm"
+              mb={6}
+              data-testid="case-to-evidence"
+              onClick={() => {
+                const heading = document.getElementById('evidence-title');
+                heading?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+                heading?.focus({ preventScroll: true });
+              }}
+            >
+              {t('case.toEvidence')}
+            </Button>
+          ) : null}
           {available.length === 0 ? (
             <Text size="sm" c="gray.7" data-testid="case-no-actions">
               {/* Nothing to do on the case itself, but perhaps a decision to take, or to wait for, above. */}

@@ -517,7 +517,7 @@ export function EvidencePanel({
       mb="md"
       data-testid="evidence-panel"
     >
-      <Title order={2} size="h3" id="evidence-title" mb="xs">
+      <Title order={2} size="h3" id="evidence-title" mb="xs" tabIndex={-1} style={{ outline: 'none' }}>
         {t('evidence.items.title')}
       </Title>
       <Text size="sm" mb="sm">
