@@ -599,7 +599,7 @@ function witnessOf(context: AppContext, federation: FederationRuntime): Director
   return candidate;
 }
 
-/** How long after start the first tree head is signed (at most; the interval when shorter). */
+/** How long after start the first tree head is signed (the interval instead, when shorter). */
 const FIRST_TREE_HEAD_DELAY_MS = 30_000;
 
 /** Signs a tree head every `intervalMs` (main.ts), the first one at most 30 s after start; stop() ends it. */
@@ -611,8 +611,10 @@ export function startAuditTreeHeadSigner(
   const tick = () => void signAuditTreeHead(context).catch(onError);
   // A first head soon after start, so that a new node's log can be checked against a signed head
   // within a minute rather than after a whole interval; then one every interval.
-  const first = setTimeout(tick, Math.min(intervalMs, FIRST_TREE_HEAD_DELAY_MS));
-  first.unref();
+  // (With an interval as short, the interval's own first tick comes as soon.)
+  const first =
+    intervalMs > FIRST_TREE_HEAD_DELAY_MS ? setTimeout(tick, FIRST_TREE_HEAD_DELAY_MS) : undefined;
+  first?.unref();
   const timer = setInterval(tick, intervalMs);
   timer.unref();
   return {
