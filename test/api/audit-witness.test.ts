@@ -9,8 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { hashLeaf } from '../../src/core/audit/merkle.ts';
-import { recordAudit, settleAuditLog, signAuditTreeHead } from '../../src/services/audit.service.ts';
-import { auditTreeSize } from '../../src/storage/audit.repository.ts';
+import {
+  recordAudit,
+  settleAuditLog,
+  signAuditTreeHead,
+  startAuditTreeHeadSigner,
+} from '../../src/services/audit.service.ts';
+import { auditTreeSize, latestAuditTreeHead } from '../../src/storage/audit.repository.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { type NodePair, startNodePair } from './delivery-fixture.ts';
@@ -104,6 +109,33 @@ for (const target of DATABASE_TARGETS) {
         headers: officer.headers,
       });
       assert.equal(response.statusCode, 403);
+    });
+
+    it('signs a first head 30 s after start, not a whole interval later, then one every interval', async (t) => {
+      t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+      const b = pair.requested.context;
+      await recordAudit(b, { action: 'test:event', actor: { kind: 'operator' }, outcome: 'success' });
+      const headBefore = await latestAuditTreeHead(b.db);
+      const failures: unknown[] = [];
+      const signer = startAuditTreeHeadSigner(b, 600_000, (error) => failures.push(error));
+      /** The latest head once the signing a tick started has had time to finish (real I/O, no timers). */
+      const settledHead = async () => {
+        for (let turn = 0; turn < 200; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+        return latestAuditTreeHead(b.db);
+      };
+      try {
+        t.mock.timers.tick(29_999);
+        assert.equal((await settledHead())?.treeSize, headBefore?.treeSize, 'nothing signed before 30 s');
+        t.mock.timers.tick(1);
+        let head = await settledHead();
+        for (let wait = 0; wait < 50 && head?.treeSize === headBefore?.treeSize; wait += 1) {
+          head = await settledHead();
+        }
+        assert.ok((head?.treeSize ?? 0) > (headBefore?.treeSize ?? 0), 'signed at 30 s');
+        assert.deepEqual(failures, []);
+      } finally {
+        signer.stop();
+      }
     });
   });
 }
