@@ -248,6 +248,10 @@ export function CasePanel({
               variant="light"
               size="compact-sm"
               mb={6}
+              // A long label wraps on a phone rather than pushing the page sideways (320 px).
+              h="auto"
+              py={4}
+              styles={{ label: { whiteSpace: 'normal', textAlign: 'start' } }}
               data-testid="case-to-evidence"
               onClick={() => {
                 const heading = document.getElementById('evidence-title');
