@@ -117,6 +117,22 @@ describe('the transparency page', { skip: skipReason(), timeout: 400_000 }, () =
     await page.getByRole('img', { name: 'مآل الطلبات حسب الاتجاه والنوع والدولة' }).waitFor();
     await assertAccessible(page, 'the transparency page in Arabic');
     await screenshot(page, 'transparency-ar');
+
+    // On a phone a chart keeps its labels at their size and scrolls in its own region; the page
+    // itself does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.deepEqual(
+      await page.evaluate(`(() => {
+        const region = document.querySelector('[data-testid="outcomes-chart-region"]');
+        return [
+          Math.round(region.querySelector('svg').getBoundingClientRect().width),
+          region.scrollWidth > region.clientWidth,
+          document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+        ];
+      })()`),
+      [640, true, true],
+    );
+    await assertAccessible(page, 'the transparency page in Arabic on a phone');
     await context.close();
   });
 });

@@ -5,7 +5,7 @@
  * one is said in words beside its bar. Each chart is an image whose description states its numbers;
  * the table below holds the same data.
  */
-import { Text } from '@mantine/core';
+import { Box, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TransparencyReportView } from '../../app/api.ts';
 import { formatNumber, regionName } from '../../components/format.ts';
@@ -115,17 +115,28 @@ function ChartFigure(
 ) {
   return (
     <figure style={{ margin: 0 }}>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${props.height}`}
-        width="100%"
-        role="img"
-        aria-labelledby={`${props.id}-title ${props.id}-desc`}
-        style={{ maxWidth: WIDTH, display: 'block', direction: 'ltr' }}
+      {/* Never drawn narrower than its own width: on a phone the chart scrolls in its region, as the
+          treaty map does, rather than shrinking its labels to a few pixels (1.4.10). */}
+      <Box
+        className="chart-scroll"
+        role="region"
+        tabIndex={0}
+        aria-labelledby={`${props.id}-title`}
+        style={{ overflowX: 'auto' }}
+        data-testid={`${props.id}-chart-region`}
       >
-        <title id={`${props.id}-title`}>{props.title}</title>
-        <desc id={`${props.id}-desc`}>{props.description}</desc>
-        {props.children}
-      </svg>
+        <svg
+          viewBox={`0 0 ${WIDTH} ${props.height}`}
+          width="100%"
+          role="img"
+          aria-labelledby={`${props.id}-title ${props.id}-desc`}
+          style={{ minWidth: WIDTH, maxWidth: WIDTH, display: 'block', direction: 'ltr' }}
+        >
+          <title id={`${props.id}-title`}>{props.title}</title>
+          <desc id={`${props.id}-desc`}>{props.description}</desc>
+          {props.children}
+        </svg>
+      </Box>
       <figcaption>
         <Legend items={props.legend} />
       </figcaption>
