@@ -107,12 +107,14 @@ export function transitionsForOthers(
   actor: Actor,
   stored: StoredRequest,
   current: Case,
+  /** What transitionsFor gave `actor` on this case (computed once by the caller). */
+  actorsOwn: readonly string[],
 ): { transition: string; roles: PersonRole[] }[] {
   const registry = messageRegistryOf(context.federation);
   const own = caseActorOf(actor, stored);
   const anyone: CaseActor = { ...own, roles: PERSON_ROLES };
   const now = context.now();
-  const mine = new Set(transitionsFor(context, actor, stored, current));
+  const mine = new Set(actorsOwn);
   return availableTransitions(current, anyone)
     .filter((definition) => !mine.has(definition.name))
     .filter((definition) =>

@@ -67,12 +67,13 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
   const stored = await findReadableRequest(context, actor, requestId);
   const { record, case: current } = await loadCase(context, stored);
   const parts = await caseTimelineParts(context, stored, record.events, current);
+  const available = transitionsFor(context, actor, stored, current);
   return {
     requestId: stored.id,
     side: caseActorOf(actor, stored).side,
     status: current.status,
-    availableTransitions: transitionsFor(context, actor, stored, current),
-    othersMay: transitionsForOthers(context, actor, stored, current),
+    availableTransitions: available,
+    othersMay: transitionsForOthers(context, actor, stored, current, available),
     deadlines: deadlinesOf(context, stored, current),
     preservation: current.preservation
       ? {

@@ -7,12 +7,11 @@ import { Alert, AppShell, Burger, Button, Group, Menu, NavLink, Text, UnstyledBu
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { answer, type Permission, publicApi } from './api.ts';
+import type { Permission } from './api.ts';
 import { ExternalIcon, UserIcon } from '../components/icons.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { stateName } from '../components/format.ts';
-import { type NodeMode, useNodeMode, useStates } from '../components/reference-data.ts';
-import { useApi } from '../components/use-api.ts';
+import { type NodeMode, useNodeMode, useStates, useThisNode } from '../components/reference-data.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SessionWarning } from './SessionWarning.tsx';
 import { isOpenedFromDesk, type Location, navigate, RouterLink, useLocation } from './router.tsx';
@@ -32,10 +31,10 @@ type NavItem = Readonly<{
 function NodeName() {
   const { t } = useTranslation();
   const { session } = useSession();
-  const health = useApi(() => answer(publicApi.GET('/api/v1/health')), []);
+  const thisNode = useThisNode();
   // Not while a one-time password or TOTP enrolment is pending: every other call is refused then.
   const states = useStates(session.status === 'signed-in' && session.pendingStep === null);
-  const node = health.data?.node;
+  const node = thisNode.data;
   const name = node?.state ? stateName(states.data, node.state) : window.location.host;
   return (
     <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>

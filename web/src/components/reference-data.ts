@@ -10,24 +10,33 @@ import { type ApiState, useApi } from './use-api.ts';
 
 let catalogue: Promise<Catalogue> | undefined;
 let states: Promise<StateSummary[]> | undefined;
-let nodeMode: Promise<NodeMode> | undefined;
+let thisNode: Promise<ThisNode> | undefined;
 
 /** A State's node, or the secretariat that keeps the register of nodes (COMITY_MODE). */
 export type NodeMode = 'node' | 'secretariat';
 
-function loadNodeModeOnce(): Promise<NodeMode> {
-  nodeMode ??= answer(publicApi.GET('/api/v1/health'))
-    .then((health) => health.node.mode)
+/** What this node says of itself in GET /api/v1/health: its mode and State, fixed while it runs. */
+export type ThisNode = Readonly<{ mode: NodeMode; state: string | null }>;
+
+function loadThisNodeOnce(): Promise<ThisNode> {
+  thisNode ??= answer(publicApi.GET('/api/v1/health'))
+    .then((health) => ({ mode: health.node.mode, state: health.node.state }))
     .catch((error: unknown) => {
-      nodeMode = undefined;
+      thisNode = undefined;
       throw error;
     });
-  return nodeMode;
+  return thisNode;
+}
+
+/** This node's mode and State, asked once per page life (the header and the menu share it). */
+export function useThisNode(): ApiState<ThisNode> {
+  return useApi(loadThisNodeOnce, []);
 }
 
 /** What this node is: it does not change while the page lives. */
-export function useNodeMode(): ApiState<NodeMode> {
-  return useApi(loadNodeModeOnce, []);
+export function useNodeMode(): Readonly<{ data: NodeMode | undefined; isLoading: boolean }> {
+  const node = useThisNode();
+  return { data: node.data?.mode, isLoading: node.isLoading };
 }
 
 function loadCatalogueOnce(): Promise<Catalogue> {
