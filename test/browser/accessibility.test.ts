@@ -810,6 +810,9 @@ describe('the screens of a received request, the auditor, the approvals and the 
     try {
       await admin.page.goto(`${de.url}/users`);
       const grant = admin.page.getByTestId('pending-grant');
+      // A light button keeps its text readable under the pointer, where its background darkens.
+      await grant.getByRole('button').hover();
+      await assertConformsToWcag22AA(admin.page, 'users with the pointer on a light button (en)');
       await grant.getByRole('button').click();
       await admin.page.waitForFunction(
         "document.activeElement?.getAttribute('data-testid') === 'approved-notice'",
