@@ -211,6 +211,8 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       const menu = page.getByRole('button', { name: 'Show or hide navigation' });
       await menu.waitFor();
       assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+      // The fold follows the width as the page re-renders after the resize: wait for it, then check.
+      await page.waitForFunction(IS_NAVIGATION_INERT, undefined, { timeout: 5_000 });
       assert.equal(await page.evaluate(IS_NAVIGATION_INERT), true);
       // Tabbing from the menu button reaches no navigation link while it is folded.
       await menu.focus();
