@@ -3832,6 +3832,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/two-person-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every submission to a second person (requests, responses, evidence packages) and its decision, newest first, each checked; totals over the whole node */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "pending" | "approved" | "returned";
+                    kind?: "request" | "case-transition" | "evidence-package";
+                    /** @description nextBefore of the previous page */
+                    before?: string;
+                    /** @description default 50 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["TwoPersonDecision"][];
+                            /** @description the cursor of the next, older page; null on the last */
+                            nextBefore: string | null;
+                            totals: {
+                                pending: number;
+                                approved: number;
+                                returned: number;
+                                /** @description decisions whose record does not show a second person (0 on a sound node) */
+                                secondPersonNotShown: number;
+                                /** @description intrusive measures approved without an authorising decision (0 on a sound node) */
+                                decisionReferenceMissing: number;
+                            };
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem (application/problem+json) whose `type` is a stable URN, urn:comity:problem:<code> (docs/api.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/role-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change of a user's roles (who asked, who approved, when), newest first, with its second administrator's check */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RoleChange"][];
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem (application/problem+json) whose `type` is a stable URN, urn:comity:problem:<code> (docs/api.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/requests/{id}/history": {
         parameters: {
             query?: never;
@@ -7073,6 +7185,77 @@ export interface components {
                 signature: string;
             } | null;
         };
+        RoleRequestInput: {
+            id: string;
+            userId: string;
+            username: string;
+            rolesAdded: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            rolesRemoved: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            /**
+             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval; superseded: a later change of the user's roles replaced it before anyone approved it
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "applied" | "superseded";
+            /** @description null: the node's operator (the command line on the server) */
+            requestedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            requestedAt: string;
+            /** @description who approved (for 'applied': the requester; for 'superseded': who made the later change); null with decidedAt null: nobody yet */
+            decidedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            decidedAt: string | null;
+        };
+        TwoPersonDecisionInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "request" | "case-transition" | "evidence-package";
+            subjectId: string;
+            requestId: string | null;
+            requestType: string;
+            caseReference: string | null;
+            urgency: string | null;
+            /** @description of a case-transition: the transition that waits */
+            transition: string | null;
+            submittedRevision: number;
+            submittedBy: {
+                id: string | null;
+                displayName: string;
+            };
+            submittedAt: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
+            decidedBy: {
+                id: string | null;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            /** @description why it was returned */
+            reasons: string | null;
+            /** @description the reference of the authorising decision */
+            decisionReference: string | null;
+            /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description whether you may approve or return it now */
+            mayDecide: boolean;
+            /** @description the requested State of a request sent from here; the requesting State of one received */
+            otherState: string | null;
+            checks: {
+                /**
+                 * @description decided by someone other than who submitted it, both known to the node
+                 * @enum {string}
+                 */
+                secondPerson: "held" | "broken" | "pending" | "not-needed";
+                /**
+                 * @description an approved intrusive measure names the reference of its authorising decision
+                 * @enum {string}
+                 */
+                decisionReference: "held" | "broken" | "pending" | "not-needed";
+            };
+        };
         DeskCaseInput: {
             requestId: string;
             caseReference: string | null;
@@ -7456,7 +7639,7 @@ export interface components {
              */
             publication: "published" | "changed" | "not-published";
         };
-        RoleRequestInput: {
+        RoleChangeInput: {
             id: string;
             userId: string;
             username: string;
@@ -7479,6 +7662,11 @@ export interface components {
                 username: string;
             } | null;
             decidedAt: string | null;
+            /**
+             * @description approved by an administrator other than who asked and the user (or by the operator); not-needed: the change needed no approval or was replaced
+             * @enum {string}
+             */
+            secondAdministrator: "held" | "broken" | "pending" | "not-needed";
         };
         AuditWitnessedHeadInput: {
             nodeId: string;
@@ -7935,6 +8123,77 @@ export interface components {
                 signature: string;
             } | null;
         };
+        RoleRequest: {
+            id: string;
+            userId: string;
+            username: string;
+            rolesAdded: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            rolesRemoved: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
+            /**
+             * @description pending: waits for a second administrator; approved: by one; applied: needed no approval; superseded: a later change of the user's roles replaced it before anyone approved it
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "applied" | "superseded";
+            /** @description null: the node's operator (the command line on the server) */
+            requestedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            requestedAt: string;
+            /** @description who approved (for 'applied': the requester; for 'superseded': who made the later change); null with decidedAt null: nobody yet */
+            decidedBy: {
+                userId: string;
+                username: string;
+            } | null;
+            decidedAt: string | null;
+        };
+        TwoPersonDecision: {
+            id: string;
+            /** @enum {string} */
+            kind: "request" | "case-transition" | "evidence-package";
+            subjectId: string;
+            requestId: string | null;
+            requestType: string;
+            caseReference: string | null;
+            urgency: string | null;
+            /** @description of a case-transition: the transition that waits */
+            transition: string | null;
+            submittedRevision: number;
+            submittedBy: {
+                id: string | null;
+                displayName: string;
+            };
+            submittedAt: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
+            decidedBy: {
+                id: string | null;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            /** @description why it was returned */
+            reasons: string | null;
+            /** @description the reference of the authorising decision */
+            decisionReference: string | null;
+            /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description whether you may approve or return it now */
+            mayDecide: boolean;
+            /** @description the requested State of a request sent from here; the requesting State of one received */
+            otherState: string | null;
+            checks: {
+                /**
+                 * @description decided by someone other than who submitted it, both known to the node
+                 * @enum {string}
+                 */
+                secondPerson: "held" | "broken" | "pending" | "not-needed";
+                /**
+                 * @description an approved intrusive measure names the reference of its authorising decision
+                 * @enum {string}
+                 */
+                decisionReference: "held" | "broken" | "pending" | "not-needed";
+            };
+        };
         DeskCase: {
             requestId: string;
             caseReference: string | null;
@@ -8318,7 +8577,7 @@ export interface components {
              */
             publication: "published" | "changed" | "not-published";
         };
-        RoleRequest: {
+        RoleChange: {
             id: string;
             userId: string;
             username: string;
@@ -8341,6 +8600,11 @@ export interface components {
                 username: string;
             } | null;
             decidedAt: string | null;
+            /**
+             * @description approved by an administrator other than who asked and the user (or by the operator); not-needed: the change needed no approval or was replaced
+             * @enum {string}
+             */
+            secondAdministrator: "held" | "broken" | "pending" | "not-needed";
         };
         AuditWitnessedHead: {
             nodeId: string;

@@ -69,7 +69,7 @@ function transitionOf(stored: StoredApproval): string | null {
   return stored.kind === 'case-transition' && typeof payload?.name === 'string' ? payload.name : null;
 }
 
-function toApprovalView(stored: StoredApproval, actor: Actor): ApprovalView {
+export function toApprovalView(stored: StoredApproval, actor: Actor): ApprovalView {
   return {
     id: stored.id,
     kind: stored.kind,

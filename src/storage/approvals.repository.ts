@@ -14,6 +14,8 @@ import { directoryStampExpression } from './states.repository.ts';
 
 export type StoredApproval = Readonly<{
   id: string;
+  /** The order of submission: the register's cursor. */
+  sequence: string;
   kind: ApprovalSubjectKind;
   subjectId: string;
   requestId: string | null;
@@ -30,6 +32,10 @@ export type StoredApproval = Readonly<{
   /** The request's case reference, to show in a queue. */
   caseReference: string | null;
   urgency: string | null;
+  /** The request's side and other State, for a register: outgoing names the requested State. */
+  direction: string | null;
+  requestedState: string | null;
+  peerNodeId: string | null;
 }>;
 
 function parsedJson(value: unknown): unknown {
@@ -48,6 +54,7 @@ function selectApprovals(db: Kysely<Database>) {
     .leftJoin('requests', 'requests.id', 'approvals.request_id')
     .select([
       'approvals.id',
+      'approvals.sequence',
       'approvals.subject_kind',
       'approvals.subject_id',
       'approvals.request_id',
@@ -66,6 +73,9 @@ function selectApprovals(db: Kysely<Database>) {
       'decider.username as decider_username',
       'decider.display_name as decider_display_name',
       'requests.case_reference',
+      'requests.direction',
+      'requests.requested_state',
+      'requests.peer_node_id',
       sql<string | null>`requests.content -> 'urgency' ->> 'level'`.as('urgency'),
     ]);
 }
@@ -75,6 +85,7 @@ type ApprovalRow = Awaited<ReturnType<ReturnType<typeof selectApprovals>['execut
 function toStoredApproval(row: ApprovalRow): StoredApproval {
   return {
     id: row.id,
+    sequence: String(row.sequence),
     kind: row.subject_kind,
     subjectId: row.subject_id,
     requestId: row.request_id,
@@ -97,6 +108,9 @@ function toStoredApproval(row: ApprovalRow): StoredApproval {
     decisionReference: row.decision_reference,
     caseReference: row.case_reference,
     urgency: row.urgency,
+    direction: row.direction,
+    requestedState: row.requested_state,
+    peerNodeId: row.peer_node_id,
   };
 }
 
@@ -193,6 +207,69 @@ export async function listApprovals(
   if (filter.requestId !== undefined) query = query.where('approvals.request_id', '=', filter.requestId);
   const rows = await query.orderBy('approvals.sequence', 'asc').execute();
   return rows.map(toStoredApproval);
+}
+
+export type ApprovalState = 'pending' | 'approved' | 'returned';
+
+/**
+ * One page of every approval, newest first: the register an oversight body reads. `before` is the
+ * sequence of the last row of the previous page.
+ */
+export async function listApprovalPage(
+  db: Kysely<Database>,
+  filter: Readonly<{ state?: ApprovalState; kind?: ApprovalSubjectKind; before?: string; limit: number }>,
+): Promise<StoredApproval[]> {
+  let query = selectApprovals(db);
+  if (filter.state === 'pending') query = query.where('approvals.decision', 'is', null);
+  if (filter.state === 'approved') query = query.where('approvals.decision', '=', 'approve');
+  if (filter.state === 'returned') query = query.where('approvals.decision', '=', 'return');
+  if (filter.kind !== undefined) query = query.where('approvals.subject_kind', '=', filter.kind);
+  if (filter.before !== undefined) query = query.where('approvals.sequence', '<', filter.before);
+  const rows = await query.orderBy('approvals.sequence', 'desc').limit(filter.limit).execute();
+  return rows.map(toStoredApproval);
+}
+
+/** Counts over every approval of the node, whatever a register's filter. */
+export type ApprovalTotals = Readonly<{
+  pending: number;
+  approved: number;
+  returned: number;
+  /** Decided by the person who submitted it, or by nobody the node knows: the rule not shown held. */
+  secondPersonNotShown: number;
+  /** Intrusive measures approved without the reference of an authorising decision. */
+  decisionReferenceMissing: number;
+}>;
+
+export async function countApprovals(
+  db: Kysely<Database>,
+  intrusiveRequestTypes: readonly string[],
+): Promise<ApprovalTotals> {
+  const { rows } = await sql<{
+    pending: number;
+    approved: number;
+    returned: number;
+    second_person_not_shown: number;
+    decision_reference_missing: number;
+  }>`
+    select count(*) filter (where decision is null)::int as pending,
+           count(*) filter (where decision = 'approve')::int as approved,
+           count(*) filter (where decision = 'return')::int as returned,
+           count(*) filter (where decision is not null
+                              and (decided_by is null or submitted_by is null
+                                   or decided_by = submitted_by))::int as second_person_not_shown,
+           count(*) filter (where decision = 'approve'
+                              and request_type = any(${[...intrusiveRequestTypes]}::text[])
+                              and coalesce(btrim(decision_reference), '') = '')::int
+             as decision_reference_missing
+      from approvals`.execute(db);
+  const row = rows[0];
+  return {
+    pending: row?.pending ?? 0,
+    approved: row?.approved ?? 0,
+    returned: row?.returned ?? 0,
+    secondPersonNotShown: row?.second_person_not_shown ?? 0,
+    decisionReferenceMissing: row?.decision_reference_missing ?? 0,
+  };
 }
 
 export type NewApproval = Readonly<{

@@ -11,6 +11,7 @@ import { auditRoutes } from './audit.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { backupRoutes } from './backup.routes.ts';
 import { caseRoutes } from './case.routes.ts';
+import { decisionsRoutes } from './decisions.routes.ts';
 import { deskRoutes } from './desk.routes.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { documentRoutes } from './document.routes.ts';
@@ -48,6 +49,7 @@ export const ROUTES: ReadonlyArray<(app: ComityApp, context: AppContext) => Prom
   federationMessagesRoutes,
   federationSendRoutes,
   approvalsRoutes,
+  decisionsRoutes,
   caseRoutes,
   peersRoutes,
   backupRoutes,

@@ -54,7 +54,7 @@ const PartySchema = z
   .nullable()
   .describe("null: the node's operator (the command line on the server)");
 
-const RoleRequestSchema = z
+export const RoleRequestSchema = z
   .object({
     id: z.string(),
     userId: z.string(),

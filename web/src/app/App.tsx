@@ -23,6 +23,7 @@ import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PeersPage } from '../pages/peers/PeersPage.tsx';
 import { AlertDeliveriesPage } from '../pages/alerts/AlertDeliveriesPage.tsx';
 import { AuditPage } from '../pages/audit/AuditPage.tsx';
+import { DecisionsPage } from '../pages/decisions/DecisionsPage.tsx';
 import { RequestsPage } from '../pages/requests/RequestsPage.tsx';
 import { RosterPage } from '../pages/roster/RosterPage.tsx';
 import { LawMapPage } from '../pages/law-map/LawMapPage.tsx';
@@ -64,6 +65,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/approvals', needsSession: true, render: () => <ApprovalsPage /> },
   { pattern: '/alert-deliveries', needsSession: true, render: () => <AlertDeliveriesPage /> },
   { pattern: '/audit', needsSession: true, render: () => <AuditPage /> },
+  { pattern: '/decisions', needsSession: true, render: () => <DecisionsPage /> },
   { pattern: '/account', needsSession: true, render: () => <AccountPage /> },
   { pattern: '/users', needsSession: true, render: () => <UsersPage /> },
 ];

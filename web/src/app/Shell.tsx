@@ -241,6 +241,14 @@ export function Shell({ children }: { children: ReactNode }) {
       permissions: ['audit:read'],
     },
     {
+      href: '/decisions',
+      onlyOn: 'node',
+      label: t('decisions.nav'),
+      isActive: ({ pathname }) => pathname.startsWith('/decisions'),
+      needsSession: true,
+      permissions: ['audit:read'],
+    },
+    {
       href: '/users',
       label: t('accounts.users.nav'),
       isActive: ({ pathname }) => pathname.startsWith('/users'),

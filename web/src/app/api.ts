@@ -96,6 +96,7 @@ export type FindingsReport = ApiAnswer<'/api/v1/requests/{id}/findings', 'get'>;
 export type SubmitAnswer = ApiAnswer<'/api/v1/requests/{id}/submit', 'post'>;
 export type ApprovalItem = ApiAnswer<'/api/v1/requests/{id}/approvals', 'get'>['items'][number];
 export type ApprovalQueueItem = ApiAnswer<'/api/v1/approvals', 'get'>['items'][number];
+export type TwoPersonDecision = ApiAnswer<'/api/v1/audit/two-person-decisions', 'get'>['items'][number];
 export type CaseView = ApiAnswer<'/api/v1/requests/{id}/history', 'get'>['case'];
 export type CaseEventView = CaseView['events'][number];
 export type DeskCase = ApiAnswer<'/api/v1/desk', 'get'>['items'][number];
