@@ -918,6 +918,19 @@ describe('the screens of a received request, the auditor, the approvals and the 
         // An auditor lands on the audit log.
         await page.waitForURL(/\/audit$/);
         await walk(page, '/audit', 'audit log', language);
+        // The register of two-person decisions: Germany's response waiting for a supervisor, and
+        // the grant of roles the first test approved, each with its check.
+        await walk(page, '/decisions', 'two-person decisions', language, 'decision-row');
+        await page.setViewportSize({ width: 1366, height: 900 });
+        assert.equal(await page.getByTestId('decision-verdict').getAttribute('data-sound'), 'true');
+        assert.ok(
+          (await page.locator('[data-testid="check-second-person"][data-check="pending"]').count()) >= 1,
+          "Germany's request waiting for a supervisor",
+        );
+        assert.ok(
+          (await page.locator('[data-testid="check-second-administrator"][data-check="held"]').count()) >= 1,
+          'the approved grant of roles shows its second administrator',
+        );
       } finally {
         await context.close();
       }

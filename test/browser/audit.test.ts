@@ -110,7 +110,9 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
 
     // Filters: failures only, then sign-ins by the auditor.
     const entries = page.getByTestId('audit-entries');
-    await page.getByRole('textbox', { name: 'Action starts with' }).fill('auth:sign-in');
+    // Actions are chosen by their plain words; the table shows the words beside the action recorded.
+    await page.getByRole('combobox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'Signed in', exact: true }).click();
     await page.getByRole('textbox', { name: 'Actor' }).fill('nobody');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     // The table before the filters also lists nobody's sign-ins: wait until only theirs are left.
@@ -121,6 +123,7 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     })()`);
     const failedRows = entries.getByRole('row').filter({ hasText: 'auth:sign-in' });
     assert.ok((await failedRows.count()) >= 1);
+    await failedRows.first().getByText('Signed in', { exact: true }).waitFor();
     for (const row of await failedRows.all()) {
       assert.match((await row.textContent()) ?? '', /nobody/);
       assert.match((await row.textContent()) ?? '', /failure/);
@@ -137,7 +140,8 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     assert.equal(await entries.getByRole('row').filter({ hasText: 'nobody' }).count(), 0);
 
     // Changes apart from the reads of case content: the auditor's own reads drop out.
-    await page.getByRole('textbox', { name: 'Action starts with' }).fill('');
+    await page.getByRole('combobox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'Any action' }).click();
     await page.getByRole('textbox', { name: 'Actor' }).fill('');
     await page.getByRole('combobox', { name: 'Show' }).click();
     await page.getByRole('option', { name: 'Changes, sign-ins and messages' }).click();

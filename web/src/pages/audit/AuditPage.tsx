@@ -26,7 +26,9 @@ import { formatDateTime, formatNumber } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
+import { TitledSection } from '../../components/TitledSection.tsx';
 import { WideTable } from '../../components/WideTable.tsx';
+import { AUDIT_ACTION_KEYS, auditActionWords } from './action-names.ts';
 
 const PAGE = 50;
 
@@ -37,6 +39,20 @@ function fromHex(hex: string): Uint8Array {
 }
 
 type Filters = { kind: string; action: string; actor: string; outcome: string };
+
+/** An action in plain words, with the action as the log records it beneath. */
+function ActionCell({ action }: Readonly<{ action: string }>) {
+  const { t } = useTranslation();
+  const words = auditActionWords(action);
+  return (
+    <Stack gap={0}>
+      {words ? <Text size="sm">{t(words.key, words.values)}</Text> : null}
+      <Text size="xs" c="gray.7" className="machine-text" style={{ wordBreak: 'break-word' }}>
+        {action}
+      </Text>
+    </Stack>
+  );
+}
 
 export function AuditPage() {
   const { t } = useTranslation();
@@ -90,6 +106,16 @@ export function AuditPage() {
   );
   const items = entries.data?.items ?? [];
   const title = t('audit.title');
+  // Each action once, by its plain words (two routes may share words: the first is kept).
+  const seenWords = new Set<string>();
+  const actionOptions = [
+    { value: '', label: t('audit.actionAny') },
+    ...Object.entries(AUDIT_ACTION_KEYS)
+      .filter(([, key]) => !seenWords.has(key) && seenWords.add(key))
+      .map(([action, key]) => ({ value: action, label: t(`auditAction.${key}`) }))
+      .sort((a, b) => a.label.localeCompare(b.label)),
+    { value: 'cli:', label: t('audit.operatorCommands') },
+  ];
   const current = head.data?.current;
 
   return (
@@ -98,10 +124,7 @@ export function AuditPage() {
       <Text size="sm" c="gray.7" mb="sm">
         {t('audit.intro')}
       </Text>
-      <Paper component="section" withBorder p="sm" mb="md" aria-labelledby="audit-head-title">
-        <Text id="audit-head-title" fw={600} mb="xs">
-          {t('audit.headTitle')}
-        </Text>
+      <TitledSection id="audit-head-title" title={t('audit.headTitle')} mb="md">
         <ProblemAlert error={head.error} />
         {current ? (
           <Stack gap={4} data-testid="audit-tree-head">
@@ -136,11 +159,8 @@ export function AuditPage() {
             )}
           </Stack>
         ) : null}
-      </Paper>
-      <Paper component="section" withBorder p="sm" mb="md" aria-labelledby="audit-witness-title">
-        <Text id="audit-witness-title" fw={600} mb="xs">
-          {t('audit.witnessTitle')}
-        </Text>
+      </TitledSection>
+      <TitledSection id="audit-witness-title" title={t('audit.witnessTitle')} mb="md">
         <Text size="sm" c="gray.7" mb="xs">
           {t('audit.witnessIntro')}
         </Text>
@@ -182,7 +202,7 @@ export function AuditPage() {
             </Table>
           </WideTable>
         ) : null}
-      </Paper>
+      </TitledSection>
       <Paper component="section" withBorder p="sm" aria-label={t('audit.entriesTitle')}>
         <form
           onSubmit={(event) => {
@@ -202,11 +222,15 @@ export function AuditPage() {
                 { value: 'read', label: t('audit.kind.read') },
               ]}
             />
-            <TextInput
+            <Select
               label={t('audit.filterAction')}
               value={draft.action}
-              onChange={(event) => setDraft({ ...draft, action: event.currentTarget.value })}
-              placeholder="api:POST"
+              onChange={(value) => setDraft({ ...draft, action: value ?? '' })}
+              data={actionOptions}
+              searchable
+              allowDeselect={false}
+              w={{ base: '100%', sm: 360 }}
+              comboboxProps={{ width: 'target' }}
             />
             <TextInput
               label={t('audit.filterActor')}
@@ -257,7 +281,7 @@ export function AuditPage() {
                       <Table.Td>{entry ? formatDateTime(entry.at) : '—'}</Table.Td>
                       <Table.Td>{actor}</Table.Td>
                       <Table.Td>
-                        <Code>{entry?.action ?? t('audit.unreadable')}</Code>
+                        {entry ? <ActionCell action={entry.action} /> : <Code>{t('audit.unreadable')}</Code>}
                       </Table.Td>
                       <Table.Td>
                         {item.caseReference && entry?.resource ? (
