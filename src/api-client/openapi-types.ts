@@ -2300,12 +2300,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** World map coloured by status (SVG, with a <title> per country) */
+        /** World map coloured by status (SVG, with a <title> per country), in one of the six UN languages */
         get: {
             parameters: {
                 query?: {
                     /** @description YYYY-MM-DD; default today (UTC) */
                     asOf?: string;
+                    /** @description the language of its words and country names; default en. Arabic reads right to left */
+                    lang?: "ar" | "zh" | "en" | "fr" | "ru" | "es";
                 };
                 header?: never;
                 path?: never;

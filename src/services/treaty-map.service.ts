@@ -5,8 +5,10 @@
  * reader, or a pointer hovering, says the same as the colour.
  *
  * The country shapes are Natural Earth's 1:110m (world-atlas), whose feature ids are ISO 3166-1
- * numeric codes. Projection is done once; a rendered map is kept per asOf date and reused while
- * the status of every country is unchanged.
+ * numeric codes. Projection is done once; a rendered map is kept per asOf date and language and
+ * reused while the status of every country is unchanged. Its words are in the six UN languages
+ * (src/data/treaty/map-labels/), country names from the directory of States (English, from the
+ * ISO 3166 names, for a territory that is not in it); in Arabic the legend reads right to left.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +17,9 @@ import { countryCodes as countries } from '../data/country-codes.ts';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import type { AppContext } from '../app-context.ts';
+import { DEFAULT_LOCALE, isRightToLeft, type Locale } from '../core/i18n.ts';
+import { MAP_LABELS, type MapLabels, mapText } from '../data/treaty/map-labels/index.ts';
+import { listStoredStates } from '../storage/states.repository.ts';
 import { getTreatyStatus, resolveAsOf, type TreatyStatusReport } from './treaty.service.ts';
 
 export const MAP_STATUSES = ['party', 'reported', 'signatory', 'none'] as const;
@@ -32,14 +37,14 @@ const LEGEND_SMALL_FONT = 17;
 const LEGEND_LINE = 28;
 const LEGEND_HEIGHT = 16 + MAP_STATUSES.length * LEGEND_LINE + 20 + 4 * LEGEND_LINE;
 
-const STYLE: Readonly<Record<MapStatus, { fill: string; label: string }>> = {
-  party: { fill: '#1b7837', label: 'Party: instrument deposited' },
-  reported: { fill: '#e08214', label: 'Reported ratification or domestic approval, no deposit' },
-  signatory: { fill: '#4393c3', label: 'Signatory' },
-  none: { fill: '#d9d9d9', label: 'No signature or instrument recorded' },
+const FILLS: Readonly<Record<MapStatus, string>> = {
+  party: '#1b7837',
+  reported: '#e08214',
+  signatory: '#4393c3',
+  none: '#d9d9d9',
 };
 
-type CountryShape = Readonly<{ code: string | undefined; name: string; path: string }>;
+type CountryShape = Readonly<{ code: string | undefined; englishName: string | undefined; path: string }>;
 
 let shapes: readonly CountryShape[] | undefined;
 
@@ -56,8 +61,8 @@ function countryShapes(): readonly CountryShape[] {
   shapes = collection.features.map((country) => {
     // Three shapes have no ISO code in Natural Earth (N. Cyprus, Somaliland, Kosovo).
     const code = country.id === undefined ? undefined : countries.numericToAlpha2(String(country.id));
-    const name = (code && countries.getName(code, 'en')) || country.properties?.name || 'Unnamed territory';
-    return { code, name, path: toPath(country) ?? '' };
+    const englishName = (code && countries.getName(code, 'en')) || country.properties?.name || undefined;
+    return { code, englishName, path: toPath(country) ?? '' };
   });
   return shapes;
 }
@@ -71,30 +76,44 @@ function escapeXml(text: string): string {
     .replaceAll("'", '&apos;');
 }
 
-/** What each participant's colour is, with the words of its <title>. */
+/** What each participant's colour is, with the words of its <title> in `labels`' language. */
 export function classifyParticipants(
   status: TreatyStatusReport,
+  labels: MapLabels = MAP_LABELS[DEFAULT_LOCALE],
 ): Map<string, { status: MapStatus; detail: string }> {
   const classes = new Map<string, { status: MapStatus; detail: string }>();
   for (const signatory of status.signatories.items) {
     const when =
       signatory.date ??
-      (signatory.dateWindow ? `${signatory.dateWindow.from} to ${signatory.dateWindow.to}` : 'date unknown');
-    classes.set(signatory.stateCode, { status: 'signatory', detail: `signatory (signed ${when})` });
+      (signatory.dateWindow ? mapText(labels.dateWindow, signatory.dateWindow) : labels.dateUnknown);
+    classes.set(signatory.stateCode, { status: 'signatory', detail: mapText(labels.signed, { when }) });
   }
   for (const report of status.reportedNotDeposited) {
-    const what = report.action === 'domestic-approval' ? 'domestic approval' : 'ratification reported';
-    const when = report.date ? ` ${report.date}` : '';
+    const isDomestic = report.action === 'domestic-approval';
+    const template = report.date
+      ? isDomestic
+        ? labels.domesticApproval
+        : labels.ratificationReported
+      : isDomestic
+        ? labels.domesticApprovalUndated
+        : labels.ratificationReportedUndated;
     classes.set(report.stateCode, {
       status: 'reported',
-      detail: `${what}${when}, no deposit confirmed (evidence: ${report.evidenceLevel ?? 'unknown'})`,
+      detail: mapText(template, {
+        date: report.date ?? '',
+        evidence: labels.evidence[report.evidenceLevel ?? 'unknown'],
+      }),
     });
   }
   for (const instrument of status.instruments.items) {
-    const inForce = instrument.entryIntoForce ? `; in force for it from ${instrument.entryIntoForce}` : '';
+    const values = {
+      action: labels.action[instrument.action],
+      date: instrument.date,
+      inForce: instrument.entryIntoForce ?? '',
+    };
     classes.set(instrument.stateCode, {
       status: 'party',
-      detail: `Party: ${instrument.action} deposited ${instrument.date}${inForce}`,
+      detail: mapText(instrument.entryIntoForce ? labels.partyInForce : labels.party, values),
     });
   }
   return classes;
@@ -104,46 +123,72 @@ function legendOf(
   status: TreatyStatusReport,
   counts: Readonly<Record<MapStatus, number>>,
   notDrawn: readonly string[],
+  labels: MapLabels,
+  isRtl: boolean,
 ): string {
+  // Right to left, each line starts at the right edge and its swatch stands to its right.
+  const start = isRtl ? WIDTH - 20 : 20;
+  const direction = isRtl ? ' direction="rtl"' : '';
   // The counts are of shapes on the map; the status JSON has the counts of participants.
   const items = MAP_STATUSES.map((key, index) => {
-    const x = 20;
     const y = MAP_HEIGHT + 16 + index * LEGEND_LINE;
+    const swatchX = isRtl ? start - 24 : start;
+    const textX = isRtl ? start - 34 : start + 34;
+    const text = mapText(labels.legendItem, { label: labels.status[key], count: counts[key] });
     return (
-      `<g class="legend-item"><rect x="${x}" y="${y}" width="24" height="20" fill="${STYLE[key].fill}" stroke="#555" stroke-width="0.5"/>` +
-      `<text x="${x + 34}" y="${y + 17}">${escapeXml(`${STYLE[key].label} (${counts[key]})`)}</text></g>`
+      `<g class="legend-item"><rect x="${swatchX}" y="${y}" width="24" height="20" fill="${FILLS[key]}" stroke="#555" stroke-width="0.5"/>` +
+      `<text x="${textX}" y="${y + 17}">${escapeXml(text)}</text></g>`
     );
   });
   const organizations = status.organizations
     .map((organization) => {
       const state = organization.depositDate
-        ? `deposited ${organization.depositDate}`
+        ? mapText(labels.organizationDeposited, { date: organization.depositDate })
         : organization.hasSigned
-          ? 'signed'
-          : 'no record';
-      return `${organization.code} (not drawn): ${state}; its instrument does not count towards the ${status.rule.threshold} (Art. 65(1))`;
+          ? labels.organizationSigned
+          : labels.organizationNoRecord;
+      return mapText(labels.organization, {
+        code: organization.code,
+        state,
+        threshold: status.rule.threshold,
+      });
     })
-    .join('. ');
+    .join(labels.sentenceSeparator);
   const eif = status.entryIntoForce
-    ? `Entry into force: ${status.entryIntoForce.date}.`
-    : `Not in force: ${status.countedInstruments} of ${status.rule.threshold} instruments counted.`;
-  const tooSmall = notDrawn.length > 0 ? ` Too small to draw at this scale: ${notDrawn.join(', ')}.` : '';
+    ? mapText(labels.inForce, { date: status.entryIntoForce.date })
+    : mapText(labels.notInForce, { counted: status.countedInstruments, threshold: status.rule.threshold });
+  const tooSmall =
+    notDrawn.length > 0 ? mapText(labels.tooSmall, { list: notDrawn.join(labels.listSeparator) }) : '';
+  const recordsAsOf = mapText(labels.recordsAsOf, { asOf: status.asOf, dataDate: status.dataDate });
   const y = MAP_HEIGHT + 16 + MAP_STATUSES.length * LEGEND_LINE + 20;
   return (
-    `<g class="legend" font-family="sans-serif" font-size="${LEGEND_FONT}" fill="#222">${items.join('')}` +
+    `<g class="legend" font-family="sans-serif" font-size="${LEGEND_FONT}" fill="#222"${direction}>${items.join('')}` +
     // One statement a line: on one line, the entry into force and the organizations' note ran past
     // the picture's right edge.
-    `<text x="20" y="${y}">${escapeXml(eif)}</text>` +
-    `<text x="20" y="${y + LEGEND_LINE}">${escapeXml(organizations)}</text>` +
-    `<text x="20" y="${y + 2 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(`Records as of ${status.asOf}; data researched ${status.dataDate}; not the depositary's register.`)}</text>` +
-    `<text x="20" y="${y + 3 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(tooSmall.trim())}</text>` +
+    `<text x="${start}" y="${y}">${escapeXml(eif)}</text>` +
+    `<text x="${start}" y="${y + LEGEND_LINE}">${escapeXml(organizations)}</text>` +
+    `<text x="${start}" y="${y + 2 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(recordsAsOf)}</text>` +
+    `<text x="${start}" y="${y + 3 * LEGEND_LINE}" font-size="${LEGEND_SMALL_FONT}" fill="#555">${escapeXml(tooSmall)}</text>` +
     `</g>`
   );
 }
 
-/** Draws the map for a status (pure given the shapes). */
-export function drawTreatyMap(status: TreatyStatusReport): string {
-  const classes = classifyParticipants(status);
+/** A country's name in the map's language, or undefined where none is known. */
+export type CountryNames = (code: string) => string | undefined;
+
+/**
+ * Draws the map for a status (pure given the shapes) in `locale`, naming each country by `names`
+ * (else by its English ISO 3166 name).
+ */
+export function drawTreatyMap(
+  status: TreatyStatusReport,
+  locale: Locale = DEFAULT_LOCALE,
+  names: CountryNames = () => undefined,
+): string {
+  const labels = MAP_LABELS[locale];
+  const nameOf = (code: string | undefined, englishName: string | undefined) =>
+    (code && names(code)) || englishName || labels.unnamed;
+  const classes = classifyParticipants(status, labels);
   const counts: Record<MapStatus, number> = { party: 0, reported: 0, signatory: 0, none: 0 };
   const drawn = new Set(countryShapes().map((shape) => shape.code));
   const notDrawn = [...classes]
@@ -151,38 +196,69 @@ export function drawTreatyMap(status: TreatyStatusReport): string {
       ([code]) =>
         !drawn.has(code) && !status.organizations.some((organization) => organization.code === code),
     )
-    .map(([code, entry]) => `${countries.getName(code, 'en') ?? code} (${entry.status})`)
-    .sort();
+    .map(([code, entry]) =>
+      mapText(labels.notDrawnItem, {
+        name: nameOf(code, countries.getName(code, 'en') ?? code),
+        status: labels.shortStatus[entry.status],
+      }),
+    )
+    .sort((a, b) => a.localeCompare(b, locale));
   const paths = countryShapes().map((shape) => {
     const entry = shape.code ? classes.get(shape.code) : undefined;
     const key = entry?.status ?? 'none';
     counts[key] += 1;
-    const title = `${shape.name}: ${entry?.detail ?? 'no signature or instrument recorded'}`;
+    const title = mapText(labels.countryTitle, {
+      name: nameOf(shape.code, shape.englishName),
+      detail: entry?.detail ?? labels.noRecord,
+    });
     const code = shape.code ? ` data-code="${shape.code}"` : '';
-    return `<path class="country ${key}"${code} fill="${STYLE[key].fill}" d="${shape.path}"><title>${escapeXml(title)}</title></path>`;
+    return `<path class="country ${key}"${code} fill="${FILLS[key]}" d="${shape.path}"><title>${escapeXml(title)}</title></path>`;
   });
-  const heading = `UN Convention against Cybercrime: status on ${status.asOf}`;
-  const description =
-    `${status.signatories.count} signatories recorded${status.signatories.depositaryCount === null ? '' : ` (the depositary lists ${status.signatories.depositaryCount})`}, ` +
-    `${status.instruments.count} instruments deposited, ${status.countedInstruments} of ${status.rule.threshold} counted towards entry into force.`;
+  const heading = mapText(labels.heading, { asOf: status.asOf });
+  const descriptionValues = {
+    signatories: status.signatories.count,
+    depositary: status.signatories.depositaryCount ?? '',
+    instruments: status.instruments.count,
+    counted: status.countedInstruments,
+    threshold: status.rule.threshold,
+  };
+  const description = mapText(
+    status.signatories.depositaryCount === null ? labels.description : labels.descriptionWithDepositary,
+    descriptionValues,
+  );
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${MAP_HEIGHT + LEGEND_HEIGHT}" ` +
-    `role="img" aria-labelledby="treaty-map-title treaty-map-desc">` +
+    `role="img" aria-labelledby="treaty-map-title treaty-map-desc" xml:lang="${locale}">` +
     `<title id="treaty-map-title">${escapeXml(heading)}</title>` +
     `<desc id="treaty-map-desc">${escapeXml(description)}</desc>` +
     `<rect width="100%" height="100%" fill="#ffffff"/>` +
     `<g class="countries" stroke="#ffffff" stroke-width="0.5">${paths.join('')}</g>` +
-    legendOf(status, counts, notDrawn) +
+    legendOf(status, counts, notDrawn, labels, isRightToLeft(locale)) +
     `</svg>`
   );
+}
+
+/** The directory's names of its States and organizations in `locale`. */
+async function directoryNames(context: AppContext, locale: Locale): Promise<CountryNames> {
+  const names = new Map<string, string>();
+  for (const state of await listStoredStates(context.db)) {
+    const localized = state.names as Partial<Record<Locale, string>> | null;
+    const name = localized?.[locale];
+    if (name) names.set(state.code, name);
+  }
+  return (code) => names.get(code);
 }
 
 type CachedMap = Readonly<{ fingerprint: string; svg: string }>;
 const MAX_CACHED_DATES = 64;
 const cache = new WeakMap<object, Map<string, CachedMap>>();
 
-/** The map on `asOf` (default today), reused while nothing it shows has changed. */
-export async function renderTreatyMap(context: AppContext, asOf?: string): Promise<string> {
+/** The map on `asOf` (default today) in `locale`, reused while nothing it shows has changed. */
+export async function renderTreatyMap(
+  context: AppContext,
+  asOf?: string,
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<string> {
   const day = resolveAsOf(asOf, context.now());
   const status = await getTreatyStatus(context, day);
   const fingerprint = JSON.stringify([
@@ -196,11 +272,12 @@ export async function renderTreatyMap(context: AppContext, asOf?: string): Promi
     perDate = new Map();
     cache.set(context.db, perDate);
   }
-  const cached = perDate.get(day);
+  const key = `${day} ${locale}`;
+  const cached = perDate.get(key);
   if (cached?.fingerprint === fingerprint) return cached.svg;
-  const svg = drawTreatyMap(status);
-  perDate.delete(day);
-  perDate.set(day, { fingerprint, svg });
+  const svg = drawTreatyMap(status, locale, await directoryNames(context, locale));
+  perDate.delete(key);
+  perDate.set(key, { fingerprint, svg });
   if (perDate.size > MAX_CACHED_DATES) {
     const oldest = perDate.keys().next().value;
     if (oldest !== undefined) perDate.delete(oldest);

@@ -133,6 +133,56 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(bad.statusCode, 400);
     });
 
+    it('draws the map in each UN language: its words, the country names, Arabic right to left', async () => {
+      const mapIn = async (lang: string) => {
+        const response = await subject.app.inject({
+          method: 'GET',
+          url: `/api/v1/treaty/map.svg?asOf=2026-11-28&lang=${lang}`,
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        assert.equal(response.headers['content-language'], lang);
+        return response.body;
+      };
+      const french = await mapIn('fr');
+      assert.match(
+        french,
+        /<path class="country signatory" data-code="FR"[^>]*><title>France : signataire \(signature le /,
+      );
+      assert.match(french, /data-code="DE"[^>]*><title>Allemagne : /);
+      assert.match(french, /Partie : instrument déposé \(0\)/);
+      assert.match(french, /Pas en vigueur : 0 instruments comptés sur 40\./);
+      const arabic = await mapIn('ar');
+      assert.match(arabic, /<g class="legend" [^>]*direction="rtl"/);
+      assert.match(arabic, /<text x="940" y="\d+">/, 'right to left, each line starts at the right edge');
+      assert.match(arabic, /data-code="FR"[^>]*><title>فرنسا: /);
+      const chinese = await mapIn('zh');
+      assert.match(chinese, /data-code="FR"[^>]*><title>法国：签署国/);
+      // Every line of the legend fits the picture's width (960 units, 20 a margin): a CJK
+      // character about 1 em of the 20-unit font wide, any other about 0.55 em.
+      for (const [lang, svg] of [
+        ['fr', french],
+        ['ar', arabic],
+        ['zh', chinese],
+        ['ru', await mapIn('ru')],
+        ['es', await mapIn('es')],
+        ['en', await mapIn('en')],
+      ] as const) {
+        const lines = [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)].map((match) => ({
+          size: Number(/font-size="(\d+)"/.exec(match[1] ?? '')?.[1] ?? 20),
+          text: (match[2] ?? '').replaceAll(/&\w+;/g, '&'),
+        }));
+        const widthOf = ({ size, text }: { size: number; text: string }) =>
+          [...text].reduce(
+            (sum, character) => sum + (/[\u3000-\u9fff\uff00-\uffef]/.test(character) ? 1 : 0.55),
+            0,
+          ) * size;
+        const tooWide = lines.filter((line) => widthOf(line) > 920).map((line) => line.text);
+        assert.deepEqual(tooWide, [], `${lang}: legend lines wider than the picture`);
+      }
+      const unknown = await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/map.svg?lang=de' });
+      assert.equal(unknown.statusCode, 400);
+    });
+
     it('refuses a CSV import with any bad row, lists every error with its line, and imports nothing', async () => {
       const csv = [
         CSV_HEADER,

@@ -625,6 +625,8 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       ),
       [true, true],
     );
+    // The map's words and country names are asked in the reader's language.
+    assert.match((await page.getByTestId('treaty-map').getAttribute('src')) ?? '', /[?&]lang=en(&|$)/);
     await page.getByText('Known gaps in the data').waitFor();
     await page.getByRole('row').nth(5).waitFor();
     // A record's source names the depositary's site as a link, not its long encoded address.

@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CalendarDateSchema, NewTreatyRecordSchema } from '../../core/treaty/treaty-record.ts';
 import { LocalizedTextSchema } from '../../core/catalogue/catalogue.ts';
+import { LOCALES } from '../../core/i18n.ts';
 import {
   DEPOSIT_ACTIONS,
   EVIDENCE_LEVELS,
@@ -198,13 +199,22 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
       config: { permission: 'public' },
       schema: {
         tags: ['treaty'],
-        summary: 'World map coloured by status (SVG, with a <title> per country)',
+        summary:
+          'World map coloured by status (SVG, with a <title> per country), in one of the six UN languages',
         security: [],
-        querystring: AsOfQuerySchema,
+        querystring: AsOfQuerySchema.extend({
+          lang: z
+            .enum(LOCALES)
+            .optional()
+            .describe('the language of its words and country names; default en. Arabic reads right to left'),
+        }).strict(),
       },
     },
     async (request, reply) =>
-      reply.type('image/svg+xml; charset=utf-8').send(await renderTreatyMap(context, request.query.asOf)),
+      reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('content-language', request.query.lang ?? 'en')
+        .send(await renderTreatyMap(context, request.query.asOf, request.query.lang)),
   );
 
   // The CSV parser is registered inside this scope only: no other route accepts text/csv.

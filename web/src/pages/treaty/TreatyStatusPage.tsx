@@ -228,7 +228,11 @@ export function TreatyStatusPage() {
               >
                 <img
                   data-testid="treaty-map"
-                  src={apiUrl('/api/v1/treaty/map.svg', { asOf: isAsOfValid ? asOf : undefined })}
+                  src={apiUrl('/api/v1/treaty/map.svg', {
+                    asOf: isAsOfValid ? asOf : undefined,
+                    // Its legend and country names in the reader's language.
+                    lang: i18n.resolvedLanguage ?? i18n.language,
+                  })}
                   alt={t('treaty.mapAlt', {
                     signatories: formatNumber(data.signatories.count),
                     instruments: formatNumber(data.instruments.count),
