@@ -14,8 +14,9 @@ import { type AuditActor, recordAudit } from '../services/audit.service.ts';
 import type { ComityApp } from './app.ts';
 
 // A request and what hangs from it; the evidence register, which shows items of many cases with
-// their acquisition (from whom, how, under which legal basis).
-const READS_OF_A_CASE = /^\/api\/v1\/(requests\/:id(\/|$)|evidence$)/;
+// their acquisition (from whom, how, under which legal basis); the register of two-person
+// decisions, which shows the reasons each return gave.
+const READS_OF_A_CASE = /^\/api\/v1\/(requests\/:id(\/|$)|evidence$|audit\/two-person-decisions$)/;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Whether a call is recorded: a change, or a read of a case; never a public route. */

@@ -208,6 +208,22 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(change?.secondAdministrator, 'held');
     });
 
+    it("records each reading of the register in the audit log: the returns' reasons are case content", async () => {
+      await register();
+      const response = await fr.app.inject({
+        method: 'GET',
+        url: `/api/v1/audit/entries?action=${encodeURIComponent('api:GET /api/v1/audit/two-person-decisions')}`,
+        headers: auditor.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const entries = json<{ items: { entry: { actor: { id?: string }; outcome: string } | null }[] }>(
+        response,
+      ).items;
+      assert.ok(entries.length >= 1, 'the reading is recorded');
+      assert.equal(entries[0]?.entry?.actor.id, auditor.userId);
+      assert.equal(entries[0]?.entry?.outcome, 'success');
+    });
+
     it('is refused to anyone without audit:read, and a bad query is a problem that changes nothing', async () => {
       for (const url of ['/api/v1/audit/two-person-decisions', '/api/v1/audit/role-changes']) {
         const response = await fr.app.inject({ method: 'GET', url, headers: supervisor.headers });

@@ -62,6 +62,7 @@ export const AUDIT_ACTION_KEYS: Readonly<Record<string, string>> = {
   'api:POST /api/v1/requests/:id/evidence/uploads': 'uploadStarted',
   'api:PATCH /api/v1/requests/:id/evidence/uploads/:itemId': 'uploadContinued',
   'api:GET /api/v1/evidence': 'evidenceRegisterRead',
+  'api:GET /api/v1/audit/two-person-decisions': 'decisionsRead',
   'api:GET /api/v1/requests/:id/evidence': 'evidenceListRead',
   'api:GET /api/v1/requests/:id/evidence/:itemId': 'evidenceItemRead',
   'api:DELETE /api/v1/requests/:id/evidence/:itemId': 'evidenceDeleted',
