@@ -2308,6 +2308,8 @@ export interface paths {
                     asOf?: string;
                     /** @description the language of its words and country names; default en. Arabic reads right to left */
                     lang?: "ar" | "zh" | "en" | "fr" | "ru" | "es";
+                    /** @description ignored by the node: a client changes it to load the map again once the records changed */
+                    v?: string;
                 };
                 header?: never;
                 path?: never;

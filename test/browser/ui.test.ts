@@ -642,6 +642,68 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await screenshot(page, 'treaty-status');
   });
 
+  test("an administrator records France's ratification and imports a CSV: a bad row is named by its line, nothing imported", async () => {
+    // The page is the treaty status, signed in as the node's administrator (treaty:edit).
+    const editor = page.getByRole('region', { name: 'Update the records' });
+    await editor.waitFor();
+    // The editor stands after every record; a link at the top of the page leads there.
+    await page.getByTestId('treaty-edit-link').click();
+    await page.waitForFunction(
+      "(() => { const top = document.getElementById('treaty-edit-title').getBoundingClientRect().top; return top >= 0 && top < innerHeight; })()",
+    );
+    const depositedIs = (count: number) =>
+      page.waitForFunction(
+        `[...document.querySelectorAll('p')].some((p) => p.textContent === 'Instruments deposited' && p.nextElementSibling?.textContent === '${count}')`,
+      );
+    await depositedIs(0);
+    await choose(editor.getByRole('combobox', { name: 'State or organization' }), 'France', 'France (FR)');
+    await choose(editor.getByRole('combobox', { name: 'What happened' }), '', 'Ratification');
+    await editor.getByLabel('Date', { exact: true }).fill('2026-11-30');
+    await editor.getByLabel(/^Source/).fill('https://treaties.un.org/doc/Publication/CN/2026/CN.123.2026');
+    await choose(
+      editor.getByRole('combobox', { name: 'How far it can be trusted' }),
+      '',
+      'Primary: the depositary itself',
+    );
+    await editor.getByLabel(/^What the evidence is/).fill('depositary notification C.N.123.2026');
+    await editor.getByRole('button', { name: 'Add the record' }).click();
+    await page.getByTestId('treaty-added').waitFor();
+    assert.equal(await page.getByTestId('treaty-added').textContent(), 'Recorded: Ratification by France.');
+    // The status follows: one instrument deposited, and the map is asked for again.
+    await depositedIs(1);
+    assert.match((await page.getByTestId('treaty-map').getAttribute('src')) ?? '', /[?&]v=\d+/);
+
+    // A CSV with an unknown State on line 3: the line is named, nothing is imported.
+    const csv = (rows: string[]) => ({
+      name: 'records.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['state_code,action,date,source,evidence,note', ...rows].join('\n')),
+    });
+    const recordCount = async () => await page.getByRole('row').count();
+    const before = await recordCount();
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles(
+        csv([
+          'BR,ratification,2026-11-20,https://example.org/br,secondary (news),',
+          'ZZ,ratification,2026-11-21,x,primary (depositary),',
+        ]),
+      );
+    await editor.getByRole('button', { name: 'Import', exact: true }).click();
+    const lines = page.getByTestId('treaty-import-lines');
+    await lines.waitFor();
+    assert.match((await lines.textContent()) ?? '', /Line 3: /);
+    assert.equal(await recordCount(), before, 'nothing imported');
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles(csv(['BR,ratification,2026-11-20,https://example.org/br,secondary (news),']));
+    await editor.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('treaty-imported').waitFor();
+    assert.equal(await page.getByTestId('treaty-imported').textContent(), 'Records imported: 1.');
+    await assertAccessible(page, 'treaty status with the records editor');
+    await screenshot(page, 'treaty-records-editor');
+  });
+
   test('switches to Arabic: right to left, remembered after a reload', async () => {
     await page.goto(draftUrl);
     await page.getByTestId('checklist').waitFor();

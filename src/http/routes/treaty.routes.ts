@@ -207,6 +207,13 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
             .enum(LOCALES)
             .optional()
             .describe('the language of its words and country names; default en. Arabic reads right to left'),
+          v: z
+            .string()
+            .max(40)
+            .optional()
+            .describe(
+              'ignored by the node: a client changes it to load the map again once the records changed',
+            ),
         }).strict(),
       },
     },

@@ -23,11 +23,13 @@ import {
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, apiUrl, publicApi, type TreatyRecordView } from '../../app/api.ts';
+import { useUser } from '../../app/session.tsx';
 import { formatDate, formatNumber, localized, regionName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { TimelineChart } from './TimelineChart.tsx';
+import { TreatyRecordsEditor } from './TreatyRecordsEditor.tsx';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
 import { WideTable } from '../../components/WideTable.tsx';
 
@@ -124,6 +126,7 @@ export function TreatyStatusPage() {
   const records = useApi(async () => (await answer(publicApi.GET('/api/v1/treaty/records'))).items, []);
   const [recordFilter, setRecordFilter] = useState('');
   const data = status.data;
+  const canEditRecords = useUser()?.permissions.includes('treaty:edit') ?? false;
 
   const sortedRecords = useMemo(() => {
     const needle = recordFilter.trim().toLocaleLowerCase();
@@ -146,6 +149,26 @@ export function TreatyStatusPage() {
   return (
     <>
       <PageTitle text={title}>{title}</PageTitle>
+      {canEditRecords ? (
+        // The records editor stands after every record: the way to it, for those who keep them.
+        <Anchor
+          href="#treaty-edit-title"
+          size="sm"
+          mb="sm"
+          display="inline-block"
+          data-testid="treaty-edit-link"
+          onClick={(event) => {
+            // The focus moves with the view, so the next Tab is in the editor.
+            event.preventDefault();
+            const heading = document.getElementById('treaty-edit-title');
+            heading?.setAttribute('tabindex', '-1');
+            heading?.focus();
+            heading?.scrollIntoView({ block: 'start' });
+          }}
+        >
+          {t('treatyEdit.jump')}
+        </Anchor>
+      ) : null}
       <ProblemAlert error={status.error} />
       {data ? (
         <Stack gap="md">
@@ -232,6 +255,8 @@ export function TreatyStatusPage() {
                     asOf: isAsOfValid ? asOf : undefined,
                     // Its legend and country names in the reader's language.
                     lang: i18n.resolvedLanguage ?? i18n.language,
+                    // A new address once records were added here: the browser draws the map again.
+                    v: String(records.data?.length ?? 0),
                   })}
                   alt={t('treaty.mapAlt', {
                     signatories: formatNumber(data.signatories.count),
@@ -392,6 +417,16 @@ export function TreatyStatusPage() {
             ))}
           </List>
         </Paper>
+      ) : null}
+      {canEditRecords ? (
+        <Box mt="md">
+          <TreatyRecordsEditor
+            onChanged={() => {
+              status.reload();
+              records.reload();
+            }}
+          />
+        </Box>
       ) : null}
     </>
   );
