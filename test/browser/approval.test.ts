@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { preservationDraft, storedDataDraft } from '../../src/demo/demo-drafts.ts';
 import {
   draftRequest,
   listIncomingRequests,
@@ -90,7 +90,9 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     // The case has nothing for its author to do: it waits for the supervisor's decision above.
     await officerPage
       .getByTestId('case-no-actions')
-      .filter({ hasText: 'Nothing to do on the case until a supervisor decides on what was submitted, above.' })
+      .filter({
+        hasText: 'Nothing to do on the case until a supervisor decides on what was submitted, above.',
+      })
       .waitFor();
     assert.equal(await officerPage.getByTestId('save-state').textContent(), 'Awaiting approval');
     await assertAccessible(officerPage, 'a request awaiting approval, as its author');
@@ -163,6 +165,29 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     assert.ok((await listIncomingRequests(duty)).some((item) => item.remoteRequestId === drafted.id));
     await officerContext.close();
     await supervisorContext.close();
+  });
+
+  test('a request no node of the requested State receives cannot be submitted, and the page says why before anyone tries', async () => {
+    // Germany's only node is its 24/7 point of contact; stored data (Art. 44) goes to a central authority.
+    const fr = federation.node('FR');
+    const officer = await fr.userClient('officer');
+    const drafted = await draftRequest(officer, storedDataDraft('FR', 'DE', 43));
+    assert.ok(drafted.isReady, drafted.blocking.join('; '));
+    const context = await newContext();
+    try {
+      const page = await signInAs(context, fr, 'officer');
+      await page.goto(`${fr.url}/requests/${drafted.id}`);
+      await page.getByTestId('checklist-ready').waitFor();
+      const blocker = page.getByTestId('send-blocker');
+      await blocker.waitFor();
+      assert.match(
+        (await blocker.textContent()) ?? '',
+        /^The directory of nodes lists no Comity node of Germany that receives this kind of request \(Central authority\)/,
+      );
+      assert.equal(await page.getByTestId('send-request').isDisabled(), true);
+    } finally {
+      await context.close();
+    }
   });
 
   test('in Arabic, the queue and the panel read right to left and an emergency is approved from them', async () => {

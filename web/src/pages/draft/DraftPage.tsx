@@ -407,6 +407,14 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const channel = saved ? channelOf(saved.request.type) : undefined;
   const channelLabel = channel ? t(`channel.${channel}`) : '';
   const hasBlockingFindings = (saved?.findings ?? []).some((finding) => finding.severity === 'blocking');
+  // Said before submitting, not after: the directory of nodes (once this node holds one, so some
+  // State has a node) lists no node of the requested State for this type's receiving authority.
+  const nodesThere = states.data?.find((state) => state.code === saved?.request.requestedState)?.nodes;
+  const hasNoNodeThere =
+    channel !== undefined &&
+    nodesThere !== undefined &&
+    (states.data ?? []).some((state) => state.nodes.length > 0) &&
+    !nodesThere.some((node) => node.authority === channel);
   const readOnlyNote = !saved
     ? ''
     : saved.request.direction === 'incoming'
@@ -553,6 +561,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                     isDirty,
                     hasBlockingFindings,
                     requestedState: saved.request.requestedState,
+                    hasNoNodeThere,
                   })}
                   stateLabel={requestedStateLabel}
                   requestedState={saved.request.requestedState}

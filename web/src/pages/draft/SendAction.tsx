@@ -18,10 +18,13 @@ export function sendBlocker(input: {
   isDirty: boolean;
   hasBlockingFindings: boolean;
   requestedState: string | null;
+  /** The directory of nodes lists no node of the requested State for this type's channel. */
+  hasNoNodeThere?: boolean;
 }): string | undefined {
   if (input.isDirty) return 'approval.submit.needsSave';
   if (input.hasBlockingFindings) return 'approval.submit.hasBlockingFindings';
   if (!input.requestedState) return 'approval.submit.noRequestedState';
+  if (input.hasNoNodeThere) return 'approval.submit.noNodeThere';
   return undefined;
 }
 
@@ -88,7 +91,7 @@ export function SendAction({
       </Button>
       {blocker ? (
         <Text id={reasonId} size="xs" c="gray.7" maw={260} ta="end" data-testid="send-blocker">
-          {t(blocker)}
+          {t(blocker, { state: stateLabel, channel: channelLabel })}
         </Text>
       ) : null}
       <NotConnectedNote />
