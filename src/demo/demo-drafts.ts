@@ -16,7 +16,6 @@ export function preservationDraft(from: string, to: string, sequence = 1): Reque
     },
     requestedAuthority: { state: to, name: `${to} 24/7 point of contact` },
     caseReference: `${from}-DEMO-${String(sequence).padStart(5, '0')}`,
-    subjectMatter: 'Criminal investigation into a ransomware attack on a regional hospital network.',
     offences: [
       {
         conventionArticle: 10,
@@ -36,7 +35,6 @@ export function preservationDraft(from: string, to: string, sequence = 1): Reque
       categories: ['subscriber', 'traffic'],
       description: 'Subscriber data and connection logs of the server at 203.0.113.54',
       relationToOffence: 'The server was used to control the ransomware',
-      period: { from: '2026-10-20', to: '2026-11-05' },
     },
     custodian: { name: 'Example Hosting', kind: 'service-provider', state: to },
     necessity:
@@ -68,8 +66,6 @@ export function trafficDisclosureDraft(from: string, to: string, sequence = 1): 
       categories: ['traffic'],
       description:
         'Traffic data preserved under the earlier request: the connection logs of the server at 203.0.113.54, enough to identify the service providers and the path of the communications',
-      relationToOffence: 'The server was used to control the ransomware',
-      period: { from: '2026-10-20', to: '2026-11-05' },
     },
     language: 'en',
   };
@@ -77,7 +73,8 @@ export function trafficDisclosureDraft(from: string, to: string, sequence = 1): 
 
 /**
  * A complete request for stored data (Art. 44) from `from` to `to`, received by the requested
- * State's central authority; `offences` replaces the preservation draft's offences.
+ * State's central authority; `offences` replaces the preservation draft's offences. Each demo
+ * draft holds only its own type's elements (test/unit/draft-shown-elements.test.ts).
  */
 export function storedDataDraft(
   from: string,
@@ -96,7 +93,13 @@ export function storedDataDraft(
     type: 'stored-data',
     requestingAuthority: { ...common.requestingAuthority, name: `${from} central authority` },
     requestedAuthority: { state: to, name: `${to} central authority` },
+    subjectMatter: 'Criminal investigation into a ransomware attack on a regional hospital network.',
     conductingAuthority: { name: `${from} public prosecutor`, functions: 'Directs the investigation' },
+    dataSought: {
+      categories: ['subscriber', 'traffic'],
+      description: 'Subscriber data and connection logs of the server at 203.0.113.54',
+      period: { from: '2026-10-20', to: '2026-11-05' },
+    },
     assistanceSought: 'Production of the subscriber data and connection logs of the server.',
     purpose: 'To identify the operator of the server used to control the ransomware.',
     ...(offences ? { offences } : {}),

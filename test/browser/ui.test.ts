@@ -478,6 +478,23 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByTestId('checklist').waitFor();
   }
 
+  test('another type keeps the values typed for the first on screen, and names them: what leaves is never hidden', async () => {
+    await withScratchDraft('PG-TYPE', async () => {
+      await page.locator('#el-preservation-period').getByLabel('Preservation period (days)').fill('90');
+      const typeField = page.getByRole('combobox', { name: 'Type of request' }).first();
+      await choose(typeField, '', /^Mutual legal assistance/);
+      const outside = page.getByTestId('outside-type-note');
+      await outside.waitFor();
+      assert.match((await outside.textContent()) ?? '', /does not use: .*Preservation period/);
+      await page.locator('#el-preservation-period').waitFor();
+      // Back to preservation, nothing is outside the type.
+      await choose(typeField, '', /^Expedited preservation/);
+      await outside.waitFor({ state: 'detached' });
+      await page.getByTestId('save-draft').click();
+      await page.getByTestId('save-state').filter({ hasText: 'Saved' }).waitFor();
+    });
+  });
+
   test('the submit button is disabled, with the reason, for a draft with blocking findings', async () => {
     await withScratchDraft('PG-BLOCKED', async () => {
       await page.getByTestId('checklist').waitFor();

@@ -93,3 +93,11 @@ export function formatInstant(iso: string | null | undefined): string {
     timeZoneName: 'short',
   }).format(date);
 }
+
+/** "a, b and c" (or "a, b or c" with `disjunction`) in the UI language. */
+export function formatList(
+  items: readonly string[],
+  type: 'conjunction' | 'disjunction' = 'conjunction',
+): string {
+  return new Intl.ListFormat(formattingLocale(), { type }).format(items);
+}

@@ -18,7 +18,7 @@ import {
   type StateSummary,
 } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
-import { stateName } from '../../components/format.ts';
+import { formatList, stateName } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { CaseDeadlines } from './CaseDeadlines.tsx';
@@ -55,7 +55,7 @@ export function CasePanel({
   pendingApproval,
   onPreservedUntil,
 }: CasePanelProps) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const requestId = request.id;
   const history = useApi(
     () => answer(api.GET('/api/v1/requests/{id}/history', { params: { path: { id: requestId } } })),
@@ -273,8 +273,9 @@ export function CasePanel({
                         .map((step) =>
                           t('case.othersMayStep', {
                             action: t(`caseAction.${step.transition}`, { defaultValue: step.transition }),
-                            roles: new Intl.ListFormat(i18n.language, { type: 'disjunction' }).format(
+                            roles: formatList(
                               step.roles.map((role) => t(`roles.${role}`, { defaultValue: role })),
+                              'disjunction',
                             ),
                           }),
                         )

@@ -27,7 +27,7 @@ import {
 import { useLiveUpdates } from '../../app/live.ts';
 import { navigate } from '../../app/router.tsx';
 import { useCan, useUser } from '../../app/session.tsx';
-import { formatDateTime, stateName } from '../../components/format.ts';
+import { formatDateTime, formatList, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
@@ -47,11 +47,12 @@ import {
   newDraft,
   type Path,
   pruneContent,
-  shownElements,
+  elementsOutsideType,
+  shownElementsOf,
   withRequestedState,
   writePath,
 } from './draft.model.ts';
-import { ChecklistSummaryBar, FindingsChecklist } from './FindingsChecklist.tsx';
+import { ChecklistSummaryBar, elementLabel, FindingsChecklist } from './FindingsChecklist.tsx';
 import { DraftFormContext } from './fields.tsx';
 import { SendAction, sendBlocker } from './SendAction.tsx';
 import { ApprovalPanel } from './ApprovalPanel.tsx';
@@ -384,7 +385,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     [checklist],
   );
   const shown = useMemo(
-    () => (content ? shownElements(content.type, catalogue.data) : new Set<never>()),
+    () => (content ? shownElementsOf(content, catalogue.data) : new Set<never>()),
+    [content, catalogue.data],
+  );
+  // Values typed for another type (before the type was changed): they leave with the request.
+  const outsideType = useMemo(
+    () => (content ? elementsOutsideType(content, catalogue.data) : []),
     [content, catalogue.data],
   );
   const formContext = useMemo(
@@ -575,6 +581,14 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           {isReadOnly ? (
             <Alert color="gray" variant="light" mb="sm" data-testid="read-only-note">
               {readOnlyNote}
+            </Alert>
+          ) : null}
+          {outsideType.length > 0 ? (
+            <Alert color="yellow" variant="light" mb="sm" data-testid="outside-type-note">
+              {t('draft.outsideType', {
+                type: typeTitle(content.type),
+                fields: formatList(outsideType.map((element) => elementLabel(element, catalogue.data))),
+              })}
             </Alert>
           ) : null}
           {sendError || refreshError ? (

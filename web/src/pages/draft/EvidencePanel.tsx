@@ -34,7 +34,7 @@ import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-da
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatDate, formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatDate, formatDateTime, formatList, formatNumber } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -194,7 +194,7 @@ function UploadForm({
         isOpen={missingParts !== undefined}
         title={t('evidence.items.incompleteTitle')}
         message={t('evidence.items.incompleteMessage', {
-          parts: new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(missingParts ?? []),
+          parts: formatList(missingParts ?? []),
         })}
         confirmLabel={t('evidence.items.uploadAnyway')}
         dismissLabel={t('evidence.items.completeRecord')}

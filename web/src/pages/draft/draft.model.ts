@@ -7,7 +7,12 @@ import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestContent, RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { jsonPointer } from '../../../../src/core/field-codes.ts';
-import { type ElementId, isElementId, isElementPresent } from '../../../../src/core/request/elements.ts';
+import {
+  ELEMENT_IDS,
+  type ElementId,
+  isElementId,
+  isElementPresent,
+} from '../../../../src/core/request/elements.ts';
 
 export type Path = readonly (string | number)[];
 
@@ -181,6 +186,28 @@ export function shownElements(type: RequestTypeId, catalogue: Catalogue | undefi
   const fromCatalogue =
     catalogue?.requestTypes.find((entry) => entry.id === type)?.elements.map((e) => e.element) ?? [];
   return new Set<ElementId>([...ALWAYS_SHOWN, ...TYPE_FIELDS[type], ...fromCatalogue]);
+}
+
+/**
+ * The elements the form shows for a content: its type's, and every other one that holds a value.
+ * What leaves the node is always on screen, for the drafter and for the supervisor who approves
+ * it: a value typed for another type (before the type was changed) stays visible until cleared.
+ */
+export function shownElementsOf(
+  content: RequestContent,
+  catalogue: Catalogue | undefined,
+): ReadonlySet<ElementId> {
+  const shown = new Set<ElementId>(shownElements(content.type, catalogue));
+  for (const element of ELEMENT_IDS) {
+    if (!shown.has(element) && isElementPresent(content, element)) shown.add(element);
+  }
+  return shown;
+}
+
+/** The elements that hold a value although the content's type does not use them. */
+export function elementsOutsideType(content: RequestContent, catalogue: Catalogue | undefined): ElementId[] {
+  const ofType = shownElements(content.type, catalogue);
+  return ELEMENT_IDS.filter((element) => !ofType.has(element) && isElementPresent(content, element));
 }
 
 /** Field paths (as validation reports them) that belong to an element other than their first step suggests. */

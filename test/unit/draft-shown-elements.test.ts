@@ -1,0 +1,53 @@
+/**
+ * What leaves the node is on screen (web/src/pages/draft/draft.model.ts): the form shows a type's
+ * elements and every other element that holds a value, and names those outside the type, so a
+ * value typed before the type was changed is neither hidden from the drafter nor from the
+ * supervisor who approves it.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import { preservationDraft, storedDataDraft, trafficDisclosureDraft } from '../../src/demo/demo-drafts.ts';
+import {
+  elementsOutsideType,
+  shownElements,
+  shownElementsOf,
+} from '../../web/src/pages/draft/draft.model.ts';
+
+const catalogue = loadCatalogue();
+
+describe('draft form: the elements shown', () => {
+  it("shows a content's own type's elements, and names none outside it: each demo draft keeps to its type", () => {
+    for (const content of [
+      preservationDraft('FR', 'DE'),
+      trafficDisclosureDraft('FR', 'DE'),
+      storedDataDraft('FR', 'DE'),
+    ]) {
+      assert.deepEqual(
+        [...shownElementsOf(content, catalogue)].sort(),
+        [...shownElements(content.type, catalogue)].sort(),
+        content.type,
+      );
+      assert.deepEqual(elementsOutsideType(content, catalogue), [], content.type);
+    }
+  });
+
+  it('keeps showing, and names, the values typed for the type the draft had before', () => {
+    const preservation = preservationDraft('FR', 'DE');
+    const ofPreservation = shownElements('preservation', catalogue);
+    const ofMla = shownElements('mla', catalogue);
+    const changed = { ...preservation, type: 'mla' as const };
+    const outside = elementsOutsideType(changed, catalogue);
+    const expected = [...ofPreservation].filter((element) => !ofMla.has(element));
+    assert.ok(
+      outside.length > 0,
+      'a preservation draft holds values a mutual legal assistance request does not use',
+    );
+    for (const element of outside) {
+      assert.ok(!ofMla.has(element), `${element} is outside the type`);
+      assert.ok(expected.includes(element), `${element} was a preservation element`);
+    }
+    const shown = shownElementsOf(changed, catalogue);
+    for (const element of [...ofMla, ...outside]) assert.ok(shown.has(element), `${element} is shown`);
+  });
+});
