@@ -141,6 +141,17 @@ describe('web UI translations', () => {
     );
   });
 
+  test('no two entries of the menu share a label, in any language', () => {
+    const shell = readFileSync(path.join(webSource, 'app', 'Shell.tsx'), 'utf8');
+    const keys = [...shell.matchAll(/label: t\('([\w.-]+)'\)/g)].map((match) => match[1] ?? '');
+    assert.ok(keys.length > 10, `found ${keys.length} menu entries`);
+    for (const locale of LOCALES) {
+      const labels = keys.map((key) => catalogues[locale].get(key) ?? key);
+      const repeated = labels.filter((label, index) => labels.indexOf(label) !== index);
+      assert.deepEqual(repeated, [], `${locale}: menu entries with the same label`);
+    }
+  });
+
   test('every value of the closed lists has a label', () => {
     const families: ReadonlyArray<readonly [string, readonly string[]]> = [
       ['requestType', REQUEST_TYPE_IDS],
