@@ -160,6 +160,14 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await screening.getByText('فحص الطلب الوارد').waitFor();
     await screening.getByText('السيادة أو الأمن أو النظام العام أو المصالح الأساسية الأخرى').waitFor();
     await assertAccessible(page, 'screening checklist in Arabic');
+    // Each item's article reads right to left, the word first ("المادة" then its number), in
+    // the text's own font: it is a citation, not machine text.
+    const citation = (await page.evaluate(
+      "(() => { const cite = document.querySelector('[data-testid=\"screening-panel\"] .citation'); const style = getComputedStyle(cite); return { text: cite.textContent, direction: style.direction, isMonospace: style.fontFamily.includes('monospace') }; })()",
+    )) as { text: string; direction: string; isMonospace: boolean };
+    assert.match(citation.text, /^المادة /);
+    assert.equal(citation.direction, 'rtl');
+    assert.equal(citation.isMonospace, false);
     await page
       .getByTestId('screening-panel')
       .screenshot({ path: path.join(screenshotDirectory, 'screening-ar.png') });

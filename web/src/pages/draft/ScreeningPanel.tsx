@@ -236,7 +236,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
                 </Title>
                 <Group gap={6} my={4}>
                   {item.article !== null ? (
-                    <Text size="xs" className="machine-text">
+                    <Text size="xs" className="citation">
                       {citationText(item.article, item.paragraph ?? undefined)}
                     </Text>
                   ) : null}
