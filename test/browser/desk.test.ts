@@ -201,6 +201,11 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await acknowledge.click();
     await row.getByTestId('desk-status').filter({ hasText: 'Acknowledged' }).waitFor();
     assert.equal(await acknowledge.count(), 0, 'the button is gone once the request is acknowledged');
+    // What the click did is said on screen too, not only to a screen reader.
+    assert.equal(
+      await desk.getByTestId('desk-acknowledged').textContent(),
+      'Receipt of FR-DEMO-00001 acknowledged.',
+    );
     assert.doesNotMatch((await row.textContent()) ?? '', /Waiting for acknowledgement/);
     // Acknowledged, no date runs on the preservation, yet it is to be done without delay.
     await row

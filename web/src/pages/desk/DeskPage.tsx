@@ -265,6 +265,12 @@ export function DeskPage() {
       <div aria-live="polite" className="visually-hidden" data-testid="desk-announcement">
         {[announcement, summary].filter(Boolean).join(' ')}
       </div>
+      {announcement ? (
+        // What the last acknowledgement did, for the eye (the live region above says it aloud).
+        <Text c="teal.9" fw={600} size="sm" mb="xs" aria-hidden="true" data-testid="desk-acknowledged">
+          {announcement}
+        </Text>
+      ) : null}
       <ProblemAlert error={desk.error} />
       <ProblemAlert error={actionError} title={t('desk.failed')} />
       {desk.data && items.length === 0 ? (
