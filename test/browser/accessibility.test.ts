@@ -360,6 +360,23 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
         await chooser.waitFor();
         const first = chooser.getByRole('radio').first();
         await first.focus();
+        // The eleven types are one Tab stop, as a group of radio buttons is: Shift+Tab from the
+        // first type leaves the group, and only one type is in the Tab order.
+        await page.keyboard.press('Shift+Tab');
+        assert.equal(
+          await page.evaluate(
+            'document.activeElement?.closest(\'[data-testid="type-chooser"] [role="radiogroup"]\') === null',
+          ),
+          true,
+          'Shift+Tab leaves the types',
+        );
+        assert.deepEqual(
+          await page.evaluate(
+            '[...document.querySelectorAll(\'[data-testid="type-chooser"] [role="radio"]\')].filter((radio) => radio.tabIndex === 0).length',
+          ),
+          1,
+        );
+        await first.focus();
         await page.keyboard.press('Space');
         await page.keyboard.press(language === 'ar' ? 'ArrowLeft' : 'ArrowRight');
         await page.keyboard.press('ArrowDown');

@@ -43,7 +43,16 @@ export function TypeChooser({
             const entry = catalogue?.requestTypes.find((candidate) => candidate.id === type);
             const title = localized(entry?.title) || t(`requestType.${type}`);
             return (
-              <Radio.Card key={type} value={type} p="sm" radius="sm" data-type={type}>
+              <Radio.Card
+                key={type}
+                value={type}
+                p="sm"
+                radius="sm"
+                data-type={type}
+                // One stop for Tab, as a group of radio buttons is (the chosen type, else the first);
+                // the arrow keys move between the types.
+                tabIndex={(selected ?? REQUEST_TYPE_IDS[0]) === type ? 0 : -1}
+              >
                 <Stack gap={2}>
                   <Text fw={600} size="sm">
                     {title}
