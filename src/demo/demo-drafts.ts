@@ -66,6 +66,7 @@ export function trafficDisclosureDraft(from: string, to: string, sequence = 1): 
       categories: ['traffic'],
       description:
         'Traffic data preserved under the earlier request: the connection logs of the server at 203.0.113.54, enough to identify the service providers and the path of the communications',
+      period: { from: '2026-10-20', to: '2026-11-05' },
     },
     language: 'en',
   };

@@ -102,6 +102,8 @@ const TYPE_FIELDS: Readonly<Record<RequestTypeId, readonly ElementId[]>> = {
     'summary-of-facts',
     'identifiers',
     'data-sought',
+    // The period of the preserved traffic data to disclose (the duty officer's glance shows it).
+    'data-period',
     'custodian',
     'related-request',
   ],
