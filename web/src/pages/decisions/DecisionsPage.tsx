@@ -8,6 +8,7 @@
 import { Anchor, Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { APPROVAL_SUBJECT_KINDS } from '../../../../src/core/approval/approval-rules.ts';
 import { answer, api, type TwoPersonDecision } from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
 import { formatDateTime, formatNumber, stateName } from '../../components/format.ts';
@@ -20,7 +21,8 @@ import { WideTable } from '../../components/WideTable.tsx';
 
 type Decision = TwoPersonDecision;
 type Check = Decision['checks']['secondPerson'];
-type Filters = { state: '' | 'pending' | 'approved' | 'returned'; kind: '' | Decision['kind'] };
+const DECISION_STATES = ['approved', 'returned', 'pending'] as const;
+type Filters = { state: '' | (typeof DECISION_STATES)[number]; kind: '' | Decision['kind'] };
 
 const CHECK_COLORS: Readonly<Record<Check, string>> = {
   held: 'teal.9',
@@ -133,9 +135,7 @@ export function DecisionsPage() {
               onChange={(value) => setDraft({ ...draft, state: (value ?? '') as Filters['state'] })}
               data={[
                 { value: '', label: t('decisions.any') },
-                { value: 'approved', label: t('approval.state.approved') },
-                { value: 'returned', label: t('approval.state.returned') },
-                { value: 'pending', label: t('approval.state.pending') },
+                ...DECISION_STATES.map((state) => ({ value: state, label: t(`approval.state.${state}`) })),
               ]}
             />
             <Select
@@ -145,9 +145,7 @@ export function DecisionsPage() {
               onChange={(value) => setDraft({ ...draft, kind: (value ?? '') as Filters['kind'] })}
               data={[
                 { value: '', label: t('decisions.any') },
-                { value: 'request', label: t('approval.kind.request') },
-                { value: 'case-transition', label: t('approval.kind.case-transition') },
-                { value: 'evidence-package', label: t('approval.kind.evidence-package') },
+                ...APPROVAL_SUBJECT_KINDS.map((kind) => ({ value: kind, label: t(`approval.kind.${kind}`) })),
               ]}
             />
             <Button type="submit">{t('decisions.apply')}</Button>

@@ -23,7 +23,7 @@ import {
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, apiUrl, publicApi, type TreatyRecordView } from '../../app/api.ts';
-import { useUser } from '../../app/session.tsx';
+import { useCan } from '../../app/session.tsx';
 import { formatDate, formatNumber, localized, regionName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -126,7 +126,7 @@ export function TreatyStatusPage() {
   const records = useApi(async () => (await answer(publicApi.GET('/api/v1/treaty/records'))).items, []);
   const [recordFilter, setRecordFilter] = useState('');
   const data = status.data;
-  const canEditRecords = useUser()?.permissions.includes('treaty:edit') ?? false;
+  const canEditRecords = useCan('treaty:edit');
 
   const sortedRecords = useMemo(() => {
     const needle = recordFilter.trim().toLocaleLowerCase();
