@@ -176,6 +176,8 @@ export function DeskPage() {
   const [busyId, setBusyId] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [announcement, setAnnouncement] = useState('');
+  // The last acknowledgement, on screen until the next one (live updates clear the announcement).
+  const [acknowledged, setAcknowledged] = useState('');
   const statusCells = useRef(new Map<string, HTMLElement>());
   const items = desk.data ?? [];
   const { reload } = desk;
@@ -222,6 +224,7 @@ export function DeskPage() {
         ),
       );
       setAnnouncement(t('desk.acknowledged', { name: nameOf(item) }));
+      setAcknowledged(t('desk.acknowledged', { name: nameOf(item) }));
       // The button is gone: the keyboard focus moves to the row's new status.
       window.setTimeout(() => statusCells.current.get(item.requestId)?.focus(), 0);
     } catch (error) {
@@ -265,10 +268,10 @@ export function DeskPage() {
       <div aria-live="polite" className="visually-hidden" data-testid="desk-announcement">
         {[announcement, summary].filter(Boolean).join(' ')}
       </div>
-      {announcement ? (
+      {acknowledged ? (
         // What the last acknowledgement did, for the eye (the live region above says it aloud).
         <Text c="teal.9" fw={600} size="sm" mb="xs" aria-hidden="true" data-testid="desk-acknowledged">
-          {announcement}
+          {acknowledged}
         </Text>
       ) : null}
       <ProblemAlert error={desk.error} />
