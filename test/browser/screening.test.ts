@@ -87,6 +87,31 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
       'security-research',
       'requesting-state-record',
     ]);
+    // The items a refusal may rest on come first, apart from Comity's own flags, under the
+    // grounds the catalogue allows for a preservation.
+    const groups = screening.getByTestId('screening-group');
+    assert.deepEqual(
+      await groups.evaluateAll((all) =>
+        all.map((group) => [
+          group.getAttribute('data-group'),
+          [...group.querySelectorAll('[data-testid="screening-item"]')].map((item) =>
+            item.getAttribute('data-item'),
+          ),
+        ]),
+      ),
+      [
+        ['ground', ['essential-interests', 'domestic-prohibition', 'non-discrimination']],
+        ['flag', ['outside-scope', 'protected-expression', 'security-research', 'requesting-state-record']],
+      ],
+    );
+    await screening.getByRole('heading', { name: 'Grounds a refusal may rest on' }).waitFor();
+    await screening
+      .getByRole('heading', { name: 'Comity’s flags: context for the review, never a ground by themselves' })
+      .waitFor();
+    assert.equal(
+      await screening.getByTestId('screening-grounds-for-type').textContent(),
+      'For this type of request, a refusal may rest only on: Limited grounds for refusing preservation (Art. 42(6)); Dual criminality reservation for preservation (Art. 42(5)).',
+    );
     assert.equal(await screening.getByTestId('screening-state').getAttribute('data-complete'), 'false');
     assert.match((await screening.textContent()) ?? '', /Comity’s practice, not treaty text/);
     await assertAccessible(page, 'screening checklist');

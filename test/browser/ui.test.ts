@@ -353,6 +353,8 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await checklist.locator('[data-element="preservation-period"][data-state="complete"]').waitFor();
     await page.getByTestId('checklist-ready').waitFor();
 
+    // A draft never saved has no "changes" yet: it says what it is.
+    assert.equal(await page.getByTestId('save-state').textContent(), 'Not saved yet');
     await page.getByTestId('save-draft').click();
     await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
     await page.getByTestId('save-state').filter({ hasText: 'Saved' }).waitFor();

@@ -436,8 +436,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           : t('draft.readOnly');
 
   const saveStateText = (): string => {
+    // A draft never saved has no changes yet, only its first version to save.
+    if (!saved) return isDirty ? t('draft.notSavedYet') : '';
     if (isDirty) return t('draft.unsaved');
-    if (!saved) return '';
     const { request } = saved;
     if (request.status === 'awaiting-approval') return t('requestStatus.awaiting-approval');
     // A sent or received request is where its case is ("Data preserved"), as its case panel says.

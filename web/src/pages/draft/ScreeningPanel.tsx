@@ -14,7 +14,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { citationText, localized, stateName } from '../../components/format.ts';
-import { useStates } from '../../components/reference-data.ts';
+import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
@@ -30,6 +30,17 @@ type StateLabel = (code: string | null | undefined) => string;
 type Draft = Record<string, { answer: AnswerValue | ''; reasons: string; isProposed?: boolean }>;
 
 const ANSWERS: readonly AnswerValue[] = ['no-concern', 'concern', 'not-applicable'];
+
+/**
+ * The checklist in three parts, in this order: the grounds a refusal may rest on, the safeguards
+ * and what is not a ground, and Comity's own flags (context, never a ground by themselves). A
+ * reviewer of a preservation sees at a glance that only three of its items can carry a refusal.
+ */
+const GROUPS = [
+  { id: 'ground', kinds: ['ground'] },
+  { id: 'safeguard', kinds: ['safeguard', 'not-a-ground'] },
+  { id: 'flag', kinds: ['flag'] },
+] as const satisfies readonly { id: string; kinds: readonly Item['kind'][] }[];
 
 /**
  * The reviewer's answers as saved; an item not answered yet on which Comity's own check found
@@ -177,6 +188,107 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
     }
   };
 
+  // The grounds the catalogue lets a refusal of this type of request rest on, with their articles.
+  const catalogue = useCatalogue();
+  const groundsForType = (catalogue.data?.refusalGrounds ?? [])
+    .filter(
+      (ground) =>
+        ground.kind === 'may-refuse' &&
+        (ground.appliesTo as readonly string[]).includes(screening.requestType),
+    )
+    .map((ground) => `${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})`)
+    .join('; ');
+
+  const renderItem = (item: Item) => {
+    const value = draft[item.id] ?? { answer: '', reasons: '' };
+    const headingId = `screening-item-${item.id}`;
+    return (
+      <Paper
+        key={item.id}
+        withBorder
+        p="xs"
+        component="fieldset"
+        aria-labelledby={headingId}
+        data-testid="screening-item"
+        data-item={item.id}
+        style={{ minWidth: 0 }}
+      >
+        <Title order={5} size="h6" id={headingId}>
+          {localized(item.title)}
+        </Title>
+        <Group gap={6} my={4}>
+          {item.article !== null ? (
+            <Text size="xs" className="citation">
+              {citationText(item.article, item.paragraph ?? undefined)}
+            </Text>
+          ) : null}
+          <Badge variant="outline" color="gray.8" tt="none" size="sm">
+            {item.basis === 'practice' ? t('screening.practice') : t('screening.treaty')}
+          </Badge>
+          <Badge variant="outline" color={item.verified ? 'teal.9' : 'gray.8'} tt="none" size="sm">
+            {item.verified ? t('screening.verified') : t('screening.notVerified')}
+          </Badge>
+          {item.kind === 'not-a-ground' ? (
+            <Badge variant="outline" color="gray.8" tt="none" size="sm">
+              {t('screening.notAGround')}
+            </Badge>
+          ) : null}
+        </Group>
+        <Text size="sm" mb={6}>
+          {localized(item.explanation)}
+        </Text>
+        <Stack gap={4} mb={6}>
+          {item.flags.map((flag) => (
+            <FlagNote key={flag.kind} flag={flag} />
+          ))}
+        </Stack>
+        {isEditable ? (
+          <>
+            <Radio.Group
+              label={t('screening.answer')}
+              error={errorOf(item.id, 'answer')}
+              value={value.answer}
+              onChange={(chosen) => set(item.id, { answer: chosen as AnswerValue })}
+            >
+              <Group gap="md" mt={4}>
+                {ANSWERS.map((choice) => (
+                  <Radio
+                    key={choice}
+                    value={choice}
+                    label={t(`screening.answers.${choice}`)}
+                    data-testid={`answer-${choice}`}
+                  />
+                ))}
+              </Group>
+            </Radio.Group>
+            <Textarea
+              mt={6}
+              label={t('screening.reasons')}
+              error={errorOf(item.id, 'reasons')}
+              value={value.reasons}
+              onChange={(event) => set(item.id, { reasons: event.currentTarget.value })}
+              required={value.answer !== ''}
+              autosize
+              minRows={1}
+              data-testid="screening-reasons"
+            />
+            {value.isProposed ? (
+              <Text size="xs" c="gray.7" mt={4} data-testid="screening-proposed">
+                {t('screening.proposed')}
+              </Text>
+            ) : null}
+          </>
+        ) : (
+          <Text size="sm" data-testid="screening-answer">
+            <strong>{t('screening.answer')}:</strong>{' '}
+            {item.answer ? t(`screening.answers.${item.answer}`) : t('screening.unanswered')}
+            {item.reasons ? ` — ${item.reasons}` : ''}
+          </Text>
+        )}
+      </Paper>
+    );
+  };
+
   return (
     <Paper
       component="section"
@@ -217,93 +329,31 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
       </Group>
       <form onSubmit={save} aria-labelledby="screening-title">
         <Stack gap="sm">
-          {screening.items.map((item) => {
-            const value = draft[item.id] ?? { answer: '', reasons: '' };
-            const headingId = `screening-item-${item.id}`;
+          {GROUPS.map((group) => {
+            const items = screening.items.filter((item) =>
+              (group.kinds as readonly string[]).includes(item.kind),
+            );
+            if (items.length === 0) return null;
+            const groupHeadingId = `screening-group-${group.id}`;
             return (
-              <Paper
-                key={item.id}
-                withBorder
-                p="xs"
-                component="fieldset"
-                aria-labelledby={headingId}
-                data-testid="screening-item"
-                data-item={item.id}
-                style={{ minWidth: 0 }}
+              <Stack
+                key={group.id}
+                gap="sm"
+                component="section"
+                aria-labelledby={groupHeadingId}
+                data-testid="screening-group"
+                data-group={group.id}
               >
-                <Title order={4} size="h6" id={headingId}>
-                  {localized(item.title)}
+                <Title order={4} size="h6" id={groupHeadingId} c="gray.8">
+                  {t(`screening.groups.${group.id}`)}
                 </Title>
-                <Group gap={6} my={4}>
-                  {item.article !== null ? (
-                    <Text size="xs" className="citation">
-                      {citationText(item.article, item.paragraph ?? undefined)}
-                    </Text>
-                  ) : null}
-                  <Badge variant="outline" color="gray.8" tt="none" size="sm">
-                    {item.basis === 'practice' ? t('screening.practice') : t('screening.treaty')}
-                  </Badge>
-                  <Badge variant="outline" color={item.verified ? 'teal.9' : 'gray.8'} tt="none" size="sm">
-                    {item.verified ? t('screening.verified') : t('screening.notVerified')}
-                  </Badge>
-                  {item.kind === 'not-a-ground' ? (
-                    <Badge variant="outline" color="gray.8" tt="none" size="sm">
-                      {t('screening.notAGround')}
-                    </Badge>
-                  ) : null}
-                </Group>
-                <Text size="sm" mb={6}>
-                  {localized(item.explanation)}
-                </Text>
-                <Stack gap={4} mb={6}>
-                  {item.flags.map((flag) => (
-                    <FlagNote key={flag.kind} flag={flag} />
-                  ))}
-                </Stack>
-                {isEditable ? (
-                  <>
-                    <Radio.Group
-                      label={t('screening.answer')}
-                      error={errorOf(item.id, 'answer')}
-                      value={value.answer}
-                      onChange={(chosen) => set(item.id, { answer: chosen as AnswerValue })}
-                    >
-                      <Group gap="md" mt={4}>
-                        {ANSWERS.map((choice) => (
-                          <Radio
-                            key={choice}
-                            value={choice}
-                            label={t(`screening.answers.${choice}`)}
-                            data-testid={`answer-${choice}`}
-                          />
-                        ))}
-                      </Group>
-                    </Radio.Group>
-                    <Textarea
-                      mt={6}
-                      label={t('screening.reasons')}
-                      error={errorOf(item.id, 'reasons')}
-                      value={value.reasons}
-                      onChange={(event) => set(item.id, { reasons: event.currentTarget.value })}
-                      required={value.answer !== ''}
-                      autosize
-                      minRows={1}
-                      data-testid="screening-reasons"
-                    />
-                    {value.isProposed ? (
-                      <Text size="xs" c="gray.7" mt={4} data-testid="screening-proposed">
-                        {t('screening.proposed')}
-                      </Text>
-                    ) : null}
-                  </>
-                ) : (
-                  <Text size="sm" data-testid="screening-answer">
-                    <strong>{t('screening.answer')}:</strong>{' '}
-                    {item.answer ? t(`screening.answers.${item.answer}`) : t('screening.unanswered')}
-                    {item.reasons ? ` — ${item.reasons}` : ''}
+                {group.id === 'ground' && groundsForType ? (
+                  <Text size="sm" data-testid="screening-grounds-for-type">
+                    {t('screening.groundsForType', { grounds: groundsForType })}
                   </Text>
-                )}
-              </Paper>
+                ) : null}
+                {items.map(renderItem)}
+              </Stack>
             );
           })}
           <ProblemAlert error={error} title={t('screening.saveFailed')} fields={alertFields} />

@@ -63,7 +63,7 @@ export function TypeChooser({
                     {entry ? t(`channel.${entry.channel}`) : null}
                   </Text>
                   {entry ? (
-                    <Text size="xs" lineClamp={3}>
+                    <Text size="xs">
                       {localized(entry.explanation)}
                     </Text>
                   ) : null}
