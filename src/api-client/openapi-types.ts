@@ -6996,6 +6996,8 @@ export interface components {
                 transition: string;
                 roles: string[];
             }[];
+            /** @description the transitions the other State's side may make now: what this side may expect next */
+            otherSideMay: string[];
             /** @description the deadlines that apply now, from the requested State's declared service level and the case */
             deadlines: {
                 /** @enum {string} */
@@ -7934,6 +7936,8 @@ export interface components {
                 transition: string;
                 roles: string[];
             }[];
+            /** @description the transitions the other State's side may make now: what this side may expect next */
+            otherSideMay: string[];
             /** @description the deadlines that apply now, from the requested State's declared service level and the case */
             deadlines: {
                 /** @enum {string} */

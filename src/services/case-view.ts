@@ -19,7 +19,8 @@ import {
 } from '../core/case/deadlines.ts';
 import { availableTransitions } from '../core/case/lifecycle.ts';
 import { PRECONDITION_CHECKS } from '../core/case/preconditions.ts';
-import { baseCaseOf, sideOf } from '../core/case/request-case.ts';
+import type { TransitionDefinition } from '../core/case/transitions.ts';
+import { baseCaseOf, otherSide, sideOf } from '../core/case/request-case.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseMessageFor, caseOfRecord } from '../federation/messages/case-message.ts';
 import { messageRegistryOf } from '../federation/messages/registry.ts';
@@ -75,25 +76,28 @@ export async function loadCase(
 }
 
 /**
- * The names of the transitions `actor` may make on the case now: status, side and roles allow
- * them, their preconditions hold at this moment (no lapse before the preserved-until date, no
- * answer to conditions nobody proposed), and they are exchanged with the other node.
+ * The transitions `caseActor` may make on the case now: status, side and roles allow them, their
+ * preconditions hold at this moment (no lapse before the preserved-until date, no answer to
+ * conditions nobody proposed), and they are exchanged with the other node.
  */
+function makeableNow(context: AppContext, current: Case, caseActor: CaseActor): TransitionDefinition[] {
+  const registry = messageRegistryOf(context.federation);
+  const now = context.now();
+  return availableTransitions(current, caseActor)
+    .filter((definition) =>
+      definition.requires.every((name) => PRECONDITION_CHECKS[name].holds(current, caseActor, now)),
+    )
+    .filter((definition) => caseMessageFor(registry, definition.name) !== undefined);
+}
+
+/** The names of the transitions `actor` may make on the case now (makeableNow). */
 export function transitionsFor(
   context: AppContext,
   actor: Actor,
   stored: StoredRequest,
   current: Case,
 ): string[] {
-  const registry = messageRegistryOf(context.federation);
-  const caseActor = caseActorOf(actor, stored);
-  const now = context.now();
-  return availableTransitions(current, caseActor)
-    .filter((definition) =>
-      definition.requires.every((name) => PRECONDITION_CHECKS[name].holds(current, caseActor, now)),
-    )
-    .map((definition) => definition.name)
-    .filter((name) => caseMessageFor(registry, name) !== undefined);
+  return makeableNow(context, current, caseActorOf(actor, stored)).map((definition) => definition.name);
 }
 
 /**
@@ -110,21 +114,24 @@ export function transitionsForOthers(
   /** What transitionsFor gave `actor` on this case (computed once by the caller). */
   actorsOwn: readonly string[],
 ): { transition: string; roles: PersonRole[] }[] {
-  const registry = messageRegistryOf(context.federation);
-  const own = caseActorOf(actor, stored);
-  const anyone: CaseActor = { ...own, roles: PERSON_ROLES };
-  const now = context.now();
   const mine = new Set(actorsOwn);
-  return availableTransitions(current, anyone)
+  return makeableNow(context, current, { ...caseActorOf(actor, stored), roles: PERSON_ROLES })
     .filter((definition) => !mine.has(definition.name))
-    .filter((definition) =>
-      definition.requires.every((name) => PRECONDITION_CHECKS[name].holds(current, anyone, now)),
-    )
-    .filter((definition) => caseMessageFor(registry, definition.name) !== undefined)
     .map((definition) => ({
       transition: definition.name,
       roles: PERSON_ROLES.filter((role) => definition.roles.includes(role)),
     }));
+}
+
+/**
+ * The transitions the other State's side may make now, whoever of it makes them: what this side
+ * may expect next (after an acceptance: execution begun, executed in part or in full, a
+ * postponement or a refusal). The node's own transitions are left out, as in transitionsForOthers;
+ * what the other node's people may do depends on roles this node does not know, so all roles count.
+ */
+export function transitionsOfOtherSide(context: AppContext, stored: StoredRequest, current: Case): string[] {
+  const other: CaseActor = { id: '', side: otherSide(sideOf(stored.direction)), roles: PERSON_ROLES };
+  return makeableNow(context, current, other).map((definition) => definition.name);
 }
 
 /**

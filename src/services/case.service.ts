@@ -22,7 +22,14 @@ import { isResponseTransition } from '../core/approval/approval-rules.ts';
 import { assertDecisionAllowed, publishApprovalChange, submitForApproval } from './approvals.service.ts';
 import { findUserById } from '../storage/users.repository.ts';
 import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './case-timeline.ts';
-import { caseActorOf, deadlinesOf, loadCase, transitionsFor, transitionsForOthers } from './case-view.ts';
+import {
+  caseActorOf,
+  deadlinesOf,
+  loadCase,
+  transitionsFor,
+  transitionsForOthers,
+  transitionsOfOtherSide,
+} from './case-view.ts';
 import { findReadableRequest } from './requests.service.ts';
 import { assertScreenedFor } from './screening.service.ts';
 
@@ -49,6 +56,8 @@ export type CaseView = Readonly<{
   availableTransitions: string[];
   /** What others on this side may do now that the reader may not, and with which roles. */
   othersMay: { transition: string; roles: string[] }[];
+  /** What the other State's side may do next (transitionsOfOtherSide). */
+  otherSideMay: string[];
   /** The deadlines that apply now (docs/case-lifecycle.md), each on time, at risk or missed. */
   deadlines: Deadline[];
   /** Art. 42: the preservation as recorded or last extended, once the requested side recorded it. */
@@ -74,6 +83,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
     status: current.status,
     availableTransitions: available,
     othersMay: transitionsForOthers(context, actor, stored, current, available),
+    otherSideMay: transitionsOfOtherSide(context, stored, current),
     deadlines: deadlinesOf(context, stored, current),
     preservation: current.preservation
       ? {

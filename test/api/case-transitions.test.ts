@@ -27,7 +27,13 @@ type CaseEvent = {
   origin: string;
   message?: { id: string; state: string; receipt: string | null } | null;
 };
-type CaseView = { status: string; side: string; availableTransitions: string[]; events: CaseEvent[] };
+type CaseView = {
+  status: string;
+  side: string;
+  availableTransitions: string[];
+  otherSideMay: string[];
+  events: CaseEvent[];
+};
 
 const CONSULTATION = {
   partialAssistanceConsidered: true,
@@ -216,7 +222,16 @@ for (const target of DATABASE_TARGETS) {
       const conditions = { text: 'Use only in the proceedings named in the request.' };
       await step('requested', 'legal-reviewer', 'propose-conditions', conditions, 'under-assessment');
       await step('requesting', 'supervisor', 'accept-conditions', {}, 'under-assessment');
-      await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
+      const [accepted, accepting] = await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
+      // Each side is told what the other may do next: after an acceptance, the requesting side
+      // expects execution to begin (or a postponement); the requested side, perhaps a withdrawal.
+      assert.ok(
+        ['begin-execution', 'postpone'].every((name) => accepted.otherSideMay.includes(name)),
+        accepted.otherSideMay.join(', '),
+      );
+      assert.ok(!accepted.otherSideMay.includes('withdraw'));
+      assert.ok(accepting.otherSideMay.includes('withdraw'), accepting.otherSideMay.join(', '));
+      assert.ok(!accepting.otherSideMay.includes('begin-execution'));
       await step('requested', 'duty-officer', 'begin-execution', {}, 'in-execution');
       const partial = {
         text: 'Subscriber data for the address; traffic data follows.',
@@ -244,7 +259,9 @@ for (const target of DATABASE_TARGETS) {
         { text: 'The traffic data.' },
         'executed-fully',
       );
-      const [closed] = await step('requesting', 'officer', 'close', {}, 'closed');
+      const [closed, closedThere] = await step('requesting', 'officer', 'close', {}, 'closed');
+      // A closed case waits for nobody.
+      assert.deepEqual([closed.otherSideMay, closedThere.otherSideMay], [[], []]);
       assert.deepEqual(
         closed.events.map((event) => [event.transition, event.side]),
         [

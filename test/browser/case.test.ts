@@ -301,6 +301,11 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       await textOf(panel.getByTestId('case-other-side')),
       /Data preserved — Last message from this node: Delivered/,
     );
+    // What Germany may do next, so the requesting side knows what to expect.
+    assert.equal(
+      await textOf(panel.getByTestId('case-other-side-next')),
+      'What Germany may do nextExtend the preservation or Convert into a follow-up request',
+    );
     await assertAccessible(page, 'case section with a receipt open');
     await screenshotCase(page, 'case-fr-receipt-en');
     await receipt.locator('summary').click();

@@ -105,6 +105,9 @@ export const CaseSchema = z
       .describe(
         "the transitions others on this node's side may make now and you may not, with the roles that may: whom the case waits for",
       ),
+    otherSideMay: z
+      .array(z.string())
+      .describe("the transitions the other State's side may make now: what this side may expect next"),
     deadlines: z
       .array(CaseDeadlineSchema)
       .describe(

@@ -90,6 +90,7 @@ export function CasePanel({
   const available = caseView?.availableTransitions ?? request.availableTransitions;
   // Whom the case waits for on this side when not the reader (a duty officer's acknowledgement...).
   const othersMay = caseView?.othersMay ?? [];
+  const otherSideMay = caseView?.otherSideMay ?? [];
   const canUploadEvidence = request.direction === 'incoming' && permissions.includes('evidence:upload');
   const side = caseView?.side ?? (request.direction === 'incoming' ? 'requested' : 'requesting');
   const otherState = stateName(states, otherStateOf(request));
@@ -214,6 +215,22 @@ export function CasePanel({
                   </span>
                 ),
               },
+              // What the other State may do next, or that the case waits for this side.
+              caseView !== undefined &&
+                !isUnsent &&
+                (otherSideMay.length > 0 || available.length > 0 || othersMay.length > 0) && {
+                  label: t('case.otherSideNext', { state: otherState || t('case.counterpart') }),
+                  value:
+                    otherSideMay.length > 0
+                      ? formatList(
+                          otherSideMay.map((transition) =>
+                            t(`caseAction.${transition}`, { defaultValue: transition }),
+                          ),
+                          'disjunction',
+                        )
+                      : t('case.otherSideWaits'),
+                  testId: 'case-other-side-next',
+                },
             ]}
           />
           <Text size="xs" c="gray.7" mt={4}>
