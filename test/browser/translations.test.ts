@@ -128,6 +128,13 @@ describe('web UI translations', () => {
     });
   }
 
+  test('no value writes a plural as "(s)": it names the count, and the noun stays whole', () => {
+    const bracketed = Object.entries(catalogues).flatMap(([locale, entries]) =>
+      [...entries].filter(([, text]) => /\p{L}\(s\)/u.test(text)).map(([key]) => `${locale}: ${key}`),
+    );
+    assert.deepEqual(bracketed, []);
+  });
+
   test('every key the UI code names exists', () => {
     const used = new Set<string>();
     for (const file of sourceFiles(webSource)) {

@@ -275,7 +275,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     // no "Required element missing" under each group of the form before the first save.
     await checklist
       .getByTestId('checklist-blocked')
-      .getByText(/^To write before it can be sent: \d+ element\(s\)$/)
+      .getByText(/^Elements to write before it can be sent: \d+$/)
       .waitFor();
     await checklist.locator('[data-element="necessity"] [data-status="to-do"]').waitFor();
     assert.equal(await checklist.getByText('Blocking:', { exact: true }).count(), 0);
@@ -503,7 +503,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       // Once saved, what is missing is a fault to mend, in the checklist and at its group in the form.
       await page
         .getByTestId('checklist-blocked')
-        .getByText(/^Not complete: \d+ element\(s\) missing or wrong$/)
+        .getByText(/^Not complete: elements missing or wrong: \d+$/)
         .waitFor();
       await page
         .locator('#el-necessity')
@@ -525,7 +525,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       const bar = page.getByTestId('checklist-summary-bar');
       await page.setViewportSize({ width: 390, height: 844 });
       try {
-        await bar.getByText(/^Not complete: \d+ element\(s\) missing or wrong$/).waitFor();
+        await bar.getByText(/^Not complete: elements missing or wrong: \d+$/).waitFor();
         await bar.getByRole('button', { name: 'See the checklist' }).click();
         await page.waitForFunction("document.activeElement?.id === 'checklist-title'");
       } finally {
