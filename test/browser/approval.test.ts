@@ -104,6 +104,11 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     const row = supervisorPage.getByTestId('approval-row').filter({ hasText: 'FR officer' });
     await row.first().waitFor();
     assert.match((await row.first().textContent()) ?? '', /Germany/, 'the State it goes to');
+    assert.equal(
+      await row.first().getByTestId('approval-request-type').textContent(),
+      'Expedited preservation of stored electronic data',
+      'which kind of request',
+    );
     await assertAccessible(supervisorPage, 'the approval queue');
     await supervisorPage.screenshot({ path: path.join(screenshotDirectory, 'approval-queue.png') });
     await row.first().getByRole('link').click();

@@ -58,7 +58,13 @@ export function ApprovalsPage() {
               {items.map((item) => (
                 <Table.Tr key={item.id} data-testid="approval-row">
                   <Table.Td>
-                    <Text size="sm">{whatOf(item)}</Text>
+                    <Text size="sm" fw={600}>
+                      {whatOf(item)}
+                    </Text>
+                    {/* Of which kind of request: a queue of "Request" rows alone says nothing. */}
+                    <Text size="xs" c="gray.7" data-testid="approval-request-type">
+                      {typeTitle(item.requestType)}
+                    </Text>
                     {item.isIntrusive ? (
                       <Badge color="red.8" variant="light" size="sm">
                         {t('approval.intrusive')}
