@@ -49,6 +49,8 @@ export function TypeChooser({
                 p="sm"
                 radius="sm"
                 data-type={type}
+                // A card is a button, which centres its content: the titles of a row line up at the top.
+                style={{ display: 'flex', flexDirection: 'column', justifyContent: 'flex-start' }}
                 // One stop for Tab, as a group of radio buttons is (the chosen type, else the first);
                 // the arrow keys move between the types.
                 tabIndex={(selected ?? REQUEST_TYPE_IDS[0]) === type ? 0 : -1}
@@ -62,11 +64,7 @@ export function TypeChooser({
                     {entry ? ' · ' : null}
                     {entry ? t(`channel.${entry.channel}`) : null}
                   </Text>
-                  {entry ? (
-                    <Text size="xs">
-                      {localized(entry.explanation)}
-                    </Text>
-                  ) : null}
+                  {entry ? <Text size="xs">{localized(entry.explanation)}</Text> : null}
                 </Stack>
               </Radio.Card>
             );
