@@ -24,6 +24,7 @@ import {
   URGENCY_LEVELS,
 } from '../../src/core/request/draft.ts';
 import { ELEMENT_IDS } from '../../src/core/request/elements.ts';
+import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import { TREATY_ACTIONS } from '../../src/core/treaty/treaty-status.ts';
 import type { CircuitStatus } from '../../src/federation/delivery/circuit-breaker.ts';
 import type { PeerHealth } from '../../src/services/peers.service.ts';
@@ -127,6 +128,18 @@ describe('web UI translations', () => {
       );
     });
   }
+
+  test('every element is named on the form as the catalogue names it, in every language', () => {
+    // The form's fields (these keys) and the checklist, the findings and the request's document (the
+    // catalogue's labels) sit side by side: one name for each element.
+    const catalogue = loadCatalogue();
+    const differing = LOCALES.flatMap((locale) =>
+      catalogue.elements
+        .filter((element) => catalogues[locale].get(`element.${element.id}`) !== element.label[locale])
+        .map((element) => `${locale}: ${element.id}`),
+    );
+    assert.deepEqual(differing, []);
+  });
 
   test('no value writes a plural as "(s)": it names the count, and the noun stays whole', () => {
     const bracketed = Object.entries(catalogues).flatMap(([locale, entries]) =>
