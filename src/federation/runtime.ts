@@ -4,6 +4,7 @@
  * `runtime.wakeDelivery()` reaches them. Returns undefined on a node without identity: it serves
  * its UI and API, and its federation routes answer 503 until `comity init` has run.
  */
+import { counted } from '../core/counted.ts';
 import type { AppContext } from '../app-context.ts';
 import type { FederationRuntime } from './context.ts';
 import { createDirectoryClient, type DirectoryClient } from './directory/directory-client.ts';
@@ -63,7 +64,8 @@ export async function startFederation(
     // Messages held back while the directory was expired leave as soon as it is usable again.
     onUsableAgain: async () => {
       const count = await makePendingMessagesDue(context.db, context.now());
-      if (count > 0) log.info(`directory usable again: ${count} waiting message(s) due now`, { count });
+      if (count > 0)
+        log.info(`directory usable again: ${counted(count, 'waiting message')} due now`, { count });
       wakeDelivery();
       await notifyOutboxWorkers(context.db, context.databaseKind);
     },

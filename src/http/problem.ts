@@ -12,14 +12,17 @@ import { localeOf } from './negotiation.ts';
 import { PROBLEM_TITLES } from './problem-titles.ts';
 
 /** Problem kinds that exist only at the HTTP layer, beside the domain's AppError codes. */
-type HttpOnlyCode =
-  | 'malformed-body'
-  | 'unsupported-media-type'
-  | 'route-not-found'
-  | 'method-not-allowed'
-  | 'malformed-url'
-  | 'uri-too-long'
-  | 'bad-request';
+/** The problems only HTTP itself gives (a body, a URL, a route), beside the domain's AppErrorCode. */
+export const HTTP_ONLY_CODES = [
+  'malformed-body',
+  'unsupported-media-type',
+  'route-not-found',
+  'method-not-allowed',
+  'malformed-url',
+  'uri-too-long',
+  'bad-request',
+] as const;
+type HttpOnlyCode = (typeof HTTP_ONLY_CODES)[number];
 export type ProblemCode = AppErrorCode | HttpOnlyCode;
 
 const STATUS: Readonly<Record<ProblemCode, number>> = {

@@ -8,6 +8,7 @@
  * (transactional outbox): none exists without the others. The delivery worker takes the message
  * at commit (messages/queue-for-peer.ts).
  */
+import { counted } from '../core/counted.ts';
 import { checkDecision } from '../core/approval/approval-rules.ts';
 import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
 import { AppError } from '../core/errors.ts';
@@ -186,7 +187,7 @@ export async function routeRequest(
     const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
     throw new AppError(
       'invalid-state',
-      `the request has ${blocking.length} blocking finding(s); resolve them before it is sent`,
+      `the request has ${counted(blocking.length, 'blocking finding')}; resolve them before it is sent`,
       blocking.map((finding) => ({
         path: finding.element,
         message: `${finding.article}: ${finding.message}`,

@@ -88,7 +88,7 @@ function checkColumns(columns: readonly string[]): AppErrorDetail[] {
   if (unknown.length > 0) {
     problems.push({
       line: 1,
-      message: `unknown column(s) ${unknown.join(', ')}; allowed: ${IMPORT_COLUMNS.join(', ')}`,
+      message: `unknown ${unknown.length === 1 ? 'column' : 'columns'} ${unknown.join(', ')}; allowed: ${IMPORT_COLUMNS.join(', ')}`,
     });
   }
   for (const required of ['action', 'source', 'evidence']) {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { APP_ERROR_CODES } from '../../src/core/errors.ts';
+import { HTTP_ONLY_CODES } from '../../src/http/problem.ts';
 import type { RequestContent } from '../../src/core/request/draft.ts';
 import { type ActingAs, bearerAs } from '../helpers/auth.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -15,14 +16,10 @@ import { DATABASE_TARGETS } from '../helpers/database.ts';
 
 const NUM_RUNS = 60;
 
+// Every problem the API can answer with: the domain's and HTTP's own (a URL such as
+// /api/v1/requests/./ is malformed-url).
 const KNOWN_PROBLEM_TYPES = new Set(
-  [
-    ...APP_ERROR_CODES,
-    'malformed-body',
-    'unsupported-media-type',
-    'route-not-found',
-    'method-not-allowed',
-  ].map((code) => `urn:comity:problem:${code}`),
+  [...APP_ERROR_CODES, ...HTTP_ONLY_CODES].map((code) => `urn:comity:problem:${code}`),
 );
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

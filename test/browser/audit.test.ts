@@ -194,7 +194,7 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     }
     assert.match(
       (await secretariatPage.getByTestId('register-publication').textContent()) ?? '',
-      /^Directory no\. \d+: 2 node\(s\), published /,
+      /^Directory no\. \d+, published .*; nodes listed: 2\. /,
     );
     const menu = secretariatPage.getByRole('navigation');
     await menu.getByRole('link', { name: 'Register of nodes' }).waitFor();

@@ -149,7 +149,7 @@ for (const target of DATABASE_TARGETS) {
         'Production before the investigating judge',
       ]);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, new RegExp(`^exported package ${packageId} to .*: 2 item\\(s\\), 9 files`));
+      assert.match(run.stdout, new RegExp(`^exported package ${packageId} to .*: 2 items, 9 files`));
       assert.deepEqual(readFileSync(at('decrypted/items/001-mailbox_export.mbox')), files[0]);
       assert.deepEqual(readFileSync(at('decrypted/items/002-subscriber.csv')), files[1]);
       const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: at('decrypted') });

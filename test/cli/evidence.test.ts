@@ -131,7 +131,7 @@ describe("comity evidence, with Debian's age", { skip: ageSkipReason }, () => {
     assert.equal((await comity(['evidence', 'keygen', '-o', other])).code, 0);
     await assertRefused(
       at('comity.age'),
-      'no identity matches: the file is encrypted to 1 X25519 recipient(s), none of them the given identities',
+      'no identity matches: the file is encrypted to 1 X25519 recipient, none of them the given identities',
       other,
     );
     await rm(other);

@@ -7,6 +7,7 @@
  *   comity evidence verify <export-dir> [--identity <file>]
  *       offline, no node and no database: one line per check, exit 1 at the first that fails
  */
+import { counted } from '../../core/counted.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -82,7 +83,7 @@ async function exportEvidence(id: string, output: string, options: ExportOptions
     await rename(temporary, output);
     const items = names.filter((name) => name.startsWith('items/')).length;
     printLine(
-      `exported package ${response.headers.get('x-comity-package-id') ?? ''} to ${output}: ${items} item(s), ${names.length} files; check it with: comity evidence verify ${output}`,
+      `exported package ${response.headers.get('x-comity-package-id') ?? ''} to ${output}: ${counted(items, 'item')}, ${counted(names.length, 'file')}; check it with: comity evidence verify ${output}`,
     );
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });

@@ -11,6 +11,7 @@
  *                                      meet the new key, and answer 503 meanwhile (retried)
  *   4. the secretariat retires the old keys: comity secretariat retire-key --kid <old>, then publish
  */
+import { counted } from '../../core/counted.ts';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
 import { loadConfig } from '../../config.ts';
@@ -162,7 +163,7 @@ export function registerKeysCommands(program: Command): void {
       if (!options.force) await assertSignsCurrentDirectory(url, publicJwks);
       const updated = await pinSecretariat(directory, { url, publicJwks });
       printLine(
-        `Pinned ${updated.secretariat?.publicJwks.length ?? 0} secretariat key(s) at ${url}; restart the node to use them.`,
+        `Pinned ${counted(updated.secretariat?.publicJwks.length ?? 0, 'secretariat key')} at ${url}; restart the node to use them.`,
       );
     });
 }

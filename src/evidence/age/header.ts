@@ -3,6 +3,7 @@
  * (`-> type args`, then the body in unpadded base64 wrapped at 64 columns, ending on a shorter
  * line), and `--- ` with the HMAC-SHA256 of everything up to and including `---`.
  */
+import { counted } from '../../core/counted.ts';
 import {
   createCipheriv,
   createDecipheriv,
@@ -179,7 +180,7 @@ export function fileKeyOf(header: ParsedHeader, identities: readonly X25519Ident
   }
   throw new AgeError(
     'no-identity-matches',
-    `no identity matches: the file is encrypted to ${x25519Stanzas.length} X25519 recipient(s)` +
+    `no identity matches: the file is encrypted to ${counted(x25519Stanzas.length, 'X25519 recipient')}` +
       `${others.length > 0 ? ` and to ${others.join(', ')}` : ''}, none of them the given identities`,
   );
 }

@@ -25,6 +25,7 @@
  *   A permanent refusal marks it failed (shown to a person, not retried); anything transient is
  *   retried per retry-policy.ts. Each peer has a circuit breaker (circuit-breaker.ts).
  */
+import { counted } from '../../core/counted.ts';
 import type { AppContext } from '../../app-context.ts';
 import { databaseTimeoutsOf } from '../../config.ts';
 import { reconnectDelayMs } from '../../storage/connection-faults.ts';
@@ -322,7 +323,7 @@ export function createDeliveryWorker(
     const moved = await pullInFutureRetries(context.db, now, new Date(now.getTime() + retryPolicy.capMs));
     if (moved > 0)
       log.warn(
-        `${moved} message(s) had retries scheduled beyond the longest delay (a clock that ran ahead): due now`,
+        `${counted(moved, 'message')} had retries scheduled beyond the longest delay (a clock that ran ahead): due now`,
       );
   }
 
