@@ -125,8 +125,8 @@ export function transitionsForOthers(
 
 /**
  * The transitions the other State's side may make now, whoever of it makes them: what this side
- * may expect next (after an acceptance: execution begun, executed in part or in full, a
- * postponement or a refusal). The node's own transitions are left out, as in transitionsForOthers;
+ * may expect next (after an acceptance: execution begun, a postponement or a question; after a
+ * delivery: an acknowledgement). The node's own transitions are left out, as in transitionsForOthers;
  * what the other node's people may do depends on roles this node does not know, so all roles count.
  */
 export function transitionsOfOtherSide(context: AppContext, stored: StoredRequest, current: Case): string[] {
