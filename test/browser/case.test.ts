@@ -314,6 +314,17 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await page.goto(`${federation.node('FR').url}/requests`);
     const listed = page.locator(`tr[data-request-id="${frRequestId}"]`);
     assert.equal(await textOf(listed.locator('[data-case-status]')), 'Data preserved');
+    // On a phone the status stands next to the type, in view before the table scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(
+      "(() => { const nav = document.getElementById('main-navigation'); return nav.inert && nav.getBoundingClientRect().right <= 0; })()",
+    );
+    const statusBox = await listed.locator('[data-case-status]').boundingBox();
+    assert.ok(
+      statusBox && statusBox.x >= 0 && statusBox.x + statusBox.width <= 390,
+      `status on screen: ${JSON.stringify(statusBox)}`,
+    );
+    await page.setViewportSize({ width: 1366, height: 1000 });
     await page.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
     await panel.getByTestId('case-status').waitFor();
 

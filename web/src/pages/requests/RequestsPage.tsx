@@ -101,11 +101,12 @@ export function RequestsPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">{t('requests.type')}</Table.Th>
+              {/* Where the case stands next to what it is: a phone shows both before the table scrolls. */}
+              <Table.Th scope="col">{t('requests.status')}</Table.Th>
               <Table.Th scope="col">{t('requests.caseReference')}</Table.Th>
               <Table.Th scope="col">
                 {isIncoming ? t('requests.requestingState') : t('requests.requestedState')}
               </Table.Th>
-              <Table.Th scope="col">{t('requests.status')}</Table.Th>
               {isIncoming ? null : <Table.Th scope="col">{t('requests.delivery')}</Table.Th>}
               <Table.Th scope="col">{isIncoming ? t('requests.fromNode') : t('requests.toNode')}</Table.Th>
               <Table.Th scope="col">{isIncoming ? t('requests.receivedAt') : t('requests.updated')}</Table.Th>
@@ -127,6 +128,9 @@ export function RequestsPage() {
                       {typeTitle(item.type)}
                     </Anchor>
                   </Table.Td>
+                  <Table.Td>
+                    <StatusBadge caseStatus={item.caseStatus} />
+                  </Table.Td>
                   <Table.Td>{item.caseReference ?? '—'}</Table.Td>
                   <Table.Td>
                     {isIncoming
@@ -136,9 +140,6 @@ export function RequestsPage() {
                       : item.requestedState
                         ? stateName(states.data, item.requestedState)
                         : '—'}
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge caseStatus={item.caseStatus} />
                   </Table.Td>
                   {isIncoming ? null : (
                     <Table.Td>
