@@ -169,6 +169,23 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     await directory.close();
   });
 
+  test('on a phone, the register of two-person decisions shows each check beside what it checks', async () => {
+    const de = federation.node('DE');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${de.url}/decisions`);
+    await page.waitForFunction(
+      "(() => { const nav = document.getElementById('main-navigation'); return nav.inert && nav.getBoundingClientRect().right <= 0; })()",
+    );
+    // The demo's accounts were given their roles: each change shows its second administrator's check.
+    const row = page.getByTestId('role-change-row').first();
+    await row.waitFor();
+    const box = await row.getByTestId('check-second-administrator').boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `check on screen: ${JSON.stringify(box)}`);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`${de.url}/audit`);
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+  });
+
   test('shows the same screen in Arabic, right to left', async () => {
     await switchLanguage(page, 'ar');
     assert.deepEqual(await documentLanguage(page), { lang: 'ar', dir: 'rtl' });

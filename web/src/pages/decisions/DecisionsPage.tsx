@@ -158,15 +158,16 @@ export function DecisionsPage() {
           </Text>
         ) : null}
         {items.length > 0 ? (
+          // The check beside what was decided: on a phone both are in view before the table scrolls.
           <WideTable minWidth={980} label={t('decisions.listTitle')}>
             <Table striped fz="sm" aria-labelledby="decisions-list-title" data-testid="decisions-table">
               <ColumnHeads
                 labels={[
                   t('decisions.column.what'),
+                  t('decisions.column.secondPerson'),
                   t('decisions.column.case'),
                   t('decisions.column.submitted'),
                   t('decisions.column.decision'),
-                  t('decisions.column.secondPerson'),
                   t('decisions.column.reference'),
                 ]}
               />
@@ -179,6 +180,9 @@ export function DecisionsPage() {
                         {requestTypeTitle(catalogue.data, item.requestType)}
                         {item.otherState ? ` · ${stateName(states.data, item.otherState)}` : ''}
                       </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <CheckBadge check={item.checks.secondPerson} testId="check-second-person" />
                     </Table.Td>
                     <Table.Td>
                       {item.requestId ? (
@@ -214,9 +218,6 @@ export function DecisionsPage() {
                       {item.reasons ? (
                         <Text size="xs">{t('approval.reasons', { reasons: item.reasons })}</Text>
                       ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <CheckBadge check={item.checks.secondPerson} testId="check-second-person" />
                     </Table.Td>
                     <Table.Td>
                       <Stack gap={2} align="flex-start">
@@ -262,16 +263,19 @@ export function DecisionsPage() {
               <ColumnHeads
                 labels={[
                   t('decisions.roles.user'),
+                  t('decisions.roles.secondAdministrator'),
                   t('decisions.roles.change'),
                   t('decisions.roles.asked'),
                   t('decisions.roles.status'),
-                  t('decisions.roles.secondAdministrator'),
                 ]}
               />
               <Table.Tbody>
                 {roleChanges.data.items.map((change) => (
                   <Table.Tr key={change.id} data-testid="role-change-row">
                     <Table.Td>{change.username}</Table.Td>
+                    <Table.Td>
+                      <CheckBadge check={change.secondAdministrator} testId="check-second-administrator" />
+                    </Table.Td>
                     <Table.Td>
                       {change.rolesAdded.length > 0 ? (
                         <Text size="sm">
@@ -300,9 +304,6 @@ export function DecisionsPage() {
                           })}
                         </Text>
                       ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <CheckBadge check={change.secondAdministrator} testId="check-second-administrator" />
                     </Table.Td>
                   </Table.Tr>
                 ))}
