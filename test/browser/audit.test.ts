@@ -169,7 +169,7 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     await directory.close();
   });
 
-  test('on a phone, the register of two-person decisions shows each check beside what it checks', async () => {
+  test('on a phone, the register of two-person decisions shows each check beside what it checks, and the audit log its verdict whole', async () => {
     const de = federation.node('DE');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${de.url}/decisions`);
@@ -181,8 +181,18 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     await row.waitFor();
     const box = await row.getByTestId('check-second-administrator').boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `check on screen: ${JSON.stringify(box)}`);
-    await page.setViewportSize({ width: 1366, height: 900 });
+    // The audit log's verdict on its tree head is read whole on a phone, not cut short.
     await page.goto(`${de.url}/audit`);
+    const verdict = page.getByTestId('audit-verification');
+    await verdict.waitFor();
+    assert.equal(
+      await verdict.evaluate((element) =>
+        [element, ...element.querySelectorAll('*')].every((part) => part.scrollWidth <= part.clientWidth + 1),
+      ),
+      true,
+      (await verdict.textContent()) ?? '',
+    );
+    await page.setViewportSize({ width: 1366, height: 900 });
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
   });
 

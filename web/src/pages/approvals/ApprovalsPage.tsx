@@ -4,7 +4,7 @@
  * first, then the oldest, each with the other State of its case. Each row opens the request, where the supervisor approves (which sends)
  * or returns with reasons (ApprovalPanel.tsx). The list reloads on live updates.
  */
-import { Anchor, Badge, Table, Text } from '@mantine/core';
+import { Anchor, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalQueueItem } from '../../app/api.ts';
 import { useLiveUpdates } from '../../app/live.ts';
@@ -66,9 +66,10 @@ export function ApprovalsPage() {
                       {typeTitle(item.requestType)}
                     </Text>
                     {item.isIntrusive ? (
-                      <Badge color="red.8" variant="light" size="sm">
+                      // A sentence, not a badge: a badge would cut it with an ellipsis.
+                      <Text size="xs" fw={600} c="red.9" data-testid="approval-intrusive">
                         {t('approval.intrusive')}
-                      </Badge>
+                      </Text>
                     ) : null}
                   </Table.Td>
                   <Table.Td>

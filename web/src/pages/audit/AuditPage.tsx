@@ -149,13 +149,14 @@ export function AuditPage() {
               <Text size="sm">{t('audit.unsigned')}</Text>
             )}
             {head.data?.consistent === undefined ? null : head.data.consistent ? (
-              <Badge color="teal.9" variant="outline" data-testid="audit-verification">
+              // A sentence, not a badge: a badge would cut it with an ellipsis on a phone.
+              <Text size="sm" fw={700} c="teal.9" data-testid="audit-verification">
                 {t('audit.consistent')}
-              </Badge>
+              </Text>
             ) : (
-              <Badge color="red.9" variant="outline" data-testid="audit-verification">
+              <Text size="sm" fw={700} c="red.9" data-testid="audit-verification">
                 {t('audit.inconsistent')}
-              </Badge>
+              </Text>
             )}
           </Stack>
         ) : null}
