@@ -133,17 +133,6 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
         </Stack>
       </Table.Th>
       <Table.Td>
-        <Stack gap={2}>
-          <Text size="sm">{stateLabel || '—'}</Text>
-          {peer.authority ? (
-            <Text size="xs" c="gray.7">
-              {t(`channel.${peer.authority}`, { defaultValue: peer.authority })}
-            </Text>
-          ) : null}
-        </Stack>
-      </Table.Td>
-      <Table.Td>{peer.endpoint ? <MachineText text={peer.endpoint} isBreakable /> : '—'}</Table.Td>
-      <Table.Td>
         <Stack gap={2} align="flex-start">
           <HealthBadge health={peer.health} />
           <CellLine label={t('peers.lastSuccess')}>
@@ -154,6 +143,17 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
           </CellLine>
         </Stack>
       </Table.Td>
+      <Table.Td>
+        <Stack gap={2}>
+          <Text size="sm">{stateLabel || '—'}</Text>
+          {peer.authority ? (
+            <Text size="xs" c="gray.7">
+              {t(`channel.${peer.authority}`, { defaultValue: peer.authority })}
+            </Text>
+          ) : null}
+        </Stack>
+      </Table.Td>
+      <Table.Td>{peer.endpoint ? <MachineText text={peer.endpoint} isBreakable /> : '—'}</Table.Td>
       <Table.Td>
         <Stack gap={2}>
           <Text size="sm" data-testid="queue-depth">
@@ -213,9 +213,10 @@ function PeersTable({ report }: { report: PeersReport }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('peers.node')}</Table.Th>
+            {/* How the peer is doing next to which it is: a phone shows both before the table scrolls. */}
+            <Table.Th scope="col">{t('peers.health')}</Table.Th>
             <Table.Th scope="col">{t('peers.stateAndAuthority')}</Table.Th>
             <Table.Th scope="col">{t('peers.endpoint')}</Table.Th>
-            <Table.Th scope="col">{t('peers.health')}</Table.Th>
             <Table.Th scope="col">{t('peers.queue')}</Table.Th>
             <Table.Th scope="col">{t('peers.failures')}</Table.Th>
             <Table.Th scope="col">{t('peers.circuit')}</Table.Th>
