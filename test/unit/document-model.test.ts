@@ -131,7 +131,7 @@ describe('document model', () => {
     assert.equal(version.title, 'Umgehende Sicherung gespeicherter elektronischer Daten');
     assert.equal(version.citation, 'Art. 42');
     const text = (element: string) => version.sections.find((section) => section.element === element);
-    assert.equal(text('summary-of-facts')?.label, 'Zusammenfassung des Sachverhalts');
+    assert.equal(text('summary-of-facts')?.label, 'Zusammenfassung des maßgeblichen Sachverhalts');
     assert.match(text('offences')?.text ?? '', /Artikel des Übereinkommens: Art\. 7 — Rechtswidriger Zugang/);
     assert.equal(text('preservation-period')?.text, '90 Tage');
     assert.match(text('requesting-authority')?.text ?? '', /Staat: Frankreich \(FR\)/);
