@@ -25,6 +25,8 @@ import {
   screenshotDirectory,
   skipReason,
   switchLanguage,
+  useThePhoneLayout,
+  assertWithinPhoneWidth,
 } from './browser-helpers.ts';
 
 describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
@@ -171,16 +173,12 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
 
   test('on a phone, the register of two-person decisions shows each check beside what it checks, and the audit log its verdict whole', async () => {
     const de = federation.node('DE');
-    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${de.url}/decisions`);
-    await page.waitForFunction(
-      "(() => { const nav = document.getElementById('main-navigation'); return nav.inert && nav.getBoundingClientRect().right <= 0; })()",
-    );
+    await useThePhoneLayout(page);
     // The demo's accounts were given their roles: each change shows its second administrator's check.
     const row = page.getByTestId('role-change-row').first();
     await row.waitFor();
-    const box = await row.getByTestId('check-second-administrator').boundingBox();
-    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `check on screen: ${JSON.stringify(box)}`);
+    await assertWithinPhoneWidth(row.getByTestId('check-second-administrator'), 'check');
     // The audit log's verdict on its tree head is read whole on a phone, not cut short.
     await page.goto(`${de.url}/audit`);
     const verdict = page.getByTestId('audit-verification');

@@ -180,3 +180,23 @@ export async function approveWaitingResponse(supervisor: ApiClient, requestId: s
   );
   await approveResponse(supervisor, requestId);
 }
+
+/** The phone's width the layout tests use (an iPhone's 390 CSS pixels). */
+export const PHONE = { width: 390, height: 844 } as const;
+
+/** Narrows the page to a phone and waits until the navigation has folded away (inert, off screen). */
+export async function useThePhoneLayout(page: Page): Promise<void> {
+  await page.setViewportSize(PHONE);
+  await page.waitForFunction(
+    "(() => { const nav = document.getElementById('main-navigation'); return nav.inert && nav.getBoundingClientRect().right <= 0; })()",
+  );
+}
+
+/** Asserts that `locator` lies within the phone's width: in view without scrolling sideways. */
+export async function assertWithinPhoneWidth(locator: Locator, what: string): Promise<void> {
+  const box = await locator.boundingBox();
+  assert.ok(
+    box && box.x >= 0 && box.x + box.width <= PHONE.width,
+    `${what} on screen: ${JSON.stringify(box)}`,
+  );
+}

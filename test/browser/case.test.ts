@@ -30,6 +30,8 @@ import {
   signInAs,
   skipReason,
   switchLanguage,
+  useThePhoneLayout,
+  assertWithinPhoneWidth,
 } from './browser-helpers.ts';
 
 /** The element that has the keyboard focus: its test id and transition, or its tag. */
@@ -315,15 +317,8 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     const listed = page.locator(`tr[data-request-id="${frRequestId}"]`);
     assert.equal(await textOf(listed.locator('[data-case-status]')), 'Data preserved');
     // On a phone the status stands next to the type, in view before the table scrolls sideways.
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForFunction(
-      "(() => { const nav = document.getElementById('main-navigation'); return nav.inert && nav.getBoundingClientRect().right <= 0; })()",
-    );
-    const statusBox = await listed.locator('[data-case-status]').boundingBox();
-    assert.ok(
-      statusBox && statusBox.x >= 0 && statusBox.x + statusBox.width <= 390,
-      `status on screen: ${JSON.stringify(statusBox)}`,
-    );
+    await useThePhoneLayout(page);
+    await assertWithinPhoneWidth(listed.locator('[data-case-status]'), 'status');
     await page.setViewportSize({ width: 1366, height: 1000 });
     await page.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
     await panel.getByTestId('case-status').waitFor();

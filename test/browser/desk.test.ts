@@ -31,6 +31,8 @@ import {
   signInAs,
   skipReason,
   switchLanguage,
+  useThePhoneLayout,
+  assertWithinPhoneWidth,
 } from './browser-helpers.ts';
 import { completeScreeningOver } from '../helpers/screening.ts';
 
@@ -141,21 +143,12 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
 
     // On a phone the table scrolls sideways, and the acknowledge button stays in view, in the first
     // cell, with the deadline beside it.
-    await desk.setViewportSize({ width: 390, height: 844 });
-    // Once the navigation has folded away (inert, slid off screen), the layout is the phone's.
-    await desk.waitForFunction(
-      "(() => { const nav = document.getElementById('main-navigation'); return nav.inert && nav.getBoundingClientRect().right <= 0; })()",
-    );
+    await useThePhoneLayout(desk);
     const acknowledgeOnPhone = row.getByRole('button', { name: /^Acknowledge/ });
     assert.equal(await acknowledgeOnPhone.count(), 1, 'one button, the one a phone shows');
-    const box = await acknowledgeOnPhone.boundingBox();
-    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `on screen: ${JSON.stringify(box)}`);
+    await assertWithinPhoneWidth(acknowledgeOnPhone, 'acknowledge button');
     // The deadline is the column next to the request: in view too, before any scrolling.
-    const deadlineBox = await row.getByTestId('desk-deadline').boundingBox();
-    assert.ok(
-      deadlineBox && deadlineBox.x >= 0 && deadlineBox.x + deadlineBox.width <= 390,
-      `deadline on screen: ${JSON.stringify(deadlineBox)}`,
-    );
+    await assertWithinPhoneWidth(row.getByTestId('desk-deadline'), 'deadline');
     await screenshot(desk, 'desk-de-phone');
     await desk.setViewportSize({ width: 1366, height: 900 });
     await desk.getByTestId('scroll-hint').waitFor({ state: 'detached' });
