@@ -19,12 +19,17 @@ import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process
 import { loadConfig } from '../../src/config.ts';
 import { initNodeIdentity } from '../../src/federation/identity/identity-store.ts';
 import { signDirectory } from '../../src/federation/protocol/directory-document.ts';
-import { generateSigningKeyPair } from '../../src/federation/protocol/keys.ts';
+import {
+  computeKid,
+  generateEncryptionKeyPair,
+  generateSigningKeyPair,
+} from '../../src/federation/protocol/keys.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import { writeDirectoryCache } from '../../src/storage/federation-directory.repository.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import {
   assertAccessible,
+  assertWithinPhoneWidth,
   chromiumPath,
   choose,
   documentLanguage,
@@ -35,6 +40,7 @@ import {
   screenshotDirectory,
   skipReason,
   switchLanguage,
+  useThePhoneLayout,
 } from './browser-helpers.ts';
 
 type StartedNode = Readonly<{
@@ -880,13 +886,37 @@ async function withExpiredDirectory(dataDirectory: string): Promise<void> {
   );
   const day = 24 * 60 * 60 * 1000;
   const now = Date.now();
+  const validity = {
+    notBefore: new Date(now - 30 * day).toISOString(),
+    notAfter: new Date(now + 300 * day).toISOString(),
+  };
+  const [signing, encryption] = await Promise.all([generateSigningKeyPair(), generateEncryptionKeyPair()]);
   const document = await signDirectory(
     {
       v: 1,
       serial: 4,
       issuedAt: new Date(now - 8 * day).toISOString(),
       expiresAt: new Date(now - day).toISOString(),
-      nodes: [],
+      // The node it last knew of: its row stays on the screen, with the directory's warning above.
+      nodes: [
+        {
+          nodeId: 'de-bka-24x7',
+          state: 'DE',
+          authority: 'point-of-contact',
+          endpoint: 'http://127.0.0.1:9',
+          keys: [
+            { kid: await computeKid(signing.publicJwk), use: 'sig', jwk: signing.publicJwk, ...validity },
+            {
+              kid: await computeKid(encryption.publicJwk),
+              use: 'enc',
+              jwk: encryption.publicJwk,
+              ...validity,
+            },
+          ],
+          acceptedLanguages: ['en'],
+          serviceLevel: {},
+        },
+      ],
     },
     secretariatKey,
   );
@@ -930,5 +960,12 @@ describe('peers page of a node whose directory has expired', { skip: skipReason(
     await page.getByText('Directory valid until').waitFor();
     await assertAccessible(page, 'peers with an expired directory');
     await screenshot(page, 'peers-directory-expired');
+
+    // On a phone, what the table is scanned for comes second: each peer's health, beside its id.
+    const row = page.locator('tr[data-peer="de-bka-24x7"]');
+    await row.getByText('Not contacted yet').waitFor();
+    await useThePhoneLayout(page);
+    await assertWithinPhoneWidth(row.getByText('Not contacted yet'), 'health');
+    await screenshot(page, 'peers-on-a-phone');
   });
 });
