@@ -19,6 +19,17 @@ export function isRightToLeft(locale: Locale): boolean {
 }
 
 /**
+ * The locale dates, times and numbers are written in, for a UI language: the language with
+ * Western digits (0-9), as case references, article numbers and typed dates are written in every
+ * language, and a 24-hour clock, as times are typed (`DD/MM/YYYY HH:mm`). English is written as
+ * the United Nations write it, the day before the month ("6 Dec 2026, 13:18", "6 December 2026"),
+ * as it is typed, not month first with a 12-hour clock ("Dec 6, 2026, 01:18 PM").
+ */
+export function formattingLocaleOf(locale: Locale): string {
+  return `${locale === 'en' ? 'en-GB' : locale}-u-nu-latn-hc-h23`;
+}
+
+/**
  * Picks the best UI language from an Accept-Language header (RFC 9110 section 12.5.4),
  * falling back to English.
  */

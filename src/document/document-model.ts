@@ -19,7 +19,7 @@ import {
   type RequestTypeEntry,
 } from '../core/catalogue/catalogue.ts';
 import { AppError } from '../core/errors.ts';
-import { isLocale } from '../core/i18n.ts';
+import { formattingLocaleOf, isLocale } from '../core/i18n.ts';
 import type { Identifier, RequestContent, RequestTypeId } from '../core/request/draft.ts';
 import { ELEMENT_IDS, type ElementId, isElementPresent } from '../core/request/elements.ts';
 import { loadDocumentLabels } from '../data/document-labels/index.ts';
@@ -218,15 +218,14 @@ function buildVersion(
   };
 }
 
-/** "2 December 2026", "2 décembre 2026", "2 ديسمبر 2026": a calendar date, Western digits. */
+/** "2 December 2026", "2 décembre 2026", "2 ديسمبر 2026": a calendar date, written as on the screens. */
 export function formatDate(isoDate: string, language: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) return isoDate;
   const instant = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   try {
-    return new Intl.DateTimeFormat(`${language}-u-nu-latn`, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      instant,
-    );
+    const locale = isLocale(language) ? formattingLocaleOf(language) : `${language}-u-nu-latn`;
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(instant);
   } catch {
     return isoDate;
   }

@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LOCALES } from '../../src/core/i18n.ts';
+import { formattingLocaleOf, LOCALES } from '../../src/core/i18n.ts';
 import {
+  dateFormat,
   dayjsLocale,
   formatIsoDate,
   parseTypedDate,
@@ -13,6 +14,33 @@ import {
 } from '../../web/src/components/date-text.ts';
 
 describe('dates in the UI language', () => {
+  for (const locale of LOCALES) {
+    it(`shows a date in the order it is typed, with a 24-hour clock and Western digits (${locale})`, () => {
+      // A written date on a screen ("6 Dec 2026, 13:18") beside a field typed "06/12/2026 13:18".
+      const parts = new Intl.DateTimeFormat(formattingLocaleOf(locale), {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'UTC',
+      }).formatToParts(new Date('2026-12-06T13:08:00Z'));
+      const order = parts
+        .map((part) => part.type)
+        .filter((type) => type === 'day' || type === 'month' || type === 'year');
+      const typedOrder = [...dateFormat(locale, false).matchAll(/D+|M+|Y+/g)].map(
+        ([token]) => ({ D: 'day', M: 'month', Y: 'year' })[token[0] as 'D' | 'M' | 'Y'],
+      );
+      assert.deepEqual(order, typedOrder);
+      assert.equal(parts.find((part) => part.type === 'hour')?.value, '13');
+      assert.equal(
+        parts.find((part) => part.type === 'dayPeriod'),
+        undefined,
+      );
+      assert.equal(parts.find((part) => part.type === 'year')?.value, '2026');
+    });
+  }
+
   it('writes a date in each language’s form', () => {
     assert.equal(formatIsoDate('2026-03-02', 'fr', false), '02/03/2026');
     assert.equal(formatIsoDate('2026-03-02', 'en', false), '02/03/2026');

@@ -151,7 +151,7 @@ describe('document model', () => {
     const undated = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en'], {
       issuedOn: new Date('2026-12-02T10:00:00Z'),
     });
-    assert.equal(versionIn(undated, 'en').closing.date.value, 'December 2, 2026');
+    assert.equal(versionIn(undated, 'en').closing.date.value, '2 December 2026');
   });
 
   it('is a draft when a required element is missing, unless the caller says otherwise', () => {

@@ -10,6 +10,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api } from './api.ts';
 import { formattingLocale } from '../i18n/i18n.ts';
+import { TIME_OF_DAY } from '../components/format.ts';
 import { navigate } from './router.tsx';
 import { useSession } from './session.tsx';
 
@@ -51,9 +52,7 @@ export function SessionWarning() {
   }, [isSignedIn, expiry]);
 
   if (!isSignedIn || !expiry) return null;
-  const endsAt = new Intl.DateTimeFormat(formattingLocale(), { hour: '2-digit', minute: '2-digit' }).format(
-    expiry.expiresAt,
-  );
+  const endsAt = new Intl.DateTimeFormat(formattingLocale(), TIME_OF_DAY).format(expiry.expiresAt);
 
   const stay = async () => {
     setIsBusy(true);

@@ -5,7 +5,14 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { isLocale, isRightToLeft, LOCALES, type Locale, negotiateLocale } from '../../../src/core/i18n.ts';
+import {
+  formattingLocaleOf,
+  isLocale,
+  isRightToLeft,
+  LOCALES,
+  type Locale,
+  negotiateLocale,
+} from '../../../src/core/i18n.ts';
 import { setRequestLanguage } from '../app/api.ts';
 import ar from './ar.json';
 import en from './en.json';
@@ -102,11 +109,12 @@ export function currentLanguage(): Locale {
 }
 
 /**
- * The locale to format dates and numbers with: the UI language, in Western digits (0-9) in every
- * language. Case references, article numbers, typed dates and the formal document (src/document)
- * are in Western digits, as in the Convention's Arabic text, so written dates and counts are too:
- * an Arabic screen then shows one set of digits, not two.
+ * The locale to format dates and numbers with: the UI language in Western digits (0-9) and a
+ * 24-hour clock, English day first (src/core/i18n.ts, formattingLocaleOf). Case references, article
+ * numbers, typed dates and the formal document (src/document) are in Western digits, as in the
+ * Convention's Arabic text, so written dates and counts are too: an Arabic screen then shows one
+ * set of digits, not two; and a date reads on the screen as it is typed in the form.
  */
 export function formattingLocale(): string {
-  return `${currentLanguage()}-u-nu-latn`;
+  return formattingLocaleOf(currentLanguage());
 }
