@@ -18,10 +18,21 @@ function newestModification(directory: string): number {
   return newest;
 }
 
-// The UI imports pure constants and types from src/core, so those count as its sources too.
-const sources = [path.join(root, 'web', 'src'), path.join(root, 'src', 'core'), path.join(root, 'web', 'index.html'), path.join(root, 'web', 'vite.config.ts'), path.join(root, 'web', 'precompress.ts')];
+// The UI imports pure constants and types from src/core, and its build the elements' names from
+// the catalogue (web/element-labels.ts), so those count as its sources too.
+const sources = [
+  path.join(root, 'web', 'src'),
+  path.join(root, 'src', 'core'),
+  path.join(root, 'src', 'data', 'catalogue', 'catalogue.json'),
+  path.join(root, 'web', 'index.html'),
+  path.join(root, 'web', 'vite.config.ts'),
+  path.join(root, 'web', 'precompress.ts'),
+  path.join(root, 'web', 'element-labels.ts'),
+];
 const sourceTime = Math.max(
-  ...sources.filter(existsSync).map((p) => (statSync(p).isDirectory() ? newestModification(p) : statSync(p).mtimeMs)),
+  ...sources
+    .filter(existsSync)
+    .map((p) => (statSync(p).isDirectory() ? newestModification(p) : statSync(p).mtimeMs)),
 );
 if (!existsSync(built) || statSync(built).mtimeMs < sourceTime) {
   process.stderr.write('comity: building the web UI...\n');

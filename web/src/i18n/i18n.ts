@@ -20,6 +20,7 @@ import es from './es.json';
 import fr from './fr.json';
 import ru from './ru.json';
 import zh from './zh.json';
+import elementLabels from 'virtual:element-labels';
 
 export { LOCALES, type Locale, isRightToLeft };
 
@@ -74,8 +75,12 @@ const sectionFiles = import.meta.glob<{ default: Record<string, unknown> }>('./s
   eager: true,
 });
 
+/**
+ * A language's translations: its file, its sections, and under `element` the elements' names
+ * from the catalogue (src/core/catalogue/element-labels.ts), the one place they are written.
+ */
 function withSections(locale: Locale, base: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
+  const merged: Record<string, unknown> = { ...base, element: elementLabels[locale] };
   for (const [file, module] of Object.entries(sectionFiles)) {
     const match = /\.\/sections\/([\w-]+)\/(\w+)\.json$/.exec(file);
     if (match?.[2] === locale && match[1]) merged[match[1]] = module.default;
