@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { Plugin } from 'vite';
 import { elementLabelsByLocale } from '../src/core/catalogue/element-labels.ts';
 
-export const ELEMENT_LABELS_MODULE = 'virtual:element-labels';
+const ELEMENT_LABELS_MODULE = 'virtual:element-labels';
 const RESOLVED = `\0${ELEMENT_LABELS_MODULE}`;
-export const CATALOGUE_FILE = path.resolve(import.meta.dirname, '..', 'src', 'data', 'catalogue', 'catalogue.json');
+const CATALOGUE_FILE = path.resolve(import.meta.dirname, '..', 'src', 'data', 'catalogue', 'catalogue.json');
 
 export function elementLabels(): Plugin {
   return {

@@ -218,7 +218,10 @@ function buildVersion(
   };
 }
 
-/** "2 December 2026", "2 décembre 2026", "2 ديسمبر 2026": a calendar date, written as on the screens. */
+/**
+ * "2 December 2026", "2 décembre 2026", "2 ديسمبر 2026": a calendar date, day, month and year in
+ * the order the screens write them (formattingLocaleOf).
+ */
 export function formatDate(isoDate: string, language: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) return isoDate;
