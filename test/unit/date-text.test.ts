@@ -50,6 +50,20 @@ describe('dates in the UI language', () => {
     assert.equal(formatIsoDate('', 'fr', false), '');
   });
 
+  it("reads one-digit days and months and other separators in the language's order, never month first", () => {
+    assert.equal(parseTypedDate('6/12/2026', 'en', false), '2026-12-06');
+    assert.equal(parseTypedDate('6.12.2026', 'en', false), '2026-12-06');
+    assert.equal(parseTypedDate('6-1-2026', 'fr', false), '2026-01-06');
+    assert.equal(parseTypedDate('6.12.2026 9:30', 'ru', true), undefined);
+    assert.equal(parseTypedDate('6.12.2026 09:30', 'ru', true), '2026-12-06T09:30');
+    assert.equal(parseTypedDate('2026-1-5', 'zh', false), '2026-01-05');
+    assert.equal(parseTypedDate('2026-12-31T09:30', 'zh', true), '2026-12-31T09:30');
+    // Not a date: a two-digit year, a day or month out of range.
+    assert.equal(parseTypedDate('06/12/26', 'en', false), undefined);
+    assert.equal(parseTypedDate('13/13/2026', 'en', false), undefined);
+    assert.equal(parseTypedDate('31/2/2026', 'es', false), undefined);
+  });
+
   for (const locale of LOCALES) {
     it(`reads back what it writes and accepts ISO typing (${locale})`, () => {
       assert.equal(parseTypedDate(formatIsoDate('2026-12-31', locale, false), locale, false), '2026-12-31');

@@ -137,8 +137,9 @@ function LocaleDateField({
                   locale={dayjsLocale(language)}
                   minDate={min}
                   maxDate={max}
-                  value={datePart === '' ? null : datePart}
-                  defaultDate={datePart === '' ? undefined : datePart}
+                  // Text the field could not read is not a day: the calendar does not guess one from it.
+                  value={isIsoValue(datePart, false) ? datePart : null}
+                  defaultDate={isIsoValue(datePart, false) ? datePart : undefined}
                   nextLabel={t('lawyer2.dates.next')}
                   previousLabel={t('lawyer2.dates.previous')}
                   onChange={(picked) => {

@@ -49,8 +49,29 @@ function normalise(text: string): string {
 }
 
 /**
+ * A date typed in the language's order with one-digit parts or another separator ("6/12/2026",
+ * "6.12.2026", "6-12-2026" in English; "2026-1-5" in Chinese) as its written form ("06/12/2026"),
+ * whatever follows (a time). A year written with two digits is left as it is: it is not read.
+ */
+function withTwoDigitParts(text: string, language: string): string {
+  const format = dateFormat(language, false);
+  const separator = format.includes('.') ? '.' : '/';
+  const isYearFirst = format.startsWith('Y');
+  const pad = (part: string) => part.padStart(2, '0');
+  const pattern = isYearFirst
+    ? /^(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?=$|[\sT])/
+    : /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?=$|[\sT])/;
+  return text.replace(pattern, (_match, first: string, second: string, third: string) =>
+    isYearFirst
+      ? [first, pad(second), pad(third)].join(separator)
+      : [pad(first), pad(second), third].join(separator),
+  );
+}
+
+/**
  * The ISO value of what a person typed, or undefined when it is not a date (or date-time) in the
- * language's written form or in ISO form.
+ * language's written form (one-digit days and months, and any of / . - between the parts, are
+ * read too) or in ISO form.
  */
 export function parseTypedDate(text: string, language: string, withTime: boolean): string | undefined {
   const typed = normalise(text);
@@ -63,9 +84,12 @@ export function parseTypedDate(text: string, language: string, withTime: boolean
         'YYYY-MM-DD HH:mm:ss',
       ]
     : [dateFormat(language, false), ISO_DATE];
-  for (const format of formats) {
-    const parsed = dayjs(typed, format, true);
-    if (parsed.isValid()) return parsed.format(withTime ? ISO_DATE_TIME : ISO_DATE);
+  // As typed first (ISO included), then with its parts made two digits in the language's order.
+  for (const candidate of new Set([typed, withTwoDigitParts(typed, language)])) {
+    for (const format of formats) {
+      const parsed = dayjs(candidate, format, true);
+      if (parsed.isValid()) return parsed.format(withTime ? ISO_DATE_TIME : ISO_DATE);
+    }
   }
   return undefined;
 }
