@@ -313,6 +313,9 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .fill('Unauthorised access to the e-mail accounts of a ministry on 1 March 2026.');
 
     await page.getByRole('button', { name: 'Add an identifier' }).click();
+    // A row not filled in yet is checked as it is: the list says what it lacks, and stays current.
+    await page.getByText('An identifier has no value: write it, or remove the row.').first().waitFor();
+    assert.equal(await page.getByTestId('checklist-note').getAttribute('data-stale'), null);
     await page.locator('#el-identifiers').getByLabel('Value').fill('203.0.113.7');
     await page.locator('#el-identifiers').getByLabel('Source port').fill('51234');
     await page.locator('#el-identifiers').getByLabel('Observed at').fill('2026-03-01T14:05:00');

@@ -22,6 +22,54 @@ function summarize(identifier: Identifier, rule: string) {
 
 const TIMED_IP = { observedAt: '2026-11-02T09:15:00Z', port: 443 } as const;
 
+describe('validation: identifier-value-missing (Art. 42(3)(c))', () => {
+  // A row of the form with a kind and nothing typed yet: the draft is checked (and saved) as it
+  // is, and says what is missing, rather than being refused as malformed.
+  for (const value of [undefined, '', '   ']) {
+    it(`blocks an identifier whose value is ${JSON.stringify(value) ?? 'absent'}, once`, () => {
+      const identifier = { kind: 'ip-address', ...(value === undefined ? {} : { value }) } as Identifier;
+      const findings = findingsFor(identifier).filter((finding) =>
+        finding.element.startsWith('identifiers[0]'),
+      );
+      assert.deepEqual(
+        findings.map((finding) => [
+          finding.rule,
+          finding.severity,
+          finding.element,
+          finding.article,
+          finding.message,
+        ]),
+        [
+          [
+            'identifier-value-missing',
+            'blocking',
+            'identifiers[0].value',
+            'Art. 42(3)(c)',
+            'An identifier has no value.',
+          ],
+        ],
+      );
+    });
+  }
+
+  it('still checks the time a row gives without a value', () => {
+    const findings = findingsFor({ kind: 'ip-address', observedAt: 'yesterday' } as Identifier);
+    assert.deepEqual(
+      findings
+        .filter((finding) => finding.element.startsWith('identifiers[0]'))
+        .map((finding) => finding.rule),
+      ['identifier-value-missing', 'identifier-time-invalid'],
+    );
+  });
+
+  it('is not raised for an identifier with a value', () => {
+    assert.deepEqual(
+      summarize({ kind: 'email', value: 'billing@example.fr' }, 'identifier-value-missing'),
+      [],
+    );
+  });
+});
+
 describe('validation: identifier-malformed (Art. 42(3)(c))', () => {
   const cases: ReadonlyArray<[Identifier['kind'], bad: string, good: string]> = [
     ['email', 'billing@@example.fr', 'billing@example.fr'],
@@ -41,8 +89,6 @@ describe('validation: identifier-malformed (Art. 42(3)(c))', () => {
       'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5md!',
       'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
     ],
-    ['account', '   ', 'jdoe (Example Chat)'],
-    ['other', '', 'vehicle plate AB-123-CD'],
   ];
   for (const [kind, bad, good] of cases) {
     it(`blocks the ${kind} "${bad}" and accepts "${good}"`, () => {

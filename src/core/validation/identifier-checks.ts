@@ -1,7 +1,8 @@
 /**
- * The identifiers of the data sought (Art. 42(3)(c) and its equivalents): each must be well
- * formed for its kind, and an IP address must come with the exact moment it was used, with its
- * offset or time zone, and (for IPv4, often shared behind carrier-grade NAT) the source port.
+ * The identifiers of the data sought (Art. 42(3)(c) and its equivalents): each must have a value
+ * (a draft's row may have none yet: a finding, not a malformed request), well formed for its kind,
+ * and an IP address must come with the exact moment it was used, with its offset or time zone,
+ * and (for IPv4, often shared behind carrier-grade NAT) the source port.
  */
 import { isIP } from 'node:net';
 import type { Identifier } from '../request/draft.ts';
@@ -17,13 +18,16 @@ export const checkIdentifiers: DraftCheck = ({ draft, findings }) =>
   );
 
 function checkIdentifier(identifier: Identifier, path: string, findings: FindingBuilder): Finding[] {
-  const value = identifier.value.trim();
+  const value = identifier.value?.trim() ?? '';
   const results: Array<Finding | undefined> = [];
-  if (!isWellFormedIdentifierValue(identifier.kind, identifier.value)) {
+  if (value === '') {
+    // Nothing to check the form of; what the row says besides (time, port) is still checked.
+    results.push(findings.buildFinding('identifier-value-missing', { element: `${path}.value` }));
+  } else if (!isWellFormedIdentifierValue(identifier.kind, value)) {
     results.push(
       findings.buildFinding('identifier-malformed', {
         element: `${path}.value`,
-        values: { kind: identifier.kind, value: identifier.value },
+        values: { kind: identifier.kind, value: identifier.value ?? '' },
       }),
     );
   }
@@ -54,7 +58,7 @@ function checkIdentifier(identifier: Identifier, path: string, findings: Finding
       }),
     );
   }
-  if (identifier.kind === 'ip-address') {
+  if (identifier.kind === 'ip-address' && value !== '') {
     // A time already reported as invalid is not reported again as missing.
     const isTimeMissing =
       !hasText(identifier.observedAt) || (observedAt !== undefined && !observedAt.hasOffset && !hasTimeZone);

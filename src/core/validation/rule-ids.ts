@@ -16,6 +16,7 @@ export const VALIDATION_RULE_IDS = [
   'ip-address-without-time',
   'ip-address-without-port',
   'identifier-malformed',
+  'identifier-value-missing',
   'identifier-time-invalid',
   'requested-state-unknown',
   'language-not-accepted',

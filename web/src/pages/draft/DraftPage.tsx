@@ -103,6 +103,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [isDirty, setIsDirty] = useState(false);
   const [liveFindings, setLiveFindings] = useState<readonly Finding[] | undefined>(undefined);
   const [isValidating, setIsValidating] = useState(false);
+  const [hasLiveCheckFailed, setHasLiveCheckFailed] = useState(false);
   const [isLoading, setIsLoading] = useState(requestId !== undefined);
   const [loadError, setLoadError] = useState<unknown>(undefined);
   const [saveError, setSaveError] = useState<unknown>(undefined);
@@ -201,8 +202,14 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     const timer = window.setTimeout(() => {
       setIsValidating(true);
       validateContent(pruneContent(content), controller.signal)
-        .then((report) => setLiveFindings(report.findings))
-        .catch(() => undefined)
+        .then((report) => {
+          setLiveFindings(report.findings);
+          setHasLiveCheckFailed(false);
+        })
+        // The list would otherwise show an older check as if it were this one.
+        .catch(() => {
+          if (!controller.signal.aborted) setHasLiveCheckFailed(true);
+        })
         .finally(() => {
           if (!controller.signal.aborted) setIsValidating(false);
         });
@@ -730,6 +737,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   type={content.type}
                   isValidating={isValidating}
                   isLive={isDirty}
+                  hasLiveCheckFailed={hasLiveCheckFailed}
                   onShowForm={
                     isReadOnly
                       ? (item) => {

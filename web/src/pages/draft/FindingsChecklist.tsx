@@ -160,6 +160,8 @@ export type FindingsChecklistProps = Readonly<{
   isValidating: boolean;
   /** The findings are those of the form as typed, not yet saved. */
   isLive: boolean;
+  /** The last check as you type failed (the node refused the form as it is): the list is older than the form. */
+  hasLiveCheckFailed?: boolean;
   /**
    * Shows the element's fields when they are not (a folded form, an empty field of a read-only
    * request), before a row moves the focus into them.
@@ -183,6 +185,7 @@ export function FindingsChecklist({
   type,
   isValidating,
   isLive,
+  hasLiveCheckFailed = false,
   onShowForm,
   isReceived = false,
   isStarting = false,
@@ -234,11 +237,19 @@ export function FindingsChecklist({
           </Alert>
         )}
       </div>
-      <Text size="xs" c="gray.7" mb="xs" data-testid="checklist-note">
+      <Text
+        size="xs"
+        c={isLive && hasLiveCheckFailed ? 'orange.9' : 'gray.7'}
+        mb="xs"
+        data-testid="checklist-note"
+        data-stale={(isLive && hasLiveCheckFailed) || undefined}
+      >
         {isReceived
           ? t('checklist.receivedNote')
           : isLive
-            ? t('checklist.liveNote')
+            ? hasLiveCheckFailed
+              ? t('checklist.liveFailed')
+              : t('checklist.liveNote')
             : t('checklist.savedNote')}
       </Text>
       {items.length === 0 ? (
