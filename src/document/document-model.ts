@@ -338,9 +338,18 @@ function quantity(helpers: ValueHelpers, amount: number | undefined, unit: Quant
   return formatQuantity(amount, unit, helpers.labels);
 }
 
-function period(value: { from?: string; to?: string } | undefined): string | undefined {
-  const from = trimmed(value?.from);
-  const to = trimmed(value?.to);
+/** A calendar date in words in the version's language ("4 November 2026"); text that is no date as it is. */
+function day(helpers: ValueHelpers, value: string | undefined): string | undefined {
+  const cleaned = trimmed(value);
+  return cleaned === undefined ? undefined : formatDate(cleaned, helpers.labels.language);
+}
+
+function period(
+  helpers: ValueHelpers,
+  value: { from?: string; to?: string } | undefined,
+): string | undefined {
+  const from = day(helpers, value?.from);
+  const to = day(helpers, value?.to);
   if (!from && !to) return undefined;
   return `${from ?? '…'} – ${to ?? '…'}`;
 }
@@ -419,7 +428,7 @@ function personItem(helpers: ValueHelpers, person: Person): DocumentItem {
   return itemOf(helpers, [
     ['role', person.role ? helpers.named('personRoles', person.role) : undefined],
     ['personName', person.name],
-    ['dateOfBirth', person.dateOfBirth],
+    ['dateOfBirth', day(helpers, person.dateOfBirth)],
     ['nationality', stateName(helpers, person.nationality)],
     ['location', person.location],
     ['identityDocument', person.identityDocument],
@@ -509,7 +518,7 @@ const ELEMENT_VALUES: Readonly<
   'data-relation-to-offence': (c, h) => textItem(h, c.dataSought?.relationToOffence),
   'data-period': (c, h) => [
     itemOf(h, [
-      ['period', period(c.dataSought?.period)],
+      ['period', period(h, c.dataSought?.period)],
       ['justification', c.dataSought?.period?.justification],
     ]),
   ],
@@ -529,7 +538,7 @@ const ELEMENT_VALUES: Readonly<
   'preservation-period': (c, h) => textItem(h, quantity(h, c.preservationDays, 'days')),
   'collection-period': (c, h) => [
     itemOf(h, [
-      ['period', period(c.collectionPeriod)],
+      ['period', period(h, c.collectionPeriod)],
       ['justification', c.collectionPeriod?.justification],
     ]),
   ],
@@ -539,7 +548,7 @@ const ELEMENT_VALUES: Readonly<
       ['requestType', requestTypeTitle(h, c.relatedRequest?.type)],
     ]),
   ],
-  'request-date': (c, h) => textItem(h, c.requestDate),
+  'request-date': (c, h) => textItem(h, day(h, c.requestDate)),
   extension: (c, h) => [
     itemOf(h, [
       [
@@ -558,7 +567,7 @@ const ELEMENT_VALUES: Readonly<
     itemOf(h, [
       ['authorityName', c.validatingAuthority?.name],
       ['decisionReference', c.validatingAuthority?.decisionReference],
-      ['date', c.validatingAuthority?.decisionDate],
+      ['date', day(h, c.validatingAuthority?.decisionDate)],
     ]),
   ],
   'assistance-kinds': (c, h) =>
@@ -575,14 +584,14 @@ const ELEMENT_VALUES: Readonly<
   confidentiality: (c, h) => [
     itemOf(h, [
       ['confidentialityRequired', yesNo(h, c.confidentiality?.isRequired)],
-      ['until', c.confidentiality?.until],
+      ['until', day(h, c.confidentiality?.until)],
       ['userNotificationBarred', yesNo(h, c.confidentiality?.isUserNotificationBarred)],
       ['reasons', c.confidentiality?.reasons],
     ]),
   ],
   'suggested-deadline': (c, h) => [
     itemOf(h, [
-      ['date', c.suggestedDeadline?.date],
+      ['date', day(h, c.suggestedDeadline?.date)],
       ['reasons', c.suggestedDeadline?.reasons],
     ]),
   ],
@@ -599,7 +608,7 @@ const ELEMENT_VALUES: Readonly<
         ['kind', warrant?.kind ? h.named('warrantKinds', warrant.kind) : undefined],
         ['reference', warrant?.reference],
         ['issuedBy', warrant?.issuedBy],
-        ['date', warrant?.date],
+        ['date', day(h, warrant?.date)],
         ['provisionalArrest', yesNo(h, extradition?.isProvisionalArrestSought)],
         ['sentenceImposed', quantity(h, extradition?.sentence?.imposedMonths, 'months')],
         ['sentenceRemaining', quantity(h, extradition?.sentence?.remainingMonths, 'months')],
@@ -633,7 +642,7 @@ const ELEMENT_VALUES: Readonly<
       itemOf(h, [
         ['reference', order?.reference],
         ['issuedBy', order?.issuedBy],
-        ['date', order?.date],
+        ['date', day(h, order?.date)],
         ['isFinal', yesNo(h, order?.isFinal)],
         ['thirdPartiesNotice', c.confiscation?.thirdPartiesNotice],
       ]),
@@ -653,7 +662,7 @@ const ELEMENT_VALUES: Readonly<
   ],
   'joint-investigation-period': (c, h) => [
     itemOf(h, [
-      ['period', period(c.jointInvestigation?.period)],
+      ['period', period(h, c.jointInvestigation?.period)],
       ['justification', c.jointInvestigation?.period?.justification],
     ]),
   ],

@@ -30,7 +30,7 @@ describe('formal document: the preservation fields of a 24/7 contact', () => {
 
   it('shows the date, the kind of request, the contacts and the validating authority', () => {
     const model = buildDocument(example(), catalogue, ['en']);
-    assert.deepEqual(fieldsOf(model, 'request-date'), [': 2026-11-04']);
+    assert.deepEqual(fieldsOf(model, 'request-date'), [': 4 November 2026']);
     assert.deepEqual(fieldsOf(model, 'extension'), ['Kind: New request']);
     assert.deepEqual(fieldsOf(model, 'requesting-authority'), [
       'State: United Kingdom (GB)',
@@ -47,7 +47,7 @@ describe('formal document: the preservation fields of a 24/7 contact', () => {
     assert.deepEqual(fieldsOf(model, 'validating-authority'), [
       'Name: Crown Prosecution Service, Specialist Fraud Division',
       'Decision reference: CPS-SFD-2026-118',
-      'Date: 2026-11-03',
+      'Date: 3 November 2026',
     ]);
     const html = renderDocumentHtml(model);
     for (const text of ['CPS-SFD-2026-118', 'verify247@example.gov.uk', 'Preferred means of reply']) {
