@@ -20,6 +20,22 @@ export function formatDateTime(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(formattingLocale(), { ...WRITTEN_DAY, ...TIME_OF_DAY }).format(date);
 }
 
+/**
+ * A wall-clock time somewhere (YYYY-MM-DDTHH:mm, no offset: the time another State's clocks show)
+ * as "6 Dec 2026, 14:46" in the UI language, without shifting it into the browser's time zone; the
+ * raw text when it is not one.
+ */
+export function formatWallClockTime(local: string | null | undefined): string {
+  if (!local) return '';
+  const date = new Date(`${local.slice(0, 16)}:00Z`);
+  if (Number.isNaN(date.getTime())) return local;
+  return new Intl.DateTimeFormat(formattingLocale(), {
+    ...WRITTEN_DAY,
+    ...TIME_OF_DAY,
+    timeZone: 'UTC',
+  }).format(date);
+}
+
 /** A calendar date (YYYY-MM-DD) in the UI language, without shifting it across time zones. */
 export function formatDate(day: string | null | undefined): string {
   if (!day) return '';

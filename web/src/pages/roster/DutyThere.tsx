@@ -5,7 +5,7 @@
 import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { answer, api } from '../../app/api.ts';
-import { formatDateTime } from '../../components/format.ts';
+import { formatDateTime, formatWallClockTime } from '../../components/format.ts';
 import { useApi } from '../../components/use-api.ts';
 
 export function DutyThere({ state, stateLabel }: { state: string; stateLabel: string }) {
@@ -26,7 +26,7 @@ export function DutyThere({ state, stateLabel }: { state: string; stateLabel: st
   return (
     <Text size="xs" c="gray.7" maw={320} ta="end" data-testid="duty-there">
       {data.localTime
-        ? t('roster.thereLocalTime', { state: stateLabel, time: data.localTime.replace('T', ' ') })
+        ? t('roster.thereLocalTime', { state: stateLabel, time: formatWallClockTime(data.localTime) })
         : null}{' '}
       {duty}
     </Text>
