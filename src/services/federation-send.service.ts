@@ -182,7 +182,7 @@ export async function routeRequest(
       'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
     );
   }
-  const report = await findingsFor(context, request.content, locale, directoryStamp);
+  const report = await findingsFor(context, request.content, locale, { directoryStamp });
   if (!report.isReady) {
     const blocking = report.findings.filter((finding) => finding.severity === 'blocking');
     throw new AppError(

@@ -279,14 +279,19 @@ export async function findingsFor(
   context: AppContext,
   content: RequestContent,
   locale: Locale,
-  /** The directory stamp when the caller read it already (getRequestForDecision). */
-  directoryStamp?: string,
+  options: Readonly<{
+    /** The directory stamp when the caller read it already (getRequestForDecision). */
+    directoryStamp?: string | undefined;
+    /** The request was received from another State (ValidateDraftOptions.isReceived). */
+    isReceived?: boolean;
+  }> = {},
 ): Promise<FindingsReport> {
-  const directory = await loadDirectoryView(context, directoryStamp);
+  const directory = await loadDirectoryView(context, options.directoryStamp);
   const now = context.now().toISOString();
   const findings = validateDraft(content, context.catalogue, directory, locale, {
     today: now.slice(0, 10),
     now,
+    isReceived: options.isReceived === true,
   });
   return { findings, isReady: isReady(findings) };
 }
@@ -304,7 +309,10 @@ export async function createDraft(
   const write = toRequestWrite(content);
   const stored = await insertRequest(context.db, { ...write, createdBy: actor.userId, now: context.now() });
   const request = toRequestView(context, stored);
-  return { request, ...(await findingsFor(context, request.content, locale, stored.directoryStamp)) };
+  return {
+    request,
+    ...(await findingsFor(context, request.content, locale, { directoryStamp: stored.directoryStamp })),
+  };
 }
 
 /** The storage filter of the requests a scope (src/policies/access.ts) lets the actor list. */

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RequestContent } from '../../src/core/request/draft.ts';
-import { completePreservationDraft, validateWithFixture } from '../helpers/catalogue-fixture.ts';
+import { validateDraft } from '../../src/core/validation/validate-draft.ts';
+import {
+  completePreservationDraft,
+  findingsOfRule,
+  fixtureCatalogue,
+  fixtureDirectory,
+  validateWithFixture,
+} from '../helpers/catalogue-fixture.ts';
 
 function summarize(changes: Partial<RequestContent>) {
   return (
@@ -70,6 +77,12 @@ describe('validation: language of the request (Art. 40(14))', () => {
       summarize({ requestedAuthority: { state: 'BR' } }).map(([rule]) => rule),
       ['language-acceptance-unknown'],
     );
+  });
+
+  it('does not tell the State that received a request to check its own languages before sending', () => {
+    const draft = { ...completePreservationDraft(), requestedAuthority: { state: 'DE' } };
+    const received = validateDraft(draft, fixtureCatalogue(), fixtureDirectory(), 'en', { isReceived: true });
+    assert.deepEqual(findingsOfRule(received, 'language-acceptance-unknown'), []);
   });
 
   it('does not warn about languages when the State lists them', () => {

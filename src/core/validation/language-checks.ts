@@ -7,7 +7,13 @@ import type { Locale } from '../i18n.ts';
 import type { Finding } from './finding.ts';
 import { compactFindings, type DraftCheck, hasText } from './validation-context.ts';
 
-export const checkRequestedStateAndLanguage: DraftCheck = ({ draft, directory, locale, findings }) => {
+export const checkRequestedStateAndLanguage: DraftCheck = ({
+  draft,
+  directory,
+  locale,
+  findings,
+  isReceived,
+}) => {
   const code = draft.requestedAuthority?.state?.trim();
   if (!hasText(code)) return [];
   const state = directory.findState(code);
@@ -24,12 +30,14 @@ export const checkRequestedStateAndLanguage: DraftCheck = ({ draft, directory, l
   const results: Array<Finding | undefined> = [];
   if (accepted.length === 0) {
     // An empty list says nothing more than a missing one: no State accepts no language at all.
-    results.push(
-      findings.buildFinding('language-acceptance-unknown', {
-        element: 'language',
-        values: { state: stateName },
-      }),
-    );
+    // Advice to the sender ("check before sending"): not for the State that received the request.
+    if (!isReceived)
+      results.push(
+        findings.buildFinding('language-acceptance-unknown', {
+          element: 'language',
+          values: { state: stateName },
+        }),
+      );
   } else if (hasText(draft.language) && !isLanguageAccepted(draft.language, accepted)) {
     results.push(
       findings.buildFinding('language-not-accepted', {

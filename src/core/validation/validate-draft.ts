@@ -30,6 +30,11 @@ export type ValidateDraftOptions = Readonly<{
   today?: string;
   /** The current instant (RFC 3339): an identifier seen in use after it is flagged. */
   now?: string;
+  /**
+   * The request was received from another State: the requested side reads the check, so advice
+   * to the sender on what to check before sending is left out.
+   */
+  isReceived?: boolean;
 }>;
 
 /** Every check, in the order their findings come when severity and element are equal. */
@@ -60,6 +65,7 @@ export function validateDraft(
     requestType,
     today: options.today,
     now: options.now,
+    isReceived: options.isReceived === true,
     findings: createFindingBuilder(catalogue, locale, draft.type),
   };
   return sortFindings(

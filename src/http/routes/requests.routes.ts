@@ -236,7 +236,9 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
     },
     async (request) => {
       const found = await getRequest(context, actorOf(request), request.params.id);
-      return findingsFor(context, found.content, localeOf(request, request.query.lang));
+      return findingsFor(context, found.content, localeOf(request, request.query.lang), {
+        isReceived: found.direction === 'incoming',
+      });
     },
   );
 }
