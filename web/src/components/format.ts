@@ -110,6 +110,22 @@ export function formatInstant(iso: string | null | undefined): string {
   }).format(date);
 }
 
+/**
+ * "6 Dec 2026, 14:50:07 CET": an instant to the second, in the browser's time zone, which is
+ * named: for records read as evidence of what happened when (the audit log).
+ */
+export function formatExactInstant(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(formattingLocale(), {
+    ...WRITTEN_DAY,
+    ...TIME_OF_DAY,
+    second: '2-digit',
+    timeZoneName: 'short',
+  }).format(date);
+}
+
 /** "a, b and c" (or "a, b or c" with `disjunction`) in the UI language. */
 export function formatList(
   items: readonly string[],

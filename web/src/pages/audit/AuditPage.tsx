@@ -22,7 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { verifyConsistency } from '../../../../src/core/audit/merkle.ts';
 import { answer, api } from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatDateTime, formatExactInstant, formatNumber } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -279,7 +279,15 @@ export function AuditPage() {
                   return (
                     <Table.Tr key={item.seq}>
                       <Table.Td>{item.seq}</Table.Td>
-                      <Table.Td>{entry ? formatDateTime(entry.at) : '—'}</Table.Td>
+                      <Table.Td>
+                        {entry ? (
+                          <time dateTime={entry.at} style={{ whiteSpace: 'nowrap' }}>
+                            {formatExactInstant(entry.at)}
+                          </time>
+                        ) : (
+                          '—'
+                        )}
+                      </Table.Td>
                       <Table.Td>{actor}</Table.Td>
                       <Table.Td>
                         {entry ? <ActionCell action={entry.action} /> : <Code>{t('audit.unreadable')}</Code>}
