@@ -183,6 +183,16 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     const row = page.getByTestId('role-change-row').first();
     await row.waitFor();
     await assertWithinPhoneWidth(row.getByTestId('check-second-administrator'), 'check');
+    // Roles the operator gave on the server (the demo's accounts file) say so: not "no approval needed".
+    const byOperator = page
+      .getByTestId('role-change-row')
+      .filter({ hasText: 'Applied by the node operator, on the server' })
+      .first();
+    assert.equal(
+      await byOperator.getByTestId('check-second-administrator').textContent(),
+      'The node operator',
+    );
+    assert.equal(await page.getByText('Applied at once (no approval needed)').count(), 0);
     // The audit log's verdict on its tree head is read whole on a phone, not cut short.
     await page.goto(`${de.url}/audit`);
     const verdict = page.getByTestId('audit-verification');

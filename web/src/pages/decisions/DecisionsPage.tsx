@@ -31,7 +31,11 @@ const CHECK_COLORS: Readonly<Record<Check, string>> = {
   'not-needed': 'gray.8',
 };
 
-function CheckBadge({ check, testId }: Readonly<{ check: Check; testId: string }>) {
+function CheckBadge({
+  check,
+  testId,
+  label,
+}: Readonly<{ check: Check; testId: string /** Instead of the check's own word. */; label?: string }>) {
   const { t } = useTranslation();
   return (
     <Badge
@@ -41,7 +45,7 @@ function CheckBadge({ check, testId }: Readonly<{ check: Check; testId: string }
       data-testid={testId}
       data-check={check}
     >
-      {t(`decisions.check.${check}`)}
+      {label ?? t(`decisions.check.${check}`)}
     </Badge>
   );
 }
@@ -270,43 +274,57 @@ export function DecisionsPage() {
                 ]}
               />
               <Table.Tbody>
-                {roleChanges.data.items.map((change) => (
-                  <Table.Tr key={change.id} data-testid="role-change-row">
-                    <Table.Td>{change.username}</Table.Td>
-                    <Table.Td>
-                      <CheckBadge check={change.secondAdministrator} testId="check-second-administrator" />
-                    </Table.Td>
-                    <Table.Td>
-                      {change.rolesAdded.length > 0 ? (
-                        <Text size="sm">
-                          {t('decisions.roles.added', { roles: roleNames(change.rolesAdded) })}
-                        </Text>
-                      ) : null}
-                      {change.rolesRemoved.length > 0 ? (
-                        <Text size="sm">
-                          {t('decisions.roles.removed', { roles: roleNames(change.rolesRemoved) })}
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{change.requestedBy?.username ?? t('accounts.users.operator')}</Text>
-                      <Text size="xs" c="gray.7">
-                        {formatDateTime(change.requestedAt)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{t(`decisions.roles.state.${change.status}`)}</Text>
-                      {change.status === 'approved' && change.decidedAt ? (
+                {roleChanges.data.items.map((change) => {
+                  // Applied by the node's operator on the server (its command line or accounts file):
+                  // the alternative the intro names to a second administrator, not a change that
+                  // needed no one.
+                  const isByOperator = change.status === 'applied' && change.requestedBy === null;
+                  return (
+                    <Table.Tr key={change.id} data-testid="role-change-row">
+                      <Table.Td>{change.username}</Table.Td>
+                      <Table.Td>
+                        <CheckBadge
+                          check={change.secondAdministrator}
+                          testId="check-second-administrator"
+                          label={isByOperator ? t('decisions.roles.byOperator') : undefined}
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        {change.rolesAdded.length > 0 ? (
+                          <Text size="sm">
+                            {t('decisions.roles.added', { roles: roleNames(change.rolesAdded) })}
+                          </Text>
+                        ) : null}
+                        {change.rolesRemoved.length > 0 ? (
+                          <Text size="sm">
+                            {t('decisions.roles.removed', { roles: roleNames(change.rolesRemoved) })}
+                          </Text>
+                        ) : null}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{change.requestedBy?.username ?? t('accounts.users.operator')}</Text>
                         <Text size="xs" c="gray.7">
-                          {t('decisions.decidedBy', {
-                            name: change.decidedBy?.username ?? t('accounts.users.operator'),
-                            at: formatDateTime(change.decidedAt),
-                          })}
+                          {formatDateTime(change.requestedAt)}
                         </Text>
-                      ) : null}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">
+                          {isByOperator
+                            ? t('decisions.roles.state.appliedByOperator')
+                            : t(`decisions.roles.state.${change.status}`)}
+                        </Text>
+                        {change.status === 'approved' && change.decidedAt ? (
+                          <Text size="xs" c="gray.7">
+                            {t('decisions.decidedBy', {
+                              name: change.decidedBy?.username ?? t('accounts.users.operator'),
+                              at: formatDateTime(change.decidedAt),
+                            })}
+                          </Text>
+                        ) : null}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
               </Table.Tbody>
             </Table>
           </WideTable>
