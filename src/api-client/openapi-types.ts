@@ -6805,7 +6805,7 @@ export interface components {
             identifiers?: {
                 /** @enum {string} */
                 kind: "account" | "email" | "phone" | "ip-address" | "domain" | "url" | "crypto-asset-address" | "imei" | "other";
-                value?: string;
+                value: string;
                 service?: string;
                 port?: number;
                 observedAt?: string;
@@ -7745,7 +7745,7 @@ export interface components {
             identifiers?: {
                 /** @enum {string} */
                 kind: "account" | "email" | "phone" | "ip-address" | "domain" | "url" | "crypto-asset-address" | "imei" | "other";
-                value?: string;
+                value: string;
                 service?: string;
                 port?: number;
                 observedAt?: string;

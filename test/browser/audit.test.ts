@@ -133,7 +133,12 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     // A record of what happened when: to the second, its time zone named, on one line.
     const when = failedRows.first().locator('time');
     assert.match((await when.textContent()) ?? '', /\d{2}:\d{2}:\d{2} (UTC|GMT[+-]?\d*|[A-Z]{3,4})$/);
-    assert.equal(await when.evaluate((element) => getComputedStyle(element).whiteSpace), 'nowrap');
+    assert.equal(
+      await when.evaluate(
+        (element) => element.ownerDocument.defaultView?.getComputedStyle(element).whiteSpace,
+      ),
+      'nowrap',
+    );
     await page.getByRole('textbox', { name: 'Actor' }).fill(auditor.username);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await entries.getByRole('row').filter({ hasText: auditor.username }).first().waitFor();

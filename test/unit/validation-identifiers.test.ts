@@ -25,9 +25,9 @@ const TIMED_IP = { observedAt: '2026-11-02T09:15:00Z', port: 443 } as const;
 describe('validation: identifier-value-missing (Art. 42(3)(c))', () => {
   // A row of the form with a kind and nothing typed yet: the draft is checked (and saved) as it
   // is, and says what is missing, rather than being refused as malformed.
-  for (const value of [undefined, '', '   ']) {
-    it(`blocks an identifier whose value is ${JSON.stringify(value) ?? 'absent'}, once`, () => {
-      const identifier = { kind: 'ip-address', ...(value === undefined ? {} : { value }) } as Identifier;
+  for (const value of ['', '   ']) {
+    it(`blocks an identifier whose value is ${JSON.stringify(value)}, once`, () => {
+      const identifier: Identifier = { kind: 'ip-address', value };
       const findings = findingsFor(identifier).filter((finding) =>
         finding.element.startsWith('identifiers[0]'),
       );
@@ -53,7 +53,7 @@ describe('validation: identifier-value-missing (Art. 42(3)(c))', () => {
   }
 
   it('still checks the time a row gives without a value', () => {
-    const findings = findingsFor({ kind: 'ip-address', observedAt: 'yesterday' } as Identifier);
+    const findings = findingsFor({ kind: 'ip-address', value: '', observedAt: 'yesterday' });
     assert.deepEqual(
       findings
         .filter((finding) => finding.element.startsWith('identifiers[0]'))

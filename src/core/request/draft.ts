@@ -121,8 +121,8 @@ export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 export const IdentifierSchema = z
   .object({
     kind: z.enum(IDENTIFIER_KINDS),
-    /** Absent while a draft's row is being filled in: a blocking finding (identifier-checks), never a malformed request. */
-    value: Short.optional(),
+    /** Empty while a draft's row is being filled in: a blocking finding (identifier-checks). */
+    value: Short,
     /** For accounts: the service (e.g. a platform name); for crypto-asset addresses: the network. */
     service: Short.optional(),
     /** Source port, for IP addresses behind carrier-grade NAT. */

@@ -1,6 +1,6 @@
 /**
  * The identifiers of the data sought (Art. 42(3)(c) and its equivalents): each must have a value
- * (a draft's row may have none yet: a finding, not a malformed request), well formed for its kind,
+ * (a draft's row may have an empty one while it is filled in: a finding), well formed for its kind,
  * and an IP address must come with the exact moment it was used, with its offset or time zone,
  * and (for IPv4, often shared behind carrier-grade NAT) the source port.
  */
@@ -18,7 +18,7 @@ export const checkIdentifiers: DraftCheck = ({ draft, findings }) =>
   );
 
 function checkIdentifier(identifier: Identifier, path: string, findings: FindingBuilder): Finding[] {
-  const value = identifier.value?.trim() ?? '';
+  const value = identifier.value.trim();
   const results: Array<Finding | undefined> = [];
   if (value === '') {
     // Nothing to check the form of; what the row says besides (time, port) is still checked.
@@ -27,7 +27,7 @@ function checkIdentifier(identifier: Identifier, path: string, findings: Finding
     results.push(
       findings.buildFinding('identifier-malformed', {
         element: `${path}.value`,
-        values: { kind: identifier.kind, value: identifier.value ?? '' },
+        values: { kind: identifier.kind, value: identifier.value },
       }),
     );
   }

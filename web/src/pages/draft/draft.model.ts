@@ -63,10 +63,17 @@ function pruneValue(value: unknown): unknown {
 
 /**
  * The content as the node should see it: empty texts, rows and groups left out, so "not filled
- * in" reads as missing (a finding), never as a malformed value.
+ * in" reads as missing (a finding), never as a malformed value. An identifier's value is the one
+ * member a row cannot do without (the request's model, frozen for protocol v1): a row with a kind
+ * and nothing typed yet keeps an empty value, which the node reports (identifier-value-missing).
  */
 export function pruneContent(content: RequestContent): RequestContent {
-  return pruneValue(content) as RequestContent;
+  const pruned = pruneValue(content) as RequestContent;
+  if (!pruned.identifiers) return pruned;
+  return {
+    ...pruned,
+    identifiers: pruned.identifiers.map((identifier) => ({ ...identifier, value: identifier.value ?? '' })),
+  };
 }
 
 /** Elements every request shows, whatever its type. */
