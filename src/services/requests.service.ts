@@ -297,6 +297,18 @@ export async function findingsFor(
 }
 
 /**
+ * The findings of a stored request. One received from another State is read by the requested
+ * side, so advice to its sender is left out (ValidateDraftOptions.isReceived).
+ */
+export function findingsOfRequest(
+  context: AppContext,
+  request: Pick<RequestView, 'content' | 'direction'>,
+  locale: Locale,
+): Promise<FindingsReport> {
+  return findingsFor(context, request.content, locale, { isReceived: request.direction === 'incoming' });
+}
+
+/**
  * Stores a new draft owned by the actor (the route requires request:draft) and answers it with
  * its findings in the given language.
  */

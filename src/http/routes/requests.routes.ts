@@ -13,6 +13,7 @@ import {
   createDraft,
   deleteDraft,
   findingsFor,
+  findingsOfRequest,
   getRequest,
   listRequests,
   updateDraft,
@@ -169,7 +170,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
     },
     async (request, reply) => {
       const found = await getRequest(context, actorOf(request), request.params.id);
-      const report = await findingsFor(context, found.content, localeOf(request, request.query.lang));
+      const report = await findingsOfRequest(context, found, localeOf(request, request.query.lang));
       return reply.header('etag', `"${found.revision}"`).send({ request: found, ...report });
     },
   );
@@ -236,9 +237,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
     },
     async (request) => {
       const found = await getRequest(context, actorOf(request), request.params.id);
-      return findingsFor(context, found.content, localeOf(request, request.query.lang), {
-        isReceived: found.direction === 'incoming',
-      });
+      return findingsOfRequest(context, found, localeOf(request, request.query.lang));
     },
   );
 }
