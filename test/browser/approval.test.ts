@@ -150,7 +150,11 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     await confirm.getByRole('button', { name: 'Approve and send' }).click();
     const approved = supervisorPage.locator('[data-testid="approval-record"][data-state="approved"]');
     await approved.waitFor();
-    assert.match((await approved.textContent()) ?? '', /Submitted by FR officer/);
+    // Who and when, the time zone named, as the case history below names it.
+    assert.match(
+      (await approved.textContent()) ?? '',
+      /Submitted by FR officer on .+ \d{2}:\d{2} (UTC|GMT|[A-Z]{3,4})/,
+    );
     assert.match((await approved.textContent()) ?? '', /Approved by FR supervisor/);
     await assertAccessible(supervisorPage, 'the approval panel of a sent request');
     assert.doesNotMatch(

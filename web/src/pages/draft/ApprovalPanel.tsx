@@ -9,7 +9,7 @@ import { Alert, Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } 
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalItem } from '../../app/api.ts';
-import { formatDateTime } from '../../components/format.ts';
+import { formatInstant } from '../../components/format.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
@@ -71,7 +71,7 @@ function ApprovalRecord({ item }: { item: ApprovalItem }) {
       <Text size="sm">
         {t('approval.submitted', {
           name: item.submittedBy.displayName,
-          at: formatDateTime(item.submittedAt),
+          at: formatInstant(item.submittedAt),
         })}
       </Text>
       {item.decidedBy && item.decidedAt ? (
@@ -79,7 +79,7 @@ function ApprovalRecord({ item }: { item: ApprovalItem }) {
           {t('approval.decided', {
             decision: t(`approval.state.${item.state}`),
             name: item.decidedBy.displayName,
-            at: formatDateTime(item.decidedAt),
+            at: formatInstant(item.decidedAt),
           })}
         </Text>
       ) : null}
