@@ -142,6 +142,17 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     );
     assert.equal(await screening.getByTestId('screening-state').getAttribute('data-complete'), 'false');
 
+    // An answer without its reasons: the node refuses the save, and the form says why beside the
+    // field, in the UI's words (the browser's own bubble, in the browser's language, does not show).
+    const first = screening.locator(`[data-testid="screening-item"][data-item="${ids[0]}"]`);
+    await first.getByTestId('answer-no-concern').check();
+    await first.getByTestId('screening-reasons').fill('');
+    await screening.getByTestId('screening-save').click();
+    await page.waitForFunction(
+      `document.querySelector('[data-item="${ids[0]}"] [data-testid="screening-reasons"]')?.getAttribute('aria-invalid') === 'true'`,
+    );
+    assert.equal(await screening.getByTestId('screening-state').getAttribute('data-complete'), 'false');
+
     // Answer every item with reasons: a concern on essential interests.
     for (const id of ids) {
       const item = screening.locator(`[data-testid="screening-item"][data-item="${id}"]`);

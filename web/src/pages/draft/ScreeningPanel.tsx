@@ -327,7 +327,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
           </Text>
         ) : null}
       </Group>
-      <form onSubmit={save} aria-labelledby="screening-title">
+      <form onSubmit={save} aria-labelledby="screening-title" noValidate>
         <Stack gap="sm">
           {GROUPS.map((group) => {
             const items = screening.items.filter((item) =>
