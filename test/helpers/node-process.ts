@@ -194,8 +194,10 @@ export function deliverPreservationFromFrance(
  */
 export function deliverTrafficDisclosureFromFrance(
   federation: Federation,
+  /** What the test changes in the demo's request before France sends it. */
+  change: (content: RequestContent) => RequestContent = (content) => content,
 ): Promise<Readonly<{ frRequestId: string; deRequestId: string }>> {
-  return deliverFromFrance(federation, trafficDisclosureDraft('FR', 'DE'));
+  return deliverFromFrance(federation, change(trafficDisclosureDraft('FR', 'DE')));
 }
 
 async function deliverFromFrance(
