@@ -12,12 +12,19 @@ import { currentLanguage, formattingLocale } from '../i18n/i18n.ts';
 export const WRITTEN_DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
 export const TIME_OF_DAY: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 
-/** "12 Mar 2026, 14:05" in the UI language; the raw text when it is not a date. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** An instant written with `options` in the UI language; the raw text when it is not a date. */
+function formatIsoInstant(iso: string | null | undefined, options: Intl.DateTimeFormatOptions): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(formattingLocale(), { ...WRITTEN_DAY, ...TIME_OF_DAY }).format(date);
+  return new Intl.DateTimeFormat(formattingLocale(), { ...WRITTEN_DAY, ...TIME_OF_DAY, ...options }).format(
+    date,
+  );
+}
+
+/** "12 Mar 2026, 14:05" in the UI language; the raw text when it is not a date. */
+export function formatDateTime(iso: string | null | undefined): string {
+  return formatIsoInstant(iso, {});
 }
 
 /**
@@ -100,14 +107,7 @@ export function formatNumber(value: number): string {
 
 /** "12 Mar 2026, 14:05 CET": an instant in the UI language and the browser's time zone, which is named. */
 export function formatInstant(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(formattingLocale(), {
-    ...WRITTEN_DAY,
-    ...TIME_OF_DAY,
-    timeZoneName: 'short',
-  }).format(date);
+  return formatIsoInstant(iso, { timeZoneName: 'short' });
 }
 
 /**
@@ -115,15 +115,7 @@ export function formatInstant(iso: string | null | undefined): string {
  * named: for records read as evidence of what happened when (the audit log).
  */
 export function formatExactInstant(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(formattingLocale(), {
-    ...WRITTEN_DAY,
-    ...TIME_OF_DAY,
-    second: '2-digit',
-    timeZoneName: 'short',
-  }).format(date);
+  return formatIsoInstant(iso, { second: '2-digit', timeZoneName: 'short' });
 }
 
 /** "a, b and c" (or "a, b or c" with `disjunction`) in the UI language. */
