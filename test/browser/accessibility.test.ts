@@ -399,14 +399,15 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
       const { context, page } = await signedIn(browser, node, language);
       const reference = `A11Y-${language}-${Date.now()}`;
       try {
-        // Saving a draft: the focus stays on Save (busy while saving), the status says it is saved.
+        // Saving a draft from the keyboard (Enter on Save): the focus stays on Save (busy while
+        // saving), the status says it is saved.
         await page.locator('#main-navigation a[href="/requests/new"]').click();
         await page.locator('[data-type="preservation"]').click();
         await page.getByTestId('type-continue').click();
         await page.getByTestId('save-draft').waitFor();
         assert.equal((await waitForFocusOffBody(page)).tag, 'h1');
         await page.locator('#el-case-reference input').first().fill(reference);
-        await page.getByTestId('save-draft').click();
+        await page.getByTestId('save-draft').press('Enter');
         await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
         await page.getByTestId('save-state').filter({ hasText: /1/ }).waitFor();
         const afterSave = await waitForFocusOffBody(page);
@@ -454,7 +455,7 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
           });
         });
         await page.locator('#el-case-reference input').first().fill(`${reference}-B`);
-        await page.getByTestId('save-draft').click();
+        await page.getByTestId('save-draft').press('Enter');
         const afterFailure = await waitForFocusOffBody(page);
         await page.waitForFunction("document.activeElement?.getAttribute('data-testid') === 'problem-alert'");
         const summary = (await page.getByTestId('problem-alert').textContent()) ?? '';
