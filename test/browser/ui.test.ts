@@ -54,6 +54,23 @@ type StartedNode = Readonly<{
  * Starts `comity serve` on a port of its own with a fresh embedded database (after `prepare` has
  * set up its data directory, if given); reads the first administrator's password.
  */
+/** The elements whose name the draft's form marks as required (an asterisk), sorted. */
+async function requiredMarks(page: Page): Promise<string[]> {
+  const marked = await page
+    .locator('[data-testid="required-mark"]')
+    .evaluateAll((marks) => marks.map((mark) => mark.getAttribute('data-element') ?? ''));
+  return marked.sort();
+}
+
+/** The elements the draft's checklist lists as required, sorted. */
+async function requiredInChecklist(page: Page): Promise<string[]> {
+  const required = await page
+    .getByTestId('checklist')
+    .locator('li[data-requirement="required"]')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-element') ?? ''));
+  return required.sort();
+}
+
 async function startNode(prepare?: (dataDirectory: string) => Promise<void>): Promise<StartedNode> {
   const dataDirectory = await mkdtemp(path.join(os.tmpdir(), 'comity-ui-'));
   await prepare?.(dataDirectory);
@@ -258,6 +275,24 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     );
   });
 
+  test('the form marks with an asterisk exactly the elements the checklist requires, for each type', async () => {
+    // Lists (offences, the person sought, identifiers), single fields and groups of fields.
+    for (const type of [
+      'real-time-traffic',
+      'extradition',
+      'joint-investigation',
+      'spontaneous-information',
+    ]) {
+      await page.goto(`${node.baseUrl}/requests/new`);
+      await page.locator(`[data-type="${type}"]`).click();
+      await page.getByTestId('type-continue').click();
+      await page.getByTestId('checklist').locator('li[data-requirement="required"]').first().waitFor();
+      const required = await requiredInChecklist(page);
+      assert.ok(required.length >= 4, `${type}: ${required}`);
+      assert.deepEqual(await requiredMarks(page), required, type);
+    }
+  });
+
   test('alert deliveries: the administrator sees that none waits, on an accessible screen', async () => {
     await page.getByRole('link', { name: 'Alert deliveries' }).click();
     await page.getByRole('heading', { level: 1, name: 'Alert deliveries' }).waitFor();
@@ -285,6 +320,8 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .waitFor();
     await checklist.locator('[data-element="necessity"] [data-status="to-do"]').waitFor();
     assert.equal(await checklist.getByText('Blocking:', { exact: true }).count(), 0);
+    // Every element the checklist counts as required carries the form's asterisk, and no other.
+    assert.deepEqual(await requiredMarks(page), await requiredInChecklist(page));
     assert.equal(await page.locator('#el-necessity').getByTestId('field-findings').count(), 0);
     // The drafter is the person the requested side replies to, until they write someone else.
     const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {

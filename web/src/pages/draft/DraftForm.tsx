@@ -22,7 +22,7 @@ import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import { localized } from '../../components/format.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
-import { type ChecklistItem, isAbsenceFinding, type Path, readPath } from './draft.model.ts';
+import { isAbsenceFinding, type Path, readPath } from './draft.model.ts';
 import {
   CheckField,
   DateField,
@@ -36,10 +36,11 @@ import {
   YesNoField,
 } from './fields.tsx';
 import { timeZoneOptions } from '../../components/time-zones.ts';
+import { ElementStatusContext, GroupElementContext, RequiredMark } from './required-mark.tsx';
 
 const CONVENTION_OFFENCE_ARTICLES = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+function Section({ title, children }: { title: ReactNode; children: ReactNode }) {
   const id = useId();
   return (
     <Paper component="section" aria-labelledby={id} withBorder p="sm">
@@ -89,12 +90,14 @@ function ElementGroup({
   const describedBy = findingList ? findingsId : undefined;
   if (!legend) {
     return (
-      <div id={`el-${element}`} data-anchor>
-        <Stack gap="xs">
-          {children}
-          {findingList}
-        </Stack>
-      </div>
+      <GroupElementContext.Provider value={element}>
+        <div id={`el-${element}`} data-anchor data-required={status?.requirement === 'required' || undefined}>
+          <Stack gap="xs">
+            {children}
+            {findingList}
+          </Stack>
+        </div>
+      </GroupElementContext.Provider>
     );
   }
   const isRequired = status?.requirement === 'required';
@@ -105,15 +108,7 @@ function ElementGroup({
       legend={
         <>
           {legend}
-          {isRequired ? (
-            <>
-              <span aria-hidden="true" className="required-mark">
-                {' '}
-                *
-              </span>
-              <span className="visually-hidden"> ({t('a11y.required')})</span>
-            </>
-          ) : null}
+          <RequiredMark element={element} />
         </>
       }
       variant="filled"
@@ -140,9 +135,6 @@ function DraftingHelp({ size = 'sm', children }: { size?: 'xs' | 'sm'; children:
     </Text>
   );
 }
-
-/** The checklist's state of each element (DraftPage provides it), for the fields of the element. */
-export const ElementStatusContext = createContext<ReadonlyMap<ElementId, ChecklistItem>>(new Map());
 
 /**
  * Whether an element's group says that the element is not there yet: not on a new draft before
@@ -337,11 +329,11 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
 
       <Section title={t('draft.section.case')}>
         <ElementGroup element="case-reference">
-          <TextField path={['caseReference']} label={t('element.case-reference')} />
+          <TextField isElement path={['caseReference']} label={t('element.case-reference')} />
         </ElementGroup>
         {has('request-date') ? (
           <ElementGroup element="request-date">
-            <DateField path={['requestDate']} label={t('element.request-date')} />
+            <DateField isElement path={['requestDate']} label={t('element.request-date')} />
           </ElementGroup>
         ) : null}
         {has('extension') ? (
@@ -368,7 +360,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         ) : null}
         {has('subject-matter') ? (
           <ElementGroup element="subject-matter">
-            <LongTextField path={['subjectMatter']} label={t('element.subject-matter')} />
+            <LongTextField isElement path={['subjectMatter']} label={t('element.subject-matter')} />
           </ElementGroup>
         ) : null}
         {has('conducting-authority') ? (
@@ -401,6 +393,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         {has('assistance-kinds') ? (
           <ElementGroup element="assistance-kinds">
             <MultiSelectField
+              isElement
               path={['assistanceKinds']}
               label={t('element.assistance-kinds')}
               description={t('lawyer.assistanceKindsHelp')}
@@ -431,7 +424,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       {has('offences') || has('summary-of-facts') ? (
         <Section title={t('draft.section.offences')}>
           {has('offences') ? (
-            <ElementGroup element="offences">
+            <ElementGroup element="offences" legend={t('element.offences')}>
               <DraftingHelp>{t('draft.offencesHelp')}</DraftingHelp>
               <RowList
                 path={['offences']}
@@ -472,7 +465,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           ) : null}
           {has('summary-of-facts') ? (
             <ElementGroup element="summary-of-facts">
-              <LongTextField path={['summaryOfFacts']} label={t('element.summary-of-facts')} />
+              <LongTextField isElement path={['summaryOfFacts']} label={t('element.summary-of-facts')} />
             </ElementGroup>
           ) : null}
         </Section>
@@ -480,7 +473,10 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
 
       {has('persons-concerned') || has('person-sought') ? (
         <Section title={t('draft.section.persons')}>
-          <ElementGroup element={has('person-sought') ? 'person-sought' : 'persons-concerned'}>
+          <ElementGroup
+            element={has('person-sought') ? 'person-sought' : 'persons-concerned'}
+            legend={t(has('person-sought') ? 'element.person-sought' : 'element.persons-concerned')}
+          >
             {has('person-sought') ? <DraftingHelp>{t('draft.personSoughtHelp')}</DraftingHelp> : null}
             <RowList
               path={['persons']}
@@ -518,7 +514,14 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       ) : null}
 
       {has('identifiers') ? (
-        <Section title={t('element.identifiers')}>
+        <Section
+          title={
+            <>
+              {t('element.identifiers')}
+              <RequiredMark element="identifiers" />
+            </>
+          }
+        >
           <ElementGroup element="identifiers">
             <DraftingHelp>{t('draft.identifiersHelp')}</DraftingHelp>
             <RowList
@@ -571,6 +574,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           {has('data-relation-to-offence') ? (
             <ElementGroup element="data-relation-to-offence">
               <LongTextField
+                isElement
                 path={['dataSought', 'relationToOffence']}
                 label={t('element.data-relation-to-offence')}
               />
@@ -625,27 +629,28 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         <Section title={t('draft.section.measure')}>
           {has('assistance-sought') ? (
             <ElementGroup element="assistance-sought">
-              <LongTextField path={['assistanceSought']} label={t('element.assistance-sought')} />
+              <LongTextField isElement path={['assistanceSought']} label={t('element.assistance-sought')} />
             </ElementGroup>
           ) : null}
           {has('procedure-wished') ? (
             <ElementGroup element="procedure-wished">
-              <LongTextField path={['procedureWished']} label={t('element.procedure-wished')} />
+              <LongTextField isElement path={['procedureWished']} label={t('element.procedure-wished')} />
             </ElementGroup>
           ) : null}
           {has('purpose') ? (
             <ElementGroup element="purpose">
-              <LongTextField path={['purpose']} label={t('element.purpose')} />
+              <LongTextField isElement path={['purpose']} label={t('element.purpose')} />
             </ElementGroup>
           ) : null}
           {has('necessity') ? (
             <ElementGroup element="necessity">
-              <LongTextField path={['necessity']} label={t('element.necessity')} />
+              <LongTextField isElement path={['necessity']} label={t('element.necessity')} />
             </ElementGroup>
           ) : null}
           {has('preservation-period') ? (
             <ElementGroup element="preservation-period">
               <NumberField
+                isElement
                 path={['preservationDays']}
                 label={t('draft.field.preservationDays')}
                 description={t('draft.field.preservationDaysHelp')}
@@ -668,7 +673,11 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           ) : null}
           {has('intent-to-request-assistance') ? (
             <ElementGroup element="intent-to-request-assistance">
-              <YesNoField path={['intendsFollowUpRequest']} label={t('draft.field.intendsFollowUpRequest')} />
+              <YesNoField
+                isElement
+                path={['intendsFollowUpRequest']}
+                label={t('draft.field.intendsFollowUpRequest')}
+              />
             </ElementGroup>
           ) : null}
         </Section>
@@ -713,6 +722,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         <Section title={t('draft.section.confiscation')}>
           <ElementGroup element="confiscation-measure">
             <SelectField
+              isElement
               path={['confiscation', 'measure']}
               label={t('element.confiscation-measure')}
               options={option('confiscationMeasure', [
@@ -767,6 +777,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         <Section title={t('draft.section.jointInvestigation')}>
           <ElementGroup element="participating-states">
             <MultiSelectField
+              isElement
               path={['jointInvestigation', 'participatingStates']}
               label={t('element.participating-states')}
               options={stateOptions}
@@ -785,10 +796,14 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       {has('information') || has('conditions-of-use') ? (
         <Section title={t('draft.section.information')}>
           <ElementGroup element="information">
-            <LongTextField path={['information', 'description']} label={t('element.information')} />
+            <LongTextField isElement path={['information', 'description']} label={t('element.information')} />
           </ElementGroup>
           <ElementGroup element="conditions-of-use">
-            <LongTextField path={['information', 'conditionsOfUse']} label={t('element.conditions-of-use')} />
+            <LongTextField
+              isElement
+              path={['information', 'conditionsOfUse']}
+              label={t('element.conditions-of-use')}
+            />
           </ElementGroup>
         </Section>
       ) : null}
@@ -835,6 +850,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
         </ElementGroup>
         <ElementGroup element="language">
           <SelectField
+            isElement
             path={['language']}
             label={t('element.language')}
             description={t('draft.field.languageHelp')}

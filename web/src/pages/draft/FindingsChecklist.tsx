@@ -102,7 +102,12 @@ function ItemRow({
   const findings = isStarting ? item.findings.filter((finding) => !isAbsenceFinding(finding)) : item.findings;
   const mark = isStarting && item.state !== 'complete' && findings.length === 0 ? 'to-do' : item.state;
   return (
-    <li data-element={item.element} data-state={item.state} style={{ listStyle: 'none' }}>
+    <li
+      data-element={item.element}
+      data-state={item.state}
+      data-requirement={item.requirement}
+      style={{ listStyle: 'none' }}
+    >
       <Group gap={8} wrap="nowrap" align="flex-start">
         <StatusMark status={mark} />
         <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>

@@ -10,6 +10,7 @@ import { jsonPointer } from '../../../../src/core/field-codes.ts';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { type FieldFinding, type Path, readPath } from './draft.model.ts';
+import { RequiredMark } from './required-mark.tsx';
 
 export type DraftFormContextValue = Readonly<{
   content: RequestContent;
@@ -56,7 +57,25 @@ function useFieldError(path: Path): ReactNode {
   );
 }
 
-type FieldProps = Readonly<{ path: Path; label: string; description?: ReactNode; placeholder?: string }>;
+type FieldProps = Readonly<{
+  path: Path;
+  label: string;
+  description?: ReactNode;
+  placeholder?: string;
+  /** The field is its group's element itself: its label carries the element's required mark. */
+  isElement?: boolean;
+}>;
+
+/** The field's label, with the mark of its group's element when the field is that element. */
+function labelOf(label: string, isElement: boolean | undefined): ReactNode {
+  if (!isElement) return label;
+  return (
+    <>
+      {label}
+      <RequiredMark />
+    </>
+  );
+}
 
 /**
  * How a field shows in the form: `isHidden` for an empty field of a read-only request that hides
@@ -90,7 +109,7 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function TextField({ path, label, type, ...hints }: FieldProps & { type?: 'text' }) {
+export function TextField({ path, label, isElement, type, ...hints }: FieldProps & { type?: 'text' }) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
   const value = asText(readPath(content, path));
@@ -99,7 +118,7 @@ export function TextField({ path, label, type, ...hints }: FieldProps & { type?:
   return (
     <TextInput
       error={error}
-      label={label}
+      label={labelOf(label, isElement)}
       description={display.description}
       placeholder={display.placeholder}
       type={type ?? 'text'}
@@ -112,7 +131,7 @@ export function TextField({ path, label, type, ...hints }: FieldProps & { type?:
 }
 
 /** A date in the UI language's written form, with a calendar; stored as `YYYY-MM-DD`. */
-export function DateField({ path, label, ...hints }: FieldProps) {
+export function DateField({ path, label, isElement, ...hints }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
   const value = asText(readPath(content, path));
@@ -121,7 +140,7 @@ export function DateField({ path, label, ...hints }: FieldProps) {
   return (
     <LocaleDateInput
       error={error}
-      label={label}
+      label={labelOf(label, isElement)}
       description={display.description}
       value={value}
       onChange={(next) => update(path, next)}
@@ -130,7 +149,7 @@ export function DateField({ path, label, ...hints }: FieldProps) {
   );
 }
 
-export function LongTextField({ path, label, ...hints }: FieldProps) {
+export function LongTextField({ path, label, isElement, ...hints }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
   const value = asText(readPath(content, path));
@@ -139,7 +158,7 @@ export function LongTextField({ path, label, ...hints }: FieldProps) {
   return (
     <Textarea
       error={error}
-      label={label}
+      label={labelOf(label, isElement)}
       description={display.description}
       placeholder={display.placeholder}
       autosize
@@ -156,6 +175,7 @@ export function LongTextField({ path, label, ...hints }: FieldProps) {
 export function NumberField({
   path,
   label,
+  isElement,
   min,
   max,
   allowDecimal,
@@ -169,7 +189,7 @@ export function NumberField({
   return (
     <NumberInput
       error={error}
-      label={label}
+      label={labelOf(label, isElement)}
       description={display.description}
       value={typeof value === 'number' ? value : ''}
       onChange={(next) => update(path, typeof next === 'number' ? next : undefined)}
@@ -186,6 +206,7 @@ export type Option = Readonly<{ value: string; label: string }>;
 export function SelectField({
   path,
   label,
+  isElement,
   options,
   isSearchable,
   isClearable = true,
@@ -210,7 +231,7 @@ export function SelectField({
   return (
     <Select
       error={error}
-      label={label}
+      label={labelOf(label, isElement)}
       description={display.description}
       placeholder={display.placeholder}
       data={options as Option[]}
@@ -228,6 +249,7 @@ export function SelectField({
 export function MultiSelectField({
   path,
   label,
+  isElement,
   options,
   ...hints
 }: FieldProps & { options: readonly Option[] }) {
@@ -241,7 +263,7 @@ export function MultiSelectField({
   return (
     <MultiSelect
       error={error}
-      label={label}
+      label={labelOf(label, isElement)}
       description={display.description}
       placeholder={display.placeholder}
       data={options as Option[]}
@@ -255,7 +277,7 @@ export function MultiSelectField({
   );
 }
 
-export function CheckField({ path, label, ...hints }: FieldProps) {
+export function CheckField({ path, label, isElement, ...hints }: FieldProps) {
   const { content, update, isReadOnly } = useDraftForm();
   const error = useFieldError(path);
   const isChecked = readPath(content, path) === true;
@@ -264,7 +286,7 @@ export function CheckField({ path, label, ...hints }: FieldProps) {
   return (
     <Checkbox
       error={error}
-      label={label}
+      label={labelOf(label, isElement)}
       description={display.description}
       checked={isChecked}
       onChange={(event) => update(path, event.currentTarget.checked ? true : undefined)}
@@ -274,12 +296,13 @@ export function CheckField({ path, label, ...hints }: FieldProps) {
 }
 
 /** A yes / no question where "not stated" is a distinct answer (the element is absent until answered). */
-export function YesNoField({ path, label, description }: FieldProps) {
+export function YesNoField({ path, label, description, isElement }: FieldProps) {
   const { t } = useTranslation();
   return (
     <SelectField
       path={path}
       label={label}
+      isElement={isElement}
       description={description}
       placeholder={t('common.notStated')}
       options={[
