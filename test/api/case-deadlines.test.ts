@@ -2,7 +2,8 @@
  * The deadlines of a case in its view (GET /api/v1/requests/{id}/history), on both nodes, from the
  * requested State's service level in the signed directory and an injected clock: an emergency
  * request to a State that acknowledges within one hour is on time, then at risk in its last
- * quarter, then missed; acknowledging it ends the deadline on both sides.
+ * quarter, then missed; acknowledging it ends the deadline on both sides. The date the requesting
+ * side suggests for execution is a deadline too, from the request's delivery.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -55,6 +56,17 @@ for (const target of DATABASE_TARGETS) {
       return json<CaseBody>(response).case.deadlines;
     }
 
+    async function acknowledgeAtDe(id: string) {
+      const response = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/transitions`,
+        headers: duty.headers,
+        payload: { name: 'acknowledge', payload: {} },
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return response;
+    }
+
     it('an emergency request must be acknowledged within the declared hour: on time, at risk, missed, then gone', async () => {
       const { requesting: fr, requested: de, clock } = pair;
       const content = {
@@ -80,16 +92,38 @@ for (const target of DATABASE_TARGETS) {
       clock.advance(Date.parse(acknowledge.dueAt) - clock.now().getTime());
       assert.equal((await deadlines(de, duty, deId))[0]?.state, 'missed');
 
-      const acknowledged = await de.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${deId}/transitions`,
-        headers: duty.headers,
-        payload: { name: 'acknowledge', payload: {} },
-      });
-      assert.equal(acknowledged.statusCode, 200, acknowledged.body);
+      const acknowledged = await acknowledgeAtDe(deId);
       assert.deepEqual(json<CaseBody>(acknowledged).case.deadlines, []);
       assert.equal((await pair.requestedWorker.runOnce()).delivered, 1);
       assert.deepEqual(await deadlines(fr, officer, frId), []);
+    });
+
+    it('the date the requesting side suggests (Art. 40(25)) is a deadline of the requested side, on both nodes and on the desk', async () => {
+      const { requesting: fr, requested: de, clock } = pair;
+      const date = addDays(calendarDateOf(clock.now()), 20);
+      const content = {
+        ...preservationDraft('FR', 'DE', 9),
+        suggestedDeadline: { date, reasons: 'The hearing is set for the day after.' },
+      };
+      const { requestingId: frId, requestedId: deId } = await pair.deliverRequest(officer, duty, content);
+
+      const suggested = (await deadlines(de, duty, deId)).find((item) => item.kind === 'suggested-execution');
+      assert.ok(suggested);
+      assert.equal(suggested.side, 'requested');
+      assert.equal(suggested.state, 'on-time');
+      assert.equal(suggested.dueAt, `${addDays(date, 1)}T00:00:00.000Z`);
+      const atFr = (await deadlines(fr, officer, frId)).find((item) => item.kind === 'suggested-execution');
+      assert.equal(atFr?.dueAt, suggested.dueAt);
+
+      // Once acknowledged, it is the case's next deadline on the requested side's desk.
+      await acknowledgeAtDe(deId);
+      const desk = await de.app.inject({ method: 'GET', url: '/api/v1/desk', headers: duty.headers });
+      assert.equal(desk.statusCode, 200, desk.body);
+      const row = json<{ items: { requestId: string; nextDeadline: Deadline | null }[] }>(desk).items.find(
+        (item) => item.requestId === deId,
+      );
+      assert.equal(row?.nextDeadline?.kind, 'suggested-execution');
+      assert.equal(row?.nextDeadline?.dueAt, suggested.dueAt);
     });
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Case } from '../../src/core/case/case-model.ts';
 import { caseDeadlines, type ServiceLevels } from '../../src/core/case/deadlines.ts';
+import { baseCaseOf } from '../../src/core/case/request-case.ts';
 import { actor, SAMPLES, type Step, walk } from '../helpers/case-fixtures.ts';
 
 const LEVELS: ServiceLevels = { acknowledgeWithinHours: { emergency: 1, urgent: 24 } };
@@ -85,6 +86,39 @@ describe('case deadlines: execution, clarification and postponement', () => {
       ['execute-fully', duty, SAMPLES['execute-fully'].payload, '2026-03-04T10:00:00Z'],
     ]);
     assert.deepEqual(at('2026-04-02T00:00:00Z', executed), []);
+  });
+
+  it("follows the suggested date of a request as a node holds it, from the request's delivery", () => {
+    const content = {
+      urgency: { level: 'routine' },
+      suggestedDeadline: { date: '2026-03-31', reasons: 'Trial.' },
+    };
+    const received = baseCaseOf({
+      type: 'mla',
+      content,
+      direction: 'incoming',
+      status: 'received',
+      deliveryState: null,
+      receivedAt: new Date('2026-03-01T08:00:00Z'),
+    });
+    assert.deepEqual(received.suggestedDeadline, { date: '2026-03-31', reasons: 'Trial.' });
+    assert.deepEqual(at('2026-03-10T00:00:00Z', received), [
+      ['suggested-execution', 'requested', '2026-03-24T08:00:00.000Z', '2026-04-01T00:00:00.000Z', 'on-time'],
+    ]);
+    // The requesting node sees the same date once its request is delivered, not while it is a draft.
+    const sent = { type: 'mla', content, direction: 'outgoing', status: 'sent' } as const;
+    const delivery = { deliveryState: 'delivered', deliveredAt: new Date('2026-03-01T08:00:00Z') };
+    assert.equal(
+      at('2026-03-10T00:00:00Z', baseCaseOf({ ...sent, ...delivery }))[0]?.[0],
+      'suggested-execution',
+    );
+    assert.deepEqual(
+      at('2026-03-10T00:00:00Z', baseCaseOf({ ...sent, status: 'draft', deliveryState: null })),
+      [],
+    );
+    // A date no calendar reads is not a deadline (validation refuses it before sending).
+    const unreadable = { ...content, suggestedDeadline: { date: '31/03/2026' } };
+    assert.equal(baseCaseOf({ ...sent, ...delivery, content: unreadable }).suggestedDeadline, undefined);
   });
 
   it('asks the requesting side to answer a clarification by its date', () => {

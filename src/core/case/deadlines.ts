@@ -119,8 +119,13 @@ function postponementEnd(current: Case): Span | undefined {
   };
 }
 
+/**
+ * Art. 40(25): the requested side is shown the date the requesting side suggests, from the moment
+ * the request was sent, or, in a node's history, which starts at the request's delivery
+ * (request-case.ts), from its delivery.
+ */
 function suggestedExecution(current: Case): Span | undefined {
-  const sent = lastEventTime(current, 'approve-and-send');
+  const sent = lastEventTime(current, 'approve-and-send') ?? lastEventTime(current, 'record-delivery');
   if (!current.suggestedDeadline || sent === undefined || !IN_PROGRESS_STATUSES.includes(current.status)) {
     return undefined;
   }

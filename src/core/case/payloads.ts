@@ -21,7 +21,7 @@ export type PayloadContext = Readonly<{ case: Case; now: Date; catalogue: CaseCa
 const Text = z.string().trim().min(1).max(20_000);
 const Note = z.object({ note: Text.optional() }).strict();
 const Empty = z.object({}).strict();
-const CalendarDateSchema = z.iso.date();
+export const CalendarDateSchema = z.iso.date();
 
 /** The UTC calendar date of the moment a transition is made. */
 export function todayOf(now: Date): CalendarDate {

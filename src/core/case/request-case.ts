@@ -7,6 +7,7 @@
 import { URGENCY_LEVELS } from '../request/draft.ts';
 import type { Case, CaseCatalogue, CaseEvent, CaseSide, CaseStatus, UrgencyLevel } from './case-model.ts';
 import { RequestTypeSchema } from './case-model.ts';
+import { CalendarDateSchema } from './payloads.ts';
 import { applyEvents, type FoldResult } from './lifecycle.ts';
 
 export type { FoldResult };
@@ -53,6 +54,18 @@ function urgencyOf(content: unknown): UrgencyLevel {
   return URGENCY_LEVELS.find((known) => known === level) ?? 'routine';
 }
 
+/**
+ * The date the requesting side suggests for execution (Art. 40(25)), as the request carries it;
+ * none when the request has no date a calendar can read (validation refuses such a request).
+ */
+function suggestedDeadlineOf(content: unknown): Case['suggestedDeadline'] {
+  const suggested = (content as { suggestedDeadline?: { date?: unknown; reasons?: unknown } } | null)
+    ?.suggestedDeadline;
+  const date = CalendarDateSchema.safeParse(suggested?.date);
+  if (!date.success) return undefined;
+  return { date: date.data, reasons: typeof suggested?.reasons === 'string' ? suggested.reasons : '' };
+}
+
 /** The node itself as an actor: it records the delivery that its signed receipt proves. */
 const DELIVERING_NODE = { id: 'node', side: 'requesting', roles: ['node'] } as const;
 
@@ -68,9 +81,11 @@ export function baseCaseOf(source: RequestCaseSource): Case {
       : source.direction === 'incoming'
         ? source.receivedAt
         : source.deliveredAt;
+  const suggestedDeadline = suggestedDeadlineOf(source.content);
   return {
     requestType: RequestTypeSchema.parse(source.type),
     urgency: urgencyOf(source.content),
+    ...(suggestedDeadline ? { suggestedDeadline } : {}),
     status,
     responses: [],
     history: deliveredAt
