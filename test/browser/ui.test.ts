@@ -338,6 +338,10 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .getByLabel('Name of the authority')
       .fill('Prosecutor General');
     await choose(page.locator('#el-requested-authority').getByLabel('State'), 'Fran', /France/);
+    await page
+      .locator('#el-requested-authority')
+      .getByLabel('Name of the authority')
+      .fill('Office anti-cybercriminalité');
     await page.locator('#el-case-reference').getByLabel('Case reference').fill('PG-2026-0042');
 
     await page.getByRole('button', { name: 'Add an offence' }).click();
@@ -474,7 +478,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await screenshot(page, 'draft-preservation-contact-fields');
   });
 
-  test('submitting for approval asks first, naming the State and the channel; a node without federation identity says why', async () => {
+  test('submitting for approval asks first, naming the State, the channel and the authority named; a node without federation identity says why', async () => {
     const send = page.getByTestId('send-request');
     assert.equal(await send.isEnabled(), true, 'a saved draft without blocking findings can be submitted');
     // Before anyone tries: the node is not connected yet, and what its administrator must do.
@@ -487,6 +491,8 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await dialog
       .getByText(/Requested State: France\. Receiving authority: 24\/7 point of contact\./)
       .waitFor();
+    // The authority the officer named, beside the channel the directory routes to.
+    await dialog.getByText(/The request names the authority: Office anti-cybercriminalité\./).waitFor();
     await assertAccessible(page, 'send confirmation');
     await dialog.getByRole('button', { name: 'Submit', exact: true }).click();
     const refusal = page.getByRole('alert').filter({ hasText: 'The request was not submitted' });

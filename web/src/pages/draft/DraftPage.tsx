@@ -581,6 +581,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   stateLabel={requestedStateLabel}
                   requestedState={saved.request.requestedState}
                   channelLabel={channelLabel}
+                  authorityName={saved.request.content.requestedAuthority?.name?.trim() || undefined}
                   onSent={markSubmitted}
                   onError={setSendError}
                 />

@@ -39,6 +39,8 @@ type SendActionProps = Readonly<{
   requestedState?: string | null;
   /** The receiving authority (channel) in the UI language. */
   channelLabel: string;
+  /** The requested authority as the request names it, if its author wrote a name. */
+  authorityName?: string | undefined;
   onSent: (answer: SubmitAnswer) => void;
   onError: (error: unknown) => void;
 }>;
@@ -49,6 +51,7 @@ export function SendAction({
   blocker,
   stateLabel,
   channelLabel,
+  authorityName,
   requestedState,
   onSent,
   onError,
@@ -99,7 +102,12 @@ export function SendAction({
       <ConfirmModal
         isOpen={isConfirming}
         title={t('approval.submit.confirmTitle')}
-        message={t('approval.submit.confirmMessage', { state: stateLabel, channel: channelLabel })}
+        message={[
+          t('approval.submit.confirmMessage', { state: stateLabel, channel: channelLabel }),
+          authorityName ? t('approval.submit.confirmAddressee', { name: authorityName }) : '',
+        ]
+          .join(' ')
+          .trim()}
         confirmLabel={t('approval.submit.confirm')}
         confirmColor="blue.8"
         isBusy={isSending}
