@@ -30,6 +30,23 @@ export function formattingLocaleOf(locale: Locale): string {
 }
 
 /**
+ * A State's name from its ISO 3166 code (or the EU's), in `locale`, as the platform's CLDR data
+ * writes it: for where the directory's United Nations names are not at hand (a visitor not signed
+ * in). The code itself when the platform does not know it.
+ */
+export function regionNameOf(code: string, locale: Locale): string {
+  const region = code.toUpperCase();
+  // ZZ is CLDR's "unknown region", which it names in every language.
+  if (!/^[A-Z]{2}$/.test(region) || region === 'ZZ') return code;
+  try {
+    const name = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' }).of(region);
+    return name ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/**
  * Picks the best UI language from an Accept-Language header (RFC 9110 section 12.5.4),
  * falling back to English.
  */

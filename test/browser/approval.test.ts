@@ -56,6 +56,18 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     });
   }
 
+  test("a State's node names its State on the sign-in page, before anyone signs in", async () => {
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${federation.node('DE').url}/sign-in`);
+      await page.getByLabel('Username').waitFor();
+      await page.getByRole('banner').getByText('Node: Germany').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the officer submits; the supervisor returns with reasons, then approves, which sends it', async () => {
     const fr = federation.node('FR');
     const officer = await fr.userClient('officer');

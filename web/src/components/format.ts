@@ -3,6 +3,7 @@ import type { StateSummary } from '../app/api.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
 import { formatCitationIn } from '../../../src/core/catalogue/catalogue.ts';
 import { currentLanguage, formattingLocale } from '../i18n/i18n.ts';
+import { regionNameOf } from '../../../src/core/i18n.ts';
 
 /**
  * A day written with its month's name: "6 Dec 2026", "6 déc. 2026", "2026年12月6日", "6 ديسمبر 2026".
@@ -56,14 +57,17 @@ export function localized(text: LocalizedText | undefined): string {
   return text[currentLanguage()] || text.en;
 }
 
-/** The State's name in the UI language, or its code when the directory does not know it. */
+/**
+ * The State's name in the UI language: the directory's (the United Nations' names), else, signed
+ * out or for a State the directory does not list, the platform's name for its code, else the code.
+ */
 export function stateName(
   states: readonly StateSummary[] | undefined,
   code: string | null | undefined,
 ): string {
   if (!code) return '';
   const state = states?.find((entry) => entry.code === code.toUpperCase());
-  return state ? localized(state.names) : code;
+  return state ? localized(state.names) : regionNameOf(code, currentLanguage());
 }
 
 /** "Art. 42(3)(d)", "المادة 42(3)(d)", "第42条(3)(d)": a citation in the UI language (src/core). */
