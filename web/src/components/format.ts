@@ -67,7 +67,7 @@ export function stateName(
 ): string {
   if (!code) return '';
   const state = states?.find((entry) => entry.code === code.toUpperCase());
-  return state ? localized(state.names) : regionNameOf(code, currentLanguage());
+  return state ? localized(state.names) : regionName(code);
 }
 
 /** "Art. 42(3)(d)", "المادة 42(3)(d)", "第42条(3)(d)": a citation in the UI language (src/core). */
@@ -88,11 +88,7 @@ export function localizedCitation(text: string): string {
 
 /** A country or organization name from its ISO 3166-1 alpha-2 code (or EU), in the UI language. */
 export function regionName(code: string): string {
-  try {
-    return new Intl.DisplayNames([currentLanguage()], { type: 'region' }).of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
-  }
+  return regionNameOf(code, currentLanguage());
 }
 
 /** A language name from its BCP 47 tag, in the UI language. */
