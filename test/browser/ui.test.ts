@@ -751,6 +751,8 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       buffer: Buffer.from(['state_code,action,date,source,evidence,note', ...rows].join('\n')),
     });
     const recordCount = async () => await page.getByRole('row').count();
+    // The records are read again apart from the status: the new record's row is there first.
+    await page.getByRole('row', { name: /^France FR Ratification / }).waitFor();
     const before = await recordCount();
     await page
       .locator('input[type="file"]')
