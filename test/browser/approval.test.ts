@@ -78,6 +78,10 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     const officerPage = await signInAs(officerContext, fr, 'officer');
     await officerPage.goto(`${fr.url}/requests/${drafted.id}`);
     await officerPage.getByTestId('checklist-ready').waitFor();
+    assert.ok(
+      (await officerPage.getByTestId('required-mark').count()) > 0,
+      'the draft marks its required elements',
+    );
     await officerPage.getByTestId('send-request').click();
     const dialog = officerPage.getByRole('dialog', { name: 'Submit this request for approval?' });
     await dialog.getByText(/A supervisor other than you approves it/).waitFor();
@@ -90,6 +94,9 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     const note = officerPage.getByTestId('read-only-note');
     await note.getByText(/^Submitted for approval: nothing has been sent to Germany yet\./).waitFor();
     assert.doesNotMatch((await note.textContent()) ?? '', /Sent/);
+    // Read-only now: no asterisks, as no note explains them (the draft had both).
+    assert.equal(await officerPage.getByTestId('required-note').count(), 0);
+    assert.equal(await officerPage.getByTestId('required-mark').count(), 0);
     // Nor does the case claim a status at the other State, which holds nothing yet.
     assert.equal(
       await officerPage.getByTestId('case-other-side').textContent(),

@@ -36,7 +36,12 @@ import {
   YesNoField,
 } from './fields.tsx';
 import { timeZoneOptions } from '../../components/time-zones.ts';
-import { ElementStatusContext, GroupElementContext, RequiredMark } from './required-mark.tsx';
+import {
+  ElementStatusContext,
+  GroupElementContext,
+  MarksShownContext,
+  RequiredMark,
+} from './required-mark.tsx';
 
 const CONVENTION_OFFENCE_ARTICLES = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
 
@@ -296,165 +301,215 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
   );
 
   return (
-    <Stack gap="md">
-      {isReadOnly ? null : (
-        <Text className="required-note" data-testid="required-note">
-          {t('a11y.requiredNote')}
-        </Text>
-      )}
-      <Section title={t('draft.section.authorities')}>
-        <ElementGroup element="requesting-authority" legend={t('element.requesting-authority')}>
-          {authorityFields('requestingAuthority')}
-          <Fieldset legend={t('lawyer.contactDetails')} p="xs">
-            {contactFields(['requestingAuthority', 'contactDetails'], t('lawyer.contactName'))}
-          </Fieldset>
-        </ElementGroup>
-        <ElementGroup element="requested-authority" legend={t('element.requested-authority')}>
-          {authorityFields('requestedAuthority')}
-          <Fieldset legend={t('lawyer.requestedContactDetails')} p="xs">
-            {contactFields(['requestedAuthority', 'contactDetails'], t('lawyer.contactName'))}
-          </Fieldset>
-          {requestedState && !isReadOnly ? (
-            <Text size="xs" c="gray.7">
-              {t('draft.acceptedLanguages', {
-                languages:
-                  requestedState.acceptedLanguages && requestedState.acceptedLanguages.length > 0
-                    ? requestedState.acceptedLanguages.join(', ')
-                    : t('directory.notNotified'),
-              })}
-            </Text>
+    // A read-only request has no note on asterisks, and no asterisks: its reader does not fill it in.
+    <MarksShownContext.Provider value={!isReadOnly}>
+      <Stack gap="md">
+        {isReadOnly ? null : (
+          <Text className="required-note" data-testid="required-note">
+            {t('a11y.requiredNote')}
+          </Text>
+        )}
+        <Section title={t('draft.section.authorities')}>
+          <ElementGroup element="requesting-authority" legend={t('element.requesting-authority')}>
+            {authorityFields('requestingAuthority')}
+            <Fieldset legend={t('lawyer.contactDetails')} p="xs">
+              {contactFields(['requestingAuthority', 'contactDetails'], t('lawyer.contactName'))}
+            </Fieldset>
+          </ElementGroup>
+          <ElementGroup element="requested-authority" legend={t('element.requested-authority')}>
+            {authorityFields('requestedAuthority')}
+            <Fieldset legend={t('lawyer.requestedContactDetails')} p="xs">
+              {contactFields(['requestedAuthority', 'contactDetails'], t('lawyer.contactName'))}
+            </Fieldset>
+            {requestedState && !isReadOnly ? (
+              <Text size="xs" c="gray.7">
+                {t('draft.acceptedLanguages', {
+                  languages:
+                    requestedState.acceptedLanguages && requestedState.acceptedLanguages.length > 0
+                      ? requestedState.acceptedLanguages.join(', ')
+                      : t('directory.notNotified'),
+                })}
+              </Text>
+            ) : null}
+          </ElementGroup>
+        </Section>
+
+        <Section title={t('draft.section.case')}>
+          <ElementGroup element="case-reference">
+            <TextField isElement path={['caseReference']} label={t('element.case-reference')} />
+          </ElementGroup>
+          {has('request-date') ? (
+            <ElementGroup element="request-date">
+              <DateField isElement path={['requestDate']} label={t('element.request-date')} />
+            </ElementGroup>
           ) : null}
-        </ElementGroup>
-      </Section>
-
-      <Section title={t('draft.section.case')}>
-        <ElementGroup element="case-reference">
-          <TextField isElement path={['caseReference']} label={t('element.case-reference')} />
-        </ElementGroup>
-        {has('request-date') ? (
-          <ElementGroup element="request-date">
-            <DateField isElement path={['requestDate']} label={t('element.request-date')} />
-          </ElementGroup>
-        ) : null}
-        {has('extension') ? (
-          <ElementGroup element="extension" legend={t('element.extension')}>
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-              <SelectField
-                path={['extension', 'isExtension']}
-                label={t('lawyer.requestKind')}
-                placeholder={t('common.notStated')}
-                options={[
-                  { value: 'new', label: t('lawyer.newRequest') },
-                  { value: 'extension', label: t('lawyer.extensionRequest') },
-                ]}
-                toValue={(stored) => (stored === true ? 'extension' : stored === false ? 'new' : null)}
-                fromValue={(selected) =>
-                  selected === 'extension' ? true : selected === 'new' ? false : undefined
-                }
-              />
-              {content.extension?.isExtension === true ? (
-                <TextField path={['extension', 'earlierReference']} label={t('lawyer.earlierReference')} />
-              ) : null}
-            </SimpleGrid>
-          </ElementGroup>
-        ) : null}
-        {has('subject-matter') ? (
-          <ElementGroup element="subject-matter">
-            <LongTextField isElement path={['subjectMatter']} label={t('element.subject-matter')} />
-          </ElementGroup>
-        ) : null}
-        {has('conducting-authority') ? (
-          <ElementGroup element="conducting-authority" legend={t('element.conducting-authority')}>
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-              <TextField path={['conductingAuthority', 'name']} label={t('draft.field.authorityName')} />
-              <TextField path={['conductingAuthority', 'functions']} label={t('draft.field.functions')} />
-            </SimpleGrid>
-          </ElementGroup>
-        ) : null}
-        {has('verification-contact') ? (
-          <ElementGroup element="verification-contact" legend={t('element.verification-contact')}>
-            <DraftingHelp size="xs">{t('lawyer.verificationHelp')}</DraftingHelp>
-            {contactFields(['verificationContact'], t('lawyer.personName'))}
-          </ElementGroup>
-        ) : null}
-        {has('validating-authority') ? (
-          <ElementGroup element="validating-authority" legend={t('element.validating-authority')}>
-            <DraftingHelp size="xs">{t('lawyer.validatingHelp')}</DraftingHelp>
-            <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
-              <TextField path={['validatingAuthority', 'name']} label={t('draft.field.authorityName')} />
-              <TextField
-                path={['validatingAuthority', 'decisionReference']}
-                label={t('lawyer.decisionReference')}
-              />
-              <DateField path={['validatingAuthority', 'decisionDate']} label={t('lawyer.decisionDate')} />
-            </SimpleGrid>
-          </ElementGroup>
-        ) : null}
-        {has('assistance-kinds') ? (
-          <ElementGroup element="assistance-kinds">
-            <MultiSelectField
-              isElement
-              path={['assistanceKinds']}
-              label={t('element.assistance-kinds')}
-              description={t('lawyer.assistanceKindsHelp')}
-              options={option('lawyer.assistanceKind', ASSISTANCE_KINDS)}
-            />
-          </ElementGroup>
-        ) : null}
-        {has('related-request') ? (
-          <ElementGroup element="related-request" legend={t('element.related-request')}>
-            {/* The type's title is long ("Expedited disclosure of preserved traffic data"): it
-                gets the wider column, so the chosen value reads whole. */}
-            <Grid gap="xs">
-              <Grid.Col span={{ base: 12, md: 4 }}>
-                <TextField path={['relatedRequest', 'reference']} label={t('draft.field.reference')} />
-              </Grid.Col>
-              <Grid.Col span={{ base: 12, md: 8 }}>
+          {has('extension') ? (
+            <ElementGroup element="extension" legend={t('element.extension')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
                 <SelectField
-                  path={['relatedRequest', 'type']}
-                  label={t('draft.field.requestType')}
-                  options={typeOptions}
+                  path={['extension', 'isExtension']}
+                  label={t('lawyer.requestKind')}
+                  placeholder={t('common.notStated')}
+                  options={[
+                    { value: 'new', label: t('lawyer.newRequest') },
+                    { value: 'extension', label: t('lawyer.extensionRequest') },
+                  ]}
+                  toValue={(stored) => (stored === true ? 'extension' : stored === false ? 'new' : null)}
+                  fromValue={(selected) =>
+                    selected === 'extension' ? true : selected === 'new' ? false : undefined
+                  }
                 />
-              </Grid.Col>
-            </Grid>
-          </ElementGroup>
-        ) : null}
-      </Section>
+                {content.extension?.isExtension === true ? (
+                  <TextField path={['extension', 'earlierReference']} label={t('lawyer.earlierReference')} />
+                ) : null}
+              </SimpleGrid>
+            </ElementGroup>
+          ) : null}
+          {has('subject-matter') ? (
+            <ElementGroup element="subject-matter">
+              <LongTextField isElement path={['subjectMatter']} label={t('element.subject-matter')} />
+            </ElementGroup>
+          ) : null}
+          {has('conducting-authority') ? (
+            <ElementGroup element="conducting-authority" legend={t('element.conducting-authority')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <TextField path={['conductingAuthority', 'name']} label={t('draft.field.authorityName')} />
+                <TextField path={['conductingAuthority', 'functions']} label={t('draft.field.functions')} />
+              </SimpleGrid>
+            </ElementGroup>
+          ) : null}
+          {has('verification-contact') ? (
+            <ElementGroup element="verification-contact" legend={t('element.verification-contact')}>
+              <DraftingHelp size="xs">{t('lawyer.verificationHelp')}</DraftingHelp>
+              {contactFields(['verificationContact'], t('lawyer.personName'))}
+            </ElementGroup>
+          ) : null}
+          {has('validating-authority') ? (
+            <ElementGroup element="validating-authority" legend={t('element.validating-authority')}>
+              <DraftingHelp size="xs">{t('lawyer.validatingHelp')}</DraftingHelp>
+              <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+                <TextField path={['validatingAuthority', 'name']} label={t('draft.field.authorityName')} />
+                <TextField
+                  path={['validatingAuthority', 'decisionReference']}
+                  label={t('lawyer.decisionReference')}
+                />
+                <DateField path={['validatingAuthority', 'decisionDate']} label={t('lawyer.decisionDate')} />
+              </SimpleGrid>
+            </ElementGroup>
+          ) : null}
+          {has('assistance-kinds') ? (
+            <ElementGroup element="assistance-kinds">
+              <MultiSelectField
+                isElement
+                path={['assistanceKinds']}
+                label={t('element.assistance-kinds')}
+                description={t('lawyer.assistanceKindsHelp')}
+                options={option('lawyer.assistanceKind', ASSISTANCE_KINDS)}
+              />
+            </ElementGroup>
+          ) : null}
+          {has('related-request') ? (
+            <ElementGroup element="related-request" legend={t('element.related-request')}>
+              {/* The type's title is long ("Expedited disclosure of preserved traffic data"): it
+                gets the wider column, so the chosen value reads whole. */}
+              <Grid gap="xs">
+                <Grid.Col span={{ base: 12, md: 4 }}>
+                  <TextField path={['relatedRequest', 'reference']} label={t('draft.field.reference')} />
+                </Grid.Col>
+                <Grid.Col span={{ base: 12, md: 8 }}>
+                  <SelectField
+                    path={['relatedRequest', 'type']}
+                    label={t('draft.field.requestType')}
+                    options={typeOptions}
+                  />
+                </Grid.Col>
+              </Grid>
+            </ElementGroup>
+          ) : null}
+        </Section>
 
-      {has('offences') || has('summary-of-facts') ? (
-        <Section title={t('draft.section.offences')}>
-          {has('offences') ? (
-            <ElementGroup element="offences" legend={t('element.offences')}>
-              <DraftingHelp>{t('draft.offencesHelp')}</DraftingHelp>
+        {has('offences') || has('summary-of-facts') ? (
+          <Section title={t('draft.section.offences')}>
+            {has('offences') ? (
+              <ElementGroup element="offences" legend={t('element.offences')}>
+                <DraftingHelp>{t('draft.offencesHelp')}</DraftingHelp>
+                <RowList
+                  path={['offences']}
+                  itemLabel={(index) => t('draft.offenceN', { n: index + 1 })}
+                  addLabel={t('draft.addOffence')}
+                  newItem={() => ({})}
+                  renderRow={(row) => (
+                    <>
+                      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                        <SelectField
+                          path={[...row, 'conventionArticle']}
+                          label={t('draft.field.conventionArticle')}
+                          options={offenceOptions}
+                          toValue={(stored) => (typeof stored === 'number' ? String(stored) : null)}
+                          fromValue={(selected) => (selected ? Number(selected) : undefined)}
+                        />
+                        <TextField
+                          path={[...row, 'domesticProvision']}
+                          label={t('draft.field.domesticProvision')}
+                        />
+                        <NumberField
+                          path={[...row, 'maximumPenaltyYears']}
+                          label={t('draft.field.maximumPenaltyYears')}
+                          min={0}
+                          max={1000}
+                          allowDecimal
+                        />
+                        <CheckField
+                          path={[...row, 'isLifeImprisonment']}
+                          label={t('draft.field.isLifeImprisonment')}
+                        />
+                      </SimpleGrid>
+                      <LongTextField path={[...row, 'description']} label={t('draft.field.description')} />
+                    </>
+                  )}
+                />
+              </ElementGroup>
+            ) : null}
+            {has('summary-of-facts') ? (
+              <ElementGroup element="summary-of-facts">
+                <LongTextField isElement path={['summaryOfFacts']} label={t('element.summary-of-facts')} />
+              </ElementGroup>
+            ) : null}
+          </Section>
+        ) : null}
+
+        {has('persons-concerned') || has('person-sought') ? (
+          <Section title={t('draft.section.persons')}>
+            <ElementGroup
+              element={has('person-sought') ? 'person-sought' : 'persons-concerned'}
+              legend={t(has('person-sought') ? 'element.person-sought' : 'element.persons-concerned')}
+            >
+              {has('person-sought') ? <DraftingHelp>{t('draft.personSoughtHelp')}</DraftingHelp> : null}
               <RowList
-                path={['offences']}
-                itemLabel={(index) => t('draft.offenceN', { n: index + 1 })}
-                addLabel={t('draft.addOffence')}
-                newItem={() => ({})}
+                path={['persons']}
+                itemLabel={(index) => t('draft.personN', { n: index + 1 })}
+                addLabel={t('draft.addPerson')}
+                newItem={() => (content.type === 'extradition' ? { role: 'person-sought' } : {})}
                 renderRow={(row) => (
                   <>
-                    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                    <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
                       <SelectField
-                        path={[...row, 'conventionArticle']}
-                        label={t('draft.field.conventionArticle')}
-                        options={offenceOptions}
-                        toValue={(stored) => (typeof stored === 'number' ? String(stored) : null)}
-                        fromValue={(selected) => (selected ? Number(selected) : undefined)}
+                        path={[...row, 'role']}
+                        label={t('draft.field.role')}
+                        options={option('personRole', PERSON_ROLES)}
                       />
+                      <TextField path={[...row, 'name']} label={t('draft.field.personName')} />
+                      <DateField path={[...row, 'dateOfBirth']} label={t('draft.field.dateOfBirth')} />
+                      <SelectField
+                        path={[...row, 'nationality']}
+                        label={t('draft.field.nationality')}
+                        options={stateOptions}
+                        isSearchable
+                      />
+                      <TextField path={[...row, 'location']} label={t('draft.field.location')} />
                       <TextField
-                        path={[...row, 'domesticProvision']}
-                        label={t('draft.field.domesticProvision')}
-                      />
-                      <NumberField
-                        path={[...row, 'maximumPenaltyYears']}
-                        label={t('draft.field.maximumPenaltyYears')}
-                        min={0}
-                        max={1000}
-                        allowDecimal
-                      />
-                      <CheckField
-                        path={[...row, 'isLifeImprisonment']}
-                        label={t('draft.field.isLifeImprisonment')}
+                        path={[...row, 'identityDocument']}
+                        label={t('draft.field.identityDocument')}
                       />
                     </SimpleGrid>
                     <LongTextField path={[...row, 'description']} label={t('draft.field.description')} />
@@ -462,403 +517,371 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
                 )}
               />
             </ElementGroup>
-          ) : null}
-          {has('summary-of-facts') ? (
-            <ElementGroup element="summary-of-facts">
-              <LongTextField isElement path={['summaryOfFacts']} label={t('element.summary-of-facts')} />
-            </ElementGroup>
-          ) : null}
-        </Section>
-      ) : null}
+          </Section>
+        ) : null}
 
-      {has('persons-concerned') || has('person-sought') ? (
-        <Section title={t('draft.section.persons')}>
-          <ElementGroup
-            element={has('person-sought') ? 'person-sought' : 'persons-concerned'}
-            legend={t(has('person-sought') ? 'element.person-sought' : 'element.persons-concerned')}
+        {has('identifiers') ? (
+          <Section
+            title={
+              <>
+                {t('element.identifiers')}
+                <RequiredMark element="identifiers" />
+              </>
+            }
           >
-            {has('person-sought') ? <DraftingHelp>{t('draft.personSoughtHelp')}</DraftingHelp> : null}
-            <RowList
-              path={['persons']}
-              itemLabel={(index) => t('draft.personN', { n: index + 1 })}
-              addLabel={t('draft.addPerson')}
-              newItem={() => (content.type === 'extradition' ? { role: 'person-sought' } : {})}
-              renderRow={(row) => (
-                <>
+            <ElementGroup element="identifiers">
+              <DraftingHelp>{t('draft.identifiersHelp')}</DraftingHelp>
+              <RowList
+                path={['identifiers']}
+                itemLabel={(index) => t('draft.identifierN', { n: index + 1 })}
+                addLabel={t('draft.addIdentifier')}
+                newItem={() => ({ kind: 'ip-address', value: '' })}
+                renderRow={(row) => (
                   <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
                     <SelectField
-                      path={[...row, 'role']}
-                      label={t('draft.field.role')}
-                      options={option('personRole', PERSON_ROLES)}
+                      path={[...row, 'kind']}
+                      label={t('draft.field.identifierKind')}
+                      options={option('identifierKind', IDENTIFIER_KINDS)}
+                      isClearable={false}
                     />
-                    <TextField path={[...row, 'name']} label={t('draft.field.personName')} />
-                    <DateField path={[...row, 'dateOfBirth']} label={t('draft.field.dateOfBirth')} />
+                    <TextField path={[...row, 'value']} label={t('draft.field.identifierValue')} />
+                    <TextField path={[...row, 'service']} label={t('draft.field.service')} />
+                    <NumberField path={[...row, 'port']} label={t('draft.field.port')} min={0} max={65535} />
+                    <TextField
+                      path={[...row, 'observedAt']}
+                      label={t('draft.field.observedAt')}
+                      placeholder="2026-03-01T14:05:00"
+                    />
                     <SelectField
-                      path={[...row, 'nationality']}
-                      label={t('draft.field.nationality')}
-                      options={stateOptions}
+                      path={[...row, 'timeZone']}
+                      label={t('draft.field.timeZone')}
+                      options={zones}
                       isSearchable
                     />
-                    <TextField path={[...row, 'location']} label={t('draft.field.location')} />
-                    <TextField
-                      path={[...row, 'identityDocument']}
-                      label={t('draft.field.identityDocument')}
-                    />
+                    <TextField path={[...row, 'note']} label={t('draft.field.note')} />
                   </SimpleGrid>
-                  <LongTextField path={[...row, 'description']} label={t('draft.field.description')} />
-                </>
-              )}
-            />
-          </ElementGroup>
-        </Section>
-      ) : null}
+                )}
+              />
+            </ElementGroup>
+          </Section>
+        ) : null}
 
-      {has('identifiers') ? (
-        <Section
-          title={
-            <>
-              {t('element.identifiers')}
-              <RequiredMark element="identifiers" />
-            </>
-          }
-        >
-          <ElementGroup element="identifiers">
-            <DraftingHelp>{t('draft.identifiersHelp')}</DraftingHelp>
-            <RowList
-              path={['identifiers']}
-              itemLabel={(index) => t('draft.identifierN', { n: index + 1 })}
-              addLabel={t('draft.addIdentifier')}
-              newItem={() => ({ kind: 'ip-address', value: '' })}
-              renderRow={(row) => (
-                <SimpleGrid cols={{ base: 1, md: 3 }} spacing="xs">
+        {has('data-sought') || has('data-relation-to-offence') || has('data-period') || has('custodian') ? (
+          <Section title={t('draft.section.data')}>
+            {has('data-sought') ? (
+              <ElementGroup element="data-sought" legend={t('element.data-sought')}>
+                <MultiSelectField
+                  path={['dataSought', 'categories']}
+                  label={t('draft.field.dataCategories')}
+                  options={option('dataCategory', DATA_CATEGORIES)}
+                />
+                <LongTextField path={['dataSought', 'description']} label={t('draft.field.description')} />
+              </ElementGroup>
+            ) : null}
+            {has('data-relation-to-offence') ? (
+              <ElementGroup element="data-relation-to-offence">
+                <LongTextField
+                  isElement
+                  path={['dataSought', 'relationToOffence']}
+                  label={t('element.data-relation-to-offence')}
+                />
+              </ElementGroup>
+            ) : null}
+            {has('data-period') ? (
+              <ElementGroup element="data-period" legend={t('element.data-period')}>
+                <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                  <DateField path={['dataSought', 'period', 'from']} label={t('draft.field.from')} />
+                  <DateField path={['dataSought', 'period', 'to']} label={t('draft.field.to')} />
+                </SimpleGrid>
+                <LongTextField
+                  path={['dataSought', 'period', 'justification']}
+                  label={t('draft.field.justification')}
+                />
+              </ElementGroup>
+            ) : null}
+            {has('custodian') ? (
+              <ElementGroup element="custodian" legend={t('element.custodian')}>
+                <CheckField path={['custodian', 'isUnknown']} label={t('lawyer.custodianUnknown')} />
+                <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                  <TextField path={['custodian', 'name']} label={t('draft.field.custodianName')} />
                   <SelectField
-                    path={[...row, 'kind']}
-                    label={t('draft.field.identifierKind')}
-                    options={option('identifierKind', IDENTIFIER_KINDS)}
-                    isClearable={false}
-                  />
-                  <TextField path={[...row, 'value']} label={t('draft.field.identifierValue')} />
-                  <TextField path={[...row, 'service']} label={t('draft.field.service')} />
-                  <NumberField path={[...row, 'port']} label={t('draft.field.port')} min={0} max={65535} />
-                  <TextField
-                    path={[...row, 'observedAt']}
-                    label={t('draft.field.observedAt')}
-                    placeholder="2026-03-01T14:05:00"
+                    path={['custodian', 'kind']}
+                    label={t('draft.field.custodianKind')}
+                    options={option('custodianKind', ['service-provider', 'other'])}
                   />
                   <SelectField
-                    path={[...row, 'timeZone']}
-                    label={t('draft.field.timeZone')}
-                    options={zones}
+                    path={['custodian', 'state']}
+                    label={t('draft.field.state')}
+                    options={stateOptions}
                     isSearchable
                   />
-                  <TextField path={[...row, 'note']} label={t('draft.field.note')} />
+                  <TextField path={['custodian', 'location']} label={t('draft.field.location')} />
                 </SimpleGrid>
-              )}
+              </ElementGroup>
+            ) : null}
+          </Section>
+        ) : null}
+
+        {(
+          [
+            'assistance-sought',
+            'procedure-wished',
+            'purpose',
+            'necessity',
+            'intent-to-request-assistance',
+            'preservation-period',
+            'collection-period',
+          ] as const
+        ).some(has) ? (
+          <Section title={t('draft.section.measure')}>
+            {has('assistance-sought') ? (
+              <ElementGroup element="assistance-sought">
+                <LongTextField isElement path={['assistanceSought']} label={t('element.assistance-sought')} />
+              </ElementGroup>
+            ) : null}
+            {has('procedure-wished') ? (
+              <ElementGroup element="procedure-wished">
+                <LongTextField isElement path={['procedureWished']} label={t('element.procedure-wished')} />
+              </ElementGroup>
+            ) : null}
+            {has('purpose') ? (
+              <ElementGroup element="purpose">
+                <LongTextField isElement path={['purpose']} label={t('element.purpose')} />
+              </ElementGroup>
+            ) : null}
+            {has('necessity') ? (
+              <ElementGroup element="necessity">
+                <LongTextField isElement path={['necessity']} label={t('element.necessity')} />
+              </ElementGroup>
+            ) : null}
+            {has('preservation-period') ? (
+              <ElementGroup element="preservation-period">
+                <NumberField
+                  isElement
+                  path={['preservationDays']}
+                  label={t('draft.field.preservationDays')}
+                  description={t('draft.field.preservationDaysHelp')}
+                  min={1}
+                  max={100000}
+                />
+              </ElementGroup>
+            ) : null}
+            {has('collection-period') ? (
+              <ElementGroup element="collection-period" legend={t('element.collection-period')}>
+                <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                  <DateField path={['collectionPeriod', 'from']} label={t('draft.field.from')} />
+                  <DateField path={['collectionPeriod', 'to']} label={t('draft.field.to')} />
+                </SimpleGrid>
+                <LongTextField
+                  path={['collectionPeriod', 'justification']}
+                  label={t('draft.field.justification')}
+                />
+              </ElementGroup>
+            ) : null}
+            {has('intent-to-request-assistance') ? (
+              <ElementGroup element="intent-to-request-assistance">
+                <YesNoField
+                  isElement
+                  path={['intendsFollowUpRequest']}
+                  label={t('draft.field.intendsFollowUpRequest')}
+                />
+              </ElementGroup>
+            ) : null}
+          </Section>
+        ) : null}
+
+        {has('warrant') ? (
+          <Section title={t('draft.section.extradition')}>
+            <ElementGroup element="warrant" legend={t('element.warrant')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <SelectField
+                  path={['extradition', 'warrant', 'kind']}
+                  label={t('draft.field.warrantKind')}
+                  options={option('warrantKind', ['arrest-warrant', 'judgment'])}
+                />
+                <TextField
+                  path={['extradition', 'warrant', 'reference']}
+                  label={t('draft.field.reference')}
+                />
+                <TextField path={['extradition', 'warrant', 'issuedBy']} label={t('draft.field.issuedBy')} />
+                <DateField path={['extradition', 'warrant', 'date']} label={t('draft.field.date')} />
+              </SimpleGrid>
+            </ElementGroup>
+            <CheckField
+              path={['extradition', 'isProvisionalArrestSought']}
+              label={t('draft.field.isProvisionalArrestSought')}
             />
-          </ElementGroup>
-        </Section>
-      ) : null}
+            <Fieldset legend={t('draft.field.sentence')} variant="filled" p="xs">
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <NumberField
+                  path={['extradition', 'sentence', 'imposedMonths']}
+                  label={t('draft.field.imposedMonths')}
+                  min={0}
+                />
+                <NumberField
+                  path={['extradition', 'sentence', 'remainingMonths']}
+                  label={t('draft.field.remainingMonths')}
+                  min={0}
+                />
+              </SimpleGrid>
+            </Fieldset>
+          </Section>
+        ) : null}
 
-      {has('data-sought') || has('data-relation-to-offence') || has('data-period') || has('custodian') ? (
-        <Section title={t('draft.section.data')}>
-          {has('data-sought') ? (
-            <ElementGroup element="data-sought" legend={t('element.data-sought')}>
+        {has('confiscation-measure') || has('property') || has('confiscation-order') ? (
+          <Section title={t('draft.section.confiscation')}>
+            <ElementGroup element="confiscation-measure">
+              <SelectField
+                isElement
+                path={['confiscation', 'measure']}
+                label={t('element.confiscation-measure')}
+                options={option('confiscationMeasure', [
+                  'identify-trace',
+                  'freeze-seize',
+                  'confiscation-order',
+                  'enforce-order',
+                ])}
+              />
+            </ElementGroup>
+            <ElementGroup element="property" legend={t('element.property')}>
+              <RowList
+                path={['confiscation', 'property']}
+                itemLabel={(index) => t('draft.propertyN', { n: index + 1 })}
+                addLabel={t('draft.addProperty')}
+                newItem={() => ({})}
+                renderRow={(row) => (
+                  <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                    <TextField path={[...row, 'description']} label={t('draft.field.description')} />
+                    <TextField path={[...row, 'location']} label={t('draft.field.location')} />
+                    <NumberField
+                      path={[...row, 'estimatedValue']}
+                      label={t('draft.field.estimatedValue')}
+                      min={0}
+                      allowDecimal
+                    />
+                    <TextField
+                      path={[...row, 'currency']}
+                      label={t('draft.field.currency')}
+                      placeholder="EUR"
+                    />
+                  </SimpleGrid>
+                )}
+              />
+            </ElementGroup>
+            <ElementGroup element="confiscation-order" legend={t('element.confiscation-order')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <TextField path={['confiscation', 'order', 'reference']} label={t('draft.field.reference')} />
+                <TextField path={['confiscation', 'order', 'issuedBy']} label={t('draft.field.issuedBy')} />
+                <DateField path={['confiscation', 'order', 'date']} label={t('draft.field.date')} />
+                <CheckField path={['confiscation', 'order', 'isFinal']} label={t('draft.field.isFinal')} />
+              </SimpleGrid>
+              <LongTextField
+                path={['confiscation', 'thirdPartiesNotice']}
+                label={t('draft.field.thirdPartiesNotice')}
+              />
+            </ElementGroup>
+          </Section>
+        ) : null}
+
+        {has('participating-states') || has('joint-investigation-period') ? (
+          <Section title={t('draft.section.jointInvestigation')}>
+            <ElementGroup element="participating-states">
               <MultiSelectField
-                path={['dataSought', 'categories']}
-                label={t('draft.field.dataCategories')}
-                options={option('dataCategory', DATA_CATEGORIES)}
-              />
-              <LongTextField path={['dataSought', 'description']} label={t('draft.field.description')} />
-            </ElementGroup>
-          ) : null}
-          {has('data-relation-to-offence') ? (
-            <ElementGroup element="data-relation-to-offence">
-              <LongTextField
                 isElement
-                path={['dataSought', 'relationToOffence']}
-                label={t('element.data-relation-to-offence')}
+                path={['jointInvestigation', 'participatingStates']}
+                label={t('element.participating-states')}
+                options={stateOptions}
               />
-            </ElementGroup>
-          ) : null}
-          {has('data-period') ? (
-            <ElementGroup element="data-period" legend={t('element.data-period')}>
-              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-                <DateField path={['dataSought', 'period', 'from']} label={t('draft.field.from')} />
-                <DateField path={['dataSought', 'period', 'to']} label={t('draft.field.to')} />
-              </SimpleGrid>
               <LongTextField
-                path={['dataSought', 'period', 'justification']}
-                label={t('draft.field.justification')}
+                path={['jointInvestigation', 'legalBasis']}
+                label={t('draft.field.legalBasis')}
               />
             </ElementGroup>
-          ) : null}
-          {has('custodian') ? (
-            <ElementGroup element="custodian" legend={t('element.custodian')}>
-              <CheckField path={['custodian', 'isUnknown']} label={t('lawyer.custodianUnknown')} />
+            <ElementGroup
+              element="joint-investigation-period"
+              legend={t('element.joint-investigation-period')}
+            >
               <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-                <TextField path={['custodian', 'name']} label={t('draft.field.custodianName')} />
-                <SelectField
-                  path={['custodian', 'kind']}
-                  label={t('draft.field.custodianKind')}
-                  options={option('custodianKind', ['service-provider', 'other'])}
-                />
-                <SelectField
-                  path={['custodian', 'state']}
-                  label={t('draft.field.state')}
-                  options={stateOptions}
-                  isSearchable
-                />
-                <TextField path={['custodian', 'location']} label={t('draft.field.location')} />
+                <DateField path={['jointInvestigation', 'period', 'from']} label={t('draft.field.from')} />
+                <DateField path={['jointInvestigation', 'period', 'to']} label={t('draft.field.to')} />
               </SimpleGrid>
             </ElementGroup>
-          ) : null}
-        </Section>
-      ) : null}
+          </Section>
+        ) : null}
 
-      {(
-        [
-          'assistance-sought',
-          'procedure-wished',
-          'purpose',
-          'necessity',
-          'intent-to-request-assistance',
-          'preservation-period',
-          'collection-period',
-        ] as const
-      ).some(has) ? (
-        <Section title={t('draft.section.measure')}>
-          {has('assistance-sought') ? (
-            <ElementGroup element="assistance-sought">
-              <LongTextField isElement path={['assistanceSought']} label={t('element.assistance-sought')} />
-            </ElementGroup>
-          ) : null}
-          {has('procedure-wished') ? (
-            <ElementGroup element="procedure-wished">
-              <LongTextField isElement path={['procedureWished']} label={t('element.procedure-wished')} />
-            </ElementGroup>
-          ) : null}
-          {has('purpose') ? (
-            <ElementGroup element="purpose">
-              <LongTextField isElement path={['purpose']} label={t('element.purpose')} />
-            </ElementGroup>
-          ) : null}
-          {has('necessity') ? (
-            <ElementGroup element="necessity">
-              <LongTextField isElement path={['necessity']} label={t('element.necessity')} />
-            </ElementGroup>
-          ) : null}
-          {has('preservation-period') ? (
-            <ElementGroup element="preservation-period">
-              <NumberField
-                isElement
-                path={['preservationDays']}
-                label={t('draft.field.preservationDays')}
-                description={t('draft.field.preservationDaysHelp')}
-                min={1}
-                max={100000}
-              />
-            </ElementGroup>
-          ) : null}
-          {has('collection-period') ? (
-            <ElementGroup element="collection-period" legend={t('element.collection-period')}>
-              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-                <DateField path={['collectionPeriod', 'from']} label={t('draft.field.from')} />
-                <DateField path={['collectionPeriod', 'to']} label={t('draft.field.to')} />
-              </SimpleGrid>
+        {has('information') || has('conditions-of-use') ? (
+          <Section title={t('draft.section.information')}>
+            <ElementGroup element="information">
               <LongTextField
-                path={['collectionPeriod', 'justification']}
-                label={t('draft.field.justification')}
-              />
-            </ElementGroup>
-          ) : null}
-          {has('intent-to-request-assistance') ? (
-            <ElementGroup element="intent-to-request-assistance">
-              <YesNoField
                 isElement
-                path={['intendsFollowUpRequest']}
-                label={t('draft.field.intendsFollowUpRequest')}
+                path={['information', 'description']}
+                label={t('element.information')}
               />
             </ElementGroup>
-          ) : null}
-        </Section>
-      ) : null}
+            <ElementGroup element="conditions-of-use">
+              <LongTextField
+                isElement
+                path={['information', 'conditionsOfUse']}
+                label={t('element.conditions-of-use')}
+              />
+            </ElementGroup>
+          </Section>
+        ) : null}
 
-      {has('warrant') ? (
-        <Section title={t('draft.section.extradition')}>
-          <ElementGroup element="warrant" legend={t('element.warrant')}>
+        <Section title={t('draft.section.handling')}>
+          <ElementGroup element="urgency" legend={t('element.urgency')}>
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
               <SelectField
-                path={['extradition', 'warrant', 'kind']}
-                label={t('draft.field.warrantKind')}
-                options={option('warrantKind', ['arrest-warrant', 'judgment'])}
-              />
-              <TextField path={['extradition', 'warrant', 'reference']} label={t('draft.field.reference')} />
-              <TextField path={['extradition', 'warrant', 'issuedBy']} label={t('draft.field.issuedBy')} />
-              <DateField path={['extradition', 'warrant', 'date']} label={t('draft.field.date')} />
-            </SimpleGrid>
-          </ElementGroup>
-          <CheckField
-            path={['extradition', 'isProvisionalArrestSought']}
-            label={t('draft.field.isProvisionalArrestSought')}
-          />
-          <Fieldset legend={t('draft.field.sentence')} variant="filled" p="xs">
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-              <NumberField
-                path={['extradition', 'sentence', 'imposedMonths']}
-                label={t('draft.field.imposedMonths')}
-                min={0}
-              />
-              <NumberField
-                path={['extradition', 'sentence', 'remainingMonths']}
-                label={t('draft.field.remainingMonths')}
-                min={0}
+                path={['urgency', 'level']}
+                label={t('draft.field.urgencyLevel')}
+                options={option('urgencyLevel', URGENCY_LEVELS)}
               />
             </SimpleGrid>
-          </Fieldset>
-        </Section>
-      ) : null}
-
-      {has('confiscation-measure') || has('property') || has('confiscation-order') ? (
-        <Section title={t('draft.section.confiscation')}>
-          <ElementGroup element="confiscation-measure">
-            <SelectField
-              isElement
-              path={['confiscation', 'measure']}
-              label={t('element.confiscation-measure')}
-              options={option('confiscationMeasure', [
-                'identify-trace',
-                'freeze-seize',
-                'confiscation-order',
-                'enforce-order',
-              ])}
-            />
-          </ElementGroup>
-          <ElementGroup element="property" legend={t('element.property')}>
-            <RowList
-              path={['confiscation', 'property']}
-              itemLabel={(index) => t('draft.propertyN', { n: index + 1 })}
-              addLabel={t('draft.addProperty')}
-              newItem={() => ({})}
-              renderRow={(row) => (
-                <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-                  <TextField path={[...row, 'description']} label={t('draft.field.description')} />
-                  <TextField path={[...row, 'location']} label={t('draft.field.location')} />
-                  <NumberField
-                    path={[...row, 'estimatedValue']}
-                    label={t('draft.field.estimatedValue')}
-                    min={0}
-                    allowDecimal
-                  />
-                  <TextField
-                    path={[...row, 'currency']}
-                    label={t('draft.field.currency')}
-                    placeholder="EUR"
-                  />
-                </SimpleGrid>
-              )}
-            />
-          </ElementGroup>
-          <ElementGroup element="confiscation-order" legend={t('element.confiscation-order')}>
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-              <TextField path={['confiscation', 'order', 'reference']} label={t('draft.field.reference')} />
-              <TextField path={['confiscation', 'order', 'issuedBy']} label={t('draft.field.issuedBy')} />
-              <DateField path={['confiscation', 'order', 'date']} label={t('draft.field.date')} />
-              <CheckField path={['confiscation', 'order', 'isFinal']} label={t('draft.field.isFinal')} />
-            </SimpleGrid>
-            <LongTextField
-              path={['confiscation', 'thirdPartiesNotice']}
-              label={t('draft.field.thirdPartiesNotice')}
-            />
-          </ElementGroup>
-        </Section>
-      ) : null}
-
-      {has('participating-states') || has('joint-investigation-period') ? (
-        <Section title={t('draft.section.jointInvestigation')}>
-          <ElementGroup element="participating-states">
-            <MultiSelectField
-              isElement
-              path={['jointInvestigation', 'participatingStates']}
-              label={t('element.participating-states')}
-              options={stateOptions}
-            />
-            <LongTextField path={['jointInvestigation', 'legalBasis']} label={t('draft.field.legalBasis')} />
-          </ElementGroup>
-          <ElementGroup element="joint-investigation-period" legend={t('element.joint-investigation-period')}>
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-              <DateField path={['jointInvestigation', 'period', 'from']} label={t('draft.field.from')} />
-              <DateField path={['jointInvestigation', 'period', 'to']} label={t('draft.field.to')} />
-            </SimpleGrid>
-          </ElementGroup>
-        </Section>
-      ) : null}
-
-      {has('information') || has('conditions-of-use') ? (
-        <Section title={t('draft.section.information')}>
-          <ElementGroup element="information">
-            <LongTextField isElement path={['information', 'description']} label={t('element.information')} />
-          </ElementGroup>
-          <ElementGroup element="conditions-of-use">
-            <LongTextField
-              isElement
-              path={['information', 'conditionsOfUse']}
-              label={t('element.conditions-of-use')}
-            />
-          </ElementGroup>
-        </Section>
-      ) : null}
-
-      <Section title={t('draft.section.handling')}>
-        <ElementGroup element="urgency" legend={t('element.urgency')}>
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-            <SelectField
-              path={['urgency', 'level']}
-              label={t('draft.field.urgencyLevel')}
-              options={option('urgencyLevel', URGENCY_LEVELS)}
-            />
-          </SimpleGrid>
-          {content.urgency?.level && content.urgency.level !== 'routine' ? (
-            <LongTextField
-              path={['urgency', 'justification']}
-              label={t('draft.field.urgencyJustification')}
-              description={content.urgency.level === 'emergency' ? t('draft.field.emergencyHelp') : undefined}
-            />
-          ) : null}
-        </ElementGroup>
-        <ElementGroup element="confidentiality" legend={t('element.confidentiality')}>
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-            <YesNoField path={['confidentiality', 'isRequired']} label={t('draft.field.isConfidential')} />
-            {content.confidentiality?.isRequired ? (
-              <DateField path={['confidentiality', 'until']} label={t('draft.field.confidentialUntil')} />
+            {content.urgency?.level && content.urgency.level !== 'routine' ? (
+              <LongTextField
+                path={['urgency', 'justification']}
+                label={t('draft.field.urgencyJustification')}
+                description={
+                  content.urgency.level === 'emergency' ? t('draft.field.emergencyHelp') : undefined
+                }
+              />
             ) : null}
-          </SimpleGrid>
-          {content.confidentiality?.isRequired ? (
-            <>
-              <CheckField
-                path={['confidentiality', 'isUserNotificationBarred']}
-                label={t('draft.field.isUserNotificationBarred')}
-              />
-              <LongTextField path={['confidentiality', 'reasons']} label={t('draft.field.reasons')} />
-            </>
-          ) : null}
-        </ElementGroup>
-        <ElementGroup element="suggested-deadline" legend={t('element.suggested-deadline')}>
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-            <DateField path={['suggestedDeadline', 'date']} label={t('draft.field.date')} />
-          </SimpleGrid>
-          <LongTextField path={['suggestedDeadline', 'reasons']} label={t('draft.field.reasons')} />
-        </ElementGroup>
-        <ElementGroup element="language">
-          <SelectField
-            isElement
-            path={['language']}
-            label={t('element.language')}
-            description={t('draft.field.languageHelp')}
-            options={languages}
-            isSearchable
-          />
-        </ElementGroup>
-      </Section>
-    </Stack>
+          </ElementGroup>
+          <ElementGroup element="confidentiality" legend={t('element.confidentiality')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <YesNoField path={['confidentiality', 'isRequired']} label={t('draft.field.isConfidential')} />
+              {content.confidentiality?.isRequired ? (
+                <DateField path={['confidentiality', 'until']} label={t('draft.field.confidentialUntil')} />
+              ) : null}
+            </SimpleGrid>
+            {content.confidentiality?.isRequired ? (
+              <>
+                <CheckField
+                  path={['confidentiality', 'isUserNotificationBarred']}
+                  label={t('draft.field.isUserNotificationBarred')}
+                />
+                <LongTextField path={['confidentiality', 'reasons']} label={t('draft.field.reasons')} />
+              </>
+            ) : null}
+          </ElementGroup>
+          <ElementGroup element="suggested-deadline" legend={t('element.suggested-deadline')}>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+              <DateField path={['suggestedDeadline', 'date']} label={t('draft.field.date')} />
+            </SimpleGrid>
+            <LongTextField path={['suggestedDeadline', 'reasons']} label={t('draft.field.reasons')} />
+          </ElementGroup>
+          <ElementGroup element="language">
+            <SelectField
+              isElement
+              path={['language']}
+              label={t('element.language')}
+              description={t('draft.field.languageHelp')}
+              options={languages}
+              isSearchable
+            />
+          </ElementGroup>
+        </Section>
+      </Stack>
+    </MarksShownContext.Provider>
   );
 }
