@@ -357,6 +357,10 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     // A row not filled in yet is checked as it is: the list says what it lacks, and stays current.
     await page.getByText('An identifier has no value: write it, or remove the row.').first().waitFor();
     assert.equal(await page.getByTestId('checklist-note').getAttribute('data-stale'), null);
+    // The kind cannot be emptied, not even by choosing the chosen kind again.
+    const kind = page.locator('#el-identifiers').getByLabel('Kind');
+    await choose(kind, '', 'IP address');
+    assert.equal(await kind.inputValue(), 'IP address');
     await page.locator('#el-identifiers').getByLabel('Value').fill('203.0.113.7');
     await page.locator('#el-identifiers').getByLabel('Source port').fill('51234');
     await page.locator('#el-identifiers').getByLabel('Observed at').fill('2026-03-01T14:05:00');

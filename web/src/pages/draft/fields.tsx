@@ -239,6 +239,8 @@ export function SelectField({
       onChange={(next) => update(path, fromValue ? fromValue(next) : (next ?? undefined))}
       searchable={isSearchable}
       clearable={isClearable}
+      // A choice that cannot be cleared cannot be undone either by choosing it again.
+      allowDeselect={isClearable}
       nothingFoundMessage={t('common.nothingFound')}
       readOnly={isReadOnly}
       comboboxProps={{ withinPortal: true }}
