@@ -306,8 +306,13 @@ export function AuditPage() {
                               {entry.resource}
                             </Text>
                           </Stack>
+                        ) : entry?.resource ? (
+                          // An identifier, written small as under a case reference: the table fits.
+                          <Text size="xs" className="machine-text" data-breakable>
+                            {entry.resource}
+                          </Text>
                         ) : (
-                          (entry?.resource ?? '—')
+                          '—'
                         )}
                       </Table.Td>
                       <Table.Td>
