@@ -308,8 +308,13 @@ export function DeskPage() {
                         {typeTitle(item.type)}
                       </Anchor>
                       <Text size="xs" c="gray.7">
-                        {item.caseReference ?? '—'} ·{' '}
-                        {item.side === 'requested' ? t('desk.sideRequested') : t('desk.sideRequesting')}
+                        {/* The case reference when it has one; no lone dash for one not written. */}
+                        {[
+                          item.caseReference,
+                          item.side === 'requested' ? t('desk.sideRequested') : t('desk.sideRequesting'),
+                        ]
+                          .filter(Boolean)
+                          .join(' · ')}
                       </Text>
                       {/* On a phone the table scrolls sideways: the desk's first action stays in view. */}
                       {canAcknowledge ? (
