@@ -99,6 +99,11 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     await openAuditWithWitnessedHead();
     const head = page.getByTestId('audit-tree-head');
     await head.getByText(/Latest signed tree head: [\d,]+ entries, signed/).waitFor();
+    // What a signed head's size and the word "consistent" mean, for an auditor who is no engineer.
+    assert.match(
+      (await page.getByTestId('audit-signed-note').textContent()) ?? '',
+      /later entries wait for the next one\. “Consistent” means/,
+    );
     assert.equal(
       await page.getByTestId('audit-verification').textContent(),
       'The log today is consistent with the signed tree head',

@@ -144,6 +144,9 @@ export function AuditPage() {
                 <Code dir="ltr" style={{ wordBreak: 'break-all' }}>
                   {current.signed.rootHash}
                 </Code>
+                <Text component="span" display="block" size="xs" c="gray.7" data-testid="audit-signed-note">
+                  {t('audit.signedNote')}
+                </Text>
               </Text>
             ) : (
               <Text size="sm">{t('audit.unsigned')}</Text>
