@@ -41,6 +41,7 @@ import {
   GroupElementContext,
   MarksShownContext,
   RequiredMark,
+  useIsRequired,
 } from './required-mark.tsx';
 
 const CONVENTION_OFFENCE_ARTICLES = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] as const;
@@ -93,10 +94,11 @@ function ElementGroup({
       </List>
     ) : null;
   const describedBy = findingList ? findingsId : undefined;
+  const isRequired = useIsRequired(element);
   if (!legend) {
     return (
       <GroupElementContext.Provider value={element}>
-        <div id={`el-${element}`} data-anchor data-required={status?.requirement === 'required' || undefined}>
+        <div id={`el-${element}`} data-anchor data-required={isRequired || undefined}>
           <Stack gap="xs">
             {children}
             {findingList}
@@ -105,7 +107,6 @@ function ElementGroup({
       </GroupElementContext.Provider>
     );
   }
-  const isRequired = status?.requirement === 'required';
   return (
     <Fieldset
       id={`el-${element}`}
