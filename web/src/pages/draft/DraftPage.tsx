@@ -462,7 +462,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     ? `${typeTitle(saved.request.type)}${saved.request.caseReference ? ` — ${saved.request.caseReference}` : ''}`
     : t('draft.newTitle');
 
-  if (isLoading) {
+  // Until the catalogue says what the type requires, an empty checklist would read "ready".
+  if (isLoading || (content !== undefined && catalogue.isLoading)) {
     return <PageTitle text={t('common.loading')}>{t('common.loading')}</PageTitle>;
   }
   if (loadError) {
