@@ -430,42 +430,32 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
         assert.equal(await liveRegions.first().getAttribute('role'), 'status');
         assert.equal(await page.locator('.mantine-NumberInput-controls').count(), 0, 'no tiny steppers');
 
-        // A failed save: the summary of what went wrong takes the focus, in the user's language.
-        await page.route('**/api/v1/requests/*', async (route) => {
-          if (route.request().method() !== 'PUT') return route.fallback();
-          await route.fulfill({
-            status: 400,
-            contentType: 'application/problem+json',
-            body: JSON.stringify({
-              type: 'urn:comity:problem:invalid-input',
-              title: 'Invalid input',
-              status: 400,
-              detail: 'body.caseReference: Too big: expected string to have <=100 characters',
-              errors: [
-                {
-                  path: 'body.caseReference',
-                  message: 'Too big: expected string to have <=100 characters',
-                  pointer: '/caseReference',
-                  in: 'body',
-                  code: 'too-big',
-                  limit: 100,
-                },
-              ],
-            }),
-          });
-        });
-        await page.locator('#el-case-reference input').first().fill(`${reference}-B`);
+        // A failed save (a case reference over the node's 500 characters): the summary of what
+        // went wrong takes the focus, in the user's language, names the field by its label (not
+        // the node's path) and links to it.
+        await page
+          .locator('#el-case-reference input')
+          .first()
+          .fill(`${reference}-${'B'.repeat(500)}`);
         await page.getByTestId('save-draft').press('Enter');
         const afterFailure = await waitForFocusOffBody(page);
         await page.waitForFunction("document.activeElement?.getAttribute('data-testid') === 'problem-alert'");
-        const summary = (await page.getByTestId('problem-alert').textContent()) ?? '';
+        const refusal = page.getByTestId('problem-alert');
+        const summary = (await refusal.textContent()) ?? '';
         assert.doesNotMatch(
           summary,
-          /Too big: expected/,
+          /Too big: expected|caseReference/,
           `raw validator text in ${summary} (${JSON.stringify(afterFailure)})`,
         );
-        assert.match(summary, language === 'en' ? /at most 100/ : /100 على الأكثر/);
-        await page.unroute('**/api/v1/requests/*');
+        assert.match(summary, language === 'en' ? /at most 500/ : /500 على الأكثر/);
+        const fieldLink = refusal.getByRole('link');
+        assert.equal(
+          await fieldLink.textContent(),
+          language === 'en' ? 'Case reference' : 'رقم القضية',
+          'the summary names the field by its label',
+        );
+        await fieldLink.click();
+        assert.equal(await page.evaluate('document.activeElement.id'), 'field/caseReference');
 
         // Confirming a deletion: the row and its button go; the focus goes to the screen's heading.
         await page.locator('#main-navigation a[href="/requests"]').click();

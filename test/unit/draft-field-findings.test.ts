@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/core/validation/finding.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
-import { ABSENCE_RULES, fieldFindingsOf, isAbsenceFinding } from '../../web/src/pages/draft/draft.model.ts';
+import {
+  ABSENCE_RULES,
+  fieldFindingsOf,
+  fieldIdOf,
+  fieldIdOfPointer,
+  isAbsenceFinding,
+  placeOfPointer,
+} from '../../web/src/pages/draft/draft.model.ts';
 
 const catalogue = loadCatalogue();
 
@@ -62,5 +69,23 @@ describe('draft form: what a new draft has still to write', () => {
       false,
       'a fault in what was written is not an absence',
     );
+  });
+});
+
+describe("draft form: a field the node refused, named in the person's words", () => {
+  it('places a pointer in its element, and counts a list entry from 1', () => {
+    assert.deepEqual(placeOfPointer('/identifiers/1/kind'), { element: 'identifiers', entry: 2 });
+    assert.deepEqual(placeOfPointer('/dataSought/period/from'), { element: 'data-period' });
+    assert.deepEqual(placeOfPointer('/requestingAuthority/contactDetails/email'), {
+      element: 'requesting-authority',
+    });
+    assert.deepEqual(placeOfPointer('/offences/0/maximumPenaltyYears'), { element: 'offences', entry: 1 });
+    assert.equal(placeOfPointer('/nothingKnown'), undefined);
+    assert.equal(placeOfPointer(''), undefined);
+  });
+
+  it('links the summary to the field by an id made of the same pointer', () => {
+    assert.equal(fieldIdOf(['identifiers', 0, 'kind']), fieldIdOfPointer('/identifiers/0/kind'));
+    assert.notEqual(fieldIdOf(['identifiers', 0, 'kind']), fieldIdOf(['identifiers', 1, 'kind']));
   });
 });

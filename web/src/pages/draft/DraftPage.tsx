@@ -7,12 +7,14 @@
 import { Alert, Button, Grid, Group, Paper, Select, Stack, Switch, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import {
   REQUEST_TYPE_IDS,
   type RequestContent,
   type RequestTypeId,
 } from '../../../../src/core/request/draft.ts';
+import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import { ELEMENT_IDS } from '../../../../src/core/request/elements.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import {
@@ -29,7 +31,7 @@ import { navigate } from '../../app/router.tsx';
 import { useCan, useUser } from '../../app/session.tsx';
 import { formatDateTime, formatList, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
 import { currentLanguage } from '../../i18n/i18n.ts';
@@ -45,8 +47,10 @@ import {
   buildChecklist,
   designatedAuthority,
   fieldFindingsOf,
+  fieldIdOfPointer,
   newDraft,
   type Path,
+  placeOfPointer,
   pruneContent,
   elementsOutsideType,
   shownElementsOf,
@@ -610,7 +614,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           {saveError ? (
             <Stack gap={4} mb="sm">
-              <ProblemAlert error={saveError} title={t('draft.saveFailed')} takeFocus />
+              <ProblemAlert
+                error={saveError}
+                title={t('draft.saveFailed')}
+                fields={refusedFieldsOf(saveError, catalogue.data)}
+                takeFocus
+              />
               {isApiError(saveError) && saveError.code === 'conflict' ? (
                 <Text size="sm">{t('draft.conflictHelp')}</Text>
               ) : null}
@@ -761,4 +770,24 @@ export function DraftPage({ requestId }: { requestId?: string }) {
       )}
     </>
   );
+}
+
+/**
+ * The fields a refused save names, by JSON pointer: the element's label (with the entry, in a
+ * list), linked to the field's input, rather than the node's path (`body.identifiers.0.kind`).
+ */
+function refusedFieldsOf(error: unknown, catalogue: Catalogue | undefined): Record<string, FieldReference> {
+  const fields: Record<string, FieldReference> = {};
+  if (!isApiError(error)) return fields;
+  for (const { pointer } of error.problem.errors ?? []) {
+    const place = pointer === undefined ? undefined : placeOfPointer(pointer);
+    if (pointer === undefined || place === undefined) continue;
+    const element = elementLabel(place.element, catalogue);
+    fields[pointer] = {
+      label:
+        place.entry === undefined ? element : i18next.t('draft.refusedEntry', { element, n: place.entry }),
+      id: fieldIdOfPointer(pointer),
+    };
+  }
+  return fields;
 }

@@ -265,8 +265,40 @@ const PATH_ELEMENTS: ReadonlyArray<readonly [prefix: string, element: ElementId]
 /** The element a finding is about: its `element` when it is an element id, else the one its field path belongs to. */
 export function elementOfFinding(finding: Finding): ElementId | undefined {
   if (isElementId(finding.element)) return finding.element;
-  const path = finding.element.replace(/\[\d+\]/g, '').replace(/^content\./, '');
+  return elementOfPath(finding.element.replace(/\[\d+\]/g, '').replace(/^content\./, ''));
+}
+
+/** The element a field belongs to, by its dotted path without list positions (`dataSought.period.from`). */
+function elementOfPath(path: string): ElementId | undefined {
   return PATH_ELEMENTS.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+}
+
+/** The id of the input of the field at `path`: a refused save's summary links to the field by it. */
+export function fieldIdOf(path: Path): string {
+  return fieldIdOfPointer(jsonPointer(path));
+}
+
+export function fieldIdOfPointer(pointer: string): string {
+  return `field${pointer}`;
+}
+
+/**
+ * Where a field the node refused sits in the form, by its JSON pointer: its element and, in a
+ * list, the entry counted from 1 ("/identifiers/1/kind" is the second identifier). A refused
+ * save names the field so, in the person's words, rather than by the node's path.
+ */
+export function placeOfPointer(
+  pointer: string,
+): Readonly<{ element: ElementId; entry?: number }> | undefined {
+  const steps = pointer
+    .split('/')
+    .slice(1)
+    .map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const index = steps.find((step) => /^\d+$/.test(step));
+  const path = steps.filter((step) => !/^\d+$/.test(step)).join('.');
+  const element = elementOfPath(path);
+  if (element === undefined) return undefined;
+  return index === undefined ? { element } : { element, entry: Number(index) + 1 };
 }
 
 /** What validation says about one field (a finding whose `element` is a field path, not an element id). */

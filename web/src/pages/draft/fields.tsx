@@ -9,7 +9,7 @@ import { LocaleDateInput } from '../../components/DateFields.tsx';
 import { jsonPointer } from '../../../../src/core/field-codes.ts';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
-import { type FieldFinding, type Path, readPath } from './draft.model.ts';
+import { type FieldFinding, fieldIdOf, type Path, readPath } from './draft.model.ts';
 import { RequiredMark } from './required-mark.tsx';
 
 export type DraftFormContextValue = Readonly<{
@@ -117,6 +117,7 @@ export function TextField({ path, label, isElement, type, ...hints }: FieldProps
   if (display.isHidden) return null;
   return (
     <TextInput
+      id={fieldIdOf(path)}
       error={error}
       label={labelOf(label, isElement)}
       description={display.description}
@@ -139,6 +140,7 @@ export function DateField({ path, label, isElement, ...hints }: FieldProps) {
   if (display.isHidden) return null;
   return (
     <LocaleDateInput
+      id={fieldIdOf(path)}
       error={error}
       label={labelOf(label, isElement)}
       description={display.description}
@@ -157,6 +159,7 @@ export function LongTextField({ path, label, isElement, ...hints }: FieldProps) 
   if (display.isHidden) return null;
   return (
     <Textarea
+      id={fieldIdOf(path)}
       error={error}
       label={labelOf(label, isElement)}
       description={display.description}
@@ -188,6 +191,7 @@ export function NumberField({
   if (display.isHidden) return null;
   return (
     <NumberInput
+      id={fieldIdOf(path)}
       error={error}
       label={labelOf(label, isElement)}
       description={display.description}
@@ -230,6 +234,7 @@ export function SelectField({
   if (display.isHidden) return null;
   return (
     <Select
+      id={fieldIdOf(path)}
       error={error}
       label={labelOf(label, isElement)}
       description={display.description}
@@ -264,6 +269,7 @@ export function MultiSelectField({
   if (display.isHidden) return null;
   return (
     <MultiSelect
+      id={fieldIdOf(path)}
       error={error}
       label={labelOf(label, isElement)}
       description={display.description}
@@ -287,6 +293,7 @@ export function CheckField({ path, label, isElement, ...hints }: FieldProps) {
   if (display.isHidden) return null;
   return (
     <Checkbox
+      id={fieldIdOf(path)}
       error={error}
       label={labelOf(label, isElement)}
       description={display.description}
