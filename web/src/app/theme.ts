@@ -25,6 +25,10 @@ export const theme = createTheme({
     // A spinner is named ("Checking…") as an image: an aria-label on a bare <span> is not announced
     // and is not allowed (axe aria-prohibited-attr).
     Loader: { defaultProps: { role: 'img' } },
+    // A badge says a state in the words of the sentence around it ("Acknowledged", "Verified"):
+    // Mantine's capitals made them harder to read in Latin and Cyrillic scripts, and meant nothing
+    // in Arabic and Chinese.
+    Badge: { defaultProps: { tt: 'none' } },
     Table: { defaultProps: { verticalSpacing: 6, horizontalSpacing: 'sm' } },
     // Every menu opens with the focus on its first item (not on a hidden placeholder), its items
     // reachable with Tab as well as the arrow keys, and gives the focus back to its button on close.

@@ -31,14 +31,7 @@ const HEALTH_TONES: Readonly<Record<string, Tone>> = {
 
 function ToneBadge({ tone, label, value }: { tone: Tone; label: string; value: string }) {
   return (
-    <Badge
-      variant="outline"
-      color={TONE_COLORS[tone]}
-      radius="sm"
-      tt="none"
-      data-state={value}
-      className="badge-whole"
-    >
+    <Badge variant="outline" color={TONE_COLORS[tone]} radius="sm" data-state={value} className="badge-whole">
       {label}
     </Badge>
   );

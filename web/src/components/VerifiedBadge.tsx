@@ -11,14 +11,14 @@ export function VerifiedBadge({ provenance }: { provenance: Provenance }) {
   const { t } = useTranslation();
   if (provenance.verified) {
     return (
-      <Badge color="teal.9" variant="outline" radius="sm" tt="none">
+      <Badge color="teal.9" variant="outline" radius="sm">
         {t('catalogue.verified')}
       </Badge>
     );
   }
   return (
     <Group gap={6} wrap="nowrap">
-      <Badge color="var(--comity-amber)" variant="outline" radius="sm" tt="none">
+      <Badge color="var(--comity-amber)" variant="outline" radius="sm">
         {t('catalogue.notVerified')}
       </Badge>
       <Text size="xs" c="gray.7">

@@ -216,7 +216,7 @@ export function CataloguePage() {
                 provenance={entry.provenance}
                 catalogue={data}
                 badges={
-                  <Badge variant="outline" color="gray.8" tt="none">
+                  <Badge variant="outline" color="gray.8">
                     {t(`channel.${entry.channel}`)}
                   </Badge>
                 }
@@ -340,7 +340,6 @@ export function CataloguePage() {
                   <Badge
                     variant="outline"
                     color={entry.severity === 'blocking' ? 'red.9' : 'var(--comity-amber)'}
-                    tt="none"
                   >
                     {t(`checklist.severity.${entry.severity}`)}
                   </Badge>
@@ -371,7 +370,7 @@ export function CataloguePage() {
                 provenance={entry.provenance}
                 catalogue={data}
                 badges={
-                  <Badge variant="outline" color="gray.8" tt="none">
+                  <Badge variant="outline" color="gray.8">
                     {t(`groundKind.${entry.kind}`)}
                   </Badge>
                 }

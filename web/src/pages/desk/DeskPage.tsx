@@ -154,7 +154,7 @@ function Countdown({ item }: { item: DeskCase }) {
           {left > 0 ? t('desk.dueIn', { duration }) : t('desk.overdueBy', { duration })}
         </time>
       </Text>
-      <Badge variant="outline" color={STATE_COLOURS[state]} radius="sm" tt="none" className="badge-whole">
+      <Badge variant="outline" color={STATE_COLOURS[state]} radius="sm" className="badge-whole">
         {t(`desk.deadlineState.${state}`)}
       </Badge>
     </div>

@@ -121,7 +121,7 @@ export function DirectoryPage() {
                     {state.code}
                   </Text>
                   {state.kind === 'organization' || !state.isUnMember ? (
-                    <Badge ms={6} size="xs" variant="outline" color="gray.8" tt="none">
+                    <Badge ms={6} size="xs" variant="outline" color="gray.8">
                       {state.kind === 'organization' ? t('directory.organization') : t('directory.observer')}
                     </Badge>
                   ) : null}

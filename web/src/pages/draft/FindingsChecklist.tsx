@@ -294,10 +294,10 @@ export function FindingsChecklist({
         </>
       ) : null}
       <Group gap={6} mt="sm">
-        <Badge variant="outline" color="red.9" tt="none">
+        <Badge variant="outline" color="red.9">
           {t('checklist.blockingCount', { n: blockingCount })}
         </Badge>
-        <Badge variant="outline" color="var(--comity-amber)" tt="none">
+        <Badge variant="outline" color="var(--comity-amber)">
           {t('checklist.warningCount', { n: warningCount })}
         </Badge>
       </Group>

@@ -222,14 +222,14 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
               {citationText(item.article, item.paragraph ?? undefined)}
             </Text>
           ) : null}
-          <Badge variant="outline" color="gray.8" tt="none" size="sm">
+          <Badge variant="outline" color="gray.8" size="sm">
             {item.basis === 'practice' ? t('screening.practice') : t('screening.treaty')}
           </Badge>
-          <Badge variant="outline" color={item.verified ? 'teal.9' : 'gray.8'} tt="none" size="sm">
+          <Badge variant="outline" color={item.verified ? 'teal.9' : 'gray.8'} size="sm">
             {item.verified ? t('screening.verified') : t('screening.notVerified')}
           </Badge>
           {item.kind === 'not-a-ground' ? (
-            <Badge variant="outline" color="gray.8" tt="none" size="sm">
+            <Badge variant="outline" color="gray.8" size="sm">
               {t('screening.notAGround')}
             </Badge>
           ) : null}
@@ -312,7 +312,6 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
         <Badge
           color={screening.complete ? 'teal.9' : 'var(--comity-amber)'}
           variant="outline"
-          tt="none"
           data-testid="screening-state"
           data-complete={screening.complete ? 'true' : 'false'}
         >

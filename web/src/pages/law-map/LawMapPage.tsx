@@ -268,7 +268,6 @@ export function LawMapPage() {
                       <Table.Td>
                         <Badge
                           variant="outline"
-                          tt="none"
                           color={offence.implemented ? 'teal.9' : 'var(--comity-amber)'}
                           data-implemented={offence.implemented ? 'true' : 'false'}
                         >

@@ -126,7 +126,7 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
         <Stack gap={2}>
           <MachineText text={peer.nodeId} />
           {peer.isListed ? null : (
-            <Badge variant="outline" color="gray.8" radius="sm" tt="none" size="sm" className="badge-whole">
+            <Badge variant="outline" color="gray.8" radius="sm" size="sm" className="badge-whole">
               {t('peers.notListed')}
             </Badge>
           )}

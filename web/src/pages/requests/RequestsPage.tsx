@@ -29,14 +29,7 @@ function directionOf(search: string): RequestDirection {
 function StatusBadge({ caseStatus }: { caseStatus: string }) {
   const { t } = useTranslation();
   return (
-    <Badge
-      variant="outline"
-      color="gray.8"
-      radius="sm"
-      tt="none"
-      className="badge-whole"
-      data-case-status={caseStatus}
-    >
+    <Badge variant="outline" color="gray.8" radius="sm" className="badge-whole" data-case-status={caseStatus}>
       {t(`caseStatus.${caseStatus}`, { defaultValue: caseStatus })}
     </Badge>
   );

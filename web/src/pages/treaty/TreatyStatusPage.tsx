@@ -56,12 +56,7 @@ const EVIDENCE_COLORS: Readonly<Record<string, string>> = {
 function EvidenceBadge({ level }: { level: string | null }) {
   const { t } = useTranslation();
   return (
-    <Badge
-      variant="outline"
-      color={level ? (EVIDENCE_COLORS[level] ?? 'gray.8') : 'gray.8'}
-      tt="none"
-      size="sm"
-    >
+    <Badge variant="outline" color={level ? (EVIDENCE_COLORS[level] ?? 'gray.8') : 'gray.8'} size="sm">
       {t(`evidence.${level ?? 'unknown'}`)}
     </Badge>
   );
@@ -408,7 +403,6 @@ export function TreatyStatusPage() {
                 <Badge
                   variant="outline"
                   color={citation.provenance.verified ? 'teal.9' : 'var(--comity-amber)'}
-                  tt="none"
                   size="sm"
                 >
                   {citation.provenance.verified ? t('catalogue.verified') : t('catalogue.notVerified')}
