@@ -6953,6 +6953,11 @@ export interface components {
                 code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
                 /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
                 limit?: number;
+                /**
+                 * @description what `limit` counts, when known: a text's characters, a list's items or a number's value
+                 * @enum {string}
+                 */
+                unit?: "characters" | "items" | "value";
                 /** @description for too-early and too-late: the earliest or latest date the field accepts, itself included (YYYY-MM-DD) */
                 bound?: string;
             }[];
@@ -7893,6 +7898,11 @@ export interface components {
                 code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
                 /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
                 limit?: number;
+                /**
+                 * @description what `limit` counts, when known: a text's characters, a list's items or a number's value
+                 * @enum {string}
+                 */
+                unit?: "characters" | "items" | "value";
                 /** @description for too-early and too-late: the earliest or latest date the field accepts, itself included (YYYY-MM-DD) */
                 bound?: string;
             }[];

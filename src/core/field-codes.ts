@@ -18,12 +18,16 @@ export const VALIDATION_CODES = [
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 
+/** What a too-small or too-big limit counts: a text's characters, a list's items, or a number's value. */
+export const LIMIT_UNITS = ['characters', 'items', 'value'] as const;
+export type LimitUnit = (typeof LIMIT_UNITS)[number];
+
 /**
- * A code with what the client needs to say it: `limit` for too-small and too-big (characters,
- * items or value); `bound` for too-early and too-late, the earliest or latest calendar date the
- * field accepts (inclusive, YYYY-MM-DD).
+ * A code with what the client needs to say it: `limit` for too-small and too-big, with the `unit`
+ * it counts when known ("at most 500 characters", not "at most 500"); `bound` for too-early and
+ * too-late, the earliest or latest calendar date the field accepts (inclusive, YYYY-MM-DD).
  */
-export type FieldCode = Readonly<{ code: ValidationCode; limit?: number; bound?: string }>;
+export type FieldCode = Readonly<{ code: ValidationCode; limit?: number; unit?: LimitUnit; bound?: string }>;
 
 /** What a rule of one's own puts in a zod issue's `params` to give its issue a code. */
 export type DateBoundParams = Readonly<{ code: 'too-early' | 'too-late'; bound: string }>;
@@ -46,17 +50,16 @@ export function fieldCodeOf(issue: ValidatorIssue): FieldCode {
     case 'minimum':
     case 'minItems': {
       const limit = number(params.minimum ?? params.limit);
+      const unit = limitUnitOf(issue);
       // An empty text where at least one character is needed: the field is simply required.
-      if (limit === 1 && (params.origin === 'string' || issue.keyword === 'minLength'))
-        return { code: 'required' };
-      return limit === undefined ? { code: 'too-small' } : { code: 'too-small', limit };
+      if (limit === 1 && unit === 'characters') return { code: 'required' };
+      return limitCode('too-small', limit, unit);
     }
     case 'too_big':
     case 'maxLength':
     case 'maximum':
     case 'maxItems': {
-      const limit = number(params.maximum ?? params.limit);
-      return limit === undefined ? { code: 'too-big' } : { code: 'too-big', limit };
+      return limitCode('too-big', number(params.maximum ?? params.limit), limitUnitOf(issue));
     }
     case 'invalid_type':
     case 'type':
@@ -83,6 +86,43 @@ export function fieldCodeOf(issue: ValidatorIssue): FieldCode {
       return dateBoundOf(params.params) ?? { code: 'invalid' };
     default:
       return { code: 'invalid' };
+  }
+}
+
+function limitCode(
+  code: 'too-small' | 'too-big',
+  limit: number | undefined,
+  unit: LimitUnit | undefined,
+): FieldCode {
+  if (limit === undefined) return { code };
+  return unit === undefined ? { code, limit } : { code, limit, unit };
+}
+
+/** What a limit counts: by Ajv's keyword, else by the kind of value zod checked (its issue's `origin`). */
+function limitUnitOf(issue: ValidatorIssue): LimitUnit | undefined {
+  switch (issue.keyword) {
+    case 'minLength':
+    case 'maxLength':
+      return 'characters';
+    case 'minItems':
+    case 'maxItems':
+      return 'items';
+    case 'minimum':
+    case 'maximum':
+      return 'value';
+  }
+  switch (issue.params?.origin) {
+    case 'string':
+      return 'characters';
+    case 'array':
+    case 'set':
+      return 'items';
+    case 'number':
+    case 'int':
+    case 'bigint':
+      return 'value';
+    default:
+      return undefined;
   }
 }
 

@@ -6,7 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AppErrorCode, type AppErrorDetail, isAppError } from '../core/errors.ts';
-import { fieldCodeOf, VALIDATION_CODES, type ValidatorIssue } from '../core/field-codes.ts';
+import { fieldCodeOf, LIMIT_UNITS, VALIDATION_CODES, type ValidatorIssue } from '../core/field-codes.ts';
 import type { RejectionReason } from '../federation/protocol/types.ts';
 import { localeOf } from './negotiation.ts';
 import { PROBLEM_TITLES } from './problem-titles.ts';
@@ -90,6 +90,12 @@ export const ProblemSchema = z
             .number()
             .optional()
             .describe('for too-small and too-big: the minimum or maximum (characters, items or value)'),
+          unit: z
+            .enum(LIMIT_UNITS)
+            .optional()
+            .describe(
+              "what `limit` counts, when known: a text's characters, a list's items or a number's value",
+            ),
           bound: z
             .string()
             .optional()

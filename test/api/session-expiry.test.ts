@@ -94,7 +94,14 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(response.statusCode, 400);
       const problem = JSON.parse(response.body) as {
-        errors: { pointer?: string; in?: string; code?: string; limit?: number; path?: string }[];
+        errors: {
+          pointer?: string;
+          in?: string;
+          code?: string;
+          limit?: number;
+          unit?: string;
+          path?: string;
+        }[];
       };
       const byPointer = new Map(problem.errors.map((error) => [error.pointer, error]));
       assert.deepEqual(
@@ -106,8 +113,12 @@ for (const target of DATABASE_TARGETS) {
         { in: 'body', code: 'required', path: 'body.username' },
       );
       assert.deepEqual(
-        { code: byPointer.get('/password')?.code, limit: byPointer.get('/password')?.limit },
-        { code: 'too-big', limit: 1000 },
+        {
+          code: byPointer.get('/password')?.code,
+          limit: byPointer.get('/password')?.limit,
+          unit: byPointer.get('/password')?.unit,
+        },
+        { code: 'too-big', limit: 1000, unit: 'characters' },
       );
     });
   });

@@ -229,7 +229,7 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
     });
     assert.equal(answer.status, 400);
     const problem = (await answer.json()) as {
-      errors: { pointer: string; code: string; in: string; limit?: number }[];
+      errors: { pointer: string; code: string; in: string; limit?: number; unit?: string }[];
     };
     const byPointer = new Map(problem.errors.map((error) => [error.pointer, error]));
     assert.deepEqual(
@@ -237,8 +237,12 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
       { code: 'required', in: 'body' },
     );
     assert.deepEqual(
-      { code: byPointer.get('/password')?.code, limit: byPointer.get('/password')?.limit },
-      { code: 'too-big', limit: 1000 },
+      {
+        code: byPointer.get('/password')?.code,
+        limit: byPointer.get('/password')?.limit,
+        unit: byPointer.get('/password')?.unit,
+      },
+      { code: 'too-big', limit: 1000, unit: 'characters' },
     );
   });
 
@@ -447,7 +451,10 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
           /Too big: expected|caseReference/,
           `raw validator text in ${summary} (${JSON.stringify(afterFailure)})`,
         );
-        assert.match(summary, language === 'en' ? /at most 500/ : /500 على الأكثر/);
+        assert.match(
+          summary,
+          language === 'en' ? /Too long: at most 500 characters\./ : /الحد الأقصى لعدد الأحرف 500/,
+        );
         const fieldLink = refusal.getByRole('link');
         assert.equal(
           await fieldLink.textContent(),

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { VALIDATION_CODES } from '../../src/core/field-codes.ts';
+import { LIMIT_UNITS, VALIDATION_CODES } from '../../src/core/field-codes.ts';
 import { LOCALES } from '../../src/core/i18n.ts';
 import { PROBLEM_TITLES } from '../../src/http/problem-titles.ts';
 
@@ -56,10 +56,19 @@ describe('field errors', () => {
   const PLACEHOLDERS: Readonly<Record<string, string>> = {
     'too-small-limit': '{{limit}}',
     'too-big-limit': '{{limit}}',
+    'too-small-characters': '{{limit}}',
+    'too-big-characters': '{{limit}}',
+    'too-small-items': '{{limit}}',
+    'too-big-items': '{{limit}}',
+    'too-small-value': '{{limit}}',
+    'too-big-value': '{{limit}}',
     'too-early': '{{date}}',
     'too-late': '{{date}}',
   };
-  const keys = [...VALIDATION_CODES, 'too-small-limit', 'too-big-limit'];
+  const keys = [
+    ...VALIDATION_CODES,
+    ...['too-small', 'too-big'].flatMap((code) => ['limit', ...LIMIT_UNITS].map((unit) => `${code}-${unit}`)),
+  ];
 
   for (const locale of LOCALES) {
     it(`every code of a refused field is worded in ${locale}, with its limit or date`, () => {

@@ -15,7 +15,8 @@ export type ProblemFieldError = NonNullable<Problem['errors']>[number];
 export function fieldErrorText(item: ProblemFieldError): string {
   const code = item.code ?? 'invalid';
   if ((code === 'too-small' || code === 'too-big') && item.limit !== undefined) {
-    return i18next.t(`a11y.fieldError.${code}-limit`, { limit: item.limit });
+    // "at most 500 characters" where the node says what the limit counts, else "at most 500".
+    return i18next.t(`a11y.fieldError.${code}-${item.unit ?? 'limit'}`, { limit: item.limit });
   }
   if (code === 'too-early' || code === 'too-late') {
     const date = item.bound === undefined ? undefined : formatDate(item.bound);
