@@ -7094,6 +7094,10 @@ export interface components {
             urgency: string | null;
             /** @description of a case-transition: the transition that waits */
             transition: string | null;
+            /** @description of a case-transition: what it says (a refusal's grounds and reasons), for its approver to read */
+            transitionPayload: {
+                [key: string]: unknown;
+            } | null;
             submittedRevision: number;
             submittedBy: {
                 id: string | null;
@@ -7127,6 +7131,10 @@ export interface components {
             urgency: string | null;
             /** @description of a case-transition: the transition that waits */
             transition: string | null;
+            /** @description of a case-transition: what it says (a refusal's grounds and reasons), for its approver to read */
+            transitionPayload: {
+                [key: string]: unknown;
+            } | null;
             submittedRevision: number;
             submittedBy: {
                 id: string | null;
@@ -7231,6 +7239,10 @@ export interface components {
             urgency: string | null;
             /** @description of a case-transition: the transition that waits */
             transition: string | null;
+            /** @description of a case-transition: what it says (a refusal's grounds and reasons), for its approver to read */
+            transitionPayload: {
+                [key: string]: unknown;
+            } | null;
             submittedRevision: number;
             submittedBy: {
                 id: string | null;
@@ -8039,6 +8051,10 @@ export interface components {
             urgency: string | null;
             /** @description of a case-transition: the transition that waits */
             transition: string | null;
+            /** @description of a case-transition: what it says (a refusal's grounds and reasons), for its approver to read */
+            transitionPayload: {
+                [key: string]: unknown;
+            } | null;
             submittedRevision: number;
             submittedBy: {
                 id: string | null;
@@ -8072,6 +8088,10 @@ export interface components {
             urgency: string | null;
             /** @description of a case-transition: the transition that waits */
             transition: string | null;
+            /** @description of a case-transition: what it says (a refusal's grounds and reasons), for its approver to read */
+            transitionPayload: {
+                [key: string]: unknown;
+            } | null;
             submittedRevision: number;
             submittedBy: {
                 id: string | null;
@@ -8176,6 +8196,10 @@ export interface components {
             urgency: string | null;
             /** @description of a case-transition: the transition that waits */
             transition: string | null;
+            /** @description of a case-transition: what it says (a refusal's grounds and reasons), for its approver to read */
+            transitionPayload: {
+                [key: string]: unknown;
+            } | null;
             submittedRevision: number;
             submittedBy: {
                 id: string | null;

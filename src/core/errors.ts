@@ -29,6 +29,11 @@ export const APP_ERROR_CODES = [
   /** The action is not allowed in the resource's current state (e.g. editing a sent request). */
   'invalid-state',
   /**
+   * Something on this subject waits for a second person's decision (two-person rule): a response
+   * on a case holds the case, an evidence package waits once; the supervisor approves or returns it first.
+   */
+  'awaiting-approval',
+  /**
    * A use of received evidence (onward transfer, use in another case, disclosure) is blocked by a
    * condition of use of its package until the sending State's consent is recorded; `details` name
    * the condition and the article.

@@ -120,6 +120,14 @@ export const PROBLEM_TITLES: Readonly<Record<ProblemCode, LocalizedText>> = {
     ru: 'Требуется согласие направившего государства',
     es: 'Se requiere el consentimiento del Estado remitente',
   },
+  'awaiting-approval': {
+    ar: 'بانتظار قرار شخص ثانٍ',
+    zh: '等待第二人决定',
+    en: "Waiting for a second person's decision",
+    fr: 'En attente de la décision d’une seconde personne',
+    ru: 'Ожидает решения второго лица',
+    es: 'A la espera de la decisión de una segunda persona',
+  },
   'invalid-state': {
     ar: 'غير ممكن في الحالة الراهنة',
     zh: '在当前状态下无法执行',

@@ -43,6 +43,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'method-not-allowed': 405,
   conflict: 409,
   'invalid-state': 409,
+  'awaiting-approval': 409,
   'payload-too-large': 413,
   'uri-too-long': 414,
   'unsupported-media-type': 415,

@@ -46,6 +46,8 @@ export type ApprovalView = Readonly<{
   urgency: string | null;
   /** For a case transition: the transition that waits (e.g. execute-fully). */
   transition: string | null;
+  /** For a case transition: what it says (a refusal's grounds and reasons...), for its approver to read. */
+  transitionPayload: Readonly<Record<string, unknown>> | null;
   submittedRevision: number;
   submittedBy: Readonly<{ id: string | null; displayName: string }>;
   submittedAt: string;
@@ -69,6 +71,13 @@ function transitionOf(stored: StoredApproval): string | null {
   return stored.kind === 'case-transition' && typeof payload?.name === 'string' ? payload.name : null;
 }
 
+function transitionPayloadOf(stored: StoredApproval): Readonly<Record<string, unknown>> | null {
+  const payload = (stored.payload as { payload?: unknown } | null)?.payload;
+  return stored.kind === 'case-transition' && typeof payload === 'object' && payload !== null
+    ? (payload as Record<string, unknown>)
+    : null;
+}
+
 export function toApprovalView(stored: StoredApproval, actor: Actor): ApprovalView {
   return {
     id: stored.id,
@@ -79,6 +88,7 @@ export function toApprovalView(stored: StoredApproval, actor: Actor): ApprovalVi
     caseReference: stored.caseReference,
     urgency: stored.urgency,
     transition: transitionOf(stored),
+    transitionPayload: transitionPayloadOf(stored),
     submittedRevision: stored.submittedRevision,
     submittedBy: { id: stored.submittedBy.id, displayName: nameOf(stored.submittedBy) },
     submittedAt: stored.submittedAt.toISOString(),
@@ -291,7 +301,7 @@ export async function submitForApproval(
     submittedBy: actor.userId,
     now: context.now(),
   });
-  if (!id) throw new AppError('conflict', `this ${subject.kind} already waits for approval`);
+  if (!id) throw new AppError('awaiting-approval', `this ${subject.kind} already waits for approval`);
   const stored = await findApproval(context.db, id);
   if (!stored) throw new Error(`approval ${id} vanished after it was written`);
   return toApprovalView(stored, actor);

@@ -26,6 +26,7 @@ import { caseMessageFor, caseOfRecord } from '../federation/messages/case-messag
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
 import { type CaseRecord, listCaseEvents } from '../storage/case-events.repository.ts';
+import { findPendingApproval } from '../storage/approvals.repository.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 
@@ -90,14 +91,27 @@ function makeableNow(context: AppContext, current: Case, caseActor: CaseActor): 
     .filter((definition) => caseMessageFor(registry, definition.name) !== undefined);
 }
 
-/** The names of the transitions `actor` may make on the case now (makeableNow). */
+/**
+ * The names of the transitions `actor` may make on the case now (makeableNow); none while a
+ * response on the case waits for a second person (`isHeld`, isHeldForApproval): approving it
+ * makes it, so nothing else is made meanwhile.
+ */
 export function transitionsFor(
   context: AppContext,
   actor: Actor,
   stored: StoredRequest,
   current: Case,
+  isHeld: boolean,
 ): string[] {
+  if (isHeld) return [];
   return makeableNow(context, current, caseActorOf(actor, stored)).map((definition) => definition.name);
+}
+
+/** Whether a response on the case of `stored` (a refusal, an execution) waits for a supervisor's approval. */
+export async function isHeldForApproval(context: AppContext, stored: StoredRequest): Promise<boolean> {
+  // Only the requested side responds: a request sent from here never has a response waiting.
+  if (stored.direction !== 'incoming') return false;
+  return (await findPendingApproval(context.db, 'case-transition', stored.id)) !== undefined;
 }
 
 /**
@@ -113,7 +127,9 @@ export function transitionsForOthers(
   current: Case,
   /** What transitionsFor gave `actor` on this case (computed once by the caller). */
   actorsOwn: readonly string[],
+  isHeld: boolean,
 ): { transition: string; roles: PersonRole[] }[] {
+  if (isHeld) return [];
   const mine = new Set(actorsOwn);
   return makeableNow(context, current, { ...caseActorOf(actor, stored), roles: PERSON_ROLES })
     .filter((definition) => !mine.has(definition.name))

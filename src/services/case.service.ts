@@ -25,6 +25,7 @@ import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './ca
 import {
   caseActorOf,
   deadlinesOf,
+  isHeldForApproval,
   loadCase,
   transitionsFor,
   transitionsForOthers,
@@ -76,13 +77,14 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
   const stored = await findReadableRequest(context, actor, requestId);
   const { record, case: current } = await loadCase(context, stored);
   const parts = await caseTimelineParts(context, stored, record.events, current);
-  const available = transitionsFor(context, actor, stored, current);
+  const isHeld = await isHeldForApproval(context, stored);
+  const available = transitionsFor(context, actor, stored, current, isHeld);
   return {
     requestId: stored.id,
     side: caseActorOf(actor, stored).side,
     status: current.status,
     availableTransitions: available,
-    othersMay: transitionsForOthers(context, actor, stored, current, available),
+    othersMay: transitionsForOthers(context, actor, stored, current, available, isHeld),
     otherSideMay: transitionsOfOtherSide(context, stored, current),
     deadlines: deadlinesOf(context, stored, current),
     preservation: current.preservation
@@ -153,6 +155,14 @@ export async function transitionCase(
   request: TransitionRequest,
 ): Promise<CaseView> {
   const stored = await findReadableRequest(context, actor, requestId);
+  const waiting = await findPendingApproval(context.db, 'case-transition', stored.id);
+  if (waiting) {
+    const name = (waiting.payload as { name?: string } | null)?.name ?? 'a response';
+    throw new AppError(
+      'awaiting-approval',
+      `the response "${name}" on request ${requestId} waits for a supervisor's approval: nothing else is done on the case until it is approved or returned; nothing was changed`,
+    );
+  }
   const { record, case: current } = await loadCase(context, stored);
   const caseActor = caseActorOf(actor, stored);
   checkTransition(context, current, caseActor, request);

@@ -10,6 +10,7 @@ import type { Deadline } from '../core/case/deadlines.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseOfRecord } from '../federation/messages/case-message.ts';
 import { type Actor, requestAccessOf, requestScopeOf } from '../policies/access.ts';
+import { listSubjectsAwaitingDecision } from '../storage/approvals.repository.ts';
 import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
 import { caseActorOf, deadlinesOf, transitionsFor } from './case-view.ts';
 import { scopeFilterOf } from './requests.service.ts';
@@ -55,9 +56,10 @@ export async function listDesk(
     ...scopeFilterOf(scope),
   });
   const catalogue = caseCatalogueFrom(context.catalogue);
+  const held = await listSubjectsAwaitingDecision(context.db, 'case-transition');
   const rows = records
     .filter((record) => requestAccessOf(actor, record.request) !== 'none')
-    .flatMap((record) => deskCaseOf(context, actor, record, catalogue))
+    .flatMap((record) => deskCaseOf(context, actor, record, catalogue, held.has(record.request.id)))
     .filter((row) => filters.side === undefined || row.side === filters.side)
     .filter((row) => !filters.overdue || row.nextDeadline?.state === 'missed');
   return rows.sort(deskOrder);
@@ -68,6 +70,7 @@ function deskCaseOf(
   actor: Actor,
   record: OpenCaseRecord,
   catalogue: ReturnType<typeof caseCatalogueFrom>,
+  isHeld: boolean,
 ): DeskCase[] {
   const folded = caseOfRecord(record, catalogue);
   // A history that does not replay is reported on the request's own page; the desk skips it.
@@ -92,7 +95,7 @@ function deskCaseOf(
       needsAcknowledgement:
         side === 'requested' && current.status === 'delivered' && current.urgency !== 'routine',
       nextDeadline: next ? { kind: next.kind, side: next.side, dueAt: next.dueAt, state: next.state } : null,
-      availableTransitions: transitionsFor(context, actor, stored, current),
+      availableTransitions: transitionsFor(context, actor, stored, current, isHeld),
     },
   ];
 }

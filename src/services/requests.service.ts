@@ -29,7 +29,14 @@ import {
 import { findRequestAwaitingDecision, type PendingDecision } from '../storage/approvals.repository.ts';
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
-import { caseStatusOf, loadCase, peerStateLookupOf, peerStateOf, transitionsFor } from './case-view.ts';
+import {
+  caseStatusOf,
+  loadCase,
+  peerStateLookupOf,
+  peerStateOf,
+  isHeldForApproval,
+  transitionsFor,
+} from './case-view.ts';
 import { loadDirectoryView } from './directory.service.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 
@@ -131,7 +138,7 @@ async function fullRequestView(
     context,
     stored,
     await findDelivery(context, stored),
-    transitionsFor(context, actor, stored, current),
+    transitionsFor(context, actor, stored, current, await isHeldForApproval(context, stored)),
   );
   return { ...view, caseStatus: current.status };
 }

@@ -146,6 +146,20 @@ export type PendingDecision = Readonly<{
  * one statement of plain joins (the send path runs it for every request approved): the unique
  * index of pending approvals gives at most one.
  */
+/** The subjects of `kind` that wait for a decision (the cases whose response waits: the desk reads them once). */
+export async function listSubjectsAwaitingDecision(
+  db: Kysely<Database>,
+  kind: ApprovalSubjectKind,
+): Promise<ReadonlySet<string>> {
+  const rows = await db
+    .selectFrom('approvals')
+    .select('subject_id')
+    .where('subject_kind', '=', kind)
+    .where('decision', 'is', null)
+    .execute();
+  return new Set(rows.map((row) => row.subject_id));
+}
+
 export async function findRequestAwaitingDecision(
   db: Kysely<Database>,
   requestId: string,

@@ -24,6 +24,7 @@ type ApprovalItem = {
   kind: string;
   requestId: string | null;
   transition: string | null;
+  transitionPayload: Record<string, unknown> | null;
   state: 'pending' | 'approved' | 'returned';
   submittedBy: { id: string | null; displayName: string };
   decidedBy: { id: string | null; displayName: string } | null;
@@ -298,6 +299,35 @@ for (const target of DATABASE_TARGETS) {
       const [pending] = (await approvalsOf(de, deId, duty)).filter((item) => item.state === 'pending');
       assert.equal(pending?.kind, 'case-transition');
       assert.equal(pending?.transition, 'execute-fully');
+      // Its approver reads what it says before deciding.
+      assert.deepEqual(pending?.transitionPayload, response);
+
+      // The case is held while the response waits: nobody here is offered a step, and another
+      // step (a second response, or any other) is refused as waiting, not taken as a conflict.
+      for (const as of [duty, reviewer]) {
+        const held = await de.app.inject({
+          method: 'GET',
+          url: `/api/v1/requests/${deId}/history`,
+          headers: as.headers,
+        });
+        assert.deepEqual(
+          json<{ case: { availableTransitions: string[] } }>(held).case.availableTransitions,
+          [],
+        );
+      }
+      const again = await de.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${deId}/transitions`,
+        headers: duty.headers,
+        payload: { name: 'execute-partly', payload: response },
+      });
+      assert.equal(again.statusCode, 409, again.body);
+      assert.equal(json<{ type: string }>(again).type, 'urn:comity:problem:awaiting-approval');
+      const desk = await de.app.inject({ method: 'GET', url: '/api/v1/desk', headers: duty.headers });
+      const deskCase = json<{ items: { requestId: string; availableTransitions: string[] }[] }>(
+        desk,
+      ).items.find((item) => item.requestId === deId);
+      assert.deepEqual(deskCase?.availableTransitions, []);
       // In DE's queue, the response to a request received names the requesting State.
       const queued = (await queue(de, deSupervisor)).find((item) => item.requestId === deId);
       assert.equal(queued?.otherState, 'FR');
@@ -320,6 +350,17 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(returned.statusCode, 200, returned.body);
       assert.equal(json<{ case: { status: string } }>(returned).case.status, 'in-execution');
       assert.equal((await pair.requestedWorker.runOnce()).delivered, 0);
+      const released = await de.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${deId}/history`,
+        headers: duty.headers,
+      });
+      assert.ok(
+        json<{ case: { availableTransitions: string[] } }>(released).case.availableTransitions.includes(
+          'execute-fully',
+        ),
+        'returned, the case is no longer held',
+      );
 
       await make(duty, 'execute-fully', response);
       const approved = await approveResponse(de, deId);

@@ -184,6 +184,15 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await form.getByLabel(/^What was considered/).fill('Partial preservation was discussed by telephone.');
     await assertAccessible(page, 'refusal form tied to the checklist');
     await form.getByTestId('transition-submit').click();
+    // Submitted, the refusal waits at once, without a reload: the approval panel shows it with its
+    // grounds and reasons (what its approver reads), and the case offers no other step meanwhile.
+    const waiting = page.locator('[data-testid="approval-record"][data-state="pending"]');
+    const says = waiting.getByTestId('approval-says');
+    await says.getByText('Execution would prejudice an ongoing national security matter.').waitFor();
+    await says.getByText(/Limited grounds for refusing preservation/).waitFor();
+    await panel.getByTestId('case-no-actions').waitFor();
+    assert.equal(await panel.getByTestId('transition-refuse').count(), 0);
+    assert.equal(await panel.getByTestId('transition-accept').count(), 0);
     // The refusal is a response: it waits for DE's supervisor, then leaves (the two-person rule).
     await approveWaitingResponse(await federation.node('DE').userClient('supervisor'), deRequestId);
     await page.reload();

@@ -10,7 +10,9 @@
  *   decision;
  * - a return to the drafter needs reasons;
  * - a decision is made once: a second approval (or a return after an approval) is refused;
- * - what is approved is what was submitted: a subject changed since (another revision) is refused.
+ * - what is approved is what was submitted: a subject changed since (another revision) cannot be
+ *   approved; it can still be returned, which sends nothing, so that it does not wait for ever
+ *   (a case changed by the other State's message while its response waited).
  *
  * No I/O, no clock: the record, the actor, and the decision are parameters.
  */
@@ -99,10 +101,10 @@ export function checkDecision(
   if (record.decision !== null) {
     return refuse('already-decided', `this was already decided (${record.decision}); nothing was changed`);
   }
-  if (input.currentRevision !== record.submittedRevision) {
+  if (input.decision === 'approve' && input.currentRevision !== record.submittedRevision) {
     return refuse(
       'subject-changed',
-      `it changed since it was submitted (revision ${record.submittedRevision}, now ${input.currentRevision}); it must be submitted again`,
+      `it changed since it was submitted (revision ${record.submittedRevision}, now ${input.currentRevision}); return it, and it must be submitted again`,
     );
   }
   if (approver.id === record.submittedBy) {

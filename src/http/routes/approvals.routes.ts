@@ -24,6 +24,12 @@ export const ApprovalSchema = z
     caseReference: z.string().nullable(),
     urgency: z.string().nullable(),
     transition: z.string().nullable().describe('of a case-transition: the transition that waits'),
+    transitionPayload: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe(
+        "of a case-transition: what it says (a refusal's grounds and reasons), for its approver to read",
+      ),
     submittedRevision: z.number().int(),
     submittedBy: PersonSchema,
     submittedAt: z.string(),

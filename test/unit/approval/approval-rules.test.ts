@@ -171,6 +171,23 @@ describe('approval rules (two-person rule)', () => {
     assert.match(verdict.ok ? '' : verdict.message, /submitted again/);
   });
 
+  it('what changed since it was submitted can still be returned, so that it does not wait for ever', () => {
+    const returned = checkDecision(
+      record(),
+      supervisor,
+      { decision: 'return', currentRevision: 3, reasons: 'the case moved on' },
+      POLICY,
+    );
+    assert.deepEqual(returned, { ok: true });
+    const unexplained = checkDecision(
+      record(),
+      supervisor,
+      { decision: 'return', currentRevision: 3 },
+      POLICY,
+    );
+    assert.equal(reasonOf(unexplained), 'reasons-missing');
+  });
+
   it('the same rules hold for responses and evidence packages', () => {
     for (const kind of ['case-transition', 'evidence-package'] as const) {
       assert.equal(

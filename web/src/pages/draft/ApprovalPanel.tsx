@@ -9,11 +9,14 @@ import { Alert, Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } 
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalItem } from '../../app/api.ts';
+import { FactList } from '../../components/FactList.tsx';
 import { formatInstant } from '../../components/format.ts';
+import { useCatalogue } from '../../components/reference-data.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
+import { payloadFacts } from './CaseTimeline.tsx';
 
 type ApprovalPanelProps = Readonly<{
   requestId: string;
@@ -59,6 +62,12 @@ export function ApprovalPanel({ requestId, version, onDecided, onPending }: Appr
 
 function ApprovalRecord({ item }: { item: ApprovalItem }) {
   const { t } = useTranslation();
+  const catalogue = useCatalogue();
+  // A response waiting for its second person: what it says (a refusal's grounds and reasons), read before deciding.
+  const said =
+    item.state === 'pending' && item.transitionPayload
+      ? payloadFacts(item.transitionPayload, catalogue.data, t)
+      : [];
   const what =
     item.kind === 'case-transition' && item.transition
       ? `${t('approval.kind.case-transition')}: ${t(`caseAction.${item.transition}`, { defaultValue: item.transition })}`
@@ -82,6 +91,11 @@ function ApprovalRecord({ item }: { item: ApprovalItem }) {
             at: formatInstant(item.decidedAt),
           })}
         </Text>
+      ) : null}
+      {said.length > 0 ? (
+        <div data-testid="approval-says">
+          <FactList facts={said} />
+        </div>
       ) : null}
       {item.reasons ? <Text size="sm">{t('approval.reasons', { reasons: item.reasons })}</Text> : null}
       {item.decisionReference ? (

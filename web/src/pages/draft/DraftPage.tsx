@@ -666,7 +666,11 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   request={saved.request}
                   catalogue={catalogue.data}
                   states={states.data}
-                  onChanged={() => refreshRequest()}
+                  onChanged={() => {
+                    // A response submitted for approval changes no status: its approval is read again.
+                    setApprovalsVersion((version) => version + 1);
+                    return refreshRequest();
+                  }}
                   pendingApproval={pendingApproval}
                   onPreservedUntil={setPreservedUntil}
                 />
