@@ -378,6 +378,10 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     );
     await item.getByRole('button', { name: 'Show custody' }).click();
     await item.getByTestId('custody-timeline').locator('tr[data-kind="downloaded"]').waitFor();
+    // Where it came from: the sending node, never an empty "In a package for".
+    assert.deepEqual(await item.getByTestId('custody-package').allTextContents(), [
+      `In a package from ${federation.node('DE').spec.nodeId}`,
+    ]);
 
     // The court-ready export: a reason, the items decrypted; the tar unpacks and verifies offline.
     await received.getByTestId('export-open').click();

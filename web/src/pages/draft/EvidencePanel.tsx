@@ -349,13 +349,7 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
                   {typeof (event.details as { reason?: unknown })?.reason === 'string' ? (
                     <Text size="xs">{(event.details as { reason: string }).reason}</Text>
                   ) : null}
-                  {typeof (event.details as { packageId?: unknown })?.packageId === 'string' ? (
-                    <Text size="xs" data-testid="custody-package">
-                      {t('evidence.items.inPackage', {
-                        node: String((event.details as { to?: unknown }).to ?? ''),
-                      })}
-                    </Text>
-                  ) : null}
+                  <PackageNote details={event.details} />
                 </Table.Td>
                 <Table.Td>
                   {/* The person's name; the login the chain recorded beneath it. */}
@@ -543,5 +537,30 @@ export function EvidencePanel({
         ))}
       </Stack>
     </Paper>
+  );
+}
+
+/**
+ * Which package an event of the custody chain belongs to, and the node at its other end: the
+ * addressee where the package left (`to`), the sender where it arrived (`from`), the node that
+ * checked it where its verdict came back (`by`). Nothing when the event names no node.
+ */
+function PackageNote({ details }: { details: unknown }) {
+  const { t } = useTranslation();
+  const { packageId, to, from, by } = (details ?? {}) as Record<string, unknown>;
+  if (typeof packageId !== 'string') return null;
+  const [key, node] =
+    typeof to === 'string'
+      ? ['evidence.items.inPackage', to]
+      : typeof from === 'string'
+        ? ['evidence.items.inPackageFrom', from]
+        : typeof by === 'string'
+          ? ['evidence.items.packageCheckedBy', by]
+          : [undefined, undefined];
+  if (key === undefined) return null;
+  return (
+    <Text size="xs" data-testid="custody-package">
+      {t(key, { node })}
+    </Text>
   );
 }
