@@ -216,6 +216,21 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await page
       .getByTestId('screening-panel')
       .screenshot({ path: path.join(screenshotDirectory, 'screening-ar.png') });
+
+    // The next request from France is flagged with this refusal, in words: the State and the
+    // ground by name, never their codes.
+    const { deRequestId: nextId } = await deliverPreservationFromFrance(federation);
+    await switchLanguage(page, 'en');
+    await page.goto(`${federation.node('DE').url}/requests/${nextId}`);
+    const flag = page.getByTestId('screening-flag').filter({ hasText: 'earlier requests from France' });
+    await flag.waitFor();
+    const flagText = (await flag.textContent()) ?? '';
+    assert.match(flagText, /refused 1 of \d+ earlier requests from France\./);
+    assert.match(
+      flagText,
+      /Grounds: Limited grounds for refusing preservation \(Art\. 42\(6\)\) \(refusals: 1\)\./,
+    );
+    assert.doesNotMatch(flagText, /preservation-limited-grounds|from FR\b/);
     await context.close();
   });
 

@@ -74,8 +74,14 @@ function clearanceText(t: TFunction, clearance: Clearance, stateLabel: StateLabe
     : t('screening.clearance.record', { state: stateLabel(clearance.state), received });
 }
 
-function FlagNote({ flag }: { flag: Flag }) {
+function FlagNote({ flag, stateLabel }: { flag: Flag; stateLabel: StateLabel }) {
   const { t } = useTranslation();
+  const catalogue = useCatalogue();
+  // A ground by its title and article, as the refusal form names it, not by its id.
+  const groundLabel = (id: string) => {
+    const ground = catalogue.data?.refusalGrounds.find((entry) => entry.id === id);
+    return ground ? `${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})` : id;
+  };
   let text: string;
   if (flag.kind === 'dual-criminality') {
     text = t('screening.flag.dualCriminality', {
@@ -88,10 +94,10 @@ function FlagNote({ flag }: { flag: Flag }) {
     text = t('screening.flag.record', {
       refused: record?.refused ?? 0,
       received: record?.received ?? 0,
-      state: record?.state ?? '',
+      state: stateLabel(record?.state),
       grounds: Object.entries(record?.groundCounts ?? {})
-        .map(([ground, count]) => `${ground} (${count})`)
-        .join(', '),
+        .map(([ground, count]) => t('screening.flag.groundCount', { ground: groundLabel(ground), n: count }))
+        .join('; '),
     });
   }
   return (
@@ -239,7 +245,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
         </Text>
         <Stack gap={4} mb={6}>
           {item.flags.map((flag) => (
-            <FlagNote key={flag.kind} flag={flag} />
+            <FlagNote key={flag.kind} flag={flag} stateLabel={stateLabel} />
           ))}
         </Stack>
         {isEditable ? (
