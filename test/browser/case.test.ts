@@ -111,6 +111,9 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     const form = panel.getByTestId('transition-form');
     await form.waitFor();
     assert.equal(await focused(page), 'textarea');
+    // The note goes to the requesting State with the step: the field says so before it is written.
+    await form.getByLabel('Note to France (optional)').waitFor();
+    await form.getByText(/^Sent to France with this step, under your name/).waitFor();
     await page.keyboard.type('Received by the 24/7 desk');
     await form.getByTestId('transition-submit').click();
     const acknowledged = panel.locator('[data-testid="case-event"][data-transition="acknowledge"]');

@@ -336,6 +336,7 @@ export function CasePanel({
                 requestedDays={request.content.preservationDays}
                 transition={openTransition}
                 requestType={request.type}
+                otherState={otherState}
                 catalogue={catalogue}
                 isSubmitting={isSubmitting}
                 error={submitError}

@@ -133,6 +133,8 @@ type TransitionFormProps = Readonly<{
   /** The preservation period the request asks for, in days (Art. 42): it proposes the end date. */
   requestedDays?: number | undefined;
   requestType: RequestTypeId;
+  /** The other State's name: a note goes to it with the step. */
+  otherState: string;
   catalogue: Catalogue | undefined;
   isSubmitting: boolean;
   error: unknown;
@@ -146,6 +148,7 @@ export function TransitionForm({
   preservedUntil,
   requestedDays,
   requestType,
+  otherState,
   catalogue,
   isSubmitting,
   error,
@@ -437,7 +440,8 @@ export function TransitionForm({
         ) : null}
         {kind === 'note' || kind === 'preservation' || kind === 'extension' ? (
           <Textarea
-            label={t('case.note')}
+            label={t('case.noteTo', { state: otherState })}
+            description={t('case.noteSent', { state: otherState })}
             value={values.note}
             onChange={(event) => set('note', event.currentTarget.value)}
             autosize
