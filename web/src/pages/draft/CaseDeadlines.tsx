@@ -84,8 +84,14 @@ export function CaseDeadlines({ deadlines, requestedStateName, requestedTimeZone
       ) : (
         <List listStyleType="none" spacing="xs">
           {deadlines.map((deadline) => {
-            const inRequested = formatInZone(deadline.dueAt, requestedTimeZone);
             const lastDay = lastDayOf(deadline.dueAt);
+            // A deadline on a date is shown at the last minute of its day (23:59 UTC), not at the
+            // next midnight, which read as a day later than the last day above it.
+            const shownAt =
+              lastDay === undefined
+                ? deadline.dueAt
+                : new Date(Date.parse(deadline.dueAt) - 60_000).toISOString();
+            const inRequested = formatInZone(shownAt, requestedTimeZone);
             const practice = PRACTICE_BASES[deadline.basis];
             return (
               <List.Item key={deadline.kind} data-testid="case-deadline" data-state={deadline.state}>
@@ -107,7 +113,7 @@ export function CaseDeadlines({ deadlines, requestedStateName, requestedTimeZone
                     },
                     {
                       label: t('case.dueYourTime'),
-                      value: <time dateTime={deadline.dueAt}>{formatInstant(deadline.dueAt)}</time>,
+                      value: <time dateTime={deadline.dueAt}>{formatInstant(shownAt)}</time>,
                     },
                     inRequested !== undefined && {
                       label: t('case.dueRequestedTime', { state: requestedStateName || '—' }),
