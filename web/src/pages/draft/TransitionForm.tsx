@@ -319,7 +319,7 @@ export function TransitionForm({
                 requestedDays ? t('case.requestedDays', { days: requestedDays }) : '',
                 earliestUntil
                   ? t('case.preservedUntilHelp', { days: minimumDays, date: formatDate(earliestUntil) })
-                  : '',
+                  : t('case.preservedUntilMinimum', { days: minimumDays }),
               ]
                 .filter(Boolean)
                 .join(' ')}
