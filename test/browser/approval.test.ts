@@ -97,6 +97,10 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     // Read-only now: no asterisks, as no note explains them (the draft had both).
     assert.equal(await officerPage.getByTestId('required-note').count(), 0);
     assert.equal(await officerPage.getByTestId('required-mark').count(), 0);
+    // Its lines are shown whole, wrapped, not cut at the edge of a single-line box.
+    const authorityName = officerPage.locator('#el-requesting-authority').getByLabel('Name of the authority');
+    assert.equal(await authorityName.evaluate((field) => field.tagName), 'TEXTAREA');
+    assert.equal(await authorityName.evaluate((field) => field.scrollWidth <= field.clientWidth), true);
     // Nor does the case claim a status at the other State, which holds nothing yet.
     assert.equal(
       await officerPage.getByTestId('case-other-side').textContent(),

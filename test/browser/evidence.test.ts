@@ -91,7 +91,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     assert.ok((await typeChooser.count()) > 0);
     assert.equal(await typeChooser.first().isVisible(), false, 'nor its type chooser');
     await toggle.click();
-    const reference = requestContent.locator('#el-case-reference input').first();
+    const reference = requestContent.locator('#el-case-reference textarea').first();
     await reference.waitFor();
     assert.match(await reference.inputValue(), /^FR-DISC-/);
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');

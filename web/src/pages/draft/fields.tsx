@@ -115,6 +115,22 @@ export function TextField({ path, label, isElement, type, ...hints }: FieldProps
   const value = asText(readPath(content, path));
   const display = useFieldDisplay(value, hints);
   if (display.isHidden) return null;
+  // Read-only, a line is shown whole, wrapped (an authority's name, its contact details), not cut
+  // at the box's edge as a single-line field cuts it.
+  if (isReadOnly) {
+    return (
+      <Textarea
+        id={fieldIdOf(path)}
+        error={error}
+        label={labelOf(label, isElement)}
+        autosize
+        minRows={1}
+        ref={autoDirection}
+        value={value}
+        readOnly
+      />
+    );
+  }
   return (
     <TextInput
       id={fieldIdOf(path)}
