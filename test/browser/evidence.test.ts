@@ -290,7 +290,10 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     // A disclosure of preserved traffic data (Art. 43) is answered with evidence; a preservation is not.
     assert.equal(await dePackages.getByTestId('preservation-no-packages').count(), 0);
     const form = dePackages.getByTestId('evidence-package-form');
+    // Nothing chosen yet: the button says why it cannot be used.
+    await form.getByTestId('package-choose-first').waitFor();
     await form.getByLabel('access.log').check();
+    assert.equal(await form.getByTestId('package-choose-first').count(), 0);
     // The conditions of use are a group of their own, apart from the items.
     const conditions = form.getByRole('group', { name: 'Conditions of use' });
     assert.equal(await conditions.getByRole('checkbox').count(), 2);
@@ -298,7 +301,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await conditions.getByLabel('Confidential until').fill('2027-06-30');
     await form.getByRole('button', { name: 'Make the package' }).click();
     const made = dePackages.getByTestId('evidence-package');
-    await made.getByText('Ready to send').waitFor();
+    await made.getByText('Sealed, not sent yet').waitFor();
     // The item's chain says where it was sealed into.
     const deItem = dePage.getByTestId('evidence-panel').getByTestId('evidence-item').first();
     await deItem.getByRole('button', { name: 'Show custody' }).click();
@@ -309,7 +312,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     // The two-person rule: the duty officer asks, DE's supervisor approves on the same page.
     await made.getByRole('button', { name: 'Submit for approval' }).click();
     await made.getByTestId('package-awaiting-approval').waitFor();
-    assert.equal(await made.getByText('Ready to send').count(), 0, 'one status at a time');
+    assert.equal(await made.getByText('Sealed, not sent yet').count(), 0, 'one status at a time');
     assert.equal(await made.getAttribute('data-status'), 'sealed', 'nothing left the node yet');
     await assertAccessible(dePage, 'evidence packages, executing side');
     await deContext.close();

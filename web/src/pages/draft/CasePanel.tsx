@@ -259,26 +259,6 @@ export function CasePanel({
           <Title order={3} size="h5" id="case-actions-title" mb={6}>
             {t('case.actions')}
           </Title>
-          {canUploadEvidence ? (
-            // The evidence section comes after the whole case: the custodian's way to it from here.
-            <Button
-              variant="light"
-              size="compact-sm"
-              mb={6}
-              // A long label wraps on a phone rather than pushing the page sideways (320 px).
-              h="auto"
-              py={4}
-              styles={{ label: { whiteSpace: 'normal', textAlign: 'start' } }}
-              data-testid="case-to-evidence"
-              onClick={() => {
-                const heading = document.getElementById('evidence-title');
-                heading?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-                heading?.focus({ preventScroll: true });
-              }}
-            >
-              {t('case.toEvidence')}
-            </Button>
-          ) : null}
           {available.length === 0 ? (
             <Text size="sm" c="gray.7" data-testid="case-no-actions">
               {/* Nothing to do on the case itself, but perhaps a decision to take, or to wait for, above. */}
@@ -321,6 +301,27 @@ export function CasePanel({
               ))}
             </Group>
           )}
+          {canUploadEvidence && !openTransition ? (
+            // The evidence section comes after the whole case: the custodian's way to it from here,
+            // after the case's own steps (acknowledging comes first), and not between a step and its form.
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              mt={6}
+              // A long label wraps on a phone rather than pushing the page sideways (320 px).
+              h="auto"
+              py={4}
+              styles={{ label: { whiteSpace: 'normal', textAlign: 'start' } }}
+              data-testid="case-to-evidence"
+              onClick={() => {
+                const heading = document.getElementById('evidence-title');
+                heading?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+                heading?.focus({ preventScroll: true });
+              }}
+            >
+              {t('case.toEvidence')}
+            </Button>
+          ) : null}
           {openTransition && isBlockedByScreening(openTransition) ? (
             <Alert id="case-transition-form" color="orange" variant="light" data-testid="screening-required">
               {t('screening.requiredFirst', { count: checklist?.missing.length ?? 0 })}

@@ -97,7 +97,11 @@ function MakePackageForm({
           },
         }),
       );
+      // The form starts afresh for the next package: the conditions too, not only the items.
       setChosen([]);
+      setLimited(true);
+      setConsent(true);
+      setConfidentialUntil('');
       setNote('');
       onMade(made.package.id);
     } catch (caught) {
@@ -161,9 +165,19 @@ function MakePackageForm({
         </Stack>
       </Fieldset>
       <Group>
-        <Button type="submit" loading={isSaving} disabled={chosen.length === 0}>
+        <Button
+          type="submit"
+          loading={isSaving}
+          disabled={chosen.length === 0}
+          aria-describedby={chosen.length === 0 ? 'package-choose-first' : undefined}
+        >
           {t('evidenceTransfer.make')}
         </Button>
+        {chosen.length === 0 ? (
+          <Text size="xs" c="gray.7" id="package-choose-first" data-testid="package-choose-first">
+            {t('evidenceTransfer.chooseFirst')}
+          </Text>
+        ) : null}
       </Group>
       <ProblemAlert
         error={error}
