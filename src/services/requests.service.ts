@@ -289,8 +289,8 @@ export async function findingsFor(
   options: Readonly<{
     /** The directory stamp when the caller read it already (getRequestForDecision). */
     directoryStamp?: string | undefined;
-    /** The request was received from another State (ValidateDraftOptions.isReceived). */
-    isReceived?: boolean;
+    /** The request has left its sender, received or sent (ValidateDraftOptions.isSent). */
+    isSent?: boolean;
   }> = {},
 ): Promise<FindingsReport> {
   const directory = await loadDirectoryView(context, options.directoryStamp);
@@ -298,21 +298,24 @@ export async function findingsFor(
   const findings = validateDraft(content, context.catalogue, directory, locale, {
     today: now.slice(0, 10),
     now,
-    isReceived: options.isReceived === true,
+    isSent: options.isSent === true,
   });
   return { findings, isReady: isReady(findings) };
 }
 
 /**
- * The findings of a stored request. One received from another State is read by the requested
- * side, so advice to its sender is left out (ValidateDraftOptions.isReceived).
+ * The findings of a stored request. One that has left its sender (received from another State,
+ * or sent from here) is read after sending, so advice on what to check before sending is left
+ * out (ValidateDraftOptions.isSent); a draft, and one awaiting its approver, keep it.
  */
 export function findingsOfRequest(
   context: AppContext,
-  request: Pick<RequestView, 'content' | 'direction'>,
+  request: Pick<RequestView, 'content' | 'direction' | 'status'>,
   locale: Locale,
 ): Promise<FindingsReport> {
-  return findingsFor(context, request.content, locale, { isReceived: request.direction === 'incoming' });
+  const isSent =
+    request.direction === 'incoming' || (request.status !== 'draft' && request.status !== 'awaiting-approval');
+  return findingsFor(context, request.content, locale, { isSent });
 }
 
 /**

@@ -81,7 +81,7 @@ describe('validation: language of the request (Art. 40(14))', () => {
 
   it('does not tell the State that received a request to check its own languages before sending', () => {
     const draft = { ...completePreservationDraft(), requestedAuthority: { state: 'DE' } };
-    const received = validateDraft(draft, fixtureCatalogue(), fixtureDirectory(), 'en', { isReceived: true });
+    const received = validateDraft(draft, fixtureCatalogue(), fixtureDirectory(), 'en', { isSent: true });
     assert.deepEqual(findingsOfRule(received, 'language-acceptance-unknown'), []);
   });
 

@@ -12,7 +12,7 @@ export const checkRequestedStateAndLanguage: DraftCheck = ({
   directory,
   locale,
   findings,
-  isReceived,
+  isSent,
 }) => {
   const code = draft.requestedAuthority?.state?.trim();
   if (!hasText(code)) return [];
@@ -30,8 +30,8 @@ export const checkRequestedStateAndLanguage: DraftCheck = ({
   const results: Array<Finding | undefined> = [];
   if (accepted.length === 0) {
     // An empty list says nothing more than a missing one: no State accepts no language at all.
-    // Advice to the sender ("check before sending"): not for the State that received the request.
-    if (!isReceived)
+    // Advice to the sender ("check before sending"): not once the request has left.
+    if (!isSent)
       results.push(
         findings.buildFinding('language-acceptance-unknown', {
           element: 'language',

@@ -31,10 +31,10 @@ export type ValidateDraftOptions = Readonly<{
   /** The current instant (RFC 3339): an identifier seen in use after it is flagged. */
   now?: string;
   /**
-   * The request was received from another State: the requested side reads the check, so advice
-   * to the sender on what to check before sending is left out.
+   * The request has left its sender: received from another State, or sent from this node. The
+   * check is read after sending, so advice on what to check before sending is left out.
    */
-  isReceived?: boolean;
+  isSent?: boolean;
 }>;
 
 /** Every check, in the order their findings come when severity and element are equal. */
@@ -65,7 +65,7 @@ export function validateDraft(
     requestType,
     today: options.today,
     now: options.now,
-    isReceived: options.isReceived === true,
+    isSent: options.isSent === true,
     findings: createFindingBuilder(catalogue, locale, draft.type),
   };
   return sortFindings(

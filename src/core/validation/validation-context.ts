@@ -20,8 +20,8 @@ export type ValidationContext = Readonly<{
   today: string | undefined;
   /** The current instant (RFC 3339) when the caller passes it, for times that cannot lie ahead. */
   now: string | undefined;
-  /** The request was received from another State (ValidateDraftOptions.isReceived). */
-  isReceived: boolean;
+  /** The request has left its sender, received or sent (ValidateDraftOptions.isSent). */
+  isSent: boolean;
   findings: FindingBuilder;
 }>;
 
