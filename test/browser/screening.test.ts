@@ -87,6 +87,14 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
       'security-research',
       'requesting-state-record',
     ]);
+    // "Text verified" is said of a paraphrase of the treaty: an item of Comity's practice has none.
+    const practiceItem = screening.locator(
+      '[data-testid="screening-item"][data-item="requesting-state-record"]',
+    );
+    await practiceItem.getByText('Comity’s practice, not treaty text', { exact: true }).waitFor();
+    assert.equal(await practiceItem.getByText(/^Text (not )?verified$/).count(), 0);
+    const treatyItem = screening.locator('[data-testid="screening-item"][data-item="essential-interests"]');
+    assert.equal(await treatyItem.getByText(/^Text (not )?verified$/).count(), 1);
     // The items a refusal may rest on come first, apart from Comity's own flags, under the
     // grounds the catalogue allows for a preservation.
     const groups = screening.getByTestId('screening-group');

@@ -231,9 +231,12 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
           <Badge variant="outline" color="gray.8" size="sm">
             {item.basis === 'practice' ? t('screening.practice') : t('screening.treaty')}
           </Badge>
-          <Badge variant="outline" color={item.verified ? 'teal.9' : 'gray.8'} size="sm">
-            {item.verified ? t('screening.verified') : t('screening.notVerified')}
-          </Badge>
+          {/* Whether the paraphrase was checked against the treaty text: Comity's practice has none. */}
+          {item.basis === 'practice' ? null : (
+            <Badge variant="outline" color={item.verified ? 'teal.9' : 'gray.8'} size="sm">
+              {item.verified ? t('screening.verified') : t('screening.notVerified')}
+            </Badge>
+          )}
           {item.kind === 'not-a-ground' ? (
             <Badge variant="outline" color="gray.8" size="sm">
               {t('screening.notAGround')}
