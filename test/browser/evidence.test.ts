@@ -432,6 +432,17 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       /access\.log/,
     );
     await authorContext.close();
+
+    // Back at DE, once FR verified the package: the executing side is told what is left, to report
+    // the execution on the case, in the words of the case's own buttons.
+    const deAgain = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'en-GB' });
+    const dutyPage = await signInAs(deAgain, federation.node('DE'), 'duty-officer');
+    await dutyPage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+    await dutyPage
+      .getByTestId('execution-to-report')
+      .getByText(/verified the evidence sent.*“Report full execution” or “Report partial execution”/)
+      .waitFor();
+    await deAgain.close();
   });
 
   test("FR asks DE's consent to pass the evidence on; DE's legal reviewer grants it; FR records the transfer", async () => {

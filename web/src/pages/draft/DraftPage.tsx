@@ -688,6 +688,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                     requestType={saved.request.type}
                     direction={saved.request.direction}
                     canExport={canReadEvidence}
+                    caseStatus={saved.request.caseStatus}
                     version={`${saved.request.updatedAt}:${approvalsVersion}:${evidenceVersion}`}
                     onSubmitted={() => setApprovalsVersion((version) => version + 1)}
                   />

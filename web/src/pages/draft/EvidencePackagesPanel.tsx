@@ -5,6 +5,7 @@
  * request sent from here): the packages received, their verification and, when one failed, why;
  * the items themselves are in the evidence panel above, where they are downloaded decrypted.
  */
+import { IN_PROGRESS_STATUSES } from '../../../../src/core/case/case-model.ts';
 import {
   Alert,
   Badge,
@@ -450,12 +451,15 @@ export function EvidencePackagesPanel({
   requestType,
   direction,
   canExport,
+  caseStatus,
   version,
   onSubmitted,
 }: {
   requestId: string;
   requestType: string;
   direction: 'incoming' | 'outgoing';
+  /** The case's status: once evidence is verified, an executing side still to report is told so. */
+  caseStatus: string | null | undefined;
   /** Whether the user reads the items (and so may export them): evidence:read, or the request's author. */
   canExport: boolean;
   /** Changes when something about the request changed (a package approved elsewhere on the page, an upload stored). */
@@ -480,6 +484,12 @@ export function EvidencePackagesPanel({
     [requestId, isExecuting, canUpload, version],
   );
   const keepsDataOnly = KEEPS_DATA_ONLY_TYPES.includes(requestType);
+  // The requesting State verified what was sent, and the case has not yet said the request was carried out.
+  const isExecutionToReport =
+    isExecuting &&
+    (IN_PROGRESS_STATUSES as readonly string[]).includes(caseStatus ?? '') &&
+    caseStatus !== 'executed-partly' &&
+    (packages.data?.packages ?? []).some((item) => item.status === 'verified');
   return (
     <Paper
       component="section"
@@ -512,6 +522,16 @@ export function EvidencePackagesPanel({
               packages.reload();
             }}
           />
+        ) : null}
+        {isExecutionToReport ? (
+          <Alert color="blue" variant="light" p="xs" data-testid="execution-to-report">
+            <Text size="sm">
+              {t('evidenceTransfer.executionToReport', {
+                full: t('caseAction.execute-fully'),
+                partial: t('caseAction.execute-partly'),
+              })}
+            </Text>
+          </Alert>
         ) : null}
         <ProblemAlert error={packages.error} />
         {packages.data && packages.data.packages.length === 0 ? (
