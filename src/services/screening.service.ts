@@ -28,7 +28,7 @@ import type { AppContext } from '../app-context.ts';
 import type { Actor } from '../policies/access.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 import { findChecklist, requestingStateRecord, saveChecklist } from '../storage/screening.repository.ts';
-import { caseStatusOf } from './case-view.ts';
+import { caseStatusOf, isHeldForApproval } from './case-view.ts';
 import { lawMapCoverage } from './law-map.service.ts';
 import { findReadableRequest } from './requests.service.ts';
 
@@ -191,6 +191,13 @@ export async function saveScreening(
     throw new AppError(
       'invalid-state',
       `the case is ${status}: its screening checklist can no longer change`,
+    );
+  }
+  // A decision resting on the checklist waits for its approver, who reads it as it was submitted.
+  if (await isHeldForApproval(context, stored)) {
+    throw new AppError(
+      'awaiting-approval',
+      `a response on request ${requestId} waits for a supervisor's approval: its screening checklist changes only once it is approved or returned; nothing was changed`,
     );
   }
   const issues = answerIssues(context.catalogue, stored.type, input.answers);

@@ -332,6 +332,15 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(again.statusCode, 409, again.body);
       assert.equal(json<{ type: string }>(again).type, 'urn:comity:problem:awaiting-approval');
+      // Nor does the screening checklist the decision rests on change under its approver.
+      const rescreened = await de.app.inject({
+        method: 'PUT',
+        url: `/api/v1/requests/${deId}/screening`,
+        headers: reviewer.headers,
+        payload: { answers: [] },
+      });
+      assert.equal(rescreened.statusCode, 409, rescreened.body);
+      assert.equal(json<{ type: string }>(rescreened).type, 'urn:comity:problem:awaiting-approval');
       const desk = await de.app.inject({ method: 'GET', url: '/api/v1/desk', headers: duty.headers });
       const deskCase = json<{ items: { requestId: string; availableTransitions: string[] }[] }>(
         desk,

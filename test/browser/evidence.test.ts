@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
+import { makeTransition } from '../../src/demo/federation-api.ts';
 import { verifyExportFolder } from '../../src/evidence/export-bundle.ts';
 import {
   deliverTrafficDisclosureFromFrance,
@@ -433,8 +434,13 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     );
     await authorContext.close();
 
-    // Back at DE, once FR verified the package: the executing side is told what is left, to report
-    // the execution on the case, in the words of the case's own buttons.
+    // Back at DE, once FR verified the package and the request is in execution: the executing side
+    // is told what is left, to report the execution on the case, in the words of the case's own buttons.
+    const deDuty = await federation.node('DE').userClient('duty-officer');
+    await makeTransition(deDuty, deRequestId, 'acknowledge');
+    await makeTransition(deDuty, deRequestId, 'begin-assessment');
+    await makeTransition(await federation.node('DE').userClient('legal-reviewer'), deRequestId, 'accept');
+    await makeTransition(deDuty, deRequestId, 'begin-execution');
     const deAgain = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'en-GB' });
     const dutyPage = await signInAs(deAgain, federation.node('DE'), 'duty-officer');
     await dutyPage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);

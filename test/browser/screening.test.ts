@@ -201,6 +201,8 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await panel.getByTestId('case-no-actions').waitFor();
     assert.equal(await panel.getByTestId('transition-refuse').count(), 0);
     assert.equal(await panel.getByTestId('transition-accept').count(), 0);
+    // The checklist the refusal rests on is read-only meanwhile: its approver reads it as submitted.
+    assert.equal(await screening.getByTestId('screening-save').count(), 0);
     // The refusal is a response: it waits for DE's supervisor, then leaves (the two-person rule).
     await approveWaitingResponse(await federation.node('DE').userClient('supervisor'), deRequestId);
     await page.reload();

@@ -250,7 +250,8 @@ export function CasePanel({
         {checklist ? (
           <ScreeningPanel
             screening={checklist}
-            canReview={canReview}
+            // Read-only while a decision resting on it waits for its approver (the node refuses a change then).
+            canReview={canReview && !pendingApproval}
             onSaved={(saved) => screening.setData(saved)}
           />
         ) : null}

@@ -5,7 +5,6 @@
  * request sent from here): the packages received, their verification and, when one failed, why;
  * the items themselves are in the evidence panel above, where they are downloaded decrypted.
  */
-import { IN_PROGRESS_STATUSES } from '../../../../src/core/case/case-model.ts';
 import {
   Alert,
   Badge,
@@ -484,11 +483,11 @@ export function EvidencePackagesPanel({
     [requestId, isExecuting, canUpload, version],
   );
   const keepsDataOnly = KEEPS_DATA_ONLY_TYPES.includes(requestType);
-  // The requesting State verified what was sent, and the case has not yet said the request was carried out.
+  // The requesting State verified what was sent, and the case, in execution, has yet to say it was
+  // carried out (the step that reports it is offered from there, to the roles that execute).
   const isExecutionToReport =
     isExecuting &&
-    (IN_PROGRESS_STATUSES as readonly string[]).includes(caseStatus ?? '') &&
-    caseStatus !== 'executed-partly' &&
+    caseStatus === 'in-execution' &&
     (packages.data?.packages ?? []).some((item) => item.status === 'verified');
   return (
     <Paper
