@@ -25,6 +25,7 @@ import { CaseDeadlines } from './CaseDeadlines.tsx';
 import { CaseFigures } from './CaseFigures.tsx';
 import { CaseTimeline } from './CaseTimeline.tsx';
 import { ScreeningPanel } from './ScreeningPanel.tsx';
+import { otherSideNextSteps } from './other-side-next.ts';
 import { TransitionForm } from './TransitionForm.tsx';
 import { useUser } from '../../app/session.tsx';
 
@@ -90,7 +91,10 @@ export function CasePanel({
   const available = caseView?.availableTransitions ?? request.availableTransitions;
   // Whom the case waits for on this side when not the reader (a duty officer's acknowledgement...).
   const othersMay = caseView?.othersMay ?? [];
-  const otherSideMay = caseView?.otherSideMay ?? [];
+  const otherSideMay = otherSideNextSteps(caseView?.otherSideMay ?? [], [
+    ...available,
+    ...othersMay.map((step) => step.transition),
+  ]);
   const canUploadEvidence = request.direction === 'incoming' && permissions.includes('evidence:upload');
   const side = caseView?.side ?? (request.direction === 'incoming' ? 'requested' : 'requesting');
   const otherState = stateName(states, otherStateOf(request));
