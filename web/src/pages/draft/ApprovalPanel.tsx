@@ -185,7 +185,9 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
         id={referenceId}
         error={fieldErrors.get('/decisionReference')}
         label={t('approval.decisionReference')}
-        description={t('approval.decisionReferenceHelp')}
+        description={t(
+          item.isIntrusive ? 'approval.decisionReferenceHelp' : 'approval.decisionReferenceOptional',
+        )}
         value={reference}
         onChange={(event) => setReference(event.currentTarget.value)}
         required={item.isIntrusive}
