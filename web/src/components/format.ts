@@ -1,7 +1,7 @@
 /** Dates and names shown in the UI language. */
 import type { StateSummary } from '../app/api.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
-import { formatCitationIn } from '../../../src/core/catalogue/catalogue.ts';
+import { formatCitationIn, type RefusalGroundEntry } from '../../../src/core/catalogue/catalogue.ts';
 import { currentLanguage, formattingLocale } from '../i18n/i18n.ts';
 import { regionNameOf } from '../../../src/core/i18n.ts';
 
@@ -73,6 +73,13 @@ export function stateName(
 /** "Art. 42(3)(d)", "المادة 42(3)(d)", "第42条(3)(d)": a citation in the UI language (src/core). */
 export function citationText(article: number, paragraph?: string): string {
   return formatCitationIn({ article, paragraph }, currentLanguage());
+}
+
+/** A ground for refusal as the screens name it: its title and its article, in the UI language. */
+export function refusalGroundText(
+  ground: Pick<RefusalGroundEntry, 'title' | 'article' | 'paragraph'>,
+): string {
+  return `${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})`;
 }
 
 /**

@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { CaseEventView, CaseView } from '../../app/api.ts';
 import { type Fact, FactList } from '../../components/FactList.tsx';
-import { citationText, formatDate, formatInstant, localized } from '../../components/format.ts';
+import { formatDate, formatInstant, refusalGroundText } from '../../components/format.ts';
 import { CaseMessageFacts } from './CaseMessage.tsx';
 
 type Translate = ReturnType<typeof useTranslation>['t'];
@@ -44,11 +44,7 @@ function GroundList({ ids, catalogue }: { ids: readonly string[]; catalogue: Cat
     <List size="sm" spacing={2} data-testid="event-grounds">
       {ids.map((id) => {
         const ground = catalogue?.refusalGrounds.find((entry) => entry.id === id);
-        return (
-          <List.Item key={id}>
-            {ground ? `${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})` : id}
-          </List.Item>
-        );
+        return <List.Item key={id}>{ground ? refusalGroundText(ground) : id}</List.Item>;
       })}
     </List>
   );

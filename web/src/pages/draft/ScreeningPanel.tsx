@@ -13,7 +13,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
-import { citationText, localized, stateName } from '../../components/format.ts';
+import { citationText, localized, refusalGroundText, stateName } from '../../components/format.ts';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -80,7 +80,7 @@ function FlagNote({ flag, stateLabel }: { flag: Flag; stateLabel: StateLabel }) 
   // A ground by its title and article, as the refusal form names it, not by its id.
   const groundLabel = (id: string) => {
     const ground = catalogue.data?.refusalGrounds.find((entry) => entry.id === id);
-    return ground ? `${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})` : id;
+    return ground ? refusalGroundText(ground) : id;
   };
   let text: string;
   if (flag.kind === 'dual-criminality') {
@@ -202,7 +202,7 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
         ground.kind === 'may-refuse' &&
         (ground.appliesTo as readonly string[]).includes(screening.requestType),
     )
-    .map((ground) => `${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})`)
+    .map(refusalGroundText)
     .join('; ');
 
   const renderItem = (item: Item) => {

@@ -15,7 +15,7 @@ import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import { addDays, calendarDateOf, isCalendarDate } from '../../../../src/core/treaty/calendar-date.ts';
-import { citationText, formatDate, localized } from '../../components/format.ts';
+import { citationText, formatDate, refusalGroundText } from '../../components/format.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { LocaleDateInput, unreadableDateText } from '../../components/DateFields.tsx';
@@ -355,7 +355,7 @@ export function TransitionForm({
                   <Checkbox
                     key={ground.id}
                     value={ground.id}
-                    label={`${localized(ground.title)} (${citationText(ground.article, ground.paragraph)})`}
+                    label={refusalGroundText(ground)}
                     aria-invalid={index === 0 && shown('grounds') ? true : undefined}
                   />
                 ))}
