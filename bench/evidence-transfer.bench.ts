@@ -16,7 +16,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { draftRequest, listIncomingRequests, readDelivery, sendRequest } from '../src/demo/federation-api.ts';
+import {
+  bringToExecution,
+  draftRequest,
+  listIncomingRequests,
+  readDelivery,
+  sendRequest,
+} from '../src/demo/federation-api.ts';
 import { trafficDisclosureDraft } from '../src/demo/demo-drafts.ts';
 import { startFederation } from '../src/demo/federation-setup.ts';
 import { delay, waitFor } from '../src/demo/node-process.ts';
@@ -166,6 +172,8 @@ export async function runEvidenceTransferBenchmarks(options: { size: number }): 
     const frDuty = await federation.node('FR').userClient('duty-officer');
     const deRequestId =
       (await listIncomingRequests(deDuty)).find((item) => item.remoteRequestId === drafted.id)?.id ?? '';
+    // Evidence answers a request in execution: accepted on its case, its execution begun.
+    await bringToExecution(deDuty, await federation.node('DE').userClient('legal-reviewer'), deRequestId);
     const tokenOf = (client: typeof deDuty) =>
       client.credentials?.kind === 'token' ? client.credentials.token : '';
     const call = (url: string, token: string, init: RequestInit = {}) =>

@@ -129,6 +129,22 @@ export async function makeTransition(
   return current.status;
 }
 
+/**
+ * Brings the case of a request received here to execution, as its people do: acknowledged and
+ * assessed by a duty officer, accepted by a legal reviewer, its execution begun. Evidence answers
+ * only a request in execution.
+ */
+export async function bringToExecution(
+  duty: ApiClient,
+  reviewer: ApiClient,
+  requestId: string,
+): Promise<void> {
+  await makeTransition(duty, requestId, 'acknowledge');
+  await makeTransition(duty, requestId, 'begin-assessment');
+  await makeTransition(reviewer, requestId, 'accept');
+  await makeTransition(duty, requestId, 'begin-execution');
+}
+
 /** The case of a request as the client's node holds it (GET /api/v1/requests/{id}/history). */
 export async function readCase(client: ApiClient, requestId: string) {
   const { case: current } = await answer(

@@ -66,6 +66,7 @@ import { findEvidenceItem, insertEvidenceItem, listEvidenceItems } from '../stor
 import { findPendingApproval, listApprovals, undoDecision } from '../storage/approvals.repository.ts';
 import { findUserById } from '../storage/users.repository.ts';
 import { decideApproval, requireApproval, submitForApproval } from './approvals.service.ts';
+import { caseStatusOf } from './case-view.ts';
 import { recordConsentCustody } from './evidence-consent.service.ts';
 import { appendCustody, evidencePaths, findEvidenceRequest } from './evidence.service.ts';
 
@@ -184,6 +185,9 @@ async function* readPlaintext(context: AppContext, storageKey: string): AsyncGen
   for await (const piece of opened) yield piece as Buffer;
 }
 
+/** The statuses of a case whose request this node executes: evidence may answer it. */
+const EXECUTING_STATUSES: readonly string[] = ['accepted', 'in-execution', 'executed-partly'];
+
 /**
  * Makes a package of stored items of a request received here (the executing side): chunks sealed
  * under a new package key, the manifest signed, custody `sealed` for each item. Not sent yet.
@@ -201,6 +205,15 @@ export async function createEvidencePackage(
   }
   const noDisclosure = noDisclosureReason(request.type);
   if (noDisclosure) throw new AppError('invalid-state', noDisclosure);
+  // Evidence answers a request this node decided to execute: not one still being assessed, where
+  // the legal review (and its screening for grounds for refusal) has not yet accepted it.
+  const status = caseStatusOf(request);
+  if (!EXECUTING_STATUSES.includes(status)) {
+    throw new AppError(
+      'invalid-state',
+      `the case of request ${requestId} is ${status}: evidence is sent once the request is accepted on its case (accept it, then begin its execution); nothing was made`,
+    );
+  }
   const itemIds = [...new Set(input.itemIds)];
   const items = [];
   for (const itemId of itemIds) {

@@ -21,6 +21,7 @@ import type { AppContext } from '../../src/app-context.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { submitAndApprove } from '../helpers/approval.ts';
+import { asRole } from '../helpers/auth.ts';
 import type { DatabaseTarget } from '../helpers/database.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
@@ -234,6 +235,12 @@ export type NodePair = Readonly<{
     reader: Readonly<{ headers: Record<string, string> }>,
     content: RequestContent,
   ) => Promise<Readonly<{ requestingId: string; requestedId: string }>>;
+  /**
+   * Brings the case of a request received at the requested node to execution, as its people do
+   * (acknowledged and assessed by a duty officer, accepted by a legal reviewer, execution begun),
+   * and delivers those steps: evidence answers only a request in execution.
+   */
+  bringToExecution: (requestedId: string) => Promise<void>;
   close: () => Promise<void>;
 }>;
 
@@ -306,8 +313,30 @@ export async function startNodePair(
     if (!requestedId) throw new Error(`request ${requestingId} did not arrive: ${listed.body}`);
     return { requestingId, requestedId };
   };
+  const bringToExecution: NodePair['bringToExecution'] = async (requestedId) => {
+    const duty = await asRole(requested, 'duty-officer');
+    const reviewer = await asRole(requested, 'legal-reviewer');
+    for (const [as, name] of [
+      [duty, 'acknowledge'],
+      [duty, 'begin-assessment'],
+      [reviewer, 'accept'],
+      [duty, 'begin-execution'],
+    ] as const) {
+      const made = await requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/transitions`,
+        headers: as.headers,
+        payload: { name, payload: {} },
+      });
+      if (made.statusCode !== 200) throw new Error(`${name} refused: ${made.statusCode} ${made.body}`);
+    }
+    while ((await requestedWorker.runOnce()).delivered > 0) {
+      // every step delivered to the requesting node before the test goes on
+    }
+  };
   return {
     deliverRequest,
+    bringToExecution,
     clock,
     requesting,
     requested,

@@ -142,6 +142,8 @@ for (const target of DATABASE_TARGETS) {
         supervisor,
         trafficDisclosureDraft('FR', 'DE', 1),
       ));
+      // Evidence answers a request in execution: accepted, its execution begun.
+      await pair.bringToExecution(requestedId);
       const bytes = randomBytes(4096);
       const created = await call(pair.requestedUrl, {
         method: 'POST',

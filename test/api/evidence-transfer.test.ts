@@ -193,6 +193,8 @@ for (const target of DATABASE_TARGETS) {
         supervisor,
         trafficDisclosureDraft('FR', 'DE', 1),
       ));
+      // Evidence answers a request in execution: accepted, its execution begun.
+      await pair.bringToExecution(requestedId);
     });
 
     after(async () => {
@@ -426,16 +428,14 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(last?.details.outcome, 'failed');
     });
 
-    it('refuses a package on a preservation request, which keeps the data and discloses none (Art. 42)', async () => {
-      const { requestedId: preservationId } = await pair.deliverRequest(
-        author,
-        await asRole(pair.requested, 'supervisor'),
-        preservationDraft('FR', 'DE', 2),
-      );
-      // Refused before any item is looked at: whichever items are named, nothing is sealed.
+    /**
+     * Asks for a package of an unknown item on `requestId`: refused (409 invalid-state, with its
+     * detail) before any item is looked at, and nothing is made.
+     */
+    async function refusedPackageDetail(requestId: string): Promise<string> {
       const refused = await pair.requested.app.inject({
         method: 'POST',
-        url: `/api/v1/requests/${preservationId}/evidence/packages`,
+        url: `/api/v1/requests/${requestId}/evidence/packages`,
         headers: custodian.headers,
         payload: {
           itemIds: [randomUUID()],
@@ -445,14 +445,49 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(refused.statusCode, 409, refused.body);
       const problem = json<{ type: string; detail: string }>(refused);
       assert.equal(problem.type, 'urn:comity:problem:invalid-state');
-      assert.match(problem.detail, /preservation request \(Art\. 42\) keeps the data and discloses none/);
       const listed = await pair.requested.app.inject({
         method: 'GET',
-        url: `/api/v1/requests/${preservationId}/evidence/packages`,
+        url: `/api/v1/requests/${requestId}/evidence/packages`,
         headers: custodian.headers,
       });
       assert.equal(listed.statusCode, 200, listed.body);
       assert.deepEqual(json<{ packages: unknown[] }>(listed).packages, [], 'nothing was made');
+      return problem.detail;
+    }
+
+    it('refuses a package on a preservation request, which keeps the data and discloses none (Art. 42)', async () => {
+      const { requestedId: preservationId } = await pair.deliverRequest(
+        author,
+        await asRole(pair.requested, 'supervisor'),
+        preservationDraft('FR', 'DE', 2),
+      );
+      // Refused before any item is looked at: whichever items are named, nothing is sealed.
+      assert.match(
+        await refusedPackageDetail(preservationId),
+        /preservation request \(Art\. 42\) keeps the data and discloses none/,
+      );
+    });
+
+    it('refuses a package on a request not accepted on its case: the legal review comes first', async () => {
+      const { requestedId: assessedId } = await pair.deliverRequest(
+        author,
+        await asRole(pair.requested, 'supervisor'),
+        trafficDisclosureDraft('FR', 'DE', 3),
+      );
+      const duty = await asRole(pair.requested, 'duty-officer');
+      for (const name of ['acknowledge', 'begin-assessment']) {
+        const made = await pair.requested.app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${assessedId}/transitions`,
+          headers: duty.headers,
+          payload: { name, payload: {} },
+        });
+        assert.equal(made.statusCode, 200, made.body);
+      }
+      assert.match(
+        await refusedPackageDetail(assessedId),
+        /is under-assessment: evidence is sent once the request is accepted/,
+      );
     });
 
     it('lets a package leave only once a supervisor other than the asker approves it', async () => {

@@ -26,7 +26,6 @@ import {
   draftRequest,
   listEvidencePackages,
   makeEvidencePackage,
-  makeTransition,
   sendEvidencePackage,
   submitRequest,
 } from '../../src/demo/federation-api.ts';
@@ -35,6 +34,7 @@ import type { DemoRole } from '../../src/demo/federation-setup.ts';
 import { createAccount, createTokenFor } from '../../src/demo/node-api.ts';
 import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
 import {
+  bringToExecution,
   deliverTrafficDisclosureFromFrance,
   type Federation,
   startFederation,
@@ -772,7 +772,8 @@ describe('the screens of a received request, the auditor, the approvals and the 
     assert.equal(patched.status, 204, await patched.text());
     const itemId = new URL(created.headers.get('location') ?? '', de.url).pathname.split('/').at(-1) ?? '';
     const dutyClient = await de.userClient('duty-officer');
-    await makeTransition(dutyClient, deRequestId, 'acknowledge', { note: 'Received.' });
+    // Accepted and in execution (evidence answers only that); the legal reviewer still screens it.
+    await bringToExecution(federation, deRequestId);
     // A package sent to France with a supervisor's approval: France's request page lists it.
     const sent = await makeEvidencePackage(dutyClient, deRequestId, [itemId]);
     await sendEvidencePackage(dutyClient, await de.userClient('supervisor'), deRequestId, sent.id);
@@ -789,8 +790,6 @@ describe('the screens of a received request, the auditor, the approvals and the 
     assert.ok(awaiting.isReady, awaiting.blocking.join('; '));
     await submitRequest(deOfficer, awaiting.id);
     awaitingRequestId = awaiting.id;
-    // The case moves to assessment: the legal reviewer screens it.
-    await makeTransition(dutyClient, deRequestId, 'begin-assessment');
     // The demo's auditor, and a role grant the second administrator asked for, which the first approves.
     // The demo's auditor (an oversight body's reader), as `comity demo` makes it.
     const demoAuditor = de.accounts?.auditor;

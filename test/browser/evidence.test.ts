@@ -18,9 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { makeTransition } from '../../src/demo/federation-api.ts';
 import { verifyExportFolder } from '../../src/evidence/export-bundle.ts';
 import {
+  bringToExecution,
   deliverTrafficDisclosureFromFrance,
   type Federation,
   startFederation,
@@ -49,6 +49,8 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       ...content,
       identifiers: content.identifiers?.map(({ port: _port, ...identifier }) => identifier),
     })));
+    // Evidence answers a request in execution: accepted on the case, its execution begun.
+    await bringToExecution(federation, deRequestId);
     browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
   });
 
@@ -434,13 +436,8 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     );
     await authorContext.close();
 
-    // Back at DE, once FR verified the package and the request is in execution: the executing side
-    // is told what is left, to report the execution on the case, in the words of the case's own buttons.
-    const deDuty = await federation.node('DE').userClient('duty-officer');
-    await makeTransition(deDuty, deRequestId, 'acknowledge');
-    await makeTransition(deDuty, deRequestId, 'begin-assessment');
-    await makeTransition(await federation.node('DE').userClient('legal-reviewer'), deRequestId, 'accept');
-    await makeTransition(deDuty, deRequestId, 'begin-execution');
+    // Back at DE, once FR verified the package (the request in execution): the executing side is
+    // told what is left, to report the execution on the case, in the words of the case's own buttons.
     const deAgain = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'en-GB' });
     const dutyPage = await signInAs(deAgain, federation.node('DE'), 'duty-officer');
     await dutyPage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);

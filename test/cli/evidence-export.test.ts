@@ -106,6 +106,8 @@ for (const target of DATABASE_TARGETS) {
         supervisor,
         trafficDisclosureDraft('FR', 'DE', 1),
       ));
+      // Evidence answers a request in execution: accepted, its execution begun.
+      await pair.bringToExecution(requestedId);
       const first = await upload(files[0] ?? Buffer.alloc(0), {
         filename: 'mailbox export.mbox',
         what: 'Mailbox export',

@@ -27,6 +27,7 @@ import type { RequestContent } from '../../src/core/request/draft.ts';
 import {
   approveRequest,
   draftRequest,
+  bringToExecution as executeReceived,
   listIncomingRequests,
   readDelivery,
   submitRequest,
@@ -198,6 +199,20 @@ export function deliverTrafficDisclosureFromFrance(
   change: (content: RequestContent) => RequestContent = (content) => content,
 ): Promise<Readonly<{ frRequestId: string; deRequestId: string }>> {
   return deliverFromFrance(federation, change(trafficDisclosureDraft('FR', 'DE')));
+}
+
+/**
+ * Brings Germany's case of a request received from France to execution, as its people do
+ * (acknowledged and assessed by the duty officer, accepted by the legal reviewer, execution
+ * begun): evidence answers only a request in execution.
+ */
+export async function bringToExecution(federation: Federation, deRequestId: string): Promise<void> {
+  const de = federation.node('DE');
+  await executeReceived(
+    await de.userClient('duty-officer'),
+    await de.userClient('legal-reviewer'),
+    deRequestId,
+  );
 }
 
 async function deliverFromFrance(

@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { answer } from '../../src/api-client/client.ts';
 import {
   delay,
+  bringToExecution,
   deliverTrafficDisclosureFromFrance,
   type Federation,
   startFederation,
@@ -140,6 +141,7 @@ describe('an evidence package between node processes, interrupted by kill -9', {
   before(async () => {
     federation = await startFederation({ states: ['FR', 'DE'] });
     ({ deRequestId, frRequestId } = await deliverTrafficDisclosureFromFrance(federation));
+    await bringToExecution(federation, deRequestId);
     deToken = await tokenOf('DE');
     frToken = await tokenOf('FR');
     const base = federation.node('DE').url;
