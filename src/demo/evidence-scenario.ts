@@ -105,6 +105,7 @@ export async function runEvidenceScenario(
   let supervisorB: ApiClient | undefined;
   let dutyA: ApiClient | undefined;
   let dutyB: ApiClient | undefined;
+  let reviewerB: ApiClient | undefined;
   let requestId = '';
   let incomingId = '';
   let caseReference = '';
@@ -122,12 +123,13 @@ export async function runEvidenceScenario(
   const outcome = await runSteps(
     [
       {
-        title: `officer, supervisor and duty officer at ${a.nodeId}, duty officer and supervisor at ${b.nodeId} sign in`,
+        title: `officer, supervisor and duty officer at ${a.nodeId}, duty officer, legal reviewer and supervisor at ${b.nodeId} sign in`,
         run: async () => {
           officerA = await requesting.userClient('officer');
           supervisorA = await requesting.userClient('supervisor');
           dutyA = await requesting.userClient('duty-officer');
           dutyB = await executing.userClient('duty-officer');
+          reviewerB = await executing.userClient('legal-reviewer');
           supervisorB = await executing.userClient('supervisor');
           return undefined;
         },
@@ -161,6 +163,14 @@ export async function runEvidenceScenario(
             note: 'Received; the provider is asked for the data.',
           });
           return `incoming request ${incomingId}, ${status}`;
+        },
+      },
+      {
+        title: `${b.nodeId} accepts the request (legal reviewer) and begins its execution: evidence answers only a request in execution`,
+        run: async () => {
+          await makeTransition(dutyB!, incomingId, 'begin-assessment');
+          await makeTransition(reviewerB!, incomingId, 'accept');
+          return `case ${await makeTransition(dutyB!, incomingId, 'begin-execution')}`;
         },
       },
       {

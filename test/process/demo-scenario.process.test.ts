@@ -49,18 +49,23 @@ describe('comity demo --scenario', { timeout: 600_000 }, () => {
       result.stdout,
       /Scenario: 8 MiB of evidence from DE \(de-poc, executing\) to FR \(fr-poc, requesting\)/,
     );
+    // Evidence answers a request in execution: DE accepts it and begins its execution first.
+    assert.match(
+      result.stdout,
+      /de-poc accepts the request \(legal reviewer\) and begins its execution.* \.\.\. ok .*case in-execution/,
+    );
     assert.match(result.stdout, /uploads a 8 MiB item \(tus\) \.\.\. ok/);
     assert.match(result.stdout, /fr-poc receives the package and verifies every item \.\.\. ok/);
     assert.match(
       result.stdout,
-      /\[8\/11\] duty officer at fr-poc downloads the item and checks its SHA-256 \.\.\. ok .*SHA-256 matches/,
+      /\[9\/12\] duty officer at fr-poc downloads the item and checks its SHA-256 \.\.\. ok .*SHA-256 matches/,
     );
     // The court-ready export, checked offline, and the item decrypted by Debian's age (installed by .ci/run).
-    assert.match(result.stdout, /\[9\/11\] .*exports the package for a court.* \.\.\. ok .*files in /);
-    assert.match(result.stdout, /\[10\/11\] the export verifies offline.* \.\.\. ok .*all \d+ checks passed/);
+    assert.match(result.stdout, /\[10\/12\] .*exports the package for a court.* \.\.\. ok .*files in /);
+    assert.match(result.stdout, /\[11\/12\] the export verifies offline.* \.\.\. ok .*all \d+ checks passed/);
     assert.match(
       result.stdout,
-      /\[11\/11\] Debian's age decrypts the item with the recipient's identity \.\.\. ok .*age -d -i court\.agekey items\/.*: 8 MiB, SHA-256 matches/,
+      /\[12\/12\] Debian's age decrypts the item with the recipient's identity \.\.\. ok .*age -d -i court\.agekey items\/.*: 8 MiB, SHA-256 matches/,
     );
     assert.match(result.stdout, /Scenario passed/);
     assert.doesNotMatch(output, /FAILED/);
