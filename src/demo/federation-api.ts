@@ -139,11 +139,18 @@ export async function bringToExecution(
   reviewer: ApiClient,
   requestId: string,
 ): Promise<void> {
-  await makeTransition(duty, requestId, 'acknowledge');
-  await makeTransition(duty, requestId, 'begin-assessment');
-  await makeTransition(reviewer, requestId, 'accept');
-  await makeTransition(duty, requestId, 'begin-execution');
+  for (const [who, name] of STEPS_TO_EXECUTION) {
+    await makeTransition(who === 'reviewer' ? reviewer : duty, requestId, name);
+  }
 }
+
+/** The steps from a request's delivery to its execution, each with who makes it (bringToExecution). */
+export const STEPS_TO_EXECUTION: ReadonlyArray<readonly ['duty' | 'reviewer', string]> = [
+  ['duty', 'acknowledge'],
+  ['duty', 'begin-assessment'],
+  ['reviewer', 'accept'],
+  ['duty', 'begin-execution'],
+];
 
 /** The case of a request as the client's node holds it (GET /api/v1/requests/{id}/history). */
 export async function readCase(client: ApiClient, requestId: string) {

@@ -26,7 +26,7 @@ import { caseMessageFor, caseOfRecord } from '../federation/messages/case-messag
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
 import { type CaseRecord, listCaseEvents } from '../storage/case-events.repository.ts';
-import { findPendingApproval } from '../storage/approvals.repository.ts';
+import { findPendingApproval, type StoredApproval } from '../storage/approvals.repository.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 
@@ -93,7 +93,7 @@ function makeableNow(context: AppContext, current: Case, caseActor: CaseActor): 
 
 /**
  * The names of the transitions `actor` may make on the case now (makeableNow); none while a
- * response on the case waits for a second person (`isHeld`, isHeldForApproval): approving it
+ * response on the case waits for a second person (`isHeld`, waitingResponseOf): approving it
  * makes it, so nothing else is made meanwhile.
  */
 export function transitionsFor(
@@ -107,11 +107,17 @@ export function transitionsFor(
   return makeableNow(context, current, caseActorOf(actor, stored)).map((definition) => definition.name);
 }
 
-/** Whether a response on the case of `stored` (a refusal, an execution) waits for a supervisor's approval. */
-export async function isHeldForApproval(context: AppContext, stored: StoredRequest): Promise<boolean> {
+/**
+ * The response on the case of `stored` (a refusal, an execution) that waits for a supervisor's
+ * approval, if any: while it waits, the case is held.
+ */
+export async function waitingResponseOf(
+  context: AppContext,
+  stored: StoredRequest,
+): Promise<StoredApproval | undefined> {
   // Only the requested side responds: a request sent from here never has a response waiting.
-  if (stored.direction !== 'incoming') return false;
-  return (await findPendingApproval(context.db, 'case-transition', stored.id)) !== undefined;
+  if (stored.direction !== 'incoming') return undefined;
+  return findPendingApproval(context.db, 'case-transition', stored.id);
 }
 
 /**

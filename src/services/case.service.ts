@@ -16,7 +16,7 @@ import type { AppContext } from '../app-context.ts';
 import { caseMessageFor, queueCaseEvent } from '../federation/messages/case-message.ts';
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
-import { findPendingApproval, recordDecision, undoDecision } from '../storage/approvals.repository.ts';
+import { recordDecision, undoDecision } from '../storage/approvals.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 import { isResponseTransition } from '../core/approval/approval-rules.ts';
 import { assertDecisionAllowed, publishApprovalChange, submitForApproval } from './approvals.service.ts';
@@ -25,11 +25,11 @@ import { type CaseMessageView, caseTimelineParts, type FlowStepView } from './ca
 import {
   caseActorOf,
   deadlinesOf,
-  isHeldForApproval,
   loadCase,
   transitionsFor,
   transitionsForOthers,
   transitionsOfOtherSide,
+  waitingResponseOf,
 } from './case-view.ts';
 import { findReadableRequest } from './requests.service.ts';
 import { assertScreenedFor } from './screening.service.ts';
@@ -77,7 +77,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
   const stored = await findReadableRequest(context, actor, requestId);
   const { record, case: current } = await loadCase(context, stored);
   const parts = await caseTimelineParts(context, stored, record.events, current);
-  const isHeld = await isHeldForApproval(context, stored);
+  const isHeld = (await waitingResponseOf(context, stored)) !== undefined;
   const available = transitionsFor(context, actor, stored, current, isHeld);
   return {
     requestId: stored.id,
@@ -155,7 +155,7 @@ export async function transitionCase(
   request: TransitionRequest,
 ): Promise<CaseView> {
   const stored = await findReadableRequest(context, actor, requestId);
-  const waiting = await findPendingApproval(context.db, 'case-transition', stored.id);
+  const waiting = await waitingResponseOf(context, stored);
   if (waiting) {
     const name = (waiting.payload as { name?: string } | null)?.name ?? 'a response';
     throw new AppError(
@@ -301,7 +301,7 @@ export async function decideCaseTransition(
   input: Readonly<{ decision: 'approve' | 'return'; reasons?: string; decisionReference?: string }>,
 ): Promise<CaseView> {
   const stored = await findReadableRequest(context, actor, requestId);
-  const approval = await findPendingApproval(context.db, 'case-transition', stored.id);
+  const approval = await waitingResponseOf(context, stored);
   if (!approval)
     throw new AppError('invalid-state', `no response of request ${requestId} waits for approval`);
   const { record } = await loadCase(context, stored);

@@ -34,8 +34,8 @@ import {
   loadCase,
   peerStateLookupOf,
   peerStateOf,
-  isHeldForApproval,
   transitionsFor,
+  waitingResponseOf,
 } from './case-view.ts';
 import { loadDirectoryView } from './directory.service.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
@@ -138,7 +138,7 @@ async function fullRequestView(
     context,
     stored,
     await findDelivery(context, stored),
-    transitionsFor(context, actor, stored, current, await isHeldForApproval(context, stored)),
+    transitionsFor(context, actor, stored, current, (await waitingResponseOf(context, stored)) !== undefined),
   );
   return { ...view, caseStatus: current.status };
 }
@@ -314,7 +314,8 @@ export function findingsOfRequest(
   locale: Locale,
 ): Promise<FindingsReport> {
   const isSent =
-    request.direction === 'incoming' || (request.status !== 'draft' && request.status !== 'awaiting-approval');
+    request.direction === 'incoming' ||
+    (request.status !== 'draft' && request.status !== 'awaiting-approval');
   return findingsFor(context, request.content, locale, { isSent });
 }
 

@@ -28,7 +28,7 @@ import type { AppContext } from '../app-context.ts';
 import type { Actor } from '../policies/access.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 import { findChecklist, requestingStateRecord, saveChecklist } from '../storage/screening.repository.ts';
-import { caseStatusOf, isHeldForApproval } from './case-view.ts';
+import { caseStatusOf, waitingResponseOf } from './case-view.ts';
 import { lawMapCoverage } from './law-map.service.ts';
 import { findReadableRequest } from './requests.service.ts';
 
@@ -194,7 +194,7 @@ export async function saveScreening(
     );
   }
   // A decision resting on the checklist waits for its approver, who reads it as it was submitted.
-  if (await isHeldForApproval(context, stored)) {
+  if ((await waitingResponseOf(context, stored)) !== undefined) {
     throw new AppError(
       'awaiting-approval',
       `a response on request ${requestId} waits for a supervisor's approval: its screening checklist changes only once it is approved or returned; nothing was changed`,

@@ -22,6 +22,7 @@ import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { submitAndApprove } from '../helpers/approval.ts';
 import { asRole } from '../helpers/auth.ts';
+import { STEPS_TO_EXECUTION } from '../../src/demo/federation-api.ts';
 import type { DatabaseTarget } from '../helpers/database.ts';
 import { createLiveHub } from '../../src/core/live-updates.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/federation/delivery/delivery-worker.ts';
@@ -316,16 +317,11 @@ export async function startNodePair(
   const bringToExecution: NodePair['bringToExecution'] = async (requestedId) => {
     const duty = await asRole(requested, 'duty-officer');
     const reviewer = await asRole(requested, 'legal-reviewer');
-    for (const [as, name] of [
-      [duty, 'acknowledge'],
-      [duty, 'begin-assessment'],
-      [reviewer, 'accept'],
-      [duty, 'begin-execution'],
-    ] as const) {
+    for (const [who, name] of STEPS_TO_EXECUTION) {
       const made = await requested.app.inject({
         method: 'POST',
         url: `/api/v1/requests/${requestedId}/transitions`,
-        headers: as.headers,
+        headers: (who === 'reviewer' ? reviewer : duty).headers,
         payload: { name, payload: {} },
       });
       if (made.statusCode !== 200) throw new Error(`${name} refused: ${made.statusCode} ${made.body}`);
