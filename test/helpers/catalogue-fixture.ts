@@ -46,6 +46,7 @@ type RuleSpec = [
 const RULES: readonly RuleSpec[] = [
   ['required-element-missing', 'blocking', 40, '15', 'Missing: {element} ({article}).'],
   ['element-missing-where-possible', 'warning', 40, '15', 'Give where possible: {element} ({article}).'],
+  ['element-not-given-where-possible', 'warning', 40, '15', 'Not given: {element} ({article}).'],
   [
     'offence-out-of-scope',
     'blocking',

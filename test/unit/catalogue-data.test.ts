@@ -30,6 +30,11 @@ const catalogue: Catalogue = CatalogueSchema.parse(raw);
 const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; paragraph?: string }> = {
   'required-element-missing': { placeholders: ['element', 'article'], article: 40, paragraph: '15' },
   'element-missing-where-possible': { placeholders: ['element', 'article'], article: 40, paragraph: '15(e)' },
+  'element-not-given-where-possible': {
+    placeholders: ['element', 'article'],
+    article: 40,
+    paragraph: '15(e)',
+  },
   'offence-out-of-scope': { placeholders: ['offence'], article: 35, paragraph: '1' },
   'offence-penalty-missing': { placeholders: ['offence'], article: 2, paragraph: 'h' },
   'emergency-justification-missing': { placeholders: [], article: 2, paragraph: 'o' },

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { validateDraft } from '../../src/core/validation/validate-draft.ts';
 import {
   completePreservationDraft,
   findingsOfRule,
+  fixtureCatalogue,
+  fixtureDirectory,
   PRESERVATION_REQUIRED_ELEMENTS,
   validateWithFixture,
 } from '../helpers/catalogue-fixture.ts';
@@ -44,6 +47,38 @@ describe('validation: elements of a request type', () => {
     assert.deepEqual(
       findings.map((finding) => [finding.rule, finding.severity, finding.element, finding.article]),
       [['element-missing-where-possible', 'warning', 'confidentiality', 'Art. 42(3)(g)']],
+    );
+  });
+
+  it('reports the same element as not given once the request has left, where both sides read it', () => {
+    const draft = { ...completePreservationDraft(), confidentiality: undefined };
+    const findings = validateDraft(draft, fixtureCatalogue(), fixtureDirectory(), 'en', { isSent: true });
+    assert.deepEqual(
+      findings.map((finding) => [
+        finding.rule,
+        finding.severity,
+        finding.element,
+        finding.article,
+        finding.message,
+      ]),
+      [
+        [
+          'element-not-given-where-possible',
+          'warning',
+          'confidentiality',
+          'Art. 42(3)(g)',
+          'Not given: label of confidentiality (Art. 42(3)(g)).',
+        ],
+      ],
+    );
+  });
+
+  it('still blocks on a required element missing from a request received', () => {
+    const draft = { ...completePreservationDraft(), necessity: undefined };
+    const findings = validateDraft(draft, fixtureCatalogue(), fixtureDirectory(), 'en', { isSent: true });
+    assert.deepEqual(
+      findings.map((finding) => [finding.rule, finding.severity, finding.element]),
+      [['required-element-missing', 'blocking', 'necessity']],
     );
   });
 

@@ -9,6 +9,7 @@
 export const VALIDATION_RULE_IDS = [
   'required-element-missing',
   'element-missing-where-possible',
+  'element-not-given-where-possible',
   'offence-out-of-scope',
   'offence-penalty-missing',
   'emergency-justification-missing',
