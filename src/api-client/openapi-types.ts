@@ -7311,6 +7311,8 @@ export interface components {
                 /** @enum {string} */
                 state: "on-time" | "at-risk" | "missed";
             } | null;
+            /** @description a response from here waits for a supervisor's approval (the two-person rule): no step is offered on the case until it is decided */
+            awaitingApproval: boolean;
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };
@@ -8268,6 +8270,8 @@ export interface components {
                 /** @enum {string} */
                 state: "on-time" | "at-risk" | "missed";
             } | null;
+            /** @description a response from here waits for a supervisor's approval (the two-person rule): no step is offered on the case until it is decided */
+            awaitingApproval: boolean;
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };

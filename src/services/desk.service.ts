@@ -33,6 +33,11 @@ export type DeskCase = Readonly<{
   /** An urgent or emergency request received here that nobody has acknowledged yet. */
   needsAcknowledgement: boolean;
   nextDeadline: DeskDeadline | null;
+  /**
+   * A response from here (a refusal, a report of execution) waits for a supervisor's approval:
+   * the case is held, and nobody is offered a step on it until the supervisor decides.
+   */
+  awaitingApproval: boolean;
   /** What the person may do now (the desk offers acknowledge in one click). */
   availableTransitions: string[];
 }>;
@@ -95,6 +100,7 @@ function deskCaseOf(
       needsAcknowledgement:
         side === 'requested' && current.status === 'delivered' && current.urgency !== 'routine',
       nextDeadline: next ? { kind: next.kind, side: next.side, dueAt: next.dueAt, state: next.state } : null,
+      awaitingApproval: isHeld,
       availableTransitions: transitionsFor(context, actor, stored, current, isHeld),
     },
   ];

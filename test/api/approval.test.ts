@@ -342,10 +342,11 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(rescreened.statusCode, 409, rescreened.body);
       assert.equal(json<{ type: string }>(rescreened).type, 'urn:comity:problem:awaiting-approval');
       const desk = await de.app.inject({ method: 'GET', url: '/api/v1/desk', headers: duty.headers });
-      const deskCase = json<{ items: { requestId: string; availableTransitions: string[] }[] }>(
-        desk,
-      ).items.find((item) => item.requestId === deId);
+      type DeskRow = { requestId: string; availableTransitions: string[]; awaitingApproval: boolean };
+      const deskCase = json<{ items: DeskRow[] }>(desk).items.find((item) => item.requestId === deId);
       assert.deepEqual(deskCase?.availableTransitions, []);
+      // The desk says why: the response waits for a supervisor.
+      assert.equal(deskCase?.awaitingApproval, true);
       // In DE's queue, the response to a request received names the requesting State.
       const queued = (await queue(de, deSupervisor)).find((item) => item.requestId === deId);
       assert.equal(queued?.otherState, 'FR');
@@ -378,6 +379,11 @@ for (const target of DATABASE_TARGETS) {
           'execute-fully',
         ),
         'returned, the case is no longer held',
+      );
+      const deskAfter = await de.app.inject({ method: 'GET', url: '/api/v1/desk', headers: duty.headers });
+      assert.equal(
+        json<{ items: DeskRow[] }>(deskAfter).items.find((item) => item.requestId === deId)?.awaitingApproval,
+        false,
       );
 
       await make(duty, 'execute-fully', response);

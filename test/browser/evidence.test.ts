@@ -305,12 +305,13 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await form.getByRole('button', { name: 'Make the package' }).click();
     const made = dePackages.getByTestId('evidence-package');
     await made.getByText('Sealed, not sent yet').waitFor();
+    await made.getByText('Package for France', { exact: true }).waitFor();
     // The item's chain says where it was sealed into.
     const deItem = dePage.getByTestId('evidence-panel').getByTestId('evidence-item').first();
     await deItem.getByRole('button', { name: 'Show custody' }).click();
     await deItem
       .getByTestId('custody-package')
-      .filter({ hasText: /^In a package for fr-/ })
+      .filter({ hasText: /^In a package for France$/ })
       .waitFor();
     // The two-person rule: the duty officer asks, DE's supervisor approves on the same page.
     await made.getByRole('button', { name: 'Submit for approval' }).click();
@@ -362,6 +363,7 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       await frPage.waitForTimeout(500);
     }
     assert.equal(await received.getAttribute('data-status'), 'verified');
+    assert.equal(await received.getByText('Package from Germany', { exact: true }).count(), 1);
     assert.match(
       (await received.getByTestId('package-conditions').textContent()) ?? '',
       /Art\. 40.*Art\. 36.*2027-06-30/s,
@@ -384,9 +386,10 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     );
     await item.getByRole('button', { name: 'Show custody' }).click();
     await item.getByTestId('custody-timeline').locator('tr[data-kind="downloaded"]').waitFor();
-    // Where it came from: the sending node, never an empty "In a package for".
+    // Where it came from: the sending State by name (not its node's id), never an empty "In a
+    // package for".
     assert.deepEqual(await item.getByTestId('custody-package').allTextContents(), [
-      `In a package from ${federation.node('DE').spec.nodeId}`,
+      'In a package from Germany',
     ]);
 
     // The court-ready export: a reason, the items decrypted; the tar unpacks and verifies offline.

@@ -203,9 +203,16 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     assert.equal(await panel.getByTestId('transition-accept').count(), 0);
     // The checklist the refusal rests on is read-only meanwhile: its approver reads it as submitted.
     assert.equal(await screening.getByTestId('screening-save').count(), 0);
+    // The duty desk says why its row offers no step: the response waits for a supervisor.
+    await page.goto(`${federation.node('DE').url}/desk`);
+    await page
+      .locator(`tr[data-request-id="${deRequestId}"]`)
+      .getByTestId('desk-awaiting-approval')
+      .filter({ hasText: 'Response waiting for a supervisor’s approval' })
+      .waitFor();
     // The refusal is a response: it waits for DE's supervisor, then leaves (the two-person rule).
     await approveWaitingResponse(await federation.node('DE').userClient('supervisor'), deRequestId);
-    await page.reload();
+    await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     await panel.locator('[data-testid="case-event"][data-transition="refuse"]').waitFor();
     assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'refused');
 

@@ -97,7 +97,7 @@ function sourceFiles(directory: string): string[] {
 }
 
 /** Text with nothing to translate: codes, numbers, placeholders and punctuation. */
-const UNTRANSLATABLE = /^[A-Z0-9\s().,:/+\-–{}]*$/;
+const UNTRANSLATABLE = /^[A-Z0-9\s().,:：/+\-–{}]*$/;
 
 const SCRIPTS: Partial<Record<(typeof LOCALES)[number], RegExp>> = {
   ar: /\p{Script=Arabic}/u,

@@ -46,6 +46,11 @@ const DeskCaseSchema = z
       })
       .nullable()
       .describe('the nearest deadline of the case, if any'),
+    awaitingApproval: z
+      .boolean()
+      .describe(
+        "a response from here waits for a supervisor's approval (the two-person rule): no step is offered on the case until it is decided",
+      ),
     availableTransitions: z.array(z.string()).describe('the transitions you may make now'),
   })
   .meta({ id: 'DeskCase' });

@@ -99,7 +99,8 @@ export function ProblemAlert({
                   name
                 )}
                 {item.line !== undefined ? t('problem.line', { line: item.line }) : null}
-                {name || item.line !== undefined ? ': ' : null}
+                {/* ": " in English, " : " in French, "：" in Chinese. */}
+                {name || item.line !== undefined ? t('common.labelSeparator') : null}
                 {fieldErrorText(item)}
               </List.Item>
             );

@@ -70,6 +70,15 @@ export function stateName(
   return state ? localized(state.names) : regionName(code);
 }
 
+/**
+ * The State a node serves, by the directory's name, for people who think in States ("Germany",
+ * not "de-poc"); the node's id itself when the directory does not list it.
+ */
+export function nodeStateName(states: readonly StateSummary[] | undefined, nodeId: string): string {
+  const state = states?.find((entry) => entry.nodes.some((node) => node.nodeId === nodeId));
+  return state ? localized(state.names) : nodeId;
+}
+
 /** "Art. 42(3)(d)", "المادة 42(3)(d)", "第42条(3)(d)": a citation in the UI language (src/core). */
 export function citationText(article: number, paragraph?: string): string {
   return formatCitationIn({ article, paragraph }, currentLanguage());

@@ -349,6 +349,11 @@ export function DeskPage() {
                           {t('desk.needsAcknowledgement')}
                         </Text>
                       ) : null}
+                      {item.awaitingApproval ? (
+                        <Text size="xs" fw={600} c="gray.8" data-testid="desk-awaiting-approval">
+                          {t('desk.responseAwaitingApproval')}
+                        </Text>
+                      ) : null}
                     </Table.Td>
                     <Table.Td>
                       {item.receivedAt ? (

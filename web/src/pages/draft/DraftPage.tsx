@@ -548,6 +548,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 onChange={(value) => value && update(['type'], value)}
                 allowDeselect={false}
                 readOnly={isReadOnly}
+                // Read only, no chevron: the type of a request sent or received is not a choice.
+                rightSection={isReadOnly ? null : undefined}
                 // Wide enough for the longest type's title, whole ("Expedited disclosure of preserved
                 // traffic data"); the whole width on a phone.
                 w={{ base: '100%', sm: 440 }}

@@ -28,7 +28,8 @@ import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
-import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatDateTime, formatNumber, nodeStateName } from '../../components/format.ts';
+import { useStates } from '../../components/reference-data.ts';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
@@ -317,6 +318,7 @@ function PackageCard({
   isJustMade: boolean;
 }) {
   const { t } = useTranslation();
+  const states = useStates();
   const [error, setError] = useState<unknown>(undefined);
   const [isSending, setIsSending] = useState(false);
   const send = async () => {
@@ -352,9 +354,7 @@ function PackageCard({
             <Text fw={600}>
               {t(
                 item.direction === 'outgoing' ? 'evidenceTransfer.sentTo' : 'evidenceTransfer.receivedFrom',
-                {
-                  node: item.peerNodeId,
-                },
+                { state: nodeStateName(states.data, item.peerNodeId) },
               )}
             </Text>
             {/* One status: a sealed package waiting for the second person is not "ready to send". */}

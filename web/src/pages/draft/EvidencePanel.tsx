@@ -34,7 +34,14 @@ import { addDays, calendarDateOf } from '../../../../src/core/treaty/calendar-da
 import { CustodyChainBadge } from '../../components/CustodyChainBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatDate, formatDateTime, formatList, formatNumber } from '../../components/format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatList,
+  formatNumber,
+  nodeStateName,
+} from '../../components/format.ts';
+import { useStates } from '../../components/reference-data.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -547,6 +554,7 @@ export function EvidencePanel({
  */
 function PackageNote({ details }: { details: unknown }) {
   const { t } = useTranslation();
+  const states = useStates();
   const { packageId, to, from, by } = (details ?? {}) as Record<string, unknown>;
   if (typeof packageId !== 'string') return null;
   const [key, node] =
@@ -560,7 +568,7 @@ function PackageNote({ details }: { details: unknown }) {
   if (key === undefined) return null;
   return (
     <Text size="xs" data-testid="custody-package">
-      {t(key, { node })}
+      {t(key, { state: nodeStateName(states.data, node) })}
     </Text>
   );
 }

@@ -264,6 +264,8 @@ export function SelectField({
       allowDeselect={isClearable}
       nothingFoundMessage={t('common.nothingFound')}
       readOnly={isReadOnly}
+      // Read only, no chevron: nothing to open, so it does not look like a choice to make.
+      rightSection={isReadOnly ? null : undefined}
       comboboxProps={{ withinPortal: true }}
     />
   );
@@ -297,6 +299,7 @@ export function MultiSelectField({
       clearable
       nothingFoundMessage={t('common.nothingFound')}
       readOnly={isReadOnly}
+      rightSection={isReadOnly ? null : undefined}
     />
   );
 }
