@@ -7037,6 +7037,10 @@ export interface components {
                     displayName: string;
                     roles: string[];
                 };
+                /** @description the second person who approved it before it was made (a refusal, a report of execution: the two-person rule), as the node that made it names them; null when none had to */
+                approvedBy: {
+                    displayName: string;
+                } | null;
                 payload: unknown;
                 occurredAt: string;
                 /**
@@ -7996,6 +8000,10 @@ export interface components {
                     displayName: string;
                     roles: string[];
                 };
+                /** @description the second person who approved it before it was made (a refusal, a report of execution: the two-person rule), as the node that made it names them; null when none had to */
+                approvedBy: {
+                    displayName: string;
+                } | null;
                 payload: unknown;
                 occurredAt: string;
                 /**

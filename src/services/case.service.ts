@@ -17,6 +17,7 @@ import { caseMessageFor, queueCaseEvent } from '../federation/messages/case-mess
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
 import { recordDecision, undoDecision } from '../storage/approvals.repository.ts';
+import type { CaseEventApprover } from '../storage/case-events.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 import { isResponseTransition } from '../core/approval/approval-rules.ts';
 import { assertDecisionAllowed, publishApprovalChange, submitForApproval } from './approvals.service.ts';
@@ -40,6 +41,8 @@ export type CaseEventView = Readonly<{
   transition: string;
   side: string;
   actor: Readonly<{ displayName: string; roles: string[] }>;
+  /** The second person who approved it before it was made (a response); null when none had to. */
+  approvedBy: Readonly<{ displayName: string }> | null;
   payload: unknown;
   occurredAt: string;
   /** Made on this node, or received from the other node. */
@@ -98,6 +101,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
       transition: event.transition,
       side: event.side,
       actor: { displayName: event.actor.displayName, roles: [...event.actor.roles] },
+      approvedBy: event.approvedBy === null ? null : { displayName: event.approvedBy.displayName },
       payload: event.payload,
       occurredAt: event.occurredAt.toISOString(),
       origin: event.receivedMessageId === null ? 'this-node' : 'other-node',
@@ -214,12 +218,17 @@ function checkTransition(
   }
 }
 
-/** The transition made by `actor` and its message queued in one statement; throws what refuses it. */
+/**
+ * The transition made by `actor` and its message queued in one statement; throws what refuses it.
+ * `approvedBy`: the second person who approved it first (a response), named in the event and the
+ * message, so both States read who let it leave.
+ */
 async function applyAndQueueTransition(
   context: AppContext,
   actor: Actor,
   stored: StoredRequest,
   request: TransitionRequest,
+  approvedBy: CaseEventApprover | null = null,
 ): Promise<void> {
   const requestId = stored.id;
   const { record, case: current } = await loadCase(context, stored);
@@ -266,6 +275,7 @@ async function applyAndQueueTransition(
       transition: request.name,
       side: caseActor.side,
       actor: { id: actor.userId, displayName: user?.displayName || actor.username, roles: actor.roles },
+      approvedBy,
       payload: applied.case.history.at(-1)?.payload ?? request.payload,
       occurredAt: now,
       status: applied.case.status,
@@ -326,6 +336,7 @@ export async function decideCaseTransition(
     const submitter = approval.submittedBy.id
       ? await findUserById(context.db, approval.submittedBy.id)
       : undefined;
+    const approver = await findUserById(context.db, actor.userId);
     try {
       if (!submitter)
         throw new AppError('invalid-state', 'the person who submitted this response no longer exists');
@@ -339,6 +350,7 @@ export async function decideCaseTransition(
         },
         stored,
         { name: waiting.name, payload: waiting.payload },
+        { id: actor.userId, displayName: approver?.displayName || actor.username },
       );
     } catch (error) {
       await undoDecision(context.db, approval.id);

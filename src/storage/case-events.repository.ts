@@ -20,12 +20,20 @@ import type { CaseEventsTable, Database } from './schema.ts';
 /** Who made a transition: a user id of the node that made it, the name it showed, the roles held. */
 export type CaseEventActor = Readonly<{ id: string; displayName: string; roles: readonly string[] }>;
 
+/**
+ * Who approved a transition before it was made (a response: the two-person rule), as the node that
+ * made it names them: the second person, where the actor is the first.
+ */
+export type CaseEventApprover = Readonly<{ id: string; displayName: string }>;
+
 /** What every event holds, stored or to store. */
 type CaseEventFields = Readonly<{
   sequence: number;
   transition: string;
   side: string;
   actor: CaseEventActor;
+  /** Null when the transition needed no second person (or was recorded before approvers were). */
+  approvedBy: CaseEventApprover | null;
   payload: unknown;
   occurredAt: Date;
 }>;
@@ -97,6 +105,7 @@ function toStoredCaseEvent(row: Selectable<CaseEventsTable>): StoredCaseEvent {
       displayName: row.actor_display_name,
       roles: parsedJson(row.actor_roles) as string[],
     },
+    approvedBy: row.approved_by === null ? null : (parsedJson(row.approved_by) as CaseEventApprover),
     payload: parsedJson(row.payload),
     occurredAt: new Date(row.occurred_at),
     receivedMessageId: row.received_message_id,
@@ -125,11 +134,12 @@ export function caseEventValues(event: CaseEventWrite) {
   return sql`${event.requestId}::uuid, ${event.sequence}::int, ${event.transition}::text, ${event.side}::text,
              ${event.actor.id}::text, ${event.actor.displayName}::text,
              ${JSON.stringify(event.actor.roles)}::jsonb, ${JSON.stringify(event.payload ?? {})}::jsonb,
-             ${event.occurredAt}::timestamptz, ${event.recordedAt}::timestamptz`;
+             ${event.occurredAt}::timestamptz, ${event.recordedAt}::timestamptz,
+             ${event.approvedBy === null ? null : JSON.stringify(event.approvedBy)}::jsonb`;
 }
 
 export const CASE_EVENT_COLUMNS = sql`request_id, sequence, transition, side, actor_id, actor_display_name,
-             actor_roles, payload, occurred_at, recorded_at`;
+             actor_roles, payload, occurred_at, recorded_at, approved_by`;
 
 /**
  * A transition made here, in ONE statement: appends the event (unless another transition took

@@ -98,6 +98,8 @@ export interface CaseEventsTable {
   received_message_id: string | null;
   /** The federation message that carries the event to the other node. */
   sent_message_id: string | null;
+  /** `{ id, displayName }` of who approved it (the two-person rule); null when none had to. */
+  approved_by: Json<unknown> | null;
 }
 
 export interface AlertsTable {

@@ -11,6 +11,7 @@ import type { RequestContent } from '../../src/core/request/draft.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { json } from '../helpers/app.ts';
 import { approve, approveResponse, submit, supervisorOf } from '../helpers/approval.ts';
+import { findUserById } from '../../src/storage/users.repository.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { type FederatedNode, type NodePair, startNodePair } from './delivery-fixture.ts';
@@ -277,7 +278,7 @@ for (const target of DATABASE_TARGETS) {
     });
 
     it('a response waits for a second person at the requested node; an acknowledgement goes alone', async () => {
-      const { requestedId: deId } = await pair.deliverRequest(
+      const { requestedId: deId, requestingId: frId } = await pair.deliverRequest(
         officer,
         duty,
         preservationDraft('FR', 'DE', ++sequence),
@@ -391,6 +392,40 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(approved.statusCode, 200, approved.body);
       assert.equal(json<{ case: { status: string } }>(approved).case.status, 'executed-fully');
       assert.equal((await pair.requestedWorker.runOnce()).delivered, 1);
+      // Both States read who let the response leave: the second person, beside the one who made it.
+      const approver = await findUserById(de.context.db, deSupervisor.userId);
+      const approverName = approver?.displayName || approver?.username;
+      assert.ok(approverName);
+      type EventRow = {
+        transition: string;
+        actor: { displayName: string };
+        approvedBy: { displayName: string } | null;
+      };
+      const eventsOf = async (node: FederatedNode, id: string, as: ActingAs) =>
+        json<{ case: { events: EventRow[] } }>(
+          await node.app.inject({
+            method: 'GET',
+            url: `/api/v1/requests/${id}/history`,
+            headers: as.headers,
+          }),
+        ).case.events;
+      const approvers = (events: EventRow[]) =>
+        events.map((event) => [event.transition, event.approvedBy?.displayName ?? null]);
+      const expected = [
+        ['acknowledge', null],
+        ['begin-assessment', null],
+        ['accept', null],
+        ['begin-execution', null],
+        ['execute-fully', approverName],
+      ];
+      assert.deepEqual(approvers(await eventsOf(de, deId, duty)), expected);
+      const atFr = await eventsOf(fr, frId, officer);
+      assert.deepEqual(approvers(atFr), expected);
+      assert.notEqual(
+        atFr.at(-1)?.actor.displayName,
+        approverName,
+        'the maker and the approver are two people',
+      );
       const history = await approvalsOf(de, deId, duty);
       assert.deepEqual(
         history.map((item) => [item.transition, item.state]),

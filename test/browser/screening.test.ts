@@ -213,7 +213,10 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     // The refusal is a response: it waits for DE's supervisor, then leaves (the two-person rule).
     await approveWaitingResponse(await federation.node('DE').userClient('supervisor'), deRequestId);
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
-    await panel.locator('[data-testid="case-event"][data-transition="refuse"]').waitFor();
+    const refusal = panel.locator('[data-testid="case-event"][data-transition="refuse"]');
+    await refusal.waitFor();
+    // The refusal names its second person beside the reviewer who made it.
+    assert.match((await refusal.getByTestId('event-approved-by').textContent()) ?? '', /^Approved by\S/);
     assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'refused');
 
     // Arabic: right to left, the checklist in Arabic, still accessible.

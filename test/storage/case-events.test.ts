@@ -40,13 +40,19 @@ for (const target of DATABASE_TARGETS) {
       return storage.storeDraft(T0);
     }
 
-    function event(requestId: string, sequence: number, transition = 'acknowledge'): CaseEventWrite {
+    function event(
+      requestId: string,
+      sequence: number,
+      transition = 'acknowledge',
+      approvedBy: CaseEventWrite['approvedBy'] = null,
+    ): CaseEventWrite {
       return {
         requestId,
         sequence,
         transition,
         side: 'requested',
         actor: { id: storage.userId(), displayName: 'Duty Officer', roles: ['duty-officer'] },
+        approvedBy,
         payload: { note: `event ${sequence}` },
         occurredAt: T1,
         status: 'acknowledged',
@@ -78,6 +84,7 @@ for (const target of DATABASE_TARGETS) {
         roles: ['duty-officer'],
       });
       assert.deepEqual(events[0]?.payload, { note: 'event 1' });
+      assert.equal(events[0]?.approvedBy, null, 'an acknowledgement needs no second person');
       assert.equal(events[0]?.sentMessageId, first.id);
       assert.equal(events[0]?.occurredAt.toISOString(), T1.toISOString());
       assert.equal((await findRequestById(storage.handle().db, requestId))?.caseStatus, 'acknowledged');
@@ -158,13 +165,13 @@ for (const target of DATABASE_TARGETS) {
       }
     });
 
-    it('stores a received event with its inbox row, once', async () => {
+    it('stores a received event with its inbox row, once, with who approved it', async () => {
       const requestId = await request();
       const messageId = createUuidV7();
       const inbox = {
         id: messageId,
         fromNodeId: 'fr-ca',
-        type: 'case.withdrawn',
+        type: 'case.refused',
         caseId: 'remote-case',
         digest: 'dg',
         message: 'jws',
@@ -173,7 +180,10 @@ for (const target of DATABASE_TARGETS) {
       };
       const effect = {
         kind: 'case-event' as const,
-        event: { ...event(requestId, 1, 'withdraw'), side: 'requesting', status: 'withdrawn' },
+        event: {
+          ...event(requestId, 1, 'refuse', { id: 'supervisor-1', displayName: 'Supervisor Schmidt' }),
+          status: 'refused',
+        },
       };
       assert.equal(await insertInboxMessageWithEffect(storage.handle().db, inbox, effect), true);
       assert.equal(await insertInboxMessageWithEffect(storage.handle().db, inbox, effect), false);
@@ -181,7 +191,8 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(events.length, 1);
       assert.equal(events[0]?.receivedMessageId, messageId);
       assert.equal(events[0]?.sentMessageId, null);
-      assert.equal((await findRequestById(storage.handle().db, requestId))?.caseStatus, 'withdrawn');
+      assert.deepEqual(events[0]?.approvedBy, { id: 'supervisor-1', displayName: 'Supervisor Schmidt' });
+      assert.equal((await findRequestById(storage.handle().db, requestId))?.caseStatus, 'refused');
     });
   });
 }

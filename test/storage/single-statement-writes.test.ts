@@ -160,6 +160,7 @@ for (const target of DATABASE_TARGETS) {
         transition: 'acknowledge',
         side: 'requested',
         actor: { id: 'x', displayName: 'X', roles: ['duty-officer'] },
+        approvedBy: null,
         payload: {},
         occurredAt: T1,
         status: 'acknowledged',

@@ -57,6 +57,14 @@ function caseMessageBodySchema(transition: string) {
               roles: z.array(z.enum(CASE_ROLES)).max(10),
             })
             .strict(),
+          /**
+           * The second person who approved the transition before it was made (a response: the
+           * two-person rule); absent when none had to.
+           */
+          approvedBy: z
+            .object({ id: Id, displayName: z.string().min(1).max(200) })
+            .strict()
+            .optional(),
         })
         .strict(),
     })
@@ -128,6 +136,7 @@ export function defineCaseMessage(
           transition: event.transition,
           side,
           actor: event.actor,
+          approvedBy: event.approvedBy ?? null,
           payload: applied.case.history.at(-1)?.payload ?? event.payload,
           occurredAt: new Date(event.occurredAt),
           status: applied.case.status,
@@ -182,6 +191,7 @@ export async function queueCaseEvent(
         payload: (event.payload ?? {}) as Record<string, unknown>,
         occurredAt: event.occurredAt.toISOString(),
         actor: { ...event.actor, roles: event.actor.roles as CaseRole[] },
+        ...(event.approvedBy === null ? {} : { approvedBy: { ...event.approvedBy } }),
       },
     },
   });

@@ -76,6 +76,12 @@ const CaseEventSchema = z.object({
   transition: z.string(),
   side: z.string().describe('requesting or requested'),
   actor: ActorSchema,
+  approvedBy: z
+    .object({ displayName: z.string() })
+    .nullable()
+    .describe(
+      'the second person who approved it before it was made (a refusal, a report of execution: the two-person rule), as the node that made it names them; null when none had to',
+    ),
   payload: z.unknown(),
   occurredAt: z.string(),
   origin: z.enum(['this-node', 'other-node']).describe('made on this node, or received from the other node'),

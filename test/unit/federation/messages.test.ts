@@ -383,6 +383,7 @@ describe('case messages', () => {
     if (effect?.kind !== 'case-event') return;
     assert.equal(effect.event.requestId, 'fr-request-1');
     assert.equal(effect.event.sequence, 1);
+    assert.equal(effect.event.approvedBy, null, 'an acknowledgement carries no approver');
     assert.equal(effect.event.side, 'requested');
     assert.equal(effect.event.status, 'acknowledged');
     assert.deepEqual(effect.event.payload, { note: 'Received' });
@@ -395,6 +396,7 @@ describe('case messages', () => {
         transition: 'acknowledge',
         side: 'requested',
         actor: { id: 'duty', displayName: 'Duty Officer', roles: ['duty-officer'] },
+        approvedBy: null,
         payload: {},
         occurredAt: RECEIVED_AT,
         receivedMessageId: 'm1',

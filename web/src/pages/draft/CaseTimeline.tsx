@@ -164,8 +164,14 @@ export const CaseTimeline = forwardRef<HTMLLIElement, CaseTimelineProps>(functio
         ))}
         {events.map((event, index) => {
           const isNewest = index === events.length - 1;
-          const facts: Fact[] = [
+          const facts: Array<Fact | null> = [
             ...originFacts(t, event.origin, event.actor, event.occurredAt, otherStateName),
+            // The second person who let a response leave (the two-person rule), on either side.
+            event.approvedBy && {
+              label: t('case.approvedBy'),
+              value: event.approvedBy.displayName,
+              testId: 'event-approved-by',
+            },
             ...payloadFacts(event.payload, catalogue, t),
           ];
           return (
