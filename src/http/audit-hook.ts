@@ -1,8 +1,9 @@
 /**
  * The one place the API records its calls in the audit log (services/audit.service.ts): every
  * call that changes something, and every read of a case (a request, its document, history,
- * findings, evidence, the evidence register), with the actor, the route, the ids in its path and the outcome, never the
- * content. Public routes are recorded where they act instead: sign-in in sessions.service.ts, the
+ * findings, evidence, the evidence register), with the actor, the route, the ids in its path, the
+ * outcome and what a decision was (the transition made, approve or return: the route's
+ * `auditedBody`), never the content. Public routes are recorded where they act instead: sign-in in sessions.service.ts, the
  * federation inbox in its receive path. Registered on the API scope (src/http/app.ts); the entry
  * is committed (to the audit intake, one statement) before the response leaves (onSend), so an
  * answered call is an audited one. A route that hands its reply over to another handler (the tus
@@ -40,6 +41,25 @@ function resourceOf(request: FastifyRequest): string | undefined {
   return values.length > 0 ? values.join('/') : undefined;
 }
 
+/** A word of a closed list (`execute-fully`, `approve`): what the body may give the audit log. */
+const CLOSED_WORD = /^[a-z][a-z-]{0,63}$/;
+
+/**
+ * What the call did, in the words its route names (`auditedBody`): the transition made, the
+ * decision taken. A value that is not a closed-list word is left out, so no content is recorded.
+ */
+function bodyWordsOf(request: FastifyRequest): Record<string, string> {
+  const fields = request.routeOptions.config?.auditedBody;
+  const body = request.body;
+  if (!fields || !body || typeof body !== 'object') return {};
+  const words: Record<string, string> = {};
+  for (const [key, field] of Object.entries(fields)) {
+    const value = (body as Record<string, unknown>)[field];
+    if (typeof value === 'string' && CLOSED_WORD.test(value)) words[key] = value;
+  }
+  return words;
+}
+
 /** Records one call (the hook's entry), and never throws: a failure is logged. */
 async function recordCall(context: AppContext, request: FastifyRequest, statusCode: number): Promise<void> {
   const routeUrl = request.routeOptions.url;
@@ -51,7 +71,7 @@ async function recordCall(context: AppContext, request: FastifyRequest, statusCo
       actor: actorOfRequest(request),
       ...(resource ? { resource } : {}),
       outcome: statusCode < 400 ? 'success' : 'failure',
-      detail: { status: statusCode },
+      detail: { status: statusCode, ...bodyWordsOf(request) },
     });
   } catch (error) {
     request.log.error({ err: error }, 'the audit log could not record this call');

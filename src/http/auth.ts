@@ -32,6 +32,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; every route of the API declares it (see registerAuthorization). */
     permission?: RouteAccess;
+    /**
+     * What the audit log records of the call's body besides the route (audit-hook.ts): the entry's
+     * detail key, and the body field that holds it. Only a word of a closed list (a transition's
+     * name, a decision) is recorded, never content.
+     */
+    auditedBody?: Readonly<Record<string, string>>;
   }
 }
 

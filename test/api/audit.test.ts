@@ -1,6 +1,7 @@
 /**
  * The audit log through the API: sign-ins (right and wrong password), a draft created and read,
- * a refused call are recorded with actor, route, resource and outcome and never the content; the
+ * a refused call are recorded with actor, route, resource and outcome (and the step a call asked
+ * for, as a word of its closed list) and never the content; the
  * auditor reads the entries (filtered, paged), the tree head and proofs that verify; other roles
  * may not.
  */
@@ -93,6 +94,28 @@ for (const target of DATABASE_TARGETS) {
       // auditor, who reads every request: entries about no request have none.
       assert.equal(view?.caseReference, reference);
       assert.ok(signIns.every((item) => item.caseReference === null));
+    });
+
+    it('records the step a call asked for, in its closed-list word only, whatever its outcome', async () => {
+      const step = async (name: string) =>
+        subject.app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${requestId}/transitions`,
+          headers: officer.headers,
+          payload: { name, payload: {} },
+        });
+      // A draft has no case step to make: refused, and recorded with the step it asked for.
+      assert.ok((await step('withdraw')).statusCode >= 400);
+      assert.ok((await step('Withdraw it: the suspect was arrested')).statusCode >= 400);
+      const { items } = await entries('?limit=500');
+      const asked = items
+        .filter((item) => item.entry.action === 'api:POST /api/v1/requests/:id/transitions')
+        .map((item) => item.entry.detail);
+      // Newest first.
+      assert.equal(asked.length, 2);
+      assert.equal(asked[1]?.transition, 'withdraw');
+      assert.equal(asked[0]?.transition, undefined, 'a value that is not a word of the list is left out');
+      assert.ok(!JSON.stringify(asked).includes('arrested'));
     });
 
     it('shows the reads of case content apart from everything else', async () => {

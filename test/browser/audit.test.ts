@@ -130,7 +130,12 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     })()`);
     const failedRows = entries.getByRole('row').filter({ hasText: 'auth:sign-in' });
     assert.ok((await failedRows.count()) >= 1);
-    await failedRows.first().getByText('Signed in', { exact: true }).waitFor();
+    // A failed sign-in reads as refused, with its reason; never as "Signed in".
+    await failedRows
+      .first()
+      .getByText('Sign-in refused: wrong username or password', { exact: true })
+      .waitFor();
+    assert.equal(await failedRows.getByText('Signed in', { exact: true }).count(), 0);
     for (const row of await failedRows.all()) {
       assert.match((await row.textContent()) ?? '', /nobody/);
       assert.match((await row.textContent()) ?? '', /failure/);

@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isAudited } from '../../src/http/audit-hook.ts';
-import { AUDIT_ACTION_KEYS, auditActionWords } from '../../web/src/pages/audit/action-names.ts';
+import {
+  AUDIT_ACTION_KEYS,
+  auditActionWords,
+  auditOutcomeWords,
+} from '../../web/src/pages/audit/action-names.ts';
 
 const openapi = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {
   paths: Record<string, Record<string, unknown>>;
@@ -61,5 +65,28 @@ describe("the audit log's actions in plain words", () => {
       values: {},
     });
     assert.equal(auditActionWords('api:POST /api/v1/unknown'), undefined);
+  });
+
+  it('reads a failed sign-in as refused, and a successful one as signed in', () => {
+    assert.equal(auditActionWords('auth:sign-in', 'failure')?.key, 'audit.signInRefused');
+    assert.equal(auditActionWords('auth:sign-in', 'success')?.key, 'auditAction.signIn');
+  });
+
+  it('names what an entry decided: the step, the decision, the sign-in reason; nothing else', () => {
+    assert.deepEqual(auditOutcomeWords({ status: 200, transition: 'refuse' }), {
+      key: 'caseEvent.refuse',
+      defaultValue: 'refuse',
+    });
+    assert.deepEqual(auditOutcomeWords({ status: 200, decision: 'return' }), {
+      key: 'audit.decision.return',
+      defaultValue: 'return',
+    });
+    assert.deepEqual(auditOutcomeWords({ reason: 'invalid-credentials', client: '127.0.0.1' }), {
+      key: 'audit.signInReason.invalid-credentials',
+      defaultValue: 'invalid-credentials',
+    });
+    assert.equal(auditOutcomeWords({ reason: 'something the log holds' }), undefined);
+    assert.equal(auditOutcomeWords({ status: 200 }), undefined);
+    assert.equal(auditOutcomeWords(null), undefined);
   });
 });

@@ -101,7 +101,7 @@ export async function approvalsRoutes(app: ComityApp, context: AppContext): Prom
   app.post(
     '/api/v1/requests/:id/response-approval',
     {
-      config: { permission: 'request:approve' },
+      config: { permission: 'request:approve', auditedBody: { decision: 'decision' } },
       schema: {
         tags: ['requests', 'federation'],
         summary:

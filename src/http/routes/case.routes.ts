@@ -163,7 +163,7 @@ export async function caseRoutes(app: ComityApp, context: AppContext): Promise<v
   app.post(
     '/api/v1/requests/:id/transitions',
     {
-      config: { permission: 'case:transition' },
+      config: { permission: 'case:transition', auditedBody: { transition: 'name' } },
       schema: {
         tags: ['requests', 'federation'],
         summary: 'Make a transition of the case; it travels to the other node, which applies it too',

@@ -89,7 +89,7 @@ export async function evidenceConsentsRoutes(app: ComityApp, context: AppContext
   app.post(
     '/api/v1/requests/:id/evidence/consents/:consentId/answer',
     {
-      config: { permission: 'evidence:consent-answer' },
+      config: { permission: 'evidence:consent-answer', auditedBody: { decision: 'decision' } },
       schema: {
         tags: ['evidence'],
         summary:

@@ -159,7 +159,7 @@ export async function evidencePackagesRoutes(app: ComityApp, context: AppContext
   app.post(
     '/api/v1/requests/:id/evidence/packages/:packageId/approval',
     {
-      config: { permission: 'request:approve' },
+      config: { permission: 'request:approve', auditedBody: { decision: 'decision' } },
       schema: {
         tags: ['evidence'],
         summary:

@@ -1,4 +1,5 @@
 /** Dates and names shown in the UI language. */
+import i18next from 'i18next';
 import type { StateSummary } from '../app/api.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
 import { formatCitationIn, type RefusalGroundEntry } from '../../../src/core/catalogue/catalogue.ts';
@@ -140,4 +141,14 @@ export function formatList(
   type: 'conjunction' | 'disjunction' = 'conjunction',
 ): string {
   return new Intl.ListFormat(formattingLocale(), { type }).format(items);
+}
+
+/** What joins a label to its value in the UI language: ": ", " : " in French, "：" in Chinese. */
+export function labelSeparator(): string {
+  return i18next.t('common.labelSeparator');
+}
+
+/** "Label: value", with the UI language's colon (labelSeparator). */
+export function labelled(label: string, value: string): string {
+  return `${label}${labelSeparator()}${value}`;
 }

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type AlertDelivery, type AlertDeliveryStatus, answer, api } from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime } from '../../components/format.ts';
+import { formatDateTime, labelSeparator } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -136,14 +136,20 @@ export function AlertDeliveriesPage() {
                       <Table.Td>
                         <Stack gap={2}>
                           <Text size="xs">
-                            {t('alerts.raisedAt')}: <Time iso={delivery.raisedAt} />
+                            {t('alerts.raisedAt')}
+                            {labelSeparator()}
+                            <Time iso={delivery.raisedAt} />
                           </Text>
                           <Text size="xs">
-                            {t('alerts.lastAttempt')}: <Time iso={delivery.lastAttemptAt} />
+                            {t('alerts.lastAttempt')}
+                            {labelSeparator()}
+                            <Time iso={delivery.lastAttemptAt} />
                           </Text>
                           {delivery.nextAttemptAt ? (
                             <Text size="xs">
-                              {t('alerts.nextAttempt')}: <Time iso={delivery.nextAttemptAt} />
+                              {t('alerts.nextAttempt')}
+                              {labelSeparator()}
+                              <Time iso={delivery.nextAttemptAt} />
                             </Text>
                           ) : null}
                         </Stack>

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalQueueItem } from '../../app/api.ts';
 import { useLiveUpdates } from '../../app/live.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, stateName } from '../../components/format.ts';
+import { formatDateTime, labelled, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
@@ -28,7 +28,10 @@ export function ApprovalsPage() {
   const typeTitle = (type: string) => requestTypeTitle(catalogue.data, type);
   const whatOf = (item: ApprovalQueueItem) =>
     item.kind === 'case-transition' && item.transition
-      ? `${t('approval.kind.case-transition')}: ${t(`caseAction.${item.transition}`, { defaultValue: item.transition })}`
+      ? labelled(
+          t('approval.kind.case-transition'),
+          t(`caseAction.${item.transition}`, { defaultValue: item.transition }),
+        )
       : t(`approval.kind.${item.kind}`);
 
   return (

@@ -22,13 +22,13 @@ import { useTranslation } from 'react-i18next';
 import { verifyConsistency } from '../../../../src/core/audit/merkle.ts';
 import { answer, api } from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, formatExactInstant, formatNumber } from '../../components/format.ts';
+import { formatDateTime, formatExactInstant, formatNumber, labelled } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { TitledSection } from '../../components/TitledSection.tsx';
 import { WideTable } from '../../components/WideTable.tsx';
-import { AUDIT_ACTION_KEYS, auditActionWords } from './action-names.ts';
+import { AUDIT_ACTION_KEYS, auditActionWords, auditOutcomeWords } from './action-names.ts';
 
 const PAGE = 50;
 
@@ -41,12 +41,27 @@ function fromHex(hex: string): Uint8Array {
 type Filters = { kind: string; action: string; actor: string; outcome: string };
 
 /** An action in plain words, with the action as the log records it beneath. */
-function ActionCell({ action }: Readonly<{ action: string }>) {
+function ActionCell({
+  action,
+  outcome,
+  detail,
+}: Readonly<{
+  action: string;
+  outcome: 'success' | 'failure';
+  detail: Readonly<Record<string, unknown>> | null;
+}>) {
   const { t } = useTranslation();
-  const words = auditActionWords(action);
+  const words = auditActionWords(action, outcome);
+  // What was decided: "Took a step in a case: Refused", "...: Returned", "Sign-in refused: ...".
+  const decided = auditOutcomeWords(detail);
+  const decidedText = decided ? t(decided.key, { defaultValue: decided.defaultValue }) : undefined;
   return (
     <Stack gap={0}>
-      {words ? <Text size="sm">{t(words.key, words.values)}</Text> : null}
+      {words ? (
+        <Text size="sm" data-testid="audit-action-words">
+          {decidedText ? labelled(t(words.key, words.values), decidedText) : t(words.key, words.values)}
+        </Text>
+      ) : null}
       <Text size="xs" c="gray.7" className="machine-text" style={{ wordBreak: 'break-word' }}>
         {action}
       </Text>
@@ -293,7 +308,15 @@ export function AuditPage() {
                       </Table.Td>
                       <Table.Td>{actor}</Table.Td>
                       <Table.Td>
-                        {entry ? <ActionCell action={entry.action} /> : <Code>{t('audit.unreadable')}</Code>}
+                        {entry ? (
+                          <ActionCell
+                            action={entry.action}
+                            outcome={entry.outcome}
+                            detail={entry.detail ?? null}
+                          />
+                        ) : (
+                          <Code>{t('audit.unreadable')}</Code>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         {item.caseReference && entry?.resource ? (

@@ -73,13 +73,43 @@ export const AUDIT_ACTION_KEYS: Readonly<Record<string, string>> = {
   'api:DELETE /api/v1/law-map/:id': 'provisionRemoved',
 };
 
-/** The i18n key and values of an action's plain words, or undefined for an action with none. */
+/**
+ * The i18n key and values of an action's plain words, or undefined for an action with none. A
+ * sign-in that failed reads as refused, not as "Signed in".
+ */
 export function auditActionWords(
   action: string,
+  outcome?: 'success' | 'failure',
 ): Readonly<{ key: string; values: Readonly<Record<string, string>> }> | undefined {
+  if (action === 'auth:sign-in' && outcome === 'failure') return { key: 'audit.signInRefused', values: {} };
   if (action.startsWith('cli:')) {
     return { key: 'auditAction.operatorCommand', values: { command: action.slice('cli:'.length) } };
   }
   const key = AUDIT_ACTION_KEYS[action];
   return key === undefined ? undefined : { key: `auditAction.${key}`, values: {} };
+}
+
+/** The reasons a sign-in is refused or accepted (sessions.service.ts), which the log records. */
+const SIGN_IN_REASONS: readonly string[] = [
+  'throttled',
+  'invalid-credentials',
+  'invalid-code',
+  'password',
+  'password-and-code',
+];
+
+/**
+ * What the entry says was decided, from its detail: the case step made (`transition`), the
+ * decision (`decision`: approve, return, granted, refused; audit-hook.ts, `auditedBody`), a
+ * sign-in's reason. The i18n key, with the recorded word as its default; undefined when none.
+ */
+export function auditOutcomeWords(
+  detail: Readonly<Record<string, unknown>> | null | undefined,
+): Readonly<{ key: string; defaultValue: string }> | undefined {
+  const { transition, decision, reason } = detail ?? {};
+  if (typeof transition === 'string') return { key: `caseEvent.${transition}`, defaultValue: transition };
+  if (typeof decision === 'string') return { key: `audit.decision.${decision}`, defaultValue: decision };
+  if (typeof reason === 'string' && SIGN_IN_REASONS.includes(reason))
+    return { key: `audit.signInReason.${reason}`, defaultValue: reason };
+  return undefined;
 }

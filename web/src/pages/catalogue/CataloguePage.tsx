@@ -23,7 +23,7 @@ import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { LocalizedText } from '../../../../src/core/i18n.ts';
 import { useLocation } from '../../app/router.tsx';
-import { citationText, localized } from '../../components/format.ts';
+import { citationText, labelled, localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue } from '../../components/reference-data.ts';
@@ -349,7 +349,7 @@ export function CataloguePage() {
                 {isDeveloperView ? (
                   <>
                     <Text size="xs" c="gray.7">
-                      {t('catalogue.message')}: {localized(entry.message)}
+                      {labelled(t('catalogue.message'), localized(entry.message))}
                     </Text>
                     <Parameters values={entry.parameters} />
                   </>

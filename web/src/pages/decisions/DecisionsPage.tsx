@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { APPROVAL_SUBJECT_KINDS } from '../../../../src/core/approval/approval-rules.ts';
 import { answer, api, type TwoPersonDecision } from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, formatNumber, stateName } from '../../components/format.ts';
+import { formatDateTime, formatNumber, labelled, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { ColumnHeads, TitledSection } from '../../components/TitledSection.tsx';
@@ -83,7 +83,10 @@ export function DecisionsPage() {
 
   const whatOf = (item: Decision) =>
     item.kind === 'case-transition' && item.transition
-      ? `${t('approval.kind.case-transition')}: ${t(`caseAction.${item.transition}`, { defaultValue: item.transition })}`
+      ? labelled(
+          t('approval.kind.case-transition'),
+          t(`caseAction.${item.transition}`, { defaultValue: item.transition }),
+        )
       : t(`approval.kind.${item.kind}`);
   const roleNames = (roles: readonly string[]) =>
     roles.length === 0 ? '—' : roles.map((role) => t(`roles.${role}`, { defaultValue: role })).join(', ');

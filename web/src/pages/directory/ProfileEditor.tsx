@@ -26,7 +26,7 @@ import type { TFunction } from 'i18next';
 import { EVIDENCE_LEVELS } from '../../../../src/core/directory/state-profile.ts';
 import type { Designation, StateProfile } from '../../../../src/core/directory/state-profile.ts';
 import { answer, api, type StateSummary } from '../../app/api.ts';
-import { citationText, localized } from '../../components/format.ts';
+import { citationText, labelled, localized } from '../../components/format.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { timeZoneOptions } from '../../components/time-zones.ts';
@@ -115,7 +115,7 @@ function profileFields(t: TFunction): Record<string, FieldReference> {
   for (const kind of DESIGNATION_KINDS) {
     for (const name of DESIGNATION_FIELDS) {
       fields[`/${kind}/${name}`] = {
-        label: `${t(`directory.${kind}`)}: ${t(`directory.field.${name}`)}`,
+        label: labelled(t(`directory.${kind}`), t(`directory.field.${name}`)),
         id: `profile-${kind}-${name}`,
       };
     }

@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalItem } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
-import { formatInstant } from '../../components/format.ts';
+import { formatInstant, labelled } from '../../components/format.ts';
 import { useCatalogue } from '../../components/reference-data.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -70,7 +70,10 @@ function ApprovalRecord({ item }: { item: ApprovalItem }) {
       : [];
   const what =
     item.kind === 'case-transition' && item.transition
-      ? `${t('approval.kind.case-transition')}: ${t(`caseAction.${item.transition}`, { defaultValue: item.transition })}`
+      ? labelled(
+          t('approval.kind.case-transition'),
+          t(`caseAction.${item.transition}`, { defaultValue: item.transition }),
+        )
       : t(`approval.kind.${item.kind}`);
   return (
     <Stack gap={2} data-testid="approval-record" data-state={item.state}>

@@ -13,7 +13,14 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
-import { citationText, localized, refusalGroundText, stateName } from '../../components/format.ts';
+import {
+  citationText,
+  labelled,
+  labelSeparator,
+  localized,
+  refusalGroundText,
+  stateName,
+} from '../../components/format.ts';
 import { useCatalogue, useStates } from '../../components/reference-data.ts';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -135,8 +142,8 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
   sentIds.forEach((itemId, index) => {
     const item = screening.items.find((entry) => entry.id === itemId);
     const title = item ? localized(item.title) : '';
-    alertFields[`/answers/${index}/answer`] = { label: `${title}: ${t('screening.answer')}` };
-    alertFields[`/answers/${index}/reasons`] = { label: `${title}: ${t('screening.reasons')}` };
+    alertFields[`/answers/${index}/answer`] = { label: labelled(title, t('screening.answer')) };
+    alertFields[`/answers/${index}/reasons`] = { label: labelled(title, t('screening.reasons')) };
   });
   const [isSaving, setIsSaving] = useState(false);
   const [savedNote, setSavedNote] = useState(false);
@@ -289,7 +296,8 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
           </>
         ) : (
           <Text size="sm" data-testid="screening-answer">
-            <strong>{t('screening.answer')}:</strong>{' '}
+            <strong>{t('screening.answer')}</strong>
+            {labelSeparator()}
             {item.answer ? t(`screening.answers.${item.answer}`) : t('screening.unanswered')}
             {item.reasons ? ` — ${item.reasons}` : ''}
           </Text>

@@ -8,7 +8,7 @@
 import { Box, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TransparencyReportView } from '../../app/api.ts';
-import { formatNumber, regionName } from '../../components/format.ts';
+import { formatNumber, labelled, regionName } from '../../components/format.ts';
 import { currentLanguage, formattingLocale, isRightToLeft } from '../../i18n/i18n.ts';
 import { isolate } from '../treaty/TimelineChart.tsx';
 import type { ReactNode } from 'react';
@@ -169,9 +169,13 @@ export function OutcomesChart({ rows }: { rows: readonly Row[] }) {
   const height = rows.length * (BAR_HEIGHT * 2 + GAP) + GAP;
   const plot = WIDTH - 16;
   const description = rows
-    .map(
-      (row) =>
-        `${rowLabel(row)}: ${OUTCOMES.map((outcome) => `${t(`transparency.outcome.${outcome}`)} ${countText(row.outcomes[outcome])}`).join(', ')}`,
+    .map((row) =>
+      labelled(
+        rowLabel(row),
+        OUTCOMES.map(
+          (outcome) => `${t(`transparency.outcome.${outcome}`)} ${countText(row.outcomes[outcome])}`,
+        ).join(', '),
+      ),
     )
     .join('; ');
   return (
@@ -242,12 +246,14 @@ export function TimesChart({ rows }: { rows: readonly Row[] }) {
   const height = rows.length * rowHeight + GAP;
   const plot = WIDTH - 16 - 120;
   const description = rows
-    .map(
-      (row) =>
-        `${rowLabel(row)}: ${STEPS.map((step) => {
+    .map((row) =>
+      labelled(
+        rowLabel(row),
+        STEPS.map((step) => {
           const median = row.durations[step].medianSeconds;
           return `${t(`transparency.step.${step}`)} ${median === null ? t('transparency.withheld') : formatSeconds(median)}`;
-        }).join(', ')}`,
+        }).join(', '),
+      ),
     )
     .join('; ');
   return (

@@ -12,7 +12,7 @@ import { answer, api, isApiError } from '../../app/api.ts';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
-import { formatNumber, stateName } from '../../components/format.ts';
+import { formatNumber, labelled, stateName } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useStates } from '../../components/reference-data.ts';
 import { TitledSection } from '../../components/TitledSection.tsx';
@@ -195,7 +195,7 @@ function RejectedLines({ error }: Readonly<{ error: unknown }>) {
       {items.map((item, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: problems have no identity beyond their position.
         <List.Item key={index}>
-          {item.line === undefined ? null : `${t('treatyEdit.line', { line: item.line })}: `}
+          {item.line === undefined ? null : labelled(t('treatyEdit.line', { line: item.line }), '')}
           {item.message}
         </List.Item>
       ))}
