@@ -40,8 +40,13 @@ export const PERMISSIONS = [
   'federation:operate',
   /** Take an encrypted backup of the running node (database, identity and keys, evidence files). */
   'node:backup',
-  /** Read the duty roster (who is on duty, who comes next) and write and read handover notes. */
+  /** Read the duty roster (who is on duty, who comes next) and its handover notes. */
   'roster:read',
+  /**
+   * Write a handover note to the next person on the roster: those who take shifts and those who
+   * run them, not an auditor, who reads the roster and changes nothing.
+   */
+  'roster:handover',
   /** Put people on the duty roster and take shifts off it. */
   'roster:manage',
   /** Register webhook endpoints for alerts; see and retry the alert deliveries that failed. */
@@ -87,6 +92,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reference:read',
     'token:own',
     'roster:read',
+    'roster:handover',
     'roster:manage',
     'evidence:upload',
     'evidence:read',
@@ -103,6 +109,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reference:read',
     'token:own',
     'roster:read',
+    'roster:handover',
     'evidence:upload',
     'evidence:read',
     'evidence:consent-ask',
@@ -115,6 +122,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reference:read',
     'token:own',
     'roster:read',
+    'roster:handover',
     'screening:read',
     'screening:review',
     'law-map:edit',
@@ -152,6 +160,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token:own',
     'federation:operate',
     'roster:read',
+    'roster:handover',
     'roster:manage',
     'alerts:manage',
     'node:backup',

@@ -213,6 +213,22 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(items.length, 1);
       assert.equal(items[0]?.forUser?.username, bo.username);
       assert.equal(items[0]?.author.id, duty.userId);
+      // An auditor reads the notes and writes none: oversight changes nothing.
+      const auditor = await asRole(subject, 'auditor');
+      const byAuditor = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/roster/handover-notes',
+        headers: auditor.headers,
+        payload: { body: 'An auditor was here.' },
+      });
+      assert.equal(byAuditor.statusCode, 403, byAuditor.body);
+      const read = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/roster/handover-notes',
+        headers: auditor.headers,
+      });
+      assert.equal(read.statusCode, 200);
+      assert.equal(json<{ items: unknown[] }>(read).items.length, 1, 'nothing was written');
     });
   });
 }

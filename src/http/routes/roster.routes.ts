@@ -1,5 +1,6 @@
 /**
  * The duty roster (docs/api.md, "Duty roster"): read by everyone with incoming work (roster:read),
+ * handover notes written by those who take or run shifts (roster:handover),
  * changed by supervisors and administrators (roster:manage). Shift times are wall-clock times in
  * the node's time zone; bad input is a 400 invalid-input problem and stores nothing, a shift that
  * overlaps the same person's is a 409 conflict.
@@ -151,7 +152,7 @@ export async function rosterRoutes(app: ComityApp, context: AppContext): Promise
   app.post(
     '/api/v1/roster/handover-notes',
     {
-      config: { permission: 'roster:read' },
+      config: { permission: 'roster:handover' },
       schema: {
         tags: ['roster'],
         summary: 'Write a handover note for the next person on the roster',

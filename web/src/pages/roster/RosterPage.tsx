@@ -96,6 +96,8 @@ function ShiftForm({ onAdded }: { onAdded: () => void }) {
 
 function HandoverNotes() {
   const { t } = useTranslation();
+  // An auditor reads the notes; those who take or run shifts write them.
+  const canWrite = useUser()?.permissions.includes('roster:handover') ?? false;
   const notes = useApi(() => answer(api.GET('/api/v1/roster/handover-notes')), []);
   const [body, setBody] = useState('');
   const [error, setError] = useState<unknown>(undefined);
@@ -115,35 +117,42 @@ function HandoverNotes() {
       <Title order={2} size="h4">
         {t('roster.notesTitle')}
       </Title>
-      <form onSubmit={submit} noValidate>
-        <Textarea
-          id="handover-note-body"
-          label={t('roster.noteBody')}
-          error={fieldErrorsOf(error).get('/body')}
-          value={body}
-          onChange={(e) => setBody(e.currentTarget.value)}
-          autosize
-          minRows={2}
-          required
-        />
-        <Button type="submit" mt="xs">
-          {t('roster.writeNote')}
-        </Button>
-        <ProblemAlert
-          error={error}
-          fields={{ '/body': { label: t('roster.noteBody'), id: 'handover-note-body' } }}
-        />
-      </form>
+      {canWrite ? (
+        <form onSubmit={submit} noValidate>
+          <Textarea
+            id="handover-note-body"
+            label={t('roster.noteBody')}
+            error={fieldErrorsOf(error).get('/body')}
+            value={body}
+            onChange={(e) => setBody(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            required
+          />
+          <Button type="submit" mt="xs">
+            {t('roster.writeNote')}
+          </Button>
+          <ProblemAlert
+            error={error}
+            fields={{ '/body': { label: t('roster.noteBody'), id: 'handover-note-body' } }}
+          />
+        </form>
+      ) : null}
       <ProblemAlert error={notes.error} />
       {notes.data?.items.length === 0 ? <Text c="gray.7">{t('roster.noNotes')}</Text> : null}
       {notes.data?.items.map((note) => (
         <Paper key={note.id} withBorder p="sm">
           <Text size="sm" c="gray.7">
-            {t('roster.noteBy', {
-              author: note.author.displayName,
-              for: note.forUser?.displayName ?? t('roster.nobody'),
-              time: formatDateTime(note.writtenAt),
-            })}
+            {note.forUser
+              ? t('roster.noteBy', {
+                  author: note.author.displayName,
+                  for: note.forUser.displayName,
+                  time: formatDateTime(note.writtenAt),
+                })
+              : t('roster.noteByUnaddressed', {
+                  author: note.author.displayName,
+                  time: formatDateTime(note.writtenAt),
+                })}
           </Text>
           <Text style={{ whiteSpace: 'pre-wrap' }}>{note.body}</Text>
         </Paper>
