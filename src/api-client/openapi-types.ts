@@ -2424,6 +2424,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description who publishes the figures: this node, by its State and id; null before comity init */
+                            publisher: {
+                                state: string;
+                                nodeId: string;
+                            } | null;
                             period: {
                                 /** @enum {string} */
                                 kind: "year" | "quarter";

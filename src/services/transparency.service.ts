@@ -13,9 +13,9 @@ import {
   currentYear,
   type Period,
   parsePeriod,
+  type PublishedReport,
   reportCsv,
   type TransparencyCase,
-  type TransparencyReport,
   transparencyReport,
 } from '../core/transparency/report.ts';
 import { listTransparencyCases, type TransparencyCaseRow } from '../storage/transparency.repository.ts';
@@ -59,10 +59,7 @@ function historyOf(row: TransparencyCaseRow): FigureStep[] {
 }
 
 /** The report of `period`; not-found when the node does not publish it. */
-export async function getTransparencyReport(
-  context: AppContext,
-  period: Period,
-): Promise<TransparencyReport> {
+export async function getTransparencyReport(context: AppContext, period: Period): Promise<PublishedReport> {
   if (!isTransparencyPublished(context)) {
     throw new AppError('not-found', 'this node does not publish a transparency report');
   }
@@ -86,7 +83,11 @@ export async function getTransparencyReport(
       refusalGrounds: row.refusalGrounds,
     }),
   );
-  return transparencyReport(cases, period);
+  const identity = context.federation?.identity;
+  return {
+    ...transparencyReport(cases, period),
+    publisher: identity ? { state: identity.state, nodeId: identity.nodeId } : null,
+  };
 }
 
 /** The report as CSV (core/transparency/report.ts, reportCsv). */

@@ -18,6 +18,7 @@ import { createClock, type NodePair, startFederatedNode, startNodePair } from '.
 
 type Count = number | '<5' | null;
 type Report = {
+  publisher: { state: string; nodeId: string } | null;
   period: { label: string; from: string; to: string };
   threshold: number;
   totals: { sent: Count; received: Count };
@@ -142,6 +143,11 @@ for (const target of DATABASE_TARGETS) {
 
     it('reports the same cases as sent on the requesting node, with the requested State', async () => {
       const sent = await report(pair.requesting);
+      // Each node publishes its own figures, and says whose they are.
+      assert.deepEqual(sent.publisher, {
+        state: 'FR',
+        nodeId: pair.requesting.context.federation?.identity.nodeId,
+      });
       assert.deepEqual(sent.totals, { sent: null, received: 0 });
       const row = sent.rows[0]!;
       assert.deepEqual(
@@ -169,13 +175,22 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(response.statusCode, 200, response.body);
       assert.match(String(response.headers['content-type']), /^text\/csv/);
       assert.match(String(response.headers['content-disposition']), new RegExp(`transparency-${year}\\.csv`));
-      const lines = response.body.trimEnd().split('\r\n');
-      assert.equal(lines[0], 'period,direction,request_type,counterpart_state,measure,value');
-      assert.ok(lines.every((line) => line.split(',').length === 6));
-      assert.ok(lines.includes(`${year},received,all,all,requests,withheld`));
-      assert.ok(lines.includes(`${year},received,preservation,FR,outcome:executed,5`));
-      assert.ok(lines.includes(`${year},received,preservation,FR,outcome:refused,<5`));
-      assert.ok(lines.includes(`${year},received,all,all,refusal_ground:preservation-limited-grounds,<5`));
+      const [header, ...lines] = response.body.trimEnd().split('\r\n');
+      assert.equal(
+        header,
+        'publishing_state,publishing_node,period,direction,request_type,counterpart_state,measure,value',
+      );
+      assert.ok(lines.every((line) => line.split(',').length === 8));
+      // Each line names the node that publishes it, DE's.
+      const nodeId = pair.requested.context.federation?.identity.nodeId;
+      assert.ok(nodeId);
+      const prefix = `DE,${nodeId},`;
+      assert.ok(lines.every((line) => line.startsWith(prefix)));
+      const figures = lines.map((line) => line.slice(prefix.length));
+      assert.ok(figures.includes(`${year},received,all,all,requests,withheld`));
+      assert.ok(figures.includes(`${year},received,preservation,FR,outcome:executed,5`));
+      assert.ok(figures.includes(`${year},received,preservation,FR,outcome:refused,<5`));
+      assert.ok(figures.includes(`${year},received,all,all,refusal_ground:preservation-limited-grounds,<5`));
     });
 
     it('refuses a period that is neither a year nor a quarter', async () => {

@@ -81,6 +81,11 @@ describe('the transparency page', { skip: skipReason(), timeout: 400_000 }, () =
     await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
     assert.equal(await page.getByTestId('total-received').textContent(), 'withheld');
     assert.equal(await page.getByTestId('total-sent').textContent(), '0');
+    // Whose figures: DE's node, by its id and State; each node publishes its own.
+    assert.equal(
+      await page.getByTestId('transparency-publisher').textContent(),
+      `Figures of the node ${federation.node('DE').spec.nodeId} (Germany) alone: each node publishes its own.`,
+    );
     // Direction, type, State, requests, six outcomes, three times (cases · median · p90).
     const cells = await page.locator('tbody tr').first().locator('td').allTextContents();
     assert.deepEqual(cells.slice(0, 10), [

@@ -279,16 +279,31 @@ describe('transparency CSV', () => {
       ...times(6, () => aCase()),
       ...times(2, () => aCase({ status: 'refused', refusalGrounds: ['x'] })),
     ];
-    const csv = reportCsv(transparencyReport(cases, Q2));
+    const publisher = { state: 'DE', nodeId: 'de-central' };
+    const csv = reportCsv({ ...transparencyReport(cases, Q2), publisher });
     assert.ok(csv.endsWith('\r\n'));
     const lines = csv.trimEnd().split('\r\n');
     assert.equal(lines[0], CSV_COLUMNS.join(','));
     assert.ok(lines.every((line) => line.split(',').length === CSV_COLUMNS.length));
-    assert.ok(lines.includes('2026-Q2,received,all,all,requests,withheld'));
-    assert.ok(lines.includes('2026-Q2,sent,all,all,requests,0'));
-    assert.ok(lines.includes('2026-Q2,received,preservation,FR,outcome:pending,6'));
-    assert.ok(lines.includes('2026-Q2,received,preservation,FR,outcome:refused,<5'));
-    assert.ok(lines.includes('2026-Q2,received,preservation,FR,acknowledge:median_seconds,withheld'));
-    assert.ok(lines.includes('2026-Q2,received,all,all,refusal_ground:x,<5'));
+    // Every figure names who publishes it: a line passed on alone can be attributed.
+    assert.ok(lines.slice(1).every((line) => line.startsWith('DE,de-central,2026-Q2,')));
+    const figures = lines.slice(1).map((line) => line.slice('DE,de-central,'.length));
+    assert.ok(figures.includes('2026-Q2,received,all,all,requests,withheld'));
+    assert.ok(figures.includes('2026-Q2,sent,all,all,requests,0'));
+    assert.ok(figures.includes('2026-Q2,received,preservation,FR,outcome:pending,6'));
+    assert.ok(figures.includes('2026-Q2,received,preservation,FR,outcome:refused,<5'));
+    assert.ok(figures.includes('2026-Q2,received,preservation,FR,acknowledge:median_seconds,withheld'));
+    assert.ok(figures.includes('2026-Q2,received,all,all,refusal_ground:x,<5'));
+  });
+
+  it('leaves the publisher empty on a node without an identity yet', () => {
+    const csv = reportCsv({ ...transparencyReport([], Q2), publisher: null });
+    assert.ok(
+      csv
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .every((line) => line.startsWith(',,2026-Q2,')),
+    );
   });
 });

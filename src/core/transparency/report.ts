@@ -348,8 +348,19 @@ export function transparencyReport(cases: readonly TransparencyCase[], period: P
   });
 }
 
+/**
+ * Who publishes a report: the node's State and id (its federation identity), so that a figure
+ * downloaded and passed on can be attributed; null on a node without an identity yet.
+ */
+export type ReportPublisher = Readonly<{ state: string; nodeId: string }>;
+
+/** A report as a node publishes it: the figures and who publishes them. */
+export type PublishedReport = TransparencyReport & Readonly<{ publisher: ReportPublisher | null }>;
+
 /** The CSV columns of a report, one figure per line (RFC 4180, CRLF). */
 export const CSV_COLUMNS = [
+  'publishing_state',
+  'publishing_node',
   'period',
   'direction',
   'request_type',
@@ -368,11 +379,13 @@ function csvField(text: string): string {
 
 /**
  * The report as CSV: a line per figure (requests, outcome:<outcome>, <step>:cases,
- * <step>:median_seconds, <step>:p90_seconds, refusal_ground:<id>); totals have the request type
- * and counterpart "all"; a withheld figure reads "withheld", a suppressed count "<5".
+ * <step>:median_seconds, <step>:p90_seconds, refusal_ground:<id>), each beginning with who
+ * publishes it (empty without an identity); totals have the request type and counterpart "all";
+ * a withheld figure reads "withheld", a suppressed count "<5".
  */
-export function reportCsv(report: TransparencyReport): string {
-  const lines: string[][] = [[...CSV_COLUMNS]];
+export function reportCsv(report: PublishedReport): string {
+  const figures: string[][] = [];
+  const lines = { push: (fields: string[]) => figures.push(fields) };
   const label = report.period.label;
   for (const direction of DIRECTIONS) {
     lines.push([label, direction, 'all', 'all', 'requests', csvValue(report.totals[direction])]);
@@ -399,5 +412,7 @@ export function reportCsv(report: TransparencyReport): string {
       csvValue(ground.refusals),
     ]);
   }
-  return `${lines.map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
+  const publisher = [report.publisher?.state ?? '', report.publisher?.nodeId ?? ''];
+  const all = [[...CSV_COLUMNS], ...figures.map((fields) => [...publisher, ...fields])];
+  return `${all.map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

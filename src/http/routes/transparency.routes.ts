@@ -41,6 +41,10 @@ const DurationSchema = z.object({
 });
 
 const TransparencyReportSchema = z.object({
+  publisher: z
+    .object({ state: z.string(), nodeId: z.string() })
+    .nullable()
+    .describe('who publishes the figures: this node, by its State and id; null before comity init'),
   period: z.object({
     kind: z.enum(['year', 'quarter']),
     label: z.string(),

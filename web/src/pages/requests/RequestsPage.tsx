@@ -184,7 +184,12 @@ export function RequestsPage() {
       <ProblemAlert error={deleteError} />
       {!requests.isLoading && !requests.error && requests.data && items.length === 0 ? (
         <Text c="gray.7" data-testid="requests-empty">
-          {isIncoming ? t('requests.incomingEmpty') : t('requests.empty')}
+          {/* "Start with New request" only to those who may draft one (not an auditor). */}
+          {isIncoming
+            ? t('requests.incomingEmpty')
+            : canDraft
+              ? t('requests.empty')
+              : t('requests.sentEmpty')}
         </Text>
       ) : null}
       {table}

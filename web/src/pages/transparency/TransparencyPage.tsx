@@ -75,6 +75,15 @@ export function TransparencyPage() {
       <PageTitle text={title}>{title}</PageTitle>
       <Stack gap="md">
         <Text>{t('transparency.intro')}</Text>
+        {data?.publisher ? (
+          // Whose figures these are: a node publishes its own, not the federation's.
+          <Text size="sm" c="gray.8" data-testid="transparency-publisher">
+            {t('transparency.publishedBy', {
+              node: data.publisher.nodeId,
+              state: regionName(data.publisher.state),
+            })}
+          </Text>
+        ) : null}
         <Alert color="blue" variant="light" title={t('transparency.suppressionTitle')}>
           <Text size="sm">{t('transparency.suppression')}</Text>
         </Alert>
@@ -88,7 +97,9 @@ export function TransparencyPage() {
           <Anchor href={apiUrl('/api/v1/transparency.csv', { period })} download>
             {t('transparency.downloadCsv')}
           </Anchor>
-          <Anchor href={apiUrl('/api/v1/transparency', { period })}>{t('transparency.downloadJson')}</Anchor>
+          <Anchor href={apiUrl('/api/v1/transparency', { period })} download={`transparency-${period}.json`}>
+            {t('transparency.downloadJson')}
+          </Anchor>
         </Group>
         {isUnpublished ? (
           <Alert color="gray">{t('transparency.unpublished')}</Alert>
