@@ -138,6 +138,11 @@ export type FederationNode = Readonly<{
 
 export type Federation = Readonly<{
   secretariat: NodeProcess;
+  /**
+   * The secretariat's auditor (with the demo's people): reads its audit log and the tree heads it
+   * witnesses for every node (docs/operations.md, "Verifying the audit log").
+   */
+  secretariatAuditor: Readonly<{ username: string; password: string }> | undefined;
   nodes: readonly FederationNode[];
   /** A node by State code or node id; throws when there is none. */
   node: (stateOrNodeId: string) => FederationNode;
@@ -146,6 +151,8 @@ export type Federation = Readonly<{
 }>;
 
 const SECRETARIAT_ID = 'secretariat';
+/** The secretariat's auditor's username. */
+const SECRETARIAT_AUDITOR = 'un.auditor';
 /** Each node's first-start file (COMITY_FIRST_START_FILE), in its data directory. */
 const FIRST_START_FILE = 'first-start.json';
 /** How long each process may take to start when `startTimeoutMs` does not say. */
@@ -261,6 +268,13 @@ export async function startFederation(options: FederationOptions): Promise<Feder
           roles: ['administrator'],
         });
         if (shouldCreateUsers) users.push(...demoUsersOf(spec));
+      } else if (shouldCreateUsers) {
+        users.push({
+          username: SECRETARIAT_AUDITOR,
+          displayName: 'Secretariat auditor',
+          password: generateDemoPassword(),
+          roles: ['auditor'],
+        });
       }
       accounts.set(node.name, users);
       node.adminPassword = users[0]!.password;
@@ -353,8 +367,10 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     await Promise.all(nodes.map((node) => waitForDirectory(node, specs)));
     progress(`every node signed in and has the directory in ${seconds(started)}`);
 
+    const auditor = accounts.get(SECRETARIAT_ID)?.find((user) => user.username === SECRETARIAT_AUDITOR);
     return {
       secretariat,
+      secretariatAuditor: auditor ? { username: auditor.username, password: auditor.password } : undefined,
       nodes,
       node: (key) => {
         const found = nodes.find((node) => node.spec.nodeId === key || node.spec.state === key.toUpperCase());

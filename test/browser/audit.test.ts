@@ -257,6 +257,21 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     }
     await assertAccessible(secretariatPage, 'register of nodes (en)');
     await screenshot(secretariatPage, 'secretariat-register');
+    // The secretariat's own auditor (as `comity demo` makes it) opens its audit log, where the
+    // heads it witnesses for the nodes are: an administrator alone cannot grant the role.
+    const secretariatAuditor = federation.secretariatAuditor;
+    assert.ok(secretariatAuditor, 'the secretariat has an auditor');
+    await secretariatPage.context().clearCookies();
+    await secretariatPage.goto(`${federation.secretariat.url}/sign-in`);
+    await secretariatPage.getByLabel('Username').fill(secretariatAuditor.username);
+    await secretariatPage.getByLabel(/^Password/).fill(secretariatAuditor.password);
+    await secretariatPage.getByRole('button', { name: 'Sign in' }).click();
+    await secretariatPage.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
+    await secretariatPage.goto(`${federation.secretariat.url}/audit`);
+    await secretariatPage.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    // Here Germany is the witness (COMITY_AUDIT_WITNESS_NODE), so the secretariat holds none.
+    await secretariatPage.getByText('Tree heads this node witnesses', { exact: true }).waitFor();
+    await secretariatPage.getByText('No node has sent its tree head here.').waitFor();
     await secretariatPage.close();
   });
 });

@@ -222,6 +222,12 @@ function printWhereToSignIn(federation: Federation): void {
   printLine(
     `    ${'administrator'.padEnd(18)} admin / ${federation.secretariat.adminPassword ?? '(not printed)'}`,
   );
+  const auditor = federation.secretariatAuditor;
+  if (auditor) {
+    printLine(
+      `    ${'auditor'.padEnd(18)} ${auditor.username} / ${auditor.password} (the tree heads it witnesses for every node)`,
+    );
+  }
   printLine('');
   printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, submit it;');
   printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
