@@ -7614,7 +7614,10 @@ export interface components {
             gatedTransitions: string[];
             /** @description 0 until first saved */
             revision: number;
+            /** @description the username of who saved it last */
             updatedBy: string | null;
+            /** @description their name as the node shows it */
+            updatedByName: string | null;
             updatedAt: string | null;
             /** @description the checklist can still change */
             open: boolean;
@@ -8577,7 +8580,10 @@ export interface components {
             gatedTransitions: string[];
             /** @description 0 until first saved */
             revision: number;
+            /** @description the username of who saved it last */
             updatedBy: string | null;
+            /** @description their name as the node shows it */
+            updatedByName: string | null;
             updatedAt: string | null;
             /** @description the checklist can still change */
             open: boolean;

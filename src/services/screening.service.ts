@@ -66,6 +66,8 @@ export type ScreeningView = Readonly<{
   gatedTransitions: string[];
   revision: number;
   updatedBy: string | null;
+  /** Who saved it last, by the name the node shows (an auditor reads who screened). */
+  updatedByName: string | null;
   updatedAt: string | null;
   /** Whether the checklist can still change (the case is not refused, withdrawn or closed). */
   open: boolean;
@@ -145,6 +147,7 @@ async function viewOf(context: AppContext, stored: StoredRequest): Promise<Scree
     ),
     revision: checklist?.revision ?? 0,
     updatedBy: checklist?.updatedBy?.username ?? null,
+    updatedByName: checklist?.updatedBy?.displayName ?? null,
     updatedAt: checklist?.updatedAt.toISOString() ?? null,
     open: !SETTLED_STATUSES.includes(status),
     record,

@@ -9,7 +9,7 @@ export type StoredChecklist = Readonly<{
   requestId: string;
   answers: unknown;
   revision: number;
-  updatedBy: Readonly<{ id: string; username: string }> | null;
+  updatedBy: Readonly<{ id: string; username: string; displayName: string }> | null;
   updatedAt: Date;
 }>;
 
@@ -27,6 +27,7 @@ export async function findChecklist(
       'screening_checklists.updated_by',
       'screening_checklists.updated_at',
       'users.username',
+      'users.display_name',
     ])
     .where('screening_checklists.request_id', '=', requestId)
     .executeTakeFirst();
@@ -35,7 +36,13 @@ export async function findChecklist(
     requestId: row.request_id,
     answers: row.answers,
     revision: row.revision,
-    updatedBy: row.updated_by ? { id: row.updated_by, username: row.username ?? '' } : null,
+    updatedBy: row.updated_by
+      ? {
+          id: row.updated_by,
+          username: row.username ?? '',
+          displayName: row.display_name || row.username || '',
+        }
+      : null,
     updatedAt: new Date(row.updated_at),
   };
 }

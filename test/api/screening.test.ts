@@ -16,6 +16,7 @@ import { approveResponse } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { answersFor, completeScreening, readScreening, type Screening } from '../helpers/screening.ts';
+import { findUserById } from '../../src/storage/users.repository.ts';
 import { type NodePair, startNodePair } from './delivery-fixture.ts';
 
 const CONSULTATION = {
@@ -116,6 +117,7 @@ for (const target of DATABASE_TARGETS) {
       );
       assert.equal(screening.complete, false);
       assert.equal(screening.revision, 0);
+      assert.equal(screening.updatedByName, null, 'nobody screened it yet');
       const dual = screening.items.find((item) => item.id === 'dual-criminality');
       assert.deepEqual(dual?.flags, [
         { itemId: 'dual-criminality', kind: 'dual-criminality', articles: [7] },
@@ -170,6 +172,11 @@ for (const target of DATABASE_TARGETS) {
       const halfView = json<{ screening: Screening }>(half).screening;
       assert.equal(halfView.complete, false);
       assert.equal(halfView.revision, 1);
+      // Who screened, by name and username, and when: what an auditor reads beside the decision.
+      const reviewerUser = await findUserById(pair.requested.context.db, reviewer.userId);
+      assert.equal(halfView.updatedBy, reviewerUser?.username);
+      assert.equal(halfView.updatedByName, reviewerUser?.displayName || reviewerUser?.username);
+      assert.ok(halfView.updatedAt);
       assert.ok(halfView.missing.includes('dual-criminality'));
       assert.equal((await transition(reviewer, requestedId, 'accept')).statusCode, 409);
       // A stale revision is a conflict.

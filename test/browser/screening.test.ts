@@ -178,6 +178,11 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await page.waitForFunction(
       `document.querySelector('[data-testid="screening-state"]')?.getAttribute('data-complete') === 'true'`,
     );
+    // Who screened it and when, beside its state.
+    assert.match(
+      (await screening.getByTestId('screening-saved-by').textContent()) ?? '',
+      /^Last saved by DE legal reviewer, \d/,
+    );
     await page
       .getByTestId('screening-panel')
       .screenshot({ path: path.join(screenshotDirectory, 'screening-en.png') });

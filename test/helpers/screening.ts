@@ -31,6 +31,9 @@ export type Screening = {
   missing: string[];
   groundsSupported: string[];
   revision: number;
+  updatedBy: string | null;
+  updatedByName: string | null;
+  updatedAt: string | null;
   items: ScreeningItem[];
   record: { state: string | null; received: number; refused: number; groundCounts: Record<string, number> };
 };

@@ -15,6 +15,7 @@ import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import {
   citationText,
+  formatDateTime,
   labelled,
   labelSeparator,
   localized,
@@ -336,6 +337,15 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
             ? t('screening.complete')
             : t('screening.incomplete', { count: screening.missing.length })}
         </Badge>
+        {screening.updatedByName && screening.updatedAt ? (
+          // Who screened, and when: what an auditor checks beside the decision.
+          <Text size="sm" c="gray.8" data-testid="screening-saved-by">
+            {t('screening.savedBy', {
+              name: screening.updatedByName,
+              time: formatDateTime(screening.updatedAt),
+            })}
+          </Text>
+        ) : null}
         {savedNote ? (
           // After a save, the focus moves to what the save changed: the checklist's state.
           <Text size="sm" data-testid="screening-saved" tabIndex={-1} ref={takeFocusOnMount}>
