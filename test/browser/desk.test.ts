@@ -310,7 +310,9 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await form.getByRole('checkbox').first().check();
     const reasons = 'The conduct is not an offence under the law of the requested State.';
     await form.getByLabel(/^Reasons/).fill(reasons);
-    await form.getByLabel(/^What was considered/).fill('Partial preservation was discussed by telephone.');
+    await form
+      .getByLabel(/^How the requesting State was consulted/)
+      .fill('Partial preservation was discussed by telephone.');
     await form.getByTestId('transition-submit').click();
     // The refusal is a response: it leaves once DE's supervisor approves it (the two-person rule).
     await approveWaitingResponse(await federation.node('DE').userClient('supervisor'), deId);

@@ -191,10 +191,14 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await panel.getByTestId('transition-refuse').click();
     const form = panel.getByTestId('transition-form');
     await form.waitFor();
-    assert.equal(await form.getByRole('checkbox').count(), 3); // the ground, partial and conditional assistance
+    // The ground; then the consultation: the requesting State consulted, partial and conditional assistance.
+    assert.equal(await form.getByRole('checkbox').count(), 4);
     await form.getByRole('checkbox', { name: /Limited grounds for refusing preservation/ }).check();
     await form.getByLabel(/^Reasons/).fill('Execution would prejudice an ongoing national security matter.');
-    await form.getByLabel(/^What was considered/).fill('Partial preservation was discussed by telephone.');
+    await form.getByRole('checkbox', { name: 'The requesting State was consulted' }).check();
+    await form
+      .getByLabel(/^How the requesting State was consulted/)
+      .fill('Partial preservation was discussed by telephone.');
     await assertAccessible(page, 'refusal form tied to the checklist');
     await form.getByTestId('transition-submit').click();
     // Submitted, the refusal waits at once, without a reload: the approval panel shows it with its
@@ -220,6 +224,11 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const refusal = panel.locator('[data-testid="case-event"][data-transition="refuse"]');
     await refusal.waitFor();
+    // It says the requesting State was consulted, as the reviewer recorded.
+    assert.match(
+      (await refusal.getByTestId('event-state-consulted').textContent()) ?? '',
+      /consulted\s*Yes$/,
+    );
     // The refusal names its second person beside the reviewer who made it.
     assert.match((await refusal.getByTestId('event-approved-by').textContent()) ?? '', /^Approved by\S/);
     assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'refused');

@@ -174,6 +174,18 @@ describe('case lifecycle: refusal (Art. 40(24) reasons, Art. 40(27) consultation
     assert.deepEqual(result.case.refusal, valid);
   });
 
+  it('records whether the requesting State was consulted, when the record says it, and only as yes or no', () => {
+    const consulted = { ...valid, consultation: { ...CONSULTATION, requestingStateConsulted: true } };
+    const result = refuse(consulted);
+    assert.ok(result.ok);
+    assert.equal(result.case.refusal?.consultation.requestingStateConsulted, true);
+    assert.equal(
+      refusalOf(refuse({ ...valid, consultation: { ...CONSULTATION, requestingStateConsulted: 'by phone' } }))
+        .reason,
+      'invalid-payload',
+    );
+  });
+
   it('refuses a refusal without reasons, or with blank reasons', () => {
     const { reasons: _reasons, ...withoutReasons } = valid;
     assert.deepEqual(refusalOf(refuse(withoutReasons)).reason, 'invalid-payload');

@@ -173,11 +173,16 @@ export type Case = Readonly<{
 /** The record of the consultation before refusing or postponing (Art. 40(27) as the catalogue cites it). */
 export const ConsultationSchema = z
   .object({
+    /**
+     * Whether the requesting State was consulted (Art. 40(27): consult before refusing or
+     * postponing). Absent in a record made before the form asked it: the record says nothing.
+     */
+    requestingStateConsulted: z.boolean().optional(),
     /** Whether assistance in part was considered. */
     partialAssistanceConsidered: z.boolean(),
     /** Whether assistance under conditions was considered. */
     conditionalAssistanceConsidered: z.boolean(),
-    /** What was considered and why it did not serve, or why nothing could be considered. */
+    /** How the requesting State was consulted and what was considered, or why it was not. */
     summary: z.string().trim().min(1).max(10_000),
   })
   .strict();

@@ -78,6 +78,14 @@ export function payloadFacts(payload: unknown, catalogue: Catalogue | undefined,
   if (Object.keys(consultation).length > 0) {
     const considered = (value: unknown) =>
       value === true ? t('case.consideredYes') : t('case.consideredNo');
+    // Said only where the record says it (a refusal recorded before the form asked, says nothing).
+    if (typeof consultation.requestingStateConsulted === 'boolean') {
+      add(
+        t('case.stateConsulted'),
+        consultation.requestingStateConsulted ? t('common.yes') : t('common.no'),
+        'event-state-consulted',
+      );
+    }
     add(t('case.partialAssistance'), considered(consultation.partialAssistanceConsidered));
     add(t('case.conditionalAssistance'), considered(consultation.conditionalAssistanceConsidered));
     add(t('case.consultation'), prose(consultation.summary));

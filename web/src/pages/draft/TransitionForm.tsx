@@ -71,6 +71,8 @@ type Values = Readonly<{
   tookEffectOn: string;
   preservedUntil: string;
   grounds: readonly string[];
+  /** Whether the requesting State was consulted (Art. 40(27)): unticked until someone says so. */
+  consulted: boolean;
   partialConsidered: boolean;
   conditionalConsidered: boolean;
   summary: string;
@@ -172,6 +174,7 @@ export function TransitionForm({
     tookEffectOn: today,
     preservedUntil: addDaysOrUndefined(today, keptDays) ?? '',
     grounds: [],
+    consulted: false,
     partialConsidered: false,
     conditionalConsidered: false,
     summary: '',
@@ -418,6 +421,11 @@ export function TransitionForm({
               </Text>
             </legend>
             <Checkbox
+              label={t('case.requestingStateConsulted')}
+              checked={values.consulted}
+              onChange={(event) => set('consulted', event.currentTarget.checked)}
+            />
+            <Checkbox
               label={t('case.partialConsidered')}
               checked={values.partialConsidered}
               onChange={(event) => set('partialConsidered', event.currentTarget.checked)}
@@ -514,6 +522,7 @@ function payloadOf(kind: FormKind, values: Values): Record<string, unknown> {
 
 function consultationOf(values: Values) {
   return {
+    requestingStateConsulted: values.consulted,
     partialAssistanceConsidered: values.partialConsidered,
     conditionalAssistanceConsidered: values.conditionalConsidered,
     summary: values.summary.trim(),
