@@ -22,7 +22,14 @@ import { useTranslation } from 'react-i18next';
 import { verifyConsistency } from '../../../../src/core/audit/merkle.ts';
 import { answer, api } from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, formatExactInstant, formatNumber, labelled } from '../../components/format.ts';
+import {
+  formatDateTime,
+  formatExactInstant,
+  formatNumber,
+  labelled,
+  nodeStateName,
+} from '../../components/format.ts';
+import { useStates } from '../../components/reference-data.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -71,6 +78,7 @@ function ActionCell({
 
 export function AuditPage() {
   const { t } = useTranslation();
+  const states = useStates();
   const [draft, setDraft] = useState<Filters>({ kind: '', action: '', actor: '', outcome: '' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [before, setBefore] = useState<number | undefined>(undefined);
@@ -291,9 +299,16 @@ export function AuditPage() {
               <Table.Tbody>
                 {items.map((item) => {
                   const entry = item.entry;
-                  const actor = entry
-                    ? (entry.actor.username ?? entry.actor.nodeId ?? t(`audit.actorKind.${entry.actor.kind}`))
-                    : '—';
+                  // Another node by the State it serves, then its id ("France · fr-poc").
+                  const nodeId = entry?.actor.username ? undefined : entry?.actor.nodeId;
+                  const nodeName = nodeId ? nodeStateName(states.data, nodeId) : undefined;
+                  const actor = !entry
+                    ? '—'
+                    : nodeId && nodeName !== nodeId
+                      ? `${nodeName} · ${nodeId}`
+                      : (entry.actor.username ??
+                        entry.actor.nodeId ??
+                        t(`audit.actorKind.${entry.actor.kind}`));
                   return (
                     <Table.Tr key={item.seq}>
                       <Table.Td>{item.seq}</Table.Td>

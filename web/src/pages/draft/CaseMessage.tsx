@@ -9,7 +9,8 @@ import type { CaseView } from '../../app/api.ts';
 import { DeliveryBadge } from '../../components/DeliveryBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatInstant } from '../../components/format.ts';
+import { formatInstant, nodeStateName } from '../../components/format.ts';
+import { useStates } from '../../components/reference-data.ts';
 
 export type CaseMessage = NonNullable<CaseView['events'][number]['message']>;
 
@@ -47,8 +48,8 @@ export function CaseMessageFacts({ message }: { message: CaseMessage }) {
                 testId: 'case-receipt-message',
               },
               { label: t('case.digest'), value: <DigestText digest={receipt.digest} /> },
-              { label: t('case.signedBy'), value: <span className="machine-text">{receipt.from}</span> },
-              { label: t('case.signedFor'), value: <span className="machine-text">{receipt.to}</span> },
+              { label: t('case.signedBy'), value: <NodeName nodeId={receipt.from} /> },
+              { label: t('case.signedFor'), value: <NodeName nodeId={receipt.to} /> },
               {
                 label: t('case.receivedAt'),
                 value: <time dateTime={receipt.receivedAt}>{formatInstant(receipt.receivedAt)}</time>,
@@ -62,5 +63,18 @@ export function CaseMessageFacts({ message }: { message: CaseMessage }) {
         </Text>
       )}
     </div>
+  );
+}
+
+/** A node as a lawyer reads it: the State it serves, by name, then its id ("Germany · de-poc"). */
+function NodeName({ nodeId }: Readonly<{ nodeId: string }>) {
+  const states = useStates();
+  const name = nodeStateName(states.data, nodeId);
+  return name === nodeId ? (
+    <span className="machine-text">{nodeId}</span>
+  ) : (
+    <>
+      {name} · <span className="machine-text">{nodeId}</span>
+    </>
   );
 }
