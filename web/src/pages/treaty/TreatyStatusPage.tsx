@@ -23,8 +23,9 @@ import {
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, apiUrl, publicApi, type TreatyRecordView } from '../../app/api.ts';
-import { useCan } from '../../app/session.tsx';
-import { formatDate, formatNumber, localized, regionName } from '../../components/format.ts';
+import { useCan, useSession } from '../../app/session.tsx';
+import { formatDate, formatNumber, localized, stateName } from '../../components/format.ts';
+import { useStates } from '../../components/reference-data.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -107,6 +108,11 @@ function SourceText({ text }: Readonly<{ text: string }>) {
 
 export function TreatyStatusPage() {
   const { t, i18n } = useTranslation();
+  // Signed in, States by the directory's (the United Nations') names, as on the other screens:
+  // "Viet Nam", not "Vietnam"; signed out, the platform's names for their codes.
+  const { session } = useSession();
+  const states = useStates(session.status === 'signed-in' && session.pendingStep === null);
+  const nameOf = (code: string) => stateName(states.data, code);
   const [asOf, setAsOf] = useState('');
   const isAsOfValid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
   const status = useApi(
@@ -128,7 +134,7 @@ export function TreatyStatusPage() {
     return (records.data ?? [])
       .filter((record) => {
         if (!needle) return true;
-        return [regionName(record.stateCode), record.stateCode, record.action, record.source]
+        return [nameOf(record.stateCode), record.stateCode, record.action, record.source]
           .join(' ')
           .toLocaleLowerCase()
           .includes(needle);
@@ -136,9 +142,9 @@ export function TreatyStatusPage() {
       .sort(
         (a, b) =>
           (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
-          regionName(a.stateCode).localeCompare(regionName(b.stateCode), i18n.language),
+          nameOf(a.stateCode).localeCompare(nameOf(b.stateCode), i18n.language),
       );
-  }, [records.data, recordFilter, i18n.language]);
+  }, [records.data, recordFilter, i18n.language, states.data]);
 
   const title = t('treaty.title');
   return (
@@ -302,7 +308,7 @@ export function TreatyStatusPage() {
                   {data.reportedNotDeposited.map((item, index) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: several reports may concern one State.
                     <List.Item key={`${item.stateCode}-${index}`}>
-                      <strong>{regionName(item.stateCode)}</strong> —{' '}
+                      <strong>{nameOf(item.stateCode)}</strong> —{' '}
                       {t(`treatyAction.${item.action}`, { defaultValue: item.action })}
                       {item.date ? ` (${formatDate(item.date)})` : ''}:{' '}
                       {t(`treaty.notDepositedReason.${item.reasonCode}`)}{' '}
@@ -346,7 +352,7 @@ export function TreatyStatusPage() {
               {sortedRecords.map((record) => (
                 <Table.Tr key={record.id}>
                   <Table.Td>
-                    {regionName(record.stateCode)}{' '}
+                    {nameOf(record.stateCode)}{' '}
                     <Text span size="xs" c="gray.7">
                       {record.stateCode}
                     </Text>
