@@ -115,13 +115,24 @@ function kindOf(value: string): ParticipantKind {
   return value === 'organization' ? 'organization' : 'state';
 }
 
-/** Refuses anything but a real YYYY-MM-DD date; undefined means today (UTC). */
+/**
+ * Refuses anything but a real YYYY-MM-DD date up to today (UTC): the status on a later day would
+ * read as known, where the signatures and ratifications to come are not; undefined means today.
+ */
 export function resolveAsOf(asOf: string | undefined, now: Date): string {
-  if (asOf === undefined) return calendarDateOf(now);
+  const today = calendarDateOf(now);
+  if (asOf === undefined) return today;
   if (!isCalendarDate(asOf)) {
     throw new AppError('invalid-input', `asOf must be a calendar date written YYYY-MM-DD, got "${asOf}"`, [
       { path: 'asOf', message: 'must be a calendar date written YYYY-MM-DD' },
     ]);
+  }
+  if (asOf > today) {
+    throw new AppError(
+      'invalid-input',
+      `asOf ${asOf} is after today (${today}, UTC): the status is known up to today, not on a day to come`,
+      [{ path: 'asOf', message: `must be ${today} or earlier` }],
+    );
   }
   return asOf;
 }

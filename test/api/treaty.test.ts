@@ -6,7 +6,12 @@ import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
-type Problem = { type: string; status: number; errors?: { line?: number; message: string }[] };
+type Problem = {
+  type: string;
+  status: number;
+  detail?: string;
+  errors?: { line?: number; message: string }[];
+};
 type Status = ReturnType<typeof buildTreatyStatusReport>;
 type RecordView = {
   id: string;
@@ -92,6 +97,13 @@ for (const target of DATABASE_TARGETS) {
       const bad = await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2026-02-30' });
       assert.equal(bad.statusCode, 400);
       assert.equal(json<Problem>(bad).type, 'urn:comity:problem:invalid-input');
+      // A day to come: nobody knows its signatures and ratifications yet.
+      const future = await subject.app.inject({
+        method: 'GET',
+        url: '/api/v1/treaty/status?asOf=2999-12-31',
+      });
+      assert.equal(future.statusCode, 400);
+      assert.match(json<Problem>(future).detail ?? '', /after today/);
     });
 
     it('draws an SVG world map with one titled path per country, coloured by status', async () => {

@@ -88,12 +88,16 @@ describe('comity treaty status (offline)', () => {
     assert.match(outcome.stdout, /S1 {2}UN Treaty Collection/);
   });
 
-  it('refuses a bad --as-of with one line and exit code 1', async () => {
+  it('refuses a bad --as-of, or a day to come, with one line and exit code 1', async () => {
     const outcome = await comity(offline, 'treaty', 'status', '--as-of', '28/11/2026');
     assert.equal(outcome.code, 1);
     assert.equal(outcome.stdout, '');
     assert.equal(outcome.stderr.trim().split('\n').length, 1);
     assert.match(outcome.stderr, /--as-of "28\/11\/2026" is not a calendar date/);
+    const future = await comity(offline, 'treaty', 'status', '--as-of', '2999-12-31');
+    assert.equal(future.code, 1);
+    assert.equal(future.stderr.trim().split('\n').length, 1);
+    assert.match(future.stderr, /--as-of 2999-12-31 is after today/);
   });
 });
 

@@ -25,10 +25,14 @@ import type { AppContext } from '../../app-context.ts';
 import { CliError, printFileProblems, printJson, printLine, readUserFile } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
+/** A day up to today (UTC): what is to come is not known yet. */
 function parseAsOf(value: string | undefined): string {
-  if (value === undefined) return new Date().toISOString().slice(0, 10);
+  const today = new Date().toISOString().slice(0, 10);
+  if (value === undefined) return today;
   if (!isCalendarDate(value))
     throw new CliError(`--as-of "${value}" is not a calendar date written YYYY-MM-DD`);
+  if (value > today)
+    throw new CliError(`--as-of ${value} is after today (${today}, UTC): the status is known up to today`);
   return value;
 }
 

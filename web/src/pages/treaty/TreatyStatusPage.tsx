@@ -186,6 +186,8 @@ export function TreatyStatusPage() {
               description={t('treaty.asOfHelp')}
               value={asOf}
               onChange={setAsOf}
+              // Up to today: the signatures and ratifications to come are not known.
+              max={new Date().toISOString().slice(0, 10)}
               w={220}
             />
             <Text size="sm" c="gray.7" mb={6}>
