@@ -12,7 +12,8 @@
  * Screenshots go to test-results/screenshots/audit-*.png (gitignored).
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { type ProofFile, verifyProofFile } from '../../src/services/audit.service.ts';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type Federation, startFederation } from '../helpers/node-process.ts';
@@ -175,6 +176,20 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
 
     await assertAccessible(page, 'audit (en)');
     await screenshot(page, 'audit-en');
+
+    // An entry's proof downloads as a file that verifies offline (comity audit verify --proof):
+    // the oldest entry on the page, which the latest signed head covers, against that signed root.
+    const oldest = entries.locator('tbody tr').last();
+    const position = Number(await oldest.locator('td').first().textContent());
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      oldest.getByRole('button', { name: `Download the proof that entry ${position} is in the log` }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `audit-proof-${position}.json`);
+    const proof = JSON.parse(await readFile(await download.path(), 'utf8')) as ProofFile;
+    assert.equal(proof.kind, 'inclusion');
+    assert.equal(proof.kind === 'inclusion' && proof.index, position);
+    assert.equal(verifyProofFile(proof).ok, true, verifyProofFile(proof).description);
 
     // The directory of States names each State's Comity node beside what it notified the
     // depositary (nothing yet, for these two).

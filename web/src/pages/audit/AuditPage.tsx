@@ -30,6 +30,7 @@ import {
   nodeStateName,
 } from '../../components/format.ts';
 import { useStates } from '../../components/reference-data.ts';
+import { saveAs } from '../../components/save-file.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
@@ -73,6 +74,46 @@ function ActionCell({
         {action}
       </Text>
     </Stack>
+  );
+}
+
+/**
+ * Downloads an entry's inclusion proof, in the tree of the latest signed head when that head
+ * covers the entry (its root is signed), else in the log as it is now: a file that
+ * `comity audit verify --proof` checks offline, with no access to the node.
+ */
+function ProofButton({ seq, treeSize }: Readonly<{ seq: number; treeSize: number | undefined }>) {
+  const { t } = useTranslation();
+  const [isBusy, setIsBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const download = async () => {
+    setIsBusy(true);
+    setError(undefined);
+    try {
+      const query = treeSize === undefined ? { index: seq } : { index: seq, treeSize };
+      const proof = await answer(api.GET('/api/v1/audit/proofs/inclusion', { params: { query } }));
+      const file = JSON.stringify({ kind: 'inclusion', ...proof }, null, 2);
+      saveAs(new Blob([file], { type: 'application/json' }), `audit-proof-${seq}.json`);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setIsBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button
+        size="compact-xs"
+        variant="subtle"
+        onClick={() => void download()}
+        loading={isBusy}
+        aria-label={t('audit.proofLabel', { seq })}
+        data-testid="audit-proof"
+      >
+        {t('audit.proof')}
+      </Button>
+      {error ? <ProblemAlert error={error} /> : null}
+    </>
   );
 }
 
@@ -140,6 +181,8 @@ export function AuditPage() {
     { value: 'cli:', label: t('audit.operatorCommands') },
   ];
   const current = head.data?.current;
+  // Proofs of the entries a signed head covers are proofs against a signed root.
+  const signedSize = current?.signed?.treeSize;
 
   return (
     <>
@@ -368,6 +411,12 @@ export function AuditPage() {
                             {typeof entry.detail?.status === 'number' ? ` ${entry.detail.status}` : ''}
                           </Badge>
                         ) : null}
+                        <ProofButton
+                          seq={item.seq}
+                          treeSize={
+                            signedSize !== undefined && item.seq < signedSize ? signedSize : undefined
+                          }
+                        />
                       </Table.Td>
                     </Table.Tr>
                   );
