@@ -3,8 +3,8 @@
  * call that changes something, and every read of a case (a request, its document, history,
  * findings, evidence, the evidence register), with the actor, the route, the ids in its path, the
  * outcome and what a decision was (the transition made, approve or return: the route's
- * `auditedBody`), never the content. Public routes are recorded where they act instead: sign-in in sessions.service.ts, the
- * federation inbox in its receive path. Registered on the API scope (src/http/app.ts); the entry
+ * `auditedBody`), never the content. Public routes are recorded where they act instead: sign-in
+ * in sessions.service.ts, the federation inbox in its receive path. Registered on the API scope (src/http/app.ts); the entry
  * is committed (to the audit intake, one statement) before the response leaves (onSend), so an
  * answered call is an audited one. A route that hands its reply over to another handler (the tus
  * uploads) records its call with recordHandedOverCall.
