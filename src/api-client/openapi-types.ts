@@ -6131,7 +6131,7 @@ export interface paths {
                     action?: string;
                     /** @description read: the reads of case content (api:GET …); change: every other entry */
                     kind?: "read" | "change";
-                    /** @description a username, node id or "operator" */
+                    /** @description a username, node id or "operator", or the name a person is shown by */
                     actor?: string;
                     outcome?: "success" | "failure";
                     before?: number;
@@ -7197,6 +7197,8 @@ export interface components {
             } | null;
             /** @description the case reference of the request the entry is about, as the request has it now (not part of the entry nor its hash); null when there is none */
             caseReference: string | null;
+            /** @description the name the node shows its user actor by now (not part of the entry nor its hash); null for other actors or an account deleted since */
+            actorName: string | null;
         };
         AuditTreeHeadInput: {
             treeSize: number;
@@ -8163,6 +8165,8 @@ export interface components {
             } | null;
             /** @description the case reference of the request the entry is about, as the request has it now (not part of the entry nor its hash); null when there is none */
             caseReference: string | null;
+            /** @description the name the node shows its user actor by now (not part of the entry nor its hash); null for other actors or an account deleted since */
+            actorName: string | null;
         };
         AuditTreeHead: {
             treeSize: number;

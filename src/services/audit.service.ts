@@ -62,6 +62,7 @@ import {
   type StoredTreeHead,
 } from '../storage/audit.repository.ts';
 import { findCaseReferences } from '../storage/requests.repository.ts';
+import { findDisplayNames, findUsernamesByDisplayName } from '../storage/users.repository.ts';
 import { type Actor, can } from '../policies/access.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Kysely } from 'kysely';
@@ -335,6 +336,11 @@ export type AuditEntryView = Readonly<{
    * request, or one with no reference, or one deleted since, or the reader may not read requests.
    */
   caseReference: string | null;
+  /**
+   * The name the node shows its user actor by now ("DE supervisor" beside "de.supervisor"), read
+   * now like caseReference; null for other actors, or an account deleted since.
+   */
+  actorName: string | null;
 }>;
 
 /** The request an entry is about: the first id in the resource of a call under /api/v1/requests/:id. */
@@ -359,8 +365,15 @@ export async function listAudit(
 ): Promise<{ entries: AuditEntryView[]; treeSize: number }> {
   await settleAuditLog(context.db);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-  const rows = await listAuditEntries(context.db, { ...filter, limit });
+  const { actor, ...rest } = filter;
+  // An actor by username or node id as recorded, or by the name a person is shown by.
+  const actors = actor ? [actor, ...(await findUsernamesByDisplayName(context.db, actor))] : undefined;
+  const rows = await listAuditEntries(context.db, { ...rest, ...(actors ? { actors } : {}), limit });
   const decoded = rows.map((row) => ({ row, entry: decodeAuditEntry(row.entry) }));
+  const names = await findDisplayNames(
+    context.db,
+    decoded.flatMap(({ entry }) => (entry?.actor.kind === 'user' && entry.actor.id ? [entry.actor.id] : [])),
+  );
   const requestIds = can(reader, 'request:read-all')
     ? [...new Set(decoded.map(({ entry }) => requestIdOf(entry)).filter((id) => id !== undefined))]
     : [];
@@ -373,6 +386,8 @@ export async function listAudit(
         leafHash: hex(row.leafHash),
         entry: entry ?? null,
         caseReference: requestId === undefined ? null : (references.get(requestId) ?? null),
+        actorName:
+          entry?.actor.kind === 'user' && entry.actor.id ? (names.get(entry.actor.id) ?? null) : null,
       };
     }),
     treeSize: await auditTreeSize(context.db),

@@ -301,7 +301,8 @@ export type AuditEntryFilter = Readonly<{
   action?: string;
   /** Reads of case content (`api:GET …`) only, or everything else (changes, sign-ins, messages). */
   kind?: 'read' | 'change';
-  actor?: string;
+  /** Entries by any of these actors (usernames, node ids); none: every actor. */
+  actors?: readonly string[];
   outcome?: string;
   /** Entries numbered below this one (paging backwards from the newest). */
   before?: number;
@@ -316,7 +317,7 @@ export async function listAuditEntries(
   if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
   if (filter.kind === 'read') query = query.where('action', 'like', 'api:GET %');
   if (filter.kind === 'change') query = query.where('action', 'not like', 'api:GET %');
-  if (filter.actor) query = query.where('actor', '=', filter.actor);
+  if (filter.actors && filter.actors.length > 0) query = query.where('actor', 'in', [...filter.actors]);
   if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
   if (filter.before !== undefined) query = query.where('seq', '<', filter.before);
   const rows = await query.limit(filter.limit).execute();

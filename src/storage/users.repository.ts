@@ -109,6 +109,19 @@ export async function findDisplayNames(
   return new Map(rows.map((row) => [row.id, row.display_name]));
 }
 
+/** The usernames of the accounts shown by this name, whatever its case (a filter by a person's name). */
+export async function findUsernamesByDisplayName(
+  db: Kysely<Database>,
+  displayName: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('username')
+    .where(sql<boolean>`lower(display_name) = lower(${displayName})`)
+    .execute();
+  return rows.map((row) => row.username);
+}
+
 export async function findUserByUsername(
   db: Kysely<Database>,
   username: string,

@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { verifyProofFile } from '../../src/services/audit.service.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
-import { type ActingAs, asRole, createUser } from '../helpers/auth.ts';
+import { type ActingAs, asRole, createUser, signIn } from '../helpers/auth.ts';
+import { createUser as createUserAccount } from '../../src/services/users.service.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
 type Entry = {
@@ -25,6 +26,7 @@ type Entry = {
     detail?: Record<string, unknown>;
   };
   caseReference: string | null;
+  actorName: string | null;
 };
 
 for (const target of DATABASE_TARGETS) {
@@ -116,6 +118,35 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(asked[1]?.transition, 'withdraw');
       assert.equal(asked[0]?.transition, undefined, 'a value that is not a word of the list is left out');
       assert.ok(!JSON.stringify(asked).includes('arrested'));
+    });
+
+    it('names a person by the name the node shows, and finds their entries by it', async () => {
+      const password = `test-password-${Date.now()}`;
+      await createUserAccount(subject.context, {
+        username: 'ana.audit',
+        password,
+        roles: ['officer'],
+        displayName: 'Ana Ferreira',
+      });
+      await signIn(subject, 'ana.audit', password);
+      // By the name, whatever its case, as by the username the entries hold.
+      for (const actor of ['ana ferreira', 'ana.audit']) {
+        const { items } = await entries(`?actor=${encodeURIComponent(actor)}`);
+        assert.ok(items.length > 0, actor);
+        assert.ok(
+          items.every((item) => item.entry.actor.username === 'ana.audit'),
+          actor,
+        );
+        assert.ok(
+          items.every((item) => item.actorName === 'Ana Ferreira'),
+          actor,
+        );
+      }
+      // Other actors have no name here: a node, the operator, an anonymous sign-in.
+      const { items } = await entries('?limit=500');
+      assert.ok(
+        items.filter((item) => item.entry.actor.kind !== 'user').every((item) => item.actorName === null),
+      );
     });
 
     it('shows the reads of case content apart from everything else', async () => {

@@ -47,6 +47,12 @@ const AuditEntrySchema = z
       .describe(
         'the case reference of the request the entry is about, as the request has it now (not part of the entry nor its hash); null when there is none',
       ),
+    actorName: z
+      .string()
+      .nullable()
+      .describe(
+        'the name the node shows its user actor by now (not part of the entry nor its hash); null for other actors or an account deleted since',
+      ),
   })
   .meta({ id: 'AuditEntry' });
 
@@ -82,7 +88,11 @@ export async function auditRoutes(app: ComityApp, context: AppContext): Promise<
               .enum(['read', 'change'])
               .optional()
               .describe('read: the reads of case content (api:GET …); change: every other entry'),
-            actor: z.string().max(200).optional().describe('a username, node id or "operator"'),
+            actor: z
+              .string()
+              .max(200)
+              .optional()
+              .describe('a username, node id or "operator", or the name a person is shown by'),
             outcome: z.enum(['success', 'failure']).optional(),
             before: Count.optional(),
             limit: z.coerce.number().int().min(1).max(500).optional(),

@@ -364,7 +364,19 @@ export function AuditPage() {
                           '—'
                         )}
                       </Table.Td>
-                      <Table.Td>{actor}</Table.Td>
+                      <Table.Td>
+                        {item.actorName ? (
+                          // A person by the name the node shows, then the username the entry holds.
+                          <Stack gap={0}>
+                            <Text size="sm">{item.actorName}</Text>
+                            <Text size="xs" c="gray.7" className="machine-text">
+                              {actor}
+                            </Text>
+                          </Stack>
+                        ) : (
+                          actor
+                        )}
+                      </Table.Td>
                       <Table.Td>
                         {entry ? (
                           <ActionCell
