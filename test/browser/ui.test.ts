@@ -713,9 +713,17 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       (await source.first().getAttribute('href')) ?? '',
       /^https:\/\/treaties\.un\.org\/doc\/Publication\/MTDSG\//,
     );
+    // The timeline says why its line can end below the depositary's count of signatories.
+    await page
+      .getByTestId('timeline-dated-only')
+      .getByText(/depositary's count of signatories/)
+      .waitFor();
     // States by the directory's (the United Nations') names, as on the directory screen.
     // (The sources' own titles keep their words: "Vietnam.vn".)
-    await page.getByRole('cell', { name: /^Viet Nam\b/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /^Viet Nam\b/ })
+      .first()
+      .waitFor();
     assert.equal(await page.getByRole('cell', { name: /^Vietnam\b/ }).count(), 0);
     await assertAccessible(page, 'treaty status');
     await screenshot(page, 'treaty-status');

@@ -153,6 +153,10 @@ export function TimelineChart({ signatureDates, instrumentDates, threshold, asOf
             {t('treaty.legendThreshold', { threshold: formatNumber(threshold) })}
           </li>
         </ul>
+        {/* Why the line can end below the depositary's count: undated signatures are not drawn. */}
+        <p style={{ margin: '2px 0', fontSize: '0.8125rem' }} data-testid="timeline-dated-only">
+          {t('treaty.chartDatedOnly')}
+        </p>
       </figcaption>
     </figure>
   );

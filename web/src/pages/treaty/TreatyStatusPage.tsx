@@ -130,11 +130,12 @@ export function TreatyStatusPage() {
   const canEditRecords = useCan('treaty:edit');
 
   const sortedRecords = useMemo(() => {
+    const nameIn = (code: string) => stateName(states.data, code);
     const needle = recordFilter.trim().toLocaleLowerCase();
     return (records.data ?? [])
       .filter((record) => {
         if (!needle) return true;
-        return [nameOf(record.stateCode), record.stateCode, record.action, record.source]
+        return [nameIn(record.stateCode), record.stateCode, record.action, record.source]
           .join(' ')
           .toLocaleLowerCase()
           .includes(needle);
@@ -142,7 +143,7 @@ export function TreatyStatusPage() {
       .sort(
         (a, b) =>
           (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
-          nameOf(a.stateCode).localeCompare(nameOf(b.stateCode), i18n.language),
+          nameIn(a.stateCode).localeCompare(nameIn(b.stateCode), i18n.language),
       );
   }, [records.data, recordFilter, i18n.language, states.data]);
 
