@@ -342,16 +342,14 @@ export function AuditPage() {
               <Table.Tbody>
                 {items.map((item) => {
                   const entry = item.entry;
-                  // Another node by the State it serves, then its id ("France · fr-poc").
+                  const recorded = entry
+                    ? (entry.actor.username ?? entry.actor.nodeId ?? t(`audit.actorKind.${entry.actor.kind}`))
+                    : '—';
+                  // A person by the name the node shows, another node by the State it serves; then
+                  // what the entry holds (a username, a node id), small, beneath.
                   const nodeId = entry?.actor.username ? undefined : entry?.actor.nodeId;
                   const nodeName = nodeId ? nodeStateName(states.data, nodeId) : undefined;
-                  const actor = !entry
-                    ? '—'
-                    : nodeId && nodeName !== nodeId
-                      ? `${nodeName} · ${nodeId}`
-                      : (entry.actor.username ??
-                        entry.actor.nodeId ??
-                        t(`audit.actorKind.${entry.actor.kind}`));
+                  const shownAs = item.actorName ?? (nodeName !== nodeId ? nodeName : undefined);
                   return (
                     <Table.Tr key={item.seq}>
                       <Table.Td>{item.seq}</Table.Td>
@@ -365,16 +363,15 @@ export function AuditPage() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        {item.actorName ? (
-                          // A person by the name the node shows, then the username the entry holds.
+                        {shownAs ? (
                           <Stack gap={0}>
-                            <Text size="sm">{item.actorName}</Text>
+                            <Text size="sm">{shownAs}</Text>
                             <Text size="xs" c="gray.7" className="machine-text">
-                              {actor}
+                              {recorded}
                             </Text>
                           </Stack>
                         ) : (
-                          actor
+                          recorded
                         )}
                       </Table.Td>
                       <Table.Td>
