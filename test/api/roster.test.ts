@@ -190,45 +190,34 @@ for (const target of DATABASE_TARGETS) {
         end: '2026-12-25T00:00',
       });
       assert.equal(again.statusCode, 201, again.body);
-      const empty = await subject.app.inject({
-        method: 'POST',
-        url: '/api/v1/roster/handover-notes',
-        headers: duty.headers,
-        payload: { body: '   ' },
-      });
-      assert.equal(empty.statusCode, 400);
-      const written = await subject.app.inject({
-        method: 'POST',
-        url: '/api/v1/roster/handover-notes',
-        headers: duty.headers,
-        payload: { body: 'The DE preservation request waits for the provider.' },
-      });
+      const writeNote = (as: ActingAs, body: string) =>
+        subject.app.inject({
+          method: 'POST',
+          url: '/api/v1/roster/handover-notes',
+          headers: as.headers,
+          payload: { body },
+        });
+      const readNotes = async (as: ActingAs) => {
+        const response = await subject.app.inject({
+          method: 'GET',
+          url: '/api/v1/roster/handover-notes',
+          headers: as.headers,
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        return json<{ items: { body: string; forUser: Person | null; author: Person }[] }>(response).items;
+      };
+      assert.equal((await writeNote(duty, '   ')).statusCode, 400);
+      const written = await writeNote(duty, 'The DE preservation request waits for the provider.');
       assert.equal(written.statusCode, 201, written.body);
-      const notes = await subject.app.inject({
-        method: 'GET',
-        url: '/api/v1/roster/handover-notes',
-        headers: duty.headers,
-      });
-      const items = json<{ items: { body: string; forUser: Person | null; author: Person }[] }>(notes).items;
+      const items = await readNotes(duty);
       assert.equal(items.length, 1);
       assert.equal(items[0]?.forUser?.username, bo.username);
       assert.equal(items[0]?.author.id, duty.userId);
       // An auditor reads the notes and writes none: oversight changes nothing.
       const auditor = await asRole(subject, 'auditor');
-      const byAuditor = await subject.app.inject({
-        method: 'POST',
-        url: '/api/v1/roster/handover-notes',
-        headers: auditor.headers,
-        payload: { body: 'An auditor was here.' },
-      });
+      const byAuditor = await writeNote(auditor, 'An auditor was here.');
       assert.equal(byAuditor.statusCode, 403, byAuditor.body);
-      const read = await subject.app.inject({
-        method: 'GET',
-        url: '/api/v1/roster/handover-notes',
-        headers: auditor.headers,
-      });
-      assert.equal(read.statusCode, 200);
-      assert.equal(json<{ items: unknown[] }>(read).items.length, 1, 'nothing was written');
+      assert.equal((await readNotes(auditor)).length, 1, 'nothing was written');
     });
   });
 }

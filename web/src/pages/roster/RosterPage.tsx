@@ -9,7 +9,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
-import { useUser } from '../../app/session.tsx';
+import { useCan } from '../../app/session.tsx';
 import { FactList } from '../../components/FactList.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -97,7 +97,7 @@ function ShiftForm({ onAdded }: { onAdded: () => void }) {
 function HandoverNotes() {
   const { t } = useTranslation();
   // An auditor reads the notes; those who take or run shifts write them.
-  const canWrite = useUser()?.permissions.includes('roster:handover') ?? false;
+  const canWrite = useCan('roster:handover');
   const notes = useApi(() => answer(api.GET('/api/v1/roster/handover-notes')), []);
   const [body, setBody] = useState('');
   const [error, setError] = useState<unknown>(undefined);
@@ -163,7 +163,7 @@ function HandoverNotes() {
 
 export function RosterPage() {
   const { t, i18n } = useTranslation();
-  const canManage = useUser()?.permissions.includes('roster:manage') ?? false;
+  const canManage = useCan('roster:manage');
   const roster = useApi(() => answer(api.GET('/api/v1/roster')), []);
   const [error, setError] = useState<unknown>(undefined);
   const remove = async (id: string) => {

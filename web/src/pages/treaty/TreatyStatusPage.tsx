@@ -20,7 +20,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, apiUrl, publicApi, type TreatyRecordView } from '../../app/api.ts';
 import { useCan, useSession } from '../../app/session.tsx';
@@ -112,7 +112,7 @@ export function TreatyStatusPage() {
   // "Viet Nam", not "Vietnam"; signed out, the platform's names for their codes.
   const { session } = useSession();
   const states = useStates(session.status === 'signed-in' && session.pendingStep === null);
-  const nameOf = (code: string) => stateName(states.data, code);
+  const nameOf = useCallback((code: string) => stateName(states.data, code), [states.data]);
   const [asOf, setAsOf] = useState('');
   const isAsOfValid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
   const status = useApi(
@@ -130,12 +130,11 @@ export function TreatyStatusPage() {
   const canEditRecords = useCan('treaty:edit');
 
   const sortedRecords = useMemo(() => {
-    const nameIn = (code: string) => stateName(states.data, code);
     const needle = recordFilter.trim().toLocaleLowerCase();
     return (records.data ?? [])
       .filter((record) => {
         if (!needle) return true;
-        return [nameIn(record.stateCode), record.stateCode, record.action, record.source]
+        return [nameOf(record.stateCode), record.stateCode, record.action, record.source]
           .join(' ')
           .toLocaleLowerCase()
           .includes(needle);
@@ -143,9 +142,9 @@ export function TreatyStatusPage() {
       .sort(
         (a, b) =>
           (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
-          nameIn(a.stateCode).localeCompare(nameIn(b.stateCode), i18n.language),
+          nameOf(a.stateCode).localeCompare(nameOf(b.stateCode), i18n.language),
       );
-  }, [records.data, recordFilter, i18n.language, states.data]);
+  }, [records.data, recordFilter, i18n.language, nameOf]);
 
   const title = t('treaty.title');
   return (
