@@ -7062,10 +7062,14 @@ export interface components {
                 step: "drafted" | "sent" | "delivered";
                 /** @enum {string} */
                 side: "requesting" | "requested";
-                /** @description a person of this node; null for the other node */
+                /** @description who did it: a person of this node, or, for a request another State sent, the person its message says submitted it (no roles); null when unknown */
                 actor: {
                     displayName: string;
                     roles: string[];
+                } | null;
+                /** @description of a request another State sent: the second person its message says approved the sending (the two-person rule); null otherwise */
+                approvedBy: {
+                    displayName: string;
                 } | null;
                 at: string;
                 /** @enum {string} */
@@ -8030,10 +8034,14 @@ export interface components {
                 step: "drafted" | "sent" | "delivered";
                 /** @enum {string} */
                 side: "requesting" | "requested";
-                /** @description a person of this node; null for the other node */
+                /** @description who did it: a person of this node, or, for a request another State sent, the person its message says submitted it (no roles); null when unknown */
                 actor: {
                     displayName: string;
                     roles: string[];
+                } | null;
+                /** @description of a request another State sent: the second person its message says approved the sending (the two-person rule); null otherwise */
+                approvedBy: {
+                    displayName: string;
                 } | null;
                 at: string;
                 /** @enum {string} */

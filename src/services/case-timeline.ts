@@ -50,8 +50,13 @@ export type CaseMessageView = Readonly<{
 export type FlowStepView = Readonly<{
   step: 'drafted' | 'sent' | 'delivered';
   side: 'requesting' | 'requested';
-  /** Who: a person of this node; null for the other node (its State is named instead). */
+  /**
+   * Who: a person of this node; for a request another State sent, the person its message says
+   * submitted it (roles unknown); null when not known (the other State is named instead).
+   */
   actor: Readonly<{ displayName: string; roles: string[] }> | null;
+  /** Of a request another State sent: the second person its message says approved the sending. */
+  approvedBy: Readonly<{ displayName: string }> | null;
   at: string;
   origin: 'this-node' | 'other-node';
   message: CaseMessageView | null;
@@ -148,6 +153,7 @@ async function outgoingFlow(
       step: 'drafted',
       side: 'requesting',
       actor,
+      approvedBy: null,
       at: stored.createdAt.toISOString(),
       origin: 'this-node',
       message: null,
@@ -161,6 +167,7 @@ async function outgoingFlow(
     side: 'requesting',
     // The second person's approval sent it (the two-person rule): the one who approved, not the author.
     actor: (await senderOf(context, stored.id)) ?? actor,
+    approvedBy: null,
     at: first.createdAt.toISOString(),
     origin: 'this-node',
     message: await sentMessageView(context, nodes, first.id),
@@ -170,6 +177,7 @@ async function outgoingFlow(
       step: 'delivered',
       side: 'requested',
       actor: null,
+      approvedBy: null,
       at: first.receiptReceivedAt.toISOString(),
       origin: 'other-node',
       message: null,
@@ -194,7 +202,8 @@ async function incomingFlow(
           {
             step: 'sent' as const,
             side: 'requesting' as const,
-            actor: null,
+            actor: stored.remoteSubmittedBy ? { displayName: stored.remoteSubmittedBy, roles: [] } : null,
+            approvedBy: stored.remoteApprovedBy ? { displayName: stored.remoteApprovedBy } : null,
             at: sentAt,
             origin: 'other-node' as const,
             message,
@@ -205,6 +214,7 @@ async function incomingFlow(
       step: 'delivered',
       side: 'requested',
       actor: null,
+      approvedBy: null,
       at: received.receivedAt.toISOString(),
       origin: 'this-node',
       message: sentAt ? null : message,

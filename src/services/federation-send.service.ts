@@ -78,6 +78,7 @@ export async function approveAndSendRequest(
     authorDisplayName,
     pendingApproval: approval,
     directoryStamp,
+    actorDisplayName,
   } = await getRequestForDecision(context, actor, id);
   if (request.direction !== 'outgoing' || request.status !== AWAITING_APPROVAL_STATUS) {
     throw new AppError(
@@ -112,6 +113,7 @@ export async function approveAndSendRequest(
     approval: {
       approvalId: approval.id,
       decidedBy: actor.userId,
+      decidedByDisplayName: actorDisplayName || actor.username,
       decisionReference: decisionReference ?? null,
     },
     request: {

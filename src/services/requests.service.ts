@@ -394,12 +394,14 @@ export async function getRequestForDecision(
     authorDisplayName: string;
     pendingApproval: PendingDecision | undefined;
     directoryStamp: string;
+    /** The actor's display name (empty when they have none). */
+    actorDisplayName: string;
   }>
 > {
   const read = await readIfReadable(
     actor,
     id,
-    () => findRequestAwaitingDecision(context.db, id),
+    () => findRequestAwaitingDecision(context.db, id, actor.userId),
     (found) => found.stored,
   );
   return {
@@ -407,6 +409,7 @@ export async function getRequestForDecision(
     authorDisplayName: read.stored.authorDisplayName,
     pendingApproval: read.pendingApproval,
     directoryStamp: read.directoryStamp,
+    actorDisplayName: read.deciderDisplayName ?? '',
   };
 }
 

@@ -163,8 +163,15 @@ export async function listSubjectsAwaitingDecision(
 export async function findRequestAwaitingDecision(
   db: Kysely<Database>,
   requestId: string,
+  deciderId: string,
 ): Promise<
-  | Readonly<{ stored: StoredRequest; pendingApproval: PendingDecision | undefined; directoryStamp: string }>
+  | Readonly<{
+      stored: StoredRequest;
+      pendingApproval: PendingDecision | undefined;
+      directoryStamp: string;
+      /** The display name of the person deciding (the message that sends the request names them). */
+      deciderDisplayName: string | null;
+    }>
   | undefined
 > {
   const row = await selectRequests(db)
@@ -184,6 +191,12 @@ export async function findRequestAwaitingDecision(
       'approvals.submitted_revision as approval_submitted_revision',
       'submitter.username as approval_submitter_username',
       directoryStampExpression().as('directory_stamp'),
+      (eb) =>
+        eb
+          .selectFrom('users as decider')
+          .select('decider.display_name')
+          .where('decider.id', '=', deciderId)
+          .as('decider_display_name'),
     ])
     .where('requests.id', '=', requestId)
     .executeTakeFirst();
@@ -199,6 +212,7 @@ export async function findRequestAwaitingDecision(
             submittedRevision: Number(row.approval_submitted_revision),
           },
     directoryStamp: row.directory_stamp,
+    deciderDisplayName: row.decider_display_name,
   };
 }
 

@@ -227,4 +227,7 @@ export type IncomingRequestWrite = Readonly<{
   peerNodeId: string;
   remoteRequestId: string;
   receivedAt: Date;
+  /** Who the sending node says submitted it, and approved its sending (null: not said). */
+  submittedBy: string | null;
+  approvedBy: string | null;
 }>;

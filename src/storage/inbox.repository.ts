@@ -136,11 +136,13 @@ export async function receiveIntoInbox(
     ${withInbox}, incoming as (
       insert into requests
              (type, status, content, case_reference, requested_state, created_by, created_at,
-              updated_at, direction, peer_node_id, remote_request_id, received_at)
+              updated_at, direction, peer_node_id, remote_request_id, received_at, remote_submitted_by,
+              remote_approved_by)
       select ${request.type}::text, 'received', ${JSON.stringify(request.content)}::jsonb,
              ${request.caseReference}::text, ${request.requestedState}::text, ${request.createdBy}::uuid,
              ${request.receivedAt}::timestamptz, ${request.receivedAt}::timestamptz, 'incoming',
-             ${request.peerNodeId}::text, ${request.remoteRequestId}::text, ${request.receivedAt}::timestamptz
+             ${request.peerNodeId}::text, ${request.remoteRequestId}::text, ${request.receivedAt}::timestamptz,
+             ${request.submittedBy}::text, ${request.approvedBy}::text
         from inbox
       on conflict do nothing
       returning id
@@ -205,6 +207,8 @@ export async function receiveManyIntoInbox(
         peer_node_id: effect.request.peerNodeId,
         remote_request_id: effect.request.remoteRequestId,
         received_at: effect.request.receivedAt.toISOString(),
+        remote_submitted_by: effect.request.submittedBy,
+        remote_approved_by: effect.request.approvedBy,
       },
     })),
   );
@@ -233,11 +237,13 @@ export async function receiveManyIntoInbox(
     ), incoming as (
       insert into requests
              (type, status, content, case_reference, requested_state, created_by, created_at,
-              updated_at, direction, peer_node_id, remote_request_id, received_at)
+              updated_at, direction, peer_node_id, remote_request_id, received_at, remote_submitted_by,
+              remote_approved_by)
       select request->>'type', 'received', request->'content', request->>'case_reference',
              request->>'requested_state', (request->>'created_by')::uuid, (request->>'received_at')::timestamptz,
              (request->>'received_at')::timestamptz, 'incoming', request->>'peer_node_id',
-             request->>'remote_request_id', (request->>'received_at')::timestamptz
+             request->>'remote_request_id', (request->>'received_at')::timestamptz,
+             request->>'remote_submitted_by', request->>'remote_approved_by'
         from written where request is not null
        order by request->>'peer_node_id', request->>'remote_request_id'
       on conflict do nothing

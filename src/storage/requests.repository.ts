@@ -37,6 +37,12 @@ export type StoredRequest = Readonly<{
   receivedAt: Date | null;
   /** The status its case history folds to; null before the first transition after sending. */
   caseStatus: string | null;
+  /**
+   * Of an incoming request, as the sending node's message names them: who submitted it and the
+   * second person who approved its sending (null when the message did not say, or outgoing).
+   */
+  remoteSubmittedBy: string | null;
+  remoteApprovedBy: string | null;
 }>;
 
 /** What a write stores: the content and the columns derived from it. */
@@ -77,6 +83,8 @@ const REQUEST_COLUMNS = [
   'delivery_state',
   'received_at',
   'case_status',
+  'remote_submitted_by',
+  'remote_approved_by',
 ] as const;
 
 export function selectRequests(db: Kysely<Database>) {
@@ -106,6 +114,8 @@ export type JoinedRow = Readonly<{
   delivery_state: string | null;
   received_at: Date | string | null;
   case_status: string | null;
+  remote_submitted_by: string | null;
+  remote_approved_by: string | null;
 }>;
 
 export function toStoredRequest(row: JoinedRow): StoredRequest {
@@ -128,6 +138,8 @@ export function toStoredRequest(row: JoinedRow): StoredRequest {
     deliveryState: row.delivery_state,
     receivedAt: row.received_at === null ? null : new Date(row.received_at),
     caseStatus: row.case_status,
+    remoteSubmittedBy: row.remote_submitted_by,
+    remoteApprovedBy: row.remote_approved_by,
   };
 }
 

@@ -76,6 +76,10 @@ export interface RequestsTable {
   received_at: Date | string | null;
   /** The status the case history folds to; null until the first transition after sending. */
   case_status: string | null;
+  /** Of an incoming request: who the sending node says submitted it. */
+  remote_submitted_by: string | null;
+  /** Of an incoming request: the second person the sending node says approved its sending. */
+  remote_approved_by: string | null;
 }
 
 export interface CaseEventsTable {

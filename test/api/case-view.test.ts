@@ -23,6 +23,7 @@ type CaseBody = {
       origin: string;
       at: string;
       actor: { displayName: string; roles: string[] } | null;
+      approvedBy: { displayName: string } | null;
       message: Message | null;
     }[];
     events: { transition: string; origin: string; message: Message | null }[];
@@ -104,6 +105,19 @@ for (const target of DATABASE_TARGETS) {
           ['sent', 'requesting', 'other-node'],
           ['delivered', 'requested', 'this-node'],
         ],
+      );
+      // Germany reads who submitted the request at France and who approved its sending, by name.
+      assert.deepEqual(
+        atDe.flow.map((step) => [step.actor?.displayName ?? null, step.approvedBy?.displayName ?? null]),
+        [
+          [atFr.flow[0]?.actor?.displayName, atFr.flow[1]?.actor?.displayName],
+          [null, null],
+        ],
+      );
+      assert.deepEqual(atDe.flow[0]?.actor?.roles, []);
+      assert.deepEqual(
+        atFr.flow.map((step) => step.approvedBy),
+        [null, null, null],
       );
       const received = atDe.flow[0]?.message;
       assert.equal(received?.id, carried.id);

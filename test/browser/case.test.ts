@@ -102,6 +102,11 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     assert.equal(await panel.getByTestId('case-status').textContent(), 'Delivered');
     assert.match(await textOf(panel.getByTestId('case-side')), /the requested State/);
     assert.match(await textOf(panel.getByTestId('case-counterpart')), /France/);
+    // Who at France submitted the request and who approved its sending (the two-person rule).
+    const sentStep = panel.locator('[data-testid="case-step"][data-step="sent"]');
+    assert.match(await textOf(sentStep), /France, the other State/);
+    assert.match(await textOf(sentStep), /FR officer/);
+    assert.equal(await textOf(sentStep.getByTestId('step-approved-by').locator('dd')), 'FR supervisor');
     assert.deepEqual(await offeredActions(panel), ['transition-acknowledge']);
     await assertAccessible(page, 'case section of a delivered request');
 

@@ -101,6 +101,8 @@ for (const target of DATABASE_TARGETS) {
         peerNodeId: 'fr-poc',
         remoteRequestId,
         receivedAt: T1,
+        submittedBy: 'A prosecutor',
+        approvedBy: 'A supervisor',
       };
       const inboxBefore = await countInboxMessages(storage.handle().db);
       assert.equal(
@@ -115,10 +117,17 @@ for (const target of DATABASE_TARGETS) {
       const incoming = await storage
         .handle()
         .db.selectFrom('requests')
-        .select(['status', 'direction'])
+        .select(['status', 'direction', 'remote_submitted_by', 'remote_approved_by'])
         .where('remote_request_id', '=', remoteRequestId)
         .execute();
-      assert.deepEqual(incoming, [{ status: 'received', direction: 'incoming' }]);
+      assert.deepEqual(incoming, [
+        {
+          status: 'received',
+          direction: 'incoming',
+          remote_submitted_by: 'A prosecutor',
+          remote_approved_by: 'A supervisor',
+        },
+      ]);
 
       // A message without an effect (ping) is only an inbox row.
       const ping = { ...inbox, id: createUuidV7(), type: 'ping', caseId: 'ping' };
@@ -210,6 +219,9 @@ for (const target of DATABASE_TARGETS) {
           peerNodeId: 'fr-poc',
           remoteRequestId,
           receivedAt: T1,
+          submittedBy: `submitter of ${remoteRequestId}`,
+          // A sender of an earlier release names no approver.
+          approvedBy: remoteRequestId === caseB ? null : `approver of ${remoteRequestId}`,
         },
       });
       const [caseA, caseB, caseC] = [randomUUID(), randomUUID(), randomUUID()];
@@ -236,7 +248,7 @@ for (const target of DATABASE_TARGETS) {
         (
           await db
             .selectFrom('requests')
-            .select(['id', 'status', 'direction', 'content'])
+            .select(['id', 'status', 'direction', 'content', 'remote_submitted_by', 'remote_approved_by'])
             .where('remote_request_id', '=', remoteRequestId)
             .execute()
         ).map((row) => ({ ...row, content: row.content as unknown }));
@@ -254,6 +266,10 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(
         { status: requestA.status, direction: requestA.direction, content: requestA.content },
         { status: 'received', direction: 'incoming', content: preservationDraft('FR', 'DE', 3) },
+      );
+      assert.deepEqual(
+        [requestA.remote_submitted_by, requestA.remote_approved_by, requestB.remote_approved_by],
+        [`submitter of ${caseA}`, `approver of ${caseA}`, null],
       );
       assert.equal((await requestIdOf(caseC)).length, 1, 'the replay added no request');
       assert.equal(await countInboxMessages(db), inboxBefore + 3);

@@ -27,13 +27,20 @@ export const RequestContentWireSchema = z.preprocess(
   RequestContentSchema,
 );
 
+const PersonNameSchema = z.object({ displayName: z.string().min(1).max(200) }).strict();
+
 export const RequestSubmittedBodySchema = z
   .object({
     request: RequestContentWireSchema,
     /** The sender's id of the request (its case), so later messages can refer to it. */
     requestId: z.string().min(1).max(200),
     submittedAt: TimestampSchema,
-    submittedBy: z.object({ displayName: z.string().min(1).max(200) }).strict(),
+    submittedBy: PersonNameSchema,
+    /**
+     * The second person whose approval sent it (the two-person rule), as the sending node names
+     * them; absent from messages of earlier releases.
+     */
+    approvedBy: PersonNameSchema.optional(),
   })
   .strict();
 export type RequestSubmittedBody = z.infer<typeof RequestSubmittedBodySchema>;
@@ -58,6 +65,8 @@ export const requestSubmittedMessage = defineMessage<RequestSubmittedBody>({
       peerNodeId: envelope.from,
       remoteRequestId: body.requestId,
       receivedAt,
+      submittedBy: body.submittedBy.displayName,
+      approvedBy: body.approvedBy?.displayName ?? null,
     },
   }),
   onOutcome: (outcome, message) => ({
@@ -78,6 +87,8 @@ export type RequestToSubmit = Readonly<{
 export type RequestApproval = Readonly<{
   approvalId: string;
   decidedBy: string;
+  /** The approver's name, as the message tells the requested State. */
+  decidedByDisplayName: string;
   decisionReference: string | null;
 }>;
 
@@ -103,6 +114,7 @@ export async function queueRequestSubmitted(
       requestId: request.id,
       submittedAt: now.toISOString(),
       submittedBy: { displayName: request.authorDisplayName },
+      approvedBy: { displayName: approval.decidedByDisplayName },
     },
   });
   const isQueued = await queueForPeer(

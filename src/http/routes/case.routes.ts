@@ -55,7 +55,15 @@ const ActorSchema = z.object({ displayName: z.string(), roles: z.array(z.string(
 const FlowStepSchema = z.object({
   step: z.enum(['drafted', 'sent', 'delivered']),
   side: z.enum(['requesting', 'requested']),
-  actor: ActorSchema.nullable().describe('a person of this node; null for the other node'),
+  actor: ActorSchema.nullable().describe(
+    'who did it: a person of this node, or, for a request another State sent, the person its message says submitted it (no roles); null when unknown',
+  ),
+  approvedBy: z
+    .object({ displayName: z.string() })
+    .nullable()
+    .describe(
+      'of a request another State sent: the second person its message says approved the sending (the two-person rule); null otherwise',
+    ),
   at: z.string(),
   origin: z.enum(['this-node', 'other-node']),
   message: CaseMessageSchema.nullable(),

@@ -99,6 +99,7 @@ describe('message modules', () => {
           requestId: 'sender-case-7',
           submittedAt: RECEIVED_AT.toISOString(),
           submittedBy: { displayName: 'A prosecutor' },
+          approvedBy: { displayName: 'A supervisor' },
         },
         receivedAt: RECEIVED_AT,
       },
@@ -114,6 +115,8 @@ describe('message modules', () => {
         peerNodeId: effect?.request.peerNodeId,
         remoteRequestId: effect?.request.remoteRequestId,
         receivedAt: effect?.request.receivedAt,
+        submittedBy: effect?.request.submittedBy,
+        approvedBy: effect?.request.approvedBy,
       },
       {
         type: 'preservation',
@@ -123,6 +126,8 @@ describe('message modules', () => {
         peerNodeId: 'fr-ca',
         remoteRequestId: 'sender-case-7',
         receivedAt: RECEIVED_AT,
+        submittedBy: 'A prosecutor',
+        approvedBy: 'A supervisor',
       },
     );
   });
@@ -349,6 +354,8 @@ describe('case messages', () => {
         deliveryState: 'delivered',
         receivedAt: null,
         caseStatus: events.length > 0 ? 'acknowledged' : null,
+        remoteSubmittedBy: null,
+        remoteApprovedBy: null,
       },
       events,
     };

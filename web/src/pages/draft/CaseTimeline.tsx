@@ -166,7 +166,17 @@ export const CaseTimeline = forwardRef<HTMLLIElement, CaseTimelineProps>(functio
             <Text fw={600} size="sm" id={`case-step-${step.step}`} mb={4}>
               {t(STEP_LABELS[step.step])}
             </Text>
-            <FactList facts={originFacts(t, step.origin, step.actor, step.at, otherStateName)} />
+            <FactList
+              facts={[
+                ...originFacts(t, step.origin, step.actor, step.at, otherStateName),
+                // The other State's second person who let its request leave (the two-person rule).
+                step.approvedBy && {
+                  label: t('case.approvedBy'),
+                  value: step.approvedBy.displayName,
+                  testId: 'step-approved-by',
+                },
+              ]}
+            />
             {step.message ? <CaseMessageFacts message={step.message} /> : null}
           </li>
         ))}
