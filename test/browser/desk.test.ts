@@ -214,6 +214,20 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
       .waitFor();
     await assertNotReloaded(desk);
 
+    // France's supervisor's desk lists the request France sent: its time is when Germany received
+    // it, and the row says so.
+    const frSupervisorContext = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/Paris',
+    });
+    const frDesk = await signInAs(frSupervisorContext, fr, 'supervisor');
+    await frDesk.goto(`${fr.url}/desk`);
+    const sentRow = frDesk.locator('tbody tr[data-side="requesting"]').filter({ hasText: 'FR-DEMO-00001' });
+    await sentRow.waitFor();
+    assert.equal(await sentRow.getByTestId('desk-received-by').textContent(), 'received by Germany');
+    await frSupervisorContext.close();
+
     await request.waitForFunction(
       `document.querySelector('[data-testid="case-panel"] [data-testid="case-status"]')?.getAttribute('data-status') === 'acknowledged'`,
       undefined,

@@ -361,6 +361,14 @@ export function DeskPage() {
                       ) : (
                         '—'
                       )}
+                      {/* A request sent from here was received by the other State, not here. */}
+                      {item.receivedAt && item.side === 'requesting' ? (
+                        <Text size="xs" c="gray.7" data-testid="desk-received-by">
+                          {t('desk.receivedBy', {
+                            state: stateName(states.data, item.requestedState) || '—',
+                          })}
+                        </Text>
+                      ) : null}
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap" justify="flex-end">
