@@ -47,6 +47,12 @@ export const APP_ERROR_CODES = [
   'too-many-requests',
   /** The receiving node announced that it does not read this (a message or request type): nothing was queued. */
   'unsupported-by-peer',
+  /**
+   * A request cannot leave: this node has no federation identity yet, holds no directory of nodes
+   * yet, or its directory lists no node of the requested State for this kind of request. Nothing
+   * was changed.
+   */
+  'no-recipient-node',
   /** The receiving node's endpoint is plain HTTP off loopback, which federation refuses: nothing was queued. */
   'insecure-peer-endpoint',
   /** The node's database cannot be reached or does not answer in time; try again later. */

@@ -224,6 +224,14 @@ export const PROBLEM_TITLES: Readonly<Record<ProblemCode, LocalizedText>> = {
     ru: 'Узел не может связаться со своей базой данных; повторите позже',
     es: 'El nodo no puede acceder a su base de datos; inténtelo más tarde',
   },
+  'no-recipient-node': {
+    ar: 'لا توجد عقدة يُرسل إليها الطلب',
+    zh: '没有可接收此请求的节点',
+    en: 'No node to send the request to',
+    fr: 'Aucun nœud auquel envoyer la demande',
+    ru: 'Нет узла, которому можно отправить запрос',
+    es: 'No hay ningún nodo al que enviar la solicitud',
+  },
   'directory-expired': {
     ar: 'انتهت صلاحية دليل العقد؛ حاول مجددًا عندما يمكن الوصول إلى الأمانة',
     zh: '节点目录已过期；请在秘书处可访问时重试',

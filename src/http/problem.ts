@@ -51,6 +51,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   'too-many-requests': 429,
   'unsupported-by-peer': 422,
   'insecure-peer-endpoint': 422,
+  'no-recipient-node': 409,
   unavailable: 503,
   'database-unavailable': 503,
   'directory-expired': 503,

@@ -79,7 +79,12 @@ export async function createApiToken(
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) {
     throw new AppError('invalid-input', 'a token name has 1 to 100 characters', [
-      { path: 'name', message: '1 to 100 characters' },
+      {
+        path: 'name',
+        message: '1 to 100 characters',
+        pointer: '/name',
+        ...(name.length === 0 ? { code: 'required' } : { code: 'too-big', limit: 100, unit: 'characters' }),
+      },
     ]);
   }
   const maximumDays = context.config.session.tokenMaxDays;
@@ -88,7 +93,18 @@ export async function createApiToken(
     throw new AppError(
       'invalid-input',
       `expiresInDays is a whole number from 1 to ${maximumDays} (this node's maximum)`,
-      [{ path: 'expiresInDays', message: `1 to ${maximumDays}` }],
+      [
+        {
+          path: 'expiresInDays',
+          message: `1 to ${maximumDays}`,
+          pointer: '/expiresInDays',
+          ...(!Number.isInteger(days)
+            ? { code: 'invalid-type' }
+            : days < 1
+              ? { code: 'too-small', limit: 1, unit: 'value' }
+              : { code: 'too-big', limit: maximumDays, unit: 'value' }),
+        },
+      ],
     );
   }
   const now = context.now();
@@ -103,6 +119,11 @@ export async function createApiToken(
           {
             path: 'expiresInDays',
             message: `the new token must expire by ${creatorExpiresAt.toISOString()}`,
+            pointer: '/expiresInDays',
+            code: 'too-big',
+            // The whole days left to the token that creates it.
+            limit: Math.max(1, Math.floor((creatorExpiresAt.getTime() - now.getTime()) / DAY_MS)),
+            unit: 'value',
           },
         ],
       );

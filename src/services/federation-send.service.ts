@@ -180,7 +180,7 @@ export async function routeRequest(
   const federation = context.federation;
   if (!federation) {
     throw new AppError(
-      'unavailable',
+      'no-recipient-node',
       'this node has no federation identity yet, so it cannot send requests; its operator runs comity init',
     );
   }
@@ -216,7 +216,7 @@ export async function routeRequest(
   if (!target) {
     const serial = federation.directory.describe()?.serial;
     throw new AppError(
-      'invalid-state',
+      'no-recipient-node',
       `the directory of nodes${serial === undefined ? ' (not fetched yet)' : ` (serial ${serial})`} lists no ${channel} node for ${requestedState}; this request cannot be sent electronically yet`,
     );
   }

@@ -131,7 +131,7 @@ export async function confirmEnrolment(
   const step = stepOfCode(context, totp.secret, code.trim());
   if (step === undefined) {
     throw new AppError('invalid-input', 'the code does not match: check the clock of your device', [
-      { path: 'code', message: 'the 6-digit code your app shows now' },
+      { path: 'code', message: 'the 6-digit code your app shows now', pointer: '/code', code: 'invalid' },
     ]);
   }
   const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);

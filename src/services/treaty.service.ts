@@ -124,14 +124,29 @@ export function resolveAsOf(asOf: string | undefined, now: Date): string {
   if (asOf === undefined) return today;
   if (!isCalendarDate(asOf)) {
     throw new AppError('invalid-input', `asOf must be a calendar date written YYYY-MM-DD, got "${asOf}"`, [
-      { path: 'asOf', message: 'must be a calendar date written YYYY-MM-DD' },
+      {
+        path: 'asOf',
+        message: 'must be a calendar date written YYYY-MM-DD',
+        in: 'querystring',
+        pointer: '/asOf',
+        code: 'invalid-format',
+      },
     ]);
   }
   if (asOf > today) {
     throw new AppError(
       'invalid-input',
       `asOf ${asOf} is after today (${today}, UTC): the status is known up to today, not on a day to come`,
-      [{ path: 'asOf', message: `must be ${today} or earlier` }],
+      [
+        {
+          path: 'asOf',
+          message: `must be ${today} or earlier`,
+          in: 'querystring',
+          pointer: '/asOf',
+          code: 'too-late',
+          bound: today,
+        },
+      ],
     );
   }
   return asOf;

@@ -16,7 +16,12 @@ import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole, createUser, signIn } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
-type Problem = { type: string; status: number; detail: string };
+type Problem = {
+  type: string;
+  status: number;
+  detail: string;
+  errors?: { pointer?: string; code?: string }[];
+};
 
 /** A clock the tests move: each TOTP code below is taken in a time step of its own. */
 function movableClock() {
@@ -312,6 +317,11 @@ for (const target of DATABASE_TARGETS) {
         payload: { code: '000000' === codeAt(secret, clock.now().getTime()) ? '111111' : '000000' },
       });
       assert.equal(json<Problem>(wrongFirst).type, 'urn:comity:problem:invalid-input');
+      // The code field is named, for the web UI to mark it.
+      assert.deepEqual(
+        json<Problem>(wrongFirst).errors?.map(({ pointer, code }) => ({ pointer, code })),
+        [{ pointer: '/code', code: 'invalid' }],
+      );
       const confirmed = await inject({
         method: 'POST',
         url: '/api/v1/account/totp/confirm',

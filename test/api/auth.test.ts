@@ -9,7 +9,12 @@ import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole, bearerAs, createUser, signIn } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 
-type Problem = { type: string; status: number; detail: string };
+type Problem = {
+  type: string;
+  status: number;
+  detail: string;
+  errors?: { pointer?: string; code?: string; limit?: number; unit?: string }[];
+};
 type SessionBody = {
   user: { id: string; username: string; roles: string[]; permissions: string[] };
   csrfToken: string;
@@ -407,6 +412,11 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(response.statusCode, 400);
       assert.equal(json<Problem>(response).type, 'urn:comity:problem:invalid-input');
+      // The field is named, with a code the web UI words in its user's language.
+      assert.deepEqual(
+        json<Problem>(response).errors?.map(({ pointer, code }) => ({ pointer, code })),
+        [{ pointer: '/expiresInDays', code: 'too-small' }],
+      );
     });
 
     it('gives every token a life: 90 days by default, at most the maximum the State sets', async () => {
@@ -431,6 +441,10 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(tooLong.statusCode, 400);
         assert.equal(json<Problem>(tooLong).type, 'urn:comity:problem:invalid-input');
         assert.match(json<Problem>(tooLong).detail, /1 to 30/);
+        assert.deepEqual(
+          json<Problem>(tooLong).errors?.map(({ pointer, code, limit, unit }) => ({ pointer, code, limit, unit })),
+          [{ pointer: '/expiresInDays', code: 'too-big', limit: 30, unit: 'value' }],
+        );
         const capped = await create(strictApp, { name: 'within the maximum' });
         assert.equal(
           json<{ expiresAt: string }>(capped).expiresAt,
@@ -450,6 +464,10 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(longer.statusCode, 400);
       assert.equal(json<Problem>(longer).type, 'urn:comity:problem:invalid-input');
       assert.match(json<Problem>(longer).detail, /cannot create a token that outlives it/);
+      assert.deepEqual(
+        json<Problem>(longer).errors?.map(({ pointer, code, limit }) => ({ pointer, code, limit })),
+        [{ pointer: '/expiresInDays', code: 'too-big', limit: 10 }],
+      );
       const unstated = await create({ name: 'unstated' });
       assert.equal(unstated.statusCode, 201);
       assert.equal(

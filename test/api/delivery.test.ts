@@ -436,6 +436,7 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(created.isReady, true);
       const refused = await send(created.request.id);
       assert.equal(refused.statusCode, 409);
+      assert.equal(json<Problem>(refused).type, 'urn:comity:problem:no-recipient-node');
       assert.match(json<Problem>(refused).detail, /no point-of-contact node for ES/);
       const stored = await readAt(sender, created.request.id, officer);
       assert.equal(stored.status, 'draft');
@@ -1483,7 +1484,7 @@ for (const target of DATABASE_TARGETS) {
       });
     });
 
-    it('a node without federation identity answers 503 to messages and to sending', async () => {
+    it('a node without federation identity answers 503 to messages, and no-recipient-node to sending', async () => {
       const refused = await postMessage(bare, await seal());
       assert.equal(refused.statusCode, 503);
       assert.equal(json<Problem>(refused).type, 'urn:comity:problem:unavailable');
@@ -1497,7 +1498,9 @@ for (const target of DATABASE_TARGETS) {
       });
       const id = json<RequestBody>(created).request.id;
       const sent = await submitAndApprove(bare, id, bareOfficer);
-      assert.equal(sent.statusCode, 503);
+      assert.equal(sent.statusCode, 409);
+      assert.equal(json<Problem>(sent).type, 'urn:comity:problem:no-recipient-node');
+      assert.match(json<Problem>(sent).detail, /comity init/);
     });
   });
 }

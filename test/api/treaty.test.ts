@@ -10,7 +10,7 @@ type Problem = {
   type: string;
   status: number;
   detail?: string;
-  errors?: { line?: number; message: string }[];
+  errors?: { line?: number; message: string; in?: string; pointer?: string; code?: string; bound?: string }[];
 };
 type Status = ReturnType<typeof buildTreatyStatusReport>;
 type RecordView = {
@@ -97,6 +97,10 @@ for (const target of DATABASE_TARGETS) {
       const bad = await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2026-02-30' });
       assert.equal(bad.statusCode, 400);
       assert.equal(json<Problem>(bad).type, 'urn:comity:problem:invalid-input');
+      assert.deepEqual(
+        json<Problem>(bad).errors?.map(({ in: part, pointer, code }) => ({ part, pointer, code })),
+        [{ part: 'querystring', pointer: '/asOf', code: 'invalid' }],
+      );
       // A day to come: nobody knows its signatures and ratifications yet.
       const future = await subject.app.inject({
         method: 'GET',
@@ -104,6 +108,13 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(future.statusCode, 400);
       assert.match(json<Problem>(future).detail ?? '', /after today/);
+      // The latest date it accepts, for a client to word: today.
+      const [tooLate] = json<Problem>(future).errors ?? [];
+      assert.deepEqual(
+        { pointer: tooLate?.pointer, code: tooLate?.code },
+        { pointer: '/asOf', code: 'too-late' },
+      );
+      assert.match(tooLate?.bound ?? '', /^\d{4}-\d{2}-\d{2}$/);
     });
 
     it('draws an SVG world map with one titled path per country, coloured by status', async () => {

@@ -266,6 +266,14 @@ describe('account screens in a browser', { skip: skipReason() }, () => {
     await next.getByLabel(/^Authentication code/).waitFor();
     await assertAccessible(next, 'sign-in with a code (en)');
     await screenshot(next, 'accounts-sign-in-code');
+    // A wrong code is named as such: the password was right, the code is what to type again.
+    const rightCode = codeAt(secret, Date.now() + 30_000);
+    const wrongCode = String((Number(rightCode) + 1) % 1_000_000).padStart(6, '0');
+    await next.getByLabel(/^Authentication code/).fill(wrongCode);
+    await next.getByRole('button', { name: 'Sign in' }).click();
+    const refusal = next.getByTestId('problem-alert');
+    await refusal.getByText('Wrong code', { exact: true }).waitFor();
+    assert.doesNotMatch((await refusal.textContent()) ?? '', /password/);
     await next.getByLabel(/^Authentication code/).fill(codeAt(secret, Date.now() + 30_000));
     await next.getByRole('button', { name: 'Sign in' }).click();
     await next.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();

@@ -934,7 +934,11 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
  * A node with a federation identity whose cached directory expired a day ago and whose secretariat
  * does not answer: what the peers screen says.
  */
-async function withExpiredDirectory(dataDirectory: string): Promise<void> {
+/**
+ * A node with its federation identity whose secretariat never answers (port 9): it holds no
+ * directory until one is written in its cache.
+ */
+async function withUnreachableSecretariat(dataDirectory: string) {
   const config = loadConfig({ COMITY_DATA_DIR: dataDirectory, COMITY_LOG_LEVEL: 'silent' });
   const secretariatKey = await generateSigningKeyPair();
   await initNodeIdentity(
@@ -948,6 +952,19 @@ async function withExpiredDirectory(dataDirectory: string): Promise<void> {
     },
     { now: new Date() },
   );
+  return { config, secretariatKey };
+}
+
+/** Signs in as the node's first administrator from `path`, which asks for the sign-in first. */
+async function signInAsAdministrator(page: Page, node: StartedNode, path: string): Promise<void> {
+  await page.goto(`${node.baseUrl}${path}`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel(/^Password/).fill(node.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function withExpiredDirectory(dataDirectory: string): Promise<void> {
+  const { config, secretariatKey } = await withUnreachableSecretariat(dataDirectory);
   const day = 24 * 60 * 60 * 1000;
   const now = Date.now();
   const validity = {
@@ -1009,10 +1026,7 @@ describe('peers page of a node whose directory has expired', { skip: skipReason(
   test('warns that the directory expired and shows the last refresh and its outcome', async () => {
     const page = await (await browser.newContext({ locale: 'en-GB', bypassCSP: true })).newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${node.baseUrl}/peers`);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel(/^Password/).fill(node.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsAdministrator(page, node, '/peers');
     await page.getByRole('heading', { level: 1, name: 'Peers and delivery' }).waitFor();
     await page
       .getByTestId('peers-directory-expired')
@@ -1031,5 +1045,45 @@ describe('peers page of a node whose directory has expired', { skip: skipReason(
     await useThePhoneLayout(page);
     await assertWithinPhoneWidth(row.getByText('Not contacted yet'), 'health');
     await screenshot(page, 'peers-on-a-phone');
+  });
+});
+
+describe('a draft on a node that holds no directory of nodes yet', { skip: skipReason() }, () => {
+  let node: StartedNode;
+  let browser: Browser;
+
+  before(async () => {
+    node = await startNode(async (dataDirectory) => {
+      await withUnreachableSecretariat(dataDirectory);
+    });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: LAUNCH_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await stopNode(node);
+  });
+
+  test('says beside the submit button that nothing can leave until the secretariat answers', async () => {
+    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    page.setDefaultTimeout(15_000);
+    await signInAsAdministrator(page, node, '/requests');
+    await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+    const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
+      csrfToken: string;
+    };
+    const created = await page.request.post(`${node.baseUrl}/api/v1/requests`, {
+      data: { type: 'preservation', caseReference: 'PG-NO-DIRECTORY' },
+      headers: { 'x-csrf-token': session.csrfToken },
+    });
+    assert.equal(created.status(), 201);
+    const { request } = (await created.json()) as { request: { id: string } };
+    await page.goto(`${node.baseUrl}/requests/${request.id}`);
+    await page
+      .getByTestId('send-no-directory')
+      .getByText(/holds no directory of nodes yet/)
+      .waitFor();
+    // Connected (it has its identity): the note for a node without one is not shown.
+    assert.equal(await page.getByTestId('send-not-connected').count(), 0);
+    await assertAccessible(page, 'draft on a node without a directory');
   });
 });

@@ -19,11 +19,14 @@ export type FieldReference = Readonly<{ label: string; id?: string }>;
 export function ProblemAlert({
   error,
   title,
+  wording,
   fields,
   takeFocus = false,
 }: {
   error: unknown;
   title?: string;
+  /** The screen's own heading and explanation of this problem, where it knows better than the code's. */
+  wording?: Readonly<{ heading: string; explanation: string }>;
   /** The form's fields by JSON pointer (`/username`): their labels, and ids to link to. */
   fields?: Readonly<Record<string, FieldReference>>;
   takeFocus?: boolean;
@@ -51,8 +54,10 @@ export function ProblemAlert({
     );
   }
   const { problem } = error;
-  const heading = t(`problem.${error.code}`, { defaultValue: problem.title });
-  const explanation = t(`lawyer2.problem.${error.code}`, { defaultValue: t('lawyer2.problem.unknown') });
+  const heading = wording?.heading ?? t(`problem.${error.code}`, { defaultValue: problem.title });
+  const explanation =
+    wording?.explanation ??
+    t(`lawyer2.problem.${error.code}`, { defaultValue: t('lawyer2.problem.unknown') });
   const items = problem.errors ?? [];
   const worded = items.filter((item) => item.code !== undefined);
   // Field messages without a code are the node's English: they join the technical details.

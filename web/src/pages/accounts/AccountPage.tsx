@@ -395,9 +395,11 @@ function TokensSection() {
             id="token-days"
             error={fieldErrors.get('/expiresInDays')}
             label={t('accounts.tokens.days')}
+            description={t('accounts.tokens.daysHelp')}
             min={1}
-            max={3650}
-            w={160}
+            allowDecimal={false}
+            allowNegative={false}
+            w={200}
             value={days}
             onChange={setDays}
           />

@@ -61,6 +61,8 @@ export function SignInPage() {
 
   const hasExpired = session.status === 'signed-out' && session.hasExpired;
   const fieldErrors = fieldErrorsOf(error);
+  // Refused at the code step: the password was right; the code is what to type again.
+  const isWrongCode = isCodeAsked && isApiError(error) && error.code === 'invalid-credentials';
   return (
     <Paper maw={400} mx="auto" mt="xl" p="lg" withBorder>
       <PageTitle text={t('signIn.title')}>{t('signIn.title')}</PageTitle>
@@ -110,6 +112,11 @@ export function SignInPage() {
           <div id="sign-in-error">
             <ProblemAlert
               error={error}
+              wording={
+                isWrongCode
+                  ? { heading: t('signIn.wrongCodeTitle'), explanation: t('signIn.wrongCode') }
+                  : undefined
+              }
               takeFocus
               fields={{
                 '/username': { label: t('signIn.username'), id: 'sign-in-username' },
