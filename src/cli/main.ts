@@ -8,7 +8,7 @@ import { ConfigError } from '../config.ts';
 import { isAppError } from '../core/errors.ts';
 import { COMMANDS, commandModulesFor } from './commands/index.ts';
 import { setOperatorCommand } from './operator-command.ts';
-import { CliError } from './output.ts';
+import { CliError, describeFileError } from './output.ts';
 
 /** The program with the commands `argv` needs (default: every command, as `comity --help` lists them). */
 export async function buildProgram(argv?: readonly string[]): Promise<Command> {
@@ -75,6 +75,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 function describeError(error: unknown): string {
   if (error instanceof CliError || isAppError(error)) return error.message;
   if (error instanceof ConfigError) return `configuration: ${error.problems.join('; ')}`;
+  const fileError = describeFileError(error);
+  if (fileError) return fileError;
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -115,4 +115,12 @@ describe('comity backup and comity restore (PGlite data directories)', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /give the backup passphrase: set COMITY_BACKUP_PASSPHRASE/);
   });
+
+  it('names a file it cannot write in words, on one line', async () => {
+    const into = path.join(root, 'no-such-directory', 'node.backup');
+    const run = await runComity(source, ['backup', into], { env: { COMITY_BACKUP_PASSPHRASE: PASSPHRASE } });
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, `comity: cannot open ${into}: no such file or directory\n`);
+    assert.equal(existsSync(path.dirname(into)), false);
+  });
 });

@@ -126,7 +126,8 @@ describe('comity request new, show, list and delete', () => {
       result.stdout,
       /^BLOCKING {2}Art\. 42\(3\)\(d\) {2}custodian {2}The custodian is missing\.$/m,
     );
-    assert.match(result.stdout, /^1 blocking, 0 warnings: not ready to send$/m);
+    // Asked in French: the summary line is in French too.
+    assert.match(result.stdout, /^bloquants : 1, avertissements : 0 — pas prête à l’envoi$/m);
   });
 
   it('creates an empty draft of the given type', async () => {

@@ -63,6 +63,23 @@ describe('comity request validate', () => {
     assert.match(lines(result.stdout).at(-1) ?? '', /^0 blocking, \d+ warnings?: ready to send$/);
   });
 
+  it('says its summary in the language asked for, as it says the findings', async () => {
+    const bare = write('bare-fr.json', '{"type":"preservation"}');
+    const french = await comity('request', 'validate', bare, '--lang', 'fr');
+    assert.equal(french.code, 1);
+    assert.match(
+      lines(french.stdout).at(-1) ?? '',
+      /^bloquants : \d+, avertissements : \d+ — pas prête à l’envoi$/,
+    );
+    const complete = path.join(root, 'docs', 'examples', 'preservation-draft.json');
+    const russian = await comity('request', 'validate', complete, '--lang', 'ru');
+    assert.equal(russian.code, 0);
+    assert.match(
+      lines(russian.stdout).at(-1) ?? '',
+      /^блокирующих: 0, предупреждений: \d+ — готов к отправке$/,
+    );
+  });
+
   it('prints the findings as JSON with --json, in the language asked for', async () => {
     const file = path.join(root, 'docs', 'examples', 'preservation-incomplete.json');
     const english = await comity('request', 'validate', file, '--json');

@@ -69,7 +69,7 @@ const RULES: readonly RuleSpec[] = [
   ['ip-address-without-port', 'warning', 42, '3(c)', 'IPv4 address {value} has no port.'],
   ['identifier-malformed', 'blocking', 42, '3(c)', 'The {kind} "{value}" is not well formed.'],
   ['identifier-value-missing', 'blocking', 42, '3(c)', 'An identifier has no value.'],
-  ['identifier-time-invalid', 'blocking', 42, '3(c)', 'The time "{value}" is not valid.'],
+  ['identifier-time-invalid', 'blocking', 42, '3(c)', 'The time "{time}" of {value} is not valid.'],
   ['requested-state-unknown', 'blocking', 40, '13', 'State {state} is not in the directory.'],
   [
     'language-not-accepted',

@@ -44,7 +44,7 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   // Not {kind}: the kind would be its id (`ip-address`); the finding sits beside the identifier's kind.
   'identifier-malformed': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
   'identifier-value-missing': { placeholders: [], article: 42, paragraph: '3(c)' },
-  'identifier-time-invalid': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
+  'identifier-time-invalid': { placeholders: ['value', 'time'], article: 42, paragraph: '3(c)' },
   'requested-state-unknown': { placeholders: ['state'], article: 40, paragraph: '13' },
   'language-not-accepted': { placeholders: ['language', 'state', 'accepted'], article: 40, paragraph: '14' },
   'language-acceptance-unknown': { placeholders: ['state'], article: 40, paragraph: '14' },

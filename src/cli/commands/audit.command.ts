@@ -18,7 +18,7 @@ import {
   verifyAuditLog,
   verifyProofFile,
 } from '../../services/audit.service.ts';
-import { CliError, printJson, printLine } from '../output.ts';
+import { CliError, fileErrorWords, printJson, printLine } from '../output.ts';
 import { withNodeContext } from './node-context.ts';
 
 function count(value: string, what: string): number {
@@ -53,7 +53,7 @@ export function registerAuditCommands(program: Command): void {
     .action(async (options: { proof?: string; json?: boolean }) => {
       if (options.proof !== undefined) {
         const text = await readFile(options.proof, 'utf8').catch((error: NodeJS.ErrnoException) => {
-          throw new CliError(`cannot read ${options.proof}: ${error.code ?? error.message}`);
+          throw new CliError(`cannot read ${options.proof}: ${fileErrorWords(error)}`);
         });
         let file: ProofFile;
         try {

@@ -18,8 +18,8 @@ import { loadClientConfig } from '../../config.ts';
 import { isAgeError, parseIdentityFile } from '../../evidence/age/index.ts';
 import { verifyExportFolder } from '../../evidence/export-bundle.ts';
 import { unpackTar } from '../../evidence/tar.ts';
-import { CliError, printLine } from '../output.ts';
-import { describeProblem } from './request.command.ts';
+import { CliError, fileErrorWords, printLine } from '../output.ts';
+import { describeProblem, requireApiToken } from './request.command.ts';
 
 type ExportOptions = { reason: string; decrypted?: boolean; ageRecipient?: string; lang?: string };
 
@@ -28,7 +28,7 @@ async function isEmptyOrAbsent(folder: string): Promise<boolean> {
     return (await readdir(folder)).length === 0;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw new CliError(`cannot read ${folder}: ${(error as NodeJS.ErrnoException).code}`);
+    throw new CliError(`cannot read ${folder}: ${fileErrorWords(error)}`);
   }
 }
 
@@ -40,16 +40,14 @@ async function exportEvidence(id: string, output: string, options: ExportOptions
     throw new CliError('choose the form of the items: --decrypted, or --age-recipient age1...');
   }
   const config = loadClientConfig();
-  if (!config.apiToken) {
-    throw new CliError('no API token: set COMITY_API_TOKEN to a token of your account (comity token create)');
-  }
+  const apiToken = requireApiToken(config);
   if (!(await isEmptyOrAbsent(output))) throw new CliError(`${output} exists and is not empty`);
   const query = options.lang ? `?lang=${encodeURIComponent(options.lang)}` : '';
   let response: Response;
   try {
     response = await fetch(`${config.apiUrl}/api/v1/evidence/exports${query}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${config.apiToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         id,
         reason: options.reason,
@@ -72,7 +70,7 @@ async function exportEvidence(id: string, output: string, options: ExportOptions
   const parent = path.dirname(path.resolve(output));
   const temporary = path.join(parent, `.${path.basename(output)}.${randomBytes(6).toString('hex')}.partial`);
   await mkdir(temporary, { mode: 0o700 }).catch((error: unknown) => {
-    throw new CliError(`cannot write in ${parent}: ${(error as NodeJS.ErrnoException).code}`);
+    throw new CliError(`cannot write in ${parent}: ${fileErrorWords(error)}`);
   });
   try {
     const names = await unpackTar(
@@ -96,7 +94,7 @@ async function verifyExport(folder: string, options: { identity: string[] }): Pr
   const identities: string[] = [];
   for (const file of options.identity) {
     const text = await readFile(file, 'utf8').catch((error: unknown) => {
-      throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`);
+      throw new CliError(`cannot read ${file}: ${fileErrorWords(error)}`);
     });
     try {
       identities.push(...parseIdentityFile(text));

@@ -17,7 +17,7 @@ import type { PreviousUpload, UrlStorage } from 'tus-js-client';
 import type { Problem } from '../../api-client/client.ts';
 import { loadClientConfig } from '../../config.ts';
 import { CliError, printJson, printLine } from '../output.ts';
-import { callApi, describeProblem } from './request.command.ts';
+import { callApi, describeProblem, requireApiToken } from './request.command.ts';
 
 const DEFAULT_RESUME_FILE = path.join(homedir(), '.comity-evidence-uploads.json');
 
@@ -77,9 +77,7 @@ function describeUploadError(error: unknown, apiUrl: string): string {
 
 async function uploadEvidence(file: string, options: UploadOptions): Promise<void> {
   const config = loadClientConfig();
-  if (!config.apiToken) {
-    throw new CliError('no API token: set COMITY_API_TOKEN to a token of your account (comity token create)');
-  }
+  const apiToken = requireApiToken(config);
   const size = (await stat(file).catch(() => undefined))?.size;
   if (size === undefined) throw new CliError(`cannot read ${file}`);
   const metadata: Record<string, string> = { filename: path.basename(file) };
@@ -96,7 +94,7 @@ async function uploadEvidence(file: string, options: UploadOptions): Promise<voi
       endpoint,
       uploadSize: size,
       metadata,
-      headers: { authorization: `Bearer ${config.apiToken}` },
+      headers: { authorization: `Bearer ${apiToken}` },
       urlStorage: fileUrlStorage(options.resumeFile),
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,

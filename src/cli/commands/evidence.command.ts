@@ -106,7 +106,7 @@ export function registerEvidenceCommands(program: Command): void {
   const evidence = program
     .command('evidence')
     .description(
-      "evidence files in the age format (age-encryption.org/v1), which Debian's age reads too, and evidence items of requests received by the node",
+      "evidence files in the age format (age-encryption.org/v1), which Debian's age reads too, and evidence items of requests received by the node (upload, list, export: through the node's API, with COMITY_API_TOKEN and COMITY_API_URL)",
     );
   registerEvidenceItemCommands(evidence);
   registerEvidenceExportCommands(evidence);

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { checkMessageReceipt, checkReceipt, directoryNodesOf } from '../../services/receipts.service.ts';
 import type { ReceiptCheck } from '../../services/receipts.service.ts';
-import { CliError, printLine } from '../output.ts';
+import { CliError, fileErrorWords, printLine } from '../output.ts';
 import { readSecretFromStdin, withNodeContext } from './node-context.ts';
 
 function describeCheck(check: ReceiptCheck): string {
@@ -43,7 +43,7 @@ export function registerReceiptCommands(program: Command): void {
           : file === undefined || file === '-'
             ? await readSecretFromStdin()
             : await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-                throw new CliError(`cannot read ${file}: ${error.code ?? error.message}`);
+                throw new CliError(`cannot read ${file}: ${fileErrorWords(error)}`);
               });
       const check = await withNodeContext(async (context) =>
         compact === undefined

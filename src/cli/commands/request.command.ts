@@ -46,7 +46,7 @@ export function registerRequestCommands(program: Command): void {
         today: now.slice(0, 10),
         now,
       });
-      printFindingsResult(findings, options.json === true);
+      printFindingsResult(findings, options.json === true, options.lang);
       if (!isReady(findings)) process.exitCode = 1;
     });
 
@@ -67,7 +67,7 @@ export function registerRequestCommands(program: Command): void {
         printLine(
           `created request ${created.request.id} (${created.request.type}, revision ${created.request.revision})`,
         );
-        printFindings(created.findings);
+        printFindings(created.findings, options.lang);
       },
     );
 
@@ -98,7 +98,7 @@ export function registerRequestCommands(program: Command): void {
       printLine(`created     ${shown.createdAt}${shown.createdBy ? ` by ${shown.createdBy.username}` : ''}`);
       printLine(`updated     ${shown.updatedAt}`);
       printLine();
-      printFindings(found.findings);
+      printFindings(found.findings, options.lang);
     });
 
   request
@@ -232,16 +232,16 @@ async function composeNewDraft(
 
 // --- Printing findings ----------------------------------------------------------------------------
 
-function printFindingsResult(findings: readonly Finding[], isJson: boolean): void {
+function printFindingsResult(findings: readonly Finding[], isJson: boolean, locale: Locale): void {
   if (isJson) printJson({ findings, isReady: isReady(findings) });
-  else printFindings(findings);
+  else printFindings(findings, locale);
 }
 
 /**
  * One finding per line (`BLOCKING  Art. 42(3)(d)  custodian  <message>`) and a summary line.
  * Blocking findings are in capitals so they stand out in a terminal without colour.
  */
-function printFindings(findings: readonly Finding[]): void {
+function printFindings(findings: readonly Finding[], locale: Locale): void {
   printTable(
     undefined,
     findings.map((finding) => [
@@ -251,14 +251,43 @@ function printFindings(findings: readonly Finding[]): void {
       finding.message,
     ]),
   );
-  printLine(summarizeFindings(findings));
+  printLine(summarizeFindings(findings, locale));
 }
 
-export function summarizeFindings(findings: readonly Finding[]): string {
+/** The counts as "label: n", which needs no plural forms in any of the six languages. */
+const FINDINGS_SUMMARY: Readonly<
+  Record<Exclude<Locale, 'en'>, Readonly<{ counts: string; ready: string; notReady: string }>>
+> = {
+  fr: {
+    counts: 'bloquants : {b}, avertissements : {w}',
+    ready: 'prête à l’envoi',
+    notReady: 'pas prête à l’envoi',
+  },
+  es: {
+    counts: 'bloqueantes: {b}, advertencias: {w}',
+    ready: 'lista para enviar',
+    notReady: 'no está lista para enviar',
+  },
+  ru: {
+    counts: 'блокирующих: {b}, предупреждений: {w}',
+    ready: 'готов к отправке',
+    notReady: 'не готов к отправке',
+  },
+  zh: { counts: '阻断项：{b}，警告：{w}', ready: '可以发送', notReady: '尚不能发送' },
+  ar: { counts: 'العوائق: {b}، التحذيرات: {w}', ready: 'جاهز للإرسال', notReady: 'غير جاهز للإرسال' },
+};
+
+/** The line under the findings: how many of each, and whether the request may be sent. */
+export function summarizeFindings(findings: readonly Finding[], locale: Locale = DEFAULT_LOCALE): string {
   const blocking = findings.filter((finding) => finding.severity === 'blocking').length;
   const warnings = findings.length - blocking;
-  const counts = `${blocking} blocking, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-  return blocking > 0 ? `${counts}: not ready to send` : `${counts}: ready to send`;
+  if (locale === 'en') {
+    const counts = `${blocking} blocking, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+    return blocking > 0 ? `${counts}: not ready to send` : `${counts}: ready to send`;
+  }
+  const words = FINDINGS_SUMMARY[locale];
+  const counts = words.counts.replace('{b}', String(blocking)).replace('{w}', String(warnings));
+  return `${counts} — ${blocking > 0 ? words.notReady : words.ready}`;
 }
 
 /** Columns padded to their widest cell; the last column is never padded. */
@@ -280,6 +309,14 @@ function printTable(header: readonly string[] | undefined, rows: ReadonlyArray<r
 
 // --- Talking to a node ------------------------------------------------------------------------------
 
+/** The configured API token; without one, what to set and where a token is made. */
+export function requireApiToken(config: ClientConfig): string {
+  if (config.apiToken) return config.apiToken;
+  throw new CliError(
+    `no API token: set COMITY_API_TOKEN to an API token of your account (made on the My account screen, or with comity token create on the server), and COMITY_API_URL if the node is not at ${config.apiUrl}`,
+  );
+}
+
 /**
  * One call to the node with the configured token, through the typed API client. A problem answer
  * becomes `title: detail`, an unreachable node says where it was looked for.
@@ -288,12 +325,9 @@ export async function callApi<Data>(
   config: ClientConfig,
   call: (api: ApiClient) => Promise<{ data?: Data; response: Response }>,
 ): Promise<Data> {
-  if (!config.apiToken) {
-    throw new CliError('no API token: set COMITY_API_TOKEN to a token of your account (comity token create)');
-  }
   const api = createApiClient({
     baseUrl: config.apiUrl,
-    token: config.apiToken,
+    token: requireApiToken(config),
     fetch: (request) => fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
   });
   try {

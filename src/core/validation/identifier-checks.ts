@@ -44,7 +44,7 @@ function checkIdentifier(identifier: Identifier, path: string, findings: Finding
     results.push(
       findings.buildFinding('identifier-time-invalid', {
         element: `${path}.observedAt`,
-        values: { value: identifier.observedAt },
+        values: { value: identifier.value, time: identifier.observedAt },
       }),
     );
   }
@@ -54,7 +54,7 @@ function checkIdentifier(identifier: Identifier, path: string, findings: Finding
     results.push(
       findings.buildFinding('identifier-time-invalid', {
         element: `${path}.timeZone`,
-        values: { value: timeZone },
+        values: { value: identifier.value, time: timeZone },
       }),
     );
   }
