@@ -385,7 +385,11 @@ async function setPassword(
   context: AppContext,
   userId: string,
   password: string,
-  options: Readonly<{ mustChangePassword: boolean; keepSessionIdHash?: string }>,
+  options: Readonly<{
+    mustChangePassword: boolean;
+    keepSessionIdHash?: string;
+    isKeepingApiTokens?: boolean;
+  }>,
 ): Promise<UserView> {
   const passwordHash = await hashPassword(password);
   const updated = await context.db.transaction().execute(async (transaction) => {
@@ -396,7 +400,7 @@ async function setPassword(
       context.now(),
     );
     await deleteSessionsOfUser(transaction, userId, options.keepSessionIdHash);
-    await revokeApiTokensOfUser(transaction, userId, context.now());
+    if (!options.isKeepingApiTokens) await revokeApiTokensOfUser(transaction, userId, context.now());
     return row;
   });
   if (!updated) throw new AppError('not-found', 'no such user');
@@ -407,6 +411,11 @@ async function setPassword(
  * A user changes their own password with the current one (a wrong one counts as a failed sign-in
  * from the caller's address). The other sessions end and every API token is revoked; the session
  * that made the change stays signed in. Clears the one-time mark.
+ *
+ * Replacing a one-time password keeps the account's API tokens: a session with a one-time
+ * password can make none (it may only change the password), so the tokens there are the node
+ * operator's (`comity token create --user`, for a national system), and an administrator's reset
+ * revoked any older ones already.
  */
 export async function changeOwnPassword(
   context: AppContext,
@@ -426,8 +435,10 @@ export async function changeOwnPassword(
       { path: 'newPassword', message: 'different from the current password' },
     ]);
   }
+  const isReplacingOneTime = (await findUserById(context.db, userId))?.mustChangePassword === true;
   return setPassword(context, userId, input.newPassword, {
     mustChangePassword: false,
+    isKeepingApiTokens: isReplacingOneTime,
     ...(caller.sessionIdHash === undefined ? {} : { keepSessionIdHash: caller.sessionIdHash }),
   });
 }

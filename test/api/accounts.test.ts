@@ -9,6 +9,7 @@ import type { InjectOptions } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { loadConfig } from '../../src/config.ts';
+import { createApiToken } from '../../src/services/api-tokens.service.ts';
 import { assertMfaRolesKnown } from '../../src/services/mfa.service.ts';
 import { changePassword, ensureAdministrator } from '../../src/services/users.service.ts';
 import { ensureFederationUser } from '../../src/storage/federation-requests.repository.ts';
@@ -106,6 +107,9 @@ for (const target of DATABASE_TARGETS) {
         await inject({ method: 'GET', url: '/api/v1/users', headers: admin.headers }),
       ).items.find((user) => user.id === created.id)?.username;
       assert.ok(username);
+      // The node's operator made a token for a national system before the person's first sign-in.
+      const operatorToken = await createApiToken(subject.context, created.id, { name: 'case system' });
+      const bearer = { authorization: `Bearer ${operatorToken.token}` };
       const signedIn = await sessionOf(username, created.oneTimePassword);
       assert.equal(signedIn.statusCode, 200);
       assert.equal(json<{ pendingStep: string }>(signedIn).pendingStep, 'change-password');
@@ -147,6 +151,22 @@ for (const target of DATABASE_TARGETS) {
       assert.equal((await sessionOf(username, created.oneTimePassword)).statusCode, 401);
       const again = await sessionOf(username, 'a brand new password');
       assert.equal(json<{ pendingStep: string | null }>(again).pendingStep, null);
+      // Replacing the one-time password kept the operator's token; a later change revokes it.
+      assert.equal(
+        (await inject({ method: 'GET', url: '/api/v1/requests', headers: bearer })).statusCode,
+        200,
+      );
+      const changedAgain = await inject({
+        method: 'POST',
+        url: '/api/v1/account/password',
+        headers: headersOf(again),
+        payload: { currentPassword: 'a brand new password', newPassword: 'a second new password' },
+      });
+      assert.equal(changedAgain.statusCode, 200, changedAgain.body);
+      assert.equal(
+        (await inject({ method: 'GET', url: '/api/v1/requests', headers: bearer })).statusCode,
+        401,
+      );
     });
 
     it("lets an administrator reset another user's password only to a one-time one, ending sessions and tokens", async () => {
