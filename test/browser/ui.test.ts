@@ -363,7 +363,17 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     assert.equal(await kind.inputValue(), 'IP address');
     await page.locator('#el-identifiers').getByLabel('Value').fill('203.0.113.7');
     await page.locator('#el-identifiers').getByLabel('Source port').fill('51234');
-    await page.locator('#el-identifiers').getByLabel('Observed at').fill('2026-03-01T14:05:00');
+    // An IP address with no time of use: the empty field is marked, its hint stays grey, not the
+    // error's red, which would read like a value typed in.
+    const observedAt = page.locator('#el-identifiers').getByLabel('Observed at');
+    const observedAtInput = `document.querySelector('#el-identifiers input[placeholder="2026-03-01T14:05:00"]')`;
+    await page.waitForFunction(`${observedAtInput}?.getAttribute('aria-invalid') === 'true'`);
+    assert.equal(await observedAt.inputValue(), '');
+    assert.equal(
+      await page.evaluate(`getComputedStyle(${observedAtInput}, '::placeholder').color`),
+      'rgb(73, 80, 87)',
+    );
+    await observedAt.fill('2026-03-01T14:05:00');
     await choose(
       page.locator('#el-identifiers').getByLabel('Time zone'),
       'Baku',
@@ -401,6 +411,14 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await checklist
       .getByText('is shorter than the 60 days the requested State keeps data at least')
       .waitFor();
+    // Said once in the form, under the field itself, not again in its group's list.
+    const period = page.locator('#el-preservation-period');
+    await period
+      .getByTestId('field-warning')
+      .getByText(/is shorter than the 60 days/)
+      .waitFor();
+    assert.equal(await period.getByText(/is shorter than the 60 days/).count(), 1);
+    assert.equal(await period.getByTestId('field-findings').count(), 0);
     await screenshot(page, 'draft-blocking');
 
     await page.locator('#el-preservation-period').getByLabel('Preservation period (days)').fill('90');

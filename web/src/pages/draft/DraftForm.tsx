@@ -16,7 +16,7 @@ import {
   REQUEST_TYPE_IDS,
   URGENCY_LEVELS,
 } from '../../../../src/core/request/draft.ts';
-import type { ElementId } from '../../../../src/core/request/elements.ts';
+import { type ElementId, isElementId } from '../../../../src/core/request/elements.ts';
 import type { StateSummary } from '../../app/api.ts';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import { localized } from '../../components/format.ts';
@@ -58,6 +58,11 @@ function Section({ title, children }: { title: ReactNode; children: ReactNode })
   );
 }
 
+/** A finding's path names a field of the form (not an element, not a whole row of a list). */
+function isSaidAtItsField(path: string): boolean {
+  return !isElementId(path) && !path.endsWith(']');
+}
+
 /**
  * The group of fields of one element; `id` lets the checklist jump here. A required element is
  * marked (an asterisk, and "required" for screen readers); what the checklist finds about the
@@ -74,6 +79,7 @@ function ElementGroup({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
+  const { isReadOnly } = useDraftForm();
   const status = useContext(ElementStatusContext).get(element);
   const isShowingAbsences = useContext(AbsencesShownContext);
   const findings =
@@ -81,11 +87,15 @@ function ElementGroup({
       ? status.findings.filter((finding) => isShowingAbsences || !isAbsenceFinding(finding))
       : [];
   const isBlocking = findings.some((finding) => finding.severity === 'blocking');
+  // A finding about one field (`preservationDays`, `identifiers[0].observedAt`) is said under that
+  // field where the form shows it (fields.tsx): listed here again it would be said twice. A read-only
+  // request hides its empty fields, so there the group lists every finding.
+  const listed = isReadOnly ? findings : findings.filter((finding) => !isSaidAtItsField(finding.element));
   const findingsId = `el-${element}-findings`;
   const findingList =
-    findings.length > 0 ? (
+    listed.length > 0 ? (
       <List size="sm" id={findingsId} data-testid="field-findings" aria-label={t('a11y.fieldFindings')}>
-        {findings.map((finding, index) => (
+        {listed.map((finding, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: the findings of one element, in order.
           <List.Item key={index} c={finding.severity === 'blocking' ? 'red.9' : 'var(--comity-amber)'}>
             <IsolatedCitations text={finding.message} />
