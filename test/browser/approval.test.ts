@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { preservationDraft, storedDataDraft } from '../../src/demo/demo-drafts.ts';
 import {
+  approveRequest,
   draftRequest,
   listIncomingRequests,
   readDelivery,
@@ -182,8 +183,8 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     await assertAccessible(supervisorPage, 'the approval panel of a sent request');
     assert.doesNotMatch(
       (await supervisorPage.getByTestId('case-other-side').textContent()) ?? '',
-      /Nothing yet/,
-      'once sent, the other side is the status the node knows',
+      /has not been sent/,
+      'once sent, the other side is not said to hold nothing because nothing was sent',
     );
     await supervisorPage
       .getByTestId('approval-panel')
@@ -218,6 +219,41 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
       );
       assert.equal(await page.getByTestId('send-request').isDisabled(), true);
     } finally {
+      await context.close();
+    }
+  });
+
+  test("a request whose message has not reached the other State says so, not the other State's status", async () => {
+    const fr = federation.node('FR');
+    const de = federation.node('DE');
+    const officer = await fr.userClient('officer');
+    const drafted = await draftRequest(officer, preservationDraft('FR', 'DE', 44));
+    assert.ok(drafted.isReady, drafted.blocking.join('; '));
+    // Germany's node is down: the approval queues the message, which waits for it.
+    await de.process.stop();
+    const context = await newContext();
+    try {
+      await submitRequest(officer, drafted.id);
+      await approveRequest(await fr.userClient('supervisor'), drafted.id);
+      const page = await signInAs(context, fr, 'officer');
+      await page.goto(`${fr.url}/requests/${drafted.id}`);
+      const otherSide = page.getByTestId('case-other-side');
+      await otherSide.getByText('Nothing yet: the request has not reached it.').waitFor();
+      assert.equal(
+        await page.getByTestId('case-other-side-next').locator('dd').textContent(),
+        'Nothing until the request reaches it (see its delivery).',
+      );
+      // Germany's node back: the message arrives, and the section says where the case is there.
+      await de.process.start();
+      await waitFor(
+        'the request delivered to DE',
+        async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      await page.reload();
+      await otherSide.getByText(/^Delivered — /).waitFor();
+    } finally {
+      if (!de.process.isRunning()) await de.process.start();
       await context.close();
     }
   });

@@ -106,6 +106,8 @@ export function CasePanel({
   const isUnsent =
     request.direction === 'outgoing' &&
     (request.status === 'draft' || request.status === 'awaiting-approval');
+  // Sent from here, its message not delivered yet (pending, or failed): still nothing there.
+  const isNotReached = request.direction === 'outgoing' && caseView?.status === 'sent';
 
   // After a transition: the new event of the history takes the focus (the status when there is none).
   useEffect(() => {
@@ -201,6 +203,8 @@ export function CasePanel({
                   <span data-testid="case-other-side">
                     {isUnsent ? (
                       t('case.otherSideNotSent')
+                    ) : isNotReached ? (
+                      t('case.otherSideNotReached')
                     ) : (
                       <>
                         {t(`caseStatus.${caseView.otherSide.status}`, {
@@ -224,8 +228,9 @@ export function CasePanel({
                 !isUnsent &&
                 (otherSideMay.length > 0 || available.length > 0 || othersMay.length > 0) && {
                   label: t('case.otherSideNext', { state: otherState || t('case.counterpart') }),
-                  value:
-                    otherSideMay.length > 0
+                  value: isNotReached
+                    ? t('case.otherSideNextNotReached')
+                    : otherSideMay.length > 0
                       ? formatList(
                           otherSideMay.map((transition) =>
                             t(`caseAction.${transition}`, { defaultValue: transition }),
