@@ -82,6 +82,7 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
       'essential-interests',
       'domestic-prohibition',
       'non-discrimination',
+      'preservation-dual-criminality',
       'outside-scope',
       'protected-expression',
       'security-research',
@@ -108,7 +109,15 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
         ]),
       ),
       [
-        ['ground', ['essential-interests', 'domestic-prohibition', 'non-discrimination']],
+        [
+          'ground',
+          [
+            'essential-interests',
+            'domestic-prohibition',
+            'non-discrimination',
+            'preservation-dual-criminality',
+          ],
+        ],
         ['flag', ['outside-scope', 'protected-expression', 'security-research', 'requesting-state-record']],
       ],
     );
@@ -193,6 +202,8 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await form.waitFor();
     // The ground; then the consultation: the requesting State consulted, partial and conditional assistance.
     assert.equal(await form.getByRole('checkbox').count(), 4);
+    // It says why only this ground: the screening's concern supports it.
+    await form.getByText(/^The grounds your screening supports: each rests on an item of the screening/).waitFor();
     await form.getByRole('checkbox', { name: /Limited grounds for refusing preservation/ }).check();
     await form.getByLabel(/^Reasons/).fill('Execution would prejudice an ongoing national security matter.');
     await form.getByRole('checkbox', { name: 'The requesting State was consulted' }).check();

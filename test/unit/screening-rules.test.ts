@@ -64,14 +64,32 @@ describe('screening: which items apply', () => {
     }
   });
 
-  it('gives a preservation only its limited grounds (Art. 42(6)) and never dual criminality (Art. 42(4))', () => {
+  it('gives a preservation only its limited grounds (Art. 42(6)), the reservation of Art. 42(5), and never dual criminality (Art. 42(4))', () => {
     const items = ids('preservation');
     assert.deepEqual(
       items.filter((id) => catalogue.screeningItems.find((i) => i.id === id)?.kind !== 'flag'),
-      ['essential-interests', 'domestic-prohibition', 'non-discrimination'],
+      ['essential-interests', 'domestic-prohibition', 'non-discrimination', 'preservation-dual-criminality'],
     );
     assert.ok(!items.includes('dual-criminality'));
     assert.ok(!items.includes('conformity'));
+  });
+
+  it('lets a refusal of a preservation rest on the dual criminality reservation (Art. 42(5)) once the reviewer has a concern about it', () => {
+    const answer = (itemId: string, value: 'concern' | 'no-concern') => ({
+      itemId,
+      answer: value,
+      reasons: 'Reasons.',
+    });
+    assert.deepEqual(
+      groundsSupported(catalogue, 'preservation', [answer('preservation-dual-criminality', 'concern')]),
+      ['preservation-dual-criminality-reservation'],
+    );
+    assert.deepEqual(
+      groundsSupported(catalogue, 'preservation', [answer('preservation-dual-criminality', 'no-concern')]),
+      [],
+    );
+    // It is the preservation's reservation only: no other request type asks it.
+    assert.ok(!ids('mla').includes('preservation-dual-criminality'));
   });
 
   it('never applies dual criminality to a preservation, even if the data listed it', () => {

@@ -347,7 +347,9 @@ export function TransitionForm({
           ) : (
             <Checkbox.Group
               label={t('case.grounds')}
-              description={t('case.groundsHelp')}
+              description={
+                allowedGrounds === undefined ? t('case.groundsHelp') : t('case.groundsHelpScreened')
+              }
               value={[...values.grounds]}
               onChange={(chosen) => set('grounds', chosen)}
               error={shown('grounds')}
