@@ -132,6 +132,11 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     assert.match((await glance.getByTestId('glance-offences').textContent()) ?? '', /Art\. 10/);
     assert.match((await glance.getByTestId('glance-identifiers').textContent()) ?? '', /203\.0\.113\.54/);
     assert.match((await glance.getByTestId('glance-data').textContent()) ?? '', /Traffic data — from/);
+    // Which data, in the request's own words, not only its kind.
+    assert.match(
+      (await glance.getByTestId('glance-data-description').textContent()) ?? '',
+      /^Traffic data preserved under the earlier request: the connection logs of the server at 203\.0\.113\.54/,
+    );
     // The request it follows: the preservation that kept the data it asks for.
     assert.match((await glance.getByTestId('glance-follows').textContent()) ?? '', /FR-DEMO-00001/);
     const glanceBox = await glance.boundingBox();

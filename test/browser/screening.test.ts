@@ -202,8 +202,15 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     await form.waitFor();
     // The ground; then the consultation: the requesting State consulted, partial and conditional assistance.
     assert.equal(await form.getByRole('checkbox').count(), 4);
+    // What the reviewer writes goes to France: the form says so before anything is written.
+    assert.match(
+      (await form.getByTestId('transition-sent-note').textContent()) ?? '',
+      /^What you write here is sent to France with this step, under your name/,
+    );
     // It says why only this ground: the screening's concern supports it.
-    await form.getByText(/^The grounds your screening supports: each rests on an item of the screening/).waitFor();
+    await form
+      .getByText(/^The grounds your screening supports: each rests on an item of the screening/)
+      .waitFor();
     await form.getByRole('checkbox', { name: /Limited grounds for refusing preservation/ }).check();
     await form.getByLabel(/^Reasons/).fill('Execution would prejudice an ongoing national security matter.');
     await form.getByRole('checkbox', { name: 'The requesting State was consulted' }).check();

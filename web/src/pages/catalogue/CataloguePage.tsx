@@ -23,7 +23,7 @@ import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { LocalizedText } from '../../../../src/core/i18n.ts';
 import { useLocation } from '../../app/router.tsx';
-import { citationText, labelled, localized } from '../../components/format.ts';
+import { citationText, labelled, labelSeparator, localized } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useCatalogue } from '../../components/reference-data.ts';
@@ -35,7 +35,8 @@ function Sources({ provenance, catalogue }: { provenance: Provenance; catalogue:
   const { t } = useTranslation();
   return (
     <Text size="xs" c="gray.7">
-      {t('catalogue.sources')}:{' '}
+      {t('catalogue.sources')}
+      {labelSeparator()}
       {provenance.sources.map((id, index) => {
         const source = catalogue.sources.find((entry) => entry.id === id);
         return (
@@ -269,7 +270,8 @@ export function CataloguePage() {
                 </WideTable>
                 {isDeveloperView && entry.rules.length > 0 ? (
                   <Text size="xs">
-                    {t('catalogue.rulesApplied')}:{' '}
+                    {t('catalogue.rulesApplied')}
+                    {labelSeparator()}
                     {entry.rules.map((rule, index) => (
                       <span key={rule}>
                         {index > 0 ? ', ' : null}
@@ -377,7 +379,8 @@ export function CataloguePage() {
               >
                 <Text size="sm">{localized(entry.explanation)}</Text>
                 <Text size="xs" c="gray.7">
-                  {t('catalogue.appliesTo')}:{' '}
+                  {t('catalogue.appliesTo')}
+                  {labelSeparator()}
                   {entry.appliesTo
                     .map(
                       (type) =>

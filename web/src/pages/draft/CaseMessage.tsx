@@ -9,7 +9,7 @@ import type { CaseView } from '../../app/api.ts';
 import { DeliveryBadge } from '../../components/DeliveryBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatInstant, nodeStateName } from '../../components/format.ts';
+import { formatInstant, labelSeparator, nodeStateName } from '../../components/format.ts';
 import { useStates } from '../../components/reference-data.ts';
 
 export type CaseMessage = NonNullable<CaseView['events'][number]['message']>;
@@ -21,7 +21,8 @@ export function CaseMessageFacts({ message }: { message: CaseMessage }) {
     <div data-testid="case-message" data-state={message.state}>
       <Group gap={6} wrap="wrap">
         <Text size="sm" fw={500} component="span">
-          {t('case.delivery')}:
+          {t('case.delivery')}
+          {labelSeparator().trimEnd()}
         </Text>
         <span data-testid="case-message-state">
           <DeliveryBadge state={message.state} />

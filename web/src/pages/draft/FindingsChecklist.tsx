@@ -27,7 +27,7 @@ import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { citationText, localized, localizedCitation } from '../../components/format.ts';
+import { citationText, labelSeparator, localized, localizedCitation } from '../../components/format.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { StatusMark } from '../../components/StatusMark.tsx';
 import { type Checklist, type ChecklistItem, isAbsenceFinding } from './draft.model.ts';
@@ -69,7 +69,8 @@ function FindingLine({
         c={finding.severity === 'blocking' ? 'red.9' : 'var(--comity-amber)'}
         fw={500}
       >
-        {t(`checklist.severity.${finding.severity}`)}:
+        {t(`checklist.severity.${finding.severity}`)}
+        {labelSeparator().trimEnd()}
       </Text>{' '}
       <Text size="sm" component="span">
         <IsolatedCitations text={finding.message} />

@@ -128,15 +128,30 @@ export function RequestAtAGlance({
           testId: 'glance-identifiers',
         }
       : undefined,
-    data?.categories?.length || period?.from || period?.to
+    data?.categories?.length || data?.description || period?.from || period?.to
       ? {
           label: t('glance.dataSought'),
-          value: joined([
-            (data?.categories ?? []).map((category) => t(`dataCategory.${category}`)).join(', ') || undefined,
-            period?.from || period?.to
-              ? t('glance.period', { from: formatDate(period.from) || '…', to: formatDate(period.to) || '…' })
-              : undefined,
-          ]),
+          // The categories say what kind of data; the description says which (a mailbox's content
+          // as well as its subscriber): both, since what is sought is what the reviewer weighs.
+          value: (
+            <>
+              {joined([
+                (data?.categories ?? []).map((category) => t(`dataCategory.${category}`)).join(', ') ||
+                  undefined,
+                period?.from || period?.to
+                  ? t('glance.period', {
+                      from: formatDate(period.from) || '…',
+                      to: formatDate(period.to) || '…',
+                    })
+                  : undefined,
+              ])}
+              {data?.description ? (
+                <Text size="sm" c="gray.8" dir="auto" data-testid="glance-data-description">
+                  {shortened(data.description)}
+                </Text>
+              ) : null}
+            </>
+          ),
           testId: 'glance-data',
         }
       : undefined,

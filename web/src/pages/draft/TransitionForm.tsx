@@ -296,6 +296,12 @@ export function TransitionForm({
         {t(`caseAction.${transition}`, { defaultValue: transition })}
       </Title>
       <Stack gap="sm">
+        {/* Every step made here travels to the other State with what it holds; a note field says so itself. */}
+        {kind !== 'none' && kind !== 'note' && kind !== 'preservation' && kind !== 'extension' ? (
+          <Text size="sm" c="gray.7" data-testid="transition-sent-note">
+            {t('case.formSent', { state: otherState })}
+          </Text>
+        ) : null}
         {kind === 'none' ? (
           <Text size="sm" c="gray.7">
             {t('case.noPayloadNeeded')}
