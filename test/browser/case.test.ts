@@ -108,6 +108,14 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     assert.match(await textOf(sentStep), /FR officer/);
     assert.equal(await textOf(sentStep.getByTestId('step-approved-by').locator('dd')), 'FR supervisor');
     assert.deepEqual(await offeredActions(panel), ['transition-acknowledge']);
+    // The duty officer reads the screening but does not answer it: the acknowledgement comes first.
+    await page.getByTestId('screening-panel').waitFor();
+    const acknowledgeBox = await panel.getByTestId('transition-acknowledge').boundingBox();
+    const screeningBox = await page.getByTestId('screening-panel').boundingBox();
+    assert.ok(
+      acknowledgeBox && screeningBox && acknowledgeBox.y < screeningBox.y,
+      'actions before the screening',
+    );
     await assertAccessible(page, 'case section of a delivered request');
 
     // Acknowledge with a note, from the keyboard: the form opens on its first field.

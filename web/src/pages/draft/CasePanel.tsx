@@ -152,6 +152,14 @@ export function CasePanel({
   const checklist = screening.data;
   const isBlockedByScreening = (transition: string) =>
     checklist !== undefined && !checklist.complete && checklist.gatedTransitions.includes(transition);
+  const screeningPanel = checklist ? (
+    <ScreeningPanel
+      screening={checklist}
+      // Read-only while a decision resting on it waits for its approver (the node refuses a change then).
+      canReview={canReview && !pendingApproval}
+      onSaved={(saved) => screening.setData(saved)}
+    />
+  ) : null;
 
   return (
     <Paper
@@ -256,14 +264,8 @@ export function CasePanel({
         ) : null}
 
         {canReadScreening ? <ProblemAlert error={screening.error} /> : null}
-        {checklist ? (
-          <ScreeningPanel
-            screening={checklist}
-            // Read-only while a decision resting on it waits for its approver (the node refuses a change then).
-            canReview={canReview && !pendingApproval}
-            onSaved={(saved) => screening.setData(saved)}
-          />
-        ) : null}
+        {/* A reviewer answers the screening before deciding: it comes before the actions. */}
+        {canReview ? screeningPanel : null}
 
         <section aria-labelledby="case-actions-title">
           <Title order={3} size="h5" id="case-actions-title" mb={6}>
@@ -357,6 +359,9 @@ export function CasePanel({
             </div>
           ) : null}
         </section>
+
+        {/* Read only (a duty officer's acknowledgement due within the hour): after the actions, not above them. */}
+        {canReview ? null : screeningPanel}
 
         <section aria-labelledby="case-history-title">
           <Title order={3} size="h5" id="case-history-title" mb={6}>
