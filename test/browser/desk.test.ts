@@ -282,6 +282,17 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
       preservedUntil,
     );
     await assertNotReloaded(request);
+    // Germany's desk: the end of the preservation is France's date to keep (its follow-up request),
+    // and the row says so rather than counting it down as Germany's task.
+    const deDesk = await deContext.newPage();
+    await deDesk.goto(`${de.url}/desk`);
+    const preservedRow = deDesk.locator('tbody tr').filter({ hasText: 'FR-DEMO-00001' });
+    await preservedRow.getByTestId('desk-deadline').getByText('End of the preservation').waitFor();
+    assert.equal(
+      await preservedRow.getByTestId('desk-deadline-other-side').textContent(),
+      'for the other State to do: France',
+    );
+    await deDesk.close();
     await request
       .getByTestId('case-panel')
       .screenshot({ path: path.join(screenshotDirectory, 'desk-case-fr-en.png') });

@@ -107,7 +107,7 @@ const STATE_COLOURS: Readonly<Record<string, string>> = {
  */
 const EXPEDITED_ARTICLES: Readonly<Record<string, number>> = { preservation: 42, 'traffic-disclosure': 43 };
 
-function Countdown({ item }: { item: DeskCase }) {
+function Countdown({ item, otherStateName }: { item: DeskCase; otherStateName: string }) {
   const { t } = useTranslation();
   const deadline = item.nextDeadline;
   const left = useCountdown(deadline ? Date.parse(deadline.dueAt) : 0);
@@ -157,6 +157,12 @@ function Countdown({ item }: { item: DeskCase }) {
       <Badge variant="outline" color={STATE_COLOURS[state]} radius="sm" className="badge-whole">
         {t(`desk.deadlineState.${state}`)}
       </Badge>
+      {/* A date the other State must keep (the end of a preservation, for its follow-up request). */}
+      {deadline.side === item.side ? null : (
+        <Text size="xs" c="gray.7" data-testid="desk-deadline-other-side">
+          {t('desk.otherSideActs', { state: otherStateName || '—' })}
+        </Text>
+      )}
     </div>
   );
 }
@@ -324,7 +330,13 @@ export function DeskPage() {
                       ) : null}
                     </Table.Td>
                     <Table.Td>
-                      <Countdown item={item} />
+                      <Countdown
+                        item={item}
+                        otherStateName={stateName(
+                          states.data,
+                          item.side === 'requested' ? item.requestingState : item.requestedState,
+                        )}
+                      />
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" fw={item.urgency === 'routine' ? 400 : 700}>
