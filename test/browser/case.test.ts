@@ -366,4 +366,30 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'preserved');
     await context.close();
   });
+
+  test("DE's legal reviewer converts the preservation; closing it says the data stays preserved (Art. 42(8))", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 1000 },
+      locale: 'en-GB',
+      // waitForFunction's string predicates run by eval, which the node's CSP refuses (ui.test.ts walks it).
+      bypassCSP: true,
+    });
+    const page = await signInAs(context, federation.node('DE'), 'legal-reviewer');
+    await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+    const panel = page.getByTestId('case-panel');
+    await panel.getByTestId('transition-convert').click();
+    const form = panel.getByTestId('transition-form');
+    await form.getByLabel(/^Reference of the follow-up request/).fill('FR-MLA-2026-0042');
+    await form.getByTestId('transition-submit').click();
+    await panel.locator('[data-testid="case-status"][data-status="converted"]').waitFor();
+    // Closing is bookkeeping here: the form says the preservation goes on until the follow-up
+    // request is decided, before anyone confirms.
+    await panel.getByTestId('transition-close').click();
+    await form
+      .getByTestId('close-keeps-preservation')
+      .getByText(/data stays preserved until a decision/)
+      .waitFor();
+    await assertAccessible(page, 'closing a converted preservation');
+    await context.close();
+  });
 });

@@ -302,6 +302,11 @@ export function TransitionForm({
             {t('case.formSent', { state: otherState })}
           </Text>
         ) : null}
+        {transition === 'close' && requestType === 'preservation' && preservedUntil ? (
+          <Text size="sm" c="var(--comity-amber)" fw={500} data-testid="close-keeps-preservation">
+            {t('case.closeKeepsPreservation')}
+          </Text>
+        ) : null}
         {kind === 'none' ? (
           <Text size="sm" c="gray.7">
             {t('case.noPayloadNeeded')}
