@@ -86,14 +86,19 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await federation?.stop();
   });
 
-  test("DE's duty officer acknowledges and records a preservation; focus follows each new event", async () => {
-    const context = await browser.newContext({
+  /** A browser in English, in the reader's time zone. */
+  function newContext(timezoneId: string) {
+    return browser.newContext({
       viewport: { width: 1366, height: 1000 },
       locale: 'en-GB',
       // waitForFunction's string predicates run by eval, which the node's CSP refuses (ui.test.ts walks it).
       bypassCSP: true,
-      timezoneId: 'Europe/Berlin',
+      timezoneId,
     });
+  }
+
+  test("DE's duty officer acknowledges and records a preservation; focus follows each new event", async () => {
+    const context = await newContext('Europe/Berlin');
     const page = await signInAs(context, federation.node('DE'), 'duty-officer');
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const panel = page.getByTestId('case-panel');
@@ -248,13 +253,7 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
   });
 
   test("FR's officer sees the preserved-until date and may only withdraw, with reasons", async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 1000 },
-      locale: 'en-GB',
-      // waitForFunction's string predicates run by eval, which the node's CSP refuses (ui.test.ts walks it).
-      bypassCSP: true,
-      timezoneId: 'Europe/Paris',
-    });
+    const context = await newContext('Europe/Paris');
     const page = await signInAs(context, federation.node('FR'), 'officer');
     const panel = page.getByTestId('case-panel');
     // DE's transitions reach FR as federation messages: read the page again until they have arrived.
@@ -368,12 +367,7 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
   });
 
   test("DE's legal reviewer converts the preservation; closing it says the data stays preserved (Art. 42(8))", async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1366, height: 1000 },
-      locale: 'en-GB',
-      // waitForFunction's string predicates run by eval, which the node's CSP refuses (ui.test.ts walks it).
-      bypassCSP: true,
-    });
+    const context = await newContext('Europe/Berlin');
     const page = await signInAs(context, federation.node('DE'), 'legal-reviewer');
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const panel = page.getByTestId('case-panel');
