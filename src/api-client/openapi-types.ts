@@ -7033,6 +7033,12 @@ export interface components {
                 /** @description the date through which the data is kept, as recorded or last extended */
                 preservedUntil: string;
             } | null;
+            /** @description what the requested side asked that waits for the requesting side's answer: conditions proposed (Art. 40(27)) or a clarification's questions; null when nothing waits */
+            awaitingAnswer: {
+                /** @enum {string} */
+                kind: "conditions" | "clarification";
+                text: string;
+            } | null;
             events: {
                 sequence: number;
                 transition: string;
@@ -8004,6 +8010,12 @@ export interface components {
                 tookEffectOn: string;
                 /** @description the date through which the data is kept, as recorded or last extended */
                 preservedUntil: string;
+            } | null;
+            /** @description what the requested side asked that waits for the requesting side's answer: conditions proposed (Art. 40(27)) or a clarification's questions; null when nothing waits */
+            awaitingAnswer: {
+                /** @enum {string} */
+                kind: "conditions" | "clarification";
+                text: string;
             } | null;
             events: {
                 sequence: number;

@@ -66,6 +66,12 @@ export type CaseView = Readonly<{
   deadlines: Deadline[];
   /** Art. 42: the preservation as recorded or last extended, once the requested side recorded it. */
   preservation: Readonly<{ tookEffectOn: string; preservedUntil: string }> | null;
+  /**
+   * What the requested side asked that waits for the requesting side's answer: conditions proposed
+   * (Art. 40(27)) or questions (a clarification); null when nothing waits. Whose turn it is, with
+   * the text to answer, while the status stays what it was (under assessment).
+   */
+  awaitingAnswer: Readonly<{ kind: 'conditions' | 'clarification'; text: string }> | null;
   events: CaseEventView[];
   /** The request flow's steps before the stored events: drafted, sent, delivered. */
   flow: FlowStepView[];
@@ -74,6 +80,15 @@ export type CaseView = Readonly<{
   /** The other side's status as this node knows it: the same, told by the last message this node sent. */
   otherSide: Readonly<{ status: string; lastMessage: Readonly<{ id: string; state: string }> | null }>;
 }>;
+
+/** Conditions or questions of the requested side that wait for the requesting side's answer. */
+function awaitingAnswerOf(current: Case): CaseView['awaitingAnswer'] {
+  if (current.conditions?.state === 'proposed') return { kind: 'conditions', text: current.conditions.text };
+  if (current.status === 'clarification-requested' && current.clarification && !current.clarification.answer) {
+    return { kind: 'clarification', text: current.clarification.questions };
+  }
+  return null;
+}
 
 /** The case of a request the actor may read (not-found otherwise), with its history. */
 export async function caseHistory(context: AppContext, actor: Actor, requestId: string): Promise<CaseView> {
@@ -96,6 +111,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
           preservedUntil: current.preservation.preservedUntil,
         }
       : null,
+    awaitingAnswer: awaitingAnswerOf(current),
     events: record.events.map((event) => ({
       sequence: event.sequence,
       transition: event.transition,

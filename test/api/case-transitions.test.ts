@@ -32,6 +32,7 @@ type CaseView = {
   side: string;
   availableTransitions: string[];
   otherSideMay: string[];
+  awaitingAnswer: { kind: string; text: string } | null;
   events: CaseEvent[];
 };
 
@@ -211,17 +212,41 @@ for (const target of DATABASE_TARGETS) {
       );
       await step('requested', 'legal-reviewer', 'begin-assessment', {}, 'under-assessment');
       const questions = { questions: 'In which time zone are the log times?', answerBy: addDays(today(), 7) };
-      await step(
+      const asked = await step(
         'requested',
         'legal-reviewer',
         'request-clarification',
         questions,
         'clarification-requested',
       );
-      await step('requesting', 'officer', 'answer-clarification', { answer: 'UTC.' }, 'under-assessment');
+      // Both sides read what waits for the requesting side's answer, and nothing once answered.
+      const waitsFor = (views: readonly CaseView[]) => views.map((view) => view.awaitingAnswer);
+      assert.deepEqual(waitsFor(asked), [
+        { kind: 'clarification', text: questions.questions },
+        { kind: 'clarification', text: questions.questions },
+      ]);
+      const answered = await step(
+        'requesting',
+        'officer',
+        'answer-clarification',
+        { answer: 'UTC.' },
+        'under-assessment',
+      );
+      assert.deepEqual(waitsFor(answered), [null, null]);
       const conditions = { text: 'Use only in the proceedings named in the request.' };
-      await step('requested', 'legal-reviewer', 'propose-conditions', conditions, 'under-assessment');
-      await step('requesting', 'supervisor', 'accept-conditions', {}, 'under-assessment');
+      const proposed = await step(
+        'requested',
+        'legal-reviewer',
+        'propose-conditions',
+        conditions,
+        'under-assessment',
+      );
+      assert.deepEqual(waitsFor(proposed), [
+        { kind: 'conditions', text: conditions.text },
+        { kind: 'conditions', text: conditions.text },
+      ]);
+      const agreed = await step('requesting', 'supervisor', 'accept-conditions', {}, 'under-assessment');
+      assert.deepEqual(waitsFor(agreed), [null, null]);
       const [accepted, accepting] = await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
       // Each side is told what the other may do next: after an acceptance, the requesting side
       // expects execution to begin (or a postponement); the requested side, perhaps a withdrawal.

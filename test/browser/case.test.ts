@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
+import { makeTransition } from '../../src/demo/federation-api.ts';
 import {
   deliverPreservationFromFrance,
   type Federation,
@@ -344,6 +345,10 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     // On a phone the status stands next to the type, in view before the table scrolls sideways.
     await useThePhoneLayout(page);
     await assertWithinPhoneWidth(listed.locator('[data-case-status]'), 'status');
+    // Rows of one type are told apart there: the reference and the State under the type.
+    const summary = listed.getByTestId('request-row-summary');
+    assert.match(await textOf(summary), / · Germany$/);
+    await assertWithinPhoneWidth(summary, 'reference and State');
     await page.setViewportSize({ width: 1366, height: 1000 });
     await page.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
     await panel.getByTestId('case-status').waitFor();
@@ -385,5 +390,59 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       .waitFor();
     await assertAccessible(page, 'closing a converted preservation');
     await context.close();
+  });
+
+  test('conditions Germany proposes say on both sides whose answer is awaited, and the answer form repeats them', async () => {
+    const { frRequestId: frId, deRequestId: deId } = await deliverPreservationFromFrance(federation);
+    const de = federation.node('DE');
+    const duty = await de.userClient('duty-officer');
+    await makeTransition(duty, deId, 'acknowledge');
+    await makeTransition(duty, deId, 'begin-assessment');
+    const conditions = 'Use the data only in the proceedings named in the request.';
+    await makeTransition(await de.userClient('legal-reviewer'), deId, 'propose-conditions', {
+      text: conditions,
+    });
+
+    const context = await newContext('Europe/Paris');
+    const page = await signInAs(context, federation.node('FR'), 'officer');
+    const panel = page.getByTestId('case-panel');
+    const awaiting = panel.getByTestId('case-awaiting-answer');
+    // The conditions reach France as a message: read the page again until they have arrived.
+    await waitFor(
+      'FR shows the conditions',
+      async () => {
+        await page.goto(`${federation.node('FR').url}/requests/${frId}`);
+        await panel.getByTestId('case-status').waitFor();
+        return (await awaiting.count()) > 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    assert.match(await textOf(awaiting), /^Germany proposes conditions; this side answers/);
+    assert.equal(await textOf(awaiting.getByTestId('case-awaiting-text')), conditions);
+    // Germany waits for France's answer: not a list of Germany's own steps.
+    assert.equal(
+      await textOf(panel.getByTestId('case-other-side-next').locator('dd')),
+      'Nothing now: the case waits for this side.',
+    );
+    // The officer may decline them (a supervisor accepts): the form says what it answers.
+    await panel.getByTestId('transition-decline-conditions').click();
+    const form = panel.getByTestId('transition-form');
+    assert.match(
+      await textOf(form.getByTestId('transition-answering')),
+      new RegExp(`^You are answering:\\s*${conditions}`),
+    );
+    await assertAccessible(page, 'answering conditions');
+    await screenshotCase(page, 'case-fr-conditions');
+    await context.close();
+
+    // Germany reads the same conditions as waiting for France.
+    const deContext = await newContext('Europe/Berlin');
+    const dePage = await signInAs(deContext, de, 'legal-reviewer');
+    await dePage.goto(`${de.url}/requests/${deId}`);
+    await dePage
+      .getByTestId('case-awaiting-answer')
+      .getByText('Conditions proposed to France, waiting for its answer:')
+      .waitFor();
+    await deContext.close();
   });
 });

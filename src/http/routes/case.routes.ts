@@ -136,6 +136,12 @@ export const CaseSchema = z
       })
       .nullable()
       .describe('Art. 42: the preservation the requested side recorded; null before'),
+    awaitingAnswer: z
+      .object({ kind: z.enum(['conditions', 'clarification']), text: z.string() })
+      .nullable()
+      .describe(
+        "what the requested side asked that waits for the requesting side's answer: conditions proposed (Art. 40(27)) or a clarification's questions; null when nothing waits",
+      ),
     events: z.array(CaseEventSchema),
     flow: z
       .array(FlowStepSchema)

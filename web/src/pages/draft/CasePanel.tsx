@@ -48,6 +48,13 @@ function otherStateOf(request: RequestView): string | undefined {
     : (request.requestedState ?? undefined);
 }
 
+/** The transitions that answer what the other side asked: their form repeats it. */
+const ANSWERING_TRANSITIONS: readonly string[] = [
+  'accept-conditions',
+  'decline-conditions',
+  'answer-clarification',
+];
+
 export function CasePanel({
   request,
   catalogue,
@@ -238,14 +245,17 @@ export function CasePanel({
                   label: t('case.otherSideNext', { state: otherState || t('case.counterpart') }),
                   value: isNotReached
                     ? t('case.otherSideNextNotReached')
-                    : otherSideMay.length > 0
-                      ? formatList(
-                          otherSideMay.map((transition) =>
-                            t(`caseAction.${transition}`, { defaultValue: transition }),
-                          ),
-                          'disjunction',
-                        )
-                      : t('case.otherSideWaits'),
+                    : caseView.awaitingAnswer && side === 'requesting'
+                      ? // Its conditions or questions wait for this side's answer.
+                        t('case.otherSideWaits')
+                      : otherSideMay.length > 0
+                        ? formatList(
+                            otherSideMay.map((transition) =>
+                              t(`caseAction.${transition}`, { defaultValue: transition }),
+                            ),
+                            'disjunction',
+                          )
+                        : t('case.otherSideWaits'),
                   testId: 'case-other-side-next',
                 },
             ]}
@@ -254,6 +264,26 @@ export function CasePanel({
             {t('case.otherSideNote')}
           </Text>
         </div>
+
+        {caseView?.awaitingAnswer ? (
+          // Whose turn it is while the status stays "under assessment", with what is to be answered.
+          <Alert
+            color="yellow"
+            variant="light"
+            data-testid="case-awaiting-answer"
+            data-kind={caseView.awaitingAnswer.kind}
+          >
+            <Text size="sm" fw={600}>
+              {t(
+                `case.awaiting.${caseView.awaitingAnswer.kind}${side === 'requesting' ? 'ToUs' : 'ToThem'}`,
+                { state: otherState || t('case.counterpart') },
+              )}
+            </Text>
+            <Text size="sm" dir="auto" style={{ whiteSpace: 'pre-wrap' }} data-testid="case-awaiting-text">
+              {caseView.awaitingAnswer.text}
+            </Text>
+          </Alert>
+        ) : null}
 
         {caseView ? (
           <CaseDeadlines
@@ -346,6 +376,9 @@ export function CasePanel({
                 }
                 key={openTransition}
                 preservedUntil={caseView?.preservation?.preservedUntil}
+                answering={
+                  ANSWERING_TRANSITIONS.includes(openTransition) ? caseView?.awaitingAnswer?.text : undefined
+                }
                 requestedDays={request.content.preservationDays}
                 transition={openTransition}
                 requestType={request.type}

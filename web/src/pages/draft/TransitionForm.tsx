@@ -134,6 +134,8 @@ type TransitionFormProps = Readonly<{
   preservedUntil?: string | undefined;
   /** The preservation period the request asks for, in days (Art. 42): it proposes the end date. */
   requestedDays?: number | undefined;
+  /** What this step answers (the conditions proposed, the questions asked): the form repeats it. */
+  answering?: string | undefined;
   requestType: RequestTypeId;
   /** The other State's name: a note goes to it with the step. */
   otherState: string;
@@ -149,6 +151,7 @@ export function TransitionForm({
   allowedGrounds,
   preservedUntil,
   requestedDays,
+  answering,
   requestType,
   otherState,
   catalogue,
@@ -301,6 +304,16 @@ export function TransitionForm({
           <Text size="sm" c="gray.7" data-testid="transition-sent-note">
             {t('case.formSent', { state: otherState })}
           </Text>
+        ) : null}
+        {answering ? (
+          <div data-testid="transition-answering">
+            <Text size="sm" fw={500}>
+              {t('case.awaiting.answering')}
+            </Text>
+            <Text size="sm" dir="auto" style={{ whiteSpace: 'pre-wrap' }} className="quoted-text">
+              {answering}
+            </Text>
+          </div>
         ) : null}
         {transition === 'close' && requestType === 'preservation' && preservedUntil ? (
           <Text size="sm" c="var(--comity-amber)" fw={500} data-testid="close-keeps-preservation">

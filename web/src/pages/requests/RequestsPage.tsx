@@ -114,26 +114,25 @@ export function RequestsPage() {
               const canDelete =
                 item.status === 'draft' && item.direction === 'outgoing' && item.createdBy.id === user?.id;
               const time = isIncoming ? (item.receivedAt ?? item.createdAt) : item.updatedAt;
+              const otherState = isIncoming ? item.peerState : item.requestedState;
+              const otherStateLabel = otherState ? stateName(states.data, otherState) : '';
               return (
                 <Table.Tr key={item.id} data-request-id={item.id} data-direction={item.direction}>
                   <Table.Td>
                     <Anchor component={RouterLink} href={`/requests/${item.id}`}>
                       {typeTitle(item.type)}
                     </Anchor>
+                    {/* On a phone the columns after the status are scrolled away: rows of one type
+                        are told apart by their reference and State, under the type. */}
+                    <Text size="xs" c="gray.7" hiddenFrom="sm" data-testid="request-row-summary">
+                      {[item.caseReference, otherStateLabel].filter(Boolean).join(' · ')}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <StatusBadge caseStatus={item.caseStatus} />
                   </Table.Td>
                   <Table.Td>{item.caseReference ?? '—'}</Table.Td>
-                  <Table.Td>
-                    {isIncoming
-                      ? item.peerState
-                        ? stateName(states.data, item.peerState)
-                        : '—'
-                      : item.requestedState
-                        ? stateName(states.data, item.requestedState)
-                        : '—'}
-                  </Table.Td>
+                  <Table.Td>{otherStateLabel || '—'}</Table.Td>
                   {isIncoming ? null : (
                     <Table.Td>
                       {item.deliveryState ? <DeliveryBadge state={item.deliveryState} /> : '—'}
