@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { waitFor } from '../../src/demo/node-process.ts';
 import { updateUserRow } from '../../src/storage/users.repository.ts';
 import { json } from '../helpers/app.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
@@ -281,7 +282,19 @@ for (const target of DATABASE_TARGETS) {
         ]),
         [[requestId, 'success', { status: 201 }]],
       );
-      const patches = await auditOf('api:PATCH /api/v1/requests/:id/evidence/uploads/:itemId');
+      // A handed-over tus reply is recorded just after it left (recordHandedOverCall): on a busy
+      // machine the last entries may land a moment after the client has its answer.
+      const patches = await waitFor(
+        'the PATCHes recorded, the refused one among them',
+        async () => {
+          const recorded = await auditOf('api:PATCH /api/v1/requests/:id/evidence/uploads/:itemId');
+          return recorded.some((entry) => (entry.detail as { status: number }).status === 409) &&
+            recorded.length >= 3
+            ? recorded
+            : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
       assert.ok(patches.every((entry) => entry.resource === `${requestId}/${itemId}`));
       // 204 each PATCH that was taken, 409 the one at a wrong offset, 400 the cut-off one when tus
       // answered it before the connection closed.

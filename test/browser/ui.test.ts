@@ -663,7 +663,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     const row = page.getByRole('row').filter({ hasText: 'PG-2026-0042' });
     await row.waitFor();
     await row.getByText('Draft').waitFor();
-    await row.getByText('France').waitFor();
+    await row.getByRole('cell', { name: 'France', exact: true }).waitFor();
     await assertAccessible(page, 'requests');
     await screenshot(page, 'requests');
     // Requests other States' nodes sent here are in their own tab (none on this node).
