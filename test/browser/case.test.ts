@@ -87,6 +87,24 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await federation?.stop();
   });
 
+  /** Opens France's request page again until `isThere` holds: DE's steps arrive as messages. */
+  async function reloadUntil(
+    page: Page,
+    requestId: string,
+    description: string,
+    isThere: () => Promise<boolean>,
+  ): Promise<void> {
+    await waitFor(
+      description,
+      async () => {
+        await page.goto(`${federation.node('FR').url}/requests/${requestId}`);
+        await page.getByTestId('case-panel').getByTestId('case-status').waitFor();
+        return (await isThere()) ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+  }
+
   /** A browser in English, in the reader's time zone. */
   function newContext(timezoneId: string) {
     return browser.newContext({
@@ -258,16 +276,11 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     const page = await signInAs(context, federation.node('FR'), 'officer');
     const panel = page.getByTestId('case-panel');
     // DE's transitions reach FR as federation messages: read the page again until they have arrived.
-    await waitFor(
+    await reloadUntil(
+      page,
+      frRequestId,
       'FR shows the preservation',
-      async () => {
-        await page.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
-        await panel.getByTestId('case-status').waitFor();
-        return (await panel.getByTestId('case-status').getAttribute('data-status')) === 'preserved'
-          ? true
-          : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 500 },
+      async () => (await panel.getByTestId('case-status').getAttribute('data-status')) === 'preserved',
     );
     // The header says where the case is, as the case panel does, not only that the request was sent.
     assert.equal(await page.getByTestId('save-state').textContent(), 'Data preserved');
@@ -408,15 +421,7 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     const panel = page.getByTestId('case-panel');
     const awaiting = panel.getByTestId('case-awaiting-answer');
     // The conditions reach France as a message: read the page again until they have arrived.
-    await waitFor(
-      'FR shows the conditions',
-      async () => {
-        await page.goto(`${federation.node('FR').url}/requests/${frId}`);
-        await panel.getByTestId('case-status').waitFor();
-        return (await awaiting.count()) > 0 ? true : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 500 },
-    );
+    await reloadUntil(page, frId, 'FR shows the conditions', async () => (await awaiting.count()) > 0);
     assert.match(await textOf(awaiting), /^Germany proposes conditions; this side answers/);
     assert.equal(await textOf(awaiting.getByTestId('case-awaiting-text')), conditions);
     // Germany waits for France's answer: not a list of Germany's own steps.

@@ -168,6 +168,18 @@ export function CasePanel({
     />
   ) : null;
 
+  /** What the other State may do next; nothing while the request has not reached it or it waits for this side. */
+  const otherSideNext = (): string => {
+    if (isNotReached) return t('case.otherSideNextNotReached');
+    // Its conditions or questions wait for this side's answer.
+    const isWaitingForThisSide = caseView?.awaitingAnswer && side === 'requesting';
+    if (isWaitingForThisSide || otherSideMay.length === 0) return t('case.otherSideWaits');
+    return formatList(
+      otherSideMay.map((transition) => t(`caseAction.${transition}`, { defaultValue: transition })),
+      'disjunction',
+    );
+  };
+
   return (
     <Paper
       component="section"
@@ -243,19 +255,7 @@ export function CasePanel({
                 !isUnsent &&
                 (otherSideMay.length > 0 || available.length > 0 || othersMay.length > 0) && {
                   label: t('case.otherSideNext', { state: otherState || t('case.counterpart') }),
-                  value: isNotReached
-                    ? t('case.otherSideNextNotReached')
-                    : caseView.awaitingAnswer && side === 'requesting'
-                      ? // Its conditions or questions wait for this side's answer.
-                        t('case.otherSideWaits')
-                      : otherSideMay.length > 0
-                        ? formatList(
-                            otherSideMay.map((transition) =>
-                              t(`caseAction.${transition}`, { defaultValue: transition }),
-                            ),
-                            'disjunction',
-                          )
-                        : t('case.otherSideWaits'),
+                  value: otherSideNext(),
                   testId: 'case-other-side-next',
                 },
             ]}
