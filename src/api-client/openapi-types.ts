@@ -137,7 +137,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "request:read-point-of-contact" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -199,7 +199,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "request:read-point-of-contact" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -489,7 +489,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "request:read-point-of-contact" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -733,7 +733,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "request:read-point-of-contact" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -791,7 +791,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "request:read-point-of-contact" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;
@@ -856,7 +856,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
+                                permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "request:read-point-of-contact" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
                                 locale: string | null;
                                 email: string | null;
                                 isDisabled: boolean;
@@ -1032,7 +1032,7 @@ export interface paths {
                             username: string;
                             displayName: string;
                             roles: ("officer" | "supervisor" | "duty-officer" | "legal-reviewer" | "evidence-custodian" | "auditor" | "administrator")[];
-                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
+                            permissions: ("request:draft" | "request:approve" | "case:transition" | "request:read-all" | "request:read-incoming" | "request:read-point-of-contact" | "reference:read" | "directory:edit" | "treaty:edit" | "user:manage" | "token:own" | "federation:operate" | "node:backup" | "roster:read" | "roster:handover" | "roster:manage" | "alerts:manage" | "evidence:upload" | "evidence:read" | "evidence:read-sensitive" | "evidence:delete" | "evidence:consent-ask" | "evidence:consent-answer" | "audit:read" | "screening:read" | "screening:review" | "law-map:edit")[];
                             locale: string | null;
                             email: string | null;
                             isDisabled: boolean;

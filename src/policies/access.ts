@@ -26,6 +26,12 @@ export const PERMISSIONS = [
   'request:read-all',
   /** Read the requests other States' nodes sent to this node (incoming). */
   'request:read-incoming',
+  /**
+   * Read, and follow up, the requests this node sent through the 24/7 network (Art. 41: the
+   * point-of-contact channel), whoever drafted them: the duty officer on shift answers the other
+   * State's questions at night on a colleague's urgent request. Drafts stay their author's.
+   */
+  'request:read-point-of-contact',
   /** Read the catalogue, the directory and the node's own profile. */
   'reference:read',
   /** Edit the directory of States and their designations. */
@@ -106,6 +112,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'request:draft',
     'case:transition',
     'request:read-incoming',
+    'request:read-point-of-contact',
     'reference:read',
     'token:own',
     'roster:read',
@@ -174,6 +181,7 @@ const CASE_CONTENT_PERMISSIONS: readonly Permission[] = [
   'request:approve',
   'request:read-all',
   'request:read-incoming',
+  'request:read-point-of-contact',
   'case:transition',
 ];
 
@@ -229,15 +237,32 @@ export function assertMayCall(actor: Actor | undefined, access: RouteAccess): vo
   if (access !== 'signed-in') assertCan(actor, access);
 }
 
-/** A request as authorization sees it: who created it, and whether another State's node sent it. */
-export type RequestRecord = Readonly<{ createdBy: Readonly<{ id: string }>; direction: string }>;
+/**
+ * A request as authorization sees it: who created it, whether another State's node sent it, its
+ * status (a draft is its author's alone) and the channel its type goes through (the catalogue's
+ * `channel`; null for a type the catalogue does not know).
+ */
+export type RequestRecord = Readonly<{
+  createdBy: Readonly<{ id: string }>;
+  direction: string;
+  status: string;
+  channel: string | null;
+}>;
+
+/** Whether a request left, or is on its way to leave, through the 24/7 network (Art. 41). */
+function isPointOfContactRequest(request: RequestRecord): boolean {
+  return (
+    request.direction === 'outgoing' && request.status !== 'draft' && request.channel === 'point-of-contact'
+  );
+}
 
 /**
  * What the actor may do with one request: `change` (edit, delete, send), `read`, or `none` (then it
  * is reported as not found, never as forbidden, so its existence does not leak).
  *
  * - An outgoing request: its author changes it while drafting (request:draft); request:read-all
- *   reads every one.
+ *   reads every one; request:read-point-of-contact (duty officers) reads every one that is not a
+ *   draft and goes through the 24/7 network.
  * - An incoming request (created by the federation account for a request another State's node
  *   sent) is read by those who handle them (request:read-incoming: supervisors, duty officers,
  *   legal reviewers, evidence custodians, auditors) and by request:read-all; nobody here changes it.
@@ -247,26 +272,38 @@ export function requestAccessOf(actor: Actor, request: RequestRecord): 'change' 
     return can(actor, 'request:read-incoming') || can(actor, 'request:read-all') ? 'read' : 'none';
   }
   if (can(actor, 'request:draft') && actor.userId === request.createdBy.id) return 'change';
-  return can(actor, 'request:read-all') ? 'read' : 'none';
+  if (can(actor, 'request:read-all')) return 'read';
+  return isPointOfContactRequest(request) && can(actor, 'request:read-point-of-contact') ? 'read' : 'none';
 }
 
 /**
  * Which requests a list shows the actor, as a filter storage applies: `all`, `none`, every
  * incoming one (request:read-incoming without drafting: an evidence custodian), or the actor's
- * own (and, with request:read-incoming, every incoming one). Agrees with `requestAccessOf` on
+ * own (and, with request:read-incoming, every incoming one; with request:read-point-of-contact,
+ * every outgoing one of the 24/7 network that is not a draft). Agrees with `requestAccessOf` on
  * every request.
  */
 export type RequestScope =
   | Readonly<{ kind: 'all' }>
   | Readonly<{ kind: 'none' }>
   | Readonly<{ kind: 'incoming' }>
-  | Readonly<{ kind: 'own'; createdBy: string; isIncludingIncoming: boolean }>;
+  | Readonly<{
+      kind: 'own';
+      createdBy: string;
+      isIncludingIncoming: boolean;
+      isIncludingPointOfContact: boolean;
+    }>;
 
 export function requestScopeOf(actor: Actor): RequestScope {
   if (can(actor, 'request:read-all')) return { kind: 'all' };
   const isIncludingIncoming = can(actor, 'request:read-incoming');
   if (!can(actor, 'request:draft')) return isIncludingIncoming ? { kind: 'incoming' } : { kind: 'none' };
-  return { kind: 'own', createdBy: actor.userId, isIncludingIncoming };
+  return {
+    kind: 'own',
+    createdBy: actor.userId,
+    isIncludingIncoming,
+    isIncludingPointOfContact: can(actor, 'request:read-point-of-contact'),
+  };
 }
 
 /**
@@ -275,7 +312,10 @@ export function requestScopeOf(actor: Actor): RequestScope {
  * executing node sent in packages are read (evidence:read), and by the officer who drafted the
  * request: what came back is the answer to their request. `none` is reported as not found.
  */
-export function evidenceAccessOf(actor: Actor, request: RequestRecord): 'upload' | 'read' | 'none' {
+export function evidenceAccessOf(
+  actor: Actor,
+  request: Pick<RequestRecord, 'createdBy' | 'direction'>,
+): 'upload' | 'read' | 'none' {
   // A request sent from here: the evidence packages the executing node sent back, read only.
   if (request.direction !== 'incoming') {
     const isAuthor = can(actor, 'request:draft') && actor.userId === request.createdBy.id;

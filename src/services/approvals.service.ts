@@ -19,7 +19,7 @@ import {
 import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, can, requestAccessOf } from '../policies/access.ts';
+import { type Actor, can } from '../policies/access.ts';
 import {
   findApproval,
   findPendingApproval,
@@ -33,6 +33,7 @@ import {
 import { findRequestById } from '../storage/requests.repository.ts';
 import { peerStateLookupOf } from './case-view.ts';
 import { approvalRefusalError, AWAITING_APPROVAL_STATUS, routeRequest } from './federation-send.service.ts';
+import { accessTo } from './request-access.ts';
 import { DRAFT_STATUS, findReadableRequest, getRequest, type RequestView } from './requests.service.ts';
 
 /** An approval as the API shows it. Times are ISO 8601 (UTC). */
@@ -114,7 +115,7 @@ export async function submitRequest(
   options: Readonly<{ expectedRevision?: number; locale: Locale }>,
 ): Promise<Readonly<{ request: RequestView; approval: ApprovalView }>> {
   const stored = await findReadableRequest(context, actor, id);
-  if (requestAccessOf(actor, stored) !== 'change') {
+  if (accessTo(context, actor, stored) !== 'change') {
     throw new AppError('forbidden', 'only the author of a request may submit it for approval');
   }
   if (stored.status !== DRAFT_STATUS) {
@@ -245,7 +246,7 @@ export async function listApprovalQueue(context: AppContext, actor: Actor): Prom
     let otherState: string | null = null;
     if (approval.requestId !== null) {
       const request = await findRequestById(context.db, approval.requestId);
-      if (!request || requestAccessOf(actor, request) === 'none') continue;
+      if (!request || accessTo(context, actor, request) === 'none') continue;
       otherState =
         request.direction === 'incoming' ? stateOfNode(request.peerNodeId) : request.requestedState;
     }

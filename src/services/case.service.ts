@@ -84,7 +84,11 @@ export type CaseView = Readonly<{
 /** Conditions or questions of the requested side that wait for the requesting side's answer. */
 function awaitingAnswerOf(current: Case): CaseView['awaitingAnswer'] {
   if (current.conditions?.state === 'proposed') return { kind: 'conditions', text: current.conditions.text };
-  if (current.status === 'clarification-requested' && current.clarification && !current.clarification.answer) {
+  if (
+    current.status === 'clarification-requested' &&
+    current.clarification &&
+    !current.clarification.answer
+  ) {
     return { kind: 'clarification', text: current.clarification.questions };
   }
   return null;

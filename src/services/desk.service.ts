@@ -9,11 +9,11 @@ import { caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/case-model.ts
 import type { Deadline } from '../core/case/deadlines.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseOfRecord } from '../federation/messages/case-message.ts';
-import { type Actor, requestAccessOf, requestScopeOf } from '../policies/access.ts';
+import { type Actor, requestScopeOf } from '../policies/access.ts';
 import { listSubjectsAwaitingDecision } from '../storage/approvals.repository.ts';
 import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
 import { caseActorOf, deadlinesOf, transitionsFor } from './case-view.ts';
-import { scopeFilterOf } from './requests.service.ts';
+import { accessTo, scopeFilterOf } from './request-access.ts';
 
 /** The deadline a desk row counts down to: the case's nearest one. */
 export type DeskDeadline = Pick<Deadline, 'kind' | 'side' | 'dueAt' | 'state'>;
@@ -58,12 +58,12 @@ export async function listDesk(
   if (scope.kind === 'none') return [];
   const records = await listOpenCaseRecords(context.db, {
     terminalStatuses: TERMINAL_STATUSES,
-    ...scopeFilterOf(scope),
+    ...scopeFilterOf(context, scope),
   });
   const catalogue = caseCatalogueFrom(context.catalogue);
   const held = await listSubjectsAwaitingDecision(context.db, 'case-transition');
   const rows = records
-    .filter((record) => requestAccessOf(actor, record.request) !== 'none')
+    .filter((record) => accessTo(context, actor, record.request) !== 'none')
     .flatMap((record) => deskCaseOf(context, actor, record, catalogue, held.has(record.request.id)))
     .filter((row) => filters.side === undefined || row.side === filters.side)
     .filter((row) => !filters.overdue || row.nextDeadline?.state === 'missed');

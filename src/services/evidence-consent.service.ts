@@ -28,7 +28,7 @@ import { readManifest } from '../evidence/package-manifest.ts';
 import type { FederationRuntime } from '../federation/context.ts';
 import { queueEvidenceConsentAnswered } from '../federation/messages/evidence-consent-answered.message.ts';
 import { queueEvidenceConsentRequested } from '../federation/messages/evidence-consent-requested.message.ts';
-import { type Actor, evidenceAccessOf, requestAccessOf } from '../policies/access.ts';
+import { type Actor, evidenceAccessOf } from '../policies/access.ts';
 import {
   findConsent,
   listConsentsOfRequest,
@@ -40,6 +40,7 @@ import { findEvidencePackage, type StoredEvidencePackage } from '../storage/evid
 import { listEvidenceItems } from '../storage/evidence.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { appendCustody } from './evidence.service.ts';
+import { accessTo } from './request-access.ts';
 
 const UseSchema = z
   .object({
@@ -133,7 +134,7 @@ async function findConsentRequest(
   const request = UUID_PATTERN.test(requestId) ? await findRequestById(context.db, requestId) : undefined;
   const isVisible =
     request !== undefined &&
-    (evidenceAccessOf(actor, request) !== 'none' || requestAccessOf(actor, request) !== 'none');
+    (evidenceAccessOf(actor, request) !== 'none' || accessTo(context, actor, request) !== 'none');
   if (!request || !isVisible || (direction !== 'either' && request.direction !== direction)) {
     throw new AppError('not-found', `no request ${requestId}`);
   }

@@ -5,8 +5,9 @@
  */
 import type { AppContext } from '../app-context.ts';
 import type { LiveUpdate } from '../core/live-updates.ts';
-import { type Actor, requestAccessOf } from '../policies/access.ts';
+import type { Actor } from '../policies/access.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
+import { accessTo } from './request-access.ts';
 
 /**
  * The request an update names, read once per update however many streams are open (the hub
@@ -38,7 +39,7 @@ export function followLiveUpdates(
     chain = chain.then(async () => {
       if (isStopped) return;
       const stored = await requestNamedBy(context, update);
-      if (!isStopped && stored && requestAccessOf(actor, stored) !== 'none') deliver(update);
+      if (!isStopped && stored && accessTo(context, actor, stored) !== 'none') deliver(update);
     });
   });
   return () => {

@@ -15,13 +15,12 @@ import { type RequestContent, RequestContentSchema, type RequestTypeId } from '.
 import type { Finding } from '../core/validation/finding.ts';
 import { isReady, validateDraft } from '../core/validation/validate-draft.ts';
 import type { AppContext } from '../app-context.ts';
-import { type Actor, type RequestScope, requestAccessOf, requestScopeOf } from '../policies/access.ts';
+import { type Actor, requestScopeOf } from '../policies/access.ts';
 import {
   deleteDraftRow,
   findRequestById,
   insertRequest,
   listRequests as listStoredRequests,
-  type RequestScopeFilter,
   type RequestWrite,
   type StoredRequest,
   updateDraftContent,
@@ -38,6 +37,7 @@ import {
   waitingResponseOf,
 } from './case-view.ts';
 import { loadDirectoryView } from './directory.service.ts';
+import { accessTo, scopeFilterOf } from './request-access.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 
 /** The status a request has while its author may still change it. */
@@ -232,6 +232,7 @@ function toRequestWrite(content: unknown): RequestWrite {
 
 /** What `read` finds for request `id`, if the actor may read that request; otherwise not-found. */
 async function readIfReadable<T>(
+  context: AppContext,
   actor: Actor,
   id: string,
   read: () => Promise<T | undefined>,
@@ -239,13 +240,14 @@ async function readIfReadable<T>(
 ): Promise<T> {
   if (!UUID_PATTERN.test(id)) throw notFound(id);
   const found = await read();
-  if (found === undefined || requestAccessOf(actor, requestOf(found)) === 'none') throw notFound(id);
+  if (found === undefined || accessTo(context, actor, requestOf(found)) === 'none') throw notFound(id);
   return found;
 }
 
 /** The stored request, if it exists and the actor may read it; otherwise not-found. */
 export function findReadableRequest(context: AppContext, actor: Actor, id: string): Promise<StoredRequest> {
   return readIfReadable(
+    context,
     actor,
     id,
     () => findRequestById(context.db, id),
@@ -261,7 +263,7 @@ async function findEditableDraft(
   expectedRevision: number | undefined,
 ): Promise<StoredRequest> {
   const stored = await findReadableRequest(context, actor, id);
-  if (requestAccessOf(actor, stored) !== 'change') {
+  if (accessTo(context, actor, stored) !== 'change') {
     throw new AppError('forbidden', 'only the author of a draft may change it');
   }
   if (stored.status !== DRAFT_STATUS) {
@@ -338,21 +340,6 @@ export async function createDraft(
   };
 }
 
-/** The storage filter of the requests a scope (src/policies/access.ts) lets the actor list. */
-export function scopeFilterOf(scope: RequestScope): RequestScopeFilter {
-  switch (scope.kind) {
-    case 'all':
-      return {};
-    case 'incoming':
-      return { isIncomingOnly: true };
-    case 'own':
-      return { createdBy: scope.createdBy, isIncludingIncoming: scope.isIncludingIncoming };
-    case 'none':
-      // No filter lists nothing: a caller answers an empty list before asking storage.
-      throw new Error('a scope of none lists no request: answer an empty list instead');
-  }
-}
-
 /** The requests the actor may read (requestScopeOf and requestAccessOf, src/policies/access.ts). */
 export async function listRequests(
   context: AppContext,
@@ -362,14 +349,14 @@ export async function listRequests(
   const scope = requestScopeOf(actor);
   if (scope.kind === 'none') return [];
   const stored = await listStoredRequests(context.db, {
-    ...scopeFilterOf(scope),
+    ...scopeFilterOf(context, scope),
     ...(filters.type ? { type: filters.type } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.direction ? { direction: filters.direction } : {}),
   });
   const stateOfNode = peerStateLookupOf(context);
   return stored
-    .filter((request) => requestAccessOf(actor, request) !== 'none')
+    .filter((request) => accessTo(context, actor, request) !== 'none')
     .map((request) => toRequestSummary(request, stateOfNode(request.peerNodeId)));
 }
 
@@ -399,6 +386,7 @@ export async function getRequestForDecision(
   }>
 > {
   const read = await readIfReadable(
+    context,
     actor,
     id,
     () => findRequestAwaitingDecision(context.db, id, actor.userId),

@@ -58,6 +58,11 @@ export type RequestListFilter = Readonly<{
   createdBy?: string;
   /** With createdBy: also every incoming request (people who handle what other States send). */
   isIncludingIncoming?: boolean;
+  /**
+   * With createdBy: also every outgoing request of these types that is not a draft (the types of
+   * the 24/7 network, which the duty officer on shift follows up whoever drafted them).
+   */
+  pointOfContactTypes?: readonly string[];
   /** Only the requests other States' nodes sent here (whoever created them). */
   isIncomingOnly?: boolean;
   direction?: 'outgoing' | 'incoming';
@@ -197,20 +202,31 @@ export async function findRequestById(db: Kysely<Database>, id: string): Promise
 /** The part of a filter that says whose requests a person may list (their access scope). */
 export type RequestScopeFilter = Pick<
   RequestListFilter,
-  'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly'
+  'createdBy' | 'isIncludingIncoming' | 'isIncomingOnly' | 'pointOfContactTypes'
 >;
 
 /**
- * What a filter's `createdBy` keeps: that person's requests (and every incoming one if asked);
- * `isIncomingOnly`: the incoming ones alone.
+ * What a filter's `createdBy` keeps: that person's requests (and every incoming one if asked, and
+ * the outgoing ones of `pointOfContactTypes` that are not drafts); `isIncomingOnly`: the incoming
+ * ones alone.
  */
 export function authorScope(filter: RequestScopeFilter) {
   return (eb: ExpressionBuilder<Database, 'requests'>): Expression<SqlBool> => {
-    const { createdBy } = filter;
+    const { createdBy, pointOfContactTypes } = filter;
     if (filter.isIncomingOnly) return eb('requests.direction', '=', 'incoming');
     if (createdBy === undefined) return eb.lit(true);
-    const own = eb('requests.created_by', '=', createdBy);
-    return filter.isIncludingIncoming ? eb.or([own, eb('requests.direction', '=', 'incoming')]) : own;
+    const kept = [eb('requests.created_by', '=', createdBy)];
+    if (filter.isIncludingIncoming) kept.push(eb('requests.direction', '=', 'incoming'));
+    if (pointOfContactTypes !== undefined && pointOfContactTypes.length > 0) {
+      kept.push(
+        eb.and([
+          eb('requests.direction', '=', 'outgoing'),
+          eb('requests.status', '!=', 'draft'),
+          eb('requests.type', 'in', [...pointOfContactTypes]),
+        ]),
+      );
+    }
+    return kept.length === 1 ? kept[0]! : eb.or(kept);
   };
 }
 

@@ -182,6 +182,7 @@ for (const target of DATABASE_TARGETS) {
     let supervisor: ActingAs;
     let auditor: ActingAs;
     let custodian: ActingAs;
+    let dutyOfficer: ActingAs;
 
     before(async () => {
       subject = await startTestApp(target);
@@ -190,6 +191,7 @@ for (const target of DATABASE_TARGETS) {
       supervisor = await bearerAs(subject, 'supervisor');
       auditor = await bearerAs(subject, 'auditor');
       custodian = await bearerAs(subject, 'evidence-custodian');
+      dutyOfficer = await bearerAs(subject, 'duty-officer');
     });
     after(async () => subject?.close());
 
@@ -434,6 +436,35 @@ for (const target of DATABASE_TARGETS) {
       assertProblem(await call(custodian, 'POST', '/api/v1/requests', SAMPLE_CONTENT.mla), 403, 'forbidden');
       assertProblem(await call(custodian, 'GET', `/api/v1/requests/${created.request.id}`), 404, 'not-found');
       assert.deepEqual(json(await call(custodian, 'GET', '/api/v1/requests')), { items: [] });
+    });
+
+    it("lets a duty officer read a colleague's 24/7 request once it left its draft, and no other", async () => {
+      const listedIds = async () =>
+        json<{ items: { id: string }[] }>(await call(dutyOfficer, 'GET', '/api/v1/requests')).items.map(
+          (item) => item.id,
+        );
+      const urgent = (await createAs(officerA, SAMPLE_CONTENT.preservation)).request.id;
+      const mutual = (await createAs(officerA, SAMPLE_CONTENT.mla)).request.id;
+      // A draft is its author's alone, whatever its channel.
+      assertProblem(await call(dutyOfficer, 'GET', `/api/v1/requests/${urgent}`), 404, 'not-found');
+      assert.ok(!(await listedIds()).includes(urgent));
+      for (const id of [urgent, mutual]) {
+        await subject.context.db
+          .updateTable('requests')
+          .set({ status: 'sent' })
+          .where('id', '=', id)
+          .execute();
+      }
+      // Preservation goes through the 24/7 network (Art. 41): the duty officer on shift follows it up.
+      assert.equal((await readAs(dutyOfficer, urgent)).request.id, urgent);
+      assert.ok((await listedIds()).includes(urgent));
+      assert.equal((await call(dutyOfficer, 'GET', `/api/v1/requests/${urgent}/history`)).statusCode, 200);
+      assertProblem(await call(dutyOfficer, 'DELETE', `/api/v1/requests/${urgent}`), 403, 'forbidden');
+      // Mutual legal assistance goes to the central authority: not the duty officer's.
+      assertProblem(await call(dutyOfficer, 'GET', `/api/v1/requests/${mutual}`), 404, 'not-found');
+      assert.ok(!(await listedIds()).includes(mutual));
+      // Another officer still sees neither.
+      assertProblem(await call(officerB, 'GET', `/api/v1/requests/${urgent}`), 404, 'not-found');
     });
 
     it('answers 401 to anonymous callers on every route', async () => {

@@ -25,19 +25,49 @@ function actorWith(roles: readonly Role[]): Actor {
   return { userId: SELF, username: 'someone', roles, authenticatedBy: 'session' };
 }
 
+function recordOf(
+  createdBy: string,
+  direction: 'outgoing' | 'incoming',
+  status = 'sent',
+  channel = 'central-authority',
+): RequestRecord {
+  return { createdBy: { id: createdBy }, direction, status, channel };
+}
+
 const RECORDS: ReadonlyArray<Readonly<{ name: string; record: RequestRecord }>> = [
-  { name: 'own outgoing', record: { createdBy: { id: SELF }, direction: 'outgoing' } },
-  { name: "someone else's outgoing", record: { createdBy: { id: OTHER }, direction: 'outgoing' } },
-  { name: 'incoming', record: { createdBy: { id: FEDERATION_ACCOUNT }, direction: 'incoming' } },
+  { name: 'own outgoing', record: recordOf(SELF, 'outgoing') },
+  { name: "someone else's outgoing", record: recordOf(OTHER, 'outgoing') },
+  { name: 'incoming', record: recordOf(FEDERATION_ACCOUNT, 'incoming') },
+  {
+    name: "someone else's outgoing 24/7 request, sent",
+    record: recordOf(OTHER, 'outgoing', 'sent', 'point-of-contact'),
+  },
+  {
+    name: "someone else's outgoing 24/7 request, awaiting approval",
+    record: recordOf(OTHER, 'outgoing', 'awaiting-approval', 'point-of-contact'),
+  },
+  {
+    name: "someone else's 24/7 draft",
+    record: recordOf(OTHER, 'outgoing', 'draft', 'point-of-contact'),
+  },
+  {
+    name: 'incoming 24/7 request',
+    record: recordOf(FEDERATION_ACCOUNT, 'incoming', 'received', 'point-of-contact'),
+  },
 ];
 
+/** The scope as storage applies it (src/storage/requests.repository.ts, authorScope). */
 function isInScope(actor: Actor, record: RequestRecord): boolean {
   const scope = requestScopeOf(actor);
   if (scope.kind === 'all') return true;
   if (scope.kind === 'none') return false;
   if (scope.kind === 'incoming') return record.direction === 'incoming';
+  const isPointOfContactSent =
+    record.direction === 'outgoing' && record.status !== 'draft' && record.channel === 'point-of-contact';
   return (
-    record.createdBy.id === scope.createdBy || (scope.isIncludingIncoming && record.direction === 'incoming')
+    record.createdBy.id === scope.createdBy ||
+    (scope.isIncludingIncoming && record.direction === 'incoming') ||
+    (scope.isIncludingPointOfContact && isPointOfContactSent)
   );
 }
 
@@ -66,6 +96,17 @@ describe('request access policy', () => {
   it("hides someone else's outgoing request unless the role reads all", () => {
     const readers = ROLES.filter((role) => requestAccessOf(actorWith([role]), RECORDS[1]!.record) !== 'none');
     assert.deepEqual(readers.sort(), ['auditor', 'legal-reviewer', 'supervisor']);
+  });
+
+  it("lets a duty officer read a colleague's 24/7 request once it left its draft, and change none", () => {
+    const dutyOfficer = actorWith(['duty-officer']);
+    const byName = new Map(RECORDS.map((item) => [item.name, requestAccessOf(dutyOfficer, item.record)]));
+    assert.equal(byName.get("someone else's outgoing 24/7 request, sent"), 'read');
+    assert.equal(byName.get("someone else's outgoing 24/7 request, awaiting approval"), 'read');
+    assert.equal(byName.get("someone else's 24/7 draft"), 'none');
+    assert.equal(byName.get("someone else's outgoing"), 'none');
+    assert.equal(requestAccessOf(actorWith(['officer']), RECORDS[3]!.record), 'none');
+    assert.equal(requestAccessOf(actorWith(['evidence-custodian']), RECORDS[3]!.record), 'none');
   });
 
   it('lists exactly the requests each role (and a role-less account) may open', () => {
