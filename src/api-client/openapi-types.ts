@@ -7334,6 +7334,8 @@ export interface components {
             } | null;
             /** @description a response from here waits for a supervisor's approval (the two-person rule): no step is offered on the case until it is decided */
             awaitingApproval: boolean;
+            /** @description conditions proposed or questions asked by the requested side that wait for the requesting side's answer (the case's awaitingAnswer, without its text) */
+            awaitingAnswer: ("conditions" | "clarification") | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };
@@ -8312,6 +8314,8 @@ export interface components {
             } | null;
             /** @description a response from here waits for a supervisor's approval (the two-person rule): no step is offered on the case until it is decided */
             awaitingApproval: boolean;
+            /** @description conditions proposed or questions asked by the requested side that wait for the requesting side's answer (the case's awaitingAnswer, without its text) */
+            awaitingAnswer: ("conditions" | "clarification") | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };

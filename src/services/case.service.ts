@@ -6,7 +6,13 @@
  * federation message that carries the event to the other node (transactional outbox), where the
  * same lifecycle is applied on receipt. A refusal of the lifecycle changes nothing.
  */
-import { type Case, type CaseActor, caseCatalogueFrom } from '../core/case/case-model.ts';
+import {
+  type AwaitingAnswer,
+  awaitingAnswerOf,
+  type Case,
+  type CaseActor,
+  caseCatalogueFrom,
+} from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import type { CaseFigures } from '../core/case/figures.ts';
 import type { TransitionRefusal, TransitionRequest } from '../core/case/lifecycle.ts';
@@ -71,7 +77,7 @@ export type CaseView = Readonly<{
    * (Art. 40(27)) or questions (a clarification); null when nothing waits. Whose turn it is, with
    * the text to answer, while the status stays what it was (under assessment).
    */
-  awaitingAnswer: Readonly<{ kind: 'conditions' | 'clarification'; text: string }> | null;
+  awaitingAnswer: AwaitingAnswer | null;
   events: CaseEventView[];
   /** The request flow's steps before the stored events: drafted, sent, delivered. */
   flow: FlowStepView[];
@@ -80,19 +86,6 @@ export type CaseView = Readonly<{
   /** The other side's status as this node knows it: the same, told by the last message this node sent. */
   otherSide: Readonly<{ status: string; lastMessage: Readonly<{ id: string; state: string }> | null }>;
 }>;
-
-/** Conditions or questions of the requested side that wait for the requesting side's answer. */
-function awaitingAnswerOf(current: Case): CaseView['awaitingAnswer'] {
-  if (current.conditions?.state === 'proposed') return { kind: 'conditions', text: current.conditions.text };
-  if (
-    current.status === 'clarification-requested' &&
-    current.clarification &&
-    !current.clarification.answer
-  ) {
-    return { kind: 'clarification', text: current.clarification.questions };
-  }
-  return null;
-}
 
 /** The case of a request the actor may read (not-found otherwise), with its history. */
 export async function caseHistory(context: AppContext, actor: Actor, requestId: string): Promise<CaseView> {

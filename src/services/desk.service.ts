@@ -5,7 +5,12 @@
  * others by nearest deadline. Two reads whatever the number of cases; the cases and their
  * deadlines are folded in memory with the same functions as a single case's view.
  */
-import { caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/case-model.ts';
+import {
+  type AwaitingAnswer,
+  awaitingAnswerOf,
+  caseCatalogueFrom,
+  TERMINAL_STATUSES,
+} from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseOfRecord } from '../federation/messages/case-message.ts';
@@ -38,6 +43,11 @@ export type DeskCase = Readonly<{
    * the case is held, and nobody is offered a step on it until the supervisor decides.
    */
   awaitingApproval: boolean;
+  /**
+   * Conditions proposed or questions asked by the requested side that wait for the requesting
+   * side's answer (the case view's `awaitingAnswer`, without its text); null when nothing waits.
+   */
+  awaitingAnswer: AwaitingAnswer['kind'] | null;
   /** What the person may do now (the desk offers acknowledge in one click). */
   availableTransitions: string[];
 }>;
@@ -101,6 +111,7 @@ function deskCaseOf(
         side === 'requested' && current.status === 'delivered' && current.urgency !== 'routine',
       nextDeadline: next ? { kind: next.kind, side: next.side, dueAt: next.dueAt, state: next.state } : null,
       awaitingApproval: isHeld,
+      awaitingAnswer: awaitingAnswerOf(current)?.kind ?? null,
       availableTransitions: transitionsFor(context, actor, stored, current, isHeld),
     },
   ];

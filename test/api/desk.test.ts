@@ -22,6 +22,7 @@ type DeskCase = {
   status: string;
   needsAcknowledgement: boolean;
   nextDeadline: { kind: string; side: string; dueAt: string; state: string } | null;
+  awaitingAnswer: string | null;
   availableTransitions: string[];
 };
 
@@ -157,6 +158,35 @@ for (const target of DATABASE_TARGETS) {
         headers: duty.headers,
       });
       assert.equal(refused.statusCode, 400);
+    });
+
+    it("shows on both desks the questions that wait for the requesting side's answer", async () => {
+      const reviewer = await asRole(pair.requested, 'legal-reviewer');
+      const transition = async (name: string, payload: object) => {
+        const response = await pair.requested.app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${ids.routine}/transitions`,
+          headers: reviewer.headers,
+          payload: { name, payload },
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        await pair.requestedWorker.runOnce();
+      };
+      const awaiting = (items: DeskCase[]) =>
+        items.filter((item) => item.awaitingAnswer !== null).map((item) => [item.side, item.awaitingAnswer]);
+      assert.deepEqual(awaiting(await desk(pair.requested, duty)), []);
+      await transition('acknowledge', {});
+      await transition('begin-assessment', {});
+      await transition('request-clarification', { questions: 'In which time zone are the log times?' });
+      assert.deepEqual(awaiting(await desk(pair.requested, duty)), [['requested', 'clarification']]);
+      assert.deepEqual(awaiting(await desk(pair.requesting, officer)), [['requesting', 'clarification']]);
+      // France's duty officer follows up the 24/7 requests their colleague sent (Art. 41).
+      const dutyAtFr = await asRole(pair.requesting, 'duty-officer');
+      const atFr = await desk(pair.requesting, dutyAtFr);
+      assert.equal(atFr.length, 3);
+      assert.deepEqual(awaiting(atFr), [['requesting', 'clarification']]);
+      const asked = atFr.find((item) => item.awaitingAnswer !== null);
+      assert.ok(asked?.availableTransitions.includes('answer-clarification'));
     });
   });
 }

@@ -18,7 +18,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type { RequestContent } from '../../src/core/request/draft.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import { draftRequest, listIncomingRequests } from '../../src/demo/federation-api.ts';
+import { draftRequest, listIncomingRequests, makeTransition } from '../../src/demo/federation-api.ts';
 import { type Federation, startFederation, submitAndApprove, waitFor } from '../helpers/node-process.ts';
 import {
   approveWaitingResponse,
@@ -354,6 +354,49 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     assert.match((await refusal.textContent()) ?? '', new RegExp(reasons.replace('.', '\\.')));
     assert.equal(await refusal.getAttribute('data-origin'), 'other-node');
     await assertNotReloaded(request);
+    await frContext.close();
+    await deContext.close();
+  });
+
+  test("the questions Germany asks wait on both desks, and France's duty officer answers a colleague's request", async () => {
+    const { fr, de, frContext, deContext } = await bothSides();
+    const frId = await send(preservationDraft('FR', 'DE', 3));
+    const deId = await incomingIdOf(frId);
+    const reviewer = await federation.node('DE').userClient('legal-reviewer');
+    for (const [name, payload] of [
+      ['acknowledge', {}],
+      ['begin-assessment', {}],
+      ['request-clarification', { questions: 'In which time zone are the log times?' }],
+    ] as const) {
+      await makeTransition(reviewer, deId, name, payload);
+    }
+
+    const deDesk = await signInAs(deContext, de, 'duty-officer');
+    const deRow = deDesk.locator(`tbody tr[data-request-id="${deId}"]`);
+    assert.equal(
+      await deRow.getByTestId('desk-awaiting-answer').textContent(),
+      'Waiting for France to answer the questions',
+    );
+    // France's duty officer did not draft the request; it went through the 24/7 network, so the
+    // desk lists it, says it is France's turn, and the case opens with the answer to give.
+    const frDesk = await signInAs(frContext, fr, 'duty-officer');
+    await frDesk.goto(`${fr.url}/desk`);
+    const frRow = frDesk.locator('tbody tr[data-side="requesting"]').filter({ hasText: 'FR-DEMO-00003' });
+    const awaiting = frRow.getByTestId('desk-awaiting-answer');
+    await awaiting.waitFor({ timeout: 30_000 });
+    assert.equal(await awaiting.textContent(), 'Questions from Germany to answer');
+    await assertAccessible(frDesk, "the requesting State's duty desk");
+    await frRow.getByRole('link', { name: 'Open FR-DEMO-00003' }).click();
+    const panel = frDesk.getByTestId('case-panel');
+    await panel.getByTestId('case-awaiting-answer').waitFor();
+    await panel.getByTestId('transition-answer-clarification').click();
+    await panel
+      .getByTestId('transition-form')
+      .getByLabel(/^Answer/)
+      .fill('UTC.');
+    await panel.getByTestId('transition-form').getByTestId('transition-submit').click();
+    await panel.locator('[data-testid="case-event"][data-transition="answer-clarification"]').waitFor();
+    await deRow.getByTestId('desk-awaiting-answer').waitFor({ state: 'detached', timeout: 30_000 });
     await frContext.close();
     await deContext.close();
   });

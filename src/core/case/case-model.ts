@@ -170,6 +170,24 @@ export type Case = Readonly<{
   history: readonly CaseEvent[];
 }>;
 
+/**
+ * What the requested side asked that waits for the requesting side's answer: conditions proposed
+ * (Art. 40(27)) or questions (a clarification), with the text to answer; null when nothing waits.
+ */
+export type AwaitingAnswer = Readonly<{ kind: 'conditions' | 'clarification'; text: string }>;
+
+export function awaitingAnswerOf(current: Case): AwaitingAnswer | null {
+  if (current.conditions?.state === 'proposed') return { kind: 'conditions', text: current.conditions.text };
+  if (
+    current.status === 'clarification-requested' &&
+    current.clarification &&
+    !current.clarification.answer
+  ) {
+    return { kind: 'clarification', text: current.clarification.questions };
+  }
+  return null;
+}
+
 /** The record of the consultation before refusing or postponing (Art. 40(27) as the catalogue cites it). */
 export const ConsultationSchema = z
   .object({

@@ -51,6 +51,12 @@ const DeskCaseSchema = z
       .describe(
         "a response from here waits for a supervisor's approval (the two-person rule): no step is offered on the case until it is decided",
       ),
+    awaitingAnswer: z
+      .enum(['conditions', 'clarification'])
+      .nullable()
+      .describe(
+        "conditions proposed or questions asked by the requested side that wait for the requesting side's answer (the case's awaitingAnswer, without its text)",
+      ),
     availableTransitions: z.array(z.string()).describe('the transitions you may make now'),
   })
   .meta({ id: 'DeskCase' });

@@ -366,6 +366,27 @@ export function DeskPage() {
                           {t('desk.responseAwaitingApproval')}
                         </Text>
                       ) : null}
+                      {item.awaitingAnswer ? (
+                        // The requesting side answers: its own step (bold); the requested side waits.
+                        <Text
+                          size="xs"
+                          fw={item.side === 'requesting' ? 700 : 400}
+                          c={item.side === 'requesting' ? undefined : 'gray.7'}
+                          data-testid="desk-awaiting-answer"
+                          data-kind={item.awaitingAnswer}
+                        >
+                          {t(
+                            `desk.awaiting.${item.awaitingAnswer}${item.side === 'requesting' ? 'ToUs' : 'ToThem'}`,
+                            {
+                              state:
+                                stateName(
+                                  states.data,
+                                  item.side === 'requested' ? item.requestingState : item.requestedState,
+                                ) || '—',
+                            },
+                          )}
+                        </Text>
+                      ) : null}
                     </Table.Td>
                     <Table.Td>
                       {item.receivedAt ? (
