@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import jsqr from 'jsqr';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { createNodeProcess, type NodeProcess, runComityOrThrow } from '../../src/demo/node-process.ts';
@@ -36,6 +37,27 @@ async function assertCount(locator: Locator, count: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.equal(await locator.count(), count);
+}
+
+/**
+ * What a QR code drawn by web/src/components/QrCode.tsx says, as a phone's camera reads it: its
+ * dark modules read from the SVG path, drawn four pixels a module on white, decoded by jsQR.
+ */
+async function readQrCode(svg: Locator): Promise<string | undefined> {
+  const size = Number(((await svg.getAttribute('viewBox')) ?? '').split(' ')[2]);
+  const modules = (await svg.locator('path').getAttribute('d')) ?? '';
+  const scale = 4;
+  const width = size * scale;
+  const pixels = new Uint8ClampedArray(width * width * 4).fill(255);
+  for (const [, x, y] of modules.matchAll(/M(\d+) (\d+)h1v1h-1z/g)) {
+    for (let row = Number(y) * scale; row < (Number(y) + 1) * scale; row += 1) {
+      for (let column = Number(x) * scale; column < (Number(x) + 1) * scale; column += 1) {
+        pixels.fill(0, (row * width + column) * 4, (row * width + column) * 4 + 3);
+      }
+    }
+  }
+  // jsqr is CommonJS: its function is both the module and its `default`, which the types name.
+  return jsqr.default(pixels, width, width)?.data;
 }
 
 function codeAt(secret: string, timestamp: number): string {
@@ -243,6 +265,11 @@ describe('account screens in a browser', { skip: skipReason() }, () => {
     await page.goto(`${node.url}/account`);
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    // The QR code a phone scans holds exactly the otpauth link shown beside it.
+    const link = ((await page.getByTestId('totp-uri').textContent()) ?? '').trim();
+    assert.match(link, new RegExp(`^otpauth://totp/.*secret=${secret}`));
+    assert.equal(await readQrCode(page.getByRole('img', { name: /^QR code of the otpauth link/ })), link);
+    await screenshot(page, 'accounts-totp-enrolment');
     await page.getByLabel(/^Code shown by the app/).fill(codeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByTestId('recovery-codes').waitFor();

@@ -1,7 +1,7 @@
 /**
  * The signed-in user's own account (/account): change the password, sign in with TOTP (enrol with
- * a secret or otpauth URI and a first code, recovery codes shown once, turn off with password and
- * code), and one's own API tokens (create with an expiry, the secret shown once; revoke).
+ * a QR code of the otpauth URI, or its secret, and a first code; recovery codes shown once; turn
+ * off with password and code), and one's own API tokens (create with an expiry, the secret shown once; revoke).
  * With a pending step (a one-time password, TOTP a role requires) it is the only screen shown.
  */
 import {
@@ -27,6 +27,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { QrCode } from '../../components/QrCode.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
@@ -258,6 +259,7 @@ function TotpSection() {
         <form onSubmit={confirm} noValidate>
           <Stack gap="sm">
             <Text size="sm">{t('accounts.totp.scanIntro')}</Text>
+            <QrCode text={enrolment.uri} label={t('accounts.totp.qrLabel')} />
             <Text size="sm" fw={500}>
               {t('accounts.totp.secret')}
             </Text>
@@ -267,7 +269,12 @@ function TotpSection() {
             <Text size="sm" fw={500}>
               {t('accounts.totp.uri')}
             </Text>
-            <Code block dir="ltr" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
+            <Code
+              block
+              dir="ltr"
+              style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+              data-testid="totp-uri"
+            >
               {enrolment.uri}
             </Code>
             <TextInput
