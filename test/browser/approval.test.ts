@@ -243,6 +243,25 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
         await page.getByTestId('case-other-side-next').locator('dd').textContent(),
         'Nothing until the request reaches it (see its delivery).',
       );
+      // Its delivery says in words why the message waits: Germany's node refuses the connection.
+      const error = page.getByTestId('delivery-error');
+      await waitFor(
+        'a failed attempt shown on the request',
+        async () => {
+          await page.reload();
+          return error.waitFor({ timeout: 3_000 }).then(
+            () => true,
+            () => undefined,
+          );
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+      assert.equal(await error.getAttribute('data-kind'), 'refused');
+      await error.getByText(/^The other end refused the connection: it is not running/).waitFor();
+      await error.getByText(/ECONNREFUSED/).waitFor();
+      await page
+        .getByTestId('delivery-panel')
+        .screenshot({ path: path.join(screenshotDirectory, 'delivery-refused.png') });
       // Germany's node back: the message arrives, and the section says where the case is there.
       await de.process.start();
       await waitFor(

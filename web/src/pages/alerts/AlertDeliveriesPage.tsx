@@ -8,24 +8,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type AlertDelivery, type AlertDeliveryStatus, answer, api } from '../../app/api.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { formatDateTime, labelSeparator } from '../../components/format.ts';
+import { labelSeparator } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
+import { TimeText } from '../../components/TimeText.tsx';
 import { WideTable } from '../../components/WideTable.tsx';
+import { DeliveryErrorText } from '../../components/DeliveryErrorText.tsx';
 
 /** The statuses the screen offers: what needs a person first. */
 const STATUSES = ['failed', 'pending'] as const satisfies readonly AlertDeliveryStatus[];
 type ShownStatus = (typeof STATUSES)[number];
-
-function Time({ iso }: { iso: string | null }) {
-  if (!iso) return <>—</>;
-  return (
-    <time dateTime={iso} style={{ whiteSpace: 'nowrap' }}>
-      {formatDateTime(iso)}
-    </time>
-  );
-}
 
 export function AlertDeliveriesPage() {
   const { t } = useTranslation();
@@ -138,26 +131,24 @@ export function AlertDeliveriesPage() {
                           <Text size="xs">
                             {t('alerts.raisedAt')}
                             {labelSeparator()}
-                            <Time iso={delivery.raisedAt} />
+                            <TimeText iso={delivery.raisedAt} />
                           </Text>
                           <Text size="xs">
                             {t('alerts.lastAttempt')}
                             {labelSeparator()}
-                            <Time iso={delivery.lastAttemptAt} />
+                            <TimeText iso={delivery.lastAttemptAt} isExact />
                           </Text>
                           {delivery.nextAttemptAt ? (
                             <Text size="xs">
                               {t('alerts.nextAttempt')}
                               {labelSeparator()}
-                              <Time iso={delivery.nextAttemptAt} />
+                              <TimeText iso={delivery.nextAttemptAt} isExact />
                             </Text>
                           ) : null}
                         </Stack>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="xs" c="red.9" style={{ overflowWrap: 'anywhere' }}>
-                          {delivery.lastError ?? '—'}
-                        </Text>
+                        {delivery.lastError ? <DeliveryErrorText text={delivery.lastError} /> : '—'}
                       </Table.Td>
                       <Table.Td>
                         <Button

@@ -9,15 +9,12 @@ import { forwardRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RequestView } from '../../app/api.ts';
 import { DeliveryBadge } from '../../components/DeliveryBadge.tsx';
+import { DeliveryErrorText } from '../../components/DeliveryErrorText.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
+import { TimeText } from '../../components/TimeText.tsx';
 import { type Fact, FactList } from '../../components/FactList.tsx';
-import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatNumber } from '../../components/format.ts';
 import { readReceiptFacts } from '../../components/receipt.ts';
-
-function Time({ iso }: { iso: string | null | undefined }) {
-  if (!iso) return null;
-  return <time dateTime={iso}>{formatDateTime(iso)}</time>;
-}
 
 /** A node id, a message id or a reference: it breaks anywhere rather than widen the side panel. */
 function MachineText({ text }: { text: string }) {
@@ -63,7 +60,7 @@ export const DeliveryPanel = forwardRef<HTMLHeadingElement, DeliveryPanelProps>(
         },
         request.receivedAt !== null && {
           label: t('delivery.receivedAt'),
-          value: <Time iso={request.receivedAt} />,
+          value: <TimeText empty={null} iso={request.receivedAt} />,
         },
         delivery !== null && { label: t('delivery.digest'), value: <DigestText digest={delivery.digest} /> },
         delivery !== null && {
@@ -90,25 +87,21 @@ export const DeliveryPanel = forwardRef<HTMLHeadingElement, DeliveryPanelProps>(
           },
         Boolean(delivery?.lastAttemptAt) && {
           label: t('delivery.lastAttempt'),
-          value: <Time iso={delivery?.lastAttemptAt} />,
+          value: <TimeText iso={delivery?.lastAttemptAt} isExact empty={null} />,
         },
         state === 'pending' &&
           Boolean(delivery?.nextAttemptAt) && {
             label: t('delivery.nextAttempt'),
-            value: <Time iso={delivery?.nextAttemptAt} />,
+            value: <TimeText iso={delivery?.nextAttemptAt} isExact empty={null} />,
           },
         Boolean(delivery?.lastError) &&
           state !== 'delivered' && {
             label: t('delivery.lastError'),
-            value: (
-              <Text span size="sm" c="red.9">
-                {delivery?.lastError}
-              </Text>
-            ),
+            value: <DeliveryErrorText text={delivery?.lastError ?? ''} />,
           },
         receipt !== undefined && {
           label: t('delivery.receivedAt'),
-          value: <Time iso={receipt.receivedAt} />,
+          value: <TimeText empty={null} iso={receipt.receivedAt} />,
           testId: 'receipt-received-at',
         },
         receipt !== undefined && {
@@ -117,7 +110,7 @@ export const DeliveryPanel = forwardRef<HTMLHeadingElement, DeliveryPanelProps>(
         },
         Boolean(delivery?.receiptReceivedAt) && {
           label: t('delivery.receiptStoredAt'),
-          value: <Time iso={delivery?.receiptReceivedAt} />,
+          value: <TimeText empty={null} iso={delivery?.receiptReceivedAt} />,
         },
         delivery !== null && {
           label: t('delivery.digest'),

@@ -37,22 +37,15 @@ import { RouterLink } from '../../app/router.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { DeliveryBadge, HealthBadge } from '../../components/DeliveryBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
+import { DeliveryErrorText } from '../../components/DeliveryErrorText.tsx';
 import { FactList } from '../../components/FactList.tsx';
 import { formatDateTime, formatNumber, localized, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { TimeText } from '../../components/TimeText.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
-
-function Time({ iso }: { iso: string | null | undefined }) {
-  if (!iso) return <>—</>;
-  return (
-    <time dateTime={iso} style={{ whiteSpace: 'nowrap' }}>
-      {formatDateTime(iso)}
-    </time>
-  );
-}
 
 function MachineText({ text, isBreakable = false }: { text: string; isBreakable?: boolean }) {
   return (
@@ -80,7 +73,7 @@ function RefreshOutcome({ refresh }: { refresh: NonNullable<PeersReport['lastRef
   return (
     <Stack gap={2}>
       <Text size="sm">
-        <Time iso={refresh.at} />
+        <TimeText iso={refresh.at} />
         {': '}
         {refresh.isOk ? t('peers.refreshOk') : t('peers.refreshFailed')}
         {refresh.reason ? (
@@ -136,10 +129,10 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
         <Stack gap={2} align="flex-start">
           <HealthBadge health={peer.health} />
           <CellLine label={t('peers.lastSuccess')}>
-            <Time iso={peer.lastSuccessAt} />
+            <TimeText iso={peer.lastSuccessAt} />
           </CellLine>
           <CellLine label={t('peers.lastFailure')}>
-            <Time iso={peer.lastFailureAt} />
+            <TimeText iso={peer.lastFailureAt} />
           </CellLine>
         </Stack>
       </Table.Td>
@@ -161,7 +154,7 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
           </Text>
           <CellLine label={t('peers.delivered')}>{formatNumber(peer.deliveredMessages)}</CellLine>
           <CellLine label={t('peers.lastDelivery')}>
-            <Time iso={peer.lastDeliveredAt} />
+            <TimeText iso={peer.lastDeliveredAt} />
           </CellLine>
         </Stack>
       </Table.Td>
@@ -169,11 +162,7 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
         <Stack gap={2}>
           <CellLine label={t('peers.failedAttempts')}>{formatNumber(peer.totalFailures)}</CellLine>
           <CellLine label={t('peers.failedMessages')}>{formatNumber(peer.failedMessages)}</CellLine>
-          {peer.lastError ? (
-            <Text size="xs" c="red.9" lineClamp={3} title={peer.lastError} maw={280}>
-              {peer.lastError}
-            </Text>
-          ) : null}
+          {peer.lastError ? <DeliveryErrorText text={peer.lastError} maw={280} /> : null}
         </Stack>
       </Table.Td>
       <Table.Td>
@@ -188,7 +177,7 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
           ) : null}
           {peer.circuit.openedAt ? (
             <CellLine label={t('peers.openedAt')}>
-              <Time iso={peer.circuit.openedAt} />
+              <TimeText iso={peer.circuit.openedAt} />
             </CellLine>
           ) : null}
         </Stack>
@@ -344,31 +333,28 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
                     <Table.Td>
                       <Stack gap={2}>
                         <CellLine label={t('outbox.created')}>
-                          <Time iso={message.createdAt} />
+                          <TimeText iso={message.createdAt} />
                         </CellLine>
                         {message.lastAttemptAt ? (
                           <CellLine label={t('outbox.lastAttempt')}>
-                            <Time iso={message.lastAttemptAt} />
+                            <TimeText iso={message.lastAttemptAt} isExact />
                           </CellLine>
                         ) : null}
                         {message.nextAttemptAt ? (
                           <CellLine label={t('outbox.nextAttempt')}>
-                            <Time iso={message.nextAttemptAt} />
+                            <TimeText iso={message.nextAttemptAt} isExact />
                           </CellLine>
                         ) : null}
                         {message.deliveredAt ? (
                           <CellLine label={t('outbox.deliveredAt')}>
-                            <Time iso={message.deliveredAt} />
+                            <TimeText iso={message.deliveredAt} />
                           </CellLine>
                         ) : null}
                       </Stack>
                     </Table.Td>
                     <Table.Td>
                       {message.lastError ? (
-                        <Text size="xs" c="red.9" title={message.lastError} lineClamp={4} maw={320}>
-                          {message.lastStatusCode ? `HTTP ${message.lastStatusCode}: ` : ''}
-                          {message.lastError}
-                        </Text>
+                        <DeliveryErrorText text={message.lastError} statusCode={message.lastStatusCode} />
                       ) : (
                         '—'
                       )}
@@ -467,10 +453,10 @@ export function PeersPage() {
                   : t('peers.noDirectory'),
               },
               report.directory?.fetchedAt
-                ? { label: t('peers.directoryFetched'), value: <Time iso={report.directory.fetchedAt} /> }
+                ? { label: t('peers.directoryFetched'), value: <TimeText iso={report.directory.fetchedAt} /> }
                 : null,
               report.directory
-                ? { label: t('peers.directoryExpires'), value: <Time iso={report.directory.expiresAt} /> }
+                ? { label: t('peers.directoryExpires'), value: <TimeText iso={report.directory.expiresAt} /> }
                 : null,
               report.lastRefresh
                 ? {

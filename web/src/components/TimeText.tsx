@@ -1,0 +1,22 @@
+/**
+ * An instant as a <time> element in the UI language, or a dash when there is none. `exact` shows
+ * the seconds and names the time zone: for retries seconds apart (a next attempt, a last attempt).
+ */
+import { formatDateTime, formatExactInstant } from './format.ts';
+
+export function TimeText({
+  iso,
+  isExact = false,
+  empty = '—',
+}: {
+  iso: string | null | undefined;
+  isExact?: boolean;
+  empty?: string | null;
+}) {
+  if (!iso) return empty;
+  return (
+    <time dateTime={iso} style={{ whiteSpace: 'nowrap' }}>
+      {isExact ? formatExactInstant(iso) : formatDateTime(iso)}
+    </time>
+  );
+}
