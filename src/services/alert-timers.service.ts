@@ -6,10 +6,11 @@
  * - `request-arrived` for an incoming request nobody has acted on yet: to the people on duty
  *   (routine requests: the duty officers among them); nobody on duty: every duty officer, then the supervisors;
  * - `case-event-received` for a transition the other node made: the request's author on the
- *   requesting side, the people on duty on the requested side;
+ *   requesting side (and the people on duty, for a request of the 24/7 network), the people on
+ *   duty on the requested side;
  * - `deadline-at-risk` / `deadline-missed` from the case's deadlines (src/core/case/deadlines.ts), to
- *   the side that must act (requested: the people on duty; requesting: the author); the other node
- *   tells its own people;
+ *   the side that must act (requested: the people on duty; requesting: the author, and for a
+ *   request of the 24/7 network the people on duty too); the other node tells its own people;
  * - `escalation` of a missed acknowledgement: level 1 to the next person on the roster (or the
  *   supervisors when nobody is rostered), level 2 to the supervisors half an acknowledgement span later;
  * - `preservation-reminder` to the requesting side before a preservation expires (Art. 42(8)).
@@ -23,6 +24,7 @@
 import { type Case, caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import { sideOf } from '../core/case/request-case.ts';
+import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
 import { escalationLevelAt } from '../core/duty/roster.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseOfRecord } from '../federation/messages/case-message.ts';
@@ -82,6 +84,19 @@ function onDutyOrFallback(audience: Audience): string[] {
   return firstNonEmpty(audience.onDuty, audience.dutyOfficers, audience.supervisors);
 }
 
+/**
+ * Whom the requesting side tells of a case: the request's author; for a request sent through the
+ * 24/7 network (Art. 41), also the people on duty, who follow up their colleagues' urgent requests
+ * around the clock (request:read-point-of-contact).
+ */
+function requestingSideRecipients(
+  stored: StoredRequest,
+  isPointOfContact: boolean,
+  audience: Audience,
+): string[] {
+  return isPointOfContact ? [...new Set([stored.createdBy.id, ...audience.onDuty])] : [stored.createdBy.id];
+}
+
 /** The alerts one open case calls for now. */
 function alertsOfCase(
   stored: StoredRequest,
@@ -89,9 +104,13 @@ function alertsOfCase(
   deadlines: readonly Deadline[],
   audience: Audience,
   now: Date,
+  isPointOfContact: boolean,
 ): AlertToRaise[] {
   const side = sideOf(stored.direction);
-  const mustAct = side === 'requested' ? onDutyOrFallback(audience) : [stored.createdBy.id];
+  const mustAct =
+    side === 'requested'
+      ? onDutyOrFallback(audience)
+      : requestingSideRecipients(stored, isPointOfContact, audience);
   const alerts: AlertToRaise[] = [];
   if (stored.direction === 'incoming' && current.status === 'delivered') {
     const dutyOfficersOnDuty = audience.onDuty.filter((id) => audience.dutyOfficers.includes(id));
@@ -190,6 +209,8 @@ export async function runAlertTimers(
   const alerts: AlertToRaise[] = [];
   const failedRequests: string[] = [];
   const catalogue = caseCatalogueFrom(context.catalogue);
+  const isPointOfContact = (stored: StoredRequest) =>
+    findRequestType(context.catalogue, stored.type)?.channel === 'point-of-contact';
   for (const record of openCases) {
     const stored = record.request;
     // A case whose history does not replay, or whose data throws, is named and skipped: the
@@ -201,7 +222,7 @@ export async function runAlertTimers(
         continue;
       }
       const deadlines = deadlinesOf(context, stored, folded.case);
-      alerts.push(...alertsOfCase(stored, folded.case, deadlines, audience, now));
+      alerts.push(...alertsOfCase(stored, folded.case, deadlines, audience, now, isPointOfContact(stored)));
     } catch {
       failedRequests.push(stored.id);
     }
@@ -211,7 +232,10 @@ export async function runAlertTimers(
       dedupKey: `event:${stored.id}:${event.sequence}`,
       kind: 'case-event-received',
       requestId: stored.id,
-      recipientUserIds: stored.direction === 'incoming' ? onDutyOrFallback(audience) : [stored.createdBy.id],
+      recipientUserIds:
+        stored.direction === 'incoming'
+          ? onDutyOrFallback(audience)
+          : requestingSideRecipients(stored, isPointOfContact(stored), audience),
       details: { transition: event.transition, occurredAt: event.occurredAt.toISOString() },
     });
   }

@@ -4,14 +4,15 @@
  * alerts the person on duty when it arrives, warns at 45 minutes, reports it missed at 60 and
  * escalates to the next person on the roster, then to the supervisors; a second round raises
  * nothing twice; the requesting officer hears of the other side's transitions and is reminded
- * before a preservation expires.
+ * before a preservation expires; on a request of the 24/7 network, so do the people on duty at the
+ * requesting State.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { toLocalDateTime } from '../../src/core/duty/roster.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { preservationDraft, storedDataDraft } from '../../src/demo/demo-drafts.ts';
 import { type AlertTimers, createAlertTimers } from '../../src/services/alert-timers.service.ts';
 import { listAlertsOfRequest } from '../../src/storage/alerts.repository.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
@@ -248,6 +249,94 @@ for (const target of DATABASE_TARGETS) {
       await sql`update requests set type = 'preservation' where id = ${broken.requestedId}`.execute(
         pair.requested.context.db,
       );
+    });
+  });
+
+  describe(`alert timers at the requesting State's 24/7 desk [${target.name}]`, { skip: target.skip }, () => {
+    const clock = createClock(Date.parse('2027-01-12T09:00:00Z'));
+    let pairs: { pointOfContact: NodePair; centralAuthority: NodePair };
+
+    before(async () => {
+      pairs = {
+        pointOfContact: await startNodePair(
+          target,
+          { requesting: ['fr-poc-desk', 'FR'], requested: ['de-poc-desk', 'DE'] },
+          clock,
+        ),
+        centralAuthority: await startNodePair(
+          target,
+          {
+            requesting: ['fr-ca-desk', 'FR'],
+            requested: ['de-ca-desk', 'DE'],
+            requestedAuthority: 'central-authority',
+          },
+          clock,
+        ),
+      };
+    });
+
+    after(async () => {
+      await pairs?.pointOfContact.close();
+      await pairs?.centralAuthority.close();
+    });
+
+    /** France's duty officer on its roster now; the other side acknowledges; France's round. */
+    async function acknowledgedAtFrance(pair: NodePair, draft: typeof preservationDraft) {
+      const author = await bearerAs(pair.requesting, 'officer');
+      const duty = await bearerAs(pair.requesting, 'duty-officer');
+      const frSupervisor = await bearerAs(pair.requesting, 'supervisor');
+      const now = clock.now().getTime();
+      const rostered = await pair.requesting.app.inject({
+        method: 'POST',
+        url: '/api/v1/roster/shifts',
+        headers: frSupervisor.headers,
+        payload: {
+          username: (
+            await pair.requesting.context.db
+              .selectFrom('users')
+              .select('username')
+              .where('id', '=', duty.userId)
+              .executeTakeFirstOrThrow()
+          ).username,
+          start: toLocalDateTime(new Date(now - HOUR), 'Europe/Paris'),
+          end: toLocalDateTime(new Date(now + 8 * HOUR), 'Europe/Paris'),
+        },
+      });
+      assert.equal(rostered.statusCode, 201, rostered.body);
+      const deSupervisor = await bearerAs(pair.requested, 'supervisor');
+      const { requestingId, requestedId } = await pair.deliverRequest(
+        author,
+        deSupervisor,
+        draft('FR', 'DE', 1),
+      );
+      const acknowledged = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/transitions`,
+        headers: deSupervisor.headers,
+        payload: { name: 'acknowledge', payload: {} },
+      });
+      assert.equal(acknowledged.statusCode, 200, acknowledged.body);
+      await pair.requestedWorker.runOnce();
+      await createAlertTimers(pair.requesting.context, { intervalMs: 60_000 }).runOnce();
+      const alerts = await listAlertsOfRequest(pair.requesting.context.db, requestingId);
+      return { author, duty, alerts };
+    }
+
+    it("tells France's duty officer on shift, with the author, of Germany's step on a 24/7 request", async () => {
+      const { author, duty, alerts } = await acknowledgedAtFrance(pairs.pointOfContact, preservationDraft);
+      const received = alerts.filter((alert) => alert.kind === 'case-event-received');
+      assert.equal(received.length, 1);
+      assert.deepEqual(
+        [...(received[0]?.recipientUserIds ?? [])].sort(),
+        [author.userId, duty.userId].sort(),
+      );
+    });
+
+    it('tells only the author of a request to the central authority', async () => {
+      const { author, alerts } = await acknowledgedAtFrance(pairs.centralAuthority, storedDataDraft);
+      const received = alerts.filter((alert) => alert.kind === 'case-event-received');
+      assert.equal(received.length, 1);
+      assert.deepEqual(received[0]?.recipientUserIds, [author.userId]);
     });
   });
 }
