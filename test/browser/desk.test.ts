@@ -385,6 +385,9 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     const awaiting = frRow.getByTestId('desk-awaiting-answer');
     await awaiting.waitFor({ timeout: 30_000 });
     assert.equal(await awaiting.textContent(), 'Questions from Germany to answer');
+    // The row names the State on the other side, on both desks.
+    assert.equal(await frRow.getByTestId('desk-other-state').textContent(), 'Germany');
+    assert.equal(await deRow.getByTestId('desk-other-state').textContent(), 'France');
     await assertAccessible(frDesk, "the requesting State's duty desk");
     await frRow.getByRole('link', { name: 'Open FR-DEMO-00003' }).click();
     const panel = frDesk.getByTestId('case-panel');

@@ -92,7 +92,7 @@ function useCountdown(dueAt: number): number {
 }
 
 /** The deadline next to the request: on a phone both are in view before the table scrolls sideways. */
-const COLUMNS = ['request', 'deadline', 'urgency', 'requestingState', 'status', 'received'] as const;
+const COLUMNS = ['request', 'deadline', 'urgency', 'otherState', 'status', 'received'] as const;
 
 /** Dark enough to reach 4.5:1 on the striped rows; the state is also written out in words. */
 const STATE_COLOURS: Readonly<Record<string, string>> = {
@@ -343,7 +343,13 @@ export function DeskPage() {
                         {t(`urgencyLevel.${item.urgency}`, { defaultValue: item.urgency })}
                       </Text>
                     </Table.Td>
-                    <Table.Td>{stateName(states.data, item.requestingState) || '—'}</Table.Td>
+                    {/* The State on the other side: who sent a request received here, or who received one sent from here. */}
+                    <Table.Td data-testid="desk-other-state">
+                      {stateName(
+                        states.data,
+                        item.side === 'requested' ? item.requestingState : item.requestedState,
+                      ) || '—'}
+                    </Table.Td>
                     <Table.Td>
                       <Text
                         size="sm"
