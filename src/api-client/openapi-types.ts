@@ -7020,7 +7020,10 @@ export interface components {
                 startsAt: string;
                 /** @description when it is at risk (or, for a preservation, when the requesting side is reminded) */
                 atRiskAt: string;
+                /** @description when it is missed; for a deadline on a date, the midnight after it on the requested State's clocks */
                 dueAt: string;
+                /** @description the calendar date a deadline on a date ends on (YYYY-MM-DD); null for one counted in hours */
+                lastDay: string | null;
                 /** @enum {string} */
                 state: "on-time" | "at-risk" | "missed";
                 /** @description the article it rests on, or Comity's practice */
@@ -8000,7 +8003,10 @@ export interface components {
                 startsAt: string;
                 /** @description when it is at risk (or, for a preservation, when the requesting side is reminded) */
                 atRiskAt: string;
+                /** @description when it is missed; for a deadline on a date, the midnight after it on the requested State's clocks */
                 dueAt: string;
+                /** @description the calendar date a deadline on a date ends on (YYYY-MM-DD); null for one counted in hours */
+                lastDay: string | null;
                 /** @enum {string} */
                 state: "on-time" | "at-risk" | "missed";
                 /** @description the article it rests on, or Comity's practice */

@@ -22,6 +22,7 @@ import { PRECONDITION_CHECKS } from '../core/case/preconditions.ts';
 import type { TransitionDefinition } from '../core/case/transitions.ts';
 import { baseCaseOf, otherSide, sideOf } from '../core/case/request-case.ts';
 import type { AppContext } from '../app-context.ts';
+import { loadStateSeeds } from '../data/states/index.ts';
 import { caseMessageFor, caseOfRecord } from '../federation/messages/case-message.ts';
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
@@ -176,5 +177,20 @@ export function deadlinesOf(context: AppContext, stored: StoredRequest, current:
   return caseDeadlines(current, serviceLevelsOf(requestedNode), context.now(), {
     ...DEFAULT_DEADLINE_OPTIONS,
     preservationReminderDays: context.config.duty.preservationReminderDays,
+    calendarTimeZone: calendarTimeZoneOf(stored.requestedState),
   });
+}
+
+let calendarZones: ReadonlyMap<string, string> | undefined;
+
+/**
+ * The time zone whose days a case's dates are: the requested State's, as the State data every node
+ * ships gives it (its capital's zone), so both nodes of a case agree; UTC for a State it does not
+ * name. A zone an administrator later sets in the State's profile does not move a case's deadlines.
+ */
+export function calendarTimeZoneOf(requestedState: string | null): string {
+  calendarZones ??= new Map(
+    loadStateSeeds().flatMap((seed) => (seed.profile.timeZone ? [[seed.code, seed.profile.timeZone]] : [])),
+  );
+  return (requestedState && calendarZones.get(requestedState.toUpperCase())) ?? 'UTC';
 }

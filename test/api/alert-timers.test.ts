@@ -196,8 +196,10 @@ for (const target of DATABASE_TARGETS) {
         ],
       );
 
-      // The end of the preserved-until day, less the 14 days of notice.
-      const expiresAt = Date.parse(`${addDays(today, 76)}T00:00:00Z`);
+      // The end of the preserved-until day (28 March 2027) on Germany's clocks, the requested
+      // State's: Berlin is then on summer time, two hours ahead of UTC. Less the 14 days of notice.
+      assert.equal(addDays(today, 76), '2027-03-29');
+      const expiresAt = Date.parse('2027-03-29T00:00:00+02:00');
       advanceTo(expiresAt - 14 * DAY - 1);
       assert.equal((await frTimers.runOnce()).raised, 0);
       advanceTo(expiresAt - 14 * DAY);

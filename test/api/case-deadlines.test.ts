@@ -14,6 +14,15 @@ import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { type NodePair, startNodePair } from './delivery-fixture.ts';
 
+/** An instant as Berlin's clocks show it, "YYYY-MM-DD HH:mm": Germany is the requested State. */
+function berlinClock(instant: string): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Europe/Berlin',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(new Date(instant));
+}
+
 type Deadline = {
   kind: string;
   side: string;
@@ -111,7 +120,8 @@ for (const target of DATABASE_TARGETS) {
       assert.ok(suggested);
       assert.equal(suggested.side, 'requested');
       assert.equal(suggested.state, 'on-time');
-      assert.equal(suggested.dueAt, `${addDays(date, 1)}T00:00:00.000Z`);
+      // The end of that date on the requested State's clocks (Germany's).
+      assert.equal(berlinClock(suggested.dueAt), `${addDays(date, 1)} 00:00`);
       const atFr = (await deadlines(fr, officer, frId)).find((item) => item.kind === 'suggested-execution');
       assert.equal(atFr?.dueAt, suggested.dueAt);
 
@@ -177,7 +187,7 @@ for (const target of DATABASE_TARGETS) {
       );
       assert.ok(expiry, response.body);
       assert.equal(expiry.side, 'requesting');
-      assert.equal(expiry.dueAt, `${addDays(preservedUntil, 1)}T00:00:00.000Z`);
+      assert.equal(berlinClock(expiry.dueAt), `${addDays(preservedUntil, 1)} 00:00`);
       assert.equal(Date.parse(expiry.dueAt) - Date.parse(expiry.atRiskAt), 30 * 24 * 60 * MINUTE);
     });
   });

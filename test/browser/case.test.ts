@@ -298,16 +298,19 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       addDays(today, 75),
     );
     assert.match(await textOf(expiry), /Basis\s*Art\. 42\(8\)/);
-    // Due at the last minute of that day (UTC), shown in the reader's time (Paris, an hour ahead),
-    // not at the next midnight, which read as a day later than the last day.
+    // The last day is Germany's, the State that keeps the data: due at the last minute of that
+    // day on Berlin's clocks, which Paris shares, not at the next midnight (a day later) nor at
+    // midnight UTC (an hour later).
     const lastDayWritten = new Intl.DateTimeFormat('en-GB', {
       day: 'numeric',
       month: 'short',
       year: 'numeric',
       timeZone: 'UTC',
-    }).format(new Date(`${addDays(today, 76)}T00:00:00Z`));
-    assert.match(await textOf(expiry), new RegExp(`Due \\(your time\\)\\s*${lastDayWritten}, 00:59`));
-    assert.doesNotMatch(await textOf(expiry), /, 01:00/);
+    }).format(new Date(`${addDays(today, 75)}T12:00:00Z`));
+    assert.match(await textOf(expiry), /Last day \(Germany time\)/);
+    assert.match(await textOf(expiry), new RegExp(`Due \\(your time\\)\\s*${lastDayWritten}, 23:59`));
+    assert.match(await textOf(expiry), new RegExp(`Due \\(Germany time\\)\\s*${lastDayWritten}, 23:59`));
+    assert.doesNotMatch(await textOf(expiry), /, 00:59/);
     assert.match(await textOf(preserved), /Germany, the other State/);
     assert.match(await textOf(panel.getByTestId('case-side')), /the requesting State/);
     assert.match(await textOf(panel.getByTestId('case-counterpart')), /Germany/);

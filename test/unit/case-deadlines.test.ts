@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Case } from '../../src/core/case/case-model.ts';
-import { caseDeadlines, type ServiceLevels } from '../../src/core/case/deadlines.ts';
+import {
+  caseDeadlines,
+  DEFAULT_DEADLINE_OPTIONS,
+  type ServiceLevels,
+} from '../../src/core/case/deadlines.ts';
 import { baseCaseOf } from '../../src/core/case/request-case.ts';
+import { calendarTimeZoneOf } from '../../src/services/case-view.ts';
 import { actor, SAMPLES, type Step, walk } from '../helpers/case-fixtures.ts';
 
 const LEVELS: ServiceLevels = { acknowledgeWithinHours: { emergency: 1, urgent: 24 } };
@@ -142,8 +147,9 @@ describe('case deadlines: execution, clarification and postponement', () => {
     ]);
   });
 
-  it('reminds the requested side when a postponement ends (Art. 40(26))', () => {
-    const postponed = walk({ requestType: 'mla', urgency: 'routine' }, '2026-03-01T08:00:00Z', [
+  /** Postponed on 3 March until 20 March 2026. */
+  const postponedUntil20March = () =>
+    walk({ requestType: 'mla', urgency: 'routine' }, '2026-03-01T08:00:00Z', [
       ...assessed,
       [
         'postpone',
@@ -152,9 +158,20 @@ describe('case deadlines: execution, clarification and postponement', () => {
         '2026-03-03T00:00:00Z',
       ],
     ]);
-    assert.deepEqual(at('2026-03-10T00:00:00Z', postponed), [
+
+  it('reminds the requested side when a postponement ends (Art. 40(26))', () => {
+    assert.deepEqual(at('2026-03-10T00:00:00Z', postponedUntil20March()), [
       ['end-of-postponement', 'requested', '2026-03-16T12:00:00.000Z', '2026-03-21T00:00:00.000Z', 'on-time'],
     ]);
+  });
+
+  it("ends the postponement at midnight on the requested State's clocks (Berlin, winter time)", () => {
+    const deadlines = caseDeadlines(postponedUntil20March(), LEVELS, new Date('2026-03-10T00:00:00Z'), {
+      ...DEFAULT_DEADLINE_OPTIONS,
+      calendarTimeZone: 'Europe/Berlin',
+    });
+    assert.equal(deadlines[0]?.dueAt, '2026-03-20T23:00:00.000Z');
+    assert.equal(deadlines[0]?.lastDay, '2026-03-20');
   });
 });
 
@@ -215,5 +232,29 @@ describe('case deadlines: preservation expiry (Art. 42(8))', () => {
       ['convert', officer, { followUpReference: 'CASE-7' }, '2026-04-20T00:00:00Z'],
     ]);
     assert.deepEqual(at('2026-06-10T00:00:00Z', converted), []);
+  });
+
+  it("ends a date at midnight on the requested State's clocks, summer time and all", () => {
+    const dueIn = (calendarTimeZone: string) =>
+      at('2026-04-10T00:00:00Z', preserved, { ...DEFAULT_DEADLINE_OPTIONS, calendarTimeZone })[0]?.[3];
+    // Preserved until 30 April: Berlin is two hours ahead of UTC then, São Paulo three behind,
+    // Tokyo nine ahead, Kathmandu five and three quarters ahead.
+    assert.equal(dueIn('Europe/Berlin'), '2026-04-30T22:00:00.000Z');
+    assert.equal(dueIn('America/Sao_Paulo'), '2026-05-01T03:00:00.000Z');
+    assert.equal(dueIn('Asia/Tokyo'), '2026-04-30T15:00:00.000Z');
+    assert.equal(dueIn('Asia/Kathmandu'), '2026-04-30T18:15:00.000Z');
+    assert.equal(dueIn('UTC'), '2026-05-01T00:00:00.000Z');
+    // A zone the runtime does not know counts in UTC rather than fail the case.
+    assert.equal(dueIn('Nowhere/Atlantis'), '2026-05-01T00:00:00.000Z');
+  });
+});
+
+describe("case deadlines: the requested State's calendar", () => {
+  it('is the zone of the State data every node ships, UTC for a State it does not name', () => {
+    assert.equal(calendarTimeZoneOf('DE'), 'Europe/Berlin');
+    assert.equal(calendarTimeZoneOf('de'), 'Europe/Berlin');
+    assert.equal(calendarTimeZoneOf('BR'), 'America/Sao_Paulo');
+    assert.equal(calendarTimeZoneOf('XX'), 'UTC');
+    assert.equal(calendarTimeZoneOf(null), 'UTC');
   });
 });

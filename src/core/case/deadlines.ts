@@ -3,9 +3,13 @@
  * the moment (a parameter: this module never reads a clock), which deadlines apply, when each is at
  * risk and when it is missed. Timers and alerts are built on this by the node.
  *
- * Calendar dates (YYYY-MM-DD) are whole days in UTC: "preserved until D" runs to the end of D,
- * i.e. until D+1 00:00Z.
+ * A calendar date (YYYY-MM-DD) a deadline ends on is a whole day in the requested State's time
+ * zone (`calendarTimeZone`; UTC when none is given or the zone is unknown): "preserved until D"
+ * runs to the end of D there, i.e. until D+1 00:00 on its clocks. Both nodes of a case name the
+ * same zone (the requested State's capital, from the State data they ship with), so they agree on
+ * every deadline.
  */
+import { localTimeToInstant } from '../time/zoned-time.ts';
 import { addDays } from '../treaty/calendar-date.ts';
 import {
   type CalendarDate,
@@ -29,6 +33,8 @@ export type DeadlineOptions = Readonly<{
   atRiskAfterShare: number;
   /** Days before a preservation expires at which the requesting side is reminded. */
   preservationReminderDays: number;
+  /** The IANA time zone whose days the case's dates are (the requested State's); default UTC. */
+  calendarTimeZone?: string;
 }>;
 
 export const DEFAULT_DEADLINE_OPTIONS: DeadlineOptions = Object.freeze({
@@ -55,6 +61,12 @@ export type Deadline = Readonly<{
   startsAt: string;
   atRiskAt: string;
   dueAt: string;
+  /**
+   * For a deadline on a calendar date (an answer-by date, the end of a postponement, a suggested
+   * date, a preserved-until date): that date, whose end on the requested State's clocks is `dueAt`;
+   * null for a deadline counted in hours.
+   */
+  lastDay: CalendarDate | null;
   state: DeadlineState;
   /** The article it rests on, as the catalogue cites it, or Comity's practice. */
   basis: string;
@@ -67,19 +79,30 @@ export function caseDeadlines(
   now: Date,
   options: DeadlineOptions = DEFAULT_DEADLINE_OPTIONS,
 ): Deadline[] {
+  const endOf = endOfDayIn(options.calendarTimeZone ?? 'UTC');
   const spans = [
     acknowledgement(current, serviceLevels),
-    clarificationAnswer(current),
-    postponementEnd(current),
-    suggestedExecution(current),
+    clarificationAnswer(current, endOf),
+    postponementEnd(current, endOf),
+    suggestedExecution(current, endOf),
   ]
     .filter((span) => span !== undefined)
     .map((span) => ({ ...span, atRisk: shareOf(span, options.atRiskAfterShare) }));
-  const expiry = preservationExpiry(current, options.preservationReminderDays);
+  const expiry = preservationExpiry(current, options.preservationReminderDays, endOf);
   return [...spans, ...(expiry ? [expiry] : [])].map((span) => toDeadline(span, now));
 }
 
-type Span = Readonly<{ kind: DeadlineKind; side: CaseSide; start: number; due: number; basis: string }>;
+type Span = Readonly<{
+  kind: DeadlineKind;
+  side: CaseSide;
+  start: number;
+  due: number;
+  /** The calendar date the deadline ends on, if it is one. */
+  lastDay?: CalendarDate;
+  basis: string;
+}>;
+/** The instant a calendar date ends, in the case's calendar. */
+type EndOfDay = (date: CalendarDate) => number;
 type TimedSpan = Span & Readonly<{ atRisk: number }>;
 
 function acknowledgement(current: Case, serviceLevels: ServiceLevels): Span | undefined {
@@ -95,7 +118,7 @@ function acknowledgement(current: Case, serviceLevels: ServiceLevels): Span | un
   };
 }
 
-function clarificationAnswer(current: Case): Span | undefined {
+function clarificationAnswer(current: Case, endOfDay: EndOfDay): Span | undefined {
   const clarification = current.clarification;
   if (current.status !== 'clarification-requested' || !clarification?.answerBy) return undefined;
   return {
@@ -103,11 +126,12 @@ function clarificationAnswer(current: Case): Span | undefined {
     side: 'requesting',
     start: Date.parse(clarification.askedAt),
     due: endOfDay(clarification.answerBy),
+    lastDay: clarification.answerBy,
     basis: "Comity's practice",
   };
 }
 
-function postponementEnd(current: Case): Span | undefined {
+function postponementEnd(current: Case, endOfDay: EndOfDay): Span | undefined {
   const postponed = lastEventTime(current, 'postpone');
   if (current.status !== 'postponed' || !current.postponement || postponed === undefined) return undefined;
   return {
@@ -115,6 +139,7 @@ function postponementEnd(current: Case): Span | undefined {
     side: 'requested',
     start: postponed,
     due: endOfDay(current.postponement.until),
+    lastDay: current.postponement.until,
     basis: 'Art. 40(26)',
   };
 }
@@ -124,7 +149,7 @@ function postponementEnd(current: Case): Span | undefined {
  * the request was sent, or, in a node's history, which starts at the request's delivery
  * (request-case.ts), from its delivery.
  */
-function suggestedExecution(current: Case): Span | undefined {
+function suggestedExecution(current: Case, endOfDay: EndOfDay): Span | undefined {
   const sent = lastEventTime(current, 'approve-and-send') ?? lastEventTime(current, 'record-delivery');
   if (!current.suggestedDeadline || sent === undefined || !IN_PROGRESS_STATUSES.includes(current.status)) {
     return undefined;
@@ -134,12 +159,13 @@ function suggestedExecution(current: Case): Span | undefined {
     side: 'requested',
     start: sent,
     due: endOfDay(current.suggestedDeadline.date),
+    lastDay: current.suggestedDeadline.date,
     basis: 'Art. 40(25)',
   };
 }
 
 /** Art. 42(8): the requesting side is reminded a set number of days before the data may be released. */
-function preservationExpiry(current: Case, reminderDays: number): TimedSpan | undefined {
+function preservationExpiry(current: Case, reminderDays: number, endOfDay: EndOfDay): TimedSpan | undefined {
   const preserved = lastEventTime(current, 'extend') ?? lastEventTime(current, 'record-preservation');
   if ((current.status !== 'preserved' && current.status !== 'extended') || !current.preservation)
     return undefined;
@@ -150,6 +176,7 @@ function preservationExpiry(current: Case, reminderDays: number): TimedSpan | un
     side: 'requesting',
     start: preserved,
     due,
+    lastDay: current.preservation.preservedUntil,
     atRisk: Math.max(preserved, due - reminderDays * DAY_MS),
     basis: 'Art. 42(8)',
   };
@@ -168,14 +195,21 @@ function toDeadline(span: TimedSpan, now: Date): Deadline {
     startsAt: new Date(span.start).toISOString(),
     atRiskAt: new Date(span.atRisk).toISOString(),
     dueAt: new Date(span.due).toISOString(),
+    lastDay: span.lastDay ?? null,
     state,
     basis: span.basis,
   };
 }
 
-/** The instant a whole calendar day ends (the next day at 00:00Z). */
-function endOfDay(date: CalendarDate): number {
-  return Date.parse(`${addDays(date, 1)}T00:00:00Z`);
+/**
+ * The instant a whole calendar day ends in `timeZone`: the next day at 00:00 on its clocks (at the
+ * first moment of that day where a change of clocks skips midnight); UTC for a zone Intl does not know.
+ */
+function endOfDayIn(timeZone: string): EndOfDay {
+  return (date) => {
+    const nextDay = addDays(date, 1);
+    return localTimeToInstant(`${nextDay}T00:00`, timeZone)?.getTime() ?? Date.parse(`${nextDay}T00:00:00Z`);
+  };
 }
 
 function lastEventTime(current: Case, transition: string): number | undefined {

@@ -103,7 +103,15 @@ const CaseDeadlineSchema = z.object({
   atRiskAt: z
     .string()
     .describe('when it is at risk (or, for a preservation, when the requesting side is reminded)'),
-  dueAt: z.string(),
+  dueAt: z
+    .string()
+    .describe(
+      "when it is missed; for a deadline on a date, the midnight after it on the requested State's clocks",
+    ),
+  lastDay: z
+    .string()
+    .nullable()
+    .describe('the calendar date a deadline on a date ends on (YYYY-MM-DD); null for one counted in hours'),
   state: z.enum(['on-time', 'at-risk', 'missed']),
   basis: z.string().describe("the article it rests on, or Comity's practice"),
 });

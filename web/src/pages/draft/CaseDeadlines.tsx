@@ -38,17 +38,6 @@ const PRACTICE_BASES: Readonly<Record<string, string>> = {
   "Comity's practice (the requested State's declared service level)": 'case.basisServiceLevel',
 };
 
-/**
- * A deadline on a calendar date (a preserved-until date, an end of postponement) falls due at the
- * end of that day, UTC: the instant is the next midnight. The date itself, for the reader.
- */
-function lastDayOf(dueAt: string): string | undefined {
-  const due = new Date(dueAt);
-  if (Number.isNaN(due.getTime()) || due.getUTCHours() + due.getUTCMinutes() + due.getUTCSeconds() !== 0)
-    return undefined;
-  return new Date(due.getTime() - 1).toISOString().slice(0, 10);
-}
-
 /** The instant in a named time zone, with the zone's name; undefined when the zone is unknown. */
 function formatInZone(iso: string, timeZone: string | undefined): string | undefined {
   if (!timeZone) return undefined;
@@ -84,9 +73,10 @@ export function CaseDeadlines({ deadlines, requestedStateName, requestedTimeZone
       ) : (
         <List listStyleType="none" spacing="xs">
           {deadlines.map((deadline) => {
-            const lastDay = lastDayOf(deadline.dueAt);
-            // A deadline on a date is shown at the last minute of its day (23:59 UTC), not at the
-            // next midnight, which read as a day later than the last day above it.
+            // A deadline on a date falls due at the midnight after it on the requested State's
+            // clocks; it is shown at the last minute of that day, not at the next midnight, which
+            // read as a day later than the last day above it.
+            const lastDay = deadline.lastDay ?? undefined;
             const shownAt =
               lastDay === undefined
                 ? deadline.dueAt
@@ -107,7 +97,7 @@ export function CaseDeadlines({ deadlines, requestedStateName, requestedTimeZone
                         deadline.side === 'requested' ? t('case.sideRequested') : t('case.sideRequesting'),
                     },
                     lastDay !== undefined && {
-                      label: t('case.lastDay'),
+                      label: t('case.lastDay', { state: requestedStateName || '—' }),
                       value: <time dateTime={lastDay}>{formatDate(lastDay)}</time>,
                       testId: 'deadline-last-day',
                     },
