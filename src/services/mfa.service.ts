@@ -93,7 +93,9 @@ export async function startEnrolment(context: AppContext, userId: string): Promi
       'this account already signs in with TOTP: disable it first to enrol again',
     );
   }
-  const nodeName = context.config.node.state ? `Comity ${context.config.node.state}` : 'Comity';
+  // The app's entry names the node's State, so that accounts on several nodes are told apart.
+  const state = context.federation?.identity.state ?? context.config.node.state;
+  const nodeName = state ? `Comity ${state}` : 'Comity';
   const totp = new TOTP({
     issuer: nodeName,
     label: user.username,

@@ -430,6 +430,25 @@ for (const target of DATABASE_TARGETS) {
     });
   });
 
+  describe(`the authenticator app's entry [${target.name}]`, { skip: target.skip }, () => {
+    let subject: TestApp;
+    before(async () => {
+      subject = await startTestApp(target, { environment: { COMITY_NODE_STATE: 'FR' } });
+    });
+    after(async () => subject?.close());
+
+    it("names the node's State, so that accounts on several nodes are told apart", async () => {
+      const user = await createUser(subject, { roles: ['officer'] });
+      const { headers } = await signIn(subject, user.username, user.password);
+      const started = await subject.app.inject({ method: 'POST', url: '/api/v1/account/totp', headers });
+      assert.equal(started.statusCode, 201, started.body);
+      const uri = new URL(json<{ uri: string }>(started).uri);
+      assert.equal(uri.searchParams.get('issuer'), 'Comity FR');
+      assert.equal(uri.host, 'totp');
+      assert.equal(decodeURIComponent(uri.pathname), `/Comity FR:${user.username}`);
+    });
+  });
+
   describe(`COMITY_MFA_REQUIRED_ROLES [${target.name}]`, { skip: target.skip }, () => {
     let subject: TestApp;
     const clock = movableClock();

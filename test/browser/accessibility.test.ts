@@ -851,7 +851,7 @@ describe('the screens of a received request, the auditor, the approvals and the 
       await audit.page.waitForFunction(
         "document.activeElement?.getAttribute('data-testid') === 'totp-secret'",
       );
-      totpSecret = ((await audit.page.getByTestId('totp-secret').textContent()) ?? '').trim();
+      totpSecret = ((await audit.page.getByTestId('totp-secret').textContent()) ?? '').replaceAll(/\s/g, '');
       await audit.page.getByLabel(/^Code shown by the app/).fill(totpCode(totpSecret, Date.now()));
       await audit.page.getByRole('button', { name: 'Confirm' }).click();
       await audit.page.waitForFunction(

@@ -264,10 +264,19 @@ describe('account screens in a browser', { skip: skipReason() }, () => {
     await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
     await page.goto(`${node.url}/account`);
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    // Cancelling gives the screen back as it was; setting up again shows a new secret.
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    // The secret is shown in groups of four, as authenticator apps accept it typed.
+    const grouped = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    assert.match(grouped, /^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
+    const secret = grouped.replaceAll(' ', '');
+    assert.equal(await page.getByTestId('totp-secret').getAttribute('data-secret'), secret);
     // The QR code a phone scans holds exactly the otpauth link shown beside it.
     const link = ((await page.getByTestId('totp-uri').textContent()) ?? '').trim();
     assert.match(link, new RegExp(`^otpauth://totp/.*secret=${secret}`));
+    // On a phone the link is followed into the authenticator app installed there.
+    assert.equal(await page.getByTestId('totp-uri').getAttribute('href'), link);
     assert.equal(await readQrCode(page.getByRole('img', { name: /^QR code of the otpauth link/ })), link);
     await screenshot(page, 'accounts-totp-enrolment');
     await page.getByLabel(/^Code shown by the app/).fill(codeAt(secret, Date.now()));

@@ -3,9 +3,9 @@
  * shown, the whole one on hover (title) and for screen readers, and a button that copies it, so
  * it can be checked against the other node's records without retyping.
  */
-import { ActionIcon, CopyButton, Group, Tooltip } from '@mantine/core';
+import { Group } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { CheckIcon, CopyIcon } from './icons.tsx';
+import { CopyValueButton } from './CopyValueButton.tsx';
 
 const SHOWN_CHARACTERS = 12;
 
@@ -18,21 +18,7 @@ export function DigestText({ digest }: { digest: string }) {
         <span aria-hidden="true">{shortened}</span>
         <span className="visually-hidden">{digest}</span>
       </code>
-      <CopyButton value={digest}>
-        {({ copied, copy }) => (
-          <Tooltip label={copied ? t('delivery.copied') : t('delivery.copyDigest')} withArrow>
-            <ActionIcon
-              variant="subtle"
-              color={copied ? 'teal.9' : 'gray.8'}
-              size="sm"
-              onClick={copy}
-              aria-label={copied ? t('delivery.copied') : t('delivery.copyDigest')}
-            >
-              {copied ? <CheckIcon /> : <CopyIcon />}
-            </ActionIcon>
-          </Tooltip>
-        )}
-      </CopyButton>
+      <CopyValueButton value={digest} label={t('delivery.copyDigest')} />
     </Group>
   );
 }

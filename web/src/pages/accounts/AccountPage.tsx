@@ -6,6 +6,7 @@
  */
 import {
   Alert,
+  Anchor,
   Button,
   Code,
   Group,
@@ -28,6 +29,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { takeFocusOnMount } from '../../components/focus-keeper.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
+import { CopyValueButton } from '../../components/CopyValueButton.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
@@ -232,6 +234,12 @@ function TotpSection() {
           <Text size="sm" mb="xs">
             {t('accounts.totp.recoveryIntro')}
           </Text>
+          <Group gap="xs" mb={4}>
+            <Text size="sm" fw={500}>
+              {t('accounts.totp.copyCodes')}
+            </Text>
+            <CopyValueButton value={recoveryCodes.join('\n')} label={t('accounts.totp.copyCodes')} />
+          </Group>
           <List size="sm" data-testid="recovery-codes" style={{ fontFamily: 'monospace' }}>
             {recoveryCodes.map((recovery) => (
               <List.Item key={recovery} dir="ltr">
@@ -263,20 +271,27 @@ function TotpSection() {
             <Text size="sm" fw={500}>
               {t('accounts.totp.secret')}
             </Text>
-            <Code block dir="ltr" data-testid="totp-secret" ref={takeFocusOnMount}>
-              {enrolment.secret}
-            </Code>
+            <Group gap="xs" wrap="nowrap" dir="ltr">
+              {/* In groups of four, as authenticator apps accept it typed. */}
+              <Code block data-testid="totp-secret" data-secret={enrolment.secret} ref={takeFocusOnMount}>
+                {enrolment.secret.match(/.{1,4}/g)?.join(' ')}
+              </Code>
+              <CopyValueButton value={enrolment.secret} label={t('accounts.totp.copySecret')} />
+            </Group>
             <Text size="sm" fw={500}>
               {t('accounts.totp.uri')}
             </Text>
-            <Code
-              block
+            {/* On a phone, following the link opens the authenticator app installed there. */}
+            <Anchor
+              href={enrolment.uri}
               dir="ltr"
-              style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+              size="sm"
+              ff="monospace"
+              style={{ wordBreak: 'break-all' }}
               data-testid="totp-uri"
             >
               {enrolment.uri}
-            </Code>
+            </Anchor>
             <TextInput
               id="totp-first-code"
               error={confirmErrors.get('/code')}
@@ -295,6 +310,16 @@ function TotpSection() {
             <Group>
               <Button type="submit" loading={isBusy}>
                 {t('accounts.totp.confirm')}
+              </Button>
+              <Button
+                variant="default"
+                onClick={() => {
+                  setEnrolment(undefined);
+                  setCode('');
+                  setError(undefined);
+                }}
+              >
+                {t('common.cancel')}
               </Button>
             </Group>
           </Stack>
