@@ -7042,6 +7042,16 @@ export interface components {
                 kind: "conditions" | "clarification";
                 text: string;
             } | null;
+            /** @description the requesting side's answer the requested side has not acted on yet (the case's last step): questions answered, conditions accepted or declined; null otherwise */
+            lastAnswer: {
+                /** @enum {string} */
+                kind: "clarification" | "conditions";
+                /** @enum {string} */
+                outcome: "answered" | "accepted" | "declined";
+                /** @description the answer, the note of an acceptance, or the reasons of a refusal (may be empty) */
+                text: string;
+                at: string;
+            } | null;
             events: {
                 sequence: number;
                 transition: string;
@@ -7339,6 +7349,8 @@ export interface components {
             awaitingApproval: boolean;
             /** @description conditions proposed or questions asked by the requested side that wait for the requesting side's answer (the case's awaitingAnswer, without its text) */
             awaitingAnswer: ("conditions" | "clarification") | null;
+            /** @description the requesting side's answer the requested side has not acted on yet: questions answered, conditions accepted or declined */
+            lastAnswer: ("answered" | "accepted" | "declined") | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };
@@ -8025,6 +8037,16 @@ export interface components {
                 kind: "conditions" | "clarification";
                 text: string;
             } | null;
+            /** @description the requesting side's answer the requested side has not acted on yet (the case's last step): questions answered, conditions accepted or declined; null otherwise */
+            lastAnswer: {
+                /** @enum {string} */
+                kind: "clarification" | "conditions";
+                /** @enum {string} */
+                outcome: "answered" | "accepted" | "declined";
+                /** @description the answer, the note of an acceptance, or the reasons of a refusal (may be empty) */
+                text: string;
+                at: string;
+            } | null;
             events: {
                 sequence: number;
                 transition: string;
@@ -8322,6 +8344,8 @@ export interface components {
             awaitingApproval: boolean;
             /** @description conditions proposed or questions asked by the requested side that wait for the requesting side's answer (the case's awaitingAnswer, without its text) */
             awaitingAnswer: ("conditions" | "clarification") | null;
+            /** @description the requesting side's answer the requested side has not acted on yet: questions answered, conditions accepted or declined */
+            lastAnswer: ("answered" | "accepted" | "declined") | null;
             /** @description the transitions you may make now */
             availableTransitions: string[];
         };

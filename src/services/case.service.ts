@@ -7,6 +7,8 @@
  * same lifecycle is applied on receipt. A refusal of the lifecycle changes nothing.
  */
 import {
+  type AnswerGiven,
+  answerGivenOf,
   type AwaitingAnswer,
   awaitingAnswerOf,
   type Case,
@@ -78,6 +80,11 @@ export type CaseView = Readonly<{
    * the text to answer, while the status stays what it was (under assessment).
    */
   awaitingAnswer: AwaitingAnswer | null;
+  /**
+   * The requesting side's answer (to questions, to conditions) that the requested side has not
+   * acted on yet: the case's last step; null otherwise.
+   */
+  lastAnswer: AnswerGiven | null;
   events: CaseEventView[];
   /** The request flow's steps before the stored events: drafted, sent, delivered. */
   flow: FlowStepView[];
@@ -109,6 +116,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
         }
       : null,
     awaitingAnswer: awaitingAnswerOf(current),
+    lastAnswer: answerGivenOf(current),
     events: record.events.map((event) => ({
       sequence: event.sequence,
       transition: event.transition,

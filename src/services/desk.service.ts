@@ -6,6 +6,8 @@
  * deadlines are folded in memory with the same functions as a single case's view.
  */
 import {
+  type AnswerGiven,
+  answerGivenOf,
   type AwaitingAnswer,
   awaitingAnswerOf,
   caseCatalogueFrom,
@@ -48,6 +50,11 @@ export type DeskCase = Readonly<{
    * side's answer (the case view's `awaitingAnswer`, without its text); null when nothing waits.
    */
   awaitingAnswer: AwaitingAnswer['kind'] | null;
+  /**
+   * The requesting side's answer the requested side has not acted on yet (the case view's
+   * `lastAnswer`, without its text): questions answered, conditions accepted or declined; null otherwise.
+   */
+  lastAnswer: AnswerGiven['outcome'] | null;
   /** What the person may do now (the desk offers acknowledge in one click). */
   availableTransitions: string[];
 }>;
@@ -112,6 +119,7 @@ function deskCaseOf(
       nextDeadline: next ? { kind: next.kind, side: next.side, dueAt: next.dueAt, state: next.state } : null,
       awaitingApproval: isHeld,
       awaitingAnswer: awaitingAnswerOf(current)?.kind ?? null,
+      lastAnswer: answerGivenOf(current)?.outcome ?? null,
       availableTransitions: transitionsFor(context, actor, stored, current, isHeld),
     },
   ];

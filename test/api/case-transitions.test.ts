@@ -33,6 +33,7 @@ type CaseView = {
   availableTransitions: string[];
   otherSideMay: string[];
   awaitingAnswer: { kind: string; text: string } | null;
+  lastAnswer: { kind: string; outcome: string; text: string; at: string } | null;
   events: CaseEvent[];
 };
 
@@ -233,6 +234,15 @@ for (const target of DATABASE_TARGETS) {
         'under-assessment',
       );
       assert.deepEqual(waitsFor(answered), [null, null]);
+      // The answer is said on both nodes until the requested side's next step.
+      const lastAnswers = (views: readonly CaseView[]) =>
+        views.map(
+          (view) => view.lastAnswer && [view.lastAnswer.kind, view.lastAnswer.outcome, view.lastAnswer.text],
+        );
+      assert.deepEqual(lastAnswers(answered), [
+        ['clarification', 'answered', 'UTC.'],
+        ['clarification', 'answered', 'UTC.'],
+      ]);
       const conditions = { text: 'Use only in the proceedings named in the request.' };
       const proposed = await step(
         'requested',
@@ -241,12 +251,17 @@ for (const target of DATABASE_TARGETS) {
         conditions,
         'under-assessment',
       );
+      assert.deepEqual(lastAnswers(proposed), [null, null]);
       assert.deepEqual(waitsFor(proposed), [
         { kind: 'conditions', text: conditions.text },
         { kind: 'conditions', text: conditions.text },
       ]);
       const agreed = await step('requesting', 'supervisor', 'accept-conditions', {}, 'under-assessment');
       assert.deepEqual(waitsFor(agreed), [null, null]);
+      assert.deepEqual(lastAnswers(agreed), [
+        ['conditions', 'accepted', ''],
+        ['conditions', 'accepted', ''],
+      ]);
       const [accepted, accepting] = await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
       // Each side is told what the other may do next: after an acceptance, the requesting side
       // expects execution to begin (or a postponement); the requested side, perhaps a withdrawal.

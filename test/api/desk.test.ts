@@ -23,6 +23,7 @@ type DeskCase = {
   needsAcknowledgement: boolean;
   nextDeadline: { kind: string; side: string; dueAt: string; state: string } | null;
   awaitingAnswer: string | null;
+  lastAnswer: string | null;
   availableTransitions: string[];
 };
 
@@ -187,6 +188,23 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(awaiting(atFr), [['requesting', 'clarification']]);
       const asked = atFr.find((item) => item.awaitingAnswer !== null);
       assert.ok(asked?.availableTransitions.includes('answer-clarification'));
+      // Once France answers, Germany's desk says so until Germany acts on it.
+      const answered = await pair.requesting.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${asked?.requestId}/transitions`,
+        headers: dutyAtFr.headers,
+        payload: { name: 'answer-clarification', payload: { answer: 'UTC.' } },
+      });
+      assert.equal(answered.statusCode, 200, answered.body);
+      await pair.requestingWorker.runOnce();
+      const lastAnswers = async () =>
+        (await desk(pair.requested, duty))
+          .filter((item) => item.lastAnswer !== null)
+          .map((item) => [item.requestId, item.lastAnswer]);
+      assert.deepEqual(await lastAnswers(), [[ids.routine, 'answered']]);
+      assert.deepEqual(awaiting(await desk(pair.requested, duty)), []);
+      await transition('accept', {});
+      assert.deepEqual(await lastAnswers(), []);
     });
   });
 }

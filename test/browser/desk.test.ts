@@ -400,6 +400,12 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await panel.getByTestId('transition-form').getByTestId('transition-submit').click();
     await panel.locator('[data-testid="case-event"][data-transition="answer-clarification"]').waitFor();
     await deRow.getByTestId('desk-awaiting-answer').waitFor({ state: 'detached', timeout: 30_000 });
+    // Germany's desk says France answered, its turn again; the case opens with the answer on top.
+    assert.equal(await deRow.getByTestId('desk-last-answer').textContent(), 'France answered the questions');
+    await deRow.getByRole('link', { name: 'Open FR-DEMO-00003' }).click();
+    const answered = deDesk.getByTestId('case-panel').getByTestId('case-last-answer');
+    assert.equal(await answered.getAttribute('data-outcome'), 'answered');
+    assert.match((await answered.textContent()) ?? '', /^France answered your questions:UTC\.$/);
     await frContext.close();
     await deContext.close();
   });

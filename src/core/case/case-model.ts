@@ -188,6 +188,39 @@ export function awaitingAnswerOf(current: Case): AwaitingAnswer | null {
   return null;
 }
 
+/**
+ * The requesting side's answer the requested side has not acted on yet: the case's last step
+ * answered its questions, or accepted or declined its conditions (with the note or reasons given);
+ * null once the requested side has made another step, or when the last step was no answer.
+ */
+export type AnswerGiven = Readonly<{
+  kind: 'clarification' | 'conditions';
+  outcome: 'answered' | 'accepted' | 'declined';
+  text: string;
+  at: string;
+}>;
+
+export function answerGivenOf(current: Case): AnswerGiven | null {
+  const last = current.history.at(-1);
+  if (!last) return null;
+  const payload = (last.payload ?? {}) as { note?: string; reasons?: string };
+  switch (last.transition) {
+    case 'answer-clarification':
+      return {
+        kind: 'clarification',
+        outcome: 'answered',
+        text: current.clarification?.answer ?? '',
+        at: last.at,
+      };
+    case 'accept-conditions':
+      return { kind: 'conditions', outcome: 'accepted', text: payload.note ?? '', at: last.at };
+    case 'decline-conditions':
+      return { kind: 'conditions', outcome: 'declined', text: payload.reasons ?? '', at: last.at };
+    default:
+      return null;
+  }
+}
+
 /** The record of the consultation before refusing or postponing (Art. 40(27) as the catalogue cites it). */
 export const ConsultationSchema = z
   .object({

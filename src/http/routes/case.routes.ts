@@ -150,6 +150,19 @@ export const CaseSchema = z
       .describe(
         "what the requested side asked that waits for the requesting side's answer: conditions proposed (Art. 40(27)) or a clarification's questions; null when nothing waits",
       ),
+    lastAnswer: z
+      .object({
+        kind: z.enum(['clarification', 'conditions']),
+        outcome: z.enum(['answered', 'accepted', 'declined']),
+        text: z
+          .string()
+          .describe('the answer, the note of an acceptance, or the reasons of a refusal (may be empty)'),
+        at: z.string(),
+      })
+      .nullable()
+      .describe(
+        "the requesting side's answer the requested side has not acted on yet (the case's last step): questions answered, conditions accepted or declined; null otherwise",
+      ),
     events: z.array(CaseEventSchema),
     flow: z
       .array(FlowStepSchema)

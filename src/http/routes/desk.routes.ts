@@ -57,6 +57,12 @@ const DeskCaseSchema = z
       .describe(
         "conditions proposed or questions asked by the requested side that wait for the requesting side's answer (the case's awaitingAnswer, without its text)",
       ),
+    lastAnswer: z
+      .enum(['answered', 'accepted', 'declined'])
+      .nullable()
+      .describe(
+        "the requesting side's answer the requested side has not acted on yet: questions answered, conditions accepted or declined",
+      ),
     availableTransitions: z.array(z.string()).describe('the transitions you may make now'),
   })
   .meta({ id: 'DeskCase' });

@@ -372,6 +372,19 @@ export function DeskPage() {
                           {t('desk.responseAwaitingApproval')}
                         </Text>
                       ) : null}
+                      {item.lastAnswer && item.side === 'requested' ? (
+                        // The requesting State answered: this side's turn again.
+                        <Text
+                          size="xs"
+                          fw={700}
+                          data-testid="desk-last-answer"
+                          data-outcome={item.lastAnswer}
+                        >
+                          {t(`desk.answered.${item.lastAnswer}`, {
+                            state: stateName(states.data, item.requestingState) || '—',
+                          })}
+                        </Text>
+                      ) : null}
                       {item.awaitingAnswer ? (
                         // The requesting side answers: its own step (bold); the requested side waits.
                         <Text

@@ -285,6 +285,32 @@ export function CasePanel({
           </Alert>
         ) : null}
 
+        {caseView?.lastAnswer && side === 'requested' ? (
+          // The requesting State answered what this side asked: said at the top until this side acts.
+          <Alert
+            color="blue"
+            variant="light"
+            data-testid="case-last-answer"
+            data-outcome={caseView.lastAnswer.outcome}
+          >
+            <Text size="sm" fw={600}>
+              {t(`case.answered.${caseView.lastAnswer.outcome}`, {
+                state: otherState || t('case.counterpart'),
+              })}
+            </Text>
+            {caseView.lastAnswer.text ? (
+              <Text
+                size="sm"
+                dir="auto"
+                style={{ whiteSpace: 'pre-wrap' }}
+                data-testid="case-last-answer-text"
+              >
+                {caseView.lastAnswer.text}
+              </Text>
+            ) : null}
+          </Alert>
+        ) : null}
+
         {caseView ? (
           <CaseDeadlines
             deadlines={caseView.deadlines}
