@@ -287,12 +287,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
     return () => window.clearInterval(timer);
   }, [deliveryState, refreshRequest]);
 
-  // A live update names this request: its case changed, on the other node or by someone else here;
-  // read it again. The user's own transitions are read by the case section itself, and the
-  // delivery of this node's own messages (no transition) changes nothing the page shows.
+  // A live update names this request: its case changed, on the other node or by someone else here,
+  // or one of its messages reached the other node (no transition: the delivery panel's state and
+  // receipt change with it); read it again. The user's own transitions are read by the case
+  // section itself.
   useLiveUpdates((update) => {
     if (!savedId || update.requestId !== savedId) return;
-    if (update.kind === 'case-changed' && (!update.transition || update.actorId === user?.id)) return;
+    if (update.kind === 'case-changed' && update.transition && update.actorId === user?.id) return;
     void refreshRequest({ isQuiet: true });
   });
 
