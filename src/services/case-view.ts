@@ -26,6 +26,7 @@ import { loadStateSeeds } from '../data/states/index.ts';
 import { caseMessageFor, caseOfRecord } from '../federation/messages/case-message.ts';
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
+import { accessTo } from './request-access.ts';
 import { type CaseRecord, listCaseEvents } from '../storage/case-events.repository.ts';
 import { findPendingApproval, type StoredApproval } from '../storage/approvals.repository.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
@@ -135,15 +136,24 @@ export function transitionsForOthers(
   /** What transitionsFor gave `actor` on this case (computed once by the caller). */
   actorsOwn: readonly string[],
   isHeld: boolean,
-): { transition: string; roles: PersonRole[] }[] {
+): { transition: string; roles: (PersonRole | 'author')[] }[] {
   if (isHeld) return [];
   const mine = new Set(actorsOwn);
+  // A role that reads the request without having drafted it (a supervisor; a duty officer on a
+  // request of the 24/7 network) is named; a drafting role that reads only its own requests (an
+  // officer) stands for the one person who drafted it: `author`.
+  const readsIt = (role: PersonRole) =>
+    accessTo(context, { userId: '', username: '', roles: [role], authenticatedBy: 'session' }, stored) !==
+    'none';
   return makeableNow(context, current, { ...caseActorOf(actor, stored), roles: PERSON_ROLES })
     .filter((definition) => !mine.has(definition.name))
-    .map((definition) => ({
-      transition: definition.name,
-      roles: PERSON_ROLES.filter((role) => definition.roles.includes(role)),
-    }));
+    .map((definition) => {
+      const roles = PERSON_ROLES.filter((role) => definition.roles.includes(role));
+      const named = roles.filter(readsIt);
+      // On a request received here nobody drafted it here: a role that cannot read it cannot act.
+      const isAuthorsToo = stored.direction === 'outgoing' && named.length < roles.length;
+      return { transition: definition.name, roles: isAuthorsToo ? [...named, 'author' as const] : named };
+    });
 }
 
 /**

@@ -188,6 +188,22 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(awaiting(atFr), [['requesting', 'clarification']]);
       const asked = atFr.find((item) => item.awaitingAnswer !== null);
       assert.ok(asked?.availableTransitions.includes('answer-clarification'));
+      // France's legal reviewer, who has nothing to do here, is told who answers: a supervisor, a
+      // duty officer (it went through the 24/7 network) or the one who drafted it; not any officer.
+      const frReviewer = await asRole(pair.requesting, 'legal-reviewer');
+      const viewed = await pair.requesting.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${asked?.requestId}/history`,
+        headers: frReviewer.headers,
+      });
+      assert.equal(viewed.statusCode, 200, viewed.body);
+      const othersMay = json<{ case: { othersMay: { transition: string; roles: string[] }[] } }>(viewed).case
+        .othersMay;
+      assert.deepEqual(othersMay.find((step) => step.transition === 'answer-clarification')?.roles, [
+        'supervisor',
+        'duty-officer',
+        'author',
+      ]);
       // Once France answers, Germany's desk says so until Germany acts on it.
       const answered = await pair.requesting.app.inject({
         method: 'POST',

@@ -339,7 +339,12 @@ export function CasePanel({
                           t('case.othersMayStep', {
                             action: t(`caseAction.${step.transition}`, { defaultValue: step.transition }),
                             roles: formatList(
-                              step.roles.map((role) => t(`roles.${role}`, { defaultValue: role })),
+                              step.roles.map((role) =>
+                                // "author": the one person who drafted the request (an officer reads only their own).
+                                role === 'author'
+                                  ? t('case.roleAuthor')
+                                  : t(`roles.${role}`, { defaultValue: role }),
+                              ),
                               'disjunction',
                             ),
                           }),
