@@ -138,6 +138,10 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
     await row.first().getByRole('link').click();
     const decision = supervisorPage.getByTestId('approval-decision');
     await decision.waitFor();
+    // Nothing can have come back on a request not yet sent: no evidence panels stand empty between
+    // the case and the request the supervisor is approving.
+    assert.equal(await supervisorPage.getByTestId('evidence-panel').count(), 0);
+    assert.equal(await supervisorPage.getByTestId('evidence-packages-panel').count(), 0);
     // Not "nothing to do": the case points the supervisor to the decision waiting for them.
     await supervisorPage
       .getByTestId('case-no-actions')

@@ -82,6 +82,15 @@ function hasCase(request: RequestView): boolean {
   return request.direction === 'incoming' || request.status !== 'draft';
 }
 
+/**
+ * Whether evidence may be attached to, or have come back on, this request: one received here, or
+ * one sent from here that reached the other State. Before that the evidence panels would stand
+ * empty between the case and the request a supervisor is approving.
+ */
+function mayHoldEvidence(request: RequestView): boolean {
+  return request.direction === 'incoming' || request.deliveryState === 'delivered';
+}
+
 function validateContent(content: RequestContent, signal?: AbortSignal) {
   return answerOf(api.POST('/api/v1/validate', { body: content, signal }));
 }
@@ -678,7 +687,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   onPreservedUntil={setPreservedUntil}
                 />
               ) : null}
-              {saved && hasCase(saved.request) && canReadEvidence ? (
+              {saved && hasCase(saved.request) && mayHoldEvidence(saved.request) && canReadEvidence ? (
                 <>
                   <EvidencePanel
                     requestId={saved.request.id}
@@ -699,6 +708,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
               ) : null}
               {saved &&
               hasCase(saved.request) &&
+              mayHoldEvidence(saved.request) &&
               ((saved.request.direction === 'outgoing' && canAskConsent && canReadEvidence) ||
                 (saved.request.direction === 'incoming' && canAnswerConsent)) ? (
                 <EvidenceConsentPanel requestId={saved.request.id} direction={saved.request.direction} />
