@@ -363,15 +363,20 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     const frId = await send(preservationDraft('FR', 'DE', 3));
     const deId = await incomingIdOf(frId);
     const reviewer = await federation.node('DE').userClient('legal-reviewer');
-    for (const [name, payload] of [
-      ['acknowledge', {}],
-      ['begin-assessment', {}],
-      ['request-clarification', { questions: 'In which time zone are the log times?' }],
-    ] as const) {
-      await makeTransition(reviewer, deId, name, payload);
-    }
+    for (const name of ['acknowledge', 'begin-assessment']) await makeTransition(reviewer, deId, name);
 
+    // Germany's duty officer asks from the case page; the form warns that a question pauses a
+    // preservation not yet recorded (Art. 42: without delay).
     const deDesk = await signInAs(deContext, de, 'duty-officer');
+    await deDesk.goto(`${de.url}/requests/${deId}`);
+    const dePanel = deDesk.getByTestId('case-panel');
+    await dePanel.getByTestId('transition-request-clarification').click();
+    const askForm = dePanel.getByTestId('transition-form');
+    await askForm.getByTestId('clarification-pauses-preservation').waitFor();
+    await askForm.getByLabel(/^Questions/).fill('In which time zone are the log times?');
+    await askForm.getByTestId('transition-submit').click();
+    await dePanel.locator('[data-testid="case-event"][data-transition="request-clarification"]').waitFor();
+    await deDesk.goto(`${de.url}/desk`);
     const deRow = deDesk.locator(`tbody tr[data-request-id="${deId}"]`);
     assert.equal(
       await deRow.getByTestId('desk-awaiting-answer').textContent(),

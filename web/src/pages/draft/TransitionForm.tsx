@@ -315,6 +315,12 @@ export function TransitionForm({
             </Text>
           </div>
         ) : null}
+        {transition === 'request-clarification' && requestType === 'preservation' && !preservedUntil ? (
+          // Art. 42: preservation is done without delay; a question pauses the case until answered.
+          <Text size="sm" c="var(--comity-amber)" fw={500} data-testid="clarification-pauses-preservation">
+            {t('case.clarificationPausesPreservation')}
+          </Text>
+        ) : null}
         {transition === 'close' && requestType === 'preservation' && preservedUntil ? (
           <Text size="sm" c="var(--comity-amber)" fw={500} data-testid="close-keeps-preservation">
             {t('case.closeKeepsPreservation')}
