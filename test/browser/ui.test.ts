@@ -1060,6 +1060,8 @@ describe('peers page of a node whose directory has expired', { skip: skipReason(
     // On a phone, what the table is scanned for comes second: each peer's health, beside its id.
     const row = page.locator('tr[data-peer="de-bka-24x7"]');
     await row.getByText('Not contacted yet').waitFor();
+    // Its sending, in words rather than a circuit breaker's states.
+    assert.equal(await row.locator('[data-circuit]').textContent(), 'Sending normally');
     await useThePhoneLayout(page);
     await assertWithinPhoneWidth(row.getByText('Not contacted yet'), 'health');
     await screenshot(page, 'peers-on-a-phone');

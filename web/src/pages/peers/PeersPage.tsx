@@ -73,7 +73,7 @@ function RefreshOutcome({ refresh }: { refresh: NonNullable<PeersReport['lastRef
   return (
     <Stack gap={2}>
       <Text size="sm">
-        <TimeText iso={refresh.at} />
+        <TimeText iso={refresh.at} isExact />
         {': '}
         {refresh.isOk ? t('peers.refreshOk') : t('peers.refreshFailed')}
         {refresh.reason ? (
@@ -129,10 +129,10 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
         <Stack gap={2} align="flex-start">
           <HealthBadge health={peer.health} />
           <CellLine label={t('peers.lastSuccess')}>
-            <TimeText iso={peer.lastSuccessAt} />
+            <TimeText iso={peer.lastSuccessAt} isExact />
           </CellLine>
           <CellLine label={t('peers.lastFailure')}>
-            <TimeText iso={peer.lastFailureAt} />
+            <TimeText iso={peer.lastFailureAt} isExact />
           </CellLine>
         </Stack>
       </Table.Td>
@@ -154,7 +154,7 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
           </Text>
           <CellLine label={t('peers.delivered')}>{formatNumber(peer.deliveredMessages)}</CellLine>
           <CellLine label={t('peers.lastDelivery')}>
-            <TimeText iso={peer.lastDeliveredAt} />
+            <TimeText iso={peer.lastDeliveredAt} isExact />
           </CellLine>
         </Stack>
       </Table.Td>
@@ -177,7 +177,7 @@ function PeerRow({ peer, stateLabel }: { peer: Peer; stateLabel: string }) {
           ) : null}
           {peer.circuit.openedAt ? (
             <CellLine label={t('peers.openedAt')}>
-              <TimeText iso={peer.circuit.openedAt} />
+              <TimeText iso={peer.circuit.openedAt} isExact />
             </CellLine>
           ) : null}
         </Stack>
@@ -333,7 +333,7 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
                     <Table.Td>
                       <Stack gap={2}>
                         <CellLine label={t('outbox.created')}>
-                          <TimeText iso={message.createdAt} />
+                          <TimeText iso={message.createdAt} isExact />
                         </CellLine>
                         {message.lastAttemptAt ? (
                           <CellLine label={t('outbox.lastAttempt')}>
@@ -347,7 +347,7 @@ function OutboxSection({ onChanged }: { onChanged: () => void }) {
                         ) : null}
                         {message.deliveredAt ? (
                           <CellLine label={t('outbox.deliveredAt')}>
-                            <TimeText iso={message.deliveredAt} />
+                            <TimeText iso={message.deliveredAt} isExact />
                           </CellLine>
                         ) : null}
                       </Stack>
@@ -453,10 +453,10 @@ export function PeersPage() {
                   : t('peers.noDirectory'),
               },
               report.directory?.fetchedAt
-                ? { label: t('peers.directoryFetched'), value: <TimeText iso={report.directory.fetchedAt} /> }
+                ? { label: t('peers.directoryFetched'), value: <TimeText iso={report.directory.fetchedAt} isExact /> }
                 : null,
               report.directory
-                ? { label: t('peers.directoryExpires'), value: <TimeText iso={report.directory.expiresAt} /> }
+                ? { label: t('peers.directoryExpires'), value: <TimeText iso={report.directory.expiresAt} isExact /> }
                 : null,
               report.lastRefresh
                 ? {
