@@ -8,7 +8,7 @@ describe('where a person lands after signing in (web/src/app/landing.ts)', () =>
       [['officer'], '/requests'],
       [['duty-officer'], '/desk'],
       [['supervisor'], '/approvals'],
-      [['legal-reviewer'], '/requests?direction=incoming'],
+      [['legal-reviewer'], '/desk'],
       [['evidence-custodian'], '/requests?direction=incoming'],
       [['auditor'], '/audit'],
       [['administrator'], '/users'],
