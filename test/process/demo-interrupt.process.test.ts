@@ -2,7 +2,8 @@
  * Process test: `comity demo` stopped by a signal never leaves its nodes running. A SIGTERM that
  * comes while the nodes start (here: as soon as they are all healthy, before the demo signs in)
  * stops every node once started, and the command exits; nothing answers on the nodes' ports after.
- * The processes it ran are light nodes (`--liftoff-only`).
+ * The processes it ran are light nodes (`--liftoff-only`). Once running, it has put each State's
+ * duty officer on its roster, and a SIGINT (Ctrl-C) stops it.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -79,5 +80,34 @@ describe('comity demo stopped by a signal', { timeout: 180_000 }, () => {
     // The demo's processes are light nodes: no optimising compiler for PGlite's WebAssembly.
     assert.equal(serving.length, 4, JSON.stringify(serving));
     for (const line of serving) assert.ok(line.includes('--liftoff-only'), line.join(' '));
+  });
+
+  it('once running, has each desk staffed (the duty officers on their rosters); Ctrl-C stops it', async () => {
+    const { COMITY_DATA_DIR: _ignored, ...environment } = process.env;
+    const demo = spawn(process.execPath, [CLI_ENTRY, 'demo', '--dir', path.join(directory, 'running')], {
+      cwd: PROJECT_ROOT,
+      env: { ...environment, COMITY_LOG_LEVEL: 'silent', COMITY_CACHE_DIR: path.join(directory, 'cache') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let isInterrupted = false;
+    demo.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    demo.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      // One Ctrl-C: a second one would make the demo stop at once, without waiting for its nodes.
+      if (!isInterrupted && output.includes('Press Ctrl-C to stop.')) {
+        isInterrupted = true;
+        demo.kill('SIGINT');
+      }
+    });
+    const [code] = (await once(demo, 'exit')) as [number | null, NodeJS.Signals | null];
+    assert.equal(code, 0, output);
+    assert.match(
+      output,
+      /On duty for the next 24 hours: fr\.duty, de\.duty, br\.duty \(Duty roster screen\)\.\nPress Ctrl-C to stop\./,
+    );
+    assert.match(output, /Stopping the nodes\.\.\.\s+Stopped\./);
   });
 });

@@ -174,7 +174,20 @@ export function registerDemoCommand(program: Command): void {
         return;
       }
 
-      if (interruption === undefined) printWhereToSignIn(federation);
+      if (interruption === undefined) {
+        printWhereToSignIn(federation);
+        // Each desk has its duty officer on the roster, so the desk and the alerts have someone to tell.
+        const { staffTheDesks } = await import('../../demo/demo-roster.ts');
+        const staffed = await staffTheDesks(federation).catch((error: unknown) => {
+          printLine(
+            `(the duty officers were not put on the rosters: ${error instanceof Error ? error.message : String(error)})`,
+          );
+          return [];
+        });
+        if (staffed.length > 0)
+          printLine(`On duty for the next 24 hours: ${staffed.join(', ')} (Duty roster screen).`);
+        printLine('Press Ctrl-C to stop.');
+      }
       await interrupted;
       printLine('\nStopping the nodes...');
       await federation.stop();
@@ -233,7 +246,6 @@ function printWhereToSignIn(federation: Federation): void {
   printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
   printLine('on the German node to see it arrive and acknowledge it; de.custodian then records the');
   printLine('preservation. As an oversight body, sign in as de.auditor and open the audit log.');
-  printLine('Press Ctrl-C to stop.');
 }
 
 /** Resolves with the first SIGINT or SIGTERM; a second one then ends the process as usual. */
