@@ -24,7 +24,6 @@
 import { type Case, caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import { sideOf } from '../core/case/request-case.ts';
-import { findRequestType } from '../core/catalogue/catalogue-lookup.ts';
 import { escalationLevelAt } from '../core/duty/roster.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseOfRecord } from '../federation/messages/case-message.ts';
@@ -39,6 +38,7 @@ import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { type AlertToRaise, raiseAlerts } from './alerts.service.ts';
 import { deadlinesOf } from './case-view.ts';
+import { isPointOfContactType } from './request-access.ts';
 import { announceDutyStatus, dutyAt } from './roster.service.ts';
 
 /**
@@ -209,8 +209,7 @@ export async function runAlertTimers(
   const alerts: AlertToRaise[] = [];
   const failedRequests: string[] = [];
   const catalogue = caseCatalogueFrom(context.catalogue);
-  const isPointOfContact = (stored: StoredRequest) =>
-    findRequestType(context.catalogue, stored.type)?.channel === 'point-of-contact';
+  const isPointOfContact = (stored: StoredRequest) => isPointOfContactType(context, stored.type);
   for (const record of openCases) {
     const stored = record.request;
     // A case whose history does not replay, or whose data throws, is named and skipped: the

@@ -13,7 +13,7 @@ export function accessRecordOf(context: AppContext, stored: StoredRequest): Requ
     createdBy: stored.createdBy,
     direction: stored.direction,
     status: stored.status,
-    channel: findRequestType(context.catalogue, stored.type)?.channel ?? null,
+    channel: channelOf(context, stored.type),
   };
 }
 
@@ -24,6 +24,15 @@ export function accessTo(
   stored: StoredRequest,
 ): 'change' | 'read' | 'none' {
   return requestAccessOf(actor, accessRecordOf(context, stored));
+}
+
+/** Whether requests of this type go through the 24/7 network (Art. 41): its catalogue channel. */
+export function isPointOfContactType(context: AppContext, type: string): boolean {
+  return channelOf(context, type) === 'point-of-contact';
+}
+
+function channelOf(context: AppContext, type: string): string | null {
+  return findRequestType(context.catalogue, type)?.channel ?? null;
 }
 
 /** The request types of the catalogue that go through the 24/7 network (Art. 41). */
