@@ -198,6 +198,30 @@ export function FindingsChecklist({
 }: FindingsChecklistProps) {
   const { t } = useTranslation();
   const { items, otherFindings, blockingCount, warningCount } = checklist;
+  // Blocking findings first: what stops the request from leaving is read before what to review.
+  const sortedOther = otherFindings.toSorted(
+    (a, b) => Number(b.severity === 'blocking') - Number(a.severity === 'blocking'),
+  );
+  const hasBlockingOther = otherFindings.some((finding) => finding.severity === 'blocking');
+  const otherSection =
+    otherFindings.length > 0 ? (
+      <>
+        <Title order={3} size="h5" mt="sm" mb={4}>
+          {t('checklist.otherFindings')}
+        </Title>
+        <List size="sm" spacing={2}>
+          {sortedOther.map((finding) => (
+            <FindingLine
+              key={findingKey(finding)}
+              finding={finding}
+              catalogue={catalogue}
+              type={type}
+              hasCitation
+            />
+          ))}
+        </List>
+      </>
+    ) : null;
   const { isReady, unmet } = summaryOf(checklist);
   const readyText = isReceived ? t('checklist.receivedReady') : t('checklist.ready');
   return (
@@ -258,6 +282,8 @@ export function FindingsChecklist({
               : t('checklist.liveNote')
             : t('checklist.savedNote')}
       </Text>
+      {/* A finding that blocks and belongs to no element comes first, where the summary above counts it. */}
+      {hasBlockingOther ? otherSection : null}
       {items.length === 0 ? (
         <Text size="sm" c="gray.7">
           {t('checklist.noElements')}
@@ -276,24 +302,7 @@ export function FindingsChecklist({
           ))}
         </Stack>
       )}
-      {otherFindings.length > 0 ? (
-        <>
-          <Title order={3} size="h5" mt="sm" mb={4}>
-            {t('checklist.otherFindings')}
-          </Title>
-          <List size="sm" spacing={2}>
-            {otherFindings.map((finding) => (
-              <FindingLine
-                key={findingKey(finding)}
-                finding={finding}
-                catalogue={catalogue}
-                type={type}
-                hasCitation
-              />
-            ))}
-          </List>
-        </>
-      ) : null}
+      {hasBlockingOther ? null : otherSection}
       <Group gap={6} mt="sm">
         <Badge variant="outline" color="red.9">
           {t('checklist.blockingCount', { n: blockingCount })}
