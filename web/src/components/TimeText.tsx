@@ -1,5 +1,5 @@
 /**
- * An instant as a <time> element in the UI language, or a dash when there is none. `exact` shows
+ * An instant as a <time> element in the UI language, or `empty` (a dash) when there is none. `isExact` shows
  * the seconds and names the time zone: for retries seconds apart (a next attempt, a last attempt).
  */
 import { formatDateTime, formatExactInstant } from './format.ts';
