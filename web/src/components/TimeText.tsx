@@ -1,6 +1,7 @@
 /**
- * An instant as a <time> element in the UI language, or `empty` (a dash) when there is none. `isExact` shows
- * the seconds and names the time zone: for retries seconds apart (a next attempt, a last attempt).
+ * An instant as a <time> element in the UI language, or `empty` (a dash) when there is none.
+ * `isExact` shows the seconds and names the time zone: for retries seconds apart (a next attempt,
+ * a last attempt) and an operator's screen.
  */
 import { formatDateTime, formatExactInstant } from './format.ts';
 
