@@ -274,16 +274,20 @@ for (const target of DATABASE_TARGETS) {
           .items.map(({ entry }) => entry)
           .filter((entry) => entry.resource?.startsWith(requestId) && entry.actor.id === custodian.userId);
       };
+      // A handed-over tus reply is recorded just after it left (recordHandedOverCall): on a busy
+      // machine an entry may land a moment after the client has its answer, the POST's as the PATCHes'.
+      const posts = await waitFor(
+        'the POST recorded',
+        async () => {
+          const recorded = await auditOf('api:POST /api/v1/requests/:id/evidence/uploads');
+          return recorded.length > 0 ? recorded : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
       assert.deepEqual(
-        (await auditOf('api:POST /api/v1/requests/:id/evidence/uploads')).map((entry) => [
-          entry.resource,
-          entry.outcome,
-          entry.detail,
-        ]),
+        posts.map((entry) => [entry.resource, entry.outcome, entry.detail]),
         [[requestId, 'success', { status: 201 }]],
       );
-      // A handed-over tus reply is recorded just after it left (recordHandedOverCall): on a busy
-      // machine the last entries may land a moment after the client has its answer.
       const patches = await waitFor(
         'the PATCHes recorded, the refused one among them',
         async () => {
@@ -296,14 +300,16 @@ for (const target of DATABASE_TARGETS) {
         { timeoutMs: 10_000 },
       );
       assert.ok(patches.every((entry) => entry.resource === `${requestId}/${itemId}`));
-      // 204 each PATCH that was taken, 409 the one at a wrong offset, 400 the cut-off one when tus
-      // answered it before the connection closed.
+      // 204 each PATCH that was taken, 409 the one at a wrong offset; the cut-off one, when tus
+      // answered it at all, 400 if before its connection closed, or 404 if its handler ended after
+      // the last PATCH had completed the upload and it was sealed (a clean-clone CI saw both).
       const statuses = patches.map((entry) => (entry.detail as { status: number }).status);
       assert.equal(statuses.filter((status) => status === 409).length, 1, String(statuses));
       assert.ok(
-        statuses.every((status) => [204, 409, 400].includes(status)),
+        statuses.every((status) => [204, 409, 400, 404].includes(status)),
         String(statuses),
       );
+      assert.ok(statuses.filter((status) => status === 400 || status === 404).length <= 1, String(statuses));
       assert.ok(patches.length >= 3, `PATCHes recorded: ${patches.length}`);
       assert.deepEqual(await auditOf('api:HEAD /api/v1/requests/:id/evidence/uploads/:itemId'), []);
       const { item: stored, timeline } = await item(itemId);
