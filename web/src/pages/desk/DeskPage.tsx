@@ -307,6 +307,11 @@ export function DeskPage() {
               {items.map((item) => {
                 const name = nameOf(item);
                 const canAcknowledge = item.availableTransitions.includes('acknowledge');
+                // The State on the other side: who sent a request received here, or who received one sent from here.
+                const otherStateName = stateName(
+                  states.data,
+                  item.side === 'requested' ? item.requestingState : item.requestedState,
+                );
                 return (
                   <Table.Tr key={item.requestId} data-request-id={item.requestId} data-side={item.side}>
                     <Table.Td>
@@ -330,26 +335,14 @@ export function DeskPage() {
                       ) : null}
                     </Table.Td>
                     <Table.Td>
-                      <Countdown
-                        item={item}
-                        otherStateName={stateName(
-                          states.data,
-                          item.side === 'requested' ? item.requestingState : item.requestedState,
-                        )}
-                      />
+                      <Countdown item={item} otherStateName={otherStateName} />
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" fw={item.urgency === 'routine' ? 400 : 700}>
                         {t(`urgencyLevel.${item.urgency}`, { defaultValue: item.urgency })}
                       </Text>
                     </Table.Td>
-                    {/* The State on the other side: who sent a request received here, or who received one sent from here. */}
-                    <Table.Td data-testid="desk-other-state">
-                      {stateName(
-                        states.data,
-                        item.side === 'requested' ? item.requestingState : item.requestedState,
-                      ) || '—'}
-                    </Table.Td>
+                    <Table.Td data-testid="desk-other-state">{otherStateName || '—'}</Table.Td>
                     <Table.Td>
                       <Text
                         size="sm"
@@ -397,11 +390,7 @@ export function DeskPage() {
                           {t(
                             `desk.awaiting.${item.awaitingAnswer}${item.side === 'requesting' ? 'ToUs' : 'ToThem'}`,
                             {
-                              state:
-                                stateName(
-                                  states.data,
-                                  item.side === 'requested' ? item.requestingState : item.requestedState,
-                                ) || '—',
+                              state: otherStateName || '—',
                             },
                           )}
                         </Text>

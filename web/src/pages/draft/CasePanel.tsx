@@ -55,6 +55,39 @@ const ANSWERING_TRANSITIONS: readonly string[] = [
   'answer-clarification',
 ];
 
+/**
+ * What the other State asked or answered, set above the case: a title in this side's words and the
+ * other side's own text beneath it (none when it wrote none).
+ */
+function OtherSideWords({
+  color,
+  testId,
+  textTestId,
+  data,
+  title,
+  text,
+}: {
+  color: string;
+  testId: string;
+  textTestId: string;
+  data: Readonly<Record<string, string>>;
+  title: string;
+  text: string;
+}) {
+  return (
+    <Alert color={color} variant="light" data-testid={testId} {...data}>
+      <Text size="sm" fw={600}>
+        {title}
+      </Text>
+      {text ? (
+        <Text size="sm" dir="auto" style={{ whiteSpace: 'pre-wrap' }} data-testid={textTestId}>
+          {text}
+        </Text>
+      ) : null}
+    </Alert>
+  );
+}
+
 export function CasePanel({
   request,
   catalogue,
@@ -267,48 +300,31 @@ export function CasePanel({
 
         {caseView?.awaitingAnswer ? (
           // Whose turn it is while the status stays "under assessment", with what is to be answered.
-          <Alert
+          <OtherSideWords
             color="yellow"
-            variant="light"
-            data-testid="case-awaiting-answer"
-            data-kind={caseView.awaitingAnswer.kind}
-          >
-            <Text size="sm" fw={600}>
-              {t(
-                `case.awaiting.${caseView.awaitingAnswer.kind}${side === 'requesting' ? 'ToUs' : 'ToThem'}`,
-                { state: otherState || t('case.counterpart') },
-              )}
-            </Text>
-            <Text size="sm" dir="auto" style={{ whiteSpace: 'pre-wrap' }} data-testid="case-awaiting-text">
-              {caseView.awaitingAnswer.text}
-            </Text>
-          </Alert>
+            testId="case-awaiting-answer"
+            textTestId="case-awaiting-text"
+            data={{ 'data-kind': caseView.awaitingAnswer.kind }}
+            title={t(
+              `case.awaiting.${caseView.awaitingAnswer.kind}${side === 'requesting' ? 'ToUs' : 'ToThem'}`,
+              { state: otherState || t('case.counterpart') },
+            )}
+            text={caseView.awaitingAnswer.text}
+          />
         ) : null}
 
         {caseView?.lastAnswer && side === 'requested' ? (
           // The requesting State answered what this side asked: said at the top until this side acts.
-          <Alert
+          <OtherSideWords
             color="blue"
-            variant="light"
-            data-testid="case-last-answer"
-            data-outcome={caseView.lastAnswer.outcome}
-          >
-            <Text size="sm" fw={600}>
-              {t(`case.answered.${caseView.lastAnswer.outcome}`, {
-                state: otherState || t('case.counterpart'),
-              })}
-            </Text>
-            {caseView.lastAnswer.text ? (
-              <Text
-                size="sm"
-                dir="auto"
-                style={{ whiteSpace: 'pre-wrap' }}
-                data-testid="case-last-answer-text"
-              >
-                {caseView.lastAnswer.text}
-              </Text>
-            ) : null}
-          </Alert>
+            testId="case-last-answer"
+            textTestId="case-last-answer-text"
+            data={{ 'data-outcome': caseView.lastAnswer.outcome }}
+            title={t(`case.answered.${caseView.lastAnswer.outcome}`, {
+              state: otherState || t('case.counterpart'),
+            })}
+            text={caseView.lastAnswer.text}
+          />
         ) : null}
 
         {caseView ? (
