@@ -532,12 +532,16 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
    * A preservation draft made through the API for one test, opened in the page for `work`, then
    * deleted; the page goes back to the walkthrough's draft.
    */
-  async function withScratchDraft(caseReference: string, work: () => Promise<void>): Promise<void> {
+  async function withScratchDraft(
+    caseReference: string,
+    work: () => Promise<void>,
+    content: Readonly<Record<string, unknown>> = {},
+  ): Promise<void> {
     const session = (await (await page.request.get(`${node.baseUrl}/api/v1/session`)).json()) as {
       csrfToken: string;
     };
     const created = await page.request.post(`${node.baseUrl}/api/v1/requests`, {
-      data: { type: 'preservation', caseReference },
+      data: { type: 'preservation', caseReference, ...content },
       headers: { 'x-csrf-token': session.csrfToken },
     });
     assert.equal(created.status(), 201);
@@ -584,6 +588,10 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
         .getByTestId('field-findings')
         .getByText(/Required element missing/)
         .waitFor();
+      // The summary names what to put right, in the checklist's order, not only how many.
+      const names = await page.getByTestId('checklist').getByTestId('checklist-unmet-names').textContent();
+      assert.match(names ?? '', /^To put right: .*Necessity of the measure/);
+      assert.doesNotMatch(names ?? '', /Urgency/);
       const send = page.getByTestId('send-request');
       assert.equal(await send.isDisabled(), true);
       await page.getByTestId('send-blocker').filter({ hasText: 'Resolve the blocking findings' }).waitFor();
@@ -594,12 +602,40 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     });
   });
 
+  test('a blocking finding outside the elements is named first and listed before them', async () => {
+    await withScratchDraft(
+      'PG-EMERGENCY',
+      async () => {
+        const checklist = page.getByTestId('checklist');
+        const names = checklist.getByTestId('checklist-unmet-names');
+        await names.getByText(/^To put right: Urgency, /).waitFor();
+        // The emergency without its explanation (Art. 2) comes before the first element, in red.
+        const order = await checklist.evaluate((aside) => {
+          const other = [...aside.querySelectorAll('h3')].find((h) => h.textContent === 'Other findings');
+          const firstElement = aside.querySelector('[data-element]');
+          return other && firstElement
+            ? other.compareDocumentPosition(firstElement) & 4 // DOCUMENT_POSITION_FOLLOWING
+            : 0;
+        });
+        assert.notEqual(order, 0, 'the blocking "Other findings" come before the elements');
+        await checklist
+          .getByText('The request is marked as an emergency but does not explain the risk to life or safety.')
+          .waitFor();
+      },
+      { urgency: { level: 'emergency' } },
+    );
+  });
+
   test('on a phone, where the checklist comes after the form, its summary and a way to it stand at the top', async () => {
     await withScratchDraft('PG-PHONE', async () => {
       const bar = page.getByTestId('checklist-summary-bar');
       await page.setViewportSize({ width: 390, height: 844 });
       try {
         await bar.getByText(/^Not complete: elements missing or wrong: \d+$/).waitFor();
+        await bar
+          .getByTestId('checklist-unmet-names')
+          .getByText(/^To put right: /)
+          .waitFor();
         await bar.getByRole('button', { name: 'See the checklist' }).click();
         await page.waitForFunction("document.activeElement?.id === 'checklist-title'");
       } finally {

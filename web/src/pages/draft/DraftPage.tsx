@@ -640,7 +640,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           {checklist && !isReadOnly ? (
             // Below the lg breakpoint the checklist comes after the whole form: its summary and a
             // way to it stand at the top, so a drafter on a phone knows what is missing.
-            <ChecklistSummaryBar checklist={checklist} isStarting={isStarting} />
+            <ChecklistSummaryBar checklist={checklist} catalogue={catalogue.data} isStarting={isStarting} />
           ) : null}
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 8 }}>

@@ -27,10 +27,16 @@ import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { RouterLink } from '../../app/router.tsx';
-import { citationText, labelSeparator, localized, localizedCitation } from '../../components/format.ts';
+import {
+  citationText,
+  formatList,
+  labelSeparator,
+  localized,
+  localizedCitation,
+} from '../../components/format.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { StatusMark } from '../../components/StatusMark.tsx';
-import { type Checklist, type ChecklistItem, isAbsenceFinding } from './draft.model.ts';
+import { type Checklist, type ChecklistItem, elementOfFinding, isAbsenceFinding } from './draft.model.ts';
 
 /** Moves the keyboard focus to the first field of an element's group in the form. */
 export function focusElementField(element: string): void {
@@ -263,6 +269,9 @@ export function FindingsChecklist({
             <Text size="sm" fw={600} c={isToDo(checklist, isStarting) ? undefined : 'red.9'}>
               {unmetText(checklist, unmet, isStarting)}
             </Text>
+            {isToDo(checklist, isStarting) ? null : (
+              <UnmetNames checklist={checklist} catalogue={catalogue} />
+            )}
             {warningCount > 0 ? <Text size="xs">{t('checklist.warnings', { n: warningCount })}</Text> : null}
           </Alert>
         )}
@@ -329,6 +338,35 @@ function isToDo(checklist: Checklist, isStarting: boolean): boolean {
   return all.every((finding) => finding.severity !== 'blocking' || isAbsenceFinding(finding));
 }
 
+/**
+ * What stands between the request and sending it, by name, in the order the checklist lists it
+ * (a blocking finding outside the elements first): the summary's count alone sent the user down the
+ * list to find one red mark among fifteen.
+ */
+function unmetNamesOf(checklist: Checklist, catalogue: Catalogue | undefined): readonly string[] {
+  const outside = checklist.otherFindings
+    .filter((finding) => finding.severity === 'blocking')
+    .map((finding) => {
+      const element = elementOfFinding(finding);
+      return element ? elementLabel(element, catalogue) : i18next.t('checklist.otherFindings');
+    });
+  const listed = checklist.items
+    .filter((item) => item.state === 'missing')
+    .map((item) => elementLabel(item.element, catalogue));
+  return [...new Set([...outside, ...listed])];
+}
+
+function UnmetNames({ checklist, catalogue }: { checklist: Checklist; catalogue: Catalogue | undefined }) {
+  const { t } = useTranslation();
+  const names = unmetNamesOf(checklist, catalogue);
+  if (names.length === 0) return null;
+  return (
+    <Text size="sm" data-testid="checklist-unmet-names">
+      {t('checklist.toPutRight', { list: formatList(names) })}
+    </Text>
+  );
+}
+
 function unmetText(checklist: Checklist, unmet: number, isStarting: boolean): string {
   return isToDo(checklist, isStarting)
     ? i18next.t('checklist.toDo', { n: unmet })
@@ -341,9 +379,11 @@ function unmetText(checklist: Checklist, unmet: number, isStarting: boolean): st
  */
 export function ChecklistSummaryBar({
   checklist,
+  catalogue,
   isStarting = false,
 }: {
   checklist: Checklist;
+  catalogue: Catalogue | undefined;
   isStarting?: boolean;
 }) {
   const { t } = useTranslation();
@@ -355,6 +395,9 @@ export function ChecklistSummaryBar({
         <Text size="sm" fw={600} c={colour}>
           {isReady ? t('checklist.ready') : unmetText(checklist, unmet, isStarting)}
         </Text>
+        {isReady || isToDo(checklist, isStarting) ? null : (
+          <UnmetNames checklist={checklist} catalogue={catalogue} />
+        )}
         <Anchor
           component="button"
           type="button"
