@@ -202,6 +202,9 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await page.getByRole('button', { name: 'Add shift' }).click();
     await page.getByRole('button', { name: /^Remove the shift of / }).waitFor();
     await page.locator('dd').filter({ hasText: 'UTC' }).waitFor();
+    // Times read as on every other screen ("7 Dec 2026, 06:55"), not as stored ("2026-12-07T06:55").
+    const startCell = await page.locator('tbody time').first().textContent();
+    assert.match(startCell ?? '', /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/);
     assert.notEqual(
       await page.locator('.facts-row').filter({ hasText: 'On duty now' }).locator('dd').textContent(),
       'nobody',

@@ -11,7 +11,7 @@ import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatDateTime } from '../../components/format.ts';
+import { formatDateTime, formatWallClockTime } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
@@ -185,7 +185,7 @@ export function RosterPage() {
           <FactList
             facts={[
               { label: t('roster.timeZone'), value: describeTimeZone(data.timeZone, i18n.language) },
-              { label: t('roster.localNow'), value: data.nowLocal.replace('T', ' ') },
+              { label: t('roster.localNow'), value: formatWallClockTime(data.nowLocal) },
               { label: t('roster.onDuty'), value: names(data.onDuty) || t('roster.nobody') },
               { label: t('roster.next'), value: data.next?.displayName ?? t('roster.nobody') },
             ]}
@@ -210,10 +210,10 @@ export function RosterPage() {
                   <Table.Tr key={shift.id}>
                     <Table.Td>{shift.user.displayName}</Table.Td>
                     <Table.Td>
-                      <time dateTime={shift.startsAt}>{shift.startsLocal.replace('T', ' ')}</time>
+                      <time dateTime={shift.startsAt}>{formatWallClockTime(shift.startsLocal)}</time>
                     </Table.Td>
                     <Table.Td>
-                      <time dateTime={shift.endsAt}>{shift.endsLocal.replace('T', ' ')}</time>
+                      <time dateTime={shift.endsAt}>{formatWallClockTime(shift.endsLocal)}</time>
                     </Table.Td>
                     {canManage ? (
                       <Table.Td>
