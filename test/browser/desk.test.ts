@@ -149,6 +149,10 @@ describe('the duty desk, on two nodes', { skip: skipReason() }, () => {
     await assertWithinPhoneWidth(acknowledgeOnPhone, 'acknowledge button');
     // The deadline is the column next to the request: in view too, before any scrolling.
     await assertWithinPhoneWidth(row.getByTestId('desk-deadline'), 'deadline');
+    // How urgent and where the case stands are in the first cell too, not only in columns off-screen.
+    const phoneSummary = row.getByTestId('desk-phone-summary');
+    await assertWithinPhoneWidth(phoneSummary, 'urgency and status');
+    assert.match((await phoneSummary.textContent()) ?? '', /^Emergency · Delivered$/);
     await screenshot(desk, 'desk-de-phone');
     await desk.setViewportSize({ width: 1366, height: 900 });
     await desk.getByTestId('scroll-hint').waitFor({ state: 'detached' });

@@ -327,7 +327,15 @@ export function DeskPage() {
                           .filter(Boolean)
                           .join(' · ')}
                       </Text>
-                      {/* On a phone the table scrolls sideways: the desk's first action stays in view. */}
+                      {/* On a phone the table scrolls sideways: how urgent, where the case stands and the
+                          desk's first action stay in view. */}
+                      <Text size="xs" hiddenFrom="sm" data-testid="desk-phone-summary">
+                        <Text span size="xs" fw={item.urgency === 'routine' ? 400 : 700}>
+                          {t(`urgencyLevel.${item.urgency}`, { defaultValue: item.urgency })}
+                        </Text>
+                        {' · '}
+                        {t(`caseStatus.${item.status}`, { defaultValue: item.status })}
+                      </Text>
                       {canAcknowledge ? (
                         <Box hiddenFrom="sm" mt={4}>
                           {acknowledgeButton(item, name)}
