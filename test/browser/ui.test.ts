@@ -334,6 +334,12 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       await page.locator('#el-requesting-authority').getByLabel('Person or unit').first().inputValue(),
       session.user.displayName,
     );
+    // A new request is dated the day it is written, on the drafter's calendar, until they change it.
+    const today = await page.evaluate(() => new Date().toLocaleDateString('en-GB'));
+    assert.equal(
+      await page.locator('#el-request-date').getByLabel('Date of the request').inputValue(),
+      today,
+    );
 
     await choose(page.locator('#el-requesting-authority').getByLabel('State'), 'Azerb', /Azerbaijan/);
     await page

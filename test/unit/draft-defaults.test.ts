@@ -16,12 +16,13 @@ const designatedFor = (state: string | undefined) =>
   designatedAuthority(DESIGNATIONS[state ?? ''], 'point-of-contact');
 
 describe('draft: what a new draft starts from', () => {
-  it('names the authority designated for the channel, and the drafter as the contact', () => {
+  it('names the authority designated for the channel, the drafter as the contact, and today as the date', () => {
     assert.deepEqual(
       newDraft('preservation', 'AZ', 'en', {
         authorityName: 'State Security Service',
         contactName: 'A. Aliyev',
         email: 'duty@example.org',
+        today: '2026-12-07',
       }),
       {
         type: 'preservation',
@@ -31,6 +32,7 @@ describe('draft: what a new draft starts from', () => {
           contactDetails: { name: 'A. Aliyev', email: 'duty@example.org' },
         },
         language: 'en',
+        requestDate: '2026-12-07',
       },
     );
   });

@@ -116,3 +116,8 @@ export function withUtcOffset(local: string): string | undefined {
   if (!isIsoValue(local, true)) return undefined;
   return dayjs(local, ['YYYY-MM-DDTHH:mm', 'YYYY-MM-DDTHH:mm:ss'], true).format('YYYY-MM-DDTHH:mmZ');
 }
+
+/** Today on the user's own calendar (the browser's time zone), as `YYYY-MM-DD`. */
+export function localToday(): string {
+  return dayjs().format('YYYY-MM-DD');
+}

@@ -29,6 +29,7 @@ import {
 import { useLiveUpdates } from '../../app/live.ts';
 import { navigate } from '../../app/router.tsx';
 import { useCan, useUser } from '../../app/session.tsx';
+import { localToday } from '../../components/date-text.ts';
 import { formatDateTime, formatList, stateName } from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -346,6 +347,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
         authorityName: designatedAuthority(ownDesignations, channelOf(type)),
         contactName: user?.displayName,
         email: user?.email ?? undefined,
+        today: localToday(),
       }),
     );
     setIsDirty(true);

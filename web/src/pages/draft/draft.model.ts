@@ -422,14 +422,21 @@ export function newDraft(
     type,
     ...(Object.keys(requestingAuthority).length > 0 ? { requestingAuthority } : {}),
     language,
+    ...(sender.today ? { requestDate: sender.today } : {}),
   };
 }
 
 /**
  * What a new draft can start from, all of it changeable: the authority this State designated for
- * the type's channel (as the list of States knows it), and the drafter as the person to reply to.
+ * the type's channel (as the list of States knows it), the drafter as the person to reply to, and
+ * the day it is written (YYYY-MM-DD on the drafter's calendar) as the request's date.
  */
-export type SenderDefaults = Readonly<{ authorityName?: string; contactName?: string; email?: string }>;
+export type SenderDefaults = Readonly<{
+  authorityName?: string;
+  contactName?: string;
+  email?: string;
+  today?: string;
+}>;
 
 type Designations = Readonly<{
   centralAuthority?: string;

@@ -453,10 +453,16 @@ export function PeersPage() {
                   : t('peers.noDirectory'),
               },
               report.directory?.fetchedAt
-                ? { label: t('peers.directoryFetched'), value: <TimeText iso={report.directory.fetchedAt} isExact /> }
+                ? {
+                    label: t('peers.directoryFetched'),
+                    value: <TimeText iso={report.directory.fetchedAt} isExact />,
+                  }
                 : null,
               report.directory
-                ? { label: t('peers.directoryExpires'), value: <TimeText iso={report.directory.expiresAt} isExact /> }
+                ? {
+                    label: t('peers.directoryExpires'),
+                    value: <TimeText iso={report.directory.expiresAt} isExact />,
+                  }
                 : null,
               report.lastRefresh
                 ? {
