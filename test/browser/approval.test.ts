@@ -24,6 +24,7 @@ import {
 import { type Federation, startFederation, waitFor } from '../helpers/node-process.ts';
 import {
   assertAccessible,
+  choose,
   chromiumPath,
   documentLanguage,
   LAUNCH_ARGS,
@@ -215,13 +216,37 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
       const page = await signInAs(context, fr, 'officer');
       await page.goto(`${fr.url}/requests/${drafted.id}`);
       await page.getByTestId('checklist-ready').waitFor();
-      const blocker = page.getByTestId('send-blocker');
-      await blocker.waitFor();
+      // The whole explanation at the top, where it is read before the form; a short reason by the button.
+      const note = page.getByTestId('no-node-there-note');
+      await note.waitFor();
       assert.match(
-        (await blocker.textContent()) ?? '',
+        (await note.textContent()) ?? '',
         /^The directory of nodes lists no Comity node of Germany that receives this kind of request \(Central authority\)/,
       );
+      const blocker = page.getByTestId('send-blocker');
+      assert.equal(
+        await blocker.textContent(),
+        'No Comity node of Germany receives this kind of request (Central authority): see the note at the top.',
+      );
       assert.equal(await page.getByTestId('send-request').isDisabled(), true);
+
+      // On a new draft the note comes as soon as the State is chosen, before a field is written.
+      await page.goto(`${fr.url}/requests/new`);
+      await page.locator('[data-type="stored-data"]').click();
+      await page.getByTestId('type-continue').click();
+      assert.equal(await page.getByTestId('no-node-there-note').count(), 0);
+      await choose(page.locator('#el-requested-authority').getByLabel('State'), 'Germ', /Germany/);
+      await page
+        .getByTestId('no-node-there-note')
+        .getByText(/no Comity node of Germany/)
+        .waitFor();
+      // A type Germany's node receives (preservation goes to its 24/7 point of contact): no note.
+      await choose(
+        page.getByRole('combobox', { name: 'Type of request' }).first(),
+        '',
+        /^Expedited preservation/,
+      );
+      await page.getByTestId('no-node-there-note').waitFor({ state: 'detached' });
     } finally {
       await context.close();
     }

@@ -437,14 +437,22 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const channel = saved ? channelOf(saved.request.type) : undefined;
   const channelLabel = channel ? t(`channel.${channel}`) : '';
   const hasBlockingFindings = (saved?.findings ?? []).some((finding) => finding.severity === 'blocking');
-  // Said before submitting, not after: the directory of nodes (once this node holds one, so some
-  // State has a node) lists no node of the requested State for this type's receiving authority.
-  const nodesThere = states.data?.find((state) => state.code === saved?.request.requestedState)?.nodes;
-  const hasNoNodeThere =
-    channel !== undefined &&
-    nodesThere !== undefined &&
-    (states.data ?? []).some((state) => state.nodes.length > 0) &&
-    !nodesThere.some((node) => node.authority === channel);
+  // Said as soon as the State is chosen, not after a whole form is written: the directory of nodes
+  // (once this node holds one, so some State has a node) lists no node of the requested State for
+  // this type's receiving authority.
+  const hasNoNodeFor = (code: string | null | undefined, type: RequestTypeId | undefined): boolean => {
+    const typeChannel = type ? channelOf(type) : undefined;
+    const nodesThere = states.data?.find((state) => state.code === code)?.nodes;
+    return (
+      typeChannel !== undefined &&
+      nodesThere !== undefined &&
+      (states.data ?? []).some((state) => state.nodes.length > 0) &&
+      !nodesThere.some((node) => node.authority === typeChannel)
+    );
+  };
+  const hasNoNodeThere = hasNoNodeFor(saved?.request.requestedState, saved?.request.type);
+  const liveState = content?.requestedAuthority?.state;
+  const hasNoNodeForForm = !isReadOnly && content !== undefined && hasNoNodeFor(liveState, content.type);
   const readOnlyNote = !saved
     ? ''
     : saved.request.direction === 'incoming'
@@ -610,6 +618,14 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           {isReadOnly ? (
             <Alert color="gray" variant="light" mb="sm" data-testid="read-only-note">
               {readOnlyNote}
+            </Alert>
+          ) : null}
+          {hasNoNodeForForm && content ? (
+            <Alert color="yellow" variant="light" mb="sm" data-testid="no-node-there-note">
+              {t('approval.submit.noNodeThere', {
+                state: stateName(states.data, liveState),
+                channel: t(`channel.${channelOf(content.type)}`),
+              })}
             </Alert>
           ) : null}
           {outsideType.length > 0 ? (

@@ -24,7 +24,8 @@ export function sendBlocker(input: {
   if (input.isDirty) return 'approval.submit.needsSave';
   if (input.hasBlockingFindings) return 'approval.submit.hasBlockingFindings';
   if (!input.requestedState) return 'approval.submit.noRequestedState';
-  if (input.hasNoNodeThere) return 'approval.submit.noNodeThere';
+  // The whole explanation stands at the top of the page, from the moment the State is chosen.
+  if (input.hasNoNodeThere) return 'approval.submit.noNodeThereShort';
   return undefined;
 }
 
