@@ -468,15 +468,19 @@ export function createDeliveryWorker(
     statusCode: number,
   ): Promise<void> {
     const now = context.now();
+    const definition = runtime.messages.find(message.type);
     await recordReceipt({
       id: message.id,
       receipt,
       receiptReceivedAt: now,
       now,
       statusCode,
-      effect: runtime.messages.find(message.type)?.onOutcome('delivered', message),
+      effect: definition?.onOutcome('delivered', message),
     });
-    context.live.publish({ kind: 'case-changed', requestId: message.caseId, at: now.toISOString() });
+    // A request's screens show its delivery; a queue of its own (duty.status) is no request's.
+    if (definition?.isAboutRequest !== false) {
+      context.live.publish({ kind: 'case-changed', requestId: message.caseId, at: now.toISOString() });
+    }
     context.metrics?.messageDelivered(
       message.peerNodeId,
       (now.getTime() - message.createdAt.getTime()) / 1000,

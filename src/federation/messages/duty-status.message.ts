@@ -38,6 +38,8 @@ export const dutyStatusMessage = defineMessage<DutyStatusBody>({
     status: { nodeId: envelope.from, isOnDuty: body.onDuty, asOf: new Date(body.at), receivedAt },
   }),
   onOutcome: () => undefined,
+  // Its case id is the peer's queue ("duty-status:<node>"), not a request.
+  isAboutRequest: false,
 });
 
 /**

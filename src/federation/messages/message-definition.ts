@@ -59,6 +59,12 @@ export type MessageDefinition<Body> = Readonly<{
   ) => Promise<ReceiveEffect | ReceiveRefusal | undefined>;
   /** At the sender: what follows the message's outcome (delivered, failed, cancelled, pending again). */
   onOutcome: (outcome: DeliveryOutcome, message: SentMessage) => SenderEffect | undefined;
+  /**
+   * False when the message's case id is a queue of its own rather than a request of this node
+   * (duty.status: one queue per peer): its delivery changes no request's screens, and names no case
+   * to the alert timers. Omitted: the case id is a request's.
+   */
+  isAboutRequest?: false;
 }>;
 
 /** A definition whose body type is erased (what the registry holds). */
