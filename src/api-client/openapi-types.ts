@@ -6952,10 +6952,10 @@ export interface components {
                  */
                 in?: "body" | "querystring" | "params" | "headers";
                 /**
-                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, signature-first, member-state-first, invalid
                  * @enum {string}
                  */
-                code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "signature-first" | "member-state-first" | "invalid";
                 /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
                 limit?: number;
                 /**
@@ -7947,10 +7947,10 @@ export interface components {
                  */
                 in?: "body" | "querystring" | "params" | "headers";
                 /**
-                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid
+                 * @description why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, signature-first, member-state-first, invalid
                  * @enum {string}
                  */
-                code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "invalid";
+                code?: "required" | "too-small" | "too-big" | "too-early" | "too-late" | "invalid-type" | "invalid-format" | "invalid-value" | "unrecognized-keys" | "signature-first" | "member-state-first" | "invalid";
                 /** @description for too-small and too-big: the minimum or maximum (characters, items or value) */
                 limit?: number;
                 /**

@@ -14,6 +14,10 @@ export const VALIDATION_CODES = [
   'invalid-format',
   'invalid-value',
   'unrecognized-keys',
+  /** A treaty record whose State has no signature on record by its date (Art. 64(3)-(4)). */
+  'signature-first',
+  /** A regional organization's step before any of its member States' (Art. 64(2)-(4)). */
+  'member-state-first',
   'invalid',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
@@ -76,6 +80,11 @@ export function fieldCodeOf(issue: ValidatorIssue): FieldCode {
     case 'invalid_value':
     case 'invalid_enum_value':
     case 'invalid_literal':
+      // zod words a missing choice as a wrong one: when it reports the input (parse with
+      // `reportInput`) and there was none, nothing was chosen and the field is required.
+      return 'input' in params && params.input === undefined
+        ? { code: 'required' }
+        : { code: 'invalid-value' };
     case 'enum':
     case 'const':
       return { code: 'invalid-value' };

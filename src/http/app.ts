@@ -18,7 +18,6 @@ import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { prettyPrinter, READABLE_LOG_OPTIONS } from '../federation/federation-log.ts';
@@ -29,6 +28,7 @@ import type { AppContext } from '../app-context.ts';
 import { findUnstorableTexts, refuseUnstorableTexts } from '../core/storable-text.ts';
 import { handleError, sendProblem, toProblem, withProblemResponses } from './problem.ts';
 import { ROUTES } from './routes/index.ts';
+import { validatorCompiler } from './zod-validation.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';

@@ -86,7 +86,7 @@ export const ProblemSchema = z
             .enum(VALIDATION_CODES)
             .optional()
             .describe(
-              'why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, invalid',
+              'why the field is invalid, stable (a client shows its own words): required, too-small, too-big, too-early, too-late, invalid-type, invalid-format, invalid-value, unrecognized-keys, signature-first, member-state-first, invalid',
             ),
           limit: z
             .number()

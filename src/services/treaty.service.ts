@@ -5,10 +5,12 @@
  * reads a count without knowing how far it can be trusted.
  */
 import { AppError, type AppErrorDetail } from '../core/errors.ts';
+import { fieldCodeOf, jsonPointer } from '../core/field-codes.ts';
 import { calendarDateOf, isCalendarDate } from '../core/treaty/calendar-date.ts';
 import {
   checkRecordDates,
   checkRecordSteps,
+  type RecordProblem,
   type RecordStep,
   dateWindowOf,
   type NewTreatyRecord,
@@ -290,12 +292,16 @@ export function checkRecord(
   line?: number,
 ): CheckedRecord | AppErrorDetail[] {
   const at = line === undefined ? {} : { line };
-  const parsed = NewTreatyRecordSchema.safeParse(input);
+  // With the input in each issue, a choice not made reads as required rather than as a wrong value.
+  const parsed = NewTreatyRecordSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     return parsed.error.issues.map((issue) => ({
       ...at,
       path: issue.path.join('.'),
+      // A row of an import is named by its line; a pointer points into a JSON body.
+      ...(line === undefined ? { pointer: jsonPointer(issue.path) } : {}),
       message: `${issue.path.join('.') || 'record'}: ${issue.message}`,
+      ...fieldCodeOf({ keyword: issue.code, params: { ...issue } }),
     }));
   }
   const problems: AppErrorDetail[] = [];
@@ -303,13 +309,22 @@ export function checkRecord(
     problems.push({
       ...at,
       path: 'stateCode',
+      ...(line === undefined ? { pointer: '/stateCode' } : {}),
       message: `stateCode: ${parsed.data.stateCode} is not a State or organization of the directory`,
+      code: 'invalid-value',
     });
   }
-  for (const problem of checkRecordDates(parsed.data, today)) {
-    problems.push({ ...at, path: problem.path, message: `${problem.path}: ${problem.message}` });
-  }
+  for (const problem of checkRecordDates(parsed.data, today)) problems.push(detailOf(problem, line));
   return { record: parsed.data, problems };
+}
+
+/**
+ * A record's problem as the API lists it: its field by name, and by pointer in a JSON body or by
+ * line in an import; its code; the node's words.
+ */
+function detailOf({ path, message, ...code }: RecordProblem, line: number | undefined): AppErrorDetail {
+  const where = line === undefined ? { pointer: jsonPointer([path]) } : { line };
+  return { ...where, path, message: `${path}: ${message}`, ...code };
 }
 
 /**
@@ -329,11 +344,7 @@ export function checkRecordsSteps(
       kindOf(participants.get(record.stateCode)?.kind ?? 'state'),
       others,
       memberships,
-    ).map((problem) => ({
-      ...(line === undefined ? {} : { line }),
-      path: problem.path,
-      message: `${problem.path}: ${problem.message}`,
-    })),
+    ).map((problem) => detailOf(problem, line)),
   );
 }
 

@@ -373,6 +373,36 @@ for (const target of DATABASE_TARGETS) {
         json<{ detail: string }>(early).detail,
         /before the Convention opened for signature on 2025-10-25/,
       );
+      // Each problem names its field and says why in a code a client words itself.
+      const fieldOf = (response: Awaited<ReturnType<typeof add>>) =>
+        json<Problem>(response).errors?.map(({ pointer, code, bound }) => ({ pointer, code, bound }));
+      assert.deepEqual(fieldOf(early), [{ pointer: '/date', code: 'too-early', bound: '2025-10-25' }]);
+      const future = await add({ stateCode: 'FR', action: 'ratification', date: '2999-01-01' });
+      assert.equal(future.statusCode, 400);
+      assert.deepEqual(fieldOf(future), [
+        { pointer: '/date', code: 'too-late', bound: new Date().toISOString().slice(0, 10) },
+      ]);
+      const empty = await subject.app.inject({
+        method: 'POST',
+        url: '/api/v1/treaty/records',
+        headers: administrator.headers,
+        payload: { source: 'UNTC status page', date: null },
+      });
+      assert.equal(empty.statusCode, 400);
+      assert.deepEqual(
+        json<Problem>(empty)
+          .errors?.map(({ pointer, code }) => ({ pointer, code }))
+          .sort((a, b) => (a.pointer ?? '').localeCompare(b.pointer ?? '')),
+        [
+          { pointer: '/action', code: 'required' },
+          { pointer: '/evidence', code: 'required' },
+          { pointer: '/stateCode', code: 'required' },
+        ],
+      );
+      const atlantis = await add({ stateCode: 'XA', action: 'signature', date: '2025-10-25' });
+      assert.deepEqual(fieldOf(atlantis), [
+        { pointer: '/stateCode', code: 'invalid-value', bound: undefined },
+      ]);
       // India never signed: it can accede, not ratify.
       const unsigned = await add({ stateCode: 'IN', action: 'ratification', date: '2026-09-01' });
       assert.equal(unsigned.statusCode, 400);
@@ -380,6 +410,9 @@ for (const target of DATABASE_TARGETS) {
         json<{ detail: string }>(unsigned).detail,
         /IN has no signature recorded.*accession \(Art\. 64\(4\)\)/,
       );
+      assert.deepEqual(fieldOf(unsigned), [
+        { pointer: '/action', code: 'signature-first', bound: undefined },
+      ]);
       assert.equal((await add({ stateCode: 'IN', action: 'accession', date: '2026-09-01' })).statusCode, 201);
       // France signed in Hanoi (a seed record): its ratification is accepted.
       assert.equal(
@@ -396,6 +429,11 @@ for (const target of DATABASE_TARGETS) {
       assert.match(
         json<Problem>(ahead).errors?.[0]?.message ?? '',
         /no member State of EU has deposited an instrument by 2026-05-01.*Art\. 64\(3\)-\(4\)/,
+      );
+      // A row of an import is named by its line, not by a pointer into a JSON body it does not have.
+      assert.deepEqual(
+        json<Problem>(ahead).errors?.map(({ line, pointer, code }) => ({ line, pointer, code })),
+        [{ line: 2, pointer: undefined, code: 'member-state-first' }],
       );
       const together = await importCsv(
         [

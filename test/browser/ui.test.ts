@@ -788,6 +788,16 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       .first()
       .waitFor();
     assert.equal(await page.getByRole('cell', { name: /^Vietnam\b/ }).count(), 0);
+    // A day to come is refused at the field, in words; the node is not asked, the map stays drawn.
+    const asOf = page.getByLabel('Status on date');
+    await asOf.fill('31/12/2099');
+    await asOf.blur();
+    await page.getByText(/^Choose \d{1,2} [A-Z][a-z]{2} \d{4} or an earlier date\.$/).waitFor();
+    assert.equal(await asOf.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByTestId('problem-alert').count(), 0);
+    assert.doesNotMatch((await page.getByTestId('treaty-map').getAttribute('src')) ?? '', /asOf=2099/);
+    await asOf.fill('');
+    await asOf.blur();
     await assertAccessible(page, 'treaty status');
     await screenshot(page, 'treaty-status');
   });
@@ -806,15 +816,41 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
         `[...document.querySelectorAll('p')].some((p) => p.textContent === 'Instruments deposited' && p.nextElementSibling?.textContent === '${count}')`,
       );
     await depositedIs(0);
-    await choose(editor.getByRole('combobox', { name: 'State or organization' }), 'France', 'France (FR)');
-    await choose(editor.getByRole('combobox', { name: 'What happened' }), '', 'Ratification');
-    await editor.getByLabel('Date', { exact: true }).fill('2026-11-30');
-    await editor.getByLabel(/^Source/).fill('https://treaties.un.org/doc/Publication/CN/2026/CN.123.2026');
-    await choose(
-      editor.getByRole('combobox', { name: 'How far it can be trusted' }),
-      '',
-      'Primary: the depositary itself',
+    // Nothing chosen: each field the node needs says so at the field, and the alert lists them.
+    await editor.getByRole('button', { name: 'Add the record' }).click();
+    const refusal = editor.getByTestId('problem-alert');
+    await refusal.getByRole('link', { name: /State or organization/ }).waitFor();
+    assert.equal(
+      await editor.getByRole('combobox', { name: 'State or organization' }).getAttribute('aria-invalid'),
+      'true',
     );
+    await editor.getByText('Fill in this field.').first().waitFor();
+    // A ratification of 30 November 2026 by a State, from the depositary's notification `number`.
+    const fillRatification = async (typed: string, state: string, number: string) => {
+      await choose(editor.getByRole('combobox', { name: 'State or organization' }), typed, state);
+      await choose(editor.getByRole('combobox', { name: 'What happened' }), '', 'Ratification');
+      await editor.getByLabel('Date', { exact: true }).fill('2026-11-30');
+      await editor
+        .getByLabel(/^Source/)
+        .fill(`https://treaties.un.org/doc/Publication/CN/2026/CN.${number}.2026`);
+      await choose(
+        editor.getByRole('combobox', { name: 'How far it can be trusted' }),
+        '',
+        'Primary: the depositary itself',
+      );
+    };
+    await fillRatification('India', 'India (IN)', '1');
+    // A ratification by a State with no signature on record: said at "What happened", in words.
+    await editor.getByRole('button', { name: 'Add the record' }).click();
+    await editor
+      .getByText(/^This State has no signature on record by this date: record its signature first/)
+      .waitFor();
+    assert.equal(await page.getByTestId('treaty-added').count(), 0);
+    // Nothing was recorded; a fresh form for the record that is right.
+    await page.reload();
+    await editor.waitFor();
+    await depositedIs(0);
+    await fillRatification('France', 'France (FR)', '123');
     await editor.getByLabel(/^What the evidence is/).fill('depositary notification C.N.123.2026');
     await editor.getByRole('button', { name: 'Add the record' }).click();
     await page.getByTestId('treaty-added').waitFor();

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { fieldCodeOf } from '../../src/core/field-codes.ts';
 
 function codeOfZod(schema: z.ZodType, value: unknown) {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   assert.equal(result.success, false);
   const [issue] = result.error?.issues ?? [];
   assert.ok(issue);
@@ -36,6 +36,12 @@ describe('field codes: what a limit counts', () => {
   it('takes an empty text where one character is needed as a required field', () => {
     assert.deepEqual(codeOfZod(z.string().min(1), ''), { code: 'required' });
     assert.deepEqual(fieldCodeOf({ keyword: 'minLength', params: { limit: 1 } }), { code: 'required' });
+  });
+
+  it('takes a choice not made as a required field, and a wrong one as a value not offered', () => {
+    const choice = z.object({ action: z.enum(['signature', 'ratification']) });
+    assert.deepEqual(codeOfZod(choice, {}), { code: 'required' });
+    assert.deepEqual(codeOfZod(choice, { action: 'adoption' }), { code: 'invalid-value' });
   });
 
   it("counts by Ajv's keyword", () => {

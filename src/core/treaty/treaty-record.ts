@@ -6,6 +6,7 @@
  * step before it (a signature before a ratification, a member State's before an organization's).
  */
 import { z } from 'zod';
+import type { FieldCode } from '../field-codes.ts';
 import { isCalendarDate } from './calendar-date.ts';
 import {
   type DateWindow,
@@ -54,7 +55,8 @@ export const NewTreatyRecordSchema = z
   .strict();
 export type NewTreatyRecord = z.infer<typeof NewTreatyRecordSchema>;
 
-export type RecordProblem = Readonly<{ path: string; message: string }>;
+/** A problem of a record: the field it is about, the node's English words, and a stable code for a client's own. */
+export type RecordProblem = Readonly<{ path: string; message: string }> & FieldCode;
 
 /**
  * The rules a record's date must follow, given today's date. Returns every problem found; an
@@ -67,6 +69,7 @@ export function checkRecordDates(record: NewTreatyRecord, today: string): Record
     problems.push({
       path: 'date',
       message: `a ${record.action} is the deposit of an instrument: give its date`,
+      code: 'required',
     });
   }
   if (date === null) return problems;
@@ -74,21 +77,32 @@ export function checkRecordDates(record: NewTreatyRecord, today: string): Record
     problems.push({
       path: 'date',
       message: `${date} is before the Convention's adoption on ${ADOPTION_DATE}`,
+      code: 'too-early',
+      bound: ADOPTION_DATE,
     });
   }
   if (date > today) {
-    problems.push({ path: 'date', message: `${date} is in the future (today is ${today})` });
+    problems.push({
+      path: 'date',
+      message: `${date} is in the future (today is ${today})`,
+      code: 'too-late',
+      bound: today,
+    });
   }
   if (record.action === 'signature' && date < SIGNATURE_OPENS) {
     problems.push({
       path: 'date',
       message: `${date} is before the Convention opened for signature on ${SIGNATURE_OPENS} (Art. 64(1))`,
+      code: 'too-early',
+      bound: SIGNATURE_OPENS,
     });
   }
   if (record.action === 'signature' && date > SIGNATURE_CLOSES) {
     problems.push({
       path: 'date',
       message: `signature closed on ${SIGNATURE_CLOSES} (Art. 64(1)); a later instrument is an accession`,
+      code: 'too-late',
+      bound: SIGNATURE_CLOSES,
     });
   }
   return problems;
@@ -146,6 +160,7 @@ export function checkRecordSteps(
       message:
         `${record.stateCode} has no signature recorded${date ? ` by ${date}` : ''}: a ${record.action} follows a ` +
         'signature (Art. 64(3)); record the signature first, or record the instrument as an accession (Art. 64(4))',
+      code: 'signature-first',
     });
   }
   if (kind !== 'organization') return problems;
@@ -155,6 +170,7 @@ export function checkRecordSteps(
     problems.push({
       path: 'action',
       message: `no member State of ${record.stateCode} has signed${date ? ` by ${date}` : ''}: a regional organization signs once one of them has (Art. 64(2))`,
+      code: 'member-state-first',
     });
   }
   if (INSTRUMENTS.includes(record.action) && !hasStep(others, members, INSTRUMENTS, date)) {
@@ -163,6 +179,7 @@ export function checkRecordSteps(
       message:
         `no member State of ${record.stateCode} has deposited an instrument${date ? ` by ${date}` : ''}: a regional ` +
         'organization deposits once one of them has (Art. 64(3)-(4))',
+      code: 'member-state-first',
     });
   }
   return problems;

@@ -7,6 +7,7 @@
 import { Button, FileInput, Group, List, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApiBody } from '../../../../src/api-client/client.ts';
 import { TREATY_ACTIONS } from '../../../../src/core/treaty/treaty-status.ts';
 import { answer, api, isApiError } from '../../app/api.ts';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
@@ -41,6 +42,8 @@ const EMPTY: RecordDraft = {
   note: '',
 };
 
+type NewTreatyRecordBody = ApiBody<'/api/v1/treaty/records', 'post'>;
+
 function AddRecordForm({ onAdded }: Readonly<{ onAdded: () => void }>) {
   const { t } = useTranslation();
   const states = useStates();
@@ -59,16 +62,20 @@ function AddRecordForm({ onAdded }: Readonly<{ onAdded: () => void }>) {
     try {
       const record = await answer(
         api.POST('/api/v1/treaty/records', {
+          // What is not chosen is left out, so the node says "Fill in this field" of it, not that
+          // an empty text is in the wrong format (its schema requires these members).
           body: {
-            stateCode: draft.stateCode,
-            action: draft.action as (typeof TREATY_ACTIONS)[number],
+            ...(draft.stateCode ? { stateCode: draft.stateCode } : {}),
+            ...(draft.action ? { action: draft.action as (typeof TREATY_ACTIONS)[number] } : {}),
             date: draft.date || null,
             dateNote: draft.dateNote.trim() || null,
             source: draft.source,
             // The node reads the level from the evidence's first word: "secondary (news agency)".
-            evidence: detail ? `${draft.evidenceLevel} (${detail})` : draft.evidenceLevel,
+            ...(draft.evidenceLevel
+              ? { evidence: detail ? `${draft.evidenceLevel} (${detail})` : draft.evidenceLevel }
+              : {}),
             note: draft.note.trim() || null,
-          },
+          } as NewTreatyRecordBody,
         }),
       );
       setAdded(

@@ -114,7 +114,11 @@ export function TreatyStatusPage() {
   const states = useStates(session.status === 'signed-in' && session.pendingStep === null);
   const nameOf = useCallback((code: string) => stateName(states.data, code), [states.data]);
   const [asOf, setAsOf] = useState('');
-  const isAsOfValid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
+  // Up to today: the signatures and ratifications to come are not known. A later date is said at
+  // the field, and the figures, the map and the records stay on the last date asked for.
+  const today = new Date().toISOString().slice(0, 10);
+  const isAsOfAhead = /^\d{4}-\d{2}-\d{2}$/.test(asOf) && asOf > today;
+  const isAsOfValid = /^\d{4}-\d{2}-\d{2}$/.test(asOf) && !isAsOfAhead;
   const status = useApi(
     () =>
       answer(
@@ -186,8 +190,8 @@ export function TreatyStatusPage() {
               description={t('treaty.asOfHelp')}
               value={asOf}
               onChange={setAsOf}
-              // Up to today: the signatures and ratifications to come are not known.
-              max={new Date().toISOString().slice(0, 10)}
+              max={today}
+              error={isAsOfAhead ? t('a11y.fieldError.too-late', { date: formatDate(today) }) : undefined}
               w={220}
             />
             <Text size="sm" c="gray.7" mb={6}>
