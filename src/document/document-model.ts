@@ -503,7 +503,10 @@ const ELEMENT_VALUES: Readonly<
       ]),
     ),
   'summary-of-facts': (c, h) => textItem(h, c.summaryOfFacts),
-  'persons-concerned': (c, h) => (c.persons ?? []).map((person) => personItem(h, person)),
+  'persons-concerned': (c, h) =>
+    (c.persons ?? [])
+      .filter((person) => person.role !== 'person-sought')
+      .map((person) => personItem(h, person)),
   identifiers: (c, h) => (c.identifiers ?? []).map((identifier) => identifierItem(h, identifier)),
   'data-sought': (c, h) => [
     itemOf(h, [

@@ -574,7 +574,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
       await choose(typeField, '', /^Mutual legal assistance/);
       const outside = page.getByTestId('outside-type-note');
       await outside.waitFor();
-      assert.match((await outside.textContent()) ?? '', /does not use: .*Preservation period/);
+      assert.match((await outside.textContent()) ?? '', /do not use: .*Preservation period/);
       await page.locator('#el-preservation-period').waitFor();
       // Back to preservation, nothing is outside the type.
       await choose(typeField, '', /^Expedited preservation/);

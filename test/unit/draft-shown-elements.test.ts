@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { RequestContent } from '../../src/core/request/draft.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
+import { loadDocumentLabels } from '../../src/data/document-labels/index.ts';
+import { buildDocumentModel } from '../../src/document/document-model.ts';
 import { preservationDraft, storedDataDraft, trafficDisclosureDraft } from '../../src/demo/demo-drafts.ts';
 import {
   elementsOutsideType,
@@ -49,5 +52,29 @@ describe('draft form: the elements shown', () => {
     }
     const shown = shownElementsOf(changed, catalogue);
     for (const element of [...ofMla, ...outside]) assert.ok(shown.has(element), `${element} is shown`);
+  });
+
+  it("an extradition's person sought is its own element, not a person concerned outside the type", () => {
+    const extradition: RequestContent = {
+      type: 'extradition',
+      language: 'en',
+      persons: [{ role: 'person-sought', name: 'J. Doe' }],
+    };
+    assert.deepEqual(elementsOutsideType(extradition, catalogue), []);
+    // The formal document names the person once, under "Person sought".
+    const [version] = buildDocumentModel(extradition, catalogue, ['en'], {
+      labels: loadDocumentLabels(),
+    }).versions;
+    const sections = (version?.sections ?? []).filter((section) => section.text.includes('J. Doe'));
+    assert.deepEqual(
+      sections.map((section) => section.element),
+      ['person-sought'],
+    );
+    // Someone else in the list is a person concerned, which an extradition does not use: named.
+    const withWitness: RequestContent = {
+      ...extradition,
+      persons: [...(extradition.persons ?? []), { role: 'witness', name: 'A. Witness' }],
+    };
+    assert.deepEqual(elementsOutsideType(withWitness, catalogue), ['persons-concerned']);
   });
 });

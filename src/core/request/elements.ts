@@ -20,7 +20,9 @@ export const ELEMENT_PRESENCE = {
   offences: (d) =>
     (d.offences ?? []).some((o) => o.conventionArticle !== undefined || hasText(o.domesticProvision)),
   'summary-of-facts': (d) => hasText(d.summaryOfFacts),
-  'persons-concerned': (d) => (d.persons ?? []).some((p) => hasText(p.name) || hasText(p.description)),
+  // The person sought of an extradition is its own element, though written in the same list.
+  'persons-concerned': (d) =>
+    (d.persons ?? []).some((p) => p.role !== 'person-sought' && (hasText(p.name) || hasText(p.description))),
   identifiers: (d) => (d.identifiers ?? []).some((i) => hasText(i.value)),
   'data-sought': (d) => hasText(d.dataSought?.description) || (d.dataSought?.categories ?? []).length > 0,
   'data-relation-to-offence': (d) => hasText(d.dataSought?.relationToOffence),

@@ -630,7 +630,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
           ) : null}
           {outsideType.length > 0 ? (
             <Alert color="yellow" variant="light" mb="sm" data-testid="outside-type-note">
-              {t('draft.outsideType', {
+              {/* Clearing them is the drafter's to do; a reader of a sent or received request sees them. */}
+              {t(isReadOnly ? 'draft.outsideTypeReadOnly' : 'draft.outsideType', {
                 type: typeTitle(content.type),
                 fields: formatList(outsideType.map((element) => elementLabel(element, catalogue.data))),
               })}
