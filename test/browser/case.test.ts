@@ -400,6 +400,11 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     // Closing is bookkeeping here: the form says the preservation goes on until the follow-up
     // request is decided, before anyone confirms.
     await panel.getByTestId('transition-close').click();
+    // And that nothing can follow a closed case, on either side.
+    await form
+      .getByTestId('close-is-final')
+      .getByText(/^Closing is the last step/)
+      .waitFor();
     await form
       .getByTestId('close-keeps-preservation')
       .getByText(/data stays preserved until a decision/)
@@ -432,7 +437,12 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       await textOf(panel.getByTestId('case-other-side-next').locator('dd')),
       'Nothing now: the case waits for this side.',
     );
-    // The officer may decline them (a supervisor accepts): the form says what it answers.
+    // The officer may decline them, and reads that a supervisor may accept them.
+    assert.match(
+      await textOf(panel.getByTestId('case-others-may-too')),
+      /^Also possible on this side, by others: .*Accept the conditions \(supervisor\)/,
+    );
+    // The form says what it answers.
     await panel.getByTestId('transition-decline-conditions').click();
     const form = panel.getByTestId('transition-form');
     assert.match(

@@ -131,6 +131,21 @@ export function CasePanel({
   const available = caseView?.availableTransitions ?? request.availableTransitions;
   // Whom the case waits for on this side when not the reader (a duty officer's acknowledgement...).
   const othersMay = caseView?.othersMay ?? [];
+  // "Accept the conditions (supervisor)": what others on this side may do, and who.
+  const othersMayText = othersMay
+    .map((step) =>
+      t('case.othersMayStep', {
+        action: t(`caseAction.${step.transition}`, { defaultValue: step.transition }),
+        roles: formatList(
+          step.roles.map((role) =>
+            // "author": the one person who drafted the request (an officer reads only their own).
+            role === 'author' ? t('case.roleAuthor') : t(`roles.${role}`, { defaultValue: role }),
+          ),
+          'disjunction',
+        ),
+      }),
+    )
+    .join('; ');
   const otherSideMay = otherSideNextSteps(caseView?.otherSideMay ?? [], [
     ...available,
     ...othersMay.map((step) => step.transition),
@@ -349,24 +364,7 @@ export function CasePanel({
               {pendingApproval
                 ? t(pendingApproval.mayDecide ? 'case.approvalAsked' : 'case.approvalAwaited')
                 : othersMay.length > 0
-                  ? t('case.othersMay', {
-                      steps: othersMay
-                        .map((step) =>
-                          t('case.othersMayStep', {
-                            action: t(`caseAction.${step.transition}`, { defaultValue: step.transition }),
-                            roles: formatList(
-                              step.roles.map((role) =>
-                                // "author": the one person who drafted the request (an officer reads only their own).
-                                role === 'author'
-                                  ? t('case.roleAuthor')
-                                  : t(`roles.${role}`, { defaultValue: role }),
-                              ),
-                              'disjunction',
-                            ),
-                          }),
-                        )
-                        .join('; '),
-                    })
+                  ? t('case.othersMay', { steps: othersMayText })
                   : t('case.noActions')}
             </Text>
           ) : (
@@ -390,6 +388,12 @@ export function CasePanel({
               ))}
             </Group>
           )}
+          {available.length > 0 && othersMay.length > 0 ? (
+            // An officer offered only "Decline the conditions" learns that a supervisor may accept them.
+            <Text size="xs" c="gray.7" mt={4} data-testid="case-others-may-too">
+              {t('case.othersMayToo', { steps: othersMayText })}
+            </Text>
+          ) : null}
           {canUploadEvidence && !openTransition ? (
             // The evidence section comes after the whole case: the custodian's way to it from here,
             // after the case's own steps (acknowledging comes first), and not between a step and its form.

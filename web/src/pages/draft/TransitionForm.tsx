@@ -321,6 +321,12 @@ export function TransitionForm({
             {t('case.clarificationPausesPreservation')}
           </Text>
         ) : null}
+        {transition === 'close' ? (
+          // Nothing follows a closed case: said before, not discovered after.
+          <Text size="sm" fw={500} data-testid="close-is-final">
+            {t('case.closeIsFinal')}
+          </Text>
+        ) : null}
         {transition === 'close' && requestType === 'preservation' && preservedUntil ? (
           <Text size="sm" c="var(--comity-amber)" fw={500} data-testid="close-keeps-preservation">
             {t('case.closeKeepsPreservation')}

@@ -5,7 +5,7 @@
 import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { answer, api } from '../../app/api.ts';
-import { formatDateTime, formatWallClockTime } from '../../components/format.ts';
+import { formatInstant, formatWallClockTime } from '../../components/format.ts';
 import { useApi } from '../../components/use-api.ts';
 
 export function DutyThere({ state, stateLabel }: { state: string; stateLabel: string }) {
@@ -21,7 +21,8 @@ export function DutyThere({ state, stateLabel }: { state: string; stateLabel: st
     announced === undefined
       ? t('roster.thereUnknown')
       : t(announced.onDuty ? 'roster.thereOnDuty' : 'roster.thereNobody', {
-          time: formatDateTime(announced.asOf),
+          // An instant in the reader's zone, named: beside another State's clock it must not read as theirs.
+          time: formatInstant(announced.asOf),
         });
   return (
     <Text size="xs" c="gray.7" maw={320} ta="end" data-testid="duty-there">
