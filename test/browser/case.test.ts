@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { makeTransition } from '../../src/demo/federation-api.ts';
+import { approveResponse, bringToExecution, makeTransition } from '../../src/demo/federation-api.ts';
 import {
   deliverPreservationFromFrance,
   type Federation,
@@ -55,6 +55,16 @@ function offeredActions(panel: Locator): Promise<(string | null)[]> {
 
 async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent()) ?? '';
+}
+
+/** A calendar date as the English UI writes it ("7 Mar 2027"). */
+function formatDay(day: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${day}T12:00:00Z`));
 }
 
 /** Waits until the history's event of `transition` has the keyboard focus. */
@@ -462,5 +472,48 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
       .getByText('Conditions proposed to France, waiting for its answer:')
       .waitFor();
     await deContext.close();
+  });
+
+  test("a response's results and described files show to its approver and to the requesting State", async () => {
+    const { frRequestId: frId, deRequestId: deId } = await deliverPreservationFromFrance(federation);
+    const de = federation.node('DE');
+    const duty = await de.userClient('duty-officer');
+    await bringToExecution(duty, await de.userClient('legal-reviewer'), deId);
+    await makeTransition(duty, deId, 'execute-fully', {
+      text: 'The account data, as the provider gave it.',
+      results: [
+        { kind: 'subscriber-data', identifier: 'mailbox r.doe@example.de', subscriber: { name: 'R. Doe' } },
+        { kind: 'preserved-until', item: 'the mailbox', until: addDays(today, 90) },
+        { kind: 'other', label: 'Relaying provider', value: 'Relay.example SE, Stockholm' },
+      ],
+      attachments: [
+        { name: 'mailbox.mbox', mediaType: 'application/mbox', sizeBytes: 2048, sha256: 'ab'.repeat(32) },
+      ],
+    });
+    const expected = [
+      'mailbox r.doe@example.de: name: R. Doe',
+      `the mailbox: preserved until ${formatDay(addDays(today, 90))}`,
+      'Relaying provider: Relay.example SE, Stockholm',
+    ];
+    // The supervisor approves what they read: the results and the files, not only the text.
+    const deContext = await newContext('Europe/Berlin');
+    const supervisor = await signInAs(deContext, de, 'supervisor');
+    await supervisor.goto(`${de.url}/requests/${deId}`);
+    const approval = supervisor.getByTestId('approval-panel');
+    await approval.getByTestId('event-results').waitFor();
+    assert.deepEqual(await approval.getByTestId('event-results').locator('li').allTextContents(), expected);
+    assert.match(
+      (await approval.getByTestId('event-attachments').textContent()) ?? '',
+      /^mailbox\.mbox \(application\/mbox, 2,048 bytes\), SHA-256 (ab){32}$/,
+    );
+    await deContext.close();
+    await approveResponse(await de.userClient('supervisor'), deId);
+    // France reads them in the case's history once the response arrives.
+    const frContext = await newContext('Europe/Paris');
+    const officer = await signInAs(frContext, federation.node('FR'), 'officer');
+    const executed = officer.locator('[data-testid="case-event"][data-transition="execute-fully"]');
+    await reloadUntil(officer, frId, 'the response at France', async () => (await executed.count()) > 0);
+    assert.deepEqual(await executed.getByTestId('event-results').locator('li').allTextContents(), expected);
+    await frContext.close();
   });
 });

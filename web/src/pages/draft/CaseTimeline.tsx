@@ -12,7 +12,13 @@ import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { CaseEventView, CaseView } from '../../app/api.ts';
 import { type Fact, FactList } from '../../components/FactList.tsx';
-import { formatDate, formatInstant, refusalGroundText } from '../../components/format.ts';
+import {
+  formatDate,
+  formatInstant,
+  formatNumber,
+  labelled,
+  refusalGroundText,
+} from '../../components/format.ts';
 import { CaseMessageFacts } from './CaseMessage.tsx';
 
 type Translate = ReturnType<typeof useTranslation>['t'];
@@ -45,6 +51,64 @@ function GroundList({ ids, catalogue }: { ids: readonly string[]; catalogue: Cat
       {ids.map((id) => {
         const ground = catalogue?.refusalGrounds.find((entry) => entry.id === id);
         return <List.Item key={id}>{ground ? refusalGroundText(ground) : id}</List.Item>;
+      })}
+    </List>
+  );
+}
+
+/**
+ * A response's structured results, as the requesting side uses them: subscriber data under the
+ * identifier asked about, what was preserved and until when, and any other value under its label.
+ */
+function ResultList({ results, t }: { results: readonly unknown[]; t: Translate }) {
+  return (
+    <List size="sm" spacing={2} data-testid="event-results">
+      {results.map((entry, index) => {
+        const result = record(entry);
+        const kind = text(result.kind);
+        const line =
+          kind === 'subscriber-data'
+            ? labelled(
+                text(result.identifier) ?? '',
+                Object.entries(record(result.subscriber))
+                  .map(([key, value]) => labelled(key, text(value) ?? ''))
+                  .join('; '),
+              )
+            : kind === 'preserved-until'
+              ? t('case.resultPreservedUntil', {
+                  item: text(result.item) ?? '',
+                  date: formatDate(text(result.until)),
+                })
+              : labelled(text(result.label) ?? '', text(result.value) ?? '');
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: results have no identity beyond their position.
+          <List.Item key={index} dir="auto" style={{ whiteSpace: 'pre-wrap' }}>
+            {line}
+          </List.Item>
+        );
+      })}
+    </List>
+  );
+}
+
+/** Files a response describes (name, kind, size, SHA-256), which travel as evidence, not in the message. */
+function AttachmentList({ attachments, t }: { attachments: readonly unknown[]; t: Translate }) {
+  return (
+    <List size="sm" spacing={2} data-testid="event-attachments">
+      {attachments.map((entry, index) => {
+        const attachment = record(entry);
+        const size = typeof attachment.sizeBytes === 'number' ? attachment.sizeBytes : 0;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: attachments have no identity beyond their position.
+          <List.Item key={index}>
+            <bdi>{text(attachment.name)}</bdi>{' '}
+            {t('case.attachmentFacts', {
+              mediaType: text(attachment.mediaType) ?? '',
+              size: formatNumber(size),
+            })}{' '}
+            <code>{text(attachment.sha256)}</code>
+          </List.Item>
+        );
       })}
     </List>
   );
@@ -93,6 +157,13 @@ export function payloadFacts(payload: unknown, catalogue: Catalogue | undefined,
   add(t('case.questions'), prose(fields.questions));
   add(t('case.answer'), prose(fields.answer));
   add(t('case.text'), prose(fields.text));
+  // A response's results and the files it describes: what the approver approves and the other State reads.
+  if (Array.isArray(fields.results) && fields.results.length > 0) {
+    add(t('case.resultsShown'), <ResultList results={fields.results} t={t} />);
+  }
+  if (Array.isArray(fields.attachments) && fields.attachments.length > 0) {
+    add(t('case.attachments'), <AttachmentList attachments={fields.attachments} t={t} />);
+  }
   add(t('case.followUp'), prose(fields.followUpReference));
   add(t('case.noteLabel'), prose(fields.note), 'event-note');
   return facts;
