@@ -7052,6 +7052,12 @@ export interface components {
                 text: string;
                 at: string;
             } | null;
+            /** @description the conditions the requesting side accepted, which bind for the rest of the case (Art. 40(27)); null when none were accepted */
+            conditionsInForce: {
+                text: string;
+                /** @description when the requesting side accepted them (RFC 3339, UTC) */
+                acceptedAt: string;
+            } | null;
             events: {
                 sequence: number;
                 transition: string;
@@ -8046,6 +8052,12 @@ export interface components {
                 /** @description the answer, the note of an acceptance, or the reasons of a refusal (may be empty) */
                 text: string;
                 at: string;
+            } | null;
+            /** @description the conditions the requesting side accepted, which bind for the rest of the case (Art. 40(27)); null when none were accepted */
+            conditionsInForce: {
+                text: string;
+                /** @description when the requesting side accepted them (RFC 3339, UTC) */
+                acceptedAt: string;
             } | null;
             events: {
                 sequence: number;

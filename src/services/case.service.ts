@@ -9,6 +9,8 @@
 import {
   type AnswerGiven,
   answerGivenOf,
+  type ConditionsInForce,
+  conditionsInForceOf,
   type AwaitingAnswer,
   awaitingAnswerOf,
   type Case,
@@ -85,6 +87,8 @@ export type CaseView = Readonly<{
    * acted on yet: the case's last step; null otherwise.
    */
   lastAnswer: AnswerGiven | null;
+  /** The conditions the requesting side accepted, which bind for the rest of the case (Art. 40(27)). */
+  conditionsInForce: ConditionsInForce | null;
   events: CaseEventView[];
   /** The request flow's steps before the stored events: drafted, sent, delivered. */
   flow: FlowStepView[];
@@ -117,6 +121,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
       : null,
     awaitingAnswer: awaitingAnswerOf(current),
     lastAnswer: answerGivenOf(current),
+    conditionsInForce: conditionsInForceOf(current),
     events: record.events.map((event) => ({
       sequence: event.sequence,
       transition: event.transition,

@@ -35,6 +35,7 @@ type CaseView = {
   otherSideMay: string[];
   awaitingAnswer: { kind: string; text: string } | null;
   lastAnswer: { kind: string; outcome: string; text: string; at: string } | null;
+  conditionsInForce: { text: string; acceptedAt: string } | null;
   events: CaseEvent[];
 };
 
@@ -259,6 +260,9 @@ for (const target of DATABASE_TARGETS) {
         'under-assessment',
       );
       assert.deepEqual(lastAnswers(proposed), [null, null]);
+      const inForce = (views: readonly CaseView[]) =>
+        views.map((view) => view.conditionsInForce?.text ?? null);
+      assert.deepEqual(inForce(proposed), [null, null], 'proposed conditions are not in force');
       assert.deepEqual(waitsFor(proposed), [
         { kind: 'conditions', text: conditions.text },
         { kind: 'conditions', text: conditions.text },
@@ -269,7 +273,11 @@ for (const target of DATABASE_TARGETS) {
         ['conditions', 'accepted', ''],
         ['conditions', 'accepted', ''],
       ]);
+      // Accepted, they bind for the rest of the case (Art. 40(27)): both sides keep them, dated.
+      assert.deepEqual(inForce(agreed), [conditions.text, conditions.text]);
+      assert.match(agreed[0]?.conditionsInForce?.acceptedAt ?? '', /^\d{4}-\d{2}-\d{2}T/);
       const [accepted, accepting] = await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
+      assert.deepEqual(inForce([accepted, accepting]), [conditions.text, conditions.text]);
       // Each side is told what the other may do next: after an acceptance, the requesting side
       // expects execution to begin (or a postponement); the requested side, perhaps a withdrawal.
       assert.ok(

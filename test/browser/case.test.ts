@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
-import { approveResponse, bringToExecution, makeTransition } from '../../src/demo/federation-api.ts';
+import { approveResponse, makeTransition, readCase } from '../../src/demo/federation-api.ts';
 import {
   deliverPreservationFromFrance,
   type Federation,
@@ -474,11 +474,29 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await deContext.close();
   });
 
-  test("a response's results and described files show to its approver and to the requesting State", async () => {
+  test("a response's results and described files show to its approver and to the requesting State; accepted conditions stay in view", async () => {
     const { frRequestId: frId, deRequestId: deId } = await deliverPreservationFromFrance(federation);
     const de = federation.node('DE');
     const duty = await de.userClient('duty-officer');
-    await bringToExecution(duty, await de.userClient('legal-reviewer'), deId);
+    const reviewer = await de.userClient('legal-reviewer');
+    await makeTransition(duty, deId, 'acknowledge');
+    await makeTransition(duty, deId, 'begin-assessment');
+    const conditions = 'Use the data only in the proceedings named in the request.';
+    await makeTransition(reviewer, deId, 'propose-conditions', { text: conditions });
+    const frSupervisor = await federation.node('FR').userClient('supervisor');
+    await waitFor(
+      'the conditions at France',
+      async () => ((await readCase(frSupervisor, frId)).awaitingAnswer ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    await makeTransition(frSupervisor, frId, 'accept-conditions');
+    await waitFor(
+      'the acceptance at Germany',
+      async () => ((await readCase(duty, deId)).conditionsInForce ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    await makeTransition(reviewer, deId, 'accept');
+    await makeTransition(duty, deId, 'begin-execution');
     await makeTransition(duty, deId, 'execute-fully', {
       text: 'The account data, as the provider gave it.',
       results: [
@@ -499,6 +517,14 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     const deContext = await newContext('Europe/Berlin');
     const supervisor = await signInAs(deContext, de, 'supervisor');
     await supervisor.goto(`${de.url}/requests/${deId}`);
+    // The conditions France accepted stay on the case after its next steps, on both sides.
+    assert.match(
+      await textOf(supervisor.getByTestId('case-conditions-in-force')),
+      new RegExp(
+        `^Conditions in force, accepted by France on .*must comply with them \\(Art\\. 40\\(27\\)\\)${conditions}$`,
+      ),
+    );
+    await screenshotCase(supervisor, 'case-conditions-in-force');
     const approval = supervisor.getByTestId('approval-panel');
     await approval.getByTestId('event-results').waitFor();
     assert.deepEqual(await approval.getByTestId('event-results').locator('li').allTextContents(), expected);
@@ -514,6 +540,10 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     const executed = officer.locator('[data-testid="case-event"][data-transition="execute-fully"]');
     await reloadUntil(officer, frId, 'the response at France', async () => (await executed.count()) > 0);
     assert.deepEqual(await executed.getByTestId('event-results').locator('li').allTextContents(), expected);
+    assert.match(
+      await textOf(officer.getByTestId('case-conditions-in-force')),
+      /^Conditions in force, accepted by this side on .*: they must be complied with/,
+    );
     await frContext.close();
   });
 });

@@ -221,6 +221,19 @@ export function answerGivenOf(current: Case): AnswerGiven | null {
   }
 }
 
+/**
+ * The conditions the requesting side accepted (Art. 40(27): conditions accepted must be complied
+ * with), with when: they bind for the rest of the case, so both sides keep them in view; null
+ * before, or when none were accepted.
+ */
+export type ConditionsInForce = Readonly<{ text: string; acceptedAt: string }>;
+
+export function conditionsInForceOf(current: Case): ConditionsInForce | null {
+  if (current.conditions?.state !== 'accepted') return null;
+  const accepted = current.history.findLast((event) => event.transition === 'accept-conditions');
+  return accepted ? { text: current.conditions.text, acceptedAt: accepted.at } : null;
+}
+
 /** The record of the consultation before refusing or postponing (Art. 40(27) as the catalogue cites it). */
 export const ConsultationSchema = z
   .object({

@@ -18,7 +18,7 @@ import {
   type StateSummary,
 } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
-import { formatList, stateName } from '../../components/format.ts';
+import { formatInstant, formatList, stateName } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { CaseDeadlines } from './CaseDeadlines.tsx';
@@ -325,6 +325,21 @@ export function CasePanel({
               { state: otherState || t('case.counterpart') },
             )}
             text={caseView.awaitingAnswer.text}
+          />
+        ) : null}
+
+        {caseView?.conditionsInForce ? (
+          // Accepted conditions bind for the rest of the case (Art. 40(27)): both sides keep them in view.
+          <OtherSideWords
+            color="gray"
+            testId="case-conditions-in-force"
+            textTestId="case-conditions-in-force-text"
+            data={{}}
+            title={t(side === 'requesting' ? 'case.conditionsInForceOurs' : 'case.conditionsInForceTheirs', {
+              state: otherState || t('case.counterpart'),
+              time: formatInstant(caseView.conditionsInForce.acceptedAt),
+            })}
+            text={caseView.conditionsInForce.text}
           />
         ) : null}
 
