@@ -261,7 +261,10 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await form.locator('.mantine-InputWrapper-error').getByText(worded).waitFor();
     assert.equal(await summary.getByTestId('problem-technical').count(), 0, 'nothing left only in English');
     await page.unroute('**/api/v1/requests/*/transitions');
+    // Escape does not throw away what was written: the form stays until Cancel.
     await page.keyboard.press('Escape');
+    assert.equal(await form.count(), 1, 'a form with what was written stays open on Escape');
+    await form.getByTestId('transition-cancel').click();
     await form.waitFor({ state: 'detached' });
     await assertAccessible(page, 'case section with a history');
     await screenshotCase(page, 'case-de-en');

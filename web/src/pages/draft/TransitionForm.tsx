@@ -171,6 +171,7 @@ export function TransitionForm({
   // proposed from the day it took effect, and follows that day until the person changes it.
   const keptDays = Math.max(minimumDays, requestedDays ?? 0);
   const [isUntilChosen, setIsUntilChosen] = useState(false);
+  const [isChanged, setIsChanged] = useState(false);
   const [values, setValues] = useState<Values>({
     note: '',
     reasons: '',
@@ -292,8 +293,11 @@ export function TransitionForm({
       data-testid="transition-form"
       data-transition={transition}
       onKeyDown={(event) => {
-        if (event.key === 'Escape') onCancel();
+        // Escape closes a form nothing was written in; what was written is closed by Cancel only,
+        // not lost to a key pressed to close a calendar or a list.
+        if (event.key === 'Escape' && !isChanged) onCancel();
       }}
+      onChange={() => setIsChanged(true)}
     >
       <Title order={3} size="h5" id={titleId} mb="xs">
         {t(`caseAction.${transition}`, { defaultValue: transition })}
@@ -499,7 +503,12 @@ export function TransitionForm({
           <Button type="submit" loading={isSubmitting} data-testid="transition-submit">
             {t('case.confirm')}
           </Button>
-          <Button variant="default" onClick={onCancel} disabled={isSubmitting}>
+          <Button
+            variant="default"
+            onClick={onCancel}
+            disabled={isSubmitting}
+            data-testid="transition-cancel"
+          >
             {t('common.cancel')}
           </Button>
         </Group>
