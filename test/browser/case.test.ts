@@ -410,6 +410,17 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await form.getByLabel(/^Reference of the follow-up request/).fill('FR-MLA-2026-0042');
     await form.getByTestId('transition-submit').click();
     await panel.locator('[data-testid="case-status"][data-status="converted"]').waitFor();
+    // On a phone in Spanish, the long status wraps inside the screen and the page does not widen.
+    await switchLanguage(page, 'es');
+    await useThePhoneLayout(page);
+    const status = panel.getByTestId('case-status');
+    await status.getByText('Convertida en solicitud de seguimiento').waitFor();
+    await assertWithinPhoneWidth(status, 'the converted status');
+    await page.waitForFunction(
+      'document.documentElement.scrollWidth <= document.documentElement.clientWidth',
+    );
+    await page.setViewportSize({ width: 1366, height: 1000 });
+    await switchLanguage(page, 'en');
     // Closing is bookkeeping here: the form says the preservation goes on until the follow-up
     // request is decided, before anyone confirms.
     await panel.getByTestId('transition-close').click();
