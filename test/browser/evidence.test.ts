@@ -396,6 +396,14 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     assert.deepEqual(await item.getByTestId('custody-package').allTextContents(), [
       'In a package from Germany',
     ]);
+    // The chain here starts at the arrival: said, with whose custody it was in before.
+    assert.match(
+      (await item.getByTestId('custody-starts-here').textContent()) ?? '',
+      /starts when the package from Germany arrived\. Before that, the item was in the custody of Germany/,
+    );
+    // A step the node made itself is named with its State, not as "node fr-poc".
+    const receivedRow = item.getByTestId('custody-timeline').locator('tr[data-kind="received"]');
+    assert.match((await receivedRow.textContent()) ?? '', /The node fr-\w+ \(France\)/);
 
     // The court-ready export: a reason, the items decrypted; the tar unpacks and verifies offline.
     await received.getByTestId('export-open').click();

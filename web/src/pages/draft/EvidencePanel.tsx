@@ -36,7 +36,7 @@ import { DigestText } from '../../components/DigestText.tsx';
 import { FactList } from '../../components/FactList.tsx';
 import {
   formatDate,
-  formatDateTime,
+  formatInstant,
   formatList,
   formatNumber,
   nodeStateName,
@@ -53,7 +53,7 @@ const ACQUISITION_FIELDS = ['what', 'fromWhom', 'when', 'how', 'byWhom', 'legalB
 
 /** When it was acquired, in this language's date and time when it is a moment, else as recorded. */
 function acquisitionValue(field: (typeof ACQUISITION_FIELDS)[number], value: string): string {
-  return field === 'when' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDateTime(value) : value;
+  return field === 'when' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatInstant(value) : value;
 }
 
 function contentUrl(requestId: string, itemId: string, reason?: string): string {
@@ -302,6 +302,7 @@ function UploadForm({
 
 function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: string }) {
   const { t } = useTranslation();
+  const states = useStates();
   const detail = useApi<ItemDetail>(
     () =>
       answer(
@@ -314,8 +315,17 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
   const { item, timeline } = detail.data;
   const bad = item.custody.chain.firstBadEvent;
   const { acquisition } = item;
+  // An item that came in a package: this node's chain starts at its arrival; before, the sender's.
+  const first = timeline[0];
+  const cameFrom =
+    first?.kind === 'received' ? (first.details as { from?: unknown } | null)?.from : undefined;
   return (
     <Stack gap="xs" data-testid="custody-timeline">
+      {typeof cameFrom === 'string' ? (
+        <Text size="sm" data-testid="custody-starts-here">
+          {t('evidence.items.chainStartsHere', { state: nodeStateName(states.data, cameFrom) })}
+        </Text>
+      ) : null}
       <FactList
         facts={ACQUISITION_FIELDS.map(
           (field) =>
@@ -359,8 +369,14 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
                   <PackageNote details={event.details} />
                 </Table.Td>
                 <Table.Td>
-                  {/* The person's name; the login the chain recorded beneath it. */}
-                  {event.actor.displayName && event.actor.displayName !== event.actor.name ? (
+                  {/* The person's name; the login the chain recorded beneath it. A node's own step
+                      ("node fr-poc" in the chain) is named with its State. */}
+                  {nodeOfActor(event.actor) ? (
+                    t('evidence.items.nodeActor', {
+                      node: nodeOfActor(event.actor),
+                      state: nodeStateName(states.data, nodeOfActor(event.actor) ?? ''),
+                    })
+                  ) : event.actor.displayName && event.actor.displayName !== event.actor.name ? (
                     <>
                       <bdi>{event.actor.displayName}</bdi>
                       <Text size="xs" c="gray.7" className="machine-text">
@@ -371,7 +387,7 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
                     <bdi>{event.actor.name}</bdi>
                   )}
                 </Table.Td>
-                <Table.Td>{formatDateTime(event.at)}</Table.Td>
+                <Table.Td>{formatInstant(event.at)}</Table.Td>
                 <Table.Td>
                   <DigestText digest={event.hash} />
                 </Table.Td>
@@ -545,6 +561,11 @@ export function EvidencePanel({
       </Stack>
     </Paper>
   );
+}
+
+/** The node an event of the chain names as its actor ("node fr-poc", no person), else undefined. */
+function nodeOfActor(actor: { id?: string | null; name: string }): string | undefined {
+  return actor.id ? undefined : /^node (\S+)$/.exec(actor.name)?.[1];
 }
 
 /**
