@@ -131,6 +131,7 @@ const RULES: readonly RuleSpec[] = [
   ],
   ['observation-time-in-future', 'blocking', 42, '3(c)', 'The time {value} is in the future.'],
   ['deadline-already-past', 'warning', 40, '25', 'The deadline {value} is before {today}.'],
+  ['past-date-in-future', 'blocking', 37, undefined, 'The date {value} is in the future.'],
   ['contact-detail-malformed', 'warning', 40, '15(a)', 'The contact detail "{value}" is not usable.'],
 ];
 

@@ -78,6 +78,7 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   },
   'observation-time-in-future': { placeholders: ['value'], article: 42, paragraph: '3(c)' },
   'deadline-already-past': { placeholders: ['value', 'today'], article: 40, paragraph: '25' },
+  'past-date-in-future': { placeholders: ['value'], article: 37 },
   'contact-detail-malformed': { placeholders: ['value'], article: 40, paragraph: '15(a)' },
 };
 

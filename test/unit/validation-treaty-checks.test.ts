@@ -216,6 +216,36 @@ describe('dates that cannot be right (the clock is passed in)', () => {
     draft.suggestedDeadline = { date: TODAY, reasons: 'Trial date.' };
     assert.deepEqual(findingsOf(validate(draft), 'deadline-already-past'), []);
   });
+
+  it('blocks a date of something already done that lies ahead, citing its element for the type', () => {
+    const extradition: RequestContent = {
+      type: 'extradition',
+      language: 'en',
+      persons: [
+        { role: 'person-sought', name: 'J. Doe', dateOfBirth: '2031-03-12' },
+        { role: 'witness', name: 'A. Witness', dateOfBirth: '1980-01-01' },
+      ],
+      extradition: { warrant: { kind: 'arrest-warrant', date: '2030-01-01' } },
+    };
+    const found = findingsOf(validate(extradition), 'past-date-in-future');
+    assert.deepEqual(
+      found.map((finding) => [finding.element, finding.severity, finding.article]),
+      [
+        ['persons[0].dateOfBirth', 'blocking', 'Art. 37'],
+        ['extradition.warrant.date', 'blocking', 'Art. 37'],
+      ],
+    );
+    assert.match(found[0]?.message ?? '', /^The date 2031-03-12 is in the future/);
+    // Today itself is not ahead; without a clock nothing is checked.
+    const onToday = { ...extradition, extradition: { warrant: { date: TODAY } }, persons: [] };
+    assert.deepEqual(findingsOf(validate(onToday), 'past-date-in-future'), []);
+    assert.deepEqual(findingsOf(validate(extradition, {}), 'past-date-in-future'), []);
+    // A validating authority's decision, cited as a preservation cites that element (Art. 42).
+    const preservation = preservationDraft();
+    preservation.validatingAuthority = { name: 'Juge des libertés', decisionDate: '2027-01-05' };
+    const [decision] = findingsOf(validate(preservation), 'past-date-in-future');
+    assert.deepEqual([decision?.element, decision?.article], ['validatingAuthority.decisionDate', 'Art. 42']);
+  });
 });
 
 describe('mutual assistance: what a request needs depends on what it asks (Art. 40(15))', () => {
@@ -284,6 +314,7 @@ describe('rule provenance', () => {
       'offence-article-untagged',
       'observation-time-in-future',
       'deadline-already-past',
+      'past-date-in-future',
     ];
     for (const id of practice) {
       const rule = catalogue.rules.find((entry) => entry.id === id);

@@ -2,7 +2,10 @@
  * Every date a draft holds must exist (2026-02-30 does not) and every period must run forwards:
  * the requested State acts on these dates, and a wrong one silently narrows or voids the request.
  */
+import type { Citation } from '../catalogue/catalogue.ts';
+import type { ElementId } from '../request/elements.ts';
 import type { RequestContent } from '../request/draft.ts';
+import type { FindingBuilder } from './finding-builder.ts';
 import { toDayNumber } from './calendar-date.ts';
 import { parseDateTime } from './time-format.ts';
 import type { Finding } from './finding.ts';
@@ -90,7 +93,12 @@ const LARGEST_ZONE_OFFSET_MS = 14 * 3_600_000;
  * use after now, and a suggested deadline already past. Validation reads no clock; without `now`
  * or `today` these are not checked.
  */
-export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now }) => {
+export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now, requestType }) => {
+  // A finding about a field of an element cites the element as this type's entry cites it.
+  const citationOf = (element: ElementId): Citation | undefined => {
+    const entry = requestType?.elements.find((candidate) => candidate.element === element);
+    return entry ? { article: entry.article, paragraph: entry.paragraph } : undefined;
+  };
   const results: Array<Finding | undefined> = [];
   const nowMs = now === undefined ? Number.NaN : Date.parse(now);
   if (!Number.isNaN(nowMs)) {
@@ -108,6 +116,7 @@ export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now
   const deadline = draft.suggestedDeadline?.date?.trim();
   const deadlineDay = deadline ? toDayNumber(deadline) : undefined;
   const todayDay = today ? toDayNumber(today) : undefined;
+  if (todayDay !== undefined) results.push(...pastDatesAhead(draft, todayDay, citationOf, findings));
   if (deadline && deadlineDay !== undefined && todayDay !== undefined && deadlineDay < todayDay) {
     results.push(
       findings.buildFinding('deadline-already-past', {
@@ -118,6 +127,44 @@ export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now
   }
   return compactFindings(results);
 };
+
+/**
+ * Dates of what has already happened that lie after today (Comity's practice): a person's date of
+ * birth, the warrant or judgment an extradition rests on, a confiscation order, the decision of the
+ * authority that validated the request. Each is cited as its element is for the type.
+ */
+function pastDatesAhead(
+  draft: RequestContent,
+  todayDay: number,
+  citationOf: (element: ElementId) => Citation | undefined,
+  findings: FindingBuilder,
+): Array<Finding | undefined> {
+  const dated: Array<readonly [path: string, value: string | undefined, element: ElementId]> = [
+    ...(draft.persons ?? []).map(
+      (person, index) =>
+        [
+          `persons[${index}].dateOfBirth`,
+          person.dateOfBirth,
+          person.role === 'person-sought' ? 'person-sought' : 'persons-concerned',
+        ] as const,
+    ),
+    ['extradition.warrant.date', draft.extradition?.warrant?.date, 'warrant'],
+    ['confiscation.order.date', draft.confiscation?.order?.date, 'confiscation-order'],
+    ['validatingAuthority.decisionDate', draft.validatingAuthority?.decisionDate, 'validating-authority'],
+  ];
+  return dated.flatMap(([path, value, element]) => {
+    const day = value?.trim() ? toDayNumber(value.trim()) : undefined;
+    if (day === undefined || day <= todayDay) return [];
+    const citation = citationOf(element);
+    return [
+      findings.buildFinding('past-date-in-future', {
+        element: path,
+        values: { value: value?.trim() ?? '' },
+        ...(citation ? { citation } : {}),
+      }),
+    ];
+  });
+}
 
 /**
  * Whether a date-time lies after `nowMs`. With an offset it names one instant; without one its zone

@@ -35,6 +35,7 @@ export const VALIDATION_RULE_IDS = [
   'offence-article-untagged',
   'observation-time-in-future',
   'deadline-already-past',
+  'past-date-in-future',
   'contact-detail-malformed',
 ] as const;
 
