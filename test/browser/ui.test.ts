@@ -635,6 +635,26 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     );
   });
 
+  test('a joint investigation says what is missing of its participating States under them, not under the legal basis', async () => {
+    await withScratchDraft(
+      'PG-JIT',
+      async () => {
+        const group = page.locator('#el-participating-states');
+        const findings = group.getByTestId('field-findings');
+        await findings.getByText(/Required element missing/).waitFor();
+        const legalBasis = page.getByLabel('Legal basis of the joint investigation');
+        // The legal basis field comes after the group and its findings, outside it.
+        assert.equal(await group.getByLabel('Legal basis of the joint investigation').count(), 0);
+        const isAfter = await findings.evaluate(
+          (list, field) => Boolean(list.compareDocumentPosition(field as never) & 4),
+          await legalBasis.elementHandle(),
+        );
+        assert.equal(isAfter, true);
+      },
+      { type: 'joint-investigation' },
+    );
+  });
+
   test('on a phone, where the checklist comes after the form, its summary and a way to it stand at the top', async () => {
     await withScratchDraft('PG-PHONE', async () => {
       const bar = page.getByTestId('checklist-summary-bar');
@@ -766,6 +786,11 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     // The map's words and country names are asked in the reader's language.
     assert.match((await page.getByTestId('treaty-map').getAttribute('src')) ?? '', /[?&]lang=en(&|$)/);
     await page.getByText('Known gaps in the data').waitFor();
+    // Dated, and said to be the shipped research's: an added record may close a gap.
+    assert.match(
+      (await page.getByTestId('treaty-gaps-as-of').textContent()) ?? '',
+      /^These gaps are those of the research shipped with Comity, as of \d{1,2} [A-Z][a-z]{2} \d{4}\./,
+    );
     await page.getByRole('row').nth(5).waitFor();
     // A record's source names the depositary's site as a link, not its long encoded address.
     const source = page

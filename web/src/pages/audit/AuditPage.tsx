@@ -298,6 +298,7 @@ export function AuditPage() {
               onChange={(value) => setDraft({ ...draft, action: value ?? '' })}
               data={actionOptions}
               searchable
+              nothingFoundMessage={t('common.nothingFound')}
               allowDeselect={false}
               w={{ base: '100%', sm: 360 }}
               comboboxProps={{ width: 'target' }}

@@ -295,7 +295,11 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
       <TextField path={[...base, 'name']} label={nameLabel} />
       {/* Examples of the forms the contact check accepts (international number, e-mail address). */}
-      <TextField path={[...base, 'phone']} label={t('lawyer.phone')} placeholder="+33 1 23 45 67 89" />
+      <TextField
+        path={[...base, 'phone']}
+        label={t('lawyer.phone')}
+        placeholder={t('lawyer.phonePlaceholder')}
+      />
       <TextField path={[...base, 'email']} label={t('lawyer.email')} placeholder="name@example.org" />
       <TextField
         path={[...base, 'officeHours']}
@@ -803,11 +807,10 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
                 label={t('element.participating-states')}
                 options={stateOptions}
               />
-              <LongTextField
-                path={['jointInvestigation', 'legalBasis']}
-                label={t('draft.field.legalBasis')}
-              />
             </ElementGroup>
+            {/* After the group: what the group says of the participating States stands under them,
+                not under the legal basis. */}
+            <LongTextField path={['jointInvestigation', 'legalBasis']} label={t('draft.field.legalBasis')} />
             <ElementGroup
               element="joint-investigation-period"
               legend={t('element.joint-investigation-period')}

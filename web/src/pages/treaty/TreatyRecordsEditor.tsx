@@ -121,6 +121,7 @@ function AddRecordForm({ onAdded }: Readonly<{ onAdded: () => void }>) {
             value={draft.stateCode || null}
             onChange={set('stateCode')}
             searchable
+            nothingFoundMessage={t('common.nothingFound')}
             required
             w={{ base: '100%', sm: 280 }}
           />

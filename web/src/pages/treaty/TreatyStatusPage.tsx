@@ -295,6 +295,10 @@ export function TreatyStatusPage() {
             <Title order={2} size="h4" id="treaty-gaps-title" mb="xs">
               {t('treaty.gaps')}
             </Title>
+            {/* The research's own date: records added here since may have closed a gap it names. */}
+            <Text size="sm" c="gray.7" mb={4} data-testid="treaty-gaps-as-of">
+              {t('treaty.gapsAsOf', { date: formatDate(data.dataDate) })}
+            </Text>
             <List size="sm" spacing={4}>
               {data.gaps.map((gap) => (
                 <List.Item key={gap.id}>
