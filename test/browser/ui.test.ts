@@ -14,7 +14,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type ConsoleMessage, chromium, type Page, type Request } from 'playwright-core';
+import {
+  type Browser,
+  type ConsoleMessage,
+  chromium,
+  type Locator,
+  type Page,
+  type Request,
+} from 'playwright-core';
 import { createNodeProcess, type NodeProcess } from '../../src/demo/node-process.ts';
 import { loadConfig } from '../../src/config.ts';
 import { initNodeIdentity } from '../../src/federation/identity/identity-store.ts';
@@ -541,6 +548,14 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
    * A preservation draft made through the API for one test, opened in the page for `work`, then
    * deleted; the page goes back to the walkthrough's draft.
    */
+  /** Whether `first` comes before `second` in the page (DOCUMENT_POSITION_FOLLOWING). */
+  async function comesBefore(first: Locator, second: Locator): Promise<boolean> {
+    return first.evaluate(
+      (one, other) => Boolean(one.compareDocumentPosition(other as never) & 4),
+      await second.elementHandle(),
+    );
+  }
+
   async function withScratchDraft(
     caseReference: string,
     work: () => Promise<void>,
@@ -619,14 +634,13 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
         const names = checklist.getByTestId('checklist-unmet-names');
         await names.getByText(/^To put right: Urgency, /).waitFor();
         // The emergency without its explanation (Art. 2) comes before the first element, in red.
-        const order = await checklist.evaluate((aside) => {
-          const other = [...aside.querySelectorAll('h3')].find((h) => h.textContent === 'Other findings');
-          const firstElement = aside.querySelector('[data-element]');
-          return other && firstElement
-            ? other.compareDocumentPosition(firstElement) & 4 // DOCUMENT_POSITION_FOLLOWING
-            : 0;
-        });
-        assert.notEqual(order, 0, 'the blocking "Other findings" come before the elements');
+        assert.ok(
+          await comesBefore(
+            checklist.getByRole('heading', { name: 'Other findings' }),
+            checklist.locator('[data-element]').first(),
+          ),
+          'the blocking "Other findings" come before the elements',
+        );
         await checklist
           .getByText('The request is marked as an emergency but does not explain the risk to life or safety.')
           .waitFor();
@@ -645,11 +659,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
         const legalBasis = page.getByLabel('Legal basis of the joint investigation');
         // The legal basis field comes after the group and its findings, outside it.
         assert.equal(await group.getByLabel('Legal basis of the joint investigation').count(), 0);
-        const isAfter = await findings.evaluate(
-          (list, field) => Boolean(list.compareDocumentPosition(field as never) & 4),
-          await legalBasis.elementHandle(),
-        );
-        assert.equal(isAfter, true);
+        assert.ok(await comesBefore(findings, legalBasis));
       },
       { type: 'joint-investigation' },
     );
