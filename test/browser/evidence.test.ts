@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
+import { makeTransition } from '../../src/demo/federation-api.ts';
 import { verifyExportFolder } from '../../src/evidence/export-bundle.ts';
 import {
   bringToExecution,
@@ -330,8 +331,28 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
       locale: 'en-GB',
       bypassCSP: true,
     });
+    // A response waits for approval too: two decisions, each under what it decides.
+    await makeTransition(
+      await federation.node('DE').userClient('duty-officer'),
+      deRequestId,
+      'execute-partly',
+      {
+        text: 'The access log; the rest follows.',
+      },
+    );
     const supervisorPage = await signInAs(supervisorContext, federation.node('DE'), 'supervisor');
     await supervisorPage.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
+    const decisions = supervisorPage.getByTestId('approval-decision');
+    await decisions.nth(1).waitFor();
+    assert.deepEqual(
+      await Promise.all([0, 1].map(async (index) => decisions.nth(index).getAttribute('aria-label'))),
+      ['Evidence package', 'Response: Report partial execution'],
+    );
+    // The response goes back to the duty officer, with reasons; the package stays to be decided.
+    const response = supervisorPage.getByRole('group', { name: 'Response: Report partial execution' });
+    await response.getByLabel('Why it goes back').fill('Say which part follows, and when.');
+    await response.getByRole('button', { name: 'Return with reasons' }).click();
+    await supervisorPage.getByTestId('approval-decision').nth(1).waitFor({ state: 'detached' });
     await supervisorPage.getByRole('button', { name: 'Approve and send the package' }).click();
     await supervisorPage
       .getByRole('dialog', { name: 'Approve and send now?' })

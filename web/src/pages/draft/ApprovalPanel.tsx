@@ -6,7 +6,7 @@
  * asks for the reference of the authorising decision. Shows nothing for a request never submitted.
  */
 import { Alert, Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type ApprovalItem } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
@@ -43,21 +43,35 @@ export function ApprovalPanel({ requestId, version, onDecided, onPending }: Appr
         {t('approval.panelTitle')}
       </Title>
       <Stack gap="xs">
+        {/* Each item waiting for a decision has its own, under what it is: an evidence package and a
+            response waiting together are two decisions, not one button that decides the first. */}
         {items.map((item) => (
-          <ApprovalRecord key={item.id} item={item} />
+          <Fragment key={item.id}>
+            <ApprovalRecord item={item} />
+            {item.state === 'pending' ? (
+              <Decision
+                item={item}
+                onDecided={() => {
+                  approvals.reload();
+                  onDecided();
+                }}
+              />
+            ) : null}
+          </Fragment>
         ))}
-        {pending ? (
-          <Decision
-            item={pending}
-            onDecided={() => {
-              approvals.reload();
-              onDecided();
-            }}
-          />
-        ) : null}
       </Stack>
     </Paper>
   );
+}
+
+/** What an item asks to approve: "Response: Report full execution", "Evidence package". */
+function subjectOf(item: ApprovalItem, t: ReturnType<typeof useTranslation>['t']): string {
+  return item.kind === 'case-transition' && item.transition
+    ? labelled(
+        t('approval.kind.case-transition'),
+        t(`caseAction.${item.transition}`, { defaultValue: item.transition }),
+      )
+    : t(`approval.kind.${item.kind}`);
 }
 
 function ApprovalRecord({ item }: { item: ApprovalItem }) {
@@ -68,13 +82,7 @@ function ApprovalRecord({ item }: { item: ApprovalItem }) {
     item.state === 'pending' && item.transitionPayload
       ? payloadFacts(item.transitionPayload, catalogue.data, t)
       : [];
-  const what =
-    item.kind === 'case-transition' && item.transition
-      ? labelled(
-          t('approval.kind.case-transition'),
-          t(`caseAction.${item.transition}`, { defaultValue: item.transition }),
-        )
-      : t(`approval.kind.${item.kind}`);
+  const what = subjectOf(item, t);
   return (
     <Stack gap={2} data-testid="approval-record" data-state={item.state}>
       <Text size="sm" fw={700}>
@@ -178,7 +186,8 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
   const referenceId = `approval-reference-${item.id}`;
   const reasonsId = `approval-reasons-${item.id}`;
   return (
-    <Stack gap="xs" data-testid="approval-decision">
+    // A group named by what it decides: two decisions on one page have fields of the same names.
+    <Stack gap="xs" data-testid="approval-decision" role="group" aria-label={subjectOf(item, t)}>
       {item.isIntrusive ? (
         <Alert color="red" variant="light">
           {t('approval.intrusive')}
