@@ -649,6 +649,26 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     );
   });
 
+  test('a value the node cannot read as typed is named, with a link to its field, while the checklist waits', async () => {
+    await withScratchDraft(
+      'PG-LIVE',
+      async () => {
+        const remaining = page.getByLabel('Sentence remaining (months)');
+        await remaining.fill('-3');
+        const refused = page
+          .getByTestId('problem-alert')
+          .filter({ hasText: 'What the node could not read as typed' });
+        await refused.waitFor();
+        // The field is named by its element, as a link that takes the user there.
+        assert.ok((await refused.getByRole('link').count()) >= 1);
+        await page.locator('[data-testid="checklist-note"][data-stale="true"]').waitFor();
+        await remaining.fill('3');
+        await refused.waitFor({ state: 'detached' });
+      },
+      { type: 'extradition' },
+    );
+  });
+
   test('a joint investigation says what is missing of its participating States under them, not under the legal basis', async () => {
     await withScratchDraft(
       'PG-JIT',

@@ -119,6 +119,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [liveFindings, setLiveFindings] = useState<readonly Finding[] | undefined>(undefined);
   const [isValidating, setIsValidating] = useState(false);
   const [hasLiveCheckFailed, setHasLiveCheckFailed] = useState(false);
+  /** Why the last check as you type failed: the node's refusal names the fields it could not read. */
+  const [liveCheckError, setLiveCheckError] = useState<unknown>(undefined);
   const [isLoading, setIsLoading] = useState(requestId !== undefined);
   const [loadError, setLoadError] = useState<unknown>(undefined);
   const [saveError, setSaveError] = useState<unknown>(undefined);
@@ -220,10 +222,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
         .then((report) => {
           setLiveFindings(report.findings);
           setHasLiveCheckFailed(false);
+          setLiveCheckError(undefined);
         })
         // The list would otherwise show an older check as if it were this one.
-        .catch(() => {
-          if (!controller.signal.aborted) setHasLiveCheckFailed(true);
+        .catch((error: unknown) => {
+          if (controller.signal.aborted) return;
+          setHasLiveCheckFailed(true);
+          setLiveCheckError(error);
         })
         .finally(() => {
           if (!controller.signal.aborted) setIsValidating(false);
@@ -799,6 +804,17 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   isReceived={saved?.request.direction === 'incoming'}
                   isStarting={isStarting}
                 />
+                {hasLiveCheckFailed &&
+                isDirty &&
+                isApiError(liveCheckError) &&
+                liveCheckError.code === 'invalid-input' ? (
+                  // Which fields the node could not read as typed ("-3" months), each a link to it.
+                  <ProblemAlert
+                    error={liveCheckError}
+                    title={t('checklist.liveRefused')}
+                    fields={refusedFieldsOf(liveCheckError, catalogue.data)}
+                  />
+                ) : null}
                 {saved ? <DocumentLinks requestId={saved.request.id} hasUnsavedChanges={isDirty} /> : null}
               </Stack>
             </Grid.Col>
