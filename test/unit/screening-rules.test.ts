@@ -110,6 +110,15 @@ describe('screening: which items apply', () => {
     assert.ok(!items.includes('legal-system'));
   });
 
+  it('flags conduct that looks like protected expression (Art. 6) and the scope (Art. 35) on every kind of cooperation', () => {
+    // A police-cooperation request offered only data protection: human rights apply to it too.
+    for (const type of ['police-cooperation', 'joint-investigation', 'confiscation'] as const) {
+      const items = ids(type);
+      for (const id of ['protected-expression', 'outside-scope', 'requesting-state-record'])
+        assert.ok(items.includes(id), `${type}: ${id}`);
+    }
+  });
+
   it('rejects answers to unknown items, to items that do not apply, and the same item twice', () => {
     const issues = answerIssues(catalogue, 'preservation', [
       { itemId: 'no-such-item', answer: 'concern', reasons: 'x' },
