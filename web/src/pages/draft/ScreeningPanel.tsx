@@ -326,6 +326,13 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
           ? t('screening.intro')
           : t('screening.introRefusalOnly')}
       </Text>
+      {/* What the badges on each item mean, said once: a lawyer reads them as a warning otherwise. */}
+      <Text size="xs" c="gray.7" mb="xs" data-testid="screening-badges-explained">
+        {t('screening.badgesExplained', {
+          notVerified: t('screening.notVerified'),
+          practice: t('screening.practice'),
+        })}
+      </Text>
       <Group gap="xs" mb="sm" role="status" aria-live="polite" data-testid="screening-status">
         <Badge
           color={screening.complete ? 'teal.9' : 'var(--comity-amber)'}
