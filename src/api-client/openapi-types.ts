@@ -7052,12 +7052,12 @@ export interface components {
                 text: string;
                 at: string;
             } | null;
-            /** @description the conditions the requesting side accepted, which bind for the rest of the case (Art. 40(27)); null when none were accepted */
+            /** @description the conditions the requesting side accepted, oldest first, which bind for the rest of the case (Art. 40(27)); empty when none were accepted */
             conditionsInForce: {
                 text: string;
                 /** @description when the requesting side accepted them (RFC 3339, UTC) */
                 acceptedAt: string;
-            } | null;
+            }[];
             events: {
                 sequence: number;
                 transition: string;
@@ -8053,12 +8053,12 @@ export interface components {
                 text: string;
                 at: string;
             } | null;
-            /** @description the conditions the requesting side accepted, which bind for the rest of the case (Art. 40(27)); null when none were accepted */
+            /** @description the conditions the requesting side accepted, oldest first, which bind for the rest of the case (Art. 40(27)); empty when none were accepted */
             conditionsInForce: {
                 text: string;
                 /** @description when the requesting side accepted them (RFC 3339, UTC) */
                 acceptedAt: string;
-            } | null;
+            }[];
             events: {
                 sequence: number;
                 transition: string;

@@ -43,6 +43,21 @@ export function dateBound(code: DateBoundParams['code'], bound: string): { param
 /** One issue of a validator: its keyword (zod's issue code or Ajv's keyword) and parameters. */
 export type ValidatorIssue = Readonly<{ keyword?: string; params?: Readonly<Record<string, unknown>> }>;
 
+/**
+ * A zod issue's parameters for fieldCodeOf, without the value it was about: zod parsed with
+ * `reportInput` puts the input in each issue (a password, a whole body); only whether there was
+ * one is kept (`isInputMissing`), so no user input travels on with the error.
+ */
+export function zodIssueParams(issue: object): Record<string, unknown> {
+  const { code: _code, path: _path, message: _message, input, ...params } = issue as Record<string, unknown>;
+  return 'input' in issue ? { ...params, isInputMissing: input === undefined } : params;
+}
+
+/** Whether the issue's field had no value: true, false, or undefined when the validator did not say. */
+function isInputMissing(params: Readonly<Record<string, unknown>>): boolean | undefined {
+  return typeof params.isInputMissing === 'boolean' ? params.isInputMissing : undefined;
+}
+
 /** The stable code of a validation issue (zod's issue codes, or Ajv's keywords). */
 export function fieldCodeOf(issue: ValidatorIssue): FieldCode {
   const params = issue.params ?? {};
@@ -67,7 +82,8 @@ export function fieldCodeOf(issue: ValidatorIssue): FieldCode {
     }
     case 'invalid_type':
     case 'type':
-      return params.input === undefined && issue.keyword === 'invalid_type'
+      // Unknown whether a value was there (zod parsed without reportInput): read as left out.
+      return isInputMissing(params) !== false && issue.keyword === 'invalid_type'
         ? { code: 'required' }
         : { code: 'invalid-type' };
     case 'required':
@@ -80,11 +96,9 @@ export function fieldCodeOf(issue: ValidatorIssue): FieldCode {
     case 'invalid_value':
     case 'invalid_enum_value':
     case 'invalid_literal':
-      // zod words a missing choice as a wrong one: when it reports the input (parse with
-      // `reportInput`) and there was none, nothing was chosen and the field is required.
-      return 'input' in params && params.input === undefined
-        ? { code: 'required' }
-        : { code: 'invalid-value' };
+      // zod words a missing choice as a wrong one: when it is known that there was no input
+      // (zodIssueParams), nothing was chosen and the field is required.
+      return isInputMissing(params) === true ? { code: 'required' } : { code: 'invalid-value' };
     case 'enum':
     case 'const':
       return { code: 'invalid-value' };

@@ -25,6 +25,7 @@ import { type Case, caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/ca
 import type { Deadline } from '../core/case/deadlines.ts';
 import { sideOf } from '../core/case/request-case.ts';
 import { escalationLevelAt } from '../core/duty/roster.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseOfRecord } from '../federation/messages/case-message.ts';
 import {
@@ -343,7 +344,9 @@ export function createAlertTimers(context: AppContext, options: AlertTimersOptio
     runOnce,
     start: () => {
       unsubscribe = context.live.subscribe((update) => {
-        if (update.kind === 'alert-raised' || isStopped) return;
+        // Only a request's id names a case: an update about anything else is not the timers' (a
+        // message type's own queue, such as duty.status's, would fail the round's read).
+        if (update.kind === 'alert-raised' || isStopped || !UUID_PATTERN.test(update.requestId)) return;
         namedCases.add(update.requestId);
         if (namedCasesTimer === undefined && runningCases === undefined) {
           namedCasesTimer = setTimeout(() => {

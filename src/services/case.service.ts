@@ -87,8 +87,8 @@ export type CaseView = Readonly<{
    * acted on yet: the case's last step; null otherwise.
    */
   lastAnswer: AnswerGiven | null;
-  /** The conditions the requesting side accepted, which bind for the rest of the case (Art. 40(27)). */
-  conditionsInForce: ConditionsInForce | null;
+  /** The conditions the requesting side accepted, oldest first, which bind for the rest of the case (Art. 40(27)). */
+  conditionsInForce: ConditionsInForce[];
   events: CaseEventView[];
   /** The request flow's steps before the stored events: drafted, sent, delivered. */
   flow: FlowStepView[];

@@ -5,7 +5,7 @@
  * reads a count without knowing how far it can be trusted.
  */
 import { AppError, type AppErrorDetail } from '../core/errors.ts';
-import { fieldCodeOf, jsonPointer } from '../core/field-codes.ts';
+import { fieldCodeOf, jsonPointer, zodIssueParams } from '../core/field-codes.ts';
 import { calendarDateOf, isCalendarDate } from '../core/treaty/calendar-date.ts';
 import {
   checkRecordDates,
@@ -301,7 +301,7 @@ export function checkRecord(
       // A row of an import is named by its line; a pointer points into a JSON body.
       ...(line === undefined ? { pointer: jsonPointer(issue.path) } : {}),
       message: `${issue.path.join('.') || 'record'}: ${issue.message}`,
-      ...fieldCodeOf({ keyword: issue.code, params: { ...issue } }),
+      ...fieldCodeOf({ keyword: issue.code, params: zodIssueParams(issue) }),
     }));
   }
   const problems: AppErrorDetail[] = [];

@@ -252,6 +252,32 @@ for (const target of DATABASE_TARGETS) {
         pair.requested.context.db,
       );
     });
+
+    it("a live update about something that is no request (a message type's own queue) starts no round", async () => {
+      const errors: unknown[] = [];
+      const timers = createAlertTimers(pair.requested.context, {
+        intervalMs: 3_600_000,
+        onError: (error) => errors.push(error),
+      });
+      timers.start();
+      try {
+        // The first full round, then updates naming queues: a round of them would read a request by a
+        // non-UUID id and fail ("invalid input syntax for type uuid" on PostgreSQL).
+        await timers.runOnce();
+        for (const requestId of ['duty-status:fr-node', 'audit-tree-head:fr-node', 'sync:fr-node']) {
+          pair.requested.context.live.publish({
+            kind: 'case-changed',
+            requestId,
+            at: new Date().toISOString(),
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await timers.runOnce();
+      } finally {
+        await timers.stop();
+      }
+      assert.deepEqual(errors, []);
+    });
   });
 
   describe(`alert timers at the requesting State's 24/7 desk [${target.name}]`, { skip: target.skip }, () => {

@@ -35,7 +35,7 @@ type CaseView = {
   otherSideMay: string[];
   awaitingAnswer: { kind: string; text: string } | null;
   lastAnswer: { kind: string; outcome: string; text: string; at: string } | null;
-  conditionsInForce: { text: string; acceptedAt: string } | null;
+  conditionsInForce: { text: string; acceptedAt: string }[];
   events: CaseEvent[];
 };
 
@@ -261,8 +261,8 @@ for (const target of DATABASE_TARGETS) {
       );
       assert.deepEqual(lastAnswers(proposed), [null, null]);
       const inForce = (views: readonly CaseView[]) =>
-        views.map((view) => view.conditionsInForce?.text ?? null);
-      assert.deepEqual(inForce(proposed), [null, null], 'proposed conditions are not in force');
+        views.map((view) => view.conditionsInForce.map((conditions) => conditions.text));
+      assert.deepEqual(inForce(proposed), [[], []], 'proposed conditions are not in force');
       assert.deepEqual(waitsFor(proposed), [
         { kind: 'conditions', text: conditions.text },
         { kind: 'conditions', text: conditions.text },
@@ -274,10 +274,28 @@ for (const target of DATABASE_TARGETS) {
         ['conditions', 'accepted', ''],
       ]);
       // Accepted, they bind for the rest of the case (Art. 40(27)): both sides keep them, dated.
-      assert.deepEqual(inForce(agreed), [conditions.text, conditions.text]);
-      assert.match(agreed[0]?.conditionsInForce?.acceptedAt ?? '', /^\d{4}-\d{2}-\d{2}T/);
+      assert.deepEqual(inForce(agreed), [[conditions.text], [conditions.text]]);
+      assert.match(agreed[0]?.conditionsInForce[0]?.acceptedAt ?? '', /^\d{4}-\d{2}-\d{2}T/);
+      // Further conditions, declined: the ones accepted before still bind, and only they.
+      const more = { text: 'Report back on the use made of the data.' };
+      const reproposed = await step(
+        'requested',
+        'legal-reviewer',
+        'propose-conditions',
+        more,
+        'under-assessment',
+      );
+      assert.deepEqual(inForce(reproposed), [[conditions.text], [conditions.text]]);
+      const declined = await step(
+        'requesting',
+        'supervisor',
+        'decline-conditions',
+        { reasons: 'Not possible under our law.' },
+        'under-assessment',
+      );
+      assert.deepEqual(inForce(declined), [[conditions.text], [conditions.text]]);
       const [accepted, accepting] = await step('requested', 'legal-reviewer', 'accept', {}, 'accepted');
-      assert.deepEqual(inForce([accepted, accepting]), [conditions.text, conditions.text]);
+      assert.deepEqual(inForce([accepted, accepting]), [[conditions.text], [conditions.text]]);
       // Each side is told what the other may do next: after an acceptance, the requesting side
       // expects execution to begin (or a postponement); the requested side, perhaps a withdrawal.
       assert.ok(
@@ -326,6 +344,8 @@ for (const target of DATABASE_TARGETS) {
           ['answer-clarification', 'requesting'],
           ['propose-conditions', 'requested'],
           ['accept-conditions', 'requesting'],
+          ['propose-conditions', 'requested'],
+          ['decline-conditions', 'requesting'],
           ['accept', 'requested'],
           ['begin-execution', 'requested'],
           ['execute-partly', 'requested'],

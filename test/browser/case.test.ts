@@ -506,7 +506,7 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     await makeTransition(frSupervisor, frId, 'accept-conditions');
     await waitFor(
       'the acceptance at Germany',
-      async () => ((await readCase(duty, deId)).conditionsInForce ? true : undefined),
+      async () => ((await readCase(duty, deId)).conditionsInForce.length > 0 ? true : undefined),
       { timeoutMs: 30_000, intervalMs: 250 },
     );
     await makeTransition(reviewer, deId, 'accept');

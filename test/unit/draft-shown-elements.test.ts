@@ -12,6 +12,7 @@ import { loadDocumentLabels } from '../../src/data/document-labels/index.ts';
 import { buildDocumentModel } from '../../src/document/document-model.ts';
 import { preservationDraft, storedDataDraft, trafficDisclosureDraft } from '../../src/demo/demo-drafts.ts';
 import {
+  buildChecklist,
   elementsOutsideType,
   shownElements,
   shownElementsOf,
@@ -76,5 +77,24 @@ describe('draft form: the elements shown', () => {
       persons: [...(extradition.persons ?? []), { role: 'witness', name: 'A. Witness' }],
     };
     assert.deepEqual(elementsOutsideType(withWitness, catalogue), ['persons-concerned']);
+  });
+
+  it("files a finding about an extradition's person under the person sought, not under persons concerned", () => {
+    const extradition: RequestContent = {
+      type: 'extradition',
+      language: 'en',
+      persons: [{ role: 'person-sought', name: 'J. Doe', dateOfBirth: '2031-03-12' }],
+    };
+    const finding = {
+      severity: 'blocking' as const,
+      element: 'persons[0].dateOfBirth',
+      article: 'Art. 37',
+      message: 'The date 2031-03-12 is in the future.',
+      rule: 'past-date-in-future',
+    };
+    const checklist = buildChecklist(extradition, catalogue, [finding]);
+    assert.deepEqual(checklist.otherFindings, []);
+    const sought = checklist.items.find((item) => item.element === 'person-sought');
+    assert.deepEqual([sought?.state, sought?.findings], ['missing', [finding]]);
   });
 });

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { fieldCodeOf } from '../../src/core/field-codes.ts';
+import { fieldCodeOf, zodIssueParams } from '../../src/core/field-codes.ts';
 
 function codeOfZod(schema: z.ZodType, value: unknown) {
   const result = schema.safeParse(value, { reportInput: true });
   assert.equal(result.success, false);
   const [issue] = result.error?.issues ?? [];
   assert.ok(issue);
-  return fieldCodeOf({ keyword: issue.code, params: { ...issue } });
+  return fieldCodeOf({ keyword: issue.code, params: zodIssueParams({ ...issue }) });
 }
 
 describe('field codes: what a limit counts', () => {
@@ -42,6 +42,17 @@ describe('field codes: what a limit counts', () => {
     const choice = z.object({ action: z.enum(['signature', 'ratification']) });
     assert.deepEqual(codeOfZod(choice, {}), { code: 'required' });
     assert.deepEqual(codeOfZod(choice, { action: 'adoption' }), { code: 'invalid-value' });
+    // A value of the wrong kind is not a field left out.
+    assert.deepEqual(codeOfZod(z.object({ n: z.number() }), { n: 'three' }), { code: 'invalid-type' });
+    assert.deepEqual(codeOfZod(z.object({ n: z.number() }), {}), { code: 'required' });
+    // The value itself never rides on: only whether there was one.
+    assert.deepEqual(
+      zodIssueParams({ code: 'too_small', path: [], message: 'm', input: 'secret', minimum: 12 }),
+      {
+        minimum: 12,
+        isInputMissing: false,
+      },
+    );
   });
 
   it("counts by Ajv's keyword", () => {

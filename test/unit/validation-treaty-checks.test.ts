@@ -236,15 +236,32 @@ describe('dates that cannot be right (the clock is passed in)', () => {
       ],
     );
     assert.match(found[0]?.message ?? '', /^The date 2031-03-12 is in the future/);
-    // Today itself is not ahead; without a clock nothing is checked.
-    const onToday = { ...extradition, extradition: { warrant: { date: TODAY } }, persons: [] };
-    assert.deepEqual(findingsOf(validate(onToday), 'past-date-in-future'), []);
+    // Today is not ahead, nor is tomorrow (today in a zone east of UTC), the day after is; without a
+    // clock nothing is checked.
+    const warrantOn = (date: string) =>
+      findingsOf(
+        validate({ ...extradition, extradition: { warrant: { date } }, persons: [] }),
+        'past-date-in-future',
+      );
+    assert.deepEqual(warrantOn(TODAY), []);
+    assert.deepEqual(warrantOn('2026-12-12'), []);
+    assert.equal(warrantOn('2026-12-13').length, 1);
     assert.deepEqual(findingsOf(validate(extradition, {}), 'past-date-in-future'), []);
     // A validating authority's decision, cited as a preservation cites that element (Art. 42).
     const preservation = preservationDraft();
     preservation.validatingAuthority = { name: 'Juge des libertés', decisionDate: '2027-01-05' };
     const [decision] = findingsOf(validate(preservation), 'past-date-in-future');
     assert.deepEqual([decision?.element, decision?.article], ['validatingAuthority.decisionDate', 'Art. 42']);
+    // A field of an element the type does not list cites the type's article, not extradition's.
+    const police: RequestContent = {
+      type: 'police-cooperation',
+      language: 'en',
+      persons: [{ role: 'suspect', name: 'R. Doe', dateOfBirth: '2031-01-01' }],
+    };
+    assert.deepEqual(
+      findingsOf(validate(police), 'past-date-in-future').map((finding) => finding.article),
+      ['Art. 47'],
+    );
   });
 });
 

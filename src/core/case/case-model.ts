@@ -223,15 +223,27 @@ export function answerGivenOf(current: Case): AnswerGiven | null {
 
 /**
  * The conditions the requesting side accepted (Art. 40(27): conditions accepted must be complied
- * with), with when: they bind for the rest of the case, so both sides keep them in view; null
- * before, or when none were accepted.
+ * with), each with when, oldest first: they bind for the rest of the case, so both sides keep them
+ * in view. Read from the history, since conditions proposed later replace the case's current ones
+ * while the accepted ones still bind.
  */
 export type ConditionsInForce = Readonly<{ text: string; acceptedAt: string }>;
 
-export function conditionsInForceOf(current: Case): ConditionsInForce | null {
-  if (current.conditions?.state !== 'accepted') return null;
-  const accepted = current.history.findLast((event) => event.transition === 'accept-conditions');
-  return accepted ? { text: current.conditions.text, acceptedAt: accepted.at } : null;
+export function conditionsInForceOf(current: Case): ConditionsInForce[] {
+  const accepted: ConditionsInForce[] = [];
+  let proposed: string | undefined;
+  for (const event of current.history) {
+    if (event.transition === 'propose-conditions') {
+      const text = (event.payload as { text?: unknown } | null)?.text;
+      proposed = typeof text === 'string' ? text : undefined;
+    } else if (event.transition === 'accept-conditions' && proposed !== undefined) {
+      accepted.push({ text: proposed, acceptedAt: event.at });
+      proposed = undefined;
+    } else if (event.transition === 'decline-conditions') {
+      proposed = undefined;
+    }
+  }
+  return accepted;
 }
 
 /** The record of the consultation before refusing or postponing (Art. 40(27) as the catalogue cites it). */

@@ -14,7 +14,7 @@ import {
   type CaseStatus,
   TERMINAL_STATUSES,
 } from './case-model.ts';
-import { type FieldCode, fieldCodeOf, jsonPointer } from '../field-codes.ts';
+import { type FieldCode, fieldCodeOf, jsonPointer, zodIssueParams } from '../field-codes.ts';
 import { OpenPayloadSchema } from './payloads.ts';
 import { PRECONDITION_CHECKS } from './preconditions.ts';
 import {
@@ -64,7 +64,7 @@ export const OPEN_RULE = Object.freeze({
 export function openCase(payload: unknown, actor: CaseActor, now: Date): TransitionResult {
   const refusal = actorRefusal(OPEN_RULE, 'none', actor);
   if (refusal) return { ok: false, refusal };
-  const parsed = OpenPayloadSchema.safeParse(payload);
+  const parsed = OpenPayloadSchema.safeParse(payload, { reportInput: true });
   if (!parsed.success) return { ok: false, refusal: payloadRefusal('open', 'none', parsed.error) };
   const event = makeEvent('open', actor, now, parsed.data);
   const opened: Case = { ...parsed.data, status: 'draft', responses: [], history: [event] };
@@ -202,7 +202,10 @@ function transitionRefusal(
       };
     }
   }
-  const parsed = definition.payload({ case: current, now, catalogue }).safeParse(request.payload);
+  // With the input reported, a member left out is coded `required`, a wrong one not (field-codes.ts).
+  const parsed = definition
+    .payload({ case: current, now, catalogue })
+    .safeParse(request.payload, { reportInput: true });
   if (!parsed.success) return { refusal: payloadRefusal(definition.name, status, parsed.error) };
   return { definition, payload: parsed.data };
 }
@@ -246,7 +249,7 @@ function payloadRefusal(
     path: issue.path.join('.'),
     pointer: jsonPointer(issue.path),
     message: issue.message,
-    ...fieldCodeOf({ keyword: issue.code, params: { ...issue } }),
+    ...fieldCodeOf({ keyword: issue.code, params: zodIssueParams(issue) }),
   }));
   const message = issues
     .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))

@@ -94,10 +94,12 @@ const LARGEST_ZONE_OFFSET_MS = 14 * 3_600_000;
  * or `today` these are not checked.
  */
 export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now, requestType }) => {
-  // A finding about a field of an element cites the element as this type's entry cites it.
+  // A finding about a field of an element cites the element as this type's entry cites it; an
+  // element the type does not list, the type's own article (not the rule's, which is extradition's).
   const citationOf = (element: ElementId): Citation | undefined => {
     const entry = requestType?.elements.find((candidate) => candidate.element === element);
-    return entry ? { article: entry.article, paragraph: entry.paragraph } : undefined;
+    if (entry) return { article: entry.article, paragraph: entry.paragraph };
+    return requestType ? { article: requestType.article } : undefined;
   };
   const results: Array<Finding | undefined> = [];
   const nowMs = now === undefined ? Number.NaN : Date.parse(now);
@@ -129,7 +131,8 @@ export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now
 };
 
 /**
- * Dates of what has already happened that lie after today (Comity's practice): a person's date of
+ * Dates of what has already happened that lie after today in every time zone (Comity's practice,
+ * with `today` the UTC date: the day after it has begun east of UTC): a person's date of
  * birth, the warrant or judgment an extradition rests on, a confiscation order, the decision of the
  * authority that validated the request. Each is cited as its element is for the type.
  */
@@ -154,7 +157,8 @@ function pastDatesAhead(
   ];
   return dated.flatMap(([path, value, element]) => {
     const day = value?.trim() ? toDayNumber(value.trim()) : undefined;
-    if (day === undefined || day <= todayDay) return [];
+    // `today` is the node's UTC date; east of UTC tomorrow has begun: a date is ahead only after it.
+    if (day === undefined || day <= todayDay + 1) return [];
     const citation = citationOf(element);
     return [
       findings.buildFinding('past-date-in-future', {

@@ -66,6 +66,8 @@ export const auditTreeHeadMessage = defineMessage<AuditTreeHeadBody>({
     };
   },
   onOutcome: () => undefined,
+  // Its case id is the witness's queue ("audit-tree-head:<node>"), not a request.
+  isAboutRequest: false,
 });
 
 /** Queues a signed tree head for the witness (refused with unsupported-by-peer when it does not read the type). */

@@ -54,6 +54,8 @@ export const syncRedeliverRequestMessage = defineMessage<SyncRedeliverRequestBod
     },
   }),
   onOutcome: () => undefined,
+  // Its case id is the peer's queue ("sync:<node>"), not a request.
+  isAboutRequest: false,
 });
 
 /**

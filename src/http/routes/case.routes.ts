@@ -164,13 +164,14 @@ export const CaseSchema = z
         "the requesting side's answer the requested side has not acted on yet (the case's last step): questions answered, conditions accepted or declined; null otherwise",
       ),
     conditionsInForce: z
-      .object({
-        text: z.string(),
-        acceptedAt: z.string().describe('when the requesting side accepted them (RFC 3339, UTC)'),
-      })
-      .nullable()
+      .array(
+        z.object({
+          text: z.string(),
+          acceptedAt: z.string().describe('when the requesting side accepted them (RFC 3339, UTC)'),
+        }),
+      )
       .describe(
-        'the conditions the requesting side accepted, which bind for the rest of the case (Art. 40(27)); null when none were accepted',
+        'the conditions the requesting side accepted, oldest first, which bind for the rest of the case (Art. 40(27)); empty when none were accepted',
       ),
     events: z.array(CaseEventSchema),
     flow: z

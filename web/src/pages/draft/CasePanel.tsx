@@ -328,20 +328,21 @@ export function CasePanel({
           />
         ) : null}
 
-        {caseView?.conditionsInForce ? (
+        {(caseView?.conditionsInForce ?? []).map((conditions) => (
           // Accepted conditions bind for the rest of the case (Art. 40(27)): both sides keep them in view.
           <OtherSideWords
+            key={conditions.acceptedAt}
             color="gray"
             testId="case-conditions-in-force"
             textTestId="case-conditions-in-force-text"
             data={{}}
             title={t(side === 'requesting' ? 'case.conditionsInForceOurs' : 'case.conditionsInForceTheirs', {
               state: otherState || t('case.counterpart'),
-              time: formatInstant(caseView.conditionsInForce.acceptedAt),
+              time: formatInstant(conditions.acceptedAt),
             })}
-            text={caseView.conditionsInForce.text}
+            text={conditions.text}
           />
-        ) : null}
+        ))}
 
         {caseView?.lastAnswer && side === 'requested' ? (
           // The requesting State answered what this side asked: said at the top until this side acts.

@@ -294,11 +294,12 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
   const contactFields = (base: Path, nameLabel: string) => (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
       <TextField path={[...base, 'name']} label={nameLabel} />
-      {/* Examples of the forms the contact check accepts (international number, e-mail address). */}
+      {/* The forms the contact check accepts: an international number (said under the field, where it
+          stays while typing) and an e-mail address (an example). */}
       <TextField
         path={[...base, 'phone']}
         label={t('lawyer.phone')}
-        placeholder={t('lawyer.phonePlaceholder')}
+        description={t('lawyer.phoneHelp')}
       />
       <TextField path={[...base, 'email']} label={t('lawyer.email')} placeholder="name@example.org" />
       <TextField

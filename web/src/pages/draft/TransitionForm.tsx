@@ -209,8 +209,12 @@ export function TransitionForm({
     return errors[field] ?? (pointer ? serverErrors.get(pointer) : undefined);
   };
 
-  const set = <Key extends keyof Values>(key: Key, value: Values[Key]) =>
+  // Every value set marks the form changed: a date picked in the calendar (a portal, whose clicks
+  // raise no change event on the form) counts as much as a character typed.
+  const set = <Key extends keyof Values>(key: Key, value: Values[Key]) => {
+    setIsChanged(true);
     setValues((current) => ({ ...current, [key]: value }));
+  };
 
   const earliestUntil = values.tookEffectOn
     ? addDaysOrUndefined(values.tookEffectOn, minimumDays)

@@ -374,8 +374,15 @@ export function buildChecklist(
   const entry = catalogue?.requestTypes.find((type) => type.id === content.type);
   const listed = (entry?.elements ?? []).filter((element) => element.requirement !== 'optional');
   const listedIds = new Set(listed.map((element) => element.element));
+  // The persons of an extradition are its person sought: a finding about one is that element's.
+  const elementOf = (finding: Finding): ElementId | undefined => {
+    const element = elementOfFinding(finding);
+    return element === 'persons-concerned' && listedIds.has('person-sought') && !listedIds.has(element)
+      ? 'person-sought'
+      : element;
+  };
   const items = listed.map((element): ChecklistItem => {
-    const own = findings.filter((finding) => elementOfFinding(finding) === element.element);
+    const own = findings.filter((finding) => elementOf(finding) === element.element);
     const isPresent = isElementPresent(content, element.element);
     let state: ChecklistState = 'complete';
     if (own.some((finding) => finding.severity === 'blocking')) state = 'missing';
@@ -391,7 +398,7 @@ export function buildChecklist(
     };
   });
   const otherFindings = findings.filter((finding) => {
-    const element = elementOfFinding(finding);
+    const element = elementOf(finding);
     return element === undefined || !listedIds.has(element);
   });
   return {
