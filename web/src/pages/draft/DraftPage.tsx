@@ -804,8 +804,10 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   isReceived={saved?.request.direction === 'incoming'}
                   isStarting={isStarting}
                 />
+                {/* A failed save says the same at the top, with the focus: then this one keeps quiet. */}
                 {hasLiveCheckFailed &&
                 isDirty &&
+                !saveError &&
                 isApiError(liveCheckError) &&
                 liveCheckError.code === 'invalid-input' ? (
                   // Which fields the node could not read as typed ("-3" months), each a link to it.
