@@ -118,9 +118,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [isDirty, setIsDirty] = useState(false);
   const [liveFindings, setLiveFindings] = useState<readonly Finding[] | undefined>(undefined);
   const [isValidating, setIsValidating] = useState(false);
-  const [hasLiveCheckFailed, setHasLiveCheckFailed] = useState(false);
-  /** Why the last check as you type failed: the node's refusal names the fields it could not read. */
+  /** Why the last check as you type failed (undefined: it did not): the node's refusal names the fields. */
   const [liveCheckError, setLiveCheckError] = useState<unknown>(undefined);
+  const hasLiveCheckFailed = liveCheckError !== undefined;
   const [isLoading, setIsLoading] = useState(requestId !== undefined);
   const [loadError, setLoadError] = useState<unknown>(undefined);
   const [saveError, setSaveError] = useState<unknown>(undefined);
@@ -221,14 +221,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
       validateContent(pruneContent(content), controller.signal)
         .then((report) => {
           setLiveFindings(report.findings);
-          setHasLiveCheckFailed(false);
           setLiveCheckError(undefined);
         })
         // The list would otherwise show an older check as if it were this one.
         .catch((error: unknown) => {
           if (controller.signal.aborted) return;
-          setHasLiveCheckFailed(true);
-          setLiveCheckError(error);
+          setLiveCheckError(error ?? new Error('the check as you type failed'));
         })
         .finally(() => {
           if (!controller.signal.aborted) setIsValidating(false);

@@ -301,7 +301,6 @@ export function TransitionForm({
         // not lost to a key pressed to close a calendar or a list.
         if (event.key === 'Escape' && !isChanged) onCancel();
       }}
-      onChange={() => setIsChanged(true)}
     >
       <Title order={3} size="h5" id={titleId} mb="xs">
         {t(`caseAction.${transition}`, { defaultValue: transition })}
