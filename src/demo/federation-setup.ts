@@ -37,7 +37,6 @@ import {
 import { CLI_ENTRY, createNodeProcess, type NodeProcess, waitFor } from './node-process.ts';
 import { startTemplateMaker, type TemplateMaker } from './template-maker.ts';
 
-/** One State's node in the federation. */
 /** The people each State node of the demo federation has, by role. */
 export type DemoRole =
   | 'officer'
@@ -47,6 +46,7 @@ export type DemoRole =
   | 'evidence-custodian'
   | 'auditor';
 
+/** One State's node in the federation. */
 export type NodeSpec = Readonly<{
   /** The node id, e.g. fr-poc (slug, 3 to 64 characters). */
   nodeId: string;
@@ -58,8 +58,13 @@ export type NodeSpec = Readonly<{
 export type FederationOptions = Readonly<{
   /** Where every node's data directory, published files and logs go. */
   directory: string;
-  /** Shorthand: one 24/7 point-of-contact node per State code, with node id `<state>-poc`. */
+  /**
+   * Shorthand: one node per State code and authority in `authorities` (default: the 24/7 point of
+   * contact alone), with node ids `<state>-poc`, `<state>-ca` and `<state>-extradition`.
+   */
   states?: readonly string[];
+  /** The authorities each State of `states` runs a node for, in this order (default: point of contact). */
+  authorities?: readonly AuthorityKind[];
   /** The nodes, when more than `states` says is needed. */
   nodes?: readonly NodeSpec[];
   /**
@@ -158,14 +163,30 @@ const FIRST_START_FILE = 'first-start.json';
 /** How long each process may take to start when `startTimeoutMs` does not say. */
 const FEDERATION_START_TIMEOUT_MS = 180_000;
 
-/** The nodes the options describe: explicit nodes, else one point of contact per State. */
-export function nodeSpecsOf(options: Pick<FederationOptions, 'states' | 'nodes'>): NodeSpec[] {
+/** The end of a node id made from its State and authority (`fr-poc`, `de-ca`, `br-extradition`). */
+const NODE_ID_SUFFIX: Readonly<Record<AuthorityKind, string>> = {
+  'point-of-contact': 'poc',
+  'central-authority': 'ca',
+  'extradition-authority': 'extradition',
+};
+
+/**
+ * The nodes the options describe: explicit nodes, else one per State and authority, authority by
+ * authority (every State's first authority, then every State's second...), so that the first
+ * authority's nodes keep their places (and ports) whatever others are added.
+ */
+export function nodeSpecsOf(
+  options: Pick<FederationOptions, 'states' | 'nodes' | 'authorities'>,
+): NodeSpec[] {
   if (options.nodes && options.nodes.length > 0) return [...options.nodes];
-  return (options.states ?? []).map((state) => ({
-    nodeId: `${state.toLowerCase()}-poc`,
-    state: state.toUpperCase(),
-    authority: 'point-of-contact' as const,
-  }));
+  const authorities = options.authorities ?? ['point-of-contact'];
+  return authorities.flatMap((authority) =>
+    (options.states ?? []).map((state) => ({
+      nodeId: `${state.toLowerCase()}-${NODE_ID_SUFFIX[authority]}`,
+      state: state.toUpperCase(),
+      authority,
+    })),
+  );
 }
 
 export async function startFederation(options: FederationOptions): Promise<Federation> {

@@ -1,9 +1,10 @@
 /**
- * Process test: a secretariat and two State nodes, each a real `comity serve` process on loopback
- * with its own PGlite database.
+ * Process test: a secretariat and three State nodes (FR's and DE's 24/7 points of contact, DE's
+ * central authority), each a real `comity serve` process on loopback with its own PGlite database.
  *
  * - Happy path: an officer at FR drafts, validates and sends a preservation request to DE; DE's
- *   node holds it as an incoming request and FR's node stores DE's signed receipt.
+ *   node holds it as an incoming request and FR's node stores DE's signed receipt. A request for
+ *   stored data goes to DE's central authority, and to no other node of DE.
  * - Hostile input over a real socket at DE's POST /federation/v1/messages: each refused with
  *   problem+json naming the reason, the process stays up and healthy, and nothing is stored
  *   (DE's inbox holds only the legitimate messages at the end). The full list of hostile inputs,
@@ -14,8 +15,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.ts';
-import { listIncomingRequests, readDelivery } from '../../src/demo/federation-api.ts';
-import { isHealthy } from '../../src/demo/node-process.ts';
+import { storedDataDraft } from '../../src/demo/demo-drafts.ts';
+import {
+  draftRequest,
+  listIncomingRequests,
+  readDelivery,
+  sendRequest,
+} from '../../src/demo/federation-api.ts';
+import { isHealthy, waitFor } from '../../src/demo/node-process.ts';
 import { runPreservationScenario } from '../../src/demo/preservation-scenario.ts';
 import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
 import { generateNodeKeys } from '../../src/federation/protocol/keys.ts';
@@ -23,14 +30,27 @@ import { encryptBody, sealMessage, signEnvelope } from '../../src/federation/pro
 import type { KeyPairJwk } from '../../src/federation/protocol/types.ts';
 import { createUuidV7 } from '../../src/federation/protocol/uuid-v7.ts';
 import { type Federation, startFederation, withNodeDatabase } from '../helpers/node-process.ts';
-import { assembleToken, decodePayload, flipSignatureByte, forgeHs256Token } from '../unit/federation/protocol-fixtures.ts';
+import {
+  assembleToken,
+  decodePayload,
+  flipSignatureByte,
+  forgeHs256Token,
+} from '../unit/federation/protocol-fixtures.ts';
 
 describe('federation with real node processes', { timeout: 150_000 }, () => {
   let federation: Federation;
   const lines: string[] = [];
 
   before(async () => {
-    federation = await startFederation({ states: ['FR', 'DE'], shouldKeepLogs: false });
+    // DE runs its central authority beside its 24/7 point of contact (as `comity demo --also` does).
+    federation = await startFederation({
+      nodes: [
+        { nodeId: 'fr-poc', state: 'FR', authority: 'point-of-contact' },
+        { nodeId: 'de-poc', state: 'DE', authority: 'point-of-contact' },
+        { nodeId: 'de-ca', state: 'DE', authority: 'central-authority' },
+      ],
+      shouldKeepLogs: false,
+    });
   });
   after(async () => {
     await federation?.stop();
@@ -56,6 +76,28 @@ describe('federation with real node processes', { timeout: 150_000 }, () => {
     assert.equal(incoming.length, 1);
     assert.equal(incoming[0]!.peerNodeId, 'fr-poc');
     assert.equal(incoming[0]!.remoteRequestId, items[0]!.id);
+  });
+
+  it("delivers a request for stored data to DE's central authority, not to its point of contact", async () => {
+    const officer = await federation.node('FR').userClient('officer');
+    const drafted = await draftRequest(officer, storedDataDraft('FR', 'DE', 2));
+    assert.equal(drafted.isReady, true, drafted.blocking.join('; '));
+    await sendRequest(officer, await federation.node('FR').userClient('supervisor'), drafted.id);
+    await waitFor(
+      'the receipt of DE',
+      async () => ((await readDelivery(officer, drafted.id)).state === 'delivered' ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+
+    const reviewer = await federation.node('de-ca').userClient('legal-reviewer');
+    const atCentralAuthority = await listIncomingRequests(reviewer);
+    assert.deepEqual(
+      atCentralAuthority.map((request) => [request.peerNodeId, request.remoteRequestId]),
+      [['fr-poc', drafted.id]],
+    );
+    const dutyOfficer = await federation.node('de-poc').userClient('duty-officer');
+    const atPointOfContact = await listIncomingRequests(dutyOfficer);
+    assert.ok(atPointOfContact.every((request) => request.remoteRequestId !== drafted.id));
   });
 
   it('refuses hostile messages over HTTP with their reason, stays up and stores nothing', async () => {

@@ -1,9 +1,9 @@
 /**
  * `comity demo`: a federation on this machine in one command, to see Comity nodes exchange
  * requests without setting anything up. It starts a secretariat and three State nodes (France,
- * Germany and Brazil as 24/7 points of contact), each its own process, embedded database and
- * port, creates an officer, a duty officer and a legal reviewer on each, prints where to sign in,
- * and runs until Ctrl-C. With `--scenario preservation` it runs the scripted exchange France →
+ * Germany and Brazil as 24/7 points of contact; `--also` adds each State's central authority, its
+ * extradition authority or both), each its own process, embedded database and port, creates the
+ * demo's people on each, prints where to sign in, and runs until Ctrl-C. With `--scenario preservation` it runs the scripted exchange France →
  * Germany instead, prints each step with its time, stops everything and exits 0, or 1 naming the
  * step that failed; `--scenario emergency` runs the 24/7 path (an emergency request acknowledged
  * and answered by live updates) and prints the acknowledgement latency; `--scenario evidence`
@@ -47,8 +47,17 @@ const LOAD_SCENARIO: Readonly<Record<(typeof SCENARIOS)[number], () => Promise<S
   evidence: async () => (await import('../../demo/evidence-scenario.ts')).runEvidenceScenario,
 };
 
+/**
+ * The authorities a State of the demo may run a node for besides its 24/7 point of contact
+ * (`--also`): mutual legal assistance, stored data, joint investigations, confiscation and
+ * spontaneous information go to a central authority, extradition to an extradition authority.
+ */
+const OTHER_AUTHORITIES = ['central-authority', 'extradition-authority'] as const;
+type OtherAuthority = (typeof OTHER_AUTHORITIES)[number];
+
 type DemoOptions = {
   scenario?: (typeof SCENARIOS)[number];
+  also?: readonly OtherAuthority[];
   dir?: string;
   portBase?: number;
   size?: number;
@@ -61,21 +70,41 @@ function parseSizeOption(value: string): number {
   return bytes;
 }
 
-/** `--port-base <n>`: a port such that n (secretariat) to n + 3 (the State nodes) are all ports. */
-function parsePortBase(value: string): number {
-  const port = Number(value);
-  const last = 65_535 - DEMO_STATES.length;
-  if (!/^\d+$/.test(value) || port < 1 || port > last) {
-    throw new InvalidArgumentError(`give a port from 1 to ${last}`);
+/** `--also <authorities>`: a comma-separated list of OTHER_AUTHORITIES, or `all`. */
+export function parseOtherAuthorities(value: string): OtherAuthority[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.length === 1 && names[0] === 'all') return [...OTHER_AUTHORITIES];
+  const unknown = names.filter((name) => !(OTHER_AUTHORITIES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `give ${OTHER_AUTHORITIES.join(', ')} (comma-separated) or all, not ${unknown.map((name) => `"${name}"`).join(', ')}`,
+    );
   }
-  return port;
+  return OTHER_AUTHORITIES.filter((authority) => names.includes(authority));
+}
+
+/** `--port-base <n>`: a number; whether every node has a port from it is checked with `--also` known. */
+function parsePortBase(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(portBaseAdvice(DEMO_STATES.length));
+  return Number(value);
+}
+
+/** What a valid `--port-base` is when `nodeCount` State nodes follow the secretariat's port. */
+function portBaseAdvice(nodeCount: number): string {
+  return `give a port from 1 to ${65_535 - nodeCount}`;
+}
+
+/** The demo's nodes: each State's 24/7 point of contact, then the other authorities asked for. */
+function demoAuthorities(options: DemoOptions) {
+  return ['point-of-contact' as const, ...(options.also ?? [])];
 }
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'start a secretariat and three State nodes (FR, DE, BR) on this machine, with users; Ctrl-C stops them.\n' +
+      'start a secretariat and three State nodes (FR, DE, BR) on this machine, with users; Ctrl-C stops them;\n' +
+        '--also central-authority,extradition-authority (or all) starts those authorities of each State too.\n' +
         '--scenario preservation runs a scripted FR → DE exchange end to end and exits (0 when every step passed);\n' +
         '--scenario emergency runs the 24/7 path FR → DE (send, live arrival on the duty desk, acknowledge, preserve) and prints the acknowledgement latency;\n' +
         '--scenario evidence ships --size bytes of evidence DE → FR (upload, package, send, verify, download, SHA-256 check)',
@@ -89,15 +118,29 @@ export function registerDemoCommand(program: Command): void {
       parseSizeOption,
     )
     .option(
+      '--also <authorities>',
+      'each State also runs a node for these authorities besides its 24/7 point of contact: central-authority (mutual legal assistance, stored data, joint investigations, confiscation, spontaneous information), extradition-authority, or all',
+      parseOtherAuthorities,
+    )
+    .option(
       '--port-base <n>',
-      'listen on ports n (secretariat), n+1, n+2, n+3 (FR, DE, BR) instead of any free ports, to run beside other services',
+      'listen on ports n (secretariat), n+1, n+2, n+3 (FR, DE, BR; then the nodes of any other authority, FR, DE, BR) instead of any free ports, to run beside other services',
       parsePortBase,
     )
     .option(
       '--dir <directory>',
       "keep the nodes' data and logs in this (new or empty) directory instead of a temporary one",
     )
-    .action(async (options: DemoOptions) => {
+    .action(async (options: DemoOptions, command: Command) => {
+      const authorities = demoAuthorities(options);
+      const nodeCount = DEMO_STATES.length * authorities.length;
+      if (options.portBase !== undefined && (options.portBase < 1 || options.portBase + nodeCount > 65_535)) {
+        // Worded and ended as commander ends a usage mistake, before anything is made.
+        command.error(
+          `error: option '--port-base <n>' argument '${options.portBase}' is invalid. ${portBaseAdvice(nodeCount)}`,
+          { exitCode: 2, code: 'commander.invalidArgument' },
+        );
+      }
       const directory = prepareDirectory(options.dir);
       const isTemporary = options.dir === undefined;
       const cleanUp = () => {
@@ -114,9 +157,7 @@ export function registerDemoCommand(program: Command): void {
       ]);
       // People sign in to the web UI of the interactive demo: build it if a source changed (as npm start does).
       if (options.scenario === undefined) buildWebInterfaceIfStale();
-      printLine(
-        `Starting a secretariat and ${DEMO_STATES.length} State nodes (data and logs in ${directory})...`,
-      );
+      printLine(`Starting a secretariat and ${nodeCount} State nodes (data and logs in ${directory})...`);
       const [{ startFederation }, runScenario] = await loaded;
       // Listening from the start: a Ctrl-C or SIGTERM that comes while the nodes start (or just as
       // the demo says they run) stops them once started, instead of ending this process and
@@ -130,6 +171,7 @@ export function registerDemoCommand(program: Command): void {
         federation = await startFederation({
           directory,
           states: DEMO_STATES,
+          authorities,
           ...(options.portBase !== undefined ? { portBase: options.portBase } : {}),
           env: { COMITY_DIRECTORY_REFRESH_SECONDS: '5', COMITY_DELIVERY_POLL_MS: '500' },
           nodeArguments: DEMO_NODE_ARGUMENTS,
@@ -246,6 +288,19 @@ function printWhereToSignIn(federation: Federation): void {
   printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
   printLine('on the German node to see it arrive and acknowledge it; de.custodian then records the');
   printLine('preservation. As an oversight body, sign in as de.auditor and open the audit log.');
+  const authorities = new Set(federation.nodes.map((node) => node.spec.authority));
+  if (authorities.has('central-authority')) {
+    printLine('Mutual legal assistance: sign in on fr-ca as fr.officer and draft a request for stored data');
+    printLine("or a joint investigation to Germany; it reaches de-ca, Germany's central authority.");
+  }
+  if (authorities.has('extradition-authority')) {
+    printLine('Extradition: sign in on br-poc as br.officer and draft an extradition request to France;');
+    printLine("it reaches fr-extradition, France's extradition authority.");
+  }
+  if (authorities.size === 1) {
+    printLine('Each State runs its 24/7 point of contact alone: to send mutual legal assistance or');
+    printLine('extradition requests too, start the demo with --also all.');
+  }
 }
 
 /** Resolves with the first SIGINT or SIGTERM; a second one then ends the process as usual. */
