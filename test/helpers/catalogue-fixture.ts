@@ -100,6 +100,13 @@ const RULES: readonly RuleSpec[] = [
   ['deadline-without-reasons', 'warning', 40, '25', 'A suggested deadline needs reasons.'],
   ['enforcement-needs-final-order', 'blocking', 50, undefined, 'Enforcement needs a final order.'],
   [
+    'provisional-arrest-not-urgent',
+    'warning',
+    37,
+    undefined,
+    'Provisional arrest is sought, but not as urgent.',
+  ],
+  [
     'custodian-outside-requested-state',
     'warning',
     42,

@@ -59,6 +59,7 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   'confidentiality-without-end': { placeholders: [], article: 40, paragraph: '20' },
   'deadline-without-reasons': { placeholders: [], article: 40, paragraph: '25' },
   'enforcement-needs-final-order': { placeholders: [], article: 50 },
+  'provisional-arrest-not-urgent': { placeholders: [], article: 37 },
   'custodian-outside-requested-state': {
     placeholders: ['custodianState', 'requestedState'],
     article: 42,

@@ -265,6 +265,53 @@ describe('dates that cannot be right (the clock is passed in)', () => {
   });
 });
 
+describe('extradition: provisional arrest is for urgent cases (Art. 37)', () => {
+  const sought = (urgency: RequestContent['urgency']): RequestContent => ({
+    type: 'extradition',
+    language: 'en',
+    persons: [{ role: 'person-sought', name: 'J. Doe' }],
+    extradition: { isProvisionalArrestSought: true },
+    ...(urgency ? { urgency } : {}),
+  });
+  const provisional = (draft: RequestContent) =>
+    findingsOf(validate(draft), 'provisional-arrest-not-urgent').map((finding) => [
+      finding.element,
+      finding.severity,
+      finding.article,
+    ]);
+
+  it('warns at the urgency level when the request is routine or says nothing of urgency', () => {
+    for (const urgency of [undefined, { level: 'routine' as const, justification: 'Flight risk.' }]) {
+      assert.deepEqual(provisional(sought(urgency)), [['urgency.level', 'warning', 'Art. 37']]);
+    }
+    const [finding] = findingsOf(validate(sought(undefined)), 'provisional-arrest-not-urgent');
+    assert.match(
+      finding?.message ?? '',
+      /^Provisional arrest is sought, but the request does not say it is urgent/,
+    );
+  });
+
+  it('warns at the reason when the request is urgent or an emergency but does not say why', () => {
+    for (const level of ['urgent', 'emergency'] as const) {
+      assert.deepEqual(provisional(sought({ level, justification: '  ' })), [
+        ['urgency.justification', 'warning', 'Art. 37'],
+      ]);
+    }
+  });
+
+  it('is satisfied by an urgent request with its reason, and silent when no provisional arrest is sought', () => {
+    assert.deepEqual(
+      provisional(sought({ level: 'urgent', justification: 'The person leaves on Friday.' })),
+      [],
+    );
+    assert.deepEqual(
+      provisional({ ...sought(undefined), extradition: { isProvisionalArrestSought: false } }),
+      [],
+    );
+    assert.deepEqual(provisional({ ...sought(undefined), type: 'mla' }), []);
+  });
+});
+
 describe('mutual assistance: what a request needs depends on what it asks (Art. 40(15))', () => {
   it('does not ask a request for the service of documents for a summary of facts', () => {
     const served = mlaDraft({ assistanceKinds: ['service-of-documents'] });

@@ -25,6 +25,7 @@ export const VALIDATION_RULE_IDS = [
   'date-invalid',
   'collection-period-too-long',
   'extradition-penalty-below-threshold',
+  'provisional-arrest-not-urgent',
   'confidentiality-without-end',
   'deadline-without-reasons',
   'enforcement-needs-final-order',

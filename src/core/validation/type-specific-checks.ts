@@ -1,7 +1,8 @@
 /**
- * Rules that concern one part of a request: the urgency claimed, the preservation and collection
- * periods, where the data of a preservation is, confidentiality, the suggested deadline and the enforcement of a confiscation order.
- * Numbers (60 days, 90 days) come from the catalogue's rule parameters.
+ * Rules that concern one part of a request: the urgency claimed (and the urgency a provisional
+ * arrest needs), the preservation and collection periods, where the data of a preservation is,
+ * confidentiality, the suggested deadline and the enforcement of a confiscation order. Numbers
+ * (60 days, 90 days) come from the catalogue's rule parameters.
  */
 import { countPeriodDays } from './date-checks.ts';
 import { compactFindings, type DraftCheck, hasText } from './validation-context.ts';
@@ -16,6 +17,23 @@ export const checkEmergency: DraftCheck = ({ draft, findings }) => {
   if (draft.urgency?.level !== 'emergency' || hasText(draft.urgency.justification)) return [];
   return compactFindings([
     findings.buildFinding('emergency-justification-missing', { element: 'urgency.justification' }),
+  ]);
+};
+
+/**
+ * Art. 37: the requested State takes the person sought into custody in urgent cases, when it is
+ * satisfied that the circumstances are urgent. A request that seeks provisional arrest says it is
+ * urgent (or an emergency) and why; the finding points at what is missing, the level first.
+ */
+export const checkProvisionalArrest: DraftCheck = ({ draft, findings }) => {
+  if (draft.type !== 'extradition' || draft.extradition?.isProvisionalArrestSought !== true) return [];
+  const level = draft.urgency?.level;
+  const isUrgent = level === 'urgent' || level === 'emergency';
+  if (isUrgent && hasText(draft.urgency?.justification)) return [];
+  return compactFindings([
+    findings.buildFinding('provisional-arrest-not-urgent', {
+      element: isUrgent ? 'urgency.justification' : 'urgency.level',
+    }),
   ]);
 };
 
@@ -128,4 +146,5 @@ export const TYPE_SPECIFIC_CHECKS: readonly DraftCheck[] = [
   checkConfidentiality,
   checkSuggestedDeadline,
   checkConfiscationOrder,
+  checkProvisionalArrest,
 ];
