@@ -80,6 +80,7 @@ const RULES: readonly RuleSpec[] = [
   ],
   ['language-acceptance-unknown', 'warning', 40, '14', 'Languages accepted by {state} are not known.'],
   ['date-invalid', 'blocking', 40, '15(f)', 'The date {field} ({value}) is not valid.'],
+  ['period-reversed', 'blocking', 40, '15(f)', 'The period ends on {to}, before {from}.'],
   [
     'collection-period-too-long',
     'warning',

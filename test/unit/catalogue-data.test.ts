@@ -50,6 +50,7 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   'language-acceptance-unknown': { placeholders: ['state'], article: 40, paragraph: '14' },
   // Not {field}: the field would be its path (`identifiers[0].observedAt`); the finding names its element.
   'date-invalid': { placeholders: ['value'], article: 40, paragraph: '15(f)' },
+  'period-reversed': { placeholders: ['from', 'to'], article: 40, paragraph: '15(f)' },
   'collection-period-too-long': { placeholders: ['days', 'maximum'], article: 24, paragraph: '2' },
   'extradition-penalty-below-threshold': {
     placeholders: ['offence', 'minimum'],

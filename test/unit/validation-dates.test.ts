@@ -72,20 +72,29 @@ describe('validation: date-invalid (Art. 40(15)(f))', () => {
     );
   });
 
-  it('blocks a period whose start comes after its end', () => {
+  it('blocks a period whose start comes after its end, at its end, naming both dates', () => {
     const dataSought = {
       description: 'logs',
       relationToOffence: 'x',
       period: { from: '2026-11-02', to: '2026-11-01' },
     };
-    assert.deepEqual(dateFindings({ dataSought }), [
-      [
-        'blocking',
-        'dataSought.period',
-        'Art. 40(15)(f)',
-        'The date dataSought.period (2026-11-02/2026-11-01) is not valid.',
-      ],
-    ]);
+    assert.deepEqual(dateFindings({ dataSought }), []);
+    assert.deepEqual(
+      findingsOfRule(
+        validateWithFixture({ ...completePreservationDraft(), dataSought }),
+        'period-reversed',
+      ).map((finding) => [finding.severity, finding.element, finding.message]),
+      [['blocking', 'dataSought.period.to', 'The period ends on 2026-11-01, before 2026-11-02.']],
+    );
+  });
+
+  it('leaves a period with a date that does not exist to date-invalid alone', () => {
+    const findings = validateWithFixture({
+      ...completePreservationDraft(),
+      collectionPeriod: { from: '2026-12-40', to: '2026-01-01', justification: 'x' },
+    });
+    assert.deepEqual(findingsOfRule(findings, 'period-reversed'), []);
+    assert.equal(findingsOfRule(findings, 'date-invalid').length, 1);
   });
 
   it('accepts a one-day period', () => {

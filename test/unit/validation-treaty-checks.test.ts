@@ -265,6 +265,36 @@ describe('dates that cannot be right (the clock is passed in)', () => {
   });
 });
 
+describe('a period that ends before it starts', () => {
+  it('is blocked at its end, cited as the period is for the type', () => {
+    const reversed = { from: '2026-11-02', to: '2026-11-01' };
+    const cases: Array<readonly [RequestContent, string, string]> = [
+      [mlaDraft({ dataSought: { period: reversed } }), 'dataSought.period.to', 'Art. 40(15)(f)'],
+      [{ type: 'interception', collectionPeriod: reversed }, 'collectionPeriod.to', 'Art. 46'],
+      [{ type: 'real-time-traffic', collectionPeriod: reversed }, 'collectionPeriod.to', 'Art. 45'],
+      [
+        { type: 'joint-investigation', jointInvestigation: { period: reversed } },
+        'jointInvestigation.period.to',
+        'Art. 48',
+      ],
+      [{ ...preservationDraft(), dataSought: { period: reversed } }, 'dataSought.period.to', 'Art. 42'],
+    ];
+    for (const [draft, element, article] of cases) {
+      const found = findingsOf(validate(draft), 'period-reversed');
+      assert.deepEqual(
+        found.map((finding) => [finding.element, finding.severity, finding.article]),
+        [[element, 'blocking', article]],
+        draft.type,
+      );
+      assert.equal(
+        found[0]?.message,
+        'The period ends on 2026-11-01, before it starts on 2026-11-02: correct one of the two dates.',
+      );
+      assert.deepEqual(findingsOf(validate(draft), 'date-invalid'), [], draft.type);
+    }
+  });
+});
+
 describe('extradition: provisional arrest is for urgent cases (Art. 37)', () => {
   const sought = (urgency: RequestContent['urgency']): RequestContent => ({
     type: 'extradition',

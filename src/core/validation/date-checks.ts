@@ -2,7 +2,7 @@
  * Every date a draft holds must exist (2026-02-30 does not) and every period must run forwards:
  * the requested State acts on these dates, and a wrong one silently narrows or voids the request.
  */
-import type { Citation } from '../catalogue/catalogue.ts';
+import type { Citation, RequestTypeEntry } from '../catalogue/catalogue.ts';
 import type { ElementId } from '../request/elements.ts';
 import type { RequestContent } from '../request/draft.ts';
 import type { FindingBuilder } from './finding-builder.ts';
@@ -32,13 +32,32 @@ export function listDateFields(draft: RequestContent): Array<{ field: string; va
   ];
 }
 
-/** The periods of a draft, whose `from` may not come after their `to`. */
-function listPeriods(draft: RequestContent): Array<{ field: string; period: Period | undefined }> {
+/** The periods of a draft, whose `from` may not come after their `to`, each with its element. */
+function listPeriods(
+  draft: RequestContent,
+): Array<{ field: string; period: Period | undefined; element: ElementId }> {
   return [
-    { field: 'dataSought.period', period: draft.dataSought?.period },
-    { field: 'collectionPeriod', period: draft.collectionPeriod },
-    { field: 'jointInvestigation.period', period: draft.jointInvestigation?.period },
+    { field: 'dataSought.period', period: draft.dataSought?.period, element: 'data-period' },
+    { field: 'collectionPeriod', period: draft.collectionPeriod, element: 'collection-period' },
+    {
+      field: 'jointInvestigation.period',
+      period: draft.jointInvestigation?.period,
+      element: 'joint-investigation-period',
+    },
   ];
+}
+
+/**
+ * How a finding about a field of `element` is cited: as the request type's entry cites the
+ * element; for an element the type does not list, the type's own article (not the rule's, which
+ * may be another type's).
+ */
+function elementCitationFor(requestType: RequestTypeEntry | undefined) {
+  return (element: ElementId): Citation | undefined => {
+    const entry = requestType?.elements.find((candidate) => candidate.element === element);
+    if (entry) return { article: entry.article, paragraph: entry.paragraph };
+    return requestType ? { article: requestType.article } : undefined;
+  };
 }
 
 function periodFields(
@@ -51,20 +70,28 @@ function periodFields(
   ];
 }
 
-export const checkDates: DraftCheck = ({ draft, findings }) => {
+/**
+ * A date that does not exist is invalid at its field; a period whose dates both exist but end
+ * before it starts is reversed, said at its end (the field the form shows it under), cited as the
+ * period's element is for the type.
+ */
+export const checkDates: DraftCheck = ({ draft, findings, requestType }) => {
   const results: Array<Finding | undefined> = [];
   for (const { field, value } of listDateFields(draft)) {
     if (hasText(value) && toDayNumber(value.trim()) === undefined) {
       results.push(findings.buildFinding('date-invalid', { element: field, values: { field, value } }));
     }
   }
-  for (const { field, period } of listPeriods(draft)) {
+  const citationOf = elementCitationFor(requestType);
+  for (const { field, period, element } of listPeriods(draft)) {
     const days = countPeriodDays(period);
     if (days !== undefined && days < 1) {
+      const citation = citationOf(element);
       results.push(
-        findings.buildFinding('date-invalid', {
-          element: field,
-          values: { field, value: `${period?.from?.trim()}/${period?.to?.trim()}` },
+        findings.buildFinding('period-reversed', {
+          element: `${field}.to`,
+          values: { from: period?.from?.trim() ?? '', to: period?.to?.trim() ?? '' },
+          ...(citation ? { citation } : {}),
         }),
       );
     }
@@ -94,13 +121,7 @@ const LARGEST_ZONE_OFFSET_MS = 14 * 3_600_000;
  * or `today` these are not checked.
  */
 export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now, requestType }) => {
-  // A finding about a field of an element cites the element as this type's entry cites it; an
-  // element the type does not list, the type's own article (not the rule's, which is extradition's).
-  const citationOf = (element: ElementId): Citation | undefined => {
-    const entry = requestType?.elements.find((candidate) => candidate.element === element);
-    if (entry) return { article: entry.article, paragraph: entry.paragraph };
-    return requestType ? { article: requestType.article } : undefined;
-  };
+  const citationOf = elementCitationFor(requestType);
   const results: Array<Finding | undefined> = [];
   const nowMs = now === undefined ? Number.NaN : Date.parse(now);
   if (!Number.isNaN(nowMs)) {

@@ -23,6 +23,7 @@ export const VALIDATION_RULE_IDS = [
   'language-not-accepted',
   'language-acceptance-unknown',
   'date-invalid',
+  'period-reversed',
   'collection-period-too-long',
   'extradition-penalty-below-threshold',
   'provisional-arrest-not-urgent',
