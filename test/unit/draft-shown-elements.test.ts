@@ -55,6 +55,17 @@ describe('draft form: the elements shown', () => {
     for (const element of [...ofMla, ...outside]) assert.ok(shown.has(element), `${element} is shown`);
   });
 
+  it('asks spontaneous information for no deadline, and names one typed for the type before', () => {
+    assert.equal(shownElements('spontaneous-information', catalogue).has('suggested-deadline'), false);
+    assert.equal(shownElements('mla', catalogue).has('suggested-deadline'), true);
+    const information: RequestContent = {
+      type: 'spontaneous-information',
+      language: 'en',
+      suggestedDeadline: { date: '2027-01-10', reasons: 'Trial date.' },
+    };
+    assert.deepEqual(elementsOutsideType(information, catalogue), ['suggested-deadline']);
+  });
+
   it("an extradition's person sought is its own element, not a person concerned outside the type", () => {
     const extradition: RequestContent = {
       type: 'extradition',

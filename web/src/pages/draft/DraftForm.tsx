@@ -296,11 +296,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       <TextField path={[...base, 'name']} label={nameLabel} />
       {/* The forms the contact check accepts: an international number (said under the field, where it
           stays while typing) and an e-mail address (an example). */}
-      <TextField
-        path={[...base, 'phone']}
-        label={t('lawyer.phone')}
-        description={t('lawyer.phoneHelp')}
-      />
+      <TextField path={[...base, 'phone']} label={t('lawyer.phone')} description={t('lawyer.phoneHelp')} />
       <TextField path={[...base, 'email']} label={t('lawyer.email')} placeholder="name@example.org" />
       <TextField
         path={[...base, 'officeHours']}
@@ -879,12 +875,14 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
               </>
             ) : null}
           </ElementGroup>
-          <ElementGroup element="suggested-deadline" legend={t('element.suggested-deadline')}>
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
-              <DateField path={['suggestedDeadline', 'date']} label={t('draft.field.date')} />
-            </SimpleGrid>
-            <LongTextField path={['suggestedDeadline', 'reasons']} label={t('draft.field.reasons')} />
-          </ElementGroup>
+          {has('suggested-deadline') ? (
+            <ElementGroup element="suggested-deadline" legend={t('element.suggested-deadline')}>
+              <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs">
+                <DateField path={['suggestedDeadline', 'date']} label={t('draft.field.date')} />
+              </SimpleGrid>
+              <LongTextField path={['suggestedDeadline', 'reasons']} label={t('draft.field.reasons')} />
+            </ElementGroup>
+          ) : null}
           <ElementGroup element="language">
             <SelectField
               isElement

@@ -190,11 +190,24 @@ const TYPE_FIELDS: Readonly<Record<RequestTypeId, readonly ElementId[]>> = {
   ],
 };
 
-/** The elements whose fields the form shows for a type: the catalogue's, the type's own, and the common ones. */
+/**
+ * Common elements a type has no use for: information given without a request asks nothing of the
+ * receiving State by a date, so it suggests no deadline.
+ */
+const NOT_SHOWN: Readonly<Partial<Record<RequestTypeId, readonly ElementId[]>>> = {
+  'spontaneous-information': ['suggested-deadline'],
+};
+
+/** The elements whose fields the form shows for a type: the catalogue's, the type's own, and the common ones it uses. */
 export function shownElements(type: RequestTypeId, catalogue: Catalogue | undefined): ReadonlySet<ElementId> {
   const fromCatalogue =
     catalogue?.requestTypes.find((entry) => entry.id === type)?.elements.map((e) => e.element) ?? [];
-  return new Set<ElementId>([...ALWAYS_SHOWN, ...TYPE_FIELDS[type], ...fromCatalogue]);
+  const unused = NOT_SHOWN[type] ?? [];
+  return new Set<ElementId>([
+    ...ALWAYS_SHOWN.filter((element) => !unused.includes(element)),
+    ...TYPE_FIELDS[type],
+    ...fromCatalogue,
+  ]);
 }
 
 /**
