@@ -2202,6 +2202,16 @@ export interface paths {
                                     id: string;
                                     username: string;
                                 } | null;
+                                /** @description Why, on whose word, when and by whom the record was retracted; null while the status counts it */
+                                retraction: {
+                                    reason: string;
+                                    source: string | null;
+                                    createdAt: string;
+                                    createdBy: {
+                                        id: string;
+                                        username: string;
+                                    } | null;
+                                } | null;
                             }[];
                         };
                     };
@@ -2272,6 +2282,110 @@ export interface paths {
                             createdBy: {
                                 id: string;
                                 username: string;
+                            } | null;
+                            /** @description Why, on whose word, when and by whom the record was retracted; null while the status counts it */
+                            retraction: {
+                                reason: string;
+                                source: string | null;
+                                createdAt: string;
+                                createdBy: {
+                                    id: string;
+                                    username: string;
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description An RFC 9457 problem (application/problem+json) whose `type` is a stable URN, urn:comity:problem:<code> (docs/api.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/treaty/records/{id}/retraction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retract a record entered in error (administrator): it stays, struck out, and stops counting
+         * @description The reason is required; the source that shows the record wrong is optional. 409 when the record is already retracted, or while a record that counts presupposes it (a ratification its signature).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the record id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                        source?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            stateCode: string;
+                            kind: string;
+                            action: string;
+                            date: string | null;
+                            dateNote: string | null;
+                            source: string;
+                            evidence: string;
+                            evidenceLevel: ("primary" | "secondary" | "weak") | null;
+                            note: string | null;
+                            /** @description The note in the six languages when it is one of the research's own; null for a note an administrator wrote */
+                            noteTranslations: {
+                                ar: string;
+                                zh: string;
+                                en: string;
+                                fr: string;
+                                ru: string;
+                                es: string;
+                            } | null;
+                            origin: string;
+                            createdAt: string;
+                            createdBy: {
+                                id: string;
+                                username: string;
+                            } | null;
+                            /** @description Why, on whose word, when and by whom the record was retracted; null while the status counts it */
+                            retraction: {
+                                reason: string;
+                                source: string | null;
+                                createdAt: string;
+                                createdBy: {
+                                    id: string;
+                                    username: string;
+                                } | null;
                             } | null;
                         };
                     };

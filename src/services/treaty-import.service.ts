@@ -12,8 +12,8 @@ import type { AppContext } from '../app-context.ts';
 import {
   type DirectoryParticipant,
   insertTreatyRecords,
+  listCountedTreatyRecords,
   listDirectoryParticipants,
-  listTreatyRecords,
   type TreatyRecordInsert,
 } from '../storage/treaty.repository.ts';
 import {
@@ -132,7 +132,8 @@ export async function importRecordsCsv(
   return context.db.transaction().execute(async (trx) => {
     const participantList = await listDirectoryParticipants(trx);
     const participants = new Map(participantList.map((p) => [p.code, p]));
-    const stored = await listTreatyRecords(trx);
+    // Retracted records count for neither the steps nor the duplicates, as for one record added.
+    const stored = await listCountedTreatyRecords(trx);
     const seen = new Map<string, number>(stored.map((record) => [duplicateKey(record), 0] as const));
     const problems: AppErrorDetail[] = [...errors];
     const inserts: TreatyRecordInsert[] = [];

@@ -6,6 +6,7 @@
  */
 import { AppError, type AppErrorDetail } from '../core/errors.ts';
 import { fieldCodeOf, jsonPointer, zodIssueParams } from '../core/field-codes.ts';
+import { UUID_PATTERN } from '../core/ids.ts';
 import { calendarDateOf, isCalendarDate } from '../core/treaty/calendar-date.ts';
 import {
   checkRecordDates,
@@ -15,6 +16,7 @@ import {
   dateWindowOf,
   type NewTreatyRecord,
   NewTreatyRecordSchema,
+  RetractionSchema,
 } from '../core/treaty/treaty-record.ts';
 import {
   computeTreatyStatus,
@@ -42,7 +44,9 @@ import type { Actor } from '../policies/access.ts';
 import {
   type DirectoryParticipant,
   findTreatyRecord,
+  insertRetraction,
   insertTreatyRecords,
+  listCountedTreatyRecords,
   listDirectoryParticipants,
   listTreatyRecords,
   type StoredTreatyRecord,
@@ -74,6 +78,13 @@ export type TreatyRecordView = Readonly<{
   origin: string;
   createdAt: string;
   createdBy: Readonly<{ id: string; username: string }> | null;
+  /** Why, on whose word, when and by whom the record was retracted; null while it counts. */
+  retraction: Readonly<{
+    reason: string;
+    source: string | null;
+    createdAt: string;
+    createdBy: Readonly<{ id: string; username: string }> | null;
+  }> | null;
 }>;
 
 /** The status, with the data's date, the rule's citations, the sources and the known gaps. */
@@ -248,17 +259,27 @@ function toRecordView(record: StoredTreatyRecord): TreatyRecordView {
     origin: record.origin,
     createdAt: new Date(record.createdAt).toISOString(),
     createdBy: record.createdBy,
+    retraction: record.retraction
+      ? {
+          reason: record.retraction.reason,
+          source: record.retraction.source,
+          createdAt: new Date(record.retraction.createdAt).toISOString(),
+          createdBy: record.retraction.createdBy,
+        }
+      : null,
   };
 }
 
 /** The status on `asOf` (default: today, UTC) from the node's records. */
 export async function getTreatyStatus(context: AppContext, asOf?: string): Promise<TreatyStatusReport> {
   const day = resolveAsOf(asOf, context.now());
-  const records = (await listTreatyRecords(context.db)).flatMap((record) => toStatusRecord(record) ?? []);
+  const records = (await listCountedTreatyRecords(context.db)).flatMap(
+    (record) => toStatusRecord(record) ?? [],
+  );
   return buildTreatyStatusReport(records, day);
 }
 
-/** Every record with its source and evidence level. */
+/** Every record with its source and evidence level, retracted ones too (with their retraction). */
 export async function listRecords(context: AppContext): Promise<TreatyRecordView[]> {
   return (await listTreatyRecords(context.db)).map(toRecordView);
 }
@@ -374,7 +395,8 @@ export async function addRecord(
     const checked = checkRecord(input, participants, today);
     if (Array.isArray(checked))
       throw new AppError('invalid-input', checked.map((d) => d.message).join('; '), checked);
-    const stored = await listTreatyRecords(trx);
+    // A retracted record neither stands for the step a new one presupposes nor makes it a duplicate.
+    const stored = await listCountedTreatyRecords(trx);
     const problems =
       checked.problems.length > 0
         ? checked.problems
@@ -395,4 +417,76 @@ export async function addRecord(
   const stored = await findTreatyRecord(context.db, id);
   if (!stored) throw new AppError('internal', 'the record was not found after it was added');
   return toRecordView(stored);
+}
+
+/**
+ * Retracts a record entered in error (`POST /api/v1/treaty/records/{id}/retraction`, `comity
+ * treaty retract`): the record stays, with why and on whose word; the status stops counting it.
+ * Refused while a record that counts presupposes it (a ratification its signature): that one is
+ * retracted first. A record is retracted once.
+ */
+export async function retractRecord(
+  context: AppContext,
+  editor: TreatyEditor,
+  recordId: string,
+  input: unknown,
+): Promise<TreatyRecordView> {
+  const parsed = RetractionSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      pointer: jsonPointer(issue.path),
+      message: `${issue.path.join('.') || 'retraction'}: ${issue.message}`,
+      ...fieldCodeOf({ keyword: issue.code, params: zodIssueParams(issue) }),
+    }));
+    throw new AppError('invalid-input', details.map((detail) => detail.message).join('; '), details);
+  }
+  const notFound = new AppError('not-found', `no treaty record ${recordId}`);
+  if (!UUID_PATTERN.test(recordId)) throw notFound;
+  await context.db.transaction().execute(async (trx) => {
+    const record = await findTreatyRecord(trx, recordId);
+    if (!record) throw notFound;
+    if (record.retraction) {
+      throw new AppError(
+        'conflict',
+        `the record was already retracted on ${record.retraction.createdAt.toISOString().slice(0, 10)}: ${record.retraction.reason}`,
+      );
+    }
+    const dependants = recordsPresupposing(record, await listCountedTreatyRecords(trx));
+    if (dependants.length > 0) {
+      const named = dependants.map(
+        (dependant) =>
+          `${dependant.stateCode} ${dependant.action}${dependant.date ? ` of ${dependant.date}` : ''}`,
+      );
+      throw new AppError(
+        'conflict',
+        `${named.join(', ')} presuppose${dependants.length === 1 ? 's' : ''} this record (Art. 64): retract ${dependants.length === 1 ? 'it' : 'them'} first`,
+      );
+    }
+    const isRetracted = await insertRetraction(trx, {
+      recordId: record.id,
+      reason: parsed.data.reason,
+      source: parsed.data.source || null,
+      createdBy: editor === NODE_OPERATOR ? null : editor.userId,
+    });
+    if (!isRetracted) throw new AppError('conflict', 'the record was retracted meanwhile');
+  });
+  const stored = await findTreatyRecord(context.db, recordId);
+  if (!stored) throw new AppError('internal', 'the record was not found after it was retracted');
+  return toRecordView(stored);
+}
+
+/**
+ * The counted records whose steps hold with `target` and would not without it: a ratification
+ * whose only signature it is, an organization's step whose only member State's step it is.
+ */
+function recordsPresupposing(
+  target: StoredTreatyRecord,
+  counted: readonly StoredTreatyRecord[],
+): StoredTreatyRecord[] {
+  const memberships = loadMemberships();
+  const without = counted.filter((record) => record.id !== target.id);
+  const problemsAmong = (record: StoredTreatyRecord, others: readonly StoredTreatyRecord[]) =>
+    checkRecordSteps(record, kindOf(record.kind), others, memberships).length;
+  return without.filter((record) => problemsAmong(record, without) > problemsAmong(record, counted));
 }

@@ -230,6 +230,15 @@ export interface TreatyRecordsTable {
   created_by: string | null;
 }
 
+/** A treaty record entered in error, retracted (at most once): why, on whose word, by whom. */
+export interface TreatyRecordRetractionsTable {
+  record_id: string;
+  reason: string;
+  source: string | null;
+  created_at: CreatedAt;
+  created_by: string | null;
+}
+
 export interface NodeSettingsTable {
   key: string;
   value: Json<unknown>;
@@ -497,6 +506,7 @@ export interface Database {
   requests: RequestsTable;
   states: StatesTable;
   treaty_records: TreatyRecordsTable;
+  treaty_record_retractions: TreatyRecordRetractionsTable;
   node_settings: NodeSettingsTable;
   outbox_messages: OutboxMessagesTable;
   inbox_messages: InboxMessagesTable;

@@ -1,7 +1,8 @@
 /**
  * All SQL about treaty-status records (signatures, deposits, reports). Records are only ever
- * added: a correction is a new record with its own source, so the history of what the node was
- * told, and by whom, stays readable.
+ * added: a correction is a new record with its own source, and a record entered in error is
+ * retracted (a retraction beside it, with its reason), so the history of what the node was told,
+ * and by whom, stays readable.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
@@ -22,6 +23,22 @@ export type StoredTreatyRecord = Readonly<{
   origin: string;
   createdAt: Date;
   createdBy: Readonly<{ id: string; username: string }> | null;
+  /** Why, on whose word and by whom the record was retracted; null while it counts. */
+  retraction: StoredRetraction | null;
+}>;
+
+export type StoredRetraction = Readonly<{
+  reason: string;
+  source: string | null;
+  createdAt: Date;
+  createdBy: Readonly<{ id: string; username: string }> | null;
+}>;
+
+export type RetractionInsert = Readonly<{
+  recordId: string;
+  reason: string;
+  source: string | null;
+  createdBy: string | null;
 }>;
 
 export type TreatyRecordInsert = Readonly<{
@@ -44,6 +61,8 @@ function selectRecords(db: Kysely<Database>) {
     .selectFrom('treaty_records')
     .innerJoin('states', 'states.code', 'treaty_records.state_code')
     .leftJoin('users', 'users.id', 'treaty_records.created_by')
+    .leftJoin('treaty_record_retractions as retractions', 'retractions.record_id', 'treaty_records.id')
+    .leftJoin('users as retracted_by', 'retracted_by.id', 'retractions.created_by')
     .select([
       'treaty_records.id',
       'treaty_records.state_code',
@@ -58,6 +77,11 @@ function selectRecords(db: Kysely<Database>) {
       'treaty_records.created_at',
       'treaty_records.created_by',
       'users.username',
+      'retractions.reason as retraction_reason',
+      'retractions.source as retraction_source',
+      'retractions.created_at as retracted_at',
+      'retractions.created_by as retracted_by_id',
+      'retracted_by.username as retracted_by_username',
     ]);
 }
 
@@ -75,6 +99,11 @@ type JoinedRow = Readonly<{
   created_at: Date;
   created_by: string | null;
   username: string | null;
+  retraction_reason: string | null;
+  retraction_source: string | null;
+  retracted_at: Date | null;
+  retracted_by_id: string | null;
+  retracted_by_username: string | null;
 }>;
 
 function toStoredRecord(row: JoinedRow): StoredTreatyRecord {
@@ -91,12 +120,34 @@ function toStoredRecord(row: JoinedRow): StoredTreatyRecord {
     origin: row.origin,
     createdAt: row.created_at,
     createdBy: row.created_by && row.username ? { id: row.created_by, username: row.username } : null,
+    retraction:
+      row.retraction_reason !== null && row.retracted_at !== null
+        ? {
+            reason: row.retraction_reason,
+            source: row.retraction_source,
+            createdAt: row.retracted_at,
+            createdBy:
+              row.retracted_by_id && row.retracted_by_username
+                ? { id: row.retracted_by_id, username: row.retracted_by_username }
+                : null,
+          }
+        : null,
   };
 }
 
-/** Every record, by date (undated last), then participant, then time of entry. */
+/** Every record, retracted ones too, by date (undated last), then participant, then time of entry. */
 export async function listTreatyRecords(db: Kysely<Database>): Promise<StoredTreatyRecord[]> {
+  return listRecordsWhere(db, false);
+}
+
+/** The records that count: every record but the retracted ones, in the same order. */
+export async function listCountedTreatyRecords(db: Kysely<Database>): Promise<StoredTreatyRecord[]> {
+  return listRecordsWhere(db, true);
+}
+
+async function listRecordsWhere(db: Kysely<Database>, isCountedOnly: boolean): Promise<StoredTreatyRecord[]> {
   const rows = await selectRecords(db)
+    .$if(isCountedOnly, (query) => query.where('retractions.record_id', 'is', null))
     .orderBy('treaty_records.date', (order) => order.asc().nullsLast())
     .orderBy('treaty_records.state_code')
     .orderBy('treaty_records.created_at')
@@ -137,6 +188,25 @@ export async function insertTreatyRecords(
     .returning('id')
     .execute();
   return rows.map((row) => row.id);
+}
+
+/**
+ * Records the retraction of a record; false when the record was already retracted (the first
+ * retraction stands, and says why).
+ */
+export async function insertRetraction(db: Kysely<Database>, retraction: RetractionInsert): Promise<boolean> {
+  const rows = await db
+    .insertInto('treaty_record_retractions')
+    .values({
+      record_id: retraction.recordId,
+      reason: retraction.reason,
+      source: retraction.source,
+      created_by: retraction.createdBy,
+    })
+    .onConflict((conflict) => conflict.column('record_id').doNothing())
+    .returning('record_id')
+    .execute();
+  return rows.length === 1;
 }
 
 /** The participants of the directory (code, alpha-3, kind), to check the codes of new records. */

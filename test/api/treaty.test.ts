@@ -451,6 +451,106 @@ for (const target of DATABASE_TARGETS) {
       );
     });
 
+    it('retracts a record entered in error: it stays, struck out, the status stops counting it', async () => {
+      const add = (action: string, date: string) =>
+        subject.app.inject({
+          method: 'POST',
+          url: '/api/v1/treaty/records',
+          headers: administrator.headers,
+          payload: {
+            stateCode: 'IS',
+            action,
+            date,
+            source: 'UNTC status page',
+            evidence: 'primary (depositary)',
+          },
+        });
+      const retract = (id: string, payload: unknown, headers = administrator.headers) =>
+        subject.app.inject({
+          method: 'POST',
+          url: `/api/v1/treaty/records/${id}/retraction`,
+          headers,
+          payload: payload as Record<string, unknown>,
+        });
+      const statusNow = async () =>
+        json<Status>(
+          await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2026-11-28' }),
+        );
+      const signature = json<RecordView>(await add('signature', '2026-08-03'));
+      const ratification = json<RecordView>(await add('ratification', '2026-09-01'));
+      const before = await statusNow();
+
+      // The signature is what the ratification rests on (Art. 64(3)): retracted first, it would leave it standing alone.
+      const early = await retract(signature.id, { reason: 'Entered for the wrong State.' });
+      assert.equal(early.statusCode, 409, early.body);
+      assert.match(
+        json<Problem>(early).detail ?? '',
+        /IS ratification of 2026-09-01 presupposes this record/,
+      );
+
+      const unexplained = await retract(ratification.id, { reason: '   ' });
+      assert.equal(unexplained.statusCode, 400);
+      assert.deepEqual(
+        json<Problem>(unexplained).errors?.map((error) => error.pointer),
+        ['/reason'],
+      );
+      assert.equal((await retract(ratification.id, { reason: 'x' }, officer.headers)).statusCode, 403);
+      for (const id of ['0198c5f4-0000-7000-8000-000000000000', 'not-a-record']) {
+        const missing = await retract(id, { reason: 'x' });
+        assert.equal(missing.statusCode, 404, id);
+        assert.equal(json<Problem>(missing).type, 'urn:comity:problem:not-found');
+      }
+
+      const retracted = await retract(ratification.id, {
+        reason: 'The depositary notification concerned Ireland.',
+        source: 'C.N.123.2026.TREATIES',
+      });
+      assert.equal(retracted.statusCode, 200, retracted.body);
+      const view = json<
+        RecordView & {
+          retraction: { reason: string; source: string | null; createdBy: { id: string } | null } | null;
+        }
+      >(retracted);
+      assert.deepEqual(
+        [view.retraction?.reason, view.retraction?.source, view.retraction?.createdBy?.id],
+        ['The depositary notification concerned Ireland.', 'C.N.123.2026.TREATIES', administrator.userId],
+      );
+      assert.equal((await statusNow()).instruments.count, before.instruments.count - 1);
+      // Still listed, with its retraction; and retracted once.
+      assert.ok((await records()).some((record) => record.id === ratification.id));
+      const again = await retract(ratification.id, { reason: 'Twice.' });
+      assert.equal(again.statusCode, 409);
+      assert.match(
+        json<Problem>(again).detail ?? '',
+        /already retracted on \d{4}-\d{2}-\d{2}: The depositary notification/,
+      );
+
+      // With the ratification retracted, its signature may go too; the two no longer count.
+      assert.equal((await retract(signature.id, { reason: 'Entered for the wrong State.' })).statusCode, 200);
+      assert.equal((await statusNow()).signatories.count, before.signatories.count - 1);
+      // A retracted record is no step a new one rests on, nor a duplicate of it.
+      const alone = await add('ratification', '2026-09-01');
+      assert.equal(alone.statusCode, 400);
+      assert.equal(json<Problem>(alone).errors?.[0]?.code, 'signature-first');
+      assert.equal((await add('signature', '2026-08-03')).statusCode, 201);
+    });
+
+    it('keeps a retracted record of the research retracted: the next seed does not add it again', async () => {
+      const angola = (await records()).find(
+        (record) => record.stateCode === 'AO' && record.origin === 'seed',
+      );
+      assert.ok(angola);
+      const response = await subject.app.inject({
+        method: 'POST',
+        url: `/api/v1/treaty/records/${angola.id}/retraction`,
+        headers: administrator.headers,
+        payload: { reason: 'A test of the seed.' },
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      assert.deepEqual(await seedTreatyRecords(subject.context), { inserted: 0, skippedCodes: [] });
+      assert.equal((await records()).filter((record) => record.stateCode === 'AO').length, 1);
+    });
+
     it('counts only what existed on the day asked: no signatory the day before the ceremony', async () => {
       const status = json<Status>(
         await subject.app.inject({ method: 'GET', url: '/api/v1/treaty/status?asOf=2025-10-24' }),

@@ -947,6 +947,46 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await screenshot(page, 'treaty-records-editor');
   });
 
+  test("an administrator retracts Brazil's ratification, which a news report gave: struck out with the reason, no longer counted", async () => {
+    const depositedIs = (count: number) =>
+      page.waitForFunction(
+        `[...document.querySelectorAll('p')].some((p) => p.textContent === 'Instruments deposited' && p.nextElementSibling?.textContent === '${count}')`,
+      );
+    await depositedIs(2);
+    const row = page.getByRole('row', { name: /^Brazil BR Ratification / });
+    await row.getByRole('button', { name: 'Retract the record: Ratification by Brazil' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Retract a record entered in error' });
+    await dialog.waitFor();
+    // No reason given: said at the field, and nothing retracted.
+    await dialog.getByRole('button', { name: 'Retract the record' }).click();
+    const reason = dialog.getByRole('textbox', { name: /^Why the record is wrong/ });
+    await page.waitForFunction(
+      "document.querySelector('[role=dialog] textarea')?.getAttribute('aria-invalid') === 'true'",
+    );
+    await reason.fill('The news report was of a signature, not a ratification.');
+    await dialog
+      .getByRole('textbox', { name: /^Source that shows it wrong/ })
+      .fill('https://treaties.un.org');
+    await dialog.getByRole('button', { name: 'Retract the record' }).click();
+    await page.getByTestId('treaty-retracted').waitFor();
+    assert.equal(
+      await page.getByTestId('treaty-retracted').textContent(),
+      'Retracted: Ratification by Brazil. The status and the map no longer count it.',
+    );
+    await depositedIs(1);
+    // The record stays, struck out, with who retracted it, when and why; it cannot be retracted twice.
+    const retracted = page.getByRole('row', { name: /^Brazil BR Ratification Retracted / });
+    await retracted.getByTestId('treaty-retraction').waitFor();
+    assert.match(
+      (await retracted.getByTestId('treaty-retraction').textContent()) ?? '',
+      /^Retracted on \d{1,2} [A-Z][a-z]{2} \d{4} by [\w.-]+: The news report was of a signature, not a ratification\.Source: https:\/\/treaties\.un\.org$/,
+    );
+    assert.equal(await retracted.getByRole('button').count(), 0);
+    await retracted.screenshot({ path: path.join(screenshotDirectory, 'treaty-record-retracted-row.png') });
+    await assertAccessible(page, 'treaty records with a retracted record');
+    await screenshot(page, 'treaty-record-retracted');
+  });
+
   test('switches to Arabic: right to left, remembered after a reload', async () => {
     await page.goto(draftUrl);
     await page.getByTestId('checklist').waitFor();

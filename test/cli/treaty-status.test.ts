@@ -131,6 +131,41 @@ describe('comity treaty add and import (node database)', () => {
     assert.match(outcome.stdout, /added signature of CA on 2026-07-15/);
   });
 
+  it('retracts a record as the operator, once, saying why in one line when it cannot', async () => {
+    const added = await comity(
+      environment,
+      'treaty',
+      'add',
+      '--state',
+      'NZ',
+      '--action',
+      'signature',
+      '--date',
+      '2026-07-16',
+      '--source',
+      'UNTC status page',
+      '--evidence',
+      'primary (depositary)',
+    );
+    const id = /\(id ([0-9a-f-]{36})\)/.exec(added.stdout)?.[1];
+    assert.ok(id, added.stdout + added.stderr);
+    const retract = () =>
+      comity(environment, 'treaty', 'retract', id, '--reason', 'Entered for the wrong State.');
+    const outcome = await retract();
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, /^retracted signature of NZ on 2026-07-16 \(id /);
+    const again = await retract();
+    assert.notEqual(again.code, 0);
+    assert.match(
+      again.stderr.trim(),
+      /^comity: .*already retracted on \d{4}-\d{2}-\d{2}: Entered for the wrong State\.$/,
+    );
+    const unexplained = await comity(environment, 'treaty', 'retract', id, '--reason', ' ');
+    assert.notEqual(unexplained.code, 0);
+    assert.equal(unexplained.stderr.trim().split('\n').length, 1);
+    assert.match(unexplained.stderr, /say why the record is retracted/);
+  });
+
   it('refuses, in one line, a ratification by a State that never signed', async () => {
     const outcome = await comity(
       environment,

@@ -3,8 +3,8 @@
  *
  * `status` needs no node and no database: it computes from the records in src/data/treaty, so
  * anyone with the checkout can see the count towards entry into force and how far the data can
- * be trusted. `add` and `import` write to the node's database, as its operator, on the machine
- * that runs it.
+ * be trusted. `add`, `import` and `retract` write to the node's database, as its operator, on the
+ * machine that runs it.
  */
 import { type Command, Option } from 'commander';
 import { countryCodes as countries } from '../../data/country-codes.ts';
@@ -16,6 +16,7 @@ import {
   addRecord,
   buildTreatyStatusReport,
   NODE_OPERATOR,
+  retractRecord,
   seedStatusRecords,
   type TreatyStatusReport,
 } from '../../services/treaty.service.ts';
@@ -170,6 +171,23 @@ export function registerTreatyCommands(program: Command): void {
         );
       },
     );
+
+  treaty
+    .command('retract')
+    .description(
+      "retract a record entered in error (as the node's operator): it stays, struck out, and the status stops counting it",
+    )
+    .argument('<id>', 'the record id, as `add` printed it or GET /api/v1/treaty/records lists it')
+    .requiredOption('--reason <text>', 'why the record is wrong')
+    .option('--source <source>', 'the URL or document that shows it wrong')
+    .action(async (id: string, options: { reason: string; source?: string }) => {
+      const record = await withSeededNode((context) =>
+        retractRecord(context, NODE_OPERATOR, id, { reason: options.reason, source: options.source ?? null }),
+      );
+      printLine(
+        `retracted ${record.action} of ${record.stateCode}${record.date ? ` on ${record.date}` : ''} (id ${record.id})`,
+      );
+    });
 
   treaty
     .command('import')

@@ -55,6 +55,18 @@ export const NewTreatyRecordSchema = z
   .strict();
 export type NewTreatyRecord = z.infer<typeof NewTreatyRecordSchema>;
 
+/**
+ * The retraction of a record entered in error: why (required), and the source that shows it
+ * wrong when there is one. The record stays, struck out; the status no longer counts it.
+ */
+export const RetractionSchema = z
+  .object({
+    reason: z.string().trim().min(1, { message: 'say why the record is retracted' }).max(2000),
+    source: z.string().trim().max(2000).nullable().optional(),
+  })
+  .strict();
+export type Retraction = z.infer<typeof RetractionSchema>;
+
 /** A problem of a record: the field it is about, the node's English words, and a stable code for a client's own. */
 export type RecordProblem = Readonly<{ path: string; message: string }> & FieldCode;
 
@@ -144,7 +156,7 @@ const INSTRUMENTS: readonly string[] = [...INSTRUMENTS_AFTER_SIGNATURE, 'accessi
  * member States has signed (Art. 64(2)) and deposits once one has deposited (Art. 64(3)-(4)).
  */
 export function checkRecordSteps(
-  record: Pick<NewTreatyRecord, 'stateCode' | 'action' | 'date'>,
+  record: RecordStep,
   kind: ParticipantKind,
   others: readonly RecordStep[],
   memberships: readonly OrganizationMembership[],

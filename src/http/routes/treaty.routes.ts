@@ -5,7 +5,11 @@
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CalendarDateSchema, NewTreatyRecordSchema } from '../../core/treaty/treaty-record.ts';
+import {
+  CalendarDateSchema,
+  NewTreatyRecordSchema,
+  RetractionSchema,
+} from '../../core/treaty/treaty-record.ts';
 import { LocalizedTextSchema } from '../../core/catalogue/catalogue.ts';
 import { LOCALES } from '../../core/i18n.ts';
 import {
@@ -16,7 +20,7 @@ import {
 } from '../../core/treaty/treaty-status.ts';
 import { renderTreatyMap } from '../../services/treaty-map.service.ts';
 import { importRecordsCsv } from '../../services/treaty-import.service.ts';
-import { addRecord, getTreatyStatus, listRecords } from '../../services/treaty.service.ts';
+import { addRecord, getTreatyStatus, listRecords, retractRecord } from '../../services/treaty.service.ts';
 import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
@@ -140,6 +144,17 @@ const TreatyRecordSchema = z.object({
   origin: z.string(),
   createdAt: z.string(),
   createdBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+  retraction: z
+    .object({
+      reason: z.string(),
+      source: z.string().nullable(),
+      createdAt: z.string(),
+      createdBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+    })
+    .nullable()
+    .describe(
+      'Why, on whose word, when and by whom the record was retracted; null while the status counts it',
+    ),
 });
 
 function isCsv(contentType: string | undefined): boolean {
@@ -191,6 +206,25 @@ export async function treatyRoutes(app: ComityApp, context: AppContext): Promise
     async (request, reply) => {
       return reply.status(201).send(await addRecord(context, actorOf(request), request.body));
     },
+  );
+
+  app.post(
+    '/api/v1/treaty/records/:id/retraction',
+    {
+      config: { permission: 'treaty:edit' },
+      schema: {
+        tags: ['treaty'],
+        summary:
+          'Retract a record entered in error (administrator): it stays, struck out, and stops counting',
+        description:
+          'The reason is required; the source that shows the record wrong is optional. 409 when the record ' +
+          'is already retracted, or while a record that counts presupposes it (a ratification its signature).',
+        params: z.object({ id: z.string().describe('the record id (a UUID)') }),
+        body: RetractionSchema,
+        response: { 200: TreatyRecordSchema },
+      },
+    },
+    async (request) => retractRecord(context, actorOf(request), request.params.id, request.body),
   );
 
   app.get(

@@ -26,6 +26,7 @@ export const AUDIT_ACTION_KEYS: Readonly<Record<string, string>> = {
   'api:PUT /api/v1/states/:code/profile': 'stateProfileChanged',
   'api:POST /api/v1/treaty/records': 'treatyRecordAdded',
   'api:POST /api/v1/treaty/import': 'treatyImported',
+  'api:POST /api/v1/treaty/records/:id/retraction': 'treatyRecordRetracted',
   'api:POST /api/v1/validate': 'requestValidated',
   'api:POST /api/v1/requests': 'requestCreated',
   'api:GET /api/v1/requests/:id': 'requestRead',

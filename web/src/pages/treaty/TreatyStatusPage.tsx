@@ -30,6 +30,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { TimelineChart } from './TimelineChart.tsx';
+import { RetractedBadge, RetractionNote, RetractRecordButton } from './RetractRecord.tsx';
 import { TreatyRecordsEditor } from './TreatyRecordsEditor.tsx';
 import { LocaleDateInput } from '../../components/DateFields.tsx';
 import { WideTable } from '../../components/WideTable.tsx';
@@ -130,8 +131,10 @@ export function TreatyStatusPage() {
   );
   const records = useApi(async () => (await answer(publicApi.GET('/api/v1/treaty/records'))).items, []);
   const [recordFilter, setRecordFilter] = useState('');
+  const [retractedNow, setRetractedNow] = useState<string | undefined>(undefined);
   const data = status.data;
   const canEditRecords = useCan('treaty:edit');
+  const retractedCount = (records.data ?? []).filter((record) => record.retraction !== null).length;
 
   const sortedRecords = useMemo(() => {
     const needle = recordFilter.trim().toLocaleLowerCase();
@@ -262,8 +265,8 @@ export function TreatyStatusPage() {
                     asOf: isAsOfValid ? asOf : undefined,
                     // Its legend and country names in the reader's language.
                     lang: i18n.resolvedLanguage ?? i18n.language,
-                    // A new address once records were added here: the browser draws the map again.
-                    v: String(records.data?.length ?? 0),
+                    // A new address once records were added or retracted here: the browser draws the map again.
+                    v: `${records.data?.length ?? 0}-${retractedCount}`,
                   })}
                   alt={t('treaty.mapAlt', {
                     signatories: formatNumber(data.signatories.count),
@@ -347,6 +350,11 @@ export function TreatyStatusPage() {
           />
         </Group>
         <ProblemAlert error={records.error} />
+        {retractedNow ? (
+          <Text role="status" c="teal.9" fw={600} mb="xs" data-testid="treaty-retracted">
+            {retractedNow}
+          </Text>
+        ) : null}
         <WideTable minWidth={800} label={t('treaty.records')}>
           <Table striped fz="sm" aria-labelledby="treaty-records-title">
             <Table.Thead>
@@ -356,6 +364,7 @@ export function TreatyStatusPage() {
                 <Table.Th scope="col">{t('treaty.date')}</Table.Th>
                 <Table.Th scope="col">{t('treaty.evidence')}</Table.Th>
                 <Table.Th scope="col">{t('treaty.source')}</Table.Th>
+                {canEditRecords ? <Table.Th scope="col">{t('treatyRetract.column')}</Table.Th> : null}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -367,7 +376,16 @@ export function TreatyStatusPage() {
                       {record.stateCode}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{t(`treatyAction.${record.action}`, { defaultValue: record.action })}</Table.Td>
+                  <Table.Td>
+                    {record.retraction ? (
+                      <>
+                        <s>{t(`treatyAction.${record.action}`, { defaultValue: record.action })}</s>
+                        <RetractedBadge />
+                      </>
+                    ) : (
+                      t(`treatyAction.${record.action}`, { defaultValue: record.action })
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <RecordDate record={record} />
                   </Table.Td>
@@ -387,7 +405,23 @@ export function TreatyStatusPage() {
                         {record.note}
                       </Text>
                     ) : null}
+                    {record.retraction ? <RetractionNote retraction={record.retraction} /> : null}
                   </Table.Td>
+                  {canEditRecords ? (
+                    <Table.Td>
+                      {record.retraction ? null : (
+                        <RetractRecordButton
+                          record={record}
+                          stateLabel={nameOf(record.stateCode)}
+                          onRetracted={(announcement) => {
+                            setRetractedNow(announcement);
+                            status.reload();
+                            records.reload();
+                          }}
+                        />
+                      )}
+                    </Table.Td>
+                  ) : null}
                 </Table.Tr>
               ))}
             </Table.Tbody>
