@@ -187,7 +187,7 @@ function buildVersion(
   labels: DocumentLabels,
   options: DocumentOptions,
 ): DocumentVersion {
-  const helpers = createHelpers(catalogue, labels);
+  const helpers = createHelpers(catalogue, typeEntry, labels);
   const { fields } = labels;
   const issuedOn = trimmed(content.requestDate) ?? options.issuedOn?.toISOString().slice(0, 10);
   return {
@@ -278,8 +278,14 @@ type ValueHelpers = Readonly<{
 /**
  * The words of one version. Element labels, type and offence titles come from the catalogue for
  * its six languages, else from the language's file, else (a gap the labels test catches) English.
+ * In the six languages, an element the request's type names its own way (`elementLabels`: the
+ * receiving State of spontaneous information) takes that name.
  */
-function createHelpers(catalogue: Catalogue, labels: DocumentLabels): ValueHelpers {
+function createHelpers(
+  catalogue: Catalogue,
+  typeEntry: RequestTypeEntry | undefined,
+  labels: DocumentLabels,
+): ValueHelpers {
   const fromCatalogue = (
     entries: ReadonlyArray<{
       id: string;
@@ -300,8 +306,11 @@ function createHelpers(catalogue: Catalogue, labels: DocumentLabels): ValueHelpe
     label: (id) => labels.fields[id],
     named: (list, value) => (labels.values[list] as Readonly<Record<string, string>>)[value] ?? value,
     cite: (citation) => formatCitationWith(citation, labels.citation, labels.direction),
-    elementLabel: (element) =>
-      fromCatalogue(catalogue.elements, labels.catalogue?.elements, element) ?? element,
+    elementLabel: (element) => {
+      const ofType = typeEntry?.elementLabels?.[element];
+      if (ofType && isLocale(labels.language)) return ofType[labels.language];
+      return fromCatalogue(catalogue.elements, labels.catalogue?.elements, element) ?? element;
+    },
     requestTypeTitle: (type) =>
       fromCatalogue(catalogue.requestTypes, labels.catalogue?.requestTypes, type) ?? type,
     offenceTitle: (id) => fromCatalogue(catalogue.offences, labels.catalogue?.offences, id),

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { directoryViewOf } from '../../src/core/directory/directory-view.ts';
 import type { RequestContent } from '../../src/core/request/draft.ts';
+import { validateDraft } from '../../src/core/validation/validate-draft.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import { loadDocumentLabels } from '../../src/data/document-labels/index.ts';
 import { buildDocumentModel } from '../../src/document/document-model.ts';
@@ -64,6 +66,32 @@ describe('draft form: the elements shown', () => {
       suggestedDeadline: { date: '2027-01-10', reasons: 'Trial date.' },
     };
     assert.deepEqual(elementsOutsideType(information, catalogue), ['suggested-deadline']);
+  });
+
+  it('names the authorities of spontaneous information as sending and receiving, in findings and the document', () => {
+    const information: RequestContent = {
+      type: 'spontaneous-information',
+      language: 'en',
+      requestingAuthority: { name: 'Bundeskriminalamt', state: 'DE' },
+    };
+    const messages = validateDraft(information, catalogue, directoryViewOf([]), 'fr').map(
+      (finding) => finding.message,
+    );
+    assert.ok(
+      messages.some((message) => message.includes('État et autorité destinataires')),
+      messages.join('\n'),
+    );
+    const labelsOf = (language: string) =>
+      buildDocumentModel(information, catalogue, [language], { labels: loadDocumentLabels() })
+        .versions[0]?.sections.filter((section) => section.element.endsWith('-authority'))
+        .map((section) => section.label);
+    assert.deepEqual(labelsOf('en'), ['Sending authority', 'Receiving State and authority']);
+    assert.deepEqual(labelsOf('zh'), ['发送机关', '接收国及机关']);
+    // Another type keeps the elements' own names.
+    const mla = buildDocumentModel({ ...information, type: 'mla' }, catalogue, ['en'], {
+      labels: loadDocumentLabels(),
+    }).versions[0]?.sections.find((section) => section.element === 'requested-authority');
+    assert.equal(mla?.label, 'Requested State and authority');
   });
 
   it("an extradition's person sought is its own element, not a person concerned outside the type", () => {

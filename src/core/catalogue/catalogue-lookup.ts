@@ -6,6 +6,7 @@
  */
 import { AppError } from '../errors.ts';
 import type { Locale } from '../i18n.ts';
+import type { ElementId } from '../request/elements.ts';
 import type { Catalogue, RequestTypeEntry, RuleEntry } from './catalogue.ts';
 
 export type ElementEntry = Catalogue['elements'][number];
@@ -39,11 +40,18 @@ export function findDefinition(catalogue: Catalogue, id: DefinitionEntry['id']):
 }
 
 /**
- * The element's label in the given language, for the `{element}` placeholder of findings.
+ * The element's label in the given language, for the `{element}` placeholder of findings: the
+ * name the request type gives it (`elementLabels`) when it gives one, else the element's own.
  * Falls back to the id, so a finding is never blank even if the catalogue lacks the element.
  */
-export function elementLabel(catalogue: Catalogue, id: string, locale: Locale): string {
-  return findElement(catalogue, id)?.label[locale] ?? id;
+export function elementLabel(
+  catalogue: Catalogue,
+  id: string,
+  locale: Locale,
+  requestType?: Pick<RequestTypeEntry, 'elementLabels'>,
+): string {
+  const ofType = requestType?.elementLabels?.[id as ElementId];
+  return ofType?.[locale] ?? findElement(catalogue, id)?.label[locale] ?? id;
 }
 
 /** Whether the rule applies to the request type (the type lists the rule id in its `rules`). */

@@ -60,6 +60,12 @@ export const RequestTypeEntrySchema = CitationSchema.extend({
   ),
   /** Ids of the rules in `rules` that apply to this type. */
   rules: z.array(z.string()),
+  /**
+   * What this type calls some elements every request has, where the common name would say
+   * something untrue: information given without a request has a sending authority and a
+   * receiving State, not a requesting and a requested one.
+   */
+  elementLabels: z.partialRecord(ElementIdSchema, LocalizedTextSchema).optional(),
   provenance: ProvenanceSchema,
 });
 

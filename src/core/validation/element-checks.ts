@@ -6,13 +6,13 @@
  * for the drafter before sending and for both sides after.
  */
 import { formatCitationIn } from '../catalogue/catalogue.ts';
+import { elementLabel } from '../catalogue/catalogue-lookup.ts';
 import { isElementApplicable, isElementId, isElementPresent } from '../request/elements.ts';
 import type { Finding } from './finding.ts';
 import { compactFindings, type DraftCheck } from './validation-context.ts';
 
 export const checkElements: DraftCheck = ({ draft, catalogue, locale, requestType, findings, isSent }) => {
   if (!requestType) return [];
-  const labels = new Map(catalogue.elements.map((entry) => [entry.id, entry.label[locale]]));
   const results: Array<Finding | undefined> = [];
   for (const entry of requestType.elements) {
     if (entry.requirement === 'optional' || !isElementId(entry.element)) continue;
@@ -31,7 +31,7 @@ export const checkElements: DraftCheck = ({ draft, catalogue, locale, requestTyp
         element: entry.element,
         citation,
         values: {
-          element: labels.get(entry.element) ?? entry.element,
+          element: elementLabel(catalogue, entry.element, locale, requestType),
           article: formatCitationIn(citation, locale),
         },
       }),

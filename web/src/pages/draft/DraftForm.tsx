@@ -23,6 +23,7 @@ import { localized } from '../../components/format.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { isAbsenceFinding, type Path, readPath } from './draft.model.ts';
+import { elementLabel } from './FindingsChecklist.tsx';
 import {
   CheckField,
   DateField,
@@ -322,13 +323,19 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           </Text>
         )}
         <Section title={t('draft.section.authorities')}>
-          <ElementGroup element="requesting-authority" legend={t('element.requesting-authority')}>
+          <ElementGroup
+            element="requesting-authority"
+            legend={elementLabel('requesting-authority', catalogue, content.type)}
+          >
             {authorityFields('requestingAuthority')}
             <Fieldset legend={t('lawyer.contactDetails')} p="xs">
               {contactFields(['requestingAuthority', 'contactDetails'], t('lawyer.contactName'))}
             </Fieldset>
           </ElementGroup>
-          <ElementGroup element="requested-authority" legend={t('element.requested-authority')}>
+          <ElementGroup
+            element="requested-authority"
+            legend={elementLabel('requested-authority', catalogue, content.type)}
+          >
             {authorityFields('requestedAuthority')}
             <Fieldset legend={t('lawyer.requestedContactDetails')} p="xs">
               {contactFields(['requestedAuthority', 'contactDetails'], t('lawyer.contactName'))}

@@ -651,7 +651,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
               <ProblemAlert
                 error={saveError}
                 title={t('draft.saveFailed')}
-                fields={refusedFieldsOf(saveError, catalogue.data)}
+                fields={refusedFieldsOf(saveError, catalogue.data, content.type)}
                 takeFocus
               />
               {isApiError(saveError) && saveError.code === 'conflict' ? (
@@ -812,7 +812,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                   <ProblemAlert
                     error={liveCheckError}
                     title={t('checklist.liveRefused')}
-                    fields={refusedFieldsOf(liveCheckError, catalogue.data)}
+                    fields={refusedFieldsOf(liveCheckError, catalogue.data, content.type)}
                   />
                 ) : null}
                 {saved ? <DocumentLinks requestId={saved.request.id} hasUnsavedChanges={isDirty} /> : null}
@@ -829,13 +829,17 @@ export function DraftPage({ requestId }: { requestId?: string }) {
  * The fields a refused save names, by JSON pointer: the element's label (with the entry, in a
  * list), linked to the field's input, rather than the node's path (`body.identifiers.0.kind`).
  */
-function refusedFieldsOf(error: unknown, catalogue: Catalogue | undefined): Record<string, FieldReference> {
+function refusedFieldsOf(
+  error: unknown,
+  catalogue: Catalogue | undefined,
+  type: RequestTypeId,
+): Record<string, FieldReference> {
   const fields: Record<string, FieldReference> = {};
   if (!isApiError(error)) return fields;
   for (const { pointer } of error.problem.errors ?? []) {
     const place = pointer === undefined ? undefined : placeOfPointer(pointer);
     if (pointer === undefined || place === undefined) continue;
-    const element = elementLabel(place.element, catalogue);
+    const element = elementLabel(place.element, catalogue, type);
     fields[pointer] = {
       label:
         place.entry === undefined ? element : i18next.t('draft.refusedEntry', { element, n: place.entry }),

@@ -104,7 +104,7 @@ function ItemRow({
   isStarting: boolean;
 }) {
   const { t } = useTranslation();
-  const label = elementLabel(item.element, catalogue);
+  const label = elementLabel(item.element, catalogue, type);
   // On a new draft an element not written yet is still to do, not wrong: no red mark, no "Blocking".
   const findings = isStarting ? item.findings.filter((finding) => !isAbsenceFinding(finding)) : item.findings;
   const mark = isStarting && item.state !== 'complete' && findings.length === 0 ? 'to-do' : item.state;
@@ -159,8 +159,19 @@ function ItemRow({
   );
 }
 
-/** The element's label from the catalogue in the UI language, else the UI's own wording. */
-export function elementLabel(element: string, catalogue: Catalogue | undefined): string {
+/**
+ * The element's label from the catalogue in the UI language: the name the request's type gives it
+ * when it gives one (spontaneous information's receiving State), else the element's own; else the
+ * UI's own wording.
+ */
+export function elementLabel(
+  element: string,
+  catalogue: Catalogue | undefined,
+  type?: RequestTypeId,
+): string {
+  const ofType = type ? catalogue?.requestTypes.find((entry) => entry.id === type)?.elementLabels : undefined;
+  const typeLabel = ofType?.[element as ElementId];
+  if (typeLabel) return localized(typeLabel);
   const entry = catalogue?.elements.find((candidate) => candidate.id === (element as ElementId));
   return entry ? localized(entry.label) : i18next.t(`element.${element}`, { defaultValue: element });
 }
@@ -348,11 +359,13 @@ function unmetNamesOf(checklist: Checklist, catalogue: Catalogue | undefined): r
     .filter((finding) => finding.severity === 'blocking')
     .map((finding) => {
       const element = elementOfFinding(finding);
-      return element ? elementLabel(element, catalogue) : i18next.t('checklist.otherFindings');
+      return element
+        ? elementLabel(element, catalogue, checklist.type)
+        : i18next.t('checklist.otherFindings');
     });
   const listed = checklist.items
     .filter((item) => item.state === 'missing')
-    .map((item) => elementLabel(item.element, catalogue));
+    .map((item) => elementLabel(item.element, catalogue, checklist.type));
   return [...new Set([...outside, ...listed])];
 }
 

@@ -354,6 +354,8 @@ export type ChecklistItem = Readonly<{
 }>;
 
 export type Checklist = Readonly<{
+  /** The type of the request checked: it names some elements its own way (the catalogue's `elementLabels`). */
+  type: RequestTypeId;
   items: readonly ChecklistItem[];
   /** Findings about something the checklist does not list (another element or the whole request). */
   otherFindings: readonly Finding[];
@@ -415,6 +417,7 @@ export function buildChecklist(
     return element === undefined || !listedIds.has(element);
   });
   return {
+    type: content.type,
     items,
     otherFindings,
     blockingCount: findings.filter((finding) => finding.severity === 'blocking').length,
