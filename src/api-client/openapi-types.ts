@@ -1270,6 +1270,16 @@ export interface paths {
                                     requirement: "required" | "where-possible" | "optional";
                                 }[];
                                 rules: string[];
+                                elementLabels?: {
+                                    [key: string]: {
+                                        ar: string;
+                                        zh: string;
+                                        en: string;
+                                        fr: string;
+                                        ru: string;
+                                        es: string;
+                                    };
+                                };
                                 provenance: {
                                     sources: string[];
                                     verified: boolean;
@@ -1503,6 +1513,16 @@ export interface paths {
                                 requirement: "required" | "where-possible" | "optional";
                             }[];
                             rules: string[];
+                            elementLabels?: {
+                                [key: string]: {
+                                    ar: string;
+                                    zh: string;
+                                    en: string;
+                                    fr: string;
+                                    ru: string;
+                                    es: string;
+                                };
+                            };
                             provenance: {
                                 sources: string[];
                                 verified: boolean;
@@ -7269,8 +7289,12 @@ export interface components {
             decisionReference: string | null;
             /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
             isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure */
+            designatedRole: string | null;
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
+            /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
+            mayApprove: boolean;
         };
         ApprovalQueueItemInput: {
             id: string;
@@ -7306,8 +7330,12 @@ export interface components {
             decisionReference: string | null;
             /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
             isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure */
+            designatedRole: string | null;
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
+            /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
+            mayApprove: boolean;
             /** @description the other State of the case: the requested State of a request sent from here, the requesting State (its node, as the directory names it) of one received */
             otherState: string | null;
         };
@@ -7416,8 +7444,12 @@ export interface components {
             decisionReference: string | null;
             /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
             isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure */
+            designatedRole: string | null;
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
+            /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
+            mayApprove: boolean;
             /** @description the requested State of a request sent from here; the requesting State of one received */
             otherState: string | null;
             checks: {
@@ -8270,8 +8302,12 @@ export interface components {
             decisionReference: string | null;
             /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
             isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure */
+            designatedRole: string | null;
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
+            /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
+            mayApprove: boolean;
         };
         ApprovalQueueItem: {
             id: string;
@@ -8307,8 +8343,12 @@ export interface components {
             decisionReference: string | null;
             /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
             isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure */
+            designatedRole: string | null;
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
+            /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
+            mayApprove: boolean;
             /** @description the other State of the case: the requested State of a request sent from here, the requesting State (its node, as the directory names it) of one received */
             otherState: string | null;
         };
@@ -8417,8 +8457,12 @@ export interface components {
             decisionReference: string | null;
             /** @description an intrusive measure: its approver holds the designated role and gives a decision reference */
             isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure */
+            designatedRole: string | null;
             /** @description whether you may approve or return it now */
             mayDecide: boolean;
+            /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
+            mayApprove: boolean;
             /** @description the requested State of a request sent from here; the requesting State of one received */
             otherState: string | null;
             checks: {

@@ -13,7 +13,10 @@ function wallClockAfter(local: string, ms: number): string {
   return new Date(Date.parse(`${local.slice(0, 16)}:00Z`) + ms).toISOString().slice(0, 16);
 }
 
-/** Puts every node's duty officer on its roster from now for a day; answers their usernames. */
+/**
+ * Puts every node's duty officer on its roster from now for a day; answers each as "username
+ * (node id)": a State with several nodes has a duty officer of the same name on each.
+ */
 export async function staffTheDesks(federation: Federation): Promise<string[]> {
   const staffed = await Promise.all(
     federation.nodes.map(async (node) => {
@@ -26,7 +29,7 @@ export async function staffTheDesks(federation: Federation): Promise<string[]> {
           body: { username: duty.username, start, end: wallClockAfter(start, DAY_MS) },
         }),
       );
-      return duty.username;
+      return `${duty.username} (${node.spec.nodeId})`;
     }),
   );
   return staffed.filter((username) => username !== undefined);

@@ -37,14 +37,18 @@ import {
 import { CLI_ENTRY, createNodeProcess, type NodeProcess, waitFor } from './node-process.ts';
 import { startTemplateMaker, type TemplateMaker } from './template-maker.ts';
 
-/** The people each State node of the demo federation has, by role. */
+/**
+ * The people each State node of the demo federation has: by their one role, and the magistrate,
+ * a supervisor who also holds the role that approves intrusive measures.
+ */
 export type DemoRole =
   | 'officer'
   | 'duty-officer'
   | 'legal-reviewer'
   | 'supervisor'
   | 'evidence-custodian'
-  | 'auditor';
+  | 'auditor'
+  | 'magistrate';
 
 /** One State's node in the federation. */
 export type NodeSpec = Readonly<{
@@ -343,11 +347,16 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       const since = performance.now();
       await Promise.all(
         plans.map(async ({ node, users, register }) => {
+          // Who a person is among the demo's people is the demo's own word, not the node's.
+          const accounts = users.map(({ person: _person, ...user }) => user);
           const stored = hash
             ? await Promise.all(
-                users.map(async ({ password, ...user }) => ({ ...user, passwordHash: await hash(password) })),
+                accounts.map(async ({ password, ...user }) => ({
+                  ...user,
+                  passwordHash: await hash(password),
+                })),
               )
-            : users;
+            : accounts;
           // It holds passwords, or their hashes: readable by this user only, as the node's other files are.
           const file = path.join(node.dataDirectory, FIRST_START_FILE);
           writeFileSync(file, JSON.stringify({ users: stored, register }), { mode: 0o600 });
@@ -499,7 +508,14 @@ async function createIdentity(
   return readPublicKeyBundle(directory);
 }
 
-type PlannedUser = { username: string; displayName: string; password: string; roles: string[] };
+type PlannedUser = {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: string[];
+  /** Who the person is among the demo's people; their first role when not given. */
+  person?: DemoRole;
+};
 
 /** The demo's people on a State node, with their passwords. */
 function demoUsersOf(spec: NodeSpec): PlannedUser[] {
@@ -518,6 +534,14 @@ function demoUsersOf(spec: NodeSpec): PlannedUser[] {
     user('custodian', 'evidence custodian', 'evidence-custodian'),
     // An oversight body's reader: the audit log, every case, nothing changed.
     user('auditor', 'auditor', 'auditor'),
+    // An intrusive measure (extradition, interception, real-time collection) is approved by a
+    // supervisor who also holds the role the State designates (COMITY_INTRUSIVE_APPROVER_ROLE,
+    // by default the legal reviewer's), with the reference of the authorising decision.
+    {
+      ...user('magistrate', 'magistrate', 'supervisor'),
+      roles: ['supervisor', 'legal-reviewer'],
+      person: 'magistrate',
+    },
   ];
 }
 
@@ -562,7 +586,7 @@ async function prepareNode(
   if (roleAccounts.length > 0) {
     accounts = Object.fromEntries(
       roleAccounts.map((user) => [
-        user.roles[0] as DemoRole,
+        user.person ?? (user.roles[0] as DemoRole),
         {
           username: user.username,
           password: user.password,

@@ -12,6 +12,7 @@
  */
 import {
   type ApprovalDecision,
+  type ApprovalPolicy,
   type ApprovalSubjectKind,
   checkDecision,
   isIntrusive,
@@ -59,8 +60,12 @@ export type ApprovalView = Readonly<{
   decisionReference: string | null;
   /** An intrusive measure: its approver holds the designated role and gives a decision reference. */
   isIntrusive: boolean;
+  /** The role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure. */
+  designatedRole: string | null;
   /** Whether the actor reading it may approve or return it now (a pending one, someone else's). */
   mayDecide: boolean;
+  /** Whether the actor may approve it now: may decide, and for an intrusive measure holds the designated role. */
+  mayApprove: boolean;
 }>;
 
 function nameOf(person: Readonly<{ username: string | null; displayName: string | null }>): string {
@@ -79,7 +84,10 @@ function transitionPayloadOf(stored: StoredApproval): Readonly<Record<string, un
     : null;
 }
 
-export function toApprovalView(stored: StoredApproval, actor: Actor): ApprovalView {
+export function toApprovalView(stored: StoredApproval, actor: Actor, policy: ApprovalPolicy): ApprovalView {
+  const isIntrusiveMeasure = isIntrusive(stored.requestType);
+  const mayDecide =
+    stored.decision === null && stored.submittedBy.id !== actor.userId && can(actor, 'request:approve');
   return {
     id: stored.id,
     kind: stored.kind,
@@ -98,9 +106,12 @@ export function toApprovalView(stored: StoredApproval, actor: Actor): ApprovalVi
     decidedAt: stored.decidedAt?.toISOString() ?? null,
     reasons: stored.reasons,
     decisionReference: stored.decisionReference,
-    isIntrusive: isIntrusive(stored.requestType),
-    mayDecide:
-      stored.decision === null && stored.submittedBy.id !== actor.userId && can(actor, 'request:approve'),
+    isIntrusive: isIntrusiveMeasure,
+    designatedRole: isIntrusiveMeasure ? policy.intrusiveApproverRole : null,
+    mayDecide,
+    mayApprove:
+      mayDecide &&
+      (!isIntrusiveMeasure || (actor.roles as readonly string[]).includes(policy.intrusiveApproverRole)),
   };
 }
 
@@ -151,7 +162,10 @@ export async function submitRequest(
   const approval = await findApproval(context.db, approvalId);
   if (!approval) throw new Error(`approval ${approvalId} vanished after it was written`);
   publishApprovalChange(context, actor, id, AWAITING_APPROVAL_STATUS, 'submit-for-approval');
-  return { request: await getRequest(context, actor, id), approval: toApprovalView(approval, actor) };
+  return {
+    request: await getRequest(context, actor, id),
+    approval: toApprovalView(approval, actor, context.config.approval),
+  };
 }
 
 /** A supervisor other than the submitter returns a request awaiting approval to its drafter, with reasons. */
@@ -250,7 +264,7 @@ export async function listApprovalQueue(context: AppContext, actor: Actor): Prom
       otherState =
         request.direction === 'incoming' ? stateOfNode(request.peerNodeId) : request.requestedState;
     }
-    readable.push({ ...toApprovalView(approval, actor), otherState });
+    readable.push({ ...toApprovalView(approval, actor, context.config.approval), otherState });
   }
   // Emergencies first, then urgent requests, each oldest first: the approval path stays quick.
   const rank = (view: ApprovalView) => (view.urgency === 'emergency' ? 0 : view.urgency === 'urgent' ? 1 : 2);
@@ -265,7 +279,7 @@ export async function approvalsOfRequest(
 ): Promise<ApprovalView[]> {
   const stored = await findReadableRequest(context, actor, id);
   const approvals = await listApprovals(context.db, { requestId: stored.id });
-  return approvals.map((approval) => toApprovalView(approval, actor));
+  return approvals.map((approval) => toApprovalView(approval, actor, context.config.approval));
 }
 
 /** Someone who submits a subject other than a request for approval (a case transition, an evidence package). */
@@ -305,7 +319,7 @@ export async function submitForApproval(
   if (!id) throw new AppError('awaiting-approval', `this ${subject.kind} already waits for approval`);
   const stored = await findApproval(context.db, id);
   if (!stored) throw new Error(`approval ${id} vanished after it was written`);
-  return toApprovalView(stored, actor);
+  return toApprovalView(stored, actor, context.config.approval);
 }
 
 /**
@@ -346,7 +360,7 @@ export async function decideApproval(
   if (!isDecided) throw new AppError('invalid-state', 'this was decided by someone else meanwhile');
   const stored = await findApproval(context.db, approvalId);
   if (!stored) throw new Error(`approval ${approvalId} vanished after it was decided`);
-  return toApprovalView(stored, actor);
+  return toApprovalView(stored, actor, context.config.approval);
 }
 
 /**
@@ -367,5 +381,9 @@ export async function requireApproval(
       `this ${subject.kind} has not been approved by a second person as it is now; submit it for approval`,
     );
   }
-  return toApprovalView(last, { userId: '', username: '', roles: [], authenticatedBy: 'session' });
+  return toApprovalView(
+    last,
+    { userId: '', username: '', roles: [], authenticatedBy: 'session' },
+    context.config.approval,
+  );
 }

@@ -53,7 +53,7 @@ export async function describeDecisionRegister(
   ]);
   const stateOfNode = peerStateLookupOf(context);
   const items = page.slice(0, limit).map((stored) => ({
-    ...toApprovalView(stored, actor),
+    ...toApprovalView(stored, actor, context.config.approval),
     otherState: stored.direction === 'incoming' ? stateOfNode(stored.peerNodeId) : stored.requestedState,
     checks: twoPersonChecksOf({
       requestType: stored.requestType,

@@ -106,7 +106,7 @@ describe('comity demo stopped by a signal', { timeout: 180_000 }, () => {
     assert.equal(code, 0, output);
     assert.match(
       output,
-      /On duty for the next 24 hours: fr\.duty, de\.duty, br\.duty \(Duty roster screen\)\.\nPress Ctrl-C to stop\./,
+      /On duty for the next 24 hours: fr\.duty \(fr-poc\), de\.duty \(de-poc\), br\.duty \(br-poc\) \(Duty roster screen\)\.\nPress Ctrl-C to stop\./,
     );
     assert.match(output, /Stopping the nodes\.\.\.\s+Stopped\./);
   });

@@ -16,6 +16,7 @@ import { preservationDraft, storedDataDraft, trafficDisclosureDraft } from '../.
 import {
   buildChecklist,
   elementsOutsideType,
+  newDraft,
   shownElements,
   shownElementsOf,
 } from '../../web/src/pages/draft/draft.model.ts';
@@ -55,6 +56,14 @@ describe('draft form: the elements shown', () => {
     }
     const shown = shownElementsOf(changed, catalogue);
     for (const element of [...ofMla, ...outside]) assert.ok(shown.has(element), `${element} is shown`);
+  });
+
+  it('dates a new draft of every type, and names no value of it outside the type', () => {
+    for (const type of catalogue.requestTypes.map((entry) => entry.id)) {
+      const fresh = newDraft(type, 'FR', 'en', { authorityName: 'Ministry of Justice', today: '2026-12-07' });
+      assert.equal(fresh.requestDate, '2026-12-07', type);
+      assert.deepEqual(elementsOutsideType(fresh, catalogue), [], type);
+    }
   });
 
   it('asks spontaneous information for no deadline, and names one typed for the type before', () => {

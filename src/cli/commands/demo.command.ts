@@ -284,18 +284,21 @@ function printWhereToSignIn(federation: Federation): void {
     );
   }
   printLine('');
-  printLine('Try it: sign in as fr.officer, draft a preservation request to Germany, submit it;');
-  printLine('sign in as fr.supervisor to approve it (a second person sends it), then as de.duty');
-  printLine('on the German node to see it arrive and acknowledge it; de.custodian then records the');
-  printLine('preservation. As an oversight body, sign in as de.auditor and open the audit log.');
+  printLine('Try it: sign in on fr-poc as fr.officer, draft a preservation request to Germany, submit');
+  printLine('it; sign in as fr.supervisor to approve it (a second person sends it), then as de.duty on');
+  printLine('de-poc to see it arrive and acknowledge it; de.custodian then records the preservation.');
+  printLine('As an oversight body, sign in as de.auditor and open the audit log. An intrusive measure');
+  printLine('(extradition, interception, real-time collection) is approved by xx.magistrate, a supervisor');
+  printLine('who is also a legal reviewer, with the reference of the authorising decision.');
   const authorities = new Set(federation.nodes.map((node) => node.spec.authority));
   if (authorities.has('central-authority')) {
     printLine('Mutual legal assistance: sign in on fr-ca as fr.officer and draft a request for stored data');
-    printLine("or a joint investigation to Germany; it reaches de-ca, Germany's central authority.");
+    printLine("or a joint investigation to Germany; fr.supervisor on fr-ca sends it to de-ca, Germany's");
+    printLine('central authority, where de.legal screens it.');
   }
   if (authorities.has('extradition-authority')) {
     printLine('Extradition: sign in on br-poc as br.officer and draft an extradition request to France;');
-    printLine("it reaches fr-extradition, France's extradition authority.");
+    printLine("br.magistrate approves it, and it reaches fr-extradition, France's extradition authority.");
   }
   if (authorities.size === 1) {
     printLine('Each State runs its 24/7 point of contact alone: to send mutual legal assistance or');

@@ -43,7 +43,18 @@ export const ApprovalSchema = z
       .describe(
         'an intrusive measure: its approver holds the designated role and gives a decision reference',
       ),
+    designatedRole: z
+      .string()
+      .nullable()
+      .describe(
+        'the role the State designates to approve an intrusive measure (COMITY_INTRUSIVE_APPROVER_ROLE); null for another measure',
+      ),
     mayDecide: z.boolean().describe('whether you may approve or return it now'),
+    mayApprove: z
+      .boolean()
+      .describe(
+        'whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role',
+      ),
   })
   .meta({ id: 'Approval' });
 

@@ -71,7 +71,11 @@ export function ApprovalsPage() {
                     {item.isIntrusive ? (
                       // A sentence, not a badge: a badge would cut it with an ellipsis.
                       <Text size="xs" fw={600} c="red.9" data-testid="approval-intrusive">
-                        {t('approval.intrusive')}
+                        {t('approval.intrusive', {
+                          role: t(`roles.${item.designatedRole}`, {
+                            defaultValue: item.designatedRole ?? '',
+                          }),
+                        })}
                       </Text>
                     ) : null}
                   </Table.Td>

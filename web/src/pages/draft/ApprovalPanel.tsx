@@ -183,6 +183,10 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
       : item.kind === 'evidence-package'
         ? t('approval.approveEvidence')
         : t('approval.approveResponse');
+  // The role an intrusive measure's approver holds, in the reader's words ("legal reviewer").
+  const designatedRole = item.designatedRole
+    ? t(`roles.${item.designatedRole}`, { defaultValue: item.designatedRole })
+    : '';
   const referenceId = `approval-reference-${item.id}`;
   const reasonsId = `approval-reasons-${item.id}`;
   return (
@@ -190,9 +194,14 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
     <Stack gap="xs" data-testid="approval-decision" role="group" aria-label={subjectOf(item, t)}>
       {item.isIntrusive ? (
         <Alert color="red" variant="light">
-          {t('approval.intrusive')}
+          {t('approval.intrusive', { role: designatedRole })}
         </Alert>
       ) : null}
+      {item.mayApprove ? null : (
+        <Alert color="gray" variant="light" data-testid="approval-return-only">
+          {t('approval.returnOnly', { role: designatedRole })}
+        </Alert>
+      )}
       <TextInput
         id={referenceId}
         error={fieldErrors.get('/decisionReference')}
@@ -220,7 +229,7 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
         <Button
           color="blue.8"
           loading={busy === 'approve'}
-          disabled={busy !== undefined}
+          disabled={busy !== undefined || !item.mayApprove}
           onClick={() => setIsConfirming(true)}
           data-testid="approval-approve"
         >

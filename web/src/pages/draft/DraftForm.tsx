@@ -359,7 +359,11 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
           </ElementGroup>
           {has('request-date') ? (
             <ElementGroup element="request-date">
-              <DateField isElement path={['requestDate']} label={t('element.request-date')} />
+              <DateField
+                isElement
+                path={['requestDate']}
+                label={elementLabel('request-date', catalogue, content.type)}
+              />
             </ElementGroup>
           ) : null}
           {has('extension') ? (

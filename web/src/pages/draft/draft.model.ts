@@ -76,11 +76,12 @@ export function pruneContent(content: RequestContent): RequestContent {
   };
 }
 
-/** Elements every request shows, whatever its type. */
+/** Elements every request shows, whatever its type (each is dated: its formal document bears the date). */
 const ALWAYS_SHOWN: readonly ElementId[] = [
   'requesting-authority',
   'requested-authority',
   'case-reference',
+  'request-date',
   'urgency',
   'confidentiality',
   'suggested-deadline',
