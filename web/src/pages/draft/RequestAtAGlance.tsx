@@ -1,7 +1,8 @@
 /**
  * A received request at a glance, at the top of its page: who asks, on which earlier request, how
- * urgently, for which offences, about which identifiers and data, held by whom, for how long and
- * by when. The request in full stays below the case and its evidence; a button takes the reader
+ * urgently, what its type turns on (the person an extradition seeks, the information shared and
+ * its conditions, a joint investigation's States, what assistance is asked), for which offences,
+ * about which identifiers and data, held by whom, for how long and by when. The request in full stays below the case and its evidence; a button takes the reader
  * there.
  */
 import { Button, Group, List, Paper, Text, Title } from '@mantine/core';
@@ -13,21 +14,10 @@ import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import type { StateSummary } from '../../app/api.ts';
 import { type Fact, FactList } from '../../components/FactList.tsx';
 import { formatDate, stateName } from '../../components/format.ts';
+import { joined, shortened, typeFacts } from './glance-facts.ts';
 
 /** How many identifiers are listed before "and N more". */
 const IDENTIFIERS_SHOWN = 5;
-
-/** How much of the summary of facts is quoted before the rest is left to the request in full. */
-const FACTS_SHOWN_CHARACTERS = 280;
-
-function shortened(text: string): string {
-  if (text.length <= FACTS_SHOWN_CHARACTERS) return text;
-  return `${text.slice(0, FACTS_SHOWN_CHARACTERS).trimEnd()}…`;
-}
-
-function joined(parts: ReadonlyArray<string | undefined>): string {
-  return parts.filter((part): part is string => Boolean(part)).join(' — ');
-}
 
 export function RequestAtAGlance({
   content,
@@ -84,6 +74,9 @@ export function RequestAtAGlance({
           testId: 'glance-urgency',
         }
       : undefined,
+    ...typeFacts(content, { state: (code) => stateName(states, code), day: formatDate }, (key, options) =>
+      t(key, options ?? {}),
+    ),
     offences.some(Boolean)
       ? {
           label: t('glance.offences'),
