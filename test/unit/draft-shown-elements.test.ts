@@ -145,4 +145,16 @@ describe('draft form: the elements shown', () => {
     const sought = checklist.items.find((item) => item.element === 'person-sought');
     assert.deepEqual([sought?.state, sought?.findings], ['missing', [finding]]);
   });
+
+  it('lists the period of the data only where the request seeks data, as validation asks for it', () => {
+    const mla = (assistanceKinds: NonNullable<RequestContent['assistanceKinds']>): RequestContent => ({
+      type: 'mla',
+      language: 'en',
+      assistanceKinds,
+    });
+    const listsPeriod = (content: RequestContent) =>
+      buildChecklist(content, catalogue, []).items.some((item) => item.element === 'data-period');
+    assert.equal(listsPeriod(mla(['evidence'])), false);
+    assert.equal(listsPeriod(mla(['data'])), true);
+  });
 });

@@ -11,6 +11,7 @@ import {
   ELEMENT_IDS,
   type ElementId,
   isElementId,
+  isElementApplicable,
   isElementPresent,
 } from '../../../../src/core/request/elements.ts';
 
@@ -388,7 +389,11 @@ export function buildChecklist(
   findings: readonly Finding[],
 ): Checklist {
   const entry = catalogue?.requestTypes.find((type) => type.id === content.type);
-  const listed = (entry?.elements ?? []).filter((element) => element.requirement !== 'optional');
+  // What the request asks decides some elements (a data period only where data is sought): one it
+  // does not need is not listed, as validation does not ask for it.
+  const listed = (entry?.elements ?? []).filter(
+    (element) => element.requirement !== 'optional' && isElementApplicable(content, element.element),
+  );
   const listedIds = new Set(listed.map((element) => element.element));
   // The persons of an extradition are its person sought: a finding about one is that element's.
   const elementOf = (finding: Finding): ElementId | undefined => {
