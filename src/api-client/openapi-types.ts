@@ -47,6 +47,7 @@ export interface paths {
                             node: {
                                 state: string | null;
                                 nodeId: string | null;
+                                authority: ("central-authority" | "point-of-contact" | "extradition-authority") | null;
                                 /** @enum {string} */
                                 mode: "node" | "secretariat";
                                 instance: string;
@@ -81,6 +82,7 @@ export interface paths {
                             node: {
                                 state: string | null;
                                 nodeId: string | null;
+                                authority: ("central-authority" | "point-of-contact" | "extradition-authority") | null;
                                 /** @enum {string} */
                                 mode: "node" | "secretariat";
                                 instance: string;

@@ -3,6 +3,7 @@
  * and, on a node with federation, its directory of nodes; what is degraded, in words; and who
  * this node is (State, node id, mode, and the random instance id of this process).
  */
+import type { AuthorityKind } from '../federation/protocol/types.ts';
 import type { AppContext } from '../app-context.ts';
 import { PROCESS_INSTANCE } from '../ready-file.ts';
 import { isDatabaseReachable } from '../storage/database.ts';
@@ -25,6 +26,8 @@ export type HealthReport = Readonly<{
   node: Readonly<{
     state: string | null;
     nodeId: string | null;
+    /** The authority of its State this node is (its federation identity), once `comity init` has run. */
+    authority: AuthorityKind | null;
     mode: 'node' | 'secretariat';
     instance: string;
   }>;
@@ -71,6 +74,7 @@ export async function checkHealth(
       node: {
         state: context.federation?.identity.state ?? context.config.node.state ?? null,
         nodeId: context.federation?.identity.nodeId ?? null,
+        authority: context.federation?.identity.authority ?? null,
         mode: context.config.federation.mode,
         instance: PROCESS_INSTANCE,
       },

@@ -24,6 +24,7 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual((body as unknown as { node: unknown }).node, {
         state: null,
         nodeId: null,
+        authority: null,
         mode: 'node',
         instance: PROCESS_INSTANCE,
       });

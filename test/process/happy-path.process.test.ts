@@ -89,6 +89,11 @@ describe('federation with real node processes', { timeout: 150_000 }, () => {
       { timeoutMs: 30_000, intervalMs: 200 },
     );
 
+    const health = await (await fetch(`${federation.node('de-ca').url}/api/v1/health`)).json();
+    assert.deepEqual(
+      [health.node.nodeId, health.node.state, health.node.authority],
+      ['de-ca', 'DE', 'central-authority'],
+    );
     const reviewer = await federation.node('de-ca').userClient('legal-reviewer');
     const atCentralAuthority = await listIncomingRequests(reviewer);
     assert.deepEqual(

@@ -35,7 +35,12 @@ function NodeName() {
   // Not while a one-time password or TOTP enrolment is pending: every other call is refused then.
   const states = useStates(session.status === 'signed-in' && session.pendingStep === null);
   const node = thisNode.data;
-  const name = node?.state ? stateName(states.data, node.state) : window.location.host;
+  // A State may run several nodes (its central authority, its 24/7 point of contact...): which one.
+  const authority = node?.authority
+    ? t(`channel.${node.authority}`, { defaultValue: node.authority })
+    : undefined;
+  const stateLabel = node?.state ? stateName(states.data, node.state) : window.location.host;
+  const name = authority ? `${stateLabel} · ${authority}` : stateLabel;
   return (
     <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
       <Text fw={700} size="lg" component={RouterLink} href="/" c="blue.9" td="none">

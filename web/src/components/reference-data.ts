@@ -15,12 +15,16 @@ let thisNode: Promise<ThisNode> | undefined;
 /** A State's node, or the secretariat that keeps the register of nodes (COMITY_MODE). */
 export type NodeMode = 'node' | 'secretariat';
 
-/** What this node says of itself in GET /api/v1/health: its mode and State, fixed while it runs. */
-export type ThisNode = Readonly<{ mode: NodeMode; state: string | null }>;
+/** What this node says of itself in GET /api/v1/health: its mode, State and authority, fixed while it runs. */
+export type ThisNode = Readonly<{ mode: NodeMode; state: string | null; authority: string | null }>;
 
 function loadThisNodeOnce(): Promise<ThisNode> {
   thisNode ??= answer(publicApi.GET('/api/v1/health'))
-    .then((health) => ({ mode: health.node.mode, state: health.node.state }))
+    .then((health) => ({
+      mode: health.node.mode,
+      state: health.node.state,
+      authority: health.node.authority,
+    }))
     .catch((error: unknown) => {
       thisNode = undefined;
       throw error;
