@@ -89,7 +89,9 @@ describe('federation with real node processes', { timeout: 150_000 }, () => {
       { timeoutMs: 30_000, intervalMs: 200 },
     );
 
-    const health = await (await fetch(`${federation.node('de-ca').url}/api/v1/health`)).json();
+    const health = (await (await fetch(`${federation.node('de-ca').url}/api/v1/health`)).json()) as {
+      node: { nodeId: string; state: string; authority: string };
+    };
     assert.deepEqual(
       [health.node.nodeId, health.node.state, health.node.authority],
       ['de-ca', 'DE', 'central-authority'],
