@@ -306,7 +306,9 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       const register = spec
         ? undefined
         : {
-            entries,
+            // The secretariat lists itself too: it is every node's witness by default, the node at
+            // its address in the directory, which keeps each node's signed audit tree heads.
+            entries: [secretariatEntry, ...entries],
             languages: ['en'],
             ...(options.acknowledgeWithinHours !== undefined
               ? { acknowledgeWithinHours: options.acknowledgeWithinHours }

@@ -5,6 +5,8 @@
  * - Happy path: an officer at FR drafts, validates and sends a preservation request to DE; DE's
  *   node holds it as an incoming request and FR's node stores DE's signed receipt. A request for
  *   stored data goes to DE's central authority, and to no other node of DE.
+ * - The secretariat, listed in the directory it publishes, witnesses every node's signed audit
+ *   tree heads, which its auditor reads.
  * - Hostile input over a real socket at DE's POST /federation/v1/messages: each refused with
  *   problem+json naming the reason, the process stays up and healthy, and nothing is stored
  *   (DE's inbox holds only the legitimate messages at the end). The full list of hostile inputs,
@@ -23,6 +25,8 @@ import {
   sendRequest,
 } from '../../src/demo/federation-api.ts';
 import { isHealthy, waitFor } from '../../src/demo/node-process.ts';
+import { apiClient, signIn } from '../../src/demo/node-api.ts';
+import { answer } from '../../src/api-client/client.ts';
 import { runPreservationScenario } from '../../src/demo/preservation-scenario.ts';
 import { loadNodeIdentity, readPublicKeyBundle } from '../../src/federation/identity/identity-store.ts';
 import { generateNodeKeys } from '../../src/federation/protocol/keys.ts';
@@ -49,6 +53,8 @@ describe('federation with real node processes', { timeout: 150_000 }, () => {
         { nodeId: 'de-poc', state: 'DE', authority: 'point-of-contact' },
         { nodeId: 'de-ca', state: 'DE', authority: 'central-authority' },
       ],
+      // Each node signs its audit tree head every 2 s and sends it to its witness, the secretariat.
+      env: { COMITY_AUDIT_TREE_HEAD_INTERVAL_SECONDS: '2' },
       shouldKeepLogs: false,
     });
   });
@@ -105,6 +111,25 @@ describe('federation with real node processes', { timeout: 150_000 }, () => {
     const dutyOfficer = await federation.node('de-poc').userClient('duty-officer');
     const atPointOfContact = await listIncomingRequests(dutyOfficer);
     assert.ok(atPointOfContact.every((request) => request.remoteRequestId !== drafted.id));
+  });
+
+  it("the secretariat witnesses every node's signed audit tree heads, which its auditor reads", async () => {
+    const auditor = federation.secretariatAuditor;
+    assert.ok(auditor);
+    const client = apiClient(
+      federation.secretariat.url,
+      await signIn(federation.secretariat.url, auditor.username, auditor.password),
+    );
+    const witnessed = await waitFor(
+      'a tree head of every node at the secretariat',
+      async () => {
+        const { items } = await answer(client.api.GET('/api/v1/audit/witnessed-heads'));
+        const nodes = new Set(items.map((head) => head.nodeId));
+        return ['fr-poc', 'de-poc', 'de-ca'].every((node) => nodes.has(node)) ? nodes : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.deepEqual([...witnessed].sort(), ['de-ca', 'de-poc', 'fr-poc']);
   });
 
   it('refuses hostile messages over HTTP with their reason, stays up and stores nothing', async () => {
