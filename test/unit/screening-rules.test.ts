@@ -102,10 +102,24 @@ describe('screening: which items apply', () => {
     assert.ok(!applicableItems(edited, 'preservation').some((item) => item.id === 'dual-criminality'));
   });
 
-  it('asks for assurances on the death penalty and a fair trial for extradition, with non-discrimination and fiscal matters', () => {
+  it('asks for assurances on the death penalty and a fair trial for extradition, with dual criminality, nationality, non-discrimination and fiscal matters', () => {
     const items = ids('extradition');
     for (const id of ['extradition-assurances', 'non-discrimination', 'fiscal-matters'])
       assert.ok(items.includes(id), id);
+    // What the requested State's law may refuse on: dual criminality with the one-year penalty
+    // (Art. 37(1), flagged from the law map as for assistance), and the person's nationality.
+    for (const id of ['extradition-dual-criminality', 'extradition-nationality']) {
+      assert.ok(items.includes(id), id);
+      const item = catalogue.screeningItems.find((entry) => entry.id === id);
+      assert.deepEqual(
+        [item?.kind, item?.article, item?.groundIds],
+        ['ground', 37, ['extradition-requested-state-law']],
+      );
+    }
+    assert.equal(
+      catalogue.screeningItems.find((entry) => entry.id === 'extradition-dual-criminality')?.automatic,
+      'dual-criminality',
+    );
     assert.ok(!items.includes('dual-criminality'));
     assert.ok(!items.includes('legal-system'));
   });
