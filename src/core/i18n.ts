@@ -30,6 +30,22 @@ export function formattingLocaleOf(locale: Locale): string {
 }
 
 /**
+ * A day written with its month's name: "6 Dec 2026", "6 déc. 2026", "2026年12月6日", "6 ديسمبر 2026".
+ * Not `dateStyle: 'medium'`, which writes the same in most languages but is all digits in Arabic
+ * ("06/12/2026"), like a typed date; written dates read alike on every screen and language.
+ */
+export const WRITTEN_DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+
+/** A day (YYYY-MM-DD) written in `locale` with its month's name; the text itself when it is no day. */
+export function writtenDayOf(day: string, locale: Locale): string {
+  const date = new Date(`${day.slice(0, 10)}T12:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day.slice(0, 10)) || Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(formattingLocaleOf(locale), { ...WRITTEN_DAY, timeZone: 'UTC' }).format(
+    date,
+  );
+}
+
+/**
  * A State's name from its ISO 3166 code (or the EU's), in `locale`, as the platform's CLDR data
  * writes it: for where the directory's United Nations names are not at hand (a visitor not signed
  * in). The code itself when the platform does not know it.

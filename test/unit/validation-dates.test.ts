@@ -84,7 +84,7 @@ describe('validation: date-invalid (Art. 40(15)(f))', () => {
         validateWithFixture({ ...completePreservationDraft(), dataSought }),
         'period-reversed',
       ).map((finding) => [finding.severity, finding.element, finding.message]),
-      [['blocking', 'dataSought.period.to', 'The period ends on 2026-11-01, before 2026-11-02.']],
+      [['blocking', 'dataSought.period.to', 'The period ends on 1 Nov 2026, before 2 Nov 2026.']],
     );
   });
 

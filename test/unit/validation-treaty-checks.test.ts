@@ -212,7 +212,13 @@ describe('dates that cannot be right (the clock is passed in)', () => {
     const draft = mlaDraft({ suggestedDeadline: { date: '2026-12-10', reasons: 'Trial date.' } });
     const [finding] = findingsOf(validate(draft), 'deadline-already-past');
     assert.equal(finding?.severity, 'warning');
-    assert.match(finding?.message ?? '', /2026-12-10.*2026-12-11/);
+    // Its dates written as the form shows them to its reader, not as stored.
+    assert.match(finding?.message ?? '', /10 Dec 2026.*11 Dec 2026/);
+    const [french] = findingsOf(
+      validateDraft(draft, catalogue, directory, 'fr', { today: TODAY, now: NOW }),
+      'deadline-already-past',
+    );
+    assert.match(french?.message ?? '', /10 déc\. 2026/);
     draft.suggestedDeadline = { date: TODAY, reasons: 'Trial date.' };
     assert.deepEqual(findingsOf(validate(draft), 'deadline-already-past'), []);
   });
@@ -235,7 +241,7 @@ describe('dates that cannot be right (the clock is passed in)', () => {
         ['extradition.warrant.date', 'blocking', 'Art. 37'],
       ],
     );
-    assert.match(found[0]?.message ?? '', /^The date 2031-03-12 is in the future/);
+    assert.match(found[0]?.message ?? '', /^The date 12 Mar 2031 is in the future/);
     // Today is not ahead, nor is tomorrow (today in a zone east of UTC), the day after is; without a
     // clock nothing is checked.
     const warrantOn = (date: string) =>
@@ -288,7 +294,7 @@ describe('a period that ends before it starts', () => {
       );
       assert.equal(
         found[0]?.message,
-        'The period ends on 2026-11-01, before it starts on 2026-11-02: correct one of the two dates.',
+        'The period ends on 1 Nov 2026, before it starts on 2 Nov 2026: correct one of the two dates.',
       );
       assert.deepEqual(findingsOf(validate(draft), 'date-invalid'), [], draft.type);
     }

@@ -3,6 +3,7 @@
  * the requested State acts on these dates, and a wrong one silently narrows or voids the request.
  */
 import type { Citation, RequestTypeEntry } from '../catalogue/catalogue.ts';
+import { writtenDayOf } from '../i18n.ts';
 import type { ElementId } from '../request/elements.ts';
 import type { RequestContent } from '../request/draft.ts';
 import type { FindingBuilder } from './finding-builder.ts';
@@ -75,7 +76,7 @@ function periodFields(
  * before it starts is reversed, said at its end (the field the form shows it under), cited as the
  * period's element is for the type.
  */
-export const checkDates: DraftCheck = ({ draft, findings, requestType }) => {
+export const checkDates: DraftCheck = ({ draft, findings, requestType, locale }) => {
   const results: Array<Finding | undefined> = [];
   for (const { field, value } of listDateFields(draft)) {
     if (hasText(value) && toDayNumber(value.trim()) === undefined) {
@@ -90,7 +91,11 @@ export const checkDates: DraftCheck = ({ draft, findings, requestType }) => {
       results.push(
         findings.buildFinding('period-reversed', {
           element: `${field}.to`,
-          values: { from: period?.from?.trim() ?? '', to: period?.to?.trim() ?? '' },
+          // Written as the form shows its dates to its reader ("1 Nov 2026"), not as stored.
+          values: {
+            from: writtenDayOf(period?.from?.trim() ?? '', locale),
+            to: writtenDayOf(period?.to?.trim() ?? '', locale),
+          },
           ...(citation ? { citation } : {}),
         }),
       );
@@ -120,7 +125,7 @@ const LARGEST_ZONE_OFFSET_MS = 14 * 3_600_000;
  * use after now, and a suggested deadline already past. Validation reads no clock; without `now`
  * or `today` these are not checked.
  */
-export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now, requestType }) => {
+export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now, requestType, locale }) => {
   const citationOf = elementCitationFor(requestType);
   const results: Array<Finding | undefined> = [];
   const nowMs = now === undefined ? Number.NaN : Date.parse(now);
@@ -139,12 +144,15 @@ export const checkDatesAgainstClock: DraftCheck = ({ draft, findings, today, now
   const deadline = draft.suggestedDeadline?.date?.trim();
   const deadlineDay = deadline ? toDayNumber(deadline) : undefined;
   const todayDay = today ? toDayNumber(today) : undefined;
-  if (todayDay !== undefined) results.push(...pastDatesAhead(draft, todayDay, citationOf, findings));
+  if (todayDay !== undefined)
+    results.push(
+      ...pastDatesAhead(draft, todayDay, citationOf, findings, (day) => writtenDayOf(day, locale)),
+    );
   if (deadline && deadlineDay !== undefined && todayDay !== undefined && deadlineDay < todayDay) {
     results.push(
       findings.buildFinding('deadline-already-past', {
         element: 'suggestedDeadline.date',
-        values: { value: deadline, today: today ?? '' },
+        values: { value: writtenDayOf(deadline, locale), today: writtenDayOf(today ?? '', locale) },
       }),
     );
   }
@@ -162,6 +170,7 @@ function pastDatesAhead(
   todayDay: number,
   citationOf: (element: ElementId) => Citation | undefined,
   findings: FindingBuilder,
+  written: (day: string) => string,
 ): Array<Finding | undefined> {
   const dated: Array<readonly [path: string, value: string | undefined, element: ElementId]> = [
     ...(draft.persons ?? []).map(
@@ -184,7 +193,7 @@ function pastDatesAhead(
     return [
       findings.buildFinding('past-date-in-future', {
         element: path,
-        values: { value: value?.trim() ?? '' },
+        values: { value: written(value?.trim() ?? '') },
         ...(citation ? { citation } : {}),
       }),
     ];

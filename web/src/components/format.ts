@@ -4,14 +4,10 @@ import type { StateSummary } from '../app/api.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
 import { formatCitationIn, type RefusalGroundEntry } from '../../../src/core/catalogue/catalogue.ts';
 import { currentLanguage, formattingLocale } from '../i18n/i18n.ts';
-import { regionNameOf } from '../../../src/core/i18n.ts';
+import { regionNameOf, WRITTEN_DAY, writtenDayOf } from '../../../src/core/i18n.ts';
 
-/**
- * A day written with its month's name: "6 Dec 2026", "6 déc. 2026", "2026年12月6日", "6 ديسمبر 2026".
- * Not `dateStyle: 'medium'`, which writes the same in most languages but is all digits in Arabic
- * ("06/12/2026"), like a typed date; written dates read alike on every screen and language.
- */
-export const WRITTEN_DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+/** A day written with its month's name, as every screen writes one (src/core/i18n.ts). */
+export { WRITTEN_DAY } from '../../../src/core/i18n.ts';
 export const TIME_OF_DAY: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 
 /** An instant written with `options` in the UI language; the raw text when it is not a date. */
@@ -48,9 +44,7 @@ export function formatWallClockTime(local: string | null | undefined): string {
 /** A calendar date (YYYY-MM-DD) in the UI language, without shifting it across time zones. */
 export function formatDate(day: string | null | undefined): string {
   if (!day) return '';
-  const date = new Date(`${day.slice(0, 10)}T12:00:00Z`);
-  if (Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(formattingLocale(), { ...WRITTEN_DAY, timeZone: 'UTC' }).format(date);
+  return writtenDayOf(day, currentLanguage());
 }
 
 export function localized(text: LocalizedText | undefined): string {
