@@ -42,7 +42,8 @@ export async function listOpenCaseRecords(
       sql<Date | string | null>`(select o.receipt_received_at from outbox_messages o
          where o.case_id = requests.id::text order by o.sequence limit 1)`.as('delivered_at'),
     )
-    .where('requests.status', '!=', 'draft')
+    // A draft, and a request that waits for its second person, have not left: no case yet.
+    .where('requests.status', 'not in', ['draft', 'awaiting-approval'])
     .where((eb) =>
       eb.or([
         eb('requests.case_status', 'is', null),

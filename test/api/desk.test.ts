@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RequestContent } from '../../src/core/request/draft.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { json } from '../helpers/app.ts';
+import { submit } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { type FederatedNode, type NodePair, startNodePair } from './delivery-fixture.ts';
@@ -132,6 +133,20 @@ for (const target of DATABASE_TARGETS) {
       }
       const anonymous = await pair.requested.app.inject({ method: 'GET', url: '/api/v1/desk' });
       assert.equal(anonymous.statusCode, 401);
+    });
+
+    it('leaves out a request that waits for its second person: it has not left the node', async () => {
+      const author = await asRole(pair.requesting, 'officer');
+      const created = await pair.requesting.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: author.headers,
+        payload: draft(40, 'urgent'),
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const id = json<{ request: { id: string } }>(created).request.id;
+      assert.equal((await submit(pair.requesting, id, author)).statusCode, 202);
+      assert.deepEqual(await desk(pair.requesting, author), []);
     });
 
     it('keeps the cases with a missed deadline with ?overdue=true, on both sides', async () => {
