@@ -162,12 +162,14 @@ async function outgoingFlow(
   const first =
     stored.deliveryState === null ? undefined : await findFirstMessageOfCase(context.db, stored.id);
   if (!first) return flow;
+  const approver = await senderOf(context, stored.id);
   flow.push({
     step: 'sent',
     side: 'requesting',
-    // The second person's approval sent it (the two-person rule): the one who approved, not the author.
-    actor: (await senderOf(context, stored.id)) ?? actor,
-    approvedBy: null,
+    // Its author submitted it and a second person's approval sent it (the two-person rule): both
+    // named, as the requested State reads them from the request's message.
+    actor,
+    approvedBy: approver ? { displayName: approver.displayName } : null,
     at: first.createdAt.toISOString(),
     origin: 'this-node',
     message: await sentMessageView(context, nodes, first.id),

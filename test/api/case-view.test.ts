@@ -80,10 +80,10 @@ for (const target of DATABASE_TARGETS) {
           ['delivered', 'requested', 'other-node'],
         ],
       );
-      // Drafted by the officer; sent by the supervisor whose approval sent it (the two-person rule).
+      // Drafted by the officer; sent as the officer submitted it and the supervisor approved it (the
+      // two-person rule), both named.
       assert.ok(atFr.flow[0]?.actor?.roles.includes('officer'));
-      assert.ok(atFr.flow[1]?.actor?.roles.includes('supervisor'), JSON.stringify(atFr.flow[1]?.actor));
-      assert.notEqual(atFr.flow[1]?.actor?.displayName, atFr.flow[0]?.actor?.displayName);
+      assert.ok(atFr.flow[1]?.actor?.roles.includes('officer'), JSON.stringify(atFr.flow[1]?.actor));
       const carried = atFr.flow[1]?.message;
       assert.equal(carried?.direction, 'sent');
       assert.equal(carried?.state, 'delivered');
@@ -106,18 +106,23 @@ for (const target of DATABASE_TARGETS) {
           ['delivered', 'requested', 'this-node'],
         ],
       );
-      // Germany reads who submitted the request at France and who approved its sending, by name.
+      // Germany reads who submitted the request at France and who approved its sending, by name,
+      // as France reads its own "sent" step: its author, approved by the second person.
+      const sentAtFr = atFr.flow.find((step) => step.step === 'sent');
+      assert.equal(sentAtFr?.actor?.displayName, atFr.flow[0]?.actor?.displayName);
+      assert.ok(sentAtFr?.approvedBy?.displayName);
+      assert.notEqual(sentAtFr?.approvedBy?.displayName, sentAtFr?.actor?.displayName);
       assert.deepEqual(
         atDe.flow.map((step) => [step.actor?.displayName ?? null, step.approvedBy?.displayName ?? null]),
         [
-          [atFr.flow[0]?.actor?.displayName, atFr.flow[1]?.actor?.displayName],
+          [sentAtFr?.actor?.displayName, sentAtFr?.approvedBy?.displayName],
           [null, null],
         ],
       );
       assert.deepEqual(atDe.flow[0]?.actor?.roles, []);
       assert.deepEqual(
-        atFr.flow.map((step) => step.approvedBy),
-        [null, null, null],
+        atFr.flow.map((step) => step.approvedBy?.displayName ?? null),
+        [null, sentAtFr?.approvedBy?.displayName, null],
       );
       const received = atDe.flow[0]?.message;
       assert.equal(received?.id, carried.id);
