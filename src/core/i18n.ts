@@ -36,10 +36,13 @@ export function formattingLocaleOf(locale: Locale): string {
  */
 export const WRITTEN_DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
 
-/** A day (YYYY-MM-DD) written in `locale` with its month's name; the text itself when it is no day. */
+/**
+ * A day (YYYY-MM-DD) written in `locale` with its month's name; the text itself when it is no day
+ * (2026-02-30 is not read as 2 March).
+ */
 export function writtenDayOf(day: string, locale: Locale): string {
   const date = new Date(`${day.slice(0, 10)}T12:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day.slice(0, 10)) || Number.isNaN(date.getTime())) return day;
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day.slice(0, 10)) return day;
   return new Intl.DateTimeFormat(formattingLocaleOf(locale), { ...WRITTEN_DAY, timeZone: 'UTC' }).format(
     date,
   );

@@ -74,7 +74,11 @@ export async function checkHealth(
       node: {
         state: context.federation?.identity.state ?? context.config.node.state ?? null,
         nodeId: context.federation?.identity.nodeId ?? null,
-        authority: context.federation?.identity.authority ?? null,
+        // A secretariat is no State's authority (its identity says central-authority of UN).
+        authority:
+          context.config.federation.mode === 'secretariat'
+            ? null
+            : (context.federation?.identity.authority ?? null),
         mode: context.config.federation.mode,
         instance: PROCESS_INSTANCE,
       },

@@ -15,6 +15,7 @@ import {
   listCountedTreatyRecords,
   listDirectoryParticipants,
   type TreatyRecordInsert,
+  lockTreatyRecords,
 } from '../storage/treaty.repository.ts';
 import {
   checkRecord,
@@ -130,6 +131,7 @@ export async function importRecordsCsv(
   }
   const today = calendarDateOf(context.now());
   return context.db.transaction().execute(async (trx) => {
+    await lockTreatyRecords(trx);
     const participantList = await listDirectoryParticipants(trx);
     const participants = new Map(participantList.map((p) => [p.code, p]));
     // Retracted records count for neither the steps nor the duplicates, as for one record added.

@@ -12,6 +12,7 @@ import {
   listDirectoryParticipants,
   listTreatyRecords,
   type TreatyRecordInsert,
+  lockTreatyRecords,
 } from '../storage/treaty.repository.ts';
 
 export type TreatySeedReport = Readonly<{
@@ -42,6 +43,7 @@ function seedKey(record: {
 export async function seedTreatyRecords(context: AppContext): Promise<TreatySeedReport> {
   const seeds = loadSeedTreatyRecords();
   return context.db.transaction().execute(async (trx) => {
+    await lockTreatyRecords(trx);
     const known = new Set((await listDirectoryParticipants(trx)).map((participant) => participant.code));
     const present = new Set(
       (await listTreatyRecords(trx)).filter((record) => record.origin === 'seed').map(seedKey),

@@ -51,6 +51,7 @@ import {
   listTreatyRecords,
   type StoredTreatyRecord,
   type TreatyRecordInsert,
+  lockTreatyRecords,
 } from '../storage/treaty.repository.ts';
 
 /**
@@ -391,6 +392,7 @@ export async function addRecord(
 ): Promise<TreatyRecordView> {
   const today = calendarDateOf(context.now());
   const id = await context.db.transaction().execute(async (trx) => {
+    await lockTreatyRecords(trx);
     const participants = new Map((await listDirectoryParticipants(trx)).map((p) => [p.code, p]));
     const checked = checkRecord(input, participants, today);
     if (Array.isArray(checked))
@@ -444,6 +446,7 @@ export async function retractRecord(
   const notFound = new AppError('not-found', `no treaty record ${recordId}`);
   if (!UUID_PATTERN.test(recordId)) throw notFound;
   await context.db.transaction().execute(async (trx) => {
+    await lockTreatyRecords(trx);
     const record = await findTreatyRecord(trx, recordId);
     if (!record) throw notFound;
     if (record.retraction) {

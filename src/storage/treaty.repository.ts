@@ -4,7 +4,7 @@
  * retracted (a retraction beside it, with its reason), so the history of what the node was told,
  * and by whom, stays readable.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** A record as stored, with the participant's kind from the directory and its author. */
@@ -133,6 +133,18 @@ function toStoredRecord(row: JoinedRow): StoredTreatyRecord {
           }
         : null,
   };
+}
+
+/** The advisory lock every change to the records takes first (an arbitrary constant, beside the audit log's). */
+const TREATY_RECORDS_LOCK = 6962_0002;
+
+/**
+ * Takes the records' lock until the transaction ends: a change checks the records it rests on (a
+ * ratification its signature, a retraction the records resting on it) and then writes, so two
+ * changes at once would each pass against records the other is changing.
+ */
+export async function lockTreatyRecords(trx: Kysely<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${TREATY_RECORDS_LOCK})`.execute(trx);
 }
 
 /** Every record, retracted ones too, by date (undated last), then participant, then time of entry. */

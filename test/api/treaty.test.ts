@@ -532,6 +532,13 @@ for (const target of DATABASE_TARGETS) {
       const alone = await add('ratification', '2026-09-01');
       assert.equal(alone.statusCode, 400);
       assert.equal(json<Problem>(alone).errors?.[0]?.code, 'signature-first');
+      // An import counts them no more than one record added.
+      const imported = await importCsv(
+        `${CSV_HEADER}\nIS,ratification,2026-09-01,UNTC status page,primary (depositary),`,
+        administrator.headers,
+      );
+      assert.equal(imported.statusCode, 422, imported.body);
+      assert.match(JSON.stringify(json(imported)), /IS has no signature recorded by 2026-09-01/);
       assert.equal((await add('signature', '2026-08-03')).statusCode, 201);
     });
 

@@ -979,7 +979,7 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     await retracted.getByTestId('treaty-retraction').waitFor();
     assert.match(
       (await retracted.getByTestId('treaty-retraction').textContent()) ?? '',
-      /^Retracted on \d{1,2} [A-Z][a-z]{2} \d{4} by [\w.-]+: The news report was of a signature, not a ratification\.Source: https:\/\/treaties\.un\.org$/,
+      /^Retracted on \d{1,2} \p{L}+ \d{4}, \d{2}:\d{2} by [\w.-]+: The news report was of a signature, not a ratification\.Source: https:\/\/treaties\.un\.org$/u,
     );
     assert.equal(await retracted.getByRole('button').count(), 0);
     await retracted.screenshot({ path: path.join(screenshotDirectory, 'treaty-record-retracted-row.png') });

@@ -102,6 +102,11 @@ describe('federation with real node processes', { timeout: 150_000 }, () => {
       [health.node.nodeId, health.node.state, health.node.authority],
       ['de-ca', 'DE', 'central-authority'],
     );
+    // The secretariat is no State's authority, though its identity names one.
+    const secretariat = (await (await fetch(`${federation.secretariat.url}/api/v1/health`)).json()) as {
+      node: { mode: string; authority: string | null };
+    };
+    assert.deepEqual([secretariat.node.mode, secretariat.node.authority], ['secretariat', null]);
     const reviewer = await federation.node('de-ca').userClient('legal-reviewer');
     const atCentralAuthority = await listIncomingRequests(reviewer);
     assert.deepEqual(

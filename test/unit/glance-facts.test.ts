@@ -84,6 +84,18 @@ describe('a received request at a glance: what its type turns on', () => {
     ]);
   });
 
+  it('says when provisional arrest is not sought, and nothing when the request does not say', () => {
+    const ofArrest = (isProvisionalArrestSought?: boolean) =>
+      factsOf({
+        type: 'extradition',
+        extradition: isProvisionalArrestSought === undefined ? {} : { isProvisionalArrestSought },
+      });
+    assert.deepEqual(ofArrest(false), [
+      ['glance-provisional-arrest', 'glance.provisionalArrest', 'glance.provisionalArrestNot'],
+    ]);
+    assert.deepEqual(ofArrest(), []);
+  });
+
   it('says nothing of what a request does not hold', () => {
     assert.deepEqual(
       factsOf({ type: 'extradition', persons: [{ role: 'witness', name: 'A. Witness' }] }),

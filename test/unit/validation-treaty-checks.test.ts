@@ -327,12 +327,16 @@ describe('extradition: provisional arrest is for urgent cases (Art. 37)', () => 
     );
   });
 
-  it('warns at the reason when the request is urgent or an emergency but does not say why', () => {
-    for (const level of ['urgent', 'emergency'] as const) {
-      assert.deepEqual(provisional(sought({ level, justification: '  ' })), [
-        ['urgency.justification', 'warning', 'Art. 37'],
-      ]);
-    }
+  it('warns at the reason when the request is urgent but does not say why', () => {
+    assert.deepEqual(provisional(sought({ level: 'urgent', justification: '  ' })), [
+      ['urgency.justification', 'warning', 'Art. 37'],
+    ]);
+  });
+
+  it('leaves an emergency without its reason to the finding that already blocks it', () => {
+    const emergency = validate(sought({ level: 'emergency' }));
+    assert.deepEqual(findingsOf(emergency, 'provisional-arrest-not-urgent'), []);
+    assert.equal(findingsOf(emergency, 'emergency-justification-missing').length, 1);
   });
 
   it('is satisfied by an urgent request with its reason, and silent when no provisional arrest is sought', () => {

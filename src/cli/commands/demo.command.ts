@@ -259,28 +259,35 @@ function prepareDirectory(requested: string | undefined): string {
   return directory;
 }
 
+/** The width of the printed roles, the longest ("supervisor,legal-reviewer", the magistrate's) and a space. */
+const ROLE_COLUMN = 26;
+
 function printWhereToSignIn(federation: Federation): void {
   printLine('');
   printLine('The demo federation is running. Sign in with a browser:');
   for (const node of federation.nodes) {
     printLine('');
     printLine(`  ${node.spec.state} — ${node.spec.nodeId} (${node.spec.authority}): ${node.url}/`);
-    printLine(`    ${'administrator'.padEnd(18)} admin / ${node.adminPassword}`);
-    printLine(`    ${'administrator'.padEnd(18)} approver / ${node.approverPassword} (the second one)`);
+    printLine(`    ${'administrator'.padEnd(ROLE_COLUMN)} admin / ${node.adminPassword}`);
+    printLine(
+      `    ${'administrator'.padEnd(ROLE_COLUMN)} approver / ${node.approverPassword} (the second one)`,
+    );
     for (const account of Object.values(node.accounts ?? {})) {
-      printLine(`    ${account.roles.join(',').padEnd(18)} ${account.username} / ${account.password}`);
+      printLine(
+        `    ${account.roles.join(',').padEnd(ROLE_COLUMN)} ${account.username} / ${account.password}`,
+      );
     }
   }
   printLine('');
   printLine(`  Secretariat (publishes the signed directory): ${federation.secretariat.url}/`);
-  printLine(`    ${'directory'.padEnd(18)} ${federation.secretariat.url}/federation/v1/directory`);
+  printLine(`    ${'directory'.padEnd(ROLE_COLUMN)} ${federation.secretariat.url}/federation/v1/directory`);
   printLine(
-    `    ${'administrator'.padEnd(18)} admin / ${federation.secretariat.adminPassword ?? '(not printed)'}`,
+    `    ${'administrator'.padEnd(ROLE_COLUMN)} admin / ${federation.secretariat.adminPassword ?? '(not printed)'}`,
   );
   const auditor = federation.secretariatAuditor;
   if (auditor) {
     printLine(
-      `    ${'auditor'.padEnd(18)} ${auditor.username} / ${auditor.password} (the tree heads it witnesses for every node)`,
+      `    ${'auditor'.padEnd(ROLE_COLUMN)} ${auditor.username} / ${auditor.password} (the tree heads it witnesses for every node)`,
     );
   }
   printLine('');
@@ -288,8 +295,9 @@ function printWhereToSignIn(federation: Federation): void {
   printLine('it; sign in as fr.supervisor to approve it (a second person sends it), then as de.duty on');
   printLine('de-poc to see it arrive and acknowledge it; de.custodian then records the preservation.');
   printLine('As an oversight body, sign in as de.auditor and open the audit log. An intrusive measure');
-  printLine('(extradition, interception, real-time collection) is approved by xx.magistrate, a supervisor');
-  printLine('who is also a legal reviewer, with the reference of the authorising decision.');
+  printLine('(extradition, interception, real-time collection) is approved by fr.magistrate, de.magistrate');
+  printLine('or br.magistrate, a supervisor who is also a legal reviewer, with the reference of the');
+  printLine('authorising decision.');
   const authorities = new Set(federation.nodes.map((node) => node.spec.authority));
   if (authorities.has('central-authority')) {
     printLine('Mutual legal assistance: sign in on fr-ca as fr.officer and draft a request for stored data');

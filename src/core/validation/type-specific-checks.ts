@@ -21,18 +21,19 @@ export const checkEmergency: DraftCheck = ({ draft, findings }) => {
 };
 
 /**
- * Art. 37: the requested State takes the person sought into custody in urgent cases, when it is
+ * Art. 37: the requested State takes the person sought into custody in urgent cases, once
  * satisfied that the circumstances are urgent. A request that seeks provisional arrest says it is
- * urgent (or an emergency) and why; the finding points at what is missing, the level first.
+ * urgent (or an emergency) and why (Comity's practice); the finding points at what is missing, the
+ * level first. An emergency without its reason is already blocked (emergency-justification-missing).
  */
 export const checkProvisionalArrest: DraftCheck = ({ draft, findings }) => {
   if (draft.type !== 'extradition' || draft.extradition?.isProvisionalArrestSought !== true) return [];
   const level = draft.urgency?.level;
-  const isUrgent = level === 'urgent' || level === 'emergency';
-  if (isUrgent && hasText(draft.urgency?.justification)) return [];
+  if (level === 'emergency') return [];
+  if (level === 'urgent' && hasText(draft.urgency?.justification)) return [];
   return compactFindings([
     findings.buildFinding('provisional-arrest-not-urgent', {
-      element: isUrgent ? 'urgency.justification' : 'urgency.level',
+      element: level === 'urgent' ? 'urgency.justification' : 'urgency.level',
     }),
   ]);
 };

@@ -27,7 +27,7 @@ const HealthSchema = z.object({
     state: z.string().nullable(),
     /** The federation node id, once `comity init` has run. */
     nodeId: z.string().nullable(),
-    /** The authority of its State this node is (central authority, 24/7 point of contact, extradition authority). */
+    /** The authority of its State this node is (central authority, 24/7 point of contact, extradition authority); null on a secretariat. */
     authority: z.enum(['central-authority', 'point-of-contact', 'extradition-authority']).nullable(),
     mode: z.enum(['node', 'secretariat']),
     /** A random id of this run of the node process (changes at every start): tells processes apart. */

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { answer, api, type TreatyRecordView } from '../../app/api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
-import { formatDate } from '../../components/format.ts';
+import { formatDate, formatDateTime } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 
 type Retraction = NonNullable<TreatyRecordView['retraction']>;
@@ -18,7 +18,8 @@ type Retraction = NonNullable<TreatyRecordView['retraction']>;
 /** "Retracted", and under the record who retracted it, when and why. */
 export function RetractionNote({ retraction }: Readonly<{ retraction: Retraction }>) {
   const { t } = useTranslation();
-  const date = formatDate(retraction.createdAt.slice(0, 10));
+  // When, on the reader's clock: near midnight the UTC day would be another.
+  const date = formatDateTime(retraction.createdAt);
   return (
     <Stack gap={0} mt={4} data-testid="treaty-retraction">
       <Text size="xs" c="red.9">
