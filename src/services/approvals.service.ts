@@ -15,6 +15,7 @@ import {
   type ApprovalPolicy,
   type ApprovalSubjectKind,
   checkDecision,
+  holdsDesignatedRole,
   isIntrusive,
 } from '../core/approval/approval-rules.ts';
 import { AppError } from '../core/errors.ts';
@@ -109,9 +110,7 @@ export function toApprovalView(stored: StoredApproval, actor: Actor, policy: App
     isIntrusive: isIntrusiveMeasure,
     designatedRole: isIntrusiveMeasure ? policy.intrusiveApproverRole : null,
     mayDecide,
-    mayApprove:
-      mayDecide &&
-      (!isIntrusiveMeasure || (actor.roles as readonly string[]).includes(policy.intrusiveApproverRole)),
+    mayApprove: mayDecide && holdsDesignatedRole(actor.roles, stored.requestType, policy),
   };
 }
 

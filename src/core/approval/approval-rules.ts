@@ -121,7 +121,7 @@ export function checkDecision(
     return { ok: true };
   }
   if (isIntrusive(record.requestType)) {
-    if (!(approver.roles as readonly string[]).includes(policy.intrusiveApproverRole)) {
+    if (!holdsDesignatedRole(approver.roles, record.requestType, policy)) {
       return refuse(
         'designated-role-missing',
         `an intrusive measure (${record.requestType}) needs the approval of the role the State designates: ${policy.intrusiveApproverRole}`,
@@ -135,6 +135,15 @@ export function checkDecision(
     }
   }
   return { ok: true };
+}
+
+/** Whether someone with `roles` holds what approving `requestType` needs beyond the supervisor's role. */
+export function holdsDesignatedRole(
+  roles: readonly string[],
+  requestType: string,
+  policy: ApprovalPolicy,
+): boolean {
+  return !isIntrusive(requestType) || roles.includes(policy.intrusiveApproverRole);
 }
 
 /** Whether an approver of `requestType` must give the reference of an authorising decision. */
