@@ -258,12 +258,13 @@ describe('the audit screen', { skip: skipReason(), timeout: 600_000 }, () => {
     await secretariatPage.waitForURL(/\/register$/);
     await secretariatPage.getByRole('heading', { level: 1, name: 'Register of nodes' }).waitFor();
     const nodes = secretariatPage.getByTestId('register-nodes');
-    for (const nodeId of ['fr-poc', 'de-poc']) {
+    // The secretariat lists itself too: it is every node's witness by default.
+    for (const nodeId of ['secretariat', 'fr-poc', 'de-poc']) {
       await nodes.locator(`tr[data-node="${nodeId}"]`).getByText('published as registered').waitFor();
     }
     assert.match(
       (await secretariatPage.getByTestId('register-publication').textContent()) ?? '',
-      /^Directory no\. \d+, published .*; nodes listed: 2\. /,
+      /^Directory no\. \d+, published .*; nodes listed: 3\. /,
     );
     const menu = secretariatPage.getByRole('navigation');
     await menu.getByRole('link', { name: 'Register of nodes' }).waitFor();
