@@ -203,16 +203,18 @@ describe('behind a TLS-terminating nginx', {
     nginx?.kill('SIGQUIT');
   });
 
-  it('the directory lists the nodes at their https addresses', async () => {
+  it("the directory lists the nodes, the secretariat's own too, at their https addresses", async () => {
     const answer = await call(ca, `${publicUrl('secretariat')}/federation/v1/directory`);
     assert.equal(answer.status, 200, answer.body);
     // A compact JWS: the payload is the directory document.
     const document = JSON.parse(Buffer.from(answer.body.split('.')[1] ?? '', 'base64url').toString()) as {
       nodes: { nodeId: string; endpoint: string }[];
     };
+    // The secretariat too: it lists itself, as every node's default witness.
     assert.deepEqual(document.nodes.map((node) => [node.nodeId, node.endpoint]).sort(), [
       ['de-poc', publicUrl('de-poc')],
       ['fr-poc', publicUrl('fr-poc')],
+      ['secretariat', publicUrl('secretariat')],
     ]);
   });
 
