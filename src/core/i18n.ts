@@ -43,9 +43,22 @@ export const WRITTEN_DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month:
 export function writtenDayOf(day: string, locale: Locale): string {
   const date = new Date(`${day.slice(0, 10)}T12:00:00Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day.slice(0, 10)) return day;
-  return new Intl.DateTimeFormat(formattingLocaleOf(locale), { ...WRITTEN_DAY, timeZone: 'UTC' }).format(
-    date,
-  );
+  return writtenDayFormatOf(locale).format(date);
+}
+
+/**
+ * One formatter per language, made once: making an Intl.DateTimeFormat costs far more than using
+ * it, and validation writes a day in a finding on every save of a draft that has one.
+ */
+const writtenDayFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+function writtenDayFormatOf(locale: Locale): Intl.DateTimeFormat {
+  let format = writtenDayFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(formattingLocaleOf(locale), { ...WRITTEN_DAY, timeZone: 'UTC' });
+    writtenDayFormats.set(locale, format);
+  }
+  return format;
 }
 
 /**
