@@ -306,6 +306,23 @@ export function duplicateKey(record: {
   ]);
 }
 
+/**
+ * The schema's issues as the API lists them: each field by name, and by pointer in a JSON body or
+ * by line in an import row; its code; the validator's words after the field (`what` when none).
+ */
+function issueDetailsOf(
+  issues: ReadonlyArray<Readonly<{ path: PropertyKey[]; message: string; code: string }>>,
+  what: string,
+  line?: number,
+): AppErrorDetail[] {
+  return issues.map((issue) => ({
+    ...(line === undefined ? { pointer: jsonPointer(issue.path) } : { line }),
+    path: issue.path.join('.'),
+    message: `${issue.path.join('.') || what}: ${issue.message}`,
+    ...fieldCodeOf({ keyword: issue.code, params: zodIssueParams(issue) }),
+  }));
+}
+
 /** Every problem of one record: schema, directory, dates. `line` is set for import rows. */
 export function checkRecord(
   input: unknown,
@@ -316,16 +333,7 @@ export function checkRecord(
   const at = line === undefined ? {} : { line };
   // With the input in each issue, a choice not made reads as required rather than as a wrong value.
   const parsed = NewTreatyRecordSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
-    return parsed.error.issues.map((issue) => ({
-      ...at,
-      path: issue.path.join('.'),
-      // A row of an import is named by its line; a pointer points into a JSON body.
-      ...(line === undefined ? { pointer: jsonPointer(issue.path) } : {}),
-      message: `${issue.path.join('.') || 'record'}: ${issue.message}`,
-      ...fieldCodeOf({ keyword: issue.code, params: zodIssueParams(issue) }),
-    }));
-  }
+  if (!parsed.success) return issueDetailsOf(parsed.error.issues, 'record', line);
   const problems: AppErrorDetail[] = [];
   if (!participants.has(parsed.data.stateCode)) {
     problems.push({
@@ -435,12 +443,7 @@ export async function retractRecord(
 ): Promise<TreatyRecordView> {
   const parsed = RetractionSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({
-      path: issue.path.join('.'),
-      pointer: jsonPointer(issue.path),
-      message: `${issue.path.join('.') || 'retraction'}: ${issue.message}`,
-      ...fieldCodeOf({ keyword: issue.code, params: zodIssueParams(issue) }),
-    }));
+    const details = issueDetailsOf(parsed.error.issues, 'retraction');
     throw new AppError('invalid-input', details.map((detail) => detail.message).join('; '), details);
   }
   const notFound = new AppError('not-found', `no treaty record ${recordId}`);

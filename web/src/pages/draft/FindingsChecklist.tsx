@@ -21,19 +21,14 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import i18next from 'i18next';
+import { currentLanguage } from '../../i18n/i18n.ts';
 import { useTranslation } from 'react-i18next';
-import type { ElementId } from '../../../../src/core/request/elements.ts';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
+import { elementLabel as catalogueElementLabel } from '../../../../src/core/catalogue/catalogue-lookup.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import type { Finding } from '../../../../src/core/validation/finding.ts';
 import { RouterLink } from '../../app/router.tsx';
-import {
-  citationText,
-  formatList,
-  labelSeparator,
-  localized,
-  localizedCitation,
-} from '../../components/format.ts';
+import { citationText, formatList, labelSeparator, localizedCitation } from '../../components/format.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { StatusMark } from '../../components/StatusMark.tsx';
 import { type Checklist, type ChecklistItem, elementOfFinding, isAbsenceFinding } from './draft.model.ts';
@@ -169,11 +164,9 @@ export function elementLabel(
   catalogue: Catalogue | undefined,
   type?: RequestTypeId,
 ): string {
-  const ofType = type ? catalogue?.requestTypes.find((entry) => entry.id === type)?.elementLabels : undefined;
-  const typeLabel = ofType?.[element as ElementId];
-  if (typeLabel) return localized(typeLabel);
-  const entry = catalogue?.elements.find((candidate) => candidate.id === (element as ElementId));
-  return entry ? localized(entry.label) : i18next.t(`element.${element}`, { defaultValue: element });
+  const typeEntry = type ? catalogue?.requestTypes.find((entry) => entry.id === type) : undefined;
+  const label = catalogue ? catalogueElementLabel(catalogue, element, currentLanguage(), typeEntry) : element;
+  return label === element ? i18next.t(`element.${element}`, { defaultValue: element }) : label;
 }
 
 export type FindingsChecklistProps = Readonly<{

@@ -153,6 +153,8 @@ export function TreatyStatusPage() {
       );
   }, [records.data, recordFilter, i18n.language, nameOf]);
 
+  const actionOf = (record: TreatyRecordView) =>
+    t(`treatyAction.${record.action}`, { defaultValue: record.action });
   const title = t('treaty.title');
   return (
     <>
@@ -379,11 +381,11 @@ export function TreatyStatusPage() {
                   <Table.Td>
                     {record.retraction ? (
                       <>
-                        <s>{t(`treatyAction.${record.action}`, { defaultValue: record.action })}</s>
+                        <s>{actionOf(record)}</s>
                         <RetractedBadge />
                       </>
                     ) : (
-                      t(`treatyAction.${record.action}`, { defaultValue: record.action })
+                      actionOf(record)
                     )}
                   </Table.Td>
                   <Table.Td>
