@@ -12,9 +12,6 @@
  *   verify         comity audit verify's check of the whole log, per million entries; baseline:
  *                  reading every entry in the same chunks without checking anything
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import type { AppContext } from '../src/app-context.ts';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../src/core/audit/merkle.ts';
@@ -27,8 +24,7 @@ import {
   verifyAuditLog,
 } from '../src/services/audit.service.ts';
 import { readAuditEntryRange } from '../src/storage/audit.repository.ts';
-import { type DatabaseHandle, openDatabase } from '../src/storage/database.ts';
-import { migrateToLatest } from '../src/storage/migrate.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import type { Figure } from './foundation.bench.ts';
 import { formatMs, median } from './statistics.ts';
 
@@ -59,26 +55,6 @@ function perSecond(count: number, ms: number): string {
   return `${Math.round((count / ms) * 1000).toLocaleString('en')} entries/s`;
 }
 
-async function open(
-  databaseUrl: string | undefined,
-): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
-  if (databaseUrl) {
-    const handle = await openDatabase({ kind: 'postgres', url: databaseUrl });
-    await migrateToLatest(handle.db);
-    return { handle, cleanup: () => handle.close() };
-  }
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'comity-bench-audit-'));
-  const handle = await openDatabase({ kind: 'pglite', directory: path.join(directory, 'pglite') });
-  await migrateToLatest(handle.db);
-  return {
-    handle,
-    cleanup: async () => {
-      await handle.close();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
-}
-
 export async function runAuditBenchmarks(options: {
   entries: number;
   appendSample: number;
@@ -86,7 +62,7 @@ export async function runAuditBenchmarks(options: {
   log?: (line: string) => void;
 }): Promise<Figure[]> {
   const log = options.log ?? (() => undefined);
-  const { handle, cleanup } = await open(options.databaseUrl);
+  const { handle, cleanup } = await openBenchDatabase(options.databaseUrl, 'audit');
   const db = handle.db;
   const now = new Date('2026-12-12T10:00:00.000Z');
   const context = { db, now: () => now } as unknown as AppContext;

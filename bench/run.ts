@@ -4,7 +4,8 @@
  * assets, evidence (`--size 256M` for a quick run; 2 GiB by default; then the transfer node to node,
  * `--transfer-size 64M`, 512 MiB by default; `--transfer-only` skips the sealing, `--sealing-only` the
  * transfer; `--rss-size 5G` adds one sealing of a file that size for peak memory), backup, memory,
- * demo, census (statements per message, PostgreSQL; `--count N` messages per phase), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half, `--tail` for the slowest messages at 50/s), audit (`--entries N`; 1 million by default, 100,000 with --quick), maintenance (`--messages N`; 51,200 by default, 10,240 with --quick).
+ * demo, census (statements per message, PostgreSQL; `--count N` messages per phase), scale (`--sizes 2,4,8`), federation (`--only pglite|postgres` for one database's half, `--tail` for the slowest messages at 50/s), audit (`--entries N`; 1 million by default, 100,000 with --quick), maintenance (`--messages N`; 51,200 by default, 10,240 with --quick), statements (the statements
+ * compiled once against Kysely building them at every call).
  * The PostgreSQL figures use COMITY_TEST_POSTGRES_URL, or a throwaway cluster when Debian's server is installed.
  * Record the output in docs/benchmarks.md with the command that produced it.
  */
@@ -24,6 +25,7 @@ import { type Figure, runFoundationBenchmarks } from './foundation.bench.ts';
 import { MAINTENANCE_METHOD, runMaintenanceBenchmarks } from './maintenance.bench.ts';
 import { runMemoryBenchmarks } from './memory.bench.ts';
 import { runScaleBenchmarks, scaleTable } from './scale.bench.ts';
+import { runStatementBenchmarks, STATEMENTS_METHOD } from './statements.bench.ts';
 
 const args = process.argv.slice(2);
 const isQuick = args.includes('--quick');
@@ -55,6 +57,26 @@ async function createBenchDatabase(url: string): Promise<string> {
   const target = new URL(url);
   target.pathname = `/${database}`;
   return target.toString();
+}
+
+/**
+ * Runs `measure` on COMITY_TEST_POSTGRES_URL's server, or on a throwaway cluster stopped after it;
+ * says so when there is no PostgreSQL server.
+ */
+async function onPostgres(measure: (url: string) => Promise<void>): Promise<void> {
+  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
+    ? undefined
+    : await startPostgresCluster();
+  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
+  if (url === undefined) {
+    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
+    return;
+  }
+  try {
+    await measure(url);
+  } finally {
+    cluster?.stop();
+  }
 }
 
 function printTable(title: string, figures: readonly Figure[]): void {
@@ -232,23 +254,22 @@ if (suite === 'foundation') {
     `Audit log — PGlite, ${entries.toLocaleString('en')} entries`,
     await runAuditBenchmarks({ entries, appendSample, log }),
   );
-  const cluster: Cluster | undefined = process.env.COMITY_TEST_POSTGRES_URL
-    ? undefined
-    : await startPostgresCluster();
-  const url = process.env.COMITY_TEST_POSTGRES_URL ?? cluster?.url;
-  if (url) {
-    try {
-      printTable(
-        `Audit log — PostgreSQL 15, ${entries.toLocaleString('en')} entries`,
-        await runAuditBenchmarks({ entries, appendSample, log, databaseUrl: await createBenchDatabase(url) }),
-      );
-    } finally {
-      cluster?.stop();
-    }
-  } else {
-    process.stdout.write('\n(PostgreSQL figures skipped: no server; apt-get install postgresql)\n');
-  }
+  await onPostgres(async (url) =>
+    printTable(
+      `Audit log — PostgreSQL 15, ${entries.toLocaleString('en')} entries`,
+      await runAuditBenchmarks({ entries, appendSample, log, databaseUrl: await createBenchDatabase(url) }),
+    ),
+  );
   process.stdout.write(`\n${AUDIT_METHOD}\n`);
+} else if (suite === 'statements') {
+  printTable('Statements compiled once — PGlite, on disk', await runStatementBenchmarks({}));
+  await onPostgres(async (url) =>
+    printTable(
+      'Statements compiled once — PostgreSQL 15',
+      await runStatementBenchmarks({ databaseUrl: await createBenchDatabase(url) }),
+    ),
+  );
+  process.stdout.write(`\n${STATEMENTS_METHOD}\n`);
 } else if (suite === 'maintenance') {
   const messagesIndex = args.indexOf('--messages');
   const messages = messagesIndex === -1 ? (isQuick ? 10_240 : 51_200) : Number(args[messagesIndex + 1]);
@@ -262,7 +283,7 @@ if (suite === 'foundation') {
   process.stdout.write(`\n${MAINTENANCE_METHOD}\n`);
 } else {
   process.stderr.write(
-    `unknown benchmark suite "${suite}" (known: foundation, federation, census, case, desk, assets, evidence, backup, memory, demo, scale, audit, maintenance)\n`,
+    `unknown benchmark suite "${suite}" (known: foundation, federation, census, case, desk, assets, evidence, backup, memory, demo, scale, audit, maintenance, statements)\n`,
   );
   process.exit(1);
 }

@@ -9,5 +9,9 @@ export function percentile(samples: readonly number[], fraction: number): number
 export const median = (samples: readonly number[]): number => percentile(samples, 0.5);
 
 export function formatMs(value: number): string {
-  return value >= 100 ? `${value.toFixed(0)} ms` : value >= 1 ? `${value.toFixed(2)} ms` : `${(value * 1000).toFixed(1)} µs`;
+  return value >= 100
+    ? `${value.toFixed(0)} ms`
+    : value >= 1
+      ? `${value.toFixed(2)} ms`
+      : `${(value * 1000).toFixed(1)} µs`;
 }

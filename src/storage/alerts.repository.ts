@@ -3,6 +3,7 @@
  * key, listed newest first.
  */
 import { type Kysely, sql } from 'kysely';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 
 export type NewAlert = Readonly<{
@@ -92,17 +93,20 @@ export async function insertAlerts(
   }));
 }
 
+const selectRaisedAlertKeys = compiledOnce((db, value: ValueOf<{ dedupKeys: string[] }>) =>
+  db
+    .selectFrom('alerts')
+    .select('dedup_key')
+    .where(sql<boolean>`dedup_key = any(${value('dedupKeys')}::text[])`),
+);
+
 /** Which of these dedup keys were raised already (one read for a round's worth of alerts). */
 export async function listRaisedAlertKeys(
   db: Kysely<Database>,
   dedupKeys: readonly string[],
 ): Promise<Set<string>> {
   if (dedupKeys.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('alerts')
-    .select('dedup_key')
-    .where(sql<boolean>`dedup_key = any(${[...dedupKeys]}::text[])`)
-    .execute();
+  const rows = await selectRaisedAlertKeys(db, { dedupKeys: [...dedupKeys] });
   return new Set(rows.map((row) => row.dedup_key));
 }
 

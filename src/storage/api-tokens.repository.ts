@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Role } from '../core/roles.ts';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 
 /** An API token's metadata (never its hash). */
@@ -75,16 +76,20 @@ export async function insertApiToken(
   return toStoredApiToken(row);
 }
 
+// Every request with a token runs it (compiled-once.ts).
+export const selectApiTokenByHash = compiledOnce((db, value: ValueOf<{ tokenHash: string }>) =>
+  db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select([...TOKEN_COLUMNS, 'users.username', 'users.roles', 'users.is_disabled'])
+    .where('api_tokens.token_hash', '=', value('tokenHash')),
+);
+
 export async function findApiTokenByHash(
   db: Kysely<Database>,
   tokenHash: string,
 ): Promise<ResolvedApiToken | undefined> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select([...TOKEN_COLUMNS, 'users.username', 'users.roles', 'users.is_disabled'])
-    .where('api_tokens.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const [row] = await selectApiTokenByHash(db, { tokenHash });
   if (!row) return undefined;
   return {
     ...toStoredApiToken(row),

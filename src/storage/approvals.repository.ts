@@ -9,6 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import type { ApprovalDecision, ApprovalSubjectKind } from '../core/approval/approval-rules.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { selectRequests, type StoredRequest, toStoredRequest } from './requests.repository.ts';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 import { directoryStampExpression } from './states.repository.ts';
 
@@ -114,11 +115,23 @@ function toStoredApproval(row: ApprovalRow): StoredApproval {
   };
 }
 
+const selectApprovalById = compiledOnce((db, value: ValueOf<{ id: string }>) =>
+  selectApprovals(db).where('approvals.id', '=', value('id')),
+);
+
 export async function findApproval(db: Kysely<Database>, id: string): Promise<StoredApproval | undefined> {
   if (!UUID_PATTERN.test(id)) return undefined;
-  const row = await selectApprovals(db).where('approvals.id', '=', id).executeTakeFirst();
+  const [row] = await selectApprovalById(db, { id });
   return row ? toStoredApproval(row) : undefined;
 }
+
+const selectPendingApproval = compiledOnce(
+  (db, value: ValueOf<{ kind: ApprovalSubjectKind; subjectId: string }>) =>
+    selectApprovals(db)
+      .where('approvals.subject_kind', '=', value('kind'))
+      .where('approvals.subject_id', '=', value('subjectId'))
+      .where('approvals.decision', 'is', null),
+);
 
 /** The undecided approval of a subject, if there is one. */
 export async function findPendingApproval(
@@ -126,11 +139,7 @@ export async function findPendingApproval(
   kind: ApprovalSubjectKind,
   subjectId: string,
 ): Promise<StoredApproval | undefined> {
-  const row = await selectApprovals(db)
-    .where('approvals.subject_kind', '=', kind)
-    .where('approvals.subject_id', '=', subjectId)
-    .where('approvals.decision', 'is', null)
-    .executeTakeFirst();
+  const [row] = await selectPendingApproval(db, { kind, subjectId });
   return row ? toStoredApproval(row) : undefined;
 }
 
@@ -160,6 +169,36 @@ export async function listSubjectsAwaitingDecision(
   return new Set(rows.map((row) => row.subject_id));
 }
 
+/** The send path runs it for every request approved (compiled-once.ts). */
+export const selectRequestAwaitingDecision = compiledOnce(
+  (db, value: ValueOf<{ requestId: string; subjectId: string; deciderId: string }>) =>
+    selectRequests(db)
+      .leftJoin('approvals', (join) =>
+        join
+          .on('approvals.subject_kind', '=', 'request')
+          // The request's id as the approval stores it (a UUID's text, lower case), whatever the
+          // caller's case. A value, not a join on requests.id::text, which cost the sending node
+          // 0.3-0.7 ms of CPU a message in the federation benchmark (docs/benchmarks.md).
+          .on('approvals.subject_id', '=', value('subjectId'))
+          .on('approvals.decision', 'is', null),
+      )
+      .leftJoin('users as submitter', 'submitter.id', 'approvals.submitted_by')
+      .select([
+        'approvals.id as approval_id',
+        'approvals.submitted_by as approval_submitted_by',
+        'approvals.submitted_revision as approval_submitted_revision',
+        'submitter.username as approval_submitter_username',
+        directoryStampExpression().as('directory_stamp'),
+        (eb) =>
+          eb
+            .selectFrom('users as decider')
+            .select('decider.display_name')
+            .where('decider.id', '=', value('deciderId'))
+            .as('decider_display_name'),
+      ])
+      .where('requests.id', '=', value('requestId')),
+);
+
 export async function findRequestAwaitingDecision(
   db: Kysely<Database>,
   requestId: string,
@@ -174,32 +213,12 @@ export async function findRequestAwaitingDecision(
     }>
   | undefined
 > {
-  const row = await selectRequests(db)
-    .leftJoin('approvals', (join) =>
-      join
-        .on('approvals.subject_kind', '=', 'request')
-        // The request's id as the approval stores it (a UUID's text, lower case), whatever the
-        // caller's case. A value, not a join on requests.id::text, which cost the sending node
-        // 0.3-0.7 ms of CPU a message in the federation benchmark (docs/benchmarks.md).
-        .on('approvals.subject_id', '=', requestId.toLowerCase())
-        .on('approvals.decision', 'is', null),
-    )
-    .leftJoin('users as submitter', 'submitter.id', 'approvals.submitted_by')
-    .select([
-      'approvals.id as approval_id',
-      'approvals.submitted_by as approval_submitted_by',
-      'approvals.submitted_revision as approval_submitted_revision',
-      'submitter.username as approval_submitter_username',
-      directoryStampExpression().as('directory_stamp'),
-      (eb) =>
-        eb
-          .selectFrom('users as decider')
-          .select('decider.display_name')
-          .where('decider.id', '=', deciderId)
-          .as('decider_display_name'),
-    ])
-    .where('requests.id', '=', requestId)
-    .executeTakeFirst();
+  const [row] = await selectRequestAwaitingDecision(db, {
+    requestId,
+    // The request's id as the approval stores it (see the statement).
+    subjectId: requestId.toLowerCase(),
+    deciderId,
+  });
   if (!row) return undefined;
   return {
     stored: toStoredRequest(row),

@@ -13,6 +13,7 @@ import {
   hashLeaf,
   type SubtreeNode,
 } from '../core/audit/merkle.ts';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 
 /** The advisory lock that serialises appends (an arbitrary constant of this table). */
@@ -164,12 +165,22 @@ export const INTAKE_ROWS_PER_FOLD = 2000;
 
 export type AuditIntakeRow = Readonly<{ event: string; recordedAt: Date }>;
 
+// Most requests that change something record one event (compiled-once.ts).
+const insertOneAuditIntake = compiledOnce((db, value: ValueOf<AuditIntakeRow>) =>
+  db.insertInto('audit_intake').values({ event: value('event'), recorded_at: value('recordedAt') }),
+);
+
 /** Records events to be numbered later (one statement; see foldAuditIntake). */
 export async function insertAuditIntake(
   db: Kysely<Database>,
   rows: readonly AuditIntakeRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const [only] = rows;
+  if (rows.length === 1 && only !== undefined) {
+    await insertOneAuditIntake(db, only);
+    return;
+  }
   await db
     .insertInto('audit_intake')
     .values(rows.map((row) => ({ event: row.event, recorded_at: row.recordedAt })))

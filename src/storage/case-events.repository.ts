@@ -15,6 +15,7 @@ import {
 } from './federation-requests.repository.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { findRequestById, type StoredRequest } from './requests.repository.ts';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { CaseEventsTable, Database } from './schema.ts';
 
 /** Who made a transition: a user id of the node that made it, the name it showed, the roles held. */
@@ -62,15 +63,24 @@ function parsedJson(value: unknown): unknown {
 }
 
 /** The history of a request, oldest first. */
+const selectCaseEvents = compiledOnce((db, value: ValueOf<{ requestId: string }>) =>
+  db.selectFrom('case_events').selectAll().where('request_id', '=', value('requestId')).orderBy('sequence'),
+);
+
 export async function listCaseEvents(db: Kysely<Database>, requestId: string): Promise<StoredCaseEvent[]> {
-  const rows = await db
-    .selectFrom('case_events')
-    .selectAll()
-    .where('request_id', '=', requestId)
-    .orderBy('sequence')
-    .execute();
+  const rows = await selectCaseEvents(db, { requestId });
   return rows.map(toStoredCaseEvent);
 }
+
+const selectCaseEventsOf = compiledOnce((db, value: ValueOf<{ requestIds: string[] }>) =>
+  db
+    .selectFrom('case_events')
+    .selectAll()
+    // One statement text whatever the number of ids (an array, not a list of parameters).
+    .where(sql<boolean>`request_id = any(${value('requestIds')}::uuid[])`)
+    .orderBy('request_id')
+    .orderBy('sequence'),
+);
 
 /** The histories of many requests in one read, oldest first, by request id (none: absent). */
 export async function listCaseEventsOf(
@@ -79,14 +89,7 @@ export async function listCaseEventsOf(
 ): Promise<Map<string, StoredCaseEvent[]>> {
   const byRequest = new Map<string, StoredCaseEvent[]>();
   if (requestIds.length === 0) return byRequest;
-  const rows = await db
-    .selectFrom('case_events')
-    .selectAll()
-    // One statement text whatever the number of ids (an array, not a list of parameters).
-    .where(sql<boolean>`request_id = any(${[...requestIds]}::uuid[])`)
-    .orderBy('request_id')
-    .orderBy('sequence')
-    .execute();
+  const rows = await selectCaseEventsOf(db, { requestIds: [...requestIds] });
   for (const row of rows) {
     const events = byRequest.get(row.request_id) ?? [];
     events.push(toStoredCaseEvent(row));

@@ -4,6 +4,7 @@
  * case events received from the other node lately).
  */
 import { type Kysely, sql } from 'kysely';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 
 export type StoredShift = Readonly<{
@@ -23,9 +24,9 @@ export type StoredHandoverNote = Readonly<{
   writtenAt: Date;
 }>;
 
-/** The shifts that end after `from` and start before `to`, by start. */
-export async function listShifts(db: Kysely<Database>, from: Date, to: Date): Promise<StoredShift[]> {
-  const rows = await db
+// Every round of the alert timers reads who is on duty (compiled-once.ts).
+const selectShifts = compiledOnce((db, value: ValueOf<{ from: Date; to: Date }>) =>
+  db
     .selectFrom('duty_shifts')
     .innerJoin('users', 'users.id', 'duty_shifts.user_id')
     .select([
@@ -36,12 +37,16 @@ export async function listShifts(db: Kysely<Database>, from: Date, to: Date): Pr
       'duty_shifts.starts_at',
       'duty_shifts.ends_at',
     ])
-    .where('duty_shifts.ends_at', '>', from)
-    .where('duty_shifts.starts_at', '<', to)
+    .where('duty_shifts.ends_at', '>', value('from'))
+    .where('duty_shifts.starts_at', '<', value('to'))
     .where('users.is_disabled', '=', false)
     .orderBy('duty_shifts.starts_at')
-    .orderBy('duty_shifts.id')
-    .execute();
+    .orderBy('duty_shifts.id'),
+);
+
+/** The shifts that end after `from` and start before `to`, by start. */
+export async function listShifts(db: Kysely<Database>, from: Date, to: Date): Promise<StoredShift[]> {
+  const rows = await selectShifts(db, { from, to });
   return rows.map((row) => ({
     id: row.id,
     userId: row.user_id,
@@ -119,18 +124,21 @@ export async function listHandoverNotes(db: Kysely<Database>, limit: number): Pr
   }));
 }
 
+const selectEnabledUsersWithRoles = compiledOnce((db, value: ValueOf<{ roles: string[] }>) =>
+  db
+    .selectFrom('users')
+    .select(['id', 'roles'])
+    .where('is_disabled', '=', false)
+    .where(sql<boolean>`roles && ${value('roles')}::text[]`)
+    .orderBy('username'),
+);
+
 /** Enabled users holding each of the roles (one read for all of them), by username. */
 export async function listEnabledUserIdsWithRoles<Role extends string>(
   db: Kysely<Database>,
   roles: readonly Role[],
 ): Promise<Record<Role, string[]>> {
-  const rows = await db
-    .selectFrom('users')
-    .select(['id', 'roles'])
-    .where('is_disabled', '=', false)
-    .where(sql<boolean>`roles && ${[...roles]}::text[]`)
-    .orderBy('username')
-    .execute();
+  const rows = await selectEnabledUsersWithRoles(db, { roles: [...roles] });
   const byRole = Object.fromEntries(roles.map((role) => [role, [] as string[]])) as Record<Role, string[]>;
   for (const row of rows) {
     for (const role of roles) if (row.roles.includes(role)) byRole[role].push(row.id);
@@ -157,6 +165,29 @@ export type ReceivedCaseEvent = Readonly<{
   occurredAt: Date;
 }>;
 
+/** The events received since `since` (the alert timers run it every round; compiled-once.ts). */
+function caseEventsReceivedSince(db: Kysely<Database>, since: Date) {
+  return db
+    .selectFrom('case_events')
+    .select(['request_id', 'sequence', 'transition', 'occurred_at'])
+    .where('received_message_id', 'is not', null)
+    .where('recorded_at', '>=', since)
+    .orderBy('recorded_at')
+    .orderBy('sequence');
+}
+
+const selectCaseEventsReceivedSince = compiledOnce((db, value: ValueOf<{ since: Date }>) =>
+  caseEventsReceivedSince(db, value('since')),
+);
+
+// One statement text whatever the number of ids (an array, not a list of parameters).
+const selectCaseEventsOfReceivedSince = compiledOnce(
+  (db, value: ValueOf<{ since: Date; requestIds: string[] }>) =>
+    caseEventsReceivedSince(db, value('since')).where(
+      sql<boolean>`request_id = any(${value('requestIds')}::uuid[])`,
+    ),
+);
+
 /**
  * The case events the other node made, recorded here since `since`, oldest first: of every case,
  * or only of the cases `requestIds` names.
@@ -168,13 +199,9 @@ export async function listCaseEventsReceivedSince(
 ): Promise<ReceivedCaseEvent[]> {
   const ids = requestIds === undefined || typeof requestIds !== 'string' ? requestIds : [requestIds];
   if (ids?.length === 0) return [];
-  let query = db
-    .selectFrom('case_events')
-    .select(['request_id', 'sequence', 'transition', 'occurred_at'])
-    .where('received_message_id', 'is not', null)
-    .where('recorded_at', '>=', since);
-  if (ids !== undefined) query = query.where('request_id', 'in', [...ids]);
-  const rows = await query.orderBy('recorded_at').orderBy('sequence').execute();
+  const rows = await (ids === undefined
+    ? selectCaseEventsReceivedSince(db, { since })
+    : selectCaseEventsOfReceivedSince(db, { since, requestIds: [...ids] }));
   return rows.map((row) => ({
     requestId: row.request_id,
     sequence: Number(row.sequence),

@@ -10,6 +10,7 @@
  * case is ever claimable, so the messages of a case leave in order.
  */
 import { type Kysely, sql } from 'kysely';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { SenderEffect } from './message-effects.ts';
 import { notifyChannel } from './notifications.ts';
 import type { Database } from './schema.ts';
@@ -231,7 +232,11 @@ export type ClaimRequest = Readonly<{
  * leased by another process, not to an excluded peer, and the oldest undelivered (pending or
  * failed) message of their case.
  */
-function selectClaimable(db: Kysely<Database>, request: ClaimRequest, limit: number) {
+function selectClaimable(
+  db: Kysely<Database>,
+  request: Pick<ClaimRequest, 'now' | 'excludedPeers'>,
+  limit: number,
+) {
   let query = db
     .selectFrom('outbox_messages as o')
     .where('o.status', '=', PENDING)
@@ -263,6 +268,26 @@ function hasLaterInCase(table: 'o' | 'outbox_messages') {
       and later.sequence > ${sql.ref(`${table}.sequence`)})`.as('has_later_in_case');
 }
 
+/** The claim of one statement: the claimable messages leased and returned. */
+function claimFrom(
+  db: Kysely<Database>,
+  request: Pick<ClaimRequest, 'now' | 'leaseUntil' | 'limit'>,
+  excludedPeers: readonly string[],
+) {
+  return db
+    .updateTable('outbox_messages')
+    .set({ claimed_until: request.leaseUntil })
+    .where('id', 'in', selectClaimable(db, { now: request.now, excludedPeers }, request.limit).select('o.id'))
+    .returningAll()
+    .returning(hasLaterInCase('outbox_messages'));
+}
+
+// The claim when every peer's circuit is closed, as it is most of the time (compiled-once.ts).
+const claimFromEveryPeer = compiledOnce(
+  (db, value: ValueOf<Pick<ClaimRequest, 'now' | 'leaseUntil' | 'limit'>>) =>
+    claimFrom(db, { now: value('now'), leaseUntil: value('leaseUntil'), limit: value('limit') }, []),
+);
+
 /**
  * Claims due messages for posting (see selectClaimable), oldest first. The rows are locked with
  * SKIP LOCKED while they are leased, so two processes never claim the same message. Without a
@@ -281,13 +306,10 @@ export async function claimDueMessages(
     hasLaterInCase: row.has_later_in_case,
   });
   if (request.trialPeers.length === 0) {
-    const rows = await db
-      .updateTable('outbox_messages')
-      .set({ claimed_until: request.leaseUntil })
-      .where('id', 'in', selectClaimable(db, request, request.limit).select('o.id'))
-      .returningAll()
-      .returning(hasLaterInCase('outbox_messages'))
-      .execute();
+    const rows =
+      request.excludedPeers.length === 0
+        ? await claimFromEveryPeer(db, request)
+        : await claimFrom(db, request, request.excludedPeers).execute();
     return rows.map(claimedOf).sort((a, b) => a.sequence - b.sequence);
   }
   return db.transaction().execute(async (trx) => {

@@ -8,6 +8,7 @@
  * row instead of overwriting it.
  */
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 import { directoryStampExpression } from './states.repository.ts';
 
@@ -170,32 +171,60 @@ export async function insertRequest(
   db: Kysely<Database>,
   write: RequestWrite & Readonly<{ createdBy: string; now: Date }>,
 ): Promise<StoredRequest & Readonly<{ directoryStamp: string }>> {
-  const row = await db
-    .with('inserted', (cte) =>
-      cte
-        .insertInto('requests')
-        .values({
-          type: write.type,
-          status: 'draft',
-          content: JSON.stringify(write.content),
-          case_reference: write.caseReference,
-          requested_state: write.requestedState,
-          created_by: write.createdBy,
-          created_at: write.now,
-          updated_at: write.now,
-        })
-        .returning(REQUEST_COLUMNS),
-    )
-    .selectFrom('inserted')
-    .innerJoin('users', 'users.id', 'inserted.created_by')
-    .select(REQUEST_COLUMNS.map((column) => `inserted.${column}` as const))
-    .select(['users.username', 'users.display_name', directoryStampExpression().as('directory_stamp')])
-    .executeTakeFirstOrThrow();
+  const [row] = await insertDraft(db, {
+    type: write.type,
+    content: JSON.stringify(write.content),
+    caseReference: write.caseReference,
+    requestedState: write.requestedState,
+    createdBy: write.createdBy,
+    now: write.now,
+  });
+  if (row === undefined) throw new Error('the new draft was not returned');
   return { ...toStoredRequest(row), directoryStamp: row.directory_stamp };
 }
 
+// Every new draft runs it (compiled-once.ts).
+const insertDraft = compiledOnce(
+  (
+    db,
+    value: ValueOf<{
+      type: string;
+      content: string;
+      caseReference: string | null;
+      requestedState: string | null;
+      createdBy: string;
+      now: Date;
+    }>,
+  ) =>
+    db
+      .with('inserted', (cte) =>
+        cte
+          .insertInto('requests')
+          .values({
+            type: value('type'),
+            status: 'draft',
+            content: value('content'),
+            case_reference: value('caseReference'),
+            requested_state: value('requestedState'),
+            created_by: value('createdBy'),
+            created_at: value('now'),
+            updated_at: value('now'),
+          })
+          .returning(REQUEST_COLUMNS),
+      )
+      .selectFrom('inserted')
+      .innerJoin('users', 'users.id', 'inserted.created_by')
+      .select(REQUEST_COLUMNS.map((column) => `inserted.${column}` as const))
+      .select(['users.username', 'users.display_name', directoryStampExpression().as('directory_stamp')]),
+);
+
+// Most requests to the API read a request by its id (compiled-once.ts).
+export const selectRequestById = compiledOnce((db, value: ValueOf<{ id: string }>) =>
+  selectRequests(db).where('requests.id', '=', value('id')),
+);
+
 export async function findRequestById(db: Kysely<Database>, id: string): Promise<StoredRequest | undefined> {
-  const row = await selectRequests(db).where('requests.id', '=', id).executeTakeFirst();
+  const [row] = await selectRequestById(db, { id });
   return row ? toStoredRequest(row) : undefined;
 }
 
