@@ -6,7 +6,11 @@
  */
 import { LocalizedTextSchema } from '../core/catalogue/catalogue.ts';
 import { toDirectoryEntry } from '../core/directory/directory-entry.ts';
-import { type DirectoryView, directoryViewOf } from '../core/directory/directory-view.ts';
+import {
+  type DirectoryEntry,
+  type DirectoryView,
+  directoryViewOf,
+} from '../core/directory/directory-view.ts';
 import { readStoredProfile, type StateProfile, StateProfileSchema } from '../core/directory/state-profile.ts';
 import type { StateKind, StateSeed } from '../core/directory/state-seed.ts';
 import { AppError } from '../core/errors.ts';
@@ -178,7 +182,8 @@ export async function updateStateProfile(
 /**
  * Directory views already built, per database, with the stamp they were built at. Validation runs
  * on every save, and building the view reads every State's profile; checking the stamp costs one
- * small aggregate query and sees changes made by any process sharing the database.
+ * small aggregate query and sees changes made by any process sharing the database. The stamp also
+ * names the serial of the signed directory of nodes held, whose nodes declare their languages.
  */
 const cachedViews = new WeakMap<AppContext['db'], { stamp: string; view: DirectoryView }>();
 
@@ -187,7 +192,8 @@ const cachedViews = new WeakMap<AppContext['db'], { stamp: string; view: Directo
  * `knownStamp`: the stamp, when the caller read it with something else.
  */
 export async function loadDirectoryView(context: AppContext, knownStamp?: string): Promise<DirectoryView> {
-  const stamp = knownStamp ?? (await readDirectoryStamp(context.db));
+  const nodesSerial = context.federation?.directory.describe()?.serial ?? 'none';
+  const stamp = `${knownStamp ?? (await readDirectoryStamp(context.db))}/nodes:${nodesSerial}`;
   const cached = cachedViews.get(context.db);
   if (cached?.stamp === stamp) return cached.view;
   const view = await buildDirectoryView(context);
@@ -195,16 +201,31 @@ export async function loadDirectoryView(context: AppContext, knownStamp?: string
   return view;
 }
 
+/** The languages each State's nodes declare in the signed directory of nodes held, by authority. */
+function nodeLanguagesByState(
+  context: AppContext,
+): Map<string, NonNullable<DirectoryEntry['nodeLanguages']>> {
+  const byState = new Map<string, NonNullable<DirectoryEntry['nodeLanguages']>>();
+  for (const node of context.federation?.directory.listNodes() ?? []) {
+    if (node.acceptedLanguages.length === 0) continue;
+    byState.set(node.state, { ...byState.get(node.state), [node.authority]: node.acceptedLanguages });
+  }
+  return byState;
+}
+
 async function buildDirectoryView(context: AppContext): Promise<DirectoryView> {
   const stored = await listStoredStates(context.db);
+  const nodeLanguages = nodeLanguagesByState(context);
   return directoryViewOf(
-    stored.map((state) =>
-      toDirectoryEntry({
+    stored.map((state) => {
+      const entry = toDirectoryEntry({
         code: state.code,
         kind: kindOf(state),
         names: namesOf(state, undefined),
         profile: readStoredProfile(state.profile),
-      }),
-    ),
+      });
+      const languages = nodeLanguages.get(state.code);
+      return languages ? { ...entry, nodeLanguages: languages } : entry;
+    }),
   );
 }

@@ -150,16 +150,17 @@ for (const target of DATABASE_TARGETS) {
 
     it('a supervisor who drafted cannot approve it; another supervisor does, and it is delivered with its receipt', async () => {
       const drafter = await asRole(fr, 'supervisor');
-      const id = await draft(undefined, drafter);
+      // In French, which DE's node does not declare it reads (the fixture's nodes read English).
+      const id = await draft({ ...preservationDraft('FR', 'DE', ++sequence), language: 'fr' }, drafter);
       // Advice on what to check before sending is given while it can still be acted on, and not
       // once the request has left (its page is then read after the fact).
       const rulesOf = async () =>
         json<{ findings: { rule: string }[] }>(
           await fr.app.inject({ method: 'GET', url: `/api/v1/requests/${id}`, headers: drafter.headers }),
         ).findings.map((finding) => finding.rule);
-      assert.ok((await rulesOf()).includes('language-acceptance-unknown'));
+      assert.ok((await rulesOf()).includes('language-not-read-by-node'));
       assert.equal((await submit(fr, id, drafter)).statusCode, 202);
-      assert.ok((await rulesOf()).includes('language-acceptance-unknown'), 'its approver reads it too');
+      assert.ok((await rulesOf()).includes('language-not-read-by-node'), 'its approver reads it too');
       const own = await approve(fr, id, { approver: drafter });
       assert.equal(own.statusCode, 403, own.body);
       assert.match(json<Problem>(own).detail, /two-person rule/);
@@ -180,7 +181,7 @@ for (const target of DATABASE_TARGETS) {
       ).request;
       assert.equal(view.deliveryState, 'delivered');
       assert.ok(view.delivery.receipt, 'the signed receipt came back');
-      assert.ok(!(await rulesOf()).includes('language-acceptance-unknown'), 'sent: no advice before sending');
+      assert.ok(!(await rulesOf()).includes('language-not-read-by-node'), 'sent: no advice before sending');
 
       const incoming = await de.app.inject({
         method: 'GET',

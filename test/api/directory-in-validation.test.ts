@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { type NodePair, startNodePair } from './delivery-fixture.ts';
 
 type Findings = { findings: { rule: string; severity: string }[] };
 
@@ -45,6 +46,48 @@ for (const target of DATABASE_TARGETS) {
       const rules = await validate();
       assert.ok(rules.includes('language-not-accepted'));
       assert.ok(!rules.includes('language-acceptance-unknown'));
+    });
+  });
+}
+
+for (const target of DATABASE_TARGETS) {
+  describe(`validation reads the languages the requested State's nodes declare [${target.name}]`, {
+    skip: target.skip,
+  }, () => {
+    let pair: NodePair;
+    before(async () => {
+      // DE has notified no languages (src/data/states); its 24/7 node declares English in the directory.
+      pair = await startNodePair(target, { requesting: ['fr-poc', 'FR'], requested: ['de-poc', 'DE'] });
+    });
+    after(async () => pair?.close());
+
+    const languageRules = async (payload: Record<string, unknown>) => {
+      const officer = await asRole(pair.requesting, 'officer');
+      const response = await pair.requesting.app.inject({
+        method: 'POST',
+        url: '/api/v1/validate',
+        headers: officer.headers,
+        payload,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<Findings>(response)
+        .findings.map((finding) => finding.rule)
+        .filter((rule) => rule.startsWith('language-'));
+    };
+
+    it('needs no advice for a preservation in the language the 24/7 node reads, and warns of another', async () => {
+      const preservation = { type: 'preservation', requestedAuthority: { state: 'DE' } };
+      assert.deepEqual(await languageRules({ ...preservation, language: 'en' }), []);
+      assert.deepEqual(await languageRules({ ...preservation, language: 'fr' }), [
+        'language-not-read-by-node',
+      ]);
+    });
+
+    it('still says the languages are not recorded for a request to an authority with no node', async () => {
+      assert.deepEqual(
+        await languageRules({ type: 'mla', requestedAuthority: { state: 'DE' }, language: 'en' }),
+        ['language-acceptance-unknown'],
+      );
     });
   });
 }

@@ -79,6 +79,7 @@ const RULES: readonly RuleSpec[] = [
     '{state} does not accept {language}; it accepts {accepted}.',
   ],
   ['language-acceptance-unknown', 'warning', 40, '14', 'Languages accepted by {state} are not known.'],
+  ['language-not-read-by-node', 'warning', 40, '14', 'The node of {state} reads {accepted}, not {language}.'],
   ['date-invalid', 'blocking', 40, '15(f)', 'The date {field} ({value}) is not valid.'],
   ['period-reversed', 'blocking', 40, '15(f)', 'The period ends on {to}, before {from}.'],
   [
@@ -290,23 +291,32 @@ export function fixtureCatalogueWithout(...ruleIds: string[]): Catalogue {
   return { ...CATALOGUE, rules: CATALOGUE.rules.filter((entry) => !ruleIds.includes(entry.id)) };
 }
 
-function state(code: string, acceptedLanguages: readonly string[] | undefined): DirectoryEntry {
+function state(
+  code: string,
+  acceptedLanguages: readonly string[] | undefined,
+  nodeLanguages?: DirectoryEntry['nodeLanguages'],
+): DirectoryEntry {
   return {
     code,
     kind: 'state',
     names: localized(`State ${code}`),
     acceptedLanguages,
+    ...(nodeLanguages ? { nodeLanguages } : {}),
     timeZone: undefined,
   };
 }
 
-/** FR accepts French and English; DE's languages are not known yet; BR accepts none listed. */
+/**
+ * FR accepts French and English; DE's languages are not known yet; BR accepts none listed; IT
+ * notified none, and its 24/7 node declares Italian and English, its central authority Italian.
+ */
 export function fixtureDirectory(): DirectoryView {
   return directoryViewOf([
     state('FR', ['fr', 'en']),
     state('DE', undefined),
     state('BR', []),
     state('GB', ['en']),
+    state('IT', undefined, { 'point-of-contact': ['it', 'en'], 'central-authority': ['it'] }),
   ]);
 }
 

@@ -48,6 +48,11 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
   'requested-state-unknown': { placeholders: ['state'], article: 40, paragraph: '13' },
   'language-not-accepted': { placeholders: ['language', 'state', 'accepted'], article: 40, paragraph: '14' },
   'language-acceptance-unknown': { placeholders: ['state'], article: 40, paragraph: '14' },
+  'language-not-read-by-node': {
+    placeholders: ['state', 'language', 'accepted'],
+    article: 40,
+    paragraph: '14',
+  },
   // Not {field}: the field would be its path (`identifiers[0].observedAt`); the finding names its element.
   'date-invalid': { placeholders: ['value'], article: 40, paragraph: '15(f)' },
   'period-reversed': { placeholders: ['from', 'to'], article: 40, paragraph: '15(f)' },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RequestContent } from '../../src/core/request/draft.ts';
+import { directoryViewOf } from '../../src/core/directory/directory-view.ts';
 import { validateDraft } from '../../src/core/validation/validate-draft.ts';
 import {
   completePreservationDraft,
@@ -87,5 +88,68 @@ describe('validation: language of the request (Art. 40(14))', () => {
 
   it('does not warn about languages when the State lists them', () => {
     assert.deepEqual(summarize({ requestedAuthority: { state: 'GB' } }), []);
+  });
+});
+
+describe('validation: the languages a node declares, where the State notified none (Art. 40(14))', () => {
+  const toItaly = (changes: Partial<RequestContent>) =>
+    summarize({
+      requestedAuthority: { state: 'IT' },
+      custodian: { name: 'X', kind: 'service-provider', state: 'IT' },
+      ...changes,
+    });
+
+  it('needs no advice for a request in a language the receiving node reads', () => {
+    assert.deepEqual(toItaly({ language: 'en' }), []);
+    assert.deepEqual(toItaly({ language: 'it-CH' }), []);
+  });
+
+  it('warns, without blocking, of a request in a language the receiving node does not declare', () => {
+    assert.deepEqual(toItaly({ language: 'fr' }), [
+      [
+        'language-not-read-by-node',
+        'warning',
+        'language',
+        'Art. 40(14)',
+        'The node of State IT reads it, en, not fr.',
+      ],
+    ]);
+  });
+
+  it("reads the node of the request type's authority: Italy's central authority reads Italian only", () => {
+    const mla = validateDraft(
+      { type: 'mla', requestedAuthority: { state: 'IT' }, language: 'en' },
+      fixtureCatalogue(),
+      fixtureDirectory(),
+      'en',
+    );
+    assert.deepEqual(
+      findingsOfRule(mla, 'language-not-read-by-node').map((finding) => finding.message),
+      ['The node of State IT reads it, not en.'],
+    );
+    assert.deepEqual(findingsOfRule(mla, 'language-acceptance-unknown'), []);
+  });
+
+  it('lets the notified languages decide over what a node declares', () => {
+    const notified = directoryViewOf([
+      {
+        code: 'IT',
+        kind: 'state',
+        names: { ar: 'IT', zh: 'IT', en: 'State IT', fr: 'IT', ru: 'IT', es: 'IT' },
+        acceptedLanguages: ['it'],
+        nodeLanguages: { 'point-of-contact': ['it', 'en'] },
+        timeZone: undefined,
+      },
+    ]);
+    const draft = { ...completePreservationDraft(), requestedAuthority: { state: 'IT' }, language: 'en' };
+    const rules = validateDraft(draft, fixtureCatalogue(), notified, 'en').map((finding) => finding.rule);
+    assert.ok(rules.includes('language-not-accepted'));
+    assert.ok(!rules.includes('language-not-read-by-node'));
+  });
+
+  it('does not advise the State that received a request', () => {
+    const draft = { ...completePreservationDraft(), requestedAuthority: { state: 'IT' }, language: 'fr' };
+    const received = validateDraft(draft, fixtureCatalogue(), fixtureDirectory(), 'en', { isSent: true });
+    assert.deepEqual(findingsOfRule(received, 'language-not-read-by-node'), []);
   });
 });

@@ -1,6 +1,12 @@
 /**
  * The requested State (Art. 40(13): requests go to its designated authority) must be one the
  * directory knows, and the request must be written in a language it accepts (Art. 40(14)).
+ *
+ * The languages a State notified (its profile) decide. Where none are recorded, the languages
+ * that the State's node for the request's authority declares in the signed directory of nodes are
+ * the next best thing: a request in another is a warning (that node's operator said what it
+ * reads; the treaty's notification is still unknown), and one in a declared language needs no
+ * advice.
  */
 import type { DirectoryEntry } from '../directory/directory-view.ts';
 import type { Locale } from '../i18n.ts';
@@ -10,6 +16,7 @@ import { compactFindings, type DraftCheck, hasText } from './validation-context.
 export const checkRequestedStateAndLanguage: DraftCheck = ({
   draft,
   directory,
+  requestType,
   locale,
   findings,
   isSent,
@@ -27,8 +34,19 @@ export const checkRequestedStateAndLanguage: DraftCheck = ({
   }
   const stateName = nameState(state, locale);
   const accepted = state.acceptedLanguages ?? [];
+  const declared = requestType === undefined ? [] : (state.nodeLanguages?.[requestType.channel] ?? []);
   const results: Array<Finding | undefined> = [];
-  if (accepted.length === 0) {
+  if (accepted.length === 0 && declared.length > 0) {
+    // Advice to the sender, as below: not once the request has left.
+    if (!isSent && hasText(draft.language) && !isLanguageAccepted(draft.language, declared)) {
+      results.push(
+        findings.buildFinding('language-not-read-by-node', {
+          element: 'language',
+          values: { language: draft.language.trim(), state: stateName, accepted: declared.join(', ') },
+        }),
+      );
+    }
+  } else if (accepted.length === 0) {
     // An empty list says nothing more than a missing one: no State accepts no language at all.
     // Advice to the sender ("check before sending"): not once the request has left.
     if (!isSent)

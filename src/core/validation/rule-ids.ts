@@ -22,6 +22,7 @@ export const VALIDATION_RULE_IDS = [
   'requested-state-unknown',
   'language-not-accepted',
   'language-acceptance-unknown',
+  'language-not-read-by-node',
   'date-invalid',
   'period-reversed',
   'collection-period-too-long',
