@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { decodeAuditEntry } from '../../src/services/audit.service.ts';
+import { withDataDirectoryDatabase } from '../helpers/cli.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const cli = path.join(root, 'src', 'cli', 'main.ts');
@@ -164,6 +166,20 @@ describe('comity treaty add and import (node database)', () => {
     assert.notEqual(unexplained.code, 0);
     assert.equal(unexplained.stderr.trim().split('\n').length, 1);
     assert.match(unexplained.stderr, /say why the record is retracted/);
+    // The audit log names the record each command acted on, with its outcome (never the reason).
+    const entries = await withDataDirectoryDatabase(environment.COMITY_DATA_DIR as string, async (db) => {
+      const rows = await db.selectFrom('audit_entries').select('entry').orderBy('seq').execute();
+      return rows
+        .map((row) => decodeAuditEntry(row.entry))
+        .filter((entry) => entry?.action.startsWith('cli:treaty'))
+        .map((entry) => [entry?.action, entry?.resource, entry?.outcome]);
+    });
+    assert.deepEqual(entries.slice(-4), [
+      ['cli:treaty add', id, 'success'],
+      ['cli:treaty retract', id, 'success'],
+      ['cli:treaty retract', id, 'failure'],
+      ['cli:treaty retract', id, 'failure'],
+    ]);
   });
 
   it('refuses, in one line, a ratification by a State that never signed', async () => {

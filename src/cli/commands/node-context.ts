@@ -9,24 +9,36 @@ import { openNodeContext } from '../../node-context.ts';
 import { closeAuditLog, recordAudit } from '../../services/audit.service.ts';
 import { currentOperatorCommand } from '../operator-command.ts';
 
+/** The record a command acts on, for its audit entry: known from its arguments, or from its result. */
+export type CommandResource<T> = Readonly<{ resource?: string; resourceOf?: (result: T) => string }>;
+
 /**
  * Runs `work` with an AppContext on the node's database, and closes the database afterwards.
  * The operator's command is recorded in the audit log with its outcome (by name, never its
- * arguments); the audit commands themselves read the log and add no entry of their own.
+ * arguments) and the id of the record it acted on, when it names one; the audit commands
+ * themselves read the log and add no entry of their own.
  */
-export async function withNodeContext<T>(work: (context: AppContext) => Promise<T>): Promise<T> {
+export async function withNodeContext<T>(
+  work: (context: AppContext) => Promise<T>,
+  acted: CommandResource<T> = {},
+): Promise<T> {
   const { context, database } = await openNodeContext(loadConfig());
   const command = currentOperatorCommand();
-  const audit = (outcome: 'success' | 'failure') =>
+  const audit = (outcome: 'success' | 'failure', resource: string | undefined) =>
     command && !command.startsWith('audit')
-      ? recordAudit(context, { action: `cli:${command}`, actor: { kind: 'operator' }, outcome })
+      ? recordAudit(context, {
+          action: `cli:${command}`,
+          actor: { kind: 'operator' },
+          ...(resource === undefined ? {} : { resource }),
+          outcome,
+        })
       : Promise.resolve();
   try {
     const result = await work(context);
-    await audit('success');
+    await audit('success', acted.resourceOf?.(result) ?? acted.resource);
     return result;
   } catch (error) {
-    await audit('failure').catch(() => undefined);
+    await audit('failure', acted.resource).catch(() => undefined);
     throw error;
   } finally {
     // The command's entry is numbered into the tree before the database closes.

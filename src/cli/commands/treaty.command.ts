@@ -24,7 +24,7 @@ import { importRecordsCsv } from '../../services/treaty-import.service.ts';
 import { seedTreatyRecords } from '../../services/treaty-seed.service.ts';
 import type { AppContext } from '../../app-context.ts';
 import { CliError, printFileProblems, printJson, printLine, readUserFile } from '../output.ts';
-import { withNodeContext } from './node-context.ts';
+import { type CommandResource, withNodeContext } from './node-context.ts';
 
 /** A day up to today (UTC): what is to come is not known yet. */
 function parseAsOf(value: string | undefined): string {
@@ -107,13 +107,16 @@ export function printStatusSummary(status: TreatyStatusReport, nameOf: (code: st
 }
 
 /** Runs `work` on the node's database once its reference data is in place. */
-function withSeededNode<T>(work: (context: AppContext) => Promise<T>): Promise<T> {
+function withSeededNode<T>(
+  work: (context: AppContext) => Promise<T>,
+  acted?: CommandResource<T>,
+): Promise<T> {
   return withNodeContext(async (context) => {
     // Records refer to the directory; a node that never started has not seeded it yet.
     await seedDirectory(context);
     await seedTreatyRecords(context);
     return work(context);
-  });
+  }, acted);
 }
 
 export function registerTreatyCommands(program: Command): void {
@@ -155,16 +158,18 @@ export function registerTreatyCommands(program: Command): void {
         evidence: string;
         note?: string;
       }) => {
-        const record = await withSeededNode((context) =>
-          addRecord(context, NODE_OPERATOR, {
-            stateCode: options.state,
-            action: options.action,
-            date: options.date ?? null,
-            dateNote: options.dateNote ?? null,
-            source: options.source,
-            evidence: options.evidence,
-            note: options.note ?? null,
-          }),
+        const record = await withSeededNode(
+          (context) =>
+            addRecord(context, NODE_OPERATOR, {
+              stateCode: options.state,
+              action: options.action,
+              date: options.date ?? null,
+              dateNote: options.dateNote ?? null,
+              source: options.source,
+              evidence: options.evidence,
+              note: options.note ?? null,
+            }),
+          { resourceOf: (added) => added.id },
         );
         printLine(
           `added ${record.action} of ${record.stateCode}${record.date ? ` on ${record.date}` : ''} (id ${record.id})`,
@@ -181,8 +186,13 @@ export function registerTreatyCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why the record is wrong')
     .option('--source <source>', 'the URL or document that shows it wrong')
     .action(async (id: string, options: { reason: string; source?: string }) => {
-      const record = await withSeededNode((context) =>
-        retractRecord(context, NODE_OPERATOR, id, { reason: options.reason, source: options.source ?? null }),
+      const record = await withSeededNode(
+        (context) =>
+          retractRecord(context, NODE_OPERATOR, id, {
+            reason: options.reason,
+            source: options.source ?? null,
+          }),
+        { resource: id },
       );
       printLine(
         `retracted ${record.action} of ${record.stateCode}${record.date ? ` on ${record.date}` : ''} (id ${record.id})`,
