@@ -1409,6 +1409,7 @@ export interface paths {
                                 paragraph?: string;
                                 appliesTo: ("preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation")[];
                                 groundIds: string[];
+                                dutyIds?: string[];
                                 /** @enum {string} */
                                 automatic?: "dual-criminality" | "outside-scope" | "requesting-state-record";
                                 title: {
@@ -7793,6 +7794,8 @@ export interface components {
             missing: string[];
             /** @description the refusal grounds the items answered "concern" support */
             groundsSupported: string[];
+            /** @description the procedural duties a refusal would bring, by the items answered "concern" (ids of the catalogue's refusalGrounds) */
+            dutiesOnRefusal: string[];
             /** @description the decisions that need the completed checklist */
             gatedTransitions: string[];
             /** @description 0 until first saved */
@@ -8806,6 +8809,8 @@ export interface components {
             missing: string[];
             /** @description the refusal grounds the items answered "concern" support */
             groundsSupported: string[];
+            /** @description the procedural duties a refusal would bring, by the items answered "concern" (ids of the catalogue's refusalGrounds) */
+            dutiesOnRefusal: string[];
             /** @description the decisions that need the completed checklist */
             gatedTransitions: string[];
             /** @description 0 until first saved */

@@ -16,6 +16,7 @@ import {
   automaticClearances,
   automaticFlags,
   checkDecision,
+  dutiesOnRefusal,
   groundsSupported,
   missingItems,
   type RequestingStateRecord,
@@ -62,6 +63,8 @@ export type ScreeningView = Readonly<{
   missing: string[];
   /** The refusal grounds the items answered "concern" support. */
   groundsSupported: string[];
+  /** The procedural duties a refusal would bring, by the items answered "concern" (catalogue refusalGrounds ids). */
+  dutiesOnRefusal: string[];
   /** The decisions the checklist gates for this request type. */
   gatedTransitions: string[];
   revision: number;
@@ -136,6 +139,7 @@ async function viewOf(context: AppContext, stored: StoredRequest): Promise<Scree
     complete: missing.length === 0,
     missing,
     groundsSupported: groundsSupported(context.catalogue, stored.type, answers),
+    dutiesOnRefusal: dutiesOnRefusal(context.catalogue, stored.type, answers),
     gatedTransitions: ['accept', 'propose-conditions', 'postpone', 'refuse'].filter(
       (transition) =>
         !checkDecision(context.catalogue, {

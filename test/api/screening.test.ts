@@ -200,6 +200,8 @@ for (const target of DATABASE_TARGETS) {
         'dual-criminality': 'Illegal access without damage is not an offence under our law.',
       });
       assert.deepEqual(withConcern.groundsSupported, ['mla-dual-criminality']);
+      // No procedural duty comes with a refusal on it (the nationality item of an extradition brings one).
+      assert.deepEqual(withConcern.dutiesOnRefusal, []);
       const otherGround = await transition(reviewer, requestedId, 'refuse', {
         grounds: ['mla-essential-interests'],
         reasons: 'Essential interests.',

@@ -30,6 +30,7 @@ export type Screening = {
   complete: boolean;
   missing: string[];
   groundsSupported: string[];
+  dutiesOnRefusal: string[];
   revision: number;
   updatedBy: string | null;
   updatedByName: string | null;

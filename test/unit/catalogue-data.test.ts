@@ -368,6 +368,16 @@ describe('Convention catalogue data', () => {
           `${item.id}: ${groundId} applies to none of its types`,
         );
       }
+      // The duties a refusal on the item brings are procedural duties for its request types.
+      for (const dutyId of item.dutyIds ?? []) {
+        const duty = grounds.get(dutyId);
+        assert.equal(duty?.kind, 'procedural-duty', `${item.id}: ${dutyId}`);
+        assert.ok(
+          duty.appliesTo.some((type) => item.appliesTo.includes(type)),
+          `${item.id}: ${dutyId} applies to none of its types`,
+        );
+        assert.ok(item.groundIds.length > 0, `${item.id}: a duty on refusal, but no ground to refuse on`);
+      }
       // Comity's own flags are practice, never treaty text, and support no refusal by themselves.
       if (item.kind === 'flag') {
         assert.equal(item.provenance.basis, 'practice', item.id);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Catalogue } from '../../src/core/catalogue/catalogue.ts';
 import {
+  dutiesOnRefusal,
   answerIssues,
   applicableItems,
   automaticClearances,
@@ -263,6 +264,20 @@ describe('screening: decisions tied to the checklist', () => {
         answers: [],
       }).ok,
     );
+  });
+
+  it('reminds a refusal because the person sought is a national of the duty to extradite or prosecute', () => {
+    const nationality = allAnswered('extradition', ['extradition-nationality']);
+    assert.deepEqual(dutiesOnRefusal(catalogue, 'extradition', nationality), ['extradition-nationals']);
+    assert.deepEqual(groundsSupported(catalogue, 'extradition', nationality), [
+      'extradition-requested-state-law',
+    ]);
+    // Another concern brings no such duty, nor does the nationality item answered "no concern".
+    assert.deepEqual(
+      dutiesOnRefusal(catalogue, 'extradition', allAnswered('extradition', ['non-discrimination'])),
+      [],
+    );
+    assert.deepEqual(dutiesOnRefusal(catalogue, 'extradition', allAnswered('extradition')), []);
   });
 });
 

@@ -125,6 +125,11 @@ export const ScreeningItemEntrySchema = z.object({
   appliesTo: z.array(z.enum(REQUEST_TYPE_IDS)).min(1),
   /** Ids of `refusalGrounds` a concern on this item can support. */
   groundIds: z.array(z.string()),
+  /**
+   * Ids of `refusalGrounds` of kind procedural-duty that a refusal resting on a concern on this
+   * item brings (a refusal because the person sought is a national: extradite or prosecute).
+   */
+  dutyIds: z.array(z.string()).optional(),
   /** What Comity checks by itself and shows as a flag on the item. */
   automatic: z.enum(['dual-criminality', 'outside-scope', 'requesting-state-record']).optional(),
   title: LocalizedTextSchema,

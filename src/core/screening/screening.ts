@@ -102,18 +102,35 @@ export function missingItems(
     .filter((id) => !answered.has(id));
 }
 
+/** The applicable items answered "concern", in the catalogue's order. */
+function itemsOfConcern(
+  catalogue: Catalogue,
+  requestType: string,
+  answers: readonly ScreeningAnswer[],
+): ScreeningItemEntry[] {
+  const concerns = new Set(answers.filter((a) => a.answer === 'concern').map((a) => a.itemId));
+  return applicableItems(catalogue, requestType).filter((item) => concerns.has(item.id));
+}
+
 /** The refusal grounds the answers support: those named by items answered "concern". */
 export function groundsSupported(
   catalogue: Catalogue,
   requestType: string,
   answers: readonly ScreeningAnswer[],
 ): string[] {
-  const concerns = new Set(answers.filter((a) => a.answer === 'concern').map((a) => a.itemId));
-  const grounds = new Set<string>();
-  for (const item of applicableItems(catalogue, requestType)) {
-    if (concerns.has(item.id)) for (const ground of item.groundIds) grounds.add(ground);
-  }
-  return [...grounds];
+  return [...new Set(itemsOfConcern(catalogue, requestType, answers).flatMap((item) => item.groundIds))];
+}
+
+/**
+ * The procedural duties that a refusal would bring, by the items answered "concern" (their
+ * `dutyIds`), in the catalogue's order: what the refusal form reminds its author of.
+ */
+export function dutiesOnRefusal(
+  catalogue: Catalogue,
+  requestType: string,
+  answers: readonly ScreeningAnswer[],
+): string[] {
+  return [...new Set(itemsOfConcern(catalogue, requestType, answers).flatMap((item) => item.dutyIds ?? []))];
 }
 
 /** Whether the transition is a decision that the checklist gates for this request type. */

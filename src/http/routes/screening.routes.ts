@@ -95,6 +95,11 @@ const ScreeningSchema = z
     groundsSupported: z
       .array(z.string())
       .describe('the refusal grounds the items answered "concern" support'),
+    dutiesOnRefusal: z
+      .array(z.string())
+      .describe(
+        'the procedural duties a refusal would bring, by the items answered "concern" (ids of the catalogue\'s refusalGrounds)',
+      ),
     gatedTransitions: z.array(z.string()).describe('the decisions that need the completed checklist'),
     revision: z.number().int().describe('0 until first saved'),
     updatedBy: z.string().nullable().describe('the username of who saved it last'),

@@ -441,6 +441,7 @@ export function CasePanel({
                 allowedGrounds={
                   checklist?.gatedTransitions.includes('refuse') ? checklist.groundsSupported : undefined
                 }
+                refusalDuties={checklist?.dutiesOnRefusal}
                 key={openTransition}
                 preservedUntil={caseView?.preservation?.preservedUntil}
                 answering={

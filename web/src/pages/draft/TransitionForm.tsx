@@ -8,14 +8,25 @@
  * extension asked or granted (a date), or the follow-up request a preservation turns into.
  * The payload shapes are those of src/core/case/payloads.ts; the node checks them again.
  */
-import { Button, Checkbox, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import { addDays, calendarDateOf, isCalendarDate } from '../../../../src/core/treaty/calendar-date.ts';
-import { citationText, formatDate, refusalGroundText } from '../../components/format.ts';
+import { citationText, formatDate, localized, refusalGroundText } from '../../components/format.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { LocaleDateInput, unreadableDateText } from '../../components/DateFields.tsx';
@@ -130,6 +141,8 @@ type TransitionFormProps = Readonly<{
   transition: string;
   /** The grounds a refusal may rest on: those the screening checklist's concerns support (incoming requests). */
   allowedGrounds?: readonly string[] | undefined;
+  /** The procedural duties a refusal would bring, by the checklist's concerns (catalogue refusalGrounds ids). */
+  refusalDuties?: readonly string[] | undefined;
   /** The date the data is preserved until now (an extension asks for, or grants, a later one). */
   preservedUntil?: string | undefined;
   /** The preservation period the request asks for, in days (Art. 42): it proposes the end date. */
@@ -149,6 +162,7 @@ type TransitionFormProps = Readonly<{
 export function TransitionForm({
   transition,
   allowedGrounds,
+  refusalDuties,
   preservedUntil,
   requestedDays,
   answering,
@@ -166,6 +180,9 @@ export function TransitionForm({
   const minimumDays = minimumPreservationDays(catalogue);
   const grounds = refusalGroundsFor(catalogue, requestType).filter(
     (ground) => allowedGrounds === undefined || allowedGrounds.includes(ground.id),
+  );
+  const duties = (catalogue?.refusalGrounds ?? []).filter(
+    (ground) => ground.kind === 'procedural-duty' && (refusalDuties ?? []).includes(ground.id),
   );
   // A preservation is kept for what the request asks, and at least the minimum: the end date is
   // proposed from the day it took effect, and follows that day until the person changes it.
@@ -381,6 +398,20 @@ export function TransitionForm({
               data-testid="preserved-until-input"
             />
           </>
+        ) : null}
+        {kind === 'refusal' && duties.length > 0 ? (
+          <Alert color="blue" variant="light" title={t('case.refusalDuties')} data-testid="refusal-duties">
+            <Stack gap={6}>
+              {duties.map((duty) => (
+                <div key={duty.id} data-duty={duty.id}>
+                  <Text size="sm" fw={500}>
+                    {refusalGroundText(duty)}
+                  </Text>
+                  <Text size="sm">{localized(duty.explanation)}</Text>
+                </div>
+              ))}
+            </Stack>
+          </Alert>
         ) : null}
         {kind === 'refusal' ? (
           grounds.length === 0 ? (
