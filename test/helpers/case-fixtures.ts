@@ -98,7 +98,8 @@ export const SAMPLES: Readonly<Record<TransitionName, TransitionSample>> = {
     },
   },
   withdraw: { payload: { reasons: 'The suspect was identified otherwise.' } },
-  close: { payload: {} },
+  // Spontaneous information: closable once acknowledged as well as once finished.
+  close: { payload: {}, requestType: 'spontaneous-information' },
   'record-preservation': {
     payload: { tookEffectOn: '2026-03-09', preservedUntil: '2026-05-08' },
     requestType: 'preservation',

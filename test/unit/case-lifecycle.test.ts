@@ -13,7 +13,7 @@ import {
 import { applyTransition, openCase, type TransitionResult } from '../../src/core/case/lifecycle.ts';
 import { TRANSITIONS, type TransitionDefinition } from '../../src/core/case/transitions.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
-import { actor, CASE_CATALOGUE, CONSULTATION, caseIn, NOW, SAMPLES } from '../helpers/case-fixtures.ts';
+import { actor, CASE_CATALOGUE, CONSULTATION, caseIn, NOW, SAMPLES, walk } from '../helpers/case-fixtures.ts';
 
 function attempt(
   transition: TransitionDefinition,
@@ -445,6 +445,41 @@ describe('case lifecycle: a refused payload names its field and why, as a code a
       apply('in-execution', 'request-clarification', { questions: 'Q?', colour: 1 }, 'requested'),
     );
     assert.equal(extra?.code, 'unrecognized-keys');
+  });
+});
+
+describe('case lifecycle: spontaneous information (Art. 40(4)-(5))', () => {
+  const delivered = (requestType: 'spontaneous-information' | 'mla') =>
+    walk({ requestType, urgency: 'routine' }, '2026-03-01T09:00:00Z', [
+      ['submit-for-approval', actor('requesting', 'officer'), {}, '2026-03-01T09:05:00Z'],
+      ['approve-and-send', actor('requesting', 'supervisor'), {}, '2026-03-01T09:10:00Z'],
+      ['record-delivery', actor('requesting', 'node'), {}, '2026-03-01T09:11:00Z'],
+      ['acknowledge', actor('requested', 'duty-officer'), {}, '2026-03-01T09:30:00Z'],
+    ]);
+  const make = (current: Case, name: string, who = actor('requested', 'legal-reviewer')) =>
+    applyTransition(current, { name, payload: {} }, who, new Date('2026-03-01T10:00:00Z'), CASE_CATALOGUE);
+
+  it('is acknowledged and closed: nothing to assess, accept or refuse', () => {
+    const information = delivered('spontaneous-information');
+    const assessed = make(information, 'begin-assessment');
+    assert.equal(assessed.ok, false);
+    assert.equal(!assessed.ok && assessed.refusal.reason, 'precondition-unmet');
+    assert.match(!assessed.ok ? assessed.refusal.message : '', /not a request/);
+    const closed = make(information, 'close');
+    assert.ok(closed.ok, closed.ok ? '' : closed.refusal.message);
+    assert.equal(closed.case.status, 'closed');
+  });
+
+  it('closes a request only once it is finished, not once acknowledged', () => {
+    const request = delivered('mla');
+    const closed = make(request, 'close');
+    assert.equal(closed.ok, false);
+    assert.equal(!closed.ok && closed.refusal.reason, 'precondition-unmet');
+    assert.match(
+      !closed.ok ? closed.refusal.message : '',
+      /only spontaneous information is closed once acknowledged/,
+    );
+    assert.ok(make(request, 'begin-assessment').ok);
   });
 });
 

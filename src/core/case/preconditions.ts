@@ -38,6 +38,17 @@ export const PRECONDITION_CHECKS: Readonly<Record<Precondition, PreconditionChec
       current.preservation !== undefined && !isPreservationRunning(current, now),
     unmet: 'the preserved-until date has not passed yet',
   },
+  'is-request-for-assistance': {
+    holds: (current) => current.requestType !== 'spontaneous-information',
+    unmet:
+      'spontaneous information (Art. 40(4)) is not a request: it is acknowledged and closed, never assessed, accepted or refused',
+  },
+  closable: {
+    holds: (current) =>
+      current.status !== 'acknowledged' || current.requestType === 'spontaneous-information',
+    unmet:
+      'a request is closed once executed, converted or lapsed; only spontaneous information is closed once acknowledged',
+  },
   'no-extension-pending': {
     holds: (current) => current.preservation?.extensionRequest === undefined,
     unmet: 'an extension has already been asked for and not yet granted',

@@ -45,6 +45,10 @@ export const PRECONDITIONS = [
   /** The preserved-until date has passed. */
   'preservation-expired',
   'no-extension-pending',
+  /** Not spontaneous information (Art. 40(4)): a request, which is assessed and decided on. */
+  'is-request-for-assistance',
+  /** Executed, converted or lapsed; or spontaneous information, once acknowledged. */
+  'closable',
 ] as const;
 export type Precondition = (typeof PRECONDITIONS)[number];
 
@@ -163,6 +167,7 @@ export const TRANSITIONS = [
     roles: HANDLERS,
     from: ['acknowledged'],
     to: 'under-assessment',
+    requires: ['is-request-for-assistance'],
     basis: "Comity's practice",
     payload: emptyPayload,
   }),
@@ -312,9 +317,11 @@ export const TRANSITIONS = [
     name: 'close',
     sides: BOTH,
     roles: ['officer', 'legal-reviewer', 'supervisor'],
-    from: ['executed-partly', 'executed-fully', 'converted', 'lapsed'],
+    from: ['acknowledged', 'executed-partly', 'executed-fully', 'converted', 'lapsed'],
     to: 'closed',
-    basis: "Comity's practice",
+    requires: ['closable'],
+    basis:
+      "Comity's practice; spontaneous information (Art. 40(4)-(5)) is closed once acknowledged, its conditions of use kept",
     payload: notePayload,
   }),
   define({
