@@ -62,6 +62,32 @@ function writtenDayFormatOf(locale: Locale): Intl.DateTimeFormat {
 }
 
 /**
+ * A language tag (BCP 47) with its name in `locale`, as the platform's CLDR data writes it:
+ * "English (en)"; the tag alone when the platform does not name it. Findings name languages so,
+ * as the form's language picker does.
+ */
+export function languageNameOf(tag: string, locale: Locale): string {
+  try {
+    const name = languageNamesOf(locale).of(tag);
+    return name === undefined || name.toLowerCase() === tag.toLowerCase() ? tag : `${name} (${tag})`;
+  } catch {
+    return tag;
+  }
+}
+
+/** One Intl.DisplayNames of languages per UI language, made once (as writtenDayFormats). */
+const languageNames = new Map<Locale, Intl.DisplayNames>();
+
+function languageNamesOf(locale: Locale): Intl.DisplayNames {
+  let names = languageNames.get(locale);
+  if (!names) {
+    names = new Intl.DisplayNames([formattingLocaleOf(locale)], { type: 'language', fallback: 'code' });
+    languageNames.set(locale, names);
+  }
+  return names;
+}
+
+/**
  * A State's name from its ISO 3166 code (or the EU's), in `locale`, as the platform's CLDR data
  * writes it: for where the directory's United Nations names are not at hand (a visitor not signed
  * in). The code itself when the platform does not know it.

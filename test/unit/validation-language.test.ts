@@ -50,7 +50,7 @@ describe('validation: language of the request (Art. 40(14))', () => {
         'blocking',
         'language',
         'Art. 40(14)',
-        'State FR does not accept es; it accepts fr, en.',
+        'State FR does not accept Spanish (es); it accepts French (fr), English (en).',
       ],
     ]);
   });
@@ -59,9 +59,12 @@ describe('validation: language of the request (Art. 40(14))', () => {
     assert.deepEqual(summarize({ language: 'fr-CA' }), []);
   });
 
-  it('names the State in the finding language', () => {
+  it('names the State and the languages in the finding language', () => {
     const findings = validateWithFixture({ ...completePreservationDraft(), language: 'es' }, 'fr');
-    assert.equal(findings[0]?.message, '[fr] [fr] State FR does not accept es; it accepts fr, en.');
+    assert.equal(
+      findings[0]?.message,
+      '[fr] [fr] State FR does not accept espagnol (es); it accepts français (fr), anglais (en).',
+    );
   });
 
   it('warns that the accepted languages are unknown when the directory does not list them', () => {
@@ -111,7 +114,7 @@ describe('validation: the languages a node declares, where the State notified no
         'warning',
         'language',
         'Art. 40(14)',
-        'The node of State IT reads it, en, not fr.',
+        'The node of State IT reads Italian (it), English (en), not French (fr).',
       ],
     ]);
   });
@@ -125,7 +128,7 @@ describe('validation: the languages a node declares, where the State notified no
     );
     assert.deepEqual(
       findingsOfRule(mla, 'language-not-read-by-node').map((finding) => finding.message),
-      ['The node of State IT reads it, not en.'],
+      ['The node of State IT reads Italian (it), not English (en).'],
     );
     assert.deepEqual(findingsOfRule(mla, 'language-acceptance-unknown'), []);
   });

@@ -9,7 +9,7 @@
  * advice.
  */
 import type { DirectoryEntry } from '../directory/directory-view.ts';
-import type { Locale } from '../i18n.ts';
+import { languageNameOf, type Locale } from '../i18n.ts';
 import type { Finding } from './finding.ts';
 import { compactFindings, type DraftCheck, hasText } from './validation-context.ts';
 
@@ -42,7 +42,11 @@ export const checkRequestedStateAndLanguage: DraftCheck = ({
       results.push(
         findings.buildFinding('language-not-read-by-node', {
           element: 'language',
-          values: { language: draft.language.trim(), state: stateName, accepted: declared.join(', ') },
+          values: {
+            language: languageNameOf(draft.language.trim(), locale),
+            state: stateName,
+            accepted: namesOf(declared, locale),
+          },
         }),
       );
     }
@@ -60,7 +64,11 @@ export const checkRequestedStateAndLanguage: DraftCheck = ({
     results.push(
       findings.buildFinding('language-not-accepted', {
         element: 'language',
-        values: { language: draft.language.trim(), state: stateName, accepted: accepted.join(', ') },
+        values: {
+          language: languageNameOf(draft.language.trim(), locale),
+          state: stateName,
+          accepted: namesOf(accepted, locale),
+        },
       }),
     );
   }
@@ -78,6 +86,11 @@ export function isLanguageAccepted(language: string, accepted: readonly string[]
 
 function primarySubtag(tag: string): string {
   return (tag.trim().toLowerCase().split(/[-_]/)[0] ?? '').trim();
+}
+
+/** Languages as findings name them: "French (fr), English (en)". */
+function namesOf(tags: readonly string[], locale: Locale): string {
+  return tags.map((tag) => languageNameOf(tag, locale)).join(', ');
 }
 
 function nameState(state: DirectoryEntry, locale: Locale): string {

@@ -15,7 +15,15 @@ export function PageTitle({ children, text }: { children: ReactNode; text: strin
     if (hasNavigatedInApp()) heading.current?.focus({ preventScroll: false });
   }, []);
   return (
-    <Title order={1} size="h2" ref={heading} tabIndex={-1} style={{ outline: 'none' }} mb="sm">
+    // A long case reference breaks rather than pushing a phone's page sideways.
+    <Title
+      order={1}
+      size="h2"
+      ref={heading}
+      tabIndex={-1}
+      style={{ outline: 'none', overflowWrap: 'anywhere' }}
+      mb="sm"
+    >
       {children}
     </Title>
   );

@@ -404,7 +404,7 @@ export function TransitionForm({
             <Stack gap={6}>
               {duties.map((duty) => (
                 <div key={duty.id} data-duty={duty.id}>
-                  <Text size="sm" fw={500}>
+                  <Text size="sm" fw={700}>
                     {refusalGroundText(duty)}
                   </Text>
                   <Text size="sm">{localized(duty.explanation)}</Text>
