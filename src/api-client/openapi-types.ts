@@ -1611,6 +1611,8 @@ export interface paths {
                                     nodeId: string;
                                     /** @enum {string} */
                                     authority: "central-authority" | "point-of-contact" | "extradition-authority";
+                                    /** @description BCP 47 tags of the languages the node declares it reads requests in (may be empty) */
+                                    acceptedLanguages: string[];
                                 }[];
                             }[];
                         };
@@ -1692,6 +1694,8 @@ export interface paths {
                                 nodeId: string;
                                 /** @enum {string} */
                                 authority: "central-authority" | "point-of-contact" | "extradition-authority";
+                                /** @description BCP 47 tags of the languages the node declares it reads requests in (may be empty) */
+                                acceptedLanguages: string[];
                             }[];
                             numericCode: string | null;
                             profile: {
@@ -1902,6 +1906,8 @@ export interface paths {
                                 nodeId: string;
                                 /** @enum {string} */
                                 authority: "central-authority" | "point-of-contact" | "extradition-authority";
+                                /** @description BCP 47 tags of the languages the node declares it reads requests in (may be empty) */
+                                acceptedLanguages: string[];
                             }[];
                             numericCode: string | null;
                             profile: {

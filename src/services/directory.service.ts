@@ -45,9 +45,10 @@ export type StateSummary = Readonly<{
   timeZone?: string;
   /**
    * The State's Comity nodes in the signed federation directory this node holds, by authority:
-   * where messages go. Not a notification to the depositary (`designations`), which may lag.
+   * where messages go, and the languages each declares it reads. Not a notification to the
+   * depositary (`designations`, `acceptedLanguages`), which may lag.
    */
-  nodes: Readonly<{ nodeId: string; authority: AuthorityKind }>[];
+  nodes: Readonly<{ nodeId: string; authority: AuthorityKind; acceptedLanguages: string[] }>[];
 }>;
 
 /** A State with its full profile and who last changed it. */
@@ -127,7 +128,7 @@ function federationNodesByState(context: AppContext): Map<string, StateSummary['
   for (const node of context.federation?.directory.listNodes() ?? []) {
     byState.set(node.state, [
       ...(byState.get(node.state) ?? []),
-      { nodeId: node.nodeId, authority: node.authority },
+      { nodeId: node.nodeId, authority: node.authority, acceptedLanguages: [...node.acceptedLanguages] },
     ]);
   }
   return byState;

@@ -83,6 +83,21 @@ for (const target of DATABASE_TARGETS) {
       ]);
     });
 
+    it("lists the State's nodes with the languages each declares, beside what the State notified", async () => {
+      const officer = await asRole(pair.requesting, 'officer');
+      const response = await pair.requesting.app.inject({
+        method: 'GET',
+        url: '/api/v1/states/DE',
+        headers: officer.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const state = json<{ acceptedLanguages?: string[]; nodes: unknown[] }>(response);
+      assert.equal(state.acceptedLanguages, undefined);
+      assert.deepEqual(state.nodes, [
+        { nodeId: 'de-poc', authority: 'point-of-contact', acceptedLanguages: ['en'] },
+      ]);
+    });
+
     it('still says the languages are not recorded for a request to an authority with no node', async () => {
       assert.deepEqual(
         await languageRules({ type: 'mla', requestedAuthority: { state: 'DE' }, language: 'en' }),

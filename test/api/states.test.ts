@@ -116,10 +116,13 @@ for (const target of DATABASE_TARGETS) {
         assert.equal(response.statusCode, 200, response.body);
         const { items } = json<{ items: StateSummary[] }>(response);
         const nodesOf = (code: string) => items.find((item) => item.code === code)?.nodes;
-        assert.deepEqual(nodesOf('FR'), [{ nodeId: 'fr-ca', authority: 'central-authority' }]);
+        // With the languages each node declares it reads (the fixture's nodes read English).
+        assert.deepEqual(nodesOf('FR'), [
+          { nodeId: 'fr-ca', authority: 'central-authority', acceptedLanguages: ['en'] },
+        ]);
         assert.deepEqual(nodesOf('DE'), [
-          { nodeId: 'de-247', authority: 'point-of-contact' },
-          { nodeId: 'de-ca', authority: 'central-authority' },
+          { nodeId: 'de-247', authority: 'point-of-contact', acceptedLanguages: ['en'] },
+          { nodeId: 'de-ca', authority: 'central-authority', acceptedLanguages: ['en'] },
         ]);
         assert.deepEqual(nodesOf('IT'), []);
         // The depositary's notifications stay as they were: a node is not a notification.

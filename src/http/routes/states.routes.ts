@@ -36,6 +36,9 @@ const StateSummarySchema = z.object({
       z.object({
         nodeId: z.string(),
         authority: z.enum(['central-authority', 'point-of-contact', 'extradition-authority']),
+        acceptedLanguages: z
+          .array(z.string())
+          .describe('BCP 47 tags of the languages the node declares it reads requests in (may be empty)'),
       }),
     )
     .describe(

@@ -19,7 +19,7 @@ import {
 import { type ElementId, isElementId } from '../../../../src/core/request/elements.ts';
 import type { StateSummary } from '../../app/api.ts';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
-import { localized } from '../../components/format.ts';
+import { languageName, localized } from '../../components/format.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { isAbsenceFinding, type Path, readPath } from './draft.model.ts';
@@ -258,10 +258,20 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
   const stateOptions = useStateOptions(states);
   const zones = useMemo(() => timeZoneOptions(i18n.language), [i18n.language]);
   const requestedState = states?.find((state) => state.code === content.requestedAuthority?.state);
+  // The requested State's node for this type's authority, with the languages it declares it reads.
+  const channel = catalogue?.requestTypes.find((type) => type.id === content.type)?.channel;
+  const receivingNode = requestedState?.nodes.find((node) => node.authority === channel);
   const languages = useMemo(
-    () => languageOptions(i18n.language, requestedState?.acceptedLanguages ?? []),
-    [i18n.language, requestedState],
+    () =>
+      languageOptions(i18n.language, [
+        ...(requestedState?.acceptedLanguages ?? []),
+        ...(receivingNode?.acceptedLanguages ?? []),
+      ]),
+    [i18n.language, requestedState, receivingNode],
   );
+  const namedLanguages = (tags: readonly string[]) =>
+    tags.map((tag) => `${languageName(tag)} (${tag})`).join(', ');
+  const notifiedLanguages = requestedState?.acceptedLanguages ?? [];
   const has = (element: ElementId) => shown.has(element);
   const option = (prefix: string, values: readonly string[]): Option[] =>
     values.map((value) => ({ value, label: t(`${prefix}.${value}`) }));
@@ -341,13 +351,16 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
               {contactFields(['requestedAuthority', 'contactDetails'], t('lawyer.contactName'))}
             </Fieldset>
             {requestedState && !isReadOnly ? (
-              <Text size="xs" c="gray.7">
+              <Text size="xs" c="gray.7" data-testid="requested-state-languages">
                 {t('draft.acceptedLanguages', {
                   languages:
-                    requestedState.acceptedLanguages && requestedState.acceptedLanguages.length > 0
-                      ? requestedState.acceptedLanguages.join(', ')
+                    notifiedLanguages.length > 0
+                      ? namedLanguages(notifiedLanguages)
                       : t('directory.notNotified'),
                 })}
+                {notifiedLanguages.length === 0 && receivingNode && receivingNode.acceptedLanguages.length > 0
+                  ? ` ${t('draft.nodeLanguages', { languages: namedLanguages(receivingNode.acceptedLanguages) })}`
+                  : null}
               </Text>
             ) : null}
           </ElementGroup>
