@@ -790,9 +790,13 @@ describe('the screens of a received request, the auditor, the approvals and the 
         (await listEvidencePackages(frDuty, frRequestId)).find((found) => found.status === 'verified'),
       { timeoutMs: 60_000, intervalMs: 250 },
     );
-    // A request Germany's officer submitted: it waits on the supervisor's approvals screen.
+    // A request Germany's officer submitted: it waits on the supervisor's approvals screen. Its
+    // case reference is longer than a phone's screen is wide: the page title must break it.
     const deOfficer = await de.userClient('officer');
-    const awaiting = await draftRequest(deOfficer, preservationDraft('DE', 'FR'));
+    const awaiting = await draftRequest(deOfficer, {
+      ...preservationDraft('DE', 'FR'),
+      caseReference: 'BKA-WIESBADEN-2026-0147-PRESERVATION-MUSTERMANN',
+    });
     assert.ok(awaiting.isReady, awaiting.blocking.join('; '));
     await submitRequest(deOfficer, awaiting.id);
     awaitingRequestId = awaiting.id;
