@@ -88,7 +88,9 @@ function makeableNow(context: AppContext, current: Case, caseActor: CaseActor): 
   const now = context.now();
   return availableTransitions(current, caseActor)
     .filter((definition) =>
-      definition.requires.every((name) => PRECONDITION_CHECKS[name].holds(current, caseActor, now)),
+      [...definition.requires, ...definition.newStepRequires].every((name) =>
+        PRECONDITION_CHECKS[name].holds(current, caseActor, now),
+      ),
     )
     .filter((definition) => caseMessageFor(registry, definition.name) !== undefined);
 }

@@ -19,7 +19,7 @@ import {
 } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import type { CaseFigures } from '../core/case/figures.ts';
-import type { TransitionRefusal, TransitionRequest } from '../core/case/lifecycle.ts';
+import { newStepRefusal, type TransitionRefusal, type TransitionRequest } from '../core/case/lifecycle.ts';
 import { foldCaseEvents } from '../core/case/request-case.ts';
 import { AppError } from '../core/errors.ts';
 import type { AppContext } from '../app-context.ts';
@@ -229,6 +229,8 @@ function checkTransition(
   };
   const applied = foldCaseEvents(current, [proposed], caseCatalogueFrom(context.catalogue));
   if (!applied.ok) throw refusalError(applied.refusal);
+  const newStep = newStepRefusal(current, request.name, caseActor, context.now());
+  if (newStep) throw refusalError(newStep);
   const message = caseMessageFor(messageRegistryOf(context.federation), request.name);
   if (!message) {
     throw new AppError(
@@ -268,6 +270,8 @@ async function applyAndQueueTransition(
   };
   const applied = foldCaseEvents(current, [proposed], caseCatalogueFrom(context.catalogue));
   if (!applied.ok) throw refusalError(applied.refusal);
+  const newStep = newStepRefusal(current, request.name, caseActor, now);
+  if (newStep) throw refusalError(newStep);
   await assertScreenedFor(context, stored, request.name, request.payload);
   const message = caseMessageFor(messageRegistryOf(context.federation), request.name);
   if (!message) {

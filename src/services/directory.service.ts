@@ -208,7 +208,8 @@ function nodeLanguagesByState(
 ): Map<string, NonNullable<DirectoryEntry['nodeLanguages']>> {
   const byState = new Map<string, NonNullable<DirectoryEntry['nodeLanguages']>>();
   for (const node of context.federation?.directory.listNodes() ?? []) {
-    if (node.acceptedLanguages.length === 0) continue;
+    // The first node of a State for an authority, as the send picks it (findNodeFor).
+    if (byState.get(node.state)?.[node.authority] !== undefined) continue;
     byState.set(node.state, { ...byState.get(node.state), [node.authority]: node.acceptedLanguages });
   }
   return byState;

@@ -10,7 +10,13 @@ import {
   caseCatalogueFrom,
   TERMINAL_STATUSES,
 } from '../../src/core/case/case-model.ts';
-import { applyTransition, openCase, type TransitionResult } from '../../src/core/case/lifecycle.ts';
+import {
+  applyTransition,
+  newStepRefusal,
+  openCase,
+  replay,
+  type TransitionResult,
+} from '../../src/core/case/lifecycle.ts';
 import { TRANSITIONS, type TransitionDefinition } from '../../src/core/case/transitions.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import { actor, CASE_CATALOGUE, CONSULTATION, caseIn, NOW, SAMPLES, walk } from '../helpers/case-fixtures.ts';
@@ -120,7 +126,9 @@ describe('case lifecycle: the matrix of every transition, status, side and role'
         transition.roles.join(', '),
         code(transition.from),
         to,
-        transition.requires.join(', ') || '—',
+        [...transition.requires, ...transition.newStepRequires.map((name) => `${name} (new steps)`)].join(
+          ', ',
+        ) || '—',
         transition.basis,
       ];
       assert.ok(
@@ -461,13 +469,31 @@ describe('case lifecycle: spontaneous information (Art. 40(4)-(5))', () => {
 
   it('is acknowledged and closed: nothing to assess, accept or refuse', () => {
     const information = delivered('spontaneous-information');
-    const assessed = make(information, 'begin-assessment');
-    assert.equal(assessed.ok, false);
-    assert.equal(!assessed.ok && assessed.refusal.reason, 'precondition-unmet');
-    assert.match(!assessed.ok ? assessed.refusal.message : '', /not a request/);
+    const now = new Date('2026-03-01T10:00:00Z');
+    const assessed = newStepRefusal(
+      information,
+      'begin-assessment',
+      actor('requested', 'legal-reviewer'),
+      now,
+    );
+    assert.equal(assessed?.reason, 'precondition-unmet');
+    assert.equal(assessed?.precondition, 'is-request-for-assistance');
+    assert.match(assessed?.message ?? '', /not a request/);
+    assert.equal(
+      newStepRefusal(delivered('mla'), 'begin-assessment', actor('requested', 'legal-reviewer'), now),
+      undefined,
+    );
     const closed = make(information, 'close');
     assert.ok(closed.ok, closed.ok ? '' : closed.refusal.message);
     assert.equal(closed.case.status, 'closed');
+  });
+
+  it('still replays spontaneous information assessed before the rule, or by a peer on an earlier release', () => {
+    const assessed = make(delivered('spontaneous-information'), 'begin-assessment');
+    assert.ok(assessed.ok, assessed.ok ? '' : assessed.refusal.message);
+    const replayed = replay(assessed.case.history, CASE_CATALOGUE);
+    assert.ok(replayed.ok, replayed.ok ? '' : replayed.refusal.message);
+    assert.equal(replayed.case.status, 'under-assessment');
   });
 
   it('closes a request only once it is finished, not once acknowledged', () => {

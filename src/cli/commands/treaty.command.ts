@@ -8,6 +8,7 @@
  */
 import { type Command, Option } from 'commander';
 import { countryCodes as countries } from '../../data/country-codes.ts';
+import { UUID_PATTERN } from '../../core/ids.ts';
 import { isCalendarDate } from '../../core/treaty/calendar-date.ts';
 import { TREATY_ACTIONS } from '../../core/treaty/treaty-status.ts';
 import { loadSeedTreatyRecords } from '../../data/treaty/index.ts';
@@ -192,7 +193,7 @@ export function registerTreatyCommands(program: Command): void {
             reason: options.reason,
             source: options.source ?? null,
           }),
-        { resource: id },
+        { resourceOf: (retracted) => retracted.id, ...(UUID_PATTERN.test(id) ? { resource: id } : {}) },
       );
       printLine(
         `retracted ${record.action} of ${record.stateCode}${record.date ? ` on ${record.date}` : ''} (id ${record.id})`,

@@ -96,6 +96,31 @@ export function applyTransition(
   };
 }
 
+/**
+ * Why a person on this node may not make `name` now although replay would accept it: the
+ * preconditions the transition adds for new steps only (`newStepRequires`). Histories recorded
+ * before such a rule, and a peer's steps, are folded without them; undefined when none fails.
+ */
+export function newStepRefusal(
+  current: Case,
+  name: string,
+  actor: CaseActor,
+  now: Date,
+): TransitionRefusal | undefined {
+  const definition = findTransition(name);
+  const failed = definition?.newStepRequires.find(
+    (precondition) => !PRECONDITION_CHECKS[precondition].holds(current, actor, now),
+  );
+  if (definition === undefined || failed === undefined) return undefined;
+  return {
+    reason: 'precondition-unmet',
+    transition: definition.name,
+    status: current.status,
+    precondition: failed,
+    message: PRECONDITION_CHECKS[failed].unmet,
+  };
+}
+
 /** The transitions this actor may make now (status, side and roles allow them), for menus and checks. */
 export function availableTransitions(current: Case, actor: CaseActor): TransitionDefinition[] {
   return allowedFromStatus(current.status).filter(

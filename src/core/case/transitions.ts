@@ -68,6 +68,12 @@ export type TransitionDefinition = Readonly<{
   from: readonly CaseStatus[];
   to: TransitionTarget;
   requires: readonly Precondition[];
+  /**
+   * Preconditions of a step a person makes now, on this node, that replay does not check: a rule
+   * narrowed after histories were recorded, which those histories (and steps of a peer on an
+   * earlier release) need not meet (lifecycle.ts, newStepRefusal).
+   */
+  newStepRequires: readonly Precondition[];
   /** The article and paragraph it rests on, as the catalogue cites them, or "Comity's practice". */
   basis: string;
   payload: (context: PayloadContext) => z.ZodType;
@@ -82,12 +88,13 @@ function define<const Name extends string, Schema extends z.ZodType>(
     from: readonly CaseStatus[];
     to: TransitionTarget;
     requires?: readonly Precondition[];
+    newStepRequires?: readonly Precondition[];
     basis: string;
     payload: (context: PayloadContext) => Schema;
     record?: (current: Case, payload: z.output<Schema>, event: CaseEvent) => CasePatch;
   }>,
 ): TransitionDefinition & { name: Name } {
-  return { requires: [], record: () => ({}), ...entry };
+  return { requires: [], newStepRequires: [], record: () => ({}), ...entry };
 }
 
 const REQUESTING: readonly CaseSide[] = ['requesting'];
@@ -167,7 +174,7 @@ export const TRANSITIONS = [
     roles: HANDLERS,
     from: ['acknowledged'],
     to: 'under-assessment',
-    requires: ['is-request-for-assistance'],
+    newStepRequires: ['is-request-for-assistance'],
     basis: "Comity's practice",
     payload: emptyPayload,
   }),

@@ -270,7 +270,12 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
     [i18n.language, requestedState, receivingNode],
   );
   const namedLanguages = (tags: readonly string[]) =>
-    tags.map((tag) => `${languageName(tag)} (${tag})`).join(', ');
+    tags
+      .map((tag) => {
+        const name = languageName(tag);
+        return name.toLowerCase() === tag.toLowerCase() ? tag : `${name} (${tag})`;
+      })
+      .join(', ');
   const notifiedLanguages = requestedState?.acceptedLanguages ?? [];
   const has = (element: ElementId) => shown.has(element);
   const option = (prefix: string, values: readonly string[]): Option[] =>
