@@ -15,13 +15,14 @@ export function PageTitle({ children, text }: { children: ReactNode; text: strin
     if (hasNavigatedInApp()) heading.current?.focus({ preventScroll: false });
   }, []);
   return (
-    // A long case reference breaks rather than pushing a phone's page sideways.
+    // A long word breaks, and a case reference longer than a phone's screen (kept whole: app.css)
+    // scrolls within the title rather than pushing the page sideways.
     <Title
       order={1}
       size="h2"
       ref={heading}
       tabIndex={-1}
-      style={{ outline: 'none', overflowWrap: 'anywhere' }}
+      style={{ outline: 'none', overflowWrap: 'anywhere', overflowX: 'auto' }}
       mb="sm"
     >
       {children}
