@@ -4,7 +4,7 @@ import type { StateSummary } from '../app/api.ts';
 import type { LocalizedText } from '../../../src/core/i18n.ts';
 import { formatCitationIn, type RefusalGroundEntry } from '../../../src/core/catalogue/catalogue.ts';
 import { currentLanguage, formattingLocale } from '../i18n/i18n.ts';
-import { regionNameOf, WRITTEN_DAY, writtenDayOf } from '../../../src/core/i18n.ts';
+import { languageNameOf, regionNameOf, WRITTEN_DAY, writtenDayOf } from '../../../src/core/i18n.ts';
 
 /** A day written with its month's name, as every screen writes one (src/core/i18n.ts). */
 export { WRITTEN_DAY } from '../../../src/core/i18n.ts';
@@ -100,6 +100,11 @@ export function localizedCitation(text: string): string {
 /** A country or organization name from its ISO 3166-1 alpha-2 code (or EU), in the UI language. */
 export function regionName(code: string): string {
   return regionNameOf(code, currentLanguage());
+}
+
+/** A language named as findings name it, in the UI language: "English (en)"; an unknown tag alone. */
+export function languageWithTag(tag: string): string {
+  return languageNameOf(tag, currentLanguage());
 }
 
 /** A language name from its BCP 47 tag, in the UI language. */

@@ -19,7 +19,7 @@ import {
 import { type ElementId, isElementId } from '../../../../src/core/request/elements.ts';
 import type { StateSummary } from '../../app/api.ts';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
-import { languageName, localized } from '../../components/format.ts';
+import { languageWithTag, localized } from '../../components/format.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { IsolatedCitations } from '../../components/IsolatedCitations.tsx';
 import { isAbsenceFinding, type Path, readPath } from './draft.model.ts';
@@ -269,13 +269,7 @@ export function DraftForm({ catalogue, states, shown }: DraftFormProps) {
       ]),
     [i18n.language, requestedState, receivingNode],
   );
-  const namedLanguages = (tags: readonly string[]) =>
-    tags
-      .map((tag) => {
-        const name = languageName(tag);
-        return name.toLowerCase() === tag.toLowerCase() ? tag : `${name} (${tag})`;
-      })
-      .join(', ');
+  const namedLanguages = (tags: readonly string[]) => tags.map(languageWithTag).join(', ');
   const notifiedLanguages = requestedState?.acceptedLanguages ?? [];
   const has = (element: ElementId) => shown.has(element);
   const option = (prefix: string, values: readonly string[]): Option[] =>
