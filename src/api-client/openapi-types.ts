@@ -3880,7 +3880,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every submission for approval of a request you may read, and its decision */
+        /** Every submission for approval of a request you may read, its decision, and who may approve what is submitted on it */
         get: {
             parameters: {
                 query?: never;
@@ -3901,6 +3901,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Approval"][];
+                            rule: components["schemas"]["ApprovalRule"];
                         };
                     };
                 };
@@ -7305,6 +7306,13 @@ export interface components {
             /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
             mayApprove: boolean;
         };
+        /** @description who may approve what is submitted on this request: what its author reads before submitting */
+        ApprovalRuleInput: {
+            /** @description the request is an intrusive measure: its approver also holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure; null for another measure */
+            designatedRole: string | null;
+        };
         ApprovalQueueItemInput: {
             id: string;
             /** @enum {string} */
@@ -8319,6 +8327,13 @@ export interface components {
             mayDecide: boolean;
             /** @description whether you may approve it now: you may decide and, for an intrusive measure, hold the designated role */
             mayApprove: boolean;
+        };
+        /** @description who may approve what is submitted on this request: what its author reads before submitting */
+        ApprovalRule: {
+            /** @description the request is an intrusive measure: its approver also holds the designated role and gives a decision reference */
+            isIntrusive: boolean;
+            /** @description the role the State designates to approve an intrusive measure; null for another measure */
+            designatedRole: string | null;
         };
         ApprovalQueueItem: {
             id: string;

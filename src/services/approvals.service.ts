@@ -271,14 +271,30 @@ export async function listApprovalQueue(context: AppContext, actor: Actor): Prom
 }
 
 /** Every submission and decision about a request the actor may read (its history of approvals). */
+/** Who may approve what is submitted on a request: what its author reads before submitting. */
+export type ApprovalRuleView = Readonly<{
+  /** An intrusive measure: its approver also holds the designated role and names the authorising decision. */
+  isIntrusive: boolean;
+  /** The role the State designates to approve an intrusive measure; null for another measure. */
+  designatedRole: string | null;
+}>;
+
 export async function approvalsOfRequest(
   context: AppContext,
   actor: Actor,
   id: string,
-): Promise<ApprovalView[]> {
+): Promise<Readonly<{ items: ApprovalView[]; rule: ApprovalRuleView }>> {
   const stored = await findReadableRequest(context, actor, id);
   const approvals = await listApprovals(context.db, { requestId: stored.id });
-  return approvals.map((approval) => toApprovalView(approval, actor, context.config.approval));
+  const policy = context.config.approval;
+  const isIntrusiveMeasure = isIntrusive(stored.type);
+  return {
+    items: approvals.map((approval) => toApprovalView(approval, actor, policy)),
+    rule: {
+      isIntrusive: isIntrusiveMeasure,
+      designatedRole: isIntrusiveMeasure ? policy.intrusiveApproverRole : null,
+    },
+  };
 }
 
 /** Someone who submits a subject other than a request for approval (a case transition, an evidence package). */

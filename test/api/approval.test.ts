@@ -148,6 +148,32 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(queueForOfficer.statusCode, 403);
     });
 
+    it("tells a draft's author who approves it: the designated role too for an intrusive measure", async () => {
+      async function ruleOf(id: string) {
+        const response = await fr.app.inject({
+          method: 'GET',
+          url: `/api/v1/requests/${id}/approvals`,
+          headers: officer.headers,
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        const body = json<{
+          items: ApprovalItem[];
+          rule: { isIntrusive: boolean; designatedRole: string | null };
+        }>(response);
+        assert.deepEqual(body.items, [], 'nothing submitted yet');
+        return body.rule;
+      }
+      assert.deepEqual(await ruleOf(await draft()), { isIntrusive: false, designatedRole: null });
+      const interception = await draft({
+        ...preservationDraft('FR', 'DE', ++sequence),
+        type: 'interception',
+      });
+      assert.deepEqual(await ruleOf(interception), {
+        isIntrusive: true,
+        designatedRole: fr.context.config.approval.intrusiveApproverRole,
+      });
+    });
+
     it('a supervisor who drafted cannot approve it; another supervisor does, and it is delivered with its receipt', async () => {
       const drafter = await asRole(fr, 'supervisor');
       // In French, which DE's node does not declare it reads (the fixture's nodes read English).

@@ -599,6 +599,48 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     });
   });
 
+  test('submitting an intrusive measure names the role its approver also holds and the decision it needs', async () => {
+    const id = new URL(draftUrl).pathname.split('/').at(-1) ?? '';
+    const walkthrough = (await (await page.request.get(`${node.baseUrl}/api/v1/requests/${id}`)).json()) as {
+      request: { content: Record<string, unknown> };
+    };
+    // The walkthrough's complete draft, as an interception of content data (Art. 46) with what that asks more.
+    const { preservationPeriod: _period, ...common } = walkthrough.request.content;
+    await withScratchDraft(
+      'PG-INTERCEPTION',
+      async () => {
+        await page.getByTestId('checklist-ready').waitFor();
+        await page.getByTestId('send-request').click();
+        const dialog = page.getByRole('dialog', { name: 'Submit this request for approval?' });
+        await dialog
+          .getByText(
+            /A supervisor other than you approves it.* Intrusive measure: approved by a supervisor who also holds the role of legal reviewer, with the reference of the authorising decision\./,
+          )
+          .waitFor();
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        await dialog.waitFor({ state: 'detached' });
+      },
+      {
+        ...common,
+        type: 'interception',
+        dataSought: {
+          categories: ['content'],
+          relationToOffence: 'The account is used to negotiate ransoms',
+        },
+        subjectMatter: 'Investigation of a ransomware extortion by an organised group',
+        necessity: 'No other means identifies the operator',
+        collectionPeriod: { from: '2027-01-01', to: '2027-01-31', justification: 'One negotiation cycle' },
+      },
+    );
+    // A measure that is not intrusive says nothing of it (the walkthrough's preservation).
+    await page.getByTestId('send-request').click();
+    const dialog = page.getByRole('dialog', { name: 'Submit this request for approval?' });
+    await dialog.getByText(/A supervisor other than you approves it/).waitFor();
+    assert.doesNotMatch((await dialog.textContent()) ?? '', /Intrusive measure/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   test('the submit button is disabled, with the reason, for a draft with blocking findings', async () => {
     await withScratchDraft('PG-BLOCKED', async () => {
       await page.getByTestId('checklist').waitFor();

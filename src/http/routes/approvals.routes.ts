@@ -58,6 +58,21 @@ export const ApprovalSchema = z
   })
   .meta({ id: 'Approval' });
 
+const ApprovalRuleSchema = z
+  .object({
+    isIntrusive: z
+      .boolean()
+      .describe(
+        'the request is an intrusive measure: its approver also holds the designated role and gives a decision reference',
+      ),
+    designatedRole: z
+      .string()
+      .nullable()
+      .describe('the role the State designates to approve an intrusive measure; null for another measure'),
+  })
+  .describe('who may approve what is submitted on this request: what its author reads before submitting')
+  .meta({ id: 'ApprovalRule' });
+
 const ApprovalQueueItemSchema = ApprovalSchema.extend({
   otherState: z
     .string()
@@ -101,12 +116,13 @@ export async function approvalsRoutes(app: ComityApp, context: AppContext): Prom
       config: { permission: 'signed-in' },
       schema: {
         tags: ['requests'],
-        summary: 'Every submission for approval of a request you may read, and its decision',
+        summary:
+          'Every submission for approval of a request you may read, its decision, and who may approve what is submitted on it',
         params: ParamsSchema,
-        response: { 200: z.object({ items: z.array(ApprovalSchema) }) },
+        response: { 200: z.object({ items: z.array(ApprovalSchema), rule: ApprovalRuleSchema }) },
       },
     },
-    async (request) => ({ items: await approvalsOfRequest(context, actorOf(request), request.params.id) }),
+    async (request) => approvalsOfRequest(context, actorOf(request), request.params.id),
   );
 
   app.post(

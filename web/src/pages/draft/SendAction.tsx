@@ -3,13 +3,15 @@
  * rule a supervisor other than its author approves it, which sends it to the requested State
  * (ApprovalPanel.tsx). The button is disabled, with the reason written beside it, while the draft
  * has unsaved changes, blocking findings or no requested State. Submitting asks first, naming the
- * State and the channel (the designated authority that receives this type of request).
+ * State, the channel (the designated authority that receives this type of request) and, for an
+ * intrusive measure, the role its approver also holds (GET /api/v1/requests/{id}/approvals).
  */
 import { Button, Stack, Text } from '@mantine/core';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer as answerOf, api, type SubmitAnswer } from '../../app/api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
+import { useApi } from '../../components/use-api.ts';
 import { DutyThere } from '../roster/DutyThere.tsx';
 import { NotConnectedNote } from './NotConnectedNote.tsx';
 
@@ -61,6 +63,15 @@ export function SendAction({
   const reasonId = useId();
   const [isConfirming, setIsConfirming] = useState(false);
   const [isSending, setIsSending] = useState(false);
+  // Who approves it: read again at each saved revision, since a saved change of type may change it.
+  const approvals = useApi(
+    () => answerOf(api.GET('/api/v1/requests/{id}/approvals', { params: { path: { id: requestId } } })),
+    [requestId, revision],
+  );
+  const rule = approvals.data?.rule;
+  const designatedRole = rule?.designatedRole
+    ? t(`roles.${rule.designatedRole}`, { defaultValue: rule.designatedRole })
+    : '';
 
   const send = async () => {
     setIsSending(true);
@@ -105,10 +116,11 @@ export function SendAction({
         title={t('approval.submit.confirmTitle')}
         message={[
           t('approval.submit.confirmMessage', { state: stateLabel, channel: channelLabel }),
+          rule?.isIntrusive ? t('approval.intrusive', { role: designatedRole }) : '',
           authorityName ? t('approval.submit.confirmAddressee', { name: authorityName }) : '',
         ]
-          .join(' ')
-          .trim()}
+          .filter((sentence) => sentence !== '')
+          .join(' ')}
         confirmLabel={t('approval.submit.confirm')}
         confirmColor="blue.8"
         isBusy={isSending}
