@@ -795,6 +795,23 @@ describe('web UI in a browser', { skip: skipReason() }, () => {
     assert.equal(body.subarray(0, 4).toString('latin1'), '%PDF');
   });
 
+  test("the formal document opens in the request's language when the node prints it", async () => {
+    await withScratchDraft(
+      'PG-IN-FRENCH',
+      async () => {
+        // The reader's screen is in English; the request, written in French, prints in French.
+        await page.waitForFunction(
+          `document.querySelector('[data-testid="download-pdf"]')?.getAttribute('href').endsWith('languages=fr')`,
+        );
+      },
+      { language: 'fr' },
+    );
+    // A request in English prints in English (the walkthrough's draft).
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="download-pdf"]')?.getAttribute('href').endsWith('languages=en')`,
+    );
+  });
+
   test('lists the draft among the requests', async () => {
     await page.getByRole('link', { name: 'Requests', exact: true }).click();
     const row = page.getByRole('row').filter({ hasText: 'PG-2026-0042' });

@@ -1,7 +1,9 @@
 /**
  * The formal document of a saved request: a printable HTML view and a PDF, in at most two
  * languages the user picks among those the node prints (the requested State may accept only
- * some languages, Art. 40(14)); each language is a complete version, one after the other.
+ * some languages, Art. 40(14)); each language is a complete version, one after the other. It
+ * opens in the language the request is written in, when the node prints it (a request in French
+ * prints in French whatever the reader's screen language), else in the screen's language.
  */
 import { Anchor, Group, MultiSelect, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
@@ -21,19 +23,38 @@ function documentUrl(id: string, format: 'html' | 'pdf', languages: readonly str
   });
 }
 
+/** The printed language that is `tag` (BCP 47), or its language without region or script. */
+function printedLanguageOf(tag: string | undefined, printed: readonly string[]): string | undefined {
+  if (!tag) return undefined;
+  const lower = tag.toLowerCase();
+  return (
+    printed.find((language) => language.toLowerCase() === lower) ??
+    printed.find((language) => language.toLowerCase() === lower.split('-')[0])
+  );
+}
+
 export function DocumentLinks({
   requestId,
+  requestLanguage,
   hasUnsavedChanges,
 }: {
   requestId: string;
+  /** The language the saved request is written in (its `language` element), if it names one. */
+  requestLanguage?: string | undefined;
   hasUnsavedChanges: boolean;
 }) {
   const { t } = useTranslation();
-  const [languages, setLanguages] = useState<string[]>([currentLanguage()]);
+  // What the reader picked; until then, the request's language or the screen's.
+  const [picked, setPicked] = useState<string[] | undefined>(undefined);
   const offered = useApi(() => answer(api.GET('/api/v1/document/languages')), []);
   const choices =
     offered.data?.languages.map((language) => ({ value: language.tag, label: language.name })) ??
     LOCALES.map((locale) => ({ value: locale, label: NATIVE_LANGUAGE_NAMES[locale] }));
+  const ofRequest = printedLanguageOf(
+    requestLanguage,
+    choices.map((choice) => choice.value),
+  );
+  const languages = picked ?? [ofRequest ?? currentLanguage()];
   return (
     <Paper component="section" aria-labelledby="document-title" withBorder p="sm">
       <Title order={2} size="h4" id="document-title" mb="xs">
@@ -45,7 +66,7 @@ export function DocumentLinks({
           description={t('document.languagesHelp')}
           data={choices}
           value={languages}
-          onChange={setLanguages}
+          onChange={setPicked}
           maxValues={MAX_DOCUMENT_LANGUAGES}
           size="sm"
         />

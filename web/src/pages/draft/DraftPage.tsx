@@ -815,7 +815,13 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                     fields={refusedFieldsOf(liveCheckError, catalogue.data, content.type)}
                   />
                 ) : null}
-                {saved ? <DocumentLinks requestId={saved.request.id} hasUnsavedChanges={isDirty} /> : null}
+                {saved ? (
+                  <DocumentLinks
+                    requestId={saved.request.id}
+                    requestLanguage={saved.request.content.language}
+                    hasUnsavedChanges={isDirty}
+                  />
+                ) : null}
               </Stack>
             </Grid.Col>
           </Grid>
