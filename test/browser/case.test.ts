@@ -129,6 +129,12 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
   test("DE's duty officer acknowledges and records a preservation; focus follows each new event", async () => {
     const context = await newContext('Europe/Berlin');
     const page = await signInAs(context, federation.node('DE'), 'duty-officer');
+    // The list opens on what arrived, since nothing was sent from here, and counts the open cases.
+    await page.goto(`${federation.node('DE').url}/requests`);
+    await page.locator(`tr[data-request-id="${deRequestId}"]`).waitFor();
+    assert.equal(await page.getByTestId('tab-incoming').getAttribute('aria-selected'), 'true');
+    assert.match(await textOf(page.getByTestId('tab-incoming-open')), /^open: [1-9]\d*$/);
+    assert.equal(await page.getByTestId('tab-outgoing-open').count(), 0, 'nothing sent from here');
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const panel = page.getByTestId('case-panel');
     await panel.getByTestId('case-no-events').waitFor();

@@ -4,9 +4,12 @@
  * requested State, status, delivery state and the node they went to; incoming ones with the
  * requesting State (the sending node's, as the directory names it), the node they came from and
  * when they arrived. Each opens the request; the user's own drafts can be
- * deleted after a confirmation. The tab is part of the address (?direction=incoming).
+ * deleted after a confirmation. The tab is part of the address (?direction=incoming); each tab
+ * counts its open cases, and without a tab in the address the list opens on the incoming
+ * requests when there are some and nothing was sent from here (a central authority's node).
  */
 import { Anchor, Badge, Button, Group, Table, Tabs, Text } from '@mantine/core';
+import { TERMINAL_STATUSES } from '../../../../src/core/case/case-model.ts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type RequestDirection, type RequestSummary } from '../../app/api.ts';
@@ -21,8 +24,18 @@ import { requestTypeTitle, useCatalogue, useStates } from '../../components/refe
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 
-function directionOf(search: string): RequestDirection {
-  return new URLSearchParams(search).get('direction') === 'incoming' ? 'incoming' : 'outgoing';
+/** The tab the address names, if it names one. */
+function directionOf(search: string): RequestDirection | undefined {
+  const named = new URLSearchParams(search).get('direction');
+  return named === 'incoming' || named === 'outgoing' ? named : undefined;
+}
+
+type Listed = Readonly<Record<RequestDirection, readonly RequestSummary[] | undefined>>;
+
+/** The cases of a list that are still open (not refused, withdrawn or closed). */
+function openCount(items: readonly RequestSummary[] | undefined): number {
+  return (items ?? []).filter((item) => !(TERMINAL_STATUSES as readonly string[]).includes(item.caseStatus))
+    .length;
 }
 
 /** Where the case stands, the same words on both nodes and on the desk (not the request's own status, which stops at sent or received). */
@@ -49,19 +62,31 @@ export function RequestsPage() {
     permissions.includes('request:read-incoming') || permissions.includes('request:read-all');
   // Someone who reads incoming requests but sends none (an evidence custodian) sees those alone.
   const hasOutgoing = canDraft || permissions.includes('request:read-all');
+  const hasTabs = canReadIncoming && hasOutgoing;
+  const listOf = async (direction: RequestDirection) =>
+    (await answer(api.GET('/api/v1/requests', { params: { query: { direction } } }))).items;
+  // Both tabs' lists at once when there are two: each tab counts its open cases.
+  const requests = useApi(async (): Promise<Listed> => {
+    if (!hasTabs) {
+      const only: RequestDirection = canReadIncoming ? 'incoming' : 'outgoing';
+      return { outgoing: undefined, incoming: undefined, [only]: await listOf(only) };
+    }
+    const [outgoing, incoming] = await Promise.all([listOf('outgoing'), listOf('incoming')]);
+    return { outgoing, incoming };
+  }, [hasTabs, canReadIncoming]);
+  const named = directionOf(location.search);
   const direction: RequestDirection = !canReadIncoming
     ? 'outgoing'
-    : hasOutgoing
-      ? directionOf(location.search)
-      : 'incoming';
-  // The answer names its direction, so the other tab's rows never show while this one loads.
-  const requests = useApi(async () => {
-    const { items } = await answer(api.GET('/api/v1/requests', { params: { query: { direction } } }));
-    return { direction, items };
-  }, [direction]);
+    : !hasOutgoing
+      ? 'incoming'
+      : (named ??
+        // Not an empty tab when the other has requests: a central authority's node mostly receives.
+        (requests.data?.outgoing?.length === 0 && (requests.data.incoming?.length ?? 0) > 0
+          ? 'incoming'
+          : 'outgoing'));
   const catalogue = useCatalogue();
   const states = useStates();
-  const items = requests.data?.direction === direction ? requests.data.items : [];
+  const items = requests.data?.[direction] ?? [];
   const [toDelete, setToDelete] = useState<RequestSummary | undefined>(undefined);
   const [isDeleting, setIsDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(undefined);
@@ -74,7 +99,8 @@ export function RequestsPage() {
     setDeleteError(undefined);
     try {
       await answer(api.DELETE('/api/v1/requests/{id}', { params: { path: { id: toDelete.id } } }));
-      requests.setData({ direction, items: items.filter((item) => item.id !== toDelete.id) });
+      const remaining = items.filter((item) => item.id !== toDelete.id);
+      if (requests.data) requests.setData({ ...requests.data, [direction]: remaining });
       setToDelete(undefined);
     } catch (error) {
       setDeleteError(error);
@@ -205,7 +231,7 @@ export function RequestsPage() {
           </Button>
         ) : null}
       </Group>
-      {canReadIncoming && hasOutgoing ? (
+      {hasTabs ? (
         <Tabs
           value={direction}
           onChange={(value) =>
@@ -214,12 +240,25 @@ export function RequestsPage() {
           keepMounted={false}
         >
           <Tabs.List aria-label={t('requests.directionTabs')} mb="sm">
-            <Tabs.Tab value="outgoing" data-testid="tab-outgoing">
-              {t('requests.outgoing')}
-            </Tabs.Tab>
-            <Tabs.Tab value="incoming" data-testid="tab-incoming">
-              {t('requests.incoming')}
-            </Tabs.Tab>
+            {(['outgoing', 'incoming'] as const).map((tab) => {
+              const open = openCount(requests.data?.[tab]);
+              return (
+                <Tabs.Tab
+                  key={tab}
+                  value={tab}
+                  data-testid={`tab-${tab}`}
+                  rightSection={
+                    open > 0 ? (
+                      <Badge size="sm" variant="outline" color="blue.9" data-testid={`tab-${tab}-open`}>
+                        {t('requests.openCount', { count: open })}
+                      </Badge>
+                    ) : null
+                  }
+                >
+                  {t(`requests.${tab}`)}
+                </Tabs.Tab>
+              );
+            })}
           </Tabs.List>
           <Tabs.Panel value="outgoing">{isIncoming ? null : listing}</Tabs.Panel>
           <Tabs.Panel value="incoming">{isIncoming ? listing : null}</Tabs.Panel>
