@@ -7203,6 +7203,7 @@ export interface components {
                 acceptedAt: string;
             }[];
             events: {
+                /** @description the order this node stored it in (1, 2, 3...); both nodes list the events in the same order, and their sequences differ only where steps made at the same moment on both sides crossed */
                 sequence: number;
                 transition: string;
                 /** @description requesting or requested */
@@ -7222,6 +7223,8 @@ export interface components {
                  * @enum {string}
                  */
                 origin: "this-node" | "other-node";
+                /** @description not applied: made at the same moment as a step of the other side that comes first, after which the rules no longer allow it (kept in the history; docs/case-lifecycle.md, 'Steps made at the same moment') */
+                isSuperseded: boolean;
                 /** @description the message that carried it, with its receipt */
                 message: components["schemas"]["CaseMessageInput"] | null;
             }[];
@@ -8225,6 +8228,7 @@ export interface components {
                 acceptedAt: string;
             }[];
             events: {
+                /** @description the order this node stored it in (1, 2, 3...); both nodes list the events in the same order, and their sequences differ only where steps made at the same moment on both sides crossed */
                 sequence: number;
                 transition: string;
                 /** @description requesting or requested */
@@ -8244,6 +8248,8 @@ export interface components {
                  * @enum {string}
                  */
                 origin: "this-node" | "other-node";
+                /** @description not applied: made at the same moment as a step of the other side that comes first, after which the rules no longer allow it (kept in the history; docs/case-lifecycle.md, 'Steps made at the same moment') */
+                isSuperseded: boolean;
                 /** @description the message that carried it, with its receipt */
                 message: components["schemas"]["CaseMessage"] | null;
             }[];

@@ -56,11 +56,17 @@ export function caseActorOf(actor: Actor, stored: StoredRequest): CaseActor {
   return { id: actor.userId, side: sideOf(stored.direction), roles: actor.roles };
 }
 
-/** The request with its history and the case they fold to; throws if the stored history does not replay. */
+/**
+ * The request with its history and the case they fold to; throws if the stored history does not
+ * replay. `order`: the stored events' indexes in the order they fold (concurrent-steps.ts);
+ * `superseded`: the sequences of the events not applied.
+ */
 export async function loadCase(
   context: AppContext,
   stored: StoredRequest,
-): Promise<Readonly<{ record: CaseRecord; case: Case }>> {
+): Promise<
+  Readonly<{ record: CaseRecord; case: Case; order: readonly number[]; superseded: ReadonlySet<number> }>
+> {
   const deliveredAt =
     stored.direction === 'outgoing' && stored.deliveryState === 'delivered'
       ? (await findFirstMessageOfCase(context.db, stored.id))?.receiptReceivedAt
@@ -75,7 +81,12 @@ export async function loadCase(
       `the history of request ${stored.id} does not replay at event ${folded.index + 1}: ${folded.refusal.message}`,
     );
   }
-  return { record, case: folded.case };
+  return {
+    record,
+    case: folded.case,
+    order: folded.order,
+    superseded: new Set(folded.superseded.map((index) => record.events[index]?.sequence ?? 0)),
+  };
 }
 
 /**

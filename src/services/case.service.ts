@@ -27,7 +27,7 @@ import { caseMessageFor, queueCaseEvent } from '../federation/messages/case-mess
 import { messageRegistryOf } from '../federation/messages/registry.ts';
 import type { Actor } from '../policies/access.ts';
 import { recordDecision, undoDecision } from '../storage/approvals.repository.ts';
-import type { CaseEventApprover } from '../storage/case-events.repository.ts';
+import type { CaseEventApprover, StoredCaseEvent } from '../storage/case-events.repository.ts';
 import type { StoredRequest } from '../storage/requests.repository.ts';
 import { isResponseTransition } from '../core/approval/approval-rules.ts';
 import { assertDecisionAllowed, publishApprovalChange, submitForApproval } from './approvals.service.ts';
@@ -57,6 +57,11 @@ export type CaseEventView = Readonly<{
   occurredAt: string;
   /** Made on this node, or received from the other node. */
   origin: 'this-node' | 'other-node';
+  /**
+   * Not applied: made at the same moment as a step of the other side that comes first, after
+   * which the rules no longer allow it (src/core/case/concurrent-steps.ts). Kept in the history.
+   */
+  isSuperseded: boolean;
   /** The message that carried it to or from the other node, with its delivery state and receipt. */
   message: CaseMessageView | null;
 }>;
@@ -101,7 +106,7 @@ export type CaseView = Readonly<{
 /** The case of a request the actor may read (not-found otherwise), with its history. */
 export async function caseHistory(context: AppContext, actor: Actor, requestId: string): Promise<CaseView> {
   const stored = await findReadableRequest(context, actor, requestId);
-  const { record, case: current } = await loadCase(context, stored);
+  const { record, case: current, order, superseded } = await loadCase(context, stored);
   const parts = await caseTimelineParts(context, stored, record.events, current);
   const isHeld = (await waitingResponseOf(context, stored)) !== undefined;
   const available = transitionsFor(context, actor, stored, current, isHeld);
@@ -122,17 +127,21 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
     awaitingAnswer: awaitingAnswerOf(current),
     lastAnswer: answerGivenOf(current),
     conditionsInForce: conditionsInForceOf(current),
-    events: record.events.map((event) => ({
-      sequence: event.sequence,
-      transition: event.transition,
-      side: event.side,
-      actor: { displayName: event.actor.displayName, roles: [...event.actor.roles] },
-      approvedBy: event.approvedBy === null ? null : { displayName: event.approvedBy.displayName },
-      payload: event.payload,
-      occurredAt: event.occurredAt.toISOString(),
-      origin: event.receivedMessageId === null ? 'this-node' : 'other-node',
-      message: parts.eventMessages.get(event.sequence) ?? null,
-    })),
+    // In the order both nodes fold them, which is the stored order unless steps crossed.
+    events: order
+      .map((index) => record.events[index] as StoredCaseEvent)
+      .map((event) => ({
+        sequence: event.sequence,
+        transition: event.transition,
+        side: event.side,
+        actor: { displayName: event.actor.displayName, roles: [...event.actor.roles] },
+        approvedBy: event.approvedBy === null ? null : { displayName: event.approvedBy.displayName },
+        payload: event.payload,
+        occurredAt: event.occurredAt.toISOString(),
+        origin: event.receivedMessageId === null ? 'this-node' : 'other-node',
+        isSuperseded: superseded.has(event.sequence),
+        message: parts.eventMessages.get(event.sequence) ?? null,
+      })),
     flow: parts.flow,
     figures: parts.figures,
     otherSide: {
@@ -308,6 +317,8 @@ async function applyAndQueueTransition(
       approvedBy,
       payload: applied.case.history.at(-1)?.payload ?? request.payload,
       occurredAt: now,
+      // What this step was made knowing: every step of the other side this node holds.
+      seenOther: record.events.filter((event) => event.side !== caseActor.side).length,
       status: applied.case.status,
       recordedAt: now,
     },

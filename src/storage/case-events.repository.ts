@@ -1,6 +1,6 @@
 /**
  * All SQL about case histories (docs/case-lifecycle.md): the events of a request in the order this
- * node applied them, and the transition made here, written in ONE statement with the request's new
+ * node stored them (both nodes fold them in one order: src/core/case/concurrent-steps.ts), and the transition made here, written in ONE statement with the request's new
  * case status and the federation message that carries the event to the other node (transactional
  * outbox). Events that arrive from the other node are written by the inbox (inbox.repository.ts),
  * in the statement that stores the message.
@@ -37,6 +37,11 @@ type CaseEventFields = Readonly<{
   approvedBy: CaseEventApprover | null;
   payload: unknown;
   occurredAt: Date;
+  /**
+   * How many of the other side's events its node held when it was made: both nodes fold steps made
+   * at the same moment in one order (src/core/case/concurrent-steps.ts). Null when not recorded.
+   */
+  seenOther: number | null;
 }>;
 
 /** One event as stored. */
@@ -111,6 +116,7 @@ function toStoredCaseEvent(row: Selectable<CaseEventsTable>): StoredCaseEvent {
     approvedBy: row.approved_by === null ? null : (parsedJson(row.approved_by) as CaseEventApprover),
     payload: parsedJson(row.payload),
     occurredAt: new Date(row.occurred_at),
+    seenOther: row.seen_other === null ? null : Number(row.seen_other),
     receivedMessageId: row.received_message_id,
     sentMessageId: row.sent_message_id,
   };
@@ -138,11 +144,12 @@ export function caseEventValues(event: CaseEventWrite) {
              ${event.actor.id}::text, ${event.actor.displayName}::text,
              ${JSON.stringify(event.actor.roles)}::jsonb, ${JSON.stringify(event.payload ?? {})}::jsonb,
              ${event.occurredAt}::timestamptz, ${event.recordedAt}::timestamptz,
-             ${event.approvedBy === null ? null : JSON.stringify(event.approvedBy)}::jsonb`;
+             ${event.approvedBy === null ? null : JSON.stringify(event.approvedBy)}::jsonb,
+             ${event.seenOther}::int`;
 }
 
 export const CASE_EVENT_COLUMNS = sql`request_id, sequence, transition, side, actor_id, actor_display_name,
-             actor_roles, payload, occurred_at, recorded_at, approved_by`;
+             actor_roles, payload, occurred_at, recorded_at, approved_by, seen_other`;
 
 /**
  * A transition made here, in ONE statement: appends the event (unless another transition took

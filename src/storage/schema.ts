@@ -104,6 +104,11 @@ export interface CaseEventsTable {
   sent_message_id: string | null;
   /** `{ id, displayName }` of who approved it (the two-person rule); null when none had to. */
   approved_by: Json<unknown> | null;
+  /**
+   * How many of the other side's events its node held when it was made (src/core/case/
+   * concurrent-steps.ts); null when not recorded: every event stored before it.
+   */
+  seen_other: number | null;
 }
 
 export interface AlertsTable {

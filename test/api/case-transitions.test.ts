@@ -15,11 +15,10 @@ import { ROLES, type Role } from '../../src/core/roles.ts';
 import { can } from '../../src/policies/access.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
-import { json } from '../helpers/app.ts';
 import { approveResponse } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
-import { type NodePair, startNodePair } from './delivery-fixture.ts';
+import { type NodePair, readCaseView, startNodePair } from './delivery-fixture.ts';
 
 type CaseEvent = {
   transition: string;
@@ -67,15 +66,8 @@ for (const target of DATABASE_TARGETS) {
 
     const today = () => calendarDateOf(pair.clock.now());
 
-    async function view(node: NodePair['requesting'], as: ActingAs, id: string): Promise<CaseView> {
-      const response = await node.app.inject({
-        method: 'GET',
-        url: `/api/v1/requests/${id}/history`,
-        headers: as.headers,
-      });
-      assert.equal(response.statusCode, 200, response.body);
-      return json<{ case: CaseView }>(response).case;
-    }
+    const view = (node: NodePair['requesting'], as: ActingAs, id: string) =>
+      readCaseView<CaseView>(node, as, id);
 
     /** Each listed transition is one this node's side and the reader's role may make. */
     function assertOwnTransitions(listed: CaseView, role: Role) {

@@ -4,6 +4,7 @@
  * outage, nodes hidden from one node's view to simulate "unknown sender"); one clock that the test
  * advances. Receivers listen on a loopback port so the sender's worker posts over real HTTP.
  */
+import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.ts';
 import { loadCatalogue } from '../../src/data/catalogue/index.ts';
 import type { DirectoryLookup, FederationRuntime, NodeIdentity } from '../../src/federation/context.ts';
@@ -19,7 +20,7 @@ import type {
 import { buildApp } from '../../src/http/app.ts';
 import type { AppContext } from '../../src/app-context.ts';
 import { bootstrapNode } from '../../src/services/bootstrap.service.ts';
-import type { TestApp } from '../helpers/app.ts';
+import { json, type TestApp } from '../helpers/app.ts';
 import { submitAndApprove } from '../helpers/approval.ts';
 import { asRole } from '../helpers/auth.ts';
 import { STEPS_TO_EXECUTION } from '../../src/demo/federation-api.ts';
@@ -348,6 +349,21 @@ export async function startNodePair(
       await requested.close();
     },
   };
+}
+
+/** GET /api/v1/requests/{id}/history on `node` as `as`: the case as that node's reader sees it. */
+export async function readCaseView<View>(
+  node: TestApp,
+  as: Readonly<{ headers: Record<string, string> }>,
+  id: string,
+): Promise<View> {
+  const response = await node.app.inject({
+    method: 'GET',
+    url: `/api/v1/requests/${id}/history`,
+    headers: as.headers,
+  });
+  assert.equal(response.statusCode, 200, response.body);
+  return json<{ case: View }>(response).case;
 }
 
 export { closedPort } from '../helpers/closed-port.ts';

@@ -55,6 +55,7 @@ for (const target of DATABASE_TARGETS) {
         approvedBy,
         payload: { note: `event ${sequence}` },
         occurredAt: T1,
+        seenOther: sequence - 1,
         status: 'acknowledged',
         recordedAt: T1,
       };

@@ -172,6 +172,7 @@ for (const target of DATABASE_TARGETS) {
         approvedBy: null,
         payload: {},
         occurredAt: T1,
+        seenOther: 0,
         status: 'acknowledged',
         recordedAt: T1,
       };

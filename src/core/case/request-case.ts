@@ -8,9 +8,10 @@ import { URGENCY_LEVELS } from '../request/draft.ts';
 import type { Case, CaseCatalogue, CaseEvent, CaseSide, CaseStatus, UrgencyLevel } from './case-model.ts';
 import { RequestTypeSchema } from './case-model.ts';
 import { CalendarDateSchema } from './payloads.ts';
+import { type ConcurrentFold, foldConcurrentSteps, type PlacedEvent } from './concurrent-steps.ts';
 import { applyEvents, type FoldResult } from './lifecycle.ts';
 
-export type { FoldResult };
+export type { ConcurrentFold, FoldResult, PlacedEvent };
 
 /** What the base of a case is read from: the request's columns. */
 export type RequestCaseSource = Readonly<{
@@ -118,11 +119,25 @@ export function foldCaseEvents(
   );
 }
 
-/** The case a node holds: its base with its stored events applied. */
+/** The case a node holds: its base with its stored events applied, in that order. */
 export function caseOfRequest(
   source: RequestCaseSource,
   events: readonly CaseEvent[],
   catalogue: CaseCatalogue,
 ): FoldResult {
   return foldCaseEvents(baseCaseOf(source), events, catalogue);
+}
+
+/**
+ * The case a node holds from its stored steps, the other node's included: folded in the order
+ * both nodes agree on, steps made at the same moment on both sides resolved (concurrent-steps.ts).
+ */
+export function caseOfStoredSteps(
+  source: RequestCaseSource,
+  steps: readonly PlacedEvent[],
+  catalogue: CaseCatalogue,
+): ConcurrentFold {
+  return foldConcurrentSteps(baseCaseOf(source), steps, catalogue, (current, event, rules) =>
+    foldCaseEvents(current, [event], rules),
+  );
 }

@@ -15,10 +15,10 @@ import {
   type CaseSide,
 } from '../../core/case/case-model.ts';
 import {
-  caseOfRequest,
-  type FoldResult,
-  foldCaseEvents,
+  type ConcurrentFold,
+  caseOfStoredSteps,
   otherSide,
+  type PlacedEvent,
   sideOf,
 } from '../../core/case/request-case.ts';
 import type { LocalizedText } from '../../core/i18n.ts';
@@ -65,6 +65,12 @@ function caseMessageBodySchema(transition: string) {
             .object({ id: Id, displayName: z.string().min(1).max(200) })
             .strict()
             .optional(),
+          /**
+           * How many of the receiver's side's steps the sender held when it made this one: a step
+           * made before the sender heard of the receiver's latest is placed by both nodes in one
+           * order (src/core/case/concurrent-steps.ts). Absent: every step the receiver holds.
+           */
+          seen: z.number().int().min(0).max(1_000_000).optional(),
         })
         .strict(),
     })
@@ -75,15 +81,23 @@ export type CaseMessageBody = z.infer<ReturnType<typeof caseMessageBodySchema>>;
 /** The transition each case message carries, keyed by its definition. */
 const TRANSITION_OF = new WeakMap<AnyMessageDefinition, string>();
 
-/** The case as a node holds it: the request's base with its stored events applied. */
-export function caseOfRecord(record: CaseRecord, catalogue: CaseCatalogue): FoldResult {
-  const events: CaseEvent[] = record.events.map((event) => ({
+/** A stored event as the lifecycle folds it. */
+function placedEventOf(event: CaseRecord['events'][number]): PlacedEvent {
+  const folded: CaseEvent = {
     transition: event.transition,
     actor: { id: event.actor.id, side: event.side as CaseSide, roles: event.actor.roles as CaseRole[] },
     at: event.occurredAt.toISOString(),
     payload: event.payload,
-  }));
-  return caseOfRequest(record.request, events, catalogue);
+  };
+  return { event: folded, seenOther: event.seenOther };
+}
+
+/**
+ * The case as a node holds it: the request's base with its stored events applied, in the order
+ * both nodes agree on (steps made at the same moment on both sides: concurrent-steps.ts).
+ */
+export function caseOfRecord(record: CaseRecord, catalogue: CaseCatalogue): ConcurrentFold {
+  return caseOfStoredSteps(record.request, record.events.map(placedEventOf), catalogue);
 }
 
 function refused(detail: string) {
@@ -113,18 +127,19 @@ export function defineCaseMessage(
         return refused(`the case's stored history does not replay: ${current.refusal.message}`);
       const { event } = body;
       const side = otherSide(sideOf(record.request.direction));
-      const applied = foldCaseEvents(
-        current.case,
-        [
-          {
-            transition: event.transition,
-            actor: { ...event.actor, side },
-            at: event.occurredAt,
-            payload: event.payload,
-          },
-        ],
-        catalogue,
-      );
+      // The step joins the stored ones and all are folded in the order both nodes agree on: a step
+      // made before its sender heard of this node's latest may come before it, or be superseded.
+      const received: PlacedEvent = {
+        event: {
+          transition: event.transition,
+          actor: { ...event.actor, side },
+          at: event.occurredAt,
+          payload: event.payload,
+        },
+        seenOther: event.seen ?? null,
+      };
+      const steps = [...record.events.map(placedEventOf), received];
+      const applied = caseOfStoredSteps(record.request, steps, catalogue);
       if (!applied.ok) {
         return refused(`the case is ${applied.refusal.status} here: ${applied.refusal.message}`);
       }
@@ -137,8 +152,9 @@ export function defineCaseMessage(
           side,
           actor: event.actor,
           approvedBy: event.approvedBy ?? null,
-          payload: applied.case.history.at(-1)?.payload ?? event.payload,
+          payload: applied.applied.at(-1)?.payload ?? event.payload,
           occurredAt: new Date(event.occurredAt),
+          seenOther: event.seen ?? null,
           status: applied.case.status,
           recordedAt: receivedAt,
         },
@@ -192,6 +208,7 @@ export async function queueCaseEvent(
         occurredAt: event.occurredAt.toISOString(),
         actor: { ...event.actor, roles: event.actor.roles as CaseRole[] },
         ...(event.approvedBy === null ? {} : { approvedBy: { ...event.approvedBy } }),
+        ...(event.seenOther === null ? {} : { seen: event.seenOther }),
       },
     },
   });

@@ -80,7 +80,12 @@ const FiguresSchema = z.object({
 });
 
 const CaseEventSchema = z.object({
-  sequence: z.number().int(),
+  sequence: z
+    .number()
+    .int()
+    .describe(
+      'the order this node stored it in (1, 2, 3...); both nodes list the events in the same order, and their sequences differ only where steps made at the same moment on both sides crossed',
+    ),
   transition: z.string(),
   side: z.string().describe('requesting or requested'),
   actor: ActorSchema,
@@ -93,6 +98,11 @@ const CaseEventSchema = z.object({
   payload: z.unknown(),
   occurredAt: z.string(),
   origin: z.enum(['this-node', 'other-node']).describe('made on this node, or received from the other node'),
+  isSuperseded: z
+    .boolean()
+    .describe(
+      "not applied: made at the same moment as a step of the other side that comes first, after which the rules no longer allow it (kept in the history; docs/case-lifecycle.md, 'Steps made at the same moment')",
+    ),
   message: CaseMessageSchema.nullable().describe('the message that carried it, with its receipt'),
 });
 

@@ -406,6 +406,7 @@ describe('case messages', () => {
         approvedBy: null,
         payload: {},
         occurredAt: RECEIVED_AT,
+        seenOther: 0,
         receivedMessageId: 'm1',
         sentMessageId: null,
       },

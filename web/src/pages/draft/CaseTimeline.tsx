@@ -272,11 +272,19 @@ export const CaseTimeline = forwardRef<HTMLLIElement, CaseTimelineProps>(functio
               data-testid="case-event"
               data-transition={event.transition}
               data-origin={event.origin}
+              data-superseded={event.isSuperseded ? 'true' : undefined}
               aria-labelledby={`case-event-${event.sequence}`}
             >
               <Text fw={600} size="sm" id={`case-event-${event.sequence}`} mb={4}>
                 {t(`caseEvent.${event.transition}`, { defaultValue: event.transition })}
+                {event.isSuperseded ? ` (${t('case.supersededMark')})` : ''}
               </Text>
+              {/* Made at the same moment as the other side's step before it, which leaves it without ground. */}
+              {event.isSuperseded ? (
+                <Text size="sm" c="var(--comity-amber)" mb={4} data-testid="event-superseded">
+                  {t('case.superseded')}
+                </Text>
+              ) : null}
               <FactList facts={facts} />
               {event.message ? <CaseMessageFacts message={event.message} /> : null}
             </li>
