@@ -11,7 +11,7 @@ import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts'
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
-import { type NodePair, readCaseView, startNodePair } from './delivery-fixture.ts';
+import { makeTransition, type NodePair, readCaseView, startNodePair } from './delivery-fixture.ts';
 
 type CaseEvent = {
   sequence: number;
@@ -23,7 +23,6 @@ type CaseEvent = {
   message?: { id: string; state: string } | null;
 };
 type CaseView = { status: string; events: CaseEvent[] };
-type Node = NodePair['requesting'];
 
 for (const target of DATABASE_TARGETS) {
   describe(`steps made at the same moment on both nodes [${target.name}]`, { skip: target.skip }, () => {
@@ -49,15 +48,7 @@ for (const target of DATABASE_TARGETS) {
     const view = (node: NodePair['requesting'], as: ActingAs, id: string) =>
       readCaseView<CaseView>(node, as, id);
 
-    async function make(node: Node, as: ActingAs, id: string, name: string, payload: object) {
-      const made = await node.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${id}/transitions`,
-        headers: as.headers,
-        payload: { name, payload },
-      });
-      assert.equal(made.statusCode, 200, made.body);
-    }
+    const make = makeTransition;
 
     /** A preservation request delivered to DE, acknowledged and preserved there, both nodes told. */
     async function preservedCase() {

@@ -366,4 +366,21 @@ export async function readCaseView<View>(
   return json<{ case: View }>(response).case;
 }
 
+/** POST /api/v1/requests/{id}/transitions on `node` as `as`; asserts it was made (200). */
+export async function makeTransition(
+  node: TestApp,
+  as: Readonly<{ headers: Record<string, string> }>,
+  id: string,
+  name: string,
+  payload: object,
+): Promise<void> {
+  const made = await node.app.inject({
+    method: 'POST',
+    url: `/api/v1/requests/${id}/transitions`,
+    headers: as.headers,
+    payload: { name, payload },
+  });
+  assert.equal(made.statusCode, 200, made.body);
+}
+
 export { closedPort } from '../helpers/closed-port.ts';
