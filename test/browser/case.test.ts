@@ -135,6 +135,11 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     assert.equal(await page.getByTestId('tab-incoming').getAttribute('aria-selected'), 'true');
     assert.match(await textOf(page.getByTestId('tab-incoming-open')), /^open: [1-9]\d*$/);
     assert.equal(await page.getByTestId('tab-outgoing-open').count(), 0, 'nothing sent from here');
+    // The other tab stays reachable: chosen, it is named in the address and shown, empty.
+    await page.getByTestId('tab-outgoing').click();
+    await page.getByTestId('requests-empty').waitFor();
+    assert.match(page.url(), /\?direction=outgoing$/);
+    assert.equal(await page.getByTestId('tab-outgoing').getAttribute('aria-selected'), 'true');
     await page.goto(`${federation.node('DE').url}/requests/${deRequestId}`);
     const panel = page.getByTestId('case-panel');
     await panel.getByTestId('case-no-events').waitFor();

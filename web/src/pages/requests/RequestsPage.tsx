@@ -234,8 +234,11 @@ export function RequestsPage() {
       {hasTabs ? (
         <Tabs
           value={direction}
+          // The tab chosen is named in the address: without it the list would open on its own choice again.
           onChange={(value) =>
-            navigate(value === 'incoming' ? '/requests?direction=incoming' : '/requests', { replace: true })
+            navigate(`/requests?direction=${value === 'incoming' ? 'incoming' : 'outgoing'}`, {
+              replace: true,
+            })
           }
           keepMounted={false}
         >
