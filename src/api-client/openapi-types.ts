@@ -2836,6 +2836,8 @@ export interface paths {
                                 receivedAt: string | null;
                                 /** @description the status of its case (docs/case-lifecycle.md), the same on both nodes */
                                 caseStatus: string;
+                                /** @description the requested side's conditions (Art. 40(27)) or questions that wait for the requesting side's answer; null when nothing waits */
+                                awaitingAnswer: ("conditions" | "clarification") | null;
                             }[];
                         };
                     };

@@ -8,6 +8,12 @@
  * Every change is conditional on the revision the caller last saw (optimistic concurrency): a
  * stale revision is a conflict and nothing is written.
  */
+import {
+  type AwaitingAnswer,
+  awaitingAnswerOf,
+  caseCatalogueFrom,
+  TERMINAL_STATUSES,
+} from '../core/case/case-model.ts';
 import { AppError } from '../core/errors.ts';
 import { findUnstorableTexts, refuseUnstorableTexts } from '../core/storable-text.ts';
 import type { Locale } from '../core/i18n.ts';
@@ -26,7 +32,9 @@ import {
   updateDraftContent,
 } from '../storage/requests.repository.ts';
 import { findRequestAwaitingDecision, type PendingDecision } from '../storage/approvals.repository.ts';
+import { listCaseEventsOf } from '../storage/case-events.repository.ts';
 import { findFirstInboxMessageOfCase } from '../storage/inbox.repository.ts';
+import { caseOfRecord } from '../federation/messages/case-message.ts';
 import { findFirstMessageOfCase } from '../storage/outbox.repository.ts';
 import {
   caseStatusOf,
@@ -98,6 +106,16 @@ export type DeliveryView = Readonly<{
 
 /** A request in a list: everything but its content and delivery details. */
 export type RequestSummary = Omit<RequestView, 'content' | 'delivery' | 'availableTransitions'>;
+
+/** A request as the list of requests shows it: its summary and what its case waits for. */
+export type RequestListItem = RequestSummary &
+  Readonly<{
+    /**
+     * The requested side's conditions or questions that wait for the requesting side's answer (the
+     * case view's `awaitingAnswer` kind); null when nothing waits.
+     */
+    awaitingAnswer: AwaitingAnswer['kind'] | null;
+  }>;
 
 /** What validation says about a content, in one language. */
 export type FindingsReport = Readonly<{
@@ -345,7 +363,7 @@ export async function listRequests(
   context: AppContext,
   actor: Actor,
   filters: RequestListFilters = {},
-): Promise<RequestSummary[]> {
+): Promise<RequestListItem[]> {
   const scope = requestScopeOf(actor);
   if (scope.kind === 'none') return [];
   const stored = await listStoredRequests(context.db, {
@@ -355,9 +373,39 @@ export async function listRequests(
     ...(filters.direction ? { direction: filters.direction } : {}),
   });
   const stateOfNode = peerStateLookupOf(context);
-  return stored
-    .filter((request) => accessTo(context, actor, request) !== 'none')
-    .map((request) => toRequestSummary(request, stateOfNode(request.peerNodeId)));
+  const readable = stored.filter((request) => accessTo(context, actor, request) !== 'none');
+  const awaiting = await awaitingAnswersOf(context, readable);
+  return readable.map((request) => ({
+    ...toRequestSummary(request, stateOfNode(request.peerNodeId)),
+    awaitingAnswer: awaiting.get(request.id) ?? null,
+  }));
+}
+
+/**
+ * What the cases among `requests` that have a history wait for from the requesting side
+ * (conditions or questions), by request id: their histories in one read, folded in memory as the
+ * case view folds them. A history that does not replay is reported on the request's own page.
+ */
+async function awaitingAnswersOf(
+  context: AppContext,
+  requests: readonly StoredRequest[],
+): Promise<Map<string, AwaitingAnswer['kind']>> {
+  const withHistory = requests.filter(
+    (request) =>
+      request.caseStatus !== null && !(TERMINAL_STATUSES as readonly string[]).includes(request.caseStatus),
+  );
+  const histories = await listCaseEventsOf(
+    context.db,
+    withHistory.map((request) => request.id),
+  );
+  const catalogue = caseCatalogueFrom(context.catalogue);
+  const awaiting = new Map<string, AwaitingAnswer['kind']>();
+  for (const request of withHistory) {
+    const folded = caseOfRecord({ request, events: histories.get(request.id) ?? [] }, catalogue);
+    const kind = folded.ok ? awaitingAnswerOf(folded.case)?.kind : undefined;
+    if (kind) awaiting.set(request.id, kind);
+  }
+  return awaiting;
 }
 
 /** One request the actor may read; not-found otherwise (also for an id that is not a UUID). */

@@ -15,6 +15,7 @@ import { ROLES, type Role } from '../../src/core/roles.ts';
 import { can } from '../../src/policies/access.ts';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { json } from '../helpers/app.ts';
 import { approveResponse } from '../helpers/approval.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
@@ -156,7 +157,25 @@ for (const target of DATABASE_TARGETS) {
         ] as const;
       }
 
-      return step;
+      return Object.assign(step, { ids });
+    }
+
+    /** What the list of requests says waits for the requesting side's answer, on each node. */
+    async function listedAwaiting(ids: Readonly<{ requestingId: string; requestedId: string }>) {
+      const listed = async (node: NodePair['requesting'], as: ActingAs, id: string) => {
+        const response = await node.app.inject({
+          method: 'GET',
+          url: '/api/v1/requests',
+          headers: as.headers,
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        const items = json<{ items: { id: string; awaitingAnswer: string | null }[] }>(response).items;
+        return items.find((item) => item.id === id)?.awaitingAnswer;
+      };
+      return [
+        await listed(pair.requesting, fr.officer, ids.requestingId),
+        await listed(pair.requested, de['legal-reviewer'], ids.requestedId),
+      ];
     }
 
     /** The history as both nodes must agree on it (where each event was made differs). */
@@ -226,6 +245,8 @@ for (const target of DATABASE_TARGETS) {
         { kind: 'clarification', text: questions.questions },
         { kind: 'clarification', text: questions.questions },
       ]);
+      // The lists of requests say so too, on both nodes, and nothing once answered.
+      assert.deepEqual(await listedAwaiting(step.ids), ['clarification', 'clarification']);
       const answered = await step(
         'requesting',
         'officer',
@@ -234,6 +255,7 @@ for (const target of DATABASE_TARGETS) {
         'under-assessment',
       );
       assert.deepEqual(waitsFor(answered), [null, null]);
+      assert.deepEqual(await listedAwaiting(step.ids), [null, null]);
       // The answer is said on both nodes until the requested side's next step.
       const lastAnswers = (views: readonly CaseView[]) =>
         views.map(
@@ -259,6 +281,7 @@ for (const target of DATABASE_TARGETS) {
         { kind: 'conditions', text: conditions.text },
         { kind: 'conditions', text: conditions.text },
       ]);
+      assert.deepEqual(await listedAwaiting(step.ids), ['conditions', 'conditions']);
       const agreed = await step('requesting', 'supervisor', 'accept-conditions', {}, 'under-assessment');
       assert.deepEqual(waitsFor(agreed), [null, null]);
       assert.deepEqual(lastAnswers(agreed), [

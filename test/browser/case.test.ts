@@ -486,6 +486,13 @@ describe('the case section of a request, on two nodes', { skip: skipReason() }, 
     );
     await assertAccessible(page, 'answering conditions');
     await screenshotCase(page, 'case-fr-conditions');
+    // The officer's list of requests says the answer is theirs, on the request's row.
+    await page.goto(`${federation.node('FR').url}/requests`);
+    const row = page.locator(`tr[data-request-id="${frId}"]`);
+    assert.equal(
+      await textOf(row.getByTestId('request-awaiting-answer')),
+      'Conditions from Germany to answer',
+    );
     await context.close();
 
     // Germany reads the same conditions as waiting for France.

@@ -50,6 +50,15 @@ const RequestSummarySchema = z.object({
   caseStatus: z.string().describe('the status of its case (docs/case-lifecycle.md), the same on both nodes'),
 });
 
+const RequestListItemSchema = RequestSummarySchema.extend({
+  awaitingAnswer: z
+    .enum(['conditions', 'clarification'])
+    .nullable()
+    .describe(
+      "the requested side's conditions (Art. 40(27)) or questions that wait for the requesting side's answer; null when nothing waits",
+    ),
+});
+
 const DeliverySchema = z.object({
   messageId: z.string(),
   state: z.string(),
@@ -150,7 +159,7 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
         summary:
           'List your requests (every request with request:read-all; incoming ones with request:read-incoming), most recently updated first',
         querystring: ListQuerySchema,
-        response: { 200: z.object({ items: z.array(RequestSummarySchema) }) },
+        response: { 200: z.object({ items: z.array(RequestListItemSchema) }) },
       },
     },
     async (request) => ({ items: await listRequests(context, actorOf(request), request.query) }),

@@ -4,7 +4,9 @@
  * requested State, status, delivery state and the node they went to; incoming ones with the
  * requesting State (the sending node's, as the directory names it), the node they came from and
  * when they arrived. Each opens the request; the user's own drafts can be
- * deleted after a confirmation. The tab is part of the address (?direction=incoming); each tab
+ * deleted after a confirmation. Where the requested side's conditions or questions wait for the
+ * requesting side's answer, the row says so (in bold where the answer is this side's). The tab is
+ * part of the address (?direction=incoming); each tab
  * counts its open cases, and without a tab in the address the list opens on the incoming
  * requests when there are some and nothing was sent from here (a central authority's node).
  */
@@ -156,6 +158,21 @@ export function RequestsPage() {
                   </Table.Td>
                   <Table.Td>
                     <StatusBadge caseStatus={item.caseStatus} />
+                    {item.awaitingAnswer ? (
+                      // The requesting side answers: its own step (bold); the requested side waits.
+                      <Text
+                        size="xs"
+                        mt={4}
+                        fw={isIncoming ? 400 : 700}
+                        c={isIncoming ? 'gray.7' : undefined}
+                        data-testid="request-awaiting-answer"
+                        data-kind={item.awaitingAnswer}
+                      >
+                        {t(`desk.awaiting.${item.awaitingAnswer}${isIncoming ? 'ToThem' : 'ToUs'}`, {
+                          state: otherStateLabel || '—',
+                        })}
+                      </Text>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>{item.caseReference ?? '—'}</Table.Td>
                   <Table.Td>{otherStateLabel || '—'}</Table.Td>
