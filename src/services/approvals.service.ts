@@ -17,6 +17,7 @@ import {
   checkDecision,
   holdsDesignatedRole,
   isIntrusive,
+  needsIntrusiveApproval,
 } from '../core/approval/approval-rules.ts';
 import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
@@ -86,7 +87,10 @@ function transitionPayloadOf(stored: StoredApproval): Readonly<Record<string, un
 }
 
 export function toApprovalView(stored: StoredApproval, actor: Actor, policy: ApprovalPolicy): ApprovalView {
-  const isIntrusiveMeasure = isIntrusive(stored.requestType);
+  const isIntrusiveMeasure = needsIntrusiveApproval({
+    requestType: stored.requestType,
+    transition: transitionOf(stored),
+  });
   const mayDecide =
     stored.decision === null && stored.submittedBy.id !== actor.userId && can(actor, 'request:approve');
   return {
@@ -110,7 +114,13 @@ export function toApprovalView(stored: StoredApproval, actor: Actor, policy: App
     isIntrusive: isIntrusiveMeasure,
     designatedRole: isIntrusiveMeasure ? policy.intrusiveApproverRole : null,
     mayDecide,
-    mayApprove: mayDecide && holdsDesignatedRole(actor.roles, stored.requestType, policy),
+    mayApprove:
+      mayDecide &&
+      holdsDesignatedRole(
+        actor.roles,
+        { requestType: stored.requestType, transition: transitionOf(stored) },
+        policy,
+      ),
   };
 }
 
@@ -232,6 +242,7 @@ export function assertDecisionAllowed(
     {
       kind: approval.kind,
       requestType: approval.requestType,
+      transition: transitionOf(approval),
       submittedBy: approval.submittedBy.id ?? '',
       submittedRevision: approval.submittedRevision,
       decision: approval.decision,

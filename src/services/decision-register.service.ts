@@ -57,6 +57,10 @@ export async function describeDecisionRegister(
     otherState: stored.direction === 'incoming' ? stateOfNode(stored.peerNodeId) : stored.requestedState,
     checks: twoPersonChecksOf({
       requestType: stored.requestType,
+      transition:
+        stored.kind === 'case-transition'
+          ? ((stored.payload as { name?: string } | null)?.name ?? null)
+          : null,
       submittedBy: stored.submittedBy.id,
       decidedBy: stored.decidedBy?.id ?? null,
       decision: stored.decision,

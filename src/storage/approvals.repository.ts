@@ -306,6 +306,8 @@ export async function countApprovals(
                                    or decided_by = submitted_by))::int as second_person_not_shown,
            count(*) filter (where decision = 'approve'
                               and request_type = any(${[...intrusiveRequestTypes]}::text[])
+                              -- A refusal authorises nothing (approval-rules.ts, needsIntrusiveApproval).
+                              and not (subject_kind = 'case-transition' and payload->>'name' = 'refuse')
                               and coalesce(btrim(decision_reference), '') = '')::int
              as decision_reference_missing
       from approvals`.execute(db);

@@ -43,11 +43,32 @@ export function isIntrusive(requestType: string): boolean {
   return (INTRUSIVE_REQUEST_TYPES as readonly string[]).includes(requestType);
 }
 
+/** What is approved, as the intrusive-measure rule reads it. */
+export type ApprovalSubject = Readonly<{
+  requestType: string;
+  /** Of a response waiting on a case: its transition (a refusal, a report of execution); else null or absent. */
+  transition?: string | null | undefined;
+}>;
+
+/** The response that refuses: it authorises nothing, whatever the measure asked. */
+export const REFUSAL_TRANSITION = 'refuse';
+
+/**
+ * Whether approving `subject` is approving an intrusive measure: a request of an intrusive type,
+ * its execution reported, its evidence sent. A refusal of one intrudes on nobody: it needs the
+ * two-person rule's supervisor, not the designated role nor an authorising decision.
+ */
+export function needsIntrusiveApproval(subject: ApprovalSubject): boolean {
+  return isIntrusive(subject.requestType) && subject.transition !== REFUSAL_TRANSITION;
+}
+
 /** An approval record as the rules see it. */
 export type ApprovalRecord = Readonly<{
   kind: ApprovalSubjectKind;
   /** The request type the subject belongs to (a request, the case of a response, an evidence package). */
   requestType: string;
+  /** Of a response waiting on a case: its transition; else null or absent. */
+  transition?: string | null | undefined;
   submittedBy: string;
   /** The subject's revision when it was submitted. */
   submittedRevision: number;
@@ -120,8 +141,8 @@ export function checkDecision(
     if (!input.reasons?.trim()) return refuse('reasons-missing', 'say why it goes back to the drafter');
     return { ok: true };
   }
-  if (isIntrusive(record.requestType)) {
-    if (!holdsDesignatedRole(approver.roles, record.requestType, policy)) {
+  if (needsIntrusiveApproval(record)) {
+    if (!holdsDesignatedRole(approver.roles, record, policy)) {
       return refuse(
         'designated-role-missing',
         `an intrusive measure (${record.requestType}) needs the approval of the role the State designates: ${policy.intrusiveApproverRole}`,
@@ -137,18 +158,18 @@ export function checkDecision(
   return { ok: true };
 }
 
-/** Whether someone with `roles` holds what approving `requestType` needs beyond the supervisor's role. */
+/** Whether someone with `roles` holds what approving `subject` needs beyond the supervisor's role. */
 export function holdsDesignatedRole(
   roles: readonly string[],
-  requestType: string,
+  subject: ApprovalSubject,
   policy: ApprovalPolicy,
 ): boolean {
-  return !isIntrusive(requestType) || roles.includes(policy.intrusiveApproverRole);
+  return !needsIntrusiveApproval(subject) || roles.includes(policy.intrusiveApproverRole);
 }
 
-/** Whether an approver of `requestType` must give the reference of an authorising decision. */
-export function needsDecisionReference(requestType: string): boolean {
-  return isIntrusive(requestType);
+/** Whether an approver of `subject` must give the reference of an authorising decision. */
+export function needsDecisionReference(subject: ApprovalSubject): boolean {
+  return needsIntrusiveApproval(subject);
 }
 
 /**

@@ -5,13 +5,15 @@
  * checks show, after the fact, that every stored decision holds them (a row edited in the database
  * would show as broken).
  */
-import { isIntrusive } from './approval-rules.ts';
+import { needsIntrusiveApproval } from './approval-rules.ts';
 
 /** held: the rule is met; broken: the record does not show it met; pending: not decided yet; not-needed. */
 export type CheckOutcome = 'held' | 'broken' | 'pending' | 'not-needed';
 
 export type DecisionRecord = Readonly<{
   requestType: string;
+  /** Of a response waiting on a case: its transition (a refusal needs no authorising decision). */
+  transition?: string | null;
   submittedBy: string | null;
   decidedBy: string | null;
   decision: 'approve' | 'return' | null;
@@ -29,12 +31,12 @@ export function twoPersonChecksOf(record: DecisionRecord): TwoPersonChecks {
   if (record.decision === null) {
     return {
       secondPerson: 'pending',
-      decisionReference: isIntrusive(record.requestType) ? 'pending' : 'not-needed',
+      decisionReference: needsIntrusiveApproval(record) ? 'pending' : 'not-needed',
     };
   }
   const isSecondPerson =
     record.submittedBy !== null && record.decidedBy !== null && record.submittedBy !== record.decidedBy;
-  const needsReference = record.decision === 'approve' && isIntrusive(record.requestType);
+  const needsReference = record.decision === 'approve' && needsIntrusiveApproval(record);
   return {
     secondPerson: isSecondPerson ? 'held' : 'broken',
     decisionReference: !needsReference ? 'not-needed' : record.decisionReference?.trim() ? 'held' : 'broken',

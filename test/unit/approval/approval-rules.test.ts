@@ -11,6 +11,7 @@ import {
   INTRUSIVE_REQUEST_TYPES,
   isIntrusive,
   isResponseTransition,
+  needsIntrusiveApproval,
 } from '../../../src/core/approval/approval-rules.ts';
 
 const POLICY = { intrusiveApproverRole: 'legal-reviewer' } as const;
@@ -149,6 +150,27 @@ describe('approval rules (two-person rule)', () => {
       POLICY,
     );
     assert.deepEqual(verdict, { ok: true });
+  });
+
+  it('a refusal of an intrusive measure authorises nothing: a supervisor approves it without the role or a reference', () => {
+    const refusal = record({ kind: 'case-transition', requestType: 'interception', transition: 'refuse' });
+    assert.deepEqual(
+      checkDecision(refusal, supervisor, { decision: 'approve', currentRevision: 2 }, POLICY),
+      { ok: true },
+    );
+    // Its execution reported is the measure carried out: the role and the reference again.
+    const execution = record({
+      kind: 'case-transition',
+      requestType: 'interception',
+      transition: 'execute-fully',
+    });
+    assert.equal(
+      reasonOf(checkDecision(execution, supervisor, { decision: 'approve', currentRevision: 2 }, POLICY)),
+      'designated-role-missing',
+    );
+    assert.equal(needsIntrusiveApproval({ requestType: 'interception', transition: 'refuse' }), false);
+    assert.equal(needsIntrusiveApproval({ requestType: 'interception' }), true);
+    assert.equal(needsIntrusiveApproval({ requestType: 'preservation', transition: 'execute-fully' }), false);
   });
 
   it('a decision is made once: a second approval or a return after it is refused', () => {

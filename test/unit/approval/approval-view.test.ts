@@ -65,6 +65,17 @@ describe('an approval as its reader sees it', () => {
     ]);
   });
 
+  it('lets a supervisor approve the refusal of an intrusive measure: a refusal authorises nothing', () => {
+    const refusal: StoredApproval = {
+      ...pending('interception'),
+      kind: 'case-transition',
+      payload: { name: 'refuse', payload: {} },
+      direction: 'incoming',
+    };
+    const view = toApprovalView(refusal, actor('s1', 'supervisor'), POLICY);
+    assert.deepEqual([view.isIntrusive, view.designatedRole, view.mayApprove], [false, null, true]);
+  });
+
   it('lets neither its author nor someone who is no supervisor decide', () => {
     assert.deepEqual(decisionOf('extradition', actor('officer-1', 'supervisor', 'legal-reviewer')).slice(1), [
       false,

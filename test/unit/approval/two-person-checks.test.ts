@@ -45,6 +45,12 @@ describe('two-person checks of a recorded decision', () => {
       'held',
     );
     assert.equal(twoPersonChecksOf({ ...intrusive, decision: 'return' }).decisionReference, 'not-needed');
+    // A refusal of an intrusive measure authorises nothing: no reference to ask for.
+    assert.equal(twoPersonChecksOf({ ...intrusive, transition: 'refuse' }).decisionReference, 'not-needed');
+    assert.equal(
+      twoPersonChecksOf({ ...intrusive, transition: 'execute-fully' }).decisionReference,
+      'broken',
+    );
   });
 
   it('is pending until decided', () => {
