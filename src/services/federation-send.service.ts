@@ -51,10 +51,15 @@ export function approvalRefusalError(reason: string, message: string): AppError 
       return new AppError('invalid-state', message);
     case 'subject-changed':
       return new AppError('conflict', message);
+    // Named by pointer and code, so that the screen marks the field in the reader's language.
     case 'reasons-missing':
-      return new AppError('invalid-input', message, [{ path: 'body.reasons', message }]);
+      return new AppError('invalid-input', message, [
+        { path: 'body.reasons', pointer: '/reasons', code: 'required', message },
+      ]);
     case 'decision-reference-missing':
-      return new AppError('invalid-input', message, [{ path: 'body.decisionReference', message }]);
+      return new AppError('invalid-input', message, [
+        { path: 'body.decisionReference', pointer: '/decisionReference', code: 'required', message },
+      ]);
     default:
       return new AppError('forbidden', message);
   }

@@ -123,6 +123,8 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
   const [busy, setBusy] = useState<'approve' | 'return' | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [isConfirming, setIsConfirming] = useState(false);
+  // An intrusive measure's approval names its authorising decision: said at the field before asking.
+  const [isReferenceMissing, setIsReferenceMissing] = useState(false);
   if (!item.mayDecide) {
     return (
       <Alert color="gray" variant="light" data-testid="approval-waiting">
@@ -204,13 +206,19 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
       )}
       <TextInput
         id={referenceId}
-        error={fieldErrors.get('/decisionReference')}
+        error={
+          fieldErrors.get('/decisionReference') ??
+          (isReferenceMissing ? t('a11y.fieldError.required') : undefined)
+        }
         label={t('approval.decisionReference')}
         description={t(
           item.isIntrusive ? 'approval.decisionReferenceHelp' : 'approval.decisionReferenceOptional',
         )}
         value={reference}
-        onChange={(event) => setReference(event.currentTarget.value)}
+        onChange={(event) => {
+          setReference(event.currentTarget.value);
+          setIsReferenceMissing(false);
+        }}
         required={item.isIntrusive}
         maxLength={500}
       />
@@ -230,7 +238,14 @@ function Decision({ item, onDecided }: { item: ApprovalItem; onDecided: () => vo
           color="blue.8"
           loading={busy === 'approve'}
           disabled={busy !== undefined || !item.mayApprove}
-          onClick={() => setIsConfirming(true)}
+          onClick={() => {
+            if (item.isIntrusive && reference.trim() === '') {
+              setIsReferenceMissing(true);
+              document.getElementById(referenceId)?.focus();
+              return;
+            }
+            setIsConfirming(true);
+          }}
           data-testid="approval-approve"
         >
           {approveLabel}
