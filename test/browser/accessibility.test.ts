@@ -425,6 +425,29 @@ describe('accessibility in a browser: keyboard, 320 pixels, field errors, axe (E
           afterSave.testId === 'save-draft' || afterSave.testId === 'save-state',
           `focus after saving: ${JSON.stringify(afterSave)}`,
         );
+        // A row added takes the focus in its first field; removed, the focus goes to the row that
+        // took its place, else the one before it (never back to the top of the page).
+        const rowOfFocus = `(() => {
+          const rows = [...document.querySelectorAll('#el-identifiers fieldset')];
+          return { rows: rows.length, at: rows.findIndex((row) => row.contains(document.activeElement)),
+                   tag: document.activeElement?.tagName };
+        })()`;
+        const identifiers = page.locator('#el-identifiers');
+        await identifiers.locator('button').last().press('Enter');
+        await page.waitForFunction(`${rowOfFocus}.at === ${rowOfFocus}.rows - 1`);
+        const added = (await page.evaluate(rowOfFocus)) as { rows: number; at: number; tag: string };
+        assert.ok(added.rows >= 1 && ['INPUT', 'TEXTAREA'].includes(added.tag), JSON.stringify(added));
+        await identifiers
+          .locator(`fieldset >> nth=${added.rows - 1}`)
+          .locator('button')
+          .last()
+          .press('Enter');
+        await page.waitForFunction(`${rowOfFocus}.rows === ${added.rows - 1}`);
+        const removed = (await page.evaluate(rowOfFocus)) as { rows: number; at: number; tag: string };
+        assert.ok(
+          removed.rows === 0 ? removed.tag === 'BUTTON' : removed.at === removed.rows - 1,
+          `focus after removing a row: ${JSON.stringify(removed)}`,
+        );
         // Field findings are shown on their fields too, and the required elements are marked.
         await page.getByTestId('required-note').waitFor();
         assert.ok((await page.locator('fieldset[data-required]').count()) > 0, 'required elements marked');

@@ -122,7 +122,12 @@ export function CasePanel({
   const newestEvent = useRef<HTMLLIElement>(null);
   const statusRef = useRef<HTMLDivElement>(null);
   const actionButtons = useRef(new Map<string, HTMLButtonElement>());
-  const shouldFocusNewest = useRef(false);
+  /**
+   * After a transition, the number of events the case holds with it: the newest event takes the
+   * focus once a rendering shows that many (a reload answered with the case as it was before is
+   * not the moment); undefined when nothing waits for the focus.
+   */
+  const focusAtEvents = useRef<number | undefined>(undefined);
 
   const caseView: CaseView | undefined = history.data?.case;
   const preservedUntil = caseView?.preservation?.preservedUntil;
@@ -166,8 +171,9 @@ export function CasePanel({
 
   // After a transition: the new event of the history takes the focus (the status when there is none).
   useEffect(() => {
-    if (!shouldFocusNewest.current || !caseView) return;
-    shouldFocusNewest.current = false;
+    const expected = focusAtEvents.current;
+    if (expected === undefined || !caseView || caseView.events.length < expected) return;
+    focusAtEvents.current = undefined;
     (newestEvent.current ?? statusRef.current)?.focus();
   });
 
@@ -193,7 +199,7 @@ export function CasePanel({
           body: { name: transition, payload },
         }),
       );
-      shouldFocusNewest.current = true;
+      focusAtEvents.current = made.case.events.length;
       history.setData(made);
       setOpenTransition(undefined);
       await onChanged();

@@ -4,7 +4,7 @@
  * Each element's group carries the id `el-<element>` so the checklist can move the focus to it.
  */
 import { Button, Fieldset, Grid, Group, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { createContext, type ReactNode, useContext, useId, useMemo } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useId, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { offenceTitle, requestTypeTitle } from '../../components/reference-data.ts';
 import {
@@ -159,7 +159,16 @@ function DraftingHelp({ size = 'sm', children }: { size?: 'xs' | 'sm'; children:
  */
 export const AbsencesShownContext = createContext(true);
 
-/** Rows of a list field (offences, persons, identifiers, property) with add and remove buttons. */
+/** The first field of a row (a `fieldset` of the list), or nothing. */
+function firstFieldOf(row: Element | undefined): HTMLElement | null {
+  return row?.querySelector<HTMLElement>('input:not([type="hidden"]), textarea, select, button') ?? null;
+}
+
+/**
+ * Rows of a list field (offences, persons, identifiers, property) with add and remove buttons. The
+ * focus follows what the person did: into the first field of a row added; after a removal, into
+ * the row that took its place, else the one before it, else onto the add button.
+ */
 function RowList({
   path,
   itemLabel,
@@ -177,8 +186,20 @@ function RowList({
   const { content, update, isReadOnly } = useDraftForm();
   const rows = readPath(content, path);
   const list = Array.isArray(rows) ? rows : [];
+  const container = useRef<HTMLDivElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  // The row to focus once the list has its new length: [row index, the length that shows it].
+  const focusAfter = useRef<readonly [number, number] | undefined>(undefined);
+  useEffect(() => {
+    const pending = focusAfter.current;
+    if (!pending || list.length !== pending[1]) return;
+    focusAfter.current = undefined;
+    const rowsShown = container.current?.querySelectorAll(':scope > fieldset') ?? [];
+    const target = firstFieldOf(rowsShown[Math.min(pending[0], rowsShown.length - 1)]);
+    (target ?? addButton.current)?.focus();
+  });
   return (
-    <Stack gap="xs">
+    <Stack gap="xs" ref={container}>
       {list.map((_row, index) => (
         <Fieldset
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and have no identity.
@@ -195,12 +216,13 @@ function RowList({
                   variant="subtle"
                   color="red"
                   c="red.9"
-                  onClick={() =>
+                  onClick={() => {
+                    focusAfter.current = [index, list.length - 1];
                     update(
                       path,
                       list.filter((_item, position) => position !== index),
-                    )
-                  }
+                    );
+                  }}
                   aria-label={t('common.removeItem', { item: itemLabel(index) })}
                 >
                   {t('common.remove')}
@@ -212,7 +234,15 @@ function RowList({
       ))}
       {isReadOnly ? null : (
         <Group>
-          <Button size="compact-sm" variant="light" onClick={() => update(path, [...list, newItem()])}>
+          <Button
+            ref={addButton}
+            size="compact-sm"
+            variant="light"
+            onClick={() => {
+              focusAfter.current = [list.length, list.length + 1];
+              update(path, [...list, newItem()]);
+            }}
+          >
             {addLabel}
           </Button>
         </Group>
