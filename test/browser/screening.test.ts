@@ -37,6 +37,7 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
   let federation: Federation;
   let browser: Browser;
   let deRequestId = '';
+  let frRequestId = '';
   const templateDirectory = temporaryDirectory('comity-screening-template-');
 
   before(async () => {
@@ -46,7 +47,7 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
       states: ['FR', 'DE'],
       templateDirectory,
     });
-    ({ deRequestId } = await deliverPreservationFromFrance(federation));
+    ({ deRequestId, frRequestId } = await deliverPreservationFromFrance(federation));
     const duty = await federation.node('DE').userClient('duty-officer');
     await makeTransition(duty, deRequestId, 'acknowledge', { note: 'Received.' });
     await makeTransition(duty, deRequestId, 'begin-assessment');
@@ -250,6 +251,25 @@ describe('screening and the law map in the browser', { skip: skipReason() }, () 
     // The refusal names its second person beside the reviewer who made it.
     assert.match((await refusal.getByTestId('event-approved-by').textContent()) ?? '', /^Approved by\S/);
     assert.equal(await panel.getByTestId('case-status').getAttribute('data-status'), 'refused');
+
+    // France reads the refusal at the top of its request, not only deep in the case's history.
+    const frContext = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'en-GB' });
+    try {
+      const frPage = await signInAs(frContext, federation.node('FR'), 'officer');
+      const note = frPage.getByTestId('read-only-note');
+      for (let attempt = 0; ; attempt += 1) {
+        await frPage.goto(`${federation.node('FR').url}/requests/${frRequestId}`);
+        await note.waitFor();
+        if (/^Refused by Germany/.test((await note.textContent()) ?? '') || attempt === 20) break;
+        await frPage.waitForTimeout(500);
+      }
+      assert.equal(
+        await note.textContent(),
+        'Refused by Germany: its grounds and reasons are in the case below. A sent request can no longer be changed.',
+      );
+    } finally {
+      await frContext.close();
+    }
 
     // Arabic: right to left, the checklist in Arabic, still accessible.
     await switchLanguage(page, 'ar');

@@ -456,6 +456,8 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const hasNoNodeThere = hasNoNodeFor(saved?.request.requestedState, saved?.request.type);
   const liveState = content?.requestedAuthority?.state;
   const hasNoNodeForForm = !isReadOnly && content !== undefined && hasNoNodeFor(liveState, content.type);
+  // A request sent from here that the requested State refused: said at the top, not only in the case's history.
+  const isRefusedThere = saved?.request.direction === 'outgoing' && saved.request.caseStatus === 'refused';
   const readOnlyNote = !saved
     ? ''
     : saved.request.direction === 'incoming'
@@ -467,7 +469,9 @@ export function DraftPage({ requestId }: { requestId?: string }) {
       : saved.request.status === 'awaiting-approval'
         ? t('draft.awaitingApprovalReadOnly', { state: requestedStateLabel || '—' })
         : saved.request.status !== 'draft'
-          ? t('draft.sentReadOnly', { state: requestedStateLabel || '—' })
+          ? t(isRefusedThere ? 'draft.refusedReadOnly' : 'draft.sentReadOnly', {
+              state: requestedStateLabel || '—',
+            })
           : t('draft.readOnly');
 
   const saveStateText = (): string => {
@@ -619,7 +623,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
             </Group>
           </Group>
           {isReadOnly ? (
-            <Alert color="gray" variant="light" mb="sm" data-testid="read-only-note">
+            <Alert
+              color={isRefusedThere ? 'red' : 'gray'}
+              variant="light"
+              mb="sm"
+              data-testid="read-only-note"
+            >
               {readOnlyNote}
             </Alert>
           ) : null}
