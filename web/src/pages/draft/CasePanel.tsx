@@ -384,7 +384,14 @@ export function CasePanel({
             <Text size="sm" c="gray.7" data-testid="case-no-actions">
               {/* Nothing to do on the case itself, but perhaps a decision to take, or to wait for, above. */}
               {pendingApproval
-                ? t(pendingApproval.mayDecide ? 'case.approvalAsked' : 'case.approvalAwaited')
+                ? t(
+                    !pendingApproval.mayDecide
+                      ? 'case.approvalAwaited'
+                      : pendingApproval.mayApprove
+                        ? 'case.approvalAsked'
+                        : // An intrusive measure without the designated role: a return only.
+                          'case.returnAsked',
+                  )
                 : othersMay.length > 0
                   ? t('case.othersMay', { steps: othersMayText })
                   : t('case.noActions')}
