@@ -80,6 +80,13 @@ const RULES: readonly RuleSpec[] = [
   ],
   ['language-acceptance-unknown', 'warning', 40, '14', 'Languages accepted by {state} are not known.'],
   ['language-not-read-by-node', 'warning', 40, '14', 'The node of {state} reads {accepted}, not {language}.'],
+  [
+    'language-sent-not-read-by-node',
+    'warning',
+    40,
+    '14',
+    'This request is in {language}; the node of {state} reads {accepted}.',
+  ],
   ['date-invalid', 'blocking', 40, '15(f)', 'The date {field} ({value}) is not valid.'],
   ['period-reversed', 'blocking', 40, '15(f)', 'The period ends on {to}, before {from}.'],
   [

@@ -53,6 +53,11 @@ const RULE_CONTRACT: Record<string, { placeholders: string[]; article: number; p
     article: 40,
     paragraph: '14',
   },
+  'language-sent-not-read-by-node': {
+    placeholders: ['state', 'language', 'accepted'],
+    article: 40,
+    paragraph: '14',
+  },
   // Not {field}: the field would be its path (`identifiers[0].observedAt`); the finding names its element.
   'date-invalid': { placeholders: ['value'], article: 40, paragraph: '15(f)' },
   'period-reversed': { placeholders: ['from', 'to'], article: 40, paragraph: '15(f)' },

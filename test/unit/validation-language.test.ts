@@ -150,9 +150,35 @@ describe('validation: the languages a node declares, where the State notified no
     assert.ok(!rules.includes('language-not-read-by-node'));
   });
 
-  it('does not advise the State that received a request', () => {
+  it('tells both States, once the request has left, that it is not in a language the receiving node reads', () => {
     const draft = { ...completePreservationDraft(), requestedAuthority: { state: 'IT' }, language: 'fr' };
     const received = validateDraft(draft, fixtureCatalogue(), fixtureDirectory(), 'en', { isSent: true });
+    // No advice to check before sending: a fact for the requested State, which may ask for a translation.
     assert.deepEqual(findingsOfRule(received, 'language-not-read-by-node'), []);
+    assert.deepEqual(
+      findingsOfRule(received, 'language-sent-not-read-by-node').map((finding) => [
+        finding.severity,
+        finding.element,
+        finding.message,
+      ]),
+      [
+        [
+          'warning',
+          'language',
+          'This request is in French (fr); the node of State IT reads Italian (it), English (en).',
+        ],
+      ],
+    );
+    // In a language the node reads, nothing is said.
+    const readable = validateDraft(
+      { ...draft, language: 'en' },
+      fixtureCatalogue(),
+      fixtureDirectory(),
+      'en',
+      {
+        isSent: true,
+      },
+    );
+    assert.deepEqual(findingsOfRule(readable, 'language-sent-not-read-by-node'), []);
   });
 });

@@ -6,7 +6,8 @@
  * that the State's node for the request's authority declares in the signed directory of nodes are
  * the next best thing: a request in another is a warning (that node's operator said what it
  * reads; the treaty's notification is still unknown), and one in a declared language needs no
- * advice.
+ * advice. Once the request has left, the same mismatch is said to both States without the advice
+ * to check before sending (`language-sent-not-read-by-node`).
  */
 import type { DirectoryEntry } from '../directory/directory-view.ts';
 import { languageNameOf, type Locale } from '../i18n.ts';
@@ -37,10 +38,11 @@ export const checkRequestedStateAndLanguage: DraftCheck = ({
   const declared = requestType === undefined ? [] : (state.nodeLanguages?.[requestType.channel] ?? []);
   const results: Array<Finding | undefined> = [];
   if (accepted.length === 0 && declared.length > 0) {
-    // Advice to the sender, as below: not once the request has left.
-    if (!isSent && hasText(draft.language) && !isLanguageAccepted(draft.language, declared)) {
+    // Before sending, advice to the sender; once the request has left, what both States read: it
+    // may need a translation, which the requested State can ask for rather than refuse.
+    if (hasText(draft.language) && !isLanguageAccepted(draft.language, declared)) {
       results.push(
-        findings.buildFinding('language-not-read-by-node', {
+        findings.buildFinding(isSent ? 'language-sent-not-read-by-node' : 'language-not-read-by-node', {
           element: 'language',
           values: {
             language: languageNameOf(draft.language.trim(), locale),

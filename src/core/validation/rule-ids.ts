@@ -23,6 +23,7 @@ export const VALIDATION_RULE_IDS = [
   'language-not-accepted',
   'language-acceptance-unknown',
   'language-not-read-by-node',
+  'language-sent-not-read-by-node',
   'date-invalid',
   'period-reversed',
   'collection-period-too-long',
