@@ -87,10 +87,8 @@ function transitionPayloadOf(stored: StoredApproval): Readonly<Record<string, un
 }
 
 export function toApprovalView(stored: StoredApproval, actor: Actor, policy: ApprovalPolicy): ApprovalView {
-  const isIntrusiveMeasure = needsIntrusiveApproval({
-    requestType: stored.requestType,
-    transition: transitionOf(stored),
-  });
+  const subject = { requestType: stored.requestType, transition: transitionOf(stored) };
+  const isIntrusiveMeasure = needsIntrusiveApproval(subject);
   const mayDecide =
     stored.decision === null && stored.submittedBy.id !== actor.userId && can(actor, 'request:approve');
   return {
@@ -101,7 +99,7 @@ export function toApprovalView(stored: StoredApproval, actor: Actor, policy: App
     requestType: stored.requestType,
     caseReference: stored.caseReference,
     urgency: stored.urgency,
-    transition: transitionOf(stored),
+    transition: subject.transition,
     transitionPayload: transitionPayloadOf(stored),
     submittedRevision: stored.submittedRevision,
     submittedBy: { id: stored.submittedBy.id, displayName: nameOf(stored.submittedBy) },
@@ -114,13 +112,7 @@ export function toApprovalView(stored: StoredApproval, actor: Actor, policy: App
     isIntrusive: isIntrusiveMeasure,
     designatedRole: isIntrusiveMeasure ? policy.intrusiveApproverRole : null,
     mayDecide,
-    mayApprove:
-      mayDecide &&
-      holdsDesignatedRole(
-        actor.roles,
-        { requestType: stored.requestType, transition: transitionOf(stored) },
-        policy,
-      ),
+    mayApprove: mayDecide && holdsDesignatedRole(actor.roles, subject, policy),
   };
 }
 

@@ -52,21 +52,22 @@ export async function describeDecisionRegister(
     countApprovals(context.db, INTRUSIVE_REQUEST_TYPES),
   ]);
   const stateOfNode = peerStateLookupOf(context);
-  const items = page.slice(0, limit).map((stored) => ({
-    ...toApprovalView(stored, actor, context.config.approval),
-    otherState: stored.direction === 'incoming' ? stateOfNode(stored.peerNodeId) : stored.requestedState,
-    checks: twoPersonChecksOf({
-      requestType: stored.requestType,
-      transition:
-        stored.kind === 'case-transition'
-          ? ((stored.payload as { name?: string } | null)?.name ?? null)
-          : null,
-      submittedBy: stored.submittedBy.id,
-      decidedBy: stored.decidedBy?.id ?? null,
-      decision: stored.decision,
-      decisionReference: stored.decisionReference,
-    }),
-  }));
+  const items = page.slice(0, limit).map((stored) => {
+    const view = toApprovalView(stored, actor, context.config.approval);
+    return {
+      ...view,
+      otherState: stored.direction === 'incoming' ? stateOfNode(stored.peerNodeId) : stored.requestedState,
+      checks: twoPersonChecksOf({
+        requestType: stored.requestType,
+        // The response's transition as the view reads it: a refusal needs no authorising decision.
+        transition: view.transition,
+        submittedBy: stored.submittedBy.id,
+        decidedBy: stored.decidedBy?.id ?? null,
+        decision: stored.decision,
+        decisionReference: stored.decisionReference,
+      }),
+    };
+  });
   return {
     items,
     nextBefore: page.length > limit ? (page[limit - 1]?.sequence ?? null) : null,

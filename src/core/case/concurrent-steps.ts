@@ -48,10 +48,10 @@ function resolvedSeen(events: readonly PlacedEvent[]): number[] {
  * The order both nodes fold a case's stored events in, as indexes into `events` (stored in the
  * order this node applied them). Each side's steps keep their order; a step comes after the other
  * side's steps it had seen; of two that had not seen each other, the requested side's first. When
- * the counts cannot all hold (a history edited by hand), the stored order.
+ * the counts cannot all hold (a history edited by hand), the stored order. `seen`: the events'
+ * resolved counts, when the caller has them already.
  */
-export function foldOrder(events: readonly PlacedEvent[]): number[] {
-  const seen = resolvedSeen(events);
+export function foldOrder(events: readonly PlacedEvent[], seen = resolvedSeen(events)): number[] {
   const requested: number[] = [];
   const requesting: number[] = [];
   events.forEach(({ event }, index) => {
@@ -102,7 +102,7 @@ export function foldConcurrentSteps(
   applyOne: (current: Case, event: CaseEvent, catalogue: CaseCatalogue) => FoldResult,
 ): ConcurrentFold {
   const seen = resolvedSeen(events);
-  const order = foldOrder(events);
+  const order = foldOrder(events, seen);
   const applied: (CaseEvent | undefined)[] = events.map(() => undefined);
   const superseded: number[] = [];
   const placed: Record<CaseSide, number> = { requesting: 0, requested: 0 };
