@@ -15,6 +15,7 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   diffieHellman,
   generateKeyPairSync,
   type JsonWebKey,
@@ -84,10 +85,16 @@ const A256GCM_OTHER_INFO = Buffer.concat([
   uint32(256),
 ]);
 
-/** The A256GCM content key of ECDH-ES in direct key agreement: one SHA-256 round of the Concat KDF. */
-function contentKeyOf(privateKey: KeyObject, publicKey: KeyObject): Buffer {
+/**
+ * The A256GCM content key of ECDH-ES in direct key agreement: one SHA-256 round of the Concat KDF.
+ * Handed to the cipher as a KeyObject: node:crypto takes a raw Buffer key only after two failed
+ * type checks that throw inside it, which cost more than the AES of a whole body.
+ */
+function contentKeyOf(privateKey: KeyObject, publicKey: KeyObject): KeyObject {
   const sharedSecret = diffieHellman({ privateKey, publicKey });
-  return createHash('sha256').update(uint32(1)).update(sharedSecret).update(A256GCM_OTHER_INFO).digest();
+  return createSecretKey(
+    createHash('sha256').update(uint32(1)).update(sharedSecret).update(A256GCM_OTHER_INFO).digest(),
+  );
 }
 
 /**
@@ -469,6 +476,20 @@ function decryptBody(jwe: string, self: OpenMessageOptions['self']): DecryptResu
 /** Members of a JWK that hold private key material: an `epk` carrying one is refused. */
 const PRIVATE_JWK_MEMBERS = ['d', 'k', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'priv'];
 
+/** The DER prefix of an X25519 SubjectPublicKeyInfo (RFC 8410): the 32 bytes of the key follow it. */
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+/**
+ * The X25519 public key of an `epk`'s x. Imported from PEM text: node:crypto reads a JWK object
+ * only after two type checks that throw inside it, which cost more than the import itself.
+ */
+function x25519PublicKeyOf(x: string): KeyObject {
+  const bytes = Buffer.from(x, 'base64url');
+  if (bytes.length !== 32) throw new Error("the header's epk is not a 32-byte X25519 public key");
+  const der = Buffer.concat([X25519_SPKI_PREFIX, bytes]).toString('base64');
+  return createPublicKey(`-----BEGIN PUBLIC KEY-----\n${der}\n-----END PUBLIC KEY-----\n`);
+}
+
 /**
  * Decrypts the compact JWE of a body whose header decryptBody has checked (alg, enc, members, the
  * kid of this node's key): five parts, no encrypted key (direct key agreement), an `epk` that is
@@ -493,7 +514,7 @@ function decryptContent(jwe: string, header: Record<string, unknown>, key: KeyOb
   if (kty !== 'OKP' || crv !== 'X25519' || typeof x !== 'string') {
     throw new Error("the header's epk is not an X25519 public key");
   }
-  const ephemeralKey = createPublicKey({ key: { kty, crv, x } as JsonWebKey, format: 'jwk' });
+  const ephemeralKey = x25519PublicKeyOf(x);
   const ivBytes = Buffer.from(iv, 'base64url');
   if (ivBytes.length !== 12) throw new Error('the IV is not 96 bits');
   const tagBytes = Buffer.from(tag, 'base64url');

@@ -535,6 +535,30 @@ describe('openMessage', () => {
         'unsupported-algorithm',
       );
     });
+
+    it('should refuse an ephemeral key (epk) that is not a public X25519 key of 32 bytes', async () => {
+      const jwe = await encryptBody({}, { type: 'ping', from: sender.nodeId }, recipient.keys.encryption);
+      const parts = jwe.split('.');
+      const header = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8')) as {
+        epk: { x: string };
+      };
+      const x = Buffer.from(header.epk.x, 'base64url');
+      const epks = [
+        { ...header.epk, x: x.subarray(0, 31).toString('base64url') },
+        { ...header.epk, x: Buffer.concat([x, Buffer.from([0])]).toString('base64url') },
+        { ...header.epk, crv: 'Ed25519' },
+        { ...header.epk, d: header.epk.x },
+        'not a key',
+      ];
+      for (const epk of epks) {
+        parts[0] = base64urlJson({ ...header, epk });
+        const envelope = { ...envelopeFrom(sender, recipient), body: parts.join('.') };
+        assertRejected(
+          await openAsRecipient(await signEnvelope(envelope, sender.keys.signing)),
+          'undecryptable',
+        );
+      }
+    });
   });
 
   describe('key rotation', () => {
