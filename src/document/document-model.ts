@@ -84,8 +84,9 @@ export type DocumentVersion = Readonly<{
   /** The request type's elements in catalogue order, then any other element the draft provides. */
   sections: readonly DocumentSection[];
   closing: DocumentClosing;
-  /** "DRAFT", "مسودة": the mark across every page of an incomplete request. */
+  /** "DRAFT", "مسودة": the mark across every page of a request that is incomplete or not sent. */
   draftMark: string;
+  /** Why the mark is there: "incomplete, not valid for transmission", or "not yet approved and sent". */
   draftNotice: string;
 }>;
 
@@ -94,7 +95,10 @@ export type DocumentModel = Readonly<{
   languages: readonly string[];
   requestType: RequestTypeId;
   versions: readonly DocumentVersion[];
-  /** Whether the request is incomplete: every page then carries the draft mark. */
+  /**
+   * Whether every page carries the draft mark: the request is incomplete, or it has not been
+   * approved and sent, so the paper cannot pass for the request as transmitted.
+   */
   isDraft: boolean;
   /** BCP 47 tag of the language the request's free text is written in, when stated. */
   contentLanguage: string | undefined;
@@ -108,6 +112,11 @@ export type DocumentOptions = Readonly<{
   labels: DocumentLabelSet;
   /** Marks the document as a draft; by default, when a required element is missing. */
   isDraft?: boolean;
+  /**
+   * The request has not been approved and sent (a draft, or one awaiting approval): the document
+   * is marked as a draft even when complete, and says it is not yet sent.
+   */
+  isNotSent?: boolean;
   /** The date printed when the request states none (its `requestDate`); by default none. */
   issuedOn?: Date;
 }>;
@@ -163,17 +172,24 @@ export function buildDocumentModel(
 ): DocumentModel {
   const resolved = resolveDocumentLanguages(languages, options.labels);
   const typeEntry = catalogue.requestTypes.find((entry) => entry.id === content.type);
-  const versions = resolved.map((language) =>
+  const built = resolved.map((language) =>
     buildVersion(content, catalogue, typeEntry, options.labels.get(language) as DocumentLabels, options),
   );
-  const isMissingRequired = (versions[0]?.sections ?? []).some(
-    (section) => section.requirement === 'required' && !section.isPresent,
-  );
+  const isIncomplete =
+    options.isDraft ??
+    (built[0]?.sections ?? []).some((section) => section.requirement === 'required' && !section.isPresent);
+  // A complete request that has not left says so, not that it is incomplete.
+  const versions = isIncomplete
+    ? built
+    : built.map((version) => ({
+        ...version,
+        draftNotice: (options.labels.get(version.language) as DocumentLabels).fields.notSentNotice,
+      }));
   return {
     languages: resolved,
     requestType: content.type,
     versions,
-    isDraft: options.isDraft ?? isMissingRequired,
+    isDraft: isIncomplete || options.isNotSent === true,
     contentLanguage: trimmed(content.language),
     contentDigest: digestCanonicalJson(content),
     catalogueVersion: catalogue.version,

@@ -4,9 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import type { RequestContent } from '../../src/core/request/draft.ts';
 import { digestCanonicalJson } from '../../src/document/canonical-json.ts';
 import { escapeHtml } from '../../src/document/render-html.ts';
+import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { approve, submit } from '../helpers/approval.ts';
 import { type ActingAs, asRole, bearerAs } from '../helpers/auth.ts';
 import { json, startTestApp, type TestApp } from '../helpers/app.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
+import { type NodePair, startNodePair } from './delivery-fixture.ts';
 
 type Problem = { type: string; title: string; status: number; errors?: { path?: string; message: string }[] };
 
@@ -193,6 +196,67 @@ for (const target of DATABASE_TARGETS) {
       const anonymous = await get(undefined, `/api/v1/requests/${requestId}/document.html`);
       assert.equal(anonymous.statusCode, 401, anonymous.body);
       assert.equal(json<Problem>(anonymous).type, 'urn:comity:problem:unauthenticated');
+    });
+  });
+}
+
+/** The draft mark and its notice, as the HTML page prints them (empty when the page has none). */
+function draftNoticeOf(html: string): string {
+  return /<p class="draft-notice" role="note">([\s\S]*?)<\/p>/.exec(html)?.[1]?.replace(/<[^>]+>/g, '') ?? '';
+}
+
+for (const target of DATABASE_TARGETS) {
+  describe(`the draft mark of the formal document, until the request is sent [${target.name}]`, {
+    skip: target.skip,
+  }, () => {
+    let pair: NodePair;
+    let officer: ActingAs;
+
+    before(async () => {
+      pair = await startNodePair(target, { requesting: ['fr-ca', 'FR'], requested: ['de-247', 'DE'] });
+      officer = await bearerAs(pair.requesting, 'officer');
+    });
+    after(async () => pair?.close());
+
+    const documentOf = async (id: string) => {
+      const response = await pair.requesting.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${id}/document.html?languages=en`,
+        headers: officer.headers,
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return response.body;
+    };
+
+    it('marks a complete draft and one awaiting approval as not yet sent, and a sent one not at all', async () => {
+      const created = await pair.requesting.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer.headers,
+        payload: preservationDraft('FR', 'DE', 1),
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const { id } = json<{ request: { id: string } }>(created).request;
+      assert.equal(draftNoticeOf(await documentOf(id)), 'DRAFT — not yet approved and sent');
+      assert.equal((await submit(pair.requesting, id, officer)).statusCode, 202);
+      assert.equal(draftNoticeOf(await documentOf(id)), 'DRAFT — not yet approved and sent');
+      const approved = await approve(pair.requesting, id);
+      assert.equal(approved.statusCode, 202, approved.body);
+      const sent = await documentOf(id);
+      assert.equal(draftNoticeOf(sent), '');
+      assert.doesNotMatch(sent, /class="draft-mark"/);
+    });
+
+    it('marks an incomplete draft as incomplete', async () => {
+      const created = await pair.requesting.app.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: officer.headers,
+        payload: { ...preservationDraft('FR', 'DE', 2), summaryOfFacts: undefined },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const { id } = json<{ request: { id: string } }>(created).request;
+      assert.equal(draftNoticeOf(await documentOf(id)), 'DRAFT — incomplete, not valid for transmission');
     });
   });
 }

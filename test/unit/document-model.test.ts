@@ -167,6 +167,22 @@ describe('document model', () => {
     );
   });
 
+  it('marks a complete request not yet sent as a draft that is not sent, and an incomplete one as incomplete', () => {
+    const notSent = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en', 'fr'], { isNotSent: true });
+    assert.equal(notSent.isDraft, true);
+    assert.equal(versionIn(notSent, 'en').draftNotice, 'not yet approved and sent');
+    assert.equal(versionIn(notSent, 'fr').draftNotice, 'pas encore approuvé ni transmis');
+    const incompleteNotSent = buildDocument(
+      samplePreservation({ summaryOfFacts: undefined }),
+      FIXTURE_CATALOGUE,
+      ['en'],
+      { isNotSent: true },
+    );
+    assert.equal(versionIn(incompleteNotSent, 'en').draftNotice, 'incomplete, not valid for transmission');
+    const sent = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en'], { isNotSent: false });
+    assert.equal(sent.isDraft, false);
+  });
+
   it('gives identifiers their time zone and the same moment in UTC, and says when the zone is missing', () => {
     const model = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en']);
     const identifiers =

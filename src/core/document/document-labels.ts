@@ -78,6 +78,7 @@ export const FIELD_LABEL_IDS = [
   'no',
   'draftMark',
   'draftNotice',
+  'notSentNotice',
   'place',
   'issuedOn',
   'issuingAuthority',

@@ -4,8 +4,9 @@
  *
  * Languages: `?languages=en,de` (one or two of the node's document languages, from
  * src/data/document-labels; anything else is invalid input), by default the caller's UI language
- * (`?lang=`, else Accept-Language) and the request's own `language`. A draft that validation does
- * not pass yet is marked DRAFT on every page. Who may read the request is decided by the requests
+ * (`?lang=`, else Accept-Language) and the request's own `language`. A request that has not been
+ * approved and sent is marked DRAFT on every page, with why: incomplete (validation does not
+ * pass yet), or not yet approved and sent. Who may read the request is decided by the requests
  * service: a request the caller may not read answers 404. The print view's fonts are served here
  * too (`/api/v1/document/fonts/:file`), so the page fetches nothing from elsewhere.
  */
@@ -27,6 +28,9 @@ import type { ComityApp } from '../app.ts';
 import { actorOf } from '../auth.ts';
 import type { AppContext } from '../../app-context.ts';
 import { localeOf } from '../negotiation.ts';
+
+/** A request in these has not been approved and sent: its document is marked as a draft. */
+const NOT_SENT_STATUSES: readonly string[] = [DRAFT_STATUS, 'awaiting-approval'];
 
 const IdParamsSchema = z.object({ id: z.string().describe('the request id (a UUID)') });
 
@@ -94,10 +98,12 @@ async function loadDocument(
 ): Promise<{ found: RequestView; model: DocumentModel }> {
   const found = await getRequest(context, actorOf(request), id);
   const languages = documentLanguagesOf(request, query, found);
+  const isNotSent = NOT_SENT_STATUSES.includes(found.status);
   const isDraft = found.status === DRAFT_STATUS && !(await findingsFor(context, found.content, 'en')).isReady;
   const model = buildDocumentModel(found.content, context.catalogue, languages, {
     labels: shippedDocumentLabels(),
     isDraft,
+    isNotSent,
     issuedOn: context.now(),
   });
   return { found, model };
