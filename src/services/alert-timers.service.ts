@@ -7,7 +7,8 @@
  *   (routine requests: the duty officers among them); nobody on duty: every duty officer, then the supervisors;
  * - `case-event-received` for a transition the other node made: the request's author on the
  *   requesting side (and the people on duty, for a request of the 24/7 network), the people on
- *   duty on the requested side;
+ *   duty on the requested side; its details say when that step crossed one of this node's
+ *   (`crossing`: it was not applied, or this node's step was not; concurrent-steps.ts);
  * - `deadline-at-risk` / `deadline-missed` from the case's deadlines (src/core/case/deadlines.ts), to
  *   the side that must act (requested: the people on duty; requesting: the author, and for a
  *   request of the 24/7 network the people on duty too); the other node tells its own people;
@@ -22,6 +23,7 @@
  * The clock is the context's (`context.now`), so tests advance it and call `runOnce`.
  */
 import { type Case, caseCatalogueFrom, TERMINAL_STATUSES } from '../core/case/case-model.ts';
+import { type ConcurrentFold, type Crossing, crossingOf } from '../core/case/concurrent-steps.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
 import { sideOf } from '../core/case/request-case.ts';
 import { escalationLevelAt } from '../core/duty/roster.ts';
@@ -35,6 +37,7 @@ import {
   type ReceivedCaseEvent,
 } from '../storage/duty.repository.ts';
 import { listRaisedAlertKeys } from '../storage/alerts.repository.ts';
+import { listCaseEventsOf, type StoredCaseEvent } from '../storage/case-events.repository.ts';
 import { listOpenCaseRecords, type OpenCaseRecord } from '../storage/open-cases.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { type AlertToRaise, raiseAlerts } from './alerts.service.ts';
@@ -210,6 +213,8 @@ export async function runAlertTimers(
   const alerts: AlertToRaise[] = [];
   const failedRequests: string[] = [];
   const catalogue = caseCatalogueFrom(context.catalogue);
+  /** Each case folded this round, to tell whether a step received crossed one of this node's. */
+  const folds = new Map<string, { events: readonly StoredCaseEvent[]; folded: ConcurrentFold }>();
   const isPointOfContact = (stored: StoredRequest) => isPointOfContactType(context, stored.type);
   for (const record of openCases) {
     const stored = record.request;
@@ -217,6 +222,7 @@ export async function runAlertTimers(
     // other cases of the round are still alerted.
     try {
       const folded = caseOfRecord(record, catalogue);
+      folds.set(stored.id, { events: record.events, folded });
       if (!folded.ok) {
         failedRequests.push(stored.id);
         continue;
@@ -227,7 +233,9 @@ export async function runAlertTimers(
       failedRequests.push(stored.id);
     }
   }
+  const crossingOfEvent = await crossingsOf(context, received, folds);
   for (const { event, stored } of received) {
+    const crossing = crossingOfEvent(stored.id, event.sequence);
     alerts.push({
       dedupKey: `event:${stored.id}:${event.sequence}`,
       kind: 'case-event-received',
@@ -236,7 +244,11 @@ export async function runAlertTimers(
         stored.direction === 'incoming'
           ? onDutyOrFallback(audience)
           : requestingSideRecipients(stored, isPointOfContact(stored), audience),
-      details: { transition: event.transition, occurredAt: event.occurredAt.toISOString() },
+      details: {
+        transition: event.transition,
+        occurredAt: event.occurredAt.toISOString(),
+        ...(crossing ? { crossing } : {}),
+      },
     });
   }
   // Nobody to tell yet (no account holds the role): the key stays free for a later round.
@@ -264,6 +276,38 @@ export async function runAlertTimers(
  * The open cases of a round with their histories, oldest first: every one, or those `named`
  * names; two statements whatever their number (the requests, then their events).
  */
+/**
+ * Whether each step received crossed one of this node's (concurrent-steps.ts): read from the
+ * round's folds, and for a case that has ended since (not among the open ones), from its history.
+ */
+async function crossingsOf(
+  context: AppContext,
+  received: readonly { event: ReceivedCaseEvent; stored: StoredRequest }[],
+  folds: Map<string, { events: readonly StoredCaseEvent[]; folded: ConcurrentFold }>,
+): Promise<(requestId: string, sequence: number) => Crossing | undefined> {
+  const ended = [...new Set(received.map(({ stored }) => stored.id))].filter((id) => !folds.has(id));
+  if (ended.length > 0) {
+    const histories = await listCaseEventsOf(context.db, ended);
+    const catalogue = caseCatalogueFrom(context.catalogue);
+    for (const { stored } of received) {
+      if (folds.has(stored.id)) continue;
+      const events = histories.get(stored.id) ?? [];
+      try {
+        folds.set(stored.id, { events, folded: caseOfRecord({ request: stored, events }, catalogue) });
+      } catch {
+        // A history whose data throws: its alerts say only that the other State acted.
+      }
+    }
+  }
+  return (requestId, sequence) => {
+    const record = folds.get(requestId);
+    if (!record?.folded.ok) return undefined;
+    const index = record.events.findIndex((event) => event.sequence === sequence);
+    if (index < 0) return undefined;
+    return crossingOf(record.folded, index, (other) => record.events[other]?.receivedMessageId === null);
+  };
+}
+
 async function openCasesOf(
   context: AppContext,
   named: readonly string[] | undefined,

@@ -204,6 +204,7 @@ for (const target of DATABASE_TARGETS) {
             reference: 'FR-DEMO-00042',
             requestType: 'preservation',
             deadline: { name: 'acknowledge', dueAt: '2026-12-05T09:00:00.000Z' },
+            crossing: null,
             link: `${subject.context.config.http.publicUrl}/requests/${requestId}`,
           },
         );

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addDays, calendarDateOf } from '../../src/core/treaty/calendar-date.ts';
 import { preservationDraft } from '../../src/demo/demo-drafts.ts';
+import { createAlertTimers } from '../../src/services/alert-timers.service.ts';
+import { listAlertsOfRequest } from '../../src/storage/alerts.repository.ts';
 import { type ActingAs, asRole } from '../helpers/auth.ts';
 import { DATABASE_TARGETS } from '../helpers/database.ts';
 import { makeTransition, type NodePair, readCaseView, startNodePair } from './delivery-fixture.ts';
@@ -75,6 +77,15 @@ for (const target of DATABASE_TARGETS) {
       ] as const;
     }
 
+    /** The `crossing` of each alert of a step received on `node`'s case, after a round of its timers. */
+    async function crossingsAt(node: NodePair['requesting'], id: string) {
+      await createAlertTimers(node.context, { intervalMs: 60_000 }).runOnce();
+      return (await listAlertsOfRequest(node.context.db, id))
+        .filter((alert) => alert.kind === 'case-event-received')
+        .map((alert) => [String(alert.details.transition), alert.details.crossing ?? null])
+        .sort(([a], [b]) => a.localeCompare(b));
+    }
+
     /**
      * An event as both nodes agree on it: where it was made, which way its message went and the
      * order each node stored it in (its `sequence`) differ.
@@ -107,6 +118,15 @@ for (const target of DATABASE_TARGETS) {
       );
       // Each message was delivered, with its receipt: nothing shows as failed.
       assert.ok(requesting.events.every((event) => event.message?.state === 'delivered'));
+      // Each node's alert of the other's step says what became of the steps that crossed.
+      assert.deepEqual(await crossingsAt(pair.requested, ids.requestedId), [
+        ['request-extension', 'not-applied'],
+      ]);
+      assert.deepEqual(await crossingsAt(pair.requesting, ids.requestingId), [
+        ['acknowledge', null],
+        ['convert', 'own-step-not-applied'],
+        ['record-preservation', null],
+      ]);
     });
 
     it('two steps that both still apply are applied on both nodes, the requested side first', async () => {
@@ -129,6 +149,7 @@ for (const target of DATABASE_TARGETS) {
           ['withdraw', false],
         ],
       );
+      assert.deepEqual(await crossingsAt(pair.requested, ids.requestedId), [['withdraw', null]]);
       // The next step on either node follows the history both hold: a withdrawn case offers none.
       const refused = await pair.requested.app.inject({
         method: 'POST',

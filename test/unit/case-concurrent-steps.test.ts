@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { CaseEvent, CaseSide } from '../../src/core/case/case-model.ts';
-import { foldOrder, type PlacedEvent } from '../../src/core/case/concurrent-steps.ts';
+import { crossingOf, foldOrder, type PlacedEvent } from '../../src/core/case/concurrent-steps.ts';
 import { caseOfStoredSteps, type RequestCaseSource } from '../../src/core/case/request-case.ts';
 import { actor, CASE_CATALOGUE } from '../helpers/case-fixtures.ts';
 
@@ -177,6 +177,41 @@ describe('a case folded from steps that crossed', () => {
     assert.deepEqual(atRequesting.superseded, [2]);
     assert.deepEqual(atRequested.case.history, atRequesting.case.history);
     assert.equal(atRequesting.applied[2], undefined, 'the superseded step has no applied form');
+  });
+
+  it("tells each node what the other side's step did where it crossed one of its own", () => {
+    // At the requested node the extension arrived last and was not applied.
+    const atRequested = caseOfStoredSteps(
+      preservation,
+      [...preserved, conversion, extension],
+      CASE_CATALOGUE,
+    );
+    assert.ok(atRequested.ok);
+    const ownAtRequested = (index: number) => index !== 3;
+    assert.equal(crossingOf(atRequested, 3, ownAtRequested), 'not-applied');
+    assert.equal(
+      crossingOf(atRequested, 2, ownAtRequested),
+      undefined,
+      'its own conversion crossed nothing it stored before',
+    );
+    // At the requesting node the conversion arrived after its extension, and left it without ground.
+    const atRequesting = caseOfStoredSteps(
+      preservation,
+      [...preserved, extension, conversion],
+      CASE_CATALOGUE,
+    );
+    assert.ok(atRequesting.ok);
+    const ownAtRequesting = (index: number) => index === 2;
+    assert.equal(crossingOf(atRequesting, 3, ownAtRequesting), 'own-step-not-applied');
+    // Steps that crossed and both apply: neither was set aside.
+    const withdrawal = made('requesting', 'withdraw', { reasons: 'Identified otherwise.' }, 2);
+    const extended = made('requested', 'extend', { preservedUntil: '2026-07-10' }, 0);
+    const both = caseOfStoredSteps(preservation, [...preserved, withdrawal, extended], CASE_CATALOGUE);
+    assert.ok(both.ok);
+    assert.equal(
+      crossingOf(both, 3, (index) => index === 2),
+      undefined,
+    );
   });
 
   it('still refuses a step that had seen everything before it and that the rules refuse', () => {

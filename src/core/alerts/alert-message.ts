@@ -29,6 +29,24 @@ const KIND_SENTENCES: Readonly<Record<string, string>> = {
   'preservation-reminder': 'A preservation of data ends soon.',
 };
 
+/** What a step received did where it crossed one of this node's (alert-timers: `crossing`). */
+const CROSSING_SENTENCES: Readonly<Record<string, string>> = {
+  'not-applied':
+    "The other State's step on a case crossed one of yours: it was not applied, and the case stands as your step left it.",
+  'own-step-not-applied':
+    'The other State has acted on a case at the same moment as you: your step comes after theirs and was not applied.',
+};
+
+/** The `crossing` of a received step's alert, when it is one this module knows. */
+function crossingOf(facts: AlertFacts): string | null {
+  const { crossing } = facts.details;
+  return facts.kind === 'case-event-received' &&
+    typeof crossing === 'string' &&
+    Object.hasOwn(CROSSING_SENTENCES, crossing)
+    ? crossing
+    : null;
+}
+
 function textOf(details: AlertFacts['details'], name: string): string | undefined {
   const value = details[name];
   return typeof value === 'string' && value.length > 0 && value.length <= 100 ? value : undefined;
@@ -57,8 +75,10 @@ function referenceOf(facts: AlertFacts): string {
 export function alertEmail(facts: AlertFacts): { subject: string; text: string } {
   const sentence = KIND_SENTENCES[facts.kind] ?? `Alert: ${facts.kind}.`;
   const deadline = deadlineOf(facts.details);
+  const crossing = crossingOf(facts);
   const lines = [
     sentence,
+    ...(crossing ? [CROSSING_SENTENCES[crossing] as string] : []),
     '',
     `Request: ${referenceOf(facts)}`,
     ...(facts.requestType ? [`Type: ${facts.requestType}`] : []),
@@ -93,6 +113,7 @@ export function alertWebhookPayload(facts: AlertFacts): {
       reference: facts.reference,
       requestType: facts.requestType,
       deadline: deadlineOf(facts.details) ?? null,
+      crossing: crossingOf(facts),
       link: alertLink(facts),
     },
   };

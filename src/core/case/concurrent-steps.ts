@@ -124,3 +124,25 @@ export function foldConcurrentSteps(
   }
   return { ok: true, case: current, applied, superseded, order };
 }
+
+/** What a received step did where it crossed a step of this node (its alert says so). */
+export type Crossing = 'not-applied' | 'own-step-not-applied';
+
+/**
+ * Whether the step stored at `index` crossed one of this node's: `not-applied` when it is itself
+ * superseded; `own-step-not-applied` when a step of this node stored before it (`isOwn`) is
+ * superseded and comes after it in the fold, so this step is what left it without ground;
+ * undefined when it crossed nothing.
+ */
+export function crossingOf(
+  fold: Readonly<{ superseded: readonly number[]; order: readonly number[] }>,
+  index: number,
+  isOwn: (index: number) => boolean,
+): Crossing | undefined {
+  if (fold.superseded.includes(index)) return 'not-applied';
+  const position = fold.order.indexOf(index);
+  const setAside = fold.superseded.some(
+    (other) => other < index && isOwn(other) && fold.order.indexOf(other) > position,
+  );
+  return setAside ? 'own-step-not-applied' : undefined;
+}
