@@ -2781,7 +2781,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your requests (every request with request:read-all; incoming ones with request:read-incoming), most recently updated first */
+        /** List your requests (every request with request:read-all; incoming ones with request:read-incoming), most recently updated first, a page at a time */
         get: {
             parameters: {
                 query?: {
@@ -2790,6 +2790,14 @@ export interface paths {
                     type?: "preservation" | "traffic-disclosure" | "stored-data" | "real-time-traffic" | "interception" | "mla" | "extradition" | "spontaneous-information" | "police-cooperation" | "joint-investigation" | "confiscation";
                     status?: string;
                     direction?: "outgoing" | "incoming";
+                    /** @description text the case reference contains (any case), or the start of the request's id */
+                    q?: string;
+                    /** @description true: only the cases that have not ended; false: only those that have (refused, withdrawn, closed...) */
+                    open?: "true" | "false";
+                    /** @description requests a page holds; default 100 */
+                    limit?: number;
+                    /** @description nextCursor of the page before */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2839,6 +2847,10 @@ export interface paths {
                                 /** @description the requested side's conditions (Art. 40(27)) or questions that wait for the requesting side's answer; null when nothing waits */
                                 awaitingAnswer: ("conditions" | "clarification") | null;
                             }[];
+                            /** @description send it back as cursor for the next page; null on the last page */
+                            nextCursor: string | null;
+                            /** @description the cases of the whole filter, on every page, that have not ended (open ignored) */
+                            openCount: number;
                         };
                     };
                 };

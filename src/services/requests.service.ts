@@ -26,7 +26,8 @@ import {
   deleteDraftRow,
   findRequestById,
   insertRequest,
-  listRequests as listStoredRequests,
+  listRequestsPage,
+  type RequestListCursor,
   type RequestWrite,
   type StoredRequest,
   updateDraftContent,
@@ -128,7 +129,58 @@ export type RequestListFilters = Readonly<{
   type?: RequestTypeId;
   status?: string;
   direction?: 'outgoing' | 'incoming';
+  /** Text the case reference contains (any case), or the start of the request's id. */
+  q?: string;
+  /** Only the cases that have not ended, or only those that have. */
+  open?: 'true' | 'false';
+  /** How many requests a page holds (default REQUEST_LIST_PAGE_SIZE). */
+  limit?: number;
+  /** The `nextCursor` of the page before. */
+  cursor?: string;
 }>;
+
+/** How many requests a page of the list holds unless the caller asks for another number. */
+export const REQUEST_LIST_PAGE_SIZE = 100;
+
+/** A page of the requests list: the items, where the next page starts, and the filter's open cases. */
+export type RequestListPageView = Readonly<{
+  items: RequestListItem[];
+  nextCursor: string | null;
+  openCount: number;
+}>;
+
+/** The opaque text a client sends back for the next page. */
+function encodeListCursor(cursor: RequestListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.updatedAt, cursor.id])).toString('base64url');
+}
+
+const LIST_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The cursor a client sent back; a text this node did not make is invalid input. */
+function decodeListCursor(text: string): RequestListCursor {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    Array.isArray(decoded) &&
+    decoded.length === 2 &&
+    typeof decoded[0] === 'string' &&
+    LIST_CURSOR.test(decoded[0]) &&
+    !Number.isNaN(Date.parse(decoded[0])) &&
+    typeof decoded[1] === 'string' &&
+    UUID_PATTERN.test(decoded[1])
+  ) {
+    return { updatedAt: decoded[0], id: decoded[1] };
+  }
+  throw new AppError(
+    'invalid-input',
+    'the cursor is not one this node gave: start again from the first page',
+    [{ path: 'cursor', message: 'not a nextCursor of this list' }],
+  );
+}
 
 function toRequestView(
   context: AppContext,
@@ -358,27 +410,40 @@ export async function createDraft(
   };
 }
 
-/** The requests the actor may read (requestScopeOf and requestAccessOf, src/policies/access.ts). */
+/**
+ * A page of the requests the actor may read (requestScopeOf and requestAccessOf,
+ * src/policies/access.ts), most recently updated first, with the open cases of the whole filter.
+ */
 export async function listRequests(
   context: AppContext,
   actor: Actor,
   filters: RequestListFilters = {},
-): Promise<RequestListItem[]> {
+): Promise<RequestListPageView> {
+  const after = filters.cursor === undefined ? undefined : decodeListCursor(filters.cursor);
   const scope = requestScopeOf(actor);
-  if (scope.kind === 'none') return [];
-  const stored = await listStoredRequests(context.db, {
+  if (scope.kind === 'none') return { items: [], nextCursor: null, openCount: 0 };
+  const page = await listRequestsPage(context.db, {
     ...scopeFilterOf(context, scope),
     ...(filters.type ? { type: filters.type } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.direction ? { direction: filters.direction } : {}),
+    ...(filters.q?.trim() ? { search: filters.q } : {}),
+    ...(filters.open ? { isOpen: filters.open === 'true' } : {}),
+    limit: filters.limit ?? REQUEST_LIST_PAGE_SIZE,
+    terminalStatuses: TERMINAL_STATUSES,
+    ...(after ? { after } : {}),
   });
   const stateOfNode = peerStateLookupOf(context);
-  const readable = stored.filter((request) => accessTo(context, actor, request) !== 'none');
+  const readable = page.rows.filter((request) => accessTo(context, actor, request) !== 'none');
   const awaiting = await awaitingAnswersOf(context, readable);
-  return readable.map((request) => ({
-    ...toRequestSummary(request, stateOfNode(request.peerNodeId)),
-    awaitingAnswer: awaiting.get(request.id) ?? null,
-  }));
+  return {
+    items: readable.map((request) => ({
+      ...toRequestSummary(request, stateOfNode(request.peerNodeId)),
+      awaitingAnswer: awaiting.get(request.id) ?? null,
+    })),
+    nextCursor: page.next ? encodeListCursor(page.next) : null,
+    openCount: page.openCount,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@
  * revision and the status, in the same statement, so a concurrent change makes them touch no
  * row instead of overwriting it.
  */
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 import { directoryStampExpression } from './states.repository.ts';
@@ -69,6 +69,21 @@ export type RequestListFilter = Readonly<{
   direction?: 'outgoing' | 'incoming';
   type?: string;
   status?: string;
+  /** Only requests whose case reference contains this text (any case), or whose id starts with it. */
+  search?: string;
+  /** Only the cases that have not ended (true), or only those that have (false). */
+  isOpen?: boolean;
+}>;
+
+/** Where a page of the list ends: the last row's exact update time (microseconds) and id. */
+export type RequestListCursor = Readonly<{ updatedAt: string; id: string }>;
+
+export type RequestListPage = Readonly<{
+  rows: StoredRequest[];
+  /** Where the next page starts; undefined on the last page. */
+  next: RequestListCursor | undefined;
+  /** The cases of the whole filter (every page, whatever isOpen says) that have not ended. */
+  openCount: number;
 }>;
 
 /** The columns of a request row that StoredRequest reads (with its author's names from users). */
@@ -259,17 +274,89 @@ export function authorScope(filter: RequestScopeFilter) {
   };
 }
 
-/** Most recently updated first. */
-export async function listRequests(
-  db: Kysely<Database>,
-  filter: RequestListFilter,
-): Promise<StoredRequest[]> {
-  let query = selectRequests(db).where(authorScope(filter));
+/** `text` as a LIKE pattern that matches it literally, anywhere. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/** The filter's rows, whatever page: its scope, direction, type, status and search. */
+function filteredRequests(db: Kysely<Database>, filter: RequestListFilter) {
+  let query = db.selectFrom('requests').where(authorScope(filter));
   if (filter.direction !== undefined) query = query.where('requests.direction', '=', filter.direction);
   if (filter.type !== undefined) query = query.where('requests.type', '=', filter.type);
   if (filter.status !== undefined) query = query.where('requests.status', '=', filter.status);
-  const rows = await query.orderBy('requests.updated_at', 'desc').orderBy('requests.id').execute();
-  return rows.map(toStoredRequest);
+  const search = filter.search?.trim();
+  if (search) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('requests.case_reference', 'ilike', containing(search)),
+        eb(sql<string>`requests.id::text`, 'like', `${search.toLowerCase().replace(/[\\%_]/g, '')}%`),
+      ]),
+    );
+  }
+  return query;
+}
+
+/** A case that has not ended: no case status yet (a draft), or one that is not terminal. */
+function isOpenCase(terminalStatuses: readonly string[]) {
+  return (eb: ExpressionBuilder<Database, 'requests'>): Expression<SqlBool> =>
+    eb.or([
+      eb('requests.case_status', 'is', null),
+      eb('requests.case_status', 'not in', [...terminalStatuses]),
+    ]);
+}
+
+/**
+ * One page of the requests a filter keeps, most recently updated first (ties by id), after
+ * `after` when given; with the count of the filter's cases that have not ended.
+ */
+export async function listRequestsPage(
+  db: Kysely<Database>,
+  filter: RequestListFilter &
+    Readonly<{ limit: number; after?: RequestListCursor; terminalStatuses: readonly string[] }>,
+): Promise<RequestListPage> {
+  let query = filteredRequests(db, filter)
+    .innerJoin('users', 'users.id', 'requests.created_by')
+    .select(REQUEST_COLUMNS.map((column) => `requests.${column}` as const))
+    .select([
+      'users.username',
+      'users.display_name',
+      sql<string>`to_char(requests.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
+        'updated_at_exact',
+      ),
+    ]);
+  if (filter.isOpen !== undefined) {
+    const open = isOpenCase(filter.terminalStatuses);
+    query = query.where((eb) => (filter.isOpen ? open(eb) : eb.not(open(eb))));
+  }
+  const { after } = filter;
+  if (after) {
+    const at = sql<Date>`${after.updatedAt}::timestamptz`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('requests.updated_at', '<', at),
+        eb.and([eb('requests.updated_at', '=', at), eb('requests.id', '>', after.id)]),
+      ]),
+    );
+  }
+  const [rows, counted] = await Promise.all([
+    query
+      .orderBy('requests.updated_at', 'desc')
+      .orderBy('requests.id')
+      .limit(filter.limit + 1)
+      .execute(),
+    filteredRequests(db, filter)
+      .where(isOpenCase(filter.terminalStatuses))
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(toStoredRequest),
+    next: rows.length > filter.limit && last ? { updatedAt: last.updated_at_exact, id: last.id } : undefined,
+    openCount: Number(counted.count),
+  };
 }
 
 /**

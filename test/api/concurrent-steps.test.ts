@@ -82,7 +82,7 @@ for (const target of DATABASE_TARGETS) {
       await createAlertTimers(node.context, { intervalMs: 60_000 }).runOnce();
       return (await listAlertsOfRequest(node.context.db, id))
         .filter((alert) => alert.kind === 'case-event-received')
-        .map((alert) => [String(alert.details.transition), alert.details.crossing ?? null])
+        .map((alert): [string, unknown] => [String(alert.details.transition), alert.details.crossing ?? null])
         .sort(([a], [b]) => a.localeCompare(b));
     }
 

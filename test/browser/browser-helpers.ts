@@ -145,9 +145,18 @@ export async function switchLanguage(page: Page, language: string): Promise<void
 export async function signInAs(context: BrowserContext, node: FederationNode, role: DemoRole): Promise<Page> {
   const account = node.accounts?.[role];
   if (!account) throw new Error(`${node.spec.nodeId} has no ${role} account`);
+  return signInWith(context, node.url, account);
+}
+
+/** A new page of `context` signed in at `baseUrl` with the sign-in form, on the person's landing screen. */
+export async function signInWith(
+  context: BrowserContext,
+  baseUrl: string,
+  account: Readonly<{ username: string; password: string }>,
+): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  await page.goto(`${node.url}/sign-in`);
+  await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel('Username').fill(account.username);
   await page.getByLabel(/^Password/).fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

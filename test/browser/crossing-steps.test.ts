@@ -25,8 +25,8 @@ import {
   screenshot,
   screenshotDirectory,
   skipReason,
+  signInWith,
   switchLanguage,
-  waitUntilSignedIn,
 } from './browser-helpers.ts';
 
 describe('a step made at the same moment as the other side, in the browser', { skip: skipReason() }, () => {
@@ -80,13 +80,7 @@ describe('a step made at the same moment as the other side, in the browser', { s
       locale: 'en-GB',
       bypassCSP: true,
     });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${url}/sign-in`);
-    await page.getByLabel('Username').fill(reader.username);
-    await page.getByLabel(/^Password/).fill(reader.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await waitUntilSignedIn(page);
+    const page = await signInWith(context, url, reader);
     await page.goto(`${url}/requests/${requestId}`);
     await page.getByTestId('case-history').waitFor();
     return page;

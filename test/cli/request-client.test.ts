@@ -201,6 +201,43 @@ describe('comity request new, show, list and delete', () => {
     assert.match(refused.stderr, /sideways/);
   });
 
+  it('asks for a search, the open or ended cases and a page, and says how to read the next page', async () => {
+    const item = {
+      ...storedRequest,
+      direction: 'outgoing',
+      peerNodeId: null,
+      peerState: null,
+    };
+    reply = { status: 200, body: { items: [item], nextCursor: 'WyJuZXh0Il0', openCount: 12 } };
+    const result = await comity(
+      withToken(),
+      'request',
+      'list',
+      '--search',
+      'NCA 2026',
+      '--cases',
+      'open',
+      '--limit',
+      '1',
+      '--cursor',
+      'WyJwcmV2Il0',
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(recorded[0]?.url, '/api/v1/requests?q=NCA%202026&open=true&limit=1&cursor=WyJwcmV2Il0');
+    assert.equal(
+      result.stdout.trimEnd().split('\n').at(-1),
+      'more requests: run it again with --cursor WyJuZXh0Il0',
+    );
+    recorded = [];
+    for (const limit of ['0', '501', 'ten']) {
+      const refused = await comity(withToken(), 'request', 'list', '--limit', limit);
+      assert.notEqual(refused.code, 0);
+      assert.equal(refused.stderr.trimEnd().split('\n').length, 1, refused.stderr);
+      assert.match(refused.stderr, /1 to 500/);
+    }
+    assert.equal(recorded.length, 0, 'nothing was asked of the node');
+  });
+
   it('deletes a request', async () => {
     reply = { status: 204 };
     const result = await comity(withToken(), 'request', 'delete', storedRequest.id);

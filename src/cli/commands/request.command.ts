@@ -7,7 +7,7 @@
  * The other subcommands use COMITY_API_URL and COMITY_API_TOKEN (see loadClientConfig).
  */
 import { readFile } from 'node:fs/promises';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   type ApiClient,
   answer,
@@ -110,38 +110,73 @@ export function registerRequestCommands(program: Command): void {
         'only those sent from here, or received from other States',
       ).choices(['outgoing', 'incoming']),
     )
+    .option(
+      '--search <text>',
+      'those whose case reference contains the text (any case), or whose id starts with it',
+    )
+    .addOption(
+      new Option('--cases <which>', 'only the cases that have not ended, or only those that have').choices([
+        'open',
+        'ended',
+      ]),
+    )
+    .addOption(
+      new Option(
+        '--limit <count>',
+        'requests a page holds (1 to 500; the node gives 100 by default)',
+      ).argParser(pageSize),
+    )
+    .option('--cursor <cursor>', 'the next page: the cursor the page before printed')
     .option('--json', "print the node's answer as JSON")
-    .action(async (options: { direction?: 'outgoing' | 'incoming'; json?: boolean }) => {
-      const listed = await callApi(loadClientConfig(), (api) =>
-        api.GET('/api/v1/requests', {
-          params: { query: options.direction ? { direction: options.direction } : {} },
-        }),
-      );
-      if (options.json) {
-        printJson(listed);
-        return;
-      }
-      const { items } = listed;
-      if (items.length === 0) {
-        printLine('no requests');
-        return;
-      }
-      // PEER: the node it went to or came from, PEER-STATE that node's State (the directory's).
-      printTable(
-        ['ID', 'TYPE', 'DIRECTION', 'STATUS', 'CASE', 'REQUESTED', 'PEER', 'PEER-STATE', 'UPDATED'],
-        items.map((item) => [
-          item.id,
-          item.type,
-          item.direction,
-          item.status,
-          item.caseReference ?? '-',
-          item.requestedState ?? '-',
-          item.peerNodeId ?? '-',
-          item.peerState ?? '-',
-          item.updatedAt ?? '-',
-        ]),
-      );
-    });
+    .action(
+      async (options: {
+        direction?: 'outgoing' | 'incoming';
+        search?: string;
+        cases?: 'open' | 'ended';
+        limit?: number;
+        cursor?: string;
+        json?: boolean;
+      }) => {
+        const listed = await callApi(loadClientConfig(), (api) =>
+          api.GET('/api/v1/requests', {
+            params: {
+              query: {
+                ...(options.direction ? { direction: options.direction } : {}),
+                ...(options.search ? { q: options.search } : {}),
+                ...(options.cases ? { open: options.cases === 'open' ? 'true' : 'false' } : {}),
+                ...(options.limit ? { limit: options.limit } : {}),
+                ...(options.cursor ? { cursor: options.cursor } : {}),
+              },
+            },
+          }),
+        );
+        if (options.json) {
+          printJson(listed);
+          return;
+        }
+        const { items } = listed;
+        if (items.length === 0) {
+          printLine('no requests');
+          return;
+        }
+        // PEER: the node it went to or came from, PEER-STATE that node's State (the directory's).
+        printTable(
+          ['ID', 'TYPE', 'DIRECTION', 'STATUS', 'CASE', 'REQUESTED', 'PEER', 'PEER-STATE', 'UPDATED'],
+          items.map((item) => [
+            item.id,
+            item.type,
+            item.direction,
+            item.status,
+            item.caseReference ?? '-',
+            item.requestedState ?? '-',
+            item.peerNodeId ?? '-',
+            item.peerState ?? '-',
+            item.updatedAt ?? '-',
+          ]),
+        );
+        if (listed.nextCursor) printLine(`more requests: run it again with --cursor ${listed.nextCursor}`);
+      },
+    );
 
   request
     .command('delete')
@@ -153,6 +188,15 @@ export function registerRequestCommands(program: Command): void {
       );
       printLine(`deleted request ${id}`);
     });
+}
+
+/** A page size the node accepts (1 to 500), or one readable line. */
+function pageSize(text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1 || count > 500) {
+    throw new InvalidArgumentError('a whole number from 1 to 500');
+  }
+  return count;
 }
 
 function languageOption(): Option {

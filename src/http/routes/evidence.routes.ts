@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { Server as TusServer } from '@tus/server';
 import { Metadata } from '@tus/utils';
 import { z } from 'zod';
+import { pageSizeQuery } from '../page-size.ts';
 import type { AppContext } from '../../app-context.ts';
 import { AppError } from '../../core/errors.ts';
 import { EvidenceUploadStore } from '../../services/evidence-upload-store.ts';
@@ -126,13 +127,7 @@ const RegisterQuerySchema = z
       .max(64)
       .optional()
       .describe('the id of the last item of the page shown: the next page'),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(500)
-      .optional()
-      .describe(`items a page; ${REGISTER_PAGE_SIZE} when not given`),
+    limit: pageSizeQuery(500, `items a page; ${REGISTER_PAGE_SIZE} when not given`),
   })
   .strict();
 

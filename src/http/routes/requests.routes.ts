@@ -7,6 +7,7 @@
  * PUT and DELETE honour `If-Match: "<revision>"`: a stale revision answers 409 and changes nothing.
  */
 import { z } from 'zod';
+import { pageSizeQuery } from '../page-size.ts';
 import { RequestContentSchema, RequestTypeIdSchema } from '../../core/request/draft.ts';
 import { FindingSchema } from '../../core/validation/finding.ts';
 import {
@@ -16,6 +17,7 @@ import {
   findingsOfRequest,
   getRequest,
   listRequests,
+  REQUEST_LIST_PAGE_SIZE,
   updateDraft,
 } from '../../services/requests.service.ts';
 import type { ComityApp } from '../app.ts';
@@ -101,6 +103,19 @@ const ListQuerySchema = LangQuerySchema.extend({
   type: RequestTypeIdSchema.optional(),
   status: z.string().max(40).optional(),
   direction: z.enum(['outgoing', 'incoming']).optional(),
+  q: z
+    .string()
+    .max(100)
+    .optional()
+    .describe("text the case reference contains (any case), or the start of the request's id"),
+  open: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'true: only the cases that have not ended; false: only those that have (refused, withdrawn, closed...)',
+    ),
+  limit: pageSizeQuery(500, `requests a page holds; default ${REQUEST_LIST_PAGE_SIZE}`),
+  cursor: z.string().max(200).optional().describe('nextCursor of the page before'),
 }).strict();
 
 export async function requestsRoutes(app: ComityApp, context: AppContext): Promise<void> {
@@ -157,12 +172,24 @@ export async function requestsRoutes(app: ComityApp, context: AppContext): Promi
       schema: {
         tags: ['requests'],
         summary:
-          'List your requests (every request with request:read-all; incoming ones with request:read-incoming), most recently updated first',
+          'List your requests (every request with request:read-all; incoming ones with request:read-incoming), most recently updated first, a page at a time',
         querystring: ListQuerySchema,
-        response: { 200: z.object({ items: z.array(RequestListItemSchema) }) },
+        response: {
+          200: z.object({
+            items: z.array(RequestListItemSchema),
+            nextCursor: z
+              .string()
+              .nullable()
+              .describe('send it back as cursor for the next page; null on the last page'),
+            openCount: z
+              .number()
+              .int()
+              .describe('the cases of the whole filter, on every page, that have not ended (open ignored)'),
+          }),
+        },
       },
     },
-    async (request) => ({ items: await listRequests(context, actorOf(request), request.query) }),
+    async (request) => listRequests(context, actorOf(request), request.query),
   );
 
   app.get(

@@ -5,14 +5,15 @@
  * requesting State (the sending node's, as the directory names it), the node they came from and
  * when they arrived. Each opens the request; the user's own drafts can be
  * deleted after a confirmation. Where the requested side's conditions or questions wait for the
- * requesting side's answer, the row says so (in bold where the answer is this side's). The tab is
- * part of the address (?direction=incoming); each tab
- * counts its open cases, and without a tab in the address the list opens on the incoming
- * requests when there are some and nothing was sent from here (a central authority's node).
+ * requesting side's answer, the row says so (in bold where the answer is this side's). The tab,
+ * the search (by case reference or id) and which cases are shown (all, open, ended) are part of
+ * the address (?direction=incoming&q=FR-2026&cases=open); each tab counts its open cases (the
+ * node's count over every page), and without a tab in the address the list opens on the incoming
+ * requests when there are some and nothing was sent from here (a central authority's node). The
+ * node answers a page at a time (100 requests); "Show more" adds the next page below.
  */
-import { Anchor, Badge, Button, Group, Table, Tabs, Text } from '@mantine/core';
-import { TERMINAL_STATUSES } from '../../../../src/core/case/case-model.ts';
-import { useState } from 'react';
+import { Anchor, Badge, Button, Group, SegmentedControl, Table, Tabs, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type RequestDirection, type RequestSummary } from '../../app/api.ts';
 import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
@@ -26,19 +27,46 @@ import { requestTypeTitle, useCatalogue, useStates } from '../../components/refe
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
 
-/** The tab the address names, if it names one. */
-function directionOf(search: string): RequestDirection | undefined {
-  const named = new URLSearchParams(search).get('direction');
-  return named === 'incoming' || named === 'outgoing' ? named : undefined;
+/** Which cases the list shows: all, those that have not ended, or those that have. */
+type CasesShown = 'all' | 'open' | 'ended';
+
+/** What the address names: the tab, the search and which cases (each optional). */
+function listAddressOf(search: string): {
+  direction: RequestDirection | undefined;
+  q: string;
+  cases: CasesShown;
+} {
+  const params = new URLSearchParams(search);
+  const named = params.get('direction');
+  const cases = params.get('cases');
+  return {
+    direction: named === 'incoming' || named === 'outgoing' ? named : undefined,
+    q: params.get('q')?.slice(0, 100) ?? '',
+    cases: cases === 'open' || cases === 'ended' ? cases : 'all',
+  };
 }
 
-type Listed = Readonly<Record<RequestDirection, readonly RequestSummary[] | undefined>>;
-
-/** The cases of a list that are still open (not refused, withdrawn or closed). */
-function openCount(items: readonly RequestSummary[] | undefined): number {
-  return (items ?? []).filter((item) => !(TERMINAL_STATUSES as readonly string[]).includes(item.caseStatus))
-    .length;
+/** The address of the list with these choices (what is left at its default is left out). */
+function listAddress(choices: {
+  direction: RequestDirection | undefined;
+  q: string;
+  cases: CasesShown;
+}): string {
+  const params = new URLSearchParams();
+  if (choices.direction) params.set('direction', choices.direction);
+  if (choices.q.trim()) params.set('q', choices.q.trim());
+  if (choices.cases !== 'all') params.set('cases', choices.cases);
+  const query = params.toString();
+  return query ? `/requests?${query}` : '/requests';
 }
+
+/** A page of a list as the node answers it, the pages read so far joined. */
+type ListPage = Readonly<{ items: readonly RequestSummary[]; nextCursor: string | null; openCount: number }>;
+
+type Listed = Readonly<Record<RequestDirection, ListPage | undefined>>;
+
+/** How long typing pauses before the search is asked of the node. */
+const SEARCH_PAUSE_MS = 300;
 
 /** Where the case stands, the same words on both nodes and on the desk (not the request's own status, which stops at sent or received). */
 function StatusBadge({ caseStatus }: { caseStatus: string }) {
@@ -65,8 +93,35 @@ export function RequestsPage() {
   // Someone who reads incoming requests but sends none (an evidence custodian) sees those alone.
   const hasOutgoing = canDraft || permissions.includes('request:read-all');
   const hasTabs = canReadIncoming && hasOutgoing;
-  const listOf = async (direction: RequestDirection) =>
-    (await answer(api.GET('/api/v1/requests', { params: { query: { direction } } }))).items;
+  const address = listAddressOf(location.search);
+  const { q, cases } = address;
+  const [searchText, setSearchText] = useState(q);
+  // The search is asked of the node once typing pauses, and kept in the address.
+  useEffect(() => {
+    if (searchText.trim() === q.trim()) return;
+    const timer = setTimeout(() => {
+      const now = listAddressOf(window.location.search);
+      navigate(listAddress({ ...now, q: searchText }), { replace: true });
+    }, SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [searchText, q]);
+  // An address changed otherwise (back, a link) brings its search into the field.
+  useEffect(() => {
+    setSearchText((text) => (text.trim() === q.trim() ? text : q));
+  }, [q]);
+  const listOf = async (direction: RequestDirection, cursor?: string): Promise<ListPage> =>
+    answer(
+      api.GET('/api/v1/requests', {
+        params: {
+          query: {
+            direction,
+            ...(q.trim() ? { q: q.trim() } : {}),
+            ...(cases === 'all' ? {} : { open: cases === 'open' ? 'true' : 'false' }),
+            ...(cursor ? { cursor } : {}),
+          },
+        },
+      }),
+    );
   // Both tabs' lists at once when there are two: each tab counts its open cases.
   const requests = useApi(async (): Promise<Listed> => {
     if (!hasTabs) {
@@ -75,20 +130,24 @@ export function RequestsPage() {
     }
     const [outgoing, incoming] = await Promise.all([listOf('outgoing'), listOf('incoming')]);
     return { outgoing, incoming };
-  }, [hasTabs, canReadIncoming]);
-  const named = directionOf(location.search);
+  }, [hasTabs, canReadIncoming, q, cases]);
+  const named = address.direction;
   const direction: RequestDirection = !canReadIncoming
     ? 'outgoing'
     : !hasOutgoing
       ? 'incoming'
       : (named ??
         // Not an empty tab when the other has requests: a central authority's node mostly receives.
-        (requests.data?.outgoing?.length === 0 && (requests.data.incoming?.length ?? 0) > 0
+        (requests.data?.outgoing?.items.length === 0 && (requests.data.incoming?.items.length ?? 0) > 0
           ? 'incoming'
           : 'outgoing'));
   const catalogue = useCatalogue();
   const states = useStates();
-  const items = requests.data?.[direction] ?? [];
+  const shown = requests.data?.[direction];
+  const items = shown?.items ?? [];
+  const isFiltered = q.trim() !== '' || cases !== 'all';
+  const [isLoadingMore, setIsLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(undefined);
   const [toDelete, setToDelete] = useState<RequestSummary | undefined>(undefined);
   const [isDeleting, setIsDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(undefined);
@@ -102,13 +161,36 @@ export function RequestsPage() {
     try {
       await answer(api.DELETE('/api/v1/requests/{id}', { params: { path: { id: toDelete.id } } }));
       const remaining = items.filter((item) => item.id !== toDelete.id);
-      if (requests.data) requests.setData({ ...requests.data, [direction]: remaining });
+      if (requests.data && shown) {
+        requests.setData({
+          ...requests.data,
+          [direction]: { ...shown, items: remaining, openCount: Math.max(0, shown.openCount - 1) },
+        });
+      }
       setToDelete(undefined);
     } catch (error) {
       setDeleteError(error);
       setToDelete(undefined);
     } finally {
       setIsDeleting(false);
+    }
+  };
+
+  /** The next page of the tab shown, after the rows read so far. */
+  const showMore = async () => {
+    if (!shown?.nextCursor || !requests.data) return;
+    setIsLoadingMore(true);
+    setMoreError(undefined);
+    try {
+      const next = await listOf(direction, shown.nextCursor);
+      requests.setData({
+        ...requests.data,
+        [direction]: { ...next, items: [...shown.items, ...next.items] },
+      });
+    } catch (error) {
+      setMoreError(error);
+    } finally {
+      setIsLoadingMore(false);
     }
   };
 
@@ -227,41 +309,104 @@ export function RequestsPage() {
       {!requests.isLoading && !requests.error && requests.data && items.length === 0 ? (
         <Text c="gray.7" data-testid="requests-empty">
           {/* "Start with New request" only to those who may draft one (not an auditor). */}
-          {isIncoming
-            ? t('requests.incomingEmpty')
-            : canDraft
-              ? t('requests.empty')
-              : t('requests.sentEmpty')}
+          {isFiltered
+            ? t('requests.noMatch')
+            : isIncoming
+              ? t('requests.incomingEmpty')
+              : canDraft
+                ? t('requests.empty')
+                : t('requests.sentEmpty')}
         </Text>
       ) : null}
       {table}
+      <ProblemAlert error={moreError} />
+      {shown?.nextCursor ? (
+        <Group justify="center" mt="sm">
+          <Button
+            variant="default"
+            onClick={() => void showMore()}
+            loading={isLoadingMore}
+            data-testid="requests-more"
+          >
+            {t('requests.showMore')}
+          </Button>
+        </Group>
+      ) : null}
     </>
+  );
+
+  const filters = (
+    <Group align="flex-end" gap="md" mb="sm" wrap="wrap">
+      <TextInput
+        type="search"
+        label={t('requests.search')}
+        description={t('requests.searchHint')}
+        value={searchText}
+        onChange={(event) => setSearchText(event.currentTarget.value)}
+        maxLength={100}
+        w={{ base: '100%', sm: 320 }}
+        data-testid="requests-search"
+      />
+      <div>
+        <Text size="sm" fw={500} id="requests-cases-label" mb={4}>
+          {t('requests.cases.label')}
+        </Text>
+        <SegmentedControl
+          aria-labelledby="requests-cases-label"
+          value={cases}
+          onChange={(value) =>
+            navigate(listAddress({ ...address, q: searchText, cases: value as CasesShown }), {
+              replace: true,
+            })
+          }
+          data={(['all', 'open', 'ended'] as const).map((value) => ({
+            value,
+            label: t(`requests.cases.${value}`),
+          }))}
+          data-testid="requests-cases"
+        />
+      </div>
+    </Group>
   );
 
   return (
     <>
       <Group justify="space-between" align="flex-start">
-        <PageTitle text={t('requests.title')}>{t('requests.title')}</PageTitle>
+        <Group gap="sm" align="center">
+          <PageTitle text={t('requests.title')}>{t('requests.title')}</PageTitle>
+          {/* One list (no tabs to carry it): its open cases, over every page. */}
+          {!hasTabs && (shown?.openCount ?? 0) > 0 ? (
+            <Badge size="lg" variant="outline" color="blue.9" data-testid={`tab-${direction}-open`}>
+              {t('requests.openCount', { count: shown?.openCount ?? 0 })}
+            </Badge>
+          ) : null}
+        </Group>
         {canDraft ? (
           <Button component={RouterLink} href="/requests/new">
             {t('nav.newRequest')}
           </Button>
         ) : null}
       </Group>
+      {filters}
       {hasTabs ? (
         <Tabs
           value={direction}
           // The tab chosen is named in the address: without it the list would open on its own choice again.
           onChange={(value) =>
-            navigate(`/requests?direction=${value === 'incoming' ? 'incoming' : 'outgoing'}`, {
-              replace: true,
-            })
+            navigate(
+              listAddress({
+                ...address,
+                q: searchText,
+                direction: value === 'incoming' ? 'incoming' : 'outgoing',
+              }),
+              { replace: true },
+            )
           }
           keepMounted={false}
         >
           <Tabs.List aria-label={t('requests.directionTabs')} mb="sm">
             {(['outgoing', 'incoming'] as const).map((tab) => {
-              const open = openCount(requests.data?.[tab]);
+              const open = requests.data?.[tab]?.openCount ?? 0;
               return (
                 <Tabs.Tab
                   key={tab}
