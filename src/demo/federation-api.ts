@@ -98,11 +98,35 @@ export type IncomingSummary = Readonly<{
   caseReference: string | null;
 }>;
 
+function listPage(client: ApiClient, direction: 'incoming' | 'outgoing', cursor: string | undefined) {
+  return answer(
+    client.api.GET('/api/v1/requests', {
+      params: { query: { direction, limit: 500, ...(cursor ? { cursor } : {}) } },
+    }),
+  );
+}
+
+/** A request as the list gives it. */
+type ListedRequest = Awaited<ReturnType<typeof listPage>>['items'][number];
+
+/** Every request of one direction the client may read: GET /api/v1/requests, page after page. */
+export async function listAllRequests(
+  client: ApiClient,
+  direction: 'incoming' | 'outgoing',
+): Promise<ListedRequest[]> {
+  const items: ListedRequest[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listPage(client, direction, cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return items;
+}
+
 /** The incoming requests the client may read at the receiving node (GET /api/v1/requests). */
 export async function listIncomingRequests(client: ApiClient): Promise<IncomingSummary[]> {
-  const { items } = await answer(
-    client.api.GET('/api/v1/requests', { params: { query: { direction: 'incoming' } } }),
-  );
+  const items = await listAllRequests(client, 'incoming');
   return items
     .filter((item) => item.direction === 'incoming')
     .map((item) => ({

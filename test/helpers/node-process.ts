@@ -396,11 +396,19 @@ export async function readOutbox(db: Kysely<Database>, peerNodeId: string): Prom
 /** How many of `ids` the sender shows as delivered (GET /api/v1/requests, the officer's own). */
 export async function countDelivered(officer: ApiClient, ids: readonly string[]): Promise<number> {
   const wanted = new Set(ids);
-  const { items } = await officer.expect<{ items: { id: string; deliveryState?: string | null }[] }>(
-    'GET',
-    '/api/v1/requests',
-  );
-  return items.filter((item) => wanted.has(item.id) && item.deliveryState === 'delivered').length;
+  let delivered = 0;
+  let cursor: string | null = null;
+  do {
+    const page: {
+      items: { id: string; deliveryState?: string | null }[];
+      nextCursor: string | null;
+    } = await officer.expect('GET', `/api/v1/requests?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    delivered += page.items.filter(
+      (item) => wanted.has(item.id) && item.deliveryState === 'delivered',
+    ).length;
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return delivered;
 }
 
 /** Waits until the sender shows every one of `ids` as delivered (receipt stored). */
