@@ -84,6 +84,8 @@ export type DocumentVersion = Readonly<{
   /** The request type's elements in catalogue order, then any other element the draft provides. */
   sections: readonly DocumentSection[];
   closing: DocumentClosing;
+  /** What comes between a label and its value (": ", French "\u202F: ", Chinese "："). */
+  labelSeparator: string;
   /** "DRAFT", "مسودة": the mark across every page of a request that is incomplete or not sent. */
   draftMark: string;
   /** Why the mark is there: "incomplete, not valid for transmission", or "not yet approved and sent". */
@@ -214,7 +216,8 @@ function buildVersion(
     title: typeEntry ? helpers.requestTypeTitle(typeEntry.id) : content.type,
     citation: typeEntry ? helpers.cite(typeEntry) : undefined,
     caseReference: { label: fields.caseReference, value: textOrAbsent(content.caseReference) },
-    sections: sectionsOf(content, typeEntry, helpers),
+    labelSeparator: labels.labelSeparator,
+    sections: sectionsOf(content, typeEntry, helpers, labels.labelSeparator),
     closing: {
       place: { label: fields.place, value: '' },
       date: { label: fields.issuedOn, value: issuedOn ? formatDate(issuedOn, labels.language) : '' },
@@ -254,6 +257,7 @@ function sectionsOf(
   content: RequestContent,
   typeEntry: RequestTypeEntry | undefined,
   helpers: ValueHelpers,
+  labelSeparator: string,
 ): DocumentSection[] {
   const listed = typeEntry?.elements ?? [];
   const listedIds = new Set(listed.map((entry) => entry.element));
@@ -271,7 +275,7 @@ function sectionsOf(
       requirement,
       isPresent: isElementPresent(content, element),
       items,
-      text: sectionText(items),
+      text: sectionText(items, labelSeparator),
     };
   };
   return [
@@ -698,11 +702,13 @@ const ELEMENT_VALUES: Readonly<
   'conditions-of-use': (c, h) => textItem(h, c.information?.conditionsOfUse),
 };
 
-function sectionText(items: readonly DocumentItem[]): string {
+function sectionText(items: readonly DocumentItem[], labelSeparator: string): string {
   if (items.length === 0) return ABSENT;
   return items
     .map((item) =>
-      item.map((field) => (field.label ? `${field.label}: ${field.value}` : field.value)).join('\n'),
+      item
+        .map((field) => (field.label ? `${field.label}${labelSeparator}${field.value}` : field.value))
+        .join('\n'),
     )
     .join('\n\n');
 }

@@ -74,7 +74,7 @@ function versionHtml(version: DocumentVersion, isBilingual: boolean): string {
   const citation = version.citation
     ? `<p class="type-citation"><bdi>${escapeHtml(version.citation)}</bdi></p>`
     : '';
-  const caseReference = `<p class="case-reference">${escapeHtml(version.caseReference.label ?? '')}: <bdi>${escapeHtml(version.caseReference.value)}</bdi></p>`;
+  const caseReference = `<p class="case-reference">${escapeHtml(`${version.caseReference.label ?? ''}${version.labelSeparator}`)}<bdi>${escapeHtml(version.caseReference.value)}</bdi></p>`;
   const versionName = isBilingual ? `<p class="version-name">${escapeHtml(version.versionName)}</p>` : '';
   return `<article class="version" lang="${escapeHtml(version.language)}" dir="${version.direction}">
 <header class="document-header">

@@ -13,7 +13,7 @@ import PDFDocument from 'pdfkit';
 import { AppError } from '../core/errors.ts';
 import { DOCUMENT_FONT_FILES, resolveDocumentFont } from './document-fonts.ts';
 import type { DocumentField, DocumentModel, DocumentSection, DocumentVersion } from './document-model.ts';
-import { ABSENT } from './document-model.ts';
+import { ABSENT, shippedDocumentLabels } from './document-model.ts';
 import {
   type FontRole,
   type HasGlyph,
@@ -238,10 +238,15 @@ function isolate(text: string): string {
  * an Arabic label never pulls the digits of a date beside it into right-to-left order, and a
  * Latin value inside an Arabic version keeps its own order.
  */
-function fieldSpans(field: DocumentField, labelStyle: TextStyle, valueStyle: TextStyle): StyledSpan[] {
+function fieldSpans(
+  field: DocumentField,
+  labelStyle: TextStyle,
+  valueStyle: TextStyle,
+  separator: string,
+): StyledSpan[] {
   if (!field.label) return [{ text: isolate(field.value), style: valueStyle }];
   return [
-    { text: `${field.label}: `, style: labelStyle },
+    { text: `${field.label}${separator}`, style: labelStyle },
     { text: isolate(field.value), style: valueStyle },
   ];
 }
@@ -253,7 +258,7 @@ function writeHeader(writer: Writer, version: DocumentVersion, isBilingual: bool
   writer.space(4);
   writer.paragraph([{ text: version.title, style: STYLES.title }], { direction });
   if (version.citation) writer.paragraph([{ text: version.citation, style: STYLES.meta }], { direction });
-  writer.paragraph(fieldSpans(version.caseReference, STYLES.metaLabel, STYLES.meta), {
+  writer.paragraph(fieldSpans(version.caseReference, STYLES.metaLabel, STYLES.meta, version.labelSeparator), {
     direction,
     spaceAfter: 4,
   });
@@ -262,7 +267,7 @@ function writeHeader(writer: Writer, version: DocumentVersion, isBilingual: bool
 }
 
 /** A field is never split across pages: its label and every line of its value move together. */
-function writeField(writer: Writer, field: DocumentField, direction: 'ltr' | 'rtl'): void {
+function writeField(writer: Writer, field: DocumentField, direction: 'ltr' | 'rtl', separator: string): void {
   writer.block(
     field.value.split(/\r?\n/).map((line, lineIndex) => ({
       // Later lines of a multi-line value carry no label.
@@ -270,6 +275,7 @@ function writeField(writer: Writer, field: DocumentField, direction: 'ltr' | 'rt
         { label: lineIndex === 0 ? field.label : undefined, value: line },
         STYLES.fieldLabel,
         STYLES.value,
+        separator,
       ),
       indent: INDENT,
       direction,
@@ -281,8 +287,9 @@ function writeSection(
   writer: Writer,
   section: DocumentSection,
   index: number,
-  direction: 'ltr' | 'rtl',
+  version: DocumentVersion,
 ): void {
+  const { direction, labelSeparator } = version;
   // Keep the heading with the first lines of its content.
   writer.keepSpace(70);
   writer.paragraph([{ text: `${index + 1}. ${section.label}`, style: STYLES.label }], { direction });
@@ -293,7 +300,7 @@ function writeSection(
   }
   section.items.forEach((item, itemIndex) => {
     if (itemIndex > 0) writer.space(4);
-    for (const field of item) writeField(writer, field, direction);
+    for (const field of item) writeField(writer, field, direction, labelSeparator);
   });
   writer.space(5);
   writer.rule(0.4, '#BBBBBB');
@@ -305,7 +312,12 @@ function writeClosing(writer: Writer, version: DocumentVersion): void {
   const { closing, direction } = version;
   const blank = '________________________';
   const line = (field: DocumentField) => ({
-    spans: fieldSpans({ label: field.label, value: field.value || blank }, STYLES.metaLabel, STYLES.meta),
+    spans: fieldSpans(
+      { label: field.label, value: field.value || blank },
+      STYLES.metaLabel,
+      STYLES.meta,
+      version.labelSeparator,
+    ),
     indent: 0,
     direction,
   });
@@ -430,7 +442,7 @@ export async function renderDocumentPdf(
     const first = doc.bufferedPageRange().count - 1;
     writeHeader(writer, version, isBilingual);
     version.sections.forEach((section, index) => {
-      writeSection(writer, section, index, version.direction);
+      writeSection(writer, section, index, version);
     });
     writeClosing(writer, version);
     pagesOf.push({ first, count: doc.bufferedPageRange().count - first });
@@ -463,6 +475,7 @@ export async function renderReportPdf(report: ReportModel, options: PdfRenderOpt
   });
   const writer = createWriter(doc);
   const { direction } = report;
+  const separator = shippedDocumentLabels().get(report.language)?.labelSeparator ?? ': ';
   writer.paragraph([{ text: report.heading, style: STYLES.heading }], { direction });
   writer.space(4);
   writer.paragraph([{ text: report.title, style: STYLES.title }], { direction, spaceAfter: 4 });
@@ -474,7 +487,7 @@ export async function renderReportPdf(report: ReportModel, options: PdfRenderOpt
     writer.space(2);
     section.groups.forEach((group, groupIndex) => {
       if (groupIndex > 0) writer.space(5);
-      for (const field of group) writeField(writer, field, direction);
+      for (const field of group) writeField(writer, field, direction, separator);
     });
     writer.space(5);
     writer.rule(0.4, '#BBBBBB');

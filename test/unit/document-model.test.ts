@@ -101,17 +101,25 @@ describe('document model', () => {
     const text = (language: string, element: string) =>
       versionIn(model, language).sections.find((section) => section.element === element)?.text ?? '';
     assert.match(text('en', 'offences'), /Convention article: Art\. 7 — Illegal access/);
-    assert.match(text('fr', 'offences'), /Article de la Convention: art\. 7 — Accès illicite/);
+    assert.match(text('fr', 'offences'), /Article de la Convention\u202F: art\. 7 — Accès illicite/);
     assert.match(text('en', 'offences'), /Maximum penalty: 3 years/);
-    assert.match(text('fr', 'offences'), /Peine maximale: 3 ans/);
-    assert.match(text('fr', 'identifiers'), /Type: Adresse IP/);
+    assert.match(text('fr', 'offences'), /Peine maximale\u202F: 3 ans/);
+    assert.match(text('fr', 'identifiers'), /Type\u202F: Adresse IP/);
     assert.match(text('en', 'identifiers'), /Source port: 51234/);
     assert.match(
       text('fr', 'data-sought'),
       /Informations relatives aux abonnés; Données relatives au trafic/,
     );
-    assert.match(text('fr', 'requesting-authority'), /État: France \(FR\)/);
+    assert.match(text('fr', 'requesting-authority'), /État\u202F: France \(FR\)/);
     assert.equal(text('fr', 'intent-to-request-assistance'), 'Oui');
+    // Each language's typography between a label and its value.
+    assert.equal(versionIn(model, 'fr').labelSeparator, '\u202F: ');
+    assert.equal(versionIn(model, 'en').labelSeparator, ': ');
+    const chinese = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['zh']);
+    assert.match(
+      versionIn(chinese, 'zh').sections.find((section) => section.element === 'offences')?.text ?? '',
+      /^[^:\n]+：/,
+    );
     assert.equal(text('en', 'preservation-period'), '90 days');
     const labelsOf = (language: string) =>
       versionIn(model, language).sections.flatMap((section) => [

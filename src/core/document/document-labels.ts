@@ -131,6 +131,11 @@ export const DocumentLabelsSchema = z.strictObject({
   citation: text.refine((pattern) => pattern.includes('{reference}') || pattern.includes('{article}'), {
     message: 'the citation pattern needs {reference} or {article}',
   }),
+  /**
+   * What comes between a label and its value, in the language's typography: ": " in English,
+   * a narrow no-break space before the colon in French ("Référence : …"), "：" in Chinese.
+   */
+  labelSeparator: z.string().min(1).max(4),
   fields: namesOf(FIELD_LABEL_IDS),
   values: z.strictObject({
     personRoles: namesOf(VALUE_LISTS.personRoles),
