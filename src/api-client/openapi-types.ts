@@ -7812,6 +7812,8 @@ export interface components {
             answer: ("no-concern" | "concern" | "not-applicable") | null;
             reasons: string | null;
             flags: components["schemas"]["ScreeningFlagInput"][];
+            /** @description answered before what Comity found on the item changed (e.g. another request of the State refused here since): read it again and save; until then no decision rests on it */
+            isOutdated: boolean;
             /** @description where Comity's own check raised no flag, what it found: a proposed answer of no concern for the reviewer to confirm or change (never recorded by itself) */
             clearance: components["schemas"]["ScreeningClearanceInput"] | null;
         };
@@ -7820,9 +7822,11 @@ export interface components {
             requestType: string;
             requestingState: string | null;
             caseStatus: string;
-            /** @description every applicable item answered */
+            /** @description every applicable item answered, and no answer outdated */
             complete: boolean;
             missing: string[];
+            /** @description the items whose answer is outdated (isOutdated) */
+            outdated: string[];
             /** @description the refusal grounds the items answered "concern" support */
             groundsSupported: string[];
             /** @description the procedural duties a refusal would bring, by the items answered "concern" (ids of the catalogue's refusalGrounds) */
@@ -8837,6 +8841,8 @@ export interface components {
             answer: ("no-concern" | "concern" | "not-applicable") | null;
             reasons: string | null;
             flags: components["schemas"]["ScreeningFlag"][];
+            /** @description answered before what Comity found on the item changed (e.g. another request of the State refused here since): read it again and save; until then no decision rests on it */
+            isOutdated: boolean;
             /** @description where Comity's own check raised no flag, what it found: a proposed answer of no concern for the reviewer to confirm or change (never recorded by itself) */
             clearance: components["schemas"]["ScreeningClearance"] | null;
         };
@@ -8845,9 +8851,11 @@ export interface components {
             requestType: string;
             requestingState: string | null;
             caseStatus: string;
-            /** @description every applicable item answered */
+            /** @description every applicable item answered, and no answer outdated */
             complete: boolean;
             missing: string[];
+            /** @description the items whose answer is outdated (isOutdated) */
+            outdated: string[];
             /** @description the refusal grounds the items answered "concern" support */
             groundsSupported: string[];
             /** @description the procedural duties a refusal would bring, by the items answered "concern" (ids of the catalogue's refusalGrounds) */

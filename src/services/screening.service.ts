@@ -17,8 +17,10 @@ import {
   automaticFlags,
   checkDecision,
   dutiesOnRefusal,
+  findingKeysOf,
   groundsSupported,
   missingItems,
+  outdatedItems,
   type RequestingStateRecord,
   type ScreeningAnswer,
   ScreeningAnswersSchema,
@@ -49,6 +51,8 @@ export type ScreeningItemView = Readonly<{
   answer: ScreeningAnswer['answer'] | null;
   reasons: string | null;
   flags: ScreeningFlag[];
+  /** Answered before what Comity found on the item changed (another refusal of the State here since...). */
+  isOutdated: boolean;
   /** Where Comity's own check raised no flag: what it found, a proposed "no concern" to confirm. */
   clearance: ScreeningClearance | null;
 }>;
@@ -58,9 +62,11 @@ export type ScreeningView = Readonly<{
   requestType: string;
   requestingState: string | null;
   caseStatus: string;
-  /** Every applicable item answered. */
+  /** Every applicable item answered, and no answer outdated. */
   complete: boolean;
   missing: string[];
+  /** The items answered before what Comity found on them changed: to read again and save. */
+  outdated: string[];
   /** The refusal grounds the items answered "concern" support. */
   groundsSupported: string[];
   /** The procedural duties a refusal would bring, by the items answered "concern" (catalogue refusalGrounds ids). */
@@ -116,28 +122,36 @@ async function stateRecord(context: AppContext, stored: StoredRequest): Promise<
   return { state, received: row.received, refused: row.refused, groundCounts };
 }
 
-async function viewOf(context: AppContext, stored: StoredRequest): Promise<ScreeningView> {
-  const checklist = await findChecklist(context.db, stored.id);
-  const answers = storedAnswers(checklist?.answers);
-  const record = await stateRecord(context, stored);
+/** What Comity's own checks find on a request now: its input, flags and their keys. */
+async function findingsOf(context: AppContext, stored: StoredRequest) {
   const checked = {
     requestType: stored.type,
     offences: contentOf(stored).offences ?? [],
     coverage: await lawMapCoverage(context),
-    record,
+    record: await stateRecord(context, stored),
   };
   const flags = automaticFlags(context.catalogue, checked);
+  return { checked, flags, keys: findingKeysOf(context.catalogue, stored.type, flags) };
+}
+
+async function viewOf(context: AppContext, stored: StoredRequest): Promise<ScreeningView> {
+  const checklist = await findChecklist(context.db, stored.id);
+  const answers = storedAnswers(checklist?.answers);
+  const { checked, flags, keys } = await findingsOf(context, stored);
+  const { record } = checked;
   const clearances = automaticClearances(context.catalogue, checked);
   const byItem = new Map(answers.map((answer) => [answer.itemId, answer]));
   const missing = missingItems(context.catalogue, stored.type, answers);
+  const outdated = outdatedItems(answers, checklist?.findingsSeen, keys);
   const status = caseStatusOf(stored);
   return {
     requestId: stored.id,
     requestType: stored.type,
     requestingState: requestingStateOf(stored),
     caseStatus: status,
-    complete: missing.length === 0,
+    complete: missing.length === 0 && outdated.length === 0,
     missing,
+    outdated,
     groundsSupported: groundsSupported(context.catalogue, stored.type, answers),
     dutiesOnRefusal: dutiesOnRefusal(context.catalogue, stored.type, answers),
     gatedTransitions: ['accept', 'propose-conditions', 'postpone', 'refuse'].filter(
@@ -168,6 +182,7 @@ async function viewOf(context: AppContext, stored: StoredRequest): Promise<Scree
       answer: byItem.get(item.id)?.answer ?? null,
       reasons: byItem.get(item.id)?.reasons ?? null,
       flags: flags.filter((flag) => flag.itemId === item.id),
+      isOutdated: outdated.includes(item.id),
       clearance: clearances.find((clearance) => clearance.itemId === item.id) ?? null,
     })),
   };
@@ -215,9 +230,12 @@ export async function saveScreening(
       issues.map((issue) => ({ path: `body.answers.${issue.index}.itemId`, message: issue.message })),
     );
   }
+  // What the reviewer saw beside each item as they saved: an answer outlives only that finding.
+  const { keys } = await findingsOf(context, stored);
   const revision = await saveChecklist(context.db, {
     requestId: stored.id,
     answers: input.answers,
+    findingsSeen: keys,
     userId: actor.userId,
     at: context.now(),
     ...(input.expectedRevision === undefined ? {} : { expectedRevision: input.expectedRevision }),
@@ -241,11 +259,14 @@ export async function assertScreenedFor(
 ): Promise<void> {
   if (stored.direction !== 'incoming') return;
   const checklist = await findChecklist(context.db, stored.id);
+  const answers = storedAnswers(checklist?.answers);
+  const { keys } = await findingsOf(context, stored);
   const check = checkDecision(context.catalogue, {
     requestType: stored.type,
     transition,
     payload,
-    answers: storedAnswers(checklist?.answers),
+    answers,
+    outdated: outdatedItems(answers, checklist?.findingsSeen, keys),
   });
   if (check.ok) return;
   if (check.reason === 'checklist-incomplete') {
@@ -253,6 +274,16 @@ export async function assertScreenedFor(
       'invalid-state',
       check.message,
       check.missing.map((id) => ({ path: `screening.${id}`, message: 'not answered' })),
+    );
+  }
+  if (check.reason === 'checklist-outdated') {
+    throw new AppError(
+      'invalid-state',
+      check.message,
+      check.outdated.map((id) => ({
+        path: `screening.${id}`,
+        message: 'answered before what Comity found changed',
+      })),
     );
   }
   throw new AppError(

@@ -488,6 +488,8 @@ export interface ScreeningChecklistsTable {
   request_id: string;
   /** JSON array of { itemId, answer, reasons }; insert with JSON.stringify. */
   answers: Json<unknown>;
+  /** What Comity's own checks had found on each item when it was saved ({itemId: key}); null before. */
+  findings_seen: Json<unknown> | null;
   revision: Generated<number>;
   updated_by: string | null;
   updated_at: UpdatedAt;

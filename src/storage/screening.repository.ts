@@ -8,6 +8,8 @@ import type { Database } from './schema.ts';
 export type StoredChecklist = Readonly<{
   requestId: string;
   answers: unknown;
+  /** What Comity's own checks had found on each item when it was saved; null when saved before that was kept. */
+  findingsSeen: unknown;
   revision: number;
   updatedBy: Readonly<{ id: string; username: string; displayName: string }> | null;
   updatedAt: Date;
@@ -23,6 +25,7 @@ export async function findChecklist(
     .select([
       'screening_checklists.request_id',
       'screening_checklists.answers',
+      'screening_checklists.findings_seen',
       'screening_checklists.revision',
       'screening_checklists.updated_by',
       'screening_checklists.updated_at',
@@ -35,6 +38,7 @@ export async function findChecklist(
   return {
     requestId: row.request_id,
     answers: row.answers,
+    findingsSeen: row.findings_seen,
     revision: row.revision,
     updatedBy: row.updated_by
       ? {
@@ -56,17 +60,24 @@ export async function saveChecklist(
   input: Readonly<{
     requestId: string;
     answers: unknown;
+    /** What Comity's own checks found on each item as the answers were given. */
+    findingsSeen: Readonly<Record<string, string>>;
     userId: string;
     at: Date;
     expectedRevision?: number;
   }>,
 ): Promise<number | undefined> {
   const expected = input.expectedRevision;
-  const answers = JSON.stringify(input.answers);
+  const written = {
+    answers: JSON.stringify(input.answers),
+    findings_seen: JSON.stringify(input.findingsSeen),
+    updated_by: input.userId,
+    updated_at: input.at,
+  };
   if (expected === 0) {
     const row = await db
       .insertInto('screening_checklists')
-      .values({ request_id: input.requestId, answers, updated_by: input.userId, updated_at: input.at })
+      .values({ request_id: input.requestId, ...written })
       .onConflict((oc) => oc.column('request_id').doNothing())
       .returning('revision')
       .executeTakeFirst();
@@ -76,12 +87,7 @@ export async function saveChecklist(
     // A revision the caller saw: only that row, at that revision (none yet: nothing to update).
     const row = await db
       .updateTable('screening_checklists')
-      .set({
-        answers,
-        updated_by: input.userId,
-        updated_at: input.at,
-        revision: sql<number>`revision + 1`,
-      })
+      .set({ ...written, revision: sql<number>`revision + 1` })
       .where('request_id', '=', input.requestId)
       .where('revision', '=', expected)
       .returning('revision')
@@ -90,16 +96,12 @@ export async function saveChecklist(
   }
   const row = await db
     .insertInto('screening_checklists')
-    .values({ request_id: input.requestId, answers, updated_by: input.userId, updated_at: input.at })
-    .onConflict((oc) => {
-      const update = oc.column('request_id').doUpdateSet({
-        answers,
-        updated_by: input.userId,
-        updated_at: input.at,
-        revision: sql<number>`screening_checklists.revision + 1`,
-      });
-      return update;
-    })
+    .values({ request_id: input.requestId, ...written })
+    .onConflict((oc) =>
+      oc
+        .column('request_id')
+        .doUpdateSet({ ...written, revision: sql<number>`screening_checklists.revision + 1` }),
+    )
     .returning('revision')
     .executeTakeFirst();
   return row?.revision;

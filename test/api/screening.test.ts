@@ -262,6 +262,57 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(accepted.statusCode, 200, accepted.body);
     });
 
+    it('an answer given before another request of the State was refused is to be read again; no decision rests on it until then', async () => {
+      const art10 = [
+        { conventionArticle: 10, domesticProvision: 'Code pénal, art. 323-2', maximumPenaltyYears: 5 },
+      ];
+      const art7 = [
+        { conventionArticle: 7, domesticProvision: 'Code pénal, art. 323-1', maximumPenaltyYears: 3 },
+      ];
+      const later = await underAssessment(storedDataDraft('FR', 'DE', ++sequence, art10));
+      const earlier = await underAssessment(storedDataDraft('FR', 'DE', ++sequence, art7));
+      const screened = await completeScreening(pair.requested, reviewer, later.requestedId, {
+        'requesting-state-record': 'The earlier refusal does not bear on this request.',
+      });
+      assert.deepEqual(screened.outdated, []);
+      const refusedBefore = screened.record.refused;
+
+      // Meanwhile another request of FR is refused here.
+      await completeScreening(pair.requested, reviewer, earlier.requestedId, {
+        'dual-criminality': 'Illegal access without damage is not an offence under our law.',
+      });
+      const refused = await transition(reviewer, earlier.requestedId, 'refuse', {
+        grounds: ['mla-dual-criminality'],
+        reasons: 'Illegal access without damage is not an offence under our law.',
+        consultation: CONSULTATION,
+      });
+      assert.equal(refused.statusCode, 200, refused.body);
+      assert.equal((await approveResponse(pair.requested, earlier.requestedId)).statusCode, 200);
+
+      const stale = await readScreening(pair.requested, reviewer, later.requestedId);
+      assert.equal(stale.record.refused, refusedBefore + 1);
+      assert.deepEqual(stale.outdated, ['requesting-state-record']);
+      assert.equal(stale.complete, false);
+      assert.deepEqual(
+        stale.items.filter((item) => item.isOutdated).map((item) => item.id),
+        ['requesting-state-record'],
+      );
+      const blocked = await transition(reviewer, later.requestedId, 'accept');
+      assert.equal(blocked.statusCode, 409, blocked.body);
+      assert.deepEqual(
+        json<Problem>(blocked).errors?.map((error) => error.path),
+        ['screening.requesting-state-record'],
+      );
+      // Saved again with the new record before the reviewer's eyes: the decision may rest on it.
+      const reread = await completeScreening(pair.requested, reviewer, later.requestedId, {
+        'requesting-state-record':
+          'Two earlier refusals, both on dual criminality, which does not arise here.',
+      });
+      assert.deepEqual(reread.outdated, []);
+      const accepted = await transition(reviewer, later.requestedId, 'accept');
+      assert.equal(accepted.statusCode, 200, accepted.body);
+    });
+
     it('a preservation is recorded without the checklist (Art. 42), which has no dual criminality; refusing it needs the checklist', async () => {
       // Preservations go to the 24/7 point of contact: a second pair of nodes.
       const points = await startNodePair(target, {

@@ -16,6 +16,7 @@ export type ScreeningItem = {
   reasons: string | null;
   groundIds: string[];
   flags: Array<{ itemId: string; kind: string; articles?: number[]; offences?: string[] }>;
+  isOutdated: boolean;
   clearance: {
     itemId: string;
     kind: string;
@@ -29,6 +30,7 @@ export type Screening = {
   requestId: string;
   complete: boolean;
   missing: string[];
+  outdated: string[];
   groundsSupported: string[];
   dutiesOnRefusal: string[];
   revision: number;

@@ -14,9 +14,11 @@ import {
   automaticClearances,
   automaticFlags,
   checkDecision,
+  findingKeysOf,
   groundsSupported,
   isGatedDecision,
   missingItems,
+  outdatedItems,
   type RequestingStateRecord,
   type ScreeningAnswer,
   uncoveredOffences,
@@ -476,6 +478,92 @@ describe("screening: what Comity's own checks propose where they raise no flag",
     assert.equal(
       unknownState.some((clearance) => clearance.kind === 'requesting-state-record'),
       false,
+    );
+  });
+});
+
+describe('screening: an answer given before what Comity found changed', () => {
+  const art7 = [
+    { conventionArticle: 7, domesticProvision: 'Code pénal, art. 323-1', maximumPenaltyYears: 3 },
+  ];
+  const keysWith = (record: RequestingStateRecord, coverage: string[] = ['art-7']) =>
+    findingKeysOf(
+      catalogue,
+      'stored-data',
+      automaticFlags(catalogue, {
+        requestType: 'stored-data',
+        offences: art7,
+        coverage: new Set(coverage),
+        record,
+      }),
+    );
+
+  it('keys each automatic item by its finding, leaving out how many requests the State sent', () => {
+    const clear = keysWith(NO_RECORD);
+    assert.deepEqual(Object.keys(clear).sort(), [
+      'dual-criminality',
+      'outside-scope',
+      'requesting-state-record',
+    ]);
+    assert.equal(clear['requesting-state-record'], 'clear');
+    assert.deepEqual(
+      keysWith({ ...NO_RECORD, received: 12 }),
+      clear,
+      'more requests received change nothing',
+    );
+    const refusedOnce = keysWith({
+      ...NO_RECORD,
+      received: 3,
+      refused: 1,
+      groundCounts: { 'mla-dual-criminality': 1 },
+    });
+    assert.notEqual(refusedOnce['requesting-state-record'], clear['requesting-state-record']);
+    assert.equal(refusedOnce['dual-criminality'], clear['dual-criminality']);
+    const uncovered = keysWith(NO_RECORD, []);
+    assert.notEqual(uncovered['dual-criminality'], clear['dual-criminality'], 'the law map changed');
+  });
+
+  it('finds outdated the answered items whose key changed, none for a checklist saved before keys were kept', () => {
+    const answers = allAnswered('stored-data');
+    const before = keysWith(NO_RECORD);
+    const now = keysWith({ ...NO_RECORD, refused: 1, groundCounts: { 'mla-dual-criminality': 1 } });
+    assert.deepEqual(outdatedItems(answers, before, before), []);
+    assert.deepEqual(outdatedItems(answers, before, now), ['requesting-state-record']);
+    assert.deepEqual(outdatedItems(answers, null, now), []);
+    assert.deepEqual(outdatedItems(answers, 'not an object', now), []);
+    // An item not answered is missing, not outdated.
+    const partial = answers.filter((answer) => answer.itemId !== 'requesting-state-record');
+    assert.deepEqual(outdatedItems(partial, before, now), []);
+  });
+
+  it('refuses a gated decision while an answer is outdated, naming the item; a complete checklist comes first', () => {
+    const answers = allAnswered('stored-data');
+    const outdated = checkDecision(catalogue, {
+      requestType: 'stored-data',
+      transition: 'accept',
+      payload: {},
+      answers,
+      outdated: ['requesting-state-record'],
+    });
+    assert.equal(outdated.ok, false);
+    assert.equal(outdated.ok ? undefined : outdated.reason, 'checklist-outdated');
+    const incomplete = checkDecision(catalogue, {
+      requestType: 'stored-data',
+      transition: 'accept',
+      payload: {},
+      answers: [],
+      outdated: ['requesting-state-record'],
+    });
+    assert.equal(incomplete.ok ? undefined : incomplete.reason, 'checklist-incomplete');
+    // A transition the checklist does not gate passes.
+    assert.ok(
+      checkDecision(catalogue, {
+        requestType: 'stored-data',
+        transition: 'acknowledge',
+        payload: {},
+        answers,
+        outdated: ['requesting-state-record'],
+      }).ok,
     );
   });
 });

@@ -142,11 +142,13 @@ export function isGatedDecision(requestType: string, transition: string): boolea
 export type DecisionCheck =
   | Readonly<{ ok: true }>
   | Readonly<{ ok: false; reason: 'checklist-incomplete'; missing: string[]; message: string }>
+  | Readonly<{ ok: false; reason: 'checklist-outdated'; outdated: string[]; message: string }>
   | Readonly<{ ok: false; reason: 'ground-not-a-concern'; grounds: string[]; message: string }>;
 
 /**
  * Whether the requested side may make this transition given the checklist: a gated decision needs
- * every applicable item answered, and a refusal only grounds that items answered "concern" support.
+ * every applicable item answered, no answer given before what Comity found on its item changed
+ * (`outdated`, outdatedItems), and a refusal only grounds that items answered "concern" support.
  */
 export function checkDecision(
   catalogue: Catalogue,
@@ -155,6 +157,7 @@ export function checkDecision(
     transition: string;
     payload: unknown;
     answers: readonly ScreeningAnswer[];
+    outdated?: readonly string[];
   }>,
 ): DecisionCheck {
   if (!isGatedDecision(input.requestType, input.transition)) return { ok: true };
@@ -165,6 +168,15 @@ export function checkDecision(
       reason: 'checklist-incomplete',
       missing,
       message: `complete the screening checklist first; not answered: ${missing.join(', ')}`,
+    };
+  }
+  const outdated = [...(input.outdated ?? [])];
+  if (outdated.length > 0) {
+    return {
+      ok: false,
+      reason: 'checklist-outdated',
+      outdated,
+      message: `what Comity found changed since these answers were saved; read them again and save the checklist: ${outdated.join(', ')}`,
     };
   }
   if (input.transition === 'refuse') {
@@ -323,6 +335,50 @@ export function automaticClearances(
     }
   }
   return clearances;
+}
+
+/**
+ * What Comity's own checks found on each item, as a key that changes when the finding does: the
+ * flag's facts (the Convention articles without a provision, the offences outside the scope, the
+ * refusals of the requesting State here and their grounds), or "clear". The number of requests
+ * the State sent is left out: another request arriving changes nothing the reviewer answered.
+ */
+export function findingKeysOf(
+  catalogue: Catalogue,
+  requestType: string,
+  flags: readonly ScreeningFlag[],
+): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const item of applicableItems(catalogue, requestType)) {
+    if (!item.automatic) continue;
+    const flag = flags.find((candidate) => candidate.itemId === item.id);
+    keys[item.id] = !flag
+      ? 'clear'
+      : JSON.stringify(
+          flag.kind === 'requesting-state-record'
+            ? [flag.kind, flag.record.refused, Object.entries(flag.record.groundCounts).sort()]
+            : flag.kind === 'dual-criminality'
+              ? [flag.kind, flag.articles]
+              : [flag.kind, flag.offences],
+        );
+  }
+  return keys;
+}
+
+/**
+ * The answered items whose finding changed since the answers were saved (`seen`: the keys then,
+ * from findingKeysOf; null for a checklist saved before they were kept, whose answers stand).
+ */
+export function outdatedItems(
+  answers: readonly ScreeningAnswer[],
+  seen: unknown,
+  current: Readonly<Record<string, string>>,
+): string[] {
+  if (typeof seen !== 'object' || seen === null || Array.isArray(seen)) return [];
+  const before = seen as Record<string, unknown>;
+  return answers
+    .map((answer) => answer.itemId)
+    .filter((itemId) => current[itemId] !== undefined && before[itemId] !== current[itemId]);
 }
 
 /** The Convention offences (Arts. 7-17 in the catalogue) that no domestic provision implements. */

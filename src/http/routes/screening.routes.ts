@@ -78,6 +78,11 @@ const ItemSchema = z
     answer: z.enum(SCREENING_ANSWERS).nullable(),
     reasons: z.string().nullable(),
     flags: z.array(FlagSchema),
+    isOutdated: z
+      .boolean()
+      .describe(
+        'answered before what Comity found on the item changed (e.g. another request of the State refused here since): read it again and save; until then no decision rests on it',
+      ),
     clearance: ClearanceSchema.nullable().describe(
       "where Comity's own check raised no flag, what it found: a proposed answer of no concern for the reviewer to confirm or change (never recorded by itself)",
     ),
@@ -90,8 +95,9 @@ const ScreeningSchema = z
     requestType: z.string(),
     requestingState: z.string().nullable(),
     caseStatus: z.string(),
-    complete: z.boolean().describe('every applicable item answered'),
+    complete: z.boolean().describe('every applicable item answered, and no answer outdated'),
     missing: z.array(z.string()),
+    outdated: z.array(z.string()).describe('the items whose answer is outdated (isOutdated)'),
     groundsSupported: z
       .array(z.string())
       .describe('the refusal grounds the items answered "concern" support'),

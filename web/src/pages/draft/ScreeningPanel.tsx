@@ -258,6 +258,11 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
           {item.flags.map((flag) => (
             <FlagNote key={flag.kind} flag={flag} stateLabel={stateLabel} />
           ))}
+          {item.isOutdated ? (
+            <Text size="sm" fw={700} c="red.9" data-testid="screening-outdated" data-item={item.id}>
+              {t('screening.outdated')}
+            </Text>
+          ) : null}
         </Stack>
         {isEditable ? (
           <>
@@ -342,7 +347,9 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
         >
           {screening.complete
             ? t('screening.complete')
-            : t('screening.incomplete', { count: screening.missing.length })}
+            : screening.missing.length > 0
+              ? t('screening.incomplete', { count: screening.missing.length })
+              : t('screening.outdatedCount', { count: screening.outdated.length })}
         </Badge>
         {screening.updatedByName && screening.updatedAt ? (
           // Who screened, and when: what an auditor checks beside the decision.
