@@ -13,7 +13,7 @@
  * node answers a page at a time (100 requests); "Show more" adds the next page below.
  */
 import { Anchor, Badge, Button, Group, SegmentedControl, Table, Tabs, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, type RequestDirection, type RequestSummary } from '../../app/api.ts';
 import { navigate, RouterLink, useLocation } from '../../app/router.tsx';
@@ -96,12 +96,15 @@ export function RequestsPage() {
   const address = listAddressOf(location.search);
   const { q, cases } = address;
   const [searchText, setSearchText] = useState(q);
+  /** The tab shown, kept for the search: a search never moves the reader to the other tab. */
+  const shownDirection = useRef<RequestDirection | undefined>(undefined);
   // The search is asked of the node once typing pauses, and kept in the address.
   useEffect(() => {
     if (searchText.trim() === q.trim()) return;
     const timer = setTimeout(() => {
       const now = listAddressOf(window.location.search);
-      navigate(listAddress({ ...now, q: searchText }), { replace: true });
+      const direction = now.direction ?? shownDirection.current;
+      navigate(listAddress({ ...now, direction, q: searchText }), { replace: true });
     }, SEARCH_PAUSE_MS);
     return () => clearTimeout(timer);
   }, [searchText, q]);
@@ -141,6 +144,7 @@ export function RequestsPage() {
         (requests.data?.outgoing?.items.length === 0 && (requests.data.incoming?.items.length ?? 0) > 0
           ? 'incoming'
           : 'outgoing'));
+  shownDirection.current = hasTabs ? direction : undefined;
   const catalogue = useCatalogue();
   const states = useStates();
   const shown = requests.data?.[direction];
@@ -355,9 +359,15 @@ export function RequestsPage() {
           aria-labelledby="requests-cases-label"
           value={cases}
           onChange={(value) =>
-            navigate(listAddress({ ...address, q: searchText, cases: value as CasesShown }), {
-              replace: true,
-            })
+            navigate(
+              listAddress({
+                ...address,
+                direction: address.direction ?? shownDirection.current,
+                q: searchText,
+                cases: value as CasesShown,
+              }),
+              { replace: true },
+            )
           }
           data={(['all', 'open', 'ended'] as const).map((value) => ({
             value,
