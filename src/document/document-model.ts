@@ -541,8 +541,9 @@ const ELEMENT_VALUES: Readonly<
     itemOf(h, [
       [
         'categories',
-        (c.dataSought?.categories ?? []).map((category) => h.named('dataCategories', category)).join('; ') ||
-          undefined,
+        (c.dataSought?.categories ?? [])
+          .map((category) => h.named('dataCategories', category))
+          .join(h.labels.listSeparator) || undefined,
       ],
       ['description', c.dataSought?.description],
     ]),
@@ -605,7 +606,9 @@ const ELEMENT_VALUES: Readonly<
   'assistance-kinds': (c, h) =>
     textItem(
       h,
-      (c.assistanceKinds ?? []).map((kind) => h.named('assistanceKinds', kind)).join('; ') || undefined,
+      (c.assistanceKinds ?? [])
+        .map((kind) => h.named('assistanceKinds', kind))
+        .join(h.labels.listSeparator) || undefined,
     ),
   urgency: (c, h) => [
     itemOf(h, [
@@ -687,7 +690,7 @@ const ELEMENT_VALUES: Readonly<
         (c.jointInvestigation?.participatingStates ?? [])
           .map((code) => stateName(h, code))
           .filter(Boolean)
-          .join('; ') || undefined,
+          .join(h.labels.listSeparator) || undefined,
       ],
       ['legalBasis', c.jointInvestigation?.legalBasis],
     ]),

@@ -232,6 +232,7 @@ export async function saveScreening(
   }
   // What the reviewer saw beside each item as they saved: an answer outlives only that finding.
   const { keys } = await findingsOf(context, stored);
+  assertOutdatedReread(await findChecklist(context.db, stored.id), keys, input.answers);
   const revision = await saveChecklist(context.db, {
     requestId: stored.id,
     answers: input.answers,
@@ -244,6 +245,37 @@ export async function saveScreening(
     throw new AppError('conflict', 'someone saved the checklist meanwhile; reload it and try again');
   }
   return viewOf(context, stored);
+}
+
+/**
+ * Refuses to save, word for word, an answer given before what Comity found on its item changed:
+ * saved again unchanged, it would say under the reviewer's name what the new finding contradicts
+ * ("no earlier request of this State was refused here"). Its answer or reasons must change.
+ */
+function assertOutdatedReread(
+  checklist: Awaited<ReturnType<typeof findChecklist>>,
+  keys: Readonly<Record<string, string>>,
+  answers: readonly ScreeningAnswer[],
+): void {
+  const before = storedAnswers(checklist?.answers);
+  const outdated = new Set(outdatedItems(before, checklist?.findingsSeen, keys));
+  const unchanged = answers
+    .map((answer, index) => ({ answer, index }))
+    .filter(({ answer }) => {
+      if (!outdated.has(answer.itemId)) return false;
+      const saved = before.find((candidate) => candidate.itemId === answer.itemId);
+      return saved?.answer === answer.answer && saved.reasons.trim() === answer.reasons.trim();
+    });
+  if (unchanged.length === 0) return;
+  throw new AppError(
+    'invalid-input',
+    `what Comity found changed since these answers were given; answer them again, with reasons that take the new finding into account: ${unchanged.map(({ answer }) => answer.itemId).join(', ')}`,
+    unchanged.map(({ index }) => ({
+      pointer: `/answers/${index}/reasons`,
+      path: `answers.${index}.reasons`,
+      message: 'given before what Comity found on this item changed: write the reasons again',
+    })),
+  );
 }
 
 /**

@@ -303,6 +303,22 @@ for (const target of DATABASE_TARGETS) {
         json<Problem>(blocked).errors?.map((error) => error.path),
         ['screening.requesting-state-record'],
       );
+      // Saved again word for word, the answer would say what the new finding contradicts: refused.
+      const unchanged = await putScreening(reviewer, later.requestedId, {
+        answers: stale.items.map((item) => ({ itemId: item.id, answer: item.answer, reasons: item.reasons })),
+        revision: stale.revision,
+      });
+      assert.equal(unchanged.statusCode, 400, unchanged.body);
+      const refusedSave = json<{ errors: Array<{ pointer?: string }> }>(unchanged);
+      const outdatedIndex = stale.items.findIndex((item) => item.id === 'requesting-state-record');
+      assert.deepEqual(
+        refusedSave.errors.map((error) => error.pointer),
+        [`/answers/${outdatedIndex}/reasons`],
+      );
+      assert.equal(
+        (await readScreening(pair.requested, reviewer, later.requestedId)).revision,
+        stale.revision,
+      );
       // Saved again with the new record before the reviewer's eyes: the decision may rest on it.
       const reread = await completeScreening(pair.requested, reviewer, later.requestedId, {
         'requesting-state-record':

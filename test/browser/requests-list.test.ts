@@ -104,6 +104,11 @@ describe("a prosecutor's list of many requests, in the browser", { skip: skipRea
     assert.match((await page.getByTestId('tab-outgoing-open').textContent()) ?? '', /105/);
     await page.getByTestId('requests-more').click();
     await page.waitForFunction(`document.querySelectorAll('tr[data-request-id]').length === ${DRAFTS + 2}`);
+    // The reader goes on where the new rows begin: the first of them has the focus (the button is gone).
+    await page.waitForFunction(
+      `document.activeElement?.closest('tr') === document.querySelectorAll('tr[data-request-id]')[100]`,
+    );
+    assert.ok(Number(await page.evaluate('window.scrollY')) > 0, 'the page did not go back to its top');
     assert.equal(await page.getByTestId('requests-more').count(), 0, 'the last page offers no more');
     const all = await references(page);
     assert.equal(new Set(all).size, all.length, 'no request listed twice');

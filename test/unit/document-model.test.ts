@@ -108,7 +108,7 @@ describe('document model', () => {
     assert.match(text('en', 'identifiers'), /Source port: 51234/);
     assert.match(
       text('fr', 'data-sought'),
-      /Informations relatives aux abonnés; Données relatives au trafic/,
+      /Informations relatives aux abonnés\u202F; Données relatives au trafic/,
     );
     assert.match(text('fr', 'requesting-authority'), /État\u202F: France \(FR\)/);
     assert.equal(text('fr', 'intent-to-request-assistance'), 'Oui');

@@ -136,6 +136,8 @@ export const DocumentLabelsSchema = z.strictObject({
    * a narrow no-break space before the colon in French ("Référence : …"), "：" in Chinese.
    */
   labelSeparator: z.string().min(1).max(4),
+  /** What separates the items of a list of names ("Subscriber information; Traffic data"): French "\u202F; ", Chinese "；", Arabic "؛ ". */
+  listSeparator: z.string().min(1).max(4),
   fields: namesOf(FIELD_LABEL_IDS),
   values: z.strictObject({
     personRoles: namesOf(VALUE_LISTS.personRoles),

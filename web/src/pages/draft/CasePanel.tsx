@@ -18,7 +18,7 @@ import {
   type StateSummary,
 } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
-import { formatInstant, formatList, stateName } from '../../components/format.ts';
+import { formatInstant, formatList, localized, stateName } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { CaseDeadlines } from './CaseDeadlines.tsx';
@@ -446,7 +446,13 @@ export function CasePanel({
           ) : null}
           {openTransition && isBlockedByScreening(openTransition) ? (
             <Alert id="case-transition-form" color="orange" variant="light" data-testid="screening-required">
-              {t('screening.requiredFirst', { count: checklist?.missing.length ?? 0 })}
+              {checklist && checklist.missing.length === 0 && checklist.outdated.length > 0
+                ? t('screening.requiredReread', {
+                    items: formatList(
+                      checklist.items.filter((item) => item.isOutdated).map((item) => localized(item.title)),
+                    ),
+                  })
+                : t('screening.requiredFirst', { count: checklist?.missing.length ?? 0 })}
             </Alert>
           ) : openTransition ? (
             <div id="case-transition-form">

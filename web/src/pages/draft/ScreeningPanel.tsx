@@ -7,7 +7,19 @@
  * reviewer's answer with reasons. The decisions of the case panel below are tied to it: none
  * before it is complete, and a refusal only on the grounds its concerns support.
  */
-import { Alert, Badge, Button, Group, Paper, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Radio,
+  Stack,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -367,6 +379,34 @@ export function ScreeningPanel({ screening, canReview, onSaved }: ScreeningPanel
           </Text>
         ) : null}
       </Group>
+      {screening.outdated.length > 0 ? (
+        // Where the answers to read again are: the list is long, they may be at its end.
+        <Group gap="xs" mb="sm" data-testid="screening-reread-links">
+          <Text size="sm" fw={700} c="red.9">
+            {t('screening.rereadLinks')}
+          </Text>
+          {screening.items
+            .filter((item) => item.isOutdated)
+            .map((item) => (
+              <Anchor
+                key={item.id}
+                component="button"
+                type="button"
+                size="sm"
+                onClick={() => {
+                  const fieldset = document.querySelector(
+                    `[data-testid="screening-item"][data-item="${item.id}"]`,
+                  );
+                  fieldset?.scrollIntoView({ block: 'start' });
+                  const field = fieldset?.querySelector<HTMLElement>('textarea, input');
+                  field?.focus({ preventScroll: true });
+                }}
+              >
+                {localized(item.title)}
+              </Anchor>
+            ))}
+        </Group>
+      ) : null}
       <form onSubmit={save} aria-labelledby="screening-title" noValidate>
         <Stack gap="sm">
           {GROUPS.map((group) => {

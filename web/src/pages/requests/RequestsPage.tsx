@@ -151,6 +151,13 @@ export function RequestsPage() {
   const items = shown?.items ?? [];
   const isFiltered = q.trim() !== '' || cases !== 'all';
   const [isLoadingMore, setIsLoadingMore] = useState(false);
+  /** The first row a "Show more" added: it takes the focus (the button may be gone). */
+  const [firstAddedId, setFirstAddedId] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!firstAddedId) return;
+    document.querySelector<HTMLElement>(`tr[data-request-id="${firstAddedId}"] a`)?.focus();
+    setFirstAddedId(undefined);
+  }, [firstAddedId]);
   const [moreError, setMoreError] = useState<unknown>(undefined);
   const [toDelete, setToDelete] = useState<RequestSummary | undefined>(undefined);
   const [isDeleting, setIsDeleting] = useState(false);
@@ -191,6 +198,7 @@ export function RequestsPage() {
         ...requests.data,
         [direction]: { ...next, items: [...shown.items, ...next.items] },
       });
+      setFirstAddedId(next.items[0]?.id);
     } catch (error) {
       setMoreError(error);
     } finally {
@@ -311,7 +319,7 @@ export function RequestsPage() {
       <ProblemAlert error={requests.error} />
       <ProblemAlert error={deleteError} />
       {!requests.isLoading && !requests.error && requests.data && items.length === 0 ? (
-        <Text c="gray.7" data-testid="requests-empty">
+        <Text c="gray.7" data-testid="requests-empty" role="status">
           {/* "Start with New request" only to those who may draft one (not an auditor). */}
           {isFiltered
             ? t('requests.noMatch')
@@ -385,7 +393,7 @@ export function RequestsPage() {
         <Group gap="sm" align="center">
           <PageTitle text={t('requests.title')}>{t('requests.title')}</PageTitle>
           {/* One list (no tabs to carry it): its open cases, over every page. */}
-          {!hasTabs && (shown?.openCount ?? 0) > 0 ? (
+          {!hasTabs && cases !== 'ended' && (shown?.openCount ?? 0) > 0 ? (
             <Badge size="lg" variant="outline" color="blue.9" data-testid={`tab-${direction}-open`}>
               {t('requests.openCount', { count: shown?.openCount ?? 0 })}
             </Badge>
