@@ -233,11 +233,21 @@ export async function runAlertTimers(
       failedRequests.push(stored.id);
     }
   }
-  const crossingOfEvent = await crossingsOf(context, received, folds);
+  // Whether a step crossed one of this node's is read only for the steps not alerted yet: a case
+  // that has ended is not among the round's folds, and its history is read for them alone.
+  const alertedSteps = await listRaisedAlertKeys(
+    context.db,
+    received.map(({ event, stored }) => eventAlertKey(stored.id, event.sequence)),
+  );
+  const crossingOfEvent = await crossingsOf(
+    context,
+    received.filter(({ event, stored }) => !alertedSteps.has(eventAlertKey(stored.id, event.sequence))),
+    folds,
+  );
   for (const { event, stored } of received) {
     const crossing = crossingOfEvent(stored.id, event.sequence);
     alerts.push({
-      dedupKey: `event:${stored.id}:${event.sequence}`,
+      dedupKey: eventAlertKey(stored.id, event.sequence),
       kind: 'case-event-received',
       requestId: stored.id,
       recipientUserIds:
@@ -272,10 +282,11 @@ export async function runAlertTimers(
   };
 }
 
-/**
- * The open cases of a round with their histories, oldest first: every one, or those `named`
- * names; two statements whatever their number (the requests, then their events).
- */
+/** The dedup key of the alert of a step received from the other node. */
+function eventAlertKey(requestId: string, sequence: number): string {
+  return `event:${requestId}:${sequence}`;
+}
+
 /**
  * Whether each step received crossed one of this node's (concurrent-steps.ts): read from the
  * round's folds, and for a case that has ended since (not among the open ones), from its history.
@@ -308,6 +319,10 @@ async function crossingsOf(
   };
 }
 
+/**
+ * The open cases of a round with their histories, oldest first: every one, or those `named`
+ * names; two statements whatever their number (the requests, then their events).
+ */
 async function openCasesOf(
   context: AppContext,
   named: readonly string[] | undefined,
