@@ -13,7 +13,7 @@ import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestContent } from '../../../../src/core/request/draft.ts';
 import type { StateSummary } from '../../app/api.ts';
 import { type Fact, FactList } from '../../components/FactList.tsx';
-import { formatDate, stateName } from '../../components/format.ts';
+import { formatDate, labelSeparator, stateName } from '../../components/format.ts';
 import { joined, shortened, typeFacts } from './glance-facts.ts';
 
 /** How many identifiers are listed before "and N more". */
@@ -106,7 +106,8 @@ export function RequestAtAGlance({
               {identifiers.slice(0, IDENTIFIERS_SHOWN).map((identifier, index) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the request's identifiers, in its order.
                 <List.Item key={index}>
-                  {t(`identifierKind.${identifier.kind}`)}:{' '}
+                  {t(`identifierKind.${identifier.kind}`)}
+                  {labelSeparator()}
                   <span className="machine-text">{identifier.value}</span>
                   {identifier.service ? ` (${identifier.service})` : ''}
                 </List.Item>

@@ -39,7 +39,13 @@ import { DeliveryBadge, HealthBadge } from '../../components/DeliveryBadge.tsx';
 import { DigestText } from '../../components/DigestText.tsx';
 import { DeliveryErrorText } from '../../components/DeliveryErrorText.tsx';
 import { FactList } from '../../components/FactList.tsx';
-import { formatDateTime, formatNumber, localized, stateName } from '../../components/format.ts';
+import {
+  formatDateTime,
+  formatNumber,
+  labelSeparator,
+  localized,
+  stateName,
+} from '../../components/format.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { TimeText } from '../../components/TimeText.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -59,7 +65,8 @@ function MachineText({ text, isBreakable = false }: { text: string; isBreakable?
 function CellLine({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Text size="xs" c="gray.7">
-      {label}:{' '}
+      {label}
+      {labelSeparator()}
       <Text span size="xs" c="dark.7">
         {children}
       </Text>

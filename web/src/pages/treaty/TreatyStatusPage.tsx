@@ -24,7 +24,7 @@ import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, apiUrl, publicApi, type TreatyRecordView } from '../../app/api.ts';
 import { useCan, useSession } from '../../app/session.tsx';
-import { formatDate, formatNumber, localized, stateName } from '../../components/format.ts';
+import { formatDate, formatNumber, labelSeparator, localized, stateName } from '../../components/format.ts';
 import { useStates } from '../../components/reference-data.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -325,7 +325,8 @@ export function TreatyStatusPage() {
                     <List.Item key={`${item.stateCode}-${index}`}>
                       <strong>{nameOf(item.stateCode)}</strong> —{' '}
                       {t(`treatyAction.${item.action}`, { defaultValue: item.action })}
-                      {item.date ? ` (${formatDate(item.date)})` : ''}:{' '}
+                      {item.date ? ` (${formatDate(item.date)})` : ''}
+                      {labelSeparator()}
                       {t(`treaty.notDepositedReason.${item.reasonCode}`)}{' '}
                       <EvidenceBadge level={item.evidenceLevel} />
                     </List.Item>
