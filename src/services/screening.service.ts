@@ -142,8 +142,12 @@ async function viewOf(context: AppContext, stored: StoredRequest): Promise<Scree
   const clearances = automaticClearances(context.catalogue, checked);
   const byItem = new Map(answers.map((answer) => [answer.itemId, answer]));
   const missing = missingItems(context.catalogue, stored.type, answers);
-  const outdated = outdatedItems(answers, checklist?.findingsSeen, keys);
   const status = caseStatusOf(stored);
+  // A settled case's checklist is the record of the decision it supported: what Comity finds
+  // later does not make it to be read again.
+  const outdated = SETTLED_STATUSES.includes(status)
+    ? []
+    : outdatedItems(answers, checklist?.findingsSeen, keys);
   return {
     requestId: stored.id,
     requestType: stored.type,

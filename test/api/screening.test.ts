@@ -35,6 +35,8 @@ for (const target of DATABASE_TARGETS) {
     let reviewer: ActingAs;
     let auditor: ActingAs;
     let sequence = 0;
+    /** The request of the first test, refused: a settled case. */
+    let firstRefusedId = '';
 
     before(async () => {
       pair = await startNodePair(target, {
@@ -214,6 +216,7 @@ for (const target of DATABASE_TARGETS) {
         consultation: CONSULTATION,
       };
       const refused = await transition(reviewer, requestedId, 'refuse', refusal);
+      firstRefusedId = requestedId;
       assert.equal(refused.statusCode, 200, refused.body);
       // A refusal is a response: it leaves once a supervisor approves it (the two-person rule).
       const approved = await approveResponse(pair.requested, requestedId);
@@ -289,6 +292,9 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(refused.statusCode, 200, refused.body);
       assert.equal((await approveResponse(pair.requested, earlier.requestedId)).statusCode, 200);
 
+      // The checklist of a case settled before is the record of its decision: it stays as it was.
+      const settled = await readScreening(pair.requested, reviewer, firstRefusedId);
+      assert.deepEqual([settled.outdated, settled.complete], [[], true]);
       const stale = await readScreening(pair.requested, reviewer, later.requestedId);
       assert.equal(stale.record.refused, refusedBefore + 1);
       assert.deepEqual(stale.outdated, ['requesting-state-record']);
