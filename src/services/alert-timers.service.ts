@@ -265,14 +265,15 @@ export async function runAlertTimers(
   const toTell = alerts.filter((alert) => alert.recipientUserIds.length > 0);
   // The keys raised already are read at once: a round over every open case then costs one read
   // for the alerts it raised before, not one insert attempt each.
+  // The steps' keys were read above; only the others are read here.
   const raisedBefore = await listRaisedAlertKeys(
     context.db,
-    toTell.map((alert) => alert.dedupKey),
+    toTell.filter((alert) => alert.kind !== 'case-event-received').map((alert) => alert.dedupKey),
   );
   // The new ones in one statement (raiseAlerts still dedups a race with another round).
   const raised = await raiseAlerts(
     context,
-    toTell.filter((alert) => !raisedBefore.has(alert.dedupKey)),
+    toTell.filter((alert) => !raisedBefore.has(alert.dedupKey) && !alertedSteps.has(alert.dedupKey)),
   );
   return {
     raised: raised.length,
