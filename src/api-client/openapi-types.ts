@@ -5481,7 +5481,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an onward transfer, a use in another case or a disclosure of a received package (custody `used`); 403 consent-required while a condition of use blocks it */
+        /** Record an onward transfer, a use in another case or a disclosure of a received package (custody `used`); 403 consent-required while a condition of use blocks it. A disclosure marked `exculpatory` needs no consent but a notice of exculpatory disclosure of the case that names the package (Art. 40(19)); 409 without one */
         post: {
             parameters: {
                 query?: never;
@@ -5506,6 +5506,8 @@ export interface paths {
                             target?: string | null;
                         };
                         note?: string;
+                        /** @description a disclosure of exculpatory evidence in the proceedings (Art. 40(19)): needs no consent, but a notice of the case naming the package */
+                        exculpatory?: boolean;
                     };
                 };
             };
@@ -5520,8 +5522,14 @@ export interface paths {
                             use: {
                                 packageId: string;
                                 use: components["schemas"]["EvidenceUse"];
-                                /** @description the consent that allowed it (null: nothing blocked it) */
+                                /** @description the consent that allowed it (null: nothing blocked it, or an exculpatory disclosure) */
                                 consentId: string | null;
+                                /** @description for an exculpatory disclosure: the notice of the case that names the package */
+                                exculpatoryNotice: {
+                                    notifiedAt: string;
+                                    /** @enum {string} */
+                                    timing: "prior" | "after";
+                                } | null;
                                 itemIds: string[];
                                 recordedAt: string;
                             };
@@ -7216,6 +7224,28 @@ export interface components {
                 /** @description when the requesting side accepted them (RFC 3339, UTC) */
                 acceptedAt: string;
             }[];
+            /** @description notices of exculpatory disclosure the recipient of the information gave, oldest first (Art. 40(19), Art. 40(5)) */
+            exculpatoryNotices: {
+                /**
+                 * @description prior: given before the disclosure; after: prior notice was impossible
+                 * @enum {string}
+                 */
+                timing: "prior" | "after";
+                /** @description what is disclosed, to whom, in which proceedings, and why */
+                disclosure: string;
+                /** @description the day planned (prior) or the day it was disclosed (after), YYYY-MM-DD */
+                date: string;
+                /** @description why notice could not come first */
+                priorNoticeImpossible: string | null;
+                /** @description the received evidence packages it covers */
+                packageIds: string[];
+                notifiedAt: string;
+                /** @description the consultation the State that gave the information asked for, if any */
+                consultationRequested: {
+                    reasons: string;
+                    at: string;
+                } | null;
+            }[];
             events: {
                 /** @description the order this node stored it in (1, 2, 3...); both nodes list the events in the same order, and their sequences differ only where steps made at the same moment on both sides crossed */
                 sequence: number;
@@ -8244,6 +8274,28 @@ export interface components {
                 text: string;
                 /** @description when the requesting side accepted them (RFC 3339, UTC) */
                 acceptedAt: string;
+            }[];
+            /** @description notices of exculpatory disclosure the recipient of the information gave, oldest first (Art. 40(19), Art. 40(5)) */
+            exculpatoryNotices: {
+                /**
+                 * @description prior: given before the disclosure; after: prior notice was impossible
+                 * @enum {string}
+                 */
+                timing: "prior" | "after";
+                /** @description what is disclosed, to whom, in which proceedings, and why */
+                disclosure: string;
+                /** @description the day planned (prior) or the day it was disclosed (after), YYYY-MM-DD */
+                date: string;
+                /** @description why notice could not come first */
+                priorNoticeImpossible: string | null;
+                /** @description the received evidence packages it covers */
+                packageIds: string[];
+                notifiedAt: string;
+                /** @description the consultation the State that gave the information asked for, if any */
+                consultationRequested: {
+                    reasons: string;
+                    at: string;
+                } | null;
             }[];
             events: {
                 /** @description the order this node stored it in (1, 2, 3...); both nodes list the events in the same order, and their sequences differ only where steps made at the same moment on both sides crossed */

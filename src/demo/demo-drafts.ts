@@ -106,3 +106,17 @@ export function storedDataDraft(
     ...(offences ? { offences } : {}),
   };
 }
+
+/** Spontaneous information (Art. 40(4)): sent without a request, with the sender's conditions of use. */
+export function spontaneousInformationDraft(from: string, to: string): RequestContent {
+  return {
+    type: 'spontaneous-information',
+    requestingAuthority: { state: from, name: `${from} central authority` },
+    requestedAuthority: { state: to, name: `${to} central authority` },
+    information: {
+      description: 'Connection logs of a control panel: one session came from another suspect.',
+      conditionsOfUse: 'For intelligence only; not to be used as evidence without our consent.',
+    },
+    language: 'en',
+  };
+}

@@ -19,7 +19,7 @@ import {
 } from '../core/case/deadlines.ts';
 import { availableTransitions } from '../core/case/lifecycle.ts';
 import { PRECONDITION_CHECKS } from '../core/case/preconditions.ts';
-import type { TransitionDefinition } from '../core/case/transitions.ts';
+import { type TransitionDefinition, UNPROMPTED_TRANSITIONS } from '../core/case/transitions.ts';
 import { baseCaseOf, otherSide, sideOf } from '../core/case/request-case.ts';
 import type { AppContext } from '../app-context.ts';
 import { loadStateSeeds } from '../data/states/index.ts';
@@ -174,10 +174,13 @@ export function transitionsForOthers(
  * may expect next (after an acceptance: execution begun, a postponement or a question; after a
  * delivery: an acknowledgement). The node's own transitions are left out, as in transitionsForOthers;
  * what the other node's people may do depends on roles this node does not know, so all roles count.
+ * Steps a case never waits for (UNPROMPTED_TRANSITIONS) are left out.
  */
 export function transitionsOfOtherSide(context: AppContext, stored: StoredRequest, current: Case): string[] {
   const other: CaseActor = { id: '', side: otherSide(sideOf(stored.direction)), roles: PERSON_ROLES };
-  return makeableNow(context, current, other).map((definition) => definition.name);
+  return makeableNow(context, current, other)
+    .map((definition) => definition.name)
+    .filter((name) => !(UNPROMPTED_TRANSITIONS as readonly string[]).includes(name));
 }
 
 /**

@@ -94,6 +94,8 @@ export type CaseView = Readonly<{
   lastAnswer: AnswerGiven | null;
   /** The conditions the requesting side accepted, oldest first, which bind for the rest of the case (Art. 40(27)). */
   conditionsInForce: ConditionsInForce[];
+  /** Notices of exculpatory disclosure, oldest first (Art. 40(19), Art. 40(5)). */
+  exculpatoryNotices: ExculpatoryNoticeView[];
   events: CaseEventView[];
   /** The request flow's steps before the stored events: drafted, sent, delivered. */
   flow: FlowStepView[];
@@ -102,6 +104,28 @@ export type CaseView = Readonly<{
   /** The other side's status as this node knows it: the same, told by the last message this node sent. */
   otherSide: Readonly<{ status: string; lastMessage: Readonly<{ id: string; state: string }> | null }>;
 }>;
+
+export type ExculpatoryNoticeView = Readonly<{
+  timing: 'prior' | 'after';
+  disclosure: string;
+  date: string;
+  priorNoticeImpossible: string | null;
+  packageIds: string[];
+  notifiedAt: string;
+  consultationRequested: Readonly<{ reasons: string; at: string }> | null;
+}>;
+
+function exculpatoryNoticesOf(current: Case): ExculpatoryNoticeView[] {
+  return (current.exculpatoryNotices ?? []).map((notice) => ({
+    timing: notice.timing,
+    disclosure: notice.disclosure,
+    date: notice.date,
+    priorNoticeImpossible: notice.priorNoticeImpossible ?? null,
+    packageIds: [...notice.packageIds],
+    notifiedAt: notice.notifiedAt,
+    consultationRequested: notice.consultationRequested ?? null,
+  }));
+}
 
 /** The case of a request the actor may read (not-found otherwise), with its history. */
 export async function caseHistory(context: AppContext, actor: Actor, requestId: string): Promise<CaseView> {
@@ -127,6 +151,7 @@ export async function caseHistory(context: AppContext, actor: Actor, requestId: 
     awaitingAnswer: awaitingAnswerOf(current),
     lastAnswer: answerGivenOf(current),
     conditionsInForce: conditionsInForceOf(current),
+    exculpatoryNotices: exculpatoryNoticesOf(current),
     // In the order both nodes fold them, which is the stored order unless steps crossed.
     events: order
       .map((index) => record.events[index] as StoredCaseEvent)

@@ -40,6 +40,7 @@ import { findEvidencePackage, type StoredEvidencePackage } from '../storage/evid
 import { listEvidenceItems } from '../storage/evidence.repository.ts';
 import { findRequestById, type StoredRequest } from '../storage/requests.repository.ts';
 import { appendCustody } from './evidence.service.ts';
+import { loadCase } from './case-view.ts';
 import { accessTo } from './request-access.ts';
 
 const UseSchema = z
@@ -79,6 +80,12 @@ export const RecordEvidenceUseSchema = z
     packageId: z.string().regex(UUID_PATTERN),
     use: UseSchema,
     note: z.string().trim().max(4000).optional(),
+    exculpatory: z
+      .boolean()
+      .optional()
+      .describe(
+        'a disclosure of exculpatory evidence in the proceedings (Art. 40(19)): needs no consent, but a notice of the case naming the package',
+      ),
   })
   .strict();
 export type RecordEvidenceUseInput = z.infer<typeof RecordEvidenceUseSchema>;
@@ -337,16 +344,41 @@ export async function answerEvidenceConsent(
 export type EvidenceUseView = Readonly<{
   packageId: string;
   use: EvidenceUse;
-  /** The consent that allowed it (null: no condition blocked it). */
+  /** The consent that allowed it (null: no condition blocked it, or it was an exculpatory disclosure). */
   consentId: string | null;
+  /** For an exculpatory disclosure: when the notice that names the package was given, and whether before it. */
+  exculpatoryNotice: Readonly<{ notifiedAt: string; timing: 'prior' | 'after' }> | null;
   itemIds: string[];
   recordedAt: string;
 }>;
 
 /**
+ * The notice of exculpatory disclosure of the case that names the package, the latest first: a
+ * disclosure of exculpatory evidence in the proceedings needs no consent (Art. 40(19)), but notice.
+ */
+async function exculpatoryNoticeFor(
+  context: AppContext,
+  request: StoredRequest,
+  packageId: string,
+): Promise<NonNullable<EvidenceUseView['exculpatoryNotice']>> {
+  const { case: current } = await loadCase(context, request);
+  const notice = (current.exculpatoryNotices ?? [])
+    .toReversed()
+    .find((entry) => entry.packageIds.some((id) => id.toLowerCase() === packageId.toLowerCase()));
+  if (!notice) {
+    throw new AppError(
+      'invalid-state',
+      `no notice of exculpatory disclosure of this case names package ${packageId}: give it first (the case step notify-exculpatory-disclosure, Art. 40(19))`,
+    );
+  }
+  return { notifiedAt: notice.notifiedAt, timing: notice.timing };
+}
+
+/**
  * Requesting side: records a use of a received package (onward transfer, use in another case,
  * disclosure) as a custody event of each of its items, after checking its conditions of use: a
- * blocked use without a matching granted consent is refused with consent-required.
+ * blocked use without a matching granted consent is refused with consent-required. A disclosure
+ * marked exculpatory needs no consent but a notice of the case that names the package (Art. 40(19)).
  */
 export async function recordEvidenceUse(
   context: AppContext,
@@ -359,10 +391,19 @@ export async function recordEvidenceUse(
   const use = evidenceUseOf(input.use);
   const now = context.now();
   const today = utcDate(now);
+  if (input.exculpatory === true && use.kind !== 'disclosure') {
+    throw new AppError(
+      'invalid-input',
+      'only a disclosure in the proceedings of the request may be made as exculpatory without consent (Art. 40(19)); another use needs consent',
+      [{ path: 'exculpatory', message: 'only for a disclosure' }],
+    );
+  }
+  const exculpatoryNotice =
+    input.exculpatory === true ? await exculpatoryNoticeFor(context, request, stored.id) : null;
   const consents = (await listConsentsOfRequest(context.db, request.id)).filter(
     (consent) => consent.packageId === stored.id && consent.direction === 'outgoing',
   );
-  const blocking = conditionsStillBlocking(conditions, use, today, consents);
+  const blocking = exculpatoryNotice ? [] : conditionsStillBlocking(conditions, use, today, consents);
   if (blocking.length > 0) {
     throw new AppError(
       'consent-required',
@@ -374,18 +415,21 @@ export async function recordEvidenceUse(
     );
   }
   const isBlockedWithoutConsent = blockingConditions(conditions, use, today).length > 0;
-  const consent = isBlockedWithoutConsent ? findCoveringConsent(consents, use) : undefined;
+  const consent =
+    isBlockedWithoutConsent && !exculpatoryNotice ? findCoveringConsent(consents, use) : undefined;
   const itemIds = await itemsOfPackage(context, stored);
   await recordOnItems(context, itemIds, 'used', { id: actor.userId, name: actor.username }, now, {
     packageId: stored.id,
     use,
     consentId: consent?.id ?? null,
+    ...(exculpatoryNotice ? { exculpatoryNotice } : {}),
     ...(input.note ? { note: input.note } : {}),
   });
   return {
     packageId: stored.id,
     use,
     consentId: consent?.id ?? null,
+    exculpatoryNotice,
     itemIds,
     recordedAt: now.toISOString(),
   };

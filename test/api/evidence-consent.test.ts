@@ -44,6 +44,7 @@ for (const target of DATABASE_TARGETS) {
     let reviewer: ActingAs;
     let requestingCustodian: ActingAs;
     let requestingOfficer: ActingAs;
+    let author: ActingAs;
     let packageId: string;
     let sourceItemId: string;
     let localItemId: string;
@@ -131,7 +132,7 @@ for (const target of DATABASE_TARGETS) {
         requestingEnvironment: { COMITY_DATA_DIR: directories[0] ?? '' },
         requestedEnvironment: { COMITY_DATA_DIR: directories[1] ?? '' },
       });
-      const author = await asRole(pair.requesting, 'officer');
+      author = await asRole(pair.requesting, 'officer');
       const supervisor = await asRole(pair.requested, 'supervisor');
       custodian = await bearerAs(pair.requested, 'evidence-custodian');
       reviewer = await bearerAs(pair.requested, 'legal-reviewer');
@@ -281,6 +282,64 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(answered?.status, 'refused');
       assert.equal(answered?.answerReasons, 'Another proceeding is not covered.');
       assertConsentRequired(await use('other-case', 'FR-2026-999'), 'limitedToRequestPurpose', '40(19)');
+    });
+
+    it('discloses exculpatory evidence without consent once a notice of the case names its package (Art. 40(19))', async () => {
+      const exculpatory = (kind: string, useTarget: string) =>
+        pair.requesting.app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${requestingId}/evidence/uses`,
+          headers: requestingCustodian.headers,
+          payload: { packageId, use: { kind, target: useTarget }, exculpatory: true },
+        });
+      const before = await kindsAt('requesting', localItemId);
+      const withoutNotice = await exculpatory('disclosure', 'the defence of M. K.');
+      assert.equal(withoutNotice.statusCode, 409, withoutNotice.body);
+      assert.match(json<Problem>(withoutNotice).detail, /notify-exculpatory-disclosure/);
+      // Another case is not the proceedings of the request: it still needs consent.
+      const otherCase = await exculpatory('other-case', 'FR-2026-999');
+      assert.equal(otherCase.statusCode, 400, otherCase.body);
+      assert.deepEqual(await kindsAt('requesting', localItemId), before);
+
+      const notified = await pair.requesting.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestingId}/transitions`,
+        headers: author.headers,
+        payload: {
+          name: 'notify-exculpatory-disclosure',
+          payload: {
+            timing: 'prior',
+            disclosure: 'The connection log shows another account in use: it goes to the defence.',
+            date: pair.clock.now().toISOString().slice(0, 10),
+            packageIds: [packageId],
+          },
+        },
+      });
+      assert.equal(notified.statusCode, 200, notified.body);
+      const disclosed = await exculpatory('disclosure', 'the defence of M. K.');
+      assert.equal(disclosed.statusCode, 201, disclosed.body);
+      const recorded = json<{
+        use: { consentId: string | null; exculpatoryNotice: { timing: string } | null };
+      }>(disclosed).use;
+      assert.equal(recorded.consentId, null);
+      assert.equal(recorded.exculpatoryNotice?.timing, 'prior');
+      assert.equal((await kindsAt('requesting', localItemId)).at(-1), 'used');
+      // Not marked exculpatory, the same disclosure is still held by the confidentiality date.
+      assertConsentRequired(await use('disclosure', 'the press'), 'confidentialUntil', '36(1)(b)');
+
+      // The executing State's node receives the notice on the case.
+      await pair.requestingWorker.runOnce();
+      const view = await pair.requested.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestedId}/history`,
+        headers: reviewer.headers,
+      });
+      const notices = json<{ case: { exculpatoryNotices: { packageIds: string[] }[] } }>(view).case
+        .exculpatoryNotices;
+      assert.deepEqual(
+        notices.map((notice) => notice.packageIds),
+        [[packageId]],
+      );
     });
   });
 }

@@ -11,6 +11,7 @@ import type {
   CaseSide,
   CaseStatus,
   Conditions,
+  ExculpatoryNotice,
 } from '../../src/core/case/case-model.ts';
 import { applyTransition, openCase } from '../../src/core/case/lifecycle.ts';
 import type { TransitionName } from '../../src/core/case/transitions.ts';
@@ -55,8 +56,19 @@ export type TransitionSample = Readonly<{
   payload: unknown;
   requestType?: RequestTypeId;
   conditions?: Conditions;
+  exculpatoryNotices?: readonly ExculpatoryNotice[];
   now?: Date;
 }>;
+
+/** A notice of exculpatory disclosure as a case records it, given before the disclosure. */
+export const EXCULPATORY_NOTICE: ExculpatoryNotice = {
+  timing: 'prior',
+  disclosure:
+    'The log excerpt showing another account logged in at the time will be disclosed to the defence in case 2026/117.',
+  date: '2026-03-12',
+  packageIds: [],
+  notifiedAt: '2026-03-09T10:00:00.000Z',
+};
 
 export const SAMPLES: Readonly<Record<TransitionName, TransitionSample>> = {
   'submit-for-approval': { payload: {} },
@@ -111,6 +123,20 @@ export const SAMPLES: Readonly<Record<TransitionName, TransitionSample>> = {
   extend: { payload: { preservedUntil: '2026-07-31' }, requestType: 'preservation' },
   convert: { payload: { followUpReference: 'CASE-2026-0042' }, requestType: 'preservation' },
   lapse: { payload: {}, requestType: 'preservation', now: new Date('2026-05-01T00:00:00.000Z') },
+  // Spontaneous information: its recipient (the requested side) holds it from its delivery on.
+  'notify-exculpatory-disclosure': {
+    payload: {
+      timing: 'prior',
+      disclosure: EXCULPATORY_NOTICE.disclosure,
+      date: '2026-03-12',
+    },
+    requestType: 'spontaneous-information',
+  },
+  'request-consultation': {
+    payload: { reasons: 'The log excerpt names a protected source: we ask to consult on redactions.' },
+    requestType: 'spontaneous-information',
+    exculpatoryNotices: [EXCULPATORY_NOTICE],
+  },
 };
 
 /** The members a case in this status has once it got there (a preservation record, an open question...). */
@@ -148,6 +174,7 @@ export function caseIn(status: CaseStatus, sample: TransitionSample = { payload:
     history: [],
     ...membersOf(status),
     ...(sample.conditions ? { conditions: sample.conditions } : {}),
+    ...(sample.exculpatoryNotices ? { exculpatoryNotices: sample.exculpatoryNotices } : {}),
   };
 }
 

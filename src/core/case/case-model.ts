@@ -41,7 +41,10 @@ export const IN_PROGRESS_STATUSES: readonly CaseStatus[] = CASE_STATUSES.slice(
   CASE_STATUSES.indexOf('executed-partly') + 1,
 );
 
-/** Statuses after which no transition is possible. */
+/**
+ * Statuses that end a case: no step moves it on. A notice of exculpatory disclosure (Art. 40(19),
+ * Art. 40(5)), which changes no status, may still follow one: a trial can come long after.
+ */
 export const TERMINAL_STATUSES: readonly CaseStatus[] = ['refused', 'withdrawn', 'closed'];
 
 /** The two sides of a case: the State that asks and the State that is asked. */
@@ -167,7 +170,30 @@ export type Case = Readonly<{
     followUp?: Readonly<{ reference: string }>;
   }>;
   withdrawal?: Readonly<{ reasons: string }>;
+  /** Notices of exculpatory disclosure the recipient of the information gave, oldest first. */
+  exculpatoryNotices?: readonly ExculpatoryNotice[];
   history: readonly CaseEvent[];
+}>;
+
+/**
+ * A notice that information or evidence the other State gave will be, or was, disclosed because it
+ * is exculpatory to an accused person (Art. 40(19) for evidence received on request, Art. 40(5) for
+ * spontaneous information): no consent is needed, but notice is, before the disclosure or, when
+ * that was impossible, without delay after it; the State that gave it may ask to be consulted.
+ */
+export type ExculpatoryNotice = Readonly<{
+  /** `prior`: before the disclosure; `after`: prior notice was impossible. */
+  timing: 'prior' | 'after';
+  /** What is disclosed, to whom and in which proceedings, and why it is exculpatory. */
+  disclosure: string;
+  /** The day planned (prior) or the day it was disclosed (after). */
+  date: CalendarDate;
+  /** Why notice could not be given before (required when `after`). */
+  priorNoticeImpossible?: string;
+  /** The received evidence packages it covers (none: the information itself, or not in a package). */
+  packageIds: readonly string[];
+  notifiedAt: string;
+  consultationRequested?: Readonly<{ reasons: string; at: string }>;
 }>;
 
 /**

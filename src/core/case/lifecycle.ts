@@ -199,7 +199,7 @@ function transitionRefusal(
   }
   if (!definition.from.includes(status)) {
     const message = TERMINAL_STATUSES.includes(status)
-      ? `a ${status} case is finished: nothing can follow it`
+      ? `a ${status} case is finished: "${definition.name}" cannot follow it`
       : `"${definition.name}" cannot be made on a ${status} case (only from ${definition.from.join(', ')})`;
     return {
       refusal: {

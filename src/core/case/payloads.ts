@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { dateBound } from '../field-codes.ts';
+import { UUID_PATTERN } from '../ids.ts';
 import { addDays, calendarDateOf } from '../treaty/calendar-date.ts';
 import {
   type CalendarDate,
@@ -184,3 +185,60 @@ export const conversionPayload = () =>
       followUpReference: z.string().trim().min(1).max(200),
     })
     .strict();
+
+/**
+ * A notice of exculpatory disclosure (Art. 40(19), Art. 40(5)): before the disclosure, on a day
+ * not before today; or, in the exceptional case where notice could not come first, after it, on a
+ * day not after today, with why it could not.
+ */
+export const exculpatoryNoticePayload = (context: PayloadContext) =>
+  z
+    .object({
+      timing: z.enum(['prior', 'after']),
+      disclosure: Text,
+      date: CalendarDateSchema,
+      priorNoticeImpossible: Text.optional(),
+      packageIds: z
+        .array(z.string().regex(UUID_PATTERN))
+        .max(100)
+        .default([])
+        .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, {
+          message: 'a package is named twice',
+        }),
+    })
+    .strict()
+    .superRefine((payload, issues) => {
+      const today = todayOf(context.now);
+      if (payload.timing === 'prior' && payload.date < today) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['date'],
+          message: 'a notice given before the disclosure names a day not before today',
+          ...dateBound('too-early', today),
+        });
+      }
+      if (payload.timing === 'after' && payload.date > today) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['date'],
+          message: 'a disclosure already made happened on a day not after today',
+          ...dateBound('too-late', today),
+        });
+      }
+      if (payload.timing === 'after' && payload.priorNoticeImpossible === undefined) {
+        issues.addIssue({
+          code: 'invalid_type',
+          expected: 'string',
+          path: ['priorNoticeImpossible'],
+          message: 'say why notice could not be given before the disclosure (Art. 40(19))',
+          input: undefined,
+        });
+      }
+      if (payload.timing === 'prior' && payload.priorNoticeImpossible !== undefined) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['priorNoticeImpossible'],
+          message: 'a notice given before the disclosure needs no reason why it could not be',
+        });
+      }
+    });

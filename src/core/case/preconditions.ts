@@ -2,7 +2,7 @@
  * The named preconditions of the transition table (transitions.ts), each a pure predicate over the
  * case, the actor and the moment, with the sentence a refusal shows when it does not hold.
  */
-import type { Case, CaseActor } from './case-model.ts';
+import type { Case, CaseActor, CaseSide } from './case-model.ts';
 import { todayOf } from './payloads.ts';
 import type { Precondition } from './transitions.ts';
 
@@ -49,11 +49,45 @@ export const PRECONDITION_CHECKS: Readonly<Record<Precondition, PreconditionChec
     unmet:
       'a request is closed once executed, converted or lapsed; only spontaneous information is closed once acknowledged',
   },
+  'holds-information-received': {
+    holds: (current, actor) => actor.side === recipientSideOf(current) && holdsInformation(current),
+    unmet:
+      'only the State that received the information gives notice of its disclosure: spontaneous information once delivered, a request once its execution began',
+  },
+  'exculpatory-notice-unanswered': {
+    holds: (current, actor) => {
+      const latest = current.exculpatoryNotices?.at(-1);
+      return (
+        actor.side !== recipientSideOf(current) &&
+        latest !== undefined &&
+        latest.consultationRequested === undefined
+      );
+    },
+    unmet:
+      'only the State that gave the information asks to be consulted, once, on the latest notice of its disclosure',
+  },
   'no-extension-pending': {
     holds: (current) => current.preservation?.extensionRequest === undefined,
     unmet: 'an extension has already been asked for and not yet granted',
   },
 };
+
+/**
+ * The side that received information from the other: the requested side for spontaneous
+ * information (Art. 40(4)), the requesting side for a request's answer.
+ */
+export function recipientSideOf(current: Case): CaseSide {
+  return current.requestType === 'spontaneous-information' ? 'requested' : 'requesting';
+}
+
+/** Spontaneous information is held from its delivery; a request's evidence from its execution on. */
+function holdsInformation(current: Case): boolean {
+  return (
+    current.requestType === 'spontaneous-information' ||
+    current.responses.length > 0 ||
+    current.history.some((event) => event.transition === 'begin-execution')
+  );
+}
 
 /** The data is preserved through the whole of its preserved-until date (UTC). */
 function isPreservationRunning(current: Case, now: Date): boolean {

@@ -24,6 +24,7 @@ import {
   emptyPayload,
   extensionPayload,
   extensionRequestPayload,
+  exculpatoryNoticePayload,
   notePayload,
   type PayloadContext,
   postponementPayload,
@@ -49,6 +50,14 @@ export const PRECONDITIONS = [
   'is-request-for-assistance',
   /** Executed, converted or lapsed; or spontaneous information, once acknowledged. */
   'closable',
+  /**
+   * The actor's side holds what the other State gave: the requesting side once the requested side
+   * began to execute the request (its evidence comes from then on); the receiving side of
+   * spontaneous information (Art. 40(4)).
+   */
+  'holds-information-received',
+  /** The actor's side gave the information, and the other side's latest exculpatory notice has no consultation asked yet. */
+  'exculpatory-notice-unanswered',
 ] as const;
 export type Precondition = (typeof PRECONDITIONS)[number];
 
@@ -111,6 +120,24 @@ const HANDLERS: readonly CaseRole[] = ['officer', 'duty-officer', 'legal-reviewe
 const EXECUTORS: readonly CaseRole[] = ['officer', 'duty-officer', 'evidence-custodian', 'supervisor'];
 
 const PRESERVATION_HELD: readonly CaseStatus[] = ['preserved', 'extended'];
+
+/**
+ * Where information one State gave the other may be held by its recipient: spontaneous information
+ * once delivered; a request's evidence from its execution on (packages come during it), through a
+ * pause, and after the case ended (a trial may come long after). The precondition
+ * `holds-information-received` narrows it to the recipient, once something may have come.
+ */
+const INFORMATION_HELD: readonly CaseStatus[] = [
+  'delivered',
+  'acknowledged',
+  'clarification-requested',
+  'postponed',
+  'in-execution',
+  'executed-partly',
+  'executed-fully',
+  'withdrawn',
+  'closed',
+];
 
 /** Where a case can be withdrawn from: once sent, until it is finished. */
 const OPEN_AFTER_SENDING: readonly CaseStatus[] = [
@@ -397,6 +424,37 @@ export const TRANSITIONS = [
     basis: 'Art. 42(8) (the period ends without a follow-up request)',
     payload: emptyPayload,
   }),
+  define({
+    name: 'notify-exculpatory-disclosure',
+    sides: BOTH,
+    roles: HANDLERS,
+    from: INFORMATION_HELD,
+    to: 'unchanged',
+    requires: ['holds-information-received'],
+    basis:
+      'Art. 40(19) (evidence received on request), Art. 40(5) (spontaneous information): exculpatory information may be disclosed, with notice to the State that gave it',
+    payload: exculpatoryNoticePayload,
+    record: (current, payload, event) => ({
+      exculpatoryNotices: [...(current.exculpatoryNotices ?? []), { ...payload, notifiedAt: event.at }],
+    }),
+  }),
+  define({
+    name: 'request-consultation',
+    sides: BOTH,
+    roles: ['officer', 'legal-reviewer', 'supervisor'],
+    from: INFORMATION_HELD,
+    to: 'unchanged',
+    requires: ['exculpatory-notice-unanswered'],
+    basis: 'Art. 40(19), Art. 40(5) (the State that gave the information may ask to be consulted)',
+    payload: reasonsPayload,
+    record: (current, payload, event) => ({
+      exculpatoryNotices: (current.exculpatoryNotices ?? []).map((notice, index, all) =>
+        index === all.length - 1
+          ? { ...notice, consultationRequested: { reasons: payload.reasons, at: event.at } }
+          : notice,
+      ),
+    }),
+  }),
 ] as const;
 
 function appendResponse(current: Case, payload: CaseResponse): CasePatch {
@@ -409,6 +467,12 @@ function withoutExtensionRequest(preservation: NonNullable<Case['preservation']>
 }
 
 export type TransitionName = (typeof TRANSITIONS)[number]['name'];
+
+/**
+ * Steps a case never waits for: made when something outside it happens (a trial discloses
+ * information), so the other side's next steps do not list them.
+ */
+export const UNPROMPTED_TRANSITIONS: readonly TransitionName[] = ['notify-exculpatory-disclosure'];
 
 const BY_NAME: ReadonlyMap<string, TransitionDefinition> = new Map(
   TRANSITIONS.map((entry) => [entry.name, entry as TransitionDefinition]),

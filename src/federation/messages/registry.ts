@@ -15,7 +15,9 @@ import { caseConditionsAcceptedMessage } from './case-conditions-accepted.messag
 import { caseConditionsDeclinedMessage } from './case-conditions-declined.message.ts';
 import { caseConditionsProposedMessage } from './case-conditions-proposed.message.ts';
 import { caseClosedMessage } from './case-closed.message.ts';
+import { caseConsultationRequestedMessage } from './case-consultation-requested.message.ts';
 import { caseConvertedMessage } from './case-converted.message.ts';
+import { caseExculpatoryDisclosureNotifiedMessage } from './case-exculpatory-disclosure-notified.message.ts';
 import { caseExecutedFullyMessage } from './case-executed-fully.message.ts';
 import { caseExecutedPartlyMessage } from './case-executed-partly.message.ts';
 import { caseExecutionBegunMessage } from './case-execution-begun.message.ts';
@@ -68,6 +70,8 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   auditTreeHeadMessage,
   evidenceConsentRequestedMessage,
   evidenceConsentAnsweredMessage,
+  caseExculpatoryDisclosureNotifiedMessage,
+  caseConsultationRequestedMessage,
 ];
 
 export type MessageRegistry = Readonly<{

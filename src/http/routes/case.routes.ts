@@ -183,6 +183,28 @@ export const CaseSchema = z
       .describe(
         'the conditions the requesting side accepted, oldest first, which bind for the rest of the case (Art. 40(27)); empty when none were accepted',
       ),
+    exculpatoryNotices: z
+      .array(
+        z.object({
+          timing: z
+            .enum(['prior', 'after'])
+            .describe('prior: given before the disclosure; after: prior notice was impossible'),
+          disclosure: z.string().describe('what is disclosed, to whom, in which proceedings, and why'),
+          date: z
+            .string()
+            .describe('the day planned (prior) or the day it was disclosed (after), YYYY-MM-DD'),
+          priorNoticeImpossible: z.string().nullable().describe('why notice could not come first'),
+          packageIds: z.array(z.string()).describe('the received evidence packages it covers'),
+          notifiedAt: z.string(),
+          consultationRequested: z
+            .object({ reasons: z.string(), at: z.string() })
+            .nullable()
+            .describe('the consultation the State that gave the information asked for, if any'),
+        }),
+      )
+      .describe(
+        'notices of exculpatory disclosure the recipient of the information gave, oldest first (Art. 40(19), Art. 40(5))',
+      ),
     events: z.array(CaseEventSchema),
     flow: z
       .array(FlowStepSchema)

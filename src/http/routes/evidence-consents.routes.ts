@@ -117,7 +117,7 @@ export async function evidenceConsentsRoutes(app: ComityApp, context: AppContext
       schema: {
         tags: ['evidence'],
         summary:
-          'Record an onward transfer, a use in another case or a disclosure of a received package (custody `used`); 403 consent-required while a condition of use blocks it',
+          'Record an onward transfer, a use in another case or a disclosure of a received package (custody `used`); 403 consent-required while a condition of use blocks it. A disclosure marked `exculpatory` needs no consent but a notice of exculpatory disclosure of the case that names the package (Art. 40(19)); 409 without one',
         params: RequestParamsSchema,
         body: RecordEvidenceUseSchema,
         response: {
@@ -128,7 +128,13 @@ export async function evidenceConsentsRoutes(app: ComityApp, context: AppContext
               consentId: z
                 .string()
                 .nullable()
-                .describe('the consent that allowed it (null: nothing blocked it)'),
+                .describe(
+                  'the consent that allowed it (null: nothing blocked it, or an exculpatory disclosure)',
+                ),
+              exculpatoryNotice: z
+                .object({ notifiedAt: z.string(), timing: z.enum(['prior', 'after']) })
+                .nullable()
+                .describe('for an exculpatory disclosure: the notice of the case that names the package'),
               itemIds: z.array(z.string()),
               recordedAt: z.string(),
             }),

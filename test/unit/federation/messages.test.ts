@@ -41,6 +41,8 @@ const SHIPPED_TYPES = (): string[] => [
   'audit.tree-head',
   'evidence.consent-requested',
   'evidence.consent-answered',
+  'case.exculpatory-disclosure-notified',
+  'case.consultation-requested',
 ];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',

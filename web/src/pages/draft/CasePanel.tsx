@@ -24,9 +24,10 @@ import { useApi } from '../../components/use-api.ts';
 import { CaseDeadlines } from './CaseDeadlines.tsx';
 import { CaseFigures } from './CaseFigures.tsx';
 import { CaseTimeline } from './CaseTimeline.tsx';
+import { ExculpatoryNotices } from './ExculpatoryNotices.tsx';
 import { ScreeningPanel } from './ScreeningPanel.tsx';
 import { otherSideNextSteps } from './other-side-next.ts';
-import { TransitionForm } from './TransitionForm.tsx';
+import { type ReceivedPackage, TransitionForm } from './TransitionForm.tsx';
 import { useUser } from '../../app/session.tsx';
 
 type CasePanelProps = Readonly<{
@@ -117,6 +118,23 @@ export function CasePanel({
     [requestId, request.caseStatus, canReadScreening],
   );
   const [openTransition, setOpenTransition] = useState<string | undefined>(undefined);
+  // A notice of exculpatory disclosure names the verified packages received here: read when it
+  // opens. Only a request sent from here receives packages; the receiving side of spontaneous
+  // information has none.
+  const isNoticeOpen = openTransition === 'notify-exculpatory-disclosure' && request.direction === 'outgoing';
+  const receivedPackages = useApi(
+    (): Promise<ReceivedPackage[] | undefined> =>
+      isNoticeOpen
+        ? answer(
+            api.GET('/api/v1/requests/{id}/evidence/packages', { params: { path: { id: requestId } } }),
+          ).then((found) =>
+            found.packages
+              .filter((item) => item.direction === 'incoming' && item.status === 'verified')
+              .map((item) => ({ id: item.id, receivedAt: item.updatedAt })),
+          )
+        : Promise.resolve(undefined),
+    [requestId, isNoticeOpen],
+  );
   const [isSubmitting, setIsSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<unknown>(undefined);
   const newestEvent = useRef<HTMLLIElement>(null);
@@ -350,6 +368,8 @@ export function CasePanel({
           />
         ))}
 
+        {caseView ? <ExculpatoryNotices notices={caseView.exculpatoryNotices} /> : null}
+
         {caseView?.lastAnswer && side === 'requested' ? (
           // The requesting State answered what this side asked: said at the top until this side acts.
           <OtherSideWords
@@ -468,6 +488,7 @@ export function CasePanel({
                 }
                 requestedDays={request.content.preservationDays}
                 transition={openTransition}
+                receivedPackages={request.direction === 'incoming' ? [] : receivedPackages.data}
                 requestType={request.type}
                 otherState={otherState}
                 catalogue={catalogue}

@@ -10,6 +10,7 @@
 import {
   Badge,
   Button,
+  Checkbox,
   Group,
   NativeSelect,
   Paper,
@@ -25,7 +26,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api, isApiError } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
-import { formatDateTime } from '../../components/format.ts';
+import { citationText, formatDateTime } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../components/use-api.ts';
 
@@ -86,6 +87,8 @@ function AskForm({
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState<'ask' | 'use' | undefined>(undefined);
+  // Art. 40(19): a disclosure of exculpatory evidence in the proceedings needs notice, not consent.
+  const [isExculpatory, setIsExculpatory] = useState(false);
   const use = { kind, target: target.trim() || null };
   const ask = async (event: FormEvent) => {
     event.preventDefault();
@@ -116,7 +119,12 @@ function AskForm({
       await answer(
         api.POST('/api/v1/requests/{id}/evidence/uses', {
           params: { path: { id: requestId } },
-          body: { packageId, use, ...(reasons.trim() ? { note: reasons.trim() } : {}) },
+          body: {
+            packageId,
+            use,
+            ...(reasons.trim() ? { note: reasons.trim() } : {}),
+            ...(kind === 'disclosure' && isExculpatory ? { exculpatory: true } : {}),
+          },
         }),
       );
       setNotice(t('evidenceConsent.useRecorded'));
@@ -158,6 +166,15 @@ function AskForm({
         required={kind !== 'disclosure'}
         maw={360}
       />
+      {kind === 'disclosure' ? (
+        <Checkbox
+          label={`${t('evidenceConsent.exculpatory')} (${citationText(40, '19')})`}
+          description={t('evidenceConsent.exculpatoryHelp')}
+          checked={isExculpatory}
+          onChange={(event) => setIsExculpatory(event.currentTarget.checked)}
+          data-testid="use-exculpatory"
+        />
+      ) : null}
       <Textarea
         label={t('evidenceConsent.reasons')}
         value={reasons}

@@ -5,7 +5,9 @@
  * catalogue allows for this request type, reasons, and the consultation record of Art. 40(27)),
  * questions (with an optional date for the answer) or their answer, conditions, a postponement
  * (reasons, end date, consultation), a response (text and results as label and value), an
- * extension asked or granted (a date), or the follow-up request a preservation turns into.
+ * extension asked or granted (a date), the follow-up request a preservation turns into, or a
+ * notice of exculpatory disclosure (Art. 40(19), Art. 40(5): before or after the disclosure, its
+ * day, what is disclosed, why notice could not come first, the received packages it covers).
  * The payload shapes are those of src/core/case/payloads.ts; the node checks them again.
  */
 import {
@@ -14,6 +16,7 @@ import {
   Checkbox,
   Group,
   Paper,
+  Radio,
   Stack,
   Text,
   Textarea,
@@ -26,7 +29,13 @@ import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '../../../../src/core/catalogue/catalogue.ts';
 import type { RequestTypeId } from '../../../../src/core/request/draft.ts';
 import { addDays, calendarDateOf, isCalendarDate } from '../../../../src/core/treaty/calendar-date.ts';
-import { citationText, formatDate, localized, refusalGroundText } from '../../components/format.ts';
+import {
+  citationText,
+  formatDate,
+  formatInstant,
+  localized,
+  refusalGroundText,
+} from '../../components/format.ts';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { LocaleDateInput, unreadableDateText } from '../../components/DateFields.tsx';
@@ -47,7 +56,8 @@ type FormKind =
   | 'response'
   | 'extension-request'
   | 'extension'
-  | 'conversion';
+  | 'conversion'
+  | 'exculpatory-notice';
 
 const FORM_KINDS: Readonly<Record<string, FormKind>> = {
   acknowledge: 'note',
@@ -70,6 +80,8 @@ const FORM_KINDS: Readonly<Record<string, FormKind>> = {
   'request-extension': 'extension-request',
   extend: 'extension',
   convert: 'conversion',
+  'notify-exculpatory-disclosure': 'exculpatory-notice',
+  'request-consultation': 'reasons',
 };
 
 export function formKindOf(transition: string): FormKind {
@@ -92,9 +104,21 @@ type Values = Readonly<{
   /** The answer-by, postponed-until, extension asked or granted date. */
   date: string;
   results: readonly Readonly<{ label: string; value: string }>[];
+  /** A notice of exculpatory disclosure: before or after it, why not before, the packages named. */
+  timing: 'prior' | 'after';
+  priorNoticeImpossible: string;
+  packageIds: readonly string[];
 }>;
 
-type Field = 'reasons' | 'tookEffectOn' | 'preservedUntil' | 'grounds' | 'summary' | 'text' | 'date';
+type Field =
+  | 'reasons'
+  | 'tookEffectOn'
+  | 'preservedUntil'
+  | 'grounds'
+  | 'summary'
+  | 'text'
+  | 'date'
+  | 'priorNoticeImpossible';
 type Errors = Partial<Record<Field, string>>;
 
 /** Where the node names each field of the form in a refused transition (`body.payload`). */
@@ -104,8 +128,10 @@ const TEXT_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
   conditions: 'text',
   response: 'text',
   conversion: 'followUpReference',
+  'exculpatory-notice': 'disclosure',
 };
 const DATE_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
+  'exculpatory-notice': 'date',
   questions: 'answerBy',
   postponement: 'until',
   'extension-request': 'requestedUntil',
@@ -137,8 +163,13 @@ export function refusalGroundsFor(catalogue: Catalogue | undefined, type: Reques
   );
 }
 
+/** A verified evidence package received on the request, which a notice of exculpatory disclosure may name. */
+export type ReceivedPackage = Readonly<{ id: string; receivedAt: string }>;
+
 type TransitionFormProps = Readonly<{
   transition: string;
+  /** The verified packages received on the request (a notice of exculpatory disclosure names them). */
+  receivedPackages?: readonly ReceivedPackage[] | undefined;
   /** The grounds a refusal may rest on: those the screening checklist's concerns support (incoming requests). */
   allowedGrounds?: readonly string[] | undefined;
   /** The procedural duties a refusal would bring, by the checklist's concerns (catalogue refusalGrounds ids). */
@@ -161,6 +192,7 @@ type TransitionFormProps = Readonly<{
 
 export function TransitionForm({
   transition,
+  receivedPackages,
   allowedGrounds,
   refusalDuties,
   preservedUntil,
@@ -200,8 +232,11 @@ export function TransitionForm({
     conditionalConsidered: false,
     summary: '',
     text: '',
-    date: '',
+    date: kind === 'exculpatory-notice' ? today : '',
     results: [],
+    timing: 'prior',
+    priorNoticeImpossible: '',
+    packageIds: [],
   });
   const [errors, setErrors] = useState<Errors>({});
   const [attempt, setAttempt] = useState(0);
@@ -239,12 +274,15 @@ export function TransitionForm({
 
   // The earliest date the form's one date accepts: an extension runs past the current date.
   const isExtension = kind === 'extension-request' || kind === 'extension';
+  const isNotice = kind === 'exculpatory-notice';
   const earliestDate =
-    kind === 'questions'
+    kind === 'questions' || (isNotice && values.timing === 'prior')
       ? today
-      : isExtension && preservedUntil && preservedUntil >= today
-        ? addDays(preservedUntil, 1)
-        : addDays(today, 1);
+      : isNotice
+        ? undefined
+        : isExtension && preservedUntil && preservedUntil >= today
+          ? addDays(preservedUntil, 1)
+          : addDays(today, 1);
 
   const check = (): Errors => {
     const found: Errors = {};
@@ -273,15 +311,20 @@ export function TransitionForm({
     if (TEXT_LABELS[kind] && values.text.trim() === '') found.text = required;
     if (kind === 'postponement' && values.reasons.trim() === '') found.reasons = required;
     if (kind === 'extension-request' && values.reasons.trim() === '') found.reasons = required;
+    if (isNotice && values.timing === 'after' && values.priorNoticeImpossible.trim() === '') {
+      found.priorNoticeImpossible = required;
+    }
     const dateLabel = DATE_LABELS[kind];
     if (dateLabel) {
       if (!values.date) {
         if (kind !== 'questions') found.date = required;
       } else if (isUnreadable(values.date)) {
         found.date = unreadable;
-      } else if (values.date < earliestDate) {
+      } else if (isNotice && values.timing === 'after' && values.date > today) {
+        found.date = t('case.notAfterToday');
+      } else if (earliestDate !== undefined && values.date < earliestDate) {
         found.date =
-          kind === 'questions'
+          kind === 'questions' || isNotice
             ? t('case.notBeforeToday')
             : isExtension && earliestDate > addDays(today, 1)
               ? t('case.tooEarly', { date: formatDate(earliestDate) })
@@ -442,6 +485,30 @@ export function TransitionForm({
             </Checkbox.Group>
           )
         ) : null}
+        {isNotice ? (
+          <>
+            <Text size="sm" data-testid="exculpatory-help">
+              {t('case.exculpatory.help', { state: otherState })} ({citationText(40, '19')};{' '}
+              {citationText(40, '5')})
+            </Text>
+            <Radio.Group
+              label={t('case.exculpatory.timing')}
+              value={values.timing}
+              onChange={(next) => set('timing', next === 'after' ? 'after' : 'prior')}
+              required
+            >
+              <Stack gap={6} mt={6}>
+                <Radio value="prior" label={t('case.exculpatory.prior')} />
+                <Radio value="after" label={t('case.exculpatory.after')} />
+              </Stack>
+            </Radio.Group>
+          </>
+        ) : null}
+        {transition === 'request-consultation' ? (
+          <Text size="sm" data-testid="consultation-help">
+            {t('case.exculpatory.consultationHelp', { state: otherState })}
+          </Text>
+        ) : null}
         {TEXT_LABELS[kind] ? (
           <Textarea
             label={t(TEXT_LABELS[kind])}
@@ -456,9 +523,12 @@ export function TransitionForm({
         ) : null}
         {DATE_LABELS[kind] ? (
           <LocaleDateInput
-            label={t(DATE_LABELS[kind])}
+            label={t(
+              isNotice && values.timing === 'after' ? 'case.exculpatory.dateAfter' : DATE_LABELS[kind],
+            )}
             value={values.date}
             min={earliestDate}
+            max={isNotice && values.timing === 'after' ? today : undefined}
             description={
               isExtension && preservedUntil
                 ? t('case.currentlyPreservedUntil', { date: formatDate(preservedUntil) })
@@ -469,6 +539,24 @@ export function TransitionForm({
             required={kind !== 'questions'}
             w={240}
             data-testid="transition-date"
+          />
+        ) : null}
+        {isNotice && values.timing === 'after' ? (
+          <Textarea
+            label={t('case.exculpatory.priorNoticeImpossible')}
+            value={values.priorNoticeImpossible}
+            onChange={(event) => set('priorNoticeImpossible', event.currentTarget.value)}
+            error={shown('priorNoticeImpossible')}
+            required
+            autosize
+            minRows={2}
+          />
+        ) : null}
+        {isNotice && receivedPackages !== undefined ? (
+          <PackageChoice
+            packages={receivedPackages}
+            chosen={values.packageIds}
+            onChange={(chosen) => set('packageIds', chosen)}
           />
         ) : null}
         {kind === 'response' ? (
@@ -598,6 +686,14 @@ function payloadOf(kind: FormKind, values: Values): Record<string, unknown> {
       return { preservedUntil: values.date, ...note };
     case 'conversion':
       return { followUpReference: values.text.trim() };
+    case 'exculpatory-notice':
+      return {
+        timing: values.timing,
+        disclosure: values.text.trim(),
+        date: values.date,
+        ...(values.timing === 'after' ? { priorNoticeImpossible: values.priorNoticeImpossible.trim() } : {}),
+        packageIds: [...values.packageIds],
+      };
   }
 }
 
@@ -618,6 +714,7 @@ function alertFields(kind: FormKind, t: TFunction): Record<string, FieldReferenc
     preservedUntil: t('case.preservedUntil'),
     grounds: t('case.grounds'),
     summary: t('case.consultationSummary'),
+    priorNoticeImpossible: t('case.exculpatory.priorNoticeImpossible'),
     ...(TEXT_LABELS[kind] ? { text: t(TEXT_LABELS[kind]) } : {}),
     ...(DATE_LABELS[kind] ? { date: t(DATE_LABELS[kind]) } : {}),
   };
@@ -638,10 +735,12 @@ const TEXT_LABELS: Readonly<Partial<Record<FormKind, string>>> = {
   conditions: 'case.conditionsText',
   response: 'case.responseText',
   conversion: 'case.followUpReference',
+  'exculpatory-notice': 'case.exculpatory.disclosure',
 };
 
 /** The label of the one date a form kind asks for, when it asks for one. */
 const DATE_LABELS: Readonly<Partial<Record<FormKind, string>>> = {
+  'exculpatory-notice': 'case.exculpatory.datePrior',
   questions: 'case.answerBy',
   postponement: 'case.until',
   'extension-request': 'case.requestedUntil',
@@ -689,5 +788,46 @@ function ResultsFields({
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+/** The verified packages received on the request that a notice of exculpatory disclosure covers. */
+function PackageChoice({
+  packages,
+  chosen,
+  onChange,
+}: Readonly<{
+  packages: readonly ReceivedPackage[];
+  chosen: readonly string[];
+  onChange: (chosen: string[]) => void;
+}>) {
+  const { t } = useTranslation();
+  if (packages.length === 0) {
+    return (
+      <Text size="sm" c="gray.7" data-testid="exculpatory-no-packages">
+        {t('case.exculpatory.noPackages')}
+      </Text>
+    );
+  }
+  return (
+    <Checkbox.Group
+      label={t('case.exculpatory.packages')}
+      description={t('case.exculpatory.packagesHelp')}
+      value={[...chosen]}
+      onChange={onChange}
+    >
+      <Stack gap={6} mt={6}>
+        {packages.map((item) => (
+          <Checkbox
+            key={item.id}
+            value={item.id}
+            label={t('case.exculpatory.package', {
+              id: item.id.slice(0, 8),
+              at: formatInstant(item.receivedAt),
+            })}
+          />
+        ))}
+      </Stack>
+    </Checkbox.Group>
   );
 }
