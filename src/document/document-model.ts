@@ -11,7 +11,6 @@
  * request is marked as a draft, and the footer carries the SHA-256 of the content so the paper
  * can be matched to the data. The words come from src/data/document-labels (one file a language).
  */
-import { hasUtcOffset, localTimeToInstant, toUtcText } from '../core/time/zoned-time.ts';
 import {
   type Catalogue,
   type Citation,
@@ -19,11 +18,12 @@ import {
   type RequestTypeEntry,
 } from '../core/catalogue/catalogue.ts';
 import { AppError } from '../core/errors.ts';
-import { formattingLocaleOf, isLocale } from '../core/i18n.ts';
+import { isLocale } from '../core/i18n.ts';
 import type { Identifier, RequestContent, RequestTypeId } from '../core/request/draft.ts';
 import { ELEMENT_IDS, type ElementId, isElementPresent } from '../core/request/elements.ts';
 import { loadDocumentLabels } from '../data/document-labels/index.ts';
 import { digestCanonicalJson } from './canonical-json.ts';
+import { formatDate, type MomentWriting, writtenMoment } from './written-time.ts';
 import {
   type DocumentLabels,
   type DocumentLabelSet,
@@ -237,22 +237,6 @@ function buildVersion(
   };
 }
 
-/**
- * "2 December 2026", "2 décembre 2026", "2 ديسمبر 2026": a calendar date, day, month and year in
- * the order the screens write them (formattingLocaleOf).
- */
-export function formatDate(isoDate: string, language: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!match) return isoDate;
-  const instant = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  try {
-    const locale = isLocale(language) ? formattingLocaleOf(language) : `${language}-u-nu-latn`;
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(instant);
-  } catch {
-    return isoDate;
-  }
-}
-
 function sectionsOf(
   content: RequestContent,
   typeEntry: RequestTypeEntry | undefined,
@@ -418,35 +402,28 @@ function requestTypeTitle(helpers: ValueHelpers, type: RequestTypeId | undefined
 }
 
 /**
- * When an identifier was seen in use, with its time zone and the same moment in UTC: an IP
- * address is attributed to a subscriber only with an exact time whose zone is beyond doubt.
+ * When an identifier was seen in use, in the version's language, with its time zone and the
+ * same moment in UTC (src/document/written-time.ts): an IP address is attributed to a subscriber
+ * only with an exact time whose zone is beyond doubt.
  */
 export function describeObservedAt(
   observedAt: string | undefined,
   timeZone: string | undefined,
-  zoneNotStated: string,
+  writing: MomentWriting,
 ): string | undefined {
   const moment = trimmed(observedAt);
-  if (!moment) return undefined;
-  const zone = trimmed(timeZone);
-  if (hasUtcOffset(moment)) {
-    const instant = new Date(moment);
-    const utc = Number.isNaN(instant.getTime()) ? undefined : toUtcText(instant);
-    return [moment, zone ? `(${zone})` : undefined, utc && `= ${utc}`].filter(Boolean).join(' ');
-  }
-  if (!zone) return `${moment} (${zoneNotStated})`;
-  const instant = localTimeToInstant(moment, zone);
-  return instant ? `${moment} ${zone} = ${toUtcText(instant)}` : `${moment} ${zone}`;
+  return moment === undefined ? undefined : writtenMoment(moment, trimmed(timeZone), writing);
 }
 
 function identifierItem(helpers: ValueHelpers, identifier: Identifier): DocumentItem {
-  const zoneNotStated = helpers.label('timeZoneNotStated');
+  const { language, direction } = helpers.labels;
+  const writing = { language, direction, zoneNotStated: helpers.label('timeZoneNotStated') };
   return itemOf(helpers, [
     ['kind', helpers.named('identifierKinds', identifier.kind)],
     ['value', identifier.value],
     ['service', identifier.service],
     ['port', identifier.port],
-    ['observedAt', describeObservedAt(identifier.observedAt, identifier.timeZone, zoneNotStated)],
+    ['observedAt', describeObservedAt(identifier.observedAt, identifier.timeZone, writing)],
     ['note', identifier.note],
   ]);
 }

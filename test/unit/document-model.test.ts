@@ -12,6 +12,7 @@ import {
   resolveDocumentLanguages,
   toDocumentLanguage,
 } from '../../src/document/document-model.ts';
+import { formatDate, offsetText, writtenMoment } from '../../src/document/written-time.ts';
 import { buildDocument, FIXTURE_CATALOGUE, samplePreservation, versionIn } from './document-fixtures.ts';
 
 function reverseKeysDeep(value: unknown): unknown {
@@ -195,23 +196,94 @@ describe('document model', () => {
     const model = buildDocument(samplePreservation(), FIXTURE_CATALOGUE, ['en']);
     const identifiers =
       versionIn(model, 'en').sections.find((section) => section.element === 'identifiers')?.text ?? '';
-    assert.match(identifiers, /Observed at: 2026-03-01T10:15:00 Europe\/Paris = 2026-03-01T09:15:00Z/);
+    assert.match(
+      identifiers,
+      /Observed at: 1 March 2026 at 10:15:00 Europe\/Paris \(UTC\+1\) = 1 March 2026 at 09:15:00 UTC/,
+    );
+    const english = { language: 'en', direction: 'ltr', zoneNotStated: 'zone?' } as const;
     assert.equal(
-      describeObservedAt('2026-07-01T10:15', 'Europe/Paris', 'zone?'),
-      '2026-07-01T10:15 Europe/Paris = 2026-07-01T08:15:00Z',
+      describeObservedAt('2026-07-01T10:15', 'Europe/Paris', english),
+      '1 July 2026 at 10:15 Europe/Paris (UTC+2) = 1 July 2026 at 08:15 UTC',
     );
     assert.equal(
-      describeObservedAt('2026-07-01T10:15:00+03:00', undefined, 'zone?'),
-      '2026-07-01T10:15:00+03:00 = 2026-07-01T07:15:00Z',
+      describeObservedAt('2026-07-01T10:15:00+03:00', undefined, english),
+      '1 July 2026 at 10:15:00 UTC+3 = 1 July 2026 at 07:15:00 UTC',
     );
     assert.equal(
-      describeObservedAt('2026-07-01T10:15:00', undefined, 'zone?'),
-      '2026-07-01T10:15:00 (zone?)',
+      describeObservedAt('2026-07-01T10:15:00', undefined, english),
+      '1 July 2026 at 10:15:00 (zone?)',
     );
     assert.equal(
-      describeObservedAt('2026-07-01T10:15:00', 'Nowhere/Atlantis', 'zone?'),
-      '2026-07-01T10:15:00 Nowhere/Atlantis',
+      describeObservedAt('2026-07-01T10:15:00', 'Nowhere/Atlantis', english),
+      '1 July 2026 at 10:15:00 Nowhere/Atlantis',
     );
+    assert.equal(describeObservedAt('yesterday evening', undefined, english), 'yesterday evening');
+    assert.equal(describeObservedAt('  ', 'Europe/Paris', english), undefined);
+  });
+
+  it('writes a moment as the language does, as precise as given, with its offset and the UTC instant', () => {
+    const written = (moment: string, language: string, zone?: string) =>
+      writtenMoment(moment, zone, {
+        language,
+        direction: language === 'ar' ? 'rtl' : 'ltr',
+        zoneNotStated: 'zone?',
+      });
+    const moment = '2026-12-07T21:04:11+01:00';
+    assert.equal(
+      written(moment, 'en'),
+      '7 December 2026 at 21:04:11 UTC+1 = 7 December 2026 at 20:04:11 UTC',
+    );
+    assert.equal(written(moment, 'fr'), '7 décembre 2026 à 21:04:11 UTC+1 = 7 décembre 2026 à 20:04:11 UTC');
+    assert.equal(written(moment, 'zh'), '2026年12月7日 21:04:11 UTC+1 = 2026年12月7日 20:04:11 UTC');
+    // Arabic: Latin digits, a 24-hour clock, and the Latin zone isolated left to right.
+    assert.equal(
+      written(moment, 'ar'),
+      '7 ديسمبر 2026 في 21:04:11 \u2066UTC+1\u2069 = 7 ديسمبر 2026 في 20:04:11 \u2066UTC\u2069',
+    );
+    assert.equal(
+      written('2026-12-07T21:04:11+01:00', 'de'),
+      '7. Dezember 2026 um 21:04:11 UTC+1 = 7. Dezember 2026 um 20:04:11 UTC',
+    );
+    // Already in UTC: said once. A zone at UTC+0 is named, with its offset.
+    assert.equal(written('2026-03-01T10:15:00Z', 'fr'), '1 mars 2026 à 10:15:00 UTC');
+    assert.equal(
+      written('2026-01-10T10:15:00', 'en', 'Europe/London'),
+      '10 January 2026 at 10:15:00 Europe/London (UTC)',
+    );
+    // Milliseconds and half-hour offsets are kept; the UTC day may be another day.
+    assert.equal(
+      written('2026-07-01T23:50:00.250+05:30', 'en', 'Asia/Kolkata'),
+      '1 July 2026 at 23:50:00.250 Asia/Kolkata (UTC+5:30) = 1 July 2026 at 18:20:00.250 UTC',
+    );
+    assert.equal(
+      written('2026-07-01T20:30:00-03:00', 'fr'),
+      '1 juillet 2026 à 20:30:00 UTC-3 = 1 juillet 2026 à 23:30:00 UTC',
+    );
+    // A day that does not exist is printed as written, not moved to the next month.
+    assert.equal(written('2026-02-30T10:15:00Z', 'en'), '2026-02-30T10:15:00Z');
+    assert.equal(offsetText(-570), 'UTC-9:30');
+  });
+
+  it('writes calendar dates in words in every language, Arabic with Latin digits', () => {
+    const content = samplePreservation({
+      requestDate: '2026-11-04',
+      summaryOfFacts: 'A server of a hospital was entered and patient files were copied.',
+      suggestedDeadline: { date: '2026-12-31', reasons: 'Logs expire.' },
+      confidentiality: { isRequired: true, until: '2027-06-30' },
+    });
+    const model = buildDocument(content, FIXTURE_CATALOGUE, ['fr', 'ar']);
+    const allText = (language: string) =>
+      versionIn(model, language)
+        .sections.map((section) => section.text)
+        .join('\n');
+    assert.match(allText('fr'), /31 décembre 2026/);
+    assert.match(allText('fr'), /30 juin 2027/);
+    assert.match(allText('ar'), /31 ديسمبر 2026/);
+    assert.doesNotMatch(allText('ar'), /[\u0660-\u0669]/, 'no Arabic-Indic digits');
+    assert.doesNotMatch(allText('fr'), /\d{4}-\d{2}-\d{2}/, 'no ISO date left');
+    const chinese = buildDocument(content, FIXTURE_CATALOGUE, ['zh']);
+    assert.equal(versionIn(chinese, 'zh').closing.date.value, '2026年11月4日');
+    assert.equal(formatDate('2026-02-30', 'en'), '2026-02-30');
   });
 
   it('prints "—" for an element the draft leaves out, and appends provided elements the type does not list', () => {

@@ -23,11 +23,19 @@ export function localTimeToInstant(local: string, zone: string): Date | undefine
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((group) =>
     Number(match[group] ?? 0),
   ) as [number, number, number, number, number, number];
-  const wallClock = Date.UTC(year, month - 1, day, hour, minute, second);
-  const firstOffset = zoneOffsetMs(wallClock, zone);
+  return wallClockToInstant(Date.UTC(year, month - 1, day, hour, minute, second), zone);
+}
+
+/**
+ * The instant a wall-clock time names in an IANA zone, the wall clock given as milliseconds as if
+ * it were UTC (Date.UTC of its fields), so fractions of a second survive; undefined for an
+ * unknown zone.
+ */
+export function wallClockToInstant(wallClockMs: number, zone: string): Date | undefined {
+  const firstOffset = zoneOffsetMs(wallClockMs, zone);
   if (firstOffset === undefined) return undefined;
-  const secondOffset = zoneOffsetMs(wallClock - firstOffset, zone) ?? firstOffset;
-  return new Date(wallClock - secondOffset);
+  const secondOffset = zoneOffsetMs(wallClockMs - firstOffset, zone) ?? firstOffset;
+  return new Date(wallClockMs - secondOffset);
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds; undefined for an unknown zone. */
