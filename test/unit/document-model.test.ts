@@ -198,7 +198,7 @@ describe('document model', () => {
       versionIn(model, 'en').sections.find((section) => section.element === 'identifiers')?.text ?? '';
     assert.match(
       identifiers,
-      /Observed at: 1 March 2026 at 10:15:00 Europe\/Paris \(UTC\+1\) = 1 March 2026 at 09:15:00 UTC/,
+      /Observed on: 1 March 2026 at 10:15:00 Europe\/Paris \(UTC\+1\) = 1 March 2026 at 09:15:00 UTC/,
     );
     const english = { language: 'en', direction: 'ltr', zoneNotStated: 'zone?' } as const;
     assert.equal(
