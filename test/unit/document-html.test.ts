@@ -85,4 +85,30 @@ describe('document HTML', () => {
     );
     assert.match(html, /data-element="necessity">[\s\S]*?<p class="absent">—<\/p>/);
   });
+  it('writes dates and times as the language of each version does, with the offset and the UTC moment', () => {
+    const content = samplePreservation({
+      requestDate: '2026-12-07',
+      identifiers: [{ kind: 'ip-address', value: '203.0.113.7', observedAt: '2026-12-07T21:04:11+01:00' }],
+    });
+    const versions = (languages: string[]) =>
+      renderDocumentHtml(buildDocument(content, FIXTURE_CATALOGUE, languages)).split('<article');
+    const [, english = '', french = ''] = versions(['en', 'fr']);
+    assert.match(
+      english,
+      /<dt>Observed on<\/dt><dd><span class="line" dir="auto">7 December 2026 at 21:04:11 UTC\+1 = 7 December 2026 at 20:04:11 UTC<\/span>/,
+    );
+    assert.match(english, /<dt>Date<\/dt><dd><span class="line" dir="auto">7 December 2026<\/span>/);
+    assert.match(french, /7 décembre 2026 à 21:04:11 UTC\+1 = 7 décembre 2026 à 20:04:11 UTC/);
+    assert.match(french, /<dt>Date<\/dt><dd><span class="line" dir="auto">7 décembre 2026<\/span>/);
+    const [, arabic = '', chinese = ''] = versions(['ar', 'zh']);
+    assert.match(
+      arabic,
+      /7 ديسمبر 2026 في 21:04:11 \u2066UTC\+1\u2069 = 7 ديسمبر 2026 في 20:04:11 \u2066UTC\u2069/,
+    );
+    assert.match(chinese, /2026年12月7日 21:04:11 UTC\+1 = 2026年12月7日 20:04:11 UTC/);
+    assert.match(chinese, /<dd><span class="line" dir="auto">2026年12月7日<\/span>/);
+    for (const version of [english, french, arabic, chinese]) {
+      assert.doesNotMatch(version, /2026-12-07/, 'no ISO 8601 date is left');
+    }
+  });
 });

@@ -161,6 +161,55 @@ describe('formal document PDF read as text', { skip }, () => {
     assert.ok(citationLine.slice(1).every((word) => ARABIC.test(word.text)));
   });
 
+  it('writes when an identifier was seen as each language writes a date and time, Arabic right to left', async () => {
+    const identifiers = [
+      { kind: 'ip-address' as const, value: '203.0.113.7', observedAt: '2026-12-07T21:04:11+01:00' },
+      {
+        kind: 'ip-address' as const,
+        value: '203.0.113.8',
+        observedAt: '2026-03-01T10:15',
+        timeZone: 'Europe/Paris',
+      },
+    ];
+    const content = samplePreservation({ identifiers, requestDate: '2026-11-04' });
+    const { pdf } = await pdfOf(content, ['ar', 'fr']);
+    saveForLooking('moments-ar-fr', pdf);
+    const [, french = []] = versionsOf(pagesOf(pdf), [/النسخة العربية/, /^Version française$/]);
+    assertInOrder(french, [
+      /^Observé le : 7 décembre 2026 à 21:04:11 UTC\+1 = 7 décembre 2026 à 20:04:11 UTC$/,
+      /^Observé le : 1 mars 2026 à 10:15 Europe\/Paris \(UTC\+1\) = 1 mars 2026 à 09:15 UTC$/,
+      /^Date : 4 novembre 2026$/,
+    ]);
+    // Read from the right: the local moment, its offset, "=", then the UTC moment, each date
+    // whole; the day of the UTC date is not pulled over to the Latin offset beside it.
+    const arabicLine = wordsOnLine(pdf, 1, '21:04:11').map((word) => word.text);
+    const fromRight = arabicLine.reverse();
+    assert.deepEqual(
+      fromRight.filter((word) => !ARABIC.test(word) && word !== ':'),
+      ['7', '2026', '21:04:11', 'UTC+1', '=', '7', '2026', '20:04:11', 'UTC'],
+      fromRight.join(' '),
+    );
+    assert.ok(ARABIC.test(fromRight[fromRight.indexOf('7') + 1] ?? ''), 'the month follows the day');
+    assert.ok(
+      fromRight.every((word) => !/[\u0660-\u0669]/.test(word)),
+      'Latin digits',
+    );
+    // The zone and its offset are Latin: they read left to right, in one piece, among the Arabic.
+    const zoneLine = wordsOnLine(pdf, 1, 'Europe/Paris').map((word) => word.text);
+    assert.deepEqual(
+      zoneLine.reverse().filter((word) => !ARABIC.test(word) && word !== ':'),
+      ['1', '2026', '10:15', '(UTC+1)', 'Europe/Paris', '=', '1', '2026', '09:15', 'UTC'],
+    );
+
+    const chinese = await pdfOf(content, ['zh']);
+    const lines = pagesOf(chinese.pdf).flat();
+    assertInOrder(lines, [
+      /^观察时间：2026年12月7日 21:04:11 UTC\+1 = 2026年12月7日 20:04:11 UTC$/,
+      /^观察时间：2026年3月1日 10:15 Europe\/Paris \(UTC\+1\) = 2026年3月1日 09:15 UTC$/,
+      /^日期：2026年11月4日$/,
+    ]);
+  });
+
   it('prints a German document with German words only', async () => {
     const { pdf } = await pdfOf(samplePreservation({ requestDate: '2026-11-04' }), ['de']);
     saveForLooking('de', pdf);
