@@ -52,8 +52,8 @@ export function formatDate(isoDate: string, language: string): string {
 type WallClock = Readonly<{
   asUtcMs: number;
   hasSeconds: boolean;
-  /** Digits of the fraction of a second shown: 0 to 3 (a Date holds milliseconds). */
-  fractionDigits: 0 | 1 | 2 | 3;
+  /** Digits of the fraction of a second shown, when it has one: up to 3 (a Date holds milliseconds). */
+  fractionDigits: 1 | 2 | 3 | undefined;
   offsetMinutes: number | undefined;
 }>;
 
@@ -82,7 +82,7 @@ function parseWallClock(text: string): WallClock | undefined {
   return {
     asUtcMs,
     hasSeconds: match[6] !== undefined,
-    fractionDigits: Math.min(fraction.length, 3) as WallClock['fractionDigits'],
+    fractionDigits: fraction ? (Math.min(fraction.length, 3) as 1 | 2 | 3) : undefined,
     offsetMinutes,
   };
 }
@@ -109,7 +109,7 @@ function writtenClock(asUtcMs: number, clock: WallClock, language: string): stri
     hour: '2-digit',
     minute: '2-digit',
     ...(clock.hasSeconds ? { second: '2-digit' } : {}),
-    ...(clock.fractionDigits > 0 ? { fractionalSecondDigits: clock.fractionDigits } : {}),
+    ...(clock.fractionDigits ? { fractionalSecondDigits: clock.fractionDigits } : {}),
   }).format(asUtcMs);
 }
 
