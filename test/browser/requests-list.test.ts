@@ -1,9 +1,10 @@
 /**
  * The requests list of a prosecutor with many cases, in a real browser: the first page of 100,
  * "Show more" for the rest, the tab's count of open cases over every page, the search by case
- * reference kept in the address, the open and ended cases, and a search that finds nothing saying
- * so; axe-core finds no WCAG 2.2 A or AA violation. Two nodes in one process over loopback HTTP
- * (the withdrawn case is sent, delivered and withdrawn).
+ * reference kept in the address, the open and ended cases, the rows read kept when the reader
+ * opens a request and comes back, and a search that finds nothing saying so; axe-core finds no
+ * WCAG 2.2 A or AA violation. Two nodes in one process over loopback HTTP (the withdrawn case is
+ * sent, delivered and withdrawn).
  *
  * Screenshots go to test-results/screenshots/requests-list-*.png (gitignored).
  */
@@ -114,6 +115,38 @@ describe("a prosecutor's list of many requests, in the browser", { skip: skipRea
     assert.equal(new Set(all).size, all.length, 'no request listed twice');
     await assertConformsToWcag22AA(page, 'the requests list with its filters');
     await screenshot(page, 'requests-list-long', { isFullPage: false });
+    await page.context().close();
+  });
+
+  test('coming back from a request opened on the second page shows the rows read before, at the row opened', async () => {
+    const page = await signedIn();
+    await page.goto(`${pair.requestingUrl}/requests`);
+    await rows(page).first().waitFor();
+    await page.getByTestId('requests-more').click();
+    await page.waitForFunction(`document.querySelectorAll('tr[data-request-id]').length === ${DRAFTS + 2}`);
+    // A request from the second page: the next to last draft written.
+    const opened = rows(page).filter({ hasText: 'LYON-0001' });
+    const openedId = await opened.getAttribute('data-request-id');
+    await opened.getByRole('link').first().click();
+    await page.waitForURL(`**/requests/${openedId}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+
+    await page.goBack();
+    await page.waitForFunction(`document.querySelectorAll('tr[data-request-id]').length === ${DRAFTS + 2}`);
+    assert.ok(await page.getByRole('cell', { name: 'PARIS-WITHDRAWN', exact: true }).isVisible());
+    assert.equal(await page.getByTestId('requests-more').count(), 0, 'the last page was read again');
+    // The reader goes on from the request they opened: its row has the focus, shown on the screen.
+    await page.waitForFunction(
+      `document.activeElement?.closest('tr')?.getAttribute('data-request-id') === ${JSON.stringify(openedId)}`,
+    );
+    assert.ok(await opened.isVisible());
+    assert.ok(Number(await page.evaluate('window.scrollY')) > 0, 'the page went back to its top');
+
+    // Opening the list afresh from the request (not coming back) reads one page.
+    await page.goForward();
+    await page.waitForURL(`**/requests/${openedId}`);
+    await page.locator('nav a[href="/requests"]').click();
+    await page.waitForFunction(`document.querySelectorAll('tr[data-request-id]').length === 100`);
     await page.context().close();
   });
 

@@ -45,13 +45,16 @@ export function useLocation(): Location {
   return useSyncExternalStore(subscribe, () => current);
 }
 
-/** Shows another path of the UI. */
+/**
+ * Shows another path of the UI. A replaced address (a search typed, a tab chosen) stays the same
+ * entry of the browser's history: it keeps what the screen kept in that entry (history.state).
+ */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   const target = new URL(to, window.location.href);
   const isSame =
     target.pathname === current.pathname && target.search === current.search && target.hash === current.hash;
   if (isSame) return;
-  if (options.replace) window.history.replaceState(null, '', target);
+  if (options.replace) window.history.replaceState(window.history.state, '', target);
   else window.history.pushState(null, '', target);
   notify();
 }

@@ -10,7 +10,9 @@
  * the address (?direction=incoming&q=FR-2026&cases=open); each tab counts its open cases (the
  * node's count over every page), and without a tab in the address the list opens on the incoming
  * requests when there are some and nothing was sent from here (a central authority's node). The
- * node answers a page at a time (100 requests); "Show more" adds the next page below.
+ * node answers a page at a time (100 requests); "Show more" adds the next page below. Coming back
+ * to the list (Back, after opening a request) shows the rows read before, scrolled where they were,
+ * the request opened in focus (list-return.ts).
  */
 import { Anchor, Badge, Button, Group, SegmentedControl, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
@@ -26,6 +28,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
 import { useApi } from '../../components/use-api.ts';
 import { WideTable } from '../../components/WideTable.tsx';
+import { keepInHistory, listReturnOf, rowsShownBefore } from './list-return.ts';
 
 /** Which cases the list shows: all, those that have not ended, or those that have. */
 type CasesShown = 'all' | 'open' | 'ended';
@@ -64,6 +67,15 @@ function listAddress(choices: {
 type ListPage = Readonly<{ items: readonly RequestSummary[]; nextCursor: string | null; openCount: number }>;
 
 type Listed = Readonly<Record<RequestDirection, ListPage | undefined>>;
+
+/** How many requests the node answers a page when not asked for more, and the most it answers at once. */
+const PAGE_SIZE = 100;
+const LARGEST_PAGE = 500;
+
+/** How many rows each tab shows. */
+function rowCounts(listed: Listed): Partial<Record<RequestDirection, number>> {
+  return { outgoing: listed.outgoing?.items.length, incoming: listed.incoming?.items.length };
+}
 
 /** How long typing pauses before the search is asked of the node. */
 const SEARCH_PAUSE_MS = 300;
@@ -112,7 +124,10 @@ export function RequestsPage() {
   useEffect(() => {
     setSearchText((text) => (text.trim() === q.trim() ? text : q));
   }, [q]);
-  const listOf = async (direction: RequestDirection, cursor?: string): Promise<ListPage> =>
+  const listOf = async (
+    direction: RequestDirection,
+    page: Readonly<{ cursor?: string | undefined; limit?: number }> = {},
+  ): Promise<ListPage> =>
     answer(
       api.GET('/api/v1/requests', {
         params: {
@@ -120,20 +135,58 @@ export function RequestsPage() {
             direction,
             ...(q.trim() ? { q: q.trim() } : {}),
             ...(cases === 'all' ? {} : { open: cases === 'open' ? 'true' : 'false' }),
-            ...(cursor ? { cursor } : {}),
+            ...(page.cursor ? { cursor: page.cursor } : {}),
+            ...(page.limit ? { limit: page.limit } : {}),
           },
         },
       }),
     );
+  /**
+   * The first page of a tab or, back on the list, as many rows as it showed before (kept in the
+   * history entry for this search and filter): in one call up to the node's largest page.
+   */
+  const firstRowsOf = async (direction: RequestDirection): Promise<ListPage> => {
+    const count = rowsShownBefore(listReturnOf(window.history.state), { q, cases }, direction);
+    let read = await listOf(direction, count > PAGE_SIZE ? { limit: Math.min(count, LARGEST_PAGE) } : {});
+    while (read.nextCursor && read.items.length < count) {
+      const limit = Math.min(count - read.items.length, LARGEST_PAGE);
+      const next = await listOf(direction, { cursor: read.nextCursor, limit });
+      read = { ...next, items: [...read.items, ...next.items] };
+    }
+    return read;
+  };
   // Both tabs' lists at once when there are two: each tab counts its open cases.
   const requests = useApi(async (): Promise<Listed> => {
     if (!hasTabs) {
       const only: RequestDirection = canReadIncoming ? 'incoming' : 'outgoing';
-      return { outgoing: undefined, incoming: undefined, [only]: await listOf(only) };
+      return { outgoing: undefined, incoming: undefined, [only]: await firstRowsOf(only) };
     }
-    const [outgoing, incoming] = await Promise.all([listOf('outgoing'), listOf('incoming')]);
+    const [outgoing, incoming] = await Promise.all([firstRowsOf('outgoing'), firstRowsOf('incoming')]);
     return { outgoing, incoming };
   }, [hasTabs, canReadIncoming, q, cases]);
+  // The rows shown are kept in the history entry as they change: coming back reads as many again.
+  // (The data only changes for the search and filter now in the address: an older answer is dropped.)
+  useEffect(() => {
+    if (!requests.data) return;
+    const now = listAddressOf(window.location.search);
+    keepInHistory({ q: now.q, cases: now.cases, shown: rowCounts(requests.data) });
+  }, [requests.data]);
+  /** The request about to be opened, kept with the scroll: coming back goes to its row. */
+  const keepOpened = (openedId: string) => {
+    if (!requests.data) return;
+    keepInHistory({ q, cases, shown: rowCounts(requests.data), openedId, scrollY: window.scrollY });
+  };
+  /** What this history entry kept when the list was shown (undefined on a fresh visit). */
+  const [cameBack] = useState(() => listReturnOf(window.history.state));
+  const hasGoneBackToRow = useRef(false);
+  // Back on the list, once its rows are there: the page scrolled as it was, the request opened in focus.
+  useEffect(() => {
+    if (hasGoneBackToRow.current || !requests.data || !cameBack?.openedId) return;
+    hasGoneBackToRow.current = true;
+    window.scrollTo(0, cameBack.scrollY ?? 0);
+    // Focusing scrolls the row into view only if it is not shown (another window size).
+    document.querySelector<HTMLElement>(`tr[data-request-id="${CSS.escape(cameBack.openedId)}"] a`)?.focus();
+  }, [requests.data, cameBack]);
   const named = address.direction;
   const direction: RequestDirection = !canReadIncoming
     ? 'outgoing'
@@ -193,7 +246,7 @@ export function RequestsPage() {
     setIsLoadingMore(true);
     setMoreError(undefined);
     try {
-      const next = await listOf(direction, shown.nextCursor);
+      const next = await listOf(direction, { cursor: shown.nextCursor });
       requests.setData({
         ...requests.data,
         [direction]: { ...next, items: [...shown.items, ...next.items] },
@@ -241,7 +294,11 @@ export function RequestsPage() {
               return (
                 <Table.Tr key={item.id} data-request-id={item.id} data-direction={item.direction}>
                   <Table.Td>
-                    <Anchor component={RouterLink} href={`/requests/${item.id}`}>
+                    <Anchor
+                      component={RouterLink}
+                      href={`/requests/${item.id}`}
+                      onClick={() => keepOpened(item.id)}
+                    >
                       {typeTitle(item.type)}
                     </Anchor>
                     {/* On a phone the columns after the status are scrolled away: rows of one type
@@ -288,6 +345,7 @@ export function RequestsPage() {
                         variant="default"
                         component={RouterLink}
                         href={`/requests/${item.id}`}
+                        onClick={() => keepOpened(item.id)}
                         aria-label={t('requests.openLabel', { name: label })}
                       >
                         {t('requests.open')}
