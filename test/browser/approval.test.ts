@@ -3,8 +3,9 @@
  * submits a request from the request page; France's supervisor finds it in the approval queue,
  * returns it with reasons (a return without reasons is not offered), then approves the submission
  * that follows, which sends it: Germany holds it. The approval panel records who submitted and who
- * decided. In Arabic the queue and the panel are laid out right to left and the supervisor
- * approves an emergency request from them. axe-core finds no serious or critical violation.
+ * decided (the request page reads the approvals once for the panel and the send button). In Arabic
+ * the queue and the panel are laid out right to left and the supervisor approves an emergency
+ * request from them. axe-core finds no serious or critical violation.
  *
  * Screenshots go to test-results/screenshots/approval-*.png (gitignored).
  */
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Request } from 'playwright-core';
 import { preservationDraft, storedDataDraft } from '../../src/demo/demo-drafts.ts';
 import {
   approveRequest,
@@ -79,8 +80,22 @@ describe('approving what leaves the node, in the browser', { skip: skipReason() 
 
     const officerContext = await newContext();
     const officerPage = await signInAs(officerContext, fr, 'officer');
+    // The page reads the approvals once, for its approval panel and its send button alike.
+    const approvalsPath = `/api/v1/requests/${drafted.id}/approvals`;
+    const isApprovalsRead = (request: Request) =>
+      request.method() === 'GET' && new URL(request.url()).pathname === approvalsPath;
+    let approvalsReads = 0;
+    const countApprovalsRead = (request: Request) => {
+      if (isApprovalsRead(request)) approvalsReads += 1;
+    };
+    officerPage.on('request', countApprovalsRead);
+    const approvalsRead = officerPage.waitForResponse((response) => isApprovalsRead(response.request()));
     await officerPage.goto(`${fr.url}/requests/${drafted.id}`);
     await officerPage.getByTestId('checklist-ready').waitFor();
+    await approvalsRead;
+    await officerPage.getByTestId('send-request').waitFor();
+    officerPage.off('request', countApprovalsRead);
+    assert.equal(approvalsReads, 1, 'the approvals are read once');
     assert.ok(
       (await officerPage.getByTestId('required-mark').count()) > 0,
       'the draft marks its required elements',

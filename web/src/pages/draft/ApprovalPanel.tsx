@@ -4,39 +4,34 @@
  * other than the person who submitted what waits, the decision itself: approve (which sends the
  * request, or the response to the requesting State) or return with reasons. An intrusive measure
  * asks for the reference of the authorising decision. Shows nothing for a request never submitted.
+ * The request's page reads the approvals (GET /api/v1/requests/{id}/approvals) once for this panel
+ * and its send button, and reads them again after a decision (onDecided).
  */
 import { Alert, Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { answer, api, type ApprovalItem } from '../../app/api.ts';
+import { answer, api, type ApprovalItem, type RequestApprovals } from '../../app/api.ts';
 import { FactList } from '../../components/FactList.tsx';
 import { formatInstant, labelled } from '../../components/format.ts';
 import { useCatalogue } from '../../components/reference-data.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
-import { useApi } from '../../components/use-api.ts';
 import { payloadFacts } from './CaseTimeline.tsx';
 
 type ApprovalPanelProps = Readonly<{
-  requestId: string;
-  /** Something about the request changed (its status, revision): read the approvals again. */
-  version: string;
+  /** The request's approvals, once read. */
+  approvals: RequestApprovals | undefined;
+  /** Why reading them failed, if it did. */
+  error: unknown;
+  /** A decision was made: the approvals (and the request) are read again. */
   onDecided: () => void;
-  /** What waits for a decision on this request, once read (undefined: nothing). */
-  onPending?: (pending: ApprovalItem | undefined) => void;
 }>;
 
-export function ApprovalPanel({ requestId, version, onDecided, onPending }: ApprovalPanelProps) {
+export function ApprovalPanel({ approvals, error, onDecided }: ApprovalPanelProps) {
   const { t } = useTranslation();
-  const approvals = useApi(
-    () => answer(api.GET('/api/v1/requests/{id}/approvals', { params: { path: { id: requestId } } })),
-    [requestId, version],
-  );
-  const items = approvals.data?.items ?? [];
-  const pending = items.find((item) => item.state === 'pending');
-  useEffect(() => onPending?.(pending), [pending, onPending]);
-  if (items.length === 0) return <ProblemAlert error={approvals.error} />;
+  const items = approvals?.items ?? [];
+  if (items.length === 0) return <ProblemAlert error={error} />;
   return (
     <Paper withBorder p="md" mb="md" data-testid="approval-panel">
       <Title order={2} size="h4" mb="xs">
@@ -48,15 +43,7 @@ export function ApprovalPanel({ requestId, version, onDecided, onPending }: Appr
         {items.map((item) => (
           <Fragment key={item.id}>
             <ApprovalRecord item={item} />
-            {item.state === 'pending' ? (
-              <Decision
-                item={item}
-                onDecided={() => {
-                  approvals.reload();
-                  onDecided();
-                }}
-              />
-            ) : null}
+            {item.state === 'pending' ? <Decision item={item} onDecided={onDecided} /> : null}
           </Fragment>
         ))}
       </Stack>

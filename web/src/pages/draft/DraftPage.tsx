@@ -20,7 +20,6 @@ import type { Finding } from '../../../../src/core/validation/finding.ts';
 import {
   answer as answerOf,
   api,
-  type ApprovalItem,
   isApiError,
   publicApi,
   type RequestAnswer,
@@ -35,6 +34,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { type FieldReference, ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { fieldErrorsOf } from '../../components/field-errors.ts';
 import { requestTypeTitle, useCatalogue, useStates } from '../../components/reference-data.ts';
+import { useApi } from '../../components/use-api.ts';
 import { currentLanguage } from '../../i18n/i18n.ts';
 import { CasePanel } from './CasePanel.tsx';
 import { DeliveryPanel } from './DeliveryPanel.tsx';
@@ -126,8 +126,21 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   const [saveError, setSaveError] = useState<unknown>(undefined);
   /** Bumped when something awaits or got a decision on this page (an evidence package submitted or decided). */
   const [approvalsVersion, setApprovalsVersion] = useState(0);
+  // The approvals, read once for the panel that shows and decides them and for the send button
+  // (who approves it): again when the request changes (revision, status) or a decision is asked or made.
+  const savedId = saved?.request.id;
+  const approvalsKey = saved
+    ? `${saved.request.revision}:${saved.request.status}:${saved.request.caseStatus}:${saved.request.updatedAt}:${approvalsVersion}`
+    : '';
+  const approvals = useApi(
+    async () =>
+      savedId
+        ? answerOf(api.GET('/api/v1/requests/{id}/approvals', { params: { path: { id: savedId } } }))
+        : undefined,
+    [savedId, approvalsKey],
+  );
   /** What waits for a second person's decision on this request (its case panel says so). */
-  const [pendingApproval, setPendingApproval] = useState<ApprovalItem | undefined>(undefined);
+  const pendingApproval = approvals.data?.items.find((item) => item.state === 'pending');
   /** The last day of the preservation recorded on the case: what an upload is kept until, at first. */
   const [preservedUntil, setPreservedUntil] = useState<string | undefined>(undefined);
   // Counts the uploads stored while the page is open: the package form lists what it may include.
@@ -267,7 +280,6 @@ export function DraftPage({ requestId }: { requestId?: string }) {
   }, [isDirty]);
 
   // Reads a sent request again (its delivery state and receipt); the form is read-only then.
-  const savedId = saved?.request.id;
   const refreshRequest = useCallback(
     async (options: { isQuiet?: boolean } = {}) => {
       if (!savedId) return;
@@ -606,6 +618,7 @@ export function DraftPage({ requestId }: { requestId?: string }) {
                 <SendAction
                   requestId={saved.request.id}
                   revision={saved.request.revision}
+                  rule={approvals.data?.rule}
                   blocker={sendBlocker({
                     isDirty,
                     hasBlockingFindings,
@@ -695,13 +708,12 @@ export function DraftPage({ requestId }: { requestId?: string }) {
               ) : null}
               {saved ? (
                 <ApprovalPanel
-                  requestId={saved.request.id}
-                  version={`${saved.request.revision}:${saved.request.status}:${saved.request.caseStatus}:${saved.request.updatedAt}:${approvalsVersion}`}
+                  approvals={approvals.data}
+                  error={approvals.error}
                   onDecided={() => {
                     setApprovalsVersion((version) => version + 1);
                     void refreshRequest();
                   }}
-                  onPending={setPendingApproval}
                 />
               ) : null}
               {saved && hasCase(saved.request) ? (

@@ -4,14 +4,14 @@
  * (ApprovalPanel.tsx). The button is disabled, with the reason written beside it, while the draft
  * has unsaved changes, blocking findings or no requested State. Submitting asks first, naming the
  * State, the channel (the designated authority that receives this type of request) and, for an
- * intrusive measure, the role its approver also holds (GET /api/v1/requests/{id}/approvals).
+ * intrusive measure, the role its approver also holds (the approvals' rule, which the request's
+ * page reads for its approval panel too, again at each saved revision).
  */
 import { Button, Stack, Text } from '@mantine/core';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { answer as answerOf, api, type SubmitAnswer } from '../../app/api.ts';
+import { answer as answerOf, api, type RequestApprovals, type SubmitAnswer } from '../../app/api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { useApi } from '../../components/use-api.ts';
 import { DutyThere } from '../roster/DutyThere.tsx';
 import { NotConnectedNote } from './NotConnectedNote.tsx';
 
@@ -34,6 +34,8 @@ export function sendBlocker(input: {
 type SendActionProps = Readonly<{
   requestId: string;
   revision: number;
+  /** Who approves it (undefined until read): a saved change of type may change it. */
+  rule: RequestApprovals['rule'] | undefined;
   /** The translation key of why sending is not possible now, if it is not. */
   blocker: string | undefined;
   /** The requested State's name in the UI language. */
@@ -51,6 +53,7 @@ type SendActionProps = Readonly<{
 export function SendAction({
   requestId,
   revision,
+  rule,
   blocker,
   stateLabel,
   channelLabel,
@@ -63,12 +66,6 @@ export function SendAction({
   const reasonId = useId();
   const [isConfirming, setIsConfirming] = useState(false);
   const [isSending, setIsSending] = useState(false);
-  // Who approves it: read again at each saved revision, since a saved change of type may change it.
-  const approvals = useApi(
-    () => answerOf(api.GET('/api/v1/requests/{id}/approvals', { params: { path: { id: requestId } } })),
-    [requestId, revision],
-  );
-  const rule = approvals.data?.rule;
   const designatedRole = rule?.designatedRole
     ? t(`roles.${rule.designatedRole}`, { defaultValue: rule.designatedRole })
     : '';
