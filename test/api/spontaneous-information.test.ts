@@ -54,6 +54,17 @@ for (const target of DATABASE_TARGETS) {
         language: 'en',
       });
       assert.equal((await step(reviewer, requestedId, 'acknowledge')).statusCode, 200);
+      // Nothing is decided on it: its screening checklist has no item to answer.
+      const screening = await pair.requested.app.inject({
+        method: 'GET',
+        url: `/api/v1/requests/${requestedId}/screening`,
+        headers: reviewer.headers,
+      });
+      assert.equal(screening.statusCode, 200, screening.body);
+      assert.deepEqual(
+        json<{ screening: { items: unknown[]; complete: boolean } }>(screening).screening.items,
+        [],
+      );
       // Closed, or not, its recipient may still give notice of an exculpatory disclosure (Art. 40(5)).
       assert.deepEqual(
         (await offered(reviewer, requestedId)).filter((name) => name !== 'withdraw'),

@@ -71,6 +71,8 @@ describe('a notice of exculpatory disclosure, in the browser', { skip: skipReaso
   test('the recipient gives notice after the disclosure, saying why not before; the sender asks to be consulted', async () => {
     const recipient = await openCase(pair.requestedUrl, readers.requested, ids.requestedId);
     try {
+      // Nothing is decided on spontaneous information: no screening checklist to answer.
+      assert.equal(await recipient.locator('#screening-title').count(), 0);
       await recipient.getByTestId('transition-notify-exculpatory-disclosure').click();
       const form = recipient.getByTestId('transition-form');
       assert.match((await form.getByTestId('exculpatory-help').textContent()) ?? '', /No consent is needed/);
@@ -86,6 +88,8 @@ describe('a notice of exculpatory disclosure, in the browser', { skip: skipReaso
       await form
         .getByLabel('Why notice could not be given before')
         .fill('The court ordered it read at the hearing, without adjournment.');
+      // What was written is no longer marked missing.
+      assert.equal(await form.locator('[aria-invalid="true"]').count(), 0);
       await assertConformsToWcag22AA(recipient, 'notice of exculpatory disclosure, form (en)');
       await screenshot(recipient, 'exculpatory-form-en');
       await form.getByTestId('transition-submit').click();

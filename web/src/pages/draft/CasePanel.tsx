@@ -231,14 +231,16 @@ export function CasePanel({
   const checklist = screening.data;
   const isBlockedByScreening = (transition: string) =>
     checklist !== undefined && !checklist.complete && checklist.gatedTransitions.includes(transition);
-  const screeningPanel = checklist ? (
-    <ScreeningPanel
-      screening={checklist}
-      // Read-only while a decision resting on it waits for its approver (the node refuses a change then).
-      canReview={canReview && !pendingApproval}
-      onSaved={(saved) => screening.setData(saved)}
-    />
-  ) : null;
+  // Spontaneous information is never decided on: its checklist has no item, and no panel.
+  const screeningPanel =
+    checklist && checklist.items.length > 0 ? (
+      <ScreeningPanel
+        screening={checklist}
+        // Read-only while a decision resting on it waits for its approver (the node refuses a change then).
+        canReview={canReview && !pendingApproval}
+        onSaved={(saved) => screening.setData(saved)}
+      />
+    ) : null;
 
   /** What the other State may do next; nothing while the request has not reached it or it waits for this side. */
   const otherSideNext = (): string => {

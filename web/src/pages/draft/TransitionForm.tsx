@@ -263,9 +263,15 @@ export function TransitionForm({
 
   // Every value set marks the form changed: a date picked in the calendar (a portal, whose clicks
   // raise no change event on the form) counts as much as a character typed.
+  // A field's own error goes once it is changed: what was written is not left marked as missing.
   const set = <Key extends keyof Values>(key: Key, value: Values[Key]) => {
     setIsChanged(true);
     setValues((current) => ({ ...current, [key]: value }));
+    setErrors((current) => {
+      if (!(key in current)) return current;
+      const { [key as Field]: _cleared, ...rest } = current;
+      return rest;
+    });
   };
 
   const earliestUntil = values.tookEffectOn
