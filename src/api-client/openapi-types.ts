@@ -7245,6 +7245,12 @@ export interface components {
                     reasons: string;
                     at: string;
                 } | null;
+                /** @description the consultation held, as the recipient recorded it: its day and outcome */
+                consultationHeld: {
+                    heldOn: string;
+                    outcome: string;
+                    at: string;
+                } | null;
             }[];
             events: {
                 /** @description the order this node stored it in (1, 2, 3...); both nodes list the events in the same order, and their sequences differ only where steps made at the same moment on both sides crossed */
@@ -8294,6 +8300,12 @@ export interface components {
                 /** @description the consultation the State that gave the information asked for, if any */
                 consultationRequested: {
                     reasons: string;
+                    at: string;
+                } | null;
+                /** @description the consultation held, as the recipient recorded it: its day and outcome */
+                consultationHeld: {
+                    heldOn: string;
+                    outcome: string;
                     at: string;
                 } | null;
             }[];

@@ -113,6 +113,7 @@ export type ExculpatoryNoticeView = Readonly<{
   packageIds: string[];
   notifiedAt: string;
   consultationRequested: Readonly<{ reasons: string; at: string }> | null;
+  consultationHeld: Readonly<{ heldOn: string; outcome: string; at: string }> | null;
 }>;
 
 function exculpatoryNoticesOf(current: Case): ExculpatoryNoticeView[] {
@@ -124,6 +125,7 @@ function exculpatoryNoticesOf(current: Case): ExculpatoryNoticeView[] {
     packageIds: [...notice.packageIds],
     notifiedAt: notice.notifiedAt,
     consultationRequested: notice.consultationRequested ?? null,
+    consultationHeld: notice.consultationHeld ?? null,
   }));
 }
 

@@ -22,6 +22,7 @@ import {
   isTargetRequired,
   utcDate,
 } from '../core/evidence/consent.ts';
+import { isConsultationPending } from '../core/case/case-model.ts';
 import { AppError } from '../core/errors.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { readManifest } from '../evidence/package-manifest.ts';
@@ -369,6 +370,13 @@ async function exculpatoryNoticeFor(
     throw new AppError(
       'invalid-state',
       `no notice of exculpatory disclosure of this case names package ${packageId}: give it first (the case step notify-exculpatory-disclosure, Art. 40(19))`,
+    );
+  }
+  // Art. 40(19): notice before the disclosure and, if asked, consultation before it too.
+  if (notice.timing === 'prior' && isConsultationPending(notice)) {
+    throw new AppError(
+      'invalid-state',
+      `the other State asked to be consulted on the notice that names package ${packageId}: consult it and record the consultation first (the case step record-consultation, Art. 40(19))`,
     );
   }
   return { notifiedAt: notice.notifiedAt, timing: notice.timing };

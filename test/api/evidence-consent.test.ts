@@ -316,6 +316,32 @@ for (const target of DATABASE_TARGETS) {
         },
       });
       assert.equal(notified.statusCode, 200, notified.body);
+      // The executing State asks to be consulted: the disclosure announced waits for the consultation.
+      await pair.requestingWorker.runOnce();
+      const asked = await pair.requested.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestedId}/transitions`,
+        headers: reviewer.headers,
+        payload: { name: 'request-consultation', payload: { reasons: 'A protected witness is named.' } },
+      });
+      assert.equal(asked.statusCode, 200, asked.body);
+      await pair.requestedWorker.runOnce();
+      const beforeConsulting = await exculpatory('disclosure', 'the defence of M. K.');
+      assert.equal(beforeConsulting.statusCode, 409, beforeConsulting.body);
+      assert.match(json<Problem>(beforeConsulting).detail, /record-consultation/);
+      const held = await pair.requesting.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${requestingId}/transitions`,
+        headers: author.headers,
+        payload: {
+          name: 'record-consultation',
+          payload: {
+            heldOn: pair.clock.now().toISOString().slice(0, 10),
+            outcome: 'The witness name is redacted.',
+          },
+        },
+      });
+      assert.equal(held.statusCode, 200, held.body);
       const disclosed = await exculpatory('disclosure', 'the defence of M. K.');
       assert.equal(disclosed.statusCode, 201, disclosed.body);
       const recorded = json<{
@@ -327,7 +353,7 @@ for (const target of DATABASE_TARGETS) {
       // Not marked exculpatory, the same disclosure is still held by the confidentiality date.
       assertConsentRequired(await use('disclosure', 'the press'), 'confidentialUntil', '36(1)(b)');
 
-      // The executing State's node receives the notice on the case.
+      // The executing State's node holds the notice on the case.
       await pair.requestingWorker.runOnce();
       const view = await pair.requested.app.inject({
         method: 'GET',

@@ -110,8 +110,22 @@ for (const target of DATABASE_TARGETS) {
       await pair.requestingWorker.runOnce();
       const answeredHere = await readCaseView<View>(pair.requested, reviewer, requestedId);
       assert.match(answeredHere.exculpatoryNotices[0]?.consultationRequested?.reasons ?? '', /redaction/);
-      // The recipient may give a further notice (another disclosure); the sender may ask again on it.
-      assert.deepEqual(answeredHere.availableTransitions, ['notify-exculpatory-disclosure']);
+      // The recipient consults and records it; it may give a further notice (another disclosure).
+      assert.deepEqual(answeredHere.availableTransitions, [
+        'notify-exculpatory-disclosure',
+        'record-consultation',
+      ]);
+      const held = await step('requested', reviewer, 'record-consultation', {
+        heldOn: today,
+        outcome: 'Agreed by telephone: the witness name is redacted before the disclosure.',
+      });
+      assert.equal(held.statusCode, 200, held.body);
+      await pair.requestedWorker.runOnce();
+      const heldThere = await readCaseView<
+        View & { exculpatoryNotices: { consultationHeld: { heldOn: string } | null }[] }
+      >(pair.requesting, officer, requestingId);
+      assert.equal(heldThere.exculpatoryNotices[0]?.consultationHeld?.heldOn, today);
+      assert.deepEqual(heldThere.availableTransitions, []);
     });
   });
 }

@@ -551,6 +551,14 @@ describe('the evidence section of a received request', { skip: skipReason() }, (
     await form.getByRole('button', { name: 'Record the use' }).click();
     await form.getByText('The use is recorded in the chain of custody.').waitFor();
     await panel.screenshot({ path: path.join(screenshotDirectory, 'evidence-consent.png') });
+    // A disclosure marked exculpatory (Art. 40(19)) waits for a notice of the case naming the package.
+    await form.getByLabel('Use', { exact: true }).selectOption('disclosure');
+    await form.getByLabel(/^Exculpatory to an accused person/).check();
+    const noticeState = form.getByTestId('exculpatory-notice-state');
+    await noticeState.waitFor();
+    assert.equal(await noticeState.getAttribute('data-state'), 'no-notice');
+    assert.match((await noticeState.textContent()) ?? '', /give it first/);
+    assert.equal(await form.getByRole('button', { name: 'Record the use' }).isDisabled(), true);
     await frContext.close();
   });
   test("each node's register lists the evidence it holds: DE's custodian the file attached, FR's supervisor the file received", async () => {

@@ -3,7 +3,7 @@
  * reviewer, who received spontaneous information from France, gives notice of a disclosure already
  * made (the form asks why notice could not come first, and refuses it without); the case shows the
  * notice; France's supervisor reads it and asks to be consulted, and the notice says so, in English
- * and in Arabic (right to left). axe-core finds no WCAG 2.2 A or AA violation. Two nodes in one
+ * and in Arabic (right to left); Germany records the consultation held. axe-core finds no WCAG 2.2 A or AA violation. Two nodes in one
  * process over loopback HTTP.
  *
  * Screenshots go to test-results/screenshots/exculpatory-*.png (gitignored).
@@ -110,7 +110,8 @@ describe('a notice of exculpatory disclosure, in the browser', { skip: skipReaso
     const sender = await openCase(pair.requestingUrl, readers.requesting, ids.requestingId);
     try {
       await sender.getByTestId('exculpatory-notice').waitFor();
-      await sender.getByTestId('transition-request-consultation').click();
+      // The step that answers the notice is offered beside it.
+      await sender.getByTestId('notice-step-request-consultation').click();
       const form = sender.getByTestId('transition-form');
       await form
         .getByLabel('Reasons')
@@ -131,6 +132,26 @@ describe('a notice of exculpatory disclosure, in the browser', { skip: skipReaso
       await screenshot(sender, 'exculpatory-sender-ar', { isFullPage: true });
     } finally {
       await sender.context().close();
+    }
+
+    // Germany consults and records the consultation: the notice says when it was held.
+    await pair.requestingWorker.runOnce();
+    const consulted = await openCase(pair.requestedUrl, readers.requested, ids.requestedId);
+    try {
+      await consulted.getByTestId('exculpatory-consultation-pending').waitFor();
+      await consulted.getByTestId('notice-step-record-consultation').click();
+      const form = consulted.getByTestId('transition-form');
+      await form
+        .getByLabel('What was said and agreed')
+        .fill('Agreed by telephone: the witness name is redacted.');
+      await form.getByTestId('transition-submit').click();
+      const held = consulted.getByTestId('exculpatory-consultation-held');
+      await held.waitFor();
+      assert.match((await held.textContent()) ?? '', /^Consultation held on /);
+      assert.equal(await consulted.getByTestId('exculpatory-consultation-pending').count(), 0);
+      await assertConformsToWcag22AA(consulted, 'notice of exculpatory disclosure, consultation held (en)');
+    } finally {
+      await consulted.context().close();
     }
   });
 });

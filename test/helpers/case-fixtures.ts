@@ -137,6 +137,16 @@ export const SAMPLES: Readonly<Record<TransitionName, TransitionSample>> = {
     requestType: 'spontaneous-information',
     exculpatoryNotices: [EXCULPATORY_NOTICE],
   },
+  'record-consultation': {
+    payload: { heldOn: '2026-03-10', outcome: 'Agreed by telephone: the witness name is redacted.' },
+    requestType: 'spontaneous-information',
+    exculpatoryNotices: [
+      {
+        ...EXCULPATORY_NOTICE,
+        consultationRequested: { reasons: 'A protected witness.', at: '2026-03-09T12:00:00.000Z' },
+      },
+    ],
+  },
 };
 
 /** The members a case in this status has once it got there (a preservation record, an open question...). */

@@ -198,3 +198,50 @@ describe('a consultation asked on a notice', () => {
     assert.equal(withoutNotice.reason, 'precondition-unmet');
   });
 });
+
+describe('a consultation held on a notice', () => {
+  const asked: Case = {
+    ...answered(),
+    exculpatoryNotices: [
+      {
+        ...EXCULPATORY_NOTICE,
+        consultationRequested: { reasons: 'A protected witness.', at: NOW.toISOString() },
+      },
+    ],
+  };
+  const record = (current: Case, payload: unknown, side: CaseSide = 'requesting') =>
+    applyTransition(
+      current,
+      { name: 'record-consultation', payload },
+      actor(side, 'legal-reviewer'),
+      NOW,
+      CASE_CATALOGUE,
+    );
+  const HELD = { heldOn: '2026-03-10', outcome: 'Agreed by telephone: the name is redacted.' };
+
+  it('is recorded by the recipient on the latest notice, once, on a day not after today', () => {
+    const result = record(asked, HELD);
+    assert.ok(result.ok, result.ok ? '' : result.refusal.message);
+    assert.deepEqual(result.case.exculpatoryNotices?.[0]?.consultationHeld, {
+      ...HELD,
+      at: NOW.toISOString(),
+    });
+    const again = refusal(record(result.case, HELD));
+    assert.equal(again.reason === 'precondition-unmet' && again.precondition, 'consultation-pending');
+    assert.deepEqual(
+      issuesOf(record(asked, { ...HELD, heldOn: '2026-03-11' })).map((issue) => [issue.pointer, issue.code]),
+      [['/heldOn', 'too-late']],
+    );
+    assert.deepEqual(
+      issuesOf(record(asked, { heldOn: HELD.heldOn })).map((issue) => [issue.pointer, issue.code]),
+      [['/outcome', 'required']],
+    );
+  });
+
+  it('is refused to the State that gave the information, and before any consultation was asked', () => {
+    const bySender = refusal(record(asked, HELD, 'requested'));
+    assert.equal(bySender.reason === 'precondition-unmet' && bySender.precondition, 'consultation-pending');
+    const notAsked = refusal(record({ ...answered(), exculpatoryNotices: [EXCULPATORY_NOTICE] }, HELD));
+    assert.equal(notAsked.reason === 'precondition-unmet' && notAsked.precondition, 'consultation-pending');
+  });
+});

@@ -56,6 +56,7 @@ function expectedOutcome(transition: TransitionDefinition, status: CaseStatus, s
   if (transition.requires.includes('holds-information-received') && !isRecipient) return 'precondition-unmet';
   if (transition.requires.includes('exculpatory-notice-unanswered') && isRecipient)
     return 'precondition-unmet';
+  if (transition.requires.includes('consultation-pending') && !isRecipient) return 'precondition-unmet';
   return 'ok';
 }
 
@@ -63,7 +64,8 @@ function expectedOutcome(transition: TransitionDefinition, status: CaseStatus, s
 function allowedCellCount(transition: TransitionDefinition): number {
   const isOneSided =
     transition.requires.includes('holds-information-received') ||
-    transition.requires.includes('exculpatory-notice-unanswered');
+    transition.requires.includes('exculpatory-notice-unanswered') ||
+    transition.requires.includes('consultation-pending');
   const sides = isOneSided ? 1 : transition.sides.length;
   return transition.from.length * sides * transition.roles.length;
 }

@@ -28,6 +28,8 @@ function payloadFor(definition: TransitionDefinition, current: Case, now: Date):
       return { requestedUntil: addDays(preservedUntil, 60), reasons: 'Court order pending.' };
     case 'extend':
       return { preservedUntil: addDays(preservedUntil, 60) };
+    case 'record-consultation':
+      return { ...(SAMPLES['record-consultation'].payload as object), heldOn: today };
     case 'notify-exculpatory-disclosure':
       return { ...(SAMPLES['notify-exculpatory-disclosure'].payload as object), date: today };
     case 'refuse': {

@@ -241,7 +241,12 @@ describe('validation: identifier-time-invalid (Art. 42(3)(c))', () => {
   it('blocks a time zone that is not an IANA zone and accepts UTC and Asia/Kolkata', () => {
     const base = { kind: 'email', value: 'a@example.fr', observedAt: '2026-11-02T09:15:00' } as const;
     assert.deepEqual(summarize({ ...base, timeZone: 'CET+1' }, 'identifier-time-invalid'), [
-      ['blocking', 'identifiers[0].timeZone', 'Art. 42(3)(c)', 'The time "CET+1" of a@example.fr is not valid.'],
+      [
+        'blocking',
+        'identifiers[0].timeZone',
+        'Art. 42(3)(c)',
+        'The time "CET+1" of a@example.fr is not valid.',
+      ],
     ]);
     assert.equal(summarize({ ...base, timeZone: '+01:00' }, 'identifier-time-invalid').length, 1);
     assert.deepEqual(summarize({ ...base, timeZone: 'UTC' }, 'identifier-time-invalid'), []);

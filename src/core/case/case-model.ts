@@ -194,7 +194,14 @@ export type ExculpatoryNotice = Readonly<{
   packageIds: readonly string[];
   notifiedAt: string;
   consultationRequested?: Readonly<{ reasons: string; at: string }>;
+  /** The consultation held, as the recipient records it: the day and its outcome. */
+  consultationHeld?: Readonly<{ heldOn: CalendarDate; outcome: string; at: string }>;
 }>;
+
+/** A notice given before the disclosure whose consultation was asked for and not yet held: the disclosure waits for it. */
+export function isConsultationPending(notice: ExculpatoryNotice): boolean {
+  return notice.consultationRequested !== undefined && notice.consultationHeld === undefined;
+}
 
 /**
  * What the requested side asked that waits for the requesting side's answer: conditions proposed

@@ -242,3 +242,15 @@ export const exculpatoryNoticePayload = (context: PayloadContext) =>
         });
       }
     });
+
+/** The consultation held on a notice of exculpatory disclosure: the day (not after today) and its outcome. */
+export const consultationRecordPayload = (context: PayloadContext) =>
+  z
+    .object({
+      heldOn: CalendarDateSchema.refine((date) => date <= todayOf(context.now), {
+        message: 'a consultation held is recorded on a day not after today',
+        ...dateBound('too-late', todayOf(context.now)),
+      }),
+      outcome: Text,
+    })
+    .strict();

@@ -2,7 +2,7 @@
  * The named preconditions of the transition table (transitions.ts), each a pure predicate over the
  * case, the actor and the moment, with the sentence a refusal shows when it does not hold.
  */
-import type { Case, CaseActor, CaseSide } from './case-model.ts';
+import { type Case, type CaseActor, type CaseSide, isConsultationPending } from './case-model.ts';
 import { todayOf } from './payloads.ts';
 import type { Precondition } from './transitions.ts';
 
@@ -65,6 +65,14 @@ export const PRECONDITION_CHECKS: Readonly<Record<Precondition, PreconditionChec
     },
     unmet:
       'only the State that gave the information asks to be consulted, once, on the latest notice of its disclosure',
+  },
+  'consultation-pending': {
+    holds: (current, actor) => {
+      const latest = current.exculpatoryNotices?.at(-1);
+      return actor.side === recipientSideOf(current) && latest !== undefined && isConsultationPending(latest);
+    },
+    unmet:
+      'only the State that received the information records a consultation, once the other State asked for one on its latest notice',
   },
   'no-extension-pending': {
     holds: (current) => current.preservation?.extensionRequest === undefined,

@@ -23,6 +23,7 @@ import {
   deliveryPayload,
   emptyPayload,
   extensionPayload,
+  consultationRecordPayload,
   extensionRequestPayload,
   exculpatoryNoticePayload,
   notePayload,
@@ -58,6 +59,8 @@ export const PRECONDITIONS = [
   'holds-information-received',
   /** The actor's side gave the information, and the other side's latest exculpatory notice has no consultation asked yet. */
   'exculpatory-notice-unanswered',
+  /** The actor's side received the information, and the other side asked to be consulted on the latest notice, not yet held. */
+  'consultation-pending',
 ] as const;
 export type Precondition = (typeof PRECONDITIONS)[number];
 
@@ -452,6 +455,22 @@ export const TRANSITIONS = [
         index === all.length - 1
           ? { ...notice, consultationRequested: { reasons: payload.reasons, at: event.at } }
           : notice,
+      ),
+    }),
+  }),
+  define({
+    name: 'record-consultation',
+    sides: BOTH,
+    roles: HANDLERS,
+    from: INFORMATION_HELD,
+    to: 'unchanged',
+    requires: ['consultation-pending'],
+    basis:
+      'Art. 40(19), Art. 40(5) (the recipient consults the State that gave the information when it asks)',
+    payload: consultationRecordPayload,
+    record: (current, payload, event) => ({
+      exculpatoryNotices: (current.exculpatoryNotices ?? []).map((notice, index, all) =>
+        index === all.length - 1 ? { ...notice, consultationHeld: { ...payload, at: event.at } } : notice,
       ),
     }),
   }),

@@ -15,6 +15,7 @@ import { caseConditionsAcceptedMessage } from './case-conditions-accepted.messag
 import { caseConditionsDeclinedMessage } from './case-conditions-declined.message.ts';
 import { caseConditionsProposedMessage } from './case-conditions-proposed.message.ts';
 import { caseClosedMessage } from './case-closed.message.ts';
+import { caseConsultationRecordedMessage } from './case-consultation-recorded.message.ts';
 import { caseConsultationRequestedMessage } from './case-consultation-requested.message.ts';
 import { caseConvertedMessage } from './case-converted.message.ts';
 import { caseExculpatoryDisclosureNotifiedMessage } from './case-exculpatory-disclosure-notified.message.ts';
@@ -72,6 +73,7 @@ export const BUILT_IN_MESSAGES: readonly AnyMessageDefinition[] = [
   evidenceConsentAnsweredMessage,
   caseExculpatoryDisclosureNotifiedMessage,
   caseConsultationRequestedMessage,
+  caseConsultationRecordedMessage,
 ];
 
 export type MessageRegistry = Readonly<{

@@ -200,6 +200,10 @@ export const CaseSchema = z
             .object({ reasons: z.string(), at: z.string() })
             .nullable()
             .describe('the consultation the State that gave the information asked for, if any'),
+          consultationHeld: z
+            .object({ heldOn: z.string(), outcome: z.string(), at: z.string() })
+            .nullable()
+            .describe('the consultation held, as the recipient recorded it: its day and outcome'),
         }),
       )
       .describe(

@@ -43,6 +43,7 @@ const SHIPPED_TYPES = (): string[] => [
   'evidence.consent-answered',
   'case.exculpatory-disclosure-notified',
   'case.consultation-requested',
+  'case.consultation-recorded',
 ];
 const CASE_MESSAGE_TYPES = [
   'case.acknowledged',

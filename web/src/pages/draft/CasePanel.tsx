@@ -370,7 +370,14 @@ export function CasePanel({
           />
         ))}
 
-        {caseView ? <ExculpatoryNotices notices={caseView.exculpatoryNotices} /> : null}
+        {caseView ? (
+          <ExculpatoryNotices
+            notices={caseView.exculpatoryNotices}
+            isRecipient={side === (request.type === 'spontaneous-information' ? 'requested' : 'requesting')}
+            available={available}
+            onStep={open}
+          />
+        ) : null}
 
         {caseView?.lastAnswer && side === 'requested' ? (
           // The requesting State answered what this side asked: said at the top until this side acts.

@@ -24,7 +24,7 @@ import {
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
-import { answer, api, isApiError } from '../../app/api.ts';
+import { answer, api, type CaseView, isApiError } from '../../app/api.ts';
 import { useCan } from '../../app/session.tsx';
 import { citationText, formatDateTime } from '../../components/format.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -68,6 +68,28 @@ function ConsentLine({ consent }: { consent: Consent }) {
       ) : null}
     </Stack>
   );
+}
+
+type NoticeState = Readonly<
+  { state: 'ready'; notifiedAt: string } | { state: 'no-notice' } | { state: 'consultation-pending' }
+>;
+
+/**
+ * Whether an exculpatory disclosure of the package may be recorded (Art. 40(19)): the latest notice
+ * of the case that names it, and no consultation asked for on a notice given in advance still to
+ * be held. The node checks the same; undefined while the case is not read.
+ */
+function exculpatoryStateOf(
+  notices: CaseView['exculpatoryNotices'] | undefined,
+  packageId: string,
+): NoticeState | undefined {
+  if (!notices) return undefined;
+  const notice = notices.toReversed().find((entry) => entry.packageIds.includes(packageId));
+  if (!notice) return { state: 'no-notice' };
+  const isPending = notice.consultationRequested !== null && notice.consultationHeld === null;
+  return notice.timing === 'prior' && isPending
+    ? { state: 'consultation-pending' }
+    : { state: 'ready', notifiedAt: notice.notifiedAt };
 }
 
 function AskForm({
@@ -135,6 +157,18 @@ function AskForm({
       setBusy(undefined);
     }
   };
+  // The notices of the case that name the package: read once the use is marked exculpatory.
+  const isExculpatoryUse = kind === 'disclosure' && isExculpatory;
+  const history = useApi(
+    () =>
+      isExculpatoryUse
+        ? answer(api.GET('/api/v1/requests/{id}/history', { params: { path: { id: requestId } } }))
+        : Promise.resolve(undefined),
+    [requestId, isExculpatoryUse],
+  );
+  const noticeState = isExculpatoryUse
+    ? exculpatoryStateOf(history.data?.case.exculpatoryNotices, packageId)
+    : undefined;
   const blocked =
     isApiError(error) && error.code === 'consent-required'
       ? (error.problem.errors ?? []).map((item) => item.path?.replace(/^conditions\./, '') ?? '')
@@ -175,6 +209,23 @@ function AskForm({
           data-testid="use-exculpatory"
         />
       ) : null}
+      {noticeState ? (
+        <Text
+          size="sm"
+          c={noticeState.state === 'ready' ? 'teal.9' : 'red.9'}
+          fw={noticeState.state === 'ready' ? undefined : 600}
+          data-testid="exculpatory-notice-state"
+          data-state={noticeState.state}
+        >
+          {noticeState.state === 'ready'
+            ? t('evidenceConsent.noticeGiven', { at: formatDateTime(noticeState.notifiedAt) })
+            : t(
+                noticeState.state === 'no-notice'
+                  ? 'evidenceConsent.noNotice'
+                  : 'evidenceConsent.consultationPending',
+              )}
+        </Text>
+      ) : null}
       <Textarea
         label={t('evidenceConsent.reasons')}
         value={reasons}
@@ -186,7 +237,13 @@ function AskForm({
         <Button type="submit" loading={busy === 'ask'} disabled={!packageId || reasons.trim() === ''}>
           {t('evidenceConsent.ask')}
         </Button>
-        <Button variant="default" onClick={recordUse} loading={busy === 'use'} disabled={!packageId}>
+        <Button
+          variant="default"
+          onClick={recordUse}
+          loading={busy === 'use'}
+          // An exculpatory disclosure waits for its notice (and a consultation asked for on it).
+          disabled={!packageId || (noticeState !== undefined && noticeState.state !== 'ready')}
+        >
           {t('evidenceConsent.recordUse')}
         </Button>
       </Group>

@@ -345,6 +345,10 @@ function PackageCard({
                 { state: nodeStateName(states.data, item.peerNodeId) },
               )}
             </Text>
+            {/* The short id a notice of exculpatory disclosure names the package by. */}
+            <Text size="sm" c="gray.7" className="machine-text" data-testid="package-short-id">
+              {item.id.slice(0, 8)}
+            </Text>
             {/* One status: a sealed package waiting for the second person is not "ready to send". */}
             {isAwaitingApproval ? (
               <Badge variant="outline" color="gray.8" data-testid="package-awaiting-approval">

@@ -367,6 +367,7 @@ function CustodyTimeline({ requestId, itemId }: { requestId: string; itemId: str
                     <Text size="xs">{(event.details as { reason: string }).reason}</Text>
                   ) : null}
                   <PackageNote details={event.details} />
+                  <UseNote details={event.details} />
                 </Table.Td>
                 <Table.Td>
                   {/* The person's name; the login the chain recorded beneath it. A node's own step
@@ -573,6 +574,33 @@ function nodeOfActor(actor: { id?: string | null; name: string }): string | unde
  * addressee where the package left (`to`), the sender where it arrived (`from`), the node that
  * checked it where its verdict came back (`by`). Nothing when the event names no node.
  */
+/** What use a `used` or consent event was about (a disclosure to whom...), and an exculpatory disclosure's notice. */
+function UseNote({ details }: { details: unknown }) {
+  const { t } = useTranslation();
+  const { use, exculpatoryNotice } = (details ?? {}) as Record<string, unknown>;
+  const kind = (use as { kind?: unknown } | undefined)?.kind;
+  if (typeof kind !== 'string') return null;
+  const target = (use as { target?: unknown }).target;
+  const notifiedAt = (exculpatoryNotice as { notifiedAt?: unknown } | undefined)?.notifiedAt;
+  return (
+    <Text size="xs" data-testid="custody-use">
+      {t(`evidenceConsent.use.${kind}`, { defaultValue: kind })}
+      {typeof target === 'string' && target ? (
+        <>
+          {' — '}
+          <bdi>{target}</bdi>
+        </>
+      ) : null}
+      {typeof notifiedAt === 'string' ? (
+        <>
+          <br />
+          {t('evidenceConsent.usedExculpatory', { at: formatInstant(notifiedAt) })}
+        </>
+      ) : null}
+    </Text>
+  );
+}
+
 function PackageNote({ details }: { details: unknown }) {
   const { t } = useTranslation();
   const states = useStates();

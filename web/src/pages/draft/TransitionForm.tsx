@@ -33,6 +33,7 @@ import {
   citationText,
   formatDate,
   formatInstant,
+  formatList,
   localized,
   refusalGroundText,
 } from '../../components/format.ts';
@@ -57,7 +58,8 @@ type FormKind =
   | 'extension-request'
   | 'extension'
   | 'conversion'
-  | 'exculpatory-notice';
+  | 'exculpatory-notice'
+  | 'consultation-record';
 
 const FORM_KINDS: Readonly<Record<string, FormKind>> = {
   acknowledge: 'note',
@@ -82,6 +84,7 @@ const FORM_KINDS: Readonly<Record<string, FormKind>> = {
   convert: 'conversion',
   'notify-exculpatory-disclosure': 'exculpatory-notice',
   'request-consultation': 'reasons',
+  'record-consultation': 'consultation-record',
 };
 
 export function formKindOf(transition: string): FormKind {
@@ -129,8 +132,10 @@ const TEXT_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
   response: 'text',
   conversion: 'followUpReference',
   'exculpatory-notice': 'disclosure',
+  'consultation-record': 'outcome',
 };
 const DATE_KEYS: Readonly<Partial<Record<FormKind, string>>> = {
+  'consultation-record': 'heldOn',
   'exculpatory-notice': 'date',
   questions: 'answerBy',
   postponement: 'until',
@@ -232,12 +237,21 @@ export function TransitionForm({
     conditionalConsidered: false,
     summary: '',
     text: '',
-    date: kind === 'exculpatory-notice' ? today : '',
+    date: kind === 'exculpatory-notice' || kind === 'consultation-record' ? today : '',
     results: [],
     timing: 'prior',
     priorNoticeImpossible: '',
-    packageIds: [],
+    // One package received: the notice is most likely about it, so it is chosen (and may be unchosen).
+    packageIds: receivedPackages?.length === 1 ? receivedPackages.map((item) => item.id) : [],
   });
+  // The packages are read as the form opens: one that arrives alone is chosen then.
+  const onlyPackage = receivedPackages?.length === 1 ? receivedPackages[0]?.id : undefined;
+  useEffect(() => {
+    if (onlyPackage)
+      setValues((current) =>
+        current.packageIds.length > 0 ? current : { ...current, packageIds: [onlyPackage] },
+      );
+  }, [onlyPackage]);
   const [errors, setErrors] = useState<Errors>({});
   const [attempt, setAttempt] = useState(0);
   const form = useRef<HTMLFormElement>(null);
@@ -281,10 +295,12 @@ export function TransitionForm({
   // The earliest date the form's one date accepts: an extension runs past the current date.
   const isExtension = kind === 'extension-request' || kind === 'extension';
   const isNotice = kind === 'exculpatory-notice';
+  // A day already past: a disclosure made (notice after it) or a consultation held.
+  const isPastDate = (isNotice && values.timing === 'after') || kind === 'consultation-record';
   const earliestDate =
     kind === 'questions' || (isNotice && values.timing === 'prior')
       ? today
-      : isNotice
+      : isNotice || kind === 'consultation-record'
         ? undefined
         : isExtension && preservedUntil && preservedUntil >= today
           ? addDays(preservedUntil, 1)
@@ -326,7 +342,7 @@ export function TransitionForm({
         if (kind !== 'questions') found.date = required;
       } else if (isUnreadable(values.date)) {
         found.date = unreadable;
-      } else if (isNotice && values.timing === 'after' && values.date > today) {
+      } else if (isPastDate && values.date > today) {
         found.date = t('case.notAfterToday');
       } else if (earliestDate !== undefined && values.date < earliestDate) {
         found.date =
@@ -494,8 +510,8 @@ export function TransitionForm({
         {isNotice ? (
           <>
             <Text size="sm" data-testid="exculpatory-help">
-              {t('case.exculpatory.help', { state: otherState })} ({citationText(40, '19')};{' '}
-              {citationText(40, '5')})
+              {t('case.exculpatory.help', { state: otherState })} (
+              {formatList([citationText(40, '19'), citationText(40, '5')])})
             </Text>
             <Radio.Group
               label={t('case.exculpatory.timing')}
@@ -534,7 +550,7 @@ export function TransitionForm({
             )}
             value={values.date}
             min={earliestDate}
-            max={isNotice && values.timing === 'after' ? today : undefined}
+            max={isPastDate ? today : undefined}
             description={
               isExtension && preservedUntil
                 ? t('case.currentlyPreservedUntil', { date: formatDate(preservedUntil) })
@@ -692,6 +708,8 @@ function payloadOf(kind: FormKind, values: Values): Record<string, unknown> {
       return { preservedUntil: values.date, ...note };
     case 'conversion':
       return { followUpReference: values.text.trim() };
+    case 'consultation-record':
+      return { heldOn: values.date, outcome: values.text.trim() };
     case 'exculpatory-notice':
       return {
         timing: values.timing,
@@ -742,11 +760,13 @@ const TEXT_LABELS: Readonly<Partial<Record<FormKind, string>>> = {
   response: 'case.responseText',
   conversion: 'case.followUpReference',
   'exculpatory-notice': 'case.exculpatory.disclosure',
+  'consultation-record': 'case.exculpatory.outcome',
 };
 
 /** The label of the one date a form kind asks for, when it asks for one. */
 const DATE_LABELS: Readonly<Partial<Record<FormKind, string>>> = {
   'exculpatory-notice': 'case.exculpatory.datePrior',
+  'consultation-record': 'case.exculpatory.heldOn',
   questions: 'case.answerBy',
   postponement: 'case.until',
   'extension-request': 'case.requestedUntil',
