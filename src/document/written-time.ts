@@ -1,5 +1,6 @@
 /**
- * Days and moments as the formal document's language writes them: "4 novembre 2026",
+ * Days and moments as the formal document's language writes them, and the custody report of an
+ * evidence export's (src/services/custody-report.ts): "4 novembre 2026",
  * "1 mars 2026 à 10:15:00 Europe/Paris (UTC+1) = 1 mars 2026 à 09:15:00 UTC", "2026年3月1日 10:15:00
  * UTC+8". A legal document in French, Arabic or Chinese does not write ISO 8601; but an IP address
  * is attributed to a subscriber only with an exact moment whose zone is beyond doubt, so a moment
@@ -34,15 +35,22 @@ export function documentLocaleOf(language: string): string {
  * (YYYY-MM-DD) in words; text that is no date (or no real day, as 2026-02-30) as it is.
  */
 export function formatDate(isoDate: string, language: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!match) return isoDate;
-  const instant = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  if (Number.isNaN(instant.getTime()) || instant.toISOString().slice(0, 10) !== isoDate) return isoDate;
+  const instant = calendarDay(isoDate);
+  if (!instant) return isoDate;
   try {
     return formatterOf(language, { dateStyle: 'long' }).format(instant);
   } catch {
     return isoDate;
   }
+}
+
+/** Midnight UTC of a calendar date (YYYY-MM-DD), or undefined when the text names no real day. */
+function calendarDay(isoDate: string): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return undefined;
+  const instant = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (Number.isNaN(instant.getTime()) || instant.toISOString().slice(0, 10) !== isoDate) return undefined;
+  return instant;
 }
 
 /**
@@ -132,6 +140,17 @@ function latin(text: string, direction: 'ltr' | 'rtl'): string {
 }
 
 /**
+ * The offset from UTC of a wall-clock time: the one it states, else its zone's at that moment;
+ * undefined when it states none and its zone is not given or not known to the engine.
+ */
+function offsetOf(clock: WallClock, zone: string | undefined): number | undefined {
+  if (clock.offsetMinutes !== undefined) return clock.offsetMinutes;
+  if (!zone) return undefined;
+  const instant = wallClockToInstant(clock.asUtcMs, zone);
+  return instant ? Math.round((clock.asUtcMs - instant.getTime()) / 60_000) : undefined;
+}
+
+/**
  * A moment in the version's language with its zone: "1 March 2026 at 10:15:00 UTC+3 = 1 March
  * 2026 at 07:15:00 UTC" (an offset), "… 10:15 Europe/Paris (UTC+2) = … 08:15 UTC" (a zone for a
  * wall-clock time), "… 10:15:00 UTC" (already UTC), "… 10:15:00 (time zone not stated)";
@@ -143,16 +162,22 @@ export function writtenMoment(moment: string, zone: string | undefined, writing:
   const clock = parseWallClock(moment);
   if (!clock) return [moment, zone && latin(zone, direction)].filter(Boolean).join(' ');
   const local = writtenClock(clock.asUtcMs, clock, language);
-  let offsetMinutes = clock.offsetMinutes;
+  const offsetMinutes = offsetOf(clock, zone);
   if (offsetMinutes === undefined) {
-    if (!zone) return `${local} (${writing.zoneNotStated})`;
-    const instant = wallClockToInstant(clock.asUtcMs, zone);
-    if (!instant) return `${local} ${latin(zone, direction)}`;
-    offsetMinutes = Math.round((clock.asUtcMs - instant.getTime()) / 60_000);
+    return zone ? `${local} ${latin(zone, direction)}` : `${local} (${writing.zoneNotStated})`;
   }
   const zoneText = zone ? `${zone} (${offsetText(offsetMinutes)})` : offsetText(offsetMinutes);
   const written = `${local} ${latin(zoneText, direction)}`;
   if (offsetMinutes === 0) return written;
   const utc = writtenClock(clock.asUtcMs - offsetMinutes * 60_000, clock, language);
   return `${written} = ${utc} ${latin('UTC', direction)}`;
+}
+
+/**
+ * A date, a moment or other text as someone gave it (an evidence item's "acquired when"): a
+ * calendar date or a date-time written in words as formatDate and writtenMoment do, other text
+ * as it is.
+ */
+export function writtenDateOrMoment(text: string, writing: MomentWriting): string {
+  return calendarDay(text) ? formatDate(text, writing.language) : writtenMoment(text, undefined, writing);
 }

@@ -20,7 +20,6 @@ import { AppError } from '../core/errors.ts';
 import type { Locale } from '../core/i18n.ts';
 import { UUID_PATTERN } from '../core/ids.ts';
 import { type CustodyReportLabels, loadCustodyReportLabels } from '../data/custody-report-labels/index.ts';
-import type { DocumentField } from '../document/document-model.ts';
 import { encryptStream, isAgeError } from '../evidence/age/index.ts';
 import { openAtRest } from '../evidence/at-rest.ts';
 import {
@@ -47,6 +46,7 @@ import {
   type StoredEvidenceItem,
 } from '../storage/evidence.repository.ts';
 import { findRequestById } from '../storage/requests.repository.ts';
+import { custodyReport } from './custody-report.ts';
 import { appendCustody, evidencePaths, findEvidenceRequest } from './evidence.service.ts';
 
 export const EvidenceExportSchema = z
@@ -127,115 +127,6 @@ function itemsOf(
     }
     return { manifestItem, item };
   });
-}
-
-function when(iso: string): string {
-  return iso
-    .replace('T', ' ')
-    .replace(/\.\d{3}Z$/, ' UTC')
-    .replace(/Z$/, ' UTC');
-}
-
-/** The custody report's content, in the labels' language. */
-function custodyReport(
-  labels: CustodyReportLabels,
-  input: Readonly<{
-    manifest: EvidenceManifest;
-    signer: SignerFile;
-    index: ExportIndex;
-    custody: CustodyFile;
-  }>,
-) {
-  const { manifest, signer, index, custody } = input;
-  const field = (label: string, value: string | null | undefined): DocumentField => ({
-    label,
-    value: value && value.length > 0 ? value : labels.notStated,
-  });
-  const yesNo = (value: boolean) => (value ? labels.yes : labels.no);
-  return {
-    language: labels.language,
-    direction: labels.direction,
-    heading: labels.heading,
-    title: labels.title,
-    footer: `${labels.footer} · ${labels.package} ${manifest.packageId}`,
-    sections: [
-      {
-        label: labels.package,
-        groups: [
-          [
-            field(labels.package, manifest.packageId),
-            field(labels.request, manifest.request.id),
-            field(labels.caseReference, manifest.request.caseReference),
-            field(labels.sender, manifest.from),
-            field(labels.recipientNode, manifest.to),
-            field(labels.manifestCreatedAt, when(manifest.createdAt)),
-            field(labels.signedBy, signer.nodeId),
-            field(labels.keyId, signer.kid),
-          ],
-          [
-            field(labels.exportedAt, when(index.exportedAt)),
-            field(labels.exportedBy, index.exportedBy),
-            field(labels.exportedFrom, index.exportedFrom),
-            field(labels.reason, index.reason),
-            field(
-              labels.form,
-              index.form === 'age' ? `${labels.forms.age}: ${index.recipient}` : labels.forms.decrypted,
-            ),
-          ],
-        ],
-      },
-      {
-        label: labels.items,
-        groups: manifest.items.map((item) => {
-          const file = index.items.find((entry) => entry.manifestItemId === item.id)?.file;
-          return [
-            field(labels.name, item.name),
-            field(labels.file, file),
-            field(labels.mediaType, item.mediaType),
-            field(labels.size, `${item.sizeBytes} ${labels.bytes}`),
-            field(labels.sha256, item.sha256),
-            field(labels.description, item.description),
-            field(labels.sensitive, yesNo(item.isSensitive)),
-            field(labels.acquisition.what, item.acquisition.what),
-            field(labels.acquisition.fromWhom, item.acquisition.fromWhom),
-            field(labels.acquisition.when, item.acquisition.when),
-            field(labels.acquisition.how, item.acquisition.how),
-            field(labels.acquisition.byWhom, item.acquisition.byWhom),
-            field(labels.acquisition.legalBasis, item.acquisition.legalBasis),
-          ];
-        }),
-      },
-      {
-        label: labels.conditions,
-        groups: [
-          [
-            field(labels.limitedToRequestPurpose, yesNo(manifest.conditions.limitedToRequestPurpose)),
-            field(labels.onwardTransferNeedsConsent, yesNo(manifest.conditions.onwardTransferNeedsConsent)),
-            field(labels.confidentialUntil, manifest.conditions.confidentialUntil),
-            field(labels.conditionsNote, manifest.conditions.note),
-          ],
-        ],
-      },
-      {
-        label: labels.custody,
-        groups: custody.items.map((chain) => {
-          const name = manifest.items.find((item) => item.id === chain.manifestItemId)?.name ?? chain.itemId;
-          return [
-            { label: undefined, value: `${labels.custodyOf} ${name}` },
-            ...chain.events.map((event) => {
-              const details = event.details as Record<string, unknown> | null;
-              const reason = typeof details?.reason === 'string' ? ` — ${details.reason}` : '';
-              return field(
-                `${labels.event} ${event.sequence}`,
-                `${when(event.at)} · ${labels.eventKinds[event.kind] ?? event.kind} · ${labels.by} ${event.actor.name}${reason}\n${labels.eventHash} ${event.hash}`,
-              );
-            }),
-          ];
-        }),
-      },
-      { label: labels.verification, groups: [[{ label: undefined, value: labels.verificationText }]] },
-    ],
-  } as const;
 }
 
 type Entry = Readonly<{ name: string; size: number; content: () => AsyncIterable<Buffer> }>;

@@ -215,6 +215,9 @@ for (const target of DATABASE_TARGETS) {
         /Utilisation limitée aux fins de la demande \(art\. 40\) : oui|Utilisation limitée aux fins de la demande \(art\. 40\): oui/,
       );
       assert.match(text, /exporté/);
+      // Moments in French words, to the millisecond, in UTC: "Exporté le : 8 décembre 2026 à 10:04:11,123 UTC".
+      assert.match(text, /Exporté le : \d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2}:\d{2},\d{3} UTC/);
+      assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
       assert.match(text, /Production before the investigating judge/);
       assert.match(text, /de-export/);
     });

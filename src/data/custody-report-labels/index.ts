@@ -49,6 +49,8 @@ export const CustodyReportLabelsSchema = z
     yes: Word,
     no: Word,
     notStated: Word,
+    /** After a date-time given without offset or zone (an item's "acquired when"). */
+    timeZoneNotStated: Word,
     custody: Word,
     custodyOf: Word,
     event: Word,
