@@ -23,7 +23,13 @@ import type { Identifier, RequestContent, RequestTypeId } from '../core/request/
 import { ELEMENT_IDS, type ElementId, isElementPresent } from '../core/request/elements.ts';
 import { loadDocumentLabels } from '../data/document-labels/index.ts';
 import { digestCanonicalJson } from './canonical-json.ts';
-import { formatDate, type MomentWriting, writtenMoment } from './written-time.ts';
+import {
+  dateDatetime,
+  formatDate,
+  type MomentWriting,
+  momentDatetime,
+  writtenMoment,
+} from './written-time.ts';
 import {
   type DocumentLabels,
   type DocumentLabelSet,
@@ -36,8 +42,39 @@ import {
 /** What the document prints where the draft gives nothing. */
 export const ABSENT = '—';
 
-/** One line of an element: an optional heading and the value as text. */
-export type DocumentField = Readonly<{ label: string | undefined; value: string }>;
+/**
+ * A date or moment a field's value writes in words, and the exact ISO 8601 value it was written
+ * from: the HTML page keeps it machine-readable in a `<time datetime>` (render-html.ts).
+ */
+export type DocumentTime = Readonly<{
+  /** The words, as they stand in the value: "7 December 2026 at 21:04:11 UTC+1 = …". */
+  text: string;
+  /** "2026-12-07T20:04:11Z" (written-time.ts momentDatetime), "2026-12-07" (a calendar date). */
+  datetime: string;
+}>;
+
+/** One line of an element: an optional heading, the value as text, and the dates and moments in it. */
+export type DocumentField = Readonly<{
+  label: string | undefined;
+  value: string;
+  /** The value's written dates and moments, in the order they appear; absent when it has none. */
+  times?: readonly DocumentTime[];
+}>;
+
+/** A value as text with the dates and moments written in it, before it gets its label. */
+type Written = Readonly<{ text: string; times: readonly DocumentTime[] }>;
+
+/** Words for a date or moment, with the exact value they stand for when there is one. */
+function writtenFrom(text: string, datetime: string | undefined): Written {
+  return { text, times: datetime === undefined ? [] : [{ text, datetime }] };
+}
+
+/** A field of a written value: its times only when it has some. */
+function fieldOf(label: string | undefined, written: Written): DocumentField {
+  return written.times.length > 0
+    ? { label, value: written.text, times: written.times }
+    : { label, value: written.text };
+}
 
 /** One thing inside an element (an offence, a person, an identifier...), as its fields. */
 export type DocumentItem = readonly DocumentField[];
@@ -207,7 +244,7 @@ function buildVersion(
 ): DocumentVersion {
   const helpers = createHelpers(catalogue, typeEntry, labels);
   const { fields } = labels;
-  const issuedOn = trimmed(content.requestDate) ?? options.issuedOn?.toISOString().slice(0, 10);
+  const issuedOn = day(helpers, trimmed(content.requestDate) ?? options.issuedOn?.toISOString().slice(0, 10));
   return {
     language: labels.language,
     direction: labels.direction,
@@ -220,7 +257,7 @@ function buildVersion(
     sections: sectionsOf(content, typeEntry, helpers, labels.labelSeparator),
     closing: {
       place: { label: fields.place, value: '' },
-      date: { label: fields.issuedOn, value: issuedOn ? formatDate(issuedOn, labels.language) : '' },
+      date: fieldOf(fields.issuedOn, issuedOn ?? { text: '', times: [] }),
       issuingAuthority: {
         label: fields.issuingAuthority,
         value: [
@@ -321,7 +358,15 @@ function createHelpers(
   };
 }
 
-type FieldValue = string | number | undefined | null;
+type FieldValue = string | number | Written | undefined | null;
+
+/** A value as written, or undefined when it is empty. */
+function writtenOf(value: FieldValue): Written | undefined {
+  if (typeof value === 'number') return { text: String(value), times: [] };
+  if (typeof value === 'object' && value !== null) return value;
+  const text = trimmed(value ?? undefined);
+  return text === undefined ? undefined : { text, times: [] };
+}
 
 /** Builds an item from [label, value] pairs, leaving out empty values. */
 function itemOf(
@@ -330,14 +375,14 @@ function itemOf(
 ): DocumentItem {
   const fields: DocumentField[] = [];
   for (const [labelId, value] of pairs) {
-    const text = typeof value === 'number' ? String(value) : trimmed(value ?? undefined);
-    if (text === undefined) continue;
-    fields.push({ label: labelId ? helpers.label(labelId) : undefined, value: text });
+    const written = writtenOf(value);
+    if (written === undefined) continue;
+    fields.push(fieldOf(labelId ? helpers.label(labelId) : undefined, written));
   }
   return fields;
 }
 
-function textItem(helpers: ValueHelpers, value: string | undefined): DocumentItem[] {
+function textItem(helpers: ValueHelpers, value: FieldValue): DocumentItem[] {
   return [itemOf(helpers, [[null, value]])];
 }
 
@@ -352,19 +397,23 @@ function quantity(helpers: ValueHelpers, amount: number | undefined, unit: Quant
 }
 
 /** A calendar date in words in the version's language ("4 November 2026"); text that is no date as it is. */
-function day(helpers: ValueHelpers, value: string | undefined): string | undefined {
+function day(helpers: ValueHelpers, value: string | undefined): Written | undefined {
   const cleaned = trimmed(value);
-  return cleaned === undefined ? undefined : formatDate(cleaned, helpers.labels.language);
+  if (cleaned === undefined) return undefined;
+  return writtenFrom(formatDate(cleaned, helpers.labels.language), dateDatetime(cleaned));
 }
 
 function period(
   helpers: ValueHelpers,
   value: { from?: string; to?: string } | undefined,
-): string | undefined {
+): Written | undefined {
   const from = day(helpers, value?.from);
   const to = day(helpers, value?.to);
   if (!from && !to) return undefined;
-  return `${from ?? '…'} – ${to ?? '…'}`;
+  return {
+    text: `${from?.text ?? '…'} – ${to?.text ?? '…'}`,
+    times: [...(from?.times ?? []), ...(to?.times ?? [])],
+  };
 }
 
 /** "Frankreich (FR)": the State's name in the version's language, from the engine's locale data. */
@@ -415,15 +464,23 @@ export function describeObservedAt(
   return moment === undefined ? undefined : writtenMoment(moment, trimmed(timeZone), writing);
 }
 
-function identifierItem(helpers: ValueHelpers, identifier: Identifier): DocumentItem {
+/** When an identifier was seen in use, with the instant in UTC the words stand for. */
+function observedAt(helpers: ValueHelpers, identifier: Identifier): Written | undefined {
   const { language, direction } = helpers.labels;
   const writing = { language, direction, zoneNotStated: helpers.label('timeZoneNotStated') };
+  const text = describeObservedAt(identifier.observedAt, identifier.timeZone, writing);
+  if (text === undefined) return undefined;
+  const moment = trimmed(identifier.observedAt) ?? '';
+  return writtenFrom(text, momentDatetime(moment, trimmed(identifier.timeZone)));
+}
+
+function identifierItem(helpers: ValueHelpers, identifier: Identifier): DocumentItem {
   return itemOf(helpers, [
     ['kind', helpers.named('identifierKinds', identifier.kind)],
     ['value', identifier.value],
     ['service', identifier.service],
     ['port', identifier.port],
-    ['observedAt', describeObservedAt(identifier.observedAt, identifier.timeZone, writing)],
+    ['observedAt', observedAt(helpers, identifier)],
     ['note', identifier.note],
   ]);
 }

@@ -3,9 +3,16 @@
  * no external resources), for the draft screen's preview and the browser's "print to PDF".
  *
  * Every text from the draft is escaped. Each bilingual heading carries its `lang`, and Arabic
- * ones `dir="rtl"`; values take `dir="auto"` because free text may be in any script.
+ * ones `dir="rtl"`; values take `dir="auto"` because free text may be in any script. A date or
+ * moment, written in words, stands in a `<time datetime>` with its exact ISO 8601 value.
  */
-import type { DocumentField, DocumentModel, DocumentSection, DocumentVersion } from './document-model.ts';
+import type {
+  DocumentField,
+  DocumentModel,
+  DocumentSection,
+  DocumentTime,
+  DocumentVersion,
+} from './document-model.ts';
 import { ABSENT } from './document-model.ts';
 import { DOCUMENT_FONT_FILES } from './document-fonts.ts';
 
@@ -35,12 +42,35 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 }
 
-function fieldHtml(field: DocumentField): string {
-  // Each line finds its own direction: a value may hold an Arabic line and a Latin one.
-  const lines = field.value
+/**
+ * A line of a value, escaped, each date or moment written in it inside `<time datetime="...">`
+ * with the exact value it was written from ("2026-12-07T20:04:11Z", "2026-12-07"): the words are
+ * for the reader, the attribute keeps the paper checkable by a machine against the data. A
+ * `<time>` does not isolate its text, so the line's `dir="auto"` still finds its direction in the
+ * words (an Arabic month), and the isolation marks around a Latin zone stay inside the element.
+ */
+function lineHtml(line: string, times: readonly DocumentTime[]): string {
+  let html = '';
+  let rest = line;
+  for (const time of times) {
+    const at = rest.indexOf(time.text);
+    if (at < 0) continue;
+    html += `${escapeHtml(rest.slice(0, at))}<time datetime="${escapeHtml(time.datetime)}">${escapeHtml(time.text)}</time>`;
+    rest = rest.slice(at + time.text.length);
+  }
+  return html + escapeHtml(rest);
+}
+
+/** A value's lines, each finding its own direction: a value may hold an Arabic line and a Latin one. */
+function valueLines(field: DocumentField): string {
+  return field.value
     .split(/\r?\n/)
-    .map((line) => `<span class="line" dir="auto">${escapeHtml(line)}</span>`);
-  const value = `<dd>${lines.join('')}</dd>`;
+    .map((line) => `<span class="line" dir="auto">${lineHtml(line, field.times ?? [])}</span>`)
+    .join('');
+}
+
+function fieldHtml(field: DocumentField): string {
+  const value = `<dd>${valueLines(field)}</dd>`;
   if (!field.label) return `<div class="field plain">${value}</div>`;
   return `<div class="field"><dt>${escapeHtml(field.label)}</dt>${value}</div>`;
 }
@@ -59,12 +89,12 @@ ${body}
 
 function closingHtml(version: DocumentVersion): string {
   const { closing } = version;
-  const line = (label: string, value: string) =>
-    `<div class="field"><dt>${escapeHtml(label)}</dt><dd><span class="line" dir="auto">${escapeHtml(value)}</span></dd></div>`;
+  const line = (field: DocumentField) =>
+    `<div class="field"><dt>${escapeHtml(field.label ?? '')}</dt><dd>${valueLines(field)}</dd></div>`;
   return `<dl class="closing">
-${line(closing.place.label ?? '', closing.place.value)}
-${line(closing.date.label ?? '', closing.date.value)}
-${line(closing.issuingAuthority.label ?? '', closing.issuingAuthority.value)}
+${line(closing.place)}
+${line(closing.date)}
+${line(closing.issuingAuthority)}
 ${closing.signatureLines.map((label) => `<div class="field signature"><dt>${escapeHtml(label)}</dt><dd></dd></div>`).join('\n')}
 </dl>`;
 }

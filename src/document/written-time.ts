@@ -54,6 +54,14 @@ function calendarDay(isoDate: string): Date | undefined {
 }
 
 /**
+ * The machine-readable value of a date formatDate writes in words (HTML's `<time datetime>`): the
+ * date itself when it is a real calendar day, undefined for other text (printed as it is).
+ */
+export function dateDatetime(isoDate: string): string | undefined {
+  return calendarDay(isoDate) ? isoDate : undefined;
+}
+
+/**
  * An RFC 3339 date-time as written: its wall-clock time read as if it were UTC (so Intl writes it
  * back unchanged in the zone "UTC"), how precise it is, and its offset in minutes when it has one.
  */
@@ -62,6 +70,8 @@ type WallClock = Readonly<{
   hasSeconds: boolean;
   /** Digits of the fraction of a second shown, when it has one: up to 3 (a Date holds milliseconds). */
   fractionDigits: 1 | 2 | 3 | undefined;
+  /** The fraction of a second as written ("250", "123456"), every digit; "" when it has none. */
+  fraction: string;
   offsetMinutes: number | undefined;
 }>;
 
@@ -91,6 +101,7 @@ function parseWallClock(text: string): WallClock | undefined {
     asUtcMs,
     hasSeconds: match[6] !== undefined,
     fractionDigits: fraction ? (Math.min(fraction.length, 3) as 1 | 2 | 3) : undefined,
+    fraction,
     offsetMinutes,
   };
 }
@@ -171,6 +182,25 @@ export function writtenMoment(moment: string, zone: string | undefined, writing:
   if (offsetMinutes === 0) return written;
   const utc = writtenClock(clock.asUtcMs - offsetMinutes * 60_000, clock, language);
   return `${written} = ${utc} ${latin('UTC', direction)}`;
+}
+
+/**
+ * The machine-readable value of a moment writtenMoment writes in words (HTML's `<time datetime>`):
+ * the instant in UTC, "2026-12-07T20:04:11Z", as precise as it was given. Every digit of a
+ * fraction of a second is kept ("…:11.123456Z"), since an offset is whole minutes and never
+ * changes the fraction, though the words stop at milliseconds. A wall-clock time whose offset is
+ * not known (no zone, or one the engine does not know) has no instant: it is given as written,
+ * without a zone ("2026-07-01T10:15"), as HTML's local date and time. Undefined for other text.
+ */
+export function momentDatetime(moment: string, zone: string | undefined): string | undefined {
+  const clock = parseWallClock(moment);
+  if (!clock) return undefined;
+  const offsetMinutes = offsetOf(clock, zone);
+  const iso = new Date(clock.asUtcMs - (offsetMinutes ?? 0) * 60_000).toISOString();
+  const precise = clock.hasSeconds
+    ? `${iso.slice(0, 19)}${clock.fraction ? `.${clock.fraction}` : ''}`
+    : iso.slice(0, 16);
+  return offsetMinutes === undefined ? precise : `${precise}Z`;
 }
 
 /**

@@ -103,6 +103,20 @@ for (const target of DATABASE_TARGETS) {
       assert.ok(html.includes(`catalogue ${subject.context.catalogue.version}`));
       assert.doesNotMatch(html, /<script>alert/);
       assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+      // When the address was seen: in words in each version, the UTC instant kept for machines.
+      const seen = [...html.matchAll(/<time datetime="([^"]+T[^"]+)">([^<]+)<\/time>/g)];
+      assert.deepEqual(
+        seen.map((match) => match[1]),
+        ['2026-03-01T09:15:00Z', '2026-03-01T09:15:00Z'],
+      );
+      assert.match(
+        seen[0]?.[2] ?? '',
+        /^1 mars 2026 à 10:15:00 Europe\/Paris \(UTC\+1\) = 1 mars 2026 à 09:15:00 UTC$/,
+      );
+      assert.match(
+        html,
+        /<dt>Date<\/dt><dd><span class="line" dir="auto"><time datetime="\d{4}-\d{2}-\d{2}">/,
+      );
     });
 
     it('follows ?languages= and ?lang=', async () => {

@@ -95,20 +95,80 @@ describe('document HTML', () => {
     const [, english = '', french = ''] = versions(['en', 'fr']);
     assert.match(
       english,
-      /<dt>Observed on<\/dt><dd><span class="line" dir="auto">7 December 2026 at 21:04:11 UTC\+1 = 7 December 2026 at 20:04:11 UTC<\/span>/,
+      /<dt>Observed on<\/dt><dd><span class="line" dir="auto"><time datetime="2026-12-07T20:04:11Z">7 December 2026 at 21:04:11 UTC\+1 = 7 December 2026 at 20:04:11 UTC<\/time><\/span>/,
     );
-    assert.match(english, /<dt>Date<\/dt><dd><span class="line" dir="auto">7 December 2026<\/span>/);
-    assert.match(french, /7 décembre 2026 à 21:04:11 UTC\+1 = 7 décembre 2026 à 20:04:11 UTC/);
-    assert.match(french, /<dt>Date<\/dt><dd><span class="line" dir="auto">7 décembre 2026<\/span>/);
+    assert.match(
+      english,
+      /<dt>Date<\/dt><dd><span class="line" dir="auto"><time datetime="2026-12-07">7 December 2026<\/time><\/span>/,
+    );
+    assert.match(
+      french,
+      /<time datetime="2026-12-07T20:04:11Z">7 décembre 2026 à 21:04:11 UTC\+1 = 7 décembre 2026 à 20:04:11 UTC<\/time>/,
+    );
+    assert.match(
+      french,
+      /<dt>Date<\/dt><dd><span class="line" dir="auto"><time datetime="2026-12-07">7 décembre 2026<\/time><\/span>/,
+    );
     const [, arabic = '', chinese = ''] = versions(['ar', 'zh']);
+    // Arabic: the line finds its direction in the month's letters inside <time>, and the Latin
+    // offset and "UTC" keep their isolation marks within the element.
+    assert.match(arabic, /^ class="version" lang="ar" dir="rtl">/);
     assert.match(
       arabic,
-      /7 ديسمبر 2026 في 21:04:11 \u2066UTC\+1\u2069 = 7 ديسمبر 2026 في 20:04:11 \u2066UTC\u2069/,
+      /<span class="line" dir="auto"><time datetime="2026-12-07T20:04:11Z">7 ديسمبر 2026 في 21:04:11 \u2066UTC\+1\u2069 = 7 ديسمبر 2026 في 20:04:11 \u2066UTC\u2069<\/time><\/span>/,
     );
-    assert.match(chinese, /2026年12月7日 21:04:11 UTC\+1 = 2026年12月7日 20:04:11 UTC/);
-    assert.match(chinese, /<dd><span class="line" dir="auto">2026年12月7日<\/span>/);
+    assert.match(
+      arabic,
+      /<span class="line" dir="auto"><time datetime="2026-12-07">7 ديسمبر 2026<\/time><\/span>/,
+    );
+    assert.match(
+      chinese,
+      /<time datetime="2026-12-07T20:04:11Z">2026年12月7日 21:04:11 UTC\+1 = 2026年12月7日 20:04:11 UTC<\/time>/,
+    );
+    assert.match(
+      chinese,
+      /<dd><span class="line" dir="auto"><time datetime="2026-12-07">2026年12月7日<\/time><\/span>/,
+    );
     for (const version of [english, french, arabic, chinese]) {
-      assert.doesNotMatch(version, /2026-12-07/, 'no ISO 8601 date is left');
+      const shown = version.replace(/<[^>]*>/g, '');
+      assert.doesNotMatch(shown, /2026-12-07/, 'no ISO 8601 date is shown, only kept in datetime');
     }
+  });
+
+  it('keeps each written date and moment machine-readable in <time datetime>, as precise as given', () => {
+    const content = samplePreservation({
+      identifiers: [
+        {
+          kind: 'ip-address',
+          value: '203.0.113.7',
+          observedAt: '2026-03-01T10:15',
+          timeZone: 'Europe/Paris',
+        },
+        { kind: 'ip-address', value: '203.0.113.8', observedAt: '2026-07-01T23:50:00.250+05:30' },
+        { kind: 'ip-address', value: '203.0.113.9', observedAt: '2026-07-01T10:15:00' },
+        { kind: 'ip-address', value: '203.0.113.10', observedAt: 'the evening of <2 July> & after' },
+      ],
+      dataSought: {
+        categories: ['traffic'],
+        description: 'Connection logs.',
+        period: { from: '2026-02-01', to: '2026-02-30' },
+      },
+    });
+    const html = renderDocumentHtml(buildDocument(content, FIXTURE_CATALOGUE, ['en']));
+    const times = [...html.matchAll(/<time datetime="([^"]*)">([^<]*)<\/time>/g)].map((match) => [
+      match[1],
+      match[2],
+    ]);
+    assert.deepEqual(times, [
+      ['2026-03-01T09:15Z', '1 March 2026 at 10:15 Europe/Paris (UTC+1) = 1 March 2026 at 09:15 UTC'],
+      ['2026-07-01T18:20:00.250Z', '1 July 2026 at 23:50:00.250 UTC+5:30 = 1 July 2026 at 18:20:00.250 UTC'],
+      // No zone, no instant: the wall clock as written, which HTML reads as a local date and time.
+      ['2026-07-01T10:15:00', '1 July 2026 at 10:15:00 (time zone not stated)'],
+      // A period: each real day its own <time>; a day that does not exist is printed as written.
+      ['2026-02-01', '1 February 2026'],
+    ]);
+    assert.match(html, /<time datetime="2026-02-01">1 February 2026<\/time> – 2026-02-30<\/span>/);
+    // Text that is no moment stays text, escaped.
+    assert.match(html, /<span class="line" dir="auto">the evening of &lt;2 July&gt; &amp; after<\/span>/);
   });
 });

@@ -12,7 +12,13 @@ import {
   resolveDocumentLanguages,
   toDocumentLanguage,
 } from '../../src/document/document-model.ts';
-import { formatDate, offsetText, writtenMoment } from '../../src/document/written-time.ts';
+import {
+  dateDatetime,
+  formatDate,
+  momentDatetime,
+  offsetText,
+  writtenMoment,
+} from '../../src/document/written-time.ts';
 import { buildDocument, FIXTURE_CATALOGUE, samplePreservation, versionIn } from './document-fixtures.ts';
 
 function reverseKeysDeep(value: unknown): unknown {
@@ -152,7 +158,11 @@ describe('document model', () => {
       'fr',
     ]);
     const french = versionIn(model, 'fr').closing;
-    assert.deepEqual(french.date, { label: 'Date', value: '4 novembre 2026' });
+    assert.deepEqual(french.date, {
+      label: 'Date',
+      value: '4 novembre 2026',
+      times: [{ text: '4 novembre 2026', datetime: '2026-11-04' }],
+    });
     assert.equal(french.place.label, 'Lieu');
     assert.match(french.issuingAuthority.value, /France \(FR\)/);
     assert.deepEqual(french.signatureLines, ['Signature', 'Nom et fonction du signataire', 'Sceau officiel']);
@@ -262,6 +272,24 @@ describe('document model', () => {
     // A day that does not exist is printed as written, not moved to the next month.
     assert.equal(written('2026-02-30T10:15:00Z', 'en'), '2026-02-30T10:15:00Z');
     assert.equal(offsetText(-570), 'UTC-9:30');
+  });
+
+  it('gives the exact ISO 8601 value a written moment or date stands for, as precise as given', () => {
+    // The instant in UTC, to the minute, second or fraction given: every digit of the fraction.
+    assert.equal(momentDatetime('2026-12-07T21:04:11+01:00', undefined), '2026-12-07T20:04:11Z');
+    assert.equal(momentDatetime('2026-03-01T10:15', 'Europe/Paris'), '2026-03-01T09:15Z');
+    assert.equal(momentDatetime('2026-07-01T23:50:00.250+05:30', 'Asia/Kolkata'), '2026-07-01T18:20:00.250Z');
+    assert.equal(momentDatetime('2026-12-07T20:04:11.123456z', undefined), '2026-12-07T20:04:11.123456Z');
+    assert.equal(momentDatetime('2026-07-01 20:30:00,5-03:00', undefined), '2026-07-01T23:30:00.5Z');
+    // No offset known: the wall clock as written, without a zone (HTML's local date and time).
+    assert.equal(momentDatetime('2026-07-01T10:15:00', undefined), '2026-07-01T10:15:00');
+    assert.equal(momentDatetime('2026-07-01T10:15:00', 'Nowhere/Atlantis'), '2026-07-01T10:15:00');
+    // Text that is no moment, or names none that exists, has no value.
+    assert.equal(momentDatetime('yesterday evening', undefined), undefined);
+    assert.equal(momentDatetime('2026-02-30T10:15:00Z', undefined), undefined);
+    assert.equal(dateDatetime('2026-11-04'), '2026-11-04');
+    assert.equal(dateDatetime('2026-02-30'), undefined);
+    assert.equal(dateDatetime('4 Nov 2026'), undefined);
   });
 
   it('writes calendar dates in words in every language, Arabic with Latin digits', () => {
