@@ -6031,7 +6031,7 @@ export interface paths {
         };
         /**
          * The evidence this node holds, across requests, newest first: each item with its request and the state of its chain of custody
-         * @description Items attached here to requests received, and items received with the evidence packages of requests sent from here, deleted ones included (their chain stays). Page with before=<nextBefore>.
+         * @description Items attached here to requests received, and items received with the evidence packages of requests sent from here, deleted ones included (their chain stays). Search with q; page with cursor=<nextCursor>.
          */
         get: {
             parameters: {
@@ -6040,10 +6040,14 @@ export interface paths {
                     /** @description true: only stored items past their retention date, due for deletion */
                     due?: "true" | "false";
                     direction?: "incoming" | "outgoing";
-                    /** @description the id of the last item of the page shown: the next page */
-                    before?: string;
+                    /** @description text the request's case reference or the file name contains (any case), or the start of the item's id or of its SHA-256 */
+                    q?: string;
                     /** @description items a page; 100 when not given */
                     limit?: number;
+                    /** @description nextCursor of the page before */
+                    cursor?: string;
+                    /** @description the older name of cursor (nextBefore of the page before), still understood */
+                    before?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6059,7 +6063,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["EvidenceRegisterItem"][];
-                            /** @description give it as before= for the next page; null on the last */
+                            /** @description send it back as cursor for the next page; null on the last page */
+                            nextCursor: string | null;
+                            /**
+                             * @deprecated
+                             * @description the same as nextCursor, under its older name
+                             */
                             nextBefore: string | null;
                         };
                     };

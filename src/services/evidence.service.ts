@@ -446,7 +446,14 @@ export type EvidenceRegisterQuery = Readonly<{
   /** Only stored items past their retention date. */
   due?: boolean;
   direction?: 'incoming' | 'outgoing';
-  /** The id of the last item of the page shown: the page after it. */
+  /**
+   * Text the request's case reference or the file name contains (any case), or the start of the
+   * item's id or of its SHA-256.
+   */
+  q?: string;
+  /** The `nextCursor` of the page shown: the page after it. */
+  cursor?: string;
+  /** The older name of `cursor`, still understood. */
   before?: string;
   limit?: number;
 }>;
@@ -472,25 +479,13 @@ export const REGISTER_PAGE_SIZE = 100;
 export async function listEvidenceRegister(
   context: AppContext,
   query: EvidenceRegisterQuery,
-): Promise<Readonly<{ items: EvidenceRegisterItem[]; nextBefore: string | null }>> {
+): Promise<
+  Readonly<{ items: EvidenceRegisterItem[]; nextCursor: string | null; nextBefore: string | null }>
+> {
   const limit = query.limit ?? REGISTER_PAGE_SIZE;
-  if (query.before !== undefined) {
-    const last = UUID_PATTERN.test(query.before)
-      ? await findEvidenceItem(context.db, query.before)
-      : undefined;
-    if (!last) {
-      throw new AppError('invalid-input', `no evidence item ${query.before} to list the items before`, [
-        {
-          path: 'querystring.before',
-          pointer: '/before',
-          in: 'querystring',
-          message: 'not an evidence item of this node',
-          code: 'invalid-value',
-        },
-      ]);
-    }
-  }
+  const after = await registerCursorOf(context, query);
   const now = context.now();
+  const search = query.q?.trim();
   // One more than the page: whether there is a page after it.
   const found = await listHeldEvidenceItems(
     context.db,
@@ -498,7 +493,8 @@ export async function listEvidenceRegister(
       ...(query.status ? { status: query.status } : {}),
       ...(query.due ? { retainedBefore: now.toISOString().slice(0, 10) } : {}),
       ...(query.direction ? { direction: query.direction } : {}),
-      ...(query.before ? { beforeItemId: query.before } : {}),
+      ...(search ? { search } : {}),
+      ...(after ? { beforeItemId: after } : {}),
     },
     limit + 1,
   );
@@ -509,5 +505,42 @@ export async function listEvidenceRegister(
     ...(views[index] as EvidenceItemView),
     request: { id: item.requestId, ...item.request, peerState: stateOfNode(item.request.peerNodeId) },
   }));
-  return { items, nextBefore: found.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const next = found.length > limit ? (page.at(-1)?.id ?? null) : null;
+  return { items, nextCursor: next, nextBefore: next };
+}
+
+/**
+ * Where the page asked starts: after the item the cursor names (its id, which the register
+ * answered as nextCursor), whose time and id the query compares exactly; or the first page.
+ * A cursor that names no item of this node is invalid input, named by the parameter given.
+ */
+async function registerCursorOf(
+  context: AppContext,
+  query: EvidenceRegisterQuery,
+): Promise<string | undefined> {
+  const name = query.cursor !== undefined ? 'cursor' : 'before';
+  const given = query.cursor ?? query.before;
+  if (given === undefined) return undefined;
+  const refuse = (message: string, detail: string): never => {
+    throw new AppError('invalid-input', message, [
+      {
+        path: `querystring.${name}`,
+        pointer: `/${name}`,
+        in: 'querystring',
+        message: detail,
+        code: 'invalid-value',
+      },
+    ]);
+  };
+  if (query.cursor !== undefined && query.before !== undefined && query.cursor !== query.before) {
+    refuse('give the next page as cursor alone (before is its older name)', 'not the same page as before');
+  }
+  const last = UUID_PATTERN.test(given) ? await findEvidenceItem(context.db, given) : undefined;
+  if (!last) {
+    refuse(
+      `no evidence item ${given}: the cursor is not one this register gave, start again from the first page`,
+      'not an evidence item of this node',
+    );
+  }
+  return given;
 }

@@ -3,7 +3,7 @@
  * locked (select ... for update), so two events of one item never take the same place in its chain;
  * the caller computes each event's hash from its place (sequence) and the previous event's hash.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, EvidenceCustodyEventsTable, EvidenceItemsTable } from './schema.ts';
 
 export type StoredEvidenceItem = Readonly<{
@@ -165,6 +165,11 @@ export type HeldEvidenceFilter = Readonly<{
   retainedBefore?: string;
   /** incoming: attached here to a request received; outgoing: received with a request sent from here. */
   direction?: 'incoming' | 'outgoing';
+  /**
+   * Text the request's case reference or the file name contains (any case), or the start of the
+   * item's id or of its SHA-256.
+   */
+  search?: string;
   /** Only items older than this one (the last of the page shown). */
   beforeItemId?: string;
 }>;
@@ -179,6 +184,11 @@ export type HeldEvidenceItem = StoredEvidenceItem &
       peerNodeId: string | null;
     }>;
   }>;
+
+/** `text` as a LIKE pattern that matches it literally, anywhere. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
 
 /** The items the node holds across requests, newest first, `limit` at most (deleted ones too). */
 export async function listHeldEvidenceItems(
@@ -203,6 +213,18 @@ export async function listHeldEvidenceItems(
       .where('item.retention_until', '<', filter.retainedBefore);
   }
   if (filter.direction) query = query.where('requests.direction', '=', filter.direction);
+  const search = filter.search?.trim();
+  if (search) {
+    const start = `${search.toLowerCase().replace(/[\\%_]/g, '')}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('requests.case_reference', 'ilike', containing(search)),
+        eb('item.file_name', 'ilike', containing(search)),
+        eb(sql<string>`item.id::text`, 'like', start),
+        eb('item.sha256', 'like', start),
+      ]),
+    );
+  }
   if (filter.beforeItemId) {
     const { beforeItemId } = filter;
     query = query.where(({ eb, refTuple, selectFrom }) =>

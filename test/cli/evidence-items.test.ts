@@ -169,27 +169,39 @@ describe('comity evidence', { skip: target?.skip }, () => {
       },
     );
     assert.equal(json.code, 0, json.stderr);
-    const page = JSON.parse(json.stdout) as { items: { fileName: string }[]; nextBefore: string | null };
+    const page = JSON.parse(json.stdout) as { items: { fileName: string }[]; nextCursor: string | null };
     assert.deepEqual(
       page.items.map((item) => item.fileName),
       ['register.txt'],
     );
-    assert.notEqual(page.nextBefore, null, 'the earlier upload is on the next page');
+    assert.notEqual(page.nextCursor, null, 'the earlier upload is on the next page');
     const first = await runComity(cliDirectory, ['evidence', 'list', '--limit', '1'], { env });
     assert.match(
       first.stdout,
-      new RegExp(`^more items: run it again with --before ${page.nextBefore}$`, 'm'),
+      new RegExp(`^more items: run it again with --cursor ${page.nextCursor}$`, 'm'),
     );
-    const next = await runComity(
-      cliDirectory,
-      ['evidence', 'list', '--limit', '1', '--before', page.nextBefore ?? ''],
-      { env },
+    // --before, the older name of --cursor, still reads the next page.
+    for (const flag of ['--cursor', '--before']) {
+      const next = await runComity(
+        cliDirectory,
+        ['evidence', 'list', '--limit', '1', flag, page.nextCursor ?? ''],
+        { env },
+      );
+      assert.equal(next.code, 0, next.stderr);
+      assert.match(next.stdout, /stored {2}server-logs\.tar/);
+    }
+    const found = await runComity(cliDirectory, ['evidence', 'list', '--search', 'SERVER-LOGS'], { env });
+    assert.equal(found.code, 0, found.stderr);
+    assert.deepEqual(
+      found.stdout
+        .trim()
+        .split('\n')
+        .map((line) => /server-logs\.tar/.test(line)),
+      [true],
     );
-    assert.equal(next.code, 0, next.stderr);
-    assert.match(next.stdout, /stored {2}server-logs\.tar/);
     const unknown = await runComity(
       cliDirectory,
-      ['evidence', 'list', '--before', '00000000-0000-4000-8000-000000000000'],
+      ['evidence', 'list', '--cursor', '00000000-0000-4000-8000-000000000000'],
       { env },
     );
     assert.equal(unknown.code, 1);

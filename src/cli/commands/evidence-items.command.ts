@@ -162,9 +162,18 @@ export function registerEvidenceItemCommands(evidence: Command): void {
         'incoming: attached here to requests received; outgoing: received with requests sent from here',
       ).choices(DIRECTIONS),
     )
-    .addOption(registerFilter('--limit <n>', 'at most this many items (default 100)').argParser(parseLimit))
     .addOption(
-      registerFilter('--before <item>', 'the items after this one: the next page (its id, as printed)'),
+      registerFilter(
+        '--search <text>',
+        "only items whose request's case reference or file name contains the text (any case), or whose id or SHA-256 starts with it",
+      ),
+    )
+    .addOption(registerFilter('--limit <n>', 'at most this many items (default 100)').argParser(parseLimit))
+    .addOption(registerFilter('--cursor <cursor>', 'the next page: the cursor the page before printed'))
+    .addOption(
+      registerFilter('--before <item>', 'the older name of --cursor, still understood')
+        .conflicts('cursor')
+        .hideHelp(),
     )
     .option('--json', "print the node's answer as JSON")
     .action(async (options: ListOptions) => listItems(options));
@@ -186,7 +195,9 @@ type ListOptions = {
   status?: (typeof ITEM_STATUSES)[number];
   due?: boolean;
   direction?: (typeof DIRECTIONS)[number];
+  search?: string;
   limit?: number;
+  cursor?: string;
   before?: string;
   json?: boolean;
 };
@@ -218,6 +229,7 @@ async function listItems(options: ListOptions): Promise<void> {
     for (const item of items) printLine(itemLine(item));
     return;
   }
+  const cursor = options.cursor ?? options.before;
   const answer = await callApi(config, (api) =>
     api.GET('/api/v1/evidence', {
       params: {
@@ -225,8 +237,9 @@ async function listItems(options: ListOptions): Promise<void> {
           ...(options.status ? { status: options.status } : {}),
           ...(options.due ? { due: 'true' as const } : {}),
           ...(options.direction ? { direction: options.direction } : {}),
+          ...(options.search ? { q: options.search } : {}),
           ...(options.limit ? { limit: options.limit } : {}),
-          ...(options.before ? { before: options.before } : {}),
+          ...(cursor ? { cursor } : {}),
         },
       },
     }),
@@ -234,7 +247,7 @@ async function listItems(options: ListOptions): Promise<void> {
   if (options.json) return printJson(answer);
   if (answer.items.length === 0) return printLine('no evidence items');
   for (const item of answer.items) printLine(itemLine(item));
-  if (answer.nextBefore) printLine(`more items: run it again with --before ${answer.nextBefore}`);
+  if (answer.nextCursor) printLine(`more items: run it again with --cursor ${answer.nextCursor}`);
 }
 
 /** One item on one line: its id, status, name, size, hash, custody, and its request in the register. */

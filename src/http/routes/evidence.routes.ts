@@ -122,12 +122,19 @@ const RegisterQuerySchema = z
       .optional()
       .describe('true: only stored items past their retention date, due for deletion'),
     direction: z.enum(['incoming', 'outgoing']).optional(),
-    before: z
+    q: z
       .string()
-      .max(64)
+      .max(100)
       .optional()
-      .describe('the id of the last item of the page shown: the next page'),
+      .describe(
+        "text the request's case reference or the file name contains (any case), or the start of the item's id or of its SHA-256",
+      ),
     limit: pageSizeQuery(500, `items a page; ${REGISTER_PAGE_SIZE} when not given`),
+    cursor: z.string().max(200).optional().describe('nextCursor of the page before'),
+    before: z.string().max(64).optional().meta({
+      deprecated: true,
+      description: 'the older name of cursor (nextBefore of the page before), still understood',
+    }),
   })
   .strict();
 
@@ -256,15 +263,19 @@ export async function evidenceRoutes(app: ComityApp, context: AppContext): Promi
         summary:
           'The evidence this node holds, across requests, newest first: each item with its request and the state of its chain of custody',
         description:
-          'Items attached here to requests received, and items received with the evidence packages of requests sent from here, deleted ones included (their chain stays). Page with before=<nextBefore>.',
+          'Items attached here to requests received, and items received with the evidence packages of requests sent from here, deleted ones included (their chain stays). Search with q; page with cursor=<nextCursor>.',
         querystring: RegisterQuerySchema,
         response: {
           200: z.object({
             items: z.array(EvidenceRegisterItemSchema),
+            nextCursor: z
+              .string()
+              .nullable()
+              .describe('send it back as cursor for the next page; null on the last page'),
             nextBefore: z
               .string()
               .nullable()
-              .describe('give it as before= for the next page; null on the last'),
+              .meta({ deprecated: true, description: 'the same as nextCursor, under its older name' }),
           }),
         },
       },
