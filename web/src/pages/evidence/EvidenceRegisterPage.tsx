@@ -3,7 +3,10 @@
  * every item this node holds, newest first, across requests: files attached here to requests
  * received, and files received with the evidence sent back on requests sent from here. Each row
  * names its request, the other node, the size, the retention date (due for deletion or not) and
- * whether its chain of custody holds; filters by status, direction and retention; a page at a time.
+ * whether its chain of custody holds; found by a part of the case reference or the file name, or
+ * the start of the item's id or SHA-256; filters by status, direction and retention; the search and
+ * filters kept in the address. A page at a time (100 items): "Show more" adds the next page below
+ * and puts the focus on its first row.
  */
 import {
   Anchor,
@@ -16,8 +19,9 @@ import {
   Stack,
   Table,
   Text,
+  TextInput,
 } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiAnswer } from '../../../../src/api-client/client.ts';
 import { answer, api } from '../../app/api.ts';
@@ -36,17 +40,25 @@ type RegisterItem = Register['items'][number];
 const STATUSES = ['all', 'stored', 'deleted', 'uploading'] as const;
 const DIRECTIONS = ['all', 'incoming', 'outgoing'] as const;
 type Filters = Readonly<{
+  /** The search: a part of the case reference or file name, or the start of the id or SHA-256. */
+  q: string;
   status: (typeof STATUSES)[number];
   direction: (typeof DIRECTIONS)[number];
   isDueOnly: boolean;
 }>;
 
-/** The filters as the address gives them (`?status=deleted&direction=outgoing&due=true`): a link or a reload keeps them. */
+/** The longest search the node takes. */
+const SEARCH_LENGTH = 100;
+/** How long typing pauses before the search is asked of the node. */
+const SEARCH_PAUSE_MS = 300;
+
+/** The search and filters as the address gives them (`?q=BER&status=deleted&direction=outgoing&due=true`): a link or a reload keeps them. */
 function filtersOf(search: string): Filters {
   const query = new URLSearchParams(search);
   const status = query.get('status');
   const direction = query.get('direction');
   return {
+    q: query.get('q')?.slice(0, SEARCH_LENGTH) ?? '',
     status: STATUSES.find((value) => value === status) ?? 'all',
     direction: DIRECTIONS.find((value) => value === direction) ?? 'all',
     isDueOnly: query.get('due') === 'true',
@@ -55,6 +67,7 @@ function filtersOf(search: string): Filters {
 
 function searchOf(filters: Filters): string {
   const query = new URLSearchParams();
+  if (filters.q.trim()) query.set('q', filters.q.trim());
   if (filters.status !== 'all') query.set('status', filters.status);
   if (filters.direction !== 'all') query.set('direction', filters.direction);
   if (filters.isDueOnly) query.set('due', 'true');
@@ -62,13 +75,14 @@ function searchOf(filters: Filters): string {
   return text ? `?${text}` : '';
 }
 
-/** The register's query for the filters, and the page after `before`. */
-function queryOf(filters: Filters, before: string | undefined) {
+/** The register's query for the search and filters, and the page at `cursor`. */
+function queryOf(filters: Filters, cursor: string | undefined) {
   return {
+    ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
     ...(filters.status === 'all' ? {} : { status: filters.status }),
     ...(filters.direction === 'all' ? {} : { direction: filters.direction }),
     ...(filters.isDueOnly ? { due: 'true' as const } : {}),
-    ...(before ? { before } : {}),
+    ...(cursor ? { cursor } : {}),
   };
 }
 
@@ -78,6 +92,23 @@ export function EvidenceRegisterPage() {
   const states = useStates();
   const location = useLocation();
   const filters = useMemo(() => filtersOf(location.search), [location.search]);
+  const [searchText, setSearchText] = useState(filters.q);
+  // The search is asked of the node once typing pauses, and kept in the address.
+  useEffect(() => {
+    if (searchText.trim() === filters.q.trim()) return;
+    const timer = setTimeout(() => {
+      setMore(undefined);
+      setMoreError(undefined);
+      navigate(`/evidence${searchOf({ ...filtersOf(window.location.search), q: searchText })}`, {
+        replace: true,
+      });
+    }, SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [searchText, filters.q]);
+  // An address changed otherwise (back, a link) brings its search into the field.
+  useEffect(() => {
+    setSearchText((text) => (text.trim() === filters.q.trim() ? text : filters.q));
+  }, [filters.q]);
   // The first page follows the filters; later pages are added below it.
   const first = useApi(
     async () => ({
@@ -86,30 +117,40 @@ export function EvidenceRegisterPage() {
     }),
     [filters],
   );
-  const [more, setMore] = useState<{ filters: Filters; items: RegisterItem[]; nextBefore: string | null }>();
+  const [more, setMore] = useState<{ filters: Filters; items: RegisterItem[]; nextCursor: string | null }>();
   const [isLoadingMore, setIsLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<unknown>(undefined);
+  /** The first row a "Show more" added: it takes the focus (the button may be gone). */
+  const [firstAddedId, setFirstAddedId] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!firstAddedId) return;
+    document.querySelector<HTMLElement>(`tr[data-item-id="${CSS.escape(firstAddedId)}"] a`)?.focus();
+    setFirstAddedId(undefined);
+  }, [firstAddedId]);
   const current = first.data?.filters === filters ? first.data.page : undefined;
   const extra = more?.filters === filters ? more : undefined;
   const items = [...(current?.items ?? []), ...(extra?.items ?? [])];
-  const nextBefore = extra ? extra.nextBefore : (current?.nextBefore ?? null);
+  const nextCursor = extra ? extra.nextCursor : (current?.nextCursor ?? null);
+  const isFiltered =
+    filters.q.trim() !== '' || filters.status !== 'all' || filters.direction !== 'all' || filters.isDueOnly;
   const title = t('evidenceRegister.title');
 
   const change = (next: Partial<Filters>) => {
     setMore(undefined);
     setMoreError(undefined);
-    navigate(`/evidence${searchOf({ ...filters, ...next })}`, { replace: true });
+    navigate(`/evidence${searchOf({ ...filters, q: searchText, ...next })}`, { replace: true });
   };
 
   const loadMore = async () => {
-    if (!nextBefore) return;
+    if (!nextCursor) return;
     setIsLoadingMore(true);
     setMoreError(undefined);
     try {
       const page = await answer(
-        api.GET('/api/v1/evidence', { params: { query: queryOf(filters, nextBefore) } }),
+        api.GET('/api/v1/evidence', { params: { query: queryOf(filters, nextCursor) } }),
       );
-      setMore({ filters, items: [...(extra?.items ?? []), ...page.items], nextBefore: page.nextBefore });
+      setMore({ filters, items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+      setFirstAddedId(page.items[0]?.id);
     } catch (error) {
       setMoreError(error);
     } finally {
@@ -126,7 +167,17 @@ export function EvidenceRegisterPage() {
         {t('evidenceRegister.intro')}
       </Text>
       <Paper component="section" withBorder p="sm" aria-label={t('evidenceRegister.listLabel')}>
-        <Group align="flex-end" mb="xs" gap="sm">
+        <Group align="flex-end" mb="xs" gap="sm" wrap="wrap">
+          <TextInput
+            type="search"
+            label={t('evidenceRegister.search')}
+            description={t('evidenceRegister.searchHint')}
+            value={searchText}
+            onChange={(event) => setSearchText(event.currentTarget.value)}
+            maxLength={SEARCH_LENGTH}
+            w={{ base: '100%', sm: 320 }}
+            data-testid="register-search"
+          />
           <NativeSelect
             label={t('evidenceRegister.statusFilter')}
             value={filters.status}
@@ -151,20 +202,22 @@ export function EvidenceRegisterPage() {
             data-testid="register-due"
           />
         </Group>
+        {/* One live region: how many items are shown, or that none is (a search that finds nothing). */}
         <Text size="sm" role="status" c="gray.7" mb="xs" data-testid="register-summary">
-          {current
-            ? t(nextBefore ? 'evidenceRegister.shownMore' : 'evidenceRegister.shown', {
-                formatted: formatNumber(items.length),
-              })
-            : ''}
+          {current && items.length === 0 ? (
+            <span data-testid="register-empty">
+              {t(isFiltered ? 'evidenceRegister.noMatch' : 'evidenceRegister.empty')}
+            </span>
+          ) : current ? (
+            t(nextCursor ? 'evidenceRegister.shownMore' : 'evidenceRegister.shown', {
+              formatted: formatNumber(items.length),
+            })
+          ) : (
+            ''
+          )}
         </Text>
         <Stack gap="xs">
           <ProblemAlert error={first.error} />
-          {current && items.length === 0 ? (
-            <Text c="gray.7" size="sm" data-testid="register-empty">
-              {t('evidenceRegister.empty')}
-            </Text>
-          ) : null}
           {items.length > 0 ? (
             <WideTable minWidth={980} label={t('evidenceRegister.tableLabel')}>
               <Table
@@ -267,7 +320,7 @@ export function EvidenceRegisterPage() {
             </WideTable>
           ) : null}
           <ProblemAlert error={moreError} />
-          {nextBefore ? (
+          {nextCursor ? (
             <Group>
               <Button
                 variant="default"
