@@ -186,9 +186,9 @@ export function writtenMoment(moment: string, zone: string | undefined, writing:
 
 /**
  * The machine-readable value of a moment writtenMoment writes in words (HTML's `<time datetime>`):
- * the instant in UTC, "2026-12-07T20:04:11Z", as precise as it was given. Every digit of a
- * fraction of a second is kept ("…:11.123456Z"), since an offset is whole minutes and never
- * changes the fraction, though the words stop at milliseconds. A wall-clock time whose offset is
+ * the instant in UTC, "2026-12-07T20:04:11Z", as precise as it was given up to milliseconds, as
+ * the words are: HTML's valid date-time allows at most three digits of a fraction of a second
+ * ("…:11.123Z" for "…:11.123456"); the request's own JSON keeps every digit. A wall-clock time whose offset is
  * not known (no zone, or one the engine does not know) has no instant: it is given as written,
  * without a zone ("2026-07-01T10:15"), as HTML's local date and time. Undefined for other text.
  */
@@ -198,7 +198,7 @@ export function momentDatetime(moment: string, zone: string | undefined): string
   const offsetMinutes = offsetOf(clock, zone);
   const iso = new Date(clock.asUtcMs - (offsetMinutes ?? 0) * 60_000).toISOString();
   const precise = clock.hasSeconds
-    ? `${iso.slice(0, 19)}${clock.fraction ? `.${clock.fraction}` : ''}`
+    ? `${iso.slice(0, 19)}${clock.fraction ? `.${clock.fraction.slice(0, 3)}` : ''}`
     : iso.slice(0, 16);
   return offsetMinutes === undefined ? precise : `${precise}Z`;
 }
