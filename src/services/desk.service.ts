@@ -14,6 +14,7 @@ import {
   TERMINAL_STATUSES,
 } from '../core/case/case-model.ts';
 import type { Deadline } from '../core/case/deadlines.ts';
+import { PRECONDITION_CHECKS } from '../core/case/preconditions.ts';
 import type { AppContext } from '../app-context.ts';
 import { caseOfRecord } from '../federation/messages/case-message.ts';
 import { type Actor, requestScopeOf } from '../policies/access.ts';
@@ -55,6 +56,11 @@ export type DeskCase = Readonly<{
    * `lastAnswer`, without its text): questions answered, conditions accepted or declined; null otherwise.
    */
   lastAnswer: AnswerGiven['outcome'] | null;
+  /**
+   * The other State asked to be consulted on this side's latest notice of exculpatory disclosure,
+   * and the consultation is not recorded yet (Art. 40(19)): a disclosure announced waits for it.
+   */
+  consultationToHold: boolean;
   /** What the person may do now (the desk offers acknowledge in one click). */
   availableTransitions: string[];
 }>;
@@ -120,6 +126,11 @@ function deskCaseOf(
       awaitingApproval: isHeld,
       awaitingAnswer: awaitingAnswerOf(current)?.kind ?? null,
       lastAnswer: answerGivenOf(current)?.outcome ?? null,
+      consultationToHold: PRECONDITION_CHECKS['consultation-pending'].holds(
+        current,
+        caseActorOf(actor, stored),
+        context.now(),
+      ),
       availableTransitions: transitionsFor(context, actor, stored, current, isHeld),
     },
   ];

@@ -326,6 +326,18 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(asked.statusCode, 200, asked.body);
       await pair.requestedWorker.runOnce();
+      // The prosecutor's desk says the consultation is to be held.
+      const consultationToHold = async () => {
+        const desk = await pair.requesting.app.inject({
+          method: 'GET',
+          url: '/api/v1/desk',
+          headers: author.headers,
+        });
+        assert.equal(desk.statusCode, 200, desk.body);
+        const items = json<{ items: { requestId: string; consultationToHold: boolean }[] }>(desk).items;
+        return items.find((item) => item.requestId === requestingId)?.consultationToHold;
+      };
+      assert.equal(await consultationToHold(), true);
       const beforeConsulting = await exculpatory('disclosure', 'the defence of M. K.');
       assert.equal(beforeConsulting.statusCode, 409, beforeConsulting.body);
       assert.match(json<Problem>(beforeConsulting).detail, /record-consultation/);
@@ -342,6 +354,7 @@ for (const target of DATABASE_TARGETS) {
         },
       });
       assert.equal(held.statusCode, 200, held.body);
+      assert.equal(await consultationToHold(), false);
       const disclosed = await exculpatory('disclosure', 'the defence of M. K.');
       assert.equal(disclosed.statusCode, 201, disclosed.body);
       const recorded = json<{

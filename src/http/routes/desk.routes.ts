@@ -63,6 +63,11 @@ const DeskCaseSchema = z
       .describe(
         "the requesting side's answer the requested side has not acted on yet: questions answered, conditions accepted or declined",
       ),
+    consultationToHold: z
+      .boolean()
+      .describe(
+        "the other State asked to be consulted on this side's latest notice of exculpatory disclosure, not recorded as held yet (Art. 40(19))",
+      ),
     availableTransitions: z.array(z.string()).describe('the transitions you may make now'),
   })
   .meta({ id: 'DeskCase' });

@@ -386,6 +386,12 @@ export function DeskPage() {
                           })}
                         </Text>
                       ) : null}
+                      {item.consultationToHold ? (
+                        // Art. 40(19): the disclosure announced waits for the consultation asked for.
+                        <Text size="xs" fw={700} data-testid="desk-consultation-to-hold">
+                          {t('desk.consultationToHold', { state: otherStateName || '—' })}
+                        </Text>
+                      ) : null}
                       {item.awaitingAnswer ? (
                         // The requesting side answers: its own step (bold); the requested side waits.
                         <Text
