@@ -5,6 +5,7 @@
  */
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, EvidenceCustodyEventsTable, EvidenceItemsTable } from './schema.ts';
+import { containing, identifierStart } from './like-patterns.ts';
 
 export type StoredEvidenceItem = Readonly<{
   id: string;
@@ -185,11 +186,6 @@ export type HeldEvidenceItem = StoredEvidenceItem &
     }>;
   }>;
 
-/** `text` as a LIKE pattern that matches it literally, anywhere. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}
-
 /** The items the node holds across requests, newest first, `limit` at most (deleted ones too). */
 export async function listHeldEvidenceItems(
   db: Kysely<Database>,
@@ -215,7 +211,7 @@ export async function listHeldEvidenceItems(
   if (filter.direction) query = query.where('requests.direction', '=', filter.direction);
   const search = filter.search?.trim();
   if (search) {
-    const start = `${search.toLowerCase().replace(/[\\%_]/g, '')}%`;
+    const start = identifierStart(search);
     query = query.where((eb) =>
       eb.or([
         eb('requests.case_reference', 'ilike', containing(search)),

@@ -11,6 +11,7 @@ import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql
 import { compiledOnce, type ValueOf } from './compiled-once.ts';
 import type { Database } from './schema.ts';
 import { directoryStampExpression } from './states.repository.ts';
+import { containing, identifierStart } from './like-patterns.ts';
 
 /** A request as stored, with its author's username. */
 export type StoredRequest = Readonly<{
@@ -274,11 +275,6 @@ export function authorScope(filter: RequestScopeFilter) {
   };
 }
 
-/** `text` as a LIKE pattern that matches it literally, anywhere. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}
-
 /** The filter's rows, whatever page: its scope, direction, type, status and search. */
 function filteredRequests(db: Kysely<Database>, filter: RequestListFilter) {
   let query = db.selectFrom('requests').where(authorScope(filter));
@@ -290,7 +286,7 @@ function filteredRequests(db: Kysely<Database>, filter: RequestListFilter) {
     query = query.where((eb) =>
       eb.or([
         eb('requests.case_reference', 'ilike', containing(search)),
-        eb(sql<string>`requests.id::text`, 'like', `${search.toLowerCase().replace(/[\\%_]/g, '')}%`),
+        eb(sql<string>`requests.id::text`, 'like', identifierStart(search)),
       ]),
     );
   }
