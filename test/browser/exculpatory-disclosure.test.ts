@@ -71,13 +71,21 @@ describe('a notice of exculpatory disclosure, in the browser', { skip: skipReaso
   test('the recipient gives notice after the disclosure, saying why not before; the sender asks to be consulted', async () => {
     const recipient = await openCase(pair.requestedUrl, readers.requested, ids.requestedId);
     try {
+      // No request, so no requested State: this side received the information.
+      assert.match(
+        (await recipient.getByTestId('case-side').textContent()) ?? '',
+        /the State that received it/,
+      );
       // Nothing is decided on spontaneous information: no screening checklist to answer.
       assert.equal(await recipient.locator('#screening-title').count(), 0);
       await recipient.getByTestId('transition-notify-exculpatory-disclosure').click();
       const form = recipient.getByTestId('transition-form');
       assert.match((await form.getByTestId('exculpatory-help').textContent()) ?? '', /No consent is needed/);
       // Spontaneous information came without an evidence package: the form says so.
-      await form.getByTestId('exculpatory-no-packages').waitFor();
+      assert.match(
+        (await form.getByTestId('exculpatory-no-packages').textContent()) ?? '',
+        /^Spontaneous information comes without evidence packages/,
+      );
       await form.getByLabel('After it: notice could not be given before').check();
       await form.getByTestId('transition-submit').click();
       // Nothing sent: what is disclosed and why not before are both required.

@@ -286,7 +286,13 @@ export function CasePanel({
               },
               {
                 label: t('case.side'),
-                value: side === 'requested' ? t('case.sideRequested') : t('case.sideRequesting'),
+                // Spontaneous information has no request: its sides send and receive it (Art. 40(4)).
+                value:
+                  request.type === 'spontaneous-information'
+                    ? t(side === 'requested' ? 'case.sideReceiving' : 'case.sideSending')
+                    : side === 'requested'
+                      ? t('case.sideRequested')
+                      : t('case.sideRequesting'),
                 testId: 'case-side',
               },
               Boolean(otherState) && {
@@ -498,6 +504,7 @@ export function CasePanel({
                 requestedDays={request.content.preservationDays}
                 transition={openTransition}
                 receivedPackages={request.direction === 'incoming' ? [] : receivedPackages.data}
+                isSpontaneous={request.type === 'spontaneous-information'}
                 requestType={request.type}
                 otherState={otherState}
                 catalogue={catalogue}

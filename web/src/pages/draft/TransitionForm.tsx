@@ -175,6 +175,8 @@ type TransitionFormProps = Readonly<{
   transition: string;
   /** The verified packages received on the request (a notice of exculpatory disclosure names them). */
   receivedPackages?: readonly ReceivedPackage[] | undefined;
+  /** Spontaneous information: no request, and no package ever comes with it. */
+  isSpontaneous?: boolean | undefined;
   /** The grounds a refusal may rest on: those the screening checklist's concerns support (incoming requests). */
   allowedGrounds?: readonly string[] | undefined;
   /** The procedural duties a refusal would bring, by the checklist's concerns (catalogue refusalGrounds ids). */
@@ -198,6 +200,7 @@ type TransitionFormProps = Readonly<{
 export function TransitionForm({
   transition,
   receivedPackages,
+  isSpontaneous,
   allowedGrounds,
   refusalDuties,
   preservedUntil,
@@ -576,6 +579,7 @@ export function TransitionForm({
         ) : null}
         {isNotice && receivedPackages !== undefined ? (
           <PackageChoice
+            isSpontaneous={isSpontaneous === true}
             packages={receivedPackages}
             chosen={values.packageIds}
             onChange={(chosen) => set('packageIds', chosen)}
@@ -819,10 +823,12 @@ function ResultsFields({
 
 /** The verified packages received on the request that a notice of exculpatory disclosure covers. */
 function PackageChoice({
+  isSpontaneous,
   packages,
   chosen,
   onChange,
 }: Readonly<{
+  isSpontaneous: boolean;
   packages: readonly ReceivedPackage[];
   chosen: readonly string[];
   onChange: (chosen: string[]) => void;
@@ -831,7 +837,7 @@ function PackageChoice({
   if (packages.length === 0) {
     return (
       <Text size="sm" c="gray.7" data-testid="exculpatory-no-packages">
-        {t('case.exculpatory.noPackages')}
+        {t(isSpontaneous ? 'case.exculpatory.spontaneousNoPackages' : 'case.exculpatory.noPackages')}
       </Text>
     );
   }
