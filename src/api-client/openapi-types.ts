@@ -7582,7 +7582,7 @@ export interface components {
             awaitingAnswer: ("conditions" | "clarification") | null;
             /** @description the requesting side's answer the requested side has not acted on yet: questions answered, conditions accepted or declined */
             lastAnswer: ("answered" | "accepted" | "declined") | null;
-            /** @description the other State asked to be consulted on this side's latest notice of exculpatory disclosure, not recorded as held yet (Art. 40(19)) */
+            /** @description the other State asked to be consulted on a notice of exculpatory disclosure of this side, not recorded as held yet (Art. 40(19)) */
             consultationToHold: boolean;
             /** @description the transitions you may make now */
             availableTransitions: string[];
@@ -8641,7 +8641,7 @@ export interface components {
             awaitingAnswer: ("conditions" | "clarification") | null;
             /** @description the requesting side's answer the requested side has not acted on yet: questions answered, conditions accepted or declined */
             lastAnswer: ("answered" | "accepted" | "declined") | null;
-            /** @description the other State asked to be consulted on this side's latest notice of exculpatory disclosure, not recorded as held yet (Art. 40(19)) */
+            /** @description the other State asked to be consulted on a notice of exculpatory disclosure of this side, not recorded as held yet (Art. 40(19)) */
             consultationToHold: boolean;
             /** @description the transitions you may make now */
             availableTransitions: string[];

@@ -19,7 +19,8 @@ import {
 } from '../core/case/deadlines.ts';
 import { availableTransitions } from '../core/case/lifecycle.ts';
 import { PRECONDITION_CHECKS } from '../core/case/preconditions.ts';
-import { type TransitionDefinition, UNPROMPTED_TRANSITIONS } from '../core/case/transitions.ts';
+import type { TransitionDefinition } from '../core/case/transitions.ts';
+import { isUnprompted } from '../core/case/unprompted.ts';
 import { baseCaseOf, otherSide, sideOf } from '../core/case/request-case.ts';
 import type { AppContext } from '../app-context.ts';
 import { loadStateSeeds } from '../data/states/index.ts';
@@ -158,15 +159,18 @@ export function transitionsForOthers(
   const readsIt = (role: PersonRole) =>
     accessTo(context, { userId: '', username: '', roles: [role], authenticatedBy: 'session' }, stored) !==
     'none';
-  return makeableNow(context, current, { ...caseActorOf(actor, stored), roles: PERSON_ROLES })
-    .filter((definition) => !mine.has(definition.name))
-    .map((definition) => {
-      const roles = PERSON_ROLES.filter((role) => definition.roles.includes(role));
-      const named = roles.filter(readsIt);
-      // On a request received here nobody drafted it here: a role that cannot read it cannot act.
-      const isAuthorsToo = stored.direction === 'outgoing' && named.length < roles.length;
-      return { transition: definition.name, roles: isAuthorsToo ? [...named, 'author' as const] : named };
-    });
+  return (
+    makeableNow(context, current, { ...caseActorOf(actor, stored), roles: PERSON_ROLES })
+      // Who else may give a notice of exculpatory disclosure is not what the case waits for.
+      .filter((definition) => !mine.has(definition.name) && !isUnprompted(definition.name))
+      .map((definition) => {
+        const roles = PERSON_ROLES.filter((role) => definition.roles.includes(role));
+        const named = roles.filter(readsIt);
+        // On a request received here nobody drafted it here: a role that cannot read it cannot act.
+        const isAuthorsToo = stored.direction === 'outgoing' && named.length < roles.length;
+        return { transition: definition.name, roles: isAuthorsToo ? [...named, 'author' as const] : named };
+      })
+  );
 }
 
 /**
@@ -174,13 +178,13 @@ export function transitionsForOthers(
  * may expect next (after an acceptance: execution begun, a postponement or a question; after a
  * delivery: an acknowledgement). The node's own transitions are left out, as in transitionsForOthers;
  * what the other node's people may do depends on roles this node does not know, so all roles count.
- * Steps a case never waits for (UNPROMPTED_TRANSITIONS) are left out.
+ * Steps a case never waits for (unprompted.ts) are left out.
  */
 export function transitionsOfOtherSide(context: AppContext, stored: StoredRequest, current: Case): string[] {
   const other: CaseActor = { id: '', side: otherSide(sideOf(stored.direction)), roles: PERSON_ROLES };
   return makeableNow(context, current, other)
     .map((definition) => definition.name)
-    .filter((name) => !(UNPROMPTED_TRANSITIONS as readonly string[]).includes(name));
+    .filter((name) => !isUnprompted(name));
 }
 
 /**

@@ -57,8 +57,8 @@ export type DeskCase = Readonly<{
    */
   lastAnswer: AnswerGiven['outcome'] | null;
   /**
-   * The other State asked to be consulted on this side's latest notice of exculpatory disclosure,
-   * and the consultation is not recorded yet (Art. 40(19)): a disclosure announced waits for it.
+   * The other State asked to be consulted on a notice of exculpatory disclosure of this side, and
+   * the consultation is not recorded yet (Art. 40(19)); a disclosure announced in advance waits for it.
    */
   consultationToHold: boolean;
   /** What the person may do now (the desk offers acknowledge in one click). */

@@ -354,29 +354,38 @@ export type EvidenceUseView = Readonly<{
 }>;
 
 /**
- * The notice of exculpatory disclosure of the case that names the package, the latest first: a
- * disclosure of exculpatory evidence in the proceedings needs no consent (Art. 40(19)), but notice.
+ * The notice of exculpatory disclosure that lets a disclosure of the package go without consent
+ * (Art. 40(19): notice before the disclosure and, if asked, consultation before it too): the latest
+ * notice of the case that names the package, once no notice naming it, given in advance, waits for
+ * a consultation asked for, and once the day a notice given in advance planned has come (UTC).
  */
 async function exculpatoryNoticeFor(
   context: AppContext,
   request: StoredRequest,
   packageId: string,
+  today: string,
 ): Promise<NonNullable<EvidenceUseView['exculpatoryNotice']>> {
   const { case: current } = await loadCase(context, request);
-  const notice = (current.exculpatoryNotices ?? [])
-    .toReversed()
-    .find((entry) => entry.packageIds.some((id) => id.toLowerCase() === packageId.toLowerCase()));
+  const naming = (current.exculpatoryNotices ?? []).filter((entry) =>
+    entry.packageIds.some((id) => id.toLowerCase() === packageId.toLowerCase()),
+  );
+  const notice = naming.at(-1);
   if (!notice) {
     throw new AppError(
       'invalid-state',
       `no notice of exculpatory disclosure of this case names package ${packageId}: give it first (the case step notify-exculpatory-disclosure, Art. 40(19))`,
     );
   }
-  // Art. 40(19): notice before the disclosure and, if asked, consultation before it too.
-  if (notice.timing === 'prior' && isConsultationPending(notice)) {
+  if (naming.some((entry) => entry.timing === 'prior' && isConsultationPending(entry))) {
     throw new AppError(
       'invalid-state',
-      `the other State asked to be consulted on the notice that names package ${packageId}: consult it and record the consultation first (the case step record-consultation, Art. 40(19))`,
+      `the other State asked to be consulted on a notice that names package ${packageId}: consult it and record the consultation first (the case step record-consultation, Art. 40(19))`,
+    );
+  }
+  if (notice.timing === 'prior' && today < notice.date) {
+    throw new AppError(
+      'invalid-state',
+      `the notice that names package ${packageId} announced the disclosure for ${notice.date}: it is recorded from that day on, the other State having had the notice before it`,
     );
   }
   return { notifiedAt: notice.notifiedAt, timing: notice.timing };
@@ -407,7 +416,7 @@ export async function recordEvidenceUse(
     );
   }
   const exculpatoryNotice =
-    input.exculpatory === true ? await exculpatoryNoticeFor(context, request, stored.id) : null;
+    input.exculpatory === true ? await exculpatoryNoticeFor(context, request, stored.id, today) : null;
   const consents = (await listConsentsOfRequest(context.db, request.id)).filter(
     (consent) => consent.packageId === stored.id && consent.direction === 'outgoing',
   );

@@ -301,28 +301,33 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(otherCase.statusCode, 400, otherCase.body);
       assert.deepEqual(await kindsAt('requesting', localItemId), before);
 
-      const notified = await pair.requesting.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${requestingId}/transitions`,
-        headers: author.headers,
-        payload: {
-          name: 'notify-exculpatory-disclosure',
-          payload: {
-            timing: 'prior',
-            disclosure: 'The connection log shows another account in use: it goes to the defence.',
-            date: pair.clock.now().toISOString().slice(0, 10),
-            packageIds: [packageId],
-          },
-        },
+      const today = pair.clock.now().toISOString().slice(0, 10);
+      const tomorrow = new Date(pair.clock.now().getTime() + 86_400_000).toISOString().slice(0, 10);
+      const step = (side: 'requesting' | 'requested', name: string, payload: object) =>
+        (side === 'requesting' ? pair.requesting : pair.requested).app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${side === 'requesting' ? requestingId : requestedId}/transitions`,
+          headers: (side === 'requesting' ? author : reviewer).headers,
+          payload: { name, payload },
+        });
+      const disclosure = 'The connection log shows another account in use: it goes to the defence.';
+      const notified = await step('requesting', 'notify-exculpatory-disclosure', {
+        timing: 'prior',
+        disclosure,
+        date: tomorrow,
+        packageIds: [packageId.toUpperCase()],
       });
       assert.equal(notified.statusCode, 200, notified.body);
+      // Announced for tomorrow: the other State has the notice before the disclosure is recorded.
+      const tooSoon = await exculpatory('disclosure', 'the defence of M. K.');
+      assert.equal(tooSoon.statusCode, 409, tooSoon.body);
+      assert.match(json<Problem>(tooSoon).detail, new RegExp(`announced the disclosure for ${tomorrow}`));
+
       // The executing State asks to be consulted: the disclosure announced waits for the consultation.
       await pair.requestingWorker.runOnce();
-      const asked = await pair.requested.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${requestedId}/transitions`,
-        headers: reviewer.headers,
-        payload: { name: 'request-consultation', payload: { reasons: 'A protected witness is named.' } },
+      const asked = await step('requested', 'request-consultation', {
+        notice: 0,
+        reasons: 'A protected witness is named.',
       });
       assert.equal(asked.statusCode, 200, asked.body);
       await pair.requestedWorker.runOnce();
@@ -341,17 +346,23 @@ for (const target of DATABASE_TARGETS) {
       const beforeConsulting = await exculpatory('disclosure', 'the defence of M. K.');
       assert.equal(beforeConsulting.statusCode, 409, beforeConsulting.body);
       assert.match(json<Problem>(beforeConsulting).detail, /record-consultation/);
-      const held = await pair.requesting.app.inject({
-        method: 'POST',
-        url: `/api/v1/requests/${requestingId}/transitions`,
-        headers: author.headers,
-        payload: {
-          name: 'record-consultation',
-          payload: {
-            heldOn: pair.clock.now().toISOString().slice(0, 10),
-            outcome: 'The witness name is redacted.',
-          },
-        },
+      // A second notice naming the package does not set the consultation asked for aside.
+      const second = await step('requesting', 'notify-exculpatory-disclosure', {
+        timing: 'after',
+        disclosure,
+        date: today,
+        priorNoticeImpossible: 'The court ordered it read at the hearing, without adjournment.',
+        packageIds: [packageId],
+      });
+      assert.equal(second.statusCode, 200, second.body);
+      const stillWaiting = await exculpatory('disclosure', 'the defence of M. K.');
+      assert.equal(stillWaiting.statusCode, 409, stillWaiting.body);
+      assert.match(json<Problem>(stillWaiting).detail, /record-consultation/);
+
+      const held = await step('requesting', 'record-consultation', {
+        notice: 0,
+        heldOn: today,
+        outcome: 'The witness name is redacted.',
       });
       assert.equal(held.statusCode, 200, held.body);
       assert.equal(await consultationToHold(), false);
@@ -361,7 +372,8 @@ for (const target of DATABASE_TARGETS) {
         use: { consentId: string | null; exculpatoryNotice: { timing: string } | null };
       }>(disclosed).use;
       assert.equal(recorded.consentId, null);
-      assert.equal(recorded.exculpatoryNotice?.timing, 'prior');
+      // The latest notice naming the package: the one given after the hearing.
+      assert.equal(recorded.exculpatoryNotice?.timing, 'after');
       assert.equal((await kindsAt('requesting', localItemId)).at(-1), 'used');
       // Not marked exculpatory, the same disclosure is still held by the confidentiality date.
       assertConsentRequired(await use('disclosure', 'the press'), 'confidentialUntil', '36(1)(b)');
@@ -375,9 +387,10 @@ for (const target of DATABASE_TARGETS) {
       });
       const notices = json<{ case: { exculpatoryNotices: { packageIds: string[] }[] } }>(view).case
         .exculpatoryNotices;
+      // Package ids are kept in lower case, however they were written.
       assert.deepEqual(
         notices.map((notice) => notice.packageIds),
-        [[packageId]],
+        [[packageId.toLowerCase()], [packageId.toLowerCase()]],
       );
     });
   });

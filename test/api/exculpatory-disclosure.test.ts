@@ -101,10 +101,14 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(there.availableTransitions, ['request-consultation']);
 
       const consulted = await step('requesting', officer, 'request-consultation', {
+        notice: 0,
         reasons: 'The log also names a protected witness: we ask to agree a redaction first.',
       });
       assert.equal(consulted.statusCode, 200, consulted.body);
-      const again = await step('requesting', officer, 'request-consultation', { reasons: 'Again.' });
+      const again = await step('requesting', officer, 'request-consultation', {
+        notice: 0,
+        reasons: 'Again.',
+      });
       assert.equal(again.statusCode, 409, again.body);
 
       await pair.requestingWorker.runOnce();
@@ -116,6 +120,7 @@ for (const target of DATABASE_TARGETS) {
         'record-consultation',
       ]);
       const held = await step('requested', reviewer, 'record-consultation', {
+        notice: 0,
         heldOn: today,
         outcome: 'Agreed by telephone: the witness name is redacted before the disclosure.',
       });

@@ -133,12 +133,19 @@ export const SAMPLES: Readonly<Record<TransitionName, TransitionSample>> = {
     requestType: 'spontaneous-information',
   },
   'request-consultation': {
-    payload: { reasons: 'The log excerpt names a protected source: we ask to consult on redactions.' },
+    payload: {
+      notice: 0,
+      reasons: 'The log excerpt names a protected source: we ask to consult on redactions.',
+    },
     requestType: 'spontaneous-information',
     exculpatoryNotices: [EXCULPATORY_NOTICE],
   },
   'record-consultation': {
-    payload: { heldOn: '2026-03-10', outcome: 'Agreed by telephone: the witness name is redacted.' },
+    payload: {
+      notice: 0,
+      heldOn: '2026-03-10',
+      outcome: 'Agreed by telephone: the witness name is redacted.',
+    },
     requestType: 'spontaneous-information',
     exculpatoryNotices: [
       {

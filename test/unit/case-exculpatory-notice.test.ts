@@ -39,10 +39,13 @@ function notify(current: Case, payload: unknown, side: CaseSide = 'requesting'):
   );
 }
 
-function consult(current: Case, side: CaseSide = 'requested'): TransitionResult {
+function consult(current: Case, side: CaseSide = 'requested', notice = 0): TransitionResult {
   return applyTransition(
     current,
-    { name: 'request-consultation', payload: { reasons: 'We ask to agree the redaction of a name.' } },
+    {
+      name: 'request-consultation',
+      payload: { notice, reasons: 'We ask to agree the redaction of a name.' },
+    },
     actor(side, 'legal-reviewer'),
     NOW,
     CASE_CATALOGUE,
@@ -173,15 +176,22 @@ describe('a notice of exculpatory disclosure', () => {
 describe('a consultation asked on a notice', () => {
   const noticed = (): Case => ({ ...answered(), exculpatoryNotices: [EXCULPATORY_NOTICE] });
 
-  it('is asked by the State that gave the information and recorded on the latest notice', () => {
+  it('is asked by the State that gave the information on the notice it names, an earlier one too', () => {
     const earlier = { ...EXCULPATORY_NOTICE, notifiedAt: '2026-03-01T10:00:00.000Z' };
-    const result = consult({ ...noticed(), exculpatoryNotices: [earlier, EXCULPATORY_NOTICE] });
+    const twoNotices: Case = { ...noticed(), exculpatoryNotices: [earlier, EXCULPATORY_NOTICE] };
+    const result = consult(twoNotices, 'requested', 0);
     assert.ok(result.ok, result.ok ? '' : result.refusal.message);
-    assert.equal(result.case.exculpatoryNotices?.[0]?.consultationRequested, undefined);
-    assert.deepEqual(result.case.exculpatoryNotices?.[1]?.consultationRequested, {
+    assert.deepEqual(result.case.exculpatoryNotices?.[0]?.consultationRequested, {
       reasons: 'We ask to agree the redaction of a name.',
       at: NOW.toISOString(),
     });
+    assert.equal(result.case.exculpatoryNotices?.[1]?.consultationRequested, undefined);
+    // The later notice may still be asked about; a notice the case does not have may not.
+    assert.ok(consult(result.case, 'requested', 1).ok);
+    assert.deepEqual(
+      issuesOf(consult(twoNotices, 'requested', 2)).map((issue) => issue.pointer),
+      ['/notice'],
+    );
   });
 
   it('is asked once a notice, never by the recipient, never without a notice', () => {
@@ -191,6 +201,15 @@ describe('a consultation asked on a notice', () => {
     assert.equal(
       again.reason === 'precondition-unmet' && again.precondition,
       'exculpatory-notice-unanswered',
+    );
+    // With another notice unanswered, asking again about the first is still refused.
+    const withSecond: Case = {
+      ...once.case,
+      exculpatoryNotices: [...(once.case.exculpatoryNotices ?? []), EXCULPATORY_NOTICE],
+    };
+    assert.deepEqual(
+      issuesOf(consult(withSecond, 'requested', 0)).map((issue) => issue.pointer),
+      ['/notice'],
     );
     const byRecipient = refusal(consult(noticed(), 'requesting'));
     assert.equal(byRecipient.reason, 'precondition-unmet');
@@ -217,13 +236,14 @@ describe('a consultation held on a notice', () => {
       NOW,
       CASE_CATALOGUE,
     );
-  const HELD = { heldOn: '2026-03-10', outcome: 'Agreed by telephone: the name is redacted.' };
+  const HELD = { notice: 0, heldOn: '2026-03-10', outcome: 'Agreed by telephone: the name is redacted.' };
 
-  it('is recorded by the recipient on the latest notice, once, on a day not after today', () => {
+  it('is recorded by the recipient on the notice it names, once, from the day it was asked to today', () => {
     const result = record(asked, HELD);
     assert.ok(result.ok, result.ok ? '' : result.refusal.message);
     assert.deepEqual(result.case.exculpatoryNotices?.[0]?.consultationHeld, {
-      ...HELD,
+      heldOn: HELD.heldOn,
+      outcome: HELD.outcome,
       at: NOW.toISOString(),
     });
     const again = refusal(record(result.case, HELD));
@@ -233,8 +253,12 @@ describe('a consultation held on a notice', () => {
       [['/heldOn', 'too-late']],
     );
     assert.deepEqual(
-      issuesOf(record(asked, { heldOn: HELD.heldOn })).map((issue) => [issue.pointer, issue.code]),
+      issuesOf(record(asked, { notice: 0, heldOn: HELD.heldOn })).map((issue) => [issue.pointer, issue.code]),
       [['/outcome', 'required']],
+    );
+    assert.deepEqual(
+      issuesOf(record(asked, { ...HELD, heldOn: '2026-03-09' })).map((issue) => [issue.pointer, issue.code]),
+      [['/heldOn', 'too-early']],
     );
   });
 
@@ -243,5 +267,17 @@ describe('a consultation held on a notice', () => {
     assert.equal(bySender.reason === 'precondition-unmet' && bySender.precondition, 'consultation-pending');
     const notAsked = refusal(record({ ...answered(), exculpatoryNotices: [EXCULPATORY_NOTICE] }, HELD));
     assert.equal(notAsked.reason === 'precondition-unmet' && notAsked.precondition, 'consultation-pending');
+  });
+});
+
+describe('a consultation names its notice', () => {
+  it('stays on the first notice when a second one was given meanwhile (steps that crossed fold it first)', () => {
+    // The recipient gave N1, then N2 while the giver, not told of N2, asked about N1.
+    const second = { ...EXCULPATORY_NOTICE, disclosure: 'Another excerpt.', notifiedAt: NOW.toISOString() };
+    const both: Case = { ...answered(), exculpatoryNotices: [EXCULPATORY_NOTICE, second] };
+    const asked = consult(both, 'requested', 0);
+    assert.ok(asked.ok, asked.ok ? '' : asked.refusal.message);
+    assert.ok(asked.case.exculpatoryNotices?.[0]?.consultationRequested);
+    assert.equal(asked.case.exculpatoryNotices?.[1]?.consultationRequested, undefined);
   });
 });

@@ -12,6 +12,8 @@ import {
   type Case,
   type CaseCatalogue,
   ConsultationSchema,
+  type ExculpatoryNotice,
+  isConsultationPending,
   RequestTypeSchema,
   UrgencySchema,
 } from './case-model.ts';
@@ -198,8 +200,14 @@ export const exculpatoryNoticePayload = (context: PayloadContext) =>
       disclosure: Text,
       date: CalendarDateSchema,
       priorNoticeImpossible: Text.optional(),
+      // Lower case, as both nodes store and compare them.
       packageIds: z
-        .array(z.string().regex(UUID_PATTERN))
+        .array(
+          z
+            .string()
+            .regex(UUID_PATTERN)
+            .transform((id) => id.toLowerCase()),
+        )
         .max(100)
         .default([])
         .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, {
@@ -243,14 +251,68 @@ export const exculpatoryNoticePayload = (context: PayloadContext) =>
       }
     });
 
-/** The consultation held on a notice of exculpatory disclosure: the day (not after today) and its outcome. */
+/**
+ * Which notice of exculpatory disclosure a consultation step is about: its place among the case's
+ * notices (0 for the first). Notices are only ever added, in the order both nodes fold them, so the
+ * place a step names is the same notice on both nodes, whatever steps crossed it.
+ */
+const NoticeIndex = z.number().int().min(0).max(10_000);
+
+function noticeAt(context: PayloadContext, index: number): ExculpatoryNotice | undefined {
+  return context.case.exculpatoryNotices?.[index];
+}
+
+/** A consultation asked for on one notice (Art. 40(19)): a notice of the case with none asked yet. */
+export const consultationRequestPayload = (context: PayloadContext) =>
+  z
+    .object({ notice: NoticeIndex, reasons: Text })
+    .strict()
+    .superRefine((payload, issues) => {
+      const notice = noticeAt(context, payload.notice);
+      if (!notice) {
+        issues.addIssue({ code: 'custom', path: ['notice'], message: 'the case has no such notice' });
+      } else if (notice.consultationRequested !== undefined) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['notice'],
+          message: 'a consultation was asked for on this notice already',
+        });
+      }
+    });
+
+/**
+ * The consultation held on one notice of exculpatory disclosure: a notice whose consultation was
+ * asked for and not recorded yet; the day it was held, from the day it was asked (UTC) to today;
+ * and its outcome.
+ */
 export const consultationRecordPayload = (context: PayloadContext) =>
   z
     .object({
+      notice: NoticeIndex,
       heldOn: CalendarDateSchema.refine((date) => date <= todayOf(context.now), {
         message: 'a consultation held is recorded on a day not after today',
         ...dateBound('too-late', todayOf(context.now)),
       }),
       outcome: Text,
     })
-    .strict();
+    .strict()
+    .superRefine((payload, issues) => {
+      const notice = noticeAt(context, payload.notice);
+      if (!notice || !isConsultationPending(notice)) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['notice'],
+          message: 'no consultation asked for on this notice waits to be recorded',
+        });
+        return;
+      }
+      const askedOn = todayOf(new Date(notice.consultationRequested?.at ?? context.now));
+      if (payload.heldOn < askedOn) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['heldOn'],
+          message: 'a consultation is held on or after the day it was asked for',
+          ...dateBound('too-early', askedOn),
+        });
+      }
+    });

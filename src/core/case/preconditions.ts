@@ -52,27 +52,21 @@ export const PRECONDITION_CHECKS: Readonly<Record<Precondition, PreconditionChec
   'holds-information-received': {
     holds: (current, actor) => actor.side === recipientSideOf(current) && holdsInformation(current),
     unmet:
-      'only the State that received the information gives notice of its disclosure: spontaneous information once delivered, a request once its execution began',
+      'only the State that received the information gives notice of its disclosure: spontaneous information once delivered, a request once accepted',
   },
   'exculpatory-notice-unanswered': {
-    holds: (current, actor) => {
-      const latest = current.exculpatoryNotices?.at(-1);
-      return (
-        actor.side !== recipientSideOf(current) &&
-        latest !== undefined &&
-        latest.consultationRequested === undefined
-      );
-    },
+    holds: (current, actor) =>
+      actor.side !== recipientSideOf(current) &&
+      (current.exculpatoryNotices ?? []).some((notice) => notice.consultationRequested === undefined),
     unmet:
-      'only the State that gave the information asks to be consulted, once, on the latest notice of its disclosure',
+      'only the State that gave the information asks to be consulted, once a notice, on a notice of its disclosure',
   },
   'consultation-pending': {
-    holds: (current, actor) => {
-      const latest = current.exculpatoryNotices?.at(-1);
-      return actor.side === recipientSideOf(current) && latest !== undefined && isConsultationPending(latest);
-    },
+    holds: (current, actor) =>
+      actor.side === recipientSideOf(current) &&
+      (current.exculpatoryNotices ?? []).some(isConsultationPending),
     unmet:
-      'only the State that received the information records a consultation, once the other State asked for one on its latest notice',
+      'only the State that received the information records a consultation, once the other State asked for one on a notice',
   },
   'no-extension-pending': {
     holds: (current) => current.preservation?.extensionRequest === undefined,
@@ -88,12 +82,15 @@ export function recipientSideOf(current: Case): CaseSide {
   return current.requestType === 'spontaneous-information' ? 'requested' : 'requesting';
 }
 
-/** Spontaneous information is held from its delivery; a request's evidence from its execution on. */
+/**
+ * Spontaneous information is held from its delivery; a request's evidence from its acceptance on
+ * (packages may come from then, before the execution begins).
+ */
 function holdsInformation(current: Case): boolean {
   return (
     current.requestType === 'spontaneous-information' ||
     current.responses.length > 0 ||
-    current.history.some((event) => event.transition === 'begin-execution')
+    current.history.some((event) => event.transition === 'accept' || event.transition === 'begin-execution')
   );
 }
 

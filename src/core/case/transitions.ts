@@ -24,6 +24,7 @@ import {
   emptyPayload,
   extensionPayload,
   consultationRecordPayload,
+  consultationRequestPayload,
   extensionRequestPayload,
   exculpatoryNoticePayload,
   notePayload,
@@ -53,13 +54,13 @@ export const PRECONDITIONS = [
   'closable',
   /**
    * The actor's side holds what the other State gave: the requesting side once the requested side
-   * began to execute the request (its evidence comes from then on); the receiving side of
-   * spontaneous information (Art. 40(4)).
+   * accepted the request (its evidence may come from then on); the receiving side of spontaneous
+   * information (Art. 40(4)).
    */
   'holds-information-received',
-  /** The actor's side gave the information, and the other side's latest exculpatory notice has no consultation asked yet. */
+  /** The actor's side gave the information, and a notice of the other side has no consultation asked yet. */
   'exculpatory-notice-unanswered',
-  /** The actor's side received the information, and the other side asked to be consulted on the latest notice, not yet held. */
+  /** The actor's side received the information, and the other side asked to be consulted on a notice, not yet held. */
   'consultation-pending',
 ] as const;
 export type Precondition = (typeof PRECONDITIONS)[number];
@@ -126,18 +127,21 @@ const PRESERVATION_HELD: readonly CaseStatus[] = ['preserved', 'extended'];
 
 /**
  * Where information one State gave the other may be held by its recipient: spontaneous information
- * once delivered; a request's evidence from its execution on (packages come during it), through a
- * pause, and after the case ended (a trial may come long after). The precondition
+ * once delivered; a request's evidence from its acceptance on (packages may come from then),
+ * through a pause, and after the case ended, however it ended (a trial may come long after; a
+ * request refused after a pause may have sent packages before it). The precondition
  * `holds-information-received` narrows it to the recipient, once something may have come.
  */
 const INFORMATION_HELD: readonly CaseStatus[] = [
   'delivered',
   'acknowledged',
   'clarification-requested',
+  'accepted',
   'postponed',
   'in-execution',
   'executed-partly',
   'executed-fully',
+  'refused',
   'withdrawn',
   'closed',
 ];
@@ -449,10 +453,10 @@ export const TRANSITIONS = [
     to: 'unchanged',
     requires: ['exculpatory-notice-unanswered'],
     basis: 'Art. 40(19), Art. 40(5) (the State that gave the information may ask to be consulted)',
-    payload: reasonsPayload,
+    payload: consultationRequestPayload,
     record: (current, payload, event) => ({
-      exculpatoryNotices: (current.exculpatoryNotices ?? []).map((notice, index, all) =>
-        index === all.length - 1
+      exculpatoryNotices: (current.exculpatoryNotices ?? []).map((notice, index) =>
+        index === payload.notice
           ? { ...notice, consultationRequested: { reasons: payload.reasons, at: event.at } }
           : notice,
       ),
@@ -469,8 +473,13 @@ export const TRANSITIONS = [
       'Art. 40(19), Art. 40(5) (the recipient consults the State that gave the information when it asks)',
     payload: consultationRecordPayload,
     record: (current, payload, event) => ({
-      exculpatoryNotices: (current.exculpatoryNotices ?? []).map((notice, index, all) =>
-        index === all.length - 1 ? { ...notice, consultationHeld: { ...payload, at: event.at } } : notice,
+      exculpatoryNotices: (current.exculpatoryNotices ?? []).map((notice, index) =>
+        index === payload.notice
+          ? {
+              ...notice,
+              consultationHeld: { heldOn: payload.heldOn, outcome: payload.outcome, at: event.at },
+            }
+          : notice,
       ),
     }),
   }),
@@ -486,12 +495,6 @@ function withoutExtensionRequest(preservation: NonNullable<Case['preservation']>
 }
 
 export type TransitionName = (typeof TRANSITIONS)[number]['name'];
-
-/**
- * Steps a case never waits for: made when something outside it happens (a trial discloses
- * information), so the other side's next steps do not list them.
- */
-export const UNPROMPTED_TRANSITIONS: readonly TransitionName[] = ['notify-exculpatory-disclosure'];
 
 const BY_NAME: ReadonlyMap<string, TransitionDefinition> = new Map(
   TRANSITIONS.map((entry) => [entry.name, entry as TransitionDefinition]),

@@ -66,7 +66,7 @@ const DeskCaseSchema = z
     consultationToHold: z
       .boolean()
       .describe(
-        "the other State asked to be consulted on this side's latest notice of exculpatory disclosure, not recorded as held yet (Art. 40(19))",
+        "the other State asked to be consulted on a notice of exculpatory disclosure of this side, not recorded as held yet (Art. 40(19))",
       ),
     availableTransitions: z.array(z.string()).describe('the transitions you may make now'),
   })

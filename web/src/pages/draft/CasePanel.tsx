@@ -24,11 +24,12 @@ import { useApi } from '../../components/use-api.ts';
 import { CaseDeadlines } from './CaseDeadlines.tsx';
 import { CaseFigures } from './CaseFigures.tsx';
 import { CaseTimeline } from './CaseTimeline.tsx';
-import { ExculpatoryNotices } from './ExculpatoryNotices.tsx';
+import { defaultNoticeOf, ExculpatoryNotices } from './ExculpatoryNotices.tsx';
 import { ScreeningPanel } from './ScreeningPanel.tsx';
 import { otherSideNextSteps } from './other-side-next.ts';
 import { type ReceivedPackage, TransitionForm } from './TransitionForm.tsx';
 import { useUser } from '../../app/session.tsx';
+import { isUnprompted } from '../../../../src/core/case/unprompted.ts';
 
 type CasePanelProps = Readonly<{
   request: RequestView;
@@ -169,8 +170,10 @@ export function CasePanel({
       }),
     )
     .join('; ');
+  // What this side may do that the case waits for (not a notice of exculpatory disclosure).
+  const availablePrompted = available.filter((transition) => !isUnprompted(transition));
   const otherSideMay = otherSideNextSteps(caseView?.otherSideMay ?? [], [
-    ...available,
+    ...availablePrompted,
     ...othersMay.map((step) => step.transition),
   ]);
   const canUploadEvidence = request.direction === 'incoming' && permissions.includes('evidence:upload');
@@ -195,9 +198,12 @@ export function CasePanel({
     (newestEvent.current ?? statusRef.current)?.focus();
   });
 
-  const open = (transition: string) => {
+  // The notice a consultation step is about (its place among the case's notices).
+  const [openNotice, setOpenNotice] = useState<number | undefined>(undefined);
+  const open = (transition: string, notice?: number) => {
     setSubmitError(undefined);
     setOpenTransition(transition);
+    setOpenNotice(notice ?? defaultNoticeOf(caseView?.exculpatoryNotices ?? [], transition, available));
   };
 
   const cancel = () => {
@@ -333,7 +339,7 @@ export function CasePanel({
               // What the other State may do next, or that the case waits for this side.
               caseView !== undefined &&
                 !isUnsent &&
-                (otherSideMay.length > 0 || available.length > 0 || othersMay.length > 0) && {
+                (otherSideMay.length > 0 || availablePrompted.length > 0 || othersMay.length > 0) && {
                   label: t('case.otherSideNext', { state: otherState || t('case.counterpart') }),
                   value: otherSideNext(),
                   testId: 'case-other-side-next',
@@ -499,8 +505,13 @@ export function CasePanel({
                 key={openTransition}
                 preservedUntil={caseView?.preservation?.preservedUntil}
                 answering={
-                  ANSWERING_TRANSITIONS.includes(openTransition) ? caseView?.awaitingAnswer?.text : undefined
+                  ANSWERING_TRANSITIONS.includes(openTransition)
+                    ? caseView?.awaitingAnswer?.text
+                    : openNotice !== undefined
+                      ? caseView?.exculpatoryNotices[openNotice]?.disclosure
+                      : undefined
                 }
+                notice={openNotice}
                 requestedDays={request.content.preservationDays}
                 transition={openTransition}
                 receivedPackages={request.direction === 'incoming' ? [] : receivedPackages.data}

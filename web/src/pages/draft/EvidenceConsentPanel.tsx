@@ -75,21 +75,26 @@ type NoticeState = Readonly<
 >;
 
 /**
- * Whether an exculpatory disclosure of the package may be recorded (Art. 40(19)): the latest notice
- * of the case that names it, and no consultation asked for on a notice given in advance still to
- * be held. The node checks the same; undefined while the case is not read.
+ * Whether an exculpatory disclosure of the package may be recorded (Art. 40(19)): a notice of the
+ * case names it, and no notice naming it, given in advance, waits for a consultation asked for.
+ * The node checks the same (and the day a notice given in advance announced); undefined while
+ * the case is not read.
  */
 function exculpatoryStateOf(
   notices: CaseView['exculpatoryNotices'] | undefined,
   packageId: string,
 ): NoticeState | undefined {
   if (!notices) return undefined;
-  const notice = notices.toReversed().find((entry) => entry.packageIds.includes(packageId));
-  if (!notice) return { state: 'no-notice' };
-  const isPending = notice.consultationRequested !== null && notice.consultationHeld === null;
-  return notice.timing === 'prior' && isPending
-    ? { state: 'consultation-pending' }
-    : { state: 'ready', notifiedAt: notice.notifiedAt };
+  const naming = notices.filter((entry) =>
+    entry.packageIds.some((id) => id.toLowerCase() === packageId.toLowerCase()),
+  );
+  const latest = naming.at(-1);
+  if (!latest) return { state: 'no-notice' };
+  const isWaiting = naming.some(
+    (entry) =>
+      entry.timing === 'prior' && entry.consultationRequested !== null && entry.consultationHeld === null,
+  );
+  return isWaiting ? { state: 'consultation-pending' } : { state: 'ready', notifiedAt: latest.notifiedAt };
 }
 
 function AskForm({
@@ -242,7 +247,8 @@ function AskForm({
           onClick={recordUse}
           loading={busy === 'use'}
           // An exculpatory disclosure waits for its notice (and a consultation asked for on it).
-          disabled={!packageId || (noticeState !== undefined && noticeState.state !== 'ready')}
+          // (while the case is read, too: what it holds decides).
+          disabled={!packageId || (isExculpatoryUse && noticeState?.state !== 'ready')}
         >
           {t('evidenceConsent.recordUse')}
         </Button>

@@ -569,11 +569,6 @@ function nodeOfActor(actor: { id?: string | null; name: string }): string | unde
   return actor.id ? undefined : /^node (\S+)$/.exec(actor.name)?.[1];
 }
 
-/**
- * Which package an event of the custody chain belongs to, and the node at its other end: the
- * addressee where the package left (`to`), the sender where it arrived (`from`), the node that
- * checked it where its verdict came back (`by`). Nothing when the event names no node.
- */
 /** What use a `used` or consent event was about (a disclosure to whom...), and an exculpatory disclosure's notice. */
 function UseNote({ details }: { details: unknown }) {
   const { t } = useTranslation();
@@ -601,6 +596,11 @@ function UseNote({ details }: { details: unknown }) {
   );
 }
 
+/**
+ * Which package an event of the custody chain belongs to, and the node at its other end: the
+ * addressee where the package left (`to`), the sender where it arrived (`from`), the node that
+ * checked it where its verdict came back (`by`). Nothing when the event names no node.
+ */
 function PackageNote({ details }: { details: unknown }) {
   const { t } = useTranslation();
   const states = useStates();

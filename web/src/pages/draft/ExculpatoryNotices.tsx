@@ -3,7 +3,7 @@
  * both sides: when each was given and whether before the disclosure or after it (with why not
  * before), what is disclosed, the evidence packages it covers, and the consultation the State that
  * gave the information asked for, if any, and whether it was held. The steps that follow a notice
- * (ask to be consulted, record the consultation) are offered in the box, beside what they answer.
+ * (ask to be consulted, record the consultation) are offered on the notice they are about.
  */
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -12,10 +12,39 @@ import { citationText, formatDate, formatInstant, formatList } from '../../compo
 
 type Notice = CaseView['exculpatoryNotices'][number];
 
-/** The steps a notice leads to, offered in its box when the reader may make them. */
-const NOTICE_STEPS: readonly string[] = ['request-consultation', 'record-consultation'];
+/**
+ * The step a notice leads to now, if the reader may make it: the State that gave the information
+ * asks to be consulted on a notice with none asked yet; the recipient records one asked and not held.
+ */
+export function noticeStepOf(
+  notice: Notice,
+  available: readonly string[],
+): 'request-consultation' | 'record-consultation' | undefined {
+  if (!notice.consultationRequested && available.includes('request-consultation'))
+    return 'request-consultation';
+  const isPending = notice.consultationRequested !== null && notice.consultationHeld === null;
+  return isPending && available.includes('record-consultation') ? 'record-consultation' : undefined;
+}
 
-function NoticeEntry({ notice, isRecipient }: Readonly<{ notice: Notice; isRecipient: boolean }>) {
+/**
+ * The notice a consultation step opened from the case's actions is about: the first one it may
+ * be made on (the box offers it on each notice).
+ */
+export function defaultNoticeOf(
+  notices: readonly Notice[],
+  transition: string,
+  available: readonly string[],
+): number | undefined {
+  const index = notices.findIndex((notice) => noticeStepOf(notice, available) === transition);
+  return index === -1 ? undefined : index;
+}
+
+function NoticeEntry({
+  notice,
+  isRecipient,
+  step,
+  onStep,
+}: Readonly<{ notice: Notice; isRecipient: boolean; step: string | undefined; onStep: () => void }>) {
   const { t } = useTranslation();
   return (
     <Stack gap={2} component="li" data-testid="exculpatory-notice" data-timing={notice.timing}>
@@ -84,6 +113,13 @@ function NoticeEntry({ notice, isRecipient }: Readonly<{ notice: Notice; isRecip
           {t('case.notices.recordUse')}
         </Text>
       ) : null}
+      {step ? (
+        <Group gap="xs">
+          <Button size="compact-sm" variant="default" onClick={onStep} data-testid={`notice-step-${step}`}>
+            {t(`caseAction.${step}`)}
+          </Button>
+        </Group>
+      ) : null}
     </Stack>
   );
 }
@@ -97,13 +133,13 @@ export function ExculpatoryNotices({
   notices: readonly Notice[];
   /** This side received the information (it gives the notices). */
   isRecipient: boolean;
-  /** The steps the reader may make now: those that follow a notice are offered here too. */
+  /** The steps the reader may make now: those that follow a notice are offered on it too. */
   available: readonly string[];
-  onStep: (transition: string) => void;
+  /** Opens the step's form about the notice at this place among the case's notices. */
+  onStep: (transition: string, notice: number) => void;
 }>) {
   const { t } = useTranslation();
   if (notices.length === 0) return null;
-  const steps = NOTICE_STEPS.filter((step) => available.includes(step));
   return (
     <Paper
       withBorder
@@ -116,25 +152,21 @@ export function ExculpatoryNotices({
         {t('case.notices.title')} ({formatList([citationText(40, '19'), citationText(40, '5')])})
       </Title>
       <Stack gap="sm" component="ol" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-        {notices.map((notice) => (
-          <NoticeEntry key={notice.notifiedAt} notice={notice} isRecipient={isRecipient} />
-        ))}
+        {notices.map((notice, index) => {
+          const step = noticeStepOf(notice, available);
+          return (
+            <NoticeEntry
+              // Notices are only added: a place is a notice's lasting identity.
+              // biome-ignore lint/suspicious/noArrayIndexKey: the place is what steps name a notice by
+              key={index}
+              notice={notice}
+              isRecipient={isRecipient}
+              step={step}
+              onStep={() => step && onStep(step, index)}
+            />
+          );
+        })}
       </Stack>
-      {steps.length > 0 ? (
-        <Group gap="xs" mt="xs">
-          {steps.map((step) => (
-            <Button
-              key={step}
-              size="compact-sm"
-              variant="default"
-              onClick={() => onStep(step)}
-              data-testid={`notice-step-${step}`}
-            >
-              {t(`caseAction.${step}`)}
-            </Button>
-          ))}
-        </Group>
-      ) : null}
     </Paper>
   );
 }

@@ -177,6 +177,8 @@ type TransitionFormProps = Readonly<{
   receivedPackages?: readonly ReceivedPackage[] | undefined;
   /** Spontaneous information: no request, and no package ever comes with it. */
   isSpontaneous?: boolean | undefined;
+  /** The notice a consultation step is about: its place among the case's notices. */
+  notice?: number | undefined;
   /** The grounds a refusal may rest on: those the screening checklist's concerns support (incoming requests). */
   allowedGrounds?: readonly string[] | undefined;
   /** The procedural duties a refusal would bring, by the checklist's concerns (catalogue refusalGrounds ids). */
@@ -201,6 +203,7 @@ export function TransitionForm({
   transition,
   receivedPackages,
   isSpontaneous,
+  notice,
   allowedGrounds,
   refusalDuties,
   preservedUntil,
@@ -367,7 +370,7 @@ export function TransitionForm({
       setAttempt((count) => count + 1);
       return;
     }
-    onSubmit(payloadOf(kind, values));
+    onSubmit({ ...payloadOf(kind, values), ...(isAboutNotice(transition) ? { notice } : {}) });
   };
 
   return (
@@ -663,6 +666,11 @@ export function TransitionForm({
       </Stack>
     </Paper>
   );
+}
+
+/** The steps that name the notice of exculpatory disclosure they are about. */
+function isAboutNotice(transition: string): boolean {
+  return transition === 'request-consultation' || transition === 'record-consultation';
 }
 
 function addDaysOrUndefined(date: string, days: number): string | undefined {
