@@ -43,6 +43,7 @@ import {
   waitingResponseOf,
 } from './case-view.ts';
 import { findReadableRequest } from './requests.service.ts';
+import { assertNoticedPackagesReceived } from './evidence-consent.service.ts';
 import { assertScreenedFor } from './screening.service.ts';
 
 /** One event of a case's history, as both nodes show it. Times are ISO 8601 (UTC). */
@@ -234,6 +235,7 @@ export async function transitionCase(
   checkTransition(context, current, caseActor, request);
   // A decision needs its screening checklist before it waits for approval, and again when made.
   await assertScreenedFor(context, stored, request.name, request.payload);
+  await assertNoticedPackagesReceived(context, stored, request.name, request.payload);
   if (caseActor.side === 'requested' && isResponseTransition(request.name)) {
     await submitForApproval(context, actor, {
       kind: 'case-transition',

@@ -354,6 +354,47 @@ export type EvidenceUseView = Readonly<{
 }>;
 
 /**
+ * A notice of exculpatory disclosure names only packages received here for this request and
+ * verified (the notice travels to the State that sent them): otherwise invalid-input, naming each
+ * id. Checked when a person gives the notice, not when a history replays.
+ */
+export async function assertNoticedPackagesReceived(
+  context: AppContext,
+  request: StoredRequest,
+  transition: string,
+  payload: unknown,
+): Promise<void> {
+  if (transition !== 'notify-exculpatory-disclosure') return;
+  const ids = (payload as { packageIds?: unknown } | null)?.packageIds;
+  if (!Array.isArray(ids)) return;
+  const problems: { path: string; pointer: string; message: string; code: 'invalid-value' }[] = [];
+  for (const [index, id] of ids.entries()) {
+    const stored =
+      typeof id === 'string' ? await findEvidencePackage(context.db, id.toLowerCase()) : undefined;
+    const isReceived =
+      stored !== undefined &&
+      stored.requestId === request.id &&
+      stored.direction === 'incoming' &&
+      stored.status === 'verified';
+    if (!isReceived) {
+      problems.push({
+        path: `body.payload.packageIds.${index}`,
+        pointer: `/payload/packageIds/${index}`,
+        message: 'not an evidence package received and verified for this request',
+        code: 'invalid-value',
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new AppError(
+      'invalid-input',
+      'a notice of exculpatory disclosure names only evidence packages received for this request',
+      problems,
+    );
+  }
+}
+
+/**
  * The notice of exculpatory disclosure that lets a disclosure of the package go without consent
  * (Art. 40(19): notice before the disclosure and, if asked, consultation before it too): the latest
  * notice of the case that names the package, once no notice naming it, given in advance, waits for

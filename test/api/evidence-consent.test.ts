@@ -311,6 +311,20 @@ for (const target of DATABASE_TARGETS) {
           payload: { name, payload },
         });
       const disclosure = 'The connection log shows another account in use: it goes to the defence.';
+      // A notice names only packages received for this request.
+      const unknown = await step('requesting', 'notify-exculpatory-disclosure', {
+        timing: 'prior',
+        disclosure,
+        date: tomorrow,
+        packageIds: [packageId, '0b6b7f6c-3f43-4a5e-9d43-2b1f0f6f4a10'],
+      });
+      assert.equal(unknown.statusCode, 400, unknown.body);
+      assert.deepEqual(
+        (json<Problem & { errors: { pointer?: string }[] }>(unknown).errors ?? []).map(
+          (error) => error.pointer,
+        ),
+        ['/payload/packageIds/1'],
+      );
       const notified = await step('requesting', 'notify-exculpatory-disclosure', {
         timing: 'prior',
         disclosure,
