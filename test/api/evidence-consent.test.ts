@@ -32,7 +32,11 @@ type Consent = {
   answerConditions: string | null;
   answerReasons: string | null;
 };
-type Problem = { type: string; detail: string; errors?: { path?: string; message: string }[] };
+type Problem = {
+  type: string;
+  detail: string;
+  errors?: { path?: string; pointer?: string; message: string }[];
+};
 
 for (const target of DATABASE_TARGETS) {
   describe(`consent to use evidence between nodes [${target.name}]`, { skip: target.skip }, () => {
@@ -320,9 +324,7 @@ for (const target of DATABASE_TARGETS) {
       });
       assert.equal(unknown.statusCode, 400, unknown.body);
       assert.deepEqual(
-        (json<Problem & { errors: { pointer?: string }[] }>(unknown).errors ?? []).map(
-          (error) => error.pointer,
-        ),
+        (json<Problem>(unknown).errors ?? []).map((error) => error.pointer),
         ['/payload/packageIds/1'],
       );
       const notified = await step('requesting', 'notify-exculpatory-disclosure', {
